@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Runs the test suite with Node's test runner (TypeScript through tsx). Node 20's runner does not
+// expand globs, so this finds the files: every `*.test.ts` under test/, or those under the paths
+// given as arguments (`node scripts/test.mjs test/core test/data/table.test.ts`).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(path, out) {
+  const st = statSync(path);
+  if (st.isFile()) {
+    if (path.endsWith('.test.ts')) out.push(path);
+    return out;
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (name === 'node_modules' || name === 'fixtures' || name.startsWith('.')) continue;
+    find(join(path, name), out);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const flags = args.filter((a) => a.startsWith('--'));
+const roots = args.filter((a) => !a.startsWith('--'));
+const files = (roots.length ? roots : ['test']).flatMap((r) => find(r, []));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files],
+  { stdio: 'inherit', env: { ...process.env, LATHE_DEV: '1', LATHE_QUIET_WARNINGS: '1' } },
+);
+process.exit(r.status ?? 1);

@@ -1,0 +1,142 @@
+/**
+ * Targets (`y`): regression targets as `Float64Array`, class labels encoded to integer codes with
+ * the sorted list of classes (numbers numerically, strings lexicographically — as scikit-learn's
+ * `np.unique`), and back.
+ *
+ * @module
+ */
+
+import { ValidationError } from './errors.ts';
+
+/** A class label. */
+export type Label = string | number;
+
+/** Anything that can give its values as an array (a Table column does). */
+export interface ArraySource {
+  toArray(): ArrayLike<Label | null>;
+}
+
+/** What estimators and metrics accept as `y`. */
+export type TargetInput = ArrayLike<number> | readonly Label[] | ArraySource;
+
+/** Integer codes (0..k-1) and the classes they stand for. */
+export interface EncodedLabels {
+  codes: Int32Array;
+  classes: Label[];
+}
+
+function values(y: TargetInput): ArrayLike<unknown> {
+  if (typeof y === 'object' && y !== null && typeof (y as ArraySource).toArray === 'function') {
+    return (y as ArraySource).toArray();
+  }
+  return y as ArrayLike<unknown>;
+}
+
+/** Checks `y` has `n` entries, naming what mismatched. */
+export function checkLength(y: ArrayLike<unknown>, n: number, who: string, what = 'y'): void {
+  if (y.length !== n) {
+    throw new ValidationError(`${who}: ${what} has ${y.length} values but X has ${n} rows.`, {
+      field: what,
+      fix: `pass one ${what} value per row of X`,
+    });
+  }
+}
+
+/** A numeric target as Float64Array; missing or non-numeric values are errors. */
+export function asNumericTarget(y: TargetInput, n: number, who: string, what = 'y'): Float64Array {
+  const v = values(y);
+  checkLength(v, n, who, what);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    const num = typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : Number.NaN;
+    if (!Number.isFinite(num)) {
+      throw new ValidationError(
+        `${who}: ${what}[${i}] is ${x === null ? 'missing' : JSON.stringify(x)}; a numeric, finite target is required.`,
+        { field: what, fix: 'drop rows whose target is missing, or pick a numeric target column' },
+      );
+    }
+    out[i] = num;
+  }
+  return out;
+}
+
+/** Encodes class labels: codes in [0, k) and `classes` sorted as scikit-learn sorts them. */
+export function encodeLabels(y: TargetInput, n: number, who: string, what = 'y'): EncodedLabels {
+  const v = values(y);
+  checkLength(v, n, who, what);
+  let allNumbers = true;
+  const seen = new Map<Label, number>();
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x === null || x === undefined || (typeof x === 'number' && Number.isNaN(x))) {
+      throw new ValidationError(`${who}: ${what}[${i}] is missing; every row needs a class label.`, {
+        field: what,
+        fix: 'drop rows whose target is missing before fitting',
+      });
+    }
+    if (typeof x !== 'number' && typeof x !== 'string' && typeof x !== 'boolean') {
+      throw new ValidationError(`${who}: ${what}[${i}] is a ${typeof x}; labels must be strings or numbers.`);
+    }
+    const key = typeof x === 'boolean' ? String(x) : x;
+    if (typeof key !== 'number') allNumbers = false;
+    if (!seen.has(key)) seen.set(key, seen.size);
+  }
+  const classes = sortLabels([...seen.keys()], allNumbers);
+  const index = new Map<Label, number>();
+  classes.forEach((c, i) => index.set(c, i));
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i] as Label | boolean;
+    codes[i] = index.get(typeof x === 'boolean' ? String(x) : x)!;
+  }
+  return { codes, classes };
+}
+
+/** Sorts labels as scikit-learn does; mixed numbers and strings sort as strings. */
+export function sortLabels(
+  labels: Label[],
+  allNumbers = labels.every((l) => typeof l === 'number'),
+): Label[] {
+  if (allNumbers) return (labels as number[]).slice().sort((a, b) => a - b);
+  return labels.map(String).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Codes of `y` against known `classes`; a label not among them is an error that names it.
+ * Numbers and their string forms match (so "1" finds class 1 read from a CSV).
+ */
+export function encodeWithClasses(
+  y: TargetInput,
+  classes: readonly Label[],
+  who: string,
+  what = 'y',
+): Int32Array {
+  const v = values(y);
+  const index = new Map<string, number>();
+  classes.forEach((c, i) => index.set(String(c), i));
+  const codes = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const code = index.get(String(v[i]));
+    if (code === undefined) {
+      throw new ValidationError(
+        `${who}: ${what}[${i}] = ${JSON.stringify(v[i])} is not one of the classes seen in fit (${classes.map((c) => JSON.stringify(c)).join(', ')}).`,
+        { field: what },
+      );
+    }
+    codes[i] = code;
+  }
+  return codes;
+}
+
+/** Labels for integer codes. */
+export function decodeLabels(codes: ArrayLike<number>, classes: readonly Label[]): Label[] {
+  const out = new Array<Label>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = classes[codes[i]];
+  return out;
+}
+
+/** The plain values of a {@link TargetInput}. */
+export function targetValues(y: TargetInput): ArrayLike<unknown> {
+  return values(y);
+}

@@ -1,0 +1,168 @@
+/**
+ * `Matrix`: the dense numeric input every estimator understands — a row-major `Float64Array`
+ * with its shape and column names (NaN marks a missing value). Tables convert to it
+ * (`table.toMatrix()`), nested arrays convert to it, and estimators remember the column names
+ * they were fitted on so that a later call with other columns is caught.
+ *
+ * @module
+ */
+
+import { ValidationError } from './errors.ts';
+
+/** A dense, row-major matrix of float64 with named columns. */
+export interface Matrix {
+  /** Row-major values: element (i, j) is `data[i * cols + j]`. */
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  /** One name per column (`x0`, `x1`, … when the source had none). */
+  readonly columns: readonly string[];
+}
+
+/** Anything that can turn itself into a {@link Matrix} (a `Table` does). */
+export interface MatrixSource {
+  toMatrix(): Matrix;
+}
+
+/** What estimators accept as X. */
+export type MatrixInput = Matrix | MatrixSource | readonly (readonly number[])[];
+
+/** Default names for `n` unnamed columns: x0, x1, … */
+export function defaultColumnNames(n: number): string[] {
+  return Array.from({ length: n }, (_, j) => `x${j}`);
+}
+
+/** Builds a {@link Matrix}, checking that the shape and names agree. */
+export function matrix(data: Float64Array, rows: number, cols: number, columns?: readonly string[]): Matrix {
+  if (data.length !== rows * cols) {
+    throw new ValidationError(`matrix: ${rows} × ${cols} needs ${rows * cols} values; got ${data.length}.`);
+  }
+  const names = columns ?? defaultColumnNames(cols);
+  if (names.length !== cols) {
+    throw new ValidationError(`matrix: ${cols} columns but ${names.length} column names.`);
+  }
+  return { data, rows, cols, columns: names };
+}
+
+/** True for a {@link Matrix}. */
+export function isMatrix(x: unknown): x is Matrix {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as Matrix).data instanceof Float64Array &&
+    typeof (x as Matrix).rows === 'number' &&
+    typeof (x as Matrix).cols === 'number'
+  );
+}
+
+/** Copies nested arrays into a {@link Matrix}; every row must have the same length. */
+export function fromRows(
+  rows: readonly (readonly number[])[],
+  columns?: readonly string[],
+  what = 'X',
+): Matrix {
+  const n = rows.length;
+  const d = n === 0 ? (columns?.length ?? 0) : rows[0].length;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!r || r.length !== d) {
+      throw new ValidationError(`${what}: row ${i} has ${r?.length ?? 0} values; row 0 has ${d}.`, {
+        fix: 'give every row the same number of columns',
+      });
+    }
+    for (let j = 0; j < d; j++) {
+      const v = r[j];
+      if (typeof v !== 'number') {
+        throw new ValidationError(
+          `${what}: row ${i}, column ${j} is ${typeof v} (${String(v)}), not a number.`,
+          {
+            fix: 'encode non-numeric columns first (e.g. with OneHotEncoder in a Pipeline)',
+          },
+        );
+      }
+      data[i * d + j] = v;
+    }
+  }
+  return matrix(data, n, d, columns);
+}
+
+/** Converts any {@link MatrixInput} to a {@link Matrix} (no copy when it already is one). */
+export function asMatrix(x: MatrixInput, what = 'X'): Matrix {
+  if (isMatrix(x)) return x;
+  if (Array.isArray(x)) return fromRows(x as readonly (readonly number[])[], undefined, what);
+  if (typeof x === 'object' && x !== null && typeof (x as MatrixSource).toMatrix === 'function') {
+    return (x as MatrixSource).toMatrix();
+  }
+  throw new ValidationError(`${what} must be a Matrix, a Table or an array of rows; got ${typeof x}.`);
+}
+
+/** The column j of `m` as a new Float64Array. */
+export function column(m: Matrix, j: number): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let i = 0, k = j; i < m.rows; i++, k += m.cols) out[i] = m.data[k];
+  return out;
+}
+
+/** The rows `idx` of `m` as a new matrix (same columns). */
+export function takeRows(m: Matrix, idx: ArrayLike<number>): Matrix {
+  const c = m.cols;
+  const out = new Float64Array(idx.length * c);
+  for (let r = 0; r < idx.length; r++) {
+    const src = idx[r] * c;
+    out.set(m.data.subarray(src, src + c), r * c);
+  }
+  return { data: out, rows: idx.length, cols: c, columns: m.columns };
+}
+
+/** The columns `cols` of `m` as a new matrix. */
+export function takeColumns(m: Matrix, cols: readonly number[]): Matrix {
+  const k = cols.length;
+  const out = new Float64Array(m.rows * k);
+  for (let i = 0; i < m.rows; i++) {
+    const base = i * m.cols;
+    for (let j = 0; j < k; j++) out[i * k + j] = m.data[base + cols[j]];
+  }
+  return { data: out, rows: m.rows, cols: k, columns: cols.map((j) => m.columns[j]) };
+}
+
+/** The transpose of `m` as a column-major copy: element (i, j) at `out[j * rows + i]`. */
+export function toColumnMajor(m: Matrix): Float64Array {
+  const { rows, cols, data } = m;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) out[j * rows + i] = data[base + j];
+  }
+  return out;
+}
+
+/** Returns the index of the first column holding a NaN, or -1. */
+export function firstColumnWithNaN(m: Matrix): number {
+  const { data, cols } = m;
+  for (let k = 0; k < data.length; k++) if (data[k] !== data[k]) return k % cols;
+  return -1;
+}
+
+/**
+ * Throws a {@link ValidationError} naming the column when `m` holds NaN or ±Infinity and the
+ * estimator cannot take missing values.
+ */
+export function assertFinite(m: Matrix, who: string): void {
+  const { data, cols } = m;
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k];
+    if (v - v !== 0) {
+      const j = k % cols;
+      const row = Math.floor(k / cols);
+      const kind = v !== v ? 'a missing value (NaN)' : `an infinite value (${v})`;
+      throw new ValidationError(
+        `${who} cannot take missing or infinite values: column '${m.columns[j]}' has ${kind} at row ${row}.`,
+        {
+          field: m.columns[j],
+          fix: "impute first (e.g. SimpleImputer in a Pipeline, or 'lathe train', which adds one), or use a model that handles missing values such as gbdt",
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/** Data: the columnar Table, its Schema, readers, writers, splits and fingerprints. */
+export * from './column.ts';
+export * from './schema.ts';
+export * from './table.ts';
