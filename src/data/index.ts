@@ -1,4 +1,5 @@
 /** Data: the columnar Table, its Schema, readers, writers, splits and fingerprints. */
 export * from './column.ts';
+export * from './read-types.ts';
 export * from './schema.ts';
 export * from './table.ts';

@@ -1,0 +1,2 @@
+/** automl: see DESIGN.md. */
+export {};

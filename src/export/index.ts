@@ -1,0 +1,2 @@
+/** export: see DESIGN.md. */
+export {};

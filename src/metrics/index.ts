@@ -1,0 +1,2 @@
+/** metrics: see DESIGN.md. */
+export {};

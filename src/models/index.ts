@@ -1,0 +1,2 @@
+/** models: see DESIGN.md. */
+export {};

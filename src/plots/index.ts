@@ -1,0 +1,2 @@
+/** plots: see DESIGN.md. */
+export {};

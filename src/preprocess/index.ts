@@ -1,0 +1,2 @@
+/** preprocess: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** quality: see DESIGN.md. */
+export {};

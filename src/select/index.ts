@@ -1,0 +1,2 @@
+/** select: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** serve: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** stats: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** track: see DESIGN.md. */
+export {};
