@@ -1,0 +1,190 @@
+/**
+ * What every model family shares: base classes for classifiers, regressors and clusterers on top of
+ * the core {@link Estimator} contract, default `score`s (accuracy, R²), and the checks of sample
+ * and class weights.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import { Estimator } from '../core/estimator.ts';
+import { encodeLabels, encodeWithClasses, type Label, type TargetInput } from '../core/labels.ts';
+import type { Matrix, MatrixInput } from '../core/matrix.ts';
+
+/** Fraction of predictions equal to the true labels (compared as strings, so 1 matches "1"). */
+export function accuracyOf(pred: readonly Label[], codesOrLabels: ArrayLike<unknown>): number {
+  let hit = 0;
+  for (let i = 0; i < pred.length; i++) if (String(pred[i]) === String(codesOrLabels[i])) hit++;
+  return pred.length ? hit / pred.length : 0;
+}
+
+/** Coefficient of determination R² (1 − SS_res / SS_tot); 1 for a perfect fit, as scikit-learn. */
+export function r2Of(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    ssRes += (y[i] - pred[i]) ** 2;
+    ssTot += (y[i] - mean) ** 2;
+  }
+  if (ssTot === 0) return ssRes === 0 ? 1 : 0;
+  return 1 - ssRes / ssTot;
+}
+
+/** Checks per-row weights: `n` finite, non-negative numbers, not all zero. Returns a Float64Array. */
+export function checkSampleWeight(
+  w: ArrayLike<number> | undefined,
+  n: number,
+  who: string,
+): Float64Array | undefined {
+  if (w === undefined) return undefined;
+  if (w.length !== n) {
+    throw new ValidationError(`${who}: sampleWeight has ${w.length} values but X has ${n} rows.`, {
+      field: 'sampleWeight',
+    });
+  }
+  const out = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i];
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new ValidationError(`${who}: sampleWeight[${i}] is ${v}; weights must be finite and ≥ 0.`, {
+        field: 'sampleWeight',
+      });
+    }
+    out[i] = v;
+    total += v;
+  }
+  if (total <= 0) throw new ValidationError(`${who}: every sampleWeight is 0.`, { field: 'sampleWeight' });
+  return out;
+}
+
+/** A class-weight parameter: none, 'balanced' (n / (k · count)), or a weight per class label. */
+export type ClassWeight = null | 'balanced' | Record<string, number>;
+
+/**
+ * Per-class weights (indexed by class code) for a class-weight parameter, as scikit-learn's
+ * `compute_class_weight`. Unknown labels in a record are an error.
+ */
+export function classWeightVector(
+  classWeight: ClassWeight,
+  codes: Int32Array,
+  classes: readonly Label[],
+  who: string,
+): Float64Array {
+  const k = classes.length;
+  const w = new Float64Array(k).fill(1);
+  if (classWeight === null) return w;
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
+    for (let c = 0; c < k; c++) w[c] = counts[c] > 0 ? codes.length / (k * counts[c]) : 1;
+    return w;
+  }
+  const known = new Map(classes.map((c, i) => [String(c), i]));
+  for (const [label, value] of Object.entries(classWeight)) {
+    const c = known.get(label);
+    if (c === undefined) {
+      throw new ValidationError(`${who}: classWeight names class '${label}', which is not in y.`, {
+        field: 'classWeight',
+        fix: `use the class labels seen in y: ${classes.join(', ')}`,
+      });
+    }
+    w[c] = value;
+  }
+  return w;
+}
+
+/** Base class of classifiers: label encoding, `predict` from `predictProba`, accuracy `score`. */
+export abstract class BaseClassifier<P extends object = Record<string, unknown>> extends Estimator<P> {
+  readonly kind = 'classifier' as const;
+  /** The classes seen in fit, sorted as scikit-learn sorts them. */
+  classes_: Label[] | undefined = undefined;
+
+  /** Encodes `y` against the rows of X and stores `classes_`. At least two classes are required. */
+  protected encodeTarget(y: TargetInput, n: number, minClasses = 2): Int32Array {
+    const { codes, classes } = encodeLabels(y, n, this.typeName);
+    if (classes.length < minClasses) {
+      throw new ValidationError(
+        `${this.typeName}: y has only ${classes.length} class (${classes.map(String).join(', ')}); at least ${minClasses} are needed to fit a classifier.`,
+        {
+          field: 'y',
+          fix: 'check the target column, or use a different split so that every class appears in training',
+        },
+      );
+    }
+    this.classes_ = classes;
+    return codes;
+  }
+
+  /** Codes of `y` against the fitted classes (unknown labels are an error). */
+  protected encodeKnown(y: TargetInput): Int32Array {
+    return encodeWithClasses(y, this.classes_!, this.typeName);
+  }
+
+  /** Class probabilities, one column per class in `classes_` order. */
+  abstract predictProba(X: MatrixInput): Matrix;
+
+  /** The most probable class per row (ties go to the first class, as `argmax`). */
+  predict(X: MatrixInput): Label[] {
+    const P = this.predictProba(X);
+    const k = P.cols;
+    const out = new Array<Label>(P.rows);
+    for (let i = 0; i < P.rows; i++) {
+      let best = 0;
+      let bestV = P.data[i * k];
+      for (let c = 1; c < k; c++) {
+        const v = P.data[i * k + c];
+        if (v > bestV) {
+          bestV = v;
+          best = c;
+        }
+      }
+      out[i] = this.classes_![best];
+    }
+    return out;
+  }
+
+  /** Mean accuracy on (X, y). */
+  score(X: MatrixInput, y: TargetInput): number {
+    const pred = this.predict(X);
+    const codes = encodeWithClasses(y, this.classes_!, this.typeName);
+    let hit = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === this.classes_![codes[i]]) hit++;
+    return hit / pred.length;
+  }
+
+  /** Column names for probability matrices: the class labels as strings. */
+  protected probaColumns(): string[] {
+    return this.classes_!.map(String);
+  }
+}
+
+/** Base class of regressors: R² `score`. */
+export abstract class BaseRegressor<P extends object = Record<string, unknown>> extends Estimator<P> {
+  readonly kind = 'regressor' as const;
+
+  abstract predict(X: MatrixInput): Float64Array;
+
+  /** R² on (X, y). */
+  score(X: MatrixInput, y: ArrayLike<number>): number {
+    return r2Of(this.predict(X), y);
+  }
+}
+
+/** Base class of clustering estimators. */
+export abstract class BaseClusterer<P extends object = Record<string, unknown>> extends Estimator<P> {
+  readonly kind = 'clusterer' as const;
+  /** Cluster of each training row (-1 = noise). */
+  labels_: Int32Array | undefined = undefined;
+
+  abstract fit(X: MatrixInput): this;
+
+  /** Fits and returns the training labels. */
+  fitPredict(X: MatrixInput): Int32Array {
+    return this.fit(X).labels_!;
+  }
+}

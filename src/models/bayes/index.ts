@@ -1,0 +1,2 @@
+/** models/bayes: see DESIGN.md. */
+export {};

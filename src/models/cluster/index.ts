@@ -1,0 +1,2 @@
+/** models/cluster: see DESIGN.md. */
+export {};

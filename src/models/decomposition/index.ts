@@ -1,0 +1,2 @@
+/** models/decomposition: see DESIGN.md. */
+export {};

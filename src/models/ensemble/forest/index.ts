@@ -1,0 +1,2 @@
+/** models/ensemble/forest: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** models/ensemble/hist-gradient-boosting: see DESIGN.md. */
+export {};

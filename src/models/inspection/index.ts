@@ -1,0 +1,2 @@
+/** models/inspection: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** models/linear: see DESIGN.md. */
+export {};

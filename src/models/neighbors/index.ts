@@ -1,0 +1,2 @@
+/** models/neighbors: see DESIGN.md. */
+export {};

@@ -1,0 +1,2 @@
+/** models/tree: see DESIGN.md. */
+export {};
