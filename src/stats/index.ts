@@ -1,2 +1,3 @@
-/** stats: see DESIGN.md. */
-export {};
+/** stats: descriptive statistics, quantiles, correlation (see DESIGN.md). */
+export * from './correlation.ts';
+export * from './quantile.ts';

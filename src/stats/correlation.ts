@@ -1,0 +1,270 @@
+/**
+ * Correlation: Pearson's r and Spearman's ρ, for a pair of variables or a whole matrix.
+ *
+ * **Definitions.**
+ * - Pearson: `r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² · Σ(y−ȳ)²)`, computed in two passes (means first),
+ *   clipped to [−1, 1] — as `scipy.stats.pearsonr` and `DataFrame.corr()`.
+ * - Spearman: Pearson's r of the ranks, where tied values get the *average* of the ranks they
+ *   span (`scipy.stats.rankdata(method="average")`) — as `scipy.stats.spearmanr` and
+ *   `DataFrame.corr(method="spearman")`.
+ *
+ * **Missing values.** A row where either value is `NaN` is left out ("pairwise complete", like
+ * pandas); Spearman ranks only the rows that remain, so each pair is ranked on its own complete
+ * rows, exactly as pandas does. The result is `NaN` when fewer than two rows remain or when
+ * either variable is constant on them (pandas gives `NaN`; SciPy warns and gives `NaN`).
+ *
+ * **Cost.** {@link correlationMatrix} ranks every column once (a radix sort and a binary search
+ * per value), then each of the p(p−1)/2 pairs costs two sequential passes over the rows — no
+ * re-sorting, even with missing values (ranks within a pair's complete rows come from per-value
+ * counts). It is still O(p²·n): sample rows or limit columns for wide, long tables.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import { sortFloat64 } from './quantile.ts';
+
+/** Correlation coefficients Lathe computes. */
+export type CorrelationMethod = 'pearson' | 'spearman';
+
+function checkPair(x: ArrayLike<number>, y: ArrayLike<number>, who: string): void {
+  if (x.length !== y.length) {
+    throw new ValidationError(`${who}: x has ${x.length} values but y has ${y.length}.`, {
+      field: 'y',
+      expected: `${x.length} values, one per value of x`,
+      actual: y.length,
+      fix: 'pass two arrays of the same length (missing values as NaN)',
+    });
+  }
+}
+
+/**
+ * Average ranks (1-based) of the non-missing values: tied values share the mean of the ranks
+ * they span, as `scipy.stats.rankdata(x, method="average")`. `NaN` stays `NaN` and is not
+ * counted (pandas' `Series.rank()`).
+ *
+ * @example rankData([10, 20, 10, NaN]) // [1.5, 3, 1.5, NaN]
+ */
+export function rankData(x: ArrayLike<number>): Float64Array {
+  const { codes, unique } = denseCodes(x);
+  const n = x.length;
+  const counts = new Float64Array(unique.length);
+  for (let i = 0; i < n; i++) if (codes[i] >= 0) counts[codes[i]]++;
+  const avg = averageRanks(counts);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = codes[i] >= 0 ? avg[codes[i]] : Number.NaN;
+  return out;
+}
+
+/**
+ * Pearson's correlation coefficient of `x` and `y`, over the rows where both are present.
+ * `NaN` when fewer than two such rows exist or either variable is constant on them.
+ *
+ * @example pearsonCorrelation([1, 2, 3], [2, 4, 7]) // 0.9933…, as scipy.stats.pearsonr
+ */
+export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkPair(x, y, 'pearsonCorrelation');
+  return pearsonPair(x, y);
+}
+
+/**
+ * Spearman's rank correlation of `x` and `y` (average ranks for ties), over the rows where both
+ * are present, ranked among those rows. `NaN` when fewer than two remain or either is constant.
+ *
+ * @example spearmanCorrelation([1, 2, 3, 4], [1, 4, 9, 16]) // 1
+ */
+export function spearmanCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkPair(x, y, 'spearmanCorrelation');
+  const a = denseCodes(x);
+  const b = denseCodes(y);
+  return spearmanPair(a, b, new Float64Array(a.unique.length), new Float64Array(b.unique.length));
+}
+
+/** Options of {@link correlationMatrix}. */
+export interface CorrelationMatrixOptions {
+  /** `pearson` (default) or `spearman`. */
+  method?: CorrelationMethod;
+}
+
+/**
+ * The correlation matrix of `columns` (each an array of the same length, `NaN` = missing): a
+ * p×p row-major `Float64Array`, symmetric, pairwise complete like `DataFrame.corr()`. The
+ * diagonal is 1, or `NaN` for a column with fewer than two distinct values (as pandas).
+ */
+export function correlationMatrix(
+  columns: readonly ArrayLike<number>[],
+  options: CorrelationMatrixOptions = {},
+): Float64Array {
+  const method = options.method ?? 'pearson';
+  if (method !== 'pearson' && method !== 'spearman') {
+    throw new ValidationError(`correlationMatrix: unknown method '${String(method)}'.`, {
+      field: 'method',
+      expected: "'pearson' or 'spearman'",
+      actual: method,
+      fix: "use method: 'pearson' or method: 'spearman'",
+    });
+  }
+  const p = columns.length;
+  for (let j = 1; j < p; j++) checkPair(columns[0], columns[j], `correlationMatrix (column ${j})`);
+  const out = new Float64Array(p * p);
+  if (method === 'pearson') {
+    for (let a = 0; a < p; a++) {
+      for (let b = a; b < p; b++) {
+        const r = pearsonPair(columns[a], columns[b]);
+        out[a * p + b] = r;
+        out[b * p + a] = r;
+      }
+    }
+    return out;
+  }
+  const coded = columns.map((c) => denseCodes(c));
+  let maxUnique = 0;
+  for (const c of coded) maxUnique = Math.max(maxUnique, c.unique.length);
+  const countsA = new Float64Array(maxUnique);
+  const countsB = new Float64Array(maxUnique);
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      const r = spearmanPair(coded[a], coded[b], countsA, countsB);
+      out[a * p + b] = r;
+      out[b * p + a] = r;
+    }
+  }
+  return out;
+}
+
+/** Two-pass Pearson over the pairwise-complete rows. */
+function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let m = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    const v = y[i];
+    if (u === u && v === v) {
+      m++;
+      sx += u;
+      sy += v;
+    }
+  }
+  if (m < 2) return Number.NaN;
+  const mx = sx / m;
+  const my = sy / m;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    const v = y[i];
+    if (u === u && v === v) {
+      const du = u - mx;
+      const dv = v - my;
+      sxx += du * du;
+      syy += dv * dv;
+      sxy += du * dv;
+    }
+  }
+  return clipCorrelation(sxy, sxx, syy);
+}
+
+function clipCorrelation(sxy: number, sxx: number, syy: number): number {
+  if (!(sxx > 0 && syy > 0)) return Number.NaN;
+  const r = sxy / Math.sqrt(sxx * syy);
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
+/** A column as dense codes: `codes[i]` = index of x[i] among the sorted distinct values, -1 for NaN. */
+interface DenseCodes {
+  codes: Int32Array;
+  unique: Float64Array;
+  missing: number;
+}
+
+function denseCodes(x: ArrayLike<number>): DenseCodes {
+  const n = x.length;
+  const buf = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v === v) buf[m++] = v;
+  }
+  const sorted = sortFloat64(buf.subarray(0, m));
+  let u = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
+  const unique = sorted.slice(0, u);
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    // binary search: the index of v in unique (it is there)
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unique[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    codes[i] = lo;
+  }
+  return { codes, unique, missing: n - m };
+}
+
+/** Average 1-based ranks per distinct value, from the count of each (in value order). */
+function averageRanks(
+  counts: Float64Array,
+  out: Float64Array = new Float64Array(counts.length),
+): Float64Array {
+  let below = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k];
+    out[k] = below + (c + 1) / 2;
+    below += c;
+  }
+  return out;
+}
+
+/**
+ * Spearman over the rows where both codes are present: count each distinct value among those
+ * rows, turn counts into average ranks, then Pearson on the ranks (whose mean is (m+1)/2).
+ */
+function spearmanPair(a: DenseCodes, b: DenseCodes, countsA: Float64Array, countsB: Float64Array): number {
+  const ca = a.codes;
+  const cb = b.codes;
+  const n = ca.length;
+  const ua = a.unique.length;
+  const ub = b.unique.length;
+  countsA.fill(0, 0, ua);
+  countsB.fill(0, 0, ub);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ca[i];
+    const y = cb[i];
+    if (x >= 0 && y >= 0) {
+      countsA[x]++;
+      countsB[y]++;
+      m++;
+    }
+  }
+  if (m < 2) return Number.NaN;
+  const ra = averageRanks(countsA.subarray(0, ua), countsA.subarray(0, ua));
+  const rb = averageRanks(countsB.subarray(0, ub), countsB.subarray(0, ub));
+  const mean = (m + 1) / 2;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ca[i];
+    const y = cb[i];
+    if (x >= 0 && y >= 0) {
+      const du = ra[x] - mean;
+      const dv = rb[y] - mean;
+      sxx += du * du;
+      syy += dv * dv;
+      sxy += du * dv;
+    }
+  }
+  return clipCorrelation(sxy, sxx, syy);
+}

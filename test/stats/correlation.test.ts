@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
+import {
+  correlationMatrix,
+  pearsonCorrelation,
+  rankData,
+  spearmanCorrelation,
+} from '../../src/stats/correlation.ts';
+
+type Nums = (number | null)[];
+interface Fixture {
+  pairs: Record<string, { x: Nums; y: Nums; pearson: number; spearman: number }>;
+  ranks: Record<string, { x: Nums; ranks: Nums }>;
+  matrix: { columns: string[]; data: Record<string, Nums>; pearson: Nums; spearman: Nums };
+}
+const fx = JSON.parse(
+  readFileSync(new URL('../fixtures/stats/correlation.json', import.meta.url), 'utf8'),
+) as Fixture;
+const nums = (a: Nums) => Float64Array.from(a, (v) => (v === null ? Number.NaN : v));
+
+// SciPy normalises before the dot product, pandas and Lathe divide at the end: they differ in
+// the last few bits, never more than this.
+const TOL = 1e-13;
+function assertClose(actual: number, expected: number | null, what: string): void {
+  if (expected === null) {
+    assert.ok(Number.isNaN(actual), `${what}: expected NaN, got ${actual}`);
+    return;
+  }
+  assert.ok(Math.abs(actual - expected) <= TOL, `${what}: got ${actual}, expected ${expected}`);
+}
+
+describe('rankData (scipy.stats.rankdata average / pandas rank)', () => {
+  for (const [name, c] of Object.entries(fx.ranks)) {
+    it(`matches on '${name}'`, () => {
+      const got = rankData(nums(c.x));
+      c.ranks.forEach((r, i) => assertClose(got[i], r, `${name}[${i}]`));
+    });
+  }
+});
+
+describe('pearsonCorrelation and spearmanCorrelation (SciPy oracle)', () => {
+  for (const [name, c] of Object.entries(fx.pairs)) {
+    it(`match scipy.stats on '${name}'`, () => {
+      const x = nums(c.x);
+      const y = nums(c.y);
+      assertClose(pearsonCorrelation(x, y), c.pearson, `${name} pearson`);
+      assertClose(spearmanCorrelation(x, y), c.spearman, `${name} spearman`);
+    });
+  }
+
+  it('are NaN for a constant variable or fewer than two complete rows', () => {
+    assert.ok(Number.isNaN(pearsonCorrelation([1, 1, 1], [1, 2, 3])));
+    assert.ok(Number.isNaN(spearmanCorrelation([1, 2, 3], [5, 5, 5])));
+    assert.ok(Number.isNaN(pearsonCorrelation([1, Number.NaN, 3], [Number.NaN, 2, Number.NaN])));
+  });
+
+  it('rejects arrays of different lengths, naming both lengths', () => {
+    assert.throws(
+      () => pearsonCorrelation([1, 2, 3], [1, 2]),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /3 values but y has 2/);
+        return true;
+      },
+    );
+  });
+});
+
+describe('correlationMatrix (pandas DataFrame.corr, pairwise complete)', () => {
+  const cols = fx.matrix.columns.map((c) => nums(fx.matrix.data[c]));
+  const p = cols.length;
+  for (const method of ['pearson', 'spearman'] as const) {
+    it(`matches DataFrame.corr(method='${method}'), including NaN for a constant column`, () => {
+      const got = correlationMatrix(cols, { method });
+      const want = fx.matrix[method];
+      for (let k = 0; k < p * p; k++) {
+        const name = `${fx.matrix.columns[Math.floor(k / p)]}×${fx.matrix.columns[k % p]}`;
+        assertClose(got[k], want[k], `${method} ${name}`);
+      }
+    });
+  }
+
+  it('agrees with the pairwise functions', () => {
+    const m = correlationMatrix(cols, { method: 'spearman' });
+    assert.equal(m[1], spearmanCorrelation(cols[0], cols[1]));
+    const q = correlationMatrix(cols);
+    assert.equal(q[2 * p + 3], pearsonCorrelation(cols[2], cols[3]));
+  });
+
+  it('rejects an unknown method', () => {
+    assert.throws(
+      () => correlationMatrix(cols, { method: 'kendall' as never }),
+      /unknown method 'kendall'.*'pearson' or method: 'spearman'/,
+    );
+  });
+});
