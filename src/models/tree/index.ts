@@ -1,2 +1,30 @@
-/** models/tree: see DESIGN.md. */
-export {};
+/** Decision trees (CART): the estimators, the flat prediction-time tree, and the grower forests reuse. */
+export * from './decision-tree.ts';
+export {
+  applyTree,
+  type FlatTree,
+  leafCount,
+  normalizedValues,
+  TREE_LEAF,
+  TREE_UNDEFINED,
+  treeFeatureImportances,
+  treeFromPlain,
+  treeToPlain,
+} from './flat-tree.ts';
+export {
+  type GrowData,
+  type GrowOptions,
+  growTree,
+  type TreeCriterion,
+  type TreeSplitter,
+} from './grower.ts';
+export { argsortColumns, columnMajor } from './presort.ts';
+export {
+  classWeightParam,
+  type GrowthParams,
+  growthParams,
+  type MaxFeatures,
+  maxFeaturesParam,
+  resolveGrowOptions,
+  resolveMaxFeatures,
+} from './tree-params.ts';
