@@ -1,5 +1,9 @@
 /** Data: the columnar Table, its Schema, readers, writers, splits and fingerprints. */
 export * from './column.ts';
+export * from './read/index.ts';
 export * from './read-types.ts';
 export * from './schema.ts';
+export * from './schema-apply.ts';
+export * from './schema-file.ts';
+export * from './schema-infer.ts';
 export * from './table.ts';

@@ -28,6 +28,17 @@ export interface ReadOptions {
   delimiter?: string;
   /** CSV: whether the first row is a header (default sniffed). */
   header?: boolean;
+  /** CSV: the quote character (default `"`; `''` for none). */
+  quote?: string;
+  /** CSV/NDJSON: text values read as missing (default `DEFAULT_MISSING_VALUES`: '', NA, N/A, NaN, null, None, …). */
+  missingValues?: readonly string[];
+  /** CSV/NDJSON: how many leading rows the column types are sniffed from (default 20,000). */
+  sampleRows?: number;
+  /**
+   * CSV/NDJSON: the longest record accepted, in characters (default 8 Mi). A longer one is a bad
+   * row — usually the sign of an unterminated quote that swallowed the rest of the file.
+   */
+  maxRecordChars?: number;
 }
 
 /** One row set aside under `onBadRows: 'quarantine'`. */
@@ -58,4 +69,11 @@ export interface ReadResult {
   rejected: RejectedRow[];
   /** The file read and the format it was read as. */
   source: { path: string; format: DataFormat; bytes: number };
+  /**
+   * CSV/TSV/NDJSON/JSON: for each accepted row, the 1-based line (JSON arrays: record index)
+   * where it starts in the file — so later checks can point at the file's own lines.
+   */
+  rowLines?: Int32Array;
+  /** CSV/TSV: the dialect used (sniffed or given). */
+  dialect?: { delimiter: string; quote: string; header: boolean };
 }

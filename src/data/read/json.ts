@@ -1,0 +1,243 @@
+/**
+ * The NDJSON and JSON-array readers. Each record becomes one row; keys are columns (the union
+ * of the keys in the first rows, in order of first appearance). Values go through the same
+ * typed row parser as CSV fields (numbers and booleans by their JSON text, nested objects and
+ * arrays as JSON text, null as missing), so the type rules and the bad-row rules are the same:
+ * a record that is not valid JSON, not an object, has a key not seen in the sample, or has a
+ * value that does not parse as its column's type is rejected (or stops the read) — never nulled.
+ *
+ * Rows are numbered by line for NDJSON and by record (1-based) for JSON arrays.
+ *
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+import { DataError } from '../../core/errors.ts';
+import type { Column } from '../column.ts';
+import type { ReadOptions } from '../read-types.ts';
+import type { ColumnSchema } from '../schema.ts';
+import type { BadRows } from './bad-rows.ts';
+import { I32Builder } from './builders.ts';
+import { checkTextStart } from './csv.ts';
+import { lineEnd } from './csv-scanner.ts';
+import { type FieldType, fieldTypeForStorage, RowParser, sniffFieldType } from './row-parser.ts';
+import { MissingTokens } from './values.ts';
+
+/** What the JSON readers produce. */
+export interface JsonParse {
+  columns: Column[];
+  formats: Record<string, string>;
+  rowsRead: number;
+  rowLines: Int32Array;
+}
+
+function fieldText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Feeds records (already parsed, or a parse failure) to a row parser after a sampling phase. */
+class RecordSink {
+  private held: { line: number; value: unknown; raw: string; error: string | null }[] = [];
+  private parser: RowParser | null = null;
+  private names: string[] = [];
+  private index = new Map<string, number>();
+  private fields: string[] = [];
+  rowsRead = 0;
+  readonly rowLines = new I32Builder();
+  private readonly missing: MissingTokens;
+
+  constructor(
+    private readonly file: string,
+    options: ReadOptions,
+    private readonly bad: BadRows,
+    private readonly overrides: ReadonlyMap<string, ColumnSchema>,
+    private readonly sampleRows: number,
+  ) {
+    this.missing = new MissingTokens(options.missingValues);
+  }
+
+  push(line: number, value: unknown, raw: string, error: string | null): void {
+    if (this.parser) {
+      this.process(line, value, raw, error);
+      return;
+    }
+    this.held.push({ line, value, raw, error });
+    if (this.held.length >= this.sampleRows) this.decide();
+  }
+
+  private decide(): void {
+    const keys = new Map<string, string[]>();
+    for (const h of this.held) {
+      if (h.error !== null || !isRecord(h.value)) continue;
+      for (const [k, v] of Object.entries(h.value)) {
+        let vals = keys.get(k);
+        if (!vals) keys.set(k, (vals = []));
+        const s = fieldText(v);
+        if (!this.missing.has(s)) vals.push(s);
+      }
+    }
+    this.names = [...keys.keys()];
+    if (this.names.length === 0) {
+      throw new DataError(
+        'the file has no records with fields (no JSON objects with keys in the first rows).',
+        {
+          file: this.file,
+          fix: 'pass one JSON object per line (NDJSON) or an array of objects, e.g. {"age": 31, "city": "Lyon"}',
+        },
+      );
+    }
+    for (const o of this.overrides.keys()) {
+      if (!keys.has(o)) {
+        throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
+          file: this.file,
+          column: o,
+          fix: `the file's fields are: ${this.names.slice(0, 30).join(', ')}`,
+        });
+      }
+    }
+    this.names.forEach((n, j) => this.index.set(n, j));
+    const types: FieldType[] = this.names.map((n) => {
+      const o = this.overrides.get(n);
+      const sniffed = sniffFieldType(keys.get(n) as string[]);
+      if (!o) return sniffed;
+      const t = fieldTypeForStorage(o.storage, o.format);
+      if (t.kind === 'datetime' && !o.format && sniffed.kind === 'datetime') t.format = sniffed.format;
+      return t;
+    });
+    this.parser = new RowParser(this.names, types, this.missing);
+    this.fields = new Array<string>(this.names.length);
+    for (const h of this.held) this.process(h.line, h.value, h.raw, h.error);
+    this.held = [];
+  }
+
+  private process(line: number, value: unknown, raw: string, error: string | null): void {
+    this.rowsRead++;
+    if (error !== null) {
+      this.bad.add(line, error, raw);
+      return;
+    }
+    if (!isRecord(value)) {
+      this.bad.add(
+        line,
+        `expected a JSON object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+        raw,
+      );
+      return;
+    }
+    const f = this.fields;
+    f.fill('');
+    for (const k in value) {
+      const j = this.index.get(k);
+      if (j === undefined) {
+        this.bad.add(
+          line,
+          `unexpected field '${k}' (the fields, from the first rows, are: ${this.names.slice(0, 20).join(', ')})`,
+          raw,
+        );
+        return;
+      }
+      f[j] = fieldText(value[k]);
+    }
+    const fail = (this.parser as RowParser).add(f);
+    if (fail) {
+      this.bad.add(line, fail.reason, raw, fail.column);
+      return;
+    }
+    this.rowLines.push(line);
+  }
+
+  finish(): JsonParse {
+    if (!this.parser) {
+      if (this.held.length === 0) {
+        throw new DataError('the file has no records.', {
+          file: this.file,
+          fix: 'pass a file with at least one JSON object',
+        });
+      }
+      this.decide();
+    }
+    const { columns, formats } = (this.parser as RowParser).finish();
+    return { columns, formats, rowsRead: this.rowsRead, rowLines: this.rowLines.finish() };
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads NDJSON (one JSON object per line; blank lines skipped). */
+export function parseNdjson(
+  file: string,
+  options: ReadOptions,
+  bad: BadRows,
+  overrides: ReadonlyMap<string, ColumnSchema>,
+): JsonParse {
+  const text = readText(file);
+  const sink = new RecordSink(file, options, bad, overrides, Math.max(1, options.sampleRows ?? 20_000));
+  let pos = 0;
+  let line = 1;
+  while (pos < text.length) {
+    const e = lineEnd(text, pos);
+    const raw = text.slice(pos, e.textEnd);
+    pos = e.next;
+    const ln = line++;
+    if (raw.trim() === '') continue;
+    let value: unknown;
+    let error: string | null = null;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      error = `not valid JSON (${(err as Error).message})`;
+    }
+    sink.push(ln, value, raw, error);
+  }
+  return sink.finish();
+}
+
+/** Reads a JSON array of objects. */
+export function parseJsonArray(
+  file: string,
+  options: ReadOptions,
+  bad: BadRows,
+  overrides: ReadonlyMap<string, ColumnSchema>,
+): JsonParse {
+  const text = readText(file);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new DataError(`the file is not valid JSON: ${(err as Error).message}.`, {
+      file,
+      fix: 'check the JSON syntax (an array of objects), or use NDJSON (one object per line) to set bad records aside with --on-bad-rows quarantine',
+    });
+  }
+  if (!Array.isArray(doc)) {
+    throw new DataError(
+      `expected a JSON array of records (or one object per line), found ${doc === null ? 'null' : `a ${typeof doc}`}.`,
+      {
+        file,
+        fix: 'shape the file as [{"a": 1}, {"a": 2}] or as NDJSON with one object per line',
+      },
+    );
+  }
+  const sink = new RecordSink(file, options, bad, overrides, Math.max(1, options.sampleRows ?? 20_000));
+  doc.forEach((rec, i) => sink.push(i + 1, rec, JSON.stringify(rec) ?? 'undefined', null));
+  return sink.finish();
+}
+
+function readText(file: string): string {
+  const bytes = readFileSync(file);
+  checkTextStart(file, bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new DataError('the file is not valid UTF-8 text.', {
+      file,
+      fix: 'convert it to UTF-8 first (e.g. `iconv -f latin1 -t utf-8 in.json > out.json`)',
+      cause: e,
+    });
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Parsing of single text values: numbers, booleans, datetimes and missing-value tokens. Shared by
+ * the CSV and NDJSON readers and by `applySchema`. Every parser reports failure explicitly
+ * (`undefined` / `NaN` with a flag), so no value is ever turned into a silent null.
+ *
+ * @module
+ */
+
+/**
+ * The text values read as missing by default (the same list as pandas' `read_csv`): the empty
+ * string, `NA`, `N/A`, `n/a`, `NaN`, `nan`, `-NaN`, `-nan`, `null`, `NULL`, `None`, `#N/A`,
+ * `#N/A N/A`, `#NA`, `<NA>`, `-1.#IND`, `-1.#QNAN`, `1.#IND`, `1.#QNAN`.
+ */
+export const DEFAULT_MISSING_VALUES: readonly string[] = [
+  '',
+  'NA',
+  'N/A',
+  'n/a',
+  'NaN',
+  'nan',
+  '-NaN',
+  '-nan',
+  'null',
+  'NULL',
+  'None',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '<NA>',
+  '-1.#IND',
+  '-1.#QNAN',
+  '1.#IND',
+  '1.#QNAN',
+];
+
+/** A fast membership test for missing-value tokens. */
+export class MissingTokens {
+  private readonly set: Set<string>;
+  private readonly maxLen: number;
+  constructor(tokens: readonly string[] = DEFAULT_MISSING_VALUES) {
+    this.set = new Set(tokens);
+    this.maxLen = tokens.reduce((m, t) => Math.max(m, t.length), 0);
+  }
+  /** True when `s` is a missing-value token. */
+  has(s: string): boolean {
+    return s.length === 0 || (s.length <= this.maxLen && this.set.has(s));
+  }
+}
+
+/**
+ * Parses a decimal number (`12`, `-3.5`, `1e-3`, `.5`, `inf`, `-Infinity`), allowing surrounding
+ * spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank).
+ */
+export function parseNumber(s: string): number | undefined {
+  const v = +s;
+  if (v === v) {
+    // `+s` also accepts '0x1f', '0b1', '0o7' and blank strings: refuse those.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 120 || c === 88 || c === 98 || c === 66 || c === 111 || c === 79) return undefined;
+      if (c > 32) return v;
+    }
+    return undefined;
+  }
+  const t = s.trim().toLowerCase();
+  if (t === 'inf' || t === '+inf') return Number.POSITIVE_INFINITY;
+  if (t === '-inf') return Number.NEGATIVE_INFINITY;
+  return undefined;
+}
+
+/** Text read as `true` by the reader's boolean type (case-insensitive). */
+const TRUE_TEXT = new Set(['true']);
+const FALSE_TEXT = new Set(['false']);
+/** Wider boolean vocabulary accepted by `applySchema` and by semantic boolean detection. */
+const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
+
+/** `true`/`false` (any case) → 1/0; anything else → -1 (not a boolean literal). */
+export function parseBooleanLiteral(s: string): 1 | 0 | -1 {
+  const t = s.trim().toLowerCase();
+  if (TRUE_TEXT.has(t)) return 1;
+  if (FALSE_TEXT.has(t)) return 0;
+  return -1;
+}
+
+/** `true/t/yes/y/1` → 1, `false/f/no/n/0` → 0 (any case); anything else → -1. */
+export function parseBooleanWord(s: string): 1 | 0 | -1 {
+  const t = s.trim().toLowerCase();
+  if (TRUE_WORDS.has(t)) return 1;
+  if (FALSE_WORDS.has(t)) return 0;
+  return -1;
+}
+
+/**
+ * Datetime formats the readers recognise, as strftime-like strings (recorded in the schema).
+ * `%Y-%m-%d` also accepts a time part (`T` or space, `HH:MM[:SS[.fff]]`) and a zone (`Z`,
+ * `+HH:MM`); the others accept an optional ` HH:MM[:SS]`. Values without a zone are UTC.
+ */
+export const DATETIME_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%m/%d/%Y', '%d/%m/%Y', '%d.%m.%Y'] as const;
+
+/** A datetime format name from {@link DATETIME_FORMATS}. */
+export type DatetimeFormat = (typeof DATETIME_FORMATS)[number];
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS[m - 1]);
+}
+
+/** Parses ` HH:MM[:SS[.fff]][Z|±HH[:]MM]` starting at `at` (after the date); ms offset or NaN. */
+function parseTime(s: string, at: number, allowZone: boolean): number {
+  if (at === s.length) return 0;
+  const sep = s.charCodeAt(at);
+  if (sep !== 84 /* T */ && sep !== 32 /* space */) return Number.NaN;
+  let i = at + 1;
+  const hh = digits(s, i, 2);
+  if (hh < 0 || hh > 23 || s.charCodeAt(i + 2) !== 58) return Number.NaN;
+  const mi = digits(s, i + 3, 2);
+  if (mi < 0 || mi > 59) return Number.NaN;
+  i += 5;
+  let ss = 0;
+  let frac = 0;
+  if (s.charCodeAt(i) === 58) {
+    ss = digits(s, i + 1, 2);
+    if (ss < 0 || ss > 59) return Number.NaN;
+    i += 3;
+    if (s.charCodeAt(i) === 46) {
+      i++;
+      const start = i;
+      let scale = 100;
+      while (i < s.length) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        frac += c * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i === start) return Number.NaN;
+    }
+  }
+  let ms = ((hh * 60 + mi) * 60 + ss) * 1000 + frac;
+  if (i === s.length) return ms;
+  if (!allowZone) return Number.NaN;
+  const z = s.charCodeAt(i);
+  if (z === 90 /* Z */ && i + 1 === s.length) return ms;
+  if (z === 43 || z === 45) {
+    const oh = digits(s, i + 1, 2);
+    let j = i + 3;
+    if (s.charCodeAt(j) === 58) j++;
+    const om = digits(s, j, 2);
+    if (oh < 0 || om < 0 || oh > 14 || om > 59 || j + 2 !== s.length) return Number.NaN;
+    const off = (oh * 60 + om) * 60000;
+    ms += z === 43 ? -off : off;
+    return ms;
+  }
+  return Number.NaN;
+}
+
+/**
+ * Parses `s` with `format` into epoch milliseconds (UTC). Returns NaN when `s` does not match
+ * or is not a real calendar date (e.g. `2023-02-30`).
+ */
+export function parseDatetime(s: string, format: DatetimeFormat): number {
+  const t = s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) ? s.trim() : s;
+  if (t.length < 8) return Number.NaN;
+  let y: number;
+  let m: number;
+  let d: number;
+  let rest: number;
+  switch (format) {
+    case '%Y-%m-%d':
+    case '%Y/%m/%d': {
+      const sep = format === '%Y-%m-%d' ? 45 : 47;
+      if (t.charCodeAt(4) !== sep || t.charCodeAt(7) !== sep) return Number.NaN;
+      y = digits(t, 0, 4);
+      m = digits(t, 5, 2);
+      d = digits(t, 8, 2);
+      rest = 10;
+      break;
+    }
+    default: {
+      // %m/%d/%Y, %d/%m/%Y, %d.%m.%Y: one- or two-digit day and month.
+      const sep = format === '%d.%m.%Y' ? 46 : 47;
+      const a = t.indexOf(String.fromCharCode(sep));
+      const b = a < 0 ? -1 : t.indexOf(String.fromCharCode(sep), a + 1);
+      if (a < 1 || a > 2 || b - a < 2 || b - a > 3) return Number.NaN;
+      const p = digits(t, 0, a);
+      const q = digits(t, a + 1, b - a - 1);
+      y = digits(t, b + 1, 4);
+      rest = b + 5;
+      if (format === '%m/%d/%Y') {
+        m = p;
+        d = q;
+      } else {
+        d = p;
+        m = q;
+      }
+      if (p < 0 || q < 0) return Number.NaN;
+    }
+  }
+  if (y < 0 || m < 0 || d < 0 || !validDate(y, m, d)) return Number.NaN;
+  if (rest > t.length) return Number.NaN;
+  const time = parseTime(t, rest, format === '%Y-%m-%d');
+  if (time !== time) return Number.NaN;
+  let base = Date.UTC(y, m - 1, d);
+  if (y < 100) {
+    // Date.UTC maps years 0–99 to 1900–1999; set the real year.
+    const dt = new Date(base);
+    dt.setUTCFullYear(y);
+    base = dt.getTime();
+  }
+  return base + time;
+}
+
+/**
+ * The first format in {@link DATETIME_FORMATS} that parses every value in `values` (missing
+ * values skipped), or `undefined`. `%m/%d/%Y` is tried before `%d/%m/%Y`, so all-ambiguous
+ * dates (day ≤ 12) are read as month-first, like DuckDB and pandas.
+ */
+export function sniffDatetimeFormat(values: readonly string[]): DatetimeFormat | undefined {
+  if (values.length === 0) return undefined;
+  for (const f of DATETIME_FORMATS) {
+    let ok = true;
+    for (const v of values) {
+      if (Number.isNaN(parseDatetime(v, f))) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return f;
+  }
+  return undefined;
+}

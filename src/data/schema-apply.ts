@@ -1,0 +1,214 @@
+/**
+ * `applySchema`: makes a table's columns match a {@link Schema} — converting storage (text to
+ * numbers, numbers to categories, …), ordering categorical levels as the schema lists them, and
+ * checking `nullable`. A value that does not convert is an error naming the column, the row and
+ * the value; it is never turned into a missing value.
+ *
+ * @module
+ */
+
+import { DataError, show } from '../core/errors.ts';
+import { type Column, type ColumnType, columnLength, missingCount } from './column.ts';
+import {
+  type DatetimeFormat,
+  parseBooleanWord,
+  parseDatetime,
+  parseNumber,
+  sniffDatetimeFormat,
+} from './read/values.ts';
+import type { ColumnSchema, Schema } from './schema.ts';
+import { validateSchema } from './schema-file.ts';
+import { type Table, unknownColumn } from './table.ts';
+
+/** Options for {@link applySchema}. */
+export interface ApplySchemaOptions {
+  /** A categorical level not listed in the schema's `categories` is an error (default: appended after them). */
+  strictCategories?: boolean;
+  /** Name of the data source, for error messages. */
+  source?: string;
+}
+
+/**
+ * Returns `table` with every column named in `schema` converted to the schema's storage type.
+ * Columns the schema does not name are kept as they are; a schema column missing from the
+ * table is an error (suggesting the closest name).
+ */
+export function applySchema(table: Table, schema: Schema, options: ApplySchemaOptions = {}): Table {
+  const s = validateSchema(schema);
+  let out = table;
+  for (const cs of s.columns) {
+    if (!table.has(cs.name)) throw unknownColumn(cs.name, table.columnNames, options.source);
+    out = out.withColumn(convertColumn(table.column(cs.name), cs, options));
+  }
+  return out;
+}
+
+function fail(cs: ColumnSchema, row: number, value: unknown, what: string, source?: string): DataError {
+  return new DataError(
+    `row ${row + 1}: ${show(value)} ${what}, but the schema says the column is ${cs.storage}.`,
+    {
+      file: source,
+      column: cs.name,
+      fix: `correct the value, or change the column's type in the schema`,
+    },
+  );
+}
+
+/** The column's values as strings (null for missing). */
+function asStrings(c: Column): (string | null)[] {
+  const n = columnLength(c);
+  const out = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    switch (c.type) {
+      case 'numeric':
+        out[i] = Number.isNaN(c.values[i]) ? null : String(c.values[i]);
+        break;
+      case 'datetime':
+        out[i] = Number.isNaN(c.values[i]) ? null : new Date(c.values[i]).toISOString();
+        break;
+      case 'boolean':
+        out[i] = c.values[i] < 0 ? null : c.values[i] ? 'true' : 'false';
+        break;
+      case 'categorical':
+        out[i] = c.codes[i] < 0 ? null : c.dictionary[c.codes[i]];
+        break;
+      case 'text':
+        out[i] = c.values[i];
+        break;
+    }
+  }
+  return out;
+}
+
+function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions): Column {
+  const name = c.name;
+  const to: ColumnType = cs.storage;
+  const n = columnLength(c);
+  let out: Column;
+  if (to === 'numeric') {
+    if (c.type === 'numeric') out = c;
+    else if (c.type === 'datetime') out = { type: 'numeric', name, values: c.values };
+    else if (c.type === 'boolean') {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) v[i] = c.values[i] < 0 ? Number.NaN : c.values[i];
+      out = { type: 'numeric', name, values: v };
+    } else {
+      const strs = asStrings(c);
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = strs[i];
+        if (x === null) v[i] = Number.NaN;
+        else {
+          const p = parseNumber(x);
+          if (p === undefined) throw fail(cs, i, x, 'is not a number', options.source);
+          v[i] = p;
+        }
+      }
+      out = { type: 'numeric', name, values: v };
+    }
+  } else if (to === 'boolean') {
+    if (c.type === 'boolean') out = c;
+    else if (c.type === 'numeric') {
+      const v = new Int8Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = c.values[i];
+        if (x !== x) v[i] = -1;
+        else if (x === 0 || x === 1) v[i] = x;
+        else throw fail(cs, i, x, 'is not 0 or 1', options.source);
+      }
+      out = { type: 'boolean', name, values: v };
+    } else if (c.type === 'datetime') {
+      throw fail(cs, 0, 'a datetime', 'is not a boolean', options.source);
+    } else {
+      const strs = asStrings(c);
+      const v = new Int8Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = strs[i];
+        if (x === null) v[i] = -1;
+        else {
+          const b = parseBooleanWord(x);
+          if (b < 0)
+            throw fail(cs, i, x, 'is not a boolean (true/false, yes/no, y/n, t/f, 1/0)', options.source);
+          v[i] = b;
+        }
+      }
+      out = { type: 'boolean', name, values: v };
+    }
+  } else if (to === 'datetime') {
+    if (c.type === 'datetime') out = c;
+    else if (c.type === 'numeric') out = { type: 'datetime', name, values: c.values };
+    else if (c.type === 'boolean') throw fail(cs, 0, 'a boolean', 'is not a date', options.source);
+    else {
+      const strs = asStrings(c);
+      const present = strs.filter((x): x is string => x !== null);
+      const format =
+        (cs.format as DatetimeFormat | undefined) ?? sniffDatetimeFormat([...new Set(present)]) ?? '%Y-%m-%d';
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = strs[i];
+        if (x === null) v[i] = Number.NaN;
+        else {
+          const p = parseDatetime(x, format);
+          if (p !== p) throw fail(cs, i, x, `is not a date/time in the format ${format}`, options.source);
+          v[i] = p;
+        }
+      }
+      out = { type: 'datetime', name, values: v };
+    }
+  } else if (to === 'text') {
+    out = c.type === 'text' ? c : { type: 'text', name, values: asStrings(c) };
+  } else {
+    // categorical, with the schema's level order first.
+    const strs = c.type === 'categorical' ? null : asStrings(c);
+    const dict: string[] = cs.categories
+      ? [...cs.categories]
+      : c.type === 'categorical'
+        ? [...c.dictionary]
+        : [];
+    const index = new Map(dict.map((d, k) => [d, k]));
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = strs
+        ? strs[i]
+        : c.type === 'categorical' && c.codes[i] >= 0
+          ? c.dictionary[c.codes[i]]
+          : null;
+      if (x === null) {
+        codes[i] = -1;
+        continue;
+      }
+      let k = index.get(x);
+      if (k === undefined) {
+        if (options.strictCategories && cs.categories) {
+          throw new DataError(
+            `row ${i + 1}: ${show(x)} is not one of the schema's categories (${cs.categories.slice(0, 10).join(', ')}).`,
+            {
+              file: options.source,
+              column: name,
+              fix: "add the level to the schema's categories, or correct the value",
+            },
+          );
+        }
+        k = dict.length;
+        dict.push(x);
+        index.set(x, k);
+      }
+      codes[i] = k;
+    }
+    out = { type: 'categorical', name, codes, dictionary: dict };
+  }
+  if (cs.nullable === false) {
+    const m = missingCount(out);
+    if (m > 0) {
+      throw new DataError(
+        `has ${m} missing value${m === 1 ? '' : 's'}, but the schema says it is not nullable.`,
+        {
+          file: options.source,
+          column: name,
+          fix: 'fill or drop the missing values, or set "nullable": true in the schema',
+        },
+      );
+    }
+  }
+  return out;
+}

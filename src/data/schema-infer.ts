@@ -1,0 +1,157 @@
+/**
+ * `inferSchema`: the semantic type of every column of a {@link Table} — numeric, categorical,
+ * boolean, datetime, text or id-like — with the facts later stages need (levels, ranges,
+ * whether values are missing). The rules are in docs/data.md.
+ *
+ * @module
+ */
+
+import type { Column } from './column.ts';
+import { looksLikeText } from './read/builders.ts';
+import type { ColumnSchema, Schema, SemanticType } from './schema.ts';
+import type { Table } from './table.ts';
+
+/** Options for {@link inferSchema}. */
+export interface InferSchemaOptions {
+  /** Datetime formats by column name (the readers pass the ones they parsed with). */
+  formats?: Readonly<Record<string, string>>;
+  /** Semantic types to use instead of the inferred ones, by column name. */
+  types?: Readonly<Record<string, SemanticType>>;
+}
+
+const BOOLEAN_PAIRS = [
+  ['true', 'false'],
+  ['yes', 'no'],
+  ['y', 'n'],
+  ['t', 'f'],
+  ['1', '0'],
+];
+
+/**
+ * True for column names that read as identifiers: `id`, `ID`, `customer_id`, `order-key`,
+ * `CustomerID`, `userId`, `uuid`, `guid` (but not `paid` or `valid`).
+ */
+export function isIdName(name: string): boolean {
+  return (
+    /(^|[_\s.-])(id|key|uuid|guid)$/i.test(name) ||
+    /^(id|uuid|guid)([_\s.-]|$)/i.test(name) ||
+    /[a-z0-9](Id|ID|Key|Uuid|UUID)$/.test(name)
+  );
+}
+
+/**
+ * Infers the schema of `table`. Per column (storage → semantic type):
+ * - numeric → `id` when named like an id ({@link isIdName}), all integers, unique and never
+ *   missing; `boolean` when its values are exactly {0, 1}; else `numeric`.
+ * - categorical/text → `boolean` when its two levels are true/false, yes/no, y/n, t/f or 1/0
+ *   (any case); `id` when every value is unique and the name reads as an id, or every value is
+ *   unique, has a digit and no spaces, and there are at least 20 rows; `text` when high-cardinality (more
+ *   than 50 distinct values making up over half of the values) or long (mean length over 60);
+ *   else `categorical`.
+ * - boolean → `boolean`; datetime → `datetime`.
+ */
+export function inferSchema(table: Table, options: InferSchemaOptions = {}): Schema {
+  return { version: 1, columns: table.columns.map((c) => inferColumn(c, table.nRows, options)) };
+}
+
+function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnSchema {
+  const out: ColumnSchema = { name: c.name, type: 'numeric', storage: c.type, nullable: false };
+  switch (c.type) {
+    case 'numeric':
+    case 'datetime': {
+      const v = c.values;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      let missing = 0;
+      let integers = true;
+      let zeroOne = true;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== x) {
+          missing++;
+          continue;
+        }
+        if (x < min) min = x;
+        if (x > max) max = x;
+        if (integers && !Number.isInteger(x)) integers = false;
+        if (zeroOne && x !== 0 && x !== 1) zeroOne = false;
+      }
+      out.nullable = missing > 0;
+      if (missing < n) {
+        out.min = min;
+        out.max = max;
+      }
+      if (c.type === 'datetime') {
+        out.type = 'datetime';
+        const f = options.formats?.[c.name];
+        if (f) out.format = f;
+        break;
+      }
+      if (isIdName(c.name) && integers && missing === 0 && n >= 2 && allUnique(v)) out.type = 'id';
+      else if (zeroOne && missing < n && min === 0 && max === 1) out.type = 'boolean';
+      else out.type = 'numeric';
+      break;
+    }
+    case 'boolean': {
+      out.type = 'boolean';
+      for (let i = 0; i < c.values.length; i++) if (c.values[i] < 0) out.nullable = true;
+      break;
+    }
+    case 'categorical':
+    case 'text': {
+      const counts = new Map<string, number>();
+      let missing = 0;
+      let spaces = false;
+      let allDigits = true;
+      let chars = 0;
+      const get =
+        c.type === 'categorical'
+          ? (i: number) => (c.codes[i] < 0 ? null : c.dictionary[c.codes[i]])
+          : (i: number) => c.values[i];
+      for (let i = 0; i < n; i++) {
+        const s = get(i);
+        if (s === null) {
+          missing++;
+          continue;
+        }
+        const k = counts.get(s);
+        if (k === undefined) {
+          counts.set(s, 1);
+          chars += s.length;
+          if (!spaces && /\s/.test(s)) spaces = true;
+          if (allDigits && !/\d/.test(s)) allDigits = false;
+        } else counts.set(s, k + 1);
+      }
+      out.nullable = missing > 0;
+      const present = n - missing;
+      const distinct = counts.size;
+      const unique = distinct === present && present > 0;
+      const levels = [...counts.keys()].map((s) => s.trim().toLowerCase());
+      if (distinct === 2 && BOOLEAN_PAIRS.some((p) => levels.includes(p[0]) && levels.includes(p[1]))) {
+        out.type = 'boolean';
+      } else if (
+        unique &&
+        missing === 0 &&
+        ((isIdName(c.name) && n >= 2) || (!spaces && allDigits && n >= 20))
+      ) {
+        out.type = 'id';
+      } else if (looksLikeText(distinct, present, distinct ? chars / distinct : 0)) {
+        out.type = 'text';
+      } else {
+        out.type = 'categorical';
+      }
+      if (c.type === 'categorical' && out.type !== 'id' && out.type !== 'text')
+        out.categories = [...c.dictionary];
+      break;
+    }
+  }
+  const forced = options.types?.[c.name];
+  if (forced) out.type = forced;
+  return out;
+}
+
+function allUnique(v: Float64Array): boolean {
+  const s = Float64Array.from(v).sort();
+  for (let i = 1; i < s.length; i++) if (s[i] === s[i - 1]) return false;
+  return true;
+}
