@@ -1,0 +1,255 @@
+/**
+ * `writeTable`: writes a {@link Table} as CSV (RFC 4180), TSV, JSON (an array of objects),
+ * NDJSON or Parquet (through DuckDB), chosen by `format` or the file extension. The file is
+ * written under a temporary name in the same directory and renamed at the end, so a
+ * half-written file is never visible under the final name.
+ *
+ * Values: numbers in their shortest round-trip form (missing → empty / null), booleans as
+ * `true`/`false`, datetimes as `YYYY-MM-DD` when every value of the column is a UTC midnight and
+ * ISO-8601 (`2024-05-01T13:45:00.000Z`) otherwise.
+ *
+ * @module
+ */
+
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DataError, show, ValidationError } from '../core/errors.ts';
+import type { Column } from './column.ts';
+import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
+import type { Table } from './table.ts';
+
+/** Formats `writeTable` writes. */
+export type WriteFormat = 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet';
+
+/** Options for {@link writeTable}. */
+export interface WriteOptions {
+  /** Default: by extension (`.csv`, `.tsv`, `.json`, `.ndjson`/`.jsonl`, `.parquet`). */
+  format?: WriteFormat;
+}
+
+/** What was written. */
+export interface WriteResult {
+  path: string;
+  format: WriteFormat;
+  rows: number;
+  bytes: number;
+}
+
+const BY_EXT: Record<string, WriteFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.parquet': 'parquet',
+};
+
+const DAY = 86_400_000;
+
+/** Whether every present value of a datetime column falls on a UTC midnight. */
+function dateOnly(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === x && x % DAY !== 0) return false;
+  }
+  return true;
+}
+
+/** A per-row formatter for one column: string, or null for missing. */
+function formatter(c: Column): (i: number) => string | number | boolean | null {
+  switch (c.type) {
+    case 'numeric':
+      return (i) => {
+        const x = c.values[i];
+        return x !== x ? null : x;
+      };
+    case 'datetime': {
+      const short = dateOnly(c.values);
+      return (i) => {
+        const x = c.values[i];
+        if (x !== x) return null;
+        const iso = new Date(x).toISOString();
+        return short ? iso.slice(0, 10) : iso;
+      };
+    }
+    case 'boolean':
+      return (i) => (c.values[i] < 0 ? null : c.values[i] === 1);
+    case 'categorical':
+      return (i) => (c.codes[i] < 0 ? null : c.dictionary[c.codes[i]]);
+    case 'text':
+      return (i) => c.values[i];
+  }
+}
+
+function csvCell(v: string | number | boolean | null, delim: string): string {
+  if (v === null) return '';
+  if (typeof v !== 'string') return String(v);
+  if (v.includes(delim) || v.includes('"') || v.includes('\n') || v.includes('\r') || v !== v.trim()) {
+    return `"${v.replace(/"/g, '""')}"`;
+  }
+  return v;
+}
+
+function jsonValue(v: string | number | boolean | null): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return JSON.stringify(String(v));
+  return JSON.stringify(v);
+}
+
+/** Writes text through a temp file, then renames it into place. */
+function withTempFile(path: string, write: (emit: (s: string) => void) => void): number {
+  const dir = dirname(resolve(path));
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'w');
+  let pending: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (pending.length) writeSync(fd, pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  try {
+    write((s) => {
+      pending.push(s);
+      size += s.length;
+      if (size > 1 << 20) flush();
+    });
+    flush();
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return statSync(path).size;
+}
+
+/**
+ * Writes `table` to `path`. CSV quotes a field (RFC 4180) when it holds the delimiter, a quote,
+ * a line break or surrounding spaces.
+ *
+ * @example
+ * await writeTable(table, 'out/predictions.parquet');
+ */
+export async function writeTable(
+  table: Table,
+  path: string,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const format = options.format ?? BY_EXT[extname(path).toLowerCase()];
+  if (!format || !['csv', 'tsv', 'json', 'ndjson', 'parquet'].includes(format)) {
+    throw new ValidationError(
+      `cannot tell which format to write ${show(path)} in (${options.format ? `format ${show(options.format)}` : `extension ${show(extname(path))}`}).`,
+      {
+        field: 'format',
+        fix: 'use a .csv, .tsv, .json, .ndjson or .parquet extension, or pass format',
+      },
+    );
+  }
+  const n = table.nRows;
+  const cols = table.columns;
+  const fmts = cols.map(formatter);
+  let bytes: number;
+  try {
+    if (format === 'csv' || format === 'tsv') {
+      const d = format === 'csv' ? ',' : '\t';
+      bytes = withTempFile(path, (emit) => {
+        emit(`${cols.map((c) => csvCell(c.name, d)).join(d)}\n`);
+        for (let i = 0; i < n; i++) {
+          let line = '';
+          for (let j = 0; j < fmts.length; j++) line += (j ? d : '') + csvCell(fmts[j](i), d);
+          emit(`${line}\n`);
+        }
+      });
+    } else if (format === 'json' || format === 'ndjson') {
+      const keys = cols.map((c) => JSON.stringify(c.name));
+      bytes = withTempFile(path, (emit) => {
+        if (format === 'json') emit('[');
+        for (let i = 0; i < n; i++) {
+          let obj = '{';
+          for (let j = 0; j < fmts.length; j++) obj += `${j ? ',' : ''}${keys[j]}:${jsonValue(fmts[j](i))}`;
+          obj += '}';
+          emit(format === 'json' ? `${i ? ',\n' : '\n'}${obj}` : `${obj}\n`);
+        }
+        if (format === 'json') emit('\n]\n');
+      });
+    } else {
+      bytes = await writeParquet(table, path);
+    }
+  } catch (e) {
+    if (e instanceof ValidationError || e instanceof DataError) throw e;
+    throw new DataError(`cannot write the file: ${(e as Error).message.split('\n')[0]}`, {
+      file: path,
+      fix: 'check that the directory is writable and the disk has room',
+      cause: e,
+    });
+  }
+  return { path, format, rows: n, bytes };
+}
+
+let parquetSeq = 0;
+
+/** Writes Parquet through DuckDB: an in-memory table filled by the appender, then COPY. */
+async function writeParquet(table: Table, path: string): Promise<number> {
+  const { DuckDBDataChunk, DOUBLE, VARCHAR, BOOLEAN } = await import('@duckdb/node-api');
+  const con = await duckdbConnection();
+  const name = `lathe_write_${process.pid}_${parquetSeq++}`;
+  const cols = table.columns;
+  const sqlTypes = cols.map((c) =>
+    c.type === 'numeric' || c.type === 'datetime' ? 'DOUBLE' : c.type === 'boolean' ? 'BOOLEAN' : 'VARCHAR',
+  );
+  const types = sqlTypes.map((t) => (t === 'DOUBLE' ? DOUBLE : t === 'BOOLEAN' ? BOOLEAN : VARCHAR));
+  await con.run(
+    `CREATE TEMP TABLE ${sqlIdent(name)} (${cols.map((_, j) => `${sqlIdent(`c${j}`)} ${sqlTypes[j]}`).join(', ')})`,
+  );
+  try {
+    const app = await con.createAppender(name);
+    const fmts = cols.map(formatter);
+    const STEP = 2048;
+    for (let s = 0; s < table.nRows; s += STEP) {
+      const e = Math.min(table.nRows, s + STEP);
+      const chunk = DuckDBDataChunk.create(types, e - s);
+      cols.forEach((c, j) => {
+        const vals: (number | string | boolean | null)[] = new Array(e - s);
+        if (c.type === 'numeric' || c.type === 'datetime') {
+          for (let i = s; i < e; i++) vals[i - s] = Number.isNaN(c.values[i]) ? null : c.values[i];
+        } else {
+          const f = fmts[j];
+          for (let i = s; i < e; i++) vals[i - s] = f(i);
+        }
+        chunk.setColumnValues(j, vals);
+      });
+      app.appendDataChunk(chunk);
+    }
+    app.flushSync();
+    app.closeSync();
+    const select = cols
+      .map((c, j) => {
+        const id = sqlIdent(`c${j}`);
+        if (c.type === 'datetime') {
+          const ts = `epoch_ms(CAST(${id} AS BIGINT))`;
+          return `${dateOnly(c.values) ? `CAST(${ts} AS DATE)` : ts} AS ${sqlIdent(c.name)}`;
+        }
+        return `${id} AS ${sqlIdent(c.name)}`;
+      })
+      .join(', ');
+    const dir = dirname(resolve(path));
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+    try {
+      await con.run(`COPY (SELECT ${select} FROM ${sqlIdent(name)}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  } finally {
+    await con.run(`DROP TABLE IF EXISTS ${sqlIdent(name)}`);
+  }
+  return statSync(path).size;
+}
