@@ -18,16 +18,23 @@ for (const f of files) {
   const name = f.replace(/\.ts$/, '');
   const { error, stderr } = await asc.main([
     join(src, f),
-    '--outFile', join(out, `${name}.wasm`),
-    '--optimizeLevel', '3',
-    '--shrinkLevel', '0',
-    '--runtime', 'stub',
+    '--outFile',
+    join(out, `${name}.wasm`),
+    '--optimizeLevel',
+    '3',
+    '--shrinkLevel',
+    '0',
+    '--runtime',
+    'stub',
     '--noAssert',
-    '--enable', 'simd',
+    '--enable',
+    'simd,threads',
     '--importMemory',
     '--sharedMemory',
-    '--initialMemory', '1',
-    '--maximumMemory', '65536',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    '65536',
   ]);
   if (error) {
     console.error(`build-wasm: ${f} failed:\n${stderr.toString()}`);

@@ -1,0 +1,153 @@
+// Hot kernels of histogram gradient boosting, compiled to WebAssembly (SIMD) by
+// scripts/build-wasm.mjs. Every function works on pointers into one imported, shared memory that
+// the TypeScript side lays out (src/models/ensemble/hist-gradient-boosting/arena.ts); nothing here
+// allocates. src/models/ensemble/hist-gradient-boosting/kernels.ts holds the plain-TypeScript twin
+// of each function, and the tests hold the two to the same bits: every histogram bin is summed in
+// the same row order, so the results are identical.
+//
+// Layouts:
+// - bins: column-major u8, feature f of row r at bins + f * nRows + r;
+// - gh: ordered (gradient, hessian) f64 pairs, one per row of the node, 16 bytes each;
+// - hist: (sum gradient, sum hessian) f64 pairs, feature f bin b at hist + ((f * slots + b) << 4);
+// - counts: u32, feature f bin b at counts + ((f * slots + b) << 2).
+
+/** Start of the module's static data end: the TypeScript arena allocates above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** gh[2i] = g[idx[i]], gh[2i+1] = h[idx[i]] for i < cnt (g, h are f64 arrays). */
+export function gather(idx: usize, cnt: i32, g: usize, h: usize, gh: usize): void {
+  for (let i = 0; i < cnt; i++) {
+    const r = <usize>load<u32>(idx + (<usize>i << 2)) << 3;
+    const p = gh + (<usize>i << 4);
+    store<f64>(p, load<f64>(g + r));
+    store<f64>(p, load<f64>(h + r), 8);
+  }
+}
+
+/** Zeroes the histograms (sums and counts) of features [f0, f1). */
+export function clearHist(f0: i32, f1: i32, slots: i32, hist: usize, counts: usize): void {
+  const a = <usize>(f0 * slots);
+  const b = <usize>(f1 * slots);
+  memory.fill(hist + (a << 4), 0, (b - a) << 4);
+  memory.fill(counts + (a << 2), 0, (b - a) << 2);
+}
+
+/**
+ * Adds the rows idx[0..cnt) to the histograms of features [f0, f1) (which must be zeroed).
+ * Four features per pass over the rows: each (gradient, hessian) pair is loaded once and added to
+ * four histograms with one SIMD add each, four independent dependency chains.
+ */
+export function buildHist(
+  bins: usize,
+  nRows: i32,
+  idx: usize,
+  cnt: i32,
+  gh: usize,
+  f0: i32,
+  f1: i32,
+  slots: i32,
+  hist: usize,
+  counts: usize,
+): void {
+  const n = <usize>nRows;
+  const s = <usize>slots;
+  let f = f0;
+  for (; f + 4 <= f1; f += 4) {
+    const c0 = bins + <usize>f * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    const h1 = h0 + (s << 4);
+    const h2 = h1 + (s << 4);
+    const h3 = h2 + (s << 4);
+    const k0 = counts + ((<usize>f * s) << 2);
+    const k1 = k0 + (s << 2);
+    const k2 = k1 + (s << 2);
+    const k3 = k2 + (s << 2);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>load<u32>(idx + (<usize>i << 2));
+      const v = v128.load(gh + (<usize>i << 4));
+      const b0 = <usize>load<u8>(c0 + r);
+      const b1 = <usize>load<u8>(c1 + r);
+      const b2 = <usize>load<u8>(c2 + r);
+      const b3 = <usize>load<u8>(c3 + r);
+      const p0 = h0 + (b0 << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const p1 = h1 + (b1 << 4);
+      v128.store(p1, f64x2.add(v128.load(p1), v));
+      const p2 = h2 + (b2 << 4);
+      v128.store(p2, f64x2.add(v128.load(p2), v));
+      const p3 = h3 + (b3 << 4);
+      v128.store(p3, f64x2.add(v128.load(p3), v));
+      const q0 = k0 + (b0 << 2);
+      store<u32>(q0, load<u32>(q0) + 1);
+      const q1 = k1 + (b1 << 2);
+      store<u32>(q1, load<u32>(q1) + 1);
+      const q2 = k2 + (b2 << 2);
+      store<u32>(q2, load<u32>(q2) + 1);
+      const q3 = k3 + (b3 << 2);
+      store<u32>(q3, load<u32>(q3) + 1);
+    }
+  }
+  for (; f < f1; f++) {
+    const c0 = bins + <usize>f * n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    const k0 = counts + ((<usize>f * s) << 2);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>load<u32>(idx + (<usize>i << 2));
+      const v = v128.load(gh + (<usize>i << 4));
+      const b0 = <usize>load<u8>(c0 + r);
+      const p0 = h0 + (b0 << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const q0 = k0 + (b0 << 2);
+      store<u32>(q0, load<u32>(q0) + 1);
+    }
+  }
+}
+
+/** out = parent − child for the sums and counts of features [f0, f1) (the subtraction trick). */
+export function subtractHist(
+  f0: i32,
+  f1: i32,
+  slots: i32,
+  parentHist: usize,
+  parentCounts: usize,
+  childHist: usize,
+  childCounts: usize,
+  outHist: usize,
+  outCounts: usize,
+): void {
+  const a = <usize>(f0 * slots);
+  const b = <usize>(f1 * slots);
+  for (let k = a; k < b; k++) {
+    const o = k << 4;
+    v128.store(outHist + o, f64x2.sub(v128.load(parentHist + o), v128.load(childHist + o)));
+  }
+  for (let k = a; k < b; k++) {
+    const o = k << 2;
+    store<u32>(outCounts + o, load<u32>(parentCounts + o) - load<u32>(childCounts + o));
+  }
+}
+
+/**
+ * Stable partition of idx[0..cnt) by column `col` (u8 bins of one feature): rows whose bin b has
+ * goesLeft[b] = 1 first, in order, then the others, in order. `buf` holds cnt u32 of scratch.
+ * Branch-free. Returns the number of rows that went left.
+ */
+export function partition(col: usize, idx: usize, cnt: i32, goesLeft: usize, buf: usize): i32 {
+  let nl: usize = 0;
+  let nr: usize = 0;
+  for (let i = 0; i < cnt; i++) {
+    const r = load<u32>(idx + (<usize>i << 2));
+    const gl = <usize>load<u8>(goesLeft + <usize>load<u8>(col + <usize>r));
+    store<u32>(idx + (nl << 2), r);
+    store<u32>(buf + (nr << 2), r);
+    nl += gl;
+    nr += 1 - gl;
+  }
+  memory.copy(idx + (nl << 2), buf, nr << 2);
+  return <i32>nl;
+}

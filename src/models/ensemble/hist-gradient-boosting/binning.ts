@@ -1,0 +1,247 @@
+/**
+ * Binning: maps every feature to at most 255 integer bins (one byte per value), plus one bin
+ * reserved for missing values — scikit-learn's `_BinMapper`.
+ *
+ * - Numeric features: thresholds are midpoints between distinct values when a feature has at most
+ *   `maxBins` of them, else the `maxBins`-quantiles (numpy's `percentile(method="midpoint")`) of
+ *   a subsample of at most 200 000 rows. Value `x` goes to bin `i` iff
+ *   `thresholds[i-1] < x <= thresholds[i]` (a left binary search).
+ * - Categorical features: one bin per category (non-negative integer codes), ordered by code.
+ *   When a feature has more categories than `maxCategories`, the `maxCategories - 1` most
+ *   frequent keep their own bin and the rest share one "other" bin (LightGBM's fallback).
+ * - Missing values (NaN) always go to bin `missingBin = maxBins` — they are learned by the
+ *   splitter, never imputed.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../../core/errors.ts';
+import type { Matrix } from '../../../core/matrix.ts';
+import { Rng } from '../../../core/rng.ts';
+
+/** Largest finite threshold: `+Infinity` is reserved for "split on missing" nodes (as scikit-learn). */
+export const ALMOST_INF = 1e300;
+
+/** Rows used to compute quantiles when the data is larger (scikit-learn's `subsample`). */
+export const BINNING_SUBSAMPLE = 200_000;
+
+/** How one feature is binned. */
+export interface FeatureBins {
+  /** True for a categorical feature. */
+  categorical: boolean;
+  /**
+   * Numeric: the increasing thresholds (`nBins - 1` of them).
+   * Categorical: the raw category code of each bin (the "other" bin, if any, holds -1).
+   */
+  thresholds: Float64Array;
+  /** Number of bins used by non-missing values. */
+  nBins: number;
+  /** Categorical only: bin of each raw code `0..codeToBin.length-1` (the "other" bin for rare codes). */
+  codeToBin?: Int32Array;
+  /** Categorical only: the bin shared by lumped rare categories, or -1. */
+  otherBin?: number;
+}
+
+/** The fitted binning of every feature. */
+export interface BinMapper {
+  features: FeatureBins[];
+  /** The bin holding missing values (= `maxBins`, the same for every feature). */
+  missingBin: number;
+}
+
+/** Options of {@link fitBinMapper}. */
+export interface BinningOptions {
+  /** Bins for non-missing values, 2..255. */
+  maxBins: number;
+  /** One flag per feature. */
+  isCategorical: Uint8Array;
+  /** Cap on the number of category bins of a categorical feature (≤ maxBins). */
+  maxCategories: number;
+  /** Seed of the subsample draw. */
+  seed: number;
+  /** Who is asking (for messages). */
+  who: string;
+  /** Called when a categorical feature exceeds the cap (the fallback is taken). */
+  onCapExceeded?: (feature: number, cardinality: number) => void;
+}
+
+/**
+ * The quantile thresholds of one numeric column, ignoring NaN (scikit-learn's
+ * `_find_binning_thresholds`). `values` is not modified.
+ */
+export function findBinningThresholds(values: ArrayLike<number>, maxBins: number): Float64Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
+  const sorted = new Float64Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) sorted[k++] = v;
+  }
+  sorted.sort();
+  let nDistinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
+  let out: Float64Array;
+  if (nDistinct <= maxBins) {
+    const distinct = new Float64Array(nDistinct);
+    for (let i = 0, k = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[k++] = sorted[i];
+    out = new Float64Array(Math.max(0, nDistinct - 1));
+    for (let i = 0; i < out.length; i++) out[i] = (distinct[i] + distinct[i + 1]) * 0.5;
+  } else {
+    // numpy.percentile(x, linspace(0, 100, maxBins + 1)[1:-1], method="midpoint")
+    out = new Float64Array(maxBins - 1);
+    const step = 100 / maxBins;
+    for (let k = 1; k < maxBins; k++) {
+      const q = (k * step) / 100;
+      const virt = (n - 1) * q;
+      const lo = Math.floor(virt);
+      const hi = Math.ceil(virt);
+      out[k - 1] = virt % 1 === 0 ? sorted[lo] : 0.5 * (sorted[lo] + sorted[hi]);
+    }
+  }
+  for (let i = 0; i < out.length; i++) if (out[i] > ALMOST_INF) out[i] = ALMOST_INF;
+  return out;
+}
+
+/**
+ * Fits the binning of every feature of `X` (row-major). Categories are read from `categoriesFrom`
+ * when given (the whole training data, before a validation split — as scikit-learn), else from X.
+ */
+export function fitBinMapper(X: Matrix, opts: BinningOptions, categoriesFrom: Matrix = X): BinMapper {
+  const { rows, cols, data } = X;
+  const { maxBins } = opts;
+  let sampleRows: Int32Array | null = null;
+  if (rows > BINNING_SUBSAMPLE) {
+    sampleRows = new Rng(opts.seed).derive('binning').sample(rows, BINNING_SUBSAMPLE);
+  }
+  const features: FeatureBins[] = [];
+  for (let j = 0; j < cols; j++) {
+    if (opts.isCategorical[j]) {
+      features.push(fitCategorical(categoriesFrom, j, opts));
+      continue;
+    }
+    let col: Float64Array;
+    if (sampleRows) {
+      col = new Float64Array(sampleRows.length);
+      for (let k = 0; k < sampleRows.length; k++) col[k] = data[sampleRows[k] * cols + j];
+    } else {
+      col = new Float64Array(rows);
+      for (let i = 0, k = j; i < rows; i++, k += cols) col[i] = data[k];
+    }
+    const thresholds = findBinningThresholds(col, maxBins);
+    features.push({ categorical: false, thresholds, nBins: thresholds.length + 1 });
+  }
+  return { features, missingBin: maxBins };
+}
+
+function fitCategorical(X: Matrix, j: number, opts: BinningOptions): FeatureBins {
+  const { rows, cols, data } = X;
+  const name = X.columns[j];
+  let maxCode = -1;
+  for (let i = 0, k = j; i < rows; i++, k += cols) {
+    const v = data[k];
+    if (v !== v) continue;
+    if (!(v >= 0) || !Number.isInteger(v)) {
+      throw new ValidationError(
+        `${opts.who}: categorical feature '${name}' has the value ${v} at row ${i}; categories must be non-negative integer codes (NaN for missing).`,
+        {
+          field: name,
+          fix: 'ordinal-encode the column first (OrdinalEncoder, or a Table categorical column through a Pipeline)',
+        },
+      );
+    }
+    if (v > maxCode) maxCode = v;
+  }
+  if (maxCode > 16_777_215) {
+    throw new ValidationError(
+      `${opts.who}: categorical feature '${name}' has a code of ${maxCode}; codes above 16777215 are not supported.`,
+      { field: name, fix: 'encode the categories as 0, 1, 2, … (OrdinalEncoder)' },
+    );
+  }
+  const counts = new Float64Array(maxCode + 1);
+  for (let i = 0, k = j; i < rows; i++, k += cols) {
+    const v = data[k];
+    if (v === v) counts[v]++;
+  }
+  const present: number[] = [];
+  for (let c = 0; c <= maxCode; c++) if (counts[c] > 0) present.push(c);
+  const codeToBin = new Int32Array(maxCode + 1).fill(-1);
+  const cap = opts.maxCategories;
+  if (present.length <= cap) {
+    const thresholds = Float64Array.from(present);
+    present.forEach((c, b) => {
+      codeToBin[c] = b;
+    });
+    return { categorical: true, thresholds, nBins: present.length, codeToBin, otherBin: -1 };
+  }
+  // Fallback: the cap - 1 most frequent categories (ties: smaller code first) keep their own bin,
+  // in code order; every other category shares the last bin.
+  opts.onCapExceeded?.(j, present.length);
+  const byFreq = present.slice().sort((a, b) => counts[b] - counts[a] || a - b);
+  const kept = byFreq.slice(0, cap - 1).sort((a, b) => a - b);
+  const thresholds = new Float64Array(cap);
+  kept.forEach((c, b) => {
+    codeToBin[c] = b;
+    thresholds[b] = c;
+  });
+  const otherBin = cap - 1;
+  thresholds[otherBin] = -1;
+  for (const c of present) if (codeToBin[c] < 0) codeToBin[c] = otherBin;
+  return { categorical: true, thresholds, nBins: cap, codeToBin, otherBin };
+}
+
+/** Bin of a numeric value: the first threshold ≥ x (binary search), NaN → `missingBin`. */
+export function binOfValue(thresholds: Float64Array, x: number, missingBin: number): number {
+  if (x !== x) return missingBin;
+  let lo = 0;
+  let hi = thresholds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (thresholds[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Bins `X` (row-major) into `out`, column-major: the bin of row i, feature j is
+ * `out[j * rows + i]`. Unknown categories map to the missing bin (only validation data can have them).
+ */
+export function transformBins(mapper: BinMapper, X: Matrix, out: Uint8Array): void {
+  const { rows, cols, data } = X;
+  const miss = mapper.missingBin;
+  for (let j = 0; j < cols; j++) {
+    const f = mapper.features[j];
+    const base = j * rows;
+    if (f.categorical) {
+      const map = f.codeToBin!;
+      const other = f.otherBin ?? -1;
+      for (let i = 0, k = j; i < rows; i++, k += cols) {
+        const v = data[k];
+        if (v !== v) out[base + i] = miss;
+        else {
+          const b = v >= 0 && v < map.length && Number.isInteger(v) ? map[v] : other;
+          out[base + i] = b < 0 ? miss : b;
+        }
+      }
+      continue;
+    }
+    const t = f.thresholds;
+    const nt = t.length;
+    for (let i = 0, k = j; i < rows; i++, k += cols) {
+      const x = data[k];
+      if (x !== x) {
+        out[base + i] = miss;
+        continue;
+      }
+      // Inlined binary search (hot: runs over every training value).
+      let lo = 0;
+      let hi = nt;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      out[base + i] = lo;
+    }
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The boosting loop shared by the classifier and the regressor: bin the data, then at each
+ * iteration compute gradients and hessians, grow one tree per output (K for multiclass), update
+ * the raw predictions, and check early stopping. Returns the fitted pieces as plain data.
+ *
+ * @module
+ */
+
+import type { Matrix } from '../../../core/matrix.ts';
+import { executorFor } from '../../../core/pool.ts';
+import { Arena } from './arena.ts';
+import { type BinMapper, fitBinMapper, transformBins } from './binning.ts';
+import { shouldStop } from './early-stopping.ts';
+import { type GrowerNode, TreeGrower } from './grower.ts';
+import { HistogramBuilder, releaseHistCache } from './histogram.ts';
+import { defaultKernelKind, type KernelKind, makeKernels } from './kernels.ts';
+import type { Loss } from './loss.ts';
+import { addBinned, buildEnsemble, type TreeEnsemble } from './predictor.ts';
+import type { SplitContext } from './splitting.ts';
+
+/** Hyperparameters the loop needs. */
+export interface BoostingParams {
+  maxIter: number;
+  learningRate: number;
+  maxLeafNodes: number | null;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  minGainToSplit: number;
+  maxBins: number;
+  maxCategories: number;
+  nIterNoChange: number;
+  tol: number;
+  seed: number;
+  nThreads: number | null;
+}
+
+/** A data set as the loop sees it. */
+export interface BoostingData {
+  X: Matrix;
+  /** Targets (class codes as numbers for classifiers). */
+  y: Float64Array;
+  w: Float64Array | null;
+}
+
+/** Inputs of {@link fitBoosting}. */
+export interface BoostingInput {
+  train: BoostingData;
+  /** Validation data for early stopping (null: no early stopping). */
+  val: BoostingData | null;
+  /** Early stopping on the training loss when there is no validation set. */
+  earlyStopOnTrain: boolean;
+  /** Where categories are read from (the data before the validation split). */
+  categoriesFrom: Matrix;
+  isCategorical: Uint8Array;
+  loss: Loss;
+  params: BoostingParams;
+  /** Score for early stopping when not the loss: higher is better (accuracy / R² on raw predictions). */
+  scorer: ((raw: Float64Array, data: BoostingData) => number) | null;
+  who: string;
+  onCapExceeded?: (feature: number, cardinality: number) => void;
+  kernel?: KernelKind;
+}
+
+/** What a fit produces. */
+export interface BoostingResult {
+  mapper: BinMapper;
+  ensemble: TreeEnsemble;
+  baseline: Float64Array;
+  nIter: number;
+  trainScore: number[];
+  validationScore: number[];
+}
+
+/** Minimum sum of hessians in a child (scikit-learn's `min_hessian_to_split`). */
+export const MIN_HESSIAN_TO_SPLIT = 1e-3;
+
+/** Runs gradient boosting. */
+export function fitBoosting(input: BoostingInput): BoostingResult {
+  const { train, val, loss, params } = input;
+  const { X, y, w } = train;
+  const n = X.rows;
+  const d = X.cols;
+  const K = loss.nTrees;
+  const mapper = fitBinMapper(
+    X,
+    {
+      maxBins: params.maxBins,
+      isCategorical: input.isCategorical,
+      maxCategories: params.maxCategories,
+      seed: params.seed,
+      who: input.who,
+      onCapExceeded: input.onCapExceeded,
+    },
+    input.categoriesFrom,
+  );
+  const slots = params.maxBins + 1;
+  const histBytes = d * slots * 20;
+  const liveHists = Math.min(params.maxLeafNodes ?? 64, 64) + 3;
+  const arena = new Arena(n * d + n * 8 + n * 16 + n * K * 16 + slots + 64 + liveHists * (histBytes + 32));
+  const kind = input.kernel ?? defaultKernelKind();
+  const kernels = makeKernels(arena.memory, kind);
+  const bins = arena.u8(n * d);
+  transformBins(mapper, X, bins.view);
+  const partition = arena.u32(n);
+  const scratch = arena.u32(n);
+  const goesLeft = arena.u8(slots);
+  const gh = arena.f64(2 * n);
+  const gArr = arena.f64(n * K);
+  const hArr = arena.f64(n * K);
+
+  const hasMissing = new Uint8Array(d);
+  const missingBin = mapper.missingBin;
+  for (let j = 0; j < d; j++) {
+    const col = bins.view.subarray(j * n, (j + 1) * n);
+    hasMissing[j] = col.indexOf(missingBin) >= 0 ? 1 : 0;
+  }
+  const ctx: SplitContext = {
+    nFeatures: d,
+    slots,
+    missingBin,
+    nBinsNonMissing: Int32Array.from(mapper.features.map((f) => f.nBins)),
+    hasMissing,
+    isCategorical: input.isCategorical,
+    minSamplesLeaf: params.minSamplesLeaf,
+    minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
+    minGainToSplit: params.minGainToSplit,
+    l2: params.l2Regularization,
+  };
+  const threads = params.nThreads;
+  const executor = threads === 1 ? null : executorFor(threads);
+  const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, executor);
+
+  const baseline = loss.baseline(y, w);
+  const raw = new Float64Array(n * K);
+  for (let k = 0; k < K; k++) raw.fill(baseline[k], k * n, (k + 1) * n);
+
+  let valBins: Uint8Array | null = null;
+  let rawVal: Float64Array | null = null;
+  if (val) {
+    valBins = new Uint8Array(val.X.rows * d);
+    transformBins(mapper, val.X, valBins);
+    rawVal = new Float64Array(val.X.rows * K);
+    for (let k = 0; k < K; k++) rawVal.fill(baseline[k], k * val.X.rows, (k + 1) * val.X.rows);
+  }
+  const early = val !== null || input.earlyStopOnTrain;
+  const trainScore: number[] = [];
+  const validationScore: number[] = [];
+  const score = (r: Float64Array, data: BoostingData): number =>
+    input.scorer ? input.scorer(r, data) : -loss.meanLoss(data.y, data.w, r);
+  const record = (): boolean => {
+    trainScore.push(score(raw, train));
+    if (val) {
+      validationScore.push(score(rawVal!, val));
+      return shouldStop(validationScore, params.nIterNoChange, params.tol);
+    }
+    return shouldStop(trainScore, params.nIterNoChange, params.tol);
+  };
+  if (early) record();
+
+  const roots: GrowerNode[] = [];
+  const growerParams = {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth,
+    minSamplesLeaf: params.minSamplesLeaf,
+    learningRate: params.learningRate,
+  };
+  const part = partition.view;
+  let nIter = 0;
+  try {
+    for (let it = 0; it < params.maxIter; it++) {
+      loss.prepare?.(y, w, raw);
+      loss.gradHess(y, w, raw, gArr.view, hArr.view);
+      const iterRoots: GrowerNode[] = [];
+      for (let k = 0; k < K; k++) {
+        for (let i = 0; i < n; i++) part[i] = i;
+        let sumG = 0;
+        let sumH = 0;
+        const gv = gArr.view;
+        const hv = hArr.view;
+        for (let i = k * n; i < (k + 1) * n; i++) {
+          sumG += gv[i];
+          sumH += hv[i];
+        }
+        const grower = new TreeGrower(
+          ctx,
+          growerParams,
+          {
+            arena,
+            kernels,
+            hist,
+            partition: partition.ptr,
+            scratch: scratch.ptr,
+            goesLeft: goesLeft.ptr,
+            g: gArr.ptr + k * n * 8,
+            h: hArr.ptr + k * n * 8,
+          },
+          n,
+          sumG,
+          sumH,
+        ).grow();
+        if (loss.updateLeaves) updateLeaves(grower.leaves, part, y, w, raw, k * n, loss, params.learningRate);
+        for (const leaf of grower.leaves) {
+          const v = leaf.value;
+          const o = k * n;
+          for (let i = leaf.start; i < leaf.start + leaf.count; i++) raw[o + part[i]] += v;
+        }
+        iterRoots.push(grower.root);
+      }
+      roots.push(...iterRoots);
+      nIter = it + 1;
+      if (early) {
+        if (val) {
+          const e = buildEnsemble(iterRoots, K, mapper);
+          addBinned(e, valBins!, val.X.rows, missingBin, 0, K, rawVal!);
+        }
+        if (record()) break;
+      }
+    }
+  } finally {
+    releaseHistCache();
+  }
+  return {
+    mapper,
+    ensemble: buildEnsemble(roots, K, mapper),
+    baseline,
+    nIter,
+    trainScore,
+    validationScore,
+  };
+}
+
+function updateLeaves(
+  leaves: GrowerNode[],
+  part: Uint32Array,
+  y: Float64Array,
+  w: Float64Array | null,
+  raw: Float64Array,
+  offset: number,
+  loss: Loss,
+  lr: number,
+): void {
+  for (const leaf of leaves) {
+    const m = leaf.count;
+    const res = new Float64Array(m);
+    const lw = w ? new Float64Array(m) : null;
+    for (let i = 0; i < m; i++) {
+      const r = part[leaf.start + i];
+      res[i] = y[r] - raw[offset + r];
+      if (lw) lw[i] = w![r];
+    }
+    leaf.value = lr * loss.leafValue!(res, lw);
+  }
+}

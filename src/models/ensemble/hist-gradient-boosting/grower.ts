@@ -1,0 +1,211 @@
+/**
+ * The training-time tree: grown leaf-wise (best-first) from histograms, as scikit-learn's
+ * `TreeGrower`. The node with the largest gain is split next; growth stops at `maxLeafNodes`
+ * leaves, at `maxDepth`, when a child has fewer than `2 · minSamplesLeaf` rows, or when no split
+ * has a positive gain above `minGainToSplit`. Leaf values are `−G / (H + λ)` times the learning
+ * rate.
+ *
+ * The rows of every node are a contiguous range of one partition array (in the arena); splitting
+ * a node partitions its range in place, stably.
+ *
+ * @module
+ */
+
+import type { Arena } from './arena.ts';
+import type { HistBlock, HistogramBuilder } from './histogram.ts';
+import type { Kernels } from './kernels.ts';
+import { findNodeSplit, type SplitContext, type SplitInfo } from './splitting.ts';
+
+/** A node of the training-time tree. */
+export interface GrowerNode {
+  depth: number;
+  /** First row of the node in the partition. */
+  start: number;
+  /** Number of rows. */
+  count: number;
+  sumGrad: number;
+  sumHess: number;
+  /** Value before shrinkage (for leaves, the final value after `grow`). */
+  value: number;
+  split: SplitInfo | null;
+  isLeaf: boolean;
+  left: GrowerNode | null;
+  right: GrowerNode | null;
+  hist: HistBlock | null;
+}
+
+/** Limits on the tree. */
+export interface GrowerParams {
+  maxLeafNodes: number | null;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  learningRate: number;
+}
+
+/** The arena buffers the grower works on. */
+export interface GrowerBuffers {
+  arena: Arena;
+  kernels: Kernels;
+  hist: HistogramBuilder;
+  /** Byte offset of the u32 partition (nRows entries). */
+  partition: number;
+  /** Byte offset of nRows u32 of scratch for the partition. */
+  scratch: number;
+  /** Byte offset of the per-bin "goes left" table (slots bytes). */
+  goesLeft: number;
+  /** Byte offsets of this tree's gradients and hessians (f64, indexed by row). */
+  g: number;
+  h: number;
+}
+
+function newNode(depth: number, start: number, count: number, g: number, h: number, v: number): GrowerNode {
+  return {
+    depth,
+    start,
+    count,
+    sumGrad: g,
+    sumHess: h,
+    value: v,
+    split: null,
+    isLeaf: false,
+    left: null,
+    right: null,
+    hist: null,
+  };
+}
+
+/** Grows one tree. The partition must hold the rows 0..n-1 (any order) on entry. */
+export class TreeGrower {
+  readonly root: GrowerNode;
+  readonly leaves: GrowerNode[] = [];
+  private splittable: GrowerNode[] = [];
+  nNodes = 1;
+
+  constructor(
+    private readonly ctx: SplitContext,
+    private readonly params: GrowerParams,
+    private readonly buf: GrowerBuffers,
+    nRows: number,
+    sumGrad: number,
+    sumHess: number,
+  ) {
+    this.root = newNode(0, 0, nRows, sumGrad, sumHess, 0);
+    if (nRows < 2 * params.minSamplesLeaf || sumHess < ctx.minHessianToSplit) {
+      this.finalize(this.root);
+      return;
+    }
+    this.root.hist = buf.hist.acquire();
+    buf.hist.build(buf.partition, nRows, buf.g, buf.h, this.root.hist);
+    this.findSplitAndPush(this.root);
+  }
+
+  /** Grows the tree to the end and applies the learning rate to the leaves. */
+  grow(): this {
+    while (this.splittable.length > 0) this.splitNext();
+    for (const leaf of this.leaves) leaf.value *= this.params.learningRate;
+    return this;
+  }
+
+  private finalize(node: GrowerNode): void {
+    node.isLeaf = true;
+    this.leaves.push(node);
+    if (node.hist) {
+      this.buf.hist.release(node.hist);
+      node.hist = null;
+    }
+  }
+
+  private findSplitAndPush(node: GrowerNode): void {
+    const mem = this.buf.arena.memory.buffer;
+    const hist = new Float64Array(mem);
+    const counts = new Uint32Array(mem);
+    node.split = findNodeSplit(
+      this.ctx,
+      hist,
+      counts,
+      node.hist!.hist >> 3,
+      node.hist!.counts >> 2,
+      node.count,
+      node.sumGrad,
+      node.sumHess,
+      node.value,
+    );
+    if (node.split === null) this.finalize(node);
+    else this.splittable.push(node);
+  }
+
+  /** Pops the splittable node of largest gain (the first pushed among equals). */
+  private pop(): GrowerNode {
+    const s = this.splittable;
+    let bi = 0;
+    for (let i = 1; i < s.length; i++) if (s[i].split!.gain > s[bi].split!.gain) bi = i;
+    const node = s[bi];
+    s.splice(bi, 1);
+    return node;
+  }
+
+  private splitNext(): void {
+    const node = this.pop();
+    const split = node.split!;
+    const { buf, params, ctx } = this;
+    const mem = new Uint8Array(buf.arena.memory.buffer);
+    mem.set(split.goesLeft, buf.goesLeft);
+    const col = buf.hist.bins + split.feature * buf.hist.nRows;
+    const nLeft = buf.kernels.partition(
+      col,
+      buf.partition + node.start * 4,
+      node.count,
+      buf.goesLeft,
+      buf.scratch,
+    );
+    const depth = node.depth + 1;
+    const left = newNode(depth, node.start, nLeft, split.sumGradLeft, split.sumHessLeft, split.valueLeft);
+    const right = newNode(
+      depth,
+      node.start + nLeft,
+      node.count - nLeft,
+      split.sumGradRight,
+      split.sumHessRight,
+      split.valueRight,
+    );
+    node.left = left;
+    node.right = right;
+    this.nNodes += 2;
+    if (!ctx.hasMissing[split.feature]) {
+      // No missing values at fit time: at predict time they follow the larger child.
+      split.missingGoLeft = left.count > right.count;
+    }
+    const nLeafNodes = this.leaves.length + this.splittable.length + 2;
+    if (params.maxLeafNodes !== null && nLeafNodes === params.maxLeafNodes) {
+      this.finalize(left);
+      this.finalize(right);
+      while (this.splittable.length > 0) this.finalize(this.splittable.pop()!);
+      this.releaseHist(node);
+      return;
+    }
+    if (params.maxDepth !== null && depth === params.maxDepth) {
+      this.finalize(left);
+      this.finalize(right);
+      this.releaseHist(node);
+      return;
+    }
+    if (left.count < 2 * params.minSamplesLeaf) this.finalize(left);
+    if (right.count < 2 * params.minSamplesLeaf) this.finalize(right);
+    if (!left.isLeaf || !right.isLeaf) {
+      const [small, large] = left.count < right.count ? [left, right] : [right, left];
+      small.hist = buf.hist.acquire();
+      buf.hist.build(buf.partition + small.start * 4, small.count, buf.g, buf.h, small.hist);
+      large.hist = buf.hist.acquire();
+      buf.hist.subtract(node.hist!, small.hist, large.hist);
+      if (!left.isLeaf) this.findSplitAndPush(left);
+      if (!right.isLeaf) this.findSplitAndPush(right);
+      for (const c of [left, right]) if (c.isLeaf) this.releaseHist(c);
+    }
+    this.releaseHist(node);
+  }
+
+  private releaseHist(node: GrowerNode): void {
+    this.buf.hist.release(node.hist);
+    node.hist = null;
+  }
+}

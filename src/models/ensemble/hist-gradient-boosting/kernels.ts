@@ -1,0 +1,256 @@
+/**
+ * The hot kernels of the trainer behind one interface, in two implementations that give the same
+ * bits: WebAssembly (compiled from `assembly/gbdt.ts`, SIMD) and plain TypeScript (the fallback,
+ * and the reference the tests hold the WebAssembly to). All work on byte offsets into an
+ * {@link Arena}'s memory; see `assembly/gbdt.ts` for the layouts.
+ *
+ * `LATHE_GBDT_KERNEL=ts` forces the TypeScript kernels; the WebAssembly ones are used when
+ * `build/wasm/gbdt.wasm` exists (it is built by `npm run build`).
+ *
+ * @module
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ARENA_BASE } from './arena.ts';
+import { Wasm, type WasmMemory, type WasmModule } from './wasm.ts';
+
+/** Which implementation to use. */
+export type KernelKind = 'wasm' | 'ts';
+
+/** The kernels, bound to one memory. */
+export interface Kernels {
+  readonly kind: KernelKind;
+  gather(idx: number, cnt: number, g: number, h: number, gh: number): void;
+  clearHist(f0: number, f1: number, slots: number, hist: number, counts: number): void;
+  buildHist(
+    bins: number,
+    nRows: number,
+    idx: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    counts: number,
+  ): void;
+  subtractHist(
+    f0: number,
+    f1: number,
+    slots: number,
+    parentHist: number,
+    parentCounts: number,
+    childHist: number,
+    childCounts: number,
+    outHist: number,
+    outCounts: number,
+  ): void;
+  partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number;
+}
+
+const WASM_PATH = fileURLToPath(new URL('../../../../build/wasm/gbdt.wasm', import.meta.url));
+let wasmModule: WasmModule | null | undefined;
+
+/** The compiled WebAssembly module, or null when it is not built. */
+function loadModule(): WasmModule | null {
+  if (wasmModule !== undefined) return wasmModule;
+  wasmModule = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
+  return wasmModule;
+}
+
+/** True when the WebAssembly kernels are available. */
+export function wasmAvailable(): boolean {
+  return loadModule() !== null;
+}
+
+/** The kernel kind used by default: `LATHE_GBDT_KERNEL` if set, else wasm when built, else ts. */
+export function defaultKernelKind(): KernelKind {
+  const env = process.env.LATHE_GBDT_KERNEL;
+  if (env === 'ts') return 'ts';
+  if (env === 'wasm' && !wasmAvailable()) {
+    throw new Error(`LATHE_GBDT_KERNEL=wasm but ${WASM_PATH} is missing; run 'npm run build'.`);
+  }
+  return wasmAvailable() ? 'wasm' : 'ts';
+}
+
+/** Kernels of the given kind over `memory`. */
+export function makeKernels(memory: WasmMemory, kind: KernelKind): Kernels {
+  if (kind === 'wasm') {
+    const mod = loadModule();
+    if (!mod) throw new Error(`gbdt: the WebAssembly kernels are not built (${WASM_PATH}).`);
+    const inst = new Wasm.Instance(mod, {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('gbdt wasm kernel aborted');
+        },
+      },
+    });
+    const e = inst.exports as unknown as Kernels & { heapBase(): number };
+    if (e.heapBase() > ARENA_BASE) throw new Error('gbdt: wasm static data overlaps the arena.');
+    return {
+      kind: 'wasm',
+      gather: e.gather,
+      clearHist: e.clearHist,
+      buildHist: e.buildHist,
+      subtractHist: e.subtractHist,
+      partition: e.partition,
+    };
+  }
+  return new TsKernels(memory);
+}
+
+/** The plain-TypeScript kernels: the same loops as `assembly/gbdt.ts`, in the same order. */
+class TsKernels implements Kernels {
+  readonly kind = 'ts' as const;
+  private F64!: Float64Array;
+  private U32!: Uint32Array;
+  private U8!: Uint8Array;
+  private size = -1;
+
+  constructor(private readonly memory: WasmMemory) {
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const buf = this.memory.buffer;
+    if (buf.byteLength === this.size) return;
+    this.F64 = new Float64Array(buf);
+    this.U32 = new Uint32Array(buf);
+    this.U8 = new Uint8Array(buf);
+    this.size = buf.byteLength;
+  }
+
+  gather(idx: number, cnt: number, g: number, h: number, gh: number): void {
+    this.refresh();
+    const { F64, U32 } = this;
+    const i0 = idx >> 2;
+    const g0 = g >> 3;
+    const h0 = h >> 3;
+    const o = gh >> 3;
+    for (let i = 0; i < cnt; i++) {
+      const r = U32[i0 + i];
+      F64[o + 2 * i] = F64[g0 + r];
+      F64[o + 2 * i + 1] = F64[h0 + r];
+    }
+  }
+
+  clearHist(f0: number, f1: number, slots: number, hist: number, counts: number): void {
+    this.refresh();
+    this.F64.fill(0, (hist >> 3) + 2 * f0 * slots, (hist >> 3) + 2 * f1 * slots);
+    this.U32.fill(0, (counts >> 2) + f0 * slots, (counts >> 2) + f1 * slots);
+  }
+
+  buildHist(
+    bins: number,
+    nRows: number,
+    idx: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    counts: number,
+  ): void {
+    this.refresh();
+    const { F64, U32, U8 } = this;
+    const i0 = idx >> 2;
+    const gh0 = gh >> 3;
+    let f = f0;
+    // Four features per pass, as the WebAssembly kernel (each bin still sums rows in index order).
+    for (; f + 4 <= f1; f += 4) {
+      const c0 = bins + f * nRows;
+      const c1 = c0 + nRows;
+      const c2 = c1 + nRows;
+      const c3 = c2 + nRows;
+      const h0 = (hist >> 3) + 2 * f * slots;
+      const h1 = h0 + 2 * slots;
+      const h2 = h1 + 2 * slots;
+      const h3 = h2 + 2 * slots;
+      const k0 = (counts >> 2) + f * slots;
+      const k1 = k0 + slots;
+      const k2 = k1 + slots;
+      const k3 = k2 + slots;
+      for (let i = 0; i < cnt; i++) {
+        const r = U32[i0 + i];
+        const gi = F64[gh0 + 2 * i];
+        const hi = F64[gh0 + 2 * i + 1];
+        const b0 = U8[c0 + r];
+        const b1 = U8[c1 + r];
+        const b2 = U8[c2 + r];
+        const b3 = U8[c3 + r];
+        F64[h0 + 2 * b0] += gi;
+        F64[h0 + 2 * b0 + 1] += hi;
+        F64[h1 + 2 * b1] += gi;
+        F64[h1 + 2 * b1 + 1] += hi;
+        F64[h2 + 2 * b2] += gi;
+        F64[h2 + 2 * b2 + 1] += hi;
+        F64[h3 + 2 * b3] += gi;
+        F64[h3 + 2 * b3 + 1] += hi;
+        U32[k0 + b0]++;
+        U32[k1 + b1]++;
+        U32[k2 + b2]++;
+        U32[k3 + b3]++;
+      }
+    }
+    for (; f < f1; f++) {
+      const c0 = bins + f * nRows;
+      const h0 = (hist >> 3) + 2 * f * slots;
+      const k0 = (counts >> 2) + f * slots;
+      for (let i = 0; i < cnt; i++) {
+        const r = U32[i0 + i];
+        const b0 = U8[c0 + r];
+        F64[h0 + 2 * b0] += F64[gh0 + 2 * i];
+        F64[h0 + 2 * b0 + 1] += F64[gh0 + 2 * i + 1];
+        U32[k0 + b0]++;
+      }
+    }
+  }
+
+  subtractHist(
+    f0: number,
+    f1: number,
+    slots: number,
+    parentHist: number,
+    parentCounts: number,
+    childHist: number,
+    childCounts: number,
+    outHist: number,
+    outCounts: number,
+  ): void {
+    this.refresh();
+    const { F64, U32 } = this;
+    const a = f0 * slots;
+    const b = f1 * slots;
+    const ph = parentHist >> 3;
+    const ch = childHist >> 3;
+    const oh = outHist >> 3;
+    for (let k = 2 * a; k < 2 * b; k++) F64[oh + k] = F64[ph + k] - F64[ch + k];
+    const pc = parentCounts >> 2;
+    const cc = childCounts >> 2;
+    const oc = outCounts >> 2;
+    for (let k = a; k < b; k++) U32[oc + k] = U32[pc + k] - U32[cc + k];
+  }
+
+  partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number {
+    this.refresh();
+    const { U32, U8 } = this;
+    const i0 = idx >> 2;
+    const b0 = buf >> 2;
+    let nl = 0;
+    let nr = 0;
+    // Branch-free: every row is written to both sides; only the counter of its side advances.
+    for (let i = 0; i < cnt; i++) {
+      const r = U32[i0 + i];
+      const gl = U8[goesLeft + U8[col + r]];
+      U32[i0 + nl] = r;
+      U32[b0 + nr] = r;
+      nl += gl;
+      nr += 1 - gl;
+    }
+    U32.copyWithin(i0 + nl, b0, b0 + nr);
+    return nl;
+  }
+}

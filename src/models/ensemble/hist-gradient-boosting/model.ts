@@ -1,0 +1,255 @@
+/**
+ * What the classifier and the regressor share: the fit driver (validation split, early-stopping
+ * decision, class of loss), the fitted model as plain data, raw prediction, and importances.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../../core/errors.ts';
+import { type Matrix, takeRows } from '../../../core/matrix.ts';
+import type { PlainObject } from '../../../core/plain.ts';
+import { executorFor } from '../../../core/pool.ts';
+import { warn } from '../../../core/warnings.ts';
+import type { BinMapper, FeatureBins } from './binning.ts';
+import { type BoostingData, fitBoosting } from './boosting.ts';
+import { validationSplit } from './early-stopping.ts';
+import type { Loss } from './loss.ts';
+import type { HGBClassifierParams, HGBRegressorParams } from './params.ts';
+import { predictRaw, shareEnsemble, type TreeEnsemble } from './predictor.ts';
+
+/** A validation set for early stopping, passed to `fit` (instead of `validationFraction`). */
+export interface ValidationSet {
+  X: Matrix;
+  y: Float64Array;
+  w: Float64Array | null;
+}
+
+/** The fitted model. */
+export interface FittedModel {
+  mapper: BinMapper;
+  ensemble: TreeEnsemble;
+  baseline: Float64Array;
+  isCategorical: Uint8Array;
+  nIter: number;
+  trainScore: Float64Array;
+  validationScore: Float64Array;
+  doEarlyStopping: boolean;
+  /** Lazily made shared-memory copy of the ensemble (for threads). */
+  shared?: TreeEnsemble;
+}
+
+type CommonParams = HGBClassifierParams | HGBRegressorParams;
+
+/** Fits the model: decides early stopping, splits off validation rows, runs the loop. */
+export function fitModel(
+  who: string,
+  params: CommonParams,
+  X: Matrix,
+  y: Float64Array,
+  w: Float64Array | null,
+  isCategorical: Uint8Array,
+  makeLoss: (train: BoostingData) => Loss,
+  stratify: boolean,
+  scorer: ((raw: Float64Array, data: BoostingData) => number) | null,
+  given: ValidationSet | null,
+): FittedModel {
+  if (params.maxCategories > params.maxBins) {
+    throw new ValidationError(
+      `${who}: maxCategories (${params.maxCategories}) cannot exceed maxBins (${params.maxBins}): each category needs its own bin.`,
+      { field: 'maxCategories', fix: `set maxCategories ≤ ${params.maxBins}, or raise maxBins` },
+    );
+  }
+  const n = X.rows;
+  const doEarly =
+    given !== null
+      ? params.earlyStopping !== false
+      : params.earlyStopping === 'auto'
+        ? n > 10000
+        : params.earlyStopping;
+  let train: BoostingData = { X, y, w };
+  let val: BoostingData | null = null;
+  if (doEarly && given) {
+    val = { X: given.X, y: given.y, w: given.w };
+  } else if (doEarly && params.validationFraction !== null) {
+    const split = validationSplit(n, params.validationFraction, params.seed, stratify ? y : null);
+    if (split.train.length === 0 || split.val.length === 0) {
+      throw new ValidationError(
+        `${who}: validationFraction ${params.validationFraction} leaves ${split.train.length} training and ${split.val.length} validation rows.`,
+        {
+          field: 'validationFraction',
+          fix: 'use more rows, another validationFraction, or earlyStopping: false',
+        },
+      );
+    }
+    const pick = (a: Float64Array, idx: Int32Array): Float64Array => {
+      const out = new Float64Array(idx.length);
+      for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+      return out;
+    };
+    train = { X: takeRows(X, split.train), y: pick(y, split.train), w: w ? pick(w, split.train) : null };
+    val = { X: takeRows(X, split.val), y: pick(y, split.val), w: w ? pick(w, split.val) : null };
+  }
+  const loss = makeLoss(train);
+  const r = fitBoosting({
+    train,
+    val,
+    earlyStopOnTrain: doEarly && val === null,
+    categoriesFrom: X,
+    isCategorical,
+    loss,
+    params: params as unknown as Parameters<typeof fitBoosting>[0]['params'],
+    scorer,
+    who,
+    onCapExceeded: (j, card) =>
+      warn(
+        'UserWarning',
+        `${who}: categorical feature '${X.columns[j]}' has ${card} categories, more than maxCategories = ${params.maxCategories}; the ${params.maxCategories - 1} most frequent keep their own bin and the other ${card - params.maxCategories + 1} share one.`,
+      ),
+  });
+  return {
+    mapper: r.mapper,
+    ensemble: r.ensemble,
+    baseline: r.baseline,
+    isCategorical,
+    nIter: r.nIter,
+    trainScore: Float64Array.from(r.trainScore),
+    validationScore: Float64Array.from(r.validationScore),
+    doEarlyStopping: doEarly,
+  };
+}
+
+/** Raw predictions (class-major n × K, baseline included) of X. */
+export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): Float64Array {
+  const ex =
+    X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 && nThreads !== 1 ? executorFor(nThreads) : null;
+  return predictRaw(
+    m.ensemble,
+    () => {
+      m.shared ??= shareEnsemble(m.ensemble);
+      return m.shared;
+    },
+    X.data,
+    X.rows,
+    X.cols,
+    m.baseline,
+    ex,
+  );
+}
+
+/** Total split gain per feature, normalised to sum to 1 (all zeros when no tree has a split). */
+export function gainImportances(e: TreeEnsemble, d: number): Float64Array {
+  const out = new Float64Array(d);
+  let total = 0;
+  for (let i = 0; i < e.feature.length; i++) {
+    const f = e.feature[i];
+    if (f >= 0) {
+      out[f] += e.gain[i];
+      total += e.gain[i];
+    }
+  }
+  if (total > 0) for (let j = 0; j < d; j++) out[j] /= total;
+  return out;
+}
+
+/** Number of splits per feature. */
+export function splitCounts(e: TreeEnsemble, d: number): Int32Array {
+  const out = new Int32Array(d);
+  for (let i = 0; i < e.feature.length; i++) if (e.feature[i] >= 0) out[e.feature[i]]++;
+  return out;
+}
+
+/** The fitted model as plain data. */
+export function modelToState(m: FittedModel): PlainObject {
+  const e = m.ensemble;
+  return {
+    baseline: m.baseline,
+    isCategorical: m.isCategorical,
+    nIter: m.nIter,
+    trainScore: m.trainScore,
+    validationScore: m.validationScore,
+    doEarlyStopping: m.doEarlyStopping,
+    missingBin: m.mapper.missingBin,
+    bins: m.mapper.features.map((f) => {
+      const o: PlainObject = { categorical: f.categorical, thresholds: f.thresholds, nBins: f.nBins };
+      if (f.codeToBin) o.codeToBin = f.codeToBin;
+      if (f.otherBin !== undefined) o.otherBin = f.otherBin;
+      return o;
+    }),
+    ensemble: {
+      nTreesPerIteration: e.nTreesPerIteration,
+      treeStart: e.treeStart,
+      feature: e.feature,
+      threshold: e.threshold,
+      binThreshold: e.binThreshold,
+      left: e.left,
+      right: e.right,
+      value: e.value,
+      missingLeft: e.missingLeft,
+      catIndex: e.catIndex,
+      gain: e.gain,
+      count: e.count,
+      binBitsets: e.binBitsets,
+      rawBitsetStart: e.rawBitsetStart,
+      rawBitsets: e.rawBitsets,
+    },
+  };
+}
+
+function typed<T>(v: unknown, Ctor: new (...a: never[]) => T, name: string, who: string): T {
+  if (!(v instanceof Ctor)) {
+    throw new ValidationError(`${who}: saved state field '${name}' is missing or has the wrong type.`, {
+      fix: 'the model file is damaged; retrain or re-export it',
+    });
+  }
+  return v;
+}
+
+/** Rebuilds a fitted model from {@link modelToState} output, checking every field. */
+export function modelFromState(s: PlainObject, who: string): FittedModel {
+  const e = s.ensemble as PlainObject;
+  if (typeof e !== 'object' || e === null) throw new ValidationError(`${who}: saved state lacks 'ensemble'.`);
+  const ensemble: TreeEnsemble = {
+    nTreesPerIteration: Number(e.nTreesPerIteration),
+    treeStart: typed(e.treeStart, Int32Array, 'treeStart', who),
+    feature: typed(e.feature, Int32Array, 'feature', who),
+    threshold: typed(e.threshold, Float64Array, 'threshold', who),
+    binThreshold: typed(e.binThreshold, Uint8Array, 'binThreshold', who),
+    left: typed(e.left, Int32Array, 'left', who),
+    right: typed(e.right, Int32Array, 'right', who),
+    value: typed(e.value, Float64Array, 'value', who),
+    missingLeft: typed(e.missingLeft, Uint8Array, 'missingLeft', who),
+    catIndex: typed(e.catIndex, Int32Array, 'catIndex', who),
+    gain: typed(e.gain, Float64Array, 'gain', who),
+    count: typed(e.count, Int32Array, 'count', who),
+    binBitsets: typed(e.binBitsets, Uint32Array, 'binBitsets', who),
+    rawBitsetStart: typed(e.rawBitsetStart, Int32Array, 'rawBitsetStart', who),
+    rawBitsets: typed(e.rawBitsets, Uint32Array, 'rawBitsets', who),
+  };
+  const nNodes = ensemble.feature.length;
+  for (let i = 0; i < nNodes; i++) {
+    const l = ensemble.left[i];
+    const r = ensemble.right[i];
+    if (!(l >= 0 && l < nNodes && r >= 0 && r < nNodes) || (ensemble.feature[i] >= 0 && (l <= i || r <= i))) {
+      throw new ValidationError(`${who}: saved trees are malformed (node ${i} points outside the tree).`, {
+        fix: 'the model file is damaged; retrain or re-export it',
+      });
+    }
+  }
+  const features: FeatureBins[] = (s.bins as PlainObject[]).map((b) => ({
+    categorical: b.categorical === true,
+    thresholds: typed(b.thresholds, Float64Array, 'thresholds', who),
+    nBins: Number(b.nBins),
+    codeToBin: b.codeToBin === undefined ? undefined : typed(b.codeToBin, Int32Array, 'codeToBin', who),
+    otherBin: b.otherBin === undefined ? undefined : Number(b.otherBin),
+  }));
+  return {
+    mapper: { features, missingBin: Number(s.missingBin) },
+    ensemble,
+    baseline: typed(s.baseline, Float64Array, 'baseline', who),
+    isCategorical: typed(s.isCategorical, Uint8Array, 'isCategorical', who),
+    nIter: Number(s.nIter),
+    trainScore: typed(s.trainScore, Float64Array, 'trainScore', who),
+    validationScore: typed(s.validationScore, Float64Array, 'validationScore', who),
+    doEarlyStopping: s.doEarlyStopping === true,
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * The prediction-time model: every tree of the ensemble in one set of flat typed arrays (no
+ * objects per node), separate from the training-time tree. Two ways to walk it:
+ *
+ * - raw values (new data): numeric splits compare `x <= threshold`, categorical splits test the
+ *   raw category code against a bitset, NaN follows the node's `missingLeft`;
+ * - bins (training and validation data during fit): `bin <= binThreshold`, a 256-bit bitset of
+ *   bins for categorical splits, the missing bin follows `missingLeft`.
+ *
+ * Large batches are split over worker threads by rows (each row's sum over trees is computed by
+ * one thread, in tree order, so results do not depend on the number of threads).
+ *
+ * @module
+ */
+
+import { type Executor, registerTask, toShared } from '../../../core/pool.ts';
+import type { BinMapper } from './binning.ts';
+import type { GrowerNode } from './grower.ts';
+
+/** All trees, flattened. Node indices are global; a leaf has `feature = -1`. */
+export interface TreeEnsemble {
+  /** Trees per iteration (K). Tree t adds to output t % K. */
+  nTreesPerIteration: number;
+  /** First node of each tree; length nTrees + 1. */
+  treeStart: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  binThreshold: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  missingLeft: Uint8Array;
+  /** Index of the categorical split (into the bitsets), or -1. */
+  catIndex: Int32Array;
+  /** Split gain (0 for leaves). */
+  gain: Float64Array;
+  /** Training rows that reached the node. */
+  count: Int32Array;
+  /** 256-bit bitsets of the bins that go left, 8 words per categorical split. */
+  binBitsets: Uint32Array;
+  /** Start (in words) of each categorical split's raw-code bitset; length nCat + 1. */
+  rawBitsetStart: Int32Array;
+  /** Bitsets of the raw category codes that go left. */
+  rawBitsets: Uint32Array;
+}
+
+/** Flattens grown trees (in boosting order) into a {@link TreeEnsemble}. */
+export function buildEnsemble(
+  roots: GrowerNode[],
+  nTreesPerIteration: number,
+  mapper: BinMapper,
+): TreeEnsemble {
+  let nNodes = 0;
+  let nCat = 0;
+  let rawWords = 0;
+  const walk = (n: GrowerNode): void => {
+    nNodes++;
+    if (n.isLeaf) return;
+    if (n.split!.isCategorical) {
+      nCat++;
+      rawWords += (mapper.features[n.split!.feature].codeToBin!.length + 31) >>> 5;
+    }
+    walk(n.left!);
+    walk(n.right!);
+  };
+  for (const r of roots) walk(r);
+  const e: TreeEnsemble = {
+    nTreesPerIteration,
+    treeStart: new Int32Array(roots.length + 1),
+    feature: new Int32Array(nNodes),
+    threshold: new Float64Array(nNodes),
+    binThreshold: new Uint8Array(nNodes),
+    left: new Int32Array(nNodes),
+    right: new Int32Array(nNodes),
+    value: new Float64Array(nNodes),
+    missingLeft: new Uint8Array(nNodes),
+    catIndex: new Int32Array(nNodes).fill(-1),
+    gain: new Float64Array(nNodes),
+    count: new Int32Array(nNodes),
+    binBitsets: new Uint32Array(nCat * 8),
+    rawBitsetStart: new Int32Array(nCat + 1),
+    rawBitsets: new Uint32Array(rawWords),
+  };
+  let next = 0;
+  let cat = 0;
+  let word = 0;
+  const fill = (n: GrowerNode): number => {
+    const i = next++;
+    e.value[i] = n.value;
+    e.count[i] = n.count;
+    if (n.isLeaf) {
+      e.feature[i] = -1;
+      e.left[i] = i;
+      e.right[i] = i;
+      return i;
+    }
+    const s = n.split!;
+    const fb = mapper.features[s.feature];
+    e.feature[i] = s.feature;
+    e.gain[i] = s.gain;
+    e.missingLeft[i] = s.missingGoLeft ? 1 : 0;
+    if (s.isCategorical) {
+      e.catIndex[i] = cat;
+      const map = fb.codeToBin!;
+      e.rawBitsetStart[cat] = word;
+      for (let b = 0; b < mapper.missingBin; b++) {
+        if (s.goesLeft[b]) e.binBitsets[cat * 8 + (b >>> 5)] |= 1 << (b & 31);
+      }
+      if (s.goesLeft[mapper.missingBin]) {
+        const b = mapper.missingBin;
+        e.binBitsets[cat * 8 + (b >>> 5)] |= 1 << (b & 31);
+      }
+      for (let code = 0; code < map.length; code++) {
+        const b = map[code];
+        if (b >= 0 && s.goesLeft[b]) e.rawBitsets[word + (code >>> 5)] |= 1 << (code & 31);
+      }
+      word += (map.length + 31) >>> 5;
+      cat++;
+      e.rawBitsetStart[cat] = word;
+      e.threshold[i] = Number.NaN;
+    } else {
+      e.binThreshold[i] = s.binIdx;
+      e.threshold[i] = s.binIdx === fb.nBins - 1 ? Number.POSITIVE_INFINITY : fb.thresholds[s.binIdx];
+    }
+    e.left[i] = fill(n.left!);
+    e.right[i] = fill(n.right!);
+    return i;
+  };
+  roots.forEach((r, t) => {
+    e.treeStart[t] = next;
+    fill(r);
+  });
+  e.treeStart[roots.length] = next;
+  return e;
+}
+
+/** The node indices of the leaves of tree `t` (in order). */
+export function nLeaves(e: TreeEnsemble, t: number): number {
+  let n = 0;
+  for (let i = e.treeStart[t]; i < e.treeStart[t + 1]; i++) if (e.feature[i] < 0) n++;
+  return n;
+}
+
+const BLOCK = 512;
+
+/**
+ * Adds the trees [t0, t1) to `out` (class-major: out[k * nOut + outRow]) for rows [r0, r1) of the
+ * row-major raw matrix `X` with `d` columns. Rows are processed in blocks, trees inside a block,
+ * so each tree stays in cache while it serves many rows.
+ */
+export function addRaw(
+  e: TreeEnsemble,
+  X: Float64Array,
+  d: number,
+  r0: number,
+  r1: number,
+  t0: number,
+  t1: number,
+  out: Float64Array,
+  nOut: number,
+  outOffset: number,
+): void {
+  const {
+    treeStart,
+    feature,
+    threshold,
+    left,
+    right,
+    value,
+    missingLeft,
+    catIndex,
+    rawBitsets,
+    rawBitsetStart,
+  } = e;
+  const K = e.nTreesPerIteration;
+  const hasCat = e.rawBitsetStart.length > 1;
+  for (let b0 = r0; b0 < r1; b0 += BLOCK) {
+    const b1 = Math.min(r1, b0 + BLOCK);
+    for (let t = t0; t < t1; t++) {
+      const root = treeStart[t];
+      const o = (t % K) * nOut + outOffset - r0;
+      for (let i = b0; i < b1; i++) {
+        const base = i * d;
+        let node = root;
+        let f = feature[node];
+        // Hand-inlined tree walk: the hot loop of prediction.
+        while (f >= 0) {
+          const x = X[base + f];
+          let goLeft: boolean;
+          if (x !== x) goLeft = missingLeft[node] === 1;
+          else if (hasCat && catIndex[node] >= 0) {
+            const c = catIndex[node];
+            const start = rawBitsetStart[c];
+            const words = rawBitsetStart[c + 1] - start;
+            goLeft = x >= 0 && x < words * 32 && ((rawBitsets[start + (x >>> 5)] >>> (x & 31)) & 1) === 1;
+          } else goLeft = x <= threshold[node];
+          node = goLeft ? left[node] : right[node];
+          f = feature[node];
+        }
+        out[o + i] += value[node];
+      }
+    }
+  }
+}
+
+/**
+ * Adds the trees [t0, t1) to `out` (class-major, nOut rows) for the column-major binned matrix
+ * `bins` (nRows rows), on the bins — used during fit for training and validation scores.
+ */
+export function addBinned(
+  e: TreeEnsemble,
+  bins: Uint8Array,
+  nRows: number,
+  missingBin: number,
+  t0: number,
+  t1: number,
+  out: Float64Array,
+): void {
+  const { treeStart, feature, binThreshold, left, right, value, missingLeft, catIndex, binBitsets } = e;
+  const K = e.nTreesPerIteration;
+  for (let t = t0; t < t1; t++) {
+    const root = treeStart[t];
+    const o = (t % K) * nRows;
+    for (let i = 0; i < nRows; i++) {
+      let node = root;
+      let f = feature[node];
+      while (f >= 0) {
+        const b = bins[f * nRows + i];
+        let goLeft: boolean;
+        const c = catIndex[node];
+        if (c >= 0) goLeft = ((binBitsets[c * 8 + (b >>> 5)] >>> (b & 31)) & 1) === 1;
+        else if (b === missingBin) goLeft = missingLeft[node] === 1;
+        else goLeft = b <= binThreshold[node];
+        node = goLeft ? left[node] : right[node];
+        f = feature[node];
+      }
+      out[o + i] += value[node];
+    }
+  }
+}
+
+/** Rows per worker task when predicting on threads. */
+const ROWS_PER_TASK = 65536;
+/** Below this many row × tree visits, predict on the calling thread. */
+const PARALLEL_MIN_WORK = 2_000_000;
+
+/** Task: raw predictions (without the baseline) of rows [r0, r1), class-major. */
+export function predictRawRange(
+  e: TreeEnsemble,
+  X: Float64Array,
+  d: number,
+  r0: number,
+  r1: number,
+): Float64Array {
+  const K = e.nTreesPerIteration;
+  const n = r1 - r0;
+  const out = new Float64Array(n * K);
+  addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, n, 0);
+  return out;
+}
+
+const predictTask = registerTask(import.meta.url, 'predictRawRange', predictRawRange);
+
+/** Copies of the ensemble's arrays in shared memory, for worker threads. */
+export function shareEnsemble(e: TreeEnsemble): TreeEnsemble {
+  return {
+    nTreesPerIteration: e.nTreesPerIteration,
+    treeStart: toShared(e.treeStart),
+    feature: toShared(e.feature),
+    threshold: toShared(e.threshold),
+    binThreshold: toShared(e.binThreshold),
+    left: toShared(e.left),
+    right: toShared(e.right),
+    value: toShared(e.value),
+    missingLeft: toShared(e.missingLeft),
+    catIndex: toShared(e.catIndex),
+    gain: e.gain,
+    count: e.count,
+    binBitsets: toShared(e.binBitsets),
+    rawBitsetStart: toShared(e.rawBitsetStart),
+    rawBitsets: toShared(e.rawBitsets),
+  };
+}
+
+/**
+ * Raw predictions (class-major, n × K, baseline included) of a row-major matrix, on `executor`'s
+ * threads for large batches.
+ */
+export function predictRaw(
+  e: TreeEnsemble,
+  shared: () => TreeEnsemble,
+  X: Float64Array,
+  n: number,
+  d: number,
+  baseline: Float64Array,
+  executor: Executor | null,
+): Float64Array {
+  const K = e.nTreesPerIteration;
+  const nTrees = e.treeStart.length - 1;
+  let out: Float64Array;
+  if (!executor || executor.parallelism <= 1 || n * nTrees < PARALLEL_MIN_WORK || n < 2 * ROWS_PER_TASK) {
+    out = new Float64Array(n * K);
+    addRaw(e, X, d, 0, n, 0, nTrees, out, n, 0);
+  } else {
+    // Each task sums the trees of its rows from 0, in tree order: the same sums as inline.
+    const se = shared();
+    const sx = toShared(X);
+    const tasks = [];
+    const per = Math.max(ROWS_PER_TASK, Math.ceil(n / (executor.parallelism * 4)));
+    for (let r0 = 0; r0 < n; r0 += per) tasks.push(predictTask(se, sx, d, r0, Math.min(n, r0 + per)));
+    const parts = executor.mapSync<Float64Array>(tasks);
+    out = new Float64Array(n * K);
+    let r0 = 0;
+    for (const p of parts) {
+      const m = p.length / K;
+      for (let k = 0; k < K; k++) out.set(p.subarray(k * m, (k + 1) * m), k * n + r0);
+      r0 += m;
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    const b = baseline[k];
+    for (let i = k * n; i < (k + 1) * n; i++) out[i] = b + out[i];
+  }
+  return out;
+}
