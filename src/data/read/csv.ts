@@ -341,6 +341,7 @@ export function parseCsv(
 
     // ---- the scan loop
     let sampling = true;
+    let firstWidth = 0; // field count of the first record (the header, usually), while sampling
     let skipping = false; // inside an over-long unquoted record, looking for its end
     let skipLine = 0;
     let skipRaw = '';
@@ -393,11 +394,28 @@ export function parseCsv(
         line++;
         continue;
       }
+      if (sc.blank) {
+        line += sc.breaks + (sc.terminated ? 1 : 0);
+        pos = end;
+        continue;
+      }
+      const width = sampling ? firstWidth : expected;
+      if (sc.breaks > 0 && (sc.problem !== null || (width > 0 && sc.nFields !== width))) {
+        // A record over several lines that comes out malformed is almost always a stray quote
+        // that swallowed the lines after it: set its first line aside and resume on the next.
+        const e = lineEnd(buf, pos);
+        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${width}`}), so the quote is probably unterminated; this line was set aside and reading resumed on the next line`;
+        if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
+        else reject(line, reason, buf.slice(pos, e.textEnd));
+        pos = e.next;
+        line++;
+        continue;
+      }
       const recLine = line;
       line += sc.breaks + (sc.terminated ? 1 : 0);
       const start = pos;
       pos = end;
-      if (sc.blank) continue;
+      if (sampling && firstWidth === 0) firstWidth = sc.nFields;
       if (sampling) {
         held.push({
           line: recLine,
