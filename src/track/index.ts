@@ -1,2 +1,12 @@
-/** track: see DESIGN.md. */
-export {};
+/** Tracking: the Store (SQLite, PostgreSQL), runs, artifacts, lineage, model packages and the registry. */
+export * from './artifacts.ts';
+export * from './lineage.ts';
+export * from './names.ts';
+export * from './open.ts';
+export * from './package/format.ts';
+export * from './package/read.ts';
+export * from './package/write.ts';
+export * from './registry.ts';
+export * from './sql-store.ts';
+export * from './store.ts';
+export * from './tracker.ts';
