@@ -35,13 +35,20 @@ const MISSING = 0.05;
 
 /** Levels that look like words, not numbers. */
 function levels(prefix: string, k: number): string[] {
-  return Array.from({ length: k }, (_, i) => `${prefix}_${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}`);
+  return Array.from(
+    { length: k },
+    (_, i) => `${prefix}_${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}`,
+  );
 }
 
 const rng = new Rng(seed);
 const catLevels = CATS.map(([name, k]) => levels(name.slice(0, 3), k));
 const scales = Array.from({ length: NUM }, (_, j) => 10 ** ((j % 4) - 1));
-const header = [...Array.from({ length: NUM }, (_, j) => `x${String(j + 1).padStart(2, '0')}`), ...CATS.map((c) => c[0]), 'label'];
+const header = [
+  ...Array.from({ length: NUM }, (_, j) => `x${String(j + 1).padStart(2, '0')}`),
+  ...CATS.map((c) => c[0]),
+  'label',
+];
 
 mkdirSync(dirname(out), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
