@@ -22,8 +22,8 @@ import {
   treeFromPlain,
   treeToPlain,
 } from './flat-tree.ts';
-import { type GrowData, growTree } from './grower.ts';
-import { argsortColumns, columnMajor } from './presort.ts';
+import { growTree } from './grower.ts';
+import { prepareGrowData } from './presort.ts';
 import { classWeightParam, growthParams, maxFeaturesParam, resolveGrowOptions } from './tree-params.ts';
 
 const classifierSchema = {
@@ -113,16 +113,8 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
       for (let i = 0; i < m.rows; i++) weight[i] = (sw ? sw[i] : 1) * (cw ? cw[codes[i]] : 1);
     }
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
-    const Xc = columnMajor(m);
-    const data: GrowData = {
-      Xc,
-      n: m.rows,
-      d: m.cols,
-      yCode: codes,
-      yValue: null,
-      nClasses: this.classes_!.length,
-      order: opts.splitter === 'best' ? argsortColumns(Xc, m.rows, m.cols) : null,
-    };
+    const target = { yCode: codes, yValue: null, nClasses: this.classes_!.length };
+    const data = prepareGrowData(m, opts.splitter === 'best', target);
     const tree = growTree(data, weight, opts, new Rng(this.params.seed));
     this.setTree(tree, m.cols);
     return this.finishFit(m);
@@ -204,16 +196,7 @@ export class DecisionTreeRegressor extends BaseRegressor<DecisionTreeRegressorPa
     const yv = asNumericTarget(y, m.rows, this.typeName);
     const sw = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
-    const Xc = columnMajor(m);
-    const data: GrowData = {
-      Xc,
-      n: m.rows,
-      d: m.cols,
-      yCode: null,
-      yValue: yv,
-      nClasses: 1,
-      order: opts.splitter === 'best' ? argsortColumns(Xc, m.rows, m.cols) : null,
-    };
+    const data = prepareGrowData(m, opts.splitter === 'best', { yCode: null, yValue: yv, nClasses: 1 });
     this.tree_ = growTree(data, sw, opts, new Rng(this.params.seed));
     this.featureImportances_ = treeFeatureImportances(this.tree_, m.cols);
     return this.finishFit(m);

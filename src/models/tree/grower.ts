@@ -47,6 +47,8 @@ export interface GrowData {
   nClasses: number;
   /** `argsortColumns(Xc)`: each feature's rows by value (needed by the `best` splitter). */
   order: Int32Array | null;
+  /** `sortedValues(Xc, order)`: each feature's values in that order (`best` splitter). */
+  sorted: Float64Array | null;
 }
 
 /** Growth settings, already resolved to numbers (see `resolveGrowOptions`). */
@@ -99,19 +101,28 @@ class Grower {
   private readonly n: number;
   private readonly d: number;
   private readonly k: number;
-  private readonly yCode: Int32Array;
-  private readonly yValue: Float64Array;
   private readonly clf: boolean;
   private readonly crit: 0 | 1 | 2; // gini, entropy, squared error
   private readonly best: boolean;
-  private readonly w: Float64Array;
+  /** Rows with non-zero weight. */
   private readonly m: number;
-  /** The node's rows, partitioned like the tree (both splitters). */
-  private readonly samples: Int32Array;
-  /** Per feature, the rows sorted by value, segmented by node (best splitter only). */
-  private readonly ord: Int32Array;
-  private readonly tmp: Int32Array;
-  private readonly goLeft: Uint8Array;
+  // Node-ordered row data: position i holds row ids[i]; every node is a range of positions.
+  private readonly ids: Int32Array;
+  private readonly Y: Int32Array;
+  private readonly Yv: Float64Array;
+  private readonly W: Float64Array;
+  // Best splitter: per feature f, positions (P) and values (V) sorted by value within each node,
+  // at [f·m + start, f·m + end).
+  private readonly P: Int32Array;
+  private readonly V: Float64Array;
+  private readonly newPos: Int32Array;
+  private readonly tP: Int32Array;
+  private readonly tV: Float64Array;
+  private readonly tI: Int32Array;
+  private readonly tY: Int32Array;
+  private readonly tYv: Float64Array;
+  private readonly tW: Float64Array;
+  // Random splitter: the candidate feature's values of the node.
   private readonly xf: Float64Array;
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
@@ -143,6 +154,8 @@ class Grower {
   private bImpR = INF;
   private bImprovement = 0;
   private nConstOut = 0;
+  private randMin = 0;
+  private randMax = 0;
 
   constructor(
     data: GrowData,
@@ -150,49 +163,71 @@ class Grower {
     opts: GrowOptions,
     private readonly rng: Rng,
   ) {
-    const { n, d } = data;
-    this.Xc = data.Xc;
+    const { n, d, Xc } = data;
+    this.Xc = Xc;
     this.n = n;
     this.d = d;
     this.clf = data.yCode !== null;
     this.k = this.clf ? data.nClasses : 1;
-    this.yCode = data.yCode ?? new Int32Array(0);
-    this.yValue = data.yValue ?? new Float64Array(0);
     this.crit = opts.criterion === 'gini' ? 0 : opts.criterion === 'squared_error' ? 2 : 1;
     this.best = opts.splitter === 'best';
-    this.w = weight ?? new Float64Array(n).fill(1);
 
     let m = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.w[i] > 0) {
-        m++;
-        this.totalWeight += this.w[i];
-      }
-    }
-    this.m = m;
-    this.samples = new Int32Array(m);
-    for (let i = 0, j = 0; i < n; i++) if (this.w[i] > 0) this.samples[j++] = i;
-    this.goLeft = new Uint8Array(this.best ? n : 0);
-    this.tmp = new Int32Array(this.best ? m : 0);
-    this.xf = new Float64Array(this.best ? 0 : m);
-    if (this.best) {
-      const order = data.order;
-      if (!order) throw new Error('growTree: the best splitter needs presorted data');
-      this.ord = new Int32Array(d * m);
-      const w = this.w;
-      if (m === n) this.ord.set(order.subarray(0, d * n));
-      else {
-        for (let f = 0; f < d; f++) {
-          const src = f * n;
-          let j = f * m;
-          for (let i = 0; i < n; i++) {
-            const s = order[src + i];
-            if (w[s] > 0) this.ord[j++] = s;
-          }
+    if (weight) {
+      for (let i = 0; i < n; i++) {
+        if (weight[i] > 0) {
+          m++;
+          this.totalWeight += weight[i];
         }
       }
     } else {
-      this.ord = new Int32Array(0);
+      m = n;
+      this.totalWeight = n;
+    }
+    this.m = m;
+    this.ids = new Int32Array(m);
+    this.W = new Float64Array(m);
+    this.Y = new Int32Array(this.clf ? m : 0);
+    this.Yv = new Float64Array(this.clf ? 0 : m);
+    const posOf = this.best ? new Int32Array(n).fill(-1) : new Int32Array(0);
+    for (let i = 0, j = 0; i < n; i++) {
+      const wi = weight ? weight[i] : 1;
+      if (wi > 0) {
+        this.ids[j] = i;
+        this.W[j] = wi;
+        if (this.clf) this.Y[j] = data.yCode![i];
+        else this.Yv[j] = data.yValue![i];
+        if (this.best) posOf[i] = j;
+        j++;
+      }
+    }
+    const best = this.best;
+    this.P = new Int32Array(best ? d * m : 0);
+    this.V = new Float64Array(best ? d * m : 0);
+    this.newPos = new Int32Array(best ? m : 0);
+    this.tP = new Int32Array(best ? m : 0);
+    this.tV = new Float64Array(best ? m : 0);
+    this.tI = new Int32Array(best ? m : 0);
+    this.tW = new Float64Array(best ? m : 0);
+    this.tY = new Int32Array(best && this.clf ? m : 0);
+    this.tYv = new Float64Array(best && !this.clf ? m : 0);
+    this.xf = new Float64Array(best ? 0 : m);
+    if (best) {
+      const { order, sorted } = data;
+      if (!order || !sorted) throw new Error('growTree: the best splitter needs presorted data');
+      for (let f = 0; f < d; f++) {
+        const src = f * n;
+        let j = f * m;
+        for (let i = 0; i < n; i++) {
+          const s = order[src + i];
+          const q = posOf[s];
+          if (q >= 0) {
+            this.P[j] = q;
+            this.V[j] = sorted[src + i];
+            j++;
+          }
+        }
+      }
     }
     this.features = new Int32Array(d);
     for (let j = 0; j < d; j++) this.features[j] = j;
@@ -222,7 +257,7 @@ class Grower {
 
   private growDepthFirst(): void {
     const store = this.store;
-    // Stack of pending nodes, as parallel arrays of numbers.
+    // Stack of pending nodes, seven numbers each.
     const stack: number[] = [0, this.m, 0, -1, 0, INF, 0];
     let first = true;
     while (stack.length > 0) {
@@ -282,26 +317,9 @@ class Grower {
         store.makeLeaf(rec.nodeId);
       } else {
         maxSplitNodes--;
-        const left = this.addSplitNode(
-          rec.start,
-          rec.pos,
-          rec.impurityLeft,
-          false,
-          true,
-          rec.nodeId,
-          rec.depth + 1,
-        );
-        const right = this.addSplitNode(
-          rec.pos,
-          rec.end,
-          rec.impurityRight,
-          false,
-          false,
-          rec.nodeId,
-          rec.depth + 1,
-        );
-        heapPush(heap, left);
-        heapPush(heap, right);
+        const d1 = rec.depth + 1;
+        heapPush(heap, this.addSplitNode(rec.start, rec.pos, rec.impurityLeft, false, true, rec.nodeId, d1));
+        heapPush(heap, this.addSplitNode(rec.pos, rec.end, rec.impurityRight, false, false, rec.nodeId, d1));
       }
       if (rec.depth > store.maxDepth) store.maxDepth = rec.depth;
     }
@@ -358,26 +376,24 @@ class Grower {
 
   /** Weighted class counts or target sums of the node's rows. */
   private nodeReset(start: number, end: number): void {
-    const { samples, w } = this;
+    const W = this.W;
     let wSum = 0;
     if (this.clf) {
       const cnt = this.nodeCnt;
-      const y = this.yCode;
+      const Y = this.Y;
       cnt.fill(0);
       for (let i = start; i < end; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        cnt[y[s]] += ww;
+        const ww = W[i];
+        cnt[Y[i]] += ww;
         wSum += ww;
       }
     } else {
-      const y = this.yValue;
+      const Y = this.Yv;
       let sum = 0;
       let sq = 0;
       for (let i = start; i < end; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        const v = y[s];
+        const ww = W[i];
+        const v = Y[i];
         sum += ww * v;
         sq += ww * v * v;
         wSum += ww;
@@ -427,9 +443,10 @@ class Grower {
   // Split search
 
   /**
-   * Finds the best split of [start, end), partitions the rows (and, for the best splitter, every
-   * feature's sorted list) into the two children, and sets bPos, bFeature, bThreshold, child
-   * impurities and the improvement. bPos = end when no valid split exists.
+   * Finds the best split of positions [start, end), reorders the node's rows (and, for the best
+   * splitter, every feature's sorted lists) into the two children, and sets bPos, bFeature,
+   * bThreshold, the children's impurities and the improvement. bPos = end when there is no
+   * valid split.
    */
   private nodeSplit(
     start: number,
@@ -447,7 +464,6 @@ class Grower {
     let nFoundConst = 0;
     let nDrawnConst = 0;
     let nTotalConst = nKnownConst;
-    let lastPartitioned = -1;
     while (fI > nTotalConst && (nVisited < this.maxFeatures || nVisited <= nFoundConst + nDrawnConst)) {
       nVisited++;
       let fJ = nDrawnConst + rng.int(fI - nFoundConst - nDrawnConst);
@@ -471,21 +487,15 @@ class Grower {
       fI--;
       features[fJ] = features[fI];
       features[fI] = f;
-      if (this.best) {
-        if (!this.clf) this.scanSquaredError(f, start, end);
-        else if (this.crit === 0) this.scanGini(f, start, end);
-        else this.scanEntropy(f, start, end);
-      } else {
-        lastPartitioned = f;
-        this.evaluateRandom(f, start, end);
-      }
+      if (!this.best) this.evaluateRandom(f, start, end);
+      else if (!this.clf) this.scanSquaredError(f, start, end);
+      else if (this.crit === 0) this.scanGini(f, start, end);
+      else this.scanEntropy(f, start, end);
     }
     if (this.bPos < end) {
       if (this.best) this.partitionSorted(start, end, keepConst ? nTotalConst : 0);
-      else if (lastPartitioned !== this.bFeature || this.randPartitionPos !== this.bPos) {
-        this.partitionSamples(this.bFeature, this.bThreshold, start, end);
-      }
-      this.childrenImpurity(start, end, impurity);
+      else this.partitionRows(start, end);
+      this.childrenImpurity(start, impurity);
     }
     // Keep the constant features found so far at the front for the children (depth-first).
     for (let j = 0; j < nKnownConst; j++) features[j] = constantFeatures[j];
@@ -494,9 +504,8 @@ class Grower {
   }
 
   private sortedConstant(f: number, start: number, end: number): boolean {
-    const xo = f * this.n;
     const o = f * this.m;
-    return this.Xc[xo + this.ord[o + end - 1]] <= this.Xc[xo + this.ord[o + start]] + FEATURE_THRESHOLD;
+    return this.V[o + end - 1] <= this.V[o + start] + FEATURE_THRESHOLD;
   }
 
   private recordBest(f: number, pos: number, proxy: number, xa: number, xb: number): void {
@@ -509,12 +518,10 @@ class Grower {
   }
 
   // The three scans below are hand-specialised per criterion so each inner loop stays
-  // monomorphic and allocation-free.
+  // monomorphic and allocation-free; values are read in sorted order, rows by node position.
 
   private scanGini(f: number, start: number, end: number): void {
-    const { Xc, ord, w, cntL, cntR, nodeCnt, k } = this;
-    const y = this.yCode;
-    const xo = f * this.n;
+    const { P, V, Y, W, cntL, cntR, nodeCnt, k } = this;
     const o = f * this.m;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
@@ -528,12 +535,12 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let s = ord[o + start];
-    let x = Xc[xo + s];
+    let x = V[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
-      const c = y[s];
-      const ww = w[s];
+      const q = P[o + i];
+      const c = Y[q];
+      const ww = W[q];
       const cl = cntL[c];
       cntL[c] = cl + ww;
       sqL += ww * (2 * cl + ww);
@@ -542,8 +549,7 @@ class Grower {
       sqR += ww * (ww - 2 * cr);
       wL += ww;
       wR -= ww;
-      const s2 = ord[o + i + 1];
-      const x2 = Xc[xo + s2];
+      const x2 = V[o + i + 1];
       if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
         const proxy = sqL / wL + sqR / wR;
         if (proxy > best) {
@@ -551,15 +557,12 @@ class Grower {
           this.recordBest(f, i + 1, proxy, x, x2);
         }
       }
-      s = s2;
       x = x2;
     }
   }
 
   private scanEntropy(f: number, start: number, end: number): void {
-    const { Xc, ord, w, cntL, cntR, nodeCnt, k } = this;
-    const y = this.yCode;
-    const xo = f * this.n;
+    const { P, V, Y, W, cntL, cntR, nodeCnt, k } = this;
     const o = f * this.m;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
@@ -573,12 +576,12 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let s = ord[o + start];
-    let x = Xc[xo + s];
+    let x = V[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
-      const c = y[s];
-      const ww = w[s];
+      const q = P[o + i];
+      const c = Y[q];
+      const ww = W[q];
       const cl = cntL[c];
       const cr = cntR[c];
       const nl = cl + ww;
@@ -589,8 +592,7 @@ class Grower {
       eR += xlogx(nr) - xlogx(cr);
       wL += ww;
       wR -= ww;
-      const s2 = ord[o + i + 1];
-      const x2 = Xc[xo + s2];
+      const x2 = V[o + i + 1];
       if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
         // −(wL·H_L + wR·H_R) in nats, where w·H = w·log w − Σ c·log c.
         const proxy = eL - xlogx(wL) + eR - xlogx(wR);
@@ -599,15 +601,13 @@ class Grower {
           this.recordBest(f, i + 1, proxy, x, x2);
         }
       }
-      s = s2;
       x = x2;
     }
   }
 
   private scanSquaredError(f: number, start: number, end: number): void {
-    const { Xc, ord, w } = this;
-    const y = this.yValue;
-    const xo = f * this.n;
+    const { P, V, W } = this;
+    const Y = this.Yv;
     const o = f * this.m;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
@@ -616,18 +616,17 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let s = ord[o + start];
-    let x = Xc[xo + s];
+    let x = V[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
-      const ww = w[s];
-      const v = ww * y[s];
+      const q = P[o + i];
+      const ww = W[q];
+      const v = ww * Y[q];
       sumL += v;
       sumR -= v;
       wL += ww;
       wR -= ww;
-      const s2 = ord[o + i + 1];
-      const x2 = Xc[xo + s2];
+      const x2 = V[o + i + 1];
       if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
         const proxy = (sumL * sumL) / wL + (sumR * sumR) / wR;
         if (proxy > best) {
@@ -635,54 +634,81 @@ class Grower {
           this.recordBest(f, i + 1, proxy, x, x2);
         }
       }
-      s = s2;
       x = x2;
     }
   }
 
   /**
-   * Stable partition of every feature's sorted segment (and of `samples`) into the best split's
-   * children. Features below `skip` in the feature array are known constant in both children and
-   * are never read again below this node, so they are left alone.
+   * Reorders the node's positions so the left child is [start, bPos) in the best feature's
+   * value order, moves the row data accordingly, and stably partitions every other feature's
+   * sorted list (rewriting positions), so both children stay sorted. Features below `skip` in
+   * the feature array are constant in both children and never read again below this node.
    */
   private partitionSorted(start: number, end: number, skip: number): void {
-    const { ord, tmp, goLeft, samples, m } = this;
+    const { P, V, newPos, tP, tV, m } = this;
     const pos = this.bPos;
-    const ob = this.bFeature * m;
-    for (let i = start; i < pos; i++) goLeft[ord[ob + i]] = 1;
+    const bf = this.bFeature;
+    const ob = bf * m;
+    for (let i = start; i < end; i++) newPos[P[ob + i]] = i;
+    // Move the row data to the new positions.
+    const { ids, W, tI, tW } = this;
+    if (this.clf) {
+      const { Y, tY } = this;
+      for (let q = start; q < end; q++) {
+        const np = newPos[q];
+        tI[np] = ids[q];
+        tW[np] = W[q];
+        tY[np] = Y[q];
+      }
+      Y.set(tY.subarray(start, end), start);
+    } else {
+      const { Yv, tYv } = this;
+      for (let q = start; q < end; q++) {
+        const np = newPos[q];
+        tI[np] = ids[q];
+        tW[np] = W[q];
+        tYv[np] = Yv[q];
+      }
+      Yv.set(tYv.subarray(start, end), start);
+    }
+    ids.set(tI.subarray(start, end), start);
+    W.set(tW.subarray(start, end), start);
     for (let j = skip; j < this.d; j++) {
       const f = this.features[j];
-      if (f === this.bFeature) continue;
+      if (f === bf) continue;
       const o = f * m;
       let l = o + start;
       let r = 0;
       for (let i = o + start, e = o + end; i < e; i++) {
-        const s = ord[i];
-        if (goLeft[s] === 1) ord[l++] = s;
-        else tmp[r++] = s;
+        const np = newPos[P[i]];
+        const v = V[i];
+        if (np < pos) {
+          P[l] = np;
+          V[l] = v;
+          l++;
+        } else {
+          tP[r] = np;
+          tV[r] = v;
+          r++;
+        }
       }
-      ord.set(tmp.subarray(0, r), l);
+      P.set(tP.subarray(0, r), l);
+      V.set(tV.subarray(0, r), l);
     }
-    // `samples` follows the best feature's order (any order of the node's rows would do).
-    samples.set(ord.subarray(ob + start, ob + end), start);
-    for (let i = start; i < pos; i++) goLeft[ord[ob + i]] = 0;
+    for (let i = start; i < end; i++) P[ob + i] = i;
   }
 
   // Random splitter -----------------------------------------------------------------------------
 
-  private randMin = 0;
-  private randMax = 0;
-  private randPartitionPos = -1;
-
   /** Gathers the feature's values of the node; false when the feature is constant here. */
   private randomCandidate(f: number, start: number, end: number): boolean {
-    const { Xc, samples, xf } = this;
+    const { Xc, ids, xf } = this;
     const xo = f * this.n;
-    let lo = Xc[xo + samples[start]];
+    let lo = Xc[xo + ids[start]];
     let hi = lo;
     xf[start] = lo;
     for (let i = start + 1; i < end; i++) {
-      const v = Xc[xo + samples[i]];
+      const v = Xc[xo + ids[i]];
       xf[i] = v;
       if (v < lo) lo = v;
       else if (v > hi) hi = v;
@@ -692,139 +718,135 @@ class Grower {
     return !(hi <= lo + FEATURE_THRESHOLD);
   }
 
-  /** Draws a threshold uniformly in (min, max), partitions, and keeps it if it is the best so far. */
+  /** Draws a threshold uniformly in (min, max) and keeps it if its split is the best so far. */
   private evaluateRandom(f: number, start: number, end: number): void {
-    const { samples, xf, w } = this;
+    const { xf, W } = this;
     const lo = this.randMin;
     const hi = this.randMax;
     let t = lo + (hi - lo) * this.rng.random();
     if (t === hi) t = lo;
-    let p = start;
-    let pe = end;
-    while (p < pe) {
-      if (xf[p] <= t) p++;
-      else {
-        pe--;
-        const tx = xf[p];
-        xf[p] = xf[pe];
-        xf[pe] = tx;
-        const ts = samples[p];
-        samples[p] = samples[pe];
-        samples[pe] = ts;
-      }
-    }
-    const pos = pe;
-    this.randPartitionPos = pos;
-    if (pos - start < this.minSamplesLeaf || end - pos < this.minSamplesLeaf) return;
-    // Sum over the shorter side; derive the other from the node totals.
-    const leftShorter = pos - start <= end - pos;
-    const a = leftShorter ? start : pos;
-    const b = leftShorter ? pos : end;
-    let wS = 0;
+    // One branch-free pass: rows with x <= t go left.
+    let nL = 0;
+    let wL = 0;
     let proxy: number;
     if (this.clf) {
       const cnt = this.cntL;
-      const y = this.yCode;
+      const Y = this.Y;
       cnt.fill(0);
-      for (let i = a; i < b; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        cnt[y[s]] += ww;
-        wS += ww;
+      for (let i = start; i < end; i++) {
+        const b = +(xf[i] <= t);
+        const ww = b * W[i];
+        nL += b;
+        wL += ww;
+        cnt[Y[i]] += ww;
       }
-      const wO = this.nodeW - wS;
-      const wL = leftShorter ? wS : wO;
-      const wR = leftShorter ? wO : wS;
+      const nR = end - start - nL;
+      const wR = this.nodeW - wL;
+      if (nL < this.minSamplesLeaf || nR < this.minSamplesLeaf) return;
       if (wL < this.minWeightLeaf || wR < this.minWeightLeaf) return;
       const k = this.k;
       const nodeCnt = this.nodeCnt;
       if (this.crit === 0) {
-        let sqS = 0;
-        let sqO = 0;
+        let sqL = 0;
+        let sqR = 0;
         for (let c = 0; c < k; c++) {
-          sqS += cnt[c] * cnt[c];
-          const o = nodeCnt[c] - cnt[c];
-          sqO += o * o;
+          sqL += cnt[c] * cnt[c];
+          const r = nodeCnt[c] - cnt[c];
+          sqR += r * r;
         }
-        proxy = sqS / wS + sqO / wO;
+        proxy = sqL / wL + sqR / wR;
       } else {
-        let eS = 0;
-        let eO = 0;
+        let eL = 0;
+        let eR = 0;
         for (let c = 0; c < k; c++) {
-          eS += xlogx(cnt[c]);
-          eO += xlogx(nodeCnt[c] - cnt[c]);
+          eL += xlogx(cnt[c]);
+          eR += xlogx(nodeCnt[c] - cnt[c]);
         }
-        proxy = eS - xlogx(wS) + eO - xlogx(wO);
+        proxy = eL - xlogx(wL) + eR - xlogx(wR);
       }
     } else {
-      const y = this.yValue;
+      const Y = this.Yv;
       let sum = 0;
-      for (let i = a; i < b; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        sum += ww * y[s];
-        wS += ww;
+      for (let i = start; i < end; i++) {
+        const b = +(xf[i] <= t);
+        const ww = b * W[i];
+        nL += b;
+        wL += ww;
+        sum += ww * Y[i];
       }
-      const wO = this.nodeW - wS;
-      const wL = leftShorter ? wS : wO;
-      const wR = leftShorter ? wO : wS;
+      const nR = end - start - nL;
+      const wR = this.nodeW - wL;
+      if (nL < this.minSamplesLeaf || nR < this.minSamplesLeaf) return;
       if (wL < this.minWeightLeaf || wR < this.minWeightLeaf) return;
-      const sumO = this.nodeSum - sum;
-      proxy = (sum * sum) / wS + (sumO * sumO) / wO;
+      const sumR = this.nodeSum - sum;
+      proxy = (sum * sum) / wL + (sumR * sumR) / wR;
     }
     if (proxy > this.bProxy) {
       this.bProxy = proxy;
       this.bFeature = f;
       this.bThreshold = t;
-      this.bPos = pos;
+      this.bPos = start + nL;
     }
   }
 
-  private partitionSamples(f: number, t: number, start: number, end: number): void {
-    const { samples, Xc } = this;
-    const xo = f * this.n;
+  /** Partitions the node's rows by the chosen feature and threshold (random splitter). */
+  private partitionRows(start: number, end: number): void {
+    const { ids, W, Xc } = this;
+    const xo = this.bFeature * this.n;
+    const t = this.bThreshold;
+    const clf = this.clf;
+    const Y = this.Y;
+    const Yv = this.Yv;
     let p = start;
     let pe = end;
     while (p < pe) {
-      if (Xc[xo + samples[p]] <= t) p++;
+      if (Xc[xo + ids[p]] <= t) p++;
       else {
         pe--;
-        const ts = samples[p];
-        samples[p] = samples[pe];
-        samples[pe] = ts;
+        const ti = ids[p];
+        ids[p] = ids[pe];
+        ids[pe] = ti;
+        const tw = W[p];
+        W[p] = W[pe];
+        W[pe] = tw;
+        if (clf) {
+          const ty = Y[p];
+          Y[p] = Y[pe];
+          Y[pe] = ty;
+        } else {
+          const ty = Yv[p];
+          Yv[p] = Yv[pe];
+          Yv[pe] = ty;
+        }
       }
     }
   }
 
   /** Impurity of both children of the chosen split and the weighted impurity improvement. */
-  private childrenImpurity(start: number, end: number, impurity: number): void {
-    const { samples, w } = this;
+  private childrenImpurity(start: number, impurity: number): void {
+    const W = this.W;
     const pos = this.bPos;
     let wL = 0;
     let impL: number;
     let impR: number;
     if (this.clf) {
-      const cntL = this.cntL;
-      const cntR = this.cntR;
-      const y = this.yCode;
+      const { cntL, cntR, Y } = this;
       cntL.fill(0);
       for (let i = start; i < pos; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        cntL[y[s]] += ww;
+        const ww = W[i];
+        cntL[Y[i]] += ww;
         wL += ww;
       }
       for (let c = 0; c < this.k; c++) cntR[c] = this.nodeCnt[c] - cntL[c];
       impL = this.classImpurity(cntL, wL);
       impR = this.classImpurity(cntR, this.nodeW - wL);
     } else {
-      const y = this.yValue;
+      const Y = this.Yv;
       let sum = 0;
       let sq = 0;
       for (let i = start; i < pos; i++) {
-        const s = samples[i];
-        const ww = w[s];
-        const v = y[s];
+        const ww = W[i];
+        const v = Y[i];
         sum += ww * v;
         sq += ww * v * v;
         wL += ww;
@@ -840,7 +862,6 @@ class Grower {
     this.bImpL = impL;
     this.bImpR = impR;
     this.bImprovement = (wN / this.totalWeight) * (impurity - (wR / wN) * impR - (wL / wN) * impL);
-    void end;
   }
 }
 

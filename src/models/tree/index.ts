@@ -18,7 +18,7 @@ export {
   type TreeCriterion,
   type TreeSplitter,
 } from './grower.ts';
-export { argsortColumns, columnMajor } from './presort.ts';
+export { argsortColumns, columnMajor, type GrowTarget, prepareGrowData, sortedValues } from './presort.ts';
 export {
   classWeightParam,
   type GrowthParams,

@@ -7,6 +7,8 @@
  */
 
 import type { Matrix } from '../../core/matrix.ts';
+import { toShared } from '../../core/pool.ts';
+import type { GrowData } from './grower.ts';
 
 /** Column-major copy of `m` (feature j at `out[j * rows .. (j + 1) * rows)`), optionally shared. */
 export function columnMajor(m: Matrix, shared = false): Float64Array {
@@ -82,4 +84,50 @@ export function argsortColumns(Xc: Float64Array, n: number, d: number, shared = 
     out.set(src, off);
   }
   return out;
+}
+
+/** Each feature's values in `order` (from {@link argsortColumns}): d × n, optionally shared. */
+export function sortedValues(
+  Xc: Float64Array,
+  order: Int32Array,
+  n: number,
+  d: number,
+  shared = false,
+): Float64Array {
+  const out = shared ? new Float64Array(new SharedArrayBuffer(n * d * 8)) : new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const off = j * n;
+    for (let i = 0; i < n; i++) out[off + i] = Xc[off + order[off + i]];
+  }
+  return out;
+}
+
+/** The target of a tree: class codes (and class count) or regression values. */
+export interface GrowTarget {
+  yCode: Int32Array | null;
+  yValue: Float64Array | null;
+  nClasses: number;
+}
+
+/**
+ * Lays out a matrix for the grower: column-major features, plus each feature's sort order and
+ * sorted values when the exhaustive splitter will run. `shared` puts every array in shared
+ * memory (for pool workers).
+ */
+export function prepareGrowData(m: Matrix, presort: boolean, target: GrowTarget, shared = false): GrowData {
+  const { rows: n, cols: d } = m;
+  const Xc = columnMajor(m, shared);
+  const order = presort ? argsortColumns(Xc, n, d, shared) : null;
+  const share = <T extends Int32Array | Float64Array>(a: T | null): T | null =>
+    a && shared ? toShared(a) : a;
+  return {
+    Xc,
+    n,
+    d,
+    yCode: share(target.yCode),
+    yValue: share(target.yValue),
+    nClasses: target.nClasses,
+    order,
+    sorted: order ? sortedValues(Xc, order, n, d, shared) : null,
+  };
 }
