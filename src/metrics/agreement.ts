@@ -1,0 +1,111 @@
+/**
+ * Chance-corrected agreement between two labelings: the Matthews correlation coefficient and
+ * Cohen's kappa.
+ *
+ * @module
+ */
+
+import type { Label } from '../core/labels.ts';
+import { confusionMatrix } from './confusion.ts';
+import { asSampleWeight, checkOption, classificationTargets, type LabelsInput } from './validate.ts';
+
+/** Options of {@link matthewsCorrcoef}. */
+export interface MatthewsOptions {
+  /** Per-sample weights. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * The Matthews correlation coefficient (multiclass: Gorodkin's R_K statistic), in [−1, 1]; 0 when
+ * it is undefined (one labeling is constant) — scikit-learn's `matthews_corrcoef`.
+ *
+ * @example matthewsCorrcoef([1, 1, 1, 0], [1, 0, 1, 1]) // -0.3333…
+ */
+export function matthewsCorrcoef(
+  yTrue: LabelsInput,
+  yPred: LabelsInput,
+  options: MatthewsOptions = {},
+): number {
+  const who = 'matthewsCorrcoef';
+  const t = classificationTargets(yTrue, yPred, who);
+  const w = asSampleWeight(options.sampleWeight, t.n, who);
+  const k = t.classes.length;
+  const tSum = new Float64Array(k);
+  const pSum = new Float64Array(k);
+  let nCorrect = 0;
+  for (let i = 0; i < t.n; i++) {
+    const wi = w ? w[i] : 1;
+    tSum[t.yTrue[i]] += wi;
+    pSum[t.yPred[i]] += wi;
+    if (t.yTrue[i] === t.yPred[i]) nCorrect += wi;
+  }
+  let n = 0;
+  let tp = 0;
+  let pp = 0;
+  let tt = 0;
+  for (let c = 0; c < k; c++) {
+    n += pSum[c];
+    tp += tSum[c] * pSum[c];
+    pp += pSum[c] * pSum[c];
+    tt += tSum[c] * tSum[c];
+  }
+  const covYtYp = nCorrect * n - tp;
+  const covYpYp = n * n - pp;
+  const covYtYt = n * n - tt;
+  if (covYpYp * covYtYt === 0) return 0;
+  return covYtYp / Math.sqrt(covYtYt * covYpYp);
+}
+
+/** Options of {@link cohenKappaScore}. */
+export interface CohenKappaOptions {
+  /** The labels to use (default: every class in either labeling); others are left out. */
+  labels?: readonly Label[];
+  /** Disagreement weights: `null` (default, all disagreements count 1), `'linear'` or `'quadratic'` in the label index distance. */
+  weights?: 'linear' | 'quadratic' | null;
+  /** Per-sample weights. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * Cohen's kappa, the agreement of two annotators corrected for chance:
+ * `κ = 1 − Σ w·O / Σ w·E` over the confusion matrix `O` and its expectation `E` under
+ * independence — scikit-learn's `cohen_kappa_score`. `NaN` when the expected disagreement is 0
+ * (e.g. both labelings use one and the same class), as in scikit-learn.
+ *
+ * @param y1 - the labels of the first annotator.
+ * @param y2 - the labels of the second annotator.
+ * @example cohenKappaScore(['a', 'b', 'b', 'c'], ['a', 'b', 'c', 'c']) // 0.6363…
+ */
+export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: CohenKappaOptions = {}): number {
+  const who = 'cohenKappaScore';
+  const weights = checkOption(who, 'weights', options.weights ?? null, [
+    null,
+    'linear',
+    'quadratic',
+  ] as const);
+  classificationTargets(y1, y2, who, false, ['y1', 'y2']);
+  const cm = confusionMatrix(y1, y2, { labels: options.labels, sampleWeight: options.sampleWeight });
+  const k = cm.rows;
+  const c = cm.data;
+  const sum0 = new Float64Array(k); // column sums (second annotator)
+  const sum1 = new Float64Array(k); // row sums (first annotator)
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      sum0[j] += c[i * k + j];
+      sum1[i] += c[i * k + j];
+    }
+  }
+  for (let j = 0; j < k; j++) total += sum0[j];
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const d = Math.abs(i - j);
+      const wij = weights === null ? (i === j ? 0 : 1) : weights === 'linear' ? d : d * d;
+      observed += wij * c[i * k + j];
+      expected += wij * ((sum0[i] * sum1[j]) / total);
+    }
+  }
+  return 1 - observed / expected;
+}

@@ -1,0 +1,312 @@
+/**
+ * Internal clustering quality (no ground truth): silhouette, Davies–Bouldin and
+ * Calinski–Harabasz, with Euclidean distances as scikit-learn.
+ *
+ * Memory: the silhouette never builds the n × n distance matrix. Each pair of samples is visited
+ * once and its distance added to two per-sample, per-cluster sums (n × k numbers); when n × k
+ * itself would be large, rows are processed in blocks instead (each pair then visited twice).
+ * Distances are computed from coordinate differences, which is exact for duplicate points
+ * (scikit-learn's dot-product shortcut can give them a distance of ~1e-8 instead of 0).
+ *
+ * @module
+ */
+
+import { show } from '../core/errors.ts';
+import type { MatrixInput } from '../core/matrix.ts';
+import { Rng } from '../core/rng.ts';
+import {
+  asFiniteMatrix,
+  checkOption,
+  checkSameLength,
+  encodeLabelArrays,
+  fail,
+  type LabelsInput,
+} from './validate.ts';
+
+/** Above this many per-sample cluster sums (n × k), the silhouette works in row blocks. */
+const MAX_SUMS = 1 << 22;
+
+interface Clustered {
+  x: Float64Array;
+  n: number;
+  d: number;
+  labels: Int32Array;
+  k: number;
+}
+
+function clustered(who: string, X: MatrixInput, labels: LabelsInput): Clustered {
+  const m = asFiniteMatrix(X, who, 'X');
+  const enc = encodeLabelArrays([{ y: labels, field: 'labels' }], who, 'allow');
+  const codes = enc.codes[0];
+  checkSameLength(who, m.rows, codes.length, 'X (rows)', 'labels');
+  const k = enc.classes.length;
+  if (!(k > 1 && k < m.rows)) {
+    fail(
+      who,
+      'labels',
+      `number of labels is ${k}. Valid values are 2 to n_samples - 1 (inclusive), here 2 to ${m.rows - 1}.`,
+      'score a clustering with at least two clusters and fewer clusters than samples',
+    );
+  }
+  return { x: m.data, n: m.rows, d: m.cols, labels: codes, k };
+}
+
+/** Options of {@link silhouetteSamples}. */
+export interface SilhouetteOptions {
+  /** The distance; only `'euclidean'` (the default) is supported. */
+  metric?: 'euclidean';
+}
+
+/**
+ * The silhouette coefficient of each sample, `(b − a) / max(a, b)` with `a` the mean distance to
+ * the other members of its cluster and `b` the mean distance to the nearest other cluster — in
+ * [−1, 1]; 0 for members of singleton clusters — scikit-learn's `silhouette_samples`.
+ *
+ * @param X - the samples (a Matrix, a Table or an array of rows).
+ * @param labels - the cluster of each sample.
+ * @throws ValidationError unless 2 ≤ number of clusters ≤ n − 1.
+ * @example silhouetteSamples([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]) // ≈ [0.859, 0.851, 0.851, 0.859]
+ */
+export function silhouetteSamples(
+  X: MatrixInput,
+  labels: LabelsInput,
+  options: SilhouetteOptions = {},
+): Float64Array {
+  const who = 'silhouetteSamples';
+  checkOption(who, 'metric', options.metric ?? 'euclidean', ['euclidean'] as const);
+  return silhouette(clustered(who, X, labels));
+}
+
+/** Options of {@link silhouetteScore}. */
+export interface SilhouetteScoreOptions extends SilhouetteOptions {
+  /**
+   * Score a random subset of this many samples (without replacement) instead of all of them: the
+   * cost is quadratic in the number of samples. Default: all samples.
+   */
+  sampleSize?: number | null;
+  /** Seed of the subset draw (default 0). */
+  seed?: number;
+}
+
+/**
+ * The mean silhouette coefficient over samples (see {@link silhouetteSamples}), in [−1, 1]:
+ * higher is better-separated clusters — scikit-learn's `silhouette_score`. With `sampleSize`,
+ * over a seeded random subset (Lathe's generator: the subset differs from scikit-learn's).
+ *
+ * @example silhouetteScore([[0, 0], [0, 1], [5, 5], [5, 6]], ['a', 'a', 'b', 'b']) // 0.855…
+ */
+export function silhouetteScore(
+  X: MatrixInput,
+  labels: LabelsInput,
+  options: SilhouetteScoreOptions = {},
+): number {
+  const who = 'silhouetteScore';
+  checkOption(who, 'metric', options.metric ?? 'euclidean', ['euclidean'] as const);
+  let c: Clustered;
+  const size = options.sampleSize ?? null;
+  if (size !== null) {
+    if (!Number.isInteger(size) || size < 1) {
+      fail(
+        who,
+        'sampleSize',
+        `sampleSize must be a positive integer; got ${show(size)}.`,
+        'pass e.g. sampleSize: 5000',
+      );
+    }
+    const m = asFiniteMatrix(X, who, 'X');
+    const enc = encodeLabelArrays([{ y: labels, field: 'labels' }], who, 'allow');
+    checkSameLength(who, m.rows, enc.codes[0].length, 'X (rows)', 'labels');
+    const take = new Rng(options.seed ?? 0).sample(m.rows, Math.min(size, m.rows));
+    const sub = new Float64Array(take.length * m.cols);
+    const subLabels: number[] = new Array(take.length);
+    for (let r = 0; r < take.length; r++) {
+      sub.set(m.data.subarray(take[r] * m.cols, (take[r] + 1) * m.cols), r * m.cols);
+      subLabels[r] = enc.codes[0][take[r]];
+    }
+    c = clustered(who, { data: sub, rows: take.length, cols: m.cols, columns: m.columns }, subLabels);
+  } else {
+    c = clustered(who, X, labels);
+  }
+  const s = silhouette(c);
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += s[i];
+  return sum / s.length;
+}
+
+function silhouette(c: Clustered): Float64Array {
+  const { n, k, labels } = c;
+  const freq = new Float64Array(k);
+  for (let i = 0; i < n; i++) freq[labels[i]]++;
+  const out = new Float64Array(n);
+  if (n * k <= MAX_SUMS) {
+    const sums = new Float64Array(n * k);
+    pairSums(c, sums);
+    for (let i = 0; i < n; i++) out[i] = coefficient(sums, i * k, labels[i], freq, k);
+    return out;
+  }
+  // Large n × k: a block of rows at a time, each against every sample.
+  const block = Math.max(1, Math.floor(MAX_SUMS / k));
+  const sums = new Float64Array(block * k);
+  for (let start = 0; start < n; start += block) {
+    const end = Math.min(n, start + block);
+    sums.fill(0);
+    blockSums(c, start, end, sums);
+    for (let i = start; i < end; i++) out[i] = coefficient(sums, (i - start) * k, labels[i], freq, k);
+  }
+  return out;
+}
+
+/** (b − a) / max(a, b) from one sample's per-cluster distance sums; NaN (singletons) → 0. */
+function coefficient(sums: Float64Array, off: number, own: number, freq: Float64Array, k: number): number {
+  const a = sums[off + own] / (freq[own] - 1);
+  let b = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < k; c++) {
+    if (c === own) continue;
+    const v = sums[off + c] / freq[c];
+    if (v < b) b = v;
+  }
+  const s = (b - a) / Math.max(a, b);
+  return s === s ? s : 0;
+}
+
+/** Every pair once: d(i, j) goes to sums[i, label j] and sums[j, label i]. Hand-inlined hot loop. */
+function pairSums(c: Clustered, sums: Float64Array): void {
+  const { x, n, d, labels, k } = c;
+  for (let i = 0; i < n; i++) {
+    const bi = i * d;
+    const li = labels[i];
+    const rowI = i * k;
+    for (let j = i + 1; j < n; j++) {
+      const bj = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = x[bi + t] - x[bj + t];
+        s += diff * diff;
+      }
+      const dist = Math.sqrt(s);
+      sums[rowI + labels[j]] += dist;
+      sums[j * k + li] += dist;
+    }
+  }
+}
+
+/** Rows [start, end) against every sample. */
+function blockSums(c: Clustered, start: number, end: number, sums: Float64Array): void {
+  const { x, n, d, labels, k } = c;
+  for (let i = start; i < end; i++) {
+    const bi = i * d;
+    const row = (i - start) * k;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const bj = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = x[bi + t] - x[bj + t];
+        s += diff * diff;
+      }
+      sums[row + labels[j]] += Math.sqrt(s);
+    }
+  }
+}
+
+/** Cluster sizes and centroids (row-major k × d). */
+function centroids(c: Clustered): { size: Float64Array; center: Float64Array } {
+  const { x, n, d, labels, k } = c;
+  const size = new Float64Array(k);
+  const center = new Float64Array(k * d);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    size[l]++;
+    for (let t = 0; t < d; t++) center[l * d + t] += x[i * d + t];
+  }
+  for (let l = 0; l < k; l++) for (let t = 0; t < d; t++) center[l * d + t] /= size[l];
+  return { size, center };
+}
+
+/**
+ * The Davies–Bouldin index: the mean over clusters of the worst ratio of within-cluster spread
+ * (mean distance to the centroid) sum to centroid distance; lower is better, 0 is the minimum —
+ * scikit-learn's `davies_bouldin_score`.
+ *
+ * @example daviesBouldinScore([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]) // 0.1414…
+ */
+export function daviesBouldinScore(X: MatrixInput, labels: LabelsInput): number {
+  const c = clustered('daviesBouldinScore', X, labels);
+  const { x, n, d, labels: lab, k } = c;
+  const { size, center } = centroids(c);
+  const intra = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const l = lab[i];
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = x[i * d + t] - center[l * d + t];
+      s += diff * diff;
+    }
+    intra[l] += Math.sqrt(s);
+  }
+  let allIntraZero = true;
+  for (let l = 0; l < k; l++) {
+    intra[l] /= size[l];
+    if (Math.abs(intra[l]) > 1e-8) allIntraZero = false;
+  }
+  const dist = new Float64Array(k * k);
+  let allCentersClose = true;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = center[a * d + t] - center[b * d + t];
+        s += diff * diff;
+      }
+      dist[a * k + b] = Math.sqrt(s);
+      if (dist[a * k + b] > 1e-8) allCentersClose = false;
+    }
+  }
+  // np.allclose(·, 0): every value within 1e-8 of 0.
+  if (allIntraZero || allCentersClose) return 0;
+  let total = 0;
+  for (let a = 0; a < k; a++) {
+    let worst = Number.NEGATIVE_INFINITY;
+    for (let b = 0; b < k; b++) {
+      const cd = dist[a * k + b] === 0 ? Number.POSITIVE_INFINITY : dist[a * k + b];
+      const r = (intra[a] + intra[b]) / cd;
+      if (r > worst) worst = r;
+    }
+    total += worst;
+  }
+  return total / k;
+}
+
+/**
+ * The Calinski–Harabasz index (variance ratio criterion): between-cluster over within-cluster
+ * dispersion, scaled by degrees of freedom; higher is better — scikit-learn's
+ * `calinski_harabasz_score` (1 when every cluster is a single point repeated).
+ *
+ * @example calinskiHarabaszScore([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]) // 100
+ */
+export function calinskiHarabaszScore(X: MatrixInput, labels: LabelsInput): number {
+  const c = clustered('calinskiHarabaszScore', X, labels);
+  const { x, n, d, labels: lab, k } = c;
+  const { size, center } = centroids(c);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t];
+  for (let t = 0; t < d; t++) mean[t] /= n;
+  let extra = 0;
+  let intra = 0;
+  for (let l = 0; l < k; l++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = center[l * d + t] - mean[t];
+      s += diff * diff;
+    }
+    extra += size[l] * s;
+  }
+  for (let i = 0; i < n; i++) {
+    const l = lab[i];
+    for (let t = 0; t < d; t++) {
+      const diff = x[i * d + t] - center[l * d + t];
+      intra += diff * diff;
+    }
+  }
+  return intra === 0 ? 1 : (extra * (n - k)) / (intra * (k - 1));
+}
