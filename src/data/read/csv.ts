@@ -226,7 +226,7 @@ export function parseCsv(
     let buf = '';
     let pos = 0;
     let line = 1;
-    const linesBefore = () => line + countBreaks(buf, pos, buf.length) - 1;
+    const linesBefore = () => line + countBreaks(buf, pos, buf.length);
     const more = (): void => {
       const text = src.next(linesBefore);
       buf = pos < buf.length ? buf.slice(pos) + text : text;
@@ -409,10 +409,9 @@ export function parseCsv(
       }
       if (sc.unterminated) {
         const e = lineEnd(buf, pos);
-        const reason =
-          'a quoted field is never closed (unterminated quote); this line was set aside and reading resumed on the next line';
+        const reason = 'a quoted field is never closed (unterminated quote)';
         if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
-        else reject(line, 'a quoted field is never closed (unterminated quote)', buf.slice(pos, e.textEnd));
+        else reject(line, reason, buf.slice(pos, e.textEnd));
         pos = e.next;
         line++;
         continue;
@@ -422,12 +421,21 @@ export function parseCsv(
         pos = end;
         continue;
       }
+      if (sc.contentEnd - pos > maxRecord) {
+        const reason = `the record is longer than the limit of ${maxRecord} characters (maxRecordChars)`;
+        const raw = buf.slice(pos, pos + 200);
+        if (sampling) held.push({ line, fields: null, raw, reason });
+        else reject(line, reason, raw);
+        line += sc.breaks + (sc.terminated ? 1 : 0);
+        pos = end;
+        continue;
+      }
       const width = sampling ? firstWidth : expected;
       if (sc.breaks > 0 && (sc.problem !== null || (width > 0 && sc.nFields !== width))) {
         // A record over several lines that comes out malformed is almost always a stray quote
         // that swallowed the lines after it: set its first line aside and resume on the next.
         const e = lineEnd(buf, pos);
-        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${width}`}), so the quote is probably unterminated; this line was set aside and reading resumed on the next line`;
+        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${width}`}), so the quote is probably unterminated`;
         if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
         else reject(line, reason, buf.slice(pos, e.textEnd));
         pos = e.next;

@@ -36,6 +36,8 @@ export interface FieldType {
   storage?: 'categorical' | 'text';
   /** The sample had no values for this column: re-type it from all its values at the end. */
   unsniffed?: boolean;
+  /** The type comes from a schema (for messages). */
+  fromSchema?: boolean;
 }
 
 /** The longest integer (in digits) kept as a number; longer ones (card numbers, ids) stay text. */
@@ -96,14 +98,18 @@ export function sniffFieldType(values: readonly string[]): FieldType {
 export function fieldTypeForStorage(storage: ColumnType, format?: string): FieldType {
   switch (storage) {
     case 'numeric':
-      return { kind: 'numeric' };
+      return { kind: 'numeric', fromSchema: true };
     case 'boolean':
-      return { kind: 'boolean', words: true };
+      return { kind: 'boolean', words: true, fromSchema: true };
     case 'datetime':
-      return { kind: 'datetime', format: (format as DatetimeFormat | undefined) ?? '%Y-%m-%d' };
+      return {
+        kind: 'datetime',
+        format: (format as DatetimeFormat | undefined) ?? '%Y-%m-%d',
+        fromSchema: true,
+      };
     case 'categorical':
     case 'text':
-      return { kind: 'string', storage };
+      return { kind: 'string', storage, fromSchema: true };
   }
 }
 
@@ -231,7 +237,7 @@ export class RowParser {
 
   private fail(j: number, reason: string): FieldFailure {
     const t = this.types[j];
-    const why = t.words || t.storage ? ' (as the schema says)' : ' (the type sniffed from the first rows)';
+    const why = t.fromSchema ? ' (as the schema says)' : ' (the type sniffed from the first rows)';
     return { column: this.names[j], reason: `${reason}, but the column is ${t.kind}${why}` };
   }
 

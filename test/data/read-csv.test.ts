@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { readTable } from '../../src/data/index.ts';
+import { tmpFile } from './helpers.ts';
+
+describe('readTable: CSV dialects', () => {
+  it('reads a plain CSV with sniffed types', async () => {
+    const p = tmpFile(
+      'plain.csv',
+      'id,score,city,active,joined\n1,2.5,Lyon,true,2021-03-04\n2,-1e3,Paris,false,2022-12-31\n3,,Lyon,,\n',
+    );
+    const r = await readTable(p);
+    assert.deepEqual(r.dialect, { delimiter: ',', quote: '"', header: true });
+    assert.deepEqual(
+      r.table.columns.map((c) => c.type),
+      ['numeric', 'numeric', 'categorical', 'boolean', 'datetime'],
+    );
+    assert.deepEqual(r.table.values('score'), [2.5, -1000, null]);
+    assert.deepEqual(r.table.values('active'), [true, false, null]);
+    assert.deepEqual(r.table.values('joined'), [
+      '2021-03-04T00:00:00.000Z',
+      '2022-12-31T00:00:00.000Z',
+      null,
+    ]);
+    assert.deepEqual(r.summary, { rowsRead: 3, accepted: 3, rejected: 0 });
+    assert.deepEqual(Array.from(r.rowLines ?? []), [2, 3, 4]);
+    const city = r.table.column('city');
+    assert.ok(city.type === 'categorical');
+    assert.deepEqual(Array.from(city.codes), [0, 1, 0]);
+    assert.deepEqual(city.dictionary, ['Lyon', 'Paris']);
+  });
+
+  it('strips a UTF-8 BOM and reads CRLF line ends', async () => {
+    const p = tmpFile('bom.csv', '\uFEFFname,value\r\nä,1\r\nb,2\r\n');
+    const r = await readTable(p);
+    assert.deepEqual(r.table.columnNames, ['name', 'value']);
+    assert.deepEqual(r.table.values('name'), ['ä', 'b']);
+    assert.deepEqual(r.table.values('value'), [1, 2]);
+  });
+
+  it('keeps line breaks, delimiters and doubled quotes inside quoted fields, and counts lines', async () => {
+    const p = tmpFile(
+      'quoted.csv',
+      'a,note,b\n1,"two\nlines, ""quoted""",x\n2,"crlf\r\ninside",y\n3,plain,z\n',
+    );
+    const r = await readTable(p);
+    assert.deepEqual(r.table.values('note'), ['two\nlines, "quoted"', 'crlf\r\ninside', 'plain']);
+    assert.deepEqual(Array.from(r.rowLines ?? []), [2, 4, 6]);
+  });
+
+  for (const [name, d] of [
+    ['semicolon', ';'],
+    ['pipe', '|'],
+    ['tab', '\t'],
+  ] as const) {
+    it(`sniffs a ${name} delimiter`, async () => {
+      const rows = [
+        'x,y'.replace(',', d),
+        `1,5${d}a,b`.replace(',', '.'),
+        `2${d}c`,
+        `3,25${d}d`.replace(',', '.'),
+      ];
+      const p = tmpFile(`${name}.txt`, `${rows.join('\n')}\n`);
+      const r = await readTable(p, { format: 'csv' });
+      assert.equal(r.dialect?.delimiter, d);
+      assert.deepEqual(r.table.columnNames, ['x', 'y']);
+      assert.deepEqual(r.table.values('x'), [1.5, 2, 3.25]);
+    });
+  }
+
+  it('reads TSV by extension, with commas inside fields', async () => {
+    const p = tmpFile('data.tsv', 'name\tcomment\nann\thello, world\nbob\tfine\n');
+    const r = await readTable(p);
+    assert.equal(r.source.format, 'tsv');
+    assert.deepEqual(r.table.values('comment'), ['hello, world', 'fine']);
+  });
+
+  it('detects a file without a header and numbers the columns', async () => {
+    const p = tmpFile('nohead.csv', '1,2.5,a\n2,3.5,b\n3,4.5,c\n');
+    const r = await readTable(p);
+    assert.equal(r.dialect?.header, false);
+    assert.deepEqual(r.table.columnNames, ['column_1', 'column_2', 'column_3']);
+    assert.equal(r.table.nRows, 3);
+  });
+
+  it('honours header: false and a given delimiter', async () => {
+    const p = tmpFile('given.csv', 'a;b\nc;d\n');
+    const r = await readTable(p, { header: false, delimiter: ';' });
+    assert.deepEqual(r.table.values('column_1'), ['a', 'c']);
+  });
+
+  it('reads the missing-value tokens as missing and keeps codes with leading zeros as text', async () => {
+    const p = tmpFile('missing.csv', 'zip,v,s\n02134,NA,x\n10001,n/a,NULL\n00501,3,None\n');
+    const r = await readTable(p);
+    assert.equal(r.table.column('zip').type, 'categorical');
+    assert.deepEqual(r.table.values('zip'), ['02134', '10001', '00501']);
+    assert.deepEqual(r.table.values('v'), [null, null, 3]);
+    assert.deepEqual(r.table.values('s'), ['x', null, null]);
+  });
+
+  it('honours custom missing values', async () => {
+    const p = tmpFile('custom.csv', 'v\n1\n-999\n3\n');
+    const r = await readTable(p, { missingValues: ['', '-999'] });
+    assert.deepEqual(r.table.values('v'), [1, null, 3]);
+  });
+
+  it('reads several datetime formats', async () => {
+    const p = tmpFile(
+      'dates.csv',
+      'iso,ts,us,eu\n2024-02-29,2024-02-29 13:45:10,02/29/2024,29.02.2024\n2023-01-05,2023-01-05T00:00:00Z,01/05/2023,05.01.2023\n',
+    );
+    const r = await readTable(p);
+    for (const c of r.table.columns) assert.equal(c.type, 'datetime', c.name);
+    assert.deepEqual(r.table.values('ts'), ['2024-02-29T13:45:10.000Z', '2023-01-05T00:00:00.000Z']);
+    assert.deepEqual(r.table.values('us'), r.table.values('iso'));
+    assert.deepEqual(r.table.values('eu'), r.table.values('iso'));
+    assert.equal(r.schema.columns.find((c) => c.name === 'eu')?.format, '%d.%m.%Y');
+  });
+
+  it('chooses text over categorical for high-cardinality strings', async () => {
+    const lines = ['comment,grade'];
+    for (let i = 0; i < 200; i++) lines.push(`"free text number ${i}",${'abc'[i % 3]}`);
+    const r = await readTable(tmpFile('text.csv', `${lines.join('\n')}\n`));
+    assert.equal(r.table.column('comment').type, 'text');
+    assert.equal(r.table.column('grade').type, 'categorical');
+  });
+
+  it('re-types a column that is empty in the sample from all of its values', async () => {
+    const lines = ['a,b'];
+    for (let i = 0; i < 30; i++) lines.push(`${i},`);
+    lines.push('30,2.5');
+    const r = await readTable(tmpFile('late.csv', `${lines.join('\n')}\n`), { sampleRows: 10 });
+    assert.equal(r.table.column('b').type, 'numeric');
+    assert.equal(r.table.values('b')[30], 2.5);
+  });
+
+  it('streams a file larger than one read chunk with exact line numbers', async () => {
+    const n = 120_000;
+    const parts = ['k,text'];
+    for (let i = 0; i < n; i++)
+      parts.push(
+        i % 1000 === 0
+          ? `${i},"multi\nline é ${i}"`
+          : `${i},row ${i % 7} ünïcödé — some padding to pass 4 MiB`,
+      );
+    const p = tmpFile('big.csv', `${parts.join('\n')}\n`);
+    assert.ok(readFileSync(p).length > 4 * 1024 * 1024);
+    const r = await readTable(p);
+    assert.equal(r.table.nRows, n);
+    const k = r.table.column('k');
+    assert.ok(k.type === 'numeric');
+    for (let i = 0; i < n; i += 997) assert.equal(k.values[i], i);
+    // Line of row i: 2 + i + number of multi-line rows before it.
+    const lines = r.rowLines as Int32Array;
+    for (const i of [0, 1, 1000, 1001, 59_999, n - 1])
+      assert.equal(lines[i], 2 + i + Math.ceil(i / 1000), `row ${i}`);
+  });
+});
