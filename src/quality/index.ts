@@ -1,2 +1,4 @@
-/** quality: see DESIGN.md. */
-export {};
+/** quality: data-quality checks and the `QualityReport` (see DESIGN.md, docs/profile.md). */
+export * from './profile.ts';
+export * from './report.ts';
+export * from './thresholds.ts';

@@ -46,9 +46,9 @@ function checkPair(x: ArrayLike<number>, y: ArrayLike<number>, who: string): voi
  * @example rankData([10, 20, 10, NaN]) // [1.5, 3, 1.5, NaN]
  */
 export function rankData(x: ArrayLike<number>): Float64Array {
-  const { codes, unique } = denseCodes(x);
+  const { codes, values } = denseRank(x);
   const n = x.length;
-  const counts = new Float64Array(unique.length);
+  const counts = new Float64Array(values.length);
   for (let i = 0; i < n; i++) if (codes[i] >= 0) counts[codes[i]]++;
   const avg = averageRanks(counts);
   const out = new Float64Array(n);
@@ -75,9 +75,9 @@ export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): 
  */
 export function spearmanCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPair(x, y, 'spearmanCorrelation');
-  const a = denseCodes(x);
-  const b = denseCodes(y);
-  return spearmanPair(a, b, new Float64Array(a.unique.length), new Float64Array(b.unique.length));
+  const a = denseRank(x);
+  const b = denseRank(y);
+  return spearmanPair(a, b, new Float64Array(a.values.length), new Float64Array(b.values.length));
 }
 
 /** Options of {@link correlationMatrix}. */
@@ -117,14 +117,31 @@ export function correlationMatrix(
     }
     return out;
   }
-  const coded = columns.map((c) => denseCodes(c));
+  return spearmanMatrix(columns.map((c) => denseRank(c)));
+}
+
+/**
+ * The Spearman matrix of columns already ranked by {@link denseRank} (rank each column once
+ * and reuse the rankings elsewhere). Same result as `correlationMatrix(…, { method: 'spearman' })`.
+ */
+export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array {
+  const p = rankings.length;
+  for (let j = 1; j < p; j++) {
+    if (rankings[j].codes.length !== rankings[0].codes.length) {
+      throw new ValidationError(
+        `spearmanMatrix: ranking ${j} has ${rankings[j].codes.length} rows; ranking 0 has ${rankings[0].codes.length}.`,
+        { field: 'rankings', fix: 'rank columns of the same length' },
+      );
+    }
+  }
+  const out = new Float64Array(p * p);
   let maxUnique = 0;
-  for (const c of coded) maxUnique = Math.max(maxUnique, c.unique.length);
+  for (const c of rankings) maxUnique = Math.max(maxUnique, c.values.length);
   const countsA = new Float64Array(maxUnique);
   const countsB = new Float64Array(maxUnique);
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const r = spearmanPair(coded[a], coded[b], countsA, countsB);
+      const r = spearmanPair(rankings[a], rankings[b], countsA, countsB);
       out[a * p + b] = r;
       out[b * p + a] = r;
     }
@@ -170,17 +187,27 @@ function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
 function clipCorrelation(sxy: number, sxx: number, syy: number): number {
   if (!(sxx > 0 && syy > 0)) return Number.NaN;
   const r = sxy / Math.sqrt(sxx * syy);
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return Math.min(1, Math.max(-1, r));
 }
 
-/** A column as dense codes: `codes[i]` = index of x[i] among the sorted distinct values, -1 for NaN. */
-interface DenseCodes {
+/** A column's dense ranking: see {@link denseRank}. */
+export interface DenseRanking {
+  /** Per value: its index among the sorted distinct values (0 = smallest), or -1 for `NaN`. */
   codes: Int32Array;
-  unique: Float64Array;
+  /** The distinct non-missing values, ascending. */
+  values: Float64Array;
+  /** How many values were `NaN`. */
   missing: number;
 }
 
-function denseCodes(x: ArrayLike<number>): DenseCodes {
+/**
+ * Dense ranks, 0-based: equal values share a code, codes are consecutive, `NaN` gets -1 — as
+ * `scipy.stats.rankdata(x, method="dense") − 1`. The basis of Spearman correlation here (average
+ * ranks follow from the count of each code), and a cheap way to bin a numeric column.
+ *
+ * @example denseRank([10, 30, 10, NaN, 20]).codes // Int32Array [0, 2, 0, -1, 1]
+ */
+export function denseRank(x: ArrayLike<number>): DenseRanking {
   const n = x.length;
   const buf = new Float64Array(n);
   let m = 0;
@@ -191,7 +218,7 @@ function denseCodes(x: ArrayLike<number>): DenseCodes {
   const sorted = sortFloat64(buf.subarray(0, m));
   let u = 0;
   for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
-  const unique = sorted.slice(0, u);
+  const values = sorted.slice(0, u);
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = x[i];
@@ -199,17 +226,17 @@ function denseCodes(x: ArrayLike<number>): DenseCodes {
       codes[i] = -1;
       continue;
     }
-    // binary search: the index of v in unique (it is there)
+    // binary search: the index of v among the distinct values (it is there)
     let lo = 0;
     let hi = u - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (unique[mid] < v) lo = mid + 1;
+      if (values[mid] < v) lo = mid + 1;
       else hi = mid;
     }
     codes[i] = lo;
   }
-  return { codes, unique, missing: n - m };
+  return { codes, values, missing: n - m };
 }
 
 /** Average 1-based ranks per distinct value, from the count of each (in value order). */
@@ -230,12 +257,17 @@ function averageRanks(
  * Spearman over the rows where both codes are present: count each distinct value among those
  * rows, turn counts into average ranks, then Pearson on the ranks (whose mean is (m+1)/2).
  */
-function spearmanPair(a: DenseCodes, b: DenseCodes, countsA: Float64Array, countsB: Float64Array): number {
+function spearmanPair(
+  a: DenseRanking,
+  b: DenseRanking,
+  countsA: Float64Array,
+  countsB: Float64Array,
+): number {
   const ca = a.codes;
   const cb = b.codes;
   const n = ca.length;
-  const ua = a.unique.length;
-  const ub = b.unique.length;
+  const ua = a.values.length;
+  const ub = b.values.length;
   countsA.fill(0, 0, ua);
   countsB.fill(0, 0, ub);
   let m = 0;

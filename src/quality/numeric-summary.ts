@@ -1,0 +1,277 @@
+/**
+ * Everything the report says about a numeric column, computed from its sorted non-missing values
+ * in a handful of sequential passes: moments, quantiles, distinct count, most frequent values,
+ * histogram, MAD and outlier counts. Sorting once (a radix sort) is cheaper than a hash set for
+ * the distinct count plus selections for the quantiles, and makes the rest linear scans.
+ *
+ * @module
+ */
+
+import { quantileSorted } from '../stats/quantile.ts';
+import type { Histogram, NumericSummary, OutlierSummary } from './report.ts';
+import type { QualityThresholds } from './thresholds.ts';
+
+/** The probabilities of the quantiles in every numeric summary. */
+export const SUMMARY_QUANTILES: readonly number[] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
+
+/** How many most-frequent values a profile lists. */
+export const TOP_VALUES = 10;
+
+/** Histograms have at most this many bins. */
+export const MAX_BINS = 30;
+
+/** A numeric summary plus the distinct count, top values and histogram. */
+export interface SortedSummary {
+  summary: NumericSummary;
+  distinct: number;
+  top: { value: number; count: number }[];
+  histogram: Histogram;
+}
+
+/** Neumaier-compensated sum (NumPy sums pairwise; this is at least as accurate). */
+function sum(s: Float64Array): number {
+  let total = 0;
+  let c = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) c += total - t + v;
+    else c += v - t + total;
+    total = t;
+  }
+  return total + c;
+}
+
+/**
+ * Summarises sorted values (ascending, no `NaN`, at least one value). `s` is only read.
+ */
+export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedSummary {
+  const m = s.length;
+  const total = sum(s);
+  const mean = total / m;
+  // Central moments about the mean, plus the counts, in one pass.
+  let m2 = 0;
+  let m3 = 0;
+  let zeros = 0;
+  let negatives = 0;
+  let integers = true;
+  for (let i = 0; i < m; i++) {
+    const v = s[i];
+    const d = v - mean;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    if (v === 0) zeros++;
+    else if (v < 0) negatives++;
+    if (integers && !Number.isInteger(v)) integers = false;
+  }
+  const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  let skewness: number | null = null;
+  if (m > 2) {
+    // pandas' nanskew: adjusted Fisher–Pearson G1 = n·√(n−1)/(n−2) · Σd³/(Σd²)^1.5; 0 when
+    // Σd² is zero up to rounding (pandas zeroes sums below 1e-14).
+    const m3z = Math.abs(m3) < 1e-14 ? 0 : m3;
+    skewness = Math.abs(m2) < 1e-14 ? 0 : ((m * Math.sqrt(m - 1)) / (m - 2)) * (m3z / m2 ** 1.5);
+  }
+  const quantiles = SUMMARY_QUANTILES.map((p) => ({ p, value: quantileSorted(s, p) }));
+  const median = quantileSorted(s, 0.5);
+  const q1 = quantileSorted(s, 0.25);
+  const q3 = quantileSorted(s, 0.75);
+  const mad = medianAbsoluteDeviation(s, median);
+  const { distinct, top } = runs(s);
+  const histogram = histogramSorted(s, histogramEdges(s[0], s[m - 1], m, integers));
+  const outliers = outlierSummary(s, median, q1, q3, mad, th);
+  return {
+    summary: {
+      min: s[0],
+      max: s[m - 1],
+      mean,
+      std,
+      skewness,
+      sum: total,
+      zeros,
+      negatives,
+      integers,
+      quantiles,
+      median,
+      iqr: q3 - q1,
+      mad,
+      outliers,
+    },
+    distinct,
+    top,
+    histogram,
+  };
+}
+
+/** The distinct count and the most frequent values (ties: smaller value first), from the runs of equal values. */
+function runs(s: Float64Array): { distinct: number; top: { value: number; count: number }[] } {
+  const m = s.length;
+  const topV: number[] = [];
+  const topC: number[] = [];
+  let distinct = 0;
+  let i = 0;
+  while (i < m) {
+    const v = s[i];
+    let j = i + 1;
+    while (j < m && s[j] === v) j++;
+    const c = j - i;
+    distinct++;
+    // Insert into the top list (kept sorted by count desc; equal counts keep the earlier, smaller value first).
+    if (topC.length < TOP_VALUES || c > topC[topC.length - 1]) {
+      let k = topC.length;
+      while (k > 0 && topC[k - 1] < c) k--;
+      topC.splice(k, 0, c);
+      topV.splice(k, 0, v);
+      if (topC.length > TOP_VALUES) {
+        topC.pop();
+        topV.pop();
+      }
+    }
+    i = j;
+  }
+  return { distinct, top: topV.map((value, k) => ({ value, count: topC[k] })) };
+}
+
+/**
+ * Histogram bin edges: unit bins centred on the integers when the values are whole numbers
+ * spanning at most {@link MAX_BINS}; otherwise Sturges' rule (⌈log2 n⌉ + 1 bins, at most
+ * {@link MAX_BINS}) of equal width from min to max, computed like `numpy.linspace`. A single
+ * value gets one bin of width 1 around it (as NumPy).
+ */
+export function histogramEdges(min: number, max: number, count: number, integers: boolean): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (min === max) return [min - 0.5, max + 0.5];
+  if (integers && max - min + 1 <= MAX_BINS) {
+    const edges: number[] = [];
+    for (let v = min; v <= max + 1; v++) edges.push(v - 0.5);
+    return edges;
+  }
+  const bins = Math.min(MAX_BINS, Math.ceil(Math.log2(count)) + 1);
+  const step = (max - min) / bins;
+  const edges = new Array<number>(bins + 1);
+  for (let k = 0; k < bins; k++) edges[k] = k * step + min;
+  edges[bins] = max;
+  return edges;
+}
+
+/** Counts of sorted values per bin (`[e_k, e_k+1)`, the last bin closed; values outside are not counted). */
+export function histogramSorted(s: ArrayLike<number>, edges: number[]): Histogram {
+  const bins = Math.max(0, edges.length - 1);
+  const counts = new Array<number>(bins).fill(0);
+  if (bins === 0) return { edges, counts };
+  let k = 0;
+  const last = edges[bins];
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (v < edges[0]) continue;
+    if (v > last) break;
+    while (k < bins - 1 && v >= edges[k + 1]) k++;
+    counts[k]++;
+  }
+  return { edges, counts };
+}
+
+/** Index of the first element ≥ v in sorted `s`. */
+function lowerBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The median of |x − median| (unscaled, like `scipy.stats.median_abs_deviation(scale=1)`): the
+ * deviations left and right of the median are two sorted runs, merged from the median outwards
+ * until the middle of the merged order.
+ */
+export function medianAbsoluteDeviation(s: Float64Array, median: number): number {
+  const m = s.length;
+  if (m === 0) return Number.NaN;
+  const k = lowerBound(s, median);
+  let l = k - 1; // left run: median − s[l], ascending as l decreases
+  let r = k; // right run: s[r] − median, ascending as r increases
+  const want = (m - 1) >> 1; // position of the lower middle
+  let lower = 0;
+  for (let pos = 0; pos <= want + 1 && pos < m; pos++) {
+    let d: number;
+    if (r < m && (l < 0 || s[r] - median <= median - s[l])) d = s[r++] - median;
+    else d = median - s[l--];
+    if (pos === want) {
+      lower = d;
+      if (m % 2 === 1) return d;
+    } else if (pos === want + 1) return (lower + d) / 2;
+  }
+  return lower;
+}
+
+function outlierSummary(
+  s: Float64Array,
+  median: number,
+  q1: number,
+  q3: number,
+  mad: number,
+  th: QualityThresholds,
+): OutlierSummary {
+  const m = s.length;
+  const iqr = q3 - q1;
+  const lower = q1 - th.iqrMultiplier * iqr;
+  const upper = q3 + th.iqrMultiplier * iqr;
+  const farLower = q1 - th.extremeIqrMultiplier * iqr;
+  const farUpper = q3 + th.extremeIqrMultiplier * iqr;
+  // The values are sorted, so each rule's outliers sit at the two ends: count inwards until the
+  // first value that is not one (exact, and O(outliers)).
+  let iqrCount = 0;
+  for (let i = 0; i < m && s[i] < lower; i++) iqrCount++;
+  for (let i = m - 1; i >= 0 && s[i] > upper; i--) iqrCount++;
+  let extremeCount = 0;
+  for (let i = 0; i < m && s[i] < farLower; i++) extremeCount++;
+  for (let i = m - 1; i >= 0 && s[i] > farUpper; i--) extremeCount++;
+
+  let scale: OutlierSummary['robustZScale'] = 'mad';
+  let zOf: (x: number) => number = (x) => (0.6745 * (x - median)) / mad;
+  if (!(mad > 0)) {
+    let meanAd = 0;
+    for (let i = 0; i < m; i++) meanAd += Math.abs(s[i] - median);
+    meanAd /= m;
+    if (meanAd > 0) {
+      scale = 'meanad';
+      zOf = (x) => (x - median) / (1.253314 * meanAd);
+    } else scale = 'none';
+  }
+  let robustZCount = 0;
+  if (scale !== 'none') {
+    for (let i = 0; i < m && Math.abs(zOf(s[i])) > th.robustZ; i++) robustZCount++;
+    for (let i = m - 1; i >= 0 && Math.abs(zOf(s[i])) > th.robustZ; i--) robustZCount++;
+  }
+
+  // The most extreme distinct values outside the fences, furthest from the median first.
+  const examples: number[] = [];
+  let a = 0;
+  let b = m - 1;
+  while (examples.length < 5) {
+    const left = a < m && s[a] < lower ? s[a] : Number.NaN;
+    const right = b >= 0 && s[b] > upper ? s[b] : Number.NaN;
+    if (left !== left && right !== right) break;
+    const takeRight = left !== left || (right === right && right - median >= median - left);
+    const v = takeRight ? right : left;
+    if (!examples.includes(v)) examples.push(v);
+    if (takeRight) b--;
+    else a++;
+    if (a > b) break;
+  }
+  return {
+    iqrLower: lower,
+    iqrUpper: upper,
+    iqrCount,
+    extremeCount,
+    robustZCount,
+    robustZThreshold: th.robustZ,
+    robustZScale: scale,
+    examples,
+  };
+}

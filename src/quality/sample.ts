@@ -1,0 +1,67 @@
+/**
+ * The row sample the table-wide statistics (correlations, target associations) are computed on
+ * when a table is larger than `sample` rows: a seeded uniform sample without replacement, in
+ * table order (sequential access when gathering).
+ *
+ * @module
+ */
+
+import { Rng } from '../core/rng.ts';
+import type { Column } from '../data/column.ts';
+import { type DenseRanking, denseRank } from '../stats/correlation.ts';
+
+/** Row indices to use, ascending; `null` means every row. */
+export function sampleRows(rows: number, limit: number | null, seed: number): Int32Array | null {
+  if (limit === null || rows <= limit) return null;
+  return new Rng(seed).derive('profile-sample').sample(rows, limit).sort();
+}
+
+/** A numeric view of a column at the sampled rows: numbers, datetimes (epoch ms), booleans as 0/1; NaN missing. */
+export function gatherNumeric(c: Column, rows: Int32Array | null): Float64Array {
+  if (c.type === 'numeric' || c.type === 'datetime') {
+    if (rows === null) return c.values;
+    const out = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = c.values[rows[k]];
+    return out;
+  }
+  if (c.type === 'boolean') {
+    const n = rows === null ? c.values.length : rows.length;
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const v = c.values[rows === null ? k : rows[k]];
+      out[k] = v < 0 ? Number.NaN : v;
+    }
+    return out;
+  }
+  throw new Error(`gatherNumeric: column '${c.name}' is ${c.type}`);
+}
+
+/** Integer codes of a coded column at the sampled rows (-1 missing). */
+export function gatherCodes(codes: Int32Array, rows: Int32Array | null): Int32Array {
+  if (rows === null) return codes;
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = codes[rows[k]];
+  return out;
+}
+
+/**
+ * Dense rankings of numeric-like columns at the sampled rows, computed once and shared by the
+ * correlation section (Spearman) and the target associations (bins).
+ */
+export class SampleRankings {
+  private readonly cache = new Map<number, DenseRanking>();
+  constructor(
+    private readonly columns: readonly Column[],
+    readonly rows: Int32Array | null,
+  ) {}
+
+  /** The ranking of column `j` (numeric, datetime or boolean). */
+  get(j: number): DenseRanking {
+    let r = this.cache.get(j);
+    if (!r) {
+      r = denseRank(gatherNumeric(this.columns[j], this.rows));
+      this.cache.set(j, r);
+    }
+    return r;
+  }
+}
