@@ -20,10 +20,11 @@
  * @module
  */
 
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
+import { sha256Hex } from './artifacts.ts';
 import { checkAliasName, checkArtifactName, checkModelName } from './names.ts';
 import { openStore } from './open.ts';
 import {
@@ -280,7 +281,17 @@ export async function readModelRef(
   options: ModelRefOptions = {},
 ): Promise<{ pkg: ModelPackage; ref: ResolvedModelRef }> {
   const resolved = await resolveModelRef(ref, options);
-  return { pkg: await readModelPackage(resolved.path), ref: resolved };
+  if (resolved.kind === 'path') return { pkg: await readModelPackage(resolved.path), ref: resolved };
+  // A registered package is an archive named by its SHA-256: check the whole file against it.
+  const bytes = await readFile(resolved.path);
+  const actual = sha256Hex(bytes);
+  if (actual !== resolved.sha256) {
+    throw new DataError(
+      `the stored package of ${resolved.name}/${resolved.version} is corrupt: it hashes to ${actual.slice(0, 12)}…, not to its address.`,
+      { file: resolved.path, fix: 'restore the artifact folder from a backup, or register the model again' },
+    );
+  }
+  return { pkg: readModelPackageArchive(bytes, resolved.path), ref: resolved };
 }
 
 /** A loaded model: the checked package and its estimators, rebuilt through the registered classes. */

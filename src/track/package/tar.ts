@@ -129,7 +129,20 @@ export function readTar(bytes: Uint8Array, file: string): TarEntry[] {
     if (seen.has(full)) throw new DataError(`model archive has two entries named '${full}'.`, { file, fix });
     seen.add(full);
     entries.push({ name: full, data: bytes.subarray(off, off + size) });
-    off += Math.ceil(size / BLOCK) * BLOCK;
+    const padded = Math.ceil(size / BLOCK) * BLOCK;
+    if (off + padded > bytes.length) {
+      throw new DataError(`truncated model archive: the padding of entry '${full}' is cut short.`, {
+        file,
+        fix,
+      });
+    }
+    if (!isZero(bytes.subarray(off + size, off + padded))) {
+      throw new DataError(`corrupt model archive: the padding after entry '${full}' is not zero.`, {
+        file,
+        fix,
+      });
+    }
+    off += padded;
   }
 }
 

@@ -12,7 +12,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
-import { encodePlain, type PlainObject, type PlainValue } from '../../core/plain.ts';
+import { encodePlain, isTypedArray, type PlainObject, type PlainValue } from '../../core/plain.ts';
 import type { Schema } from '../../data/schema.ts';
 import { sha256Hex } from '../artifacts.ts';
 import { latheVersion } from '../lineage.ts';
@@ -133,6 +133,13 @@ export function buildModelPackage(input: ModelPackageInput, createdAt: Date = ne
     return sha;
   };
   const encode = (v: unknown, what: string): unknown => {
+    const problem = plainProblem(v, what);
+    if (problem) {
+      throw new ValidationError(`Model package ${problem}.`, {
+        field: what,
+        fix: 'use numbers, strings, booleans, null, arrays, plain objects and typed arrays only',
+      });
+    }
     try {
       return encodePlain(v as PlainValue, sink);
     } catch (e) {
@@ -248,6 +255,33 @@ async function writeFileSynced(path: string, data: Uint8Array): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/** Where `v` stops being plain data (a Map, a Date, a class instance, a function, …), or undefined. */
+function plainProblem(v: unknown, path: string): string | undefined {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string')
+    return undefined;
+  if (isTypedArray(v)) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = plainProblem(v[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      return `${path} is a ${(v as object).constructor?.name ?? 'non-plain object'}, which is not plain data`;
+    }
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x === undefined) continue;
+      const p = plainProblem(x, `${path}.${k}`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  return `${path} is a ${typeof v}, which is not plain data`;
 }
 
 function estimatorJson(v: EstimatorJSON | SerialisableEstimator, field: string): EstimatorJSON {
