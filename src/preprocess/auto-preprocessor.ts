@@ -1,0 +1,233 @@
+/**
+ * Automatic preprocessing: one {@link ColumnTransformer} built from a table's {@link Schema}, with a
+ * route per column type suited to the kind of model that follows — what `lathe train` (and later
+ * `lathe run`) put in front of every model.
+ *
+ * | column type | linear / distance | tree | naive-bayes |
+ * |---|---|---|---|
+ * | numeric | median imputer (+ `name.missing` indicator when missing in fit) → StandardScaler | median imputer (+ indicator) | median imputer (+ indicator) |
+ * | categorical | most-frequent imputer → OneHotEncoder (unknown → infrequent group or ignored; rare grouped) | most-frequent imputer → OrdinalEncoder (unknown → -1) | as linear |
+ * | boolean | most-frequent imputer (0/1) | same | same |
+ * | datetime | date parts (cyclic sin/cos) → median imputer → StandardScaler | date parts → median imputer | date parts → median imputer |
+ * | text, id | dropped (noted) | dropped (noted) | dropped (noted) |
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import type { Estimator } from '../core/estimator.ts';
+import type { ColumnType } from '../data/column.ts';
+import type { ColumnSchema, Schema, SemanticType } from '../data/schema.ts';
+import { Table } from '../data/table.ts';
+import { type ColumnNote, type ColumnRoute, ColumnTransformer } from './column-transformer.ts';
+import { DatePartExtractor } from './date-part-extractor.ts';
+import { OneHotEncoder } from './one-hot-encoder.ts';
+import { OrdinalEncoder } from './ordinal-encoder.ts';
+import { Pipeline, type PipelineStep } from './pipeline.ts';
+import { SimpleImputer } from './simple-imputer.ts';
+import { StandardScaler } from './standard-scaler.ts';
+
+/** The kinds of model automatic preprocessing prepares data for. */
+export type PreprocessFor = 'linear' | 'tree' | 'distance' | 'naive-bayes';
+
+/** Options of {@link autoPreprocessor}. */
+export interface AutoPreprocessOptions {
+  /** The kind of model that follows: decides scaling and the categorical encoding. */
+  forModel: PreprocessFor;
+  /** The target column, left out of the routes (pass X without it to `fit`). */
+  target?: string | null;
+  /** Other columns to leave out (they are dropped, with a note). */
+  exclude?: readonly string[];
+  /**
+   * One-hot grouping of rare categories (linear, distance and naive-bayes models): categories in
+   * fewer than `minFrequency` of the rows (a fraction, or an integer count), or beyond the
+   * `maxCategories − 1` most frequent, share one `(infrequent)` column. Default 0.005 and 30.
+   */
+  minFrequency?: number | null;
+  maxCategories?: number | null;
+}
+
+const FOR_MODEL: readonly PreprocessFor[] = ['linear', 'tree', 'distance', 'naive-bayes'];
+
+const FAMILY_KIND: Record<string, PreprocessFor> = {
+  linear: 'linear',
+  ridge: 'linear',
+  lasso: 'linear',
+  elasticnet: 'linear',
+  logistic: 'linear',
+  tree: 'tree',
+  'random-forest': 'tree',
+  'extra-trees': 'tree',
+  gbdt: 'tree',
+  knn: 'distance',
+  kmeans: 'distance',
+  dbscan: 'distance',
+  pca: 'distance',
+  'gaussian-nb': 'naive-bayes',
+  'multinomial-nb': 'naive-bayes',
+};
+
+/** The preprocessing kind for a model FAMILY of the CLI (`logistic` → `linear`, `gbdt` → `tree`, …). */
+export function preprocessKindForFamily(family: string): PreprocessFor {
+  const kind = FAMILY_KIND[family];
+  if (!kind) {
+    throw new ValidationError(`Unknown model family '${family}'.`, {
+      field: 'family',
+      fix: `use one of ${Object.keys(FAMILY_KIND).join(', ')}`,
+    });
+  }
+  return kind;
+}
+
+/** A schema from a table's storage types alone (no id detection: use the profiler's schema for that). */
+export function schemaFromStorage(t: Table): Schema {
+  return {
+    version: 1,
+    columns: t.columns.map((c) => ({
+      name: c.name,
+      type: c.type as SemanticType,
+      storage: c.type,
+      nullable: true,
+    })),
+  };
+}
+
+/**
+ * The automatic preprocessing for a table with schema `schema` (or a Table, whose storage types
+ * are then its semantic types), for the model kind `options.forModel`. Returns an unfitted
+ * {@link ColumnTransformer} whose routes are named `numeric`, `categorical`, `boolean`,
+ * `datetime` and `dropped` (only those with columns); its `notes` say which columns are dropped
+ * and why.
+ *
+ * @example
+ * ```ts
+ * const pre = autoPreprocessor(schema, { forModel: 'linear', target: 'churned' });
+ * const model = new Pipeline({ steps: [['preprocess', pre], ['model', new LogisticRegression()]] });
+ * model.fit(table.drop(['churned']), table.values('churned'));
+ * pre.notes; // [{ column: 'customer_id', action: 'dropped', reason: 'id-like' }]
+ * ```
+ */
+export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocessOptions): ColumnTransformer {
+  const kind = options?.forModel;
+  if (!FOR_MODEL.includes(kind)) {
+    throw new ValidationError(
+      `autoPreprocessor: forModel must be one of ${FOR_MODEL.join(', ')}; got ${JSON.stringify(kind)}.`,
+      {
+        field: 'forModel',
+        fix: "pass { forModel: 'linear' } (or 'tree', 'distance', 'naive-bayes'); preprocessKindForFamily(family) maps a CLI model family",
+      },
+    );
+  }
+  const s = schema instanceof Table ? schemaFromStorage(schema) : schema;
+  if (!s || !Array.isArray(s.columns)) {
+    throw new ValidationError(
+      'autoPreprocessor: expected a Schema ({ version: 1, columns: [...] }) or a Table.',
+      {
+        field: 'schema',
+      },
+    );
+  }
+  const target = options.target ?? null;
+  if (target !== null && !s.columns.some((c) => c.name === target)) {
+    throw new ValidationError(`autoPreprocessor: the target '${target}' is not a column of the schema.`, {
+      field: 'target',
+      fix: `the columns are: ${s.columns.map((c) => c.name).join(', ')}`,
+    });
+  }
+  const exclude = new Set(options.exclude ?? []);
+  const scale = kind === 'linear' || kind === 'distance';
+  const groups: Record<'numeric' | 'categorical' | 'boolean' | 'datetime', string[]> = {
+    numeric: [],
+    categorical: [],
+    boolean: [],
+    datetime: [],
+  };
+  const dropped: string[] = [];
+  const notes: ColumnNote[] = [];
+  for (const c of s.columns) {
+    if (c.name === target) continue;
+    if (exclude.has(c.name)) {
+      dropped.push(c.name);
+      notes.push({ column: c.name, action: 'dropped', reason: 'excluded' });
+      continue;
+    }
+    const route = routeOf(c);
+    if (typeof route === 'string') groups[route].push(c.name);
+    else {
+      dropped.push(c.name);
+      notes.push({ column: c.name, action: 'dropped', reason: route.reason });
+    }
+  }
+
+  const transformers: ColumnRoute[] = [];
+  if (groups.numeric.length) {
+    const steps: PipelineStep[] = [['impute', new SimpleImputer({ strategy: 'median', addIndicator: true })]];
+    if (scale) steps.push(['scale', new StandardScaler()]);
+    transformers.push(['numeric', new Pipeline({ steps }), groups.numeric]);
+  }
+  if (groups.categorical.length) {
+    const encode: Estimator =
+      kind === 'tree'
+        ? new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: -1 })
+        : new OneHotEncoder({
+            handleUnknown: 'infrequent_if_exist',
+            minFrequency: options.minFrequency === undefined ? 0.005 : options.minFrequency,
+            maxCategories: options.maxCategories === undefined ? 30 : options.maxCategories,
+          });
+    transformers.push([
+      'categorical',
+      new Pipeline({
+        steps: [
+          ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+          ['encode', encode],
+        ],
+      }),
+      groups.categorical,
+    ]);
+  }
+  if (groups.boolean.length) {
+    transformers.push(['boolean', new SimpleImputer({ strategy: 'most_frequent' }), groups.boolean]);
+  }
+  if (groups.datetime.length) {
+    const steps: PipelineStep[] = [
+      ['parts', new DatePartExtractor({ cyclic: scale })],
+      ['impute', new SimpleImputer({ strategy: 'median' })],
+    ];
+    if (scale) steps.push(['scale', new StandardScaler()]);
+    transformers.push(['datetime', new Pipeline({ steps }), groups.datetime]);
+  }
+  if (dropped.length) transformers.push(['dropped', 'drop', dropped]);
+  return new ColumnTransformer({ transformers, remainder: 'drop', schema: s, notes });
+}
+
+type Route = 'numeric' | 'categorical' | 'boolean' | 'datetime' | { reason: string };
+
+const NUMERIC_LIKE: readonly ColumnType[] = ['numeric', 'boolean'];
+
+/** Which route a column takes, by semantic type and (where they disagree) storage type. */
+function routeOf(c: ColumnSchema): Route {
+  const storage = c.storage ?? (c.type === 'id' ? 'numeric' : (c.type as ColumnType));
+  switch (c.type) {
+    case 'id':
+      return { reason: 'id-like' };
+    case 'text':
+      return { reason: 'free text' };
+    case 'datetime':
+      return storage === 'datetime'
+        ? 'datetime'
+        : { reason: `datetime stored as ${storage}; read it as a datetime to use it` };
+    case 'boolean':
+      return NUMERIC_LIKE.includes(storage) ? 'boolean' : 'categorical';
+    case 'numeric':
+      return NUMERIC_LIKE.includes(storage) || storage === 'datetime' ? 'numeric' : 'categorical';
+    case 'categorical':
+      return storage === 'datetime' ? { reason: 'categorical stored as datetime' } : 'categorical';
+    default:
+      return { reason: `unknown column type '${String(c.type)}'` };
+  }
+}
+
+/** One line per note, as `lathe train` prints them: `dropped: customer_id (id-like)`. */
+export function formatNotes(notes: readonly ColumnNote[]): string[] {
+  return notes.map((n) => `${n.action}: ${n.column} (${n.reason})`);
+}

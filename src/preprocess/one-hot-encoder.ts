@@ -1,0 +1,288 @@
+/**
+ * `OneHotEncoder`: one 0/1 column per category, with scikit-learn 1.2's semantics:
+ *
+ * - categories are the sorted values seen in fit (or given); a missing value is a category of its
+ *   own, named `(missing)`, placed last;
+ * - `handleUnknown`: `'error'` (default), `'ignore'` (an unknown category encodes as all zeros) or
+ *   `'infrequent_if_exist'` (it goes to the column's infrequent group when there is one, else zeros);
+ * - rare categories — count below `minFrequency` (an integer count, or a fraction of the rows), or
+ *   beyond the `maxCategories − 1` most frequent — are grouped into one `(infrequent)` column, last;
+ * - `drop: 'first'` drops each column's first output, `'if_binary'` only for two-output columns.
+ *
+ * Output columns are named `column=category` (`city=Paris`, `city=(missing)`, `city=(infrequent)`).
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import { registerEstimator } from '../core/estimator.ts';
+import type { TargetInput } from '../core/labels.ts';
+import { type Matrix, matrix } from '../core/matrix.ts';
+import { type ParamsOf, p } from '../core/params.ts';
+import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { warn } from '../core/warnings.ts';
+import { TableTransformer } from './base.ts';
+import {
+  type Category,
+  categoriesSpec,
+  categoryLabel,
+  fitCategories,
+  indexCategories,
+  isCategoryLists,
+  unknownCategoryError,
+} from './categories.ts';
+import type { DataInput } from './input.ts';
+import { readArray } from './state.ts';
+
+const schema = {
+  categories: categoriesSpec,
+  handleUnknown: p.oneOf(['error', 'ignore', 'infrequent_if_exist'] as const, {
+    default: 'error',
+    doc: 'what a category not seen in fit becomes',
+  }),
+  drop: p.nullable(p.oneOf(['first', 'if_binary'] as const), {
+    doc: "drop each column's first output ('first'), only for binary columns ('if_binary'), or none (null)",
+  }),
+  minFrequency: p.nullable(p.union([p.int({ min: 1 }), p.float({ gt: 0, lt: 1 })]), {
+    doc: 'categories seen fewer times (an integer ≥ 1) or in a smaller fraction of rows (0 < f < 1) are grouped as infrequent',
+  }),
+  maxCategories: p.nullable(p.int({ min: 1 }), {
+    doc: 'at most this many outputs per column, the infrequent group included',
+  }),
+};
+
+/** Parameters of {@link OneHotEncoder}. */
+export type OneHotEncoderParams = ParamsOf<typeof schema>;
+
+/**
+ * One-hot encodes categorical (and boolean, text, low-cardinality numeric) columns.
+ *
+ * @example
+ * ```ts
+ * const t = new Table([categoricalColumn('city', ['Paris', 'Lyon', 'Paris'])]);
+ * const enc = new OneHotEncoder().fit(t);
+ * enc.getFeatureNamesOut(); // ['city=Lyon', 'city=Paris']
+ * ```
+ */
+export class OneHotEncoder extends TableTransformer<OneHotEncoderParams> {
+  static readonly typeName = 'OneHotEncoder';
+  static readonly schema = schema;
+
+  /** The categories of each column (sorted; null = missing, last). */
+  categories_: Category[][] | undefined = undefined;
+  /** Per column, the indices (into `categories_`) of the infrequent categories, or null. */
+  infrequentIndices_: (number[] | null)[] | undefined = undefined;
+  /** Per column, the dropped output (index among the column's outputs before dropping), or null. */
+  dropIdx_: (number | null)[] | undefined = undefined;
+
+  constructor(params: Partial<OneHotEncoderParams> = {}) {
+    super(params);
+  }
+
+  /** The categories per column that were grouped as infrequent (null where none). */
+  get infrequentCategories_(): (Category[] | null)[] | undefined {
+    if (!this.categories_ || !this.infrequentIndices_) return undefined;
+    return this.infrequentIndices_.map((idx, j) => (idx ? idx.map((k) => this.categories_![j][k]) : null));
+  }
+
+  /** Learns the categories of each column (and which are infrequent). */
+  fit(X: DataInput, _y?: TargetInput): this {
+    const t = this.fitTable(X);
+    const { handleUnknown, minFrequency, maxCategories, drop } = this.params;
+    const found = fitCategories(this.typeName, t.columns, this.params.categories, handleUnknown === 'error');
+    const infrequentEnabled = minFrequency !== null || (maxCategories !== null && maxCategories >= 1);
+    const n = t.nRows;
+    this.categories_ = found.map((f) => f.categories);
+    this.infrequentIndices_ = found.map((f) =>
+      infrequentEnabled ? identifyInfrequent(f.counts, n, minFrequency, maxCategories) : null,
+    );
+    this.dropIdx_ = found.map((f, j) => {
+      if (drop === null) return null;
+      if (drop === 'first') return 0;
+      const infreq = this.infrequentIndices_![j];
+      const outputs = f.categories.length - (infreq ? infreq.length - 1 : 0);
+      return outputs === 2 ? 0 : null;
+    });
+    return this.finishTable(t);
+  }
+
+  /** One-hot encodes X (a Table matched by name, or a Matrix of codes by position). */
+  transform(X: DataInput): Matrix {
+    const t = this.transformTableInput(X);
+    const n = t.nRows;
+    const layout = this.layout();
+    const total = layout.total;
+    const out = new Float64Array(n * total);
+    const unknownColumns: string[] = [];
+    t.columns.forEach((c, j) => {
+      const idx = indexCategories(c, this.categories_![j]);
+      const { catToOut, unknownOut, offset } = layout.columns[j];
+      let sawUnknown = false;
+      for (let i = 0; i < n; i++) {
+        const k = idx[i];
+        let o: number;
+        if (k >= 0) {
+          o = catToOut[k];
+        } else {
+          if (this.params.handleUnknown === 'error') {
+            throw unknownCategoryError(
+              this.typeName,
+              c,
+              i,
+              "set handleUnknown to 'ignore' or 'infrequent_if_exist', or refit on data that includes it",
+            );
+          }
+          o = unknownOut;
+          if (o < 0) sawUnknown = true;
+        }
+        if (o >= 0) out[i * total + offset + o] = 1;
+      }
+      if (sawUnknown && this.params.drop !== null) unknownColumns.push(c.name);
+    });
+    if (unknownColumns.length) {
+      warn(
+        'UserWarning',
+        `OneHotEncoder: unknown categories in ${unknownColumns.map((s) => `'${s}'`).join(', ')} were encoded as all zeros, which with drop='${this.params.drop}' is also the code of the dropped category.`,
+      );
+    }
+    return matrix(out, n, total, layout.names);
+  }
+
+  /** Output names: `column=category`, `column=(infrequent)` for the grouped rare categories. */
+  getFeatureNamesOut(): string[] {
+    this.assertFitted('getFeatureNamesOut');
+    return this.layout().names;
+  }
+
+  /** The categories behind each output, in order, after grouping and dropping (per column). */
+  transformedCategories(j: number): (Category | { infrequent: true })[] {
+    this.assertFitted('transformedCategories');
+    const cats = this.categories_![j];
+    const infreq = this.infrequentIndices_![j];
+    const isInfrequent = new Uint8Array(cats.length);
+    if (infreq) for (const k of infreq) isInfrequent[k] = 1;
+    const list: (Category | { infrequent: true })[] = cats.filter((_, k) => !isInfrequent[k]);
+    if (infreq) list.push({ infrequent: true });
+    const d = this.dropIdx_![j];
+    if (d !== null) list.splice(d, 1);
+    return list;
+  }
+
+  private layout(): Layout {
+    const names: string[] = [];
+    const columns: Layout['columns'] = [];
+    let offset = 0;
+    this.categories_!.forEach((cats, j) => {
+      const name = this.featureNamesIn_![j];
+      const type = this.inputTypes_![j];
+      const infreq = this.infrequentIndices_![j];
+      const isInfrequent = new Uint8Array(cats.length);
+      if (infreq) for (const k of infreq) isInfrequent[k] = 1;
+      // Index of each category among the transformed outputs (frequent ones in order, then the group).
+      const nFrequent = cats.length - (infreq ? infreq.length : 0);
+      const transformed = new Int32Array(cats.length);
+      const frequent = new Int32Array(nFrequent);
+      let r = 0;
+      for (let k = 0; k < cats.length; k++) {
+        if (isInfrequent[k]) transformed[k] = nFrequent;
+        else {
+          frequent[r] = k;
+          transformed[k] = r++;
+        }
+      }
+      const nTransformed = nFrequent + (infreq ? 1 : 0);
+      const drop = this.dropIdx_![j];
+      const outOf = (tIdx: number) => (drop === null || tIdx < drop ? tIdx : tIdx === drop ? -1 : tIdx - 1);
+      const catToOut = new Int32Array(cats.length);
+      for (let k = 0; k < cats.length; k++) catToOut[k] = outOf(transformed[k]);
+      const unknownOut =
+        this.params.handleUnknown === 'infrequent_if_exist' && infreq ? outOf(nFrequent) : -1;
+      for (let tIdx = 0; tIdx < nTransformed; tIdx++) {
+        if (outOf(tIdx) < 0) continue;
+        if (tIdx === nFrequent) names.push(`${name}=(infrequent)`);
+        else names.push(`${name}=${categoryLabel(cats[frequent[tIdx]], type)}`);
+      }
+      const width = nTransformed - (drop === null ? 0 : 1);
+      columns.push({ catToOut, unknownOut, offset });
+      offset += width;
+    });
+    return { names, columns, total: offset };
+  }
+
+  protected getState(): PlainObject {
+    return {
+      ...this.tableState(),
+      categories: this.categories_! as PlainValue[],
+      infrequentIndices: this.infrequentIndices_! as PlainValue[],
+      dropIdx: this.dropIdx_! as PlainValue[],
+    };
+  }
+
+  protected setState(s: PlainObject): void {
+    this.restoreTableState(s);
+    const cats = s.categories;
+    if (!isCategoryLists(cats)) {
+      throw new ValidationError(
+        "OneHotEncoder: saved state field 'categories' is not a list of category lists.",
+        {
+          fix: 're-train and re-save the model',
+        },
+      );
+    }
+    this.categories_ = cats as Category[][];
+    this.infrequentIndices_ = readArray<number[] | null>(
+      this,
+      s,
+      'infrequentIndices',
+      (x) => x === null || (Array.isArray(x) && x.every((k) => Number.isInteger(k))),
+      'a list of index lists',
+    );
+    this.dropIdx_ = readArray<number | null>(
+      this,
+      s,
+      'dropIdx',
+      (x) => x === null || Number.isInteger(x),
+      'a list of integers or nulls',
+    );
+  }
+}
+
+interface Layout {
+  names: string[];
+  columns: { catToOut: Int32Array; unknownOut: number; offset: number }[];
+  total: number;
+}
+
+/**
+ * Which categories are infrequent, as scikit-learn 1.2's `_identify_infrequent`: counts below
+ * `minFrequency` (a count, or a fraction of `n`); then, if more than `maxCategories` outputs would
+ * remain, the smallest counts (stable order) until `maxCategories − 1` frequent ones are left.
+ */
+export function identifyInfrequent(
+  counts: Float64Array,
+  n: number,
+  minFrequency: number | null,
+  maxCategories: number | null,
+): number[] | null {
+  const k = counts.length;
+  const infrequent = new Uint8Array(k);
+  if (minFrequency !== null) {
+    const threshold = Number.isInteger(minFrequency) && minFrequency >= 1 ? minFrequency : n * minFrequency;
+    for (let i = 0; i < k; i++) if (counts[i] < threshold) infrequent[i] = 1;
+  }
+  let nInfrequent = 0;
+  for (let i = 0; i < k; i++) nInfrequent += infrequent[i];
+  const nCurrent = k - nInfrequent + 1;
+  if (maxCategories !== null && maxCategories < nCurrent) {
+    // Stable ascending order of counts; the first k − maxCategories + 1 become infrequent
+    // (NumPy's `argsort(kind="mergesort")[: -maxCategories + 1]`, where `[:0]` is empty).
+    const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => counts[a] - counts[b] || a - b);
+    const take = maxCategories === 1 ? 0 : k - maxCategories + 1;
+    for (let i = 0; i < take; i++) infrequent[order[i]] = 1;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < k; i++) if (infrequent[i]) out.push(i);
+  return out.length ? out : null;
+}
+
+registerEstimator(OneHotEncoder);

@@ -1,0 +1,137 @@
+/**
+ * `StandardScaler`: centre each column on its mean and divide by its standard deviation
+ * (population, ddof 0), as scikit-learn's `StandardScaler`. Missing values (NaN) are ignored in
+ * fit and kept in transform. A constant column — one whose variance is within rounding error of 0 —
+ * gets scale 1, so it becomes 0 rather than NaN or ±Infinity.
+ *
+ * @module
+ */
+
+import { registerEstimator } from '../core/estimator.ts';
+import type { TargetInput } from '../core/labels.ts';
+import { type Matrix, matrix } from '../core/matrix.ts';
+import { type ParamsOf, p } from '../core/params.ts';
+import type { PlainObject } from '../core/plain.ts';
+import { NumericTransformer } from './base.ts';
+import { constantFeatures, handleZerosInScale, nanMeanVar } from './column-stats.ts';
+import type { DataInput } from './input.ts';
+import { f64OrNull, readF64, readF64OrNull } from './state.ts';
+
+const schema = {
+  withMean: p.bool({ default: true, doc: 'subtract the column mean' }),
+  withStd: p.bool({ default: true, doc: 'divide by the column standard deviation' }),
+};
+
+/** Parameters of {@link StandardScaler}. */
+export type StandardScalerParams = ParamsOf<typeof schema>;
+
+/**
+ * Standardises numeric columns: `z = (x − mean) / std`.
+ *
+ * @example
+ * ```ts
+ * const z = new StandardScaler().fitTransform([[1, 10], [2, 20], [3, 30]]);
+ * ```
+ */
+export class StandardScaler extends NumericTransformer<StandardScalerParams> {
+  static readonly typeName = 'StandardScaler';
+  static readonly schema = schema;
+
+  /** Column means (null when `withMean` and `withStd` are both false). */
+  mean_: Float64Array | null | undefined = undefined;
+  /** Column variances (null unless `withStd`). */
+  var_: Float64Array | null | undefined = undefined;
+  /** Per-column divisor: the standard deviation, 1 for constant columns (null unless `withStd`). */
+  scale_: Float64Array | null | undefined = undefined;
+  /** Non-missing values seen per column. */
+  nSamplesSeen_: Float64Array | undefined = undefined;
+
+  constructor(params: Partial<StandardScalerParams> = {}) {
+    super(params);
+  }
+
+  /** Learns the means and standard deviations (NaN ignored). */
+  fit(X: DataInput, _y?: TargetInput): this {
+    const m = this.fitInput(X);
+    const { withMean, withStd } = this.params;
+    const mv = nanMeanVar(m);
+    this.nSamplesSeen_ = mv.count;
+    if (!withMean && !withStd) {
+      this.mean_ = null;
+      this.var_ = null;
+      this.scale_ = null;
+    } else {
+      this.mean_ = mv.mean;
+      if (withStd) {
+        this.var_ = mv.variance;
+        const scale = new Float64Array(m.cols);
+        for (let j = 0; j < m.cols; j++) scale[j] = Math.sqrt(mv.variance[j]);
+        this.scale_ = handleZerosInScale(scale, constantFeatures(mv));
+      } else {
+        this.var_ = null;
+        this.scale_ = null;
+      }
+    }
+    return this.finishFit(m);
+  }
+
+  /** Standardises X (a new matrix; X is not modified). */
+  transform(X: DataInput): Matrix {
+    const m = this.transformInput(X);
+    const out = new Float64Array(m.data);
+    const center = this.params.withMean ? this.mean_ : null;
+    const scale = this.params.withStd ? this.scale_ : null;
+    const d = m.cols;
+    for (let i = 0; i < m.rows; i++) {
+      const base = i * d;
+      for (let j = 0; j < d; j++) {
+        let v = out[base + j];
+        if (center) v -= center[j];
+        if (scale) v /= scale[j];
+        out[base + j] = v;
+      }
+    }
+    return matrix(out, m.rows, d, this.featureNamesIn_);
+  }
+
+  /** Undoes {@link StandardScaler.transform}: `x = z·std + mean`. */
+  inverseTransform(X: DataInput): Matrix {
+    const m = this.transformInput(X, 'inverseTransform');
+    const out = new Float64Array(m.data);
+    const center = this.params.withMean ? this.mean_ : null;
+    const scale = this.params.withStd ? this.scale_ : null;
+    const d = m.cols;
+    for (let k = 0; k < out.length; k++) {
+      const j = k % d;
+      let v = out[k];
+      if (scale) v *= scale[j];
+      if (center) v += center[j];
+      out[k] = v;
+    }
+    return matrix(out, m.rows, d, this.featureNamesIn_);
+  }
+
+  /** The input column names (scaling keeps the columns). */
+  getFeatureNamesOut(): string[] {
+    this.assertFitted('getFeatureNamesOut');
+    return [...this.featureNamesIn_!];
+  }
+
+  protected getState(): PlainObject {
+    return {
+      mean: f64OrNull(this.mean_),
+      var: f64OrNull(this.var_),
+      scale: f64OrNull(this.scale_),
+      nSamplesSeen: this.nSamplesSeen_!,
+    };
+  }
+
+  protected setState(s: PlainObject): void {
+    this.mean_ = readF64OrNull(this, s, 'mean');
+    this.var_ = readF64OrNull(this, s, 'var');
+    this.scale_ = readF64OrNull(this, s, 'scale');
+    this.nSamplesSeen_ = readF64(this, s, 'nSamplesSeen');
+  }
+}
+
+registerEstimator(StandardScaler);

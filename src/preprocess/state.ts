@@ -1,0 +1,88 @@
+/**
+ * Reading fitted state back from plain data: every field is checked for its type, so a damaged or
+ * hand-edited model file gives a clear {@link ValidationError} rather than a wrong prediction.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import type { PlainObject, PlainValue } from '../core/plain.ts';
+
+interface Named {
+  readonly typeName: string;
+}
+
+function bad(owner: Named, key: string, expected: string): ValidationError {
+  return new ValidationError(`${owner.typeName}: saved state field '${key}' is not ${expected}.`, {
+    field: key,
+    fix: 'the model file is damaged or was saved by another version of Lathe; re-train and re-save it',
+  });
+}
+
+/** `a` unchanged, or null (for state fields that may be absent). */
+export function f64OrNull(a: Float64Array | null | undefined): Float64Array | null {
+  return a ?? null;
+}
+
+/** A Float64Array field. */
+export function readF64(owner: Named, s: PlainObject, key: string): Float64Array {
+  const v = s[key];
+  if (!(v instanceof Float64Array)) throw bad(owner, key, 'a Float64Array');
+  return v;
+}
+
+/** A Float64Array field, or null. */
+export function readF64OrNull(owner: Named, s: PlainObject, key: string): Float64Array | null {
+  return s[key] === null ? null : readF64(owner, s, key);
+}
+
+/** An Int32Array field. */
+export function readI32(owner: Named, s: PlainObject, key: string): Int32Array {
+  const v = s[key];
+  if (!(v instanceof Int32Array)) throw bad(owner, key, 'an Int32Array');
+  return v;
+}
+
+/** A finite-or-NaN number field. */
+export function readNumber(owner: Named, s: PlainObject, key: string): number {
+  const v = s[key];
+  if (typeof v !== 'number') throw bad(owner, key, 'a number');
+  return v;
+}
+
+/** A string field. */
+export function readString(owner: Named, s: PlainObject, key: string): string {
+  const v = s[key];
+  if (typeof v !== 'string') throw bad(owner, key, 'a string');
+  return v;
+}
+
+/** An array of strings. */
+export function readStrings(owner: Named, s: PlainObject, key: string): string[] {
+  const v = s[key];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw bad(owner, key, 'an array of strings');
+  return v as string[];
+}
+
+/** An array field whose elements `check` accepts. */
+export function readArray<T>(
+  owner: Named,
+  s: PlainObject,
+  key: string,
+  check: (x: PlainValue) => boolean,
+  expected: string,
+): T[] {
+  const v = s[key];
+  if (!Array.isArray(v) || !v.every(check)) throw bad(owner, key, expected);
+  return v as unknown as T[];
+}
+
+/** A plain-object field. */
+export function readObject(owner: Named, s: PlainObject, key: string): PlainObject {
+  const v = s[key];
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw bad(owner, key, 'an object');
+  }
+  return v as PlainObject;
+}
