@@ -310,7 +310,7 @@ export const CHECKS: readonly Check[] = [
       const share = o.robustZCount / p.count;
       const extremeShare = o.extremeCount / p.count;
       const fewFarOut = q.iqr > 0 && o.extremeCount > 0 && extremeShare <= 0.01;
-      if (!fewFarOut && (o.robustZCount === 0 || share < th.outlierInfoShare)) return [];
+      if (!fewFarOut && (o.robustZCount < th.minOutliers || share < th.outlierInfoShare)) return [];
       const ex = o.examples.map((v) => formatNumber(v, false));
       return one(
         fewFarOut ? 'warning' : 'info',

@@ -32,8 +32,10 @@ export interface QualityThresholds {
   extremeIqrMultiplier: number;
   /** |robust z| above this is an outlier (Iglewicz & Hoaglin recommend 3.5). */
   robustZ: number;
-  /** `outliers` is reported when at least this share of values are robust-z outliers… */
+  /** `outliers` (info) is reported when at least this share of the values are robust-z outliers… */
   outlierInfoShare: number;
+  /** …and at least this many (one |z| > 3.5 in a few hundred normal values is chance). */
+  minOutliers: number;
   /** `high-correlation`: |Pearson| or |Spearman| at least this. */
   highCorrelation: number;
   /** Correlations cover at most this many columns (the most complete first). */
@@ -62,6 +64,7 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   extremeIqrMultiplier: 3,
   robustZ: 3.5,
   outlierInfoShare: 0.001,
+  minOutliers: 3,
   highCorrelation: 0.9,
   maxCorrelationColumns: 50,
   imbalanceWarningShare: 0.1,

@@ -17,7 +17,7 @@ const DECORATED_NUMBER = /^[+-]?[$€£¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+
 const ISO_DATE =
   /^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const SLASH_DATE = /^(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}\/\d{1,2}\/\d{1,2})$/;
-const BOOLEAN = /^(?:true|false|yes|no|y|n|t|f)$/i;
+const BOOLEAN = /^(?:true|false|yes|no)$/i;
 
 /** Tokens that usually stand for a missing value (compared lower-cased and trimmed). */
 export const MISSING_LIKE_TOKENS: readonly string[] = [
