@@ -126,8 +126,8 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
       const present = n - missing;
       const distinct = counts.size;
       const unique = distinct === present && present > 0;
-      const levels = [...counts.keys()].map((s) => s.trim().toLowerCase());
-      if (distinct === 2 && BOOLEAN_PAIRS.some((p) => levels.includes(p[0]) && levels.includes(p[1]))) {
+      const levels = [...new Set([...counts.keys()].map((s) => s.trim().toLowerCase()))];
+      if (levels.length === 2 && BOOLEAN_PAIRS.some((p) => levels.includes(p[0]) && levels.includes(p[1]))) {
         out.type = 'boolean';
       } else if (
         unique &&

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { DataError } from '../../src/core/errors.ts';
+import {
+  applySchema,
+  categoricalColumn,
+  inferSchema,
+  isIdName,
+  numericColumn,
+  readSchemaFile,
+  readTable,
+  Table,
+  tableFromObjects,
+  textColumn,
+  validateSchema,
+  writeSchemaFile,
+} from '../../src/data/index.ts';
+import { tmpFile, tmpPath } from './helpers.ts';
+
+describe('schema', () => {
+  it('infers the semantic types of the customers example', async () => {
+    const { schema } = await readTable('examples/customers.csv');
+    const t = Object.fromEntries(
+      schema.columns.map((c) => [c.name, `${c.type}/${c.storage}${c.nullable ? '?' : ''}`]),
+    );
+    assert.deepEqual(t, {
+      customer_id: 'id/text',
+      signup_date: 'datetime/datetime',
+      age: 'numeric/numeric?',
+      region: 'categorical/categorical?',
+      plan: 'categorical/categorical',
+      monthly_charges: 'numeric/numeric',
+      tenure_months: 'numeric/numeric',
+      total_charges: 'numeric/numeric?',
+      support_calls: 'numeric/numeric',
+      paperless_billing: 'boolean/boolean?',
+      payment_method: 'categorical/categorical?',
+      churned: 'boolean/categorical',
+    });
+    const plan = schema.columns.find((c) => c.name === 'plan');
+    assert.deepEqual([...(plan?.categories ?? [])].sort(), ['basic', 'premium', 'standard']);
+    const age = schema.columns.find((c) => c.name === 'age');
+    assert.ok(age?.min !== undefined && age.min >= 18 && (age.max as number) <= 85);
+    assert.equal(schema.columns.find((c) => c.name === 'signup_date')?.format, '%Y-%m-%d');
+  });
+
+  it('id-like: unique integers or strings named like ids; not when repeated or missing', () => {
+    assert.ok(
+      isIdName('customer_id') &&
+        isIdName('ID') &&
+        isIdName('userId') &&
+        isIdName('order-key') &&
+        isIdName('uuid'),
+    );
+    assert.ok(!isIdName('paid') && !isIdName('valid') && !isIdName('idea'));
+    const t = new Table([
+      numericColumn('user_id', [3, 1, 2, 4]),
+      numericColumn('group_id', [1, 1, 2, 2]),
+      numericColumn('count', [3, 1, 2, 4]),
+      textColumn('order_key', ['a', 'b', 'c', null]),
+    ]);
+    const types = inferSchema(t).columns.map((c) => c.type);
+    assert.deepEqual(types, ['id', 'numeric', 'numeric', 'categorical']);
+  });
+
+  it('booleans from true/false, yes/no and 0/1; categorical vs text by cardinality', () => {
+    const many = Array.from({ length: 120 }, (_, i) => `comment ${i}`);
+    const t = new Table([
+      categoricalColumn('yn', ['Yes', 'no', 'yes', null]),
+      numericColumn('flag', [0, 1, 1, 0]),
+      categoricalColumn('size', ['S', 'M', 'L', 'M']),
+    ]);
+    assert.deepEqual(
+      inferSchema(t).columns.map((c) => c.type),
+      ['boolean', 'boolean', 'categorical'],
+    );
+    const free = new Table([textColumn('note', many)]);
+    assert.equal(inferSchema(free).columns[0].type, 'text');
+  });
+
+  it('applySchema converts storage and orders levels; errors name column, row and value', () => {
+    const t = tableFromObjects([
+      { n: '1', b: 'yes', d: '2024-01-02', c: 'b' },
+      { n: '2.5', b: 'no', d: null, c: 'a' },
+    ]);
+    const s = applySchema(t, {
+      version: 1,
+      columns: [
+        { name: 'n', type: 'numeric', storage: 'numeric', nullable: true },
+        { name: 'b', type: 'boolean', storage: 'boolean', nullable: true },
+        { name: 'd', type: 'datetime', storage: 'datetime', nullable: true },
+        { name: 'c', type: 'categorical', storage: 'categorical', nullable: false, categories: ['a', 'b'] },
+      ],
+    });
+    assert.deepEqual(s.toObjects(), [
+      { n: 1, b: true, d: new Date('2024-01-02'), c: 'b' },
+      { n: 2.5, b: false, d: null, c: 'a' },
+    ]);
+    const c = s.column('c');
+    assert.ok(c.type === 'categorical');
+    assert.deepEqual(c.dictionary, ['a', 'b']);
+    assert.deepEqual(Array.from(c.codes), [1, 0]);
+    const one = (cs: object) => ({ version: 1 as const, columns: [cs as never] });
+    assert.throws(
+      () => applySchema(t, one({ name: 'b', type: 'numeric' })),
+      /column 'b': row 1: "yes" is not a number, but the schema says the column is numeric/,
+    );
+    assert.throws(
+      () => applySchema(t, one({ name: 'd', type: 'datetime', nullable: false })),
+      /column 'd': has 1 missing value, but the schema says it is not nullable/,
+    );
+    assert.throws(
+      () => applySchema(t, one({ name: 'nn', type: 'numeric' })),
+      /no column named 'nn'.*did you mean 'n'/,
+    );
+    assert.throws(
+      () =>
+        applySchema(t, one({ name: 'c', type: 'categorical', categories: ['a'] }), {
+          strictCategories: true,
+        }),
+      /row 1: "b" is not one of the schema's categories/,
+    );
+  });
+
+  it('schema files: write, read back, and a clear error for each kind of bad file', async () => {
+    const { schema } = await readTable('examples/housing.csv');
+    const p = tmpPath('schema.json');
+    writeSchemaFile(schema, p);
+    assert.deepEqual(readSchemaFile(p), schema);
+    assert.match(readFileSync(p, 'utf8'), /^\{\n {2}"version": 1,\n {2}"columns": \[/);
+    const bad: [string, RegExp][] = [
+      [
+        '{"columns": [{"name": "a", "type": "number"}]}',
+        /column 'a': column 'a' has type "number"; expected one of numeric, categorical, boolean, datetime, text, id/,
+      ],
+      ['{"columns": {}}', /"columns" must be an array of column objects/],
+      ['{"version": 2, "columns": []}', /unsupported schema version 2/],
+      ['{"columns": [{"type": "numeric"}]}', /columns\[0\] needs a non-empty "name"/],
+      [
+        '{"columns": [{"name": "a", "type": "numeric", "colour": 1}]}',
+        /column 'a' has an unknown field "colour"/,
+      ],
+      [
+        '{"columns": [{"name": "a", "type": "numeric"}, {"name": "a", "type": "text"}]}',
+        /column 'a' appears twice/,
+      ],
+      [
+        '{"columns": [{"name": "d", "type": "datetime", "format": "%Y%m%d"}]}',
+        /datetime "format" "%Y%m%d" is not supported/,
+      ],
+      ['{"columns": [', /the schema file is not valid JSON/],
+    ];
+    for (const [text, re] of bad) {
+      const f = tmpFile('bad-schema.json', text);
+      assert.throws(
+        () => readSchemaFile(f),
+        (e: unknown) => e instanceof DataError && re.test(e.message) && e.message.startsWith(f),
+        text,
+      );
+    }
+    assert.throws(() => readSchemaFile(tmpPath('none.json')), /the schema file does not exist/);
+  });
+
+  it('readTable with a schema file overrides sniffed types (and the schema says so)', async () => {
+    const sp = tmpFile(
+      'ov.json',
+      JSON.stringify({
+        version: 1,
+        columns: [
+          { name: 'zip', type: 'categorical' },
+          { name: 'n', type: 'id' },
+        ],
+      }),
+    );
+    const p = tmpFile('ov.csv', 'zip,n\n12345,1\n23456,2\n');
+    const r = await readTable(p, { schema: sp });
+    assert.deepEqual(r.table.values('zip'), ['12345', '23456']);
+    assert.equal(r.schema.columns[0].type, 'categorical');
+    assert.equal(r.schema.columns[1].type, 'id');
+    assert.equal(r.table.column('n').type, 'text');
+    const parquet = tmpPath('ov.parquet');
+    const { writeTable } = await import('../../src/data/index.ts');
+    await writeTable(r.table, parquet);
+    const back = await readTable(parquet, {
+      schema: validateSchema({ columns: [{ name: 'n', type: 'numeric' }] }),
+    });
+    assert.deepEqual(back.table.values('n'), [1, 2]);
+    await assert.rejects(
+      readTable(p, {
+        schema: {
+          version: 1,
+          columns: [{ name: 'nope', type: 'numeric', storage: 'numeric', nullable: true }],
+        },
+      }),
+      /the schema names a column 'nope' that the file does not have/,
+    );
+  });
+});
