@@ -1,0 +1,311 @@
+// The pieces of the trainer against hand-computed values: binning edges, histogram sums, the
+// subtraction trick, split gains (numeric, with missing values, categorical), the partition, and
+// the WebAssembly kernels against the TypeScript ones, bit for bit.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { matrix } from '../../../src/core/matrix.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { Arena } from '../../../src/models/ensemble/hist-gradient-boosting/arena.ts';
+import {
+  binOfValue,
+  findBinningThresholds,
+  fitBinMapper,
+  transformBins,
+} from '../../../src/models/ensemble/hist-gradient-boosting/binning.ts';
+import { makeKernels, wasmAvailable } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
+import {
+  findNodeSplit,
+  type SplitContext,
+} from '../../../src/models/ensemble/hist-gradient-boosting/splitting.ts';
+
+describe('binning', () => {
+  it('uses midpoints between distinct values when there are few, ignoring NaN', () => {
+    assert.deepEqual([...findBinningThresholds([3, 1, Number.NaN, 2, 4, 2], 255)], [1.5, 2.5, 3.5]);
+  });
+
+  it("uses numpy's midpoint percentiles when there are more distinct values than bins", () => {
+    // 0..9 in 4 bins: percentiles 25, 50, 75 → virtual indices 2.25, 4.5, 6.75 → midpoints.
+    const v = Array.from({ length: 10 }, (_, i) => 9 - i);
+    assert.deepEqual([...findBinningThresholds(v, 4)], [2.5, 4.5, 6.5]);
+    // 0..8 in 4 bins: 2, 4, 6 are exact indices → the values themselves.
+    assert.deepEqual([...findBinningThresholds([0, 1, 2, 3, 4, 5, 6, 7, 8], 4)], [2, 4, 6]);
+  });
+
+  it('maps x to bin i iff t[i-1] < x <= t[i]; NaN to the missing bin', () => {
+    const t = Float64Array.of(1.5, 2.5, 3.5);
+    assert.deepEqual(
+      [0, 1, 1.5, 2, 2.5, 3.6, 100, Number.NaN].map((x) => binOfValue(t, x, 255)),
+      [0, 0, 0, 1, 1, 3, 3, 255],
+    );
+  });
+
+  it('bins a matrix column-major; categories get one bin each, unknown ones the missing bin', () => {
+    const X = matrix(Float64Array.of(1, 5, 2, 7, Number.NaN, 5, 3, Number.NaN), 4, 2);
+    const mapper = fitBinMapper(X, {
+      maxBins: 255,
+      isCategorical: Uint8Array.of(0, 1),
+      maxCategories: 255,
+      seed: 0,
+      who: 't',
+    });
+    assert.deepEqual([...mapper.features[0].thresholds], [1.5, 2.5]);
+    assert.deepEqual([...mapper.features[1].thresholds], [5, 7]);
+    const out = new Uint8Array(8);
+    transformBins(mapper, X, out);
+    assert.deepEqual([...out], [0, 1, 255, 2, 0, 1, 0, 255]);
+    const unknown = new Uint8Array(2);
+    transformBins(mapper, matrix(Float64Array.of(0, 6, 0, 9), 2, 2), unknown);
+    assert.deepEqual([...unknown.subarray(0, 2)], [0, 0]);
+  });
+
+  it('over the cap, keeps the most frequent categories and lumps the rest into one bin', () => {
+    // codes 0 (×1), 1 (×3), 2 (×2), 3 (×4); cap 3 → keep 3 and 1, lump 0 and 2.
+    const codes = [0, 1, 1, 1, 2, 2, 3, 3, 3, 3];
+    const X = matrix(Float64Array.from(codes), codes.length, 1);
+    const seen: number[] = [];
+    const mapper = fitBinMapper(X, {
+      maxBins: 255,
+      isCategorical: Uint8Array.of(1),
+      maxCategories: 3,
+      seed: 0,
+      who: 't',
+      onCapExceeded: (_j, card) => seen.push(card),
+    });
+    assert.deepEqual(seen, [4]);
+    const f = mapper.features[0];
+    assert.deepEqual([...f.thresholds], [1, 3, -1]);
+    assert.equal(f.otherBin, 2);
+    assert.deepEqual([...f.codeToBin!], [2, 0, 2, 1]);
+  });
+});
+
+function layout(nRows: number, d: number, slots: number) {
+  const arena = new Arena(1 << 20);
+  const bins = arena.u8(nRows * d);
+  const idx = arena.u32(nRows);
+  const g = arena.f64(nRows);
+  const h = arena.f64(nRows);
+  const gh = arena.f64(2 * nRows);
+  const hist = arena.f64(2 * d * slots);
+  const counts = arena.u32(d * slots);
+  const hist2 = arena.f64(2 * d * slots);
+  const counts2 = arena.u32(d * slots);
+  const hist3 = arena.f64(2 * d * slots);
+  const counts3 = arena.u32(d * slots);
+  const buf = arena.u32(nRows);
+  const lut = arena.u8(slots);
+  return { arena, bins, idx, g, h, gh, hist, counts, hist2, counts2, hist3, counts3, buf, lut };
+}
+
+const kinds = wasmAvailable() ? (['ts', 'wasm'] as const) : (['ts'] as const);
+
+describe('histogram kernels', () => {
+  for (const kind of kinds) {
+    it(`${kind}: sums gradients, hessians and counts per bin`, () => {
+      const L = layout(4, 1, 256);
+      L.bins.view.set([0, 1, 1, 2]);
+      L.idx.view.set([0, 1, 2, 3]);
+      L.g.view.set([1, 2, 3, 4]);
+      L.h.view.set([0.5, 1, 1, 2]);
+      const k = makeKernels(L.arena.memory, kind);
+      k.gather(L.idx.ptr, 4, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.clearHist(0, 1, 256, L.hist.ptr, L.counts.ptr);
+      k.buildHist(L.bins.ptr, 4, L.idx.ptr, 4, L.gh.ptr, 0, 1, 256, L.hist.ptr, L.counts.ptr);
+      assert.deepEqual([...L.hist.view.subarray(0, 6)], [1, 0.5, 5, 2, 4, 2]);
+      assert.deepEqual([...L.counts.view.subarray(0, 4)], [1, 2, 1, 0]);
+      // Only rows 1 and 3.
+      L.idx.view.set([1, 3]);
+      k.gather(L.idx.ptr, 2, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.clearHist(0, 1, 256, L.hist.ptr, L.counts.ptr);
+      k.buildHist(L.bins.ptr, 4, L.idx.ptr, 2, L.gh.ptr, 0, 1, 256, L.hist.ptr, L.counts.ptr);
+      assert.deepEqual([...L.hist.view.subarray(0, 6)], [0, 0, 2, 1, 4, 2]);
+    });
+
+    it(`${kind}: the subtraction trick gives the sibling's histogram exactly (integer-valued sums)`, () => {
+      const n = 500;
+      const d = 6;
+      const L = layout(n, d, 256);
+      const rng = new Rng(3);
+      for (let i = 0; i < n * d; i++) L.bins.view[i] = rng.int(i % 7 === 0 ? 256 : 40);
+      for (let i = 0; i < n; i++) {
+        L.g.view[i] = rng.int(21) - 10;
+        L.h.view[i] = 1 + rng.int(3);
+      }
+      const k = makeKernels(L.arena.memory, kind);
+      const build = (rows: number[], hist: { ptr: number }, counts: { ptr: number }) => {
+        L.idx.view.set(rows);
+        k.gather(L.idx.ptr, rows.length, L.g.ptr, L.h.ptr, L.gh.ptr);
+        k.clearHist(0, d, 256, hist.ptr, counts.ptr);
+        k.buildHist(L.bins.ptr, n, L.idx.ptr, rows.length, L.gh.ptr, 0, d, 256, hist.ptr, counts.ptr);
+      };
+      const all = Array.from({ length: n }, (_, i) => i);
+      const left = all.filter((i) => i % 3 === 0);
+      const right = all.filter((i) => i % 3 !== 0);
+      build(all, L.hist, L.counts);
+      build(left, L.hist2, L.counts2);
+      k.subtractHist(
+        0,
+        d,
+        256,
+        L.hist.ptr,
+        L.counts.ptr,
+        L.hist2.ptr,
+        L.counts2.ptr,
+        L.hist3.ptr,
+        L.counts3.ptr,
+      );
+      const sub = { h: [...L.hist3.view], c: [...L.counts3.view] };
+      build(right, L.hist3, L.counts3);
+      assert.deepEqual(sub.h, [...L.hist3.view]);
+      assert.deepEqual(sub.c, [...L.counts3.view]);
+    });
+
+    it(`${kind}: partitions rows stably by a per-bin table`, () => {
+      const L = layout(6, 1, 256);
+      L.bins.view.set([3, 0, 255, 1, 3, 2]);
+      L.idx.view.set([5, 4, 3, 2, 1, 0]);
+      L.lut.view.fill(0);
+      L.lut.view[0] = 1;
+      L.lut.view[1] = 1;
+      L.lut.view[255] = 1;
+      const k = makeKernels(L.arena.memory, kind);
+      const nl = k.partition(L.bins.ptr, L.idx.ptr, 6, L.lut.ptr, L.buf.ptr);
+      assert.equal(nl, 3);
+      assert.deepEqual([...L.idx.view], [3, 2, 1, 5, 4, 0]);
+    });
+  }
+
+  it('WebAssembly and TypeScript kernels give the same bits on random data', {
+    skip: !wasmAvailable(),
+  }, () => {
+    const n = 3001;
+    const d = 7;
+    const run = (kind: 'ts' | 'wasm') => {
+      const L = layout(n, d, 256);
+      const rng = new Rng(9);
+      for (let i = 0; i < n * d; i++) L.bins.view[i] = rng.int(256);
+      for (let i = 0; i < n; i++) {
+        L.g.view[i] = rng.normal();
+        L.h.view[i] = rng.random();
+      }
+      const rows = rng.sample(n, 2000);
+      L.idx.view.set(rows);
+      const k = makeKernels(L.arena.memory, kind);
+      k.gather(L.idx.ptr, 2000, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.clearHist(0, d, 256, L.hist.ptr, L.counts.ptr);
+      k.buildHist(L.bins.ptr, n, L.idx.ptr, 2000, L.gh.ptr, 0, d, 256, L.hist.ptr, L.counts.ptr);
+      return {
+        h: Buffer.from(L.hist.view.buffer, L.hist.ptr, L.hist.view.byteLength).toString('hex'),
+        c: [...L.counts.view],
+      };
+    };
+    assert.deepEqual(run('wasm'), run('ts'));
+  });
+});
+
+function ctx(over: Partial<SplitContext> = {}): SplitContext {
+  return {
+    nFeatures: 1,
+    slots: 256,
+    missingBin: 255,
+    nBinsNonMissing: Int32Array.of(3),
+    hasMissing: Uint8Array.of(0),
+    isCategorical: Uint8Array.of(0),
+    minSamplesLeaf: 1,
+    minHessianToSplit: 1e-3,
+    minGainToSplit: 0,
+    l2: 0,
+    ...over,
+  };
+}
+
+function hist1(bins: [number, number, number][]): { hist: Float64Array; counts: Uint32Array } {
+  const hist = new Float64Array(512);
+  const counts = new Uint32Array(256);
+  for (const [b, g, h] of bins) {
+    hist[2 * b] = g;
+    hist[2 * b + 1] = h;
+    counts[b] = h;
+  }
+  return { hist, counts };
+}
+
+describe('split finding', () => {
+  it('picks the bin with the largest gain G_L²/(H_L+λ) + G_R²/(H_R+λ) − G·v', () => {
+    // Bins: G = −4, 1, 3; H = 2, 2, 2. Root (value 0): cut after bin 0 → 16/2 + 16/4 = 12;
+    // after bin 1 → 9/4 + 9/2 = 6.75.
+    const { hist, counts } = hist1([
+      [0, -4, 2],
+      [1, 1, 2],
+      [2, 3, 2],
+    ]);
+    const s = findNodeSplit(ctx(), hist, counts, 0, 0, 6, 0, 6, 0)!;
+    assert.equal(s.binIdx, 0);
+    assert.equal(s.gain, 12);
+    assert.equal(s.valueLeft, 2);
+    assert.equal(s.valueRight, -1);
+    assert.equal(s.nLeft, 2);
+    // With λ = 2 and a node value of 0.5: gain = G·v − G_L·v_L − G_R·v_R = 0 + 16/4 + 16/6.
+    const r = findNodeSplit(ctx({ l2: 2 }), hist, counts, 0, 0, 6, 0, 6, 0.5)!;
+    assert.ok(Math.abs(r.gain - (16 / 4 + 16 / 6)) < 1e-12);
+  });
+
+  it('respects minSamplesLeaf and minGainToSplit', () => {
+    // Counts 1, 2, 3: after bin 0 → 16/1 + 16/5 = 19.2; after bin 1 → 9/3 + 9/3 = 6.
+    const { hist, counts } = hist1([
+      [0, -4, 1],
+      [1, 1, 2],
+      [2, 3, 3],
+    ]);
+    assert.equal(findNodeSplit(ctx(), hist, counts, 0, 0, 6, 0, 6, 0)!.binIdx, 0);
+    const s = findNodeSplit(ctx({ minSamplesLeaf: 2 }), hist, counts, 0, 0, 6, 0, 6, 0)!;
+    assert.equal(s.binIdx, 1);
+    assert.equal(s.gain, 6);
+    assert.equal(findNodeSplit(ctx({ minSamplesLeaf: 4 }), hist, counts, 0, 0, 6, 0, 6, 0), null);
+    assert.equal(findNodeSplit(ctx({ minGainToSplit: 19.2 }), hist, counts, 0, 0, 6, 0, 6, 0), null);
+  });
+
+  it('sends missing values to the better side (right-to-left scan puts them left)', () => {
+    // Missing bin with G = −6, H = 2: best is {bin 0, missing} | {bins 1, 2}.
+    const { hist, counts } = hist1([
+      [0, -4, 2],
+      [1, 4, 2],
+      [2, 6, 2],
+      [255, -6, 2],
+    ]);
+    const s = findNodeSplit(ctx({ hasMissing: Uint8Array.of(1) }), hist, counts, 0, 0, 8, 0, 8, 0)!;
+    assert.equal(s.binIdx, 0);
+    assert.equal(s.missingGoLeft, true);
+    assert.equal(s.gain, 100 / 4 + 100 / 4);
+    assert.equal(s.goesLeft[255], 1);
+    assert.equal(s.goesLeft[1], 0);
+  });
+
+  it('groups categories sorted by G/(H + 10), scanning from both ends', () => {
+    // Categories 0..3 with 20 rows each (H = count). Sorted keys: cat 2 (−0.5·20/30) < cat 0 < cat 3 < cat 1.
+    const { hist, counts } = hist1([
+      [0, -2, 20],
+      [1, 12, 20],
+      [2, -20, 20],
+      [3, 10, 20],
+    ]);
+    const c = ctx({ nBinsNonMissing: Int32Array.of(4), isCategorical: Uint8Array.of(1) });
+    const s = findNodeSplit(c, hist, counts, 0, 0, 80, 0, 80, 0)!;
+    assert.equal(s.isCategorical, true);
+    // Sorted 2, 0, 3, 1. Cuts: {2} → 20²/20 + 20²/60 = 26.67; {2, 0} → 2 · 22²/40 = 24.2;
+    // from the right, {1} → 12²/20 + 12²/60 = 9.6. Best: {2} left.
+    assert.deepEqual([...s.goesLeft.subarray(0, 4)], [0, 0, 1, 0]);
+    assert.ok(Math.abs(s.gain - (400 / 20 + 400 / 60)) < 1e-12);
+  });
+
+  it('leaves out categories with too little support (they go right)', () => {
+    const { hist, counts } = hist1([
+      [0, -10, 20],
+      [1, 10, 20],
+      [2, -50, 5],
+    ]);
+    const c = ctx({ nBinsNonMissing: Int32Array.of(3), isCategorical: Uint8Array.of(1) });
+    const s = findNodeSplit(c, hist, counts, 0, 0, 45, -50, 45, 0)!;
+    assert.deepEqual([...s.goesLeft.subarray(0, 3)], [1, 0, 0]);
+  });
+});
