@@ -1,2 +1,7 @@
-/** models/inspection: see DESIGN.md. */
-export {};
+/** models/inspection: model-agnostic inspection (permutation importance). */
+export {
+  type PermutationImportanceOptions,
+  type PermutationImportanceResult,
+  permutationImportance,
+  type Scorable,
+} from './permutation-importance.ts';
