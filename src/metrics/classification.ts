@@ -19,6 +19,7 @@ import {
   codeOf,
   fail,
   type LabelsInput,
+  pyRepr,
   undefinedMetric,
   type ZeroDivision,
 } from './validate.ts';
@@ -362,7 +363,7 @@ export function prf(
     if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
       warn(
         'UserWarning',
-        `Note that posLabel (set to ${show(posLabel)}) is ignored when average != 'binary' (got ${show(average)}). You may use labels=[posLabel] to specify a single positive class.`,
+        `Note that posLabel (set to ${pyRepr(posLabel)}) is ignored when average != 'binary' (got ${pyRepr(average)}). You may use labels=[posLabel] to specify a single positive class.`,
       );
     }
     const sel = selectLabels(t, options.labels, who, false);

@@ -1,13 +1,14 @@
 /**
  * The cumulative counts every threshold curve is made of (scikit-learn's `_binary_clf_curve`):
- * sort the scores once, walk them from the highest down, and at the end of each run of tied
- * scores record the (weighted) numbers of false and true positives. ROC and precision–recall
+ * walk the scores from the highest down and, at the end of each run of tied scores, record the
+ * (weighted) numbers of false and true positives. ROC and precision–recall
  * curves, ROC AUC and average precision are built on this. Internal to `src/metrics`.
  *
  * @module
  */
 
 import type { Label } from '../core/labels.ts';
+import { sortFloat64 } from '../stats/quantile.ts';
 import { argsortStable } from './sort.ts';
 import {
   asSampleWeight,
@@ -33,54 +34,103 @@ export interface BinaryCurve {
 
 /**
  * The curve of a binary problem. `isPos[i]` is 1 for a positive sample. Samples of zero weight
- * are left out (scikit-learn filters them first). Ties are walked in scikit-learn's order
- * (a stable ascending sort, reversed), so weighted sums round the same way.
+ * are left out (scikit-learn filters them first).
+ *
+ * The positives' and the negatives' scores are sorted separately and merged from the top: without
+ * weights a plain value sort suffices (three times faster than an argsort of all scores); with
+ * weights each side is argsorted stably, so the weights of tied scores are summed in scikit-learn's
+ * order (descending score, then descending index) and the cumulative sums round the same way.
  */
 export function binaryClfCurve(isPos: Uint8Array, scores: Float64Array, w: Float64Array | null): BinaryCurve {
-  if (w) {
-    let zeros = 0;
-    for (let i = 0; i < w.length; i++) if (w[i] === 0) zeros++;
-    if (zeros > 0) {
-      const m = w.length - zeros;
-      const p2 = new Uint8Array(m);
-      const s2 = new Float64Array(m);
-      const w2 = new Float64Array(m);
-      for (let i = 0, j = 0; i < w.length; i++) {
-        if (w[i] === 0) continue;
-        p2[j] = isPos[i];
-        s2[j] = scores[i];
-        w2[j++] = w[i];
-      }
-      isPos = p2;
-      scores = s2;
-      w = w2;
-    }
-  }
   const n = scores.length;
-  const idx = argsortStable(scores);
-  const fps = new Float64Array(n);
-  const tps = new Float64Array(n);
-  const thresholds = new Float64Array(n);
+  let pos: Float64Array;
+  let neg: Float64Array;
+  let posW: Float64Array | null = null;
+  let negW: Float64Array | null = null;
+  if (!w) {
+    // Positives fill the buffer from the front, negatives from the back (branch-free split).
+    const buf = new Float64Array(n);
+    let a = 0;
+    let b = n;
+    for (let i = 0; i < n; i++) {
+      const p = isPos[i];
+      b -= 1 - p;
+      buf[p ? a : b] = scores[i];
+      a += p;
+    }
+    pos = sortFloat64(buf.subarray(0, a));
+    neg = sortFloat64(buf.subarray(a));
+  } else {
+    // Weighted: order each side by (score, index) and carry the weights along.
+    let nPos = 0;
+    let nNeg = 0;
+    for (let i = 0; i < n; i++) {
+      if (w[i] === 0) continue;
+      if (isPos[i]) nPos++;
+      else nNeg++;
+    }
+    pos = new Float64Array(nPos);
+    neg = new Float64Array(nNeg);
+    const wp = new Float64Array(nPos);
+    const wn = new Float64Array(nNeg);
+    for (let i = 0, a = 0, b = 0; i < n; i++) {
+      if (w[i] === 0) continue;
+      if (isPos[i]) {
+        pos[a] = scores[i];
+        wp[a++] = w[i];
+      } else {
+        neg[b] = scores[i];
+        wn[b++] = w[i];
+      }
+    }
+    posW = permuted(wp, pos);
+    negW = permuted(wn, neg);
+  }
+  const nPos = pos.length;
+  const nNeg = neg.length;
+  const m = nPos + nNeg;
+  const fps = new Float64Array(m);
+  const tps = new Float64Array(m);
+  const thresholds = new Float64Array(m);
   let tp = 0;
   let fp = 0;
-  let m = 0;
-  // Hand-inlined: one pass from the highest score down, closing a point at the end of each tie run.
-  for (let k = n - 1; k >= 0; k--) {
-    const i = idx[k];
-    const s = scores[i];
-    if (w) {
-      if (isPos[i]) tp += w[i];
-      else fp += w[i];
-    } else if (isPos[i]) tp++;
-    else fp++;
-    if (k === 0 || scores[idx[k - 1]] !== s) {
-      fps[m] = fp;
-      tps[m] = tp;
-      thresholds[m] = s;
-      m++;
+  let k = 0;
+  let i = nPos - 1;
+  let j = nNeg - 1;
+  // Merge from the highest score down; one point per distinct score.
+  while (i >= 0 || j >= 0) {
+    const v = j < 0 || (i >= 0 && pos[i] >= neg[j]) ? pos[i] : neg[j];
+    if (posW) {
+      while (i >= 0 && pos[i] === v) tp += posW[i--];
+      while (j >= 0 && neg[j] === v) fp += negW![j--];
+    } else {
+      while (i >= 0 && pos[i] === v) {
+        tp++;
+        i--;
+      }
+      while (j >= 0 && neg[j] === v) {
+        fp++;
+        j--;
+      }
     }
+    fps[k] = fp;
+    tps[k] = tp;
+    thresholds[k] = v;
+    k++;
   }
-  return { fps: fps.slice(0, m), tps: tps.slice(0, m), thresholds: thresholds.slice(0, m) };
+  return { fps: fps.slice(0, k), tps: tps.slice(0, k), thresholds: thresholds.slice(0, k) };
+}
+
+/** Sorts `values` ascending in place (stably) and returns `weights` in the same order. */
+function permuted(weights: Float64Array, values: Float64Array): Float64Array {
+  const order = argsortStable(values);
+  const v = values.slice();
+  const out = new Float64Array(weights.length);
+  for (let r = 0; r < order.length; r++) {
+    values[r] = v[order[r]];
+    out[r] = weights[order[r]];
+  }
+  return out;
 }
 
 /** The checked inputs of a binary curve. */

@@ -535,6 +535,12 @@ export function resolvePosLabel(
   return 1;
 }
 
+/** A label or option value as Python's `repr` prints it (strings in single quotes), for scikit-learn's messages. */
+export function pyRepr(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  return String(v);
+}
+
 /** Emits scikit-learn's `UndefinedMetricWarning`. */
 export function undefinedMetric(message: string): void {
   warn('UndefinedMetricWarning', message);

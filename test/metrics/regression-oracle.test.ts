@@ -1,0 +1,4 @@
+// scikit-learn 1.2.1 oracle cases of test/fixtures/metrics/regression.json (see test/metrics/oracle.ts).
+import { oracleSuite } from './oracle.ts';
+
+oracleSuite('regression');
