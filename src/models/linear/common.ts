@@ -1,0 +1,121 @@
+/**
+ * Small helpers shared by the linear models: input checks, the logistic and softmax links, and the
+ * centring/weighting of data that scikit-learn's `_preprocess_data` + `_rescale_data` do.
+ *
+ * @module
+ */
+
+import type { Matrix, MatrixInput } from '../../core/matrix.ts';
+import { assertFinite } from '../../core/matrix.ts';
+
+/** The logistic function 1 / (1 + e^{−x}). */
+export function expit(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Row-wise softmax in place on an n × k row-major array (as scikit-learn's `softmax`). */
+export function softmaxRows(a: Float64Array, n: number, k: number): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    let max = a[o];
+    for (let c = 1; c < k; c++) if (a[o + c] > max) max = a[o + c];
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(a[o + c] - max);
+      a[o + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < k; c++) a[o + c] /= sum;
+  }
+}
+
+/** X as a matrix without NaN or infinities (the error names the column and suggests an imputer). */
+export function finiteMatrix(X: MatrixInput | Matrix, who: string): Matrix {
+  const m = X as Matrix;
+  assertFinite(m, who);
+  return m;
+}
+
+/** Weighted (or plain) column means of a row-major matrix, as `np.average(X, axis=0, weights=sw)`. */
+export function columnMeans(X: Matrix, sw: Float64Array | undefined): Float64Array {
+  const { data, rows: n, cols: p } = X;
+  const mean = new Float64Array(p);
+  if (sw === undefined) {
+    for (let i = 0; i < n; i++) {
+      const base = i * p;
+      for (let j = 0; j < p; j++) mean[j] += data[base + j];
+    }
+    for (let j = 0; j < p; j++) mean[j] /= n;
+  } else {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += sw[i];
+    for (let i = 0; i < n; i++) {
+      const base = i * p;
+      const s = sw[i];
+      for (let j = 0; j < p; j++) mean[j] += data[base + j] * s;
+    }
+    for (let j = 0; j < p; j++) mean[j] /= total;
+  }
+  return mean;
+}
+
+/** Weighted (or plain) mean of a vector. */
+export function vectorMean(y: Float64Array, sw: Float64Array | undefined): number {
+  let s = 0;
+  if (sw === undefined) {
+    for (let i = 0; i < y.length; i++) s += y[i];
+    return s / y.length;
+  }
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    s += y[i] * sw[i];
+    total += sw[i];
+  }
+  return s / total;
+}
+
+/**
+ * The data a least-squares model is solved on: X and y centred on their (weighted) means when an
+ * intercept is fitted, then each row scaled by √(weight). Returns new arrays; the inputs are kept.
+ */
+export interface CenteredData {
+  /** Row-major n × p. */
+  X: Float64Array;
+  y: Float64Array;
+  xOffset: Float64Array;
+  yOffset: number;
+}
+
+/** Centres (when `fitIntercept`) and weights the data as scikit-learn's linear models do. */
+export function centerAndWeight(
+  X: Matrix,
+  y: Float64Array,
+  sw: Float64Array | undefined,
+  fitIntercept: boolean,
+): CenteredData {
+  const { rows: n, cols: p } = X;
+  const xOffset = fitIntercept ? columnMeans(X, sw) : new Float64Array(p);
+  const yOffset = fitIntercept ? vectorMean(y, sw) : 0;
+  const Xc = new Float64Array(n * p);
+  const yc = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = i * p;
+    const s = sw === undefined ? 1 : Math.sqrt(sw[i]);
+    for (let j = 0; j < p; j++) Xc[base + j] = (X.data[base + j] - xOffset[j]) * s;
+    yc[i] = (y[i] - yOffset) * s;
+  }
+  return { X: Xc, y: yc, xOffset, yOffset };
+}
+
+/** X·coef + intercept for each row. */
+export function linearPredict(X: Matrix, coef: Float64Array, intercept: number): Float64Array {
+  const { data, rows: n, cols: p } = X;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = i * p;
+    let s = 0;
+    for (let j = 0; j < p; j++) s += data[base + j] * coef[j];
+    out[i] = s + intercept;
+  }
+  return out;
+}

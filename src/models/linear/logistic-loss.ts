@@ -1,0 +1,335 @@
+/**
+ * The logistic (binomial) and multinomial log-losses with their gradients, as scikit-learn 1.2's
+ * `LinearModelLoss` defines them for the `lbfgs` solver:
+ *
+ *     L(w) = Σᵢ sᵢ · loss(yᵢ, xᵢ·w + b) + ½ · λ · ‖w‖²      (λ = 1/C; intercepts not penalised)
+ *
+ * with the half-binomial loss log(1 + eᶻ) − y·z (y ∈ {0, 1}) and the half-multinomial loss
+ * log Σₖ e^{zₖ} − z_y.
+ *
+ * The hot loop is one fused pass over the row-major data: for each row it forms the linear
+ * predictor, the loss and the pointwise gradient, and accumulates `gᵢ · xᵢ` into the gradient —
+ * no temporary arrays per row or per evaluation. Rows are cut into fixed blocks of
+ * {@link LOSS_BLOCK} rows; each block's loss and gradient are summed separately and the blocks are
+ * added in order, so the result is bit-identical whether the blocks run inline or spread over
+ * worker threads, and whatever the thread count.
+ *
+ * Coefficient layout: `k · dof + j` for class k (one "class" in the binary case) and feature j,
+ * with the intercept at j = p when fitted (dof = p + 1).
+ *
+ * @module
+ */
+
+import { type Executor, registerTask, toShared } from '../../core/pool.ts';
+
+/** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
+export const LOSS_BLOCK = 8192;
+
+/** The data of a logistic problem. */
+export interface LogisticData {
+  /** Row-major n × p features. */
+  X: Float64Array;
+  n: number;
+  p: number;
+  /** Binary: 0/1 per row. Multinomial: the class code per row (as a float). */
+  y: Float64Array;
+  /** Per-row weights (sample × class weights), or null for all ones. */
+  sw: Float64Array | null;
+  /** 1 for a binary model (one coefficient vector), else the number of classes. */
+  nClasses: number;
+  fitIntercept: boolean;
+}
+
+/**
+ * Half-binomial loss and its derivative at z for label y ∈ {0, 1}, with scikit-learn's branches
+ * (`closs_grad_half_binomial`) so that both keep full precision over the whole range of z.
+ * Returns the loss; the derivative is left in `pair[1]`.
+ */
+function halfBinomial(z: number, y: number, pair: Float64Array): number {
+  if (z <= -37) {
+    const e = Math.exp(z);
+    pair[1] = e - y;
+    return e - y * z;
+  }
+  if (z <= -2) {
+    const e = Math.exp(z);
+    pair[1] = ((1 - y) * e - y) / (1 + e);
+    return Math.log1p(e) - y * z;
+  }
+  const e = Math.exp(-z);
+  pair[1] = (1 - y - y * e) / (1 + e);
+  return z <= 18 ? Math.log1p(e) + (1 - y) * z : e + (1 - y) * z;
+}
+
+/**
+ * Loss and gradient over rows [start, end) for a binary model, written to out[o] (loss) and
+ * out[o+1 .. o+dof] (gradient).
+ *
+ * Hand-blocked for speed — this is the solver's hot loop: four rows at a time, so each weight is
+ * loaded once for four dot products and each gradient entry is loaded and stored once per four
+ * rows (about twice as fast in V8 as one row at a time).
+ */
+export function binaryBlock(
+  X: Float64Array,
+  p: number,
+  y: Float64Array,
+  sw: Float64Array | null,
+  fitIntercept: boolean,
+  w: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  o: number,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  for (let j = 0; j <= dof; j++) out[o + j] = 0;
+  const b = fitIntercept ? w[p] : 0;
+  const go = o + 1;
+  const pair = new Float64Array(2); // one allocation per block
+  let loss = 0;
+  let gsum = 0;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const b0 = i * p;
+    const b1 = b0 + p;
+    const b2 = b1 + p;
+    const b3 = b2 + p;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    for (let j = 0; j < p; j++) {
+      const wj = w[j];
+      z0 += wj * X[b0 + j];
+      z1 += wj * X[b1 + j];
+      z2 += wj * X[b2 + j];
+      z3 += wj * X[b3 + j];
+    }
+    let l0 = halfBinomial(z0 + b, y[i], pair);
+    let g0 = pair[1];
+    let l1 = halfBinomial(z1 + b, y[i + 1], pair);
+    let g1 = pair[1];
+    let l2 = halfBinomial(z2 + b, y[i + 2], pair);
+    let g2 = pair[1];
+    let l3 = halfBinomial(z3 + b, y[i + 3], pair);
+    let g3 = pair[1];
+    if (sw !== null) {
+      const s0 = sw[i];
+      const s1 = sw[i + 1];
+      const s2 = sw[i + 2];
+      const s3 = sw[i + 3];
+      l0 *= s0;
+      g0 *= s0;
+      l1 *= s1;
+      g1 *= s1;
+      l2 *= s2;
+      g2 *= s2;
+      l3 *= s3;
+      g3 *= s3;
+    }
+    loss += l0 + l1 + (l2 + l3);
+    gsum += g0 + g1 + (g2 + g3);
+    for (let j = 0; j < p; j++) {
+      out[go + j] += g0 * X[b0 + j] + g1 * X[b1 + j] + (g2 * X[b2 + j] + g3 * X[b3 + j]);
+    }
+  }
+  for (; i < end; i++) {
+    const base = i * p;
+    let z = 0;
+    for (let j = 0; j < p; j++) z += w[j] * X[base + j];
+    let li = halfBinomial(z + b, y[i], pair);
+    let gi = pair[1];
+    if (sw !== null) {
+      li *= sw[i];
+      gi *= sw[i];
+    }
+    loss += li;
+    gsum += gi;
+    for (let j = 0; j < p; j++) out[go + j] += gi * X[base + j];
+  }
+  out[o] = loss;
+  if (fitIntercept) out[go + p] = gsum;
+}
+
+/**
+ * Loss and gradient over rows [start, end) for a multinomial model with K classes
+ * (layout k·dof + j), written to out[o] and out[o+1 .. o+K·dof].
+ */
+export function multinomialBlock(
+  X: Float64Array,
+  p: number,
+  y: Float64Array,
+  sw: Float64Array | null,
+  K: number,
+  fitIntercept: boolean,
+  w: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  o: number,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  const dim = K * dof;
+  for (let j = 0; j <= dim; j++) out[o + j] = 0;
+  const go = o + 1;
+  const raw = new Float64Array(K); // one allocation per block, not per row
+  let loss = 0;
+  for (let i = start; i < end; i++) {
+    const base = i * p;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) {
+      const wk = k * dof;
+      let z = 0;
+      for (let j = 0; j < p; j++) z += w[wk + j] * X[base + j];
+      if (fitIntercept) z += w[wk + p];
+      raw[k] = z;
+      if (z > max) max = z;
+    }
+    const yi = y[i];
+    const zy = raw[yi];
+    let sumExp = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(raw[k] - max);
+      sumExp += e;
+      raw[k] = e; // raw now holds exp(z_k − max)
+    }
+    const s = sw === null ? 1 : sw[i];
+    const li = Math.log(sumExp) + max - zy;
+    for (let k = 0; k < K; k++) {
+      const prob = raw[k] / sumExp;
+      let gk = prob;
+      if (yi === k) gk -= 1;
+      gk *= s;
+      const gko = go + k * dof;
+      for (let j = 0; j < p; j++) out[gko + j] += gk * X[base + j];
+      if (fitIntercept) out[gko + p] += gk;
+    }
+    loss += li * s;
+  }
+  out[o] = loss;
+}
+
+/** Runs blocks [b0, b1) of a problem, writing each block's (loss, gradient) to `partials`. */
+export function lossBlocks(
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  sw: Float64Array | null,
+  K: number,
+  fitIntercept: boolean,
+  w: Float64Array,
+  b0: number,
+  b1: number,
+  partials: Float64Array,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  const stride = 1 + K * dof;
+  for (let b = b0; b < b1; b++) {
+    const start = b * LOSS_BLOCK;
+    const end = Math.min(n, start + LOSS_BLOCK);
+    if (K === 1) binaryBlock(X, p, y, sw, fitIntercept, w, start, end, partials, b * stride);
+    else multinomialBlock(X, p, y, sw, K, fitIntercept, w, start, end, partials, b * stride);
+  }
+}
+
+const lossBlocksTask = registerTask(import.meta.url, 'lossBlocks', lossBlocks);
+
+/** Below this many values of X, evaluations stay on the calling thread (threads cost more). */
+const PARALLEL_MIN_VALUES = 1 << 21;
+
+/**
+ * The penalised objective of a logistic problem as an L-BFGS objective `(w, grad) → loss`,
+ * computing the data term block by block (on `executor` when the data is large enough).
+ */
+export class LogisticObjective {
+  readonly dim: number;
+  private readonly dof: number;
+  private readonly nBlocks: number;
+  private readonly partials: Float64Array;
+  private readonly wShared: Float64Array;
+  private readonly data: LogisticData;
+  private readonly parallel: Executor | null;
+  private readonly ranges: [number, number][] = [];
+
+  /**
+   * @param l2 the L2 strength λ = 1/C (0 for no penalty).
+   * @param executor where to run blocks; used only when it has several threads and X is large.
+   */
+  constructor(
+    data: LogisticData,
+    readonly l2: number,
+    executor: Executor | null,
+  ) {
+    this.dof = data.p + (data.fitIntercept ? 1 : 0);
+    this.dim = data.nClasses * this.dof;
+    this.nBlocks = Math.max(1, Math.ceil(data.n / LOSS_BLOCK));
+    const usePool =
+      executor !== null &&
+      executor.parallelism > 1 &&
+      this.nBlocks > 1 &&
+      data.n * data.p >= PARALLEL_MIN_VALUES;
+    this.parallel = usePool ? executor : null;
+    if (usePool) {
+      // Share the data with the workers once per fit; per evaluation only w changes.
+      this.data = {
+        ...data,
+        X: toShared(data.X),
+        y: toShared(data.y),
+        sw: data.sw === null ? null : toShared(data.sw),
+      };
+      this.partials = toShared(new Float64Array(this.nBlocks * (1 + this.dim)));
+      this.wShared = toShared(new Float64Array(this.dim));
+      const tasks = Math.min(this.nBlocks, executor!.parallelism * 4);
+      for (let t = 0; t < tasks; t++) {
+        const b0 = Math.floor((t * this.nBlocks) / tasks);
+        const b1 = Math.floor(((t + 1) * this.nBlocks) / tasks);
+        if (b1 > b0) this.ranges.push([b0, b1]);
+      }
+    } else {
+      this.data = data;
+      this.partials = new Float64Array(this.nBlocks * (1 + this.dim));
+      this.wShared = new Float64Array(this.dim);
+    }
+  }
+
+  /** The objective: fills `grad` and returns the loss at `w`. */
+  readonly evaluate = (w: Float64Array, grad: Float64Array): number => {
+    const { X, n, p, y, sw, nClasses: K, fitIntercept } = this.data;
+    if (this.parallel) {
+      this.wShared.set(w);
+      this.parallel.mapSync(
+        this.ranges.map(([b0, b1]) =>
+          lossBlocksTask(X, n, p, y, sw, K, fitIntercept, this.wShared, b0, b1, this.partials),
+        ),
+      );
+    } else {
+      lossBlocks(X, n, p, y, sw, K, fitIntercept, w, 0, this.nBlocks, this.partials);
+    }
+    // Reduce the blocks in a fixed order.
+    const dim = this.dim;
+    const stride = 1 + dim;
+    const P = this.partials;
+    let loss = 0;
+    grad.fill(0);
+    for (let b = 0; b < this.nBlocks; b++) {
+      const o = b * stride;
+      loss += P[o];
+      for (let j = 0; j < dim; j++) grad[j] += P[o + 1 + j];
+    }
+    // ½ λ ‖w‖², intercepts excluded.
+    if (this.l2 > 0) {
+      let sq = 0;
+      for (let k = 0; k < K; k++) {
+        const base = k * this.dof;
+        for (let j = 0; j < p; j++) {
+          const v = w[base + j];
+          sq += v * v;
+          grad[base + j] += this.l2 * v;
+        }
+      }
+      loss += 0.5 * this.l2 * sq;
+    }
+    return loss;
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * `LogisticRegression`: binary, one-vs-rest and multinomial logistic regression with L2, L1,
+ * elastic-net or no penalty — scikit-learn's estimator, parameters and defaults (camelCase).
+ *
+ * Solvers:
+ * - `lbfgs` (the default for `l2` and `none`): the objective Σ sᵢ·loss + ½‖w‖²/C of scikit-learn
+ *   1.2, minimised by an L-BFGS that follows SciPy's `fmin_l_bfgs_b` (see `lbfgs.ts`) with
+ *   `gtol = tol`, so a converged fit stops where scikit-learn's does;
+ * - `newton-cd` (the default for `l1` and `elasticnet`, also usable for `l2`/`none`): a proximal
+ *   Newton method with coordinate descent (see `prox-newton.ts`). scikit-learn solves these
+ *   penalties with `saga` (or `liblinear` for L1); all minimise the same objective, so the
+ *   coefficients agree to the accuracy both solvers reach (see docs/models/linear.md).
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../core/errors.ts';
+import { registerEstimator } from '../../core/estimator.ts';
+import type { Label, TargetInput } from '../../core/labels.ts';
+import { type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { type ParamsOf, p } from '../../core/params.ts';
+import type { PlainObject } from '../../core/plain.ts';
+import { executorFor } from '../../core/pool.ts';
+import { warn } from '../../core/warnings.ts';
+import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
+import { expit, finiteMatrix, softmaxRows } from './common.ts';
+import { minimizeLbfgs } from './lbfgs.ts';
+import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
+import { minimizeProxNewton } from './prox-newton.ts';
+
+const schema = {
+  penalty: p.oneOf(['l2', 'l1', 'elasticnet', 'none'] as const, {
+    default: 'l2',
+    doc: "the penalty: 'l2', 'l1', 'elasticnet' (needs l1Ratio) or 'none'",
+  }),
+  C: p.float({ gt: 0, default: 1, doc: 'inverse regularisation strength (smaller = stronger)' }),
+  l1Ratio: p.nullable(p.float({ min: 0, max: 1 }), {
+    default: null,
+    doc: "elastic-net mixing, 0 = L2 … 1 = L1 (only with penalty 'elasticnet')",
+  }),
+  fitIntercept: p.bool({ default: true, doc: 'fit an intercept (never penalised)' }),
+  classWeight: p.nullable(p.union([p.oneOf(['balanced'] as const), p.record(p.float({ min: 0 }))]), {
+    default: null,
+    doc: "weights per class: null, 'balanced' or { label: weight }",
+  }),
+  maxIter: p.int({ min: 1, default: 100, doc: 'maximum solver iterations' }),
+  tol: p.float({ gt: 0, default: 1e-4, doc: 'stop when the largest (sub)gradient component is ≤ tol' }),
+  multiClass: p.oneOf(['auto', 'ovr', 'multinomial'] as const, {
+    default: 'auto',
+    doc: "'auto' = multinomial for 3+ classes, one-vs-rest for 2",
+  }),
+  solver: p.oneOf(['auto', 'lbfgs', 'newton-cd'] as const, {
+    default: 'auto',
+    doc: "'auto' = lbfgs for l2/none, newton-cd for l1/elasticnet",
+  }),
+  nThreads: p.nullable(p.int({ min: 1 }), { default: null, doc: 'worker threads (null = all cores)' }),
+};
+
+/** Parameters of {@link LogisticRegression}. */
+export type LogisticRegressionParams = ParamsOf<typeof schema>;
+
+/** Options of {@link LogisticRegression.fit}. */
+export interface LogisticFitOptions {
+  /** One non-negative weight per row (multiplied by the class weights). */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * Logistic regression classifier (scikit-learn's `LogisticRegression`).
+ *
+ * ```ts
+ * const model = new LogisticRegression({ C: 0.5 }).fit(X, y);
+ * model.predict(X);        // labels
+ * model.predictProba(X);   // Matrix, one column per class
+ * model.coef_;             // one Float64Array per class vector
+ * ```
+ */
+export class LogisticRegression extends BaseClassifier<LogisticRegressionParams> {
+  static readonly typeName = 'LogisticRegression';
+  static readonly schema = schema;
+
+  /** Coefficients: one row per class (one row in total for a binary model), each of length p. */
+  coef_: Float64Array[] | undefined = undefined;
+  /** Intercepts, one per row of `coef_` (zeros when `fitIntercept` is false). */
+  intercept_: Float64Array | undefined = undefined;
+  /** Solver iterations: one entry per one-vs-rest problem, or one for binary/multinomial. */
+  nIter_: Int32Array | undefined = undefined;
+  /** Whether the fitted model is multinomial (softmax) rather than one-vs-rest. */
+  multinomial_: boolean | undefined = undefined;
+
+  constructor(params: Partial<LogisticRegressionParams> = {}) {
+    super(params);
+  }
+
+  /** Fits the model; returns `this`. */
+  fit(X: MatrixInput, y: TargetInput, options: LogisticFitOptions = {}): this {
+    const m = finiteMatrix(this.startFit(X), this.typeName);
+    const P = this.params;
+    const codes = this.encodeTarget(y, m.rows);
+    const classes = this.classes_!;
+    const K = classes.length;
+    const who = this.typeName;
+
+    if (P.penalty === 'elasticnet' && P.l1Ratio === null) {
+      throw new ValidationError(`${who}: penalty 'elasticnet' needs l1Ratio (a number in [0, 1]).`, {
+        field: 'l1Ratio',
+        fix: "pass l1Ratio, e.g. { penalty: 'elasticnet', l1Ratio: 0.5 }",
+      });
+    }
+    const solver =
+      P.solver === 'auto'
+        ? P.penalty === 'l1' || P.penalty === 'elasticnet'
+          ? 'newton-cd'
+          : 'lbfgs'
+        : P.solver;
+    if (solver === 'lbfgs' && (P.penalty === 'l1' || P.penalty === 'elasticnet')) {
+      throw new ValidationError(
+        `${who}: solver 'lbfgs' supports only penalty 'l2' or 'none'; got '${P.penalty}'.`,
+        {
+          field: 'solver',
+          fix: "use solver 'newton-cd' (or 'auto') for l1 and elasticnet",
+        },
+      );
+    }
+    const multinomial = P.multiClass === 'multinomial' || (P.multiClass === 'auto' && K > 2);
+
+    const baseWeight =
+      checkSampleWeight(options.sampleWeight, m.rows, who) ?? new Float64Array(m.rows).fill(1);
+    const l1Ratio = P.penalty === 'l1' ? 1 : P.penalty === 'elasticnet' ? P.l1Ratio! : 0;
+    const strength = P.penalty === 'none' ? 0 : 1 / P.C;
+    const l1 = strength * l1Ratio;
+    const l2 = strength * (1 - l1Ratio);
+    const executor = executorFor(P.nThreads);
+    const p = m.cols;
+    const dof = p + (P.fitIntercept ? 1 : 0);
+
+    const solve = (data: LogisticData): { w: Float64Array; nIter: number } => {
+      const w0 = new Float64Array(data.nClasses * dof);
+      if (solver === 'lbfgs') {
+        const objective = new LogisticObjective(data, l2, executor);
+        const r = minimizeLbfgs(objective.evaluate, w0, { maxIter: P.maxIter, pgtol: P.tol });
+        if (!r.converged) {
+          const status =
+            r.status === 'maxIter' ? 'the iteration limit was reached' : 'the line search failed';
+          warn(
+            'ConvergenceWarning',
+            `${who}: lbfgs failed to converge (${status} after ${r.nIter} iterations). Increase maxIter or scale the data (e.g. StandardScaler in a Pipeline).`,
+          );
+        }
+        return { w: r.x, nIter: r.nIter };
+      }
+      const r = minimizeProxNewton(data, w0, { l1, l2, maxIter: P.maxIter, tol: P.tol });
+      if (!r.converged) {
+        warn(
+          'ConvergenceWarning',
+          `${who}: newton-cd did not reach tol=${P.tol} after ${r.nIter} iterations (optimality ${r.optimality.toExponential(2)}). Increase maxIter or scale the data.`,
+        );
+      }
+      return { w: r.w, nIter: r.nIter };
+    };
+
+    const coef: Float64Array[] = [];
+    const intercept: number[] = [];
+    const nIter: number[] = [];
+    const takeRow = (w: Float64Array, k: number) => {
+      coef.push(w.slice(k * dof, k * dof + p));
+      intercept.push(P.fitIntercept ? w[k * dof + p] : 0);
+    };
+
+    if (multinomial) {
+      const cw = classWeightVector(P.classWeight, codes, classes, who);
+      const sw = new Float64Array(m.rows);
+      for (let i = 0; i < m.rows; i++) sw[i] = baseWeight[i] * cw[codes[i]];
+      const data: LogisticData = {
+        X: m.data,
+        n: m.rows,
+        p,
+        y: Float64Array.from(codes),
+        sw,
+        nClasses: K,
+        fitIntercept: P.fitIntercept,
+      };
+      const { w, nIter: it } = solve(data);
+      if (solver === 'newton-cd' && P.fitIntercept) centerIntercepts(w, K, dof, p);
+      if (K === 2) takeRow(w, 1);
+      else for (let k = 0; k < K; k++) takeRow(w, k);
+      nIter.push(it);
+    } else {
+      // One-vs-rest: one binary problem per class (only the positive class when K = 2).
+      const dictWeights =
+        P.classWeight !== null && P.classWeight !== 'balanced'
+          ? classWeightVector(P.classWeight, codes, classes, who)
+          : null;
+      const positives = K === 2 ? [1] : classes.map((_, k) => k);
+      for (const pos of positives) {
+        const yBin = new Float64Array(m.rows);
+        for (let i = 0; i < m.rows; i++) yBin[i] = codes[i] === pos ? 1 : 0;
+        const sw = new Float64Array(m.rows);
+        for (let i = 0; i < m.rows; i++) sw[i] = baseWeight[i] * (dictWeights ? dictWeights[codes[i]] : 1);
+        if (P.classWeight === 'balanced') {
+          // scikit-learn balances the masked (rest/positive) labels of each problem.
+          const binCodes = Int32Array.from(yBin);
+          const bw = classWeightVector('balanced', binCodes, [0, 1], who);
+          for (let i = 0; i < m.rows; i++) sw[i] *= bw[binCodes[i]];
+        }
+        const data: LogisticData = {
+          X: m.data,
+          n: m.rows,
+          p,
+          y: yBin,
+          sw,
+          nClasses: 1,
+          fitIntercept: P.fitIntercept,
+        };
+        const { w, nIter: it } = solve(data);
+        takeRow(w, 0);
+        nIter.push(it);
+      }
+    }
+    this.coef_ = coef;
+    this.intercept_ = Float64Array.from(intercept);
+    this.nIter_ = Int32Array.from(nIter);
+    this.multinomial_ = multinomial;
+    return this.finishFit(m);
+  }
+
+  /**
+   * Confidence scores X·wₖ + bₖ: one column per class, or for a binary model a single column
+   * (the score of the second class, positive means that class — scikit-learn's 1-D output).
+   */
+  decisionFunction(X: MatrixInput): Matrix {
+    const m = finiteMatrix(this.checkInput(X, 'decisionFunction'), this.typeName);
+    const coef = this.coef_!;
+    const rowsK = coef.length;
+    const { data, rows: n, cols: p } = m;
+    const out = new Float64Array(n * rowsK);
+    for (let i = 0; i < n; i++) {
+      const base = i * p;
+      for (let k = 0; k < rowsK; k++) {
+        const w = coef[k];
+        let s = 0;
+        for (let j = 0; j < p; j++) s += data[base + j] * w[j];
+        out[i * rowsK + k] = s + this.intercept_![k];
+      }
+    }
+    const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
+    return matrix(out, n, rowsK, names);
+  }
+
+  /** The class with the highest score (a binary model predicts the second class when its score is > 0). */
+  override predict(X: MatrixInput): Label[] {
+    const D = this.decisionFunction(X);
+    const classes = this.classes_!;
+    const out = new Array<Label>(D.rows);
+    if (D.cols === 1) {
+      for (let i = 0; i < D.rows; i++) out[i] = classes[D.data[i] > 0 ? 1 : 0];
+      return out;
+    }
+    const k = D.cols;
+    for (let i = 0; i < D.rows; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (D.data[i * k + c] > D.data[i * k + best]) best = c;
+      out[i] = classes[best];
+    }
+    return out;
+  }
+
+  /** Class probabilities: softmax of the scores (multinomial) or normalised logistic scores (one-vs-rest). */
+  predictProba(X: MatrixInput): Matrix {
+    const D = this.decisionFunction(X);
+    const n = D.rows;
+    const K = this.classes_!.length;
+    const out = new Float64Array(n * K);
+    if (D.cols === 1) {
+      for (let i = 0; i < n; i++) {
+        const d = D.data[i];
+        if (this.multinomial_) {
+          out[i * 2] = -d;
+          out[i * 2 + 1] = d;
+        } else {
+          const p1 = expit(d);
+          out[i * 2] = 1 - p1;
+          out[i * 2 + 1] = p1;
+        }
+      }
+      if (this.multinomial_) softmaxRows(out, n, 2);
+    } else if (this.multinomial_) {
+      out.set(D.data);
+      softmaxRows(out, n, K);
+    } else {
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          const v = expit(D.data[i * K + k]);
+          out[i * K + k] = v;
+          sum += v;
+        }
+        for (let k = 0; k < K; k++) out[i * K + k] /= sum;
+      }
+    }
+    return matrix(out, n, K, this.probaColumns());
+  }
+
+  /** Natural logarithm of {@link LogisticRegression.predictProba}. */
+  predictLogProba(X: MatrixInput): Matrix {
+    const P = this.predictProba(X);
+    const out = new Float64Array(P.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = Math.log(P.data[i]);
+    return matrix(out, P.rows, P.cols, P.columns);
+  }
+
+  protected getState(): PlainObject {
+    return {
+      classes: this.classes_!,
+      coef: this.coef_!,
+      intercept: this.intercept_!,
+      nIter: this.nIter_!,
+      multinomial: this.multinomial_!,
+    };
+  }
+
+  protected setState(state: PlainObject): void {
+    this.classes_ = state.classes as Label[];
+    this.coef_ = state.coef as Float64Array[];
+    this.intercept_ = state.intercept as Float64Array;
+    this.nIter_ = state.nIter as Int32Array;
+    this.multinomial_ = state.multinomial as boolean;
+  }
+}
+
+/** Shifts the intercepts of a multinomial model to sum to zero (the loss is unchanged). */
+function centerIntercepts(w: Float64Array, K: number, dof: number, p: number): void {
+  let mean = 0;
+  for (let k = 0; k < K; k++) mean += w[k * dof + p];
+  mean /= K;
+  for (let k = 0; k < K; k++) w[k * dof + p] -= mean;
+}
+
+registerEstimator(LogisticRegression);
