@@ -75,3 +75,26 @@ describe('readTable: properties', () => {
     );
   });
 });
+
+describe('fastDecimal', () => {
+  it('gives exactly Number(text) whenever it takes the fast path', async () => {
+    const { fastDecimal } = await import('../../src/data/read/row-parser.ts');
+    const text = fc.oneof(
+      fc.double({ noNaN: true }).map(String),
+      fc
+        .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 12 }))
+        .map(([v, d]) => v.toFixed(d)),
+      fc
+        .tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: -30, max: 30 }))
+        .map(([m, e]) => `${m}e${e}`),
+      fc.stringMatching(/^[+-]?\d{0,18}(\.\d{0,18})?([eE][+-]?\d{1,3})?$/),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        const v = fastDecimal(s, 0, s.length);
+        if (!Number.isNaN(v)) assert.ok(Object.is(v, Number(s)), `${s}: ${v} vs ${Number(s)}`);
+      }),
+      { numRuns: 2000, seed: 1 },
+    );
+  });
+});

@@ -39,8 +39,14 @@ export function lineEnd(s: string, from: number): { textEnd: number; next: numbe
 
 /** Scans CSV records one at a time. Fields of the last record are in `fields[0..nFields)`. */
 export class CsvScanner {
-  /** The fields of the last record scanned (the array is reused; read `nFields` of them). */
-  readonly fields: string[] = [];
+  /**
+   * The fields of the last record, without creating strings for unquoted ones: field `j` is
+   * `quoted[j]` when that is not null (a quoted field, unescaped), else `buf[starts[j], ends[j])`.
+   * Use {@link CsvScanner.field} or {@link CsvScanner.materialize} for strings.
+   */
+  quoted: (string | null)[] = [];
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
   /** How many fields the last record has. */
   nFields = 0;
   /** Line breaks inside the last record (in quoted fields), not counting its terminator. */
@@ -78,7 +84,7 @@ export class CsvScanner {
     const n = buf.length;
     const D = this.d;
     const Q = this.q;
-    const fields = this.fields;
+    const quoted = this.quoted;
     let nf = 0;
     let i = start;
     let breaks = 0;
@@ -139,7 +145,8 @@ export class CsvScanner {
             i = e;
           }
         }
-        fields[nf++] = value;
+        if (nf === this.starts.length) this.grow();
+        quoted[nf++] = value;
       } else {
         let k = i;
         while (k < n) {
@@ -147,7 +154,10 @@ export class CsvScanner {
           if (c === D || c === 10 || c === 13) break;
           k++;
         }
-        fields[nf++] = k === i ? '' : buf.slice(i, k);
+        if (nf === this.starts.length) this.grow();
+        this.starts[nf] = i;
+        this.ends[nf] = k;
+        quoted[nf++] = null;
         i = k;
       }
       if (i >= n) {
@@ -170,6 +180,28 @@ export class CsvScanner {
       this.finish(nf, breaks, end, true, start);
       return i;
     }
+  }
+
+  /** Field `j` of the last record as a string. */
+  field(buf: string, j: number): string {
+    const q = this.quoted[j];
+    return q !== null ? q : this.starts[j] === this.ends[j] ? '' : buf.slice(this.starts[j], this.ends[j]);
+  }
+
+  /** All fields of the last record as strings. */
+  materialize(buf: string): string[] {
+    const out = new Array<string>(this.nFields);
+    for (let j = 0; j < this.nFields; j++) out[j] = this.field(buf, j);
+    return out;
+  }
+
+  private grow(): void {
+    const s = new Int32Array(this.starts.length * 2);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(this.ends.length * 2);
+    e.set(this.ends);
+    this.ends = e;
   }
 
   private finish(nf: number, breaks: number, end: number, terminated: boolean, start: number): void {

@@ -288,6 +288,28 @@ export function parseCsv(
       rowLines.push(ln);
     };
 
+    const acceptScanned = (ln: number, b: string, scanner: CsvScanner, raw: () => string): void => {
+      rowsRead++;
+      if (scanner.problem !== null) {
+        bad.add(ln, scanner.problem, raw());
+        return;
+      }
+      if (scanner.nFields !== expected) {
+        bad.add(
+          ln,
+          `expected ${expected} fields${header ? ' (as in the header)' : ''}, found ${scanner.nFields}`,
+          raw(),
+        );
+        return;
+      }
+      const f = (parser as RowParser).addScanned(b, scanner);
+      if (f) {
+        bad.add(ln, f.reason, raw(), f.column);
+        return;
+      }
+      rowLines.push(ln);
+    };
+
     // Decides header, names and types from the held sample, then replays it.
     const decide = (): void => {
       const recs = held.filter((h) => h.fields !== null && h.reason === null) as (Held & {
@@ -450,7 +472,7 @@ export function parseCsv(
       if (sampling) {
         held.push({
           line: recLine,
-          fields: sc.fields.slice(0, sc.nFields),
+          fields: sc.materialize(buf),
           raw: buf.slice(start, sc.contentEnd),
           reason: sc.problem,
         });
@@ -461,7 +483,7 @@ export function parseCsv(
       } else {
         const b = buf;
         const ce = sc.contentEnd;
-        accept(recLine, sc.fields, sc.nFields, sc.problem, () => b.slice(start, ce));
+        acceptScanned(recLine, b, sc, () => b.slice(start, ce));
       }
     }
     if (sampling) decide();
