@@ -28,7 +28,7 @@ export function columnMajor(m: Matrix, shared = false): Float64Array {
  * `Xc` is column-major (n × d). Returns a `d × n` Int32Array, optionally in shared memory.
  *
  * A stable LSD radix sort on the IEEE-754 bit patterns (turned into unsigned, order-preserving
- * keys), 16 bits per pass: linear in n, and much faster than a comparator sort on indices.
+ * keys), 16 bits per pass (8 for small n): linear in n, and much faster than a comparator sort on indices.
  */
 export function argsortColumns(Xc: Float64Array, n: number, d: number, shared = false): Int32Array {
   const out = shared ? new Int32Array(new SharedArrayBuffer(n * d * 4)) : new Int32Array(n * d);
@@ -38,7 +38,12 @@ export function argsortColumns(Xc: Float64Array, n: number, d: number, shared = 
   const hi = new Uint32Array(n);
   const idxA = new Int32Array(n);
   const idxB = new Int32Array(n);
-  const count = new Int32Array(65537);
+  // 16-bit digits (4 passes) for large n; 8-bit digits (8 passes, small count table) otherwise.
+  const bitsPerPass = n >= 1 << 15 ? 16 : 8;
+  const passes = 64 / bitsPerPass;
+  const buckets = 1 << bitsPerPass;
+  const mask = buckets - 1;
+  const count = new Int32Array(buckets + 1);
   for (let j = 0; j < d; j++) {
     const off = j * n;
     for (let i = 0; i < n; i++) {
@@ -57,25 +62,25 @@ export function argsortColumns(Xc: Float64Array, n: number, d: number, shared = 
     }
     let src = idxA;
     let dst = idxB;
-    for (let pass = 0; pass < 4; pass++) {
-      const key = pass < 2 ? lo : hi;
-      const shift = (pass & 1) * 16;
+    for (let pass = 0; pass < passes; pass++) {
+      const key = pass < passes / 2 ? lo : hi;
+      const shift = (pass % (passes / 2)) * bitsPerPass;
       // Skip a pass whose digit is the same for every row (common for the low bits of integers).
-      const first = (key[src[0]] >>> shift) & 0xffff;
+      const first = (key[src[0]] >>> shift) & mask;
       let same = true;
       for (let i = 1; i < n; i++) {
-        if (((key[src[i]] >>> shift) & 0xffff) !== first) {
+        if (((key[src[i]] >>> shift) & mask) !== first) {
           same = false;
           break;
         }
       }
       if (same) continue;
       count.fill(0);
-      for (let i = 0; i < n; i++) count[((key[src[i]] >>> shift) & 0xffff) + 1]++;
-      for (let b = 1; b < 65537; b++) count[b] += count[b - 1];
+      for (let i = 0; i < n; i++) count[((key[src[i]] >>> shift) & mask) + 1]++;
+      for (let b = 1; b <= buckets; b++) count[b] += count[b - 1];
       for (let i = 0; i < n; i++) {
         const r = src[i];
-        dst[count[(key[r] >>> shift) & 0xffff]++] = r;
+        dst[count[(key[r] >>> shift) & mask]++] = r;
       }
       const t = src;
       src = dst;

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { matrix } from '../../../src/core/matrix.ts';
+import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
+import { captureWarnings } from '../../../src/core/warnings.ts';
+import {
+  ExtraTreesClassifier,
+  ExtraTreesRegressor,
+  RandomForestClassifier,
+  RandomForestRegressor,
+} from '../../../src/models/ensemble/forest/index.ts';
+import { oracleDataset } from '../tree/datasets.ts';
+
+interface ForestOracle {
+  scores: {
+    dataset: string;
+    model: 'RandomForest' | 'ExtraTrees';
+    params: Record<string, number | string>;
+    mean: number;
+    oobMean: number | null;
+  }[];
+}
+
+const oracle = JSON.parse(
+  readFileSync(new URL('../../fixtures/models/forest/forests.json', import.meta.url), 'utf8'),
+) as ForestOracle;
+
+function camel(params: Record<string, number | string>): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(params))
+    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+const SEEDS = [0, 1, 2];
+
+// Three seeds per side: the mean test score must not fall more than 0.01 below scikit-learn's, nor
+// differ by more than 0.02 either way (a forest's score moves by about a point between seeds on
+// these small test sets; the large-data benchmark holds both sides to one point).
+describe('forests score as scikit-learn does (mean of 3 seeds)', () => {
+  for (const s of oracle.scores) {
+    it(`${s.model} on ${s.dataset} ${JSON.stringify(s.params)}`, () => {
+      const d = oracleDataset(s.dataset);
+      const clf = d.task === 'classification';
+      const Cls =
+        s.model === 'RandomForest'
+          ? clf
+            ? RandomForestClassifier
+            : RandomForestRegressor
+          : clf
+            ? ExtraTreesClassifier
+            : ExtraTreesRegressor;
+      let total = 0;
+      let oob = 0;
+      for (const seed of SEEDS) {
+        const params = { ...camel(s.params), seed, nThreads: 1, oobScore: s.model === 'RandomForest' };
+        const m = new Cls(params as never).fit(d.train.X, d.train.y);
+        total += m.score(d.test.X, d.test.y);
+        oob += m.oobScore_ ?? 0;
+      }
+      const mean = total / SEEDS.length;
+      const msg = `test score ${mean.toFixed(4)} vs scikit-learn ${s.mean.toFixed(4)}`;
+      assert.ok(mean >= s.mean - 0.01, msg);
+      assert.ok(Math.abs(mean - s.mean) <= 0.02, msg);
+      if (s.oobMean !== null) {
+        const oobMean = oob / SEEDS.length;
+        assert.ok(
+          Math.abs(oobMean - s.oobMean) <= 0.02,
+          `OOB score ${oobMean.toFixed(4)} vs scikit-learn ${s.oobMean.toFixed(4)}`,
+        );
+      }
+    });
+  }
+});
+
+describe('forests: determinism across thread counts', () => {
+  const d = oracleDataset('breast_cancer');
+
+  it('RandomForestClassifier is bit-identical with 1 and 2 threads', () => {
+    const one = new RandomForestClassifier({ nEstimators: 12, nThreads: 1, seed: 5, oobScore: true }).fit(
+      d.train.X,
+      d.train.y,
+    );
+    const two = new RandomForestClassifier({ nEstimators: 12, nThreads: 2, seed: 5, oobScore: true }).fit(
+      d.train.X,
+      d.train.y,
+    );
+    assert.deepEqual({ ...one.toJSON(), params: null }, { ...two.toJSON(), params: null });
+    assert.deepEqual(one.predictProba(d.test.X).data, two.predictProba(d.test.X).data);
+    assert.equal(one.oobScore_, two.oobScore_);
+  });
+
+  it('ExtraTreesRegressor is bit-identical with 1 and 2 threads', () => {
+    const r = oracleDataset('diabetes');
+    const one = new ExtraTreesRegressor({ nEstimators: 8, nThreads: 1, seed: 1 }).fit(r.train.X, r.train.y);
+    const two = new ExtraTreesRegressor({ nEstimators: 8, nThreads: 2, seed: 1 }).fit(r.train.X, r.train.y);
+    assert.deepEqual({ ...one.toJSON(), params: null }, { ...two.toJSON(), params: null });
+    // Large enough to be scored on the pool in row blocks.
+    const big = matrix(new Float64Array(30_000 * r.X.cols), 30_000, r.X.cols);
+    for (let i = 0; i < big.data.length; i++) big.data[i] = r.X.data[i % r.X.data.length];
+    assert.deepEqual(two.predict(big), one.predict(big));
+  });
+
+  it('different seeds give different forests; the same seed the same one', () => {
+    const a = new RandomForestClassifier({ nEstimators: 3, seed: 1 }).fit(d.train.X, d.train.y);
+    const b = new RandomForestClassifier({ nEstimators: 3, seed: 1 }).fit(d.train.X, d.train.y);
+    const c = new RandomForestClassifier({ nEstimators: 3, seed: 2 }).fit(d.train.X, d.train.y);
+    assert.deepEqual(a.toJSON(), b.toJSON());
+    assert.notDeepEqual(a.toJSON().state, c.toJSON().state);
+  });
+});
+
+describe('forests: outputs and options', () => {
+  const d = oracleDataset('wine');
+
+  it('averages tree probabilities, importances sum to one, survives a JSON round trip', () => {
+    const rf = new RandomForestClassifier({ nEstimators: 10, oobScore: true, nThreads: 1 }).fit(
+      d.train.X,
+      d.train.y,
+    );
+    const P = rf.predictProba(d.test.X);
+    assert.deepEqual(P.columns, ['0', '1', '2']);
+    for (let i = 0; i < P.rows; i++) {
+      const s = P.data[i * 3] + P.data[i * 3 + 1] + P.data[i * 3 + 2];
+      assert.ok(Math.abs(s - 1) < 1e-12);
+    }
+    assert.ok(Math.abs(rf.featureImportances_!.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    assert.equal(rf.estimators_!.length, 10);
+    assert.equal(rf.oobDecisionFunction_!.rows, d.train.X.rows);
+    const json = JSON.parse(JSON.stringify(encodePlain(rf.toJSON() as never)));
+    const back = estimatorFromJSON<RandomForestClassifier>(decodePlain(json) as never);
+    assert.deepEqual(back.predictProba(d.test.X).data, P.data);
+    assert.equal(back.oobScore_, rf.oobScore_);
+  });
+
+  it("supports maxSamples, class weights including 'balanced_subsample', and warns on missing OOB rows", () => {
+    const rf = new RandomForestClassifier({
+      nEstimators: 5,
+      maxSamples: 0.5,
+      classWeight: 'balanced_subsample',
+      nThreads: 1,
+    }).fit(d.train.X, d.train.y);
+    assert.ok(rf.score(d.test.X, d.test.y) > 0.8);
+    const { warnings } = captureWarnings(() =>
+      new RandomForestClassifier({ nEstimators: 2, oobScore: true, nThreads: 1 }).fit(d.train.X, d.train.y),
+    );
+    assert.ok(warnings.some((w) => /out-of-bag/.test(w.message)));
+  });
+
+  it('refuses bad input with clear errors', () => {
+    const X = matrix(Float64Array.from([1, 2, Number.NaN, 4]), 2, 2, ['a', 'b']);
+    assert.throws(() => new RandomForestClassifier().fit(X, [0, 1]), /column 'a'.*Imputer/s);
+    assert.throws(() => new ExtraTreesClassifier({ oobScore: true }).fit(d.train.X, d.train.y), /bootstrap/);
+    assert.throws(() => new RandomForestRegressor().predict(d.test.X), NotFittedError);
+    assert.throws(
+      () =>
+        new RandomForestClassifier().fit(
+          d.train.X,
+          d.train.y.map(() => 1),
+        ),
+      ValidationError,
+    );
+    assert.throws(
+      () => new RandomForestClassifier({ maxSamples: 10_000 }).fit(d.train.X, d.train.y),
+      /maxSamples/,
+    );
+    const rf = new RandomForestClassifier({ nEstimators: 2 }).fit(d.train.X, d.train.y);
+    assert.throws(() => rf.predict([[1, 2, 3]]), /3 columns/);
+  });
+});
