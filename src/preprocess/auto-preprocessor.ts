@@ -7,7 +7,7 @@
  * |---|---|---|---|
  * | numeric | median imputer (+ `name.missing` indicator when missing in fit) → StandardScaler | median imputer (+ indicator) | median imputer (+ indicator) |
  * | categorical | most-frequent imputer → OneHotEncoder (unknown → infrequent group or ignored; rare grouped) | most-frequent imputer → OrdinalEncoder (unknown → -1) | as linear |
- * | boolean | most-frequent imputer (0/1) | same | same |
+ * | boolean | most-frequent imputer (0/1); text levels such as yes/no: imputer → OrdinalEncoder (0/1) | same | same |
  * | datetime | date parts (cyclic sin/cos) → median imputer → StandardScaler | date parts → median imputer | date parts → median imputer |
  * | text, id | dropped (noted) | dropped (noted) | dropped (noted) |
  *
@@ -17,7 +17,8 @@
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { ColumnType } from '../data/column.ts';
-import type { ColumnSchema, Schema, SemanticType } from '../data/schema.ts';
+import type { ColumnSchema, Schema } from '../data/schema.ts';
+import { inferSchema } from '../data/schema-infer.ts';
 import { Table } from '../data/table.ts';
 import { type ColumnNote, type ColumnRoute, ColumnTransformer } from './column-transformer.ts';
 import { DatePartExtractor } from './date-part-extractor.ts';
@@ -79,24 +80,11 @@ export function preprocessKindForFamily(family: string): PreprocessFor {
   return kind;
 }
 
-/** A schema from a table's storage types alone (no id detection: use the profiler's schema for that). */
-export function schemaFromStorage(t: Table): Schema {
-  return {
-    version: 1,
-    columns: t.columns.map((c) => ({
-      name: c.name,
-      type: c.type as SemanticType,
-      storage: c.type,
-      nullable: true,
-    })),
-  };
-}
-
 /**
- * The automatic preprocessing for a table with schema `schema` (or a Table, whose storage types
- * are then its semantic types), for the model kind `options.forModel`. Returns an unfitted
+ * The automatic preprocessing for a table with schema `schema` (or a Table, whose schema is then
+ * inferred with `inferSchema`), for the model kind `options.forModel`. Returns an unfitted
  * {@link ColumnTransformer} whose routes are named `numeric`, `categorical`, `boolean`,
- * `datetime` and `dropped` (only those with columns); its `notes` say which columns are dropped
+ * `boolean-text`, `datetime` and `dropped` (only those with columns); its `notes` say which columns are dropped
  * and why.
  *
  * @example
@@ -118,7 +106,7 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
       },
     );
   }
-  const s = schema instanceof Table ? schemaFromStorage(schema) : schema;
+  const s = schema instanceof Table ? inferSchema(schema) : schema;
   if (!s || !Array.isArray(s.columns)) {
     throw new ValidationError(
       'autoPreprocessor: expected a Schema ({ version: 1, columns: [...] }) or a Table.',
@@ -136,12 +124,14 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
   }
   const exclude = new Set(options.exclude ?? []);
   const scale = kind === 'linear' || kind === 'distance';
-  const groups: Record<'numeric' | 'categorical' | 'boolean' | 'datetime', string[]> = {
+  const groups: Record<Exclude<Route, { reason: string }>, string[]> = {
     numeric: [],
     categorical: [],
     boolean: [],
+    'boolean-text': [],
     datetime: [],
   };
+  const byName = new Map(s.columns.map((c) => [c.name, c]));
   const dropped: string[] = [];
   const notes: ColumnNote[] = [];
   for (const c of s.columns) {
@@ -188,6 +178,24 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
   if (groups.boolean.length) {
     transformers.push(['boolean', new SimpleImputer({ strategy: 'most_frequent' }), groups.boolean]);
   }
+  if (groups['boolean-text'].length) {
+    // Two text levels such as yes/no: 0 for the false-like level, 1 for the true-like one.
+    const levels = groups['boolean-text'].map((n) => booleanLevels(byName.get(n)!));
+    const categories = levels.every((l) => l !== null) ? (levels as string[][]) : 'auto';
+    transformers.push([
+      'boolean-text',
+      new Pipeline({
+        steps: [
+          ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+          [
+            'encode',
+            new OrdinalEncoder({ categories, handleUnknown: 'use_encoded_value', unknownValue: -1 }),
+          ],
+        ],
+      }),
+      groups['boolean-text'],
+    ]);
+  }
   if (groups.datetime.length) {
     const steps: PipelineStep[] = [
       ['parts', new DatePartExtractor({ cyclic: scale })],
@@ -200,7 +208,19 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
   return new ColumnTransformer({ transformers, remainder: 'drop', schema: s, notes });
 }
 
-type Route = 'numeric' | 'categorical' | 'boolean' | 'datetime' | { reason: string };
+type Route = 'numeric' | 'categorical' | 'boolean' | 'boolean-text' | 'datetime' | { reason: string };
+
+const TRUE_LIKE = /^(true|yes|y|t|1)$/i;
+const FALSE_LIKE = /^(false|no|n|f|0)$/i;
+
+/** The [false-like, true-like] levels of a two-level text column, when the schema lists them. */
+function booleanLevels(c: ColumnSchema): string[] | null {
+  const cats = c.categories;
+  if (!cats || cats.length !== 2) return null;
+  const t = cats.find((x) => TRUE_LIKE.test(x));
+  const f = cats.find((x) => FALSE_LIKE.test(x));
+  return t !== undefined && f !== undefined && t !== f ? [f, t] : null;
+}
 
 const NUMERIC_LIKE: readonly ColumnType[] = ['numeric', 'boolean'];
 
@@ -217,7 +237,11 @@ function routeOf(c: ColumnSchema): Route {
         ? 'datetime'
         : { reason: `datetime stored as ${storage}; read it as a datetime to use it` };
     case 'boolean':
-      return NUMERIC_LIKE.includes(storage) ? 'boolean' : 'categorical';
+      return NUMERIC_LIKE.includes(storage)
+        ? 'boolean'
+        : storage === 'datetime'
+          ? { reason: 'boolean stored as datetime' }
+          : 'boolean-text';
     case 'numeric':
       return NUMERIC_LIKE.includes(storage) || storage === 'datetime' ? 'numeric' : 'categorical';
     case 'categorical':

@@ -10,7 +10,6 @@ export {
   formatNotes,
   type PreprocessFor,
   preprocessKindForFamily,
-  schemaFromStorage,
 } from './auto-preprocessor.ts';
 export { BaseTransformer, NumericTransformer, TableTransformer } from './base.ts';
 export { type Category, categoryLabel } from './categories.ts';

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../src/core/estimator.ts';
+import { captureWarnings } from '../../src/core/warnings.ts';
+import { booleanColumn, categoricalColumn, numericColumn, textColumn } from '../../src/data/column.ts';
+import { Table } from '../../src/data/table.ts';
+import { SimpleImputer } from '../../src/preprocess/simple-imputer.ts';
+import { assertClose, assertMatrixClose, fixture, roundTrip, rowsToMatrix } from './helpers.ts';
+
+type Rows = (number | null)[][];
+interface NumericCase {
+  name: string;
+  params: Record<string, unknown>;
+  set: string;
+  statistics: (number | null)[];
+  names_out: string[];
+  train_out: Rows;
+  test_out: Rows;
+}
+interface StringCase {
+  name: string;
+  params: Record<string, unknown>;
+  train: (string | null)[][];
+  test: (string | null)[][];
+  statistics: (string | null)[];
+  train_out: (string | number | boolean)[][];
+  test_out: (string | number | boolean)[][];
+}
+const fx = fixture<{
+  numeric: { sets: Record<string, { train: Rows; test: Rows }>; cases: NumericCase[] };
+  strings: StringCase[];
+}>('imputer.json');
+
+/** scikit-learn's `missingindicator_x0` is Lathe's `x0.missing`. */
+function sklearnName(name: string): string {
+  return name.endsWith('.missing') ? `missingindicator_${name.slice(0, -'.missing'.length)}` : name;
+}
+
+describe('SimpleImputer against scikit-learn 1.2.1 (tolerance 1e-9)', () => {
+  for (const c of fx.numeric.cases) {
+    it(c.name, () => {
+      const { train, test } = fx.numeric.sets[c.set];
+      const imp = new SimpleImputer(c.params as never);
+      const Xtr = rowsToMatrix(train);
+      captureWarnings(() => imp.fit(Xtr));
+      assertClose(imp.statistics_! as number[], c.statistics, 'statistics');
+      assert.deepEqual(imp.getFeatureNamesOut().map(sklearnName), c.names_out);
+      assertMatrixClose(imp.transform(Xtr), c.train_out, 'train');
+      assertMatrixClose(imp.transform(rowsToMatrix(test)), c.test_out, 'test');
+    });
+  }
+
+  for (const c of fx.strings) {
+    it(c.name, () => {
+      const asTable = (rows: (string | null)[][]) =>
+        new Table(
+          [0, 1].map((j) =>
+            categoricalColumn(
+              `x${j}`,
+              rows.map((r) => r[j]),
+            ),
+          ),
+        );
+      const imp = new SimpleImputer(c.params as never).fit(asTable(c.train));
+      assert.deepEqual(imp.statistics_, c.statistics);
+      for (const [rows, expected] of [
+        [c.train, c.train_out],
+        [c.test, c.test_out],
+      ] as const) {
+        const out = imp.transformTable(asTable(rows));
+        const got = rows.map((_, i) => out.columns.map((col) => out.get(i, col.name)));
+        // scikit-learn's indicator columns are booleans; Lathe's are 0/1 numbers.
+        assert.deepEqual(
+          got,
+          expected.map((r) => r.map((v) => (typeof v === 'boolean' ? Number(v) : v))),
+        );
+      }
+    });
+  }
+});
+
+describe('SimpleImputer', () => {
+  it('drops a column with no observed value, with a warning naming it', () => {
+    const imp = new SimpleImputer({ strategy: 'median' });
+    const { warnings } = captureWarnings(() =>
+      imp.fit([
+        [1, Number.NaN],
+        [2, Number.NaN],
+      ]),
+    );
+    assert.deepEqual(imp.getFeatureNamesOut(), ['x0']);
+    assert.deepEqual(imp.droppedColumns(), ['x1']);
+    assert.ok(warnings.some((w) => w.message.includes("'x1'") && w.message.includes('keepEmptyFeatures')));
+  });
+
+  it('imputes booleans (as 0/1) and text columns in a Table, keeping their types', () => {
+    const t = new Table([
+      booleanColumn('vip', [true, null, true, false]),
+      textColumn('note', ['a', 'b', null, 'b']),
+      numericColumn('age', [1, null, 3, 5]),
+    ]);
+    const out = new SimpleImputer({ strategy: 'most_frequent', addIndicator: true }).fit(t).transformTable(t);
+    assert.deepEqual(
+      out.columns.map((c) => [c.name, c.type]),
+      [
+        ['vip', 'boolean'],
+        ['note', 'text'],
+        ['age', 'numeric'],
+        ['vip.missing', 'numeric'],
+        ['note.missing', 'numeric'],
+        ['age.missing', 'numeric'],
+      ],
+    );
+    assert.deepEqual(out.values('vip'), [true, true, true, false]);
+    assert.deepEqual(out.values('note'), ['a', 'b', 'b', 'b']);
+    assert.deepEqual(out.values('age'), [1, 1, 3, 5]);
+  });
+
+  it("names the column when 'mean' meets a categorical column, and a string fillValue meets numbers", () => {
+    const t = new Table([categoricalColumn('city', ['a', null])]);
+    assert.throws(
+      () => new SimpleImputer({ strategy: 'mean' }).fit(t),
+      (e: unknown) => e instanceof ValidationError && e.field === 'city' && /most_frequent/.test(e.message),
+    );
+    assert.throws(
+      () => new SimpleImputer({ strategy: 'constant', fillValue: 'x' }).fit([[1], [Number.NaN]]),
+      (e: unknown) => e instanceof ValidationError && e.field === 'fillValue',
+    );
+  });
+
+  it('refuses to return a Matrix holding a categorical column, pointing to transformTable', () => {
+    const t = new Table([categoricalColumn('city', ['a', null, 'a'])]);
+    const imp = new SimpleImputer({ strategy: 'most_frequent' }).fit(t);
+    assert.throws(() => imp.transform(t), /transformTable/);
+    assert.deepEqual(imp.transformTable(t).values('city'), ['a', 'a', 'a']);
+  });
+
+  it('round-trips through JSON with string statistics', () => {
+    const t = new Table([
+      categoricalColumn('city', ['a', null, 'b', 'b']),
+      numericColumn('n', [1, 2, null, 4]),
+    ]);
+    const imp = new SimpleImputer({ strategy: 'most_frequent', addIndicator: true }).fit(t);
+    const back = estimatorFromJSON(roundTrip(imp.toJSON())) as SimpleImputer;
+    assert.deepEqual(back.transformTable(t).toObjects(), imp.transformTable(t).toObjects());
+  });
+});
