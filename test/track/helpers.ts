@@ -1,7 +1,7 @@
 // Shared helpers for the tracking tests: fresh SQLite and PostgreSQL stores, child processes.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,4 +160,32 @@ export function startFixture(name: string, args: string[], env: Record<string, s
     },
     kill: (signal = 'SIGKILL') => child.kill(signal),
   };
+}
+
+/**
+ * Starts `n` copies of a fixture that use the start barrier (`fixtures/barrier.ts`), waits until
+ * all are ready, releases them at once and waits for them to exit. Fails on a non-zero exit,
+ * showing that child's stderr.
+ */
+export async function runTogether(
+  name: string,
+  n: number,
+  args: (goFile: string, i: number) => string[],
+): Promise<Child[]> {
+  const goDir = mkdtempSync(join(tmpdir(), 'lathe-go-'));
+  const goFile = join(goDir, 'go');
+  const children = Array.from({ length: n }, (_, i) => startFixture(name, args(goFile, i)));
+  try {
+    await Promise.all(children.map((c) => c.waitFor(/^ready$/, 60_000)));
+    writeFileSync(goFile, 'go');
+    const ends = await Promise.all(children.map((c) => c.done));
+    ends.forEach((e, i) => {
+      if (e.code !== 0)
+        throw new Error(`${name} #${i} exited with ${e.code ?? e.signal}: ${children[i].stderr()}`);
+    });
+    return children;
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+    rmSync(goDir, { recursive: true, force: true });
+  }
 }

@@ -212,7 +212,10 @@ for (const adapter of ADAPTERS) {
       const damaged = Buffer.from(bytes);
       damaged[damaged.length - 1100] ^= 1;
       writeFileSync(path, damaged);
-      await assert.rejects(loadModelPackage('fragile/1', { store }), /stored package of fragile\/1 is corrupt/);
+      await assert.rejects(
+        loadModelPackage('fragile/1', { store }),
+        /stored package of fragile\/1 is corrupt/,
+      );
       rmSync(path);
       await assert.rejects(
         resolveModelRef('fragile/1', { store }),

@@ -119,7 +119,7 @@ export class SqliteDriver implements SqlDriver {
       } catch (e) {
         if (!isBusy(e)) throw mapSqliteError(e, this.file);
         if (Date.now() >= deadline) throw lockedTooLong(this.file, this.retryForMs, e);
-        await sleep(Math.min(200, 2 + 2 ** Math.min(attempt, 7)) * (0.5 + Math.random()));
+        await sleep(Math.random() * Math.min(20, 1 + attempt));
       }
     }
   }
@@ -131,7 +131,7 @@ export async function openSqliteDriver(
   options: SqliteDriverOptions = {},
 ): Promise<SqliteDriver> {
   const { default: Database } = await import('better-sqlite3');
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5;
   const retryForMs = options.retryForMs ?? 120_000;
   try {
     mkdirSync(dirname(file), { recursive: true });
