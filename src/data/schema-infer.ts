@@ -104,23 +104,32 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
       let spaces = false;
       let allDigits = true;
       let chars = 0;
-      const get =
-        c.type === 'categorical'
-          ? (i: number) => (c.codes[i] < 0 ? null : c.dictionary[c.codes[i]])
-          : (i: number) => c.values[i];
-      for (let i = 0; i < n; i++) {
-        const s = get(i);
-        if (s === null) {
-          missing++;
-          continue;
-        }
+      const see = (s: string, times: number) => {
         const k = counts.get(s);
         if (k === undefined) {
-          counts.set(s, 1);
+          counts.set(s, times);
           chars += s.length;
           if (!spaces && /\s/.test(s)) spaces = true;
           if (allDigits && !/\d/.test(s)) allDigits = false;
-        } else counts.set(s, k + 1);
+        } else counts.set(s, k + times);
+      };
+      if (c.type === 'categorical') {
+        // Count codes first: one pass over an Int32Array, then one string per level.
+        const perCode = new Int32Array(c.dictionary.length);
+        for (let i = 0; i < n; i++) {
+          const k = c.codes[i];
+          if (k < 0) missing++;
+          else perCode[k]++;
+        }
+        perCode.forEach((times, k) => {
+          if (times > 0) see(c.dictionary[k], times);
+        });
+      } else {
+        for (let i = 0; i < n; i++) {
+          const s = c.values[i];
+          if (s === null) missing++;
+          else see(s, 1);
+        }
       }
       out.nullable = missing > 0;
       const present = n - missing;
