@@ -8,7 +8,10 @@ import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from './common.ts';
 
 /** Command modules: each exports `register(program)`. */
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [];
+const commands: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./runs.ts'),
+  () => import('./models.ts'),
+];
 
 /** Builds the program with every command registered. */
 export async function buildProgram(): Promise<Command> {
