@@ -22,7 +22,7 @@ import { duckdbColumns, sqlString } from './duckdb.ts';
 import { parseJsonArray, parseNdjson } from './json.ts';
 
 export { closeDuckDB, duckdbConnection } from './duckdb.ts';
-export { DATETIME_FORMATS, DEFAULT_MISSING_VALUES, parseDatetime, parseNumber } from './values.ts';
+export { DATETIME_FORMATS, DEFAULT_MISSING_VALUES } from './values.ts';
 
 const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'parquet', 'json', 'ndjson', 'arrow'];
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -74,7 +74,7 @@ function checkFile(path: string): number {
  * The format of `path`: Parquet and Arrow by their magic bytes, else by extension, else by
  * content (a JSON array, one JSON object per line, or delimited text).
  */
-export function detectFormat(path: string): DataFormat {
+export function detectDataFormat(path: string): DataFormat {
   const head = Buffer.alloc(4096);
   const fd = openSync(path, 'r');
   let n: number;
@@ -116,7 +116,7 @@ export function detectFormat(path: string): DataFormat {
 /**
  * Reads a data file into a {@link Table}.
  *
- * - Format by `options.format`, else magic bytes, extension or content ({@link detectFormat}).
+ * - Format by `options.format`, else magic bytes, extension or content ({@link detectDataFormat}).
  * - CSV/TSV: delimiter, quote, header and column types are sniffed; BOM, CRLF and quoted line
  *   breaks are handled; the file is streamed, so memory holds the columns, not the text.
  * - Bad rows (wrong field count, unterminated quote, a value that does not parse as its column's
@@ -146,7 +146,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
     });
   }
   const bytes = checkFile(path);
-  const format = options.format ?? detectFormat(path);
+  const format = options.format ?? detectDataFormat(path);
   const override: Schema | undefined =
     options.schema === undefined
       ? undefined
