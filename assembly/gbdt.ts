@@ -108,6 +108,75 @@ export function buildHist(
   }
 }
 
+/** As {@link buildHist} for the root: rows 0..cnt-1 in order, no index (sequential reads). */
+export function buildHistRoot(
+  bins: usize,
+  nRows: i32,
+  cnt: i32,
+  gh: usize,
+  f0: i32,
+  f1: i32,
+  slots: i32,
+  hist: usize,
+  counts: usize,
+): void {
+  const n = <usize>nRows;
+  const s = <usize>slots;
+  let f = f0;
+  for (; f + 4 <= f1; f += 4) {
+    const c0 = bins + <usize>f * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    const h1 = h0 + (s << 4);
+    const h2 = h1 + (s << 4);
+    const h3 = h2 + (s << 4);
+    const k0 = counts + ((<usize>f * s) << 2);
+    const k1 = k0 + (s << 2);
+    const k2 = k1 + (s << 2);
+    const k3 = k2 + (s << 2);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>i;
+      const v = v128.load(gh + (r << 4));
+      const b0 = <usize>load<u8>(c0 + r);
+      const b1 = <usize>load<u8>(c1 + r);
+      const b2 = <usize>load<u8>(c2 + r);
+      const b3 = <usize>load<u8>(c3 + r);
+      const p0 = h0 + (b0 << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const p1 = h1 + (b1 << 4);
+      v128.store(p1, f64x2.add(v128.load(p1), v));
+      const p2 = h2 + (b2 << 4);
+      v128.store(p2, f64x2.add(v128.load(p2), v));
+      const p3 = h3 + (b3 << 4);
+      v128.store(p3, f64x2.add(v128.load(p3), v));
+      const q0 = k0 + (b0 << 2);
+      store<u32>(q0, load<u32>(q0) + 1);
+      const q1 = k1 + (b1 << 2);
+      store<u32>(q1, load<u32>(q1) + 1);
+      const q2 = k2 + (b2 << 2);
+      store<u32>(q2, load<u32>(q2) + 1);
+      const q3 = k3 + (b3 << 2);
+      store<u32>(q3, load<u32>(q3) + 1);
+    }
+  }
+  for (; f < f1; f++) {
+    const c0 = bins + <usize>f * n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    const k0 = counts + ((<usize>f * s) << 2);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>i;
+      const v = v128.load(gh + (r << 4));
+      const b0 = <usize>load<u8>(c0 + r);
+      const p0 = h0 + (b0 << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const q0 = k0 + (b0 << 2);
+      store<u32>(q0, load<u32>(q0) + 1);
+    }
+  }
+}
+
 /** out = parent − child for the sums and counts of features [f0, f1) (the subtraction trick). */
 export function subtractHist(
   f0: i32,

@@ -7,12 +7,13 @@
  */
 
 import type { Matrix } from '../../../core/matrix.ts';
-import { executorFor } from '../../../core/pool.ts';
+import { defaultThreadCount } from '../../../core/pool.ts';
 import { Arena } from './arena.ts';
 import { type BinMapper, fitBinMapper, transformBins } from './binning.ts';
 import { shouldStop } from './early-stopping.ts';
 import { type GrowerNode, TreeGrower } from './grower.ts';
-import { HistogramBuilder, releaseHistCache } from './histogram.ts';
+import { HistWorkers } from './hist-workers.ts';
+import { HistogramBuilder } from './histogram.ts';
 import { defaultKernelKind, type KernelKind, makeKernels } from './kernels.ts';
 import type { Loss } from './loss.ts';
 import { addBinned, buildEnsemble, type TreeEnsemble } from './predictor.ts';
@@ -127,9 +128,9 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
     minGainToSplit: params.minGainToSplit,
     l2: params.l2Regularization,
   };
-  const threads = params.nThreads;
-  const executor = threads === 1 ? null : executorFor(threads);
-  const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, executor);
+  const threads = params.nThreads ?? defaultThreadCount();
+  const workers = threads > 1 && d > 1 ? HistWorkers.get(threads) : null;
+  const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, workers);
 
   const baseline = loss.baseline(y, w);
   const raw = new Float64Array(n * K);
@@ -218,7 +219,7 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
       }
     }
   } finally {
-    releaseHistCache();
+    workers?.release();
   }
   return {
     mapper,

@@ -95,7 +95,7 @@ export class TreeGrower {
       return;
     }
     this.root.hist = buf.hist.acquire();
-    buf.hist.build(buf.partition, nRows, buf.g, buf.h, this.root.hist);
+    buf.hist.build(buf.partition, nRows, buf.g, buf.h, this.root.hist, true);
     this.findSplitAndPush(this.root);
   }
 

@@ -4,18 +4,17 @@
  * parent minus the smaller (the subtraction trick). Histogram blocks are recycled through a free
  * list, so a fit allocates them once.
  *
- * Threads: a large node is built by several worker threads at once, each over a fixed, contiguous
- * range of features (never of rows), on the same shared memory. Every bin is therefore summed by
+ * Threads: a large node is built by a {@link HistWorkers} group and the calling thread at once,
+ * each over a fixed, contiguous range of features (never of rows), on the same shared memory. Every bin is therefore summed by
  * one thread, over the rows in the same order, and the model is bit-identical whatever the number
  * of threads.
  *
  * @module
  */
 
-import { type Executor, registerTask } from '../../../core/pool.ts';
 import type { Arena } from './arena.ts';
-import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
-import type { WasmMemory } from './wasm.ts';
+import type { HistWorkers } from './hist-workers.ts';
+import type { Kernels } from './kernels.ts';
 
 /** One node's histograms: byte offsets of the (gradient, hessian) sums and of the counts. */
 export interface HistBlock {
@@ -24,7 +23,7 @@ export interface HistBlock {
 }
 
 /** Below this many bin updates (rows × features) a node is built on the calling thread. */
-export const PARALLEL_MIN_UPDATES = 1 << 18;
+export const PARALLEL_MIN_UPDATES = 1 << 15;
 
 /** Builds and recycles histograms for one fit. */
 export class HistogramBuilder {
@@ -44,8 +43,9 @@ export class HistogramBuilder {
     readonly slots: number,
     /** Offset of the ordered (gradient, hessian) pairs: nRows × 16 bytes. */
     readonly gh: number,
-    private readonly executor: Executor | null,
+    private readonly workers: HistWorkers | null,
   ) {
+    workers?.useArena(arena.memory, arena.id, kernels.kind);
     this.histBytes = nFeatures * slots * 16;
     this.countBytes = nFeatures * slots * 4;
   }
@@ -65,41 +65,24 @@ export class HistogramBuilder {
   /**
    * Builds `out` from the rows `idx[0..cnt)` (a byte offset into the partition), gathering the
    * gradients `g`, hessians `h` (byte offsets of f64 arrays indexed by row) in row order first.
+   * `root`: the rows are 0..cnt-1 in order (no index needed).
    */
-  build(idx: number, cnt: number, g: number, h: number, out: HistBlock): void {
+  build(idx: number, cnt: number, g: number, h: number, out: HistBlock, root = false): void {
     const k = this.kernels;
     k.gather(idx, cnt, g, h, this.gh);
     const d = this.nFeatures;
-    const ex = this.executor;
-    if (ex && ex.parallelism > 1 && cnt * d >= PARALLEL_MIN_UPDATES && d > 1) {
-      const T = Math.min(ex.parallelism, d);
-      const tasks = [];
-      for (let t = 0; t < T; t++) {
-        const f0 = Math.floor((t * d) / T);
-        const f1 = Math.floor(((t + 1) * d) / T);
-        tasks.push(
-          histTask(
-            this.arena.memory,
-            this.arena.id,
-            k.kind,
-            this.bins,
-            this.nRows,
-            idx,
-            cnt,
-            this.gh,
-            f0,
-            f1,
-            this.slots,
-            out.hist,
-            out.counts,
-          ),
-        );
-      }
-      ex.mapSync(tasks);
+    const { bins, nRows, slots, gh } = this;
+    const own = (f0: number, f1: number): void => {
+      k.clearHist(f0, f1, slots, out.hist, out.counts);
+      if (root) k.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, out.hist, out.counts);
+      else k.buildHist(bins, nRows, idx, cnt, gh, f0, f1, slots, out.hist, out.counts);
+    };
+    const w = this.workers;
+    if (w && cnt * d >= PARALLEL_MIN_UPDATES && d > 1) {
+      w.buildHist([bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0], d, own);
       return;
     }
-    k.clearHist(0, d, this.slots, out.hist, out.counts);
-    k.buildHist(this.bins, this.nRows, idx, cnt, this.gh, 0, d, this.slots, out.hist, out.counts);
+    own(0, d);
   }
 
   /** out = parent − child. */
@@ -116,42 +99,4 @@ export class HistogramBuilder {
       out.counts,
     );
   }
-}
-
-// Worker side: one kernel instance per arena, kept for the arena in use (the latest one).
-let cached: { id: number; kind: KernelKind; kernels: Kernels } | null = null;
-
-/**
- * Task run by a worker thread (or inline): clears and builds the histograms of features
- * [f0, f1) of one node, in the shared arena memory.
- */
-export function buildHistRange(
-  memory: WasmMemory,
-  arenaId: number,
-  kind: KernelKind,
-  bins: number,
-  nRows: number,
-  idx: number,
-  cnt: number,
-  gh: number,
-  f0: number,
-  f1: number,
-  slots: number,
-  hist: number,
-  counts: number,
-): number {
-  if (!cached || cached.id !== arenaId || cached.kind !== kind) {
-    cached = { id: arenaId, kind, kernels: makeKernels(memory, kind) };
-  }
-  const k = cached.kernels;
-  k.clearHist(f0, f1, slots, hist, counts);
-  k.buildHist(bins, nRows, idx, cnt, gh, f0, f1, slots, hist, counts);
-  return f1 - f0;
-}
-
-const histTask = registerTask(import.meta.url, 'buildHistRange', buildHistRange);
-
-/** Forgets the worker-side cache (called on the calling thread at the end of a fit). */
-export function releaseHistCache(): void {
-  cached = null;
 }

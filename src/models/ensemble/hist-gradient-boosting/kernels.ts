@@ -35,6 +35,18 @@ export interface Kernels {
     hist: number,
     counts: number,
   ): void;
+  /** As `buildHist` for rows 0..cnt-1 in order (the root), without an index. */
+  buildHistRoot(
+    bins: number,
+    nRows: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    counts: number,
+  ): void;
   subtractHist(
     f0: number,
     f1: number,
@@ -94,6 +106,7 @@ export function makeKernels(memory: WasmMemory, kind: KernelKind): Kernels {
       gather: e.gather,
       clearHist: e.clearHist,
       buildHist: e.buildHist,
+      buildHistRoot: e.buildHistRoot,
       subtractHist: e.subtractHist,
       partition: e.partition,
     };
@@ -142,6 +155,28 @@ class TsKernels implements Kernels {
     this.U32.fill(0, (counts >> 2) + f0 * slots, (counts >> 2) + f1 * slots);
   }
 
+  buildHistRoot(
+    bins: number,
+    nRows: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    counts: number,
+  ): void {
+    // The TypeScript twin uses an identity index: same rows, same order, same sums.
+    this.refresh();
+    if (!this.identity || this.identity.length < cnt) {
+      this.identity = new Uint32Array(cnt);
+      for (let i = 0; i < cnt; i++) this.identity[i] = i;
+    }
+    this.buildHistWith(this.identity, 0, bins, nRows, cnt, gh, f0, f1, slots, hist, counts);
+  }
+
+  private identity: Uint32Array | null = null;
+
   buildHist(
     bins: number,
     nRows: number,
@@ -155,8 +190,23 @@ class TsKernels implements Kernels {
     counts: number,
   ): void {
     this.refresh();
+    this.buildHistWith(this.U32, idx >> 2, bins, nRows, cnt, gh, f0, f1, slots, hist, counts);
+  }
+
+  private buildHistWith(
+    I: Uint32Array,
+    i0: number,
+    bins: number,
+    nRows: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    counts: number,
+  ): void {
     const { F64, U32, U8 } = this;
-    const i0 = idx >> 2;
     const gh0 = gh >> 3;
     let f = f0;
     // Four features per pass, as the WebAssembly kernel (each bin still sums rows in index order).
@@ -174,7 +224,7 @@ class TsKernels implements Kernels {
       const k2 = k1 + slots;
       const k3 = k2 + slots;
       for (let i = 0; i < cnt; i++) {
-        const r = U32[i0 + i];
+        const r = I[i0 + i];
         const gi = F64[gh0 + 2 * i];
         const hi = F64[gh0 + 2 * i + 1];
         const b0 = U8[c0 + r];
@@ -200,7 +250,7 @@ class TsKernels implements Kernels {
       const h0 = (hist >> 3) + 2 * f * slots;
       const k0 = (counts >> 2) + f * slots;
       for (let i = 0; i < cnt; i++) {
-        const r = U32[i0 + i];
+        const r = I[i0 + i];
         const b0 = U8[c0 + r];
         F64[h0 + 2 * b0] += F64[gh0 + 2 * i];
         F64[h0 + 2 * b0 + 1] += F64[gh0 + 2 * i + 1];
