@@ -1,2 +1,8 @@
-/** plots: see DESIGN.md. */
-export {};
+/** plots: Vega-Lite spec builders, offline SVG/PNG rendering, and the HTML reports (see docs/plots.md). */
+export * from './bar-chart.ts';
+export * from './heatmap.ts';
+export * from './histogram.ts';
+export * from './html.ts';
+export * from './quality-report.ts';
+export * from './render.ts';
+export * from './spec.ts';

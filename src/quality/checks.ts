@@ -338,7 +338,8 @@ export const CHECKS: readonly Check[] = [
       correlations.highPairs.map((pair) => {
         const r = pair.pearson;
         const s = pair.spearman;
-        const sign = (r ?? s ?? 0) < 0 ? 'negatively' : 'positively';
+        const strongest = Math.abs(r ?? 0) >= Math.abs(s ?? 0) ? r : s;
+        const sign = (strongest ?? 0) < 0 ? 'negatively' : 'positively';
         return {
           severity: 'warning' as Severity,
           column: pair.a,
@@ -422,7 +423,7 @@ export const CHECKS: readonly Check[] = [
           column: a.column,
           columns: [a.column, target.column],
           title: `'${a.column}' alone predicts the target '${target.column}' almost perfectly`,
-          evidence: `a lookup from '${a.column}' to '${target.column}', learned on half the rows, scores ${formatNumber(a.lookup)} on the other half (${target.task === 'classification' ? 'accuracy lift over the majority class' : 'R²'})${a.rankR2 !== null ? `; Spearman ρ² = ${formatNumber(a.rankR2)}` : ''} — score ${formatNumber(a.score)} ≥ ${th.leakage}.`,
+          evidence: `a lookup from '${a.column}' to '${target.column}', learned on half the rows, scores ${formatNumber(a.lookup)} on the other half (${target.task === 'classification' ? 'Brier skill score over the class base rates' : 'R²'})${a.rankR2 !== null ? `; Spearman ρ² = ${formatNumber(a.rankR2)}` : ''} — score ${formatNumber(a.score)} ≥ ${th.leakage}.`,
           fix: `make sure '${a.column}' is known at prediction time and is not derived from '${target.column}' (or recorded after it); if it is a leak, drop it`,
           measures: { score: a.score, lookup: a.lookup, rankR2: a.rankR2 },
         }));

@@ -14,7 +14,8 @@ export function formatNumber(x: number | null | undefined, group = true): string
   const opts = { useGrouping: group, maximumFractionDigits: 20 };
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return x.toLocaleString('en-US', opts);
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e9)) return x.toExponential(3);
+  if (a !== 0 && (a < 1e-3 || a >= 1e15)) return x.toExponential(3);
+  if (a >= 1e4) return Math.round(x).toLocaleString('en-US', opts);
   return Number(x.toPrecision(4)).toLocaleString('en-US', opts);
 }
 

@@ -242,9 +242,9 @@ export interface TargetAssociation {
   score: number;
   /**
    * The lookup score: a table from the feature's value (numbers in up to 256 quantile bins;
-   * missing is a value of its own) to the target — majority class or mean — learned on a random
-   * half of the rows and scored on the other half: accuracy lift (acc − base)/(1 − base) for
-   * classification, R² for regression.
+   * missing is a value of its own) to the target — class frequencies or mean — learned on a
+   * random half of the rows and scored on the other half: the Brier skill score
+   * 1 − Brier(lookup)/Brier(base rates) for classification, R² for regression (both clipped at 0).
    */
   lookup: number | null;
   /** Spearman's ρ² with the target (numeric feature and regression target only). */

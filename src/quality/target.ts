@@ -4,14 +4,15 @@
  *
  * The association of a feature is measured out of sample, so that a column with one value per
  * row (an ID) cannot look predictive by memorising: a lookup table from the feature's value
- * (numbers and datetimes in up to 256 quantile bins; missing is a value of its own, since
- * "missing exactly when the label is positive" is a classic leak) to the target — majority class
- * or mean — is learned on a seeded random half of the rows and scored on the other half:
- * accuracy lift `(acc − base)/(1 − base)` over always predicting the majority class, or R².
- * For a numeric feature and a regression target, Spearman's ρ² also counts (a monotone
- * transform of the target is a leak however the values are binned). Bins hold at least 8
- * training rows each on average. A score of 1 means the
- * column alone gives the target away.
+ * (numbers and datetimes in up to 256 equal-frequency bins, at least 8 training rows each on
+ * average; missing is a value of its own, since "missing exactly when the label is positive" is
+ * a classic leak) to the target — class frequencies or mean — is learned on a seeded random half
+ * of the rows and scored on the other half: the Brier skill score
+ * `1 − Brier(lookup)/Brier(base rates)` for classification (it credits a column that shifts a
+ * rare class's probability, where accuracy would not move), R² for regression. For a numeric
+ * feature and a regression target, Spearman's ρ² also counts (a monotone transform of the target
+ * is a leak however the values are binned). A score of 1 means the column alone gives the
+ * target away.
  *
  * @module
  */
@@ -147,6 +148,11 @@ function featureBins(
   return { bins, nBins: nBins + 1 };
 }
 
+/**
+ * Brier skill score of the per-bin class frequencies (learned on the training half) over the
+ * held-out half: 1 − Brier(lookup) / Brier(overall class frequencies). 1 = the bin gives the
+ * class away; 0 = no better than the base rates (also for bins never seen in training).
+ */
 function classificationLookup(
   bins: Int32Array,
   nBins: number,
@@ -156,39 +162,49 @@ function classificationLookup(
 ): number | null {
   if (nBins * k > MAX_CELLS) return null;
   const counts = new Float64Array(nBins * k);
+  const totals = new Float64Array(nBins);
   const overall = new Float64Array(k);
+  let nTrain = 0;
   for (let i = 0; i < y.length; i++) {
     if (train[i] !== 1 || y[i] < 0) continue;
     counts[bins[i] * k + y[i]]++;
+    totals[bins[i]]++;
     overall[y[i]]++;
+    nTrain++;
   }
-  let majority = 0;
-  for (let c = 1; c < k; c++) if (overall[c] > overall[majority]) majority = c;
-  const predict = new Int32Array(nBins);
+  if (nTrain === 0) return null;
+  let baseSq = 0;
+  for (let c = 0; c < k; c++) {
+    overall[c] /= nTrain;
+    baseSq += overall[c] * overall[c];
+  }
+  // Per bin: the predicted probabilities (base rates for empty bins) and their sum of squares,
+  // so each held-out row's Brier score is Σp² − 2·p_y + 1.
+  const sumSq = new Float64Array(nBins);
   for (let b = 0; b < nBins; b++) {
-    let best = -1;
-    let bestCount = 0;
-    for (let c = 0; c < k; c++) {
-      if (counts[b * k + c] > bestCount) {
-        bestCount = counts[b * k + c];
-        best = c;
-      }
+    if (totals[b] === 0) {
+      for (let c = 0; c < k; c++) counts[b * k + c] = overall[c];
+      sumSq[b] = baseSq;
+      continue;
     }
-    predict[b] = best < 0 ? majority : best;
+    let ss = 0;
+    for (let c = 0; c < k; c++) {
+      const pr = counts[b * k + c] / totals[b];
+      counts[b * k + c] = pr;
+      ss += pr * pr;
+    }
+    sumSq[b] = ss;
   }
-  let right = 0;
+  let model = 0;
   let base = 0;
-  let total = 0;
   for (let i = 0; i < y.length; i++) {
     if (train[i] !== 0 || y[i] < 0) continue;
-    total++;
-    if (predict[bins[i]] === y[i]) right++;
-    if (y[i] === majority) base++;
+    const b = bins[i];
+    model += sumSq[b] - 2 * counts[b * k + y[i]] + 1;
+    base += baseSq - 2 * overall[y[i]] + 1;
   }
-  if (total === 0 || base === total) return null;
-  const acc = right / total;
-  const b = base / total;
-  return Math.max(0, (acc - b) / (1 - b));
+  if (!(base > 0)) return null;
+  return Math.max(0, 1 - model / base);
 }
 
 function regressionLookup(
@@ -293,7 +309,7 @@ export function targetSection(
   }
   if (nTrain < MIN_HALF || n - nTrain < MIN_HALF) return section;
 
-  // Enough training rows per bin for its majority or mean to mean something.
+  // Enough training rows per bin for its frequencies or mean to mean something.
   const maxBins = Math.max(2, Math.min(LOOKUP_BINS, Math.floor(nTrain / ROWS_PER_BIN)));
   const associations: TargetAssociation[] = [];
   for (let f = 0; f < table.nCols; f++) {
