@@ -1,2 +1,3 @@
-/** models/bayes: see DESIGN.md. */
-export {};
+/** models/bayes: naive Bayes classifiers (Gaussian and multinomial). */
+export { GaussianNB, type GaussianNBParams, type NaiveBayesFitOptions } from './gaussian-nb.ts';
+export { MultinomialNB, type MultinomialNBParams } from './multinomial-nb.ts';

@@ -1,0 +1,45 @@
+/**
+ * From joint log-likelihoods (one row per sample, one column per class) to predictions and
+ * probabilities, as scikit-learn's `_BaseNB` does: argmax for the class, and
+ * exp(jll − logsumexp(jll)) for the probabilities.
+ *
+ * @module
+ */
+
+import type { Label } from '../../core/labels.ts';
+import { pairwiseSum } from '../neighbors/pairwise-sum.ts';
+
+/** The first class with the largest joint log-likelihood per row (`np.argmax`). */
+export function argmaxClasses(jll: Float64Array, n: number, K: number, classes: readonly Label[]): Label[] {
+  const out = new Array<Label>(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let best = 0;
+    for (let c = 1; c < K; c++) if (jll[o + c] > jll[o + best]) best = c;
+    out[i] = classes[best];
+  }
+  return out;
+}
+
+/** log Σ exp over each row (SciPy's `logsumexp`: shift by the maximum, NumPy's summation order). */
+export function rowLogSumExp(jll: Float64Array, n: number, K: number): Float64Array {
+  const out = new Float64Array(n);
+  const tmp = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let max = jll[o];
+    for (let c = 1; c < K; c++) if (jll[o + c] > max) max = jll[o + c];
+    if (!Number.isFinite(max)) max = 0;
+    for (let c = 0; c < K; c++) tmp[c] = Math.exp(jll[o + c] - max);
+    out[i] = Math.log(pairwiseSum(tmp, 0, K)) + max;
+  }
+  return out;
+}
+
+/** log P(class | x) = jll − logsumexp(jll), row by row. */
+export function logProbaFromJll(jll: Float64Array, n: number, K: number): Float64Array {
+  const lse = rowLogSumExp(jll, n, K);
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) out[i * K + c] = jll[i * K + c] - lse[i];
+  return out;
+}
