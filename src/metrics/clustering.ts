@@ -102,30 +102,30 @@ export function silhouetteScore(
 ): number {
   const who = 'silhouetteScore';
   checkOption(who, 'metric', options.metric ?? 'euclidean', ['euclidean'] as const);
-  let c: Clustered;
   const size = options.sampleSize ?? null;
-  if (size !== null) {
-    if (!Number.isInteger(size) || size < 1) {
-      fail(
-        who,
-        'sampleSize',
-        `sampleSize must be a positive integer; got ${show(size)}.`,
-        'pass e.g. sampleSize: 5000',
-      );
-    }
-    const m = asFiniteMatrix(X, who, 'X');
+  if (size !== null && !(Number.isInteger(size) && size >= 1)) {
+    fail(
+      who,
+      'sampleSize',
+      `sampleSize must be a positive integer; got ${show(size)}.`,
+      'pass e.g. sampleSize: 5000',
+    );
+  }
+  const m = asFiniteMatrix(X, who, 'X');
+  let c: Clustered;
+  if (size !== null && size < m.rows) {
     const enc = encodeLabelArrays([{ y: labels, field: 'labels' }], who, 'allow');
     checkSameLength(who, m.rows, enc.codes[0].length, 'X (rows)', 'labels');
-    const take = new Rng(options.seed ?? 0).sample(m.rows, Math.min(size, m.rows));
+    const take = new Rng(options.seed ?? 0).sample(m.rows, size);
     const sub = new Float64Array(take.length * m.cols);
-    const subLabels: number[] = new Array(take.length);
+    const subLabels = new Int32Array(take.length);
     for (let r = 0; r < take.length; r++) {
       sub.set(m.data.subarray(take[r] * m.cols, (take[r] + 1) * m.cols), r * m.cols);
       subLabels[r] = enc.codes[0][take[r]];
     }
     c = clustered(who, { data: sub, rows: take.length, cols: m.cols, columns: m.columns }, subLabels);
   } else {
-    c = clustered(who, X, labels);
+    c = clustered(who, m, labels);
   }
   const s = silhouette(c);
   let sum = 0;
@@ -133,19 +133,31 @@ export function silhouetteScore(
   return sum / s.length;
 }
 
-function silhouette(c: Clustered): Float64Array {
+/**
+ * Internal, for tests: {@link silhouetteSamples} with a smaller budget of per-sample cluster sums,
+ * which forces the row-block path on small inputs. Not part of the public API.
+ */
+export function silhouetteSamplesWithBudget(
+  X: MatrixInput,
+  labels: LabelsInput,
+  maxSums: number,
+): Float64Array {
+  return silhouette(clustered('silhouetteSamples', X, labels), maxSums);
+}
+
+function silhouette(c: Clustered, maxSums = MAX_SUMS): Float64Array {
   const { n, k, labels } = c;
   const freq = new Float64Array(k);
   for (let i = 0; i < n; i++) freq[labels[i]]++;
   const out = new Float64Array(n);
-  if (n * k <= MAX_SUMS) {
+  if (n * k <= maxSums) {
     const sums = new Float64Array(n * k);
     pairSums(c, sums);
     for (let i = 0; i < n; i++) out[i] = coefficient(sums, i * k, labels[i], freq, k);
     return out;
   }
   // Large n × k: a block of rows at a time, each against every sample.
-  const block = Math.max(1, Math.floor(MAX_SUMS / k));
+  const block = Math.max(1, Math.floor(maxSums / k));
   const sums = new Float64Array(block * k);
   for (let start = 0; start < n; start += block) {
     const end = Math.min(n, start + block);

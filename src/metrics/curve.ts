@@ -115,7 +115,7 @@ export function binaryClfCurve(isPos: Uint8Array, scores: Float64Array, w: Float
     }
     fps[k] = fp;
     tps[k] = tp;
-    thresholds[k] = v;
+    thresholds[k] = v === 0 ? 0 : v; // -0 and 0 are one threshold; report it as 0
     k++;
   }
   return { fps: fps.slice(0, k), tps: tps.slice(0, k), thresholds: thresholds.slice(0, k) };

@@ -13,7 +13,7 @@ import { asMatrix, isMatrix, type Matrix, type MatrixSource } from '../core/matr
 import { warn } from '../core/warnings.ts';
 
 /** Class labels as metrics take them: strings or numbers (an array, typed array or column). */
-export type LabelsInput = TargetInput;
+export type LabelsInput = TargetInput | readonly boolean[];
 
 /** A probability or score matrix: one row per sample, one column per class. */
 export type ScoreMatrixInput = Matrix | MatrixSource | readonly (readonly number[])[];
@@ -88,7 +88,7 @@ function readLabels(y: LabelsInput, who: string, field: string): RawLabels {
   if (y === null || y === undefined || typeof y !== 'object') {
     fail(who, field, `${field} must be an array of labels; got ${show(y)}.`, 'pass an array or typed array');
   }
-  const v = targetValues(y);
+  const v = targetValues(y as TargetInput); // booleans pass through as values
   const n = v.length;
   if (typeof n !== 'number') {
     fail(who, field, `${field} must be an array of labels; got ${show(y)}.`, 'pass an array or typed array');
@@ -135,9 +135,6 @@ function badLabel(who: string, field: string, i: number, x: unknown, expectedKin
       'drop the rows with a missing label first',
     );
   }
-  if (typeof x === 'number') {
-    fail(who, field, `${field}[${i}] is ${x}; labels must be finite.`, 'drop or fix the infinite label');
-  }
   if (expectedKind && (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) {
     fail(
       who,
@@ -145,6 +142,9 @@ function badLabel(who: string, field: string, i: number, x: unknown, expectedKin
       `${field} mixes numbers and strings (${field}[0] is a ${expectedKind}, ${field}[${i}] = ${show(x)}).`,
       'convert every label to the same type, e.g. with String(label)',
     );
+  }
+  if (typeof x === 'number') {
+    fail(who, field, `${field}[${i}] is ${x}; labels must be finite.`, 'drop or fix the infinite label');
   }
   fail(who, field, `${field}[${i}] is a ${typeof x}; labels must be strings or numbers.`);
 }
