@@ -76,6 +76,22 @@ describe('formats, writer and fingerprint', () => {
     assert.equal(new Set(hashes).size, 1);
   });
 
+  it('streams NDJSON larger than one read chunk, with CRLF line ends and exact line numbers', async () => {
+    const n = 60_000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++)
+      lines.push(JSON.stringify({ i, note: `row ${i} — ünïcödé padding to pass four mebibytes` }));
+    const p = tmpFile('big.ndjson', `${lines.join('\r\n')}\r\n`);
+    assert.ok(readFileSync(p).length > 4 * 1024 * 1024);
+    const r = await readTable(p);
+    assert.equal(r.table.nRows, n);
+    const col = r.table.column('i');
+    assert.ok(col.type === 'numeric');
+    for (let k = 0; k < n; k += 1009) assert.equal(col.values[k], k);
+    assert.equal(r.rowLines?.[n - 1], n);
+    assert.equal(r.table.values('note')[n - 1], `row ${n - 1} — ünïcödé padding to pass four mebibytes`);
+  });
+
   it('reads Arrow IPC files', async () => {
     const arrow = tableFromArrays({
       x: Float64Array.from([1, 2.5, Number.NaN]),

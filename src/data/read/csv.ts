@@ -46,7 +46,7 @@ interface Held {
 }
 
 /** Streams a file as decoded text, checking for binary content and invalid UTF-8. */
-class TextSource {
+export class TextSource {
   private readonly fd: number;
   private readonly bytes = Buffer.allocUnsafe(CHUNK_BYTES + 4);
   /** Bytes of a character cut by the previous chunk's end. */

@@ -18,7 +18,7 @@ import type { ReadOptions } from '../read-types.ts';
 import type { ColumnSchema } from '../schema.ts';
 import type { BadRows } from './bad-rows.ts';
 import { I32Builder } from './builders.ts';
-import { checkTextStart } from './csv.ts';
+import { checkTextStart, TextSource } from './csv.ts';
 import { lineEnd } from './csv-scanner.ts';
 import { type FieldType, fieldTypeForStorage, RowParser, sniffFieldType } from './row-parser.ts';
 import { MissingTokens } from './values.ts';
@@ -168,31 +168,47 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads NDJSON (one JSON object per line; blank lines skipped). */
+/** Reads NDJSON (one JSON object per line; blank lines skipped), streaming the file. */
 export function parseNdjson(
   file: string,
   options: ReadOptions,
   bad: BadRows,
   overrides: ReadonlyMap<string, ColumnSchema>,
 ): JsonParse {
-  const text = readText(file);
   const sink = new RecordSink(file, options, bad, overrides, Math.max(1, options.sampleRows ?? 20_000));
-  let pos = 0;
-  let line = 1;
-  while (pos < text.length) {
-    const e = lineEnd(text, pos);
-    const raw = text.slice(pos, e.textEnd);
-    pos = e.next;
-    const ln = line++;
-    if (raw.trim() === '') continue;
-    let value: unknown;
-    let error: string | null = null;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      error = `not valid JSON (${(err as Error).message})`;
+  const src = new TextSource(file);
+  try {
+    let buf = '';
+    let pos = 0;
+    let line = 1;
+    for (;;) {
+      const e = lineEnd(buf, pos);
+      // A line is complete when a line break ends it (a '\r' at the very end may still be
+      // followed by '\n'), or at the end of the file.
+      const complete =
+        src.eof || e.next < buf.length || (e.textEnd < buf.length && buf.charCodeAt(e.textEnd) === 10);
+      if (!complete) {
+        const text = src.next(() => line);
+        buf = buf.slice(pos) + text;
+        pos = 0;
+        continue;
+      }
+      if (pos >= buf.length) break;
+      const raw = buf.slice(pos, e.textEnd);
+      pos = e.next;
+      const ln = line++;
+      if (raw.trim() === '') continue;
+      let value: unknown;
+      let error: string | null = null;
+      try {
+        value = JSON.parse(raw);
+      } catch (err) {
+        error = `not valid JSON (${(err as Error).message})`;
+      }
+      sink.push(ln, value, raw, error);
     }
-    sink.push(ln, value, raw, error);
+  } finally {
+    src.close();
   }
   return sink.finish();
 }
