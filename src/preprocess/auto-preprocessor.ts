@@ -216,7 +216,7 @@ const FALSE_LIKE = /^(false|no|n|f|0)$/i;
 /** The [false-like, true-like] levels of a two-level text column, when the schema lists them. */
 function booleanLevels(c: ColumnSchema): string[] | null {
   const cats = c.categories;
-  if (!cats || cats.length !== 2) return null;
+  if (cats?.length !== 2) return null;
   const t = cats.find((x) => TRUE_LIKE.test(x));
   const f = cats.find((x) => FALSE_LIKE.test(x));
   return t !== undefined && f !== undefined && t !== f ? [f, t] : null;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import dists from '@stdlib/stats-base-dists';
+import { createRequire } from 'node:module';
 import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
@@ -79,7 +79,7 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     if (scale) {
       handleZerosInScale(scale);
       if (unitVariance) {
-        const q = dists.normal.quantile;
+        const q = normalQuantile();
         const adjust = q(qHi / 100, 0, 1) - q(qLo / 100, 0, 1);
         for (let j = 0; j < scale.length; j++) scale[j] /= adjust;
       }
@@ -135,6 +135,19 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     this.center_ = readF64OrNull(this, s, 'center');
     this.scale_ = readF64OrNull(this, s, 'scale');
   }
+}
+
+type Quantile = (p: number, mu: number, sigma: number) => number;
+let quantileFn: Quantile | undefined;
+
+/**
+ * The standard normal quantile function of @stdlib, loaded on first use: the `@stdlib/stats-base-dists`
+ * namespace loads hundreds of modules (seconds), so RobustScaler takes only the one it needs, and
+ * only when `unitVariance` asks for it.
+ */
+function normalQuantile(): Quantile {
+  quantileFn ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-normal-quantile') as Quantile;
+  return quantileFn;
 }
 
 registerEstimator(RobustScaler);

@@ -113,7 +113,7 @@ describe('TargetEncoder', () => {
 describe('inferTargetKind (type_of_target)', () => {
   it('tells binary, multiclass and continuous targets apart', () => {
     assert.equal(inferTargetKind(['a', 'b', 'a'], 3), 'binary');
-    assert.equal(inferTargetKind([true, false], 2), 'binary');
+    assert.equal(inferTargetKind([true, false] as never, 2), 'binary');
     assert.equal(inferTargetKind([0, 1, 2], 3), 'multiclass');
     assert.equal(inferTargetKind(Float64Array.from([1, 2, 3]), 3), 'multiclass');
     assert.equal(inferTargetKind([0.5, 1, 2], 3), 'continuous');
