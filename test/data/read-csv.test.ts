@@ -69,6 +69,15 @@ describe('readTable: CSV dialects', () => {
     });
   }
 
+  it("sniffs single quotes when the file quotes with ' and has no double quotes", async () => {
+    const r = await readTable(tmpFile('single.csv', "name,city\n'Smith, J',Lyon\n'Doe, A',Nice\n"));
+    assert.equal(r.dialect?.quote, "'");
+    assert.deepEqual(r.table.values('name'), ['Smith, J', 'Doe, A']);
+    const d = await readTable(tmpFile('apostrophe.csv', 'name,city\nO\'Brien,Cork\n"Smith, J",Lyon\n'));
+    assert.equal(d.dialect?.quote, '"');
+    assert.deepEqual(d.table.values('name'), ["O'Brien", 'Smith, J']);
+  });
+
   it('reads TSV by extension, with commas inside fields', async () => {
     const p = tmpFile('data.tsv', 'name\tcomment\nann\thello, world\nbob\tfine\n');
     const r = await readTable(p);

@@ -165,6 +165,15 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
+/**
+ * The quote character: `"` unless the sample has no `"` at all and has fields wrapped in single
+ * quotes (`'a, b'` between delimiters), then `'`.
+ */
+export function sniffQuote(sample: string): string {
+  if (sample.includes('"')) return '"';
+  return /(^|[,;\t|])'[^'\r\n]*'(?=[,;\t|\r\n]|$)/m.test(sample) ? "'" : '"';
+}
+
 /** Picks the delimiter whose field counts are most consistent over the first records. */
 export function sniffDelimiter(sample: string, quote: string): string {
   let best = ',';
@@ -214,7 +223,7 @@ export function parseCsv(
   overrides: ReadonlyMap<string, ColumnSchema>,
   defaultDelimiter?: string,
 ): CsvParse {
-  const quote = options.quote ?? '"';
+  let quote = options.quote ?? '"';
   if (quote.length > 1)
     throw new DataError(`the quote must be one character or ''; got ${show(quote)}.`, { file });
   const missing = new MissingTokens(options.missingValues);
@@ -237,6 +246,7 @@ export function parseCsv(
       const t = src.next(linesBefore);
       buf += t;
     }
+    if (options.quote === undefined) quote = sniffQuote(buf.slice(0, 65536));
     let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote);
     if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
     if (delimiter.length !== 1 || delimiter === quote || delimiter === '\n' || delimiter === '\r') {
