@@ -1,2 +1,3 @@
-/** models/cluster: see DESIGN.md. */
-export {};
+/** Clustering: k-means and DBSCAN. */
+export * from './dbscan.ts';
+export * from './kmeans.ts';

@@ -1,0 +1,142 @@
+/**
+ * `DBSCAN`: density-based clustering (scikit-learn's `DBSCAN`). A row is a core row when the
+ * rows within `eps` of it (itself included) weigh at least `minSamples`; clusters grow from core
+ * rows in row order through their neighbourhoods; rows reached by no cluster are noise (-1).
+ * Labels are identical to scikit-learn's: clusters are numbered in order of their first core
+ * row, and a border row reachable from two clusters joins the one numbered first.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../core/errors.ts';
+import { registerEstimator } from '../../core/estimator.ts';
+import { assertFinite, type MatrixInput } from '../../core/matrix.ts';
+import { type ParamsOf, p } from '../../core/params.ts';
+import type { PlainObject } from '../../core/plain.ts';
+import { BaseClusterer, checkSampleWeight } from '../base.ts';
+import { RadiusNeighbors } from './radius-neighbors.ts';
+
+const schema = {
+  eps: p.float({ gt: 0, default: 0.5, doc: 'neighbourhood radius' }),
+  minSamples: p.int({
+    min: 1,
+    default: 5,
+    doc: 'weight (rows, or summed sampleWeight) within eps, the row included, that makes a core row',
+  }),
+  metric: p.oneOf(['euclidean', 'manhattan'] as const, { default: 'euclidean', doc: 'distance' }),
+  leafSize: p.int({ min: 1, default: 30, doc: 'KD-tree leaf size (speed only)' }),
+};
+
+/** Parameters of {@link DBSCAN}. */
+export type DBSCANParams = ParamsOf<typeof schema>;
+
+/** Options of {@link DBSCAN.fit}. */
+export interface DBSCANFitOptions {
+  /** One non-negative weight per row (counts towards `minSamples`). */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * DBSCAN clustering.
+ *
+ * ```ts
+ * const db = new DBSCAN({ eps: 0.3, minSamples: 10 }).fit(X);
+ * db.labels_;            // cluster per row, -1 = noise
+ * db.coreSampleIndices_; // rows that are core rows
+ * ```
+ */
+export class DBSCAN extends BaseClusterer<DBSCANParams> {
+  static readonly typeName = 'DBSCAN';
+  static readonly schema = schema;
+
+  /** Indices of the core rows, ascending. */
+  coreSampleIndices_: Int32Array | undefined = undefined;
+  /** Number of clusters found (noise excluded). */
+  nClusters_: number | undefined = undefined;
+
+  constructor(params: Partial<DBSCANParams> = {}) {
+    super(params);
+  }
+
+  /** Clusters X. */
+  fit(X: MatrixInput, _y?: unknown, options: DBSCANFitOptions = {}): this {
+    const m = this.startFit(X);
+    assertFinite(m, this.typeName);
+    const n = m.rows;
+    const weight = checkSampleWeight(options.sampleWeight, n, this.typeName);
+    const { eps, minSamples, metric, leafSize } = this.params;
+    const search = new RadiusNeighbors(m.data, n, m.cols, eps, metric, leafSize);
+    // Pass 1: core rows.
+    const core = new Uint8Array(n);
+    let wSum = 0;
+    const addWeight = (j: number) => {
+      wSum += weight![j];
+    };
+    let nCore = 0;
+    for (let i = 0; i < n; i++) {
+      let count: number;
+      if (weight) {
+        wSum = 0;
+        search.forEach(i, addWeight);
+        count = wSum;
+      } else {
+        count = search.forEach(i, noop);
+      }
+      if (count >= minSamples) {
+        core[i] = 1;
+        nCore++;
+      }
+    }
+    // Pass 2: grow a cluster from each unlabelled core row, in row order. Labelling rows when
+    // they are first reached (rather than when popped, as scikit-learn does) gives the same
+    // labels — a cluster is everything reachable through core rows that no earlier cluster
+    // took — and puts each row on the stack at most once.
+    const labels = new Int32Array(n).fill(-1);
+    const stack = new Int32Array(n);
+    let top = 0;
+    let label = 0;
+    const reach = (j: number) => {
+      if (labels[j] === -1) {
+        labels[j] = label;
+        stack[top++] = j;
+      }
+    };
+    for (let i = 0; i < n; i++) {
+      if (labels[i] !== -1 || !core[i]) continue;
+      labels[i] = label;
+      stack[top++] = i;
+      while (top > 0) {
+        const cur = stack[--top];
+        if (core[cur]) search.forEach(cur, reach);
+      }
+      label++;
+    }
+    const coreIdx = new Int32Array(nCore);
+    for (let i = 0, j = 0; i < n; i++) if (core[i]) coreIdx[j++] = i;
+    this.labels_ = labels;
+    this.coreSampleIndices_ = coreIdx;
+    this.nClusters_ = label;
+    return this.finishFit(m);
+  }
+
+  protected getState(): PlainObject {
+    return {
+      labels: this.labels_!,
+      coreSampleIndices: this.coreSampleIndices_!,
+      nClusters: this.nClusters_!,
+    };
+  }
+
+  protected setState(state: PlainObject): void {
+    if (!(state.labels instanceof Int32Array) || !(state.coreSampleIndices instanceof Int32Array)) {
+      throw new ValidationError(`${this.typeName}: saved state is malformed.`, { fix: 'refit the model' });
+    }
+    this.labels_ = state.labels;
+    this.coreSampleIndices_ = state.coreSampleIndices;
+    this.nClusters_ = state.nClusters as number;
+  }
+}
+
+function noop(): void {}
+
+registerEstimator(DBSCAN);

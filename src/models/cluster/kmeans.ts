@@ -1,0 +1,233 @@
+/**
+ * `KMeans`: k-means clustering as scikit-learn 1.2 does it — k-means++ initialisation with local
+ * trials, `nInit` runs keeping the lowest inertia, Lloyd or Elkan iterations, tolerance relative
+ * to the mean feature variance. Runs go to the worker pool in parallel.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../core/errors.ts';
+import { registerEstimator } from '../../core/estimator.ts';
+import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
+import type { PlainObject } from '../../core/plain.ts';
+import { executorFor, toShared } from '../../core/pool.ts';
+import { BaseClusterer, checkSampleWeight } from '../base.ts';
+import { assignLabels, type KMeansRunResult, type KMeansRunSpec, kmeansRunTask } from './kmeans-core.ts';
+
+const schema = {
+  nClusters: p.int({ min: 1, default: 8, doc: 'number of clusters (k)' }),
+  init: p.union([p.oneOf(['k-means++', 'random'] as const), p.array(p.array(p.float()), { minLength: 1 })], {
+    default: 'k-means++',
+    doc: "'k-means++' (greedy, 2 + ln k local trials), 'random' (k distinct rows), or the k initial centers as rows",
+  }) as ParamSpec<'k-means++' | 'random' | number[][]>,
+  nInit: p.int({
+    min: 1,
+    default: 10,
+    doc: 'runs with different initial centers; the lowest inertia wins (scikit-learn 1.2 default 10; 1 when init is an array)',
+  }),
+  maxIter: p.int({ min: 1, default: 300, doc: 'maximum iterations per run' }),
+  tol: p.float({
+    min: 0,
+    default: 1e-4,
+    doc: 'stop when the total squared center shift is at most tol × the mean feature variance',
+  }),
+  algorithm: p.oneOf(['lloyd', 'elkan'] as const, {
+    default: 'lloyd',
+    doc: 'lloyd: the classic iteration; elkan: the same result using triangle-inequality bounds',
+  }),
+  nThreads: p.nullable(p.int({ min: 1 }), {
+    default: null,
+    doc: 'worker threads for the runs; null = all cores',
+  }),
+  seed: p.int({ min: 0, default: 0, doc: 'random seed; run r uses rng.derive(r)' }),
+};
+
+/** Parameters of {@link KMeans}. */
+export type KMeansParams = ParamsOf<typeof schema>;
+
+/** Options of {@link KMeans.fit}. */
+export interface KMeansFitOptions {
+  /** One non-negative weight per row. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/** Mean over features of the (population) variance of each column. */
+function meanVariance(m: Matrix): number {
+  const { rows: n, cols: d, data } = m;
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += data[i * d + j];
+    mean /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const t = data[i * d + j] - mean;
+      v += t * t;
+    }
+    total += v / n;
+  }
+  return total / d;
+}
+
+function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const map = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (map[b[i]] === -1) map[b[i]] = a[i];
+    else if (map[b[i]] !== a[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * k-means clustering (scikit-learn's `KMeans`).
+ *
+ * ```ts
+ * const km = new KMeans({ nClusters: 3 }).fit(X);
+ * km.labels_; km.clusterCenters_; km.inertia_; km.predict(Xnew); km.transform(Xnew);
+ * ```
+ */
+export class KMeans extends BaseClusterer<KMeansParams> {
+  static readonly typeName = 'KMeans';
+  static readonly schema = schema;
+
+  /** Cluster centers, one row per cluster. */
+  clusterCenters_: Matrix | undefined = undefined;
+  /** Weighted sum of squared distances of the training rows to their centers. */
+  inertia_: number | undefined = undefined;
+  /** Iterations run by the best run. */
+  nIter_: number | undefined = undefined;
+
+  constructor(params: Partial<KMeansParams> = {}) {
+    super(params);
+  }
+
+  /** Clusters X (optionally weighted by `sampleWeight`). */
+  fit(X: MatrixInput, _y?: unknown, options: KMeansFitOptions = {}): this {
+    const m = this.startFit(X);
+    assertFinite(m, this.typeName);
+    const { nClusters: k, init } = this.params;
+    if (k > m.rows) {
+      throw new ValidationError(`${this.typeName}: nClusters is ${k} but X has only ${m.rows} rows.`, {
+        field: 'nClusters',
+        fix: `pass nClusters ≤ ${m.rows}, or more rows`,
+      });
+    }
+    const weight = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
+    let initSpec: KMeansRunSpec['init'];
+    let nInit = this.params.nInit;
+    if (Array.isArray(init)) {
+      if (init.length !== k || init.some((r) => r.length !== m.cols)) {
+        throw new ValidationError(
+          `${this.typeName}: init has ${init.length} rows of ${init[0]?.length ?? 0} values; expected ${k} rows (nClusters) of ${m.cols} (the columns of X).`,
+          { field: 'init', fix: 'pass one initial center per cluster, with one value per column' },
+        );
+      }
+      initSpec = Float64Array.from(init.flat());
+      nInit = 1;
+    } else {
+      initSpec = init;
+    }
+    const spec: KMeansRunSpec = {
+      X: toShared(m.data),
+      n: m.rows,
+      d: m.cols,
+      weight: weight ? toShared(weight) : null,
+      k,
+      init: initSpec,
+      maxIter: this.params.maxIter,
+      tol: this.params.tol === 0 ? 0 : meanVariance(m) * this.params.tol,
+      algorithm: this.params.algorithm,
+      seed: this.params.seed,
+    };
+    const tasks = Array.from({ length: nInit }, (_, r) => kmeansRunTask(spec, r));
+    const runs = executorFor(this.params.nThreads).mapSync<KMeansRunResult>(tasks);
+    let best: KMeansRunResult | undefined;
+    for (const r of runs) {
+      if (!best || (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k))) best = r;
+    }
+    this.clusterCenters_ = matrix(best!.centers, k, m.cols, m.columns);
+    this.labels_ = best!.labels;
+    this.inertia_ = best!.inertia;
+    this.nIter_ = best!.nIter;
+    return this.finishFit(m);
+  }
+
+  /** The nearest center of each row. */
+  predict(X: MatrixInput): Int32Array {
+    const m = this.checkInput(X, 'predict');
+    assertFinite(m, this.typeName);
+    const labels = new Int32Array(m.rows);
+    const c = this.clusterCenters_!;
+    assignLabels(m.data, m.rows, m.cols, c.data, c.rows, labels, null);
+    return labels;
+  }
+
+  /** Euclidean distance of each row to each center (columns kmeans0, kmeans1, …). */
+  transform(X: MatrixInput): Matrix {
+    const m = this.checkInput(X, 'transform');
+    assertFinite(m, this.typeName);
+    const c = this.clusterCenters_!;
+    const k = c.rows;
+    const d = m.cols;
+    const out = new Float64Array(m.rows * k);
+    for (let i = 0; i < m.rows; i++) {
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let f = 0; f < d; f++) {
+          const t = m.data[i * d + f] - c.data[j * d + f];
+          s += t * t;
+        }
+        out[i * k + j] = Math.sqrt(s);
+      }
+    }
+    return matrix(out, m.rows, k, this.getFeatureNamesOut());
+  }
+
+  /** Fits, then returns the distances of the training rows to the centers. */
+  fitTransform(X: MatrixInput): Matrix {
+    const m = asMatrix(X);
+    return this.fit(m).transform(m);
+  }
+
+  /** Output column names of {@link KMeans.transform}. */
+  getFeatureNamesOut(): string[] {
+    const k = this.clusterCenters_?.rows ?? this.params.nClusters;
+    return Array.from({ length: k }, (_, j) => `kmeans${j}`);
+  }
+
+  /** Opposite of the inertia of X with respect to the fitted centers (higher is better). */
+  score(X: MatrixInput): number {
+    const m = this.checkInput(X, 'score');
+    assertFinite(m, this.typeName);
+    const c = this.clusterCenters_!;
+    return -assignLabels(m.data, m.rows, m.cols, c.data, c.rows, new Int32Array(m.rows), null);
+  }
+
+  protected getState(): PlainObject {
+    return {
+      clusterCenters: this.clusterCenters_!.data,
+      nClusters: this.clusterCenters_!.rows,
+      labels: this.labels_!,
+      inertia: this.inertia_!,
+      nIter: this.nIter_!,
+    };
+  }
+
+  protected setState(state: PlainObject): void {
+    const names = state.featureNamesIn as string[];
+    const k = state.nClusters as number;
+    const c = state.clusterCenters;
+    if (!(c instanceof Float64Array) || !Number.isInteger(k) || c.length !== k * names.length) {
+      throw new ValidationError(`${this.typeName}: saved centers are malformed.`, {
+        fix: 'the model file is damaged; retrain it',
+      });
+    }
+    this.clusterCenters_ = matrix(c, k, names.length, names);
+    this.labels_ = state.labels as Int32Array;
+    this.inertia_ = state.inertia as number;
+    this.nIter_ = state.nIter as number;
+  }
+}
+
+registerEstimator(KMeans);

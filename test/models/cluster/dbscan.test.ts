@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { matrix } from '../../../src/core/matrix.ts';
+import { DBSCAN } from '../../../src/models/cluster/index.ts';
+import { clusterData, clusterOracle } from './data.ts';
+
+describe('DBSCAN labels are identical to scikit-learn 1.2', () => {
+  for (const o of clusterOracle.dbscan) {
+    it(`${o.dataset} eps=${o.eps} minSamples=${o.minSamples} ${o.metric}`, () => {
+      const { X } = clusterData(o.dataset);
+      const db = new DBSCAN({ eps: o.eps, minSamples: o.minSamples, metric: o.metric }).fit(X);
+      assert.deepEqual(Array.from(db.labels_!), o.labels);
+      assert.deepEqual(Array.from(db.coreSampleIndices_!), o.coreSampleIndices);
+      assert.equal(db.nClusters_, Math.max(...o.labels) + 1);
+    });
+  }
+});
+
+describe('DBSCAN behaviour', () => {
+  it('numbers clusters by first core row; a border row joins the first cluster reaching it', () => {
+    // Two dense groups on a line; row 3 (x=2) is within eps of both group edges.
+    const X = matrix(Float64Array.from([0, 0.5, 1, 2, 3, 3.5, 4, 10]), 8, 1);
+    const db = new DBSCAN({ eps: 1, minSamples: 3 }).fit(X);
+    // Cores: x=0.5 (0,0.5,1), x=1? neighbours 0.5,1,2 → 3 → core; x=2: 1,2,3 → core; …
+    assert.deepEqual(Array.from(db.labels_!), [0, 0, 0, 0, 0, 0, 0, -1]);
+    const db2 = new DBSCAN({ eps: 0.75, minSamples: 2 }).fit(X);
+    assert.deepEqual(Array.from(db2.labels_!), [0, 0, 0, -1, 1, 1, 1, -1]);
+  });
+
+  it('counts sample weights towards minSamples, and fitPredict returns the labels', () => {
+    const X = matrix(Float64Array.from([0, 0.1, 5, 9]), 4, 1);
+    const db = new DBSCAN({ eps: 0.5, minSamples: 3 });
+    assert.deepEqual(Array.from(db.fitPredict(X)), [-1, -1, -1, -1]);
+    const w = new DBSCAN({ eps: 0.5, minSamples: 3 }).fit(X, undefined, { sampleWeight: [1, 2, 3, 1] });
+    assert.deepEqual(Array.from(w.labels_!), [0, 0, 1, -1]);
+    const back = estimatorFromJSON<DBSCAN>(w.toJSON());
+    assert.deepEqual(back.labels_, w.labels_);
+  });
+
+  it('refuses bad input with clear errors', () => {
+    const bad = matrix(Float64Array.from([0, Number.NaN]), 1, 2, ['x', 'y']);
+    assert.throws(
+      () => new DBSCAN().fit(bad),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /column 'y'/);
+        assert.match(e.message, /Imputer/);
+        return true;
+      },
+    );
+    assert.throws(() => new DBSCAN({ eps: 0 }).fit([[1]]), /eps/);
+    assert.throws(() => new DBSCAN({ metric: 'cosine' as never }).fit([[1]]), /metric/);
+    assert.throws(() => new DBSCAN().fit([[1], ['a' as unknown as number]]), /not a number/);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { matrix } from '../../../src/core/matrix.ts';
+import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
+import { KMeans } from '../../../src/models/cluster/index.ts';
+import { clusterData, clusterOracle, purity } from './data.ts';
+
+function rowsOf(X: { data: Float64Array; cols: number }, rows: number[]): number[][] {
+  return rows.map((r) => Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)));
+}
+
+describe('KMeans from given centers matches scikit-learn 1.2 exactly (1e-9)', () => {
+  for (const o of clusterOracle.kmeansExact) {
+    it(`${o.dataset} k=${o.k} ${o.algorithm}`, () => {
+      const { X } = clusterData(o.dataset);
+      const km = new KMeans({ nClusters: o.k, init: rowsOf(X, o.initRows), algorithm: o.algorithm }).fit(X);
+      assert.equal(km.nIter_, o.nIter, 'iterations');
+      const labels = Array.from(km.labels_!, (v) => String.fromCharCode(97 + v)).join('');
+      assert.equal(labels, o.labels, 'labels');
+      const c = km.clusterCenters_!.data;
+      for (let i = 0; i < c.length; i++) {
+        assert.ok(
+          Math.abs(c[i] - o.centers[i]) <= 1e-9 * Math.max(1, Math.abs(o.centers[i])),
+          `center ${i}: ${c[i]} vs ${o.centers[i]}`,
+        );
+      }
+      assert.ok(
+        Math.abs(km.inertia_! - o.inertia) <= 1e-9 * o.inertia,
+        `inertia ${km.inertia_} vs ${o.inertia}`,
+      );
+    });
+  }
+});
+
+describe('KMeans (k-means++, nInit 10) clusters as well as scikit-learn', () => {
+  for (const o of clusterOracle.kmeansQuality) {
+    it(`${o.dataset} k=${o.k}: purity within 0.01, inertia within 1%`, () => {
+      const { X, y } = clusterData(o.dataset);
+      let inertia = 0;
+      let pur = 0;
+      const seeds = 5;
+      for (let seed = 0; seed < seeds; seed++) {
+        // Elkan gives Lloyd's result, faster.
+        const km = new KMeans({ nClusters: o.k, seed, nThreads: 1, algorithm: 'elkan' }).fit(X);
+        inertia += km.inertia_! / seeds;
+        pur += purity(km.labels_!, y) / seeds;
+      }
+      assert.ok(
+        Math.abs(pur - o.purityMean) <= 0.01,
+        `purity ${pur.toFixed(4)} vs ${o.purityMean.toFixed(4)}`,
+      );
+      assert.ok(inertia <= o.inertiaMean * 1.01, `inertia ${inertia} vs ${o.inertiaMean}`);
+      assert.ok(
+        inertia >= o.inertiaMin * 0.99,
+        `inertia ${inertia} below scikit-learn's best ${o.inertiaMin}`,
+      );
+    });
+  }
+});
+
+describe('KMeans behaviour', () => {
+  const { X } = clusterData('blobs');
+
+  it('lloyd and elkan agree; predict and transform use the fitted centers', () => {
+    const a = new KMeans({ nClusters: 5, algorithm: 'lloyd', nThreads: 1 }).fit(X);
+    const b = new KMeans({ nClusters: 5, algorithm: 'elkan', nThreads: 1 }).fit(X);
+    assert.deepEqual(a.labels_, b.labels_);
+    assert.ok(Math.abs(a.inertia_! - b.inertia_!) <= 1e-9 * a.inertia_!);
+    assert.deepEqual(a.predict(X), a.labels_);
+    const T = a.transform(X);
+    assert.deepEqual(T.columns, ['kmeans0', 'kmeans1', 'kmeans2', 'kmeans3', 'kmeans4']);
+    for (let i = 0; i < 20; i++) {
+      const row = Array.from(T.data.subarray(i * 5, i * 5 + 5));
+      assert.equal(row.indexOf(Math.min(...row)), a.labels_![i]);
+    }
+    assert.ok(Math.abs(-a.score(X) - a.inertia_!) <= 1e-9 * a.inertia_!);
+  });
+
+  it('is identical for 1 and 2 threads and for the same seed', () => {
+    const one = new KMeans({ nClusters: 4, nThreads: 1, seed: 3 }).fit(X);
+    const two = new KMeans({ nClusters: 4, nThreads: 2, seed: 3 }).fit(X);
+    assert.deepEqual({ ...one.toJSON(), params: null }, { ...two.toJSON(), params: null });
+    const json = JSON.parse(JSON.stringify(encodePlain(one.toJSON() as never)));
+    const back = estimatorFromJSON<KMeans>(decodePlain(json) as never);
+    assert.deepEqual(back.predict(X), one.labels_);
+    assert.deepEqual(back.clusterCenters_!.data, one.clusterCenters_!.data);
+  });
+
+  it('handles random init, sample weights and empty clusters', () => {
+    const r = new KMeans({ nClusters: 5, init: 'random', nThreads: 1 }).fit(X);
+    assert.equal(new Set(r.labels_).size, 5);
+    // Weight 2 on every row: same clustering as no weights, double the inertia.
+    const w = new Float64Array(X.rows).fill(2);
+    const a = new KMeans({ nClusters: 5, nThreads: 1 }).fit(X);
+    const b = new KMeans({ nClusters: 5, nThreads: 1 }).fit(X, undefined, { sampleWeight: w });
+    assert.ok(Math.abs(b.inertia_! - 2 * a.inertia_!) <= 1e-6 * a.inertia_!);
+    // Two centers start on the same point: one cluster empties and is re-seeded.
+    const tiny = matrix(Float64Array.from([0, 0, 0.1, 0, 10, 10, 10.1, 10]), 4, 2);
+    const e = new KMeans({
+      nClusters: 3,
+      init: [
+        [0, 0],
+        [0, 0],
+        [10, 10],
+      ],
+    }).fit(tiny);
+    assert.equal(new Set(e.labels_).size, 3);
+  });
+
+  it('refuses bad input with clear errors', () => {
+    const small = matrix(Float64Array.from([1, 2, 3, 4]), 2, 2, ['a', 'b']);
+    assert.throws(
+      () => new KMeans({ nClusters: 3 }).fit(small),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /nClusters is 3 but X has only 2 rows/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => new KMeans({ nClusters: 1 }).fit(matrix(Float64Array.from([1, Number.NaN]), 1, 2, ['a', 'b'])),
+      /column 'b'.*Imputer/s,
+    );
+    assert.throws(() => new KMeans().predict(small), NotFittedError);
+    assert.throws(() => new KMeans({ nClusters: 2, init: [[1, 2]] }).fit(small), /init has 1 rows/);
+    const km = new KMeans({ nClusters: 2 }).fit(small);
+    assert.throws(() => km.predict([[1, 2, 3]]), /3 columns/);
+    assert.throws(() => new KMeans({ nClusters: 0 }).fit(small), /nClusters/);
+  });
+});
