@@ -220,3 +220,93 @@ export function partition(col: usize, idx: usize, cnt: i32, goesLeft: usize, buf
   memory.copy(idx + (nl << 2), buf, nr << 2);
   return <i32>nl;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Prediction. Nodes are 16-byte records: f64 threshold, i32 feature | flags, i32 left child; the
+// right child is left + 1. A leaf loops to itself (threshold +inf, missing-left set), so a walk of
+// a fixed number of steps (the tree's depth) needs no branch; four rows walk together so that
+// their loads overlap. Leaf values are in a separate f64 array indexed by node.
+
+const MISSING_LEFT: i32 = 1 << 30;
+const CATEGORICAL: i32 = 1 << 29;
+const FEATURE_MASK: i32 = (1 << 29) - 1;
+
+// @ts-ignore: decorator
+@inline
+function step(rec: usize, row: usize, catWords: usize): i32 {
+  const fl = load<i32>(rec, 8);
+  const x = load<f64>(row + (<usize>(fl & FEATURE_MASK) << 3));
+  const thr = load<f64>(rec);
+  let right: i32;
+  if (fl & CATEGORICAL) {
+    // thr holds the word offset of the raw-code bitset and its word count (offset * 2^20 + words).
+    const off = <usize>(<i64>thr >> 20);
+    const words = <i32>(<i64>thr & 0xfffff);
+    if (x != x) right = i32((fl & MISSING_LEFT) == 0);
+    else if (x >= 0 && x < <f64>(words << 5)) {
+      const c = <i32>x;
+      right = i32(((load<u32>(catWords + ((off + <usize>(c >>> 5)) << 2)) >>> (c & 31)) & 1) == 0);
+    } else right = 1;
+  } else {
+    right = i32(x > thr) | (i32(x != x) & i32((fl & MISSING_LEFT) == 0));
+  }
+  return load<i32>(rec, 12) + right;
+}
+
+/**
+ * out[k * nRows + i] += sum over trees t (t % K == k) of the leaf value reached by row i of the
+ * row-major f64 matrix X (d columns). Trees in order; each row's sum starts from out's value.
+ */
+export function predictRows(
+  X: usize,
+  nRows: i32,
+  d: i32,
+  nodes: usize,
+  values: usize,
+  treeRoot: usize,
+  treeDepth: usize,
+  nTrees: i32,
+  K: i32,
+  catWords: usize,
+  out: usize,
+): void {
+  const rowBytes = <usize>d << 3;
+  const BLOCK = 256;
+  for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
+    const b1 = min(nRows, b0 + BLOCK);
+    for (let t = 0; t < nTrees; t++) {
+      const root = load<i32>(treeRoot + (<usize>t << 2));
+      const depth = load<i32>(treeDepth + (<usize>t << 2));
+      const o = out + ((<usize>((t % K) * nRows)) << 3);
+      let i = b0;
+      for (; i + 4 <= b1; i += 4) {
+        const r0 = X + <usize>i * rowBytes;
+        const r1 = r0 + rowBytes;
+        const r2 = r1 + rowBytes;
+        const r3 = r2 + rowBytes;
+        let n0 = root;
+        let n1 = root;
+        let n2 = root;
+        let n3 = root;
+        for (let s = 0; s < depth; s++) {
+          n0 = step(nodes + (<usize>n0 << 4), r0, catWords);
+          n1 = step(nodes + (<usize>n1 << 4), r1, catWords);
+          n2 = step(nodes + (<usize>n2 << 4), r2, catWords);
+          n3 = step(nodes + (<usize>n3 << 4), r3, catWords);
+        }
+        const p = o + (<usize>i << 3);
+        store<f64>(p, load<f64>(p) + load<f64>(values + (<usize>n0 << 3)));
+        store<f64>(p, load<f64>(p, 8) + load<f64>(values + (<usize>n1 << 3)), 8);
+        store<f64>(p, load<f64>(p, 16) + load<f64>(values + (<usize>n2 << 3)), 16);
+        store<f64>(p, load<f64>(p, 24) + load<f64>(values + (<usize>n3 << 3)), 24);
+      }
+      for (; i < b1; i++) {
+        const r0 = X + <usize>i * rowBytes;
+        let n0 = root;
+        for (let s = 0; s < depth; s++) n0 = step(nodes + (<usize>n0 << 4), r0, catWords);
+        const p = o + (<usize>i << 3);
+        store<f64>(p, load<f64>(p) + load<f64>(values + (<usize>n0 << 3)));
+      }
+    }
+  }
+}

@@ -14,6 +14,11 @@ import {
   hgbShouldStop,
 } from '../../../src/models/ensemble/hist-gradient-boosting/index.ts';
 import { wasmAvailable } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
+import {
+  predictRawRange,
+  type TreeEnsemble,
+} from '../../../src/models/ensemble/hist-gradient-boosting/predictor.ts';
+import { packEnsemble } from '../../../src/models/ensemble/hist-gradient-boosting/wasm-predictor.ts';
 import { dataset, split } from './datasets.ts';
 
 after(() => sharedPool(2).close());
@@ -40,8 +45,8 @@ function synth(n: number, d: number, seed = 1) {
 
 describe('determinism', () => {
   it('the same model, byte for byte, on 1 and 2 threads (parallel histograms and prediction)', () => {
-    const { X, y } = synth(30000, 10);
-    const params = { maxIter: 3, earlyStopping: false } as const;
+    const { X, y } = synth(8000, 10);
+    const params = { maxIter: 4, earlyStopping: false } as const;
     const a = new HistGradientBoostingClassifier({ ...params, nThreads: 1 }).fit(X, y);
     const b = new HistGradientBoostingClassifier({ ...params, nThreads: 2 }).fit(X, y);
     assert.equal(bytesOf(a), bytesOf(b));
@@ -59,6 +64,21 @@ describe('determinism', () => {
       }
     };
     assert.equal(fit('wasm'), fit('ts'));
+  });
+
+  it('the WebAssembly prediction kernel gives the bits of the TypeScript walk (categorical, missing)', {
+    skip: !wasmAvailable(),
+  }, () => {
+    const { Xtr, ytr, Xte } = split(dataset('highcard'));
+    for (let i = 0; i < Xte.rows; i += 7) Xte.data[i * 6 + (i % 6)] = Number.NaN;
+    Xte.data[6 * 5 + 2] = 10_000; // an unknown category
+    const clf = captureWarnings(() =>
+      new HistGradientBoostingClassifier({ categoricalFeatures: [2, 4], maxIter: 15 }).fit(Xtr, ytr),
+    ).result;
+    const e = (clf as unknown as { model_: { ensemble: TreeEnsemble } }).model_.ensemble;
+    const viaWasm = predictRawRange(e, packEnsemble(e), Xte.data, 6, 0, Xte.rows);
+    const viaTs = predictRawRange(e, null, Xte.data, 6, 0, Xte.rows);
+    assert.deepEqual(viaWasm, viaTs);
   });
 
   it('the same model for the same seed, with early stopping on a validation fraction', () => {

@@ -62,13 +62,18 @@ export interface Kernels {
 }
 
 const WASM_PATH = fileURLToPath(new URL('../../../../build/wasm/gbdt.wasm', import.meta.url));
-let wasmModule: WasmModule | null | undefined;
+let compiled: WasmModule | null | undefined;
 
 /** The compiled WebAssembly module, or null when it is not built. */
 function loadModule(): WasmModule | null {
-  if (wasmModule !== undefined) return wasmModule;
-  wasmModule = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
-  return wasmModule;
+  if (compiled !== undefined) return compiled;
+  compiled = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
+  return compiled;
+}
+
+/** The compiled WebAssembly module (shared by the prediction kernel), or null. */
+export function wasmModule(): WasmModule | null {
+  return loadModule();
 }
 
 /** True when the WebAssembly kernels are available. */

@@ -13,9 +13,11 @@ import { warn } from '../../../core/warnings.ts';
 import type { BinMapper, FeatureBins } from './binning.ts';
 import { type BoostingData, fitBoosting } from './boosting.ts';
 import { validationSplit } from './early-stopping.ts';
+import { defaultKernelKind } from './kernels.ts';
 import type { Loss } from './loss.ts';
 import type { HGBClassifierParams, HGBRegressorParams } from './params.ts';
 import { predictRaw, shareEnsemble, type TreeEnsemble } from './predictor.ts';
+import { type PackedEnsemble, packEnsemble } from './wasm-predictor.ts';
 
 /** A validation set for early stopping, passed to `fit` (instead of `validationFraction`). */
 export interface ValidationSet {
@@ -36,6 +38,8 @@ export interface FittedModel {
   doEarlyStopping: boolean;
   /** Lazily made shared-memory copy of the ensemble (for threads). */
   shared?: TreeEnsemble;
+  /** Lazily packed ensemble for the WebAssembly kernel (null: use the TypeScript walk). */
+  packed?: PackedEnsemble | null;
 }
 
 type CommonParams = HGBClassifierParams | HGBRegressorParams;
@@ -128,12 +132,18 @@ export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): 
       m.shared ??= shareEnsemble(m.ensemble);
       return m.shared;
     },
+    packedFor(m),
     X.data,
     X.rows,
     X.cols,
     m.baseline,
     ex,
   );
+}
+
+function packedFor(m: FittedModel): PackedEnsemble | null {
+  if (m.packed === undefined) m.packed = defaultKernelKind() === 'wasm' ? packEnsemble(m.ensemble) : null;
+  return m.packed;
 }
 
 /** Total split gain per feature, normalised to sum to 1 (all zeros when no tree has a split). */

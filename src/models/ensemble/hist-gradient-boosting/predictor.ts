@@ -16,6 +16,7 @@
 import { type Executor, registerTask, toShared } from '../../../core/pool.ts';
 import type { BinMapper } from './binning.ts';
 import type { GrowerNode } from './grower.ts';
+import { type PackedEnsemble, predictPacked } from './wasm-predictor.ts';
 
 /** All trees, flattened. Node indices are global; a leaf has `feature = -1`. */
 export interface TreeEnsemble {
@@ -244,9 +245,13 @@ const ROWS_PER_TASK = 65536;
 /** Below this many row × tree visits, predict on the calling thread. */
 const PARALLEL_MIN_WORK = 2_000_000;
 
-/** Task: raw predictions (without the baseline) of rows [r0, r1), class-major. */
+/**
+ * Task: raw predictions (without the baseline) of rows [r0, r1), class-major — with the
+ * WebAssembly kernel when `packed` is given and available, else the TypeScript walk (same bits).
+ */
 export function predictRawRange(
   e: TreeEnsemble,
+  packed: PackedEnsemble | null,
   X: Float64Array,
   d: number,
   r0: number,
@@ -255,6 +260,7 @@ export function predictRawRange(
   const K = e.nTreesPerIteration;
   const n = r1 - r0;
   const out = new Float64Array(n * K);
+  if (packed && predictPacked(packed, X, d, r0, r1, out)) return out;
   addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, n, 0);
   return out;
 }
@@ -289,6 +295,7 @@ export function shareEnsemble(e: TreeEnsemble): TreeEnsemble {
 export function predictRaw(
   e: TreeEnsemble,
   shared: () => TreeEnsemble,
+  packed: PackedEnsemble | null,
   X: Float64Array,
   n: number,
   d: number,
@@ -299,15 +306,14 @@ export function predictRaw(
   const nTrees = e.treeStart.length - 1;
   let out: Float64Array;
   if (!executor || executor.parallelism <= 1 || n * nTrees < PARALLEL_MIN_WORK || n < 2 * ROWS_PER_TASK) {
-    out = new Float64Array(n * K);
-    addRaw(e, X, d, 0, n, 0, nTrees, out, n, 0);
+    out = predictRawRange(e, packed, X, d, 0, n);
   } else {
     // Each task sums the trees of its rows from 0, in tree order: the same sums as inline.
     const se = shared();
     const sx = toShared(X);
     const tasks = [];
     const per = Math.max(ROWS_PER_TASK, Math.ceil(n / (executor.parallelism * 4)));
-    for (let r0 = 0; r0 < n; r0 += per) tasks.push(predictTask(se, sx, d, r0, Math.min(n, r0 + per)));
+    for (let r0 = 0; r0 < n; r0 += per) tasks.push(predictTask(se, packed, sx, d, r0, Math.min(n, r0 + per)));
     const parts = executor.mapSync<Float64Array>(tasks);
     out = new Float64Array(n * K);
     let r0 = 0;
