@@ -209,39 +209,33 @@ export function binOfValue(thresholds: Float64Array, x: number, missingBin: numb
 export function transformBins(mapper: BinMapper, X: Matrix, out: Uint8Array): void {
   const { rows, cols, data } = X;
   const miss = mapper.missingBin;
-  for (let j = 0; j < cols; j++) {
-    const f = mapper.features[j];
-    const base = j * rows;
-    if (f.categorical) {
-      const map = f.codeToBin!;
-      const other = f.otherBin ?? -1;
-      for (let i = 0, k = j; i < rows; i++, k += cols) {
-        const v = data[k];
-        if (v !== v) out[base + i] = miss;
-        else {
-          const b = v >= 0 && v < map.length && Number.isInteger(v) ? map[v] : other;
-          out[base + i] = b < 0 ? miss : b;
+  const feats = mapper.features;
+  // Rows outer, features inner: X is read once, in order (it is row-major and large); the
+  // thresholds of every feature stay in cache.
+  const thresholds = feats.map((f) => f.thresholds);
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const x = data[base + j];
+      const f = feats[j];
+      let b: number;
+      if (x !== x) b = miss;
+      else if (f.categorical) {
+        const map = f.codeToBin!;
+        const c = x >= 0 && x < map.length && Number.isInteger(x) ? map[x] : (f.otherBin ?? -1);
+        b = c < 0 ? miss : c;
+      } else {
+        const t = thresholds[j];
+        let lo = 0;
+        let hi = t.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (t[mid] < x) lo = mid + 1;
+          else hi = mid;
         }
+        b = lo;
       }
-      continue;
-    }
-    const t = f.thresholds;
-    const nt = t.length;
-    for (let i = 0, k = j; i < rows; i++, k += cols) {
-      const x = data[k];
-      if (x !== x) {
-        out[base + i] = miss;
-        continue;
-      }
-      // Inlined binary search (hot: runs over every training value).
-      let lo = 0;
-      let hi = nt;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (t[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      out[base + i] = lo;
+      out[j * rows + i] = b;
     }
   }
 }
