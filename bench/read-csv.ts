@@ -21,7 +21,9 @@ const rows = Number(flag('rows', process.env.LATHE_BENCH_ROWS ?? '1000000'));
 const reps = Number(flag('reps', '3'));
 const file = join(here, 'data', `bench_${rows}.csv`);
 if (!existsSync(file)) {
-  spawnSync(process.execPath, ['--import', 'tsx', join(here, 'gen-data.ts'), '--rows', String(rows)], { stdio: 'inherit' });
+  spawnSync(process.execPath, ['--import', 'tsx', join(here, 'gen-data.ts'), '--rows', String(rows)], {
+    stdio: 'inherit',
+  });
 }
 
 const lathe = `
@@ -58,4 +60,6 @@ for (let i = 0; i < reps; i++) {
 }
 const ls = stats(l);
 const ps = stats(p);
-console.log(JSON.stringify({ bench: 'read-csv', rows, reps, lathe: ls, pandas: ps, ratio: ls.median / ps.median }));
+console.log(
+  JSON.stringify({ bench: 'read-csv', rows, reps, lathe: ls, pandas: ps, ratio: ls.median / ps.median }),
+);
