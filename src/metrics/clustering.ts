@@ -65,7 +65,7 @@ export interface SilhouetteOptions {
  * @param X - the samples (a Matrix, a Table or an array of rows).
  * @param labels - the cluster of each sample.
  * @throws ValidationError unless 2 ≤ number of clusters ≤ n − 1.
- * @example silhouetteSamples([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]) // ≈ [0.859, 0.851, 0.851, 0.859]
+ * @example silhouetteSamples([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]) // ≈ [0.866, 0.852, 0.852, 0.866]
  */
 export function silhouetteSamples(
   X: MatrixInput,
@@ -93,7 +93,7 @@ export interface SilhouetteScoreOptions extends SilhouetteOptions {
  * higher is better-separated clusters — scikit-learn's `silhouette_score`. With `sampleSize`,
  * over a seeded random subset (Lathe's generator: the subset differs from scikit-learn's).
  *
- * @example silhouetteScore([[0, 0], [0, 1], [5, 5], [5, 6]], ['a', 'a', 'b', 'b']) // 0.855…
+ * @example silhouetteScore([[0, 0], [0, 1], [5, 5], [5, 6]], ['a', 'a', 'b', 'b']) // 0.8586…
  */
 export function silhouetteScore(
   X: MatrixInput,
