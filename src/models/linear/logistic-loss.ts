@@ -255,11 +255,13 @@ export class LogisticObjective {
   /**
    * @param l2 the L2 strength λ = 1/C (0 for no penalty).
    * @param executor where to run blocks; used only when it has several threads and X is large.
+   * @param minParallelValues the size of X (n · p) from which the executor is used.
    */
   constructor(
     data: LogisticData,
     readonly l2: number,
     executor: Executor | null,
+    minParallelValues = PARALLEL_MIN_VALUES,
   ) {
     this.dof = data.p + (data.fitIntercept ? 1 : 0);
     this.dim = data.nClasses * this.dof;
@@ -268,7 +270,7 @@ export class LogisticObjective {
       executor !== null &&
       executor.parallelism > 1 &&
       this.nBlocks > 1 &&
-      data.n * data.p >= PARALLEL_MIN_VALUES;
+      data.n * data.p >= minParallelValues;
     this.parallel = usePool ? executor : null;
     if (usePool) {
       // Share the data with the workers once per fit; per evaluation only w changes.

@@ -1,0 +1,236 @@
+// Linear models: bad input, warnings, serialisation and thread-count independence.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { matrix } from '../../../src/core/matrix.ts';
+import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
+import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { captureWarnings } from '../../../src/core/warnings.ts';
+import {
+  ElasticNet,
+  Lasso,
+  LinearRegression,
+  LogisticRegression,
+  Ridge,
+} from '../../../src/models/linear/index.ts';
+import { LogisticObjective } from '../../../src/models/linear/logistic-loss.ts';
+import { dataset } from './helpers.ts';
+
+function synthetic(n: number, p: number, seed: number) {
+  const rng = new Rng(seed);
+  const X = new Float64Array(n * p);
+  for (let i = 0; i < X.length; i++) X[i] = rng.normal();
+  const w = Array.from({ length: p }, () => rng.normal());
+  const yCls: number[] = [];
+  const yReg = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = 0.2;
+    for (let j = 0; j < p; j++) z += w[j] * X[i * p + j];
+    yReg[i] = z + 0.1 * rng.normal();
+    yCls.push(rng.random() < 1 / (1 + Math.exp(-z)) ? 1 : 0);
+  }
+  return {
+    X: matrix(
+      X,
+      n,
+      p,
+      Array.from({ length: p }, (_, j) => `f${j}`),
+    ),
+    yCls,
+    yReg,
+  };
+}
+
+const regressors = [
+  () => new LinearRegression(),
+  () => new Ridge(),
+  () => new Lasso({ alpha: 0.01 }),
+  () => new ElasticNet({ alpha: 0.01 }),
+];
+
+describe('linear models reject bad input with clear errors', () => {
+  const { X, yCls, yReg } = synthetic(40, 3, 1);
+  const withNaN = matrix(X.data.slice(), 40, 3, X.columns);
+  withNaN.data[7 * 3 + 2] = Number.NaN;
+
+  it('NaN in X names the column and suggests an imputer', () => {
+    for (const make of regressors) {
+      assert.throws(
+        () => make().fit(withNaN, yReg),
+        (e: unknown) => {
+          assert.ok(e instanceof ValidationError);
+          assert.match(e.message, /column 'f2'/);
+          assert.match(e.message, /SimpleImputer/);
+          return true;
+        },
+      );
+    }
+    assert.throws(() => new LogisticRegression().fit(withNaN, yCls), /column 'f2'.*row 7/s);
+    const fitted = new LogisticRegression().fit(X, yCls);
+    assert.throws(() => fitted.predict(withNaN), /column 'f2'/);
+  });
+
+  it('predict before fit is a NotFittedError', () => {
+    for (const make of regressors) assert.throws(() => make().predict(X), NotFittedError);
+    assert.throws(() => new LogisticRegression().predictProba(X), NotFittedError);
+    assert.throws(() => new LogisticRegression().decisionFunction(X), NotFittedError);
+  });
+
+  it('wrong number or names of columns', () => {
+    const model = new Ridge().fit(X, yReg);
+    const narrow = matrix(new Float64Array(40 * 2), 40, 2, ['f0', 'f1']);
+    assert.throws(() => model.predict(narrow), /X has 2 columns, but the model was fitted on 3/);
+    const renamed = matrix(X.data, 40, 3, ['f0', 'f1', 'other']);
+    assert.throws(() => model.predict(renamed), /column 2 is 'other', expected 'f2'/);
+    const clf = new LogisticRegression().fit(X, yCls);
+    assert.throws(() => clf.predict(renamed), ValidationError);
+  });
+
+  it('a target with one class', () => {
+    assert.throws(
+      () => new LogisticRegression().fit(X, new Array(40).fill('a')),
+      /y has only 1 class \(a\); at least 2 are needed/,
+    );
+  });
+
+  it('y length mismatch', () => {
+    assert.throws(
+      () => new LinearRegression().fit(X, yReg.slice(0, 39)),
+      /y has 39 values but X has 40 rows/,
+    );
+    assert.throws(() => new LogisticRegression().fit(X, yCls.slice(1)), /y has 39 values but X has 40 rows/);
+  });
+
+  it('non-numeric data', () => {
+    const rows = [
+      [1, 2],
+      [3, 'x' as unknown as number],
+    ];
+    assert.throws(() => new LinearRegression().fit(rows, [1, 2]), /row 1, column 1 is string/);
+    assert.throws(
+      () => new Ridge().fit(X, Array.from(yReg, (v, i) => (i === 3 ? 'high' : v)) as never),
+      /y\[3\] is "high"/,
+    );
+  });
+
+  it('invalid parameters', () => {
+    assert.throws(
+      () => new LogisticRegression({ C: 0 }).fit(X, yCls),
+      /parameter 'C' must be a number > 0; got 0/,
+    );
+    assert.throws(() => new Lasso({ alpha: -1 }).fit(X, yReg), /parameter 'alpha'/);
+    assert.throws(
+      () => new LogisticRegression({ penalty: 'elasticnet' }).fit(X, yCls),
+      /penalty 'elasticnet' needs l1Ratio/,
+    );
+    assert.throws(
+      () => new LogisticRegression({ penalty: 'l1', solver: 'lbfgs' }).fit(X, yCls),
+      /solver 'lbfgs' supports only penalty 'l2' or 'none'/,
+    );
+    assert.throws(
+      () => new LogisticRegression({ classWeight: { 7: 2 } }).fit(X, yCls),
+      /classWeight names class '7'/,
+    );
+    assert.throws(
+      () => new Ridge({ solver: 'qr' as never }).fit(X, yReg),
+      /parameter 'solver' must be one of/,
+    );
+  });
+
+  it('bad sample weights', () => {
+    assert.throws(() => new Ridge().fit(X, yReg, { sampleWeight: [1, 2] }), /sampleWeight has 2 values/);
+    const w = new Array(40).fill(1);
+    w[5] = -1;
+    assert.throws(
+      () => new LogisticRegression().fit(X, yCls, { sampleWeight: w }),
+      /sampleWeight\[5\] is -1/,
+    );
+  });
+});
+
+describe('linear models: warnings and state', () => {
+  const { X, yCls, yReg } = synthetic(200, 4, 2);
+
+  it('warns (ConvergenceWarning) when lbfgs or coordinate descent stop at maxIter', () => {
+    const a = captureWarnings(() => new LogisticRegression({ maxIter: 2 }).fit(X, yCls));
+    assert.ok(
+      a.warnings.some(
+        (w) => w.category === 'ConvergenceWarning' && /lbfgs failed to converge/.test(w.message),
+      ),
+    );
+    assert.equal(a.result.nIter_![0], 2);
+    const b = captureWarnings(() => new Lasso({ alpha: 1e-4, maxIter: 1, tol: 1e-12 }).fit(X, yReg));
+    assert.ok(b.warnings.some((w) => w.category === 'ConvergenceWarning' && /duality gap/.test(w.message)));
+    const c = captureWarnings(() => new LogisticRegression().fit(X, yCls));
+    assert.equal(c.warnings.length, 0);
+  });
+
+  it('round-trips through toJSON / plain data with identical predictions', () => {
+    const models = [
+      new LinearRegression().fit(X, yReg),
+      new Ridge({ alpha: 2 }).fit(X, yReg),
+      new ElasticNet({ alpha: 0.05 }).fit(X, yReg),
+      new LogisticRegression({ penalty: 'l1', C: 0.5 }).fit(X, yCls),
+    ];
+    for (const m of models) {
+      const json = JSON.parse(JSON.stringify(encodePlain(m.toJSON() as never)));
+      const back = estimatorFromJSON(decodePlain(json) as never) as typeof m;
+      assert.deepEqual(back.predict(X), m.predict(X), m.typeName);
+    }
+    const clf = new LogisticRegression({ multiClass: 'multinomial' }).fit(X, yCls);
+    const back = estimatorFromJSON(
+      decodePlain(JSON.parse(JSON.stringify(encodePlain(clf.toJSON() as never)))) as never,
+    ) as LogisticRegression;
+    assert.deepEqual(back.predictProba(X).data, clf.predictProba(X).data);
+  });
+
+  it('collinear columns give the minimum-norm solution and a reduced rank', () => {
+    const { X: C, y } = dataset('collinear');
+    const ols = new LinearRegression().fit(C, y);
+    assert.equal(ols.rank_, 3);
+    // The duplicated column shares its coefficient equally with the original.
+    assert.ok(Math.abs(ols.coef_![0] - ols.coef_![3]) < 1e-9);
+  });
+});
+
+describe('logistic regression gives the same bits on any number of threads', () => {
+  const pool = new ThreadExecutor(2);
+  after(() => pool.close());
+
+  it('the loss and gradient are identical inline and on the pool', () => {
+    const { X, yCls } = synthetic(20_000, 5, 3);
+    const data = {
+      X: X.data,
+      n: X.rows,
+      p: X.cols,
+      y: Float64Array.from(yCls),
+      sw: null,
+      nClasses: 1,
+      fitIntercept: true,
+    };
+    const w = Float64Array.from([0.1, -0.2, 0.3, 0.05, -0.4, 0.2]);
+    const g1 = new Float64Array(6);
+    const g2 = new Float64Array(6);
+    const f1 = new LogisticObjective(data, 1, new InlineExecutor(), 0).evaluate(w, g1);
+    const f2 = new LogisticObjective(data, 1, pool, 0).evaluate(w, g2);
+    assert.equal(f1, f2);
+    assert.deepEqual(g1, g2);
+    const multi = {
+      ...data,
+      y: Float64Array.from(yCls, (v, i) => (v + (i % 3 === 0 ? 1 : 0)) % 3),
+      nClasses: 3,
+    };
+    const w3 = Float64Array.from({ length: 18 }, (_, i) => Math.sin(i));
+    const h1 = new Float64Array(18);
+    const h2 = new Float64Array(18);
+    assert.equal(
+      new LogisticObjective(multi, 0.5, new InlineExecutor(), 0).evaluate(w3, h1),
+      new LogisticObjective(multi, 0.5, pool, 0).evaluate(w3, h2),
+    );
+    assert.deepEqual(h1, h2);
+  });
+  // The solver itself is sequential and deterministic, so identical objective values and gradients
+  // mean identical fits whatever the thread count.
+});
