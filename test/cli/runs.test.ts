@@ -1,0 +1,142 @@
+// `lathe runs list|show|compare` against a store filled through the library.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunComparison } from '../../src/cli/runs.ts';
+import type { RunDetail, RunSummary } from '../../src/track/store.ts';
+import { startRun } from '../../src/track/tracker.ts';
+import { runCli } from '../helpers/cli.ts';
+import { type StoreTarget, sqliteTarget } from '../track/helpers.ts';
+
+let target: StoreTarget;
+const ids: string[] = [];
+
+before(async () => {
+  target = sqliteTarget();
+  const store = await target.open();
+  try {
+    for (const [i, depth] of [3, 6, 6].entries()) {
+      const run = await startRun({
+        store,
+        experiment: i < 2 ? 'trees' : 'other',
+        name: `run-${i}`,
+        params: { depth, lr: 0.1 },
+      });
+      await run.logMetric('loss', 1 / (i + 1));
+      await run.logMetric('loss', 0.5 / (i + 1));
+      await run.logMetric('acc', 0.8 + i / 100);
+      await run.setTags({ who: 'test' });
+      await run.end(i === 1 ? 'failed' : 'finished', i === 1 ? 'out of memory' : null);
+      ids.push(run.id);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    await store.close();
+  }
+});
+after(() => target.cleanup());
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli([...args, '--store', target.url], { env });
+const json = <T>(stdout: string) => JSON.parse(stdout) as T;
+
+describe('lathe runs list', () => {
+  it('prints every run, newest first, with the latest metrics (--json)', async () => {
+    const r = await cli(['runs', 'list', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = json<{ store: string; runs: RunSummary[] }>(r.stdout);
+    assert.equal(out.store, target.url);
+    assert.deepEqual(
+      out.runs.map((x) => x.id),
+      [...ids].reverse(),
+    );
+    assert.deepEqual(out.runs[2].metrics, { acc: 0.8, loss: 0.5 });
+    assert.equal(out.runs[1].status, 'failed');
+    assert.equal(out.runs[1].failure, 'out of memory');
+  });
+
+  it('filters by experiment and status and limits the count', async () => {
+    const r = await cli(['runs', 'list', '--experiment', 'trees', '--status', 'finished', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      json<{ runs: RunSummary[] }>(r.stdout).runs.map((x) => x.id),
+      [ids[0]],
+    );
+    const t = await cli(['runs', 'list', '--limit', '1']);
+    assert.equal(t.code, 0, t.stderr);
+    const lines = t.stdout.trim().split('\n');
+    assert.match(lines[0], /^ID\s+EXPERIMENT\s+NAME\s+STATUS/);
+    assert.equal(lines.length, 2);
+    assert.ok(lines[1].startsWith(ids[2].slice(0, 8)));
+    assert.match(lines[1], /acc=0\.82 loss=0\.166667/);
+  });
+
+  it('reads the store from LATHE_STORE when --store is absent', async () => {
+    const r = await runCli(['runs', 'list', '--json'], { env: { LATHE_STORE: target.url } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<{ runs: RunSummary[] }>(r.stdout).runs.length, 3);
+  });
+});
+
+describe('lathe runs show', () => {
+  it('shows one run by id prefix, with metric history (--json)', async () => {
+    const r = await cli(['runs', 'show', ids[0].slice(0, 6), '--history', 'loss', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const run = json<RunDetail & { history: Record<string, { step: number; value: number }[]> }>(r.stdout);
+    assert.equal(run.id, ids[0]);
+    assert.deepEqual(run.params, { depth: 3, lr: 0.1 });
+    assert.deepEqual(run.tags, { who: 'test' });
+    assert.equal(run.metrics.loss.count, 2);
+    assert.deepEqual(
+      run.history.loss.map((p) => [p.step, p.value]),
+      [
+        [0, 1],
+        [1, 0.5],
+      ],
+    );
+    assert.equal(run.lineage?.node, process.version);
+  });
+
+  it('prints sections as text, and a clear error for an unknown run', async () => {
+    const r = await cli(['runs', 'show', ids[1]]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^run [0-9a-f]{32} \(run-1\)/);
+    assert.match(r.stdout, /status\s+failed — out of memory/);
+    for (const s of ['params', 'metrics', 'tags', 'lineage'])
+      assert.match(r.stdout, new RegExp(`^${s}$`, 'm'));
+    const bad = await cli(['runs', 'show', 'ffffffffff']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: No run 'ffffffffff' in the tracking store/);
+    assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
+  });
+});
+
+describe('lathe runs compare', () => {
+  it('puts params and metrics side by side and marks differences (--json)', async () => {
+    const r = await cli(['runs', 'compare', ids[0], ids[1], ids[2].slice(0, 8), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const cmp = json<RunComparison>(r.stdout);
+    assert.deepEqual(
+      cmp.runs.map((x) => x.id),
+      ids,
+    );
+    assert.deepEqual(cmp.params, [
+      { key: 'depth', values: [3, 6, 6], differs: true },
+      { key: 'lr', values: [0.1, 0.1, 0.1], differs: false },
+    ]);
+    assert.deepEqual(cmp.metrics[0], {
+      key: 'acc',
+      values: [0.8, 0.8 + 1 / 100, 0.8 + 2 / 100],
+      differs: true,
+    });
+    const d = await cli(['runs', 'compare', ids[1], ids[2], '--diff-only']);
+    assert.equal(d.code, 0, d.stderr);
+    assert.doesNotMatch(d.stdout, /\blr\b/);
+    assert.match(d.stdout, /\* acc\s+0\.81\s+0\.82/);
+  });
+
+  it('needs two runs', async () => {
+    const r = await cli(['runs', 'compare', ids[0]]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /needs at least two run ids/);
+  });
+});
