@@ -353,7 +353,7 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
       const lo = i * k;
       for (let j = 0; j < k; j++) {
         const v = lower[lo + j] - shift[j];
-        lower[lo + j] = v < 0 ? 0 : v;
+        lower[lo + j] = Math.max(v, 0);
       }
     }
   };

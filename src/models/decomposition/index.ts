@@ -1,2 +1,2 @@
-/** models/decomposition: see DESIGN.md. */
-export {};
+/** Matrix decompositions: principal component analysis. */
+export * from './pca.ts';

@@ -1,0 +1,454 @@
+/**
+ * `PCA`: principal component analysis as scikit-learn 1.2's `PCA(svd_solver='full')`.
+ *
+ * The singular value decomposition of the centred data is computed through the eigen-
+ * decomposition (ml-matrix) of its cross-product — XᵀX (d × d) when there are at least as many
+ * rows as columns, XXᵀ (n × n) otherwise — which costs one pass over the rows instead of a full
+ * n × d SVD. Signs follow scikit-learn's `svd_flip` (u-based): each component is oriented so
+ * that the largest |u| of its left singular vector is positive.
+ *
+ * @module
+ */
+
+import gammaln from '@stdlib/math-base-special-gammaln';
+import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { NotFittedError, ValidationError } from '../../core/errors.ts';
+import { Estimator, registerEstimator } from '../../core/estimator.ts';
+import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
+import type { PlainObject } from '../../core/plain.ts';
+
+const schema = {
+  nComponents: p.nullable(
+    p.union([p.int({ min: 1 }), p.float({ gt: 0, lt: 1 }), p.oneOf(['mle'] as const)]),
+    {
+      default: null,
+      doc: "components to keep: an integer, a fraction of variance to explain in (0, 1), 'mle' (Minka's estimate), or null for min(rows, columns)",
+    },
+  ) as ParamSpec<number | 'mle' | null>,
+  whiten: p.bool({ default: false, doc: 'scale the projections to unit variance' }),
+  svdSolver: p.oneOf(['auto', 'full'] as const, {
+    default: 'auto',
+    doc: "'full' (exact); 'auto' is the same here",
+  }),
+};
+
+/** Parameters of {@link PCA}. */
+export type PCAParams = ParamsOf<typeof schema>;
+
+/** Rows summed per block before adding into the running total (limits rounding error). */
+const BLOCK = 2048;
+
+/** Column means of a row-major matrix. */
+function columnMeans(m: Matrix): Float64Array {
+  const { rows: n, cols: d, data } = m;
+  const mean = new Float64Array(d);
+  const block = new Float64Array(d);
+  for (let s = 0; s < n; s += BLOCK) {
+    block.fill(0);
+    const e = Math.min(n, s + BLOCK);
+    for (let i = s; i < e; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) block[j] += data[o + j];
+    }
+    for (let j = 0; j < d; j++) mean[j] += block[j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  return mean;
+}
+
+/** (X − mean)ᵀ(X − mean), d × d, accumulated in row blocks. */
+function crossProduct(m: Matrix, mean: Float64Array): Float64Array {
+  const { rows: n, cols: d, data } = m;
+  const C = new Float64Array(d * d);
+  const B = new Float64Array(d * d);
+  const r = new Float64Array(d);
+  for (let s = 0; s < n; s += BLOCK) {
+    B.fill(0);
+    const e = Math.min(n, s + BLOCK);
+    for (let i = s; i < e; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) r[j] = data[o + j] - mean[j];
+      // Upper triangle only; hand-inlined for speed.
+      for (let a = 0; a < d; a++) {
+        const ra = r[a];
+        const row = a * d;
+        for (let b = a; b < d; b++) B[row + b] += ra * r[b];
+      }
+    }
+    for (let k = 0; k < d * d; k++) C[k] += B[k];
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a * d + b] = C[b * d + a];
+  return C;
+}
+
+/** (X − mean)(X − mean)ᵀ, n × n (for wide data). */
+function gram(m: Matrix, mean: Float64Array): Float64Array {
+  const { rows: n, cols: d, data } = m;
+  const Xc = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xc[i * d + j] = data[i * d + j] - mean[j];
+  const G = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += Xc[a * d + j] * Xc[b * d + j];
+      G[a * n + b] = s;
+      G[b * n + a] = s;
+    }
+  }
+  return G;
+}
+
+/** Eigenpairs of a symmetric matrix, eigenvalues descending (clipped at 0), vectors as columns. */
+function symmetricEigen(A: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
+  const rows: number[][] = [];
+  for (let i = 0; i < size; i++) rows.push(Array.from(A.subarray(i * size, (i + 1) * size)));
+  const evd = new EigenvalueDecomposition(new MlMatrix(rows), { assumeSymmetric: true });
+  const vals = evd.realEigenvalues;
+  const vecs = evd.eigenvectorMatrix;
+  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a] || a - b);
+  const values = new Float64Array(size);
+  const vectors = new Float64Array(size * size);
+  order.forEach((src, k) => {
+    values[k] = Math.max(vals[src], 0);
+    for (let i = 0; i < size; i++) vectors[i * size + k] = vecs.get(i, src);
+  });
+  return { values, vectors };
+}
+
+/**
+ * Modified Gram–Schmidt (twice) over the columns of the d × k matrix V, in order. A column left
+ * (numerically) in the span of the previous ones — the arbitrary axis of a zero singular value —
+ * is replaced by the first unit vector that is not, so the axes are always orthonormal.
+ */
+function orthonormalizeColumns(V: Float64Array, d: number, k: number): void {
+  const col = new Float64Array(d);
+  const project = () => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let q = 0; q < c; q++) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += col[j] * V[j * k + q];
+        for (let j = 0; j < d; j++) col[j] -= dot * V[j * k + q];
+      }
+    }
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += col[j] * col[j];
+    return Math.sqrt(norm);
+  };
+  let c = 0;
+  for (; c < k; c++) {
+    for (let j = 0; j < d; j++) col[j] = V[j * k + c];
+    let norm = project();
+    for (let e = 0; norm < 1e-6 && e < d; e++) {
+      col.fill(0);
+      col[e] = 1;
+      norm = project();
+    }
+    for (let j = 0; j < d; j++) V[j * k + c] = col[j] / norm;
+  }
+}
+
+/** Minka's log-likelihood of `rank` for the spectrum (scikit-learn's `_assess_dimension`). */
+function assessDimension(spectrum: Float64Array, rank: number, n: number): number {
+  const d = spectrum.length;
+  if (spectrum[rank - 1] < 1e-15) return Number.NEGATIVE_INFINITY;
+  let pu = -rank * Math.log(2);
+  for (let i = 1; i <= rank; i++) pu += gammaln((d - i + 1) / 2) - (Math.log(Math.PI) * (d - i + 1)) / 2;
+  let pl = 0;
+  for (let i = 0; i < rank; i++) pl += Math.log(spectrum[i]);
+  pl = (-pl * n) / 2;
+  let rest = 0;
+  for (let i = rank; i < d; i++) rest += spectrum[i];
+  const v = Math.max(2.220446049250313e-16, rest / (d - rank));
+  const pv = (-Math.log(v) * n * (d - rank)) / 2;
+  const mm = d * rank - (rank * (rank + 1)) / 2;
+  const pp = (Math.log(2 * Math.PI) * (mm + rank)) / 2;
+  let pa = 0;
+  const sp = (j: number) => (j >= rank ? v : spectrum[j]);
+  for (let i = 0; i < rank; i++) {
+    for (let j = i + 1; j < d; j++) {
+      pa += Math.log((spectrum[i] - spectrum[j]) * (1 / sp(j) - 1 / sp(i))) + Math.log(n);
+    }
+  }
+  return pu + pl + pv + pp - pa / 2 - (rank * Math.log(n)) / 2;
+}
+
+/** The rank with the highest Minka log-likelihood (scikit-learn's `_infer_dimension`). */
+function inferDimension(spectrum: Float64Array, n: number): number {
+  let best = 0;
+  let bestLL = Number.NEGATIVE_INFINITY;
+  for (let rank = 1; rank < spectrum.length; rank++) {
+    const ll = assessDimension(spectrum, rank, n);
+    if (ll > bestLL) {
+      bestLL = ll;
+      best = rank;
+    }
+  }
+  return best;
+}
+
+/**
+ * Principal component analysis (scikit-learn's `PCA` with the full solver).
+ *
+ * ```ts
+ * const pca = new PCA({ nComponents: 0.95, whiten: true }).fit(X);
+ * pca.explainedVarianceRatio_; const Z = pca.transform(X); pca.inverseTransform(Z);
+ * ```
+ */
+export class PCA extends Estimator<PCAParams> {
+  static readonly typeName = 'PCA';
+  static readonly schema = schema;
+  readonly kind = 'transformer' as const;
+
+  /** Principal axes, one row per component (unit vectors), signs as scikit-learn's `svd_flip`. */
+  components_: Matrix | undefined = undefined;
+  /** Variance explained by each component (sample variance, divided by n − 1). */
+  explainedVariance_: Float64Array | undefined = undefined;
+  /** Share of the total variance explained by each component. */
+  explainedVarianceRatio_: Float64Array | undefined = undefined;
+  /** Singular values of the centred data for the kept components. */
+  singularValues_: Float64Array | undefined = undefined;
+  /** Column means subtracted before projecting. */
+  mean_: Float64Array | undefined = undefined;
+  /** Mean variance of the discarded components (0 when none are discarded). */
+  noiseVariance_: number | undefined = undefined;
+  /** Number of components kept. */
+  nComponents_: number | undefined = undefined;
+  /** Number of training rows. */
+  nSamples_: number | undefined = undefined;
+
+  constructor(params: Partial<PCAParams> = {}) {
+    super(params);
+  }
+
+  /** Fits the principal axes of X. */
+  fit(X: MatrixInput): this {
+    const m = this.startFit(X);
+    assertFinite(m, this.typeName);
+    const { rows: n, cols: d } = m;
+    const nc = this.params.nComponents;
+    const full = Math.min(n, d);
+    if (typeof nc === 'number' && Number.isInteger(nc) && nc > full) {
+      throw new ValidationError(
+        `${this.typeName}: nComponents is ${nc} but X has ${n} rows and ${d} columns, so at most ${full} components exist.`,
+        {
+          field: 'nComponents',
+          fix: `pass nComponents ≤ ${full}, a variance fraction such as 0.95, or null`,
+        },
+      );
+    }
+    if (nc === 'mle' && n < d) {
+      throw new ValidationError(
+        `${this.typeName}: nComponents 'mle' needs at least as many rows as columns; X has ${n} rows and ${d} columns.`,
+        { field: 'nComponents', fix: 'pass an integer or a variance fraction instead' },
+      );
+    }
+    if (n < 2) {
+      throw new ValidationError(
+        `${this.typeName}: X has ${n} row; at least 2 are needed to estimate variance.`,
+        {
+          fix: 'pass more rows',
+        },
+      );
+    }
+    const mean = columnMeans(m);
+    // V (d × full, columns = right singular vectors) and the singular values, descending.
+    const S = new Float64Array(full);
+    const V = new Float64Array(d * full);
+    if (n >= d) {
+      V.set(symmetricEigen(crossProduct(m, mean), d).vectors);
+    } else {
+      const U = symmetricEigen(gram(m, mean), n).vectors;
+      // v_k = Xcᵀ u_k, normalised.
+      for (let k = 0; k < full; k++) {
+        for (let i = 0; i < n; i++) {
+          const u = U[i * n + k];
+          if (u === 0) continue;
+          for (let j = 0; j < d; j++) V[j * full + k] += (m.data[i * d + j] - mean[j]) * u;
+        }
+        let norm = 0;
+        for (let j = 0; j < d; j++) norm += V[j * full + k] ** 2;
+        norm = Math.sqrt(norm);
+        // ‖Xcᵀu_k‖ is s_k: tiny for the direction centring removed, whose axis is arbitrary.
+        S[k] = norm;
+        if (norm > 0) for (let j = 0; j < d; j++) V[j * full + k] /= norm;
+      }
+      orthonormalizeColumns(V, d, full);
+    }
+    // One pass over the rows projects them on every axis: the singular values are the norms of
+    // the projections (accurate even for tiny ones, unlike the square roots of eigenvalues of
+    // the cross-product), and svd_flip (u-based) orients each axis so that the projection of
+    // largest magnitude (the first, on ties) is positive.
+    const maxAbs = new Float64Array(full);
+    const signAt = new Float64Array(full);
+    const sumSq = new Float64Array(full);
+    const blockSq = new Float64Array(full);
+    const r = new Float64Array(d);
+    for (let s0 = 0; s0 < n; s0 += BLOCK) {
+      blockSq.fill(0);
+      const e = Math.min(n, s0 + BLOCK);
+      for (let i = s0; i < e; i++) {
+        for (let j = 0; j < d; j++) r[j] = m.data[i * d + j] - mean[j];
+        for (let k = 0; k < full; k++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += r[j] * V[j * full + k];
+          blockSq[k] += s * s;
+          const a = Math.abs(s);
+          if (a > maxAbs[k]) {
+            maxAbs[k] = a;
+            signAt[k] = s;
+          }
+        }
+      }
+      for (let k = 0; k < full; k++) sumSq[k] += blockSq[k];
+    }
+    for (let k = 0; k < full; k++) {
+      if (n >= d) S[k] = Math.sqrt(sumSq[k]);
+      if (signAt[k] < 0) for (let j = 0; j < d; j++) V[j * full + k] = -V[j * full + k];
+    }
+    const ev = new Float64Array(full);
+    let total = 0;
+    for (let k = 0; k < full; k++) {
+      ev[k] = (S[k] * S[k]) / (n - 1);
+      total += ev[k];
+    }
+    const ratio = new Float64Array(full);
+    for (let k = 0; k < full; k++) ratio[k] = total > 0 ? ev[k] / total : 0;
+    let keep: number;
+    if (nc === null) keep = full;
+    else if (nc === 'mle') keep = inferDimension(ev, n);
+    else if (Number.isInteger(nc)) keep = nc;
+    else {
+      // Smallest k whose cumulative ratio exceeds nc (searchsorted side='right', + 1).
+      let cum = 0;
+      keep = full;
+      for (let k = 0; k < full; k++) {
+        cum += ratio[k];
+        if (cum > nc) {
+          keep = k + 1;
+          break;
+        }
+      }
+    }
+    let noise = 0;
+    if (keep < full) {
+      for (let k = keep; k < full; k++) noise += ev[k];
+      noise /= full - keep;
+    }
+    const comps = new Float64Array(keep * d);
+    for (let k = 0; k < keep; k++) for (let j = 0; j < d; j++) comps[k * d + j] = V[j * full + k];
+    this.components_ = matrix(comps, keep, d, m.columns);
+    this.explainedVariance_ = ev.slice(0, keep);
+    this.explainedVarianceRatio_ = ratio.slice(0, keep);
+    this.singularValues_ = S.slice(0, keep);
+    this.mean_ = mean;
+    this.noiseVariance_ = noise;
+    this.nComponents_ = keep;
+    this.nSamples_ = n;
+    return this.finishFit(m);
+  }
+
+  /** Projects X onto the components (divided by √explained variance when whitening). */
+  transform(X: MatrixInput): Matrix {
+    const m = this.checkInput(X, 'transform');
+    assertFinite(m, this.typeName);
+    const { rows: n, cols: d, data } = m;
+    const k = this.nComponents_!;
+    const C = this.components_!.data;
+    const mean = this.mean_!;
+    const scale = new Float64Array(k).fill(1);
+    if (this.params.whiten) for (let c = 0; c < k; c++) scale[c] = 1 / Math.sqrt(this.explainedVariance_![c]);
+    const out = new Float64Array(n * k);
+    const r = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) r[j] = data[i * d + j] - mean[j];
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        const o = c * d;
+        for (let j = 0; j < d; j++) s += r[j] * C[o + j];
+        out[i * k + c] = s * scale[c];
+      }
+    }
+    return matrix(out, n, k, this.getFeatureNamesOut());
+  }
+
+  /** Fits, then projects the training rows. */
+  fitTransform(X: MatrixInput): Matrix {
+    const m = asMatrix(X);
+    return this.fit(m).transform(m);
+  }
+
+  /** Maps projections back to the original columns (exact when every component is kept). */
+  inverseTransform(Z: MatrixInput): Matrix {
+    if (!this.isFitted()) throw new NotFittedError(this.typeName, 'inverseTransform');
+    const z = asMatrix(Z);
+    const k = this.nComponents_!;
+    if (z.cols !== k) {
+      throw new ValidationError(
+        `${this.typeName}.inverseTransform: Z has ${z.cols} columns; the model has ${k} components.`,
+        {
+          fix: 'pass the output of transform',
+        },
+      );
+    }
+    const d = this.mean_!.length;
+    const C = this.components_!.data;
+    const out = new Float64Array(z.rows * d);
+    for (let i = 0; i < z.rows; i++) {
+      for (let j = 0; j < d; j++) out[i * d + j] = this.mean_![j];
+      for (let c = 0; c < k; c++) {
+        const w = z.data[i * k + c] * (this.params.whiten ? Math.sqrt(this.explainedVariance_![c]) : 1);
+        const o = c * d;
+        for (let j = 0; j < d; j++) out[i * d + j] += w * C[o + j];
+      }
+    }
+    return matrix(out, z.rows, d, this.featureNamesIn_);
+  }
+
+  /** Output column names: pca0, pca1, … */
+  getFeatureNamesOut(): string[] {
+    const k = this.nComponents_ ?? 0;
+    return Array.from({ length: k }, (_, j) => `pca${j}`);
+  }
+
+  protected getState(): PlainObject {
+    return {
+      components: this.components_!.data,
+      nComponents: this.nComponents_!,
+      explainedVariance: this.explainedVariance_!,
+      explainedVarianceRatio: this.explainedVarianceRatio_!,
+      singularValues: this.singularValues_!,
+      mean: this.mean_!,
+      noiseVariance: this.noiseVariance_!,
+      nSamples: this.nSamples_!,
+    };
+  }
+
+  protected setState(state: PlainObject): void {
+    const names = state.featureNamesIn as string[];
+    const d = names.length;
+    const k = state.nComponents as number;
+    const f = (name: string, len: number): Float64Array => {
+      const v = state[name];
+      if (!(v instanceof Float64Array) || v.length !== len) {
+        throw new ValidationError(`${this.typeName}: saved state is malformed ('${name}').`, {
+          fix: 'the model file is damaged; refit it',
+        });
+      }
+      return v;
+    };
+    if (!Number.isInteger(k) || k < 1 || k > d) {
+      throw new ValidationError(`${this.typeName}: saved state is malformed ('nComponents').`);
+    }
+    this.components_ = matrix(f('components', k * d), k, d, names);
+    this.nComponents_ = k;
+    this.explainedVariance_ = f('explainedVariance', k);
+    this.explainedVarianceRatio_ = f('explainedVarianceRatio', k);
+    this.singularValues_ = f('singularValues', k);
+    this.mean_ = f('mean', d);
+    this.noiseVariance_ = state.noiseVariance as number;
+    this.nSamples_ = state.nSamples as number;
+  }
+}
+
+registerEstimator(PCA);

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
+import { PCA } from '../../../src/models/decomposition/index.ts';
+import { oracleDataset } from '../tree/datasets.ts';
+
+interface PCACase {
+  dataset: string;
+  rows: number;
+  nComponents: number | 'mle' | null;
+  whiten: boolean;
+  kept: number;
+  components: number[];
+  explainedVariance: number[];
+  explainedVarianceRatio: number[];
+  singularValues: number[];
+  mean: number[];
+  noiseVariance: number;
+  fullSpectrum: number[];
+  transformHead: number[];
+  inverseHead: number[];
+}
+
+const oracle = JSON.parse(
+  readFileSync(new URL('../../fixtures/models/decomposition/pca.json', import.meta.url), 'utf8'),
+) as { cases: PCACase[] };
+
+const TOL = 1e-9;
+
+function data(name: string, rows: number): Matrix {
+  const base = oracleDataset(name.replace(/_head$/, '')).X;
+  return matrix(base.data.slice(0, rows * base.cols), rows, base.cols);
+}
+
+function near(a: number, b: number, scale: number, what: string): void {
+  assert.ok(Math.abs(a - b) <= TOL * Math.max(1, scale), `${what}: ${a} vs ${b}`);
+}
+
+/** Components whose eigenvalue is non-zero and separated from its neighbours (so unique up to sign). */
+function uniqueComponents(c: PCACase): number[] {
+  const s = c.fullSpectrum;
+  const out: number[] = [];
+  for (let k = 0; k < c.kept; k++) {
+    const gapPrev = k > 0 ? s[k - 1] - s[k] : Number.POSITIVE_INFINITY;
+    const gapNext = k + 1 < s.length ? s[k] - s[k + 1] : s[k];
+    if (s[k] > 1e-10 * s[0] && Math.min(gapPrev, gapNext) > 1e-6 * s[0]) out.push(k);
+  }
+  return out;
+}
+
+describe('PCA matches scikit-learn 1.2 (full solver) to 1e-9, signs included', () => {
+  for (const c of oracle.cases) {
+    it(`${c.dataset} nComponents=${c.nComponents} whiten=${c.whiten}`, () => {
+      const X = data(c.dataset, c.rows);
+      const pca = new PCA({ nComponents: c.nComponents, whiten: c.whiten }).fit(X);
+      assert.equal(pca.nComponents_, c.kept);
+      const d = X.cols;
+      const top = c.explainedVariance[0];
+      for (let k = 0; k < c.kept; k++) {
+        near(pca.explainedVariance_![k], c.explainedVariance[k], top, `explained variance ${k}`);
+        near(pca.explainedVarianceRatio_![k], c.explainedVarianceRatio[k], 1, `ratio ${k}`);
+        near(pca.singularValues_![k], c.singularValues[k], c.singularValues[0], `singular value ${k}`);
+      }
+      for (let j = 0; j < d; j++) near(pca.mean_![j], c.mean[j], Math.abs(c.mean[j]), `mean ${j}`);
+      near(pca.noiseVariance_!, c.noiseVariance, top, 'noise variance');
+      const unique = uniqueComponents(c);
+      assert.ok(unique.length >= Math.min(c.kept, 2), `only ${unique.length} comparable components`);
+      const T = pca.transform(matrix(X.data.slice(0, 5 * d), 5, d));
+      const scale = Math.max(...c.transformHead.map(Math.abs));
+      for (const k of unique) {
+        for (let j = 0; j < d; j++)
+          near(pca.components_!.data[k * d + j], c.components[k * d + j], 1, `component ${k}[${j}]`);
+        for (let i = 0; i < 5; i++)
+          near(T.data[i * c.kept + k], c.transformHead[i * c.kept + k], scale, `Z[${i},${k}]`);
+      }
+      const back = pca.inverseTransform(T);
+      const xs = Math.max(...c.inverseHead.map(Math.abs));
+      for (let i = 0; i < back.data.length; i++) near(back.data[i], c.inverseHead[i], xs, `inverse ${i}`);
+    });
+  }
+});
+
+describe('PCA behaviour', () => {
+  const X = oracleDataset('wine').X;
+
+  it('keeps every component by default, reconstructs exactly, and round-trips through JSON', () => {
+    const pca = new PCA().fit(X);
+    assert.equal(pca.nComponents_, X.cols);
+    const Z = pca.fitTransform(X);
+    assert.deepEqual(Z.columns.slice(0, 2), ['pca0', 'pca1']);
+    const back = pca.inverseTransform(Z);
+    for (let i = 0; i < X.data.length; i++) assert.ok(Math.abs(back.data[i] - X.data[i]) < 1e-8 * 1680);
+    const ratio = pca.explainedVarianceRatio_!.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(ratio - 1) < 1e-12);
+    const json = JSON.parse(JSON.stringify(encodePlain(pca.toJSON() as never)));
+    const loaded = estimatorFromJSON<PCA>(decodePlain(json) as never);
+    assert.deepEqual(loaded.transform(X).data, Z.data);
+  });
+
+  it('whitened projections have unit variance', () => {
+    const Z = new PCA({ nComponents: 3, whiten: true }).fitTransform(X);
+    for (let k = 0; k < 3; k++) {
+      let s = 0;
+      for (let i = 0; i < Z.rows; i++) s += Z.data[i * 3 + k] ** 2;
+      assert.ok(Math.abs(s / (Z.rows - 1) - 1) < 1e-9);
+    }
+  });
+
+  it('refuses bad input with clear errors', () => {
+    assert.throws(
+      () => new PCA({ nComponents: 20 }).fit(X),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /at most 13 components/);
+        return true;
+      },
+    );
+    assert.throws(() => new PCA().transform(X), NotFittedError);
+    assert.throws(() => new PCA().inverseTransform([[1]]), NotFittedError);
+    assert.throws(
+      () => new PCA().fit(matrix(Float64Array.from([1, 2, Number.NaN, 4]), 2, 2, ['a', 'b'])),
+      /column 'a'.*Imputer/s,
+    );
+    assert.throws(
+      () => new PCA({ nComponents: 'mle' }).fit(matrix(new Float64Array(6), 2, 3)),
+      /'mle' needs/,
+    );
+    const pca = new PCA({ nComponents: 2 }).fit(X);
+    assert.throws(() => pca.transform([[1, 2]]), /2 columns/);
+    assert.throws(() => pca.inverseTransform([[1, 2, 3]]), /3 columns; the model has 2/);
+  });
+});
