@@ -203,7 +203,13 @@ export function precisionRecallFscoreSupport(
   yPred: LabelsInput,
   options: FbetaOptions = {},
 ): PerClassScores | AveragedScores {
-  return prf('precisionRecallFscoreSupport', yTrue, yPred, { average: null, ...options }, WARN_ALL);
+  return prf(
+    'precisionRecallFscoreSupport',
+    yTrue,
+    yPred,
+    { ...options, average: options.average === undefined ? null : options.average },
+    WARN_ALL,
+  );
 }
 
 /**

@@ -242,3 +242,16 @@ describe('zeroDivision', () => {
     assert.deepEqual(run(1), { result: 1, warnings: [] });
   });
 });
+
+describe('defaults', () => {
+  it('precisionRecallFscoreSupport defaults to per-label results, even with average: undefined', () => {
+    const a = M.precisionRecallFscoreSupport([0, 1, 2], [0, 1, 1]);
+    const b = M.precisionRecallFscoreSupport([0, 1, 2], [0, 1, 1], { average: undefined });
+    assert.ok(a.precision instanceof Float64Array);
+    assert.deepEqual(b, a);
+  });
+  it("the scores default to average 'binary' with posLabel 1", () => {
+    assert.equal(M.precisionScore([0, 1, 1, 0], [1, 1, 1, 0]), 2 / 3);
+    assert.equal(M.precisionScore([0, 1, 1, 0], [1, 1, 1, 0], { average: undefined }), 2 / 3);
+  });
+});
