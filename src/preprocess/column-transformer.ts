@@ -534,6 +534,8 @@ function passthrough(t: Table, route: string): Matrix {
 
 /** Side-by-side concatenation of matrices with the same rows. */
 function hstack(parts: readonly Matrix[], rows: number, names: readonly string[]): Matrix {
+  // One part (a single route): its output is fresh and unshared, so no copy is needed.
+  if (parts.length === 1 && parts[0].rows === rows) return matrix(parts[0].data, rows, parts[0].cols, names);
   const width = parts.reduce((s, m) => s + m.cols, 0);
   const data = new Float64Array(rows * width);
   let offset = 0;

@@ -20,7 +20,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
-import { type Matrix, matrix } from '../core/matrix.ts';
+import { type Matrix, type MatrixInput, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { warn } from '../core/warnings.ts';
@@ -29,7 +29,7 @@ import { Table } from '../data/table.ts';
 import { sortedNonMissing } from '../stats/quantile.ts';
 import { TableTransformer } from './base.ts';
 import { medianSorted, modeSorted } from './column-stats.ts';
-import { type DataInput, numericValues } from './input.ts';
+import { columnTypes, type DataInput, isTable, numericValues } from './input.ts';
 import { readArray } from './state.ts';
 
 const schema = {
@@ -83,6 +83,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
 
   /** Learns the fill value of each column. */
   fit(X: DataInput, _y?: TargetInput): this {
+    if (!isTable(X)) return this.fitMatrix(X);
     const t = this.fitTable(X);
     const { strategy, fillValue, keepEmptyFeatures, addIndicator } = this.params;
     const stats: (number | string)[] = [];
@@ -92,7 +93,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       let missing = 0;
       if (values) {
         for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) missing++;
-        stats.push(numericStatistic(c, values, strategy, fillValue, keepEmptyFeatures, missing));
+        stats.push(numericStatistic(c.name, c.type, values, strategy, fillValue, keepEmptyFeatures, missing));
       } else {
         const strings = stringValues(c);
         for (const s of strings) if (s === null) missing++;
@@ -100,9 +101,47 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       }
       if (addIndicator && missing > 0) indicator.push(j);
     });
+    return this.finishImputer(stats, indicator, t.columnNames, columnTypes(t));
+  }
+
+  /** fit on a numeric Matrix, column by column without building a Table. */
+  private fitMatrix(X: MatrixInput): this {
+    const m = this.startFit(X);
+    const { strategy, fillValue, keepEmptyFeatures, addIndicator } = this.params;
+    const stats: number[] = [];
+    const indicator: number[] = [];
+    const buf = new Float64Array(m.rows);
+    for (let j = 0; j < m.cols; j++) {
+      let missing = 0;
+      for (let i = 0, k = j; i < m.rows; i++, k += m.cols) {
+        const x = m.data[k];
+        if (x !== x) missing++;
+        buf[i] = x;
+      }
+      stats.push(
+        numericStatistic(m.columns[j], 'numeric', buf, strategy, fillValue, keepEmptyFeatures, missing),
+      );
+      if (addIndicator && missing > 0) indicator.push(j);
+    }
+    return this.finishImputer(
+      stats,
+      indicator,
+      [...m.columns],
+      m.columns.map(() => 'numeric'),
+    );
+  }
+
+  private finishImputer(
+    stats: (number | string)[],
+    indicator: number[],
+    names: string[],
+    types: ColumnType[],
+  ): this {
+    const { strategy } = this.params;
     this.statistics_ = stats;
     this.indicatorFeatures_ = indicator;
-    this.finishTable(t);
+    this.inputTypes_ = types;
+    this.featureNamesIn_ = names;
     const dropped = this.droppedColumns();
     if (dropped.length) {
       warn(
@@ -115,7 +154,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
 
   /** Imputes X and returns a numeric Matrix (categorical/text columns: use {@link transformTable}). */
   transform(X: DataInput): Matrix {
-    const t = this.transformTableInput(X);
+    this.assertFitted('transform');
     const keep = this.keptColumns();
     for (const j of keep) {
       if (isStringType(this.inputTypes_![j])) {
@@ -128,8 +167,11 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
         );
       }
     }
-    const n = t.nRows;
     const ind = this.indicatorFeatures_!;
+    if (!isTable(X) && this.inputTypes_!.every((t) => t === 'numeric'))
+      return this.transformMatrix(X, keep, ind);
+    const t = this.transformTableInput(X);
+    const n = t.nRows;
     const width = keep.length + ind.length;
     const out = new Float64Array(n * width);
     keep.forEach((j, o) => {
@@ -146,6 +188,31 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       for (let i = 0, k = col; i < n; i++, k += width) out[k] = isMissingAt(c, i) ? 1 : 0;
     });
     return matrix(out, n, width, this.getFeatureNamesOut());
+  }
+
+  /** transform of a numeric Matrix: one row-major pass, no Table. */
+  private transformMatrix(X: MatrixInput, keep: number[], ind: number[]): Matrix {
+    const m = this.checkInput(X, 'transform');
+    const { data, rows, cols } = m;
+    const width = keep.length + ind.length;
+    const out = new Float64Array(rows * width);
+    const fill = Float64Array.from(keep, (j) => this.statistics_![j] as number);
+    const keepIdx = Int32Array.from(keep);
+    const indIdx = Int32Array.from(ind);
+    const nk = keepIdx.length;
+    for (let i = 0; i < rows; i++) {
+      const src = i * cols;
+      const dst = i * width;
+      for (let o = 0; o < nk; o++) {
+        const x = data[src + keepIdx[o]];
+        out[dst + o] = x !== x ? fill[o] : x;
+      }
+      for (let o = 0; o < indIdx.length; o++) {
+        const x = data[src + indIdx[o]];
+        out[dst + nk + o] = x !== x ? 1 : 0;
+      }
+    }
+    return matrix(out, rows, width, this.getFeatureNamesOut());
   }
 
   /**
@@ -245,7 +312,8 @@ function stringValues(c: Column): (string | null)[] {
 }
 
 function numericStatistic(
-  c: Column,
+  name: string,
+  type: ColumnType,
   values: Float64Array,
   strategy: SimpleImputerParams['strategy'],
   fillValue: number | string | null,
@@ -255,7 +323,7 @@ function numericStatistic(
   if (strategy === 'constant') {
     if (typeof fillValue === 'string') {
       throw new ValidationError(
-        `SimpleImputer: fillValue ${JSON.stringify(fillValue)} is a string, but column '${c.name}' is ${c.type}.`,
+        `SimpleImputer: fillValue ${JSON.stringify(fillValue)} is a string, but column '${name}' is ${type}.`,
         {
           field: 'fillValue',
           fix: 'use a number as fillValue for numeric columns (or impute the string columns separately)',
