@@ -177,6 +177,57 @@ export function buildHistRoot(
   }
 }
 
+/** raw[r] += value for the rows r = idx[0..cnt) of one leaf. */
+export function addLeafValue(idx: usize, cnt: i32, raw: usize, value: f64): void {
+  for (let i = 0; i < cnt; i++) {
+    const p = raw + (<usize>load<u32>(idx + (<usize>i << 2)) << 3);
+    store<f64>(p, load<f64>(p) + value);
+  }
+}
+
+/**
+ * Bins rows [0, nRows) of the row-major f64 matrix X (d columns) into the column-major u8 matrix
+ * out (outRows rows, starting at row outRow0). thrOff[j] / thrLen[j] locate feature j's thresholds
+ * in thr; thrLen[j] < 0 marks a column this kernel skips (categorical). NaN goes to missingBin.
+ * Bin of x: the first threshold ≥ x (a left binary search).
+ */
+export function binRows(
+  X: usize,
+  nRows: i32,
+  d: i32,
+  thr: usize,
+  thrOff: usize,
+  thrLen: usize,
+  missingBin: i32,
+  out: usize,
+  outRows: i32,
+  outRow0: i32,
+): void {
+  for (let i = 0; i < nRows; i++) {
+    const row = X + ((<usize>i * <usize>d) << 3);
+    for (let j = 0; j < d; j++) {
+      const len = load<i32>(thrLen + (<usize>j << 2));
+      if (len < 0) continue;
+      const x = load<f64>(row + (<usize>j << 3));
+      let b: i32;
+      if (x != x) b = missingBin;
+      else {
+        const t = thr + (<usize>load<i32>(thrOff + (<usize>j << 2)) << 3);
+        let lo = 0;
+        let hi = len;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          const lt = load<f64>(t + (<usize>mid << 3)) < x;
+          lo = select(mid + 1, lo, lt);
+          hi = select(hi, mid, lt);
+        }
+        b = lo;
+      }
+      store<u8>(out + <usize>j * <usize>outRows + <usize>(outRow0 + i), <u8>b);
+    }
+  }
+}
+
 /** out = parent − child for the sums and counts of features [f0, f1) (the subtraction trick). */
 export function subtractHist(
   f0: i32,
@@ -223,13 +274,14 @@ export function partition(col: usize, idx: usize, cnt: i32, goesLeft: usize, buf
 
 // ---------------------------------------------------------------------------------------------
 // Prediction. Nodes are 16-byte records: f64 threshold, i32 feature | flags, i32 left child; the
-// right child is left + 1. A leaf loops to itself (threshold +inf, missing-left set), so a walk of
-// a fixed number of steps (the tree's depth) needs no branch; four rows walk together so that
-// their loads overlap. Leaf values are in a separate f64 array indexed by node.
+// right child is left + 1. A leaf loops to itself (threshold +inf, missing-left set), so the walk
+// needs no branch per row: four rows walk together (their loads overlap) until all four are in
+// leaves, at most the tree's depth. Leaf values are in a separate f64 array indexed by node.
 
+const LEAF: i32 = 1 << 28;
 const MISSING_LEFT: i32 = 1 << 30;
 const CATEGORICAL: i32 = 1 << 29;
-const FEATURE_MASK: i32 = (1 << 29) - 1;
+const FEATURE_MASK: i32 = (1 << 28) - 1;
 
 // @ts-ignore: decorator
 @inline
@@ -293,6 +345,13 @@ export function predictRows(
           n1 = step(nodes + (<usize>n1 << 4), r1, catWords);
           n2 = step(nodes + (<usize>n2 << 4), r2, catWords);
           n3 = step(nodes + (<usize>n3 << 4), r3, catWords);
+          // Stop early once the four rows are all in leaves.
+          const all =
+            load<i32>(nodes + (<usize>n0 << 4), 8) &
+            load<i32>(nodes + (<usize>n1 << 4), 8) &
+            load<i32>(nodes + (<usize>n2 << 4), 8) &
+            load<i32>(nodes + (<usize>n3 << 4), 8);
+          if (all & LEAF) break;
         }
         const p = o + (<usize>i << 3);
         store<f64>(p, load<f64>(p) + load<f64>(values + (<usize>n0 << 3)));
@@ -303,7 +362,10 @@ export function predictRows(
       for (; i < b1; i++) {
         const r0 = X + <usize>i * rowBytes;
         let n0 = root;
-        for (let s = 0; s < depth; s++) n0 = step(nodes + (<usize>n0 << 4), r0, catWords);
+        for (let s = 0; s < depth; s++) {
+          n0 = step(nodes + (<usize>n0 << 4), r0, catWords);
+          if (load<i32>(nodes + (<usize>n0 << 4), 8) & LEAF) break;
+        }
         const p = o + (<usize>i << 3);
         store<f64>(p, load<f64>(p) + load<f64>(values + (<usize>n0 << 3)));
       }

@@ -18,6 +18,8 @@
 import { ValidationError } from '../../../core/errors.ts';
 import type { Matrix } from '../../../core/matrix.ts';
 import { Rng } from '../../../core/rng.ts';
+import type { Arena } from './arena.ts';
+import type { Kernels } from './kernels.ts';
 
 /** Largest finite threshold: `+Infinity` is reserved for "split on missing" nodes (as scikit-learn). */
 export const ALMOST_INF = 1e300;
@@ -200,6 +202,62 @@ export function binOfValue(thresholds: Float64Array, x: number, missingBin: numb
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Bins `X` (row-major) into the arena at byte offset `out` (column-major, as
+ * {@link transformBins}) with the `binRows` kernel, copying X into the arena in chunks of rows;
+ * categorical columns are binned here in TypeScript.
+ */
+export function transformBinsWithKernel(
+  mapper: BinMapper,
+  X: Matrix,
+  arena: Arena,
+  kernels: Kernels,
+  out: number,
+): void {
+  const { rows, cols, data } = X;
+  const feats = mapper.features;
+  const total = feats.reduce((s, f) => s + (f.categorical ? 0 : f.thresholds.length), 0);
+  const thr = arena.f64(Math.max(1, total));
+  const off = arena.u32(cols);
+  const len = arena.u32(cols);
+  const offI = new Int32Array(off.view.buffer, off.ptr, cols);
+  const lenI = new Int32Array(len.view.buffer, len.ptr, cols);
+  let o = 0;
+  feats.forEach((f, j) => {
+    if (f.categorical) {
+      lenI[j] = -1;
+      return;
+    }
+    thr.view.set(f.thresholds, o);
+    offI[j] = o;
+    lenI[j] = f.thresholds.length;
+    o += f.thresholds.length;
+  });
+  const chunk = Math.max(1, Math.min(rows, Math.floor((8 << 20) / (8 * cols))));
+  const xs = arena.f64(chunk * cols);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const m = Math.min(chunk, rows - r0);
+    xs.view.set(data.subarray(r0 * cols, (r0 + m) * cols));
+    kernels.binRows(xs.ptr, m, cols, thr.ptr, off.ptr, len.ptr, mapper.missingBin, out, rows, r0);
+  }
+  const bins = new Uint8Array(arena.memory.buffer, out, rows * cols);
+  const miss = mapper.missingBin;
+  feats.forEach((f, j) => {
+    if (!f.categorical) return;
+    const map = f.codeToBin!;
+    const other = f.otherBin ?? -1;
+    for (let i = 0, k = j; i < rows; i++, k += cols) {
+      const v = data[k];
+      let b = miss;
+      if (v === v) {
+        const c = v >= 0 && v < map.length && Number.isInteger(v) ? map[v] : other;
+        b = c < 0 ? miss : c;
+      }
+      bins[j * rows + i] = b;
+    }
+  });
 }
 
 /**

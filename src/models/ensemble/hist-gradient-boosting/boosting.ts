@@ -9,7 +9,7 @@
 import type { Matrix } from '../../../core/matrix.ts';
 import { defaultThreadCount } from '../../../core/pool.ts';
 import { Arena } from './arena.ts';
-import { type BinMapper, fitBinMapper, transformBins } from './binning.ts';
+import { type BinMapper, fitBinMapper, transformBins, transformBinsWithKernel } from './binning.ts';
 import { shouldStop } from './early-stopping.ts';
 import { type GrowerNode, TreeGrower } from './grower.ts';
 import { HistWorkers } from './hist-workers.ts';
@@ -98,11 +98,13 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   const slots = params.maxBins + 1;
   const histBytes = d * slots * 20;
   const liveHists = Math.min(params.maxLeafNodes ?? 64, 64) + 3;
-  const arena = new Arena(n * d + n * 8 + n * 16 + n * K * 16 + slots + 64 + liveHists * (histBytes + 32));
+  const arena = new Arena(
+    n * d + n * 8 + n * 16 + n * K * 24 + slots + 64 + liveHists * (histBytes + 32) + (8 << 20) + d * 4096,
+  );
   const kind = input.kernel ?? defaultKernelKind();
   const kernels = makeKernels(arena.memory, kind);
   const bins = arena.u8(n * d);
-  transformBins(mapper, X, bins.view);
+  transformBinsWithKernel(mapper, X, arena, kernels, bins.ptr);
   const partition = arena.u32(n);
   const scratch = arena.u32(n);
   const goesLeft = arena.u8(slots);
@@ -133,7 +135,8 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, workers);
 
   const baseline = loss.baseline(y, w);
-  const raw = new Float64Array(n * K);
+  const rawArr = arena.f64(n * K);
+  const raw = rawArr.view;
   for (let k = 0; k < K; k++) raw.fill(baseline[k], k * n, (k + 1) * n);
 
   let valBins: Uint8Array | null = null;
@@ -202,9 +205,12 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
         ).grow();
         if (loss.updateLeaves) updateLeaves(grower.leaves, part, y, w, raw, k * n, loss, params.learningRate);
         for (const leaf of grower.leaves) {
-          const v = leaf.value;
-          const o = k * n;
-          for (let i = leaf.start; i < leaf.start + leaf.count; i++) raw[o + part[i]] += v;
+          kernels.addLeafValue(
+            partition.ptr + leaf.start * 4,
+            leaf.count,
+            rawArr.ptr + k * n * 8,
+            leaf.value,
+          );
         }
         iterRoots.push(grower.root);
       }

@@ -59,6 +59,19 @@ export interface Kernels {
     outCounts: number,
   ): void;
   partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number;
+  addLeafValue(idx: number, cnt: number, raw: number, value: number): void;
+  binRows(
+    X: number,
+    nRows: number,
+    d: number,
+    thr: number,
+    thrOff: number,
+    thrLen: number,
+    missingBin: number,
+    out: number,
+    outRows: number,
+    outRow0: number,
+  ): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('../../../../build/wasm/gbdt.wasm', import.meta.url));
@@ -114,6 +127,8 @@ export function makeKernels(memory: WasmMemory, kind: KernelKind): Kernels {
       buildHistRoot: e.buildHistRoot,
       subtractHist: e.subtractHist,
       partition: e.partition,
+      addLeafValue: e.addLeafValue,
+      binRows: e.binRows,
     };
   }
   return new TsKernels(memory);
@@ -307,5 +322,53 @@ class TsKernels implements Kernels {
     }
     U32.copyWithin(i0 + nl, b0, b0 + nr);
     return nl;
+  }
+
+  addLeafValue(idx: number, cnt: number, raw: number, value: number): void {
+    this.refresh();
+    const { F64, U32 } = this;
+    const i0 = idx >> 2;
+    const r0 = raw >> 3;
+    for (let i = 0; i < cnt; i++) F64[r0 + U32[i0 + i]] += value;
+  }
+
+  binRows(
+    X: number,
+    nRows: number,
+    d: number,
+    thr: number,
+    thrOff: number,
+    thrLen: number,
+    missingBin: number,
+    out: number,
+    outRows: number,
+    outRow0: number,
+  ): void {
+    this.refresh();
+    const { F64, U8 } = this;
+    const I32 = new Int32Array(this.memory.buffer);
+    const x0 = X >> 3;
+    const t0 = thr >> 3;
+    for (let i = 0; i < nRows; i++) {
+      for (let j = 0; j < d; j++) {
+        const len = I32[(thrLen >> 2) + j];
+        if (len < 0) continue;
+        const x = F64[x0 + i * d + j];
+        let b: number;
+        if (x !== x) b = missingBin;
+        else {
+          const t = t0 + I32[(thrOff >> 2) + j];
+          let lo = 0;
+          let hi = len;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (F64[t + mid] < x) lo = mid + 1;
+            else hi = mid;
+          }
+          b = lo;
+        }
+        U8[out + j * outRows + outRow0 + i] = b;
+      }
+    }
   }
 }

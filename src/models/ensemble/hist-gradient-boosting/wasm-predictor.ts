@@ -14,6 +14,7 @@ import { wasmModule } from './kernels.ts';
 import type { TreeEnsemble } from './predictor.ts';
 import { Wasm, type WasmMemory } from './wasm.ts';
 
+const LEAF = 1 << 28;
 const MISSING_LEFT = 1 << 30;
 const CATEGORICAL = 1 << 29;
 
@@ -68,7 +69,7 @@ export function packEnsemble(e: TreeEnsemble): PackedEnsemble {
       f64[(valuesOff >> 3) + ni] = e.value[old];
       if (f < 0) {
         f64[2 * ni] = Number.POSITIVE_INFINITY;
-        i32[4 * ni + 2] = MISSING_LEFT;
+        i32[4 * ni + 2] = MISSING_LEFT | LEAF;
         i32[4 * ni + 3] = ni;
         continue;
       }
