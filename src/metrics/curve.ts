@@ -11,7 +11,7 @@ import type { Label } from '../core/labels.ts';
 import { sortFloat64 } from '../stats/quantile.ts';
 import { argsortStable } from './sort.ts';
 import {
-  asSampleWeight,
+  asCurveWeight,
   asScores,
   checkNotEmpty,
   codeOf,
@@ -160,7 +160,7 @@ export function curveInputs(
   const n = codes.length;
   checkNotEmpty(who, n, 'yTrue');
   const scores = asScores(yScore, n, who, scoreField);
-  const weights = asSampleWeight(sampleWeight, n, who);
+  const weights = asCurveWeight(sampleWeight, n, who);
   if (enc.classes.length > 2 && (posLabel === undefined || posLabel === null)) {
     fail(
       who,

@@ -10,7 +10,7 @@ import type { Label } from '../core/labels.ts';
 import { warn } from '../core/warnings.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
-  asSampleWeight,
+  asCurveWeight,
   asScoreMatrix,
   asScores,
   checkNotEmpty,
@@ -139,7 +139,7 @@ export function averagePrecisionScore(
   const n = codes.length;
   checkNotEmpty(who, n, 'yTrue');
   const posLabel = options.posLabel ?? 1;
-  const w = asSampleWeight(options.sampleWeight, n, who);
+  const w = asCurveWeight(options.sampleWeight, n, who);
   const k = enc.classes.length;
   if (k <= 2) {
     const scores = asScores(yScore, n, who, 'yScore');

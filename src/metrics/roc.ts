@@ -13,7 +13,7 @@ import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
-  asSampleWeight,
+  asCurveWeight,
   asScoreMatrix,
   asScores,
   checkNotEmpty,
@@ -233,7 +233,7 @@ export function rocAucScore(
       'evaluate on data that holds both classes (e.g. a stratified split)',
     );
   }
-  const w = asSampleWeight(options.sampleWeight, n, who);
+  const w = asCurveWeight(options.sampleWeight, n, who);
   const isPos = new Uint8Array(n);
   for (let i = 0; i < n; i++) isPos[i] = codes[i];
   return binaryRocAuc(isPos, scores, w, maxFpr, who);
@@ -381,7 +381,7 @@ function multiclassRocAuc(
     }
     return ovoRocAuc(y, m, average === 'weighted', who);
   }
-  const w = asSampleWeight(options.sampleWeight, n, who);
+  const w = asCurveWeight(options.sampleWeight, n, who);
   if (average === 'micro') {
     const isPos = new Uint8Array(n * k);
     for (let i = 0; i < n; i++) isPos[i * k + y[i]] = 1;

@@ -496,6 +496,27 @@ export function asSampleWeight(
   return out;
 }
 
+/**
+ * Sample weights for a curve metric: as {@link asSampleWeight}, and not all zero (every sample
+ * would be dropped; scikit-learn then fails on the empty curve).
+ */
+export function asCurveWeight(
+  w: ArrayLike<number> | null | undefined,
+  n: number,
+  who: string,
+): Float64Array | null {
+  const out = asSampleWeight(w, n, who);
+  if (out && !out.some((v) => v > 0)) {
+    fail(
+      who,
+      'sampleWeight',
+      'every sample weight is 0, so no sample is left to score.',
+      'give some sample a positive weight',
+    );
+  }
+  return out;
+}
+
 /** Throws when weights sum to zero (scikit-learn: "Weights sum to zero, can't be normalized"). */
 export function checkWeightSum(who: string, total: number, field = 'sampleWeight'): void {
   if (total === 0) {

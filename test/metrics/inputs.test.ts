@@ -255,3 +255,13 @@ describe('defaults', () => {
     assert.equal(M.precisionScore([0, 1, 1, 0], [1, 1, 1, 0], { average: undefined }), 2 / 3);
   });
 });
+
+describe('curves with all-zero weights', () => {
+  it('raise instead of returning an empty curve', () => {
+    const zeros = [0, 0, 0, 0, 0, 0, 0, 0];
+    throwsField(() => M.rocCurve(yTrue, score, { sampleWeight: zeros, posLabel: 1 }), 'sampleWeight', /0/);
+    throwsField(() => M.rocAucScore(yTrue, score, { sampleWeight: zeros }), 'sampleWeight');
+    throwsField(() => M.averagePrecisionScore(yTrue, score, { sampleWeight: zeros }), 'sampleWeight');
+    throwsField(() => M.precisionRecallCurve(yTrue, score, { sampleWeight: zeros }), 'sampleWeight');
+  });
+});
