@@ -77,14 +77,20 @@ function rocFromCurve(curve: BinaryCurve, dropIntermediate: boolean): RocCurve {
   const m = fps.length;
   if (dropIntermediate && m > 2) {
     // Keep the end points and every point where the second difference of fps or tps is non-zero.
-    const keep: number[] = [0];
+    const keep = new Int32Array(m);
+    let k = 0;
+    keep[k++] = 0;
     for (let i = 1; i < m - 1; i++) {
       const dfp = fps[i + 1] - fps[i] - (fps[i] - fps[i - 1]);
       const dtp = tps[i + 1] - tps[i] - (tps[i] - tps[i - 1]);
-      if (dfp !== 0 || dtp !== 0) keep.push(i);
+      if (dfp !== 0 || dtp !== 0) keep[k++] = i;
     }
-    keep.push(m - 1);
-    const take = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+    keep[k++] = m - 1;
+    const take = (a: Float64Array) => {
+      const out = new Float64Array(k);
+      for (let r = 0; r < k; r++) out[r] = a[keep[r]];
+      return out;
+    };
     fps = take(fps);
     tps = take(tps);
     thresholds = take(thresholds);
