@@ -32,7 +32,10 @@ export class F64Builder {
   }
   /** The values, trimmed to length. */
   finish(): Float64Array {
-    return this.a.length === this.length ? this.a : this.a.slice(0, this.length);
+    // Within 1/8 of capacity: a view (no copy); else a trimmed copy.
+    return this.a.length - this.length <= this.a.length >> 3
+      ? this.a.subarray(0, this.length)
+      : this.a.slice(0, this.length);
   }
 }
 
@@ -54,7 +57,10 @@ export class I32Builder {
   }
   /** The values, trimmed to length. */
   finish(): Int32Array {
-    return this.a.length === this.length ? this.a : this.a.slice(0, this.length);
+    // Within 1/8 of capacity: a view (no copy); else a trimmed copy.
+    return this.a.length - this.length <= this.a.length >> 3
+      ? this.a.subarray(0, this.length)
+      : this.a.slice(0, this.length);
   }
 }
 
@@ -76,7 +82,10 @@ export class I8Builder {
   }
   /** The values, trimmed to length. */
   finish(): Int8Array {
-    return this.a.length === this.length ? this.a : this.a.slice(0, this.length);
+    // Within 1/8 of capacity: a view (no copy); else a trimmed copy.
+    return this.a.length - this.length <= this.a.length >> 3
+      ? this.a.subarray(0, this.length)
+      : this.a.slice(0, this.length);
   }
 }
 

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DataError, show } from '../../core/errors.ts';
 import type { Column } from '../column.ts';
 import type { ReadOptions } from '../read-types.ts';
@@ -76,21 +76,22 @@ export class TextSource {
     // Keep a multi-byte character cut by the chunk's end for the next chunk.
     const cut = incompleteTail(chunk);
     const whole = chunk.subarray(0, chunk.length - cut);
-    // isUtf8 and toString are native and fast; TextDecoder's fatal mode is several times slower.
+    // isAscii/isUtf8 and toString are native and fast; TextDecoder's fatal mode is several times
+    // slower. Pure-ASCII chunks (the common case) decode as latin1, a plain byte copy.
+    if (isAscii(whole)) return this.keep(chunk, cut, whole.toString('latin1'));
     if (!isUtf8(whole)) {
       const at = firstInvalidUtf8(whole);
       let lines = 0;
       for (let i = 0; i < at; i++) if (whole[i] === 10) lines++;
       throw this.notUtf8(linesBefore() + lines);
     }
-    const text = whole.toString('utf8');
-    if (cut > 0)
-      this.bytes.copy(
-        this.bytes,
-        0,
-        chunk.byteOffset + chunk.length - cut - this.bytes.byteOffset,
-        chunk.byteOffset + chunk.length - this.bytes.byteOffset,
-      );
+    return this.keep(chunk, cut, whole.toString('utf8'));
+  }
+
+  /** Moves the `cut` trailing bytes of `chunk` to the buffer's start for the next read. */
+  private keep(chunk: Buffer, cut: number, text: string): string {
+    const end = chunk.byteOffset + chunk.length - this.bytes.byteOffset;
+    if (cut > 0) this.bytes.copy(this.bytes, 0, end - cut, end);
     this.carry = cut;
     return text;
   }
@@ -231,6 +232,7 @@ export function parseCsv(
   const maxRecord = Math.max(1024, options.maxRecordChars ?? DEFAULT_MAX_RECORD);
 
   const src = new TextSource(file);
+  const fileBytes = statSync(file).size;
   try {
     let buf = '';
     let pos = 0;
@@ -386,7 +388,11 @@ export function parseCsv(
         }
         return header ? sniffed[j] : sniffFieldType(cols[j]);
       });
-      parser = new RowParser(names, types, missing);
+      // Size the columns from the sample's bytes per row, so they rarely grow or need trimming.
+      const sampleChars = held.reduce((a, h) => a + h.raw.length + 1, 0);
+      const perRow = held.length ? sampleChars / held.length : 64;
+      const capacity = Math.min(1 << 27, Math.ceil((fileBytes / Math.max(1, perRow)) * 1.02) + 1024);
+      parser = new RowParser(names, types, missing, capacity);
       for (const h of held) {
         if (h.fields === null) reject(h.line, h.reason as string, h.raw);
         else accept(h.line, h.fields, h.fields.length, h.reason, () => h.raw);

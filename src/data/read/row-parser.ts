@@ -152,11 +152,15 @@ export class RowParser {
   /** Rows committed so far. */
   rows = 0;
 
-  /** A parser for columns `names` of types `types`, with `missing` tokens. */
+  /**
+   * A parser for columns `names` of types `types`, with `missing` tokens; `capacity` is the
+   * expected row count (the builders grow past it if needed).
+   */
   constructor(
     readonly names: readonly string[],
     readonly types: readonly FieldType[],
     private readonly missing: MissingTokens,
+    capacity = 1024,
   ) {
     const n = names.length;
     this.kinds = new Int8Array(n);
@@ -166,9 +170,9 @@ export class RowParser {
     types.forEach((t, j) => {
       const k = t.kind === 'numeric' ? NUM : t.kind === 'boolean' ? BOOL : t.kind === 'datetime' ? DATE : STR;
       this.kinds[j] = k;
-      this.num.push(k === NUM || k === DATE ? new F64Builder() : null);
-      this.bool.push(k === BOOL ? new I8Builder() : null);
-      this.str.push(k === STR ? new StringBuilder() : null);
+      this.num.push(k === NUM || k === DATE ? new F64Builder(capacity) : null);
+      this.bool.push(k === BOOL ? new I8Builder(capacity) : null);
+      this.str.push(k === STR ? new StringBuilder(capacity) : null);
     });
     this.scratch = new Float64Array(n);
     this.isMissing = new Uint8Array(n);
