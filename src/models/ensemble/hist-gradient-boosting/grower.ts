@@ -151,7 +151,7 @@ export class TreeGrower {
     const mem = new Uint8Array(buf.arena.memory.buffer);
     mem.set(split.goesLeft, buf.goesLeft);
     const col = buf.hist.bins + split.feature * buf.hist.nRows;
-    const nLeft = buf.kernels.partition(
+    const nLeft = buf.hist.partition(
       col,
       buf.partition + node.start * 4,
       node.count,

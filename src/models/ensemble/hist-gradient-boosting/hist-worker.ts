@@ -7,7 +7,7 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { CTRL, featureRange, JOB } from './hist-workers.ts';
+import { barrier, CTRL, featureRange, JOB, rowRange } from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
 import type { WasmMemory } from './wasm.ts';
 
@@ -26,9 +26,14 @@ for (;;) {
     kernels = makeKernels(memory, kind);
   } else if (type === JOB.RELEASE) {
     kernels = null;
+  } else if (type === JOB.PARTITION && kernels) {
+    const a = CTRL.ARGS;
+    const [col, idx, cnt, goesLeft, buf] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];
+    const [r0, r1] = rowRange(cnt, ctrl[CTRL.THREADS], index);
+    ctrl[CTRL.LEFT + index] = kernels.partition(col, idx + r0 * 4, r1 - r0, goesLeft, buf + r0 * 4);
   } else if (type === JOB.HIST && kernels) {
     const a = CTRL.ARGS;
-    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root] = [
+    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, g, h] = [
       ctrl[a],
       ctrl[a + 1],
       ctrl[a + 2],
@@ -39,8 +44,14 @@ for (;;) {
       ctrl[a + 7],
       ctrl[a + 8],
       ctrl[a + 9],
+      ctrl[a + 10],
+      ctrl[a + 11],
     ];
-    const [f0, f1] = featureRange(d, ctrl[CTRL.THREADS], index);
+    const threads = ctrl[CTRL.THREADS];
+    const [r0, r1] = rowRange(cnt, threads, index);
+    if (r1 > r0) kernels.gather(idx + r0 * 4, r1 - r0, g, h, gh + r0 * 16);
+    barrier(ctrl, threads);
+    const [f0, f1] = featureRange(d, threads, index);
     if (f1 > f0) {
       kernels.clearHist(f0, f1, slots, hist, counts);
       if (root) kernels.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, hist, counts);

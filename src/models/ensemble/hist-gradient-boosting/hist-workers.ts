@@ -21,12 +21,32 @@ export const CTRL = {
   DONE: 1,
   TYPE: 2,
   THREADS: 3,
+  /** Threads past the gather phase of a HIST job. */
+  BARRIER: 4,
+  /** PARTITION: rows sent left by each thread (THREADS slots). */
+  LEFT: 8,
   /** Job arguments start here. */
-  ARGS: 4,
+  ARGS: 24,
 } as const;
 
 /** Job types. */
-export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3 } as const;
+export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4 } as const;
+
+/** Splits rows [0, n) into `threads` contiguous ranges; returns range `t`. */
+export function rowRange(n: number, threads: number, t: number): [number, number] {
+  return [Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)];
+}
+
+/** Waits until `threads` threads have arrived at the barrier slot (spinning briefly first). */
+export function barrier(ctrl: Int32Array, threads: number): void {
+  Atomics.add(ctrl, CTRL.BARRIER, 1);
+  Atomics.notify(ctrl, CTRL.BARRIER);
+  for (let spin = 0; ; spin++) {
+    const v = Atomics.load(ctrl, CTRL.BARRIER);
+    if (v >= threads) return;
+    if (spin > 2000) Atomics.wait(ctrl, CTRL.BARRIER, v, 5);
+  }
+}
 
 const WORKER_URL = new URL(`./hist-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
   .href;
@@ -83,6 +103,7 @@ export class HistWorkers {
   private dispatch(type: number): void {
     const c = this.ctrl;
     Atomics.store(c, CTRL.DONE, 0);
+    Atomics.store(c, CTRL.BARRIER, 0);
     Atomics.store(c, CTRL.TYPE, type);
     Atomics.store(c, CTRL.THREADS, this.threads);
     Atomics.add(c, CTRL.GEN, 1);
@@ -116,15 +137,41 @@ export class HistWorkers {
   }
 
   /**
-   * Builds one node's histograms: the workers take feature ranges 1..T-1 and `own` (the calling
-   * thread's build of a range) takes range 0; returns when all are done.
+   * Builds one node's histograms in two phases: every thread gathers a range of the node's rows'
+   * gradients, then (after a barrier) builds a range of features. The calling thread takes range
+   * 0 of both (`gather`, `build`); returns when all are done.
    */
-  buildHist(args: readonly number[], d: number, own: (f0: number, f1: number) => void): void {
+  buildHist(
+    args: readonly number[],
+    cnt: number,
+    d: number,
+    gather: (r0: number, r1: number) => void,
+    build: (f0: number, f1: number) => void,
+  ): void {
     const c = this.ctrl;
     for (let i = 0; i < args.length; i++) c[CTRL.ARGS + i] = args[i];
     this.dispatch(JOB.HIST);
+    const [r0, r1] = rowRange(cnt, this.threads, 0);
+    gather(r0, r1);
+    barrier(c, this.threads);
     const [f0, f1] = featureRange(d, this.threads, 0);
-    own(f0, f1);
+    build(f0, f1);
     this.wait();
+  }
+
+  /**
+   * Stable partition of a node's rows on all threads: each partitions a contiguous chunk (left
+   * rows compacted at the chunk's start, right rows to the scratch at the same offset), then the
+   * caller joins the pieces in chunk order — the same result as one thread. `own(r0, r1)`
+   * partitions the calling thread's chunk and returns its left count.
+   */
+  partition(args: readonly number[], cnt: number, own: (r0: number, r1: number) => number): number[] {
+    const c = this.ctrl;
+    for (let i = 0; i < args.length; i++) c[CTRL.ARGS + i] = args[i];
+    this.dispatch(JOB.PARTITION);
+    const [r0, r1] = rowRange(cnt, this.threads, 0);
+    c[CTRL.LEFT] = own(r0, r1);
+    this.wait();
+    return Array.from({ length: this.threads }, (_, t) => c[CTRL.LEFT + t]);
   }
 }

@@ -24,6 +24,8 @@ export interface HistBlock {
 
 /** Below this many bin updates (rows × features) a node is built on the calling thread. */
 export const PARALLEL_MIN_UPDATES = 1 << 15;
+/** Below this many rows a node is partitioned on the calling thread. */
+export const PARALLEL_MIN_ROWS_PARTITION = 1 << 15;
 
 /** Builds and recycles histograms for one fit. */
 export class HistogramBuilder {
@@ -69,7 +71,6 @@ export class HistogramBuilder {
    */
   build(idx: number, cnt: number, g: number, h: number, out: HistBlock, root = false): void {
     const k = this.kernels;
-    k.gather(idx, cnt, g, h, this.gh);
     const d = this.nFeatures;
     const { bins, nRows, slots, gh } = this;
     const own = (f0: number, f1: number): void => {
@@ -79,10 +80,53 @@ export class HistogramBuilder {
     };
     const w = this.workers;
     if (w && cnt * d >= PARALLEL_MIN_UPDATES && d > 1) {
-      w.buildHist([bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0], d, own);
+      w.buildHist(
+        [bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0, g, h],
+        cnt,
+        d,
+        (r0, r1) => k.gather(idx + r0 * 4, r1 - r0, g, h, gh + r0 * 16),
+        own,
+      );
       return;
     }
+    k.gather(idx, cnt, g, h, gh);
     own(0, d);
+  }
+
+  /**
+   * Stable partition of the rows idx[0..cnt) by the per-bin table at `goesLeft` over the bins
+   * column `col`, using `scratch` (cnt u32); returns the number of rows that go left.
+   */
+  partition(col: number, idx: number, cnt: number, goesLeft: number, scratch: number): number {
+    const k = this.kernels;
+    const w = this.workers;
+    if (!w || cnt < PARALLEL_MIN_ROWS_PARTITION) return k.partition(col, idx, cnt, goesLeft, scratch);
+    const lefts = w.partition([col, idx, cnt, goesLeft, scratch], cnt, (r0, r1) =>
+      k.partition(col, idx + r0 * 4, r1 - r0, goesLeft, scratch + r0 * 4),
+    );
+    // Join: the left pieces (at each chunk's start) first, then the right pieces (in the scratch).
+    const U32 = new Uint32Array(this.arena.memory.buffer);
+    const i0 = idx >> 2;
+    const s0 = scratch >> 2;
+    const T = lefts.length;
+    const chunk = (t: number): [number, number] => [
+      Math.floor((t * cnt) / T),
+      Math.floor(((t + 1) * cnt) / T),
+    ];
+    let at = 0;
+    for (let t = 0; t < T; t++) {
+      const [r0] = chunk(t);
+      if (r0 !== at) U32.copyWithin(i0 + at, i0 + r0, i0 + r0 + lefts[t]);
+      at += lefts[t];
+    }
+    const nLeft = at;
+    for (let t = 0; t < T; t++) {
+      const [r0, r1] = chunk(t);
+      const nr = r1 - r0 - lefts[t];
+      U32.copyWithin(i0 + at, s0 + r0, s0 + r0 + nr);
+      at += nr;
+    }
+    return nLeft;
   }
 
   /** out = parent − child. */
