@@ -81,6 +81,15 @@ describe('determinism', () => {
     assert.deepEqual(viaWasm, viaTs);
   });
 
+  it('the same predictions for a large batch on 1 and 2 threads (rows split over the pool)', () => {
+    const { X, y } = synth(1000, 4);
+    const big = synth(140_000, 4, 9).X;
+    const p = { maxIter: 15 } as const;
+    const one = new HistGradientBoostingRegressor({ ...p, nThreads: 1 }).fit(X, y).predict(big);
+    const two = new HistGradientBoostingRegressor({ ...p, nThreads: 2 }).fit(X, y).predict(big);
+    assert.deepEqual(one, two);
+  });
+
   it('the same model for the same seed, with early stopping on a validation fraction', () => {
     const { X, y } = synth(2000, 5);
     const p = { earlyStopping: true, seed: 7, maxIter: 30 } as const;
