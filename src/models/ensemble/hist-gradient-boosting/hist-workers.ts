@@ -60,6 +60,9 @@ function bootstrapCode(): string {
   return `import(${JSON.stringify(WORKER_URL)});`;
 }
 
+/** How long a job may see no worker finish before the group is declared broken. */
+const STALL_MS = 300_000;
+
 /** Splits features [0, d) into `threads` contiguous ranges; returns range `t`. */
 export function featureRange(d: number, threads: number, t: number): [number, number] {
   return [Math.floor((t * d) / threads), Math.floor(((t + 1) * d) / threads)];
@@ -113,9 +116,21 @@ export class HistWorkers {
   private wait(): void {
     const c = this.ctrl;
     const want = this.threads - 1;
+    let last = Atomics.load(c, CTRL.DONE);
+    let since = Date.now();
     for (;;) {
       const done = Atomics.load(c, CTRL.DONE);
       if (done >= want) return;
+      if (done !== last) {
+        last = done;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) {
+        // A worker that never answers (it failed to start, or died): fail rather than hang.
+        HistWorkers.groups.delete(this.threads);
+        throw new Error(
+          `gbdt: a histogram worker thread has not answered for ${STALL_MS / 1000} s; retry with nThreads: 1.`,
+        );
+      }
       Atomics.wait(c, CTRL.DONE, done, 1000);
     }
   }
