@@ -109,13 +109,57 @@ export function centerAndWeight(
 
 /** X·coef + intercept for each row. */
 export function linearPredict(X: Matrix, coef: Float64Array, intercept: number): Float64Array {
-  const { data, rows: n, cols: p } = X;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const base = i * p;
-    let s = 0;
-    for (let j = 0; j < p; j++) s += data[base + j] * coef[j];
-    out[i] = s + intercept;
-  }
+  const out = new Float64Array(X.rows);
+  linearScores(X.data, X.rows, X.cols, coef, Float64Array.of(intercept), 1, out);
   return out;
+}
+
+/**
+ * Scores X·Wₖ + bₖ for K coefficient rows (`W` is K × p row-major), into `out` (n × K).
+ * Hand-blocked: four rows at a time share each weight load (the prediction hot loop).
+ */
+export function linearScores(
+  data: Float64Array,
+  n: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const b0 = i * p;
+    const b1 = b0 + p;
+    const b2 = b1 + p;
+    const b3 = b2 + p;
+    for (let k = 0; k < K; k++) {
+      const wk = k * p;
+      let z0 = 0;
+      let z1 = 0;
+      let z2 = 0;
+      let z3 = 0;
+      for (let j = 0; j < p; j++) {
+        const w = W[wk + j];
+        z0 += data[b0 + j] * w;
+        z1 += data[b1 + j] * w;
+        z2 += data[b2 + j] * w;
+        z3 += data[b3 + j] * w;
+      }
+      const bk = b[k];
+      out[i * K + k] = z0 + bk;
+      out[(i + 1) * K + k] = z1 + bk;
+      out[(i + 2) * K + k] = z2 + bk;
+      out[(i + 3) * K + k] = z3 + bk;
+    }
+  }
+  for (; i < n; i++) {
+    const base = i * p;
+    for (let k = 0; k < K; k++) {
+      const wk = k * p;
+      let z = 0;
+      for (let j = 0; j < p; j++) z += data[base + j] * W[wk + j];
+      out[i * K + k] = z + b[k];
+    }
+  }
 }

@@ -85,7 +85,8 @@ export function binaryBlock(
   for (let j = 0; j <= dof; j++) out[o + j] = 0;
   const b = fitIntercept ? w[p] : 0;
   const go = o + 1;
-  const pair = new Float64Array(2); // one allocation per block
+  const pair = new Float64Array(2); // scratch, one allocation per block
+  const zs = new Float64Array(4);
   let loss = 0;
   let gsum = 0;
   let i = start;
@@ -105,29 +106,42 @@ export function binaryBlock(
       z2 += wj * X[b2 + j];
       z3 += wj * X[b3 + j];
     }
-    let l0 = halfBinomial(z0 + b, y[i], pair);
-    let g0 = pair[1];
-    let l1 = halfBinomial(z1 + b, y[i + 1], pair);
-    let g1 = pair[1];
-    let l2 = halfBinomial(z2 + b, y[i + 2], pair);
-    let g2 = pair[1];
-    let l3 = halfBinomial(z3 + b, y[i + 3], pair);
-    let g3 = pair[1];
-    if (sw !== null) {
-      const s0 = sw[i];
-      const s1 = sw[i + 1];
-      const s2 = sw[i + 2];
-      const s3 = sw[i + 3];
-      l0 *= s0;
-      g0 *= s0;
-      l1 *= s1;
-      g1 *= s1;
-      l2 *= s2;
-      g2 *= s2;
-      l3 *= s3;
-      g3 *= s3;
+    zs[0] = z0 + b;
+    zs[1] = z1 + b;
+    zs[2] = z2 + b;
+    zs[3] = z3 + b;
+    // Pointwise loss and derivative, scikit-learn's closs_grad_half_binomial branches (inlined
+    // once here for the four rows rather than called four times).
+    for (let r = 0; r < 4; r++) {
+      const z = zs[r];
+      const yr = y[i + r];
+      let lr: number;
+      let gr: number;
+      if (z <= -37) {
+        const e = Math.exp(z);
+        lr = e - yr * z;
+        gr = e - yr;
+      } else if (z <= -2) {
+        const e = Math.exp(z);
+        lr = Math.log1p(e) - yr * z;
+        gr = ((1 - yr) * e - yr) / (1 + e);
+      } else {
+        const e = Math.exp(-z);
+        lr = z <= 18 ? Math.log1p(e) + (1 - yr) * z : e + (1 - yr) * z;
+        gr = (1 - yr - yr * e) / (1 + e);
+      }
+      if (sw !== null) {
+        const s = sw[i + r];
+        lr *= s;
+        gr *= s;
+      }
+      loss += lr;
+      zs[r] = gr;
     }
-    loss += l0 + l1 + (l2 + l3);
+    const g0 = zs[0];
+    const g1 = zs[1];
+    const g2 = zs[2];
+    const g3 = zs[3];
     gsum += g0 + g1 + (g2 + g3);
     for (let j = 0; j < p; j++) {
       out[go + j] += g0 * X[b0 + j] + g1 * X[b1 + j] + (g2 * X[b2 + j] + g3 * X[b3 + j]);
@@ -152,8 +166,33 @@ export function binaryBlock(
 }
 
 /**
+ * Half-multinomial loss of one row from its raw scores `z[zo .. zo+K)`, turning them into the
+ * pointwise gradient (softmax − one-hot) · s in place. Returns the loss · s.
+ */
+function halfMultinomial(z: Float64Array, zo: number, K: number, yi: number, s: number): number {
+  let max = z[zo];
+  for (let k = 1; k < K; k++) if (z[zo + k] > max) max = z[zo + k];
+  const zy = z[zo + yi];
+  let sumExp = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(z[zo + k] - max);
+    z[zo + k] = e;
+    sumExp += e;
+  }
+  for (let k = 0; k < K; k++) {
+    let g = z[zo + k] / sumExp;
+    if (k === yi) g -= 1;
+    z[zo + k] = g * s;
+  }
+  return (Math.log(sumExp) + max - zy) * s;
+}
+
+/**
  * Loss and gradient over rows [start, end) for a multinomial model with K classes
  * (layout k·dof + j), written to out[o] and out[o+1 .. o+K·dof].
+ *
+ * Hand-blocked like {@link binaryBlock}: four rows at a time, so each weight is loaded once for
+ * four dot products and each gradient entry is updated once per four rows.
  */
 export function multinomialBlock(
   X: Float64Array,
@@ -172,39 +211,65 @@ export function multinomialBlock(
   const dim = K * dof;
   for (let j = 0; j <= dim; j++) out[o + j] = 0;
   const go = o + 1;
-  const raw = new Float64Array(K); // one allocation per block, not per row
+  const z = new Float64Array(4 * K); // scores, then pointwise gradients, of four rows (one allocation per block)
   let loss = 0;
-  for (let i = start; i < end; i++) {
-    const base = i * p;
-    let max = Number.NEGATIVE_INFINITY;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const b0 = i * p;
+    const b1 = b0 + p;
+    const b2 = b1 + p;
+    const b3 = b2 + p;
     for (let k = 0; k < K; k++) {
       const wk = k * dof;
-      let z = 0;
-      for (let j = 0; j < p; j++) z += w[wk + j] * X[base + j];
-      if (fitIntercept) z += w[wk + p];
-      raw[k] = z;
-      if (z > max) max = z;
+      let z0 = 0;
+      let z1 = 0;
+      let z2 = 0;
+      let z3 = 0;
+      for (let j = 0; j < p; j++) {
+        const wj = w[wk + j];
+        z0 += wj * X[b0 + j];
+        z1 += wj * X[b1 + j];
+        z2 += wj * X[b2 + j];
+        z3 += wj * X[b3 + j];
+      }
+      const b = fitIntercept ? w[wk + p] : 0;
+      z[k] = z0 + b;
+      z[K + k] = z1 + b;
+      z[2 * K + k] = z2 + b;
+      z[3 * K + k] = z3 + b;
     }
-    const yi = y[i];
-    const zy = raw[yi];
-    let sumExp = 0;
+    loss +=
+      halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]) +
+      halfMultinomial(z, K, K, y[i + 1] | 0, sw === null ? 1 : sw[i + 1]) +
+      (halfMultinomial(z, 2 * K, K, y[i + 2] | 0, sw === null ? 1 : sw[i + 2]) +
+        halfMultinomial(z, 3 * K, K, y[i + 3] | 0, sw === null ? 1 : sw[i + 3]));
     for (let k = 0; k < K; k++) {
-      const e = Math.exp(raw[k] - max);
-      sumExp += e;
-      raw[k] = e; // raw now holds exp(z_k − max)
+      const g0 = z[k];
+      const g1 = z[K + k];
+      const g2 = z[2 * K + k];
+      const g3 = z[3 * K + k];
+      const gko = go + k * dof;
+      for (let j = 0; j < p; j++) {
+        out[gko + j] += g0 * X[b0 + j] + g1 * X[b1 + j] + (g2 * X[b2 + j] + g3 * X[b3 + j]);
+      }
+      if (fitIntercept) out[gko + p] += g0 + g1 + (g2 + g3);
     }
-    const s = sw === null ? 1 : sw[i];
-    const li = Math.log(sumExp) + max - zy;
+  }
+  for (; i < end; i++) {
+    const base = i * p;
     for (let k = 0; k < K; k++) {
-      const prob = raw[k] / sumExp;
-      let gk = prob;
-      if (yi === k) gk -= 1;
-      gk *= s;
+      const wk = k * dof;
+      let zk = 0;
+      for (let j = 0; j < p; j++) zk += w[wk + j] * X[base + j];
+      z[k] = zk + (fitIntercept ? w[wk + p] : 0);
+    }
+    loss += halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]);
+    for (let k = 0; k < K; k++) {
+      const gk = z[k];
       const gko = go + k * dof;
       for (let j = 0; j < p; j++) out[gko + j] += gk * X[base + j];
       if (fitIntercept) out[gko + p] += gk;
     }
-    loss += li * s;
   }
   out[o] = loss;
 }

@@ -23,7 +23,8 @@ import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
-import { expit, finiteMatrix, softmaxRows } from './common.ts';
+import { expit, finiteMatrix, linearScores, softmaxRows } from './common.ts';
+import { encodeNumericLabels } from './fast-labels.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
@@ -96,7 +97,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
   fit(X: MatrixInput, y: TargetInput, options: LogisticFitOptions = {}): this {
     const m = finiteMatrix(this.startFit(X), this.typeName);
     const P = this.params;
-    const codes = this.encodeTarget(y, m.rows);
+    const fast = encodeNumericLabels(y, m.rows);
+    let codes: Int32Array;
+    if (fast !== null && fast.classes.length >= 2) {
+      codes = fast.codes;
+      this.classes_ = fast.classes;
+    } else codes = this.encodeTarget(y, m.rows);
     const classes = this.classes_!;
     const K = classes.length;
     const who = this.typeName;
@@ -124,8 +130,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     }
     const multinomial = P.multiClass === 'multinomial' || (P.multiClass === 'auto' && K > 2);
 
-    const baseWeight =
-      checkSampleWeight(options.sampleWeight, m.rows, who) ?? new Float64Array(m.rows).fill(1);
+    const baseWeight = checkSampleWeight(options.sampleWeight, m.rows, who);
     const l1Ratio = P.penalty === 'l1' ? 1 : P.penalty === 'elasticnet' ? P.l1Ratio! : 0;
     const strength = P.penalty === 'none' ? 0 : 1 / P.C;
     const l1 = strength * l1Ratio;
@@ -168,9 +173,14 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     };
 
     if (multinomial) {
-      const cw = classWeightVector(P.classWeight, codes, classes, who);
-      const sw = new Float64Array(m.rows);
-      for (let i = 0; i < m.rows; i++) sw[i] = baseWeight[i] * cw[codes[i]];
+      // Row weights only when there are sample or class weights (the loss skips them otherwise).
+      let sw: Float64Array | null = null;
+      if (baseWeight !== undefined || P.classWeight !== null) {
+        const cw = classWeightVector(P.classWeight, codes, classes, who);
+        sw = new Float64Array(m.rows);
+        for (let i = 0; i < m.rows; i++)
+          sw[i] = (baseWeight === undefined ? 1 : baseWeight[i]) * cw[codes[i]];
+      }
       const data: LogisticData = {
         X: m.data,
         n: m.rows,
@@ -195,13 +205,19 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       for (const pos of positives) {
         const yBin = new Float64Array(m.rows);
         for (let i = 0; i < m.rows; i++) yBin[i] = codes[i] === pos ? 1 : 0;
-        const sw = new Float64Array(m.rows);
-        for (let i = 0; i < m.rows; i++) sw[i] = baseWeight[i] * (dictWeights ? dictWeights[codes[i]] : 1);
-        if (P.classWeight === 'balanced') {
-          // scikit-learn balances the masked (rest/positive) labels of each problem.
-          const binCodes = Int32Array.from(yBin);
-          const bw = classWeightVector('balanced', binCodes, [0, 1], who);
-          for (let i = 0; i < m.rows; i++) sw[i] *= bw[binCodes[i]];
+        let sw: Float64Array | null = null;
+        if (baseWeight !== undefined || P.classWeight !== null) {
+          sw = new Float64Array(m.rows);
+          for (let i = 0; i < m.rows; i++) {
+            sw[i] =
+              (baseWeight === undefined ? 1 : baseWeight[i]) * (dictWeights ? dictWeights[codes[i]] : 1);
+          }
+          if (P.classWeight === 'balanced') {
+            // scikit-learn balances the masked (rest/positive) labels of each problem.
+            const binCodes = Int32Array.from(yBin);
+            const bw = classWeightVector('balanced', binCodes, [0, 1], who);
+            for (let i = 0; i < m.rows; i++) sw[i] *= bw[binCodes[i]];
+          }
         }
         const data: LogisticData = {
           X: m.data,
@@ -232,17 +248,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const m = finiteMatrix(this.checkInput(X, 'decisionFunction'), this.typeName);
     const coef = this.coef_!;
     const rowsK = coef.length;
-    const { data, rows: n, cols: p } = m;
-    const out = new Float64Array(n * rowsK);
-    for (let i = 0; i < n; i++) {
-      const base = i * p;
-      for (let k = 0; k < rowsK; k++) {
-        const w = coef[k];
-        let s = 0;
-        for (let j = 0; j < p; j++) s += data[base + j] * w[j];
-        out[i * rowsK + k] = s + this.intercept_![k];
-      }
-    }
+    const p = m.cols;
+    const W = new Float64Array(rowsK * p);
+    coef.forEach((row, k) => W.set(row, k * p));
+    const out = new Float64Array(m.rows * rowsK);
+    linearScores(m.data, m.rows, p, W, this.intercept_!, rowsK, out);
+    const n = m.rows;
     const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
     return matrix(out, n, rowsK, names);
   }
@@ -270,32 +281,36 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const D = this.decisionFunction(X);
     const n = D.rows;
     const K = this.classes_!.length;
+    const scores = D.data;
+    const multinomial = this.multinomial_!;
     const out = new Float64Array(n * K);
-    if (D.cols === 1) {
+    if (D.cols === 1 && multinomial) {
+      // Binary multinomial: softmax of (−d, d).
       for (let i = 0; i < n; i++) {
-        const d = D.data[i];
-        if (this.multinomial_) {
-          out[i * 2] = -d;
-          out[i * 2 + 1] = d;
-        } else {
-          const p1 = expit(d);
-          out[i * 2] = 1 - p1;
-          out[i * 2 + 1] = p1;
-        }
+        out[i * 2] = -scores[i];
+        out[i * 2 + 1] = scores[i];
       }
-      if (this.multinomial_) softmaxRows(out, n, 2);
-    } else if (this.multinomial_) {
-      out.set(D.data);
+      softmaxRows(out, n, 2);
+    } else if (D.cols === 1) {
+      for (let i = 0; i < n; i++) {
+        const p1 = expit(scores[i]);
+        out[i * 2] = 1 - p1;
+        out[i * 2 + 1] = p1;
+      }
+    } else if (multinomial) {
+      out.set(scores);
       softmaxRows(out, n, K);
     } else {
+      // One-vs-rest: logistic scores normalised to sum to one.
       for (let i = 0; i < n; i++) {
+        const o = i * K;
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const v = expit(D.data[i * K + k]);
-          out[i * K + k] = v;
+          const v = expit(scores[o + k]);
+          out[o + k] = v;
           sum += v;
         }
-        for (let k = 0; k < K; k++) out[i * K + k] /= sum;
+        for (let k = 0; k < K; k++) out[o + k] /= sum;
       }
     }
     return matrix(out, n, K, this.probaColumns());

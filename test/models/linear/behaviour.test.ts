@@ -234,3 +234,23 @@ describe('logistic regression gives the same bits on any number of threads', () 
   // The solver itself is sequential and deterministic, so identical objective values and gradients
   // mean identical fits whatever the thread count.
 });
+
+describe('fast numeric label encoding', () => {
+  it('gives the same codes and classes as core encodeLabels', async () => {
+    const { encodeLabels } = await import('../../../src/core/labels.ts');
+    const { encodeNumericLabels } = await import('../../../src/models/linear/fast-labels.ts');
+    const rng = new Rng(11);
+    const inputs: ArrayLike<number>[] = [
+      Float64Array.from({ length: 500 }, () => rng.int(3)),
+      Array.from({ length: 300 }, () => [5, -2, 0.5, 10][rng.int(4)]),
+      Int32Array.from({ length: 200 }, (_, i) => (i * 7) % 5),
+    ];
+    for (const y of inputs) {
+      const fast = encodeNumericLabels(y, y.length);
+      assert.ok(fast);
+      assert.deepEqual(fast, encodeLabels(y, y.length, 'test'));
+    }
+    assert.equal(encodeNumericLabels(['a', 'b'], 2), null);
+    assert.equal(encodeNumericLabels([1, Number.NaN], 2), null);
+  });
+});

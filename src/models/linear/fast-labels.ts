@@ -1,0 +1,47 @@
+/**
+ * A fast path for encoding numeric class labels (the common 0/1 or 0..k−1 target of large fits):
+ * the same codes and sorted classes as core's `encodeLabels`, without a hash lookup per row.
+ * Returns null whenever the input is not a plain array of numbers with few distinct values, so the
+ * caller falls back to `encodeLabels` (which also produces the errors for bad labels).
+ *
+ * @module
+ */
+
+import type { EncodedLabels, TargetInput } from '../../core/labels.ts';
+
+const MAX_FAST_CLASSES = 256;
+
+/** Codes and classes of a numeric target, or null to use the general encoder. */
+export function encodeNumericLabels(y: TargetInput, n: number): EncodedLabels | null {
+  if (typeof (y as { toArray?: unknown }).toArray === 'function') return null;
+  const v = y as ArrayLike<unknown>;
+  if (v.length !== n) return null;
+  const seen: number[] = [];
+  const codes = new Int32Array(n);
+  let last = Number.NaN;
+  let lastCode = -1;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || x !== x) return null;
+    if (x === last) {
+      codes[i] = lastCode;
+      continue;
+    }
+    let code = seen.indexOf(x);
+    if (code < 0) {
+      if (seen.length === MAX_FAST_CLASSES) return null;
+      code = seen.length;
+      seen.push(x);
+    }
+    codes[i] = code;
+    last = x;
+    lastCode = code;
+  }
+  const order = seen.map((_, i) => i).sort((a, b) => seen[a] - seen[b]);
+  const remap = new Int32Array(seen.length);
+  order.forEach((old, rank) => {
+    remap[old] = rank;
+  });
+  for (let i = 0; i < n; i++) codes[i] = remap[codes[i]];
+  return { codes, classes: order.map((i) => seen[i]) };
+}
