@@ -7,7 +7,7 @@
  */
 
 import type { Matrix } from '../core/matrix.ts';
-import { quantileSorted, sortedNonMissing } from '../stats/quantile.ts';
+import { quantileSorted, sortFloat64 } from '../stats/quantile.ts';
 
 /** Mean, variance (population, ddof 0) and count of non-missing values per column. */
 export interface MeanVar {
@@ -86,7 +86,7 @@ export function nanMinMax(m: Matrix): { min: Float64Array; max: Float64Array } {
   return { min, max };
 }
 
-/** The non-missing values of column `j`, sorted ascending. */
+/** The non-missing values of column `j`, sorted ascending (in `buf` when given: the result is a view of it). */
 export function sortedColumn(m: Matrix, j: number, buf?: Float64Array): Float64Array {
   const { data, rows, cols } = m;
   const out = buf && buf.length >= rows ? buf : new Float64Array(rows);
@@ -95,7 +95,7 @@ export function sortedColumn(m: Matrix, j: number, buf?: Float64Array): Float64A
     const v = data[p];
     if (v === v) out[k++] = v;
   }
-  return sortedNonMissing(out.subarray(0, k));
+  return sortFloat64(out.subarray(0, k));
 }
 
 /** Median of sorted values (the mean of the two middle ones for an even count, as NumPy); NaN when empty. */

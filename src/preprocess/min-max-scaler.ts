@@ -92,11 +92,13 @@ export class MinMaxScaler extends NumericTransformer<MinMaxScalerParams> {
     const [lo, hi] = this.params.featureRange;
     const clip = this.params.clip;
     const d = m.cols;
-    for (let k = 0; k < out.length; k++) {
-      const j = k % d;
-      let v = out[k] * scale[j] + offset[j];
-      if (clip) v = Math.max(lo, Math.min(v, hi)); // NaN stays NaN
-      out[k] = v;
+    for (let i = 0; i < m.rows; i++) {
+      const base = i * d;
+      for (let j = 0; j < d; j++) {
+        let v = out[base + j] * scale[j] + offset[j];
+        if (clip) v = Math.max(lo, Math.min(v, hi)); // NaN stays NaN
+        out[base + j] = v;
+      }
     }
     return matrix(out, m.rows, d, this.featureNamesIn_);
   }

@@ -96,12 +96,14 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     const center = this.center_;
     const scale = this.scale_;
     const d = m.cols;
-    for (let k = 0; k < out.length; k++) {
-      const j = k % d;
-      let v = out[k];
-      if (center) v -= center[j];
-      if (scale) v /= scale[j];
-      out[k] = v;
+    for (let i = 0; i < m.rows; i++) {
+      const base = i * d;
+      for (let j = 0; j < d; j++) {
+        let v = out[base + j];
+        if (center) v -= center[j];
+        if (scale) v /= scale[j];
+        out[base + j] = v;
+      }
     }
     return matrix(out, m.rows, d, this.featureNamesIn_);
   }
