@@ -25,7 +25,7 @@ rng = np.random.default_rng(7)
 n = 400
 
 PS = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
-IQR_K, EXTREME_K, ROBUST_Z = 1.5, 3.0, 3.5
+IQR_K, EXTREME_K, ROBUST_Z, ISOLATION = 1.5, 3.0, 3.5, 2.0
 
 
 def with_nan(x, share):
@@ -69,6 +69,32 @@ dups = frame.iloc[[3, 10, 10, 57, 200]].copy()
 frame = pd.concat([frame, dups], ignore_index=True)
 N = len(frame)
 
+def isolated(v, skew):
+    """Far-out values (beyond 3 IQR) past the first gap wider than 2 IQR, walking outwards from
+    the last value inside the far fence, per side; on log values for positive data with skew > 1."""
+    s = np.sort(v)
+    if s[0] > 0 and skew is not None and skew > 1:
+        s = np.log(s)
+        q1, q3 = np.log(np.quantile(v, 0.25)), np.log(np.quantile(v, 0.75))
+    else:
+        q1, q3 = np.quantile(v, 0.25), np.quantile(v, 0.75)
+    iqr = q3 - q1
+    if iqr <= 0:
+        return 0
+    gap = ISOLATION * iqr
+    total = 0
+    inside = s[(s >= q1 - EXTREME_K * iqr) & (s <= q3 + EXTREME_K * iqr)]
+    high = np.concatenate([[inside.max()], s[s > q3 + EXTREME_K * iqr]])
+    jumps = np.flatnonzero(np.diff(high) > gap)
+    if len(jumps):
+        total += len(high) - 1 - jumps[0]
+    low = np.concatenate([[inside.min()], s[s < q1 - EXTREME_K * iqr][::-1]])
+    jumps = np.flatnonzero(-np.diff(low) > gap)
+    if len(jumps):
+        total += len(low) - 1 - jumps[0]
+    return int(total)
+
+
 numeric_cols = ["height", "weight", "age", "income", "delta", "zeros", "const"]
 numeric = {}
 for c in numeric_cols:
@@ -98,6 +124,7 @@ for c in numeric_cols:
     vc = pd.Series(v).value_counts()
     top = sorted(vc.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     s = frame[c]
+    s_skew = float(s.skew())
     numeric[c] = {
         "count": int(s.count()),
         "missing": int(s.isna().sum()),
@@ -118,6 +145,7 @@ for c in numeric_cols:
         "integers": integers,
         "iqrCount": int(np.sum((v < q1 - IQR_K * iqr) | (v > q3 + IQR_K * iqr))),
         "extremeCount": int(np.sum((v < q1 - EXTREME_K * iqr) | (v > q3 + EXTREME_K * iqr))),
+        "isolatedCount": isolated(v, None if math.isnan(s_skew) else s_skew),
         "robustZCount": int(np.sum(np.abs(z) > ROBUST_Z)),
         "robustZScale": scale,
         "histogram": {"edges": [float(e) for e in edges], "counts": [int(k) for k in counts]},

@@ -82,12 +82,17 @@ export const CHECKS: readonly Check[] = [
     scope: 'table',
     run: ({ table }) => {
       if (table.duplicateRows === 0) return [];
-      const ex = table.duplicateExamples.map((e) => `row ${e.row} repeats row ${e.sameAs}`);
+      const ex = table.duplicateExamples.map((e) =>
+        e.line !== undefined
+          ? `line ${e.line} repeats line ${e.sameAsLine}`
+          : `row ${e.row} repeats row ${e.sameAs}`,
+      );
+      const lines = table.duplicateExamples[0]?.line !== undefined;
       return one(
         'warning',
         undefined,
         `${formatNumber(table.duplicateRows)} duplicate row${table.duplicateRows === 1 ? '' : 's'} (${formatPct(table.duplicatePct)})`,
-        `${formatNumber(table.duplicateRows)} of ${formatNumber(table.rows)} rows are exact copies of an earlier row (0-based rows: ${listSome(ex)}).`,
+        `${formatNumber(table.duplicateRows)} of ${formatNumber(table.rows)} rows are exact copies of an earlier row (${lines ? 'file lines' : '0-based rows'}: ${listSome(ex)}).`,
         'drop the copies (keep the first of each) unless repeated rows are genuine repeated events; duplicates inflate some patterns and leak between training and test splits',
         {
           duplicateRows: table.duplicateRows,
@@ -308,15 +313,14 @@ export const CHECKS: readonly Check[] = [
       if (!q || w!.idLike || p.distinct < 3) return [];
       const o = q.outliers;
       const share = o.robustZCount / p.count;
-      const extremeShare = o.extremeCount / p.count;
-      const fewFarOut = q.iqr > 0 && o.extremeCount > 0 && extremeShare <= 0.01;
+      const fewFarOut = o.isolatedCount > 0 && o.isolatedCount / p.count <= 0.01;
       if (!fewFarOut && (o.robustZCount < th.minOutliers || share < th.outlierInfoShare)) return [];
       const ex = o.examples.map((v) => formatNumber(v, false));
       return one(
         fewFarOut ? 'warning' : 'info',
         p.name,
-        fewFarOut ? `'${p.name}' has a few far-out values` : `'${p.name}' has outliers`,
-        `${formatNumber(o.robustZCount)} value${o.robustZCount === 1 ? '' : 's'} (${formatPct(100 * share)}) have |robust z| > ${th.robustZ}; ${formatNumber(o.iqrCount)} lie outside the IQR fences [${formatNumber(o.iqrLower)}, ${formatNumber(o.iqrUpper)}] and ${formatNumber(o.extremeCount)} beyond ${th.extremeIqrMultiplier}×IQR${ex.length ? ` (most extreme: ${ex.join(', ')})` : ''}; median ${formatNumber(q.median)}, IQR ${formatNumber(q.iqr)}.`,
+        fewFarOut ? `'${p.name}' has a few isolated far-out values` : `'${p.name}' has outliers`,
+        `${formatNumber(o.robustZCount)} value${o.robustZCount === 1 ? '' : 's'} (${formatPct(100 * share)}) have |robust z| > ${th.robustZ}; ${formatNumber(o.iqrCount)} lie outside the IQR fences [${formatNumber(o.iqrLower, false)}, ${formatNumber(o.iqrUpper, false)}] and ${formatNumber(o.extremeCount)} beyond ${th.extremeIqrMultiplier}×IQR${o.isolatedCount ? `, ${formatNumber(o.isolatedCount)} of them cut off from the rest by a gap of more than ${th.isolationGapIqr}×IQR` : ''}${ex.length ? ` (most extreme: ${ex.join(', ')})` : ''}; median ${formatNumber(q.median, false)}, IQR ${formatNumber(q.iqr, false)}.`,
         fewFarOut
           ? `check the far-out values of '${p.name}' (${ex.slice(0, 3).join(', ')}): data-entry errors or sentinel codes such as 999 should be fixed or marked missing; real extremes can be clipped (winsorised) or handled by a robust model`
           : `if the tail is real, consider a log or rank transform of '${p.name}' or a robust scaler; tree models are unaffected`,
@@ -324,6 +328,7 @@ export const CHECKS: readonly Check[] = [
           robustZCount: o.robustZCount,
           iqrCount: o.iqrCount,
           extremeCount: o.extremeCount,
+          isolatedCount: o.isolatedCount,
           iqrLower: o.iqrLower,
           iqrUpper: o.iqrUpper,
           examples: o.examples,

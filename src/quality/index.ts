@@ -1,5 +1,6 @@
 /** quality: data-quality checks and the `QualityReport` (see DESIGN.md, docs/profile.md). */
 export * from './profile.ts';
+export * from './profile-file.ts';
 export * from './render-text.ts';
 export * from './report.ts';
 export * from './thresholds.ts';

@@ -80,7 +80,10 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   const mad = medianAbsoluteDeviation(s, median);
   const { distinct, top } = runs(s);
   const histogram = histogramSorted(s, histogramEdges(s[0], s[m - 1], m, integers));
-  const outliers = outlierSummary(s, median, q1, q3, mad, th);
+  // A positive, right-skewed column is judged for isolated values on the log scale, where a
+  // long multiplicative tail is compact and a sentinel still stands apart.
+  const skewed = s[0] > 0 && skewness !== null && skewness > 1;
+  const outliers = outlierSummary(s, median, q1, q3, mad, th, skewed);
   return {
     summary: {
       min: s[0],
@@ -209,6 +212,48 @@ export function medianAbsoluteDeviation(s: Float64Array, median: number): number
   return lower;
 }
 
+/**
+ * Far-out values cut off from the rest: beyond `extremeIqrMultiplier`·IQR from the quartiles,
+ * and past the first gap wider than `isolationGapIqr`·IQR when walking outwards from the last
+ * value inside that fence (per side; so a sentinel cluster beyond a genuine tail still counts).
+ * With `log`, all of it is measured on log values (positive data only).
+ */
+function isolatedFarOut(
+  s: Float64Array,
+  q1: number,
+  q3: number,
+  th: QualityThresholds,
+  log: boolean,
+): number {
+  const f = log ? Math.log : (x: number) => x;
+  const m = s.length;
+  const lq1 = f(q1);
+  const lq3 = f(q3);
+  const iqr = lq3 - lq1;
+  if (!(iqr > 0)) return 0;
+  const farLower = lq1 - th.extremeIqrMultiplier * iqr;
+  const farUpper = lq3 + th.extremeIqrMultiplier * iqr;
+  const gap = th.isolationGapIqr * iqr;
+  let below = 0;
+  while (below < m && f(s[below]) < farLower) below++;
+  let above = 0;
+  while (above < m - below && f(s[m - 1 - above]) > farUpper) above++;
+  let count = 0;
+  for (let i = below; i > 0 && below < m; i--) {
+    if (f(s[i]) - f(s[i - 1]) > gap) {
+      count += i;
+      break;
+    }
+  }
+  for (let i = m - 1 - above; i < m - 1 && above < m; i++) {
+    if (f(s[i + 1]) - f(s[i]) > gap) {
+      count += m - 1 - i;
+      break;
+    }
+  }
+  return count;
+}
+
 function outlierSummary(
   s: Float64Array,
   median: number,
@@ -216,6 +261,7 @@ function outlierSummary(
   q3: number,
   mad: number,
   th: QualityThresholds,
+  skewed: boolean,
 ): OutlierSummary {
   const m = s.length;
   const iqr = q3 - q1;
@@ -228,9 +274,12 @@ function outlierSummary(
   let iqrCount = 0;
   for (let i = 0; i < m && s[i] < lower; i++) iqrCount++;
   for (let i = m - 1; i >= 0 && s[i] > upper; i--) iqrCount++;
-  let extremeCount = 0;
-  for (let i = 0; i < m && s[i] < farLower; i++) extremeCount++;
-  for (let i = m - 1; i >= 0 && s[i] > farUpper; i--) extremeCount++;
+  let below = 0;
+  while (below < m && s[below] < farLower) below++;
+  let above = 0;
+  while (above < m - below && s[m - 1 - above] > farUpper) above++;
+  const extremeCount = below + above;
+  const isolatedCount = isolatedFarOut(s, q1, q3, th, skewed);
 
   let scale: OutlierSummary['robustZScale'] = 'mad';
   let zOf: (x: number) => number = (x) => (0.6745 * (x - median)) / mad;
@@ -269,6 +318,7 @@ function outlierSummary(
     iqrUpper: upper,
     iqrCount,
     extremeCount,
+    isolatedCount,
     robustZCount,
     robustZThreshold: th.robustZ,
     robustZScale: scale,

@@ -49,6 +49,8 @@ export interface ProfileOptions {
   thresholds?: Partial<QualityThresholds>;
   /** Where the table came from (a `ReadResult`'s source and summary), to report rejected rows. */
   source?: SourceInfo;
+  /** For each row, the 1-based line of the file it came from (a `ReadResult`'s `rowLines`), for evidence. */
+  rowLines?: ArrayLike<number>;
 }
 
 function checkOptions(table: Table, o: ProfileOptions): void {
@@ -74,6 +76,15 @@ function checkOptions(table: Table, o: ProfileOptions): void {
         field: 'sample',
         expected: 'an integer ≥ 2, or null for every row',
         actual: o.sample,
+      },
+    );
+  }
+  if (o.rowLines !== undefined && o.rowLines.length !== table.nRows) {
+    throw new ValidationError(
+      `profileTable: rowLines has ${o.rowLines.length} entries for ${table.nRows} rows.`,
+      {
+        field: 'rowLines',
+        fix: "pass the ReadResult's rowLines of this very table",
       },
     );
   }
@@ -124,7 +135,13 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Qualit
     missingPct: cells > 0 ? (100 * missingCells) / cells : 0,
     duplicateRows: dups.count,
     duplicatePct: table.nRows > 0 ? (100 * dups.count) / table.nRows : 0,
-    duplicateExamples: dups.examples,
+    duplicateExamples: options.rowLines
+      ? dups.examples.map((e) => ({
+          ...e,
+          line: options.rowLines![e.row],
+          sameAsLine: options.rowLines![e.sameAs],
+        }))
+      : dups.examples,
     types,
   };
 

@@ -99,6 +99,13 @@ export interface OutlierSummary {
   iqrCount: number;
   /** Values beyond `extremeIqrMultiplier`·IQR from the quartiles ("far out"). */
   extremeCount: number;
+  /**
+   * Far-out values cut off from the rest: walking outwards from the last value inside the far
+   * fence, those past the first gap wider than `isolationGapIqr`·IQR (per side) — the signature
+   * of sentinel codes (999) and entry errors rather than of a long tail. For a positive column
+   * with skewness > 1 this is measured on log values, where a multiplicative tail is compact.
+   */
+  isolatedCount: number;
   /** Values with |robust z| above the threshold: z = 0.6745·(x − median)/MAD (Iglewicz & Hoaglin). */
   robustZCount: number;
   robustZThreshold: number;
@@ -191,8 +198,13 @@ export interface ColumnProfile {
 
 /** One row that repeats an earlier one. */
 export interface DuplicateExample {
+  /** 0-based row of the table. */
   row: number;
+  /** The earlier row it repeats. */
   sameAs: number;
+  /** When the table was read from a file: the 1-based line where each row starts. */
+  line?: number;
+  sameAsLine?: number;
 }
 
 /** Table-level facts. */

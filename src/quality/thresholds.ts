@@ -28,8 +28,10 @@ export interface QualityThresholds {
   mixedTypesMinShare: number;
   /** Tukey's fence multiplier for the IQR outlier rule. */
   iqrMultiplier: number;
-  /** The "far out" multiplier: values beyond it make `outliers` a warning. */
+  /** The "far out" multiplier of the IQR rule. */
   extremeIqrMultiplier: number;
+  /** Far-out values are "isolated" when a gap of more than this many IQRs separates them from the rest; a few isolated values make `outliers` a warning. */
+  isolationGapIqr: number;
   /** |robust z| above this is an outlier (Iglewicz & Hoaglin recommend 3.5). */
   robustZ: number;
   /** `outliers` (info) is reported when at least this share of the values are robust-z outliers… */
@@ -62,6 +64,7 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   mixedTypesMinShare: 0.01,
   iqrMultiplier: 1.5,
   extremeIqrMultiplier: 3,
+  isolationGapIqr: 2,
   robustZ: 3.5,
   outlierInfoShare: 0.001,
   minOutliers: 3,

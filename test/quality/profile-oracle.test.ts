@@ -27,6 +27,7 @@ interface NumericOracle {
   integers: boolean;
   iqrCount: number;
   extremeCount: number;
+  isolatedCount: number;
   robustZCount: number;
   robustZScale: string;
   histogram: { edges: number[]; counts: number[] };
@@ -116,6 +117,7 @@ describe('profileTable against pandas/NumPy/SciPy', () => {
       assert.equal(s.integers, o.integers);
       assert.equal(s.outliers.iqrCount, o.iqrCount, `${name} IQR outliers`);
       assert.equal(s.outliers.extremeCount, o.extremeCount, `${name} extreme outliers`);
+      assert.equal(s.outliers.isolatedCount, o.isolatedCount, `${name} isolated outliers`);
       assert.equal(s.outliers.robustZCount, o.robustZCount, `${name} robust-z outliers`);
       assert.equal(s.outliers.robustZScale, o.robustZScale);
       assert.equal(c.histogram!.edges.length, o.histogram.edges.length, `${name} bins`);

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { QualityReport } from '../../src/quality/report.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const CUSTOMERS = join(ROOT, 'examples', 'customers.csv');
+const DIRTY = join(ROOT, 'examples', 'transactions_dirty.csv');
+const dir = mkdtempSync(join(tmpdir(), 'lathe-profile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// Generous: the machine these run on is shared, and each run starts Node and tsx afresh.
+const cli = (args: string[]) => runCli(args, { timeoutMs: 180_000 });
+const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at .*:\d+:\d+/, 'no stack trace');
+
+describe('lathe profile', () => {
+  it('prints the text report, findings first, and exits 0', async () => {
+    const r = await cli(['profile', CUSTOMERS, '--target', 'churned']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Data quality report: .*customers\.csv — 2,000 rows × 12 columns\n/);
+    assert.match(r.stdout, /\nFindings: \d+ critical, \d+ warnings?, \d+ info\n/);
+    assert.match(r.stdout, /'customer_id' looks like an identifier/);
+    assert.match(
+      r.stdout,
+      /\nTarget 'churned' \(classification\)\n {2}'no' 1,596 \(79\.8%\), 'yes' 404 \(20\.2%\)/,
+    );
+    assert.ok(r.stdout.indexOf('Findings:') < r.stdout.indexOf('\nColumns\n'));
+  });
+
+  it('--json prints the report document (the stable shape of docs/profile.md)', async () => {
+    const r = await cli(['profile', CUSTOMERS, '--target', 'churned', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as QualityReport;
+    assert.equal(report.version, 1);
+    assert.equal(report.table.rows, 2000);
+    assert.equal(report.columns.length, 12);
+    assert.equal(report.source!.format, 'csv');
+    assert.equal(report.source!.rejected, 0);
+    assert.equal(report.target!.column, 'churned');
+    assert.equal(report.target!.task, 'classification');
+    assert.deepEqual(
+      report.target!.classes!.map((c) => [c.value, c.count]),
+      [
+        ['no', 1596],
+        ['yes', 404],
+      ],
+    );
+    const ids = report.findings.map((f) => f.id);
+    assert.ok(ids.includes('id-like-column:customer_id'), ids.join(', '));
+    for (const f of report.findings) {
+      assert.ok(['info', 'warning', 'critical'].includes(f.severity));
+      assert.ok(f.title && f.evidence && f.fix, f.id);
+    }
+    assert.equal(r.stdout, `${JSON.stringify(report, null, 2)}\n`, 'one JSON document, nothing else');
+  });
+
+  it('--format html --out writes one self-contained file, atomically', async () => {
+    const out = join(dir, 'sub', 'report.html');
+    const r = await cli(['profile', CUSTOMERS, '--target', 'churned', '--format', 'html', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^wrote the html report to .*report\.html: \d+ critical, \d+ warnings?, \d+ info\n$/,
+    );
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<\/html>\n$/);
+    assert.doesNotMatch(html, /https?:\/\//, 'no http(s) references anywhere');
+    assert.doesNotMatch(html, /<script|<link /);
+    assert.equal((html.match(/<section class="col"/g) ?? []).length, 12);
+    assert.ok((html.match(/<svg /g) ?? []).length >= 12);
+    assert.deepEqual(readdirSync(join(dir, 'sub')), ['report.html'], 'no temporary file left behind');
+  });
+
+  it('takes the format from the --out extension, and --json still prints the report', async () => {
+    const out = join(dir, 'report.json');
+    const r = await cli(['profile', CUSTOMERS, '--out', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as QualityReport;
+    const printed = JSON.parse(r.stdout) as QualityReport;
+    assert.deepEqual(file, printed);
+    assert.equal(file.target, null);
+  });
+
+  it('--on-bad-rows quarantine profiles the accepted rows and reports accepted + rejected', async () => {
+    const rejects = join(dir, 'rejects.csv');
+    const r = await cli(['profile', DIRTY, '--on-bad-rows', 'quarantine', '--rejects', rejects, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as QualityReport;
+    const s = report.source!;
+    assert.ok(s.rejected > 0);
+    assert.equal(s.accepted + s.rejected, s.rowsRead);
+    assert.equal(report.table.rows, s.accepted);
+    assert.equal(s.rejectsPath, rejects);
+    assert.ok(existsSync(rejects));
+    const f = report.findings.find((x) => x.check === 'rejected-rows')!;
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.measures.rejected, s.rejected);
+    assert.match(
+      r.stderr,
+      new RegExp(`quarantined ${s.rejected} of ${s.rowsRead} rows \\(accepted ${s.accepted}\\)`),
+    );
+    // the text form says so too (and --quiet silences the note)
+    const txt = join(dir, 'dirty.txt');
+    const text = await cli([
+      'profile',
+      DIRTY,
+      '--on-bad-rows',
+      'quarantine',
+      '--rejects',
+      rejects,
+      '--out',
+      txt,
+      '--quiet',
+    ]);
+    assert.equal(text.code, 0);
+    assert.match(
+      readFileSync(txt, 'utf8'),
+      new RegExp(`^Data quality report: .*\\n {2}rejected rows ${s.rejected} ·`),
+    );
+    assert.equal(text.stderr, '');
+  });
+
+  it('without quarantine, a malformed line is exit 2 naming the file and line', async () => {
+    const r = await cli(['profile', DIRTY]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: .*transactions_dirty\.csv, line \d+: .*quarantine/);
+    noStack(r.stderr);
+  });
+
+  it('--schema overrides a column type', async () => {
+    const schema = join(dir, 'schema.json');
+    writeFileSync(
+      schema,
+      JSON.stringify({ version: 1, columns: [{ name: 'support_calls', type: 'categorical' }] }),
+    );
+    const r = await cli(['profile', CUSTOMERS, '--schema', schema, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const col = (JSON.parse(r.stdout) as QualityReport).columns.find((c) => c.name === 'support_calls')!;
+    assert.equal(col.type, 'categorical');
+    assert.equal(col.storage, 'categorical');
+  });
+
+  it('an unknown --target is exit 2 with a one-paragraph message and a did-you-mean', async () => {
+    const r = await cli(['profile', CUSTOMERS, '--target', 'churn']);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^error: .*customers\.csv, column 'churn': no column named 'churn'\. Fix: did you mean 'churned'\?/,
+    );
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one paragraph');
+    assert.equal(r.stdout, '');
+    noStack(r.stderr);
+  });
+
+  it('a missing file is exit 2 naming it', async () => {
+    const r = await cli(['profile', join(dir, 'nope.csv')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /nope\.csv/);
+    noStack(r.stderr);
+  });
+
+  it('bad flags are exit 2', async () => {
+    const fmt = await cli(['profile', CUSTOMERS, '--format', 'pdf']);
+    assert.equal(fmt.code, 2);
+    assert.match(fmt.stderr, /--format must be one of text, json, html; got 'pdf'/);
+    const both = await cli(['profile', CUSTOMERS, '--json', '--format', 'html']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--json prints the JSON report on stdout.*--out report\.html/);
+  });
+
+  it('--help documents the options', async () => {
+    const r = await cli(['profile', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--target', '--format', '--out', '--on-bad-rows', '--schema', '--json', '--sample']) {
+      assert.ok(r.stdout.includes(flag), flag);
+    }
+  });
+});
