@@ -11,6 +11,7 @@ import { reportError, UsageError } from './common.ts';
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./runs.ts'),
   () => import('./models.ts'),
+  () => import('./profile.ts'),
 ];
 
 /** Builds the program with every command registered. */
