@@ -10,6 +10,7 @@ import {
   binOfValue,
   findBinningThresholds,
   fitBinMapper,
+  sortFloat64,
   transformBins,
 } from '../../../src/models/ensemble/hist-gradient-boosting/binning.ts';
 import { makeKernels, wasmAvailable } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
@@ -307,5 +308,31 @@ describe('split finding', () => {
     const c = ctx({ nBinsNonMissing: Int32Array.of(3), isCategorical: Uint8Array.of(1) });
     const s = findNodeSplit(c, hist, counts, 0, 0, 45, -50, 45, 0)!;
     assert.deepEqual([...s.goesLeft.subarray(0, 3)], [1, 0, 0]);
+  });
+});
+
+describe('sortFloat64', () => {
+  it('sorts like Float64Array#sort, negatives, zeros and infinities included', () => {
+    const rng = new Rng(11);
+    const a = new Float64Array(5000);
+    for (let i = 0; i < a.length; i++) {
+      const k = rng.int(10);
+      a[i] =
+        k === 0
+          ? -0
+          : k === 1
+            ? 0
+            : k === 2
+              ? Number.POSITIVE_INFINITY
+              : k === 3
+                ? -Infinity
+                : rng.normal() * 10 ** rng.int(8);
+    }
+    const expected = a.slice().sort();
+    sortFloat64(a);
+    assert.deepEqual(
+      [...a].map((v) => (Object.is(v, -0) ? '-0' : v)),
+      [...expected].map((v) => (Object.is(v, -0) ? '-0' : v)),
+    );
   });
 });

@@ -79,7 +79,7 @@ export function findBinningThresholds(values: ArrayLike<number>, maxBins: number
     const v = values[i];
     if (v === v) sorted[k++] = v;
   }
-  sorted.sort();
+  sortFloat64(sorted);
   let nDistinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
   let out: Float64Array;
@@ -105,6 +105,67 @@ export function findBinningThresholds(values: ArrayLike<number>, maxBins: number
 }
 
 /**
+ * Sorts float64 values without NaN ascending in place, as `Float64Array#sort` does (−0 before
+ * +0), with an LSD radix sort on the IEEE bits (16-bit digits, four passes): the binning sorts a
+ * 200 000-row subsample of every feature, and this is several times faster than the comparison sort.
+ */
+export function sortFloat64(a: Float64Array): void {
+  const n = a.length;
+  if (n < 512) {
+    a.sort();
+    return;
+  }
+  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  // Order-preserving keys: flip all bits of negatives, only the sign bit of positives.
+  const keys = new Uint32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i];
+    const hi = words[2 * i + 1];
+    if (hi & 0x80000000) {
+      keys[2 * i] = ~lo;
+      keys[2 * i + 1] = ~hi;
+    } else {
+      keys[2 * i] = lo;
+      keys[2 * i + 1] = hi | 0x80000000;
+    }
+  }
+  let src = keys;
+  let dst = new Uint32Array(2 * n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass >> 1;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[2 * i + word] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const p = count[(src[2 * i + word] >>> shift) & 0xffff]++;
+      dst[2 * p] = src[2 * i];
+      dst[2 * p + 1] = src[2 * i + 1];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const lo = src[2 * i];
+    const hi = src[2 * i + 1];
+    if (hi & 0x80000000) {
+      words[2 * i] = lo;
+      words[2 * i + 1] = hi & 0x7fffffff;
+    } else {
+      words[2 * i] = ~lo;
+      words[2 * i + 1] = ~hi;
+    }
+  }
+}
+
+/**
  * Fits the binning of every feature of `X` (row-major). Categories are read from `categoriesFrom`
  * when given (the whole training data, before a validation split — as scikit-learn), else from X.
  */
@@ -113,7 +174,8 @@ export function fitBinMapper(X: Matrix, opts: BinningOptions, categoriesFrom: Ma
   const { maxBins } = opts;
   let sampleRows: Int32Array | null = null;
   if (rows > BINNING_SUBSAMPLE) {
-    sampleRows = new Rng(opts.seed).derive('binning').sample(rows, BINNING_SUBSAMPLE);
+    // Sorted, so that gathering a feature's sample walks X forward.
+    sampleRows = new Rng(opts.seed).derive('binning').sample(rows, BINNING_SUBSAMPLE).sort();
   }
   const features: FeatureBins[] = [];
   for (let j = 0; j < cols; j++) {
