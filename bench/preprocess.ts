@@ -80,7 +80,7 @@ const X = matrix(
   Array.from({ length: NUM }, (_, j) => `num${j}`),
 );
 // Categorical columns straight from the codes: the dictionary holds the labels c0, c1, … as in the anchor.
-const catColumns: CategoricalColumn[] = LEVELS.map((k, j) => {
+const catColumns: CategoricalColumn[] = LEVELS.map((_, j) => {
   const codes = new Int32Array(rows);
   let max = 0;
   for (let i = 0; i < rows; i++) max = Math.max(max, (codes[i] = catCodes[i * LEVELS.length + j]));
