@@ -275,7 +275,7 @@ export function partition(col: usize, idx: usize, cnt: i32, goesLeft: usize, buf
 // ---------------------------------------------------------------------------------------------
 // Prediction. Nodes are 16-byte records: f64 threshold, i32 feature | flags, i32 left child; the
 // right child is left + 1. A leaf loops to itself (threshold +inf, missing-left set), so the walk
-// needs no branch per row: four rows walk together (their loads overlap) until all four are in
+// needs no branch per row: eight rows walk together (their loads overlap) until all eight are in
 // leaves, at most the tree's depth. Leaf values are in a separate f64 array indexed by node.
 
 const LEAF: i32 = 1 << 28;
@@ -331,26 +331,42 @@ export function predictRows(
       const depth = load<i32>(treeDepth + (<usize>t << 2));
       const o = out + ((<usize>((t % K) * nRows)) << 3);
       let i = b0;
-      for (; i + 4 <= b1; i += 4) {
+      for (; i + 8 <= b1; i += 8) {
         const r0 = X + <usize>i * rowBytes;
         const r1 = r0 + rowBytes;
         const r2 = r1 + rowBytes;
         const r3 = r2 + rowBytes;
+        const r4 = r3 + rowBytes;
+        const r5 = r4 + rowBytes;
+        const r6 = r5 + rowBytes;
+        const r7 = r6 + rowBytes;
         let n0 = root;
         let n1 = root;
         let n2 = root;
         let n3 = root;
+        let n4 = root;
+        let n5 = root;
+        let n6 = root;
+        let n7 = root;
         for (let s = 0; s < depth; s++) {
           n0 = step(nodes + (<usize>n0 << 4), r0, catWords);
           n1 = step(nodes + (<usize>n1 << 4), r1, catWords);
           n2 = step(nodes + (<usize>n2 << 4), r2, catWords);
           n3 = step(nodes + (<usize>n3 << 4), r3, catWords);
-          // Stop early once the four rows are all in leaves.
+          n4 = step(nodes + (<usize>n4 << 4), r4, catWords);
+          n5 = step(nodes + (<usize>n5 << 4), r5, catWords);
+          n6 = step(nodes + (<usize>n6 << 4), r6, catWords);
+          n7 = step(nodes + (<usize>n7 << 4), r7, catWords);
+          // Stop early once the eight rows are all in leaves.
           const all =
             load<i32>(nodes + (<usize>n0 << 4), 8) &
             load<i32>(nodes + (<usize>n1 << 4), 8) &
             load<i32>(nodes + (<usize>n2 << 4), 8) &
-            load<i32>(nodes + (<usize>n3 << 4), 8);
+            load<i32>(nodes + (<usize>n3 << 4), 8) &
+            load<i32>(nodes + (<usize>n4 << 4), 8) &
+            load<i32>(nodes + (<usize>n5 << 4), 8) &
+            load<i32>(nodes + (<usize>n6 << 4), 8) &
+            load<i32>(nodes + (<usize>n7 << 4), 8);
           if (all & LEAF) break;
         }
         const p = o + (<usize>i << 3);
@@ -358,6 +374,10 @@ export function predictRows(
         store<f64>(p, load<f64>(p, 8) + load<f64>(values + (<usize>n1 << 3)), 8);
         store<f64>(p, load<f64>(p, 16) + load<f64>(values + (<usize>n2 << 3)), 16);
         store<f64>(p, load<f64>(p, 24) + load<f64>(values + (<usize>n3 << 3)), 24);
+        store<f64>(p, load<f64>(p, 32) + load<f64>(values + (<usize>n4 << 3)), 32);
+        store<f64>(p, load<f64>(p, 40) + load<f64>(values + (<usize>n5 << 3)), 40);
+        store<f64>(p, load<f64>(p, 48) + load<f64>(values + (<usize>n6 << 3)), 48);
+        store<f64>(p, load<f64>(p, 56) + load<f64>(values + (<usize>n7 << 3)), 56);
       }
       for (; i < b1; i++) {
         const r0 = X + <usize>i * rowBytes;
