@@ -17,7 +17,7 @@
 // reported separately as poolStartMs. JIT warm-up is inside the timed fit.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matrix } from '../src/core/matrix.ts';
@@ -53,11 +53,21 @@ const flag = (name: string): string | undefined => {
 // ---------------------------------------------------------------------------------------------
 // Child mode: one fit + predict on a dataset directory, result as JSON on stdout.
 
-/** Reads raw float64 into shared memory (as a worker-ready data layer would), so fit does not copy it. */
+/**
+ * Reads raw float64 straight into shared memory (as a worker-ready data layer would), so a
+ * multi-threaded fit need not copy X, and no second copy of the file is held (fair peak RSS).
+ */
 function loadF64(path: string): Float64Array {
-  const b = readFileSync(path);
-  const out = new Float64Array(new SharedArrayBuffer(b.byteLength));
-  new Uint8Array(out.buffer).set(b);
+  const size = statSync(path).size;
+  const out = new Float64Array(new SharedArrayBuffer(size));
+  const bytes = new Uint8Array(out.buffer);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < size) read += readSync(fd, bytes, read, size - read, read);
+  } finally {
+    closeSync(fd);
+  }
   return out;
 }
 

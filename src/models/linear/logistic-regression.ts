@@ -23,11 +23,12 @@ import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
-import { expit, finiteMatrix, linearScores, softmaxRows } from './common.ts';
+import { expit, finiteMatrix, softmaxRows } from './common.ts';
 import { encodeNumericLabels } from './fast-labels.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
+import { scoreAll } from './scores.ts';
 
 const schema = {
   penalty: p.oneOf(['l2', 'l1', 'elasticnet', 'none'] as const, {
@@ -252,7 +253,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const W = new Float64Array(rowsK * p);
     coef.forEach((row, k) => W.set(row, k * p));
     const out = new Float64Array(m.rows * rowsK);
-    linearScores(m.data, m.rows, p, W, this.intercept_!, rowsK, out);
+    scoreAll(m.data, m.rows, p, W, this.intercept_!, rowsK, out, executorFor(this.params.nThreads));
     const n = m.rows;
     const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
     return matrix(out, n, rowsK, names);

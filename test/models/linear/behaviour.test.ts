@@ -254,3 +254,16 @@ describe('fast numeric label encoding', () => {
     assert.equal(encodeNumericLabels([1, Number.NaN], 2), null);
   });
 });
+
+describe('large predictions on shared memory', () => {
+  it('score on the pool exactly as on one thread', () => {
+    const { X, yCls } = synthetic(2000, 20, 12);
+    const big = synthetic(110_000, 20, 13).X; // 2.2M values: above the parallel threshold
+    const shared = new Float64Array(new SharedArrayBuffer(big.data.byteLength));
+    shared.set(big.data);
+    const Xs = matrix(shared, big.rows, big.cols, big.columns);
+    const one = new LogisticRegression({ nThreads: 1 }).fit(X, yCls);
+    const two = new LogisticRegression({ nThreads: 2 }).fit(X, yCls);
+    assert.deepEqual(two.predictProba(Xs).data, one.predictProba(Xs).data);
+  });
+});
