@@ -336,3 +336,48 @@ describe('sortFloat64', () => {
     );
   });
 });
+
+describe('binary log-loss gradient kernel', () => {
+  it('WebAssembly (fdlibm exp) and TypeScript (Math.exp) give the same bits', {
+    skip: !wasmAvailable(),
+  }, () => {
+    const n = 20000;
+    const run = (kind: 'ts' | 'wasm') => {
+      const arena = new Arena(1 << 20);
+      const y = arena.f64(n);
+      const raw = arena.f64(n);
+      const w = arena.f64(n);
+      const g = arena.f64(n);
+      const h = arena.f64(n);
+      const rng = new Rng(5);
+      for (let i = 0; i < n; i++) {
+        y.view[i] = rng.int(2);
+        raw.view[i] = (rng.random() - 0.5) * (i % 2 ? 90 : 6);
+        w.view[i] = rng.random() * 3;
+      }
+      const k = makeKernels(arena.memory, kind);
+      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, 0, n / 2);
+      k.gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, n / 2, n);
+      return Buffer.concat([Buffer.from(g.view.slice().buffer), Buffer.from(h.view.slice().buffer)]).toString(
+        'hex',
+      );
+    };
+    assert.equal(run('wasm'), run('ts'));
+  });
+
+  it('matches p − y and p(1 − p)', () => {
+    const arena = new Arena(1 << 16);
+    const y = arena.f64(3);
+    const raw = arena.f64(3);
+    const g = arena.f64(3);
+    const h = arena.f64(3);
+    y.view.set([1, 0, 1]);
+    raw.view.set([0, 2, -40]);
+    makeKernels(arena.memory, 'ts').gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, 0, 3);
+    const p = [0.5, 1 / (1 + Math.exp(-2)), Math.exp(-40)];
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Math.abs(g.view[i] - (p[i] - y.view[i])) < 1e-15);
+      assert.ok(Math.abs(h.view[i] - p[i] * (1 - p[i])) < 1e-15);
+    }
+  });
+});

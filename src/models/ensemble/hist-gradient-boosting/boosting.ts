@@ -134,6 +134,13 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   const workers = threads > 1 && d > 1 ? HistWorkers.get(threads) : null;
   const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, workers);
 
+  // The binary log loss has a gradient kernel (WebAssembly / TypeScript, same bits), run on all
+  // threads; y and the weights then live in the arena too.
+  const binomial = loss.name === 'log_loss' && K === 1;
+  const yArr = binomial ? arena.f64(n) : null;
+  const wArr = binomial && w ? arena.f64(n) : null;
+  yArr?.view.set(y);
+  if (wArr && w) wArr.view.set(w);
   const baseline = loss.baseline(y, w);
   const rawArr = arena.f64(n * K);
   const raw = rawArr.view;
@@ -174,7 +181,12 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   try {
     for (let it = 0; it < params.maxIter; it++) {
       loss.prepare?.(y, w, raw);
-      loss.gradHess(y, w, raw, gArr.view, hArr.view);
+      if (yArr) {
+        const args = [yArr.ptr, rawArr.ptr, wArr ? wArr.ptr : 0, gArr.ptr, hArr.ptr] as const;
+        if (workers && n >= 16384) {
+          workers.gradients([...args, n], n, (r0, r1) => kernels.gradBinomial(...args, r0, r1));
+        } else kernels.gradBinomial(...args, 0, n);
+      } else loss.gradHess(y, w, raw, gArr.view, hArr.view);
       const iterRoots: GrowerNode[] = [];
       for (let k = 0; k < K; k++) {
         for (let i = 0; i < n; i++) part[i] = i;

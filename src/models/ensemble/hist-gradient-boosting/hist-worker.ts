@@ -26,6 +26,11 @@ for (;;) {
     kernels = makeKernels(memory, kind);
   } else if (type === JOB.RELEASE) {
     kernels = null;
+  } else if (type === JOB.GRAD && kernels) {
+    const a = CTRL.ARGS;
+    const [y, raw, wt, g, h, n] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5]];
+    const [r0, r1] = rowRange(n, ctrl[CTRL.THREADS], index);
+    if (r1 > r0) kernels.gradBinomial(y, raw, wt, g, h, r0, r1);
   } else if (type === JOB.PARTITION && kernels) {
     const a = CTRL.ARGS;
     const [col, idx, cnt, goesLeft, buf] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];

@@ -30,7 +30,7 @@ export const CTRL = {
 } as const;
 
 /** Job types. */
-export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4 } as const;
+export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4, GRAD: 5 } as const;
 
 /** Splits rows [0, n) into `threads` contiguous ranges; returns range `t`. */
 export function rowRange(n: number, threads: number, t: number): [number, number] {
@@ -188,5 +188,15 @@ export class HistWorkers {
     c[CTRL.LEFT] = own(r0, r1);
     this.wait();
     return Array.from({ length: this.threads }, (_, t) => c[CTRL.LEFT + t]);
+  }
+
+  /** Binary log-loss gradients over rows split between the threads; `own` does range 0. */
+  gradients(args: readonly number[], n: number, own: (r0: number, r1: number) => void): void {
+    const c = this.ctrl;
+    for (let i = 0; i < args.length; i++) c[CTRL.ARGS + i] = args[i];
+    this.dispatch(JOB.GRAD);
+    const [r0, r1] = rowRange(n, this.threads, 0);
+    own(r0, r1);
+    this.wait();
   }
 }

@@ -60,6 +60,8 @@ export interface Kernels {
   ): void;
   partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number;
   addLeafValue(idx: number, cnt: number, raw: number, value: number): void;
+  /** Gradients and hessians of the binary log loss for rows [r0, r1) (w = 0: no weights). */
+  gradBinomial(y: number, raw: number, w: number, g: number, h: number, r0: number, r1: number): void;
   binRows(
     X: number,
     nRows: number,
@@ -128,6 +130,7 @@ export function makeKernels(memory: WasmMemory, kind: KernelKind): Kernels {
       subtractHist: e.subtractHist,
       partition: e.partition,
       addLeafValue: e.addLeafValue,
+      gradBinomial: e.gradBinomial,
       binRows: e.binRows,
     };
   }
@@ -369,6 +372,40 @@ class TsKernels implements Kernels {
         }
         U8[out + j * outRows + outRow0 + i] = b;
       }
+    }
+  }
+
+  gradBinomial(y: number, raw: number, w: number, g: number, h: number, r0: number, r1: number): void {
+    this.refresh();
+    const F64 = this.F64;
+    const y0 = y >> 3;
+    const raw0 = raw >> 3;
+    const w0 = w >> 3;
+    const g0 = g >> 3;
+    const h0 = h >> 3;
+    // The same expressions as the WebAssembly kernel, whose exp is fdlibm's (as V8's Math.exp).
+    for (let i = r0; i < r1; i++) {
+      const r = F64[raw0 + i];
+      const yi = F64[y0 + i];
+      let gi: number;
+      let hi: number;
+      if (r > -37) {
+        const e = Math.exp(-r);
+        const d = 1 + e;
+        gi = (1 - yi - yi * e) / d;
+        hi = e / (d * d);
+      } else {
+        const e = Math.exp(r);
+        gi = e - yi;
+        hi = e;
+      }
+      if (w) {
+        const wi = F64[w0 + i];
+        gi = wi * gi;
+        hi = wi * hi;
+      }
+      F64[g0 + i] = gi;
+      F64[h0 + i] = hi;
     }
   }
 }
