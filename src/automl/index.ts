@@ -1,2 +1,6 @@
-/** automl: see DESIGN.md. */
-export {};
+/** AutoML and the jobs behind the CLI: model families, training, scoring, packaging. */
+export * from './families.ts';
+export * from './package.ts';
+export * from './scores.ts';
+export * from './task.ts';
+export * from './train.ts';

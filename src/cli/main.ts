@@ -12,6 +12,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./runs.ts'),
   () => import('./models.ts'),
   () => import('./profile.ts'),
+  () => import('./train.ts'),
 ];
 
 /** Builds the program with every command registered. */

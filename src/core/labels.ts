@@ -17,7 +17,7 @@ export interface ArraySource {
 }
 
 /** What estimators and metrics accept as `y`. */
-export type TargetInput = ArrayLike<number> | readonly Label[] | ArraySource;
+export type TargetInput = ArrayLike<number> | readonly Label[] | readonly boolean[] | ArraySource;
 
 /** Integer codes (0..k-1) and the classes they stand for. */
 export interface EncodedLabels {

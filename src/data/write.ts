@@ -130,6 +130,35 @@ function withTempFile(path: string, write: (emit: (s: string) => void) => void):
 }
 
 /**
+ * Streams `table` as text in a text format (CSV, TSV, JSON array or NDJSON) through `emit` —
+ * the writer behind {@link writeTable}, also used to print to stdout.
+ */
+export function formatTable(table: Table, format: Exclude<WriteFormat, 'parquet'>, emit: (s: string) => void): void {
+  const n = table.nRows;
+  const cols = table.columns;
+  const fmts = cols.map(formatter);
+  if (format === 'csv' || format === 'tsv') {
+    const d = format === 'csv' ? ',' : '\t';
+    emit(`${cols.map((c) => csvCell(c.name, d)).join(d)}\n`);
+    for (let i = 0; i < n; i++) {
+      let line = '';
+      for (let j = 0; j < fmts.length; j++) line += (j ? d : '') + csvCell(fmts[j](i), d);
+      emit(`${line}\n`);
+    }
+    return;
+  }
+  const keys = cols.map((c) => JSON.stringify(c.name));
+  if (format === 'json') emit('[');
+  for (let i = 0; i < n; i++) {
+    let obj = '{';
+    for (let j = 0; j < fmts.length; j++) obj += `${j ? ',' : ''}${keys[j]}:${jsonValue(fmts[j](i))}`;
+    obj += '}';
+    emit(format === 'json' ? `${i ? ',\n' : '\n'}${obj}` : `${obj}\n`);
+  }
+  if (format === 'json') emit('\n]\n');
+}
+
+/**
  * Writes `table` to `path`. CSV quotes a field (RFC 4180) when it holds the delimiter, a quote,
  * a line break or surrounding spaces.
  *
@@ -151,33 +180,10 @@ export async function writeTable(
       },
     );
   }
-  const n = table.nRows;
-  const cols = table.columns;
-  const fmts = cols.map(formatter);
   let bytes: number;
   try {
-    if (format === 'csv' || format === 'tsv') {
-      const d = format === 'csv' ? ',' : '\t';
-      bytes = withTempFile(path, (emit) => {
-        emit(`${cols.map((c) => csvCell(c.name, d)).join(d)}\n`);
-        for (let i = 0; i < n; i++) {
-          let line = '';
-          for (let j = 0; j < fmts.length; j++) line += (j ? d : '') + csvCell(fmts[j](i), d);
-          emit(`${line}\n`);
-        }
-      });
-    } else if (format === 'json' || format === 'ndjson') {
-      const keys = cols.map((c) => JSON.stringify(c.name));
-      bytes = withTempFile(path, (emit) => {
-        if (format === 'json') emit('[');
-        for (let i = 0; i < n; i++) {
-          let obj = '{';
-          for (let j = 0; j < fmts.length; j++) obj += `${j ? ',' : ''}${keys[j]}:${jsonValue(fmts[j](i))}`;
-          obj += '}';
-          emit(format === 'json' ? `${i ? ',\n' : '\n'}${obj}` : `${obj}\n`);
-        }
-        if (format === 'json') emit('\n]\n');
-      });
+    if (format !== 'parquet') {
+      bytes = withTempFile(path, (emit) => formatTable(table, format, emit));
     } else {
       bytes = await writeParquet(table, path);
     }
@@ -189,7 +195,7 @@ export async function writeTable(
       cause: e,
     });
   }
-  return { path, format, rows: n, bytes };
+  return { path, format, rows: table.nRows, bytes };
 }
 
 let parquetSeq = 0;

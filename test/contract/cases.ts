@@ -8,6 +8,10 @@ import { type Matrix, matrix } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { categoricalColumn, datetimeColumn, numericColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
+import { autoPreprocessor } from '../../src/preprocess/auto-preprocessor.ts';
+import { Pipeline } from '../../src/preprocess/pipeline.ts';
+import { SimpleImputer } from '../../src/preprocess/simple-imputer.ts';
+import { StandardScaler } from '../../src/preprocess/standard-scaler.ts';
 
 /** Inputs for one contract run. */
 export interface ContractData {
@@ -122,6 +126,19 @@ const fastParams: Record<string, Record<string, unknown>> = {
 
 /** Estimators that need special inputs. */
 export const special: Record<string, Partial<ContractCase> & { kind?: string }> = {
+  Pipeline: {
+    make: () =>
+      new Pipeline({
+        steps: [
+          ['impute', new SimpleImputer()],
+          ['scale', new StandardScaler()],
+        ],
+      }),
+  },
+  ColumnTransformer: {
+    make: () => autoPreprocessor(mixedTable(), { forModel: 'linear' }),
+    data: () => tableData(undefined),
+  },
   MultinomialNB: { data: () => matrixData('classifier', true) },
   OneHotEncoder: { data: () => tableData(undefined) },
   OrdinalEncoder: { data: () => tableData(undefined) },

@@ -1,0 +1,302 @@
+/**
+ * `lathe train <data> --target COL --model FAMILY`: fits one pipeline (automatic preprocessing per
+ * column type + the model), measures it on a holdout, writes the model package, records the run
+ * in the tracking store, and optionally registers the model.
+ *
+ *   lathe train examples/customers.csv --target churned --model gbdt
+ *   lathe train examples/housing.csv --target price --model ridge --params '{"alpha":3}' --out models/house
+ *   lathe train examples/customers.csv --target churned --model logistic --register churn
+ *
+ * @module
+ */
+
+import { stat } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { FAMILIES, FAMILY_NAMES, type LearningTask } from '../automl/families.ts';
+import { modelDigest, packageInputFor } from '../automl/package.ts';
+import { metricsFor } from '../automl/scores.ts';
+import { type TrainResult, trainModel } from '../automl/train.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { PlainObject } from '../core/plain.ts';
+import { fingerprint } from '../data/fingerprint.ts';
+import { readTable } from '../data/read/index.ts';
+import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
+import { openStore } from '../track/open.ts';
+import { modelPackageArchive, readModelPackage } from '../track/package/read.ts';
+import { writeModelPackage } from '../track/package/write.ts';
+import { registerModel } from '../track/registry.ts';
+import type { Store } from '../track/store.ts';
+import { startRun, type TrackedRun } from '../track/tracker.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  jsonFlag,
+  note,
+  numberFlag,
+  output,
+  withCommonOptions,
+} from './common.ts';
+
+const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
+
+interface TrainFlags extends CommonOptions {
+  target?: string;
+  model: string;
+  task: (typeof TASKS)[number];
+  params?: Record<string, unknown>;
+  holdout: number;
+  out?: string;
+  force?: boolean;
+  register?: string;
+  alias?: string;
+  experiment: string;
+  onBadRows?: BadRowPolicy;
+  schema?: string;
+  track: boolean;
+}
+
+/** Registers `lathe train`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('train')
+      .description('fit one pipeline (automatic preprocessing + a model) and save it as a model package')
+      .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
+      .requiredOption(
+        '--model <family>',
+        `model family: ${FAMILY_NAMES.join(', ')}`,
+        choiceFlag('--model', FAMILY_NAMES),
+      )
+      .option('--target <column>', 'the column to predict (not for kmeans, dbscan, pca)')
+      .option('--task <task>', `task: ${TASKS.join(', ')}`, choiceFlag('--task', TASKS), 'auto')
+      .option(
+        '--params <json>',
+        'estimator parameters as camelCase JSON, e.g. \'{"maxIter":200}\'',
+        jsonFlag('--params'),
+      )
+      .option(
+        '--holdout <fraction>',
+        'fraction of rows held out to measure the model (0: train on all)',
+        numberFlag('--holdout', 0, 0.95),
+        0.2,
+      )
+      .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>)')
+      .option('--force', 'replace an existing model package at --out')
+      .option('--register <name>', 'register the model under this name in the registry')
+      .option('--alias <alias>', 'with --register: point this alias (e.g. challenger) at the new version')
+      .option('--experiment <name>', 'experiment to record the run under', 'default')
+      .option(
+        '--on-bad-rows <policy>',
+        'error (default) or quarantine',
+        choiceFlag('--on-bad-rows', ['error', 'quarantine'] as const),
+      )
+      .option('--schema <file>', 'a schema JSON file overriding inferred column types')
+      .option('--no-track', 'do not record the run in the tracking store'),
+  )
+    .addHelpText(
+      'after',
+      `\nModel families:\n${FAMILIES.map((f) => `  ${f.name.padEnd(15)} ${f.description}`).join('\n')}\n\nExamples:\n  lathe train examples/customers.csv --target churned --model gbdt\n  lathe train examples/housing.csv --target price --model ridge --params '{"alpha":3}'`,
+    )
+    .action(action(trainCommand));
+}
+
+async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
+  const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
+  if (read.summary.rejected > 0) {
+    note(
+      flags,
+      `read ${read.summary.rowsRead} rows: ${read.summary.accepted} accepted + ${read.summary.rejected} rejected (see ${read.summary.rejectsPath})`,
+    );
+  }
+  const seed = flags.seed ?? 0;
+  const result = trainModel(read.table, {
+    family: flags.model,
+    target: flags.target ?? null,
+    task: flags.task as LearningTask | 'auto',
+    params: flags.params,
+    holdout: flags.holdout,
+    seed,
+  });
+  const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
+  if (await checkOut(out, flags.out === undefined || flags.force === true))
+    note(flags, `replacing the model package at ${out}`);
+
+  const dataFingerprint = fingerprint(read.table);
+  const digest = modelDigest(result.model);
+  let run: TrackedRun | undefined;
+  let store: Store | undefined;
+  try {
+    if (flags.track) {
+      store = await openStore(flags.store);
+      run = await startRun({
+        store,
+        experiment: flags.experiment,
+        name: `train ${flags.model}`,
+        seed,
+        params: runParams(result, data, flags, seed),
+        tags: { command: 'train', family: result.family, task: result.task, modelSha256: digest },
+      });
+    }
+    const lineage: PlainObject = {
+      runId: run?.id ?? null,
+      dataPath: data,
+      dataFingerprint,
+      seed,
+      modelSha256: digest,
+    };
+    const written = await writeModelPackage(out, packageInputFor(result, lineage, flags.register ?? null), {
+      overwrite: true,
+    });
+    let registered: { name: string; version: number; alias?: string } | undefined;
+    if (run && store) {
+      await run.logDataset({
+        name: basename(data),
+        fingerprint: dataFingerprint,
+        schema: result.tableSchema,
+        nRows: read.table.nRows,
+      });
+      for (const [k, v] of Object.entries(result.metrics)) if (Number.isFinite(v)) await run.logMetric(k, v);
+      await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
+      if (flags.register) {
+        const v = await registerModel(store, flags.register, written.path, {
+          alias: flags.alias,
+          via: 'lathe train',
+        });
+        registered = {
+          name: flags.register,
+          version: v.version,
+          ...(flags.alias ? { alias: flags.alias } : {}),
+        };
+      }
+      await run.end('finished');
+    } else if (flags.register) {
+      throw new ValidationError('--register needs the tracking store; drop --no-track.', {
+        field: 'register',
+      });
+    }
+    report(flags, result, written.path, run?.id ?? null, registered, read, digest);
+  } catch (e) {
+    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
+    throw e;
+  } finally {
+    await store?.close();
+  }
+}
+
+/**
+ * An existing path may only be replaced if it holds a model package, and — for an explicit
+ * `--out` — only with `--force`. Returns true when a package will be replaced.
+ */
+async function checkOut(out: string, mayReplace: boolean): Promise<boolean> {
+  const exists = await stat(out).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return false;
+  try {
+    await readModelPackage(out);
+  } catch {
+    throw new ValidationError(`${out} exists and is not a Lathe model package; refusing to replace it.`, {
+      field: 'out',
+      fix: 'choose another --out directory',
+    });
+  }
+  if (!mayReplace) {
+    throw new ValidationError(`${out} already holds a model package.`, {
+      field: 'out',
+      fix: 'pass --force to replace it, or choose another --out',
+    });
+  }
+  return true;
+}
+
+function runParams(
+  result: TrainResult,
+  data: string,
+  flags: TrainFlags,
+  seed: number,
+): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {
+    data,
+    family: result.family,
+    task: result.task,
+    requestedTask: flags.task,
+    target: result.target,
+    holdout: flags.holdout,
+    seed,
+    onBadRows: flags.onBadRows ?? 'error',
+    schemaFile: flags.schema ?? null,
+    userParams: JSON.stringify(flags.params ?? {}),
+  };
+  for (const [k, v] of Object.entries(result.params)) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
+      out[`model.${k}`] = v as string | number | boolean | null;
+    else out[`model.${k}`] = JSON.stringify(v);
+  }
+  return out;
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
+}
+
+function report(
+  flags: TrainFlags,
+  r: TrainResult,
+  path: string,
+  runId: string | null,
+  registered: { name: string; version: number; alias?: string } | undefined,
+  read: ReadResult,
+  digest: string,
+): void {
+  const json = {
+    runId,
+    model: { path, family: r.family, task: r.task, target: r.target, classes: r.classes, sha256: digest },
+    metrics: Object.fromEntries(
+      Object.entries(r.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]),
+    ),
+    metricsOn: r.metricsOn,
+    rows: { ...r.rows, rejected: read.summary.rejected },
+    notes: r.notes,
+    params: r.params,
+    fitSeconds: r.fitSeconds,
+    registered: registered ?? null,
+  };
+  output(flags, json, () => {
+    const lines: string[] = [];
+    lines.push(
+      `Trained ${r.family} (${r.task}${r.target ? ` of '${r.target}'` : ''}) on ${r.rows.train} rows in ${r.fitSeconds.toFixed(2)} s.`,
+    );
+    if (r.rows.missingTarget) lines.push(`Left out ${r.rows.missingTarget} rows whose target is missing.`);
+    for (const n of r.notes)
+      lines.push(`  note: ${n.column}: ${n.action}${n.reason ? ` (${n.reason})` : ''}`);
+    lines.push('');
+    lines.push(
+      `Metrics on ${r.metricsOn === 'holdout' ? `the holdout (${r.rows.holdout} rows)` : 'the training rows (no holdout: optimistic)'}:`,
+    );
+    const titles = new Map(
+      r.task === 'transform' ? [] : metricsFor(r.task).map((m) => [m.key, m.title] as const),
+    );
+    for (const [k, v] of Object.entries(r.metrics))
+      lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${fmt(v)}`);
+    lines.push('');
+    lines.push(`Model package: ${relative(process.cwd(), path) || path}`);
+    if (runId) lines.push(`Run: ${runId}`);
+    if (registered)
+      lines.push(
+        `Registered: ${registered.name}/${registered.version}${registered.alias ? ` (@${registered.alias})` : ''}`,
+      );
+    const ref = registered
+      ? `${registered.name}/${registered.version}`
+      : relative(process.cwd(), path) || path;
+    lines.push('');
+    lines.push('Next:');
+    lines.push(`  lathe predict ${ref} <data.csv> -o predictions.csv`);
+    if (r.target) lines.push(`  lathe evaluate ${ref} <data.csv> --target ${r.target}`);
+    lines.push(`  lathe serve ${ref}`);
+    return lines.join('\n');
+  });
+}
