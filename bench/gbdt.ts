@@ -92,6 +92,8 @@ function writeDataset(name: string): string {
 
 interface RunResult {
   fit: number;
+  /** CPU seconds (user + system, all threads) of the fit: steadier than wall time on a busy machine. */
+  fitCpu: number;
   predictRowsPerSec: number;
   auc: number;
   peakRssMB: number;
@@ -130,7 +132,7 @@ for (const ds of datasets) {
     for (let r = 0; r < repeats; r++) for (const w of who) results.get(w)!.push(run(w, prefix, threads));
     const summary: Record<string, unknown> = { bench: 'gbdt', dataset: ds, rows, threads, repeats };
     console.log(`\n${ds}, ${rows} rows, ${threads} thread(s), ${repeats} repeats`);
-    console.log('             fit median [min, max] s   predict rows/s   test AUC   peak RSS MB');
+    console.log('             fit median [min, max] s   fit CPU s   predict rows/s   test AUC   peak RSS MB');
     for (const w of who) {
       const rs = results.get(w)!;
       const fits = rs.map((x) => x.fit);
@@ -138,6 +140,7 @@ for (const ds of datasets) {
         fitMedian: median(fits),
         fitMin: Math.min(...fits),
         fitMax: Math.max(...fits),
+        fitCpuMedian: median(rs.map((x) => x.fitCpu)),
         predictRowsPerSec: median(rs.map((x) => x.predictRowsPerSec)),
         auc: median(rs.map((x) => x.auc)),
         peakRssMB: median(rs.map((x) => x.peakRssMB)),
@@ -145,16 +148,17 @@ for (const ds of datasets) {
       summary[w] = s;
       console.log(
         `${w.padEnd(10)} ${f(s.fitMedian).padStart(8)} [${f(s.fitMin)}, ${f(s.fitMax)}]`.padEnd(38) +
-          `${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.auc, 4)}   ${f(s.peakRssMB, 0).padStart(8)}`,
+          `${f(s.fitCpuMedian).padStart(9)}   ${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.auc, 4)}   ${f(s.peakRssMB, 0).padStart(8)}`,
       );
     }
-    const l = summary.lathe as { fitMedian: number; peakRssMB: number };
+    const l = summary.lathe as { fitMedian: number; fitCpuMedian: number; peakRssMB: number };
     for (const a of anchors) {
-      const s = summary[a] as { fitMedian: number; peakRssMB: number };
+      const s = summary[a] as { fitMedian: number; fitCpuMedian: number; peakRssMB: number };
       summary[`fitRatio_${a}`] = l.fitMedian / s.fitMedian;
+      summary[`fitCpuRatio_${a}`] = l.fitCpuMedian / s.fitCpuMedian;
       summary[`rssRatio_${a}`] = l.peakRssMB / s.peakRssMB;
       console.log(
-        `ratio lathe/${a}: fit ${f(l.fitMedian / s.fitMedian)}, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
+        `ratio lathe/${a}: fit ${f(l.fitMedian / s.fitMedian)} (CPU ${f(l.fitCpuMedian / s.fitCpuMedian)}), peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
       );
     }
     console.log(JSON.stringify(summary));
