@@ -660,7 +660,7 @@ class Grower {
         tW[np] = W[q];
         tY[np] = Y[q];
       }
-      Y.set(tY.subarray(start, end), start);
+      for (let q = start; q < end; q++) Y[q] = tY[q];
     } else {
       const { Yv, tYv } = this;
       for (let q = start; q < end; q++) {
@@ -669,31 +669,36 @@ class Grower {
         tW[np] = W[q];
         tYv[np] = Yv[q];
       }
-      Yv.set(tYv.subarray(start, end), start);
+      for (let q = start; q < end; q++) Yv[q] = tYv[q];
     }
-    ids.set(tI.subarray(start, end), start);
-    W.set(tW.subarray(start, end), start);
+    // Plain loops rather than set(subarray(...)): no view objects per split.
+    for (let q = start; q < end; q++) {
+      ids[q] = tI[q];
+      W[q] = tW[q];
+    }
     for (let j = skip; j < this.d; j++) {
       const f = this.features[j];
       if (f === bf) continue;
       const o = f * m;
       let l = o + start;
       let r = 0;
+      // Branch-free: write each entry to both destinations and advance one of them (the
+      // left/right outcome is unpredictable, so a branch here mispredicts half the time).
       for (let i = o + start, e = o + end; i < e; i++) {
         const np = newPos[P[i]];
         const v = V[i];
-        if (np < pos) {
-          P[l] = np;
-          V[l] = v;
-          l++;
-        } else {
-          tP[r] = np;
-          tV[r] = v;
-          r++;
-        }
+        const toLeft = (np - pos) >>> 31;
+        P[l] = np;
+        V[l] = v;
+        tP[r] = np;
+        tV[r] = v;
+        l += toLeft;
+        r += 1 - toLeft;
       }
-      P.set(tP.subarray(0, r), l);
-      V.set(tV.subarray(0, r), l);
+      for (let t = 0; t < r; t++, l++) {
+        P[l] = tP[t];
+        V[l] = tV[t];
+      }
     }
     for (let i = start; i < end; i++) P[ob + i] = i;
   }

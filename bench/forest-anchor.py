@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""One scikit-learn run for bench/forest.ts: fit RandomForestClassifier (100 trees, n_jobs=threads)
+or DecisionTreeClassifier on a dataset written by bench/forest-data.ts, and print one JSON line
+with the fit time, prediction throughput, test accuracy and peak RSS.
+
+Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows]   (OMP_NUM_THREADS set by the caller)
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def main():
+    what, prefix, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    with open(prefix + ".json") as f:
+        head = json.load(f)
+    n, d = head["rows"], head["cols"]
+    X = np.fromfile(prefix + ".X.f64", dtype="<f8").reshape(n, d)
+    y = np.fromfile(prefix + ".y.f64", dtype="<f8")
+    ntr = head["trainRows"]
+    if len(sys.argv) > 4:
+        n = min(int(sys.argv[4]), n)
+        ntr = int(n * 0.8)
+    Xtr, ytr, Xte, yte = X[:ntr], y[:ntr], X[ntr:n], y[ntr:n]
+    if what == "forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        est = RandomForestClassifier(n_estimators=100, n_jobs=threads, random_state=0)
+    else:
+        from sklearn.tree import DecisionTreeClassifier
+
+        est = DecisionTreeClassifier(random_state=0)
+    t0 = time.perf_counter()
+    est.fit(Xtr, ytr)
+    fit = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    p = est.predict(Xte)
+    pred = time.perf_counter() - t0
+    print(json.dumps({
+        "fit": fit,
+        "predictRowsPerSec": len(yte) / pred,
+        "accuracy": float(np.mean(p == yte)),
+        "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+// One JavaScript run for bench/forest.ts (a child process, so its peak RSS is its own): fits a
+// classifier on a dataset written by bench/forest-data.ts, prints one JSON line with the fit time,
+// the prediction throughput, the test accuracy and the peak RSS.
+// Usage: node --import tsx bench/forest-run.ts <lathe|lathe-tree|ml-random-forest|ml-cart> <prefix> <threads> [rows]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as Lathe from '../src/index.ts';
+
+// The built package (dist/, what users run; workers then load plain JavaScript) unless
+// LATHE_BENCH_SRC=1 asks for the TypeScript sources.
+const lib = (await import(
+  process.env.LATHE_BENCH_SRC === '1' ? '../src/index.ts' : '../dist/index.js'
+)) as typeof Lathe;
+const { matrix, RandomForestClassifier, DecisionTreeClassifier } = lib;
+
+const [who, prefix, threadsArg, rowsArg] = process.argv.slice(2);
+const threads = Number(threadsArg);
+const head = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
+  rows: number;
+  cols: number;
+  trainRows: number;
+};
+const read = (file: string) => {
+  const b = readFileSync(file);
+  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+};
+// An optional row limit takes the first rows (80% train / 20% test of those).
+const rows = rowsArg ? Math.min(Number(rowsArg), head.rows) : head.rows;
+const ntr = rowsArg ? Math.floor(rows * 0.8) : head.trainRows;
+const { cols } = head;
+const X = read(`${prefix}.X.f64`).subarray(0, rows * cols);
+const y = read(`${prefix}.y.f64`).subarray(0, rows);
+const Xtr = matrix(X.slice(0, ntr * cols), ntr, cols);
+const Xte = matrix(X.slice(ntr * cols), rows - ntr, cols);
+const ytr = Array.from(y.subarray(0, ntr));
+const yte = Array.from(y.subarray(ntr));
+
+let fit: number;
+let pred: number;
+let predicted: number[];
+if (who === 'lathe' || who === 'lathe-tree') {
+  const est =
+    who === 'lathe'
+      ? new RandomForestClassifier({ nEstimators: 100, nThreads: threads, seed: 0 })
+      : new DecisionTreeClassifier({ seed: 0 });
+  let t0 = performance.now();
+  est.fit(Xtr, ytr);
+  fit = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  predicted = est.predict(Xte) as number[];
+  pred = (performance.now() - t0) / 1000;
+} else {
+  // The mljs packages take arrays of rows and integer labels.
+  const require = createRequire(import.meta.url);
+  const rowsOf = (m: { data: Float64Array; rows: number; cols: number }) =>
+    Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  const trainRows = rowsOf(Xtr);
+  const testRows = rowsOf(Xte);
+  let est: { train(X: number[][], y: number[]): void; predict(X: number[][]): number[] };
+  if (who === 'ml-random-forest') {
+    const { RandomForestClassifier: RF } = require('ml-random-forest');
+    // The library's defaults (bagging, all features per tree), 100 trees, no OOB pass.
+    est = new RF({ nEstimators: 100, seed: 0, noOOB: true });
+  } else {
+    const { DecisionTreeClassifier: DT } = require('ml-cart');
+    est = new DT({ gainFunction: 'gini' });
+  }
+  let t0 = performance.now();
+  est.train(trainRows, ytr);
+  fit = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  predicted = est.predict(testRows);
+  pred = (performance.now() - t0) / 1000;
+}
+let hit = 0;
+for (let i = 0; i < yte.length; i++) if (Number(predicted[i]) === yte[i]) hit++;
+console.log(
+  JSON.stringify({
+    fit,
+    predictRowsPerSec: yte.length / pred,
+    accuracy: hit / yte.length,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
+process.exit(0);
