@@ -22,7 +22,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
-import { sortFloat64 } from './quantile.ts';
+import { sortFloat64WithIndex } from './quantile.ts';
 
 /** Correlation coefficients Lathe computes. */
 export type CorrelationMethod = 'pearson' | 'spearman';
@@ -210,33 +210,26 @@ export interface DenseRanking {
 export function denseRank(x: ArrayLike<number>): DenseRanking {
   const n = x.length;
   const buf = new Float64Array(n);
+  const rows = new Int32Array(n);
+  const codes = new Int32Array(n).fill(-1);
   let m = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    if (v === v) buf[m++] = v;
+    if (v === v) {
+      buf[m] = v;
+      rows[m++] = i;
+    }
   }
-  const sorted = sortFloat64(buf.subarray(0, m));
+  const sorted = buf.subarray(0, m);
+  const order = rows.subarray(0, m);
+  // Sort the values carrying their row numbers, then walk them in order: no search per value.
+  sortFloat64WithIndex(sorted, order);
   let u = 0;
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
-  const values = sorted.slice(0, u);
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (v !== v) {
-      codes[i] = -1;
-      continue;
-    }
-    // binary search: the index of v among the distinct values (it is there)
-    let lo = 0;
-    let hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (values[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    codes[i] = lo;
+  for (let k = 0; k < m; k++) {
+    if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
+    codes[order[k]] = u - 1;
   }
-  return { codes, values, missing: n - m };
+  return { codes, values: sorted.slice(0, u), missing: n - m };
 }
 
 /** Average 1-based ranks per distinct value, from the count of each (in value order). */

@@ -9,6 +9,7 @@ import {
   quantiles,
   sortedNonMissing,
   sortFloat64,
+  sortFloat64WithIndex,
 } from '../../src/stats/quantile.ts';
 
 interface Fixture {
@@ -95,6 +96,27 @@ describe('sortFloat64 (radix sort)', () => {
       }
     });
   }
+
+  it('sortFloat64WithIndex carries the permutation along (an argsort)', () => {
+    for (const n of [0, 1, 50, 3000, 80_000]) {
+      const x = Float64Array.from({ length: n }, (_, i) =>
+        i % 7 === 0 ? 1 + rng.int(1 << 20) * 2 ** -40 : (rng.random() - 0.4) * 10 ** rng.intBetween(-3, 3),
+      );
+      const a = x.slice();
+      const idx = Int32Array.from({ length: n }, (_, i) => i);
+      sortFloat64WithIndex(a, idx);
+      const want = x.slice().sort();
+      for (let i = 0; i < n; i++) {
+        assert.equal(a[i], want[i]);
+        assert.equal(x[idx[i]], a[i], `index ${i} points at its value`);
+      }
+      assert.equal(new Set(idx).size, n, 'a permutation');
+    }
+    assert.throws(
+      () => sortFloat64WithIndex(new Float64Array(3), new Int32Array(2)),
+      /3 values but 2 indices/,
+    );
+  });
 
   it('sorts in place and reuses a scratch buffer', () => {
     const a = Float64Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_007);

@@ -1,0 +1,170 @@
+/**
+ * The distribution functions behind every p-value and confidence interval in `src/stats`: thin
+ * wrappers over `@stdlib` (Boost/Cephes-quality implementations of the incomplete gamma and
+ * beta functions, the error function and the quantile functions), never hand-written special
+ * functions.
+ *
+ * **Tails.** A p-value is a tail probability, often tiny; computing it as `1 − cdf` would lose
+ * every digit below 1e-16. Each survival function here therefore evaluates the upper tail
+ * directly: the normal through `erfc`, chi-square through the upper regularized incomplete
+ * gamma function, Student's t and F through the regularized incomplete beta function on
+ * whichever side keeps its argument exact (for Student's t with t² < ν the argument
+ * t²/(ν+t²) is exact where ν/(ν+t²) would round towards 1).
+ *
+ * **Loading.** The `@stdlib` packages are CommonJS and load slowly (the whole
+ * `@stdlib/stats-base-dists` namespace takes seconds), so each function is required from its
+ * own package, on first use.
+ *
+ * @module
+ */
+
+import { createRequire } from 'node:module';
+
+const req = createRequire(import.meta.url);
+
+type F1 = (x: number) => number;
+type F2 = (x: number, a: number) => number;
+type F3 = (x: number, a: number, b: number) => number;
+type F4 = (x: number, a: number, b: number, c: number) => number;
+type IncGamma = (x: number, a: number, regularized?: boolean, upper?: boolean) => number;
+type IncBeta = (x: number, a: number, b: number, regularized?: boolean, upper?: boolean) => number;
+
+let erfcFn: F1 | undefined;
+let gammaincFn: IncGamma | undefined;
+let betaincFn: IncBeta | undefined;
+let gammalnFn: F1 | undefined;
+let normalQuantileFn: F3 | undefined;
+let normalLogCdfFn: F3 | undefined;
+let tQuantileFn: F2 | undefined;
+let chi2QuantileFn: F2 | undefined;
+let fQuantileFn: F3 | undefined;
+let hypergeomPmfFn: F4 | undefined;
+let binomialCdfFn: F3 | undefined;
+let binomialPmfFn: F3 | undefined;
+
+function erfc(x: number): number {
+  erfcFn ??= req('@stdlib/math-base-special-erfc') as F1;
+  return erfcFn(x);
+}
+
+/** Regularized incomplete gamma P(a, x) (`upper`: Q(a, x) = 1 − P, computed directly). */
+export function gammaInc(x: number, a: number, upper = false): number {
+  gammaincFn ??= req('@stdlib/math-base-special-gammainc') as IncGamma;
+  return gammaincFn(x, a, true, upper);
+}
+
+/** Regularized incomplete beta I_x(a, b) (`upper`: 1 − I_x(a, b), computed directly). */
+export function betaInc(x: number, a: number, b: number, upper = false): number {
+  betaincFn ??= req('@stdlib/math-base-special-betainc') as IncBeta;
+  return betaincFn(x, a, b, true, upper);
+}
+
+/** log Γ(x). */
+export function logGamma(x: number): number {
+  gammalnFn ??= req('@stdlib/math-base-special-gammaln') as F1;
+  return gammalnFn(x);
+}
+
+/** log of the binomial coefficient C(n, k). */
+export function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+/** Standard normal CDF Φ(z). */
+export function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
+
+/** Standard normal survival function 1 − Φ(z), accurate in the upper tail. */
+export function normalSf(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** log Φ(z), accurate far into the lower tail. */
+export function normalLogCdf(z: number): number {
+  normalLogCdfFn ??= req('@stdlib/stats-base-dists-normal-logcdf') as F3;
+  return normalLogCdfFn(z, 0, 1);
+}
+
+/** Standard normal quantile Φ⁻¹(p). */
+export function normalPpf(p: number): number {
+  normalQuantileFn ??= req('@stdlib/stats-base-dists-normal-quantile') as F3;
+  return normalQuantileFn(p, 0, 1);
+}
+
+/** Student's t survival function P(T > t) with `df` degrees of freedom (df may be fractional). */
+export function studentTSf(t: number, df: number): number {
+  if (Number.isNaN(t) || !(df > 0)) return Number.NaN;
+  if (t === Number.POSITIVE_INFINITY) return 0;
+  if (t === Number.NEGATIVE_INFINITY) return 1;
+  const t2 = t * t;
+  // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, 1/2) = 1 − I_{t²/(ν+t²)}(1/2, ν/2); use the form whose argument is exact.
+  const twoTail = t2 < df ? betaInc(t2 / (df + t2), 0.5, df / 2, true) : betaInc(df / (df + t2), df / 2, 0.5);
+  return t > 0 ? 0.5 * twoTail : 1 - 0.5 * twoTail;
+}
+
+/** Student's t CDF P(T ≤ t). */
+export function studentTCdf(t: number, df: number): number {
+  return studentTSf(-t, df);
+}
+
+/** Student's t quantile. */
+export function studentTPpf(p: number, df: number): number {
+  tQuantileFn ??= req('@stdlib/stats-base-dists-t-quantile') as F2;
+  return tQuantileFn(p, df);
+}
+
+/** Chi-square survival function P(X > x) with `df` degrees of freedom. */
+export function chiSquareSf(x: number, df: number): number {
+  if (Number.isNaN(x) || !(df > 0)) return Number.NaN;
+  if (x <= 0) return 1;
+  return gammaInc(x / 2, df / 2, true);
+}
+
+/** Chi-square CDF. */
+export function chiSquareCdf(x: number, df: number): number {
+  if (Number.isNaN(x) || !(df > 0)) return Number.NaN;
+  if (x <= 0) return 0;
+  return gammaInc(x / 2, df / 2, false);
+}
+
+/** Chi-square quantile. */
+export function chiSquarePpf(p: number, df: number): number {
+  chi2QuantileFn ??= req('@stdlib/stats-base-dists-chisquare-quantile') as F2;
+  return chi2QuantileFn(p, df);
+}
+
+/** F survival function P(F > f) with (d1, d2) degrees of freedom. */
+export function fisherFSf(f: number, d1: number, d2: number): number {
+  if (Number.isNaN(f) || !(d1 > 0) || !(d2 > 0)) return Number.NaN;
+  if (f <= 0) return 1;
+  if (f === Number.POSITIVE_INFINITY) return 0;
+  // P(F > f) = I_{d2/(d2+d1 f)}(d2/2, d1/2) = 1 − I_{d1 f/(d2+d1 f)}(d1/2, d2/2).
+  const den = d2 + d1 * f;
+  const x = d2 / den;
+  return x > 0.5 ? betaInc((d1 * f) / den, d1 / 2, d2 / 2, true) : betaInc(x, d2 / 2, d1 / 2);
+}
+
+/** F quantile. */
+export function fisherFPpf(p: number, d1: number, d2: number): number {
+  fQuantileFn ??= req('@stdlib/stats-base-dists-f-quantile') as F3;
+  return fQuantileFn(p, d1, d2);
+}
+
+/** Hypergeometric pmf: P(X = x) drawing `n` from `N` items of which `K` are successes. */
+export function hypergeometricPmf(x: number, N: number, K: number, n: number): number {
+  hypergeomPmfFn ??= req('@stdlib/stats-base-dists-hypergeometric-pmf') as F4;
+  return hypergeomPmfFn(x, N, K, n);
+}
+
+/** Binomial CDF P(X ≤ x) for `n` trials with success probability `p`. */
+export function binomialCdf(x: number, n: number, p: number): number {
+  binomialCdfFn ??= req('@stdlib/stats-base-dists-binomial-cdf') as F3;
+  return binomialCdfFn(x, n, p);
+}
+
+/** Binomial pmf P(X = x). */
+export function binomialPmf(x: number, n: number, p: number): number {
+  binomialPmfFn ??= req('@stdlib/stats-base-dists-binomial-pmf') as F3;
+  return binomialPmfFn(x, n, p);
+}
