@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isMainThread } from 'node:worker_threads';
 import type { Matrix } from '../../../core/matrix.ts';
 import { defaultThreadCount } from '../../../core/pool.ts';
 import { Arena } from './arena.ts';
@@ -73,6 +74,16 @@ export interface BoostingResult {
   validationScore: number[];
 }
 
+/**
+ * Threads for a fit: `nThreads`, else `LATHE_THREADS` / all cores — but 1 inside a worker thread
+ * (e.g. a cross-validation fold already running on the pool), so that nested parallelism does not
+ * oversubscribe the cores.
+ */
+export function resolveThreads(nThreads: number | null): number {
+  if (nThreads !== null) return nThreads;
+  return isMainThread ? defaultThreadCount() : 1;
+}
+
 /** Minimum sum of hessians in a child (scikit-learn's `min_hessian_to_split`). */
 export const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
@@ -130,7 +141,7 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
     minGainToSplit: params.minGainToSplit,
     l2: params.l2Regularization,
   };
-  const threads = params.nThreads ?? defaultThreadCount();
+  const threads = resolveThreads(params.nThreads);
   const workers = threads > 1 && d > 1 ? HistWorkers.get(threads) : null;
   const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, workers);
 

@@ -11,7 +11,7 @@ import type { PlainObject } from '../../../core/plain.ts';
 import { executorFor } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import type { BinMapper, FeatureBins } from './binning.ts';
-import { type BoostingData, fitBoosting } from './boosting.ts';
+import { type BoostingData, fitBoosting, resolveThreads } from './boosting.ts';
 import { validationSplit } from './early-stopping.ts';
 import { defaultKernelKind } from './kernels.ts';
 import type { Loss } from './loss.ts';
@@ -125,7 +125,9 @@ export function fitModel(
 /** Raw predictions (class-major n × K, baseline included) of X. */
 export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): Float64Array {
   const ex =
-    X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 && nThreads !== 1 ? executorFor(nThreads) : null;
+    X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 && resolveThreads(nThreads) > 1
+      ? executorFor(resolveThreads(nThreads))
+      : null;
   return predictRaw(
     m.ensemble,
     () => {
