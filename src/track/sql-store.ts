@@ -330,16 +330,24 @@ export class SqlStore implements Store {
       // NaN is stored as NULL (SQLite cannot hold NaN) and read back as NaN.
       values.push(runId, p.key, p.step, Number.isNaN(p.value) ? null : p.value, p.at ?? now);
     }
-    await this.db.transaction(async (tx) => {
-      await mustExist(tx, runId);
-      for (let i = 0; i < points.length; i += METRIC_CHUNK) {
-        const n = Math.min(METRIC_CHUNK, points.length - i);
-        await tx.run(
-          `INSERT INTO metrics (run_id, key, step, value, logged_at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-          values.slice(i * 5, (i + n) * 5),
-        );
+    const insert = (n: number) =>
+      `INSERT INTO metrics (run_id, key, step, value, logged_at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`;
+    try {
+      if (points.length <= METRIC_CHUNK) {
+        // One statement is atomic by itself; the foreign key checks that the run exists.
+        await this.db.runRelaxed(insert(points.length), values);
+        return;
       }
-    });
+      await this.db.transaction(async (tx) => {
+        for (let i = 0; i < points.length; i += METRIC_CHUNK) {
+          const n = Math.min(METRIC_CHUNK, points.length - i);
+          await tx.run(insert(n), values.slice(i * 5, (i + n) * 5));
+        }
+      });
+    } catch (e) {
+      if (isForeignKeyViolation(e)) throw noRun(runId);
+      throw e;
+    }
   }
 
   async metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
@@ -782,6 +790,12 @@ const VERSION_SELECT = `SELECT name, version, package_sha256, package_size, run_
 async function mustExist(tx: SqlExecutor, runId: string): Promise<void> {
   const rows = await tx.all('SELECT id FROM runs WHERE id = ?', [runId]);
   if (rows.length === 0) throw noRun(runId);
+}
+
+/** True for a foreign-key violation from either database. */
+function isForeignKeyViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
 
 function noRun(id: string): ValidationError {

@@ -43,7 +43,7 @@ for (const adapter of ADAPTERS) {
       try {
         const fifo = join(target.dir, 'slow-source');
         assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-        const child = startFixture('kill-artifact.ts', [target.url, target.artifacts, fifo]);
+        const child = await startFixture('kill-artifact.ts', [target.url, target.artifacts, fifo]);
         const runId = (await child.waitFor(/^run [0-9a-f]{32}$/)).slice(4);
         // Feed part of the artifact through the pipe, wait until it is on disk, then kill the writer.
         const fh = await open(fifo, 'w');

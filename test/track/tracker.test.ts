@@ -177,7 +177,7 @@ describe('TrackedRun and signals', () => {
   it('ends the run as interrupted on SIGINT, then exits by the signal', async () => {
     const t = sqliteTarget();
     try {
-      const child = startFixture('sigint-run.ts', [t.url, t.artifacts]);
+      const child = await startFixture('sigint-run.ts', [t.url, t.artifacts]);
       const line = await child.waitFor(/^run [0-9a-f]{32}$/);
       child.kill('SIGINT');
       const end = await child.done;

@@ -33,6 +33,13 @@ export interface SqlDriver extends SqlExecutor {
    * fresh store apply the migrations exactly once.
    */
   withMigrationLock<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs one write statement whose commit need not wait for the disk: PostgreSQL commits it with
+   * `synchronous_commit = off` (a server crash may lose the last fraction of a second of such
+   * writes, never corrupting anything); SQLite treats it like {@link SqlExecutor.run}. Used for
+   * high-volume, low-stakes writes: metric points and heartbeats.
+   */
+  runRelaxed(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Closes the connection(s). */
   close(): Promise<void>;
 }

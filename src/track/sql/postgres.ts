@@ -27,8 +27,12 @@ export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
   private readonly texts = new Map<string, string>();
 
+  private relaxedPool: Pool | undefined;
+
   constructor(
     private readonly pool: Pool,
+    /** Makes a pool whose sessions commit with `synchronous_commit = off`. */
+    private readonly makeRelaxedPool: () => Pool,
     /** The URL with the password replaced by `***` (for messages). */
     readonly safeUrl: string,
     /** The schema holding the tables, when the URL named one. */
@@ -42,6 +46,11 @@ export class PostgresDriver implements SqlDriver {
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     return (await this.pool.query(this.text(sql), params as unknown[])).rowCount ?? 0;
+  }
+
+  async runRelaxed(sql: string, params: readonly unknown[] = []): Promise<number> {
+    this.relaxedPool ??= this.makeRelaxedPool();
+    return (await this.relaxedPool.query(this.text(sql), params as unknown[])).rowCount ?? 0;
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -72,7 +81,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.relaxedPool?.end()]);
   }
 
   private executor(client: PoolClient): SqlExecutor {
@@ -131,27 +140,38 @@ export async function openPostgresDriver(
   }
   parsed.searchParams.delete('schema');
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({
-    connectionString: parsed.toString(),
-    max: options.maxConnections ?? 4,
-    allowExitOnIdle: true,
-    connectionTimeoutMillis: 15_000,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    types: {
-      // BIGINT (oid 20) as a JS number: the store's integers (steps, sizes, ids) stay below 2^53.
-      getTypeParser: ((oid: number, format?: string) =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as never)) as never,
-    },
-  });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  const makePool = (max: number, settings: string[]) => {
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max,
+      allowExitOnIdle: true,
+      connectionTimeoutMillis: 15_000,
+      ...(settings.length ? { options: settings.map((s) => `-c ${s}`).join(' ') } : {}),
+      types: {
+        // BIGINT (oid 20) as a JS number: the store's integers (steps, sizes, ids) stay below 2^53.
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as never)) as never,
+      },
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    return pool;
+  };
+  const base = schema ? [`search_path=${schema}`] : [];
+  const pool = makePool(options.maxConnections ?? 4, base);
   try {
     await pool.query('SELECT 1');
   } catch (e) {
     await pool.end().catch(() => {});
     throw connectError(e, safeUrl);
   }
-  return new PostgresDriver(pool, safeUrl, schema, options.retries ?? 10);
+  return new PostgresDriver(
+    pool,
+    () => makePool(2, [...base, 'synchronous_commit=off']),
+    safeUrl,
+    schema,
+    options.retries ?? 10,
+  );
 }
 
 function connectError(e: unknown, safeUrl: string): ValidationError {

@@ -64,6 +64,11 @@ export class SqliteDriver implements SqlDriver {
     return this.exclusive(() => this.retrying(async () => this.stmt(sql).run(...bind(params)).changes));
   }
 
+  runRelaxed(sql: string, params: readonly unknown[] = []): Promise<number> {
+    // WAL with synchronous = NORMAL already commits without waiting for a sync.
+    return this.run(sql, params);
+  }
+
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
       this.retrying(async () => {
@@ -131,7 +136,7 @@ export async function openSqliteDriver(
   options: SqliteDriverOptions = {},
 ): Promise<SqliteDriver> {
   const { default: Database } = await import('better-sqlite3');
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const retryForMs = options.retryForMs ?? 120_000;
   try {
     mkdirSync(dirname(file), { recursive: true });
