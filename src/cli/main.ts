@@ -13,6 +13,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./models.ts'),
   () => import('./profile.ts'),
   () => import('./train.ts'),
+  () => import('./predict.ts'),
 ];
 
 /** Builds the program with every command registered. */
@@ -38,6 +39,11 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the CLI with `argv` (as `process.argv`). Sets `process.exitCode`. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // `lathe predict … | head`: a closed pipe ends the output quietly, as for any Unix tool.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   let program: Command;
   try {
     program = await buildProgram();

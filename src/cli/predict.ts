@@ -1,0 +1,114 @@
+/**
+ * `lathe predict <model> <data> [--proba] [-o FILE]`: batch scoring. Writes CSV (or Parquet/JSON by
+ * the output's extension) with a `prediction` column and, with `--proba`, one `proba_<class>`
+ * column per class — rows in input order. Without `-o`, CSV goes to stdout.
+ *
+ *   lathe predict models/customers-gbdt examples/customers.csv -o predictions.csv
+ *   lathe predict churn@champion new.csv --proba --keep customer_id -o scored.parquet
+ *
+ * @module
+ */
+
+import type { Command } from 'commander';
+import { predictTable, selectModelInput } from '../automl/predict.ts';
+import { readTable } from '../data/read/index.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
+import type { Schema } from '../data/schema.ts';
+import { applySchema } from '../data/schema-apply.ts';
+import { formatTable, writeTable } from '../data/write.ts';
+import { loadModelPackage } from '../track/registry.ts';
+import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
+
+interface PredictFlags extends CommonOptions {
+  proba?: boolean;
+  output?: string;
+  keep?: string[];
+  onBadRows?: BadRowPolicy;
+  batchSize?: number;
+}
+
+/** Registers `lathe predict`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('predict')
+      .description('score a data file with a model (a package path, name@alias or name/version)')
+      .argument(
+        '<model>',
+        'model package directory or archive, or a registry reference name@alias / name/version',
+      )
+      .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
+      .option('--proba', 'add one proba_<class> column per class (classifiers)')
+      .option(
+        '-o, --output <file>',
+        'write here (.csv, .tsv, .parquet, .json, .ndjson); default: CSV on stdout',
+      )
+      .option('--keep <columns...>', 'input columns to copy into the output (e.g. an id)')
+      .option(
+        '--on-bad-rows <policy>',
+        'error (default) or quarantine',
+        choiceFlag('--on-bad-rows', ['error', 'quarantine'] as const),
+      )
+      .option('--batch-size <rows>', 'rows scored at a time (default 65536)', intFlag('--batch-size')),
+  ).action(action(predictCommand));
+}
+
+/** The model's input schema with every column allowed to be missing (the model imputes). */
+export function scoringSchema(schema: Schema): Schema {
+  return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
+}
+
+async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
+  const loaded = await loadModelPackage(modelRef, { store: flags.store });
+  const read = await readTable(data, { onBadRows: flags.onBadRows });
+  // Columns first (a clear error naming what is missing), then the model's types.
+  const { X } = selectModelInput(read.table, loaded.pkg.inputSchema, data);
+  const typed = applySchema(X, scoringSchema(loaded.pkg.inputSchema), { source: data });
+  const input = (flags.keep ?? []).reduce(
+    (t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))),
+    typed,
+  );
+  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !(flags.keep ?? []).includes(c));
+  const r = predictTable(loaded.model, loaded.pkg.inputSchema, input, {
+    proba: flags.proba,
+    keep: flags.keep,
+    batchSize: flags.batchSize,
+  });
+  if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
+  if (read.summary.rejected) {
+    note(
+      flags,
+      `${read.summary.rejected} of ${read.summary.rowsRead} rows were rejected and not scored (see ${read.summary.rejectsPath})`,
+    );
+  }
+  if (flags.output) {
+    const w = await writeTable(r.table, flags.output);
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            output: w.path,
+            format: w.format,
+            rows: w.rows,
+            columns: r.table.columnNames,
+            rowsRead: read.summary.rowsRead,
+            rejected: read.summary.rejected,
+            ignoredColumns: ignored,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else note(flags, `wrote ${w.rows} predictions to ${w.path}`);
+    return;
+  }
+  let pending = '';
+  formatTable(r.table, flags.json ? 'json' : 'csv', (s) => {
+    pending += s;
+    if (pending.length > 1 << 20) {
+      process.stdout.write(pending);
+      pending = '';
+    }
+  });
+  process.stdout.write(pending);
+}

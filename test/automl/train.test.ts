@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import '../../src/index.ts';
+import { family, makeEstimator } from '../../src/automl/families.ts';
+import { predictTable } from '../../src/automl/predict.ts';
+import { detectTask } from '../../src/automl/task.ts';
+import { trainModel } from '../../src/automl/train.ts';
+import { ValidationError } from '../../src/core/errors.ts';
+import { categoricalColumn, numericColumn } from '../../src/data/column.ts';
+import { tableFromObjects } from '../../src/data/from-rows.ts';
+import type { Table } from '../../src/data/table.ts';
+
+function churnTable(n = 300): Table {
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const tenure = (i * 7) % 60;
+    const charges = 20 + ((i * 13) % 80);
+    const plan = ['basic', 'standard', 'premium'][i % 3];
+    rows.push({
+      id: `C${i}`,
+      tenure,
+      charges: i % 17 === 0 ? null : charges,
+      plan,
+      churned: (charges > 60 && tenure < 20) || i % 23 === 0 ? 'yes' : i % 29 === 0 ? null : 'no',
+    });
+  }
+  return tableFromObjects(rows);
+}
+
+describe('detectTask', () => {
+  it('tells binary, multiclass and regression apart', () => {
+    assert.equal(detectTask(categoricalColumn('y', ['a', 'b', 'a'])), 'binary');
+    assert.equal(detectTask(categoricalColumn('y', ['a', 'b', 'c'])), 'multiclass');
+    assert.equal(detectTask(numericColumn('y', [0, 1, 1, 0])), 'binary');
+    assert.equal(detectTask(numericColumn('y', [1, 2, 3, 4, 5])), 'multiclass');
+    assert.equal(detectTask(numericColumn('y', [1.5, 2, 3])), 'regression');
+    assert.equal(
+      detectTask(
+        numericColumn(
+          'y',
+          Array.from({ length: 50 }, (_, i) => i),
+        ),
+      ),
+      'regression',
+    );
+  });
+
+  it('refuses a constant target', () => {
+    assert.throws(() => detectTask(categoricalColumn('y', ['a', 'a'])), /single value/);
+  });
+});
+
+describe('families', () => {
+  it('maps names to estimators and refuses impossible combinations', () => {
+    assert.equal(makeEstimator('logistic', 'binary').typeName, 'LogisticRegression');
+    assert.equal(makeEstimator('gbdt', 'regression').typeName, 'HistGradientBoostingRegressor');
+    assert.throws(() => makeEstimator('logistic', 'regression'), /does not do regression/);
+    assert.throws(() => family('gbtd'), /did you mean 'gbdt'/);
+  });
+});
+
+describe('trainModel', () => {
+  it('leaves out rows with a missing target, counts them, and keeps the accounting', () => {
+    const t = churnTable();
+    const r = trainModel(t, { family: 'logistic', target: 'churned' });
+    const missing = t.values('churned').filter((v) => v === null).length;
+    assert.ok(missing > 0);
+    assert.equal(r.rows.missingTarget, missing);
+    assert.equal(r.rows.used + r.rows.missingTarget, r.rows.total);
+    assert.equal(r.rows.train + r.rows.holdout, r.rows.used);
+    assert.equal(r.task, 'binary');
+    assert.deepEqual(r.classes, ['no', 'yes']);
+    assert.equal(r.metricsOn, 'holdout');
+    assert.ok(r.metrics.rocAuc > 0.5 && r.metrics.rocAuc <= 1, `rocAuc ${r.metrics.rocAuc}`);
+    assert.ok(
+      r.notes.some((n) => n.column === 'id'),
+      'the id column is dropped with a note',
+    );
+    // holdout rows point into the input table, at rows that have a target
+    for (const i of r.holdoutRows) assert.notEqual(t.values('churned')[i], null);
+  });
+
+  it('is reproducible: same seed, same model bytes', () => {
+    const t = churnTable();
+    const a = trainModel(t, {
+      family: 'random-forest',
+      target: 'churned',
+      params: { nEstimators: 5 },
+      seed: 3,
+    });
+    const b = trainModel(t, {
+      family: 'random-forest',
+      target: 'churned',
+      params: { nEstimators: 5 },
+      seed: 3,
+    });
+    assert.equal(JSON.stringify(a.model.toJSON()), JSON.stringify(b.model.toJSON()));
+  });
+
+  it('scores new rows through the saved input schema, ignoring extra columns', () => {
+    const t = churnTable();
+    const r = trainModel(t, { family: 'gaussian-nb', target: 'churned' });
+    const p = predictTable(r.model, r.inputSchema, t, { proba: true, keep: ['id'] });
+    assert.deepEqual(p.table.columnNames, ['id', 'prediction', 'proba_no', 'proba_yes']);
+    assert.equal(p.table.nRows, t.nRows);
+    assert.deepEqual(p.ignoredColumns, ['churned']);
+  });
+
+  it('does regression and clustering, and says what is wrong with bad requests', () => {
+    const t = churnTable();
+    const reg = trainModel(t.drop(['churned']), { family: 'ridge', target: 'tenure' });
+    assert.equal(reg.task, 'regression');
+    assert.ok(Number.isFinite(reg.metrics.rmse));
+    const km = trainModel(t.drop(['churned', 'id']), { family: 'kmeans', params: { nClusters: 3 } });
+    assert.equal(km.task, 'clustering');
+    assert.equal(km.metrics.nClusters, 3);
+    assert.throws(
+      () => trainModel(t, { family: 'logistic' }),
+      (e: unknown) => e instanceof ValidationError && /name it/.test(e.message),
+    );
+    assert.throws(() => trainModel(t, { family: 'kmeans', target: 'churned' }), /unsupervised/);
+    assert.throws(() => trainModel(t, { family: 'logistic', target: 'churnd' }), /did you mean 'churned'/);
+  });
+});

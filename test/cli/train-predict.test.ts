@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-train-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const customers = join(ROOT, 'examples/customers.csv');
+
+describe('lathe train / predict', () => {
+  let trained: Record<string, unknown>;
+
+  it('trains, writes a package, records a run, registers, and prints JSON', async () => {
+    const r = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--out',
+        'm1',
+        '--register',
+        'churn',
+        '--alias',
+        'champion',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    trained = JSON.parse(r.stdout);
+    const model = trained.model as Record<string, unknown>;
+    assert.equal(model.family, 'logistic');
+    assert.equal(model.task, 'binary');
+    assert.deepEqual(model.classes, ['no', 'yes']);
+    assert.equal(trained.metricsOn, 'holdout');
+    assert.ok((trained.metrics as Record<string, number>).rocAuc > 0.7);
+    assert.match(trained.runId as string, /^[0-9a-f]{32}$/);
+    assert.deepEqual(trained.registered, { name: 'churn', version: 1, alias: 'champion' });
+    const rows = trained.rows as Record<string, number>;
+    assert.equal(rows.train + rows.holdout + rows.missingTarget, rows.total);
+  });
+
+  it('predicts from the package path and from the registry alias, identically, rows in input order', async () => {
+    const a = await runCli(['predict', 'm1', customers, '--proba', '--keep', 'customer_id'], { cwd: dir });
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(['predict', 'churn@champion', customers, '--proba', '--keep', 'customer_id'], {
+      cwd: dir,
+    });
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(a.stdout, b.stdout);
+    const lines = a.stdout.trim().split('\n');
+    assert.equal(lines[0], 'customer_id,prediction,proba_no,proba_yes');
+    assert.equal(lines.length, 2001);
+    const ids = readFileSync(customers, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(',')[0]),
+      ids,
+    );
+    for (const l of lines.slice(1, 50)) {
+      const [, , p0, p1] = l.split(',');
+      assert.ok(Math.abs(Number(p0) + Number(p1) - 1) < 1e-9);
+    }
+    assert.match(a.stderr, /ignoring columns the model does not use: churned/);
+  });
+
+  it('writes other formats with -o and reports them with --json', async () => {
+    const r = await runCli(['predict', 'm1', customers, '-o', 'out.parquet', '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.format, 'parquet');
+    assert.equal(j.rows, 2000);
+  });
+
+  it('refuses to overwrite an explicit --out without --force, and replaces with it', async () => {
+    const r = await runCli(['train', customers, '--target', 'churned', '--model', 'tree', '--out', 'm1'], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /already holds a model package.*--force/s);
+    const f = await runCli(
+      ['train', customers, '--target', 'churned', '--model', 'tree', '--out', 'm1', '--force', '--quiet'],
+      { cwd: dir },
+    );
+    assert.equal(f.code, 0, f.stderr);
+  });
+
+  it('exits 2 with a clear message for bad requests', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['train', customers, '--target', 'churnd', '--model', 'gbdt'],
+        /no column named 'churnd'.*did you mean 'churned'/s,
+      ],
+      [['train', customers, '--target', 'churned', '--model', 'gbtd'], /--model must be one of/],
+      [['train', customers, '--target', 'churned', '--model', 'linear'], /does not do binary/],
+      [
+        ['train', customers, '--target', 'churned', '--model', 'gbdt', '--params', '{"maxIter":-1}'],
+        /maxIter/,
+      ],
+      [['train', customers, '--target', 'churned', '--model', 'gbdt', '--params', '{bad'], /not valid JSON/],
+      [['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt'], /nope\.csv/],
+      [['predict', 'm1', join(ROOT, 'examples/housing.csv')], /the model needs \d+ columns the data lacks/],
+      [['predict', 'nosuch@champion', customers], /nosuch/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(args, { cwd: dir });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
