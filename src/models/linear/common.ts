@@ -29,6 +29,22 @@ export function softmaxRows(a: Float64Array, n: number, k: number): void {
   }
 }
 
+/**
+ * Throws the NaN/∞ error for X (naming the column, suggesting an imputer) when any of the scores
+ * X·w + b computed from it is not finite. A NaN or ±∞ anywhere in a row always makes that row's
+ * score non-finite (NaN·w is NaN, ∞·0 is NaN), so checking the n·k scores is equivalent to checking
+ * the n·p inputs — and much cheaper on wide data.
+ */
+export function assertFiniteScores(scores: Float64Array, X: Matrix, who: string): void {
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i];
+    if (v - v !== 0) {
+      assertFinite(X, who);
+      return;
+    }
+  }
+}
+
 /** X as a matrix without NaN or infinities (the error names the column and suggests an imputer). */
 export function finiteMatrix(X: MatrixInput | Matrix, who: string): Matrix {
   const m = X as Matrix;

@@ -37,6 +37,8 @@ export interface LbfgsOptions {
   m?: number;
   /** Maximum line-search evaluations per iteration (default 20). */
   maxls?: number;
+  /** f and ∇f at x0 when the caller has already evaluated them (saves one evaluation). */
+  initial?: { f: number; grad: Float64Array };
 }
 
 /** Why the minimiser stopped. */
@@ -96,7 +98,11 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOpt
   const sy = new Float64Array(m); // sᵀy of each stored pair
   const alpha = new Float64Array(m);
 
-  let f = fg(x, g);
+  let f: number;
+  if (options.initial) {
+    f = options.initial.f;
+    g.set(options.initial.grad);
+  } else f = fg(x, g);
   let nFev = 1;
   let sbgnrm = maxAbs(g);
   if (sbgnrm <= pgtol) return { x, f, grad: g, nIter: 0, nFev, status: 'pgtol', converged: true };

@@ -10,7 +10,7 @@ import { asNumericTarget } from '../../core/labels.ts';
 import type { Matrix, MatrixInput } from '../../core/matrix.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { BaseRegressor, checkSampleWeight } from '../base.ts';
-import { finiteMatrix, linearPredict } from './common.ts';
+import { assertFiniteScores, finiteMatrix, linearPredict } from './common.ts';
 
 /** Options of a linear regressor's `fit`. */
 export interface LinearFitOptions {
@@ -42,8 +42,10 @@ export abstract class LinearRegressorBase<P extends object> extends BaseRegresso
 
   /** X·coef_ + intercept_. */
   predict(X: MatrixInput): Float64Array {
-    const m = finiteMatrix(this.checkInput(X, 'predict'), this.typeName);
-    return linearPredict(m, this.coef_!, this.intercept_!);
+    const m = this.checkInput(X, 'predict');
+    const out = linearPredict(m, this.coef_!, this.intercept_!);
+    assertFiniteScores(out, m, this.typeName);
+    return out;
   }
 
   /** Extra fitted state of a subclass. */

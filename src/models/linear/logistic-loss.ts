@@ -21,6 +21,7 @@
  */
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
+import { linearScores } from './common.ts';
 
 /** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
 export const LOSS_BLOCK = 8192;
@@ -299,6 +300,24 @@ export function lossBlocks(
 }
 
 const lossBlocksTask = registerTask(import.meta.url, 'lossBlocks', lossBlocks);
+
+/** Scores rows [r0, r1) of the row-major `data` (p columns); returns (r1 − r0) × K scores. */
+export function scoreRows(
+  data: Float64Array,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  r0: number,
+  r1: number,
+): Float64Array {
+  const out = new Float64Array((r1 - r0) * K);
+  linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out);
+  return out;
+}
+
+/** Builds pool tasks for {@link scoreRows} (used by `scores.ts`). */
+export const scoreRowsTask = registerTask(import.meta.url, 'scoreRows', scoreRows);
 
 /** Below this many values of X, evaluations stay on the calling thread (threads cost more). */
 const PARALLEL_MIN_VALUES = 1 << 21;

@@ -17,13 +17,13 @@
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
 import type { Label, TargetInput } from '../../core/labels.ts';
-import { type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
-import { expit, finiteMatrix, softmaxRows } from './common.ts';
+import { assertFiniteScores, expit, softmaxRows } from './common.ts';
 import { encodeNumericLabels } from './fast-labels.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
@@ -96,7 +96,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
 
   /** Fits the model; returns `this`. */
   fit(X: MatrixInput, y: TargetInput, options: LogisticFitOptions = {}): this {
-    const m = finiteMatrix(this.startFit(X), this.typeName);
+    const m = this.startFit(X);
+    // lbfgs checks X for NaN/∞ through its first gradient (see below); the other solver up front.
+    const willCheckViaGradient =
+      (this.params.solver === 'auto' || this.params.solver === 'lbfgs') &&
+      (this.params.penalty === 'l2' || this.params.penalty === 'none');
+    if (!willCheckViaGradient) assertFinite(m, this.typeName);
     const P = this.params;
     const fast = encodeNumericLabels(y, m.rows);
     let codes: Int32Array;
@@ -144,7 +149,19 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       const w0 = new Float64Array(data.nClasses * dof);
       if (solver === 'lbfgs') {
         const objective = new LogisticObjective(data, l2, executor);
-        const r = minimizeLbfgs(objective.evaluate, w0, { maxIter: P.maxIter, pgtol: P.tol });
+        // At w = 0 every row's pointwise gradient is non-zero (±1/2 times its weight, or a weight
+        // of 0 times a value), so a NaN or ±∞ anywhere in X makes the first gradient non-finite:
+        // that evaluation doubles as the input check, and the error then names the column.
+        const g0 = new Float64Array(w0.length);
+        const f0 = objective.evaluate(w0, g0);
+        let finite = f0 - f0 === 0;
+        for (let j = 0; j < g0.length && finite; j++) finite = g0[j] - g0[j] === 0;
+        if (!finite) assertFinite(m, who);
+        const r = minimizeLbfgs(objective.evaluate, w0, {
+          maxIter: P.maxIter,
+          pgtol: P.tol,
+          initial: { f: f0, grad: g0 },
+        });
         if (!r.converged) {
           const status =
             r.status === 'maxIter' ? 'the iteration limit was reached' : 'the line search failed';
@@ -246,7 +263,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
    * (the score of the second class, positive means that class — scikit-learn's 1-D output).
    */
   decisionFunction(X: MatrixInput): Matrix {
-    const m = finiteMatrix(this.checkInput(X, 'decisionFunction'), this.typeName);
+    const m = this.checkInput(X, 'decisionFunction');
     const coef = this.coef_!;
     const rowsK = coef.length;
     const p = m.cols;
@@ -254,6 +271,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     coef.forEach((row, k) => W.set(row, k * p));
     const out = new Float64Array(m.rows * rowsK);
     scoreAll(m.data, m.rows, p, W, this.intercept_!, rowsK, out, executorFor(this.params.nThreads));
+    assertFiniteScores(out, m, this.typeName);
     const n = m.rows;
     const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
     return matrix(out, n, rowsK, names);

@@ -2,32 +2,17 @@
  * Linear scores X·Wᵀ + b for many rows, on the worker pool when X already lives in shared memory
  * (then no copy is needed and each worker scores a contiguous range of rows; every row's score is
  * computed by the same code whatever the split, so results do not depend on the thread count).
+ * The task lives in `logistic-loss.ts`, the module the workers have already loaded for the fit.
  *
  * @module
  */
 
-import { type Executor, registerTask } from '../../core/pool.ts';
+import type { Executor } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
+import { scoreRowsTask } from './logistic-loss.ts';
 
 /** Rows × columns from which scoring is spread over threads. */
 const PARALLEL_MIN_VALUES = 1 << 21;
-
-/** Scores rows [r0, r1) of the row-major `data` (p columns); returns (r1 − r0) × K scores. */
-export function scoreRows(
-  data: Float64Array,
-  p: number,
-  W: Float64Array,
-  b: Float64Array,
-  K: number,
-  r0: number,
-  r1: number,
-): Float64Array {
-  const out = new Float64Array((r1 - r0) * K);
-  linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out);
-  return out;
-}
-
-const scoreRowsTask = registerTask(import.meta.url, 'scoreRows', scoreRows);
 
 /** X·Wᵀ + b for the n rows of `data` into `out` (n × K). */
 export function scoreAll(

@@ -68,8 +68,28 @@ describe('linear models reject bad input with clear errors', () => {
       );
     }
     assert.throws(() => new LogisticRegression().fit(withNaN, yCls), /column 'f2'.*row 7/s);
+    // lbfgs detects it through its first gradient: also when that row has weight 0, or the value is ∞.
+    const w0 = Array.from({ length: 40 }, (_, i) => (i === 7 ? 0 : 1));
+    assert.throws(() => new LogisticRegression().fit(withNaN, yCls, { sampleWeight: w0 }), /column 'f2'/);
+    const withInf = matrix(X.data.slice(), 40, 3, X.columns);
+    withInf.data[0] = Number.NEGATIVE_INFINITY;
+    assert.throws(
+      () => new LogisticRegression({ multiClass: 'multinomial' }).fit(withInf, yCls),
+      /column 'f0'.*-Infinity/s,
+    );
+    assert.throws(() => new LogisticRegression({ penalty: 'l1' }).fit(withInf, yCls), /column 'f0'/);
     const fitted = new LogisticRegression().fit(X, yCls);
     assert.throws(() => fitted.predict(withNaN), /column 'f2'/);
+  });
+
+  it('an infinite value is caught at predict even where the coefficient is exactly zero', () => {
+    const lasso = new Lasso({ alpha: 10 }).fit(X, yReg); // strong enough to zero every coefficient
+    assert.ok(lasso.coef_!.every((c) => c === 0));
+    const inf = matrix(X.data.slice(), 40, 3, X.columns);
+    inf.data[3 * 3 + 1] = Number.POSITIVE_INFINITY;
+    assert.throws(() => lasso.predict(inf), /column 'f1' has an infinite value \(Infinity\) at row 3/);
+    const clf = new LogisticRegression().fit(X, yCls);
+    assert.throws(() => clf.predictProba(inf), /column 'f1' has an infinite value/);
   });
 
   it('predict before fit is a NotFittedError', () => {
