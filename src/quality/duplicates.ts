@@ -50,10 +50,6 @@ function keyed(c: Column, textCodes: Int32Array | null): Keyed {
   }
 }
 
-const BLOCK = 4096;
-const block = new Float64Array(BLOCK);
-const blockWords = new Uint32Array(block.buffer);
-
 /** Folds a 32-bit key into a running hash (multiply–xorshift; the table lookup applies a full finaliser). */
 function mix(h: number, k: number): number {
   h = Math.imul(h ^ k, 0x9e3779b1);
@@ -96,21 +92,18 @@ export function findDuplicateRows(table: Table, textCodes: (Int32Array | null)[]
   const h2 = new Int32Array(n).fill(0x6c8e9cf5);
   for (const c of cols) {
     if (c.kind === 'f64') {
-      // Hash the bits of a canonical copy (-0 as 0, one NaN), a block at a time: equal values
-      // must hash equally, and a whole-column copy would double the memory of wide tables.
-      const v = c.values;
-      for (let start = 0; start < n; start += BLOCK) {
-        const end = Math.min(n, start + BLOCK);
-        for (let i = start; i < end; i++) {
-          const x = v[i];
-          block[i - start] = x !== x ? Number.NaN : x === 0 ? 0 : x;
-        }
-        for (let i = start; i < end; i++) {
-          const lo = blockWords[2 * (i - start)];
-          const hi = blockWords[2 * (i - start) + 1];
-          h1[i] = mix(mix(h1[i], lo), hi);
-          h2[i] = mix2(mix2(h2[i], hi), lo);
-        }
+      // Hash the bits, made canonical on the fly so that equal values hash equally: -0 as 0,
+      // every NaN as one NaN (both rare, so the branches predict well).
+      const w = new Uint32Array(c.values.buffer, c.values.byteOffset, 2 * n);
+      for (let i = 0; i < n; i++) {
+        let lo = w[2 * i];
+        let hi = w[2 * i + 1];
+        if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0) {
+          hi = 0x7ff80000;
+          lo = 0;
+        } else if (hi === 0x80000000 && lo === 0) hi = 0;
+        h1[i] = mix(mix(h1[i], lo), hi);
+        h2[i] = mix2(mix2(h2[i], hi), lo);
       }
     } else {
       const v = c.values;

@@ -28,91 +28,38 @@ export interface SortedSummary {
   histogram: Histogram;
 }
 
-/** Neumaier-compensated sum (NumPy sums pairwise; this is at least as accurate). */
-function sum(s: Float64Array): number {
-  let total = 0;
-  let c = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i];
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) c += total - t + v;
-    else c += v - t + total;
-    total = t;
-  }
-  return total + c;
-}
-
 /**
- * Summarises sorted values (ascending, no `NaN`, at least one value). `s` is only read.
+ * Summarises sorted values (ascending, no `NaN`, at least one value). `s` is only read. Three
+ * sequential passes: the sum (Neumaier-compensated, as accurate as NumPy's pairwise sum) with the
+ * whole-number check; then one walk over the runs of equal values that yields the central
+ * moments, distinct count, most frequent values and histogram together; then half a pass for the
+ * MAD. Zeros and negatives come from binary searches.
  */
 export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedSummary {
   const m = s.length;
-  const total = sum(s);
-  const mean = total / m;
-  // Central moments about the mean, plus the counts, in one pass.
-  let m2 = 0;
-  let m3 = 0;
-  let zeros = 0;
-  let negatives = 0;
+  let total = 0;
+  let comp = 0;
   let integers = true;
   for (let i = 0; i < m; i++) {
     const v = s[i];
-    const d = v - mean;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    if (v === 0) zeros++;
-    else if (v < 0) negatives++;
-    if (integers && !Number.isInteger(v)) integers = false;
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+    if (v - Math.trunc(v) !== 0) integers = false; // false for fractions and for ±Infinity (NaN)
   }
-  const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
-  let skewness: number | null = null;
-  if (m > 2) {
-    // pandas' nanskew: adjusted Fisher–Pearson G1 = n·√(n−1)/(n−2) · Σd³/(Σd²)^1.5; 0 when
-    // Σd² is zero up to rounding (pandas zeroes sums below 1e-14).
-    const m3z = Math.abs(m3) < 1e-14 ? 0 : m3;
-    skewness = Math.abs(m2) < 1e-14 ? 0 : ((m * Math.sqrt(m - 1)) / (m - 2)) * (m3z / m2 ** 1.5);
-  }
-  const quantiles = SUMMARY_QUANTILES.map((p) => ({ p, value: quantileSorted(s, p) }));
-  const median = quantileSorted(s, 0.5);
-  const q1 = quantileSorted(s, 0.25);
-  const q3 = quantileSorted(s, 0.75);
-  const mad = medianAbsoluteDeviation(s, median);
-  const { distinct, top } = runs(s);
-  const histogram = histogramSorted(s, histogramEdges(s[0], s[m - 1], m, integers));
-  // A positive, right-skewed column is judged for isolated values on the log scale, where a
-  // long multiplicative tail is compact and a sentinel still stands apart.
-  const skewed = s[0] > 0 && skewness !== null && skewness > 1;
-  const outliers = outlierSummary(s, median, q1, q3, mad, th, skewed);
-  return {
-    summary: {
-      min: s[0],
-      max: s[m - 1],
-      mean,
-      std,
-      skewness,
-      sum: total,
-      zeros,
-      negatives,
-      integers,
-      quantiles,
-      median,
-      iqr: q3 - q1,
-      mad,
-      outliers,
-    },
-    distinct,
-    top,
-    histogram,
-  };
-}
+  total += comp;
+  const mean = total / m;
 
-/** The distinct count and the most frequent values (ties: smaller value first), from the runs of equal values. */
-function runs(s: Float64Array): { distinct: number; top: { value: number; count: number }[] } {
-  const m = s.length;
+  const edges = histogramEdges(s[0], s[m - 1], m, integers);
+  const bins = Math.max(0, edges.length - 1);
+  const counts = new Array<number>(bins).fill(0);
   const topV: number[] = [];
   const topC: number[] = [];
   let distinct = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let bin = 0;
   let i = 0;
   while (i < m) {
     const v = s[i];
@@ -120,7 +67,15 @@ function runs(s: Float64Array): { distinct: number; top: { value: number; count:
     while (j < m && s[j] === v) j++;
     const c = j - i;
     distinct++;
-    // Insert into the top list (kept sorted by count desc; equal counts keep the earlier, smaller value first).
+    const d = v - mean;
+    const d2 = d * d;
+    m2 += c * d2;
+    m3 += c * d2 * d;
+    if (bins > 0) {
+      while (bin < bins - 1 && v >= edges[bin + 1]) bin++;
+      counts[bin] += c;
+    }
+    // Keep the top list sorted by count (desc.); an equal count keeps the earlier, smaller value first.
     if (topC.length < TOP_VALUES || c > topC[topC.length - 1]) {
       let k = topC.length;
       while (k > 0 && topC[k - 1] < c) k--;
@@ -133,7 +88,46 @@ function runs(s: Float64Array): { distinct: number; top: { value: number; count:
     }
     i = j;
   }
-  return { distinct, top: topV.map((value, k) => ({ value, count: topC[k] })) };
+  const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  let skewness: number | null = null;
+  if (m > 2) {
+    // pandas' nanskew: adjusted Fisher–Pearson G1 = n·√(n−1)/(n−2) · Σd³/(Σd²)^1.5; 0 when
+    // Σd² is zero up to rounding (pandas zeroes sums below 1e-14).
+    const m3z = Math.abs(m3) < 1e-14 ? 0 : m3;
+    skewness = Math.abs(m2) < 1e-14 ? 0 : ((m * Math.sqrt(m - 1)) / (m - 2)) * (m3z / m2 ** 1.5);
+  }
+  const zeroStart = lowerBound(s, 0);
+  const zeroEnd = upperBound(s, 0);
+  const quantiles = SUMMARY_QUANTILES.map((p) => ({ p, value: quantileSorted(s, p) }));
+  const median = quantileSorted(s, 0.5);
+  const q1 = quantileSorted(s, 0.25);
+  const q3 = quantileSorted(s, 0.75);
+  const mad = medianAbsoluteDeviation(s, median);
+  // A positive, right-skewed column is judged for isolated values on the log scale, where a
+  // long multiplicative tail is compact and a sentinel still stands apart.
+  const skewed = s[0] > 0 && skewness !== null && skewness > 1;
+  const outliers = outlierSummary(s, median, q1, q3, mad, th, skewed);
+  return {
+    summary: {
+      min: s[0],
+      max: s[m - 1],
+      mean,
+      std,
+      skewness,
+      sum: total,
+      zeros: zeroEnd - zeroStart,
+      negatives: zeroStart,
+      integers,
+      quantiles,
+      median,
+      iqr: q3 - q1,
+      mad,
+      outliers,
+    },
+    distinct,
+    top: topV.map((value, k) => ({ value, count: topC[k] })),
+    histogram: { edges, counts },
+  };
 }
 
 /**
@@ -158,21 +152,16 @@ export function histogramEdges(min: number, max: number, count: number, integers
   return edges;
 }
 
-/** Counts of sorted values per bin (`[e_k, e_k+1)`, the last bin closed; values outside are not counted). */
-export function histogramSorted(s: ArrayLike<number>, edges: number[]): Histogram {
-  const bins = Math.max(0, edges.length - 1);
-  const counts = new Array<number>(bins).fill(0);
-  if (bins === 0) return { edges, counts };
-  let k = 0;
-  const last = edges[bins];
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i];
-    if (v < edges[0]) continue;
-    if (v > last) break;
-    while (k < bins - 1 && v >= edges[k + 1]) k++;
-    counts[k]++;
+/** Index of the first element > v in sorted `s`. */
+function upperBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= v) lo = mid + 1;
+    else hi = mid;
   }
-  return { edges, counts };
+  return lo;
 }
 
 /** Index of the first element ≥ v in sorted `s`. */
