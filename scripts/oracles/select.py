@@ -131,6 +131,90 @@ def splitters():
     write("splitters.json", {"sklearn": sklearn.__version__, "cases": cases, "sizes": sizes})
 
 
+def cv_section():
+    from sklearn.datasets import load_breast_cancer, load_iris
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import (
+        cross_val_predict,
+        cross_validate,
+        learning_curve,
+        validation_curve,
+    )
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.RandomState(3)
+    # Regression: a linear signal with noise; values rounded so JSON holds them exactly.
+    Xr = np.round(rng.normal(size=(60, 4)), 6)
+    yr = np.round(Xr @ np.array([1.5, -2.0, 0.5, 0.0]) + 3 + rng.normal(scale=0.7, size=60), 6)
+    # Multiclass: iris, 90 rows (every other row, then every third of the rest).
+    iris = load_iris()
+    idx = np.arange(0, 150, 5).tolist() + np.arange(1, 150, 5).tolist() + np.arange(2, 150, 5).tolist()
+    idx = np.sort(idx)
+    Xm, ym = iris.data[idx], iris.target[idx]
+    # Binary: breast cancer, 150 rows, 5 standardised features, 0/1 labels (scikit-learn's
+    # binary scorers take pos_label=1; Lathe's take the second sorted class, the same here).
+    bc = load_breast_cancer()
+    bidx = np.sort(np.random.RandomState(1).permutation(len(bc.target))[:150])
+    Xb = bc.data[bidx][:, [0, 1, 4, 7, 20]]
+    Xb = np.round((Xb - Xb.mean(0)) / Xb.std(0), 6)
+    yb = bc.target[bidx]
+
+    reg_scoring = ["r2", "explained_variance", "neg_mean_absolute_error", "neg_mean_squared_error",
+                   "neg_root_mean_squared_error", "neg_median_absolute_error",
+                   "neg_mean_absolute_percentage_error"]
+    multi_scoring = ["accuracy", "balanced_accuracy", "f1_macro", "f1_micro", "f1_weighted",
+                     "precision_macro", "recall_weighted", "neg_log_loss", "roc_auc_ovr",
+                     "roc_auc_ovo", "roc_auc_ovr_weighted", "matthews_corrcoef"]
+    bin_scoring = ["accuracy", "roc_auc", "average_precision", "neg_brier_score", "f1", "precision",
+                   "recall", "neg_log_loss", "roc_auc_ovr"]
+
+    def cvres(est, X, y, cv, scoring):
+        r = cross_validate(est, X, y, cv=cv, scoring=scoring, return_train_score=True)
+        return {"test": {s: nums(r["test_" + s]) for s in scoring},
+                "train": {s: nums(r["train_" + s]) for s in scoring}}
+
+    logistic = LogisticRegression(tol=1e-10, max_iter=10000)
+    out = {
+        "data": {
+            "regression": {"X": Xr.tolist(), "y": yr.tolist()},
+            "multiclass": {"X": Xm.tolist(), "y": ym.tolist()},
+            "binary": {"X": Xb.tolist(), "y": yb.tolist()},
+        },
+        "ridge": cvres(Ridge(alpha=1.0), Xr, yr, KFold(5), reg_scoring),
+        "knn": cvres(KNeighborsClassifier(5), Xm, ym, StratifiedKFold(3), multi_scoring),
+        "logistic": cvres(logistic, Xb, yb, StratifiedKFold(4), bin_scoring),
+        "default_score": {
+            "ridge": nums(cross_validate(Ridge(), Xr, yr, cv=4)["test_score"]),
+            "knn": nums(cross_validate(KNeighborsClassifier(3), Xm, ym, cv=3)["test_score"]),
+        },
+        "predict": {
+            "ridge": nums(cross_val_predict(Ridge(alpha=2.0), Xr, yr, cv=KFold(3))),
+            "knn_proba": nums(cross_val_predict(KNeighborsClassifier(4), Xm, ym, cv=StratifiedKFold(3),
+                                                method="predict_proba")),
+            "knn": cross_val_predict(KNeighborsClassifier(4), Xm, ym, cv=StratifiedKFold(3)).tolist(),
+        },
+    }
+    lc = {}
+    for name, sizes in [("fractions", [0.2, 0.5, 1.0]), ("counts", [3, 10, 20, 45])]:
+        sz, tr, te = learning_curve(Ridge(alpha=0.5), Xr, yr, train_sizes=sizes, cv=KFold(4),
+                                    scoring="neg_mean_squared_error")
+        lc[name] = {"sizes": sizes, "abs": sz.tolist(), "train": [nums(r) for r in tr],
+                    "test": [nums(r) for r in te]}
+    sz, tr, te = learning_curve(KNeighborsClassifier(3), Xm, ym, train_sizes=[0.6, 0.8, 1.0], cv=3)
+    lc["knn"] = {"sizes": [0.6, 0.8, 1.0], "abs": sz.tolist(), "train": [nums(r) for r in tr],
+                 "test": [nums(r) for r in te]}
+    out["learning_curve"] = lc
+    tr, te = validation_curve(Ridge(), Xr, yr, param_name="alpha", param_range=[0.01, 1, 100],
+                              cv=KFold(3), scoring="r2")
+    vc = {"ridge": {"train": [nums(r) for r in tr], "test": [nums(r) for r in te]}}
+    tr, te = validation_curve(KNeighborsClassifier(), Xm, ym, param_name="n_neighbors",
+                              param_range=[1, 3, 7], cv=StratifiedKFold(3), scoring="f1_macro")
+    vc["knn"] = {"train": [nums(r) for r in tr], "test": [nums(r) for r in te]}
+    out["validation_curve"] = vc
+    write("cv.json", out)
+
+
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
     splitters()
+    cv_section()

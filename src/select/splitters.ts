@@ -486,7 +486,7 @@ export class PredefinedFolds implements Splitter {
       throw new ValidationError('cv: the array of folds is empty.', { field: 'cv' });
     }
     this.folds = folds.map((f, i) => {
-      if (!f || !f.train || !f.test) {
+      if (!f?.train || !f.test) {
         throw new ValidationError(`cv: fold ${i} must be { train, test } arrays of row indices.`, {
           field: 'cv',
         });
