@@ -23,7 +23,7 @@ import type {
   RegisteredModelRecord,
 } from '../track/store.ts';
 import { action, type CommonOptions, output, UsageError, withCommonOptions } from './common.ts';
-import { fmtNumber, fmtTime, textTable, withStore } from './runs.ts';
+import { fmtNumber, fmtTime, textTable, withExistingStore, withStore } from './runs.ts';
 
 /** What `lathe models show NAME/VERSION` (or NAME@ALIAS) prints with --json. */
 export interface ModelVersionView {
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     models.command('list').description('registered models with their latest version and aliases'),
   ).action(
     action(async (opts: CommonOptions) => {
-      const list = await withStore(opts, async (store) => ({
+      const list = await withExistingStore(opts, async (store) => ({
         store: store.location,
         models: await store.listModels(),
       }));
@@ -78,7 +78,7 @@ export function register(program: Command): void {
       .description('a model (NAME: versions and alias history) or one version (NAME/VERSION or NAME@ALIAS)'),
   ).action(
     action(async (ref: string, opts: CommonOptions) => {
-      const view = await withStore(opts, async (store): Promise<ModelView | ModelVersionView> => {
+      const view = await withExistingStore(opts, async (store): Promise<ModelView | ModelVersionView> => {
         const parsed = parseModelRef(ref);
         if (!parsed) {
           checkModelName(ref);
@@ -147,7 +147,7 @@ export function register(program: Command): void {
         alias: string | undefined,
         opts: CommonOptions & { delete?: boolean; reason?: string },
       ) => {
-        const change = await withStore(opts, (store) => {
+        const change = await withExistingStore(opts, (store) => {
           if (opts.delete) {
             if (alias !== undefined)
               throw new UsageError('With --delete, pass the alias as NAME@ALIAS and nothing else.');
@@ -173,7 +173,7 @@ export function register(program: Command): void {
       .option('--reason <text>', 'why (kept in the alias history)'),
   ).action(
     action(async (ref: string, opts: CommonOptions & { to: string; reason?: string }) => {
-      const change = await withStore(opts, (store) =>
+      const change = await withExistingStore(opts, (store) =>
         promoteModel(store, ref, { to: opts.to, reason: opts.reason, via: commandLine() }),
       );
       output(opts, change, changeText(change));

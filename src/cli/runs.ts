@@ -26,14 +26,26 @@ import {
   withCommonOptions,
 } from './common.ts';
 
-/** Opens the store named by `--store` (or the default), runs `fn`, and closes it. */
-export async function withStore<T>(opts: CommonOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(opts.store);
+/**
+ * Opens the store named by `--store` (or the default), runs `fn`, and closes it. With
+ * `create: false` (commands that only read) a missing SQLite store is an error, not a new store.
+ */
+export async function withStore<T>(
+  opts: CommonOptions,
+  fn: (store: Store) => Promise<T>,
+  { create = true }: { create?: boolean } = {},
+): Promise<T> {
+  const store = await openStore(opts.store, { create });
   try {
     return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+/** {@link withStore} for commands that need an existing store (a missing one is an error). */
+export function withExistingStore<T>(opts: CommonOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(opts, fn, { create: false });
 }
 
 /** Lays rows out as aligned columns (first row: the header). */
@@ -156,7 +168,7 @@ export function register(program: Command): void {
       .option('--limit <n>', 'at most this many runs', intFlag('--limit'), 20),
   ).action(
     action(async (opts: ListOptions) => {
-      const list = await withStore(opts, (store) =>
+      const list = await withExistingStore(opts, (store) =>
         store
           .listRuns({
             experiment: opts.experiment,
@@ -177,7 +189,7 @@ export function register(program: Command): void {
       .option('--history <key...>', 'also print the full history of these metrics'),
   ).action(
     action(async (id: string, opts: ShowOptions) => {
-      const result = await withStore(opts, async (store) => {
+      const result = await withExistingStore(opts, async (store) => {
         const run = await store.getRun(id);
         const history: Record<string, MetricPoint[]> = {};
         for (const key of opts.history ?? []) {
@@ -204,7 +216,7 @@ export function register(program: Command): void {
   ).action(
     action(async (ids: string[], opts: CompareOptions) => {
       if (ids.length < 2) throw new UsageError('lathe runs compare needs at least two run ids.');
-      const details = await withStore(opts, async (store) => {
+      const details = await withExistingStore(opts, async (store) => {
         const out: RunDetail[] = [];
         for (const id of ids) out.push(await store.getRun(id));
         return out;

@@ -14,9 +14,9 @@
  * @module
  */
 
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ValidationError } from '../core/errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import { ArtifactStore } from './artifacts.ts';
 import { migrate } from './sql/migrations.ts';
 import { openPostgresDriver, type PostgresDriverOptions, redactUrl } from './sql/postgres.ts';
@@ -44,6 +44,12 @@ export interface OpenStoreOptions {
   sqlite?: SqliteDriverOptions;
   /** PostgreSQL tuning (pool size, retries). */
   postgres?: PostgresDriverOptions;
+  /**
+   * Create a SQLite store that does not exist yet (default true). Readers pass false, so that
+   * looking something up never leaves an empty `.lathe/` behind; a missing store is then a
+   * {@link DataError} that names the path.
+   */
+  create?: boolean;
 }
 
 /** Which adapter a store URL selects and where it points. */
@@ -55,11 +61,11 @@ export interface StoreTarget {
 
 /** Resolves a store URL (or `LATHE_STORE`, or the default) to an adapter and location. */
 export function resolveStoreTarget(url?: string | null): StoreTarget {
-  const given = url ?? process.env.LATHE_STORE ?? DEFAULT_STORE_PATH;
+  const given = url ?? nonEmpty(process.env.LATHE_STORE) ?? DEFAULT_STORE_PATH;
   if (typeof given !== 'string' || given.trim() === '') {
     throw new ValidationError('The store location is empty.', {
       field: 'store',
-      fix: 'pass --store PATH or --store postgres://…, or unset LATHE_STORE to use ./.lathe/lathe.db',
+      fix: 'pass --store PATH or --store postgres://…, or leave it out to use LATHE_STORE or ./.lathe/lathe.db',
     });
   }
   if (/^postgres(ql)?:\/\//i.test(given)) return { kind: 'postgres', location: given };
@@ -97,6 +103,12 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
     nonEmpty(process.env.LATHE_ARTIFACTS) ??
     (target.kind === 'sqlite' ? join(dirname(target.location), 'artifacts') : resolve('.lathe', 'artifacts'));
   const artifacts = new ArtifactStore(artifactRoot);
+  if (target.kind === 'sqlite' && options.create === false && !existsSync(target.location)) {
+    throw new DataError('there is no tracking store here yet.', {
+      file: target.location,
+      fix: 'track a run first (e.g. lathe train …), or point --store / LATHE_STORE at an existing store',
+    });
+  }
   const driver =
     target.kind === 'sqlite'
       ? await openSqliteDriver(target.location, options.sqlite)

@@ -252,7 +252,9 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
     );
   }
   const owns = options.store == null || typeof options.store === 'string';
-  const store = owns ? await openStore(options.store as string | null | undefined) : (options.store as Store);
+  const store = owns
+    ? await openStore(options.store as string | null | undefined, { create: false })
+    : (options.store as Store);
   try {
     const v = await lookupModelVersion(store, parsed);
     const path = store.artifacts.pathOf(v.packageSha256);

@@ -1,5 +1,8 @@
 // `lathe runs list|show|compare` against a store filled through the library.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunComparison } from '../../src/cli/runs.ts';
 import type { RunDetail, RunSummary } from '../../src/track/store.ts';
@@ -68,6 +71,18 @@ describe('lathe runs list', () => {
     assert.equal(lines.length, 2);
     assert.ok(lines[1].startsWith(ids[2].slice(0, 8)));
     assert.match(lines[1], /acc=0\.82 loss=0\.166667/);
+  });
+
+  it('says so when there is no store, and creates none', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lathe-cli-empty-'));
+    try {
+      const r = await runCli(['runs', 'list'], { cwd: empty, env: { LATHE_STORE: '' } });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /\.lathe\/lathe\.db: there is no tracking store here yet/);
+      assert.equal(existsSync(join(empty, '.lathe')), false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('reads the store from LATHE_STORE when --store is absent', async () => {
