@@ -1,0 +1,151 @@
+/**
+ * Tree ensembles in float64, exactly: an `ai.onnx.ml` TreeEnsembleRegressor (opset 3) whose
+ * thresholds are float64 tensors (`nodes_values_as_tensor`) finds, for every row, the leaf each
+ * tree lands in — each tree writes the *number of its leaf* (exact in float32 below 2²⁴) to its own
+ * output column. The leaf values then come from a float64 table (`Gather`) and are added tree by
+ * tree in Lathe's order with a chain of `Add`s.
+ *
+ * Why not let the tree operator sum the leaf values? Its output is float32: prices near 10⁶ would
+ * be off by several hundredths, and the order in which onnxruntime adds trees (in parallel) can
+ * turn an exact tie between two classes into a different label. With leaf numbers and float64
+ * sums, a converted forest or boosted model gives Lathe's numbers bit for bit (before the final
+ * sigmoid/softmax) — branches included, since the comparisons are float64 `x <= threshold` as in
+ * Lathe, with NaN sent the way the model says (`nodes_missing_value_tracks_true`).
+ *
+ * @module
+ */
+
+import { ValidationError } from '../../core/errors.ts';
+import { attr, type GraphBuilder, ML_DOMAIN } from '../graph-builder.ts';
+import { DataType } from '../onnx-proto.ts';
+
+/** One tree, with local node indices (0 = root). */
+export interface ExportTree {
+  nodeCount: number;
+  /** 1 at leaves. */
+  leaf: Uint8Array;
+  /** Column of X each split reads. */
+  feature: ArrayLike<number>;
+  threshold: ArrayLike<number>;
+  left: ArrayLike<number>;
+  right: ArrayLike<number>;
+  /** 1 where a missing value (NaN) goes left; absent = NaN goes right. */
+  missingLeft?: ArrayLike<number>;
+  /** 1 where the split sends `x >= threshold` left (instead of `x <= threshold`). */
+  greaterGoesLeft?: ArrayLike<number>;
+}
+
+/** The leaf each row reaches in every tree. */
+export interface LeafIds {
+  /** int64 `[N, T]`: the global leaf number per row and tree. */
+  ids: string;
+  /** Per tree, node → global leaf number (-1 for splits). */
+  leafNumber: Int32Array[];
+  /** Number of leaves in all trees. */
+  nLeaves: number;
+}
+
+/** Largest leaf number a float32 holds exactly. */
+const MAX_LEAVES = 2 ** 24;
+
+/** Adds the tree operator that numbers the leaf of each row in each tree. */
+export function leafIds(b: GraphBuilder, X: string, trees: readonly ExportTree[], who: string): LeafIds {
+  const treeIds: number[] = [];
+  const nodeIds: number[] = [];
+  const featureIds: number[] = [];
+  const modes: string[] = [];
+  const values: number[] = [];
+  const trueIds: number[] = [];
+  const falseIds: number[] = [];
+  const missingTrue: number[] = [];
+  const tTree: number[] = [];
+  const tNode: number[] = [];
+  const tIds: number[] = [];
+  const tWeights: number[] = [];
+  const leafNumber: Int32Array[] = [];
+  let next = 0;
+  trees.forEach((tree, t) => {
+    const numbers = new Int32Array(tree.nodeCount).fill(-1);
+    for (let i = 0; i < tree.nodeCount; i++) {
+      treeIds.push(t);
+      nodeIds.push(i);
+      if (tree.leaf[i]) {
+        featureIds.push(0);
+        modes.push('LEAF');
+        values.push(0);
+        trueIds.push(0);
+        falseIds.push(0);
+        missingTrue.push(0);
+        numbers[i] = next;
+        tTree.push(t);
+        tNode.push(i);
+        tIds.push(t);
+        tWeights.push(next);
+        next++;
+      } else {
+        featureIds.push(tree.feature[i]);
+        modes.push(tree.greaterGoesLeft?.[i] ? 'BRANCH_GTE' : 'BRANCH_LEQ');
+        values.push(tree.threshold[i]);
+        trueIds.push(tree.left[i]);
+        falseIds.push(tree.right[i]);
+        missingTrue.push(tree.missingLeft?.[i] ? 1 : 0);
+      }
+    }
+    leafNumber.push(numbers);
+  });
+  if (next > MAX_LEAVES) {
+    throw new ValidationError(
+      `exportOnnx: ${who} has ${next} leaves; the ONNX export numbers leaves in float32 and supports at most ${MAX_LEAVES}.`,
+      { fix: 'use fewer or smaller trees (nEstimators, maxDepth, maxLeafNodes)' },
+    );
+  }
+  const attrs = [
+    attr.string('aggregate_function', 'SUM'),
+    attr.int('n_targets', trees.length),
+    attr.ints('nodes_falsenodeids', falseIds),
+    attr.ints('nodes_featureids', featureIds),
+    attr.strings('nodes_modes', modes),
+    attr.ints('nodes_nodeids', nodeIds),
+    attr.ints('nodes_treeids', treeIds),
+    attr.ints('nodes_truenodeids', trueIds),
+    attr.tensor('nodes_values_as_tensor', {
+      dims: [values.length],
+      dataType: DataType.DOUBLE,
+      values: Float64Array.from(values),
+    }),
+    attr.string('post_transform', 'NONE'),
+    attr.ints('target_ids', tIds),
+    attr.ints('target_nodeids', tNode),
+    attr.ints('target_treeids', tTree),
+    attr.floats('target_weights', tWeights),
+  ];
+  if (missingTrue.some((m) => m === 1)) attrs.push(attr.ints('nodes_missing_value_tracks_true', missingTrue));
+  const numbersF = b.op('TreeEnsembleRegressor', [X], attrs, ML_DOMAIN);
+  const ids = b.op('Cast', [numbersF], [attr.int('to', DataType.INT64)]);
+  return { ids, leafNumber, nLeaves: next };
+}
+
+/**
+ * The per-tree values of the leaves each row reached: `table` holds `width` float64 values per
+ * leaf (leaf number order). Returns `T` tensors, `[N, 1, width]` (or `[N, 1]` when `width` is 0,
+ * meaning a scalar per leaf), one per tree, in tree order.
+ */
+export function leafValuesPerTree(
+  b: GraphBuilder,
+  ids: LeafIds,
+  nTrees: number,
+  table: Float64Array,
+  width: number,
+): string[] {
+  const dims = width === 0 ? [ids.nLeaves] : [ids.nLeaves, width];
+  const g = b.op('Gather', [b.double(table, dims, 'leaf_values'), ids.ids], [attr.int('axis', 0)]);
+  if (nTrees === 1) return [g];
+  return b.node('Split', [g, b.int64(new Array<number>(nTrees).fill(1))], nTrees, [attr.int('axis', 1)]);
+}
+
+/** Adds tensors left to right: ((t0 + t1) + t2) + … — the order Lathe adds trees in. */
+export function sumInOrder(b: GraphBuilder, parts: readonly string[]): string {
+  let acc = parts[0];
+  for (let i = 1; i < parts.length; i++) acc = b.op('Add', [acc, parts[i]]);
+  return acc;
+}
