@@ -189,11 +189,68 @@ function halfMultinomial(z: Float64Array, zo: number, K: number, yi: number, s: 
 }
 
 /**
+ * Scores of four rows (at X offsets b0..b3) for classes k and k + 1 (when `pair`), into
+ * z[r·K + k]. Register-blocked 4 rows × 2 classes: six loads per eight multiply-adds.
+ */
+function scores4x2(
+  X: Float64Array,
+  b0: number,
+  p: number,
+  w: Float64Array,
+  wk: number,
+  dof: number,
+  fitIntercept: boolean,
+  z: Float64Array,
+  K: number,
+  k: number,
+): void {
+  const b1 = b0 + p;
+  const b2 = b1 + p;
+  const b3 = b2 + p;
+  const wl = wk + dof;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let j = 0; j < p; j++) {
+    const u = w[wk + j];
+    const v = w[wl + j];
+    const x0 = X[b0 + j];
+    const x1 = X[b1 + j];
+    const x2 = X[b2 + j];
+    const x3 = X[b3 + j];
+    a0 += u * x0;
+    a1 += u * x1;
+    a2 += u * x2;
+    a3 += u * x3;
+    c0 += v * x0;
+    c1 += v * x1;
+    c2 += v * x2;
+    c3 += v * x3;
+  }
+  const bk = fitIntercept ? w[wk + p] : 0;
+  const bl = fitIntercept ? w[wl + p] : 0;
+  z[k] = a0 + bk;
+  z[K + k] = a1 + bk;
+  z[2 * K + k] = a2 + bk;
+  z[3 * K + k] = a3 + bk;
+  z[k + 1] = c0 + bl;
+  z[K + k + 1] = c1 + bl;
+  z[2 * K + k + 1] = c2 + bl;
+  z[3 * K + k + 1] = c3 + bl;
+}
+
+/**
  * Loss and gradient over rows [start, end) for a multinomial model with K classes
  * (layout k·dof + j), written to out[o] and out[o+1 .. o+K·dof].
  *
- * Hand-blocked like {@link binaryBlock}: four rows at a time, so each weight is loaded once for
- * four dot products and each gradient entry is updated once per four rows.
+ * Hand-blocked like {@link binaryBlock}, four rows at a time, and two classes at a time
+ * (`scores4x2`, and the gradient update below), so that each loaded value feeds several
+ * multiply-adds.
  */
 export function multinomialBlock(
   X: Float64Array,
@@ -220,18 +277,20 @@ export function multinomialBlock(
     const b1 = b0 + p;
     const b2 = b1 + p;
     const b3 = b2 + p;
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    for (; k + 1 < K; k += 2) scores4x2(X, b0, p, w, k * dof, dof, fitIntercept, z, K, k);
+    if (k < K) {
       const wk = k * dof;
       let z0 = 0;
       let z1 = 0;
       let z2 = 0;
       let z3 = 0;
       for (let j = 0; j < p; j++) {
-        const wj = w[wk + j];
-        z0 += wj * X[b0 + j];
-        z1 += wj * X[b1 + j];
-        z2 += wj * X[b2 + j];
-        z3 += wj * X[b3 + j];
+        const u = w[wk + j];
+        z0 += u * X[b0 + j];
+        z1 += u * X[b1 + j];
+        z2 += u * X[b2 + j];
+        z3 += u * X[b3 + j];
       }
       const b = fitIntercept ? w[wk + p] : 0;
       z[k] = z0 + b;
@@ -239,21 +298,37 @@ export function multinomialBlock(
       z[2 * K + k] = z2 + b;
       z[3 * K + k] = z3 + b;
     }
-    loss +=
-      halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]) +
-      halfMultinomial(z, K, K, y[i + 1] | 0, sw === null ? 1 : sw[i + 1]) +
-      (halfMultinomial(z, 2 * K, K, y[i + 2] | 0, sw === null ? 1 : sw[i + 2]) +
-        halfMultinomial(z, 3 * K, K, y[i + 3] | 0, sw === null ? 1 : sw[i + 3]));
-    for (let k = 0; k < K; k++) {
+    loss += halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]);
+    loss += halfMultinomial(z, K, K, y[i + 1] | 0, sw === null ? 1 : sw[i + 1]);
+    loss += halfMultinomial(z, 2 * K, K, y[i + 2] | 0, sw === null ? 1 : sw[i + 2]);
+    loss += halfMultinomial(z, 3 * K, K, y[i + 3] | 0, sw === null ? 1 : sw[i + 3]);
+    for (k = 0; k < K; k += 2) {
       const g0 = z[k];
       const g1 = z[K + k];
       const g2 = z[2 * K + k];
       const g3 = z[3 * K + k];
-      const gko = go + k * dof;
-      for (let j = 0; j < p; j++) {
-        out[gko + j] += g0 * X[b0 + j] + g1 * X[b1 + j] + (g2 * X[b2 + j] + g3 * X[b3 + j]);
+      const gk = go + k * dof;
+      if (k + 1 < K) {
+        const h0 = z[k + 1];
+        const h1 = z[K + k + 1];
+        const h2 = z[2 * K + k + 1];
+        const h3 = z[3 * K + k + 1];
+        const gl = gk + dof;
+        for (let j = 0; j < p; j++) {
+          const x0 = X[b0 + j];
+          const x1 = X[b1 + j];
+          const x2 = X[b2 + j];
+          const x3 = X[b3 + j];
+          out[gk + j] += g0 * x0 + g1 * x1 + (g2 * x2 + g3 * x3);
+          out[gl + j] += h0 * x0 + h1 * x1 + (h2 * x2 + h3 * x3);
+        }
+        if (fitIntercept) out[gl + p] += h0 + h1 + (h2 + h3);
+      } else {
+        for (let j = 0; j < p; j++) {
+          out[gk + j] += g0 * X[b0 + j] + g1 * X[b1 + j] + (g2 * X[b2 + j] + g3 * X[b3 + j]);
+        }
       }
-      if (fitIntercept) out[gko + p] += g0 + g1 + (g2 + g3);
+      if (fitIntercept) out[gk + p] += g0 + g1 + (g2 + g3);
     }
   }
   for (; i < end; i++) {
