@@ -14,7 +14,7 @@ import type { Table } from '../data/table.ts';
 import { correlationMatrix, spearmanMatrix } from '../stats/correlation.ts';
 import type { ColumnWork } from './column-profile.ts';
 import type { CorrelatedPair, CorrelationSection } from './report.ts';
-import { gatherNumeric, type SampleRankings } from './sample.ts';
+import type { SampleRankings } from './sample.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
 const toNested = (m: Float64Array, p: number): (number | null)[][] =>
@@ -58,7 +58,7 @@ export function correlationSection(
     chosen = candidates.filter((w) => keep.has(w));
   }
   const names = chosen.map((w) => w.profile.name);
-  const data = chosen.map((w) => gatherNumeric(table.columns[w.profile.index], rows));
+  const data = chosen.map((w) => rankings.values(w.profile.index));
   const p = names.length;
   const pearson = correlationMatrix(data, { method: 'pearson' });
   const spearman = spearmanMatrix(chosen.map((w) => rankings.get(w.profile.index)));

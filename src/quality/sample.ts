@@ -45,22 +45,33 @@ export function gatherCodes(codes: Int32Array, rows: Int32Array | null): Int32Ar
 }
 
 /**
- * Dense rankings of numeric-like columns at the sampled rows, computed once and shared by the
- * correlation section (Spearman) and the target associations (bins).
+ * Numeric-like columns at the sampled rows and their dense rankings, each computed once and
+ * shared by the correlation section and the target associations.
  */
 export class SampleRankings {
-  private readonly cache = new Map<number, DenseRanking>();
+  private readonly ranks = new Map<number, DenseRanking>();
+  private readonly gathered = new Map<number, Float64Array>();
   constructor(
     private readonly columns: readonly Column[],
     readonly rows: Int32Array | null,
   ) {}
 
-  /** The ranking of column `j` (numeric, datetime or boolean). */
+  /** The values of column `j` (numeric, datetime or boolean) at the sampled rows, as numbers. */
+  values(j: number): Float64Array {
+    let v = this.gathered.get(j);
+    if (!v) {
+      v = gatherNumeric(this.columns[j], this.rows);
+      this.gathered.set(j, v);
+    }
+    return v;
+  }
+
+  /** The dense ranking of column `j` at the sampled rows. */
   get(j: number): DenseRanking {
-    let r = this.cache.get(j);
+    let r = this.ranks.get(j);
     if (!r) {
-      r = denseRank(gatherNumeric(this.columns[j], this.rows));
-      this.cache.set(j, r);
+      r = denseRank(this.values(j));
+      this.ranks.set(j, r);
     }
     return r;
   }

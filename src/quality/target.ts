@@ -24,7 +24,7 @@ import type { Table } from '../data/table.ts';
 import { spearmanMatrix } from '../stats/correlation.ts';
 import type { ColumnWork } from './column-profile.ts';
 import type { TargetAssociation, TargetSection, ValueCount } from './report.ts';
-import { gatherCodes, gatherNumeric, type SampleRankings } from './sample.ts';
+import { gatherCodes, type SampleRankings } from './sample.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
 /** At most this many bins for a numeric feature's lookup table. */
@@ -296,7 +296,7 @@ export function targetSection(
     if (work.profile.numeric && work.profile.histogram) {
       section.distribution = { summary: work.profile.numeric, histogram: work.profile.histogram };
     }
-    yNum = gatherNumeric(col, rows);
+    yNum = rankings.values(j);
   }
 
   // A seeded half/half split of the sampled rows.
