@@ -24,20 +24,26 @@ import { checkChoice, checkNumber, sample } from './validate.ts';
 
 function groupsOf(groups: readonly ArrayLike<number>[], who: string): Float64Array[] {
   if (!Array.isArray(groups) || groups.length < 2) {
-    throw new ValidationError(`${who}: needs at least two groups; got ${Array.isArray(groups) ? groups.length : typeof groups}.`, {
-      field: 'groups',
-      expected: 'an array of two or more samples',
-      fix: 'pass one array of values per group',
-    });
+    throw new ValidationError(
+      `${who}: needs at least two groups; got ${Array.isArray(groups) ? groups.length : typeof groups}.`,
+      {
+        field: 'groups',
+        expected: 'an array of two or more samples',
+        fix: 'pass one array of values per group',
+      },
+    );
   }
   const gs = groups.map((g, i) => sample(g, `groups[${i}]`, who));
   const N = gs.reduce((s, g) => s + g.length, 0);
   if (N <= gs.length) {
-    throw new ValidationError(`${who}: ${N} values in ${gs.length} groups leave no degrees of freedom within groups.`, {
-      field: 'groups',
-      expected: 'more values than groups',
-      fix: 'pass more observations per group',
-    });
+    throw new ValidationError(
+      `${who}: ${N} values in ${gs.length} groups leave no degrees of freedom within groups.`,
+      {
+        field: 'groups',
+        expected: 'more values than groups',
+        fix: 'pass more observations per group',
+      },
+    );
   }
   return gs;
 }
@@ -113,7 +119,11 @@ export interface LeveneOptions {
 export function leveneTest(groups: readonly ArrayLike<number>[], options: LeveneOptions = {}): TestResult {
   const who = 'leveneTest';
   const center = checkChoice(options.center, ['median', 'mean', 'trimmed'] as const, 'center', who, 'median');
-  const cut = checkNumber(options.proportionToCut ?? 0.05, 'proportionToCut', who, { min: 0, max: 0.5, maxExclusive: true });
+  const cut = checkNumber(options.proportionToCut ?? 0.05, 'proportionToCut', who, {
+    min: 0,
+    max: 0.5,
+    maxExclusive: true,
+  });
   let gs = groupsOf(groups, who);
   if (center === 'trimmed') {
     gs = gs.map((g) => {
@@ -126,14 +136,20 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
   const z = gs.map((g, i) => g.map((v) => Math.abs(v - centres[i])));
   const { ssb, ssw, dfb, dfw, n } = anovaParts(z);
   if (!(ssw > 0)) {
-    throw new ValidationError(`${who}: the absolute deviations from the group ${center}s do not vary within groups, so W is undefined.`, {
-      field: 'groups',
-      fix: 'check the data (e.g. groups of one or two values, or constant groups)',
-    });
+    throw new ValidationError(
+      `${who}: the absolute deviations from the group ${center}s do not vary within groups, so W is undefined.`,
+      {
+        field: 'groups',
+        fix: 'check the data (e.g. groups of one or two values, or constant groups)',
+      },
+    );
   }
-  const w = (ssb / dfb) / (ssw / dfw);
+  const w = ssb / dfb / (ssw / dfw);
   return {
-    test: center === 'median' ? 'Levene test (Brown–Forsythe, median-centred)' : `Levene test (${center}-centred)`,
+    test:
+      center === 'median'
+        ? 'Levene test (Brown–Forsythe, median-centred)'
+        : `Levene test (${center}-centred)`,
     statistic: w,
     statisticName: 'W',
     pValue: fisherFSf(w, dfb, dfw),

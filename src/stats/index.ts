@@ -1,3 +1,19 @@
-/** stats: descriptive statistics, quantiles, correlation (see DESIGN.md). */
+/** stats: descriptive statistics, quantiles, correlation, hypothesis tests, OLS and logistic inference, resampling (see DESIGN.md). */
+export * from './anova.ts';
+export * from './contingency.ts';
 export * from './correlation.ts';
+export * from './correlation-test.ts';
+export * from './descriptive.ts';
+export * from './design.ts';
+export * from './formula.ts';
+export * from './ks.ts';
+export * from './logit.ts';
+export * from './multitest.ts';
+export * from './normality.ts';
+export * from './ols.ts';
+export * from './ols-format.ts';
 export * from './quantile.ts';
+export * from './rank-tests.ts';
+export * from './t-test.ts';
+export * from './test-result.ts';
+export * from './validate.ts';

@@ -25,7 +25,7 @@ const E128 = 2 ** 128;
 const EM128 = 2 ** -128;
 
 function clip01(p: number): number {
-  return p < 0 ? 0 : p > 1 ? 1 : p;
+  return Math.min(1, Math.max(0, p));
 }
 
 /** P(D⁺ₙ ≥ d): the exact one-sided Kolmogorov–Smirnov tail (SciPy's `smirnov(n, d)`). */
@@ -92,10 +92,8 @@ function kolmogorov(x: number): { sf: number; cdf: number } {
   return { sf: clip01(P), cdf: clip01(1 - P) };
 }
 
-const STIRLING = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
-];
+/** Coefficients of the Stirling series for log n! (highest order first), as SciPy's `_STIRLING_COEFFS`. */
+const STIRLING = [-3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12];
 
 function logNFactorialDivNPowN(n: number): number {
   const rn = 1 / n;
@@ -112,7 +110,7 @@ function kolmognDMTW(n: number, d: number): number {
   const k = Math.ceil(nd);
   const h = k - nd;
   const m = 2 * k - 1;
-  let H = new Float64Array(m * m);
+  let H: Float64Array = new Float64Array(m * m);
   const v = new Float64Array(m);
   const w = new Float64Array(m);
   let fac = 1;
@@ -126,7 +124,7 @@ function kolmognDMTW(n: number, d: number): number {
   for (let i = 1; i < m; i++) for (let r = i - 1; r < m; r++) H[r * m + i] = w[r - i + 1];
   for (let r = 0; r < m; r++) H[r * m] = v[r];
   for (let c = 0; c < m; c++) H[(m - 1) * m + c] = v[m - 1 - c];
-  let P = new Float64Array(m * m);
+  let P: Float64Array = new Float64Array(m * m);
   for (let i = 0; i < m; i++) P[i * m + i] = 1;
   let nn = n;
   let expnt = 0;

@@ -313,7 +313,7 @@ function roundHalfEven(x: number): number {
 /** The quantile by one of the methods other than 'linear', following NumPy 1.24's `_quantile`. */
 function quantileByMethod(sorted: ArrayLike<number>, p: number, method: QuantileMethod): number {
   const m = sorted.length;
-  const at = (i: number) => sorted[i < 0 ? 0 : i > m - 1 ? m - 1 : i];
+  const at = (i: number) => sorted[Math.min(m - 1, Math.max(0, i))];
   switch (method) {
     case 'lower':
       return at(Math.floor((m - 1) * p));
