@@ -331,7 +331,32 @@ export function multinomialBlock(
       if (fitIntercept) out[gk + p] += g0 + g1 + (g2 + g3);
     }
   }
-  for (; i < end; i++) {
+  if (i < end) loss += multinomialTail(X, p, y, sw, K, fitIntercept, w, i, end, out, go, z);
+  out[o] = loss;
+}
+
+/**
+ * The last (up to three) rows of a multinomial block, one at a time. A separate function so the
+ * blocked loop is compiled without this rarely reached code (which would otherwise deoptimise it
+ * the first time a block ends).
+ */
+function multinomialTail(
+  X: Float64Array,
+  p: number,
+  y: Float64Array,
+  sw: Float64Array | null,
+  K: number,
+  fitIntercept: boolean,
+  w: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  go: number,
+  z: Float64Array,
+): number {
+  const dof = p + (fitIntercept ? 1 : 0);
+  let loss = 0;
+  for (let i = start; i < end; i++) {
     const base = i * p;
     for (let k = 0; k < K; k++) {
       const wk = k * dof;
@@ -347,7 +372,7 @@ export function multinomialBlock(
       if (fitIntercept) out[gko + p] += gk;
     }
   }
-  out[o] = loss;
+  return loss;
 }
 
 /** Runs blocks [b0, b1) of a problem, writing each block's (loss, gradient) to `partials`. */
