@@ -10,7 +10,7 @@
  */
 
 import { formatNumber, formatPct, formatValue } from '../quality/format.ts';
-import type { ColumnProfile, Finding, QualityReport, Severity } from '../quality/report.ts';
+import type { ColumnProfile, Finding, FindingSeverity, QualityReport } from '../quality/report.ts';
 import { classBalanceSpec, topValuesSpec } from './bar-chart.ts';
 import { correlationHeatmapSpec } from './heatmap.ts';
 import { histogramSpec } from './histogram.ts';
@@ -33,7 +33,7 @@ async function chart(spec: VegaLiteSpec, label: string): Promise<string> {
   return `<div class="chart">${inlineSvg(await renderSvg(spec), label)}</div>`;
 }
 
-function badge(s: Severity): string {
+function badge(s: FindingSeverity): string {
   return `<span class="badge ${s}">${s}</span>`;
 }
 

@@ -9,26 +9,26 @@
 import type { ColumnWork } from './column-profile.ts';
 import { formatNumber, formatPct, formatValue, listSome } from './format.ts';
 import type {
-  CheckId,
   ColumnProfile,
   CorrelationSection,
   Finding,
-  Measures,
-  Severity,
-  SourceInfo,
-  TableSummary,
+  FindingMeasures,
+  FindingSeverity,
+  ProfileSource,
+  QualityCheckId,
+  TableProfile,
   TargetSection,
 } from './report.ts';
-import { SEVERITIES } from './report.ts';
+import { FINDING_SEVERITIES } from './report.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
 /** What the checks look at. */
 export interface CheckContext {
-  table: TableSummary;
+  table: TableProfile;
   works: readonly ColumnWork[];
   correlations: CorrelationSection;
   target: TargetSection | null;
-  source: SourceInfo | null;
+  source: ProfileSource | null;
   th: QualityThresholds;
 }
 
@@ -36,19 +36,19 @@ type Draft = Omit<Finding, 'id' | 'check'>;
 
 /** A check: its id and a function from the context to findings (without id/check). */
 interface Check {
-  id: CheckId;
+  id: QualityCheckId;
   /** `column` checks run once per non-target column (`columnOrTarget` also on the target). */
   scope: 'table' | 'column' | 'columnOrTarget';
   run(ctx: CheckContext, work?: ColumnWork): Draft[];
 }
 
 const one = (
-  severity: Severity,
+  severity: FindingSeverity,
   column: string | undefined,
   title: string,
   evidence: string,
   fix: string,
-  measures: Measures,
+  measures: FindingMeasures,
 ): Draft[] => [{ severity, ...(column !== undefined ? { column } : {}), title, evidence, fix, measures }];
 
 const nonMissing = (p: ColumnProfile) =>
@@ -346,7 +346,7 @@ export const CHECKS: readonly Check[] = [
         const strongest = Math.abs(r ?? 0) >= Math.abs(s ?? 0) ? r : s;
         const sign = (strongest ?? 0) < 0 ? 'negatively' : 'positively';
         return {
-          severity: 'warning' as Severity,
+          severity: 'warning' as FindingSeverity,
           column: pair.a,
           columns: [pair.a, pair.b],
           title: `'${pair.a}' and '${pair.b}' are highly correlated`,
@@ -424,7 +424,7 @@ export const CHECKS: readonly Check[] = [
       return target.associations
         .filter((a) => a.score >= th.leakage)
         .map((a) => ({
-          severity: 'critical' as Severity,
+          severity: 'critical' as FindingSeverity,
           column: a.column,
           columns: [a.column, target.column],
           title: `'${a.column}' alone predicts the target '${target.column}' almost perfectly`,
@@ -456,7 +456,7 @@ export function runChecks(ctx: CheckContext): Finding[] {
       }
     }
   });
-  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  const rank = (s: FindingSeverity) => FINDING_SEVERITIES.indexOf(s);
   out.sort((a, b) => rank(a.f.severity) - rank(b.f.severity) || a.order - b.order || a.col - b.col);
   return out.map((x) => x.f);
 }

@@ -10,7 +10,7 @@ import type { Column, TextColumn } from '../data/column.ts';
 import type { ColumnSchema, SemanticType } from '../data/schema.ts';
 import { sortFloat64 } from '../stats/quantile.ts';
 import { summarizeSorted, TOP_VALUES } from './numeric-summary.ts';
-import type { ColumnProfile, StringSummary, ValueCount } from './report.ts';
+import type { ColumnProfile, ProfileValueCount, StringProfile } from './report.ts';
 import type { QualityThresholds } from './thresholds.ts';
 import { emptyKinds, hasLeadingZeroDigits, type ValueKind, valueKind } from './value-kinds.ts';
 
@@ -66,7 +66,7 @@ function base(
   rows: number,
   count: number,
   distinct: number,
-  top: ValueCount[],
+  top: ProfileValueCount[],
   type: SemanticType,
   schema: ColumnSchema | undefined,
 ): ColumnProfile {
@@ -111,7 +111,7 @@ function numericLike(
   }
   const sorted = sortFloat64(buf.subarray(0, m), scratch.tmp);
   const s = summarizeSorted(sorted, th);
-  const top: ValueCount[] = s.top.map(({ value, count }) => ({
+  const top: ProfileValueCount[] = s.top.map(({ value, count }) => ({
     value: storage === 'datetime' ? new Date(value).toISOString() : value,
     count,
     pct: pct(count, m),
@@ -145,7 +145,7 @@ function booleanColumn(
     else if (v === 0) f++;
   }
   const m = t + f;
-  const top: ValueCount[] = [];
+  const top: ProfileValueCount[] = [];
   const entries: [boolean, number][] =
     t > f
       ? [
@@ -244,7 +244,7 @@ function stringColumn(
     totalLength += len * c;
   }
   used.sort((a, b) => counts[b] - counts[a] || (dictionary[a] < dictionary[b] ? -1 : 1));
-  const top: ValueCount[] = used
+  const top: ProfileValueCount[] = used
     .slice(0, TOP_VALUES)
     .map((k) => ({ value: dictionary[k], count: counts[k], pct: pct(counts[k], m) }));
   const distinct = used.length;
@@ -274,7 +274,7 @@ function stringColumn(
   let dominant: ValueKind = 'text';
   for (const kind of ['number', 'date', 'boolean', 'text'] as const)
     if (kinds[kind] > kinds[dominant]) dominant = kind;
-  const strings: StringSummary = {
+  const strings: StringProfile = {
     minLength: m > 0 ? minLength : 0,
     meanLength,
     maxLength,

@@ -8,7 +8,7 @@
  */
 
 import { quantileSorted } from '../stats/quantile.ts';
-import type { Histogram, NumericSummary, OutlierSummary } from './report.ts';
+import type { NumericProfile, OutlierSummary, ProfileHistogram } from './report.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
 /** The probabilities of the quantiles in every numeric summary. */
@@ -22,10 +22,10 @@ export const MAX_BINS = 30;
 
 /** A numeric summary plus the distinct count, top values and histogram. */
 export interface SortedSummary {
-  summary: NumericSummary;
+  summary: NumericProfile;
   distinct: number;
   top: { value: number; count: number }[];
-  histogram: Histogram;
+  histogram: ProfileHistogram;
 }
 
 /**
@@ -131,7 +131,7 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
 }
 
 /**
- * Histogram bin edges: unit bins centred on the integers when the values are whole numbers
+ * ProfileHistogram bin edges: unit bins centred on the integers when the values are whole numbers
  * spanning at most {@link MAX_BINS}; otherwise Sturges' rule (⌈log2 n⌉ + 1 bins, at most
  * {@link MAX_BINS}) of equal width from min to max, computed like `numpy.linspace`. A single
  * value gets one bin of width 1 around it (as NumPy).

@@ -15,12 +15,12 @@ import { type ColumnWork, profileColumn, profileScratch } from './column-profile
 import { correlationSection } from './correlations.ts';
 import { findDuplicateRows } from './duplicates.ts';
 import {
+  FINDING_SEVERITIES,
+  type FindingSeverity,
+  type ProfileSource,
   QUALITY_REPORT_VERSION,
   type QualityReport,
-  SEVERITIES,
-  type Severity,
-  type SourceInfo,
-  type TableSummary,
+  type TableProfile,
 } from './report.ts';
 import { SampleRankings, sampleRows } from './sample.ts';
 import { targetSection } from './target.ts';
@@ -48,7 +48,7 @@ export interface ProfileOptions {
   /** Thresholds of the checks (defaults in `DEFAULT_QUALITY_THRESHOLDS`). */
   thresholds?: Partial<QualityThresholds>;
   /** Where the table came from (a `ReadResult`'s source and summary), to report rejected rows. */
-  source?: SourceInfo;
+  source?: ProfileSource;
   /** For each row, the 1-based line of the file it came from (a `ReadResult`'s `rowLines`), for evidence. */
   rowLines?: ArrayLike<number>;
 }
@@ -127,7 +127,7 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Qualit
     types[w.profile.type] = (types[w.profile.type] ?? 0) + 1;
   }
   const cells = table.nRows * table.nCols;
-  const summary: TableSummary = {
+  const summary: TableProfile = {
     rows: table.nRows,
     columns: table.nCols,
     cells,
@@ -158,7 +158,7 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Qualit
       : targetSection(table, works, options.target, rankings, th, { task: options.task, seed });
   const source = options.source ?? null;
   const findings = runChecks({ table: summary, works, correlations, target, source, th });
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const counts = Object.fromEntries(FINDING_SEVERITIES.map((s) => [s, 0])) as Record<FindingSeverity, number>;
   for (const f of findings) counts[f.severity]++;
   return {
     version: QUALITY_REPORT_VERSION,

@@ -19,13 +19,13 @@ import type { QualityThresholds } from './thresholds.ts';
 export const QUALITY_REPORT_VERSION = 1;
 
 /** How serious a finding is: `critical` invalidates modelling, `warning` likely hurts, `info` is worth knowing. */
-export type Severity = 'info' | 'warning' | 'critical';
+export type FindingSeverity = 'info' | 'warning' | 'critical';
 
 /** Severities from most to least serious (the order findings are listed in). */
-export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'warning', 'info'];
 
 /** The kinds of check a finding can come from (the `check` field). */
-export type CheckId =
+export type QualityCheckId =
   | 'rejected-rows'
   | 'duplicate-rows'
   | 'empty-column'
@@ -46,15 +46,15 @@ export type CheckId =
   | 'leakage-suspect';
 
 /** Machine-readable evidence of a finding (numbers, strings, short lists). */
-export type Measures = Record<string, number | string | boolean | null | (number | string)[]>;
+export type FindingMeasures = Record<string, number | string | boolean | null | (number | string)[]>;
 
 /** One problem (or noteworthy fact) found in the data. */
 export interface Finding {
   /** Unique within the report and stable across runs: `<check>` or `<check>:<column>[:<column>]`. */
   id: string;
   /** The check that produced it. */
-  check: CheckId;
-  severity: Severity;
+  check: QualityCheckId;
+  severity: FindingSeverity;
   /** The column concerned, when there is one. */
   column?: string;
   /** Every column concerned (a correlated pair has two). */
@@ -66,11 +66,11 @@ export interface Finding {
   /** What to do about it. */
   fix: string;
   /** The evidence as data, for programs. */
-  measures: Measures;
+  measures: FindingMeasures;
 }
 
 /** A value and how often it occurs. */
-export interface ValueCount {
+export interface ProfileValueCount {
   /** The value (datetimes as ISO strings). */
   value: number | string | boolean;
   count: number;
@@ -79,7 +79,7 @@ export interface ValueCount {
 }
 
 /** Bin edges (`counts.length + 1` of them) and counts; bins are `[e_k, e_k+1)`, the last one closed. */
-export interface Histogram {
+export interface ProfileHistogram {
   edges: number[];
   counts: number[];
 }
@@ -116,7 +116,7 @@ export interface OutlierSummary {
 }
 
 /** Summary statistics of a numeric column (`NaN`s excluded). */
-export interface NumericSummary {
+export interface NumericProfile {
   min: number;
   max: number;
   mean: number;
@@ -139,7 +139,7 @@ export interface NumericSummary {
 }
 
 /** Summary of a datetime column. */
-export interface DatetimeSummary {
+export interface DatetimeProfile {
   min: string;
   max: string;
   /** (max − min) in days. */
@@ -147,7 +147,7 @@ export interface DatetimeSummary {
 }
 
 /** What the values of a string column look like, counted over its non-missing values. */
-export interface ValueKinds {
+export interface StringValueKinds {
   number: number;
   date: number;
   boolean: number;
@@ -157,11 +157,11 @@ export interface ValueKinds {
 }
 
 /** Summary of a string (categorical or text) column. */
-export interface StringSummary {
+export interface StringProfile {
   minLength: number;
   meanLength: number;
   maxLength: number;
-  kinds: ValueKinds;
+  kinds: StringValueKinds;
   /** Up to 5 distinct values that look like missing-value tokens. */
   missingLikeValues: string[];
   /** Up to 5 distinct values of a minority kind (e.g. the non-numbers in a mostly-numeric column). */
@@ -188,12 +188,12 @@ export interface ColumnProfile {
   /** distinct / count, 0–100. */
   distinctPct: number;
   /** The 10 most frequent values, most frequent first (ties: smaller value first). */
-  top: ValueCount[];
-  numeric: NumericSummary | null;
-  datetime: DatetimeSummary | null;
-  strings: StringSummary | null;
+  top: ProfileValueCount[];
+  numeric: NumericProfile | null;
+  datetime: DatetimeProfile | null;
+  strings: StringProfile | null;
   /** Numeric and datetime columns (datetime edges in epoch ms). */
-  histogram: Histogram | null;
+  histogram: ProfileHistogram | null;
 }
 
 /** One row that repeats an earlier one. */
@@ -208,7 +208,7 @@ export interface DuplicateExample {
 }
 
 /** Table-level facts. */
-export interface TableSummary {
+export interface TableProfile {
   rows: number;
   columns: number;
   cells: number;
@@ -269,11 +269,11 @@ export interface TargetSection {
   task: 'classification' | 'regression';
   missing: number;
   /** Classification: every class with its count, most frequent first. */
-  classes: ValueCount[] | null;
+  classes: ProfileValueCount[] | null;
   /** Classification: least frequent class count / most frequent class count. */
   imbalanceRatio: number | null;
   /** Regression: the target's summary and histogram. */
-  distribution: { summary: NumericSummary; histogram: Histogram } | null;
+  distribution: { summary: NumericProfile; histogram: ProfileHistogram } | null;
   /** Every other column's association with the target, strongest first. */
   associations: TargetAssociation[];
   /** Rows the associations were computed on. */
@@ -283,7 +283,7 @@ export interface TargetSection {
 }
 
 /** Where the data came from (set by {@link profileFile} and the CLI). */
-export interface SourceInfo {
+export interface ProfileSource {
   path: string;
   format: string;
   bytes: number;
@@ -296,13 +296,13 @@ export interface SourceInfo {
 /** The data-quality report. */
 export interface QualityReport {
   version: typeof QUALITY_REPORT_VERSION;
-  source: SourceInfo | null;
-  table: TableSummary;
+  source: ProfileSource | null;
+  table: TableProfile;
   columns: ColumnProfile[];
   /** Most serious first; within a severity, in check order, then column order. */
   findings: Finding[];
   /** Count of findings per severity. */
-  counts: Record<Severity, number>;
+  counts: Record<FindingSeverity, number>;
   correlations: CorrelationSection;
   target: TargetSection | null;
   /** The thresholds the checks used. */

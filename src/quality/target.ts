@@ -23,7 +23,7 @@ import type { Column } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import { spearmanMatrix } from '../stats/correlation.ts';
 import type { ColumnWork } from './column-profile.ts';
-import type { TargetAssociation, TargetSection, ValueCount } from './report.ts';
+import type { ProfileValueCount, TargetAssociation, TargetSection } from './report.ts';
 import { gatherCodes, type SampleRankings } from './sample.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
@@ -53,7 +53,7 @@ export function inferTask(work: ColumnWork, th: QualityThresholds): 'classificat
 }
 
 /** Per-row class codes (-1 missing), classes ordered by count (most frequent first, ties by value). */
-function classCodes(c: Column, work: ColumnWork): { codes: Int32Array; classes: ValueCount[] } {
+function classCodes(c: Column, work: ColumnWork): { codes: Int32Array; classes: ProfileValueCount[] } {
   const n = c.type === 'categorical' ? c.codes.length : c.values.length;
   const raw = new Int32Array(n);
   const labels: (string | number | boolean)[] = [];

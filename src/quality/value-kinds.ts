@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { ValueKinds } from './report.ts';
+import type { StringValueKinds } from './report.ts';
 
 /** The kind of one string value. */
-export type ValueKind = keyof ValueKinds;
+export type ValueKind = keyof StringValueKinds;
 
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
@@ -56,7 +56,7 @@ export function hasLeadingZeroDigits(s: string): boolean {
   return t.length > 1 && t[0] === '0' && t[1] >= '0' && t[1] <= '9';
 }
 
-/** An all-zero {@link ValueKinds}. */
-export function emptyKinds(): ValueKinds {
+/** An all-zero {@link StringValueKinds}. */
+export function emptyKinds(): StringValueKinds {
   return { number: 0, date: 0, boolean: 0, missingLike: 0, text: 0 };
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
 import { type ProfileOptions, profileTable } from '../../src/quality/profile.ts';
-import type { CheckId, Finding, QualityReport } from '../../src/quality/report.ts';
+import type { Finding, QualityCheckId, QualityReport } from '../../src/quality/report.ts';
 
 const N = 500;
 const rng = new Rng(3);
@@ -23,10 +23,10 @@ const normal = (n = N, mean = 0, sd = 1) => Array.from({ length: n }, () => rng.
 function profile(cols: Column[], options: ProfileOptions = {}): QualityReport {
   return profileTable(new Table(cols), options);
 }
-function findings(r: QualityReport, check: CheckId): Finding[] {
+function findings(r: QualityReport, check: QualityCheckId): Finding[] {
   return r.findings.filter((f) => f.check === check);
 }
-function only(r: QualityReport, check: CheckId, column?: string): Finding {
+function only(r: QualityReport, check: QualityCheckId, column?: string): Finding {
   const fs = findings(r, check).filter((f) => column === undefined || f.column === column);
   assert.equal(
     fs.length,
