@@ -1,6 +1,8 @@
 /** AutoML and the jobs behind the CLI: model families, training, scoring, packaging. */
 export * from './families.ts';
 export * from './package.ts';
+export * from './predict.ts';
+export * from './reproduce.ts';
 export * from './scores.ts';
 export * from './task.ts';
 export * from './train.ts';

@@ -14,6 +14,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./profile.ts'),
   () => import('./train.ts'),
   () => import('./predict.ts'),
+  () => import('./reproduce.ts'),
 ];
 
 /** Builds the program with every command registered. */

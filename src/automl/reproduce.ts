@@ -1,0 +1,135 @@
+/**
+ * `reproduceRun`: re-runs a recorded `train` (or `tune`) run from its recorded inputs and checks
+ * that the model bytes and the metrics come out identical.
+ *
+ * The recorded data path is resolved against the run's working directory; the data must still
+ * have the recorded fingerprint (otherwise the run is refused, not "reproduced" on other data).
+ *
+ * @module
+ */
+
+import { isAbsolute, resolve } from 'node:path';
+import { DataError, ValidationError } from '../core/errors.ts';
+import { fingerprint } from '../data/fingerprint.ts';
+import { readTable } from '../data/read/index.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
+import type { RunDetail } from '../track/store.ts';
+import type { LearningTask } from './families.ts';
+import { modelDigest } from './package.ts';
+import { trainModel } from './train.ts';
+
+/** One compared quantity. */
+export interface ReproduceCheck {
+  what: string;
+  recorded: string | number | null;
+  reproduced: string | number | null;
+  identical: boolean;
+}
+
+/** The outcome of {@link reproduceRun}. */
+export interface ReproduceResult {
+  runId: string;
+  command: string;
+  /** True when every check is identical. */
+  identical: boolean;
+  checks: ReproduceCheck[];
+  dataPath: string;
+  dataFingerprint: string;
+}
+
+/** Re-runs one kind of recorded command; registered per command name. */
+export type Reproducer = (run: RunDetail) => Promise<ReproduceResult>;
+
+const reproducers = new Map<string, Reproducer>();
+
+/** Adds support for re-running runs recorded by `command` (e.g. `tune`). */
+export function registerReproducer(command: string, fn: Reproducer): void {
+  reproducers.set(command, fn);
+}
+
+/** Re-runs the recorded run and compares. */
+export async function reproduceRun(run: RunDetail): Promise<ReproduceResult> {
+  const command = run.tags.command;
+  const fn = command ? reproducers.get(command) : undefined;
+  if (!fn) {
+    throw new ValidationError(
+      `Run ${run.id} was recorded by ${command ? `'lathe ${command}'` : 'the library API'}, which lathe reproduce cannot re-run.`,
+      { fix: `reproduce runs of: ${[...reproducers.keys()].map((c) => `lathe ${c}`).join(', ')}` },
+    );
+  }
+  return fn(run);
+}
+
+/** The recorded data file, resolved against the run's working directory. */
+export function recordedDataPath(run: RunDetail): string {
+  const data = run.params.data;
+  if (typeof data !== 'string') {
+    throw new ValidationError(`Run ${run.id} has no recorded data path (parameter 'data').`);
+  }
+  return isAbsolute(data) ? data : resolve(run.lineage?.cwd ?? process.cwd(), data);
+}
+
+/** Reads the recorded data and checks its fingerprint against the run's dataset. */
+export async function readRecordedData(run: RunDetail, onBadRows?: BadRowPolicy) {
+  const path = recordedDataPath(run);
+  const read = await readTable(path, {
+    onBadRows,
+    schema: (run.params.schemaFile as string | null) ?? undefined,
+  });
+  const fp = fingerprint(read.table);
+  const recorded = run.datasets[0]?.fingerprint ?? run.lineage?.data?.[0]?.fingerprint;
+  if (recorded && recorded !== fp) {
+    throw new DataError(
+      `the data no longer match run ${run.id}: fingerprint ${fp.slice(0, 12)}… ≠ recorded ${recorded.slice(0, 12)}….`,
+      {
+        file: path,
+        fix: 'restore the data the run was trained on (lathe reproduce refuses to compare on other data)',
+      },
+    );
+  }
+  return { path, read, fingerprint: fp };
+}
+
+function check(
+  what: string,
+  recorded: string | number | null | undefined,
+  reproduced: string | number | null,
+): ReproduceCheck {
+  const r = recorded ?? null;
+  const identical =
+    typeof r === 'number' && typeof reproduced === 'number' ? Object.is(r, reproduced) : r === reproduced;
+  return { what, recorded: r, reproduced, identical };
+}
+
+/** Reproduces a `lathe train` run. */
+async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
+  const p = run.params;
+  const {
+    path,
+    read,
+    fingerprint: fp,
+  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const result = trainModel(read.table, {
+    family: String(p.family),
+    target: (p.target as string | null) ?? null,
+    task: ((p.requestedTask as string) ?? 'auto') as LearningTask | 'auto',
+    params: JSON.parse(String(p.userParams ?? '{}')) as Record<string, unknown>,
+    holdout: Number(p.holdout),
+    seed: Number(p.seed ?? 0),
+  });
+  const checks: ReproduceCheck[] = [check('model sha256', run.tags.modelSha256, modelDigest(result.model))];
+  for (const [k, m] of Object.entries(run.metrics)) {
+    const v = result.metrics[k];
+    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
+  }
+  return {
+    runId: run.id,
+    command: 'train',
+    identical: checks.every((c) => c.identical),
+    checks,
+    dataPath: path,
+    dataFingerprint: fp,
+  };
+}
+
+registerReproducer('train', reproduceTrain);
