@@ -24,7 +24,7 @@ import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
 
 /** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
-export const LOSS_BLOCK = 8192;
+export const LOSS_BLOCK = 1024;
 
 /** The data of a logistic problem. */
 export interface LogisticData {
@@ -419,8 +419,12 @@ export function scoreRows(
 /** Builds pool tasks for {@link scoreRows} (used by `scores.ts`). */
 export const scoreRowsTask = registerTask(import.meta.url, 'scoreRows', scoreRows);
 
-/** Below this many values of X, evaluations stay on the calling thread (threads cost more). */
-const PARALLEL_MIN_VALUES = 1 << 21;
+/**
+ * Below this much work per evaluation (rows × coefficients, 2¹⁸ — e.g. 12 500 rows × 21 for a
+ * binary model with 20 features) evaluations stay on the calling thread: a pass then takes about
+ * half a millisecond, too little to gain from a round trip to the workers.
+ */
+const PARALLEL_MIN_WORK = 1 << 18;
 
 /**
  * The penalised objective of a logistic problem as an L-BFGS objective `(w, grad) → loss`,
@@ -439,13 +443,13 @@ export class LogisticObjective {
   /**
    * @param l2 the L2 strength λ = 1/C (0 for no penalty).
    * @param executor where to run blocks; used only when it has several threads and X is large.
-   * @param minParallelValues the size of X (n · p) from which the executor is used.
+   * @param minParallelWork the work per evaluation (rows × coefficients) from which the executor is used.
    */
   constructor(
     data: LogisticData,
     readonly l2: number,
     executor: Executor | null,
-    minParallelValues = PARALLEL_MIN_VALUES,
+    minParallelWork = PARALLEL_MIN_WORK,
   ) {
     this.dof = data.p + (data.fitIntercept ? 1 : 0);
     this.dim = data.nClasses * this.dof;
@@ -454,7 +458,7 @@ export class LogisticObjective {
       executor !== null &&
       executor.parallelism > 1 &&
       this.nBlocks > 1 &&
-      data.n * data.p >= minParallelValues;
+      data.n * this.dim >= minParallelWork;
     this.parallel = usePool ? executor : null;
     if (usePool) {
       // Share the data with the workers once per fit; per evaluation only w changes.

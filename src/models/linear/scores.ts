@@ -12,7 +12,7 @@ import { linearScores } from './common.ts';
 import { scoreRowsTask } from './logistic-loss.ts';
 
 /** Rows × columns from which scoring is spread over threads. */
-const PARALLEL_MIN_VALUES = 1 << 21;
+const PARALLEL_MIN_VALUES = 1 << 18;
 
 /** X·Wᵀ + b for the n rows of `data` into `out` (n × K). */
 export function scoreAll(
