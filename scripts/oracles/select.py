@@ -214,7 +214,231 @@ def cv_section():
     write("cv.json", out)
 
 
+def parzen_section():
+    import optuna
+    from optuna import distributions as D
+    from optuna.samplers._tpe import _truncnorm as tn
+    from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
+    from optuna.samplers._tpe.sampler import (
+        _split_observation_pairs,
+        default_gamma,
+        default_weights,
+    )
+
+    def params(multivariate=False, **kw):
+        return _ParzenEstimatorParameters(
+            kw.get("consider_prior", True), kw.get("prior_weight", 1.0),
+            kw.get("consider_magic_clip", True), kw.get("consider_endpoints", False),
+            default_weights, multivariate)
+
+    def corrected_log_pdf(pe, samples_dict):
+        # Optuna 3.1's log_pdf, with the density's -log(sigma) term that later releases restored.
+        samples_dict = pe._transform_to_uniform(samples_dict)
+        n_samples = next(iter(samples_dict.values())).size
+        comp = np.zeros((n_samples, len(pe._weights)))
+        for name, dist in pe._search_space.items():
+            x = samples_dict[name]
+            if isinstance(dist, D.CategoricalDistribution):
+                comp += np.log(pe._categorical_weights[name].T[x.astype(int), :])
+                continue
+            low, high, q = pe._low[name], pe._high[name], pe._q[name]
+            mus, sigmas = pe._mus[name], pe._sigmas[name]
+            if q is None:
+                comp += tn.logpdf(x[:, None], (low - mus) / sigmas, (high - mus) / sigmas,
+                                  loc=mus, scale=sigmas) - np.log(sigmas)
+            else:
+                upper = np.minimum(x + q / 2.0, high)
+                lower = np.maximum(x - q / 2.0, low)
+                comp += tn._log_gauss_mass((lower[:, None] - mus) / sigmas,
+                                           (upper[:, None] - mus) / sigmas) - tn._log_gauss_mass(
+                    (low - mus) / sigmas, (high - mus) / sigmas)
+        w = comp + np.log(pe._weights)
+        m = w.max(axis=1)
+        return np.log(np.exp(w - m[:, None]).sum(axis=1)) + m
+
+    rng = np.random.RandomState(11)
+    cases = []
+
+    def add(name, space, obs, samples, multivariate=False, **kw):
+        pe = _ParzenEstimator({k: np.asarray(v, dtype=float) for k, v in obs.items()}, space,
+                              params(multivariate, **kw))
+        spaces = {}
+        for k, d in space.items():
+            if isinstance(d, D.CategoricalDistribution):
+                spaces[k] = {"type": "categorical", "choices": list(d.choices)}
+            elif isinstance(d, D.IntDistribution):
+                spaces[k] = {"type": "int", "low": d.low, "high": d.high, "log": d.log, "step": d.step}
+            else:
+                spaces[k] = {"type": "float", "low": d.low, "high": d.high, "log": d.log, "step": d.step}
+        case = {
+            "name": name, "space": spaces, "multivariate": multivariate, "options": kw,
+            "observations": {k: list(map(float, v)) for k, v in obs.items()},
+            "weights": nums(pe._weights),
+            "numeric": {}, "categorical": {},
+            "samples": {k: list(map(float, v)) for k, v in samples.items()},
+            "logPdf": nums(corrected_log_pdf(pe, {k: np.asarray(v, dtype=float) for k, v in samples.items()})),
+        }
+        for k, d in space.items():
+            if isinstance(d, D.CategoricalDistribution):
+                case["categorical"][k] = [nums(r) for r in pe._categorical_weights[k]]
+            else:
+                case["numeric"][k] = {"low": num(pe._low[k]), "high": num(pe._high[k]),
+                                      "q": None if pe._q[k] is None else num(pe._q[k]),
+                                      "mus": nums(pe._mus[k]), "sigmas": nums(pe._sigmas[k])}
+        cases.append(case)
+
+    add("float", {"x": D.FloatDistribution(-5, 5)},
+        {"x": [0.3, -2.0, 4.5, 1.1, 1.1, -4.9]}, {"x": [-5, -1.2, 0, 0.31, 2.5, 5]})
+    add("float-log", {"lr": D.FloatDistribution(1e-3, 10, log=True)},
+        {"lr": [0.01, 0.2, 3.0, 0.05]}, {"lr": [0.001, 0.004, 0.05, 0.9, 9.99]})
+    add("int", {"n": D.IntDistribution(1, 20)}, {"n": [3, 3, 7, 19, 1]}, {"n": [1, 2, 3, 10, 20]})
+    add("int-log", {"leaves": D.IntDistribution(2, 512, log=True)},
+        {"leaves": [31, 8, 200, 64, 2]}, {"leaves": [2, 3, 31, 100, 512]})
+    add("float-step", {"f": D.FloatDistribution(0, 1, step=0.1)},
+        {"f": [0.2, 0.5, 0.5, 0.9]}, {"f": [0.0, 0.1, 0.5, 0.7, 1.0]})
+    add("categorical", {"c": D.CategoricalDistribution(["a", "b", "c", "d"])},
+        {"c": [0, 2, 2, 3, 0, 0]}, {"c": [0, 1, 2, 3]})
+    add("empty", {"x": D.FloatDistribution(0, 2)}, {"x": []}, {"x": [0, 0.5, 1.9]})
+    many = rng.uniform(-3, 3, size=40).round(6).tolist()
+    add("ramp-weights", {"x": D.FloatDistribution(-3, 3)}, {"x": many}, {"x": [-2.5, 0, 1, 2.9]})
+    add("no-prior-endpoints", {"x": D.FloatDistribution(0, 10)}, {"x": [1, 4, 9]},
+        {"x": [0.5, 4, 9.5]}, consider_prior=False, consider_endpoints=True)
+    add("multivariate", {"x": D.FloatDistribution(-1, 1), "k": D.IntDistribution(0, 8),
+                         "c": D.CategoricalDistribution([True, False])},
+        {"x": [0.1, -0.5, 0.9, 0.0, 0.3], "k": [1, 5, 8, 0, 2], "c": [0, 1, 1, 0, 0]},
+        {"x": [-0.9, 0.1, 0.5], "k": [0, 2, 8], "c": [0, 1, 0]}, multivariate=True)
+
+    qs = [1e-6, 0.01, 0.3, 0.5, 0.77, 0.999]
+    bounds = [(-1.0, 1.0), (-3.0, -0.5), (0.2, 4.0), (-30.0, -25.0), (5.0, 40.0), (-0.1, 0.0)]
+    ppf = [{"q": q, "a": a, "b": b, "value": num(tn.ppf(np.array([q]), a, b)[0])}
+           for q in qs for a, b in bounds]
+    pts = [-40.0, -21.0, -20.0, -8.0, -1.5, -0.2, 0.0, 0.3, 2.0, 6.0, 6.5, 12.0]
+    log_ndtr = [{"a": a, "value": num(tn._log_ndtr_single(a))} for a in pts]
+    mass = [{"a": a, "b": b, "value": num(tn._log_gauss_mass(np.array([a]), np.array([b]))[0])}
+            for a, b in bounds + [(-0.5, 0.5), (-8.0, 8.0), (3.0, 3.5)]]
+    logpdf = [{"x": x, "a": a, "b": b, "loc": loc, "scale": sc,
+               "value": num(tn.logpdf(np.array([x]), a, b, loc=loc, scale=sc)[0] - math.log(sc))}
+              for x, a, b, loc, sc in [(0.2, -1, 1, 0, 1), (1.5, -2, 3, 1, 0.5), (-3, -10, 0.5, 2, 2),
+                                        (4.0, -1, 1, 0, 1)]]
+    erf = [{"x": x, "erf": math.erf(x), "erfc": math.erfc(x)}
+           for x in [-7, -3.1, -2, -0.9, -0.3, 1e-9, 0.5, 0.84, 1.0, 1.3, 2.5, 2.9, 4.0, 5.9, 6.1, 27, 30]]
+    split_cases = []
+    for scores, n_below in [
+        ([(-math.inf, 0.5), (-math.inf, 0.1), (-math.inf, 0.9), (-math.inf, 0.1)], 2),
+        ([(-math.inf, 3.0), (-2, 1.0), (-math.inf, 2.0), (-4, 0.5), (1, 0.0), (-2, math.inf),
+          (-math.inf, 2.0), (math.inf, math.inf)], 3),
+    ]:
+        below, above = _split_observation_pairs([(st, [v]) for st, v in scores], n_below, None)
+        split_cases.append({"scores": [[num(a), num(b)] for a, b in scores], "nBelow": n_below,
+                            "below": below.tolist(), "above": above.tolist()})
+    write("parzen.json", {
+        "optuna": optuna.__version__, "cases": cases, "ppf": ppf, "logNdtr": log_ndtr,
+        "logGaussMass": mass, "logpdf": logpdf, "erf": erf,
+        "gamma": [[n, default_gamma(n)] for n in [0, 1, 9, 10, 11, 100, 249, 250, 251, 1000]],
+        "weights": {str(n): nums(default_weights(n)) for n in [0, 1, 24, 25, 26, 30, 60]},
+        "split": split_cases,
+    })
+
+
+def pruner_section():
+    import optuna
+    from optuna.pruners import MedianPruner, PercentilePruner, SuccessiveHalvingPruner
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+
+    def scenario(pruner, direction, n_trials, n_steps, seed):
+        r = np.random.RandomState(seed)
+        study = optuna.create_study(direction=direction, pruner=pruner)
+        events = []
+        running = []
+        # Interleave: start trials in pairs; each reports step by step; prune decisions recorded.
+        for t in range(n_trials):
+            trial = study.ask()
+            running.append(trial)
+            events.append({"op": "ask", "trial": trial.number})
+            if len(running) < 2 and t < n_trials - 1:
+                continue
+            for step in range(n_steps):
+                for tr in list(running):
+                    v = float(np.round(r.normal(loc=tr.number % 3, scale=1.0), 4))
+                    tr.report(v, step)
+                    p = tr.should_prune()
+                    events.append({"op": "report", "trial": tr.number, "value": v, "step": step,
+                                   "prune": bool(p)})
+                    if p:
+                        study.tell(tr, state=optuna.trial.TrialState.PRUNED)
+                        events.append({"op": "pruned", "trial": tr.number})
+                        running.remove(tr)
+            for tr in running:
+                final = float(np.round(r.normal(loc=tr.number % 3), 4))
+                study.tell(tr, final)
+                events.append({"op": "complete", "trial": tr.number, "value": final})
+            running = []
+        return events
+
+    out = {
+        "median": {"options": {"nStartupTrials": 2, "nWarmupSteps": 1},
+                   "direction": "maximize",
+                   "events": scenario(MedianPruner(n_startup_trials=2, n_warmup_steps=1),
+                                      "maximize", 14, 5, 1)},
+        "median-min": {"options": {"nStartupTrials": 3, "intervalSteps": 2},
+                       "direction": "minimize",
+                       "events": scenario(MedianPruner(n_startup_trials=3, interval_steps=2),
+                                          "minimize", 12, 6, 2)},
+        "percentile": {"percentile": 25, "options": {"nStartupTrials": 1, "nMinTrials": 3},
+                       "direction": "maximize",
+                       "events": scenario(PercentilePruner(25, n_startup_trials=1, n_min_trials=3),
+                                          "maximize", 12, 4, 3)},
+        "asha": {"options": {"minResource": 1, "reductionFactor": 2}, "direction": "maximize",
+                 "events": scenario(SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+                                    "maximize", 16, 9, 4)},
+        "asha-min": {"options": {"minResource": 2, "reductionFactor": 3, "minEarlyStoppingRate": 1,
+                                 "bootstrapCount": 1},
+                     "direction": "minimize",
+                     "events": scenario(SuccessiveHalvingPruner(min_resource=2, reduction_factor=3,
+                                                                min_early_stopping_rate=1,
+                                                                bootstrap_count=1),
+                                        "minimize", 14, 20, 5)},
+        "asha-auto": {"options": {}, "direction": "maximize",
+                      "events": scenario(SuccessiveHalvingPruner(), "maximize", 12, 5, 6)},
+    }
+    write("pruners.json", out)
+
+
+def fanova_section():
+    from optuna.importance._fanova._tree import _FanovaTree
+    from sklearn.ensemble import RandomForestRegressor
+
+    rng = np.random.RandomState(7)
+    n = 60
+    x0 = rng.uniform(0, 1, n)
+    x1 = rng.uniform(-2, 2, n)
+    cat = rng.randint(0, 3, n)  # a categorical parameter with 3 choices, one-hot (columns 2..4)
+    onehot = np.eye(3)[cat]
+    X = np.column_stack([x0, x1, onehot]).round(6)
+    y = (np.sin(6 * x0) + 0.3 * x1 ** 2 + np.array([0.0, 1.0, -0.5])[cat]).round(6)
+    spaces = np.array([[0.0, 1.0], [-2.0, 2.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    forest = RandomForestRegressor(n_estimators=5, max_depth=6, random_state=0).fit(X, y)
+    trees = []
+    for est in forest.estimators_:
+        t = est.tree_
+        ft = _FanovaTree(t, spaces)
+        trees.append({
+            "left": t.children_left.tolist(), "right": t.children_right.tolist(),
+            "feature": t.feature.tolist(), "threshold": nums(t.threshold),
+            "value": nums(t.value.ravel()),
+            "variance": num(ft.variance),
+            "marginal": [num(ft.get_marginal_variance(np.array([0]))),
+                         num(ft.get_marginal_variance(np.array([1]))),
+                         num(ft.get_marginal_variance(np.array([2, 3, 4])))],
+        })
+    write("fanova.json", {"spaces": spaces.tolist(), "groups": [[0], [1], [2, 3, 4]], "trees": trees})
+
+
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
     splitters()
     cv_section()
+    parzen_section()
+    pruner_section()
+    fanova_section()
