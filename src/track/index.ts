@@ -1,4 +1,5 @@
 /** Tracking: the Store (SQLite, PostgreSQL), runs, artifacts, lineage, model packages and the registry. */
+export * from './actor.ts';
 export * from './artifacts.ts';
 export * from './lineage.ts';
 export * from './names.ts';

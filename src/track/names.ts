@@ -112,7 +112,7 @@ export function checkAliasName(alias: unknown): string {
  * Checks a metric, parameter or tag key: 1–250 characters, no control characters.
  * `what` names the kind of key in the message ("metric key", "parameter name", "tag key").
  */
-export function checkKey(key: unknown, what: string): string {
+export function checkTrackingKey(key: unknown, what: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
   if (typeof key !== 'string' || key.length === 0 || key.length > 250 || /[\u0000-\u001f\u007f]/.test(key)) {
     throw new ValidationError(`Bad ${what} ${JSON.stringify(key)}.`, {
@@ -125,7 +125,7 @@ export function checkKey(key: unknown, what: string): string {
 
 /** Checks an experiment name: 1–200 printable characters. */
 export function checkExperimentName(name: unknown): string {
-  const checked = checkKey(name, 'experiment name');
+  const checked = checkTrackingKey(name, 'experiment name');
   if (checked.length > 200) {
     throw new ValidationError(`Experiment name is ${checked.length} characters long; the limit is 200.`, {
       field: 'experiment',

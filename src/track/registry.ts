@@ -24,6 +24,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
+import { currentActor } from './actor.ts';
 import { sha256Hex } from './artifacts.ts';
 import { checkAliasName, checkArtifactName, checkModelName } from './names.ts';
 import { openStore } from './open.ts';
@@ -34,7 +35,6 @@ import {
   readModelPackageArchive,
 } from './package/read.ts';
 import type { AliasChangeRecord, ModelVersionRecord, Store } from './store.ts';
-import { currentActor } from './tracker.ts';
 
 /** Where a version comes from: a package path, or a model package logged as a run artifact. */
 export type ModelSource = string | { run: string; artifact?: string };
@@ -111,9 +111,10 @@ export async function registerModel(
   let runId: string | null = null;
   let sourceText: string;
   if (typeof source === 'string') {
-    ({ bytes, pkg } = await modelPackageArchive(source));
-    sourceText = pkg.path;
-    const lineageRun = pkg.lineage?.runId;
+    let version: ModelVersionRecord | undefined;
+    ({ bytes, pkg, version } = await modelArchiveFor(source, store));
+    sourceText = version ? `${version.name}/${version.version}` : pkg.path;
+    const lineageRun = version ? version.runId : pkg.lineage?.runId;
     if (typeof lineageRun === 'string') runId = await store.resolveRunId(lineageRun).catch(() => null);
   } else if (typeof source === 'object' && source !== null && typeof source.run === 'string') {
     const artifact = checkArtifactName(source.artifact ?? 'model');
@@ -147,6 +148,21 @@ export async function registerModel(
     reason: options.reason ?? `registered as version ${version.version}`,
   });
   return store.getModelVersion(name, version.version);
+}
+
+/**
+ * The archive bytes of the package a reference names (a path, or `name/3` / `name@alias` in
+ * `store`), read and checked — for a registered version, also against its address.
+ */
+export async function modelArchiveFor(
+  ref: string,
+  store: Store,
+): Promise<{ bytes: Buffer; pkg: ModelPackage; version?: ModelVersionRecord }> {
+  const resolved = await resolveModelRef(ref, { store });
+  if (resolved.kind === 'path') return modelPackageArchive(resolved.path);
+  const version = await store.getModelVersion(resolved.name!, resolved.version!);
+  const bytes = await store.artifacts.read(version.packageSha256);
+  return { bytes, pkg: readModelPackageArchive(bytes, resolved.path), version };
 }
 
 /** Parses `name/version` (for alias and promote), with a clear error otherwise. */

@@ -15,7 +15,13 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Schema } from '../data/schema.ts';
 import { type ArtifactStore, isSha256, processAlive } from './artifacts.ts';
 import type { RunLineage } from './lineage.ts';
-import { checkAliasName, checkArtifactName, checkExperimentName, checkKey, checkModelName } from './names.ts';
+import {
+  checkAliasName,
+  checkArtifactName,
+  checkExperimentName,
+  checkModelName,
+  checkTrackingKey,
+} from './names.ts';
 import type { Row, SqlDriver, SqlExecutor } from './sql/driver.ts';
 import {
   type AliasChangeInput,
@@ -316,7 +322,7 @@ export class SqlStore implements Store {
     const now = Date.now();
     const values: unknown[] = [];
     for (const p of points) {
-      checkKey(p.key, 'metric key');
+      checkTrackingKey(p.key, 'metric key');
       if (typeof p.value !== 'number') {
         throw new ValidationError(`Metric '${p.key}' must be a number; got ${typeof p.value}.`, {
           field: p.key,
@@ -442,7 +448,7 @@ export class SqlStore implements Store {
         fix: "pass the data fingerprint (8–200 characters of letters, digits and ': . _ -'), e.g. a SHA-256 in hex",
       });
     }
-    const role = checkKey(input.role ?? 'train', 'dataset role');
+    const role = checkTrackingKey(input.role ?? 'train', 'dataset role');
     if (input.nRows !== undefined && (!Number.isSafeInteger(input.nRows) || input.nRows < 0)) {
       throw new ValidationError(`nRows must be a non-negative integer; got ${input.nRows}.`, {
         field: 'nRows',
@@ -812,7 +818,7 @@ function paramRows(params: Record<string, ParamValue>): [string, string][] {
   const out: [string, string][] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    checkKey(key, 'parameter name');
+    checkTrackingKey(key, 'parameter name');
     let text: string;
     try {
       text = JSON.stringify(jsonSafe(value, key));
@@ -865,7 +871,7 @@ function tagRows(tags: Record<string, string>): [string, string][] {
     throw new ValidationError('Tags must be an object of name → string.', { field: 'tags' });
   }
   return Object.entries(tags).map(([k, v]) => {
-    checkKey(k, 'tag key');
+    checkTrackingKey(k, 'tag key');
     if (typeof v !== 'string' || v.length > 5000) {
       throw new ValidationError(`Tag '${k}' must be a string of at most 5000 characters; got ${typeof v}.`, {
         field: k,

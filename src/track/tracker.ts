@@ -18,13 +18,13 @@
  * @module
  */
 
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { captureLineage, type RunLineage } from './lineage.ts';
-import { checkArtifactName, checkKey } from './names.ts';
+import { checkArtifactName, checkTrackingKey } from './names.ts';
 import { openStore } from './open.ts';
-import { modelPackageArchive } from './package/read.ts';
+import { modelArchiveFor } from './registry.ts';
 import type {
   ArtifactRecord,
   DatasetInput,
@@ -127,14 +127,14 @@ export class TrackedRun {
    */
   async logMetric(key: string, value: number, step?: number): Promise<void> {
     await this.store.logMetrics(this.id, [
-      { key: checkKey(key, 'metric key'), value, step: this.nextStep(key, step) },
+      { key: checkTrackingKey(key, 'metric key'), value, step: this.nextStep(key, step) },
     ]);
   }
 
   /** Appends several metrics at once (one transaction), all at `step` (or each key's next step). */
   async logMetrics(values: Record<string, number>, step?: number): Promise<void> {
     const points = Object.entries(values).map(([key, value]) => ({
-      key: checkKey(key, 'metric key'),
+      key: checkTrackingKey(key, 'metric key'),
       value,
       step: this.nextStep(key, step),
     }));
@@ -193,13 +193,14 @@ export class TrackedRun {
   }
 
   /**
-   * Logs a model package (directory or `.lathe` archive at `path`), checked first and stored in
-   * its archive form, as artifact `name` (default "model"). Register it later with
+   * Logs a model package — a directory or `.lathe` archive, or a registry reference (`churn/3`,
+   * `churn@champion`) in this run's store — checked first and stored in its archive form, as
+   * artifact `name` (default "model"). Register it later with
    * `registerModel(store, name, { run: run.id, artifact: 'model' })`.
    */
-  async logModelPackage(path: string, name = 'model'): Promise<ArtifactRecord> {
+  async logModelPackage(ref: string, name = 'model'): Promise<ArtifactRecord> {
     checkArtifactName(name);
-    const { bytes } = await modelPackageArchive(path);
+    const { bytes } = await modelArchiveFor(ref, this.store);
     const blob = await this.store.artifacts.putBytes(bytes);
     return this.store.recordArtifact(this.id, { name, ...blob, mediaType: MODEL_PACKAGE_MEDIA_TYPE });
   }
@@ -336,19 +337,6 @@ export async function saveArtifact(
   }
   await store.artifacts.copyTo(record.sha256, dest);
   return dest;
-}
-
-/** `user@host`, as recorded for registrations and alias moves (`LATHE_ACTOR` overrides it). */
-export function currentActor(): string {
-  const env = process.env.LATHE_ACTOR;
-  if (env) return env;
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-  return `${user}@${hostname()}`;
 }
 
 // --- signals --------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ for (const adapter of ADAPTERS) {
         registerModel(store, 'house', { run: run.id, artifact: 'nope' }),
         /no artifact named 'nope'/,
       );
-      await assert.rejects(registerModel(store, 'house', join(work, 'missing')), /does not exist/);
+      await assert.rejects(registerModel(store, 'house', join(work, 'missing')), /missing: no model package here, and it is not a registry reference/);
     });
 
     it('takes the run from the package lineage when that run is in the store', async () => {
@@ -186,6 +186,20 @@ for (const adapter of ADAPTERS) {
       await assert.rejects(resolveModelRef('nohouse/1', { store }), /No registered model named 'nohouse'/);
       await assert.rejects(resolveModelRef('models:/bad ref', { store }), /is not a registry reference/);
       await assert.rejects(resolveModelRef(join(work, 'nothing-here'), { store }), DataError);
+    });
+
+    it('takes registry references wherever a package path goes: registering and logging', async () => {
+      const champion = await store.getModelVersionByAlias('house', 'champion');
+      const copy = await registerModel(store, 'house-copy', 'house@champion');
+      assert.deepEqual(
+        [copy.version, copy.source, copy.packageSha256, copy.runId],
+        [1, `house/${champion.version}`, champion.packageSha256, champion.runId],
+      );
+      const run = await startRun({ store, experiment: 'house' });
+      const logged = await run.logModelPackage('models:/house/1', 'from-registry');
+      await run.end();
+      assert.equal(logged.sha256, (await store.getModelVersion('house', 1)).packageSha256);
+      await assert.rejects(registerModel(store, 'house-copy', 'house@nothing'), /has no alias 'nothing'/);
     });
 
     it('prefers an existing path over a registry reference of the same spelling', async () => {

@@ -102,7 +102,7 @@ const STORAGE: readonly ColumnType[] = ['numeric', 'categorical', 'boolean', 'da
  * Why `value` is not a valid {@link Schema}, or undefined when it is. `where` prefixes the
  * message (e.g. "inputSchema").
  */
-export function schemaProblem(value: unknown, where: string): string | undefined {
+export function modelSchemaProblem(value: unknown, where: string): string | undefined {
   if (typeof value !== 'object' || value === null) return `${where} must be an object`;
   const s = value as Partial<Schema>;
   if (s.version !== 1) return `${where}.version must be 1; got ${JSON.stringify(s.version)}`;

@@ -27,7 +27,7 @@ import {
   type ModelPackageManifest,
   type ModelTask,
   manifestChecksum,
-  schemaProblem,
+  modelSchemaProblem,
 } from './format.ts';
 import { looksLikeTar, readTar, type TarEntry, writeTar } from './tar.ts';
 
@@ -248,7 +248,7 @@ function decodePackage(
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt)))
     throw bad('"createdAt" is not a date.');
   for (const k of ['inputSchema', 'outputSchema'] as const) {
-    const problem = schemaProblem(m[k], k);
+    const problem = modelSchemaProblem(m[k], k);
     if (problem) throw bad(`${problem}.`);
   }
   const blobIndex = m.blobs;

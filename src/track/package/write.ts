@@ -25,7 +25,7 @@ import {
   type ModelPackageManifest,
   type ModelTask,
   manifestChecksum,
-  schemaProblem,
+  modelSchemaProblem,
 } from './format.ts';
 import { type TarEntry, writeTar } from './tar.ts';
 
@@ -101,7 +101,7 @@ export function buildModelPackage(input: ModelPackageInput, createdAt: Date = ne
     );
   }
   for (const key of ['inputSchema', 'outputSchema'] as const) {
-    const problem = schemaProblem(input[key], key);
+    const problem = modelSchemaProblem(input[key], key);
     if (problem) {
       throw new ValidationError(`Model package: ${problem}.`, {
         field: key,
