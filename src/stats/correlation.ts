@@ -77,7 +77,7 @@ export function spearmanCorrelation(x: ArrayLike<number>, y: ArrayLike<number>):
   checkPair(x, y, 'spearmanCorrelation');
   const a = denseRank(x);
   const b = denseRank(y);
-  return spearmanPair(a, b, new Float64Array(a.values.length), new Float64Array(b.values.length));
+  return spearmanPair(a, b, spearmanScratch(Math.max(a.values.length, b.values.length), x.length));
 }
 
 /** Options of {@link correlationMatrix}. */
@@ -137,11 +137,10 @@ export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array 
   const out = new Float64Array(p * p);
   let maxUnique = 0;
   for (const c of rankings) maxUnique = Math.max(maxUnique, c.values.length);
-  const countsA = new Float64Array(maxUnique);
-  const countsB = new Float64Array(maxUnique);
+  const work = spearmanScratch(maxUnique, p > 0 ? rankings[0].codes.length : 0);
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const r = spearmanPair(rankings[a], rankings[b], countsA, countsB);
+      const r = spearmanPair(rankings[a], rankings[b], work);
       out[a * p + b] = r;
       out[b * p + a] = r;
     }
@@ -246,21 +245,57 @@ function averageRanks(
   return out;
 }
 
+/** Work space for {@link spearmanPair}: per-value counts and ranks of both columns. */
+interface SpearmanScratch {
+  countsA: Int32Array;
+  countsB: Int32Array;
+  /** Float32 while every average rank is exact in it (fewer than 2^23 rows): half the cache footprint. */
+  ranksA: Float32Array | Float64Array;
+  ranksB: Float32Array | Float64Array;
+}
+
+function spearmanScratch(maxUnique: number, rows: number): SpearmanScratch {
+  const Ranks = rows < 2 ** 23 ? Float32Array : Float64Array;
+  return {
+    countsA: new Int32Array(maxUnique),
+    countsB: new Int32Array(maxUnique),
+    ranksA: new Ranks(maxUnique),
+    ranksB: new Ranks(maxUnique),
+  };
+}
+
+/** Average 1-based ranks per distinct value from the count of each (in value order), and Σ c·(r − mean)². */
+function ranksFromCounts(
+  counts: Int32Array,
+  u: number,
+  ranks: Float32Array | Float64Array,
+  mean: number,
+): number {
+  let below = 0;
+  let ss = 0;
+  for (let k = 0; k < u; k++) {
+    const c = counts[k];
+    const r = below + (c + 1) / 2;
+    ranks[k] = r;
+    ss += c * (r - mean) * (r - mean);
+    below += c;
+  }
+  return ss;
+}
+
 /**
  * Spearman over the rows where both codes are present: count each distinct value among those
- * rows, turn counts into average ranks, then Pearson on the ranks (whose mean is (m+1)/2).
+ * rows, turn counts into average ranks (their mean is (m+1)/2 and their sums of squares follow
+ * from the counts), then one pass for the cross products. Hand-inlined: this runs once per
+ * pair of columns of every profiled table.
  */
-function spearmanPair(
-  a: DenseRanking,
-  b: DenseRanking,
-  countsA: Float64Array,
-  countsB: Float64Array,
-): number {
+function spearmanPair(a: DenseRanking, b: DenseRanking, w: SpearmanScratch): number {
   const ca = a.codes;
   const cb = b.codes;
   const n = ca.length;
   const ua = a.values.length;
   const ub = b.values.length;
+  const { countsA, countsB, ranksA, ranksB } = w;
   countsA.fill(0, 0, ua);
   countsB.fill(0, 0, ub);
   let m = 0;
@@ -274,22 +309,14 @@ function spearmanPair(
     }
   }
   if (m < 2) return Number.NaN;
-  const ra = averageRanks(countsA.subarray(0, ua), countsA.subarray(0, ua));
-  const rb = averageRanks(countsB.subarray(0, ub), countsB.subarray(0, ub));
   const mean = (m + 1) / 2;
-  let sxx = 0;
-  let syy = 0;
+  const sxx = ranksFromCounts(countsA, ua, ranksA, mean);
+  const syy = ranksFromCounts(countsB, ub, ranksB, mean);
   let sxy = 0;
   for (let i = 0; i < n; i++) {
     const x = ca[i];
     const y = cb[i];
-    if (x >= 0 && y >= 0) {
-      const du = ra[x] - mean;
-      const dv = rb[y] - mean;
-      sxx += du * du;
-      syy += dv * dv;
-      sxy += du * dv;
-    }
+    if (x >= 0 && y >= 0) sxy += (ranksA[x] - mean) * (ranksB[y] - mean);
   }
   return clipCorrelation(sxy, sxx, syy);
 }
