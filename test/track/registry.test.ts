@@ -108,7 +108,10 @@ for (const adapter of ADAPTERS) {
         registerModel(store, 'house', { run: run.id, artifact: 'nope' }),
         /no artifact named 'nope'/,
       );
-      await assert.rejects(registerModel(store, 'house', join(work, 'missing')), /missing: no model package here, and it is not a registry reference/);
+      await assert.rejects(
+        registerModel(store, 'house', join(work, 'missing')),
+        /missing: no model package here, and it is not a registry reference/,
+      );
     });
 
     it('takes the run from the package lineage when that run is in the store', async () => {
