@@ -69,13 +69,16 @@ export function topValuesSpec(
 
 /**
  * Vertical bars of the classes of a target, labelled with their share of the rows; the rarest
- * class is highlighted.
+ * class (or classes) is highlighted unless all are equally frequent.
  *
  * @example classBalanceSpec([{ value: 'no', count: 800 }, { value: 'yes', count: 200 }], { title: 'churned' })
  */
 export function classBalanceSpec(classes: readonly CountedValue[], options: ChartOptions = {}): VegaLiteSpec {
-  const values = rowsOf(classes, 'classBalanceSpec');
-  const rarest = values.reduce((a, b) => (b.count < a.count ? b : a)).label;
+  const rows = rowsOf(classes, 'classBalanceSpec');
+  const least = Math.min(...rows.map((r) => r.count));
+  const most = Math.max(...rows.map((r) => r.count));
+  // The highlight is a data field, so no value from the data ever enters a Vega expression.
+  const values = rows.map((r) => ({ ...r, rarest: r.count === least && least < most }));
   const x = {
     field: 'label',
     type: 'nominal',
@@ -93,7 +96,7 @@ export function classBalanceSpec(classes: readonly CountedValue[], options: Char
           x,
           y: { field: 'count', type: 'quantitative', title: 'rows', axis: { format: '~s', tickCount: 4 } },
           color: {
-            condition: { test: `datum.label === ${JSON.stringify(rarest)}`, value: PLOT_COLORS.highlight },
+            condition: { test: 'datum.rarest', value: PLOT_COLORS.highlight },
             value: PLOT_COLORS.main,
           },
         },
