@@ -18,16 +18,24 @@ export function encodeNumericLabels(y: TargetInput, n: number): EncodedLabels | 
   if (v.length !== n) return null;
   const seen: number[] = [];
   const codes = new Int32Array(n);
+  // Numeric typed arrays hold numbers only (not DataView or BigInt arrays).
+  const typed = ArrayBuffer.isView(v) && !(v instanceof DataView) && typeof v[0] === 'number';
   let last = Number.NaN;
   let lastCode = -1;
   for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (typeof x !== 'number' || x !== x) return null;
+    const x = v[i] as number;
     if (x === last) {
-      codes[i] = lastCode;
+      codes[i] = lastCode; // the common case: same label as the previous row
       continue;
     }
-    let code = seen.indexOf(x);
+    if ((!typed && typeof x !== 'number') || x !== x) return null;
+    let code = -1;
+    for (let c = 0; c < seen.length; c++) {
+      if (seen[c] === x) {
+        code = c;
+        break;
+      }
+    }
     if (code < 0) {
       if (seen.length === MAX_FAST_CLASSES) return null;
       code = seen.length;
