@@ -49,6 +49,8 @@ export interface GrowData {
   order: Int32Array | null;
   /** `sortedValues(Xc, order)`: each feature's values in that order (`best` splitter). */
   sorted: Float64Array | null;
+  /** Inverse of `order`: each row's position in its feature's sorted order (`best` splitter). */
+  rank: Int32Array | null;
 }
 
 /** Growth settings, already resolved to numbers (see `resolveGrowOptions`). */
@@ -71,6 +73,42 @@ export interface GrowOptions {
 const FEATURE_THRESHOLD = 1e-7;
 const EPSILON = 2.220446049250313e-16;
 const INF = Number.POSITIVE_INFINITY;
+
+/**
+ * Node size at or below which the best splitter sorts each candidate feature on the spot instead
+ * of keeping every feature's sorted list partitioned: keeping the lists costs about d moves per
+ * row and split, sorting about maxFeatures·log2(size) comparisons (natively) per row. Overridable
+ * with LATHE_TREE_SORT_MAX (for benchmarking).
+ */
+function sortThreshold(d: number, maxFeatures: number): number {
+  const env = typeof process !== 'undefined' ? process.env.LATHE_TREE_SORT_MAX : undefined;
+  if (env !== undefined && env !== '') return Number(env);
+  // Measured: with 20 features and 4 per split keeping the lists wins at every node size; with
+  // 64 and 8, sorting nodes of up to a few hundred rows is cheaper.
+  return d / maxFeatures >= 6 ? 256 : 0;
+}
+
+/** Working arrays kept between trees grown on the same thread (no page faults or zeroing per tree). */
+const scratchArrays = new Map<string, Int32Array | Float64Array>();
+/** Arrays up to this many elements are kept for reuse; larger ones are left to the collector. */
+const SCRATCH_LIMIT = 1 << 22;
+
+/** A working array of at least n elements (contents undefined), reused when small enough. */
+function scratch<T extends Int32Array | Float64Array>(
+  name: string,
+  Ctor: new (n: number) => T,
+  n: number,
+): T {
+  if (n > SCRATCH_LIMIT) {
+    scratchArrays.delete(name);
+    return new Ctor(n);
+  }
+  const a = scratchArrays.get(name);
+  if (a instanceof Ctor && a.length >= n) return a as T;
+  const fresh = new Ctor(n);
+  scratchArrays.set(name, fresh);
+  return fresh;
+}
 
 function xlogx(x: number): number {
   return x > 0 ? x * Math.log(x) : 0;
@@ -122,6 +160,19 @@ class Grower {
   private readonly tY: Int32Array;
   private readonly tYv: Float64Array;
   private readonly tW: Float64Array;
+  // Best splitter, small nodes (≤ sortMax rows): the candidate feature's rows sorted on the spot
+  // (packed keys rank·2^shift + local index, sorted natively) instead of maintained lists.
+  private readonly sortMax: number;
+  private readonly sortShift: number;
+  private readonly rank: Int32Array;
+  private readonly sortedAll: Float64Array;
+  private readonly keys: Float64Array;
+  private readonly sP: Int32Array;
+  private readonly sV: Float64Array;
+  private readonly sR: Int32Array;
+  private sortMode = false;
+  private sortStart = 0;
+  private bCut = -1;
   // Random splitter: the candidate feature's values of the node.
   private readonly xf: Float64Array;
   private readonly features: Int32Array;
@@ -185,11 +236,11 @@ class Grower {
       this.totalWeight = n;
     }
     this.m = m;
-    this.ids = new Int32Array(m);
-    this.W = new Float64Array(m);
-    this.Y = new Int32Array(this.clf ? m : 0);
-    this.Yv = new Float64Array(this.clf ? 0 : m);
-    const posOf = this.best ? new Int32Array(n).fill(-1) : new Int32Array(0);
+    this.ids = scratch('ids', Int32Array, m);
+    this.W = scratch('W', Float64Array, m);
+    this.Y = scratch('Y', Int32Array, this.clf ? m : 0);
+    this.Yv = scratch('Yv', Float64Array, this.clf ? 0 : m);
+    const posOf = scratch('posOf', Int32Array, this.best ? n : 0).fill(-1);
     for (let i = 0, j = 0; i < n; i++) {
       const wi = weight ? weight[i] : 1;
       if (wi > 0) {
@@ -202,19 +253,29 @@ class Grower {
       }
     }
     const best = this.best;
-    this.P = new Int32Array(best ? d * m : 0);
-    this.V = new Float64Array(best ? d * m : 0);
-    this.newPos = new Int32Array(best ? m : 0);
-    this.tP = new Int32Array(best ? m : 0);
-    this.tV = new Float64Array(best ? m : 0);
-    this.tI = new Int32Array(best ? m : 0);
-    this.tW = new Float64Array(best ? m : 0);
-    this.tY = new Int32Array(best && this.clf ? m : 0);
-    this.tYv = new Float64Array(best && !this.clf ? m : 0);
-    this.xf = new Float64Array(best ? 0 : m);
+    this.P = scratch('P', Int32Array, best ? d * m : 0);
+    this.V = scratch('V', Float64Array, best ? d * m : 0);
+    this.newPos = scratch('newPos', Int32Array, best ? m : 0);
+    this.tP = scratch('tP', Int32Array, best ? m : 0);
+    this.tV = scratch('tV', Float64Array, best ? m : 0);
+    this.tI = scratch('tI', Int32Array, best ? m : 0);
+    this.tW = scratch('tW', Float64Array, best ? m : 0);
+    this.tY = scratch('tY', Int32Array, best && this.clf ? m : 0);
+    this.tYv = scratch('tYv', Float64Array, best && !this.clf ? m : 0);
+    this.xf = scratch('xf', Float64Array, best ? 0 : m);
+    this.sortMax = best ? sortThreshold(d, opts.maxFeatures) : 0;
+    this.sortShift = Math.max(1, Math.ceil(Math.log2(this.sortMax + 1)));
+    this.rank = data.rank ?? new Int32Array(0);
+    this.sortedAll = data.sorted ?? new Float64Array(0);
+    const sm = Math.min(this.sortMax, m);
+    this.keys = new Float64Array(sm);
+    this.sP = new Int32Array(sm);
+    this.sV = new Float64Array(sm);
+    this.sR = new Int32Array(sm);
     if (best) {
       const { order, sorted } = data;
-      if (!order || !sorted) throw new Error('growTree: the best splitter needs presorted data');
+      if (!order || !sorted || !data.rank)
+        throw new Error('growTree: the best splitter needs presorted data');
       for (let f = 0; f < d; f++) {
         const src = f * n;
         let j = f * m;
@@ -459,6 +520,9 @@ class Grower {
     this.bProxy = -INF;
     this.bPos = end;
     this.bFeature = -1;
+    const sortMode = this.best && end - start <= this.sortMax;
+    this.sortMode = sortMode;
+    this.sortStart = start;
     let fI = d;
     let nVisited = 0;
     let nFoundConst = 0;
@@ -476,7 +540,11 @@ class Grower {
       }
       fJ += nFoundConst;
       const f = features[fJ];
-      const isConst = this.best ? this.sortedConstant(f, start, end) : !this.randomCandidate(f, start, end);
+      const isConst = !this.best
+        ? !this.randomCandidate(f, start, end)
+        : sortMode
+          ? !this.sortCandidate(f, start, end)
+          : this.sortedConstant(f, start, end);
       if (isConst) {
         features[fJ] = features[nTotalConst];
         features[nTotalConst] = f;
@@ -487,14 +555,22 @@ class Grower {
       fI--;
       features[fJ] = features[fI];
       features[fI] = f;
-      if (!this.best) this.evaluateRandom(f, start, end);
-      else if (!this.clf) this.scanSquaredError(f, start, end);
-      else if (this.crit === 0) this.scanGini(f, start, end);
-      else this.scanEntropy(f, start, end);
+      if (!this.best) {
+        this.evaluateRandom(f, start, end);
+        continue;
+      }
+      // Sorted order: the maintained lists of feature f, or the lists just sorted for this node.
+      const P = sortMode ? this.sP : this.P;
+      const V = sortMode ? this.sV : this.V;
+      const o = sortMode ? -start : f * this.m;
+      if (!this.clf) this.scanSquaredError(f, P, V, o, start, end);
+      else if (this.crit === 0) this.scanGini(f, P, V, o, start, end);
+      else this.scanEntropy(f, P, V, o, start, end);
     }
     if (this.bPos < end) {
-      if (this.best) this.partitionSorted(start, end, keepConst ? nTotalConst : 0);
-      else this.partitionRows(start, end);
+      if (!this.best) this.partitionRows(start, end);
+      else if (sortMode) this.partitionByRank(start, end);
+      else this.partitionSorted(start, end, keepConst ? nTotalConst : 0);
       this.childrenImpurity(start, impurity);
     }
     // Keep the constant features found so far at the front for the children (depth-first).
@@ -512,6 +588,8 @@ class Grower {
     this.bProxy = proxy;
     this.bFeature = f;
     this.bPos = pos;
+    // In sort mode, the global rank of the last row going left (rows are split by rank).
+    if (this.sortMode) this.bCut = this.sR[pos - 1 - this.sortStart];
     let t = xa / 2 + xb / 2;
     if (t === xb || t === INF || t === -INF) t = xa;
     this.bThreshold = t;
@@ -520,9 +598,8 @@ class Grower {
   // The three scans below are hand-specialised per criterion so each inner loop stays
   // monomorphic and allocation-free; values are read in sorted order, rows by node position.
 
-  private scanGini(f: number, start: number, end: number): void {
-    const { P, V, Y, W, cntL, cntR, nodeCnt, k } = this;
-    const o = f * this.m;
+  private scanGini(f: number, P: Int32Array, V: Float64Array, o: number, start: number, end: number): void {
+    const { Y, W, cntL, cntR, nodeCnt, k } = this;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
     let sqR = 0;
@@ -561,9 +638,15 @@ class Grower {
     }
   }
 
-  private scanEntropy(f: number, start: number, end: number): void {
-    const { P, V, Y, W, cntL, cntR, nodeCnt, k } = this;
-    const o = f * this.m;
+  private scanEntropy(
+    f: number,
+    P: Int32Array,
+    V: Float64Array,
+    o: number,
+    start: number,
+    end: number,
+  ): void {
+    const { Y, W, cntL, cntR, nodeCnt, k } = this;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
     let eR = 0;
@@ -605,10 +688,16 @@ class Grower {
     }
   }
 
-  private scanSquaredError(f: number, start: number, end: number): void {
-    const { P, V, W } = this;
+  private scanSquaredError(
+    f: number,
+    P: Int32Array,
+    V: Float64Array,
+    o: number,
+    start: number,
+    end: number,
+  ): void {
+    const W = this.W;
     const Y = this.Yv;
-    const o = f * this.m;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
     let sumL = 0;
@@ -676,7 +765,9 @@ class Grower {
       ids[q] = tI[q];
       W[q] = tW[q];
     }
-    for (let j = skip; j < this.d; j++) {
+    // Children small enough to sort their own candidates never read the lists again.
+    const listsNeeded = pos - start > this.sortMax || end - pos > this.sortMax;
+    for (let j = listsNeeded ? skip : this.d; j < this.d; j++) {
       const f = this.features[j];
       if (f === bf) continue;
       const o = f * m;
@@ -701,6 +792,78 @@ class Grower {
       }
     }
     for (let i = start; i < end; i++) P[ob + i] = i;
+  }
+
+  // Small-node sort mode -----------------------------------------------------------------------
+
+  /**
+   * Sorts the node's rows by feature f into sP (positions), sV (values) and sR (global ranks),
+   * using packed keys rank·2^shift + local index and the engine's native numeric sort; false
+   * when the feature is constant in the node.
+   */
+  private sortCandidate(f: number, start: number, end: number): boolean {
+    const { keys, sP, sV, sR, rank, sortedAll, ids } = this;
+    const len = end - start;
+    const ro = f * this.n;
+    const scale = 2 ** this.sortShift;
+    for (let i = 0; i < len; i++) keys[i] = rank[ro + ids[start + i]] * scale + i;
+    let view = keys;
+    if (len <= 24) {
+      // Insertion sort: cheaper than a native sort call for a handful of keys.
+      for (let i = 1; i < len; i++) {
+        const v = keys[i];
+        let j = i - 1;
+        while (j >= 0 && keys[j] > v) {
+          keys[j + 1] = keys[j];
+          j--;
+        }
+        keys[j + 1] = v;
+      }
+    } else {
+      view = keys.subarray(0, len);
+      view.sort();
+    }
+    for (let i = 0; i < len; i++) {
+      const key = view[i];
+      const r = Math.floor(key / scale);
+      sR[i] = r;
+      sP[i] = start + (key - r * scale);
+      sV[i] = sortedAll[ro + r];
+    }
+    return !(sV[len - 1] <= sV[0] + FEATURE_THRESHOLD);
+  }
+
+  /** Partitions the node's rows by the chosen feature's global rank (sort mode). */
+  private partitionByRank(start: number, end: number): void {
+    const { ids, W, rank } = this;
+    const ro = this.bFeature * this.n;
+    const cut = this.bCut;
+    const clf = this.clf;
+    const Y = this.Y;
+    const Yv = this.Yv;
+    let p = start;
+    let pe = end;
+    while (p < pe) {
+      if (rank[ro + ids[p]] <= cut) p++;
+      else {
+        pe--;
+        const ti = ids[p];
+        ids[p] = ids[pe];
+        ids[pe] = ti;
+        const tw = W[p];
+        W[p] = W[pe];
+        W[pe] = tw;
+        if (clf) {
+          const ty = Y[p];
+          Y[p] = Y[pe];
+          Y[pe] = ty;
+        } else {
+          const ty = Yv[p];
+          Yv[p] = Yv[pe];
+          Yv[pe] = ty;
+        }
+      }
+    }
   }
 
   // Random splitter -----------------------------------------------------------------------------

@@ -134,5 +134,16 @@ export function prepareGrowData(m: Matrix, presort: boolean, target: GrowTarget,
     nClasses: target.nClasses,
     order,
     sorted: order ? sortedValues(Xc, order, n, d, shared) : null,
+    rank: order ? ranksOf(order, n, d, shared) : null,
   };
+}
+
+/** Inverse of {@link argsortColumns}: each row's position in its feature's sorted order. */
+export function ranksOf(order: Int32Array, n: number, d: number, shared = false): Int32Array {
+  const out = shared ? new Int32Array(new SharedArrayBuffer(n * d * 4)) : new Int32Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const off = j * n;
+    for (let i = 0; i < n; i++) out[off + order[off + i]] = i;
+  }
+  return out;
 }
