@@ -79,6 +79,14 @@ describe('determinism', () => {
     const viaWasm = predictRawRange(e, packEnsemble(e), Xte.data, 6, 0, Xte.rows);
     const viaTs = predictRawRange(e, null, Xte.data, 6, 0, Xte.rows);
     assert.deepEqual(viaWasm, viaTs);
+    // A numeric-only model (the kernel without bitsets), with 20 % missing values.
+    const m = split(dataset('missing'));
+    const reg = new HistGradientBoostingRegressor({ maxIter: 15 }).fit(m.Xtr, m.ytr);
+    const en = (reg as unknown as { model_: { ensemble: TreeEnsemble } }).model_.ensemble;
+    assert.deepEqual(
+      predictRawRange(en, packEnsemble(en), m.Xte.data, 10, 0, m.Xte.rows),
+      predictRawRange(en, null, m.Xte.data, 10, 0, m.Xte.rows),
+    );
   });
 
   it('the same predictions for a large batch on 1 and 2 threads (rows split over the pool)', () => {

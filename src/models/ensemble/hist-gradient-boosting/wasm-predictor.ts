@@ -24,6 +24,8 @@ export interface PackedEnsemble {
   bytes: Uint8Array;
   nTrees: number;
   K: number;
+  /** True when some split is categorical (the kernel with bitset lookups is then used). */
+  hasCategorical: boolean;
   /** Byte offsets inside `bytes`. */
   nodes: number;
   values: number;
@@ -98,6 +100,7 @@ export function packEnsemble(e: TreeEnsemble): PackedEnsemble {
     bytes,
     nTrees,
     K: e.nTreesPerIteration,
+    hasCategorical: e.rawBitsetStart.length > 1,
     nodes: nodesOff,
     values: valuesOff,
     roots: rootsOff,
@@ -109,6 +112,7 @@ export function packEnsemble(e: TreeEnsemble): PackedEnsemble {
 interface Instance {
   memory: WasmMemory;
   predictRows: (...a: number[]) => void;
+  predictRowsNumeric: (...a: number[]) => void;
   modelId: number;
   modelBase: number;
   modelBytes: number;
@@ -144,6 +148,7 @@ export function predictPacked(
     inst = {
       memory,
       predictRows: e.predictRows as Instance['predictRows'],
+      predictRowsNumeric: e.predictRowsNumeric as Instance['predictRows'],
       modelId: -1,
       modelBase: ARENA_BASE,
       modelBytes: 0,
@@ -170,7 +175,8 @@ export function predictPacked(
     const m = Math.min(chunk, n - c0);
     xv.set(X.subarray((r0 + c0) * d, (r0 + c0 + m) * d));
     for (let k = 0; k < K; k++) ov.set(out.subarray(k * n + c0, k * n + c0 + m), k * m);
-    i.predictRows(
+    const kernel = p.hasCategorical ? i.predictRows : i.predictRowsNumeric;
+    kernel(
       xOff,
       m,
       d,
