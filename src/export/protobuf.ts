@@ -18,7 +18,7 @@ const TWO_32 = 4294967296;
 export class ProtoWriter {
   private buf: Uint8Array;
   private len = 0;
-  private readonly view8 = new DataView(new ArrayBuffer(8));
+  private readonly scratch = new DataView(new ArrayBuffer(8));
 
   constructor(initialSize = 256) {
     this.buf = new Uint8Array(initialSize);
@@ -57,19 +57,29 @@ export class ProtoWriter {
    * complement (ten bytes), as protobuf does for `int32`/`int64`.
    */
   varint(value: number): this {
+    this.ensure(10);
+    const buf = this.buf;
+    if (value >= 0 && value <= 0x7fffffff && (value | 0) === value) {
+      // Fast path: non-negative 31-bit integers (field keys, lengths, node ids).
+      while (value > 0x7f) {
+        buf[this.len++] = (value & 0x7f) | 0x80;
+        value >>>= 7;
+      }
+      buf[this.len++] = value;
+      return this;
+    }
     if (!Number.isSafeInteger(value)) {
       throw new RangeError(`protobuf varint: ${value} is not a safe integer`);
     }
     if (value < 0) return this.varint64(BigInt.asUintN(64, BigInt(value)));
-    this.ensure(10);
     let lo = (value % TWO_32) >>> 0;
     let hi = Math.floor(value / TWO_32) >>> 0;
     while (hi > 0 || lo > 0x7f) {
-      this.buf[this.len++] = (lo & 0x7f) | 0x80;
+      buf[this.len++] = (lo & 0x7f) | 0x80;
       lo = ((lo >>> 7) | (hi << 25)) >>> 0;
       hi >>>= 7;
     }
-    this.buf[this.len++] = lo;
+    buf[this.len++] = lo;
     return this;
   }
 
@@ -93,16 +103,16 @@ export class ProtoWriter {
   /** A little-endian float32. */
   float32(value: number): this {
     this.ensure(4);
-    this.view8.setFloat32(0, value, true);
-    for (let i = 0; i < 4; i++) this.buf[this.len++] = this.view8.getUint8(i);
+    this.scratch.setFloat32(0, value, true);
+    for (let i = 0; i < 4; i++) this.buf[this.len++] = this.scratch.getUint8(i);
     return this;
   }
 
   /** A little-endian float64. */
   float64(value: number): this {
     this.ensure(8);
-    this.view8.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.buf[this.len++] = this.view8.getUint8(i);
+    this.scratch.setFloat64(0, value, true);
+    for (let i = 0; i < 8; i++) this.buf[this.len++] = this.scratch.getUint8(i);
     return this;
   }
 
@@ -130,14 +140,48 @@ export class ProtoWriter {
 
   /** A UTF-8 string field. */
   stringField(field: number, value: string): this {
-    return this.bytesField(field, utf8(value));
+    const n = value.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (value.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) return this.bytesField(field, utf8(value));
+    // ASCII (node and tensor names, modes, keys): one byte per character, no encoder call.
+    this.tag(field, WIRE.LEN).varint(n);
+    this.ensure(n);
+    for (let i = 0; i < n; i++) this.buf[this.len++] = value.charCodeAt(i);
+    return this;
   }
 
-  /** An embedded message, written by `write` into its own buffer and then length-prefixed. */
+  /**
+   * An embedded message written by `write` in place: five bytes are reserved for the length,
+   * then the body is moved back over the bytes the (minimal) length varint does not need.
+   */
   messageField(field: number, write: (w: ProtoWriter) => void): this {
-    const sub = new ProtoWriter();
-    write(sub);
-    return this.bytesField(field, sub.finish());
+    this.tag(field, WIRE.LEN);
+    this.ensure(5);
+    const at = this.len;
+    this.len += 5;
+    write(this);
+    const size = this.len - at - 5;
+    if (size > 0x7fffffff) throw new RangeError('protobuf: a message over 2 GiB cannot be written');
+    let lenBytes = 1;
+    for (let v = size; v > 0x7f; v >>>= 7) lenBytes++;
+    const buf = this.buf;
+    buf.copyWithin(at + lenBytes, at + 5, this.len);
+    // The length varint, into the reserved bytes (no growth can happen here).
+    let v = size;
+    let p = at;
+    while (v > 0x7f) {
+      buf[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[p] = v;
+    this.len = at + lenBytes + size;
+    return this;
   }
 
   /** A packed repeated varint field (nothing is written for an empty list). */

@@ -154,7 +154,8 @@ export function matrixFeeds(m: Matrix, exported: OnnxExport): Record<string, ort
     const cols = inp.columns!.map((c) => m.columns.indexOf(c.name));
     const k = cols.length;
     const data = new Float64Array(m.rows * k);
-    for (let i = 0; i < m.rows; i++) for (let j = 0; j < k; j++) data[i * k + j] = m.data[i * m.cols + cols[j]];
+    for (let i = 0; i < m.rows; i++)
+      for (let j = 0; j < k; j++) data[i * k + j] = m.data[i * m.cols + cols[j]];
     feeds[inp.name] = new ort.Tensor('float64', data, [m.rows, k]);
   }
   return feeds;

@@ -77,7 +77,11 @@ const test = new Table([
 describe('SimpleImputer', () => {
   for (const strategy of ['mean', 'median', 'most_frequent', 'constant'] as const) {
     it(`fills numbers, booleans and dates (${strategy}, with indicators)`, async () => {
-      const imp = new SimpleImputer({ strategy, addIndicator: true, fillValue: strategy === 'constant' ? -1 : null });
+      const imp = new SimpleImputer({
+        strategy,
+        addIndicator: true,
+        fillValue: strategy === 'constant' ? -1 : null,
+      });
       imp.fit(train.select(['age', 'income', 'member', 'signup']));
       await check(imp, test.select(['age', 'income', 'member', 'signup']));
     });

@@ -50,45 +50,50 @@ const MAX_LEAVES = 2 ** 24;
 
 /** Adds the tree operator that numbers the leaf of each row in each tree. */
 export function leafIds(b: GraphBuilder, X: string, trees: readonly ExportTree[], who: string): LeafIds {
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const modes: string[] = [];
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const missingTrue: number[] = [];
-  const tTree: number[] = [];
-  const tNode: number[] = [];
-  const tIds: number[] = [];
-  const tWeights: number[] = [];
+  let total = 0;
+  let leaves = 0;
+  for (const tree of trees) {
+    total += tree.nodeCount;
+    for (let i = 0; i < tree.nodeCount; i++) leaves += tree.leaf[i];
+  }
+  const treeIds = new Int32Array(total);
+  const nodeIds = new Int32Array(total);
+  const featureIds = new Int32Array(total);
+  const modes = new Array<string>(total);
+  const values = new Float64Array(total);
+  const trueIds = new Int32Array(total);
+  const falseIds = new Int32Array(total);
+  const missingTrue = new Uint8Array(total);
+  const tTree = new Int32Array(leaves);
+  const tNode = new Int32Array(leaves);
+  const tWeights = new Float64Array(leaves);
   const leafNumber: Int32Array[] = [];
+  let k = 0;
   let next = 0;
+  let anyMissing = false;
   trees.forEach((tree, t) => {
     const numbers = new Int32Array(tree.nodeCount).fill(-1);
-    for (let i = 0; i < tree.nodeCount; i++) {
-      treeIds.push(t);
-      nodeIds.push(i);
+    for (let i = 0; i < tree.nodeCount; i++, k++) {
+      treeIds[k] = t;
+      nodeIds[k] = i;
       if (tree.leaf[i]) {
-        featureIds.push(0);
-        modes.push('LEAF');
-        values.push(0);
-        trueIds.push(0);
-        falseIds.push(0);
-        missingTrue.push(0);
+        // Leaves: feature, value and children stay 0, as the operator expects.
+        modes[k] = 'LEAF';
         numbers[i] = next;
-        tTree.push(t);
-        tNode.push(i);
-        tIds.push(t);
-        tWeights.push(next);
+        tTree[next] = t;
+        tNode[next] = i;
+        tWeights[next] = next;
         next++;
       } else {
-        featureIds.push(tree.feature[i]);
-        modes.push(tree.greaterGoesLeft?.[i] ? 'BRANCH_GTE' : 'BRANCH_LEQ');
-        values.push(tree.threshold[i]);
-        trueIds.push(tree.left[i]);
-        falseIds.push(tree.right[i]);
-        missingTrue.push(tree.missingLeft?.[i] ? 1 : 0);
+        featureIds[k] = tree.feature[i];
+        modes[k] = tree.greaterGoesLeft?.[i] ? 'BRANCH_GTE' : 'BRANCH_LEQ';
+        values[k] = tree.threshold[i];
+        trueIds[k] = tree.left[i];
+        falseIds[k] = tree.right[i];
+        if (tree.missingLeft?.[i]) {
+          missingTrue[k] = 1;
+          anyMissing = true;
+        }
       }
     }
     leafNumber.push(numbers);
@@ -108,18 +113,15 @@ export function leafIds(b: GraphBuilder, X: string, trees: readonly ExportTree[]
     attr.ints('nodes_nodeids', nodeIds),
     attr.ints('nodes_treeids', treeIds),
     attr.ints('nodes_truenodeids', trueIds),
-    attr.tensor('nodes_values_as_tensor', {
-      dims: [values.length],
-      dataType: DataType.DOUBLE,
-      values: Float64Array.from(values),
-    }),
+    attr.tensor('nodes_values_as_tensor', { dims: [total], dataType: DataType.DOUBLE, values }),
     attr.string('post_transform', 'NONE'),
-    attr.ints('target_ids', tIds),
+    // Each tree writes to its own target: target id = tree id.
+    attr.ints('target_ids', tTree),
     attr.ints('target_nodeids', tNode),
     attr.ints('target_treeids', tTree),
     attr.floats('target_weights', tWeights),
   ];
-  if (missingTrue.some((m) => m === 1)) attrs.push(attr.ints('nodes_missing_value_tracks_true', missingTrue));
+  if (anyMissing) attrs.push(attr.ints('nodes_missing_value_tracks_true', missingTrue));
   const numbersF = b.op('TreeEnsembleRegressor', [X], attrs, ML_DOMAIN);
   const ids = b.op('Cast', [numbersF], [attr.int('to', DataType.INT64)]);
   return { ids, leafNumber, nLeaves: next };
