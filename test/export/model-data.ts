@@ -25,6 +25,7 @@ export function features(n: number, d: number, seed: number, missing = 0): Matri
 }
 
 function score(X: Matrix, i: number): number {
+  if (X.cols < 4) throw new Error('the synthetic targets read four feature columns');
   const v = (j: number) => (Number.isNaN(X.data[i * X.cols + j]) ? 0 : X.data[i * X.cols + j]);
   return 2 * v(0) - v(1) + 0.5 * v(2) * v(3);
 }
