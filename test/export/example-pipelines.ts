@@ -8,7 +8,12 @@ import { readTable } from '../../src/data/read/index.ts';
 import { inferSchema } from '../../src/data/schema-infer.ts';
 import type { Table } from '../../src/data/table.ts';
 import { exportOnnxModel, type OnnxExport } from '../../src/export/index.ts';
-import { autoPreprocessor, Pipeline, type PreprocessFor } from '../../src/preprocess/index.ts';
+import {
+  autoPreprocessor,
+  type ColumnTransformer,
+  Pipeline,
+  type PreprocessFor,
+} from '../../src/preprocess/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { assertClose, assertSameLabels, session, tableFeeds } from './helpers.ts';
 
@@ -18,7 +23,7 @@ export interface Example {
   y: Label[] | Float64Array;
   /** Rows to fit on (the first 80%); the comparison runs on every row. */
   train: Int32Array;
-  forModel(kind: PreprocessFor): Estimator;
+  forModel(kind: PreprocessFor): ColumnTransformer;
 }
 
 /** Reads examples/<name>.csv and prepares it as `lathe train` does (schema inferred, target out). */
