@@ -66,6 +66,23 @@ describe('renderQualityText', () => {
     );
   });
 
+  it('names the file and the rows set aside while reading', () => {
+    const withSource = profileTable(table, {
+      source: {
+        path: 'dirty.csv',
+        format: 'csv',
+        bytes: 1000,
+        rowsRead: 305,
+        accepted: 300,
+        rejected: 5,
+        rejectsPath: 'dirty.csv.rejects.csv',
+      },
+    });
+    const lines = renderQualityText(withSource).split('\n');
+    assert.match(lines[0], /^Data quality report: dirty\.csv — 300 rows × 4 columns$/);
+    assert.match(lines[1], /^ {2}rejected rows 5 · missing cells/);
+  });
+
   it('says so when there is nothing to report', () => {
     const clean = renderQualityText(profileTable(new Table([numericColumn('a', x)])));
     assert.match(clean, /Findings: none — no problems found\./);
