@@ -19,7 +19,9 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, LATHE_DEV: '1', ...options.env },
+      // `npm test` builds dist/ first and sets LATHE_CLI_FROM_DIST=1: the CLI then starts from the
+      // compiled JavaScript (what users run, and ~2 s faster per start than through tsx).
+      env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
