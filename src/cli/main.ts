@@ -15,6 +15,8 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./train.ts'),
   () => import('./predict.ts'),
   () => import('./reproduce.ts'),
+  () => import('./export.ts'),
+  () => import('./tune.ts'),
 ];
 
 /** Builds the program with every command registered. */

@@ -1,0 +1,365 @@
+/**
+ * `tuneModel`: hyperparameter search for one model family on a table — what `lathe tune` runs.
+ *
+ * 1. The rows with a target are split into a training part and a holdout exactly as
+ *    {@link trainModel} splits them (stratified for classification, same seed).
+ * 2. The pipeline `lathe train` would fit (automatic preprocessing → the family's estimator) is
+ *    tuned by k-fold cross-validation on the training part with `searchCV` (sampler, pruner,
+ *    budget), over the family's default space (or a given one) — the parameters of the `model`
+ *    step.
+ * 3. The best parameters are refitted on the whole training part with {@link trainModel}, which
+ *    also measures the model on the holdout. The report gives the best CV score, the holdout score
+ *    and the gap between them (how optimistic the selection made the CV score).
+ * 4. Optionally, nested cross-validation repeats the whole search inside outer folds for an
+ *    unbiased estimate of the tuned model's score.
+ *
+ * Metrics are those of `scores.ts` (`rocAuc`, `logLoss`, `rmse`, …), in their natural units:
+ * the search maximises the metric, or minimises it for losses.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import type { Estimator } from '../core/estimator.ts';
+import { decodeLabels, type Label } from '../core/labels.ts';
+import { matrix } from '../core/matrix.ts';
+import type { Executor } from '../core/pool.ts';
+import { type Column, isMissing } from '../data/column.ts';
+import type { Schema } from '../data/schema.ts';
+import { inferSchema } from '../data/schema-infer.ts';
+import { splitIndices } from '../data/split.ts';
+import type { Table } from '../data/table.ts';
+import { autoPreprocessor } from '../preprocess/auto-preprocessor.ts';
+import { Pipeline } from '../preprocess/pipeline.ts';
+import { defaultSpace, prefixSpace } from '../select/default-spaces.ts';
+import type { Scorer } from '../select/scoring.ts';
+import {
+  type NestedCVResult,
+  nestedCrossValidate,
+  type SearchCVOptions,
+  type SearchResult,
+  type SearchTrial,
+  searchCV,
+} from '../select/search.ts';
+import { describeDistribution, type Params, type SearchSpace } from '../select/space.ts';
+import { family as getFamily, type LearningTask, makeEstimator } from './families.ts';
+import { computeMetric, defaultMetric, metricSpec, metricsFor } from './scores.ts';
+import { detectTask } from './task.ts';
+import { type TrainResult, trainModel } from './train.ts';
+
+/** Options of {@link tuneModel}. */
+export interface TuneOptions {
+  /** The model family (`gbdt`, `logistic`, `random-forest`, …). */
+  family: string;
+  /** The target column. */
+  target: string;
+  /** `auto` (default) detects it from the target column. */
+  task?: Exclude<LearningTask, 'clustering'> | 'auto';
+  /** Fixed estimator parameters (not tuned), e.g. `{ earlyStopping: false }`. */
+  params?: Record<string, unknown>;
+  /** The space over the estimator's parameters (default: the family's default space). */
+  space?: SearchSpace;
+  /** `tpe` (default), `random` or `grid`. */
+  sampler?: 'tpe' | 'random' | 'grid';
+  /** Trials to run (default 50 unless `timeout` is given). */
+  nTrials?: number;
+  /** Wall-time budget of the search, in seconds. */
+  timeout?: number;
+  /** Cross-validation folds (default 5; stratified for classification). */
+  cv?: number;
+  /** `none` (default), `median` or `asha`. */
+  pruner?: 'none' | 'median' | 'asha';
+  /** What the pruner steps over: `folds`, or `iterations` (boosting budget; default for gbdt with a pruner). */
+  pruneOn?: 'folds' | 'iterations';
+  /** The metric to optimise (default: `rocAuc` binary, `logLoss` multiclass, `rmse` regression). */
+  metric?: string;
+  /** Holdout fraction (or row count) for the final check, 0 for none (default 0.2). */
+  holdout?: number;
+  /** Outer folds of nested cross-validation (0 or undefined: off). */
+  nested?: number;
+  /** Seed of the split, the folds, the sampler and the estimators (default 0). */
+  seed?: number;
+  /** Trials per batch (default 4). */
+  batchSize?: number;
+  nThreads?: number | null;
+  executor?: Executor;
+  /** A schema for the table (default: inferred). */
+  schema?: Schema;
+  /**
+   * Called after each trial, in trial order. Trial values are the search's (greater is better):
+   * multiply by `sign` for the metric's own units.
+   */
+  onTrial?: (trial: SearchTrial, metric: { key: string; sign: 1 | -1 }) => void | Promise<void>;
+}
+
+/** What {@link tuneModel} returns. */
+export interface TuneResult {
+  /** The refitted best model and its holdout metrics (as `lathe train` reports them). */
+  train: TrainResult;
+  search: SearchResult;
+  /** The metric optimised, and whether larger is better. */
+  metric: string;
+  greaterIsBetter: boolean;
+  task: Exclude<LearningTask, 'clustering'>;
+  /** The tuned parameters (estimator names) of the best trial. */
+  bestParams: Params;
+  /** Best mean CV score (metric units) and its std over the folds. */
+  bestCvScore: number;
+  bestCvStd: number;
+  /** The refitted model's score on the holdout (null without a holdout). */
+  holdoutScore: number | null;
+  /**
+   * How much better the CV score looked than the holdout score (in metric units; positive = CV
+   * was optimistic). Null without a holdout.
+   */
+  gap: number | null;
+  /** Nested cross-validation (metric units), when asked for. */
+  nested:
+    | (Omit<NestedCVResult, 'outerScores' | 'innerBestScores' | 'mean' | 'std'> & {
+        outerScores: number[];
+        innerBestScores: number[];
+        mean: number;
+        std: number;
+      })
+    | null;
+  /** The space searched (estimator parameter names → description). */
+  space: Record<string, string>;
+  /** Rows: total, without target, used for the search (training part), holdout. */
+  rows: { total: number; missingTarget: number; search: number; holdout: number };
+  /** Fixed parameters applied to every trial (with the seed filled in). */
+  fixedParams: Record<string, unknown>;
+}
+
+/** A scorer for one of Lathe's task metrics (sign flipped for losses, so greater is better). */
+export function metricScorer(task: Exclude<LearningTask, 'clustering'>, key: string): Scorer {
+  const spec = metricSpec(task, key);
+  if (!spec) {
+    throw new ValidationError(`Metric '${key}' is not a ${task} metric.`, {
+      field: 'metric',
+      fix: `use one of ${metricsFor(task)
+        .map((m) => m.key)
+        .join(', ')}`,
+    });
+  }
+  const sign = spec.greaterIsBetter ? 1 : -1;
+  return {
+    name: key,
+    needs: spec.needsProba ? 'proba' : 'predict',
+    sign,
+    score({ yTrue, classes, predictions }) {
+      if (task === 'regression') {
+        return (
+          sign *
+          computeMetric(task, key, { yTrue: yTrue as Float64Array, yPred: predictions.pred as Float64Array })
+        );
+      }
+      const truth = decodeLabels(yTrue, classes!);
+      const n = yTrue.length;
+      const proba = predictions.proba
+        ? matrix(predictions.proba, n, classes!.length, classes!.map(String))
+        : null;
+      const yPred = predictions.pred ? decodeLabels(predictions.pred, classes!) : truth;
+      return sign * computeMetric(task, key, { yTrue: truth, yPred, proba, classes: classes! });
+    },
+  };
+}
+
+function targetRows(target: Column, n: number): Int32Array {
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (!isMissing(target, i)) keep.push(i);
+  return Int32Array.from(keep);
+}
+
+function unprefix(params: Params, prefix: string): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(params)) out[k.startsWith(prefix) ? k.slice(prefix.length) : k] = v;
+  return out;
+}
+
+/**
+ * Tunes `family` on `table` and refits the best parameters.
+ *
+ * @example
+ * ```ts
+ * const { table } = await readTable('examples/customers.csv');
+ * const r = await tuneModel(table, { family: 'gbdt', target: 'churned', nTrials: 30, pruner: 'median' });
+ * r.bestParams; r.bestCvScore; r.holdoutScore; r.gap;
+ * ```
+ */
+export async function tuneModel(table: Table, options: TuneOptions): Promise<TuneResult> {
+  const fam = getFamily(options.family);
+  if (!fam.classifier && !fam.regressor) {
+    throw new ValidationError(
+      `Model family '${fam.name}' is unsupervised; tuning by cross-validation needs a target.`,
+      {
+        field: 'model',
+        fix: 'tune a supervised family (gbdt, random-forest, logistic, ridge, knn, …)',
+      },
+    );
+  }
+  if (!options.target) {
+    throw new ValidationError('tune needs a target column.', {
+      field: 'target',
+      fix: `pass --target <column> (the columns are: ${table.columnNames.join(', ')})`,
+    });
+  }
+  const seed = options.seed ?? 0;
+  const holdout = options.holdout ?? 0.2;
+  const tcol = table.column(options.target);
+  const detected = detectTask(tcol);
+  const task = options.task && options.task !== 'auto' ? options.task : detected;
+  if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
+    throw new ValidationError(
+      `The target '${options.target}' is ${tcol.type}; regression needs a numeric target.`,
+      {
+        field: 'task',
+      },
+    );
+  }
+  const classification = task !== 'regression';
+  const keep = targetRows(tcol, table.nRows);
+  const rows = keep.length === table.nRows ? table : table.take(keep);
+  const values = rows.values(options.target);
+  const y: Label[] | Float64Array = classification
+    ? (values as Label[])
+    : Float64Array.from(values as number[]);
+  const X = rows.drop([options.target]);
+
+  // The holdout split of trainModel (same call, same seed): searched rows never include it.
+  let trainIdx: Int32Array;
+  let testIdx: Int32Array = new Int32Array(0);
+  if (holdout > 0) {
+    const s = splitIndices(rows.nRows, {
+      testSize: holdout,
+      method: classification ? 'stratified' : 'random',
+      labels: classification ? (y as Label[]) : undefined,
+      seed,
+    });
+    trainIdx = s.train;
+    testIdx = s.test;
+  } else trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
+  const Xtrain = testIdx.length ? X.take(trainIdx) : X;
+  const ytrain: Label[] | Float64Array =
+    y instanceof Float64Array ? Float64Array.from(trainIdx, (i) => y[i]) : Array.from(trainIdx, (i) => y[i]);
+
+  const probe = makeEstimator(fam.name, task, {});
+  const fixed = { ...(options.params ?? {}) };
+  if ('seed' in probe.schema && fixed.seed === undefined) fixed.seed = seed;
+  const space = options.space ?? defaultSpace(fam.name, classification ? 'classification' : 'regression');
+  for (const k of Object.keys(space)) {
+    if (Object.hasOwn(fixed, k)) {
+      throw new ValidationError(`'${k}' is both fixed (--params) and tuned (in the space).`, {
+        field: 'params',
+        fix: `drop ${k} from --params, or from the space`,
+      });
+    }
+  }
+  const tableSchema = options.schema ?? inferSchema(table);
+  const inputSchema: Schema = {
+    version: 1,
+    columns: tableSchema.columns.filter((c) => c.name !== options.target),
+  };
+  const pipeline = new Pipeline({
+    steps: [
+      ['preprocess', autoPreprocessor(inputSchema, { forModel: fam.preprocess })],
+      ['model', makeEstimator(fam.name, task, fixed)],
+    ],
+  }) as Estimator;
+
+  const metric = options.metric ?? defaultMetric(task);
+  const scorer = metricScorer(task, metric);
+  const greaterIsBetter = scorer.sign === 1;
+  const pruner = options.pruner ?? 'none';
+  const pruneOn = options.pruneOn ?? (fam.name === 'gbdt' && pruner !== 'none' ? 'iterations' : 'folds');
+  if (pruneOn === 'iterations' && fam.name !== 'gbdt') {
+    throw new ValidationError(`Pruning on iterations is for gbdt; '${fam.name}' prunes on folds.`, {
+      field: 'pruneOn',
+      fix: 'use --prune-on folds',
+    });
+  }
+  const nTrials = options.nTrials ?? (options.timeout === undefined ? 50 : undefined);
+  const searchOptions: SearchCVOptions = {
+    space: prefixSpace(space, 'model__'),
+    scoring: scorer,
+    sampler: options.sampler ?? 'tpe',
+    pruner,
+    nTrials,
+    timeout: options.timeout,
+    cv: options.cv ?? 5,
+    seed,
+    batchSize: options.batchSize,
+    nThreads: options.nThreads,
+    executor: options.executor,
+    refit: false,
+    resource: pruneOn === 'iterations' ? { param: 'model__maxIter', levels: 3, factor: 3 } : undefined,
+    onTrial: options.onTrial ? (t) => options.onTrial!(t, { key: metric, sign: scorer.sign }) : undefined,
+  };
+  const search = await searchCV(pipeline, Xtrain, ytrain, searchOptions);
+  if (!search.best) {
+    const errors = [...new Set(search.trials.map((t) => t.error).filter(Boolean))].slice(0, 3);
+    throw new ValidationError(
+      `No trial completed (${search.trials.length} ran: ${search.trials.filter((t) => t.state === 'failed').length} failed, ${search.trials.filter((t) => t.state === 'pruned').length} pruned).${errors.length ? ` First errors: ${errors.join(' | ')}` : ''}`,
+      { fix: 'check the data and the space; try more trials or no pruner' },
+    );
+  }
+  const bestParams = unprefix(search.best.params, 'model__');
+  const train = trainModel(table, {
+    family: fam.name,
+    target: options.target,
+    task,
+    params: { ...fixed, ...bestParams },
+    holdout,
+    seed,
+    schema: tableSchema,
+  });
+  const expected = keep.length === table.nRows ? testIdx : testIdx.map((i) => keep[i]);
+  if (train.holdoutRows.length !== expected.length || train.holdoutRows.some((v, i) => v !== expected[i])) {
+    throw new Error('tune: the refit used a different holdout than the search; please report this.');
+  }
+  const bestCvScore = scorer.sign * search.best.value!;
+  const holdoutScore = testIdx.length ? (train.metrics[metric] ?? Number.NaN) : null;
+  const gap =
+    holdoutScore === null || !Number.isFinite(holdoutScore)
+      ? null
+      : greaterIsBetter
+        ? bestCvScore - holdoutScore
+        : holdoutScore - bestCvScore;
+
+  let nested: TuneResult['nested'] = null;
+  if (options.nested) {
+    const r = await nestedCrossValidate(pipeline, Xtrain, ytrain, {
+      ...searchOptions,
+      outerCv: options.nested,
+      onTrial: undefined,
+    });
+    nested = {
+      outerScores: Array.from(r.outerScores, (v) => scorer.sign * v),
+      innerBestScores: Array.from(r.innerBestScores, (v) => scorer.sign * v),
+      bestParams: r.bestParams.map((p) => unprefix(p, 'model__')),
+      mean: scorer.sign * r.mean,
+      std: r.std,
+      scorer: r.scorer,
+    };
+  }
+  return {
+    train,
+    search,
+    metric,
+    greaterIsBetter,
+    task,
+    bestParams,
+    bestCvScore,
+    bestCvStd: search.best.std ?? Number.NaN,
+    holdoutScore,
+    gap,
+    nested,
+    space: Object.fromEntries(Object.entries(space).map(([k, d]) => [k, describeDistribution(d)])),
+    rows: {
+      total: table.nRows,
+      missingTarget: table.nRows - keep.length,
+      search: trainIdx.length,
+      holdout: testIdx.length,
+    },
+    fixedParams: fixed,
+  };
+}

@@ -1,0 +1,157 @@
+// `lathe tune`: the --json shape, the tracked parent and child runs, the model package, and errors.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseDuration } from '../../src/cli/tune.ts';
+import { openStore } from '../../src/track/open.ts';
+import { readModelPackage } from '../../src/track/package/read.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-tune-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const store = join(dir, 'lathe.db');
+const wine = join(ROOT, 'examples', 'wine.csv');
+
+describe('lathe tune', () => {
+  it('tunes, refits, writes a model package and records a parent run with one child run per trial (--json)', async () => {
+    const out = join(dir, 'knn-model');
+    const r = await runCli(
+      [
+        'tune',
+        wine,
+        '--target',
+        'cultivar',
+        '--model',
+        'knn',
+        '--trials',
+        '6',
+        '--cv',
+        '3',
+        '--threads',
+        '1',
+        '--store',
+        store,
+        '--out',
+        out,
+        '--json',
+        '--seed',
+        '2',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.metric, 'logLoss');
+    assert.equal(j.greaterIsBetter, false);
+    assert.equal(j.sampler, 'tpe');
+    assert.equal(j.cv, 3);
+    assert.deepEqual(j.trials, { run: 6, complete: 6, pruned: 0, failed: 0 });
+    assert.equal(j.trialTable.length, 6);
+    assert.equal(j.trialRunIds.length, 6);
+    // The best trial has the lowest CV log loss, reported in metric units (positive).
+    const values = j.trialTable.map((t: { value: number }) => t.value);
+    assert.equal(j.best.cvScore, Math.min(...values));
+    assert.ok(j.best.cvScore > 0);
+    assert.deepEqual(Object.keys(j.best.params).sort(), ['nNeighbors', 'p', 'weights']);
+    assert.equal(j.holdout.rows, 36);
+    assert.equal(j.holdout.score, j.holdout.metrics.logLoss);
+    assert.ok(Math.abs(j.gap - (j.holdout.score - j.best.cvScore)) < 1e-12);
+    assert.ok(
+      j.importance &&
+        Math.abs(Object.values(j.importance as Record<string, number>).reduce((a, b) => a + b, 0) - 1) < 1e-9,
+    );
+    const pkg = await readModelPackage(out);
+    assert.equal(pkg.lineage?.runId, j.runId);
+    const s = await openStore(store);
+    try {
+      const parent = await s.getRun(j.runId);
+      assert.equal(parent.status, 'finished');
+      assert.equal(parent.params.sampler, 'tpe');
+      assert.ok(parent.artifacts.some((a) => a.name === 'model.lathe'));
+      assert.ok(parent.artifacts.some((a) => a.name === 'trials.json'));
+      assert.equal(parent.children, 6);
+      const children = await s.listRuns({ parentId: j.runId });
+      assert.equal(children.length, 6);
+      const c0 = await s.getRun(j.trialRunIds[0]);
+      assert.equal(c0.parentId, j.runId);
+      assert.equal(c0.params.nNeighbors, j.trialTable[0].params.nNeighbors);
+      assert.equal(c0.tags.state, 'complete');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('prints a text report, prunes with --pruner, and stops at --time', async () => {
+    const r = await runCli(
+      [
+        'tune',
+        wine,
+        '--target',
+        'cultivar',
+        '--model',
+        'logistic',
+        '--trials',
+        '8',
+        '--cv',
+        '4',
+        '--pruner',
+        'median',
+        '--threads',
+        '1',
+        '--no-track',
+        '--out',
+        join(dir, 'lr'),
+        '--batch-size',
+        '2',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Tuned logistic \(multiclass of 'cultivar'\) with tpe: 8 trials/);
+    assert.match(r.stdout, /Best trial #\d+: CV logLoss/);
+    assert.match(r.stdout, /Holdout \(36 rows\): logLoss/);
+    assert.match(r.stdout, /Parameter importance \(fANOVA\)/);
+    assert.ok(existsSync(join(dir, 'lr')));
+    assert.equal((await readModelPackage(join(dir, 'lr'))).task, 'multiclass');
+  });
+
+  it('exits 2 with a clear message on bad usage and bad data (no stack trace)', async () => {
+    // (The other checks of the job are tested in-process in test/automl/tune.test.ts.)
+    const cases: [string[], RegExp][] = [
+      [
+        ['--target', 'cultivar', '--model', 'gbdt', '--sampler', 'bayes'],
+        /--sampler must be one of tpe, random, grid/,
+      ],
+      [['--target', 'cultivr', '--model', 'knn'], /no column named 'cultivr'.*did you mean 'cultivar'/s],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli([
+        'tune',
+        wine,
+        '--trials',
+        '2',
+        '--no-track',
+        '--threads',
+        '1',
+        '--out',
+        join(dir, 'x'),
+        ...args,
+      ]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+    }
+  });
+
+  it('parses durations', () => {
+    assert.equal(parseDuration('--time', '90'), 90);
+    assert.equal(parseDuration('--time', '90s'), 90);
+    assert.equal(parseDuration('--time', '5m'), 300);
+    assert.equal(parseDuration('--time', '1h'), 3600);
+    assert.equal(parseDuration('--time', '1m30s'), 90);
+    assert.throws(() => parseDuration('--time', '0'), /must be a duration/);
+    assert.throws(() => parseDuration('--time', '5 minutes'), /must be a duration/);
+  });
+});
