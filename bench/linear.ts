@@ -77,6 +77,16 @@ function loadF64(path: string): Float64Array {
   return out;
 }
 
+/**
+ * Peak resident memory of this process in MB, from /proc (VmHWM). Not `resourceUsage().maxRSS`:
+ * on Linux that high-water mark survives exec, so a child spawned from a big parent would report
+ * the parent's size.
+ */
+function peakRssMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
 /** Starts the worker pool and loads the loss module in the workers; returns the time it took. */
 function warmPool(threads: number): number {
   if (threads <= 1) return 0;
@@ -131,7 +141,7 @@ function runLatheChild(dir: string, threads: number): void {
     predictWarmMs: t4 - t3,
     accuracy: hit / Xte.rows,
     nIter: model.nIter_![0],
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     poolStartMs,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -139,7 +149,7 @@ function runLatheChild(dir: string, threads: number): void {
 }
 
 const ANCHOR = `
-import json, resource, sys, time, warnings
+import json, re, sys, time, warnings
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 warnings.simplefilter("ignore")
@@ -162,7 +172,7 @@ acc = float(np.mean(m.classes_[P.argmax(axis=1)] == y[nt:]))
 print(json.dumps({"fitMs": (t1 - t0) * 1e3, "predictMs": (t2 - t1) * 1e3, "accuracy": acc,
                   "fitWarmMs": (t3 - t2) * 1e3, "predictWarmMs": (t4 - t3) * 1e3,
                   "nIter": int(m.n_iter_[0]),
-                  "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peakRssMb": int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)) / 1024}))
 `;
 
 // ---------------------------------------------------------------------------------------------
