@@ -7,9 +7,11 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { barrier, CTRL, featureRange, JOB, rowRange } from './hist-workers.ts';
+import { barrier, CTRL, featureRange, JOB, rowRange, writeRows } from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
+import { predictRawRange, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
+import type { PackedEnsemble } from './wasm-predictor.ts';
 
 const { ctrl, port, index } = workerData as { ctrl: Int32Array; port: MessagePort; index: number };
 let kernels: Kernels | null = null;
@@ -24,6 +26,19 @@ for (;;) {
     while (!msg) msg = receiveMessageOnPort(port);
     const { memory, kind } = msg.message as { memory: WasmMemory; kind: KernelKind };
     kernels = makeKernels(memory, kind);
+  } else if (type === JOB.PREDICT) {
+    let msg = receiveMessageOnPort(port);
+    while (!msg) msg = receiveMessageOnPort(port);
+    const { e, packed, X, out, d, n } = msg.message as {
+      e: TreeEnsemble;
+      packed: PackedEnsemble | null;
+      X: Float64Array;
+      out: Float64Array;
+      d: number;
+      n: number;
+    };
+    const [r0, r1] = rowRange(n, ctrl[CTRL.THREADS], index);
+    if (r1 > r0) writeRows(out, predictRawRange(e, packed, X, d, r0, r1), n, e.nTreesPerIteration, r0);
   } else if (type === JOB.RELEASE) {
     kernels = null;
   } else if (type === JOB.GRAD && kernels) {

@@ -13,7 +13,9 @@
 
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { KernelKind } from './kernels.ts';
+import { predictRawRange, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
+import type { PackedEnsemble } from './wasm-predictor.ts';
 
 /** Control block slots (Int32). */
 export const CTRL = {
@@ -30,7 +32,7 @@ export const CTRL = {
 } as const;
 
 /** Job types. */
-export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4, GRAD: 5 } as const;
+export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4, GRAD: 5, PREDICT: 6 } as const;
 
 /** Splits rows [0, n) into `threads` contiguous ranges; returns range `t`. */
 export function rowRange(n: number, threads: number, t: number): [number, number] {
@@ -199,4 +201,32 @@ export class HistWorkers {
     own(r0, r1);
     this.wait();
   }
+
+  /**
+   * Raw predictions without the baseline (class-major n × K) of the row-major X (shared), rows
+   * split between the threads; every row is computed by one thread, trees in order.
+   */
+  predict(
+    e: TreeEnsemble,
+    packed: PackedEnsemble | null,
+    X: Float64Array,
+    d: number,
+    n: number,
+    K: number,
+  ): Float64Array {
+    const out = new Float64Array(new SharedArrayBuffer(n * K * 8));
+    for (const p of this.ports) p.postMessage({ e, packed, X, out, d, n });
+    this.dispatch(JOB.PREDICT);
+    const [r0, r1] = rowRange(n, this.threads, 0);
+    writeRows(out, predictRawRange(e, packed, X, d, r0, r1), n, K, r0);
+    this.wait();
+    // Another fit may give the workers a new arena later; they keep none for prediction.
+    return out;
+  }
+}
+
+/** Copies a range's class-major predictions (r1 − r0 rows per class) into `out` (n rows per class). */
+export function writeRows(out: Float64Array, part: Float64Array, n: number, K: number, r0: number): void {
+  const m = part.length / K;
+  for (let k = 0; k < K; k++) out.set(part.subarray(k * m, (k + 1) * m), k * n + r0);
 }

@@ -8,11 +8,11 @@
 import { ValidationError } from '../../../core/errors.ts';
 import { type Matrix, takeRows } from '../../../core/matrix.ts';
 import type { PlainObject } from '../../../core/plain.ts';
-import { executorFor } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import type { BinMapper, FeatureBins } from './binning.ts';
 import { type BoostingData, fitBoosting, resolveThreads } from './boosting.ts';
 import { validationSplit } from './early-stopping.ts';
+import { HistWorkers } from './hist-workers.ts';
 import { defaultKernelKind } from './kernels.ts';
 import type { Loss } from './loss.ts';
 import type { HGBClassifierParams, HGBRegressorParams } from './params.ts';
@@ -124,10 +124,9 @@ export function fitModel(
 
 /** Raw predictions (class-major n × K, baseline included) of X. */
 export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): Float64Array {
+  const threads = resolveThreads(nThreads);
   const ex =
-    X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 && resolveThreads(nThreads) > 1
-      ? executorFor(resolveThreads(nThreads))
-      : null;
+    threads > 1 && X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 ? HistWorkers.get(threads) : null;
   return predictRaw(
     m.ensemble,
     () => {

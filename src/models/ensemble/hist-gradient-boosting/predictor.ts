@@ -13,9 +13,10 @@
  * @module
  */
 
-import { type Executor, registerTask, toShared } from '../../../core/pool.ts';
+import { toShared } from '../../../core/pool.ts';
 import type { BinMapper } from './binning.ts';
 import type { GrowerNode } from './grower.ts';
+import type { HistWorkers } from './hist-workers.ts';
 import { type PackedEnsemble, predictPacked } from './wasm-predictor.ts';
 
 /** All trees, flattened. Node indices are global; a leaf has `feature = -1`. */
@@ -240,8 +241,8 @@ export function addBinned(
   }
 }
 
-/** Rows per worker task when predicting on threads. */
-const ROWS_PER_TASK = 65536;
+/** Fewest rows per thread when predicting on threads. */
+const MIN_ROWS_PER_THREAD = 8192;
 /** Below this many row × tree visits, predict on the calling thread. */
 const PARALLEL_MIN_WORK = 2_000_000;
 
@@ -265,8 +266,6 @@ export function predictRawRange(
   return out;
 }
 
-const predictTask = registerTask(import.meta.url, 'predictRawRange', predictRawRange);
-
 /** Copies of the ensemble's arrays in shared memory, for worker threads. */
 export function shareEnsemble(e: TreeEnsemble): TreeEnsemble {
   return {
@@ -289,8 +288,8 @@ export function shareEnsemble(e: TreeEnsemble): TreeEnsemble {
 }
 
 /**
- * Raw predictions (class-major, n × K, baseline included) of a row-major matrix, on `executor`'s
- * threads for large batches.
+ * Raw predictions (class-major, n × K, baseline included) of a row-major matrix; large batches are
+ * split by rows over a {@link HistWorkers} group (the calling thread takes the first range).
  */
 export function predictRaw(
   e: TreeEnsemble,
@@ -300,29 +299,14 @@ export function predictRaw(
   n: number,
   d: number,
   baseline: Float64Array,
-  executor: Executor | null,
+  workers: HistWorkers | null,
 ): Float64Array {
   const K = e.nTreesPerIteration;
   const nTrees = e.treeStart.length - 1;
-  let out: Float64Array;
-  if (!executor || executor.parallelism <= 1 || n * nTrees < PARALLEL_MIN_WORK || n < 2 * ROWS_PER_TASK) {
-    out = predictRawRange(e, packed, X, d, 0, n);
-  } else {
-    // Each task sums the trees of its rows from 0, in tree order: the same sums as inline.
-    const se = shared();
-    const sx = toShared(X);
-    const tasks = [];
-    const per = Math.max(ROWS_PER_TASK, Math.ceil(n / (executor.parallelism * 4)));
-    for (let r0 = 0; r0 < n; r0 += per) tasks.push(predictTask(se, packed, sx, d, r0, Math.min(n, r0 + per)));
-    const parts = executor.mapSync<Float64Array>(tasks);
-    out = new Float64Array(n * K);
-    let r0 = 0;
-    for (const p of parts) {
-      const m = p.length / K;
-      for (let k = 0; k < K; k++) out.set(p.subarray(k * m, (k + 1) * m), k * n + r0);
-      r0 += m;
-    }
-  }
+  const out =
+    !workers || n * nTrees < PARALLEL_MIN_WORK || n < 2 * MIN_ROWS_PER_THREAD
+      ? predictRawRange(e, packed, X, d, 0, n)
+      : workers.predict(shared(), packed, toShared(X), d, n, K);
   for (let k = 0; k < K; k++) {
     const b = baseline[k];
     for (let i = k * n; i < (k + 1) * n; i++) out[i] = b + out[i];
