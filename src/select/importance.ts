@@ -20,7 +20,7 @@ import { type Distribution, isSingle, type SearchSpace, toInternal } from './spa
 import type { TrialRecord } from './trial.ts';
 
 /** A fitted regression tree as flat arrays (leaves have feature −1). */
-export interface FlatTree {
+export interface FanovaTreeArrays {
   left: Int32Array;
   right: Int32Array;
   feature: Int32Array;
@@ -47,7 +47,7 @@ export function fitRegressionTree(
   w: Float64Array,
   rng: Rng,
   o: TreeOptions,
-): FlatTree {
+): FanovaTreeArrays {
   const left: number[] = [];
   const right: number[] = [];
   const feature: number[] = [];
@@ -136,7 +136,7 @@ function cardinality(space: Float64Array): number {
 
 /** The fANOVA decomposition of one tree over a box search space (Optuna's `_FanovaTree`). */
 export class FanovaTree {
-  private readonly tree: FlatTree;
+  private readonly tree: FanovaTreeArrays;
   private readonly spaces: Float64Array;
   private readonly d: number;
   private readonly stats: Float64Array;
@@ -146,7 +146,7 @@ export class FanovaTree {
   private variance_: number | null = null;
 
   /** @param spaces - `[low, high]` of each feature. */
-  constructor(tree: FlatTree, spaces: readonly (readonly [number, number])[]) {
+  constructor(tree: FanovaTreeArrays, spaces: readonly (readonly [number, number])[]) {
     this.tree = tree;
     this.d = spaces.length;
     this.spaces = Float64Array.from(spaces.flat());

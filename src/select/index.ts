@@ -10,7 +10,12 @@ export * from './cross-validate.ts';
 export * from './curves.ts';
 export { type CvData, type CvX, DEFAULT_ESTIMATOR_MODULES, meanStd } from './cv-core.ts';
 export * from './default-spaces.ts';
-export { FanovaTree, type FlatTree, type ImportanceOptions, parameterImportance } from './importance.ts';
+export {
+  FanovaTree,
+  type FanovaTreeArrays,
+  type ImportanceOptions,
+  parameterImportance,
+} from './importance.ts';
 export {
   defaultGamma,
   defaultWeights,
