@@ -70,6 +70,11 @@ export interface OnnxExportOptions {
    * (only when every column is numeric, boolean or datetime).
    */
   inputLayout?: 'columns' | 'matrix';
+  /**
+   * A fitted transformer applied before `model` — a model package's separate preprocessing step.
+   * The graph's inputs are then its columns.
+   */
+  preprocessing?: Estimator | null;
   /** The graph's name (default "lathe"). */
   graphName?: string;
   /** Extra `metadata_props` entries. */
@@ -147,8 +152,17 @@ export function exportOnnxModel(model: Estimator, options: OnnxExportOptions = {
     );
   }
   if (!model.isFitted()) throw new NotFittedError(model.typeName, 'exportOnnx');
+  const pre = options.preprocessing ?? null;
+  if (pre !== null) {
+    if (!(pre instanceof Estimator)) {
+      throw new ValidationError('exportOnnx: preprocessing must be a fitted Lathe transformer.', {
+        field: 'preprocessing',
+      });
+    }
+    if (!pre.isFitted()) throw new NotFittedError(pre.typeName, 'exportOnnx');
+  }
 
-  const columns = inputColumns(model, options.inputSchema ?? null);
+  const columns = inputColumns(pre ?? model, options.inputSchema ?? null);
   const b = new GraphBuilder(opset);
   for (const o of OUTPUT_NAMES) b.reserve(o);
   const clash = columns.find((c) => OUTPUT_NAMES.includes(c.name));
@@ -199,7 +213,8 @@ export function exportOnnxModel(model: Estimator, options: OnnxExportOptions = {
 
   // The graph.
   const ctx: ConvertContext = { b, path: [] };
-  const frame: Frame = { cols, table: true };
+  let frame: Frame = { cols, table: true };
+  if (pre) frame = convertTransformer(inStep(ctx, 'preprocessing'), pre, frame, false);
   const outputs: OnnxTensorInfo[] = [];
   let kind: OnnxExport['kind'];
   let classes: Label[] | null = null;
@@ -248,7 +263,7 @@ export function exportOnnxModel(model: Estimator, options: OnnxExportOptions = {
     layout === 'columns' ? columns.filter((c) => !used.has(c.name)).map((c) => c.name) : [];
   const metadata: { key: string; value: string }[] = [
     { key: 'lathe.version', value: latheVersion() },
-    { key: 'lathe.model', value: describeModel(model) },
+    { key: 'lathe.model', value: (pre ? `${describeModel(pre)} → ` : '') + describeModel(model) },
     { key: 'lathe.kind', value: kind },
     { key: 'lathe.inputs', value: JSON.stringify(keptInputs) },
     { key: 'lathe.outputs', value: JSON.stringify(outputs) },

@@ -1,0 +1,158 @@
+/**
+ * `lathe export <model> --format onnx -o FILE`: a model package (a directory, a `.lathe` archive,
+ * or a registry reference `name@alias` / `name/version`) as one ONNX graph. The file is written
+ * atomically (a temporary file in the same directory, then a rename). See docs/export.md.
+ *
+ * @module
+ */
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DataError } from '../core/errors.ts';
+import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
+import { loadModelPackage } from '../track/registry.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  intFlag,
+  note,
+  output,
+  UsageError,
+  withCommonOptions,
+} from './common.ts';
+
+interface ExportFlags extends CommonOptions {
+  format: 'onnx';
+  out?: string;
+  opset?: number;
+  inputLayout?: 'columns' | 'matrix';
+}
+
+/** What `lathe export --json` prints. */
+export interface ExportView {
+  /** Absolute path of the file written. */
+  path: string;
+  /** Its size in bytes. */
+  bytes: number;
+  /** The graph's inputs: name, element type, shape, and the column(s) each carries. */
+  inputs: OnnxTensorInfo[];
+  /** The graph's outputs. */
+  outputs: OnnxTensorInfo[];
+  /** Operator set versions. */
+  opset: { 'ai.onnx': number; 'ai.onnx.ml': number };
+  /** classifier, regressor or transformer. */
+  kind: 'classifier' | 'regressor' | 'transformer';
+  /** The classes in `probabilities` column order (classifiers), else null. */
+  classes: (string | number)[] | null;
+  /** Columns of the model's input schema it does not read (not inputs of the graph). */
+  unusedColumns: string[];
+  /** The package exported. */
+  model: { ref: string; path: string; name: string | null; version: number | null };
+}
+
+/** Registers `lathe export`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('export <model>')
+      .description(
+        'export a model package (path, name@alias or name/version) as an ONNX graph (see docs/export.md)',
+      )
+      .option(
+        '--format <format>',
+        'the interchange format (only onnx)',
+        choiceFlag('--format', ['onnx'] as const),
+        'onnx',
+      )
+      .option('-o, --out <file>', 'the file to write (e.g. model.onnx); written atomically')
+      .option(
+        '--opset <n>',
+        `ai.onnx opset, ${ONNX_OPSET_RANGE.min}–${ONNX_OPSET_RANGE.max} (default ${ONNX_OPSET_RANGE.default}); ai.onnx.ml is 3`,
+        intFlag('--opset', 1),
+      )
+      .option(
+        '--input-layout <layout>',
+        "'columns' (one input per column, default) or 'matrix' (one float64 [N, k] input X; numeric columns only)",
+        choiceFlag('--input-layout', ['columns', 'matrix'] as const),
+      ),
+  ).action(
+    action(async (ref: string, flags: ExportFlags) => {
+      if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
+      const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
+      const ex = exportOnnxModel(loaded.model, {
+        preprocessing: loaded.preprocessing,
+        inputSchema: loaded.pkg.inputSchema,
+        opset: flags.opset,
+        inputLayout: flags.inputLayout,
+        metadata: {
+          'lathe.package': loaded.ref.name
+            ? `${loaded.ref.name}/${loaded.ref.version}`
+            : (loaded.pkg.name ?? basename(loaded.pkg.path)),
+          ...(loaded.pkg.target ? { 'lathe.target': loaded.pkg.target } : {}),
+        },
+      });
+      const path = resolve(flags.out);
+      await writeAtomic(path, ex.bytes);
+      const view: ExportView = {
+        path,
+        bytes: ex.bytes.length,
+        inputs: ex.inputs,
+        outputs: ex.outputs,
+        opset: ex.opset,
+        kind: ex.kind,
+        classes: ex.classes,
+        unusedColumns: ex.unusedColumns,
+        model: {
+          ref,
+          path: loaded.pkg.path,
+          name: loaded.ref.name ?? loaded.pkg.name,
+          version: loaded.ref.version ?? null,
+        },
+      };
+      if (ex.unusedColumns.length) {
+        note(
+          flags,
+          `note: the model does not read ${ex.unusedColumns.join(', ')}; ${ex.unusedColumns.length === 1 ? 'it is not an input' : 'they are not inputs'} of the graph.`,
+        );
+      }
+      output(flags, view, () => exportText(view));
+    }),
+  );
+}
+
+function shape(t: OnnxTensorInfo): string {
+  return `${t.name} ${t.type}[${t.shape.join(', ')}]`;
+}
+
+function exportText(v: ExportView): string {
+  const kb = v.bytes >= 10_240 ? `${Math.round(v.bytes / 1024)} KB` : `${v.bytes} bytes`;
+  const lines = [
+    `wrote ${v.path} (${kb}): ONNX ai.onnx ${v.opset['ai.onnx']}, ai.onnx.ml ${v.opset['ai.onnx.ml']}, a ${v.kind}`,
+    `  inputs  (${v.inputs.length}): ${v.inputs.map(shape).join(', ')}`,
+    `  outputs (${v.outputs.length}): ${v.outputs.map(shape).join(', ')}`,
+  ];
+  if (v.classes) lines.push(`  classes: ${v.classes.join(', ')}`);
+  lines.push('  run it with onnxruntime: numbers as float64 (NaN = missing), text as strings ("" = missing)');
+  return lines.join('\n');
+}
+
+/** Writes `bytes` to `path` through a temporary file in the same directory and a rename. */
+async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new DataError(`cannot write the ONNX file: ${(e as Error).message}`, {
+      file: path,
+      fix: 'choose a writable location for -o',
+      cause: e,
+    });
+  }
+}

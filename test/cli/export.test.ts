@@ -1,0 +1,178 @@
+// `lathe export <model> --format onnx -o FILE`: packages as archives and directories (with a
+// separate preprocessing step), registry references, the --json shape, the atomic write, and
+// the exit-code contract for bad usage and unsupported models. The written files are run with
+// onnxruntime-node against the packaged model's own predictions.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ExportView } from '../../src/cli/export.ts';
+import type { Label } from '../../src/core/labels.ts';
+import { inferSchema } from '../../src/data/schema-infer.ts';
+import type { Table } from '../../src/data/table.ts';
+import { HistGradientBoostingClassifier } from '../../src/models/ensemble/index.ts';
+import { LogisticRegression } from '../../src/models/linear/index.ts';
+import { KNeighborsClassifier } from '../../src/models/neighbors/index.ts';
+import type { Pipeline } from '../../src/preprocess/index.ts';
+import { writeModelPackage } from '../../src/track/package/write.ts';
+import { type Example, example, fitPipeline } from '../export/example-pipelines.ts';
+import { assertClose, assertSameLabels, session, summarize, tableFeeds } from '../export/helpers.ts';
+import { runCli } from '../helpers/cli.ts';
+
+let work: string;
+let wine: Example;
+let winePipe: Pipeline;
+let archive: string;
+
+const OUTPUT_SCHEMA = {
+  version: 1 as const,
+  columns: [
+    { name: 'prediction', type: 'categorical' as const, storage: 'categorical' as const, nullable: false },
+  ],
+};
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'lathe-cli-export-'));
+  wine = await example('wine', 'cultivar', false);
+  winePipe = fitPipeline(wine, 'tree', new HistGradientBoostingClassifier({ maxIter: 10, nThreads: 1 }));
+  archive = join(work, 'wine.lathe');
+  await writeModelPackage(archive, {
+    model: winePipe,
+    task: 'multiclass',
+    target: 'cultivar',
+    inputSchema: inferSchema(wine.X),
+    outputSchema: OUTPUT_SCHEMA,
+    name: 'wine',
+  });
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the exported file on `X` and compares with the classifier's own predictions. */
+async function sameAsLathe(path: string, view: ExportView, X: Table, proba: Float64Array, labels: Label[]) {
+  const s = await session(readFileSync(path));
+  const out = await s.run(tableFeeds(X, view.inputs));
+  assertClose(out.probabilities.data as Float64Array, proba, 1e-12, 'probabilities');
+  assertSameLabels(labels, out.label.data as ArrayLike<unknown>, 'labels');
+}
+
+describe('lathe export', () => {
+  it('exports a package archive and prints the --json shape', async () => {
+    const out = join(work, 'out', 'wine.onnx');
+    const r = await runCli(['export', archive, '--format', 'onnx', '-o', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const view = JSON.parse(r.stdout) as ExportView;
+    assert.equal(view.path, out);
+    assert.equal(view.bytes, readFileSync(out).length);
+    assert.deepEqual(view.opset, { 'ai.onnx': 17, 'ai.onnx.ml': 3 });
+    assert.equal(view.kind, 'classifier');
+    assert.deepEqual(view.classes, ['class_0', 'class_1', 'class_2']);
+    assert.equal(view.inputs.length, 13);
+    assert.deepEqual(view.inputs[0], {
+      name: 'alcohol',
+      type: 'double',
+      shape: ['N', 1],
+      columns: [{ name: 'alcohol', type: 'numeric' }],
+    });
+    assert.deepEqual(
+      view.outputs.map((o) => [o.name, o.type, o.shape]),
+      [
+        ['label', 'string', ['N']],
+        ['probabilities', 'double', ['N', 3]],
+      ],
+    );
+    assert.deepEqual(view.unusedColumns, []);
+    assert.equal(view.model.name, 'wine');
+    await sameAsLathe(
+      out,
+      view,
+      wine.X,
+      winePipe.predictProba(wine.X).data,
+      winePipe.predict(wine.X) as Label[],
+    );
+  });
+
+  it('replaces an existing file atomically, leaves no temporary file, and prints a summary', async () => {
+    const out = join(work, 'again.onnx');
+    writeFileSync(out, 'old');
+    const r = await runCli(['export', archive, '-o', out, '--opset', '15', '--input-layout', 'matrix']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^wrote .*again\.onnx .*ai\.onnx 15, ai\.onnx\.ml 3, a classifier/);
+    assert.match(r.stdout, /inputs {2}\(1\): X double\[N, 13\]/);
+    assert.notEqual(readFileSync(out, 'utf8').slice(0, 3), 'old');
+    assert.deepEqual(
+      readdirSync(work).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it('composes a package’s separate preprocessing step with its model', async () => {
+    const customers = await example('customers', 'churned', false);
+    const pre = customers.forModel('linear').fit(customers.X);
+    const Z = pre.transform(customers.X);
+    const model = new LogisticRegression().fit(Z, customers.y as Label[]);
+    const dir = join(work, 'churn-pkg');
+    await writeModelPackage(dir, {
+      model,
+      preprocessing: pre,
+      task: 'binary',
+      target: 'churned',
+      inputSchema: inferSchema(customers.X),
+      outputSchema: OUTPUT_SCHEMA,
+    });
+    const out = join(work, 'churn.onnx');
+    const r = await runCli(['export', dir, '-o', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /does not read customer_id; it is not an input/);
+    const view = JSON.parse(r.stdout) as ExportView;
+    assert.deepEqual(view.unusedColumns, ['customer_id']);
+    await sameAsLathe(out, view, customers.X, model.predictProba(Z).data, model.predict(Z));
+  });
+
+  it('exports a registry reference (name@alias)', async () => {
+    const store = join(work, 'store', 'lathe.db');
+    const reg = await runCli([
+      'models',
+      'register',
+      'wine',
+      archive,
+      '--alias',
+      'champion',
+      '--store',
+      store,
+    ]);
+    assert.equal(reg.code, 0, reg.stderr);
+    const out = join(work, 'champion.onnx');
+    const r = await runCli(['export', 'wine@champion', '-o', out, '--json', '--store', store]);
+    assert.equal(r.code, 0, r.stderr);
+    const view = JSON.parse(r.stdout) as ExportView;
+    assert.deepEqual([view.model.ref, view.model.name, view.model.version], ['wine@champion', 'wine', 1]);
+    assert.equal(summarize(readFileSync(out)).metadata['lathe.package'], 'wine/1');
+  });
+
+  it('exits 2 with a clear message for bad usage and unsupported models', async () => {
+    const noOut = await runCli(['export', archive]);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /needs -o FILE/);
+    const format = await runCli(['export', archive, '--format', 'pmml', '-o', join(work, 'x.pmml')]);
+    assert.equal(format.code, 2);
+    assert.match(format.stderr, /--format must be one of onnx/);
+
+    const knn = join(work, 'knn.lathe');
+    await writeModelPackage(knn, {
+      model: fitPipeline(wine, 'distance', new KNeighborsClassifier()),
+      task: 'multiclass',
+      target: 'cultivar',
+      inputSchema: inferSchema(wine.X),
+      outputSchema: OUTPUT_SCHEMA,
+    });
+    const r = await runCli(['export', knn, '-o', join(work, 'knn.onnx')]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^error: exportOnnx: step 'model' \(KNeighborsClassifier\) cannot be exported to ONNX/,
+    );
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
+    assert.ok(!existsSync(join(work, 'knn.onnx')));
+  });
+});
