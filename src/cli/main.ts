@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./train.ts'),
   () => import('./predict.ts'),
   () => import('./reproduce.ts'),
+  () => import('./export.ts'),
   () => import('./tune.ts'),
 ];
 
