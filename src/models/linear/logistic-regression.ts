@@ -24,7 +24,6 @@ import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
 import { assertFiniteScores, expit, softmaxRows } from './common.ts';
-import { encodeNumericLabels } from './fast-labels.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
@@ -103,12 +102,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       (this.params.penalty === 'l2' || this.params.penalty === 'none');
     if (!willCheckViaGradient) assertFinite(m, this.typeName);
     const P = this.params;
-    const fast = encodeNumericLabels(y, m.rows);
-    let codes: Int32Array;
-    if (fast !== null && fast.classes.length >= 2) {
-      codes = fast.codes;
-      this.classes_ = fast.classes;
-    } else codes = this.encodeTarget(y, m.rows);
+    const codes = this.encodeTarget(y, m.rows);
     const classes = this.classes_!;
     const K = classes.length;
     const who = this.typeName;

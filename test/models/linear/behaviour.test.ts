@@ -258,7 +258,7 @@ describe('logistic regression gives the same bits on any number of threads', () 
 describe('fast numeric label encoding', () => {
   it('gives the same codes and classes as core encodeLabels', async () => {
     const { encodeLabels } = await import('../../../src/core/labels.ts');
-    const { encodeNumericLabels } = await import('../../../src/models/linear/fast-labels.ts');
+    const { encodeNumericLabels } = await import('../../../src/core/labels.ts');
     const rng = new Rng(11);
     const inputs: ArrayLike<number>[] = [
       Float64Array.from({ length: 500 }, () => rng.int(3)),
