@@ -57,7 +57,8 @@ export function fitModel(
   scorer: ((raw: Float64Array, data: BoostingData) => number) | null,
   given: ValidationSet | null,
 ): FittedModel {
-  if (params.maxCategories > params.maxBins) {
+  const maxCategories = params.maxCategories ?? params.maxBins;
+  if (maxCategories > params.maxBins) {
     throw new ValidationError(
       `${who}: maxCategories (${params.maxCategories}) cannot exceed maxBins (${params.maxBins}): each category needs its own bin.`,
       { field: 'maxCategories', fix: `set maxCategories ≤ ${params.maxBins}, or raise maxBins` },
@@ -101,13 +102,13 @@ export function fitModel(
     categoriesFrom: X,
     isCategorical,
     loss,
-    params: params as unknown as Parameters<typeof fitBoosting>[0]['params'],
+    params: { ...params, maxCategories } as unknown as Parameters<typeof fitBoosting>[0]['params'],
     scorer,
     who,
     onCapExceeded: (j, card) =>
       warn(
         'UserWarning',
-        `${who}: categorical feature '${X.columns[j]}' has ${card} categories, more than maxCategories = ${params.maxCategories}; the ${params.maxCategories - 1} most frequent keep their own bin and the other ${card - params.maxCategories + 1} share one.`,
+        `${who}: categorical feature '${X.columns[j]}' has ${card} categories, more than maxCategories = ${maxCategories}; the ${maxCategories - 1} most frequent keep their own bin and the other ${card - maxCategories + 1} share one.`,
       ),
   });
   return {

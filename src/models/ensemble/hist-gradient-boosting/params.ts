@@ -33,11 +33,9 @@ export const commonSchema = {
     p.union([p.array(p.int({ min: 0 })), p.array(p.string()), p.array(p.bool())]),
     { default: null, doc: 'categorical columns: indices, names, or a boolean mask' },
   ),
-  maxCategories: p.int({
-    min: 2,
-    max: 255,
-    default: 255,
-    doc: 'cap on category bins per categorical feature; rarer categories share one bin',
+  maxCategories: p.nullable(p.int({ min: 2, max: 255 }), {
+    default: null,
+    doc: 'cap on category bins per categorical feature (null: maxBins); rarer categories share one bin',
   }),
   earlyStopping: p.oneOf(['auto', true, false] as const, {
     default: 'auto',
