@@ -12,6 +12,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
+// Every estimator class registers itself when its module loads: load them all, so that any
+// package can be read (and an unsupported one refused by name rather than as an unknown type).
+import '../models/index.ts';
+import '../preprocess/index.ts';
 import { loadModelPackage } from '../track/registry.ts';
 import {
   action,
