@@ -1,4 +1,5 @@
 /** AutoML and the jobs behind the CLI: model families, training, scoring, packaging. */
+export * from './evaluate.ts';
 export * from './families.ts';
 export * from './package.ts';
 export * from './predict.ts';

@@ -14,9 +14,11 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./profile.ts'),
   () => import('./train.ts'),
   () => import('./predict.ts'),
+  () => import('./evaluate.ts'),
   () => import('./reproduce.ts'),
   () => import('./export.ts'),
   () => import('./tune.ts'),
+  () => import('./stats.ts'),
 ];
 
 /** Builds the program with every command registered. */

@@ -72,6 +72,40 @@ describe('lathe train / predict', () => {
     assert.match(a.stderr, /ignoring columns the model does not use: churned/);
   });
 
+  it('evaluates with bootstrap intervals that bracket the point estimate', async () => {
+    const r = await runCli(['evaluate', 'churn@champion', customers, '--resamples', '200', '--json'], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.target, 'churned');
+    assert.equal(j.rows.evaluated, 2000);
+    const keys = j.metrics.map((m: { key: string }) => m.key);
+    assert.deepEqual(keys, [
+      'accuracy',
+      'balancedAccuracy',
+      'precision',
+      'recall',
+      'f1',
+      'rocAuc',
+      'averagePrecision',
+      'logLoss',
+      'brier',
+      'mcc',
+    ]);
+    for (const m of j.metrics) {
+      assert.ok(m.lower <= m.value && m.value <= m.upper, `${m.key}: ${m.lower} ≤ ${m.value} ≤ ${m.upper}`);
+      assert.ok(m.upper - m.lower < 0.2, `${m.key} interval is plausible`);
+    }
+    assert.deepEqual(j.confusion.labels, ['no', 'yes']);
+    const total = j.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0);
+    assert.equal(total, 2000);
+    const text = await runCli(['evaluate', 'm1', customers, '--resamples', '0'], { cwd: dir });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /ROC AUC/);
+    assert.match(text.stdout, /Confusion matrix/);
+  });
+
   it('writes other formats with -o and reports them with --json', async () => {
     const r = await runCli(['predict', 'm1', customers, '-o', 'out.parquet', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);

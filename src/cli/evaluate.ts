@@ -1,0 +1,126 @@
+/**
+ * `lathe evaluate <model> <data> --target COL`: the model's metrics on labelled data, each with a
+ * bootstrap confidence interval; the confusion matrix and per-class report for classifiers.
+ *
+ *   lathe evaluate models/customers-gbdt holdout.csv --target churned
+ *   lathe evaluate churn@champion new.csv --target churned --json
+ *
+ * @module
+ */
+
+import type { Command } from 'commander';
+import { evaluateModel } from '../automl/evaluate.ts';
+import type { LearningTask } from '../automl/families.ts';
+import { ValidationError } from '../core/errors.ts';
+import { readTable } from '../data/read/index.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
+import { applySchema } from '../data/schema-apply.ts';
+import { loadModelPackage } from '../track/registry.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  intFlag,
+  note,
+  numberFlag,
+  output,
+  withCommonOptions,
+} from './common.ts';
+import { scoringSchema } from './predict.ts';
+
+interface EvaluateFlags extends CommonOptions {
+  target?: string;
+  resamples: number;
+  level: number;
+  ciMethod: 'percentile' | 'bca' | 'basic';
+  onBadRows?: BadRowPolicy;
+}
+
+/** Registers `lathe evaluate`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('evaluate')
+      .description('metrics of a model on labelled data, with bootstrap confidence intervals')
+      .argument('<model>', 'model package directory or archive, or name@alias / name/version')
+      .argument('<data>', 'a file with the input columns and the target')
+      .option('--target <column>', "the column holding the truth (default: the model's target)")
+      .option(
+        '--resamples <n>',
+        'bootstrap resamples for the intervals (0: none)',
+        intFlag('--resamples', 0),
+        1000,
+      )
+      .option('--level <p>', 'confidence level of the intervals', numberFlag('--level', 0.5, 0.999), 0.95)
+      .option(
+        '--ci-method <m>',
+        'percentile, bca or basic',
+        choiceFlag('--ci-method', ['percentile', 'bca', 'basic'] as const),
+        'percentile',
+      )
+      .option(
+        '--on-bad-rows <policy>',
+        'error (default) or quarantine',
+        choiceFlag('--on-bad-rows', ['error', 'quarantine'] as const),
+      ),
+  ).action(action(evaluateCommand));
+}
+
+function fmt(v: number | null): string {
+  if (v === null) return 'n/a';
+  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toFixed(4);
+}
+
+async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFlags): Promise<void> {
+  const loaded = await loadModelPackage(modelRef, { store: flags.store });
+  const task = loaded.pkg.task;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
+    throw new ValidationError(
+      `lathe evaluate judges classifiers and regressors; ${modelRef} is a ${task} model.`,
+    );
+  }
+  const target = flags.target ?? loaded.pkg.target;
+  if (!target)
+    throw new ValidationError('Name the column holding the truth with --target.', { field: 'target' });
+  const read = await readTable(data, { onBadRows: flags.onBadRows });
+  if (read.summary.rejected)
+    note(
+      flags,
+      `${read.summary.rejected} of ${read.summary.rowsRead} rows rejected (see ${read.summary.rejectsPath})`,
+    );
+  read.table.column(target); // a clear error (with a did-you-mean) when the target is missing
+  const typed = applySchema(read.table, scoringSchema(loaded.pkg.inputSchema), { source: data });
+  const ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
+    nResamples: flags.resamples,
+    confidenceLevel: flags.level,
+    method: flags.ciMethod,
+    seed: flags.seed ?? 0,
+  });
+  output(
+    flags,
+    { model: modelRef, data, target, ...ev, report: ev.report ? { ...ev.report, text: undefined } : null },
+    () => {
+      const pct = Math.round(ev.confidenceLevel * 100);
+      const lines = [
+        `${modelRef} on ${data}: ${ev.rows.evaluated} rows${ev.rows.missingTarget ? ` (${ev.rows.missingTarget} without a target left out)` : ''}`,
+        '',
+        `${'metric'.padEnd(32)} ${'value'.padStart(10)}   ${ev.nResamples ? `${pct}% CI (bootstrap, ${ev.method}, ${ev.nResamples} resamples)` : ''}`,
+      ];
+      for (const m of ev.metrics) {
+        lines.push(
+          `${m.title.padEnd(32)} ${fmt(m.value).padStart(10)}   ${m.lower === null ? '' : `[${fmt(m.lower)}, ${fmt(m.upper)}]`}`,
+        );
+      }
+      if (ev.confusion) {
+        const w = Math.max(8, ...ev.confusion.labels.map((l) => l.length + 1));
+        lines.push('', 'Confusion matrix (rows: true class, columns: predicted):');
+        lines.push(`${''.padEnd(w)}${ev.confusion.labels.map((l) => l.padStart(w)).join('')}`);
+        ev.confusion.matrix.forEach((row, i) => {
+          lines.push(`${ev.confusion!.labels[i].padEnd(w)}${row.map((v) => String(v).padStart(w)).join('')}`);
+        });
+      }
+      if (ev.report) lines.push('', ev.report.text);
+      return lines.join('\n');
+    },
+  );
+}
