@@ -4,7 +4,10 @@
 // the median/min/max. There is no Python anchor here (MLflow is not installed on the build machines);
 // the figure to watch is the SQLite-vs-PostgreSQL throughput and that no writer ever errors.
 //
-//   node --import tsx bench/track-writers.ts [--writers 16] [--metrics 1000] [--reps 3] [--store sqlite|postgres]
+//   node --import tsx bench/track-writers.ts [--writers 16] [--metrics 1000] [--reps 3] [--store sqlite|postgres] [--each]
+//
+// --each writes every point on its own (flush after each logMetric: the worst case); without it,
+// points go through the run's background batching as in normal use.
 //
 // --store postgres uses LATHE_TEST_PG (a fresh schema per repetition).
 import { spawn } from 'node:child_process';
@@ -24,12 +27,16 @@ const flag = (name: string, dflt: string) => {
 
 if (args[0] === '--child') {
   // Child: open, start a run, wait for the go file, log, report elapsed time.
-  const [, url, artifacts, go, count] = args;
+  const [, url, artifacts, go, count, mode] = args;
+  const eachWrite = mode === 'each';
   const store = await openStore(url, { artifacts });
   const run = await startRun({ store, experiment: 'bench', lineage: false });
   process.stdout.write('ready\n');
   while (!existsSync(go)) await new Promise((r) => setTimeout(r, 2));
-  for (let i = 0; i < Number(count); i++) await run.logMetric('m', i);
+  for (let i = 0; i < Number(count); i++) {
+    await run.logMetric('m', i);
+    if (eachWrite) await run.flush();
+  }
   await run.end();
   await store.close();
   process.stdout.write(`done ${Date.now()}\n`);
@@ -38,6 +45,7 @@ if (args[0] === '--child') {
   const metrics = Number(flag('metrics', '1000'));
   const reps = Number(flag('reps', '3'));
   const kind = flag('store', 'sqlite');
+  const mode = args.includes('--each') ? 'each' : 'batched';
   const self = fileURLToPath(import.meta.url);
   const times: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
@@ -57,7 +65,7 @@ if (args[0] === '--child') {
     const children = Array.from({ length: writers }, () => {
       const c = spawn(
         process.execPath,
-        ['--import', 'tsx', self, '--child', url, artifacts, go, String(metrics)],
+        ['--import', 'tsx', self, '--child', url, artifacts, go, String(metrics), mode],
         {
           stdio: ['ignore', 'pipe', 'inherit'],
         },
@@ -101,6 +109,7 @@ if (args[0] === '--child') {
     JSON.stringify({
       bench: 'track-writers',
       store: kind,
+      mode,
       writers,
       metrics,
       medianMs: median,

@@ -29,6 +29,7 @@ import type {
   ArtifactRecord,
   DatasetInput,
   DatasetRecord,
+  MetricInput,
   ParamValue,
   RunRecord,
   RunStatus,
@@ -37,6 +38,12 @@ import type {
 
 /** Media type recorded for model packages logged with {@link TrackedRun.logModelPackage}. */
 export const MODEL_PACKAGE_MEDIA_TYPE = 'application/vnd.lathe.model-package+tar';
+
+/** Metric points per background write (one statement each). */
+const METRIC_BATCH = 200;
+
+/** Queued metric points past which `logMetric` waits for the queue to drain. */
+export const MAX_QUEUED_METRICS = 10_000;
 
 /** Default heartbeat interval: 30 seconds. */
 export const DEFAULT_HEARTBEAT_MS = 30_000;
@@ -81,6 +88,9 @@ export class TrackedRun {
   private timer: NodeJS.Timeout | undefined;
   private beat: Promise<void> | undefined;
   private endedAs: Exclude<RunStatus, 'running'> | undefined;
+  private readonly queue: MetricInput[] = [];
+  private draining: Promise<void> | undefined;
+  private failedWrite: { error: unknown } | undefined;
 
   /** Use {@link startRun}. */
   constructor(
@@ -124,21 +134,31 @@ export class TrackedRun {
   /**
    * Appends a metric point. Without `step`, steps count 0, 1, 2, … per key in this handle; with
    * one, later implicit steps continue after it.
+   *
+   * The point is checked at once (a bad key, value or step throws here) and then written in the
+   * background together with the points logged meanwhile — one statement per batch, so a training
+   * loop that logs every iteration costs a few writes, not one per point. The promise resolves
+   * when the point is queued (or, past {@link MAX_QUEUED_METRICS} queued points, when the queue
+   * has drained). {@link TrackedRun.flush} waits until everything logged is stored, and
+   * {@link TrackedRun.end} flushes first; a failed background write is thrown by the next
+   * `logMetric`, `logMetrics`, `flush` or `end`.
    */
   async logMetric(key: string, value: number, step?: number): Promise<void> {
-    await this.store.logMetrics(this.id, [
-      { key: checkTrackingKey(key, 'metric key'), value, step: this.nextStep(key, step) },
-    ]);
+    return this.enqueue([this.point(key, value, step)]);
   }
 
-  /** Appends several metrics at once (one transaction), all at `step` (or each key's next step). */
+  /** Appends several metrics at once, all at `step` (or each key's next step); queued like {@link TrackedRun.logMetric}. */
   async logMetrics(values: Record<string, number>, step?: number): Promise<void> {
-    const points = Object.entries(values).map(([key, value]) => ({
-      key: checkTrackingKey(key, 'metric key'),
-      value,
-      step: this.nextStep(key, step),
-    }));
-    await this.store.logMetrics(this.id, points);
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ValidationError('logMetrics takes an object of metric name → number.', { field: 'metrics' });
+    }
+    return this.enqueue(Object.entries(values).map(([key, value]) => this.point(key, value, step)));
+  }
+
+  /** Waits until every metric point logged so far is stored; throws if a background write failed. */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+    this.throwFailedWrite();
   }
 
   /** Sets tags (same keys are overwritten). */
@@ -221,11 +241,63 @@ export class TrackedRun {
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.handleSignals) trackClosed(this);
+    let unflushed: unknown;
     try {
+      await this.flush().catch((e) => {
+        unflushed = e;
+      });
       await this.beat;
       await this.store.endRun(this.id, status, reason ?? null);
     } finally {
       if (this.ownsStore) await this.store.close();
+    }
+    if (unflushed !== undefined) throw unflushed;
+  }
+
+  /** A checked metric point with its step and time. */
+  private point(key: string, value: number, step: number | undefined): MetricInput {
+    checkTrackingKey(key, 'metric key');
+    if (typeof value !== 'number') {
+      throw new ValidationError(`Metric '${key}' must be a number; got ${typeof value}.`, { field: key });
+    }
+    return { key, value, step: this.nextStep(key, step), at: Date.now() };
+  }
+
+  /** Queues points and makes sure a drain is running; applies back-pressure past the limit. */
+  private enqueue(points: MetricInput[]): Promise<void> {
+    this.throwFailedWrite();
+    if (this.endedAs !== undefined && !this.draining) {
+      // Logged after end(): write it directly, without a background drain left behind.
+      return this.store.logMetrics(this.id, points);
+    }
+    for (const p of points) this.queue.push(p);
+    this.draining ??= this.drain();
+    return this.queue.length > MAX_QUEUED_METRICS ? this.flush() : Promise.resolve();
+  }
+
+  /** Writes the queue in batches until it is empty; the first batch waits one turn to gather points. */
+  private async drain(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, METRIC_BATCH);
+        try {
+          await this.store.logMetrics(this.id, batch);
+        } catch (e) {
+          this.failedWrite ??= { error: e };
+          this.queue.length = 0;
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private throwFailedWrite(): void {
+    const failed = this.failedWrite;
+    if (failed) {
+      this.failedWrite = undefined;
+      throw failed.error;
     }
   }
 

@@ -36,7 +36,7 @@ for (const adapter of ADAPTERS) {
   describe(`concurrent first open (${adapter.kind})`, { skip: adapter.skip }, () => {
     for (let round = 1; round <= ROUNDS; round++) {
       it(`${OPENERS} processes open a fresh store at once: migrations run exactly once (round ${round})`, {
-        timeout: 120_000,
+        timeout: 600_000,
       }, async () => {
         const target = adapter.target();
         try {

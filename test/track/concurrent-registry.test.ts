@@ -15,7 +15,7 @@ const TOTAL = PROCESSES * PER_PROCESS;
 for (const adapter of ADAPTERS) {
   describe(`concurrent registration (${adapter.kind})`, { skip: adapter.skip }, () => {
     it(`${TOTAL} registrations at once (${PROCESSES} processes × ${PER_PROCESS}) get versions 1..${TOTAL}`, {
-      timeout: 120_000,
+      timeout: 600_000,
     }, async () => {
       const target = adapter.target();
       const work = mkdtempSync(join(tmpdir(), 'lathe-race-'));

@@ -38,7 +38,7 @@ for (const adapter of ADAPTERS) {
   describe(`killed while writing an artifact (${adapter.kind})`, {
     skip: adapter.skip || (!hasMkfifo && 'no mkfifo'),
   }, () => {
-    it('never shows a partial artifact, and the run ends up failed', { timeout: 60_000 }, async () => {
+    it('never shows a partial artifact, and the run ends up failed', { timeout: 600_000 }, async () => {
       const target = adapter.target();
       try {
         const fifo = join(target.dir, 'slow-source');

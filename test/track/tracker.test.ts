@@ -72,6 +72,46 @@ for (const adapter of ADAPTERS) {
       await assert.rejects(run.logMetric('loss', 1, 1.5), /step must be an integer ≥ 0/);
     });
 
+    it('writes metric points in the background in batches, and reports a failed write at the next call', async () => {
+      const calls: number[] = [];
+      let failNext = false;
+      const counting: Store = Object.create(store);
+      counting.logMetrics = async (runId, points) => {
+        calls.push(points.length);
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk on fire');
+        }
+        return store.logMetrics(runId, points);
+      };
+      const run = await startRun({ store: counting, experiment: 'batching' });
+      for (let i = 0; i < 1000; i++) await run.logMetric('loss', 1 / (i + 1));
+      await run.flush();
+      assert.equal(
+        calls.reduce((a, b) => a + b, 0),
+        1000,
+      );
+      assert.ok(calls.length <= 10, `1000 points in ${calls.length} writes`);
+      const history = await store.metricHistory(run.id, 'loss');
+      assert.deepEqual(
+        history.map((p) => p.step),
+        Array.from({ length: 1000 }, (_, i) => i),
+      );
+      failNext = true;
+      await run.logMetric('loss', 0); // queued: resolves before the write fails
+      await assert.rejects(run.flush(), /disk on fire/);
+      await run.flush(); // reported once
+      await run.logMetric('acc', 1);
+      await run.end();
+      assert.equal(
+        (await store.getRun(run.id)).metrics.acc.value,
+        1,
+        'points logged before end() are stored',
+      );
+      await assert.rejects(run.logMetric('x', 'high' as never), /Metric 'x' must be a number/);
+      await assert.rejects(run.logMetrics([1, 2] as never), /takes an object/);
+    });
+
     it('stores artifacts from bytes, a path and text, content-addressed and verified', async () => {
       const run = await startRun({ store, experiment: 'api' });
       const file = join(work, 'report.html');

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { ValidationError } from '../../core/errors.ts';
 import type { Row, SqlDriver, SqlExecutor } from './driver.ts';
 
@@ -25,7 +25,7 @@ const LOCK_KEYS = [0x4c617468, 1] as const;
 /** A {@link SqlDriver} over a PostgreSQL pool. */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, { text: string; name: string | undefined }>();
 
   private relaxedPool: Pool | undefined;
 
@@ -41,16 +41,16 @@ export class PostgresDriver implements SqlDriver {
   ) {}
 
   async all<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(this.text(sql), params as unknown[])).rows as T[];
+    return (await this.pool.query(this.query(sql, params))).rows as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return (await this.pool.query(this.text(sql), params as unknown[])).rowCount ?? 0;
+    return (await this.pool.query(this.query(sql, params))).rowCount ?? 0;
   }
 
   async runRelaxed(sql: string, params: readonly unknown[] = []): Promise<number> {
     this.relaxedPool ??= this.makeRelaxedPool();
-    return (await this.relaxedPool.query(this.text(sql), params as unknown[])).rowCount ?? 0;
+    return (await this.relaxedPool.query(this.query(sql, params))).rowCount ?? 0;
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -87,21 +87,29 @@ export class PostgresDriver implements SqlDriver {
   private executor(client: PoolClient): SqlExecutor {
     return {
       all: async <T>(sql: string, params: readonly unknown[] = []) =>
-        (await client.query(this.text(sql), params as unknown[])).rows as T[],
+        (await client.query(this.query(sql, params))).rows as T[],
       run: async (sql: string, params: readonly unknown[] = []) =>
-        (await client.query(this.text(sql), params as unknown[])).rowCount ?? 0,
+        (await client.query(this.query(sql, params))).rowCount ?? 0,
     };
   }
 
-  /** `?` placeholders → `$n` (the store's SQL never has `?` inside literals). */
-  private text(sql: string): string {
+  /**
+   * The query for `sql`: `?` placeholders rewritten to `$n` (the store's SQL never has `?` inside
+   * literals), as a named statement so each connection parses and plans it once. DDL is sent
+   * unnamed (it cannot be prepared once and reused across schema changes).
+   */
+  private query(sql: string, params: readonly unknown[]): QueryConfig {
     let t = this.texts.get(sql);
     if (t === undefined) {
       let n = 0;
-      t = sql.replace(/\?/g, () => `$${++n}`);
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      const name = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)
+        ? `lathe_${this.texts.size}`
+        : undefined;
+      t = { text, name };
       this.texts.set(sql, t);
     }
-    return t;
+    return { text: t.text, name: t.name, values: params as unknown[] };
   }
 }
 
