@@ -108,6 +108,18 @@ describe('decision trees and forests', () => {
     );
   });
 
+  it('trees that are a single leaf (a constant target, a split refused)', async () => {
+    const constant = new Float64Array(Xtrain.rows).fill(42.5);
+    await checkRegressor(new DecisionTreeRegressor().fit(Xtrain, constant), Xtest, 0);
+    const yb = classTarget(Xtrain, ['p', 'q'], 12);
+    await checkClassifier(
+      new DecisionTreeClassifier({ minSamplesSplit: Xtrain.rows + 1 }).fit(Xtrain, yb),
+      Xtest,
+      0,
+      'string',
+    );
+  });
+
   it('a forest with an even number of trees keeps Lathe’s tie-breaking between classes', async () => {
     // Two fully grown trees have pure leaves: where they disagree the classes tie at 0.5 exactly,
     // and the label must be the first class, as in Lathe.
