@@ -10,9 +10,12 @@
  * @module
  */
 
+import { ValidationError } from '../../../core/errors.ts';
 import { Wasm, type WasmMemory } from './wasm.ts';
 
 const PAGE = 65536;
+/** Byte offsets travel as int32 to the worker threads: the arena stays below 2 GiB. */
+const MAX_BYTES = 2 ** 31 - 1;
 /** Bytes below this offset are left to the WebAssembly module's static data. */
 export const ARENA_BASE = 65536;
 
@@ -27,15 +30,21 @@ export class Arena {
 
   /** Creates an arena able to hold `bytes` without growing. */
   constructor(bytes: number) {
-    const pages = Math.ceil((ARENA_BASE + bytes + PAGE) / PAGE);
+    const pages = Math.min(Math.ceil((ARENA_BASE + bytes + PAGE) / PAGE), Math.floor(MAX_BYTES / PAGE));
     this.memory = new Wasm.Memory({ initial: pages, maximum: 65536, shared: true });
     this.id = nextId++ + Math.floor(Math.random() * 1e9) * 1000;
   }
 
   /** Reserves `bytes` (16-byte aligned) and returns the byte offset. */
   alloc(bytes: number): number {
-    const at = (this.top + 15) & ~15;
+    const at = Math.ceil(this.top / 16) * 16;
     const end = at + bytes;
+    if (end > MAX_BYTES) {
+      throw new ValidationError(
+        `gbdt: this fit needs more than ${MAX_BYTES / 2 ** 30} GiB of working memory (binned data, gradients, histograms).`,
+        { fix: 'fit on fewer rows (a sample) or fewer features, or lower maxLeafNodes' },
+      );
+    }
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const more = Math.ceil((end - have) / PAGE);
