@@ -1,5 +1,6 @@
 /** stats: descriptive statistics, quantiles, correlation, hypothesis tests, OLS and logistic inference, resampling (see DESIGN.md). */
 export * from './anova.ts';
+export * from './bootstrap.ts';
 export * from './contingency.ts';
 export * from './correlation.ts';
 export * from './correlation-test.ts';
@@ -8,10 +9,12 @@ export * from './design.ts';
 export * from './formula.ts';
 export * from './ks.ts';
 export * from './logit.ts';
+export * from './model-comparison.ts';
 export * from './multitest.ts';
 export * from './normality.ts';
 export * from './ols.ts';
 export * from './ols-format.ts';
+export * from './permutation.ts';
 export * from './quantile.ts';
 export * from './rank-tests.ts';
 export * from './t-test.ts';

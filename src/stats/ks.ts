@@ -160,6 +160,12 @@ export interface KsTwoSampleOptions {
   method?: 'auto' | 'exact' | 'asymp';
 }
 
+/** Round half to even, as `np.round`. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /** Index of the first element of sorted `a` greater than `v` (`np.searchsorted(side='right')`). */
 function upperBound(a: Float64Array, v: number): number {
   let lo = 0;
@@ -232,7 +238,7 @@ export function ksTwoSample(
     const m = Math.max(n1, n2);
     const n = Math.min(n1, n2);
     const en = (m * n) / (m + n);
-    if (alternative === 'two-sided') p = kolmogornSf(Math.round(en), d);
+    if (alternative === 'two-sided') p = kolmogornSf(roundHalfEven(en), d);
     else {
       const z = Math.sqrt(en) * d;
       p = Math.exp(-2 * z * z - (2 * z * (m + 2 * n)) / Math.sqrt(m * n * (m + n)) / 3);

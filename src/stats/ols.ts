@@ -112,7 +112,7 @@ export interface OlsResult {
   /** σ̂² = SSR/df_resid. */
   scale: number;
   diagnostics: OlsDiagnostics;
-  /** Warnings a statsmodels summary would print (uncentred R², large condition number, …). */
+  /** The notes a statsmodels summary prints (uncentred R², the covariance type, a large condition number), worded as statsmodels words them. */
   notes: string[];
   /** Fitted values, one per row used. */
   fitted: number[];
@@ -216,11 +216,11 @@ export function olsFromDesign(design: Design, options: OlsOptions = {}): OlsResu
   );
   if (diagnostics.smallestEigenvalue < 1e-10) {
     notes.push(
-      `The smallest eigenvalue is ${pyG(diagnostics.smallestEigenvalue, 3, 6)}. This might indicate that there are strong multicollinearity problems or that the design matrix is singular.`,
+      `The smallest eigenvalue is ${pyG(diagnostics.smallestEigenvalue, 3, 6)}. This might indicate that there are\nstrong multicollinearity problems or that the design matrix is singular.`,
     );
   } else if (diagnostics.conditionNumber > 1000) {
     notes.push(
-      `The condition number is large, ${pyG(diagnostics.conditionNumber, 3, 6)}. This might indicate that there are strong multicollinearity or other numerical problems.`,
+      `The condition number is large, ${pyG(diagnostics.conditionNumber, 3, 6)}. This might indicate that there are\nstrong multicollinearity or other numerical problems.`,
     );
   }
   return {

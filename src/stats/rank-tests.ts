@@ -59,7 +59,8 @@ export interface MannWhitneyOptions {
 export function mannWhitneyExactSf(u: number, m: number, n: number): number {
   const total = m * n;
   // P(U ≥ u) = P(U ≤ mn − u) by symmetry.
-  const k = Math.floor(total - u + 1e-9);
+  // SciPy truncates a tied (non-integer) U before looking it up: sf(int(U)).
+  const k = total - Math.trunc(u);
   if (k < 0) return 0;
   if (k >= total) return 1;
   if (2 * k <= total) return mannWhitneyCdf(k, m, n);

@@ -81,9 +81,13 @@ export function formatPValue(p: number): string {
   return formatNumber(p, 4);
 }
 
-/** The text report of a {@link TestResult}, a few aligned lines. */
-export function formatTestResult(r: TestResult): string {
+/**
+ * The text report of a {@link TestResult}, a few aligned lines; `samples` (e.g. the column
+ * names) goes under the title. Arrays longer than ten values stay in the JSON only.
+ */
+export function formatTestResult(r: TestResult, samples?: string): string {
   const rows: [string, string][] = [];
+  if (samples) rows.push(['samples', samples]);
   rows.push(['statistic', `${r.statisticName} = ${formatNumber(r.statistic)}`]);
   if (r.df !== undefined)
     rows.push([
@@ -104,7 +108,7 @@ export function formatTestResult(r: TestResult): string {
     ]);
   }
   for (const [k, v] of Object.entries(r.details ?? {})) {
-    if (v === null) continue;
+    if (v === null || (Array.isArray(v) && v.length > 10)) continue;
     const text = Array.isArray(v)
       ? v.map((x) => formatNumber(x)).join(', ')
       : typeof v === 'number'

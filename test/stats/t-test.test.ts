@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
+import { tTestIndependent, tTestOneSample, tTestPaired } from '../../src/stats/t-test.ts';
+import { assertClose } from './fixture.ts';
+import { tests } from './tests-fixture.ts';
+
+describe('t-tests (SciPy ttest_1samp / ttest_ind / ttest_rel, statsmodels tconfint_diff)', () => {
+  for (const c of tests.ttest) {
+    it(`${c.kind}, ${c.alternative}, ${c.level * 100}% CI`, () => {
+      const opts = { alternative: c.alternative, confidenceLevel: c.level };
+      const r =
+        c.kind === 'one'
+          ? tTestOneSample(c.x, { ...opts, mu: c.mu })
+          : c.kind === 'paired'
+            ? tTestPaired(c.x, c.y!, opts)
+            : tTestIndependent(c.x, c.y!, { ...opts, equalVariance: c.kind === 'student' });
+      assertClose(r.statistic, c.t, 't');
+      assertClose(r.pValue, c.p, 'p');
+      assertClose(r.df!, c.df, 'df');
+      // The fixture's intervals use an exact t quantile (SciPy's stdtrit is off by up to ~3e-9; see the oracle).
+      assertClose(r.confidenceInterval!.lower, c.ci[0], 'CI lower');
+      assertClose(r.confidenceInterval!.upper, c.ci[1], 'CI upper');
+      assertClose(r.effectSize!.value, c.d, "Cohen's d", 1e-12);
+      assert.equal(r.alternative, c.alternative);
+    });
+  }
+
+  it('drops missing values (pairwise for the paired test)', () => {
+    const a = tTestOneSample([1, 2, Number.NaN, 4, 6], { mu: 1 });
+    assert.deepEqual(a.n, [4]);
+    assertClose(a.statistic, tTestOneSample([1, 2, 4, 6], { mu: 1 }).statistic, 't', 0);
+    const p = tTestPaired([1, 2, 3, Number.NaN, 5], [1.5, Number.NaN, 2, 4, 4]);
+    assert.deepEqual(p.n, [3]);
+  });
+
+  it('rejects too few observations, zero variance and bad options with clear errors', () => {
+    assert.throws(
+      () => tTestOneSample([3]),
+      (e: unknown) => e instanceof ValidationError && /at least 2 are needed/.test(e.message),
+    );
+    assert.throws(() => tTestOneSample([2, 2, 2, 2]), /x has zero variance, so the t statistic is undefined/);
+    assert.throws(() => tTestIndependent([1, 1], [1, 1, 1]), /zero variance/);
+    assert.throws(
+      () => tTestIndependent([1], [2, 3], { equalVariance: false }),
+      /x has 1 value; at least 2 are needed/,
+    );
+    assert.throws(() => tTestPaired([1, 2, 3], [1, 2]), /x has 3 values but y has 2/);
+    assert.throws(
+      () => tTestOneSample([1, 2, 3], { alternative: 'bigger' as never }),
+      /unknown alternative "bigger"/,
+    );
+    assert.throws(
+      () => tTestOneSample([1, 2, 3], { confidenceLevel: 95 }),
+      /confidence level must be in \(0, 1\)/,
+    );
+    assert.throws(() => tTestOneSample([1, 2, Number.POSITIVE_INFINITY]), /x\[2\] is Infinity/);
+  });
+
+  it('gives one-sided intervals for one-sided alternatives', () => {
+    const r = tTestOneSample([1, 2, 3, 4, 5], { alternative: 'greater' });
+    assert.equal(r.confidenceInterval!.upper, Number.POSITIVE_INFINITY);
+    assert.ok(r.confidenceInterval!.lower < 3);
+  });
+});
