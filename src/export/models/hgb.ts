@@ -27,7 +27,7 @@ import type { Label } from '../../core/labels.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { attr, type GraphBuilder } from '../graph-builder.ts';
 import { DataType } from '../onnx-proto.ts';
-import { argmaxRows, type ModelHead, toVector } from './head.ts';
+import { argmaxRows, type ModelHead } from './head.ts';
 import { type ExportTree, leafIds, leafValuesPerTree, sumInOrder } from './leaf-ensemble.ts';
 
 /** The parts of a fitted HGB model the export needs. */
@@ -235,8 +235,9 @@ export function convertHgb(
   if (!classes) {
     let raw = raws[0];
     if (poisson) raw = b.op('Exp', [raw]);
-    return { kind: 'regressor', value: toVector(b, raw) };
+    return { kind: 'regressor', value: raw };
   }
+  const column = (t: string) => b.op('Reshape', [t, b.int64([-1, 1])]);
   let proba: string;
   if (classes.length === 2) {
     // HGB's expit: x >= 0 ? 1 / (1 + e^−x) : e^x / (1 + e^x), i.e. with t = e^−|x| the
@@ -245,9 +246,9 @@ export function convertHgb(
     const t = b.op('Exp', [b.op('Neg', [b.op('Abs', [x])])]);
     const num = b.op('Where', [b.op('GreaterOrEqual', [x, b.scalar(0)]), b.scalar(1), t]);
     const p = b.op('Div', [num, b.op('Add', [b.scalar(1), t])]);
-    proba = b.op('Concat', [b.op('Sub', [b.scalar(1), p]), p], [attr.int('axis', 1)]);
+    proba = b.op('Concat', [column(b.op('Sub', [b.scalar(1), p])), column(p)], [attr.int('axis', 1)]);
   } else {
-    proba = b.op('Softmax', [b.op('Concat', raws, [attr.int('axis', 1)])], [attr.int('axis', 1)]);
+    proba = b.op('Softmax', [b.op('Concat', raws.map(column), [attr.int('axis', 1)])], [attr.int('axis', 1)]);
   }
   return { kind: 'classifier', proba, labelIndex: argmaxRows(b, proba), classes };
 }

@@ -37,7 +37,7 @@ export interface ExportTree {
 
 /** The leaf each row reaches in every tree. */
 export interface LeafIds {
-  /** int64 `[N, T]`: the global leaf number per row and tree. */
+  /** float32 `[N, T]`: the global leaf number per row and tree (exact integers). */
   ids: string;
   /** Per tree, node → global leaf number (-1 for splits). */
   leafNumber: Int32Array[];
@@ -122,15 +122,19 @@ export function leafIds(b: GraphBuilder, X: string, trees: readonly ExportTree[]
     attr.floats('target_weights', tWeights),
   ];
   if (anyMissing) attrs.push(attr.ints('nodes_missing_value_tracks_true', missingTrue));
-  const numbersF = b.op('TreeEnsembleRegressor', [X], attrs, ML_DOMAIN);
-  const ids = b.op('Cast', [numbersF], [attr.int('to', DataType.INT64)]);
+  const ids = b.op('TreeEnsembleRegressor', [X], attrs, ML_DOMAIN);
   return { ids, leafNumber, nLeaves: next };
 }
 
 /**
  * The per-tree values of the leaves each row reached: `table` holds `width` float64 values per
- * leaf (leaf number order). Returns `T` tensors, `[N, 1, width]` (or `[N, 1]` when `width` is 0,
- * meaning a scalar per leaf), one per tree, in tree order.
+ * leaf (leaf number order). Returns one tensor per tree, in tree order: `[N, width]`, or `[N]`
+ * when `width` is 0 (a scalar per leaf).
+ *
+ * Each tree's column of leaf numbers is taken on its own (`Gather` on axis 1, `Cast`, `Gather` of
+ * the values) rather than gathering all trees at once: onnxruntime can then reuse each buffer, so
+ * memory stays at the `[N, T]` leaf numbers plus a few `[N, width]` tensors, whatever the number
+ * of trees.
  */
 export function leafValuesPerTree(
   b: GraphBuilder,
@@ -139,10 +143,14 @@ export function leafValuesPerTree(
   table: Float64Array,
   width: number,
 ): string[] {
-  const dims = width === 0 ? [ids.nLeaves] : [ids.nLeaves, width];
-  const g = b.op('Gather', [b.double(table, dims, 'leaf_values'), ids.ids], [attr.int('axis', 0)]);
-  if (nTrees === 1) return [g];
-  return b.node('Split', [g, b.int64(new Array<number>(nTrees).fill(1))], nTrees, [attr.int('axis', 1)]);
+  const values = b.double(table, width === 0 ? [ids.nLeaves] : [ids.nLeaves, width], 'leaf_values');
+  const out: string[] = [];
+  for (let t = 0; t < nTrees; t++) {
+    const column = b.op('Gather', [ids.ids, b.int64([t], [])], [attr.int('axis', 1)]);
+    const leaf = b.op('Cast', [column], [attr.int('to', DataType.INT64)]);
+    out.push(b.op('Gather', [values, leaf], [attr.int('axis', 0)]));
+  }
+  return out;
 }
 
 /** Adds tensors left to right: ((t0 + t1) + t2) + … — the order Lathe adds trees in. */

@@ -18,7 +18,7 @@ import type { Label } from '../../core/labels.ts';
 import type { FlatTree } from '../../models/tree/flat-tree.ts';
 import { normalizedValues, TREE_LEAF } from '../../models/tree/flat-tree.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
-import { argmaxRows, type ModelHead, toVector } from './head.ts';
+import { argmaxRows, type ModelHead } from './head.ts';
 import { type ExportTree, leafIds, leafValuesPerTree, sumInOrder } from './leaf-ensemble.ts';
 
 function exportTree(t: FlatTree): ExportTree {
@@ -60,7 +60,6 @@ export function convertFlatTrees(
   const parts = leafValuesPerTree(b, ids, trees.length, table, classes ? K : 0);
   let sum = sumInOrder(b, parts);
   if (mean && trees.length > 1) sum = b.op('Mul', [sum, b.scalar(1 / trees.length)]);
-  if (!classes) return { kind: 'regressor', value: toVector(b, sum) };
-  const proba = b.op('Reshape', [sum, b.int64([-1, K])]);
-  return { kind: 'classifier', proba, labelIndex: argmaxRows(b, proba), classes };
+  if (!classes) return { kind: 'regressor', value: sum };
+  return { kind: 'classifier', proba: sum, labelIndex: argmaxRows(b, sum), classes };
 }
