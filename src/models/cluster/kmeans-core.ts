@@ -138,11 +138,11 @@ function relocateEmpty(
   sums: Float64Array,
   wIn: Float64Array,
   labels: Int32Array,
-): void {
+): boolean {
   const { X, n, d, k, weight } = spec;
   const empty: number[] = [];
   for (let j = 0; j < k; j++) if (wIn[j] === 0) empty.push(j);
-  if (empty.length === 0) return;
+  if (empty.length === 0) return false;
   const dist = new Float64Array(n);
   for (let i = 0; i < n; i++) dist[i] = sqDist(X, i, oldCenters, labels[i], d);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => dist[b] - dist[a] || a - b);
@@ -158,6 +158,7 @@ function relocateEmpty(
     wIn[newId] = w;
     wIn[oldId] -= w;
   }
+  return true;
 }
 
 /** Squared shift of each center, summed. Writes the (non-squared) shift per center into `shift`. */
@@ -207,53 +208,151 @@ function arraysEqual(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/** One Lloyd step: labels from `centers`, new weighted means into `next`. */
-function lloydStep(
-  spec: KMeansRunSpec,
-  centers: Float64Array,
-  next: Float64Array,
-  labels: Int32Array,
-  wIn: Float64Array,
-): void {
-  const { X, n, d, k, weight } = spec;
-  assignLabels(X, n, d, centers, k, labels, weight);
-  next.fill(0);
-  wIn.fill(0);
-  for (let i = 0; i < n; i++) {
-    const j = labels[i];
-    const w = weight ? weight[i] : 1;
-    wIn[j] += w;
-    const o = j * d;
-    const xo = i * d;
-    for (let f = 0; f < d; f++) next[o + f] += X[xo + f] * w;
-  }
-  relocateEmpty(spec, centers, next, wIn, labels);
-  averageCenters(next, wIn, k, d);
-}
-
+/**
+ * Lloyd's iteration — every row to its nearest center, every center to the mean of its rows —
+ * with Hamerly's bounds deciding when the nearest center cannot have changed: an upper bound on
+ * the distance to the row's center and a lower bound on the distance to any other, moved by the
+ * center shifts each iteration. Rows whose bounds stay apart (by more than half the distance from
+ * their center to the nearest other) keep their label without computing a distance; the labels
+ * and centers are those of plain Lloyd iterations, at a fraction of the distance computations.
+ */
 function runLloyd(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
-  const { n, d, k } = spec;
+  const { X, n, d, k, weight } = spec;
   let centers = init.slice();
   let next = new Float64Array(k * d);
   const labels = new Int32Array(n);
   const labelsOld = new Int32Array(n).fill(-1);
   const wIn = new Float64Array(k);
   const shift = new Float64Array(k);
-  let strict = false;
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const half = new Float64Array(k * k);
+  const nearestHalf = new Float64Array(k);
+  // Squared norms of the rows (fixed) and of the centers (per iteration): a squared distance is
+  // ‖x‖² − 2·x·c + ‖c‖², one multiply-add per value (as scikit-learn computes it).
+  const xx = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let f = 0, o = i * d; f < d; f++) s += X[o + f] * X[o + f];
+    xx[i] = s;
+  }
+  const cc = new Float64Array(k);
+  const centerNorms = (C: Float64Array): void => {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let f = 0, o = j * d; f < d; f++) s += C[o + f] * C[o + f];
+      cc[j] = s;
+    }
+  };
+  const dist = (i: number, C: Float64Array, j: number): number => {
+    // Hand-unrolled dot product with two accumulators.
+    const xo = i * d;
+    const co = j * d;
+    let s0 = 0;
+    let s1 = 0;
+    let f = 0;
+    for (; f + 1 < d; f += 2) {
+      s0 += X[xo + f] * C[co + f];
+      s1 += X[xo + f + 1] * C[co + f + 1];
+    }
+    if (f < d) s0 += X[xo + f] * C[co + f];
+    return xx[i] - 2 * (s0 + s1) + cc[j];
+  };
+  const fullAssign = (i: number, C: Float64Array): void => {
+    let best = 0;
+    let d1 = Number.POSITIVE_INFINITY;
+    let d2 = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < k; j++) {
+      const dd = dist(i, C, j);
+      if (dd < d1) {
+        d2 = d1;
+        d1 = dd;
+        best = j;
+      } else if (dd < d2) d2 = dd;
+    }
+    labels[i] = best;
+    upper[i] = Math.sqrt(Math.max(d1, 0));
+    lower[i] = Math.sqrt(Math.max(d2, 0));
+  };
+  centerNorms(centers);
+  for (let i = 0; i < n; i++) fullAssign(i, centers);
+  // Weighted sums and weights per cluster, kept up to date as rows change cluster (recomputed
+  // from scratch every REFRESH iterations and after an empty cluster is re-seeded).
+  const sums = new Float64Array(k * d);
+  const wSum = new Float64Array(k);
+  const REFRESH = 16;
+  const recompute = (): void => {
+    sums.fill(0);
+    wSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const j = labels[i];
+      const w = weight ? weight[i] : 1;
+      wSum[j] += w;
+      const o = j * d;
+      const xo = i * d;
+      for (let f = 0; f < d; f++) sums[o + f] += X[xo + f] * w;
+    }
+  };
+  let dirty = true;
   let it = 0;
   for (; it < spec.maxIter; it++) {
-    lloydStep(spec, centers, next, labels, wIn);
+    // Centers ← weighted means of their rows.
+    if (dirty || it % REFRESH === 0) recompute();
+    dirty = false;
+    next.set(sums);
+    wIn.set(wSum);
+    if (relocateEmpty(spec, centers, next, wIn, labels)) dirty = true;
+    averageCenters(next, wIn, k, d);
     const total = centerShift(centers, next, k, d, shift);
     [centers, next] = [next, centers];
-    if (arraysEqual(labels, labelsOld)) {
-      strict = true;
-      break;
-    }
+    if (arraysEqual(labels, labelsOld)) break;
     if (total <= spec.tol) break;
     labelsOld.set(labels);
+    // Labels ← nearest of the new centers, skipping rows whose bounds prove the label unchanged.
+    centerGeometry(centers, k, d, half, nearestHalf);
+    centerNorms(centers);
+    let m1 = 0;
+    let m1At = -1;
+    let m2 = 0;
+    for (let j = 0; j < k; j++) {
+      if (shift[j] > m1) {
+        m2 = m1;
+        m1 = shift[j];
+        m1At = j;
+      } else if (shift[j] > m2) m2 = shift[j];
+    }
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      let u = upper[i] + shift[a];
+      const l = lower[i] - (a === m1At ? m2 : m1);
+      const z = Math.max(l, nearestHalf[a]);
+      if (u > z) {
+        u = Math.sqrt(Math.max(dist(i, centers, a), 0));
+        if (u > z) {
+          fullAssign(i, centers);
+          const b = labels[i];
+          if (b !== a) {
+            // Move the row's weighted values from cluster a to cluster b.
+            const w = weight ? weight[i] : 1;
+            wSum[a] -= w;
+            wSum[b] += w;
+            const oa = a * d;
+            const ob = b * d;
+            const xo = i * d;
+            for (let f = 0; f < d; f++) {
+              const v = X[xo + f] * w;
+              sums[oa + f] -= v;
+              sums[ob + f] += v;
+            }
+          }
+          continue;
+        }
+      }
+      upper[i] = u;
+      lower[i] = l;
+    }
   }
-  const inertia = assignLabels(spec.X, n, d, centers, k, labels, spec.weight);
-  void strict;
+  const inertia = assignLabels(X, n, d, centers, k, labels, weight);
   return { centers, labels, inertia, nIter: Math.min(it + 1, spec.maxIter) };
 }
 
