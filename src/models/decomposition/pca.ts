@@ -284,6 +284,9 @@ export class PCA extends Estimator<PCAParams> {
     const sumSq = new Float64Array(full);
     const blockSq = new Float64Array(full);
     const r = new Float64Array(d);
+    // Axes as contiguous rows for the projection loop.
+    const Vt = new Float64Array(full * d);
+    for (let k = 0; k < full; k++) for (let j = 0; j < d; j++) Vt[k * d + j] = V[j * full + k];
     for (let s0 = 0; s0 < n; s0 += BLOCK) {
       blockSq.fill(0);
       const e = Math.min(n, s0 + BLOCK);
@@ -291,7 +294,8 @@ export class PCA extends Estimator<PCAParams> {
         for (let j = 0; j < d; j++) r[j] = m.data[i * d + j] - mean[j];
         for (let k = 0; k < full; k++) {
           let s = 0;
-          for (let j = 0; j < d; j++) s += r[j] * V[j * full + k];
+          const o = k * d;
+          for (let j = 0; j < d; j++) s += r[j] * Vt[o + j];
           blockSq[k] += s * s;
           const a = Math.abs(s);
           if (a > maxAbs[k]) {
