@@ -143,6 +143,8 @@ export class FanovaTree {
   private readonly midpoints: Float64Array[];
   private readonly sizes: Float64Array[];
   private readonly active: Uint8Array;
+  /** Each leaf's box (`[low, high]` per feature) and cardinality. */
+  private readonly leaves: { node: number; box: Float64Array; card: number }[] = [];
   private variance_: number | null = null;
 
   /** @param spaces - `[low, high]` of each feature. */
@@ -160,6 +162,7 @@ export class FanovaTree {
       if (tree.feature[i] < 0) {
         this.stats[2 * i] = tree.value[i];
         this.stats[2 * i + 1] = cardinality(s);
+        this.leaves.push({ node: i, box: s, card: this.stats[2 * i + 1] });
       } else {
         const [ls, rs] = this.childSpaces(i, s);
         sub[tree.left[i]] = ls;
@@ -231,6 +234,7 @@ export class FanovaTree {
 
   /** The variance of the marginal prediction over `features` (the others integrated out). */
   marginalVariance(features: readonly number[]): number {
+    if (features.length === 1) return this.marginalVarianceOne(features[0]);
     const values: number[] = [];
     const weights: number[] = [];
     const sample = new Float64Array(this.d).fill(Number.NaN);
@@ -260,6 +264,52 @@ export class FanovaTree {
     let v = 0;
     for (let i = 0; i < values.length; i++) v += weights[i] * (values[i] - mean) ** 2;
     return v / sw;
+  }
+
+  /**
+   * One feature: the marginal at a midpoint averages the leaves whose interval on the feature holds
+   * it, each weighted by its box's volume over the other features — what the traversal of
+   * {@link FanovaTree.marginalized} sums, computed leaf by leaf instead of tree walk by tree walk
+   * (O(leaves × midpoints) without allocation, against one walk per midpoint).
+   */
+  private marginalVarianceOne(f: number): number {
+    const mids = this.midpoints[f];
+    const sizes = this.sizes[f];
+    const m = mids.length;
+    const sw = new Float64Array(m);
+    const swv = new Float64Array(m);
+    for (const leaf of this.leaves) {
+      const lo = leaf.box[2 * f];
+      const hi = leaf.box[2 * f + 1];
+      const w = leaf.card / (hi - lo);
+      const v = this.stats[2 * leaf.node];
+      // Midpoints are sorted; find the first inside (lo, hi).
+      let a = 0;
+      let b = m;
+      while (a < b) {
+        const c = (a + b) >> 1;
+        if (mids[c] <= lo) a = c + 1;
+        else b = c;
+      }
+      for (let k = a; k < m && mids[k] < hi; k++) {
+        sw[k] += w;
+        swv[k] += w * v;
+      }
+    }
+    let tw = 0;
+    let twv = 0;
+    const value = new Float64Array(m);
+    const weight = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      value[k] = swv[k] / sw[k];
+      weight[k] = sw[k] * sizes[k];
+      tw += weight[k];
+      twv += weight[k] * value[k];
+    }
+    const mean = twv / tw;
+    let v = 0;
+    for (let k = 0; k < m; k++) v += weight[k] * (value[k] - mean) ** 2;
+    return v / tw;
   }
 
   private marginalized(x: Float64Array): [number, number] {

@@ -11,6 +11,7 @@ import {
   samplingOrder,
 } from '../../src/select/space.ts';
 import { Study, TrialPruned } from '../../src/select/study.ts';
+import { newTrial } from '../../src/select/trial.ts';
 
 const quadratic = {
   space: { x: floatDistribution(-10, 10), k: intDistribution(0, 20) },
@@ -38,6 +39,41 @@ describe('Study.optimize', () => {
     assert.ok(median(tpe) < median(rnd), `tpe ${median(tpe)} vs random ${median(rnd)}`);
     assert.ok(median(tpe) < 1, `tpe median best ${median(tpe)}`);
     assert.equal(await best('tpe', 3, 30), await best('tpe', 3, 30));
+  });
+
+  it('multivariate TPE models the parameters jointly and still finds the optimum', async () => {
+    const study = new Study({
+      direction: 'minimize',
+      sampler: new TPESampler({ seed: 4, multivariate: true }),
+    });
+    await study.optimize((t) => quadratic.f(t.params), { space: quadratic.space, nTrials: 40 });
+    assert.ok(study.bestTrial!.value! < 2, `best ${study.bestTrial!.value}`);
+    for (const t of study.trials) checkParams(quadratic.space, t.params);
+  });
+
+  it('the constant liar steers proposals away from running trials', () => {
+    const space = { x: floatDistribution(0, 1) };
+    const order = samplingOrder(space);
+    const finished = Array.from({ length: 12 }, (_, i) => {
+      const t = newTrial(i, { x: (i + 0.5) / 12 });
+      t.state = 'complete';
+      t.value = -Math.abs((t.params.x as number) - 0.3);
+      return t;
+    });
+    // Eight trials already running right at the optimum.
+    const running = Array.from({ length: 8 }, (_, i) => newTrial(12 + i, { x: 0.3 + (i - 4) * 0.002 }));
+    const ctx = {
+      space,
+      order,
+      number: 20,
+      trials: [...finished, ...running],
+      direction: 'maximize' as const,
+    };
+    const liar = new TPESampler({ seed: 1, constantLiar: true }).sample(ctx).x as number;
+    const plain = new TPESampler({ seed: 1 }).sample(ctx).x as number;
+    // Without the liar the running trials are invisible: the proposal is the same as with none.
+    assert.equal(plain, new TPESampler({ seed: 1 }).sample({ ...ctx, trials: finished }).x);
+    assert.notEqual(liar, plain);
   });
 
   it('the first nStartupTrials of TPE are random draws; parameters stay in their distributions', async () => {
