@@ -573,9 +573,9 @@ export function gradBinomial(y: usize, raw: usize, w: usize, g: usize, h: usize,
     let hi: f64;
     if (r > -37) {
       const e = fdlibmExp(-r);
-      const d = 1 + e;
-      gi = (1 - yi - yi * e) / d;
-      hi = e / (d * d);
+      const inv = 1 / (1 + e);
+      gi = (1 - yi - yi * e) * inv;
+      hi = e * inv * inv;
     } else {
       const e = fdlibmExp(r);
       gi = e - yi;

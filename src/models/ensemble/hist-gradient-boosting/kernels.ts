@@ -391,9 +391,9 @@ class TsKernels implements Kernels {
       let hi: number;
       if (r > -37) {
         const e = Math.exp(-r);
-        const d = 1 + e;
-        gi = (1 - yi - yi * e) / d;
-        hi = e / (d * d);
+        const inv = 1 / (1 + e);
+        gi = (1 - yi - yi * e) * inv;
+        hi = e * inv * inv;
       } else {
         const e = Math.exp(r);
         gi = e - yi;
