@@ -22,8 +22,8 @@ import {
   treeFromPlain,
   treeToPlain,
 } from './flat-tree.ts';
-import { growTree } from './grower.ts';
-import { prepareGrowData } from './presort.ts';
+import { growTree, sortThreshold } from './grower.ts';
+import { type GrowLayout, prepareGrowData } from './presort.ts';
 import { classWeightParam, growthParams, maxFeaturesParam, resolveGrowOptions } from './tree-params.ts';
 
 const classifierSchema = {
@@ -56,6 +56,12 @@ const regressorSchema = {
 export type DecisionTreeClassifierParams = ParamsOf<typeof classifierSchema>;
 /** Parameters of {@link DecisionTreeRegressor}. */
 export type DecisionTreeRegressorParams = ParamsOf<typeof regressorSchema>;
+
+/** The data layout a single tree needs. */
+function treeLayout(splitter: string, maxFeatures: number, d: number): GrowLayout {
+  const best = splitter === 'best';
+  return { presort: best, ranks: best && sortThreshold(d, maxFeatures) > 0, columns: !best, shared: false };
+}
 
 /** Checks X for a tree fit: finite values (no NaN), as a Matrix. */
 function treeInput(X: Matrix, who: string): Matrix {
@@ -114,7 +120,7 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
     }
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
     const target = { yCode: codes, yValue: null, nClasses: this.classes_!.length };
-    const data = prepareGrowData(m, opts.splitter === 'best', target);
+    const data = prepareGrowData(m, target, treeLayout(opts.splitter, opts.maxFeatures, m.cols));
     const tree = growTree(data, weight, opts, new Rng(this.params.seed));
     this.setTree(tree, m.cols);
     return this.finishFit(m);
@@ -196,7 +202,8 @@ export class DecisionTreeRegressor extends BaseRegressor<DecisionTreeRegressorPa
     const yv = asNumericTarget(y, m.rows, this.typeName);
     const sw = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
-    const data = prepareGrowData(m, opts.splitter === 'best', { yCode: null, yValue: yv, nClasses: 1 });
+    const target = { yCode: null, yValue: yv, nClasses: 1 };
+    const data = prepareGrowData(m, target, treeLayout(opts.splitter, opts.maxFeatures, m.cols));
     this.tree_ = growTree(data, sw, opts, new Rng(this.params.seed));
     this.featureImportances_ = treeFeatureImportances(this.tree_, m.cols);
     return this.finishFit(m);

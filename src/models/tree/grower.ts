@@ -49,7 +49,10 @@ export interface GrowData {
   order: Int32Array | null;
   /** `sortedValues(Xc, order)`: each feature's values in that order (`best` splitter). */
   sorted: Float64Array | null;
-  /** Inverse of `order`: each row's position in its feature's sorted order (`best` splitter). */
+  /**
+   * Inverse of `order`: each row's position in its feature's sorted order (`best` splitter, when
+   * `sortThreshold(d, maxFeatures)` > 0).
+   */
   rank: Int32Array | null;
 }
 
@@ -80,7 +83,7 @@ const INF = Number.POSITIVE_INFINITY;
  * row and split, sorting about maxFeatures·log2(size) comparisons (natively) per row. Overridable
  * with LATHE_TREE_SORT_MAX (for benchmarking).
  */
-function sortThreshold(d: number, maxFeatures: number): number {
+export function sortThreshold(d: number, maxFeatures: number): number {
   const env = typeof process !== 'undefined' ? process.env.LATHE_TREE_SORT_MAX : undefined;
   if (env !== undefined && env !== '') return Number(env);
   // Measured: with 20 features and 4 per split keeping the lists wins at every node size; with
@@ -274,8 +277,8 @@ class Grower {
     this.sR = new Int32Array(sm);
     if (best) {
       const { order, sorted } = data;
-      if (!order || !sorted || !data.rank)
-        throw new Error('growTree: the best splitter needs presorted data');
+      if (!order || !sorted) throw new Error('growTree: the best splitter needs presorted data');
+      if (this.sortMax > 0 && !data.rank) throw new Error('growTree: small-node sorting needs ranks');
       for (let f = 0; f < d; f++) {
         const src = f * n;
         let j = f * m;

@@ -18,7 +18,15 @@ export {
   type TreeCriterion,
   type TreeSplitter,
 } from './grower.ts';
-export { argsortColumns, columnMajor, type GrowTarget, prepareGrowData, sortedValues } from './presort.ts';
+export {
+  argsortColumns,
+  columnMajor,
+  type GrowLayout,
+  type GrowTarget,
+  prepareGrowData,
+  ranksOf,
+  sortedValues,
+} from './presort.ts';
 export {
   classWeightParam,
   type GrowthParams,

@@ -114,19 +114,33 @@ export interface GrowTarget {
   nClasses: number;
 }
 
+/** What {@link prepareGrowData} should lay out besides the targets. */
+export interface GrowLayout {
+  /** Sort order and sorted values per feature (the exhaustive splitter). */
+  presort: boolean;
+  /** Each row's rank per feature (small-node sorting; see `sortThreshold` in grower.ts). */
+  ranks: boolean;
+  /** Keep the column-major features (the random splitter, out-of-bag predictions). */
+  columns: boolean;
+  /** Put every array in shared memory (for pool workers). */
+  shared: boolean;
+}
+
 /**
- * Lays out a matrix for the grower: column-major features, plus each feature's sort order and
- * sorted values when the exhaustive splitter will run. `shared` puts every array in shared
- * memory (for pool workers).
+ * Lays out a matrix for the grower: column-major features, plus each feature's sort order,
+ * sorted values and ranks when the exhaustive splitter will run. Arrays not asked for are left
+ * empty, so a large forest does not hold memory it will not read.
  */
-export function prepareGrowData(m: Matrix, presort: boolean, target: GrowTarget, shared = false): GrowData {
+export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayout): GrowData {
   const { rows: n, cols: d } = m;
-  const Xc = columnMajor(m, shared);
+  const { presort, shared } = layout;
+  const keepX = layout.columns || !presort;
+  const Xc = columnMajor(m, shared && keepX);
   const order = presort ? argsortColumns(Xc, n, d, shared) : null;
   const share = <T extends Int32Array | Float64Array>(a: T | null): T | null =>
     a && shared ? toShared(a) : a;
   return {
-    Xc,
+    Xc: keepX ? Xc : new Float64Array(0),
     n,
     d,
     yCode: share(target.yCode),
@@ -134,7 +148,7 @@ export function prepareGrowData(m: Matrix, presort: boolean, target: GrowTarget,
     nClasses: target.nClasses,
     order,
     sorted: order ? sortedValues(Xc, order, n, d, shared) : null,
-    rank: order ? ranksOf(order, n, d, shared) : null,
+    rank: order && layout.ranks ? ranksOf(order, n, d, shared) : null,
   };
 }
 

@@ -16,7 +16,7 @@ import { executorFor, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
-import type { TreeSplitter } from '../../tree/grower.ts';
+import { sortThreshold, type TreeSplitter } from '../../tree/grower.ts';
 import { prepareGrowData } from '../../tree/presort.ts';
 import { type GrowthParams, type MaxFeatures, resolveGrowOptions } from '../../tree/tree-params.ts';
 import {
@@ -103,7 +103,12 @@ function growForest(
   }
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   const data: ForestData = {
-    ...prepareGrowData(m, splitter === 'best', inputs, true),
+    ...prepareGrowData(m, inputs, {
+      presort: splitter === 'best',
+      ranks: splitter === 'best' && sortThreshold(m.cols, grow.maxFeatures) > 0,
+      columns: splitter === 'random' || params.oobScore,
+      shared: true,
+    }),
     baseWeight: inputs.baseWeight ? toShared(inputs.baseWeight) : null,
   };
   const spec: ForestTreeSpec = {
