@@ -22,6 +22,7 @@
 
 import { ValidationError } from '../core/errors.ts';
 import { betaInc, normalCdf, normalPpf, normalSf } from './distributions.ts';
+import { sortFloat64WithIndex } from './quantile.ts';
 import { rankWithTies } from './ranks.ts';
 import { tTestPValue } from './t-test.ts';
 import type { ConfidenceInterval, TestResult } from './test-result.ts';
@@ -181,19 +182,41 @@ export interface KendallOptions extends CorrelationTestOptions {
   method?: 'auto' | 'exact' | 'asymptotic';
 }
 
-/** Dense 0-based ranks of `v` (equal values share a code). */
-function denseCodes(v: Float64Array): Int32Array {
+/** Dense 0-based ranks of `v` (equal values share a code), by a radix argsort; also the number of codes. */
+function denseCodes(v: Float64Array): { codes: Int32Array; count: number } {
   const n = v.length;
+  const sorted = v.slice();
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => v[a] - v[b] || a - b);
+  sortFloat64WithIndex(sorted, order);
   const codes = new Int32Array(n);
   let c = 0;
   for (let k = 0; k < n; k++) {
-    if (k > 0 && v[order[k]] !== v[order[k - 1]]) c++;
+    if (k > 0 && sorted[k] !== sorted[k - 1]) c++;
     codes[order[k]] = c;
   }
-  return codes;
+  return { codes, count: n ? c + 1 : 0 };
+}
+
+/** Rows ordered by (primary, secondary) codes: two stable counting-sort passes (LSD). */
+function orderByCodes(
+  primary: Int32Array,
+  primaryCount: number,
+  secondary: Int32Array,
+  secondaryCount: number,
+): Int32Array {
+  const n = primary.length;
+  const byKey = (keys: Int32Array, count: number, input: Int32Array): Int32Array => {
+    const start = new Int32Array(count + 1);
+    for (let k = 0; k < n; k++) start[keys[input[k]] + 1]++;
+    for (let c = 0; c < count; c++) start[c + 1] += start[c];
+    const out = new Int32Array(n);
+    for (let k = 0; k < n; k++) out[start[keys[input[k]]]++] = input[k];
+    return out;
+  };
+  const identity = new Int32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  return byKey(primary, primaryCount, byKey(secondary, secondaryCount, identity));
 }
 
 /** Σ over tie groups of t(t−1)/2, t(t−1)(t−2) and t(t−1)(2t+5). */
@@ -294,13 +317,13 @@ export function kendallTau(
   const n = p.x.length;
   if (isConstant(p.x)) throw constantError(who, 'x');
   if (isConstant(p.y)) throw constantError(who, 'y');
-  const xr = denseCodes(p.x);
-  const yr = denseCodes(p.y);
-  // Sort by (x, y); discordant pairs are then the strict inversions of y (Fenwick tree).
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => xr[a] - xr[b] || yr[a] - yr[b]);
-  const maxY = n + 1;
+  const dx = denseCodes(p.x);
+  const dy = denseCodes(p.y);
+  const xr = dx.codes;
+  const yr = dy.codes;
+  // Order by (x, y); discordant pairs are then the strict inversions of y (Fenwick tree).
+  const order = orderByCodes(xr, dx.count, yr, dy.count);
+  const maxY = dy.count + 1;
   const tree = new Float64Array(maxY + 1);
   let dis = 0;
   for (let k = 0; k < n; k++) {

@@ -112,7 +112,14 @@ function isConstant(m2: number, mu: number): boolean {
 export function skewness(x: ArrayLike<number>, options: MomentOptions = {}): number {
   const v = present(x);
   if (v.length === 0) return Number.NaN;
-  const { n, mean: mu, m2, m3 } = moments(v);
+  return skewFromMoments(moments(v), options);
+}
+
+function skewFromMoments(
+  mom: { n: number; mean: number; m2: number; m3: number },
+  options: MomentOptions,
+): number {
+  const { n, mean: mu, m2, m3 } = mom;
   if (isConstant(m2, mu)) return Number.NaN;
   const g1 = m3 / m2 ** 1.5;
   if (options.bias ?? true) return g1;
@@ -130,7 +137,14 @@ export interface KurtosisOptions extends MomentOptions {
 export function kurtosis(x: ArrayLike<number>, options: KurtosisOptions = {}): number {
   const v = present(x);
   if (v.length === 0) return Number.NaN;
-  const { n, mean: mu, m2, m4 } = moments(v);
+  return kurtosisFromMoments(moments(v), options);
+}
+
+function kurtosisFromMoments(
+  mom: { n: number; mean: number; m2: number; m4: number },
+  options: KurtosisOptions,
+): number {
+  const { n, mean: mu, m2, m4 } = mom;
   if (isConstant(m2, mu)) return Number.NaN;
   let k = m4 / (m2 * m2);
   if (!(options.bias ?? true)) {
@@ -150,7 +164,10 @@ export interface ModeResult {
 
 /** The most frequent non-missing value and its count, the smallest value among ties (`scipy.stats.mode`). */
 export function mode(x: ArrayLike<number>): ModeResult {
-  const s = sortedNonMissing(x);
+  return modeSorted(sortedNonMissing(x));
+}
+
+function modeSorted(s: Float64Array): ModeResult {
   if (s.length === 0) return { mode: Number.NaN, count: 0 };
   let best = s[0];
   let bestCount = 0;
@@ -173,7 +190,10 @@ export function mode(x: ArrayLike<number>): ModeResult {
  */
 export function trimmedMean(x: ArrayLike<number>, proportion: number): number {
   checkNumber(proportion, 'proportion', 'trimmedMean', { min: 0, max: 0.5, maxExclusive: true });
-  const s = sortedNonMissing(x);
+  return trimmedMeanSorted(sortedNonMissing(x), proportion);
+}
+
+function trimmedMeanSorted(s: Float64Array, proportion: number): number {
   const n = s.length;
   if (n === 0) return Number.NaN;
   const cut = Math.floor(proportion * n);
@@ -203,12 +223,33 @@ export function medianAbsoluteDeviation(x: ArrayLike<number>, options: MadOption
       },
     );
   }
-  const s = sortedNonMissing(x);
-  if (s.length === 0) return Number.NaN;
+  return madSorted(sortedNonMissing(x)) / divisor;
+}
+
+/**
+ * The median absolute deviation of sorted values: the deviations below the median, read
+ * backwards, and those above it are two ascending runs, merged in one pass (no second sort).
+ */
+function madSorted(s: Float64Array): number {
+  const n = s.length;
+  if (n === 0) return Number.NaN;
   const med = quantileSorted(s, 0.5);
-  const dev = new Float64Array(s.length);
-  for (let i = 0; i < s.length; i++) dev[i] = Math.abs(s[i] - med);
-  return quantileSorted(dev.sort(), 0.5) / divisor;
+  let hi = 0;
+  while (hi < n && s[hi] < med) hi++;
+  let lo = hi - 1;
+  const dev = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const dl = lo >= 0 ? med - s[lo] : Number.POSITIVE_INFINITY;
+    const dh = hi < n ? s[hi] - med : Number.POSITIVE_INFINITY;
+    if (dl <= dh) {
+      dev[k] = dl;
+      lo--;
+    } else {
+      dev[k] = dh;
+      hi++;
+    }
+  }
+  return quantileSorted(dev, 0.5);
 }
 
 /** Options of {@link describe}. */
@@ -262,10 +303,11 @@ export interface Description {
 export function describe(x: ArrayLike<number>, options: DescribeOptions = {}): Description {
   const trim = checkNumber(options.trim ?? 0.1, 'trim', 'describe', { min: 0, max: 0.5, maxExclusive: true });
   const method = options.quantileMethod ?? 'linear';
+  // One sort; every statistic below reads the sorted values (moments are order-independent).
   const s = sortedNonMissing(x);
   const n = s.length;
   const q = (p: number) => quantileSorted(s, p, method);
-  const md = mode(s);
+  const md = modeSorted(s);
   const mom = n > 0 ? moments(s) : { n: 0, mean: Number.NaN, m2: Number.NaN, m3: Number.NaN, m4: Number.NaN };
   const varS = n > 1 ? (mom.m2 * n) / (n - 1) : Number.NaN;
   const q1 = q(0.25);
@@ -283,12 +325,12 @@ export function describe(x: ArrayLike<number>, options: DescribeOptions = {}): D
     q3,
     max: n ? s[n - 1] : Number.NaN,
     iqr: q3 - q1,
-    skewness: skewness(s),
-    kurtosis: kurtosis(s),
+    skewness: n ? skewFromMoments(mom, {}) : Number.NaN,
+    kurtosis: n ? kurtosisFromMoments(mom, {}) : Number.NaN,
     mode: md.mode,
     modeCount: md.count,
-    trimmedMean: n ? trimmedMean(s, trim) : Number.NaN,
+    trimmedMean: trimmedMeanSorted(s, trim),
     trim,
-    mad: medianAbsoluteDeviation(s),
+    mad: madSorted(s),
   };
 }

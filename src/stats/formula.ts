@@ -220,7 +220,7 @@ class Parser {
         "use one response, e.g. 'y ~ x' or 'log(y) ~ x'",
       );
     }
-    const tilde = this.next();
+    this.next(); // '~'
     if (this.peek().type === 'end')
       this.fail(
         this.peek(),
@@ -235,7 +235,6 @@ class Parser {
         `Formula syntax error: unexpected '${end.text}'.`,
         'check the operators and parentheses',
       );
-    void tilde;
     return {
       formula: this.src,
       response: lhs.terms[0].factors[0],
@@ -366,7 +365,7 @@ class Parser {
   private parsePower(): TermExpr {
     const base = this.parseAtom();
     if (!this.isOp('**')) return base;
-    const op = this.next();
+    this.next(); // '**'
     const t = this.peek();
     if (t.type !== 'number' || !/^\d+$/.test(t.text) || Number(t.text) < 1) {
       this.fail(
@@ -376,7 +375,6 @@ class Parser {
       );
     }
     this.next();
-    void op;
     let acc = base;
     for (let k = 1; k < Number(t.text); k++) {
       acc = {

@@ -22,6 +22,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { normalCdf } from './distributions.ts';
 import { kolmogornSf, kolmogorovSf, ks2SampleExactSf, smirnovSf } from './ks-distribution.ts';
+import { sortFloat64 } from './quantile.ts';
 import type { TestResult } from './test-result.ts';
 import { type Alternative, checkAlternative, checkChoice, checkNumber, sample } from './validate.ts';
 
@@ -166,18 +167,6 @@ function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** Index of the first element of sorted `a` greater than `v` (`np.searchsorted(side='right')`). */
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Two-sample Kolmogorov–Smirnov test of H₀: x and y come from the same continuous distribution. */
 export function ksTwoSample(
   x: ArrayLike<number>,
@@ -187,27 +176,37 @@ export function ksTwoSample(
   const who = 'ksTwoSample';
   const alternative = checkAlternative(options.alternative, who);
   let method = checkChoice(options.method, ['auto', 'exact', 'asymp'] as const, 'method', who, 'auto');
-  const a = sample(x, 'x', who, { allowInfinite: true }).sort();
-  const b = sample(y, 'y', who, { allowInfinite: true }).sort();
+  const a = sortFloat64(sample(x, 'x', who, { allowInfinite: true }));
+  const b = sortFloat64(sample(y, 'y', who, { allowInfinite: true }));
   const n1 = a.length;
   const n2 = b.length;
+  // F₁ − F₂ at every observation, in SciPy's order (the sorted x, then the sorted y; the first
+  // extreme wins). Both walks move monotone pointers instead of binary-searching each value.
   let minS = Number.POSITIVE_INFINITY;
   let maxS = Number.NEGATIVE_INFINITY;
   let locMin = 0;
   let locMax = 0;
-  const visit = (v: number) => {
-    const diff = upperBound(a, v) / n1 - upperBound(b, v) / n2;
-    if (diff < minS) {
-      minS = diff;
-      locMin = v;
+  for (const [own, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    let io = 0;
+    let it = 0;
+    for (let k = 0; k < own.length; k++) {
+      const v = own[k];
+      while (io < own.length && own[io] <= v) io++;
+      while (it < other.length && other[it] <= v) it++;
+      const diff = own === a ? io / n1 - it / n2 : it / n1 - io / n2;
+      if (diff < minS) {
+        minS = diff;
+        locMin = v;
+      }
+      if (diff > maxS) {
+        maxS = diff;
+        locMax = v;
+      }
     }
-    if (diff > maxS) {
-      maxS = diff;
-      locMax = v;
-    }
-  };
-  for (let i = 0; i < n1; i++) visit(a[i]);
-  for (let i = 0; i < n2; i++) visit(b[i]);
+  }
   minS = Math.min(1, Math.max(0, -minS));
   let d: number;
   let loc: number;

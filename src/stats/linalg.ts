@@ -1,6 +1,6 @@
 /**
  * The dense linear algebra behind OLS and logistic regression: Householder QR with column
- * pivoting (LAPACK's `dgeqp3` strategy, norms recomputed rather than downdated), triangular
+ * pivoting (LAPACK's `dgeqp3`/`dlaqp2` strategy: partial column norms downdated), triangular
  * solves and inverses, and the singular values of a small square matrix by one-sided Jacobi
  * rotations (accurate to high relative precision, used for the condition number and the rank).
  *
@@ -29,19 +29,21 @@ export function pivotedQR(a: Float64Array, n: number, p: number, pivot = true): 
   const perm = new Int32Array(p);
   for (let j = 0; j < p; j++) perm[j] = j;
   const kmax = Math.min(n, p);
+  // Partial column norms, downdated after each step and recomputed when cancellation threatens
+  // them (LAPACK dlaqp2), so pivoting costs O(p) per step instead of a pass over the rows.
+  const vn1 = new Float64Array(p);
+  const vn2 = new Float64Array(p);
+  if (pivot) {
+    for (let j = 0; j < p; j++) {
+      vn1[j] = columnNorm(qr, j * n, 0, n);
+      vn2[j] = vn1[j];
+    }
+  }
+  const tol3z = Math.sqrt(Number.EPSILON);
   for (let k = 0; k < kmax; k++) {
     if (pivot) {
       let best = k;
-      let bestNorm = -1;
-      for (let j = k; j < p; j++) {
-        let s = 0;
-        const off = j * n;
-        for (let i = k; i < n; i++) s += qr[off + i] * qr[off + i];
-        if (s > bestNorm) {
-          bestNorm = s;
-          best = j;
-        }
-      }
+      for (let j = k + 1; j < p; j++) if (vn1[j] > vn1[best]) best = j;
       if (best !== k) {
         const ok = k * n;
         const ob = best * n;
@@ -53,21 +55,13 @@ export function pivotedQR(a: Float64Array, n: number, p: number, pivot = true): 
         const t = perm[k];
         perm[k] = perm[best];
         perm[best] = t;
+        vn1[best] = vn1[k];
+        vn2[best] = vn2[k];
       }
     }
     // Householder vector for column k, rows k … n−1 (LAPACK dlarfg, with scaling against overflow).
     const off = k * n;
-    let scale = 0;
-    for (let i = k + 1; i < n; i++) scale = Math.max(scale, Math.abs(qr[off + i]));
-    let xnorm = 0;
-    if (scale > 0) {
-      let s = 0;
-      for (let i = k + 1; i < n; i++) {
-        const v = qr[off + i] / scale;
-        s += v * v;
-      }
-      xnorm = scale * Math.sqrt(s);
-    }
+    const xnorm = columnNorm(qr, off, k + 1, n);
     const alpha = qr[off + k];
     if (xnorm === 0) {
       tau[k] = 0;
@@ -87,8 +81,33 @@ export function pivotedQR(a: Float64Array, n: number, p: number, pivot = true): 
       qr[oj + k] -= s;
       for (let i = k + 1; i < n; i++) qr[oj + i] -= s * qr[off + i];
     }
+    if (pivot) {
+      for (let j = k + 1; j < p; j++) {
+        if (vn1[j] === 0) continue;
+        let t = Math.abs(qr[j * n + k]) / vn1[j];
+        t = Math.max(0, (1 + t) * (1 - t));
+        const t2 = t * (vn1[j] / vn2[j]) ** 2;
+        if (t2 <= tol3z) {
+          vn1[j] = columnNorm(qr, j * n, k + 1, n);
+          vn2[j] = vn1[j];
+        } else vn1[j] *= Math.sqrt(t);
+      }
+    }
   }
   return { n, p, qr, tau, perm };
+}
+
+/** Euclidean norm of rows from … to−1 of the column starting at `off`, scaled against overflow. */
+function columnNorm(a: Float64Array, off: number, from: number, to: number): number {
+  let scale = 0;
+  for (let i = from; i < to; i++) scale = Math.max(scale, Math.abs(a[off + i]));
+  if (scale === 0) return 0;
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const v = a[off + i] / scale;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
 }
 
 /** Qᵀ·b for a vector b of length n (in place). */

@@ -7,9 +7,11 @@
  * (intercept-only) log-likelihood, McFadden's pseudo-R², the likelihood-ratio test, AIC and BIC.
  *
  * The response must be 0/1 numbers, booleans, or a column with exactly two levels (the second
- * sorted level is 1). Perfect or quasi-complete separation — where the MLE does not exist — is a
- * {@link ValidationError} (statsmodels raises `PerfectSeparationError`). For prediction-oriented
- * logistic regression with regularisation, use the `LogisticRegression` estimator.
+ * sorted level is 1). Perfect separation — the predictors classify every row, so no finite MLE
+ * exists — is a {@link ValidationError} (statsmodels raises `PerfectSeparationError`).
+ * Quasi-complete separation (a subset classified perfectly) shows, as in statsmodels, as a
+ * `ConvergenceWarning` and very large standard errors. For prediction-oriented logistic
+ * regression with regularisation, use the `LogisticRegression` estimator.
  *
  * @module
  */
@@ -135,9 +137,7 @@ export function logitFromDesign(design: Design, options: LogitOptions = {}): Log
       },
     );
   }
-  // Check the design is of full rank before iterating (names the collinear columns).
-  leastSquares(X, n, p, new Float64Array(n), columns, who);
-
+  // A rank-deficient design fails the first Newton step's QR, naming the collinear columns.
   const beta = new Float64Array(p);
   const eta = new Float64Array(n);
   const sw = new Float64Array(n);
@@ -145,7 +145,6 @@ export function logitFromDesign(design: Design, options: LogitOptions = {}): Log
   const z = new Float64Array(n);
   let converged = false;
   let iterations = 0;
-  let lastFit: ReturnType<typeof leastSquares> | null = null;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     // Newton step: solve (√W X) δ = (y − μ)/√W in the least-squares sense.
@@ -157,7 +156,6 @@ export function logitFromDesign(design: Design, options: LogitOptions = {}): Log
     }
     for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) Xw[j * n + i] = X[j * n + i] * sw[i];
     const fit = leastSquares(Xw, n, p, z, columns, who);
-    lastFit = fit;
     let maxStep = 0;
     for (let j = 0; j < p; j++) {
       beta[j] += fit.beta[j];
@@ -185,7 +183,6 @@ export function logitFromDesign(design: Design, options: LogitOptions = {}): Log
   }
   for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) Xw[j * n + i] = X[j * n + i] * sw[i];
   const info = leastSquares(Xw, n, p, new Float64Array(n), columns, who);
-  void lastFit;
   const cov = xtxInverse(info);
   let llf = 0;
   for (let i = 0; i < n; i++) llf += y[i] * eta[i] - log1pExp(eta[i]);

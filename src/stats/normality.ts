@@ -111,24 +111,25 @@ export function shapiroWilk(x: ArrayLike<number>): TestResult {
   }
   const a = shapiroWilkCoefficients(n);
   // The full coefficient vector, antisymmetric: position i (1-based) pairs with j = n + 1 − i.
-  const coef = (i: number) => {
+  const coef = new Float64Array(n);
+  for (let i = 1; i <= n; i++) {
     const j = n + 1 - i;
-    return i === j ? 0 : Math.sign(i - j) * a[Math.min(i, j) - 1];
-  };
+    coef[i - 1] = i === j ? 0 : Math.sign(i - j) * a[Math.min(i, j) - 1];
+  }
   let sa = 0;
   let sx = 0;
-  for (let i = 1; i <= n; i++) {
-    sa += coef(i);
-    sx += y[i - 1] / range;
+  for (let i = 0; i < n; i++) {
+    sa += coef[i];
+    sx += y[i] / range;
   }
   sa /= n;
   sx /= n;
   let ssa = 0;
   let ssx = 0;
   let sax = 0;
-  for (let i = 1; i <= n; i++) {
-    const asa = coef(i) - sa;
-    const xsx = y[i - 1] / range - sx;
+  for (let i = 0; i < n; i++) {
+    const asa = coef[i] - sa;
+    const xsx = y[i] / range - sx;
     ssa += asa * asa;
     ssx += xsx * xsx;
     sax += asa * xsx;

@@ -27,7 +27,7 @@ import { ValidationError } from '../core/errors.ts';
 import { buildDesign, type Design, type FormulaFrame } from './design.ts';
 import { chiSquareSf, fisherFSf, normalPpf, normalSf, studentTPpf, studentTSf } from './distributions.ts';
 import { hasConstant, type LeastSquaresFit, leastSquares, xtxInverse } from './least-squares.ts';
-import { thinQ } from './linalg.ts';
+import { applyQt, thinQ } from './linalg.ts';
 import { dagostinoPearson } from './normality.ts';
 import { pyG } from './ols-format.ts';
 import { checkChoice, checkLevel } from './validate.ts';
@@ -386,39 +386,56 @@ function diagnose(
     omnibus = r.statistic;
     omnibusPValue = r.pValue;
   }
-  // Breusch–Pagan (Koenker): regress e² on the design; LM = n R² with df = p − 1.
+  // Breusch–Pagan (Koenker): regress e² on the design; LM = n R² with df = p − 1. The design's
+  // QR is already there: the residual sum of squares is the tail of Qᵀe².
   let breuschPagan: OlsDiagnostics['breuschPagan'] = null;
   if (p > 1) {
     const e2 = e.map((v) => v * v);
-    const aux = leastSquares(X, n, p, e2, columns, 'ols (Breusch–Pagan)');
-    const r2 = auxRSquared(e2, aux.ssr, kConstant);
+    const qte = applyQt(fit.qr, e2.slice());
+    let rss = 0;
+    for (let i = p; i < n; i++) rss += qte[i] * qte[i];
+    const r2 = auxRSquared(e2, rss, kConstant);
     const lm = n * r2;
     const dfm = p - kConstant;
     const f = r2 / dfm / ((1 - r2) / (n - p));
     breuschPagan = { lm, lmPValue: chiSquareSf(lm, p - 1), f, fPValue: fisherFSf(f, dfm, n - p) };
   }
+  // VIF_j = 1/(1 − R²_j) of x_j on the other columns. With an explicit constant among them,
+  // 1 − R²_j = RSS_j/TSS_j and RSS_j = 1/[(XᵀX)⁻¹]_jj, so VIF_j = TSS_j·[(XᵀX)⁻¹]_jj from the fit
+  // already made; otherwise (no explicit constant) the auxiliary regression is run as statsmodels does.
   const vif: Record<string, number | null> = {};
+  const inv = xtxInverse(fit);
   for (let j = 0; j < p; j++) {
     if (j === constIndex || p === 1) {
       vif[columns[j]] = null;
       continue;
     }
+    const xj = X.subarray(j * n, j * n + n);
+    if (constIndex >= 0) {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += xj[i];
+      mean /= n;
+      let tss = 0;
+      for (let i = 0; i < n; i++) tss += (xj[i] - mean) ** 2;
+      vif[columns[j]] = tss * inv[j * p + j];
+      continue;
+    }
     const others: number[] = [];
     for (let c = 0; c < p; c++) if (c !== j) others.push(c);
     const Xo = new Float64Array(n * (p - 1));
-    others.forEach((c, k) => Xo.set(X.subarray(c * n, c * n + n), k * n));
-    const xj = X.slice(j * n, j * n + n);
+    others.forEach((c, k) => {
+      Xo.set(X.subarray(c * n, c * n + n), k * n);
+    });
     const aux = leastSquares(
       Xo,
       n,
       p - 1,
-      xj,
+      xj.slice(),
       others.map((c) => columns[c]),
       'ols (VIF)',
     );
     const kc = hasConstant(Xo, n, p - 1, aux).k;
-    const r2 = auxRSquared(xj, aux.ssr, kc);
-    vif[columns[j]] = 1 / (1 - r2);
+    vif[columns[j]] = 1 / (1 - auxRSquared(xj, aux.ssr, kc));
   }
   const sv = fit.singularValues;
   return {

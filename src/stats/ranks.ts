@@ -1,9 +1,11 @@
 /**
- * Ranking helpers for the rank-based tests: average ranks with the tie term Σ(t³ − t) in one
- * sort.
+ * Ranking helpers for the rank-based tests: average ranks with the tie term Σ(t³ − t), from one
+ * radix argsort (`sortFloat64WithIndex`) — no comparator sort.
  *
  * @module
  */
+
+import { sortFloat64WithIndex } from './quantile.ts';
 
 /** Average ranks (1-based; ties share the mean rank) and the tie term. */
 export interface Ranking {
@@ -15,19 +17,20 @@ export interface Ranking {
   tieSizes: number[];
 }
 
-/** Average ranks of `x` (no NaN expected) and the tie term, like `scipy.stats.rankdata`. */
+/** Average ranks of `x` (no NaN expected; ±Infinity rank at the ends) and the tie term, like `scipy.stats.rankdata`. */
 export function rankWithTies(x: ArrayLike<number>): Ranking {
   const n = x.length;
+  const sorted = Float64Array.from(x);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => x[a] - x[b] || a - b);
+  sortFloat64WithIndex(sorted, order);
   const ranks = new Float64Array(n);
   let tieTerm = 0;
   const tieSizes: number[] = [];
   let i = 0;
   while (i < n) {
     let j = i + 1;
-    while (j < n && x[order[j]] === x[order[i]]) j++;
+    while (j < n && sorted[j] === sorted[i]) j++;
     const r = (i + 1 + j) / 2; // mean of ranks i+1 … j
     for (let k = i; k < j; k++) ranks[order[k]] = r;
     const t = j - i;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
+import { captureWarnings } from '../../src/core/warnings.ts';
 import type { FormulaFrame } from '../../src/stats/design.ts';
 import { logitFit } from '../../src/stats/logit.ts';
 import { formatLogitSummary } from '../../src/stats/ols-format.ts';
@@ -121,5 +122,14 @@ describe('logitFit (statsmodels smf.logit oracle)', () => {
     );
     assert.throws(() => logitFit({ y: [1, 1, 1], x: [1, 2, 3] }, 'y ~ x'), /every response value is 1/);
     assert.throws(() => logitFit({ y: ['a', 'b', 'c'], x: [1, 2, 3] }, 'y ~ x'), /has 3 levels/);
+  });
+
+  it('warns (ConvergenceWarning) on quasi-complete separation, as statsmodels', () => {
+    // x > 4 is always 1; at x = 4 both classes occur
+    const quasi = { y: [0, 0, 0, 0, 1, 1, 1, 1], x: [1, 2, 3, 4, 4, 5, 6, 7] };
+    const { result, warnings } = captureWarnings(() => logitFit(quasi, 'y ~ x'));
+    assert.equal(result.converged, false);
+    assert.equal(warnings[0].category, 'ConvergenceWarning');
+    assert.ok(result.coefficients[1].stdErr > 100);
   });
 });
