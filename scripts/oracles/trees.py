@@ -123,7 +123,13 @@ def main():
 
         # Exact structures of shallow trees (compared node by node).
         for crit in ["gini", "entropy"] if clf else ["squared_error"]:
-            for params in [{"max_depth": 3}, {"max_leaf_nodes": 6}, {"max_depth": 4, "min_samples_leaf": 5}]:
+            alpha = {"classification": 0.01, "regression": 0.5}[task] * (1 if name != "diabetes" else 100)
+            for params in [
+                {"max_depth": 3},
+                {"max_leaf_nodes": 6},
+                {"max_depth": 4, "min_samples_leaf": 5},
+                {"ccp_alpha": alpha},
+            ]:
                 Tree = DecisionTreeClassifier if clf else DecisionTreeRegressor
                 t = Tree(criterion=crit, random_state=0, **params).fit(Xtr, ytr)
                 trees["structures"].append(

@@ -26,6 +26,7 @@
 import type { Rng } from '../../core/rng.ts';
 import type { FlatTree } from './flat-tree.ts';
 import { NodeStore } from './node-store.ts';
+import { pruneTree } from './prune.ts';
 
 /** Split quality measures. `log_loss` is the same as `entropy` (scikit-learn's alias). */
 export type TreeCriterion = 'gini' | 'entropy' | 'log_loss' | 'squared_error';
@@ -71,6 +72,8 @@ export interface GrowOptions {
   /** Best-first growth with at most this many leaves; 0 = depth-first, unbounded. */
   maxLeafNodes: number;
   minImpurityDecrease: number;
+  /** Minimal cost-complexity pruning parameter (0 = no pruning). */
+  ccpAlpha: number;
 }
 
 const FEATURE_THRESHOLD = 1e-7;
@@ -134,7 +137,8 @@ interface FrontierRecord {
  * sample weights × class weights × bootstrap counts. Deterministic given `rng`'s state.
  */
 export function growTree(data: GrowData, weight: Float64Array | null, opts: GrowOptions, rng: Rng): FlatTree {
-  return new Grower(data, weight, opts, rng).grow();
+  const tree = new Grower(data, weight, opts, rng).grow();
+  return opts.ccpAlpha > 0 ? pruneTree(tree, opts.ccpAlpha) : tree;
 }
 
 class Grower {

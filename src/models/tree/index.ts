@@ -27,6 +27,7 @@ export {
   ranksOf,
   sortedValues,
 } from './presort.ts';
+export { pruneTree } from './prune.ts';
 export {
   classWeightParam,
   type GrowthParams,

@@ -51,6 +51,11 @@ export const growthParams = {
     default: 0,
     doc: 'split only when the weighted impurity decrease is at least this',
   }),
+  ccpAlpha: p.float({
+    min: 0,
+    default: 0,
+    doc: 'minimal cost-complexity pruning: collapse subtrees whose impurity gain per extra leaf is at most this',
+  }),
 };
 
 /** The values of {@link growthParams}. */
@@ -61,6 +66,7 @@ export interface GrowthParams {
   minWeightFractionLeaf: number;
   maxLeafNodes: number | null;
   minImpurityDecrease: number;
+  ccpAlpha: number;
 }
 
 /** Class-weight parameter spec: null, 'balanced', or `{ label: weight }`. */
@@ -107,5 +113,6 @@ export function resolveGrowOptions(
     maxFeatures: resolveMaxFeatures(params.maxFeatures, d, who),
     maxLeafNodes: params.maxLeafNodes ?? 0,
     minImpurityDecrease: params.minImpurityDecrease,
+    ccpAlpha: params.ccpAlpha,
   };
 }
