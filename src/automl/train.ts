@@ -17,7 +17,7 @@ import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
 import { splitIndices } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
-import { autoPreprocessor } from '../preprocess/auto-preprocessor.ts';
+import { autoPreprocessor, nativeCategoricalColumns } from '../preprocess/auto-preprocessor.ts';
 import type { ColumnNote } from '../preprocess/column-transformer.ts';
 import { Pipeline } from '../preprocess/pipeline.ts';
 import { family as getFamily, type LearningTask, makeEstimator } from './families.ts';
@@ -182,10 +182,19 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
   }
 
-  const probe = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, {});
-  const params = withSeed(probe, options.params ?? {}, seed);
-  const estimator = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, params);
   const preprocess = autoPreprocessor(inputSchema, { forModel: fam.preprocess, exclude: options.exclude });
+  const probe = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, {});
+  let params = withSeed(probe, options.params ?? {}, seed);
+  if (
+    fam.preprocess === 'native' &&
+    'categoricalFeatures' in probe.schema &&
+    params.categoricalFeatures === undefined
+  ) {
+    // The model learns categories natively: tell it which columns carry category codes.
+    const cats = nativeCategoricalColumns(preprocess);
+    if (cats.length) params = { ...params, categoricalFeatures: cats };
+  }
+  const estimator = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, params);
   const model = new Pipeline({
     steps: [
       ['preprocess', preprocess],

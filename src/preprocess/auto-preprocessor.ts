@@ -29,7 +29,7 @@ import { SimpleImputer } from './simple-imputer.ts';
 import { StandardScaler } from './standard-scaler.ts';
 
 /** The kinds of model automatic preprocessing prepares data for. */
-export type PreprocessFor = 'linear' | 'tree' | 'distance' | 'naive-bayes';
+export type PreprocessFor = 'linear' | 'tree' | 'distance' | 'naive-bayes' | 'native';
 
 /** Options of {@link autoPreprocessor}. */
 export interface AutoPreprocessOptions {
@@ -48,7 +48,7 @@ export interface AutoPreprocessOptions {
   maxCategories?: number | null;
 }
 
-const FOR_MODEL: readonly PreprocessFor[] = ['linear', 'tree', 'distance', 'naive-bayes'];
+const FOR_MODEL: readonly PreprocessFor[] = ['linear', 'tree', 'distance', 'naive-bayes', 'native'];
 
 const FAMILY_KIND: Record<string, PreprocessFor> = {
   linear: 'linear',
@@ -59,7 +59,7 @@ const FAMILY_KIND: Record<string, PreprocessFor> = {
   tree: 'tree',
   'random-forest': 'tree',
   'extra-trees': 'tree',
-  gbdt: 'tree',
+  gbdt: 'native',
   knn: 'distance',
   kmeans: 'distance',
   dbscan: 'distance',
@@ -149,63 +149,116 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
     }
   }
 
-  const transformers: ColumnRoute[] = [];
-  if (groups.numeric.length) {
-    const steps: PipelineStep[] = [['impute', new SimpleImputer({ strategy: 'median', addIndicator: true })]];
-    if (scale) steps.push(['scale', new StandardScaler()]);
-    transformers.push(['numeric', new Pipeline({ steps }), groups.numeric]);
+  const transformers: ColumnRoute[] = kind === 'native' ? nativeRoutes(groups, byName) : [];
+  if (kind === 'native') {
+    // Models that learn missing values and categories themselves (gradient boosting): no imputation.
+  } else {
+    if (groups.numeric.length) {
+      const steps: PipelineStep[] = [
+        ['impute', new SimpleImputer({ strategy: 'median', addIndicator: true })],
+      ];
+      if (scale) steps.push(['scale', new StandardScaler()]);
+      transformers.push(['numeric', new Pipeline({ steps }), groups.numeric]);
+    }
+    if (groups.categorical.length) {
+      const encode: Estimator =
+        kind === 'tree'
+          ? new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: -1 })
+          : new OneHotEncoder({
+              handleUnknown: 'infrequent_if_exist',
+              minFrequency: options.minFrequency === undefined ? 0.005 : options.minFrequency,
+              maxCategories: options.maxCategories === undefined ? 30 : options.maxCategories,
+            });
+      transformers.push([
+        'categorical',
+        new Pipeline({
+          steps: [
+            ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+            ['encode', encode],
+          ],
+        }),
+        groups.categorical,
+      ]);
+    }
+    if (groups.boolean.length) {
+      transformers.push(['boolean', new SimpleImputer({ strategy: 'most_frequent' }), groups.boolean]);
+    }
+    if (groups['boolean-text'].length) {
+      // Two text levels such as yes/no: 0 for the false-like level, 1 for the true-like one.
+      const levels = groups['boolean-text'].map((n) => booleanLevels(byName.get(n)!));
+      const categories = levels.every((l) => l !== null) ? (levels as string[][]) : 'auto';
+      transformers.push([
+        'boolean-text',
+        new Pipeline({
+          steps: [
+            ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+            [
+              'encode',
+              new OrdinalEncoder({ categories, handleUnknown: 'use_encoded_value', unknownValue: -1 }),
+            ],
+          ],
+        }),
+        groups['boolean-text'],
+      ]);
+    }
+    if (groups.datetime.length) {
+      const steps: PipelineStep[] = [
+        ['parts', new DatePartExtractor({ cyclic: scale })],
+        ['impute', new SimpleImputer({ strategy: 'median' })],
+      ];
+      if (scale) steps.push(['scale', new StandardScaler()]);
+      transformers.push(['datetime', new Pipeline({ steps }), groups.datetime]);
+    }
   }
-  if (groups.categorical.length) {
-    const encode: Estimator =
-      kind === 'tree'
-        ? new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: -1 })
-        : new OneHotEncoder({
-            handleUnknown: 'infrequent_if_exist',
-            minFrequency: options.minFrequency === undefined ? 0.005 : options.minFrequency,
-            maxCategories: options.maxCategories === undefined ? 30 : options.maxCategories,
-          });
-    transformers.push([
-      'categorical',
-      new Pipeline({
-        steps: [
-          ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
-          ['encode', encode],
-        ],
-      }),
-      groups.categorical,
-    ]);
-  }
-  if (groups.boolean.length) {
-    transformers.push(['boolean', new SimpleImputer({ strategy: 'most_frequent' }), groups.boolean]);
-  }
+  if (dropped.length) transformers.push(['dropped', 'drop', dropped]);
+  return new ColumnTransformer({ transformers, remainder: 'drop', schema: s, notes });
+}
+
+/**
+ * Routes for models that handle missing values and categories natively (`forModel: 'native'`,
+ * the `gbdt` family): numbers and booleans pass through with NaN kept; categories become ordinal
+ * codes with missing and unseen categories as NaN (the model's missing bin); datetimes become date
+ * parts, missing kept. The ordinal-coded columns keep their names, so they can be passed to the
+ * model as `categoricalFeatures` (see {@link nativeCategoricalColumns}).
+ */
+function nativeRoutes(
+  groups: Record<'numeric' | 'categorical' | 'boolean' | 'boolean-text' | 'datetime', string[]>,
+  byName: Map<string, ColumnSchema>,
+): ColumnRoute[] {
+  const out: ColumnRoute[] = [];
+  const passthrough = [...groups.numeric, ...groups.boolean];
+  if (passthrough.length) out.push(['numeric', 'passthrough', passthrough]);
+  const ordinal = () =>
+    new OrdinalEncoder({
+      handleUnknown: 'use_encoded_value',
+      unknownValue: Number.NaN,
+      encodedMissingValue: Number.NaN,
+    });
+  if (groups.categorical.length) out.push(['categorical', ordinal(), groups.categorical]);
   if (groups['boolean-text'].length) {
-    // Two text levels such as yes/no: 0 for the false-like level, 1 for the true-like one.
     const levels = groups['boolean-text'].map((n) => booleanLevels(byName.get(n)!));
     const categories = levels.every((l) => l !== null) ? (levels as string[][]) : 'auto';
-    transformers.push([
+    out.push([
       'boolean-text',
-      new Pipeline({
-        steps: [
-          ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
-          [
-            'encode',
-            new OrdinalEncoder({ categories, handleUnknown: 'use_encoded_value', unknownValue: -1 }),
-          ],
-        ],
+      new OrdinalEncoder({
+        categories,
+        handleUnknown: 'use_encoded_value',
+        unknownValue: Number.NaN,
+        encodedMissingValue: Number.NaN,
       }),
       groups['boolean-text'],
     ]);
   }
-  if (groups.datetime.length) {
-    const steps: PipelineStep[] = [
-      ['parts', new DatePartExtractor({ cyclic: scale })],
-      ['impute', new SimpleImputer({ strategy: 'median' })],
-    ];
-    if (scale) steps.push(['scale', new StandardScaler()]);
-    transformers.push(['datetime', new Pipeline({ steps }), groups.datetime]);
-  }
-  if (dropped.length) transformers.push(['dropped', 'drop', dropped]);
-  return new ColumnTransformer({ transformers, remainder: 'drop', schema: s, notes });
+  if (groups.datetime.length)
+    out.push(['datetime', new DatePartExtractor({ cyclic: false }), groups.datetime]);
+  return out;
+}
+
+/** The columns of a `native` auto-preprocessor that carry category codes (for `categoricalFeatures`). */
+export function nativeCategoricalColumns(pre: ColumnTransformer): string[] {
+  const routes = (pre.getParams() as { transformers: ColumnRoute[] }).transformers;
+  const cat = routes.find((r) => r[0] === 'categorical');
+  return cat && Array.isArray(cat[2]) ? [...(cat[2] as string[])] : [];
 }
 
 type Route = 'numeric' | 'categorical' | 'boolean' | 'boolean-text' | 'datetime' | { reason: string };

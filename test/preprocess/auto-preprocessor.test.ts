@@ -11,12 +11,14 @@ import {
   numericColumn,
   textColumn,
 } from '../../src/data/column.ts';
+import { tableFromObjects } from '../../src/data/from-rows.ts';
 import type { Schema } from '../../src/data/schema.ts';
 import { Table } from '../../src/data/table.ts';
 import { DecisionTreeClassifier } from '../../src/models/tree/decision-tree.ts';
 import {
   autoPreprocessor,
   formatNotes,
+  nativeCategoricalColumns,
   preprocessKindForFamily,
 } from '../../src/preprocess/auto-preprocessor.ts';
 import { Pipeline } from '../../src/preprocess/pipeline.ts';
@@ -208,9 +210,28 @@ describe('autoPreprocessor', () => {
     assert.equal(result.length, N);
   });
 
+  it("'native' keeps missing values and codes categories for models that learn them (gbdt)", () => {
+    const t = tableFromObjects([
+      { x: 1, city: 'a' },
+      { x: null, city: null },
+      { x: 3, city: 'b' },
+    ]);
+    const pre = autoPreprocessor(t, { forModel: 'native' });
+    const Z = pre.fitTransform(t);
+    const names = pre.getFeatureNamesOut();
+    const at = (i: number, name: string) => Z.data[i * Z.cols + names.indexOf(name)];
+    assert.ok(Number.isNaN(at(1, 'x')), 'missing number stays NaN (no imputation)');
+    assert.ok(Number.isNaN(at(1, 'city')), 'missing category becomes NaN');
+    assert.deepEqual([at(0, 'city'), at(2, 'city')], [0, 1]);
+    assert.deepEqual(nativeCategoricalColumns(pre), ['city']);
+    const unseen = pre.transform(tableFromObjects([{ x: 2, city: 'zzz' }]));
+    assert.ok(Number.isNaN(unseen.data[names.indexOf('city')]), 'an unseen category becomes NaN');
+  });
+
   it('maps CLI model families to preprocessing kinds', () => {
     assert.equal(preprocessKindForFamily('logistic'), 'linear');
-    assert.equal(preprocessKindForFamily('gbdt'), 'tree');
+    assert.equal(preprocessKindForFamily('gbdt'), 'native');
+    assert.equal(preprocessKindForFamily('random-forest'), 'tree');
     assert.equal(preprocessKindForFamily('knn'), 'distance');
     assert.equal(preprocessKindForFamily('gaussian-nb'), 'naive-bayes');
     assert.throws(
