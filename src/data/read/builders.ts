@@ -138,14 +138,28 @@ export function looksLikeText(distinct: number, present: number, meanLength: num
  * {@link looksLikeText} says so or `storage` forces it.
  */
 export function finishStrings(name: string, b: StringBuilder, storage?: 'categorical' | 'text'): Column {
-  const codes = b.codes.finish();
+  return finishCodes(name, b.codes.finish(), b.dictionary, storage);
+}
+
+/**
+ * {@link finishStrings} from dictionary codes (-1 missing) and the dictionary (in order of first
+ * appearance).
+ */
+export function finishCodes(
+  name: string,
+  codes: Int32Array,
+  dictionary: string[],
+  storage?: 'categorical' | 'text',
+): Column {
   let present = 0;
   for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) present++;
-  const text = storage ? storage === 'text' : looksLikeText(b.dictionary.length, present, b.meanLength());
-  if (!text) return { type: 'categorical', name, codes, dictionary: b.dictionary };
-  const dict = b.dictionary;
+  let chars = 0;
+  for (const s of dictionary) chars += s.length;
+  const meanLength = dictionary.length ? chars / dictionary.length : 0;
+  const text = storage ? storage === 'text' : looksLikeText(dictionary.length, present, meanLength);
+  if (!text) return { type: 'categorical', name, codes, dictionary };
   const values = new Array<string | null>(codes.length);
-  for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? null : dict[codes[i]];
+  for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? null : dictionary[codes[i]];
   return { type: 'text', name, values };
 }
 
@@ -155,8 +169,15 @@ export function finishStrings(name: string, b: StringBuilder, storage?: 'categor
  * a categorical/text column. Returns the column and the datetime format used, if any.
  */
 export function promoteStrings(name: string, b: StringBuilder): { column: Column; format?: DatetimeFormat } {
-  const dict = b.dictionary;
-  const codes = b.codes.finish();
+  return promoteCodes(name, b.codes.finish(), b.dictionary);
+}
+
+/** {@link promoteStrings} from dictionary codes (-1 missing) and the dictionary. */
+export function promoteCodes(
+  name: string,
+  codes: Int32Array,
+  dict: string[],
+): { column: Column; format?: DatetimeFormat } {
   if (dict.length > 0) {
     const nums = dict.map(parseNumber);
     if (nums.every((v) => v !== undefined) && !dict.some(hasLeadingZero)) {
@@ -178,7 +199,7 @@ export function promoteStrings(name: string, b: StringBuilder): { column: Column
       return { column: { type: 'datetime', name, values: out }, format };
     }
   }
-  return { column: finishStrings(name, b) };
+  return { column: finishCodes(name, codes, dict) };
 }
 
 /**

@@ -1,12 +1,22 @@
 /**
- * The CSV/TSV reader: streams the file in 4 MiB chunks through {@link CsvScanner}, sniffs the
- * delimiter, header and column types from the first rows, and parses every row straight into
- * typed column builders (no row objects). Line numbers are exact (quoted line breaks counted),
- * and every row is either accepted or rejected: `accepted + rejected = rowsRead`.
+ * The CSV/TSV reader. It sniffs the quote, the delimiter, the header and the column types from
+ * the first rows (held as text), then streams the rest of the file as UTF-8 bytes through the
+ * record reader (`csv-records.ts`), which parses every field straight into typed column arrays —
+ * no row objects, and no string for a number or for a category seen before. Line numbers are
+ * exact (quoted line breaks counted), and every row is either accepted or rejected:
+ * `accepted + rejected = rowsRead`.
+ *
+ * A large file is read in parts on worker threads (`csv-part.ts`): the rest of the file after
+ * the sample is cut at line starts, each worker reads one part into its own region of the
+ * shared column arrays while the main thread reads the first, and the main thread then adopts
+ * the parts in order — each only if its own reading ended exactly where that part began (a cut
+ * inside a quoted field is caught that way and the part is read again here). The table, the
+ * line numbers, the rejected rows and the errors are those of a single pass.
  *
  * Why not DuckDB's `read_csv`: in DuckDB 1.5 a single unterminated quote or ragged row makes the
  * dialect sniffer fall back to one `|`-delimited column, and `store_rejects` reports one entry
- * per missing column and splits quoted multi-line rows — neither gives exact accounting.
+ * per missing column and splits quoted multi-line rows — neither gives exact accounting. (Nor is
+ * it faster here: see docs/data.md, "Performance".)
  *
  * @module
  */
@@ -14,19 +24,37 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DataError, show } from '../../core/errors.ts';
+import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import type { Column } from '../column.ts';
 import type { ReadOptions } from '../read-types.ts';
 import type { ColumnSchema } from '../schema.ts';
 import type { BadRows } from './bad-rows.ts';
-import { I32Builder } from './builders.ts';
-import { CsvScanner, countBreaks, lineEnd, NEED_MORE } from './csv-scanner.ts';
-import { type FieldType, fieldTypeForStorage, parsesAs, RowParser, sniffFieldType } from './row-parser.ts';
+import {
+  ByteSource,
+  CHUNK_BYTES,
+  checkTextStart,
+  decodePrefix,
+  firstInvalidUtf8,
+  incompleteTail,
+  utf16Length,
+} from './byte-source.ts';
+import { ByteCsvScanner, countBreaksBytes, lineEndBytes, NEED_MORE } from './csv-byte-scanner.ts';
+import { allocateColumns, assembleColumns, ColumnStore, kindOf, type Piece, STR } from './csv-columns.ts';
+import { type CsvPartResult, type CsvPartTask, parseCsvPartTask, spilledSegment } from './csv-part.ts';
+import { type CsvLayout, RecordReader } from './csv-records.ts';
+import { CsvScanner } from './csv-scanner.ts';
+import { type FieldType, fieldTypeForStorage, parsesAs, sniffFieldType } from './row-parser.ts';
 import { MissingTokens } from './values.ts';
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+export { checkTextStart };
+
 const DEFAULT_SAMPLE_ROWS = 20_000;
 const DEFAULT_MAX_RECORD = 8 * 1024 * 1024;
 const DELIMITERS = [',', '\t', ';', '|'];
+/** Below this many bytes after the sample, a file is read on one thread. */
+const DEFAULT_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** The largest table (in rows) whose columns are laid out for parts read in parallel. */
+const MAX_ROWS = 1 << 27;
 
 /** What the CSV reader produces (the caller adds the schema and the summary). */
 export interface CsvParse {
@@ -35,15 +63,35 @@ export interface CsvParse {
   rowsRead: number;
   rowLines: Int32Array;
   dialect: { delimiter: string; quote: string; header: boolean };
+  /** How many parts of the file were read on worker threads and adopted (0: one pass here). */
+  parallelParts: number;
+}
+
+/** How the reader spreads work over threads (defaults: `LATHE_THREADS` or all cores, 16 MiB). */
+export interface CsvTuning {
+  /** Threads, including this one (1: no workers). */
+  threads?: number;
+  /** Read in parallel only when at least this many bytes follow the sample. */
+  minParallelBytes?: number;
 }
 
 /** A sample record kept while the dialect and types are being decided. */
 interface Held {
   line: number;
   fields: string[] | null;
-  raw: string;
+  /** The raw text (decoded from `start`/`end` when asked for, or before the bytes are dropped). */
+  raw: string | null;
   reason: string | null;
+  /** File offsets: where the record starts, where its text ends, where the next one starts. */
+  start: number;
+  end: number;
+  next: number;
+  /** The line the next record starts on. */
+  nextLine: number;
 }
+
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Buffer, a: number, e: number): string })
+  .utf8Slice;
 
 /** Streams a file as decoded text, checking for binary content and invalid UTF-8. */
 export class TextSource {
@@ -109,63 +157,6 @@ export class TextSource {
   }
 }
 
-/** How many bytes at the end of `b` start a UTF-8 character that the chunk cuts short. */
-function incompleteTail(b: Uint8Array): number {
-  const n = b.length;
-  for (let k = 1; k <= Math.min(3, n); k++) {
-    const c = b[n - k];
-    if ((c & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return len > k ? k : 0;
-  }
-  return 0;
-}
-
-/** Refuses content that is clearly not text: UTF-16/32 byte-order marks and NUL bytes. */
-export function checkTextStart(file: string, chunk: Uint8Array): void {
-  if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-    throw new DataError('the file is UTF-16 text; Lathe reads UTF-8.', {
-      file,
-      fix: 'convert it to UTF-8 (e.g. `iconv -f utf-16 -t utf-8 in.csv > out.csv`), or save it again as "CSV UTF-8"',
-    });
-  }
-  const end = Math.min(chunk.length, 65536);
-  for (let i = 0; i < end; i++) {
-    if (chunk[i] === 0) {
-      throw new DataError(
-        `the file looks binary, not text: it has a NUL byte at byte ${i}, so it cannot be read as CSV/JSON.`,
-        {
-          file,
-          fix: 'pass a CSV, TSV, JSON, NDJSON, Parquet or Arrow file; if this is Parquet or Arrow, give it a .parquet or .arrow extension',
-        },
-      );
-    }
-  }
-}
-
-/** The byte offset of the first invalid UTF-8 sequence in `b` (or b.length). */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    const need =
-      c < 0x80
-        ? 0
-        : c >= 0xc2 && c <= 0xdf
-          ? 1
-          : c >= 0xe0 && c <= 0xef
-            ? 2
-            : c >= 0xf0 && c <= 0xf4
-              ? 3
-              : -1;
-    if (need < 0) return i;
-    if (i + need >= b.length) return b.length; // cut by the chunk boundary, not invalid
-    for (let k = 1; k <= need; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += need + 1;
-  }
-  return b.length;
-}
-
 /**
  * The quote character: `"` unless the sample has no `"` at all and has fields wrapped in single
  * quotes (`'a, b'` between delimiters), then `'`.
@@ -215,41 +206,38 @@ export function sniffDelimiter(sample: string, quote: string): string {
 
 /**
  * Reads a CSV/TSV file into columns. Bad rows go to `bad` (which throws under the error policy).
- * `overrides` are schema columns that fix a column's type instead of sniffing it.
+ * `overrides` are schema columns that fix a column's type instead of sniffing it; `tuning` sets
+ * the threads used for large files.
  */
-export function parseCsv(
+export async function parseCsv(
   file: string,
   options: ReadOptions,
   bad: BadRows,
   overrides: ReadonlyMap<string, ColumnSchema>,
   defaultDelimiter?: string,
-): CsvParse {
+  tuning: CsvTuning = {},
+): Promise<CsvParse> {
   let quote = options.quote ?? '"';
   if (quote.length > 1)
     throw new DataError(`the quote must be one character or ''; got ${show(quote)}.`, { file });
   const missing = new MissingTokens(options.missingValues);
   const sampleRows = Math.max(1, options.sampleRows ?? DEFAULT_SAMPLE_ROWS);
   const maxRecord = Math.max(1024, options.maxRecordChars ?? DEFAULT_MAX_RECORD);
+  const policy = bad.policy;
 
-  const src = new TextSource(file);
+  const src = new ByteSource(file, 0);
+  const sources: ByteSource[] = [src];
   const fileBytes = statSync(file).size;
   try {
-    let buf = '';
     let pos = 0;
     let line = 1;
-    const linesBefore = () => line + countBreaks(buf, pos, buf.length);
-    const more = (): void => {
-      const text = src.next(linesBefore);
-      buf = pos < buf.length ? buf.slice(pos) + text : text;
-      pos = 0;
-    };
-    // Enough text to sniff the delimiter.
-    while (!src.eof && buf.length < 65536) {
-      const t = src.next(linesBefore);
-      buf += t;
+    // Enough text to sniff the delimiter (the first read, or the whole file if it is shorter).
+    while (!src.eof && (src.len < 65536 || utf16Length(src.buf, 0, src.len) < 65536)) {
+      src.more(0, () => line + countBreaksBytes(src.buf, 0, src.len, src.len));
     }
-    if (options.quote === undefined) quote = sniffQuote(buf.slice(0, 65536));
-    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote);
+    const sample = src.buf.toString('utf8', 0, src.len);
+    if (options.quote === undefined) quote = sniffQuote(sample.slice(0, 65536));
+    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(sample, quote);
     if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
     if (delimiter.length !== 1 || delimiter === quote || delimiter === '\n' || delimiter === '\r') {
       throw new DataError(
@@ -260,185 +248,63 @@ export function parseCsv(
         },
       );
     }
-    const sc = new CsvScanner(delimiter, quote);
+    const sc = new ByteCsvScanner(delimiter, quote);
 
-    // ---- state shared by the sampling and the main phase
+    // ---- the sample: records held as text until the header and the types are decided
     const held: Held[] = [];
-    let parser: RowParser | null = null;
-    let expected = 0;
-    let rowsRead = 0;
-    let header = false;
-    let names: string[] = [];
-    let headerLine = 0;
-    const rowLines = new I32Builder();
-
-    const reject = (ln: number, reason: string, raw: string, column?: string): void => {
-      rowsRead++;
-      bad.add(ln, reason, raw, column);
-    };
-    const accept = (
-      ln: number,
-      fields: readonly string[],
-      n: number,
-      problem: string | null,
-      raw: () => string,
-    ): void => {
-      rowsRead++;
-      if (problem !== null) {
-        bad.add(ln, problem, raw());
-        return;
-      }
-      if (n !== expected) {
-        bad.add(ln, `expected ${expected} fields${header ? ' (as in the header)' : ''}, found ${n}`, raw());
-        return;
-      }
-      const f = (parser as RowParser).add(fields);
-      if (f) {
-        bad.add(ln, f.reason, raw(), f.column);
-        return;
-      }
-      rowLines.push(ln);
-    };
-
-    const acceptScanned = (ln: number, b: string, scanner: CsvScanner, raw: () => string): void => {
-      rowsRead++;
-      if (scanner.problem !== null) {
-        bad.add(ln, scanner.problem, raw());
-        return;
-      }
-      if (scanner.nFields !== expected) {
-        bad.add(
-          ln,
-          `expected ${expected} fields${header ? ' (as in the header)' : ''}, found ${scanner.nFields}`,
-          raw(),
-        );
-        return;
-      }
-      const f = (parser as RowParser).addScanned(b, scanner);
-      if (f) {
-        bad.add(ln, f.reason, raw(), f.column);
-        return;
-      }
-      rowLines.push(ln);
-    };
-
-    // Decides header, names and types from the held sample, then replays it.
-    const decide = (): void => {
-      const recs = held.filter((h) => h.fields !== null && h.reason === null) as (Held & {
-        fields: string[];
-      })[];
-      if (recs.length === 0) {
-        if (held.length === 0) {
-          throw new DataError('the file has no data: it is empty or has only blank lines.', {
-            file,
-            fix: 'pass a file with a header line and at least one data row',
-          });
-        }
-        throw new DataError(`the first line cannot be read: ${held[0].reason}.`, {
-          file,
-          line: held[0].line,
-          fix: 'check the first line (the header) for an unbalanced quote',
-        });
-      }
-      const first = recs[0];
-      const width = first.fields.length;
-      const body = recs.slice(1).filter((r) => r.fields.length === width);
-      const cols: string[][] = Array.from({ length: width }, () => []);
-      for (const r of body) {
-        for (let j = 0; j < width; j++) if (!missing.has(r.fields[j])) cols[j].push(r.fields[j]);
-      }
-      const sniffed = cols.map(sniffFieldType);
-      if (options.header !== undefined) header = options.header;
-      else {
-        const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-        header = typed.length === 0 || !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing));
-      }
-      const firstIdx = held.indexOf(first);
-      if (header) {
-        if (first.reason !== null || first.fields === null)
-          throw new DataError('the header line cannot be read.', { file, line: first.line });
-        names = first.fields.slice();
-        headerLine = first.line;
-        checkNames(file, names, headerLine);
-        // Records before the header (only unreadable pieces) stay in `held` in order.
-        held.splice(firstIdx, 1);
-      } else {
-        names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
-        for (let j = 0; j < width; j++) if (!missing.has(first.fields[j])) cols[j].push(first.fields[j]);
-      }
-      expected = names.length;
-      for (const o of overrides.keys()) {
-        if (!names.includes(o)) {
-          throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
-            file,
-            column: o,
-            fix: `the file's columns are: ${names.slice(0, 30).join(', ')}; fix the name in the schema file`,
-          });
-        }
-      }
-      const types: FieldType[] = names.map((nm, j) => {
-        const o = overrides.get(nm);
-        if (o) {
-          const t = fieldTypeForStorage(o.storage, o.format);
-          if (t.kind === 'datetime' && !o.format) {
-            const s = sniffFieldType(cols[j]);
-            if (s.kind === 'datetime') t.format = s.format;
-          }
-          return t;
-        }
-        return header ? sniffed[j] : sniffFieldType(cols[j]);
-      });
-      // Size the columns from the sample's bytes per row, so they rarely grow or need trimming.
-      const sampleChars = held.reduce((a, h) => a + h.raw.length + 1, 0);
-      const perRow = held.length ? sampleChars / held.length : 64;
-      const capacity = Math.min(1 << 27, Math.ceil((fileBytes / Math.max(1, perRow)) * 1.02) + 1024);
-      parser = new RowParser(names, types, missing, capacity);
-      for (const h of held) {
-        if (h.fields === null) reject(h.line, h.reason as string, h.raw);
-        else accept(h.line, h.fields, h.fields.length, h.reason, () => h.raw);
-      }
-      held.length = 0;
-    };
-
-    // ---- the scan loop
-    let sampling = true;
-    let firstWidth = 0; // field count of the first record (the header, usually), while sampling
+    let firstWidth = 0; // field count of the first record (the header, usually)
     let skipping = false; // inside an over-long unquoted record, looking for its end
     let skipLine = 0;
     let skipRaw = '';
+    let view = src.buf.subarray(0, src.len);
+    let rawDone = 0; // held[0, rawDone) have their raw text
+    const rawOf = (h: Held): string => {
+      if (h.raw === null) h.raw = utf8Slice.call(src.buf, h.start - src.offset, h.end - src.offset);
+      return h.raw;
+    };
+    const more = (): void => {
+      // The bytes before `pos` go: decode the raw text of the records held in them first.
+      for (; rawDone < held.length; rawDone++) rawOf(held[rawDone]);
+      const before = line + countBreaksBytes(src.buf, pos, src.len, src.len);
+      pos -= src.more(pos, () => before);
+      view = src.buf.subarray(0, src.len);
+    };
+    const unread = (ln: number, raw: string, reason: string): Held => {
+      const at = src.offset + pos;
+      return { line: ln, fields: null, raw, reason, start: at, end: at, next: at, nextLine: ln };
+    };
     for (;;) {
+      const n = src.len;
       if (skipping) {
-        const e = lineEnd(buf, pos);
-        if (e.next === buf.length && e.textEnd === buf.length && !src.eof) {
-          pos = buf.length;
+        const e = lineEndBytes(view, pos, n);
+        if (e.next === n && e.textEnd === n && !src.eof) {
+          pos = n;
           more();
           continue;
         }
         pos = e.next;
         skipping = false;
         const reason = `the record is longer than the limit of ${maxRecord} characters (maxRecordChars)`;
-        if (sampling) held.push({ line: skipLine, fields: null, raw: skipRaw, reason });
-        else reject(skipLine, reason, skipRaw);
+        held.push(unread(skipLine, skipRaw, reason));
         line = skipLine + 1;
         continue;
       }
-      if (pos >= buf.length && src.eof) break;
-      const end = sc.scan(buf, pos, src.eof);
+      if (pos >= n && src.eof) break;
+      const end = sc.scan(view, n, pos, src.eof);
       if (end === NEED_MORE) {
-        if (buf.length - pos > maxRecord) {
+        if (n - pos > maxRecord && utf16Length(view, pos, n) > maxRecord) {
           if (sc.inQuote) {
             // A quoted field that runs past the limit: an unterminated quote. Set the first line aside.
-            const e = lineEnd(buf, pos);
+            const e = lineEndBytes(view, pos, n);
             const reason = `a quoted field runs past the limit of ${maxRecord} characters (maxRecordChars): an unterminated quote, or a field that needs a larger maxRecordChars`;
-            if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
-            else reject(line, reason, buf.slice(pos, e.textEnd));
+            held.push(unread(line, utf8Slice.call(view, pos, e.textEnd), reason));
             pos = e.next;
             line++;
           } else {
             skipping = true;
             skipLine = line;
-            skipRaw = buf.slice(pos, pos + 200);
-            pos = buf.length;
+            skipRaw = decodePrefix(view, pos, n, 200);
+            pos = n;
           }
           continue;
         }
@@ -446,10 +312,9 @@ export function parseCsv(
         continue;
       }
       if (sc.unterminated) {
-        const e = lineEnd(buf, pos);
+        const e = lineEndBytes(view, pos, n);
         const reason = 'a quoted field is never closed (unterminated quote)';
-        if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
-        else reject(line, reason, buf.slice(pos, e.textEnd));
+        held.push(unread(line, utf8Slice.call(view, pos, e.textEnd), reason));
         pos = e.next;
         line++;
         continue;
@@ -459,23 +324,19 @@ export function parseCsv(
         pos = end;
         continue;
       }
-      if (sc.contentEnd - pos > maxRecord) {
+      if (sc.contentEnd - pos > maxRecord && utf16Length(view, pos, sc.contentEnd) > maxRecord) {
         const reason = `the record is longer than the limit of ${maxRecord} characters (maxRecordChars)`;
-        const raw = buf.slice(pos, pos + 200);
-        if (sampling) held.push({ line, fields: null, raw, reason });
-        else reject(line, reason, raw);
+        held.push(unread(line, decodePrefix(view, pos, n, 200), reason));
         line += sc.breaks + (sc.terminated ? 1 : 0);
         pos = end;
         continue;
       }
-      const width = sampling ? firstWidth : expected;
-      if (sc.breaks > 0 && (sc.problem !== null || (width > 0 && sc.nFields !== width))) {
+      if (sc.breaks > 0 && (sc.problem !== null || (firstWidth > 0 && sc.nFields !== firstWidth))) {
         // A record over several lines that comes out malformed is almost always a stray quote
         // that swallowed the lines after it: set its first line aside and resume on the next.
-        const e = lineEnd(buf, pos);
-        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${width}`}), so the quote is probably unterminated`;
-        if (sampling) held.push({ line, fields: null, raw: buf.slice(pos, e.textEnd), reason });
-        else reject(line, reason, buf.slice(pos, e.textEnd));
+        const e = lineEndBytes(view, pos, n);
+        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${firstWidth}`}), so the quote is probably unterminated`;
+        held.push(unread(line, utf8Slice.call(view, pos, e.textEnd), reason));
         pos = e.next;
         line++;
         continue;
@@ -484,26 +345,223 @@ export function parseCsv(
       line += sc.breaks + (sc.terminated ? 1 : 0);
       const start = pos;
       pos = end;
-      if (sampling && firstWidth === 0) firstWidth = sc.nFields;
-      if (sampling) {
-        held.push({
-          line: recLine,
-          fields: sc.materialize(buf),
-          raw: buf.slice(start, sc.contentEnd),
-          reason: sc.problem,
+      if (firstWidth === 0) firstWidth = sc.nFields;
+      held.push({
+        line: recLine,
+        fields: sc.materialize(view),
+        raw: null,
+        reason: sc.problem,
+        start: src.offset + start,
+        end: src.offset + sc.contentEnd,
+        next: src.offset + end,
+        nextLine: line,
+      });
+      if (held.length >= sampleRows + 1) break;
+    }
+
+    // ---- decide the header, the names and the types from the sample
+    const recs = held.filter((h) => h.fields !== null && h.reason === null) as (Held & {
+      fields: string[];
+    })[];
+    if (recs.length === 0) {
+      if (held.length === 0) {
+        throw new DataError('the file has no data: it is empty or has only blank lines.', {
+          file,
+          fix: 'pass a file with a header line and at least one data row',
         });
-        if (held.length >= sampleRows + 1) {
-          sampling = false;
-          decide();
-        }
-      } else {
-        const b = buf;
-        const ce = sc.contentEnd;
-        acceptScanned(recLine, b, sc, () => b.slice(start, ce));
+      }
+      throw new DataError(`the first line cannot be read: ${held[0].reason}.`, {
+        file,
+        line: held[0].line,
+        fix: 'check the first line (the header) for an unbalanced quote',
+      });
+    }
+    const first = recs[0];
+    const width = first.fields.length;
+    const body = recs.slice(1).filter((r) => r.fields.length === width);
+    const cols: string[][] = Array.from({ length: width }, () => []);
+    for (const r of body) {
+      for (let j = 0; j < width; j++) if (!missing.has(r.fields[j])) cols[j].push(r.fields[j]);
+    }
+    const sniffed = cols.map(sniffFieldType);
+    let header: boolean;
+    if (options.header !== undefined) header = options.header;
+    else {
+      const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
+      header = typed.length === 0 || !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing));
+    }
+    let names: string[];
+    let headerLine = 0;
+    const firstIdx = held.indexOf(first);
+    if (header) {
+      names = first.fields.slice();
+      headerLine = first.line;
+      checkNames(file, names, headerLine);
+      // Records before the header (only unreadable pieces) stay in `held` in order.
+      held.splice(firstIdx, 1);
+    } else {
+      names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
+      for (let j = 0; j < width; j++) if (!missing.has(first.fields[j])) cols[j].push(first.fields[j]);
+    }
+    for (const o of overrides.keys()) {
+      if (!names.includes(o)) {
+        throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
+          file,
+          column: o,
+          fix: `the file's columns are: ${names.slice(0, 30).join(', ')}; fix the name in the schema file`,
+        });
       }
     }
-    if (sampling) decide();
-    if (rowsRead === 0) {
+    const types: FieldType[] = names.map((nm, j) => {
+      const o = overrides.get(nm);
+      if (o) {
+        const t = fieldTypeForStorage(o.storage, o.format);
+        if (t.kind === 'datetime' && !o.format) {
+          const s = sniffFieldType(cols[j]);
+          if (s.kind === 'datetime') t.format = s.format;
+        }
+        return t;
+      }
+      return header ? sniffed[j] : sniffFieldType(cols[j]);
+    });
+    const layout: CsvLayout = {
+      names,
+      types,
+      delimiter,
+      quote,
+      header,
+      maxRecord,
+      missingValues: options.missingValues,
+    };
+    const kinds = Int8Array.from(types, kindOf);
+
+    // ---- lay out the columns: one region per part, sized from the sample's bytes per row
+    const sampleChars = held.reduce((a, h) => a + (h.raw === null ? h.end - h.start : h.raw.length) + 1, 0);
+    const perRow = held.length ? sampleChars / held.length : 64;
+    const estimate = (bytes: number) => Math.ceil((bytes / Math.max(1, perRow)) * 1.02) + 1024;
+    const here = src.offset + pos;
+    const threads = Math.max(1, Math.floor(tuning.threads ?? defaultThreadCount()));
+    const starts =
+      threads < 2 || fileBytes - here < (tuning.minParallelBytes ?? DEFAULT_PARALLEL_MIN_BYTES)
+        ? []
+        : partStarts(file, here, fileBytes, threads);
+    const caps: number[] = [];
+    if (starts.length === 0) caps.push(Math.min(MAX_ROWS, estimate(fileBytes)));
+    else {
+      caps.push(held.length + estimate(starts[0] - here));
+      starts.forEach((s, k) => caps.push(estimate((k + 1 < starts.length ? starts[k + 1] : fileBytes) - s)));
+    }
+    const capacity = caps.reduce((a, c) => a + c, 0);
+    if (capacity > MAX_ROWS && starts.length > 0) {
+      starts.length = 0;
+      caps.length = 0;
+      caps.push(Math.min(MAX_ROWS, estimate(fileBytes)));
+    }
+    const bases = caps.map((_, k) => caps.slice(0, k).reduce((a, c) => a + c, 0));
+    const arrays = allocateColumns(kinds, bases[bases.length - 1] + caps[caps.length - 1], true);
+
+    // ---- the parts after the first go to worker threads now, while this thread reads the first
+    let results: Promise<CsvPartResult[] | null> = Promise.resolve(null);
+    if (starts.length > 0) {
+      const tasks = starts.map((s, k) =>
+        parseCsvPartTask({
+          file,
+          start: s,
+          stopAt: k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY,
+          layout,
+          policy,
+          arrays,
+          base: bases[k + 1],
+          cap: caps[k + 1],
+        } satisfies CsvPartTask),
+      );
+      // A failed pool only costs the parallelism: the parts are then read here.
+      results = executorFor(threads)
+        .map<CsvPartResult>(tasks)
+        .catch(() => null);
+    }
+
+    const store = new ColumnStore(kinds, arrays, 0, caps[0]);
+    const reader = new RecordReader(src, pos, line, layout, store, bad);
+    // The sample's records go through the record rules again. Usually by reading their bytes
+    // again from the first data record (they are still in the buffer, or read anew); when the
+    // first record read differs in width from the columns, by replaying the text held (the
+    // sample's malformed-record rule measured against that first width).
+    const replay = (h: Held) => {
+      if (h.fields === null) reader.rejectUnread(h.line, h.reason as string, h.raw as string);
+      else reader.accept(h.line, h.fields, h.fields.length, h.reason, () => rawOf(h));
+    };
+    if (firstWidth === names.length) {
+      for (let i = 0; i < firstIdx; i++) replay(held[i]);
+      const from = header ? first.next : first.start;
+      const fromLine = header ? first.nextLine : first.line;
+      if (from >= src.offset) reader.reset(src, fromLine, from - src.offset);
+      else {
+        const again = new ByteSource(file, from);
+        sources.push(again);
+        reader.reset(again, fromLine);
+      }
+    } else {
+      for (const h of held) replay(h);
+    }
+    held.length = 0;
+    const none = () => Array.from(kinds, () => null);
+    const pieces: Piece[] = [];
+    let parallelParts = 0;
+    reader.run(starts.length > 0 ? starts[0] : Number.POSITIVE_INFINITY);
+    pieces.push({ segments: store.segments(), lineOffset: 0, remap: none() });
+    if (starts.length > 0) {
+      const parts = await results;
+      // Where a single pass would be now, and on which line.
+      let at = reader.offset;
+      let atLine = reader.line;
+      let rowsRead = 0;
+      for (let k = 0; k < starts.length; k++) {
+        const r = parts?.[k];
+        const stopAt = k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY;
+        if (r?.ok && at === starts[k]) {
+          // The part began on a record boundary: take its rows, in file order.
+          const lineOffset = atLine - 1;
+          const remap = Array.from(kinds, (kd, j) => {
+            if (kd !== STR) return null;
+            const dict = reader.dicts[j];
+            const local = r.dictionaries[j] ?? [];
+            const map = new Int32Array(local.length);
+            for (let x = 0; x < local.length; x++) map[x] = dict ? dict.codeOf(local[x], false) : x;
+            return map;
+          });
+          for (const [ln, reason, raw, column] of r.bad) bad.add(ln + lineOffset, reason, raw, column);
+          if (r.stopped)
+            throw new Error(`internal error: a part of ${file} stopped at a bad row that was not reported`);
+          rowsRead += r.rowsRead;
+          pieces.push({
+            segments: [
+              { ...arrays, base: bases[k + 1], rows: r.rows },
+              ...r.spilled.map((s) => spilledSegment(kinds, s)),
+            ],
+            lineOffset,
+            remap,
+          });
+          parallelParts++;
+          at = r.end;
+          atLine += r.lines;
+        } else {
+          // Read the part here (it began inside a record, or its worker could not read it).
+          if (reader.offset !== at) {
+            const next = new ByteSource(file, at);
+            sources.push(next);
+            reader.reset(next, atLine);
+          }
+          reader.store = new ColumnStore(kinds, arrays, bases[k + 1], caps[k + 1]);
+          reader.run(stopAt);
+          pieces.push({ segments: reader.store.segments(), lineOffset: 0, remap: none() });
+          at = reader.offset;
+          atLine = reader.line;
+        }
+      }
+      reader.rowsRead += rowsRead;
+    }
+    if (reader.rowsRead === 0) {
       throw new DataError(
         `the file has a header (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}) but no data rows.`,
         {
@@ -513,17 +571,57 @@ export function parseCsv(
         },
       );
     }
-    const { columns, formats } = (parser as unknown as RowParser).finish();
+    const { columns, formats, rowLines } = assembleColumns({
+      kinds,
+      names,
+      types,
+      arrays,
+      capacity: bases[bases.length - 1] + caps[caps.length - 1],
+      pieces,
+      dictionaries: reader.dicts.map((d) => (d ? d.dictionary : null)),
+    });
     return {
       columns,
       formats,
-      rowsRead,
-      rowLines: rowLines.finish(),
+      rowsRead: reader.rowsRead,
+      rowLines,
       dialect: { delimiter, quote, header },
+      parallelParts,
     };
   } finally {
-    src.close();
+    for (const s of sources) s.close();
   }
+}
+
+/**
+ * Where the parts after the first begin: for `threads` equal shares of `[from, size)`, the first
+ * line start at or after each cut (a line start that turns out to be inside a quoted field is
+ * caught when the parts are adopted). Cuts without a line break after them are dropped.
+ */
+function partStarts(file: string, from: number, size: number, threads: number): number[] {
+  const out: number[] = [];
+  const fd = openSync(file, 'r');
+  const window = Buffer.allocUnsafe(64 * 1024);
+  try {
+    for (let k = 1; k < threads; k++) {
+      let at = from + Math.floor(((size - from) * k) / threads);
+      if (out.length > 0 && at <= out[out.length - 1]) at = out[out.length - 1];
+      let found = -1;
+      // Look a few MiB ahead at most: a file without line breaks there is not worth splitting.
+      for (let tries = 0; tries < 64 && found < 0 && at < size; tries++) {
+        const got = readSync(fd, window, 0, window.length, at);
+        if (got <= 0) break;
+        const i = window.subarray(0, got).indexOf(10);
+        if (i >= 0) found = at + i + 1;
+        else at += got;
+      }
+      if (found < 0 || found >= size) break;
+      if (out.length === 0 || found > out[out.length - 1]) out.push(found);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 /** Refuses empty and duplicate column names in a header. */

@@ -164,7 +164,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
   switch (format) {
     case 'csv':
     case 'tsv': {
-      const r = parseCsv(path, options, bad, overrides, format === 'tsv' ? '\t' : undefined);
+      const r = await parseCsv(path, options, bad, overrides, format === 'tsv' ? '\t' : undefined);
       ({ columns, formats, rowsRead, rowLines, dialect } = r);
       break;
     }

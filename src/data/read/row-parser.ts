@@ -15,7 +15,6 @@ import {
   promoteStrings,
   StringBuilder,
 } from './builders.ts';
-import type { CsvScanner } from './csv-scanner.ts';
 import {
   type DatetimeFormat,
   type MissingTokens,
@@ -25,6 +24,8 @@ import {
   parseNumber,
   sniffDatetimeFormat,
 } from './values.ts';
+
+export { fastDecimal, fastDecimalBytes, scaleDecimal } from './values.ts';
 
 /** How one column's text is parsed. */
 export interface FieldType {
@@ -135,6 +136,24 @@ export interface FieldFailure {
   reason: string;
 }
 
+/** The failure of a value of column `name` (of type `t`): `reason`, and where the type came from. */
+export function fieldFailure(name: string, t: FieldType, reason: string): FieldFailure {
+  const why = t.fromSchema ? ' (as the schema says)' : ' (the type sniffed from the first rows)';
+  return { column: name, reason: `${reason}, but the column is ${t.kind}${why}` };
+}
+
+/** Why `s` is not a value of type `t` (numeric, boolean or datetime), in the words of a bad-row reason. */
+export function notAValue(s: string, t: FieldType): string {
+  switch (t.kind) {
+    case 'numeric':
+      return `${quote(s)} is not a number`;
+    case 'boolean':
+      return `${quote(s)} is not a boolean (${t.words ? 'true/false, yes/no, 1/0' : 'true/false'})`;
+    default:
+      return `${quote(s)} is not a date/time in the format ${t.format ?? '%Y-%m-%d'}`;
+  }
+}
+
 const NUM = 0;
 const BOOL = 1;
 const DATE = 2;
@@ -148,7 +167,6 @@ export class RowParser {
   private readonly str: (StringBuilder | null)[];
   private readonly scratch: Float64Array;
   private readonly isMissing: Uint8Array;
-  private readonly strs: string[];
   /** Rows committed so far. */
   rows = 0;
 
@@ -176,7 +194,6 @@ export class RowParser {
     });
     this.scratch = new Float64Array(n);
     this.isMissing = new Uint8Array(n);
-    this.strs = new Array<string>(n).fill('');
   }
 
   /**
@@ -242,91 +259,8 @@ export class RowParser {
     return null;
   }
 
-  /**
-   * {@link RowParser.add} for a record straight from the CSV scanner: numeric fields are parsed
-   * from the buffer without creating strings (the common case: plain decimals).
-   */
-  addScanned(buf: string, sc: CsvScanner): FieldFailure | null {
-    const n = this.kinds.length;
-    const kinds = this.kinds;
-    const scratch = this.scratch;
-    const miss = this.isMissing;
-    const strs = this.strs;
-    const missing = this.missing;
-    const starts = sc.starts;
-    const ends = sc.ends;
-    const quoted = sc.quoted;
-    for (let j = 0; j < n; j++) {
-      if (kinds[j] === NUM && quoted[j] === null) {
-        const a = starts[j];
-        const b = ends[j];
-        if (a === b) {
-          miss[j] = 1;
-          continue;
-        }
-        const v = fastDecimal(buf, a, b);
-        if (v === v) {
-          miss[j] = 0;
-          scratch[j] = v;
-          continue;
-        }
-      }
-      const s = sc.field(buf, j);
-      strs[j] = s;
-      if (missing.has(s)) {
-        miss[j] = 1;
-        continue;
-      }
-      miss[j] = 0;
-      switch (kinds[j]) {
-        case NUM: {
-          const v = parseNumber(s);
-          if (v === undefined) return this.fail(j, `${quote(s)} is not a number`);
-          scratch[j] = v;
-          break;
-        }
-        case BOOL: {
-          const t = this.types[j];
-          const b = t.words ? parseBooleanWord(s) : parseBooleanLiteral(s);
-          if (b < 0) {
-            return this.fail(
-              j,
-              `${quote(s)} is not a boolean (${t.words ? 'true/false, yes/no, 1/0' : 'true/false'})`,
-            );
-          }
-          scratch[j] = b;
-          break;
-        }
-        case DATE: {
-          const f = this.types[j].format ?? '%Y-%m-%d';
-          const v = parseDatetime(s, f);
-          if (v !== v) return this.fail(j, `${quote(s)} is not a date/time in the format ${f}`);
-          scratch[j] = v;
-          break;
-        }
-      }
-    }
-    for (let j = 0; j < n; j++) {
-      switch (kinds[j]) {
-        case NUM:
-        case DATE:
-          (this.num[j] as F64Builder).push(miss[j] ? Number.NaN : scratch[j]);
-          break;
-        case BOOL:
-          (this.bool[j] as I8Builder).push(miss[j] ? -1 : scratch[j]);
-          break;
-        default:
-          (this.str[j] as StringBuilder).push(miss[j] ? null : strs[j]);
-      }
-    }
-    this.rows++;
-    return null;
-  }
-
   private fail(j: number, reason: string): FieldFailure {
-    const t = this.types[j];
-    const why = t.fromSchema ? ' (as the schema says)' : ' (the type sniffed from the first rows)';
-    return { column: this.names[j], reason: `${reason}, but the column is ${t.kind}${why}` };
+    return fieldFailure(this.names[j], this.types[j], reason);
   }
 
   /** The finished columns and the datetime formats used (by column name). */
@@ -357,81 +291,7 @@ export class RowParser {
   }
 }
 
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
-];
-
-/**
- * Parses a plain decimal (`-12.345`, `6e-3`) in `s[a, b)` without creating a string, or returns
- * NaN to send the caller to the general path. Exact: only when the digits fit in 2^53 and the
- * power of ten is at most 22 (Clinger's fast path), where one multiplication or division by an
- * exact power of ten rounds correctly — the same double as `Number(text)`.
- */
-export function fastDecimal(s: string, a: number, b: number): number {
-  let i = a;
-  let neg = false;
-  let c = s.charCodeAt(i);
-  if (c === 45 || c === 43) {
-    neg = c === 45;
-    i++;
-  }
-  let m = 0;
-  let digits = 0;
-  let scale = 0;
-  let seen = false;
-  while (i < b) {
-    c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) break;
-    if (digits > 0 || c > 0) digits++;
-    m = m * 10 + c;
-    seen = true;
-    i++;
-  }
-  if (i < b && s.charCodeAt(i) === 46) {
-    i++;
-    while (i < b) {
-      c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      if (digits > 0 || c > 0) digits++;
-      m = m * 10 + c;
-      scale--;
-      seen = true;
-      i++;
-    }
-  }
-  if (!seen || digits > 15) return Number.NaN;
-  if (i < b) {
-    c = s.charCodeAt(i);
-    if (c !== 101 && c !== 69) return Number.NaN;
-    i++;
-    let eneg = false;
-    c = s.charCodeAt(i);
-    if (c === 45 || c === 43) {
-      eneg = c === 45;
-      i++;
-    }
-    let e = 0;
-    const start = i;
-    while (i < b) {
-      c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) return Number.NaN;
-      e = e * 10 + c;
-      if (e > 400) return Number.NaN;
-      i++;
-    }
-    if (i === start) return Number.NaN;
-    scale += eneg ? -e : e;
-  }
-  let v: number;
-  if (m === 0) v = 0;
-  else if (scale === 0) v = m;
-  else if (scale > 0 && scale <= 22) v = m * POW10[scale];
-  else if (scale < 0 && scale >= -22) v = m / POW10[-scale];
-  else return Number.NaN;
-  return neg ? -v : v;
-}
-
-function quote(s: string): string {
+/** A value for a message: JSON-quoted, cut to 60 characters. */
+export function quote(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }

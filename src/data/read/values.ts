@@ -47,11 +47,155 @@ export class MissingTokens {
   }
 }
 
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
+/**
+ * Parses a plain decimal (`-12.345`, `6e-3`) in `s[a, b)` without creating a string, or returns
+ * NaN to send the caller to the general path. Exact: only when the digits fit in 2^53 and the
+ * power of ten is at most 22 (Clinger's fast path), where one multiplication or division by an
+ * exact power of ten rounds correctly — the same double as `Number(text)`.
+ */
+export function fastDecimal(s: string, a: number, b: number): number {
+  let i = a;
+  let neg = false;
+  let c = s.charCodeAt(i);
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  let seen = false;
+  while (i < b) {
+    c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    if (digits > 0 || c > 0) digits++;
+    m = m * 10 + c;
+    seen = true;
+    i++;
+  }
+  if (i < b && s.charCodeAt(i) === 46) {
+    i++;
+    while (i < b) {
+      c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (digits > 0 || c > 0) digits++;
+      m = m * 10 + c;
+      scale--;
+      seen = true;
+      i++;
+    }
+  }
+  if (!seen || digits > 15) return Number.NaN;
+  if (i < b) {
+    c = s.charCodeAt(i);
+    if (c !== 101 && c !== 69) return Number.NaN;
+    i++;
+    let eneg = false;
+    c = s.charCodeAt(i);
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+    }
+    let e = 0;
+    const start = i;
+    while (i < b) {
+      c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number.NaN;
+      e = e * 10 + c;
+      if (e > 400) return Number.NaN;
+      i++;
+    }
+    if (i === start) return Number.NaN;
+    scale += eneg ? -e : e;
+  }
+  return scaleDecimal(m, scale, neg);
+}
+
+/**
+ * {@link fastDecimal} over UTF-8 bytes `b[a, e)`: the same digits, the same conditions, the same
+ * double (or NaN for the general path).
+ */
+export function fastDecimalBytes(b: Uint8Array, a: number, e: number): number {
+  let i = a;
+  let neg = false;
+  let c = b[i];
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  let seen = false;
+  while (i < e) {
+    c = b[i] - 48;
+    if (c < 0 || c > 9) break;
+    if (digits > 0 || c > 0) digits++;
+    m = m * 10 + c;
+    seen = true;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      c = b[i] - 48;
+      if (c < 0 || c > 9) break;
+      if (digits > 0 || c > 0) digits++;
+      m = m * 10 + c;
+      scale--;
+      seen = true;
+      i++;
+    }
+  }
+  if (!seen || digits > 15) return Number.NaN;
+  if (i < e) {
+    c = b[i];
+    if (c !== 101 && c !== 69) return Number.NaN;
+    i++;
+    let eneg = false;
+    c = b[i];
+    if (i < e && (c === 45 || c === 43)) {
+      eneg = c === 45;
+      i++;
+    }
+    let x = 0;
+    const start = i;
+    while (i < e) {
+      c = b[i] - 48;
+      if (c < 0 || c > 9) return Number.NaN;
+      x = x * 10 + c;
+      if (x > 400) return Number.NaN;
+      i++;
+    }
+    if (i === start) return Number.NaN;
+    scale += eneg ? -x : x;
+  }
+  return scaleDecimal(m, scale, neg);
+}
+
+/** `±m·10^scale` when exact by Clinger's fast path (|scale| ≤ 22, m < 2^53), else NaN. */
+export function scaleDecimal(m: number, scale: number, neg: boolean): number {
+  let v: number;
+  if (m === 0) v = 0;
+  else if (scale === 0) v = m;
+  else if (scale > 0 && scale <= 22) v = m * POW10[scale];
+  else if (scale < 0 && scale >= -22) v = m / POW10[-scale];
+  else return Number.NaN;
+  return neg ? -v : v;
+}
+
 /**
  * Parses a decimal number (`12`, `-3.5`, `1e-3`, `.5`, `inf`, `-Infinity`), allowing surrounding
  * spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank).
  */
 export function parseNumber(s: string): number | undefined {
+  const f = fastDecimal(s, 0, s.length);
+  if (f === f) return f; // a plain decimal: the same double as `+s`, several times faster
   const v = +s;
   if (v === v) {
     // `+s` also accepts '0x1f', '0b1', '0o7' and blank strings: refuse those.
