@@ -11,8 +11,9 @@ Sections (each writes one JSON file under test/fixtures/select/):
   DecisionTreeRegressor) with named scorers on fixed data and unshuffled folds.
 - parzen.json: Optuna 3.1's TPE internals on fixed observations: the Parzen estimator's weights,
   mus and sigmas, its log-density at fixed points (float, log-float, int, log-int, stepped float
-  and categorical distributions), the truncated-normal ppf/logpdf, gamma and the observation
-  weights, and the below/above split of a history with pruned trials.
+  and categorical distributions) — as Optuna 3.1 computes it, and with each kernel's −log σ term
+  that later releases restored ("normalized") — the truncated-normal ppf/logpdf, gamma and the
+  observation weights, and the below/above split of a history with pruned trials.
 - pruners.json: Optuna 3.1's MedianPruner / PercentilePruner and SuccessiveHalvingPruner
   decisions on scripted studies (trials added with given intermediate values).
 - fanova.json: Optuna 3.1's fANOVA tree computations (total variance and the marginal variance of
@@ -276,7 +277,8 @@ def parzen_section():
             "weights": nums(pe._weights),
             "numeric": {}, "categorical": {},
             "samples": {k: list(map(float, v)) for k, v in samples.items()},
-            "logPdf": nums(corrected_log_pdf(pe, {k: np.asarray(v, dtype=float) for k, v in samples.items()})),
+            "logPdf": nums(pe.log_pdf({k: np.asarray(v, dtype=int if isinstance(space[k], D.CategoricalDistribution) else float) for k, v in samples.items()})),
+            "logPdfNormalized": nums(corrected_log_pdf(pe, {k: np.asarray(v, dtype=float) for k, v in samples.items()})),
         }
         for k, d in space.items():
             if isinstance(d, D.CategoricalDistribution):
@@ -317,7 +319,8 @@ def parzen_section():
     mass = [{"a": a, "b": b, "value": num(tn._log_gauss_mass(np.array([a]), np.array([b]))[0])}
             for a, b in bounds + [(-0.5, 0.5), (-8.0, 8.0), (3.0, 3.5)]]
     logpdf = [{"x": x, "a": a, "b": b, "loc": loc, "scale": sc,
-               "value": num(tn.logpdf(np.array([x]), a, b, loc=loc, scale=sc)[0] - math.log(sc))}
+               "value": num(tn.logpdf(np.array([x]), a, b, loc=loc, scale=sc)[0]),
+               "normalized": num(tn.logpdf(np.array([x]), a, b, loc=loc, scale=sc)[0] - math.log(sc))}
               for x, a, b, loc, sc in [(0.2, -1, 1, 0, 1), (1.5, -2, 3, 1, 0.5), (-3, -10, 0.5, 2, 2),
                                         (4.0, -1, 1, 0, 1)]]
     erf = [{"x": x, "erf": math.erf(x), "erfc": math.erfc(x)}

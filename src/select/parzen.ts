@@ -26,6 +26,11 @@ export interface ParzenParameters {
   /** Weight of each of `n` observations, oldest first. */
   weights: (n: number) => Float64Array;
   multivariate: boolean;
+  /**
+   * Use normalised kernel densities (with their 1/σ factor) for continuous parameters. Default
+   * false: Optuna 3.1.0's form, which leaves the factor out — see `TPESamplerOptions`.
+   */
+  normalizedKernels?: boolean;
 }
 
 /** Optuna's `default_weights`: 1 for the 25 most recent observations, a linear ramp before them. */
@@ -85,6 +90,7 @@ export class ParzenEstimator {
   private readonly space: Record<string, Distribution>;
   private readonly names: string[];
   private readonly nObs: number;
+  private readonly normalizedKernels: boolean;
 
   constructor(
     observations: Record<string, Float64Array>,
@@ -95,6 +101,7 @@ export class ParzenEstimator {
     this.space = space;
     this.names = Object.keys(space);
     this.nObs = observations[this.names[0]]?.length ?? 0;
+    this.normalizedKernels = parameters.normalizedKernels ?? false;
     const n = this.nObs;
     const considerPrior = parameters.considerPrior || n === 0;
     this.weights = calculateWeights(n, considerPrior, parameters, predeterminedWeights);
@@ -190,6 +197,7 @@ export class ParzenEstimator {
         continue;
       }
       const { low, high, q, mus, sigmas } = this.numeric[name];
+      const normalized = this.normalizedKernels;
       const accept = new Float64Array(k);
       if (q !== null)
         for (let j = 0; j < k; j++)
@@ -200,7 +208,8 @@ export class ParzenEstimator {
           const mu = mus[j];
           const sigma = sigmas[j];
           let lp: number;
-          if (q === null) lp = truncnormLogpdf(v, (low - mu) / sigma, (high - mu) / sigma, mu, sigma);
+          if (q === null)
+            lp = truncnormLogpdf(v, (low - mu) / sigma, (high - mu) / sigma, mu, sigma, normalized);
           else {
             const upper = Math.min(v + q / 2, high);
             const lower = Math.max(v - q / 2, low);

@@ -253,12 +253,21 @@ export function truncnormPpf(q: number, a: number, b: number): number {
 }
 
 /**
- * log density at x of N(loc, scale²) truncated to [loc + a·scale, loc + b·scale] — Optuna's
- * `logpdf` as fixed after 3.1 (3.1.0 leaves out the `− log(scale)` term of the density).
+ * log density at x of N(loc, scale²) truncated to [loc + a·scale, loc + b·scale]. With
+ * `normalized: false` the `− log(scale)` term is left out, as Optuna 3.1.0's `logpdf` does (its TPE
+ * then weighs each kernel by its shape alone; later Optuna releases add the term back).
  */
-export function truncnormLogpdf(x: number, a: number, b: number, loc: number, scale: number): number {
+export function truncnormLogpdf(
+  x: number,
+  a: number,
+  b: number,
+  loc: number,
+  scale: number,
+  normalized = true,
+): number {
   const z = (x - loc) / scale;
   if (a === b) return Number.NaN;
   if (z < a || z > b) return Number.NEGATIVE_INFINITY;
-  return -(z * z) / 2 - LOG_SQRT_2PI - logGaussMass(a, b) - Math.log(scale);
+  const lp = -(z * z) / 2 - LOG_SQRT_2PI - logGaussMass(a, b);
+  return normalized ? lp - Math.log(scale) : lp;
 }

@@ -61,7 +61,8 @@ describe("Optuna's truncated normal (3.1 _truncnorm.py) and libm's erf/erfc", ()
       close(logGaussMass(c.a, c.b), c.value, 1e-13, `logGaussMass(${c.a}, ${c.b})`);
     for (const c of fx.ppf) close(truncnormPpf(c.q, c.a, c.b), c.value, 1e-12, `ppf(${c.q}, ${c.a}, ${c.b})`);
     for (const c of fx.logpdf) {
-      close(truncnormLogpdf(c.x, c.a, c.b, c.loc, c.scale), c.value, 1e-13, `logpdf(${c.x})`);
+      close(truncnormLogpdf(c.x, c.a, c.b, c.loc, c.scale, false), c.value, 1e-13, `logpdf(${c.x}) as 3.1`);
+      close(truncnormLogpdf(c.x, c.a, c.b, c.loc, c.scale), c.normalized, 1e-13, `logpdf(${c.x}) normalized`);
     }
   });
 });
@@ -140,6 +141,8 @@ describe("ParzenEstimator matches Optuna 3.1's _ParzenEstimator", () => {
       considerEndpoints: false,
       weights: defaultWeights,
       multivariate: false,
+      // A true density to integrate (Optuna 3.1's kernel scores are not; sampling is the same).
+      normalizedKernels: true,
     };
     const pe = new ParzenEstimator(obs, space, params);
     const N = 4000;
