@@ -139,6 +139,7 @@ function column(P: Matrix, j: number): Float64Array {
  * (e.g. ROC AUC with a single class present), never throws for that reason.
  */
 export function computeMetric(task: LearningTask, key: string, p: SupervisedPredictions): number {
+  if (!metricSpec(task, key)) return Number.NaN;
   const { yTrue, yPred, proba, classes } = p;
   const t = yTrue as readonly Label[];
   const q = yPred as readonly Label[];

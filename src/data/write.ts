@@ -133,7 +133,11 @@ function withTempFile(path: string, write: (emit: (s: string) => void) => void):
  * Streams `table` as text in a text format (CSV, TSV, JSON array or NDJSON) through `emit` —
  * the writer behind {@link writeTable}, also used to print to stdout.
  */
-export function formatTable(table: Table, format: Exclude<WriteFormat, 'parquet'>, emit: (s: string) => void): void {
+export function formatTable(
+  table: Table,
+  format: Exclude<WriteFormat, 'parquet'>,
+  emit: (s: string) => void,
+): void {
   const n = table.nRows;
   const cols = table.columns;
   const fmts = cols.map(formatter);
