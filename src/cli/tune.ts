@@ -467,6 +467,7 @@ function report(
     space: r.space,
     fixedParams: r.fixedParams,
     rows: r.rows,
+    notes: r.train.notes,
     searchSeconds: s.elapsed,
     refitSeconds: r.train.fitSeconds,
     trialTable: trialTable(r),
