@@ -315,7 +315,7 @@ for (const name of names) {
       );
     }
   }
-  // The two libraries' CV scores of the same configuration agree to ~1e-12 (printed above), so a
+  // The two libraries' CV scores of the same configuration agree to ~1e-10 relative (printed above), so a
   // tie is a tie: compare with a relative tolerance of 1e-9.
   const ok = checkpoints.every(
     (_, i) => med['lathe-tpe'][i] >= med['optuna-tpe'][i] - 1e-9 * Math.abs(med['optuna-tpe'][i]),
