@@ -2,11 +2,12 @@
 // scikit-learn's (100 trees, both on the same thread count; OMP_NUM_THREADS and LATHE_THREADS set),
 // on a synthetic N × 20 set at each size in --sizes and on the real digits set; then Lathe vs the
 // npm packages ml-random-forest (100 trees) and ml-cart (one tree, against Lathe's
-// DecisionTreeClassifier) at --ml-rows rows, a size they finish at — measured, not extrapolated.
+// DecisionTreeClassifier) at --ml-rows rows, a size they finish at — measured, not extrapolated
+// (they take minutes per forest, so --ml-repeats defaults to 1).
 // Each run is a child process (its own peak RSS); runs alternate between the sides.
 //
 //   node --import tsx bench/forest.ts [--sizes 100000,1000000] [--repeats 3] [--threads 2]
-//                                     [--ml-rows 5000] [--skip-ml]
+//                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,9 @@ import { buildOnce, flag, median, root, writeDataset } from './forest-data.ts';
 const sizes = flag('sizes', '100000,1000000').split(',').map(Number);
 const repeats = Number(flag('repeats', '3'));
 const threads = Number(flag('threads', '2'));
-const mlRows = Number(flag('ml-rows', '5000'));
+const mlRows = Number(flag('ml-rows', '2000'));
+// The npm packages take minutes per forest: one repetition unless asked for more.
+const mlRepeats = Number(flag('ml-repeats', '1'));
 const skipMl = process.argv.includes('--skip-ml');
 
 buildOnce();
@@ -130,6 +133,7 @@ if (!skipMl) {
     ['lathe', 'ml-random-forest', 'sklearn'],
     'lathe',
     mlRows,
+    mlRepeats,
   );
   compare(
     `synthetic ${mlRows} × 20, one tree vs ml-cart`,
@@ -137,11 +141,14 @@ if (!skipMl) {
     ['lathe-tree', 'ml-cart', 'sklearn-tree'],
     'lathe-tree',
     mlRows,
+    mlRepeats,
   );
   compare(
     'digits (real), RandomForest 100 trees vs ml-random-forest',
     writeDataset('digits', 0),
     ['lathe', 'ml-random-forest'],
     'lathe',
+    undefined,
+    mlRepeats,
   );
 }
