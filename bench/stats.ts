@@ -2,9 +2,14 @@
 // Each repetition runs Lathe in this process, then the anchor in a child process
 // (bench/stats-anchor.py), alternating; the table gives the median (min–max) seconds per call and
 // the ratio Lathe / anchor, and checks that both computed the same value (the bootstrap draws
-// differ, so its value is only compared loosely).
+// differ, so its value is only compared loosely). Times are CPU seconds of the process (user +
+// system; both sides single-threaded, OMP_NUM_THREADS=1): on a shared machine they drift less than
+// wall-clock times.
 //
-//   node --import tsx bench/stats.ts [--rows 1000000] [--model-rows 200000] [--repeats 3]
+//   node --expose-gc --import tsx bench/stats.ts [--rows 1000000] [--model-rows 200000] [--repeats 3]
+//
+// (--expose-gc lets each job start with a collected heap, so it is not charged for the garbage of
+// the job before; the anchor calls gc.collect() likewise.)
 //
 // --rows: one-shot tests (describe, t, Mann–Whitney, Spearman, KS); --model-rows: OLS, logit and
 // Kendall. Timings from a busy machine are noisy; the ratios, measured side by side, hold better.
@@ -106,10 +111,13 @@ const jobs: Record<string, () => number> = {
 
 function runLathe(): Timing {
   const out: Timing = {};
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (const [name, job] of Object.entries(jobs)) {
-    const t0 = performance.now();
+    gc?.();
+    const t0 = process.cpuUsage();
     const value = job();
-    out[name] = { seconds: (performance.now() - t0) / 1000, value };
+    const t = process.cpuUsage(t0);
+    out[name] = { seconds: (t.user + t.system) / 1e6, value };
   }
   return out;
 }
@@ -127,7 +135,7 @@ function runAnchor(): Timing {
   return JSON.parse(out.trim().split('\n').pop()!) as Timing;
 }
 
-runLathe(); // warm-up: JIT, lazily loaded @stdlib packages
+for (let i = 0; i < 3; i++) runLathe(); // warm-up: let the JIT compile the hot loops; load the @stdlib packages
 const lathe: Timing[] = [];
 const anchor: Timing[] = [];
 for (let r = 0; r < repeats; r++) {
@@ -142,7 +150,7 @@ const summary = (xs: number[]) => {
 const fmt = (v: { median: number; min: number; max: number }) =>
   `${(v.median * 1000).toFixed(1)} ms (${(v.min * 1000).toFixed(1)}–${(v.max * 1000).toFixed(1)})`;
 console.log(
-  `stats on ${rows} rows (${modelRows} for OLS, logit, Kendall), ${repeats} repetitions, median (min–max)`,
+  `stats on ${rows} rows (${modelRows} for OLS, logit, Kendall), ${repeats} repetitions, CPU time, median (min–max)`,
 );
 console.log(`${'job'.padEnd(32)} ${'lathe'.padEnd(30)} ${'scipy/statsmodels'.padEnd(30)} ratio  same value`);
 for (const name of Object.keys(jobs)) {

@@ -36,11 +36,8 @@ let gammalnFn: F1 | undefined;
 let normalQuantileFn: F3 | undefined;
 let normalLogCdfFn: F3 | undefined;
 let tQuantileFn: F2 | undefined;
-let chi2QuantileFn: F2 | undefined;
-let fQuantileFn: F3 | undefined;
 let hypergeomPmfFn: F4 | undefined;
 let binomialCdfFn: F3 | undefined;
-let binomialPmfFn: F3 | undefined;
 
 function erfc(x: number): number {
   erfcFn ??= req('@stdlib/math-base-special-erfc') as F1;
@@ -48,7 +45,7 @@ function erfc(x: number): number {
 }
 
 /** Regularized incomplete gamma P(a, x) (`upper`: Q(a, x) = 1 − P, computed directly). */
-export function gammaInc(x: number, a: number, upper = false): number {
+function gammaInc(x: number, a: number, upper = false): number {
   gammaincFn ??= req('@stdlib/math-base-special-gammainc') as IncGamma;
   return gammaincFn(x, a, true, upper);
 }
@@ -121,19 +118,6 @@ export function chiSquareSf(x: number, df: number): number {
   return gammaInc(x / 2, df / 2, true);
 }
 
-/** Chi-square CDF. */
-export function chiSquareCdf(x: number, df: number): number {
-  if (Number.isNaN(x) || !(df > 0)) return Number.NaN;
-  if (x <= 0) return 0;
-  return gammaInc(x / 2, df / 2, false);
-}
-
-/** Chi-square quantile. */
-export function chiSquarePpf(p: number, df: number): number {
-  chi2QuantileFn ??= req('@stdlib/stats-base-dists-chisquare-quantile') as F2;
-  return chi2QuantileFn(p, df);
-}
-
 /** F survival function P(F > f) with (d1, d2) degrees of freedom. */
 export function fisherFSf(f: number, d1: number, d2: number): number {
   if (Number.isNaN(f) || !(d1 > 0) || !(d2 > 0)) return Number.NaN;
@@ -143,12 +127,6 @@ export function fisherFSf(f: number, d1: number, d2: number): number {
   const den = d2 + d1 * f;
   const x = d2 / den;
   return x > 0.5 ? betaInc((d1 * f) / den, d1 / 2, d2 / 2, true) : betaInc(x, d2 / 2, d1 / 2);
-}
-
-/** F quantile. */
-export function fisherFPpf(p: number, d1: number, d2: number): number {
-  fQuantileFn ??= req('@stdlib/stats-base-dists-f-quantile') as F3;
-  return fQuantileFn(p, d1, d2);
 }
 
 /** Hypergeometric pmf: P(X = x) drawing `n` from `N` items of which `K` are successes. */
@@ -161,10 +139,4 @@ export function hypergeometricPmf(x: number, N: number, K: number, n: number): n
 export function binomialCdf(x: number, n: number, p: number): number {
   binomialCdfFn ??= req('@stdlib/stats-base-dists-binomial-cdf') as F3;
   return binomialCdfFn(x, n, p);
-}
-
-/** Binomial pmf P(X = x). */
-export function binomialPmf(x: number, n: number, p: number): number {
-  binomialPmfFn ??= req('@stdlib/stats-base-dists-binomial-pmf') as F3;
-  return binomialPmfFn(x, n, p);
 }
