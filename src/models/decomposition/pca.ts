@@ -39,6 +39,19 @@ export type PCAParams = ParamsOf<typeof schema>;
 /** Rows summed per block before adding into the running total (limits rounding error). */
 const BLOCK = 2048;
 
+/** r · B[o .. o + d), hand-unrolled with two accumulators (the projection loops' kernel). */
+function dot(r: Float64Array, B: Float64Array, o: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let j = 0;
+  for (; j + 1 < d; j += 2) {
+    s0 += r[j] * B[o + j];
+    s1 += r[j + 1] * B[o + j + 1];
+  }
+  if (j < d) s0 += r[j] * B[o + j];
+  return s0 + s1;
+}
+
 /** Column means of a row-major matrix. */
 function columnMeans(m: Matrix): Float64Array {
   const { rows: n, cols: d, data } = m;
@@ -293,9 +306,7 @@ export class PCA extends Estimator<PCAParams> {
       for (let i = s0; i < e; i++) {
         for (let j = 0; j < d; j++) r[j] = m.data[i * d + j] - mean[j];
         for (let k = 0; k < full; k++) {
-          let s = 0;
-          const o = k * d;
-          for (let j = 0; j < d; j++) s += r[j] * Vt[o + j];
+          const s = dot(r, Vt, k * d, d);
           blockSq[k] += s * s;
           const a = Math.abs(s);
           if (a > maxAbs[k]) {
@@ -367,9 +378,7 @@ export class PCA extends Estimator<PCAParams> {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) r[j] = data[i * d + j] - mean[j];
       for (let c = 0; c < k; c++) {
-        let s = 0;
-        const o = c * d;
-        for (let j = 0; j < d; j++) s += r[j] * C[o + j];
+        const s = dot(r, C, c * d, d);
         out[i * k + c] = s * scale[c];
       }
     }
