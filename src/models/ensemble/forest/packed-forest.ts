@@ -16,11 +16,15 @@ export interface PackedForest {
   stride: number;
   /** Root node index of each tree. */
   roots: Int32Array;
-  /** Split feature per node; negative at leaves. */
-  feature: Int32Array;
-  threshold: Float64Array;
-  /** Absolute child indices, two per node: `child[2i]` left, `child[2i + 1]` right (-1 at leaves). */
-  child: Int32Array;
+  /**
+   * One 32-byte record per node, so a step down the tree touches one cache line (scikit-learn's
+   * node struct, rather than one array per field). Through the Float64Array view: the threshold
+   * at `[4i]`. Through the Int32Array view of the same memory: the feature at `[8i + 2]`
+   * (negative at leaves), the left and right children (absolute indices) at `[8i + 3]` and
+   * `[8i + 4]`.
+   */
+  nodesF: Float64Array;
+  nodesI: Int32Array;
   /** Node values: class probabilities (classification) or predicted value (regression). */
   value: Float64Array;
 }
@@ -31,25 +35,26 @@ export function packForest(trees: readonly FlatTree[], classification: boolean):
   for (const t of trees) total += t.nodeCount;
   const stride = trees[0].valueStride;
   const roots = toShared(new Int32Array(trees.length));
-  const feature = toShared(new Int32Array(total));
-  const threshold = toShared(new Float64Array(total));
-  const child = toShared(new Int32Array(2 * total));
+  const buffer = new SharedArrayBuffer(32 * total);
+  const nodesF = new Float64Array(buffer);
+  const nodesI = new Int32Array(buffer);
   const value = toShared(new Float64Array(total * stride));
   let off = 0;
   for (let t = 0; t < trees.length; t++) {
     const tree = trees[t];
     roots[t] = off;
-    feature.set(tree.feature, off);
-    threshold.set(tree.threshold, off);
     for (let i = 0; i < tree.nodeCount; i++) {
+      const g = off + i;
       const l = tree.left[i];
-      child[2 * (off + i)] = l === TREE_LEAF ? TREE_LEAF : l + off;
-      child[2 * (off + i) + 1] = l === TREE_LEAF ? TREE_LEAF : tree.right[i] + off;
+      nodesF[4 * g] = tree.threshold[i];
+      nodesI[8 * g + 2] = l === TREE_LEAF ? -1 : tree.feature[i];
+      nodesI[8 * g + 3] = l === TREE_LEAF ? TREE_LEAF : l + off;
+      nodesI[8 * g + 4] = l === TREE_LEAF ? TREE_LEAF : tree.right[i] + off;
     }
     value.set(classification ? normalizedValues(tree) : tree.value, off * stride);
     off += tree.nodeCount;
   }
-  return { nTrees: trees.length, stride, roots, feature, threshold, child, value };
+  return { nTrees: trees.length, stride, roots, nodesF, nodesI, value };
 }
 
 /**
@@ -65,19 +70,19 @@ export function predictForestRows(
 ): Float64Array {
   const k = f.stride;
   const out = new Float64Array((end - start) * k);
-  const { roots, feature, threshold, child, value } = f;
+  const { roots, nodesF, nodesI, value } = f;
   // Tree-major: one tree's nodes stay in cache while every row of the block walks it. The child
-  // is picked by index (2·node + [x > threshold]) rather than by a branch, which would be
+  // is picked by index (left slot + [x > threshold]) rather than by a branch, which would be
   // mispredicted about half the time.
   for (let t = 0; t < f.nTrees; t++) {
     const root = roots[t];
     for (let i = start; i < end; i++) {
       const base = i * cols;
       let node = root;
-      let feat = feature[node];
+      let feat = nodesI[8 * node + 2];
       while (feat >= 0) {
-        node = child[2 * node + +(X[base + feat] > threshold[node])];
-        feat = feature[node];
+        node = nodesI[8 * node + 3 + +(X[base + feat] > nodesF[4 * node])];
+        feat = nodesI[8 * node + 2];
       }
       const o = (i - start) * k;
       const v = node * k;
