@@ -590,3 +590,217 @@ export function gradBinomial(y: usize, raw: usize, w: usize, g: usize, h: usize,
     store<f64>(h + o, hi);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Prediction on pre-binned rows with leaf bitvectors (QuickScorer, Lucchese et al. 2015), for
+// ensembles whose trees have at most 32 leaves. The TypeScript side
+// (src/models/ensemble/hist-gradient-boosting/wasm-predictor.ts, `packBitvector`) derives from the
+// trees themselves, per feature, the sorted distinct thresholds (numeric) or the classes of
+// category codes that every split on the feature treats alike (categorical), so that:
+// - a row is binned once: numeric x → the number of the feature's thresholds below x (0..254),
+//   a category code → its class (0..254, class 0 = codes no split sends left), NaN → 255;
+// - a numeric split `x <= threshold` (rank r of the threshold) sends the row right iff bin > r —
+//   the same decision as the raw comparison for every x (bin <= r iff x <= threshold, as bins
+//   count thresholds); NaN is binned twice, as 255 (for splits sending missing values right) and
+//   as −1 (for splits sending them left);
+// - a categorical split sends the row left iff its class's bit is set in a 256-bit set (bit 255:
+//   missing values go left).
+// Every internal node is then evaluated for 16 rows at once with SIMD compares, no branches: a row
+// going right at a node loses the leaves of the node's left subtree from its 32-bit leaf mask, and
+// the exit leaf is the lowest leaf left (QuickScorer's theorem). Each row's leaf values are added
+// to out in tree order, as the walks do, so the sums have the same bits.
+//
+// Layouts (byte offsets from `base`, little-endian i32 unless noted):
+// - trees: 16 bytes per tree: first node, numeric nodes, categorical nodes, first leaf;
+// - nodes: 16 bytes: numeric [column offset in the bins block, r, 0, left-subtree leaf mask];
+//   categorical [column offset, bitset offset, 0, mask]; per tree numeric nodes come first;
+// - leaves: f64 values, per tree in left-to-right order;
+// - feats: 16 bytes per used feature: X column, kind (0 numeric, 1 categorical), table offset,
+//   P (numeric: thresholds padded with +inf to P − 1, P a power of two, 2 ≤ P ≤ 256) or R
+//   (categorical: the class table covers codes 0..R−1; the class of other codes is 0);
+// - the bins block: i32, column c of block row i at bins + (c * QS_BLOCK + i) * 4, two columns
+//   per used feature (see qsBin).
+
+/** Rows binned together; the trees are walked over each block (tree-outer, rows inner). */
+export const QS_BLOCK: i32 = 128;
+
+// @ts-ignore: decorator
+@inline
+function qsLeaves4(o: usize, vals: usize, acc: v128): void {
+  // The exit leaf of each of four rows: the lowest bit left in its mask.
+  const l0 = <usize>ctz<i32>(i32x4.extract_lane(acc, 0));
+  const l1 = <usize>ctz<i32>(i32x4.extract_lane(acc, 1));
+  const l2 = <usize>ctz<i32>(i32x4.extract_lane(acc, 2));
+  const l3 = <usize>ctz<i32>(i32x4.extract_lane(acc, 3));
+  store<f64>(o, load<f64>(o) + load<f64>(vals + (l0 << 3)));
+  store<f64>(o, load<f64>(o, 8) + load<f64>(vals + (l1 << 3)), 8);
+  store<f64>(o, load<f64>(o, 16) + load<f64>(vals + (l2 << 3)), 16);
+  store<f64>(o, load<f64>(o, 24) + load<f64>(vals + (l3 << 3)), 24);
+}
+
+// @ts-ignore: decorator
+@inline
+function qsCatCond(col: usize, bitset: usize): v128 {
+  // Right (all ones) when the class's bit is clear. The lanes past a block's last row hold stale
+  // values (maybe −1 from a numeric column of another model): & 255 keeps them inside the set.
+  const b0 = load<i32>(col) & 255;
+  const b1 = load<i32>(col, 4) & 255;
+  const b2 = load<i32>(col, 8) & 255;
+  const b3 = load<i32>(col, 12) & 255;
+  const r0 = ((load<u32>(bitset + (<usize>(b0 >>> 5) << 2)) >>> (b0 & 31)) & 1) - 1;
+  const r1 = ((load<u32>(bitset + (<usize>(b1 >>> 5) << 2)) >>> (b1 & 31)) & 1) - 1;
+  const r2 = ((load<u32>(bitset + (<usize>(b2 >>> 5) << 2)) >>> (b2 & 31)) & 1) - 1;
+  const r3 = ((load<u32>(bitset + (<usize>(b3 >>> 5) << 2)) >>> (b3 & 31)) & 1) - 1;
+  let v = i32x4.splat(<i32>r0);
+  v = i32x4.replace_lane(v, 1, <i32>r1);
+  v = i32x4.replace_lane(v, 2, <i32>r2);
+  v = i32x4.replace_lane(v, 3, <i32>r3);
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline
+function qsSearch(table: usize, lg: i32, x: f64): i32 {
+  // The number of thresholds below x: a branch-free binary search over the table padded with
+  // +inf to 2^lg − 1 entries, unrolled with constant offsets (NaN compares false: 0).
+  let p = table;
+  switch (lg) {
+    case 8:
+      p += 1024 & -(<usize>(load<f64>(p, 1016) < x));
+    case 7:
+      p += 512 & -(<usize>(load<f64>(p, 504) < x));
+    case 6:
+      p += 256 & -(<usize>(load<f64>(p, 248) < x));
+    case 5:
+      p += 128 & -(<usize>(load<f64>(p, 120) < x));
+    case 4:
+      p += 64 & -(<usize>(load<f64>(p, 56) < x));
+    case 3:
+      p += 32 & -(<usize>(load<f64>(p, 24) < x));
+    case 2:
+      p += 16 & -(<usize>(load<f64>(p, 8) < x));
+    case 1:
+      p += 8 & -(<usize>(load<f64>(p) < x));
+  }
+  return <i32>((p - table) >> 3);
+}
+
+/**
+ * Bins rows [0, m) of the row-major X (rowBytes per row) into the bins block, feature by feature
+ * (one feature's table stays in cache while the block's rows are binned). Each feature u has two
+ * columns: 2u with NaN → 255 (above every bin: missing values go right at `bin > r`) and 2u + 1
+ * with NaN → −1 (below every bin: missing values go left).
+ */
+function qsBin(X: usize, m: i32, rowBytes: usize, base: usize, feats: usize, nUsed: i32, bins: usize): void {
+  for (let u = 0; u < nUsed; u++) {
+    const fe = feats + (<usize>u << 4);
+    const xcol = X + (<usize>load<i32>(fe) << 3);
+    const table = base + <usize>load<i32>(fe, 8);
+    const size = load<i32>(fe, 12);
+    const dst = bins + ((<usize>(2 * u) * <usize>QS_BLOCK) << 2);
+    const dst1 = dst + (<usize>QS_BLOCK << 2);
+    if (load<i32>(fe, 4) == 0) {
+      const lg = 31 - clz<i32>(size);
+      for (let i = 0; i < m; i++) {
+        const x = load<f64>(xcol + <usize>i * rowBytes);
+        const b = qsSearch(table, lg, x);
+        const nan = x != x;
+        store<i32>(dst + (<usize>i << 2), select<i32>(255, b, nan));
+        store<i32>(dst1 + (<usize>i << 2), select<i32>(-1, b, nan));
+      }
+    } else {
+      const R = <f64>size;
+      for (let i = 0; i < m; i++) {
+        const x = load<f64>(xcol + <usize>i * rowBytes);
+        let b: i32;
+        if (x != x) b = 255;
+        else if (x >= 0 && x < R) b = <i32>load<u8>(table + <usize>(<i32>x));
+        else b = 0;
+        store<i32>(dst + (<usize>i << 2), b);
+      }
+    }
+  }
+}
+
+/**
+ * out[k * nRows + i] += sum over trees t (t % K == k) of the leaf value reached by row i of the
+ * row-major f64 matrix X (d columns), with the bitvector model at `base` (see above). Trees in
+ * order; each row's sum starts from out's value. `bins` is scratch of nUsed × QS_BLOCK i32.
+ */
+export function predictBitvector(
+  X: usize,
+  nRows: i32,
+  d: i32,
+  base: usize,
+  trees: usize,
+  nTrees: i32,
+  K: i32,
+  nodes: usize,
+  leaves: usize,
+  feats: usize,
+  nUsed: i32,
+  bins: usize,
+  out: usize,
+): void {
+  const rowBytes = <usize>d << 3;
+  const ones = i32x4.splat(-1);
+  for (let b0 = 0; b0 < nRows; b0 += QS_BLOCK) {
+    const m = min(nRows - b0, QS_BLOCK);
+    qsBin(X + <usize>b0 * rowBytes, m, rowBytes, base, feats, nUsed, bins);
+    for (let t = 0; t < nTrees; t++) {
+      const tr = trees + (<usize>t << 4);
+      const first = nodes + (<usize>load<i32>(tr) << 4);
+      const nNum = load<i32>(tr, 4);
+      const nCat = load<i32>(tr, 8);
+      const vals = leaves + (<usize>load<i32>(tr, 12) << 3);
+      const o = out + (<usize>((t % K) * nRows + b0) << 3);
+      for (let s = 0; s < m; s += 16) {
+        let a0 = ones;
+        let a1 = ones;
+        let a2 = ones;
+        let a3 = ones;
+        const blk = bins + (<usize>s << 2);
+        let rec = first;
+        const numEnd = first + (<usize>nNum << 4);
+        for (; rec < numEnd; rec += 16) {
+          const col = blk + <usize>load<i32>(rec);
+          const r = v128.load32_splat(rec, 4);
+          const mask = v128.load32_splat(rec, 12);
+          a0 = v128.andnot(a0, v128.and(i32x4.gt_s(v128.load(col), r), mask));
+          a1 = v128.andnot(a1, v128.and(i32x4.gt_s(v128.load(col, 16), r), mask));
+          a2 = v128.andnot(a2, v128.and(i32x4.gt_s(v128.load(col, 32), r), mask));
+          a3 = v128.andnot(a3, v128.and(i32x4.gt_s(v128.load(col, 48), r), mask));
+        }
+        const catEnd = numEnd + (<usize>nCat << 4);
+        for (; rec < catEnd; rec += 16) {
+          const col = blk + <usize>load<i32>(rec);
+          const bitset = base + <usize>load<i32>(rec, 4);
+          const mask = v128.load32_splat(rec, 12);
+          a0 = v128.andnot(a0, v128.and(qsCatCond(col, bitset), mask));
+          a1 = v128.andnot(a1, v128.and(qsCatCond(col + 16, bitset), mask));
+          a2 = v128.andnot(a2, v128.and(qsCatCond(col + 32, bitset), mask));
+          a3 = v128.andnot(a3, v128.and(qsCatCond(col + 48, bitset), mask));
+        }
+        const p = o + (<usize>s << 3);
+        if (s + 16 <= m) {
+          qsLeaves4(p, vals, a0);
+          qsLeaves4(p + 32, vals, a1);
+          qsLeaves4(p + 64, vals, a2);
+          qsLeaves4(p + 96, vals, a3);
+        } else {
+          // The block's last, partial group of rows: masks through memory, lane by lane.
+          const tmp = bins + (<usize>(2 * nUsed) * <usize>QS_BLOCK << 2);
+          v128.store(tmp, a0);
+          v128.store(tmp, a1, 16);
+          v128.store(tmp, a2, 32);
+          v128.store(tmp, a3, 48);
+          for (let l = 0; l < m - s; l++) {
+            const q = p + (<usize>l << 3);
+            const leaf = <usize>ctz<i32>(load<i32>(tmp + (<usize>l << 2)));
+            store<f64>(q, load<f64>(q) + load<f64>(vals + (leaf << 3)));
+          }
+        }
+      }
+    }
+  }
+}

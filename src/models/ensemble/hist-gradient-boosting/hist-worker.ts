@@ -7,14 +7,20 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { barrier, CTRL, featureRange, JOB, rowRange, writeRows } from './hist-workers.ts';
+import { barrier, CALL_SLOTS, CTRL, featureRange, JOB, rowRange } from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
-import { predictRawRange, type TreeEnsemble } from './predictor.ts';
+import { addRaw, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
-import type { PackedEnsemble } from './wasm-predictor.ts';
+import { PredictKernel } from './wasm-predictor.ts';
 
-const { ctrl, port, index } = workerData as { ctrl: Int32Array; port: MessagePort; index: number };
+const { ctrl, calls, port, index } = workerData as {
+  ctrl: Int32Array;
+  calls: Float64Array;
+  port: MessagePort;
+  index: number;
+};
 let kernels: Kernels | null = null;
+let predictKernel: PredictKernel | null = null;
 let seen = 0;
 
 for (;;) {
@@ -26,19 +32,26 @@ for (;;) {
     while (!msg) msg = receiveMessageOnPort(port);
     const { memory, kind } = msg.message as { memory: WasmMemory; kind: KernelKind };
     kernels = makeKernels(memory, kind);
+  } else if (type === JOB.PREDICT_MEMORY) {
+    let msg = receiveMessageOnPort(port);
+    while (!msg) msg = receiveMessageOnPort(port);
+    predictKernel = new PredictKernel((msg.message as { memory: WasmMemory }).memory);
+  } else if (type === JOB.PREDICT_CHUNK && predictKernel) {
+    const c = index * CALL_SLOTS;
+    const len = calls[c];
+    if (len > 0) predictKernel.run(calls.subarray(c + 1, c + 1 + len));
   } else if (type === JOB.PREDICT) {
     let msg = receiveMessageOnPort(port);
     while (!msg) msg = receiveMessageOnPort(port);
-    const { e, packed, X, out, d, n } = msg.message as {
+    const { e, X, out, d, n } = msg.message as {
       e: TreeEnsemble;
-      packed: PackedEnsemble | null;
       X: Float64Array;
       out: Float64Array;
       d: number;
       n: number;
     };
     const [r0, r1] = rowRange(n, ctrl[CTRL.THREADS], index);
-    if (r1 > r0) writeRows(out, predictRawRange(e, packed, X, d, r0, r1), n, e.nTreesPerIteration, r0);
+    if (r1 > r0) addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, n, r0);
   } else if (type === JOB.RELEASE) {
     kernels = null;
   } else if (type === JOB.GRAD && kernels) {

@@ -12,10 +12,18 @@
  */
 
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { toShared } from '../../../core/pool.ts';
 import type { KernelKind } from './kernels.ts';
-import { predictRawRange, type TreeEnsemble } from './predictor.ts';
+import { addRange, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
-import type { PackedEnsemble } from './wasm-predictor.ts';
+import {
+  type ChunkLayout,
+  canPredictPacked,
+  kernelCall,
+  type PackedEnsemble,
+  PredictMemory,
+  predictPacked,
+} from './wasm-predictor.ts';
 
 /** Control block slots (Int32). */
 export const CTRL = {
@@ -32,7 +40,19 @@ export const CTRL = {
 } as const;
 
 /** Job types. */
-export const JOB = { ARENA: 1, HIST: 2, RELEASE: 3, PARTITION: 4, GRAD: 5, PREDICT: 6 } as const;
+export const JOB = {
+  ARENA: 1,
+  HIST: 2,
+  RELEASE: 3,
+  PARTITION: 4,
+  GRAD: 5,
+  PREDICT: 6,
+  PREDICT_MEMORY: 7,
+  PREDICT_CHUNK: 8,
+} as const;
+
+/** Slots per thread in the prediction-call block (a kernel call's length, then the call). */
+export const CALL_SLOTS = 16;
 
 /** Splits rows [0, n) into `threads` contiguous ranges; returns range `t`. */
 export function rowRange(n: number, threads: number, t: number): [number, number] {
@@ -75,16 +95,21 @@ export class HistWorkers {
   /** Threads including the calling one. */
   readonly threads: number;
   readonly ctrl = new Int32Array(new SharedArrayBuffer(64 * 4));
+  /** Per thread, the kernel call of a PREDICT_CHUNK job (f64: memory offsets may pass 2^31). */
+  readonly calls: Float64Array;
   private readonly ports: MessagePort[] = [];
   private arenaId = -1;
+  /** Per worker, the memory its prediction kernel runs on (filled by the calling thread). */
+  private predictMemories: PredictMemory[] | null = null;
 
   private constructor(threads: number) {
     this.threads = threads;
+    this.calls = new Float64Array(new SharedArrayBuffer(threads * CALL_SLOTS * 8));
     for (let w = 1; w < threads; w++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(bootstrapCode(), {
         eval: true,
-        workerData: { ctrl: this.ctrl, port: port2, index: w },
+        workerData: { ctrl: this.ctrl, calls: this.calls, port: port2, index: w },
         transferList: [port2],
       });
       worker.unref();
@@ -203,30 +228,97 @@ export class HistWorkers {
   }
 
   /**
-   * Raw predictions without the baseline (class-major n × K) of the row-major X (shared), rows
-   * split between the threads; every row is computed by one thread, trees in order.
+   * Adds the trees of `e` (class-major, n rows per class) to `out` for the row-major X, rows split
+   * between the threads; every row is computed by one thread, trees in order.
+   *
+   * With a packed model (WebAssembly kernels), rows go in rounds: the calling thread copies each
+   * worker's rows straight into that worker's kernel memory, predicts its own rows meanwhile, and
+   * copies the workers' outputs back — X is never copied to shared memory, and nothing new is
+   * allocated per call. Without one (TypeScript kernels), X is copied to shared memory once and the
+   * ensemble is posted to the workers.
    */
   predict(
     e: TreeEnsemble,
+    shared: () => TreeEnsemble,
     packed: PackedEnsemble | null,
     X: Float64Array,
     d: number,
     n: number,
-    K: number,
-  ): Float64Array {
-    const out = new Float64Array(new SharedArrayBuffer(n * K * 8));
-    for (const p of this.ports) p.postMessage({ e, packed, X, out, d, n });
+    out: Float64Array,
+  ): void {
+    if (packed && canPredictPacked(packed, d)) this.predictRounds(packed, X, d, n, out);
+    else this.predictPosted(e, shared(), X, d, n, out);
+  }
+
+  private predictRounds(p: PackedEnsemble, X: Float64Array, d: number, n: number, out: Float64Array): void {
+    const T = this.threads;
+    if (!this.predictMemories) {
+      this.predictMemories = [];
+      for (let w = 1; w < T; w++) {
+        const m = new PredictMemory();
+        this.predictMemories.push(m);
+        this.ports[w - 1].postMessage({ memory: m.memory });
+      }
+      this.dispatch(JOB.PREDICT_MEMORY);
+      this.wait();
+    }
+    const mems = this.predictMemories;
+    // Rows per thread and round: at most ~8 MB of X per worker memory.
+    const R = Math.max(1024, Math.min(65536, Math.floor((8 << 20) / (8 * d))));
+    const layouts: (ChunkLayout | null)[] = new Array(T).fill(null);
+    const K = p.K;
+    for (let b = 0; b < n; b += T * R) {
+      const m = Math.min(T * R, n - b);
+      for (let t = 1; t < T; t++) {
+        const [a0, a1] = rowRange(m, T, t);
+        const c = t * CALL_SLOTS;
+        if (a1 <= a0) {
+          this.calls[c] = 0;
+          layouts[t] = null;
+          continue;
+        }
+        const mem = mems[t - 1];
+        const L = mem.prepare(p, d, a1 - a0);
+        mem.stage(L, X, d, b + a0, a1 - a0, K, out, n, b + a0);
+        const call = kernelCall(p, L, a1 - a0, d);
+        this.calls[c] = call.length;
+        this.calls.set(call, c + 1);
+        layouts[t] = L;
+      }
+      this.dispatch(JOB.PREDICT_CHUNK);
+      const [r0, r1] = rowRange(m, T, 0);
+      predictPacked(p, X, d, b + r0, b + r1, out, n, b + r0);
+      this.wait();
+      for (let t = 1; t < T; t++) {
+        const L = layouts[t];
+        if (!L) continue;
+        const [a0, a1] = rowRange(m, T, t);
+        mems[t - 1].unstage(L, a1 - a0, K, out, n, b + a0);
+      }
+    }
+  }
+
+  private predictPosted(
+    e: TreeEnsemble,
+    shared: TreeEnsemble,
+    X: Float64Array,
+    d: number,
+    n: number,
+    out: Float64Array,
+  ): void {
+    const K = e.nTreesPerIteration;
+    const Xs = toShared(X);
+    const outS = new Float64Array(new SharedArrayBuffer(n * K * 8));
+    for (const p of this.ports) p.postMessage({ e: shared, X: Xs, out: outS, d, n });
     this.dispatch(JOB.PREDICT);
     const [r0, r1] = rowRange(n, this.threads, 0);
-    writeRows(out, predictRawRange(e, packed, X, d, r0, r1), n, K, r0);
+    addRange(e, null, X, d, r0, r1, out, n, r0);
     this.wait();
-    // Another fit may give the workers a new arena later; they keep none for prediction.
-    return out;
+    for (let k = 0; k < K; k++) {
+      for (let t = 1; t < this.threads; t++) {
+        const [a0, a1] = rowRange(n, this.threads, t);
+        out.set(outS.subarray(k * n + a0, k * n + a1), k * n + a0);
+      }
+    }
   }
-}
-
-/** Copies a range's class-major predictions (r1 − r0 rows per class) into `out` (n rows per class). */
-export function writeRows(out: Float64Array, part: Float64Array, n: number, K: number, r0: number): void {
-  const m = part.length / K;
-  for (let k = 0; k < K; k++) out.set(part.subarray(k * m, (k + 1) * m), k * n + r0);
 }

@@ -247,8 +247,29 @@ const MIN_ROWS_PER_THREAD = 8192;
 const PARALLEL_MIN_WORK = 2_000_000;
 
 /**
- * Task: raw predictions (without the baseline) of rows [r0, r1), class-major — with the
- * WebAssembly kernel when `packed` is given and available, else the TypeScript walk (same bits).
+ * Adds the trees to `out` (class-major, `nOut` rows per class; row r0 at output row `outRow0`)
+ * for rows [r0, r1) of the row-major X — with the WebAssembly kernel when `packed` is given and
+ * usable, else the TypeScript walk (same bits).
+ */
+export function addRange(
+  e: TreeEnsemble,
+  packed: PackedEnsemble | null,
+  X: Float64Array,
+  d: number,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+  nOut: number,
+  outRow0: number,
+): void {
+  if (packed && predictPacked(packed, X, d, r0, r1, out, nOut, outRow0)) return;
+  addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, nOut, outRow0);
+}
+
+/**
+ * Raw predictions (without the baseline) of rows [r0, r1), class-major, on the calling thread —
+ * with the WebAssembly kernel when `packed` is given and available, else the TypeScript walk
+ * (same bits).
  */
 export function predictRawRange(
   e: TreeEnsemble,
@@ -258,11 +279,9 @@ export function predictRawRange(
   r0: number,
   r1: number,
 ): Float64Array {
-  const K = e.nTreesPerIteration;
   const n = r1 - r0;
-  const out = new Float64Array(n * K);
-  if (packed && predictPacked(packed, X, d, r0, r1, out)) return out;
-  addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, n, 0);
+  const out = new Float64Array(n * e.nTreesPerIteration);
+  addRange(e, packed, X, d, r0, r1, out, n, 0);
   return out;
 }
 
@@ -303,10 +322,10 @@ export function predictRaw(
 ): Float64Array {
   const K = e.nTreesPerIteration;
   const nTrees = e.treeStart.length - 1;
-  const out =
-    !workers || n * nTrees < PARALLEL_MIN_WORK || n < 2 * MIN_ROWS_PER_THREAD
-      ? predictRawRange(e, packed, X, d, 0, n)
-      : workers.predict(shared(), packed, toShared(X), d, n, K);
+  const out = new Float64Array(n * K);
+  if (!workers || n * nTrees < PARALLEL_MIN_WORK || n < 2 * MIN_ROWS_PER_THREAD) {
+    addRange(e, packed, X, d, 0, n, out, n, 0);
+  } else workers.predict(e, shared, packed, X, d, n, out);
   for (let k = 0; k < K; k++) {
     const b = baseline[k];
     for (let i = k * n; i < (k + 1) * n; i++) out[i] = b + out[i];
