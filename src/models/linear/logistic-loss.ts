@@ -22,9 +22,9 @@
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
+import { defaultLossKernel, LOSS_BLOCK, type LossKernelKind, wasmLossBlocks } from './loss-wasm.ts';
 
-/** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
-export const LOSS_BLOCK = 1024;
+export { LOSS_BLOCK, type LossKernelKind } from './loss-wasm.ts';
 
 /** The data of a logistic problem. */
 export interface LogisticData {
@@ -63,6 +63,23 @@ function halfBinomial(z: number, y: number, pair: Float64Array): number {
 }
 
 /**
+ * X[xo .. xo+p) · w[wo .. wo+p), summed as the WebAssembly twin sums it: the even features in one
+ * sum and the odd ones in another (each in increasing order; an odd p's last feature goes to the
+ * even sum), then added.
+ */
+function dotSplit(X: Float64Array, xo: number, w: Float64Array, wo: number, p: number): number {
+  let e = 0;
+  let d = 0;
+  let j = 0;
+  for (; j + 1 < p; j += 2) {
+    e += w[wo + j] * X[xo + j];
+    d += w[wo + j + 1] * X[xo + j + 1];
+  }
+  if (j < p) e += w[wo + j] * X[xo + j];
+  return e + d;
+}
+
+/**
  * Loss and gradient over rows [start, end) for a binary model, written to out[o] (loss) and
  * out[o+1 .. o+dof] (gradient).
  *
@@ -96,21 +113,39 @@ export function binaryBlock(
     const b1 = b0 + p;
     const b2 = b1 + p;
     const b3 = b2 + p;
-    let z0 = 0;
-    let z1 = 0;
-    let z2 = 0;
-    let z3 = 0;
-    for (let j = 0; j < p; j++) {
+    // Even and odd features in separate sums (the WebAssembly twin's two SIMD lanes).
+    let e0 = 0;
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    let j = 0;
+    for (; j + 1 < p; j += 2) {
       const wj = w[j];
-      z0 += wj * X[b0 + j];
-      z1 += wj * X[b1 + j];
-      z2 += wj * X[b2 + j];
-      z3 += wj * X[b3 + j];
+      const wk = w[j + 1];
+      e0 += wj * X[b0 + j];
+      e1 += wj * X[b1 + j];
+      e2 += wj * X[b2 + j];
+      e3 += wj * X[b3 + j];
+      d0 += wk * X[b0 + j + 1];
+      d1 += wk * X[b1 + j + 1];
+      d2 += wk * X[b2 + j + 1];
+      d3 += wk * X[b3 + j + 1];
     }
-    zs[0] = z0 + b;
-    zs[1] = z1 + b;
-    zs[2] = z2 + b;
-    zs[3] = z3 + b;
+    if (j < p) {
+      const wj = w[j];
+      e0 += wj * X[b0 + j];
+      e1 += wj * X[b1 + j];
+      e2 += wj * X[b2 + j];
+      e3 += wj * X[b3 + j];
+    }
+    zs[0] = e0 + d0 + b;
+    zs[1] = e1 + d1 + b;
+    zs[2] = e2 + d2 + b;
+    zs[3] = e3 + d3 + b;
     // Pointwise loss and derivative, scikit-learn's closs_grad_half_binomial branches (inlined
     // once here for the four rows rather than called four times).
     for (let r = 0; r < 4; r++) {
@@ -150,9 +185,7 @@ export function binaryBlock(
   }
   for (; i < end; i++) {
     const base = i * p;
-    let z = 0;
-    for (let j = 0; j < p; j++) z += w[j] * X[base + j];
-    let li = halfBinomial(z + b, y[i], pair);
+    let li = halfBinomial(dotSplit(X, base, w, 0, p) + b, y[i], pair);
     let gi = pair[1];
     if (sw !== null) {
       li *= sw[i];
@@ -189,8 +222,9 @@ function halfMultinomial(z: Float64Array, zo: number, K: number, yi: number, s: 
 }
 
 /**
- * Scores of four rows (at X offsets b0..b3) for classes k and k + 1 (when `pair`), into
- * z[r·K + k]. Register-blocked 4 rows × 2 classes: six loads per eight multiply-adds.
+ * Scores of four rows (at X offsets b0..b3) for classes k and k + 1, into z[r·K + k]. Register-
+ * blocked 4 rows × 2 classes: six loads per eight multiply-adds. Each dot product keeps the even
+ * and the odd features in separate sums (see {@link dotSplit}).
  */
 function scores4x2(
   X: Float64Array,
@@ -208,6 +242,7 @@ function scores4x2(
   const b2 = b1 + p;
   const b3 = b2 + p;
   const wl = wk + dof;
+  // a/c: classes k and k + 1, even features; e/f: the same, odd features.
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
@@ -216,7 +251,46 @@ function scores4x2(
   let c1 = 0;
   let c2 = 0;
   let c3 = 0;
-  for (let j = 0; j < p; j++) {
+  let e0 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  let e3 = 0;
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  let j = 0;
+  for (; j + 1 < p; j += 2) {
+    let u = w[wk + j];
+    let v = w[wl + j];
+    let x0 = X[b0 + j];
+    let x1 = X[b1 + j];
+    let x2 = X[b2 + j];
+    let x3 = X[b3 + j];
+    a0 += u * x0;
+    a1 += u * x1;
+    a2 += u * x2;
+    a3 += u * x3;
+    c0 += v * x0;
+    c1 += v * x1;
+    c2 += v * x2;
+    c3 += v * x3;
+    u = w[wk + j + 1];
+    v = w[wl + j + 1];
+    x0 = X[b0 + j + 1];
+    x1 = X[b1 + j + 1];
+    x2 = X[b2 + j + 1];
+    x3 = X[b3 + j + 1];
+    e0 += u * x0;
+    e1 += u * x1;
+    e2 += u * x2;
+    e3 += u * x3;
+    f0 += v * x0;
+    f1 += v * x1;
+    f2 += v * x2;
+    f3 += v * x3;
+  }
+  if (j < p) {
     const u = w[wk + j];
     const v = w[wl + j];
     const x0 = X[b0 + j];
@@ -234,14 +308,14 @@ function scores4x2(
   }
   const bk = fitIntercept ? w[wk + p] : 0;
   const bl = fitIntercept ? w[wl + p] : 0;
-  z[k] = a0 + bk;
-  z[K + k] = a1 + bk;
-  z[2 * K + k] = a2 + bk;
-  z[3 * K + k] = a3 + bk;
-  z[k + 1] = c0 + bl;
-  z[K + k + 1] = c1 + bl;
-  z[2 * K + k + 1] = c2 + bl;
-  z[3 * K + k + 1] = c3 + bl;
+  z[k] = a0 + e0 + bk;
+  z[K + k] = a1 + e1 + bk;
+  z[2 * K + k] = a2 + e2 + bk;
+  z[3 * K + k] = a3 + e3 + bk;
+  z[k + 1] = c0 + f0 + bl;
+  z[K + k + 1] = c1 + f1 + bl;
+  z[2 * K + k + 1] = c2 + f2 + bl;
+  z[3 * K + k + 1] = c3 + f3 + bl;
 }
 
 /**
@@ -281,22 +355,11 @@ export function multinomialBlock(
     for (; k + 1 < K; k += 2) scores4x2(X, b0, p, w, k * dof, dof, fitIntercept, z, K, k);
     if (k < K) {
       const wk = k * dof;
-      let z0 = 0;
-      let z1 = 0;
-      let z2 = 0;
-      let z3 = 0;
-      for (let j = 0; j < p; j++) {
-        const u = w[wk + j];
-        z0 += u * X[b0 + j];
-        z1 += u * X[b1 + j];
-        z2 += u * X[b2 + j];
-        z3 += u * X[b3 + j];
-      }
       const b = fitIntercept ? w[wk + p] : 0;
-      z[k] = z0 + b;
-      z[K + k] = z1 + b;
-      z[2 * K + k] = z2 + b;
-      z[3 * K + k] = z3 + b;
+      z[k] = dotSplit(X, b0, w, wk, p) + b;
+      z[K + k] = dotSplit(X, b1, w, wk, p) + b;
+      z[2 * K + k] = dotSplit(X, b2, w, wk, p) + b;
+      z[3 * K + k] = dotSplit(X, b3, w, wk, p) + b;
     }
     loss += halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]);
     loss += halfMultinomial(z, K, K, y[i + 1] | 0, sw === null ? 1 : sw[i + 1]);
@@ -360,9 +423,7 @@ function multinomialTail(
     const base = i * p;
     for (let k = 0; k < K; k++) {
       const wk = k * dof;
-      let zk = 0;
-      for (let j = 0; j < p; j++) zk += w[wk + j] * X[base + j];
-      z[k] = zk + (fitIntercept ? w[wk + p] : 0);
+      z[k] = dotSplit(X, base, w, wk, p) + (fitIntercept ? w[wk + p] : 0);
     }
     loss += halfMultinomial(z, 0, K, y[i] | 0, sw === null ? 1 : sw[i]);
     for (let k = 0; k < K; k++) {
@@ -400,9 +461,16 @@ export function lossBlocks(
 }
 
 const lossBlocksTask = registerTask(import.meta.url, 'lossBlocks', lossBlocks);
+const wasmLossBlocksTask = registerTask(import.meta.url, 'wasmLossBlocks', wasmLossBlocks);
 
-/** Scores rows [r0, r1) of the row-major `data` (p columns); returns (r1 − r0) × K scores. */
-export function scoreRows(
+export { wasmLossBlocks };
+
+/**
+ * Scores rows [r0, r1) of the row-major `data` (p columns) into rows [r0, r1) of `out` (n × K,
+ * shared with the caller). A pool task of `scores.ts`; it lives here, in the module the workers
+ * have already loaded for the fit.
+ */
+export function scoreRowsInto(
   data: Float64Array,
   p: number,
   W: Float64Array,
@@ -410,19 +478,23 @@ export function scoreRows(
   K: number,
   r0: number,
   r1: number,
-): Float64Array {
-  const out = new Float64Array((r1 - r0) * K);
-  linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out);
-  return out;
+  out: Float64Array,
+): void {
+  linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out.subarray(r0 * K, r1 * K));
 }
 
-/** Builds pool tasks for {@link scoreRows} (used by `scores.ts`). */
-export const scoreRowsTask = registerTask(import.meta.url, 'scoreRows', scoreRows);
+/** Builds pool tasks for {@link scoreRowsInto} (used by `scores.ts`). */
+export const scoreRowsTask = registerTask(import.meta.url, 'scoreRowsInto', scoreRowsInto);
 
 /**
  * Below this much work per evaluation (rows × coefficients, 2¹⁸ — e.g. 12 500 rows × 21 for a
  * binary model with 20 features) evaluations stay on the calling thread: a pass then takes about
  * half a millisecond, too little to gain from a round trip to the workers.
+ *
+ * The pool is used only when X already lives in shared memory (a `SharedArrayBuffer`, e.g. from
+ * `toShared`): copying X there would double the fit's peak memory, and on the machines measured
+ * (see docs/models/linear.md) touching that much fresh memory cost more than a second thread saves
+ * over a typical fit of 15–30 evaluations.
  */
 const PARALLEL_MIN_WORK = 1 << 18;
 
@@ -439,18 +511,23 @@ export class LogisticObjective {
   private readonly data: LogisticData;
   private readonly parallel: Executor | null;
   private readonly ranges: [number, number][] = [];
+  /** The kernels in use (both give the same bits). */
+  readonly kernel: LossKernelKind;
 
   /**
    * @param l2 the L2 strength λ = 1/C (0 for no penalty).
    * @param executor where to run blocks; used only when it has several threads and X is large.
    * @param minParallelWork the work per evaluation (rows × coefficients) from which the executor is used.
+   * @param kernel WebAssembly or TypeScript kernels (default: {@link defaultLossKernel}).
    */
   constructor(
     data: LogisticData,
     readonly l2: number,
     executor: Executor | null,
     minParallelWork = PARALLEL_MIN_WORK,
+    kernel: LossKernelKind = defaultLossKernel(),
   ) {
+    this.kernel = kernel;
     this.dof = data.p + (data.fitIntercept ? 1 : 0);
     this.dim = data.nClasses * this.dof;
     this.nBlocks = Math.max(1, Math.ceil(data.n / LOSS_BLOCK));
@@ -458,13 +535,14 @@ export class LogisticObjective {
       executor !== null &&
       executor.parallelism > 1 &&
       this.nBlocks > 1 &&
-      data.n * this.dim >= minParallelWork;
+      data.n * this.dim >= minParallelWork &&
+      data.X.buffer instanceof SharedArrayBuffer;
     this.parallel = usePool ? executor : null;
     if (usePool) {
-      // Share the data with the workers once per fit; per evaluation only w changes.
+      // X is already shared with the workers; y and the weights are (or are copied) too. Per
+      // evaluation only w changes.
       this.data = {
         ...data,
-        X: toShared(data.X),
         y: toShared(data.y),
         sw: data.sw === null ? null : toShared(data.sw),
       };
@@ -483,18 +561,37 @@ export class LogisticObjective {
     }
   }
 
+  /** True when evaluations run on the worker pool. */
+  get threaded(): boolean {
+    return this.parallel !== null;
+  }
+
   /** The objective: fills `grad` and returns the loss at `w`. */
   readonly evaluate = (w: Float64Array, grad: Float64Array): number => {
     const { X, n, p, y, sw, nClasses: K, fitIntercept } = this.data;
+    const wasm = this.kernel === 'wasm';
     if (this.parallel) {
       this.wShared.set(w);
+      const task = wasm ? wasmLossBlocksTask : lossBlocksTask;
       this.parallel.mapSync(
         this.ranges.map(([b0, b1]) =>
-          lossBlocksTask(X, n, p, y, sw, K, fitIntercept, this.wShared, b0, b1, this.partials),
+          task(X, n, p, y, sw, K, fitIntercept, this.wShared, b0, b1, this.partials),
         ),
       );
     } else {
-      lossBlocks(X, n, p, y, sw, K, fitIntercept, w, 0, this.nBlocks, this.partials);
+      (wasm ? wasmLossBlocks : lossBlocks)(
+        X,
+        n,
+        p,
+        y,
+        sw,
+        K,
+        fitIntercept,
+        w,
+        0,
+        this.nBlocks,
+        this.partials,
+      );
     }
     // Reduce the blocks in a fixed order.
     const dim = this.dim;

@@ -27,7 +27,7 @@ import { assertFiniteScores, expit, softmaxRows } from './common.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
-import { scoreAll } from './scores.ts';
+import { argmaxLabels, scoreAll, scoresBuffer } from './scores.ts';
 
 const schema = {
   penalty: p.oneOf(['l2', 'l1', 'elasticnet', 'none'] as const, {
@@ -138,6 +138,11 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const executor = executorFor(P.nThreads);
     const p = m.cols;
     const dof = p + (P.fitIntercept ? 1 : 0);
+    // Per-row arrays go where X is: in shared memory when X is (the pool can then use them as they
+    // are), else in ordinary memory.
+    const sharedX = m.data.buffer instanceof SharedArrayBuffer;
+    const rowArray = (length: number): Float64Array =>
+      sharedX ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
 
     const solve = (data: LogisticData): { w: Float64Array; nIter: number } => {
       const w0 = new Float64Array(data.nClasses * dof);
@@ -189,7 +194,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       let sw: Float64Array | null = null;
       if (baseWeight !== undefined || P.classWeight !== null) {
         const cw = classWeightVector(P.classWeight, codes, classes, who);
-        sw = new Float64Array(m.rows);
+        sw = rowArray(m.rows);
         for (let i = 0; i < m.rows; i++)
           sw[i] = (baseWeight === undefined ? 1 : baseWeight[i]) * cw[codes[i]];
       }
@@ -197,11 +202,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
         X: m.data,
         n: m.rows,
         p,
-        y: Float64Array.from(codes),
+        y: rowArray(m.rows),
         sw,
         nClasses: K,
         fitIntercept: P.fitIntercept,
       };
+      data.y.set(codes);
       const { w, nIter: it } = solve(data);
       if (solver === 'newton-cd' && P.fitIntercept) centerIntercepts(w, K, dof, p);
       if (K === 2) takeRow(w, 1);
@@ -215,11 +221,11 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
           : null;
       const positives = K === 2 ? [1] : classes.map((_, k) => k);
       for (const pos of positives) {
-        const yBin = new Float64Array(m.rows);
+        const yBin = rowArray(m.rows);
         for (let i = 0; i < m.rows; i++) yBin[i] = codes[i] === pos ? 1 : 0;
         let sw: Float64Array | null = null;
         if (baseWeight !== undefined || P.classWeight !== null) {
-          sw = new Float64Array(m.rows);
+          sw = rowArray(m.rows);
           for (let i = 0; i < m.rows; i++) {
             sw[i] =
               (baseWeight === undefined ? 1 : baseWeight[i]) * (dictWeights ? dictWeights[codes[i]] : 1);
@@ -252,66 +258,82 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     return this.finishFit(m);
   }
 
+  /** The coefficient rows stacked into one row-major array (rows × p). */
+  private stackedCoef(p: number): Float64Array {
+    const coef = this.coef_!;
+    const W = new Float64Array(coef.length * p);
+    coef.forEach((row, k) => W.set(row, k * p));
+    return W;
+  }
+
   /**
    * Confidence scores X·wₖ + bₖ: one column per class, or for a binary model a single column
    * (the score of the second class, positive means that class — scikit-learn's 1-D output).
    */
   decisionFunction(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'decisionFunction');
-    const coef = this.coef_!;
-    const rowsK = coef.length;
-    const p = m.cols;
-    const W = new Float64Array(rowsK * p);
-    coef.forEach((row, k) => W.set(row, k * p));
-    const out = new Float64Array(m.rows * rowsK);
-    scoreAll(m.data, m.rows, p, W, this.intercept_!, rowsK, out, executorFor(this.params.nThreads));
+    const rowsK = this.coef_!.length;
+    const { rows: n, cols: p } = m;
+    const executor = executorFor(this.params.nThreads);
+    const out = scoresBuffer(m.data, n, p, rowsK, n * rowsK, executor);
+    scoreAll(m.data, n, p, this.stackedCoef(p), this.intercept_!, rowsK, out, executor);
     assertFiniteScores(out, m, this.typeName);
-    const n = m.rows;
     const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
     return matrix(out, n, rowsK, names);
   }
 
-  /** The class with the highest score (a binary model predicts the second class when its score is > 0). */
+  /**
+   * The class with the highest score (a binary model predicts the second class when its score is
+   * > 0). Scores a few hundred rows at a time into a small buffer and picks each row's class
+   * there: no n × K score matrix is made.
+   */
   override predict(X: MatrixInput): Label[] {
-    const D = this.decisionFunction(X);
-    const classes = this.classes_!;
-    const out = new Array<Label>(D.rows);
-    if (D.cols === 1) {
-      for (let i = 0; i < D.rows; i++) out[i] = classes[D.data[i] > 0 ? 1 : 0];
-      return out;
-    }
-    const k = D.cols;
-    for (let i = 0; i < D.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (D.data[i * k + c] > D.data[i * k + best]) best = c;
-      out[i] = classes[best];
+    const m = this.checkInput(X, 'predict');
+    const W = this.stackedCoef(m.cols);
+    const out = new Array<Label>(m.rows);
+    const rowsK = this.coef_!.length;
+    if (!argmaxLabels(m.data, m.rows, m.cols, W, this.intercept_!, rowsK, this.classes_!, out)) {
+      assertFinite(m, this.typeName);
     }
     return out;
   }
 
-  /** Class probabilities: softmax of the scores (multinomial) or normalised logistic scores (one-vs-rest). */
+  /**
+   * Class probabilities: softmax of the scores (multinomial) or normalised logistic scores
+   * (one-vs-rest). The scores are computed into the probability matrix itself and turned into
+   * probabilities in place.
+   */
   predictProba(X: MatrixInput): Matrix {
-    const D = this.decisionFunction(X);
-    const n = D.rows;
+    const m = this.checkInput(X, 'predictProba');
+    const { rows: n, cols: p } = m;
     const K = this.classes_!.length;
-    const scores = D.data;
-    const multinomial = this.multinomial_!;
-    const out = new Float64Array(n * K);
-    if (D.cols === 1 && multinomial) {
-      // Binary multinomial: softmax of (−d, d).
-      for (let i = 0; i < n; i++) {
-        out[i * 2] = -scores[i];
-        out[i * 2 + 1] = scores[i];
+    const rowsK = this.coef_!.length;
+    const executor = executorFor(this.params.nThreads);
+    const out = scoresBuffer(m.data, n, p, rowsK, n * K, executor);
+    scoreAll(m.data, n, p, this.stackedCoef(p), this.intercept_!, rowsK, out, executor);
+    assertFiniteScores(out.subarray(0, n * rowsK), m, this.typeName);
+    if (rowsK === 1) {
+      // Binary: the n scores sit in out[0 .. n); spread them to rows of two from the last row
+      // back, so that no score is overwritten before it is read (row i writes 2i and 2i + 1 ≥ i).
+      if (this.multinomial_!) {
+        // Softmax of (−d, d), as softmaxRows computes it.
+        for (let i = n - 1; i >= 0; i--) {
+          const d = out[i];
+          const max = Math.max(-d, d);
+          const e0 = Math.exp(-d - max);
+          const e1 = Math.exp(d - max);
+          const sum = e0 + e1;
+          out[2 * i] = e0 / sum;
+          out[2 * i + 1] = e1 / sum;
+        }
+      } else {
+        for (let i = n - 1; i >= 0; i--) {
+          const p1 = expit(out[i]);
+          out[2 * i] = 1 - p1;
+          out[2 * i + 1] = p1;
+        }
       }
-      softmaxRows(out, n, 2);
-    } else if (D.cols === 1) {
-      for (let i = 0; i < n; i++) {
-        const p1 = expit(scores[i]);
-        out[i * 2] = 1 - p1;
-        out[i * 2 + 1] = p1;
-      }
-    } else if (multinomial) {
-      out.set(scores);
+    } else if (this.multinomial_!) {
       softmaxRows(out, n, K);
     } else {
       // One-vs-rest: logistic scores normalised to sum to one.
@@ -319,7 +341,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
         const o = i * K;
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const v = expit(scores[o + k]);
+          const v = expit(out[o + k]);
           out[o + k] = v;
           sum += v;
         }

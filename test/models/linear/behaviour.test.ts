@@ -1,11 +1,10 @@
 // Linear models: bad input, warnings, serialisation and thread-count independence.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
 import { estimatorFromJSON } from '../../../src/core/estimator.ts';
 import { matrix } from '../../../src/core/matrix.ts';
 import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
-import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { captureWarnings } from '../../../src/core/warnings.ts';
 import {
@@ -15,7 +14,6 @@ import {
   LogisticRegression,
   Ridge,
 } from '../../../src/models/linear/index.ts';
-import { LogisticObjective } from '../../../src/models/linear/logistic-loss.ts';
 import { dataset } from './helpers.ts';
 
 function synthetic(n: number, p: number, seed: number) {
@@ -215,46 +213,6 @@ describe('linear models: warnings and state', () => {
   });
 });
 
-describe('logistic regression gives the same bits on any number of threads', () => {
-  const pool = new ThreadExecutor(2);
-  after(() => pool.close());
-
-  it('the loss and gradient are identical inline and on the pool', () => {
-    const { X, yCls } = synthetic(20_000, 5, 3);
-    const data = {
-      X: X.data,
-      n: X.rows,
-      p: X.cols,
-      y: Float64Array.from(yCls),
-      sw: null,
-      nClasses: 1,
-      fitIntercept: true,
-    };
-    const w = Float64Array.from([0.1, -0.2, 0.3, 0.05, -0.4, 0.2]);
-    const g1 = new Float64Array(6);
-    const g2 = new Float64Array(6);
-    const f1 = new LogisticObjective(data, 1, new InlineExecutor(), 0).evaluate(w, g1);
-    const f2 = new LogisticObjective(data, 1, pool, 0).evaluate(w, g2);
-    assert.equal(f1, f2);
-    assert.deepEqual(g1, g2);
-    const multi = {
-      ...data,
-      y: Float64Array.from(yCls, (v, i) => (v + (i % 3 === 0 ? 1 : 0)) % 3),
-      nClasses: 3,
-    };
-    const w3 = Float64Array.from({ length: 18 }, (_, i) => Math.sin(i));
-    const h1 = new Float64Array(18);
-    const h2 = new Float64Array(18);
-    assert.equal(
-      new LogisticObjective(multi, 0.5, new InlineExecutor(), 0).evaluate(w3, h1),
-      new LogisticObjective(multi, 0.5, pool, 0).evaluate(w3, h2),
-    );
-    assert.deepEqual(h1, h2);
-  });
-  // The solver itself is sequential and deterministic, so identical objective values and gradients
-  // mean identical fits whatever the thread count.
-});
-
 describe('fast numeric label encoding', () => {
   it('gives the same codes and classes as core encodeLabels', async () => {
     const { encodeLabels } = await import('../../../src/core/labels.ts');
@@ -272,18 +230,5 @@ describe('fast numeric label encoding', () => {
     }
     assert.equal(encodeNumericLabels(['a', 'b'], 2), null);
     assert.equal(encodeNumericLabels([1, Number.NaN], 2), null);
-  });
-});
-
-describe('large predictions on shared memory', () => {
-  it('score on the pool exactly as on one thread', () => {
-    const { X, yCls } = synthetic(2000, 20, 12);
-    const big = synthetic(110_000, 20, 13).X; // 2.2M values: above the parallel threshold
-    const shared = new Float64Array(new SharedArrayBuffer(big.data.byteLength));
-    shared.set(big.data);
-    const Xs = matrix(shared, big.rows, big.cols, big.columns);
-    const one = new LogisticRegression({ nThreads: 1 }).fit(X, yCls);
-    const two = new LogisticRegression({ nThreads: 2 }).fit(X, yCls);
-    assert.deepEqual(two.predictProba(Xs).data, one.predictProba(Xs).data);
   });
 });

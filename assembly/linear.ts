@@ -1,0 +1,615 @@
+// The fused loss/gradient kernels of logistic regression (binary and multinomial), compiled to
+// WebAssembly (SIMD) by scripts/build-wasm.mjs. WebAssembly needs no JIT warm-up — V8 compiles it
+// to machine code before the first call — so the first fit in a process runs at full speed.
+//
+// src/models/linear/logistic-loss.ts holds the TypeScript twin of each function, and the tests hold
+// the two to the same bits: every sum is taken in the same order, the SIMD lanes split exactly the
+// sums the twin splits (the even and the odd features of each dot product; the features j, j + 1 of
+// each gradient update, which are independent), and exp, log and log1p are fdlibm's algorithms —
+// those behind V8's Math.exp, Math.log and Math.log1p, which the twin calls.
+//
+// Every function works on one block of rows that the TypeScript side has copied into this
+// instance's memory (see src/models/linear/loss-wasm.ts for the layout); nothing here allocates.
+// Blocks: row-major x (rows × p f64), labels y (f64 per row: 0/1, or the class code), optional
+// weights sw (f64 per row; pointer 0 = none), coefficients w (class k, feature j at k · dof + j,
+// intercept at j = p when fitted, dof = p + 1 then), and out: the loss, then the gradient.
+
+/** End of the module's static data: the TypeScript side lays its buffers out above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fdlibm's exp, log and log1p (as in V8's src/base/ieee754.cc), so that the twin's Math.* calls
+// give the same bits.
+
+// @ts-ignore: decorator
+@inline
+function fdlibmExp(x: f64): f64 {
+  const ln2HI: f64 = 6.93147180369123816490e-1;
+  const ln2LO: f64 = 1.90821492927058770002e-10;
+  const invln2: f64 = 1.44269504088896338700e0;
+  const P1: f64 = 1.66666666666666019037e-1;
+  const P2: f64 = -2.77777777770155933842e-3;
+  const P3: f64 = 6.61375632143793436117e-5;
+  const P4: f64 = -1.65339022054652515390e-6;
+  const P5: f64 = 4.13813679705723846039e-8;
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > 7.09782712893383973096e2) return Infinity;
+    if (x < -7.45133219101941108420e2) return 0.0;
+  }
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      // V8 special-cases exp(1) (the reduction below gets its last bit wrong).
+      if (x == 1.0) return 2.718281828459045;
+      hi = xsb == 0 ? x - ln2HI : x + ln2HI;
+      lo = xsb == 0 ? ln2LO : -ln2LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(invln2 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * ln2HI;
+      lo = t * ln2LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  } else k = 0;
+  const t = x * x;
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  const yb = reinterpret<u64>(y);
+  if (k >= -1021) return reinterpret<f64>(yb + (<u64>(<i64>k) << 52));
+  return reinterpret<f64>(yb + (<u64>(<i64>(k + 1000)) << 52)) * 9.33263618503218878990e-302;
+}
+
+// @ts-ignore: decorator
+@inline
+function highWord(x: f64): i32 {
+  return <i32>(reinterpret<u64>(x) >> 32);
+}
+
+// @ts-ignore: decorator
+@inline
+function withHighWord(x: f64, hi: i32): f64 {
+  return reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64>(<u32>hi) << 32));
+}
+
+const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.8014398509481984e16;
+const L1: f64 = 6.666666666666735130e-1;
+const L2: f64 = 3.999999999940941908e-1;
+const L3: f64 = 2.857142874366239149e-1;
+const L4: f64 = 2.222219843214978396e-1;
+const L5: f64 = 1.818357216161805012e-1;
+const L6: f64 = 1.531383769920937332e-1;
+const L7: f64 = 1.479819860511658591e-1;
+
+// @ts-ignore: decorator
+@inline
+function fdlibmLog1p(x: f64): f64 {
+  let hx = highWord(x);
+  const ax = hx & 0x7fffffff;
+  let k: i32 = 1;
+  let f: f64 = 0;
+  let c: f64 = 0;
+  let hu: i32 = 0;
+  if (hx < 0x3fda827a) {
+    if (ax >= 0x3ff00000) {
+      if (x == -1.0) return -Infinity;
+      return NaN;
+    }
+    if (ax < 0x3e200000) {
+      if (TWO54 + x > 0 && ax < 0x3c900000) return x;
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= <i32>0xbfd2bec4) {
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (k != 0) {
+    let u: f64;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = highWord(u);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
+      c /= u;
+    } else {
+      u = x;
+      hu = highWord(u);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000fffff;
+    if (hu < 0x6a09e) {
+      u = withHighWord(u, hu | 0x3ff00000);
+    } else {
+      k += 1;
+      u = withHighWord(u, hu | 0x3fe00000);
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  if (hu == 0) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      c += <f64>k * LN2_LO;
+      return <f64>k * LN2_HI + c;
+    }
+    const R = hfsq * (1.0 - 0.66666666666666666 * f);
+    if (k == 0) return f - R;
+    return <f64>k * LN2_HI - ((R - (<f64>k * LN2_LO + c)) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const R = z * (L1 + z * (L2 + z * (L3 + z * (L4 + z * (L5 + z * (L6 + z * L7))))));
+  if (k == 0) return f - (hfsq - s * (hfsq + R));
+  return <f64>k * LN2_HI - ((hfsq - (s * (hfsq + R) + (<f64>k * LN2_LO + c))) - f);
+}
+
+// @ts-ignore: decorator
+@inline
+function fdlibmLog(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  let i = (hx + 0x95f64) & 0x100000;
+  x = withHighWord(x, hx | (i ^ 0x3ff00000));
+  k += i >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      const dk = <f64>k;
+      return dk * LN2_HI + dk * LN2_LO;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI - ((R - dk * LN2_LO) - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (L2 + w * (L4 + w * L6));
+  const t2 = z * (L1 + w * (L3 + w * (L5 + w * L7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
+}
+
+/** Exposed for the tests: fdlibm's exp. */
+export function expF64(x: f64): f64 {
+  return fdlibmExp(x);
+}
+
+/** Exposed for the tests: fdlibm's log1p. */
+export function log1pF64(x: f64): f64 {
+  return fdlibmLog1p(x);
+}
+
+/** Exposed for the tests: fdlibm's log. */
+export function logF64(x: f64): f64 {
+  return fdlibmLog(x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+/** The pointwise derivative left by {@link halfBinomial}. */
+let grad: f64 = 0;
+
+/**
+ * Half-binomial loss at z for label y ∈ {0, 1} with scikit-learn's branches
+ * (`closs_grad_half_binomial`); the derivative is left in `grad`.
+ */
+// @ts-ignore: decorator
+@inline
+function halfBinomial(z: f64, y: f64): f64 {
+  if (z <= -37) {
+    const e = fdlibmExp(z);
+    grad = e - y;
+    return e - y * z;
+  }
+  if (z <= -2) {
+    const e = fdlibmExp(z);
+    grad = ((1 - y) * e - y) / (1 + e);
+    return fdlibmLog1p(e) - y * z;
+  }
+  const e = fdlibmExp(-z);
+  grad = (1 - y - y * e) / (1 + e);
+  return z <= 18 ? fdlibmLog1p(e) + (1 - y) * z : e + (1 - y) * z;
+}
+
+/**
+ * x·w over p features, as the twin sums it: the even features in one sum and the odd ones in
+ * another (each in increasing order; an odd p's last feature goes to the even sum), then added.
+ */
+// @ts-ignore: decorator
+@inline
+function dotSplit(x: usize, w: usize, p: i32): f64 {
+  let acc = f64x2.splat(0);
+  const p2 = p & ~1;
+  for (let j = 0; j < p2; j += 2) {
+    const o = <usize>j << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(w + o), v128.load(x + o)));
+  }
+  let e = f64x2.extract_lane(acc, 0);
+  const d = f64x2.extract_lane(acc, 1);
+  if (p2 < p) {
+    const o = <usize>p2 << 3;
+    e += load<f64>(w + o) * load<f64>(x + o);
+  }
+  return e + d;
+}
+
+/**
+ * out[j] += g0·x0[j] + g1·x1[j] + (g2·x2[j] + g3·x3[j]) for j < p: two features per SIMD step (the
+ * features are independent, so this is the twin's scalar loop, two at a time).
+ */
+// @ts-ignore: decorator
+@inline
+function axpy4(
+  out: usize,
+  p: i32,
+  g0: f64,
+  g1: f64,
+  g2: f64,
+  g3: f64,
+  x0: usize,
+  x1: usize,
+  x2: usize,
+  x3: usize,
+): void {
+  const G0 = f64x2.splat(g0);
+  const G1 = f64x2.splat(g1);
+  const G2 = f64x2.splat(g2);
+  const G3 = f64x2.splat(g3);
+  const p2 = p & ~1;
+  for (let j = 0; j < p2; j += 2) {
+    const o = <usize>j << 3;
+    const s = f64x2.add(
+      f64x2.add(f64x2.mul(G0, v128.load(x0 + o)), f64x2.mul(G1, v128.load(x1 + o))),
+      f64x2.add(f64x2.mul(G2, v128.load(x2 + o)), f64x2.mul(G3, v128.load(x3 + o))),
+    );
+    v128.store(out + o, f64x2.add(v128.load(out + o), s));
+  }
+  if (p2 < p) {
+    const o = <usize>p2 << 3;
+    store<f64>(
+      out + o,
+      load<f64>(out + o) +
+        (g0 * load<f64>(x0 + o) + g1 * load<f64>(x1 + o) + (g2 * load<f64>(x2 + o) + g3 * load<f64>(x3 + o))),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary (half-binomial) loss.
+
+/**
+ * Loss and gradient of a binary model over the `rows` rows of the block: out[0] = Σ sᵢ·loss,
+ * out[1 + j] = Σ sᵢ·gᵢ·xᵢⱼ, out[1 + p] = Σ sᵢ·gᵢ when an intercept is fitted. Four rows at a time
+ * (each weight pair loaded once for four dot products, each gradient pair loaded and stored once
+ * per four rows), as the twin.
+ */
+export function binaryBlock(
+  x: usize,
+  p: i32,
+  y: usize,
+  sw: usize,
+  fitIntercept: i32,
+  w: usize,
+  rows: i32,
+  out: usize,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  memory.fill(out, 0, <usize>(dof + 1) << 3);
+  const b: f64 = fitIntercept ? load<f64>(w + (<usize>p << 3)) : 0;
+  const go = out + 8;
+  const rowBytes = <usize>p << 3;
+  const p2 = p & ~1;
+  let loss: f64 = 0;
+  let gsum: f64 = 0;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    for (let j = 0; j < p2; j += 2) {
+      const o = <usize>j << 3;
+      const wv = v128.load(w + o);
+      a0 = f64x2.add(a0, f64x2.mul(wv, v128.load(x0 + o)));
+      a1 = f64x2.add(a1, f64x2.mul(wv, v128.load(x1 + o)));
+      a2 = f64x2.add(a2, f64x2.mul(wv, v128.load(x2 + o)));
+      a3 = f64x2.add(a3, f64x2.mul(wv, v128.load(x3 + o)));
+    }
+    let e0 = f64x2.extract_lane(a0, 0);
+    let e1 = f64x2.extract_lane(a1, 0);
+    let e2 = f64x2.extract_lane(a2, 0);
+    let e3 = f64x2.extract_lane(a3, 0);
+    if (p2 < p) {
+      const o = <usize>p2 << 3;
+      const wj = load<f64>(w + o);
+      e0 += wj * load<f64>(x0 + o);
+      e1 += wj * load<f64>(x1 + o);
+      e2 += wj * load<f64>(x2 + o);
+      e3 += wj * load<f64>(x3 + o);
+    }
+    const yo = y + (<usize>i << 3);
+    let l0 = halfBinomial(e0 + f64x2.extract_lane(a0, 1) + b, load<f64>(yo));
+    let g0 = grad;
+    let l1 = halfBinomial(e1 + f64x2.extract_lane(a1, 1) + b, load<f64>(yo, 8));
+    let g1 = grad;
+    let l2 = halfBinomial(e2 + f64x2.extract_lane(a2, 1) + b, load<f64>(yo, 16));
+    let g2 = grad;
+    let l3 = halfBinomial(e3 + f64x2.extract_lane(a3, 1) + b, load<f64>(yo, 24));
+    let g3 = grad;
+    if (sw) {
+      const so = sw + (<usize>i << 3);
+      const s0 = load<f64>(so);
+      const s1 = load<f64>(so, 8);
+      const s2 = load<f64>(so, 16);
+      const s3 = load<f64>(so, 24);
+      l0 *= s0;
+      g0 *= s0;
+      l1 *= s1;
+      g1 *= s1;
+      l2 *= s2;
+      g2 *= s2;
+      l3 *= s3;
+      g3 *= s3;
+    }
+    loss += l0;
+    loss += l1;
+    loss += l2;
+    loss += l3;
+    gsum += g0 + g1 + (g2 + g3);
+    axpy4(go, p, g0, g1, g2, g3, x0, x1, x2, x3);
+  }
+  for (; i < rows; i++) {
+    const xi = x + <usize>i * rowBytes;
+    let li = halfBinomial(dotSplit(xi, w, p) + b, load<f64>(y + (<usize>i << 3)));
+    let gi = grad;
+    if (sw) {
+      const s = load<f64>(sw + (<usize>i << 3));
+      li *= s;
+      gi *= s;
+    }
+    loss += li;
+    gsum += gi;
+    for (let j = 0; j < p; j++) {
+      const o = <usize>j << 3;
+      store<f64>(go + o, load<f64>(go + o) + gi * load<f64>(xi + o));
+    }
+  }
+  store<f64>(out, loss);
+  if (fitIntercept) store<f64>(go + (<usize>p << 3), gsum);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multinomial (half-multinomial) loss.
+
+/**
+ * Half-multinomial loss of one row from its K raw scores at z, turned into the pointwise
+ * gradient (softmax − one-hot)·s in place; returns the loss·s.
+ */
+// @ts-ignore: decorator
+@inline
+function halfMultinomial(z: usize, K: i32, yi: i32, s: f64): f64 {
+  let max = load<f64>(z);
+  for (let k = 1; k < K; k++) {
+    const v = load<f64>(z + (<usize>k << 3));
+    if (v > max) max = v;
+  }
+  const zy = load<f64>(z + (<usize>yi << 3));
+  let sumExp: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const a = z + (<usize>k << 3);
+    const e = fdlibmExp(load<f64>(a) - max);
+    store<f64>(a, e);
+    sumExp += e;
+  }
+  for (let k = 0; k < K; k++) {
+    const a = z + (<usize>k << 3);
+    let g = load<f64>(a) / sumExp;
+    if (k == yi) g -= 1;
+    store<f64>(a, g * s);
+  }
+  return (fdlibmLog(sumExp) + max - zy) * s;
+}
+
+/**
+ * Loss and gradient of a multinomial model with K classes over the `rows` rows of the block
+ * (out[0] = loss, out[1 + k·dof + j] = gradient), with a scratch of 4·K f64 at z. Four rows and two
+ * classes at a time, as the twin.
+ */
+export function multinomialBlock(
+  x: usize,
+  p: i32,
+  y: usize,
+  sw: usize,
+  K: i32,
+  fitIntercept: i32,
+  w: usize,
+  rows: i32,
+  out: usize,
+  z: usize,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  const dim = K * dof;
+  memory.fill(out, 0, <usize>(dim + 1) << 3);
+  const go = out + 8;
+  const rowBytes = <usize>p << 3;
+  const dofBytes = <usize>dof << 3;
+  const kBytes = <usize>K << 3;
+  const p2 = p & ~1;
+  const pb = <usize>p << 3;
+  let loss: f64 = 0;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    // Scores: two classes (k, k + 1) of four rows at a time.
+    let k = 0;
+    for (; k + 1 < K; k += 2) {
+      const wk = w + <usize>k * dofBytes;
+      const wl = wk + dofBytes;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      let c0 = f64x2.splat(0);
+      let c1 = f64x2.splat(0);
+      let c2 = f64x2.splat(0);
+      let c3 = f64x2.splat(0);
+      for (let j = 0; j < p2; j += 2) {
+        const o = <usize>j << 3;
+        const u = v128.load(wk + o);
+        const v = v128.load(wl + o);
+        const v0 = v128.load(x0 + o);
+        const v1 = v128.load(x1 + o);
+        const v2 = v128.load(x2 + o);
+        const v3 = v128.load(x3 + o);
+        a0 = f64x2.add(a0, f64x2.mul(u, v0));
+        a1 = f64x2.add(a1, f64x2.mul(u, v1));
+        a2 = f64x2.add(a2, f64x2.mul(u, v2));
+        a3 = f64x2.add(a3, f64x2.mul(u, v3));
+        c0 = f64x2.add(c0, f64x2.mul(v, v0));
+        c1 = f64x2.add(c1, f64x2.mul(v, v1));
+        c2 = f64x2.add(c2, f64x2.mul(v, v2));
+        c3 = f64x2.add(c3, f64x2.mul(v, v3));
+      }
+      let ea0 = f64x2.extract_lane(a0, 0);
+      let ea1 = f64x2.extract_lane(a1, 0);
+      let ea2 = f64x2.extract_lane(a2, 0);
+      let ea3 = f64x2.extract_lane(a3, 0);
+      let ec0 = f64x2.extract_lane(c0, 0);
+      let ec1 = f64x2.extract_lane(c1, 0);
+      let ec2 = f64x2.extract_lane(c2, 0);
+      let ec3 = f64x2.extract_lane(c3, 0);
+      if (p2 < p) {
+        const o = <usize>p2 << 3;
+        const uj = load<f64>(wk + o);
+        const vj = load<f64>(wl + o);
+        const y0 = load<f64>(x0 + o);
+        const y1 = load<f64>(x1 + o);
+        const y2 = load<f64>(x2 + o);
+        const y3 = load<f64>(x3 + o);
+        ea0 += uj * y0;
+        ea1 += uj * y1;
+        ea2 += uj * y2;
+        ea3 += uj * y3;
+        ec0 += vj * y0;
+        ec1 += vj * y1;
+        ec2 += vj * y2;
+        ec3 += vj * y3;
+      }
+      const bk: f64 = fitIntercept ? load<f64>(wk + pb) : 0;
+      const bl: f64 = fitIntercept ? load<f64>(wl + pb) : 0;
+      const zk = z + (<usize>k << 3);
+      store<f64>(zk, ea0 + f64x2.extract_lane(a0, 1) + bk);
+      store<f64>(zk + kBytes, ea1 + f64x2.extract_lane(a1, 1) + bk);
+      store<f64>(zk + 2 * kBytes, ea2 + f64x2.extract_lane(a2, 1) + bk);
+      store<f64>(zk + 3 * kBytes, ea3 + f64x2.extract_lane(a3, 1) + bk);
+      store<f64>(zk + 8, ec0 + f64x2.extract_lane(c0, 1) + bl);
+      store<f64>(zk + kBytes + 8, ec1 + f64x2.extract_lane(c1, 1) + bl);
+      store<f64>(zk + 2 * kBytes + 8, ec2 + f64x2.extract_lane(c2, 1) + bl);
+      store<f64>(zk + 3 * kBytes + 8, ec3 + f64x2.extract_lane(c3, 1) + bl);
+    }
+    if (k < K) {
+      const wk = w + <usize>k * dofBytes;
+      const bk: f64 = fitIntercept ? load<f64>(wk + pb) : 0;
+      const zk = z + (<usize>k << 3);
+      store<f64>(zk, dotSplit(x0, wk, p) + bk);
+      store<f64>(zk + kBytes, dotSplit(x1, wk, p) + bk);
+      store<f64>(zk + 2 * kBytes, dotSplit(x2, wk, p) + bk);
+      store<f64>(zk + 3 * kBytes, dotSplit(x3, wk, p) + bk);
+    }
+    const yo = y + (<usize>i << 3);
+    const so = sw + (<usize>i << 3);
+    loss += halfMultinomial(z, K, <i32>load<f64>(yo), sw ? load<f64>(so) : 1);
+    loss += halfMultinomial(z + kBytes, K, <i32>load<f64>(yo, 8), sw ? load<f64>(so, 8) : 1);
+    loss += halfMultinomial(z + 2 * kBytes, K, <i32>load<f64>(yo, 16), sw ? load<f64>(so, 16) : 1);
+    loss += halfMultinomial(z + 3 * kBytes, K, <i32>load<f64>(yo, 24), sw ? load<f64>(so, 24) : 1);
+    // Gradient: each class's four pointwise gradients times the four rows.
+    for (k = 0; k < K; k++) {
+      const zk = z + (<usize>k << 3);
+      const g0 = load<f64>(zk);
+      const g1 = load<f64>(zk + kBytes);
+      const g2 = load<f64>(zk + 2 * kBytes);
+      const g3 = load<f64>(zk + 3 * kBytes);
+      const gk = go + <usize>k * dofBytes;
+      axpy4(gk, p, g0, g1, g2, g3, x0, x1, x2, x3);
+      if (fitIntercept) store<f64>(gk + pb, load<f64>(gk + pb) + (g0 + g1 + (g2 + g3)));
+    }
+  }
+  // The last (up to three) rows, their losses summed apart and then added (as the twin's
+  // multinomialTail does).
+  let tail: f64 = 0;
+  for (; i < rows; i++) {
+    const xi = x + <usize>i * rowBytes;
+    for (let k = 0; k < K; k++) {
+      const wk = w + <usize>k * dofBytes;
+      store<f64>(z + (<usize>k << 3), dotSplit(xi, wk, p) + (fitIntercept ? load<f64>(wk + pb) : 0));
+    }
+    const so = sw + (<usize>i << 3);
+    tail += halfMultinomial(z, K, <i32>load<f64>(y + (<usize>i << 3)), sw ? load<f64>(so) : 1);
+    for (let k = 0; k < K; k++) {
+      const gk = load<f64>(z + (<usize>k << 3));
+      const gko = go + <usize>k * dofBytes;
+      for (let j = 0; j < p; j++) {
+        const o = <usize>j << 3;
+        store<f64>(gko + o, load<f64>(gko + o) + gk * load<f64>(xi + o));
+      }
+      if (fitIntercept) store<f64>(gko + pb, load<f64>(gko + pb) + gk);
+    }
+  }
+  if (rows & 3) loss += tail;
+  store<f64>(out, loss);
+}

@@ -1,0 +1,220 @@
+/**
+ * The WebAssembly build of the logistic loss/gradient kernels (`assembly/linear.ts`, compiled to
+ * `build/wasm/linear.wasm` by `npm run build`) and the code that feeds them.
+ *
+ * Why WebAssembly: V8 compiles it to machine code before the first call, so the first fit in a
+ * process runs at full speed — the TypeScript kernels start in the interpreter and reach full
+ * speed only once the JIT has compiled them (≈ 0.1–0.2 s of CPU per thread, which dominated fits
+ * on small data), and SIMD does two multiply-adds per instruction.
+ *
+ * The data stays where it is: each block of {@link LOSS_BLOCK} rows is copied into a small buffer
+ * in this thread's instance memory (a few hundred KB, reused, so it stays in cache), then the
+ * kernel runs on it — no copy of X is made, whatever its size, and results are bit-identical to
+ * the TypeScript kernels (`logistic-loss.ts`), which the tests check. Each thread (the main thread
+ * and every pool worker) has its own instance and memory.
+ *
+ * Memory layout (byte offsets, 16-byte aligned, above the module's static data): w (dim f64), out
+ * (1 + dim f64), z (4·K f64), y (LOSS_BLOCK f64), sw (LOSS_BLOCK f64), X (LOSS_BLOCK·p f64).
+ *
+ * @module
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Wasm, type WasmMemory, type WasmModule } from './wasm.ts';
+
+/** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
+export const LOSS_BLOCK = 1024;
+
+/** Which implementation of the loss kernels to run (both give the same bits). */
+export type LossKernelKind = 'wasm' | 'ts';
+
+interface LinearExports {
+  heapBase(): number;
+  binaryBlock(
+    x: number,
+    p: number,
+    y: number,
+    sw: number,
+    fitIntercept: number,
+    w: number,
+    rows: number,
+    out: number,
+  ): void;
+  multinomialBlock(
+    x: number,
+    p: number,
+    y: number,
+    sw: number,
+    K: number,
+    fitIntercept: number,
+    w: number,
+    rows: number,
+    out: number,
+    z: number,
+  ): void;
+  expF64(x: number): number;
+  log1pF64(x: number): number;
+  logF64(x: number): number;
+}
+
+const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/linear.wasm', import.meta.url));
+let compiled: WasmModule | null | undefined;
+
+function loadModule(): WasmModule | null {
+  if (compiled === undefined) {
+    compiled = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
+  }
+  return compiled;
+}
+
+/** True when `build/wasm/linear.wasm` exists (it is built by `npm run build`). */
+export function lossWasmAvailable(): boolean {
+  return loadModule() !== null;
+}
+
+/**
+ * The kernel kind used by default: `LATHE_LINEAR_KERNEL` (`wasm` or `ts`) if set, else wasm when
+ * built, else TypeScript.
+ */
+export function defaultLossKernel(): LossKernelKind {
+  const env = process.env.LATHE_LINEAR_KERNEL;
+  if (env === 'ts') return 'ts';
+  if (env === 'wasm' && !lossWasmAvailable()) {
+    throw new Error(`LATHE_LINEAR_KERNEL=wasm but ${WASM_PATH} is missing; run 'npm run build'.`);
+  }
+  return lossWasmAvailable() ? 'wasm' : 'ts';
+}
+
+const PAGE = 65536;
+const align16 = (v: number) => Math.ceil(v / 16) * 16;
+
+/** One thread's instance, with views over the current layout. */
+interface Kernel {
+  memory: WasmMemory;
+  e: LinearExports;
+  base: number;
+  /** The layout is valid for these (p, K, dim). */
+  p: number;
+  K: number;
+  dim: number;
+  wPtr: number;
+  outPtr: number;
+  zPtr: number;
+  yPtr: number;
+  swPtr: number;
+  xPtr: number;
+  w: Float64Array;
+  out: Float64Array;
+  y: Float64Array;
+  sw: Float64Array;
+  x: Float64Array;
+}
+
+let kernel: Kernel | null = null;
+
+function instantiate(): Kernel {
+  const mod = loadModule();
+  if (!mod) throw new Error(`linear: the WebAssembly kernels are not built (${WASM_PATH}).`);
+  const memory = new Wasm.Memory({ initial: 8, maximum: 65536, shared: true });
+  const inst = new Wasm.Instance(mod, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('linear wasm kernel aborted');
+      },
+    },
+  });
+  const e = inst.exports as unknown as LinearExports;
+  const base = align16(e.heapBase());
+  const empty = new Float64Array(0);
+  return {
+    memory,
+    e,
+    base,
+    p: -1,
+    K: -1,
+    dim: -1,
+    wPtr: 0,
+    outPtr: 0,
+    zPtr: 0,
+    yPtr: 0,
+    swPtr: 0,
+    xPtr: 0,
+    w: empty,
+    out: empty,
+    y: empty,
+    sw: empty,
+    x: empty,
+  };
+}
+
+/** This thread's kernel, laid out for p features, K classes and dim coefficients. */
+function kernelFor(p: number, K: number, dim: number): Kernel {
+  if (kernel === null) kernel = instantiate();
+  const k = kernel;
+  if (k.p === p && k.K === K && k.dim === dim) return k;
+  k.wPtr = k.base;
+  k.outPtr = align16(k.wPtr + dim * 8);
+  k.zPtr = align16(k.outPtr + (1 + dim) * 8);
+  k.yPtr = align16(k.zPtr + 4 * K * 8);
+  k.swPtr = align16(k.yPtr + LOSS_BLOCK * 8);
+  k.xPtr = align16(k.swPtr + LOSS_BLOCK * 8);
+  const end = k.xPtr + LOSS_BLOCK * p * 8;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  const buf = k.memory.buffer;
+  k.w = new Float64Array(buf, k.wPtr, dim);
+  k.out = new Float64Array(buf, k.outPtr, 1 + dim);
+  k.y = new Float64Array(buf, k.yPtr, LOSS_BLOCK);
+  k.sw = new Float64Array(buf, k.swPtr, LOSS_BLOCK);
+  k.x = new Float64Array(buf, k.xPtr, LOSS_BLOCK * p);
+  k.p = p;
+  k.K = K;
+  k.dim = dim;
+  return k;
+}
+
+/**
+ * The WebAssembly twin of `lossBlocks` (same arguments, same bits): runs blocks [b0, b1) of a
+ * problem, writing each block's (loss, gradient) to `partials`.
+ */
+export function wasmLossBlocks(
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  sw: Float64Array | null,
+  K: number,
+  fitIntercept: boolean,
+  w: Float64Array,
+  b0: number,
+  b1: number,
+  partials: Float64Array,
+): void {
+  const dof = p + (fitIntercept ? 1 : 0);
+  const dim = K * dof;
+  const k = kernelFor(p, K, dim);
+  k.w.set(w.subarray(0, dim));
+  const stride = 1 + dim;
+  const fi = fitIntercept ? 1 : 0;
+  const swPtr = sw === null ? 0 : k.swPtr;
+  for (let b = b0; b < b1; b++) {
+    const start = b * LOSS_BLOCK;
+    const end = Math.min(n, start + LOSS_BLOCK);
+    const rows = end - start;
+    k.x.set(X.subarray(start * p, end * p));
+    k.y.set(y.subarray(start, end));
+    if (sw !== null) k.sw.set(sw.subarray(start, end));
+    if (K === 1) k.e.binaryBlock(k.xPtr, p, k.yPtr, swPtr, fi, k.wPtr, rows, k.outPtr);
+    else k.e.multinomialBlock(k.xPtr, p, k.yPtr, swPtr, K, fi, k.wPtr, rows, k.outPtr, k.zPtr);
+    partials.set(k.out, b * stride);
+  }
+}
+
+/** fdlibm's exp, log1p and log as compiled into the module (for the tests). */
+export function wasmMath(): { exp(x: number): number; log1p(x: number): number; log(x: number): number } {
+  if (kernel === null) kernel = instantiate();
+  const e = kernel.e;
+  return { exp: e.expF64, log1p: e.log1pF64, log: e.logF64 };
+}

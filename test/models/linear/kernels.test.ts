@@ -1,0 +1,265 @@
+// Logistic regression's kernels: the WebAssembly loss/gradient against its TypeScript twin (same
+// bits), fdlibm's exp/log/log1p in the module against V8's Math.*, thread-count independence of
+// the objective, the fit and the predictions, and the prediction paths against a plain reference.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { LogisticRegression } from '../../../src/models/linear/index.ts';
+import {
+  LOSS_BLOCK,
+  type LogisticData,
+  LogisticObjective,
+  lossBlocks,
+  wasmLossBlocks,
+} from '../../../src/models/linear/logistic-loss.ts';
+import { lossWasmAvailable, wasmMath } from '../../../src/models/linear/loss-wasm.ts';
+
+const noWasm = lossWasmAvailable() ? false : 'build/wasm/linear.wasm is not built (npm run build)';
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** n × p standard normals times `scale`, with labels drawn from a random linear model. */
+function problem(n: number, p: number, K: number, scale: number, seed: number) {
+  const rng = new Rng(seed);
+  const X = Float64Array.from({ length: n * p }, () => rng.normal() * scale);
+  const y = Float64Array.from({ length: n }, () => (K === 1 ? rng.int(2) : rng.int(K)));
+  return { X, y, rng };
+}
+
+function sameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) assert.fail(`${what}: entry ${i} differs: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+describe('fdlibm in the WebAssembly module', { skip: noWasm }, () => {
+  it('exp, log1p and log give the bits of Math.exp, Math.log1p and Math.log', () => {
+    const m = wasmMath();
+    const rng = new Rng(5);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const xs: number[] = [0, -0, 1, -1, 2, 0.5, Infinity, -Infinity, Number.NaN, 5e-324, 1e-300];
+    xs.push(2 ** -29, 2 ** -54, 0.41422, -0.2929, 709.78, -745.2, 1 - 2 ** -53, 1 + 2 ** -52);
+    for (let i = 0; i < 100_000; i++) {
+      const z = (rng.random() - 0.5) * 90; // the range the losses use
+      xs.push(z, Math.exp(z), 1 + rng.random() * 30, rng.random() * 8);
+      words[0] = rng.int(2 ** 31) * 2 + rng.int(2);
+      words[1] = rng.int(2 ** 31) * 2 + rng.int(2);
+      xs.push(bits[0]); // any double, subnormals and NaNs included
+    }
+    let checked = 0;
+    for (const x of xs) {
+      for (const [name, f, g] of [
+        ['exp', m.exp, Math.exp],
+        ['log1p', m.log1p, Math.log1p],
+        ['log', m.log, Math.log],
+      ] as const) {
+        const a = f(x);
+        const b = g(x);
+        if (!Object.is(a, b)) assert.fail(`${name}(${x}): wasm ${a}, Math ${b}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 1_000_000);
+  });
+});
+
+describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { skip: noWasm }, () => {
+  it('same loss and gradient bits for every shape, weighting and branch', () => {
+    let cases = 0;
+    // n: partial groups of four rows and partial blocks; p: odd and even (SIMD lanes); K: binary,
+    // even and odd class counts; scale 4 reaches every branch of the binomial loss (z ≤ −37, ≤ −2,
+    // ≤ 18, > 18).
+    for (const n of [1, 3, 5, LOSS_BLOCK - 1, LOSS_BLOCK + 6]) {
+      for (const p of [1, 2, 3, 20, 31]) {
+        for (const K of [1, 2, 3, 4, 5]) {
+          for (const fitIntercept of [true, false]) {
+            for (const weighted of [false, true]) {
+              const { X, y, rng } = problem(n, p, K, 3, cases + 1);
+              const sw = weighted ? Float64Array.from({ length: n }, () => rng.random() * 2) : null;
+              const dim = K * (p + (fitIntercept ? 1 : 0));
+              const w = Float64Array.from({ length: dim }, () => rng.normal() * 4);
+              const nb = Math.ceil(n / LOSS_BLOCK);
+              const a = new Float64Array(nb * (1 + dim));
+              const b = new Float64Array(a.length);
+              lossBlocks(X, n, p, y, sw, K, fitIntercept, w, 0, nb, a);
+              wasmLossBlocks(X, n, p, y, sw, K, fitIntercept, w, 0, nb, b);
+              sameBits(a, b, `n=${n} p=${p} K=${K} intercept=${fitIntercept} weighted=${weighted}`);
+              cases++;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(cases, 500);
+  });
+
+  it('a fit with either kernel gives the same coefficients', () => {
+    const { X, y } = problem(3000, 7, 3, 1, 9);
+    const Xm = matrix(X, 3000, 7);
+    const fit = (kernel: string) => {
+      const before = process.env.LATHE_LINEAR_KERNEL;
+      process.env.LATHE_LINEAR_KERNEL = kernel;
+      try {
+        return new LogisticRegression({ nThreads: 1, C: 0.3 }).fit(Xm, y);
+      } finally {
+        if (before === undefined) delete process.env.LATHE_LINEAR_KERNEL;
+        else process.env.LATHE_LINEAR_KERNEL = before;
+      }
+    };
+    const a = fit('ts');
+    const b = fit('wasm');
+    for (let k = 0; k < 3; k++) sameBits(a.coef_![k], b.coef_![k], `class ${k}`);
+    sameBits(a.intercept_!, b.intercept_!, 'intercepts');
+    assert.deepEqual(a.nIter_, b.nIter_);
+  });
+});
+
+describe('logistic regression gives the same bits on any number of threads', () => {
+  const pool = new ThreadExecutor(2);
+  after(() => pool.close());
+
+  for (const kernel of ['ts', 'wasm'] as const) {
+    it(`the loss and gradient are identical inline and on the pool (${kernel} kernels)`, {
+      skip: kernel === 'wasm' && noWasm,
+    }, () => {
+      for (const K of [1, 3]) {
+        const n = 20_000;
+        const p = 5;
+        const { X, y } = problem(n, p, K, 1, 3 + K);
+        const data: LogisticData = {
+          X: sharedCopy(X),
+          n,
+          p,
+          y,
+          sw: null,
+          nClasses: K,
+          fitIntercept: true,
+        };
+        const w = Float64Array.from({ length: K * (p + 1) }, (_, i) => Math.sin(i + 1) * 0.4);
+        const g1 = new Float64Array(w.length);
+        const g2 = new Float64Array(w.length);
+        const inline = new LogisticObjective(data, 0.5, new InlineExecutor(), 0, kernel);
+        const threaded = new LogisticObjective(data, 0.5, pool, 0, kernel);
+        assert.equal(inline.threaded, false);
+        assert.equal(threaded.threaded, true);
+        assert.equal(inline.evaluate(w, g1), threaded.evaluate(w, g2));
+        sameBits(g1, g2, `K=${K} gradient`);
+      }
+    });
+  }
+
+  it('X outside shared memory is not copied: the objective runs on the calling thread', () => {
+    const { X, y } = problem(20_000, 5, 1, 1, 4);
+    const data: LogisticData = { X, n: 20_000, p: 5, y, sw: null, nClasses: 1, fitIntercept: true };
+    assert.equal(new LogisticObjective(data, 1, pool, 0).threaded, false);
+  });
+
+  it('fits on one and two threads agree exactly', () => {
+    const n = 30_000;
+    const { X, y } = problem(n, 8, 1, 1, 21);
+    const Xs = matrix(sharedCopy(X), n, 8);
+    const one = new LogisticRegression({ nThreads: 1 }).fit(Xs, y);
+    const two = new LogisticRegression({ nThreads: 2 }).fit(Xs, y);
+    sameBits(one.coef_![0], two.coef_![0], 'coef');
+    sameBits(one.intercept_!, two.intercept_!, 'intercept');
+  });
+});
+
+/** The scores X·Wᵀ + b, one row at a time, as plainly as possible. */
+function referenceScores(model: LogisticRegression, X: Matrix): Float64Array {
+  const coef = model.coef_!;
+  const out = new Float64Array(X.rows * coef.length);
+  for (let i = 0; i < X.rows; i++) {
+    for (let k = 0; k < coef.length; k++) {
+      let z = 0;
+      for (let j = 0; j < X.cols; j++) z += X.data[i * X.cols + j] * coef[k][j];
+      out[i * coef.length + k] = z + model.intercept_![k];
+    }
+  }
+  return out;
+}
+
+describe('logistic regression predictions', () => {
+  const settings = [
+    { K: 2, multiClass: 'ovr' as const },
+    { K: 2, multiClass: 'multinomial' as const },
+    { K: 4, multiClass: 'ovr' as const },
+    { K: 4, multiClass: 'multinomial' as const },
+  ];
+  for (const { K, multiClass } of settings) {
+    it(`predict, predictProba and decisionFunction agree with the scores (${K} classes, ${multiClass})`, () => {
+      const n = 1001; // not a multiple of the 4-row blocks nor of predict's chunks
+      const { X, y } = problem(n, 6, K, 1, 30 + K);
+      const labels = Array.from(y, (v) => `c${v}`);
+      const Xm = matrix(X, n, 6);
+      const model = new LogisticRegression({ multiClass }).fit(Xm, labels);
+      const z = referenceScores(model, Xm);
+      const D = model.decisionFunction(Xm);
+      sameBits(D.data, z, 'decisionFunction');
+      const rowsK = model.coef_!.length;
+      const proba = model.predictProba(Xm);
+      const pred = model.predict(Xm);
+      for (let i = 0; i < n; i++) {
+        // The reference link functions, row by row.
+        const expected = new Float64Array(K);
+        if (rowsK === 1) {
+          const d = z[i];
+          if (multiClass === 'multinomial') {
+            const m = Math.max(-d, d);
+            const e0 = Math.exp(-d - m);
+            const e1 = Math.exp(d - m);
+            expected[0] = e0 / (e0 + e1);
+            expected[1] = e1 / (e0 + e1);
+          } else {
+            expected[1] = 1 / (1 + Math.exp(-d));
+            expected[0] = 1 - expected[1];
+          }
+        } else {
+          let sum = 0;
+          const m = Math.max(...z.subarray(i * K, i * K + K));
+          for (let k = 0; k < K; k++) {
+            const v =
+              multiClass === 'multinomial' ? Math.exp(z[i * K + k] - m) : 1 / (1 + Math.exp(-z[i * K + k]));
+            expected[k] = v;
+            sum += v;
+          }
+          for (let k = 0; k < K; k++) expected[k] /= sum;
+        }
+        sameBits(proba.data.subarray(i * K, i * K + K), expected, `predictProba row ${i}`);
+        let best = 0;
+        for (let k = 1; k < rowsK; k++) if (z[i * rowsK + k] > z[i * rowsK + best]) best = k;
+        const cls = rowsK === 1 ? (z[i] > 0 ? 1 : 0) : best;
+        assert.equal(pred[i], model.classes_![cls], `predict row ${i}`);
+      }
+      assert.deepEqual(proba.columns, model.classes_!.map(String));
+    });
+  }
+
+  it('large shared inputs are scored on the pool exactly as on one thread', () => {
+    // 36 000 rows × 60 features × 8 classes ≥ 2^24 multiply-adds: the pool threshold.
+    const train = problem(2000, 60, 8, 1, 41);
+    const test = problem(36_000, 60, 8, 1, 42);
+    const Xs = matrix(sharedCopy(test.X), 36_000, 60);
+    const one = new LogisticRegression({ nThreads: 1 }).fit(matrix(train.X, 2000, 60), train.y);
+    const two = estimatorFromTwo(one);
+    const a = one.predictProba(Xs);
+    const b = two.predictProba(Xs);
+    assert.ok(b.data.buffer instanceof SharedArrayBuffer, 'the pool wrote a shared output');
+    sameBits(a.data, b.data, 'predictProba');
+    assert.deepEqual(two.predict(Xs), one.predict(Xs));
+  });
+});
+
+/** The same fitted model, set to predict on two threads. */
+function estimatorFromTwo(model: LogisticRegression): LogisticRegression {
+  return estimatorFromJSON<LogisticRegression>(model.toJSON()).setParams({ nThreads: 2 });
+}
