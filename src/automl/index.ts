@@ -7,3 +7,4 @@ export * from './reproduce.ts';
 export * from './scores.ts';
 export * from './task.ts';
 export * from './train.ts';
+export * from './tune.ts';

@@ -133,3 +133,59 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
 }
 
 registerReproducer('train', reproduceTrain);
+
+/**
+ * Reproduces a `lathe tune` run. A time-budgeted search is re-run with the number of trials it
+ * actually recorded (its trial sequence is fixed by the seed and the batch size, so the first n
+ * trials are the same whatever the time budget).
+ */
+async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
+  const p = run.params;
+  const {
+    path,
+    read,
+    fingerprint: fp,
+  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const nTrials = typeof p.trials === 'number' ? p.trials : run.children;
+  const { tuneModel } = await import('./tune.ts');
+  const result = await tuneModel(read.table, {
+    family: String(p.family),
+    target: String(p.target),
+    task: ((p.requestedTask as string) ?? 'auto') as Exclude<LearningTask, 'clustering'> | 'auto',
+    params: JSON.parse(String(p.userParams ?? '{}')) as Record<string, unknown>,
+    sampler: p.sampler as 'tpe' | 'random' | 'grid',
+    nTrials,
+    cv: Number(p.cv),
+    pruner: p.pruner as 'none' | 'median' | 'asha',
+    pruneOn: (p.pruneOn as 'folds' | 'iterations' | null) ?? undefined,
+    metric: (p.metric as string | null) ?? undefined,
+    holdout: Number(p.holdout),
+    nested: (p.nested as number | null) ?? undefined,
+    seed: Number(p.seed ?? 0),
+    batchSize: Number(p.batchSize),
+  });
+  const checks: ReproduceCheck[] = [
+    check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
+    check('best trial', run.tags.bestTrial, String(result.search.best?.number ?? '')),
+  ];
+  const reproduced: Record<string, number> = {
+    [`cv_${result.metric}`]: result.bestCvScore,
+    ...result.train.metrics,
+  };
+  if (result.holdoutScore !== null) reproduced[`holdout_${result.metric}`] = result.holdoutScore;
+  for (const [k, m] of Object.entries(run.metrics)) {
+    if (!(k in reproduced)) continue;
+    const v = reproduced[k];
+    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
+  }
+  return {
+    runId: run.id,
+    command: 'tune',
+    identical: checks.every((c) => c.identical),
+    checks,
+    dataPath: path,
+    dataFingerprint: fp,
+  };
+}
+
+registerReproducer('tune', reproduceTune);

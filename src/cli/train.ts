@@ -10,7 +10,6 @@
  * @module
  */
 
-import { stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { FAMILIES, FAMILY_NAMES, type LearningTask } from '../automl/families.ts';
@@ -23,7 +22,7 @@ import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
 import { openStore } from '../track/open.ts';
-import { modelPackageArchive, readModelPackage } from '../track/package/read.ts';
+import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { registerModel } from '../track/registry.ts';
 import type { Store } from '../track/store.ts';
@@ -38,6 +37,7 @@ import {
   output,
   withCommonOptions,
 } from './common.ts';
+import { checkModelOut } from './model-out.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
 
@@ -120,7 +120,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     seed,
   });
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
-  if (await checkOut(out, flags.out === undefined || flags.force === true))
+  if (await checkModelOut(out, flags.out === undefined || flags.force === true))
     note(flags, `replacing the model package at ${out}`);
 
   const dataFingerprint = fingerprint(read.table);
@@ -183,33 +183,6 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
   } finally {
     await store?.close();
   }
-}
-
-/**
- * An existing path may only be replaced if it holds a model package, and — for an explicit
- * `--out` — only with `--force`. Returns true when a package will be replaced.
- */
-async function checkOut(out: string, mayReplace: boolean): Promise<boolean> {
-  const exists = await stat(out).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return false;
-  try {
-    await readModelPackage(out);
-  } catch {
-    throw new ValidationError(`${out} exists and is not a Lathe model package; refusing to replace it.`, {
-      field: 'out',
-      fix: 'choose another --out directory',
-    });
-  }
-  if (!mayReplace) {
-    throw new ValidationError(`${out} already holds a model package.`, {
-      field: 'out',
-      fix: 'pass --force to replace it, or choose another --out',
-    });
-  }
-  return true;
 }
 
 function runParams(

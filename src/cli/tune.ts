@@ -44,6 +44,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkModelOut } from './model-out.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
@@ -182,7 +183,9 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
   }
   const seed = flags.seed ?? 0;
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
-  await checkOut(out, flags.force);
+  if (await checkModelOut(out, flags.out === undefined || flags.force === true)) {
+    note(flags, `replacing the model package at ${out}`);
+  }
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
   }
@@ -218,6 +221,8 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
           batchSize: flags.batchSize,
           seed,
           userParams: JSON.stringify(flags.params ?? {}),
+          onBadRows: flags.onBadRows ?? 'error',
+          schemaFile: flags.schema ?? null,
         },
         tags: { command: 'tune', family: flags.model },
       });
@@ -360,28 +365,6 @@ async function logTrial(
     throw e;
   }
   return run.id;
-}
-
-async function checkOut(out: string, force: boolean | undefined): Promise<void> {
-  const exists = await stat(out).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return;
-  try {
-    await readModelPackage(out);
-  } catch {
-    throw new ValidationError(`${out} exists and is not a Lathe model package; refusing to replace it.`, {
-      field: 'out',
-      fix: 'choose another --out directory',
-    });
-  }
-  if (force === false) {
-    throw new ValidationError(`${out} already holds a model package.`, {
-      field: 'out',
-      fix: 'pass --force to replace it, or choose another --out',
-    });
-  }
 }
 
 function num(v: number | null): number | null {

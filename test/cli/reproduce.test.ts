@@ -48,6 +48,36 @@ describe('lathe reproduce', () => {
     });
   }
 
+  it('re-runs a tune run (search + refit) bit for bit on another thread count', async () => {
+    const t = await runCli(
+      [
+        'tune',
+        'customers.csv',
+        '--target',
+        'churned',
+        '--model',
+        'tree',
+        '--trials',
+        '4',
+        '--cv',
+        '2',
+        '--out',
+        'm-tuned',
+        '--force',
+        '--json',
+      ],
+      { cwd: dir, env: { LATHE_THREADS: '2' } },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const id = JSON.parse(t.stdout).runId;
+    const r = await runCli(['reproduce', id, '--json'], { cwd: dir, env: { LATHE_THREADS: '1' } });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.command, 'tune');
+    assert.equal(j.identical, true);
+    assert.ok(j.checks.some((c: { what: string }) => c.what === 'best trial'));
+  });
+
   it('refuses when the data changed since the run', async () => {
     const id = await train('logistic', '1');
     appendFileSync(
