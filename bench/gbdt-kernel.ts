@@ -34,7 +34,10 @@ for (let i = 0; i < n; i++) {
   g.view[i] = rng.normal();
   h.view[i] = rng.random();
 }
-const subset = Int32Array.from(rng.sample(n, Math.floor(n * 0.4))).sort();
+const subsets = {
+  'node40%': Int32Array.from(rng.sample(n, Math.floor(n * 0.4))).sort(),
+  'node5%': Int32Array.from(rng.sample(n, Math.floor(n * 0.05))).sort(),
+};
 const passes = Math.ceil(d / 4);
 
 function best(f: () => void, reps = 7): number {
@@ -50,10 +53,10 @@ function best(f: () => void, reps = 7): number {
 const kinds: KernelKind[] = wasmAvailable() ? ['wasm', 'ts'] : ['ts'];
 for (const kind of kinds) {
   const k = makeKernels(arena.memory, kind);
-  for (const node of ['root', 'node40%'] as const) {
-    const cnt = node === 'root' ? n : subset.length;
+  for (const node of ['root', 'node40%', 'node5%'] as const) {
+    const cnt = node === 'root' ? n : subsets[node].length;
     if (node === 'root') for (let i = 0; i < n; i++) idx.view[i] = i;
-    else idx.view.set(subset);
+    else idx.view.set(subsets[node]);
     k.gather(idx.ptr, cnt, g.ptr, h.ptr, gh.ptr);
     const secs = best(() => {
       k.clearHist(0, d, S, hist, counts);

@@ -10,14 +10,18 @@ import {
   binOfValue,
   findBinningThresholds,
   fitBinMapper,
-  sortFloat64,
   transformBins,
 } from '../../../src/models/ensemble/hist-gradient-boosting/binning.ts';
-import { makeKernels, wasmAvailable } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
+import {
+  makeKernels,
+  wasmAvailable,
+  wasmModule,
+} from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
 import {
   findNodeSplit,
   type SplitContext,
 } from '../../../src/models/ensemble/hist-gradient-boosting/splitting.ts';
+import { Wasm } from '../../../src/models/ensemble/hist-gradient-boosting/wasm.ts';
 
 describe('binning', () => {
   it('uses midpoints between distinct values when there are few, ignoring NaN', () => {
@@ -311,29 +315,75 @@ describe('split finding', () => {
   });
 });
 
-describe('sortFloat64', () => {
-  it('sorts like Float64Array#sort, negatives, zeros and infinities included', () => {
-    const rng = new Rng(11);
-    const a = new Float64Array(5000);
-    for (let i = 0; i < a.length; i++) {
-      const k = rng.int(10);
-      a[i] =
-        k === 0
-          ? -0
-          : k === 1
-            ? 0
-            : k === 2
-              ? Number.POSITIVE_INFINITY
-              : k === 3
-                ? -Infinity
-                : rng.normal() * 10 ** rng.int(8);
+/** Arguments on and beside every branch of fdlibm's exp, and random ones over its whole range. */
+function expProbes(): number[] {
+  const edges = [
+    0,
+    -0,
+    2 ** -28,
+    2 ** -29,
+    3e-9,
+    0.5 * Math.LN2,
+    0.3465735902799726,
+    0.34657359027997264,
+    0.35,
+    1.5 * Math.LN2,
+    1.0397207708399179,
+    1.03972077083991796,
+    1.04,
+    36.99,
+    37,
+    37.01,
+    700,
+    709.78,
+    709.782712893384,
+    709.7827128933841,
+    709.79,
+    745.13,
+    745.1332191019411,
+    745.1332191019412,
+    746,
+    708.4,
+    708.39641853226408,
+    1022 * Math.LN2,
+    1021.5 * Math.LN2,
+    1e10,
+    1e300,
+    Number.POSITIVE_INFINITY,
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+  ];
+  const out = [Number.NaN];
+  for (const e of edges) out.push(e, -e);
+  const rng = new Rng(17);
+  for (let i = 0; i < 3000; i++)
+    out.push((rng.random() - 0.5) * 2 * 10 ** (rng.random() * 4 - 2), (rng.random() - 0.5) * 1500);
+  return out;
+}
+
+describe('fdlibm exp in WebAssembly', { skip: !wasmAvailable() }, () => {
+  it('the scalar and the two-lane versions give the bits of Math.exp', () => {
+    const arena = new Arena(1 << 20);
+    const inst = new Wasm.Instance(wasmModule()!, { env: { memory: arena.memory, abort: () => {} } })
+      .exports as {
+      expF64(x: number): number;
+      expF64Array(src: number, dst: number, n: number): void;
+    };
+    const xs = expProbes();
+    // Each probe in both lanes, next to every other kind of value.
+    const src = arena.f64(2 * xs.length + 1);
+    const dst = arena.f64(2 * xs.length + 1);
+    for (let i = 0; i < xs.length; i++) {
+      src.view[2 * i] = xs[i];
+      src.view[2 * i + 1] = xs[(i * 7 + 3) % xs.length];
     }
-    const expected = a.slice().sort();
-    sortFloat64(a);
-    assert.deepEqual(
-      [...a].map((v) => (Object.is(v, -0) ? '-0' : v)),
-      [...expected].map((v) => (Object.is(v, -0) ? '-0' : v)),
-    );
+    src.view[2 * xs.length] = xs[5];
+    inst.expF64Array(src.ptr, dst.ptr, src.view.length);
+    for (let i = 0; i < src.view.length; i++) {
+      const want = Math.exp(src.view[i]);
+      assert.ok(Object.is(dst.view[i], want), `exp2(${src.view[i]}) = ${dst.view[i]}, Math.exp ${want}`);
+      assert.ok(Object.is(inst.expF64(src.view[i]), want), `exp(${src.view[i]})`);
+    }
   });
 });
 
@@ -350,14 +400,18 @@ describe('binary log-loss gradient kernel', () => {
       const g = arena.f64(n);
       const h = arena.f64(n);
       const rng = new Rng(5);
+      const special = expProbes();
       for (let i = 0; i < n; i++) {
         y.view[i] = rng.int(2);
-        raw.view[i] = (rng.random() - 0.5) * (i % 2 ? 90 : 6);
+        raw.view[i] =
+          i % 5 === 0 ? -special[rng.int(special.length)] : (rng.random() - 0.5) * (i % 2 ? 90 : 6);
         w.view[i] = rng.random() * 3;
       }
       const k = makeKernels(arena.memory, kind);
-      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, 0, n / 2);
-      k.gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, n / 2, n);
+      // Odd range ends: the kernel's scalar head and tail around its two-row SIMD body.
+      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, 0, n / 2 + 1);
+      k.gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, n / 2 + 1, n - 1);
+      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, n - 1, n);
       return Buffer.concat([Buffer.from(g.view.slice().buffer), Buffer.from(h.view.slice().buffer)]).toString(
         'hex',
       );

@@ -18,6 +18,7 @@
 import { ValidationError } from '../../../core/errors.ts';
 import type { Matrix } from '../../../core/matrix.ts';
 import { Rng } from '../../../core/rng.ts';
+import { sortFloat64 } from '../../../stats/quantile.ts';
 import type { Arena } from './arena.ts';
 import type { Kernels } from './kernels.ts';
 
@@ -67,19 +68,30 @@ export interface BinningOptions {
   onCapExceeded?: (feature: number, cardinality: number) => void;
 }
 
+/** Reusable buffers for {@link findBinningThresholds} (each at least as long as the column). */
+export interface ThresholdScratch {
+  sorted: Float64Array;
+  tmp: Float64Array;
+}
+
 /**
  * The quantile thresholds of one numeric column, ignoring NaN (scikit-learn's
- * `_find_binning_thresholds`). `values` is not modified.
+ * `_find_binning_thresholds`). `values` is not modified; `scratch` avoids allocating per column.
  */
-export function findBinningThresholds(values: ArrayLike<number>, maxBins: number): Float64Array {
+export function findBinningThresholds(
+  values: ArrayLike<number>,
+  maxBins: number,
+  scratch?: ThresholdScratch,
+): Float64Array {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  const sorted = new Float64Array(n);
+  const sorted = scratch && scratch.sorted.length >= n ? scratch.sorted.subarray(0, n) : new Float64Array(n);
   for (let i = 0, k = 0; i < values.length; i++) {
     const v = values[i];
     if (v === v) sorted[k++] = v;
   }
-  sortFloat64(sorted);
+  // The radix sort of the statistics module (−0 sorts as, and becomes, +0: the same thresholds).
+  sortFloat64(sorted, scratch?.tmp);
   let nDistinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
   let out: Float64Array;
@@ -105,67 +117,6 @@ export function findBinningThresholds(values: ArrayLike<number>, maxBins: number
 }
 
 /**
- * Sorts float64 values without NaN ascending in place, as `Float64Array#sort` does (−0 before
- * +0), with an LSD radix sort on the IEEE bits (16-bit digits, four passes): the binning sorts a
- * 200 000-row subsample of every feature, and this is several times faster than the comparison sort.
- */
-export function sortFloat64(a: Float64Array): void {
-  const n = a.length;
-  if (n < 512) {
-    a.sort();
-    return;
-  }
-  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
-  // Order-preserving keys: flip all bits of negatives, only the sign bit of positives.
-  const keys = new Uint32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const lo = words[2 * i];
-    const hi = words[2 * i + 1];
-    if (hi & 0x80000000) {
-      keys[2 * i] = ~lo;
-      keys[2 * i + 1] = ~hi;
-    } else {
-      keys[2 * i] = lo;
-      keys[2 * i + 1] = hi | 0x80000000;
-    }
-  }
-  let src = keys;
-  let dst = new Uint32Array(2 * n);
-  const count = new Uint32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass >> 1;
-    const shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[2 * i + word] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let b = 0; b < 65536; b++) {
-      const c = count[b];
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const p = count[(src[2 * i + word] >>> shift) & 0xffff]++;
-      dst[2 * p] = src[2 * i];
-      dst[2 * p + 1] = src[2 * i + 1];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  for (let i = 0; i < n; i++) {
-    const lo = src[2 * i];
-    const hi = src[2 * i + 1];
-    if (hi & 0x80000000) {
-      words[2 * i] = lo;
-      words[2 * i + 1] = hi & 0x7fffffff;
-    } else {
-      words[2 * i] = ~lo;
-      words[2 * i + 1] = ~hi;
-    }
-  }
-}
-
-/**
  * Fits the binning of every feature of `X` (row-major). Categories are read from `categoriesFrom`
  * when given (the whole training data, before a validation split — as scikit-learn), else from X.
  */
@@ -177,22 +128,30 @@ export function fitBinMapper(X: Matrix, opts: BinningOptions, categoriesFrom: Ma
     // Sorted, so that gathering a feature's sample walks X forward.
     sampleRows = new Rng(opts.seed).derive('binning').sample(rows, BINNING_SUBSAMPLE).sort();
   }
-  const features: FeatureBins[] = [];
+  const features: FeatureBins[] = new Array(cols);
   for (let j = 0; j < cols; j++) {
-    if (opts.isCategorical[j]) {
-      features.push(fitCategorical(categoriesFrom, j, opts));
-      continue;
+    if (opts.isCategorical[j]) features[j] = fitCategorical(categoriesFrom, j, opts);
+  }
+  const numeric: number[] = [];
+  for (let j = 0; j < cols; j++) if (!opts.isCategorical[j]) numeric.push(j);
+  const m = sampleRows ? sampleRows.length : rows;
+  // Columns are gathered a group at a time in one pass over the (sampled) rows — X is row-major
+  // and large, so one pass per column would read every row's cache lines once per column — into
+  // buffers reused across groups (fresh memory costs page faults).
+  const group = Math.max(1, Math.min(numeric.length, Math.floor((8 << 20) / (8 * Math.max(1, m)))));
+  const buf = new Float64Array(group * m);
+  const scratch: ThresholdScratch = { sorted: new Float64Array(m), tmp: new Float64Array(m) };
+  for (let g0 = 0; g0 < numeric.length; g0 += group) {
+    const g1 = Math.min(numeric.length, g0 + group);
+    const G = g1 - g0;
+    for (let k = 0; k < m; k++) {
+      const base = (sampleRows ? sampleRows[k] : k) * cols;
+      for (let q = 0; q < G; q++) buf[q * m + k] = data[base + numeric[g0 + q]];
     }
-    let col: Float64Array;
-    if (sampleRows) {
-      col = new Float64Array(sampleRows.length);
-      for (let k = 0; k < sampleRows.length; k++) col[k] = data[sampleRows[k] * cols + j];
-    } else {
-      col = new Float64Array(rows);
-      for (let i = 0, k = j; i < rows; i++, k += cols) col[i] = data[k];
+    for (let q = 0; q < G; q++) {
+      const thresholds = findBinningThresholds(buf.subarray(q * m, (q + 1) * m), maxBins, scratch);
+      features[numeric[g0 + q]] = { categorical: false, thresholds, nBins: thresholds.length + 1 };
     }
-    const thresholds = findBinningThresholds(col, maxBins);
-    features.push({ categorical: false, thresholds, nBins: thresholds.length + 1 });
   }
   return { features, missingBin: maxBins };
 }
