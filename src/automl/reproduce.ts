@@ -116,10 +116,16 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
     params: JSON.parse(String(p.userParams ?? '{}')) as Record<string, unknown>,
     holdout: Number(p.holdout),
     seed: Number(p.seed ?? 0),
+    cv: typeof p.cv === 'number' ? p.cv : undefined,
   });
   const checks: ReproduceCheck[] = [check('model sha256', run.tags.modelSha256, modelDigest(result.model))];
+  const reproduced: Record<string, number> = { ...result.metrics };
+  for (const [k, m] of Object.entries(result.cv?.metrics ?? {})) {
+    reproduced[`cv_${k}`] = m.mean;
+    reproduced[`cv_${k}_std`] = m.std;
+  }
   for (const [k, m] of Object.entries(run.metrics)) {
-    const v = result.metrics[k];
+    const v = reproduced[k];
     checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
   }
   return {

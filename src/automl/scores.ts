@@ -15,8 +15,9 @@
  * @module
  */
 
-import type { Label } from '../core/labels.ts';
-import type { Matrix } from '../core/matrix.ts';
+import { ValidationError } from '../core/errors.ts';
+import { decodeLabels, type Label } from '../core/labels.ts';
+import { type Matrix, matrix } from '../core/matrix.ts';
 import { captureWarnings } from '../core/warnings.ts';
 import {
   accuracyScore,
@@ -40,6 +41,7 @@ import {
   rootMeanSquaredError,
   silhouetteScore,
 } from '../metrics/index.ts';
+import type { Scorer } from '../select/scoring.ts';
 import type { LearningTask } from './families.ts';
 
 /** A metric: its key, a description, whether larger is better, and how to compute it. */
@@ -251,4 +253,38 @@ export function clusteringMetrics(X: Matrix, labels: Int32Array): Record<string,
   out.daviesBouldin = daviesBouldinScore(Xk, lk);
   out.calinskiHarabasz = calinskiHarabaszScore(Xk, lk);
   return out;
+}
+
+/** A scorer for one of Lathe's task metrics (sign flipped for losses, so greater is better). */
+export function metricScorer(task: Exclude<LearningTask, 'clustering'>, key: string): Scorer {
+  const spec = metricSpec(task, key);
+  if (!spec) {
+    throw new ValidationError(`Metric '${key}' is not a ${task} metric.`, {
+      field: 'metric',
+      fix: `use one of ${metricsFor(task)
+        .map((m) => m.key)
+        .join(', ')}`,
+    });
+  }
+  const sign = spec.greaterIsBetter ? 1 : -1;
+  return {
+    name: key,
+    needs: spec.needsProba ? 'proba' : 'predict',
+    sign,
+    score({ yTrue, classes, predictions }) {
+      if (task === 'regression') {
+        return (
+          sign *
+          computeMetric(task, key, { yTrue: yTrue as Float64Array, yPred: predictions.pred as Float64Array })
+        );
+      }
+      const truth = decodeLabels(yTrue, classes!);
+      const n = yTrue.length;
+      const proba = predictions.proba
+        ? matrix(predictions.proba, n, classes!.length, classes!.map(String))
+        : null;
+      const yPred = predictions.pred ? decodeLabels(predictions.pred, classes!) : truth;
+      return sign * computeMetric(task, key, { yTrue: truth, yPred, proba, classes: classes! });
+    },
+  };
 }

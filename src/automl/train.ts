@@ -18,10 +18,12 @@ import { inferSchema } from '../data/schema-infer.ts';
 import { splitIndices } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
 import { autoPreprocessor, nativeCategoricalColumns } from '../preprocess/auto-preprocessor.ts';
-import type { ColumnNote } from '../preprocess/column-transformer.ts';
+import type { ColumnNote, ColumnTransformer } from '../preprocess/column-transformer.ts';
 import { Pipeline } from '../preprocess/pipeline.ts';
-import { family as getFamily, type LearningTask, makeEstimator } from './families.ts';
-import { clusteringMetrics, supervisedMetrics } from './scores.ts';
+import { crossValidate } from '../select/cross-validate.ts';
+import type { Scorer } from '../select/scoring.ts';
+import { type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
+import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
 import { detectTask } from './task.ts';
 
 /** Options of {@link trainModel}. */
@@ -42,6 +44,17 @@ export interface TrainOptions {
   schema?: Schema;
   /** Columns to leave out of the features. */
   exclude?: readonly string[];
+  /**
+   * Cross-validate on the training rows with this many folds (stratified for classification) and
+   * report every task metric as mean ± std over the folds. Default: no cross-validation.
+   */
+  cv?: number;
+}
+
+/** Cross-validation of the training rows: each task metric over the folds. */
+export interface TrainCv {
+  folds: number;
+  metrics: Record<string, { mean: number; std: number; scores: number[] }>;
 }
 
 /** Row accounting: `used + missingTarget = total`, `train + holdout = used`. */
@@ -78,6 +91,8 @@ export interface TrainResult {
   fitSeconds: number;
   /** The holdout rows' indices in the input table (empty when holdout is 0). */
   holdoutRows: Int32Array;
+  /** Cross-validation on the training rows, when `cv` was asked for. */
+  cv: TrainCv | null;
 }
 
 function targetRows(target: Column): { keep: Int32Array; missing: number } {
@@ -92,19 +107,31 @@ function withSeed(est: Estimator, params: Record<string, unknown>, seed: number)
   return 'seed' in est.schema && params.seed === undefined ? { ...params, seed } : params;
 }
 
+/** A table made ready for training: the task, the rows with a target, the holdout split. */
+export interface PreparedTraining {
+  family: Family;
+  task: LearningTask | 'transform';
+  target: string | null;
+  /** The schema of the whole table, and of the feature columns (without the target). */
+  tableSchema: Schema;
+  inputSchema: Schema;
+  /** The features of the rows used (those with a target), and their targets. */
+  X: Table;
+  y: Label[] | Float64Array | undefined;
+  /** Indices into `X` of the training and holdout rows (holdout empty when there is none). */
+  trainIdx: Int32Array;
+  testIdx: Int32Array;
+  /** Indices into the input table of the rows used, or null when all are. */
+  kept: Int32Array | null;
+  rows: Omit<TrainRows, 'train' | 'holdout'>;
+}
+
 /**
- * Fits `family` on `table` with automatic preprocessing and returns the pipeline with its
- * holdout metrics.
- *
- * @example
- * ```ts
- * const { table } = await readTable('examples/customers.csv');
- * const r = trainModel(table, { family: 'gbdt', target: 'churned' });
- * r.metrics.rocAuc; // on the 20 % holdout
- * r.model.predict(table.drop(['churned']));
- * ```
+ * Checks the request and prepares the data the way `trainModel` (and `tuneModel`, so that a tuned
+ * model's holdout is exactly the one `lathe train` would use) does: task detection, rows without a
+ * target left out, and a holdout split — stratified for classification, random otherwise.
  */
-export function trainModel(table: Table, options: TrainOptions): TrainResult {
+export function prepareTraining(table: Table, options: TrainOptions): PreparedTraining {
   const fam = getFamily(options.family);
   const seed = options.seed ?? 0;
   const holdout = options.holdout ?? 0.2;
@@ -163,17 +190,14 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     task = fam.unsupervised && new fam.unsupervised().kind === 'transformer' ? 'transform' : 'clustering';
   }
 
-  const X = target ? rows.drop([target]) : rows;
-  const inputSchema: Schema = { version: 1, columns: tableSchema.columns.filter((c) => c.name !== target) };
-
-  // Holdout split: stratified for classification, random otherwise.
   let trainIdx: Int32Array;
   let testIdx: Int32Array = new Int32Array(0);
   if (supervised && holdout > 0) {
+    const classification = task === 'binary' || task === 'multiclass';
     const s = splitIndices(rows.nRows, {
       testSize: holdout,
-      method: task === 'binary' || task === 'multiclass' ? 'stratified' : 'random',
-      labels: task === 'binary' || task === 'multiclass' ? (y as Label[]) : undefined,
+      method: classification ? 'stratified' : 'random',
+      labels: classification ? (y as Label[]) : undefined,
       seed,
     });
     trainIdx = s.train;
@@ -181,29 +205,93 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
   } else {
     trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
   }
+  return {
+    family: fam,
+    task,
+    target,
+    tableSchema,
+    inputSchema: { version: 1, columns: tableSchema.columns.filter((c) => c.name !== target) },
+    X: target ? rows.drop([target]) : rows,
+    y,
+    trainIdx,
+    testIdx,
+    kept,
+    rows: { total: table.nRows, missingTarget: missing, used: rows.nRows },
+  };
+}
 
-  const preprocess = autoPreprocessor(inputSchema, { forModel: fam.preprocess, exclude: options.exclude });
-  const probe = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, {});
-  let params = withSeed(probe, options.params ?? {}, seed);
+/** A pipeline of automatic preprocessing and an estimator, before fitting. */
+export interface BuiltPipeline {
+  model: Pipeline;
+  preprocess: ColumnTransformer;
+  estimator: Estimator;
+  /** The parameters given to the estimator (the seed and native categorical columns filled in). */
+  params: Record<string, unknown>;
+}
+
+/**
+ * The pipeline `lathe train` fits: `autoPreprocessor` for the family, then its estimator with
+ * `params`, the run's seed for estimators that take one (unless given), and — for families that
+ * learn categories natively — the category-coded columns as `categoricalFeatures`.
+ */
+export function buildPipeline(
+  prep: Pick<PreparedTraining, 'family' | 'task' | 'inputSchema'>,
+  params: Record<string, unknown> = {},
+  seed = 0,
+  exclude?: readonly string[],
+): BuiltPipeline {
+  const fam = prep.family;
+  const kind = prep.task === 'transform' ? 'clustering' : prep.task;
+  const preprocess = autoPreprocessor(prep.inputSchema, { forModel: fam.preprocess, exclude });
+  const probe = makeEstimator(fam.name, kind, {});
+  let p = withSeed(probe, params, seed);
   if (
     fam.preprocess === 'native' &&
     'categoricalFeatures' in probe.schema &&
-    params.categoricalFeatures === undefined
+    p.categoricalFeatures === undefined
   ) {
     // The model learns categories natively: tell it which columns carry category codes.
     const cats = nativeCategoricalColumns(preprocess);
-    if (cats.length) params = { ...params, categoricalFeatures: cats };
+    if (cats.length) p = { ...p, categoricalFeatures: cats };
   }
-  const estimator = makeEstimator(fam.name, task === 'transform' ? 'clustering' : task, params);
+  const estimator = makeEstimator(fam.name, kind, p);
   const model = new Pipeline({
     steps: [
       ['preprocess', preprocess],
       ['model', estimator],
     ],
   });
+  return { model, preprocess, estimator, params: p };
+}
+
+/**
+ * Fits `family` on `table` with automatic preprocessing and returns the pipeline with its
+ * holdout metrics.
+ *
+ * @example
+ * ```ts
+ * const { table } = await readTable('examples/customers.csv');
+ * const r = trainModel(table, { family: 'gbdt', target: 'churned' });
+ * r.metrics.rocAuc; // on the 20 % holdout
+ * r.model.predict(table.drop(['churned']));
+ * ```
+ */
+export function trainModel(table: Table, options: TrainOptions): TrainResult {
+  const prep = prepareTraining(table, options);
+  const { task, target, X, y, trainIdx, testIdx, kept } = prep;
+  const { model, preprocess, estimator } = buildPipeline(
+    prep,
+    options.params,
+    options.seed ?? 0,
+    options.exclude,
+  );
 
   const Xtrain = testIdx.length ? X.take(trainIdx) : X;
-  const ytrain = y && testIdx.length ? pick(y, trainIdx) : y;
+  const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
+  const cv =
+    options.cv && ytrain
+      ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv)
+      : null;
   const t0 = performance.now();
   if (ytrain) model.fit(Xtrain, ytrain);
   else model.fit(Xtrain);
@@ -211,7 +299,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
 
   let metrics: Record<string, number>;
   const evalX = testIdx.length ? X.take(testIdx) : Xtrain;
-  const evalY = testIdx.length && y ? pick(y, testIdx) : ytrain;
+  const evalY = testIdx.length && y ? pickTarget(y, testIdx) : ytrain;
   if (task === 'clustering') {
     const pre = (model.namedSteps.preprocess as unknown as { transform(X: Table): Matrix }).transform(Xtrain);
     metrics = clusteringMetrics(pre, model.labels_!);
@@ -237,29 +325,62 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
 
   return {
     model,
-    family: fam.name,
+    family: prep.family.name,
     task,
     target,
     classes: model.classes_ ?? null,
-    inputSchema,
-    tableSchema,
+    inputSchema: prep.inputSchema,
+    tableSchema: prep.tableSchema,
     metrics,
     metricsOn: testIdx.length ? 'holdout' : 'training',
-    rows: {
-      total: table.nRows,
-      missingTarget: missing,
-      used: rows.nRows,
-      train: trainIdx.length,
-      holdout: testIdx.length,
-    },
+    rows: { ...prep.rows, train: trainIdx.length, holdout: testIdx.length },
     notes: preprocess.notes,
     params: estimator.getParams() as Record<string, unknown>,
     fitSeconds,
     holdoutRows: kept ? testIdx.map((i) => kept[i]) : testIdx,
+    cv,
   };
 }
 
-function pick<T extends Label[] | Float64Array>(y: T, idx: Int32Array): T {
+type SupervisedTask = Exclude<LearningTask, 'clustering'>;
+
+/** Every metric of the task, cross-validated on the training rows (folds in parallel, identical to serial). */
+function crossValidateTraining(
+  model: Pipeline,
+  task: SupervisedTask,
+  X: Table,
+  y: Label[] | Float64Array,
+  folds: number,
+): TrainCv {
+  if (!Number.isInteger(folds) || folds < 2) {
+    throw new ValidationError(`cv must be an integer ≥ 2; got ${folds}.`, {
+      field: 'cv',
+      fix: 'use e.g. --cv 5',
+    });
+  }
+  const scoring: Record<string, Scorer> = {};
+  for (const m of metricsFor(task)) {
+    if (
+      m.needsProba &&
+      task !== 'regression' &&
+      typeof (model.finalEstimator as { predictProba?: unknown }).predictProba !== 'function'
+    )
+      continue;
+    scoring[m.key] = metricScorer(task, m.key);
+  }
+  const r = crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' });
+  const metrics: TrainCv['metrics'] = {};
+  for (const [key, scorer] of Object.entries(scoring)) {
+    const scores = Array.from(r.testScores[key], (v) => scorer.sign * v);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+    metrics[key] = { mean, std, scores };
+  }
+  return { folds, metrics };
+}
+
+/** The rows `idx` of a target. */
+export function pickTarget<T extends Label[] | Float64Array>(y: T, idx: Int32Array): T {
   if (y instanceof Float64Array) {
     const out = new Float64Array(idx.length);
     for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];

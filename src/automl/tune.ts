@@ -21,18 +21,10 @@
 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import { decodeLabels, type Label } from '../core/labels.ts';
-import { matrix } from '../core/matrix.ts';
 import type { Executor } from '../core/pool.ts';
-import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
-import { inferSchema } from '../data/schema-infer.ts';
-import { splitIndices } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
-import { autoPreprocessor } from '../preprocess/auto-preprocessor.ts';
-import { Pipeline } from '../preprocess/pipeline.ts';
 import { defaultSpace, prefixSpace } from '../select/default-spaces.ts';
-import type { Scorer } from '../select/scoring.ts';
 import {
   type NestedCVResult,
   nestedCrossValidate,
@@ -42,10 +34,9 @@ import {
   searchCV,
 } from '../select/search.ts';
 import { describeDistribution, type Params, type SearchSpace } from '../select/space.ts';
-import { family as getFamily, type LearningTask, makeEstimator } from './families.ts';
-import { computeMetric, defaultMetric, metricSpec, metricsFor } from './scores.ts';
-import { detectTask } from './task.ts';
-import { type TrainResult, trainModel } from './train.ts';
+import { family as getFamily, type LearningTask } from './families.ts';
+import { defaultMetric, metricScorer } from './scores.ts';
+import { buildPipeline, pickTarget, prepareTraining, type TrainResult, trainModel } from './train.ts';
 
 /** Options of {@link tuneModel}. */
 export interface TuneOptions {
@@ -130,46 +121,6 @@ export interface TuneResult {
   fixedParams: Record<string, unknown>;
 }
 
-/** A scorer for one of Lathe's task metrics (sign flipped for losses, so greater is better). */
-export function metricScorer(task: Exclude<LearningTask, 'clustering'>, key: string): Scorer {
-  const spec = metricSpec(task, key);
-  if (!spec) {
-    throw new ValidationError(`Metric '${key}' is not a ${task} metric.`, {
-      field: 'metric',
-      fix: `use one of ${metricsFor(task)
-        .map((m) => m.key)
-        .join(', ')}`,
-    });
-  }
-  const sign = spec.greaterIsBetter ? 1 : -1;
-  return {
-    name: key,
-    needs: spec.needsProba ? 'proba' : 'predict',
-    sign,
-    score({ yTrue, classes, predictions }) {
-      if (task === 'regression') {
-        return (
-          sign *
-          computeMetric(task, key, { yTrue: yTrue as Float64Array, yPred: predictions.pred as Float64Array })
-        );
-      }
-      const truth = decodeLabels(yTrue, classes!);
-      const n = yTrue.length;
-      const proba = predictions.proba
-        ? matrix(predictions.proba, n, classes!.length, classes!.map(String))
-        : null;
-      const yPred = predictions.pred ? decodeLabels(predictions.pred, classes!) : truth;
-      return sign * computeMetric(task, key, { yTrue: truth, yPred, proba, classes: classes! });
-    },
-  };
-}
-
-function targetRows(target: Column, n: number): Int32Array {
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (!isMissing(target, i)) keep.push(i);
-  return Int32Array.from(keep);
-}
-
 function unprefix(params: Params, prefix: string): Params {
   const out: Params = {};
   for (const [k, v] of Object.entries(params)) out[k.startsWith(prefix) ? k.slice(prefix.length) : k] = v;
@@ -205,66 +156,33 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
   }
   const seed = options.seed ?? 0;
   const holdout = options.holdout ?? 0.2;
-  const tcol = table.column(options.target);
-  const detected = detectTask(tcol);
-  const task = options.task && options.task !== 'auto' ? options.task : detected;
-  if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
-    throw new ValidationError(
-      `The target '${options.target}' is ${tcol.type}; regression needs a numeric target.`,
-      {
-        field: 'task',
-      },
-    );
-  }
+  // The same rows, task and holdout split as trainModel: searched rows never include the holdout.
+  const prep = prepareTraining(table, {
+    family: fam.name,
+    target: options.target,
+    task: options.task,
+    holdout,
+    seed,
+    schema: options.schema,
+  });
+  const task = prep.task as Exclude<LearningTask, 'clustering'>;
   const classification = task !== 'regression';
-  const keep = targetRows(tcol, table.nRows);
-  const rows = keep.length === table.nRows ? table : table.take(keep);
-  const values = rows.values(options.target);
-  const y: Label[] | Float64Array = classification
-    ? (values as Label[])
-    : Float64Array.from(values as number[]);
-  const X = rows.drop([options.target]);
+  const { trainIdx, testIdx } = prep;
+  const Xtrain = testIdx.length ? prep.X.take(trainIdx) : prep.X;
+  const ytrain = testIdx.length ? pickTarget(prep.y!, trainIdx) : prep.y!;
 
-  // The holdout split of trainModel (same call, same seed): searched rows never include it.
-  let trainIdx: Int32Array;
-  let testIdx: Int32Array = new Int32Array(0);
-  if (holdout > 0) {
-    const s = splitIndices(rows.nRows, {
-      testSize: holdout,
-      method: classification ? 'stratified' : 'random',
-      labels: classification ? (y as Label[]) : undefined,
-      seed,
-    });
-    trainIdx = s.train;
-    testIdx = s.test;
-  } else trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
-  const Xtrain = testIdx.length ? X.take(trainIdx) : X;
-  const ytrain: Label[] | Float64Array =
-    y instanceof Float64Array ? Float64Array.from(trainIdx, (i) => y[i]) : Array.from(trainIdx, (i) => y[i]);
-
-  const probe = makeEstimator(fam.name, task, {});
-  const fixed = { ...(options.params ?? {}) };
-  if ('seed' in probe.schema && fixed.seed === undefined) fixed.seed = seed;
   const space = options.space ?? defaultSpace(fam.name, classification ? 'classification' : 'regression');
   for (const k of Object.keys(space)) {
-    if (Object.hasOwn(fixed, k)) {
+    if (Object.hasOwn(options.params ?? {}, k)) {
       throw new ValidationError(`'${k}' is both fixed (--params) and tuned (in the space).`, {
         field: 'params',
         fix: `drop ${k} from --params, or from the space`,
       });
     }
   }
-  const tableSchema = options.schema ?? inferSchema(table);
-  const inputSchema: Schema = {
-    version: 1,
-    columns: tableSchema.columns.filter((c) => c.name !== options.target),
-  };
-  const pipeline = new Pipeline({
-    steps: [
-      ['preprocess', autoPreprocessor(inputSchema, { forModel: fam.preprocess })],
-      ['model', makeEstimator(fam.name, task, fixed)],
-    ],
-  }) as Estimator;
+  const built = buildPipeline(prep, options.params, seed);
+  const fixed = built.params;
+  const pipeline = built.model as Estimator;
 
   const metric = options.metric ?? defaultMetric(task);
   const scorer = metricScorer(task, metric);
@@ -310,9 +228,9 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
     params: { ...fixed, ...bestParams },
     holdout,
     seed,
-    schema: tableSchema,
+    schema: prep.tableSchema,
   });
-  const expected = keep.length === table.nRows ? testIdx : testIdx.map((i) => keep[i]);
+  const expected = prep.kept ? testIdx.map((i) => prep.kept![i]) : testIdx;
   if (train.holdoutRows.length !== expected.length || train.holdoutRows.some((v, i) => v !== expected[i])) {
     throw new Error('tune: the refit used a different holdout than the search; please report this.');
   }
@@ -356,7 +274,7 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
     space: Object.fromEntries(Object.entries(space).map(([k, d]) => [k, describeDistribution(d)])),
     rows: {
       total: table.nRows,
-      missingTarget: table.nRows - keep.length,
+      missingTarget: prep.rows.missingTarget,
       search: trainIdx.length,
       holdout: testIdx.length,
     },

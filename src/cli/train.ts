@@ -31,6 +31,7 @@ import {
   action,
   type CommonOptions,
   choiceFlag,
+  intFlag,
   jsonFlag,
   note,
   numberFlag,
@@ -47,6 +48,7 @@ interface TrainFlags extends CommonOptions {
   task: (typeof TASKS)[number];
   params?: Record<string, unknown>;
   holdout: number;
+  cv?: number;
   out?: string;
   force?: boolean;
   register?: string;
@@ -81,6 +83,11 @@ export function register(program: Command): void {
         'fraction of rows held out to measure the model (0: train on all)',
         numberFlag('--holdout', 0, 0.95),
         0.2,
+      )
+      .option(
+        '--cv <k>',
+        'also cross-validate on the training rows with k folds (metrics as mean ± std)',
+        intFlag('--cv', 2),
       )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>)')
       .option('--force', 'replace an existing model package at --out')
@@ -118,6 +125,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     params: flags.params,
     holdout: flags.holdout,
     seed,
+    cv: flags.cv,
   });
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
   if (await checkModelOut(out, flags.out === undefined || flags.force === true))
@@ -158,6 +166,10 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
         nRows: read.table.nRows,
       });
       for (const [k, v] of Object.entries(result.metrics)) if (Number.isFinite(v)) await run.logMetric(k, v);
+      for (const [k, m] of Object.entries(result.cv?.metrics ?? {})) {
+        if (Number.isFinite(m.mean)) await run.logMetric(`cv_${k}`, m.mean);
+        if (Number.isFinite(m.std)) await run.logMetric(`cv_${k}_std`, m.std);
+      }
       await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
       if (flags.register) {
         const v = await registerModel(store, flags.register, written.path, {
@@ -198,6 +210,7 @@ function runParams(
     requestedTask: flags.task,
     target: result.target,
     holdout: flags.holdout,
+    cv: flags.cv ?? null,
     seed,
     onBadRows: flags.onBadRows ?? 'error',
     schemaFile: flags.schema ?? null,
@@ -236,6 +249,7 @@ function report(
     notes: r.notes,
     params: r.params,
     fitSeconds: r.fitSeconds,
+    cv: r.cv,
     registered: registered ?? null,
   };
   output(flags, json, () => {
@@ -255,6 +269,12 @@ function report(
     );
     for (const [k, v] of Object.entries(r.metrics))
       lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${fmt(v)}`);
+    if (r.cv) {
+      lines.push('', `Cross-validation on the training rows (${r.cv.folds} folds, mean ± std):`);
+      for (const [k, m] of Object.entries(r.cv.metrics)) {
+        lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${fmt(m.mean)} ± ${fmt(m.std)}`);
+      }
+    }
     lines.push('');
     lines.push(`Model package: ${relative(process.cwd(), path) || path}`);
     if (runId) lines.push(`Run: ${runId}`);

@@ -97,6 +97,24 @@ describe('trainModel', () => {
     assert.equal(JSON.stringify(a.model.toJSON()), JSON.stringify(b.model.toJSON()));
   });
 
+  it('cross-validates the training rows when asked, without changing the fitted model', () => {
+    const t = churnTable();
+    const plain = trainModel(t, { family: 'logistic', target: 'churned' });
+    const withCv = trainModel(t, { family: 'logistic', target: 'churned', cv: 3 });
+    assert.equal(plain.cv, null);
+    assert.equal(withCv.cv?.folds, 3);
+    const acc = withCv.cv!.metrics.accuracy;
+    assert.equal(acc.scores.length, 3);
+    assert.ok(acc.scores.every((v) => v > 0.5 && v <= 1));
+    assert.ok(Math.abs(acc.mean - acc.scores.reduce((a, b) => a + b, 0) / 3) < 1e-12);
+    assert.ok(withCv.cv!.metrics.logLoss.mean > 0, 'losses are reported in their own units, not negated');
+    assert.equal(JSON.stringify(withCv.model.toJSON()), JSON.stringify(plain.model.toJSON()));
+    assert.throws(
+      () => trainModel(t, { family: 'logistic', target: 'churned', cv: 1 }),
+      /cv must be an integer ≥ 2/,
+    );
+  });
+
   it('scores new rows through the saved input schema, ignoring extra columns', () => {
     const t = churnTable();
     const r = trainModel(t, { family: 'gaussian-nb', target: 'churned' });
