@@ -11,7 +11,6 @@
  * @module
  */
 
-import { stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { FAMILY_NAMES } from '../automl/families.ts';
@@ -27,7 +26,6 @@ import type { BadRowPolicy } from '../data/read-types.ts';
 import { TUNABLE_FAMILIES } from '../select/default-spaces.ts';
 import type { SearchTrial } from '../select/search.ts';
 import { openStore } from '../track/open.ts';
-import { readModelPackage } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { registerModel } from '../track/registry.ts';
 import type { ParamValue, Store } from '../track/store.ts';
