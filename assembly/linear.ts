@@ -239,10 +239,9 @@ let grad: f64 = 0;
 
 /**
  * Half-binomial loss at z for label y ∈ {0, 1} with scikit-learn's branches
- * (`closs_grad_half_binomial`); the derivative is left in `grad`.
+ * (`closs_grad_half_binomial`); the derivative is left in `grad`. Not inlined: a call costs little
+ * beside exp and log1p, and five inlined copies of them made the module slow to compile.
  */
-// @ts-ignore: decorator
-@inline
 function halfBinomial(z: f64, y: f64): f64 {
   if (z <= -37) {
     const e = fdlibmExp(z);
@@ -612,4 +611,59 @@ export function multinomialBlock(
   }
   if (rows & 3) loss += tail;
   store<f64>(out, loss);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prediction scores.
+
+/**
+ * Scores of the `rows` rows of x (row-major, p features) for K coefficient rows W (K × p,
+ * row-major) plus intercepts b, into out (rows × K): the twin of `linearScores` in
+ * src/models/linear/common.ts — four rows at a time sharing each weight load, every score one
+ * sum over the features in increasing order, then the intercept added.
+ */
+export function scoreBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: i32, out: usize): void {
+  const rowBytes = <usize>p << 3;
+  const kBytes = <usize>K << 3;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    const o = out + <usize>i * kBytes;
+    for (let k = 0; k < K; k++) {
+      const wk = W + <usize>k * rowBytes;
+      let z0: f64 = 0;
+      let z1: f64 = 0;
+      let z2: f64 = 0;
+      let z3: f64 = 0;
+      for (let j = 0; j < p; j++) {
+        const jo = <usize>j << 3;
+        const w = load<f64>(wk + jo);
+        z0 += load<f64>(x0 + jo) * w;
+        z1 += load<f64>(x1 + jo) * w;
+        z2 += load<f64>(x2 + jo) * w;
+        z3 += load<f64>(x3 + jo) * w;
+      }
+      const bk = load<f64>(b + (<usize>k << 3));
+      const ko = <usize>k << 3;
+      store<f64>(o + ko, z0 + bk);
+      store<f64>(o + kBytes + ko, z1 + bk);
+      store<f64>(o + 2 * kBytes + ko, z2 + bk);
+      store<f64>(o + 3 * kBytes + ko, z3 + bk);
+    }
+  }
+  for (; i < rows; i++) {
+    const xi = x + <usize>i * rowBytes;
+    for (let k = 0; k < K; k++) {
+      const wk = W + <usize>k * rowBytes;
+      let z: f64 = 0;
+      for (let j = 0; j < p; j++) {
+        const jo = <usize>j << 3;
+        z += load<f64>(xi + jo) * load<f64>(wk + jo);
+      }
+      store<f64>(out + <usize>i * kBytes + (<usize>k << 3), z + load<f64>(b + (<usize>k << 3)));
+    }
+  }
 }

@@ -1,26 +1,37 @@
 // LogisticRegression: Lathe vs scikit-learn, side by side in one invocation.
 //
-//   node --import tsx bench/linear.ts [--rows 100000,1000000] [--reps 3] [--threads 2] [--no-real]
-//   LATHE_BENCH_ROWS=20000 node --import tsx bench/linear.ts     (quick check on small data)
+//   node --import tsx bench/linear.ts [--rows 100000,1000000] [--reps 3] [--warm 2] [--threads 2]
+//                                     [--input plain|shared] [--no-real]
+//   LATHE_BENCH_ROWS=20000 node --import tsx bench/linear.ts --reps 1     (quick check on small data)
 //
 // For each dataset (synthetic binary classification, 20 features, at each row count; and the real
 // breast-cancer and digits sets, standardised) the data are written once to a temp directory as raw
-// float64, then each repetition runs Lathe and scikit-learn — alternately, each in a fresh process
-// that loads the same file — and reports fit time, predict time (predictProba on the held-out 20%)
-// and throughput, held-out accuracy, and the process's peak RSS (data included, same data on both
-// sides). Each process fits and predicts twice: the first ("cold") run includes V8's JIT warm-up on
-// Lathe's side; the second shows steady-state speed (what repeated fits, e.g. cross-validation,
-// see). scikit-learn runs with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS = --threads; Lathe with
-// nThreads = --threads. Prints one JSON line per dataset and a summary table; medians with
-// min–max, ratio = Lathe median / scikit-learn median (≤ 1 means Lathe is at least as fast).
+// float64; then each repetition runs Lathe and scikit-learn (bench/linear-anchor.py) — alternately,
+// which side goes first swapping each time — each in a fresh process that loads the same file and:
 //
-// Lathe's side loads the data into a SharedArrayBuffer (so a multi-threaded fit need not copy X
-// into shared memory) and starts its worker pool before the timed fit — a once-per-process cost,
-// reported separately as poolStartMs. JIT warm-up is inside the first timed fit.
+// - fits once: the "cold" fit, what a user running `lathe train` sees (Lathe's first fit in a
+//   process also pays for compiling whatever code is not yet compiled);
+// - scores the held-out 20% with predictProba / predict_proba, then predict (cold);
+// - repeats fit, predictProba and predict --warm times: "warm" is the fastest of them (what
+//   repeated fits, e.g. cross-validation, see).
+//
+// Every figure is measured twice: wall time and CPU time of the whole process, all threads
+// (process.cpuUsage / time.process_time). On a shared machine the CPU times are the figures to
+// compare; wall times are only meaningful when `uptime` shows a low load (the load average is
+// printed beside each dataset). Also printed: held-out accuracy, iterations, the largest
+// coefficient difference between the two sides, and each process's resident memory after loading
+// the data and at its peak (VmHWM).
+//
+// --input plain (default) hands Lathe X in ordinary memory, as `lathe train` does: its fit then
+// runs on the calling thread (the pool is used only when X already lives in shared memory, see
+// docs/models/linear.md). --input shared loads X straight into a SharedArrayBuffer, so a fit with
+// --threads > 1 uses the worker pool; the pool is started before the timed fit (its start-up, a
+// once-per-process cost, is printed separately). scikit-learn runs with OMP_NUM_THREADS /
+// OPENBLAS_NUM_THREADS = --threads, Lathe with nThreads = --threads.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matrix } from '../src/core/matrix.ts';
 import { executorFor } from '../src/core/pool.ts';
@@ -28,18 +39,25 @@ import { Rng } from '../src/core/rng.ts';
 import { LogisticRegression } from '../src/models/linear/index.ts';
 import { LOSS_BLOCK, LogisticObjective } from '../src/models/linear/logistic-loss.ts';
 
+/** Wall and CPU milliseconds of one call. */
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
+/** What one side's process reports. */
 interface Side {
-  /** Lathe only: starting the worker pool before the timed fit (once per process). */
-  poolStartMs?: number;
-  /** First fit in a fresh process (Lathe: JIT warm-up included). */
-  fitMs: number;
-  /** Second fit of the same data in the same process. */
-  fitWarmMs: number;
-  predictMs: number;
-  predictWarmMs: number;
+  fit: { cold: Cost; warm: Cost };
+  proba: { cold: Cost; warm: Cost };
+  predict: { cold: Cost; warm: Cost };
   accuracy: number;
   nIter: number;
+  /** Coefficients then intercepts, scikit-learn's layout. */
+  coef: number[];
+  rssLoadedMb: number;
   peakRssMb: number;
+  /** Lathe with --input shared and several threads: starting the pool before the timed fit. */
+  poolStart?: Cost;
 }
 
 interface DatasetSpec {
@@ -50,6 +68,7 @@ interface DatasetSpec {
 }
 
 const PYTHON = '/usr/bin/python3';
+const ANCHOR = new URL('./linear-anchor.py', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
@@ -57,15 +76,12 @@ const flag = (name: string): string | undefined => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Child mode: one fit + predict on a dataset directory, result as JSON on stdout.
+// Child mode: Lathe's side on one dataset, result as JSON on stdout.
 
-/**
- * Reads raw float64 straight into shared memory (as a worker-ready data layer would), so a
- * multi-threaded fit need not copy X, and no second copy of the file is held (fair peak RSS).
- */
-function loadF64(path: string): Float64Array {
+/** Reads raw float64 into ordinary or shared memory (no second copy of the file is held). */
+function loadF64(path: string, shared: boolean): Float64Array {
   const size = statSync(path).size;
-  const out = new Float64Array(new SharedArrayBuffer(size));
+  const out = new Float64Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
   const bytes = new Uint8Array(out.buffer);
   const fd = openSync(path, 'r');
   try {
@@ -78,22 +94,29 @@ function loadF64(path: string): Float64Array {
 }
 
 /**
- * Peak resident memory of this process in MB, from /proc (VmHWM). Not `resourceUsage().maxRSS`:
- * on Linux that high-water mark survives exec, so a child spawned from a big parent would report
- * the parent's size.
+ * A field of /proc/self/status in MB (VmHWM: peak resident memory; VmRSS: current). Not
+ * `resourceUsage().maxRSS`: on Linux that high-water mark survives exec, so a child spawned from a
+ * big parent would report the parent's size.
  */
-function peakRssMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+function statusMb(field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-/** Starts the worker pool and loads the loss module in the workers; returns the time it took. */
-function warmPool(threads: number): number {
-  if (threads <= 1) return 0;
-  const t0 = performance.now();
+function timed<T>(f: () => T): [T, Cost] {
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const out = f();
+  const wall = performance.now() - w0;
+  const c = process.cpuUsage(c0);
+  return [out, { wall, cpu: (c.user + c.system) / 1000 }];
+}
+
+/** Starts the worker pool and loads the loss module in the workers. */
+function warmPool(threads: number): void {
   const n = 4 * LOSS_BLOCK;
   const data = {
-    X: new Float64Array(n),
+    X: new Float64Array(new SharedArrayBuffer(n * 8)),
     n,
     p: 1,
     y: new Float64Array(n),
@@ -102,78 +125,53 @@ function warmPool(threads: number): number {
     fitIntercept: true,
   };
   new LogisticObjective(data, 1, executorFor(threads), 0).evaluate(new Float64Array(2), new Float64Array(2));
-  return performance.now() - t0;
 }
 
-function runLatheChild(dir: string, threads: number): void {
+const fastest = (runs: Cost[]): Cost => ({
+  wall: Math.min(...runs.map((r) => r.wall)),
+  cpu: Math.min(...runs.map((r) => r.cpu)),
+});
+
+function runLatheChild(dir: string, threads: number, warmReps: number, shared: boolean): void {
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
     n: number;
     p: number;
     nTrain: number;
   };
-  const X = loadF64(join(dir, 'X.f64'));
-  const y = loadF64(join(dir, 'y.f64'));
+  const X = loadF64(join(dir, 'X.f64'), shared);
+  const y = loadF64(join(dir, 'y.f64'), false);
   const { n, p, nTrain } = meta;
   const Xtr = matrix(X.subarray(0, nTrain * p), nTrain, p);
   const Xte = matrix(X.subarray(nTrain * p), n - nTrain, p);
   const ytr = y.subarray(0, nTrain);
-  const poolStartMs = warmPool(threads);
-  const t0 = performance.now();
-  const model = new LogisticRegression({ nThreads: threads }).fit(Xtr, ytr);
-  const t1 = performance.now();
-  const proba = model.predictProba(Xte);
-  const t2 = performance.now();
-  new LogisticRegression({ nThreads: threads }).fit(Xtr, ytr);
-  const t3 = performance.now();
-  model.predictProba(Xte);
-  const t4 = performance.now();
-  const K = proba.cols;
-  let hit = 0;
-  for (let i = 0; i < Xte.rows; i++) {
-    let best = 0;
-    for (let c = 1; c < K; c++) if (proba.data[i * K + c] > proba.data[i * K + best]) best = c;
-    if (Number(model.classes_![best]) === y[nTrain + i]) hit++;
+  const rssLoadedMb = statusMb('VmRSS');
+  const poolStart = shared && threads > 1 ? timed(() => warmPool(threads))[1] : undefined;
+  const fit = () => new LogisticRegression({ nThreads: threads }).fit(Xtr, ytr);
+  const [model, fitCold] = timed(fit);
+  const [, probaCold] = timed(() => model.predictProba(Xte));
+  const [pred, predictCold] = timed(() => model.predict(Xte));
+  const warm: Record<'fit' | 'proba' | 'predict', Cost[]> = { fit: [], proba: [], predict: [] };
+  for (let r = 0; r < warmReps; r++) {
+    warm.fit.push(timed(fit)[1]);
+    warm.proba.push(timed(() => model.predictProba(Xte))[1]);
+    warm.predict.push(timed(() => model.predict(Xte))[1]);
   }
+  let hit = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === y[nTrain + i]) hit++;
   const out: Side = {
-    fitMs: t1 - t0,
-    fitWarmMs: t3 - t2,
-    predictMs: t2 - t1,
-    predictWarmMs: t4 - t3,
-    accuracy: hit / Xte.rows,
+    fit: { cold: fitCold, warm: fastest(warm.fit) },
+    proba: { cold: probaCold, warm: fastest(warm.proba) },
+    predict: { cold: predictCold, warm: fastest(warm.predict) },
+    accuracy: hit / pred.length,
     nIter: model.nIter_![0],
-    peakRssMb: peakRssMb(),
-    poolStartMs,
+    coef: [...model.coef_!.flatMap((c) => [...c]), ...model.intercept_!],
+    rssLoadedMb,
+    peakRssMb: statusMb('VmHWM'),
+    poolStart,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
-
-const ANCHOR = `
-import json, re, sys, time, warnings
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-warnings.simplefilter("ignore")
-d = sys.argv[1]
-meta = json.load(open(d + "/meta.json"))
-n, p, nt = meta["n"], meta["p"], meta["nTrain"]
-X = np.fromfile(d + "/X.f64").reshape(n, p)
-y = np.fromfile(d + "/y.f64")
-Xtr, Xte, ytr = X[:nt], X[nt:], y[:nt]
-t0 = time.perf_counter()
-m = LogisticRegression().fit(Xtr, ytr)
-t1 = time.perf_counter()
-P = m.predict_proba(Xte)
-t2 = time.perf_counter()
-LogisticRegression().fit(Xtr, ytr)
-t3 = time.perf_counter()
-m.predict_proba(Xte)
-t4 = time.perf_counter()
-acc = float(np.mean(m.classes_[P.argmax(axis=1)] == y[nt:]))
-print(json.dumps({"fitMs": (t1 - t0) * 1e3, "predictMs": (t2 - t1) * 1e3, "accuracy": acc,
-                  "fitWarmMs": (t3 - t2) * 1e3, "predictWarmMs": (t4 - t3) * 1e3,
-                  "nIter": int(m.n_iter_[0]),
-                  "peakRssMb": int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)) / 1024}))
-`;
 
 // ---------------------------------------------------------------------------------------------
 // Parent mode.
@@ -240,129 +238,171 @@ json.dump({"n": int(X.shape[0]), "p": int(X.shape[1]), "nTrain": int(X.shape[0] 
   };
 }
 
-function runSide(kind: 'lathe' | 'sklearn', dir: string, threads: number): Side {
+interface RunOptions {
+  threads: number;
+  warm: number;
+  input: 'plain' | 'shared';
+}
+
+function runSide(kind: 'lathe' | 'sklearn', dir: string, o: RunOptions): Side {
   const env = {
     ...process.env,
-    OMP_NUM_THREADS: String(threads),
-    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_NUM_THREADS: String(o.threads),
+    OPENBLAS_NUM_THREADS: String(o.threads),
     LATHE_QUIET_WARNINGS: '1',
   };
   const r =
     kind === 'lathe'
       ? spawnSync(
           process.execPath,
-          [...process.execArgv, import.meta.filename, '--child', dir, '--threads', String(threads)],
-          {
-            encoding: 'utf8',
-            env,
-            maxBuffer: 1 << 20,
-          },
+          [
+            ...process.execArgv,
+            import.meta.filename,
+            '--child',
+            dir,
+            '--threads',
+            String(o.threads),
+            '--warm',
+            String(o.warm),
+            '--input',
+            o.input,
+          ],
+          { encoding: 'utf8', env, maxBuffer: 1 << 24 },
         )
-      : spawnSync(PYTHON, ['-c', ANCHOR, dir], { encoding: 'utf8', env });
+      : spawnSync(PYTHON, [ANCHOR, dir, String(o.warm)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${kind} run failed:\n${r.stderr}`);
   const line = r.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Side;
 }
 
-function stats(v: number[]): { median: number; min: number; max: number } {
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stats(v: number[]): Stat {
   const s = [...v].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
 }
 
-function fmt(x: { median: number; min: number; max: number }, digits = 0): string {
+function fmt(x: Stat, digits: number): string {
   return `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})`;
 }
 
+type Phase = 'fit' | 'proba' | 'predict';
+type Temp = 'cold' | 'warm';
+type Clock = 'wall' | 'cpu';
+
+/** Median (min–max) of one figure over the repetitions, both sides, and the ratio of medians. */
+function compare(lathe: Side[], sk: Side[], pick: (s: Side) => number) {
+  const l = stats(lathe.map(pick));
+  const k = stats(sk.map(pick));
+  return { lathe: l, sklearn: k, ratio: l.median / k.median };
+}
+
+/** The largest |Lathe − scikit-learn| over the coefficients, relative to max(1, |scikit-learn|). */
+function coefDiff(a: number[], b: number[]): number {
+  let worst = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = Math.abs((a[i] ?? Number.NaN) - (b[i] ?? Number.NaN)) / Math.max(1, Math.abs(b[i] ?? 0));
+    worst = Math.max(worst, Number.isNaN(d) ? Number.POSITIVE_INFINITY : d);
+  }
+  return worst;
+}
+
 function main(): void {
+  const o: RunOptions = {
+    threads: Number(flag('threads') ?? 2),
+    warm: Number(flag('warm') ?? 2),
+    input: flag('input') === 'shared' ? 'shared' : 'plain',
+  };
   if (flag('child')) {
-    runLatheChild(flag('child')!, Number(flag('threads') ?? 1));
+    runLatheChild(flag('child')!, o.threads, o.warm, o.input === 'shared');
     return;
   }
   const rows = (process.env.LATHE_BENCH_ROWS ?? flag('rows') ?? '100000,1000000').split(',').map(Number);
   const reps = Number(flag('reps') ?? 3);
-  const threads = Number(flag('threads') ?? 2);
   const root = join(tmpdir(), 'lathe-bench-linear');
   const specs: DatasetSpec[] = rows.map((n) => synthetic(n, root));
   if (!args.includes('--no-real'))
     specs.push(realDataset(root, 'breast_cancer'), realDataset(root, 'digits'));
 
   console.error(
-    `LogisticRegression (lbfgs, C=1, tol=1e-4, maxIter=100), ${threads} thread(s), ${reps} repetitions`,
+    `LogisticRegression (lbfgs, C=1, tol=1e-4, maxIter=100), ${o.threads} thread(s), input ${o.input}, ` +
+      `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest)`,
   );
   for (const spec of specs) {
     const lathe: Side[] = [];
     const sk: Side[] = [];
+    const loads: number[] = [];
     for (let r = 0; r < reps; r++) {
       // Alternate which side goes first.
-      if (r % 2 === 0) {
-        lathe.push(runSide('lathe', spec.dir, threads));
-        sk.push(runSide('sklearn', spec.dir, threads));
-      } else {
-        sk.push(runSide('sklearn', spec.dir, threads));
-        lathe.push(runSide('lathe', spec.dir, threads));
+      for (const kind of r % 2 === 0 ? (['lathe', 'sklearn'] as const) : (['sklearn', 'lathe'] as const)) {
+        loads.push(loadavg()[0]);
+        (kind === 'lathe' ? lathe : sk).push(runSide(kind, spec.dir, o));
       }
     }
     const nTest = spec.n - Math.floor(spec.n * 0.8);
-    const lf = stats(lathe.map((s) => s.fitMs));
-    const sf = stats(sk.map((s) => s.fitMs));
-    const lfw = stats(lathe.map((s) => s.fitWarmMs));
-    const sfw = stats(sk.map((s) => s.fitWarmMs));
-    const lp = stats(lathe.map((s) => s.predictMs));
-    const sp = stats(sk.map((s) => s.predictMs));
-    const lpw = stats(lathe.map((s) => s.predictWarmMs));
-    const spw = stats(sk.map((s) => s.predictWarmMs));
+    const figures: Record<string, ReturnType<typeof compare>> = {};
+    for (const phase of ['fit', 'proba', 'predict'] as Phase[]) {
+      for (const temp of ['cold', 'warm'] as Temp[]) {
+        for (const clock of ['cpu', 'wall'] as Clock[]) {
+          figures[`${phase}.${temp}.${clock}`] = compare(lathe, sk, (s) => s[phase][temp][clock]);
+        }
+      }
+    }
+    const rss = {
+      loaded: compare(lathe, sk, (s) => s.rssLoadedMb),
+      peak: compare(lathe, sk, (s) => s.peakRssMb),
+    };
     const result = {
       bench: 'linear/logistic-regression',
       dataset: spec.name,
       rows: spec.n,
       features: spec.p,
-      threads,
+      threads: o.threads,
+      input: o.input,
       reps,
-      lathe: {
-        fitMs: lf,
-        fitWarmMs: lfw,
-        predictMs: lp,
-        predictWarmMs: lpw,
-        predictRowsPerSec: nTest / (lpw.median / 1000),
-        accuracy: lathe[0].accuracy,
-        nIter: lathe[0].nIter,
-        peakRssMb: stats(lathe.map((s) => s.peakRssMb)),
-        poolStartMs: stats(lathe.map((s) => s.poolStartMs ?? 0)),
+      warmReps: o.warm,
+      loadAverage: stats(loads),
+      figures,
+      predictRowsPerSecWarm: {
+        lathe: nTest / (figures['proba.warm.wall'].lathe.median / 1000),
+        sklearn: nTest / (figures['proba.warm.wall'].sklearn.median / 1000),
       },
-      sklearn: {
-        fitMs: sf,
-        fitWarmMs: sfw,
-        predictMs: sp,
-        predictWarmMs: spw,
-        predictRowsPerSec: nTest / (spw.median / 1000),
-        accuracy: sk[0].accuracy,
-        nIter: sk[0].nIter,
-        peakRssMb: stats(sk.map((s) => s.peakRssMb)),
-      },
-      fitRatio: lf.median / sf.median,
-      fitWarmRatio: lfw.median / sfw.median,
-      predictRatio: lp.median / sp.median,
-      predictWarmRatio: lpw.median / spw.median,
-      accuracyDiff: lathe[0].accuracy - sk[0].accuracy,
+      rssMb: rss,
+      poolStart: lathe[0].poolStart ? stats(lathe.map((s) => s.poolStart!.wall)) : null,
+      accuracy: { lathe: lathe[0].accuracy, sklearn: sk[0].accuracy },
+      nIter: { lathe: lathe[0].nIter, sklearn: sk[0].nIter },
+      maxCoefDiff: coefDiff(lathe[0].coef, sk[0].coef),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    console.error(`\n${spec.name}`);
-    const line = (what: string, l: ReturnType<typeof stats>, k: ReturnType<typeof stats>, d = 0) =>
+    console.error(`\n${spec.name}   (load average during the runs ${fmt(result.loadAverage, 1)})`);
+    console.error(
+      `  ${''.padEnd(17)}${'Lathe ms'.padEnd(26)}${'scikit-learn ms'.padEnd(26)}ratio   (CPU time, all threads; wall time below)`,
+    );
+    for (const key of Object.keys(figures)) {
+      const [phase, temp, clock] = key.split('.');
+      const f = figures[key];
+      const d = phase === 'fit' ? 0 : 1;
+      const label = clock === 'cpu' ? `${phase} ${temp}` : '  wall';
       console.error(
-        `  ${what.padEnd(15)}Lathe ${fmt(l, d)}   scikit-learn ${fmt(k, d)}   ratio ${(l.median / k.median).toFixed(2)}`,
+        `  ${label.padEnd(17)}${fmt(f.lathe, d).padEnd(26)}${fmt(f.sklearn, d).padEnd(26)}${f.ratio.toFixed(2)}`,
       );
-    line('fit ms', lf, sf);
-    line('  2nd fit', lfw, sfw);
-    line('predict ms', lp, sp, 1);
-    line('  2nd predict', lpw, spw, 1);
+    }
     console.error(
-      `  accuracy     Lathe ${result.lathe.accuracy.toFixed(4)}   scikit-learn ${result.sklearn.accuracy.toFixed(4)}   iterations ${result.lathe.nIter} / ${result.sklearn.nIter}`,
+      `  accuracy         Lathe ${result.accuracy.lathe.toFixed(4)}   scikit-learn ${result.accuracy.sklearn.toFixed(4)}   iterations ${result.nIter.lathe} / ${result.nIter.sklearn}   max coefficient difference ${result.maxCoefDiff.toExponential(1)}`,
     );
     console.error(
-      `  peak RSS MB  Lathe ${fmt(result.lathe.peakRssMb)}   scikit-learn ${fmt(result.sklearn.peakRssMb)}`,
+      `  RSS MB, loaded   Lathe ${fmt(rss.loaded.lathe, 0)}   scikit-learn ${fmt(rss.loaded.sklearn, 0)}`,
     );
-    console.error(`  Lathe worker pool start (not in fit) ${fmt(result.lathe.poolStartMs)} ms`);
+    console.error(
+      `  RSS MB, peak     Lathe ${fmt(rss.peak.lathe, 0)}   scikit-learn ${fmt(rss.peak.sklearn, 0)}`,
+    );
+    if (result.poolStart)
+      console.error(`  Lathe worker pool start (not in fit) ${fmt(result.poolStart, 0)} ms wall`);
   }
 }
 

@@ -22,7 +22,13 @@
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
-import { defaultLossKernel, LOSS_BLOCK, type LossKernelKind, wasmLossBlocks } from './loss-wasm.ts';
+import {
+  defaultLossKernel,
+  LOSS_BLOCK,
+  type LossKernelKind,
+  wasmLossBlocks,
+  wasmScoreRows,
+} from './loss-wasm.ts';
 
 export { LOSS_BLOCK, type LossKernelKind } from './loss-wasm.ts';
 
@@ -480,7 +486,8 @@ export function scoreRowsInto(
   r1: number,
   out: Float64Array,
 ): void {
-  linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out.subarray(r0 * K, r1 * K));
+  if (defaultLossKernel() === 'wasm') wasmScoreRows(data, r0, r1, p, W, b, K, out, r0 * K);
+  else linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out.subarray(r0 * K, r1 * K));
 }
 
 /** Builds pool tasks for {@link scoreRowsInto} (used by `scores.ts`). */

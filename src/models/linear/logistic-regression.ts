@@ -23,7 +23,7 @@ import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
-import { assertFiniteScores, expit, softmaxRows } from './common.ts';
+import { assertFiniteScores, softmaxRows } from './common.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
@@ -327,8 +327,9 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
           out[2 * i + 1] = e1 / sum;
         }
       } else {
+        // expit written out: a call would box its result until the JIT inlines it.
         for (let i = n - 1; i >= 0; i--) {
-          const p1 = expit(out[i]);
+          const p1 = 1 / (1 + Math.exp(-out[i]));
           out[2 * i] = 1 - p1;
           out[2 * i + 1] = p1;
         }
@@ -341,7 +342,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
         const o = i * K;
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const v = expit(out[o + k]);
+          const v = 1 / (1 + Math.exp(-out[o + k]));
           out[o + k] = v;
           sum += v;
         }

@@ -14,7 +14,8 @@
  * and every pool worker) has its own instance and memory.
  *
  * Memory layout (byte offsets, 16-byte aligned, above the module's static data): w (dim f64), out
- * (1 + dim f64), z (4·K f64), y (LOSS_BLOCK f64), sw (LOSS_BLOCK f64), X (LOSS_BLOCK·p f64).
+ * (1 + dim f64), z (4·K f64), y (LOSS_BLOCK f64), sw (LOSS_BLOCK f64), X (LOSS_BLOCK·p f64). The
+ * prediction scores ({@link wasmScoreRows}) use the same memory, laid out their own way.
  *
  * @module
  */
@@ -53,6 +54,7 @@ interface LinearExports {
     out: number,
     z: number,
   ): void;
+  scoreBlock(x: number, rows: number, p: number, W: number, b: number, K: number, out: number): void;
   expF64(x: number): number;
   log1pF64(x: number): number;
   logF64(x: number): number;
@@ -209,6 +211,50 @@ export function wasmLossBlocks(
     if (K === 1) k.e.binaryBlock(k.xPtr, p, k.yPtr, swPtr, fi, k.wPtr, rows, k.outPtr);
     else k.e.multinomialBlock(k.xPtr, p, k.yPtr, swPtr, K, fi, k.wPtr, rows, k.outPtr, k.zPtr);
     partials.set(k.out, b * stride);
+  }
+}
+
+/** Rows scored per call of the WebAssembly scoring kernel (a multiple of 4). */
+export const SCORE_CHUNK = 1024;
+
+/**
+ * The WebAssembly twin of `linearScores` (same bits): scores X·Wᵀ + b of rows [r0, r1) of the
+ * row-major `data` (p features; W is K × p row-major) into `out` from `outOffset`, row-major K per
+ * row. Streams {@link SCORE_CHUNK} rows at a time through this thread's instance memory, so no
+ * copy of X is made and nothing waits for the JIT.
+ */
+export function wasmScoreRows(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  if (kernel === null) kernel = instantiate();
+  const k = kernel;
+  // Scoring lays the memory out its own way; the loss kernels lay it out again when next used.
+  k.p = -1;
+  const wPtr = k.base;
+  const bPtr = align16(wPtr + K * p * 8);
+  const outPtr = align16(bPtr + K * 8);
+  const xPtr = align16(outPtr + SCORE_CHUNK * K * 8);
+  const end = xPtr + SCORE_CHUNK * p * 8;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  const buf = k.memory.buffer;
+  new Float64Array(buf, wPtr, K * p).set(W.subarray(0, K * p));
+  new Float64Array(buf, bPtr, K).set(b.subarray(0, K));
+  const xs = new Float64Array(buf, xPtr, SCORE_CHUNK * p);
+  const os = new Float64Array(buf, outPtr, SCORE_CHUNK * K);
+  for (let c0 = r0; c0 < r1; c0 += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, r1 - c0);
+    xs.set(data.subarray(c0 * p, (c0 + rows) * p));
+    k.e.scoreBlock(xPtr, rows, p, wPtr, bPtr, K, outPtr);
+    out.set(rows === SCORE_CHUNK ? os : os.subarray(0, rows * K), outOffset + (c0 - r0) * K);
   }
 }
 

@@ -16,6 +16,27 @@
 import { type Executor, toShared } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
 import { scoreRowsTask } from './logistic-loss.ts';
+import { defaultLossKernel, SCORE_CHUNK, wasmScoreRows } from './loss-wasm.ts';
+
+/**
+ * Scores of rows [r0, r1) into out from `outOffset`: the WebAssembly kernel when it is built (no
+ * JIT warm-up: the first prediction in a process runs at full speed), else its TypeScript twin
+ * `linearScores` — the same bits either way.
+ */
+function scoreRange(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  if (defaultLossKernel() === 'wasm') wasmScoreRows(data, r0, r1, p, W, b, K, out, outOffset);
+  else linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out.subarray(outOffset));
+}
 
 /**
  * Multiply-adds (rows × features × score columns) from which scoring is spread over the pool:
@@ -74,11 +95,11 @@ export function scoreAll(
     executor.mapSync(tasks);
     return;
   }
-  linearScores(data, n, p, W, b, K, out);
+  scoreRange(data, 0, n, p, W, b, K, out, 0);
 }
 
-/** Rows scored at a time by {@link argmaxScores} (a multiple of 4, the scoring kernel's block). */
-const ARGMAX_CHUNK = 256;
+/** Rows scored at a time by {@link argmaxLabels}. */
+const ARGMAX_CHUNK = SCORE_CHUNK;
 
 /**
  * For each of the n rows, the label of its largest score X·Wₖ + bₖ: `out[i] = labels[k]` with k the
@@ -104,7 +125,7 @@ export function argmaxLabels<T>(
   const l1 = labels[1];
   for (let r0 = 0; r0 < n; r0 += ARGMAX_CHUNK) {
     const rows = Math.min(ARGMAX_CHUNK, n - r0);
-    linearScores(data.subarray(r0 * p, (r0 + rows) * p), rows, p, W, b, K, buf);
+    scoreRange(data, r0, r0 + rows, p, W, b, K, buf, 0);
     if (K === 1) {
       for (let i = 0; i < rows; i++) {
         const z = buf[i];

@@ -7,6 +7,7 @@ import { estimatorFromJSON } from '../../../src/core/estimator.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { linearScores } from '../../../src/models/linear/common.ts';
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
 import {
   LOSS_BLOCK,
@@ -15,7 +16,12 @@ import {
   lossBlocks,
   wasmLossBlocks,
 } from '../../../src/models/linear/logistic-loss.ts';
-import { lossWasmAvailable, wasmMath } from '../../../src/models/linear/loss-wasm.ts';
+import {
+  lossWasmAvailable,
+  SCORE_CHUNK,
+  wasmMath,
+  wasmScoreRows,
+} from '../../../src/models/linear/loss-wasm.ts';
 
 const noWasm = lossWasmAvailable() ? false : 'build/wasm/linear.wasm is not built (npm run build)';
 
@@ -102,6 +108,26 @@ describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { s
     assert.equal(cases, 500);
   });
 
+  it('the WebAssembly prediction scores are the twin of linearScores', () => {
+    let cases = 0;
+    for (const n of [1, 3, 4, 7, SCORE_CHUNK - 1, SCORE_CHUNK + 5]) {
+      for (const p of [1, 2, 5, 20]) {
+        for (const K of [1, 2, 3, 7]) {
+          const { X, rng } = problem(n, p, 1, 2, 100 + cases);
+          const W = Float64Array.from({ length: K * p }, () => rng.normal());
+          const b = Float64Array.from({ length: K }, () => rng.normal());
+          const a = new Float64Array(n * K);
+          const c = new Float64Array(n * K + 3);
+          linearScores(X, n, p, W, b, K, a);
+          wasmScoreRows(X, 0, n, p, W, b, K, c, 3);
+          sameBits(a, c.subarray(3), `n=${n} p=${p} K=${K}`);
+          cases++;
+        }
+      }
+    }
+    assert.equal(cases, 96);
+  });
+
   it('a fit with either kernel gives the same coefficients', () => {
     const { X, y } = problem(3000, 7, 3, 1, 9);
     const Xm = matrix(X, 3000, 7);
@@ -120,6 +146,15 @@ describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { s
     for (let k = 0; k < 3; k++) sameBits(a.coef_![k], b.coef_![k], `class ${k}`);
     sameBits(a.intercept_!, b.intercept_!, 'intercepts');
     assert.deepEqual(a.nIter_, b.nIter_);
+    // Predictions with either kernel (b's fitted state scored with the TypeScript kernels).
+    const before = process.env.LATHE_LINEAR_KERNEL;
+    process.env.LATHE_LINEAR_KERNEL = 'ts';
+    const probaTs = b.predictProba(Xm).data;
+    const predTs = b.predict(Xm);
+    if (before === undefined) delete process.env.LATHE_LINEAR_KERNEL;
+    else process.env.LATHE_LINEAR_KERNEL = before;
+    sameBits(b.predictProba(Xm).data, probaTs, 'predictProba');
+    assert.deepEqual(b.predict(Xm), predTs);
   });
 });
 
