@@ -7,22 +7,63 @@
 import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from './common.ts';
 
-/** Command modules: each exports `register(program)`. */
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [
-  () => import('./runs.ts'),
-  () => import('./models.ts'),
-  () => import('./profile.ts'),
-  () => import('./train.ts'),
-  () => import('./predict.ts'),
-  () => import('./evaluate.ts'),
-  () => import('./reproduce.ts'),
-  () => import('./export.ts'),
-  () => import('./tune.ts'),
-  () => import('./stats.ts'),
+/** A command: its name, one line for the overview, and its module (which exports `register`). */
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<{ register(program: Command): void }>;
+}
+
+/**
+ * Every command. Only the module of the command being run is loaded (each pulls in what it needs:
+ * models, DuckDB, the store, …), so `lathe --help` and light commands start fast.
+ */
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'profile', summary: 'data-quality report of a file', load: () => import('./profile.ts') },
+  {
+    name: 'train',
+    summary: 'fit one pipeline and save it as a model package',
+    load: () => import('./train.ts'),
+  },
+  { name: 'predict', summary: 'score a data file with a model', load: () => import('./predict.ts') },
+  {
+    name: 'evaluate',
+    summary: 'metrics of a model with confidence intervals',
+    load: () => import('./evaluate.ts'),
+  },
+  { name: 'tune', summary: 'hyperparameter search with cross-validation', load: () => import('./tune.ts') },
+  {
+    name: 'stats',
+    summary: 'describe, test, corr, ols, logit: statistics of a table',
+    load: () => import('./stats.ts'),
+  },
+  { name: 'runs', summary: 'list, show and compare tracked runs', load: () => import('./runs.ts') },
+  {
+    name: 'models',
+    summary: 'the model registry: list, show, register, alias, promote',
+    load: () => import('./models.ts'),
+  },
+  {
+    name: 'reproduce',
+    summary: 're-run a recorded run and check it is bit-identical',
+    load: () => import('./reproduce.ts'),
+  },
+  { name: 'export', summary: 'export a model to ONNX', load: () => import('./export.ts') },
 ];
 
-/** Builds the program with every command registered. */
-export async function buildProgram(): Promise<Command> {
+/** The command named on the command line (`lathe <command> …` or `lathe help <command>`), if any. */
+function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
+  const args = argv.slice(2);
+  const first = args.find((a) => !a.startsWith('-'));
+  const name = first === 'help' ? args[args.indexOf('help') + 1] : first;
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/**
+ * Builds the program: the requested command fully (its options, subcommands and action), the
+ * others as names and summaries for the overview.
+ */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('lathe')
     .description(
       "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, serve.",
@@ -30,7 +71,11 @@ export async function buildProgram(): Promise<Command> {
     .version(await packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const load of commands) (await load()).register(program);
+  const wanted = requestedCommand(argv);
+  for (const c of COMMANDS) {
+    if (c === wanted) (await c.load()).register(program);
+    else program.command(c.name).description(c.summary);
+  }
   return program;
 }
 
@@ -51,7 +96,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   });
   let program: Command;
   try {
-    program = await buildProgram();
+    program = await buildProgram(argv);
     program.commands.forEach((c) => c.exitOverride());
     await program.parseAsync(argv);
   } catch (e) {
