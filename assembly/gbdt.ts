@@ -7,7 +7,8 @@
 //
 // Layouts:
 // - bins: column-major u8, feature f of row r at bins + f * nRows + r;
-// - gh: ordered (gradient, hessian) f64 pairs, one per row of the node, 16 bytes each;
+// - gradients: (gradient, hessian) f64 pairs, 16 bytes per row, by row (the root reads them as
+//   they are) or gathered in a node's row order (`gather`);
 // - hist: (sum gradient, sum hessian) f64 pairs, feature f bin b at hist + ((f * slots + b) << 4);
 // - counts: u32, feature f bin b at counts + ((f * slots + b) << 2).
 
@@ -16,13 +17,11 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** gh[2i] = g[idx[i]], gh[2i+1] = h[idx[i]] for i < cnt (g, h are f64 arrays). */
-export function gather(idx: usize, cnt: i32, g: usize, h: usize, gh: usize): void {
+/** gh[i] = src[idx[i]] for i < cnt: (gradient, hessian) pairs, 16 bytes each, in node order. */
+export function gather(idx: usize, cnt: i32, src: usize, gh: usize): void {
   for (let i = 0; i < cnt; i++) {
-    const r = <usize>load<u32>(idx + (<usize>i << 2)) << 3;
-    const p = gh + (<usize>i << 4);
-    store<f64>(p, load<f64>(g + r));
-    store<f64>(p, load<f64>(h + r), 8);
+    const r = <usize>load<u32>(idx + (<usize>i << 2)) << 4;
+    v128.store(gh + (<usize>i << 4), v128.load(src + r));
   }
 }
 
@@ -642,7 +641,7 @@ export function expF64Array(src: usize, dst: usize, n: i32): void {
 
 // @ts-ignore: decorator
 @inline
-function gradBinomialOne(y: usize, raw: usize, w: usize, g: usize, h: usize, i: i32): void {
+function gradBinomialOne(y: usize, raw: usize, w: usize, gh: usize, i: i32): void {
   const o = <usize>i << 3;
   const r = load<f64>(raw + o);
   const yi = load<f64>(y + o);
@@ -663,18 +662,19 @@ function gradBinomialOne(y: usize, raw: usize, w: usize, g: usize, h: usize, i: 
     gi = wi * gi;
     hi = wi * hi;
   }
-  store<f64>(g + o, gi);
-  store<f64>(h + o, hi);
+  store<f64>(gh + (o << 1), gi);
+  store<f64>(gh + (o << 1), hi, 8);
 }
 
 /**
  * Gradients and hessians of the half binomial loss for rows [r0, r1) (scikit-learn's
- * `cgradient_half_binomial`), weighted by w (f64 per row; 0 for no weights). Two rows at a time
- * with SIMD (the same operations, in the same order, as the scalar code of each row).
+ * `cgradient_half_binomial`), weighted by w (f64 per row; 0 for no weights), written as
+ * (gradient, hessian) pairs at gh + 16 · row. Two rows at a time with SIMD (the same operations,
+ * in the same order, as the scalar code of each row).
  */
-export function gradBinomial(y: usize, raw: usize, w: usize, g: usize, h: usize, r0: i32, r1: i32): void {
+export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32, r1: i32): void {
   let i = r0;
-  if (i < r1 && i & 1) gradBinomialOne(y, raw, w, g, h, i++);
+  if (i < r1 && i & 1) gradBinomialOne(y, raw, w, gh, i++);
   const one = f64x2.splat(1);
   for (; i + 2 <= r1; i += 2) {
     const o = <usize>i << 3;
@@ -694,10 +694,10 @@ export function gradBinomial(y: usize, raw: usize, w: usize, g: usize, h: usize,
       gi = f64x2.mul(wi, gi);
       hi = f64x2.mul(wi, hi);
     }
-    v128.store(g + o, gi);
-    v128.store(h + o, hi);
+    v128.store(gh + (o << 1), v128.shuffle<i64>(gi, hi, 0, 2));
+    v128.store(gh + (o << 1), v128.shuffle<i64>(gi, hi, 1, 3), 16);
   }
-  if (i < r1) gradBinomialOne(y, raw, w, g, h, i);
+  if (i < r1) gradBinomialOne(y, raw, w, gh, i);
 }
 
 // ---------------------------------------------------------------------------------------------

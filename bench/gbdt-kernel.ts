@@ -23,16 +23,15 @@ const S = 256;
 const arena = new Arena(n * d + n * 40 + d * S * 20);
 const bins = arena.u8(n * d);
 const idx = arena.u32(n);
-const g = arena.f64(n);
-const h = arena.f64(n);
+const grad = arena.f64(2 * n);
 const gh = arena.f64(2 * n);
 const hist = arena.alloc(d * S * 16);
 const counts = arena.alloc(d * S * 4);
 const rng = new Rng(1);
 for (let i = 0; i < n * d; i++) bins.view[i] = rng.int(255);
 for (let i = 0; i < n; i++) {
-  g.view[i] = rng.normal();
-  h.view[i] = rng.random();
+  grad.view[2 * i] = rng.normal();
+  grad.view[2 * i + 1] = rng.random();
 }
 const subsets = {
   'node40%': Int32Array.from(rng.sample(n, Math.floor(n * 0.4))).sort(),
@@ -57,7 +56,7 @@ for (const kind of kinds) {
     const cnt = node === 'root' ? n : subsets[node].length;
     if (node === 'root') for (let i = 0; i < n; i++) idx.view[i] = i;
     else idx.view.set(subsets[node]);
-    k.gather(idx.ptr, cnt, g.ptr, h.ptr, gh.ptr);
+    k.gather(idx.ptr, cnt, grad.ptr, gh.ptr);
     const secs = best(() => {
       k.clearHist(0, d, S, hist, counts);
       if (node === 'root') k.buildHistRoot(bins.ptr, n, cnt, gh.ptr, 0, d, S, hist, counts);

@@ -88,8 +88,8 @@ function layout(nRows: number, d: number, slots: number) {
   const arena = new Arena(1 << 20);
   const bins = arena.u8(nRows * d);
   const idx = arena.u32(nRows);
-  const g = arena.f64(nRows);
-  const h = arena.f64(nRows);
+  // (gradient, hessian) pairs by row, and gathered in node order.
+  const grad = arena.f64(2 * nRows);
   const gh = arena.f64(2 * nRows);
   const hist = arena.f64(2 * d * slots);
   const counts = arena.u32(d * slots);
@@ -99,7 +99,7 @@ function layout(nRows: number, d: number, slots: number) {
   const counts3 = arena.u32(d * slots);
   const buf = arena.u32(nRows);
   const lut = arena.u8(slots);
-  return { arena, bins, idx, g, h, gh, hist, counts, hist2, counts2, hist3, counts3, buf, lut };
+  return { arena, bins, idx, grad, gh, hist, counts, hist2, counts2, hist3, counts3, buf, lut };
 }
 
 const kinds = wasmAvailable() ? (['ts', 'wasm'] as const) : (['ts'] as const);
@@ -110,20 +110,25 @@ describe('histogram kernels', () => {
       const L = layout(4, 1, 256);
       L.bins.view.set([0, 1, 1, 2]);
       L.idx.view.set([0, 1, 2, 3]);
-      L.g.view.set([1, 2, 3, 4]);
-      L.h.view.set([0.5, 1, 1, 2]);
+      L.grad.view.set([1, 0.5, 2, 1, 3, 1, 4, 2]);
       const k = makeKernels(L.arena.memory, kind);
-      k.gather(L.idx.ptr, 4, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.gather(L.idx.ptr, 4, L.grad.ptr, L.gh.ptr);
+      assert.deepEqual([...L.gh.view], [1, 0.5, 2, 1, 3, 1, 4, 2]);
       k.clearHist(0, 1, 256, L.hist.ptr, L.counts.ptr);
       k.buildHist(L.bins.ptr, 4, L.idx.ptr, 4, L.gh.ptr, 0, 1, 256, L.hist.ptr, L.counts.ptr);
       assert.deepEqual([...L.hist.view.subarray(0, 6)], [1, 0.5, 5, 2, 4, 2]);
       assert.deepEqual([...L.counts.view.subarray(0, 4)], [1, 2, 1, 0]);
       // Only rows 1 and 3.
       L.idx.view.set([1, 3]);
-      k.gather(L.idx.ptr, 2, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.gather(L.idx.ptr, 2, L.grad.ptr, L.gh.ptr);
+      assert.deepEqual([...L.gh.view.subarray(0, 4)], [2, 1, 4, 2]);
       k.clearHist(0, 1, 256, L.hist.ptr, L.counts.ptr);
       k.buildHist(L.bins.ptr, 4, L.idx.ptr, 2, L.gh.ptr, 0, 1, 256, L.hist.ptr, L.counts.ptr);
       assert.deepEqual([...L.hist.view.subarray(0, 6)], [0, 0, 2, 1, 4, 2]);
+      // The root: all rows in order, the pairs read in place.
+      k.clearHist(0, 1, 256, L.hist.ptr, L.counts.ptr);
+      k.buildHistRoot(L.bins.ptr, 4, 4, L.grad.ptr, 0, 1, 256, L.hist.ptr, L.counts.ptr);
+      assert.deepEqual([...L.hist.view.subarray(0, 6)], [1, 0.5, 5, 2, 4, 2]);
     });
 
     it(`${kind}: the subtraction trick gives the sibling's histogram exactly (integer-valued sums)`, () => {
@@ -133,13 +138,13 @@ describe('histogram kernels', () => {
       const rng = new Rng(3);
       for (let i = 0; i < n * d; i++) L.bins.view[i] = rng.int(i % 7 === 0 ? 256 : 40);
       for (let i = 0; i < n; i++) {
-        L.g.view[i] = rng.int(21) - 10;
-        L.h.view[i] = 1 + rng.int(3);
+        L.grad.view[2 * i] = rng.int(21) - 10;
+        L.grad.view[2 * i + 1] = 1 + rng.int(3);
       }
       const k = makeKernels(L.arena.memory, kind);
       const build = (rows: number[], hist: { ptr: number }, counts: { ptr: number }) => {
         L.idx.view.set(rows);
-        k.gather(L.idx.ptr, rows.length, L.g.ptr, L.h.ptr, L.gh.ptr);
+        k.gather(L.idx.ptr, rows.length, L.grad.ptr, L.gh.ptr);
         k.clearHist(0, d, 256, hist.ptr, counts.ptr);
         k.buildHist(L.bins.ptr, n, L.idx.ptr, rows.length, L.gh.ptr, 0, d, 256, hist.ptr, counts.ptr);
       };
@@ -190,18 +195,22 @@ describe('histogram kernels', () => {
       const rng = new Rng(9);
       for (let i = 0; i < n * d; i++) L.bins.view[i] = rng.int(256);
       for (let i = 0; i < n; i++) {
-        L.g.view[i] = rng.normal();
-        L.h.view[i] = rng.random();
+        L.grad.view[2 * i] = rng.normal();
+        L.grad.view[2 * i + 1] = rng.random();
       }
       const rows = rng.sample(n, 2000);
       L.idx.view.set(rows);
       const k = makeKernels(L.arena.memory, kind);
-      k.gather(L.idx.ptr, 2000, L.g.ptr, L.h.ptr, L.gh.ptr);
+      k.gather(L.idx.ptr, 2000, L.grad.ptr, L.gh.ptr);
       k.clearHist(0, d, 256, L.hist.ptr, L.counts.ptr);
       k.buildHist(L.bins.ptr, n, L.idx.ptr, 2000, L.gh.ptr, 0, d, 256, L.hist.ptr, L.counts.ptr);
+      k.clearHist(0, d, 256, L.hist2.ptr, L.counts2.ptr);
+      k.buildHistRoot(L.bins.ptr, n, n, L.grad.ptr, 0, d, 256, L.hist2.ptr, L.counts2.ptr);
       return {
         h: Buffer.from(L.hist.view.buffer, L.hist.ptr, L.hist.view.byteLength).toString('hex'),
         c: [...L.counts.view],
+        root: Buffer.from(L.hist2.view.buffer, L.hist2.ptr, L.hist2.view.byteLength).toString('hex'),
+        rootCounts: [...L.counts2.view],
       };
     };
     assert.deepEqual(run('wasm'), run('ts'));
@@ -329,7 +338,6 @@ function expProbes(): number[] {
     0.35,
     1.5 * Math.LN2,
     1.0397207708399179,
-    1.03972077083991796,
     1.04,
     36.99,
     37,
@@ -353,6 +361,21 @@ function expProbes(): number[] {
     Number.MIN_VALUE,
     Number.MAX_VALUE,
   ];
+  // The branches test the high word of |x|: values at and beside each boundary.
+  const word = new Float64Array(1);
+  const u32 = new Uint32Array(word.buffer);
+  for (const hi of [0x3e300000, 0x3fd62e42, 0x3ff0a2b2, 0x40862e42, 0x7ff00000]) {
+    for (const [h, l] of [
+      [hi, 0],
+      [hi, 1],
+      [hi - 1, 0xffffffff],
+      [hi + 1, 0],
+    ]) {
+      u32[0] = l;
+      u32[1] = h;
+      edges.push(word[0]);
+    }
+  }
   const out = [Number.NaN];
   for (const e of edges) out.push(e, -e);
   const rng = new Rng(17);
@@ -397,8 +420,7 @@ describe('binary log-loss gradient kernel', () => {
       const y = arena.f64(n);
       const raw = arena.f64(n);
       const w = arena.f64(n);
-      const g = arena.f64(n);
-      const h = arena.f64(n);
+      const gh = arena.f64(2 * n);
       const rng = new Rng(5);
       const special = expProbes();
       for (let i = 0; i < n; i++) {
@@ -409,12 +431,10 @@ describe('binary log-loss gradient kernel', () => {
       }
       const k = makeKernels(arena.memory, kind);
       // Odd range ends: the kernel's scalar head and tail around its two-row SIMD body.
-      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, 0, n / 2 + 1);
-      k.gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, n / 2 + 1, n - 1);
-      k.gradBinomial(y.ptr, raw.ptr, w.ptr, g.ptr, h.ptr, n - 1, n);
-      return Buffer.concat([Buffer.from(g.view.slice().buffer), Buffer.from(h.view.slice().buffer)]).toString(
-        'hex',
-      );
+      k.gradBinomial(y.ptr, raw.ptr, w.ptr, gh.ptr, 0, n / 2 + 1);
+      k.gradBinomial(y.ptr, raw.ptr, 0, gh.ptr, n / 2 + 1, n - 1);
+      k.gradBinomial(y.ptr, raw.ptr, w.ptr, gh.ptr, n - 1, n);
+      return Buffer.from(gh.view.slice().buffer).toString('hex');
     };
     assert.equal(run('wasm'), run('ts'));
   });
@@ -423,15 +443,14 @@ describe('binary log-loss gradient kernel', () => {
     const arena = new Arena(1 << 16);
     const y = arena.f64(3);
     const raw = arena.f64(3);
-    const g = arena.f64(3);
-    const h = arena.f64(3);
+    const gh = arena.f64(6);
     y.view.set([1, 0, 1]);
     raw.view.set([0, 2, -40]);
-    makeKernels(arena.memory, 'ts').gradBinomial(y.ptr, raw.ptr, 0, g.ptr, h.ptr, 0, 3);
+    makeKernels(arena.memory, 'ts').gradBinomial(y.ptr, raw.ptr, 0, gh.ptr, 0, 3);
     const p = [0.5, 1 / (1 + Math.exp(-2)), Math.exp(-40)];
     for (let i = 0; i < 3; i++) {
-      assert.ok(Math.abs(g.view[i] - (p[i] - y.view[i])) < 1e-15);
-      assert.ok(Math.abs(h.view[i] - p[i] * (1 - p[i])) < 1e-15);
+      assert.ok(Math.abs(gh.view[2 * i] - (p[i] - y.view[i])) < 1e-15);
+      assert.ok(Math.abs(gh.view[2 * i + 1] - p[i] * (1 - p[i])) < 1e-15);
     }
   });
 });

@@ -120,8 +120,9 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   const scratch = arena.u32(n);
   const goesLeft = arena.u8(slots);
   const gh = arena.f64(2 * n);
-  const gArr = arena.f64(n * K);
-  const hArr = arena.f64(n * K);
+  // (gradient, hessian) pairs, 16 bytes per row, tree k's at k·n·16: the root histogram reads them
+  // in place, other nodes gather theirs.
+  const grad = arena.f64(2 * n * K);
 
   const hasMissing = new Uint8Array(d);
   const missingBin = mapper.missingBin;
@@ -188,26 +189,35 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
     learningRate: params.learningRate,
   };
   const part = partition.view;
+  let gTmp: Float64Array | null = null;
+  let hTmp: Float64Array | null = null;
   let nIter = 0;
   try {
     for (let it = 0; it < params.maxIter; it++) {
       loss.prepare?.(y, w, raw);
+      const gv = grad.view;
       if (yArr) {
-        const args = [yArr.ptr, rawArr.ptr, wArr ? wArr.ptr : 0, gArr.ptr, hArr.ptr] as const;
+        const args = [yArr.ptr, rawArr.ptr, wArr ? wArr.ptr : 0, grad.ptr] as const;
         if (workers && n >= 16384) {
           workers.gradients([...args, n], n, (r0, r1) => kernels.gradBinomial(...args, r0, r1));
         } else kernels.gradBinomial(...args, 0, n);
-      } else loss.gradHess(y, w, raw, gArr.view, hArr.view);
+      } else {
+        gTmp ??= new Float64Array(n * K);
+        hTmp ??= new Float64Array(n * K);
+        loss.gradHess(y, w, raw, gTmp, hTmp);
+        for (let i = 0; i < n * K; i++) {
+          gv[2 * i] = gTmp[i];
+          gv[2 * i + 1] = hTmp[i];
+        }
+      }
       const iterRoots: GrowerNode[] = [];
       for (let k = 0; k < K; k++) {
         for (let i = 0; i < n; i++) part[i] = i;
         let sumG = 0;
         let sumH = 0;
-        const gv = gArr.view;
-        const hv = hArr.view;
         for (let i = k * n; i < (k + 1) * n; i++) {
-          sumG += gv[i];
-          sumH += hv[i];
+          sumG += gv[2 * i];
+          sumH += gv[2 * i + 1];
         }
         const grower = new TreeGrower(
           ctx,
@@ -219,8 +229,7 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
             partition: partition.ptr,
             scratch: scratch.ptr,
             goesLeft: goesLeft.ptr,
-            g: gArr.ptr + k * n * 8,
-            h: hArr.ptr + k * n * 8,
+            grad: grad.ptr + k * n * 16,
           },
           n,
           sumG,

@@ -53,9 +53,8 @@ export interface GrowerBuffers {
   scratch: number;
   /** Byte offset of the per-bin "goes left" table (slots bytes). */
   goesLeft: number;
-  /** Byte offsets of this tree's gradients and hessians (f64, indexed by row). */
-  g: number;
-  h: number;
+  /** Byte offset of this tree's (gradient, hessian) pairs (16 bytes per row, indexed by row). */
+  grad: number;
 }
 
 function newNode(depth: number, start: number, count: number, g: number, h: number, v: number): GrowerNode {
@@ -95,7 +94,7 @@ export class TreeGrower {
       return;
     }
     this.root.hist = buf.hist.acquire();
-    buf.hist.build(buf.partition, nRows, buf.g, buf.h, this.root.hist, true);
+    buf.hist.build(buf.partition, nRows, buf.grad, this.root.hist, true);
     this.findSplitAndPush(this.root);
   }
 
@@ -194,7 +193,7 @@ export class TreeGrower {
     if (!left.isLeaf || !right.isLeaf) {
       const [small, large] = left.count < right.count ? [left, right] : [right, left];
       small.hist = buf.hist.acquire();
-      buf.hist.build(buf.partition + small.start * 4, small.count, buf.g, buf.h, small.hist);
+      buf.hist.build(buf.partition + small.start * 4, small.count, buf.grad, small.hist);
       large.hist = buf.hist.acquire();
       buf.hist.subtract(node.hist!, small.hist, large.hist);
       if (!left.isLeaf) this.findSplitAndPush(left);

@@ -56,9 +56,9 @@ for (;;) {
     kernels = null;
   } else if (type === JOB.GRAD && kernels) {
     const a = CTRL.ARGS;
-    const [y, raw, wt, g, h, n] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5]];
+    const [y, raw, wt, gh, n] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];
     const [r0, r1] = rowRange(n, ctrl[CTRL.THREADS], index);
-    if (r1 > r0) kernels.gradBinomial(y, raw, wt, g, h, r0, r1);
+    if (r1 > r0) kernels.gradBinomial(y, raw, wt, gh, r0, r1);
   } else if (type === JOB.PARTITION && kernels) {
     const a = CTRL.ARGS;
     const [col, idx, cnt, goesLeft, buf] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];
@@ -66,7 +66,7 @@ for (;;) {
     ctrl[CTRL.LEFT + index] = kernels.partition(col, idx + r0 * 4, r1 - r0, goesLeft, buf + r0 * 4);
   } else if (type === JOB.HIST && kernels) {
     const a = CTRL.ARGS;
-    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, g, h] = [
+    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, grad] = [
       ctrl[a],
       ctrl[a + 1],
       ctrl[a + 2],
@@ -78,11 +78,10 @@ for (;;) {
       ctrl[a + 8],
       ctrl[a + 9],
       ctrl[a + 10],
-      ctrl[a + 11],
     ];
     const threads = ctrl[CTRL.THREADS];
     const [r0, r1] = rowRange(cnt, threads, index);
-    if (r1 > r0) kernels.gather(idx + r0 * 4, r1 - r0, g, h, gh + r0 * 16);
+    if (r1 > r0 && !root) kernels.gather(idx + r0 * 4, r1 - r0, grad, gh + r0 * 16);
     barrier(ctrl, threads);
     const [f0, f1] = featureRange(d, threads, index);
     if (f1 > f0) {

@@ -65,14 +65,15 @@ export class HistogramBuilder {
   }
 
   /**
-   * Builds `out` from the rows `idx[0..cnt)` (a byte offset into the partition), gathering the
-   * gradients `g`, hessians `h` (byte offsets of f64 arrays indexed by row) in row order first.
-   * `root`: the rows are 0..cnt-1 in order (no index needed).
+   * Builds `out` from the rows `idx[0..cnt)` (a byte offset into the partition), gathering their
+   * (gradient, hessian) pairs from `grad` (byte offset of 16-byte pairs indexed by row) in row
+   * order first. `root`: the rows are 0..cnt-1 in order, and `grad` is read as it is (no gather).
    */
-  build(idx: number, cnt: number, g: number, h: number, out: HistBlock, root = false): void {
+  build(idx: number, cnt: number, grad: number, out: HistBlock, root = false): void {
     const k = this.kernels;
     const d = this.nFeatures;
-    const { bins, nRows, slots, gh } = this;
+    const { bins, nRows, slots } = this;
+    const gh = root ? grad : this.gh;
     const own = (f0: number, f1: number): void => {
       k.clearHist(f0, f1, slots, out.hist, out.counts);
       if (root) k.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, out.hist, out.counts);
@@ -81,15 +82,17 @@ export class HistogramBuilder {
     const w = this.workers;
     if (w && cnt * d >= PARALLEL_MIN_UPDATES && d > 1) {
       w.buildHist(
-        [bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0, g, h],
+        [bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0, grad],
         cnt,
         d,
-        (r0, r1) => k.gather(idx + r0 * 4, r1 - r0, g, h, gh + r0 * 16),
+        (r0, r1) => {
+          if (!root) k.gather(idx + r0 * 4, r1 - r0, grad, gh + r0 * 16);
+        },
         own,
       );
       return;
     }
-    k.gather(idx, cnt, g, h, gh);
+    if (!root) k.gather(idx, cnt, grad, gh);
     own(0, d);
   }
 

@@ -21,7 +21,8 @@ export type KernelKind = 'wasm' | 'ts';
 /** The kernels, bound to one memory. */
 export interface Kernels {
   readonly kind: KernelKind;
-  gather(idx: number, cnt: number, g: number, h: number, gh: number): void;
+  /** gh[i] = src[idx[i]] for i < cnt ((gradient, hessian) pairs of 16 bytes). */
+  gather(idx: number, cnt: number, src: number, gh: number): void;
   clearHist(f0: number, f1: number, slots: number, hist: number, counts: number): void;
   buildHist(
     bins: number,
@@ -60,8 +61,8 @@ export interface Kernels {
   ): void;
   partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number;
   addLeafValue(idx: number, cnt: number, raw: number, value: number): void;
-  /** Gradients and hessians of the binary log loss for rows [r0, r1) (w = 0: no weights). */
-  gradBinomial(y: number, raw: number, w: number, g: number, h: number, r0: number, r1: number): void;
+  /** (Gradient, hessian) pairs of the binary log loss at gh + 16 · row, rows [r0, r1) (w = 0: no weights). */
+  gradBinomial(y: number, raw: number, w: number, gh: number, r0: number, r1: number): void;
   binRows(
     X: number,
     nRows: number,
@@ -158,17 +159,16 @@ class TsKernels implements Kernels {
     this.size = buf.byteLength;
   }
 
-  gather(idx: number, cnt: number, g: number, h: number, gh: number): void {
+  gather(idx: number, cnt: number, src: number, gh: number): void {
     this.refresh();
     const { F64, U32 } = this;
     const i0 = idx >> 2;
-    const g0 = g >> 3;
-    const h0 = h >> 3;
+    const s0 = src >> 3;
     const o = gh >> 3;
     for (let i = 0; i < cnt; i++) {
       const r = U32[i0 + i];
-      F64[o + 2 * i] = F64[g0 + r];
-      F64[o + 2 * i + 1] = F64[h0 + r];
+      F64[o + 2 * i] = F64[s0 + 2 * r];
+      F64[o + 2 * i + 1] = F64[s0 + 2 * r + 1];
     }
   }
 
@@ -375,14 +375,13 @@ class TsKernels implements Kernels {
     }
   }
 
-  gradBinomial(y: number, raw: number, w: number, g: number, h: number, r0: number, r1: number): void {
+  gradBinomial(y: number, raw: number, w: number, gh: number, r0: number, r1: number): void {
     this.refresh();
     const F64 = this.F64;
     const y0 = y >> 3;
     const raw0 = raw >> 3;
     const w0 = w >> 3;
-    const g0 = g >> 3;
-    const h0 = h >> 3;
+    const o = gh >> 3;
     // The same expressions as the WebAssembly kernel, whose exp is fdlibm's (as V8's Math.exp).
     for (let i = r0; i < r1; i++) {
       const r = F64[raw0 + i];
@@ -404,8 +403,8 @@ class TsKernels implements Kernels {
         gi = wi * gi;
         hi = wi * hi;
       }
-      F64[g0 + i] = gi;
-      F64[h0 + i] = hi;
+      F64[o + 2 * i] = gi;
+      F64[o + 2 * i + 1] = hi;
     }
   }
 }
