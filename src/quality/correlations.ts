@@ -25,14 +25,11 @@ const toNested = (m: Float64Array, p: number): (number | null)[][] =>
     }),
   );
 
-/** Computes the correlation section over the sampled rows of `rankings`. */
-export function correlationSection(
-  table: Table,
+/** The columns the matrices cover (the most complete, within the limit) and those left out, with why. */
+export function correlationColumns(
   works: readonly ColumnWork[],
-  rankings: SampleRankings,
   th: QualityThresholds,
-): CorrelationSection {
-  const rows = rankings.rows;
+): { chosen: ColumnWork[]; excluded: { column: string; reason: string }[] } {
   const excluded: { column: string; reason: string }[] = [];
   const candidates: ColumnWork[] = [];
   for (const w of works) {
@@ -57,11 +54,35 @@ export function correlationSection(
     }
     chosen = candidates.filter((w) => keep.has(w));
   }
-  const names = chosen.map((w) => w.profile.name);
+  return { chosen, excluded };
+}
+
+/** Computes the correlation section over the sampled rows of `rankings`. */
+export function correlationSection(
+  table: Table,
+  works: readonly ColumnWork[],
+  rankings: SampleRankings,
+  th: QualityThresholds,
+): CorrelationSection {
+  const { chosen, excluded } = correlationColumns(works, th);
   const data = chosen.map((w) => rankings.values(w.profile.index));
-  const p = names.length;
   const pearson = correlationMatrix(data, { method: 'pearson' });
   const spearman = spearmanMatrix(chosen.map((w) => rankings.get(w.profile.index)));
+  return assembleCorrelations(table, rankings.rows, chosen, excluded, pearson, spearman, th);
+}
+
+/** The section from the two matrices over `chosen` (row-major, `chosen.length` square). */
+export function assembleCorrelations(
+  table: Table,
+  rows: Int32Array | null,
+  chosen: readonly ColumnWork[],
+  excluded: { column: string; reason: string }[],
+  pearson: Float64Array,
+  spearman: Float64Array,
+  th: QualityThresholds,
+): CorrelationSection {
+  const names = chosen.map((w) => w.profile.name);
+  const p = names.length;
   const highPairs: CorrelatedPair[] = [];
   for (let a = 0; a < p; a++) {
     for (let b = a + 1; b < p; b++) {

@@ -1,8 +1,9 @@
 /**
- * Exact duplicate rows, found by hashing: every row gets a 64-bit hash (two independent 32-bit
- * multiply–xorshift lanes) built column by column — sequential passes over each typed array, no row objects —
- * then an open-addressing table of row indices finds the first earlier row with the same hash,
- * and the two rows are compared value by value, so a hash collision never counts as a duplicate.
+ * Exact duplicate rows, found by hashing: every row gets a 32-bit hash (multiply–xorshift) built
+ * column by column — sequential passes over each typed array, no row objects — then an
+ * open-addressing table of row indices finds the first earlier row with the same hash, and the
+ * two rows are compared value by value, so a hash collision never counts as a duplicate (and the
+ * count and the examples do not depend on the hash).
  *
  * Missing equals missing, as in pandas' `DataFrame.duplicated()`.
  *
@@ -56,11 +57,6 @@ function mix(h: number, k: number): number {
   return h ^ (h >>> 15);
 }
 
-function mix2(h: number, k: number): number {
-  h = Math.imul(h ^ k, 0x85ebca6b);
-  return h ^ (h >>> 13);
-}
-
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -89,7 +85,6 @@ export function findDuplicateRows(table: Table, textCodes: (Int32Array | null)[]
   if (n < 2 || table.nCols === 0) return { count: 0, examples: [] };
   const cols = table.columns.map((c, j) => keyed(c, textCodes[j] ?? null));
   const h1 = new Int32Array(n).fill(0x2545f491);
-  const h2 = new Int32Array(n).fill(0x6c8e9cf5);
   for (const c of cols) {
     if (c.kind === 'f64') {
       // Hash the bits, made canonical on the fly so that equal values hash equally: -0 as 0,
@@ -103,14 +98,12 @@ export function findDuplicateRows(table: Table, textCodes: (Int32Array | null)[]
           lo = 0;
         } else if (hi === 0x80000000 && lo === 0) hi = 0;
         h1[i] = mix(mix(h1[i], lo), hi);
-        h2[i] = mix2(mix2(h2[i], hi), lo);
       }
     } else {
       const v = c.values;
       for (let i = 0; i < n; i++) {
         const k = v[i];
         h1[i] = mix(h1[i], k);
-        h2[i] = mix2(h2[i], k);
       }
     }
   }
@@ -122,15 +115,14 @@ export function findDuplicateRows(table: Table, textCodes: (Int32Array | null)[]
   const examples: DuplicateExample[] = [];
   for (let i = 0; i < n; i++) {
     const a = h1[i];
-    const b = h2[i];
-    let s = fmix(a ^ Math.imul(b, 0x9e3779b1)) & mask;
+    let s = fmix(a) & mask;
     for (;;) {
       const j = slots[s];
       if (j < 0) {
         slots[s] = i;
         break;
       }
-      if (h1[j] === a && h2[j] === b && sameRow(cols, i, j)) {
+      if (h1[j] === a && sameRow(cols, i, j)) {
         count++;
         if (examples.length < 5) examples.push({ row: i, sameAs: j });
         break;

@@ -7,7 +7,7 @@
 import { readTable } from '../data/read/index.ts';
 import type { ReadOptions, ReadResult } from '../data/read-types.ts';
 import { unknownColumn } from '../data/table.ts';
-import { type ProfileOptions, profileTable } from './profile.ts';
+import { type ProfileOptions, profileTableAsync } from './profile.ts';
 import type { QualityReport } from './report.ts';
 
 /** Options of {@link profileFile}: how to read the file, and how to profile it. */
@@ -23,7 +23,8 @@ export interface ProfiledFile {
 }
 
 /**
- * Reads `path` with `readTable` and profiles the table, recording the source (with rejected-row
+ * Reads `path` with `readTable` and profiles the table (on every core: `profileTableAsync`,
+ * `threads` to limit it), recording the source (with rejected-row
  * accounting under `onBadRows: 'quarantine'`) and the file lines of duplicate rows. An unknown
  * target is a `DataError` naming the file and suggesting the closest column, raised before any
  * profiling work.
@@ -38,7 +39,7 @@ export async function profileFile(path: string, options: ProfileFileOptions = {}
   if (profileOptions.target !== undefined && !table.has(profileOptions.target)) {
     throw unknownColumn(profileOptions.target, table.columnNames, path);
   }
-  const report = profileTable(table, {
+  const report = await profileTableAsync(table, {
     ...profileOptions,
     schema: read.schema,
     rowLines: read.rowLines,

@@ -16,17 +16,22 @@ export function sampleRows(rows: number, limit: number | null, seed: number): In
   return new Rng(seed).derive('profile-sample').sample(rows, limit).sort();
 }
 
-/** A numeric view of a column at the sampled rows: numbers, datetimes (epoch ms), booleans as 0/1; NaN missing. */
-export function gatherNumeric(c: Column, rows: Int32Array | null): Float64Array {
+/**
+ * A numeric view of a column at the sampled rows: numbers, datetimes (epoch ms), booleans as 0/1;
+ * NaN missing. New arrays are in shared memory when `shared` (to hand to worker threads).
+ */
+export function gatherNumeric(c: Column, rows: Int32Array | null, shared = false): Float64Array {
+  const alloc = (n: number) =>
+    new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n));
   if (c.type === 'numeric' || c.type === 'datetime') {
     if (rows === null) return c.values;
-    const out = new Float64Array(rows.length);
+    const out = alloc(rows.length);
     for (let k = 0; k < rows.length; k++) out[k] = c.values[rows[k]];
     return out;
   }
   if (c.type === 'boolean') {
     const n = rows === null ? c.values.length : rows.length;
-    const out = new Float64Array(n);
+    const out = alloc(n);
     for (let k = 0; k < n; k++) {
       const v = c.values[rows === null ? k : rows[k]];
       out[k] = v < 0 ? Number.NaN : v;
@@ -51,16 +56,18 @@ export function gatherCodes(codes: Int32Array, rows: Int32Array | null): Int32Ar
 export class SampleRankings {
   private readonly ranks = new Map<number, DenseRanking>();
   private readonly gathered = new Map<number, Float64Array>();
+  /** Over `rows` of `columns` (null: every row); with `shared`, gathered values are in shared memory. */
   constructor(
     private readonly columns: readonly Column[],
     readonly rows: Int32Array | null,
+    private readonly shared = false,
   ) {}
 
   /** The values of column `j` (numeric, datetime or boolean) at the sampled rows, as numbers. */
   values(j: number): Float64Array {
     let v = this.gathered.get(j);
     if (!v) {
-      v = gatherNumeric(this.columns[j], this.rows);
+      v = gatherNumeric(this.columns[j], this.rows, this.shared);
       this.gathered.set(j, v);
     }
     return v;

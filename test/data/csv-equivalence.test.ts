@@ -258,6 +258,25 @@ describe('CSV reader: byte-level reader = the string-based reader it replaced', 
     assert.deepEqual(got.outcome, want);
   });
 
+  it('a sample that spans several read chunks (its bytes are dropped as the reading goes on)', async () => {
+    const rows = ['id,text,v'];
+    const pad = 'é'.repeat(150); // 20,000 rows of ~310 bytes: the sample needs two chunks
+    for (let i = 0; i < 24_000; i++) {
+      rows.push(
+        i % 50 === 7
+          ? `${i},"quoted, ${pad} ""${i}""",${i / 4}`
+          : `${i},${pad} ${i % 13},${i % 9 === 0 ? 'NA' : i / 8}`,
+      );
+    }
+    rows.splice(12_345, 0, 'bad,row');
+    const p = tmpFile('chunks.csv', `${rows.join('\n')}\n`);
+    const options: ReadOptions = { onBadRows: 'quarantine' };
+    const want = referenceOutcome(p, options, new Map());
+    const got = await newOutcome(p, options, new Map(), { threads: 1 });
+    assert.deepEqual(got.outcome, want);
+    assert.equal((want as { rejected: unknown[] }).rejected.length, 1);
+  });
+
   it('numeric-looking missing-value tokens are missing after the sample too', async () => {
     const rows = ['v'];
     for (let i = 0; i < 50; i++) rows.push(i % 10 === 3 ? '-999' : String(i));

@@ -93,7 +93,9 @@ export class ByteDictionary {
       n.set(this.arena.subarray(0, this.used));
       this.arena = n;
     }
-    this.arena.set(b.subarray(a, e), this.used);
+    // A byte loop: values are short, and a Buffer's subarray costs more than the copy.
+    const arena = this.arena;
+    for (let i = 0, o = this.used; i < len; i++) arena[o + i] = b[a + i];
     const x = this.entries++;
     this.hashes[x] = h;
     this.offs[x] = this.used;

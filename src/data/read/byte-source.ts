@@ -39,7 +39,6 @@ export class ByteSource {
   private readonly carry = Buffer.alloc(4);
   private carryLen = 0;
   private first: boolean;
-  private readonly scratch = Buffer.allocUnsafe(CHUNK_BYTES + 4);
 
   /**
    * Opens `file` at byte `start` (0: the beginning, where a BOM is skipped and binary content is
@@ -53,7 +52,7 @@ export class ByteSource {
     this.filePos = start;
     this.offset = start;
     this.first = start === 0;
-    this.buf = Buffer.allocUnsafe(2 * CHUNK_BYTES + 8);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES + 65536);
     this.buf[0] = 10;
   }
 
@@ -72,8 +71,11 @@ export class ByteSource {
     }
     for (;;) {
       const want = CHUNK_BYTES - (this.filePos % CHUNK_BYTES);
-      this.scratch.set(this.carry.subarray(0, this.carryLen), 0);
-      const got = readSync(this.fd, this.scratch, this.carryLen, want, this.filePos);
+      // Read straight after the data, behind the bytes of a character the last read cut.
+      this.reserve(this.len + this.carryLen + want + 1);
+      const at = this.len;
+      this.buf.set(this.carry.subarray(0, this.carryLen), at);
+      const got = readSync(this.fd, this.buf, at + this.carryLen, want, this.filePos);
       this.filePos += got;
       if (got === 0) {
         this.eof = true;
@@ -81,33 +83,38 @@ export class ByteSource {
         this.buf[this.len] = 10;
         return dropped;
       }
-      let chunk = this.scratch.subarray(0, this.carryLen + got);
+      let end = at + this.carryLen + got;
       if (this.first) {
         this.first = false;
-        checkTextStart(this.file, chunk);
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-          chunk = chunk.subarray(3);
+        checkTextStart(this.file, this.buf.subarray(at, end));
+        if (
+          end - at >= 3 &&
+          this.buf[at] === 0xef &&
+          this.buf[at + 1] === 0xbb &&
+          this.buf[at + 2] === 0xbf
+        ) {
+          this.buf.copy(this.buf, at, at + 3, end);
+          end -= 3;
           this.offset += 3;
         }
       }
+      const chunk = this.buf.subarray(at, end);
       const cut = incompleteTail(chunk);
       const whole = chunk.subarray(0, chunk.length - cut);
       if (!isAscii(whole)) {
         this.ascii = false;
         if (!isUtf8(whole)) {
-          const at = firstInvalidUtf8(whole);
+          const bad = firstInvalidUtf8(whole);
           let lines = 0;
-          for (let i = 0; i < at; i++) if (whole[i] === 10) lines++;
+          for (let i = 0; i < bad; i++) if (whole[i] === 10) lines++;
           throw this.notUtf8(linesBefore() + lines);
         }
       }
       this.carry.set(chunk.subarray(chunk.length - cut), 0);
       this.carryLen = cut;
-      if (whole.length === 0) continue; // only part of a character: read on
-      this.reserve(this.len + whole.length + 1);
-      this.buf.set(whole, this.len);
       this.len += whole.length;
       this.buf[this.len] = 10;
+      if (whole.length === 0) continue; // only part of a character: read on
       return dropped;
     }
   }

@@ -42,8 +42,9 @@ import { ByteCsvScanner, countBreaksBytes, lineEndBytes, NEED_MORE } from './csv
 import { allocateColumns, assembleColumns, ColumnStore, kindOf, type Piece, STR } from './csv-columns.ts';
 import { type CsvPartResult, type CsvPartTask, parseCsvPartTask, spilledSegment } from './csv-part.ts';
 import { type CsvLayout, RecordReader } from './csv-records.ts';
+import { SampleValues } from './csv-sample.ts';
 import { CsvScanner } from './csv-scanner.ts';
-import { type FieldType, fieldTypeForStorage, parsesAs, sniffFieldType } from './row-parser.ts';
+import { type FieldType, fieldTypeForStorage, parsesAs } from './row-parser.ts';
 import { MissingTokens } from './values.ts';
 
 export { checkTextStart };
@@ -78,6 +79,14 @@ export interface CsvTuning {
 /** A sample record kept while the dialect and types are being decided. */
 interface Held {
   line: number;
+  /** A piece of text that could not be split into fields (its reason says why). */
+  unread: boolean;
+  /** The record's fields: `nFields` offset pairs from `fieldAt` in the field positions. */
+  nFields: number;
+  fieldAt: number;
+  /** The unescaped text of quoted fields (null for the others), when the record has any. */
+  quoted: (string | null)[] | null;
+  /** The fields as strings, once decoded. */
   fields: string[] | null;
   /** The raw text (decoded from `start`/`end` when asked for, or before the bytes are dropped). */
   raw: string | null;
@@ -232,7 +241,10 @@ export async function parseCsv(
     let pos = 0;
     let line = 1;
     // Enough text to sniff the delimiter (the first read, or the whole file if it is shorter).
-    while (!src.eof && (src.len < 65536 || utf16Length(src.buf, 0, src.len) < 65536)) {
+    while (
+      !src.eof &&
+      (src.len < 65536 || (src.len < 4 * 65536 && utf16Length(src.buf, 0, src.len) < 65536))
+    ) {
       src.more(0, () => line + countBreaksBytes(src.buf, 0, src.len, src.len));
     }
     const sample = src.buf.toString('utf8', 0, src.len);
@@ -250,28 +262,66 @@ export async function parseCsv(
     }
     const sc = new ByteCsvScanner(delimiter, quote);
 
-    // ---- the sample: records held as text until the header and the types are decided
+    // ---- the sample: records held (as field positions, decoded only when needed) until the
+    // header and the types are decided
     const held: Held[] = [];
+    let fieldPos = new Float64Array(1024); // [start, end) file offsets of every held field
+    let fieldCount = 0;
     let firstWidth = 0; // field count of the first record (the header, usually)
     let skipping = false; // inside an over-long unquoted record, looking for its end
     let skipLine = 0;
     let skipRaw = '';
     let view = src.buf.subarray(0, src.len);
-    let rawDone = 0; // held[0, rawDone) have their raw text
+    const fieldsOf = (h: Held): string[] => {
+      if (h.fields === null) {
+        const f = new Array<string>(h.nFields);
+        for (let j = 0; j < h.nFields; j++) {
+          const q = h.quoted?.[j] ?? null;
+          f[j] =
+            q !== null
+              ? q
+              : utf8Slice.call(
+                  src.buf,
+                  fieldPos[2 * (h.fieldAt + j)] - src.offset,
+                  fieldPos[2 * (h.fieldAt + j) + 1] - src.offset,
+                );
+        }
+        h.fields = f;
+      }
+      return h.fields;
+    };
     const rawOf = (h: Held): string => {
       if (h.raw === null) h.raw = utf8Slice.call(src.buf, h.start - src.offset, h.end - src.offset);
       return h.raw;
     };
+    let decoded = 0; // held[0, decoded) have their text
     const more = (): void => {
-      // The bytes before `pos` go: decode the raw text of the records held in them first.
-      for (; rawDone < held.length; rawDone++) rawOf(held[rawDone]);
+      // The bytes before `pos` go: decode the records held in them first.
+      for (; decoded < held.length; decoded++) {
+        const h = held[decoded];
+        if (!h.unread) fieldsOf(h);
+        rawOf(h);
+      }
       const before = line + countBreaksBytes(src.buf, pos, src.len, src.len);
       pos -= src.more(pos, () => before);
       view = src.buf.subarray(0, src.len);
     };
     const unread = (ln: number, raw: string, reason: string): Held => {
       const at = src.offset + pos;
-      return { line: ln, fields: null, raw, reason, start: at, end: at, next: at, nextLine: ln };
+      return {
+        line: ln,
+        unread: true,
+        nFields: 0,
+        fieldAt: 0,
+        quoted: null,
+        fields: null,
+        raw,
+        reason,
+        start: at,
+        end: at,
+        next: at,
+        nextLine: ln,
+      };
     };
     for (;;) {
       const n = src.len;
@@ -345,10 +395,30 @@ export async function parseCsv(
       line += sc.breaks + (sc.terminated ? 1 : 0);
       const start = pos;
       pos = end;
-      if (firstWidth === 0) firstWidth = sc.nFields;
+      const nf = sc.nFields;
+      if (firstWidth === 0) firstWidth = nf;
+      if (2 * (fieldCount + nf) > fieldPos.length) {
+        const grown = new Float64Array(Math.max(2 * fieldPos.length, 2 * (fieldCount + nf)));
+        grown.set(fieldPos);
+        fieldPos = grown;
+      }
+      let quoted: (string | null)[] | null = null;
+      for (let j = 0; j < nf; j++) {
+        const q = sc.quoted[j];
+        if (q !== null) {
+          quoted ??= new Array<string | null>(nf).fill(null);
+          quoted[j] = q;
+        }
+        fieldPos[2 * (fieldCount + j)] = src.offset + sc.starts[j];
+        fieldPos[2 * (fieldCount + j) + 1] = src.offset + sc.ends[j];
+      }
       held.push({
         line: recLine,
-        fields: sc.materialize(view),
+        unread: false,
+        nFields: nf,
+        fieldAt: fieldCount,
+        quoted,
+        fields: null,
         raw: null,
         reason: sc.problem,
         start: src.offset + start,
@@ -356,13 +426,12 @@ export async function parseCsv(
         next: src.offset + end,
         nextLine: line,
       });
+      fieldCount += nf;
       if (held.length >= sampleRows + 1) break;
     }
 
     // ---- decide the header, the names and the types from the sample
-    const recs = held.filter((h) => h.fields !== null && h.reason === null) as (Held & {
-      fields: string[];
-    })[];
+    const recs = held.filter((h) => !h.unread && h.reason === null);
     if (recs.length === 0) {
       if (held.length === 0) {
         throw new DataError('the file has no data: it is empty or has only blank lines.', {
@@ -377,31 +446,29 @@ export async function parseCsv(
       });
     }
     const first = recs[0];
-    const width = first.fields.length;
-    const body = recs.slice(1).filter((r) => r.fields.length === width);
-    const cols: string[][] = Array.from({ length: width }, () => []);
-    for (const r of body) {
-      for (let j = 0; j < width; j++) if (!missing.has(r.fields[j])) cols[j].push(r.fields[j]);
-    }
-    const sniffed = cols.map(sniffFieldType);
+    const firstFields = fieldsOf(first);
+    const width = first.nFields;
+    const body = recs.slice(1).filter((r) => r.nFields === width);
+    // Each column's type, judged from the sample's bytes where they are plain numbers.
+    const sampled = new SampleValues(body, fieldPos, src.buf, src.offset, missing, options.missingValues);
+    const sniffed = Array.from({ length: width }, (_, j) => sampled.sniff(j));
     let header: boolean;
     if (options.header !== undefined) header = options.header;
     else {
       const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-      header = typed.length === 0 || !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing));
+      header = typed.length === 0 || !typed.every((j) => parsesAs(firstFields[j], sniffed[j], missing));
     }
     let names: string[];
     let headerLine = 0;
     const firstIdx = held.indexOf(first);
     if (header) {
-      names = first.fields.slice();
+      names = firstFields.slice();
       headerLine = first.line;
       checkNames(file, names, headerLine);
       // Records before the header (only unreadable pieces) stay in `held` in order.
       held.splice(firstIdx, 1);
     } else {
       names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
-      for (let j = 0; j < width; j++) if (!missing.has(first.fields[j])) cols[j].push(first.fields[j]);
     }
     for (const o of overrides.keys()) {
       if (!names.includes(o)) {
@@ -417,12 +484,12 @@ export async function parseCsv(
       if (o) {
         const t = fieldTypeForStorage(o.storage, o.format);
         if (t.kind === 'datetime' && !o.format) {
-          const s = sniffFieldType(cols[j]);
+          const s = sampled.sniff(j, header ? undefined : firstFields[j]);
           if (s.kind === 'datetime') t.format = s.format;
         }
         return t;
       }
-      return header ? sniffed[j] : sniffFieldType(cols[j]);
+      return header ? sniffed[j] : sampled.sniff(j, firstFields[j]);
     });
     const layout: CsvLayout = {
       names,
@@ -488,8 +555,11 @@ export async function parseCsv(
     // first record read differs in width from the columns, by replaying the text held (the
     // sample's malformed-record rule measured against that first width).
     const replay = (h: Held) => {
-      if (h.fields === null) reader.rejectUnread(h.line, h.reason as string, h.raw as string);
-      else reader.accept(h.line, h.fields, h.fields.length, h.reason, () => rawOf(h));
+      if (h.unread) reader.rejectUnread(h.line, h.reason as string, h.raw as string);
+      else {
+        const f = fieldsOf(h);
+        reader.accept(h.line, f, f.length, h.reason, () => rawOf(h));
+      }
     };
     if (firstWidth === names.length) {
       for (let i = 0; i < firstIdx; i++) replay(held[i]);

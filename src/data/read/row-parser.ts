@@ -15,8 +15,10 @@ import {
   promoteStrings,
   StringBuilder,
 } from './builders.ts';
+import { ValueCounts } from './value-counts.ts';
 import {
   type DatetimeFormat,
+  fastDecimalBytes,
   type MissingTokens,
   parseBooleanLiteral,
   parseBooleanWord,
@@ -45,7 +47,8 @@ export interface FieldType {
 /** The longest integer (in digits) kept as a number; longer ones (card numbers, ids) stay text. */
 const MAX_INT_DIGITS = 15;
 
-function tooManyDigits(s: string): boolean {
+/** True for number text with more than {@link MAX_INT_DIGITS} digits before any `.`/`e` (ids, card numbers). */
+export function tooManyDigits(s: string): boolean {
   let d = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -64,10 +67,24 @@ export function toleratedFailures(count: number): number {
   return count >= 20 ? Math.floor(count * 0.01) : 0;
 }
 
-function countFails(values: readonly string[], ok: (s: string) => boolean, limit: number): number {
-  let fails = 0;
-  for (let i = 0; i < values.length; i++) if (!ok(values[i]) && ++fails > limit) return fails;
-  return fails;
+/** True for a plain decimal's bytes with more than {@link MAX_INT_DIGITS} digits before any `.`/`e`. */
+function tooManyDigitsBytes(b: Uint8Array, a: number, e: number): boolean {
+  let d = 0;
+  for (let i = a; i < e; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) d++;
+    else if (c === 46 || c === 101 || c === 69) return false;
+  }
+  return d > MAX_INT_DIGITS;
+}
+
+/** {@link hasLeadingZero} over bytes. */
+function hasLeadingZeroBytes(b: Uint8Array, a: number, e: number): boolean {
+  let i = a;
+  while (i < e && b[i] === 32) i++;
+  if (i < e && (b[i] === 45 || b[i] === 43)) i++;
+  if (i >= e || b[i] !== 48) return false;
+  return i + 1 < e && b[i + 1] >= 48 && b[i + 1] <= 57;
 }
 
 /**
@@ -77,19 +94,54 @@ function countFails(values: readonly string[], ok: (s: string) => boolean, limit
  * "Parse" allows {@link toleratedFailures} stray values, which then fail as bad rows.
  */
 export function sniffFieldType(values: readonly string[]): FieldType {
-  if (values.length === 0) return { kind: 'string', unsniffed: true };
-  const limit = toleratedFailures(values.length);
-  if (values.some((s) => hasLeadingZero(s) && parseNumber(s) !== undefined)) {
-    // codes like "007" stay text
-  } else if (countFails(values, (s) => parseNumber(s) !== undefined && !tooManyDigits(s), limit) <= limit) {
-    return { kind: 'numeric' };
+  const counts = new ValueCounts();
+  for (const v of values) counts.addString(v);
+  return sniffCounted(counts);
+}
+
+/**
+ * {@link sniffFieldType} from the distinct values and their counts (what the CSV reader collects
+ * from the sample's bytes). Plain decimals are judged from their bytes; other values are decoded
+ * once each.
+ */
+export function sniffCounted(vc: ValueCounts): FieldType {
+  if (vc.total === 0) return { kind: 'string', unsniffed: true };
+  const limit = toleratedFailures(vc.total);
+  const u = vc.size;
+  const b = vc.arena;
+  let leading = false;
+  let fails = 0;
+  for (let k = 0; k < u; k++) {
+    const a = vc.start(k);
+    const e = vc.end(k);
+    let number: boolean;
+    let zero: boolean;
+    let long: boolean;
+    const v = fastDecimalBytes(b, a, e);
+    if (v === v) {
+      number = true;
+      zero = hasLeadingZeroBytes(b, a, e);
+      long = tooManyDigitsBytes(b, a, e);
+    } else {
+      const s = vc.value(k);
+      number = parseNumber(s) !== undefined;
+      zero = hasLeadingZero(s);
+      long = tooManyDigits(s);
+    }
+    if (zero && number) leading = true; // codes like "007" stay text
+    if (!number || long) fails += vc.count(k);
   }
-  if (countFails(values, (s) => parseBooleanLiteral(s) >= 0, limit) <= limit) return { kind: 'boolean' };
-  const distinct = [...new Set(values)];
-  const probe = distinct.filter((s) => /^\s*\d/.test(s));
+  if (!leading && fails <= limit) return { kind: 'numeric' };
+  const failing = (ok: (s: string) => boolean) => {
+    let n = 0;
+    for (let k = 0; k < u && n <= limit; k++) if (!ok(vc.value(k))) n += vc.count(k);
+    return n;
+  };
+  if (failing((s) => parseBooleanLiteral(s) >= 0) <= limit) return { kind: 'boolean' };
+  const probe = vc.values().filter((s) => /^\s*\d/.test(s));
   if (probe.length > 0) {
     const format = sniffDatetimeFormat(probe);
-    if (format && countFails(values, (s) => !Number.isNaN(parseDatetime(s, format)), limit) <= limit) {
+    if (format && failing((s) => !Number.isNaN(parseDatetime(s, format))) <= limit) {
       return { kind: 'datetime', format };
     }
   }
