@@ -1,6 +1,7 @@
 /** AutoML and the jobs behind the CLI: model families, training, scoring, packaging. */
 export * from './evaluate.ts';
 export * from './families.ts';
+export * from './load.ts';
 export * from './package.ts';
 export * from './predict.ts';
 export * from './reproduce.ts';

@@ -11,11 +11,11 @@
 import type { Command } from 'commander';
 import { evaluateModel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
+import { loadModel } from '../automl/load.ts';
 import { ValidationError } from '../core/errors.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
-import { loadModelPackage } from '../track/registry.ts';
 import {
   action,
   type CommonOptions,
@@ -72,7 +72,7 @@ function fmt(v: number | null): string {
 }
 
 async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFlags): Promise<void> {
-  const loaded = await loadModelPackage(modelRef, { store: flags.store });
+  const loaded = await loadModel(modelRef, { store: flags.store });
   const task = loaded.pkg.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
     throw new ValidationError(

@@ -10,13 +10,13 @@
  */
 
 import type { Command } from 'commander';
+import { loadModel } from '../automl/load.ts';
 import { predictTable, selectModelInput } from '../automl/predict.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import { formatTable, writeTable } from '../data/write.ts';
-import { loadModelPackage } from '../track/registry.ts';
 import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
 
 interface PredictFlags extends CommonOptions {
@@ -59,7 +59,7 @@ export function scoringSchema(schema: Schema): Schema {
 }
 
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
-  const loaded = await loadModelPackage(modelRef, { store: flags.store });
+  const loaded = await loadModel(modelRef, { store: flags.store });
   const read = await readTable(data, { onBadRows: flags.onBadRows });
   // Columns first (a clear error naming what is missing), then the model's types.
   const { X } = selectModelInput(read.table, loaded.pkg.inputSchema, data);
