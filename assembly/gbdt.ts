@@ -187,8 +187,10 @@ export function addLeafValue(idx: usize, cnt: i32, raw: usize, value: f64): void
 /**
  * Bins rows [0, nRows) of the row-major f64 matrix X (d columns) into the column-major u8 matrix
  * out (outRows rows, starting at row outRow0). thrOff[j] / thrLen[j] locate feature j's thresholds
- * in thr; thrLen[j] < 0 marks a column this kernel skips (categorical). NaN goes to missingBin.
- * Bin of x: the first threshold ≥ x (a left binary search).
+ * in thr, padded with +inf to 2^b − 1 entries (b = the bit length of thrLen[j]); thrLen[j] < 0
+ * marks a column this kernel skips (categorical). NaN goes to missingBin. Bin of x: the number of
+ * thresholds below x (= the first threshold ≥ x, as a left binary search finds), by an unrolled
+ * branch-free search. Blocks of rows, feature by feature (one feature's thresholds in cache).
  */
 export function binRows(
   X: usize,
@@ -202,27 +204,21 @@ export function binRows(
   outRows: i32,
   outRow0: i32,
 ): void {
-  for (let i = 0; i < nRows; i++) {
-    const row = X + ((<usize>i * <usize>d) << 3);
+  const rowBytes = <usize>d << 3;
+  const BLOCK = 512;
+  for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
+    const b1 = min(nRows, b0 + BLOCK);
     for (let j = 0; j < d; j++) {
       const len = load<i32>(thrLen + (<usize>j << 2));
       if (len < 0) continue;
-      const x = load<f64>(row + (<usize>j << 3));
-      let b: i32;
-      if (x != x) b = missingBin;
-      else {
-        const t = thr + (<usize>load<i32>(thrOff + (<usize>j << 2)) << 3);
-        let lo = 0;
-        let hi = len;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          const lt = load<f64>(t + (<usize>mid << 3)) < x;
-          lo = select(mid + 1, lo, lt);
-          hi = select(hi, mid, lt);
-        }
-        b = lo;
+      const lg = 32 - clz<i32>(len);
+      const t = thr + (<usize>load<i32>(thrOff + (<usize>j << 2)) << 3);
+      const dst = out + <usize>j * <usize>outRows + <usize>outRow0;
+      let src = X + <usize>b0 * rowBytes + (<usize>j << 3);
+      for (let i = b0; i < b1; i++, src += rowBytes) {
+        const x = load<f64>(src);
+        store<u8>(dst + <usize>i, <u8>select<i32>(missingBin, qsSearch(t, lg, x), x != x));
       }
-      store<u8>(out + <usize>j * <usize>outRows + <usize>(outRow0 + i), <u8>b);
     }
   }
 }

@@ -41,8 +41,11 @@ const fit = (performance.now() - t0) / 1000;
 const c1 = process.cpuUsage(c0);
 const fitCpu = (c1.user + c1.system) / 1e6;
 t0 = performance.now();
+const c2 = process.cpuUsage();
 const P = clf.predictProba(Xte);
 const pred = (performance.now() - t0) / 1000;
+const c3 = process.cpuUsage(c2);
+const predCpu = (c3.user + c3.system) / 1e6;
 const n = yte.length;
 const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => P.data[2 * a + 1] - P.data[2 * b + 1]);
 let rankPos = 0;
@@ -59,6 +62,7 @@ console.log(
     fit,
     fitCpu,
     predictRowsPerSec: n / pred,
+    predictRowsPerCpuSec: n / predCpu,
     auc,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   }),

@@ -95,6 +95,8 @@ interface RunResult {
   /** CPU seconds (user + system, all threads) of the fit: steadier than wall time on a busy machine. */
   fitCpu: number;
   predictRowsPerSec: number;
+  /** Rows per CPU second of prediction (all threads). */
+  predictRowsPerCpuSec: number;
   auc: number;
   peakRssMB: number;
 }
@@ -132,7 +134,9 @@ for (const ds of datasets) {
     for (let r = 0; r < repeats; r++) for (const w of who) results.get(w)!.push(run(w, prefix, threads));
     const summary: Record<string, unknown> = { bench: 'gbdt', dataset: ds, rows, threads, repeats };
     console.log(`\n${ds}, ${rows} rows, ${threads} thread(s), ${repeats} repeats`);
-    console.log('             fit median [min, max] s   fit CPU s   predict rows/s   test AUC   peak RSS MB');
+    console.log(
+      '             fit median [min, max] s   fit CPU s   predict rows/s (per CPU s)   test AUC   peak RSS MB',
+    );
     for (const w of who) {
       const rs = results.get(w)!;
       const fits = rs.map((x) => x.fit);
@@ -142,13 +146,14 @@ for (const ds of datasets) {
         fitMax: Math.max(...fits),
         fitCpuMedian: median(rs.map((x) => x.fitCpu)),
         predictRowsPerSec: median(rs.map((x) => x.predictRowsPerSec)),
+        predictRowsPerCpuSec: median(rs.map((x) => x.predictRowsPerCpuSec)),
         auc: median(rs.map((x) => x.auc)),
         peakRssMB: median(rs.map((x) => x.peakRssMB)),
       };
       summary[w] = s;
       console.log(
         `${w.padEnd(10)} ${f(s.fitMedian).padStart(8)} [${f(s.fitMin)}, ${f(s.fitMax)}]`.padEnd(38) +
-          `${f(s.fitCpuMedian).padStart(9)}   ${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.auc, 4)}   ${f(s.peakRssMB, 0).padStart(8)}`,
+          `${f(s.fitCpuMedian).padStart(9)}   ${Math.round(s.predictRowsPerSec).toString().padStart(12)} (${Math.round(s.predictRowsPerCpuSec)})   ${f(s.auc, 4)}   ${f(s.peakRssMB, 0).padStart(8)}`,
       );
     }
     const l = summary.lathe as { fitMedian: number; fitCpuMedian: number; peakRssMB: number };

@@ -11,6 +11,7 @@ import {
   findBinningThresholds,
   fitBinMapper,
   transformBins,
+  transformBinsWithKernel,
 } from '../../../src/models/ensemble/hist-gradient-boosting/binning.ts';
 import {
   makeKernels,
@@ -61,6 +62,61 @@ describe('binning', () => {
     const unknown = new Uint8Array(2);
     transformBins(mapper, matrix(Float64Array.of(0, 6, 0, 9), 2, 2), unknown);
     assert.deepEqual([...unknown.subarray(0, 2)], [0, 0]);
+  });
+
+  it('the binning kernels (WebAssembly, TypeScript) give the bins of the reference binary search', () => {
+    // Columns with 0, 1, 2, 3, 7, 8, 100 and 254 thresholds, one with repeated thresholds, one
+    // categorical; values at, and one ulp beside, every threshold, plus NaN, ±inf, ±0, huge ones.
+    const rng = new Rng(23);
+    const counts = [0, 1, 2, 3, 7, 8, 100, 254];
+    const d = counts.length + 2;
+    const n = 3001;
+    const features = counts.map((c) => {
+      const t = new Float64Array(c);
+      for (let k = 0; k < c; k++) t[k] = (k - c / 2) * 0.37 + (k % 3) * 0.01;
+      return { categorical: false, thresholds: t.sort(), nBins: c + 1 };
+    });
+    const dup = Float64Array.of(-1, 0, 0, 0, 2, 2, 1e300);
+    features.push({ categorical: false, thresholds: dup, nBins: dup.length + 1 });
+    features.push({
+      categorical: true,
+      thresholds: Float64Array.of(0, 1, 2),
+      nBins: 3,
+      codeToBin: Int32Array.of(0, 1, 2),
+      otherBin: -1,
+    } as never);
+    const mapper = { features, missingBin: 255 };
+    const X = new Float64Array(n * d);
+    const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1e308, -1e308, 1e300, 5e-324];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        const t = features[j].thresholds;
+        const u = rng.random();
+        let v: number;
+        if (j === d - 1) v = rng.int(4);
+        else if (u < 0.15 || t.length === 0) v = specials[rng.int(specials.length)];
+        else {
+          const base = t[rng.int(t.length)];
+          const k = rng.int(3);
+          v =
+            k === 0
+              ? base
+              : k === 1
+                ? base + Math.abs(base) * 2 ** -52 + 5e-324
+                : base - Math.abs(base) * 2 ** -52 - 5e-324;
+        }
+        X[i * d + j] = v;
+      }
+    }
+    const M = matrix(X, n, d);
+    const want = new Uint8Array(n * d);
+    transformBins(mapper, M, want);
+    for (const kind of kinds) {
+      const arena = new Arena(n * d * 10);
+      const out = arena.u8(n * d);
+      transformBinsWithKernel(mapper, M, arena, makeKernels(arena.memory, kind), out.ptr);
+      assert.deepEqual(out.view, want, kind);
+    }
   });
 
   it('over the cap, keeps the most frequent categories and lumps the rest into one bin', () => {

@@ -239,12 +239,16 @@ export function transformBinsWithKernel(
 ): void {
   const { rows, cols, data } = X;
   const feats = mapper.features;
-  const total = feats.reduce((s, f) => s + (f.categorical ? 0 : f.thresholds.length), 0);
+  // Each feature's thresholds padded with +inf to 2^b − 1 entries (b: the bit length of their
+  // count), for the kernel's unrolled search.
+  const padded = (len: number) => 2 ** (32 - Math.clz32(len)) - 1;
+  const total = feats.reduce((s, f) => s + (f.categorical ? 0 : padded(f.thresholds.length)), 0);
   const thr = arena.f64(Math.max(1, total));
   const off = arena.u32(cols);
   const len = arena.u32(cols);
   const offI = new Int32Array(off.view.buffer, off.ptr, cols);
   const lenI = new Int32Array(len.view.buffer, len.ptr, cols);
+  thr.view.fill(Number.POSITIVE_INFINITY);
   let o = 0;
   feats.forEach((f, j) => {
     if (f.categorical) {
@@ -254,7 +258,7 @@ export function transformBinsWithKernel(
     thr.view.set(f.thresholds, o);
     offI[j] = o;
     lenI[j] = f.thresholds.length;
-    o += f.thresholds.length;
+    o += padded(f.thresholds.length);
   });
   const chunk = Math.max(1, Math.min(rows, Math.floor((8 << 20) / (8 * cols))));
   const xs = arena.f64(chunk * cols);
