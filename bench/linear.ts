@@ -1,7 +1,7 @@
 // LogisticRegression: Lathe vs scikit-learn, side by side in one invocation.
 //
 //   node --import tsx bench/linear.ts [--rows 100000,1000000] [--reps 3] [--warm 2] [--threads 2]
-//                                     [--input plain|shared] [--no-real]
+//                                     [--input plain|shared] [--no-hugepages] [--no-real]
 //   LATHE_BENCH_ROWS=20000 node --import tsx bench/linear.ts --reps 1     (quick check on small data)
 //
 // For each dataset (synthetic binary classification, 20 features, at each row count; and the real
@@ -28,6 +28,14 @@
 // --threads > 1 uses the worker pool; the pool is started before the timed fit (its start-up, a
 // once-per-process cost, is printed separately). scikit-learn runs with OMP_NUM_THREADS /
 // OPENBLAS_NUM_THREADS = --threads, Lathe with nThreads = --threads.
+//
+// Memory pages: on the machines this was written on (virtual machines where the first touch of a
+// 4 KB page costs 7–20 µs), NumPy's arrays get transparent huge pages (NumPy madvises every large
+// allocation), Node's do not — so without help the first pass over freshly read data costs Node
+// ≈ 0.3 s per 160 MB more than Python, and every fresh output array costs it page faults NumPy
+// avoids. Both children therefore run with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which makes
+// glibc's malloc (behind Node's ArrayBuffers) madvise large blocks the way NumPy does;
+// --no-hugepages measures without it.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -242,6 +250,7 @@ interface RunOptions {
   threads: number;
   warm: number;
   input: 'plain' | 'shared';
+  hugepages: boolean;
 }
 
 function runSide(kind: 'lathe' | 'sklearn', dir: string, o: RunOptions): Side {
@@ -250,6 +259,10 @@ function runSide(kind: 'lathe' | 'sklearn', dir: string, o: RunOptions): Side {
     OMP_NUM_THREADS: String(o.threads),
     OPENBLAS_NUM_THREADS: String(o.threads),
     LATHE_QUIET_WARNINGS: '1',
+    // Transparent huge pages for large allocations on both sides: NumPy asks for them itself
+    // (madvise) for every array of 4 MB or more; Node's allocations go through glibc's malloc,
+    // which asks for them with this setting. See the header.
+    ...(o.hugepages ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {}),
   };
   const r =
     kind === 'lathe'
@@ -317,6 +330,7 @@ function main(): void {
     threads: Number(flag('threads') ?? 2),
     warm: Number(flag('warm') ?? 2),
     input: flag('input') === 'shared' ? 'shared' : 'plain',
+    hugepages: !args.includes('--no-hugepages'),
   };
   if (flag('child')) {
     runLatheChild(flag('child')!, o.threads, o.warm, o.input === 'shared');
@@ -331,6 +345,7 @@ function main(): void {
 
   console.error(
     `LogisticRegression (lbfgs, C=1, tol=1e-4, maxIter=100), ${o.threads} thread(s), input ${o.input}, ` +
+      `huge pages ${o.hugepages ? 'on' : 'off'}, ` +
       `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest)`,
   );
   for (const spec of specs) {
@@ -364,6 +379,7 @@ function main(): void {
       features: spec.p,
       threads: o.threads,
       input: o.input,
+      hugepages: o.hugepages,
       reps,
       warmReps: o.warm,
       loadAverage: stats(loads),
