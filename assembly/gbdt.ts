@@ -312,8 +312,8 @@ function stepNumeric(rec: usize, row: usize): i32 {
 }
 
 /**
- * out[k * nRows + i] += sum over trees t (t % K == k) of the leaf value reached by row i of the
- * row-major f64 matrix X (d columns). Trees in order; each row's sum starts from out's value.
+ * out[k * outStride + i] += sum over trees t (t % K == k) of the leaf value reached by row i of
+ * the row-major f64 matrix X (d columns). Trees in order; each row's sum starts from out's value.
  */
 export function predictRows(
   X: usize,
@@ -327,6 +327,7 @@ export function predictRows(
   K: i32,
   catWords: usize,
   out: usize,
+  outStride: i32,
 ): void {
   const rowBytes = <usize>d << 3;
   const BLOCK = 256;
@@ -335,7 +336,7 @@ export function predictRows(
     for (let t = 0; t < nTrees; t++) {
       const root = load<i32>(treeRoot + (<usize>t << 2));
       const depth = load<i32>(treeDepth + (<usize>t << 2));
-      const o = out + ((<usize>((t % K) * nRows)) << 3);
+      const o = out + ((<usize>((t % K) * outStride)) << 3);
       let i = b0;
       for (; i + 8 <= b1; i += 8) {
         const r0 = X + <usize>i * rowBytes;
@@ -415,6 +416,7 @@ export function predictRowsNumeric(
   K: i32,
   catWords: usize,
   out: usize,
+  outStride: i32,
 ): void {
   const rowBytes = <usize>d << 3;
   const BLOCK = 256;
@@ -423,7 +425,7 @@ export function predictRowsNumeric(
     for (let t = 0; t < nTrees; t++) {
       const root = load<i32>(treeRoot + (<usize>t << 2));
       const depth = load<i32>(treeDepth + (<usize>t << 2));
-      const o = out + ((<usize>((t % K) * nRows)) << 3);
+      const o = out + ((<usize>((t % K) * outStride)) << 3);
       let i = b0;
       for (; i + 8 <= b1; i += 8) {
         const r0 = X + <usize>i * rowBytes;
@@ -828,8 +830,8 @@ function qsBin(X: usize, m: i32, rowBytes: usize, base: usize, feats: usize, nUs
 }
 
 /**
- * out[k * nRows + i] += sum over trees t (t % K == k) of the leaf value reached by row i of the
- * row-major f64 matrix X (d columns), with the bitvector model at `base` (see above). Trees in
+ * out[k * outStride + i] += sum over trees t (t % K == k) of the leaf value reached by row i of
+ * the row-major f64 matrix X (d columns), with the bitvector model at `base` (see above). Trees in
  * order; each row's sum starts from out's value. `bins` is scratch of nUsed × QS_BLOCK i32.
  */
 export function predictBitvector(
@@ -846,6 +848,7 @@ export function predictBitvector(
   nUsed: i32,
   bins: usize,
   out: usize,
+  outStride: i32,
 ): void {
   const rowBytes = <usize>d << 3;
   const ones = i32x4.splat(-1);
@@ -858,7 +861,7 @@ export function predictBitvector(
       const nNum = load<i32>(tr, 4);
       const nCat = load<i32>(tr, 8);
       const vals = leaves + (<usize>load<i32>(tr, 12) << 3);
-      const o = out + (<usize>((t % K) * nRows + b0) << 3);
+      const o = out + (<usize>((t % K) * outStride + b0) << 3);
       for (let s = 0; s < m; s += 16) {
         let a0 = ones;
         let a1 = ones;

@@ -263,8 +263,8 @@ export class HistWorkers {
       this.wait();
     }
     const mems = this.predictMemories;
-    // Rows per thread and round: at most ~8 MB of X per worker memory.
-    const R = Math.max(1024, Math.min(65536, Math.floor((8 << 20) / (8 * d))));
+    // Rows per thread and round: ~2 MB of X per worker memory (fresh memory costs page faults).
+    const R = Math.max(1024, Math.min(65536, Math.floor((2 << 20) / (8 * d))));
     const layouts: (ChunkLayout | null)[] = new Array(T).fill(null);
     const K = p.K;
     for (let b = 0; b < n; b += T * R) {

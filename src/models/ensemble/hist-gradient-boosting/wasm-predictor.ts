@@ -445,7 +445,11 @@ export class PredictMemory {
   }
 }
 
-/** The arguments of one kernel call on a chunk: [kernel index, ...kernel arguments]. */
+/**
+ * The arguments of one kernel call on a chunk of m rows: [kernel index, ...kernel arguments]
+ * (X offset at 1, row count at 2, columns at 3, output offset second to last, the output's rows
+ * per class last).
+ */
 export function kernelCall(p: PackedEnsemble, L: ChunkLayout, m: number, d: number): number[] {
   const base = ARENA_BASE;
   if (p.kind === 'bitvector') {
@@ -464,6 +468,7 @@ export function kernelCall(p: PackedEnsemble, L: ChunkLayout, m: number, d: numb
       p.nUsed,
       L.binsOff,
       L.outOff,
+      m,
     ];
   }
   return [
@@ -479,12 +484,22 @@ export function kernelCall(p: PackedEnsemble, L: ChunkLayout, m: number, d: numb
     p.K,
     base + p.cat,
     L.outOff,
+    m,
   ];
 }
+
+/**
+ * Rows per kernel invocation. V8 runs a WebAssembly function's first invocations with its baseline
+ * compiler and switches to optimised code only for later calls (there is no on-stack replacement),
+ * so one long call on a cold kernel would run entirely on baseline code: short calls let the
+ * optimised code take over after the first few.
+ */
+const SUB_ROWS = 2048;
 
 /** A kernel instance bound to one memory (each thread makes its own). */
 export class PredictKernel {
   private readonly fns: KernelFn[];
+  private readonly args: number[] = [];
 
   constructor(memory: WasmMemory) {
     const mod = wasmModule();
@@ -493,41 +508,20 @@ export class PredictKernel {
     this.fns = KERNELS.map((k) => e[k] as KernelFn);
   }
 
-  /** Runs a {@link kernelCall}. */
+  /** Runs a {@link kernelCall}, SUB_ROWS rows per invocation. */
   run(call: ArrayLike<number>): void {
     const f = this.fns[call[0]];
-    switch (call.length) {
-      case 12:
-        f(
-          call[1],
-          call[2],
-          call[3],
-          call[4],
-          call[5],
-          call[6],
-          call[7],
-          call[8],
-          call[9],
-          call[10],
-          call[11],
-        );
-        break;
-      default:
-        f(
-          call[1],
-          call[2],
-          call[3],
-          call[4],
-          call[5],
-          call[6],
-          call[7],
-          call[8],
-          call[9],
-          call[10],
-          call[11],
-          call[12],
-          call[13],
-        );
+    const a = this.args;
+    a.length = call.length - 1;
+    for (let i = 1; i < call.length; i++) a[i - 1] = call[i];
+    const m = call[2];
+    const d = call[3];
+    const outAt = call.length - 3; // the output offset, in `a`
+    for (let s = 0; s < m; s += SUB_ROWS) {
+      a[0] = call[1] + s * d * 8;
+      a[1] = Math.min(SUB_ROWS, m - s);
+      a[outAt] = call[call.length - 2] + s * 8;
+      f(...a);
     }
   }
 }
