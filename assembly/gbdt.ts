@@ -705,12 +705,13 @@ export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32,
 // trees themselves, per feature, the sorted distinct thresholds (numeric) or the classes of
 // category codes that every split on the feature treats alike (categorical), so that:
 // - a row is binned once: numeric x → the number of the feature's thresholds below x (0..254),
-//   a category code → its class (0..254, class 0 = codes no split sends left), NaN → 255;
+//   a category code → its class (0..510, class 0 = codes no split sends left), NaN → 511 (NaN in
+//   a numeric column → 255, see qsBin);
 // - a numeric split `x <= threshold` (rank r of the threshold) sends the row right iff bin > r —
 //   the same decision as the raw comparison for every x (bin <= r iff x <= threshold, as bins
 //   count thresholds); NaN is binned twice, as 255 (for splits sending missing values right) and
 //   as −1 (for splits sending them left);
-// - a categorical split sends the row left iff its class's bit is set in a 256-bit set (bit 255:
+// - a categorical split sends the row left iff its class's bit is set in a 512-bit set (bit 511:
 //   missing values go left).
 // Every internal node is then evaluated for 16 rows at once with SIMD compares, no branches: a row
 // going right at a node loses the leaves of the node's left subtree from its 32-bit leaf mask, and
@@ -719,12 +720,13 @@ export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32,
 //
 // Layouts (byte offsets from `base`, little-endian i32 unless noted):
 // - trees: 16 bytes per tree: first node, numeric nodes, categorical nodes, first leaf;
-// - nodes: 16 bytes: numeric [column offset in the bins block, r, 0, left-subtree leaf mask];
-//   categorical [column offset, bitset offset, 0, mask]; per tree numeric nodes come first;
+// - nodes: 16 bytes: numeric [column offset in the bins block, r, 1, left-subtree leaf mask];
+//   categorical [offset of the feature's second column, bitset offset, 0, mask]; per tree numeric
+//   nodes come first;
 // - leaves: f64 values, per tree in left-to-right order;
 // - feats: 16 bytes per used feature: X column, kind (0 numeric, 1 categorical), table offset,
 //   P (numeric: thresholds padded with +inf to P − 1, P a power of two, 2 ≤ P ≤ 256) or R
-//   (categorical: the class table covers codes 0..R−1; the class of other codes is 0);
+//   (categorical: the u16 class table covers codes 0..R−1; the class of other codes is 0);
 // - the bins block: i32, column c of block row i at bins + (c * QS_BLOCK + i) * 4, two columns
 //   per used feature (see qsBin).
 
@@ -747,22 +749,22 @@ function qsLeaves4(o: usize, vals: usize, acc: v128): void {
 
 // @ts-ignore: decorator
 @inline
-function qsCatCond(col: usize, bitset: usize): v128 {
-  // Right (all ones) when the class's bit is clear. The lanes past a block's last row hold stale
-  // values (maybe −1 from a numeric column of another model): & 255 keeps them inside the set.
-  const b0 = load<i32>(col) & 255;
-  const b1 = load<i32>(col, 4) & 255;
-  const b2 = load<i32>(col, 8) & 255;
-  const b3 = load<i32>(col, 12) & 255;
-  const r0 = ((load<u32>(bitset + (<usize>(b0 >>> 5) << 2)) >>> (b0 & 31)) & 1) - 1;
-  const r1 = ((load<u32>(bitset + (<usize>(b1 >>> 5) << 2)) >>> (b1 & 31)) & 1) - 1;
-  const r2 = ((load<u32>(bitset + (<usize>(b2 >>> 5) << 2)) >>> (b2 & 31)) & 1) - 1;
-  const r3 = ((load<u32>(bitset + (<usize>(b3 >>> 5) << 2)) >>> (b3 & 31)) & 1) - 1;
-  let v = i32x4.splat(<i32>r0);
-  v = i32x4.replace_lane(v, 1, <i32>r1);
-  v = i32x4.replace_lane(v, 2, <i32>r2);
-  v = i32x4.replace_lane(v, 3, <i32>r3);
-  return v;
+function qsCatRight(col: usize, bitset: usize): v128 {
+  // For 16 rows: 0xff where the row's class bit is clear in the node's 512-bit set (the row goes
+  // right). The class is stored as its byte index (class >> 3) at col and its bit (class & 7) at
+  // col + QS_BLOCK; four 16-byte table lookups cover the 64 bytes of the set (a lookup past its
+  // 16 bytes gives 0, so stale bytes in a block's unused lanes read nothing).
+  const hi = v128.load(col);
+  const lo = v128.load(col + <usize>QS_BLOCK);
+  const byte = v128.or(
+    v128.or(i8x16.swizzle(v128.load(bitset), hi), i8x16.swizzle(v128.load(bitset, 16), i8x16.sub(hi, i8x16.splat(16)))),
+    v128.or(
+      i8x16.swizzle(v128.load(bitset, 32), i8x16.sub(hi, i8x16.splat(32))),
+      i8x16.swizzle(v128.load(bitset, 48), i8x16.sub(hi, i8x16.splat(48))),
+    ),
+  );
+  const bit = i8x16.swizzle(i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128), lo);
+  return i8x16.eq(v128.and(byte, bit), i8x16.splat(0));
 }
 
 // @ts-ignore: decorator
@@ -816,14 +818,17 @@ function qsBin(X: usize, m: i32, rowBytes: usize, base: usize, feats: usize, nUs
         store<i32>(dst1 + (<usize>i << 2), select<i32>(-1, b, nan));
       }
     } else {
+      // A categorical feature's class: byte index and bit in the splits' sets, as bytes in the
+      // feature's second column (see qsCatRight).
       const R = <f64>size;
       for (let i = 0; i < m; i++) {
         const x = load<f64>(xcol + <usize>i * rowBytes);
         let b: i32;
-        if (x != x) b = 255;
-        else if (x >= 0 && x < R) b = <i32>load<u8>(table + <usize>(<i32>x));
+        if (x != x) b = 511;
+        else if (x >= 0 && x < R) b = <i32>load<u16>(table + (<usize>(<i32>x) << 1));
         else b = 0;
-        store<i32>(dst + (<usize>i << 2), b);
+        store<u8>(dst1 + <usize>i, <u8>(b >>> 3));
+        store<u8>(dst1 + <usize>QS_BLOCK + <usize>i, <u8>(b & 7));
       }
     }
   }
@@ -881,13 +886,14 @@ export function predictBitvector(
         }
         const catEnd = numEnd + (<usize>nCat << 4);
         for (; rec < catEnd; rec += 16) {
-          const col = blk + <usize>load<i32>(rec);
-          const bitset = base + <usize>load<i32>(rec, 4);
+          const right = qsCatRight(bins + <usize>load<i32>(rec) + <usize>s, base + <usize>load<i32>(rec, 4));
           const mask = v128.load32_splat(rec, 12);
-          a0 = v128.andnot(a0, v128.and(qsCatCond(col, bitset), mask));
-          a1 = v128.andnot(a1, v128.and(qsCatCond(col + 16, bitset), mask));
-          a2 = v128.andnot(a2, v128.and(qsCatCond(col + 32, bitset), mask));
-          a3 = v128.andnot(a3, v128.and(qsCatCond(col + 48, bitset), mask));
+          const r16lo = i16x8.extend_low_i8x16_s(right);
+          const r16hi = i16x8.extend_high_i8x16_s(right);
+          a0 = v128.andnot(a0, v128.and(i32x4.extend_low_i16x8_s(r16lo), mask));
+          a1 = v128.andnot(a1, v128.and(i32x4.extend_high_i16x8_s(r16lo), mask));
+          a2 = v128.andnot(a2, v128.and(i32x4.extend_low_i16x8_s(r16hi), mask));
+          a3 = v128.andnot(a3, v128.and(i32x4.extend_high_i16x8_s(r16hi), mask));
         }
         const p = o + (<usize>s << 3);
         if (s + 16 <= m) {

@@ -143,6 +143,59 @@ describe('WebAssembly prediction kernels vs the TypeScript walk', { skip: !wasmA
     });
   }
 
+  it('categorical splits that sort 300 codes into 301 classes (more than a byte holds)', () => {
+    // 300 stumps on column 0, stump t sending code t left (missing values left on odd t): every
+    // code has its own class. Column 1 is numeric, split by a 301st stump.
+    const T = 301;
+    const words = 10;
+    const e: TreeEnsemble = {
+      nTreesPerIteration: 1,
+      treeStart: Int32Array.from({ length: T + 1 }, (_, t) => 3 * t),
+      feature: new Int32Array(3 * T).fill(-1),
+      threshold: new Float64Array(3 * T),
+      binThreshold: new Uint8Array(3 * T),
+      left: new Int32Array(3 * T),
+      right: new Int32Array(3 * T),
+      value: new Float64Array(3 * T),
+      missingLeft: new Uint8Array(3 * T),
+      catIndex: new Int32Array(3 * T).fill(-1),
+      gain: new Float64Array(3 * T),
+      count: new Int32Array(3 * T),
+      binBitsets: new Uint32Array(8 * (T - 1)),
+      rawBitsetStart: Int32Array.from({ length: T }, (_, c) => c * words),
+      rawBitsets: new Uint32Array((T - 1) * words),
+    };
+    for (let t = 0; t < T; t++) {
+      const r = 3 * t;
+      e.feature[r] = t < T - 1 ? 0 : 1;
+      e.left[r] = r + 1;
+      e.right[r] = r + 2;
+      for (const l of [r + 1, r + 2]) {
+        e.left[l] = l;
+        e.right[l] = l;
+      }
+      e.value[r + 1] = 1 / (t + 3);
+      e.value[r + 2] = -1 / (t + 7);
+      e.missingLeft[r] = t % 2;
+      if (t < T - 1) {
+        e.catIndex[r] = t;
+        e.threshold[r] = Number.NaN;
+        e.rawBitsets[t * words + (t >>> 5)] |= 1 << (t & 31);
+      } else e.threshold[r] = 0.25;
+    }
+    const p = packEnsemble(e);
+    assert.equal(p.kind, 'bitvector');
+    const n = 1000;
+    const X = new Float64Array(2 * n);
+    const rng = new Rng(4);
+    const odd = [Number.NaN, -1, -0, 2.5, 299.9, 300, 319, 320, 1e6, Number.POSITIVE_INFINITY];
+    for (let i = 0; i < n; i++) {
+      X[2 * i] = i < 320 ? i : rng.random() < 0.3 ? odd[rng.int(odd.length)] : rng.int(330);
+      X[2 * i + 1] = [0.25, Number.NaN, -1, 1][i % 4];
+    }
+    assertSameBits(predictRawRange(e, p, X, 2, 0, n), predictRawRange(e, null, X, 2, 0, n), '301 classes');
+  });
+
   it('a row range written at an offset leaves the other outputs as they were', () => {
     const { Xtr, ytr, Xte } = split(dataset('binary'));
     const e = ensembleOf(new HistGradientBoostingClassifier({ maxIter: 10 }).fit(Xtr, ytr));

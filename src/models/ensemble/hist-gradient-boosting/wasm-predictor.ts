@@ -58,7 +58,7 @@ const QS_MAX_CODES = 1 << 20;
 
 /**
  * Packs an ensemble for the fastest kernel that can take it: the bitvector layout when every tree
- * has at most 32 leaves and every feature at most 254 distinct thresholds (or 255 classes of
+ * has at most 32 leaves and every feature at most 254 distinct thresholds (or 511 classes of
  * categories), else the walk layout. `kind` forces one (the bitvector layout may still be
  * impossible: then the walk layout is returned).
  */
@@ -117,7 +117,7 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
   }
   // Categorical features: codes 0..R-1 grouped in classes by the set of splits that send them left
   // (class 0: sent left by none — also the class of every code outside 0..R-1).
-  const classOf = new Map<number, Uint8Array>();
+  const classOf = new Map<number, Uint16Array>();
   const classLeft = new Map<number, number[][]>(); // per feature, per class: the splits sending it left
   for (const [f, splits] of catSplits) {
     let R = 0;
@@ -145,13 +145,13 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     });
     const ids = new Map<string, number>([['', 0]]);
     const lefts: number[][] = [[]];
-    const table = new Uint8Array(R);
+    const table = new Uint16Array(R);
     for (const [code, l] of sig) {
       const key = l.join(',');
       let id = ids.get(key);
       if (id === undefined) {
         id = ids.size;
-        if (id > 254) return null;
+        if (id > 510) return null;
         ids.set(key, id);
         lefts.push(l);
       }
@@ -203,7 +203,8 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     }
     for (let k = 0; k < catRecs.length; k += 2) {
       const i = catRecs[k];
-      nodeRec.push(2 * column.get(e.feature[i])! * QS_BLOCK * 4, catNodes.length, 0, catRecs[k + 1]);
+      // The feature's second column holds the class as byte index and bit (see qsBin).
+      nodeRec.push((2 * column.get(e.feature[i])! + 1) * QS_BLOCK * 4, catNodes.length, 0, catRecs[k + 1]);
       catNodes.push(i);
     }
   }
@@ -228,11 +229,11 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     } else {
       const c = classOf.get(f)!;
       tableSize.set(f, c.length);
-      at = align(at + c.length);
+      at = align(at + 2 * c.length);
     }
   }
   const bitsetsOff = at;
-  const total = align(bitsetsOff + catNodes.length * 32);
+  const total = align(bitsetsOff + catNodes.length * 64);
   const bytes = new Uint8Array(new SharedArrayBuffer(total));
   const i32 = new Int32Array(bytes.buffer);
   const f64 = new Float64Array(bytes.buffer);
@@ -242,7 +243,7 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
   // Categorical records: the bitset's byte offset from the base.
   for (let r = 0; r < nodeRec.length / 4; r++) {
     const o = (nodesOff >> 2) + 4 * r;
-    if (i32[o + 2] === 0) i32[o + 1] = bitsetsOff + i32[o + 1] * 32;
+    if (i32[o + 2] === 0) i32[o + 1] = bitsetsOff + i32[o + 1] * 64;
   }
   f64.set(leafValues, valuesOff >> 3);
   used.forEach((f, u) => {
@@ -256,17 +257,17 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
       const p = tableOff.get(f)! >> 3;
       f64.fill(Number.POSITIVE_INFINITY, p, p + tableSize.get(f)!);
       f64.set(t, p);
-    } else bytes.set(classOf.get(f)!, tableOff.get(f)!);
+    } else new Uint16Array(bytes.buffer, tableOff.get(f)!, tableSize.get(f)!).set(classOf.get(f)!);
   });
   const recOf = new Map<number, number>();
   catNodes.forEach((i, q) => {
     recOf.set(i, q);
-    if (e.missingLeft[i]) u32[(bitsetsOff >> 2) + 8 * q + 7] |= 1 << 31;
+    if (e.missingLeft[i]) u32[(bitsetsOff >> 2) + 16 * q + 15] |= 1 << 31;
   });
   for (const [f, lefts] of classLeft) {
     const splits = catSplits.get(f)!;
     lefts.forEach((l, id) => {
-      for (const qf of l) u32[(bitsetsOff >> 2) + 8 * recOf.get(splits[qf])! + (id >>> 5)] |= 1 << (id & 31);
+      for (const qf of l) u32[(bitsetsOff >> 2) + 16 * recOf.get(splits[qf])! + (id >>> 5)] |= 1 << (id & 31);
     });
   }
   return {
