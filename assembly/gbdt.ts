@@ -176,6 +176,60 @@ export function buildHistRoot(
   }
 }
 
+/**
+ * As {@link buildHistRoot} for the sums only: the root holds every row, so its counts are the same
+ * for every tree and are copied from `rootCounts` (the counts of a first root build).
+ */
+export function buildHistRootSums(
+  bins: usize,
+  nRows: i32,
+  cnt: i32,
+  gh: usize,
+  f0: i32,
+  f1: i32,
+  slots: i32,
+  hist: usize,
+  rootCounts: usize,
+  counts: usize,
+): void {
+  const n = <usize>nRows;
+  const s = <usize>slots;
+  const a = <usize>f0 * s;
+  memory.copy(counts + (a << 2), rootCounts + (a << 2), (<usize>(f1 - f0) * s) << 2);
+  let f = f0;
+  for (; f + 4 <= f1; f += 4) {
+    const c0 = bins + <usize>f * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    const h1 = h0 + (s << 4);
+    const h2 = h1 + (s << 4);
+    const h3 = h2 + (s << 4);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>i;
+      const v = v128.load(gh + (r << 4));
+      const p0 = h0 + (<usize>load<u8>(c0 + r) << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const p1 = h1 + (<usize>load<u8>(c1 + r) << 4);
+      v128.store(p1, f64x2.add(v128.load(p1), v));
+      const p2 = h2 + (<usize>load<u8>(c2 + r) << 4);
+      v128.store(p2, f64x2.add(v128.load(p2), v));
+      const p3 = h3 + (<usize>load<u8>(c3 + r) << 4);
+      v128.store(p3, f64x2.add(v128.load(p3), v));
+    }
+  }
+  for (; f < f1; f++) {
+    const c0 = bins + <usize>f * n;
+    const h0 = hist + ((<usize>f * s) << 4);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>i;
+      const p0 = h0 + (<usize>load<u8>(c0 + r) << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v128.load(gh + (r << 4))));
+    }
+  }
+}
+
 /** raw[r] += value for the rows r = idx[0..cnt) of one leaf. */
 export function addLeafValue(idx: usize, cnt: i32, raw: usize, value: f64): void {
   for (let i = 0; i < cnt; i++) {

@@ -262,6 +262,12 @@ describe('histogram kernels', () => {
       k.buildHist(L.bins.ptr, n, L.idx.ptr, 2000, L.gh.ptr, 0, d, 256, L.hist.ptr, L.counts.ptr);
       k.clearHist(0, d, 256, L.hist2.ptr, L.counts2.ptr);
       k.buildHistRoot(L.bins.ptr, n, n, L.grad.ptr, 0, d, 256, L.hist2.ptr, L.counts2.ptr);
+      // The sums-only root kernel, in two feature ranges, with the counts copied: the same bits.
+      k.clearHist(0, d, 256, L.hist3.ptr, L.counts3.ptr);
+      k.buildHistRootSums(L.bins.ptr, n, n, L.grad.ptr, 0, 5, 256, L.hist3.ptr, L.counts2.ptr, L.counts3.ptr);
+      k.buildHistRootSums(L.bins.ptr, n, n, L.grad.ptr, 5, d, 256, L.hist3.ptr, L.counts2.ptr, L.counts3.ptr);
+      assert.deepEqual(L.hist3.view, L.hist2.view, `${kind}: root sums`);
+      assert.deepEqual(L.counts3.view, L.counts2.view, `${kind}: root counts`);
       return {
         h: Buffer.from(L.hist.view.buffer, L.hist.ptr, L.hist.view.byteLength).toString('hex'),
         c: [...L.counts.view],

@@ -66,7 +66,7 @@ for (;;) {
     ctrl[CTRL.LEFT + index] = kernels.partition(col, idx + r0 * 4, r1 - r0, goesLeft, buf + r0 * 4);
   } else if (type === JOB.HIST && kernels) {
     const a = CTRL.ARGS;
-    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, grad] = [
+    const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, grad, rootCounts] = [
       ctrl[a],
       ctrl[a + 1],
       ctrl[a + 2],
@@ -78,6 +78,7 @@ for (;;) {
       ctrl[a + 8],
       ctrl[a + 9],
       ctrl[a + 10],
+      ctrl[a + 11],
     ];
     const threads = ctrl[CTRL.THREADS];
     const [r0, r1] = rowRange(cnt, threads, index);
@@ -86,7 +87,9 @@ for (;;) {
     const [f0, f1] = featureRange(d, threads, index);
     if (f1 > f0) {
       kernels.clearHist(f0, f1, slots, hist, counts);
-      if (root) kernels.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, hist, counts);
+      if (rootCounts)
+        kernels.buildHistRootSums(bins, nRows, cnt, gh, f0, f1, slots, hist, rootCounts, counts);
+      else if (root) kernels.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, hist, counts);
       else kernels.buildHist(bins, nRows, idx, cnt, gh, f0, f1, slots, hist, counts);
     }
   }

@@ -74,15 +74,19 @@ export class HistogramBuilder {
     const d = this.nFeatures;
     const { bins, nRows, slots } = this;
     const gh = root ? grad : this.gh;
+    // The root holds every row: its counts, built with the first tree's, are copied afterwards.
+    const rootCounts = root ? this.rootCounts : 0;
     const own = (f0: number, f1: number): void => {
       k.clearHist(f0, f1, slots, out.hist, out.counts);
-      if (root) k.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, out.hist, out.counts);
+      if (rootCounts) {
+        k.buildHistRootSums(bins, nRows, cnt, gh, f0, f1, slots, out.hist, rootCounts, out.counts);
+      } else if (root) k.buildHistRoot(bins, nRows, cnt, gh, f0, f1, slots, out.hist, out.counts);
       else k.buildHist(bins, nRows, idx, cnt, gh, f0, f1, slots, out.hist, out.counts);
     };
     const w = this.workers;
     if (w && cnt * d >= PARALLEL_MIN_UPDATES && d > 1) {
       w.buildHist(
-        [bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0, grad],
+        [bins, nRows, idx, cnt, gh, d, slots, out.hist, out.counts, root ? 1 : 0, grad, rootCounts],
         cnt,
         d,
         (r0, r1) => {
@@ -90,11 +94,19 @@ export class HistogramBuilder {
         },
         own,
       );
-      return;
+    } else {
+      if (!root) k.gather(idx, cnt, grad, gh);
+      own(0, d);
     }
-    if (!root) k.gather(idx, cnt, grad, gh);
-    own(0, d);
+    if (root && !rootCounts) {
+      this.rootCounts = this.arena.alloc(this.countBytes);
+      const U8 = new Uint8Array(this.arena.memory.buffer);
+      U8.copyWithin(this.rootCounts, out.counts, out.counts + this.countBytes);
+    }
   }
+
+  /** Byte offset of the root's counts once built (0 before). */
+  private rootCounts = 0;
 
   /**
    * Stable partition of the rows idx[0..cnt) by the per-bin table at `goesLeft` over the bins

@@ -48,6 +48,22 @@ export interface Kernels {
     hist: number,
     counts: number,
   ): void;
+  /**
+   * As `buildHistRoot` for the sums only; the counts of features [f0, f1) are copied from
+   * `rootCounts` (the root's counts do not change from tree to tree). `hist` must be zeroed.
+   */
+  buildHistRootSums(
+    bins: number,
+    nRows: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    rootCounts: number,
+    counts: number,
+  ): void;
   subtractHist(
     f0: number,
     f1: number,
@@ -128,6 +144,7 @@ export function makeKernels(memory: WasmMemory, kind: KernelKind): Kernels {
       clearHist: e.clearHist,
       buildHist: e.buildHist,
       buildHistRoot: e.buildHistRoot,
+      buildHistRootSums: e.buildHistRootSums,
       subtractHist: e.subtractHist,
       partition: e.partition,
       addLeafValue: e.addLeafValue,
@@ -199,6 +216,39 @@ class TsKernels implements Kernels {
   }
 
   private identity: Uint32Array | null = null;
+
+  buildHistRootSums(
+    bins: number,
+    nRows: number,
+    cnt: number,
+    gh: number,
+    f0: number,
+    f1: number,
+    slots: number,
+    hist: number,
+    rootCounts: number,
+    counts: number,
+  ): void {
+    this.refresh();
+    const { F64, U32, U8 } = this;
+    U32.copyWithin(
+      (counts >> 2) + f0 * slots,
+      (rootCounts >> 2) + f0 * slots,
+      (rootCounts >> 2) + f1 * slots,
+    );
+    const gh0 = gh >> 3;
+    // Feature by feature, rows in order: each bin sums the same rows in the same order as the
+    // WebAssembly kernel's four-feature passes.
+    for (let f = f0; f < f1; f++) {
+      const c0 = bins + f * nRows;
+      const h0 = (hist >> 3) + 2 * f * slots;
+      for (let i = 0; i < cnt; i++) {
+        const b = U8[c0 + i];
+        F64[h0 + 2 * b] += F64[gh0 + 2 * i];
+        F64[h0 + 2 * b + 1] += F64[gh0 + 2 * i + 1];
+      }
+    }
+  }
 
   buildHist(
     bins: number,
