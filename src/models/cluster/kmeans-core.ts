@@ -1,28 +1,51 @@
 /**
- * One k-means run — initialisation (k-means++ with local trials, random rows, or given centers)
- * followed by Lloyd's or Elkan's iterations — as scikit-learn 1.2's `_kmeans_single_lloyd` /
- * `_kmeans_single_elkan`: empty clusters are re-seeded with the rows farthest from their centers,
- * iteration stops when no label changes or the total squared center shift is ≤ tol, and a
- * final assignment step makes the labels match the returned centers.
+ * The k-means runs of one fit — initialisation (k-means++ with local trials, random rows, or given
+ * centers) followed by Lloyd's or Elkan's iterations — as scikit-learn 1.2's
+ * `_kmeans_single_lloyd` / `_kmeans_single_elkan`: empty clusters are re-seeded with the rows
+ * farthest from their centers, iteration stops when no label changes or the total squared center
+ * shift is ≤ tol, and a final assignment step makes the labels match the returned centers.
  *
- * A run is a pool task: its randomness is `new Rng(seed).derive(run)`, so the result does not
- * depend on which thread ran it.
+ * Memory: one shared `WebAssembly.Memory` per fit (see {@link KMeansJob}) holds X, the row weights
+ * and norms once, and one slot of working arrays per thread. The row loops are the kernels of
+ * `kernels.ts` (WebAssembly, or their TypeScript twins); the per-iteration work on the k centers
+ * (means, shifts, distances between centers) is done here on typed-array views of the same memory.
+ *
+ * Runs are spread over the pool without depending on it: each thread takes the next run number
+ * from a shared counter, and run r draws its randomness from `new Rng(seed).derive(r)` and uses
+ * nothing another run wrote, so every run — and so the fit — gives the same bits whatever the
+ * number of threads and whichever thread ran it.
  *
  * @module
  */
 
+import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
+import { CLUSTER_HEAP_BASE, type ClusterKernelKind, type ClusterKernels, clusterKernels } from './kernels.ts';
+import { Wasm, type WasmMemory } from './wasm.ts';
 
-/** Everything a run needs (X in shared memory). */
-export interface KMeansRunSpec {
-  /** Row-major n × d. */
-  X: Float64Array;
+/** One fit's runs: the data in a shared memory and where each array lives (byte offsets). */
+export interface KMeansJob {
+  memory: WasmMemory;
+  kind: ClusterKernelKind;
   n: number;
   d: number;
-  /** Row weights, or null for ones. */
-  weight: Float64Array | null;
   k: number;
+  /** k rounded up to even (the transposed centers are padded to whole SIMD vectors). */
+  kp: number;
+  /** k-means++ local trials (2 + ⌊ln k⌋). */
+  trials: number;
+  x: number;
+  /** Row weights, or 0 for ones. */
+  w: number;
+  /** Squared norms of the rows. */
+  xx: number;
+  /** Int32 counter: the next run to start. */
+  counter: number;
+  /** Offset of slot 0 and the size of a slot (slot s starts at slot0 + s · slotBytes). */
+  slot0: number;
+  slotBytes: number;
+  nInit: number;
   /** 'k-means++', 'random', or explicit k × d centers. */
   init: 'k-means++' | 'random' | Float64Array;
   maxIter: number;
@@ -34,22 +57,218 @@ export interface KMeansRunSpec {
 
 /** The outcome of one run. */
 export interface KMeansRunResult {
+  run: number;
   centers: Float64Array;
   labels: Int32Array;
   inertia: number;
   nIter: number;
 }
 
-/** Squared Euclidean distance between row i of X and row j of C (both with d columns). */
-function sqDist(X: Float64Array, i: number, C: Float64Array, j: number, d: number): number {
-  let s = 0;
-  const a = i * d;
-  const b = j * d;
-  for (let f = 0; f < d; f++) {
-    const t = X[a + f] - C[b + f];
-    s += t * t;
+const PAGE = 65536;
+/** The length of hamerlyPass's row list (HAMERLY_BLOCK in assembly/cluster.ts). */
+const HAMERLY_BLOCK = 256;
+/** Offsets travel to the kernels as 32-bit integers: a fit's memory stays below 4 GiB. */
+const MAX_BYTES = 2 ** 32 - PAGE;
+const align = (v: number) => Math.ceil(v / 16) * 16;
+
+/** Byte offsets of one slot's arrays. */
+interface SlotLayout {
+  labels: number;
+  upper: number;
+  lower: number;
+  closest: number;
+  cum: number;
+  cand: number;
+  ct: number;
+  cc: number;
+  buf: number;
+  list: number;
+  centers: number;
+  next: number;
+  sums: number;
+  wsum: number;
+  shift: number;
+  nearestHalf: number;
+  cands: number;
+  pots: number;
+}
+
+/**
+ * The arrays of one slot, starting at `base`: labels, then one region used first by k-means++
+ * (closest distance, cumulative potential, the trials' distances) and then by Lloyd's bounds
+ * (upper, lower), then the small per-center arrays. Returns the offsets and the end.
+ */
+function slotLayout(base: number, n: number, d: number, k: number, kp: number, trials: number, kpp: boolean) {
+  let at = align(base);
+  const take = (bytes: number) => {
+    const p = at;
+    at = align(at + bytes);
+    return p;
+  };
+  const labels = take(4 * n);
+  const region = take(8 * n * (kpp ? 2 + trials : 2));
+  const lay: SlotLayout = {
+    labels,
+    upper: region,
+    lower: region + 8 * n,
+    closest: region,
+    cum: region + 8 * n,
+    cand: region + 16 * n,
+    ct: take(8 * d * kp),
+    cc: take(8 * kp),
+    buf: take(16 * kp),
+    list: take(4 * HAMERLY_BLOCK),
+    centers: take(8 * k * d),
+    next: take(8 * k * d),
+    sums: take(8 * k * d),
+    wsum: take(8 * k),
+    shift: take(8 * k),
+    nearestHalf: take(8 * k),
+    cands: take(8 * trials * d),
+    pots: take(8 * trials),
+  };
+  return { lay, end: at };
+}
+
+/** The options of a fit that {@link makeKMeansJob} lays out. */
+export interface KMeansJobOptions {
+  X: Float64Array;
+  n: number;
+  d: number;
+  weight: Float64Array | null;
+  k: number;
+  init: KMeansJob['init'];
+  nInit: number;
+  maxIter: number;
+  /**
+   * Tolerance relative to the mean variance of the columns (scikit-learn's `tol`): iteration stops
+   * when the total squared center shift is at most tol × mean variance.
+   */
+  tol: number;
+  algorithm: 'lloyd' | 'elkan';
+  seed: number;
+  /** Called when X holds a missing or infinite value; must throw. */
+  nonFinite: () => never;
+  /** How many runs may go at once (one slot each). */
+  slots: number;
+  kind: ClusterKernelKind;
+}
+
+/**
+ * Allocates a fit's shared memory, copies X (and the weights) into it, checks that X is finite,
+ * and computes the absolute tolerance and the row norms.
+ */
+export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
+  const { n, d, k } = o;
+  const kp = k + (k & 1);
+  const trials = 2 + Math.floor(Math.log(k));
+  let at = CLUSTER_HEAP_BASE;
+  const counter = at;
+  at = align(at + 4);
+  const x = at;
+  at = align(at + 8 * n * d);
+  const w = o.weight ? at : 0;
+  if (o.weight) at = align(at + 8 * n);
+  const xx = at;
+  // (2·d + 2 at least: meanVariance uses the array as scratch before the norms are written.)
+  at = align(at + 8 * Math.max(n, 2 * d + 2));
+  const slot0 = at;
+  const slotBytes = slotLayout(0, n, d, k, kp, trials, o.init === 'k-means++').end;
+  const total = slot0 + o.slots * slotBytes;
+  if (total > MAX_BYTES) {
+    throw new ValidationError(
+      `KMeans: this fit needs ${(total / 2 ** 30).toFixed(1)} GiB of working memory (X, its row norms and ${o.slots} set(s) of per-run arrays); the limit is 4 GiB.`,
+      { fix: 'fit on a sample of the rows, or set nThreads: 1' },
+    );
   }
-  return s;
+  const pages = Math.ceil(total / PAGE);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  const F = new Float64Array(memory.buffer);
+  F.set(o.X.subarray(0, n * d), x / 8);
+  if (o.weight) F.set(o.weight, w / 8);
+  const K = clusterKernels(memory, o.kind);
+  if (!K.allFinite(x, n * d)) o.nonFinite();
+  const job: KMeansJob = {
+    memory,
+    kind: o.kind,
+    n,
+    d,
+    k,
+    kp,
+    trials,
+    x,
+    w,
+    xx,
+    counter,
+    slot0,
+    slotBytes,
+    nInit: o.nInit,
+    init: o.init,
+    maxIter: o.maxIter,
+    tol: o.tol === 0 ? 0 : meanVariance(K, F, x, n, d, xx) * o.tol,
+    algorithm: o.algorithm,
+    seed: o.seed,
+  };
+  K.rowNorms(x, n, d, xx);
+  return job;
+}
+
+/**
+ * Mean over the columns of their (population) variance, each column's sums taken over the rows in
+ * order (scikit-learn's `np.mean(np.var(X, axis=0))`). `scratch` holds 2·d values (the row-norm
+ * array, not yet filled).
+ */
+function meanVariance(
+  K: ClusterKernels,
+  F: Float64Array,
+  x: number,
+  n: number,
+  d: number,
+  scratch: number,
+): number {
+  const mean = scratch;
+  const dev = align(scratch + 8 * d);
+  K.columnSums(x, n, d, mean);
+  for (let j = 0; j < d; j++) F[mean / 8 + j] /= n;
+  K.columnSqDev(x, n, d, mean, dev);
+  let total = 0;
+  for (let j = 0; j < d; j++) total += F[dev / 8 + j] / n;
+  return total / d;
+}
+
+/**
+ * Writes the centers transposed and padded (ct: d × kp) and their squared norms (cc; +∞ for the
+ * padding center, so that it is never the nearest).
+ */
+export function transposeCenters(
+  F: Float64Array,
+  centers: number,
+  ct: number,
+  cc: number,
+  k: number,
+  kp: number,
+  d: number,
+): void {
+  const c = centers / 8;
+  const t = ct / 8;
+  const q = cc / 8;
+  for (let j = 0; j < kp; j++) {
+    if (j >= k) {
+      for (let f = 0; f < d; f++) F[t + f * kp + j] = 0;
+      F[q + j] = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    let s0 = 0;
+    let s1 = 0;
+    const o = c + j * d;
+    for (let f = 0; f < d; f++) {
+      const v = F[o + f];
+      F[t + f * kp + j] = v;
+      if (f & 1) s1 += v * v;
+      else s0 += v * v;
+    }
+    F[q + j] = s0 + s1;
+  }
 }
 
 /**
@@ -57,33 +276,19 @@ function sqDist(X: Float64Array, i: number, C: Float64Array, j: number, d: numbe
  * next one the best (lowest potential) of 2 + ⌊ln k⌋ candidates drawn in proportion to the
  * weighted squared distance to the nearest chosen center.
  */
-export function kmeansPlusPlus(
-  X: Float64Array,
-  n: number,
-  d: number,
-  k: number,
-  weight: Float64Array | null,
-  rng: Rng,
-): Float64Array {
-  const centers = new Float64Array(k * d);
-  const trials = 2 + Math.floor(Math.log(k));
+function kmeansPlusPlus(job: KMeansJob, K: ClusterKernels, F: Float64Array, lay: SlotLayout, rng: Rng): void {
+  const { n, d, k, trials, x, w } = job;
+  const X = x / 8;
+  const C = lay.centers / 8;
   const first = rng.int(n);
-  centers.set(X.subarray(first * d, first * d + d), 0);
-  const closest = new Float64Array(n);
-  let pot = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(X, i, centers, 0, d);
-    pot += closest[i] * (weight ? weight[i] : 1);
-  }
-  const cum = new Float64Array(n);
-  const cand = new Float64Array(trials * n);
+  F.copyWithin(C, X + first * d, X + first * d + d);
+  let pot = K.kppFirst(x, n, d, w, lay.centers, lay.closest);
+  const cum = lay.cum / 8;
+  const cands = lay.cands / 8;
+  const pots = lay.pots / 8;
   const candIds = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      acc += closest[i] * (weight ? weight[i] : 1);
-      cum[i] = acc;
-    }
+    K.cumulative(lay.closest, w, n, lay.cum);
     for (let t = 0; t < trials; t++) {
       const r = rng.random() * pot;
       // searchsorted(cum, r, side='left'), clipped to n - 1.
@@ -91,32 +296,40 @@ export function kmeansPlusPlus(
       let hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (cum[mid] < r) lo = mid + 1;
+        if (F[cum + mid] < r) lo = mid + 1;
         else hi = mid;
       }
-      candIds[t] = Math.min(lo, n - 1);
+      const id = Math.min(lo, n - 1);
+      candIds[t] = id;
+      F.copyWithin(cands + t * d, X + id * d, X + id * d + d);
     }
+    K.kppTrials(x, n, d, w, lay.cands, trials, lay.closest, lay.cand, lay.pots);
     let bestT = 0;
     let bestPot = Number.POSITIVE_INFINITY;
     for (let t = 0; t < trials; t++) {
-      const off = t * n;
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        const dd = Math.min(closest[i], sqDist(X, i, X, candIds[t], d));
-        cand[off + i] = dd;
-        p += dd * (weight ? weight[i] : 1);
-      }
-      if (p < bestPot) {
-        bestPot = p;
+      if (F[pots + t] < bestPot) {
+        bestPot = F[pots + t];
         bestT = t;
       }
     }
     pot = bestPot;
-    closest.set(cand.subarray(bestT * n, bestT * n + n));
+    const src = lay.cand / 8 + bestT * n;
+    F.copyWithin(lay.closest / 8, src, src + n);
     const id = candIds[bestT];
-    centers.set(X.subarray(id * d, id * d + d), c * d);
+    F.copyWithin(C + c * d, X + id * d, X + id * d + d);
   }
-  return centers;
+}
+
+/** Writes run `run`'s initial centers into `lay.centers`. */
+function initialCenters(job: KMeansJob, K: ClusterKernels, F: Float64Array, lay: SlotLayout, rng: Rng): void {
+  const { n, d, k, init } = job;
+  const C = lay.centers / 8;
+  if (init instanceof Float64Array) F.set(init, C);
+  else if (init === 'random') {
+    const rows = rng.sample(n, k);
+    const X = job.x / 8;
+    for (let j = 0; j < k; j++) F.copyWithin(C + j * d, X + rows[j] * d, X + rows[j] * d + d);
+  } else kmeansPlusPlus(job, K, F, lay, rng);
 }
 
 /** Weighted sums → means; clusters with zero weight keep their (zero) sums. */
@@ -127,24 +340,39 @@ function averageCenters(sums: Float64Array, wIn: Float64Array, k: number, d: num
   }
 }
 
+/** Squared Euclidean distance between row i of A and row j of B (d columns each), in order. */
+function sqDistRows(A: Float64Array, i: number, B: Float64Array, j: number, d: number): number {
+  let s = 0;
+  const a = i * d;
+  const b = j * d;
+  for (let f = 0; f < d; f++) {
+    const t = A[a + f] - B[b + f];
+    s += t * t;
+  }
+  return s;
+}
+
 /**
  * Re-seeds empty clusters (zero weight) with the rows farthest from their current centers,
  * moving those rows' weight out of their old clusters (scikit-learn's
  * `_relocate_empty_clusters_dense`). `sums` are weighted sums, not yet averaged.
  */
 function relocateEmpty(
-  spec: KMeansRunSpec,
+  X: Float64Array,
+  weight: Float64Array | null,
+  n: number,
+  d: number,
+  k: number,
   oldCenters: Float64Array,
   sums: Float64Array,
   wIn: Float64Array,
   labels: Int32Array,
 ): boolean {
-  const { X, n, d, k, weight } = spec;
   const empty: number[] = [];
   for (let j = 0; j < k; j++) if (wIn[j] === 0) empty.push(j);
   if (empty.length === 0) return false;
   const dist = new Float64Array(n);
-  for (let i = 0; i < n; i++) dist[i] = sqDist(X, i, oldCenters, labels[i], d);
+  for (let i = 0; i < n; i++) dist[i] = sqDistRows(X, i, oldCenters, labels[i], d);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => dist[b] - dist[a] || a - b);
   for (let e = 0; e < empty.length && e < n; e++) {
     const newId = empty[e];
@@ -176,192 +404,12 @@ function centerShift(a: Float64Array, b: Float64Array, k: number, d: number, shi
   return total;
 }
 
-/** Nearest center (first on ties) of every row; returns the weighted inertia. */
-export function assignLabels(
-  X: Float64Array,
-  n: number,
-  d: number,
-  C: Float64Array,
-  k: number,
-  labels: Int32Array,
-  weight: Float64Array | null,
-): number {
-  let inertia = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestD = sqDist(X, i, C, 0, d);
-    for (let j = 1; j < k; j++) {
-      const dd = sqDist(X, i, C, j, d);
-      if (dd < bestD) {
-        bestD = dd;
-        best = j;
-      }
-    }
-    labels[i] = best;
-    inertia += bestD * (weight ? weight[i] : 1);
-  }
-  return inertia;
-}
-
-function arraysEqual(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * Lloyd's iteration — every row to its nearest center, every center to the mean of its rows —
- * with Hamerly's bounds deciding when the nearest center cannot have changed: an upper bound on
- * the distance to the row's center and a lower bound on the distance to any other, moved by the
- * center shifts each iteration. Rows whose bounds stay apart (by more than half the distance from
- * their center to the nearest other) keep their label without computing a distance; the labels
- * and centers are those of plain Lloyd iterations, at a fraction of the distance computations.
- */
-function runLloyd(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
-  const { X, n, d, k, weight } = spec;
-  let centers = init.slice();
-  let next = new Float64Array(k * d);
-  const labels = new Int32Array(n);
-  const labelsOld = new Int32Array(n).fill(-1);
-  const wIn = new Float64Array(k);
-  const shift = new Float64Array(k);
-  const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
-  const half = new Float64Array(k * k);
-  const nearestHalf = new Float64Array(k);
-  // Squared norms of the rows (fixed) and of the centers (per iteration): a squared distance is
-  // ‖x‖² − 2·x·c + ‖c‖², one multiply-add per value (as scikit-learn computes it).
-  const xx = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let f = 0, o = i * d; f < d; f++) s += X[o + f] * X[o + f];
-    xx[i] = s;
-  }
-  const cc = new Float64Array(k);
-  const centerNorms = (C: Float64Array): void => {
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let f = 0, o = j * d; f < d; f++) s += C[o + f] * C[o + f];
-      cc[j] = s;
-    }
-  };
-  const dist = (i: number, C: Float64Array, j: number): number => {
-    // Hand-unrolled dot product with two accumulators.
-    const xo = i * d;
-    const co = j * d;
-    let s0 = 0;
-    let s1 = 0;
-    let f = 0;
-    for (; f + 1 < d; f += 2) {
-      s0 += X[xo + f] * C[co + f];
-      s1 += X[xo + f + 1] * C[co + f + 1];
-    }
-    if (f < d) s0 += X[xo + f] * C[co + f];
-    return xx[i] - 2 * (s0 + s1) + cc[j];
-  };
-  const fullAssign = (i: number, C: Float64Array): void => {
-    let best = 0;
-    let d1 = Number.POSITIVE_INFINITY;
-    let d2 = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < k; j++) {
-      const dd = dist(i, C, j);
-      if (dd < d1) {
-        d2 = d1;
-        d1 = dd;
-        best = j;
-      } else if (dd < d2) d2 = dd;
-    }
-    labels[i] = best;
-    upper[i] = Math.sqrt(Math.max(d1, 0));
-    lower[i] = Math.sqrt(Math.max(d2, 0));
-  };
-  centerNorms(centers);
-  for (let i = 0; i < n; i++) fullAssign(i, centers);
-  // Weighted sums and weights per cluster, kept up to date as rows change cluster (recomputed
-  // from scratch every REFRESH iterations and after an empty cluster is re-seeded).
-  const sums = new Float64Array(k * d);
-  const wSum = new Float64Array(k);
-  const REFRESH = 16;
-  const recompute = (): void => {
-    sums.fill(0);
-    wSum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const j = labels[i];
-      const w = weight ? weight[i] : 1;
-      wSum[j] += w;
-      const o = j * d;
-      const xo = i * d;
-      for (let f = 0; f < d; f++) sums[o + f] += X[xo + f] * w;
-    }
-  };
-  let dirty = true;
-  let it = 0;
-  for (; it < spec.maxIter; it++) {
-    // Centers ← weighted means of their rows.
-    if (dirty || it % REFRESH === 0) recompute();
-    dirty = false;
-    next.set(sums);
-    wIn.set(wSum);
-    if (relocateEmpty(spec, centers, next, wIn, labels)) dirty = true;
-    averageCenters(next, wIn, k, d);
-    const total = centerShift(centers, next, k, d, shift);
-    [centers, next] = [next, centers];
-    if (arraysEqual(labels, labelsOld)) break;
-    if (total <= spec.tol) break;
-    labelsOld.set(labels);
-    // Labels ← nearest of the new centers, skipping rows whose bounds prove the label unchanged.
-    centerGeometry(centers, k, d, half, nearestHalf);
-    centerNorms(centers);
-    let m1 = 0;
-    let m1At = -1;
-    let m2 = 0;
-    for (let j = 0; j < k; j++) {
-      if (shift[j] > m1) {
-        m2 = m1;
-        m1 = shift[j];
-        m1At = j;
-      } else if (shift[j] > m2) m2 = shift[j];
-    }
-    for (let i = 0; i < n; i++) {
-      const a = labels[i];
-      let u = upper[i] + shift[a];
-      const l = lower[i] - (a === m1At ? m2 : m1);
-      const z = Math.max(l, nearestHalf[a]);
-      if (u > z) {
-        u = Math.sqrt(Math.max(dist(i, centers, a), 0));
-        if (u > z) {
-          fullAssign(i, centers);
-          const b = labels[i];
-          if (b !== a) {
-            // Move the row's weighted values from cluster a to cluster b.
-            const w = weight ? weight[i] : 1;
-            wSum[a] -= w;
-            wSum[b] += w;
-            const oa = a * d;
-            const ob = b * d;
-            const xo = i * d;
-            for (let f = 0; f < d; f++) {
-              const v = X[xo + f] * w;
-              sums[oa + f] -= v;
-              sums[ob + f] += v;
-            }
-          }
-          continue;
-        }
-      }
-      upper[i] = u;
-      lower[i] = l;
-    }
-  }
-  const inertia = assignLabels(X, n, d, centers, k, labels, weight);
-  return { centers, labels, inertia, nIter: Math.min(it + 1, spec.maxIter) };
-}
-
 /** Half the distance between every pair of centers, and each center's half-distance to its nearest other. */
 function centerGeometry(C: Float64Array, k: number, d: number, half: Float64Array, next: Float64Array): void {
   for (let a = 0; a < k; a++) {
     half[a * k + a] = 0;
     for (let b = a + 1; b < k; b++) {
-      const v = Math.sqrt(sqDist(C, a, C, b, d)) / 2;
+      const v = Math.sqrt(sqDistRows(C, a, C, b, d)) / 2;
       half[a * k + b] = v;
       half[b * k + a] = v;
     }
@@ -373,8 +421,116 @@ function centerGeometry(C: Float64Array, k: number, d: number, half: Float64Arra
   }
 }
 
-function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
-  const { X, n, d, k, weight } = spec;
+/** Typed-array views of the job's data. */
+function dataViews(job: KMeansJob, buf: ArrayBufferLike) {
+  const { n, d } = job;
+  return {
+    X: new Float64Array(buf, job.x, n * d),
+    weight: job.w ? new Float64Array(buf, job.w, n) : null,
+  };
+}
+
+/**
+ * Lloyd's iteration — every row to its nearest center, every center to the mean of its rows —
+ * with Hamerly's bounds deciding when the nearest center cannot have changed: an upper bound on
+ * the distance to the row's center and a lower bound on the distance to any other, moved by the
+ * center shifts each iteration. Rows whose bounds stay apart (by more than half the distance from
+ * their center to the nearest other) keep their label without computing a distance; the labels
+ * and centers are those of plain Lloyd iterations, at a fraction of the distance computations.
+ */
+function runLloyd(
+  job: KMeansJob,
+  K: ClusterKernels,
+  F: Float64Array,
+  lay: SlotLayout,
+  run: number,
+): KMeansRunResult {
+  const { n, d, k, kp, x, w, xx } = job;
+  const buf = job.memory.buffer;
+  const { X, weight } = dataViews(job, buf);
+  const labels = new Int32Array(buf, lay.labels, n);
+  let cPtr = lay.centers;
+  let nPtr = lay.next;
+  const sums = new Float64Array(buf, lay.sums, k * d);
+  const wSum = new Float64Array(buf, lay.wsum, k);
+  const wIn = new Float64Array(k);
+  const shift = new Float64Array(buf, lay.shift, k);
+  const nearestHalf = new Float64Array(buf, lay.nearestHalf, k);
+  const half = new Float64Array(k * k);
+  transposeCenters(F, cPtr, lay.ct, lay.cc, k, kp, d);
+  K.assignAll(x, n, d, xx, lay.ct, lay.cc, kp, lay.labels, lay.upper, lay.lower, lay.buf);
+  // Weighted sums and weights per cluster, kept up to date as rows change cluster (recomputed
+  // from scratch every REFRESH iterations and after an empty cluster is re-seeded).
+  const REFRESH = 16;
+  let dirty = true;
+  let changed = -1;
+  let it = 0;
+  for (; it < job.maxIter; it++) {
+    // Centers ← weighted means of their rows.
+    if (dirty || it % REFRESH === 0) K.clusterSums(x, n, d, w, lay.labels, k, lay.sums, lay.wsum);
+    dirty = false;
+    const old = new Float64Array(buf, cPtr, k * d);
+    const centers = new Float64Array(buf, nPtr, k * d);
+    centers.set(sums);
+    wIn.set(wSum);
+    if (relocateEmpty(X, weight, n, d, k, old, centers, wIn, labels)) dirty = true;
+    averageCenters(centers, wIn, k, d);
+    const total = centerShift(old, centers, k, d, shift);
+    [cPtr, nPtr] = [nPtr, cPtr];
+    // No label changed in the last assignment: converged (scikit-learn's strict convergence).
+    if (changed === 0) break;
+    if (total <= job.tol) break;
+    // Labels ← nearest of the new centers, skipping rows whose bounds prove the label unchanged.
+    centerGeometry(centers, k, d, half, nearestHalf);
+    transposeCenters(F, cPtr, lay.ct, lay.cc, k, kp, d);
+    let m1 = 0;
+    let m1At = -1;
+    let m2 = 0;
+    for (let j = 0; j < k; j++) {
+      if (shift[j] > m1) {
+        m2 = m1;
+        m1 = shift[j];
+        m1At = j;
+      } else if (shift[j] > m2) m2 = shift[j];
+    }
+    changed = K.hamerlyPass(
+      x,
+      n,
+      d,
+      w,
+      xx,
+      cPtr,
+      lay.ct,
+      lay.cc,
+      kp,
+      lay.labels,
+      lay.upper,
+      lay.lower,
+      lay.shift,
+      lay.nearestHalf,
+      m1,
+      m1At,
+      m2,
+      lay.sums,
+      lay.wsum,
+      lay.buf,
+      lay.list,
+    );
+  }
+  transposeCenters(F, cPtr, lay.ct, lay.cc, k, kp, d);
+  const inertia = K.labelsInertia(x, n, d, w, cPtr, lay.ct, lay.cc, kp, lay.labels, lay.buf, 1);
+  return {
+    run,
+    centers: F.slice(cPtr / 8, cPtr / 8 + k * d),
+    labels: labels.slice(),
+    inertia,
+    nIter: Math.min(it + 1, job.maxIter),
+  };
+}
+
+function runElkan(job: KMeansJob, init: Float64Array, run: number): KMeansRunResult {
+  const { n, d, k } = job;
+  const { X, weight } = dataViews(job, job.memory.buffer);
   let centers = init.slice();
   let next = new Float64Array(k * d);
   const labels = new Int32Array(n);
@@ -389,11 +545,11 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
   // init_bounds
   for (let i = 0; i < n; i++) {
     let best = 0;
-    let minD = Math.sqrt(sqDist(X, i, centers, 0, d));
+    let minD = Math.sqrt(sqDistRows(X, i, centers, 0, d));
     lower[i * k] = minD;
     for (let j = 1; j < k; j++) {
       if (minD > half[best * k + j]) {
-        const dd = Math.sqrt(sqDist(X, i, centers, j, d));
+        const dd = Math.sqrt(sqDistRows(X, i, centers, j, d));
         lower[i * k + j] = dd;
         if (dd < minD) {
           minD = dd;
@@ -418,12 +574,12 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
         for (let j = 0; j < k; j++) {
           if (j !== label && ub > lower[lo + j] && ub > half[label * k + j]) {
             if (!tight) {
-              ub = Math.sqrt(sqDist(X, i, C, label, d));
+              ub = Math.sqrt(sqDistRows(X, i, C, label, d));
               lower[lo + label] = ub;
               tight = true;
             }
             if (ub > lower[lo + j] || ub > half[label * k + j]) {
-              const dd = Math.sqrt(sqDist(X, i, C, j, d));
+              const dd = Math.sqrt(sqDistRows(X, i, C, j, d));
               lower[lo + j] = dd;
               if (dd < ub) {
                 label = j;
@@ -444,7 +600,7 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
       }
     }
     if (!update) return;
-    relocateEmpty(spec, C, next, wIn, labels);
+    relocateEmpty(X, weight, n, d, k, C, next, wIn, labels);
     averageCenters(next, wIn, k, d);
     centerShift(C, next, k, d, shift);
     for (let i = 0; i < n; i++) {
@@ -458,7 +614,7 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
   };
   let strict = false;
   let it = 0;
-  for (; it < spec.maxIter; it++) {
+  for (; it < job.maxIter; it++) {
     step(centers, true);
     centerGeometry(next, k, d, half, nextHalf);
     let total = 0;
@@ -468,34 +624,63 @@ function runElkan(spec: KMeansRunSpec, init: Float64Array): KMeansRunResult {
       strict = true;
       break;
     }
-    if (total <= spec.tol) break;
+    if (total <= job.tol) break;
     labelsOld.set(labels);
   }
   if (!strict) step(centers, false);
   let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += sqDist(X, i, centers, labels[i], d) * (weight ? weight[i] : 1);
-  return { centers, labels, inertia, nIter: Math.min(it + 1, spec.maxIter) };
+  for (let i = 0; i < n; i++) inertia += sqDistRows(X, i, centers, labels[i], d) * (weight ? weight[i] : 1);
+  return { run, centers, labels, inertia, nIter: Math.min(it + 1, job.maxIter) };
 }
 
-/** Initial centers for run `run`. */
-export function initialCenters(spec: KMeansRunSpec, rng: Rng): Float64Array {
-  const { X, n, d, k } = spec;
-  if (spec.init instanceof Float64Array) return spec.init.slice();
-  if (spec.init === 'random') {
-    const rows = rng.sample(n, k);
-    const c = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) c.set(X.subarray(rows[j] * d, rows[j] * d + d), j * d);
-    return c;
+function arraysEqual(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One complete k-means run (initialisation + iterations) in the given slot. */
+function kmeansRun(
+  job: KMeansJob,
+  K: ClusterKernels,
+  F: Float64Array,
+  lay: SlotLayout,
+  run: number,
+): KMeansRunResult {
+  const rng = new Rng(job.seed).derive(run);
+  initialCenters(job, K, F, lay, rng);
+  if (job.algorithm === 'elkan') {
+    const c = lay.centers / 8;
+    return runElkan(job, F.slice(c, c + job.k * job.d), run);
   }
-  return kmeansPlusPlus(X, n, d, k, spec.weight, rng);
+  return runLloyd(job, K, F, lay, run);
 }
 
-/** One complete k-means run (initialisation + iterations); a pool task. */
-export function kmeansRun(spec: KMeansRunSpec, run: number): KMeansRunResult {
-  const rng = new Rng(spec.seed).derive(run);
-  const init = initialCenters(spec, rng);
-  return spec.algorithm === 'elkan' ? runElkan(spec, init) : runLloyd(spec, init);
+/**
+ * A pool task: takes run numbers from the job's counter until all `nInit` runs are taken, running
+ * each in slot `slot`; returns the results of the runs it did.
+ */
+export function kmeansSlot(job: KMeansJob, slot: number): KMeansRunResult[] {
+  const K = clusterKernels(job.memory, job.kind);
+  const buf = job.memory.buffer;
+  const F = new Float64Array(buf);
+  const counter = new Int32Array(buf, job.counter, 1);
+  const { lay } = slotLayout(
+    job.slot0 + slot * job.slotBytes,
+    job.n,
+    job.d,
+    job.k,
+    job.kp,
+    job.trials,
+    job.init === 'k-means++',
+  );
+  const out: KMeansRunResult[] = [];
+  for (;;) {
+    const run = Atomics.add(counter, 0, 1);
+    if (run >= job.nInit) break;
+    out.push(kmeansRun(job, K, F, lay, run));
+  }
+  return out;
 }
 
-/** Builds the pool task for {@link kmeansRun}. */
-export const kmeansRunTask = registerTask(import.meta.url, 'kmeansRun', kmeansRun);
+/** Builds the pool task for {@link kmeansSlot}. */
+export const kmeansSlotTask = registerTask(import.meta.url, 'kmeansSlot', kmeansSlot);

@@ -11,9 +11,11 @@ import { registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
-import { executorFor, toShared } from '../../core/pool.ts';
+import { executorFor, InlineExecutor } from '../../core/pool.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
-import { assignLabels, type KMeansRunResult, type KMeansRunSpec, kmeansRunTask } from './kmeans-core.ts';
+import { assignRows } from './assign.ts';
+import { defaultClusterKernel } from './kernels.ts';
+import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
 
 const schema = {
   nClusters: p.int({ min: 1, default: 8, doc: 'number of clusters (k)' }),
@@ -52,24 +54,6 @@ export interface KMeansFitOptions {
   sampleWeight?: ArrayLike<number>;
 }
 
-/** Mean over features of the (population) variance of each column. */
-function meanVariance(m: Matrix): number {
-  const { rows: n, cols: d, data } = m;
-  let total = 0;
-  for (let j = 0; j < d; j++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += data[i * d + j];
-    mean /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      const t = data[i * d + j] - mean;
-      v += t * t;
-    }
-    total += v / n;
-  }
-  return total / d;
-}
-
 function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
   const map = new Int32Array(k).fill(-1);
   for (let i = 0; i < a.length; i++) {
@@ -105,7 +89,6 @@ export class KMeans extends BaseClusterer<KMeansParams> {
   /** Clusters X (optionally weighted by `sampleWeight`). */
   fit(X: MatrixInput, _y?: unknown, options: KMeansFitOptions = {}): this {
     const m = this.startFit(X);
-    assertFinite(m, this.typeName);
     const { nClusters: k, init } = this.params;
     if (k > m.rows) {
       throw new ValidationError(`${this.typeName}: nClusters is ${k} but X has only ${m.rows} rows.`, {
@@ -114,7 +97,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
       });
     }
     const weight = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
-    let initSpec: KMeansRunSpec['init'];
+    let initSpec: KMeansJob['init'];
     let nInit = this.params.nInit;
     if (Array.isArray(init)) {
       if (init.length !== k || init.some((r) => r.length !== m.cols)) {
@@ -128,20 +111,30 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     } else {
       initSpec = init;
     }
-    const spec: KMeansRunSpec = {
-      X: toShared(m.data),
+    const pool = executorFor(this.params.nThreads);
+    const slots = Math.min(pool.parallelism, nInit);
+    const executor = slots > 1 ? pool : new InlineExecutor();
+    const job = makeKMeansJob({
+      X: m.data,
       n: m.rows,
       d: m.cols,
-      weight: weight ? toShared(weight) : null,
+      weight,
       k,
       init: initSpec,
+      nInit,
       maxIter: this.params.maxIter,
-      tol: this.params.tol === 0 ? 0 : meanVariance(m) * this.params.tol,
+      tol: this.params.tol,
       algorithm: this.params.algorithm,
       seed: this.params.seed,
-    };
-    const tasks = Array.from({ length: nInit }, (_, r) => kmeansRunTask(spec, r));
-    const runs = executorFor(this.params.nThreads).mapSync<KMeansRunResult>(tasks);
+      slots,
+      kind: defaultClusterKernel(),
+      nonFinite: () => this.nonFinite(m),
+    });
+    const tasks = Array.from({ length: slots }, (_, s) => kmeansSlotTask(job, s));
+    const runs = executor
+      .mapSync<KMeansRunResult[]>(tasks)
+      .flat()
+      .sort((a, b) => a.run - b.run);
     let best: KMeansRunResult | undefined;
     for (const r of runs) {
       if (!best || (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k))) best = r;
@@ -156,10 +149,9 @@ export class KMeans extends BaseClusterer<KMeansParams> {
   /** The nearest center of each row. */
   predict(X: MatrixInput): Int32Array {
     const m = this.checkInput(X, 'predict');
-    assertFinite(m, this.typeName);
     const labels = new Int32Array(m.rows);
     const c = this.clusterCenters_!;
-    assignLabels(m.data, m.rows, m.cols, c.data, c.rows, labels, null);
+    assignRows(m.data, m.rows, m.cols, c.data, c.rows, labels, null, false, () => this.nonFinite(m));
     return labels;
   }
 
@@ -184,6 +176,12 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     return matrix(out, m.rows, k, this.getFeatureNamesOut());
   }
 
+  /** Throws the error of `assertFinite` for X (called when a kernel found a non-finite value). */
+  private nonFinite(m: Matrix): never {
+    assertFinite(m, this.typeName);
+    throw new Error(`${this.typeName}: a non-finite value was found but not located`);
+  }
+
   /** Fits, then returns the distances of the training rows to the centers. */
   fitTransform(X: MatrixInput): Matrix {
     const m = asMatrix(X);
@@ -199,9 +197,9 @@ export class KMeans extends BaseClusterer<KMeansParams> {
   /** Opposite of the inertia of X with respect to the fitted centers (higher is better). */
   score(X: MatrixInput): number {
     const m = this.checkInput(X, 'score');
-    assertFinite(m, this.typeName);
     const c = this.clusterCenters_!;
-    return -assignLabels(m.data, m.rows, m.cols, c.data, c.rows, new Int32Array(m.rows), null);
+    const labels = new Int32Array(m.rows);
+    return -assignRows(m.data, m.rows, m.cols, c.data, c.rows, labels, null, true, () => this.nonFinite(m));
   }
 
   protected getState(): PlainObject {

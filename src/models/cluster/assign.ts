@@ -1,0 +1,97 @@
+/**
+ * Nearest-center assignment of new rows (`KMeans.predict` and `score`) with the same kernel as the
+ * fit's final assignment, so `predict(X)` on the training rows gives the fitted labels.
+ *
+ * The rows stay where they are: blocks of {@link ASSIGN_BLOCK} rows are copied into a small
+ * buffer in this thread's kernel memory (reused, so it stays in cache) and assigned there.
+ *
+ * @module
+ */
+
+import { CLUSTER_HEAP_BASE, type ClusterKernels, clusterKernels, defaultClusterKernel } from './kernels.ts';
+import { transposeCenters } from './kmeans-core.ts';
+import { Wasm, type WasmMemory } from './wasm.ts';
+
+/** Rows per block (fixed, so the inertia's sum order does not depend on anything else). */
+export const ASSIGN_BLOCK = 2048;
+
+const PAGE = 65536;
+const align = (v: number) => Math.ceil(v / 16) * 16;
+
+interface AssignMemory {
+  memory: WasmMemory;
+  kernels: ClusterKernels;
+  bytes: number;
+}
+
+let state: AssignMemory | null = null;
+
+/** This thread's kernel memory, at least `bytes` long. */
+function memoryFor(bytes: number): AssignMemory {
+  const kind = defaultClusterKernel();
+  if (state && state.bytes >= bytes && state.kernels.kind === kind) return state;
+  const pages = Math.ceil(Math.max(bytes, state?.bytes ?? 0) / PAGE);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  state = { memory, kernels: clusterKernels(memory, kind), bytes: pages * PAGE };
+  return state;
+}
+
+/**
+ * Writes the nearest center of each row of X (n × d) into `labels` (first on ties, by
+ * ‖x‖² − 2x·c + ‖c‖² as scikit-learn); returns the weighted inertia Σ w·‖x − c‖² when
+ * `wantInertia`, else 0. Calls `nonFinite` (which throws) if X holds a missing or infinite value.
+ */
+export function assignRows(
+  X: Float64Array,
+  n: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  weight: Float64Array | null,
+  wantInertia: boolean,
+  nonFinite: () => never,
+): number {
+  const kp = k + (k & 1);
+  const B = Math.min(ASSIGN_BLOCK, Math.max(n, 1));
+  let at = CLUSTER_HEAP_BASE;
+  const take = (bytes: number) => {
+    const p = at;
+    at = align(at + bytes);
+    return p;
+  };
+  const cPtr = take(8 * k * d);
+  const ctPtr = take(8 * d * kp);
+  const ccPtr = take(8 * kp);
+  const bufPtr = take(16 * kp);
+  const wPtr = weight ? take(8 * B) : 0;
+  const lPtr = take(4 * B);
+  const xPtr = take(8 * B * d);
+  const { memory, kernels } = memoryFor(at);
+  const F = new Float64Array(memory.buffer);
+  const L = new Int32Array(memory.buffer, lPtr, B);
+  F.set(centers, cPtr / 8);
+  transposeCenters(F, cPtr, ctPtr, ccPtr, k, kp, d);
+  let inertia = 0;
+  for (let s = 0; s < n; s += B) {
+    const rows = Math.min(B, n - s);
+    F.set(X.subarray(s * d, (s + rows) * d), xPtr / 8);
+    if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
+    if (weight) F.set(weight.subarray(s, s + rows), wPtr / 8);
+    inertia += kernels.labelsInertia(
+      xPtr,
+      rows,
+      d,
+      wPtr,
+      cPtr,
+      ctPtr,
+      ccPtr,
+      kp,
+      lPtr,
+      bufPtr,
+      wantInertia ? 1 : 0,
+    );
+    labels.set(rows === B ? L : L.subarray(0, rows), s);
+  }
+  return inertia;
+}
