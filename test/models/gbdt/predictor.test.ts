@@ -14,6 +14,7 @@ import {
   HistGradientBoostingRegressor,
 } from '../../../src/models/ensemble/hist-gradient-boosting/index.ts';
 import { wasmAvailable } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
+import { expit } from '../../../src/models/ensemble/hist-gradient-boosting/loss.ts';
 import {
   addRange,
   predictRawRange,
@@ -255,5 +256,12 @@ describe('WebAssembly prediction kernels vs the TypeScript walk', { skip: !wasmA
     const dec = two.decisionFunction(X).data;
     for (let i = 0; i < n; i++) raw[i] = base + raw[i];
     assertSameBits(dec, raw, 'decision function on 2 threads');
+    // predictProba computes the scores inside its own output: the same probabilities.
+    const proba = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      proba[2 * i + 1] = expit(raw[i]);
+      proba[2 * i] = 1 - proba[2 * i + 1];
+    }
+    assertSameBits(b, proba, 'probabilities from the scores');
   });
 });

@@ -161,17 +161,20 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
   /** Class probabilities, one column per class. */
   predictProba(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'predictProba');
-    const raw = rawPredict(this.model_!, m, this.params.nThreads);
     const n = m.rows;
     const C = this.classes_!.length;
     const out = new Float64Array(n * C);
     if (C === 2) {
+      // The scores go to the second half of the output and are read in order as the pairs fill
+      // it from the start: the pair of row i overwrites scores i' <= i only (2i + 1 − n <= i).
+      const raw = rawPredict(this.model_!, m, this.params.nThreads, out.subarray(n));
       for (let i = 0; i < n; i++) {
         const p = expit(raw[i]);
         out[2 * i] = 1 - p;
         out[2 * i + 1] = p;
       }
     } else {
+      const raw = rawPredict(this.model_!, m, this.params.nThreads);
       for (let i = 0; i < n; i++) {
         let max = -Infinity;
         for (let k = 0; k < C; k++) max = Math.max(max, raw[k * n + i]);

@@ -123,8 +123,17 @@ export function fitModel(
   };
 }
 
-/** Raw predictions (class-major n × K, baseline included) of X. */
-export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): Float64Array {
+/**
+ * Raw predictions (class-major n × K, baseline included) of X, written to `into` when given (n × K
+ * zeroed values: callers that allocate their own output can lend part of it and save an
+ * allocation — fresh memory costs page faults).
+ */
+export function rawPredict(
+  m: FittedModel,
+  X: Matrix,
+  nThreads: number | null,
+  into?: Float64Array,
+): Float64Array {
   const threads = resolveThreads(nThreads);
   const ex =
     threads > 1 && X.rows * (m.ensemble.treeStart.length - 1) >= 2_000_000 ? HistWorkers.get(threads) : null;
@@ -140,6 +149,7 @@ export function rawPredict(m: FittedModel, X: Matrix, nThreads: number | null): 
     X.cols,
     m.baseline,
     ex,
+    into,
   );
 }
 

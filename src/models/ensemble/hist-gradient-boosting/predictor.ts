@@ -307,8 +307,9 @@ export function shareEnsemble(e: TreeEnsemble): TreeEnsemble {
 }
 
 /**
- * Raw predictions (class-major, n × K, baseline included) of a row-major matrix; large batches are
- * split by rows over a {@link HistWorkers} group (the calling thread takes the first range).
+ * Raw predictions (class-major, n × K, baseline included) of a row-major matrix, written to `into`
+ * when given (n × K values, zeroed); large batches are split by rows over a {@link HistWorkers}
+ * group (the calling thread takes the first range).
  */
 export function predictRaw(
   e: TreeEnsemble,
@@ -319,10 +320,11 @@ export function predictRaw(
   d: number,
   baseline: Float64Array,
   workers: HistWorkers | null,
+  into?: Float64Array,
 ): Float64Array {
   const K = e.nTreesPerIteration;
   const nTrees = e.treeStart.length - 1;
-  const out = new Float64Array(n * K);
+  const out = into ?? new Float64Array(n * K);
   if (!workers || n * nTrees < PARALLEL_MIN_WORK || n < 2 * MIN_ROWS_PER_THREAD) {
     addRange(e, packed, X, d, 0, n, out, n, 0);
   } else workers.predict(e, shared, packed, X, d, n, out);
