@@ -22,8 +22,8 @@ import {
   treeFromPlain,
   treeToPlain,
 } from './flat-tree.ts';
-import { growTree, sortThreshold } from './grower.ts';
-import { type GrowLayout, prepareGrowData } from './presort.ts';
+import { growTree } from './grower.ts';
+import { growLayout, prepareGrowData } from './presort.ts';
 import { classWeightParam, growthParams, maxFeaturesParam, resolveGrowOptions } from './tree-params.ts';
 
 const classifierSchema = {
@@ -58,9 +58,8 @@ export type DecisionTreeClassifierParams = ParamsOf<typeof classifierSchema>;
 export type DecisionTreeRegressorParams = ParamsOf<typeof regressorSchema>;
 
 /** The data layout a single tree needs. */
-function treeLayout(splitter: string, maxFeatures: number, d: number): GrowLayout {
-  const best = splitter === 'best';
-  return { presort: best, ranks: best && sortThreshold(d, maxFeatures) > 0, columns: !best, shared: false };
+function treeLayout(splitter: 'best' | 'random', m: Matrix, maxFeatures: number) {
+  return growLayout(splitter, m.rows, m.cols, maxFeatures, { columns: false, shared: false });
 }
 
 /** Checks X for a tree fit: finite values (no NaN), as a Matrix. */
@@ -120,7 +119,7 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
     }
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
     const target = { yCode: codes, yValue: null, nClasses: this.classes_!.length };
-    const data = prepareGrowData(m, target, treeLayout(opts.splitter, opts.maxFeatures, m.cols));
+    const data = prepareGrowData(m, target, treeLayout(opts.splitter, m, opts.maxFeatures));
     const tree = growTree(data, weight, opts, new Rng(this.params.seed));
     this.setTree(tree, m.cols);
     return this.finishFit(m);
@@ -203,7 +202,7 @@ export class DecisionTreeRegressor extends BaseRegressor<DecisionTreeRegressorPa
     const sw = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
     const target = { yCode: null, yValue: yv, nClasses: 1 };
-    const data = prepareGrowData(m, target, treeLayout(opts.splitter, opts.maxFeatures, m.cols));
+    const data = prepareGrowData(m, target, treeLayout(opts.splitter, m, opts.maxFeatures));
     this.tree_ = growTree(data, sw, opts, new Rng(this.params.seed));
     this.featureImportances_ = treeFeatureImportances(this.tree_, m.cols);
     return this.finishFit(m);

@@ -48,13 +48,20 @@ export interface GrowData {
   nClasses: number;
   /** `argsortColumns(Xc)`: each feature's rows by value (needed by the `best` splitter). */
   order: Int32Array | null;
-  /** `sortedValues(Xc, order)`: each feature's values in that order (`best` splitter). */
-  sorted: Float64Array | null;
   /**
-   * Inverse of `order`: each row's position in its feature's sorted order (`best` splitter, when
-   * `sortThreshold(d, maxFeatures)` > 0).
+   * Dense ranks (`best` splitter): row i's value of feature j is the `rank[j * n + i]`-th smallest
+   * distinct value of that feature, `distinct[distinctStart[j] + rank[j * n + i]]`.
    */
   rank: Int32Array | null;
+  /** Each feature's distinct values, ascending, one run per feature (see `rank`). */
+  distinct: Float64Array | null;
+  /** Start of each feature's run in `distinct`, d + 1 entries. */
+  distinctStart: Int32Array | null;
+  /**
+   * Per feature, 1 when two of its distinct values are within 1e-7 of each other (splits between
+   * them are not allowed, so scans must compare values), else 0.
+   */
+  closeValues: Uint8Array | null;
 }
 
 /** Growth settings, already resolved to numbers (see `resolveGrowOptions`). */
@@ -77,21 +84,33 @@ export interface GrowOptions {
 }
 
 const FEATURE_THRESHOLD = 1e-7;
+/** Nodes up to this many rows sort a candidate feature by insertion. */
+const INSERTION_MAX = 16;
+/** Digit width of the radix sort (2^11 counters stay in L1). */
+const RADIX_BITS = 11;
+
+/** Widest rank range a node of `len` rows counting-sorts over (else radix sort). */
+function countLimit(len: number): number {
+  return 2 * len + 256;
+}
 const EPSILON = 2.220446049250313e-16;
 const INF = Number.POSITIVE_INFINITY;
 
 /**
- * Node size at or below which the best splitter sorts each candidate feature on the spot instead
- * of keeping every feature's sorted list partitioned: keeping the lists costs about d moves per
- * row and split, sorting about maxFeatures·log2(size) comparisons (natively) per row. Overridable
- * with LATHE_TREE_SORT_MAX (for benchmarking).
+ * Node size at or below which the best splitter sorts each candidate feature on the spot (from
+ * dense ranks, see `sortCandidate`) instead of keeping every feature's sorted list partitioned.
+ * Keeping the lists costs about d moves per row and split, sorting about maxFeatures gathers and
+ * counting/radix passes: when few of many features are searched, sorting wins at every node size
+ * (and needs no per-thread copy of the lists); when most features are searched, the lists do.
+ * Overridable with LATHE_TREE_SORT_MAX (for benchmarking).
  */
 export function sortThreshold(d: number, maxFeatures: number): number {
   const env = typeof process !== 'undefined' ? process.env.LATHE_TREE_SORT_MAX : undefined;
   if (env !== undefined && env !== '') return Number(env);
-  // Measured: with 20 features and 4 per split keeping the lists wins at every node size; with
-  // 64 and 8, sorting nodes of up to a few hundred rows is cheaper.
-  return d / maxFeatures >= 6 ? 256 : 0;
+  // Measured (bench/forest-grow.ts): 20 features, 4 per split: sorting ≈ 1.3× faster than lists
+  // on 100 000 continuous rows; digits (64 features of 17 values, 8 per split): 2.7× faster;
+  // 20 of 20 features: lists 1.7× faster.
+  return d >= 3 * maxFeatures ? Number.POSITIVE_INFINITY : 0;
 }
 
 /** Working arrays kept between trees grown on the same thread (no page faults or zeroing per tree). */
@@ -156,30 +175,33 @@ class Grower {
   private readonly Y: Int32Array;
   private readonly Yv: Float64Array;
   private readonly W: Float64Array;
-  // Best splitter: per feature f, positions (P) and values (V) sorted by value within each node,
-  // at [f·m + start, f·m + end).
+  // Best splitter: per feature f, positions (P) and dense ranks (R) sorted by value within each
+  // node, at [f·m + start, f·m + end).
   private readonly P: Int32Array;
-  private readonly V: Float64Array;
+  private readonly R: Int32Array;
   private readonly newPos: Int32Array;
   private readonly tP: Int32Array;
-  private readonly tV: Float64Array;
+  private readonly tR: Int32Array;
   private readonly tI: Int32Array;
   private readonly tY: Int32Array;
   private readonly tYv: Float64Array;
   private readonly tW: Float64Array;
   // Best splitter, small nodes (≤ sortMax rows): the candidate feature's rows sorted on the spot
-  // (packed keys rank·2^shift + local index, sorted natively) instead of maintained lists.
+  // by dense rank (counting or radix sort, see sortCandidate) instead of maintained lists.
   private readonly sortMax: number;
-  private readonly sortShift: number;
   private readonly rank: Int32Array;
-  private readonly sortedAll: Float64Array;
-  private readonly keys: Float64Array;
-  private readonly sP: Int32Array;
-  private readonly sV: Float64Array;
+  private readonly distinct: Float64Array;
+  private readonly distinctStart: Int32Array;
+  /** Gathered ranks; sorted ranks; radix-sort ping-pong buffers. */
+  private readonly gR: Int32Array;
   private readonly sR: Int32Array;
-  private sortMode = false;
-  private sortStart = 0;
-  private bCut = -1;
+  private readonly tR2: Int32Array;
+  private readonly tI2: Int32Array;
+  private readonly counts: Int32Array;
+  /** The candidate's node positions in value order, and the best candidate's (swapped in). */
+  private sP: Int32Array;
+  private bestP: Int32Array;
+  private readonly closeValues: Uint8Array;
   // Random splitter: the candidate feature's values of the node.
   private readonly xf: Float64Array;
   private readonly features: Int32Array;
@@ -247,7 +269,11 @@ class Grower {
     this.W = scratch('W', Float64Array, m);
     this.Y = scratch('Y', Int32Array, this.clf ? m : 0);
     this.Yv = scratch('Yv', Float64Array, this.clf ? 0 : m);
-    const posOf = scratch('posOf', Int32Array, this.best ? n : 0).fill(-1);
+    const best = this.best;
+    this.sortMax = best ? Math.min(sortThreshold(d, opts.maxFeatures), m) : 0;
+    // Maintained sorted lists are needed only if some node is too large to sort on the spot.
+    const lists = best && this.sortMax < m;
+    const posOf = scratch('posOf', Int32Array, lists ? n : 0).fill(-1);
     for (let i = 0, j = 0; i < n; i++) {
       const wi = weight ? weight[i] : 1;
       if (wi > 0) {
@@ -255,34 +281,40 @@ class Grower {
         this.W[j] = wi;
         if (this.clf) this.Y[j] = data.yCode![i];
         else this.Yv[j] = data.yValue![i];
-        if (this.best) posOf[i] = j;
+        if (lists) posOf[i] = j;
         j++;
       }
     }
-    const best = this.best;
-    this.P = scratch('P', Int32Array, best ? d * m : 0);
-    this.V = scratch('V', Float64Array, best ? d * m : 0);
-    this.newPos = scratch('newPos', Int32Array, best ? m : 0);
-    this.tP = scratch('tP', Int32Array, best ? m : 0);
-    this.tV = scratch('tV', Float64Array, best ? m : 0);
-    this.tI = scratch('tI', Int32Array, best ? m : 0);
-    this.tW = scratch('tW', Float64Array, best ? m : 0);
-    this.tY = scratch('tY', Int32Array, best && this.clf ? m : 0);
-    this.tYv = scratch('tYv', Float64Array, best && !this.clf ? m : 0);
+    this.P = scratch('P', Int32Array, lists ? d * m : 0);
+    this.R = scratch('R', Int32Array, lists ? d * m : 0);
+    this.newPos = scratch('newPos', Int32Array, lists ? m : 0);
+    this.tP = scratch('tP', Int32Array, lists ? m : 0);
+    this.tR = scratch('tR', Int32Array, lists ? m : 0);
+    const moved = lists ? m : this.sortMax;
+    this.tI = scratch('tI', Int32Array, best ? moved : 0);
+    this.tW = scratch('tW', Float64Array, best ? moved : 0);
+    this.tY = scratch('tY', Int32Array, best && this.clf ? moved : 0);
+    this.tYv = scratch('tYv', Float64Array, best && !this.clf ? moved : 0);
     this.xf = scratch('xf', Float64Array, best ? 0 : m);
-    this.sortMax = best ? sortThreshold(d, opts.maxFeatures) : 0;
-    this.sortShift = Math.max(1, Math.ceil(Math.log2(this.sortMax + 1)));
     this.rank = data.rank ?? new Int32Array(0);
-    this.sortedAll = data.sorted ?? new Float64Array(0);
-    const sm = Math.min(this.sortMax, m);
-    this.keys = new Float64Array(sm);
-    this.sP = new Int32Array(sm);
-    this.sV = new Float64Array(sm);
-    this.sR = new Int32Array(sm);
-    if (best) {
-      const { order, sorted } = data;
-      if (!order || !sorted) throw new Error('growTree: the best splitter needs presorted data');
-      if (this.sortMax > 0 && !data.rank) throw new Error('growTree: small-node sorting needs ranks');
+    this.distinct = data.distinct ?? new Float64Array(0);
+    this.distinctStart = data.distinctStart ?? new Int32Array(0);
+    this.closeValues = data.closeValues ?? new Uint8Array(d);
+    const sm = this.sortMax;
+    this.gR = scratch('gR', Int32Array, sm);
+    this.sR = scratch('sR', Int32Array, sm);
+    this.tR2 = scratch('tR2', Int32Array, sm);
+    this.tI2 = scratch('tI2', Int32Array, sm);
+    this.sP = scratch('sP', Int32Array, sm);
+    this.bestP = scratch('bestP', Int32Array, sm);
+    this.counts = scratch('counts', Int32Array, sm > 0 ? Math.max(countLimit(sm), 1 << RADIX_BITS) + 1 : 0);
+    if (best && !(data.rank && data.distinct && data.distinctStart && data.closeValues)) {
+      throw new Error('growTree: the best splitter needs dense ranks');
+    }
+    if (lists) {
+      const { order } = data;
+      const rank = this.rank;
+      if (!order) throw new Error('growTree: nodes too large to sort on the spot need presorted lists');
       for (let f = 0; f < d; f++) {
         const src = f * n;
         let j = f * m;
@@ -291,7 +323,7 @@ class Grower {
           const q = posOf[s];
           if (q >= 0) {
             this.P[j] = q;
-            this.V[j] = sorted[src + i];
+            this.R[j] = rank[src + s];
             j++;
           }
         }
@@ -528,8 +560,6 @@ class Grower {
     this.bPos = end;
     this.bFeature = -1;
     const sortMode = this.best && end - start <= this.sortMax;
-    this.sortMode = sortMode;
-    this.sortStart = start;
     let fI = d;
     let nVisited = 0;
     let nFoundConst = 0;
@@ -568,15 +598,23 @@ class Grower {
       }
       // Sorted order: the maintained lists of feature f, or the lists just sorted for this node.
       const P = sortMode ? this.sP : this.P;
-      const V = sortMode ? this.sV : this.V;
+      const R = sortMode ? this.sR : this.R;
       const o = sortMode ? -start : f * this.m;
-      if (!this.clf) this.scanSquaredError(f, P, V, o, start, end);
-      else if (this.crit === 0) this.scanGini(f, P, V, o, start, end);
-      else this.scanEntropy(f, P, V, o, start, end);
+      const before = this.bProxy;
+      if (!this.clf) this.scanSquaredError(f, P, R, o, start, end);
+      else if (this.crit === 0) this.scanGini(f, P, R, o, start, end);
+      else this.scanEntropy(f, P, R, o, start, end);
+      if (sortMode && this.bProxy !== before) {
+        // This feature leads: keep its order for the partition (the next candidate sorts into
+        // the other buffer).
+        const t = this.bestP;
+        this.bestP = this.sP;
+        this.sP = t;
+      }
     }
     if (this.bPos < end) {
       if (!this.best) this.partitionRows(start, end);
-      else if (sortMode) this.partitionByRank(start, end);
+      else if (sortMode) this.partitionByOrder(start, end);
       else this.partitionSorted(start, end, keepConst ? nTotalConst : 0);
       this.childrenImpurity(start, impurity);
     }
@@ -588,24 +626,31 @@ class Grower {
 
   private sortedConstant(f: number, start: number, end: number): boolean {
     const o = f * this.m;
-    return this.V[o + end - 1] <= this.V[o + start] + FEATURE_THRESHOLD;
+    const vo = this.distinctStart[f];
+    return (
+      this.distinct[vo + this.R[o + end - 1]] <= this.distinct[vo + this.R[o + start]] + FEATURE_THRESHOLD
+    );
   }
 
-  private recordBest(f: number, pos: number, proxy: number, xa: number, xb: number): void {
+  /** Records a better split of feature f between its values of dense ranks ra < rb. */
+  private recordBest(f: number, pos: number, proxy: number, ra: number, rb: number): void {
     this.bProxy = proxy;
     this.bFeature = f;
     this.bPos = pos;
-    // In sort mode, the global rank of the last row going left (rows are split by rank).
-    if (this.sortMode) this.bCut = this.sR[pos - 1 - this.sortStart];
+    const vo = this.distinctStart[f];
+    const xa = this.distinct[vo + ra];
+    const xb = this.distinct[vo + rb];
     let t = xa / 2 + xb / 2;
     if (t === xb || t === INF || t === -INF) t = xa;
     this.bThreshold = t;
   }
 
   // The three scans below are hand-specialised per criterion so each inner loop stays
-  // monomorphic and allocation-free; values are read in sorted order, rows by node position.
+  // monomorphic and allocation-free; dense ranks are read in sorted order, rows by node position.
+  // A split point is where the rank changes — and, for features with values closer than the 1e-7
+  // tolerance, where the values themselves are far enough apart.
 
-  private scanGini(f: number, P: Int32Array, V: Float64Array, o: number, start: number, end: number): void {
+  private scanGini(f: number, P: Int32Array, R: Int32Array, o: number, start: number, end: number): void {
     const { Y, W, cntL, cntR, nodeCnt, k } = this;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
@@ -619,7 +664,10 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let x = V[o + start];
+    const D = this.distinct;
+    const vo = this.distinctStart[f];
+    const free = this.closeValues[f] === 0;
+    let r = R[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
       const q = P[o + i];
@@ -633,26 +681,26 @@ class Grower {
       sqR += ww * (ww - 2 * cr);
       wL += ww;
       wR -= ww;
-      const x2 = V[o + i + 1];
-      if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
+      const r2 = R[o + i + 1];
+      if (
+        r2 !== r &&
+        i + 1 - start >= msl &&
+        last - i >= msl &&
+        wL >= mwl &&
+        wR >= mwl &&
+        (free || D[vo + r2] > D[vo + r] + FEATURE_THRESHOLD)
+      ) {
         const proxy = sqL / wL + sqR / wR;
         if (proxy > best) {
           best = proxy;
-          this.recordBest(f, i + 1, proxy, x, x2);
+          this.recordBest(f, i + 1, proxy, r, r2);
         }
       }
-      x = x2;
+      r = r2;
     }
   }
 
-  private scanEntropy(
-    f: number,
-    P: Int32Array,
-    V: Float64Array,
-    o: number,
-    start: number,
-    end: number,
-  ): void {
+  private scanEntropy(f: number, P: Int32Array, R: Int32Array, o: number, start: number, end: number): void {
     const { Y, W, cntL, cntR, nodeCnt, k } = this;
     const msl = this.minSamplesLeaf;
     const mwl = this.minWeightLeaf;
@@ -666,7 +714,10 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let x = V[o + start];
+    const D = this.distinct;
+    const vo = this.distinctStart[f];
+    const free = this.closeValues[f] === 0;
+    let r = R[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
       const q = P[o + i];
@@ -682,23 +733,30 @@ class Grower {
       eR += xlogx(nr) - xlogx(cr);
       wL += ww;
       wR -= ww;
-      const x2 = V[o + i + 1];
-      if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
+      const r2 = R[o + i + 1];
+      if (
+        r2 !== r &&
+        i + 1 - start >= msl &&
+        last - i >= msl &&
+        wL >= mwl &&
+        wR >= mwl &&
+        (free || D[vo + r2] > D[vo + r] + FEATURE_THRESHOLD)
+      ) {
         // −(wL·H_L + wR·H_R) in nats, where w·H = w·log w − Σ c·log c.
         const proxy = eL - xlogx(wL) + eR - xlogx(wR);
         if (proxy > best) {
           best = proxy;
-          this.recordBest(f, i + 1, proxy, x, x2);
+          this.recordBest(f, i + 1, proxy, r, r2);
         }
       }
-      x = x2;
+      r = r2;
     }
   }
 
   private scanSquaredError(
     f: number,
     P: Int32Array,
-    V: Float64Array,
+    R: Int32Array,
     o: number,
     start: number,
     end: number,
@@ -712,7 +770,10 @@ class Grower {
     let wL = 0;
     let wR = this.nodeW;
     let best = this.bProxy;
-    let x = V[o + start];
+    const D = this.distinct;
+    const vo = this.distinctStart[f];
+    const free = this.closeValues[f] === 0;
+    let r = R[o + start];
     const last = end - 1;
     for (let i = start; i < last; i++) {
       const q = P[o + i];
@@ -722,15 +783,22 @@ class Grower {
       sumR -= v;
       wL += ww;
       wR -= ww;
-      const x2 = V[o + i + 1];
-      if (x2 > x + FEATURE_THRESHOLD && i + 1 - start >= msl && last - i >= msl && wL >= mwl && wR >= mwl) {
+      const r2 = R[o + i + 1];
+      if (
+        r2 !== r &&
+        i + 1 - start >= msl &&
+        last - i >= msl &&
+        wL >= mwl &&
+        wR >= mwl &&
+        (free || D[vo + r2] > D[vo + r] + FEATURE_THRESHOLD)
+      ) {
         const proxy = (sumL * sumL) / wL + (sumR * sumR) / wR;
         if (proxy > best) {
           best = proxy;
-          this.recordBest(f, i + 1, proxy, x, x2);
+          this.recordBest(f, i + 1, proxy, r, r2);
         }
       }
-      x = x2;
+      r = r2;
     }
   }
 
@@ -741,7 +809,7 @@ class Grower {
    * the feature array are constant in both children and never read again below this node.
    */
   private partitionSorted(start: number, end: number, skip: number): void {
-    const { P, V, newPos, tP, tV, m } = this;
+    const { P, R, newPos, tP, tR, m } = this;
     const pos = this.bPos;
     const bf = this.bFeature;
     const ob = bf * m;
@@ -784,18 +852,18 @@ class Grower {
       // left/right outcome is unpredictable, so a branch here mispredicts half the time).
       for (let i = o + start, e = o + end; i < e; i++) {
         const np = newPos[P[i]];
-        const v = V[i];
+        const v = R[i];
         const toLeft = (np - pos) >>> 31;
         P[l] = np;
-        V[l] = v;
+        R[l] = v;
         tP[r] = np;
-        tV[r] = v;
+        tR[r] = v;
         l += toLeft;
         r += 1 - toLeft;
       }
       for (let t = 0; t < r; t++, l++) {
         P[l] = tP[t];
-        V[l] = tV[t];
+        R[l] = tR[t];
       }
     }
     for (let i = start; i < end; i++) P[ob + i] = i;
@@ -804,72 +872,145 @@ class Grower {
   // Small-node sort mode -----------------------------------------------------------------------
 
   /**
-   * Sorts the node's rows by feature f into sP (positions), sV (values) and sR (global ranks),
-   * using packed keys rank·2^shift + local index and the engine's native numeric sort; false
-   * when the feature is constant in the node.
+   * Sorts the node's rows by feature f into sP (node positions) and sR (dense ranks): an
+   * insertion sort for a handful of rows, a counting sort when the node's ranks span a range not
+   * much wider than the node, else an LSD radix sort on the ranks (all stable, no comparisons
+   * through the engine's sort). False, without sorting, when the feature is constant in the node.
    */
   private sortCandidate(f: number, start: number, end: number): boolean {
-    const { keys, sP, sV, sR, rank, sortedAll, ids } = this;
+    const { rank, ids, gR, sR, sP } = this;
     const len = end - start;
     const ro = f * this.n;
-    const scale = 2 ** this.sortShift;
-    for (let i = 0; i < len; i++) keys[i] = rank[ro + ids[start + i]] * scale + i;
-    let view = keys;
-    if (len <= 24) {
-      // Insertion sort: cheaper than a native sort call for a handful of keys.
-      for (let i = 1; i < len; i++) {
-        const v = keys[i];
+    let lo = rank[ro + ids[start]];
+    let hi = lo;
+    gR[0] = lo;
+    for (let i = 1; i < len; i++) {
+      const r = rank[ro + ids[start + i]];
+      gR[i] = r;
+      if (r < lo) lo = r;
+      else if (r > hi) hi = r;
+    }
+    const vo = this.distinctStart[f];
+    if (this.distinct[vo + hi] <= this.distinct[vo + lo] + FEATURE_THRESHOLD) return false;
+    const range = hi - lo + 1;
+    if (len <= INSERTION_MAX) {
+      for (let i = 0; i < len; i++) {
+        const r = gR[i];
         let j = i - 1;
-        while (j >= 0 && keys[j] > v) {
-          keys[j + 1] = keys[j];
+        while (j >= 0 && sR[j] > r) {
+          sR[j + 1] = sR[j];
+          sP[j + 1] = sP[j];
           j--;
         }
-        keys[j + 1] = v;
+        sR[j + 1] = r;
+        sP[j + 1] = start + i;
+      }
+    } else if (range <= countLimit(len)) {
+      const counts = this.counts;
+      counts.fill(0, 0, range + 1);
+      for (let i = 0; i < len; i++) counts[gR[i] - lo + 1]++;
+      for (let b = 1; b < range; b++) counts[b] += counts[b - 1];
+      for (let i = 0; i < len; i++) {
+        const r = gR[i];
+        const q = counts[r - lo]++;
+        sP[q] = start + i;
+        sR[q] = r;
       }
     } else {
-      view = keys.subarray(0, len);
-      view.sort();
+      this.radixSort(start, len, lo, range);
     }
-    for (let i = 0; i < len; i++) {
-      const key = view[i];
-      const r = Math.floor(key / scale);
-      sR[i] = r;
-      sP[i] = start + (key - r * scale);
-      sV[i] = sortedAll[ro + r];
-    }
-    return !(sV[len - 1] <= sV[0] + FEATURE_THRESHOLD);
+    return true;
   }
 
-  /** Partitions the node's rows by the chosen feature's global rank (sort mode). */
-  private partitionByRank(start: number, end: number): void {
-    const { ids, W, rank } = this;
-    const ro = this.bFeature * this.n;
-    const cut = this.bCut;
-    const clf = this.clf;
-    const Y = this.Y;
-    const Yv = this.Yv;
-    let p = start;
-    let pe = end;
-    while (p < pe) {
-      if (rank[ro + ids[p]] <= cut) p++;
-      else {
-        pe--;
-        const ti = ids[p];
-        ids[p] = ids[pe];
-        ids[pe] = ti;
-        const tw = W[p];
-        W[p] = W[pe];
-        W[pe] = tw;
-        if (clf) {
-          const ty = Y[p];
-          Y[p] = Y[pe];
-          Y[pe] = ty;
-        } else {
-          const ty = Yv[p];
-          Yv[p] = Yv[pe];
-          Yv[pe] = ty;
-        }
+  /**
+   * Stable LSD radix sort of gR[0..len) (ranks lo..lo+range-1) into sR (sorted ranks) and sP
+   * (their node positions, start + local index), in the cheapest number of passes.
+   */
+  private radixSort(start: number, len: number, lo: number, range: number): void {
+    const { gR, counts } = this;
+    const bits = 32 - Math.clz32(range - 1);
+    // Fewest passes is not always cheapest: each pass also clears and sums 2^b counters.
+    let passes = Math.ceil(bits / RADIX_BITS);
+    let b = Math.ceil(bits / passes);
+    let cost = passes * ((1 << b) + 3 * len);
+    for (let p = passes + 1; p <= bits; p++) {
+      const bp = Math.ceil(bits / p);
+      const c = p * ((1 << bp) + 3 * len);
+      if (c < cost) {
+        cost = c;
+        passes = p;
+        b = bp;
       }
+    }
+    const buckets = 1 << b;
+    const mask = buckets - 1;
+    // Ping-pong so that the last pass writes sR/sP.
+    const odd = passes % 2 === 1;
+    let dR = odd ? this.sR : this.tR2;
+    let dP = odd ? this.sP : this.tI2;
+    let oR = odd ? this.tR2 : this.sR;
+    let oP = odd ? this.tI2 : this.sP;
+    // First pass: keys relative to lo, positions implicit.
+    counts.fill(0, 0, buckets + 1);
+    for (let i = 0; i < len; i++) counts[((gR[i] - lo) & mask) + 1]++;
+    for (let j = 1; j < buckets; j++) counts[j] += counts[j - 1];
+    for (let i = 0; i < len; i++) {
+      const key = gR[i] - lo;
+      const q = counts[key & mask]++;
+      dR[q] = key;
+      dP[q] = start + i;
+    }
+    for (let p = 1; p < passes; p++) {
+      const sh = p * b;
+      const fromR = dR;
+      const fromP = dP;
+      dR = oR;
+      dP = oP;
+      oR = fromR;
+      oP = fromP;
+      counts.fill(0, 0, buckets + 1);
+      for (let i = 0; i < len; i++) counts[((fromR[i] >>> sh) & mask) + 1]++;
+      for (let j = 1; j < buckets; j++) counts[j] += counts[j - 1];
+      for (let i = 0; i < len; i++) {
+        const key = fromR[i];
+        const q = counts[(key >>> sh) & mask]++;
+        dR[q] = key;
+        dP[q] = fromP[i];
+      }
+    }
+    // dR is sR now; back to absolute ranks.
+    for (let i = 0; i < len; i++) dR[i] += lo;
+  }
+
+  /**
+   * Reorders the node's rows into the best feature's value order (saved by the split search in
+   * bestP), so the left child is [start, bPos) and both children are in that order.
+   */
+  private partitionByOrder(start: number, end: number): void {
+    const { ids, W, tI, tW, bestP } = this;
+    const len = end - start;
+    if (this.clf) {
+      const { Y, tY } = this;
+      for (let j = 0; j < len; j++) {
+        const q = bestP[j];
+        tI[j] = ids[q];
+        tW[j] = W[q];
+        tY[j] = Y[q];
+      }
+      for (let j = 0; j < len; j++) Y[start + j] = tY[j];
+    } else {
+      const { Yv, tYv } = this;
+      for (let j = 0; j < len; j++) {
+        const q = bestP[j];
+        tI[j] = ids[q];
+        tW[j] = W[q];
+        tYv[j] = Yv[q];
+      }
+      for (let j = 0; j < len; j++) Yv[start + j] = tYv[j];
+    }
+    for (let j = 0; j < len; j++) {
+      ids[start + j] = tI[j];
+      W[start + j] = tW[j];
     }
   }
 

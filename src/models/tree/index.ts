@@ -21,11 +21,12 @@ export {
 export {
   argsortColumns,
   columnMajor,
+  type DenseRanks,
+  denseRanks,
   type GrowLayout,
   type GrowTarget,
+  growLayout,
   prepareGrowData,
-  ranksOf,
-  sortedValues,
 } from './presort.ts';
 export { pruneTree } from './prune.ts';
 export {

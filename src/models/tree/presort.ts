@@ -8,7 +8,7 @@
 
 import type { Matrix } from '../../core/matrix.ts';
 import { toShared } from '../../core/pool.ts';
-import type { GrowData } from './grower.ts';
+import { type GrowData, sortThreshold } from './grower.ts';
 
 /** Column-major copy of `m` (feature j at `out[j * rows .. (j + 1) * rows)`), optionally shared. */
 export function columnMajor(m: Matrix, shared = false): Float64Array {
@@ -91,22 +91,6 @@ export function argsortColumns(Xc: Float64Array, n: number, d: number, shared = 
   return out;
 }
 
-/** Each feature's values in `order` (from {@link argsortColumns}): d × n, optionally shared. */
-export function sortedValues(
-  Xc: Float64Array,
-  order: Int32Array,
-  n: number,
-  d: number,
-  shared = false,
-): Float64Array {
-  const out = shared ? new Float64Array(new SharedArrayBuffer(n * d * 8)) : new Float64Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const off = j * n;
-    for (let i = 0; i < n; i++) out[off + i] = Xc[off + order[off + i]];
-  }
-  return out;
-}
-
 /** The target of a tree: class codes (and class count) or regression values. */
 export interface GrowTarget {
   yCode: Int32Array | null;
@@ -116,9 +100,9 @@ export interface GrowTarget {
 
 /** What {@link prepareGrowData} should lay out besides the targets. */
 export interface GrowLayout {
-  /** Sort order and sorted values per feature (the exhaustive splitter). */
-  presort: boolean;
-  /** Each row's rank per feature (small-node sorting; see `sortThreshold` in grower.ts). */
+  /** Each feature's sort order (for nodes too large to sort on the spot). */
+  lists: boolean;
+  /** Dense ranks and distinct values per feature (the exhaustive splitter). */
   ranks: boolean;
   /** Keep the column-major features (the random splitter, out-of-bag predictions). */
   columns: boolean;
@@ -127,18 +111,42 @@ export interface GrowLayout {
 }
 
 /**
- * Lays out a matrix for the grower: column-major features, plus each feature's sort order,
- * sorted values and ranks when the exhaustive splitter will run. Arrays not asked for are left
- * empty, so a large forest does not hold memory it will not read.
+ * What the grower will read for a tree or forest on n × d data: the exhaustive splitter sorts
+ * nodes of up to `sortThreshold(d, maxFeatures)` rows on the spot from dense ranks, and keeps
+ * sorted lists for larger ones; the random splitter reads the columns.
+ */
+export function growLayout(
+  splitter: 'best' | 'random',
+  n: number,
+  d: number,
+  maxFeatures: number,
+  options: { columns: boolean; shared: boolean },
+): GrowLayout {
+  const best = splitter === 'best';
+  const sortMax = best ? sortThreshold(d, maxFeatures) : 0;
+  return {
+    lists: best && sortMax < n,
+    ranks: best,
+    columns: !best || options.columns,
+    shared: options.shared,
+  };
+}
+
+/**
+ * Lays out a matrix for the grower: column-major features, plus what the exhaustive splitter
+ * reads — each feature's dense ranks and distinct values, and its sort order if some nodes keep
+ * sorted lists (see `sortThreshold` in grower.ts). Arrays not asked for are left empty, so a
+ * large forest does not hold memory it will not read.
  */
 export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayout): GrowData {
   const { rows: n, cols: d } = m;
-  const { presort, shared } = layout;
-  const keepX = layout.columns || !presort;
+  const { lists, ranks, shared } = layout;
+  const keepX = layout.columns || !(lists || ranks);
   const Xc = columnMajor(m, shared && keepX);
-  const order = presort ? argsortColumns(Xc, n, d, shared) : null;
+  const order = lists || ranks ? argsortColumns(Xc, n, d, shared && lists) : null;
   const share = <T extends Int32Array | Float64Array>(a: T | null): T | null =>
     a && shared ? toShared(a) : a;
+  const dense = ranks && order ? denseRanks(Xc, order, n, d, shared) : null;
   return {
     Xc: keepX ? Xc : new Float64Array(0),
     n,
@@ -146,18 +154,71 @@ export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayou
     yCode: share(target.yCode),
     yValue: share(target.yValue),
     nClasses: target.nClasses,
-    order,
-    sorted: order ? sortedValues(Xc, order, n, d, shared) : null,
-    rank: order && layout.ranks ? ranksOf(order, n, d, shared) : null,
+    order: lists ? order : null,
+    rank: dense ? dense.rank : null,
+    distinct: dense ? dense.distinct : null,
+    distinctStart: dense ? dense.start : null,
+    closeValues: dense ? dense.close : null,
   };
 }
 
-/** Inverse of {@link argsortColumns}: each row's position in its feature's sorted order. */
-export function ranksOf(order: Int32Array, n: number, d: number, shared = false): Int32Array {
-  const out = shared ? new Int32Array(new SharedArrayBuffer(n * d * 4)) : new Int32Array(n * d);
+/** Dense ranks of every feature (see {@link denseRanks}). */
+export interface DenseRanks {
+  /** d × n: row i's value of feature j is the `rank[j·n + i]`-th smallest distinct one. */
+  rank: Int32Array;
+  /** Each feature's distinct values, ascending, concatenated. */
+  distinct: Float64Array;
+  /** Start of each feature's values in `distinct` (d + 1 entries). */
+  start: Int32Array;
+  /** Per feature, 1 when two of its distinct values are within 1e-7 of each other, else 0. */
+  close: Uint8Array;
+}
+
+/**
+ * Dense ranks from each feature's sort order ({@link argsortColumns}): equal values share a rank,
+ * and ranks count distinct values from 0. `-0` and `0` are one value.
+ */
+export function denseRanks(
+  Xc: Float64Array,
+  order: Int32Array,
+  n: number,
+  d: number,
+  shared = false,
+): DenseRanks {
+  const rank = shared ? new Int32Array(new SharedArrayBuffer(n * d * 4)) : new Int32Array(n * d);
+  const start = new Int32Array(d + 1);
+  let total = 0;
   for (let j = 0; j < d; j++) {
     const off = j * n;
-    for (let i = 0; i < n; i++) out[off + order[off + i]] = i;
+    let r = -1;
+    let prev = Number.NaN;
+    for (let i = 0; i < n; i++) {
+      const s = order[off + i];
+      const v = Xc[off + s];
+      if (v !== prev) {
+        r++;
+        prev = v;
+      }
+      rank[off + s] = r;
+    }
+    total += r + 1;
+    start[j + 1] = total;
   }
-  return out;
+  const distinct = shared ? new Float64Array(new SharedArrayBuffer(total * 8)) : new Float64Array(total);
+  const close = new Uint8Array(d);
+  for (let j = 0; j < d; j++) {
+    const off = j * n;
+    let at = start[j] - 1;
+    let prev = Number.NaN;
+    for (let i = 0; i < n; i++) {
+      const v = Xc[off + order[off + i]];
+      if (v !== prev) {
+        // The grower's rule for values too close to split apart (FEATURE_THRESHOLD in grower.ts).
+        if (at >= start[j] && !(v > prev + 1e-7)) close[j] = 1;
+        distinct[++at] = v;
+        prev = v;
+      }
+    }
+  }
+  return { rank, distinct, start: shared ? toShared(start) : start, close };
 }

@@ -16,8 +16,8 @@ import { executorFor, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
-import { sortThreshold, type TreeSplitter } from '../../tree/grower.ts';
-import { prepareGrowData } from '../../tree/presort.ts';
+import type { TreeSplitter } from '../../tree/grower.ts';
+import { growLayout, prepareGrowData } from '../../tree/presort.ts';
 import { type GrowthParams, type MaxFeatures, resolveGrowOptions } from '../../tree/tree-params.ts';
 import {
   type ForestData,
@@ -103,12 +103,11 @@ function growForest(
   }
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   const data: ForestData = {
-    ...prepareGrowData(m, inputs, {
-      presort: splitter === 'best',
-      ranks: splitter === 'best' && sortThreshold(m.cols, grow.maxFeatures) > 0,
-      columns: splitter === 'random' || params.oobScore,
-      shared: true,
-    }),
+    ...prepareGrowData(
+      m,
+      inputs,
+      growLayout(splitter, m.rows, m.cols, grow.maxFeatures, { columns: params.oobScore, shared: true }),
+    ),
     baseWeight: inputs.baseWeight ? toShared(inputs.baseWeight) : null,
   };
   const spec: ForestTreeSpec = {
