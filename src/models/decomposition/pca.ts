@@ -17,6 +17,7 @@ import { Estimator, registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 
 const schema = {
   nComponents: p.nullable(
@@ -39,30 +40,37 @@ export type PCAParams = ParamsOf<typeof schema>;
 /** Rows summed per block before adding into the running total (limits rounding error). */
 const BLOCK = 2048;
 
-/** r · B[o .. o + d), hand-unrolled with two accumulators (the projection loops' kernel). */
-function dot(r: Float64Array, B: Float64Array, o: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let j = 0;
-  for (; j + 1 < d; j += 2) {
-    s0 += r[j] * B[o + j];
-    s1 += r[j + 1] * B[o + j + 1];
-  }
-  if (j < d) s0 += r[j] * B[o + j];
-  return s0 + s1;
+/**
+ * Copies rows [s, s + rows) of X into the workspace at `x` and checks that they are finite
+ * (`nonFinite` throws otherwise).
+ */
+function loadRows(
+  ws: PcaWorkspace,
+  x: number,
+  data: Float64Array,
+  d: number,
+  s: number,
+  rows: number,
+  nonFinite: () => never,
+): void {
+  ws.F.set(data.subarray(s * d, (s + rows) * d), x / 8);
+  if (!ws.kernels.allFinite(x, rows * d)) nonFinite();
 }
 
-/** Column means of a row-major matrix. */
-function columnMeans(m: Matrix): Float64Array {
+/** Column means, from sums over blocks of BLOCK rows (each in row order) added in order. */
+function columnMeans(m: Matrix, nonFinite: () => never): Float64Array {
   const { rows: n, cols: d, data } = m;
+  const CH = pcaChunkRows(d);
+  const { ws, at } = PcaWorkspace.layout({ x: CH * d, block: d });
+  const block = new Float64Array(ws.memory.buffer, at.block, d);
   const mean = new Float64Array(d);
-  const block = new Float64Array(d);
   for (let s = 0; s < n; s += BLOCK) {
     block.fill(0);
     const e = Math.min(n, s + BLOCK);
-    for (let i = s; i < e; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) block[j] += data[o + j];
+    for (let c = s; c < e; c += CH) {
+      const rows = Math.min(CH, e - c);
+      loadRows(ws, at.x, data, d, c, rows, nonFinite);
+      ws.kernels.addColumnSums(at.x, rows, d, at.block);
     }
     for (let j = 0; j < d; j++) mean[j] += block[j];
   }
@@ -70,29 +78,78 @@ function columnMeans(m: Matrix): Float64Array {
   return mean;
 }
 
-/** (X − mean)ᵀ(X − mean), d × d, accumulated in row blocks. */
-function crossProduct(m: Matrix, mean: Float64Array): Float64Array {
+/** (X − mean)ᵀ(X − mean), d × d, from sums over blocks of BLOCK rows added in order. */
+function crossProduct(m: Matrix, mean: Float64Array, nonFinite: () => never): Float64Array {
   const { rows: n, cols: d, data } = m;
+  const CH = pcaChunkRows(d);
+  const { ws, at } = PcaWorkspace.layout({ x: CH * d, mean: d, B: d * d });
+  ws.F.set(mean, at.mean / 8);
+  const B = new Float64Array(ws.memory.buffer, at.B, d * d);
   const C = new Float64Array(d * d);
-  const B = new Float64Array(d * d);
-  const r = new Float64Array(d);
   for (let s = 0; s < n; s += BLOCK) {
     B.fill(0);
     const e = Math.min(n, s + BLOCK);
-    for (let i = s; i < e; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) r[j] = data[o + j] - mean[j];
-      // Upper triangle only; hand-inlined for speed.
-      for (let a = 0; a < d; a++) {
-        const ra = r[a];
-        const row = a * d;
-        for (let b = a; b < d; b++) B[row + b] += ra * r[b];
-      }
+    for (let c = s; c < e; c += CH) {
+      const rows = Math.min(CH, e - c);
+      loadRows(ws, at.x, data, d, c, rows, nonFinite);
+      ws.kernels.centerRows(at.x, rows, d, at.mean);
+      ws.kernels.addCrossProduct(at.x, rows, d, at.B);
     }
-    for (let k = 0; k < d * d; k++) C[k] += B[k];
+    // Upper triangle only (the kernel's entries below the diagonal mean nothing).
+    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) C[a * d + b] += B[a * d + b];
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a * d + b] = C[b * d + a];
   return C;
+}
+
+/**
+ * Projects the centred rows on the axes (V: d × kc, column c the axis) and returns, per axis, the
+ * sum of squared projections (blocks of BLOCK rows added in order) and the projection of largest
+ * magnitude (the first on ties).
+ */
+function projectionStats(
+  m: Matrix,
+  mean: Float64Array,
+  V: Float64Array,
+  kc: number,
+  nonFinite: () => never,
+): { sumSq: Float64Array; signAt: Float64Array } {
+  const { rows: n, cols: d, data } = m;
+  const CH = pcaChunkRows(d);
+  const kp = kc + (kc & 1);
+  const { ws, at } = PcaWorkspace.layout({
+    x: CH * d,
+    mean: d,
+    V: d * kp,
+    scale: kp,
+    u: CH * kc,
+    sq: kc,
+    maxAbs: kc,
+    signAt: kc,
+  });
+  const F = ws.F;
+  F.set(mean, at.mean / 8);
+  for (let j = 0; j < d; j++) {
+    for (let c = 0; c < kp; c++) F[at.V / 8 + j * kp + c] = c < kc ? V[j * kc + c] : 0;
+  }
+  F.fill(1, at.scale / 8, at.scale / 8 + kp);
+  F.fill(0, at.maxAbs / 8, at.maxAbs / 8 + kc);
+  F.fill(0, at.signAt / 8, at.signAt / 8 + kc);
+  const sq = new Float64Array(ws.memory.buffer, at.sq, kc);
+  const sumSq = new Float64Array(kc);
+  for (let s = 0; s < n; s += BLOCK) {
+    sq.fill(0);
+    const e = Math.min(n, s + BLOCK);
+    for (let c = s; c < e; c += CH) {
+      const rows = Math.min(CH, e - c);
+      loadRows(ws, at.x, data, d, c, rows, nonFinite);
+      ws.kernels.centerRows(at.x, rows, d, at.mean);
+      ws.kernels.project(at.x, rows, d, at.V, kp, kc, at.scale, at.u);
+      ws.kernels.projectionStats(at.u, rows, kc, at.sq, at.maxAbs, at.signAt);
+    }
+    for (let c = 0; c < kc; c++) sumSq[c] += sq[c];
+  }
+  return { sumSq, signAt: F.slice(at.signAt / 8, at.signAt / 8 + kc) };
 }
 
 /** (X − mean)(X − mean)ᵀ, n × n (for wide data). */
@@ -237,8 +294,8 @@ export class PCA extends Estimator<PCAParams> {
   /** Fits the principal axes of X. */
   fit(X: MatrixInput): this {
     const m = this.startFit(X);
-    assertFinite(m, this.typeName);
     const { rows: n, cols: d } = m;
+    const nonFinite = () => this.nonFinite(m);
     const nc = this.params.nComponents;
     const full = Math.min(n, d);
     if (typeof nc === 'number' && Number.isInteger(nc) && nc > full) {
@@ -264,12 +321,12 @@ export class PCA extends Estimator<PCAParams> {
         },
       );
     }
-    const mean = columnMeans(m);
+    const mean = columnMeans(m, nonFinite);
     // V (d × full, columns = right singular vectors) and the singular values, descending.
     const S = new Float64Array(full);
     const V = new Float64Array(d * full);
     if (n >= d) {
-      V.set(symmetricEigen(crossProduct(m, mean), d).vectors);
+      V.set(symmetricEigen(crossProduct(m, mean, nonFinite), d).vectors);
     } else {
       const U = symmetricEigen(gram(m, mean), n).vectors;
       // v_k = Xcᵀ u_k, normalised.
@@ -292,31 +349,7 @@ export class PCA extends Estimator<PCAParams> {
     // the projections (accurate even for tiny ones, unlike the square roots of eigenvalues of
     // the cross-product), and svd_flip (u-based) orients each axis so that the projection of
     // largest magnitude (the first, on ties) is positive.
-    const maxAbs = new Float64Array(full);
-    const signAt = new Float64Array(full);
-    const sumSq = new Float64Array(full);
-    const blockSq = new Float64Array(full);
-    const r = new Float64Array(d);
-    // Axes as contiguous rows for the projection loop.
-    const Vt = new Float64Array(full * d);
-    for (let k = 0; k < full; k++) for (let j = 0; j < d; j++) Vt[k * d + j] = V[j * full + k];
-    for (let s0 = 0; s0 < n; s0 += BLOCK) {
-      blockSq.fill(0);
-      const e = Math.min(n, s0 + BLOCK);
-      for (let i = s0; i < e; i++) {
-        for (let j = 0; j < d; j++) r[j] = m.data[i * d + j] - mean[j];
-        for (let k = 0; k < full; k++) {
-          const s = dot(r, Vt, k * d, d);
-          blockSq[k] += s * s;
-          const a = Math.abs(s);
-          if (a > maxAbs[k]) {
-            maxAbs[k] = a;
-            signAt[k] = s;
-          }
-        }
-      }
-      for (let k = 0; k < full; k++) sumSq[k] += blockSq[k];
-    }
+    const { sumSq, signAt } = projectionStats(m, mean, V, full, nonFinite);
     for (let k = 0; k < full; k++) {
       if (n >= d) S[k] = Math.sqrt(sumSq[k]);
       if (signAt[k] < 0) for (let j = 0; j < d; j++) V[j * full + k] = -V[j * full + k];
@@ -366,23 +399,36 @@ export class PCA extends Estimator<PCAParams> {
   /** Projects X onto the components (divided by √explained variance when whitening). */
   transform(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'transform');
-    assertFinite(m, this.typeName);
     const { rows: n, cols: d, data } = m;
     const k = this.nComponents_!;
+    const kp = k + (k & 1);
     const C = this.components_!.data;
-    const mean = this.mean_!;
-    const scale = new Float64Array(k).fill(1);
-    if (this.params.whiten) for (let c = 0; c < k; c++) scale[c] = 1 / Math.sqrt(this.explainedVariance_![c]);
+    const CH = pcaChunkRows(d);
+    const { ws, at } = PcaWorkspace.layout({ x: CH * d, mean: d, V: d * kp, scale: kp, out: CH * k });
+    const F = ws.F;
+    F.set(this.mean_!, at.mean / 8);
+    for (let j = 0; j < d; j++)
+      for (let c = 0; c < kp; c++) F[at.V / 8 + j * kp + c] = c < k ? C[c * d + j] : 0;
+    for (let c = 0; c < kp; c++) {
+      F[at.scale / 8 + c] = c < k && this.params.whiten ? 1 / Math.sqrt(this.explainedVariance_![c]) : 1;
+    }
     const out = new Float64Array(n * k);
-    const r = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) r[j] = data[i * d + j] - mean[j];
-      for (let c = 0; c < k; c++) {
-        const s = dot(r, C, c * d, d);
-        out[i * k + c] = s * scale[c];
-      }
+    const block = new Float64Array(ws.memory.buffer, at.out, CH * k);
+    const nonFinite = () => this.nonFinite(m);
+    for (let s = 0; s < n; s += CH) {
+      const rows = Math.min(CH, n - s);
+      loadRows(ws, at.x, data, d, s, rows, nonFinite);
+      ws.kernels.centerRows(at.x, rows, d, at.mean);
+      ws.kernels.project(at.x, rows, d, at.V, kp, k, at.scale, at.out);
+      out.set(rows === CH ? block : block.subarray(0, rows * k), s * k);
     }
     return matrix(out, n, k, this.getFeatureNamesOut());
+  }
+
+  /** Throws the error of `assertFinite` for X (called when a kernel found a non-finite value). */
+  private nonFinite(m: Matrix): never {
+    assertFinite(m, this.typeName);
+    throw new Error(`${this.typeName}: a non-finite value was found but not located`);
   }
 
   /** Fits, then projects the training rows. */
