@@ -45,7 +45,8 @@ function synth(n: number, d: number, seed = 1) {
 
 describe('determinism', () => {
   it('the same model, byte for byte, on 1 and 2 threads (parallel gather, histograms, partition)', () => {
-    const { X, y } = synth(40000, 5);
+    // Large enough for the parallel paths (PARALLEL_MIN_UPDATES, PARALLEL_MIN_ROWS_PARTITION).
+    const { X, y } = synth(70000, 5);
     const params = { maxIter: 3, earlyStopping: false } as const;
     const a = new HistGradientBoostingClassifier({ ...params, nThreads: 1 }).fit(X, y);
     const b = new HistGradientBoostingClassifier({ ...params, nThreads: 2 }).fit(X, y);

@@ -7,7 +7,7 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { barrier, CALL_SLOTS, CTRL, featureRange, JOB, rowRange } from './hist-workers.ts';
+import { barrier, CALL_SLOTS, CTRL, featureRange, JOB, rowRange, SPIN } from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
 import { addRaw, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
@@ -24,6 +24,9 @@ let predictKernel: PredictKernel | null = null;
 let seen = 0;
 
 for (;;) {
+  // Spin briefly for the next job (they come every few tens of microseconds while a tree grows)
+  // before sleeping: waking a sleeping thread costs more than most jobs.
+  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, CTRL.GEN) === seen; spin++);
   Atomics.wait(ctrl, CTRL.GEN, seen);
   seen = Atomics.load(ctrl, CTRL.GEN);
   const type = Atomics.load(ctrl, CTRL.TYPE);
