@@ -271,7 +271,7 @@ export async function searchCV(
   let stopped: SearchResult['stopped'] = 'trials';
   for (;;) {
     if (nTrials !== undefined && study.trials.length >= nTrials) break;
-    if (timeout !== undefined && (performance.now() - t0) / 1000 >= timeout) {
+    if (timeout !== undefined && study.trials.length > 0 && (performance.now() - t0) / 1000 >= timeout) {
       stopped = 'time';
       break;
     }
