@@ -238,13 +238,30 @@ describe('CSV reader: byte-level reader = the string-based reader it replaced', 
         };
         const overrides = new Map<string, ColumnSchema>();
         const want = referenceOutcome(p, options, overrides);
-        const got = await newOutcome(p, options, overrides, { threads, minParallelBytes: 0 });
+        const got = await newOutcome(p, options, overrides, {
+          threads,
+          minParallelBytes: 0,
+          mainTakesParts: false,
+        });
         adopted += got.parallelParts;
         assert.deepEqual(got.outcome, want);
       }),
       { numRuns: 60, seed: 5 },
     );
     assert.ok(adopted > 20, `worker parts adopted: ${adopted}`);
+  });
+
+  it('this thread and the workers share the parts as their speeds allow: the same result', async () => {
+    const rows = ['id,name,score,when'];
+    for (let i = 0; i < 60_000; i++) {
+      rows.push(
+        `${i},${i % 7 === 0 ? `"Name, ${i % 50}"` : `n${i % 300}`},${i % 11 === 0 ? '' : (i * 0.37).toFixed(3)},2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+      );
+    }
+    const p = tmpFile('shared.csv', `${rows.join('\n')}\n`);
+    const want = referenceOutcome(p, {}, new Map());
+    const got = await newOutcome(p, {}, new Map(), { threads: 2, minParallelBytes: 0 });
+    assert.deepEqual(got.outcome, want);
   });
 
   it('a part that starts inside a quoted field is read again on the main thread', async () => {
@@ -254,8 +271,13 @@ describe('CSV reader: byte-level reader = the string-based reader it replaced', 
     const p = tmpFile('cut.csv', `${rows.join('\n')}\n`);
     const options: ReadOptions = { sampleRows: 2 };
     const want = referenceOutcome(p, options, new Map());
-    const got = await newOutcome(p, options, new Map(), { threads: 3, minParallelBytes: 0 });
+    const got = await newOutcome(p, options, new Map(), {
+      threads: 3,
+      minParallelBytes: 0,
+      mainTakesParts: false,
+    });
     assert.deepEqual(got.outcome, want);
+    assert.ok(got.parallelParts < 2, `parts adopted: ${got.parallelParts} of 2`);
   });
 
   it('a sample that spans several read chunks (its bytes are dropped as the reading goes on)', async () => {

@@ -35,6 +35,16 @@ export interface CsvPartTask {
   cap: number;
 }
 
+/** The parts a worker may take, and who took which (0 free, 1 the main thread, 2 a worker). */
+export interface CsvPartsTask {
+  file: string;
+  layout: CsvLayout;
+  policy: BadRowPolicy;
+  arrays: Omit<Segment, 'base' | 'rows'>;
+  parts: { start: number; stopAt: number; base: number; cap: number }[];
+  claims: Int32Array;
+}
+
 /** A private segment as sent back: per column the one array of its kind. */
 export interface SpilledSegment {
   columns: (Float64Array | Int32Array | Int8Array)[];
@@ -44,6 +54,8 @@ export interface SpilledSegment {
 
 /** What a worker sends back. */
 export interface CsvPartResult {
+  /** Which part (index into the task's parts). */
+  part: number;
   /** False when the part could not be read here (invalid UTF-8): the main thread reads it. */
   ok: boolean;
   /** File offset where the part ended: the first record at or after `stopAt`, or the file size. */
@@ -63,7 +75,23 @@ export interface CsvPartResult {
   stopped: boolean;
 }
 
-/** Parses one part of a CSV file (the worker-thread task). */
+/**
+ * Takes parts from the end of the file, one at a time, while they are free (the main thread
+ * takes them from the start), and parses each (the worker-thread task).
+ */
+export function parseCsvParts(task: CsvPartsTask): CsvPartResult[] {
+  const out: CsvPartResult[] = [];
+  for (let k = task.parts.length - 1; k >= 0; k--) {
+    if (Atomics.compareExchange(task.claims, k, 0, 2) !== 0) break;
+    const p = task.parts[k];
+    const r = parseCsvPart({ ...task, ...p });
+    r.part = k;
+    out.push(r);
+  }
+  return out;
+}
+
+/** Parses one part of a CSV file. */
 export function parseCsvPart(task: CsvPartTask): CsvPartResult {
   const kinds = Int8Array.from(task.layout.types, kindOf);
   const store = new ColumnStore(kinds, task.arrays, task.base, task.cap);
@@ -96,6 +124,7 @@ export function parseCsvPart(task: CsvPartTask): CsvPartResult {
     });
   }
   return {
+    part: 0,
     ok,
     end: reader.offset,
     lines: reader.line - 1,
@@ -108,8 +137,8 @@ export function parseCsvPart(task: CsvPartTask): CsvPartResult {
   };
 }
 
-/** Task builder for {@link parseCsvPart}. */
-export const parseCsvPartTask = registerTask(import.meta.url, 'parseCsvPart', parseCsvPart);
+/** Task builder for {@link parseCsvParts}. */
+export const parseCsvPartsTask = registerTask(import.meta.url, 'parseCsvParts', parseCsvParts);
 
 /** The segment a spilled part's rows form again on the main thread. */
 export function spilledSegment(kinds: Int8Array, s: SpilledSegment): Segment {

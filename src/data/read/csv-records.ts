@@ -29,11 +29,11 @@ import { BOOL, type ColumnStore, DATE, kindOf, NUM, STR } from './csv-columns.ts
 import { type FieldFailure, type FieldType, fieldFailure, notAValue } from './row-parser.ts';
 import {
   MissingTokens,
+  POW10,
   parseBooleanLiteral,
   parseBooleanWord,
   parseDatetime,
   parseNumber,
-  scaleDecimal,
 } from './values.ts';
 
 /** Everything that decides how records are read, as plain data (it is sent to worker threads). */
@@ -462,8 +462,16 @@ export class RecordReader {
             if (i === es || x > 400) ok = false;
             scale += eneg ? -x : x;
           }
+          // scaleDecimal, inlined: a double returned from a call that is not inlined is boxed,
+          // and this runs once per number of the file.
           let v = Number.NaN;
-          if (ok && (c === D || c === 10 || c === 13)) v = scaleDecimal(m, scale, neg);
+          if (ok && (c === D || c === 10 || c === 13)) {
+            if (m === 0) v = 0;
+            else if (scale === 0) v = m;
+            else if (scale > 0 && scale <= 22) v = m * POW10[scale];
+            else if (scale < 0 && scale >= -22) v = m / POW10[-scale];
+            if (neg) v = -v;
+          }
           if (v === v) f64[j][row] = v;
           else {
             // Anything else (a missing token, spaces, 'inf', 17 digits…): the text, parsed in full.

@@ -40,7 +40,7 @@ import {
 } from './byte-source.ts';
 import { ByteCsvScanner, countBreaksBytes, lineEndBytes, NEED_MORE } from './csv-byte-scanner.ts';
 import { allocateColumns, assembleColumns, ColumnStore, kindOf, type Piece, STR } from './csv-columns.ts';
-import { type CsvPartResult, type CsvPartTask, parseCsvPartTask, spilledSegment } from './csv-part.ts';
+import { type CsvPartResult, type CsvPartsTask, parseCsvPartsTask, spilledSegment } from './csv-part.ts';
 import { type CsvLayout, RecordReader } from './csv-records.ts';
 import { SampleValues } from './csv-sample.ts';
 import { CsvScanner } from './csv-scanner.ts';
@@ -54,6 +54,8 @@ const DEFAULT_MAX_RECORD = 8 * 1024 * 1024;
 const DELIMITERS = [',', '\t', ';', '|'];
 /** Below this many bytes after the sample, a file is read on one thread. */
 const DEFAULT_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** The rest of a large file is cut in parts of about this size (at most 8 per thread). */
+const PART_BYTES = 16 * 1024 * 1024;
 /** The largest table (in rows) whose columns are laid out for parts read in parallel. */
 const MAX_ROWS = 1 << 27;
 
@@ -74,6 +76,11 @@ export interface CsvTuning {
   threads?: number;
   /** Read in parallel only when at least this many bytes follow the sample. */
   minParallelBytes?: number;
+  /**
+   * Whether this thread takes further parts once it has read the first (default true). Tests
+   * turn it off to have the workers read every other part, however small the file.
+   */
+  mainTakesParts?: boolean;
 }
 
 /** A sample record kept while the dialect and types are being decided. */
@@ -508,10 +515,17 @@ export async function parseCsv(
     const estimate = (bytes: number) => Math.ceil((bytes / Math.max(1, perRow)) * 1.02) + 1024;
     const here = src.offset + pos;
     const threads = Math.max(1, Math.floor(tuning.threads ?? defaultThreadCount()));
+    // Parts after the first: several per thread, so that the threads can even out their loads.
+    const rest = fileBytes - here;
     const starts =
-      threads < 2 || fileBytes - here < (tuning.minParallelBytes ?? DEFAULT_PARALLEL_MIN_BYTES)
+      threads < 2 || rest < (tuning.minParallelBytes ?? DEFAULT_PARALLEL_MIN_BYTES)
         ? []
-        : partStarts(file, here, fileBytes, threads);
+        : partStarts(
+            file,
+            here,
+            fileBytes,
+            Math.min(8 * threads, Math.max(threads, Math.ceil(rest / PART_BYTES))),
+          );
     const caps: number[] = [];
     if (starts.length === 0) caps.push(Math.min(MAX_ROWS, estimate(fileBytes)));
     else {
@@ -526,25 +540,24 @@ export async function parseCsv(
     }
     const bases = caps.map((_, k) => caps.slice(0, k).reduce((a, c) => a + c, 0));
     const arrays = allocateColumns(kinds, bases[bases.length - 1] + caps[caps.length - 1], true);
+    const stopOf = (k: number) => (k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY);
 
-    // ---- the parts after the first go to worker threads now, while this thread reads the first
-    let results: Promise<CsvPartResult[] | null> = Promise.resolve(null);
+    // ---- workers take parts from the end of the file now, while this thread reads from the
+    // start; each part is claimed once (an atomic compare-and-swap), so the threads meet
+    // wherever their speeds make them meet.
+    const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, starts.length)));
+    let results: Promise<CsvPartResult[][] | null> = Promise.resolve(null);
     if (starts.length > 0) {
-      const tasks = starts.map((s, k) =>
-        parseCsvPartTask({
-          file,
-          start: s,
-          stopAt: k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY,
-          layout,
-          policy,
-          arrays,
-          base: bases[k + 1],
-          cap: caps[k + 1],
-        } satisfies CsvPartTask),
-      );
+      const parts = starts.map((start, k) => ({
+        start,
+        stopAt: stopOf(k),
+        base: bases[k + 1],
+        cap: caps[k + 1],
+      }));
+      const task: CsvPartsTask = { file, layout, policy, arrays, parts, claims };
       // A failed pool only costs the parallelism: the parts are then read here.
       results = executorFor(threads)
-        .map<CsvPartResult>(tasks)
+        .map<CsvPartResult[]>(Array.from({ length: threads - 1 }, () => parseCsvPartsTask(task)))
         .catch(() => null);
     }
 
@@ -580,15 +593,23 @@ export async function parseCsv(
     let parallelParts = 0;
     reader.run(starts.length > 0 ? starts[0] : Number.POSITIVE_INFINITY);
     pieces.push({ segments: store.segments(), lineOffset: 0, remap: none() });
-    if (starts.length > 0) {
-      const parts = await results;
+    // Then the next parts, as long as no worker has taken them.
+    let k = 0;
+    const takes = tuning.mainTakesParts ?? true;
+    for (; takes && k < starts.length && Atomics.compareExchange(claims, k, 0, 1) === 0; k++) {
+      reader.store = new ColumnStore(kinds, arrays, bases[k + 1], caps[k + 1]);
+      reader.run(stopOf(k));
+      pieces.push({ segments: reader.store.segments(), lineOffset: 0, remap: none() });
+    }
+    if (k < starts.length) {
+      const done = new Map<number, CsvPartResult>();
+      for (const list of (await results) ?? []) for (const r of list) done.set(r.part, r);
       // Where a single pass would be now, and on which line.
       let at = reader.offset;
       let atLine = reader.line;
       let rowsRead = 0;
-      for (let k = 0; k < starts.length; k++) {
-        const r = parts?.[k];
-        const stopAt = k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY;
+      for (; k < starts.length; k++) {
+        const r = done.get(k);
         if (r?.ok && at === starts[k]) {
           // The part began on a record boundary: take its rows, in file order.
           const lineOffset = atLine - 1;
@@ -607,7 +628,7 @@ export async function parseCsv(
           pieces.push({
             segments: [
               { ...arrays, base: bases[k + 1], rows: r.rows },
-              ...r.spilled.map((s) => spilledSegment(kinds, s)),
+              ...r.spilled.map((sp) => spilledSegment(kinds, sp)),
             ],
             lineOffset,
             remap,
@@ -623,7 +644,7 @@ export async function parseCsv(
             reader.reset(next, atLine);
           }
           reader.store = new ColumnStore(kinds, arrays, bases[k + 1], caps[k + 1]);
-          reader.run(stopAt);
+          reader.run(stopOf(k));
           pieces.push({ segments: reader.store.segments(), lineOffset: 0, remap: none() });
           at = reader.offset;
           atLine = reader.line;
@@ -664,17 +685,18 @@ export async function parseCsv(
 }
 
 /**
- * Where the parts after the first begin: for `threads` equal shares of `[from, size)`, the first
- * line start at or after each cut (a line start that turns out to be inside a quoted field is
- * caught when the parts are adopted). Cuts without a line break after them are dropped.
+ * Where the parts after the first begin: `parts` equal shares of `[from, size)`, each starting
+ * at the first line start at or after its cut (a line start that turns out to be inside a
+ * quoted field is caught when the parts are adopted). Cuts without a line break after them are
+ * dropped.
  */
-function partStarts(file: string, from: number, size: number, threads: number): number[] {
+function partStarts(file: string, from: number, size: number, parts: number): number[] {
   const out: number[] = [];
   const fd = openSync(file, 'r');
   const window = Buffer.allocUnsafe(64 * 1024);
   try {
-    for (let k = 1; k < threads; k++) {
-      let at = from + Math.floor(((size - from) * k) / threads);
+    for (let k = 1; k < parts; k++) {
+      let at = from + Math.floor(((size - from) * k) / parts);
       if (out.length > 0 && at <= out[out.length - 1]) at = out[out.length - 1];
       let found = -1;
       // Look a few MiB ahead at most: a file without line breaks there is not worth splitting.
