@@ -17,12 +17,12 @@ import { defaultThreadCount, sharedPool } from '../core/pool.ts';
 import type { Column } from '../data/column.ts';
 import type { ColumnSchema, Schema, SemanticType } from '../data/schema.ts';
 import { type Table, unknownColumn } from '../data/table.ts';
-import { correlationMatrix, spearmanMatrix } from '../stats/correlation.ts';
+import { correlationMatrix, type DenseRanking, spearmanMatrix } from '../stats/correlation.ts';
 import { runChecks } from './checks.ts';
 import { type ColumnWork, profileColumn, profileScratch } from './column-profile.ts';
 import { assembleCorrelations, correlationColumns } from './correlations.ts';
 import { type DuplicateRows, findDuplicateRows } from './duplicates.ts';
-import { type ProfilePart, pearsonJob, profilePartJob, runProfilePart } from './profile-tasks.ts';
+import { type ProfilePart, profilePartJob, runProfilePart } from './profile-tasks.ts';
 import {
   FINDING_SEVERITIES,
   type FindingSeverity,
@@ -155,6 +155,12 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Qualit
  * profiled here. Columns in shared memory (as `readTable` returns them) reach the workers
  * without a copy; others are copied per task.
  *
+ * The work is shared out in one batch, longest first onto the least loaded thread: the
+ * duplicate search and both correlation matrices (over every numeric and boolean column; the
+ * report keeps the entries of the columns it then chooses, and each entry depends on its own
+ * pair only) go to the workers, the numeric and datetime column summaries to whichever thread
+ * has least to do, and this thread summarises the other columns and assembles the report.
+ *
  * @example
  * const { table } = await readTable('big.csv');
  * const report = await profileTableAsync(table);
@@ -164,71 +170,102 @@ export async function profileTableAsync(table: Table, options: ProfileOptions = 
   const threads = options.threads ?? defaultThreadCount();
   if (threads < 2 || table.nRows < PARALLEL_PROFILE_MIN_ROWS) return profileTable(table, options);
   const ctx = context(table, options, true);
+  const { th, schemaByName, rankings } = ctx;
   const pool = sharedPool(threads);
-  const plan = planParts(table, threads);
-  // The workers' shares go out first; this thread then does its own and the cheap columns.
-  const pending = pool
-    .map<ProfilePart>(
-      plan.parts.slice(1).map((part) =>
-        profilePartJob(
-          part.columns.map((j) => table.columns[j]),
-          part.columns,
-          ctx.th,
-          part.columns.map((j) => ctx.schemaByName.get(table.columns[j].name)),
-          part.dups ? [...table.columns] : null,
-        ),
-      ),
-    )
-    .catch(() => null);
-  const mine = runProfilePart(
-    plan.parts[0].columns.map((j) => table.columns[j]),
-    plan.parts[0].columns,
-    ctx.th,
-    plan.parts[0].columns.map((j) => ctx.schemaByName.get(table.columns[j].name)),
-    plan.parts[0].dups ? [...table.columns] : null,
-  );
-  const works = new Array<ColumnWork>(table.nCols);
-  let dups: DuplicateRows | null = mine.dups;
-  mine.works.forEach((w, k) => {
-    works[plan.parts[0].columns[k]] = w;
+  // Both matrices over the numeric and boolean columns, when they are few enough to be kept.
+  const numeric: number[] = [];
+  table.columns.forEach((c, j) => {
+    if (c.type === 'numeric' || c.type === 'boolean') numeric.push(j);
   });
+  const speculate = numeric.length >= 2 && numeric.length <= th.maxCorrelationColumns;
+  const plan = planParts(table, threads, speculate ? numeric.length : 0);
+  const data = speculate ? numeric.map((j) => rankings.values(j)) : [];
+  const task = (part: PartPlan) =>
+    [
+      part.columns.map((j) => table.columns[j]),
+      part.columns,
+      th,
+      part.columns.map((j) => schemaByName.get(table.columns[j].name)),
+      part.dups ? [...table.columns] : null,
+      part.spearman ? data : null,
+      part.pearson ? data : null,
+    ] as const;
+  const pending = pool
+    .map<ProfilePart>(plan.parts.slice(1).map((part) => profilePartJob(...task(part))))
+    .catch(() => null);
+  // This thread's share, then the columns that are quick to summarise.
+  const results: (ProfilePart | null)[] = [runProfilePart(...task(plan.parts[0]))];
+  const works = new Array<ColumnWork>(table.nCols);
   table.columns.forEach((c, j) => {
     if (!plan.assigned.has(j))
-      works[j] = profileColumn(c, j, ctx.th, profileScratch(0), ctx.schemaByName.get(c.name));
+      works[j] = profileColumn(c, j, th, profileScratch(0), schemaByName.get(c.name));
   });
   const theirs = await pending;
-  plan.parts.slice(1).forEach((part, k) => {
-    const r = theirs?.[k];
+  plan.parts.slice(1).forEach((_, k) => {
+    results.push(theirs?.[k] ?? null);
+  });
+  let dups: DuplicateRows | null = null;
+  let pearsonAll: Float64Array | null = null;
+  let spearmanAll: Float64Array | null = null;
+  let scratch: ReturnType<typeof profileScratch> | null = null;
+  plan.parts.forEach((part, k) => {
+    const r = results[k];
     part.columns.forEach((j, q) => {
-      // A failed worker costs time, not the result: its columns are profiled here.
+      // A failed worker costs time, not the result: its share is done here.
+      scratch ??= r ? null : profileScratch(table.nRows);
       works[j] = r
         ? r.works[q]
         : profileColumn(
             table.columns[j],
             j,
-            ctx.th,
-            localScratch(),
-            ctx.schemaByName.get(table.columns[j].name),
+            th,
+            scratch as ReturnType<typeof profileScratch>,
+            schemaByName.get(table.columns[j].name),
           );
     });
-    if (part.dups) dups = r?.dups ?? null;
+    if (part.dups && r?.dups) dups = r.dups;
+    if (part.pearson && r?.pearson) pearsonAll = r.pearson;
+    if (part.spearman && r?.spearman) {
+      spearmanAll = r.spearman.matrix;
+      // The target section ranks the same sampled values: reuse the rankings.
+      numeric.forEach((j, q) => {
+        rankings.seed(j, (r.spearman as { rankings: DenseRanking[] }).rankings[q]);
+      });
+    }
   });
   dups ??= findDuplicateRows(
     table,
     works.map((w) => w.codes),
   );
-  // The two matrices side by side: Pearson on a worker, Spearman (with its rankings, which the
-  // target section reuses) here.
-  const { chosen, excluded } = correlationColumns(works, ctx.th);
-  const data = chosen.map((w) => ctx.rankings.values(w.profile.index));
-  const pearsonDone = pool.map<Float64Array>([pearsonJob(data)]).catch(() => null);
-  const spearman = spearmanMatrix(chosen.map((w) => ctx.rankings.get(w.profile.index)));
-  const pearson = (await pearsonDone)?.[0] ?? correlationMatrix(data, { method: 'pearson' });
+  const { chosen, excluded } = correlationColumns(works, th);
+  const index = new Map(numeric.map((j, q) => [j, q] as [number, number]));
+  const covered = speculate && chosen.every((w) => index.has(w.profile.index));
+  const pearson =
+    covered && pearsonAll
+      ? subMatrix(pearsonAll, index, chosen)
+      : correlationMatrix(
+          chosen.map((w) => rankings.values(w.profile.index)),
+          { method: 'pearson' },
+        );
+  const spearman =
+    covered && spearmanAll
+      ? subMatrix(spearmanAll, index, chosen)
+      : spearmanMatrix(chosen.map((w) => rankings.get(w.profile.index)));
   return finishReport(table, options, ctx, works, dups, { chosen, excluded, pearson, spearman });
+}
 
-  function localScratch() {
-    return profileScratch(table.nRows);
-  }
+/** The entries of a square matrix over the columns `index` maps, for the columns of `chosen`. */
+function subMatrix(
+  m: Float64Array,
+  index: ReadonlyMap<number, number>,
+  chosen: readonly ColumnWork[],
+): Float64Array {
+  const big = Math.round(Math.sqrt(m.length));
+  const at = chosen.map((w) => index.get(w.profile.index) as number);
+  const p = at.length;
+  const out = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) out[a * p + b] = m[at[a] * big + at[b]];
+  return out;
 }
 
 /** What both ways of profiling share: resolved options and the row sample. */
@@ -256,36 +293,55 @@ function context(table: Table, options: ProfileOptions, shared = false): Profile
   };
 }
 
-/** Who does what: part 0 is this thread's. Numeric and datetime columns, and the duplicate search. */
-function planParts(table: Table, threads: number) {
+/** What one thread does: column summaries, and maybe the duplicates and a correlation matrix. */
+interface PartPlan {
+  columns: number[];
+  dups: boolean;
+  spearman: boolean;
+  pearson: boolean;
+  cost: number;
+}
+
+/**
+ * Who does what (part 0 is this thread's), longest first onto the least loaded part. Costs in
+ * units of one column summary, as measured on a million rows: the duplicate search about five,
+ * Spearman's matrix over p columns about p/3 (a sort of the sample per column, then the pairs),
+ * Pearson's about p/6; this thread starts with two for the sample, the quick columns and the
+ * report. The duplicate search goes to a worker only when no column needs copying for it.
+ */
+function planParts(table: Table, threads: number, matrixColumns: number) {
   const shared = (c: Column) =>
     (c.type === 'categorical' ? c.codes : c.type === 'text' ? null : c.values)?.buffer instanceof
     SharedArrayBuffer;
-  const parts = Array.from({ length: threads }, () => ({ columns: [] as number[], dups: false, cost: 0 }));
-  // Longest first onto the least loaded part. The duplicate search weighs about four column
-  // summaries; it goes to a worker only when no column has to be copied for it.
-  const items: { j: number; cost: number }[] = [];
-  if (table.nCols > 0 && table.columns.every(shared)) items.push({ j: -1, cost: 4 });
-  table.columns.forEach((c, j) => {
-    if (c.type === 'numeric' || c.type === 'datetime') items.push({ j, cost: 1 });
-  });
-  // This thread also summarises the other columns and gathers the sample: give it a head start.
-  parts[0].cost = 1;
-  const assigned = new Set<number>();
-  for (const it of items) {
-    let best = parts[0];
-    for (const p of parts) if (p.cost < best.cost) best = p;
-    if (it.j < 0) {
-      // On a worker (this thread needs the codes of text columns for it otherwise).
-      const w = parts.slice(1).reduce((a, b) => (b.cost < a.cost ? b : a));
-      w.dups = true;
-      w.cost += it.cost;
-      continue;
-    }
-    best.columns.push(it.j);
-    best.cost += it.cost;
-    assigned.add(it.j);
+  const parts: PartPlan[] = Array.from({ length: threads }, () => ({
+    columns: [],
+    dups: false,
+    spearman: false,
+    pearson: false,
+    cost: 0,
+  }));
+  parts[0].cost = 2;
+  const workers = parts.slice(1);
+  const lightest = (ps: PartPlan[]) => ps.reduce((a, b) => (b.cost < a.cost ? b : a));
+  const jobs: { kind: 'dups' | 'spearman' | 'pearson'; cost: number }[] = [];
+  if (table.nCols > 0 && table.columns.every(shared)) jobs.push({ kind: 'dups', cost: 5 });
+  if (matrixColumns > 0) {
+    jobs.push({ kind: 'spearman', cost: matrixColumns / 3 }, { kind: 'pearson', cost: matrixColumns / 6 });
   }
+  jobs.sort((a, b) => b.cost - a.cost);
+  for (const job of jobs) {
+    const w = lightest(workers);
+    w[job.kind] = true;
+    w.cost += job.cost;
+  }
+  const assigned = new Set<number>();
+  table.columns.forEach((c, j) => {
+    if (c.type !== 'numeric' && c.type !== 'datetime') return;
+    const p = lightest(parts);
+    p.columns.push(j);
+    p.cost += 1;
+    assigned.add(j);
+  });
   return { parts, assigned };
 }
 

@@ -73,6 +73,11 @@ export class SampleRankings {
     return v;
   }
 
+  /** Supplies the dense ranking of column `j` (computed elsewhere from {@link SampleRankings.values}). */
+  seed(j: number, ranking: DenseRanking): void {
+    this.ranks.set(j, ranking);
+  }
+
   /** The dense ranking of column `j` at the sampled rows. */
   get(j: number): DenseRanking {
     let r = this.ranks.get(j);

@@ -124,6 +124,9 @@ describe('profileTable on worker threads', () => {
   it('three threads, and a bad thread count', async () => {
     const t = table(4, { text: false, shared: true });
     assert.deepEqual(await profileTableAsync(t, { threads: 3 }), profileTable(t));
+    // More numeric columns than the matrices keep: they are computed once the choice is made.
+    const few = { thresholds: { maxCorrelationColumns: 3 } };
+    assert.deepEqual(await profileTableAsync(t, { threads: 2, ...few }), profileTable(t, few));
     await assert.rejects(profileTableAsync(t, { threads: 0 }), /threads must be/);
   });
 });
