@@ -19,14 +19,13 @@ export {
   type TreeSplitter,
 } from './grower.ts';
 export {
-  argsortColumns,
+  type ColumnRanks,
   columnMajor,
-  type DenseRanks,
-  denseRanks,
   type GrowLayout,
   type GrowTarget,
   growLayout,
   prepareGrowData,
+  rankColumns,
 } from './presort.ts';
 export { pruneTree } from './prune.ts';
 export {
