@@ -135,6 +135,43 @@ describe('lathe profile', () => {
     noStack(r.stderr);
   });
 
+  it('every bad input of the foundation issue is exit 2 with a one-paragraph message naming the file', async () => {
+    const file = (name: string, content: string | Uint8Array) => {
+      const p = join(dir, name);
+      writeFileSync(p, content);
+      return p;
+    };
+    const binary = new Uint8Array(300).map((_, i) => (i * 37) % 256);
+    const cases: [string, RegExp][] = [
+      [join(dir, 'nope.csv'), /no such file/],
+      [dir, /this is a directory, not a data file/],
+      [file('empty.csv', ''), /the file is empty/],
+      [file('header.csv', 'a,b,c\n'), /line 2: the file has a header \(a, b, c\) but no data rows/],
+      [file('binary.csv', binary), /looks binary, not text/],
+      [file('latin1.csv', Buffer.from('name,city\nann,Paris\nbob,Z\xfcrich\n', 'latin1')), /not valid UTF-8/],
+      [file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n'), /line 3: expected 3 fields \(as in the header\), found 2/],
+      [
+        file('quote.csv', 'a,b\n1,x\n2,"never closed'),
+        /line 3: a quoted field is never closed \(unterminated quote\)/,
+      ],
+      [
+        file('huge.csv', `a,b\n1,"${'x'.repeat(10 * 1024 * 1024)}"\n`),
+        /line 2: the record is longer than the limit/,
+      ],
+      [file('dupe.csv', 'a,b,a\n1,2,3\n'), /line 1, column 'a': the header names two columns 'a'/],
+      [file('emptyname.csv', 'a,,c\n1,2,3\n'), /line 1: column 2 of the header has no name/],
+    ];
+    for (const [path, re] of cases) {
+      const r = await cli(['profile', path]);
+      assert.equal(r.code, 2, `${path}: ${r.stderr}`);
+      assert.match(r.stderr, re, path);
+      assert.ok(r.stderr.includes(path), `names ${path}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one paragraph: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      noStack(r.stderr);
+    }
+  });
+
   it('bad flags are exit 2', async () => {
     const fmt = await cli(['profile', CUSTOMERS, '--format', 'pdf']);
     assert.equal(fmt.code, 2);

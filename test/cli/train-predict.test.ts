@@ -152,3 +152,61 @@ describe('lathe train / predict', () => {
     }
   });
 });
+
+describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)', () => {
+  const housing = join(ROOT, 'examples/housing.csv');
+
+  it('cross-validates on the training rows, then predicts and evaluates with the package', async () => {
+    const t = await runCli(
+      [
+        'train',
+        housing,
+        '--target',
+        'price',
+        '--model',
+        'gbdt',
+        '--params',
+        '{"maxIter":30}',
+        '--cv',
+        '3',
+        '--out',
+        'gb',
+        '--no-track',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const trained = JSON.parse(t.stdout);
+    assert.equal(trained.model.family, 'gbdt');
+    assert.equal(trained.model.task, 'regression');
+    assert.equal(trained.cv.folds, 3);
+    for (const [key, m] of Object.entries(trained.cv.metrics) as [
+      string,
+      { mean: number; std: number; scores: number[] },
+    ][]) {
+      assert.equal(m.scores.length, 3, key);
+      const mean = m.scores.reduce((a, b) => a + b, 0) / 3;
+      assert.ok(Math.abs(mean - m.mean) <= 1e-12 * Math.max(1, Math.abs(mean)), `${key} mean of its folds`);
+    }
+    assert.ok(trained.cv.metrics.r2.mean > 0.5, `cv R² ${trained.cv.metrics.r2.mean}`);
+    assert.ok(trained.metrics.r2 > 0.5, `holdout R² ${trained.metrics.r2}`);
+
+    const p = await runCli(['predict', 'gb', housing], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    const lines = p.stdout.trim().split('\n');
+    assert.equal(lines[0], 'prediction');
+    const nRows = readFileSync(housing, 'utf8').trim().split('\n').length - 1;
+    assert.equal(lines.length - 1, nRows);
+    assert.ok(lines.slice(1).every((l) => Number.isFinite(Number(l))));
+
+    const e = await runCli(['evaluate', 'gb', housing, '--resamples', '100', '--json'], { cwd: dir });
+    assert.equal(e.code, 0, e.stderr);
+    const ev = JSON.parse(e.stdout);
+    assert.equal(ev.target, 'price');
+    assert.equal(ev.rows.evaluated, nRows);
+    const keys = ev.metrics.map((m: { key: string }) => m.key);
+    for (const k of ['mae', 'rmse', 'r2']) assert.ok(keys.includes(k), `${k} in ${keys}`);
+    for (const m of ev.metrics) assert.ok(m.lower <= m.value && m.value <= m.upper, m.key);
+  });
+});

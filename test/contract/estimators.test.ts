@@ -15,8 +15,43 @@ import { decodePlain, encodePlain, type PlainValue } from '../../src/core/plain.
 import { Table } from '../../src/data/table.ts';
 import { type ContractData, caseFor } from './cases.ts';
 
-/** The estimators the issues require; the suite fails if one is missing from the registry. */
-const REQUIRED = (process.env.LATHE_CONTRACT_REQUIRED ?? '').split(',').filter(Boolean);
+/**
+ * The estimators the issues require; the suite fails if one is missing from the registry.
+ * `LATHE_CONTRACT_REQUIRED` (comma-separated) adds names.
+ */
+const REQUIRED = [
+  'SimpleImputer',
+  'StandardScaler',
+  'MinMaxScaler',
+  'RobustScaler',
+  'OneHotEncoder',
+  'OrdinalEncoder',
+  'TargetEncoder',
+  'DatePartExtractor',
+  'ColumnTransformer',
+  'Pipeline',
+  'LinearRegression',
+  'Ridge',
+  'Lasso',
+  'ElasticNet',
+  'LogisticRegression',
+  'DecisionTreeClassifier',
+  'DecisionTreeRegressor',
+  'RandomForestClassifier',
+  'RandomForestRegressor',
+  'ExtraTreesClassifier',
+  'ExtraTreesRegressor',
+  'KNeighborsClassifier',
+  'KNeighborsRegressor',
+  'GaussianNB',
+  'MultinomialNB',
+  'KMeans',
+  'DBSCAN',
+  'PCA',
+  'HistGradientBoostingClassifier',
+  'HistGradientBoostingRegressor',
+  ...(process.env.LATHE_CONTRACT_REQUIRED ?? '').split(',').filter(Boolean),
+];
 
 type AnyEstimator = Estimator & Record<string, unknown>;
 

@@ -7,7 +7,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { DataType, RecordBatchReader } from 'apache-arrow';
+import type { RecordBatchReader } from 'apache-arrow';
 import { DataError } from '../../core/errors.ts';
 import type { Column } from '../column.ts';
 import { F64Builder, finishStrings, I8Builder, StringBuilder } from './builders.ts';
@@ -20,8 +20,12 @@ function toMs(v: unknown): number {
   return Number(v);
 }
 
-/** Reads every record batch of an Arrow IPC file into columns. */
-export function readArrowColumns(file: string): Column[] {
+/**
+ * Reads every record batch of an Arrow IPC file into columns. `apache-arrow` is loaded on first
+ * use, so commands that never read Arrow do not pay for it at start-up.
+ */
+export async function readArrowColumns(file: string): Promise<Column[]> {
+  const { DataType, RecordBatchReader } = await import('apache-arrow');
   let reader: RecordBatchReader;
   try {
     reader = RecordBatchReader.from(readFileSync(file));

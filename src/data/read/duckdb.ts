@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Column } from '../column.ts';
 import { F64Builder, finishStrings, I8Builder, StringBuilder } from './builders.ts';
 
@@ -17,6 +17,9 @@ let connecting: Promise<DuckDBConnection> | null = null;
 export function duckdbConnection(): Promise<DuckDBConnection> {
   if (!connecting) {
     connecting = (async () => {
+      // Loaded on first use: the native module costs a few hundred milliseconds to load, which
+      // every command that never touches Parquet would otherwise pay at start-up.
+      const { DuckDBInstance } = await import('@duckdb/node-api');
       instance = await DuckDBInstance.create(':memory:', { threads: '2' });
       const con = await instance.connect();
       process.once('exit', closeDuckDB);

@@ -195,7 +195,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
       break;
     }
     case 'arrow': {
-      columns = readArrowColumns(path);
+      columns = await readArrowColumns(path);
       rowsRead = columns.length
         ? columns[0].type === 'categorical'
           ? columns[0].codes.length

@@ -222,6 +222,29 @@ describe('importances, weights and missing values', () => {
     for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-9);
   });
 
+  it("class weights { label: weight } equal the same per-row sample weights; 'balanced' uses n / (k · count)", () => {
+    const { X, y } = synth(300, 3, 5);
+    const p = { maxIter: 10, minSamplesLeaf: 5 } as const;
+    const byClass = new HistGradientBoostingClassifier({ ...p, classWeight: { '0': 3, '1': 0.5 } })
+      .fit(X, y)
+      .predictProba(X);
+    const byRow = new HistGradientBoostingClassifier(p)
+      .fit(X, y, { sampleWeight: y.map((v) => (v === 0 ? 3 : 0.5)) })
+      .predictProba(X);
+    assert.deepEqual([...byClass.data], [...byRow.data]);
+    const n1 = y.reduce((a, v) => a + v, 0);
+    const balanced = new HistGradientBoostingClassifier({ ...p, classWeight: 'balanced' })
+      .fit(X, y)
+      .predictProba(X);
+    const manual = new HistGradientBoostingClassifier(p)
+      .fit(X, y, { sampleWeight: y.map((v) => (v === 1 ? 300 / (2 * n1) : 300 / (2 * (300 - n1)))) })
+      .predictProba(X);
+    assert.deepEqual([...balanced.data], [...manual.data]);
+    // A weighted model differs from the unweighted one.
+    const plain = new HistGradientBoostingClassifier(p).fit(X, y).predictProba(X);
+    assert.notDeepEqual([...plain.data], [...byClass.data]);
+  });
+
   it('missing values at predict time in a feature that had none follow the larger child', () => {
     const n = 200;
     const X = matrix(

@@ -7,6 +7,7 @@ import { matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { Arena } from '../../../src/models/ensemble/hist-gradient-boosting/arena.ts';
 import {
+  BINNING_SUBSAMPLE,
   binOfValue,
   findBinningThresholds,
   fitBinMapper,
@@ -43,6 +44,28 @@ describe('binning', () => {
       [0, 1, 1.5, 2, 2.5, 3.6, 100, Number.NaN].map((x) => binOfValue(t, x, 255)),
       [0, 0, 0, 1, 1, 3, 3, 255],
     );
+  });
+
+  it('computes the thresholds of a large column on a seeded subsample of BINNING_SUBSAMPLE rows', () => {
+    // Two columns of distinct values: the thresholds must be those of exactly the rows the
+    // seeded draw picks (and differ from the thresholds of all rows).
+    const rows = BINNING_SUBSAMPLE + 50_000;
+    const rng = new Rng(7);
+    const data = new Float64Array(rows * 2);
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+    const X = matrix(data, rows, 2);
+    const opts = { maxBins: 255, isCategorical: Uint8Array.of(0, 0), maxCategories: 255, seed: 11, who: 't' };
+    const mapper = fitBinMapper(X, opts);
+    const picked = new Rng(11).derive('binning').sample(rows, BINNING_SUBSAMPLE).sort();
+    for (let j = 0; j < 2; j++) {
+      const sample = Float64Array.from(picked, (r) => data[r * 2 + j]);
+      const all = Float64Array.from({ length: rows }, (_, r) => data[r * 2 + j]);
+      assert.deepEqual([...mapper.features[j].thresholds], [...findBinningThresholds(sample, 255)]);
+      assert.notDeepEqual([...mapper.features[j].thresholds], [...findBinningThresholds(all, 255)]);
+    }
+    // Another seed draws other rows.
+    const other = fitBinMapper(X, { ...opts, seed: 12 });
+    assert.notDeepEqual([...other.features[0].thresholds], [...mapper.features[0].thresholds]);
   });
 
   it('bins a matrix column-major; categories get one bin each, unknown ones the missing bin', () => {
