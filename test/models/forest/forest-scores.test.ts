@@ -31,12 +31,13 @@ function camel(params: Record<string, number | string>): Record<string, number |
   return out;
 }
 
-const SEEDS = [0, 1, 2];
+const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-// Three seeds per side: the mean test score must not fall more than 0.01 below scikit-learn's, nor
-// differ by more than 0.02 either way (a forest's score moves by about a point between seeds on
-// these small test sets; the large-data benchmark holds both sides to one point).
-describe('forests score as scikit-learn does (mean of 3 seeds)', () => {
+// Ten seeds per side (scikit-learn's in the fixture): the mean test score must be within one
+// point (0.01) of scikit-learn's either way — the issue's tolerance. A single forest's score moves
+// by about a point between seeds on these small test sets (150 rows: one row is 0.7 points), so
+// the means are compared, not single fits.
+describe('forests score as scikit-learn does (mean of 10 seeds)', () => {
   for (const s of oracle.scores) {
     it(`${s.model} on ${s.dataset} ${JSON.stringify(s.params)}`, () => {
       const d = oracleDataset(s.dataset);
@@ -59,12 +60,11 @@ describe('forests score as scikit-learn does (mean of 3 seeds)', () => {
       }
       const mean = total / SEEDS.length;
       const msg = `test score ${mean.toFixed(4)} vs scikit-learn ${s.mean.toFixed(4)}`;
-      assert.ok(mean >= s.mean - 0.01, msg);
-      assert.ok(Math.abs(mean - s.mean) <= 0.02, msg);
+      assert.ok(Math.abs(mean - s.mean) <= 0.01, msg);
       if (s.oobMean !== null) {
         const oobMean = oob / SEEDS.length;
         assert.ok(
-          Math.abs(oobMean - s.oobMean) <= 0.02,
+          Math.abs(oobMean - s.oobMean) <= 0.01,
           `OOB score ${oobMean.toFixed(4)} vs scikit-learn ${s.oobMean.toFixed(4)}`,
         );
       }
