@@ -289,7 +289,7 @@ function report(
     lines.push('Next:');
     lines.push(`  lathe predict ${ref} <data.csv> -o predictions.csv`);
     if (r.target) lines.push(`  lathe evaluate ${ref} <data.csv> --target ${r.target}`);
-    lines.push(`  lathe serve ${ref}`);
+    lines.push(`  lathe export ${ref} --format onnx -o model.onnx`);
     return lines.join('\n');
   });
 }

@@ -496,7 +496,7 @@ function report(
     lines.push('');
     lines.push('Next:');
     lines.push(`  lathe evaluate ${ref} <data.csv> --target ${r.train.target}`);
-    lines.push(`  lathe serve ${ref}`);
+    lines.push(`  lathe export ${ref} --format onnx -o model.onnx`);
     return lines.join('\n');
   });
 }
