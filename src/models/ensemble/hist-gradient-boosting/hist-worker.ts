@@ -7,7 +7,16 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { barrier, CALL_SLOTS, CTRL, featureRange, JOB, rowRange, SPIN } from './hist-workers.ts';
+import {
+  barrier,
+  CALL_SLOTS,
+  CTRL,
+  featureRange,
+  JOB,
+  joinPartition,
+  rowRange,
+  SPIN,
+} from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
 import { addRaw, type TreeEnsemble } from './predictor.ts';
 import type { WasmMemory } from './wasm.ts';
@@ -20,6 +29,7 @@ const { ctrl, calls, port, index } = workerData as {
   index: number;
 };
 let kernels: Kernels | null = null;
+let arena: WasmMemory | null = null;
 let predictKernel: PredictKernel | null = null;
 let seen = 0;
 
@@ -35,6 +45,7 @@ for (;;) {
     while (!msg) msg = receiveMessageOnPort(port);
     const { memory, kind } = msg.message as { memory: WasmMemory; kind: KernelKind };
     kernels = makeKernels(memory, kind);
+    arena = memory;
   } else if (type === JOB.PREDICT_MEMORY) {
     let msg = receiveMessageOnPort(port);
     while (!msg) msg = receiveMessageOnPort(port);
@@ -57,16 +68,20 @@ for (;;) {
     if (r1 > r0) addRaw(e, X, d, r0, r1, 0, e.treeStart.length - 1, out, n, r0);
   } else if (type === JOB.RELEASE) {
     kernels = null;
+    arena = null;
   } else if (type === JOB.GRAD && kernels) {
     const a = CTRL.ARGS;
     const [y, raw, wt, gh, n] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];
     const [r0, r1] = rowRange(n, ctrl[CTRL.THREADS], index);
     if (r1 > r0) kernels.gradBinomial(y, raw, wt, gh, r0, r1);
-  } else if (type === JOB.PARTITION && kernels) {
+  } else if (type === JOB.PARTITION && kernels && arena) {
     const a = CTRL.ARGS;
     const [col, idx, cnt, goesLeft, buf] = [ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4]];
-    const [r0, r1] = rowRange(cnt, ctrl[CTRL.THREADS], index);
+    const threads = ctrl[CTRL.THREADS];
+    const [r0, r1] = rowRange(cnt, threads, index);
     ctrl[CTRL.LEFT + index] = kernels.partition(col, idx + r0 * 4, r1 - r0, goesLeft, buf + r0 * 4);
+    barrier(ctrl, threads);
+    joinPartition(ctrl, new Uint32Array(arena.buffer), idx >> 2, buf >> 2, cnt, threads, index);
   } else if (type === JOB.HIST && kernels) {
     const a = CTRL.ARGS;
     const [bins, nRows, idx, cnt, gh, d, slots, hist, counts, root, grad, rootCounts] = [

@@ -31,8 +31,12 @@ export const CTRL = {
   DONE: 1,
   TYPE: 2,
   THREADS: 3,
-  /** Threads past the gather phase of a HIST job. */
+  /** Threads past the gather phase of a HIST job, or past their own partition. */
   BARRIER: 4,
+  /** PARTITION: threads whose left piece is in place (they move in thread order). */
+  LEFT_MOVED: 5,
+  /** PARTITION: threads past moving their left piece. */
+  BARRIER2: 6,
   /** PARTITION: rows sent left by each thread (THREADS slots). */
   LEFT: 8,
   /** Job arguments start here. */
@@ -66,14 +70,60 @@ export function rowRange(n: number, threads: number, t: number): [number, number
 }
 
 /** Waits until `threads` threads have arrived at the barrier slot (spinning briefly first). */
-export function barrier(ctrl: Int32Array, threads: number): void {
-  Atomics.add(ctrl, CTRL.BARRIER, 1);
-  Atomics.notify(ctrl, CTRL.BARRIER);
+export function barrier(ctrl: Int32Array, threads: number, slot: number = CTRL.BARRIER): void {
+  Atomics.add(ctrl, slot, 1);
+  Atomics.notify(ctrl, slot);
+  awaitCount(ctrl, slot, threads);
+}
+
+/** Waits until the counter at `slot` reaches `want` (spinning briefly first). */
+function awaitCount(ctrl: Int32Array, slot: number, want: number): void {
   for (let spin = 0; ; spin++) {
-    const v = Atomics.load(ctrl, CTRL.BARRIER);
-    if (v >= threads) return;
-    if (spin > 2000) Atomics.wait(ctrl, CTRL.BARRIER, v, 5);
+    const v = Atomics.load(ctrl, slot);
+    if (v >= want) return;
+    if (spin > 2000) Atomics.wait(ctrl, slot, v, 5);
   }
+}
+
+/**
+ * Thread `t`'s part in joining a partition split over `threads` contiguous chunks of the node's
+ * rows `idx[0..cnt)` (u32 indices into `U32`). Each chunk has its left rows at its start and its
+ * right rows at the same offset in `scratch`; `ctrl[LEFT + t]` holds the left counts. Every
+ * thread moves its own pieces (their cache lines are its own): left pieces first, in thread
+ * order (a left piece may land where the previous chunk's left piece was read from), then, once
+ * all are in place, every right piece at once (they land after all left rows, from the scratch).
+ * The rows end in the order one thread's stable partition gives.
+ */
+export function joinPartition(
+  ctrl: Int32Array,
+  U32: Uint32Array,
+  idx: number,
+  scratch: number,
+  cnt: number,
+  threads: number,
+  t: number,
+): void {
+  let leftBefore = 0;
+  let rightBefore = 0;
+  let nLeft = 0;
+  for (let u = 0; u < threads; u++) {
+    const [a0, a1] = rowRange(cnt, threads, u);
+    const l = ctrl[CTRL.LEFT + u];
+    nLeft += l;
+    if (u < t) {
+      leftBefore += l;
+      rightBefore += a1 - a0 - l;
+    }
+  }
+  const [r0, r1] = rowRange(cnt, threads, t);
+  const left = ctrl[CTRL.LEFT + t];
+  awaitCount(ctrl, CTRL.LEFT_MOVED, t);
+  if (left > 0 && leftBefore !== r0) U32.copyWithin(idx + leftBefore, idx + r0, idx + r0 + left);
+  Atomics.add(ctrl, CTRL.LEFT_MOVED, 1);
+  Atomics.notify(ctrl, CTRL.LEFT_MOVED);
+  barrier(ctrl, threads, CTRL.BARRIER2);
+  const right = r1 - r0 - left;
+  if (right > 0) U32.copyWithin(idx + nLeft + rightBefore, scratch + r0, scratch + r0 + right);
 }
 
 const WORKER_URL = new URL(`./hist-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
@@ -140,6 +190,8 @@ export class HistWorkers {
     const c = this.ctrl;
     Atomics.store(c, CTRL.DONE, 0);
     Atomics.store(c, CTRL.BARRIER, 0);
+    Atomics.store(c, CTRL.LEFT_MOVED, 0);
+    Atomics.store(c, CTRL.BARRIER2, 0);
     Atomics.store(c, CTRL.TYPE, type);
     Atomics.store(c, CTRL.THREADS, this.threads);
     Atomics.add(c, CTRL.GEN, 1);
@@ -210,18 +262,25 @@ export class HistWorkers {
 
   /**
    * Stable partition of a node's rows on all threads: each partitions a contiguous chunk (left
-   * rows compacted at the chunk's start, right rows to the scratch at the same offset), then the
-   * caller joins the pieces in chunk order — the same result as one thread. `own(r0, r1)`
-   * partitions the calling thread's chunk and returns its left count.
+   * rows compacted at the chunk's start, right rows to the scratch at the same offset), then
+   * every thread moves its own pieces into place ({@link joinPartition}) — the same result as one
+   * thread. `args` are (bins column, idx, cnt, goesLeft, scratch) as byte offsets into `memory`;
+   * `own(r0, r1)` partitions the calling thread's chunk and returns its left count. Returns the
+   * number of rows that go left.
    */
-  partition(args: readonly number[], cnt: number, own: (r0: number, r1: number) => number): number[] {
+  partition(args: readonly number[], memory: WasmMemory, own: (r0: number, r1: number) => number): number {
     const c = this.ctrl;
     for (let i = 0; i < args.length; i++) c[CTRL.ARGS + i] = args[i];
+    const [, idx, cnt, , scratch] = args;
     this.dispatch(JOB.PARTITION);
     const [r0, r1] = rowRange(cnt, this.threads, 0);
     c[CTRL.LEFT] = own(r0, r1);
+    barrier(c, this.threads);
+    joinPartition(c, new Uint32Array(memory.buffer), idx >> 2, scratch >> 2, cnt, this.threads, 0);
     this.wait();
-    return Array.from({ length: this.threads }, (_, t) => c[CTRL.LEFT + t]);
+    let nLeft = 0;
+    for (let t = 0; t < this.threads; t++) nLeft += c[CTRL.LEFT + t];
+    return nLeft;
   }
 
   /** Binary log-loss gradients over rows split between the threads; `own` does range 0. */

@@ -120,32 +120,9 @@ export class HistogramBuilder {
     const k = this.kernels;
     const w = this.workers;
     if (!w || cnt < PARALLEL_MIN_ROWS_PARTITION) return k.partition(col, idx, cnt, goesLeft, scratch);
-    const lefts = w.partition([col, idx, cnt, goesLeft, scratch], cnt, (r0, r1) =>
+    return w.partition([col, idx, cnt, goesLeft, scratch], this.arena.memory, (r0, r1) =>
       k.partition(col, idx + r0 * 4, r1 - r0, goesLeft, scratch + r0 * 4),
     );
-    // Join: the left pieces (at each chunk's start) first, then the right pieces (in the scratch).
-    const U32 = new Uint32Array(this.arena.memory.buffer);
-    const i0 = idx >> 2;
-    const s0 = scratch >> 2;
-    const T = lefts.length;
-    const chunk = (t: number): [number, number] => [
-      Math.floor((t * cnt) / T),
-      Math.floor(((t + 1) * cnt) / T),
-    ];
-    let at = 0;
-    for (let t = 0; t < T; t++) {
-      const [r0] = chunk(t);
-      if (r0 !== at) U32.copyWithin(i0 + at, i0 + r0, i0 + r0 + lefts[t]);
-      at += lefts[t];
-    }
-    const nLeft = at;
-    for (let t = 0; t < T; t++) {
-      const [r0, r1] = chunk(t);
-      const nr = r1 - r0 - lefts[t];
-      U32.copyWithin(i0 + at, s0 + r0, s0 + r0 + nr);
-      at += nr;
-    }
-    return nLeft;
   }
 
   /** out = parent − child. */
