@@ -7,6 +7,27 @@ import { readTable } from '../../src/data/index.ts';
 import { tmpFile, tmpPath } from './helpers.ts';
 
 describe('readTable: properties', () => {
+  it('arbitrary bytes (any of the 256): a DataError or a result whose rows all add up', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), async (bytes) => {
+        const p = tmpFile('bytes.csv', bytes);
+        try {
+          const r = await readTable(p, {
+            onBadRows: 'quarantine',
+            rejectsPath: tmpPath('bytes.rejects.csv'),
+          });
+          assert.equal(r.summary.accepted + r.summary.rejected, r.summary.rowsRead);
+          assert.equal(r.summary.accepted, r.table.nRows);
+          assert.equal(r.rejected.length, r.summary.rejected);
+        } catch (e) {
+          if (!(e instanceof DataError)) throw e;
+          assert.ok(!e.message.includes('\n'));
+        }
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+
   it('random bytes: a DataError or a result whose rows all add up', async () => {
     const alphabet = fc.constantFrom(...'a1,,"\n\r\t;. -xé0'.split(''), '\uFEFF', '\x00', '\xff');
     await fc.assert(
