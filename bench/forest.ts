@@ -8,6 +8,7 @@
 //
 //   node --import tsx bench/forest.ts [--sizes 100000,1000000] [--repeats 3] [--threads 2]
 //                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
+//                                     [--cart-rows N (default --ml-rows)] [--only-ml]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,10 @@ const mlRows = Number(flag('ml-rows', '2000'));
 // The npm packages take minutes per forest: one repetition unless asked for more.
 const mlRepeats = Number(flag('ml-repeats', '1'));
 const skipMl = process.argv.includes('--skip-ml');
+// ml-cart grows one tree, so it finishes at sizes where ml-random-forest takes many minutes.
+const cartRows = Number(flag('cart-rows', String(mlRows)));
+// Only the npm-package comparisons (skips the scikit-learn sizes and digits).
+const onlyMl = process.argv.includes('--only-ml');
 
 buildOnce();
 
@@ -111,7 +116,7 @@ function compare(
   console.log(JSON.stringify(summary));
 }
 
-for (const rows of sizes) {
+for (const rows of onlyMl ? [] : sizes) {
   compare(
     `synthetic ${rows} × 20, RandomForest 100 trees`,
     writeDataset('synthetic', rows),
@@ -119,14 +124,16 @@ for (const rows of sizes) {
     'lathe',
   );
 }
-compare(
-  'digits 1797 × 64 (real), RandomForest 100 trees',
-  writeDataset('digits', 0),
-  ['lathe', 'sklearn'],
-  'lathe',
-);
+if (!onlyMl) {
+  compare(
+    'digits 1797 × 64 (real), RandomForest 100 trees',
+    writeDataset('digits', 0),
+    ['lathe', 'sklearn'],
+    'lathe',
+  );
+}
 if (!skipMl) {
-  const prefix = writeDataset('synthetic', Math.max(mlRows, sizes[0]));
+  const prefix = writeDataset('synthetic', Math.max(mlRows, cartRows, sizes[0]));
   compare(
     `synthetic ${mlRows} × 20, RandomForest 100 trees vs ml-random-forest`,
     prefix,
@@ -136,11 +143,11 @@ if (!skipMl) {
     mlRepeats,
   );
   compare(
-    `synthetic ${mlRows} × 20, one tree vs ml-cart`,
+    `synthetic ${cartRows} × 20, one tree vs ml-cart`,
     prefix,
     ['lathe-tree', 'ml-cart', 'sklearn-tree'],
     'lathe-tree',
-    mlRows,
+    cartRows,
     mlRepeats,
   );
   compare(
