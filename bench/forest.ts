@@ -8,7 +8,7 @@
 //
 //   node --import tsx bench/forest.ts [--sizes 100000,1000000] [--repeats 3] [--threads 2]
 //                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
-//                                     [--cart-rows N (default --ml-rows)] [--only-ml]
+//                                     [--cart-rows N (default --ml-rows)] [--only-ml] [--ml-cases rf,cart,digits]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,9 @@ const skipMl = process.argv.includes('--skip-ml');
 const cartRows = Number(flag('cart-rows', String(mlRows)));
 // Only the npm-package comparisons (skips the scikit-learn sizes and digits).
 const onlyMl = process.argv.includes('--only-ml');
+// Which npm-package comparisons: rf (ml-random-forest on the synthetic set), cart (ml-cart),
+// digits (ml-random-forest on digits: over ten minutes).
+const mlCases = new Set(flag('ml-cases', 'rf,cart,digits').split(','));
 
 buildOnce();
 
@@ -134,28 +137,31 @@ if (!onlyMl) {
 }
 if (!skipMl) {
   const prefix = writeDataset('synthetic', Math.max(mlRows, cartRows, sizes[0]));
-  compare(
-    `synthetic ${mlRows} × 20, RandomForest 100 trees vs ml-random-forest`,
-    prefix,
-    ['lathe', 'ml-random-forest', 'sklearn'],
-    'lathe',
-    mlRows,
-    mlRepeats,
-  );
-  compare(
-    `synthetic ${cartRows} × 20, one tree vs ml-cart`,
-    prefix,
-    ['lathe-tree', 'ml-cart', 'sklearn-tree'],
-    'lathe-tree',
-    cartRows,
-    mlRepeats,
-  );
-  compare(
-    'digits (real), RandomForest 100 trees vs ml-random-forest',
-    writeDataset('digits', 0),
-    ['lathe', 'ml-random-forest'],
-    'lathe',
-    undefined,
-    mlRepeats,
-  );
+  if (mlCases.has('rf'))
+    compare(
+      `synthetic ${mlRows} × 20, RandomForest 100 trees vs ml-random-forest`,
+      prefix,
+      ['lathe', 'ml-random-forest', 'sklearn'],
+      'lathe',
+      mlRows,
+      mlRepeats,
+    );
+  if (mlCases.has('cart'))
+    compare(
+      `synthetic ${cartRows} × 20, one tree vs ml-cart`,
+      prefix,
+      ['lathe-tree', 'ml-cart', 'sklearn-tree'],
+      'lathe-tree',
+      cartRows,
+      mlRepeats,
+    );
+  if (mlCases.has('digits'))
+    compare(
+      'digits (real), RandomForest 100 trees vs ml-random-forest',
+      writeDataset('digits', 0),
+      ['lathe', 'ml-random-forest'],
+      'lathe',
+      undefined,
+      mlRepeats,
+    );
 }
