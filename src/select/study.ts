@@ -177,8 +177,9 @@ export class Study {
   }
 
   /**
-   * Runs `objective` for up to `nTrials` trials (or until `timeout` seconds have passed), one after
-   * another on the calling thread. An objective that throws {@link TrialPruned} ends its trial as
+   * Runs `objective` for up to `nTrials` trials (or until `timeout` seconds have passed, checked
+   * before each trial after the first, so at least one trial runs — as Optuna), one after another
+   * on the calling thread. An objective that throws {@link TrialPruned} ends its trial as
    * pruned; any other error fails the trial (and is rethrown with `catchErrors: false`).
    */
   async optimize(
@@ -204,7 +205,7 @@ export class Study {
     }
     const start = performance.now();
     for (let i = 0; nTrials === undefined || i < nTrials; i++) {
-      if (timeout !== undefined && (performance.now() - start) / 1000 >= timeout) break;
+      if (timeout !== undefined && i > 0 && (performance.now() - start) / 1000 >= timeout) break;
       const t = this.ask(options.space);
       if (!t) break;
       const handle: Trial = {

@@ -146,7 +146,7 @@ describe('Study.optimize', () => {
     );
     const timed = new Study({ sampler: new RandomSampler() });
     // A trial sleeps at least 60 ms, longer than the 50 ms budget: the budget is checked before
-    // each trial, so exactly one runs.
+    // each trial after the first (the first always runs), so exactly one runs.
     await timed.optimize(
       async () => {
         await new Promise((r) => setTimeout(r, 60));
