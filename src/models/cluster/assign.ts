@@ -8,9 +8,9 @@
  * @module
  */
 
+import { Wasm, type WasmMemory } from '../../core/wasm.ts';
 import { CLUSTER_HEAP_BASE, type ClusterKernels, clusterKernels, defaultClusterKernel } from './kernels.ts';
 import { transposeCenters } from './kmeans-core.ts';
-import { Wasm, type WasmMemory } from './wasm.ts';
 
 /** Rows per block (fixed, so the inertia's sum order does not depend on anything else). */
 export const ASSIGN_BLOCK = 2048;

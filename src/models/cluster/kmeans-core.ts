@@ -21,8 +21,8 @@
 import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
+import { Wasm, type WasmMemory } from '../../core/wasm.ts';
 import { CLUSTER_HEAP_BASE, type ClusterKernelKind, type ClusterKernels, clusterKernels } from './kernels.ts';
-import { Wasm, type WasmMemory } from './wasm.ts';
 
 /** One fit's runs: the data in a shared memory and where each array lives (byte offsets). */
 export interface KMeansJob {

@@ -16,7 +16,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Wasm, type WasmMemory, type WasmModule } from './wasm.ts';
+import { Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
 
 /** Which implementation to use. */
 export type PcaKernelKind = 'wasm' | 'ts';

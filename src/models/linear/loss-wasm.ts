@@ -22,7 +22,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Wasm, type WasmMemory, type WasmModule } from './wasm.ts';
+import { Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
 
 /** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
 export const LOSS_BLOCK = 1024;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { Wasm } from '../../../src/core/wasm.ts';
 import { KMeans } from '../../../src/models/cluster/index.ts';
 import {
   CLUSTER_HEAP_BASE,
@@ -15,7 +16,6 @@ import {
   clusterWasmAvailable,
 } from '../../../src/models/cluster/kernels.ts';
 import { transposeCenters } from '../../../src/models/cluster/kmeans-core.ts';
-import { Wasm } from '../../../src/models/cluster/wasm.ts';
 
 interface Case {
   n: number;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { Wasm } from '../../../src/core/wasm.ts';
 import { PCA } from '../../../src/models/decomposition/index.ts';
 import {
   PCA_HEAP_BASE,
@@ -14,7 +15,6 @@ import {
   pcaKernels,
   pcaWasmAvailable,
 } from '../../../src/models/decomposition/pca-kernels.ts';
-import { Wasm } from '../../../src/models/decomposition/wasm.ts';
 
 interface Case {
   rows: number;

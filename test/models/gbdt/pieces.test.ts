@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { Wasm } from '../../../src/core/wasm.ts';
 import { Arena } from '../../../src/models/ensemble/hist-gradient-boosting/arena.ts';
 import {
   BINNING_SUBSAMPLE,
@@ -23,7 +24,6 @@ import {
   findNodeSplit,
   type SplitContext,
 } from '../../../src/models/ensemble/hist-gradient-boosting/splitting.ts';
-import { Wasm } from '../../../src/models/ensemble/hist-gradient-boosting/wasm.ts';
 
 describe('binning', () => {
   it('uses midpoints between distinct values when there are few, ignoring NaN', () => {

@@ -11,7 +11,7 @@
  */
 
 import { ValidationError } from '../../../core/errors.ts';
-import { Wasm, type WasmMemory } from './wasm.ts';
+import { Wasm, type WasmMemory } from '../../../core/wasm.ts';
 
 const PAGE = 65536;
 /** Byte offsets travel as int32 to the worker threads: the arena stays below 2 GiB. */

@@ -7,6 +7,7 @@
  */
 
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { WasmMemory } from '../../../core/wasm.ts';
 import {
   barrier,
   CALL_SLOTS,
@@ -19,7 +20,6 @@ import {
 } from './hist-workers.ts';
 import { type KernelKind, type Kernels, makeKernels } from './kernels.ts';
 import { addRaw, type TreeEnsemble } from './predictor.ts';
-import type { WasmMemory } from './wasm.ts';
 import { PredictKernel } from './wasm-predictor.ts';
 
 const { ctrl, calls, port, index } = workerData as {

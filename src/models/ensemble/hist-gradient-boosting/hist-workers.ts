@@ -13,9 +13,9 @@
 
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { toShared } from '../../../core/pool.ts';
+import type { WasmMemory } from '../../../core/wasm.ts';
 import type { KernelKind } from './kernels.ts';
 import { addRange, type TreeEnsemble } from './predictor.ts';
-import type { WasmMemory } from './wasm.ts';
 import {
   type ChunkLayout,
   canPredictPacked,

@@ -12,8 +12,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Wasm, type WasmMemory, type WasmModule } from '../../../core/wasm.ts';
 import { ARENA_BASE } from './arena.ts';
-import { Wasm, type WasmMemory, type WasmModule } from './wasm.ts';
 
 /** Which implementation to use. */
 export type KernelKind = 'wasm' | 'ts';

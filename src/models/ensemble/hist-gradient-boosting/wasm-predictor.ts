@@ -17,10 +17,10 @@
  * @module
  */
 
+import { Wasm, type WasmMemory } from '../../../core/wasm.ts';
 import { ARENA_BASE } from './arena.ts';
 import { wasmModule } from './kernels.ts';
 import type { TreeEnsemble } from './predictor.ts';
-import { Wasm, type WasmMemory } from './wasm.ts';
 
 const LEAF = 1 << 28;
 const MISSING_LEFT = 1 << 30;

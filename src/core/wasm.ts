@@ -1,7 +1,7 @@
 /**
- * The slice of the WebAssembly JavaScript API k-means uses, typed locally: the project's
- * TypeScript configuration has no DOM library, which is where the `WebAssembly` namespace is
- * declared.
+ * The slice of the WebAssembly JavaScript API Lathe's kernels use (k-means, PCA, the linear
+ * models, gradient boosting), typed locally: the project's TypeScript configuration has no DOM
+ * library, which is where the `WebAssembly` namespace is declared.
  *
  * @module
  */
