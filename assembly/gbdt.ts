@@ -12,6 +12,8 @@
 // - hist: (sum gradient, sum hessian) f64 pairs, feature f bin b at hist + ((f * slots + b) << 4);
 // - counts: u32, feature f bin b at counts + ((f * slots + b) << 2).
 
+import { fdlibmExp } from './_fdlibm';
+
 /** Start of the module's static data end: the TypeScript arena allocates above it. */
 export function heapBase(): usize {
   return __heap_base;
@@ -553,58 +555,9 @@ export function predictRowsNumeric(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Gradients of the binary log loss. `exp` is fdlibm's __ieee754_exp — the algorithm behind V8's
-// Math.exp — so that the TypeScript twin (which calls Math.exp) gets the same bits.
+// Gradients of the binary log loss. `exp` is fdlibm's __ieee754_exp as V8 runs it (./_fdlibm) —
+// so that the TypeScript twin (which calls Math.exp) gets the same bits.
 
-// @ts-ignore: decorator
-@inline
-function fdlibmExp(x: f64): f64 {
-  const ln2HI: f64 = 6.93147180369123816490e-1;
-  const ln2LO: f64 = 1.90821492927058770002e-10;
-  const invln2: f64 = 1.44269504088896338700e0;
-  const P1: f64 = 1.66666666666666019037e-1;
-  const P2: f64 = -2.77777777770155933842e-3;
-  const P3: f64 = 6.61375632143793436117e-5;
-  const P4: f64 = -1.65339022054652515390e-6;
-  const P5: f64 = 4.13813679705723846039e-8;
-  const bits = reinterpret<u64>(x);
-  let hx = <u32>(bits >> 32);
-  const xsb = <i32>(hx >> 31);
-  hx &= 0x7fffffff;
-  if (hx >= 0x40862e42) {
-    if (hx >= 0x7ff00000) {
-      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
-      return xsb == 0 ? x : 0.0;
-    }
-    if (x > 7.09782712893383973096e2) return Infinity;
-    if (x < -7.45133219101941108420e2) return 0.0;
-  }
-  let hi: f64 = 0;
-  let lo: f64 = 0;
-  let k: i32 = 0;
-  if (hx > 0x3fd62e42) {
-    if (hx < 0x3ff0a2b2) {
-      hi = xsb == 0 ? x - ln2HI : x + ln2HI;
-      lo = xsb == 0 ? ln2LO : -ln2LO;
-      k = 1 - xsb - xsb;
-    } else {
-      k = <i32>(invln2 * x + (xsb == 0 ? 0.5 : -0.5));
-      const t = <f64>k;
-      hi = x - t * ln2HI;
-      lo = t * ln2LO;
-    }
-    x = hi - lo;
-  } else if (hx < 0x3e300000) {
-    return 1.0 + x;
-  } else k = 0;
-  const t = x * x;
-  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
-  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
-  const yb = reinterpret<u64>(y);
-  if (k >= -1021) return reinterpret<f64>(yb + (<u64>(<i64>k) << 52));
-  return reinterpret<f64>(yb + (<u64>(<i64>(k + 1000)) << 52)) * 9.33263618503218878990e-302;
-}
 
 /** Exposed for the tests: fdlibm's exp. */
 export function expF64(x: f64): f64 {
@@ -666,6 +619,8 @@ function fdlibmExp2(x: v128): v128 {
   let res = v128.bitselect(normal, subnormal, i64x2.ge_s(k, i64x2.splat(-1021)));
   // |x| < 2^-28 (without reduction): 1 + x.
   res = v128.bitselect(f64x2.add(one, x), res, i64x2.lt_s(hx, i64x2.splat(0x3e300000)));
+  // V8 special-cases exactly 1 (the reduction gets its last bit wrong), as the scalar does.
+  res = v128.bitselect(f64x2.splat(2.718281828459045), res, f64x2.eq(x, one));
   // Overflow, underflow, ±inf, NaN.
   const nan = f64x2.ne(x, x);
   const big = i64x2.ge_s(hx, i64x2.splat(0x40862e42));

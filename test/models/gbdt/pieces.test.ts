@@ -421,6 +421,7 @@ function expProbes(): number[] {
     0.3465735902799726,
     0.34657359027997264,
     0.35,
+    1, // V8 special-cases exp(1) (the binary log loss takes exp(−raw): a raw score of −1)
     1.5 * Math.LN2,
     1.0397207708399179,
     1.04,
