@@ -254,3 +254,225 @@ export function projectionStats(u: usize, rows: i32, kc: i32, sq: usize, maxAbs:
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Symmetric eigendecomposition: tred2 + tql2 (JAMA / EISPACK), the loops of
+// src/models/decomposition/symmetric-eigen.ts operation for operation. W (n × n) holds the matrix
+// transposed on entry and the eigenvectors as rows on exit; d the eigenvalues (ascending); e is
+// scratch (n values).
+
+// @ts-ignore: decorator
+@inline
+function ld(p: usize, i: i32): f64 {
+  return load<f64>(at(p, i));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(p: usize, i: i32, v: f64): void {
+  store<f64>(at(p, i), v);
+}
+
+function hypotenuse(a: f64, b: f64): f64 {
+  if (abs<f64>(a) > abs<f64>(b)) {
+    const r = b / a;
+    return abs<f64>(a) * Math.sqrt(1 + r * r);
+  }
+  if (b != 0) {
+    const r = a / b;
+    return abs<f64>(b) * Math.sqrt(1 + r * r);
+  }
+  return 0;
+}
+
+function tred2(n: i32, e: usize, d: usize, W: usize): void {
+  for (let j = 0; j < n; j++) st(d, j, ld(W, j * n + n - 1));
+  for (let i = n - 1; i > 0; i--) {
+    let scale: f64 = 0;
+    let h: f64 = 0;
+    for (let k = 0; k < i; k++) scale = scale + abs<f64>(ld(d, k));
+    if (scale == 0) {
+      st(e, i, ld(d, i - 1));
+      for (let j = 0; j < i; j++) {
+        st(d, j, ld(W, j * n + i - 1));
+        st(W, j * n + i, 0);
+        st(W, i * n + j, 0);
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const v = ld(d, k) / scale;
+        st(d, k, v);
+        h += v * v;
+      }
+      let f = ld(d, i - 1);
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      st(e, i, scale * g);
+      h = h - f * g;
+      st(d, i - 1, f - g);
+      for (let j = 0; j < i; j++) st(e, j, 0);
+      for (let j = 0; j < i; j++) {
+        f = ld(d, j);
+        st(W, i * n + j, f);
+        const r = j * n;
+        g = ld(e, j) + ld(W, r + j) * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          const w = ld(W, r + k);
+          g += w * ld(d, k);
+          st(e, k, ld(e, k) + w * f);
+        }
+        st(e, j, g);
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        const v = ld(e, j) / h;
+        st(e, j, v);
+        f += v * ld(d, j);
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) st(e, j, ld(e, j) - hh * ld(d, j));
+      for (let j = 0; j < i; j++) {
+        f = ld(d, j);
+        g = ld(e, j);
+        const r = j * n;
+        for (let k = j; k <= i - 1; k++) st(W, r + k, ld(W, r + k) - (f * ld(e, k) + g * ld(d, k)));
+        st(d, j, ld(W, r + i - 1));
+        st(W, r + i, 0);
+      }
+    }
+    st(d, i, h);
+  }
+  for (let i = 0; i < n - 1; i++) {
+    st(W, i * n + n - 1, ld(W, i * n + i));
+    st(W, i * n + i, 1);
+    const h = ld(d, i + 1);
+    const r1 = (i + 1) * n;
+    if (h != 0) {
+      for (let k = 0; k <= i; k++) st(d, k, ld(W, r1 + k) / h);
+      for (let j = 0; j <= i; j++) {
+        let g: f64 = 0;
+        const r = j * n;
+        for (let k = 0; k <= i; k++) g += ld(W, r1 + k) * ld(W, r + k);
+        for (let k = 0; k <= i; k++) st(W, r + k, ld(W, r + k) - g * ld(d, k));
+      }
+    }
+    for (let k = 0; k <= i; k++) st(W, r1 + k, 0);
+  }
+  for (let j = 0; j < n; j++) {
+    st(d, j, ld(W, j * n + n - 1));
+    st(W, j * n + n - 1, 0);
+  }
+  st(W, (n - 1) * n + n - 1, 1);
+  st(e, 0, 0);
+}
+
+/** Rows a and b of W (n values each): b ← s·a + c·b, a ← c·a − s·b (every entry on its own). */
+// @ts-ignore: decorator
+@inline
+function rotateRows(W: usize, a: i32, b: i32, n: i32, c: f64, s: f64): void {
+  const pa = at(W, a * n);
+  const pb = at(W, b * n);
+  const cv = f64x2.splat(c);
+  const sv = f64x2.splat(s);
+  const n2 = n & ~1;
+  let k = 0;
+  for (; k < n2; k += 2) {
+    const o = <usize>k << 3;
+    const t = v128.load(pb + o);
+    const u = v128.load(pa + o);
+    v128.store(pb + o, f64x2.add(f64x2.mul(sv, u), f64x2.mul(cv, t)));
+    v128.store(pa + o, f64x2.sub(f64x2.mul(cv, u), f64x2.mul(sv, t)));
+  }
+  if (k < n) {
+    const t = ld(pb, k);
+    const u = ld(pa, k);
+    st(pb, k, s * u + c * t);
+    st(pa, k, c * u - s * t);
+  }
+}
+
+function tql2(n: i32, e: usize, d: usize, W: usize): void {
+  for (let i = 1; i < n; i++) st(e, i - 1, ld(e, i));
+  st(e, n - 1, 0);
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  const eps = f64.EPSILON;
+  for (let l = 0; l < n; l++) {
+    tst1 = max<f64>(tst1, abs<f64>(ld(d, l)) + abs<f64>(ld(e, l)));
+    let m = l;
+    while (m < n) {
+      if (abs<f64>(ld(e, m)) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      do {
+        let g = ld(d, l);
+        let p = (ld(d, l + 1) - g) / (2 * ld(e, l));
+        let r = hypotenuse(p, 1);
+        if (p < 0) r = -r;
+        st(d, l, ld(e, l) / (p + r));
+        st(d, l + 1, ld(e, l) * (p + r));
+        const dl1 = ld(d, l + 1);
+        let h = g - ld(d, l);
+        for (let i = l + 2; i < n; i++) st(d, i, ld(d, i) - h);
+        f = f + h;
+        p = ld(d, m);
+        let c: f64 = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = ld(e, l + 1);
+        let s: f64 = 0;
+        let s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          const ei = ld(e, i);
+          g = c * ei;
+          h = c * p;
+          r = hypotenuse(p, ei);
+          st(e, i + 1, s * r);
+          s = ei / r;
+          c = p / r;
+          const di = ld(d, i);
+          p = c * di - s * g;
+          st(d, i + 1, h + s * (c * g + s * di));
+          rotateRows(W, i, i + 1, n, c, s);
+        }
+        p = (-s * s2 * c3 * el1 * ld(e, l)) / dl1;
+        st(e, l, s * p);
+        st(d, l, c * p);
+      } while (abs<f64>(ld(e, l)) > eps * tst1);
+    }
+    st(d, l, ld(d, l) + f);
+    st(e, l, 0);
+  }
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let p = ld(d, i);
+    for (let j = i + 1; j < n; j++) {
+      if (ld(d, j) < p) {
+        k = j;
+        p = ld(d, j);
+      }
+    }
+    if (k != i) {
+      st(d, k, ld(d, i));
+      st(d, i, p);
+      for (let j = 0; j < n; j++) {
+        const t = ld(W, i * n + j);
+        st(W, i * n + j, ld(W, k * n + j));
+        st(W, k * n + j, t);
+      }
+    }
+  }
+}
+
+/**
+ * Eigenvalues (ascending, into d) and eigenvectors (rows of W) of the symmetric n × n matrix that
+ * W holds (transposed, which is the same); e is n values of scratch.
+ */
+export function symmetricEigen(W: usize, d: usize, e: usize, n: i32): void {
+  tred2(n, e, d, W);
+  tql2(n, e, d, W);
+}

@@ -17,6 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
+import { symmetricEigenInPlace } from './symmetric-eigen.ts';
 
 /** Which implementation to use. */
 export type PcaKernelKind = 'wasm' | 'ts';
@@ -39,6 +40,8 @@ export interface PcaKernels {
     out: number,
   ): void;
   projectionStats(u: number, rows: number, kc: number, sq: number, maxAbs: number, signAt: number): void;
+  /** Eigenpairs of the symmetric n × n matrix at W (see `symmetricEigenInPlace`); e: n of scratch. */
+  symmetricEigen(W: number, d: number, e: number, n: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/pca.wasm', import.meta.url));
@@ -91,6 +94,7 @@ export function pcaKernels(memory: WasmMemory, kind: PcaKernelKind): PcaKernels 
     addCrossProduct: e.addCrossProduct,
     project: e.project,
     projectionStats: e.projectionStats,
+    symmetricEigen: e.symmetricEigen,
   };
 }
 
@@ -158,6 +162,16 @@ class TsPcaKernels implements PcaKernels {
         F[out + i * kc + c] = s * F[scale + c];
       }
     }
+  }
+
+  symmetricEigen(W: number, d: number, e: number, n: number): void {
+    const b = this.F.buffer;
+    symmetricEigenInPlace(
+      new Float64Array(b, W, n * n),
+      new Float64Array(b, d, n),
+      new Float64Array(b, e, n),
+      n,
+    );
   }
 
   projectionStats(u: number, rows: number, kc: number, sq: number, maxAbs: number, signAt: number): void {

@@ -2,7 +2,7 @@
  * `PCA`: principal component analysis as scikit-learn 1.2's `PCA(svd_solver='full')`.
  *
  * The singular value decomposition of the centred data is computed through the eigen-
- * decomposition (ml-matrix) of its cross-product — XᵀX (d × d) when there are at least as many
+ * decomposition (tred2 + tql2, `symmetric-eigen.ts`) of its cross-product — XᵀX (d × d) when there are at least as many
  * rows as columns, XXᵀ (n × n) otherwise — which costs one pass over the rows instead of a full
  * n × d SVD. Signs follow scikit-learn's `svd_flip` (u-based): each component is oriented so
  * that the largest |u| of its left singular vector is positive.
@@ -11,13 +11,15 @@
  */
 
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { NotFittedError, ValidationError } from '../../core/errors.ts';
 import { Estimator, registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
+import { type Projection, projectRows, projectRowsTask } from './pca-project.ts';
+import { rowRounds } from './row-rounds.ts';
 
 const schema = {
   nComponents: p.nullable(
@@ -32,10 +34,22 @@ const schema = {
     default: 'auto',
     doc: "'full' (exact); 'auto' is the same here",
   }),
+  nThreads: p.nullable(p.int({ min: 1 }), {
+    default: null,
+    doc: 'worker threads for transform on large inputs; null = all cores',
+  }),
 };
 
 /** Parameters of {@link PCA}. */
 export type PCAParams = ParamsOf<typeof schema>;
+
+/**
+ * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
+ * data). `threadedTransformWork`: rows × columns × components from which `transform` splits the
+ * rows over the worker pool — below it, staging the rows (and, in a fresh process, starting the
+ * workers) costs more than the threads save.
+ */
+export const pcaTuning = { threadedTransformWork: 2 ** 25 };
 
 /** Rows summed per block before adding into the running total (limits rounding error). */
 const BLOCK = 2048;
@@ -169,20 +183,27 @@ function gram(m: Matrix, mean: Float64Array): Float64Array {
   return G;
 }
 
-/** Eigenpairs of a symmetric matrix, eigenvalues descending (clipped at 0), vectors as columns. */
+/**
+ * Eigenpairs of a symmetric matrix, eigenvalues descending (clipped at 0), vectors as columns.
+ * Runs in the kernels (WebAssembly unless LATHE_PCA_KERNEL=ts): compiled code from the first
+ * call, where a first fit's JavaScript would spend most of its time in the interpreter.
+ */
 function symmetricEigen(A: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
-  const rows: number[][] = [];
-  for (let i = 0; i < size; i++) rows.push(Array.from(A.subarray(i * size, (i + 1) * size)));
-  const evd = new EigenvalueDecomposition(new MlMatrix(rows), { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
-  const vecs = evd.eigenvectorMatrix;
-  const order = vals.map((_, i) => i).sort((a, b) => vals[b] - vals[a] || a - b);
+  const { ws, at } = PcaWorkspace.layout({ W: size * size, d: size, e: size });
+  const F = ws.F;
+  const W = at.W / 8;
+  // W = Aᵀ (the same for a symmetric A; the layout the algorithm expects).
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) F[W + j * size + i] = A[i * size + j];
+  ws.kernels.symmetricEigen(at.W, at.d, at.e, size);
+  const vals = F.slice(at.d / 8, at.d / 8 + size);
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => vals[b] - vals[a] || a - b);
   const values = new Float64Array(size);
   const vectors = new Float64Array(size * size);
-  order.forEach((src, k) => {
+  for (let k = 0; k < size; k++) {
+    const src = order[k];
     values[k] = Math.max(vals[src], 0);
-    for (let i = 0; i < size; i++) vectors[i * size + k] = vecs.get(i, src);
-  });
+    for (let i = 0; i < size; i++) vectors[i * size + k] = F[W + src * size + i];
+  }
   return { values, vectors };
 }
 
@@ -396,33 +417,43 @@ export class PCA extends Estimator<PCAParams> {
     return this.finishFit(m);
   }
 
-  /** Projects X onto the components (divided by √explained variance when whitening). */
+  /**
+   * Projects X onto the components (divided by √explained variance when whitening). Large X is
+   * split over the worker pool (`nThreads`); the output is then backed by a `SharedArrayBuffer`.
+   */
   transform(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'transform');
     const { rows: n, cols: d, data } = m;
     const k = this.nComponents_!;
+    const p = this.projection();
+    const threads = this.params.nThreads ?? defaultThreadCount();
+    const pooled = threads > 1 && n >= 2 * threads && n * d * k >= pcaTuning.threadedTransformWork;
+    let out: Float64Array;
+    let ok: boolean;
+    if (pooled) {
+      out = new Float64Array(new SharedArrayBuffer(n * k * 8));
+      ok = rowRounds<boolean>(data, n, d, executorFor(threads), (src, srcRow, row, rows) =>
+        projectRowsTask(src, srcRow, rows, p, out, row),
+      ).every(Boolean);
+    } else {
+      out = new Float64Array(n * k);
+      ok = projectRows(data, 0, n, p, out, 0);
+    }
+    if (!ok) this.nonFinite(m);
+    return matrix(out, n, k, this.getFeatureNamesOut());
+  }
+
+  /** The fitted projection in the kernels' layout (components as padded columns, scales). */
+  private projection(): Projection {
+    const k = this.nComponents_!;
+    const d = this.mean_!.length;
     const kp = k + (k & 1);
     const C = this.components_!.data;
-    const CH = pcaChunkRows(d);
-    const { ws, at } = PcaWorkspace.layout({ x: CH * d, mean: d, V: d * kp, scale: kp, out: CH * k });
-    const F = ws.F;
-    F.set(this.mean_!, at.mean / 8);
-    for (let j = 0; j < d; j++)
-      for (let c = 0; c < kp; c++) F[at.V / 8 + j * kp + c] = c < k ? C[c * d + j] : 0;
-    for (let c = 0; c < kp; c++) {
-      F[at.scale / 8 + c] = c < k && this.params.whiten ? 1 / Math.sqrt(this.explainedVariance_![c]) : 1;
-    }
-    const out = new Float64Array(n * k);
-    const block = new Float64Array(ws.memory.buffer, at.out, CH * k);
-    const nonFinite = () => this.nonFinite(m);
-    for (let s = 0; s < n; s += CH) {
-      const rows = Math.min(CH, n - s);
-      loadRows(ws, at.x, data, d, s, rows, nonFinite);
-      ws.kernels.centerRows(at.x, rows, d, at.mean);
-      ws.kernels.project(at.x, rows, d, at.V, kp, k, at.scale, at.out);
-      out.set(rows === CH ? block : block.subarray(0, rows * k), s * k);
-    }
-    return matrix(out, n, k, this.getFeatureNamesOut());
+    const V = new Float64Array(d * kp);
+    for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) V[j * kp + c] = C[c * d + j];
+    const scale = new Float64Array(kp).fill(1);
+    if (this.params.whiten) for (let c = 0; c < k; c++) scale[c] = 1 / Math.sqrt(this.explainedVariance_![c]);
+    return { d, k, mean: this.mean_!, V, scale };
   }
 
   /** Throws the error of `assertFinite` for X (called when a kernel found a non-finite value). */

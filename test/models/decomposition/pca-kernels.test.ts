@@ -116,6 +116,45 @@ describe('PCA kernels: WebAssembly and TypeScript give the same bits', { skip: !
     }
   });
 
+  it('symmetricEigen: the same eigenvalues and vectors, bit for bit (n = 1 … 65, Gram and indefinite, zero rows)', () => {
+    for (const n of [1, 2, 3, 8, 20, 31, 64, 65]) {
+      for (const variant of ['gram', 'indefinite', 'zeros'] as const) {
+        const rng = new Rng(n * 7 + variant.length);
+        const A = new Float64Array(n * n);
+        const m = n + 2;
+        const X = Float64Array.from({ length: m * n }, () => rng.normal());
+        for (let a = 0; a < n; a++) {
+          for (let b = a; b < n; b++) {
+            let v = 0;
+            if (variant === 'indefinite') v = rng.normal();
+            else for (let i = 0; i < m; i++) v += X[i * n + a] * X[i * n + b];
+            // 'zeros': the first row and column are zero (tred2's scale = 0 branch).
+            if (variant === 'zeros' && (a === 0 || b === 0)) v = 0;
+            A[a * n + b] = v;
+            A[b * n + a] = v;
+          }
+        }
+        const out = (['ts', 'wasm'] as const).map((kind) => {
+          const pages = Math.ceil((PCA_HEAP_BASE + 8 * (n * n + 2 * n) + 64) / 65536);
+          const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+          const F = new Float64Array(memory.buffer);
+          const W = PCA_HEAP_BASE;
+          const d = W + 8 * n * n;
+          const e = d + 8 * n;
+          F.set(A, W / 8);
+          pcaKernels(memory, kind).symmetricEigen(W, d, e, n);
+          return F.slice(W / 8, W / 8 + n * n + n);
+        });
+        for (let i = 0; i < out[0].length; i++) {
+          assert.ok(
+            Object.is(out[0][i], out[1][i]),
+            `n=${n} ${variant} [${i}]: ${out[0][i]} vs ${out[1][i]}`,
+          );
+        }
+      }
+    }
+  });
+
   it('chunks are powers of two of at most 64 KB (so they tile the 2048-row sums)', () => {
     for (const d of [1, 20, 64, 300, 5000]) {
       const r = pcaChunkRows(d);
