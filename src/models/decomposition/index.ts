@@ -1,2 +1,2 @@
 /** Matrix decompositions: principal component analysis. */
-export * from './pca.ts';
+export { PCA, type PCAParams } from './pca.ts';

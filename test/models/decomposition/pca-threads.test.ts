@@ -1,0 +1,75 @@
+// PCA.transform on the worker pool (rows staged through shared memory, or read in place when X is
+// shared) gives the same bits as on the calling thread.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ValidationError } from '../../../src/core/errors.ts';
+import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { PCA, pcaTuning } from '../../../src/models/decomposition/pca.ts';
+import { STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+
+function data(n: number, d: number, seed: number, shared = false): Matrix {
+  const rng = new Rng(seed);
+  const buf = shared ? new SharedArrayBuffer(n * d * 8) : new ArrayBuffer(n * d * 8);
+  const X = new Float64Array(buf);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) X[i * d + j] = rng.normal() * (j + 1) + (j % 3) * rng.normal();
+  return matrix(X, n, d);
+}
+
+function sameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+}
+
+describe('PCA.transform on threads', () => {
+  const saved = pcaTuning.threadedTransformWork;
+  before(() => {
+    pcaTuning.threadedTransformWork = 0;
+  });
+  after(() => {
+    pcaTuning.threadedTransformWork = saved;
+  });
+
+  it('equals the calling thread bit for bit (one and several staging rounds, shared X, whitening, k odd)', () => {
+    // 26 000 × 21 values are more than one staging round.
+    const big = data(26_000, 21, 1);
+    assert.ok(big.rows * big.cols * 8 > STAGE_BYTES);
+    for (const [X, opts] of [
+      [data(301, 7, 2), { nComponents: 5 }],
+      [data(301, 7, 2, true), { nComponents: 5, whiten: true }],
+      [big, {}],
+      [big, { nComponents: 3, whiten: true }],
+    ] as const) {
+      const one = new PCA({ ...opts, nThreads: 1 }).fit(X);
+      const two = new PCA({ ...opts, nThreads: 2 }).fit(X);
+      const a = one.transform(X);
+      const b = two.transform(X);
+      assert.ok(b.data.buffer instanceof SharedArrayBuffer, 'the threaded path ran');
+      assert.ok(!(a.data.buffer instanceof SharedArrayBuffer));
+      assert.deepEqual(b.columns, a.columns);
+      sameBits(b.data, a.data, `${X.rows}×${X.cols} ${JSON.stringify(opts)}`);
+    }
+  });
+
+  it('finds a NaN in any round and names its column', () => {
+    const X = data(26_000, 21, 3);
+    const pca = new PCA({ nThreads: 2 }).fit(X);
+    X.data[25_990 * 21 + 4] = Number.NaN;
+    assert.throws(
+      () => pca.transform(X),
+      (e: unknown) => e instanceof ValidationError && /x4/.test(e.message),
+    );
+    X.data[25_990 * 21 + 4] = 0;
+    X.data[7] = Number.POSITIVE_INFINITY;
+    assert.throws(() => pca.transform(X), ValidationError);
+  });
+
+  it('a small input stays on the calling thread at the default threshold', () => {
+    pcaTuning.threadedTransformWork = saved;
+    const X = data(500, 8, 4);
+    const Z = new PCA({ nThreads: 2 }).fit(X).transform(X);
+    assert.ok(!(Z.data.buffer instanceof SharedArrayBuffer));
+    pcaTuning.threadedTransformWork = 0;
+  });
+});
