@@ -8,6 +8,7 @@
  * @module
  */
 
+import { registerTask } from '../../core/pool.ts';
 import { Wasm, type WasmMemory } from '../../core/wasm.ts';
 import { CLUSTER_HEAP_BASE, type ClusterKernels, clusterKernels, defaultClusterKernel } from './kernels.ts';
 import { transposeCenters } from './kmeans-core.ts';
@@ -95,3 +96,45 @@ export function assignRows(
   }
   return inertia;
 }
+
+/** Thrown inside {@link assignPart} when a block holds a non-finite value. */
+const NON_FINITE = new Error('non-finite');
+
+/**
+ * Labels rows [srcRow, srcRow + rows) of `src` (… × d) into `labels[outRow …]` (a part of
+ * `KMeans.predict` on the pool, see `row-rounds.ts`; blocks as {@link assignRows}, so the same
+ * labels). Returns false at the first block holding a NaN or an infinity.
+ */
+export function assignPart(
+  src: Float64Array,
+  srcRow: number,
+  rows: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  outRow: number,
+): boolean {
+  try {
+    assignRows(
+      src.subarray(srcRow * d, (srcRow + rows) * d),
+      rows,
+      d,
+      centers,
+      k,
+      labels.subarray(outRow, outRow + rows),
+      null,
+      false,
+      () => {
+        throw NON_FINITE;
+      },
+    );
+  } catch (e) {
+    if (e === NON_FINITE) return false;
+    throw e;
+  }
+  return true;
+}
+
+/** {@link assignPart} as a pool task. */
+export const assignPartTask = registerTask(import.meta.url, 'assignPart', assignPart);

@@ -1,3 +1,3 @@
 /** Clustering: k-means and DBSCAN. */
 export * from './dbscan.ts';
-export * from './kmeans.ts';
+export { KMeans, type KMeansFitOptions, type KMeansParams } from './kmeans.ts';

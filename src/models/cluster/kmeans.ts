@@ -11,9 +11,10 @@ import { registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
-import { executorFor, InlineExecutor } from '../../core/pool.ts';
+import { defaultThreadCount, executorFor, InlineExecutor } from '../../core/pool.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
-import { assignRows } from './assign.ts';
+import { rowRounds } from '../decomposition/row-rounds.ts';
+import { assignPartTask, assignRows } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
 
@@ -40,10 +41,20 @@ const schema = {
   }),
   nThreads: p.nullable(p.int({ min: 1 }), {
     default: null,
-    doc: 'worker threads for the runs; null = all cores',
+    doc: 'worker threads for the runs and for predict on large inputs; null = all cores',
   }),
   seed: p.int({ min: 0, default: 0, doc: 'random seed; run r uses rng.derive(r)' }),
 };
+
+/**
+ * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
+ * data). Below them the work stays on the calling thread, where starting the workers (in a fresh
+ * process), staging rows and compiling the code again in each worker would cost more than the
+ * threads save. `threadedFitWork`: rows × columns × clusters × nInit from which `fit` spreads its
+ * runs over the pool; `threadedPredictWork`: rows × columns × clusters from which `predict` splits
+ * the rows over it.
+ */
+export const kmeansTuning = { threadedFitWork: 2 ** 24, threadedPredictWork: 2 ** 24 };
 
 /** Parameters of {@link KMeans}. */
 export type KMeansParams = ParamsOf<typeof schema>;
@@ -112,7 +123,10 @@ export class KMeans extends BaseClusterer<KMeansParams> {
       initSpec = init;
     }
     const pool = executorFor(this.params.nThreads);
-    const slots = Math.min(pool.parallelism, nInit);
+    // Small fits stay on the calling thread: starting workers (and compiling the code again in
+    // each) costs more than the runs.
+    const small = m.rows * m.cols * k * nInit < kmeansTuning.threadedFitWork;
+    const slots = small ? 1 : Math.min(pool.parallelism, nInit);
     const executor = slots > 1 ? pool : new InlineExecutor();
     const job = makeKMeansJob({
       X: m.data,
@@ -146,12 +160,26 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     return this.finishFit(m);
   }
 
-  /** The nearest center of each row. */
+  /**
+   * The nearest center of each row. Large X is split over the worker pool (`nThreads`); the
+   * labels are then backed by a `SharedArrayBuffer`.
+   */
   predict(X: MatrixInput): Int32Array {
     const m = this.checkInput(X, 'predict');
-    const labels = new Int32Array(m.rows);
+    const { rows: n, cols: d } = m;
     const c = this.clusterCenters_!;
-    assignRows(m.data, m.rows, m.cols, c.data, c.rows, labels, null, false, () => this.nonFinite(m));
+    const k = c.rows;
+    const threads = this.params.nThreads ?? defaultThreadCount();
+    if (threads > 1 && n >= 2 * threads && n * d * k >= kmeansTuning.threadedPredictWork) {
+      const labels = new Int32Array(new SharedArrayBuffer(n * 4));
+      const ok = rowRounds<boolean>(m.data, n, d, executorFor(threads), (src, srcRow, row, rows) =>
+        assignPartTask(src, srcRow, rows, d, c.data, k, labels, row),
+      );
+      if (!ok.every(Boolean)) this.nonFinite(m);
+      return labels;
+    }
+    const labels = new Int32Array(n);
+    assignRows(m.data, n, d, c.data, k, labels, null, false, () => this.nonFinite(m));
     return labels;
   }
 

@@ -1,0 +1,64 @@
+// KMeans.predict on the worker pool (rows staged through shared memory, or read in place when X is
+// shared) gives the labels of the calling thread.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ValidationError } from '../../../src/core/errors.ts';
+import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { KMeans, kmeansTuning } from '../../../src/models/cluster/kmeans.ts';
+import { STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+
+function blobs(n: number, d: number, seed: number, shared = false): Matrix {
+  const rng = new Rng(seed);
+  const X = new Float64Array(shared ? new SharedArrayBuffer(n * d * 8) : new ArrayBuffer(n * d * 8));
+  for (let i = 0; i < n; i++) {
+    const c = i % 5;
+    for (let j = 0; j < d; j++) X[i * d + j] = rng.normal() + 4 * ((c * (j + 1)) % 3);
+  }
+  return matrix(X, n, d);
+}
+
+describe('KMeans.predict on threads', () => {
+  const saved = kmeansTuning.threadedPredictWork;
+  before(() => {
+    kmeansTuning.threadedPredictWork = 0;
+  });
+  after(() => {
+    kmeansTuning.threadedPredictWork = saved;
+  });
+
+  it('gives the labels of the calling thread (one and several staging rounds, shared X)', () => {
+    const big = blobs(30_000, 20, 1);
+    assert.ok(big.rows * big.cols * 8 > STAGE_BYTES);
+    const one = new KMeans({ nClusters: 5, nInit: 2, nThreads: 1 }).fit(blobs(2_000, 20, 9));
+    const two = new KMeans({ nClusters: 5, nInit: 2, nThreads: 2 }).fit(blobs(2_000, 20, 9));
+    assert.deepEqual(two.clusterCenters_!.data, one.clusterCenters_!.data);
+    for (const X of [blobs(333, 20, 2), blobs(333, 20, 2, true), big]) {
+      const a = one.predict(X);
+      const b = two.predict(X);
+      assert.ok(b.buffer instanceof SharedArrayBuffer, 'the threaded path ran');
+      assert.ok(!(a.buffer instanceof SharedArrayBuffer));
+      assert.deepEqual(b, a);
+    }
+    // The training rows get the fitted labels.
+    const train = blobs(2_000, 20, 9);
+    assert.deepEqual(Array.from(two.predict(train)), Array.from(two.labels_!));
+  });
+
+  it('finds a NaN in any round and names its column', () => {
+    const X = blobs(30_000, 20, 3);
+    const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 20, 4));
+    X.data[29_999 * 20 + 11] = Number.NaN;
+    assert.throws(
+      () => km.predict(X),
+      (e: unknown) => e instanceof ValidationError && /x11/.test(e.message),
+    );
+  });
+
+  it('a small input stays on the calling thread at the default threshold', () => {
+    kmeansTuning.threadedPredictWork = saved;
+    const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 4, 4));
+    assert.ok(!(km.predict(blobs(500, 4, 5)).buffer instanceof SharedArrayBuffer));
+    kmeansTuning.threadedPredictWork = 0;
+  });
+});
