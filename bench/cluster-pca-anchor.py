@@ -1,16 +1,24 @@
 #!/usr/bin/python3
 """One scikit-learn run for bench/cluster-pca.ts: KMeans (k=8, n_init=10, lloyd or elkan) or PCA
 (full SVD, all components) on a dataset written by bench/forest-data.ts; prints one JSON line
-with the fit time, predict/transform throughput, quality and peak RSS.
+with the fit and predict/transform wall and CPU seconds (CPU: the whole process, all threads),
+throughput, quality and peak RSS.
 
-Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads>   (OMP_NUM_THREADS set by the caller)
+Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads>
+(OMP_NUM_THREADS / OPENBLAS_NUM_THREADS set by the caller)
 """
 import json
-import resource
+import re
 import sys
 import time
 
 import numpy as np
+
+
+def timed(fn):
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn()
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main():
@@ -22,28 +30,27 @@ def main():
         from sklearn.cluster import KMeans
 
         est = KMeans(n_clusters=8, n_init=10, algorithm="elkan" if what == "kmeans-elkan" else "lloyd", random_state=0)
-        t0 = time.perf_counter()
-        est.fit(X)
-        fit = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        est.predict(X)
+        fit = timed(lambda: est.fit(X))
+        pred = timed(lambda: est.predict(X))
         quality = [float(est.inertia_)]
     else:
         from sklearn.decomposition import PCA
 
         est = PCA(svd_solver="full")
-        t0 = time.perf_counter()
-        est.fit(X)
-        fit = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        est.transform(X)
+        fit = timed(lambda: est.fit(X))
+        pred = timed(lambda: est.transform(X))
         quality = est.explained_variance_ratio_[:5].tolist()
-    pred = time.perf_counter() - t0
+    # Peak resident memory from VmHWM (ru_maxrss survives exec: it could report the parent's).
+    with open("/proc/self/status") as f:
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", f.read())
     print(json.dumps({
-        "fit": fit,
-        "predictRowsPerSec": len(X) / pred,
+        "fit": fit[0],
+        "fitCpu": fit[1],
+        "predict": pred[0],
+        "predictCpu": pred[1],
+        "predictRowsPerSec": len(X) / pred[0],
         "quality": quality,
-        "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peakRssMB": int(hwm.group(1)) / 1024 if hwm else float("nan"),
     }))
 
 

@@ -1,6 +1,7 @@
 // One Lathe run for bench/cluster-pca.ts (a child process, so its peak RSS is its own): fits
 // KMeans (k = 8, nInit 10, lloyd, or --elkan) or PCA (all components) on a dataset written by
-// bench/forest-data.ts; prints one JSON line: fit time, transform/predict throughput, quality
+// bench/forest-data.ts, then predicts / transforms the same rows; prints one JSON line: fit and
+// predict wall and CPU seconds (CPU: the whole process, all threads), predict throughput, quality
 // (KMeans inertia; PCA explained variance ratio of the first components) and peak RSS.
 // Usage: node --import tsx bench/cluster-pca-run.ts <kmeans|kmeans-elkan|pca> <prefix> <threads>
 import { readFileSync } from 'node:fs';
@@ -17,9 +18,20 @@ const threads = Number(threadsArg);
 const head = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as { rows: number; cols: number };
 const b = readFileSync(`${prefix}.X.f64`);
 const X = matrix(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8), head.rows, head.cols);
-let t0 = performance.now();
+
+/** Wall and CPU (all threads) seconds of one call. */
+function timed(fn: () => void): [number, number] {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  fn();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return [wall, (c.user + c.system) / 1e6];
+}
+
 let quality: number[];
-let predictRowsPerSec: number;
+let fit: [number, number];
+let predict: [number, number];
 if (what.startsWith('kmeans')) {
   const km = new KMeans({
     nClusters: 8,
@@ -27,26 +39,27 @@ if (what.startsWith('kmeans')) {
     algorithm: what === 'kmeans-elkan' ? 'elkan' : 'lloyd',
     nThreads: threads,
     seed: 0,
-  }).fit(X);
-  const fit = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  km.predict(X);
-  predictRowsPerSec = X.rows / ((performance.now() - t0) / 1000);
+  });
+  fit = timed(() => km.fit(X));
+  predict = timed(() => km.predict(X));
   quality = [km.inertia_!];
-  report(fit);
 } else {
-  const pca = new PCA().fit(X);
-  const fit = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  pca.transform(X);
-  predictRowsPerSec = X.rows / ((performance.now() - t0) / 1000);
+  const pca = new PCA({ nThreads: threads });
+  fit = timed(() => pca.fit(X));
+  predict = timed(() => pca.transform(X));
   quality = Array.from(pca.explainedVarianceRatio_!.subarray(0, 5));
-  report(fit);
 }
-
-function report(fit: number): void {
-  console.log(
-    JSON.stringify({ fit, predictRowsPerSec, quality, peakRssMB: process.resourceUsage().maxRSS / 1024 }),
-  );
-  process.exit(0);
-}
+// Peak resident memory from VmHWM (ru_maxrss survives exec: a child would report its parent's).
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+console.log(
+  JSON.stringify({
+    fit: fit[0],
+    fitCpu: fit[1],
+    predict: predict[0],
+    predictCpu: predict[1],
+    predictRowsPerSec: X.rows / predict[0],
+    quality,
+    peakRssMB: hwm ? Number(hwm[1]) / 1024 : Number.NaN,
+  }),
+);
+process.exit(0);
