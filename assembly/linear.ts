@@ -5,8 +5,9 @@
 // src/models/linear/logistic-loss.ts holds the TypeScript twin of each function, and the tests hold
 // the two to the same bits: every sum is taken in the same order, the SIMD lanes split exactly the
 // sums the twin splits (the even and the odd features of each dot product; the features j, j + 1 of
-// each gradient update, which are independent), and exp, log and log1p are fdlibm's algorithms —
-// those behind V8's Math.exp, Math.log and Math.log1p, which the twin calls.
+// each gradient update, which are independent), exp and log1p are the branch-free algorithms of
+// src/models/linear/lean-math.ts (two rows per SIMD step here, one at a time there), and log is
+// fdlibm's — the algorithm behind V8's Math.log, which the twin calls.
 //
 // Every function works on one block of rows that the TypeScript side has copied into this
 // instance's memory (see src/models/linear/loss-wasm.ts for the layout); nothing here allocates.
@@ -14,16 +15,13 @@
 // weights sw (f64 per row; pointer 0 = none), coefficients w (class k, feature j at k · dof + j,
 // intercept at j = p when fitted, dof = p + 1 then), and out: the loss, then the gradient.
 
-import { fdlibmExp } from './_fdlibm';
-
 /** End of the module's static data: the TypeScript side lays its buffers out above it. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
 // ---------------------------------------------------------------------------------------------
-// fdlibm's exp (./_fdlibm), log and log1p (as in V8's src/base/ieee754.cc), so that the twin's
-// Math.* calls give the same bits.
+// fdlibm's log (as in V8's src/base/ieee754.cc), so that the twin's Math.log gives the same bits.
 
 // @ts-ignore: decorator
 @inline
@@ -47,73 +45,6 @@ const L4: f64 = 2.222219843214978396e-1;
 const L5: f64 = 1.818357216161805012e-1;
 const L6: f64 = 1.531383769920937332e-1;
 const L7: f64 = 1.479819860511658591e-1;
-
-// @ts-ignore: decorator
-@inline
-function fdlibmLog1p(x: f64): f64 {
-  let hx = highWord(x);
-  const ax = hx & 0x7fffffff;
-  let k: i32 = 1;
-  let f: f64 = 0;
-  let c: f64 = 0;
-  let hu: i32 = 0;
-  if (hx < 0x3fda827a) {
-    if (ax >= 0x3ff00000) {
-      if (x == -1.0) return -Infinity;
-      return NaN;
-    }
-    if (ax < 0x3e200000) {
-      if (TWO54 + x > 0 && ax < 0x3c900000) return x;
-      return x - x * x * 0.5;
-    }
-    if (hx > 0 || hx <= <i32>0xbfd2bec4) {
-      k = 0;
-      f = x;
-      hu = 1;
-    }
-  }
-  if (hx >= 0x7ff00000) return x + x;
-  if (k != 0) {
-    let u: f64;
-    if (hx < 0x43400000) {
-      u = 1.0 + x;
-      hu = highWord(u);
-      k = (hu >> 20) - 1023;
-      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
-      c /= u;
-    } else {
-      u = x;
-      hu = highWord(u);
-      k = (hu >> 20) - 1023;
-      c = 0;
-    }
-    hu &= 0x000fffff;
-    if (hu < 0x6a09e) {
-      u = withHighWord(u, hu | 0x3ff00000);
-    } else {
-      k += 1;
-      u = withHighWord(u, hu | 0x3fe00000);
-      hu = (0x00100000 - hu) >> 2;
-    }
-    f = u - 1.0;
-  }
-  const hfsq = 0.5 * f * f;
-  if (hu == 0) {
-    if (f == 0) {
-      if (k == 0) return 0;
-      c += <f64>k * LN2_LO;
-      return <f64>k * LN2_HI + c;
-    }
-    const R = hfsq * (1.0 - 0.66666666666666666 * f);
-    if (k == 0) return f - R;
-    return <f64>k * LN2_HI - ((R - (<f64>k * LN2_LO + c)) - f);
-  }
-  const s = f / (2.0 + f);
-  const z = s * s;
-  const R = z * (L1 + z * (L2 + z * (L3 + z * (L4 + z * (L5 + z * (L6 + z * L7))))));
-  if (k == 0) return f - (hfsq - s * (hfsq + R));
-  return <f64>k * LN2_HI - ((hfsq - (s * (hfsq + R) + (<f64>k * LN2_LO + c))) - f);
-}
 
 // @ts-ignore: decorator
 @inline
@@ -166,47 +97,153 @@ function fdlibmLog(x: f64): f64 {
   return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
 }
 
-/** Exposed for the tests: fdlibm's exp. */
-export function expF64(x: f64): f64 {
-  return fdlibmExp(x);
-}
-
-/** Exposed for the tests: fdlibm's log1p. */
-export function log1pF64(x: f64): f64 {
-  return fdlibmLog1p(x);
-}
-
 /** Exposed for the tests: fdlibm's log. */
 export function logF64(x: f64): f64 {
   return fdlibmLog(x);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared pieces.
+// Branch-free exp and log1p, two lanes at a time (the twin: src/models/linear/lean-math.ts, which
+// gives the derivations and the accuracy). Their constants are read from static memory with
+// v128.load64_splat: V8 rebuilds an inline v128 constant with three instructions at every use.
 
-/** The pointwise derivative left by {@link halfBinomial}. */
-let grad: f64 = 0;
+const K: usize = memory.data<f64>([
+  -746.0, // 0: exp's argument floor (exp(−746) rounds to 0)
+  1.44269504088896338700e0, // 8: 1/ln2
+  6755399441055744.0, // 16: 1.5 · 2^52 (adding it rounds to an integer)
+  6.93147180369123816490e-1, // 24: ln2, high part
+  1.90821492927058770002e-10, // 32: ln2, low part
+  1.66666666666666019037e-1, // 40: P1 .. P5
+  -2.77777777770155933842e-3, // 48
+  6.61375632143793436117e-5, // 56
+  -1.65339022054652515390e-6, // 64
+  4.13813679705723846039e-8, // 72
+  1.0, // 80
+  2.0, // 88
+  0.5, // 96
+  5.551115123125783e-17, // 104: 2^-54
+  1.4142135623730951, // 112: √2
+  6.666666666666735130e-1, // 120: L1 .. L7
+  3.999999999940941908e-1, // 128
+  2.857142874366239149e-1, // 136
+  2.222219843214978396e-1, // 144
+  1.818357216161805012e-1, // 152
+  1.531383769920937332e-1, // 160
+  1.479819860511658591e-1, // 168
+]);
+
+// @ts-ignore: decorator
+@inline
+function kv(offset: usize): v128 {
+  return v128.load64_splat(K + offset);
+}
 
 /**
- * Half-binomial loss at z for label y ∈ {0, 1} with scikit-learn's branches
- * (`closs_grad_half_binomial`); the derivative is left in `grad`. Not inlined: a call costs little
- * beside exp and log1p, and five inlined copies of them made the module slow to compile.
+ * exp(x) for x ≤ 0 on both lanes (`expNonPositive`): x floored at −746, k = round(x/ln2) by the
+ * 1.5·2^52 trick, fdlibm's reduction r = x − k·ln2 (ln2 in two parts) and rational approximation on
+ * |r| ≤ ln2/2, then · 2^(k+54) · 2^−54 (exact for normal results; one rounding for subnormal ones).
  */
-function halfBinomial(z: f64, y: f64): f64 {
-  if (z <= -37) {
-    const e = fdlibmExp(z);
-    grad = e - y;
-    return e - y * z;
-  }
-  if (z <= -2) {
-    const e = fdlibmExp(z);
-    grad = ((1 - y) * e - y) / (1 + e);
-    return fdlibmLog1p(e) - y * z;
-  }
-  const e = fdlibmExp(-z);
-  grad = (1 - y - y * e) / (1 + e);
-  return z <= 18 ? fdlibmLog1p(e) + (1 - y) * z : e + (1 - y) * z;
+// @ts-ignore: decorator
+@inline
+function expNeg2(x0: v128): v128 {
+  const x = f64x2.pmax(kv(0), x0); // −746 < x ? x : −746 (a NaN becomes −746, as in the twin)
+  const t = f64x2.add(f64x2.mul(x, kv(8)), kv(16));
+  const k = f64x2.sub(t, kv(16));
+  const hi = f64x2.sub(x, f64x2.mul(k, kv(24)));
+  const lo = f64x2.mul(k, kv(32));
+  const r = f64x2.sub(hi, lo);
+  const rr = f64x2.mul(r, r);
+  let q = f64x2.add(kv(64), f64x2.mul(rr, kv(72)));
+  q = f64x2.add(kv(56), f64x2.mul(rr, q));
+  q = f64x2.add(kv(48), f64x2.mul(rr, q));
+  q = f64x2.add(kv(40), f64x2.mul(rr, q));
+  const c = f64x2.sub(r, f64x2.mul(rr, q));
+  const y = f64x2.sub(
+    kv(80),
+    f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(kv(88), c))), hi),
+  );
+  // 2^(k+54): the low 12 bits of t's pattern are k (mod 4096), as t = 1.5·2^52 + k.
+  const scale = i64x2.shl(i64x2.add(t, i64x2.splat(1077)), 52);
+  return f64x2.mul(f64x2.mul(y, scale), kv(104));
 }
+
+/**
+ * log1p(e) for 0 ≤ e ≤ 1 on both lanes (`log1pUnit`), given u = 1 + e and inv = 1/u: log(u) by
+ * fdlibm's reduction (u or u/2 in [√½, √2], then s = f/(2 + f) and its polynomial) plus the
+ * rounding error of 1 + e, (e − (u − 1))·inv.
+ */
+// @ts-ignore: decorator
+@inline
+function log1pUnit2(e: v128, u: v128, inv: v128): v128 {
+  const one = kv(80);
+  const c = f64x2.mul(f64x2.sub(e, f64x2.sub(u, one)), inv);
+  const big = f64x2.gt(u, kv(112));
+  const f = f64x2.sub(v128.bitselect(f64x2.mul(u, kv(96)), u, big), one);
+  const k = v128.and(big, one); // 1 or 0
+  const hfsq = f64x2.mul(f64x2.mul(kv(96), f), f);
+  const s = f64x2.div(f, f64x2.add(kv(88), f));
+  const z = f64x2.mul(s, s);
+  let R = f64x2.add(kv(160), f64x2.mul(z, kv(168)));
+  R = f64x2.add(kv(152), f64x2.mul(z, R));
+  R = f64x2.add(kv(144), f64x2.mul(z, R));
+  R = f64x2.add(kv(136), f64x2.mul(z, R));
+  R = f64x2.add(kv(128), f64x2.mul(z, R));
+  R = f64x2.add(kv(120), f64x2.mul(z, R));
+  R = f64x2.mul(z, R);
+  const kLo = f64x2.add(f64x2.mul(k, kv(32)), c);
+  return f64x2.sub(
+    f64x2.mul(k, kv(24)),
+    f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), kLo)), f),
+  );
+}
+
+/** The pointwise derivatives left by {@link binomial2}. */
+let grad2: v128 = f64x2.splat(0);
+
+/**
+ * Half-binomial loss log(1 + e^z) − y·z of two rows (`halfBinomial` in the twin), with e = exp(−|z|):
+ * log1p(e) + max(z, 0) − y·z, written per sign as scikit-learn writes it (l − y·z for z ≤ 0,
+ * l + (1 − y)·z above), and the derivative σ(z) − y as ((1 − y)·e − y)/(1 + e) for z ≤ 0,
+ * ((1 − y) − y·e)/(1 + e) above — one exp, one log1p and no branch for any z. The derivatives are
+ * left in `grad2`.
+ */
+// @ts-ignore: decorator
+@inline
+function binomial2(z: v128, y: v128): v128 {
+  const one = kv(80);
+  const e = expNeg2(f64x2.neg(f64x2.abs(z)));
+  const u = f64x2.add(one, e);
+  const inv = f64x2.div(one, u);
+  const l = log1pUnit2(e, u, inv);
+  const pos = f64x2.gt(z, f64x2.splat(0));
+  const omy = f64x2.sub(one, y);
+  grad2 = f64x2.mul(
+    v128.bitselect(f64x2.sub(omy, f64x2.mul(y, e)), f64x2.sub(f64x2.mul(omy, e), y), pos),
+    inv,
+  );
+  return v128.bitselect(f64x2.add(l, f64x2.mul(omy, z)), f64x2.sub(l, f64x2.mul(y, z)), pos);
+}
+
+/** Exposed for the tests: dst[i] = exp(src[i]) (src[i] ≤ 0) for i < n, two at a time. */
+export function expNegF64Array(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(dst + o, expNeg2(v128.load(src + o)));
+  }
+}
+
+/** Exposed for the tests: dst[i] = log1p(src[i]) (0 ≤ src[i] ≤ 1) for i < n, two at a time. */
+export function log1pUnitF64Array(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 2) {
+    const o = <usize>i << 3;
+    const e = v128.load(src + o);
+    const u = f64x2.add(kv(80), e);
+    v128.store(dst + o, log1pUnit2(e, u, f64x2.div(kv(80), u)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
 
 /**
  * x·w over p features, as the twin sums it: the even features in one sum and the odd ones in
@@ -328,30 +365,39 @@ export function binaryBlock(
       e2 += wj * load<f64>(x2 + o);
       e3 += wj * load<f64>(x3 + o);
     }
+    // The four rows' losses and derivatives, two rows per SIMD step.
     const yo = y + (<usize>i << 3);
-    let l0 = halfBinomial(e0 + f64x2.extract_lane(a0, 1) + b, load<f64>(yo));
-    let g0 = grad;
-    let l1 = halfBinomial(e1 + f64x2.extract_lane(a1, 1) + b, load<f64>(yo, 8));
-    let g1 = grad;
-    let l2 = halfBinomial(e2 + f64x2.extract_lane(a2, 1) + b, load<f64>(yo, 16));
-    let g2 = grad;
-    let l3 = halfBinomial(e3 + f64x2.extract_lane(a3, 1) + b, load<f64>(yo, 24));
-    let g3 = grad;
+    const z01 = f64x2.replace_lane(
+      f64x2.splat(e0 + f64x2.extract_lane(a0, 1) + b),
+      1,
+      e1 + f64x2.extract_lane(a1, 1) + b,
+    );
+    const z23 = f64x2.replace_lane(
+      f64x2.splat(e2 + f64x2.extract_lane(a2, 1) + b),
+      1,
+      e3 + f64x2.extract_lane(a3, 1) + b,
+    );
+    let L01 = binomial2(z01, v128.load(yo));
+    let G01 = grad2;
+    let L23 = binomial2(z23, v128.load(yo, 16));
+    let G23 = grad2;
     if (sw) {
       const so = sw + (<usize>i << 3);
-      const s0 = load<f64>(so);
-      const s1 = load<f64>(so, 8);
-      const s2 = load<f64>(so, 16);
-      const s3 = load<f64>(so, 24);
-      l0 *= s0;
-      g0 *= s0;
-      l1 *= s1;
-      g1 *= s1;
-      l2 *= s2;
-      g2 *= s2;
-      l3 *= s3;
-      g3 *= s3;
+      const S01 = v128.load(so);
+      const S23 = v128.load(so, 16);
+      L01 = f64x2.mul(L01, S01);
+      G01 = f64x2.mul(G01, S01);
+      L23 = f64x2.mul(L23, S23);
+      G23 = f64x2.mul(G23, S23);
     }
+    const l0 = f64x2.extract_lane(L01, 0);
+    const l1 = f64x2.extract_lane(L01, 1);
+    const l2 = f64x2.extract_lane(L23, 0);
+    const l3 = f64x2.extract_lane(L23, 1);
+    const g0 = f64x2.extract_lane(G01, 0);
+    const g1 = f64x2.extract_lane(G01, 1);
+    const g2 = f64x2.extract_lane(G23, 0);
+    const g3 = f64x2.extract_lane(G23, 1);
     loss += l0;
     loss += l1;
     loss += l2;
@@ -361,8 +407,12 @@ export function binaryBlock(
   }
   for (; i < rows; i++) {
     const xi = x + <usize>i * rowBytes;
-    let li = halfBinomial(dotSplit(xi, w, p) + b, load<f64>(y + (<usize>i << 3)));
-    let gi = grad;
+    // One row: both lanes the same row (the lanes are independent, so the bits are the twin's).
+    let li = f64x2.extract_lane(
+      binomial2(f64x2.splat(dotSplit(xi, w, p) + b), v128.load64_splat(y + (<usize>i << 3))),
+      0,
+    );
+    let gi = f64x2.extract_lane(grad2, 0);
     if (sw) {
       const s = load<f64>(sw + (<usize>i << 3));
       li *= s;
@@ -395,10 +445,20 @@ function halfMultinomial(z: usize, K: i32, yi: i32, s: f64): f64 {
     if (v > max) max = v;
   }
   const zy = load<f64>(z + (<usize>yi << 3));
+  // e^(z − max) two classes at a time (the twin: expNonPositive class by class), summed in order.
+  const M = f64x2.splat(max);
   let sumExp: f64 = 0;
-  for (let k = 0; k < K; k++) {
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
     const a = z + (<usize>k << 3);
-    const e = fdlibmExp(load<f64>(a) - max);
+    const e = expNeg2(f64x2.sub(v128.load(a), M));
+    v128.store(a, e);
+    sumExp += f64x2.extract_lane(e, 0);
+    sumExp += f64x2.extract_lane(e, 1);
+  }
+  if (k < K) {
+    const a = z + (<usize>k << 3);
+    const e = f64x2.extract_lane(expNeg2(f64x2.splat(load<f64>(a) - max)), 0);
     store<f64>(a, e);
     sumExp += e;
   }

@@ -22,6 +22,7 @@
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { linearScores } from './common.ts';
+import { expNonPositive, log1pUnit } from './lean-math.ts';
 import {
   defaultLossKernel,
   LOSS_BLOCK,
@@ -48,24 +49,25 @@ export interface LogisticData {
 }
 
 /**
- * Half-binomial loss and its derivative at z for label y ∈ {0, 1}, with scikit-learn's branches
- * (`closs_grad_half_binomial`) so that both keep full precision over the whole range of z.
- * Returns the loss; the derivative is left in `pair[1]`.
+ * Half-binomial loss log(1 + e^z) − y·z and its derivative σ(z) − y at z, with e = exp(−|z|):
+ * log1p(e) − y·z for z ≤ 0 and log1p(e) + (1 − y)·z above, the derivative ((1 − y)·e − y)/(1 + e)
+ * and ((1 − y) − y·e)/(1 + e) — scikit-learn's formulas (`closs_grad_half_binomial`), each exact to
+ * a few ulps over the whole range of z, with one exp and one log1p whatever z is (no branch on its
+ * range: see `lean-math.ts`). The WebAssembly twin computes two rows at a time with the same
+ * operations. Returns the loss; the derivative is left in `pair[1]`.
  */
 function halfBinomial(z: number, y: number, pair: Float64Array): number {
-  if (z <= -37) {
-    const e = Math.exp(z);
-    pair[1] = e - y;
-    return e - y * z;
+  const e = expNonPositive(-Math.abs(z));
+  const u = 1 + e;
+  const inv = 1 / u;
+  const l = log1pUnit(e, u, inv);
+  const omy = 1 - y;
+  if (z > 0) {
+    pair[1] = (omy - y * e) * inv;
+    return l + omy * z;
   }
-  if (z <= -2) {
-    const e = Math.exp(z);
-    pair[1] = ((1 - y) * e - y) / (1 + e);
-    return Math.log1p(e) - y * z;
-  }
-  const e = Math.exp(-z);
-  pair[1] = (1 - y - y * e) / (1 + e);
-  return z <= 18 ? Math.log1p(e) + (1 - y) * z : e + (1 - y) * z;
+  pair[1] = (omy * e - y) * inv;
+  return l - y * z;
 }
 
 /**
@@ -152,26 +154,10 @@ export function binaryBlock(
     zs[1] = e1 + d1 + b;
     zs[2] = e2 + d2 + b;
     zs[3] = e3 + d3 + b;
-    // Pointwise loss and derivative, scikit-learn's closs_grad_half_binomial branches (inlined
-    // once here for the four rows rather than called four times).
+    // Pointwise loss and derivative (see halfBinomial).
     for (let r = 0; r < 4; r++) {
-      const z = zs[r];
-      const yr = y[i + r];
-      let lr: number;
-      let gr: number;
-      if (z <= -37) {
-        const e = Math.exp(z);
-        lr = e - yr * z;
-        gr = e - yr;
-      } else if (z <= -2) {
-        const e = Math.exp(z);
-        lr = Math.log1p(e) - yr * z;
-        gr = ((1 - yr) * e - yr) / (1 + e);
-      } else {
-        const e = Math.exp(-z);
-        lr = z <= 18 ? Math.log1p(e) + (1 - yr) * z : e + (1 - yr) * z;
-        gr = (1 - yr - yr * e) / (1 + e);
-      }
+      let lr = halfBinomial(zs[r], y[i + r], pair);
+      let gr = pair[1];
       if (sw !== null) {
         const s = sw[i + r];
         lr *= s;
@@ -215,7 +201,7 @@ function halfMultinomial(z: Float64Array, zo: number, K: number, yi: number, s: 
   const zy = z[zo + yi];
   let sumExp = 0;
   for (let k = 0; k < K; k++) {
-    const e = Math.exp(z[zo + k] - max);
+    const e = expNonPositive(z[zo + k] - max);
     z[zo + k] = e;
     sumExp += e;
   }

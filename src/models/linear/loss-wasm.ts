@@ -55,9 +55,9 @@ interface LinearExports {
     z: number,
   ): void;
   scoreBlock(x: number, rows: number, p: number, W: number, b: number, K: number, out: number): void;
-  expF64(x: number): number;
-  log1pF64(x: number): number;
   logF64(x: number): number;
+  expNegF64Array(src: number, dst: number, n: number): void;
+  log1pUnitF64Array(src: number, dst: number, n: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/linear.wasm', import.meta.url));
@@ -258,9 +258,34 @@ export function wasmScoreRows(
   }
 }
 
-/** fdlibm's exp, log1p and log as compiled into the module (for the tests). */
-export function wasmMath(): { exp(x: number): number; log1p(x: number): number; log(x: number): number } {
+/**
+ * For the tests: fdlibm's log, and the two-lane `expNonPositive` and `log1pOfUnit` of
+ * `lean-math.ts` as compiled into the module, applied to every value of an array.
+ */
+export function wasmMath(): {
+  log(x: number): number;
+  expNonPositive(values: Float64Array): Float64Array;
+  log1pOfUnit(values: Float64Array): Float64Array;
+} {
   if (kernel === null) kernel = instantiate();
-  const e = kernel.e;
-  return { exp: e.expF64, log1p: e.log1pF64, log: e.logF64 };
+  const k = kernel;
+  k.p = -1; // the layout below is the tests' own
+  const run = (f: (src: number, dst: number, n: number) => void, values: Float64Array) => {
+    const n = values.length + (values.length & 1); // the kernels take pairs
+    const src = k.base;
+    const dst = align16(src + n * 8);
+    const end = dst + n * 8;
+    const have = k.memory.buffer.byteLength;
+    if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+    const s = new Float64Array(k.memory.buffer, src, n);
+    s.set(values);
+    if (n > values.length) s[n - 1] = 0;
+    f(src, dst, n);
+    return new Float64Array(k.memory.buffer, dst, values.length).slice();
+  };
+  return {
+    log: k.e.logF64,
+    expNonPositive: (v) => run(k.e.expNegF64Array, v),
+    log1pOfUnit: (v) => run(k.e.log1pUnitF64Array, v),
+  };
 }

@@ -9,6 +9,7 @@ import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { linearScores } from '../../../src/models/linear/common.ts';
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
+import { expNonPositive, log1pOfUnit } from '../../../src/models/linear/lean-math.ts';
 import {
   LOSS_BLOCK,
   type LogisticData,
@@ -46,37 +47,85 @@ function sameBits(a: Float64Array, b: Float64Array, what: string): void {
   }
 }
 
-describe('fdlibm in the WebAssembly module', { skip: noWasm }, () => {
-  it('exp, log1p and log give the bits of Math.exp, Math.log1p and Math.log', () => {
-    const m = wasmMath();
-    const rng = new Rng(5);
+describe('exp, log1p and log in the WebAssembly module', { skip: noWasm }, () => {
+  /** Random doubles of every kind: subnormals, NaNs, infinities. */
+  function anyDoubles(rng: Rng, n: number): number[] {
     const bits = new Float64Array(1);
     const words = new Uint32Array(bits.buffer);
-    const xs: number[] = [0, -0, 1, -1, 2, 0.5, Infinity, -Infinity, Number.NaN, 5e-324, 1e-300];
-    xs.push(2 ** -29, 2 ** -54, 0.41422, -0.2929, 709.78, -745.2, 1 - 2 ** -53, 1 + 2 ** -52);
-    for (let i = 0; i < 100_000; i++) {
-      const z = (rng.random() - 0.5) * 90; // the range the losses use
-      xs.push(z, Math.exp(z), 1 + rng.random() * 30, rng.random() * 8);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
       words[0] = rng.int(2 ** 31) * 2 + rng.int(2);
       words[1] = rng.int(2 ** 31) * 2 + rng.int(2);
-      xs.push(bits[0]); // any double, subnormals and NaNs included
+      out.push(bits[0]);
     }
-    let checked = 0;
+    return out;
+  }
+
+  it('log gives the bits of Math.log', () => {
+    const m = wasmMath();
+    const rng = new Rng(5);
+    const xs: number[] = [0, -0, 1, -1, 2, 0.5, Infinity, -Infinity, Number.NaN, 5e-324, 1e-300];
+    xs.push(1 - 2 ** -53, 1 + 2 ** -52, 10, 1.0000001);
+    for (let i = 0; i < 50_000; i++) xs.push(1 + rng.random() * 30, rng.random() * 8);
+    xs.push(...anyDoubles(rng, 50_000));
     for (const x of xs) {
-      for (const [name, f, g] of [
-        ['exp', m.exp, Math.exp],
-        ['log1p', m.log1p, Math.log1p],
-        ['log', m.log, Math.log],
-      ] as const) {
-        const a = f(x);
-        const b = g(x);
-        if (!Object.is(a, b)) assert.fail(`${name}(${x}): wasm ${a}, Math ${b}`);
-        checked++;
-      }
+      const a = m.log(x);
+      const b = Math.log(x);
+      if (!Object.is(a, b)) assert.fail(`log(${x}): wasm ${a}, Math ${b}`);
     }
-    assert.ok(checked > 1_000_000);
+  });
+
+  /** Arguments of expNonPositive: the losses' range, the ends, and any non-positive double. */
+  function expArgs(rng: Rng): Float64Array {
+    const xs: number[] = [0, -0, -1e-300, -5e-324, -(2 ** -29), -1, -0.34657359, -0.3465736, -2, -37];
+    xs.push(-708.3, -708.4, -709, -744.4, -745.1, -745.2, -746, -746.5, -800, -1e300, -Infinity);
+    for (let k = 1; k < 1075; k++) xs.push(-k * Math.LN2, -(k + 0.5) * Math.LN2); // reduction edges
+    for (let i = 0; i < 100_000; i++) {
+      xs.push(-rng.random() * 40, -rng.random() * 750, -rng.random() * 1e-6);
+    }
+    for (const v of anyDoubles(rng, 50_000)) if (v <= 0) xs.push(v);
+    return Float64Array.from(xs);
+  }
+
+  it('the two-lane expNonPositive is its TypeScript twin, within 1 ulp of Math.exp', () => {
+    const xs = expArgs(new Rng(6));
+    const got = wasmMath().expNonPositive(xs);
+    let worst = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      const twin = expNonPositive(x);
+      if (!Object.is(got[i], twin)) assert.fail(`exp(${x}): wasm ${got[i]}, twin ${twin}`);
+      const ref = Math.exp(Math.max(x, -746));
+      worst = Math.max(worst, ulpsApart(twin, ref));
+    }
+    assert.ok(worst <= 1, `largest difference from Math.exp: ${worst} ulp`);
+  });
+
+  it('the two-lane log1pOfUnit is its TypeScript twin, within 1 ulp of Math.log1p', () => {
+    const rng = new Rng(7);
+    const xs: number[] = [0, 5e-324, 1e-300, 2 ** -60, 2 ** -54, 2 ** -53, 2 ** -29, 1e-9, 0.25];
+    xs.push(Math.SQRT2 - 1, Math.SQRT2 - 1 + 2 ** -52, Math.SQRT2 - 1 - 2 ** -52, 0.5, 1 - 2 ** -53, 1);
+    for (let i = 0; i < 200_000; i++) xs.push(rng.random(), Math.exp(-rng.random() * 60));
+    const values = Float64Array.from(xs);
+    const got = wasmMath().log1pOfUnit(values);
+    let worst = 0;
+    for (let i = 0; i < values.length; i++) {
+      const twin = log1pOfUnit(values[i]);
+      if (!Object.is(got[i], twin)) assert.fail(`log1p(${values[i]}): wasm ${got[i]}, twin ${twin}`);
+      worst = Math.max(worst, ulpsApart(twin, Math.log1p(values[i])));
+    }
+    assert.ok(worst <= 1, `largest difference from Math.log1p: ${worst} ulp`);
   });
 });
+
+/** How many doubles apart a and b are (0 when equal; both finite, same sign or zero). */
+function ulpsApart(a: number, b: number): number {
+  if (a === b) return 0;
+  const buf = new Float64Array([a, b]);
+  const ints = new BigInt64Array(buf.buffer);
+  const d = ints[0] - ints[1];
+  return Number(d < 0n ? -d : d);
+}
 
 describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { skip: noWasm }, () => {
   it('same loss and gradient bits for every shape, weighting and branch', () => {
