@@ -8,7 +8,7 @@
 
 import type { Column, TextColumn } from '../data/column.ts';
 import type { ColumnSchema, SemanticType } from '../data/schema.ts';
-import { sortFloat64 } from '../stats/quantile.ts';
+import { sortPresentInto } from '../stats/sort-kernels.ts';
 import { summarizeSorted, TOP_VALUES } from './numeric-summary.ts';
 import type { ColumnProfile, ProfileValueCount, StringProfile } from './report.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -99,18 +99,13 @@ function numericLike(
   schema: ColumnSchema | undefined,
 ): ColumnWork {
   const n = values.length;
-  const buf = scratch.values;
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === v) buf[m++] = v;
-  }
+  // The non-missing values, sorted straight from the column into the scratch buffer.
+  const m = sortPresentInto(values, scratch.values, scratch.tmp);
   if (m === 0) {
     const profile = base(name, index, storage, n, 0, 0, [], storage, schema);
     return { profile, idLike: false, codes: null, leadingZeros: 0 };
   }
-  const sorted = sortFloat64(buf.subarray(0, m), scratch.tmp);
-  const s = summarizeSorted(sorted, th);
+  const s = summarizeSorted(scratch.values.subarray(0, m), th);
   const top: ProfileValueCount[] = s.top.map(({ value, count }) => ({
     value: storage === 'datetime' ? new Date(value).toISOString() : value,
     count,

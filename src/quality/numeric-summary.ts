@@ -40,13 +40,24 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   let total = 0;
   let comp = 0;
   let integers = true;
-  for (let i = 0; i < m; i++) {
+  let i0 = 0;
+  for (; i0 < m; i0++) {
+    const v = s[i0];
+    if (v - Math.trunc(v) !== 0) {
+      integers = false; // a fraction, or ±Infinity (NaN)
+      break;
+    }
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+  }
+  for (let i = i0; i < m; i++) {
     const v = s[i];
     const t = total + v;
     if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
     else comp += v - t + total;
     total = t;
-    if (v - Math.trunc(v) !== 0) integers = false; // false for fractions and for ±Infinity (NaN)
   }
   total += comp;
   const mean = total / m;
@@ -178,27 +189,37 @@ function lowerBound(s: Float64Array, v: number): number {
 
 /**
  * The median of |x − median| (unscaled, like `scipy.stats.median_abs_deviation(scale=1)`): the
- * deviations left and right of the median are two sorted runs, merged from the median outwards
- * until the middle of the merged order.
+ * deviations left and right of the median are two sorted runs, and the middle of their merged
+ * order is found by a binary search over how many of it come from the left run (O(log m)).
  */
 export function medianAbsoluteDeviation(s: Float64Array, median: number): number {
   const m = s.length;
   if (m === 0) return Number.NaN;
   const k = lowerBound(s, median);
-  let l = k - 1; // left run: median − s[l], ascending as l decreases
-  let r = k; // right run: s[r] − median, ascending as r increases
   const want = (m - 1) >> 1; // position of the lower middle
-  let lower = 0;
-  for (let pos = 0; pos <= want + 1 && pos < m; pos++) {
-    let d: number;
-    if (r < m && (l < 0 || s[r] - median <= median - s[l])) d = s[r++] - median;
-    else d = median - s[l--];
-    if (pos === want) {
-      lower = d;
-      if (m % 2 === 1) return d;
-    } else if (pos === want + 1) return (lower + d) / 2;
+  const lower = kthDeviation(s, median, k, want);
+  return m % 2 === 1 ? lower : (lower + kthDeviation(s, median, k, want + 1)) / 2;
+}
+
+/**
+ * The `q`-th smallest (0-based) of the deviations |s[i] − median| of sorted `s`, whose values
+ * below `s[k]` lie left of the median: the union of the ascending runs L(t) = median − s[k−1−t]
+ * and R(t) = s[k+t] − median, searched for the number of its first q+1 elements taken from L.
+ */
+function kthDeviation(s: Float64Array, median: number, k: number, q: number): number {
+  const nL = k;
+  const nR = s.length - k;
+  let lo = Math.max(0, q + 1 - nR);
+  let hi = Math.min(q + 1, nL);
+  while (lo < hi) {
+    const i = (lo + hi) >>> 1; // i from L, q + 1 − i from R: is L(i) needed as well?
+    if (median - s[k - 1 - i] < s[k + q - i] - median) lo = i + 1;
+    else hi = i;
   }
-  return lower;
+  const j = q + 1 - lo;
+  const a = lo > 0 ? median - s[k - lo] : Number.NEGATIVE_INFINITY;
+  const b = j > 0 ? s[k + j - 1] - median : Number.NEGATIVE_INFINITY;
+  return Math.max(a, b);
 }
 
 /**

@@ -1,0 +1,44 @@
+// The MAD's binary search against the merge it replaced, on small arrays full of ties.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Rng } from '../../src/core/rng.ts';
+import { medianAbsoluteDeviation } from '../../src/quality/numeric-summary.ts';
+import { quantileSorted } from '../../src/stats/quantile.ts';
+
+/** The merge of the deviations left and right of the median, walked to the middle. */
+function madByMerge(s: Float64Array, median: number): number {
+  const m = s.length;
+  let k = 0;
+  while (k < m && s[k] < median) k++;
+  let l = k - 1;
+  let r = k;
+  const want = (m - 1) >> 1;
+  let lower = 0;
+  for (let pos = 0; pos <= want + 1 && pos < m; pos++) {
+    let d: number;
+    if (r < m && (l < 0 || s[r] - median <= median - s[l])) d = s[r++] - median;
+    else d = median - s[l--];
+    if (pos === want) {
+      lower = d;
+      if (m % 2 === 1) return d;
+    } else if (pos === want + 1) return (lower + d) / 2;
+  }
+  return lower;
+}
+
+describe('medianAbsoluteDeviation (sorted values)', () => {
+  it('equals the merge of the two runs, for every length and many ties', () => {
+    const rng = new Rng(11);
+    for (let trial = 0; trial < 3000; trial++) {
+      const m = 1 + rng.int(40);
+      const spread = [2, 5, 1000][trial % 3];
+      const s = Float64Array.from({ length: m }, () => rng.int(spread) * 0.1 - (trial % 2) * 3).sort();
+      const median = quantileSorted(s, 0.5);
+      const got = medianAbsoluteDeviation(s, median);
+      assert.ok(Object.is(got, madByMerge(s, median)), `trial ${trial}: [${s.join(', ')}]`);
+    }
+  });
+  it('is NaN for no values', () => {
+    assert.ok(Number.isNaN(medianAbsoluteDeviation(new Float64Array(0), 0)));
+  });
+});
