@@ -3,39 +3,21 @@
  * fit's final assignment, so `predict(X)` on the training rows gives the fitted labels.
  *
  * The rows stay where they are: blocks of {@link ASSIGN_BLOCK} rows are copied into a small
- * buffer in this thread's kernel memory (reused, so it stays in cache) and assigned there.
+ * buffer in this thread's kernel memory (`clusterMemory`: reused across calls, and shared with the
+ * fits run on this thread, so a predict after a small fit touches no fresh page) and assigned
+ * there.
  *
  * @module
  */
 
 import { registerTask } from '../../core/pool.ts';
-import { Wasm, type WasmMemory } from '../../core/wasm.ts';
-import { CLUSTER_HEAP_BASE, type ClusterKernels, clusterKernels, defaultClusterKernel } from './kernels.ts';
+import { CLUSTER_HEAP_BASE, clusterMemory, defaultClusterKernel } from './kernels.ts';
 import { transposeCenters } from './kmeans-core.ts';
 
 /** Rows per block (fixed, so the inertia's sum order does not depend on anything else). */
 export const ASSIGN_BLOCK = 2048;
 
-const PAGE = 65536;
 const align = (v: number) => Math.ceil(v / 16) * 16;
-
-interface AssignMemory {
-  memory: WasmMemory;
-  kernels: ClusterKernels;
-  bytes: number;
-}
-
-let state: AssignMemory | null = null;
-
-/** This thread's kernel memory, at least `bytes` long. */
-function memoryFor(bytes: number): AssignMemory {
-  const kind = defaultClusterKernel();
-  if (state && state.bytes >= bytes && state.kernels.kind === kind) return state;
-  const pages = Math.ceil(Math.max(bytes, state?.bytes ?? 0) / PAGE);
-  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
-  state = { memory, kernels: clusterKernels(memory, kind), bytes: pages * PAGE };
-  return state;
-}
 
 /**
  * Writes the nearest center of each row of X (n × d) into `labels` (first on ties, by
@@ -68,7 +50,7 @@ export function assignRows(
   const wPtr = weight ? take(8 * B) : 0;
   const lPtr = take(4 * B);
   const xPtr = take(8 * B * d);
-  const { memory, kernels } = memoryFor(at);
+  const { memory, kernels } = clusterMemory(at, defaultClusterKernel());
   const F = new Float64Array(memory.buffer);
   const L = new Int32Array(memory.buffer, lPtr, B);
   F.set(centers, cPtr / 8);

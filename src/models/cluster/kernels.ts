@@ -156,6 +156,49 @@ export function clusterKernels(memory: WasmMemory, kind: ClusterKernelKind): Clu
   };
 }
 
+/** A kernel memory and the kernels bound to it. */
+export interface ClusterMemory {
+  memory: WasmMemory;
+  kernels: ClusterKernels;
+  /** Its size in bytes. */
+  bytes: number;
+  /** True when just created (all zeros), false when reused (whatever the last user left). */
+  fresh: boolean;
+}
+
+/**
+ * The largest kernel memory a thread keeps between calls. Creating a WebAssembly memory and
+ * touching its fresh pages costs milliseconds (~16 µs per 4 KB page on the virtual machines this
+ * was measured on), as much as a whole small fit or predict; memories up to this size are kept and
+ * reused, larger ones are made for the call and dropped (they would hold that much memory for the
+ * life of the process).
+ */
+export const CLUSTER_RETAIN_BYTES = 64 << 20;
+
+const PAGE = 65536;
+let kept: ClusterMemory | null = null;
+
+/**
+ * This thread's kernel memory with at least `bytes`, reused from the last call when it is big
+ * enough (see {@link CLUSTER_RETAIN_BYTES}); `fresh` tells whether it is all zeros.
+ */
+export function clusterMemory(bytes: number, kind: ClusterKernelKind): ClusterMemory {
+  if (kept && kept.bytes >= bytes && kept.kernels.kind === kind) {
+    kept.fresh = false;
+    return kept;
+  }
+  const pages = Math.ceil(bytes / PAGE);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  const m: ClusterMemory = {
+    memory,
+    kernels: clusterKernels(memory, kind),
+    bytes: pages * PAGE,
+    fresh: true,
+  };
+  if (m.bytes <= CLUSTER_RETAIN_BYTES) kept = m;
+  return m;
+}
+
 /** ‖a‖², even and odd features summed apart (as the WebAssembly lanes), a and b in F64 indices. */
 function sqNorm(F: Float64Array, a: number, d: number): number {
   let s0 = 0;

@@ -5,7 +5,7 @@
  * farthest from their centers, iteration stops when no label changes or the total squared center
  * shift is ≤ tol, and a final assignment step makes the labels match the returned centers.
  *
- * Memory: one shared `WebAssembly.Memory` per fit (see {@link KMeansJob}) holds X, the row weights
+ * Memory: one shared `WebAssembly.Memory` (this thread's, see `clusterMemory`; see {@link KMeansJob}) holds X, the row weights
  * and norms once, and one slot of working arrays per thread. The row loops are the kernels of
  * `kernels.ts` (WebAssembly, or their TypeScript twins); the per-iteration work on the k centers
  * (means, shifts, distances between centers) is done here on typed-array views of the same memory.
@@ -21,8 +21,14 @@
 import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
-import { Wasm, type WasmMemory } from '../../core/wasm.ts';
-import { CLUSTER_HEAP_BASE, type ClusterKernelKind, type ClusterKernels, clusterKernels } from './kernels.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
+import {
+  CLUSTER_HEAP_BASE,
+  type ClusterKernelKind,
+  type ClusterKernels,
+  clusterKernels,
+  clusterMemory,
+} from './kernels.ts';
 
 /** One fit's runs: the data in a shared memory and where each array lives (byte offsets). */
 export interface KMeansJob {
@@ -181,12 +187,13 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
       { fix: 'fit on a sample of the rows, or set nThreads: 1' },
     );
   }
-  const pages = Math.ceil(total / PAGE);
-  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  // This thread's kernel memory (reused when small; see clusterMemory), cleared when reused: the
+  // run counter and the per-run arrays start from zeros.
+  const { memory, kernels: K, fresh } = clusterMemory(total, o.kind);
   const F = new Float64Array(memory.buffer);
+  if (!fresh) F.fill(0, 0, Math.ceil(total / 8));
   F.set(o.X.subarray(0, n * d), x / 8);
   if (o.weight) F.set(o.weight, w / 8);
-  const K = clusterKernels(memory, o.kind);
   if (!K.allFinite(x, n * d)) o.nonFinite();
   const job: KMeansJob = {
     memory,

@@ -62,3 +62,20 @@ describe('KMeans.predict on threads', () => {
     kmeansTuning.threadedPredictWork = 0;
   });
 });
+
+describe('KMeans reuses its kernel memory between calls on a thread', () => {
+  it('a fit after other fits and predicts (larger, smaller, weighted) gives the same model as the first', () => {
+    const X = blobs(700, 6, 11);
+    const first = new KMeans({ nClusters: 4, nInit: 3, nThreads: 1 }).fit(X);
+    const other = new KMeans({ nClusters: 6, nInit: 2, nThreads: 1 }).fit(blobs(1500, 9, 12));
+    other.predict(blobs(4000, 9, 13));
+    new KMeans({ nClusters: 2, nInit: 1, nThreads: 1 }).fit(blobs(50, 6, 14), undefined, {
+      sampleWeight: Array.from({ length: 50 }, (_, i) => 1 + (i % 3)),
+    });
+    const again = new KMeans({ nClusters: 4, nInit: 3, nThreads: 1 }).fit(X);
+    assert.deepEqual(again.clusterCenters_!.data, first.clusterCenters_!.data);
+    assert.deepEqual(again.labels_, first.labels_);
+    assert.equal(again.inertia_, first.inertia_);
+    assert.equal(again.nIter_, first.nIter_);
+  });
+});
