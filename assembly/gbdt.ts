@@ -555,6 +555,123 @@ export function predictRowsNumeric(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Random forests and extra trees (src/models/ensemble/forest/packed-forest.ts packs them): the
+// walk layout above without missing-value or categorical flags, and K values per node (class
+// probabilities, or one regression value). out[i * K + c] += the value of class c at the leaf row
+// i reaches, tree after tree in order (the TypeScript twin sums in the same order). Row-major, so
+// that a leaf's K values are added to K adjacent outputs.
+
+// @ts-ignore: decorator
+@inline
+function stepForest(rec: usize, row: usize): i32 {
+  const fl = load<i32>(rec, 8);
+  const x = load<f64>(row + (<usize>(fl & FEATURE_MASK) << 3));
+  return load<i32>(rec, 12) + i32(x > load<f64>(rec));
+}
+
+// @ts-ignore: decorator
+@inline
+function addForestLeaf(out: usize, i: i32, values: usize, node: i32, K: i32): void {
+  const v = values + ((<usize>node * <usize>K) << 3);
+  const p = out + ((<usize>i * <usize>K) << 3);
+  for (let c = 0; c < K; c++) {
+    const o = <usize>c << 3;
+    store<f64>(p + o, load<f64>(p + o) + load<f64>(v + o));
+  }
+}
+
+/**
+ * Adds, for rows [0, nRows) of the row-major f64 matrix X (d columns), the leaf values of every
+ * tree to `out` (row-major, K values per row): each tree walks all rows, eight at a time in a
+ * fixed number of branch-free steps (two per leaf check), so eight independent walks hide each
+ * other's memory latency. `K` is passed twice (`outStride`) to keep the call layout of the other
+ * prediction kernels (output offset, then the output's stride, last).
+ */
+export function predictForest(
+  X: usize,
+  nRows: i32,
+  d: i32,
+  nodes: usize,
+  values: usize,
+  treeRoot: usize,
+  treeDepth: usize,
+  nTrees: i32,
+  K: i32,
+  out: usize,
+  outStride: i32,
+): void {
+  const rowBytes = <usize>d << 3;
+  for (let t = 0; t < nTrees; t++) {
+    const root = load<i32>(treeRoot + (<usize>t << 2));
+    const depth = load<i32>(treeDepth + (<usize>t << 2));
+    let i = 0;
+    for (; i + 8 <= nRows; i += 8) {
+      const r0 = X + <usize>i * rowBytes;
+      const r1 = r0 + rowBytes;
+      const r2 = r1 + rowBytes;
+      const r3 = r2 + rowBytes;
+      const r4 = r3 + rowBytes;
+      const r5 = r4 + rowBytes;
+      const r6 = r5 + rowBytes;
+      const r7 = r6 + rowBytes;
+      let n0 = root;
+      let n1 = root;
+      let n2 = root;
+      let n3 = root;
+      let n4 = root;
+      let n5 = root;
+      let n6 = root;
+      let n7 = root;
+      for (let s = 0; s < depth; s += 2) {
+        n0 = stepForest(nodes + (<usize>n0 << 4), r0);
+        n1 = stepForest(nodes + (<usize>n1 << 4), r1);
+        n2 = stepForest(nodes + (<usize>n2 << 4), r2);
+        n3 = stepForest(nodes + (<usize>n3 << 4), r3);
+        n4 = stepForest(nodes + (<usize>n4 << 4), r4);
+        n5 = stepForest(nodes + (<usize>n5 << 4), r5);
+        n6 = stepForest(nodes + (<usize>n6 << 4), r6);
+        n7 = stepForest(nodes + (<usize>n7 << 4), r7);
+        n0 = stepForest(nodes + (<usize>n0 << 4), r0);
+        n1 = stepForest(nodes + (<usize>n1 << 4), r1);
+        n2 = stepForest(nodes + (<usize>n2 << 4), r2);
+        n3 = stepForest(nodes + (<usize>n3 << 4), r3);
+        n4 = stepForest(nodes + (<usize>n4 << 4), r4);
+        n5 = stepForest(nodes + (<usize>n5 << 4), r5);
+        n6 = stepForest(nodes + (<usize>n6 << 4), r6);
+        n7 = stepForest(nodes + (<usize>n7 << 4), r7);
+        const all =
+          load<i32>(nodes + (<usize>n0 << 4), 8) &
+          load<i32>(nodes + (<usize>n1 << 4), 8) &
+          load<i32>(nodes + (<usize>n2 << 4), 8) &
+          load<i32>(nodes + (<usize>n3 << 4), 8) &
+          load<i32>(nodes + (<usize>n4 << 4), 8) &
+          load<i32>(nodes + (<usize>n5 << 4), 8) &
+          load<i32>(nodes + (<usize>n6 << 4), 8) &
+          load<i32>(nodes + (<usize>n7 << 4), 8);
+        if (all & LEAF) break;
+      }
+      addForestLeaf(out, i, values, n0, K);
+      addForestLeaf(out, i + 1, values, n1, K);
+      addForestLeaf(out, i + 2, values, n2, K);
+      addForestLeaf(out, i + 3, values, n3, K);
+      addForestLeaf(out, i + 4, values, n4, K);
+      addForestLeaf(out, i + 5, values, n5, K);
+      addForestLeaf(out, i + 6, values, n6, K);
+      addForestLeaf(out, i + 7, values, n7, K);
+    }
+    for (; i < nRows; i++) {
+      const r0 = X + <usize>i * rowBytes;
+      let n0 = root;
+      for (let s = 0; s < depth; s++) {
+        n0 = stepForest(nodes + (<usize>n0 << 4), r0);
+        if (load<i32>(nodes + (<usize>n0 << 4), 8) & LEAF) break;
+      }
+      addForestLeaf(out, i, values, n0, K);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Gradients of the binary log loss. `exp` is fdlibm's __ieee754_exp as V8 runs it (./_fdlibm) —
 // so that the TypeScript twin (which calls Math.exp) gets the same bits.
 

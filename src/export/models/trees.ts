@@ -4,7 +4,7 @@
  *
  * - a tree's prediction is its leaf's value (regression) or the leaf's normalised class counts
  *   (`normalizedValues`, as `predictProba` uses them);
- * - a forest adds its trees' leaf values in tree order and multiplies by 1 / nTrees, as
+ * - a forest adds its trees' leaf values in tree order and divides by nTrees (as scikit-learn), as
  *   `predictForestRows` does;
  * - a classifier's label is the first class of highest probability (`BaseClassifier.predict`).
  *
@@ -59,7 +59,7 @@ export function convertFlatTrees(
   });
   const parts = leafValuesPerTree(b, ids, trees.length, table, classes ? K : 0);
   let sum = sumInOrder(b, parts);
-  if (mean && trees.length > 1) sum = b.op('Mul', [sum, b.scalar(1 / trees.length)]);
+  if (mean && trees.length > 1) sum = b.op('Div', [sum, b.scalar(trees.length)]);
   if (!classes) return { kind: 'regressor', value: sum };
   return { kind: 'classifier', proba: sum, labelIndex: argmaxRows(b, sum), classes };
 }

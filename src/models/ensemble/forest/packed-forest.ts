@@ -1,65 +1,147 @@
 /**
- * A fitted forest packed for prediction: every tree's nodes concatenated into one set of flat
- * arrays (child indices made absolute), leaf values already normalised, in shared memory so that
- * pool workers can score row blocks without copying the forest.
+ * A fitted forest packed for prediction: every tree's nodes in the walk layout of the tree-ensemble
+ * WebAssembly kernels (`predictForest` in assembly/gbdt.ts) — 16-byte node records (threshold f64,
+ * feature i32 with a leaf flag, left child i32; the right child is the left one + 1, breadth-first
+ * per tree; a leaf points to itself with threshold +∞, so extra steps stay on it), the leaf values
+ * (`K` per node: class probabilities, or one regression value), each tree's root and depth — in one
+ * shared byte block that pool workers read without copying.
+ *
+ * The kernel walks eight rows at a time through each tree in branch-free steps; the TypeScript
+ * walk over the same bytes is its twin and the fallback (`LATHE_FOREST_KERNEL=ts` forces it). Both
+ * sum the trees' values in tree order from 0 and then divide by the tree count (as scikit-learn),
+ * so they give the same bits.
  *
  * @module
  */
 
 import { type Executor, registerTask, toShared } from '../../../core/pool.ts';
+import {
+  type PackedEnsemble,
+  packedModelId,
+  predictPacked,
+} from '../../ensemble/hist-gradient-boosting/wasm-predictor.ts';
 import { type FlatTree, normalizedValues, TREE_LEAF } from '../../tree/flat-tree.ts';
 
-/** All trees of a forest in one set of arrays. */
-export interface PackedForest {
-  nTrees: number;
-  /** Values per node (classes, or 1). */
-  stride: number;
-  /** Root node index of each tree. */
-  roots: Int32Array;
-  /**
-   * One 32-byte record per node, so a step down the tree touches one cache line (scikit-learn's
-   * node struct, rather than one array per field). Through the Float64Array view: the threshold
-   * at `[4i]`. Through the Int32Array view of the same memory: the feature at `[8i + 2]`
-   * (negative at leaves), the left and right children (absolute indices) at `[8i + 3]` and
-   * `[8i + 4]`.
-   */
-  nodesF: Float64Array;
-  nodesI: Int32Array;
-  /** Node values: class probabilities (classification) or predicted value (regression). */
-  value: Float64Array;
-}
+/** Leaf flag in a node record's feature word (as in assembly/gbdt.ts). */
+const LEAF = 1 << 28;
+
+/** All trees of a forest in one shared block (a {@link PackedEnsemble} of kind 'forest'). */
+export type PackedForest = PackedEnsemble;
 
 /** Packs `trees` (normalising class counts to probabilities when `classification`). */
 export function packForest(trees: readonly FlatTree[], classification: boolean): PackedForest {
   let total = 0;
   for (const t of trees) total += t.nodeCount;
-  const stride = trees[0].valueStride;
-  const roots = toShared(new Int32Array(trees.length));
-  const buffer = new SharedArrayBuffer(32 * total);
-  const nodesF = new Float64Array(buffer);
-  const nodesI = new Int32Array(buffer);
-  const value = toShared(new Float64Array(total * stride));
-  let off = 0;
-  for (let t = 0; t < trees.length; t++) {
+  const K = trees[0].valueStride;
+  const nTrees = trees.length;
+  const align = (x: number) => (x + 15) & ~15;
+  const valuesOff = align(total * 16);
+  const rootsOff = align(valuesOff + total * K * 8);
+  const depthsOff = align(rootsOff + nTrees * 4);
+  const bytes = new Uint8Array(new SharedArrayBuffer(align(depthsOff + nTrees * 4)));
+  const f64 = new Float64Array(bytes.buffer);
+  const i32 = new Int32Array(bytes.buffer);
+  const queue = new Int32Array(total);
+  const depth = new Int32Array(total);
+  let next = 0;
+  let maxFeature = -1;
+  for (let t = 0; t < nTrees; t++) {
     const tree = trees[t];
-    roots[t] = off;
-    for (let i = 0; i < tree.nodeCount; i++) {
-      const g = off + i;
-      const l = tree.left[i];
-      nodesF[4 * g] = tree.threshold[i];
-      nodesI[8 * g + 2] = l === TREE_LEAF ? -1 : tree.feature[i];
-      nodesI[8 * g + 3] = l === TREE_LEAF ? TREE_LEAF : l + off;
-      nodesI[8 * g + 4] = l === TREE_LEAF ? TREE_LEAF : tree.right[i] + off;
+    const values = classification ? normalizedValues(tree) : tree.value;
+    // Breadth-first: queue[q] is the old index of the node given new index base + q.
+    const base = next;
+    i32[(rootsOff >> 2) + t] = base;
+    queue[0] = 0;
+    depth[0] = 0;
+    let deepest = 0;
+    let tail = 1;
+    next++;
+    for (let q = 0; q < tail; q++) {
+      const old = queue[q];
+      const ni = base + q;
+      f64.set(values.subarray(old * K, old * K + K), (valuesOff >> 3) + ni * K);
+      if (tree.left[old] === TREE_LEAF) {
+        f64[2 * ni] = Number.POSITIVE_INFINITY;
+        i32[4 * ni + 2] = LEAF;
+        i32[4 * ni + 3] = ni;
+        continue;
+      }
+      const f = tree.feature[old];
+      if (f > maxFeature) maxFeature = f;
+      f64[2 * ni] = tree.threshold[old];
+      i32[4 * ni + 2] = f;
+      i32[4 * ni + 3] = next;
+      next += 2;
+      const dd = depth[q] + 1;
+      if (dd > deepest) deepest = dd;
+      depth[tail] = dd;
+      queue[tail++] = tree.left[old];
+      depth[tail] = dd;
+      queue[tail++] = tree.right[old];
     }
-    value.set(classification ? normalizedValues(tree) : tree.value, off * stride);
-    off += tree.nodeCount;
+    i32[(depthsOff >> 2) + t] = deepest;
   }
-  return { nTrees: trees.length, stride, roots, nodesF, nodesI, value };
+  return {
+    id: packedModelId(),
+    kind: 'forest',
+    bytes,
+    nTrees,
+    K,
+    hasCategorical: false,
+    maxFeature,
+    nodes: 0,
+    values: valuesOff,
+    roots: rootsOff,
+    depths: depthsOff,
+    cat: 0,
+    feats: 0,
+    nUsed: 0,
+  };
+}
+
+/** Which walk {@link predictForestRows} uses: the WebAssembly kernel unless `LATHE_FOREST_KERNEL=ts`. */
+function useKernel(): boolean {
+  return process.env.LATHE_FOREST_KERNEL !== 'ts';
 }
 
 /**
- * Mean of the trees' leaf values for rows [start, end) of the row-major X (n × cols): class
- * probabilities (stride = classes) or regression predictions (stride 1).
+ * The TypeScript walk: adds every tree's leaf values for rows [start, end) of the row-major X to
+ * `out` (row-major, K values per row, row `start` first), tree after tree.
+ */
+export function addForestRowsTs(
+  f: PackedForest,
+  X: Float64Array,
+  cols: number,
+  start: number,
+  end: number,
+  out: Float64Array,
+): void {
+  const K = f.K;
+  const nodesF = new Float64Array(f.bytes.buffer, f.bytes.byteOffset + f.nodes);
+  const nodesI = new Int32Array(f.bytes.buffer, f.bytes.byteOffset + f.nodes);
+  const value = new Float64Array(f.bytes.buffer, f.bytes.byteOffset + f.values);
+  const roots = new Int32Array(f.bytes.buffer, f.bytes.byteOffset + f.roots, f.nTrees);
+  // Tree-major: one tree's nodes stay in cache while every row walks it.
+  for (let t = 0; t < f.nTrees; t++) {
+    const root = roots[t];
+    for (let i = start; i < end; i++) {
+      const row = i * cols;
+      let node = root;
+      let fl = nodesI[4 * node + 2];
+      while ((fl & LEAF) === 0) {
+        node = nodesI[4 * node + 3] + +(X[row + fl] > nodesF[2 * node]);
+        fl = nodesI[4 * node + 2];
+      }
+      const v = node * K;
+      const o = (i - start) * K;
+      for (let c = 0; c < K; c++) out[o + c] += value[v + c];
+    }
+  }
+}
+
+/**
+ * Mean of the trees' leaf values for rows [start, end) of the row-major X (n × cols), row-major:
+ * class probabilities (K = classes) or regression predictions (K = 1).
  */
 export function predictForestRows(
   f: PackedForest,
@@ -68,29 +150,12 @@ export function predictForestRows(
   start: number,
   end: number,
 ): Float64Array {
-  const k = f.stride;
-  const out = new Float64Array((end - start) * k);
-  const { roots, nodesF, nodesI, value } = f;
-  // Tree-major: one tree's nodes stay in cache while every row of the block walks it. The child
-  // is picked by index (left slot + [x > threshold]) rather than by a branch, which would be
-  // mispredicted about half the time.
-  for (let t = 0; t < f.nTrees; t++) {
-    const root = roots[t];
-    for (let i = start; i < end; i++) {
-      const base = i * cols;
-      let node = root;
-      let feat = nodesI[8 * node + 2];
-      while (feat >= 0) {
-        node = nodesI[8 * node + 3 + +(X[base + feat] > nodesF[4 * node])];
-        feat = nodesI[8 * node + 2];
-      }
-      const o = (i - start) * k;
-      const v = node * k;
-      for (let c = 0; c < k; c++) out[o + c] += value[v + c];
-    }
-  }
-  const inv = 1 / f.nTrees;
-  for (let i = 0; i < out.length; i++) out[i] *= inv;
+  const out = new Float64Array((end - start) * f.K);
+  if (!(useKernel() && predictPacked(f, X, cols, start, end, out)))
+    addForestRowsTs(f, X, cols, start, end, out);
+  // Divided, not multiplied by 1/nTrees: scikit-learn's `proba /= len(self.estimators_)`.
+  const T = f.nTrees;
+  for (let i = 0; i < out.length; i++) out[i] /= T;
   return out;
 }
 
@@ -121,7 +186,7 @@ export function predictForest(
   for (let s = 0; s < rows; s += size)
     tasks.push(predictForestRowsTask(f, shared, cols, s, Math.min(rows, s + size)));
   const parts = executor.mapSync<Float64Array>(tasks);
-  const out = new Float64Array(rows * f.stride);
+  const out = new Float64Array(rows * f.K);
   let off = 0;
   for (const part of parts) {
     out.set(part, off);

@@ -29,8 +29,11 @@ const CATEGORICAL = 1 << 29;
 /** An ensemble packed for the kernel: one byte block with the parts at fixed offsets. */
 export interface PackedEnsemble {
   id: number;
-  /** Which kernel the bytes are laid out for. */
-  kind: 'walk' | 'bitvector';
+  /**
+   * Which kernel the bytes are laid out for ('forest': the walk layout with `K` values per node,
+   * packed by src/models/ensemble/forest/packed-forest.ts).
+   */
+  kind: 'walk' | 'bitvector' | 'forest';
   bytes: Uint8Array;
   nTrees: number;
   K: number;
@@ -271,7 +274,7 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     });
   }
   return {
-    id: nextId++ * 1000 + Math.floor(Math.random() * 1000),
+    id: packedModelId(),
     kind: 'bitvector',
     bytes,
     nTrees,
@@ -287,8 +290,6 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     nUsed: used.length,
   };
 }
-
-let nextId = 1;
 
 /** The walk layout (children adjacent, breadth-first per tree). */
 function packWalk(e: TreeEnsemble): PackedEnsemble {
@@ -350,7 +351,7 @@ function packWalk(e: TreeEnsemble): PackedEnsemble {
     i32[(depthsOff >> 2) + t] = maxDepth;
   }
   return {
-    id: nextId++ * 1000 + Math.floor(Math.random() * 1000),
+    id: packedModelId(),
     kind: 'walk',
     bytes,
     nTrees,
@@ -368,10 +369,18 @@ function packWalk(e: TreeEnsemble): PackedEnsemble {
 }
 
 /** The prediction kernels of the module, by the index carried in {@link kernelCall}. */
-const KERNELS = ['predictRows', 'predictRowsNumeric', 'predictBitvector'] as const;
+const KERNELS = ['predictRows', 'predictRowsNumeric', 'predictBitvector', 'predictForest'] as const;
 type KernelFn = (...a: number[]) => void;
 
 const PAGE = 65536;
+
+let nextPackedId = 1;
+
+/** A fresh identifier for a packed model (worker threads cache the last model they loaded by it). */
+export function packedModelId(): number {
+  return nextPackedId++ * 1000 + Math.floor(Math.random() * 1000);
+}
+
 /** Rows copied into a kernel instance's memory and predicted per kernel call. */
 const CHUNK_ROWS = 16384;
 
@@ -439,6 +448,30 @@ export class PredictMemory {
     for (let k = 0; k < K; k++) ov.set(out.subarray(k * nOut + outRow0, k * nOut + outRow0 + m), k * m);
   }
 
+  /**
+   * As {@link stage} for a row-major output (`K` values per row, from output row `outRow0`), the
+   * forest kernel's layout.
+   */
+  stageRowMajor(
+    L: ChunkLayout,
+    X: Float64Array,
+    d: number,
+    r0: number,
+    m: number,
+    K: number,
+    out: Float64Array,
+    outRow0: number,
+  ): void {
+    const buf = this.memory.buffer;
+    new Float64Array(buf, L.xOff, m * d).set(X.subarray(r0 * d, (r0 + m) * d));
+    new Float64Array(buf, L.outOff, m * K).set(out.subarray(outRow0 * K, (outRow0 + m) * K));
+  }
+
+  /** As {@link unstage} for a row-major output. */
+  unstageRowMajor(L: ChunkLayout, m: number, K: number, out: Float64Array, outRow0: number): void {
+    out.set(new Float64Array(this.memory.buffer, L.outOff, m * K), outRow0 * K);
+  }
+
   /** Copies the chunk's outputs (m rows per class) back into `out`. */
   unstage(L: ChunkLayout, m: number, K: number, out: Float64Array, nOut: number, outRow0: number): void {
     const ov = new Float64Array(this.memory.buffer, L.outOff, m * K);
@@ -470,6 +503,22 @@ export function kernelCall(p: PackedEnsemble, L: ChunkLayout, m: number, d: numb
       L.binsOff,
       L.outOff,
       m,
+    ];
+  }
+  if (p.kind === 'forest') {
+    return [
+      3,
+      L.xOff,
+      m,
+      d,
+      base + p.nodes,
+      base + p.values,
+      base + p.roots,
+      base + p.depths,
+      p.nTrees,
+      p.K,
+      L.outOff,
+      p.K,
     ];
   }
   return [
@@ -518,10 +567,12 @@ export class PredictKernel {
     const m = call[2];
     const d = call[3];
     const outAt = call.length - 3; // the output offset, in `a`
+    // Outputs per row: class-major kernels step one value per row, the forest's row-major one K.
+    const perRow = call[0] === 3 ? call[call.length - 1] : 1;
     for (let s = 0; s < m; s += SUB_ROWS) {
       a[0] = call[1] + s * d * 8;
       a[1] = Math.min(SUB_ROWS, m - s);
-      a[outAt] = call[call.length - 2] + s * 8;
+      a[outAt] = call[call.length - 2] + s * perRow * 8;
       f(...a);
     }
   }
@@ -536,7 +587,8 @@ export function canPredictPacked(p: PackedEnsemble, d: number): boolean {
 
 /**
  * Adds the trees of `p` to `out` (class-major, `nOut` rows per class, row r0 of X at output row
- * `outRow0`) for rows [r0, r1) of the row-major matrix X (d columns), on the calling thread.
+ * `outRow0`; row-major with `K` values per row for a forest) for rows [r0, r1) of the row-major
+ * matrix X (d columns), on the calling thread.
  * Returns false when the WebAssembly kernels are not available or X has fewer columns than the
  * trees read.
  */
@@ -562,6 +614,12 @@ export function predictPacked(
   const L = local.mem.prepare(p, d, chunk);
   for (let c0 = 0; c0 < n; c0 += chunk) {
     const m = Math.min(chunk, n - c0);
+    if (p.kind === 'forest') {
+      local.mem.stageRowMajor(L, X, d, r0 + c0, m, p.K, out, outRow0 + c0);
+      local.kernel.run(kernelCall(p, L, m, d));
+      local.mem.unstageRowMajor(L, m, p.K, out, outRow0 + c0);
+      continue;
+    }
     local.mem.stage(L, X, d, r0 + c0, m, p.K, out, nOut, outRow0 + c0);
     local.kernel.run(kernelCall(p, L, m, d));
     local.mem.unstage(L, m, p.K, out, nOut, outRow0 + c0);
