@@ -22,7 +22,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
-import { sortFloat64WithIndex } from './quantile.ts';
+import { sortPresentInto } from './sort-kernels.ts';
 
 /** Correlation coefficients Lathe computes. */
 export type CorrelationMethod = 'pearson' | 'spearman';
@@ -106,18 +106,158 @@ export function correlationMatrix(
   }
   const p = columns.length;
   for (let j = 1; j < p; j++) checkPair(columns[0], columns[j], `correlationMatrix (column ${j})`);
+  if (method === 'pearson') return pearsonMatrix(columns);
+  return spearmanMatrix(columns.map((c) => denseRank(c)));
+}
+
+/**
+ * Pearson's matrix, four pairs per sweep over the rows: column `a` against `b`…`b+3` in one pair
+ * of passes, each pair with its own sums taken in the same order as {@link pearsonPair} (so every
+ * entry is the very number `pearsonPair` gives), reading `a` once for four pairs.
+ */
+function pearsonMatrix(columns: readonly ArrayLike<number>[]): Float64Array {
+  const p = columns.length;
   const out = new Float64Array(p * p);
-  if (method === 'pearson') {
-    for (let a = 0; a < p; a++) {
-      for (let b = a; b < p; b++) {
-        const r = pearsonPair(columns[a], columns[b]);
-        out[a * p + b] = r;
-        out[b * p + a] = r;
+  const put = (a: number, b: number, r: number) => {
+    out[a * p + b] = r;
+    out[b * p + a] = r;
+  };
+  const asF64 = columns.map((c) => (c instanceof Float64Array ? c : null));
+  for (let a = 0; a < p; a++) {
+    let b = a;
+    const x = asF64[a];
+    if (x !== null) {
+      for (; b + 4 <= p; b += 4) {
+        const ys = [asF64[b], asF64[b + 1], asF64[b + 2], asF64[b + 3]];
+        if (ys.some((y) => y === null)) break;
+        const r = pearsonQuad(
+          x,
+          ys[0] as Float64Array,
+          ys[1] as Float64Array,
+          ys[2] as Float64Array,
+          ys[3] as Float64Array,
+        );
+        for (let q = 0; q < 4; q++) put(a, b + q, r[q]);
       }
     }
-    return out;
+    for (; b < p; b++) put(a, b, pearsonPair(columns[a], columns[b]));
   }
-  return spearmanMatrix(columns.map((c) => denseRank(c)));
+  return out;
+}
+
+const QUAD = new Float64Array(4);
+
+/** {@link pearsonPair} of x with each of y0…y3, in one pair of passes (the same sums, in the same order). */
+function pearsonQuad(
+  x: Float64Array,
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+): Float64Array {
+  const n = x.length;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let sx0 = 0;
+  let sx1 = 0;
+  let sx2 = 0;
+  let sx3 = 0;
+  let sy0 = 0;
+  let sy1 = 0;
+  let sy2 = 0;
+  let sy3 = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    if (u !== u) continue;
+    const v0 = y0[i];
+    const v1 = y1[i];
+    const v2 = y2[i];
+    const v3 = y3[i];
+    if (v0 === v0) {
+      m0++;
+      sx0 += u;
+      sy0 += v0;
+    }
+    if (v1 === v1) {
+      m1++;
+      sx1 += u;
+      sy1 += v1;
+    }
+    if (v2 === v2) {
+      m2++;
+      sx2 += u;
+      sy2 += v2;
+    }
+    if (v3 === v3) {
+      m3++;
+      sx3 += u;
+      sy3 += v3;
+    }
+  }
+  // A pair with fewer than two rows is NaN; its means are never used.
+  const mx0 = sx0 / m0;
+  const mx1 = sx1 / m1;
+  const mx2 = sx2 / m2;
+  const mx3 = sx3 / m3;
+  const my0 = sy0 / m0;
+  const my1 = sy1 / m1;
+  const my2 = sy2 / m2;
+  const my3 = sy3 / m3;
+  let xx0 = 0;
+  let xx1 = 0;
+  let xx2 = 0;
+  let xx3 = 0;
+  let yy0 = 0;
+  let yy1 = 0;
+  let yy2 = 0;
+  let yy3 = 0;
+  let xy0 = 0;
+  let xy1 = 0;
+  let xy2 = 0;
+  let xy3 = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    if (u !== u) continue;
+    const v0 = y0[i];
+    const v1 = y1[i];
+    const v2 = y2[i];
+    const v3 = y3[i];
+    if (v0 === v0) {
+      const du = u - mx0;
+      const dv = v0 - my0;
+      xx0 += du * du;
+      yy0 += dv * dv;
+      xy0 += du * dv;
+    }
+    if (v1 === v1) {
+      const du = u - mx1;
+      const dv = v1 - my1;
+      xx1 += du * du;
+      yy1 += dv * dv;
+      xy1 += du * dv;
+    }
+    if (v2 === v2) {
+      const du = u - mx2;
+      const dv = v2 - my2;
+      xx2 += du * du;
+      yy2 += dv * dv;
+      xy2 += du * dv;
+    }
+    if (v3 === v3) {
+      const du = u - mx3;
+      const dv = v3 - my3;
+      xx3 += du * du;
+      yy3 += dv * dv;
+      xy3 += du * dv;
+    }
+  }
+  QUAD[0] = m0 < 2 ? Number.NaN : clipCorrelation(xy0, xx0, yy0);
+  QUAD[1] = m1 < 2 ? Number.NaN : clipCorrelation(xy1, xx1, yy1);
+  QUAD[2] = m2 < 2 ? Number.NaN : clipCorrelation(xy2, xx2, yy2);
+  QUAD[3] = m3 < 2 ? Number.NaN : clipCorrelation(xy3, xx3, yy3);
+  return QUAD;
 }
 
 /**
@@ -138,14 +278,42 @@ export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array 
   let maxUnique = 0;
   for (const c of rankings) maxUnique = Math.max(maxUnique, c.values.length);
   const work = spearmanScratch(maxUnique, p > 0 ? rankings[0].codes.length : 0);
+  const tallies = rankings.map(tally);
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const r = spearmanPair(rankings[a], rankings[b], work);
+      const r = spearmanTallied(rankings[a], tallies[a], rankings[b], tallies[b], work);
       out[a * p + b] = r;
       out[b * p + a] = r;
     }
   }
   return out;
+}
+
+/** A ranking's count of each code over all its rows, its present rows, and its missing rows. */
+interface Tally {
+  counts: Int32Array;
+  present: number;
+  missingRows: Int32Array;
+}
+
+function tally(r: DenseRanking): Tally {
+  const codes = r.codes;
+  const n = codes.length;
+  const counts = new Int32Array(r.values.length);
+  let missingRows = new Int32Array(r.missing);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c >= 0) counts[c]++;
+    else if (k < missingRows.length) missingRows[k++] = i;
+    else k++;
+  }
+  if (k > missingRows.length) {
+    // `missing` understated the missing codes: list them again.
+    missingRows = new Int32Array(k);
+    for (let i = 0, q = 0; i < n; i++) if (codes[i] < 0) missingRows[q++] = i;
+  }
+  return { counts, present: n - k, missingRows: missingRows.subarray(0, k) };
 }
 
 /** Two-pass Pearson over the pairwise-complete rows. */
@@ -205,30 +373,37 @@ export interface DenseRanking {
  * ranks follow from the count of each code), and a cheap way to bin a numeric column.
  *
  * @example denseRank([10, 30, 10, NaN, 20]).codes // Int32Array [0, 2, 0, -1, 1]
+ * @param scratch - optional work space (see {@link RankScratch}) when ranking many columns.
  */
-export function denseRank(x: ArrayLike<number>): DenseRanking {
+export function denseRank(x: ArrayLike<number>, scratch?: RankScratch): DenseRanking {
   const n = x.length;
-  const buf = new Float64Array(n);
-  const rows = new Int32Array(n);
+  const src = x instanceof Float64Array ? x : Float64Array.from(x);
+  const big = scratch && scratch.values.length >= n && scratch.tmp.length >= n;
+  const sorted = big ? scratch.values : new Float64Array(n);
+  const tmp = big ? scratch.tmp : new Float64Array(n);
+  const order = big && scratch.rows.length >= n ? scratch.rows : new Int32Array(n);
+  const tmpOrder = big && scratch.tmpRows.length >= n ? scratch.tmpRows : new Int32Array(n);
   const codes = new Int32Array(n).fill(-1);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (v === v) {
-      buf[m] = v;
-      rows[m++] = i;
-    }
-  }
-  const sorted = buf.subarray(0, m);
-  const order = rows.subarray(0, m);
   // Sort the values carrying their row numbers, then walk them in order: no search per value.
-  sortFloat64WithIndex(sorted, order);
+  const m = sortPresentInto(src, sorted, tmp, order, tmpOrder);
   let u = 0;
   for (let k = 0; k < m; k++) {
     if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
     codes[order[k]] = u - 1;
   }
   return { codes, values: sorted.slice(0, u), missing: n - m };
+}
+
+/**
+ * Work space for {@link denseRank}: two Float64Arrays and two Int32Arrays of at least the
+ * length of the arrays ranked (smaller ones are not used), to rank many columns without
+ * allocating per column.
+ */
+export interface RankScratch {
+  values: Float64Array;
+  tmp: Float64Array;
+  rows: Int32Array;
+  tmpRows: Int32Array;
 }
 
 /** Average 1-based ranks per distinct value, from the count of each (in value order). */
@@ -249,7 +424,7 @@ function averageRanks(
 interface SpearmanScratch {
   countsA: Int32Array;
   countsB: Int32Array;
-  /** Float32 while every average rank is exact in it (fewer than 2^23 rows): half the cache footprint. */
+  /** Float32 while every centred average rank is exact in it (fewer than 2^23 rows): half the cache footprint. */
   ranksA: Float32Array | Float64Array;
   ranksB: Float32Array | Float64Array;
 }
@@ -264,7 +439,10 @@ function spearmanScratch(maxUnique: number, rows: number): SpearmanScratch {
   };
 }
 
-/** Average 1-based ranks per distinct value from the count of each (in value order), and Σ c·(r − mean)². */
+/**
+ * Average 1-based ranks per distinct value from the count of each (in value order), stored
+ * centred (r − mean: a multiple of ½ below 2^23, exact in a Float32Array), and Σ c·(r − mean)².
+ */
 function ranksFromCounts(
   counts: Int32Array,
   u: number,
@@ -276,7 +454,7 @@ function ranksFromCounts(
   for (let k = 0; k < u; k++) {
     const c = counts[k];
     const r = below + (c + 1) / 2;
-    ranks[k] = r;
+    ranks[k] = r - mean;
     ss += c * (r - mean) * (r - mean);
     below += c;
   }
@@ -290,23 +468,37 @@ function ranksFromCounts(
  * pair of columns of every profiled table.
  */
 function spearmanPair(a: DenseRanking, b: DenseRanking, w: SpearmanScratch): number {
+  return spearmanTallied(a, tally(a), b, tally(b), w);
+}
+
+/**
+ * {@link spearmanPair} from each column's tally: the counts of each value among the rows where
+ * both are present are a's counts over all its rows less those of the rows where b is missing
+ * (and the same for b), so only the few missing rows are visited before the pass over the rows
+ * for the cross products. The counts, ranks and sums are those of counting pair by pair.
+ */
+function spearmanTallied(a: DenseRanking, ta: Tally, b: DenseRanking, tb: Tally, w: SpearmanScratch): number {
   const ca = a.codes;
   const cb = b.codes;
   const n = ca.length;
   const ua = a.values.length;
   const ub = b.values.length;
   const { countsA, countsB, ranksA, ranksB } = w;
-  countsA.fill(0, 0, ua);
-  countsB.fill(0, 0, ub);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const x = ca[i];
-    const y = cb[i];
-    if (x >= 0 && y >= 0) {
-      countsA[x]++;
-      countsB[y]++;
-      m++;
+  countsA.set(ta.counts);
+  countsB.set(tb.counts);
+  let m = ta.present;
+  const missB = tb.missingRows;
+  for (let k = 0; k < missB.length; k++) {
+    const x = ca[missB[k]];
+    if (x >= 0) {
+      countsA[x]--;
+      m--;
     }
+  }
+  const missA = ta.missingRows;
+  for (let k = 0; k < missA.length; k++) {
+    const y = cb[missA[k]];
+    if (y >= 0) countsB[y]--;
   }
   if (m < 2) return Number.NaN;
   const mean = (m + 1) / 2;
@@ -316,7 +508,7 @@ function spearmanPair(a: DenseRanking, b: DenseRanking, w: SpearmanScratch): num
   for (let i = 0; i < n; i++) {
     const x = ca[i];
     const y = cb[i];
-    if (x >= 0 && y >= 0) sxy += (ranksA[x] - mean) * (ranksB[y] - mean);
+    if (x >= 0 && y >= 0) sxy += ranksA[x] * ranksB[y];
   }
   return clipCorrelation(sxy, sxx, syy);
 }
