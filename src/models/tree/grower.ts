@@ -332,7 +332,7 @@ class Grower {
     this.features = new Int32Array(d);
     for (let j = 0; j < d; j++) this.features[j] = j;
     this.constantFeatures = new Int32Array(d);
-    this.store = new NodeStore(this.k, 64);
+    this.store = NodeStore.forTree(this.k);
     this.nodeCnt = new Float64Array(this.k);
     this.cntL = new Float64Array(this.k);
     this.cntR = new Float64Array(this.k);

@@ -7,6 +7,8 @@
 
 import { type FlatTree, TREE_LEAF, TREE_UNDEFINED } from './flat-tree.ts';
 
+const reusable = new Map<number, NodeStore>();
+
 /** Appendable node arrays (capacity doubles as needed). */
 export class NodeStore {
   count = 0;
@@ -34,21 +36,43 @@ export class NodeStore {
     this.value = new Float64Array(capacity * stride);
   }
 
+  /**
+   * This thread's store for trees of `stride` values per node, emptied: the arrays of the last
+   * tree grown here are reused (`finish` copies a tree out), so a forest does not re-grow them
+   * tree after tree. One tree at a time per thread (growth is synchronous).
+   */
+  static forTree(stride: number): NodeStore {
+    let s = reusable.get(stride);
+    if (!s) {
+      s = new NodeStore(stride, 1024);
+      reusable.set(stride, s);
+    }
+    s.count = 0;
+    s.maxDepth = 0;
+    return s;
+  }
+
+  /** Doubles the capacity (a copy per array, each with its own constructor: no polymorphic call). */
   private grow(): void {
     const cap = this.feature.length * 2;
-    const g = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
       b.set(a);
       return b;
     };
-    this.feature = g(this.feature, cap);
-    this.threshold = g(this.threshold, cap);
-    this.left = g(this.left, cap);
-    this.right = g(this.right, cap);
-    this.impurity = g(this.impurity, cap);
-    this.nNodeSamples = g(this.nNodeSamples, cap);
-    this.weighted = g(this.weighted, cap);
-    this.value = g(this.value, cap * this.stride);
+    const f64 = (a: Float64Array, n: number) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.feature = i32(this.feature);
+    this.threshold = f64(this.threshold, cap);
+    this.left = i32(this.left);
+    this.right = i32(this.right);
+    this.impurity = f64(this.impurity, cap);
+    this.nNodeSamples = i32(this.nNodeSamples);
+    this.weighted = f64(this.weighted, cap);
+    this.value = f64(this.value, cap * this.stride);
   }
 
   /**

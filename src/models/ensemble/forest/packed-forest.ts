@@ -59,7 +59,8 @@ export function packForest(trees: readonly FlatTree[], classification: boolean):
     for (let q = 0; q < tail; q++) {
       const old = queue[q];
       const ni = base + q;
-      f64.set(values.subarray(old * K, old * K + K), (valuesOff >> 3) + ni * K);
+      const v = (valuesOff >> 3) + ni * K;
+      for (let c = 0; c < K; c++) f64[v + c] = values[old * K + c];
       if (tree.left[old] === TREE_LEAF) {
         f64[2 * ni] = Number.POSITIVE_INFINITY;
         i32[4 * ni + 2] = LEAF;
