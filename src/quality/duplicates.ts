@@ -1,9 +1,11 @@
 /**
  * Exact duplicate rows, found by hashing: every row gets a 32-bit hash (multiply–xorshift) built
- * column by column — sequential passes over each typed array, no row objects — then an
- * open-addressing table of row indices finds the first earlier row with the same hash, and the
- * two rows are compared value by value, so a hash collision never counts as a duplicate (and the
- * count and the examples do not depend on the hash).
+ * column by column — sequential passes over each typed array, no row objects — then the rows are
+ * split by the top bits of their finalised hash into about a thousand groups (one counting pass,
+ * one scatter pass, rows in order within a group), and each group, small enough for the cache,
+ * goes through an open-addressing table of row indices that finds the first earlier row with
+ * the same hash. The two rows are then compared value by value, so a hash collision never counts
+ * as a duplicate (and the count and the examples do not depend on the hash).
  *
  * Missing equals missing, as in pandas' `DataFrame.duplicated()`.
  *
@@ -51,7 +53,7 @@ function keyed(c: Column, textCodes: Int32Array | null): Keyed {
   }
 }
 
-/** Folds a 32-bit key into a running hash (multiply–xorshift; the table lookup applies a full finaliser). */
+/** Folds a 32-bit key into a running hash (multiply–xorshift; the grouping applies a full finaliser). */
 function mix(h: number, k: number): number {
   h = Math.imul(h ^ k, 0x9e3779b1);
   return h ^ (h >>> 15);
@@ -63,6 +65,16 @@ function fmix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
+}
+
+/**
+ * A float's 32-bit key from its two words, made canonical so that equal values key equally: -0
+ * as 0, every NaN as one NaN (both rare, so the branches predict well).
+ */
+function floatKey(lo: number, hi: number): number {
+  if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0) return 0x7ff80000;
+  if (hi === 0x80000000 && lo === 0) return 0;
+  return lo ^ Math.imul(hi, 0x27d4eb2f);
 }
 
 function sameRow(cols: Keyed[], i: number, j: number): boolean {
@@ -77,57 +89,116 @@ function sameRow(cols: Keyed[], i: number, j: number): boolean {
 }
 
 /**
- * Counts the rows of `table` that repeat an earlier row exactly. `textCodes[j]`, when given,
- * holds per-row codes for text column `j` (saves hashing the strings again).
+ * Work space for {@link findDuplicateRows}: `hashes` of at least `n` and `pairs` of at least
+ * `2n` elements for a table of `n` rows (smaller ones are not used).
  */
-export function findDuplicateRows(table: Table, textCodes: (Int32Array | null)[] = []): DuplicateRows {
+export interface DuplicateScratch {
+  hashes: Int32Array;
+  pairs: Int32Array;
+}
+
+/** Rows per group, about: a group's table (twice as many slots) stays in the first-level cache. */
+const GROUP_ROWS = 1024;
+
+/**
+ * Counts the rows of `table` that repeat an earlier row exactly. `textCodes[j]`, when given,
+ * holds per-row codes for text column `j` (saves hashing the strings again); `scratch` saves
+ * allocating the work arrays.
+ */
+export function findDuplicateRows(
+  table: Table,
+  textCodes: (Int32Array | null)[] = [],
+  scratch?: DuplicateScratch,
+): DuplicateRows {
   const n = table.nRows;
   if (n < 2 || table.nCols === 0) return { count: 0, examples: [] };
   const cols = table.columns.map((c, j) => keyed(c, textCodes[j] ?? null));
-  const h1 = new Int32Array(n).fill(0x2545f491);
-  for (const c of cols) {
-    if (c.kind === 'f64') {
-      // Hash the bits, made canonical on the fly so that equal values hash equally: -0 as 0,
-      // every NaN as one NaN (both rare, so the branches predict well).
-      const w = new Uint32Array(c.values.buffer, c.values.byteOffset, 2 * n);
-      for (let i = 0; i < n; i++) {
-        let lo = w[2 * i];
-        let hi = w[2 * i + 1];
-        if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0) {
-          hi = 0x7ff80000;
-          lo = 0;
-        } else if (hi === 0x80000000 && lo === 0) hi = 0;
-        h1[i] = mix(mix(h1[i], lo), hi);
-      }
-    } else {
-      const v = c.values;
-      for (let i = 0; i < n; i++) {
-        const k = v[i];
-        h1[i] = mix(h1[i], k);
-      }
+  const h1 = scratch && scratch.hashes.length >= n ? scratch.hashes.subarray(0, n) : new Int32Array(n);
+  h1.fill(0x2545f491);
+  // Floats four columns per pass over the rows (the hashes are read and written once per four).
+  const floats = cols.flatMap((c) =>
+    c.kind === 'f64' ? [new Uint32Array(c.values.buffer, c.values.byteOffset, 2 * n)] : [],
+  );
+  let f = 0;
+  for (; f + 4 <= floats.length; f += 4) {
+    const [w0, w1, w2, w3] = floats.slice(f, f + 4);
+    for (let i = 0; i < n; i++) {
+      let h = h1[i];
+      h = mix(h, floatKey(w0[2 * i], w0[2 * i + 1]));
+      h = mix(h, floatKey(w1[2 * i], w1[2 * i + 1]));
+      h = mix(h, floatKey(w2[2 * i], w2[2 * i + 1]));
+      h1[i] = mix(h, floatKey(w3[2 * i], w3[2 * i + 1]));
     }
   }
-  let size = 1;
-  while (size < 2 * n) size <<= 1;
-  const mask = size - 1;
-  const slots = new Int32Array(size).fill(-1);
-  let count = 0;
-  const examples: DuplicateExample[] = [];
+  for (; f < floats.length; f++) {
+    const w = floats[f];
+    for (let i = 0; i < n; i++) h1[i] = mix(h1[i], floatKey(w[2 * i], w[2 * i + 1]));
+  }
+  for (const c of cols) {
+    if (c.kind === 'f64') continue;
+    const v = c.values;
+    for (let i = 0; i < n; i++) h1[i] = mix(h1[i], v[i]);
+  }
+  // Group the rows by the top bits of their finalised hash, each group in row order.
+  let bits = 0;
+  while (bits < 16 && n >>> bits > GROUP_ROWS) bits++;
+  const groups = 1 << bits;
+  const shift = 32 - bits;
+  const start = new Int32Array(groups + 1);
   for (let i = 0; i < n; i++) {
-    const a = h1[i];
-    let s = fmix(a) & mask;
-    for (;;) {
-      const j = slots[s];
-      if (j < 0) {
-        slots[s] = i;
-        break;
+    const f = fmix(h1[i]);
+    h1[i] = f;
+    if (bits > 0) start[(f >>> shift) + 1]++;
+    else start[1]++;
+  }
+  let largest = 0;
+  for (let g = 0; g < groups; g++) {
+    largest = Math.max(largest, start[g + 1]);
+    start[g + 1] += start[g];
+  }
+  const pairs = scratch && scratch.pairs.length >= 2 * n ? scratch.pairs : new Int32Array(2 * n);
+  const next = start.slice(0, groups);
+  for (let i = 0; i < n; i++) {
+    const f = h1[i];
+    const to = 2 * next[bits > 0 ? f >>> shift : 0]++;
+    pairs[to] = f;
+    pairs[to + 1] = i;
+  }
+  let size = 2;
+  while (size < 2 * largest) size <<= 1;
+  const mask = size - 1;
+  const slots = new Int32Array(size);
+  let count = 0;
+  // The first few duplicates in row order (groups are visited out of row order).
+  const examples: DuplicateExample[] = [];
+  for (let g = 0; g < groups; g++) {
+    const from = start[g];
+    const to = start[g + 1];
+    if (to - from < 2) continue;
+    slots.fill(-1);
+    for (let k = from; k < to; k++) {
+      const a = pairs[2 * k];
+      const i = pairs[2 * k + 1];
+      let s = a & mask;
+      for (;;) {
+        const q = slots[s];
+        if (q < 0) {
+          slots[s] = k;
+          break;
+        }
+        const j = pairs[2 * q + 1];
+        if (pairs[2 * q] === a && sameRow(cols, i, j)) {
+          count++;
+          if (examples.length < 5 || i < examples[4].row) {
+            let at = examples.length;
+            while (at > 0 && examples[at - 1].row > i) at--;
+            examples.splice(at, 0, { row: i, sameAs: j });
+            if (examples.length > 5) examples.pop();
+          }
+          break;
+        }
+        s = (s + 1) & mask;
       }
-      if (h1[j] === a && sameRow(cols, i, j)) {
-        count++;
-        if (examples.length < 5) examples.push({ row: i, sameAs: j });
-        break;
-      }
-      s = (s + 1) & mask;
     }
   }
   return { count, examples };
