@@ -69,6 +69,43 @@ describe('findDuplicateRows', () => {
     }
   });
 
+  it('agrees with a keyed reference on a table split into many hash groups (and six float columns)', () => {
+    const rng = new Rng(21);
+    const n = 40_000;
+    const pick = <T>(xs: T[]) => xs[rng.int(xs.length)];
+    const floats = Array.from({ length: 6 }, (_, j) =>
+      numericColumn(
+        `x${j}`,
+        Array.from({ length: n }, () => pick([0, -0, 1.5, null, j, 1e300, -2])),
+      ),
+    );
+    const t = new Table([
+      ...floats,
+      categoricalColumn(
+        'c',
+        Array.from({ length: n }, () => pick(['a', 'b', null])),
+      ),
+    ]);
+    const first = new Map<string, number>();
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const key = t.columns.map((c) => String(cellValue(c, i) === 0 ? 0 : cellValue(c, i))).join('|');
+      const j = first.get(key);
+      if (j === undefined) first.set(key, i);
+      else pairs.push([i, j]);
+    }
+    const got = findDuplicateRows(t);
+    assert.ok(pairs.length > 100 && pairs.length < n - 100);
+    assert.equal(got.count, pairs.length);
+    assert.deepEqual(
+      got.examples.map((e) => [e.row, e.sameAs]),
+      pairs.slice(0, 5),
+    );
+    // With scratch arrays: the same answer.
+    const scratch = { hashes: new Int32Array(n), pairs: new Int32Array(2 * n) };
+    assert.deepEqual(findDuplicateRows(t, [], scratch), got);
+  });
+
   it('treats -0 as 0 and every NaN bit pattern as the same missing value', () => {
     const x = new Float64Array(4);
     const bits = new Uint32Array(x.buffer);
