@@ -26,6 +26,7 @@ import { ByteDictionary, HASH_SEED, hashBytes, NOT_FOUND } from './byte-dictiona
 import { type ByteSource, decodePrefix, utf16Length } from './byte-source.ts';
 import { ByteCsvScanner, countBreaksBytes, lineEndBytes, NEED_MORE } from './csv-byte-scanner.ts';
 import { BOOL, type ColumnStore, DATE, kindOf, NUM, STR } from './csv-columns.ts';
+import { type CsvKernelFeed, csvKernelFeed, STOP_END, STOP_OTHER } from './csv-kernel.ts';
 import { type FieldFailure, type FieldType, fieldFailure, notAValue } from './row-parser.ts';
 import {
   MissingTokens,
@@ -95,6 +96,13 @@ export class RecordReader {
   /** Numbers are parsed while scanned (no missing-value token looks like a number). */
   private readonly numFast: boolean;
   private readonly pend: Int32Array;
+  /** The WebAssembly kernel (null: the TypeScript paths alone). */
+  private readonly kernel: CsvKernelFeed | null;
+  /** Records to read here before the kernel is tried again, and that number after the next miss. */
+  private kernelSkip = 0;
+  private kernelBackoff = 1;
+  /** Bumped whenever the buffer changes (the kernel's copy of it is then stale). */
+  private gen = 0;
   private skipping = false;
   private skipLine = 0;
   private skipRaw = '';
@@ -120,6 +128,7 @@ export class RecordReader {
     this.fast = this.sc.dBytes.length === 1 && this.sc.qBytes.length <= 1;
     this.numFast = !(layout.missingValues ?? []).some((t) => t !== '' && parseNumber(t) !== undefined);
     this.pend = new Int32Array(4 * this.nf);
+    this.kernel = csvKernelFeed(this.kinds, this.fast, this.numFast, this.d0, this.q0, layout.maxRecord);
     this.b = src.buf;
     this.n = src.len;
     this.view = src.buf.subarray(0, src.len);
@@ -139,6 +148,7 @@ export class RecordReader {
   }
 
   private refresh(): void {
+    this.gen++;
     this.b = this.src.buf;
     this.n = this.src.len;
     this.view = this.b.subarray(0, this.n);
@@ -185,6 +195,10 @@ export class RecordReader {
       if (pos >= this.n && this.src.eof) break;
       if (this.src.offset + pos >= stopAt) break;
       if (this.fast) {
+        if (this.kernel !== null) {
+          if (this.kernelSkip === 0 && this.kernelRecords(pos, stopAt) > 0) continue;
+          if (this.kernelSkip > 0) this.kernelSkip--;
+        }
         const r = this.fastRecord(pos);
         if (r >= 0) {
           this.pos = r;
@@ -361,6 +375,73 @@ export class RecordReader {
       store.f64[j][row] = v;
     }
     return true;
+  }
+
+  /**
+   * Reads the plain records from `pos` with the WebAssembly kernel and commits them, as
+   * {@link fastRecord} would one by one; returns how many. Where the kernel stops at a record it
+   * does not take, the next record (or, after a short run, the next few) is read here.
+   */
+  private kernelRecords(pos: number, stopAt: number): number {
+    const kernel = this.kernel as CsvKernelFeed;
+    const store = this.store;
+    if (store.rows === store.cap) store.spill();
+    const lim = stopAt - this.src.offset;
+    const k = kernel.records(
+      this.b,
+      this.n,
+      this.gen,
+      pos,
+      lim,
+      Math.min(kernel.maxRows, store.cap - store.rows),
+    );
+    const why = kernel.why;
+    if (why === STOP_OTHER) {
+      // The next record is the TypeScript paths' (after runs this short, the next few are).
+      this.kernelBackoff = k >= 32 ? 1 : Math.min(kernel.maxBackoff, 2 * this.kernelBackoff);
+      this.kernelSkip = this.kernelBackoff;
+    } else if (why === STOP_END && k === 0) this.kernelSkip = 1; // a record cut by the end of the data
+    if (k === 0) return 0;
+    const row = store.base + store.rows;
+    const inst = kernel.inst;
+    const R = kernel.maxRows;
+    const slotOf = kernel.slotOf;
+    const base = kernel.base;
+    const b = this.b;
+    for (let j = 0; j < this.nf; j++) {
+      const s = slotOf[j];
+      if (s >= 0) {
+        const o = kernel.num + s * R;
+        store.f64[j].set(inst.f64.subarray(o, o + k), row);
+      } else {
+        const I = inst.i32;
+        const codes = store.i32[j];
+        const dict = this.dicts[j] as ByteDictionary;
+        let o = kernel.str + (-s - 1) * R * 3;
+        for (let r = 0; r < k; r++, o += 3) {
+          const a = I[o] + base;
+          const e = I[o + 1] + base;
+          if (a === e) codes[row + r] = -1;
+          else {
+            const h = I[o + 2];
+            let code = dict.find(b, a, e, h);
+            if (code === NOT_FOUND) {
+              const text = utf8Slice.call(b, a, e);
+              code = dict.insert(b, a, e, h, text, this.missing.has(text));
+            }
+            codes[row + r] = code;
+          }
+        }
+      }
+    }
+    const lines = store.lines;
+    const line = this.line;
+    for (let r = 0; r < k; r++) lines[row + r] = line + r;
+    store.rows += k;
+    this.rowsRead += k;
+    this.line += k;
+    this.pos = kernel.pos;
+    return k;
   }
 
   /**

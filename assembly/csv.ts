@@ -1,0 +1,232 @@
+// The CSV reader's record kernel, compiled to WebAssembly by scripts/build-wasm.mjs: it reads as
+// many plain records as it can from a block of bytes that src/data/read/csv-kernel.ts has copied
+// into this instance's memory, and stops at the first record it does not handle, which the
+// TypeScript fast path (`fastRecord` in src/data/read/csv-records.ts) or the general path then
+// reads exactly as without the kernel.
+//
+// A record is taken here only when `fastRecord` would take it and give the same values:
+// - every field is a numeric column (NUM) or a string column (STR) — the caller only uses the
+//   kernel when all columns are;
+// - a numeric field is empty (NaN) or a plain decimal in `fastRecord`'s sense: an optional sign,
+//   digits with an optional '.', at least one digit, at most 15 significant digits, an optional
+//   exponent (e/E, optional sign, at least one digit, at most 400), then a delimiter or line break,
+//   and a value that `fastRecord` computes without falling back: m, m * 10^s or m / 10^-s with
+//   |s| <= 22 (or 0 when m = 0). The mantissa is summed here as an integer; below 10^15 it is the
+//   same number as the double sum `fastRecord` takes, and the scaling is the same IEEE multiply or
+//   divide by the same power of ten, so the double is the same bit for bit;
+// - a string field is unquoted (up to the delimiter or line break) or quoted without a doubled
+//   quote or line break inside and followed by the delimiter or a line break; its FNV-1a hash is
+//   taken as `hashBytes` takes it (the caller looks it up in the column's dictionary);
+// - the record has exactly the columns' fields and ends with `\n`, `\r\n`, or a lone `\r` that
+//   is not the last byte of the block, within the block, and is at most `maxRecord` bytes long;
+// - it does not start with a line break (a blank line) and starts before `lim`.
+//
+// Layout (pointers into this memory, set by the caller):
+// - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel;
+// - cols: i32 per column: s >= 0 a numeric column writing to output slot s, -(s + 1) a string
+//   column writing to string slot s;
+// - num: f64, numeric slot s of record r at num + 8 (s * stride + r);
+// - str: i32 triples (start, end, hash), string slot s of record r at str + 12 (s * stride + r);
+// - state: i32 [position after the last record taken, why the kernel stopped].
+
+/** End of the module's static data: the TypeScript side lays its buffers out above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Why {@link records} stopped. */
+export const STOP_FULL: i32 = 0; // maxRows records taken
+export const STOP_LIMIT: i32 = 1; // the next record starts at lim or later
+export const STOP_END: i32 = 2; // the next record runs past the end of the block
+export const STOP_OTHER: i32 = 3; // the next record is not one the kernel takes
+
+const POW10: StaticArray<f64> = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
+// @ts-ignore: decorator
+@inline
+function isDigit(c: u32): bool {
+  return c - 48 < 10;
+}
+
+/**
+ * Reads records from position p of inp[0, end) into the output blocks (stride records per
+ * column), at most maxRows of them, each starting before lim. Returns how many; state[0] is where the next record starts and
+ * state[1] why it stopped.
+ */
+export function records(
+  inp: usize,
+  p: i32,
+  end: i32,
+  lim: i32,
+  nf: i32,
+  cols: usize,
+  D: u32,
+  Q: u32,
+  maxRecord: i32,
+  maxRows: i32,
+  stride: i32,
+  num: usize,
+  str: usize,
+  state: usize,
+): i32 {
+  let r: i32 = 0;
+  let why = STOP_FULL;
+  while (r < maxRows) {
+    if (p >= lim) {
+      why = p >= end ? STOP_END : STOP_LIMIT;
+      break;
+    }
+    const next = record(inp, p, end, nf, cols, D, Q, maxRecord, <usize>stride, <usize>r, num, str);
+    if (next < 0) {
+      why = -next - 1;
+      break;
+    }
+    p = next;
+    r++;
+  }
+  store<i32>(state, p);
+  store<i32>(state, why, 4);
+  return r;
+}
+
+const END: i32 = -STOP_END - 1;
+const OTHER: i32 = -STOP_OTHER - 1;
+
+/** A record left to the TypeScript paths at i: END when i is the end of the block (the record may go on after it). */
+// @ts-ignore: decorator
+@inline
+function other(i: i32, end: i32): i32 {
+  return i >= end ? END : OTHER;
+}
+
+/** One record at p, written as record r: the position after it, or END / OTHER. */
+// @ts-ignore: decorator
+@inline
+function record(
+  inp: usize,
+  p: i32,
+  end: i32,
+  nf: i32,
+  cols: usize,
+  D: u32,
+  Q: u32,
+  maxRecord: i32,
+  rows: usize,
+  r: usize,
+  num: usize,
+  str: usize,
+): i32 {
+  const pow10 = changetype<usize>(POW10);
+  let i = p;
+  let c = <u32>load<u8>(inp + <usize>i);
+  if (c == 10 || c == 13) return p >= end ? END : OTHER; // a blank line (or the end of the block)
+  for (let j = 0; j < nf; j++) {
+    const slot = load<i32>(cols + (<usize>j << 2));
+    c = <u32>load<u8>(inp + <usize>i);
+    if (slot >= 0) {
+      const at = num + ((<usize>slot * rows + r) << 3);
+      if (c == Q) return other(i, end); // a quoted number: the TypeScript path parses its text
+      if (c == D || c == 10 || c == 13) {
+        store<f64>(at, NaN); // empty: missing
+      } else {
+        let neg = false;
+        if (c == 45 || c == 43) {
+          neg = c == 45;
+          c = <u32>load<u8>(inp + <usize>++i);
+        }
+        let m: u64 = 0;
+        let digits: i32 = 0;
+        let scale: i32 = 0;
+        let seen = false;
+        while (isDigit(c)) {
+          if (digits > 0 || c > 48) digits++;
+          m = m * 10 + <u64>(c - 48);
+          seen = true;
+          c = <u32>load<u8>(inp + <usize>++i);
+        }
+        if (c == 46) {
+          c = <u32>load<u8>(inp + <usize>++i);
+          while (isDigit(c)) {
+            if (digits > 0 || c > 48) digits++;
+            m = m * 10 + <u64>(c - 48);
+            scale--;
+            seen = true;
+            c = <u32>load<u8>(inp + <usize>++i);
+          }
+        }
+        if (!seen || digits > 15) return other(i, end);
+        if (c == 101 || c == 69) {
+          c = <u32>load<u8>(inp + <usize>++i);
+          let eneg = false;
+          if (c == 45 || c == 43) {
+            eneg = c == 45;
+            c = <u32>load<u8>(inp + <usize>++i);
+          }
+          let x: i32 = 0;
+          const es = i;
+          while (isDigit(c)) {
+            if (x <= 400) x = x * 10 + <i32>(c - 48);
+            c = <u32>load<u8>(inp + <usize>++i);
+          }
+          if (i == es || x > 400) return other(i, end);
+          scale += eneg ? -x : x;
+        }
+        if (c != D && c != 10 && c != 13) return other(i, end);
+        let v: f64 = 0;
+        if (m != 0) {
+          const fm = <f64>m;
+          if (scale == 0) v = fm;
+          else if (scale > 0 && scale <= 22) v = fm * load<f64>(pow10 + (<usize>scale << 3));
+          else if (scale < 0 && scale >= -22) v = fm / load<f64>(pow10 + (<usize>-scale << 3));
+          else return other(i, end);
+        }
+        store<f64>(at, neg ? -v : v);
+      }
+    } else {
+      const at = str + (<usize>(-slot - 1) * rows + r) * 12;
+      let a = i;
+      let e = i;
+      let h: u32 = 0x811c9dc5;
+      if (c == Q) {
+        // Quoted: taken only without doubled quotes and line breaks.
+        a = i + 1;
+        e = a;
+        c = <u32>load<u8>(inp + <usize>e);
+        while (c != Q) {
+          if (c == 10 || c == 13) return e >= end ? END : OTHER;
+          h = (h ^ c) * 0x01000193;
+          c = <u32>load<u8>(inp + <usize>++e);
+        }
+        i = e + 1;
+        c = <u32>load<u8>(inp + <usize>i);
+        if (c != D && c != 10 && c != 13) return other(i, end); // a doubled quote, or text after the quote
+      } else {
+        while (c != D && c != 10 && c != 13) {
+          h = (h ^ c) * 0x01000193;
+          c = <u32>load<u8>(inp + <usize>++i);
+        }
+        e = i;
+      }
+      store<i32>(at, a);
+      store<i32>(at, e, 4);
+      store<u32>(at, h, 8);
+    }
+    if (j < nf - 1) {
+      if (c != D) return other(i, end); // too few fields
+      i++;
+    }
+  }
+  // The record ends here: a line break inside the block, at most maxRecord bytes in.
+  if (i >= end) return END;
+  let next: i32;
+  if (c == 10) next = i + 1;
+  else if (c == 13) {
+    if (i + 1 >= end) return END; // a `\r` whose `\n` may be in the next block
+    next = load<u8>(inp + <usize>(i + 1)) == 10 ? i + 2 : i + 1;
+  } else return OTHER; // too many fields
+  if (i - p > maxRecord) return OTHER;
+  return next;
+}

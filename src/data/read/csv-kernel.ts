@@ -1,0 +1,312 @@
+/**
+ * The WebAssembly record kernel of the CSV reader (`assembly/csv.ts`, compiled to
+ * `build/wasm/csv.wasm` by `npm run build`) and the code that feeds it.
+ *
+ * The kernel reads runs of plain records — numeric and string columns only, plain decimals,
+ * unquoted or simply quoted strings — several times faster than the TypeScript fast path, and
+ * stops at the first record it does not take, which the record reader (`csv-records.ts`) then
+ * reads itself exactly as without the kernel. It parses each number exactly as that fast path
+ * does (the same digits, the same conditions, the same IEEE operations: the same double) and
+ * hashes each string field as `hashBytes` does, so the table is the same bit for bit; the tests
+ * hold the two paths to that (`test/data/csv-kernel.test.ts`).
+ *
+ * Each thread (the main thread, every pool worker) has its own instance and memory, reused from
+ * one block to the next: a fresh page of memory costs a page fault on its first touch, so nothing
+ * is allocated per block. The reader's bytes are copied into that memory once per read chunk of
+ * the file (a *mirror*), and the kernel's output — numbers column by column, string fields as
+ * (start, end, hash) — is moved into the column arrays with one native copy per numeric column.
+ *
+ * `LATHE_CSV_KERNEL=ts` turns the kernel off (the TypeScript fast path alone); `=wasm` requires it.
+ *
+ * Memory layout (byte offsets above the module's static data): state (2 i32), the column table
+ * (1 i32 per column), the numeric block (maxRows f64 per numeric column), the string block
+ * (maxRows × 3 i32 per string column), then the mirrored bytes and their `\n` sentinel.
+ *
+ * @module
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
+import { NUM, STR } from './csv-columns.ts';
+
+/** Why the kernel stopped (`state[1]`): the block of records is full. */
+export const STOP_FULL = 0;
+/** The next record starts at the limit or later (the end of a part). */
+export const STOP_LIMIT = 1;
+/** The next record runs past the end of the mirrored bytes. */
+export const STOP_END = 2;
+/** The next record is not one the kernel takes (the TypeScript paths read it). */
+export const STOP_OTHER = 3;
+
+interface CsvExports {
+  heapBase(): number;
+  records(
+    inp: number,
+    p: number,
+    end: number,
+    lim: number,
+    nf: number,
+    cols: number,
+    D: number,
+    Q: number,
+    maxRecord: number,
+    maxRows: number,
+    stride: number,
+    num: number,
+    str: number,
+    state: number,
+  ): number;
+}
+
+const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/csv.wasm', import.meta.url));
+let compiled: WasmModule | null | undefined;
+
+function loadModule(): WasmModule | null {
+  if (compiled === undefined)
+    compiled = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
+  return compiled;
+}
+
+/** True when `build/wasm/csv.wasm` exists (it is built by `npm run build`). */
+export function csvKernelAvailable(): boolean {
+  return loadModule() !== null;
+}
+
+/** Which record path the reader uses: `LATHE_CSV_KERNEL` (`wasm` or `ts`) if set, else wasm when built. */
+export function csvKernelKind(): 'wasm' | 'ts' {
+  const env = process.env.LATHE_CSV_KERNEL;
+  if (env === 'ts') return 'ts';
+  if (env === 'wasm' && !csvKernelAvailable()) {
+    throw new Error(`LATHE_CSV_KERNEL=wasm but ${WASM_PATH} is missing; run 'npm run build'.`);
+  }
+  return csvKernelAvailable() ? 'wasm' : 'ts';
+}
+
+/**
+ * Bytes of output (numbers and string fields) per block, which sets the records per block, and
+ * bytes mirrored at a time: small, so that the instance's memory stays in cache and few of its
+ * pages are ever touched.
+ */
+const OUT_BYTES = 256 * 1024;
+const MIRROR_BYTES = 256 * 1024;
+/** Records per block at most. */
+const MAX_ROWS = 4096;
+
+/** Records read by the TypeScript paths, at most, before the kernel is tried again after short runs. */
+const MAX_BACKOFF = 4096;
+
+/**
+ * Records per block, bytes per mirror and the backoff at most, from `LATHE_CSV_KERNEL_ROWS`,
+ * `LATHE_CSV_KERNEL_BYTES` and `LATHE_CSV_KERNEL_BACKOFF` (tests set them small so that blocks
+ * and mirrors end inside records, and the kernel is tried on every record).
+ */
+function limits(): { rows: number; bytes: number; backoff: number } {
+  const num = (name: string, fallback: number) => {
+    const v = Number(process.env[name]);
+    return Number.isInteger(v) && v > 0 ? v : fallback;
+  };
+  return {
+    rows: num('LATHE_CSV_KERNEL_ROWS', MAX_ROWS),
+    bytes: num('LATHE_CSV_KERNEL_BYTES', MIRROR_BYTES),
+    backoff: num('LATHE_CSV_KERNEL_BACKOFF', MAX_BACKOFF),
+  };
+}
+
+/** This thread's instance. */
+export class CsvKernelInstance {
+  readonly memory: WasmMemory;
+  readonly exports: CsvExports;
+  readonly base: number;
+  u8!: Uint8Array;
+  i32!: Int32Array;
+  f64!: Float64Array;
+  /** The feed whose columns and bytes are in memory now. */
+  owner: CsvKernelFeed | null = null;
+
+  constructor(mod: WasmModule) {
+    this.memory = new Wasm.Memory({ initial: 16, maximum: 65536, shared: true });
+    const inst = new Wasm.Instance(mod, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('csv wasm kernel aborted');
+        },
+      },
+    });
+    this.exports = inst.exports as unknown as CsvExports;
+    this.base = (this.exports.heapBase() + 63) & ~63;
+    this.views();
+  }
+
+  /** Makes the memory at least `bytes` long. */
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (this.u8.length !== this.memory.buffer.byteLength) this.views();
+  }
+
+  private views(): void {
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+  }
+}
+
+let instance: CsvKernelInstance | null = null;
+
+/** Kernel calls and the records they took on this thread (the tests check that the kernel ran). */
+export const csvKernelStats = { calls: 0, records: 0 };
+
+/**
+ * One reader's use of the kernel: its column table and layout, and which of the reader's bytes
+ * are mirrored in memory. Null from {@link csvKernelFeed} when the kernel does not apply.
+ */
+export class CsvKernelFeed {
+  /** Records per block. */
+  readonly maxRows: number;
+  /** Per column: its numeric slot (NUM), -(string slot + 1) (STR). */
+  private readonly slots: Int32Array;
+  readonly nNum: number;
+  readonly nStr: number;
+  /** Byte offsets in memory. */
+  private readonly state: number;
+  private readonly cols: number;
+  /** Offset of the numeric block, in f64 elements. */
+  readonly num: number;
+  /** Offset of the string block, in i32 elements. */
+  readonly str: number;
+  private readonly inp: number;
+  private readonly maxBytes: number;
+  /** Records left to the TypeScript paths at most after short kernel runs. */
+  readonly maxBackoff: number;
+  /** The mirror: bytes `[mA, mB)` of the reader's buffer of generation `gen` are at `inp`. */
+  private gen = -1;
+  private mA = 0;
+  private mB = 0;
+  /** After {@link records}: where the next record starts (in the reader's buffer), and why it stopped. */
+  pos = 0;
+  why = STOP_OTHER;
+
+  constructor(
+    readonly inst: CsvKernelInstance,
+    readonly slotOf: Int32Array,
+    private readonly D: number,
+    private readonly Q: number,
+    private readonly maxRecord: number,
+  ) {
+    const lim = limits();
+    let nNum = 0;
+    let nStr = 0;
+    for (const s of slotOf) {
+      if (s >= 0) nNum++;
+      else nStr++;
+    }
+    this.slots = slotOf;
+    this.nNum = nNum;
+    this.nStr = nStr;
+    const perRow = 8 * nNum + 12 * nStr;
+    this.maxRows = Math.max(1, Math.min(lim.rows, Math.floor(OUT_BYTES / Math.max(1, perRow))));
+    this.maxBytes = lim.bytes;
+    this.maxBackoff = lim.backoff;
+    this.state = inst.base;
+    this.cols = this.state + 64;
+    const numAt = (this.cols + 4 * slotOf.length + 63) & ~63;
+    this.num = numAt >> 3;
+    const strAt = numAt + 8 * nNum * this.maxRows;
+    this.str = strAt >> 2;
+    this.inp = (strAt + 12 * nStr * this.maxRows + 63) & ~63;
+  }
+
+  /**
+   * Reads records from `pos` of `b[0, n)` (buffer generation `gen`), starting before `lim`, at
+   * most `maxRows` of them (≤ {@link maxRows}). Returns how many; the numbers and string fields
+   * are then in the blocks, {@link pos} is where the next record starts and {@link why} why the
+   * kernel stopped. String field positions are relative to {@link base}.
+   */
+  records(b: Uint8Array, n: number, gen: number, pos: number, lim: number, maxRows: number): number {
+    const inst = this.inst;
+    if (inst.owner !== this) {
+      inst.owner = this;
+      inst.reserve(this.inp + 1);
+      inst.i32.set(this.slots, this.cols >> 2);
+      this.gen = -1;
+    }
+    for (;;) {
+      if (this.gen !== gen || pos < this.mA || pos >= this.mB) this.mirror(b, n, gen, pos);
+      const a = this.mA;
+      const end = this.mB - a;
+      const k = inst.exports.records(
+        this.inp,
+        pos - a,
+        end,
+        Math.min(end, lim - a),
+        this.slots.length,
+        this.cols,
+        this.D,
+        this.Q,
+        this.maxRecord,
+        maxRows,
+        this.maxRows,
+        this.num << 3,
+        this.str << 2,
+        this.state,
+      );
+      csvKernelStats.calls++;
+      csvKernelStats.records += k;
+      this.pos = inst.i32[this.state >> 2] + a;
+      this.why = inst.i32[(this.state >> 2) + 1];
+      // A record cut by the end of the mirror, with more bytes after it: mirror from there.
+      if (k === 0 && this.why === STOP_END && this.mB < n && this.mA !== pos) {
+        this.mirror(b, n, gen, pos);
+        continue;
+      }
+      return k;
+    }
+  }
+
+  /** Where the mirror starts in the reader's buffer (string field positions are relative to it). */
+  get base(): number {
+    return this.mA;
+  }
+
+  private mirror(b: Uint8Array, n: number, gen: number, pos: number): void {
+    const inst = this.inst;
+    const e = Math.min(n, pos + this.maxBytes);
+    inst.reserve(this.inp + (e - pos) + 1);
+    inst.u8.set(b.subarray(pos, e), this.inp);
+    inst.u8[this.inp + (e - pos)] = 10; // the sentinel
+    this.gen = gen;
+    this.mA = pos;
+    this.mB = e;
+  }
+}
+
+/**
+ * The kernel feed for a reader of columns of `kinds` (null when the kernel is off, not built, or
+ * does not apply: a column that is neither numeric nor string, a multi-byte delimiter or quote,
+ * or numeric-looking missing-value tokens, which `numFast` excludes).
+ */
+export function csvKernelFeed(
+  kinds: Int8Array,
+  fast: boolean,
+  numFast: boolean,
+  d0: number,
+  q0: number,
+  maxRecord: number,
+): CsvKernelFeed | null {
+  if (!fast || !numFast || csvKernelKind() !== 'wasm') return null;
+  const slots = new Int32Array(kinds.length);
+  let nNum = 0;
+  let nStr = 0;
+  for (let j = 0; j < kinds.length; j++) {
+    if (kinds[j] === NUM) slots[j] = nNum++;
+    else if (kinds[j] === STR) slots[j] = -++nStr;
+    else return null;
+  }
+  const mod = loadModule();
+  if (!mod) return null;
+  instance ??= new CsvKernelInstance(mod);
+  return new CsvKernelFeed(instance, slots, d0, q0, Math.min(maxRecord, 0x7fffffff));
+}
