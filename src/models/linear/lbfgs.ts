@@ -78,6 +78,63 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+// The loops over the n coefficients live in small functions of their own: V8 optimises a small
+// hot function within a few calls, while a large one (minimizeLbfgs) waits for a long optimising
+// compile and runs interpreted meanwhile — most of a short fit.
+
+/** out[i] = a · v[i] + x[i] (the product first, as L-BFGS-B writes the trial point). */
+function addScaledFirst(out: Float64Array, a: number, v: Float64Array, x: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a * v[i] + x[i];
+}
+
+/** out[i] = a[i] + b[i]. */
+function add(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+}
+
+/** v[i] ← v[i] · a. */
+function scale(v: Float64Array, a: number): void {
+  for (let i = 0; i < v.length; i++) v[i] *= a;
+}
+
+/** out[i] = a[i] − b[i]. */
+function subtract(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+}
+
+/** d ← H·(−g) by the two-loop recursion over the stored pairs (slot of pair k: (head + k) mod m). */
+function twoLoop(
+  d: Float64Array,
+  g: Float64Array,
+  S: Float64Array[],
+  Y: Float64Array[],
+  sy: Float64Array,
+  alpha: Float64Array,
+  head: number,
+  col: number,
+  theta: number,
+): void {
+  const n = d.length;
+  const m = S.length;
+  for (let i = 0; i < n; i++) d[i] = -g[i];
+  for (let k = col - 1; k >= 0; k--) {
+    const slot = (head + k) % m;
+    const a = dot(S[slot], d) / sy[slot];
+    alpha[k] = a;
+    const yk = Y[slot];
+    for (let i = 0; i < n; i++) d[i] -= a * yk[i];
+  }
+  const invTheta = 1 / theta;
+  for (let i = 0; i < n; i++) d[i] *= invTheta;
+  for (let k = 0; k < col; k++) {
+    const slot = (head + k) % m;
+    const b = dot(Y[slot], d) / sy[slot];
+    const sk = S[slot];
+    const c = alpha[k] - b;
+    for (let i = 0; i < n; i++) d[i] += c * sk[i];
+  }
+}
+
 /** Minimises `fg` from `x0` (not modified). */
 export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
   const n = x0.length;
@@ -124,26 +181,10 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOpt
       for (let i = 0; i < n; i++) z[i] = x[i] + dtm * -g[i];
     } else {
       // Two-loop recursion on q = −g.
-      for (let i = 0; i < n; i++) d[i] = -g[i];
-      for (let k = col - 1; k >= 0; k--) {
-        const slot = (head + k) % m;
-        const a = dot(S[slot], d) / sy[slot];
-        alpha[k] = a;
-        const yk = Y[slot];
-        for (let i = 0; i < n; i++) d[i] -= a * yk[i];
-      }
-      const invTheta = 1 / theta;
-      for (let i = 0; i < n; i++) d[i] *= invTheta;
-      for (let k = 0; k < col; k++) {
-        const slot = (head + k) % m;
-        const b = dot(Y[slot], d) / sy[slot];
-        const sk = S[slot];
-        const c = alpha[k] - b;
-        for (let i = 0; i < n; i++) d[i] += c * sk[i];
-      }
-      for (let i = 0; i < n; i++) z[i] = x[i] + d[i];
+      twoLoop(d, g, S, Y, sy, alpha, head, col, theta);
+      add(z, x, d);
     }
-    for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
+    subtract(d, z, x);
 
     // ---- line search (L-BFGS-B's lnsrlb) --------------------------------------------------
     const dtd = dot(d, d);
@@ -174,7 +215,7 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOpt
       iback = ifun - 1;
       const stp = ls.stp;
       if (stp === 1) x.set(z);
-      else for (let i = 0; i < n; i++) x[i] = stp * d[i] + t[i];
+      else addScaledFirst(x, stp, d, t);
       if (iback >= maxls) {
         failed = true;
         break;
@@ -205,7 +246,7 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOpt
     if (fold - f <= tol * ddumF) return { x, f, grad: g, nIter, nFev, status: 'ftol', converged: true };
 
     // ---- update the pairs -------------------------------------------------------------------
-    for (let i = 0; i < n; i++) r[i] = g[i] - r[i];
+    subtract(r, g, r);
     const rr = dot(r, r);
     const stp = ls.stp;
     let dr: number;
@@ -215,7 +256,7 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, options: LbfgsOpt
       ddum = -gdold;
     } else {
       dr = (gd - gdold) * stp;
-      for (let i = 0; i < n; i++) d[i] *= stp;
+      scale(d, stp);
       ddum = -gdold * stp;
     }
     if (dr <= EPSMCH * ddum) continue; // skip the update: not enough curvature

@@ -34,25 +34,31 @@ export interface LineSearchState {
   width1: number;
 }
 
-/** A fresh state for a search starting at step `stp`. */
+/**
+ * A fresh state for a search starting at step `stp`. The numeric fields start as NaN (set by the
+ * first `dcsrch` call before they are read): a double from the start, so that V8 gives them a
+ * double representation once — fields that start as the integer 0 and later hold fractions change
+ * the object's hidden class, which made the optimising compiler abandon `minimizeLbfgs` (twice per
+ * fit: "maps became deprecated") and leave it interpreted for most of a short fit.
+ */
 export function newLineSearch(stp: number): LineSearchState {
   return {
     stp,
     brackt: false,
     stage: 1,
-    ginit: 0,
-    gtest: 0,
-    gx: 0,
-    gy: 0,
-    finit: 0,
-    fx: 0,
-    fy: 0,
-    stx: 0,
-    sty: 0,
-    stmin: 0,
-    stmax: 0,
-    width: 0,
-    width1: 0,
+    ginit: Number.NaN,
+    gtest: Number.NaN,
+    gx: Number.NaN,
+    gy: Number.NaN,
+    finit: Number.NaN,
+    fx: Number.NaN,
+    fy: Number.NaN,
+    stx: Number.NaN,
+    sty: Number.NaN,
+    stmin: Number.NaN,
+    stmax: Number.NaN,
+    width: Number.NaN,
+    width1: Number.NaN,
   };
 }
 
