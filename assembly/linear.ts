@@ -624,56 +624,216 @@ export function multinomialBlock(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prediction scores.
+// Prediction: scores, class probabilities and the predicted class.
 
 /**
  * Scores of the `rows` rows of x (row-major, p features) for K coefficient rows W (K × p,
- * row-major) plus intercepts b, into out (rows × K): the twin of `linearScores` in
- * src/models/linear/common.ts — four rows at a time sharing each weight load, every score one
- * sum over the features in increasing order, then the intercept added.
+ * row-major) plus intercepts b, into z (rows × K): the twin of `linearScores` in
+ * src/models/linear/common.ts — every score a dot product summed as {@link dotSplit} sums it (even
+ * and odd features in the two SIMD lanes), then the intercept added; four rows at a time sharing
+ * each pair of weights.
  */
-export function scoreBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: i32, out: usize): void {
+export function scoreBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: i32, z: usize): void {
   const rowBytes = <usize>p << 3;
   const kBytes = <usize>K << 3;
+  const p2 = p & ~1;
+  const tail = <usize>p2 << 3;
   let i = 0;
   for (; i + 3 < rows; i += 4) {
     const x0 = x + <usize>i * rowBytes;
     const x1 = x0 + rowBytes;
     const x2 = x1 + rowBytes;
     const x3 = x2 + rowBytes;
-    const o = out + <usize>i * kBytes;
+    const o = z + <usize>i * kBytes;
     for (let k = 0; k < K; k++) {
       const wk = W + <usize>k * rowBytes;
-      let z0: f64 = 0;
-      let z1: f64 = 0;
-      let z2: f64 = 0;
-      let z3: f64 = 0;
-      for (let j = 0; j < p; j++) {
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      for (let j = 0; j < p2; j += 2) {
         const jo = <usize>j << 3;
-        const w = load<f64>(wk + jo);
-        z0 += load<f64>(x0 + jo) * w;
-        z1 += load<f64>(x1 + jo) * w;
-        z2 += load<f64>(x2 + jo) * w;
-        z3 += load<f64>(x3 + jo) * w;
+        const wv = v128.load(wk + jo);
+        a0 = f64x2.add(a0, f64x2.mul(wv, v128.load(x0 + jo)));
+        a1 = f64x2.add(a1, f64x2.mul(wv, v128.load(x1 + jo)));
+        a2 = f64x2.add(a2, f64x2.mul(wv, v128.load(x2 + jo)));
+        a3 = f64x2.add(a3, f64x2.mul(wv, v128.load(x3 + jo)));
+      }
+      let e0 = f64x2.extract_lane(a0, 0);
+      let e1 = f64x2.extract_lane(a1, 0);
+      let e2 = f64x2.extract_lane(a2, 0);
+      let e3 = f64x2.extract_lane(a3, 0);
+      if (p2 < p) {
+        const wj = load<f64>(wk + tail);
+        e0 += wj * load<f64>(x0 + tail);
+        e1 += wj * load<f64>(x1 + tail);
+        e2 += wj * load<f64>(x2 + tail);
+        e3 += wj * load<f64>(x3 + tail);
       }
       const bk = load<f64>(b + (<usize>k << 3));
-      const ko = <usize>k << 3;
-      store<f64>(o + ko, z0 + bk);
-      store<f64>(o + kBytes + ko, z1 + bk);
-      store<f64>(o + 2 * kBytes + ko, z2 + bk);
-      store<f64>(o + 3 * kBytes + ko, z3 + bk);
+      const ko = o + (<usize>k << 3);
+      store<f64>(ko, e0 + f64x2.extract_lane(a0, 1) + bk);
+      store<f64>(ko + kBytes, e1 + f64x2.extract_lane(a1, 1) + bk);
+      store<f64>(ko + 2 * kBytes, e2 + f64x2.extract_lane(a2, 1) + bk);
+      store<f64>(ko + 3 * kBytes, e3 + f64x2.extract_lane(a3, 1) + bk);
     }
   }
   for (; i < rows; i++) {
     const xi = x + <usize>i * rowBytes;
     for (let k = 0; k < K; k++) {
-      const wk = W + <usize>k * rowBytes;
-      let z: f64 = 0;
-      for (let j = 0; j < p; j++) {
-        const jo = <usize>j << 3;
-        z += load<f64>(xi + jo) * load<f64>(wk + jo);
-      }
-      store<f64>(out + <usize>i * kBytes + (<usize>k << 3), z + load<f64>(b + (<usize>k << 3)));
+      const v = dotSplit(xi, W + <usize>k * rowBytes, p) + load<f64>(b + (<usize>k << 3));
+      store<f64>(z + <usize>i * kBytes + (<usize>k << 3), v);
     }
   }
+}
+
+/** Link functions of {@link probaBlock} (`ProbaLink` in src/models/linear/links.ts). */
+const LINK_LOGISTIC: i32 = 0; // one-vs-rest: logistic scores (normalised to sum to 1 when K > 1)
+const LINK_SOFTMAX: i32 = 1; // multinomial: softmax (of (−d, d) for a binary model)
+
+/**
+ * σ(d) of both lanes (`logistic` in links.ts): 1/(1 + e) for d > 0, else e/(1 + e), with
+ * e = exp(−|d|).
+ */
+// @ts-ignore: decorator
+@inline
+function logistic2(d: v128): v128 {
+  const e = expNeg2(f64x2.neg(f64x2.abs(d)));
+  const inv = f64x2.div(kv(80), f64x2.add(kv(80), e));
+  return v128.bitselect(inv, f64x2.mul(e, inv), f64x2.gt(d, f64x2.splat(0)));
+}
+
+/**
+ * Class probabilities of the `rows` rows of x into out (rows × C; C = 2 for a binary model, whose
+ * single score per row is the second class's, else C = K), through scores at z (rows × K) — the
+ * twin of `probaFromScores` in src/models/linear/links.ts, two values per SIMD step where the
+ * values are independent, sums in the twin's order. Returns the sum of the scores (not finite when
+ * any score is NaN or ±∞).
+ */
+export function probaBlock(
+  x: usize,
+  rows: i32,
+  p: i32,
+  W: usize,
+  b: usize,
+  K: i32,
+  link: i32,
+  z: usize,
+  out: usize,
+): f64 {
+  scoreBlock(x, rows, p, W, b, K, z);
+  // The sum of the scores: not finite when any score is NaN or ±∞ (the caller then checks X).
+  let check: f64 = 0;
+  const nz = rows * K;
+  for (let i = 0; i < nz; i++) check += load<f64>(z + (<usize>i << 3));
+  const one = kv(80);
+  if (K == 1) {
+    // Two rows per step (an odd last row: both lanes that row, one stored).
+    for (let i = 0; i < rows; i += 2) {
+      const d = v128.load(z + (<usize>i << 3));
+      let p0: v128;
+      let p1: v128;
+      if (link == LINK_SOFTMAX) {
+        // Softmax of (−d, d): the larger of the two is |d|.
+        const a = f64x2.abs(d);
+        const e0 = expNeg2(f64x2.sub(f64x2.neg(d), a));
+        const e1 = expNeg2(f64x2.sub(d, a));
+        const s = f64x2.add(e0, e1);
+        p0 = f64x2.div(e0, s);
+        p1 = f64x2.div(e1, s);
+      } else {
+        p1 = logistic2(d);
+        p0 = f64x2.sub(one, p1);
+      }
+      const o = out + (<usize>i << 4);
+      v128.store(o, v128.shuffle<f64>(p0, p1, 0, 2));
+      if (i + 1 < rows) v128.store(o, v128.shuffle<f64>(p0, p1, 1, 3), 16);
+    }
+    return check;
+  }
+  const kBytes = <usize>K << 3;
+  const K2 = K & ~1;
+  for (let i = 0; i < rows; i++) {
+    const zi = z + <usize>i * kBytes;
+    const oi = out + <usize>i * kBytes;
+    let sum: f64 = 0;
+    if (link == LINK_SOFTMAX) {
+      let top = load<f64>(zi);
+      for (let k = 1; k < K; k++) {
+        const v = load<f64>(zi + (<usize>k << 3));
+        if (v > top) top = v;
+      }
+      const M = f64x2.splat(top);
+      for (let k = 0; k < K2; k += 2) {
+        const e = expNeg2(f64x2.sub(v128.load(zi + (<usize>k << 3)), M));
+        v128.store(oi + (<usize>k << 3), e);
+        sum += f64x2.extract_lane(e, 0);
+        sum += f64x2.extract_lane(e, 1);
+      }
+      if (K2 < K) {
+        const e = f64x2.extract_lane(expNeg2(f64x2.splat(load<f64>(zi + (<usize>K2 << 3)) - top)), 0);
+        store<f64>(oi + (<usize>K2 << 3), e);
+        sum += e;
+      }
+    } else {
+      for (let k = 0; k < K2; k += 2) {
+        const v = logistic2(v128.load(zi + (<usize>k << 3)));
+        v128.store(oi + (<usize>k << 3), v);
+        sum += f64x2.extract_lane(v, 0);
+        sum += f64x2.extract_lane(v, 1);
+      }
+      if (K2 < K) {
+        const v = f64x2.extract_lane(logistic2(f64x2.splat(load<f64>(zi + (<usize>K2 << 3)))), 0);
+        store<f64>(oi + (<usize>K2 << 3), v);
+        sum += v;
+      }
+    }
+    const S = f64x2.splat(sum);
+    for (let k = 0; k < K2; k += 2) {
+      const a = oi + (<usize>k << 3);
+      v128.store(a, f64x2.div(v128.load(a), S));
+    }
+    if (K2 < K) {
+      const a = oi + (<usize>K2 << 3);
+      store<f64>(a, load<f64>(a) / sum);
+    }
+  }
+  return check;
+}
+
+/**
+ * The predicted class of each of the `rows` rows of x into codes (i32 per row): for a binary model
+ * (K = 1) 1 when the score is > 0, else 0; otherwise the first index of the largest of the K
+ * scores (scikit-learn's argmax of `decision_function`). Scores go through z (rows × K). Returns
+ * the sum of the scores, which is not finite when any score is NaN or ±∞ (the caller then checks
+ * X). The twin: `argmaxCodes` in src/models/linear/links.ts.
+ */
+export function argmaxBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: i32, z: usize, codes: usize): f64 {
+  scoreBlock(x, rows, p, W, b, K, z);
+  let check: f64 = 0;
+  if (K == 1) {
+    for (let i = 0; i < rows; i++) {
+      const v = load<f64>(z + (<usize>i << 3));
+      check += v;
+      store<i32>(codes + (<usize>i << 2), v > 0 ? 1 : 0);
+    }
+    return check;
+  }
+  const kBytes = <usize>K << 3;
+  for (let i = 0; i < rows; i++) {
+    const zi = z + <usize>i * kBytes;
+    let best = 0;
+    let bestV = load<f64>(zi);
+    check += bestV;
+    for (let k = 1; k < K; k++) {
+      const v = load<f64>(zi + (<usize>k << 3));
+      check += v;
+      if (v > bestV) {
+        bestV = v;
+        best = k;
+      }
+    }
+    store<i32>(codes + (<usize>i << 2), best);
+  }
+  return check;
 }

@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by the linear models: input checks, the logistic and softmax links, and the
+ * Small helpers shared by the linear models: input checks, the linear scores X·Wᵀ + b, and the
  * centring/weighting of data that scikit-learn's `_preprocess_data` + `_rescale_data` do.
  *
  * @module
@@ -7,27 +7,6 @@
 
 import type { Matrix, MatrixInput } from '../../core/matrix.ts';
 import { assertFinite } from '../../core/matrix.ts';
-
-/** The logistic function 1 / (1 + e^{−x}). */
-export function expit(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
-
-/** Row-wise softmax in place on an n × k row-major array (as scikit-learn's `softmax`). */
-export function softmaxRows(a: Float64Array, n: number, k: number): void {
-  for (let i = 0; i < n; i++) {
-    const o = i * k;
-    let max = a[o];
-    for (let c = 1; c < k; c++) if (a[o + c] > max) max = a[o + c];
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      const e = Math.exp(a[o + c] - max);
-      a[o + c] = e;
-      sum += e;
-    }
-    for (let c = 0; c < k; c++) a[o + c] /= sum;
-  }
-}
 
 /**
  * Throws the NaN/∞ error for X (naming the column, suggesting an imputer) when any of the scores
@@ -131,8 +110,26 @@ export function linearPredict(X: Matrix, coef: Float64Array, intercept: number):
 }
 
 /**
- * Scores X·Wₖ + bₖ for K coefficient rows (`W` is K × p row-major), into `out` (n × K).
- * Hand-blocked: four rows at a time share each weight load (the prediction hot loop).
+ * X[xo .. xo+p) · w[wo .. wo+p), summed as the WebAssembly kernels sum it: the even features in one
+ * sum and the odd ones in another (each in increasing order; an odd p's last feature goes to the
+ * even sum), then added — the two lanes of a SIMD register.
+ */
+export function dotSplit(X: Float64Array, xo: number, w: Float64Array, wo: number, p: number): number {
+  let e = 0;
+  let d = 0;
+  let j = 0;
+  for (; j + 1 < p; j += 2) {
+    e += w[wo + j] * X[xo + j];
+    d += w[wo + j + 1] * X[xo + j + 1];
+  }
+  if (j < p) e += w[wo + j] * X[xo + j];
+  return e + d;
+}
+
+/**
+ * Scores X·Wₖ + bₖ for K coefficient rows (`W` is K × p row-major), into `out` (n × K): each dot
+ * product summed as {@link dotSplit} sums it (the WebAssembly twin's order), then the intercept
+ * added. Hand-blocked: four rows at a time share each weight load (the prediction hot loop).
  */
 export function linearScores(
   data: Float64Array,
@@ -151,31 +148,44 @@ export function linearScores(
     const b3 = b2 + p;
     for (let k = 0; k < K; k++) {
       const wk = k * p;
-      let z0 = 0;
-      let z1 = 0;
-      let z2 = 0;
-      let z3 = 0;
-      for (let j = 0; j < p; j++) {
-        const w = W[wk + j];
-        z0 += data[b0 + j] * w;
-        z1 += data[b1 + j] * w;
-        z2 += data[b2 + j] * w;
-        z3 += data[b3 + j] * w;
+      // Even features in e*, odd ones in d*.
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let j = 0;
+      for (; j + 1 < p; j += 2) {
+        const u = W[wk + j];
+        const v = W[wk + j + 1];
+        e0 += u * data[b0 + j];
+        e1 += u * data[b1 + j];
+        e2 += u * data[b2 + j];
+        e3 += u * data[b3 + j];
+        d0 += v * data[b0 + j + 1];
+        d1 += v * data[b1 + j + 1];
+        d2 += v * data[b2 + j + 1];
+        d3 += v * data[b3 + j + 1];
+      }
+      if (j < p) {
+        const u = W[wk + j];
+        e0 += u * data[b0 + j];
+        e1 += u * data[b1 + j];
+        e2 += u * data[b2 + j];
+        e3 += u * data[b3 + j];
       }
       const bk = b[k];
-      out[i * K + k] = z0 + bk;
-      out[(i + 1) * K + k] = z1 + bk;
-      out[(i + 2) * K + k] = z2 + bk;
-      out[(i + 3) * K + k] = z3 + bk;
+      out[i * K + k] = e0 + d0 + bk;
+      out[(i + 1) * K + k] = e1 + d1 + bk;
+      out[(i + 2) * K + k] = e2 + d2 + bk;
+      out[(i + 3) * K + k] = e3 + d3 + bk;
     }
   }
   for (; i < n; i++) {
     const base = i * p;
-    for (let k = 0; k < K; k++) {
-      const wk = k * p;
-      let z = 0;
-      for (let j = 0; j < p; j++) z += data[base + j] * W[wk + j];
-      out[i * K + k] = z + b[k];
-    }
+    for (let k = 0; k < K; k++) out[i * K + k] = dotSplit(data, base, W, k * p, p) + b[k];
   }
 }

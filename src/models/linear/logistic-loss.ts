@@ -21,15 +21,11 @@
  */
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
-import { linearScores } from './common.ts';
+import { dotSplit } from './common.ts';
 import { expNonPositive, log1pUnit } from './lean-math.ts';
-import {
-  defaultLossKernel,
-  LOSS_BLOCK,
-  type LossKernelKind,
-  wasmLossBlocks,
-  wasmScoreRows,
-} from './loss-wasm.ts';
+import type { ProbaLink } from './links.ts';
+import { defaultLossKernel, LOSS_BLOCK, type LossKernelKind, wasmLossBlocks } from './loss-wasm.ts';
+import { probaRows, scoreRows } from './predict-rows.ts';
 
 export { LOSS_BLOCK, type LossKernelKind } from './loss-wasm.ts';
 
@@ -68,23 +64,6 @@ function halfBinomial(z: number, y: number, pair: Float64Array): number {
   }
   pair[1] = (omy * e - y) * inv;
   return l - y * z;
-}
-
-/**
- * X[xo .. xo+p) · w[wo .. wo+p), summed as the WebAssembly twin sums it: the even features in one
- * sum and the odd ones in another (each in increasing order; an odd p's last feature goes to the
- * even sum), then added.
- */
-function dotSplit(X: Float64Array, xo: number, w: Float64Array, wo: number, p: number): number {
-  let e = 0;
-  let d = 0;
-  let j = 0;
-  for (; j + 1 < p; j += 2) {
-    e += w[wo + j] * X[xo + j];
-    d += w[wo + j + 1] * X[xo + j + 1];
-  }
-  if (j < p) e += w[wo + j] * X[xo + j];
-  return e + d;
 }
 
 /**
@@ -472,12 +451,32 @@ export function scoreRowsInto(
   r1: number,
   out: Float64Array,
 ): void {
-  if (defaultLossKernel() === 'wasm') wasmScoreRows(data, r0, r1, p, W, b, K, out, r0 * K);
-  else linearScores(data.subarray(r0 * p, r1 * p), r1 - r0, p, W, b, K, out.subarray(r0 * K, r1 * K));
+  scoreRows(data, r0, r1, p, W, b, K, out, r0 * K);
 }
 
 /** Builds pool tasks for {@link scoreRowsInto} (used by `scores.ts`). */
 export const scoreRowsTask = registerTask(import.meta.url, 'scoreRowsInto', scoreRowsInto);
+
+/**
+ * Probabilities of rows [r0, r1) into rows [r0, r1) of `out` (n × C, shared with the caller): the
+ * pool task of `scores.ts`'s `probaAll`. Returns the sum of the scores.
+ */
+export function probaRowsInto(
+  data: Float64Array,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  link: ProbaLink,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+): number {
+  return probaRows(data, r0, r1, p, W, b, K, link, out, r0 * (K === 1 ? 2 : K));
+}
+
+/** Builds pool tasks for {@link probaRowsInto} (used by `scores.ts`). */
+export const probaRowsTask = registerTask(import.meta.url, 'probaRowsInto', probaRowsInto);
 
 /**
  * Below this much work per evaluation (rows × coefficients, 2¹⁸ — e.g. 12 500 rows × 21 for a

@@ -23,11 +23,12 @@ import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
-import { assertFiniteScores, softmaxRows } from './common.ts';
+import { assertFiniteScores } from './common.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
+import { LINK_LOGISTIC, LINK_SOFTMAX } from './links.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
-import { argmaxLabels, scoreAll, scoresBuffer } from './scores.ts';
+import { argmaxAll, probaAll, scoreAll } from './scores.ts';
 
 const schema = {
   penalty: p.oneOf(['l2', 'l1', 'elasticnet', 'none'] as const, {
@@ -275,8 +276,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const rowsK = this.coef_!.length;
     const { rows: n, cols: p } = m;
     const executor = executorFor(this.params.nThreads);
-    const out = scoresBuffer(m.data, n, p, rowsK, n * rowsK, executor);
-    scoreAll(m.data, n, p, this.stackedCoef(p), this.intercept_!, rowsK, out, executor);
+    const out = scoreAll(m.data, n, p, this.stackedCoef(p), this.intercept_!, rowsK, executor);
     assertFiniteScores(out, m, this.typeName);
     const names = rowsK === 1 ? [String(this.classes_![1])] : this.probaColumns();
     return matrix(out, n, rowsK, names);
@@ -284,72 +284,76 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
 
   /**
    * The class with the highest score (a binary model predicts the second class when its score is
-   * > 0). Scores a few hundred rows at a time into a small buffer and picks each row's class
-   * there: no n × K score matrix is made.
+   * > 0; ties go to the first class, as scikit-learn's argmax of `decision_function`). The scores
+   * are computed a chunk of rows at a time (no n × K score matrix is made) and each row's class is
+   * written straight into the label array.
+   *
+   * A JavaScript array of n labels costs more than the scoring on large inputs (it lives in fresh
+   * memory, about 8 bytes per row, every call); {@link LogisticRegression.predictCodes} returns the
+   * class indices as an `Int32Array` instead.
    */
   override predict(X: MatrixInput): Label[] {
     const m = this.checkInput(X, 'predict');
-    const W = this.stackedCoef(m.cols);
     const out = new Array<Label>(m.rows);
-    const rowsK = this.coef_!.length;
-    if (!argmaxLabels(m.data, m.rows, m.cols, W, this.intercept_!, rowsK, this.classes_!, out)) {
-      assertFinite(m, this.typeName);
-    }
+    const classes = this.classes_!;
+    const finite = argmaxAll(
+      m.data,
+      m.rows,
+      m.cols,
+      this.stackedCoef(m.cols),
+      this.intercept_!,
+      this.coef_!.length,
+      (codes, first) => {
+        for (let i = 0; i < codes.length; i++) out[first + i] = classes[codes[i]];
+      },
+    );
+    if (!finite) assertFinite(m, this.typeName);
     return out;
   }
 
   /**
-   * Class probabilities: softmax of the scores (multinomial) or normalised logistic scores
-   * (one-vs-rest). The scores are computed into the probability matrix itself and turned into
-   * probabilities in place.
+   * The index into `classes_` of each row's predicted class — {@link LogisticRegression.predict}
+   * without the labels: `classes_[predictCodes(X)[i]]` is `predict(X)[i]`. A typed array, so it is
+   * cheap to make for many rows (scikit-learn's `predict` likewise returns a NumPy array).
+   */
+  predictCodes(X: MatrixInput): Int32Array {
+    const m = this.checkInput(X, 'predictCodes');
+    const out = new Int32Array(m.rows);
+    const finite = argmaxAll(
+      m.data,
+      m.rows,
+      m.cols,
+      this.stackedCoef(m.cols),
+      this.intercept_!,
+      this.coef_!.length,
+      (codes, first) => out.set(codes, first),
+    );
+    if (!finite) assertFinite(m, this.typeName);
+    return out;
+  }
+
+  /**
+   * Class probabilities: softmax of the scores (multinomial) or the logistic function of each
+   * score, normalised to sum to one over 3+ classes (one-vs-rest); for a binary one-vs-rest model
+   * (1 − σ(d), σ(d)) as scikit-learn writes it. Computed a chunk of rows at a time straight into
+   * the probability matrix (see `links.ts` for the formulas).
    */
   predictProba(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'predictProba');
     const { rows: n, cols: p } = m;
     const K = this.classes_!.length;
-    const rowsK = this.coef_!.length;
-    const executor = executorFor(this.params.nThreads);
-    const out = scoresBuffer(m.data, n, p, rowsK, n * K, executor);
-    scoreAll(m.data, n, p, this.stackedCoef(p), this.intercept_!, rowsK, out, executor);
-    assertFiniteScores(out.subarray(0, n * rowsK), m, this.typeName);
-    if (rowsK === 1) {
-      // Binary: the n scores sit in out[0 .. n); spread them to rows of two from the last row
-      // back, so that no score is overwritten before it is read (row i writes 2i and 2i + 1 ≥ i).
-      if (this.multinomial_!) {
-        // Softmax of (−d, d), as softmaxRows computes it.
-        for (let i = n - 1; i >= 0; i--) {
-          const d = out[i];
-          const max = Math.max(-d, d);
-          const e0 = Math.exp(-d - max);
-          const e1 = Math.exp(d - max);
-          const sum = e0 + e1;
-          out[2 * i] = e0 / sum;
-          out[2 * i + 1] = e1 / sum;
-        }
-      } else {
-        // expit written out: a call would box its result until the JIT inlines it.
-        for (let i = n - 1; i >= 0; i--) {
-          const p1 = 1 / (1 + Math.exp(-out[i]));
-          out[2 * i] = 1 - p1;
-          out[2 * i + 1] = p1;
-        }
-      }
-    } else if (this.multinomial_!) {
-      softmaxRows(out, n, K);
-    } else {
-      // One-vs-rest: logistic scores normalised to sum to one.
-      for (let i = 0; i < n; i++) {
-        const o = i * K;
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const v = 1 / (1 + Math.exp(-out[o + k]));
-          out[o + k] = v;
-          sum += v;
-        }
-        for (let k = 0; k < K; k++) out[o + k] /= sum;
-      }
-    }
-    return matrix(out, n, K, this.probaColumns());
+    const { proba, finite } = probaAll(
+      m.data,
+      n,
+      p,
+      this.stackedCoef(p),
+      this.intercept_!,
+      this.coef_!.length,
+      this.multinomial_! ? LINK_SOFTMAX : LINK_LOGISTIC,
+      executorFor(this.params.nThreads),
+    );
+    if (!finite) assertFinite(m, this.typeName);
+    return matrix(proba, n, K, this.probaColumns());
   }
 
   /** Natural logarithm of {@link LogisticRegression.predictProba}. */

@@ -54,7 +54,28 @@ interface LinearExports {
     out: number,
     z: number,
   ): void;
-  scoreBlock(x: number, rows: number, p: number, W: number, b: number, K: number, out: number): void;
+  scoreBlock(x: number, rows: number, p: number, W: number, b: number, K: number, z: number): void;
+  probaBlock(
+    x: number,
+    rows: number,
+    p: number,
+    W: number,
+    b: number,
+    K: number,
+    link: number,
+    z: number,
+    out: number,
+  ): number;
+  argmaxBlock(
+    x: number,
+    rows: number,
+    p: number,
+    W: number,
+    b: number,
+    K: number,
+    z: number,
+    codes: number,
+  ): number;
   logF64(x: number): number;
   expNegF64Array(src: number, dst: number, n: number): void;
   log1pUnitF64Array(src: number, dst: number, n: number): void;
@@ -214,8 +235,47 @@ export function wasmLossBlocks(
   }
 }
 
-/** Rows scored per call of the WebAssembly scoring kernel (a multiple of 4). */
+/** Rows scored per call of the WebAssembly prediction kernels (a multiple of 4). */
 export const SCORE_CHUNK = 1024;
+
+/** Where the prediction kernels' buffers sit in this thread's memory (byte offsets). */
+interface PredictLayout {
+  k: Kernel;
+  wPtr: number;
+  bPtr: number;
+  zPtr: number;
+  outPtr: number;
+  codesPtr: number;
+  xPtr: number;
+  /** A view of the x buffer (SCORE_CHUNK × p). */
+  xs: Float64Array;
+}
+
+/**
+ * Lays this thread's memory out for predicting with K coefficient rows of p features and C output
+ * columns — W, b, scores z (a chunk × K), out (a chunk × C), codes (a chunk of i32), x (a chunk × p)
+ * — and copies W and b in.
+ */
+function predictLayout(p: number, W: Float64Array, b: Float64Array, K: number, C: number): PredictLayout {
+  if (kernel === null) kernel = instantiate();
+  const k = kernel;
+  // Prediction lays the memory out its own way; the loss kernels lay it out again when next used.
+  k.p = -1;
+  const wPtr = k.base;
+  const bPtr = align16(wPtr + K * p * 8);
+  const zPtr = align16(bPtr + K * 8);
+  const outPtr = align16(zPtr + SCORE_CHUNK * K * 8);
+  const codesPtr = align16(outPtr + SCORE_CHUNK * C * 8);
+  const xPtr = align16(codesPtr + SCORE_CHUNK * 4);
+  const end = xPtr + SCORE_CHUNK * p * 8;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  const buf = k.memory.buffer;
+  new Float64Array(buf, wPtr, K * p).set(W.subarray(0, K * p));
+  new Float64Array(buf, bPtr, K).set(b.subarray(0, K));
+  const xs = new Float64Array(buf, xPtr, SCORE_CHUNK * p);
+  return { k, wPtr, bPtr, zPtr, outPtr, codesPtr, xPtr, xs };
+}
 
 /**
  * The WebAssembly twin of `linearScores` (same bits): scores X·Wᵀ + b of rows [r0, r1) of the
@@ -234,28 +294,72 @@ export function wasmScoreRows(
   out: Float64Array,
   outOffset: number,
 ): void {
-  if (kernel === null) kernel = instantiate();
-  const k = kernel;
-  // Scoring lays the memory out its own way; the loss kernels lay it out again when next used.
-  k.p = -1;
-  const wPtr = k.base;
-  const bPtr = align16(wPtr + K * p * 8);
-  const outPtr = align16(bPtr + K * 8);
-  const xPtr = align16(outPtr + SCORE_CHUNK * K * 8);
-  const end = xPtr + SCORE_CHUNK * p * 8;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
-  const buf = k.memory.buffer;
-  new Float64Array(buf, wPtr, K * p).set(W.subarray(0, K * p));
-  new Float64Array(buf, bPtr, K).set(b.subarray(0, K));
-  const xs = new Float64Array(buf, xPtr, SCORE_CHUNK * p);
-  const os = new Float64Array(buf, outPtr, SCORE_CHUNK * K);
+  const L = predictLayout(p, W, b, K, 0);
+  const zs = new Float64Array(L.k.memory.buffer, L.zPtr, SCORE_CHUNK * K);
   for (let c0 = r0; c0 < r1; c0 += SCORE_CHUNK) {
     const rows = Math.min(SCORE_CHUNK, r1 - c0);
-    xs.set(data.subarray(c0 * p, (c0 + rows) * p));
-    k.e.scoreBlock(xPtr, rows, p, wPtr, bPtr, K, outPtr);
-    out.set(rows === SCORE_CHUNK ? os : os.subarray(0, rows * K), outOffset + (c0 - r0) * K);
+    L.xs.set(data.subarray(c0 * p, (c0 + rows) * p));
+    L.k.e.scoreBlock(L.xPtr, rows, p, L.wPtr, L.bPtr, K, L.zPtr);
+    out.set(rows === SCORE_CHUNK ? zs : zs.subarray(0, rows * K), outOffset + (c0 - r0) * K);
   }
+}
+
+/**
+ * The WebAssembly twin of scoring with `linearScores` and then `probaFromScores` (links.ts):
+ * probabilities of rows [r0, r1) of `data` into `out` from `outOffset` (C per row: 2 when K = 1,
+ * else K), a chunk at a time. Returns the sum of the scores (not finite when any is NaN or ±∞).
+ */
+export function wasmProbaRows(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  link: number,
+  out: Float64Array,
+  outOffset: number,
+): number {
+  const C = K === 1 ? 2 : K;
+  const L = predictLayout(p, W, b, K, C);
+  const os = new Float64Array(L.k.memory.buffer, L.outPtr, SCORE_CHUNK * C);
+  let check = 0;
+  for (let c0 = r0; c0 < r1; c0 += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, r1 - c0);
+    L.xs.set(data.subarray(c0 * p, (c0 + rows) * p));
+    check += L.k.e.probaBlock(L.xPtr, rows, p, L.wPtr, L.bPtr, K, link, L.zPtr, L.outPtr);
+    out.set(rows === SCORE_CHUNK ? os : os.subarray(0, rows * C), outOffset + (c0 - r0) * C);
+  }
+  return check;
+}
+
+/**
+ * The WebAssembly twin of scoring with `linearScores` and then `argmaxCodes` (links.ts): the
+ * predicted class codes of rows [r0, r1) of `data`, handed to `take(codes, first)` a chunk at a
+ * time (`codes` is a view of this thread's memory, valid until `take` returns; `first` is the row
+ * of its first code). Returns the sum of all scores (not finite when any score is NaN or ±∞).
+ */
+export function wasmArgmaxRows(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  take: (codes: Int32Array, first: number) => void,
+): number {
+  const L = predictLayout(p, W, b, K, 0);
+  const cs = new Int32Array(L.k.memory.buffer, L.codesPtr, SCORE_CHUNK);
+  let check = 0;
+  for (let c0 = r0; c0 < r1; c0 += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, r1 - c0);
+    L.xs.set(data.subarray(c0 * p, (c0 + rows) * p));
+    check += L.k.e.argmaxBlock(L.xPtr, rows, p, L.wPtr, L.bPtr, K, L.zPtr, L.codesPtr);
+    take(rows === SCORE_CHUNK ? cs : cs.subarray(0, rows), c0);
+  }
+  return check;
 }
 
 /**

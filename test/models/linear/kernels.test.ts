@@ -11,6 +11,12 @@ import { linearScores } from '../../../src/models/linear/common.ts';
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
 import { expNonPositive, log1pOfUnit } from '../../../src/models/linear/lean-math.ts';
 import {
+  argmaxCodes,
+  LINK_LOGISTIC,
+  LINK_SOFTMAX,
+  probaFromScores,
+} from '../../../src/models/linear/links.ts';
+import {
   LOSS_BLOCK,
   type LogisticData,
   LogisticObjective,
@@ -20,7 +26,9 @@ import {
 import {
   lossWasmAvailable,
   SCORE_CHUNK,
+  wasmArgmaxRows,
   wasmMath,
+  wasmProbaRows,
   wasmScoreRows,
 } from '../../../src/models/linear/loss-wasm.ts';
 
@@ -177,6 +185,47 @@ describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { s
     assert.equal(cases, 96);
   });
 
+  it('the WebAssembly probabilities and predicted classes are the twins of links.ts', () => {
+    let cases = 0;
+    for (const n of [1, 2, 3, 4, 7, SCORE_CHUNK - 1, SCORE_CHUNK + 5]) {
+      for (const p of [1, 2, 5]) {
+        for (const K of [1, 2, 3, 7]) {
+          for (const link of [LINK_LOGISTIC, LINK_SOFTMAX] as const) {
+            // Scale 40: scores far beyond exp's floor and on both sides of every range.
+            const { X, rng } = problem(n, p, 1, 40, 300 + cases);
+            const W = Float64Array.from({ length: K * p }, () => rng.normal());
+            const b = Float64Array.from({ length: K }, () => rng.normal());
+            const C = K === 1 ? 2 : K;
+            const z = new Float64Array(n * K);
+            linearScores(X, n, p, W, b, K, z);
+            const expected = new Float64Array(n * C);
+            // A chunk at a time, as the kernels go (the sums of the scores are added chunk by chunk).
+            let sum = 0;
+            for (let c0 = 0; c0 < n; c0 += SCORE_CHUNK) {
+              const rows = Math.min(SCORE_CHUNK, n - c0);
+              sum += probaFromScores(z, c0 * K, rows, K, link, expected, c0 * C);
+            }
+            const got = new Float64Array(n * C + 2);
+            const gotSum = wasmProbaRows(X, 0, n, p, W, b, K, link, got, 2);
+            sameBits(got.subarray(2), expected, `proba n=${n} p=${p} K=${K} link=${link}`);
+            assert.ok(Object.is(gotSum, sum), 'the sums of the scores');
+            const codes = new Int32Array(n);
+            let codeSum = 0;
+            for (let c0 = 0; c0 < n; c0 += SCORE_CHUNK) {
+              codeSum += argmaxCodes(z, c0 * K, Math.min(SCORE_CHUNK, n - c0), K, codes, c0);
+            }
+            const gotCodes = new Int32Array(n);
+            const gotCodeSum = wasmArgmaxRows(X, 0, n, p, W, b, K, (c, first) => gotCodes.set(c, first));
+            assert.deepEqual(gotCodes, codes, `codes n=${n} p=${p} K=${K}`);
+            assert.ok(Object.is(gotCodeSum, codeSum));
+            cases++;
+          }
+        }
+      }
+    }
+    assert.equal(cases, 168);
+  });
+
   it('a fit with either kernel gives the same coefficients', () => {
     const { X, y } = problem(3000, 7, 3, 1, 9);
     const Xm = matrix(X, 3000, 7);
@@ -258,19 +307,37 @@ describe('logistic regression gives the same bits on any number of threads', () 
   });
 });
 
-/** The scores X·Wᵀ + b, one row at a time, as plainly as possible. */
+/**
+ * The scores X·Wᵀ + b, one row at a time, as plainly as possible, in the documented order: the
+ * even features summed, the odd ones summed (an odd p's last feature with the even ones), the two
+ * added, then the intercept.
+ */
 function referenceScores(model: LogisticRegression, X: Matrix): Float64Array {
   const coef = model.coef_!;
   const out = new Float64Array(X.rows * coef.length);
   for (let i = 0; i < X.rows; i++) {
     for (let k = 0; k < coef.length; k++) {
-      let z = 0;
-      for (let j = 0; j < X.cols; j++) z += X.data[i * X.cols + j] * coef[k][j];
-      out[i * coef.length + k] = z + model.intercept_![k];
+      let even = 0;
+      let odd = 0;
+      for (let j = 0; j < X.cols; j++) {
+        const v = X.data[i * X.cols + j] * coef[k][j];
+        if (j % 2 === 0 || j === X.cols - 1) even += v;
+        else odd += v;
+      }
+      out[i * coef.length + k] = even + odd + model.intercept_![k];
     }
   }
   return out;
 }
+
+/** σ(d) as links.ts documents it: e = exp(−|d|), 1/(1 + e) for d > 0, else e/(1 + e). */
+function sigma(d: number): number {
+  const e = expNonPositive(-Math.abs(d));
+  return d > 0 ? 1 / (1 + e) : e * (1 / (1 + e));
+}
+
+/** |a − b| relative to |b| (0 when equal). */
+const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
 
 describe('logistic regression predictions', () => {
   const settings = [
@@ -280,11 +347,11 @@ describe('logistic regression predictions', () => {
     { K: 4, multiClass: 'multinomial' as const },
   ];
   for (const { K, multiClass } of settings) {
-    it(`predict, predictProba and decisionFunction agree with the scores (${K} classes, ${multiClass})`, () => {
+    it(`predict, predictCodes, predictProba and decisionFunction agree with the scores (${K} classes, ${multiClass})`, () => {
       const n = 1001; // not a multiple of the 4-row blocks nor of predict's chunks
-      const { X, y } = problem(n, 6, K, 1, 30 + K);
+      const { X, y } = problem(n, 7, K, 1, 30 + K); // odd p: the last feature joins the even sum
       const labels = Array.from(y, (v) => `c${v}`);
-      const Xm = matrix(X, n, 6);
+      const Xm = matrix(X, n, 7);
       const model = new LogisticRegression({ multiClass }).fit(Xm, labels);
       const z = referenceScores(model, Xm);
       const D = model.decisionFunction(Xm);
@@ -292,41 +359,105 @@ describe('logistic regression predictions', () => {
       const rowsK = model.coef_!.length;
       const proba = model.predictProba(Xm);
       const pred = model.predict(Xm);
+      const codes = model.predictCodes(Xm);
+      assert.ok(codes instanceof Int32Array);
+      let worst = 0;
       for (let i = 0; i < n; i++) {
-        // The reference link functions, row by row.
+        // The link functions row by row, as documented (the bits), and as plainly as the
+        // mathematics writes them with Math.exp (within a few ulps).
         const expected = new Float64Array(K);
+        const plain = new Float64Array(K);
         if (rowsK === 1) {
           const d = z[i];
           if (multiClass === 'multinomial') {
-            const m = Math.max(-d, d);
-            const e0 = Math.exp(-d - m);
-            const e1 = Math.exp(d - m);
+            const e0 = expNonPositive(-d - Math.abs(d));
+            const e1 = expNonPositive(d - Math.abs(d));
             expected[0] = e0 / (e0 + e1);
             expected[1] = e1 / (e0 + e1);
+            plain[1] = Math.exp(d) / (Math.exp(-d) + Math.exp(d));
           } else {
-            expected[1] = 1 / (1 + Math.exp(-d));
+            expected[1] = sigma(d);
             expected[0] = 1 - expected[1];
+            plain[1] = 1 / (1 + Math.exp(-d));
           }
+          plain[0] = 1 - plain[1];
         } else {
           let sum = 0;
+          let plainSum = 0;
           const m = Math.max(...z.subarray(i * K, i * K + K));
           for (let k = 0; k < K; k++) {
-            const v =
-              multiClass === 'multinomial' ? Math.exp(z[i * K + k] - m) : 1 / (1 + Math.exp(-z[i * K + k]));
+            const zk = z[i * K + k];
+            const v = multiClass === 'multinomial' ? expNonPositive(zk - m) : sigma(zk);
+            const w = multiClass === 'multinomial' ? Math.exp(zk) : 1 / (1 + Math.exp(-zk));
             expected[k] = v;
+            plain[k] = w;
             sum += v;
+            plainSum += w;
           }
-          for (let k = 0; k < K; k++) expected[k] /= sum;
+          for (let k = 0; k < K; k++) {
+            expected[k] /= sum;
+            plain[k] /= plainSum;
+          }
         }
         sameBits(proba.data.subarray(i * K, i * K + K), expected, `predictProba row ${i}`);
+        for (let k = 0; k < K; k++) worst = Math.max(worst, rel(proba.data[i * K + k], plain[k]));
         let best = 0;
         for (let k = 1; k < rowsK; k++) if (z[i * rowsK + k] > z[i * rowsK + best]) best = k;
         const cls = rowsK === 1 ? (z[i] > 0 ? 1 : 0) : best;
+        assert.equal(codes[i], cls, `predictCodes row ${i}`);
         assert.equal(pred[i], model.classes_![cls], `predict row ${i}`);
       }
+      assert.ok(worst < 1e-14, `largest relative difference from the plain formulas: ${worst}`);
       assert.deepEqual(proba.columns, model.classes_!.map(String));
     });
   }
+
+  it('ties go to the first class, as scikit-learn’s predict (argmax of the scores; > 0 for binary)', () => {
+    const { X, y } = problem(200, 3, 3, 1, 50);
+    const Xm = matrix(X, 200, 3);
+    // Three classes, the last two with identical coefficients and intercepts: every row ties
+    // between them wherever they lead, and the first of the two (class 1) must win.
+    const multi = new LogisticRegression().fit(Xm, y);
+    multi.coef_![2] = multi.coef_![1].slice();
+    multi.intercept_![2] = multi.intercept_![1];
+    const z = multi.decisionFunction(Xm).data;
+    const P = multi.predictProba(Xm).data;
+    const codes = multi.predictCodes(Xm);
+    let tied = 0;
+    for (let i = 0; i < 200; i++) {
+      const expected = z[i * 3 + 1] > z[i * 3] ? 1 : 0;
+      assert.equal(codes[i], expected, `row ${i}`);
+      assert.equal(P[i * 3 + 1], P[i * 3 + 2], 'tied scores, tied probabilities');
+      if (expected === 1) tied++;
+    }
+    assert.ok(tied > 20, 'the tie decided some rows');
+    // Binary: a score of exactly 0 (all coefficients and the intercept 0) is the first class, and
+    // its probabilities tie at ½.
+    const binary = new LogisticRegression().fit(
+      Xm,
+      Float64Array.from(y, (v) => (v > 0 ? 1 : 0)),
+    );
+    binary.coef_![0].fill(0);
+    binary.intercept_![0] = 0;
+    assert.deepEqual(Array.from(binary.predictCodes(Xm)), new Array(200).fill(0));
+    assert.deepEqual(binary.predict(Xm), new Array(200).fill(0));
+    const Pb = binary.predictProba(Xm).data;
+    assert.ok(Pb.every((v) => v === 0.5));
+  });
+
+  it('NaN or ±∞ in X is an error at every prediction method, naming the column', () => {
+    for (const K of [2, 3]) {
+      const { X, y } = problem(300, 4, K === 2 ? 1 : K, 1, 60 + K);
+      const model = new LogisticRegression().fit(matrix(X, 300, 4), y);
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const Xb = matrix(X.slice(), 300, 4);
+        Xb.data[123 * 4 + 2] = bad;
+        for (const method of ['predict', 'predictCodes', 'predictProba', 'decisionFunction'] as const) {
+          assert.throws(() => model[method](Xb), /column 'x2'/, `${method}, K=${K}, ${bad}`);
+        }
+      }
+    }
+  });
 
   it('large shared inputs are scored on the pool exactly as on one thread', () => {
     // 36 000 rows × 60 features × 8 classes ≥ 2^24 multiply-adds: the pool threshold.
@@ -339,6 +470,7 @@ describe('logistic regression predictions', () => {
     const b = two.predictProba(Xs);
     assert.ok(b.data.buffer instanceof SharedArrayBuffer, 'the pool wrote a shared output');
     sameBits(a.data, b.data, 'predictProba');
+    sameBits(one.decisionFunction(Xs).data, two.decisionFunction(Xs).data, 'decisionFunction');
     assert.deepEqual(two.predict(Xs), one.predict(Xs));
   });
 });
