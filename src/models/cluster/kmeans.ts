@@ -54,7 +54,7 @@ const schema = {
  * runs over the pool; `threadedPredictWork`: rows × columns × clusters from which `predict` splits
  * the rows over it.
  */
-export const kmeansTuning = { threadedFitWork: 2 ** 24, threadedPredictWork: 2 ** 24 };
+export const kmeansTuning = { threadedFitWork: 2 ** 24, threadedPredictWork: 2 ** 26 };
 
 /** Parameters of {@link KMeans}. */
 export type KMeansParams = ParamsOf<typeof schema>;
@@ -160,10 +160,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     return this.finishFit(m);
   }
 
-  /**
-   * The nearest center of each row. Large X is split over the worker pool (`nThreads`); the
-   * labels are then backed by a `SharedArrayBuffer`.
-   */
+  /** The nearest center of each row. Large X is split over the worker pool (`nThreads`). */
   predict(X: MatrixInput): Int32Array {
     const m = this.checkInput(X, 'predict');
     const { rows: n, cols: d } = m;
@@ -171,9 +168,15 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     const k = c.rows;
     const threads = this.params.nThreads ?? defaultThreadCount();
     if (threads > 1 && n >= 2 * threads && n * d * k >= kmeansTuning.threadedPredictWork) {
-      const labels = new Int32Array(new SharedArrayBuffer(n * 4));
-      const ok = rowRounds<boolean>(m.data, n, d, executorFor(threads), (src, srcRow, row, rows) =>
-        assignPartTask(src, srcRow, rows, d, c.data, k, labels, row),
+      const labels = new Int32Array(n);
+      const ok = rowRounds<boolean>(
+        m.data,
+        n,
+        d,
+        executorFor(threads),
+        (src, srcRow, _row, rows, dst, dstRow) =>
+          assignPartTask(src, srcRow, rows, d, c.data, k, dst as Int32Array, dstRow),
+        { out: labels, outWidth: 1 },
       );
       if (!ok.every(Boolean)) this.nonFinite(m);
       return labels;

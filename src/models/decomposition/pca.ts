@@ -18,7 +18,14 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
-import { type Projection, projectRows, projectRowsTask } from './pca-project.ts';
+import {
+  type BlockStats,
+  type Projection,
+  projectionBlockStats,
+  projectionBlockStatsTask,
+  projectRows,
+  projectRowsTask,
+} from './pca-project.ts';
 import { rowRounds } from './row-rounds.ts';
 
 const schema = {
@@ -36,7 +43,7 @@ const schema = {
   }),
   nThreads: p.nullable(p.int({ min: 1 }), {
     default: null,
-    doc: 'worker threads for transform on large inputs; null = all cores',
+    doc: "worker threads for large inputs (the fit's projection pass, transform); null = all cores",
   }),
 };
 
@@ -47,9 +54,10 @@ export type PCAParams = ParamsOf<typeof schema>;
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
  * data). `threadedTransformWork`: rows × columns × components from which `transform` splits the
  * rows over the worker pool — below it, staging the rows (and, in a fresh process, starting the
- * workers) costs more than the threads save.
+ * workers) costs more than the threads save; `threadedFitWork`: the same for the fit's projection
+ * pass (which also leaves the workers started for a transform that follows).
  */
-export const pcaTuning = { threadedTransformWork: 2 ** 25 };
+export const pcaTuning = { threadedTransformWork: 2 ** 27, threadedFitWork: 2 ** 27 };
 
 /** Rows summed per block before adding into the running total (limits rounding error). */
 const BLOCK = 2048;
@@ -119,51 +127,49 @@ function crossProduct(m: Matrix, mean: Float64Array, nonFinite: () => never): Fl
 /**
  * Projects the centred rows on the axes (V: d × kc, column c the axis) and returns, per axis, the
  * sum of squared projections (blocks of BLOCK rows added in order) and the projection of largest
- * magnitude (the first on ties).
+ * magnitude (the first on ties). Large X is split over the worker pool at block boundaries; the
+ * parts' per-block sums are added in row order, so the result is the same bits.
  */
 function projectionStats(
   m: Matrix,
   mean: Float64Array,
   V: Float64Array,
   kc: number,
+  threads: number,
   nonFinite: () => never,
 ): { sumSq: Float64Array; signAt: Float64Array } {
   const { rows: n, cols: d, data } = m;
-  const CH = pcaChunkRows(d);
   const kp = kc + (kc & 1);
-  const { ws, at } = PcaWorkspace.layout({
-    x: CH * d,
-    mean: d,
-    V: d * kp,
-    scale: kp,
-    u: CH * kc,
-    sq: kc,
-    maxAbs: kc,
-    signAt: kc,
-  });
-  const F = ws.F;
-  F.set(mean, at.mean / 8);
-  for (let j = 0; j < d; j++) {
-    for (let c = 0; c < kp; c++) F[at.V / 8 + j * kp + c] = c < kc ? V[j * kc + c] : 0;
-  }
-  F.fill(1, at.scale / 8, at.scale / 8 + kp);
-  F.fill(0, at.maxAbs / 8, at.maxAbs / 8 + kc);
-  F.fill(0, at.signAt / 8, at.signAt / 8 + kc);
-  const sq = new Float64Array(ws.memory.buffer, at.sq, kc);
+  const Vp = new Float64Array(d * kp);
+  for (let j = 0; j < d; j++) for (let c = 0; c < kc; c++) Vp[j * kp + c] = V[j * kc + c];
+  const p: Projection = { d, k: kc, mean, V: Vp, scale: new Float64Array(kp).fill(1) };
+  const parts =
+    threads > 1 && n >= 2 * BLOCK && n * d * kc >= pcaTuning.threadedFitWork
+      ? rowRounds<BlockStats | null>(
+          data,
+          n,
+          d,
+          executorFor(threads),
+          (src, srcRow, _row, rows) => projectionBlockStatsTask(src, srcRow, rows, p, BLOCK),
+          { align: BLOCK },
+        )
+      : [projectionBlockStats(data, 0, n, p, BLOCK)];
   const sumSq = new Float64Array(kc);
-  for (let s = 0; s < n; s += BLOCK) {
-    sq.fill(0);
-    const e = Math.min(n, s + BLOCK);
-    for (let c = s; c < e; c += CH) {
-      const rows = Math.min(CH, e - c);
-      loadRows(ws, at.x, data, d, c, rows, nonFinite);
-      ws.kernels.centerRows(at.x, rows, d, at.mean);
-      ws.kernels.project(at.x, rows, d, at.V, kp, kc, at.scale, at.u);
-      ws.kernels.projectionStats(at.u, rows, kc, at.sq, at.maxAbs, at.signAt);
+  const maxAbs = new Float64Array(kc);
+  const signAt = new Float64Array(kc);
+  for (const part of parts) {
+    if (!part) nonFinite();
+    const blocks = part.sq.length / kc;
+    for (let b = 0; b < blocks; b++) for (let c = 0; c < kc; c++) sumSq[c] += part.sq[b * kc + c];
+    // Strictly greater: the first row of largest magnitude wins, as in one pass over the rows.
+    for (let c = 0; c < kc; c++) {
+      if (part.maxAbs[c] > maxAbs[c]) {
+        maxAbs[c] = part.maxAbs[c];
+        signAt[c] = part.signAt[c];
+      }
     }
-    for (let c = 0; c < kc; c++) sumSq[c] += sq[c];
   }
-  return { sumSq, signAt: F.slice(at.signAt / 8, at.signAt / 8 + kc) };
+  return { sumSq, signAt };
 }
 
 /** (X − mean)(X − mean)ᵀ, n × n (for wide data). */
@@ -370,7 +376,7 @@ export class PCA extends Estimator<PCAParams> {
     // the projections (accurate even for tiny ones, unlike the square roots of eigenvalues of
     // the cross-product), and svd_flip (u-based) orients each axis so that the projection of
     // largest magnitude (the first, on ties) is positive.
-    const { sumSq, signAt } = projectionStats(m, mean, V, full, nonFinite);
+    const { sumSq, signAt } = projectionStats(m, mean, V, full, this.threads(), nonFinite);
     for (let k = 0; k < full; k++) {
       if (n >= d) S[k] = Math.sqrt(sumSq[k]);
       if (signAt[k] < 0) for (let j = 0; j < d; j++) V[j * full + k] = -V[j * full + k];
@@ -419,28 +425,34 @@ export class PCA extends Estimator<PCAParams> {
 
   /**
    * Projects X onto the components (divided by √explained variance when whitening). Large X is
-   * split over the worker pool (`nThreads`); the output is then backed by a `SharedArrayBuffer`.
+   * split over the worker pool (`nThreads`).
    */
   transform(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'transform');
     const { rows: n, cols: d, data } = m;
     const k = this.nComponents_!;
     const p = this.projection();
-    const threads = this.params.nThreads ?? defaultThreadCount();
+    const threads = this.threads();
     const pooled = threads > 1 && n >= 2 * threads && n * d * k >= pcaTuning.threadedTransformWork;
-    let out: Float64Array;
-    let ok: boolean;
-    if (pooled) {
-      out = new Float64Array(new SharedArrayBuffer(n * k * 8));
-      ok = rowRounds<boolean>(data, n, d, executorFor(threads), (src, srcRow, row, rows) =>
-        projectRowsTask(src, srcRow, rows, p, out, row),
-      ).every(Boolean);
-    } else {
-      out = new Float64Array(n * k);
-      ok = projectRows(data, 0, n, p, out, 0);
-    }
+    const out = new Float64Array(n * k);
+    const ok = pooled
+      ? rowRounds<boolean>(
+          data,
+          n,
+          d,
+          executorFor(threads),
+          (src, srcRow, _row, rows, dst, dstRow) =>
+            projectRowsTask(src, srcRow, rows, p, dst as Float64Array, dstRow),
+          { out, outWidth: k },
+        ).every(Boolean)
+      : projectRows(data, 0, n, p, out, 0);
     if (!ok) this.nonFinite(m);
     return matrix(out, n, k, this.getFeatureNamesOut());
+  }
+
+  /** The thread count: `nThreads`, or the default. */
+  private threads(): number {
+    return this.params.nThreads ?? defaultThreadCount();
   }
 
   /** The fitted projection in the kernels' layout (components as padded columns, scales). */

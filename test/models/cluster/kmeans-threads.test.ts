@@ -6,7 +6,7 @@ import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { KMeans, kmeansTuning } from '../../../src/models/cluster/kmeans.ts';
-import { STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+import { rowRoundsCalls, STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
 
 function blobs(n: number, d: number, seed: number, shared = false): Matrix {
   const rng = new Rng(seed);
@@ -34,10 +34,11 @@ describe('KMeans.predict on threads', () => {
     const two = new KMeans({ nClusters: 5, nInit: 2, nThreads: 2 }).fit(blobs(2_000, 20, 9));
     assert.deepEqual(two.clusterCenters_!.data, one.clusterCenters_!.data);
     for (const X of [blobs(333, 20, 2), blobs(333, 20, 2, true), big]) {
+      const before = rowRoundsCalls();
       const a = one.predict(X);
+      assert.equal(rowRoundsCalls(), before, 'one thread: no pool');
       const b = two.predict(X);
-      assert.ok(b.buffer instanceof SharedArrayBuffer, 'the threaded path ran');
-      assert.ok(!(a.buffer instanceof SharedArrayBuffer));
+      assert.equal(rowRoundsCalls(), before + 1, 'the threaded path ran');
       assert.deepEqual(b, a);
     }
     // The training rows get the fitted labels.
@@ -58,7 +59,9 @@ describe('KMeans.predict on threads', () => {
   it('a small input stays on the calling thread at the default threshold', () => {
     kmeansTuning.threadedPredictWork = saved;
     const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 4, 4));
-    assert.ok(!(km.predict(blobs(500, 4, 5)).buffer instanceof SharedArrayBuffer));
+    const before = rowRoundsCalls();
+    km.predict(blobs(500, 4, 5));
+    assert.equal(rowRoundsCalls(), before);
     kmeansTuning.threadedPredictWork = 0;
   });
 });

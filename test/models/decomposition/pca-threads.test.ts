@@ -1,12 +1,12 @@
-// PCA.transform on the worker pool (rows staged through shared memory, or read in place when X is
-// shared) gives the same bits as on the calling thread.
+// PCA on the worker pool (rows staged through shared memory, or read in place when X is shared):
+// the fit's projection pass and transform give the same bits as on the calling thread.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { PCA, pcaTuning } from '../../../src/models/decomposition/pca.ts';
-import { STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+import { rowRoundsCalls, STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
 
 function data(n: number, d: number, seed: number, shared = false): Matrix {
   const rng = new Rng(seed);
@@ -23,12 +23,27 @@ function sameBits(a: Float64Array, b: Float64Array, what: string): void {
 }
 
 describe('PCA.transform on threads', () => {
-  const saved = pcaTuning.threadedTransformWork;
+  const saved = { ...pcaTuning };
   before(() => {
     pcaTuning.threadedTransformWork = 0;
+    pcaTuning.threadedFitWork = 0;
   });
   after(() => {
-    pcaTuning.threadedTransformWork = saved;
+    Object.assign(pcaTuning, saved);
+  });
+
+  it('fits the same model on threads, bit for bit (blocks cut across rounds and parts)', () => {
+    for (const X of [data(26_000, 21, 5), data(4_100, 9, 6, true)]) {
+      for (const opts of [{}, { nComponents: 4, whiten: true }]) {
+        const a = new PCA({ ...opts, nThreads: 1 }).fit(X);
+        const before = rowRoundsCalls();
+        const b = new PCA({ ...opts, nThreads: 2 }).fit(X);
+        assert.equal(rowRoundsCalls(), before + 1, 'the threaded path ran');
+        assert.deepEqual(b.toJSON(), { ...a.toJSON(), params: b.toJSON().params });
+        sameBits(b.components_!.data, a.components_!.data, 'components');
+        sameBits(b.singularValues_!, a.singularValues_!, 'singular values');
+      }
+    }
   });
 
   it('equals the calling thread bit for bit (one and several staging rounds, shared X, whitening, k odd)', () => {
@@ -43,10 +58,11 @@ describe('PCA.transform on threads', () => {
     ] as const) {
       const one = new PCA({ ...opts, nThreads: 1 }).fit(X);
       const two = new PCA({ ...opts, nThreads: 2 }).fit(X);
+      const before = rowRoundsCalls();
       const a = one.transform(X);
+      assert.equal(rowRoundsCalls(), before, 'one thread: no pool');
       const b = two.transform(X);
-      assert.ok(b.data.buffer instanceof SharedArrayBuffer, 'the threaded path ran');
-      assert.ok(!(a.data.buffer instanceof SharedArrayBuffer));
+      assert.equal(rowRoundsCalls(), before + 1, 'the threaded path ran');
       assert.deepEqual(b.columns, a.columns);
       sameBits(b.data, a.data, `${X.rows}×${X.cols} ${JSON.stringify(opts)}`);
     }
@@ -65,11 +81,13 @@ describe('PCA.transform on threads', () => {
     assert.throws(() => pca.transform(X), ValidationError);
   });
 
-  it('a small input stays on the calling thread at the default threshold', () => {
-    pcaTuning.threadedTransformWork = saved;
+  it('a small input stays on the calling thread at the default thresholds', () => {
+    Object.assign(pcaTuning, saved);
     const X = data(500, 8, 4);
-    const Z = new PCA({ nThreads: 2 }).fit(X).transform(X);
-    assert.ok(!(Z.data.buffer instanceof SharedArrayBuffer));
+    const before = rowRoundsCalls();
+    new PCA({ nThreads: 2 }).fit(X).transform(X);
+    assert.equal(rowRoundsCalls(), before);
     pcaTuning.threadedTransformWork = 0;
+    pcaTuning.threadedFitWork = 0;
   });
 });
