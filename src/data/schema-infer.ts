@@ -60,22 +60,7 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
     case 'numeric':
     case 'datetime': {
       const v = c.values;
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      let missing = 0;
-      let integers = true;
-      let zeroOne = true;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (x !== x) {
-          missing++;
-          continue;
-        }
-        if (x < min) min = x;
-        if (x > max) max = x;
-        if (integers && !Number.isInteger(x)) integers = false;
-        if (zeroOne && x !== 0 && x !== 1) zeroOne = false;
-      }
+      const { min, max, missing, integers, zeroOne } = numericFacts(v);
       out.nullable = missing > 0;
       if (missing < n) {
         out.min = min;
@@ -157,6 +142,50 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
   const forced = options.types?.[c.name];
   if (forced) out.type = forced;
   return out;
+}
+
+/**
+ * Range, missing count, and whether every present value is an integer / is 0 or 1. Its own
+ * function (one array type, one loop shape) so that the JIT compiles it once for every column;
+ * once both flags are false — after a few values, in most columns — a lighter loop finishes.
+ */
+function numericFacts(v: Float64Array): {
+  min: number;
+  max: number;
+  missing: number;
+  integers: boolean;
+  zeroOne: boolean;
+} {
+  const n = v.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let missing = 0;
+  let integers = true;
+  let zeroOne = true;
+  let i = 0;
+  for (; i < n && (integers || zeroOne); i++) {
+    const x = v[i];
+    if (x !== x) {
+      missing++;
+      continue;
+    }
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (integers && !Number.isInteger(x)) integers = false;
+    if (zeroOne && x !== 0 && x !== 1) zeroOne = false;
+  }
+  // The common case first: x >= min (false for NaN, which lands in the last branch). Branches
+  // in this order run about twice as fast as testing NaN first.
+  for (; i < n; i++) {
+    const x = v[i];
+    if (x >= min) {
+      if (x > max) max = x;
+    } else if (x < min) {
+      min = x;
+      if (x > max) max = x;
+    } else missing++;
+  }
+  return { min, max, missing, integers, zeroOne };
 }
 
 function allUnique(v: Float64Array): boolean {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { DataError } from '../../src/core/errors.ts';
 import {
   applySchema,
@@ -62,6 +63,37 @@ describe('schema', () => {
     ]);
     const types = inferSchema(t).columns.map((c) => c.type);
     assert.deepEqual(types, ['id', 'numeric', 'numeric', 'categorical']);
+  });
+
+  it('numeric facts (range, missing, id / boolean / numeric) = a plain reading of the rules, on random columns', () => {
+    const value = fc.oneof(
+      fc.constantFrom(0, 1, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2, -3),
+      fc.double(),
+      fc.integer({ min: -5, max: 5 }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), fc.constantFrom('x', 'row_id'), (values, name) => {
+        const got = inferSchema(new Table([numericColumn(name, values)])).columns[0];
+        const present = values.filter((x) => !Number.isNaN(x));
+        const missing = values.length - present.length;
+        const integers = present.every((x) => Number.isInteger(x));
+        const zeroOne = present.every((x) => x === 0 || x === 1);
+        const unique = new Set(values).size === values.length;
+        assert.equal(got.nullable, missing > 0);
+        if (present.length > 0) {
+          assert.ok(Object.is(got.min, Math.min(...present)) || got.min === Math.min(...present));
+          assert.ok(Object.is(got.max, Math.max(...present)) || got.max === Math.max(...present));
+        } else assert.ok(got.min === undefined && got.max === undefined);
+        const type =
+          name === 'row_id' && integers && missing === 0 && values.length >= 2 && unique
+            ? 'id'
+            : zeroOne && present.length > 0 && Math.min(...present) === 0 && Math.max(...present) === 1
+              ? 'boolean'
+              : 'numeric';
+        assert.equal(got.type, type);
+      }),
+      { numRuns: 500, seed: 4 },
+    );
   });
 
   it('booleans from true/false, yes/no and 0/1; categorical vs text by cardinality', () => {
