@@ -837,3 +837,497 @@ export function argmaxBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: 
   }
   return check;
 }
+
+// ---------------------------------------------------------------------------------------------
+// L-BFGS: the twin of src/models/linear/lbfgs.ts (minimizeLbfgs, SciPy's fmin_l_bfgs_b without
+// bounds) and line-search.ts (MINPACK-2's dcsrch/dcstep), statement for statement, as a
+// reverse-communication solver: lbfgsStart and lbfgsResume return LBFGS_EVALUATE when they need
+// f and ∇f at x (the caller writes ∇f at g and passes f to lbfgsResume), or the status when done.
+// Running the solver here rather than in JavaScript spares a fit the interpreter: V8 runs a
+// function's first calls unoptimised, and a short fit is over before the solver is optimised.
+
+const LBFGS_EVALUATE: i32 = 1;
+const LBFGS_PGTOL: i32 = 2;
+const LBFGS_FTOL: i32 = 3;
+const LBFGS_MAXITER: i32 = 4;
+const LBFGS_LINESEARCH: i32 = 5;
+
+const EPSMCH: f64 = 2.220446049250313e-16;
+const BIG: f64 = 1e10;
+
+// Problem and memory (pointers to f64 arrays of n, or m × n for S and Y).
+let lbN: i32 = 0;
+let lbM: i32 = 0;
+let lbMaxIter: i32 = 0;
+let lbMaxls: i32 = 0;
+let lbPgtol: f64 = 0;
+let lbTol: f64 = 0;
+let lbX: usize = 0;
+let lbG: usize = 0;
+let lbD: usize = 0;
+let lbZ: usize = 0;
+let lbT: usize = 0;
+let lbR: usize = 0;
+let lbS: usize = 0;
+let lbY: usize = 0;
+let lbSy: usize = 0;
+let lbAlpha: usize = 0;
+// Solver state.
+let lbF: f64 = 0;
+let lbFold: f64 = 0;
+let lbNFev: i32 = 0;
+let lbNIter: i32 = 0;
+let lbIter: i32 = 0;
+let lbCol: i32 = 0;
+let lbHead: i32 = 0;
+let lbTheta: f64 = 1;
+let lbIfun: i32 = 0;
+let lbIback: i32 = 0;
+let lbGd: f64 = 0;
+let lbGdold: f64 = 0;
+// Line-search state (line-search.ts's LineSearchState).
+let lsStp: f64 = 0;
+let lsBrackt: bool = false;
+let lsStage: i32 = 1;
+let lsGinit: f64 = NaN;
+let lsGtest: f64 = NaN;
+let lsGx: f64 = NaN;
+let lsGy: f64 = NaN;
+let lsFinit: f64 = NaN;
+let lsFx: f64 = NaN;
+let lsFy: f64 = NaN;
+let lsStx: f64 = NaN;
+let lsSty: f64 = NaN;
+let lsStmin: f64 = NaN;
+let lsStmax: f64 = NaN;
+let lsWidth: f64 = NaN;
+let lsWidth1: f64 = NaN;
+
+// @ts-ignore: decorator
+@inline
+function at(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function put(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+function vdot(a: usize, b: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s += at(a, i) * at(b, i);
+  return s;
+}
+
+function vmaxAbs(a: usize, n: i32): f64 {
+  let m: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = abs(at(a, i));
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+// @ts-ignore: decorator
+@inline
+function pairS(slot: i32): usize {
+  return lbS + <usize>slot * (<usize>lbN << 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function pairY(slot: i32): usize {
+  return lbY + <usize>slot * (<usize>lbN << 3);
+}
+
+/** line-search.ts's dcstep, on the step state below (stx, fx, dx, sty, fy, dy, stp, brackt). */
+let stStx: f64 = 0;
+let stFx: f64 = 0;
+let stDx: f64 = 0;
+let stSty: f64 = 0;
+let stFy: f64 = 0;
+let stDy: f64 = 0;
+let stStp: f64 = 0;
+let stBrackt: bool = false;
+
+function dcstep(fp: f64, dp: f64, stpmin: f64, stpmax: f64): void {
+  const stx = stStx;
+  const fx = stFx;
+  const dx = stDx;
+  const sty = stSty;
+  const fy = stFy;
+  const dy = stDy;
+  const stp = stStp;
+  const sgnd = dp * (dx / abs(dx));
+  let stpf: f64;
+  if (fp > fx) {
+    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+    const s = max(max(abs(theta), abs(dx)), abs(dp));
+    let gamma = s * sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+    if (stp < stx) gamma = -gamma;
+    const p = gamma - dx + theta;
+    const q = gamma - dx + gamma + dp;
+    const r = p / q;
+    const stpc = stx + r * (stp - stx);
+    const stpq = stx + (dx / ((fx - fp) / (stp - stx) + dx) / 2) * (stp - stx);
+    stpf = abs(stpc - stx) < abs(stpq - stx) ? stpc : stpc + (stpq - stpc) / 2;
+    stBrackt = true;
+  } else if (sgnd < 0) {
+    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+    const s = max(max(abs(theta), abs(dx)), abs(dp));
+    let gamma = s * sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+    if (stp > stx) gamma = -gamma;
+    const p = gamma - dp + theta;
+    const q = gamma - dp + gamma + dx;
+    const r = p / q;
+    const stpc = stp + r * (stx - stp);
+    const stpq = stp + (dp / (dp - dx)) * (stx - stp);
+    stpf = abs(stpc - stp) > abs(stpq - stp) ? stpc : stpq;
+    stBrackt = true;
+  } else if (abs(dp) < abs(dx)) {
+    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+    const s = max(max(abs(theta), abs(dx)), abs(dp));
+    let gamma = s * sqrt(max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+    if (stp > stx) gamma = -gamma;
+    const p = gamma - dp + theta;
+    const q = gamma + (dx - dp) + gamma;
+    const r = p / q;
+    let stpc: f64;
+    if (r < 0 && gamma != 0) stpc = stp + r * (stx - stp);
+    else if (stp > stx) stpc = stpmax;
+    else stpc = stpmin;
+    const stpq = stp + (dp / (dp - dx)) * (stx - stp);
+    if (stBrackt) {
+      stpf = abs(stpc - stp) < abs(stpq - stp) ? stpc : stpq;
+      if (stp > stx) stpf = min(stp + 0.66 * (sty - stp), stpf);
+      else stpf = max(stp + 0.66 * (sty - stp), stpf);
+    } else {
+      stpf = abs(stpc - stp) > abs(stpq - stp) ? stpc : stpq;
+      stpf = min(stpmax, stpf);
+      stpf = max(stpmin, stpf);
+    }
+  } else {
+    if (stBrackt) {
+      const theta = (3 * (fp - fy)) / (sty - stp) + dy + dp;
+      const s = max(max(abs(theta), abs(dy)), abs(dp));
+      let gamma = s * sqrt((theta / s) * (theta / s) - (dy / s) * (dp / s));
+      if (stp > sty) gamma = -gamma;
+      const p = gamma - dp + theta;
+      const q = gamma - dp + gamma + dy;
+      const r = p / q;
+      stpf = stp + r * (sty - stp);
+    } else if (stp > stx) stpf = stpmax;
+    else stpf = stpmin;
+  }
+  if (fp > fx) {
+    stSty = stp;
+    stFy = fp;
+    stDy = dp;
+  } else {
+    if (sgnd < 0) {
+      stSty = stx;
+      stFy = fx;
+      stDy = dx;
+    }
+    stStx = stp;
+    stFx = fp;
+    stDx = dp;
+  }
+  stStp = stpf;
+}
+
+const LS_FG: i32 = 0;
+const LS_CONVERGENCE: i32 = 1;
+const LS_WARNING: i32 = 2;
+const LS_ERROR: i32 = 3;
+
+/** line-search.ts's dcsrch on the line-search state above. */
+function dcsrch(f: f64, g: f64, ftol: f64, gtol: f64, xtol: f64, stpmin: f64, stpmax: f64, start: bool): i32 {
+  if (start) {
+    if (lsStp < stpmin || lsStp > stpmax || g >= 0 || stpmax < stpmin) return LS_ERROR;
+    lsBrackt = false;
+    lsStage = 1;
+    lsFinit = f;
+    lsGinit = g;
+    lsGtest = ftol * lsGinit;
+    lsWidth = stpmax - stpmin;
+    lsWidth1 = lsWidth / 0.5;
+    lsStx = 0;
+    lsFx = lsFinit;
+    lsGx = lsGinit;
+    lsSty = 0;
+    lsFy = lsFinit;
+    lsGy = lsGinit;
+    lsStmin = 0;
+    lsStmax = lsStp + 4.0 * lsStp;
+    return LS_FG;
+  }
+  const ftest = lsFinit + lsStp * lsGtest;
+  if (lsStage == 1 && f <= ftest && g >= 0) lsStage = 2;
+  let task: i32 = -1;
+  if (lsBrackt && (lsStp <= lsStmin || lsStp >= lsStmax)) task = LS_WARNING;
+  if (lsBrackt && lsStmax - lsStmin <= xtol * lsStmax) task = LS_WARNING;
+  if (lsStp == stpmax && f <= ftest && g <= lsGtest) task = LS_WARNING;
+  if (lsStp == stpmin && (f > ftest || g >= lsGtest)) task = LS_WARNING;
+  if (f <= ftest && abs(g) <= gtol * -lsGinit) task = LS_CONVERGENCE;
+  if (task >= 0) return task;
+
+  if (lsStage == 1 && f <= lsFx && f > ftest) {
+    const fm = f - lsStp * lsGtest;
+    stStx = lsStx;
+    stFx = lsFx - lsStx * lsGtest;
+    stDx = lsGx - lsGtest;
+    stSty = lsSty;
+    stFy = lsFy - lsSty * lsGtest;
+    stDy = lsGy - lsGtest;
+    stStp = lsStp;
+    stBrackt = lsBrackt;
+    dcstep(fm, g - lsGtest, lsStmin, lsStmax);
+    lsStx = stStx;
+    lsSty = stSty;
+    lsStp = stStp;
+    lsBrackt = stBrackt;
+    lsFx = stFx + lsStx * lsGtest;
+    lsFy = stFy + lsSty * lsGtest;
+    lsGx = stDx + lsGtest;
+    lsGy = stDy + lsGtest;
+  } else {
+    stStx = lsStx;
+    stFx = lsFx;
+    stDx = lsGx;
+    stSty = lsSty;
+    stFy = lsFy;
+    stDy = lsGy;
+    stStp = lsStp;
+    stBrackt = lsBrackt;
+    dcstep(f, g, lsStmin, lsStmax);
+    lsStx = stStx;
+    lsFx = stFx;
+    lsGx = stDx;
+    lsSty = stSty;
+    lsFy = stFy;
+    lsGy = stDy;
+    lsStp = stStp;
+    lsBrackt = stBrackt;
+  }
+  if (lsBrackt) {
+    if (abs(lsSty - lsStx) >= 0.66 * lsWidth1) lsStp = lsStx + 0.5 * (lsSty - lsStx);
+    lsWidth1 = lsWidth;
+    lsWidth = abs(lsSty - lsStx);
+  }
+  if (lsBrackt) {
+    lsStmin = min(lsStx, lsSty);
+    lsStmax = max(lsStx, lsSty);
+  } else {
+    lsStmin = lsStp + 1.1 * (lsStp - lsStx);
+    lsStmax = lsStp + 4.0 * (lsStp - lsStx);
+  }
+  lsStp = max(lsStp, stpmin);
+  lsStp = min(lsStp, stpmax);
+  if ((lsBrackt && (lsStp <= lsStmin || lsStp >= lsStmax)) || (lsBrackt && lsStmax - lsStmin <= xtol * lsStmax)) {
+    lsStp = lsStx;
+  }
+  return LS_FG;
+}
+
+/**
+ * Starts a minimisation of n coefficients from x (at xPtr) where the caller has evaluated f0 and
+ * ∇f (at gPtr): the scratch arrays d, z, t, r (n each), S and Y (m × n each), sy and alpha (m
+ * each) at the given pointers. Returns LBFGS_EVALUATE or the status.
+ */
+export function lbfgsStart(
+  n: i32,
+  m: i32,
+  maxIter: i32,
+  maxls: i32,
+  pgtol: f64,
+  tol: f64,
+  f0: f64,
+  xPtr: usize,
+  gPtr: usize,
+  dPtr: usize,
+  zPtr: usize,
+  tPtr: usize,
+  rPtr: usize,
+  SPtr: usize,
+  YPtr: usize,
+  syPtr: usize,
+  alphaPtr: usize,
+): i32 {
+  lbN = n;
+  lbM = m;
+  lbMaxIter = maxIter;
+  lbMaxls = maxls;
+  lbPgtol = pgtol;
+  lbTol = tol;
+  lbX = xPtr;
+  lbG = gPtr;
+  lbD = dPtr;
+  lbZ = zPtr;
+  lbT = tPtr;
+  lbR = rPtr;
+  lbS = SPtr;
+  lbY = YPtr;
+  lbSy = syPtr;
+  lbAlpha = alphaPtr;
+  lbF = f0;
+  lbNFev = 1;
+  lbNIter = 0;
+  if (vmaxAbs(lbG, n) <= pgtol) return LBFGS_PGTOL;
+  lbCol = 0;
+  lbHead = 0;
+  lbTheta = 1;
+  lbIter = 0;
+  return beginIteration();
+}
+
+/** Continues after an evaluation: f at x, its gradient written at g. */
+export function lbfgsResume(f: f64): i32 {
+  lbF = f;
+  lbNFev++;
+  return searchLoop();
+}
+
+/** The current objective value, evaluations and iterations (SciPy's nfev, nit). */
+export function lbfgsF(): f64 {
+  return lbF;
+}
+
+export function lbfgsNFev(): i32 {
+  return lbNFev;
+}
+
+export function lbfgsNIter(): i32 {
+  return lbNIter;
+}
+
+function beginIteration(): i32 {
+  const n = lbN;
+  const x = lbX;
+  const g = lbG;
+  const d = lbD;
+  const z = lbZ;
+  if (lbCol == 0) {
+    let f1: f64 = 0;
+    for (let i = 0; i < n; i++) f1 -= at(g, i) * at(g, i);
+    const f2 = -lbTheta * f1;
+    const dtm = -f1 / f2;
+    for (let i = 0; i < n; i++) put(z, i, at(x, i) + dtm * -at(g, i));
+  } else {
+    for (let i = 0; i < n; i++) put(d, i, -at(g, i));
+    for (let k = lbCol - 1; k >= 0; k--) {
+      const slot = (lbHead + k) % lbM;
+      const a = vdot(pairS(slot), d, n) / at(lbSy, slot);
+      put(lbAlpha, k, a);
+      const yk = pairY(slot);
+      for (let i = 0; i < n; i++) put(d, i, at(d, i) - a * at(yk, i));
+    }
+    const invTheta = 1 / lbTheta;
+    for (let i = 0; i < n; i++) put(d, i, at(d, i) * invTheta);
+    for (let k = 0; k < lbCol; k++) {
+      const slot = (lbHead + k) % lbM;
+      const b = vdot(pairY(slot), d, n) / at(lbSy, slot);
+      const sk = pairS(slot);
+      const c = at(lbAlpha, k) - b;
+      for (let i = 0; i < n; i++) put(d, i, at(d, i) + c * at(sk, i));
+    }
+    for (let i = 0; i < n; i++) put(z, i, at(x, i) + at(d, i));
+  }
+  for (let i = 0; i < n; i++) put(d, i, at(z, i) - at(x, i));
+  const dnorm = sqrt(vdot(d, d, n));
+  lsStp = lbIter == 0 ? min(1 / dnorm, BIG) : 1;
+  lsBrackt = false;
+  lsStage = 1;
+  lsGinit = NaN;
+  lsGtest = NaN;
+  lsGx = NaN;
+  lsGy = NaN;
+  lsFinit = NaN;
+  lsFx = NaN;
+  lsFy = NaN;
+  lsStx = NaN;
+  lsSty = NaN;
+  lsStmin = NaN;
+  lsStmax = NaN;
+  lsWidth = NaN;
+  lsWidth1 = NaN;
+  memory.copy(lbT, x, <usize>n << 3);
+  memory.copy(lbR, g, <usize>n << 3);
+  lbFold = lbF;
+  lbIfun = 0;
+  lbIback = 0;
+  lbGd = 0;
+  lbGdold = 0;
+  return searchLoop();
+}
+
+function searchLoop(): i32 {
+  const n = lbN;
+  lbGd = vdot(lbG, lbD, n);
+  if (lbIfun == 0) {
+    lbGdold = lbGd;
+    if (lbGd >= 0) return afterSearch(true); // not a descent direction
+  }
+  const task = dcsrch(lbF, lbGd, 1e-3, 0.9, 0.1, 0, BIG, lbIfun == 0);
+  if (task == LS_CONVERGENCE || task == LS_WARNING) return afterSearch(false);
+  lbIfun++;
+  lbIback = lbIfun - 1;
+  const stp = lsStp;
+  if (stp == 1) memory.copy(lbX, lbZ, <usize>n << 3);
+  else for (let i = 0; i < n; i++) put(lbX, i, stp * at(lbD, i) + at(lbT, i));
+  if (lbIback >= lbMaxls) return afterSearch(true);
+  return LBFGS_EVALUATE;
+}
+
+function afterSearch(failed: bool): i32 {
+  const n = lbN;
+  if (failed) {
+    memory.copy(lbX, lbT, <usize>n << 3);
+    memory.copy(lbG, lbR, <usize>n << 3);
+    lbF = lbFold;
+    if (lbCol == 0) return LBFGS_LINESEARCH;
+    lbCol = 0;
+    lbHead = 0;
+    lbTheta = 1;
+    return beginIteration(); // restart from −g
+  }
+  lbIter++;
+  const sbgnrm = vmaxAbs(lbG, n);
+  lbNIter++;
+  if (lbNIter >= lbMaxIter) return LBFGS_MAXITER;
+  if (sbgnrm <= lbPgtol) return LBFGS_PGTOL;
+  const ddumF = max(max(abs(lbFold), abs(lbF)), 1);
+  if (lbFold - lbF <= lbTol * ddumF) return LBFGS_FTOL;
+  // Update the pairs.
+  const r = lbR;
+  const d = lbD;
+  for (let i = 0; i < n; i++) put(r, i, at(lbG, i) - at(r, i));
+  const rr = vdot(r, r, n);
+  const stp = lsStp;
+  let dr: f64;
+  let ddum: f64;
+  if (stp == 1) {
+    dr = lbGd - lbGdold;
+    ddum = -lbGdold;
+  } else {
+    dr = (lbGd - lbGdold) * stp;
+    for (let i = 0; i < n; i++) put(d, i, at(d, i) * stp);
+    ddum = -lbGdold * stp;
+  }
+  if (dr <= EPSMCH * ddum) return beginIteration(); // skip the update: not enough curvature
+  let slot: i32;
+  if (lbCol < lbM) {
+    slot = (lbHead + lbCol) % lbM;
+    lbCol++;
+  } else {
+    slot = lbHead;
+    lbHead = (lbHead + 1) % lbM;
+  }
+  memory.copy(pairS(slot), d, <usize>n << 3);
+  memory.copy(pairY(slot), r, <usize>n << 3);
+  put(lbSy, slot, dr);
+  lbTheta = rr / dr;
+  return beginIteration();
+}

@@ -22,9 +22,16 @@
 
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { dotSplit } from './common.ts';
+import { type LbfgsOptions, type LbfgsResult, minimizeLbfgs } from './lbfgs.ts';
 import { expNonPositive, log1pUnit } from './lean-math.ts';
 import type { ProbaLink } from './links.ts';
-import { defaultLossKernel, LOSS_BLOCK, type LossKernelKind, wasmLossBlocks } from './loss-wasm.ts';
+import {
+  defaultLossKernel,
+  LOSS_BLOCK,
+  type LossKernelKind,
+  wasmLossBlocks,
+  wasmMinimizeLbfgs,
+} from './loss-wasm.ts';
 import { probaRows, scoreRows } from './predict-rows.ts';
 
 export { LOSS_BLOCK, type LossKernelKind } from './loss-wasm.ts';
@@ -556,6 +563,17 @@ export class LogisticObjective {
   /** True when evaluations run on the worker pool. */
   get threaded(): boolean {
     return this.parallel !== null;
+  }
+
+  /**
+   * Minimises the objective by L-BFGS from x0: `minimizeLbfgs` (lbfgs.ts) with the TypeScript
+   * kernels, its WebAssembly twin with the WebAssembly ones — the same iterates either way.
+   */
+  minimize(x0: Float64Array, options: LbfgsOptions): LbfgsResult {
+    if (this.kernel === 'wasm') {
+      return wasmMinimizeLbfgs(this.evaluate, x0, options, this.data.p, this.data.nClasses);
+    }
+    return minimizeLbfgs(this.evaluate, x0, options);
   }
 
   /** The objective: fills `grad` and returns the loss at `w`. */

@@ -24,7 +24,6 @@ import { executorFor } from '../../core/pool.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
 import { assertFiniteScores } from './common.ts';
-import { minimizeLbfgs } from './lbfgs.ts';
 import { LINK_LOGISTIC, LINK_SOFTMAX } from './links.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
@@ -157,7 +156,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
         let finite = f0 - f0 === 0;
         for (let j = 0; j < g0.length && finite; j++) finite = g0[j] - g0[j] === 0;
         if (!finite) assertFinite(m, who);
-        const r = minimizeLbfgs(objective.evaluate, w0, {
+        const r = objective.minimize(w0, {
           maxIter: P.maxIter,
           pgtol: P.tol,
           initial: { f: f0, grad: g0 },

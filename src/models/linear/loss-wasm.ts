@@ -23,6 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
+import type { LbfgsOptions, LbfgsResult, LbfgsStatus, Objective } from './lbfgs.ts';
 
 /** Rows per block. Fixed (never derived from the thread count) so sums do not depend on it. */
 export const LOSS_BLOCK = 1024;
@@ -78,6 +79,29 @@ interface LinearExports {
   ): number;
   logF64(x: number): number;
   expNegF64Array(src: number, dst: number, n: number): void;
+  lbfgsStart(
+    n: number,
+    m: number,
+    maxIter: number,
+    maxls: number,
+    pgtol: number,
+    tol: number,
+    f0: number,
+    x: number,
+    g: number,
+    d: number,
+    z: number,
+    t: number,
+    r: number,
+    S: number,
+    Y: number,
+    sy: number,
+    alpha: number,
+  ): number;
+  lbfgsResume(f: number): number;
+  lbfgsF(): number;
+  lbfgsNFev(): number;
+  lbfgsNIter(): number;
   log1pUnitF64Array(src: number, dst: number, n: number): void;
 }
 
@@ -233,6 +257,85 @@ export function wasmLossBlocks(
     else k.e.multinomialBlock(k.xPtr, p, k.yPtr, swPtr, K, fi, k.wPtr, rows, k.outPtr, k.zPtr);
     partials.set(k.out, b * stride);
   }
+}
+
+const LBFGS_EVALUATE = 1;
+const LBFGS_STATUS: Record<number, LbfgsStatus> = { 2: 'pgtol', 3: 'ftol', 4: 'maxIter', 5: 'lineSearch' };
+
+/**
+ * The WebAssembly twin of `minimizeLbfgs` (lbfgs.ts; the same iterates, bit for bit): the solver
+ * runs in this thread's instance, its vectors in the instance memory above the loss kernels'
+ * buffers for a problem of p features and K score columns (dim = x0.length coefficients), and
+ * calls back `fg` — the objective, which runs the loss kernels — for each evaluation, with x and
+ * the gradient to fill as views of that memory.
+ */
+export function wasmMinimizeLbfgs(
+  fg: Objective,
+  x0: Float64Array,
+  options: LbfgsOptions,
+  p: number,
+  K: number,
+): LbfgsResult {
+  const n = x0.length;
+  const m = options.m ?? 10;
+  const ftol = options.ftol ?? 2.220446049250313e-9;
+  const EPS = 2.220446049250313e-16;
+  const tol = (ftol / EPS) * EPS; // factr · epsmch, as lbfgs.ts computes it
+  const k = kernelFor(p, K, n);
+  const vec = n * 8;
+  const xPtr = align16(k.xPtr + LOSS_BLOCK * p * 8);
+  const gPtr = align16(xPtr + vec);
+  const dPtr = align16(gPtr + vec);
+  const zPtr = align16(dPtr + vec);
+  const tPtr = align16(zPtr + vec);
+  const rPtr = align16(tPtr + vec);
+  const SPtr = align16(rPtr + vec);
+  const YPtr = align16(SPtr + m * vec);
+  const syPtr = align16(YPtr + m * vec);
+  const alphaPtr = align16(syPtr + m * 8);
+  const end = alphaPtr + m * 8;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  const buf = k.memory.buffer;
+  const x = new Float64Array(buf, xPtr, n);
+  const g = new Float64Array(buf, gPtr, n);
+  x.set(x0);
+  let f: number;
+  if (options.initial) {
+    f = options.initial.f;
+    g.set(options.initial.grad);
+  } else f = fg(x, g);
+  const e = k.e;
+  let state = e.lbfgsStart(
+    n,
+    m,
+    options.maxIter,
+    options.maxls ?? 20,
+    options.pgtol,
+    tol,
+    f,
+    xPtr,
+    gPtr,
+    dPtr,
+    zPtr,
+    tPtr,
+    rPtr,
+    SPtr,
+    YPtr,
+    syPtr,
+    alphaPtr,
+  );
+  while (state === LBFGS_EVALUATE) state = e.lbfgsResume(fg(x, g));
+  const status = LBFGS_STATUS[state];
+  return {
+    x: x.slice(),
+    f: e.lbfgsF(),
+    grad: g.slice(),
+    nIter: e.lbfgsNIter(),
+    nFev: e.lbfgsNFev(),
+    status,
+    converged: status === 'pgtol' || status === 'ftol',
+  };
 }
 
 /** Rows scored per call of the WebAssembly prediction kernels (a multiple of 4). */

@@ -9,6 +9,7 @@ import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { linearScores } from '../../../src/models/linear/common.ts';
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
+import { minimizeLbfgs, type Objective } from '../../../src/models/linear/lbfgs.ts';
 import { expNonPositive, log1pOfUnit } from '../../../src/models/linear/lean-math.ts';
 import {
   argmaxCodes,
@@ -28,6 +29,7 @@ import {
   SCORE_CHUNK,
   wasmArgmaxRows,
   wasmMath,
+  wasmMinimizeLbfgs,
   wasmProbaRows,
   wasmScoreRows,
 } from '../../../src/models/linear/loss-wasm.ts';
@@ -224,6 +226,76 @@ describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { s
       }
     }
     assert.equal(cases, 168);
+  });
+
+  it('the WebAssembly L-BFGS is the twin of minimizeLbfgs (every iterate, evaluation and status)', () => {
+    // Rosenbrock's valley in n dimensions (curved, every branch of the line search's step
+    // choice), an objective whose gradient lies (the line search fails, the solver restarts, then
+    // gives up) and a quadratic already at its minimum.
+    const rosenbrock: Objective = (x, g) => {
+      let f = 0;
+      g.fill(0);
+      for (let i = 0; i + 1 < x.length; i++) {
+        const a = x[i + 1] - x[i] * x[i];
+        const b = 1 - x[i];
+        f += 100 * a * a + b * b;
+        g[i] += -400 * a * x[i] - 2 * b;
+        g[i + 1] += 200 * a;
+      }
+      return f;
+    };
+    const liar: Objective = (x, g) => {
+      let f = 0;
+      for (let i = 0; i < x.length; i++) {
+        f += Math.abs(x[i] - 1) + 0.1 * x[i] * x[i];
+        g[i] = -(i + 1); // always says "increase me"
+      }
+      return f;
+    };
+    const bowl: Objective = (x, g) => {
+      for (let i = 0; i < x.length; i++) g[i] = 2 * x[i];
+      return x.reduce((s, v) => s + v * v, 0);
+    };
+    const rng = new Rng(77);
+    let cases = 0;
+    for (const [name, fg] of [
+      ['rosenbrock', rosenbrock],
+      ['liar', liar],
+      ['bowl', bowl],
+    ] as const) {
+      for (const n of [2, 5, 12]) {
+        for (const maxIter of [3, 200]) {
+          for (const pgtol of [1e-5, 1e-12]) {
+            const x0 = Float64Array.from({ length: n }, () => (name === 'bowl' ? 0 : rng.normal() * 1.5));
+            const a = minimizeLbfgs(fg, x0, { maxIter, pgtol });
+            const b = wasmMinimizeLbfgs(fg, x0, { maxIter, pgtol }, 3, 1);
+            const what = `${name} n=${n} maxIter=${maxIter} pgtol=${pgtol}`;
+            sameBits(b.x, a.x, `${what}: x`);
+            sameBits(b.grad, a.grad, `${what}: grad`);
+            assert.ok(Object.is(b.f, a.f), `${what}: f`);
+            assert.deepEqual(
+              [b.nIter, b.nFev, b.status, b.converged],
+              [a.nIter, a.nFev, a.status, a.converged],
+              what,
+            );
+            cases++;
+          }
+        }
+      }
+    }
+    assert.equal(cases, 36);
+    // Every ending was reached.
+    const endings = new Set<string>();
+    for (const [fg, x0, pgtol, maxIter] of [
+      [rosenbrock, [-1.2, 1], 1e-5, 200],
+      [rosenbrock, [-1.2, 1], 1e-5, 3],
+      [rosenbrock, [-1.2, 1], 0, 500],
+      [liar, [0, 0], 1e-5, 200],
+      [bowl, [0, 0], 1e-5, 200],
+    ] as const) {
+      endings.add(wasmMinimizeLbfgs(fg, Float64Array.from(x0), { maxIter, pgtol }, 3, 1).status);
+    }
+    assert.deepEqual([...endings].sort(), ['ftol', 'lineSearch', 'maxIter', 'pgtol']);
   });
 
   it('a fit with either kernel gives the same coefficients', () => {
