@@ -17,12 +17,21 @@ import { defaultThreadCount, sharedPool } from '../core/pool.ts';
 import type { Column } from '../data/column.ts';
 import type { ColumnSchema, Schema, SemanticType } from '../data/schema.ts';
 import { type Table, unknownColumn } from '../data/table.ts';
-import { correlationMatrix, type DenseRanking, spearmanMatrix } from '../stats/correlation.ts';
+import { correlationMatrix, spearmanMatrix } from '../stats/correlation.ts';
 import { runChecks } from './checks.ts';
-import { type ColumnWork, profileColumn, profileScratch } from './column-profile.ts';
+import { type ColumnWork, type ProfileScratch, profileColumn, profileScratch } from './column-profile.ts';
 import { assembleCorrelations, correlationColumns } from './correlations.ts';
 import { type DuplicateRows, findDuplicateRows } from './duplicates.ts';
-import { type ProfilePart, profilePartJob, runProfilePart } from './profile-tasks.ts';
+import {
+  type ColumnQueue,
+  type CorrelationJob,
+  type CorrelationPart,
+  type OwnColumns,
+  ProfileArena,
+  type ProfileShare,
+  profileShareJob,
+  runProfileShare,
+} from './profile-tasks.ts';
 import {
   FINDING_SEVERITIES,
   type FindingSeverity,
@@ -131,35 +140,48 @@ function checkOptions(table: Table, o: ProfileOptions): void {
  */
 export function profileTable(table: Table, options: ProfileOptions = {}): QualityReport {
   checkOptions(table, options);
-  const ctx = context(table, options);
-  const scratch = profileScratch(table.nRows);
-  const works = table.columns.map((c, j) =>
-    profileColumn(c, j, ctx.th, scratch, ctx.schemaByName.get(c.name)),
-  );
-  const dups = findDuplicateRows(
-    table,
-    works.map((w) => w.codes),
-  );
-  const { chosen, excluded } = correlationColumns(works, ctx.th);
+  const th = resolveThresholds(options.thresholds);
+  const schemaByName = schemas(options);
+  // One work space for the sorts, the duplicate search, the sample draw and the rankings.
+  const arena = new ProfileArena(ProfileArena.scratchBytes(table.nRows));
+  const works = new Array<ColumnWork>(table.nCols);
+  const own: OwnColumns = { columns: [], indices: [], schemas: [] };
+  table.columns.forEach((c, j) => {
+    if (c.type === 'numeric' || c.type === 'datetime') addOwn(own, c, j, schemaByName);
+    else works[j] = profileColumn(c, j, th, profileScratch(0), schemaByName.get(c.name));
+  });
+  const textCodes = table.columns.map((_, j) => works[j]?.codes ?? null);
+  const share = runProfileShare(th, own, null, { columns: [...table.columns], textCodes }, null, arena);
+  own.indices.forEach((j, k) => {
+    works[j] = share.own[k];
+  });
+  const ctx = context(table, options, { arena });
+  const { chosen, excluded } = correlationColumns(works, th);
   const pearson = correlationMatrix(
     chosen.map((w) => ctx.rankings.values(w.profile.index)),
     { method: 'pearson' },
   );
   const spearman = spearmanMatrix(chosen.map((w) => ctx.rankings.get(w.profile.index)));
-  return finishReport(table, options, ctx, works, dups, { chosen, excluded, pearson, spearman });
+  return finishReport(table, options, ctx, works, share.dups as DuplicateRows, {
+    chosen,
+    excluded,
+    pearson,
+    spearman,
+  });
 }
 
 /**
  * {@link profileTable} on worker threads as well as this one (`options.threads`, default all
  * cores): the same report, sooner. Tables under {@link PARALLEL_PROFILE_MIN_ROWS} rows are
  * profiled here. Columns in shared memory (as `readTable` returns them) reach the workers
- * without a copy; others are copied per task.
+ * without a copy.
  *
- * The work is shared out in one batch, longest first onto the least loaded thread: the
- * duplicate search and both correlation matrices (over every numeric and boolean column; the
- * report keeps the entries of the columns it then chooses, and each entry depends on its own
- * pair only) go to the workers, the numeric and datetime column summaries to whichever thread
- * has least to do, and this thread summarises the other columns and assembles the report.
+ * Each worker starts with one long job — both correlation matrices (over every numeric and
+ * boolean column, when they are few enough to be kept: the report keeps the entries of the
+ * columns it then chooses, and each entry depends on its own pair only), or the duplicate
+ * search — and this thread with what is left of those and the quick columns (categorical,
+ * boolean, text, and any column not in shared memory); then every thread takes numeric and
+ * datetime column summaries from one shared queue until none is left, so they finish together.
  *
  * @example
  * const { table } = await readTable('big.csv');
@@ -169,89 +191,135 @@ export async function profileTableAsync(table: Table, options: ProfileOptions = 
   checkOptions(table, options);
   const threads = options.threads ?? defaultThreadCount();
   if (threads < 2 || table.nRows < PARALLEL_PROFILE_MIN_ROWS) return profileTable(table, options);
-  const ctx = context(table, options, true);
-  const { th, schemaByName, rankings } = ctx;
+  const th = resolveThresholds(options.thresholds);
+  const schemaByName = schemas(options);
   const pool = sharedPool(threads);
+  const inShared = (c: Column) =>
+    (c.type === 'categorical' ? c.codes : c.type === 'text' ? null : c.values)?.buffer instanceof
+    SharedArrayBuffer;
   // Both matrices over the numeric and boolean columns, when they are few enough to be kept.
   const numeric: number[] = [];
   table.columns.forEach((c, j) => {
     if (c.type === 'numeric' || c.type === 'boolean') numeric.push(j);
   });
   const speculate = numeric.length >= 2 && numeric.length <= th.maxCorrelationColumns;
-  const plan = planParts(table, threads, speculate ? numeric.length : 0);
-  const data = speculate ? numeric.map((j) => rankings.values(j)) : [];
-  const task = (part: PartPlan) =>
-    [
-      part.columns.map((j) => table.columns[j]),
-      part.columns,
-      th,
-      part.columns.map((j) => schemaByName.get(table.columns[j].name)),
-      part.dups ? [...table.columns] : null,
-      part.spearman ? data : null,
-      part.pearson ? data : null,
-    ] as const;
+  const keep = options.target !== undefined;
+  let ctx: ProfileContext | null = null;
+  let corrJob: CorrelationJob | null = null;
+  if (speculate) {
+    const sample = options.sample === undefined ? DEFAULT_PROFILE_SAMPLE : options.sample;
+    const base = { tableRows: table.nRows, sample, seed: options.seed ?? 0, keep };
+    if (numeric.every((j) => inShared(table.columns[j]))) {
+      corrJob = { ...base, columns: numeric.map((j) => table.columns[j]), data: null };
+    } else {
+      // Columns a worker cannot share: their sampled values are gathered here, in shared memory.
+      ctx = context(table, options, { shared: true });
+      const rankings = ctx.rankings;
+      corrJob = { ...base, columns: null, data: numeric.map((j) => rankings.values(j)), keep: false };
+    }
+  }
+  // The summaries any thread may take, and those only this thread can reach.
+  const queue: ColumnQueue = {
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    columns: [],
+    indices: [],
+    schemas: [],
+  };
+  const own: OwnColumns = { columns: [], indices: [], schemas: [] };
+  table.columns.forEach((c, j) => {
+    if (c.type !== 'numeric' && c.type !== 'datetime') return;
+    if (inShared(c)) addOwn(queue, c, j, schemaByName);
+    else addOwn(own, c, j, schemaByName);
+  });
+  // The long jobs, longest first, one per worker; what is left is this thread's.
+  const dupsShareable = table.nCols > 0 && table.columns.every(inShared);
+  const long: ('corr' | 'dups')[] = [];
+  if (corrJob) long.push('corr');
+  if (dupsShareable) long.push('dups');
+  const workerJobs = long.slice(0, threads - 1);
+  const shares = Array.from({ length: threads - 1 }, (_, q) => workerJobs[q] ?? null);
+  const allColumns = () => ({ columns: [...table.columns], textCodes: [] as (Int32Array | null)[] });
   const pending = pool
-    .map<ProfilePart>(plan.parts.slice(1).map((part) => profilePartJob(...task(part))))
+    .map<ProfileShare>(
+      shares.map((job) =>
+        profileShareJob(
+          th,
+          null,
+          queue.columns.length > 0 ? queue : null,
+          job === 'dups' ? allColumns() : null,
+          job === 'corr' ? corrJob : null,
+        ),
+      ),
+    )
     .catch(() => null);
-  // This thread's share, then the columns that are quick to summarise.
-  const results: (ProfilePart | null)[] = [runProfilePart(...task(plan.parts[0]))];
+  // This thread: the quick columns, then its share of the long jobs and of the queue.
   const works = new Array<ColumnWork>(table.nCols);
   table.columns.forEach((c, j) => {
-    if (!plan.assigned.has(j))
+    if (c.type !== 'numeric' && c.type !== 'datetime')
       works[j] = profileColumn(c, j, th, profileScratch(0), schemaByName.get(c.name));
   });
-  const theirs = await pending;
-  plan.parts.slice(1).forEach((_, k) => {
-    results.push(theirs?.[k] ?? null);
-  });
-  let dups: DuplicateRows | null = null;
-  let pearsonAll: Float64Array | null = null;
-  let spearmanAll: Float64Array | null = null;
-  let scratch: ReturnType<typeof profileScratch> | null = null;
-  plan.parts.forEach((part, k) => {
-    const r = results[k];
-    part.columns.forEach((j, q) => {
-      // A failed worker costs time, not the result: its share is done here.
-      scratch ??= r ? null : profileScratch(table.nRows);
-      works[j] = r
-        ? r.works[q]
-        : profileColumn(
-            table.columns[j],
-            j,
-            th,
-            scratch as ReturnType<typeof profileScratch>,
-            schemaByName.get(table.columns[j].name),
-          );
-    });
-    if (part.dups && r?.dups) dups = r.dups;
-    if (part.pearson && r?.pearson) pearsonAll = r.pearson;
-    if (part.spearman && r?.spearman) {
-      spearmanAll = r.spearman.matrix;
-      // The target section ranks the same sampled values: reuse the rankings.
-      numeric.forEach((j, q) => {
-        rankings.seed(j, (r.spearman as { rankings: DenseRanking[] }).rankings[q]);
-      });
-    }
-  });
-  dups ??= findDuplicateRows(
-    table,
-    works.map((w) => w.codes),
+  const mineDups = !workerJobs.includes('dups');
+  const mineCorr = corrJob !== null && !workerJobs.includes('corr');
+  const textCodes = table.columns.map((_, j) => works[j]?.codes ?? null);
+  const mine = runProfileShare(
+    th,
+    own,
+    queue.columns.length > 0 ? queue : null,
+    mineDups ? { columns: [...table.columns], textCodes } : null,
+    mineCorr ? corrJob : null,
   );
+  const theirs = (await pending) ?? [];
+  own.indices.forEach((j, k) => {
+    works[j] = mine.own[k];
+  });
+  const results = [mine, ...theirs];
+  let dups: DuplicateRows | null = null;
+  let corr: CorrelationPart | null = null;
+  for (const r of results) {
+    for (const { k, work } of r.taken) works[queue.indices[k]] = work;
+    dups ??= r.dups;
+    corr ??= r.corr;
+  }
+  // A failed worker costs time, not the result: what it was to do is done here.
+  let scratch: ProfileScratch | null = null;
+  queue.indices.forEach((j, k) => {
+    if (works[j]) return;
+    scratch ??= profileScratch(table.nRows);
+    works[j] = profileColumn(table.columns[j], j, th, scratch, queue.schemas[k]);
+  });
+  dups ??= findDuplicateRows(table, textCodes);
+  if (!ctx) ctx = context(table, options, corr && corrJob?.columns ? { rows: corr.rows } : {});
+  if (corr?.values && corr.rankings) {
+    // The target section ranks the same sampled values: reuse them.
+    for (let q = 0; q < numeric.length; q++) {
+      ctx.rankings.seedValues(numeric[q], corr.values[q]);
+      ctx.rankings.seed(numeric[q], corr.rankings[q]);
+    }
+  }
   const { chosen, excluded } = correlationColumns(works, th);
   const index = new Map(numeric.map((j, q) => [j, q] as [number, number]));
-  const covered = speculate && chosen.every((w) => index.has(w.profile.index));
-  const pearson =
-    covered && pearsonAll
-      ? subMatrix(pearsonAll, index, chosen)
-      : correlationMatrix(
-          chosen.map((w) => rankings.values(w.profile.index)),
-          { method: 'pearson' },
-        );
-  const spearman =
-    covered && spearmanAll
-      ? subMatrix(spearmanAll, index, chosen)
-      : spearmanMatrix(chosen.map((w) => rankings.get(w.profile.index)));
+  const covered = corr !== null && chosen.every((w) => index.has(w.profile.index));
+  const rankings = ctx.rankings;
+  const pearson = covered
+    ? subMatrix((corr as CorrelationPart).pearson, index, chosen)
+    : correlationMatrix(
+        chosen.map((w) => rankings.values(w.profile.index)),
+        { method: 'pearson' },
+      );
+  const spearman = covered
+    ? subMatrix((corr as CorrelationPart).spearman, index, chosen)
+    : spearmanMatrix(chosen.map((w) => rankings.get(w.profile.index)));
   return finishReport(table, options, ctx, works, dups, { chosen, excluded, pearson, spearman });
+}
+
+function schemas(options: ProfileOptions): Map<string, ColumnSchema> {
+  return new Map((options.schema?.columns ?? []).map((c) => [c.name, c]));
+}
+
+function addOwn(list: OwnColumns, c: Column, j: number, schemaByName: Map<string, ColumnSchema>): void {
+  list.columns.push(c);
+  list.indices.push(j);
+  list.schemas.push(schemaByName.get(c.name));
 }
 
 /** The entries of a square matrix over the columns `index` maps, for the columns of `chosen`. */
@@ -272,77 +340,36 @@ function subMatrix(
 interface ProfileContext {
   th: QualityThresholds;
   seed: number;
-  schemaByName: Map<string, ColumnSchema>;
   rows: Int32Array | null;
   rankings: SampleRankings;
 }
 
-function context(table: Table, options: ProfileOptions, shared = false): ProfileContext {
-  const seed = options.seed ?? 0;
-  const rows = sampleRows(
-    table.nRows,
-    options.sample === undefined ? DEFAULT_PROFILE_SAMPLE : options.sample,
-    seed,
-  );
-  return {
-    th: resolveThresholds(options.thresholds),
-    seed,
-    schemaByName: new Map((options.schema?.columns ?? []).map((c) => [c.name, c])),
-    rows,
-    rankings: new SampleRankings(table.columns, rows, shared),
-  };
-}
-
-/** What one thread does: column summaries, and maybe the duplicates and a correlation matrix. */
-interface PartPlan {
-  columns: number[];
-  dups: boolean;
-  spearman: boolean;
-  pearson: boolean;
-  cost: number;
-}
-
 /**
- * Who does what (part 0 is this thread's), longest first onto the least loaded part. Costs in
- * units of one column summary, as measured on a million rows: the duplicate search about five,
- * Spearman's matrix over p columns about p/3 (a sort of the sample per column, then the pairs),
- * Pearson's about p/6; this thread starts with two for the sample, the quick columns and the
- * report. The duplicate search goes to a worker only when no column needs copying for it.
+ * The context, with the row sample drawn here unless `rows` gives it (null: every row). With
+ * `shared`, sampled values are gathered into shared memory; `arena` lends the draw and the
+ * rankings their work space.
  */
-function planParts(table: Table, threads: number, matrixColumns: number) {
-  const shared = (c: Column) =>
-    (c.type === 'categorical' ? c.codes : c.type === 'text' ? null : c.values)?.buffer instanceof
-    SharedArrayBuffer;
-  const parts: PartPlan[] = Array.from({ length: threads }, () => ({
-    columns: [],
-    dups: false,
-    spearman: false,
-    pearson: false,
-    cost: 0,
-  }));
-  parts[0].cost = 2;
-  const workers = parts.slice(1);
-  const lightest = (ps: PartPlan[]) => ps.reduce((a, b) => (b.cost < a.cost ? b : a));
-  const jobs: { kind: 'dups' | 'spearman' | 'pearson'; cost: number }[] = [];
-  if (table.nCols > 0 && table.columns.every(shared)) jobs.push({ kind: 'dups', cost: 5 });
-  if (matrixColumns > 0) {
-    jobs.push({ kind: 'spearman', cost: matrixColumns / 3 }, { kind: 'pearson', cost: matrixColumns / 6 });
-  }
-  jobs.sort((a, b) => b.cost - a.cost);
-  for (const job of jobs) {
-    const w = lightest(workers);
-    w[job.kind] = true;
-    w.cost += job.cost;
-  }
-  const assigned = new Set<number>();
-  table.columns.forEach((c, j) => {
-    if (c.type !== 'numeric' && c.type !== 'datetime') return;
-    const p = lightest(parts);
-    p.columns.push(j);
-    p.cost += 1;
-    assigned.add(j);
-  });
-  return { parts, assigned };
+function context(
+  table: Table,
+  options: ProfileOptions,
+  how: { shared?: boolean; rows?: Int32Array | null; arena?: ProfileArena },
+): ProfileContext {
+  const seed = options.seed ?? 0;
+  const arena = how.arena;
+  const draw = arena && arena.bytes >= 4 * table.nRows ? arena.i32(0, table.nRows) : undefined;
+  const rows =
+    how.rows !== undefined
+      ? how.rows
+      : sampleRows(
+          table.nRows,
+          options.sample === undefined ? DEFAULT_PROFILE_SAMPLE : options.sample,
+          seed,
+          draw,
+        );
+  const rankings = new SampleRankings(table.columns, rows, how.shared ?? false);
+  const size = rows === null ? table.nRows : rows.length;
+  if (arena && arena.bytes >= ProfileArena.rankBytes(size)) rankings.useScratch(arena.ranks(size));
+  return { th: resolveThresholds(options.thresholds), seed, rows, rankings };
 }
 
 /** The table facts, the target section, the checks and the report, from the parts computed. */

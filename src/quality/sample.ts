@@ -8,12 +8,31 @@
 
 import { Rng } from '../core/rng.ts';
 import type { Column } from '../data/column.ts';
-import { type DenseRanking, denseRank } from '../stats/correlation.ts';
+import { type DenseRanking, denseRank, type RankScratch } from '../stats/correlation.ts';
 
-/** Row indices to use, ascending; `null` means every row. */
-export function sampleRows(rows: number, limit: number | null, seed: number): Int32Array | null {
+/**
+ * Row indices to use, ascending; `null` means every row. `scratch` (at least `rows` elements)
+ * saves allocating the permutation the draw works in; the rows are the same either way.
+ */
+export function sampleRows(
+  rows: number,
+  limit: number | null,
+  seed: number,
+  scratch?: Int32Array,
+): Int32Array | null {
   if (limit === null || rows <= limit) return null;
-  return new Rng(seed).derive('profile-sample').sample(rows, limit).sort();
+  const rng = new Rng(seed).derive('profile-sample');
+  if (!scratch || scratch.length < rows) return rng.sample(rows, limit).sort();
+  // Rng.sample's partial Fisher–Yates shuffle, in the scratch array: the same draws, the same rows.
+  const p = scratch;
+  for (let i = 0; i < rows; i++) p[i] = i;
+  for (let i = 0; i < limit; i++) {
+    const j = i + rng.int(rows - i);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p.slice(0, limit).sort();
 }
 
 /**
@@ -41,6 +60,30 @@ export function gatherNumeric(c: Column, rows: Int32Array | null, shared = false
   throw new Error(`gatherNumeric: column '${c.name}' is ${c.type}`);
 }
 
+/**
+ * {@link gatherNumeric} into `out` (at least as long as the sample; the result is a view of it).
+ * Numeric and datetime columns are copied even when every row is used.
+ */
+export function gatherNumericInto(c: Column, rows: Int32Array | null, out: Float64Array): Float64Array {
+  if (c.type !== 'numeric' && c.type !== 'datetime' && c.type !== 'boolean') {
+    throw new Error(`gatherNumericInto: column '${c.name}' is ${c.type}`);
+  }
+  const n = rows === null ? c.values.length : rows.length;
+  const o = out.subarray(0, n);
+  if (c.type === 'boolean') {
+    const v = c.values;
+    for (let k = 0; k < n; k++) {
+      const b = v[rows === null ? k : rows[k]];
+      o[k] = b < 0 ? Number.NaN : b;
+    }
+  } else if (rows === null) o.set(c.values);
+  else {
+    const v = c.values;
+    for (let k = 0; k < n; k++) o[k] = v[rows[k]];
+  }
+  return o;
+}
+
 /** Integer codes of a coded column at the sampled rows (-1 missing). */
 export function gatherCodes(codes: Int32Array, rows: Int32Array | null): Int32Array {
   if (rows === null) return codes;
@@ -56,6 +99,7 @@ export function gatherCodes(codes: Int32Array, rows: Int32Array | null): Int32Ar
 export class SampleRankings {
   private readonly ranks = new Map<number, DenseRanking>();
   private readonly gathered = new Map<number, Float64Array>();
+  private scratch: RankScratch | undefined;
   /** Over `rows` of `columns` (null: every row); with `shared`, gathered values are in shared memory. */
   constructor(
     private readonly columns: readonly Column[],
@@ -73,16 +117,26 @@ export class SampleRankings {
     return v;
   }
 
+  /** Work space for the rankings computed here (see `denseRank`). */
+  useScratch(scratch: RankScratch): void {
+    this.scratch = scratch;
+  }
+
   /** Supplies the dense ranking of column `j` (computed elsewhere from {@link SampleRankings.values}). */
   seed(j: number, ranking: DenseRanking): void {
     this.ranks.set(j, ranking);
+  }
+
+  /** Supplies the values of column `j` at the sampled rows (gathered elsewhere, as {@link gatherNumeric}). */
+  seedValues(j: number, values: Float64Array): void {
+    this.gathered.set(j, values);
   }
 
   /** The dense ranking of column `j` at the sampled rows. */
   get(j: number): DenseRanking {
     let r = this.ranks.get(j);
     if (!r) {
-      r = denseRank(this.values(j));
+      r = denseRank(this.values(j), this.scratch);
       this.ranks.set(j, r);
     }
     return r;

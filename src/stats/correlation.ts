@@ -374,8 +374,10 @@ export interface DenseRanking {
  *
  * @example denseRank([10, 30, 10, NaN, 20]).codes // Int32Array [0, 2, 0, -1, 1]
  * @param scratch - optional work space (see {@link RankScratch}) when ranking many columns.
+ * @param codesOut - optional array of at least `x.length` elements for the codes (the result's
+ *   `codes` is then a view of it); it may share `x`'s memory, which is read before it is written.
  */
-export function denseRank(x: ArrayLike<number>, scratch?: RankScratch): DenseRanking {
+export function denseRank(x: ArrayLike<number>, scratch?: RankScratch, codesOut?: Int32Array): DenseRanking {
   const n = x.length;
   const src = x instanceof Float64Array ? x : Float64Array.from(x);
   const big = scratch && scratch.values.length >= n && scratch.tmp.length >= n;
@@ -383,9 +385,11 @@ export function denseRank(x: ArrayLike<number>, scratch?: RankScratch): DenseRan
   const tmp = big ? scratch.tmp : new Float64Array(n);
   const order = big && scratch.rows.length >= n ? scratch.rows : new Int32Array(n);
   const tmpOrder = big && scratch.tmpRows.length >= n ? scratch.tmpRows : new Int32Array(n);
-  const codes = new Int32Array(n).fill(-1);
   // Sort the values carrying their row numbers, then walk them in order: no search per value.
+  // (`x` is not read again once sorted, so the codes may take its place.)
   const m = sortPresentInto(src, sorted, tmp, order, tmpOrder);
+  const codes = codesOut && codesOut.length >= n ? codesOut.subarray(0, n) : new Int32Array(n);
+  codes.fill(-1);
   let u = 0;
   for (let k = 0; k < m; k++) {
     if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
