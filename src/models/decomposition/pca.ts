@@ -348,6 +348,14 @@ export class PCA extends Estimator<PCAParams> {
         },
       );
     }
+    // One workspace for every pass below (the largest: the projection pass, or the d × d / n × n
+    // eigendecomposition), instead of a bigger one made as each pass asks for more.
+    const CH = pcaChunkRows(d);
+    const kp = full + (full & 1);
+    const side = Math.min(n, d);
+    PcaWorkspace.reserve(
+      Math.max(CH * d + d * (kp + 2) + kp + CH * full + 3 * full, side * side + 2 * side) + 64,
+    );
     const mean = columnMeans(m, nonFinite);
     // V (d × full, columns = right singular vectors) and the singular values, descending.
     const S = new Float64Array(full);
