@@ -434,10 +434,8 @@ export function binaryBlock(
 
 /**
  * Half-multinomial loss of one row from its K raw scores at z, turned into the pointwise
- * gradient (softmax − one-hot)·s in place; returns the loss·s.
+ * gradient (softmax − one-hot)·s in place; returns the loss·s. Not inlined (see binomial2).
  */
-// @ts-ignore: decorator
-@inline
 function halfMultinomial(z: usize, K: i32, yi: i32, s: f64): f64 {
   let max = load<f64>(z);
   for (let k = 1; k < K; k++) {
@@ -726,67 +724,68 @@ export function probaBlock(
   let check: f64 = 0;
   const nz = rows * K;
   for (let i = 0; i < nz; i++) check += load<f64>(z + (<usize>i << 3));
+  if (K == 1) probaBinary(z, rows, link, out);
+  else probaClasses(z, rows, K, link, out);
+  return check;
+}
+
+/** probaBlock's binary case: (1 − σ(d), σ(d)), or softmax(−d, d), two rows per step. */
+function probaBinary(z: usize, rows: i32, link: i32, out: usize): void {
   const one = kv(80);
-  if (K == 1) {
-    // Two rows per step (an odd last row: both lanes that row, one stored).
-    for (let i = 0; i < rows; i += 2) {
-      const d = v128.load(z + (<usize>i << 3));
-      let p0: v128;
-      let p1: v128;
-      if (link == LINK_SOFTMAX) {
-        // Softmax of (−d, d): the larger of the two is |d|.
-        const a = f64x2.abs(d);
-        const e0 = expNeg2(f64x2.sub(f64x2.neg(d), a));
-        const e1 = expNeg2(f64x2.sub(d, a));
-        const s = f64x2.add(e0, e1);
-        p0 = f64x2.div(e0, s);
-        p1 = f64x2.div(e1, s);
-      } else {
-        p1 = logistic2(d);
-        p0 = f64x2.sub(one, p1);
-      }
-      const o = out + (<usize>i << 4);
-      v128.store(o, v128.shuffle<f64>(p0, p1, 0, 2));
-      if (i + 1 < rows) v128.store(o, v128.shuffle<f64>(p0, p1, 1, 3), 16);
+  // Two rows per step (an odd last row: both lanes that row, one stored).
+  for (let i = 0; i < rows; i += 2) {
+    const d = v128.load(z + (<usize>i << 3));
+    let p0: v128;
+    let p1: v128;
+    if (link == LINK_SOFTMAX) {
+      // Softmax of (−d, d): the larger of the two is |d|.
+      const a = f64x2.abs(d);
+      const e0 = expNeg2(f64x2.sub(f64x2.neg(d), a));
+      const e1 = expNeg2(f64x2.sub(d, a));
+      const s = f64x2.add(e0, e1);
+      p0 = f64x2.div(e0, s);
+      p1 = f64x2.div(e1, s);
+    } else {
+      p1 = logistic2(d);
+      p0 = f64x2.sub(one, p1);
     }
-    return check;
+    const o = out + (<usize>i << 4);
+    v128.store(o, v128.shuffle<f64>(p0, p1, 0, 2));
+    if (i + 1 < rows) v128.store(o, v128.shuffle<f64>(p0, p1, 1, 3), 16);
   }
+}
+
+/** e^(v − top) (softmax) or σ(v) (one-vs-rest) of two values: not inlined, one compiled copy. */
+function classTerm2(v: v128, top: v128, link: i32): v128 {
+  return link == LINK_SOFTMAX ? expNeg2(f64x2.sub(v, top)) : logistic2(v);
+}
+
+/** probaBlock with K ≥ 2 classes: softmax of each row, or its σ values normalised to sum to 1. */
+function probaClasses(z: usize, rows: i32, K: i32, link: i32, out: usize): void {
   const kBytes = <usize>K << 3;
   const K2 = K & ~1;
   for (let i = 0; i < rows; i++) {
     const zi = z + <usize>i * kBytes;
     const oi = out + <usize>i * kBytes;
-    let sum: f64 = 0;
+    let top = load<f64>(zi);
     if (link == LINK_SOFTMAX) {
-      let top = load<f64>(zi);
       for (let k = 1; k < K; k++) {
         const v = load<f64>(zi + (<usize>k << 3));
         if (v > top) top = v;
       }
-      const M = f64x2.splat(top);
-      for (let k = 0; k < K2; k += 2) {
-        const e = expNeg2(f64x2.sub(v128.load(zi + (<usize>k << 3)), M));
-        v128.store(oi + (<usize>k << 3), e);
-        sum += f64x2.extract_lane(e, 0);
-        sum += f64x2.extract_lane(e, 1);
-      }
-      if (K2 < K) {
-        const e = f64x2.extract_lane(expNeg2(f64x2.splat(load<f64>(zi + (<usize>K2 << 3)) - top)), 0);
-        store<f64>(oi + (<usize>K2 << 3), e);
-        sum += e;
-      }
-    } else {
-      for (let k = 0; k < K2; k += 2) {
-        const v = logistic2(v128.load(zi + (<usize>k << 3)));
-        v128.store(oi + (<usize>k << 3), v);
-        sum += f64x2.extract_lane(v, 0);
-        sum += f64x2.extract_lane(v, 1);
-      }
-      if (K2 < K) {
-        const v = f64x2.extract_lane(logistic2(f64x2.splat(load<f64>(zi + (<usize>K2 << 3)))), 0);
-        store<f64>(oi + (<usize>K2 << 3), v);
-        sum += v;
-      }
+    }
+    const T = f64x2.splat(top);
+    let sum: f64 = 0;
+    for (let k = 0; k < K2; k += 2) {
+      const e = classTerm2(v128.load(zi + (<usize>k << 3)), T, link);
+      v128.store(oi + (<usize>k << 3), e);
+      sum += f64x2.extract_lane(e, 0);
+      sum += f64x2.extract_lane(e, 1);
+    }
+    if (K2 < K) {
+      const e = f64x2.extract_lane(classTerm2(f64x2.splat(load<f64>(zi + (<usize>K2 << 3))), T, link), 0);
+      store<f64>(oi + (<usize>K2 << 3), e);
+      sum += e;
     }
     const S = f64x2.splat(sum);
     for (let k = 0; k < K2; k += 2) {
@@ -798,7 +797,6 @@ export function probaBlock(
       store<f64>(a, load<f64>(a) / sum);
     }
   }
-  return check;
 }
 
 /**
