@@ -48,13 +48,20 @@ const schema = {
 
 /**
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
- * data). Below them the work stays on the calling thread, where starting the workers (in a fresh
- * process), staging rows and compiling the code again in each worker would cost more than the
- * threads save. `threadedFitWork`: rows × columns × clusters × nInit from which `fit` spreads its
- * runs over the pool; `threadedPredictWork`: rows × columns × clusters from which `predict` splits
- * the rows over it.
+ * data). Below them the work stays on the calling thread. `threadedFitWork`: rows × columns ×
+ * clusters × nInit from which `fit` spreads its runs over the pool (below it, starting workers
+ * and compiling the code again in each costs more than the runs: the digits set). `predict` goes
+ * to the pool from `threadedPredictWork` rows × columns × clusters AND at least
+ * `threadedPredictMinClusters` clusters: on the pool every row is copied twice more (into the
+ * shared staging buffer, then into a worker's kernel memory), ~2 × 8·d bytes against d·k
+ * multiply-adds of work, so with few clusters the copies cost what the second thread saves
+ * (measured at 1 000 000 × 20, k = 8: 1.6–2× the CPU time and no less wall time).
  */
-export const kmeansTuning = { threadedFitWork: 2 ** 24, threadedPredictWork: 2 ** 26 };
+export const kmeansTuning = {
+  threadedFitWork: 2 ** 24,
+  threadedPredictWork: 2 ** 26,
+  threadedPredictMinClusters: 32,
+};
 
 /** Parameters of {@link KMeans}. */
 export type KMeansParams = ParamsOf<typeof schema>;
@@ -167,7 +174,12 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     const c = this.clusterCenters_!;
     const k = c.rows;
     const threads = this.params.nThreads ?? defaultThreadCount();
-    if (threads > 1 && n >= 2 * threads && n * d * k >= kmeansTuning.threadedPredictWork) {
+    if (
+      threads > 1 &&
+      n >= 2 * threads &&
+      n * d * k >= kmeansTuning.threadedPredictWork &&
+      k >= kmeansTuning.threadedPredictMinClusters
+    ) {
       const labels = new Int32Array(n);
       const ok = rowRounds<boolean>(
         m.data,

@@ -52,12 +52,19 @@ export type PCAParams = ParamsOf<typeof schema>;
 
 /**
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
- * data). `threadedTransformWork`: rows × columns × components from which `transform` splits the
- * rows over the worker pool — below it, staging the rows (and, in a fresh process, starting the
- * workers) costs more than the threads save; `threadedFitWork`: the same for the fit's projection
- * pass (which also leaves the workers started for a transform that follows).
+ * data). The fit's projection pass and `transform` go to the worker pool only when rows × columns
+ * × components reaches `threadedTransformWork` / `threadedFitWork` AND each row carries at least
+ * `threadedMinRowWork` multiply-adds (columns × components). On the pool every row is copied twice
+ * more (into the shared staging buffer by the calling thread, into a worker's kernel memory by the
+ * worker) and its output once more; with 20 columns and 20 components that costs about what the
+ * second thread saves (measured: more CPU and no less wall time at 1 000 000 × 20), while with 64
+ * columns the projection is ~3× the copying.
  */
-export const pcaTuning = { threadedTransformWork: 2 ** 27, threadedFitWork: 2 ** 27 };
+export const pcaTuning = {
+  threadedTransformWork: 2 ** 27,
+  threadedFitWork: 2 ** 27,
+  threadedMinRowWork: 1024,
+};
 
 /** Rows summed per block before adding into the running total (limits rounding error). */
 const BLOCK = 2048;
@@ -144,7 +151,10 @@ function projectionStats(
   for (let j = 0; j < d; j++) for (let c = 0; c < kc; c++) Vp[j * kp + c] = V[j * kc + c];
   const p: Projection = { d, k: kc, mean, V: Vp, scale: new Float64Array(kp).fill(1) };
   const parts =
-    threads > 1 && n >= 2 * BLOCK && n * d * kc >= pcaTuning.threadedFitWork
+    threads > 1 &&
+    n >= 2 * BLOCK &&
+    n * d * kc >= pcaTuning.threadedFitWork &&
+    d * kc >= pcaTuning.threadedMinRowWork
       ? rowRounds<BlockStats | null>(
           data,
           n,
@@ -441,7 +451,11 @@ export class PCA extends Estimator<PCAParams> {
     const k = this.nComponents_!;
     const p = this.projection();
     const threads = this.threads();
-    const pooled = threads > 1 && n >= 2 * threads && n * d * k >= pcaTuning.threadedTransformWork;
+    const pooled =
+      threads > 1 &&
+      n >= 2 * threads &&
+      n * d * k >= pcaTuning.threadedTransformWork &&
+      d * k >= pcaTuning.threadedMinRowWork;
     const out = new Float64Array(n * k);
     const ok = pooled
       ? rowRounds<boolean>(

@@ -19,12 +19,13 @@ function blobs(n: number, d: number, seed: number, shared = false): Matrix {
 }
 
 describe('KMeans.predict on threads', () => {
-  const saved = kmeansTuning.threadedPredictWork;
+  const saved = { ...kmeansTuning };
   before(() => {
     kmeansTuning.threadedPredictWork = 0;
+    kmeansTuning.threadedPredictMinClusters = 0;
   });
   after(() => {
-    kmeansTuning.threadedPredictWork = saved;
+    Object.assign(kmeansTuning, saved);
   });
 
   it('gives the labels of the calling thread (one and several staging rounds, shared X)', () => {
@@ -57,12 +58,13 @@ describe('KMeans.predict on threads', () => {
   });
 
   it('a small input stays on the calling thread at the default threshold', () => {
-    kmeansTuning.threadedPredictWork = saved;
+    Object.assign(kmeansTuning, saved);
     const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 4, 4));
     const before = rowRoundsCalls();
     km.predict(blobs(500, 4, 5));
     assert.equal(rowRoundsCalls(), before);
     kmeansTuning.threadedPredictWork = 0;
+    kmeansTuning.threadedPredictMinClusters = 0;
   });
 });
 

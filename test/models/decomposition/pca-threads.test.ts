@@ -27,6 +27,7 @@ describe('PCA.transform on threads', () => {
   before(() => {
     pcaTuning.threadedTransformWork = 0;
     pcaTuning.threadedFitWork = 0;
+    pcaTuning.threadedMinRowWork = 0;
   });
   after(() => {
     Object.assign(pcaTuning, saved);
@@ -89,5 +90,6 @@ describe('PCA.transform on threads', () => {
     assert.equal(rowRoundsCalls(), before);
     pcaTuning.threadedTransformWork = 0;
     pcaTuning.threadedFitWork = 0;
+    pcaTuning.threadedMinRowWork = 0;
   });
 });
