@@ -116,90 +116,128 @@ export function findDuplicateRows(
   const h1 = scratch && scratch.hashes.length >= n ? scratch.hashes.subarray(0, n) : new Int32Array(n);
   h1.fill(0x2545f491);
   // Floats four columns per pass over the rows (the hashes are read and written once per four).
+  // Every loop is a function of its own: V8 optimises a loop while it runs (on-stack
+  // replacement), without type feedback for the code after it.
   const floats = cols.flatMap((c) =>
     c.kind === 'f64' ? [new Uint32Array(c.values.buffer, c.values.byteOffset, 2 * n)] : [],
   );
   let f = 0;
-  for (; f + 4 <= floats.length; f += 4) {
-    const [w0, w1, w2, w3] = floats.slice(f, f + 4);
-    for (let i = 0; i < n; i++) {
-      let h = h1[i];
-      h = mix(h, floatKey(w0[2 * i], w0[2 * i + 1]));
-      h = mix(h, floatKey(w1[2 * i], w1[2 * i + 1]));
-      h = mix(h, floatKey(w2[2 * i], w2[2 * i + 1]));
-      h1[i] = mix(h, floatKey(w3[2 * i], w3[2 * i + 1]));
-    }
-  }
-  for (; f < floats.length; f++) {
-    const w = floats[f];
-    for (let i = 0; i < n; i++) h1[i] = mix(h1[i], floatKey(w[2 * i], w[2 * i + 1]));
-  }
-  for (const c of cols) {
-    if (c.kind === 'f64') continue;
-    const v = c.values;
-    for (let i = 0; i < n; i++) h1[i] = mix(h1[i], v[i]);
-  }
+  for (; f + 4 <= floats.length; f += 4)
+    hashFloats4(h1, floats[f], floats[f + 1], floats[f + 2], floats[f + 3]);
+  for (; f < floats.length; f++) hashFloats(h1, floats[f]);
+  for (const c of cols) if (c.kind !== 'f64') hashInts(h1, c.values);
   // Group the rows by the top bits of their finalised hash, each group in row order.
   let bits = 0;
   while (bits < 16 && n >>> bits > GROUP_ROWS) bits++;
   const groups = 1 << bits;
-  const shift = 32 - bits;
   const start = new Int32Array(groups + 1);
-  for (let i = 0; i < n; i++) {
-    const f = fmix(h1[i]);
-    h1[i] = f;
-    if (bits > 0) start[(f >>> shift) + 1]++;
-    else start[1]++;
-  }
+  finalise(h1, start, 32 - bits, groups - 1);
   let largest = 0;
   for (let g = 0; g < groups; g++) {
     largest = Math.max(largest, start[g + 1]);
     start[g + 1] += start[g];
   }
   const pairs = scratch && scratch.pairs.length >= 2 * n ? scratch.pairs : new Int32Array(2 * n);
-  const next = start.slice(0, groups);
+  scatterPairs(h1, pairs, start.slice(0, groups), 32 - bits, groups - 1);
+  let size = 2;
+  while (size < 2 * largest) size <<= 1;
+  const slots = new Int32Array(size);
+  // The first few duplicates in row order (groups are visited out of row order).
+  const found: DuplicateRows = { count: 0, examples: [] };
+  for (let g = 0; g < groups; g++) {
+    if (start[g + 1] - start[g] >= 2) probeGroup(cols, pairs, start[g], start[g + 1], slots, found);
+  }
+  return found;
+}
+
+function hashFloats4(
+  h1: Int32Array,
+  w0: Uint32Array,
+  w1: Uint32Array,
+  w2: Uint32Array,
+  w3: Uint32Array,
+): void {
+  const n = h1.length;
+  for (let i = 0; i < n; i++) {
+    let h = h1[i];
+    h = mix(h, floatKey(w0[2 * i], w0[2 * i + 1]));
+    h = mix(h, floatKey(w1[2 * i], w1[2 * i + 1]));
+    h = mix(h, floatKey(w2[2 * i], w2[2 * i + 1]));
+    h1[i] = mix(h, floatKey(w3[2 * i], w3[2 * i + 1]));
+  }
+}
+
+function hashFloats(h1: Int32Array, w: Uint32Array): void {
+  const n = h1.length;
+  for (let i = 0; i < n; i++) h1[i] = mix(h1[i], floatKey(w[2 * i], w[2 * i + 1]));
+}
+
+function hashInts(h1: Int32Array, v: Int32Array | Int8Array): void {
+  const n = h1.length;
+  for (let i = 0; i < n; i++) h1[i] = mix(h1[i], v[i]);
+}
+
+/** Applies the finaliser to every hash and counts the rows of each group (into `start[g + 1]`). */
+function finalise(h1: Int32Array, start: Int32Array, shift: number, gmask: number): void {
+  const n = h1.length;
+  for (let i = 0; i < n; i++) {
+    const f = fmix(h1[i]);
+    h1[i] = f;
+    start[((f >>> shift) & gmask) + 1]++; // (a shift by 32 is a shift by 0: the mask is then 0)
+  }
+}
+
+/** (hash, row) pairs grouped by the hash's top bits, rows ascending within each group. */
+function scatterPairs(
+  h1: Int32Array,
+  pairs: Int32Array,
+  next: Int32Array,
+  shift: number,
+  gmask: number,
+): void {
+  const n = h1.length;
   for (let i = 0; i < n; i++) {
     const f = h1[i];
-    const to = 2 * next[bits > 0 ? f >>> shift : 0]++;
+    const to = 2 * next[(f >>> shift) & gmask]++;
     pairs[to] = f;
     pairs[to + 1] = i;
   }
-  let size = 2;
-  while (size < 2 * largest) size <<= 1;
-  const mask = size - 1;
-  const slots = new Int32Array(size);
-  let count = 0;
-  // The first few duplicates in row order (groups are visited out of row order).
-  const examples: DuplicateExample[] = [];
-  for (let g = 0; g < groups; g++) {
-    const from = start[g];
-    const to = start[g + 1];
-    if (to - from < 2) continue;
-    slots.fill(-1);
-    for (let k = from; k < to; k++) {
-      const a = pairs[2 * k];
-      const i = pairs[2 * k + 1];
-      let s = a & mask;
-      for (;;) {
-        const q = slots[s];
-        if (q < 0) {
-          slots[s] = k;
-          break;
-        }
-        const j = pairs[2 * q + 1];
-        if (pairs[2 * q] === a && sameRow(cols, i, j)) {
-          count++;
-          if (examples.length < 5 || i < examples[4].row) {
-            let at = examples.length;
-            while (at > 0 && examples[at - 1].row > i) at--;
-            examples.splice(at, 0, { row: i, sameAs: j });
-            if (examples.length > 5) examples.pop();
-          }
-          break;
-        }
-        s = (s + 1) & mask;
+}
+
+/** Probes the pairs `from`…`to` (one group) through `slots`, adding duplicates to `found`. */
+function probeGroup(
+  cols: Keyed[],
+  pairs: Int32Array,
+  from: number,
+  to: number,
+  slots: Int32Array,
+  found: DuplicateRows,
+): void {
+  const mask = slots.length - 1;
+  slots.fill(-1);
+  for (let k = from; k < to; k++) {
+    const a = pairs[2 * k];
+    const i = pairs[2 * k + 1];
+    let s = a & mask;
+    for (;;) {
+      const q = slots[s];
+      if (q < 0) {
+        slots[s] = k;
+        break;
       }
+      const j = pairs[2 * q + 1];
+      if (pairs[2 * q] === a && sameRow(cols, i, j)) {
+        found.count++;
+        const examples = found.examples;
+        if (examples.length < 5 || i < examples[4].row) {
+          let at = examples.length;
+          while (at > 0 && examples[at - 1].row > i) at--;
+          examples.splice(at, 0, { row: i, sameAs: j });
+          if (examples.length > 5) examples.pop();
+        }
+        break;
+      }
+      s = (s + 1) & mask;
     }
   }
-  return { count, examples };
 }

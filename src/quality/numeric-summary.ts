@@ -37,29 +37,10 @@ export interface SortedSummary {
  */
 export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedSummary {
   const m = s.length;
-  let total = 0;
-  let comp = 0;
-  let integers = true;
-  let i0 = 0;
-  for (; i0 < m; i0++) {
-    const v = s[i0];
-    if (v - Math.trunc(v) !== 0) {
-      integers = false; // a fraction, or ±Infinity (NaN)
-      break;
-    }
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
-    else comp += v - t + total;
-    total = t;
-  }
-  for (let i = i0; i < m; i++) {
-    const v = s[i];
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
-    else comp += v - t + total;
-    total = t;
-  }
-  total += comp;
+  // Hot loops are in functions of one loop each (see walkRuns).
+  const i0 = sumWhileWhole(s);
+  const integers = i0 === m;
+  const total = sumFrom(s, i0, SUM[0], SUM[1]);
   const mean = total / m;
 
   const edges = histogramEdges(s[0], s[m - 1], m, integers);
@@ -67,38 +48,9 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   const counts = new Array<number>(bins).fill(0);
   const topV: number[] = [];
   const topC: number[] = [];
-  let distinct = 0;
-  let m2 = 0;
-  let m3 = 0;
-  let bin = 0;
-  let i = 0;
-  while (i < m) {
-    const v = s[i];
-    let j = i + 1;
-    while (j < m && s[j] === v) j++;
-    const c = j - i;
-    distinct++;
-    const d = v - mean;
-    const d2 = d * d;
-    m2 += c * d2;
-    m3 += c * d2 * d;
-    if (bins > 0) {
-      while (bin < bins - 1 && v >= edges[bin + 1]) bin++;
-      counts[bin] += c;
-    }
-    // Keep the top list sorted by count (desc.); an equal count keeps the earlier, smaller value first.
-    if (topC.length < TOP_VALUES || c > topC[topC.length - 1]) {
-      let k = topC.length;
-      while (k > 0 && topC[k - 1] < c) k--;
-      topC.splice(k, 0, c);
-      topV.splice(k, 0, v);
-      if (topC.length > TOP_VALUES) {
-        topC.pop();
-        topV.pop();
-      }
-    }
-    i = j;
-  }
+  const distinct = walkRuns(s, mean, edges, counts, topV, topC);
+  const m2 = SUM[0];
+  const m3 = SUM[1];
   const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
   let skewness: number | null = null;
   if (m > 2) {
@@ -139,6 +91,97 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
     top: topV.map((value, k) => ({ value, count: topC[k] })),
     histogram: { edges, counts },
   };
+}
+
+/** Two numbers handed back by the loops below: (total, compensation), then (Σc·d², Σc·d³). */
+const SUM = new Float64Array(2);
+
+/**
+ * The Neumaier-compensated sum of the whole numbers at the start of sorted `s` (into SUM); returns
+ * where the first other value is (`s.length` when all are whole). A fraction or ±Infinity ends it.
+ */
+function sumWhileWhole(s: Float64Array): number {
+  const m = s.length;
+  let total = 0;
+  let comp = 0;
+  let i = 0;
+  for (; i < m; i++) {
+    const v = s[i];
+    if (v - Math.trunc(v) !== 0) break;
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+  }
+  SUM[0] = total;
+  SUM[1] = comp;
+  return i;
+}
+
+/** The same sum continued from position `from` (with the running `total` and `comp`); the compensated total. */
+function sumFrom(s: Float64Array, from: number, total: number, comp: number): number {
+  const m = s.length;
+  for (let i = from; i < m; i++) {
+    const v = s[i];
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+  }
+  return total + comp;
+}
+
+/**
+ * One walk over the runs of equal values of sorted `s`: the central moments (Σc·d² and Σc·d³
+ * into SUM), the histogram counts, the most frequent values (by count desc., an equal count
+ * keeping the earlier, smaller value first); returns the distinct count. A function of its own
+ * loop: V8 optimises a loop while it runs (on-stack replacement), without type feedback for the
+ * code after it, so a function of several long loops is deoptimised and recompiled once per loop.
+ */
+function walkRuns(
+  s: Float64Array,
+  mean: number,
+  edges: number[],
+  counts: number[],
+  topV: number[],
+  topC: number[],
+): number {
+  const m = s.length;
+  const bins = counts.length;
+  let distinct = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let bin = 0;
+  let i = 0;
+  while (i < m) {
+    const v = s[i];
+    let j = i + 1;
+    while (j < m && s[j] === v) j++;
+    const c = j - i;
+    distinct++;
+    const d = v - mean;
+    const d2 = d * d;
+    m2 += c * d2;
+    m3 += c * d2 * d;
+    if (bins > 0) {
+      while (bin < bins - 1 && v >= edges[bin + 1]) bin++;
+      counts[bin] += c;
+    }
+    if (topC.length < TOP_VALUES || c > topC[topC.length - 1]) {
+      let k = topC.length;
+      while (k > 0 && topC[k - 1] < c) k--;
+      topC.splice(k, 0, c);
+      topV.splice(k, 0, v);
+      if (topC.length > TOP_VALUES) {
+        topC.pop();
+        topV.pop();
+      }
+    }
+    i = j;
+  }
+  SUM[0] = m2;
+  SUM[1] = m3;
+  return distinct;
 }
 
 /**

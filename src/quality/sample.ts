@@ -24,15 +24,25 @@ export function sampleRows(
   const rng = new Rng(seed).derive('profile-sample');
   if (!scratch || scratch.length < rows) return rng.sample(rows, limit).sort();
   // Rng.sample's partial Fisher–Yates shuffle, in the scratch array: the same draws, the same rows.
-  const p = scratch;
-  for (let i = 0; i < rows; i++) p[i] = i;
-  for (let i = 0; i < limit; i++) {
-    const j = i + rng.int(rows - i);
+  const p = scratch.subarray(0, rows);
+  identity(p);
+  shuffleFront(p, limit, rng);
+  return p.slice(0, limit).sort();
+}
+
+function identity(p: Int32Array): void {
+  for (let i = 0; i < p.length; i++) p[i] = i;
+}
+
+/** The first `k` steps of a Fisher–Yates shuffle of `p`, as `Rng.sample` takes them. */
+function shuffleFront(p: Int32Array, k: number, rng: Rng): void {
+  const n = p.length;
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
     const t = p[i];
     p[i] = p[j];
     p[j] = t;
   }
-  return p.slice(0, limit).sort();
 }
 
 /**

@@ -146,8 +146,14 @@ function pearsonMatrix(columns: readonly ArrayLike<number>[]): Float64Array {
 }
 
 const QUAD = new Float64Array(4);
+/** Per pair of a quad: row count, Σx and Σy (pass 1), then Σdx², Σdy², Σdx·dy (pass 2). */
+const QUAD_SUMS = new Float64Array(12);
 
-/** {@link pearsonPair} of x with each of y0…y3, in one pair of passes (the same sums, in the same order). */
+/**
+ * {@link pearsonPair} of x with each of y0…y3, in one pair of passes (the same sums, in the same
+ * order). Each pass is a function of its own: V8 optimises a loop while it runs, without type
+ * feedback for the code after it, so one function of two long loops is compiled twice.
+ */
 function pearsonQuad(
   x: Float64Array,
   y0: Float64Array,
@@ -155,6 +161,39 @@ function pearsonQuad(
   y2: Float64Array,
   y3: Float64Array,
 ): Float64Array {
+  const q = QUAD_SUMS;
+  quadMeans(x, y0, y1, y2, y3, q);
+  // A pair with fewer than two rows is NaN; its means are never used.
+  const m = [q[0], q[3], q[6], q[9]];
+  quadDeviations(
+    x,
+    y0,
+    y1,
+    y2,
+    y3,
+    q[1] / m[0],
+    q[1 + 3] / m[1],
+    q[1 + 6] / m[2],
+    q[1 + 9] / m[3],
+    q[2] / m[0],
+    q[2 + 3] / m[1],
+    q[2 + 6] / m[2],
+    q[2 + 9] / m[3],
+    q,
+  );
+  for (let k = 0; k < 4; k++)
+    QUAD[k] = m[k] < 2 ? Number.NaN : clipCorrelation(q[3 * k + 2], q[3 * k], q[3 * k + 1]);
+  return QUAD;
+}
+
+function quadMeans(
+  x: Float64Array,
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+  out: Float64Array,
+): void {
   const n = x.length;
   let m0 = 0;
   let m1 = 0;
@@ -196,15 +235,37 @@ function pearsonQuad(
       sy3 += v3;
     }
   }
-  // A pair with fewer than two rows is NaN; its means are never used.
-  const mx0 = sx0 / m0;
-  const mx1 = sx1 / m1;
-  const mx2 = sx2 / m2;
-  const mx3 = sx3 / m3;
-  const my0 = sy0 / m0;
-  const my1 = sy1 / m1;
-  const my2 = sy2 / m2;
-  const my3 = sy3 / m3;
+  out[0] = m0;
+  out[1] = sx0;
+  out[2] = sy0;
+  out[3] = m1;
+  out[4] = sx1;
+  out[5] = sy1;
+  out[6] = m2;
+  out[7] = sx2;
+  out[8] = sy2;
+  out[9] = m3;
+  out[10] = sx3;
+  out[11] = sy3;
+}
+
+function quadDeviations(
+  x: Float64Array,
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+  mx0: number,
+  mx1: number,
+  mx2: number,
+  mx3: number,
+  my0: number,
+  my1: number,
+  my2: number,
+  my3: number,
+  out: Float64Array,
+): void {
+  const n = x.length;
   let xx0 = 0;
   let xx1 = 0;
   let xx2 = 0;
@@ -253,11 +314,18 @@ function pearsonQuad(
       xy3 += du * dv;
     }
   }
-  QUAD[0] = m0 < 2 ? Number.NaN : clipCorrelation(xy0, xx0, yy0);
-  QUAD[1] = m1 < 2 ? Number.NaN : clipCorrelation(xy1, xx1, yy1);
-  QUAD[2] = m2 < 2 ? Number.NaN : clipCorrelation(xy2, xx2, yy2);
-  QUAD[3] = m3 < 2 ? Number.NaN : clipCorrelation(xy3, xx3, yy3);
-  return QUAD;
+  out[0] = xx0;
+  out[1] = yy0;
+  out[2] = xy0;
+  out[3] = xx1;
+  out[4] = yy1;
+  out[5] = xy1;
+  out[6] = xx2;
+  out[7] = yy2;
+  out[8] = xy2;
+  out[9] = xx3;
+  out[10] = yy3;
+  out[11] = xy3;
 }
 
 /**
@@ -390,12 +458,18 @@ export function denseRank(x: ArrayLike<number>, scratch?: RankScratch, codesOut?
   const m = sortPresentInto(src, sorted, tmp, order, tmpOrder);
   const codes = codesOut && codesOut.length >= n ? codesOut.subarray(0, n) : new Int32Array(n);
   codes.fill(-1);
+  const u = assignCodes(sorted, order, m, codes);
+  return { codes, values: sorted.slice(0, u), missing: n - m };
+}
+
+/** Codes from the sorted values and their rows; the distinct values moved to the front; their count. */
+function assignCodes(sorted: Float64Array, order: Int32Array, m: number, codes: Int32Array): number {
   let u = 0;
   for (let k = 0; k < m; k++) {
     if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
     codes[order[k]] = u - 1;
   }
-  return { codes, values: sorted.slice(0, u), missing: n - m };
+  return u;
 }
 
 /**
@@ -490,29 +564,41 @@ function spearmanTallied(a: DenseRanking, ta: Tally, b: DenseRanking, tb: Tally,
   const { countsA, countsB, ranksA, ranksB } = w;
   countsA.set(ta.counts);
   countsB.set(tb.counts);
-  let m = ta.present;
-  const missB = tb.missingRows;
-  for (let k = 0; k < missB.length; k++) {
-    const x = ca[missB[k]];
-    if (x >= 0) {
-      countsA[x]--;
-      m--;
-    }
-  }
-  const missA = ta.missingRows;
-  for (let k = 0; k < missA.length; k++) {
-    const y = cb[missA[k]];
-    if (y >= 0) countsB[y]--;
-  }
+  const m = ta.present - uncount(countsA, ca, tb.missingRows);
+  uncount(countsB, cb, ta.missingRows);
   if (m < 2) return Number.NaN;
   const mean = (m + 1) / 2;
   const sxx = ranksFromCounts(countsA, ua, ranksA, mean);
   const syy = ranksFromCounts(countsB, ub, ranksB, mean);
+  return clipCorrelation(crossProducts(ca, cb, ranksA, ranksB, n), sxx, syy);
+}
+
+/** Takes the codes at `rows` (where present) off `counts`; returns how many were. */
+function uncount(counts: Int32Array, codes: Int32Array, rows: Int32Array): number {
+  let taken = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const x = codes[rows[k]];
+    if (x >= 0) {
+      counts[x]--;
+      taken++;
+    }
+  }
+  return taken;
+}
+
+/** Σ over the rows where both are present of the centred ranks' products, in row order. */
+function crossProducts(
+  ca: Int32Array,
+  cb: Int32Array,
+  ranksA: Float32Array | Float64Array,
+  ranksB: Float32Array | Float64Array,
+  n: number,
+): number {
   let sxy = 0;
   for (let i = 0; i < n; i++) {
     const x = ca[i];
     const y = cb[i];
     if (x >= 0 && y >= 0) sxy += ranksA[x] * ranksB[y];
   }
-  return clipCorrelation(sxy, sxx, syy);
+  return sxy;
 }

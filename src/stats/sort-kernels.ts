@@ -54,18 +54,10 @@ export function sortPresentInto(
   rows: Int32Array | null = null,
   tmpRows: Int32Array | null = null,
 ): number {
-  const n = src.length;
-  let m = 0;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = src[i];
-    if (v === v) {
-      m++;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  rangeOf(src);
+  const m = RANGE[0];
+  const lo = RANGE[1];
+  const hi = RANGE[2];
   if (m === 0) return 0;
   if (
     out.length < m ||
@@ -76,14 +68,7 @@ export function sortPresentInto(
   }
   if (lo === hi) {
     // One distinct value: already in order.
-    const v = lo + 0;
-    for (let i = 0, k = 0; i < n; i++) {
-      if (src[i] === src[i]) {
-        out[k] = v;
-        if (rows !== null) rows[k] = i;
-        k++;
-      }
-    }
+    compact(src, out, rows);
     return m;
   }
   if (m < SMALL) {
@@ -102,6 +87,32 @@ export function sortPresentInto(
     fullSort(out, tmp, rows, m);
   }
   return m;
+}
+
+/** Count, min and max of the non-NaN values (set by {@link rangeOf}). */
+const RANGE = new Float64Array(3);
+
+/**
+ * Hot loops live in small functions of one loop each: V8 optimises a loop while it runs (on-stack
+ * replacement) with no type feedback yet for the code after it, so a function of several loops
+ * is deoptimised and recompiled once per loop on its first, long call.
+ */
+function rangeOf(src: Float64Array): void {
+  const n = src.length;
+  let m = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) {
+      m++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  RANGE[0] = m;
+  RANGE[1] = lo;
+  RANGE[2] = hi;
 }
 
 const LINEAR = 0;
@@ -139,20 +150,27 @@ function chooseRoute(src: Float64Array, lo: number, scale: number): number {
 
 /** Copies the non-`NaN` values (−0 as 0) to the front of `out`, with their rows. */
 function compact(src: Float64Array, out: Float64Array, rows: Int32Array | null): number {
+  return rows === null ? compactValues(src, out) : compactRows(src, out, rows);
+}
+
+function compactValues(src: Float64Array, out: Float64Array): number {
   const n = src.length;
   let k = 0;
-  if (rows === null) {
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v === v) out[k++] = v + 0;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v === v) {
-        out[k] = v + 0;
-        rows[k++] = i;
-      }
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) out[k++] = v + 0;
+  }
+  return k;
+}
+
+function compactRows(src: Float64Array, out: Float64Array, rows: Int32Array): number {
+  const n = src.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) {
+      out[k] = v + 0;
+      rows[k++] = i;
     }
   }
   return k;
@@ -183,11 +201,40 @@ function linearSort(
   rows: Int32Array | null,
   tmpRows: Int32Array | null,
 ): void {
+  const radix = 1 << b;
+  const h = HIST;
+  h.fill(0, 0, 2 * radix);
+  linearHistogram(src, lo, scale, b, h);
+  const low = prefix(h, 0, radix, m);
+  const high = prefix(h, radix, radix, m);
+  // The first pass reads the column (skipping NaN) and writes where the last pass must end: `out`.
+  const first = low && high ? tmp : out;
+  const off = low ? 0 : radix;
+  const shift = low ? 0 : b;
+  if (rows === null) linearFirst(src, lo, scale, shift, radix - 1, h, off, first);
+  else
+    linearFirstRows(
+      src,
+      lo,
+      scale,
+      shift,
+      radix - 1,
+      h,
+      off,
+      first,
+      (low && high ? tmpRows : rows) as Int32Array,
+    );
+  if (low && high) {
+    if (rows === null) linearSecond(tmp, m, lo, scale, b, h, radix, out);
+    else linearSecondRows(tmp, tmpRows as Int32Array, m, lo, scale, b, h, radix, out, rows);
+  }
+  if (!insertionFinish(out, rows, m, 4 * m)) fullSort(out, tmp, rows, m);
+}
+
+function linearHistogram(src: Float64Array, lo: number, scale: number, b: number, h: Int32Array): void {
   const n = src.length;
   const radix = 1 << b;
   const mask = radix - 1;
-  const h = HIST;
-  h.fill(0, 0, 2 * radix);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     if (v === v) {
@@ -196,50 +243,81 @@ function linearSort(
       h[radix + (k >>> b)]++;
     }
   }
-  const low = prefix(h, 0, radix, m);
-  const high = prefix(h, radix, radix, m);
-  // The first pass reads the column (skipping NaN) and writes where the last pass must end: `out`.
-  const first = low && high ? tmp : out;
-  const firstRows = low && high ? tmpRows : rows;
-  const off = low ? 0 : radix;
-  const shift = low ? 0 : b;
-  if (rows === null) {
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v === v) {
-        const k = ((v - lo) * scale) | 0;
-        first[h[off + ((k >>> shift) & mask)]++] = v + 0;
-      }
-    }
-  } else {
-    const fr = firstRows as Int32Array;
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v === v) {
-        const k = ((v - lo) * scale) | 0;
-        const to = h[off + ((k >>> shift) & mask)]++;
-        first[to] = v + 0;
-        fr[to] = i;
-      }
+}
+
+function linearFirst(
+  src: Float64Array,
+  lo: number,
+  scale: number,
+  shift: number,
+  mask: number,
+  h: Int32Array,
+  off: number,
+  to: Float64Array,
+): void {
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) to[h[off + (((((v - lo) * scale) | 0) >>> shift) & mask)]++] = v + 0;
+  }
+}
+
+function linearFirstRows(
+  src: Float64Array,
+  lo: number,
+  scale: number,
+  shift: number,
+  mask: number,
+  h: Int32Array,
+  off: number,
+  to: Float64Array,
+  toRows: Int32Array,
+): void {
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) {
+      const t = h[off + (((((v - lo) * scale) | 0) >>> shift) & mask)]++;
+      to[t] = v + 0;
+      toRows[t] = i;
     }
   }
-  if (low && high) {
-    if (rows === null) {
-      for (let i = 0; i < m; i++) {
-        const v = tmp[i];
-        out[h[radix + ((((v - lo) * scale) | 0) >>> b)]++] = v;
-      }
-    } else {
-      const tr = tmpRows as Int32Array;
-      for (let i = 0; i < m; i++) {
-        const v = tmp[i];
-        const to = h[radix + ((((v - lo) * scale) | 0) >>> b)]++;
-        out[to] = v;
-        rows[to] = tr[i];
-      }
-    }
+}
+
+function linearSecond(
+  from: Float64Array,
+  m: number,
+  lo: number,
+  scale: number,
+  b: number,
+  h: Int32Array,
+  off: number,
+  to: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const v = from[i];
+    to[h[off + ((((v - lo) * scale) | 0) >>> b)]++] = v;
   }
-  if (!insertionFinish(out, rows, m, 4 * m)) fullSort(out, tmp, rows, m);
+}
+
+function linearSecondRows(
+  from: Float64Array,
+  fromRows: Int32Array,
+  m: number,
+  lo: number,
+  scale: number,
+  b: number,
+  h: Int32Array,
+  off: number,
+  to: Float64Array,
+  toRows: Int32Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const v = from[i];
+    const t = h[off + ((((v - lo) * scale) | 0) >>> b)]++;
+    to[t] = v;
+    toRows[t] = fromRows[i];
+  }
 }
 
 /** Monotone unsigned key of a high word: sign bit flipped for non-negatives, all bits for negatives. */
@@ -261,13 +339,7 @@ function bitsSort(
   compact(src, out, rows);
   const h = HIST;
   h.fill(0);
-  const w = new Uint32Array(out.buffer, out.byteOffset, 2 * m);
-  for (let i = 0; i < m; i++) {
-    const k = monotone(w[2 * i + 1]);
-    h[k & 2047]++;
-    h[2048 + ((k >>> 11) & 2047)]++;
-    h[4096 + (k >>> 22)]++;
-  }
+  bitsHistogram(new Uint32Array(out.buffer, out.byteOffset, 2 * m), m, h);
   const passes: number[] = [];
   for (let d = 0; d < 3; d++) if (prefix(h, d * 2048, 2048, m)) passes.push(d);
   let from = out;
@@ -278,17 +350,8 @@ function bitsSort(
     const fw = new Uint32Array(from.buffer, from.byteOffset, 2 * m);
     const off = d * 2048;
     const shift = 11 * d;
-    if (rows === null) {
-      for (let i = 0; i < m; i++) to[h[off + ((monotone(fw[2 * i + 1]) >>> shift) & 2047)]++] = from[i];
-    } else {
-      const fr = fromRows as Int32Array;
-      const tr = toRows as Int32Array;
-      for (let i = 0; i < m; i++) {
-        const t = h[off + ((monotone(fw[2 * i + 1]) >>> shift) & 2047)]++;
-        to[t] = from[i];
-        tr[t] = fr[i];
-      }
-    }
+    if (rows === null) bitsPass(fw, from, m, h, off, shift, to);
+    else bitsPassRows(fw, from, fromRows as Int32Array, m, h, off, shift, to, toRows as Int32Array);
     [from, to] = [to, from];
     [fromRows, toRows] = [toRows, fromRows];
   }
@@ -301,6 +364,45 @@ function bitsSort(
   if (!insertionFinish(out, rows, m, 4 * m)) fullSort(out, tmp, rows, m);
 }
 
+function bitsHistogram(w: Uint32Array, m: number, h: Int32Array): void {
+  for (let i = 0; i < m; i++) {
+    const k = monotone(w[2 * i + 1]);
+    h[k & 2047]++;
+    h[2048 + ((k >>> 11) & 2047)]++;
+    h[4096 + (k >>> 22)]++;
+  }
+}
+
+function bitsPass(
+  fw: Uint32Array,
+  from: Float64Array,
+  m: number,
+  h: Int32Array,
+  off: number,
+  shift: number,
+  to: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) to[h[off + ((monotone(fw[2 * i + 1]) >>> shift) & 2047)]++] = from[i];
+}
+
+function bitsPassRows(
+  fw: Uint32Array,
+  from: Float64Array,
+  fromRows: Int32Array,
+  m: number,
+  h: Int32Array,
+  off: number,
+  shift: number,
+  to: Float64Array,
+  toRows: Int32Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const t = h[off + ((monotone(fw[2 * i + 1]) >>> shift) & 2047)]++;
+    to[t] = from[i];
+    toRows[t] = fromRows[i];
+  }
+}
+
 /** The full 64-bit sort of `out[0, m)` (values already compact, no NaN). */
 function fullSort(out: Float64Array, tmp: Float64Array, rows: Int32Array | null, m: number): void {
   if (rows === null) sortFloat64(out.subarray(0, m), tmp);
@@ -309,18 +411,38 @@ function fullSort(out: Float64Array, tmp: Float64Array, rows: Int32Array | null,
 
 /** Insertion sort of a nearly sorted array; false (still a permutation) past `budget` moves. */
 function insertionFinish(a: Float64Array, rows: Int32Array | null, m: number, budget: number): boolean {
+  return rows === null ? insertionValues(a, m, budget) : insertionRows(a, rows, m, budget);
+}
+
+function insertionValues(a: Float64Array, m: number, budget: number): boolean {
   for (let i = 1; i < m; i++) {
     const v = a[i];
     if (a[i - 1] <= v) continue;
-    const r = rows === null ? 0 : rows[i];
     let j = i - 1;
     while (j >= 0 && a[j] > v) {
       a[j + 1] = a[j];
-      if (rows !== null) rows[j + 1] = rows[j];
       j--;
     }
     a[j + 1] = v;
-    if (rows !== null) rows[j + 1] = r;
+    budget -= i - j;
+    if (budget < 0) return false;
+  }
+  return true;
+}
+
+function insertionRows(a: Float64Array, rows: Int32Array, m: number, budget: number): boolean {
+  for (let i = 1; i < m; i++) {
+    const v = a[i];
+    if (a[i - 1] <= v) continue;
+    const r = rows[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      rows[j + 1] = rows[j];
+      j--;
+    }
+    a[j + 1] = v;
+    rows[j + 1] = r;
     budget -= i - j;
     if (budget < 0) return false;
   }
