@@ -11,23 +11,33 @@
 //   digits with an optional '.', at least one digit, at most 15 significant digits, an optional
 //   exponent (e/E, optional sign, at least one digit, at most 400), then a delimiter or line break,
 //   and a value that `fastRecord` computes without falling back: m, m * 10^s or m / 10^-s with
-//   |s| <= 22 (or 0 when m = 0). The mantissa is summed here as an integer; below 10^15 it is the
-//   same number as the double sum `fastRecord` takes, and the scaling is the same IEEE multiply or
-//   divide by the same power of ten, so the double is the same bit for bit;
+//   |s| <= 22 (or 0 when m = 0). The mantissa is summed here as an integer, eight digits at a
+//   time; it is the same number as the double sum `fastRecord` takes (below 10^15 both are
+//   exact), its significant digits are at most 15 exactly when it is below 10^15, and the scaling
+//   is the same IEEE multiply or divide by the same power of ten, so the double is the same bit
+//   for bit. (More than 19 digits in all, leading zeros included, are left to the TypeScript
+//   path, which reads them the same way: the integer could overflow here.);
 // - a string field is unquoted (up to the delimiter or line break) or quoted without a doubled
 //   quote or line break inside and followed by the delimiter or a line break; its FNV-1a hash is
-//   taken as `hashBytes` takes it (the caller looks it up in the column's dictionary);
+//   taken as `hashBytes` takes it, and it is looked up in the column's cache of dictionary codes
+//   (which the caller fills: a value seen before costs no call back to TypeScript);
 // - the record has exactly the columns' fields and ends with `\n`, `\r\n`, or a lone `\r` that
 //   is not the last byte of the block, within the block, and is at most `maxRecord` bytes long;
 // - it does not start with a line break (a blank line) and starts before `lim`.
 //
 // Layout (pointers into this memory, set by the caller):
-// - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel;
+// - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel, and 8 more bytes are
+//   readable after it (the digit loads read 8 bytes at a time);
 // - cols: i32 per column: s >= 0 a numeric column writing to output slot s, -(s + 1) a string
 //   column writing to string slot s;
 // - num: f64, numeric slot s of record r at num + 8 (s * stride + r);
-// - str: i32 triples (start, end, hash), string slot s of record r at str + 12 (s * stride + r);
-// - state: i32 [position after the last record taken, why the kernel stopped].
+// - str: i32 codes, string slot s of record r at str + 4 (s * stride + r): the dictionary code
+//   from the cache, -1 for an empty field, MISS when the cache does not have the value;
+// - miss: for each MISS, in record order, 5 i32: string slot, record, start, end, hash;
+// - dicts: per string slot 4 i32: slots (i32 table: entry + 1, 0 empty), mask, entries (4 i32
+//   each: hash, offset of the bytes, length, code), unused;
+// - lines: i32 per record, its line (`line` for the first: a record taken here is one line);
+// - state: i32 [position after the last record taken, why the kernel stopped, MISS entries].
 
 /** End of the module's static data: the TypeScript side lays its buffers out above it. */
 export function heapBase(): usize {
@@ -35,26 +45,27 @@ export function heapBase(): usize {
 }
 
 /** Why {@link records} stopped. */
-export const STOP_FULL: i32 = 0; // maxRows records taken
-export const STOP_LIMIT: i32 = 1; // the next record starts at lim or later
-export const STOP_END: i32 = 2; // the next record runs past the end of the block
-export const STOP_OTHER: i32 = 3; // the next record is not one the kernel takes
+const STOP_FULL: i32 = 0; // maxRows records taken
+const STOP_LIMIT: i32 = 1; // the next record starts at lim or later
+const STOP_END: i32 = 2; // the next record runs past the end of the block
+const STOP_OTHER: i32 = 3; // the next record is not one the kernel takes
+
+/** A string field whose value is not in the cache. */
+const MISS: i32 = -2;
 
 const POW10: StaticArray<f64> = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
   1e20, 1e21, 1e22,
 ];
+const IPOW10: StaticArray<u64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
 
-// @ts-ignore: decorator
-@inline
-function isDigit(c: u32): bool {
-  return c - 48 < 10;
-}
+/** MISS entries written by the current call. */
+let misses: i32 = 0;
 
 /**
  * Reads records from position p of inp[0, end) into the output blocks (stride records per
- * column), at most maxRows of them, each starting before lim. Returns how many; state[0] is where the next record starts and
- * state[1] why it stopped.
+ * column), at most maxRows of them, each starting before lim. Returns how many; state[0] is
+ * where the next record starts, state[1] why it stopped and state[2] the MISS entries.
  */
 export function records(
   inp: usize,
@@ -70,25 +81,34 @@ export function records(
   stride: i32,
   num: usize,
   str: usize,
+  miss: usize,
+  dicts: usize,
+  lines: usize,
+  line: i32,
   state: usize,
 ): i32 {
   let r: i32 = 0;
   let why = STOP_FULL;
+  misses = 0;
   while (r < maxRows) {
     if (p >= lim) {
       why = p >= end ? STOP_END : STOP_LIMIT;
       break;
     }
-    const next = record(inp, p, end, nf, cols, D, Q, maxRecord, <usize>stride, <usize>r, num, str);
+    const before = misses;
+    const next = record(inp, p, end, nf, cols, D, Q, maxRecord, <usize>stride, <usize>r, num, str, miss, dicts);
     if (next < 0) {
+      misses = before; // the record is not taken: neither are its misses
       why = -next - 1;
       break;
     }
+    store<i32>(lines + (<usize>r << 2), line + r); // one line per record
     p = next;
     r++;
   }
   store<i32>(state, p);
   store<i32>(state, why, 4);
+  store<i32>(state, misses, 8);
   return r;
 }
 
@@ -100,6 +120,73 @@ const OTHER: i32 = -STOP_OTHER - 1;
 @inline
 function other(i: i32, end: i32): i32 {
   return i >= end ? END : OTHER;
+}
+
+/** How many of the 8 bytes of w (first byte lowest) are ASCII digits before the first that is not. */
+// @ts-ignore: decorator
+@inline
+function leadingDigits(w: u64): i32 {
+  const hi = w & 0xf0f0f0f0f0f0f0f0;
+  const lo = (w + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0;
+  // A byte of d is 0 exactly for a digit (0x30-0x39); a carry of the add only moves up from a
+  // byte that is not a digit, so it cannot change the bytes up to the first non-digit.
+  const d = (hi ^ 0x3030303030303030) | (lo ^ 0x3030303030303030);
+  return <i32>(ctz(d) >> 3);
+}
+
+/** The number written by the first n (1..8) bytes of w, which are digits. */
+// @ts-ignore: decorator
+@inline
+function digitsValue(w: u64, n: i32): u64 {
+  let v = w << (<u64>(8 - n) << 3); // the digits at the top, zero bytes (leading zeros) below
+  v = ((v & 0x0f0f0f0f0f0f0f0f) * 2561) >> 8;
+  v = ((v & 0x00ff00ff00ff00ff) * 6553601) >> 16;
+  return ((v & 0x0000ffff0000ffff) * 42949672960001) >> 32;
+}
+
+/** The slot of hash h in a table of mask + 1 slots (ByteDictionary's finaliser). */
+// @ts-ignore: decorator
+@inline
+function slotOf(h: u32, mask: u32): u32 {
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  return h & mask;
+}
+
+/** The cached code of bytes inp[a, e) (hash h) in the cache at hdr, or MISS. */
+// @ts-ignore: decorator
+@inline
+function lookup(hdr: usize, inp: usize, a: i32, e: i32, h: u32): i32 {
+  const slots = <usize>load<u32>(hdr);
+  const mask = load<u32>(hdr, 4);
+  const entries = <usize>load<u32>(hdr, 8);
+  const len = e - a;
+  let x = slotOf(h, mask);
+  for (;;) {
+    const k = load<i32>(slots + (<usize>x << 2));
+    if (k == 0) return MISS;
+    const ent = entries + (<usize>(k - 1) << 4);
+    if (load<u32>(ent) == h && load<i32>(ent, 8) == len) {
+      const key = <usize>load<u32>(ent, 4);
+      const src = inp + <usize>a;
+      let o: i32 = 0;
+      let same = true;
+      for (; o + 8 <= len; o += 8) {
+        if (load<u64>(key + <usize>o) != load<u64>(src + <usize>o)) {
+          same = false;
+          break;
+        }
+      }
+      if (same && o < len) {
+        const bits = <u64>(len - o) << 3;
+        same = ((load<u64>(key + <usize>o) ^ load<u64>(src + <usize>o)) & ((<u64>1 << bits) - 1)) == 0;
+      }
+      if (same) return load<i32>(ent, 12);
+    }
+    x = (x + 1) & mask;
+  }
+  return MISS; // not reached: a cache always has empty slots
 }
 
 /** One record at p, written as record r: the position after it, or END / OTHER. */
@@ -118,8 +205,11 @@ function record(
   r: usize,
   num: usize,
   str: usize,
+  miss: usize,
+  dicts: usize,
 ): i32 {
   const pow10 = changetype<usize>(POW10);
+  const ipow10 = changetype<usize>(IPOW10);
   let i = p;
   let c = <u32>load<u8>(inp + <usize>i);
   if (c == 10 || c == 13) return p >= end ? END : OTHER; // a blank line (or the end of the block)
@@ -135,29 +225,38 @@ function record(
         let neg = false;
         if (c == 45 || c == 43) {
           neg = c == 45;
-          c = <u32>load<u8>(inp + <usize>++i);
+          i++;
         }
+        // The digits, eight at a time: m is the integer they write (leading zeros and all).
         let m: u64 = 0;
-        let digits: i32 = 0;
+        let total: i32 = 0;
+        let n: i32 = 8;
+        while (n == 8) {
+          const w = load<u64>(inp + <usize>i);
+          n = leadingDigits(w);
+          if (n > 0) m = m * load<u64>(ipow10 + (<usize>n << 3)) + digitsValue(w, n);
+          total += n;
+          i += n;
+          if (total > 19) return other(i, end);
+        }
         let scale: i32 = 0;
-        let seen = false;
-        while (isDigit(c)) {
-          if (digits > 0 || c > 48) digits++;
-          m = m * 10 + <u64>(c - 48);
-          seen = true;
-          c = <u32>load<u8>(inp + <usize>++i);
-        }
+        c = <u32>load<u8>(inp + <usize>i);
         if (c == 46) {
-          c = <u32>load<u8>(inp + <usize>++i);
-          while (isDigit(c)) {
-            if (digits > 0 || c > 48) digits++;
-            m = m * 10 + <u64>(c - 48);
-            scale--;
-            seen = true;
-            c = <u32>load<u8>(inp + <usize>++i);
+          i++;
+          n = 8;
+          while (n == 8) {
+            const w = load<u64>(inp + <usize>i);
+            n = leadingDigits(w);
+            if (n > 0) m = m * load<u64>(ipow10 + (<usize>n << 3)) + digitsValue(w, n);
+            total += n;
+            scale -= n;
+            i += n;
+            if (total > 19) return other(i, end);
           }
+          c = <u32>load<u8>(inp + <usize>i);
         }
-        if (!seen || digits > 15) return other(i, end);
+        // No digit, or more than 15 significant ones (m has as many digits as that).
+        if (total == 0 || m >= 1000000000000000) return other(i, end);
         if (c == 101 || c == 69) {
           c = <u32>load<u8>(inp + <usize>++i);
           let eneg = false;
@@ -167,7 +266,7 @@ function record(
           }
           let x: i32 = 0;
           const es = i;
-          while (isDigit(c)) {
+          while (c - 48 < 10) {
             if (x <= 400) x = x * 10 + <i32>(c - 48);
             c = <u32>load<u8>(inp + <usize>++i);
           }
@@ -181,12 +280,12 @@ function record(
           if (scale == 0) v = fm;
           else if (scale > 0 && scale <= 22) v = fm * load<f64>(pow10 + (<usize>scale << 3));
           else if (scale < 0 && scale >= -22) v = fm / load<f64>(pow10 + (<usize>-scale << 3));
-          else return other(i, end);
+          else return OTHER;
         }
         store<f64>(at, neg ? -v : v);
       }
     } else {
-      const at = str + (<usize>(-slot - 1) * rows + r) * 12;
+      const s = <usize>(-slot - 1);
       let a = i;
       let e = i;
       let h: u32 = 0x811c9dc5;
@@ -210,9 +309,20 @@ function record(
         }
         e = i;
       }
-      store<i32>(at, a);
-      store<i32>(at, e, 4);
-      store<u32>(at, h, 8);
+      let code: i32 = -1;
+      if (a != e) {
+        code = lookup(dicts + (s << 4), inp, a, e, h);
+        if (code == MISS) {
+          const at = miss + <usize>misses * 20;
+          store<i32>(at, <i32>s);
+          store<i32>(at, <i32>r, 4);
+          store<i32>(at, a, 8);
+          store<i32>(at, e, 12);
+          store<u32>(at, h, 16);
+          misses++;
+        }
+      }
+      store<i32>(str + ((s * rows + r) << 2), code);
     }
     if (j < nf - 1) {
       if (c != D) return other(i, end); // too few fields

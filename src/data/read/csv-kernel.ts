@@ -6,21 +6,25 @@
  * unquoted or simply quoted strings — several times faster than the TypeScript fast path, and
  * stops at the first record it does not take, which the record reader (`csv-records.ts`) then
  * reads itself exactly as without the kernel. It parses each number exactly as that fast path
- * does (the same digits, the same conditions, the same IEEE operations: the same double) and
- * hashes each string field as `hashBytes` does, so the table is the same bit for bit; the tests
- * hold the two paths to that (`test/data/csv-kernel.test.ts`).
+ * does (the same digits, the same conditions, the same IEEE operations: the same double), and
+ * looks each string up in a per-column cache of dictionary codes that this side fills: a value
+ * seen before costs nothing here, a new one is looked up (or added) in the reader's dictionary
+ * as before, in record order, so the dictionaries come out in the same order. The tests hold
+ * the two paths to the same tables (`test/data/csv-kernel.test.ts`).
  *
  * Each thread (the main thread, every pool worker) has its own instance and memory, reused from
  * one block to the next: a fresh page of memory costs a page fault on its first touch, so nothing
- * is allocated per block. The reader's bytes are copied into that memory once per read chunk of
- * the file (a *mirror*), and the kernel's output — numbers column by column, string fields as
- * (start, end, hash) — is moved into the column arrays with one native copy per numeric column.
+ * is allocated per block. The reader's bytes are copied into that memory a window at a time (a
+ * *mirror*), and the kernel's output — numbers and codes column by column, and the line of each
+ * record — is moved into the column arrays with one native copy per column.
  *
  * `LATHE_CSV_KERNEL=ts` turns the kernel off (the TypeScript fast path alone); `=wasm` requires it.
  *
- * Memory layout (byte offsets above the module's static data): state (2 i32), the column table
- * (1 i32 per column), the numeric block (maxRows f64 per numeric column), the string block
- * (maxRows × 3 i32 per string column), then the mirrored bytes and their `\n` sentinel.
+ * Memory layout (byte offsets above the module's static data, one reader at a time): state
+ * (3 i32), the column table (1 i32 per column), the numeric block (maxRows f64 per numeric
+ * column), the code block (maxRows i32 per string column), the misses (5 i32 each), the lines
+ * (maxRows i32), the cache headers (4 i32 per string column), the mirrored bytes with their `\n`
+ * sentinel, then per string column its cache (slots, entries, bytes).
  *
  * @module
  */
@@ -55,6 +59,10 @@ interface CsvExports {
     stride: number,
     num: number,
     str: number,
+    miss: number,
+    dicts: number,
+    lines: number,
+    line: number,
     state: number,
   ): number;
 }
@@ -84,7 +92,7 @@ export function csvKernelKind(): 'wasm' | 'ts' {
 }
 
 /**
- * Bytes of output (numbers and string fields) per block, which sets the records per block, and
+ * Bytes of output (numbers, codes and misses) per block, which sets the records per block, and
  * bytes mirrored at a time: small, so that the instance's memory stays in cache and few of its
  * pages are ever touched.
  */
@@ -159,80 +167,132 @@ let instance: CsvKernelInstance | null = null;
 /** Kernel calls and the records they took on this thread (the tests check that the kernel ran). */
 export const csvKernelStats = { calls: 0, records: 0 };
 
+/** Entries per string column's cache, its slots and bytes for its values. */
+const CACHE_ENTRIES = 1024;
+const CACHE_SLOTS = 2048;
+const CACHE_BYTES = 16 * 1024;
+
 /**
- * One reader's use of the kernel: its column table and layout, and which of the reader's bytes
- * are mirrored in memory. Null from {@link csvKernelFeed} when the kernel does not apply.
+ * One reader's use of the kernel: its column table and layout, which of the reader's bytes are
+ * mirrored in memory, and per string column a cache of dictionary codes (bytes → code) that the
+ * kernel looks values up in. Null from {@link csvKernelFeed} when the kernel does not apply.
  */
 export class CsvKernelFeed {
   /** Records per block. */
   readonly maxRows: number;
   /** Per column: its numeric slot (NUM), -(string slot + 1) (STR). */
-  private readonly slots: Int32Array;
-  readonly nNum: number;
-  readonly nStr: number;
+  readonly slotOf: Int32Array;
+  /** Per string slot: its column. */
+  readonly strColumn: Int32Array;
+  /** Records left to the TypeScript paths at most after short kernel runs. */
+  readonly maxBackoff: number;
   /** Byte offsets in memory. */
   private readonly state: number;
   private readonly cols: number;
-  /** Offset of the numeric block, in f64 elements. */
+  /** Offsets of the numeric block (f64 elements), the codes, the misses and the lines (i32 elements). */
   readonly num: number;
-  /** Offset of the string block, in i32 elements. */
   readonly str: number;
+  readonly miss: number;
+  readonly lines: number;
+  private readonly dicts: number;
   private readonly inp: number;
+  /** Where the caches begin, and per string slot its number of entries and bytes used. */
+  private readonly caches: number;
+  private readonly cacheCount: Int32Array;
+  private readonly cacheUsed: Int32Array;
   private readonly maxBytes: number;
-  /** Records left to the TypeScript paths at most after short kernel runs. */
-  readonly maxBackoff: number;
   /** The mirror: bytes `[mA, mB)` of the reader's buffer of generation `gen` are at `inp`. */
   private gen = -1;
   private mA = 0;
   private mB = 0;
-  /** After {@link records}: where the next record starts (in the reader's buffer), and why it stopped. */
+  /** After {@link records}: where the next record starts (in the reader's buffer), why the kernel stopped, its misses. */
   pos = 0;
   why = STOP_OTHER;
+  misses = 0;
 
   constructor(
     readonly inst: CsvKernelInstance,
-    readonly slotOf: Int32Array,
+    slotOf: Int32Array,
     private readonly D: number,
     private readonly Q: number,
     private readonly maxRecord: number,
   ) {
     const lim = limits();
     let nNum = 0;
-    let nStr = 0;
-    for (const s of slotOf) {
+    const strColumn: number[] = [];
+    slotOf.forEach((s, j) => {
       if (s >= 0) nNum++;
-      else nStr++;
-    }
-    this.slots = slotOf;
-    this.nNum = nNum;
-    this.nStr = nStr;
-    const perRow = 8 * nNum + 12 * nStr;
+      else strColumn.push(j);
+    });
+    const nStr = strColumn.length;
+    this.slotOf = slotOf;
+    this.strColumn = Int32Array.from(strColumn);
+    const perRow = 8 * nNum + 24 * nStr + 4;
     this.maxRows = Math.max(1, Math.min(lim.rows, Math.floor(OUT_BYTES / Math.max(1, perRow))));
     this.maxBytes = lim.bytes;
     this.maxBackoff = lim.backoff;
+    const up = (x: number) => (x + 63) & ~63;
     this.state = inst.base;
     this.cols = this.state + 64;
-    const numAt = (this.cols + 4 * slotOf.length + 63) & ~63;
+    const numAt = up(this.cols + 4 * slotOf.length);
     this.num = numAt >> 3;
     const strAt = numAt + 8 * nNum * this.maxRows;
     this.str = strAt >> 2;
-    this.inp = (strAt + 12 * nStr * this.maxRows + 63) & ~63;
+    const missAt = up(strAt + 4 * nStr * this.maxRows);
+    this.miss = missAt >> 2;
+    const linesAt = up(missAt + 20 * nStr * this.maxRows);
+    this.lines = linesAt >> 2;
+    this.dicts = up(linesAt + 4 * this.maxRows);
+    this.inp = up(this.dicts + 16 * nStr);
+    this.caches = up(this.inp + this.maxBytes + 16);
+    this.cacheCount = new Int32Array(nStr);
+    this.cacheUsed = new Int32Array(nStr);
+  }
+
+  /** The cache of string slot s: slots (i32), entries (4 i32 each), bytes. */
+  private cacheAt(s: number): { slots: number; entries: number; bytes: number } {
+    const slots = this.caches + s * (4 * CACHE_SLOTS + 16 * CACHE_ENTRIES + CACHE_BYTES + 64);
+    const entries = slots + 4 * CACHE_SLOTS;
+    return { slots, entries, bytes: entries + 16 * CACHE_ENTRIES };
+  }
+
+  /** Lays this feed's tables out in memory (when it takes the instance over from another). */
+  private own(): void {
+    const inst = this.inst;
+    inst.owner = this;
+    const nStr = this.strColumn.length;
+    inst.reserve(this.cacheAt(nStr).slots);
+    inst.i32.set(this.slotOf, this.cols >> 2);
+    for (let s = 0; s < nStr; s++) {
+      const c = this.cacheAt(s);
+      inst.i32.fill(0, c.slots >> 2, (c.slots >> 2) + CACHE_SLOTS);
+      const h = (this.dicts >> 2) + 4 * s;
+      inst.i32[h] = c.slots;
+      inst.i32[h + 1] = CACHE_SLOTS - 1;
+      inst.i32[h + 2] = c.entries;
+    }
+    this.cacheCount.fill(0);
+    this.cacheUsed.fill(0);
+    this.gen = -1;
   }
 
   /**
    * Reads records from `pos` of `b[0, n)` (buffer generation `gen`), starting before `lim`, at
-   * most `maxRows` of them (≤ {@link maxRows}). Returns how many; the numbers and string fields
-   * are then in the blocks, {@link pos} is where the next record starts and {@link why} why the
-   * kernel stopped. String field positions are relative to {@link base}.
+   * most `maxRows` of them (≤ {@link maxRows}), the first on line `line`. Returns how many; the
+   * numbers, codes, misses and lines are then in the blocks, {@link pos} is where the next record starts and {@link why} why the
+   * kernel stopped. Positions in the misses are relative to {@link base}.
    */
-  records(b: Uint8Array, n: number, gen: number, pos: number, lim: number, maxRows: number): number {
+  records(
+    b: Uint8Array,
+    n: number,
+    gen: number,
+    pos: number,
+    lim: number,
+    maxRows: number,
+    line: number,
+  ): number {
     const inst = this.inst;
-    if (inst.owner !== this) {
-      inst.owner = this;
-      inst.reserve(this.inp + 1);
-      inst.i32.set(this.slots, this.cols >> 2);
-      this.gen = -1;
-    }
+    if (inst.owner !== this) this.own();
     for (;;) {
       if (this.gen !== gen || pos < this.mA || pos >= this.mB) this.mirror(b, n, gen, pos);
       const a = this.mA;
@@ -242,7 +302,7 @@ export class CsvKernelFeed {
         pos - a,
         end,
         Math.min(end, lim - a),
-        this.slots.length,
+        this.slotOf.length,
         this.cols,
         this.D,
         this.Q,
@@ -251,12 +311,18 @@ export class CsvKernelFeed {
         this.maxRows,
         this.num << 3,
         this.str << 2,
+        this.miss << 2,
+        this.dicts,
+        this.lines << 2,
+        line,
         this.state,
       );
       csvKernelStats.calls++;
       csvKernelStats.records += k;
-      this.pos = inst.i32[this.state >> 2] + a;
-      this.why = inst.i32[(this.state >> 2) + 1];
+      const st = this.state >> 2;
+      this.pos = inst.i32[st] + a;
+      this.why = inst.i32[st + 1];
+      this.misses = inst.i32[st + 2];
       // A record cut by the end of the mirror, with more bytes after it: mirror from there.
       if (k === 0 && this.why === STOP_END && this.mB < n && this.mA !== pos) {
         this.mirror(b, n, gen, pos);
@@ -266,21 +332,66 @@ export class CsvKernelFeed {
     }
   }
 
-  /** Where the mirror starts in the reader's buffer (string field positions are relative to it). */
+  /** Where the mirror starts in the reader's buffer (positions in the misses are relative to it). */
   get base(): number {
     return this.mA;
+  }
+
+  /**
+   * Caches the code of the bytes at `[a, e)` of the mirror (hash `h`) for string slot `s`, unless
+   * the cache has them already or is full.
+   */
+  remember(s: number, a: number, e: number, h: number, code: number): void {
+    const inst = this.inst;
+    const c = this.cacheAt(s);
+    const I = inst.i32;
+    const u8 = inst.u8;
+    const len = e - a;
+    let x = slotOf(h, CACHE_SLOTS - 1);
+    for (;;) {
+      const k = I[(c.slots >> 2) + x];
+      if (k === 0) break;
+      const ent = (c.entries >> 2) + 4 * (k - 1);
+      if (I[ent] === h && I[ent + 2] === len) {
+        const o = I[ent + 1];
+        let i = 0;
+        while (i < len && u8[o + i] === u8[this.inp + a + i]) i++;
+        if (i === len) return; // cached already
+      }
+      x = (x + 1) & (CACHE_SLOTS - 1);
+    }
+    const count = this.cacheCount[s];
+    const used = this.cacheUsed[s];
+    if (count === CACHE_ENTRIES || used + len > CACHE_BYTES) return;
+    const at = c.bytes + used;
+    u8.copyWithin(at, this.inp + a, this.inp + e);
+    const ent = (c.entries >> 2) + 4 * count;
+    I[ent] = h;
+    I[ent + 1] = at;
+    I[ent + 2] = len;
+    I[ent + 3] = code;
+    I[(c.slots >> 2) + x] = count + 1;
+    this.cacheCount[s] = count + 1;
+    this.cacheUsed[s] = used + len;
   }
 
   private mirror(b: Uint8Array, n: number, gen: number, pos: number): void {
     const inst = this.inst;
     const e = Math.min(n, pos + this.maxBytes);
-    inst.reserve(this.inp + (e - pos) + 1);
     inst.u8.set(b.subarray(pos, e), this.inp);
     inst.u8[this.inp + (e - pos)] = 10; // the sentinel
     this.gen = gen;
     this.mA = pos;
     this.mB = e;
   }
+}
+
+/** ByteDictionary's slot finaliser (the kernel's too). */
+function slotOf(h: number, mask: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h & mask;
 }
 
 /**

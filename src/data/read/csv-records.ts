@@ -386,15 +386,9 @@ export class RecordReader {
     const kernel = this.kernel as CsvKernelFeed;
     const store = this.store;
     if (store.rows === store.cap) store.spill();
+    const room = store.cap - store.rows;
     const lim = stopAt - this.src.offset;
-    const k = kernel.records(
-      this.b,
-      this.n,
-      this.gen,
-      pos,
-      lim,
-      Math.min(kernel.maxRows, store.cap - store.rows),
-    );
+    const k = kernel.records(this.b, this.n, this.gen, pos, lim, Math.min(kernel.maxRows, room), this.line);
     const why = kernel.why;
     if (why === STOP_OTHER) {
       // The next record is the TypeScript paths' (after runs this short, the next few are).
@@ -402,46 +396,54 @@ export class RecordReader {
       this.kernelSkip = this.kernelBackoff;
     } else if (why === STOP_END && k === 0) this.kernelSkip = 1; // a record cut by the end of the data
     if (k === 0) return 0;
+    // The block, column by column, with native copies (no loop over the records here: this
+    // function then stays small and cheap to compile).
     const row = store.base + store.rows;
     const inst = kernel.inst;
     const R = kernel.maxRows;
     const slotOf = kernel.slotOf;
-    const base = kernel.base;
-    const b = this.b;
     for (let j = 0; j < this.nf; j++) {
       const s = slotOf[j];
       if (s >= 0) {
         const o = kernel.num + s * R;
         store.f64[j].set(inst.f64.subarray(o, o + k), row);
       } else {
-        const I = inst.i32;
-        const codes = store.i32[j];
-        const dict = this.dicts[j] as ByteDictionary;
-        let o = kernel.str + (-s - 1) * R * 3;
-        for (let r = 0; r < k; r++, o += 3) {
-          const a = I[o] + base;
-          const e = I[o + 1] + base;
-          if (a === e) codes[row + r] = -1;
-          else {
-            const h = I[o + 2];
-            let code = dict.find(b, a, e, h);
-            if (code === NOT_FOUND) {
-              const text = utf8Slice.call(b, a, e);
-              code = dict.insert(b, a, e, h, text, this.missing.has(text));
-            }
-            codes[row + r] = code;
-          }
-        }
+        const o = kernel.str + (-s - 1) * R;
+        store.i32[j].set(inst.i32.subarray(o, o + k), row);
       }
     }
-    const lines = store.lines;
-    const line = this.line;
-    for (let r = 0; r < k; r++) lines[row + r] = line + r;
+    store.lines.set(inst.i32.subarray(kernel.lines, kernel.lines + k), row);
+    if (kernel.misses > 0) this.kernelMisses(kernel, row);
     store.rows += k;
     this.rowsRead += k;
     this.line += k;
     this.pos = kernel.pos;
     return k;
+  }
+
+  /**
+   * The string values of the last kernel block that its caches did not have, in record order:
+   * looked up in the column's dictionary (or added to it, as fastRecord would), then cached.
+   */
+  private kernelMisses(kernel: CsvKernelFeed, row: number): void {
+    const I = kernel.inst.i32;
+    const base = kernel.base;
+    const b = this.b;
+    for (let m = 0, o = kernel.miss; m < kernel.misses; m++, o += 5) {
+      const s = I[o];
+      const j = kernel.strColumn[s];
+      const a = I[o + 2];
+      const e = I[o + 3];
+      const h = I[o + 4];
+      const dict = this.dicts[j] as ByteDictionary;
+      let code = dict.find(b, a + base, e + base, h);
+      if (code === NOT_FOUND) {
+        const text = utf8Slice.call(b, a + base, e + base);
+        code = dict.insert(b, a + base, e + base, h, text, this.missing.has(text));
+      }
+      this.store.i32[j][row + I[o + 1]] = code;
+      kernel.remember(s, a, e, h, code);
+    }
   }
 
   /**
