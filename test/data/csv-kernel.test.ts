@@ -368,6 +368,18 @@ describe('CSV reader: the WebAssembly kernel = the TypeScript paths', () => {
     assert.equal(taken, 20_000);
   });
 
+  it('string columns with more distinct values than the kernel caches hold (entries and bytes)', async () => {
+    const lines = ['id,many,long,few'];
+    for (let i = 0; i < 12_000; i++) {
+      const many = `v${(i * 7919) % 3000}`; // 3,000 distinct values, each seen four times
+      const long = `${'x'.repeat(20 + (i % 37))}${(i * 31) % 900}`; // ~45 KB of distinct bytes
+      lines.push(`${i},${many},${i % 13 === 0 ? '' : long},${i % 5 === 0 ? 'NA' : `f${i % 3}`}`);
+    }
+    const p = tmpFile('many.csv', `${lines.join('\n')}\n`);
+    const taken = await same(p, {}, new Map());
+    assert.equal(taken, 12_000);
+  });
+
   it('parts read on worker threads with the kernel (tiny blocks) = one pass of the TypeScript path', async () => {
     const rows = ['id,name,score,note'];
     for (let i = 0; i < 3000; i++) {
