@@ -107,12 +107,81 @@ interface LinearExports {
 
 const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/linear.wasm', import.meta.url));
 let compiled: WasmModule | null | undefined;
+/** Whether the compiled module imports a shared memory (see {@link unshareMemoryImport}). */
+let sharedMemory = true;
 
 function loadModule(): WasmModule | null {
   if (compiled === undefined) {
-    compiled = existsSync(WASM_PATH) ? new Wasm.Module(readFileSync(WASM_PATH)) : null;
+    if (existsSync(WASM_PATH)) {
+      const bytes = new Uint8Array(readFileSync(WASM_PATH));
+      sharedMemory = !unshareMemoryImport(bytes);
+      compiled = new Wasm.Module(bytes);
+    } else compiled = null;
   }
   return compiled;
+}
+
+/** Reads an unsigned LEB128 at `pos`: [value, next position]. */
+function leb(bytes: Uint8Array, pos: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = bytes[pos++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return [value, pos];
+}
+
+/**
+ * Declares the module's imported memory unshared, in place (the limits' flag byte 0x03 → 0x01);
+ * returns false when the bytes are not laid out as expected (the module then keeps its shared
+ * memory). The build compiles every module of assembly/ for a shared memory, but these kernels
+ * share nothing between threads — each thread has its own instance — and V8 copies a typed array
+ * into shared memory with a relaxed word-by-word loop, 2.4× slower than into ordinary memory: the
+ * copy of each block of X into the instance was a quarter of a loss pass. The module uses no
+ * atomic instruction, so it validates with either memory.
+ */
+export function unshareMemoryImport(bytes: Uint8Array): boolean {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    return false;
+  }
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, start] = leb(bytes, pos + 1);
+    if (id === 2) {
+      let [count, q] = leb(bytes, start);
+      for (; count > 0; count--) {
+        let len: number;
+        [len, q] = leb(bytes, q); // module name
+        q += len;
+        [len, q] = leb(bytes, q); // field name
+        q += len;
+        const kind = bytes[q++];
+        if (kind === 0)
+          [, q] = leb(bytes, q); // a function: its type index
+        else if (kind === 1 || kind === 3) {
+          if (kind === 3)
+            q += 2; // a global: value type and mutability
+          else {
+            q++; // a table: element type, then limits
+            const flags = bytes[q++];
+            [, q] = leb(bytes, q);
+            if (flags & 1) [, q] = leb(bytes, q);
+          }
+        } else if (kind === 2) {
+          if (bytes[q] !== 0x03) return false;
+          bytes[q] = 0x01;
+          return true;
+        } else return false;
+      }
+      return false;
+    }
+    pos = start + size;
+  }
+  return false;
 }
 
 /** True when `build/wasm/linear.wasm` exists (it is built by `npm run build`). */
@@ -163,7 +232,7 @@ let kernel: Kernel | null = null;
 function instantiate(): Kernel {
   const mod = loadModule();
   if (!mod) throw new Error(`linear: the WebAssembly kernels are not built (${WASM_PATH}).`);
-  const memory = new Wasm.Memory({ initial: 8, maximum: 65536, shared: true });
+  const memory = new Wasm.Memory({ initial: 8, maximum: 65536, shared: sharedMemory });
   const inst = new Wasm.Instance(mod, {
     env: {
       memory,
@@ -200,7 +269,8 @@ function instantiate(): Kernel {
 function kernelFor(p: number, K: number, dim: number): Kernel {
   if (kernel === null) kernel = instantiate();
   const k = kernel;
-  if (k.p === p && k.K === K && k.dim === dim) return k;
+  // An unshared memory's views are detached when it grows (another layout may have grown it).
+  if (k.p === p && k.K === K && k.dim === dim && k.w.buffer === k.memory.buffer) return k;
   k.wPtr = k.base;
   k.outPtr = align16(k.wPtr + dim * 8);
   k.zPtr = align16(k.outPtr + (1 + dim) * 8);
@@ -296,9 +366,15 @@ export function wasmMinimizeLbfgs(
   const end = alphaPtr + m * 8;
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
-  const buf = k.memory.buffer;
-  const x = new Float64Array(buf, xPtr, n);
-  const g = new Float64Array(buf, gPtr, n);
+  let x = new Float64Array(k.memory.buffer, xPtr, n);
+  let g = new Float64Array(k.memory.buffer, gPtr, n);
+  // Views of an unshared memory are detached if it grows: take new ones whenever it has.
+  const fresh = () => {
+    if (x.buffer !== k.memory.buffer) {
+      x = new Float64Array(k.memory.buffer, xPtr, n);
+      g = new Float64Array(k.memory.buffer, gPtr, n);
+    }
+  };
   x.set(x0);
   let f: number;
   if (options.initial) {
@@ -325,7 +401,11 @@ export function wasmMinimizeLbfgs(
     syPtr,
     alphaPtr,
   );
-  while (state === LBFGS_EVALUATE) state = e.lbfgsResume(fg(x, g));
+  while (state === LBFGS_EVALUATE) {
+    fresh();
+    state = e.lbfgsResume(fg(x, g));
+  }
+  fresh();
   const status = LBFGS_STATUS[state];
   return {
     x: x.slice(),

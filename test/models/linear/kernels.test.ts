@@ -2,11 +2,14 @@
 // bits), fdlibm's exp/log/log1p in the module against V8's Math.*, thread-count independence of
 // the objective, the fit and the predictions, and the prediction paths against a plain reference.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { estimatorFromJSON } from '../../../src/core/estimator.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { Wasm } from '../../../src/core/wasm.ts';
 import { linearScores } from '../../../src/models/linear/common.ts';
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
 import { minimizeLbfgs, type Objective } from '../../../src/models/linear/lbfgs.ts';
@@ -27,6 +30,7 @@ import {
 import {
   lossWasmAvailable,
   SCORE_CHUNK,
+  unshareMemoryImport,
   wasmArgmaxRows,
   wasmMath,
   wasmMinimizeLbfgs,
@@ -136,6 +140,48 @@ function ulpsApart(a: number, b: number): number {
   const d = ints[0] - ints[1];
   return Number(d < 0n ? -d : d);
 }
+
+describe('the WebAssembly module', { skip: noWasm }, () => {
+  it('is loaded with an unshared memory (ordinary copies into it), and still validates', () => {
+    const path = fileURLToPath(new URL('../../../build/wasm/linear.wasm', import.meta.url));
+    const bytes = new Uint8Array(readFileSync(path));
+    assert.equal(unshareMemoryImport(bytes), true);
+    assert.equal(unshareMemoryImport(bytes), false, 'already unshared: nothing left to patch');
+    const memory = new Wasm.Memory({ initial: 8, maximum: 65536 });
+    const inst = new Wasm.Instance(new Wasm.Module(bytes), { env: { memory, abort() {} } });
+    assert.equal((inst.exports.logF64 as (x: number) => number)(1), 0);
+    assert.equal(unshareMemoryImport(Uint8Array.from([1, 2, 3])), false, 'not a module');
+  });
+
+  it('views survive the memory growing between uses (a fit, a wider fit, the first again)', () => {
+    const { X, y } = problem(3000, 6, 1, 1, 90);
+    const first = new LogisticRegression({ nThreads: 1 }).fit(matrix(X, 3000, 6), y);
+    // 2 500 features (blocks of 20 MB, more than any test before needs): the memory grows for the
+    // loss kernels' blocks, then again for the solver's vectors, between two evaluations with the
+    // same layout — whose views must then be taken anew.
+    const wide = problem(600, 2500, 1, 1, 91);
+    const Xw = matrix(wide.X, 600, 2500);
+    const fitWide = () => new LogisticRegression({ nThreads: 1, maxIter: 3 }).fit(Xw, wide.y);
+    const wideModel = fitWide();
+    const before = process.env.LATHE_LINEAR_KERNEL;
+    process.env.LATHE_LINEAR_KERNEL = 'ts';
+    try {
+      const twin = fitWide();
+      sameBits(wideModel.coef_![0], twin.coef_![0], 'wide fit, WebAssembly against TypeScript');
+      sameBits(wideModel.predictProba(Xw).data, twin.predictProba(Xw).data, 'wide proba, TypeScript');
+    } finally {
+      if (before === undefined) delete process.env.LATHE_LINEAR_KERNEL;
+      else process.env.LATHE_LINEAR_KERNEL = before;
+    }
+    const again = new LogisticRegression({ nThreads: 1 }).fit(matrix(X, 3000, 6), y);
+    sameBits(again.coef_![0], first.coef_![0], 'coef after growth');
+    sameBits(
+      again.predictProba(matrix(X, 3000, 6)).data,
+      first.predictProba(matrix(X, 3000, 6)).data,
+      'proba',
+    );
+  });
+});
 
 describe('the WebAssembly loss kernels are the twin of the TypeScript ones', { skip: noWasm }, () => {
   it('same loss and gradient bits for every shape, weighting and branch', () => {
