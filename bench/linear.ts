@@ -4,6 +4,10 @@
 //                                     [--input plain|shared] [--no-hugepages] [--no-real]
 //   LATHE_BENCH_ROWS=20000 node --import tsx bench/linear.ts --reps 1     (quick check on small data)
 //
+// Run `npm run build` first: Lathe's side runs the TypeScript sources (through tsx) with the
+// WebAssembly kernels that the build compiles to build/wasm/linear.wasm (without them it falls back
+// to the slower TypeScript kernels, and says so below).
+//
 // For each dataset (synthetic binary classification, 20 features, at each row count; and the real
 // breast-cancer and digits sets, standardised) the data are written once to a temp directory as raw
 // float64; then each repetition runs Lathe and scikit-learn (bench/linear-anchor.py) — alternately,
@@ -11,9 +15,12 @@
 //
 // - fits once: the "cold" fit, what a user running `lathe train` sees (Lathe's first fit in a
 //   process also pays for compiling whatever code is not yet compiled);
-// - scores the held-out 20% with predictProba / predict_proba, then predict (cold);
-// - repeats fit, predictProba and predict --warm times: "warm" is the fastest of them (what
-//   repeated fits, e.g. cross-validation, see).
+// - scores the held-out 20% with predictProba / predict_proba, then predict (cold), then (Lathe
+//   only) predictCodes — the class indices as an Int32Array, compared with scikit-learn's predict,
+//   which returns a NumPy array: Lathe's predict returns a JavaScript array of labels, made in
+//   fresh memory every call;
+// - repeats fit, predictProba, predict (and predictCodes) --warm times: "warm" is the fastest of
+//   them (what repeated fits, e.g. cross-validation, see).
 //
 // Every figure is measured twice: wall time and CPU time of the whole process, all threads
 // (process.cpuUsage / time.process_time). On a shared machine the CPU times are the figures to
@@ -46,6 +53,7 @@ import { executorFor } from '../src/core/pool.ts';
 import { Rng } from '../src/core/rng.ts';
 import { LogisticRegression } from '../src/models/linear/index.ts';
 import { LOSS_BLOCK, LogisticObjective } from '../src/models/linear/logistic-loss.ts';
+import { lossWasmAvailable } from '../src/models/linear/loss-wasm.ts';
 
 /** Wall and CPU milliseconds of one call. */
 interface Cost {
@@ -58,6 +66,8 @@ interface Side {
   fit: { cold: Cost; warm: Cost };
   proba: { cold: Cost; warm: Cost };
   predict: { cold: Cost; warm: Cost };
+  /** Lathe only: predictCodes (scikit-learn's side reports its predict here). */
+  codes?: { cold: Cost; warm: Cost };
   accuracy: number;
   nIter: number;
   /** Coefficients then intercepts, scikit-learn's layout. */
@@ -158,11 +168,22 @@ function runLatheChild(dir: string, threads: number, warmReps: number, shared: b
   const [model, fitCold] = timed(fit);
   const [, probaCold] = timed(() => model.predictProba(Xte));
   const [pred, predictCold] = timed(() => model.predict(Xte));
-  const warm: Record<'fit' | 'proba' | 'predict', Cost[]> = { fit: [], proba: [], predict: [] };
+  const [codes, codesCold] = timed(() => model.predictCodes(Xte));
+  const warm: Record<'fit' | 'proba' | 'predict' | 'codes', Cost[]> = {
+    fit: [],
+    proba: [],
+    predict: [],
+    codes: [],
+  };
   for (let r = 0; r < warmReps; r++) {
     warm.fit.push(timed(fit)[1]);
     warm.proba.push(timed(() => model.predictProba(Xte))[1]);
     warm.predict.push(timed(() => model.predict(Xte))[1]);
+    warm.codes.push(timed(() => model.predictCodes(Xte))[1]);
+  }
+  for (let i = 0; i < pred.length; i++) {
+    if (pred[i] !== model.classes_![codes[i]])
+      throw new Error(`predictCodes disagrees with predict at row ${i}`);
   }
   let hit = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === y[nTrain + i]) hit++;
@@ -170,6 +191,7 @@ function runLatheChild(dir: string, threads: number, warmReps: number, shared: b
     fit: { cold: fitCold, warm: fastest(warm.fit) },
     proba: { cold: probaCold, warm: fastest(warm.proba) },
     predict: { cold: predictCold, warm: fastest(warm.predict) },
+    codes: { cold: codesCold, warm: fastest(warm.codes) },
     accuracy: hit / pred.length,
     nIter: model.nIter_![0],
     coef: [...model.coef_!.flatMap((c) => [...c]), ...model.intercept_!],
@@ -304,7 +326,7 @@ function fmt(x: Stat, digits: number): string {
   return `${x.median.toFixed(digits)} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})`;
 }
 
-type Phase = 'fit' | 'proba' | 'predict';
+type Phase = 'fit' | 'proba' | 'predict' | 'codes';
 type Temp = 'cold' | 'warm';
 type Clock = 'wall' | 'cpu';
 
@@ -343,10 +365,13 @@ function main(): void {
   if (!args.includes('--no-real'))
     specs.push(realDataset(root, 'breast_cancer'), realDataset(root, 'digits'));
 
+  if (!lossWasmAvailable())
+    console.error('build/wasm/linear.wasm is missing: Lathe runs its TypeScript kernels');
   console.error(
     `LogisticRegression (lbfgs, C=1, tol=1e-4, maxIter=100), ${o.threads} thread(s), input ${o.input}, ` +
       `huge pages ${o.hugepages ? 'on' : 'off'}, ` +
-      `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest)`,
+      `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest); ` +
+      "'codes' = Lathe's predictCodes (Int32Array) against scikit-learn's predict",
   );
   for (const spec of specs) {
     const lathe: Side[] = [];
@@ -361,10 +386,13 @@ function main(): void {
     }
     const nTest = spec.n - Math.floor(spec.n * 0.8);
     const figures: Record<string, ReturnType<typeof compare>> = {};
-    for (const phase of ['fit', 'proba', 'predict'] as Phase[]) {
+    for (const phase of ['fit', 'proba', 'predict', 'codes'] as Phase[]) {
       for (const temp of ['cold', 'warm'] as Temp[]) {
         for (const clock of ['cpu', 'wall'] as Clock[]) {
-          figures[`${phase}.${temp}.${clock}`] = compare(lathe, sk, (s) => s[phase][temp][clock]);
+          // predictCodes against scikit-learn's predict (it has no other).
+          figures[`${phase}.${temp}.${clock}`] = compare(lathe, sk, (s) =>
+            phase === 'codes' ? (s.codes ?? s.predict)[temp][clock] : s[phase][temp][clock],
+          );
         }
       }
     }
@@ -403,7 +431,8 @@ function main(): void {
       const [phase, temp, clock] = key.split('.');
       const f = figures[key];
       const d = phase === 'fit' ? 0 : 1;
-      const label = clock === 'cpu' ? `${phase} ${temp}` : '  wall';
+      const name = phase === 'codes' ? 'codes' : phase;
+      const label = clock === 'cpu' ? `${name} ${temp}` : '  wall';
       console.error(
         `  ${label.padEnd(17)}${fmt(f.lathe, d).padEnd(26)}${fmt(f.sklearn, d).padEnd(26)}${f.ratio.toFixed(2)}`,
       );
