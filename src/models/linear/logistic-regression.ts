@@ -222,7 +222,10 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       const positives = K === 2 ? [1] : classes.map((_, k) => k);
       for (const pos of positives) {
         const yBin = rowArray(m.rows);
-        for (let i = 0; i < m.rows; i++) yBin[i] = codes[i] === pos ? 1 : 0;
+        // Binary: the codes are the 0/1 labels already, converted by a builtin copy (a JavaScript
+        // loop over every row runs interpreted in a process's first fit).
+        if (K === 2) yBin.set(codes);
+        else for (let i = 0; i < m.rows; i++) yBin[i] = codes[i] === pos ? 1 : 0;
         let sw: Float64Array | null = null;
         if (baseWeight !== undefined || P.classWeight !== null) {
           sw = rowArray(m.rows);
