@@ -386,6 +386,17 @@ function tally(r: DenseRanking): Tally {
 
 /** Two-pass Pearson over the pairwise-complete rows. */
 function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  pairSums(x, y);
+  const m = PAIR[0];
+  if (m < 2) return Number.NaN;
+  pairDeviations(x, y, PAIR[1] / m, PAIR[2] / m);
+  return clipCorrelation(PAIR[2], PAIR[0], PAIR[1]);
+}
+
+/** What the passes of {@link pearsonPair} hand back: (rows, Σx, Σy), then (Σdx², Σdy², Σdx·dy). */
+const PAIR = new Float64Array(3);
+
+function pairSums(x: ArrayLike<number>, y: ArrayLike<number>): void {
   const n = x.length;
   let m = 0;
   let sx = 0;
@@ -399,9 +410,13 @@ function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
       sy += v;
     }
   }
-  if (m < 2) return Number.NaN;
-  const mx = sx / m;
-  const my = sy / m;
+  PAIR[0] = m;
+  PAIR[1] = sx;
+  PAIR[2] = sy;
+}
+
+function pairDeviations(x: ArrayLike<number>, y: ArrayLike<number>, mx: number, my: number): void {
+  const n = x.length;
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
@@ -416,7 +431,9 @@ function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
       sxy += du * dv;
     }
   }
-  return clipCorrelation(sxy, sxx, syy);
+  PAIR[0] = sxx;
+  PAIR[1] = syy;
+  PAIR[2] = sxy;
 }
 
 function clipCorrelation(sxy: number, sxx: number, syy: number): number {
@@ -601,4 +618,17 @@ function crossProducts(
     if (x >= 0 && y >= 0) sxy += ranksA[x] * ranksB[y];
   }
   return sxy;
+}
+
+// Each kernel above runs on empty input when the module loads (often enough for V8 to give it a
+// feedback vector, which it allocates lazily), so that the code after its loop has type feedback
+// before the first long call: V8 optimises a long loop while it runs (on-stack replacement), and
+// code after it without feedback deoptimises at the loop's end, on every call.
+for (let k = 0; k < 32; k++) {
+  const f = new Float64Array(0);
+  pairSums(f, f);
+  pairDeviations(f, f, 0, 0);
+  quadMeans(f, f, f, f, f, QUAD_SUMS);
+  quadDeviations(f, f, f, f, f, 0, 0, 0, 0, 0, 0, 0, 0, QUAD_SUMS);
+  tally({ codes: new Int32Array(0), values: f, missing: 0 });
 }

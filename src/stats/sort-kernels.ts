@@ -95,7 +95,8 @@ const RANGE = new Float64Array(3);
 /**
  * Hot loops live in small functions of one loop each: V8 optimises a loop while it runs (on-stack
  * replacement) with no type feedback yet for the code after it, so a function of several loops
- * is deoptimised and recompiled once per loop on its first, long call.
+ * is deoptimised and recompiled once per loop on its first, long call. For the same reason the
+ * module runs this one on empty input when it loads (its stores after the loop).
  */
 function rangeOf(src: Float64Array): void {
   const n = src.length;
@@ -447,4 +448,12 @@ function insertionRows(a: Float64Array, rows: Int32Array, m: number, budget: num
     if (budget < 0) return false;
   }
   return true;
+}
+
+// The loops' trailing code gets type feedback before the first long call (see rangeOf; V8
+// allocates feedback vectors lazily, after a few calls).
+for (let k = 0; k < 32; k++) {
+  rangeOf(new Float64Array(0));
+  insertionValues(Float64Array.of(2, 1, 3), 3, 100);
+  insertionRows(Float64Array.of(2, 1, 3), Int32Array.of(0, 1, 2), 3, 100);
 }
