@@ -1,8 +1,9 @@
-// The MAD's binary search against the merge it replaced, on small arrays full of ties.
+// The MAD's binary search against the merge it replaced, on small arrays full of ties; the sample draw with a scratch array.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../../src/core/rng.ts';
 import { medianAbsoluteDeviation } from '../../src/quality/numeric-summary.ts';
+import { sampleRows } from '../../src/quality/sample.ts';
 import { quantileSorted } from '../../src/stats/quantile.ts';
 
 /** The merge of the deviations left and right of the median, walked to the middle. */
@@ -40,5 +41,21 @@ describe('medianAbsoluteDeviation (sorted values)', () => {
   });
   it('is NaN for no values', () => {
     assert.ok(Number.isNaN(medianAbsoluteDeviation(new Float64Array(0), 0)));
+  });
+});
+
+describe('sampleRows', () => {
+  it('draws the same rows with a scratch array as Rng.sample does without', () => {
+    for (const [rows, limit, seed] of [
+      [1000, 10, 0],
+      [50_000, 20_000, 3],
+      [7, 6, 9],
+    ]) {
+      const want = sampleRows(rows, limit, seed);
+      assert.deepEqual(sampleRows(rows, limit, seed, new Int32Array(rows + 5)), want);
+      assert.deepEqual(want, new Rng(seed).derive('profile-sample').sample(rows, limit).sort());
+    }
+    assert.equal(sampleRows(10, 10, 0, new Int32Array(10)), null);
+    assert.equal(sampleRows(10, null, 0), null);
   });
 });

@@ -13,7 +13,12 @@ import {
   textColumn,
 } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
-import { PARALLEL_PROFILE_MIN_ROWS, profileTable, profileTableAsync } from '../../src/quality/profile.ts';
+import {
+  PARALLEL_PROFILE_MIN_ROWS,
+  type ProfileOptions,
+  profileTable,
+  profileTableAsync,
+} from '../../src/quality/profile.ts';
 
 after(() => Promise.all([sharedPool(2).close(), sharedPool(3).close()]));
 
@@ -120,6 +125,24 @@ describe('profileTable on worker threads', () => {
       assert.deepEqual(one.correlations.excluded.map((e) => e.column).sort(), ['constant', 'empty']);
     });
   }
+
+  it('a sample smaller than the table (drawn and ranked on a worker), with and without a target', async () => {
+    const cases: [boolean, ProfileOptions][] = [
+      [true, { sample: 20_000 }],
+      [true, { sample: 20_000, seed: 3, target: 'x' }],
+      [false, { sample: 20_000, target: 'label' }],
+    ];
+    for (const [shared, options] of cases) {
+      const t = table(5, { text: false, shared });
+      const one = profileTable(t, options);
+      assert.equal(one.correlations.rows, 20_000);
+      assert.deepEqual(
+        await profileTableAsync(t, { threads: 2, ...options }),
+        one,
+        JSON.stringify({ shared, options }),
+      );
+    }
+  });
 
   it('three threads, and a bad thread count', async () => {
     const t = table(4, { text: false, shared: true });
