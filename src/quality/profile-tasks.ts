@@ -200,8 +200,16 @@ export function runCorrelations(job: CorrelationJob, arena: ProfileArena): Corre
   const pearson = correlationMatrix(data, { method: 'pearson' });
   const values = job.keep ? data : null;
   const scratch = arena.ranks(size, rankAt);
-  const rankings = data.map((d, q) => denseRank(d, scratch, codes(q)));
-  const spearman = spearmanMatrix(rankings);
+  // Unless kept, a ranking's distinct values stay in the scratch (Spearman needs their number only).
+  const rankings = data.map((d, q) => denseRank(d, scratch, codes(q), !job.keep));
+  // Spearman's counts in the free half of each column's place (when it has one), its pair work
+  // space where the ranking work space was.
+  const halves = !job.keep && job.data === null && !everyRow;
+  const space = {
+    counts: data.map((d) => (halves ? new Int32Array(d.buffer, d.byteOffset + 4 * size, size) : undefined)),
+    pair: arena.i32(rankAt, 6 * size),
+  };
+  const spearman = spearmanMatrix(rankings, space);
   return { rows, pearson, spearman, values, rankings: job.keep ? rankings : null };
 }
 

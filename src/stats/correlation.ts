@@ -332,7 +332,7 @@ function quadDeviations(
  * The Spearman matrix of columns already ranked by {@link denseRank} (rank each column once
  * and reuse the rankings elsewhere). Same result as `correlationMatrix(…, { method: 'spearman' })`.
  */
-export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array {
+export function spearmanMatrix(rankings: readonly DenseRanking[], space?: SpearmanSpace): Float64Array {
   const p = rankings.length;
   for (let j = 1; j < p; j++) {
     if (rankings[j].codes.length !== rankings[0].codes.length) {
@@ -345,8 +345,12 @@ export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array 
   const out = new Float64Array(p * p);
   let maxUnique = 0;
   for (const c of rankings) maxUnique = Math.max(maxUnique, c.values.length);
-  const work = spearmanScratch(maxUnique, p > 0 ? rankings[0].codes.length : 0);
-  const tallies = rankings.map(tally);
+  const rows = p > 0 ? rankings[0].codes.length : 0;
+  const work =
+    space && space.pair.length >= 6 * maxUnique
+      ? scratchIn(space.pair, maxUnique, rows)
+      : spearmanScratch(maxUnique, rows);
+  const tallies = rankings.map((r, q) => tally(r, space?.counts[q]));
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
       const r = spearmanTallied(rankings[a], tallies[a], rankings[b], tallies[b], work);
@@ -357,6 +361,29 @@ export function spearmanMatrix(rankings: readonly DenseRanking[]): Float64Array 
   return out;
 }
 
+/**
+ * Optional work space for {@link spearmanMatrix}: for each ranking an array of at least its
+ * number of distinct values, and one of at least 6 × the largest such number (whose buffer also
+ * holds float views: its byte offset must be a multiple of 8).
+ */
+export interface SpearmanSpace {
+  counts: (Int32Array | undefined)[];
+  pair: Int32Array;
+}
+
+/** {@link spearmanScratch} carved from `pair` (see {@link SpearmanSpace}). */
+function scratchIn(pair: Int32Array, maxUnique: number, rows: number): SpearmanScratch {
+  const at = pair.byteOffset;
+  const Ranks = rows < 2 ** 23 ? Float32Array : Float64Array;
+  const size = Ranks.BYTES_PER_ELEMENT * maxUnique;
+  return {
+    countsA: pair.subarray(0, maxUnique),
+    countsB: pair.subarray(maxUnique, 2 * maxUnique),
+    ranksA: new Ranks(pair.buffer as ArrayBuffer, at + 8 * maxUnique, maxUnique),
+    ranksB: new Ranks(pair.buffer as ArrayBuffer, at + 8 * maxUnique + size, maxUnique),
+  };
+}
+
 /** A ranking's count of each code over all its rows, its present rows, and its missing rows. */
 interface Tally {
   counts: Int32Array;
@@ -364,10 +391,11 @@ interface Tally {
   missingRows: Int32Array;
 }
 
-function tally(r: DenseRanking): Tally {
+function tally(r: DenseRanking, countsOut?: Int32Array): Tally {
   const codes = r.codes;
   const n = codes.length;
-  const counts = new Int32Array(r.values.length);
+  const u = r.values.length;
+  const counts = countsOut && countsOut.length >= u ? countsOut.subarray(0, u).fill(0) : new Int32Array(u);
   let missingRows = new Int32Array(r.missing);
   let k = 0;
   for (let i = 0; i < n; i++) {
@@ -461,8 +489,15 @@ export interface DenseRanking {
  * @param scratch - optional work space (see {@link RankScratch}) when ranking many columns.
  * @param codesOut - optional array of at least `x.length` elements for the codes (the result's
  *   `codes` is then a view of it); it may share `x`'s memory, which is read before it is written.
+ * @param valuesView - with `scratch`: the result's `values` is a view of `scratch.values` (no
+ *   copy), valid only until the scratch is used again — for callers that need only its length.
  */
-export function denseRank(x: ArrayLike<number>, scratch?: RankScratch, codesOut?: Int32Array): DenseRanking {
+export function denseRank(
+  x: ArrayLike<number>,
+  scratch?: RankScratch,
+  codesOut?: Int32Array,
+  valuesView = false,
+): DenseRanking {
   const n = x.length;
   const src = x instanceof Float64Array ? x : Float64Array.from(x);
   const big = scratch && scratch.values.length >= n && scratch.tmp.length >= n;
@@ -476,7 +511,7 @@ export function denseRank(x: ArrayLike<number>, scratch?: RankScratch, codesOut?
   const codes = codesOut && codesOut.length >= n ? codesOut.subarray(0, n) : new Int32Array(n);
   codes.fill(-1);
   const u = assignCodes(sorted, order, m, codes);
-  return { codes, values: sorted.slice(0, u), missing: n - m };
+  return { codes, values: valuesView ? sorted.subarray(0, u) : sorted.slice(0, u), missing: n - m };
 }
 
 /** Codes from the sorted values and their rows; the distinct values moved to the front; their count. */

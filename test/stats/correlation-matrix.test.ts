@@ -88,6 +88,20 @@ describe('correlation matrices, entry by entry', () => {
     }
     assert.deepEqual(correlationMatrix(columns, { method: 'spearman' }), m);
   });
+  it('with work space lent (counts per column, the pair arrays, value views): the same matrix', () => {
+    const n0 = columns[0].length;
+    const scratch = {
+      values: new Float64Array(n0),
+      tmp: new Float64Array(n0),
+      rows: new Int32Array(n0),
+      tmpRows: new Int32Array(n0),
+    };
+    const want = spearmanMatrix(columns.map((c) => denseRank(c)));
+    // Rankings whose values are views of one scratch: only their number is used.
+    const rankings = columns.map((c) => denseRank(c, scratch, undefined, true));
+    const space = { counts: columns.map(() => new Int32Array(n0)), pair: new Int32Array(6 * n0) };
+    assert.deepEqual(spearmanMatrix(rankings, space), want);
+  });
   it('a ranking whose missing count is understated still counts every missing row', () => {
     const x = columns[0];
     const y = columns[2];
