@@ -14,4 +14,5 @@ it('the logistic example prints the classes and a one-column decision function',
   assert.equal(out[1][0], '["no","yes"] ["no","no","yes","yes","no","yes"]');
   assert.equal(out[1][1], '["no","yes"]');
   assert.equal(out[1][2], '1');
+  assert.equal(out[1][3], '[0,0,1,1,0,1]', 'predictCodes: the indices of predict’s labels');
 });
