@@ -44,7 +44,7 @@ export class ProfileArena {
   }
   /** Bytes needed by {@link ProfileArena.duplicates} for `rows` rows. */
   static duplicateBytes(rows: number): number {
-    return 12 * rows;
+    return 12 * rows + 8;
   }
   /** Bytes needed by {@link ProfileArena.ranks} (at `byteOffset` 0) for `rows` rows. */
   static rankBytes(rows: number): number {

@@ -144,6 +144,28 @@ describe('profileTable on worker threads', () => {
     }
   });
 
+  it('every row (sample: null), an odd row count, categorical-only and numeric-only tables', async () => {
+    const n = N + 1;
+    const cat = categoricalColumn(
+      'c',
+      Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `v${i % 13}`)),
+    );
+    const num = numericColumn(
+      'x',
+      Array.from({ length: n }, (_, i) => (i % 11 === 0 ? null : Math.sin(i))),
+    );
+    const num2 = numericColumn(
+      'y',
+      Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i % 97)),
+    );
+    const onlyCat = new Table([{ ...cat, codes: toShared(cat.codes) }]);
+    const onlyNum = new Table([num, num2]);
+    for (const t of [onlyCat, onlyNum]) {
+      const options = { sample: null };
+      assert.deepEqual(await profileTableAsync(t, { threads: 2, ...options }), profileTable(t, options));
+    }
+  });
+
   it('three threads, and a bad thread count', async () => {
     const t = table(4, { text: false, shared: true });
     assert.deepEqual(await profileTableAsync(t, { threads: 3 }), profileTable(t));
