@@ -11,12 +11,13 @@
 //   digits with an optional '.', at least one digit, at most 15 significant digits, an optional
 //   exponent (e/E, optional sign, at least one digit, at most 400), then a delimiter or line break,
 //   and a value that `fastRecord` computes without falling back: m, m * 10^s or m / 10^-s with
-//   |s| <= 22 (or 0 when m = 0). The mantissa is summed here as an integer, eight digits at a
-//   time; it is the same number as the double sum `fastRecord` takes (below 10^15 both are
-//   exact), its significant digits are at most 15 exactly when it is below 10^15, and the scaling
-//   is the same IEEE multiply or divide by the same power of ten, so the double is the same bit
-//   for bit. (More than 19 digits in all, leading zeros included, are left to the TypeScript
-//   path, which reads them the same way: the integer could overflow here.);
+//   |s| <= 22 (or 0 when m = 0). The mantissa is summed here as an integer; it is the same number
+//   as the double sum `fastRecord` takes (below 10^15 both are exact), its significant digits are
+//   at most 15 exactly when it is below 10^15, and the scaling is the same IEEE multiply or divide
+//   by the same power of ten, so the double is the same bit for bit. (More than 19 digits in
+//   all, leading zeros included, are left to the TypeScript path, which reads them the same way:
+//   the integer could overflow here.) A byte loop: with fields this short, summing the digits
+//   eight at a time (SWAR) and indexing delimiters 64 bytes at a time (SIMD) both measured slower;
 // - a string field is unquoted (up to the delimiter or line break) or quoted without a doubled
 //   quote or line break inside and followed by the delimiter or a line break; its FNV-1a hash is
 //   taken as `hashBytes` takes it, and it is looked up in the column's cache of dictionary codes
@@ -26,8 +27,7 @@
 // - it does not start with a line break (a blank line) and starts before `lim`.
 //
 // Layout (pointers into this memory, set by the caller):
-// - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel, and 8 more bytes are
-//   readable after it (the digit loads read 8 bytes at a time);
+// - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel;
 // - cols: i32 per column: s >= 0 a numeric column writing to output slot s, -(s + 1) a string
 //   column writing to string slot s;
 // - num: f64, numeric slot s of record r at num + 8 (s * stride + r);
@@ -57,7 +57,6 @@ const POW10: StaticArray<f64> = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
   1e20, 1e21, 1e22,
 ];
-const IPOW10: StaticArray<u64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
 
 /** MISS entries written by the current call. */
 let misses: i32 = 0;
@@ -120,28 +119,6 @@ const OTHER: i32 = -STOP_OTHER - 1;
 @inline
 function other(i: i32, end: i32): i32 {
   return i >= end ? END : OTHER;
-}
-
-/** How many of the 8 bytes of w (first byte lowest) are ASCII digits before the first that is not. */
-// @ts-ignore: decorator
-@inline
-function leadingDigits(w: u64): i32 {
-  const hi = w & 0xf0f0f0f0f0f0f0f0;
-  const lo = (w + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0;
-  // A byte of d is 0 exactly for a digit (0x30-0x39); a carry of the add only moves up from a
-  // byte that is not a digit, so it cannot change the bytes up to the first non-digit.
-  const d = (hi ^ 0x3030303030303030) | (lo ^ 0x3030303030303030);
-  return <i32>(ctz(d) >> 3);
-}
-
-/** The number written by the first n (1..8) bytes of w, which are digits. */
-// @ts-ignore: decorator
-@inline
-function digitsValue(w: u64, n: i32): u64 {
-  let v = w << (<u64>(8 - n) << 3); // the digits at the top, zero bytes (leading zeros) below
-  v = ((v & 0x0f0f0f0f0f0f0f0f) * 2561) >> 8;
-  v = ((v & 0x00ff00ff00ff00ff) * 6553601) >> 16;
-  return ((v & 0x0000ffff0000ffff) * 42949672960001) >> 32;
 }
 
 /** The slot of hash h in a table of mask + 1 slots (ByteDictionary's finaliser). */
@@ -209,7 +186,6 @@ function record(
   dicts: usize,
 ): i32 {
   const pow10 = changetype<usize>(POW10);
-  const ipow10 = changetype<usize>(IPOW10);
   let i = p;
   let c = <u32>load<u8>(inp + <usize>i);
   if (c == 10 || c == 13) return p >= end ? END : OTHER; // a blank line (or the end of the block)
@@ -227,36 +203,28 @@ function record(
           neg = c == 45;
           i++;
         }
-        // The digits, eight at a time: m is the integer they write (leading zeros and all).
+        // m: the integer the digits write, leading zeros and all (exact: at most 19 digits).
         let m: u64 = 0;
         let total: i32 = 0;
-        let n: i32 = 8;
-        while (n == 8) {
-          const w = load<u64>(inp + <usize>i);
-          n = leadingDigits(w);
-          if (n > 0) m = m * load<u64>(ipow10 + (<usize>n << 3)) + digitsValue(w, n);
-          total += n;
-          i += n;
-          if (total > 19) return other(i, end);
-        }
         let scale: i32 = 0;
         c = <u32>load<u8>(inp + <usize>i);
-        if (c == 46) {
-          i++;
-          n = 8;
-          while (n == 8) {
-            const w = load<u64>(inp + <usize>i);
-            n = leadingDigits(w);
-            if (n > 0) m = m * load<u64>(ipow10 + (<usize>n << 3)) + digitsValue(w, n);
-            total += n;
-            scale -= n;
-            i += n;
-            if (total > 19) return other(i, end);
-          }
-          c = <u32>load<u8>(inp + <usize>i);
+        while (c - 48 < 10) {
+          m = m * 10 + <u64>(c - 48);
+          total++;
+          c = <u32>load<u8>(inp + <usize>++i);
         }
-        // No digit, or more than 15 significant ones (m has as many digits as that).
-        if (total == 0 || m >= 1000000000000000) return other(i, end);
+        if (c == 46) {
+          c = <u32>load<u8>(inp + <usize>++i);
+          while (c - 48 < 10) {
+            m = m * 10 + <u64>(c - 48);
+            total++;
+            scale--;
+            c = <u32>load<u8>(inp + <usize>++i);
+          }
+        }
+        // No digit, more than 19 (m may have overflowed), or more than 15 significant ones (m
+        // has as many digits as that).
+        if (total == 0 || total > 19 || m >= 1000000000000000) return other(i, end);
         if (c == 101 || c == 69) {
           c = <u32>load<u8>(inp + <usize>++i);
           let eneg = false;
@@ -276,7 +244,7 @@ function record(
         if (c != D && c != 10 && c != 13) return other(i, end);
         let v: f64 = 0;
         if (m != 0) {
-          const fm = <f64>m;
+          const fm = <f64><i64>m; // below 10^15: the signed conversion (one instruction) is exact
           if (scale == 0) v = fm;
           else if (scale > 0 && scale <= 22) v = fm * load<f64>(pow10 + (<usize>scale << 3));
           else if (scale < 0 && scale >= -22) v = fm / load<f64>(pow10 + (<usize>-scale << 3));
@@ -340,3 +308,4 @@ function record(
   if (i - p > maxRecord) return OTHER;
   return next;
 }
+

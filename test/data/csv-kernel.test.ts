@@ -328,6 +328,8 @@ describe('CSV reader: the WebAssembly kernel = the TypeScript paths', () => {
       '1e400',
       '1e-400',
       '0e999',
+      '18446744073709551617',
+      '1844674407370955.1617',
       '1e4294967297',
       '1e-4294967297',
       '1e',
@@ -348,6 +350,13 @@ describe('CSV reader: the WebAssembly kernel = the TypeScript paths', () => {
         }
       }
     }
+  });
+
+  it('a quote character that can start a number (the TypeScript path reads such a field as quoted)', async () => {
+    const body = ['num0,str1', '-5-,a', '3,-b-', '-7,c', '--,d', '4.5,e'];
+    const p = tmpFile('q.csv', `${body.join('\n')}\n`);
+    for (const rows of [1, 2, undefined])
+      await same(p, { quote: '-', onBadRows: 'quarantine' }, fixed(['num', 'str']), { rows });
   });
 
   it('a file like the benchmark (5% empty numbers, categoricals): the kernel takes every data row', async () => {

@@ -244,7 +244,7 @@ export class CsvKernelFeed {
     this.lines = linesAt >> 2;
     this.dicts = up(linesAt + 4 * this.maxRows);
     this.inp = up(this.dicts + 16 * nStr);
-    this.caches = up(this.inp + this.maxBytes + 16);
+    this.caches = up(this.inp + this.maxBytes + 128); // the kernel reads up to 64 bytes past the sentinel
     this.cacheCount = new Int32Array(nStr);
     this.cacheUsed = new Int32Array(nStr);
   }
