@@ -169,15 +169,10 @@ export function assembleColumns(a: Assembly): {
   for (const p of a.pieces) {
     for (const s of p.segments) {
       const end = s.base + s.rows;
-      if (p.lineOffset !== 0) for (let i = s.base; i < end; i++) s.lines[i] += p.lineOffset;
+      if (p.lineOffset !== 0) addTo(s.lines, s.base, end, p.lineOffset);
       for (let j = 0; j < ncol; j++) {
         const map = p.remap[j];
-        if (!map) continue;
-        const c = s.i32[j];
-        for (let i = s.base; i < end; i++) {
-          const k = c[i];
-          if (k >= 0) c[i] = map[k];
-        }
+        if (map) remapCodes(s.i32[j], s.base, end, map);
       }
     }
   }
@@ -238,6 +233,23 @@ export function assembleColumns(a: Assembly): {
     }
   });
   return { columns, formats, rowLines: trim(out.lines, total, size) };
+}
+
+// The loops over rows, each in a function of its own: V8 compiles a long loop while it runs,
+// without type feedback for the code after it, so loops left inline in assembleColumns had it
+// deoptimised and compiled again once per loop.
+
+/** a[i] += d for i in [from, to). */
+function addTo(a: Int32Array, from: number, to: number, d: number): void {
+  for (let i = from; i < to; i++) a[i] += d;
+}
+
+/** Dictionary codes in [from, to) mapped through `map` (missing, -1, stays). */
+function remapCodes(c: Int32Array, from: number, to: number, map: Int32Array): void {
+  for (let i = from; i < to; i++) {
+    const k = c[i];
+    if (k >= 0) c[i] = map[k];
+  }
 }
 
 /** The first `n` values of `a` (capacity `cap`): a view when little is wasted, else an exact shared copy. */
