@@ -5,8 +5,10 @@
 // reads exactly as without the kernel.
 //
 // A record is taken here only when `fastRecord` would take it and give the same values:
-// - every field is a numeric column (NUM) or a string column (STR) — the caller only uses the
-//   kernel when all columns are;
+// - a field of a numeric column (NUM) or a string column (STR) is read here; a field of any other
+//   column (boolean, datetime) is only delimited — unquoted, or quoted without a doubled quote
+//   or line break — and its text parsed by the caller, which takes the records before the first
+//   whose text does not parse;
 // - a numeric field is empty (NaN) or a plain decimal in `fastRecord`'s sense: an optional sign,
 //   digits with an optional '.', at least one digit, at most 15 significant digits, an optional
 //   exponent (e/E, optional sign, at least one digit, at most 400), then a delimiter or line break,
@@ -28,15 +30,17 @@
 //
 // Layout (pointers into this memory, set by the caller):
 // - inp: the bytes, positions relative to inp; inp[end] is a `\n` sentinel;
-// - cols: i32 per column: s >= 0 a numeric column writing to output slot s, -(s + 1) a string
-//   column writing to string slot s;
+// - cols: i32 per column: s < OTHER_SLOT a numeric column writing to output slot s, -(s + 1) a
+//   string column writing to string slot s, OTHER_SLOT + s another column writing to slot s;
 // - num: f64, numeric slot s of record r at num + 8 (s * stride + r);
 // - str: i32 codes, string slot s of record r at str + 4 (s * stride + r): the dictionary code
 //   from the cache, -1 for an empty field, MISS when the cache does not have the value;
 // - miss: for each MISS, in record order, 5 i32: string slot, record, start, end, hash;
 // - dicts: per string slot 4 i32: slots (i32 table: entry + 1, 0 empty), mask, entries (4 i32
 //   each: hash, offset of the bytes, length, code), unused;
+// - oth: i32 pairs (start, end): the text of other slot s of record r at oth + 8 (s * stride + r);
 // - lines: i32 per record, its line (`line` for the first: a record taken here is one line);
+// - starts: i32 per record, where it starts;
 // - state: i32 [position after the last record taken, why the kernel stopped, MISS entries].
 
 /** End of the module's static data: the TypeScript side lays its buffers out above it. */
@@ -52,6 +56,9 @@ const STOP_OTHER: i32 = 3; // the next record is not one the kernel takes
 
 /** A string field whose value is not in the cache. */
 const MISS: i32 = -2;
+
+/** Column codes from here up are other columns (boolean, datetime): slot = code - OTHER_SLOT. */
+const OTHER_SLOT: i32 = 0x100000;
 
 const POW10: StaticArray<f64> = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -82,7 +89,9 @@ export function records(
   str: usize,
   miss: usize,
   dicts: usize,
+  oth: usize,
   lines: usize,
+  starts: usize,
   line: i32,
   state: usize,
 ): i32 {
@@ -95,13 +104,14 @@ export function records(
       break;
     }
     const before = misses;
-    const next = record(inp, p, end, nf, cols, D, Q, maxRecord, <usize>stride, <usize>r, num, str, miss, dicts);
+    const next = record(inp, p, end, nf, cols, D, Q, maxRecord, <usize>stride, <usize>r, num, str, miss, dicts, oth);
     if (next < 0) {
       misses = before; // the record is not taken: neither are its misses
       why = -next - 1;
       break;
     }
     store<i32>(lines + (<usize>r << 2), line + r); // one line per record
+    store<i32>(starts + (<usize>r << 2), p);
     p = next;
     r++;
   }
@@ -184,6 +194,7 @@ function record(
   str: usize,
   miss: usize,
   dicts: usize,
+  oth: usize,
 ): i32 {
   const pow10 = changetype<usize>(POW10);
   let i = p;
@@ -192,7 +203,29 @@ function record(
   for (let j = 0; j < nf; j++) {
     const slot = load<i32>(cols + (<usize>j << 2));
     c = <u32>load<u8>(inp + <usize>i);
-    if (slot >= 0) {
+    if (slot >= OTHER_SLOT) {
+      // Another column: only its text's bounds (the caller parses it).
+      let a = i;
+      let e = i;
+      if (c == Q) {
+        a = i + 1;
+        e = a;
+        c = <u32>load<u8>(inp + <usize>e);
+        while (c != Q) {
+          if (c == 10 || c == 13) return e >= end ? END : OTHER;
+          c = <u32>load<u8>(inp + <usize>++e);
+        }
+        i = e + 1;
+        c = <u32>load<u8>(inp + <usize>i);
+        if (c != D && c != 10 && c != 13) return other(i, end); // a doubled quote, or text after the quote
+      } else {
+        while (c != D && c != 10 && c != 13) c = <u32>load<u8>(inp + <usize>++i);
+        e = i;
+      }
+      const at = oth + ((<usize>(slot - OTHER_SLOT) * rows + r) << 3);
+      store<i32>(at, a);
+      store<i32>(at, e, 4);
+    } else if (slot >= 0) {
       const at = num + ((<usize>slot * rows + r) << 3);
       if (c == Q) return other(i, end); // a quoted number: the TypeScript path parses its text
       if (c == D || c == 10 || c == 13) {

@@ -191,11 +191,43 @@ const stringCell = fc.oneof(
   },
 );
 
-type Kind = 'num' | 'str';
+const boolCell = fc.constantFrom(
+  'true',
+  'false',
+  'TRUE',
+  'False',
+  'yes',
+  '',
+  'NA',
+  'maybe',
+  '"true"',
+  '"no"',
+);
+const dateCell = fc.constantFrom(
+  '2024-02-29',
+  '2023-01-05',
+  '2021-12-31T10:20:30Z',
+  '',
+  '1999-07-04 08:00',
+  '2023-02-30',
+  'soon',
+  '"2022-06-01"',
+);
+
+type Kind = 'num' | 'str' | 'bool' | 'date';
+const cellOf: Record<Kind, fc.Arbitrary<string>> = {
+  num: numericText,
+  str: stringCell,
+  bool: boolCell,
+  date: dateCell,
+};
 
 const fileArb = fc
   .record({
-    kinds: fc.array(fc.constantFrom<Kind>('num', 'num', 'str'), { minLength: 1, maxLength: 5 }),
+    kinds: fc.array(fc.constantFrom<Kind>('num', 'num', 'str', 'str', 'bool', 'date'), {
+      minLength: 1,
+      maxLength: 5,
+    }),
     rows: fc.integer({ min: 0, max: 40 }),
     dirt: fc.constantFrom(0, 0, 0.05, 0.2),
     eol: fc.constantFrom('\n', '\n', '\r\n', '\r'),
@@ -207,7 +239,7 @@ const fileArb = fc
     fc
       .array(
         fc.tuple(
-          fc.tuple(...spec.kinds.map((k) => (k === 'num' ? numericText : stringCell))),
+          fc.tuple(...spec.kinds.map((k) => cellOf[k])),
           fc.double({ min: 0, max: 1, noNaN: true }),
           fc.integer({ min: 0, max: 9 }),
         ),
@@ -233,7 +265,13 @@ function fixed(kinds: readonly Kind[]): Map<string, ColumnSchema> {
   return new Map(
     kinds.map((k, j): [string, ColumnSchema] => [
       `${k}${j}`,
-      { name: `${k}${j}`, type: 'numeric', storage: k === 'num' ? 'numeric' : 'categorical', nullable: true },
+      {
+        name: `${k}${j}`,
+        type: 'numeric',
+        storage:
+          k === 'num' ? 'numeric' : k === 'bool' ? 'boolean' : k === 'date' ? 'datetime' : 'categorical',
+        nullable: true,
+      },
     ]),
   );
 }
@@ -375,6 +413,23 @@ describe('CSV reader: the WebAssembly kernel = the TypeScript paths', () => {
     const p = tmpFile('bench.csv', `${lines.join('\n')}\n`);
     const taken = await same(p, {}, new Map());
     assert.equal(taken, 20_000);
+  });
+
+  it('boolean and datetime columns: the kernel delimits them, the reader parses them, a bad value stops the block there', async () => {
+    const lines = ['x,when,flag,cat'];
+    for (let i = 0; i < 5000; i++) {
+      const when =
+        i === 1234 || i === 4321
+          ? 'not a date'
+          : `2024-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`;
+      const flag = i === 2500 ? 'perhaps' : i % 7 === 0 ? '' : i % 2 === 0 ? 'true' : '"false"';
+      lines.push(`${(i * 0.5).toFixed(1)},${when},${flag},c${i % 4}`);
+    }
+    const p = tmpFile('dates.csv', `${lines.join('\n')}\n`);
+    for (const rows of [1, 7, undefined]) {
+      const taken = await same(p, { onBadRows: 'quarantine' }, new Map(), { rows });
+      if (rows === undefined) assert.equal(taken, 4997);
+    }
   });
 
   it('string columns with more distinct values than the kernel caches hold (entries and bytes)', async () => {

@@ -43,6 +43,9 @@ export const STOP_END = 2;
 /** The next record is not one the kernel takes (the TypeScript paths read it). */
 export const STOP_OTHER = 3;
 
+/** Column codes from here up are other columns (boolean, datetime): slot = code - OTHER_SLOT. */
+export const OTHER_SLOT = 0x100000;
+
 interface CsvExports {
   heapBase(): number;
   records(
@@ -61,7 +64,9 @@ interface CsvExports {
     str: number,
     miss: number,
     dicts: number,
+    oth: number,
     lines: number,
+    starts: number,
     line: number,
     state: number,
   ): number;
@@ -164,7 +169,7 @@ export class CsvKernelInstance {
 
 let instance: CsvKernelInstance | null = null;
 
-/** Kernel calls and the records they took on this thread (the tests check that the kernel ran). */
+/** Kernel calls and the records taken from them on this thread (the tests check that the kernel ran). */
 export const csvKernelStats = { calls: 0, records: 0 };
 
 /** Entries per string column's cache, its slots and bytes for its values. */
@@ -180,20 +185,26 @@ const CACHE_BYTES = 16 * 1024;
 export class CsvKernelFeed {
   /** Records per block. */
   readonly maxRows: number;
-  /** Per column: its numeric slot (NUM), -(string slot + 1) (STR). */
+  /** Per column: its numeric slot (NUM), -(string slot + 1) (STR), OTHER_SLOT + other slot. */
   readonly slotOf: Int32Array;
-  /** Per string slot: its column. */
+  /** Per string slot and per other slot: its column. */
   readonly strColumn: Int32Array;
+  readonly otherColumn: Int32Array;
   /** Records left to the TypeScript paths at most after short kernel runs. */
   readonly maxBackoff: number;
   /** Byte offsets in memory. */
   private readonly state: number;
   private readonly cols: number;
-  /** Offsets of the numeric block (f64 elements), the codes, the misses and the lines (i32 elements). */
+  /**
+   * Offsets of the numeric block (f64 elements), the codes, the misses, the other columns' text
+   * bounds, the lines and the record starts (i32 elements).
+   */
   readonly num: number;
   readonly str: number;
   readonly miss: number;
+  readonly oth: number;
   readonly lines: number;
+  readonly starts: number;
   private readonly dicts: number;
   private readonly inp: number;
   /** Where the caches begin, and per string slot its number of entries and bytes used. */
@@ -220,14 +231,18 @@ export class CsvKernelFeed {
     const lim = limits();
     let nNum = 0;
     const strColumn: number[] = [];
+    const otherColumn: number[] = [];
     slotOf.forEach((s, j) => {
-      if (s >= 0) nNum++;
+      if (s >= OTHER_SLOT) otherColumn.push(j);
+      else if (s >= 0) nNum++;
       else strColumn.push(j);
     });
     const nStr = strColumn.length;
+    const nOther = otherColumn.length;
     this.slotOf = slotOf;
     this.strColumn = Int32Array.from(strColumn);
-    const perRow = 8 * nNum + 24 * nStr + 4;
+    this.otherColumn = Int32Array.from(otherColumn);
+    const perRow = 8 * nNum + 24 * nStr + 8 * nOther + 8;
     this.maxRows = Math.max(1, Math.min(lim.rows, Math.floor(OUT_BYTES / Math.max(1, perRow))));
     this.maxBytes = lim.bytes;
     this.maxBackoff = lim.backoff;
@@ -240,9 +255,13 @@ export class CsvKernelFeed {
     this.str = strAt >> 2;
     const missAt = up(strAt + 4 * nStr * this.maxRows);
     this.miss = missAt >> 2;
-    const linesAt = up(missAt + 20 * nStr * this.maxRows);
+    const othAt = up(missAt + 20 * nStr * this.maxRows);
+    this.oth = othAt >> 2;
+    const linesAt = up(othAt + 8 * nOther * this.maxRows);
     this.lines = linesAt >> 2;
-    this.dicts = up(linesAt + 4 * this.maxRows);
+    const startsAt = up(linesAt + 4 * this.maxRows);
+    this.starts = startsAt >> 2;
+    this.dicts = up(startsAt + 4 * this.maxRows);
     this.inp = up(this.dicts + 16 * nStr);
     this.caches = up(this.inp + this.maxBytes + 128); // the kernel reads up to 64 bytes past the sentinel
     this.cacheCount = new Int32Array(nStr);
@@ -313,12 +332,13 @@ export class CsvKernelFeed {
         this.str << 2,
         this.miss << 2,
         this.dicts,
+        this.oth << 2,
         this.lines << 2,
+        this.starts << 2,
         line,
         this.state,
       );
       csvKernelStats.calls++;
-      csvKernelStats.records += k;
       const st = this.state >> 2;
       this.pos = inst.i32[st] + a;
       this.why = inst.i32[st + 1];
@@ -396,8 +416,8 @@ function slotOf(h: number, mask: number): number {
 
 /**
  * The kernel feed for a reader of columns of `kinds` (null when the kernel is off, not built, or
- * does not apply: a column that is neither numeric nor string, a multi-byte delimiter or quote,
- * or numeric-looking missing-value tokens, which `numFast` excludes).
+ * does not apply: a multi-byte delimiter or quote, numeric-looking missing-value tokens, which
+ * `numFast` excludes, or no numeric or string column at all).
  */
 export function csvKernelFeed(
   kinds: Int8Array,
@@ -411,11 +431,13 @@ export function csvKernelFeed(
   const slots = new Int32Array(kinds.length);
   let nNum = 0;
   let nStr = 0;
+  let nOther = 0;
   for (let j = 0; j < kinds.length; j++) {
     if (kinds[j] === NUM) slots[j] = nNum++;
     else if (kinds[j] === STR) slots[j] = -++nStr;
-    else return null;
+    else slots[j] = OTHER_SLOT + nOther++;
   }
+  if (nNum + nStr === 0) return null; // nothing the kernel would read itself
   const mod = loadModule();
   if (!mod) return null;
   instance ??= new CsvKernelInstance(mod);

@@ -26,7 +26,14 @@ import { ByteDictionary, HASH_SEED, hashBytes, NOT_FOUND } from './byte-dictiona
 import { type ByteSource, decodePrefix, utf16Length } from './byte-source.ts';
 import { ByteCsvScanner, countBreaksBytes, lineEndBytes, NEED_MORE } from './csv-byte-scanner.ts';
 import { BOOL, type ColumnStore, DATE, kindOf, NUM, STR } from './csv-columns.ts';
-import { type CsvKernelFeed, csvKernelFeed, STOP_END, STOP_OTHER } from './csv-kernel.ts';
+import {
+  type CsvKernelFeed,
+  csvKernelFeed,
+  csvKernelStats,
+  OTHER_SLOT,
+  STOP_END,
+  STOP_OTHER,
+} from './csv-kernel.ts';
 import { type FieldFailure, type FieldType, fieldFailure, notAValue } from './row-parser.ts';
 import {
   MissingTokens,
@@ -396,14 +403,53 @@ export class RecordReader {
       this.kernelSkip = this.kernelBackoff;
     } else if (why === STOP_END && k === 0) this.kernelSkip = 1; // a record cut by the end of the data
     if (k === 0) return 0;
+    const row = store.base + store.rows;
+    // Other columns' texts are parsed here: the records before the first that does not parse are taken.
+    if (kernel.otherColumn.length > 0) {
+      const taken = this.kernelOther(kernel, row, k);
+      if (taken < k) {
+        this.kernelBackoff = taken >= 32 ? 1 : Math.min(kernel.maxBackoff, 2 * this.kernelBackoff);
+        this.kernelSkip = this.kernelBackoff;
+        if (taken === 0) return 0;
+        return this.kernelTake(kernel, row, taken, kernel.inst.i32[kernel.starts + taken] + kernel.base);
+      }
+    }
+    return this.kernelTake(kernel, row, k, kernel.pos);
+  }
+
+  /**
+   * The text of the other columns' fields of the last kernel block, parsed into slots `row`
+   * onwards; returns how many records parsed before the first that did not.
+   */
+  private kernelOther(kernel: CsvKernelFeed, row: number, k: number): number {
+    const I = kernel.inst.i32;
+    const base = kernel.base;
+    const R = kernel.maxRows;
+    let taken = k;
+    for (let o = 0; o < kernel.otherColumn.length; o++) {
+      const j = kernel.otherColumn[o];
+      const kind = this.kinds[j];
+      for (let r = 0, at = kernel.oth + 2 * o * R; r < taken; r++, at += 2) {
+        if (!this.parseText(j, kind, row + r, I[at] + base, I[at + 1] + base)) {
+          taken = r;
+          break;
+        }
+      }
+    }
+    return taken;
+  }
+
+  /** Commits the first `k` records of the last kernel block (from slot `row`); the next record is at `next`. */
+  private kernelTake(kernel: CsvKernelFeed, row: number, k: number, next: number): number {
     // The block, column by column, with native copies (no loop over the records here: this
     // function then stays small and cheap to compile).
-    const row = store.base + store.rows;
+    const store = this.store;
     const inst = kernel.inst;
     const R = kernel.maxRows;
     const slotOf = kernel.slotOf;
     for (let j = 0; j < this.nf; j++) {
       const s = slotOf[j];
+      if (s >= OTHER_SLOT) continue; // parsed into the store already
       if (s >= 0) {
         const o = kernel.num + s * R;
         store.f64[j].set(inst.f64.subarray(o, o + k), row);
@@ -413,23 +459,25 @@ export class RecordReader {
       }
     }
     store.lines.set(inst.i32.subarray(kernel.lines, kernel.lines + k), row);
-    if (kernel.misses > 0) this.kernelMisses(kernel, row);
+    if (kernel.misses > 0) this.kernelMisses(kernel, row, k);
     store.rows += k;
     this.rowsRead += k;
     this.line += k;
-    this.pos = kernel.pos;
+    this.pos = next;
+    csvKernelStats.records += k;
     return k;
   }
 
   /**
-   * The string values of the last kernel block that its caches did not have, in record order:
-   * looked up in the column's dictionary (or added to it, as fastRecord would), then cached.
+   * The string values of the first `k` records of the last kernel block that its caches did not
+   * have, in record order: looked up in the column's dictionary (or added to it, as fastRecord
+   * would), then cached.
    */
-  private kernelMisses(kernel: CsvKernelFeed, row: number): void {
+  private kernelMisses(kernel: CsvKernelFeed, row: number, k: number): void {
     const I = kernel.inst.i32;
     const base = kernel.base;
     const b = this.b;
-    for (let m = 0, o = kernel.miss; m < kernel.misses; m++, o += 5) {
+    for (let m = 0, o = kernel.miss; m < kernel.misses && I[o + 1] < k; m++, o += 5) {
       const s = I[o];
       const j = kernel.strColumn[s];
       const a = I[o + 2];
