@@ -5,8 +5,16 @@
 //   node --import tsx bench/tpe.ts                     (full: 2 datasets, 50 trials, 10 seeds)
 //   node --import tsx bench/tpe.ts --seeds 2 --trials 12 --datasets breast_cancer --max-iter 100
 //   node --import tsx bench/tpe.ts --synthetic --seeds 30   (samplers only, on a cheap function)
-//   flags: --datasets breast_cancer,diabetes  --seeds 10  --trials 50  --cv 3  --rows 0 (all)
-//          --max-iter 500 (top of the maxIter range)  --threads 2  --batch-size 1  --no-random
+//   flags: --datasets breast_cancer,diabetes  --seeds 10  --first-seed 0  --trials 50  --cv 3
+//          --rows 0 (all)  --max-iter 500 (top of the maxIter range)  --threads 2  --batch-size 1
+//          --no-random
+//
+// Iterating on Lathe's side alone (the anchor's results are deterministic per seed):
+//   --optuna-only                 runs only the anchor (e.g. to store more seeds: --first-seed 10)
+//   --lathe-only                  runs only Lathe's side (no summary against Optuna)
+//   --optuna-from FILE            takes the anchor's lines from FILE (a previous run's stdout,
+//                                 several files comma-separated) instead of running it
+//   --tpe '{"startup":"random"}'  extra TPESampler options for Lathe's side (JSON)
 //
 // --shared-startup makes both sides start from the same 10 random trials (drawn by Lathe's random
 // sampler, enqueued on both sides), so that the TPE phases are compared from the same history.
@@ -44,7 +52,7 @@ import {
   HistGradientBoostingRegressor,
 } from '../src/models/ensemble/hist-gradient-boosting/index.ts';
 import { crossValidate } from '../src/select/cross-validate.ts';
-import { RandomSampler, TPESampler } from '../src/select/samplers.ts';
+import { RandomSampler, TPESampler, type TPESamplerOptions } from '../src/select/samplers.ts';
 import { searchCV } from '../src/select/search.ts';
 import { floatDistribution, intDistribution, type Params } from '../src/select/space.ts';
 import { type Fold, KFold, StratifiedKFold } from '../src/select/splitters.ts';
@@ -59,6 +67,14 @@ const flag = (name: string, def: string): string => {
 };
 const datasets = flag('datasets', 'breast_cancer,diabetes').split(',');
 const nSeeds = Number(flag('seeds', '10'));
+const firstSeed = Number(flag('first-seed', '0'));
+const seedList = Array.from({ length: nSeeds }, (_, s) => firstSeed + s);
+const optunaOnly = args.includes('--optuna-only');
+const latheOnly = args.includes('--lathe-only');
+const optunaFrom = flag('optuna-from', '');
+const tpeOptions = JSON.parse(flag('tpe', '{}')) as TPESamplerOptions;
+const runLathe = !optunaOnly;
+const runOptuna = !latheOnly && !optunaFrom;
 const nTrials = Number(flag('trials', '50'));
 const k = Number(flag('cv', '3'));
 const rows = Number(flag('rows', '0'));
@@ -147,43 +163,71 @@ interface Line {
 const lines: Line[] = [];
 const names = synthetic ? ['synthetic'] : datasets;
 
+/** Lathe's TPE sampler for a seed, with the --tpe options. */
+const latheTpe = (seed: number): TPESampler =>
+  new TPESampler({ seed, constantLiar: batchSize > 1, ...tpeOptions });
+
+/** Records and prints one result line. */
+function emit(line: Line): void {
+  lines.push(line);
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** The anchor's lines of `dataset`: run now from `cfgPath`, read from --optuna-from, or none. */
+function anchorLines(dataset: string, mode: 'run' | 'synthetic', cfgPath: string): void {
+  if (runOptuna) {
+    for (const out of python([mode, cfgPath]).trim().split('\n')) {
+      const o = JSON.parse(out) as Omit<Line, 'dataset' | 'side'>;
+      emit({ dataset, side: 'optuna', ...o });
+    }
+    return;
+  }
+  if (!optunaFrom) return;
+  const stored = optunaFrom
+    .split(',')
+    .flatMap((f) => readFileSync(f, 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l) as Line)
+    .filter((l) => l.side === 'optuna' && l.dataset === dataset);
+  for (const sampler of samplers) {
+    for (const seed of seedList) {
+      const l = stored.find((x) => x.sampler === sampler && x.seed === seed);
+      if (!l)
+        throw new Error(
+          `--optuna-from ${optunaFrom}: no optuna ${sampler} line for ${dataset}, seed ${seed}`,
+        );
+      if (l.values.length < nTrials)
+        throw new Error(
+          `--optuna-from: the stored ${dataset} seed ${seed} line has only ${l.values.length} trials`,
+        );
+      lines.push(l);
+    }
+  }
+}
+
 if (synthetic) {
-  const seeds = Array.from({ length: nSeeds }, (_, s) => s);
-  const cfg = { space: spaceBounds, seeds, nTrials, samplers, startup: startupTrials(seeds) };
+  const cfg = { space: spaceBounds, seeds: seedList, nTrials, samplers, startup: startupTrials(seedList) };
   const cfgPath = join(dir, 'synthetic.json');
   writeFileSync(cfgPath, JSON.stringify(cfg));
-  for (const sampler of samplers) {
+  for (const sampler of runLathe ? samplers : []) {
     for (const seed of cfg.seeds) {
       const t0 = performance.now();
       const study = new Study({
         direction: 'maximize',
-        sampler: sampler === 'tpe' ? new TPESampler({ seed }) : new RandomSampler({ seed }),
+        sampler: sampler === 'tpe' ? latheTpe(seed) : new RandomSampler({ seed }),
       });
       for (const p of cfg.startup[String(seed)] ?? []) study.enqueueTrial(p);
       await study.optimize((t) => syntheticObjective(t.params), { space, nTrials });
-      const line: Line = {
+      emit({
         dataset: 'synthetic',
         side: 'lathe',
         sampler,
         seed,
         values: study.trials.map((t) => t.value),
         seconds: (performance.now() - t0) / 1000,
-      };
-      lines.push(line);
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      });
     }
   }
-  for (const out of python(['synthetic', cfgPath]).trim().split('\n')) {
-    const o = JSON.parse(out) as {
-      sampler: string;
-      seed: number;
-      values: (number | null)[];
-      seconds: number;
-    };
-    const line: Line = { dataset: 'synthetic', side: 'optuna', ...o };
-    lines.push(line);
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+  anchorLines('synthetic', 'synthetic', cfgPath);
 }
 
 const all: Record<string, { X: number[][]; y: number[]; task: string }> = {};
@@ -218,10 +262,10 @@ for (const name of synthetic ? [] : datasets) {
     scoring,
     folds: folds.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) })),
     space: spaceBounds,
-    seeds: Array.from({ length: nSeeds }, (_, s) => s),
+    seeds: seedList,
     nTrials,
     samplers,
-    startup: startupTrials(Array.from({ length: nSeeds }, (_, s) => s)),
+    startup: startupTrials(seedList),
     configs: [
       { learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20, l2Regularization: 1e-6, maxIter: 50 },
       {
@@ -247,17 +291,14 @@ for (const name of synthetic ? [] : datasets) {
     `${name}: objective agreement on fixed configurations — Lathe ${ours.map((v) => v.toFixed(6)).join(', ')} vs scikit-learn ${theirs.map((v) => v.toFixed(6)).join(', ')} (largest difference ${diff.toExponential(1)})\n`,
   );
 
-  for (const sampler of samplers) {
+  for (const sampler of runLathe ? samplers : []) {
     for (const seed of cfg.seeds) {
       const t0 = performance.now();
       const r = await searchCV(make(), X, y, {
         space,
         scoring,
         cv: folds,
-        sampler:
-          sampler === 'tpe'
-            ? new TPESampler({ seed, constantLiar: batchSize > 1 })
-            : new RandomSampler({ seed }),
+        sampler: sampler === 'tpe' ? latheTpe(seed) : new RandomSampler({ seed }),
         nTrials,
         batchSize,
         executor,
@@ -265,56 +306,58 @@ for (const name of synthetic ? [] : datasets) {
         refit: false,
         importance: false,
       });
-      const line: Line = {
+      emit({
         dataset: name,
         side: 'lathe',
         sampler,
         seed,
         values: r.trials.map((t) => t.value),
         seconds: (performance.now() - t0) / 1000,
-      };
-      lines.push(line);
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      });
     }
   }
-  for (const out of python(['run', cfgPath]).trim().split('\n')) {
-    const o = JSON.parse(out) as {
-      sampler: string;
-      seed: number;
-      values: (number | null)[];
-      seconds: number;
-    };
-    const line: Line = { dataset: name, side: 'optuna', ...o };
-    lines.push(line);
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+  anchorLines(name, 'run', cfgPath);
 }
 await executor.close();
 
 // Summary.
 const pad = (s: string, n: number) => s.padEnd(n);
+const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+const se = (a: number[]) =>
+  Math.sqrt(a.reduce((x, y) => x + (y - mean(a)) ** 2, 0) / (a.length - 1) / a.length);
 process.stderr.write(`\nBest-so-far CV score, median over ${nSeeds} seeds [min – max] (higher is better)\n`);
 let allOk = true;
+let compared = false;
 for (const name of names) {
   process.stderr.write(
     `\n${name}\n${pad('', 16)}${checkpoints.map((c) => pad(`after ${c}`, 34)).join('')}time/seed\n`,
   );
   const med: Record<string, number[]> = {};
+  const means: Record<string, string[]> = {};
   for (const side of ['lathe', 'optuna'] as const) {
     for (const sampler of samplers) {
       const ls = lines.filter((l) => l.dataset === name && l.side === side && l.sampler === sampler);
+      if (ls.length === 0) continue;
       const curves = ls.map((l) => bestSoFar(l.values));
       const cells = checkpoints.map((c) => {
         const at = curves.map((b) => b[Math.min(c, b.length) - 1]);
-        return { m: median(at), lo: Math.min(...at), hi: Math.max(...at) };
+        return { m: median(at), lo: Math.min(...at), hi: Math.max(...at), mean: mean(at), se: se(at) };
       });
       med[`${side}-${sampler}`] = cells.map((c) => c.m);
+      means[`${side} ${sampler}`] = cells.map((c) => `${c.mean.toFixed(5)} ± ${c.se.toFixed(5)}`);
       const secs = median(ls.map((l) => l.seconds));
       process.stderr.write(
         `${pad(`${side} ${sampler}`, 16)}${cells.map((c) => pad(`${c.m.toFixed(5)} [${c.lo.toFixed(5)} – ${c.hi.toFixed(5)}]`, 34)).join('')}${secs.toFixed(1)} s\n`,
       );
     }
   }
+  if (nSeeds > 1) {
+    process.stderr.write('mean ± standard error over seeds:\n');
+    for (const [k, cells] of Object.entries(means))
+      process.stderr.write(`${pad(k, 16)}${cells.map((c) => pad(c, 34)).join('')}\n`);
+  }
+  if (!med['lathe-tpe'] || !med['optuna-tpe']) continue;
+  compared = true;
   // The two libraries' CV scores of the same configuration agree to ~1e-10 relative (printed above), so a
   // tie is a tie: compare with a relative tolerance of 1e-9.
   const ok = checkpoints.every(
@@ -323,4 +366,4 @@ for (const name of names) {
   allOk &&= ok;
   process.stderr.write(`Lathe TPE median ≥ Optuna TPE median at every checkpoint: ${ok ? 'yes' : 'NO'}\n`);
 }
-process.stderr.write(`\nTarget met on all datasets: ${allOk ? 'yes' : 'NO'}\n`);
+if (compared) process.stderr.write(`\nTarget met on all datasets: ${allOk ? 'yes' : 'NO'}\n`);

@@ -27,6 +27,8 @@ import {
   type ParzenParameters,
   roundHalfEven,
 } from './parzen.ts';
+import { latinHypercube, SobolSequence } from './qmc.ts';
+import { SOBOL_MAX_DIM } from './sobol-directions.ts';
 import {
   type Choice,
   type Distribution,
@@ -69,20 +71,34 @@ function checkSeed(who: string, seed: unknown): number {
 /** One value of `d` drawn uniformly (log-uniformly) with `rng`, as Optuna's RandomSampler does. */
 export function sampleUniform(d: Distribution, rng: Rng): number | Choice {
   if (d.type === 'categorical') return d.choices[rng.int(d.choices.length)];
+  if (d.type === 'float' && d.step === null && !d.log && d.low === d.high) return d.low;
+  return fromUnit(d, rng.random());
+}
+
+/**
+ * The value of `d` at `u` ∈ [0, 1): the inverse of its (log-)uniform distribution function —
+ * Optuna's transform (integers and stepped floats over [low − ½ step, high + ½ step], then rounded
+ * half to even and clipped; log ranges in log space), categorical choice ⌊u·k⌋. With a uniform
+ * `u` it is {@link sampleUniform}'s distribution; with the coordinates of a space-filling design,
+ * the design mapped into the space.
+ */
+export function fromUnit(d: Distribution, u: number): number | Choice {
+  const at = (lo: number, hi: number): number => lo + (hi - lo) * u;
+  if (d.type === 'categorical')
+    return d.choices[Math.min(Math.floor(u * d.choices.length), d.choices.length - 1)];
   if (d.type === 'float') {
-    if (d.log)
-      return Math.min(Math.max(Math.exp(rng.uniform(Math.log(d.low), Math.log(d.high))), d.low), d.high);
+    if (d.log) return Math.min(Math.max(Math.exp(at(Math.log(d.low), Math.log(d.high))), d.low), d.high);
     if (d.step !== null) {
-      const v = rng.uniform(d.low - 0.5 * d.step, d.high + 0.5 * d.step);
+      const v = at(d.low - 0.5 * d.step, d.high + 0.5 * d.step);
       return Math.min(Math.max(roundHalfEven((v - d.low) / d.step) * d.step + d.low, d.low), d.high);
     }
-    return d.low === d.high ? d.low : rng.uniform(d.low, d.high);
+    return d.low === d.high ? d.low : at(d.low, d.high);
   }
   if (d.log) {
-    const v = Math.exp(rng.uniform(Math.log(d.low - 0.5), Math.log(d.high + 0.5)));
+    const v = Math.exp(at(Math.log(d.low - 0.5), Math.log(d.high + 0.5)));
     return Math.min(Math.max(roundHalfEven(v), d.low), d.high);
   }
-  const v = rng.uniform(d.low - 0.5 * d.step, d.high + 0.5 * d.step);
+  const v = at(d.low - 0.5 * d.step, d.high + 0.5 * d.step);
   return Math.min(Math.max(roundHalfEven((v - d.low) / d.step) * d.step + d.low, d.low), d.high);
 }
 
@@ -256,9 +272,24 @@ export interface TPESamplerOptions {
    * the benchmarks of bench/tpe.ts (see docs/tuning.md).
    */
   normalizedKernels?: boolean;
+  /**
+   * How the first `nStartupTrials` trials are drawn (default `'sobol'`):
+   * - `'sobol'`: trial k takes point k of a scrambled Sobol' sequence over the unit cube, one
+   *   dimension per parameter (in sampling order), mapped into each distribution by
+   *   {@link fromUnit} — a space-filling design, seeded by `seed`;
+   * - `'lhs'`: a Latin hypercube of `nStartupTrials` points (trials past it, e.g. after failures,
+   *   are random);
+   * - `'random'`: independent uniform draws (Optuna's start-up).
+   */
+  startup?: StartupDesign;
   /** Seed (default 0). */
   seed?: number;
 }
+
+/** How {@link TPESampler} draws its start-up trials. */
+export type StartupDesign = 'sobol' | 'lhs' | 'random';
+
+const STARTUP_DESIGNS: readonly StartupDesign[] = ['sobol', 'lhs', 'random'];
 
 /** A trial's rank key: (step key, signed value), lower is better (Optuna's observation pairs). */
 type ScoreKey = [number, number];
@@ -270,9 +301,12 @@ export class TPESampler implements Sampler {
   readonly nEiCandidates: number;
   readonly multivariate: boolean;
   readonly constantLiar: boolean;
+  readonly startup: StartupDesign;
   private readonly gamma: (n: number) => number;
   private readonly parzen: ParzenParameters;
   private readonly rng: Rng;
+  /** The start-up design for a number of dimensions (built on first use). */
+  private design: { dim: number; point: (k: number) => ArrayLike<number> | null } | null = null;
 
   constructor(options: TPESamplerOptions = {}) {
     const int = (name: string, v: unknown, min: number): number => {
@@ -303,12 +337,21 @@ export class TPESampler implements Sampler {
       multivariate: this.multivariate,
       normalizedKernels: options.normalizedKernels ?? false,
     };
+    const startup = options.startup ?? 'sobol';
+    if (!STARTUP_DESIGNS.includes(startup)) {
+      throw new ValidationError(
+        `TPESampler: startup must be one of ${STARTUP_DESIGNS.join(', ')}; got ${show(startup)}.`,
+        { field: 'startup', fix: "use 'sobol' (the default), 'lhs' or 'random'" },
+      );
+    }
+    this.startup = startup;
     this.rng = new Rng(checkSeed('TPESampler', options.seed ?? 0));
   }
 
   sample(ctx: SamplerContext): Params {
     const rng = this.rng.derive(ctx.number);
     const { scores, trials, n } = this.observations(ctx);
+    if (n < this.nStartupTrials && this.startup !== 'random') return this.sampleStartup(ctx, rng);
     const out: Params = {};
     let relative: Params = {};
     if (this.multivariate && n >= this.nStartupTrials)
@@ -322,6 +365,39 @@ export class TPESampler implements Sampler {
       }
       out[name] = this.sampleIndependent(name, d, trials, scores, n, rng);
     }
+    return out;
+  }
+
+  /**
+   * A start-up trial from the space-filling design: trial `number`'s point, coordinate j for the
+   * j-th parameter of the sampling order (inactive parameters leave theirs unused). Coordinates the
+   * design lacks (trials past a Latin hypercube, dimensions past the Sobol' table) are uniform.
+   */
+  private sampleStartup(ctx: SamplerContext, rng: Rng): Params {
+    const dim = ctx.order.length;
+    let point: ArrayLike<number> | null = null;
+    if (this.startup === 'sobol') {
+      if (this.design?.dim !== dim) {
+        const seq = new SobolSequence(Math.min(dim, SOBOL_MAX_DIM), { rng: this.rng.derive('sobol') });
+        this.design = { dim, point: (k) => seq.point(k) };
+      }
+      point = this.design.point(ctx.number);
+    } else {
+      if (this.design?.dim !== dim) {
+        const lhs = latinHypercube(Math.max(this.nStartupTrials, 1), dim, this.rng.derive('lhs'));
+        this.design = {
+          dim,
+          point: (k) => (k < this.nStartupTrials ? lhs.subarray(k * dim, (k + 1) * dim) : null),
+        };
+      }
+      point = this.design.point(ctx.number);
+    }
+    const out: Params = {};
+    ctx.order.forEach((name, j) => {
+      const d = ctx.space[name];
+      if (!isActive(d, out)) return;
+      out[name] = point && j < point.length ? fromUnit(d, point[j]) : sampleUniform(d, rng);
+    });
     return out;
   }
 

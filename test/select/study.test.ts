@@ -76,14 +76,14 @@ describe('Study.optimize', () => {
     assert.notEqual(liar, plain);
   });
 
-  it('the first nStartupTrials of TPE are random draws; parameters stay in their distributions', async () => {
+  it("with startup: 'random', the first nStartupTrials of TPE are random draws; parameters stay in their distributions", async () => {
     const space = {
       lr: floatDistribution(1e-4, 1, { log: true }),
       depth: intDistribution(2, 64, { log: true }),
       frac: floatDistribution(0, 1, { step: 0.1 }),
       kind: categoricalDistribution(['a', 'b']),
     };
-    const study = new Study({ sampler: new TPESampler({ seed: 5, nStartupTrials: 5 }) });
+    const study = new Study({ sampler: new TPESampler({ seed: 5, nStartupTrials: 5, startup: 'random' }) });
     const random = new Study({ sampler: new RandomSampler({ seed: 5 }) });
     const f = (p: Record<string, unknown>) =>
       -Math.abs(Math.log10(p.lr as number) + 2) - (p.kind === 'b' ? 1 : 0);
