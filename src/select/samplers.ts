@@ -5,11 +5,14 @@
  *   Optuna's `RandomSampler` transform (integers over [low − ½, high + ½], rounded);
  * - {@link GridSampler}: every combination of grid values (choices; `grid` values, or evenly spaced
  *   points of numeric ranges), in a seeded random order;
- * - {@link TPESampler}: Optuna's default sampler (tree-structured Parzen estimator): random for
- *   the first `nStartupTrials`, then for each parameter the candidate that maximises
+ * - {@link TPESampler}: the tree-structured Parzen estimator of Optuna 3.1's `TPESampler`: the
+ *   first `nStartupTrials` from a space-filling design, then the candidate that maximises
  *   l(x)/g(x) among `nEiCandidates` drawn from l — l fitted to the best `gamma(n)` trials, g to
- *   the rest (pruned trials ranked by how far they got), older trials down-weighted.
- *   Optionally multivariate and with the constant liar for trials still running.
+ *   the rest (pruned trials ranked by how far they got), older trials down-weighted — with the
+ *   parameters modelled jointly (multivariate) by default, and the constant liar for trials still
+ *   running. Lathe's defaults differ from Optuna's in four settings (see {@link TPESamplerOptions});
+ *   `{ startup: 'random', nStartupTrials: 10, multivariate: false, nEiCandidates: 24 }` is
+ *   Optuna 3.1's default sampler.
  *
  * Every sampler is deterministic: trial `number` draws from the stream `Rng(seed).derive(number)`,
  * so a proposal depends only on the seed, the trial number and the trials it is shown — never on
@@ -244,11 +247,22 @@ export class GridSampler implements Sampler {
   }
 }
 
-/** Options of {@link TPESampler} (Optuna's defaults). */
+/**
+ * Options of {@link TPESampler}. The defaults are Optuna 3.1's except four — `startup: 'sobol'`,
+ * `nStartupTrials: 5`, `multivariate: true`, `nEiCandidates: 96` (Optuna: `'random'`, 10, false,
+ * 24) — which together reach better values sooner on the benchmarks of bench/tpe.ts (docs/tuning.md
+ * has the figures).
+ */
 export interface TPESamplerOptions {
-  /** Random trials before TPE starts (default 10). */
+  /**
+   * Start-up trials (drawn from the `startup` design) before the model takes over (default 5;
+   * Optuna's 10). Counted as Optuna does: finished (complete or pruned) trials.
+   */
   nStartupTrials?: number;
-  /** Candidates drawn from l(x) per proposal (default 24). */
+  /**
+   * Candidates drawn from l(x) per proposal (default 96; Optuna's 24). A joint (multivariate)
+   * proposal picks among points of the whole space, where 24 are thin.
+   */
   nEiCandidates?: number;
   /** How many of n trials are "good" (default `min(ceil(0.1 n), 25)`). */
   gamma?: (n: number) => number;
@@ -261,7 +275,12 @@ export interface TPESamplerOptions {
   considerMagicClip?: boolean;
   /** Let the range ends widen the outermost kernels (default false). */
   considerEndpoints?: boolean;
-  /** Model the parameters jointly (default false: one at a time, as Optuna's default). */
+  /**
+   * Model the parameters jointly (default true; Optuna's default is false, one at a time): one
+   * kernel per observation over every parameter the finished trials share, so interactions (a
+   * learning rate that suits a number of iterations) are learnt. Parameters outside that shared
+   * set (conditional ones) are still modelled one at a time.
+   */
   multivariate?: boolean;
   /** Count running trials as bad ones, so parallel proposals spread out (default false). */
   constantLiar?: boolean;
@@ -279,7 +298,8 @@ export interface TPESamplerOptions {
    *   {@link fromUnit} — a space-filling design, seeded by `seed`;
    * - `'lhs'`: a Latin hypercube of `nStartupTrials` points (trials past it, e.g. after failures,
    *   are random);
-   * - `'random'`: independent uniform draws (Optuna's start-up).
+   * - `'random'`: independent uniform draws (Optuna's start-up: trial k's draws are
+   *   `RandomSampler`'s for the same seed).
    */
   startup?: StartupDesign;
   /** Seed (default 0). */
@@ -294,7 +314,7 @@ const STARTUP_DESIGNS: readonly StartupDesign[] = ['sobol', 'lhs', 'random'];
 /** A trial's rank key: (step key, signed value), lower is better (Optuna's observation pairs). */
 type ScoreKey = [number, number];
 
-/** Tree-structured Parzen estimator (Optuna 3.1's `TPESampler`). */
+/** Tree-structured Parzen estimator (Optuna 3.1's `TPESampler`, with the defaults of {@link TPESamplerOptions}). */
 export class TPESampler implements Sampler {
   readonly name = 'tpe';
   readonly nStartupTrials: number;
@@ -317,10 +337,19 @@ export class TPESampler implements Sampler {
       }
       return v as number;
     };
-    this.nStartupTrials = int('nStartupTrials', options.nStartupTrials ?? 10, 0);
-    this.nEiCandidates = int('nEiCandidates', options.nEiCandidates ?? 24, 1);
-    this.multivariate = options.multivariate ?? false;
-    this.constantLiar = options.constantLiar ?? false;
+    this.nStartupTrials = int('nStartupTrials', options.nStartupTrials ?? 5, 0);
+    this.nEiCandidates = int('nEiCandidates', options.nEiCandidates ?? 96, 1);
+    const bool = (name: string, v: unknown, def: boolean): boolean => {
+      if (v === undefined) return def;
+      if (typeof v !== 'boolean') {
+        throw new ValidationError(`TPESampler: ${name} must be true or false; got ${show(v)}.`, {
+          field: name,
+        });
+      }
+      return v;
+    };
+    this.multivariate = bool('multivariate', options.multivariate, true);
+    this.constantLiar = bool('constantLiar', options.constantLiar, false);
     this.gamma = options.gamma ?? defaultGamma;
     const priorWeight = options.priorWeight ?? 1;
     if (!(priorWeight > 0)) {

@@ -177,6 +177,37 @@ describe('TPESampler start-up designs', () => {
     assert.notDeepEqual(a.slice(5), b.slice(5));
   });
 
+  it("defaults: a Sobol' start of 5 trials, then multivariate TPE over 96 candidates", () => {
+    const t = new TPESampler();
+    assert.equal(t.startup, 'sobol');
+    assert.equal(t.nStartupTrials, 5);
+    assert.equal(t.multivariate, true);
+    assert.equal(t.nEiCandidates, 96);
+    assert.equal(t.constantLiar, false);
+    const optuna = new TPESampler({
+      startup: 'random',
+      nStartupTrials: 10,
+      multivariate: false,
+      nEiCandidates: 24,
+    });
+    assert.deepEqual(
+      [optuna.startup, optuna.nStartupTrials, optuna.multivariate, optuna.nEiCandidates],
+      ['random', 10, false, 24],
+    );
+  });
+
+  it('rejects non-boolean switches, naming them', () => {
+    for (const field of ['multivariate', 'constantLiar'] as const) {
+      assert.throws(
+        () => new TPESampler({ [field]: 'yes' as never }),
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          e.field === field &&
+          new RegExp(`${field} must be true or false`).test(e.message),
+      );
+    }
+  });
+
   it('rejects an unknown start-up design, naming the option', () => {
     assert.throws(
       () => new TPESampler({ startup: 'halton' as never }),
