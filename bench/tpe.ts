@@ -27,9 +27,10 @@
 // for diabetes) of gradient boosting with early stopping off, over the space of Lathe's default gbdt
 // space — learningRate log [0.01, 0.3], maxLeafNodes log [8, 128], minSamplesLeaf log [5, 100],
 // l2Regularization log [1e-6, 10], maxIter log [50, --max-iter]. Both sides use the same rows and
-// the same (unshuffled, stratified for classification) folds. Lathe's gbdt is checked to score
-// the same configurations as scikit-learn's first (the "objective agreement" line), so the samplers
-// are compared on the same objective.
+// the same (unshuffled, stratified for classification) folds. How closely Lathe's gbdt scores the
+// same configurations as scikit-learn's is printed first (the "objective agreement" line: identical
+// to ~1e-9 on diabetes; on breast_cancer the two classifiers differ by up to ~6e-4 AUC, so that
+// objective is close but not identical between the sides).
 //
 // For each dataset, sampler and seed, each side's best-so-far value is taken after 10, 25 and 50
 // trials (or the --trials checkpoints that fit); the summary prints the median over seeds (with
@@ -358,8 +359,8 @@ for (const name of names) {
   }
   if (!med['lathe-tpe'] || !med['optuna-tpe']) continue;
   compared = true;
-  // The two libraries' CV scores of the same configuration agree to ~1e-10 relative (printed above), so a
-  // tie is a tie: compare with a relative tolerance of 1e-9.
+  // Equal medians (e.g. the same quantised AUC reached on both sides) count as a tie: compare with a
+  // relative tolerance of 1e-9.
   const ok = checkpoints.every(
     (_, i) => med['lathe-tpe'][i] >= med['optuna-tpe'][i] - 1e-9 * Math.abs(med['optuna-tpe'][i]),
   );
