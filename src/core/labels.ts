@@ -84,7 +84,7 @@ export function encodeLabels(y: TargetInput, n: number, who: string, what = 'y')
     if (typeof key !== 'number') allNumbers = false;
     if (!seen.has(key)) seen.set(key, seen.size);
   }
-  const classes = sortLabels([...seen.keys()], allNumbers);
+  const classes = sortLabels([...seen.keys()], allNumbers).map(compactLabel);
   const index = new Map<Label, number>();
   classes.forEach((c, i) => index.set(c, i));
   const codes = new Int32Array(n);
@@ -191,5 +191,16 @@ export function encodeNumericLabels(y: TargetInput, n: number): EncodedLabels | 
     remap[old] = rank;
   });
   for (let i = 0; i < n; i++) codes[i] = remap[codes[i]];
-  return { codes, classes: order.map((i) => seen[i]) };
+  return { codes, classes: order.map((i) => compactLabel(seen[i])) };
+}
+
+/**
+ * A label as V8 stores it most compactly: an integral number in the 32-bit range becomes a small
+ * integer instead of a heap double (same value: `x | 0 === x`). Classes read from a
+ * `Float64Array` are doubles, and an array of predicted labels filled from double classes turns
+ * into a double array part-way — a second copy of the whole array in fresh memory, which on a
+ * million rows costs more than the prediction (measured: 16 MB of page faults instead of 8).
+ */
+function compactLabel(x: Label): Label {
+  return typeof x === 'number' && (x | 0) === x && !Object.is(x, -0) ? x | 0 : x;
 }
