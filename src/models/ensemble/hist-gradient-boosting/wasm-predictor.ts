@@ -29,11 +29,8 @@ const CATEGORICAL = 1 << 29;
 /** An ensemble packed for the kernel: one byte block with the parts at fixed offsets. */
 export interface PackedEnsemble {
   id: number;
-  /**
-   * Which kernel the bytes are laid out for ('forest': the walk layout with `K` values per node,
-   * packed by src/models/ensemble/forest/packed-forest.ts).
-   */
-  kind: 'walk' | 'bitvector' | 'forest';
+  /** Which kernel the bytes are laid out for. */
+  kind: 'walk' | 'bitvector';
   bytes: Uint8Array;
   nTrees: number;
   K: number;
@@ -369,7 +366,7 @@ function packWalk(e: TreeEnsemble): PackedEnsemble {
 }
 
 /** The prediction kernels of the module, by the index carried in {@link kernelCall}. */
-const KERNELS = ['predictRows', 'predictRowsNumeric', 'predictBitvector', 'predictForest'] as const;
+const KERNELS = ['predictRows', 'predictRowsNumeric', 'predictBitvector'] as const;
 type KernelFn = (...a: number[]) => void;
 
 const PAGE = 65536;
@@ -448,30 +445,6 @@ export class PredictMemory {
     for (let k = 0; k < K; k++) ov.set(out.subarray(k * nOut + outRow0, k * nOut + outRow0 + m), k * m);
   }
 
-  /**
-   * As {@link stage} for a row-major output (`K` values per row, from output row `outRow0`), the
-   * forest kernel's layout.
-   */
-  stageRowMajor(
-    L: ChunkLayout,
-    X: Float64Array,
-    d: number,
-    r0: number,
-    m: number,
-    K: number,
-    out: Float64Array,
-    outRow0: number,
-  ): void {
-    const buf = this.memory.buffer;
-    new Float64Array(buf, L.xOff, m * d).set(X.subarray(r0 * d, (r0 + m) * d));
-    new Float64Array(buf, L.outOff, m * K).set(out.subarray(outRow0 * K, (outRow0 + m) * K));
-  }
-
-  /** As {@link unstage} for a row-major output. */
-  unstageRowMajor(L: ChunkLayout, m: number, K: number, out: Float64Array, outRow0: number): void {
-    out.set(new Float64Array(this.memory.buffer, L.outOff, m * K), outRow0 * K);
-  }
-
   /** Copies the chunk's outputs (m rows per class) back into `out`. */
   unstage(L: ChunkLayout, m: number, K: number, out: Float64Array, nOut: number, outRow0: number): void {
     const ov = new Float64Array(this.memory.buffer, L.outOff, m * K);
@@ -503,22 +476,6 @@ export function kernelCall(p: PackedEnsemble, L: ChunkLayout, m: number, d: numb
       L.binsOff,
       L.outOff,
       m,
-    ];
-  }
-  if (p.kind === 'forest') {
-    return [
-      3,
-      L.xOff,
-      m,
-      d,
-      base + p.nodes,
-      base + p.values,
-      base + p.roots,
-      base + p.depths,
-      p.nTrees,
-      p.K,
-      L.outOff,
-      p.K,
     ];
   }
   return [
@@ -567,12 +524,10 @@ export class PredictKernel {
     const m = call[2];
     const d = call[3];
     const outAt = call.length - 3; // the output offset, in `a`
-    // Outputs per row: class-major kernels step one value per row, the forest's row-major one K.
-    const perRow = call[0] === 3 ? call[call.length - 1] : 1;
     for (let s = 0; s < m; s += SUB_ROWS) {
       a[0] = call[1] + s * d * 8;
       a[1] = Math.min(SUB_ROWS, m - s);
-      a[outAt] = call[call.length - 2] + s * perRow * 8;
+      a[outAt] = call[call.length - 2] + s * 8;
       f(...a);
     }
   }
@@ -587,8 +542,7 @@ export function canPredictPacked(p: PackedEnsemble, d: number): boolean {
 
 /**
  * Adds the trees of `p` to `out` (class-major, `nOut` rows per class, row r0 of X at output row
- * `outRow0`; row-major with `K` values per row for a forest) for rows [r0, r1) of the row-major
- * matrix X (d columns), on the calling thread.
+ * `outRow0`) for rows [r0, r1) of the row-major matrix X (d columns), on the calling thread.
  * Returns false when the WebAssembly kernels are not available or X has fewer columns than the
  * trees read.
  */
@@ -614,12 +568,6 @@ export function predictPacked(
   const L = local.mem.prepare(p, d, chunk);
   for (let c0 = 0; c0 < n; c0 += chunk) {
     const m = Math.min(chunk, n - c0);
-    if (p.kind === 'forest') {
-      local.mem.stageRowMajor(L, X, d, r0 + c0, m, p.K, out, outRow0 + c0);
-      local.kernel.run(kernelCall(p, L, m, d));
-      local.mem.unstageRowMajor(L, m, p.K, out, outRow0 + c0);
-      continue;
-    }
     local.mem.stage(L, X, d, r0 + c0, m, p.K, out, nOut, outRow0 + c0);
     local.kernel.run(kernelCall(p, L, m, d));
     local.mem.unstage(L, m, p.K, out, nOut, outRow0 + c0);
