@@ -3,7 +3,7 @@
 or DecisionTreeClassifier on a dataset written by bench/forest-data.ts, and print one JSON line
 with the fit time, prediction throughput, test accuracy and peak RSS.
 
-Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows]   (OMP_NUM_THREADS set by the caller)
+Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows] [offset]   (OMP_NUM_THREADS set by the caller)
 """
 import json
 import resource
@@ -21,9 +21,12 @@ def main():
     X = np.fromfile(prefix + ".X.f64", dtype="<f8").reshape(n, d)
     y = np.fromfile(prefix + ".y.f64", dtype="<f8")
     ntr = head["trainRows"]
+    # An optional row limit takes that many rows (80% train / 20% test), from row `offset`.
+    off = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     if len(sys.argv) > 4:
-        n = min(int(sys.argv[4]), n)
+        n = min(int(sys.argv[4]), n - off)
         ntr = int(n * 0.8)
+    X, y = X[off:off + n], y[off:off + n]
     Xtr, ytr, Xte, yte = X[:ntr], y[:ntr], X[ntr:n], y[ntr:n]
     if what == "forest":
         from sklearn.ensemble import RandomForestClassifier

@@ -1,7 +1,7 @@
 // One JavaScript run for bench/forest.ts (a child process, so its peak RSS is its own): fits a
 // classifier on a dataset written by bench/forest-data.ts, prints one JSON line with the fit time,
 // the prediction throughput, the test accuracy and the peak RSS.
-// Usage: node --import tsx bench/forest-run.ts <lathe|lathe-tree|ml-random-forest|ml-cart> <prefix> <threads> [rows]
+// Usage: node --import tsx bench/forest-run.ts <lathe|lathe-tree|ml-random-forest|ml-cart|ml-cart-default> <prefix> <threads> [rows] [offset]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Lathe from '../src/index.ts';
@@ -13,7 +13,7 @@ const lib = (await import(
 )) as typeof Lathe;
 const { matrix, RandomForestClassifier, DecisionTreeClassifier } = lib;
 
-const [who, prefix, threadsArg, rowsArg] = process.argv.slice(2);
+const [who, prefix, threadsArg, rowsArg, offsetArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const head = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
   rows: number;
@@ -24,12 +24,13 @@ const read = (file: string) => {
   const b = readFileSync(file);
   return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
 };
-// An optional row limit takes the first rows (80% train / 20% test of those).
-const rows = rowsArg ? Math.min(Number(rowsArg), head.rows) : head.rows;
+// An optional row limit takes that many rows (80% train / 20% test of those), from row `offset`.
+const offset = offsetArg ? Number(offsetArg) : 0;
+const rows = rowsArg ? Math.min(Number(rowsArg), head.rows - offset) : head.rows;
 const ntr = rowsArg ? Math.floor(rows * 0.8) : head.trainRows;
 const { cols } = head;
-const X = read(`${prefix}.X.f64`).subarray(0, rows * cols);
-const y = read(`${prefix}.y.f64`).subarray(0, rows);
+const X = read(`${prefix}.X.f64`).subarray(offset * cols, (offset + rows) * cols);
+const y = read(`${prefix}.y.f64`).subarray(offset, offset + rows);
 const Xtr = matrix(X.slice(0, ntr * cols), ntr, cols);
 const Xte = matrix(X.slice(ntr * cols), rows - ntr, cols);
 const ytr = Array.from(y.subarray(0, ntr));
@@ -65,7 +66,12 @@ if (who === 'lathe' || who === 'lathe-tree') {
     est = new RF({ nEstimators: 100, seed: 0, noOOB: true });
   } else {
     const { DecisionTreeClassifier: DT } = require('ml-cart');
-    est = new DT({ gainFunction: 'gini' });
+    // ml-cart 2.1.1's build (cart.js) defaults gainThreshold to 0.01, which its documentation does
+    // not list: a node is split only when its Gini gain exceeds 0.01 — a pruning rule with no
+    // equivalent in Lathe or scikit-learn (min_impurity_decrease weighs the gain by the node's
+    // share of the rows). 'ml-cart' grows the tree by the same rule as the other two (threshold 0,
+    // leaves at ≤ 3 rows); 'ml-cart-default' is the library's defaults, pruning included.
+    est = who === 'ml-cart-default' ? new DT() : new DT({ gainFunction: 'gini', gainThreshold: 0 });
   }
   let t0 = performance.now();
   est.train(trainRows, ytr);

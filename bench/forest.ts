@@ -8,7 +8,8 @@
 //
 //   node --import tsx bench/forest.ts [--sizes 100000,1000000] [--repeats 3] [--threads 2]
 //                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
-//                                     [--cart-rows N (default --ml-rows)] [--only-ml] [--ml-cases rf,cart,digits]
+//                                     [--cart-rows N (default --ml-rows)] [--cart-chunks 8] [--only-ml]
+//                                     [--ml-cases rf,cart,digits]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,8 @@ const mlRepeats = Number(flag('ml-repeats', '1'));
 const skipMl = process.argv.includes('--skip-ml');
 // ml-cart grows one tree, so it finishes at sizes where ml-random-forest takes many minutes.
 const cartRows = Number(flag('cart-rows', String(mlRows)));
+// The one-tree comparison runs on this many disjoint windows of --cart-rows rows (mean accuracy).
+const cartChunks = Number(flag('cart-chunks', '8'));
 // Only the npm-package comparisons (skips the scikit-learn sizes and digits).
 const onlyMl = process.argv.includes('--only-ml');
 // Which npm-package comparisons: rf (ml-random-forest on the synthetic set), cart (ml-cart),
@@ -38,9 +41,9 @@ interface RunResult {
   peakRssMB: number;
 }
 
-function run(who: string, prefix: string, rows?: number): RunResult {
+function run(who: string, prefix: string, rows?: number, offset = 0): RunResult {
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), LATHE_THREADS: String(threads) };
-  const extra = rows ? [String(rows)] : [];
+  const extra = rows ? [String(rows), String(offset)] : [];
   const out = who.startsWith('sklearn')
     ? execFileSync(
         '/usr/bin/python3',
@@ -66,7 +69,13 @@ function run(who: string, prefix: string, rows?: number): RunResult {
 }
 
 const f = (x: number, d = 2) => x.toFixed(d);
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
+/**
+ * Runs every side `reps` times on the same rows — or, with `chunks` > 1, once on each of `chunks`
+ * disjoint windows of `rows` rows (a different train/test split each), which the one-tree
+ * comparison needs: one small tree's test accuracy moves by a point or two with the split.
+ */
 function compare(
   title: string,
   prefix: string,
@@ -74,11 +83,17 @@ function compare(
   base: string,
   rows?: number,
   reps = repeats,
+  chunks = 1,
 ): void {
   const results = new Map<string, RunResult[]>(who.map((w) => [w, []]));
-  for (let r = 0; r < reps; r++) for (const w of who) results.get(w)!.push(run(w, prefix, rows));
-  const summary: Record<string, unknown> = { bench: 'forest', title, threads, repeats: reps };
-  console.log(`\n${title}, ${threads} thread(s), ${reps} repeats`);
+  const runs = chunks > 1 ? chunks : reps;
+  for (let r = 0; r < runs; r++) {
+    for (const w of who) results.get(w)!.push(run(w, prefix, rows, chunks > 1 ? r * rows! : 0));
+  }
+  const summary: Record<string, unknown> = { bench: 'forest', title, threads, repeats: reps, chunks };
+  console.log(
+    `\n${title}, ${threads} thread(s), ${chunks > 1 ? `${chunks} disjoint ${rows}-row windows` : `${reps} repeats`}`,
+  );
   console.log('                   fit median [min, max] s     predict rows/s   accuracy   peak RSS MB');
   for (const w of who) {
     const rs = results.get(w)!;
@@ -88,7 +103,8 @@ function compare(
       fitMin: Math.min(...fits),
       fitMax: Math.max(...fits),
       predictRowsPerSec: median(rs.map((x) => x.predictRowsPerSec)),
-      accuracy: median(rs.map((x) => x.accuracy)),
+      // The mean over windows (one window or repeats of the same rows: the same as the median).
+      accuracy: chunks > 1 ? mean(rs.map((x) => x.accuracy)) : median(rs.map((x) => x.accuracy)),
       peakRssMB: median(rs.map((x) => x.peakRssMB)),
     };
     summary[w] = s;
@@ -111,9 +127,19 @@ function compare(
     summary[`fitRatio_${w}`] = fitRatio;
     summary[`predictTimeRatio_${w}`] = predictRatio;
     summary[`accuracyDiff_${w}`] = l.accuracy - s.accuracy;
+    let spread = '';
+    if (chunks > 1) {
+      // Paired by window: the standard error of the mean accuracy difference.
+      const b = results.get(base)!;
+      const d = results.get(w)!.map((x, i) => b[i].accuracy - x.accuracy);
+      const m = mean(d);
+      const se = Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / (d.length - 1) / d.length);
+      summary[`accuracyDiffSe_${w}`] = se;
+      spread = ` ± ${f(100 * se, 2)} (s.e. over ${chunks} windows)`;
+    }
     console.log(
       `ratio ${base}/${w}: fit ${f(fitRatio, 3)} (${f(1 / fitRatio, 1)}× faster), predict time ${f(predictRatio, 3)}, ` +
-        `accuracy ${l.accuracy >= s.accuracy ? '+' : ''}${f(100 * (l.accuracy - s.accuracy), 2)} points, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
+        `accuracy ${l.accuracy >= s.accuracy ? '+' : ''}${f(100 * (l.accuracy - s.accuracy), 2)}${spread} points, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
     );
   }
   console.log(JSON.stringify(summary));
@@ -136,7 +162,7 @@ if (!onlyMl) {
   );
 }
 if (!skipMl) {
-  const prefix = writeDataset('synthetic', Math.max(mlRows, cartRows, sizes[0]));
+  const prefix = writeDataset('synthetic', Math.max(mlRows, cartRows * cartChunks, sizes[0]));
   if (mlCases.has('rf'))
     compare(
       `synthetic ${mlRows} × 20, RandomForest 100 trees vs ml-random-forest`,
@@ -150,10 +176,13 @@ if (!skipMl) {
     compare(
       `synthetic ${cartRows} × 20, one tree vs ml-cart`,
       prefix,
-      ['lathe-tree', 'ml-cart', 'sklearn-tree'],
+      // ml-cart by the same growth rule as the other two, and at its defaults (which prune: see
+      // bench/forest-run.ts).
+      ['lathe-tree', 'ml-cart', 'ml-cart-default', 'sklearn-tree'],
       'lathe-tree',
       cartRows,
       mlRepeats,
+      cartChunks,
     );
   if (mlCases.has('digits'))
     compare(
