@@ -73,9 +73,14 @@ export function flag(name: string, def: string): string {
 
 /**
  * Builds dist/ (the Lathe side runs the built package, as users do) unless LATHE_BENCH_SRC=1
- * selects the TypeScript sources.
+ * selects the TypeScript sources, and the WebAssembly kernels in either case (a kernel that is not
+ * built is replaced by its slower TypeScript twin, so a stale or missing one would skew the figures).
  */
 export function buildOnce(): void {
+  execFileSync(process.execPath, [`${root}scripts/build-wasm.mjs`], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (process.env.LATHE_BENCH_SRC === '1') return;
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {

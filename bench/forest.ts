@@ -36,8 +36,16 @@ buildOnce();
 
 interface RunResult {
   fit: number;
+  /** Process CPU time of the fit (every thread), s. */
+  fitCpu: number;
+  /** The first predict call after fit (cold). */
   predictRowsPerSec: number;
+  predictCpu: number;
+  /** The faster of the two calls after it (null for the npm packages: minutes per call). */
+  predictWarmRowsPerSec: number | null;
+  predictWarmCpu: number | null;
   accuracy: number;
+  peakRssAfterFitMB: number;
   peakRssMB: number;
 }
 
@@ -94,7 +102,12 @@ function compare(
   console.log(
     `\n${title}, ${threads} thread(s), ${chunks > 1 ? `${chunks} disjoint ${rows}-row windows` : `${reps} repeats`}`,
   );
-  console.log('                   fit median [min, max] s     predict rows/s   accuracy   peak RSS MB');
+  console.log(
+    '                   fit median [min, max] s  (CPU s)     predict rows/s cold (CPU s)  warm (CPU s)      accuracy   peak RSS MB (after fit)',
+  );
+  const med = (rs: RunResult[], k: keyof RunResult) =>
+    rs[0][k] === null || rs[0][k] === undefined ? null : median(rs.map((x) => x[k] as number));
+  const opt = (x: number | null, d: number) => (x === null ? '-' : f(x, d));
   for (const w of who) {
     const rs = results.get(w)!;
     const fits = rs.map((x) => x.fit);
@@ -102,20 +115,35 @@ function compare(
       fitMedian: median(fits),
       fitMin: Math.min(...fits),
       fitMax: Math.max(...fits),
+      fitCpu: med(rs, 'fitCpu'),
       predictRowsPerSec: median(rs.map((x) => x.predictRowsPerSec)),
+      predictCpu: med(rs, 'predictCpu'),
+      predictWarmRowsPerSec: med(rs, 'predictWarmRowsPerSec'),
+      predictWarmCpu: med(rs, 'predictWarmCpu'),
       // The mean over windows (one window or repeats of the same rows: the same as the median).
       accuracy: chunks > 1 ? mean(rs.map((x) => x.accuracy)) : median(rs.map((x) => x.accuracy)),
+      peakRssAfterFitMB: med(rs, 'peakRssAfterFitMB'),
       peakRssMB: median(rs.map((x) => x.peakRssMB)),
     };
     summary[w] = s;
     console.log(
-      `${w.padEnd(18)} ${f(s.fitMedian, 3).padStart(8)} [${f(s.fitMin, 3)}, ${f(s.fitMax, 3)}]`.padEnd(46) +
-        `${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.accuracy, 4)}   ${f(s.peakRssMB, 0).padStart(8)}`,
+      `${w.padEnd(18)} ${f(s.fitMedian, 3).padStart(8)} [${f(s.fitMin, 3)}, ${f(s.fitMax, 3)}] (${opt(s.fitCpu, 3)})`.padEnd(
+        56,
+      ) +
+        `${Math.round(s.predictRowsPerSec).toString().padStart(10)} (${opt(s.predictCpu, 3)})`.padEnd(28) +
+        `${s.predictWarmRowsPerSec === null ? '-' : Math.round(s.predictWarmRowsPerSec)} (${opt(s.predictWarmCpu, 3)})`.padEnd(
+          22,
+        ) +
+        `${f(s.accuracy, 4)}   ${f(s.peakRssMB, 0).padStart(8)} (${opt(s.peakRssAfterFitMB, 0)})`,
     );
   }
   const l = summary[base] as {
     fitMedian: number;
+    fitCpu: number | null;
     predictRowsPerSec: number;
+    predictCpu: number | null;
+    predictWarmRowsPerSec: number | null;
+    predictWarmCpu: number | null;
     accuracy: number;
     peakRssMB: number;
   };
@@ -126,6 +154,15 @@ function compare(
     const predictRatio = s.predictRowsPerSec / l.predictRowsPerSec;
     summary[`fitRatio_${w}`] = fitRatio;
     summary[`predictTimeRatio_${w}`] = predictRatio;
+    // CPU-time and warm-call ratios, where both sides have them (they hold on a busy machine).
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);
+    const extra = {
+      fitCpuRatio: ratio(l.fitCpu, s.fitCpu),
+      predictCpuRatio: ratio(l.predictCpu, s.predictCpu),
+      predictWarmTimeRatio: ratio(s.predictWarmRowsPerSec, l.predictWarmRowsPerSec),
+      predictWarmCpuRatio: ratio(l.predictWarmCpu, s.predictWarmCpu),
+    };
+    for (const [k, v] of Object.entries(extra)) summary[`${k}_${w}`] = v;
     summary[`accuracyDiff_${w}`] = l.accuracy - s.accuracy;
     let spread = '';
     if (chunks > 1) {
@@ -138,7 +175,8 @@ function compare(
       spread = ` ± ${f(100 * se, 2)} (s.e. over ${chunks} windows)`;
     }
     console.log(
-      `ratio ${base}/${w}: fit ${f(fitRatio, 3)} (${f(1 / fitRatio, 1)}× faster), predict time ${f(predictRatio, 3)}, ` +
+      `ratio ${base}/${w}: fit ${f(fitRatio, 3)} (${f(1 / fitRatio, 1)}× faster; CPU ${opt(extra.fitCpuRatio, 3)}), ` +
+        `predict time cold ${f(predictRatio, 3)} (CPU ${opt(extra.predictCpuRatio, 3)}), warm ${opt(extra.predictWarmTimeRatio, 3)} (CPU ${opt(extra.predictWarmCpuRatio, 3)}), ` +
         `accuracy ${l.accuracy >= s.accuracy ? '+' : ''}${f(100 * (l.accuracy - s.accuracy), 2)}${spread} points, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
     );
   }
