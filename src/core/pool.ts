@@ -8,7 +8,10 @@
  * Two ways to run a batch:
  * - {@link Executor.map} — asynchronous, for callers that can await;
  * - {@link Executor.mapSync} — blocks the calling thread (`Atomics.wait`) until every task is
- *   done, so that synchronous APIs such as `fit()` can still use every core.
+ *   done, so that synchronous APIs such as `fit()` can still use every core;
+ * - {@link ThreadExecutor.begin} (or {@link beginBatch} / {@link runBeside} for any executor) —
+ *   starts the tasks and returns at once, so the calling thread can do its own share of the work
+ *   beside the workers, then {@link PendingBatch.join}s them.
  *
  * Results come back in task order, whatever the number of threads or the order of completion;
  * tasks must take their randomness from `rng.derive(taskIndex)` so results do not depend on
@@ -42,8 +45,49 @@ export interface Executor {
   map<R = unknown>(tasks: readonly Task[]): Promise<R[]>;
   /** As {@link Executor.map}, blocking the calling thread until all are done. */
   mapSync<R = unknown>(tasks: readonly Task[]): R[];
+  /**
+   * Starts the tasks and returns without waiting (optional: {@link beginBatch} falls back to
+   * running them at once with `mapSync`).
+   */
+  begin?<R = unknown>(tasks: readonly Task[]): PendingBatch<R>;
   /** Stops the workers (the executor may not be used afterwards). */
   close(): Promise<void>;
+}
+
+/**
+ * A batch of tasks started by {@link ThreadExecutor.begin}: the workers run it while the calling
+ * thread does something else. Until it is joined, cancelled or detached the pool runs no other
+ * batch (`mapSync` and `begin` throw, `map` waits), so every batch must end with one of those —
+ * {@link runBeside} does that for you.
+ */
+export interface PendingBatch<R = unknown> {
+  /** The number of tasks. */
+  readonly size: number;
+  /**
+   * Collects the results that have arrived, without blocking; true once no task of the batch is
+   * running or waiting any more (all finished, or one failed and the others that had started have
+   * finished).
+   */
+  poll(): boolean;
+  /**
+   * Blocks until every task has finished and releases the pool; returns the results in task
+   * order, or throws the first task error (as `mapSync`). Calling it again gives the same outcome.
+   */
+  join(): R[];
+  /**
+   * Starts no task that has not started, waits for the running ones (their results and errors are
+   * discarded) and releases the pool. A later `join()` throws. Does nothing once joined.
+   */
+  cancel(): void;
+  /**
+   * As `cancel()`, without waiting: the tasks already running finish in the background (their
+   * results and errors are discarded) and the calling thread goes on at once. The pool's next
+   * batch (`mapSync`, `map`, `begin`) first waits for them; {@link ThreadExecutor.idle} tells
+   * whether they have ended. For tasks that end soon on their own — e.g. a worker's share of work
+   * the calling thread has finished, whose worker may still be starting up. A later `join()`
+   * throws. Does nothing once joined.
+   */
+  detach(): void;
 }
 
 /** The number of threads Lathe uses by default: `LATHE_THREADS`, else all available cores. */
@@ -70,6 +114,65 @@ export function toShared<
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
   (out as unknown as { set(x: T): void }).set(a);
   return out;
+}
+
+/**
+ * Starts `tasks` on `executor` without waiting: {@link Executor.begin} when it has one (the
+ * thread pool; {@link InlineExecutor} runs them at once), else `mapSync` at once, its outcome
+ * kept for `join()`.
+ */
+export function beginBatch<R = unknown>(executor: Executor, tasks: readonly Task[]): PendingBatch<R> {
+  if (typeof executor.begin === 'function') return executor.begin<R>(tasks);
+  return settledBatch<R>(tasks.length, () => executor.mapSync<R>(tasks));
+}
+
+/**
+ * Runs `tasks` on `executor` while `own()` runs on the calling thread, and returns both
+ * outcomes. When `own()` throws, the batch is cancelled (the tasks already running are waited
+ * for, their results discarded, so the pool is usable again) and the error is rethrown; when a
+ * task fails, its error is thrown after `own()` has returned.
+ *
+ * ```ts
+ * const { results, own } = runBeside(pool, tasks, () => workOnMyShare());
+ * ```
+ */
+export function runBeside<R, T>(
+  executor: Executor,
+  tasks: readonly Task[],
+  own: () => T,
+): { results: R[]; own: T } {
+  const batch = beginBatch<R>(executor, tasks);
+  let mine: T;
+  try {
+    mine = own();
+  } catch (e) {
+    batch.cancel();
+    throw e;
+  }
+  return { results: batch.join(), own: mine };
+}
+
+/** A batch already run: `run()`'s results or error, given back by `join()`. */
+function settledBatch<R>(size: number, run: () => R[]): PendingBatch<R> {
+  let results: R[] = [];
+  let error: unknown;
+  let failed = false;
+  try {
+    results = run();
+  } catch (e) {
+    failed = true;
+    error = e;
+  }
+  return {
+    size,
+    poll: () => true,
+    join: () => {
+      if (failed) throw error;
+      return results;
+    },
+    cancel: () => {},
+    detach: () => {},
+  };
 }
 
 async function callInline(task: Task): Promise<unknown> {
@@ -105,6 +208,14 @@ export class InlineExecutor implements Executor {
       if (v instanceof Promise) throw new Error(`InlineExecutor.mapSync: ${t.fn} returned a promise.`);
       return v as R;
     });
+  }
+
+  /**
+   * Runs the tasks at once, on the calling thread (as `mapSync`), and returns a batch that is
+   * already finished: `join()` gives their results or throws their error.
+   */
+  begin<R>(tasks: readonly Task[]): PendingBatch<R> {
+    return settledBatch<R>(tasks.length, () => this.mapSync<R>(tasks));
   }
 
   async close(): Promise<void> {}
@@ -166,6 +277,8 @@ export class ThreadExecutor implements Executor {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
   private running = false;
+  /** A detached batch whose running tasks have not all ended (see {@link PendingBatch.detach}). */
+  private background: { state: BatchState; tasks: readonly Task[] } | null = null;
 
   constructor(threads: number = defaultThreadCount()) {
     if (!Number.isInteger(threads) || threads < 1) {
@@ -207,7 +320,8 @@ export class ThreadExecutor implements Executor {
     if (this.running) throw new Error('ThreadExecutor: a batch is already running on this pool.');
     this.running = true;
     try {
-      const state = this.begin(tasks);
+      this.settleBackground(true);
+      const state = this.start(tasks);
       while (state.remaining > 0) {
         const seen = Atomics.load(this.signal, 0);
         if (!this.collect(state, tasks)) wait(seen);
@@ -224,7 +338,11 @@ export class ThreadExecutor implements Executor {
     // Workers are unref'd; keep the event loop alive while this batch is pending.
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
-      const state = this.begin(tasks);
+      while (!this.settleBackground(false)) {
+        const w = Atomics.waitAsync(this.signal, 0, Atomics.load(this.signal, 0), 5);
+        if (w.async) await w.value;
+      }
+      const state = this.start(tasks);
       while (state.remaining > 0) {
         const seen = Atomics.load(this.signal, 0);
         if (!this.collect(state, tasks)) {
@@ -239,7 +357,116 @@ export class ThreadExecutor implements Executor {
     }
   }
 
-  private begin(tasks: readonly Task[]): BatchState {
+  /**
+   * Starts the tasks on the workers and returns at once (see {@link PendingBatch}): the calling
+   * thread works meanwhile, then calls `join()` (or `cancel()`). Tasks are handed out as in
+   * `mapSync` (at most `parallelism` at a time, the next one to the first worker free), collected
+   * whenever the batch is polled or joined. Throws, as `mapSync`, while another batch is running
+   * on this pool — including from inside the calling thread's own share of a pending batch.
+   */
+  begin<R = unknown>(tasks: readonly Task[]): PendingBatch<R> {
+    if (this.running) throw new Error('ThreadExecutor: a batch is already running on this pool.');
+    this.running = true;
+    let state: BatchState;
+    try {
+      this.settleBackground(true);
+      state = this.start(tasks);
+    } catch (e) {
+      this.running = false;
+      throw e;
+    }
+    let open = true;
+    // No task not yet started will start; the batch's outcome is an error; only the tasks
+    // running now are waited for (or left to finish in the background).
+    const stopDispatching = (how: string) => {
+      if (!state.error) state.error = new Error(`ThreadExecutor: the batch was ${how}.`);
+      state.next = tasks.length;
+      state.remaining = this.slots.filter((s) => s.busy >= 0).length;
+    };
+    const release = () => {
+      if (open) {
+        open = false;
+        this.running = false;
+      }
+    };
+    const waitAll = () => {
+      while (state.remaining > 0) {
+        const seen = Atomics.load(this.signal, 0);
+        if (!this.collect(state, tasks)) Atomics.wait(this.signal, 0, seen, 250);
+      }
+    };
+    return {
+      size: tasks.length,
+      poll: () => {
+        if (open && state.remaining > 0) this.collect(state, tasks);
+        return state.remaining === 0;
+      },
+      join: () => {
+        if (open) {
+          try {
+            waitAll();
+          } finally {
+            release();
+          }
+        }
+        return this.finish<R>(state);
+      },
+      cancel: () => {
+        if (!open) return;
+        stopDispatching('cancelled');
+        try {
+          waitAll();
+        } finally {
+          release();
+        }
+      },
+      detach: () => {
+        if (!open) return;
+        stopDispatching('detached');
+        if (state.remaining > 0) this.background = { state, tasks };
+        release();
+      },
+    };
+  }
+
+  /**
+   * True when no batch is running on this pool and the tasks of a detached batch (if any) have
+   * ended — a new batch would start at once.
+   */
+  idle(): boolean {
+    return !this.running && this.settleBackground(false);
+  }
+
+  /**
+   * Collects the detached batch's results (discarding them), blocking until its tasks have ended
+   * when `wait`; true when none is left.
+   */
+  private settleBackground(wait: boolean): boolean {
+    const bg = this.background;
+    if (!bg) return true;
+    while (bg.state.remaining > 0) {
+      const seen = Atomics.load(this.signal, 0);
+      if (this.collect(bg.state, bg.tasks)) continue;
+      if (!wait) break;
+      Atomics.wait(this.signal, 0, seen, 250);
+    }
+    if (bg.state.remaining === 0) this.background = null;
+    return this.background === null;
+  }
+
+  /**
+   * Starts up to `count` workers now (default: `parallelism`) if fewer are running, so that they
+   * boot in the background (a worker takes tens of milliseconds to start Node and load its first
+   * task's modules); returns how many were already running.
+   */
+  warm(count: number = this.parallelism): number {
+    if (this.closed) throw new Error('ThreadExecutor: used after close().');
+    const before = this.slots.filter((s) => !s.dead).length;
+    this.ensureWorkers(Math.min(count, this.parallelism));
+    return before;
+  }
+
+  private start(tasks: readonly Task[]): BatchState {
     const n = Math.min(this.parallelism, tasks.length);
     this.ensureWorkers(n);
     const state: BatchState = {
@@ -299,6 +526,7 @@ export class ThreadExecutor implements Executor {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.background = null;
     const slots = this.slots;
     this.slots = [];
     await Promise.all(slots.map((s) => s.worker.terminate()));
