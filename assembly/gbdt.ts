@@ -669,15 +669,16 @@ function gradBinomialOne(y: usize, raw: usize, w: usize, gh: usize, i: i32): voi
     gi = wi * gi;
     hi = wi * hi;
   }
-  store<f64>(gh + (o << 1), gi);
-  store<f64>(gh + (o << 1), hi, 8);
+  store<f64>(gh + (o << 1), <f64>(<f32>gi));
+  store<f64>(gh + (o << 1), <f64>(<f32>hi), 8);
 }
 
 /**
  * Gradients and hessians of the half binomial loss for rows [r0, r1) (scikit-learn's
  * `cgradient_half_binomial`), weighted by w (f64 per row; 0 for no weights), written as
- * (gradient, hessian) pairs at gh + 16 · row. Two rows at a time with SIMD (the same operations,
- * in the same order, as the scalar code of each row).
+ * (gradient, hessian) pairs at gh + 16 · row, each rounded to f32 (scikit-learn's gradients are
+ * float32: the histograms' f64 sums of them are then exact, whatever the order). Two rows at a
+ * time with SIMD (the same operations, in the same order, as the scalar code of each row).
  */
 export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32, r1: i32): void {
   let i = r0;
@@ -701,6 +702,8 @@ export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32,
       gi = f64x2.mul(wi, gi);
       hi = f64x2.mul(wi, hi);
     }
+    gi = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(gi));
+    hi = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(hi));
     v128.store(gh + (o << 1), v128.shuffle<i64>(gi, hi, 0, 2));
     v128.store(gh + (o << 1), v128.shuffle<i64>(gi, hi, 1, 3), 16);
   }

@@ -22,6 +22,7 @@ import {
 } from '../../../src/models/ensemble/hist-gradient-boosting/kernels.ts';
 import {
   findNodeSplit,
+  nodeValue,
   type SplitContext,
 } from '../../../src/models/ensemble/hist-gradient-boosting/splitting.ts';
 
@@ -329,7 +330,19 @@ function hist1(bins: [number, number, number][]): { hist: Float64Array; counts: 
   return { hist, counts };
 }
 
+function near(got: number, want: number): void {
+  assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${got} vs ${want}`);
+}
+
 describe('split finding', () => {
+  it("computes node values as scikit-learn's compute_node_value, 1e-15 in the denominator included", () => {
+    // scikit-learn 1.2.1's compute_node_value(G, H, -inf, inf, λ) for (G, H, λ) = (1, 0, 0),
+    // (1, 1e-3, 0), (−3, 0.5, 1): −1e15 (not −inf), and not exactly −1000 or 2.
+    assert.equal(nodeValue(1, 0, 0), -999999999999999.9);
+    assert.equal(nodeValue(1, 1e-3, 0), -999.9999999989999);
+    assert.equal(nodeValue(-3, 0.5, 1), 1.9999999999999984);
+  });
+
   it('picks the bin with the largest gain G_L²/(H_L+λ) + G_R²/(H_R+λ) − G·v', () => {
     // Bins: G = −4, 1, 3; H = 2, 2, 2. Root (value 0): cut after bin 0 → 16/2 + 16/4 = 12;
     // after bin 1 → 9/4 + 9/2 = 6.75.
@@ -339,10 +352,11 @@ describe('split finding', () => {
       [2, 3, 2],
     ]);
     const s = findNodeSplit(ctx(), hist, counts, 0, 0, 6, 0, 6, 0)!;
+    // (Values are −G / (H + λ + 1e-15): the hand-computed figures hold to ~1e-15.)
     assert.equal(s.binIdx, 0);
-    assert.equal(s.gain, 12);
-    assert.equal(s.valueLeft, 2);
-    assert.equal(s.valueRight, -1);
+    near(s.gain, 12);
+    near(s.valueLeft, 2);
+    near(s.valueRight, -1);
     assert.equal(s.nLeft, 2);
     // With λ = 2 and a node value of 0.5: gain = G·v − G_L·v_L − G_R·v_R = 0 + 16/4 + 16/6.
     const r = findNodeSplit(ctx({ l2: 2 }), hist, counts, 0, 0, 6, 0, 6, 0.5)!;
@@ -359,7 +373,7 @@ describe('split finding', () => {
     assert.equal(findNodeSplit(ctx(), hist, counts, 0, 0, 6, 0, 6, 0)!.binIdx, 0);
     const s = findNodeSplit(ctx({ minSamplesLeaf: 2 }), hist, counts, 0, 0, 6, 0, 6, 0)!;
     assert.equal(s.binIdx, 1);
-    assert.equal(s.gain, 6);
+    near(s.gain, 6);
     assert.equal(findNodeSplit(ctx({ minSamplesLeaf: 4 }), hist, counts, 0, 0, 6, 0, 6, 0), null);
     assert.equal(findNodeSplit(ctx({ minGainToSplit: 19.2 }), hist, counts, 0, 0, 6, 0, 6, 0), null);
   });
@@ -375,7 +389,7 @@ describe('split finding', () => {
     const s = findNodeSplit(ctx({ hasMissing: Uint8Array.of(1) }), hist, counts, 0, 0, 8, 0, 8, 0)!;
     assert.equal(s.binIdx, 0);
     assert.equal(s.missingGoLeft, true);
-    assert.equal(s.gain, 100 / 4 + 100 / 4);
+    near(s.gain, 100 / 4 + 100 / 4);
     assert.equal(s.goesLeft[255], 1);
     assert.equal(s.goesLeft[1], 0);
   });
@@ -525,18 +539,25 @@ describe('binary log-loss gradient kernel', () => {
     assert.equal(run('wasm'), run('ts'));
   });
 
-  it('matches p − y and p(1 − p)', () => {
+  it('gives p − y and p(1 − p) rounded to float32 (as scikit-learn stores them)', () => {
     const arena = new Arena(1 << 16);
     const y = arena.f64(3);
     const raw = arena.f64(3);
     const gh = arena.f64(6);
     y.view.set([1, 0, 1]);
     raw.view.set([0, 2, -40]);
-    makeKernels(arena.memory, 'ts').gradBinomial(y.ptr, raw.ptr, 0, gh.ptr, 0, 3);
     const p = [0.5, 1 / (1 + Math.exp(-2)), Math.exp(-40)];
-    for (let i = 0; i < 3; i++) {
-      assert.ok(Math.abs(gh.view[2 * i] - (p[i] - y.view[i])) < 1e-15);
-      assert.ok(Math.abs(gh.view[2 * i + 1] - p[i] * (1 - p[i])) < 1e-15);
+    for (const kind of wasmAvailable() ? (['ts', 'wasm'] as const) : (['ts'] as const)) {
+      gh.view.fill(Number.NaN);
+      makeKernels(arena.memory, kind).gradBinomial(y.ptr, raw.ptr, 0, gh.ptr, 0, 3);
+      for (let i = 0; i < 3; i++) {
+        const g = gh.view[2 * i];
+        const h = gh.view[2 * i + 1];
+        assert.equal(g, Math.fround(p[i] - y.view[i]), `${kind}: gradient at raw ${raw.view[i]}`);
+        assert.equal(h, Math.fround(p[i] * (1 - p[i])), `${kind}: hessian at raw ${raw.view[i]}`);
+      }
+      // Not the float64 values: p(1 − p) at raw = 2 is not a float32.
+      assert.notEqual(gh.view[3], p[1] * (1 - p[1]));
     }
   });
 });

@@ -146,6 +146,15 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
   const workers = threads > 1 && d > 1 ? HistWorkers.get(threads) : null;
   const hist = new HistogramBuilder(arena, kernels, bins.ptr, n, d, slots, gh.ptr, workers);
 
+  // Gradients and hessians are rounded to float32 (kept in f64 slots), as scikit-learn's
+  // (`G_H_DTYPE = float32`): sums of float32 values in f64 are exact unless their magnitudes span
+  // more than ~2^20, so every histogram bin, parent − child subtraction and left/right sum is the
+  // exact sum whatever the order of rows. Two candidate splits that put rows of the same gradients
+  // on each side — common at the first iteration of a classifier, where gradients take two values
+  // — then get bit-equal gains, and the first feature (and bin) wins as in scikit-learn; with f64
+  // gradients the rounding of differently ordered sums decided such ties, and the trees (and CV
+  // scores, by up to 6e-4 AUC on breast_cancer) differed from scikit-learn's.
+  //
   // The binary log loss has a gradient kernel (WebAssembly / TypeScript, same bits), run on all
   // threads; y and the weights then live in the arena too.
   const binomial = loss.name === 'log_loss' && K === 1;
@@ -206,8 +215,8 @@ export function fitBoosting(input: BoostingInput): BoostingResult {
         hTmp ??= new Float64Array(n * K);
         loss.gradHess(y, w, raw, gTmp, hTmp);
         for (let i = 0; i < n * K; i++) {
-          gv[2 * i] = gTmp[i];
-          gv[2 * i + 1] = hTmp[i];
+          gv[2 * i] = Math.fround(gTmp[i]);
+          gv[2 * i + 1] = Math.fround(hTmp[i]);
         }
       }
       const iterRoots: GrowerNode[] = [];

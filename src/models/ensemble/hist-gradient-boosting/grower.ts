@@ -2,8 +2,8 @@
  * The training-time tree: grown leaf-wise (best-first) from histograms, as scikit-learn's
  * `TreeGrower`. The node with the largest gain is split next; growth stops at `maxLeafNodes`
  * leaves, at `maxDepth`, when a child has fewer than `2 · minSamplesLeaf` rows, or when no split
- * has a positive gain above `minGainToSplit`. Leaf values are `−G / (H + λ)` times the learning
- * rate.
+ * has a positive gain above `minGainToSplit`. Leaf values are `−G / (H + λ + 1e-15)` times the
+ * learning rate.
  *
  * The rows of every node are a contiguous range of one partition array (in the arena); splitting
  * a node partitions its range in place, stably.

@@ -77,7 +77,10 @@ export interface Kernels {
   ): void;
   partition(col: number, idx: number, cnt: number, goesLeft: number, buf: number): number;
   addLeafValue(idx: number, cnt: number, raw: number, value: number): void;
-  /** (Gradient, hessian) pairs of the binary log loss at gh + 16 · row, rows [r0, r1) (w = 0: no weights). */
+  /**
+   * (Gradient, hessian) pairs of the binary log loss at gh + 16 · row, rows [r0, r1) (w = 0: no
+   * weights), each rounded to float32 (stored as f64).
+   */
   gradBinomial(y: number, raw: number, w: number, gh: number, r0: number, r1: number): void;
   binRows(
     X: number,
@@ -432,7 +435,8 @@ class TsKernels implements Kernels {
     const raw0 = raw >> 3;
     const w0 = w >> 3;
     const o = gh >> 3;
-    // The same expressions as the WebAssembly kernel, whose exp is fdlibm's (as V8's Math.exp).
+    // The same expressions as the WebAssembly kernel, whose exp is fdlibm's (as V8's Math.exp);
+    // stored rounded to float32, as scikit-learn's gradients (see boosting.ts).
     for (let i = r0; i < r1; i++) {
       const r = F64[raw0 + i];
       const yi = F64[y0 + i];
@@ -453,8 +457,8 @@ class TsKernels implements Kernels {
         gi = wi * gi;
         hi = wi * hi;
       }
-      F64[o + 2 * i] = gi;
-      F64[o + 2 * i + 1] = hi;
+      F64[o + 2 * i] = Math.fround(gi);
+      F64[o + 2 * i + 1] = Math.fround(hi);
     }
   }
 }

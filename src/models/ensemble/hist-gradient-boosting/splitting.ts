@@ -9,8 +9,13 @@
  *   `sum_gradient / (sum_hessian + 10)` (LightGBM's `cat_smooth`), missing values being one more
  *   category; the sorted list is scanned from both ends up to its middle, and the categories before
  *   the cut go left. Low-support categories always go right.
- * - Gain (XGBoost's eq. 7 without the ½): `G·v − G_L·v_L − G_R·v_R` with `v = −G / (H + λ)`, where
- *   `G·v` uses the node's own value (0 for the root, as scikit-learn).
+ * - Gain (XGBoost's eq. 7 without the ½): `G·v − G_L·v_L − G_R·v_R` with `v = −G / (H + λ + 1e-15)`
+ *   (scikit-learn's `compute_node_value`, whose 1e-15 keeps a zero hessian finite), where `G·v`
+ *   uses the node's own value (0 for the root, as scikit-learn). The operations are scikit-learn's,
+ *   in its order, so that equal sums give the gains' bits — ties between candidate splits are
+ *   frequent with the two-valued gradients of a classifier's first iteration, and are resolved
+ *   like scikit-learn's only when the gains compare as its do (see `boosting.ts` on float32
+ *   gradients).
  *
  * @module
  */
@@ -57,9 +62,12 @@ export interface SplitInfo {
 /** Minimum hessian support of a category, and the smoothing of its sort key (LightGBM's cat_smooth). */
 export const MIN_CAT_SUPPORT = 10;
 
-/** A node's value: −G / (H + λ). */
+/** Added to a node's hessian sum before dividing (scikit-learn's `compute_node_value`). */
+export const NODE_VALUE_EPS = 1e-15;
+
+/** A node's value: −G / (H + λ + 1e-15), with scikit-learn's order of operations. */
 export function nodeValue(sumGrad: number, sumHess: number, l2: number): number {
-  return -sumGrad / (sumHess + l2);
+  return -sumGrad / (sumHess + l2 + NODE_VALUE_EPS);
 }
 
 /** The gain of splitting a node of value `value` into (G_L, H_L) and (G_R, H_R). */
@@ -71,8 +79,8 @@ export function splitGain(
   lossCurrentNode: number,
   l2: number,
 ): number {
-  const vL = -gL / (hL + l2);
-  const vR = -gR / (hR + l2);
+  const vL = -gL / (hL + l2 + NODE_VALUE_EPS);
+  const vR = -gR / (hR + l2 + NODE_VALUE_EPS);
   return lossCurrentNode - gL * vL - gR * vR;
 }
 
