@@ -7,7 +7,7 @@
 //   node --import tsx bench/gbdt-divergence.ts /tmp/sk.json
 //
 // Prints the first difference at every stage and, per iteration, the largest raw-prediction
-// difference; with --trees, every node of the first tree whose split or value differs.
+// difference; with --trees, every node (both sides) of the first tree whose structure differs.
 
 import { readFileSync } from 'node:fs';
 import { fromRows } from '../src/core/matrix.ts';
