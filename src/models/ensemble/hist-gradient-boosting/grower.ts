@@ -2,8 +2,9 @@
  * The training-time tree: grown leaf-wise (best-first) from histograms, as scikit-learn's
  * `TreeGrower`. The node with the largest gain is split next; growth stops at `maxLeafNodes`
  * leaves, at `maxDepth`, when a child has fewer than `2 · minSamplesLeaf` rows, or when no split
- * has a positive gain above `minGainToSplit`. Leaf values are `−G / (H + λ + 1e-15)` times the
- * learning rate.
+ * has a positive gain above `minGainToSplit`. Nodes of equal gain are taken in the order of
+ * scikit-learn's heap (Python's heapq, reproduced here). Leaf values are `−G / (H + λ + 1e-15)`
+ * times the learning rate.
  *
  * The rows of every node are a contiguous range of one partition array (in the arena); splitting
  * a node partitions its range in place, stably.
@@ -73,10 +74,63 @@ function newNode(depth: number, start: number, count: number, g: number, h: numb
   };
 }
 
+/** `a` comes out of the heap before `b`: a larger gain (scikit-learn's `TreeNode.__lt__`). */
+function before(a: GrowerNode, b: GrowerNode): boolean {
+  return a.split!.gain > b.split!.gain;
+}
+
+/**
+ * Python's `heapq.heappush` (and below `heappop`), step for step: scikit-learn keeps the splittable
+ * nodes in a heapq ordered by gain, and when two nodes have the same gain — which happens at a
+ * classifier's first iteration, where gradients take two values — the one its heap pops first is
+ * split first, and is the one split at all when `maxLeafNodes` stops the tree. Any other
+ * priority queue would break those ties another way.
+ */
+export function heapPush(heap: GrowerNode[], node: GrowerNode): void {
+  heap.push(node);
+  siftDown(heap, 0, heap.length - 1);
+}
+
+/** Python's `heapq.heappop` (see {@link heapPush}). */
+export function heapPop(heap: GrowerNode[]): GrowerNode {
+  const last = heap.pop()!;
+  if (heap.length === 0) return last;
+  const top = heap[0];
+  heap[0] = last;
+  // _siftup: move the smaller child up until a leaf (the right one unless the left is strictly
+  // smaller), then sift the moved item down from there.
+  const end = heap.length;
+  let pos = 0;
+  let child = 1;
+  while (child < end) {
+    const right = child + 1;
+    if (right < end && !before(heap[child], heap[right])) child = right;
+    heap[pos] = heap[child];
+    pos = child;
+    child = 2 * pos + 1;
+  }
+  heap[pos] = last;
+  siftDown(heap, 0, pos);
+  return top;
+}
+
+/** heapq's `_siftdown`: moves heap[pos] up while it comes before its parent. */
+function siftDown(heap: GrowerNode[], start: number, pos: number): void {
+  const item = heap[pos];
+  while (pos > start) {
+    const parent = (pos - 1) >> 1;
+    if (!before(item, heap[parent])) break;
+    heap[pos] = heap[parent];
+    pos = parent;
+  }
+  heap[pos] = item;
+}
+
 /** Grows one tree. The partition must hold the rows 0..n-1 (any order) on entry. */
 export class TreeGrower {
   readonly root: GrowerNode;
   readonly leaves: GrowerNode[] = [];
+  /** Nodes waiting to be split, a binary heap by gain (see {@link heapPush}). */
   private splittable: GrowerNode[] = [];
   nNodes = 1;
 
@@ -130,17 +184,12 @@ export class TreeGrower {
       node.value,
     );
     if (node.split === null) this.finalize(node);
-    else this.splittable.push(node);
+    else heapPush(this.splittable, node);
   }
 
-  /** Pops the splittable node of largest gain (the first pushed among equals). */
+  /** Pops the splittable node of largest gain (among equal gains, the one Python's heapq pops). */
   private pop(): GrowerNode {
-    const s = this.splittable;
-    let bi = 0;
-    for (let i = 1; i < s.length; i++) if (s[i].split!.gain > s[bi].split!.gain) bi = i;
-    const node = s[bi];
-    s.splice(bi, 1);
-    return node;
+    return heapPop(this.splittable);
   }
 
   private splitNext(): void {
