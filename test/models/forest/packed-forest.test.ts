@@ -129,6 +129,20 @@ describe('packed forest: the WebAssembly walk, the TypeScript walk and the trees
     }
   });
 
+  it('a leaf value table past its hash bound stores the later vectors per leaf, same bits', () => {
+    const r = oracleDataset('diabetes');
+    const rf = new RandomForestRegressor({ nEstimators: 4, nThreads: 1, seed: 5 }).fit(r.X, r.y);
+    const want = meanFromTrees(rf.estimators_!, r.X.data, r.X.rows, r.X.cols, false);
+    const deduped = packForest(rf.estimators_!, false);
+    // 64 slots: the hash stops indexing at 32 distinct values.
+    const bounded = packForest(rf.estimators_!, false, { maxSlots: 64 });
+    assert.ok(deduped.nValues > 64, `${deduped.nValues} distinct leaf values`);
+    assert.ok(bounded.nValues > deduped.nValues);
+    for (const walk of WALKS) {
+      assert.deepEqual(predictForestRows(bounded, r.X.data, r.X.cols, 0, r.X.rows, walk), want, walk);
+    }
+  });
+
   it('a forest packed without shared memory predicts the same bits in TypeScript', () => {
     const d = oracleDataset('wine');
     const rf = new ExtraTreesClassifier({ nEstimators: 6, nThreads: 1, seed: 4 }).fit(d.train.X, d.train.y);

@@ -88,12 +88,13 @@ function sharedMemory(bytes: number): WasmMemory | null {
 /**
  * Packs `trees` (class counts normalised to probabilities when `classification`, as scikit-learn's
  * `predict_proba`) straight into a new shared memory (`options.memory: false` packs into a plain
- * buffer instead, as when no memory can be reserved: the tests use it to reach that path).
+ * buffer instead, as when no memory can be reserved, and `options.maxSlots` bounds the leaf value
+ * hash below its 2^21 slots: the tests use them to reach those paths).
  */
 export function packForest(
   trees: readonly FlatTree[],
   classification: boolean,
-  options: { memory?: boolean } = {},
+  options: { memory?: boolean; maxSlots?: number } = {},
 ): PackedForest {
   const nTrees = trees.length;
   const K = trees[0].valueStride;
@@ -117,7 +118,7 @@ export function packForest(
   const buf = memory ? memory.buffer : fallback!;
   const f64 = new Float64Array(buf);
   const i32 = new Int32Array(buf);
-  const table = new ValueTable(f64, values, K);
+  const table = new ValueTable(f64, values, K, options.maxSlots ?? MAX_SLOTS);
   const leafValue = new Float64Array(K);
   const queue = new Int32Array(widest);
   const depth = new Int32Array(widest);
@@ -183,14 +184,20 @@ export function packForest(
   };
 }
 
+/** Most hash slots a {@link ValueTable} takes (8 MB): past half of them, new vectors are not indexed. */
+const MAX_SLOTS = 1 << 21;
+
 /**
  * The distinct leaf value vectors, written in order of first appearance to `f64` from byte offset
  * `at`, found again through an open-addressing hash of their bits (equal bits, not equal numbers:
- * +0 and −0 stay apart, so sums keep their bits).
+ * +0 and −0 stay apart, so sums keep their bits). A forest with more than a million distinct
+ * vectors (a large regression forest) keeps finding the first million; later new ones are stored
+ * once per leaf, so the hash stays bounded.
  */
 class ValueTable {
   size = 0;
-  private slots = new Int32Array(1024).fill(-1);
+  private slots: Int32Array;
+  private full = false;
   private readonly words: Uint32Array;
   private readonly w0: number;
   private readonly scratch: Float64Array;
@@ -200,7 +207,9 @@ class ValueTable {
     private readonly f64: Float64Array,
     at: number,
     private readonly K: number,
+    private readonly maxSlots: number,
   ) {
+    this.slots = new Int32Array(Math.min(1024, maxSlots)).fill(-1);
     this.words = new Uint32Array(f64.buffer);
     this.w0 = at >> 2;
     this.scratch = new Float64Array(K);
@@ -224,8 +233,12 @@ class ValueTable {
       if (e < 0) {
         const idx = this.size++;
         this.f64.set(value, (this.w0 >> 1) + idx * this.K);
+        if (this.full) return idx;
         this.slots[s] = idx;
-        if (this.size * 2 > this.slots.length) this.rehash();
+        if (this.size * 2 > this.slots.length) {
+          if (this.slots.length < this.maxSlots) this.rehash();
+          else this.full = true;
+        }
         return idx;
       }
       const w = this.w0 + e * n;
