@@ -7,11 +7,35 @@
  * fits run on this thread, so a predict after a small fit touches no fresh page) and assigned
  * there.
  *
+ * On the pool ({@link assignStream}), the calling thread and the workers share one arena (this
+ * thread's kernel memory) and label blocks of rows in it with the same kernel (see
+ * `row-stream.ts`): the same labels, with the calling thread working beside the workers.
+ *
  * @module
  */
 
+import { threadId } from 'node:worker_threads';
 import { registerTask } from '../../core/pool.ts';
-import { CLUSTER_HEAP_BASE, clusterMemory, defaultClusterKernel } from './kernels.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
+import { copyValues } from '../decomposition/copy-values.ts';
+import {
+  consumeSlots,
+  type SlotCompute,
+  type StreamLayout,
+  type StreamRowsOptions,
+  type StreamTicket,
+  streamLayout,
+  streamRows,
+} from '../decomposition/row-stream.ts';
+import {
+  CLUSTER_HEAP_BASE,
+  type ClusterKernelKind,
+  type ClusterKernels,
+  clusterKernels,
+  clusterMemory,
+  clusterWasmAvailable,
+  defaultClusterKernel,
+} from './kernels.ts';
 import { transposeCenters } from './kmeans-core.ts';
 
 /** Rows per block (fixed, so the inertia's sum order does not depend on anything else). */
@@ -58,7 +82,7 @@ export function assignRows(
   let inertia = 0;
   for (let s = 0; s < n; s += B) {
     const rows = Math.min(B, n - s);
-    F.set(X.subarray(s * d, (s + rows) * d), xPtr / 8);
+    copyValues(F, xPtr / 8, X, s * d, rows * d);
     if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
     if (weight) F.set(weight.subarray(s, s + rows), wPtr / 8);
     inertia += kernels.labelsInertia(
@@ -74,49 +98,123 @@ export function assignRows(
       bufPtr,
       wantInertia ? 1 : 0,
     );
-    labels.set(rows === B ? L : L.subarray(0, rows), s);
+    copyValues(labels, s, L, 0, rows);
   }
   return inertia;
 }
 
-/** Thrown inside {@link assignPart} when a block holds a non-finite value. */
-const NON_FINITE = new Error('non-finite');
+/** The model in the arena: sizes and the byte offsets of its arrays. */
+interface ArenaCenters {
+  d: number;
+  kp: number;
+  /** The centers (k × d), their transpose (d × kp) and squared norms (kp). */
+  centers: number;
+  ct: number;
+  cc: number;
+}
+
+/** What a worker needs to label slots of the arena. */
+export interface AssignStreamJob {
+  ticket: StreamTicket;
+  /** Identifies the arena, so a worker binds its kernels to it once. */
+  id: string;
+  kind: ClusterKernelKind;
+  model: ArenaCenters;
+}
+
+const arenaIds = new WeakMap<WasmMemory, string>();
+let arenaCount = 0;
+
+function arenaId(memory: WasmMemory): string {
+  let id = arenaIds.get(memory);
+  if (!id) {
+    id = `${threadId}.${++arenaCount}`;
+    arenaIds.set(memory, id);
+  }
+  return id;
+}
+
+/** A worker's kernels, bound to the last arena it worked on. */
+let bound: { id: string; kernels: ClusterKernels } | null = null;
+
+/** Labels one slot in place (see {@link assignRows} for the kernel), with consumer c's scratch. */
+function labelSlot(L: StreamLayout, m: ArenaCenters, K: ClusterKernels, c: number): SlotCompute {
+  const buf = L.scratch + c * L.scratchStride;
+  return (s, rows) => {
+    const x = L.x + s * L.xStride;
+    if (!K.allFinite(x, rows * m.d)) return false;
+    K.labelsInertia(x, rows, m.d, 0, m.centers, m.ct, m.cc, m.kp, L.out + s * L.outStride, buf, 0);
+    return true;
+  };
+}
+
+/** A worker's share of {@link assignStream}: labels slots until the rows run out. */
+export function assignConsumer(job: AssignStreamJob, consumer: number): number {
+  if (!bound || bound.id !== job.id) {
+    bound = { id: job.id, kernels: clusterKernels(job.ticket.memory, job.kind) };
+  }
+  return consumeSlots(job.ticket, labelSlot(job.ticket.layout, job.model, bound.kernels, consumer));
+}
+
+/** Loads this module and compiles the kernels (on a worker, ahead of a stream; see `prepareStream`). */
+export function assignPrepare(kind: ClusterKernelKind): number {
+  if (kind === 'wasm') clusterWasmAvailable();
+  return 0;
+}
+
+/** {@link assignPrepare} as a pool task. */
+export const assignPrepareTask = registerTask(import.meta.url, 'assignPrepare', assignPrepare);
+
+/** {@link assignConsumer} as a pool task. */
+export const assignConsumerTask = registerTask(import.meta.url, 'assignConsumer', assignConsumer);
 
 /**
- * Labels rows [srcRow, srcRow + rows) of `src` (… × d) into `labels[outRow …]` (a part of
- * `KMeans.predict` on the pool, see `row-rounds.ts`; blocks as {@link assignRows}, so the same
- * labels). Returns false at the first block holding a NaN or an infinity.
+ * The nearest center of each row of X (n × d) into `labels`, as {@link assignRows}, computed by
+ * the calling thread together with `threads − 1` workers of `pool` (see `row-stream.ts`). Returns
+ * false when X holds a NaN or an infinity (the caller locates it).
  */
-export function assignPart(
-  src: Float64Array,
-  srcRow: number,
-  rows: number,
+export function assignStream(
+  X: Float64Array,
+  n: number,
   d: number,
   centers: Float64Array,
   k: number,
   labels: Int32Array,
-  outRow: number,
+  threads: number,
+  pool: StreamRowsOptions['pool'],
 ): boolean {
-  try {
-    assignRows(
-      src.subarray(srcRow * d, (srcRow + rows) * d),
-      rows,
-      d,
-      centers,
-      k,
-      labels.subarray(outRow, outRow + rows),
-      null,
-      false,
-      () => {
-        throw NON_FINITE;
-      },
-    );
-  } catch (e) {
-    if (e === NON_FINITE) return false;
-    throw e;
-  }
-  return true;
+  const kp = k + (k & 1);
+  const sizes = { centers: 8 * k * d, ct: 8 * d * kp, cc: 8 * kp };
+  const L = streamLayout({
+    base: CLUSTER_HEAP_BASE,
+    consumers: threads,
+    d,
+    outWidth: 1,
+    outBytes: 4,
+    constBytes: align64(sizes.centers) + align64(sizes.ct) + sizes.cc,
+    scratchBytes: 16 * kp,
+  });
+  const ct = align64(L.consts + sizes.centers);
+  const model: ArenaCenters = { d, kp, centers: L.consts, ct, cc: align64(ct + sizes.ct) };
+  // The arena is this thread's kernel memory (kept between calls, so usually no fresh page).
+  const { memory, kernels } = clusterMemory(L.end, defaultClusterKernel());
+  const F = new Float64Array(memory.buffer);
+  F.set(centers, model.centers / 8);
+  transposeCenters(F, model.centers, model.ct, model.cc, k, kp, d);
+  const id = arenaId(memory);
+  return streamRows({
+    X,
+    n,
+    memory,
+    layout: L,
+    out: labels,
+    compute: labelSlot(L, model, kernels, 0),
+    pool,
+    tasks: (ticket) =>
+      Array.from({ length: threads - 1 }, (_, w) =>
+        assignConsumerTask({ ticket, id, kind: kernels.kind, model }, w + 1),
+      ),
+  });
 }
 
-/** {@link assignPart} as a pool task. */
-export const assignPartTask = registerTask(import.meta.url, 'assignPart', assignPart);
+const align64 = (v: number) => Math.ceil(v / 64) * 64;

@@ -22,6 +22,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
+import { copyValues } from '../decomposition/copy-values.ts';
 import {
   CLUSTER_HEAP_BASE,
   type ClusterKernelKind,
@@ -192,7 +193,7 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
   const { memory, kernels: K, fresh } = clusterMemory(total, o.kind);
   const F = new Float64Array(memory.buffer);
   if (!fresh) F.fill(0, 0, Math.ceil(total / 8));
-  F.set(o.X.subarray(0, n * d), x / 8);
+  copyValues(F, x / 8, o.X, 0, n * d);
   if (o.weight) F.set(o.weight, w / 8);
   if (!K.allFinite(x, n * d)) o.nonFinite();
   const job: KMeansJob = {

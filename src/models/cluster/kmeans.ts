@@ -11,10 +11,10 @@ import { registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
-import { defaultThreadCount, executorFor, InlineExecutor } from '../../core/pool.ts';
+import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
-import { rowRounds } from '../decomposition/row-rounds.ts';
-import { assignPartTask, assignRows } from './assign.ts';
+import { prepareStream, streamPool, streamSlotRows } from '../decomposition/row-stream.ts';
+import { assignPrepareTask, assignRows, assignStream } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
 
@@ -50,17 +50,14 @@ const schema = {
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
  * data). Below them the work stays on the calling thread. `threadedFitWork`: rows × columns ×
  * clusters × nInit from which `fit` spreads its runs over the pool (below it, starting workers
- * and compiling the code again in each costs more than the runs: the digits set). `predict` goes
- * to the pool from `threadedPredictWork` rows × columns × clusters AND at least
- * `threadedPredictMinClusters` clusters: on the pool every row is copied twice more (into the
- * shared staging buffer, then into a worker's kernel memory), ~2 × 8·d bytes against d·k
- * multiply-adds of work, so with few clusters the copies cost what the second thread saves
- * (measured at 1 000 000 × 20, k = 8: 1.6–2× the CPU time and no less wall time).
+ * and compiling the code again in each costs more than the runs: the digits set). `predict` has
+ * the calling thread label rows beside `nThreads − 1` pool workers from `threadedPredictWork`
+ * rows × columns × clusters (every row is copied once into the shared arena, as on one thread;
+ * see `row-stream.ts`).
  */
 export const kmeansTuning = {
   threadedFitWork: 2 ** 24,
-  threadedPredictWork: 2 ** 26,
-  threadedPredictMinClusters: 32,
+  threadedPredictWork: 2 ** 22,
 };
 
 /** Parameters of {@link KMeans}. */
@@ -130,6 +127,11 @@ export class KMeans extends BaseClusterer<KMeansParams> {
       initSpec = init;
     }
     const pool = executorFor(this.params.nThreads);
+    // A predict of rows like these would use the pool: get its workers ready now (they boot and
+    // load the predict's code while this thread fits, instead of during that predict).
+    if (m.rows * m.cols * k >= kmeansTuning.threadedPredictWork) {
+      prepareStream(pool.parallelism, assignPrepareTask(defaultClusterKernel()));
+    }
     // Small fits stay on the calling thread: starting workers (and compiling the code again in
     // each) costs more than the runs.
     const small = m.rows * m.cols * k * nInit < kmeansTuning.threadedFitWork;
@@ -167,35 +169,30 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     return this.finishFit(m);
   }
 
-  /** The nearest center of each row. Large X is split over the worker pool (`nThreads`). */
+  /**
+   * The nearest center of each row. On large X (see {@link kmeansTuning}) the calling thread
+   * labels rows together with `nThreads − 1` pool workers; the labels are the same.
+   */
   predict(X: MatrixInput): Int32Array {
     const m = this.checkInput(X, 'predict');
     const { rows: n, cols: d } = m;
     const c = this.clusterCenters_!;
     const k = c.rows;
-    const threads = this.params.nThreads ?? defaultThreadCount();
-    if (
-      threads > 1 &&
-      n >= 2 * threads &&
-      n * d * k >= kmeansTuning.threadedPredictWork &&
-      k >= kmeansTuning.threadedPredictMinClusters
-    ) {
-      const labels = new Int32Array(n);
-      const ok = rowRounds<boolean>(
-        m.data,
-        n,
-        d,
-        executorFor(threads),
-        (src, srcRow, _row, rows, dst, dstRow) =>
-          assignPartTask(src, srcRow, rows, d, c.data, k, dst as Int32Array, dstRow),
-        { out: labels, outWidth: 1 },
-      );
-      if (!ok.every(Boolean)) this.nonFinite(m);
-      return labels;
-    }
     const labels = new Int32Array(n);
-    assignRows(m.data, n, d, c.data, k, labels, null, false, () => this.nonFinite(m));
+    const pool = this.streamingPool(n, n * d * k);
+    if (!pool) assignRows(m.data, n, d, c.data, k, labels, null, false, () => this.nonFinite(m));
+    else if (!assignStream(m.data, n, d, c.data, k, labels, pool.parallelism, pool)) this.nonFinite(m);
     return labels;
+  }
+
+  /**
+   * The pool for a row-parallel pass over n rows worth `work` (rows × columns × clusters), or null
+   * to stay on the calling thread (see `streamPool`).
+   */
+  private streamingPool(n: number, work: number): ThreadExecutor | null {
+    if (work < kmeansTuning.threadedPredictWork || n < 2 * streamSlotRows(8 * this.clusterCenters_!.cols, 4))
+      return null;
+    return streamPool(this.params.nThreads ?? defaultThreadCount());
   }
 
   /** Euclidean distance of each row to each center (columns kmeans0, kmeans1, …). */

@@ -1,14 +1,38 @@
 /**
- * The row loop of `PCA.transform`: centre each row and project it on the components, in blocks
- * through this thread's {@link PcaWorkspace}. The same function runs on the calling thread and, as
- * a pool task, on the workers (one contiguous part of the rows each, see `row-rounds.ts`); every
- * row is computed on its own, so the output is the same bits either way.
+ * The row loops of `PCA.transform` and of the fit's projection pass: centre each row and project
+ * it on the components, in blocks through this thread's {@link PcaWorkspace}.
+ *
+ * {@link projectRows} is `transform` on one thread; {@link projectStream} is `transform` on the
+ * pool: the calling thread and the workers project blocks of rows in one shared arena (this
+ * thread's workspace) with the same kernels (see `row-stream.ts`). Every row is computed on its
+ * own, so the output is the same bits either way. {@link projectionBlockStats} is the fit's pass
+ * (on the pool, one contiguous part of the rows per task, see `row-rounds.ts`).
  *
  * @module
  */
 
+import { threadId } from 'node:worker_threads';
 import { registerTask } from '../../core/pool.ts';
-import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
+import { copyValues } from './copy-values.ts';
+import {
+  PCA_HEAP_BASE,
+  type PcaKernelKind,
+  type PcaKernels,
+  PcaWorkspace,
+  pcaChunkRows,
+  pcaKernels,
+  pcaWasmAvailable,
+} from './pca-kernels.ts';
+import {
+  consumeSlots,
+  type SlotCompute,
+  type StreamLayout,
+  type StreamRowsOptions,
+  type StreamTicket,
+  streamLayout,
+  streamRows,
+} from './row-stream.ts';
 
 /** What a projection needs (small; copied to each task). */
 export interface Projection {
@@ -48,17 +72,14 @@ export function projectRows(
   for (let s = 0; s < rows; s += CH) {
     const r = Math.min(CH, rows - s);
     const from = (srcRow + s) * d;
-    F.set(src.subarray(from, from + r * d), at.x / 8);
+    copyValues(F, at.x / 8, src, from, r * d);
     if (!K.allFinite(at.x, r * d)) return false;
     K.centerRows(at.x, r, d, at.mean);
     K.project(at.x, r, d, at.V, kp, k, at.scale, at.out);
-    out.set(r === CH ? block : block.subarray(0, r * k), (outRow + s) * k);
+    copyValues(out, (outRow + s) * k, block, 0, r * k);
   }
   return true;
 }
-
-/** {@link projectRows} as a pool task. */
-export const projectRowsTask = registerTask(import.meta.url, 'projectRows', projectRows);
 
 /** Per-block sums of squared projections and the largest projection of a run of rows. */
 export interface BlockStats {
@@ -110,7 +131,7 @@ export function projectionBlockStats(
     for (let s = b * block; s < e; s += CH) {
       const r = Math.min(CH, e - s);
       const from = (srcRow + s) * d;
-      F.set(src.subarray(from, from + r * d), at.x / 8);
+      copyValues(F, at.x / 8, src, from, r * d);
       if (!K.allFinite(at.x, r * d)) return null;
       K.centerRows(at.x, r, d, at.mean);
       K.project(at.x, r, d, at.V, kp, k, at.scale, at.u);
@@ -131,3 +152,119 @@ export const projectionBlockStatsTask = registerTask(
   'projectionBlockStats',
   projectionBlockStats,
 );
+
+/** The projection in the arena: sizes and the byte offsets of its arrays. */
+interface ArenaProjection {
+  d: number;
+  k: number;
+  kp: number;
+  /** The mean (d), the components as columns (d × kp) and the scales (kp). */
+  mean: number;
+  V: number;
+  scale: number;
+}
+
+/** What a worker needs to project slots of the arena. */
+export interface ProjectStreamJob {
+  ticket: StreamTicket;
+  /** Identifies the arena, so a worker binds its kernels to it once. */
+  id: string;
+  kind: PcaKernelKind;
+  model: ArenaProjection;
+}
+
+const arenaIds = new WeakMap<WasmMemory, string>();
+let arenaCount = 0;
+
+function arenaId(memory: WasmMemory): string {
+  let id = arenaIds.get(memory);
+  if (!id) {
+    id = `${threadId}.${++arenaCount}`;
+    arenaIds.set(memory, id);
+  }
+  return id;
+}
+
+/** A worker's kernels, bound to the last arena it worked on. */
+let bound: { id: string; kernels: PcaKernels } | null = null;
+
+/** Projects one slot in place (centres its rows, then projects them into the slot's outputs). */
+function projectSlot(L: StreamLayout, m: ArenaProjection, K: PcaKernels): SlotCompute {
+  return (s, rows) => {
+    const x = L.x + s * L.xStride;
+    if (!K.allFinite(x, rows * m.d)) return false;
+    K.centerRows(x, rows, m.d, m.mean);
+    K.project(x, rows, m.d, m.V, m.kp, m.k, m.scale, L.out + s * L.outStride);
+    return true;
+  };
+}
+
+/** A worker's share of {@link projectStream}: projects slots until the rows run out. */
+export function projectConsumer(job: ProjectStreamJob): number {
+  if (!bound || bound.id !== job.id) {
+    bound = { id: job.id, kernels: pcaKernels(job.ticket.memory, job.kind) };
+  }
+  return consumeSlots(job.ticket, projectSlot(job.ticket.layout, job.model, bound.kernels));
+}
+
+/** Loads this module and compiles the kernels (on a worker, ahead of a stream; see `prepareStream`). */
+export function projectPrepare(kind: PcaKernelKind): number {
+  if (kind === 'wasm') pcaWasmAvailable();
+  return 0;
+}
+
+/** {@link projectPrepare} as a pool task. */
+export const projectPrepareTask = registerTask(import.meta.url, 'projectPrepare', projectPrepare);
+
+/** {@link projectConsumer} as a pool task. */
+export const projectConsumerTask = registerTask(import.meta.url, 'projectConsumer', projectConsumer);
+
+/**
+ * The projections of rows [0, n) of X into `out` (n × k), as {@link projectRows}, computed by the
+ * calling thread together with `threads − 1` workers of `pool` (see `row-stream.ts`). Returns
+ * false when X holds a NaN or an infinity (the caller locates it).
+ */
+export function projectStream(
+  X: Float64Array,
+  n: number,
+  p: Projection,
+  out: Float64Array,
+  threads: number,
+  pool: StreamRowsOptions['pool'],
+): boolean {
+  const { d, k } = p;
+  const kp = k + (k & 1);
+  const up = (v: number) => Math.ceil(v / 64) * 64;
+  const L = streamLayout({
+    base: PCA_HEAP_BASE,
+    consumers: threads,
+    d,
+    outWidth: k,
+    outBytes: 8,
+    constBytes: up(8 * d) + up(8 * d * kp) + 8 * kp,
+    scratchBytes: 0,
+  });
+  const V = up(L.consts + 8 * d);
+  const model: ArenaProjection = { d, k, kp, mean: L.consts, V, scale: up(V + 8 * d * kp) };
+  // The arena is this thread's workspace (kept between calls, so usually no fresh page); the
+  // stream's layout starts at the same heap base.
+  const { ws } = PcaWorkspace.layout({ arena: Math.ceil((L.end - PCA_HEAP_BASE) / 8) });
+  const F = ws.F;
+  F.set(p.mean, model.mean / 8);
+  F.set(p.V, model.V / 8);
+  F.set(p.scale, model.scale / 8);
+  const id = arenaId(ws.memory);
+  return streamRows({
+    X,
+    n,
+    memory: ws.memory,
+    layout: L,
+    out,
+    compute: projectSlot(L, model, ws.kernels),
+    pool,
+    tasks: (ticket) =>
+      Array.from({ length: threads - 1 }, () =>
+        projectConsumerTask({ ticket, id, kind: ws.kernels.kind, model }),
+      ),
+  });
+}

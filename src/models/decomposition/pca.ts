@@ -17,16 +17,19 @@ import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '.
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
-import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
+import { copyValues } from './copy-values.ts';
+import { defaultPcaKernel, PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 import {
   type BlockStats,
   type Projection,
   projectionBlockStats,
   projectionBlockStatsTask,
+  projectPrepareTask,
   projectRows,
-  projectRowsTask,
+  projectStream,
 } from './pca-project.ts';
 import { rowRounds } from './row-rounds.ts';
+import { prepareStream, streamPool, streamSlotRows } from './row-stream.ts';
 
 const schema = {
   nComponents: p.nullable(
@@ -52,16 +55,17 @@ export type PCAParams = ParamsOf<typeof schema>;
 
 /**
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
- * data). The fit's projection pass and `transform` go to the worker pool only when rows × columns
- * × components reaches `threadedTransformWork` / `threadedFitWork` AND each row carries at least
- * `threadedMinRowWork` multiply-adds (columns × components). On the pool every row is copied twice
- * more (into the shared staging buffer by the calling thread, into a worker's kernel memory by the
- * worker) and its output once more; with 20 columns and 20 components that costs about what the
- * second thread saves (measured: more CPU and no less wall time at 1 000 000 × 20), while with 64
- * columns the projection is ~3× the copying.
+ * data). `transform` has the calling thread project rows beside `nThreads − 1` pool workers from
+ * `threadedTransformWork` rows × columns × components (every row is copied once into the shared
+ * arena and its projection once out, as on one thread; see `row-stream.ts`). The fit's projection
+ * pass goes to the pool (the calling thread waiting, rows staged through shared memory, see
+ * `row-rounds.ts`) only when rows × columns × components reaches `threadedFitWork` AND each row
+ * carries at least `threadedMinRowWork` multiply-adds (columns × components): there every row is
+ * copied twice more, which with 20 columns and 20 components costs about what the second thread
+ * saves (measured at 1 000 000 × 20), while with 64 columns the projection is ~3× the copying.
  */
 export const pcaTuning = {
-  threadedTransformWork: 2 ** 27,
+  threadedTransformWork: 2 ** 22,
   threadedFitWork: 2 ** 27,
   threadedMinRowWork: 1024,
 };
@@ -82,7 +86,7 @@ function loadRows(
   rows: number,
   nonFinite: () => never,
 ): void {
-  ws.F.set(data.subarray(s * d, (s + rows) * d), x / 8);
+  copyValues(ws.F, x / 8, data, s * d, rows * d);
   if (!ws.kernels.allFinite(x, rows * d)) nonFinite();
 }
 
@@ -335,6 +339,11 @@ export class PCA extends Estimator<PCAParams> {
     const nonFinite = () => this.nonFinite(m);
     const nc = this.params.nComponents;
     const full = Math.min(n, d);
+    // A transform of rows like these would use the pool: get its workers ready now (they boot
+    // and load the transform's code, tens of ms, while this thread fits).
+    if (n * d * full >= pcaTuning.threadedTransformWork) {
+      prepareStream(this.threads(), projectPrepareTask(defaultPcaKernel()));
+    }
     if (typeof nc === 'number' && Number.isInteger(nc) && nc > full) {
       throw new ValidationError(
         `${this.typeName}: nComponents is ${nc} but X has ${n} rows and ${d} columns, so at most ${full} components exist.`,
@@ -450,23 +459,13 @@ export class PCA extends Estimator<PCAParams> {
     const { rows: n, cols: d, data } = m;
     const k = this.nComponents_!;
     const p = this.projection();
-    const threads = this.threads();
-    const pooled =
-      threads > 1 &&
-      n >= 2 * threads &&
-      n * d * k >= pcaTuning.threadedTransformWork &&
-      d * k >= pcaTuning.threadedMinRowWork;
+    const pool =
+      n * d * k >= pcaTuning.threadedTransformWork && n >= 2 * streamSlotRows(8 * d, 8 * k)
+        ? streamPool(this.threads())
+        : null;
     const out = new Float64Array(n * k);
-    const ok = pooled
-      ? rowRounds<boolean>(
-          data,
-          n,
-          d,
-          executorFor(threads),
-          (src, srcRow, _row, rows, dst, dstRow) =>
-            projectRowsTask(src, srcRow, rows, p, dst as Float64Array, dstRow),
-          { out, outWidth: k },
-        ).every(Boolean)
+    const ok = pool
+      ? projectStream(data, n, p, out, pool.parallelism, pool)
       : projectRows(data, 0, n, p, out, 0);
     if (!ok) this.nonFinite(m);
     return matrix(out, n, k, this.getFeatureNamesOut());

@@ -23,6 +23,7 @@
  */
 
 import type { Executor, Task } from '../../core/pool.ts';
+import { copyValues } from './copy-values.ts';
 
 /** Bytes of the input staging buffer (one round of rows). */
 export const STAGE_BYTES = 1 << 22;
@@ -105,7 +106,7 @@ export function rowRounds<R>(
   const results: R[] = [];
   for (let s = 0; s < n; s += roundRows) {
     const rows = Math.min(roundRows, n - s);
-    if (!shared) src.set(X.subarray(s * d, (s + rows) * d));
+    if (!shared) copyValues(src, 0, X, s * d, rows * d);
     const srcRow0 = shared ? s : 0;
     const tasks: Task[] = [];
     const units = Math.ceil(rows / align);
@@ -115,7 +116,7 @@ export function rowRounds<R>(
       if (b > a) tasks.push(makeTask(src, srcRow0 + a, s + a, b - a, dst, a));
     }
     for (const r of executor.mapSync<R>(tasks)) results.push(r);
-    if (dst && options.out) options.out.set(dst.subarray(0, rows * width), s * width);
+    if (dst && options.out) copyValues(options.out, s * width, dst, 0, rows * width);
   }
   return results;
 }

@@ -1,12 +1,17 @@
-// KMeans.predict on the worker pool (rows staged through shared memory, or read in place when X is
-// shared) gives the labels of the calling thread.
+// KMeans.predict on the worker pool (the calling thread labelling rows beside the workers in a
+// shared arena, see row-stream.ts) gives the labels of the calling thread alone.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { sharedPool } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { KMeans, kmeansTuning } from '../../../src/models/cluster/kmeans.ts';
-import { rowRoundsCalls, STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+import {
+  rowStreamCalls,
+  streamSlotRows,
+  streamTuning,
+} from '../../../src/models/decomposition/row-stream.ts';
 
 function blobs(n: number, d: number, seed: number, shared = false): Matrix {
   const rng = new Rng(seed);
@@ -18,53 +23,88 @@ function blobs(n: number, d: number, seed: number, shared = false): Matrix {
   return matrix(X, n, d);
 }
 
+/** Waits until the 2-thread pool has no task left from an earlier call (its workers started). */
+function settle(): void {
+  sharedPool(2).mapSync([]);
+}
+
 describe('KMeans.predict on threads', () => {
   const saved = { ...kmeansTuning };
   before(() => {
     kmeansTuning.threadedPredictWork = 0;
-    kmeansTuning.threadedPredictMinClusters = 0;
+    sharedPool(2).warm();
   });
   after(() => {
     Object.assign(kmeansTuning, saved);
   });
+  afterEach(() => {
+    streamTuning.callerComputes = true;
+  });
 
-  it('gives the labels of the calling thread (one and several staging rounds, shared X)', () => {
-    const big = blobs(30_000, 20, 1);
-    assert.ok(big.rows * big.cols * 8 > STAGE_BYTES);
+  it('gives the labels of the calling thread (odd row counts, shared X, workers computing every block)', () => {
+    const slot = streamSlotRows(160, 4);
     const one = new KMeans({ nClusters: 5, nInit: 2, nThreads: 1 }).fit(blobs(2_000, 20, 9));
     const two = new KMeans({ nClusters: 5, nInit: 2, nThreads: 2 }).fit(blobs(2_000, 20, 9));
     assert.deepEqual(two.clusterCenters_!.data, one.clusterCenters_!.data);
-    for (const X of [blobs(333, 20, 2), blobs(333, 20, 2, true), big]) {
-      const before = rowRoundsCalls();
-      const a = one.predict(X);
-      assert.equal(rowRoundsCalls(), before, 'one thread: no pool');
-      const b = two.predict(X);
-      assert.equal(rowRoundsCalls(), before + 1, 'the threaded path ran');
-      assert.deepEqual(b, a);
+    for (const X of [
+      blobs(2 * slot + 1, 20, 2),
+      blobs(2 * slot + 1, 20, 2, true),
+      blobs(7 * slot - 3, 20, 1),
+    ]) {
+      for (const callerComputes of [true, false]) {
+        streamTuning.callerComputes = callerComputes;
+        const calls = rowStreamCalls();
+        const a = one.predict(X);
+        assert.equal(rowStreamCalls(), calls, 'one thread: no pool');
+        settle();
+        const b = two.predict(X);
+        assert.equal(rowStreamCalls(), calls + 1, 'the threaded path ran');
+        assert.deepEqual(b, a, `${X.rows} rows, the calling thread computing: ${callerComputes}`);
+      }
     }
     // The training rows get the fitted labels.
     const train = blobs(2_000, 20, 9);
     assert.deepEqual(Array.from(two.predict(train)), Array.from(two.labels_!));
   });
 
-  it('finds a NaN in any round and names its column', () => {
-    const X = blobs(30_000, 20, 3);
-    const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 20, 4));
-    X.data[29_999 * 20 + 11] = Number.NaN;
-    assert.throws(
-      () => km.predict(X),
-      (e: unknown) => e instanceof ValidationError && /x11/.test(e.message),
-    );
+  it('an odd k and an odd number of columns', () => {
+    const X = blobs(2 * streamSlotRows(56, 4) + 5, 7, 21);
+    const one = new KMeans({ nClusters: 3, nInit: 1, nThreads: 1 }).fit(X);
+    const two = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(X);
+    streamTuning.callerComputes = false;
+    settle();
+    const calls = rowStreamCalls();
+    assert.deepEqual(two.predict(X), one.predict(X));
+    assert.equal(rowStreamCalls(), calls + 1);
   });
 
-  it('a small input stays on the calling thread at the default threshold', () => {
+  it('finds a NaN in the first or the last block and names its column', () => {
+    const X = blobs(30_000, 20, 3);
+    const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 20, 4));
+    for (const [row, col] of [
+      [29_999, 11],
+      [0, 3],
+    ]) {
+      X.data[row * 20 + col] = Number.NaN;
+      settle();
+      assert.throws(
+        () => km.predict(X),
+        (e: unknown) => e instanceof ValidationError && new RegExp(`x${col}`).test(e.message),
+      );
+      X.data[row * 20 + col] = 0;
+    }
+    settle();
+    assert.equal(km.predict(X).length, 30_000, 'the pool is usable after');
+  });
+
+  it('small inputs stay on the calling thread at the default threshold', () => {
     Object.assign(kmeansTuning, saved);
     const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 4, 4));
-    const before = rowRoundsCalls();
+    const calls = rowStreamCalls();
     km.predict(blobs(500, 4, 5));
-    assert.equal(rowRoundsCalls(), before);
+    km.predict(blobs(1, 4, 5));
+    assert.equal(rowStreamCalls(), calls);
     kmeansTuning.threadedPredictWork = 0;
-    kmeansTuning.threadedPredictMinClusters = 0;
   });
 });
 

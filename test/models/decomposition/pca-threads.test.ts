@@ -1,12 +1,25 @@
-// PCA on the worker pool (rows staged through shared memory, or read in place when X is shared):
-// the fit's projection pass and transform give the same bits as on the calling thread.
+// PCA on the worker pool: the fit's projection pass (rows staged through shared memory, or read in
+// place when X is shared, see row-rounds.ts) and transform (the calling thread projecting rows
+// beside the workers in a shared arena, see row-stream.ts) give the same bits as on the calling
+// thread alone.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { sharedPool } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { PCA, pcaTuning } from '../../../src/models/decomposition/pca.ts';
-import { rowRoundsCalls, STAGE_BYTES } from '../../../src/models/decomposition/row-rounds.ts';
+import { rowRoundsCalls } from '../../../src/models/decomposition/row-rounds.ts';
+import {
+  rowStreamCalls,
+  streamSlotRows,
+  streamTuning,
+} from '../../../src/models/decomposition/row-stream.ts';
+
+/** Waits until the 2-thread pool has no task left from an earlier call (its workers started). */
+function settle(): void {
+  sharedPool(2).mapSync([]);
+}
 
 function data(n: number, d: number, seed: number, shared = false): Matrix {
   const rng = new Rng(seed);
@@ -32,6 +45,9 @@ describe('PCA.transform on threads', () => {
   after(() => {
     Object.assign(pcaTuning, saved);
   });
+  afterEach(() => {
+    streamTuning.callerComputes = true;
+  });
 
   it('fits the same model on threads, bit for bit (blocks cut across rounds and parts)', () => {
     for (const X of [data(26_000, 21, 5), data(4_100, 9, 6, true)]) {
@@ -47,25 +63,33 @@ describe('PCA.transform on threads', () => {
     }
   });
 
-  it('equals the calling thread bit for bit (one and several staging rounds, shared X, whitening, k odd)', () => {
-    // 26 000 × 21 values are more than one staging round.
+  it('transform equals the calling thread bit for bit (odd row counts, shared X, whitening, k odd, workers computing every block)', () => {
     const big = data(26_000, 21, 1);
-    assert.ok(big.rows * big.cols * 8 > STAGE_BYTES);
+    const odd = data(2 * streamSlotRows(56, 40) + 3, 7, 2);
+    const oddShared = data(2 * streamSlotRows(56, 40) + 3, 7, 2, true);
     for (const [X, opts] of [
-      [data(301, 7, 2), { nComponents: 5 }],
-      [data(301, 7, 2, true), { nComponents: 5, whiten: true }],
+      [odd, { nComponents: 5 }],
+      [oddShared, { nComponents: 5, whiten: true }],
       [big, {}],
       [big, { nComponents: 3, whiten: true }],
     ] as const) {
       const one = new PCA({ ...opts, nThreads: 1 }).fit(X);
       const two = new PCA({ ...opts, nThreads: 2 }).fit(X);
-      const before = rowRoundsCalls();
-      const a = one.transform(X);
-      assert.equal(rowRoundsCalls(), before, 'one thread: no pool');
-      const b = two.transform(X);
-      assert.equal(rowRoundsCalls(), before + 1, 'the threaded path ran');
-      assert.deepEqual(b.columns, a.columns);
-      sameBits(b.data, a.data, `${X.rows}×${X.cols} ${JSON.stringify(opts)}`);
+      for (const callerComputes of [true, false]) {
+        streamTuning.callerComputes = callerComputes;
+        const calls = rowStreamCalls();
+        const a = one.transform(X);
+        assert.equal(rowStreamCalls(), calls, 'one thread: no pool');
+        settle();
+        const b = two.transform(X);
+        assert.equal(rowStreamCalls(), calls + 1, 'the threaded path ran');
+        assert.deepEqual(b.columns, a.columns);
+        sameBits(
+          b.data,
+          a.data,
+          `${X.rows}×${X.cols} ${JSON.stringify(opts)} caller computes: ${callerComputes}`,
+        );
+      }
     }
   });
 
@@ -73,21 +97,28 @@ describe('PCA.transform on threads', () => {
     const X = data(26_000, 21, 3);
     const pca = new PCA({ nThreads: 2 }).fit(X);
     X.data[25_990 * 21 + 4] = Number.NaN;
+    settle();
     assert.throws(
       () => pca.transform(X),
       (e: unknown) => e instanceof ValidationError && /x4/.test(e.message),
     );
     X.data[25_990 * 21 + 4] = 0;
     X.data[7] = Number.POSITIVE_INFINITY;
+    settle();
     assert.throws(() => pca.transform(X), ValidationError);
+    X.data[7] = 0;
+    settle();
+    assert.equal(pca.transform(X).rows, 26_000, 'the pool is usable after');
   });
 
   it('a small input stays on the calling thread at the default thresholds', () => {
     Object.assign(pcaTuning, saved);
     const X = data(500, 8, 4);
     const before = rowRoundsCalls();
+    const streamed = rowStreamCalls();
     new PCA({ nThreads: 2 }).fit(X).transform(X);
     assert.equal(rowRoundsCalls(), before);
+    assert.equal(rowStreamCalls(), streamed);
     pcaTuning.threadedTransformWork = 0;
     pcaTuning.threadedFitWork = 0;
     pcaTuning.threadedMinRowWork = 0;
