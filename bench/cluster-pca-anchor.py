@@ -4,11 +4,14 @@
 with the fit and predict/transform wall and CPU seconds (CPU: the whole process, all threads),
 throughput, quality and peak RSS.
 
-Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads>
+Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads> [quick]
+(quick, as bench/cluster-pca-run.ts: every row read once, then the fit sees the first 50 000 rows,
+KMeans with n_init=2 and max_iter=5, then a 300 ms pause, then predict/transform on every row)
 (OMP_NUM_THREADS / OPENBLAS_NUM_THREADS set by the caller)
 """
 import json
 import re
+import resource
 import sys
 import time
 
@@ -16,29 +19,49 @@ import numpy as np
 
 
 def timed(fn):
+    f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     c0, t0 = time.process_time(), time.perf_counter()
     fn()
-    return time.perf_counter() - t0, time.process_time() - c0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
 
 
 def main():
     what, prefix = sys.argv[1], sys.argv[2]
+    quick = len(sys.argv) > 4 and sys.argv[4] == "quick"
     with open(prefix + ".json") as f:
         head = json.load(f)
     X = np.fromfile(prefix + ".X.f64", dtype="<f8").reshape(head["rows"], head["cols"])
+    Xfit = X[:50000] if quick else X
+    if quick:
+        float(X.sum())  # every row read once before the fit, as bench/cluster-pca-run.ts does
+
+    def pause():
+        if quick:
+            time.sleep(0.3)
     if what.startswith("kmeans"):
         from sklearn.cluster import KMeans
 
-        est = KMeans(n_clusters=8, n_init=10, algorithm="elkan" if what == "kmeans-elkan" else "lloyd", random_state=0)
-        fit = timed(lambda: est.fit(X))
+        est = KMeans(
+            n_clusters=8,
+            n_init=2 if quick else 10,
+            max_iter=5 if quick else 300,
+            algorithm="elkan" if what == "kmeans-elkan" else "lloyd",
+            random_state=0,
+        )
+        fit = timed(lambda: est.fit(Xfit))
+        pause()
         pred = timed(lambda: est.predict(X))
+        again = timed(lambda: est.predict(X))
         quality = [float(est.inertia_)]
     else:
         from sklearn.decomposition import PCA
 
         est = PCA(svd_solver="full")
-        fit = timed(lambda: est.fit(X))
+        fit = timed(lambda: est.fit(Xfit))
+        pause()
         pred = timed(lambda: est.transform(X))
+        again = timed(lambda: est.transform(X))
         quality = est.explained_variance_ratio_[:5].tolist()
     # Peak resident memory from VmHWM (ru_maxrss survives exec: it could report the parent's).
     with open("/proc/self/status") as f:
@@ -49,6 +72,10 @@ def main():
         "predict": pred[0],
         "predictCpu": pred[1],
         "predictRowsPerSec": len(X) / pred[0],
+        "predictFaults": pred[2],
+        "again": again[0],
+        "againCpu": again[1],
+        "againFaults": again[2],
         "quality": quality,
         "peakRssMB": int(hwm.group(1)) / 1024 if hwm else float("nan"),
     }))
