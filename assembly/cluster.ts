@@ -486,6 +486,60 @@ export function labelsInertia(
   return inertia;
 }
 
+/**
+ * Euclidean distance of every row to every center (KMeans.transform): out[i, j] = √Σ_f (x[i, f] −
+ * c_j[f])² for j < k (out: n × k), each sum over the features in order, a difference squared and
+ * added at a time — the plain loop's arithmetic, so the same bits. Lanes hold two centers, read
+ * from the transposed centers (ct: d × kp, the padding column zero); eight centers at a time, then
+ * pairs, then the last of an odd k alone (its padding lane is computed and dropped).
+ */
+export function distances(x: usize, n: i32, d: i32, ct: usize, kp: i32, k: i32, out: usize): void {
+  const row = <usize>d << 3;
+  const stride = <usize>kp << 3;
+  const orow = <usize>k << 3;
+  for (let i = 0; i < n; i++) {
+    const xo = x + <usize>i * row;
+    const o = out + <usize>i * orow;
+    let j = 0;
+    for (; j + 8 <= k; j += 8) {
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      let c = at(ct, j);
+      for (let f = 0; f < d; f++) {
+        const xv = v128.load64_splat(at(xo, f));
+        const t0 = f64x2.sub(xv, v128.load(c));
+        const t1 = f64x2.sub(xv, v128.load(c, 16));
+        const t2 = f64x2.sub(xv, v128.load(c, 32));
+        const t3 = f64x2.sub(xv, v128.load(c, 48));
+        a0 = f64x2.add(a0, f64x2.mul(t0, t0));
+        a1 = f64x2.add(a1, f64x2.mul(t1, t1));
+        a2 = f64x2.add(a2, f64x2.mul(t2, t2));
+        a3 = f64x2.add(a3, f64x2.mul(t3, t3));
+        c += stride;
+      }
+      const q = at(o, j);
+      v128.store(q, f64x2.sqrt(a0));
+      v128.store(q, f64x2.sqrt(a1), 16);
+      v128.store(q, f64x2.sqrt(a2), 32);
+      v128.store(q, f64x2.sqrt(a3), 48);
+    }
+    for (; j < k; j += 2) {
+      let a0 = f64x2.splat(0);
+      let c = at(ct, j);
+      for (let f = 0; f < d; f++) {
+        const t = f64x2.sub(v128.load64_splat(at(xo, f)), v128.load(c));
+        a0 = f64x2.add(a0, f64x2.mul(t, t));
+        c += stride;
+      }
+      const r = f64x2.sqrt(a0);
+      if (j + 1 < k) v128.store(at(o, j), r);
+      else store<f64>(at(o, j), f64x2.extract_lane(r, 0));
+    }
+  }
+}
+
 /** k-means++, first center c: closest[i] = ‖x_i − c‖²; returns the potential Σ w·closest. */
 export function kppFirst(x: usize, n: i32, d: i32, w: usize, c: usize, closest: usize): f64 {
   const row = <usize>d << 3;

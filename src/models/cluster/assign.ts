@@ -7,9 +7,10 @@
  * fits run on this thread, so a predict after a small fit touches no fresh page) and assigned
  * there.
  *
- * On the pool ({@link assignStream}), the calling thread and the workers share one arena (this
- * thread's kernel memory) and label blocks of rows in it with the same kernel (see
- * `row-stream.ts`): the same labels, with the calling thread working beside the workers.
+ * {@link distanceRows} does the same for `KMeans.transform` (the distance of each row to each
+ * center). On the pool ({@link assignStream}), the calling thread and the workers share one arena
+ * (this thread's kernel memory) and compute blocks of rows in it with the same kernels (see
+ * `row-stream.ts`): the same bits, with the calling thread working beside the workers.
  *
  * @module
  */
@@ -103,9 +104,51 @@ export function assignRows(
   return inertia;
 }
 
+/**
+ * The distance of each row of X (n × d) to each center into `out` (n × k): √Σ (x − c)², each sum
+ * over the features in order (`KMeans.transform`). Blocks of {@link ASSIGN_BLOCK} rows go through
+ * this thread's kernel memory, as in {@link assignRows}; calls `nonFinite` (which throws) if X
+ * holds a missing or infinite value.
+ */
+export function distanceRows(
+  X: Float64Array,
+  n: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  out: Float64Array,
+  nonFinite: () => never,
+): void {
+  const kp = k + (k & 1);
+  const B = Math.min(ASSIGN_BLOCK, Math.max(n, 1));
+  let at = CLUSTER_HEAP_BASE;
+  const take = (bytes: number) => {
+    const p = at;
+    at = align(at + bytes);
+    return p;
+  };
+  const cPtr = take(8 * k * d);
+  const ctPtr = take(8 * d * kp);
+  const ccPtr = take(8 * kp);
+  const oPtr = take(8 * B * k);
+  const xPtr = take(8 * B * d);
+  const { memory, kernels } = clusterMemory(at, defaultClusterKernel());
+  const F = new Float64Array(memory.buffer);
+  F.set(centers, cPtr / 8);
+  transposeCenters(F, cPtr, ctPtr, ccPtr, k, kp, d);
+  for (let s = 0; s < n; s += B) {
+    const rows = Math.min(B, n - s);
+    copyValues(F, xPtr / 8, X, s * d, rows * d);
+    if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
+    kernels.distances(xPtr, rows, d, ctPtr, kp, k, oPtr);
+    copyValues(out, s * k, F, oPtr / 8, rows * k);
+  }
+}
+
 /** The model in the arena: sizes and the byte offsets of its arrays. */
 interface ArenaCenters {
   d: number;
+  k: number;
   kp: number;
   /** The centers (k × d), their transpose (d × kp) and squared norms (kp). */
   centers: number;
@@ -113,12 +156,16 @@ interface ArenaCenters {
   cc: number;
 }
 
-/** What a worker needs to label slots of the arena. */
+/** What the rows stream computes: each row's nearest center, or its distance to every center. */
+export type CenterOp = 'labels' | 'distances';
+
+/** What a worker needs to compute slots of the arena. */
 export interface AssignStreamJob {
   ticket: StreamTicket;
   /** Identifies the arena, so a worker binds its kernels to it once. */
   id: string;
   kind: ClusterKernelKind;
+  op: CenterOp;
   model: ArenaCenters;
 }
 
@@ -137,23 +184,35 @@ function arenaId(memory: WasmMemory): string {
 /** A worker's kernels, bound to the last arena it worked on. */
 let bound: { id: string; kernels: ClusterKernels } | null = null;
 
-/** Labels one slot in place (see {@link assignRows} for the kernel), with consumer c's scratch. */
-function labelSlot(L: StreamLayout, m: ArenaCenters, K: ClusterKernels, c: number): SlotCompute {
+/**
+ * Computes one slot in place — labels (see {@link assignRows} for the kernel) or distances (see
+ * {@link distanceRows}) — with consumer c's scratch.
+ */
+function centerSlot(
+  L: StreamLayout,
+  op: CenterOp,
+  m: ArenaCenters,
+  K: ClusterKernels,
+  c: number,
+): SlotCompute {
   const buf = L.scratch + c * L.scratchStride;
   return (s, rows) => {
     const x = L.x + s * L.xStride;
     if (!K.allFinite(x, rows * m.d)) return false;
-    K.labelsInertia(x, rows, m.d, 0, m.centers, m.ct, m.cc, m.kp, L.out + s * L.outStride, buf, 0);
+    const out = L.out + s * L.outStride;
+    if (op === 'labels') K.labelsInertia(x, rows, m.d, 0, m.centers, m.ct, m.cc, m.kp, out, buf, 0);
+    else K.distances(x, rows, m.d, m.ct, m.kp, m.k, out);
     return true;
   };
 }
 
-/** A worker's share of {@link assignStream}: labels slots until the rows run out. */
+/** A worker's share of {@link assignStream}: computes slots until the rows run out. */
 export function assignConsumer(job: AssignStreamJob, consumer: number): number {
   if (!bound || bound.id !== job.id) {
     bound = { id: job.id, kernels: clusterKernels(job.ticket.memory, job.kind) };
   }
-  return consumeSlots(job.ticket, labelSlot(job.ticket.layout, job.model, bound.kernels, consumer));
+  const compute = centerSlot(job.ticket.layout, job.op, job.model, bound.kernels, consumer);
+  return consumeSlots(job.ticket, compute);
 }
 
 /** Loads this module and compiles the kernels (on a worker, ahead of a stream; see `prepareStream`). */
@@ -169,17 +228,20 @@ export const assignPrepareTask = registerTask(import.meta.url, 'assignPrepare', 
 export const assignConsumerTask = registerTask(import.meta.url, 'assignConsumer', assignConsumer);
 
 /**
- * The nearest center of each row of X (n × d) into `labels`, as {@link assignRows}, computed by
- * the calling thread together with `threads − 1` workers of `pool` (see `row-stream.ts`). Returns
- * false when X holds a NaN or an infinity (the caller locates it).
+ * The nearest center of each row of X (n × d) into `out` (n labels, `op` 'labels', as
+ * {@link assignRows}) or its distance to every center (n × k, 'distances', as
+ * {@link distanceRows}), computed by the calling thread together with `threads − 1` workers of
+ * `pool` (see `row-stream.ts`). Returns false when X holds a NaN or an infinity (the caller
+ * locates it).
  */
 export function assignStream(
+  op: CenterOp,
   X: Float64Array,
   n: number,
   d: number,
   centers: Float64Array,
   k: number,
-  labels: Int32Array,
+  out: Int32Array | Float64Array,
   threads: number,
   pool: StreamRowsOptions['pool'],
 ): boolean {
@@ -189,13 +251,13 @@ export function assignStream(
     base: CLUSTER_HEAP_BASE,
     consumers: threads,
     d,
-    outWidth: 1,
-    outBytes: 4,
+    outWidth: op === 'labels' ? 1 : k,
+    outBytes: op === 'labels' ? 4 : 8,
     constBytes: align64(sizes.centers) + align64(sizes.ct) + sizes.cc,
     scratchBytes: 16 * kp,
   });
   const ct = align64(L.consts + sizes.centers);
-  const model: ArenaCenters = { d, kp, centers: L.consts, ct, cc: align64(ct + sizes.ct) };
+  const model: ArenaCenters = { d, k, kp, centers: L.consts, ct, cc: align64(ct + sizes.ct) };
   // The arena is this thread's kernel memory (kept between calls, so usually no fresh page).
   const { memory, kernels } = clusterMemory(L.end, defaultClusterKernel());
   const F = new Float64Array(memory.buffer);
@@ -207,12 +269,12 @@ export function assignStream(
     n,
     memory,
     layout: L,
-    out: labels,
-    compute: labelSlot(L, model, kernels, 0),
+    out,
+    compute: centerSlot(L, op, model, kernels, 0),
     pool,
     tasks: (ticket) =>
       Array.from({ length: threads - 1 }, (_, w) =>
-        assignConsumerTask({ ticket, id, kind: kernels.kind, model }, w + 1),
+        assignConsumerTask({ ticket, id, kind: kernels.kind, op, model }, w + 1),
       ),
   });
 }

@@ -80,6 +80,8 @@ export interface ClusterKernels {
     buf: number,
     wantInertia: number,
   ): number;
+  /** out[i, j] = ‖x_i − c_j‖ for j < k (out: n × k), centers from ct (d × kp). */
+  distances(x: number, n: number, d: number, ct: number, kp: number, k: number, out: number): void;
   kppFirst(x: number, n: number, d: number, w: number, c: number, closest: number): number;
   cumulative(closest: number, w: number, n: number, cum: number): void;
   kppTrials(
@@ -147,6 +149,7 @@ export function clusterKernels(memory: WasmMemory, kind: ClusterKernelKind): Clu
     hamerlyPass: e.hamerlyPass,
     clusterSums: e.clusterSums,
     labelsInertia: e.labelsInertia,
+    distances: e.distances,
     kppFirst: e.kppFirst,
     cumulative: e.cumulative,
     kppTrials: e.kppTrials,
@@ -465,6 +468,22 @@ class TsClusterKernels implements ClusterKernels {
       if (wantInertia) inertia += sqDist(F, xo, centers + b * d, d) * (hasW ? F[w + i] : 1);
     }
     return inertia;
+  }
+
+  distances(x: number, n: number, d: number, ct: number, kp: number, k: number, out: number): void {
+    const F = this.F;
+    [x, ct, out] = [x >>> 3, ct >>> 3, out >>> 3];
+    for (let i = 0; i < n; i++) {
+      const xo = x + i * d;
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let f = 0, c = ct + j; f < d; f++, c += kp) {
+          const t = F[xo + f] - F[c];
+          s += t * t;
+        }
+        F[out + i * k + j] = Math.sqrt(s);
+      }
+    }
   }
 
   kppFirst(x: number, n: number, d: number, w: number, c: number, closest: number): number {

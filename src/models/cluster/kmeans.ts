@@ -14,7 +14,7 @@ import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
 import { prepareStream, streamPool, streamSlotRows } from '../decomposition/row-stream.ts';
-import { assignPrepareTask, assignRows, assignStream } from './assign.ts';
+import { assignPrepareTask, assignRows, assignStream, distanceRows } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
 
@@ -179,41 +179,41 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     const c = this.clusterCenters_!;
     const k = c.rows;
     const labels = new Int32Array(n);
-    const pool = this.streamingPool(n, n * d * k);
+    const pool = this.streamingPool(n, n * d * k, 4);
     if (!pool) assignRows(m.data, n, d, c.data, k, labels, null, false, () => this.nonFinite(m));
-    else if (!assignStream(m.data, n, d, c.data, k, labels, pool.parallelism, pool)) this.nonFinite(m);
+    else if (!assignStream('labels', m.data, n, d, c.data, k, labels, pool.parallelism, pool)) {
+      this.nonFinite(m);
+    }
     return labels;
   }
 
   /**
-   * The pool for a row-parallel pass over n rows worth `work` (rows × columns × clusters), or null
-   * to stay on the calling thread (see `streamPool`).
+   * The pool for a row-parallel pass over n rows worth `work` (rows × columns × clusters), each
+   * with `outBytes` of output, or null to stay on the calling thread (see `streamPool`).
    */
-  private streamingPool(n: number, work: number): ThreadExecutor | null {
-    if (work < kmeansTuning.threadedPredictWork || n < 2 * streamSlotRows(8 * this.clusterCenters_!.cols, 4))
-      return null;
+  private streamingPool(n: number, work: number, outBytes: number): ThreadExecutor | null {
+    const d = this.clusterCenters_!.cols;
+    if (work < kmeansTuning.threadedPredictWork || n < 2 * streamSlotRows(8 * d, outBytes)) return null;
     return streamPool(this.params.nThreads ?? defaultThreadCount());
   }
 
-  /** Euclidean distance of each row to each center (columns kmeans0, kmeans1, …). */
+  /**
+   * Euclidean distance of each row to each center (columns kmeans0, kmeans1, …). On large X (see
+   * {@link kmeansTuning}) the calling thread computes rows together with `nThreads − 1` pool
+   * workers; the distances are the same bits.
+   */
   transform(X: MatrixInput): Matrix {
     const m = this.checkInput(X, 'transform');
-    assertFinite(m, this.typeName);
     const c = this.clusterCenters_!;
     const k = c.rows;
-    const d = m.cols;
-    const out = new Float64Array(m.rows * k);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let f = 0; f < d; f++) {
-          const t = m.data[i * d + f] - c.data[j * d + f];
-          s += t * t;
-        }
-        out[i * k + j] = Math.sqrt(s);
-      }
+    const { rows: n, cols: d } = m;
+    const out = new Float64Array(n * k);
+    const pool = this.streamingPool(n, n * d * k, 8 * k);
+    if (!pool) distanceRows(m.data, n, d, c.data, k, out, () => this.nonFinite(m));
+    else if (!assignStream('distances', m.data, n, d, c.data, k, out, pool.parallelism, pool)) {
+      this.nonFinite(m);
     }
-    return matrix(out, m.rows, k, this.getFeatureNamesOut());
+    return matrix(out, n, k, this.getFeatureNamesOut());
   }
 
   /** Throws the error of `assertFinite` for X (called when a kernel found a non-finite value). */

@@ -65,7 +65,7 @@ export type PCAParams = ParamsOf<typeof schema>;
  * saves (measured at 1 000 000 × 20), while with 64 columns the projection is ~3× the copying.
  */
 export const pcaTuning = {
-  threadedTransformWork: 2 ** 22,
+  threadedTransformWork: 2 ** 23,
   threadedFitWork: 2 ** 27,
   threadedMinRowWork: 1024,
 };

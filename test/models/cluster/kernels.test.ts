@@ -57,6 +57,7 @@ function setUp(c: Case, kind: ClusterKernelKind, seed: number) {
     pots: take(8 * 6),
     mean: take(8 * d),
     dev: take(8 * d),
+    dist: take(8 * n * k),
   };
   const pages = Math.ceil(at / 65536) + 1;
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
@@ -137,6 +138,7 @@ function runAll(c: Case, kind: ClusterKernelKind, seed: number): { bytes: Uint8A
     );
   }
   results.push(k2.labelsInertia(p.x, n, d, w, p.centers, p.ct, p.cc, kp, p.labels, p.buf, 1));
+  k2.distances(p.x, n, d, p.ct, kp, k, p.dist);
   results.push(k2.kppFirst(p.x, n, d, w, p.centers, p.closest));
   k2.cumulative(p.closest, w, n, p.cum);
   for (const trials of [2, 3, 4, 6]) {

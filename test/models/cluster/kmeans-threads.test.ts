@@ -97,6 +97,56 @@ describe('KMeans.predict on threads', () => {
     assert.equal(km.predict(X).length, 30_000, 'the pool is usable after');
   });
 
+  it('transform: the distances of the plain loop, bit for bit, on one thread and streamed (odd k and d, k = 1)', () => {
+    for (const [n, d, k] of [
+      [2 * streamSlotRows(56, 24) + 7, 7, 3],
+      [2 * streamSlotRows(160, 8) + 1, 20, 1],
+      [3_001, 20, 8],
+    ] as const) {
+      const X = blobs(n, d, 31 + k);
+      const km = new KMeans({ nClusters: k, nInit: 1, nThreads: 1 }).fit(blobs(400, d, 5));
+      const C = km.clusterCenters_!.data;
+      // The specification: √Σ (x − c)², the features in order.
+      const want = new Float64Array(n * k);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < k; j++) {
+          let s = 0;
+          for (let f = 0; f < d; f++) {
+            const t = X.data[i * d + f] - C[j * d + f];
+            s += t * t;
+          }
+          want[i * k + j] = Math.sqrt(s);
+        }
+      }
+      const one = km.transform(X);
+      assert.deepEqual(one.data, want, `one thread, ${n} × ${d}, k = ${k}`);
+      for (const callerComputes of [true, false]) {
+        streamTuning.callerComputes = callerComputes;
+        km.setParams({ nThreads: 2 });
+        settle();
+        const calls = rowStreamCalls();
+        const two = km.transform(X);
+        assert.equal(rowStreamCalls(), calls + (n >= 2 * streamSlotRows(8 * d, 8 * k) ? 1 : 0));
+        assert.deepEqual(two.data, want, `two threads, ${n} × ${d}, k = ${k}`);
+        assert.deepEqual(two.columns, one.columns);
+        km.setParams({ nThreads: 1 });
+      }
+    }
+  });
+
+  it('transform names the column of a NaN or an infinity, on one thread and streamed', () => {
+    const X = blobs(20_000, 20, 8);
+    X.data[19_000 * 20 + 6] = Number.POSITIVE_INFINITY;
+    for (const nThreads of [1, 2]) {
+      const km = new KMeans({ nClusters: 4, nInit: 1, nThreads }).fit(blobs(500, 20, 4));
+      settle();
+      assert.throws(
+        () => km.transform(X),
+        (e: unknown) => e instanceof ValidationError && /x6/.test(e.message),
+      );
+    }
+  });
+
   it('small inputs stay on the calling thread at the default threshold', () => {
     Object.assign(kmeansTuning, saved);
     const km = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 4, 4));
