@@ -25,7 +25,7 @@ import {
   type ForestTreeSpec,
   fitForestTreeTask,
 } from './fit-task.ts';
-import { type PackedForest, packForest, predictForest } from './packed-forest.ts';
+import { type PackedForest, packForest, predictForest, prepareForestPredict } from './packed-forest.ts';
 
 /** Parameters every forest has, besides the tree growth ones. */
 export const forestParams = {
@@ -119,7 +119,11 @@ function growForest(
     seed: params.seed,
   };
   const tasks = Array.from({ length: params.nEstimators }, (_, t) => fitForestTreeTask(data, spec, t));
-  return executorFor(params.nThreads).mapSync<ForestTreeResult>(tasks);
+  const executor = executorFor(params.nThreads);
+  const results = executor.mapSync<ForestTreeResult>(tasks);
+  // While the forest is packed, the workers load the prediction kernel.
+  prepareForestPredict(executor);
+  return results;
 }
 
 /** Mean of the trees' normalised importances (trees that are a single leaf left out), renormalised. */

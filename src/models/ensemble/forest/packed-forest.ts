@@ -24,10 +24,16 @@
  * @module
  */
 
-import { type Executor, InlineExecutor, registerTask } from '../../../core/pool.ts';
+import {
+  type Executor,
+  InlineExecutor,
+  registerTask,
+  runBeside,
+  ThreadExecutor,
+} from '../../../core/pool.ts';
 import { Wasm, type WasmMemory } from '../../../core/wasm.ts';
 import { type FlatTree, TREE_LEAF } from '../../tree/flat-tree.ts';
-import { FOREST_BASE, type ForestKernelFn, forestKernel } from './forest-kernel.ts';
+import { FOREST_BASE, type ForestKernelFn, forestKernel, forestModule } from './forest-kernel.ts';
 
 /** Leaf flag in a node record's feature word (as in assembly/forest.ts). */
 const LEAF = 1 << 28;
@@ -437,6 +443,7 @@ export function predictForest(
     divide(out, f.nTrees);
     return out;
   }
+  // Threads in all, the calling thread included: it claims blocks beside threads − 1 workers.
   const threads =
     executor.parallelism > 1 && rows * f.nTrees >= PARALLEL_MIN
       ? Math.max(1, Math.min(executor.parallelism, Math.floor(R / MIN_BLOCK)))
@@ -445,18 +452,61 @@ export function predictForest(
   const counter = new Int32Array(memory.buffer, f.counter, 1);
   for (let r0 = 0; r0 < rows; r0 += R) {
     const m = Math.min(R, rows - r0);
-    new Float64Array(memory.buffer, at.xOff, m * cols).set(X.subarray(r0 * cols, (r0 + m) * cols));
+    copyBytes(memory.buffer, at.xOff, X, r0 * cols * 8, m * cols * 8);
     Atomics.store(counter, 0, 0);
     const block = Math.ceil(m / threads / 8) * 8;
     const job: ForestJob = { xOff: at.xOff, outOff: at.outOff, rows: m, cols, block, kernel };
     if (threads > 1) {
       const tasks = [];
-      for (let t = 0; t < threads; t++) tasks.push(predictForestBlocksTask(f, job));
-      executor.mapSync(tasks);
+      for (let t = 1; t < threads; t++) tasks.push(predictForestBlocksTask(f, job));
+      // Joined, not detached: the next round restages the rows the workers read.
+      runBeside(executor, tasks, () => predictForestBlocks(f, job));
     } else predictForestBlocks(f, job);
-    out.set(new Float64Array(memory.buffer, at.outOff, m * K), r0 * K);
+    copyBytes(out.buffer, r0 * K * 8, new Float64Array(memory.buffer, at.outOff, m * K), 0, m * K * 8);
   }
   return out;
+}
+
+/**
+ * Copies `bytes` bytes of `src` (from byte `from` of its view) to byte `to` of `dst`. A plain
+ * memcpy (`Buffer.fill` with a buffer as long as the range), where `TypedArray.set` into or out of
+ * shared memory would take V8's relaxed-atomic copy, about half as fast; nothing else touches the
+ * range meanwhile.
+ */
+function copyBytes(
+  dst: ArrayBuffer | SharedArrayBuffer,
+  to: number,
+  src: Float64Array,
+  from: number,
+  bytes: number,
+): void {
+  if (bytes <= 0) return;
+  Buffer.from(dst, to, bytes).fill(Buffer.from(src.buffer, src.byteOffset + from, bytes));
+}
+
+/** Pool task: loads this module and compiles the kernel on a worker (true when it is built). */
+export function prepareForestKernel(): boolean {
+  return forestModule() !== null;
+}
+
+/** Pool task: {@link prepareForestKernel}. */
+export const prepareForestKernelTask = registerTask(
+  import.meta.url,
+  'prepareForestKernel',
+  prepareForestKernel,
+);
+
+/**
+ * Gets the workers that will share a later `predict` ready without waiting: while the calling
+ * thread goes on, each loads this module and compiles the kernel (a detached batch, which the
+ * pool's next batch waits for if it is still running). Called at the end of a fit. Does nothing on
+ * one thread or when the pool is busy.
+ */
+export function prepareForestPredict(executor: Executor): void {
+  if (!(executor instanceof ThreadExecutor) || executor.parallelism < 2 || !executor.idle()) return;
+  const tasks = [];
+  for (let t = 1; t < executor.parallelism; t++) tasks.push(prepareForestKernelTask());
+  executor.begin(tasks).detach();
 }
 
 /** Mean leaf values for rows [start, end) of the row-major X, on the calling thread. */
