@@ -118,3 +118,11 @@ function predictColumnMajor(
 
 /** Builds the pool task for {@link fitForestTree}. */
 export const fitForestTreeTask = registerTask(import.meta.url, 'fitForestTree', fitForestTree);
+
+/** Pool task that does nothing: running it makes a worker load this module and what it imports. */
+export function prepareForestFit(): boolean {
+  return true;
+}
+
+/** Builds the pool task for {@link prepareForestFit}. */
+export const prepareForestFitTask = registerTask(import.meta.url, 'prepareForestFit', prepareForestFit);

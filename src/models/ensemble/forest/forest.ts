@@ -12,7 +12,7 @@ import { asNumericTarget, type Label, type TargetInput } from '../../../core/lab
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../../core/matrix.ts';
 import { p } from '../../../core/params.ts';
 import type { PlainObject, PlainValue } from '../../../core/plain.ts';
-import { executorFor, toShared } from '../../../core/pool.ts';
+import { executorFor, ThreadExecutor, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
@@ -24,6 +24,7 @@ import {
   type ForestTreeResult,
   type ForestTreeSpec,
   fitForestTreeTask,
+  prepareForestFitTask,
 } from './fit-task.ts';
 import { type PackedForest, packForest, predictForest, prepareForestPredict } from './packed-forest.ts';
 
@@ -101,6 +102,12 @@ function growForest(
       fix: 'set bootstrap: true, or maxSamples: null',
     });
   }
+  const executor = executorFor(params.nThreads);
+  if (executor instanceof ThreadExecutor && executor.idle()) {
+    // The workers start and load the tree code while this thread ranks the features (a fresh
+    // worker takes tens of milliseconds to boot); mapSync below waits for this batch first.
+    executor.begin(Array.from({ length: executor.parallelism }, () => prepareForestFitTask())).detach();
+  }
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   const data: ForestData = {
     ...prepareGrowData(
@@ -119,7 +126,6 @@ function growForest(
     seed: params.seed,
   };
   const tasks = Array.from({ length: params.nEstimators }, (_, t) => fitForestTreeTask(data, spec, t));
-  const executor = executorFor(params.nThreads);
   const results = executor.mapSync<ForestTreeResult>(tasks);
   // While the forest is packed, the workers load the prediction kernel.
   prepareForestPredict(executor);
