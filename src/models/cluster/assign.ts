@@ -9,24 +9,26 @@
  *
  * {@link distanceRows} does the same for `KMeans.transform` (the distance of each row to each
  * center). On the pool ({@link assignStream}), the calling thread and the workers share one arena
- * (this thread's kernel memory) and compute blocks of rows in it with the same kernels (see
+ * (a shared memory kept per thread) and compute blocks of rows in it with the same kernels (see
  * `row-stream.ts`): the same bits, with the calling thread working beside the workers.
  *
  * @module
  */
 
-import { threadId } from 'node:worker_threads';
 import { registerTask } from '../../core/pool.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
 import { copyValues } from '../decomposition/copy-values.ts';
 import {
   consumeSlots,
+  prepareStream,
   type SlotCompute,
   type StreamLayout,
   type StreamRowsOptions,
   type StreamTicket,
+  streamArena,
   streamLayout,
   streamRows,
+  touchPages,
 } from '../decomposition/row-stream.ts';
 import {
   CLUSTER_HEAP_BASE,
@@ -34,7 +36,6 @@ import {
   type ClusterKernels,
   clusterKernels,
   clusterMemory,
-  clusterWasmAvailable,
   defaultClusterKernel,
 } from './kernels.ts';
 import { transposeCenters } from './kmeans-core.ts';
@@ -169,18 +170,6 @@ export interface AssignStreamJob {
   model: ArenaCenters;
 }
 
-const arenaIds = new WeakMap<WasmMemory, string>();
-let arenaCount = 0;
-
-function arenaId(memory: WasmMemory): string {
-  let id = arenaIds.get(memory);
-  if (!id) {
-    id = `${threadId}.${++arenaCount}`;
-    arenaIds.set(memory, id);
-  }
-  return id;
-}
-
 /** A worker's kernels, bound to the last arena it worked on. */
 let bound: { id: string; kernels: ClusterKernels } | null = null;
 
@@ -215,9 +204,33 @@ export function assignConsumer(job: AssignStreamJob, consumer: number): number {
   return consumeSlots(job.ticket, compute);
 }
 
-/** Loads this module and compiles the kernels (on a worker, ahead of a stream; see `prepareStream`). */
-export function assignPrepare(kind: ClusterKernelKind): number {
-  if (kind === 'wasm') clusterWasmAvailable();
+/**
+ * On a worker, ahead of the streams of a model with k centers over d columns on `threads` threads
+ * (see `prepareStream`): loads this module, touches the pages of the calling thread's arena, binds
+ * the kernels to it and runs each kernel the streams use over a few blocks of zero rows in it.
+ */
+export function assignPrepare(
+  kind: ClusterKernelKind,
+  arena: WasmMemory,
+  id: string,
+  d: number,
+  k: number,
+  threads: number,
+): number {
+  touchPages(arena);
+  const K = clusterKernels(arena, kind);
+  bound = { id, kernels: K };
+  // The larger of the two layouts (distances); its first slot, consumer 1's scratch.
+  const L = centerLayout('distances', d, k, threads);
+  const kp = k + (k & 1);
+  const ct = align64(L.consts + 8 * k * d);
+  const cc = align64(ct + 8 * d * kp);
+  const buf = L.scratch + L.scratchStride;
+  for (let r = 0; r < 16; r++) {
+    K.allFinite(L.x, L.rows * d);
+    K.labelsInertia(L.x, L.rows, d, 0, L.consts, ct, cc, kp, L.out, buf, 0);
+    K.distances(L.x, L.rows, d, ct, kp, k, L.out);
+  }
   return 0;
 }
 
@@ -226,6 +239,42 @@ export const assignPrepareTask = registerTask(import.meta.url, 'assignPrepare', 
 
 /** {@link assignConsumer} as a pool task. */
 export const assignConsumerTask = registerTask(import.meta.url, 'assignConsumer', assignConsumer);
+
+/** The arena's layout for a stream of `op` over rows of d values, with k centers and `threads` threads. */
+function centerLayout(op: CenterOp, d: number, k: number, threads: number): StreamLayout {
+  const kp = k + (k & 1);
+  return streamLayout({
+    base: CLUSTER_HEAP_BASE,
+    consumers: threads,
+    d,
+    outWidth: op === 'labels' ? 1 : k,
+    outBytes: op === 'labels' ? 4 : 8,
+    constBytes: align64(8 * k * d) + align64(8 * d * kp) + 8 * kp,
+    scratchBytes: 16 * kp,
+  });
+}
+
+/** This thread's arena for k-means streams of at least `bytes`. */
+function centerArena(bytes: number, kind: ClusterKernelKind) {
+  return streamArena('cluster', bytes, kind, (m) => clusterKernels(m, kind));
+}
+
+/**
+ * Gets the pool ready for predict and transform streams of a model with k centers over d columns
+ * on `threads` threads (called by `KMeans.fit`; see `prepareStream`).
+ */
+export function prepareCenterStreams(d: number, k: number, threads: number): void {
+  const kind = defaultClusterKernel();
+  const bytes = Math.max(
+    centerLayout('labels', d, k, threads).end,
+    centerLayout('distances', d, k, threads).end,
+  );
+  prepareStream(
+    threads,
+    (arena) => assignPrepareTask(kind, arena.memory, arena.id, d, k, threads),
+    () => centerArena(bytes, kind),
+  );
+}
 
 /**
  * The nearest center of each row of X (n × d) into `out` (n labels, `op` 'labels', as
@@ -246,24 +295,14 @@ export function assignStream(
   pool: StreamRowsOptions['pool'],
 ): boolean {
   const kp = k + (k & 1);
-  const sizes = { centers: 8 * k * d, ct: 8 * d * kp, cc: 8 * kp };
-  const L = streamLayout({
-    base: CLUSTER_HEAP_BASE,
-    consumers: threads,
-    d,
-    outWidth: op === 'labels' ? 1 : k,
-    outBytes: op === 'labels' ? 4 : 8,
-    constBytes: align64(sizes.centers) + align64(sizes.ct) + sizes.cc,
-    scratchBytes: 16 * kp,
-  });
-  const ct = align64(L.consts + sizes.centers);
-  const model: ArenaCenters = { d, k, kp, centers: L.consts, ct, cc: align64(ct + sizes.ct) };
-  // The arena is this thread's kernel memory (kept between calls, so usually no fresh page).
-  const { memory, kernels } = clusterMemory(L.end, defaultClusterKernel());
+  const L = centerLayout(op, d, k, threads);
+  const ct = align64(L.consts + 8 * k * d);
+  const model: ArenaCenters = { d, k, kp, centers: L.consts, ct, cc: align64(ct + 8 * d * kp) };
+  const kind = defaultClusterKernel();
+  const { memory, kernels, id } = centerArena(L.end, kind);
   const F = new Float64Array(memory.buffer);
   F.set(centers, model.centers / 8);
   transposeCenters(F, model.centers, model.ct, model.cc, k, kp, d);
-  const id = arenaId(memory);
   return streamRows({
     X,
     n,
@@ -274,7 +313,7 @@ export function assignStream(
     pool,
     tasks: (ticket) =>
       Array.from({ length: threads - 1 }, (_, w) =>
-        assignConsumerTask({ ticket, id, kind: kernels.kind, op, model }, w + 1),
+        assignConsumerTask({ ticket, id, kind, op, model }, w + 1),
       ),
   });
 }

@@ -13,8 +13,8 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
-import { prepareStream, streamPool, streamSlotRows } from '../decomposition/row-stream.ts';
-import { assignPrepareTask, assignRows, assignStream, distanceRows } from './assign.ts';
+import { streamPool, streamSlotRows } from '../decomposition/row-stream.ts';
+import { assignRows, assignStream, distanceRows, prepareCenterStreams } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
 
@@ -130,7 +130,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     // A predict of rows like these would use the pool: get its workers ready now (they boot and
     // load the predict's code while this thread fits, instead of during that predict).
     if (m.rows * m.cols * k >= kmeansTuning.threadedPredictWork) {
-      prepareStream(pool.parallelism, assignPrepareTask(defaultClusterKernel()));
+      prepareCenterStreams(m.cols, k, pool.parallelism);
     }
     // Small fits stay on the calling thread: starting workers (and compiling the code again in
     // each) costs more than the runs.

@@ -3,35 +3,37 @@
  * it on the components, in blocks through this thread's {@link PcaWorkspace}.
  *
  * {@link projectRows} is `transform` on one thread; {@link projectStream} is `transform` on the
- * pool: the calling thread and the workers project blocks of rows in one shared arena (this
- * thread's workspace) with the same kernels (see `row-stream.ts`). Every row is computed on its
+ * pool: the calling thread and the workers project blocks of rows in one shared arena (a shared
+ * memory kept per thread) with the same kernels (see `row-stream.ts`). Every row is computed on its
  * own, so the output is the same bits either way. {@link projectionBlockStats} is the fit's pass
  * (on the pool, one contiguous part of the rows per task, see `row-rounds.ts`).
  *
  * @module
  */
 
-import { threadId } from 'node:worker_threads';
 import { registerTask } from '../../core/pool.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
 import { copyValues } from './copy-values.ts';
 import {
+  defaultPcaKernel,
   PCA_HEAP_BASE,
   type PcaKernelKind,
   type PcaKernels,
   PcaWorkspace,
   pcaChunkRows,
   pcaKernels,
-  pcaWasmAvailable,
 } from './pca-kernels.ts';
 import {
   consumeSlots,
+  prepareStream,
   type SlotCompute,
   type StreamLayout,
   type StreamRowsOptions,
   type StreamTicket,
+  streamArena,
   streamLayout,
   streamRows,
+  touchPages,
 } from './row-stream.ts';
 
 /** What a projection needs (small; copied to each task). */
@@ -173,18 +175,6 @@ export interface ProjectStreamJob {
   model: ArenaProjection;
 }
 
-const arenaIds = new WeakMap<WasmMemory, string>();
-let arenaCount = 0;
-
-function arenaId(memory: WasmMemory): string {
-  let id = arenaIds.get(memory);
-  if (!id) {
-    id = `${threadId}.${++arenaCount}`;
-    arenaIds.set(memory, id);
-  }
-  return id;
-}
-
 /** A worker's kernels, bound to the last arena it worked on. */
 let bound: { id: string; kernels: PcaKernels } | null = null;
 
@@ -207,9 +197,32 @@ export function projectConsumer(job: ProjectStreamJob): number {
   return consumeSlots(job.ticket, projectSlot(job.ticket.layout, job.model, bound.kernels));
 }
 
-/** Loads this module and compiles the kernels (on a worker, ahead of a stream; see `prepareStream`). */
-export function projectPrepare(kind: PcaKernelKind): number {
-  if (kind === 'wasm') pcaWasmAvailable();
+/**
+ * On a worker, ahead of the transforms of rows of d values on up to k components on `threads`
+ * threads (see `prepareStream`): loads this module, touches the pages of the calling thread's
+ * arena, binds the kernels to it and runs each kernel a transform uses over a few blocks of zero
+ * rows in it.
+ */
+export function projectPrepare(
+  kind: PcaKernelKind,
+  arena: WasmMemory,
+  id: string,
+  d: number,
+  k: number,
+  threads: number,
+): number {
+  touchPages(arena);
+  const K = pcaKernels(arena, kind);
+  bound = { id, kernels: K };
+  const L = projectLayout(d, k, threads);
+  const kp = k + (k & 1);
+  const V = up64(L.consts + 8 * d);
+  const scale = up64(V + 8 * d * kp);
+  for (let r = 0; r < 16; r++) {
+    K.allFinite(L.x, L.rows * d);
+    K.centerRows(L.x, L.rows, d, L.consts);
+    K.project(L.x, L.rows, d, V, kp, k, scale, L.out);
+  }
   return 0;
 }
 
@@ -218,6 +231,41 @@ export const projectPrepareTask = registerTask(import.meta.url, 'projectPrepare'
 
 /** {@link projectConsumer} as a pool task. */
 export const projectConsumerTask = registerTask(import.meta.url, 'projectConsumer', projectConsumer);
+
+/** The arena's layout for projecting rows of d values on k components with `threads` threads. */
+function projectLayout(d: number, k: number, threads: number): StreamLayout {
+  const kp = k + (k & 1);
+  return streamLayout({
+    base: PCA_HEAP_BASE,
+    consumers: threads,
+    d,
+    outWidth: k,
+    outBytes: 8,
+    constBytes: up64(8 * d) + up64(8 * d * kp) + 8 * kp,
+    scratchBytes: 0,
+  });
+}
+
+const up64 = (v: number) => Math.ceil(v / 64) * 64;
+
+/** This thread's arena for PCA streams of at least `bytes`. */
+function projectArena(bytes: number, kind: PcaKernelKind) {
+  return streamArena('pca', bytes, kind, (m) => pcaKernels(m, kind));
+}
+
+/**
+ * Gets the pool ready for transform streams of rows of d values on up to k components on `threads`
+ * threads (called by `PCA.fit`; see `prepareStream`).
+ */
+export function prepareProjectStreams(d: number, k: number, threads: number): void {
+  const kind = defaultPcaKernel();
+  const bytes = projectLayout(d, k, threads).end;
+  prepareStream(
+    threads,
+    (arena) => projectPrepareTask(kind, arena.memory, arena.id, d, k, threads),
+    () => projectArena(bytes, kind),
+  );
+}
 
 /**
  * The projections of rows [0, n) of X into `out` (n × k), as {@link projectRows}, computed by the
@@ -234,37 +282,24 @@ export function projectStream(
 ): boolean {
   const { d, k } = p;
   const kp = k + (k & 1);
-  const up = (v: number) => Math.ceil(v / 64) * 64;
-  const L = streamLayout({
-    base: PCA_HEAP_BASE,
-    consumers: threads,
-    d,
-    outWidth: k,
-    outBytes: 8,
-    constBytes: up(8 * d) + up(8 * d * kp) + 8 * kp,
-    scratchBytes: 0,
-  });
-  const V = up(L.consts + 8 * d);
-  const model: ArenaProjection = { d, k, kp, mean: L.consts, V, scale: up(V + 8 * d * kp) };
-  // The arena is this thread's workspace (kept between calls, so usually no fresh page); the
-  // stream's layout starts at the same heap base.
-  const { ws } = PcaWorkspace.layout({ arena: Math.ceil((L.end - PCA_HEAP_BASE) / 8) });
-  const F = ws.F;
+  const L = projectLayout(d, k, threads);
+  const V = up64(L.consts + 8 * d);
+  const model: ArenaProjection = { d, k, kp, mean: L.consts, V, scale: up64(V + 8 * d * kp) };
+  const kind = defaultPcaKernel();
+  const { memory, kernels, id } = projectArena(L.end, kind);
+  const F = new Float64Array(memory.buffer);
   F.set(p.mean, model.mean / 8);
   F.set(p.V, model.V / 8);
   F.set(p.scale, model.scale / 8);
-  const id = arenaId(ws.memory);
   return streamRows({
     X,
     n,
-    memory: ws.memory,
+    memory,
     layout: L,
     out,
-    compute: projectSlot(L, model, ws.kernels),
+    compute: projectSlot(L, model, kernels),
     pool,
     tasks: (ticket) =>
-      Array.from({ length: threads - 1 }, () =>
-        projectConsumerTask({ ticket, id, kind: ws.kernels.kind, model }),
-      ),
+      Array.from({ length: threads - 1 }, () => projectConsumerTask({ ticket, id, kind, model })),
   });
 }

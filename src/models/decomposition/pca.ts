@@ -18,18 +18,18 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { copyValues } from './copy-values.ts';
-import { defaultPcaKernel, PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
+import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 import {
   type BlockStats,
   type Projection,
+  prepareProjectStreams,
   projectionBlockStats,
   projectionBlockStatsTask,
-  projectPrepareTask,
   projectRows,
   projectStream,
 } from './pca-project.ts';
 import { rowRounds } from './row-rounds.ts';
-import { prepareStream, streamPool, streamSlotRows } from './row-stream.ts';
+import { streamPool, streamSlotRows } from './row-stream.ts';
 
 const schema = {
   nComponents: p.nullable(
@@ -342,7 +342,7 @@ export class PCA extends Estimator<PCAParams> {
     // A transform of rows like these would use the pool: get its workers ready now (they boot
     // and load the transform's code, tens of ms, while this thread fits).
     if (n * d * full >= pcaTuning.threadedTransformWork) {
-      prepareStream(this.threads(), projectPrepareTask(defaultPcaKernel()));
+      prepareProjectStreams(d, full, this.threads());
     }
     if (typeof nc === 'number' && Number.isInteger(nc) && nc > full) {
       throw new ValidationError(

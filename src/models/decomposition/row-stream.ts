@@ -45,8 +45,9 @@
  * @module
  */
 
+import { threadId } from 'node:worker_threads';
 import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from '../../core/pool.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
+import { Wasm, type WasmMemory } from '../../core/wasm.ts';
 import { copyValues } from './copy-values.ts';
 
 /** Where everything lives in the arena's memory (byte offsets; plain data, sent to the workers). */
@@ -173,6 +174,45 @@ export function streamLayout(o: StreamLayoutOptions): StreamLayout {
   };
 }
 
+/** An arena: its memory, the kernels bound to it on this thread, and its name for the workers. */
+export interface StreamArena<K> {
+  memory: WasmMemory;
+  kernels: K;
+  /** Identifies the memory across threads (a worker binds its own kernels to it once). */
+  id: string;
+}
+
+const arenas = new Map<string, StreamArena<unknown> & { bytes: number; kind: string }>();
+let arenaCount = 0;
+
+/**
+ * This thread's arena for `module` (e.g. 'cluster', 'pca'), with at least `bytes`: a shared
+ * WebAssembly memory of its own — not the thread's kernel memory, so that a worker still finishing
+ * a slot the calling thread gave up on (see {@link streamRows}) never writes into memory a
+ * one-thread call is using. Kept between calls (a new memory's pages cost ~16 µs per 4 KB on the
+ * virtual machines measured); `bind` makes the kernels of kind `kind` for a new one.
+ */
+export function streamArena<K>(
+  module: string,
+  bytes: number,
+  kind: string,
+  bind: (memory: WasmMemory) => K,
+): StreamArena<K> {
+  const a = arenas.get(module);
+  if (a && a.bytes >= bytes && a.kind === kind) return a as StreamArena<K>;
+  const pages = Math.ceil(bytes / 65536);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  const made = {
+    memory,
+    kernels: bind(memory),
+    id: `${threadId}.${++arenaCount}`,
+    bytes: pages * 65536,
+    kind,
+  };
+  arenas.set(module, made);
+  return made;
+}
+
 /** What a worker's task gets: the arena, its layout, the control words and the call's generation. */
 export interface StreamTicket {
   memory: WasmMemory;
@@ -248,12 +288,6 @@ function await_(I: Int32Array, seen: number, ms = WAIT_MS): 'ok' | 'not-equal' |
   return Atomics.wait(I, SEQ, seen, ms - SPIN_MS);
 }
 
-/** True when every slot is free (tagged `tag`). */
-function allEmpty(I: Int32Array, slots: number, tag: number): boolean {
-  for (let s = 0; s < slots; s++) if (Atomics.load(I, STATE + s) !== (tag | EMPTY)) return false;
-  return true;
-}
-
 /**
  * A worker's side (run inside a pool task): takes filled slots of its call and computes them
  * until the calling thread has sent every row and none is left to take, or the call is over or
@@ -311,18 +345,35 @@ export function streamPool(threads: number): ThreadExecutor | null {
 }
 
 /**
- * Gets the pool ready for streams with `threads` threads, without waiting: starts its workers and
- * runs `task` (a stream module's preparation: loading the module and compiling its kernels on a
- * worker) as a detached batch. Called by fits, so that the workers boot while the calling thread
- * fits and the first predict or transform finds them ready. Does nothing on one thread or when the
- * pool is busy.
+ * Gets the pool ready for streams with `threads` threads, without waiting: starts its workers, makes
+ * this thread's arena (`arena()`, see {@link streamArena}) and runs `task(arena)` — a stream
+ * module's preparation: loading the module, touching the arena's pages (see {@link touchPages}),
+ * binding its kernels to the arena and running them a little so that V8 compiles and optimises
+ * them (WebAssembly functions are compiled on their first call, and optimised once they have run
+ * a while) — on a worker as a detached batch. Called by fits, so that all this happens while the
+ * calling thread fits, not in the first predict or transform. Does nothing on one thread or when
+ * the pool is busy.
  */
-export function prepareStream(threads: number, task: Task): void {
+export function prepareStream(
+  threads: number,
+  task: (arena: StreamArena<unknown>) => Task,
+  arena: () => StreamArena<unknown>,
+): void {
   if (threads < 2) return;
   const pool = sharedPool(threads);
   if (!pool.idle()) return;
   pool.warm(threads - 1);
-  pool.begin([task]).detach();
+  pool.begin([task(arena())]).detach();
+}
+
+/**
+ * Writes a zero into every 4 KB page of `memory` (a new memory, all zeros already): the first touch
+ * of a fresh page costs ~16 µs on the virtual machines measured, and a worker preparing a stream
+ * pays it instead of the first call.
+ */
+export function touchPages(memory: WasmMemory): void {
+  const b = new Uint8Array(memory.buffer);
+  for (let i = 0; i < b.length; i += 4096) b[i] = 0;
 }
 
 /** Options of {@link streamRows}. */
@@ -366,11 +417,15 @@ export function streamRows(o: StreamRowsOptions): boolean {
   const F = new Float64Array(memory.buffer);
   const O = L.outBytes === 4 ? new Int32Array(memory.buffer) : F;
   const starts = new Array<number>(S).fill(0);
+  // Slots whose rows this thread has computed itself while a worker still held them (see below).
+  const abandoned = new Array<boolean>(S).fill(false);
   const tasks = o.tasks({ memory, layout: L, control: I, gen });
   const batch = o.pool.begin<number>(tasks);
   let next = 0;
   let finite = true;
   let failed = false;
+  let slotMs = 0.25;
+  let tailSince = -1;
   const stop = () => {
     Atomics.store(I, ABORT, 1);
     signal(I);
@@ -380,16 +435,22 @@ export function streamRows(o: StreamRowsOptions): boolean {
       // Read before looking at the slots, so that a change made while looking ends the wait below.
       const seen = Atomics.load(I, SEQ);
       let progressed = false;
+      let held = 0; // slots filled or taken by a worker, not yet done
+
       // Finished slots: their outputs into the result, the slot free again.
       for (let s = 0; s < S; s++) {
         const st = Atomics.load(I, STATE + s) & 7;
         if (st === DONE) {
-          const from = (L.out + s * L.outStride) / L.outBytes;
-          copyValues(out, starts[s] * width, O, from, I[STATE + S + s] * width);
+          if (!abandoned[s]) {
+            const from = (L.out + s * L.outStride) / L.outBytes;
+            copyValues(out, starts[s] * width, O, from, I[STATE + S + s] * width);
+          }
+          abandoned[s] = false;
           Atomics.store(I, STATE + s, tag | EMPTY);
           progressed = true;
-        } else if (st === BAD) finite = false;
+        } else if (st === BAD && !abandoned[s]) finite = false;
         else if (st === FAILED) failed = true;
+        else if ((st === CLAIMED && !abandoned[s]) || st === FILLED) held++;
       }
       if (!finite || failed) break;
       // Free slots: the next blocks of rows.
@@ -405,16 +466,41 @@ export function streamRows(o: StreamRowsOptions): boolean {
         signal(I);
         progressed = true;
       }
-      if (next >= n && allEmpty(I, S, tag)) break;
       if (progressed) continue;
       // Nothing to copy: compute a filled slot here.
       const s = streamTuning.callerComputes ? claim(I, S, tag) : -1;
       if (s >= 0) {
+        const t = performance.now();
         computeSlot(I, S, tag, s, compute);
+        slotMs = 0.8 * slotMs + 0.2 * (performance.now() - t);
         continue;
       }
-      // Every slot left is being computed by a worker: wait for one to finish.
-      if (await_(I, seen) === 'timed-out' && batch.poll() && anyClaimed(I, S, tag)) {
+      if (next >= n && held === 0) break; // every row done (a worker may still hold an abandoned slot)
+      // Only slots held by workers are left. A worker normally finishes its slot within about the
+      // time this thread takes for one; one that has not (descheduled on a busy machine, or
+      // dead) would hold up the whole call, so after twice that this thread computes those rows
+      // itself in a free slot — the same kernel on the same rows, so the same bits — and leaves
+      // the worker's copy to be thrown away.
+      const takeover = streamTuning.callerComputes && next >= n ? Math.max(0.1, 2 * slotMs) : WAIT_MS;
+      if (next >= n && tailSince < 0) tailSince = performance.now();
+      const left = next >= n ? tailSince + takeover - performance.now() : WAIT_MS;
+      if (next >= n && left <= 0) {
+        for (let h = 0; h < S && finite; h++) {
+          if (Atomics.load(I, STATE + h) !== (tag | CLAIMED) || abandoned[h]) continue;
+          const free = firstEmpty(I, S, tag);
+          const r = I[STATE + S + h];
+          copyValues(F, (L.x + free * L.xStride) / 8, X, starts[h] * d, r * d);
+          if (!compute(free, r)) finite = false;
+          else {
+            const from = (L.out + free * L.outStride) / L.outBytes;
+            copyValues(out, starts[h] * width, O, from, r * width);
+          }
+          abandoned[h] = true;
+        }
+        tailSince = -1;
+        continue;
+      }
+      if (await_(I, seen, Math.max(left, 0)) === 'timed-out' && batch.poll() && anyClaimed(I, S, tag)) {
         // The workers' tasks have all ended with a slot still taken: one died (join says how).
         failed = true;
         break;
@@ -427,16 +513,25 @@ export function streamRows(o: StreamRowsOptions): boolean {
   }
   if (!finite || failed) {
     stop();
-    batch.join();
+    if (failed || abandoned.every((a) => !a)) batch.join();
+    else batch.detach();
     if (failed) throw new Error('row stream: a worker stopped before finishing its rows');
     return false;
   }
-  // Every row is done and no slot is taken. Workers that started are leaving (END is set): wait
-  // for them; a worker that never started (still booting) is not waited for — its task will
-  // find its call over and return at once.
-  if (Atomics.load(I, STARTED) >= tasks.length) batch.join();
+  // Every row is done. The workers are leaving (END is set); give them a moment, then let any
+  // that has not finished (still booting, descheduled, or computing an abandoned slot) end in the
+  // background: the pool counts as busy until then, and the next stream goes to one thread.
+  const until = performance.now() + 0.5;
+  while (!batch.poll() && performance.now() < until) {}
+  if (batch.poll()) batch.join();
   else batch.detach();
   return true;
+}
+
+/** The first free slot of generation `tag` (there is one whenever a worker holds a slot at the end). */
+function firstEmpty(I: Int32Array, slots: number, tag: number): number {
+  for (let s = 0; s < slots; s++) if (Atomics.load(I, STATE + s) === (tag | EMPTY)) return s;
+  throw new Error('row stream: no free slot');
 }
 
 /** True when some slot of generation `tag` is being computed. */

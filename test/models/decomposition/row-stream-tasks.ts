@@ -30,9 +30,29 @@ export function rowSums(t: StreamTicket, who: Int32Array, consumer: number): Slo
   };
 }
 
-/** A worker's share: counts the slots it computed in who[consumer]. */
-export function rowSumsConsumer(t: StreamTicket, who: Int32Array, consumer: number): number {
-  return consumeSlots(t, rowSums(t, who, consumer));
+/**
+ * A worker's share: counts the slots it computed in who[consumer]. With `slow` ([taken, finished]
+ * flags) and `slowMs`, the worker raises `taken` when it takes a slot, sleeps `slowMs` (a worker
+ * descheduled on a busy machine), computes, then raises `finished`.
+ */
+export function rowSumsConsumer(
+  t: StreamTicket,
+  who: Int32Array,
+  consumer: number,
+  slowMs = 0,
+  slow?: Int32Array,
+): number {
+  const compute = rowSums(t, who, consumer);
+  return consumeSlots(t, (s, rows) => {
+    if (slow) {
+      Atomics.store(slow, 0, 1);
+      Atomics.notify(slow, 0);
+    }
+    if (slowMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowMs);
+    const ok = compute(s, rows);
+    if (slow) Atomics.store(slow, 1, 1);
+    return ok;
+  });
 }
 
 export const rowSumsConsumerTask = registerTask(import.meta.url, 'rowSumsConsumer', rowSumsConsumer);

@@ -108,6 +108,49 @@ describe('streamRows', () => {
     assert.deepEqual(r.out, expected(X, n, d));
   });
 
+  it('takes over the rows of a worker that does not finish, and leaves the arena usable', () => {
+    const n = 3_000;
+    const d = 3;
+    const X = data(n, d);
+    const layout = layoutFor(d, 2, 16);
+    const who = new Int32Array(new SharedArrayBuffer(8));
+    const slow = new Int32Array(new SharedArrayBuffer(8)); // [worker took a slot, worker finished one]
+    const out = new Float64Array(n);
+    let ticket: StreamTicket | undefined;
+    let first = true;
+    pool.mapSync([]);
+    // The worker sleeps 800 ms in the first slot it takes; the calling thread waits in its first
+    // slot until the worker has taken one, then does everything else, and computes the rows the
+    // worker holds instead of waiting for it.
+    const ok = streamRows({
+      X,
+      n,
+      memory,
+      layout,
+      out,
+      compute: (s, r) => {
+        if (first) {
+          first = false;
+          for (let t = 0; t < 100 && Atomics.load(slow, 0) === 0; t++) Atomics.wait(slow, 0, 0, 50);
+        }
+        return rowSums(ticket!, who, 0)(s, r);
+      },
+      pool,
+      tasks: (t) => {
+        ticket = t;
+        return [rowSumsConsumerTask(t, who, 1, 800, slow)];
+      },
+    });
+    assert.equal(ok, true);
+    assert.equal(Atomics.load(slow, 0), 1, 'the worker took a slot');
+    assert.equal(Atomics.load(slow, 1), 0, 'the call returned while the worker was still on it');
+    assert.deepEqual(out, expected(X, n, d));
+    assert.equal(pool.idle(), false, 'the worker is still busy in the background');
+    pool.mapSync([]); // waits for it
+    assert.equal(Atomics.load(slow, 1), 1);
+    assert.deepEqual(run(pool, data(700, d), 700, d, 2, 16).out, expected(data(700, d), 700, d));
+  });
+
   it('reports a NaN in the first or the last block', () => {
     for (const at of [0, 4999 * 3 + 2]) {
       for (const callerComputes of [true, false]) {
