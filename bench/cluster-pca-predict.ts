@@ -16,7 +16,8 @@
 // --rt runs every child (both sides) with real-time FIFO priority, so that other processes on a
 // shared machine do not take its cores away mid-run: the closest thing to a quiet machine when
 // there is none (the kernel still keeps 5% of each second for others). Use it for short runs only;
-// it needs the right to raise priority (root or CAP_SYS_NICE).
+// it needs the right to raise priority (root or CAP_SYS_NICE). With it, Lathe's streams skip
+// their check for a busy machine (the other processes' threads cannot take the cores away).
 //
 // Prints, per model and size, the medians [min, max] of the first call's wall and CPU time (all
 // threads) and minor page faults, the same for a second call in the same process, and the ratios to
@@ -61,6 +62,7 @@ function run(side: { label: string; dir: string } | 'sklearn', what: string, pre
     OPENBLAS_NUM_THREADS: String(threads),
     LATHE_THREADS: String(threads),
   };
+  if (rt) env.LATHE_BENCH_NO_LOAD_CHECK = '1';
   if (hugepages) env.GLIBC_TUNABLES = 'glibc.malloc.hugetlb=1';
   else delete env.GLIBC_TUNABLES;
   delete env.LATHE_BENCH_FROM;

@@ -26,6 +26,14 @@ const ext = src ? '.ts' : '.js';
 const { matrix } = (await import(`${base}core/matrix${ext}`)) as typeof MatrixModule;
 const { KMeans } = (await import(`${base}models/cluster/index${ext}`)) as typeof Cluster;
 const { PCA } = (await import(`${base}models/decomposition/index${ext}`)) as typeof Decomposition;
+// LATHE_BENCH_NO_LOAD_CHECK=1 (bench/cluster-pca-predict.ts --rt): stream even when other
+// processes keep the cores busy — under real-time priority they do not take the cores away.
+if (process.env.LATHE_BENCH_NO_LOAD_CHECK === '1') {
+  const rs = (await import(`${base}models/decomposition/row-stream${ext}`).catch(() => null)) as {
+    streamTuning?: { checkLoad: boolean };
+  } | null;
+  if (rs?.streamTuning) rs.streamTuning.checkLoad = false;
+}
 
 const [what, prefix, threadsArg, mode] = process.argv.slice(2);
 const quick = mode === 'quick';

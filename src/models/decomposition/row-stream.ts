@@ -45,6 +45,8 @@
  * @module
  */
 
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from '../../core/pool.ts';
 import { Wasm, type WasmMemory } from '../../core/wasm.ts';
@@ -319,10 +321,11 @@ export function consumeSlots(t: StreamTicket, compute: SlotCompute): number {
 }
 
 /**
- * Internal switch for tests: with `callerComputes` false the calling thread computes no slot (the
- * workers compute every one).
+ * Internal switches for tests: with `callerComputes` false the calling thread computes no slot
+ * (the workers compute every one); with `checkLoad` false streams run even when the machine is
+ * busy (see {@link streamPool}).
  */
-export const streamTuning = { callerComputes: true };
+export const streamTuning = { callerComputes: true, checkLoad: true };
 
 let calls = 0;
 
@@ -334,14 +337,38 @@ export function rowStreamCalls(): number {
 /**
  * The pool to stream rows on with `threads` threads (the calling thread and `threads − 1`
  * workers), or null to stay on the calling thread: one thread, no worker started yet (this call
- * starts them, for next time), or the pool still busy (e.g. a worker still starting up with the
- * task of an earlier call).
+ * starts them, for next time), the pool still busy (e.g. a worker still starting up with the task
+ * of an earlier call), or the machine's cores already busy with other work.
  */
 export function streamPool(threads: number): ThreadExecutor | null {
   if (threads < 2) return null;
   const pool = sharedPool(threads);
   if (pool.warm(threads - 1) < threads - 1) return null;
-  return pool.idle() ? pool : null;
+  if (!pool.idle()) return null;
+  return streamTuning.checkLoad && oversubscribed(threads) ? null : pool;
+}
+
+let cores = 0;
+
+/**
+ * True when other runnable threads already fill the cores that `threads` threads would need
+ * (Linux: `procs_running` in /proc/stat, which counts this thread; elsewhere never). Then a worker
+ * would mostly wait for a core while the calling thread waits for its slots: on the 2-core VM
+ * measured, with a load average of ~5 from other jobs, a streamed 100 000-row predict took about
+ * twice one thread's time.
+ */
+function oversubscribed(threads: number): boolean {
+  if (process.platform !== 'linux') return false;
+  let text: string;
+  try {
+    text = readFileSync('/proc/stat', 'latin1');
+  } catch {
+    return false;
+  }
+  const m = /^procs_running (\d+)$/m.exec(text);
+  if (!m) return false;
+  if (cores === 0) cores = availableParallelism();
+  return Number(m[1]) - 1 + threads > cores;
 }
 
 /**

@@ -41,9 +41,11 @@ describe('PCA.transform on threads', () => {
     pcaTuning.threadedTransformWork = 0;
     pcaTuning.threadedFitWork = 0;
     pcaTuning.threadedMinRowWork = 0;
+    streamTuning.checkLoad = false; // stream even when other test files keep the cores busy
   });
   after(() => {
     Object.assign(pcaTuning, saved);
+    streamTuning.checkLoad = true;
   });
   afterEach(() => {
     streamTuning.callerComputes = true;
