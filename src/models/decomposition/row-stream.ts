@@ -527,7 +527,11 @@ export function streamRows(o: StreamRowsOptions): boolean {
         tailSince = -1;
         continue;
       }
-      if (await_(I, seen, Math.max(left, 0)) === 'timed-out' && batch.poll() && anyClaimed(I, S, tag)) {
+      if (
+        await_(I, seen, Math.max(left, 0)) === 'timed-out' &&
+        batch.poll() &&
+        anyClaimed(I, S, tag, abandoned)
+      ) {
         // The workers' tasks have all ended with a slot still taken: one died (join says how).
         failed = true;
         break;
@@ -561,8 +565,10 @@ function firstEmpty(I: Int32Array, slots: number, tag: number): number {
   throw new Error('row stream: no free slot');
 }
 
-/** True when some slot of generation `tag` is being computed. */
-function anyClaimed(I: Int32Array, slots: number, tag: number): boolean {
-  for (let s = 0; s < slots; s++) if (Atomics.load(I, STATE + s) === (tag | CLAIMED)) return true;
+/** True when some slot of generation `tag` is being computed by a worker (and not given up on). */
+function anyClaimed(I: Int32Array, slots: number, tag: number, abandoned: readonly boolean[]): boolean {
+  for (let s = 0; s < slots; s++) {
+    if (Atomics.load(I, STATE + s) === (tag | CLAIMED) && !abandoned[s]) return true;
+  }
   return false;
 }
