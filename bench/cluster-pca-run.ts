@@ -29,7 +29,7 @@ const { PCA } = (await import(`${base}models/decomposition/index${ext}`)) as typ
 // LATHE_BENCH_NO_LOAD_CHECK=1 (bench/cluster-pca-predict.ts --rt): stream even when other
 // processes keep the cores busy — under real-time priority they do not take the cores away.
 if (process.env.LATHE_BENCH_NO_LOAD_CHECK === '1') {
-  const rs = (await import(`${base}models/decomposition/row-stream${ext}`).catch(() => null)) as {
+  const rs = (await import(`${base}core/row-stream${ext}`).catch(() => null)) as {
     streamTuning?: { checkLoad: boolean };
   } | null;
   if (rs?.streamTuning) rs.streamTuning.checkLoad = false;

@@ -15,9 +15,8 @@
  * @module
  */
 
+import { copyValues } from '../../core/copy-values.ts';
 import { registerTask } from '../../core/pool.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
-import { copyValues } from '../decomposition/copy-values.ts';
 import {
   consumeSlots,
   prepareStream,
@@ -29,7 +28,8 @@ import {
   streamLayout,
   streamRows,
   touchPages,
-} from '../decomposition/row-stream.ts';
+} from '../../core/row-stream.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
 import {
   CLUSTER_HEAP_BASE,
   type ClusterKernelKind,

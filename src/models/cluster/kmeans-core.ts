@@ -18,11 +18,11 @@
  * @module
  */
 
+import { copyValues } from '../../core/copy-values.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
-import { copyValues } from '../decomposition/copy-values.ts';
 import {
   CLUSTER_HEAP_BASE,
   type ClusterKernelKind,

@@ -12,8 +12,8 @@ import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '.
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
+import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
-import { streamPool, streamSlotRows } from '../decomposition/row-stream.ts';
 import { assignRows, assignStream, distanceRows, prepareCenterStreams } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';

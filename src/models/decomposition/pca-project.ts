@@ -11,18 +11,8 @@
  * @module
  */
 
+import { copyValues } from '../../core/copy-values.ts';
 import { registerTask } from '../../core/pool.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
-import { copyValues } from './copy-values.ts';
-import {
-  defaultPcaKernel,
-  PCA_HEAP_BASE,
-  type PcaKernelKind,
-  type PcaKernels,
-  PcaWorkspace,
-  pcaChunkRows,
-  pcaKernels,
-} from './pca-kernels.ts';
 import {
   consumeSlots,
   prepareStream,
@@ -34,7 +24,17 @@ import {
   streamLayout,
   streamRows,
   touchPages,
-} from './row-stream.ts';
+} from '../../core/row-stream.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
+import {
+  defaultPcaKernel,
+  PCA_HEAP_BASE,
+  type PcaKernelKind,
+  type PcaKernels,
+  PcaWorkspace,
+  pcaChunkRows,
+  pcaKernels,
+} from './pca-kernels.ts';
 
 /** What a projection needs (small; copied to each task). */
 export interface Projection {

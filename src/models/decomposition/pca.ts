@@ -11,13 +11,14 @@
  */
 
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { copyValues } from '../../core/copy-values.ts';
 import { NotFittedError, ValidationError } from '../../core/errors.ts';
 import { Estimator, registerEstimator } from '../../core/estimator.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
-import { copyValues } from './copy-values.ts';
+import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 import {
   type BlockStats,
@@ -29,7 +30,6 @@ import {
   projectStream,
 } from './pca-project.ts';
 import { rowRounds } from './row-rounds.ts';
-import { streamPool, streamSlotRows } from './row-stream.ts';
 
 const schema = {
   nComponents: p.nullable(

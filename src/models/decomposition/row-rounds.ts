@@ -22,8 +22,8 @@
  * @module
  */
 
+import { copyValues } from '../../core/copy-values.ts';
 import type { Executor, Task } from '../../core/pool.ts';
-import { copyValues } from './copy-values.ts';
 
 /** Bytes of the input staging buffer (one round of rows). */
 export const STAGE_BYTES = 1 << 22;

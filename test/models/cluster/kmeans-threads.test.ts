@@ -6,12 +6,8 @@ import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { sharedPool } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { rowStreamCalls, streamSlotRows, streamTuning } from '../../../src/core/row-stream.ts';
 import { KMeans, kmeansTuning } from '../../../src/models/cluster/kmeans.ts';
-import {
-  rowStreamCalls,
-  streamSlotRows,
-  streamTuning,
-} from '../../../src/models/decomposition/row-stream.ts';
 
 function blobs(n: number, d: number, seed: number, shared = false): Matrix {
   const rng = new Rng(seed);

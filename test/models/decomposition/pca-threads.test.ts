@@ -8,13 +8,9 @@ import { ValidationError } from '../../../src/core/errors.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { sharedPool } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { rowStreamCalls, streamSlotRows, streamTuning } from '../../../src/core/row-stream.ts';
 import { PCA, pcaTuning } from '../../../src/models/decomposition/pca.ts';
 import { rowRoundsCalls } from '../../../src/models/decomposition/row-rounds.ts';
-import {
-  rowStreamCalls,
-  streamSlotRows,
-  streamTuning,
-} from '../../../src/models/decomposition/row-stream.ts';
 
 /** Waits until the 2-thread pool has no task left from an earlier call (its workers started). */
 function settle(): void {

@@ -24,6 +24,7 @@
  * @module
  */
 
+import { copyValues } from '../../../core/copy-values.ts';
 import {
   type Executor,
   InlineExecutor,
@@ -452,7 +453,7 @@ export function predictForest(
   const counter = new Int32Array(memory.buffer, f.counter, 1);
   for (let r0 = 0; r0 < rows; r0 += R) {
     const m = Math.min(R, rows - r0);
-    copyBytes(memory.buffer, at.xOff, X, r0 * cols * 8, m * cols * 8);
+    copyValues(new Float64Array(memory.buffer, at.xOff, m * cols), 0, X, r0 * cols, m * cols);
     Atomics.store(counter, 0, 0);
     const block = Math.ceil(m / threads / 8) * 8;
     const job: ForestJob = { xOff: at.xOff, outOff: at.outOff, rows: m, cols, block, kernel };
@@ -462,26 +463,9 @@ export function predictForest(
       // Joined, not detached: the next round restages the rows the workers read.
       runBeside(executor, tasks, () => predictForestBlocks(f, job));
     } else predictForestBlocks(f, job);
-    copyBytes(out.buffer, r0 * K * 8, new Float64Array(memory.buffer, at.outOff, m * K), 0, m * K * 8);
+    copyValues(out, r0 * K, new Float64Array(memory.buffer, at.outOff, m * K), 0, m * K);
   }
   return out;
-}
-
-/**
- * Copies `bytes` bytes of `src` (from byte `from` of its view) to byte `to` of `dst`. A plain
- * memcpy (`Buffer.fill` with a buffer as long as the range), where `TypedArray.set` into or out of
- * shared memory would take V8's relaxed-atomic copy, about half as fast; nothing else touches the
- * range meanwhile.
- */
-function copyBytes(
-  dst: ArrayBuffer | SharedArrayBuffer,
-  to: number,
-  src: Float64Array,
-  from: number,
-  bytes: number,
-): void {
-  if (bytes <= 0) return;
-  Buffer.from(dst, to, bytes).fill(Buffer.from(src.buffer, src.byteOffset + from, bytes));
 }
 
 /** Pool task: loads this module and compiles the kernel on a worker (true when it is built). */

@@ -4,8 +4,7 @@
 // call touches nothing.
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { ThreadExecutor } from '../../../src/core/pool.ts';
-import { Wasm } from '../../../src/core/wasm.ts';
+import { ThreadExecutor } from '../../src/core/pool.ts';
 import {
   consumeSlots,
   rowStreamCalls,
@@ -13,7 +12,8 @@ import {
   streamLayout,
   streamRows,
   streamTuning,
-} from '../../../src/models/decomposition/row-stream.ts';
+} from '../../src/core/row-stream.ts';
+import { Wasm } from '../../src/core/wasm.ts';
 import { rowSums, rowSumsConsumerTask } from './row-stream-tasks.ts';
 
 const memory = new Wasm.Memory({ initial: 64, maximum: 64, shared: true });

@@ -48,9 +48,9 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from '../../core/pool.ts';
-import { Wasm, type WasmMemory } from '../../core/wasm.ts';
 import { copyValues } from './copy-values.ts';
+import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from './pool.ts';
+import { Wasm, type WasmMemory } from './wasm.ts';
 
 /** Where everything lives in the arena's memory (byte offsets; plain data, sent to the workers). */
 export interface StreamLayout {

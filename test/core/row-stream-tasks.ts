@@ -1,12 +1,8 @@
-// Worker side of test/models/decomposition/row-stream.test.ts: a toy per-row computation on the
+// Worker side of test/core/row-stream.test.ts: a toy per-row computation on the
 // arena (out = 2 × the row's sum) run by consumeSlots, so the streaming protocol can be tested
 // without a model.
-import { registerTask } from '../../../src/core/pool.ts';
-import {
-  consumeSlots,
-  type SlotCompute,
-  type StreamTicket,
-} from '../../../src/models/decomposition/row-stream.ts';
+import { registerTask } from '../../src/core/pool.ts';
+import { consumeSlots, type SlotCompute, type StreamTicket } from '../../src/core/row-stream.ts';
 
 /** The toy computation on slot s: out[r] = 2·Σ_j x[r, j]; false when a value is NaN; throws on -999. */
 export function rowSums(t: StreamTicket, who: Int32Array, consumer: number): SlotCompute {
