@@ -5,12 +5,15 @@ import { estimatorFromJSON } from '../../../src/core/estimator.ts';
 import { matrix } from '../../../src/core/matrix.ts';
 import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
 import { captureWarnings } from '../../../src/core/warnings.ts';
+import { fitForestTree, fitForestTrees } from '../../../src/models/ensemble/forest/fit-task.ts';
 import {
   ExtraTreesClassifier,
   ExtraTreesRegressor,
   RandomForestClassifier,
   RandomForestRegressor,
 } from '../../../src/models/ensemble/forest/index.ts';
+import { growLayout, prepareGrowData } from '../../../src/models/tree/presort.ts';
+import { resolveGrowOptions } from '../../../src/models/tree/tree-params.ts';
 import { oracleDataset } from '../tree/datasets.ts';
 
 describe('forests: determinism across thread counts', () => {
@@ -28,6 +31,28 @@ describe('forests: determinism across thread counts', () => {
     assert.deepEqual({ ...one.toJSON(), params: null }, { ...two.toJSON(), params: null });
     assert.deepEqual(one.predictProba(d.test.X).data, two.predictProba(d.test.X).data);
     assert.equal(one.oobScore_, two.oobScore_);
+  });
+
+  it('is bit-identical with 3 threads, and with more threads than trees', () => {
+    const fit = (nEstimators: number, nThreads: number) =>
+      new RandomForestClassifier({ nEstimators, nThreads, seed: 7, oobScore: true }).fit(
+        d.train.X,
+        d.train.y,
+      );
+    for (const [trees, threads] of [
+      [9, 3],
+      [1, 2],
+      [2, 3],
+    ]) {
+      const one = fit(trees, 1);
+      const many = fit(trees, threads);
+      assert.deepEqual(
+        { ...one.toJSON(), params: null },
+        { ...many.toJSON(), params: null },
+        `${trees} trees`,
+      );
+      assert.equal(one.oobScore_, many.oobScore_);
+    }
   });
 
   it('ExtraTreesRegressor is bit-identical with 1 and 2 threads', () => {
@@ -106,5 +131,47 @@ describe('forests: outputs and options', () => {
     );
     const rf = new RandomForestClassifier({ nEstimators: 2 }).fit(d.train.X, d.train.y);
     assert.throws(() => rf.predict([[1, 2, 3]]), /3 columns/);
+  });
+});
+
+describe('forests: trees claimed from a shared counter', () => {
+  const d = oracleDataset('wine');
+  const m = d.train.X;
+  const codes = new Int32Array(d.train.y.length);
+  const classes = [...new Set(d.train.y)].sort();
+  for (let i = 0; i < codes.length; i++) codes[i] = classes.indexOf(d.train.y[i]);
+  const grow = resolveGrowOptions(
+    new RandomForestClassifier().getParams() as unknown as Parameters<typeof resolveGrowOptions>[0],
+    'best',
+    m.rows,
+    m.cols,
+    'test',
+  );
+  const data = {
+    ...prepareGrowData(
+      m,
+      { yCode: codes, yValue: null, nClasses: classes.length },
+      growLayout('best', m.rows, m.cols, grow.maxFeatures, { columns: true, shared: true }),
+    ),
+    baseWeight: null,
+  };
+  const spec = { grow, bootstrap: true, nBootstrap: m.rows, balancedSubsample: false, oob: true, seed: 3 };
+
+  it('every index below the total is grown exactly once, each as its own tree', () => {
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(claim, 0, 2);
+    const first = fitForestTrees(data, spec, claim, 5);
+    assert.deepEqual(
+      first.map((r) => r.t),
+      [2, 3, 4],
+    );
+    for (const r of first) {
+      const alone = fitForestTree(data, spec, r.t);
+      assert.deepEqual(r.tree, alone.tree);
+      assert.deepEqual(r.oobRows, alone.oobRows);
+      assert.deepEqual(r.oobValues, alone.oobValues);
+    }
+    // The counter is used up: a thread joining late (or after a stop) grows nothing.
+    assert.deepEqual(fitForestTrees(data, spec, claim, 5), []);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The unit of parallel work of a forest: grow tree `t` (bootstrap draw, tree and out-of-bag
- * predictions) from data in shared memory. Runs on a pool worker or inline; its randomness comes
- * only from `new Rng(seed).derive(t)`, so a forest is bit-identical for any thread count.
+ * predictions) from data in shared memory. Every thread growing a forest — the calling thread and
+ * the pool's workers — claims the next tree index from one shared counter until none is left
+ * ({@link fitForestTrees}); a tree's randomness comes only from `new Rng(seed).derive(t)`, so a
+ * forest is bit-identical whichever thread grows which tree, for any thread count.
  *
  * @module
  */
@@ -116,13 +118,28 @@ function predictColumnMajor(
   return out;
 }
 
-/** Builds the pool task for {@link fitForestTree}. */
-export const fitForestTreeTask = registerTask(import.meta.url, 'fitForestTree', fitForestTree);
-
-/** Pool task that does nothing: running it makes a worker load this module and what it imports. */
-export function prepareForestFit(): boolean {
-  return true;
+/** A grown tree and its index in the forest. */
+export interface IndexedTreeResult extends ForestTreeResult {
+  t: number;
 }
 
-/** Builds the pool task for {@link prepareForestFit}. */
-export const prepareForestFitTask = registerTask(import.meta.url, 'prepareForestFit', prepareForestFit);
+/**
+ * Grows trees of a forest until none is left: each time takes the next index below `total` from
+ * `claim[0]` (a counter in shared memory, shared by every thread growing this forest). Setting the
+ * counter to `total` stops every thread after its current tree.
+ */
+export function fitForestTrees(
+  data: ForestData,
+  spec: ForestTreeSpec,
+  claim: Int32Array,
+  total: number,
+): IndexedTreeResult[] {
+  const out: IndexedTreeResult[] = [];
+  for (let t = Atomics.add(claim, 0, 1); t < total; t = Atomics.add(claim, 0, 1)) {
+    out.push({ t, ...fitForestTree(data, spec, t) });
+  }
+  return out;
+}
+
+/** Builds the pool task for {@link fitForestTrees}. */
+export const fitForestTreesTask = registerTask(import.meta.url, 'fitForestTrees', fitForestTrees);

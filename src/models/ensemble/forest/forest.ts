@@ -12,7 +12,7 @@ import { asNumericTarget, type Label, type TargetInput } from '../../../core/lab
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../../core/matrix.ts';
 import { p } from '../../../core/params.ts';
 import type { PlainObject, PlainValue } from '../../../core/plain.ts';
-import { executorFor, ThreadExecutor, toShared } from '../../../core/pool.ts';
+import { executorFor, runBeside, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
@@ -23,8 +23,9 @@ import {
   type ForestData,
   type ForestTreeResult,
   type ForestTreeSpec,
-  fitForestTreeTask,
-  prepareForestFitTask,
+  fitForestTrees,
+  fitForestTreesTask,
+  type IndexedTreeResult,
 } from './fit-task.ts';
 import { type PackedForest, packForest, predictForest, prepareForestPredict } from './packed-forest.ts';
 
@@ -81,7 +82,11 @@ interface FitInputs {
   baseWeight: Float64Array | null;
 }
 
-/** Grows every tree of a forest on the pool; returns the trees and their OOB results. */
+/**
+ * Grows every tree of a forest — on the calling thread and `parallelism − 1` pool workers, each
+ * claiming the next tree from a shared counter — and returns the trees and their OOB results in
+ * tree order.
+ */
 function growForest(
   who: string,
   params: ForestParamValues,
@@ -103,11 +108,8 @@ function growForest(
     });
   }
   const executor = executorFor(params.nThreads);
-  if (executor instanceof ThreadExecutor && executor.idle()) {
-    // The workers start and load the tree code while this thread ranks the features (a fresh
-    // worker takes tens of milliseconds to boot); mapSync below waits for this batch first.
-    executor.begin(Array.from({ length: executor.parallelism }, () => prepareForestFitTask())).detach();
-  }
+  // Threads in all, the calling thread included.
+  const threads = Math.min(executor.parallelism, params.nEstimators);
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   const data: ForestData = {
     ...prepareGrowData(
@@ -125,8 +127,25 @@ function growForest(
     oob: params.oobScore,
     seed: params.seed,
   };
-  const tasks = Array.from({ length: params.nEstimators }, (_, t) => fitForestTreeTask(data, spec, t));
-  const results = executor.mapSync<ForestTreeResult>(tasks);
+  const total = params.nEstimators;
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const tasks = Array.from({ length: threads - 1 }, () => fitForestTreesTask(data, spec, claim, total));
+  // This thread grows trees from the start instead of waiting for the workers (which join as soon
+  // as they have booted): on small data a fresh worker's start-up is a good part of the fit.
+  const { results: theirs, own: mine } = runBeside<IndexedTreeResult[], IndexedTreeResult[]>(
+    executor,
+    tasks,
+    () => {
+      try {
+        return fitForestTrees(data, spec, claim, total);
+      } catch (e) {
+        Atomics.store(claim, 0, total); // the workers stop after their current tree
+        throw e;
+      }
+    },
+  );
+  const results = new Array<ForestTreeResult>(total);
+  for (const part of [mine, ...theirs]) for (const r of part) results[r.t] = r;
   // While the forest is packed, the workers load the prediction kernel.
   prepareForestPredict(executor);
   return results;
