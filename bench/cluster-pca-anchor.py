@@ -2,7 +2,8 @@
 """One scikit-learn run for bench/cluster-pca.ts: KMeans (k=8, n_init=10, lloyd or elkan) or PCA
 (full SVD, all components) on a dataset written by bench/forest-data.ts; prints one JSON line
 with the fit and predict/transform wall and CPU seconds (CPU: the whole process, all threads),
-throughput, quality and peak RSS.
+throughput, the steady state (the median of the later half of BENCH_STEADY_CALLS, default 20,
+further calls), quality and peak RSS (read before those calls).
 
 Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads> [quick]
 (quick, as bench/cluster-pca-run.ts: every row read once, then the fit sees the first 50 000 rows,
@@ -10,6 +11,7 @@ KMeans with n_init=2 and max_iter=5, then a 300 ms pause, then predict/transform
 (OMP_NUM_THREADS / OPENBLAS_NUM_THREADS set by the caller)
 """
 import json
+import os
 import re
 import resource
 import sys
@@ -24,6 +26,16 @@ def timed(fn):
     fn()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+
+
+STEADY_CALLS = int(os.environ.get("BENCH_STEADY_CALLS", "20"))
+
+
+def steady_state(fn):
+    """Median wall seconds of the last half of STEADY_CALLS calls (as cluster-pca-run.ts)."""
+    t = [timed(fn)[0] for _ in range(STEADY_CALLS)]
+    tail = sorted(t[STEADY_CALLS // 2:])
+    return tail[len(tail) // 2] if tail else float("nan")
 
 
 def main():
@@ -53,6 +65,7 @@ def main():
         pause()
         pred = timed(lambda: est.predict(X))
         again = timed(lambda: est.predict(X))
+        later = lambda: est.predict(X)  # noqa: E731
         quality = [float(est.inertia_)]
     else:
         from sklearn.decomposition import PCA
@@ -62,10 +75,13 @@ def main():
         pause()
         pred = timed(lambda: est.transform(X))
         again = timed(lambda: est.transform(X))
+        later = lambda: est.transform(X)  # noqa: E731
         quality = est.explained_variance_ratio_[:5].tolist()
     # Peak resident memory from VmHWM (ru_maxrss survives exec: it could report the parent's).
     with open("/proc/self/status") as f:
         hwm = re.search(r"VmHWM:\s+(\d+) kB", f.read())
+    # After the peak is read: the later calls' garbage is not the model's memory.
+    steady = steady_state(later)
     print(json.dumps({
         "fit": fit[0],
         "fitCpu": fit[1],
@@ -76,6 +92,7 @@ def main():
         "again": again[0],
         "againCpu": again[1],
         "againFaults": again[2],
+        "steady": steady,
         "quality": quality,
         "peakRssMB": int(hwm.group(1)) / 1024 if hwm else float("nan"),
     }))

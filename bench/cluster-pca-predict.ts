@@ -63,6 +63,7 @@ function run(side: { label: string; dir: string } | 'sklearn', what: string, pre
     LATHE_THREADS: String(threads),
   };
   if (rt) env.LATHE_BENCH_NO_LOAD_CHECK = '1';
+  env.BENCH_STEADY_CALLS = '0'; // first and second calls only
   if (hugepages) env.GLIBC_TUNABLES = 'glibc.malloc.hugetlb=1';
   else delete env.GLIBC_TUNABLES;
   delete env.LATHE_BENCH_FROM;
