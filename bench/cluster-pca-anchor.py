@@ -35,7 +35,7 @@ def steady_state(fn):
     """Median wall seconds of the last half of STEADY_CALLS calls (as cluster-pca-run.ts)."""
     t = [timed(fn)[0] for _ in range(STEADY_CALLS)]
     tail = sorted(t[STEADY_CALLS // 2:])
-    return tail[len(tail) // 2] if tail else float("nan")
+    return tail[len(tail) // 2] if tail else None
 
 
 def main():
