@@ -5,7 +5,7 @@ import { estimatorFromJSON } from '../../../src/core/estimator.ts';
 import { matrix } from '../../../src/core/matrix.ts';
 import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
 import { captureWarnings } from '../../../src/core/warnings.ts';
-import { fitForestTree, fitForestTrees } from '../../../src/models/ensemble/forest/fit-task.ts';
+import { fitForestTree, fitForestTrees, fitOwnShare } from '../../../src/models/ensemble/forest/fit-task.ts';
 import {
   ExtraTreesClassifier,
   ExtraTreesRegressor,
@@ -173,5 +173,14 @@ describe('forests: trees claimed from a shared counter', () => {
     }
     // The counter is used up: a thread joining late (or after a stop) grows nothing.
     assert.deepEqual(fitForestTrees(data, spec, claim, 5), []);
+  });
+
+  it("a failure in the calling thread's share stops the other threads' claims", () => {
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    const broken = { ...data, rank: null }; // the best splitter needs the dense ranks
+    assert.throws(() => fitOwnShare(broken, spec, claim, 40), /dense ranks/);
+    // Tree 0 was claimed and failed; every later index is now out of reach.
+    assert.equal(Atomics.load(claim, 0), 40);
+    assert.deepEqual(fitForestTrees(data, spec, claim, 40), []);
   });
 });

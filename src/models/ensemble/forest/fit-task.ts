@@ -141,5 +141,24 @@ export function fitForestTrees(
   return out;
 }
 
+/**
+ * The calling thread's share of a forest: {@link fitForestTrees}, except that when it throws the
+ * counter is first set to `total`, so the workers stop after their current tree (the error is then
+ * rethrown and the batch cancelled by the caller).
+ */
+export function fitOwnShare(
+  data: ForestData,
+  spec: ForestTreeSpec,
+  claim: Int32Array,
+  total: number,
+): IndexedTreeResult[] {
+  try {
+    return fitForestTrees(data, spec, claim, total);
+  } catch (e) {
+    Atomics.store(claim, 0, total);
+    throw e;
+  }
+}
+
 /** Builds the pool task for {@link fitForestTrees}. */
 export const fitForestTreesTask = registerTask(import.meta.url, 'fitForestTrees', fitForestTrees);

@@ -23,8 +23,8 @@ import {
   type ForestData,
   type ForestTreeResult,
   type ForestTreeSpec,
-  fitForestTrees,
   fitForestTreesTask,
+  fitOwnShare,
   type IndexedTreeResult,
 } from './fit-task.ts';
 import { type PackedForest, packForest, predictForest, prepareForestPredict } from './packed-forest.ts';
@@ -135,14 +135,7 @@ function growForest(
   const { results: theirs, own: mine } = runBeside<IndexedTreeResult[], IndexedTreeResult[]>(
     executor,
     tasks,
-    () => {
-      try {
-        return fitForestTrees(data, spec, claim, total);
-      } catch (e) {
-        Atomics.store(claim, 0, total); // the workers stop after their current tree
-        throw e;
-      }
-    },
+    () => fitOwnShare(data, spec, claim, total),
   );
   const results = new Array<ForestTreeResult>(total);
   for (const part of [mine, ...theirs]) for (const r of part) results[r.t] = r;
