@@ -50,7 +50,7 @@ import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { copyValues } from './copy-values.ts';
 import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from './pool.ts';
-import { Wasm, type WasmMemory } from './wasm.ts';
+import { alignUp, MemoryLayout, Wasm, type WasmMemory } from './wasm.ts';
 
 /** Where everything lives in the arena's memory (byte offsets; plain data, sent to the workers). */
 export interface StreamLayout {
@@ -111,7 +111,7 @@ const WAIT_MS = 20;
  */
 const SPIN_MS = 0.2;
 
-const align = (v: number) => Math.ceil(v / 64) * 64;
+const align = (v: number) => alignUp(v, 64);
 
 /**
  * Rows per slot for rows of `inBytes` in and `outBytes` out: about 128 KB a slot, a multiple of
@@ -146,19 +146,14 @@ export interface StreamLayoutOptions {
 export function streamLayout(o: StreamLayoutOptions): StreamLayout {
   const slots = 2 * o.consumers;
   const rows = o.rows ?? streamSlotRows(8 * o.d, o.outBytes * o.outWidth);
-  let at = align(o.base);
-  const take = (bytes: number) => {
-    const p = at;
-    at = align(at + bytes);
-    return p;
-  };
-  const consts = take(o.constBytes);
+  const mem = new MemoryLayout(align(o.base), 64);
+  const consts = mem.take(o.constBytes);
   const scratchStride = align(Math.max(o.scratchBytes, 1));
-  const scratch = take(scratchStride * o.consumers);
+  const scratch = mem.take(scratchStride * o.consumers);
   const xStride = align(8 * rows * o.d);
-  const x = take(xStride * slots);
+  const x = mem.take(xStride * slots);
   const outStride = align(o.outBytes * rows * o.outWidth);
-  const out = take(outStride * slots);
+  const out = mem.take(outStride * slots);
   return {
     slots,
     rows,
@@ -172,7 +167,7 @@ export function streamLayout(o: StreamLayoutOptions): StreamLayout {
     consts,
     scratch,
     scratchStride,
-    end: at,
+    end: mem.end,
   };
 }
 

@@ -27,3 +27,36 @@ interface WasmApi {
 
 /** `globalThis.WebAssembly`, typed. */
 export const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** `v` rounded up to a multiple of `to`. */
+export function alignUp(v: number, to: number): number {
+  return Math.ceil(v / to) * to;
+}
+
+/**
+ * Lays arrays out one after another in a linear memory: `take(bytes)` returns the next free byte
+ * offset (the first is `base`) and moves past `bytes` to the next multiple of `to`; `end` is the
+ * first byte after everything taken.
+ */
+export class MemoryLayout {
+  private at: number;
+
+  constructor(
+    base: number,
+    private readonly to: number,
+  ) {
+    this.at = base;
+  }
+
+  /** The offset of a new region of `bytes` bytes. */
+  take(bytes: number): number {
+    const p = this.at;
+    this.at = alignUp(this.at + bytes, this.to);
+    return p;
+  }
+
+  /** The first byte after every region taken so far. */
+  get end(): number {
+    return this.at;
+  }
+}

@@ -29,7 +29,7 @@ import {
   streamRows,
   touchPages,
 } from '../../core/row-stream.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
+import { alignUp, MemoryLayout, type WasmMemory } from '../../core/wasm.ts';
 import {
   CLUSTER_HEAP_BASE,
   type ClusterKernelKind,
@@ -42,8 +42,6 @@ import { transposeCenters } from './kmeans-core.ts';
 
 /** Rows per block (fixed, so the inertia's sum order does not depend on anything else). */
 export const ASSIGN_BLOCK = 2048;
-
-const align = (v: number) => Math.ceil(v / 16) * 16;
 
 /**
  * Writes the nearest center of each row of X (n × d) into `labels` (first on ties, by
@@ -63,20 +61,15 @@ export function assignRows(
 ): number {
   const kp = k + (k & 1);
   const B = Math.min(ASSIGN_BLOCK, Math.max(n, 1));
-  let at = CLUSTER_HEAP_BASE;
-  const take = (bytes: number) => {
-    const p = at;
-    at = align(at + bytes);
-    return p;
-  };
-  const cPtr = take(8 * k * d);
-  const ctPtr = take(8 * d * kp);
-  const ccPtr = take(8 * kp);
-  const bufPtr = take(16 * kp);
-  const wPtr = weight ? take(8 * B) : 0;
-  const lPtr = take(4 * B);
-  const xPtr = take(8 * B * d);
-  const { memory, kernels } = clusterMemory(at, defaultClusterKernel());
+  const mem = new MemoryLayout(CLUSTER_HEAP_BASE, 16);
+  const cPtr = mem.take(8 * k * d);
+  const ctPtr = mem.take(8 * d * kp);
+  const ccPtr = mem.take(8 * kp);
+  const bufPtr = mem.take(16 * kp);
+  const wPtr = weight ? mem.take(8 * B) : 0;
+  const lPtr = mem.take(4 * B);
+  const xPtr = mem.take(8 * B * d);
+  const { memory, kernels } = clusterMemory(mem.end, defaultClusterKernel());
   const F = new Float64Array(memory.buffer);
   const L = new Int32Array(memory.buffer, lPtr, B);
   F.set(centers, cPtr / 8);
@@ -122,18 +115,13 @@ export function distanceRows(
 ): void {
   const kp = k + (k & 1);
   const B = Math.min(ASSIGN_BLOCK, Math.max(n, 1));
-  let at = CLUSTER_HEAP_BASE;
-  const take = (bytes: number) => {
-    const p = at;
-    at = align(at + bytes);
-    return p;
-  };
-  const cPtr = take(8 * k * d);
-  const ctPtr = take(8 * d * kp);
-  const ccPtr = take(8 * kp);
-  const oPtr = take(8 * B * k);
-  const xPtr = take(8 * B * d);
-  const { memory, kernels } = clusterMemory(at, defaultClusterKernel());
+  const mem = new MemoryLayout(CLUSTER_HEAP_BASE, 16);
+  const cPtr = mem.take(8 * k * d);
+  const ctPtr = mem.take(8 * d * kp);
+  const ccPtr = mem.take(8 * kp);
+  const oPtr = mem.take(8 * B * k);
+  const xPtr = mem.take(8 * B * d);
+  const { memory, kernels } = clusterMemory(mem.end, defaultClusterKernel());
   const F = new Float64Array(memory.buffer);
   F.set(centers, cPtr / 8);
   transposeCenters(F, cPtr, ctPtr, ccPtr, k, kp, d);
@@ -155,6 +143,13 @@ interface ArenaCenters {
   centers: number;
   ct: number;
   cc: number;
+}
+
+/** Where a model of k centers over d columns lies in an arena whose constants start at `consts`. */
+function arenaCenters(consts: number, d: number, k: number): ArenaCenters {
+  const kp = k + (k & 1);
+  const ct = alignUp(consts + 8 * k * d, 64);
+  return { d, k, kp, centers: consts, ct, cc: alignUp(ct + 8 * d * kp, 64) };
 }
 
 /** What the rows stream computes: each row's nearest center, or its distance to every center. */
@@ -222,9 +217,7 @@ export function assignPrepare(
   bound = { id, kernels: K };
   // The larger of the two layouts (distances); its first slot, consumer 1's scratch.
   const L = centerLayout('distances', d, k, threads);
-  const kp = k + (k & 1);
-  const ct = align64(L.consts + 8 * k * d);
-  const cc = align64(ct + 8 * d * kp);
+  const { ct, cc, kp } = arenaCenters(L.consts, d, k);
   const buf = L.scratch + L.scratchStride;
   for (let r = 0; r < 16; r++) {
     K.allFinite(L.x, L.rows * d);
@@ -242,14 +235,16 @@ export const assignConsumerTask = registerTask(import.meta.url, 'assignConsumer'
 
 /** The arena's layout for a stream of `op` over rows of d values, with k centers and `threads` threads. */
 function centerLayout(op: CenterOp, d: number, k: number, threads: number): StreamLayout {
-  const kp = k + (k & 1);
+  // The constants' bytes: the model laid out from offset 0 (the arena's constants are 64-aligned).
+  const m = arenaCenters(0, d, k);
+  const kp = m.kp;
   return streamLayout({
     base: CLUSTER_HEAP_BASE,
     consumers: threads,
     d,
     outWidth: op === 'labels' ? 1 : k,
     outBytes: op === 'labels' ? 4 : 8,
-    constBytes: align64(8 * k * d) + align64(8 * d * kp) + 8 * kp,
+    constBytes: m.cc + 8 * kp,
     scratchBytes: 16 * kp,
   });
 }
@@ -294,10 +289,9 @@ export function assignStream(
   threads: number,
   pool: StreamRowsOptions['pool'],
 ): boolean {
-  const kp = k + (k & 1);
   const L = centerLayout(op, d, k, threads);
-  const ct = align64(L.consts + 8 * k * d);
-  const model: ArenaCenters = { d, k, kp, centers: L.consts, ct, cc: align64(ct + 8 * d * kp) };
+  const model = arenaCenters(L.consts, d, k);
+  const { kp } = model;
   const kind = defaultClusterKernel();
   const { memory, kernels, id } = centerArena(L.end, kind);
   const F = new Float64Array(memory.buffer);
@@ -317,5 +311,3 @@ export function assignStream(
       ),
   });
 }
-
-const align64 = (v: number) => Math.ceil(v / 64) * 64;

@@ -22,7 +22,7 @@ import { copyValues } from '../../core/copy-values.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
+import { MemoryLayout, type WasmMemory } from '../../core/wasm.ts';
 import {
   CLUSTER_HEAP_BASE,
   type ClusterKernelKind,
@@ -106,14 +106,9 @@ interface SlotLayout {
  * (upper, lower), then the small per-center arrays. Returns the offsets and the end.
  */
 function slotLayout(base: number, n: number, d: number, k: number, kp: number, trials: number, kpp: boolean) {
-  let at = align(base);
-  const take = (bytes: number) => {
-    const p = at;
-    at = align(at + bytes);
-    return p;
-  };
-  const labels = take(4 * n);
-  const region = take(8 * n * (kpp ? 2 + trials : 2));
+  const mem = new MemoryLayout(align(base), 16);
+  const labels = mem.take(4 * n);
+  const region = mem.take(8 * n * (kpp ? 2 + trials : 2));
   const lay: SlotLayout = {
     labels,
     upper: region,
@@ -121,20 +116,20 @@ function slotLayout(base: number, n: number, d: number, k: number, kp: number, t
     closest: region,
     cum: region + 8 * n,
     cand: region + 16 * n,
-    ct: take(8 * d * kp),
-    cc: take(8 * kp),
-    buf: take(16 * kp),
-    list: take(4 * HAMERLY_BLOCK),
-    centers: take(8 * k * d),
-    next: take(8 * k * d),
-    sums: take(8 * k * d),
-    wsum: take(8 * k),
-    shift: take(8 * k),
-    nearestHalf: take(8 * k),
-    cands: take(8 * trials * d),
-    pots: take(8 * trials),
+    ct: mem.take(8 * d * kp),
+    cc: mem.take(8 * kp),
+    buf: mem.take(16 * kp),
+    list: mem.take(4 * HAMERLY_BLOCK),
+    centers: mem.take(8 * k * d),
+    next: mem.take(8 * k * d),
+    sums: mem.take(8 * k * d),
+    wsum: mem.take(8 * k),
+    shift: mem.take(8 * k),
+    nearestHalf: mem.take(8 * k),
+    cands: mem.take(8 * trials * d),
+    pots: mem.take(8 * trials),
   };
-  return { lay, end: at };
+  return { lay, end: mem.end };
 }
 
 /** The options of a fit that {@link makeKMeansJob} lays out. */

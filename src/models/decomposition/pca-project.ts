@@ -25,7 +25,7 @@ import {
   streamRows,
   touchPages,
 } from '../../core/row-stream.ts';
-import type { WasmMemory } from '../../core/wasm.ts';
+import { alignUp, type WasmMemory } from '../../core/wasm.ts';
 import {
   defaultPcaKernel,
   PCA_HEAP_BASE,
@@ -215,9 +215,7 @@ export function projectPrepare(
   const K = pcaKernels(arena, kind);
   bound = { id, kernels: K };
   const L = projectLayout(d, k, threads);
-  const kp = k + (k & 1);
-  const V = up64(L.consts + 8 * d);
-  const scale = up64(V + 8 * d * kp);
+  const { kp, V, scale } = arenaProjection(L.consts, d, k);
   for (let r = 0; r < 16; r++) {
     K.allFinite(L.x, L.rows * d);
     K.centerRows(L.x, L.rows, d, L.consts);
@@ -232,21 +230,27 @@ export const projectPrepareTask = registerTask(import.meta.url, 'projectPrepare'
 /** {@link projectConsumer} as a pool task. */
 export const projectConsumerTask = registerTask(import.meta.url, 'projectConsumer', projectConsumer);
 
+/** Where a projection of d columns on k components lies in an arena whose constants start at `consts`. */
+function arenaProjection(consts: number, d: number, k: number): ArenaProjection {
+  const kp = k + (k & 1);
+  const V = alignUp(consts + 8 * d, 64);
+  return { d, k, kp, mean: consts, V, scale: alignUp(V + 8 * d * kp, 64) };
+}
+
 /** The arena's layout for projecting rows of d values on k components with `threads` threads. */
 function projectLayout(d: number, k: number, threads: number): StreamLayout {
-  const kp = k + (k & 1);
+  // The constants' bytes: the model laid out from offset 0 (the arena's constants are 64-aligned).
+  const m = arenaProjection(0, d, k);
   return streamLayout({
     base: PCA_HEAP_BASE,
     consumers: threads,
     d,
     outWidth: k,
     outBytes: 8,
-    constBytes: up64(8 * d) + up64(8 * d * kp) + 8 * kp,
+    constBytes: m.scale + 8 * m.kp,
     scratchBytes: 0,
   });
 }
-
-const up64 = (v: number) => Math.ceil(v / 64) * 64;
 
 /** This thread's arena for PCA streams of at least `bytes`. */
 function projectArena(bytes: number, kind: PcaKernelKind) {
@@ -281,10 +285,8 @@ export function projectStream(
   pool: StreamRowsOptions['pool'],
 ): boolean {
   const { d, k } = p;
-  const kp = k + (k & 1);
   const L = projectLayout(d, k, threads);
-  const V = up64(L.consts + 8 * d);
-  const model: ArenaProjection = { d, k, kp, mean: L.consts, V, scale: up64(V + 8 * d * kp) };
+  const model = arenaProjection(L.consts, d, k);
   const kind = defaultPcaKernel();
   const { memory, kernels, id } = projectArena(L.end, kind);
   const F = new Float64Array(memory.buffer);
