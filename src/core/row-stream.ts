@@ -252,15 +252,21 @@ function claim(I: Int32Array, slots: number, tag: number): number {
   return -1;
 }
 
-/** Computes slot s and publishes its new state: done, bad, or failed (the error is rethrown). */
+/**
+ * Computes slot s and publishes its new state: done, bad, or failed (the error is rethrown) — only
+ * if the slot is still this call's claim. A task of an earlier call can still be finishing a slot
+ * when a new call has reset the slots (the calling thread resets them before the pool lets the new
+ * batch start); its result must not land as one of the new call's.
+ */
 function computeSlot(I: Int32Array, slots: number, tag: number, s: number, compute: SlotCompute): void {
   let state = FAILED;
   try {
     state = compute(s, I[STATE + slots + s]) ? DONE : BAD;
   } finally {
-    if (state === FAILED) Atomics.store(I, ABORT, 1);
-    Atomics.store(I, STATE + s, tag | state);
-    signal(I);
+    if (Atomics.compareExchange(I, STATE + s, tag | CLAIMED, tag | state) === (tag | CLAIMED)) {
+      if (state === FAILED) Atomics.store(I, ABORT, 1);
+      signal(I);
+    }
   }
 }
 
