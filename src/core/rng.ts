@@ -187,6 +187,19 @@ export class Rng {
     return this.nextUint32() >>> 1;
   }
 
+  /**
+   * A copy of the four xoshiro128** state words: for a kernel that draws from this stream itself
+   * (the WebAssembly tree grower) and hands the state back with {@link Rng.resumeStream}.
+   */
+  streamWords(): Uint32Array {
+    return this.s.slice();
+  }
+
+  /** Continues this stream from state words a kernel advanced (see {@link Rng.streamWords}). */
+  resumeStream(words: ArrayLike<number>): void {
+    for (let i = 0; i < 4; i++) this.s[i] = words[i];
+  }
+
   /** The exact state, to resume the stream later with {@link Rng.fromState}. */
   getState(): RngState {
     return { seed: Array.from(this.seedWords), s: Array.from(this.s), spare: this.spare };

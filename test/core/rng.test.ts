@@ -94,6 +94,21 @@ describe('Rng (xoshiro128**)', () => {
     assert.deepEqual([s.random(), s.normal(), s.int(1000)], a);
   });
 
+  it('streamWords/resumeStream hand the stream to another drawer and back', () => {
+    const a = new Rng(4);
+    const b = new Rng(4);
+    a.int(10);
+    b.int(10);
+    const words = a.streamWords();
+    // A copy: drawing from `a` does not change it.
+    a.nextUint32();
+    const c = new Rng(123);
+    c.resumeStream(words);
+    assert.equal(c.nextUint32(), b.nextUint32());
+    a.resumeStream(c.streamWords());
+    assert.deepEqual([a.nextUint32(), a.int(1000)], [b.nextUint32(), b.int(1000)]);
+  });
+
   it('rejects bad seeds with a clear error', () => {
     assert.throws(() => new Rng(-1), /non-negative integer/);
     assert.throws(() => new Rng(1.5), /non-negative integer/);

@@ -24,7 +24,9 @@
  */
 
 import type { Rng } from '../../core/rng.ts';
+import type { WasmMemory } from '../../core/wasm.ts';
 import type { FlatTree } from './flat-tree.ts';
+import { growTreeKernel, kernelApplies } from './grower-wasm.ts';
 import { NodeStore } from './node-store.ts';
 import { pruneTree } from './prune.ts';
 
@@ -62,6 +64,12 @@ export interface GrowData {
    * them are not allowed, so scans must compare values), else 0.
    */
   closeValues: Uint8Array | null;
+  /**
+   * The shared WebAssembly memory that `rank`, `distinct`, `distinctStart`, `closeValues` and the
+   * targets live in (a `KernelArena`), for the tree kernel to read in place; null or absent when
+   * they are ordinary arrays.
+   */
+  kernelMemory?: WasmMemory | null;
 }
 
 /** Growth settings, already resolved to numbers (see `resolveGrowOptions`). */
@@ -155,9 +163,31 @@ interface FrontierRecord {
  * Grows a tree on the rows with non-zero `weight` (null: every row, weight 1). `weight` carries
  * sample weights × class weights × bootstrap counts. Deterministic given `rng`'s state.
  */
-export function growTree(data: GrowData, weight: Float64Array | null, opts: GrowOptions, rng: Rng): FlatTree {
-  const tree = new Grower(data, weight, opts, rng).grow();
+export function growTree(
+  data: GrowData,
+  weight: Float64Array | null,
+  opts: GrowOptions,
+  rng: Rng,
+  engine: TreeEngine = defaultEngine(),
+): FlatTree {
+  const sortAll = opts.splitter === 'best' && sortThreshold(data.d, opts.maxFeatures) >= data.n;
+  const tree =
+    (engine !== 'js' && kernelApplies(data, opts, sortAll)
+      ? growTreeKernel(data, weight, opts, rng)
+      : null) ?? new Grower(data, weight, opts, rng).grow();
   return opts.ccpAlpha > 0 ? pruneTree(tree, opts.ccpAlpha) : tree;
+}
+
+/**
+ * Which grower grows a tree: `auto` uses the WebAssembly kernel (`grower-wasm.ts`) where it applies
+ * and this file's grower elsewhere; `js` always this file's. Both give the same tree.
+ */
+export type TreeEngine = 'auto' | 'js';
+
+/** `js` when LATHE_TREE_GROWER=js (to compare the two in benchmarks), else `auto`. */
+function defaultEngine(): TreeEngine {
+  const env = typeof process !== 'undefined' ? process.env.LATHE_TREE_GROWER : undefined;
+  return env === 'js' ? 'js' : 'auto';
 }
 
 class Grower {

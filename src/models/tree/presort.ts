@@ -10,6 +10,7 @@
 import type { Matrix } from '../../core/matrix.ts';
 import { toShared } from '../../core/pool.ts';
 import { type GrowData, sortThreshold } from './grower.ts';
+import type { KernelArena } from './kernel-arena.ts';
 
 /** Rows per block of the cache-blocked transpose in {@link columnMajor}. */
 const BLOCK_ROWS = 256;
@@ -81,11 +82,15 @@ interface RadixScratch {
  * one large function ran interpreted until its on-stack replacement compiled (~30 ms), which
  * made a first small fit (1 600 × 20) spend ~90 ms here instead of ~8.
  */
-export function rankColumns(m: Matrix, options: { order: boolean; shared: boolean }): ColumnRanks {
+export function rankColumns(
+  m: Matrix,
+  options: { order: boolean; shared: boolean; arena?: KernelArena | null },
+): ColumnRanks {
   const { rows: n, cols: d, data } = m;
   const { shared } = options;
+  const arena = options.arena ?? null;
   const i32 = (len: number) =>
-    shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len);
+    arena ? arena.i32(len) : shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len);
   const rank = i32(n * d);
   const order = options.order ? i32(n * d) : null;
   const start = new Int32Array(d + 1);
@@ -117,9 +122,14 @@ export function rankColumns(m: Matrix, options: { order: boolean; shared: boolea
     total += count;
     start[j + 1] = total;
   }
-  const distinct = shared ? new Float64Array(new SharedArrayBuffer(total * 8)) : new Float64Array(total);
+  const distinct = arena
+    ? arena.f64(total)
+    : shared
+      ? new Float64Array(new SharedArrayBuffer(total * 8))
+      : new Float64Array(total);
   for (let j = 0; j < d; j++) distinct.set(distinctParts[j], start[j]);
   distinctParts = [];
+  if (arena) return { rank, distinct, start: arena.copy(start), close: arena.copy(close), order };
   return { rank, distinct, start: shared ? toShared(start) : start, close, order };
 }
 
@@ -247,6 +257,11 @@ export interface GrowLayout {
   columns: boolean;
   /** Put every array in shared memory (for pool workers). */
   shared: boolean;
+  /**
+   * Put the ranks, distinct values and targets in this shared WebAssembly memory instead, where
+   * the tree kernel reads them (see `grower-wasm.ts`); null or absent: not.
+   */
+  arena?: KernelArena | null;
 }
 
 /**
@@ -259,7 +274,7 @@ export function growLayout(
   n: number,
   d: number,
   maxFeatures: number,
-  options: { columns: boolean; shared: boolean },
+  options: { columns: boolean; shared: boolean; arena?: KernelArena | null },
 ): GrowLayout {
   const best = splitter === 'best';
   const sortMax = best ? sortThreshold(d, maxFeatures) : 0;
@@ -268,6 +283,7 @@ export function growLayout(
     ranks: best,
     columns: !best || options.columns,
     shared: options.shared,
+    arena: options.arena ?? null,
   };
 }
 
@@ -280,10 +296,11 @@ export function growLayout(
 export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayout): GrowData {
   const { rows: n, cols: d } = m;
   const { lists, ranks, shared } = layout;
+  const arena = ranks ? (layout.arena ?? null) : null;
   const keepX = layout.columns || !(lists || ranks);
-  const ranked = lists || ranks ? rankColumns(m, { order: lists, shared }) : null;
+  const ranked = lists || ranks ? rankColumns(m, { order: lists, shared, arena }) : null;
   const share = <T extends Int32Array | Float64Array>(a: T | null): T | null =>
-    a && shared ? toShared(a) : a;
+    a && arena ? arena.copy(a) : a && shared ? toShared(a) : a;
   return {
     Xc: keepX ? columnMajor(m, shared) : new Float64Array(0),
     n,
@@ -296,5 +313,6 @@ export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayou
     distinct: ranked ? ranked.distinct : null,
     distinctStart: ranked ? ranked.start : null,
     closeValues: ranked ? ranked.close : null,
+    kernelMemory: arena ? arena.memory : null,
   };
 }

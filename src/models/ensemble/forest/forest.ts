@@ -16,7 +16,9 @@ import { executorFor, runBeside, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
-import type { TreeSplitter } from '../../tree/grower.ts';
+import { sortThreshold, type TreeSplitter } from '../../tree/grower.ts';
+import { kernelSuits } from '../../tree/grower-wasm.ts';
+import { KernelArena } from '../../tree/kernel-arena.ts';
 import { growLayout, prepareGrowData } from '../../tree/presort.ts';
 import { type GrowthParams, type MaxFeatures, resolveGrowOptions } from '../../tree/tree-params.ts';
 import {
@@ -111,12 +113,19 @@ function growForest(
   // Threads in all, the calling thread included.
   const threads = Math.min(executor.parallelism, params.nEstimators);
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
+  // Where the WebAssembly grower grows the trees, the ranks and targets go straight into the
+  // shared memory every thread's kernel reads (see grower-wasm.ts).
+  const sortAll = splitter === 'best' && sortThreshold(m.cols, grow.maxFeatures) >= m.rows;
+  const arena = kernelSuits(grow, inputs.yCode !== null, sortAll)
+    ? KernelArena.create(m.rows * (m.cols * 12 + 8))
+    : null;
+  const layout = growLayout(splitter, m.rows, m.cols, grow.maxFeatures, {
+    columns: params.oobScore,
+    shared: true,
+    arena,
+  });
   const data: ForestData = {
-    ...prepareGrowData(
-      m,
-      inputs,
-      growLayout(splitter, m.rows, m.cols, grow.maxFeatures, { columns: params.oobScore, shared: true }),
-    ),
+    ...prepareGrowData(m, inputs, layout),
     baseWeight: inputs.baseWeight ? toShared(inputs.baseWeight) : null,
   };
   const spec: ForestTreeSpec = {

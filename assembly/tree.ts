@@ -1,0 +1,828 @@
+// Grows one CART tree with the exhaustive ("best") splitter, depth-first, every node's candidate
+// features sorted on the spot from dense ranks — the WebAssembly twin of the sort-mode path of
+// `Grower` in src/models/tree/grower.ts, for the gini and squared-error criteria. Compiled to
+// build/wasm/tree.wasm by scripts/build-wasm.mjs and driven by src/models/tree/grower-wasm.ts.
+//
+// Why a twin: a forest grows trees on several threads, and V8 compiles the JavaScript grower
+// separately on each thread (the first tree of a fresh thread takes ~25× a warm one), while
+// WebAssembly code is compiled once per process, fast from the first call. Same operations on the
+// same values in the same order as the TypeScript grower (WebAssembly has no fused multiply-add),
+// and the same xoshiro128** stream as `Rng.int`: the trees are identical, bit for bit.
+//
+// Memory (byte offsets, all chosen by `setup`/`setData`): the data — dense ranks (d × n i32,
+// feature-major), each feature's distinct values (f64) and their starts (d + 1 i32), the "close
+// values" flags (d u8), class codes (n i32) or targets (n f64), the tree's row weights (n f64) —
+// and, from `base`, this tree's working arrays and its output node arrays, sized for `cap` rows.
+
+const FEATURE_THRESHOLD: f64 = 1e-7;
+const EPSILON: f64 = 2.220446049250313e-16;
+const INSERTION_MAX: i32 = 16;
+const RADIX_BITS: i32 = 11;
+const TREE_LEAF: i32 = -1;
+const TREE_UNDEFINED: i32 = -2;
+/** Bytes per growth-stack entry: start, end, depth, parent, isLeft, nConst (i32) and impurity (f64). */
+const STACK_ENTRY: usize = 32;
+
+/** End of the module's static data: the TypeScript side lays its arrays out above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Data.
+let n: i32 = 0;
+let d: i32 = 0;
+let k: i32 = 1;
+let clf: bool = true;
+let rank: usize = 0;
+let distinct: usize = 0;
+let distinctStart: usize = 0;
+let closeValues: usize = 0;
+let yCode: usize = 0;
+let yValue: usize = 0;
+
+// Options.
+let maxDepth: i32 = 0;
+let minSamplesLeaf: i32 = 1;
+let minSamplesSplit: i32 = 2;
+let minWeightFractionLeaf: f64 = 0;
+let maxFeatures: i32 = 1;
+let minImpurityDecrease: f64 = 0;
+
+// Working arrays (see setup).
+let ids: usize = 0;
+let W: usize = 0;
+let Y: usize = 0;
+let Yv: usize = 0;
+let tI: usize = 0;
+let tW: usize = 0;
+let tY: usize = 0;
+let tYv: usize = 0;
+let gR: usize = 0;
+let sR: usize = 0;
+let tR2: usize = 0;
+let tI2: usize = 0;
+let sP: usize = 0;
+let bestP: usize = 0;
+let counts: usize = 0;
+let features: usize = 0;
+let constantFeatures: usize = 0;
+let nodeCnt: usize = 0;
+let cntL: usize = 0;
+let cntR: usize = 0;
+let stack: usize = 0;
+
+// Output nodes.
+let oFeature: usize = 0;
+let oThreshold: usize = 0;
+let oLeft: usize = 0;
+let oRight: usize = 0;
+let oImpurity: usize = 0;
+let oSamples: usize = 0;
+let oWeighted: usize = 0;
+let oValue: usize = 0;
+let nodeCount: i32 = 0;
+let treeDepth: i32 = 0;
+
+// xoshiro128** state (core/rng.ts).
+let s0: u32 = 0;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 1;
+
+// Tree and node state.
+let m: i32 = 0;
+let totalWeight: f64 = 0;
+let minWeightLeaf: f64 = 0;
+let nodeW: f64 = 0;
+let nodeSum: f64 = 0;
+let nodeSumSq: f64 = 0;
+let bFeature: i32 = -1;
+let bPos: i32 = 0;
+let bThreshold: f64 = 0;
+let bProxy: f64 = -Infinity;
+let bImpL: f64 = Infinity;
+let bImpR: f64 = Infinity;
+let bImprovement: f64 = 0;
+let nConstOut: i32 = 0;
+
+// @ts-ignore: decorator
+@inline
+function align16(v: usize): usize {
+  return (v + 15) & ~(<usize>15);
+}
+
+// @ts-ignore: decorator
+@inline
+function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function setI32(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize>i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline
+function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function setF64(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+
+/** Widest rank range a node of `len` rows counting-sorts over (else radix sort). */
+// @ts-ignore: decorator
+@inline
+function countLimit(len: i32): i32 {
+  return 2 * len + 256;
+}
+
+/** Bytes `setup` lays out from its base for trees of up to `cap` rows, d features, K values. */
+export function layoutBytes(cap: i32, dd: i32, K: i32): usize {
+  return setupAt(0, cap, dd, K, false);
+}
+
+/** Lays the working and output arrays out from `base` (16-byte aligned) for up to `cap` rows. */
+export function setup(base: usize, cap: i32, dd: i32, K: i32): void {
+  setupAt(base, cap, dd, K, true);
+}
+
+let layoutAt: usize = 0;
+
+/** The next region of `bytes` bytes (16-byte aligned) of the layout being made. */
+function take(bytes: usize): usize {
+  const p = layoutAt;
+  layoutAt = align16(layoutAt + bytes);
+  return p;
+}
+
+function setupAt(base: usize, cap: i32, dd: i32, K: i32, assign: bool): usize {
+  const c = <usize>cap;
+  layoutAt = align16(base);
+  // At most 2·cap − 1 nodes: every leaf holds a row.
+  const nodes = <usize>(2 * cap + 1);
+  const p0 = take(c << 2);
+  const p1 = take(c << 3);
+  const p2 = take(c << 2);
+  const p3 = take(c << 3);
+  const p4 = take(c << 2);
+  const p5 = take(c << 3);
+  const p6 = take(c << 2);
+  const p7 = take(c << 3);
+  const p8 = take(c << 2);
+  const p9 = take(c << 2);
+  const p10 = take(c << 2);
+  const p11 = take(c << 2);
+  const p12 = take(c << 2);
+  const p13 = take(c << 2);
+  const p14 = take((<usize>max(countLimit(cap), 1 << RADIX_BITS) + 1) << 2);
+  const p15 = take(<usize>dd << 2);
+  const p16 = take(<usize>dd << 2);
+  const p17 = take(<usize>K << 3);
+  const p18 = take(<usize>K << 3);
+  const p19 = take(<usize>K << 3);
+  const p20 = take((c + 2) * STACK_ENTRY);
+  const q0 = take(nodes << 2);
+  const q1 = take(nodes << 3);
+  const q2 = take(nodes << 2);
+  const q3 = take(nodes << 2);
+  const q4 = take(nodes << 3);
+  const q5 = take(nodes << 2);
+  const q6 = take(nodes << 3);
+  const q7 = take((nodes * <usize>K) << 3);
+  if (assign) {
+    ids = p0;
+    W = p1;
+    Y = p2;
+    Yv = p3;
+    tI = p4;
+    tW = p5;
+    tY = p6;
+    tYv = p7;
+    gR = p8;
+    sR = p9;
+    tR2 = p10;
+    tI2 = p11;
+    sP = p12;
+    bestP = p13;
+    counts = p14;
+    features = p15;
+    constantFeatures = p16;
+    nodeCnt = p17;
+    cntL = p18;
+    cntR = p19;
+    stack = p20;
+    oFeature = q0;
+    oThreshold = q1;
+    oLeft = q2;
+    oRight = q3;
+    oImpurity = q4;
+    oSamples = q5;
+    oWeighted = q6;
+    oValue = q7;
+  }
+  return layoutAt - base;
+}
+
+/**
+ * The training data: n rows, dd features, K classes (isClf) or 1 (regression), and the byte
+ * offsets of the dense ranks, distinct values, their starts, the close-values flags and the class
+ * codes (isClf) or targets.
+ */
+export function setData(
+  nn: i32,
+  dd: i32,
+  K: i32,
+  isClf: bool,
+  rankAt: usize,
+  distinctAt: usize,
+  distinctStartAt: usize,
+  closeAt: usize,
+  yAt: usize,
+): void {
+  n = nn;
+  d = dd;
+  k = K;
+  clf = isClf;
+  rank = rankAt;
+  distinct = distinctAt;
+  distinctStart = distinctStartAt;
+  closeValues = closeAt;
+  yCode = isClf ? yAt : 0;
+  yValue = isClf ? 0 : yAt;
+}
+
+/** Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf). */
+export function setOptions(
+  depth: i32,
+  msl: i32,
+  mss: i32,
+  mwfl: f64,
+  mf: i32,
+  mid: f64,
+): void {
+  maxDepth = depth;
+  minSamplesLeaf = msl;
+  minSamplesSplit = mss;
+  minWeightFractionLeaf = mwfl;
+  maxFeatures = mf;
+  minImpurityDecrease = mid;
+}
+
+/** Byte offsets of the output node arrays (valid after `setup`), by index 0..7. */
+export function outputAt(which: i32): usize {
+  switch (which) {
+    case 0:
+      return oFeature;
+    case 1:
+      return oThreshold;
+    case 2:
+      return oLeft;
+    case 3:
+      return oRight;
+    case 4:
+      return oImpurity;
+    case 5:
+      return oSamples;
+    case 6:
+      return oWeighted;
+    default:
+      return oValue;
+  }
+}
+
+/** Depth of the deepest leaf of the last tree grown. */
+export function grownDepth(): i32 {
+  return treeDepth;
+}
+
+/** Word `i` (0..3) of the random stream's state after the last tree. */
+export function rngWord(i: i32): u32 {
+  return i == 0 ? s0 : i == 1 ? s1 : i == 2 ? s2 : s3;
+}
+
+// @ts-ignore: decorator
+@inline
+function nextUint32(): u32 {
+  const result = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return result;
+}
+
+/** `Rng.int(bound)`: an unbiased integer in [0, bound) by rejection. */
+function rngInt(bound: i32): i32 {
+  if (bound == 1) return 0;
+  const b = <u64>bound;
+  const limit: u64 = 0x100000000 - (0x100000000 % b);
+  let x = <u64>nextUint32();
+  while (x >= limit) x = <u64>nextUint32();
+  return <i32>(x % b);
+}
+
+/**
+ * Grows a tree on the rows with weight > 0 (`weights`: n f64, or 0 for every row with weight 1),
+ * the random stream starting at state (a, b, c, e). Returns the node count; the nodes are at
+ * `outputAt`, the deepest leaf's depth at `grownDepth`, the stream's state at `rngWord`.
+ */
+export function grow(weights: usize, a: u32, b: u32, c: u32, e: u32): i32 {
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = e;
+  m = 0;
+  totalWeight = 0;
+  if (weights != 0) {
+    for (let i = 0; i < n; i++) {
+      const wi = f64At(weights, i);
+      if (wi > 0) {
+        m++;
+        totalWeight += wi;
+      }
+    }
+  } else {
+    m = n;
+    totalWeight = <f64>n;
+  }
+  for (let i = 0, j = 0; i < n; i++) {
+    const wi = weights != 0 ? f64At(weights, i) : 1.0;
+    if (wi > 0) {
+      setI32(ids, j, i);
+      setF64(W, j, wi);
+      if (clf) setI32(Y, j, i32At(yCode, i));
+      else setF64(Yv, j, f64At(yValue, i));
+      j++;
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    setI32(features, j, j);
+    setI32(constantFeatures, j, 0);
+  }
+  minWeightLeaf = minWeightFractionLeaf * totalWeight;
+  nodeCount = 0;
+  treeDepth = 0;
+  growDepthFirst();
+  return nodeCount;
+}
+
+function pushNode(sp: i32, start: i32, end: i32, depth: i32, parent: i32, isLeft: i32, impurity: f64, nConst: i32): void {
+  const e = stack + <usize>sp * STACK_ENTRY;
+  store<i32>(e, start);
+  store<i32>(e, end, 4);
+  store<i32>(e, depth, 8);
+  store<i32>(e, parent, 12);
+  store<i32>(e, isLeft, 16);
+  store<i32>(e, nConst, 20);
+  store<f64>(e, impurity, 24);
+}
+
+function growDepthFirst(): void {
+  let sp = 0;
+  pushNode(sp++, 0, m, 0, -1, 0, Infinity, 0);
+  let first = true;
+  while (sp > 0) {
+    const e = stack + <usize>--sp * STACK_ENTRY;
+    const start = load<i32>(e);
+    const end = load<i32>(e, 4);
+    const depth = load<i32>(e, 8);
+    const parent = load<i32>(e, 12);
+    const isLeft = load<i32>(e, 16);
+    const nConst = load<i32>(e, 20);
+    let impurity = load<f64>(e, 24);
+    const nNode = end - start;
+    nodeReset(start, end);
+    let isLeaf =
+      depth >= maxDepth ||
+      nNode < minSamplesSplit ||
+      nNode < 2 * minSamplesLeaf ||
+      nodeW < 2 * minWeightLeaf;
+    if (first) {
+      impurity = nodeImpurity();
+      first = false;
+    }
+    isLeaf = isLeaf || impurity <= EPSILON;
+    let nConstNext = nConst;
+    if (!isLeaf) {
+      nodeSplit(start, end, impurity, nConst);
+      nConstNext = nConstOut;
+      isLeaf = bPos >= end || bImprovement + EPSILON < minImpurityDecrease;
+    }
+    const id = addNode(parent, isLeft, isLeaf, impurity, nNode);
+    if (!isLeaf) {
+      const pos = bPos;
+      pushNode(sp++, pos, end, depth + 1, id, 0, bImpR, nConstNext);
+      pushNode(sp++, start, pos, depth + 1, id, 1, bImpL, nConstNext);
+    }
+    if (depth > treeDepth) treeDepth = depth;
+  }
+}
+
+function addNode(parent: i32, isLeft: i32, isLeaf: bool, impurity: f64, nSamples: i32): i32 {
+  const id = nodeCount++;
+  if (parent >= 0) {
+    if (isLeft) setI32(oLeft, parent, id);
+    else setI32(oRight, parent, id);
+  }
+  setI32(oLeft, id, TREE_LEAF);
+  setI32(oRight, id, TREE_LEAF);
+  setI32(oFeature, id, isLeaf ? TREE_UNDEFINED : bFeature);
+  setF64(oThreshold, id, isLeaf ? <f64>TREE_UNDEFINED : bThreshold);
+  setF64(oImpurity, id, impurity);
+  setI32(oSamples, id, nSamples);
+  setF64(oWeighted, id, nodeW);
+  if (clf) memory.copy(oValue + ((<usize>id * <usize>k) << 3), nodeCnt, <usize>k << 3);
+  else setF64(oValue, id, nodeSum / nodeW);
+  return id;
+}
+
+function nodeReset(start: i32, end: i32): void {
+  let wSum: f64 = 0;
+  if (clf) {
+    memory.fill(nodeCnt, 0, <usize>k << 3);
+    for (let i = start; i < end; i++) {
+      const ww = f64At(W, i);
+      const c = i32At(Y, i);
+      setF64(nodeCnt, c, f64At(nodeCnt, c) + ww);
+      wSum += ww;
+    }
+  } else {
+    let sum: f64 = 0;
+    let sq: f64 = 0;
+    for (let i = start; i < end; i++) {
+      const ww = f64At(W, i);
+      const v = f64At(Yv, i);
+      sum += ww * v;
+      sq += ww * v * v;
+      wSum += ww;
+    }
+    nodeSum = sum;
+    nodeSumSq = sq;
+  }
+  nodeW = wSum;
+  bFeature = -1;
+  bThreshold = 0;
+  bPos = end;
+}
+
+function nodeImpurity(): f64 {
+  if (!clf) {
+    const mean = nodeSum / nodeW;
+    return nodeSumSq / nodeW - mean * mean;
+  }
+  return giniImpurity(nodeCnt, nodeW);
+}
+
+function giniImpurity(cnt: usize, wSum: f64): f64 {
+  let sq: f64 = 0;
+  for (let c = 0; c < k; c++) {
+    const v = f64At(cnt, c);
+    sq += v * v;
+  }
+  return 1 - sq / (wSum * wSum);
+}
+
+function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void {
+  bProxy = -Infinity;
+  bPos = end;
+  bFeature = -1;
+  let fI = d;
+  let nVisited = 0;
+  let nFoundConst = 0;
+  let nDrawnConst = 0;
+  let nTotalConst = nKnownConst;
+  while (fI > nTotalConst && (nVisited < maxFeatures || nVisited <= nFoundConst + nDrawnConst)) {
+    nVisited++;
+    let fJ = nDrawnConst + rngInt(fI - nFoundConst - nDrawnConst);
+    if (fJ < nKnownConst) {
+      const t = i32At(features, nDrawnConst);
+      setI32(features, nDrawnConst, i32At(features, fJ));
+      setI32(features, fJ, t);
+      nDrawnConst++;
+      continue;
+    }
+    fJ += nFoundConst;
+    const f = i32At(features, fJ);
+    if (!sortCandidate(f, start, end)) {
+      setI32(features, fJ, i32At(features, nTotalConst));
+      setI32(features, nTotalConst, f);
+      nFoundConst++;
+      nTotalConst++;
+      continue;
+    }
+    fI--;
+    setI32(features, fJ, i32At(features, fI));
+    setI32(features, fI, f);
+    const before = bProxy;
+    if (clf) scanGini(f, start, end);
+    else scanSquaredError(f, start, end);
+    if (bProxy != before) {
+      // This feature leads: keep its order for the partition.
+      const t = bestP;
+      bestP = sP;
+      sP = t;
+    }
+  }
+  if (bPos < end) {
+    partitionByOrder(start, end);
+    childrenImpurity(start, impurity);
+  }
+  for (let j = 0; j < nKnownConst; j++) setI32(features, j, i32At(constantFeatures, j));
+  for (let j = 0; j < nFoundConst; j++) {
+    setI32(constantFeatures, nKnownConst + j, i32At(features, nKnownConst + j));
+  }
+  nConstOut = nTotalConst;
+}
+
+function recordBest(f: i32, pos: i32, proxy: f64, ra: i32, rb: i32): void {
+  bProxy = proxy;
+  bFeature = f;
+  bPos = pos;
+  const vo = i32At(distinctStart, f);
+  const xa = f64At(distinct, vo + ra);
+  const xb = f64At(distinct, vo + rb);
+  let t = xa / 2 + xb / 2;
+  if (t == xb || t == Infinity || t == -Infinity) t = xa;
+  bThreshold = t;
+}
+
+// The scans read the candidate's node positions (sP) and dense ranks (sR) in value order; index
+// j = i − start.
+
+function scanGini(f: i32, start: i32, end: i32): void {
+  let sqR: f64 = 0;
+  for (let c = 0; c < k; c++) {
+    const v = f64At(nodeCnt, c);
+    setF64(cntL, c, 0);
+    setF64(cntR, c, v);
+    sqR += v * v;
+  }
+  let sqL: f64 = 0;
+  let wL: f64 = 0;
+  let wR = nodeW;
+  let best = bProxy;
+  const msl = minSamplesLeaf;
+  const mwl = minWeightLeaf;
+  const vo = i32At(distinctStart, f);
+  const free = load<u8>(closeValues + <usize>f) == 0;
+  const len = end - start;
+  const lastJ = len - 1;
+  let r = i32At(sR, 0);
+  for (let j = 0; j < lastJ; j++) {
+    const q = i32At(sP, j);
+    const c = i32At(Y, q);
+    const ww = f64At(W, q);
+    const cl = f64At(cntL, c);
+    setF64(cntL, c, cl + ww);
+    sqL += ww * (2 * cl + ww);
+    const cr = f64At(cntR, c);
+    setF64(cntR, c, cr - ww);
+    sqR += ww * (ww - 2 * cr);
+    wL += ww;
+    wR -= ww;
+    const r2 = i32At(sR, j + 1);
+    if (
+      r2 != r &&
+      j + 1 >= msl &&
+      lastJ - j >= msl &&
+      wL >= mwl &&
+      wR >= mwl &&
+      (free || f64At(distinct, vo + r2) > f64At(distinct, vo + r) + FEATURE_THRESHOLD)
+    ) {
+      const proxy = sqL / wL + sqR / wR;
+      if (proxy > best) {
+        best = proxy;
+        recordBest(f, start + j + 1, proxy, r, r2);
+      }
+    }
+    r = r2;
+  }
+}
+
+function scanSquaredError(f: i32, start: i32, end: i32): void {
+  let sumL: f64 = 0;
+  let sumR = nodeSum;
+  let wL: f64 = 0;
+  let wR = nodeW;
+  let best = bProxy;
+  const msl = minSamplesLeaf;
+  const mwl = minWeightLeaf;
+  const vo = i32At(distinctStart, f);
+  const free = load<u8>(closeValues + <usize>f) == 0;
+  const len = end - start;
+  const lastJ = len - 1;
+  let r = i32At(sR, 0);
+  for (let j = 0; j < lastJ; j++) {
+    const q = i32At(sP, j);
+    const ww = f64At(W, q);
+    const v = ww * f64At(Yv, q);
+    sumL += v;
+    sumR -= v;
+    wL += ww;
+    wR -= ww;
+    const r2 = i32At(sR, j + 1);
+    if (
+      r2 != r &&
+      j + 1 >= msl &&
+      lastJ - j >= msl &&
+      wL >= mwl &&
+      wR >= mwl &&
+      (free || f64At(distinct, vo + r2) > f64At(distinct, vo + r) + FEATURE_THRESHOLD)
+    ) {
+      const proxy = (sumL * sumL) / wL + (sumR * sumR) / wR;
+      if (proxy > best) {
+        best = proxy;
+        recordBest(f, start + j + 1, proxy, r, r2);
+      }
+    }
+    r = r2;
+  }
+}
+
+/**
+ * Sorts the node's rows by feature f into sP (node positions) and sR (dense ranks): insertion sort
+ * for a handful of rows, counting sort for a narrow rank range, else LSD radix sort. False, without
+ * sorting, when the feature is constant in the node.
+ */
+function sortCandidate(f: i32, start: i32, end: i32): bool {
+  const len = end - start;
+  const ro = <usize>f * <usize>n;
+  let lo = load<i32>(rank + ((ro + <usize>i32At(ids, start)) << 2));
+  let hi = lo;
+  setI32(gR, 0, lo);
+  for (let i = 1; i < len; i++) {
+    const r = load<i32>(rank + ((ro + <usize>i32At(ids, start + i)) << 2));
+    setI32(gR, i, r);
+    if (r < lo) lo = r;
+    else if (r > hi) hi = r;
+  }
+  const vo = i32At(distinctStart, f);
+  if (f64At(distinct, vo + hi) <= f64At(distinct, vo + lo) + FEATURE_THRESHOLD) return false;
+  const range = hi - lo + 1;
+  if (len <= INSERTION_MAX) {
+    for (let i = 0; i < len; i++) {
+      const r = i32At(gR, i);
+      let j = i - 1;
+      while (j >= 0 && i32At(sR, j) > r) {
+        setI32(sR, j + 1, i32At(sR, j));
+        setI32(sP, j + 1, i32At(sP, j));
+        j--;
+      }
+      setI32(sR, j + 1, r);
+      setI32(sP, j + 1, start + i);
+    }
+  } else if (range <= countLimit(len)) {
+    memory.fill(counts, 0, <usize>(range + 1) << 2);
+    for (let i = 0; i < len; i++) {
+      const b = i32At(gR, i) - lo + 1;
+      setI32(counts, b, i32At(counts, b) + 1);
+    }
+    for (let b = 1; b < range; b++) setI32(counts, b, i32At(counts, b) + i32At(counts, b - 1));
+    for (let i = 0; i < len; i++) {
+      const r = i32At(gR, i);
+      const q = i32At(counts, r - lo);
+      setI32(counts, r - lo, q + 1);
+      setI32(sP, q, start + i);
+      setI32(sR, q, r);
+    }
+  } else {
+    radixSort(start, len, lo, range);
+  }
+  return true;
+}
+
+function radixSort(start: i32, len: i32, lo: i32, range: i32): void {
+  const bits = 32 - clz<i32>(range - 1);
+  // Fewest passes is not always cheapest: each pass also clears and sums 2^b counters.
+  let passes = (bits + RADIX_BITS - 1) / RADIX_BITS;
+  let b = (bits + passes - 1) / passes;
+  let cost = <i64>passes * (<i64>(1 << b) + 3 * <i64>len);
+  for (let p = passes + 1; p <= bits; p++) {
+    const bp = (bits + p - 1) / p;
+    const c = <i64>p * (<i64>(1 << bp) + 3 * <i64>len);
+    if (c < cost) {
+      cost = c;
+      passes = p;
+      b = bp;
+    }
+  }
+  const buckets = 1 << b;
+  const mask = buckets - 1;
+  // Ping-pong so that the last pass writes sR/sP.
+  const odd = passes % 2 == 1;
+  let dR = odd ? sR : tR2;
+  let dP = odd ? sP : tI2;
+  let oR = odd ? tR2 : sR;
+  let oP = odd ? tI2 : sP;
+  memory.fill(counts, 0, <usize>(buckets + 1) << 2);
+  for (let i = 0; i < len; i++) {
+    const q = ((i32At(gR, i) - lo) & mask) + 1;
+    setI32(counts, q, i32At(counts, q) + 1);
+  }
+  for (let j = 1; j < buckets; j++) setI32(counts, j, i32At(counts, j) + i32At(counts, j - 1));
+  for (let i = 0; i < len; i++) {
+    const key = i32At(gR, i) - lo;
+    const q = i32At(counts, key & mask);
+    setI32(counts, key & mask, q + 1);
+    setI32(dR, q, key);
+    setI32(dP, q, start + i);
+  }
+  for (let p = 1; p < passes; p++) {
+    const sh = p * b;
+    const fromR = dR;
+    const fromP = dP;
+    dR = oR;
+    dP = oP;
+    oR = fromR;
+    oP = fromP;
+    memory.fill(counts, 0, <usize>(buckets + 1) << 2);
+    for (let i = 0; i < len; i++) {
+      const q = ((<u32>i32At(fromR, i) >>> sh) & mask) + 1;
+      setI32(counts, q, i32At(counts, q) + 1);
+    }
+    for (let j = 1; j < buckets; j++) setI32(counts, j, i32At(counts, j) + i32At(counts, j - 1));
+    for (let i = 0; i < len; i++) {
+      const key = i32At(fromR, i);
+      const bucket = (<u32>key >>> sh) & mask;
+      const q = i32At(counts, bucket);
+      setI32(counts, bucket, q + 1);
+      setI32(dR, q, key);
+      setI32(dP, q, i32At(fromP, i));
+    }
+  }
+  for (let i = 0; i < len; i++) setI32(dR, i, i32At(dR, i) + lo);
+}
+
+/** Reorders the node's rows into the best feature's value order (bestP). */
+function partitionByOrder(start: i32, end: i32): void {
+  const len = end - start;
+  if (clf) {
+    for (let j = 0; j < len; j++) {
+      const q = i32At(bestP, j);
+      setI32(tI, j, i32At(ids, q));
+      setF64(tW, j, f64At(W, q));
+      setI32(tY, j, i32At(Y, q));
+    }
+    for (let j = 0; j < len; j++) setI32(Y, start + j, i32At(tY, j));
+  } else {
+    for (let j = 0; j < len; j++) {
+      const q = i32At(bestP, j);
+      setI32(tI, j, i32At(ids, q));
+      setF64(tW, j, f64At(W, q));
+      setF64(tYv, j, f64At(Yv, q));
+    }
+    for (let j = 0; j < len; j++) setF64(Yv, start + j, f64At(tYv, j));
+  }
+  for (let j = 0; j < len; j++) {
+    setI32(ids, start + j, i32At(tI, j));
+    setF64(W, start + j, f64At(tW, j));
+  }
+}
+
+function childrenImpurity(start: i32, impurity: f64): void {
+  const pos = bPos;
+  let wL: f64 = 0;
+  let impL: f64;
+  let impR: f64;
+  if (clf) {
+    memory.fill(cntL, 0, <usize>k << 3);
+    for (let i = start; i < pos; i++) {
+      const ww = f64At(W, i);
+      const c = i32At(Y, i);
+      setF64(cntL, c, f64At(cntL, c) + ww);
+      wL += ww;
+    }
+    for (let c = 0; c < k; c++) setF64(cntR, c, f64At(nodeCnt, c) - f64At(cntL, c));
+    impL = giniImpurity(cntL, wL);
+    impR = giniImpurity(cntR, nodeW - wL);
+  } else {
+    let sum: f64 = 0;
+    let sq: f64 = 0;
+    for (let i = start; i < pos; i++) {
+      const ww = f64At(W, i);
+      const v = f64At(Yv, i);
+      sum += ww * v;
+      sq += ww * v * v;
+      wL += ww;
+    }
+    const wR = nodeW - wL;
+    const sumR = nodeSum - sum;
+    const sqR = nodeSumSq - sq;
+    impL = sq / wL - (sum / wL) * (sum / wL);
+    impR = sqR / wR - (sumR / wR) * (sumR / wR);
+  }
+  const wR = nodeW - wL;
+  const wN = nodeW;
+  bImpL = impL;
+  bImpR = impR;
+  bImprovement = (wN / totalWeight) * (impurity - (wR / wN) * impR - (wL / wN) * impL);
+}

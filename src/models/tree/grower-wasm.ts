@@ -1,0 +1,250 @@
+/**
+ * The WebAssembly tree grower (`assembly/tree.ts`, compiled to `build/wasm/tree.wasm` by
+ * `npm run build`): the sort-mode, depth-first path of the TypeScript grower for the gini and
+ * squared-error criteria, with the same arithmetic and random stream, so the trees are identical.
+ *
+ * Why: V8 compiles the TypeScript grower anew on every thread (a fresh thread's first tree took
+ * ~25× a warm one on digits, and a forest of 100 small trees was over before the optimised code
+ * paid off), while WebAssembly code is compiled once per process and runs at speed from its first
+ * call; it is also faster once warm (a 100 000 × 20 forest: ~6.5 s against ~10 s).
+ *
+ * Where the data is: a forest lays its ranks and targets out in a shared kernel arena
+ * (`kernel-arena.ts`, `GrowData.kernelMemory`) that every thread's instance reads in place, each
+ * thread claiming a working region at its end; other callers' data (a single tree) is copied into
+ * a memory of the thread's own, when small enough ({@link KERNEL_MAX_CELLS}). Either way once per
+ * thread and dataset (keyed by the {@link GrowData} object), then tree after tree.
+ *
+ * @module
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Rng } from '../../core/rng.ts';
+import { alignUp, MemoryLayout, Wasm, type WasmMemory, type WasmModule } from '../../core/wasm.ts';
+import type { FlatTree } from './flat-tree.ts';
+import type { GrowData, GrowOptions } from './grower.ts';
+import { ARENA_BASE, claimRegion, WASM_PAGE } from './kernel-arena.ts';
+
+const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/tree.wasm', import.meta.url));
+/** First byte of copied data: the module keeps its own static data below it. */
+const DATA_BASE = ARENA_BASE;
+/**
+ * Largest dataset (rows × features) not in a kernel arena that a thread copies into a memory of
+ * its own; above it the copy would cost real memory, and the TypeScript grower is used.
+ */
+export const KERNEL_MAX_CELLS = 1 << 22;
+
+interface TreeExports {
+  heapBase(): number;
+  layoutBytes(cap: number, d: number, k: number): number;
+  setup(base: number, cap: number, d: number, k: number): void;
+  setData(
+    n: number,
+    d: number,
+    k: number,
+    clf: number,
+    rank: number,
+    distinct: number,
+    distinctStart: number,
+    close: number,
+    y: number,
+  ): void;
+  setOptions(maxDepth: number, msl: number, mss: number, mwfl: number, mf: number, mid: number): void;
+  outputAt(which: number): number;
+  grownDepth(): number;
+  rngWord(i: number): number;
+  grow(weights: number, a: number, b: number, c: number, e: number): number;
+}
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled module (once per thread; V8 shares the code), or null when it is not built. */
+function treeModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (existsSync(WASM_PATH)) {
+    const mod = new Wasm.Module(readFileSync(WASM_PATH));
+    const probe = new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    if (instantiate(mod, probe).heapBase() <= DATA_BASE) compiled = mod;
+  }
+  return compiled;
+}
+
+function instantiate(mod: WasmModule, memory: WasmMemory): TreeExports {
+  return new Wasm.Instance(mod, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('tree wasm kernel aborted');
+      },
+    },
+  }).exports as unknown as TreeExports;
+}
+
+/** A dataset in one thread's kernel memory. */
+interface KernelData {
+  memory: WasmMemory;
+  kernel: TreeExports;
+  /** Byte offset of the tree's row weights (n f64). */
+  weightsAt: number;
+}
+
+/** Per thread: the kernel bound to each dataset (null: no room), dropped with the dataset. */
+const kernels = new WeakMap<GrowData, KernelData | null>();
+
+/**
+ * Whether the kernel grows trees with these options: the module is built, the exhaustive splitter
+ * sorts every node on the spot (`sortAll`), depth-first, gini (classification) or squared error
+ * (regression).
+ */
+export function kernelSuits(opts: GrowOptions, classification: boolean, sortAll: boolean): boolean {
+  return (
+    sortAll &&
+    opts.splitter === 'best' &&
+    opts.maxLeafNodes === 0 &&
+    opts.criterion === (classification ? 'gini' : 'squared_error') &&
+    treeModule() !== null
+  );
+}
+
+/**
+ * Whether {@link growTreeKernel} can grow this tree: {@link kernelSuits}, and the data is in a
+ * kernel arena (`data.kernelMemory`) or small enough ({@link KERNEL_MAX_CELLS}) to copy.
+ */
+export function kernelApplies(data: GrowData, opts: GrowOptions, sortAll: boolean): boolean {
+  return (
+    kernelSuits(opts, data.yCode !== null, sortAll) &&
+    data.rank !== null &&
+    (data.kernelMemory ? true : data.n * data.d <= KERNEL_MAX_CELLS)
+  );
+}
+
+/** Bytes of a thread's working region: the tree's weights, then the module's own layout. */
+function regionBytes(kernel: TreeExports, n: number, d: number, k: number): number {
+  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k);
+}
+
+/** Binds a kernel instance to data in `memory` and to a working region from byte `region`. */
+function bind(
+  memory: WasmMemory,
+  data: GrowData,
+  at: { rank: number; distinct: number; start: number; close: number; y: number },
+  region: number,
+): KernelData {
+  const clf = data.yCode !== null;
+  const k = clf ? data.nClasses : 1;
+  const kernel = instantiate(treeModule()!, memory);
+  kernel.setData(data.n, data.d, k, clf ? 1 : 0, at.rank, at.distinct, at.start, at.close, at.y);
+  kernel.setup(region + alignUp(data.n * 8, 16), data.n, data.d, k);
+  return { memory, kernel, weightsAt: region };
+}
+
+/** This thread's kernel for `data`, bound on first use; null when no working region fits. */
+function kernelData(data: GrowData): KernelData | null {
+  const have = kernels.get(data);
+  if (have !== undefined) return have;
+  const made = data.kernelMemory ? inArena(data, data.kernelMemory) : copied(data);
+  kernels.set(data, made);
+  return made;
+}
+
+/**
+ * The data where it is (a kernel arena); this thread's working region claimed at its end, or null
+ * when the memory cannot grow that far.
+ */
+function inArena(data: GrowData, memory: WasmMemory): KernelData | null {
+  const k = data.yCode !== null ? data.nClasses : 1;
+  const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k));
+  if (region < 0) return null;
+  const y = (data.yCode ?? data.yValue)!;
+  return bind(
+    memory,
+    data,
+    {
+      rank: data.rank!.byteOffset,
+      distinct: data.distinct!.byteOffset,
+      start: data.distinctStart!.byteOffset,
+      close: data.closeValues!.byteOffset,
+      y: y.byteOffset,
+    },
+    region,
+  );
+}
+
+/** A copy of the data in a memory of this thread's own, the working region after it. */
+function copied(data: GrowData): KernelData {
+  const { n, d } = data;
+  const clf = data.yCode !== null;
+  const k = clf ? data.nClasses : 1;
+  const rank = data.rank!;
+  const distinct = data.distinct!;
+  const distinctStart = data.distinctStart!;
+  const close = data.closeValues!;
+  const layout = new MemoryLayout(DATA_BASE, 16);
+  const at = {
+    rank: layout.take(rank.byteLength),
+    distinct: layout.take(distinct.byteLength),
+    start: layout.take(distinctStart.byteLength),
+    close: layout.take(close.byteLength),
+    y: layout.take(n * (clf ? 4 : 8)),
+  };
+  const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+  const region = layout.end;
+  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k), WASM_PAGE) / WASM_PAGE);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  const buf = memory.buffer;
+  new Int32Array(buf, at.rank, rank.length).set(rank);
+  new Float64Array(buf, at.distinct, distinct.length).set(distinct);
+  new Int32Array(buf, at.start, distinctStart.length).set(distinctStart);
+  new Uint8Array(buf, at.close, close.length).set(close);
+  if (clf) new Int32Array(buf, at.y, n).set(data.yCode!);
+  else new Float64Array(buf, at.y, n).set(data.yValue!);
+  return bind(memory, data, at, region);
+}
+
+/**
+ * Grows the tree `growTree` would (see {@link kernelApplies}) in the WebAssembly kernel, drawing
+ * from `rng`'s stream and leaving it where the TypeScript grower would; null, with `rng`
+ * untouched, when this thread finds no room for its working region in the data's memory.
+ */
+export function growTreeKernel(
+  data: GrowData,
+  weight: Float64Array | null,
+  opts: GrowOptions,
+  rng: Rng,
+): FlatTree | null {
+  const bound = kernelData(data);
+  if (!bound) return null;
+  const { memory, kernel, weightsAt } = bound;
+  const buf = memory.buffer;
+  if (weight) new Float64Array(buf, weightsAt, data.n).set(weight);
+  kernel.setOptions(
+    opts.maxDepth,
+    opts.minSamplesLeaf,
+    Math.max(opts.minSamplesSplit, 2 * opts.minSamplesLeaf),
+    opts.minWeightFractionLeaf,
+    opts.maxFeatures,
+    opts.minImpurityDecrease,
+  );
+  const s = rng.streamWords();
+  const count = kernel.grow(weight ? weightsAt : 0, s[0], s[1], s[2], s[3]);
+  for (let i = 0; i < 4; i++) s[i] = kernel.rngWord(i);
+  rng.resumeStream(s);
+  const k = data.yCode !== null ? data.nClasses : 1;
+  const i32 = (which: number, len: number) => new Int32Array(buf, kernel.outputAt(which), len).slice();
+  const f64 = (which: number, len: number) => new Float64Array(buf, kernel.outputAt(which), len).slice();
+  return {
+    nodeCount: count,
+    valueStride: k,
+    maxDepth: kernel.grownDepth(),
+    feature: i32(0, count),
+    threshold: f64(1, count),
+    left: i32(2, count),
+    right: i32(3, count),
+    impurity: f64(4, count),
+    nNodeSamples: i32(5, count),
+    weightedNNodeSamples: f64(6, count),
+    value: f64(7, count * k),
+  };
+}

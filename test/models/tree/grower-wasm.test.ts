@@ -1,0 +1,182 @@
+// The WebAssembly grower (assembly/tree.ts via src/models/tree/grower-wasm.ts) grows the same
+// trees, bit for bit, as the TypeScript grower, and leaves the random stream in the same state.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Matrix, matrix } from '../../../src/core/matrix.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { Wasm } from '../../../src/core/wasm.ts';
+import { type GrowData, type GrowOptions, growTree } from '../../../src/models/tree/grower.ts';
+import { kernelApplies } from '../../../src/models/tree/grower-wasm.ts';
+import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';
+import { growLayout, prepareGrowData } from '../../../src/models/tree/presort.ts';
+import { oracleDatasets } from './datasets.ts';
+
+interface Case {
+  name: string;
+  X: Matrix;
+  y: number[];
+  classification: boolean;
+}
+
+function growData(c: Case, maxFeatures: number): GrowData {
+  const { X, y } = c;
+  const layout = growLayout('best', X.rows, X.cols, maxFeatures, { columns: false, shared: false });
+  if (!c.classification) {
+    return prepareGrowData(X, { yCode: null, yValue: Float64Array.from(y), nClasses: 1 }, layout);
+  }
+  const classes = [...new Set(y)].sort((a, b) => a - b);
+  const codes = Int32Array.from(y, (v) => classes.indexOf(v));
+  return prepareGrowData(X, { yCode: codes, yValue: null, nClasses: classes.length }, layout);
+}
+
+function options(c: Case, maxFeatures: number, extra: Partial<GrowOptions> = {}): GrowOptions {
+  return {
+    criterion: c.classification ? 'gini' : 'squared_error',
+    splitter: 'best',
+    maxDepth: 0x7fffffff,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    minWeightFractionLeaf: 0,
+    maxFeatures,
+    maxLeafNodes: 0,
+    minImpurityDecrease: 0,
+    ccpAlpha: 0,
+    ...extra,
+  };
+}
+
+/** Bootstrap-like weights: counts of n draws with replacement, times a per-row weight. */
+function bootstrapWeights(n: number, seed: number, scaled: boolean): Float64Array {
+  const rng = new Rng(seed);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[rng.int(n)]++;
+  if (scaled) for (let i = 0; i < n; i++) w[i] *= 0.5 + (i % 7) / 4;
+  return w;
+}
+
+/** Grows with both engines from the same seed; checks equal trees and equal streams after. */
+function assertSameTree(data: GrowData, weight: Float64Array | null, opts: GrowOptions, seed: number): void {
+  assert.ok(kernelApplies(data, opts, true), 'the kernel should apply to this case');
+  const rJs = new Rng(seed);
+  const rWasm = new Rng(seed);
+  const js = growTree(data, weight, opts, rJs, 'js');
+  const wasm = growTree(data, weight, opts, rWasm, 'auto');
+  assert.ok(js.nodeCount > 1, 'the case should grow a real tree');
+  assert.deepEqual(wasm, js);
+  assert.equal(rWasm.nextUint32(), rJs.nextUint32());
+}
+
+function synthetic(n: number, d: number, seed: number, classification: boolean): Case {
+  const rng = new Rng(seed);
+  const X = new Float64Array(n * d);
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      // Continuous columns (wide rank ranges: radix sorts of one and two passes), a column of
+      // values 1e-8 apart in pairs (splits between them are not allowed), a constant column and
+      // one constant in most nodes.
+      const v =
+        j === d - 1
+          ? 3
+          : j === d - 2
+            ? i % 50 === 0
+              ? 1
+              : 0
+            : j === d - 3
+              ? (i % 5) + (i % 2) * 1e-8
+              : rng.normal();
+      X[i * d + j] = v;
+      if (j < 3) s += v;
+    }
+    y.push(classification ? (s + 0.5 * rng.normal() > 0 ? (s > 1 ? 2 : 1) : 0) : s * s + rng.normal());
+  }
+  return { name: `synthetic ${n}×${d}`, X: matrix(X, n, d), y, classification };
+}
+
+const cases: Case[] = [
+  ...[...oracleDatasets().values()].map((ds) => ({
+    name: ds.name,
+    X: ds.train.X,
+    y: ds.train.y,
+    classification: ds.task === 'classification',
+  })),
+  synthetic(5000, 9, 1, true),
+  synthetic(3000, 9, 2, false),
+];
+
+describe('WebAssembly tree grower: the same trees as the TypeScript grower', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const mf = Math.max(1, Math.floor(c.X.cols / 3));
+      const data = growData(c, mf);
+      const n = c.X.rows;
+      assertSameTree(data, null, options(c, mf), 11);
+      assertSameTree(data, bootstrapWeights(n, 5, false), options(c, mf), 12);
+      assertSameTree(data, bootstrapWeights(n, 6, true), options(c, mf), 13);
+      // Every stopping rule at once, then each growth limit on its own.
+      const limits: Partial<GrowOptions>[] = [
+        { minSamplesLeaf: 3, minSamplesSplit: 10, minWeightFractionLeaf: 0.01, maxDepth: 6 },
+        { minImpurityDecrease: 0.002 },
+        { maxDepth: 3 },
+        { minSamplesLeaf: 7 },
+        { minWeightFractionLeaf: 0.05 },
+      ];
+      limits.forEach((extra, i) =>
+        assertSameTree(data, bootstrapWeights(n, 20 + i, true), options(c, mf, extra), 30 + i),
+      );
+    });
+  }
+
+  it('applies only where the TypeScript grower sorts every node and the criterion is gini or squared error', () => {
+    const c = cases.find((x) => x.name === 'wine')!;
+    const data = growData(c, 4);
+    assert.ok(kernelApplies(data, options(c, 4), true));
+    assert.equal(kernelApplies(data, options(c, 4), false), false);
+    assert.equal(kernelApplies(data, options(c, 4, { criterion: 'entropy' }), true), false);
+    assert.equal(kernelApplies(data, options(c, 4, { maxLeafNodes: 8 }), true), false);
+    assert.equal(kernelApplies(data, options(c, 4, { splitter: 'random' }), true), false);
+  });
+
+  it('reads data laid out in a shared kernel arena in place (as forests do), for any number of trees', () => {
+    for (const c of [cases.find((x) => x.name === 'digits')!, cases.find((x) => x.name === 'diabetes')!]) {
+      const mf = Math.max(1, Math.floor(c.X.cols / 3));
+      const plain = growData(c, mf);
+      const arena = KernelArena.create(c.X.rows * (c.X.cols * 12 + 8))!;
+      const layout = growLayout('best', c.X.rows, c.X.cols, mf, { columns: false, shared: true, arena });
+      const inArena = prepareGrowData(
+        c.X,
+        { yCode: plain.yCode, yValue: plain.yValue, nClasses: plain.nClasses },
+        layout,
+      );
+      assert.equal(inArena.kernelMemory, arena.memory);
+      assert.ok(inArena.rank!.byteOffset >= ARENA_BASE);
+      assert.deepEqual(inArena.rank, plain.rank);
+      for (let t = 0; t < 3; t++) {
+        const weight = bootstrapWeights(c.X.rows, 40 + t, false);
+        const fromArena = growTree(inArena, weight, options(c, mf), new Rng(t), 'auto');
+        assert.deepEqual(fromArena, growTree(plain, weight, options(c, mf), new Rng(t), 'js'));
+      }
+    }
+  });
+
+  it('falls back to the TypeScript grower when its memory has no room for a working region', () => {
+    const c = cases.find((x) => x.name === 'wine')!;
+    const data = growData(c, 4);
+    // A memory that cannot grow: the thread cannot claim its region, so the tree is grown in
+    // TypeScript (and is the same tree).
+    const full = { ...data, kernelMemory: new Wasm.Memory({ initial: 1, maximum: 1, shared: true }) };
+    const weight = bootstrapWeights(c.X.rows, 9, false);
+    const r = new Rng(1);
+    assert.deepEqual(
+      growTree(full, weight, options(c, 4), r, 'auto'),
+      growTree(data, weight, options(c, 4), new Rng(1), 'js'),
+    );
+  });
+
+  it('pruning (ccpAlpha) applies to the kernel tree as to the TypeScript one', () => {
+    const c = cases.find((x) => x.name === 'breast_cancer')!;
+    const data = growData(c, 10);
+    assertSameTree(data, bootstrapWeights(c.X.rows, 3, false), options(c, 10, { ccpAlpha: 0.01 }), 4);
+  });
+});
