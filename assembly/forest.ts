@@ -135,3 +135,138 @@ export function addTrees(
     }
   }
 }
+
+// Packing ---------------------------------------------------------------------------------------
+// The twin of packForest's loop in packed-forest.ts: one call per tree, breadth-first, with the
+// table of distinct leaf value vectors kept here between calls (its hash slots at `slots`, zero =
+// empty, else index + 1). Indices go to vectors in order of first appearance, as in the
+// TypeScript table, and past `maxSlots / 2` vectors new ones are stored without being indexed
+// (the TypeScript table's bound), so both write the same bytes.
+
+const LEAF_NAN_HI: i32 = 0x7ff80000;
+const TREE_LEAF: i32 = -1;
+
+let tValues: usize = 0;
+let tK: i32 = 1;
+let tSlots: usize = 0;
+let tMask: u32 = 0;
+let tMaxSlots: i32 = 0;
+let tSize: i32 = 0;
+let tFull: bool = false;
+let tMaxFeature: i32 = -1;
+let tLeaf: usize = 0;
+
+/**
+ * Starts a table of leaf vectors (K f64 each) at `values`, hashed into `nSlots` (a power of two,
+ * zeroed) i32 slots at `slots`; `maxSlots` is the TypeScript table's bound; `leaf` is scratch for
+ * one vector (K f64).
+ */
+export function packStart(values: usize, K: i32, slots: usize, nSlots: i32, maxSlots: i32, leaf: usize): void {
+  tValues = values;
+  tK = K;
+  tSlots = slots;
+  tMask = <u32>nSlots - 1;
+  tMaxSlots = maxSlots;
+  tSize = 0;
+  tFull = false;
+  tMaxFeature = -1;
+  tLeaf = leaf;
+}
+
+/** Distinct vectors in the table so far. */
+export function packValueCount(): i32 {
+  return tSize;
+}
+
+/** Largest split feature packed so far (-1: none). */
+export function packMaxFeature(): i32 {
+  return tMaxFeature;
+}
+
+function vectorHash(p: usize, words: i32): u32 {
+  let h: u32 = 0x9e3779b9;
+  for (let w = 0; w < words; w++) h = (h ^ load<u32>(p + (<usize>w << 2))) * 0x85ebca6b ^ (h >>> 13);
+  return (h ^ (h >>> 16)) * 0xc2b2ae35;
+}
+
+/** Index of the vector at tLeaf in the table, added if new (see the table's rules above). */
+function valueIndex(): i32 {
+  const words = tK * 2;
+  const bytes = <usize>tK << 3;
+  let s = vectorHash(tLeaf, words) & tMask;
+  let e = load<i32>(tSlots + (<usize>s << 2)) - 1;
+  while (e >= 0) {
+    if (memory.compare(tValues + <usize>e * bytes, tLeaf, bytes) == 0) return e;
+    s = (s + 1) & tMask;
+    e = load<i32>(tSlots + (<usize>s << 2)) - 1;
+  }
+  const idx = tSize++;
+  memory.copy(tValues + <usize>idx * bytes, tLeaf, bytes);
+  if (tFull) return idx;
+  store<i32>(tSlots + (<usize>s << 2), idx + 1);
+  if (tSize * 2 > tMaxSlots) tFull = true;
+  return idx;
+}
+
+/**
+ * Packs tree `t` (its arrays at left, right, feature: i32; threshold: f64; value: K f64 per node)
+ * as node records from node index `base`, breadth-first, children adjacent; leaf vectors
+ * normalised to sum to one when `classification`. Writes the tree's root and depth; `queue` and
+ * `depthAt` are scratch of the tree's node count (i32). Returns the next free node index.
+ */
+export function packTree(
+  t: i32,
+  left: usize,
+  right: usize,
+  feature: usize,
+  threshold: usize,
+  value: usize,
+  classification: bool,
+  nodes: usize,
+  roots: usize,
+  depths: usize,
+  base: i32,
+  queue: usize,
+  depthAt: usize,
+): i32 {
+  const K = tK;
+  store<i32>(roots + (<usize>t << 2), base);
+  store<i32>(queue, 0);
+  store<i32>(depthAt, 0);
+  let deepest = 0;
+  let tail = 1;
+  let next = base + 1;
+  for (let q = 0; q < tail; q++) {
+    const old = load<i32>(queue + (<usize>q << 2));
+    const rec = nodes + (<usize>(base + q) << 4);
+    if (load<i32>(left + (<usize>old << 2)) == TREE_LEAF) {
+      const v = value + ((<usize>old * <usize>K) << 3);
+      if (classification) {
+        let s: f64 = 0;
+        for (let c = 0; c < K; c++) s += load<f64>(v + (<usize>c << 3));
+        for (let c = 0; c < K; c++) store<f64>(tLeaf + (<usize>c << 3), s > 0 ? load<f64>(v + (<usize>c << 3)) / s : 0);
+      } else memory.copy(tLeaf, v, <usize>K << 3);
+      store<i32>(rec, valueIndex());
+      store<i32>(rec, LEAF_NAN_HI, 4);
+      store<i32>(rec, LEAF, 8);
+      store<i32>(rec, base + q, 12);
+      continue;
+    }
+    const f = load<i32>(feature + (<usize>old << 2));
+    if (f > tMaxFeature) tMaxFeature = f;
+    store<f64>(rec, load<f64>(threshold + (<usize>old << 3)));
+    store<i32>(rec, f, 8);
+    store<i32>(rec, next, 12);
+    next += 2;
+    const dd = load<i32>(depthAt + (<usize>q << 2)) + 1;
+    if (dd > deepest) deepest = dd;
+    store<i32>(depthAt + (<usize>tail << 2), dd);
+    store<i32>(queue + (<usize>tail << 2), load<i32>(left + (<usize>old << 2)));
+    tail++;
+    store<i32>(depthAt + (<usize>tail << 2), dd);
+    store<i32>(queue + (<usize>tail << 2), load<i32>(right + (<usize>old << 2)));
+    tail++;
+  }
+  store<i32>(depths + (<usize>t << 2), deepest);
+  return next;
+}

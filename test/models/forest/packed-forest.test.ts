@@ -143,6 +143,36 @@ describe('packed forest: the WebAssembly walk, the TypeScript walk and the trees
     }
   });
 
+  it('the WebAssembly packer writes the same bytes as the TypeScript one', () => {
+    const bytes = (f: ReturnType<typeof packForest>) => new Uint8Array(f.memory!.buffer, 0, f.end);
+    const c = oracleDataset('digits');
+    const r = oracleDataset('diabetes');
+    const forests: [FlatTree[], boolean][] = [
+      [
+        new RandomForestClassifier({ nEstimators: 5, nThreads: 1, seed: 2 }).fit(c.train.X, c.train.y)
+          .estimators_!,
+        true,
+      ],
+      [
+        new ExtraTreesClassifier({ nEstimators: 3, nThreads: 1, seed: 3 }).fit(c.train.X, c.train.y)
+          .estimators_!,
+        true,
+      ],
+      [new RandomForestRegressor({ nEstimators: 4, nThreads: 1, seed: 5 }).fit(r.X, r.y).estimators_!, false],
+    ];
+    for (const [trees, clf] of forests) {
+      for (const maxSlots of [undefined, 64]) {
+        const ts = packForest(trees, clf, { packer: 'ts', maxSlots });
+        const wasm = packForest(trees, clf, { maxSlots });
+        assert.deepEqual(
+          { nValues: wasm.nValues, maxFeature: wasm.maxFeature, end: wasm.end },
+          { nValues: ts.nValues, maxFeature: ts.maxFeature, end: ts.end },
+        );
+        assert.deepEqual(bytes(wasm), bytes(ts));
+      }
+    }
+  });
+
   it('a forest packed without shared memory predicts the same bits in TypeScript', () => {
     const d = oracleDataset('wine');
     const rf = new ExtraTreesClassifier({ nEstimators: 6, nThreads: 1, seed: 4 }).fit(d.train.X, d.train.y);

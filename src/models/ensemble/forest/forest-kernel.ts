@@ -69,3 +69,31 @@ export function forestKernel(memory: WasmMemory): ForestKernelFn | null {
   const mod = forestModule();
   return mod ? (forestExports(mod, memory).addTrees as ForestKernelFn) : null;
 }
+
+/** The packer of `assembly/forest.ts` (see `packForest` in packed-forest.ts). */
+export interface ForestPacker {
+  packStart(values: number, K: number, slots: number, nSlots: number, maxSlots: number, leaf: number): void;
+  packTree(
+    t: number,
+    left: number,
+    right: number,
+    feature: number,
+    threshold: number,
+    value: number,
+    classification: number,
+    nodes: number,
+    roots: number,
+    depths: number,
+    base: number,
+    queue: number,
+    depth: number,
+  ): number;
+  packValueCount(): number;
+  packMaxFeature(): number;
+}
+
+/** The packer bound to `memory`, or null when the module is not built. */
+export function forestPacker(memory: WasmMemory): ForestPacker | null {
+  const mod = forestModule();
+  return mod ? (forestExports(mod, memory) as unknown as ForestPacker) : null;
+}

@@ -170,6 +170,26 @@ function forestImportances(trees: readonly FlatTree[], d: number): Float64Array 
   return out;
 }
 
+/** A forest's feature importances, computed from its trees when first asked for. */
+class LazyImportances {
+  private trees: readonly FlatTree[] | null = null;
+  private d = 0;
+  private computed: Float64Array | undefined = undefined;
+
+  /** Forgets the last forest's importances; the next read computes those of `trees`. */
+  reset(trees: readonly FlatTree[], d: number): void {
+    this.trees = trees;
+    this.d = d;
+    this.computed = undefined;
+  }
+
+  /** The importances (undefined before a fit). */
+  value(): Float64Array | undefined {
+    if (this.computed === undefined && this.trees) this.computed = forestImportances(this.trees, this.d);
+    return this.computed;
+  }
+}
+
 /** Sum of OOB predictions per row and how many trees predicted each row. */
 function collectOob(
   results: readonly ForestTreeResult[],
@@ -224,8 +244,7 @@ export abstract class BaseForestClassifier<P extends ForestParamValues> extends 
   protected abstract readonly splitter: TreeSplitter;
   /** The fitted trees, as flat arrays. */
   estimators_: FlatTree[] | undefined = undefined;
-  /** Mean impurity-based feature importances (sum to 1). */
-  featureImportances_: Float64Array | undefined = undefined;
+  private readonly importances = new LazyImportances();
   /** Out-of-bag accuracy (with `oobScore`). */
   oobScore_: number | undefined = undefined;
   /** Out-of-bag class probabilities per training row (with `oobScore`). */
@@ -285,7 +304,15 @@ export abstract class BaseForestClassifier<P extends ForestParamValues> extends 
   private setTrees(trees: FlatTree[], d: number): void {
     this.estimators_ = trees;
     this.packed = packForest(trees, true);
-    this.featureImportances_ = forestImportances(trees, d);
+    this.importances.reset(trees, d);
+  }
+
+  /**
+   * Mean impurity-based feature importances (sum to 1), computed on first read after a fit (as
+   * scikit-learn's property is).
+   */
+  get featureImportances_(): Float64Array | undefined {
+    return this.importances.value();
   }
 
   /** Mean of the trees' class probabilities. */
@@ -335,8 +362,7 @@ export abstract class BaseForestRegressor<P extends ForestParamValues> extends B
   protected abstract readonly splitter: TreeSplitter;
   /** The fitted trees, as flat arrays. */
   estimators_: FlatTree[] | undefined = undefined;
-  /** Mean impurity-based feature importances (sum to 1). */
-  featureImportances_: Float64Array | undefined = undefined;
+  private readonly importances = new LazyImportances();
   /** Out-of-bag R² (with `oobScore`). */
   oobScore_: number | undefined = undefined;
   /** Out-of-bag prediction per training row (with `oobScore`). */
@@ -373,7 +399,15 @@ export abstract class BaseForestRegressor<P extends ForestParamValues> extends B
   private setTrees(trees: FlatTree[], d: number): void {
     this.estimators_ = trees;
     this.packed = packForest(trees, false);
-    this.featureImportances_ = forestImportances(trees, d);
+    this.importances.reset(trees, d);
+  }
+
+  /**
+   * Mean impurity-based feature importances (sum to 1), computed on first read after a fit (as
+   * scikit-learn's property is).
+   */
+  get featureImportances_(): Float64Array | undefined {
+    return this.importances.value();
   }
 
   /** Mean of the trees' predictions. */

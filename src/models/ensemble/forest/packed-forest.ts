@@ -32,9 +32,15 @@ import {
   runBeside,
   ThreadExecutor,
 } from '../../../core/pool.ts';
-import { Wasm, type WasmMemory } from '../../../core/wasm.ts';
+import { MemoryLayout, Wasm, type WasmMemory } from '../../../core/wasm.ts';
 import { type FlatTree, TREE_LEAF } from '../../tree/flat-tree.ts';
-import { FOREST_BASE, type ForestKernelFn, forestKernel, forestModule } from './forest-kernel.ts';
+import {
+  FOREST_BASE,
+  type ForestKernelFn,
+  forestKernel,
+  forestModule,
+  forestPacker,
+} from './forest-kernel.ts';
 
 /** Leaf flag in a node record's feature word (as in assembly/forest.ts). */
 const LEAF = 1 << 28;
@@ -94,14 +100,17 @@ function sharedMemory(bytes: number): WasmMemory | null {
 
 /**
  * Packs `trees` (class counts normalised to probabilities when `classification`, as scikit-learn's
- * `predict_proba`) straight into a new shared memory (`options.memory: false` packs into a plain
- * buffer instead, as when no memory can be reserved, and `options.maxSlots` bounds the leaf value
- * hash below its 2^21 slots: the tests use them to reach those paths).
+ * `predict_proba`) straight into a new shared memory, with the WebAssembly packer of
+ * `assembly/forest.ts` (compiled once per process, so a fresh process's first fit does not run the
+ * loop below interpreted: ~30–50 ms on a 100-tree digits forest) or its TypeScript twin, which
+ * writes the same bytes. `options.memory: false` packs into a plain buffer instead (as when no
+ * memory can be reserved), `options.maxSlots` bounds the leaf value hash below its 2^21 slots and
+ * `options.packer: 'ts'` picks the TypeScript packer: the tests use them to reach those paths.
  */
 export function packForest(
   trees: readonly FlatTree[],
   classification: boolean,
-  options: { memory?: boolean; maxSlots?: number } = {},
+  options: { memory?: boolean; maxSlots?: number; packer?: ForestKernelKind } = {},
 ): PackedForest {
   const nTrees = trees.length;
   const K = trees[0].valueStride;
@@ -111,7 +120,7 @@ export function packForest(
   for (const t of trees) {
     nNodes += t.nodeCount;
     widest = Math.max(widest, t.nodeCount);
-    for (let i = 0; i < t.nodeCount; i++) if (t.left[i] === TREE_LEAF) nLeaves++;
+    nLeaves += countLeaves(t);
   }
   const counter = FOREST_BASE;
   const roots = counter + 16;
@@ -120,12 +129,163 @@ export function packForest(
   const values = nodes + nNodes * 16;
   // Room for every leaf's vector; the pages the table does not reach are never touched.
   const room = align16(values + nLeaves * K * 8);
-  const memory = options.memory === false ? null : sharedMemory(room);
+  const maxSlots = options.maxSlots ?? MAX_SLOTS;
+  const wasm = options.memory !== false && options.packer !== 'ts' && forestModule() !== null;
+  const scratch = wasm ? packScratch(room, widest, K, nLeaves, maxSlots) : null;
+  const memory = options.memory === false ? null : sharedMemory(scratch ? scratch.end : room);
   const fallback = memory ? null : new ArrayBuffer(room);
-  const buf = memory ? memory.buffer : fallback!;
+  const layout = { nTrees, K, roots, depths, nodes, values };
+  const packed =
+    memory && scratch
+      ? packWithKernel(trees, classification, memory, layout, scratch)
+      : packWithTs(trees, classification, memory ? memory.buffer : fallback!, layout, widest, maxSlots);
+  return {
+    id: nextId++,
+    memory,
+    fallback,
+    nTrees,
+    K,
+    maxFeature: packed.maxFeature,
+    nNodes,
+    nValues: packed.nValues,
+    counter,
+    roots,
+    depths,
+    nodes,
+    values,
+    end: align16(values + packed.nValues * K * 8),
+  };
+}
+
+function countLeaves(t: FlatTree): number {
+  let n = 0;
+  for (let i = 0; i < t.nodeCount; i++) if (t.left[i] === TREE_LEAF) n++;
+  return n;
+}
+
+/** Where a packed forest's parts start (byte offsets) and its shape. */
+interface PackLayout {
+  nTrees: number;
+  K: number;
+  roots: number;
+  depths: number;
+  nodes: number;
+  values: number;
+}
+
+/** What packing found: distinct leaf vectors and the largest split feature. */
+interface PackResult {
+  nValues: number;
+  maxFeature: number;
+}
+
+/** The WebAssembly packer's working space, after the packed forest's room (byte offsets). */
+interface PackScratch {
+  left: number;
+  right: number;
+  feature: number;
+  threshold: number;
+  value: number;
+  queue: number;
+  depth: number;
+  leaf: number;
+  slots: number;
+  nSlots: number;
+  maxSlots: number;
+  /** Nodes of the largest tree (the per-tree arrays' length). */
+  widest: number;
+  end: number;
+}
+
+function packScratch(
+  room: number,
+  widest: number,
+  K: number,
+  nLeaves: number,
+  maxSlots: number,
+): PackScratch {
+  const l = new MemoryLayout(room, 16);
+  // Enough slots that the table never fills before the TypeScript table's bound (at most
+  // maxSlots / 2 + 1 vectors are indexed), so no rehash is needed; fresh memory reads as empty.
+  const nSlots = Math.min(nextPow2(2 * nLeaves + 2), nextPow2(maxSlots));
+  return {
+    left: l.take(widest * 4),
+    right: l.take(widest * 4),
+    feature: l.take(widest * 4),
+    threshold: l.take(widest * 8),
+    value: l.take(widest * K * 8),
+    queue: l.take(widest * 4),
+    depth: l.take(widest * 4),
+    leaf: l.take(K * 8),
+    slots: l.take(nSlots * 4),
+    nSlots,
+    maxSlots,
+    widest,
+    end: l.end,
+  };
+}
+
+function nextPow2(x: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(x, 1)));
+}
+
+/** Packs with `assembly/forest.ts` (`packTree`): each tree's arrays copied in, then walked there. */
+function packWithKernel(
+  trees: readonly FlatTree[],
+  classification: boolean,
+  memory: WasmMemory,
+  at: PackLayout,
+  sc: PackScratch,
+): PackResult {
+  const packer = forestPacker(memory)!;
+  const buf = memory.buffer;
+  const { widest } = sc;
+  const left = new Int32Array(buf, sc.left, widest);
+  const right = new Int32Array(buf, sc.right, widest);
+  const feature = new Int32Array(buf, sc.feature, widest);
+  const threshold = new Float64Array(buf, sc.threshold, widest);
+  const value = new Float64Array(buf, sc.value, widest * at.K);
+  packer.packStart(at.values, at.K, sc.slots, sc.nSlots, sc.maxSlots, sc.leaf);
+  let next = 0;
+  for (let t = 0; t < at.nTrees; t++) {
+    const tree = trees[t];
+    left.set(tree.left);
+    right.set(tree.right);
+    feature.set(tree.feature);
+    threshold.set(tree.threshold);
+    value.set(tree.value);
+    next = packer.packTree(
+      t,
+      sc.left,
+      sc.right,
+      sc.feature,
+      sc.threshold,
+      sc.value,
+      classification ? 1 : 0,
+      at.nodes,
+      at.roots,
+      at.depths,
+      next,
+      sc.queue,
+      sc.depth,
+    );
+  }
+  return { nValues: packer.packValueCount(), maxFeature: packer.packMaxFeature() };
+}
+
+/** Packs in TypeScript (the twin of `packTree` in assembly/forest.ts). */
+function packWithTs(
+  trees: readonly FlatTree[],
+  classification: boolean,
+  buf: ArrayBuffer | SharedArrayBuffer,
+  at: PackLayout,
+  widest: number,
+  maxSlots: number,
+): PackResult {
+  const { nTrees, K, roots, depths, nodes, values } = at;
   const f64 = new Float64Array(buf);
   const i32 = new Int32Array(buf);
-  const table = new ValueTable(f64, values, K, options.maxSlots ?? MAX_SLOTS);
+  const table = new ValueTable(f64, values, K, maxSlots);
   const leafValue = new Float64Array(K);
   const queue = new Int32Array(widest);
   const depth = new Int32Array(widest);
@@ -173,22 +333,7 @@ export function packForest(
     }
     i32[(depths >> 2) + t] = deepest;
   }
-  return {
-    id: nextId++,
-    memory,
-    fallback,
-    nTrees,
-    K,
-    maxFeature,
-    nNodes,
-    nValues: table.size,
-    counter,
-    roots,
-    depths,
-    nodes,
-    values,
-    end: align16(values + table.size * K * 8),
-  };
+  return { nValues: table.size, maxFeature };
 }
 
 /** Most hash slots a {@link ValueTable} takes (8 MB): past half of them, new vectors are not indexed. */
