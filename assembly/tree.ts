@@ -1,5 +1,6 @@
-// Grows one CART tree with the exhaustive ("best") splitter, depth-first, every node's candidate
-// features sorted on the spot from dense ranks — the WebAssembly twin of the sort-mode path of
+// Grows one CART tree with the exhaustive ("best") splitter, depth-first — every node's candidate
+// features sorted on the spot from dense ranks (sort mode), or every feature's rows kept in sorted
+// lists partitioned at each split (lists mode) — the WebAssembly twin of those two paths of
 // `Grower` in src/models/tree/grower.ts, for the gini and squared-error criteria. Compiled to
 // build/wasm/tree.wasm by scripts/build-wasm.mjs and driven by src/models/tree/grower-wasm.ts.
 //
@@ -11,7 +12,8 @@
 //
 // Memory (byte offsets, all chosen by `setup`/`setData`): the data — dense ranks (d × n i32,
 // feature-major), each feature's distinct values (f64) and their starts (d + 1 i32), the "close
-// values" flags (d u8), class codes (n i32) or targets (n f64), the tree's row weights (n f64) —
+// values" flags (d u8), class codes (n i32) or targets (n f64), in lists mode each feature's sort
+// order (d × n i32), the tree's row weights (n f64) —
 // and, from `base`, this tree's working arrays and its output node arrays, sized for `cap` rows.
 
 const FEATURE_THRESHOLD: f64 = 1e-7;
@@ -39,6 +41,14 @@ let distinctStart: usize = 0;
 let closeValues: usize = 0;
 let yCode: usize = 0;
 let yValue: usize = 0;
+/** Each feature's rows in value order (d × n i32), for lists mode; 0 in sort mode. */
+let order: usize = 0;
+/**
+ * Lists mode (the TypeScript grower's maintained sorted lists, for nodes too large to sort on the
+ * spot — here every node): each feature's node positions (P) and dense ranks (R) in value order,
+ * d × m, partitioned stably at every split. Otherwise every node sorts its candidates (sort mode).
+ */
+let lists: bool = false;
 
 // Options.
 let maxDepth: i32 = 0;
@@ -70,6 +80,12 @@ let nodeCnt: usize = 0;
 let cntL: usize = 0;
 let cntR: usize = 0;
 let stack: usize = 0;
+let P: usize = 0;
+let R: usize = 0;
+let newPos: usize = 0;
+let tP: usize = 0;
+let tR: usize = 0;
+let posOf: usize = 0;
 
 // Output nodes.
 let oFeature: usize = 0;
@@ -142,14 +158,20 @@ function countLimit(len: i32): i32 {
   return 2 * len + 256;
 }
 
-/** Bytes `setup` lays out from its base for trees of up to `cap` rows, d features, K values. */
-export function layoutBytes(cap: i32, dd: i32, K: i32): usize {
-  return setupAt(0, cap, dd, K, false);
+/**
+ * Bytes `setup` lays out from its base for trees of up to `cap` rows, d features, K values, in
+ * lists mode (`withLists`) or sort mode.
+ */
+export function layoutBytes(cap: i32, dd: i32, K: i32, withLists: bool): usize {
+  return setupAt(0, cap, dd, K, withLists, false);
 }
 
-/** Lays the working and output arrays out from `base` (16-byte aligned) for up to `cap` rows. */
-export function setup(base: usize, cap: i32, dd: i32, K: i32): void {
-  setupAt(base, cap, dd, K, true);
+/**
+ * Lays the working and output arrays out from `base` (16-byte aligned) for up to `cap` rows, and
+ * picks lists mode (`withLists`, which needs `order` in setData) or sort mode.
+ */
+export function setup(base: usize, cap: i32, dd: i32, K: i32, withLists: bool): void {
+  setupAt(base, cap, dd, K, withLists, true);
 }
 
 let layoutAt: usize = 0;
@@ -161,7 +183,7 @@ function take(bytes: usize): usize {
   return p;
 }
 
-function setupAt(base: usize, cap: i32, dd: i32, K: i32, assign: bool): usize {
+function setupAt(base: usize, cap: i32, dd: i32, K: i32, withLists: bool, assign: bool): usize {
   const c = <usize>cap;
   layoutAt = align16(base);
   // At most 2·cap − 1 nodes: every leaf holds a row.
@@ -195,7 +217,21 @@ function setupAt(base: usize, cap: i32, dd: i32, K: i32, assign: bool): usize {
   const q5 = take(nodes << 2);
   const q6 = take(nodes << 3);
   const q7 = take((nodes * <usize>K) << 3);
+  const l = withLists ? c : 0;
+  const r0 = take((<usize>dd * l) << 2);
+  const r1 = take((<usize>dd * l) << 2);
+  const r2 = take(l << 2);
+  const r3 = take(l << 2);
+  const r4 = take(l << 2);
+  const r5 = take(l << 2);
   if (assign) {
+    lists = withLists;
+    P = r0;
+    R = r1;
+    newPos = r2;
+    tP = r3;
+    tR = r4;
+    posOf = r5;
     ids = p0;
     W = p1;
     Y = p2;
@@ -244,6 +280,7 @@ export function setData(
   distinctStartAt: usize,
   closeAt: usize,
   yAt: usize,
+  orderAt: usize,
 ): void {
   n = nn;
   d = dd;
@@ -255,6 +292,7 @@ export function setData(
   closeValues = closeAt;
   yCode = isClf ? yAt : 0;
   yValue = isClf ? 0 : yAt;
+  order = orderAt;
 }
 
 /** Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf). */
@@ -354,14 +392,32 @@ export function grow(weights: usize, a: u32, b: u32, c: u32, e: u32): i32 {
     m = n;
     totalWeight = <f64>n;
   }
+  if (lists) memory.fill(posOf, 0xff, <usize>n << 2);
   for (let i = 0, j = 0; i < n; i++) {
     const wi = weights != 0 ? f64At(weights, i) : 1.0;
     if (wi > 0) {
+      if (lists) setI32(posOf, i, j);
       setI32(ids, j, i);
       setF64(W, j, wi);
       if (clf) setI32(Y, j, i32At(yCode, i));
       else setF64(Yv, j, f64At(yValue, i));
       j++;
+    }
+  }
+  if (lists) {
+    // Each feature's rows of the tree in value order, by node position and rank.
+    for (let f = 0; f < d; f++) {
+      const src = f * n;
+      let j = f * m;
+      for (let i = 0; i < n; i++) {
+        const s = i32At(order, src + i);
+        const q = i32At(posOf, s);
+        if (q >= 0) {
+          setI32(P, j, q);
+          setI32(R, j, i32At(rank, src + s));
+          j++;
+        }
+      }
     }
   }
   for (let j = 0; j < d; j++) {
@@ -512,7 +568,7 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     }
     fJ += nFoundConst;
     const f = i32At(features, fJ);
-    if (!sortCandidate(f, start, end)) {
+    if (lists ? sortedConstant(f, start, end) : !sortCandidate(f, start, end)) {
       setI32(features, fJ, i32At(features, nTotalConst));
       setI32(features, nTotalConst, f);
       nFoundConst++;
@@ -523,9 +579,11 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     setI32(features, fJ, i32At(features, fI));
     setI32(features, fI, f);
     const before = bProxy;
-    if (clf) scanGini(f, start, end);
-    else scanSquaredError(f, start, end);
-    if (bProxy != before) {
+    const Pp = lists ? P + ((<usize>f * <usize>m + <usize>start) << 2) : sP;
+    const Rp = lists ? R + ((<usize>f * <usize>m + <usize>start) << 2) : sR;
+    if (clf) scanGini(f, start, end, Pp, Rp);
+    else scanSquaredError(f, start, end, Pp, Rp);
+    if (!lists && bProxy != before) {
       // This feature leads: keep its order for the partition.
       const t = bestP;
       bestP = sP;
@@ -533,7 +591,8 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     }
   }
   if (bPos < end) {
-    partitionByOrder(start, end);
+    if (lists) partitionSorted(start, end, nTotalConst);
+    else partitionByOrder(start, end);
     childrenImpurity(start, impurity);
   }
   for (let j = 0; j < nKnownConst; j++) setI32(features, j, i32At(constantFeatures, j));
@@ -555,10 +614,11 @@ function recordBest(f: i32, pos: i32, proxy: f64, ra: i32, rb: i32): void {
   bThreshold = t;
 }
 
-// The scans read the candidate's node positions (sP) and dense ranks (sR) in value order; index
-// j = i − start.
+// The scans read the candidate's node positions and dense ranks in value order, from Pp and Rp
+// (the node's first entry: sP/sR just sorted, or the feature's maintained lists at start);
+// index j = i − start.
 
-function scanGini(f: i32, start: i32, end: i32): void {
+function scanGini(f: i32, start: i32, end: i32, Pp: usize, Rp: usize): void {
   let sqR: f64 = 0;
   for (let c = 0; c < k; c++) {
     const v = f64At(nodeCnt, c);
@@ -576,9 +636,9 @@ function scanGini(f: i32, start: i32, end: i32): void {
   const free = load<u8>(closeValues + <usize>f) == 0;
   const len = end - start;
   const lastJ = len - 1;
-  let r = i32At(sR, 0);
+  let r = i32At(Rp, 0);
   for (let j = 0; j < lastJ; j++) {
-    const q = i32At(sP, j);
+    const q = i32At(Pp, j);
     const c = i32At(Y, q);
     const ww = f64At(W, q);
     const cl = f64At(cntL, c);
@@ -589,7 +649,7 @@ function scanGini(f: i32, start: i32, end: i32): void {
     sqR += ww * (ww - 2 * cr);
     wL += ww;
     wR -= ww;
-    const r2 = i32At(sR, j + 1);
+    const r2 = i32At(Rp, j + 1);
     if (
       r2 != r &&
       j + 1 >= msl &&
@@ -608,7 +668,7 @@ function scanGini(f: i32, start: i32, end: i32): void {
   }
 }
 
-function scanSquaredError(f: i32, start: i32, end: i32): void {
+function scanSquaredError(f: i32, start: i32, end: i32, Pp: usize, Rp: usize): void {
   let sumL: f64 = 0;
   let sumR = nodeSum;
   let wL: f64 = 0;
@@ -620,16 +680,16 @@ function scanSquaredError(f: i32, start: i32, end: i32): void {
   const free = load<u8>(closeValues + <usize>f) == 0;
   const len = end - start;
   const lastJ = len - 1;
-  let r = i32At(sR, 0);
+  let r = i32At(Rp, 0);
   for (let j = 0; j < lastJ; j++) {
-    const q = i32At(sP, j);
+    const q = i32At(Pp, j);
     const ww = f64At(W, q);
     const v = ww * f64At(Yv, q);
     sumL += v;
     sumR -= v;
     wL += ww;
     wR -= ww;
-    const r2 = i32At(sR, j + 1);
+    const r2 = i32At(Rp, j + 1);
     if (
       r2 != r &&
       j + 1 >= msl &&
@@ -646,6 +706,68 @@ function scanSquaredError(f: i32, start: i32, end: i32): void {
     }
     r = r2;
   }
+}
+
+function sortedConstant(f: i32, start: i32, end: i32): bool {
+  const o = f * m;
+  const vo = i32At(distinctStart, f);
+  return f64At(distinct, vo + i32At(R, o + end - 1)) <= f64At(distinct, vo + i32At(R, o + start)) + FEATURE_THRESHOLD;
+}
+
+/**
+ * Lists mode: reorders the node's positions so the left child is [start, bPos) in the best
+ * feature's value order, moves the row data there, and stably partitions every other feature's
+ * lists (from `skip` in the feature array: those below are constant in both children).
+ */
+function partitionSorted(start: i32, end: i32, skip: i32): void {
+  const pos = bPos;
+  const bf = bFeature;
+  const ob = bf * m;
+  for (let i = start; i < end; i++) setI32(newPos, i32At(P, ob + i), i);
+  if (clf) {
+    for (let q = start; q < end; q++) {
+      const np = i32At(newPos, q);
+      setI32(tI, np, i32At(ids, q));
+      setF64(tW, np, f64At(W, q));
+      setI32(tY, np, i32At(Y, q));
+    }
+    for (let q = start; q < end; q++) setI32(Y, q, i32At(tY, q));
+  } else {
+    for (let q = start; q < end; q++) {
+      const np = i32At(newPos, q);
+      setI32(tI, np, i32At(ids, q));
+      setF64(tW, np, f64At(W, q));
+      setF64(tYv, np, f64At(Yv, q));
+    }
+    for (let q = start; q < end; q++) setF64(Yv, q, f64At(tYv, q));
+  }
+  for (let q = start; q < end; q++) {
+    setI32(ids, q, i32At(tI, q));
+    setF64(W, q, f64At(tW, q));
+  }
+  for (let j = skip; j < d; j++) {
+    const f = i32At(features, j);
+    if (f == bf) continue;
+    const o = f * m;
+    let l = o + start;
+    let r = 0;
+    for (let i = o + start, e = o + end; i < e; i++) {
+      const np = i32At(newPos, i32At(P, i));
+      const v = i32At(R, i);
+      const toLeft = <i32>(<u32>(np - pos) >>> 31);
+      setI32(P, l, np);
+      setI32(R, l, v);
+      setI32(tP, r, np);
+      setI32(tR, r, v);
+      l += toLeft;
+      r += 1 - toLeft;
+    }
+    for (let t = 0; t < r; t++, l++) {
+      setI32(P, l, i32At(tP, t));
+      setI32(R, l, i32At(tR, t));
+    }
+  }
+  for (let i = start; i < end; i++) setI32(P, ob + i, i);
 }
 
 /**

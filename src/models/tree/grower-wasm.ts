@@ -1,6 +1,7 @@
 /**
  * The WebAssembly tree grower (`assembly/tree.ts`, compiled to `build/wasm/tree.wasm` by
- * `npm run build`): the sort-mode, depth-first path of the TypeScript grower for the gini and
+ * `npm run build`): the exhaustive splitter of the TypeScript grower, depth-first, in either of its
+ * modes (every node sorting its candidates, or every node keeping sorted lists), for the gini and
  * squared-error criteria, with the same arithmetic and random stream, so the trees are identical.
  *
  * Why: V8 compiles the TypeScript grower anew on every thread (a fresh thread's first tree took
@@ -36,8 +37,8 @@ export const KERNEL_MAX_CELLS = 1 << 22;
 
 interface TreeExports {
   heapBase(): number;
-  layoutBytes(cap: number, d: number, k: number): number;
-  setup(base: number, cap: number, d: number, k: number): void;
+  layoutBytes(cap: number, d: number, k: number, lists: number): number;
+  setup(base: number, cap: number, d: number, k: number, lists: number): void;
   setData(
     n: number,
     d: number,
@@ -48,6 +49,7 @@ interface TreeExports {
     distinctStart: number,
     close: number,
     y: number,
+    order: number,
   ): void;
   setOptions(maxDepth: number, msl: number, mss: number, mwfl: number, mf: number, mid: number): void;
   outputAt(which: number): number;
@@ -89,17 +91,28 @@ interface KernelData {
   weightsAt: number;
 }
 
-/** Per thread: the kernel bound to each dataset (null: no room), dropped with the dataset. */
-const kernels = new WeakMap<GrowData, KernelData | null>();
+/**
+ * Per thread: the kernel bound to each dataset, per mode (null: no room), dropped with the
+ * dataset.
+ */
+const kernels = new WeakMap<GrowData, { sort?: KernelData | null; lists?: KernelData | null }>();
 
 /**
- * Whether the kernel grows trees with these options: the module is built, the exhaustive splitter
- * sorts every node on the spot (`sortAll`), depth-first, gini (classification) or squared error
+ * How the exhaustive splitter finds a node's sorted rows: `sort` — every node sorts its candidate
+ * features on the spot from dense ranks; `lists` — every node keeps each feature's sorted list,
+ * partitioned at each split (see `sortThreshold` in grower.ts); null — a mix (the benchmark
+ * override LATHE_TREE_SORT_MAX) or another splitter.
+ */
+export type KernelMode = 'sort' | 'lists' | null;
+
+/**
+ * Whether the kernel grows trees with these options: the module is built, the exhaustive
+ * splitter in sort or lists mode, depth-first, gini (classification) or squared error
  * (regression).
  */
-export function kernelSuits(opts: GrowOptions, classification: boolean, sortAll: boolean): boolean {
+export function kernelSuits(opts: GrowOptions, classification: boolean, mode: KernelMode): boolean {
   return (
-    sortAll &&
+    mode !== null &&
     opts.splitter === 'best' &&
     opts.maxLeafNodes === 0 &&
     opts.criterion === (classification ? 'gini' : 'squared_error') &&
@@ -108,43 +121,65 @@ export function kernelSuits(opts: GrowOptions, classification: boolean, sortAll:
 }
 
 /**
- * Whether {@link growTreeKernel} can grow this tree: {@link kernelSuits}, and the data is in a
- * kernel arena (`data.kernelMemory`) or small enough ({@link KERNEL_MAX_CELLS}) to copy.
+ * Whether {@link growTreeKernel} can grow this tree: {@link kernelSuits}, the data has what the
+ * mode reads, and it is in a kernel arena (`data.kernelMemory`) or small enough
+ * ({@link KERNEL_MAX_CELLS}) to copy.
  */
-export function kernelApplies(data: GrowData, opts: GrowOptions, sortAll: boolean): boolean {
+export function kernelApplies(data: GrowData, opts: GrowOptions, mode: KernelMode): boolean {
   return (
-    kernelSuits(opts, data.yCode !== null, sortAll) &&
+    kernelSuits(opts, data.yCode !== null, mode) &&
     data.rank !== null &&
+    (mode !== 'lists' || data.order !== null) &&
     (data.kernelMemory ? true : data.n * data.d <= KERNEL_MAX_CELLS)
   );
 }
 
 /** Bytes of a thread's working region: the tree's weights, then the module's own layout. */
-function regionBytes(kernel: TreeExports, n: number, d: number, k: number): number {
-  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k);
+function regionBytes(kernel: TreeExports, n: number, d: number, k: number, lists: boolean): number {
+  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k, lists ? 1 : 0);
 }
 
 /** Binds a kernel instance to data in `memory` and to a working region from byte `region`. */
 function bind(
   memory: WasmMemory,
   data: GrowData,
-  at: { rank: number; distinct: number; start: number; close: number; y: number },
+  at: DataOffsets,
   region: number,
+  lists: boolean,
 ): KernelData {
   const clf = data.yCode !== null;
   const k = clf ? data.nClasses : 1;
   const kernel = instantiate(treeModule()!, memory);
-  kernel.setData(data.n, data.d, k, clf ? 1 : 0, at.rank, at.distinct, at.start, at.close, at.y);
-  kernel.setup(region + alignUp(data.n * 8, 16), data.n, data.d, k);
+  kernel.setData(data.n, data.d, k, clf ? 1 : 0, at.rank, at.distinct, at.start, at.close, at.y, at.order);
+  kernel.setup(region + alignUp(data.n * 8, 16), data.n, data.d, k, lists ? 1 : 0);
   return { memory, kernel, weightsAt: region };
 }
 
-/** This thread's kernel for `data`, bound on first use; null when no working region fits. */
-function kernelData(data: GrowData): KernelData | null {
-  const have = kernels.get(data);
+/** Byte offsets of the data the kernel reads (order: 0 when not in lists mode). */
+interface DataOffsets {
+  rank: number;
+  distinct: number;
+  start: number;
+  close: number;
+  y: number;
+  order: number;
+}
+
+/**
+ * This thread's kernel for `data` in one mode, bound on first use; null when no working region
+ * fits.
+ */
+function kernelData(data: GrowData, lists: boolean): KernelData | null {
+  let modes = kernels.get(data);
+  if (!modes) {
+    modes = {};
+    kernels.set(data, modes);
+  }
+  const key = lists ? 'lists' : 'sort';
+  const have = modes[key];
   if (have !== undefined) return have;
-  const made = data.kernelMemory ? inArena(data, data.kernelMemory) : copied(data);
-  kernels.set(data, made);
+  const made = data.kernelMemory ? inArena(data, data.kernelMemory, lists) : copied(data, lists);
+  modes[key] = made;
   return made;
 }
 
@@ -152,10 +187,10 @@ function kernelData(data: GrowData): KernelData | null {
  * The data where it is (a kernel arena); this thread's working region claimed at its end, or null
  * when the memory cannot grow that far.
  */
-function inArena(data: GrowData, memory: WasmMemory): KernelData | null {
+function inArena(data: GrowData, memory: WasmMemory, lists: boolean): KernelData | null {
   const k = data.yCode !== null ? data.nClasses : 1;
   const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
-  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k));
+  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k, lists));
   if (region < 0) return null;
   const y = (data.yCode ?? data.yValue)!;
   return bind(
@@ -167,13 +202,15 @@ function inArena(data: GrowData, memory: WasmMemory): KernelData | null {
       start: data.distinctStart!.byteOffset,
       close: data.closeValues!.byteOffset,
       y: y.byteOffset,
+      order: lists ? data.order!.byteOffset : 0,
     },
     region,
+    lists,
   );
 }
 
 /** A copy of the data in a memory of this thread's own, the working region after it. */
-function copied(data: GrowData): KernelData {
+function copied(data: GrowData, lists: boolean): KernelData {
   const { n, d } = data;
   const clf = data.yCode !== null;
   const k = clf ? data.nClasses : 1;
@@ -188,10 +225,11 @@ function copied(data: GrowData): KernelData {
     start: layout.take(distinctStart.byteLength),
     close: layout.take(close.byteLength),
     y: layout.take(n * (clf ? 4 : 8)),
+    order: lists ? layout.take(n * d * 4) : 0,
   };
   const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
   const region = layout.end;
-  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k), WASM_PAGE) / WASM_PAGE);
+  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k, lists), WASM_PAGE) / WASM_PAGE);
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
   const buf = memory.buffer;
   new Int32Array(buf, at.rank, rank.length).set(rank);
@@ -200,7 +238,8 @@ function copied(data: GrowData): KernelData {
   new Uint8Array(buf, at.close, close.length).set(close);
   if (clf) new Int32Array(buf, at.y, n).set(data.yCode!);
   else new Float64Array(buf, at.y, n).set(data.yValue!);
-  return bind(memory, data, at, region);
+  if (lists) new Int32Array(buf, at.order, n * d).set(data.order!);
+  return bind(memory, data, at, region, lists);
 }
 
 /**
@@ -213,8 +252,9 @@ export function growTreeKernel(
   weight: Float64Array | null,
   opts: GrowOptions,
   rng: Rng,
+  mode: 'sort' | 'lists',
 ): FlatTree | null {
-  const bound = kernelData(data);
+  const bound = kernelData(data, mode === 'lists');
   if (!bound) return null;
   const { memory, kernel, weightsAt } = bound;
   const buf = memory.buffer;

@@ -26,7 +26,7 @@
 import type { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
 import type { FlatTree } from './flat-tree.ts';
-import { growTreeKernel, kernelApplies } from './grower-wasm.ts';
+import { growTreeKernel, type KernelMode, kernelApplies } from './grower-wasm.ts';
 import { NodeStore } from './node-store.ts';
 import { pruneTree } from './prune.ts';
 
@@ -170,12 +170,23 @@ export function growTree(
   rng: Rng,
   engine: TreeEngine = defaultEngine(),
 ): FlatTree {
-  const sortAll = opts.splitter === 'best' && sortThreshold(data.d, opts.maxFeatures) >= data.n;
+  const mode = kernelMode(opts, data.n, data.d);
   const tree =
-    (engine !== 'js' && kernelApplies(data, opts, sortAll)
-      ? growTreeKernel(data, weight, opts, rng)
+    (engine !== 'js' && kernelApplies(data, opts, mode)
+      ? growTreeKernel(data, weight, opts, rng, mode!)
       : null) ?? new Grower(data, weight, opts, rng).grow();
   return opts.ccpAlpha > 0 ? pruneTree(tree, opts.ccpAlpha) : tree;
+}
+
+/**
+ * How the exhaustive splitter will find the nodes' sorted rows on n × d data: every node sorting
+ * its candidates (`sort`), every node keeping sorted lists (`lists`), or a mix (null: only with the
+ * LATHE_TREE_SORT_MAX override); null for the random splitter.
+ */
+export function kernelMode(opts: GrowOptions, n: number, d: number): KernelMode {
+  if (opts.splitter !== 'best') return null;
+  const threshold = sortThreshold(d, opts.maxFeatures);
+  return threshold >= n ? 'sort' : threshold === 0 ? 'lists' : null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { Wasm } from '../../../src/core/wasm.ts';
-import { type GrowData, type GrowOptions, growTree } from '../../../src/models/tree/grower.ts';
+import { type GrowData, type GrowOptions, growTree, kernelMode } from '../../../src/models/tree/grower.ts';
 import { kernelApplies } from '../../../src/models/tree/grower-wasm.ts';
 import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';
 import { growLayout, prepareGrowData } from '../../../src/models/tree/presort.ts';
@@ -56,7 +56,10 @@ function bootstrapWeights(n: number, seed: number, scaled: boolean): Float64Arra
 
 /** Grows with both engines from the same seed; checks equal trees and equal streams after. */
 function assertSameTree(data: GrowData, weight: Float64Array | null, opts: GrowOptions, seed: number): void {
-  assert.ok(kernelApplies(data, opts, true), 'the kernel should apply to this case');
+  assert.ok(
+    kernelApplies(data, opts, kernelMode(opts, data.n, data.d)),
+    'the kernel should apply to this case',
+  );
   const rJs = new Rng(seed);
   const rWasm = new Rng(seed);
   const js = growTree(data, weight, opts, rJs, 'js');
@@ -107,40 +110,57 @@ const cases: Case[] = [
 
 describe('WebAssembly tree grower: the same trees as the TypeScript grower', () => {
   for (const c of cases) {
-    it(c.name, () => {
-      const mf = Math.max(1, Math.floor(c.X.cols / 3));
-      const data = growData(c, mf);
-      const n = c.X.rows;
-      assertSameTree(data, null, options(c, mf), 11);
-      assertSameTree(data, bootstrapWeights(n, 5, false), options(c, mf), 12);
-      assertSameTree(data, bootstrapWeights(n, 6, true), options(c, mf), 13);
-      // Every stopping rule at once, then each growth limit on its own.
-      const limits: Partial<GrowOptions>[] = [
-        { minSamplesLeaf: 3, minSamplesSplit: 10, minWeightFractionLeaf: 0.01, maxDepth: 6 },
-        { minImpurityDecrease: 0.002 },
-        { maxDepth: 3 },
-        { minSamplesLeaf: 7 },
-        { minWeightFractionLeaf: 0.05 },
-      ];
-      limits.forEach((extra, i) =>
-        assertSameTree(data, bootstrapWeights(n, 20 + i, true), options(c, mf, extra), 30 + i),
-      );
-    });
+    // A third of the features or fewer per split: every node sorts its candidates (sort mode); all
+    // of them: every node keeps sorted lists (lists mode).
+    const modes: [string, number][] = [
+      ['sort', Math.max(1, Math.floor(c.X.cols / 3))],
+      ['lists', c.X.cols],
+    ];
+    for (const [mode, mf] of modes) {
+      it(`${c.name}, ${mode} mode`, () => {
+        const data = growData(c, mf);
+        assert.equal(kernelMode(options(c, mf), data.n, data.d), mode);
+        const n = c.X.rows;
+        assertSameTree(data, null, options(c, mf), 11);
+        assertSameTree(data, bootstrapWeights(n, 5, false), options(c, mf), 12);
+        assertSameTree(data, bootstrapWeights(n, 6, true), options(c, mf), 13);
+        // Every stopping rule at once, then each growth limit on its own.
+        const limits: Partial<GrowOptions>[] = [
+          { minSamplesLeaf: 3, minSamplesSplit: 10, minWeightFractionLeaf: 0.01, maxDepth: 6 },
+          { minImpurityDecrease: 0.002 },
+          { maxDepth: 3 },
+          { minSamplesLeaf: 7 },
+          { minWeightFractionLeaf: 0.05 },
+        ];
+        limits.forEach((extra, i) =>
+          assertSameTree(data, bootstrapWeights(n, 20 + i, true), options(c, mf, extra), 30 + i),
+        );
+      });
+    }
   }
 
-  it('applies only where the TypeScript grower sorts every node and the criterion is gini or squared error', () => {
+  it('applies only where the TypeScript grower sorts every node or keeps lists at every node, with gini or squared error', () => {
     const c = cases.find((x) => x.name === 'wine')!;
     const data = growData(c, 4);
-    assert.ok(kernelApplies(data, options(c, 4), true));
-    assert.equal(kernelApplies(data, options(c, 4), false), false);
-    assert.equal(kernelApplies(data, options(c, 4, { criterion: 'entropy' }), true), false);
-    assert.equal(kernelApplies(data, options(c, 4, { maxLeafNodes: 8 }), true), false);
-    assert.equal(kernelApplies(data, options(c, 4, { splitter: 'random' }), true), false);
+    assert.ok(kernelApplies(data, options(c, 4), 'sort'));
+    assert.equal(kernelApplies(data, options(c, 4), null), false);
+    // Lists mode needs the sort order, which data laid out for sort mode does not have.
+    assert.equal(kernelApplies(data, options(c, 4), 'lists'), false);
+    assert.ok(kernelApplies(growData(c, 13), options(c, 13), 'lists'));
+    assert.equal(kernelApplies(data, options(c, 4, { criterion: 'entropy' }), 'sort'), false);
+    assert.equal(kernelApplies(data, options(c, 4, { maxLeafNodes: 8 }), 'sort'), false);
+    assert.equal(kernelMode(options(c, 4, { splitter: 'random' }), data.n, data.d), null);
   });
 
   it('reads data laid out in a shared kernel arena in place (as forests do), for any number of trees', () => {
-    for (const c of [cases.find((x) => x.name === 'digits')!, cases.find((x) => x.name === 'diabetes')!]) {
-      const mf = Math.max(1, Math.floor(c.X.cols / 3));
+    const digits = cases.find((x) => x.name === 'digits')!;
+    const diabetes = cases.find((x) => x.name === 'diabetes')!;
+    for (const [c, mf] of [
+      [digits, 8],
+      [diabetes, 3],
+      [digits, 64],
+      [diabetes, 10],
+    ] as const) {
       const plain = growData(c, mf);
       const arena = KernelArena.create(c.X.rows * (c.X.cols * 12 + 8))!;
       const layout = growLayout('best', c.X.rows, c.X.cols, mf, { columns: false, shared: true, arena });

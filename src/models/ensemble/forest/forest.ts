@@ -16,7 +16,7 @@ import { executorFor, runBeside, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
-import { sortThreshold, type TreeSplitter } from '../../tree/grower.ts';
+import { kernelMode, type TreeSplitter } from '../../tree/grower.ts';
 import { kernelSuits } from '../../tree/grower-wasm.ts';
 import { KernelArena } from '../../tree/kernel-arena.ts';
 import { growLayout, prepareGrowData } from '../../tree/presort.ts';
@@ -115,9 +115,8 @@ function growForest(
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   // Where the WebAssembly grower grows the trees, the ranks and targets go straight into the
   // shared memory every thread's kernel reads (see grower-wasm.ts).
-  const sortAll = splitter === 'best' && sortThreshold(m.cols, grow.maxFeatures) >= m.rows;
-  const arena = kernelSuits(grow, inputs.yCode !== null, sortAll)
-    ? KernelArena.create(m.rows * (m.cols * 12 + 8))
+  const arena = kernelSuits(grow, inputs.yCode !== null, kernelMode(grow, m.rows, m.cols))
+    ? KernelArena.create(m.rows * (m.cols * 16 + 8))
     : null;
   const layout = growLayout(splitter, m.rows, m.cols, grow.maxFeatures, {
     columns: params.oobScore,
