@@ -49,6 +49,12 @@ let order: usize = 0;
  * d × m, partitioned stably at every split. Otherwise every node sorts its candidates (sort mode).
  */
 let lists: bool = false;
+/**
+ * Random mode (the random splitter of extra trees): one threshold drawn uniformly between each
+ * candidate's smallest and largest value in the node, read from the column-major features (Xc).
+ */
+let random: bool = false;
+let Xc: usize = 0;
 
 // Options.
 let maxDepth: i32 = 0;
@@ -86,6 +92,9 @@ let newPos: usize = 0;
 let tP: usize = 0;
 let tR: usize = 0;
 let posOf: usize = 0;
+let xf: usize = 0;
+let randMin: f64 = 0;
+let randMax: f64 = 0;
 
 // Output nodes.
 let oFeature: usize = 0;
@@ -160,18 +169,18 @@ function countLimit(len: i32): i32 {
 
 /**
  * Bytes `setup` lays out from its base for trees of up to `cap` rows, d features, K values, in
- * lists mode (`withLists`) or sort mode.
+ * `mode` 0 (sort), 1 (lists) or 2 (random).
  */
-export function layoutBytes(cap: i32, dd: i32, K: i32, withLists: bool): usize {
-  return setupAt(0, cap, dd, K, withLists, false);
+export function layoutBytes(cap: i32, dd: i32, K: i32, mode: i32): usize {
+  return setupAt(0, cap, dd, K, mode, false);
 }
 
 /**
  * Lays the working and output arrays out from `base` (16-byte aligned) for up to `cap` rows, and
- * picks lists mode (`withLists`, which needs `order` in setData) or sort mode.
+ * picks the mode: 0 sort, 1 lists (needs `order` in setData), 2 random (needs `xc`).
  */
-export function setup(base: usize, cap: i32, dd: i32, K: i32, withLists: bool): void {
-  setupAt(base, cap, dd, K, withLists, true);
+export function setup(base: usize, cap: i32, dd: i32, K: i32, mode: i32): void {
+  setupAt(base, cap, dd, K, mode, true);
 }
 
 let layoutAt: usize = 0;
@@ -183,7 +192,8 @@ function take(bytes: usize): usize {
   return p;
 }
 
-function setupAt(base: usize, cap: i32, dd: i32, K: i32, withLists: bool, assign: bool): usize {
+function setupAt(base: usize, cap: i32, dd: i32, K: i32, mode: i32, assign: bool): usize {
+  const withLists = mode == 1;
   const c = <usize>cap;
   layoutAt = align16(base);
   // At most 2·cap − 1 nodes: every leaf holds a row.
@@ -224,8 +234,11 @@ function setupAt(base: usize, cap: i32, dd: i32, K: i32, withLists: bool, assign
   const r3 = take(l << 2);
   const r4 = take(l << 2);
   const r5 = take(l << 2);
+  const r6 = take(mode == 2 ? c << 3 : 0);
   if (assign) {
     lists = withLists;
+    random = mode == 2;
+    xf = r6;
     P = r0;
     R = r1;
     newPos = r2;
@@ -281,6 +294,7 @@ export function setData(
   closeAt: usize,
   yAt: usize,
   orderAt: usize,
+  xcAt: usize,
 ): void {
   n = nn;
   d = dd;
@@ -293,6 +307,7 @@ export function setData(
   yCode = isClf ? yAt : 0;
   yValue = isClf ? 0 : yAt;
   order = orderAt;
+  Xc = xcAt;
 }
 
 /** Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf). */
@@ -366,6 +381,13 @@ function rngInt(bound: i32): i32 {
   let x = <u64>nextUint32();
   while (x >= limit) x = <u64>nextUint32();
   return <i32>(x % b);
+}
+
+/** `Rng.random()`: 53 random bits from two draws, uniform on [0, 1). */
+function rngRandom(): f64 {
+  const a = nextUint32() >>> 5;
+  const b = nextUint32() >>> 6;
+  return (<f64>a * 67108864.0 + <f64>b) / 9007199254740992.0;
 }
 
 /**
@@ -568,7 +590,12 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     }
     fJ += nFoundConst;
     const f = i32At(features, fJ);
-    if (lists ? sortedConstant(f, start, end) : !sortCandidate(f, start, end)) {
+    const isConst = random
+      ? !randomCandidate(f, start, end)
+      : lists
+        ? sortedConstant(f, start, end)
+        : !sortCandidate(f, start, end);
+    if (isConst) {
       setI32(features, fJ, i32At(features, nTotalConst));
       setI32(features, nTotalConst, f);
       nFoundConst++;
@@ -578,6 +605,10 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     fI--;
     setI32(features, fJ, i32At(features, fI));
     setI32(features, fI, f);
+    if (random) {
+      evaluateRandom(f, start, end);
+      continue;
+    }
     const before = bProxy;
     const Pp = lists ? P + ((<usize>f * <usize>m + <usize>start) << 2) : sP;
     const Rp = lists ? R + ((<usize>f * <usize>m + <usize>start) << 2) : sR;
@@ -591,7 +622,8 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     }
   }
   if (bPos < end) {
-    if (lists) partitionSorted(start, end, nTotalConst);
+    if (random) partitionRows(start, end);
+    else if (lists) partitionSorted(start, end, nTotalConst);
     else partitionByOrder(start, end);
     childrenImpurity(start, impurity);
   }
@@ -707,6 +739,112 @@ function scanSquaredError(f: i32, start: i32, end: i32, Pp: usize, Rp: usize): v
     r = r2;
   }
 }
+
+// Random mode -----------------------------------------------------------------------------------
+
+/** Gathers feature f's values of the node into xf; false when the feature is constant here. */
+function randomCandidate(f: i32, start: i32, end: i32): bool {
+  const xo = <usize>f * <usize>n;
+  let lo = load<f64>(Xc + ((xo + <usize>i32At(ids, start)) << 3));
+  let hi = lo;
+  setF64(xf, start, lo);
+  for (let i = start + 1; i < end; i++) {
+    const v = load<f64>(Xc + ((xo + <usize>i32At(ids, i)) << 3));
+    setF64(xf, i, v);
+    if (v < lo) lo = v;
+    else if (v > hi) hi = v;
+  }
+  randMin = lo;
+  randMax = hi;
+  return !(hi <= lo + FEATURE_THRESHOLD);
+}
+
+/** Draws a threshold uniformly in (min, max) and keeps it if its split is the best so far. */
+function evaluateRandom(f: i32, start: i32, end: i32): void {
+  const lo = randMin;
+  const hi = randMax;
+  let t = lo + (hi - lo) * rngRandom();
+  if (t == hi) t = lo;
+  let nL = 0;
+  let wL: f64 = 0;
+  let proxy: f64;
+  if (clf) {
+    memory.fill(cntL, 0, <usize>k << 3);
+    for (let i = start; i < end; i++) {
+      const b: i32 = f64At(xf, i) <= t ? 1 : 0;
+      const ww = <f64>b * f64At(W, i);
+      nL += b;
+      wL += ww;
+      const c = i32At(Y, i);
+      setF64(cntL, c, f64At(cntL, c) + ww);
+    }
+    const nR = end - start - nL;
+    const wR = nodeW - wL;
+    if (nL < minSamplesLeaf || nR < minSamplesLeaf) return;
+    if (wL < minWeightLeaf || wR < minWeightLeaf) return;
+    let sqL: f64 = 0;
+    let sqR: f64 = 0;
+    for (let c = 0; c < k; c++) {
+      const l = f64At(cntL, c);
+      sqL += l * l;
+      const r = f64At(nodeCnt, c) - l;
+      sqR += r * r;
+    }
+    proxy = sqL / wL + sqR / wR;
+  } else {
+    let sum: f64 = 0;
+    for (let i = start; i < end; i++) {
+      const b: i32 = f64At(xf, i) <= t ? 1 : 0;
+      const ww = <f64>b * f64At(W, i);
+      nL += b;
+      wL += ww;
+      sum += ww * f64At(Yv, i);
+    }
+    const nR = end - start - nL;
+    const wR = nodeW - wL;
+    if (nL < minSamplesLeaf || nR < minSamplesLeaf) return;
+    if (wL < minWeightLeaf || wR < minWeightLeaf) return;
+    const sumR = nodeSum - sum;
+    proxy = (sum * sum) / wL + (sumR * sumR) / wR;
+  }
+  if (proxy > bProxy) {
+    bProxy = proxy;
+    bFeature = f;
+    bThreshold = t;
+    bPos = start + nL;
+  }
+}
+
+/** Partitions the node's rows by the chosen feature and threshold (random mode). */
+function partitionRows(start: i32, end: i32): void {
+  const xo = <usize>bFeature * <usize>n;
+  const t = bThreshold;
+  let p = start;
+  let pe = end;
+  while (p < pe) {
+    if (load<f64>(Xc + ((xo + <usize>i32At(ids, p)) << 3)) <= t) p++;
+    else {
+      pe--;
+      const ti = i32At(ids, p);
+      setI32(ids, p, i32At(ids, pe));
+      setI32(ids, pe, ti);
+      const tw = f64At(W, p);
+      setF64(W, p, f64At(W, pe));
+      setF64(W, pe, tw);
+      if (clf) {
+        const ty = i32At(Y, p);
+        setI32(Y, p, i32At(Y, pe));
+        setI32(Y, pe, ty);
+      } else {
+        const ty = f64At(Yv, p);
+        setF64(Yv, p, f64At(Yv, pe));
+        setF64(Yv, pe, ty);
+      }
+    }
+  }
+}
+
+// Lists mode ------------------------------------------------------------------------------------
 
 function sortedConstant(f: i32, start: i32, end: i32): bool {
   const o = f * m;

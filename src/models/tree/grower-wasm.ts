@@ -1,8 +1,9 @@
 /**
  * The WebAssembly tree grower (`assembly/tree.ts`, compiled to `build/wasm/tree.wasm` by
- * `npm run build`): the exhaustive splitter of the TypeScript grower, depth-first, in either of its
- * modes (every node sorting its candidates, or every node keeping sorted lists), for the gini and
- * squared-error criteria, with the same arithmetic and random stream, so the trees are identical.
+ * `npm run build`): the TypeScript grower's depth-first growth with the exhaustive splitter in
+ * either of its modes (every node sorting its candidates, or every node keeping sorted lists) or
+ * with the random splitter of extra trees, for the gini and squared-error criteria, with the same
+ * arithmetic and random stream, so the trees are identical.
  *
  * Why: V8 compiles the TypeScript grower anew on every thread (a fresh thread's first tree took
  * ~25× a warm one on digits, and a forest of 100 small trees was over before the optimised code
@@ -37,8 +38,8 @@ export const KERNEL_MAX_CELLS = 1 << 22;
 
 interface TreeExports {
   heapBase(): number;
-  layoutBytes(cap: number, d: number, k: number, lists: number): number;
-  setup(base: number, cap: number, d: number, k: number, lists: number): void;
+  layoutBytes(cap: number, d: number, k: number, mode: number): number;
+  setup(base: number, cap: number, d: number, k: number, mode: number): void;
   setData(
     n: number,
     d: number,
@@ -50,6 +51,7 @@ interface TreeExports {
     close: number,
     y: number,
     order: number,
+    xc: number,
   ): void;
   setOptions(maxDepth: number, msl: number, mss: number, mwfl: number, mf: number, mid: number): void;
   outputAt(which: number): number;
@@ -95,25 +97,29 @@ interface KernelData {
  * Per thread: the kernel bound to each dataset, per mode (null: no room), dropped with the
  * dataset.
  */
-const kernels = new WeakMap<GrowData, { sort?: KernelData | null; lists?: KernelData | null }>();
+const kernels = new WeakMap<GrowData, Partial<Record<GrowMode, KernelData | null>>>();
 
 /**
- * How the exhaustive splitter finds a node's sorted rows: `sort` — every node sorts its candidate
- * features on the spot from dense ranks; `lists` — every node keeps each feature's sorted list,
- * partitioned at each split (see `sortThreshold` in grower.ts); null — a mix (the benchmark
- * override LATHE_TREE_SORT_MAX) or another splitter.
+ * How a tree's splits are searched: the exhaustive splitter with every node sorting its candidate
+ * features on the spot from dense ranks (`sort`), or with every node keeping each feature's sorted
+ * list, partitioned at each split (`lists`; see `sortThreshold` in grower.ts), or the random
+ * splitter of extra trees (`random`).
  */
-export type KernelMode = 'sort' | 'lists' | null;
+export type GrowMode = 'sort' | 'lists' | 'random';
+
+/** A {@link GrowMode}, or null for a mix the kernel does not do (the LATHE_TREE_SORT_MAX override). */
+export type KernelMode = GrowMode | null;
+
+/** The mode's number in assembly/tree.ts. */
+const MODE_CODE: Record<GrowMode, number> = { sort: 0, lists: 1, random: 2 };
 
 /**
- * Whether the kernel grows trees with these options: the module is built, the exhaustive
- * splitter in sort or lists mode, depth-first, gini (classification) or squared error
- * (regression).
+ * Whether the kernel grows trees with these options: the module is built, a mode it does,
+ * depth-first, gini (classification) or squared error (regression).
  */
 export function kernelSuits(opts: GrowOptions, classification: boolean, mode: KernelMode): boolean {
   return (
     mode !== null &&
-    opts.splitter === 'best' &&
     opts.maxLeafNodes === 0 &&
     opts.criterion === (classification ? 'gini' : 'squared_error') &&
     treeModule() !== null
@@ -128,15 +134,16 @@ export function kernelSuits(opts: GrowOptions, classification: boolean, mode: Ke
 export function kernelApplies(data: GrowData, opts: GrowOptions, mode: KernelMode): boolean {
   return (
     kernelSuits(opts, data.yCode !== null, mode) &&
-    data.rank !== null &&
-    (mode !== 'lists' || data.order !== null) &&
+    (mode === 'random'
+      ? data.Xc.length === data.n * data.d
+      : data.rank !== null && (mode !== 'lists' || data.order !== null)) &&
     (data.kernelMemory ? true : data.n * data.d <= KERNEL_MAX_CELLS)
   );
 }
 
 /** Bytes of a thread's working region: the tree's weights, then the module's own layout. */
-function regionBytes(kernel: TreeExports, n: number, d: number, k: number, lists: boolean): number {
-  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k, lists ? 1 : 0);
+function regionBytes(kernel: TreeExports, n: number, d: number, k: number, mode: GrowMode): number {
+  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k, MODE_CODE[mode]);
 }
 
 /** Binds a kernel instance to data in `memory` and to a working region from byte `region`. */
@@ -145,17 +152,29 @@ function bind(
   data: GrowData,
   at: DataOffsets,
   region: number,
-  lists: boolean,
+  mode: GrowMode,
 ): KernelData {
   const clf = data.yCode !== null;
   const k = clf ? data.nClasses : 1;
   const kernel = instantiate(treeModule()!, memory);
-  kernel.setData(data.n, data.d, k, clf ? 1 : 0, at.rank, at.distinct, at.start, at.close, at.y, at.order);
-  kernel.setup(region + alignUp(data.n * 8, 16), data.n, data.d, k, lists ? 1 : 0);
+  kernel.setData(
+    data.n,
+    data.d,
+    k,
+    clf ? 1 : 0,
+    at.rank,
+    at.distinct,
+    at.start,
+    at.close,
+    at.y,
+    at.order,
+    at.xc,
+  );
+  kernel.setup(region + alignUp(data.n * 8, 16), data.n, data.d, k, MODE_CODE[mode]);
   return { memory, kernel, weightsAt: region };
 }
 
-/** Byte offsets of the data the kernel reads (order: 0 when not in lists mode). */
+/** Byte offsets of the data the kernel reads (0 for what the mode does not read). */
 interface DataOffsets {
   rank: number;
   distinct: number;
@@ -163,83 +182,92 @@ interface DataOffsets {
   close: number;
   y: number;
   order: number;
+  xc: number;
 }
 
-/**
- * This thread's kernel for `data` in one mode, bound on first use; null when no working region
- * fits.
- */
-function kernelData(data: GrowData, lists: boolean): KernelData | null {
+/** This thread's kernel for `data` in `mode`, bound on first use; null when no working region fits. */
+function kernelData(data: GrowData, mode: GrowMode): KernelData | null {
   let modes = kernels.get(data);
   if (!modes) {
     modes = {};
     kernels.set(data, modes);
   }
-  const key = lists ? 'lists' : 'sort';
-  const have = modes[key];
+  const have = modes[mode];
   if (have !== undefined) return have;
-  const made = data.kernelMemory ? inArena(data, data.kernelMemory, lists) : copied(data, lists);
-  modes[key] = made;
+  const made = data.kernelMemory ? inArena(data, data.kernelMemory, mode) : copied(data, mode);
+  modes[mode] = made;
   return made;
+}
+
+/** The arrays `mode` reads (the others null). */
+function modeArrays(data: GrowData, mode: GrowMode) {
+  const ranked = mode !== 'random';
+  return {
+    rank: ranked ? data.rank : null,
+    distinct: ranked ? data.distinct : null,
+    start: ranked ? data.distinctStart : null,
+    close: ranked ? data.closeValues : null,
+    y: (data.yCode ?? data.yValue)!,
+    order: mode === 'lists' ? data.order : null,
+    xc: mode === 'random' ? data.Xc : null,
+  };
 }
 
 /**
  * The data where it is (a kernel arena); this thread's working region claimed at its end, or null
  * when the memory cannot grow that far.
  */
-function inArena(data: GrowData, memory: WasmMemory, lists: boolean): KernelData | null {
+function inArena(data: GrowData, memory: WasmMemory, mode: GrowMode): KernelData | null {
   const k = data.yCode !== null ? data.nClasses : 1;
   const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
-  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k, lists));
+  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k, mode));
   if (region < 0) return null;
-  const y = (data.yCode ?? data.yValue)!;
-  return bind(
-    memory,
-    data,
-    {
-      rank: data.rank!.byteOffset,
-      distinct: data.distinct!.byteOffset,
-      start: data.distinctStart!.byteOffset,
-      close: data.closeValues!.byteOffset,
-      y: y.byteOffset,
-      order: lists ? data.order!.byteOffset : 0,
-    },
-    region,
-    lists,
-  );
+  const a = modeArrays(data, mode);
+  const off = (x: { byteOffset: number } | null) => (x ? x.byteOffset : 0);
+  const at: DataOffsets = {
+    rank: off(a.rank),
+    distinct: off(a.distinct),
+    start: off(a.start),
+    close: off(a.close),
+    y: off(a.y),
+    order: off(a.order),
+    xc: off(a.xc),
+  };
+  return bind(memory, data, at, region, mode);
 }
 
 /** A copy of the data in a memory of this thread's own, the working region after it. */
-function copied(data: GrowData, lists: boolean): KernelData {
+function copied(data: GrowData, mode: GrowMode): KernelData {
   const { n, d } = data;
-  const clf = data.yCode !== null;
-  const k = clf ? data.nClasses : 1;
-  const rank = data.rank!;
-  const distinct = data.distinct!;
-  const distinctStart = data.distinctStart!;
-  const close = data.closeValues!;
+  const k = data.yCode !== null ? data.nClasses : 1;
+  const a = modeArrays(data, mode);
   const layout = new MemoryLayout(DATA_BASE, 16);
-  const at = {
-    rank: layout.take(rank.byteLength),
-    distinct: layout.take(distinct.byteLength),
-    start: layout.take(distinctStart.byteLength),
-    close: layout.take(close.byteLength),
-    y: layout.take(n * (clf ? 4 : 8)),
-    order: lists ? layout.take(n * d * 4) : 0,
+  const place = (x: { byteLength: number } | null) => (x ? layout.take(x.byteLength) : 0);
+  const at: DataOffsets = {
+    rank: place(a.rank),
+    distinct: place(a.distinct),
+    start: place(a.start),
+    close: place(a.close),
+    y: place(a.y),
+    order: place(a.order),
+    xc: place(a.xc),
   };
   const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
   const region = layout.end;
-  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k, lists), WASM_PAGE) / WASM_PAGE);
+  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k, mode), WASM_PAGE) / WASM_PAGE);
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
-  const buf = memory.buffer;
-  new Int32Array(buf, at.rank, rank.length).set(rank);
-  new Float64Array(buf, at.distinct, distinct.length).set(distinct);
-  new Int32Array(buf, at.start, distinctStart.length).set(distinctStart);
-  new Uint8Array(buf, at.close, close.length).set(close);
-  if (clf) new Int32Array(buf, at.y, n).set(data.yCode!);
-  else new Float64Array(buf, at.y, n).set(data.yValue!);
-  if (lists) new Int32Array(buf, at.order, n * d).set(data.order!);
-  return bind(memory, data, at, region, lists);
+  const bytes = new Uint8Array(memory.buffer);
+  const put = (x: Int32Array | Float64Array | Uint8Array | null, to: number) => {
+    if (x) bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), to);
+  };
+  put(a.rank, at.rank);
+  put(a.distinct, at.distinct);
+  put(a.start, at.start);
+  put(a.close, at.close);
+  put(a.y, at.y);
+  put(a.order, at.order);
+  put(a.xc, at.xc);
+  return bind(memory, data, at, region, mode);
 }
 
 /**
@@ -252,9 +280,9 @@ export function growTreeKernel(
   weight: Float64Array | null,
   opts: GrowOptions,
   rng: Rng,
-  mode: 'sort' | 'lists',
+  mode: GrowMode,
 ): FlatTree | null {
-  const bound = kernelData(data, mode === 'lists');
+  const bound = kernelData(data, mode);
   if (!bound) return null;
   const { memory, kernel, weightsAt } = bound;
   const buf = memory.buffer;

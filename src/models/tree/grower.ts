@@ -65,9 +65,9 @@ export interface GrowData {
    */
   closeValues: Uint8Array | null;
   /**
-   * The shared WebAssembly memory that `rank`, `distinct`, `distinctStart`, `closeValues` and the
-   * targets live in (a `KernelArena`), for the tree kernel to read in place; null or absent when
-   * they are ordinary arrays.
+   * The shared WebAssembly memory that `Xc`, `rank`, `distinct`, `distinctStart`, `closeValues`,
+   * `order` and the targets live in (a `KernelArena`), for the tree kernel to read in place; null
+   * or absent when they are ordinary arrays.
    */
   kernelMemory?: WasmMemory | null;
 }
@@ -179,12 +179,12 @@ export function growTree(
 }
 
 /**
- * How the exhaustive splitter will find the nodes' sorted rows on n × d data: every node sorting
- * its candidates (`sort`), every node keeping sorted lists (`lists`), or a mix (null: only with the
- * LATHE_TREE_SORT_MAX override); null for the random splitter.
+ * How a tree on n × d data will search its splits: the random splitter (`random`), or the
+ * exhaustive one with every node sorting its candidates (`sort`), every node keeping sorted lists
+ * (`lists`), or a mix (null: only with the LATHE_TREE_SORT_MAX override).
  */
 export function kernelMode(opts: GrowOptions, n: number, d: number): KernelMode {
-  if (opts.splitter !== 'best') return null;
+  if (opts.splitter !== 'best') return 'random';
   const threshold = sortThreshold(d, opts.maxFeatures);
   return threshold >= n ? 'sort' : threshold === 0 ? 'lists' : null;
 }

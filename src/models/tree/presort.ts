@@ -15,12 +15,17 @@ import type { KernelArena } from './kernel-arena.ts';
 /** Rows per block of the cache-blocked transpose in {@link columnMajor}. */
 const BLOCK_ROWS = 256;
 
-/** Column-major copy of `m` (feature j at `out[j * rows .. (j + 1) * rows)`), optionally shared. */
-export function columnMajor(m: Matrix, shared = false): Float64Array {
+/**
+ * Column-major copy of `m` (feature j at `out[j * rows .. (j + 1) * rows)`), optionally shared, or
+ * in a kernel arena.
+ */
+export function columnMajor(m: Matrix, shared = false, arena: KernelArena | null = null): Float64Array {
   const { rows, cols, data } = m;
-  const out = shared
-    ? new Float64Array(new SharedArrayBuffer(rows * cols * 8))
-    : new Float64Array(rows * cols);
+  const out = arena
+    ? arena.f64(rows * cols)
+    : shared
+      ? new Float64Array(new SharedArrayBuffer(rows * cols * 8))
+      : new Float64Array(rows * cols);
   // Blocked: a block of rows is read once and every column's slice of it written contiguously.
   for (let i0 = 0; i0 < rows; i0 += BLOCK_ROWS) {
     const i1 = Math.min(rows, i0 + BLOCK_ROWS);
@@ -258,8 +263,8 @@ export interface GrowLayout {
   /** Put every array in shared memory (for pool workers). */
   shared: boolean;
   /**
-   * Put the ranks, distinct values and targets in this shared WebAssembly memory instead, where
-   * the tree kernel reads them (see `grower-wasm.ts`); null or absent: not.
+   * Put the ranks, distinct values, columns and targets in this shared WebAssembly memory
+   * instead, where the tree kernel reads them (see `grower-wasm.ts`); null or absent: not.
    */
   arena?: KernelArena | null;
 }
@@ -296,13 +301,13 @@ export function growLayout(
 export function prepareGrowData(m: Matrix, target: GrowTarget, layout: GrowLayout): GrowData {
   const { rows: n, cols: d } = m;
   const { lists, ranks, shared } = layout;
-  const arena = ranks ? (layout.arena ?? null) : null;
+  const arena = layout.arena ?? null;
   const keepX = layout.columns || !(lists || ranks);
   const ranked = lists || ranks ? rankColumns(m, { order: lists, shared, arena }) : null;
   const share = <T extends Int32Array | Float64Array>(a: T | null): T | null =>
     a && arena ? arena.copy(a) : a && shared ? toShared(a) : a;
   return {
-    Xc: keepX ? columnMajor(m, shared) : new Float64Array(0),
+    Xc: keepX ? columnMajor(m, shared, arena) : new Float64Array(0),
     n,
     d,
     yCode: share(target.yCode),
