@@ -1,7 +1,8 @@
-// Grows one CART tree with the exhaustive ("best") splitter, depth-first — every node's candidate
+// Grows one CART tree depth-first with the exhaustive ("best") splitter — every node's candidate
 // features sorted on the spot from dense ranks (sort mode), or every feature's rows kept in sorted
-// lists partitioned at each split (lists mode) — the WebAssembly twin of those two paths of
-// `Grower` in src/models/tree/grower.ts, for the gini and squared-error criteria. Compiled to
+// lists partitioned at each split (lists mode) — or with the random splitter of extra trees (random
+// mode): the WebAssembly twin of those paths of `Grower` in src/models/tree/grower.ts, for the gini, entropy and squared-error criteria (the
+// logarithms are ports of those V8 runs for Math.log and Math.log2, see _fdlibm.ts). Compiled to
 // build/wasm/tree.wasm by scripts/build-wasm.mjs and driven by src/models/tree/grower-wasm.ts.
 //
 // Why a twin: a forest grows trees on several threads, and V8 compiles the JavaScript grower
@@ -15,6 +16,8 @@
 // values" flags (d u8), class codes (n i32) or targets (n f64), in lists mode each feature's sort
 // order (d × n i32), the tree's row weights (n f64) —
 // and, from `base`, this tree's working arrays and its output node arrays, sized for `cap` rows.
+
+import { fdlibmLog, fdlibmLog2 } from './_fdlibm';
 
 const FEATURE_THRESHOLD: f64 = 1e-7;
 const EPSILON: f64 = 2.220446049250313e-16;
@@ -63,6 +66,8 @@ let minSamplesSplit: i32 = 2;
 let minWeightFractionLeaf: f64 = 0;
 let maxFeatures: i32 = 1;
 let minImpurityDecrease: f64 = 0;
+/** Classification criterion: entropy (else gini). */
+let entropy: bool = false;
 
 // Working arrays (see setup).
 let ids: usize = 0;
@@ -94,6 +99,9 @@ let tR: usize = 0;
 let posOf: usize = 0;
 let xf: usize = 0;
 let randMin: f64 = 0;
+/** i·log i for i = 0..xlogxTop (xlogxTop < 0: not filled yet). */
+let xlogxTable: usize = 0;
+let xlogxTop: f64 = -1;
 let randMax: f64 = 0;
 
 // Output nodes.
@@ -235,10 +243,13 @@ function setupAt(base: usize, cap: i32, dd: i32, K: i32, mode: i32, assign: bool
   const r4 = take(l << 2);
   const r5 = take(l << 2);
   const r6 = take(mode == 2 ? c << 3 : 0);
+  const r7 = take((c + 1) << 3);
   if (assign) {
     lists = withLists;
     random = mode == 2;
     xf = r6;
+    xlogxTable = r7;
+    xlogxTop = -1;
     P = r0;
     R = r1;
     newPos = r2;
@@ -310,8 +321,12 @@ export function setData(
   Xc = xcAt;
 }
 
-/** Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf). */
+/**
+ * Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf); `crit`:
+ * 0 gini, 1 entropy (classification; ignored for regression, always squared error).
+ */
 export function setOptions(
+  crit: i32,
   depth: i32,
   msl: i32,
   mss: i32,
@@ -319,6 +334,7 @@ export function setOptions(
   mf: i32,
   mid: f64,
 ): void {
+  entropy = crit == 1;
   maxDepth = depth;
   minSamplesLeaf = msl;
   minSamplesSplit = mss;
@@ -447,6 +463,7 @@ export function grow(weights: usize, a: u32, b: u32, c: u32, e: u32): i32 {
     setI32(constantFeatures, j, 0);
   }
   minWeightLeaf = minWeightFractionLeaf * totalWeight;
+  if (entropy && xlogxTop < 0) fillXlogx();
   nodeCount = 0;
   treeDepth = 0;
   growDepthFirst();
@@ -557,7 +574,55 @@ function nodeImpurity(): f64 {
     const mean = nodeSum / nodeW;
     return nodeSumSq / nodeW - mean * mean;
   }
-  return giniImpurity(nodeCnt, nodeW);
+  return classImpurity(nodeCnt, nodeW);
+}
+
+function classImpurity(cnt: usize, wSum: f64): f64 {
+  if (!entropy) return giniImpurity(cnt, wSum);
+  let e: f64 = 0;
+  for (let c = 0; c < k; c++) {
+    const q = f64At(cnt, c);
+    if (q > 0) {
+      const pr = q / wSum;
+      e -= pr * fdlibmLog2(pr);
+    }
+  }
+  return e;
+}
+
+/**
+ * x·log x (0 at 0), as the TypeScript grower's xlogx. Weighted class counts are whole numbers
+ * when the weights are (bootstrap counts): those up to the row count are looked up in a table of
+ * the same products (the same bits, without a logarithm per row and candidate).
+ */
+// @ts-ignore: decorator
+@inline
+function xlogx(x: f64): f64 {
+  if (x <= xlogxTop) {
+    const i = <i32>x;
+    if (<f64>i == x) return f64At(xlogxTable, i);
+  }
+  return x > 0 ? x * fdlibmLog(x) : 0;
+}
+
+/** Fills the x·log x table for 0..n (once per layout). */
+function fillXlogx(): void {
+  setF64(xlogxTable, 0, 0);
+  for (let i = 1; i <= n; i++) {
+    const x = <f64>i;
+    setF64(xlogxTable, i, x * fdlibmLog(x));
+  }
+  xlogxTop = <f64>n;
+}
+
+/** Math.log as the kernel computes it (for the tests that hold it to V8's). */
+export function mathLog(x: f64): f64 {
+  return fdlibmLog(x);
+}
+
+/** Math.log2 as the kernel computes it (for the tests that hold it to V8's). */
+export function mathLog2(x: f64): f64 {
+  return fdlibmLog2(x);
 }
 
 function giniImpurity(cnt: usize, wSum: f64): f64 {
@@ -612,7 +677,10 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
     const before = bProxy;
     const Pp = lists ? P + ((<usize>f * <usize>m + <usize>start) << 2) : sP;
     const Rp = lists ? R + ((<usize>f * <usize>m + <usize>start) << 2) : sR;
-    if (clf) scanGini(f, start, end, Pp, Rp);
+    if (clf) {
+      if (entropy) scanEntropy(f, start, end, Pp, Rp);
+      else scanGini(f, start, end, Pp, Rp);
+    }
     else scanSquaredError(f, start, end, Pp, Rp);
     if (!lists && bProxy != before) {
       // This feature leads: keep its order for the partition.
@@ -691,6 +759,59 @@ function scanGini(f: i32, start: i32, end: i32, Pp: usize, Rp: usize): void {
       (free || f64At(distinct, vo + r2) > f64At(distinct, vo + r) + FEATURE_THRESHOLD)
     ) {
       const proxy = sqL / wL + sqR / wR;
+      if (proxy > best) {
+        best = proxy;
+        recordBest(f, start + j + 1, proxy, r, r2);
+      }
+    }
+    r = r2;
+  }
+}
+
+function scanEntropy(f: i32, start: i32, end: i32, Pp: usize, Rp: usize): void {
+  let eR: f64 = 0;
+  for (let c = 0; c < k; c++) {
+    const v = f64At(nodeCnt, c);
+    setF64(cntL, c, 0);
+    setF64(cntR, c, v);
+    eR += xlogx(v);
+  }
+  let eL: f64 = 0;
+  let wL: f64 = 0;
+  let wR = nodeW;
+  let best = bProxy;
+  const msl = minSamplesLeaf;
+  const mwl = minWeightLeaf;
+  const vo = i32At(distinctStart, f);
+  const free = load<u8>(closeValues + <usize>f) == 0;
+  const len = end - start;
+  const lastJ = len - 1;
+  let r = i32At(Rp, 0);
+  for (let j = 0; j < lastJ; j++) {
+    const q = i32At(Pp, j);
+    const c = i32At(Y, q);
+    const ww = f64At(W, q);
+    const cl = f64At(cntL, c);
+    const cr = f64At(cntR, c);
+    const nl = cl + ww;
+    const nr = cr - ww;
+    setF64(cntL, c, nl);
+    setF64(cntR, c, nr);
+    eL += xlogx(nl) - xlogx(cl);
+    eR += xlogx(nr) - xlogx(cr);
+    wL += ww;
+    wR -= ww;
+    const r2 = i32At(Rp, j + 1);
+    if (
+      r2 != r &&
+      j + 1 >= msl &&
+      lastJ - j >= msl &&
+      wL >= mwl &&
+      wR >= mwl &&
+      (free || f64At(distinct, vo + r2) > f64At(distinct, vo + r) + FEATURE_THRESHOLD)
+    ) {
+      // −(wL·H_L + wR·H_R) in nats, where w·H = w·log w − Σ c·log c.
+      const proxy = eL - xlogx(wL) + eR - xlogx(wR);
       if (proxy > best) {
         best = proxy;
         recordBest(f, start + j + 1, proxy, r, r2);
@@ -782,15 +903,25 @@ function evaluateRandom(f: i32, start: i32, end: i32): void {
     const wR = nodeW - wL;
     if (nL < minSamplesLeaf || nR < minSamplesLeaf) return;
     if (wL < minWeightLeaf || wR < minWeightLeaf) return;
-    let sqL: f64 = 0;
-    let sqR: f64 = 0;
-    for (let c = 0; c < k; c++) {
-      const l = f64At(cntL, c);
-      sqL += l * l;
-      const r = f64At(nodeCnt, c) - l;
-      sqR += r * r;
+    if (entropy) {
+      let eL: f64 = 0;
+      let eR: f64 = 0;
+      for (let c = 0; c < k; c++) {
+        eL += xlogx(f64At(cntL, c));
+        eR += xlogx(f64At(nodeCnt, c) - f64At(cntL, c));
+      }
+      proxy = eL - xlogx(wL) + eR - xlogx(wR);
+    } else {
+      let sqL: f64 = 0;
+      let sqR: f64 = 0;
+      for (let c = 0; c < k; c++) {
+        const l = f64At(cntL, c);
+        sqL += l * l;
+        const r = f64At(nodeCnt, c) - l;
+        sqR += r * r;
+      }
+      proxy = sqL / wL + sqR / wR;
     }
-    proxy = sqL / wL + sqR / wR;
   } else {
     let sum: f64 = 0;
     for (let i = start; i < end; i++) {
@@ -1062,8 +1193,8 @@ function childrenImpurity(start: i32, impurity: f64): void {
       wL += ww;
     }
     for (let c = 0; c < k; c++) setF64(cntR, c, f64At(nodeCnt, c) - f64At(cntL, c));
-    impL = giniImpurity(cntL, wL);
-    impR = giniImpurity(cntR, nodeW - wL);
+    impL = classImpurity(cntL, wL);
+    impR = classImpurity(cntR, nodeW - wL);
   } else {
     let sum: f64 = 0;
     let sq: f64 = 0;

@@ -2,8 +2,9 @@
  * The WebAssembly tree grower (`assembly/tree.ts`, compiled to `build/wasm/tree.wasm` by
  * `npm run build`): the TypeScript grower's depth-first growth with the exhaustive splitter in
  * either of its modes (every node sorting its candidates, or every node keeping sorted lists) or
- * with the random splitter of extra trees, for the gini and squared-error criteria, with the same
- * arithmetic and random stream, so the trees are identical.
+ * with the random splitter of extra trees, for the gini, entropy and squared-error criteria, with
+ * the same arithmetic (the entropy criterion's logarithms on both sides are ports of fdlibm's, see
+ * fdlibm-log.ts) and random stream, so the trees are identical.
  *
  * Why: V8 compiles the TypeScript grower anew on every thread (a fresh thread's first tree took
  * ~25× a warm one on digits, and a forest of 100 small trees was over before the optimised code
@@ -53,7 +54,17 @@ interface TreeExports {
     order: number,
     xc: number,
   ): void;
-  setOptions(maxDepth: number, msl: number, mss: number, mwfl: number, mf: number, mid: number): void;
+  setOptions(
+    crit: number,
+    maxDepth: number,
+    msl: number,
+    mss: number,
+    mwfl: number,
+    mf: number,
+    mid: number,
+  ): void;
+  mathLog(x: number): number;
+  mathLog2(x: number): number;
   outputAt(which: number): number;
   grownDepth(): number;
   rngWord(i: number): number;
@@ -115,13 +126,15 @@ const MODE_CODE: Record<GrowMode, number> = { sort: 0, lists: 1, random: 2 };
 
 /**
  * Whether the kernel grows trees with these options: the module is built, a mode it does,
- * depth-first, gini (classification) or squared error (regression).
+ * depth-first, gini or entropy (classification) or squared error (regression).
  */
 export function kernelSuits(opts: GrowOptions, classification: boolean, mode: KernelMode): boolean {
   return (
     mode !== null &&
     opts.maxLeafNodes === 0 &&
-    opts.criterion === (classification ? 'gini' : 'squared_error') &&
+    (classification
+      ? opts.criterion === 'gini' || opts.criterion === 'entropy'
+      : opts.criterion === 'squared_error') &&
     treeModule() !== null
   );
 }
@@ -288,6 +301,7 @@ export function growTreeKernel(
   const buf = memory.buffer;
   if (weight) new Float64Array(buf, weightsAt, data.n).set(weight);
   kernel.setOptions(
+    opts.criterion === 'entropy' ? 1 : 0,
     opts.maxDepth,
     opts.minSamplesLeaf,
     Math.max(opts.minSamplesSplit, 2 * opts.minSamplesLeaf),
@@ -315,4 +329,16 @@ export function growTreeKernel(
     weightedNNodeSamples: f64(6, count),
     value: f64(7, count * k),
   };
+}
+
+/**
+ * The kernel's natural and base-2 logarithms (ports of fdlibm's, which V8 11 runs for Math.log and
+ * Math.log2), or null when the module is not built: the tests hold them to their TypeScript twins
+ * in fdlibm-log.ts bit for bit, on which the entropy trees' equality rests.
+ */
+export function kernelLogarithms(): { log(x: number): number; log2(x: number): number } | null {
+  const mod = treeModule();
+  if (!mod) return null;
+  const k = instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+  return { log: (x) => k.mathLog(x), log2: (x) => k.mathLog2(x) };
 }

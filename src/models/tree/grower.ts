@@ -25,6 +25,7 @@
 
 import type { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
+import { fdlibmLog, fdlibmLog2 } from './fdlibm-log.ts';
 import type { FlatTree } from './flat-tree.ts';
 import { growTreeKernel, type KernelMode, kernelApplies } from './grower-wasm.ts';
 import { NodeStore } from './node-store.ts';
@@ -143,8 +144,9 @@ function scratch<T extends Int32Array | Float64Array>(
   return fresh;
 }
 
+/** x·log x (0 at 0), with the logarithm the WebAssembly grower uses too (see fdlibm-log.ts). */
 function xlogx(x: number): number {
-  return x > 0 ? x * Math.log(x) : 0;
+  return x > 0 ? x * fdlibmLog(x) : 0;
 }
 
 interface FrontierRecord {
@@ -568,7 +570,7 @@ class Grower {
       const q = cnt[c];
       if (q > 0) {
         const pr = q / wSum;
-        e -= pr * Math.log2(pr);
+        e -= pr * fdlibmLog2(pr);
       }
     }
     return e;

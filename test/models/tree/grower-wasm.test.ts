@@ -5,8 +5,9 @@ import { describe, it } from 'node:test';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { Wasm } from '../../../src/core/wasm.ts';
+import { fdlibmLog, fdlibmLog2 } from '../../../src/models/tree/fdlibm-log.ts';
 import { type GrowData, type GrowOptions, growTree, kernelMode } from '../../../src/models/tree/grower.ts';
-import { kernelApplies } from '../../../src/models/tree/grower-wasm.ts';
+import { kernelApplies, kernelLogarithms } from '../../../src/models/tree/grower-wasm.ts';
 import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';
 import { growLayout, prepareGrowData } from '../../../src/models/tree/presort.ts';
 import { oracleDatasets } from './datasets.ts';
@@ -149,6 +150,17 @@ describe('WebAssembly tree grower: the same trees as the TypeScript grower', () 
           { minSamplesLeaf: 7 },
           { minWeightFractionLeaf: 0.05 },
         ];
+        if (c.classification) {
+          const ent = options(c, mf, { criterion: 'entropy' });
+          assertSameTree(data, bootstrapWeights(n, 7, true), ent, 14);
+          assertSameTree(
+            data,
+            bootstrapWeights(n, 8, false),
+            { ...ent, minSamplesLeaf: 3, maxDepth: 8 },
+            15,
+            mode !== 'random',
+          );
+        }
         limits.forEach((extra, i) => {
           try {
             assertSameTree(
@@ -166,7 +178,45 @@ describe('WebAssembly tree grower: the same trees as the TypeScript grower', () 
     }
   }
 
-  it('applies only where the TypeScript grower sorts every node or keeps lists at every node, with gini or squared error', () => {
+  it('computes the logarithms of the entropy criterion bit for bit as the TypeScript grower (and as V8 11 computes Math.log)', () => {
+    const lg = kernelLogarithms()!;
+    const rng = new Rng(17);
+    const xs: number[] = [
+      1,
+      2,
+      0.5,
+      Math.SQRT2,
+      Math.SQRT1_2,
+      1e-300,
+      5e-324,
+      2.2250738585072014e-308,
+      1e300,
+      3,
+      10,
+    ];
+    for (let i = 1; i <= 2000; i++) xs.push(i, 1 / i, i / 2001, 1 + i * 1e-9, 1 - i * 1e-12);
+    // Uniform bit patterns over the positive doubles: every exponent.
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    for (let i = 0; i < 200_000; i++) {
+      words[0] = rng.nextUint32();
+      words[1] = rng.nextUint32() % 0x7ff00000;
+      xs.push(bits[0], rng.random(), rng.random() * 1000);
+    }
+    let twins = 0;
+    let engine = 0;
+    for (const x of xs) {
+      if (!Object.is(lg.log(x), fdlibmLog(x)) || !Object.is(lg.log2(x), fdlibmLog2(x))) twins++;
+      if (!Object.is(fdlibmLog(x), Math.log(x)) || !Object.is(fdlibmLog2(x), Math.log2(x))) engine++;
+    }
+    assert.equal(twins, 0, `${twins} of ${xs.length} values differ between the kernel and fdlibm-log.ts`);
+    // The ports are of what V8 11 (Node 20) runs; a later V8 may compute Math.log otherwise.
+    if (process.versions.v8.startsWith('11.'))
+      assert.equal(engine, 0, `${engine} values differ from Math.log`);
+    assert.ok(Number.isNaN(lg.log(Number.NaN)) && lg.log(0) === -Infinity && lg.log(Infinity) === Infinity);
+  });
+
+  it('applies in the three modes, depth-first, with the data each mode reads', () => {
     const c = cases.find((x) => x.name === 'wine')!;
     const data = growData(c, 4);
     assert.ok(kernelApplies(data, options(c, 4), 'sort'));
@@ -174,7 +224,7 @@ describe('WebAssembly tree grower: the same trees as the TypeScript grower', () 
     // Lists mode needs the sort order, which data laid out for sort mode does not have.
     assert.equal(kernelApplies(data, options(c, 4), 'lists'), false);
     assert.ok(kernelApplies(growData(c, 13), options(c, 13), 'lists'));
-    assert.equal(kernelApplies(data, options(c, 4, { criterion: 'entropy' }), 'sort'), false);
+    assert.ok(kernelApplies(data, options(c, 4, { criterion: 'entropy' }), 'sort'));
     assert.equal(kernelApplies(data, options(c, 4, { maxLeafNodes: 8 }), 'sort'), false);
     assert.equal(kernelMode(options(c, 4, { splitter: 'random' }), data.n, data.d), 'random');
     // The random splitter reads the columns, which data laid out for the exhaustive one lacks.
