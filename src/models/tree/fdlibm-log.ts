@@ -14,18 +14,19 @@ const words = new Uint32Array(bits.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
 
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const TWO54 = 1.8014398509481984e16;
-const LG1 = 6.66666666666673513e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
-const IVLN2_HI = 1.44269504072144627571;
-const IVLN2_LO = 1.67517131648865118353e-10;
+// fdlibm's constants, written as the shortest decimals that give the same doubles.
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+const TWO54 = 18014398509481984;
+const LG1 = 0.6666666666666735;
+const LG2 = 0.3999999999940942;
+const LG3 = 0.2857142874366239;
+const LG4 = 0.22222198432149784;
+const LG5 = 0.1818357216161805;
+const LG6 = 0.15313837699209373;
+const LG7 = 0.14798198605116586;
+const IVLN2_HI = 1.4426950407214463;
+const IVLN2_LO = 1.6751713164886512e-10;
 
 /** The natural logarithm, as fdlibm's `__ieee754_log`. */
 export function fdlibmLog(x: number): number {
@@ -54,7 +55,7 @@ export function fdlibmLog(x: number): number {
       if (k === 0) return 0;
       return k * LN2_HI + k * LN2_LO;
     }
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    const R = f * f * (0.5 - 0.3333333333333333 * f);
     if (k === 0) return f - R;
     return k * LN2_HI - (R - k * LN2_LO - f);
   }
