@@ -1,6 +1,8 @@
-// fdlibm's __ieee754_exp as V8 runs it (src/base/ieee754.cc, including V8's special case at
-// exactly 1), shared by the modules whose TypeScript twins call Math.exp, so that both give the
-// same bits. Not compiled on its own (the leading underscore): each module inlines it.
+// fdlibm's functions as V8 runs them (src/base/ieee754.cc), shared by the modules whose TypeScript
+// twins call Math.exp / Math.log (or, for the tree kernel, ports of them), so that both give the
+// same bits. Not compiled on its own (the leading underscore): each module includes what it uses.
+
+// __ieee754_exp, including V8's special case at exactly 1.
 
 // @ts-ignore: decorator
 @inline
@@ -55,8 +57,8 @@ export function fdlibmExp(x: f64): f64 {
 }
 
 // fdlibm's __ieee754_log and FreeBSD's log2 (e_log2.c with k_log1p), as V8 11 (Node 20) runs them
-// for Math.log and Math.log2 (src/base/ieee754.cc), for the tree kernel's entropy criterion.
-// Negative arguments are not expected (they give NaN, as there).
+// for Math.log and Math.log2 (src/base/ieee754.cc): the logistic loss (log of the softmax sum)
+// and the tree kernel's entropy criterion. Negative arguments give NaN, as there.
 
 // @ts-ignore: decorator
 @inline

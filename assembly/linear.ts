@@ -15,87 +15,15 @@
 // weights sw (f64 per row; pointer 0 = none), coefficients w (class k, feature j at k · dof + j,
 // intercept at j = p when fitted, dof = p + 1 then), and out: the loss, then the gradient.
 
+import { fdlibmLog } from './_fdlibm';
+
 /** End of the module's static data: the TypeScript side lays its buffers out above it. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-// ---------------------------------------------------------------------------------------------
-// fdlibm's log (as in V8's src/base/ieee754.cc), so that the twin's Math.log gives the same bits.
-
-// @ts-ignore: decorator
-@inline
-function highWord(x: f64): i32 {
-  return <i32>(reinterpret<u64>(x) >> 32);
-}
-
-// @ts-ignore: decorator
-@inline
-function withHighWord(x: f64, hi: i32): f64 {
-  return reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64>(<u32>hi) << 32));
-}
-
-const LN2_HI: f64 = 6.93147180369123816490e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const TWO54: f64 = 1.8014398509481984e16;
-const L1: f64 = 6.666666666666735130e-1;
-const L2: f64 = 3.999999999940941908e-1;
-const L3: f64 = 2.857142874366239149e-1;
-const L4: f64 = 2.222219843214978396e-1;
-const L5: f64 = 1.818357216161805012e-1;
-const L6: f64 = 1.531383769920937332e-1;
-const L7: f64 = 1.479819860511658591e-1;
-
-// @ts-ignore: decorator
-@inline
-function fdlibmLog(x: f64): f64 {
-  const bits = reinterpret<u64>(x);
-  let hx = <i32>(bits >> 32);
-  const lx = <u32>bits;
-  let k: i32 = 0;
-  if (hx < 0x00100000) {
-    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
-    if (hx < 0) return NaN;
-    k -= 54;
-    x *= TWO54;
-    hx = highWord(x);
-  }
-  if (hx >= 0x7ff00000) return x + x;
-  k += (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  let i = (hx + 0x95f64) & 0x100000;
-  x = withHighWord(x, hx | (i ^ 0x3ff00000));
-  k += i >> 20;
-  const f = x - 1.0;
-  if ((0x000fffff & (2 + hx)) < 3) {
-    if (f == 0) {
-      if (k == 0) return 0;
-      const dk = <f64>k;
-      return dk * LN2_HI + dk * LN2_LO;
-    }
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
-    if (k == 0) return f - R;
-    const dk = <f64>k;
-    return dk * LN2_HI - ((R - dk * LN2_LO) - f);
-  }
-  const s = f / (2.0 + f);
-  const dk = <f64>k;
-  const z = s * s;
-  i = hx - 0x6147a;
-  const w = z * z;
-  const j = 0x6b851 - hx;
-  const t1 = w * (L2 + w * (L4 + w * L6));
-  const t2 = z * (L1 + w * (L3 + w * (L5 + w * L7)));
-  i |= j;
-  const R = t2 + t1;
-  if (i > 0) {
-    const hfsq = 0.5 * f * f;
-    if (k == 0) return f - (hfsq - s * (hfsq + R));
-    return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
-  }
-  if (k == 0) return f - s * (f - R);
-  return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
-}
+// fdlibm's log (as in V8's src/base/ieee754.cc; assembly/_fdlibm.ts), so that the twin's Math.log
+// gives the same bits.
 
 /** Exposed for the tests: fdlibm's log. */
 export function logF64(x: f64): f64 {
