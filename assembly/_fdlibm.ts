@@ -72,6 +72,8 @@ function withHighWord(x: f64, hi: i32): f64 {
   return reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64>(<u32>hi) << 32));
 }
 
+// @ts-ignore: decorator
+@inline
 export function fdlibmLog(x: f64): f64 {
   const ln2_hi: f64 = 6.93147180369123816490e-1;
   const ln2_lo: f64 = 1.90821492927058770002e-10;

@@ -154,10 +154,22 @@ export function kernelApplies(data: GrowData, opts: GrowOptions, mode: KernelMod
   );
 }
 
-/** Bytes of a thread's working region: the tree's weights, then the module's own layout. */
+/**
+ * Bytes of a thread's working region — the tree's weights, then the module's own layout — or
+ * Infinity when it would not fit a 32-bit memory. The module sizes its layout in 32-bit
+ * arithmetic, so the size for n rows is first extrapolated from two small ones (the layout is
+ * affine in the row count, up to alignment) and asked for only when it fits.
+ */
 function regionBytes(kernel: TreeExports, n: number, d: number, k: number, mode: GrowMode): number {
-  return alignUp(n * 8, 16) + kernel.layoutBytes(n, d, k, MODE_CODE[mode]);
+  const code = MODE_CODE[mode];
+  const at1k = kernel.layoutBytes(1024, d, k, code) >>> 0;
+  const perRow = ((kernel.layoutBytes(2048, d, k, code) >>> 0) - at1k) / 1024;
+  if (at1k + (perRow + 8) * n > MAX_REGION) return Number.POSITIVE_INFINITY;
+  return alignUp(n * 8, 16) + (kernel.layoutBytes(n, d, k, code) >>> 0);
 }
+
+/** Largest working region a thread asks for (3 GiB: the data and other threads need room too). */
+const MAX_REGION = 3 * 2 ** 30;
 
 /** Binds a kernel instance to data in `memory` and to a working region from byte `region`. */
 function bind(
@@ -249,8 +261,11 @@ function inArena(data: GrowData, memory: WasmMemory, mode: GrowMode): KernelData
   return bind(memory, data, at, region, mode);
 }
 
-/** A copy of the data in a memory of this thread's own, the working region after it. */
-function copied(data: GrowData, mode: GrowMode): KernelData {
+/**
+ * A copy of the data in a memory of this thread's own, the working region after it (null when
+ * that region would be too large).
+ */
+function copied(data: GrowData, mode: GrowMode): KernelData | null {
   const { n, d } = data;
   const k = data.yCode !== null ? data.nClasses : 1;
   const a = modeArrays(data, mode);
@@ -267,7 +282,9 @@ function copied(data: GrowData, mode: GrowMode): KernelData {
   };
   const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
   const region = layout.end;
-  const pages = Math.ceil(alignUp(region + regionBytes(probe, n, d, k, mode), WASM_PAGE) / WASM_PAGE);
+  const work = regionBytes(probe, n, d, k, mode);
+  if (!Number.isFinite(work)) return null;
+  const pages = Math.ceil(alignUp(region + work, WASM_PAGE) / WASM_PAGE);
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
   const bytes = new Uint8Array(memory.buffer);
   const put = (x: Int32Array | Float64Array | Uint8Array | null, to: number) => {
@@ -314,8 +331,10 @@ export function growTreeKernel(
   for (let i = 0; i < 4; i++) s[i] = kernel.rngWord(i);
   rng.resumeStream(s);
   const k = data.yCode !== null ? data.nClasses : 1;
-  const i32 = (which: number, len: number) => new Int32Array(buf, kernel.outputAt(which), len).slice();
-  const f64 = (which: number, len: number) => new Float64Array(buf, kernel.outputAt(which), len).slice();
+  // Byte offsets come back as signed 32-bit integers: `>>> 0` reads those past 2 GiB right.
+  const i32 = (which: number, len: number) => new Int32Array(buf, kernel.outputAt(which) >>> 0, len).slice();
+  const f64 = (which: number, len: number) =>
+    new Float64Array(buf, kernel.outputAt(which) >>> 0, len).slice();
   return {
     nodeCount: count,
     valueStride: k,
@@ -341,4 +360,20 @@ export function kernelLogarithms(): { log(x: number): number; log2(x: number): n
   if (!mod) return null;
   const k = instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
   return { log: (x) => k.mathLog(x), log2: (x) => k.mathLog2(x) };
+}
+
+/**
+ * The working region a thread would claim for n × d data with k values per node in `mode` (bytes;
+ * Infinity past the 3 GiB bound), or null when the module is not built. For the tests.
+ */
+export function kernelRegionBytes(n: number, d: number, k: number, mode: GrowMode): number | null {
+  const mod = treeModule();
+  if (!mod) return null;
+  return regionBytes(
+    instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true })),
+    n,
+    d,
+    k,
+    mode,
+  );
 }

@@ -73,6 +73,7 @@ export class KernelArena {
  * the memory cannot grow that far.
  */
 export function claimRegion(memory: WasmMemory, bytes: number): number {
+  if (!Number.isFinite(bytes)) return -1;
   try {
     return memory.grow(Math.ceil(bytes / WASM_PAGE)) * WASM_PAGE;
   } catch {

@@ -7,7 +7,7 @@ import { Rng } from '../../../src/core/rng.ts';
 import { Wasm } from '../../../src/core/wasm.ts';
 import { fdlibmLog, fdlibmLog2 } from '../../../src/models/tree/fdlibm-log.ts';
 import { type GrowData, type GrowOptions, growTree, kernelMode } from '../../../src/models/tree/grower.ts';
-import { kernelApplies, kernelLogarithms } from '../../../src/models/tree/grower-wasm.ts';
+import { kernelApplies, kernelLogarithms, kernelRegionBytes } from '../../../src/models/tree/grower-wasm.ts';
 import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';
 import { growLayout, prepareGrowData } from '../../../src/models/tree/presort.ts';
 import { oracleDatasets } from './datasets.ts';
@@ -262,6 +262,16 @@ describe('WebAssembly tree grower: the same trees as the TypeScript grower', () 
         assert.deepEqual(fromArena, growTree(plain, weight, opts, new Rng(t), 'js'));
       }
     }
+  });
+
+  it('sizes working regions without 32-bit overflow, refusing those past 3 GiB', () => {
+    const small = kernelRegionBytes(1000, 20, 2, 'lists')!;
+    const large = kernelRegionBytes(1_000_000, 20, 2, 'lists')!;
+    // About linear in the rows (the module's 32-bit sizes, read as unsigned).
+    assert.ok(small > 0 && Math.abs(large / small - 1000) < 5, `${small} ${large}`);
+    // 50 million rows of one feature would wrap a 32-bit size: refused, not wrapped.
+    assert.equal(kernelRegionBytes(50_000_000, 1, 2, 'lists'), Number.POSITIVE_INFINITY);
+    assert.equal(kernelRegionBytes(20_000_000, 64, 10, 'sort'), Number.POSITIVE_INFINITY);
   });
 
   it('falls back to the TypeScript grower when its memory has no room for a working region', () => {
