@@ -7,7 +7,7 @@
 // sums the twin splits (the even and the odd features of each dot product; the features j, j + 1 of
 // each gradient update, which are independent), exp and log1p are the branch-free algorithms of
 // src/models/linear/lean-math.ts (two rows per SIMD step here, one at a time there), and log is
-// fdlibm's — the algorithm behind V8's Math.log, which the twin calls.
+// fdlibm's — the algorithm behind V8 11's Math.log, which the twin ports (src/core/fdlibm-log.ts).
 //
 // Every function works on one block of rows that the TypeScript side has copied into this
 // instance's memory (see src/models/linear/loss-wasm.ts for the layout); nothing here allocates.
@@ -22,8 +22,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// fdlibm's log (as in V8's src/base/ieee754.cc; assembly/_fdlibm.ts), so that the twin's Math.log
-// gives the same bits.
+// fdlibm's log (as in V8's src/base/ieee754.cc; assembly/_fdlibm.ts), which the twin ports
+// (src/core/fdlibm-log.ts), so that both give the same bits.
 
 /** Exposed for the tests: fdlibm's log. */
 export function logF64(x: f64): f64 {

@@ -20,6 +20,7 @@
  * @module
  */
 
+import { fdlibmLog } from '../../core/fdlibm-log.ts';
 import { type Executor, registerTask, toShared } from '../../core/pool.ts';
 import { dotSplit } from './common.ts';
 import { type LbfgsOptions, type LbfgsResult, minimizeLbfgs } from './lbfgs.ts';
@@ -196,7 +197,7 @@ function halfMultinomial(z: Float64Array, zo: number, K: number, yi: number, s: 
     if (k === yi) g -= 1;
     z[zo + k] = g * s;
   }
-  return (Math.log(sumExp) + max - zy) * s;
+  return (fdlibmLog(sumExp) + max - zy) * s;
 }
 
 /**

@@ -23,9 +23,9 @@
  * @module
  */
 
+import { fdlibmLog, fdlibmLog2 } from '../../core/fdlibm-log.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
-import { fdlibmLog, fdlibmLog2 } from './fdlibm-log.ts';
 import type { FlatTree } from './flat-tree.ts';
 import { growTreeKernel, type KernelMode, kernelApplies } from './grower-wasm.ts';
 import { NodeStore } from './node-store.ts';

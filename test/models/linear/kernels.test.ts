@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { estimatorFromJSON } from '../../../src/core/estimator.ts';
+import { fdlibmLog } from '../../../src/core/fdlibm-log.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { InlineExecutor, ThreadExecutor } from '../../../src/core/pool.ts';
 import { Rng } from '../../../src/core/rng.ts';
@@ -75,17 +76,20 @@ describe('exp, log1p and log in the WebAssembly module', { skip: noWasm }, () =>
     return out;
   }
 
-  it('log gives the bits of Math.log', () => {
+  it("log gives the bits of its TypeScript twin's (fdlibm-log.ts), and of Math.log on V8 11", () => {
     const m = wasmMath();
     const rng = new Rng(5);
     const xs: number[] = [0, -0, 1, -1, 2, 0.5, Infinity, -Infinity, Number.NaN, 5e-324, 1e-300];
     xs.push(1 - 2 ** -53, 1 + 2 ** -52, 10, 1.0000001);
     for (let i = 0; i < 50_000; i++) xs.push(1 + rng.random() * 30, rng.random() * 8);
     xs.push(...anyDoubles(rng, 50_000));
+    // The ports are of what V8 11 (Node 20) runs for Math.log; a later V8 may compute it otherwise.
+    const engineToo = process.versions.v8.startsWith('11.');
     for (const x of xs) {
       const a = m.log(x);
-      const b = Math.log(x);
-      if (!Object.is(a, b)) assert.fail(`log(${x}): wasm ${a}, Math ${b}`);
+      const b = fdlibmLog(x);
+      if (!Object.is(a, b)) assert.fail(`log(${x}): wasm ${a}, fdlibm-log.ts ${b}`);
+      if (engineToo && !Object.is(a, Math.log(x))) assert.fail(`log(${x}): wasm ${a}, Math ${Math.log(x)}`);
     }
   });
 

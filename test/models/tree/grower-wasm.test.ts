@@ -2,10 +2,10 @@
 // trees, bit for bit, as the TypeScript grower, and leaves the random stream in the same state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fdlibmLog, fdlibmLog2 } from '../../../src/core/fdlibm-log.ts';
 import { type Matrix, matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { Wasm } from '../../../src/core/wasm.ts';
-import { fdlibmLog, fdlibmLog2 } from '../../../src/models/tree/fdlibm-log.ts';
 import { type GrowData, type GrowOptions, growTree, kernelMode } from '../../../src/models/tree/grower.ts';
 import { kernelApplies, kernelLogarithms, kernelRegionBytes } from '../../../src/models/tree/grower-wasm.ts';
 import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';

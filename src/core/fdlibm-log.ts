@@ -1,9 +1,10 @@
 /**
  * fdlibm's natural logarithm and FreeBSD's base-2 logarithm (`e_log2.c` with `k_log1p`) — what
  * V8 11 (Node 20) runs for `Math.log` and `Math.log2` — in TypeScript, the twins of the
- * WebAssembly tree kernel's (`assembly/_fdlibm.ts`). The entropy criterion uses these rather than
- * `Math.log`, so the TypeScript and WebAssembly growers give the same trees on every engine (a
- * later V8 may compute `Math.log` differently), and the same trees as before on Node 20.
+ * WebAssembly kernels' (`assembly/_fdlibm.ts`). The TypeScript twins of those kernels (the tree
+ * grower's entropy criterion, the multinomial logistic loss) use these rather than `Math.log`, so
+ * both sides give the same bits on every engine (a later V8 may compute `Math.log` differently),
+ * and the same results as before on Node 20.
  *
  * @module
  */
