@@ -11,8 +11,8 @@
  * paid off), while WebAssembly code is compiled once per process and runs at speed from its first
  * call; it is also faster once warm (a 100 000 × 20 forest: ~6.5 s against ~10 s).
  *
- * Where the data is: a forest lays its ranks and targets out in a shared kernel arena
- * (`kernel-arena.ts`, `GrowData.kernelMemory`) that every thread's instance reads in place, each
+ * Where the data is: a forest lays its ranks, sort orders, columns and targets out in a shared
+ * kernel arena (`kernel-arena.ts`, `GrowData.kernelMemory`) that every thread's instance reads in place, each
  * thread claiming a working region at its end; other callers' data (a single tree) is copied into
  * a memory of the thread's own, when small enough ({@link KERNEL_MAX_CELLS}). Either way once per
  * thread and dataset (keyed by the {@link GrowData} object), then tree after tree.
@@ -72,6 +72,8 @@ interface TreeExports {
 }
 
 let compiled: WasmModule | null | undefined;
+/** An instance on a one-page memory: for sizes (`layoutBytes`) and the logarithms, not for data. */
+let probe: TreeExports | undefined;
 
 /** The compiled module (once per thread; V8 shares the code), or null when it is not built. */
 function treeModule(): WasmModule | null {
@@ -79,10 +81,19 @@ function treeModule(): WasmModule | null {
   compiled = null;
   if (existsSync(WASM_PATH)) {
     const mod = new Wasm.Module(readFileSync(WASM_PATH));
-    const probe = new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
-    if (instantiate(mod, probe).heapBase() <= DATA_BASE) compiled = mod;
+    const p = instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+    if (p.heapBase() <= DATA_BASE) {
+      compiled = mod;
+      probe = p;
+    }
   }
   return compiled;
+}
+
+/** This thread's probe instance (the module must be built). */
+function probeKernel(): TreeExports {
+  treeModule();
+  return probe!;
 }
 
 function instantiate(mod: WasmModule, memory: WasmMemory): TreeExports {
@@ -244,8 +255,7 @@ function modeArrays(data: GrowData, mode: GrowMode) {
  */
 function inArena(data: GrowData, memory: WasmMemory, mode: GrowMode): KernelData | null {
   const k = data.yCode !== null ? data.nClasses : 1;
-  const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
-  const region = claimRegion(memory, regionBytes(probe, data.n, data.d, k, mode));
+  const region = claimRegion(memory, regionBytes(probeKernel(), data.n, data.d, k, mode));
   if (region < 0) return null;
   const a = modeArrays(data, mode);
   const off = (x: { byteOffset: number } | null) => (x ? x.byteOffset : 0);
@@ -280,9 +290,8 @@ function copied(data: GrowData, mode: GrowMode): KernelData | null {
     order: place(a.order),
     xc: place(a.xc),
   };
-  const probe = instantiate(treeModule()!, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
   const region = layout.end;
-  const work = regionBytes(probe, n, d, k, mode);
+  const work = regionBytes(probeKernel(), n, d, k, mode);
   if (!Number.isFinite(work)) return null;
   const pages = Math.ceil(alignUp(region + work, WASM_PAGE) / WASM_PAGE);
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
@@ -356,9 +365,8 @@ export function growTreeKernel(
  * in fdlibm-log.ts bit for bit, on which the entropy trees' equality rests.
  */
 export function kernelLogarithms(): { log(x: number): number; log2(x: number): number } | null {
-  const mod = treeModule();
-  if (!mod) return null;
-  const k = instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+  if (!treeModule()) return null;
+  const k = probeKernel();
   return { log: (x) => k.mathLog(x), log2: (x) => k.mathLog2(x) };
 }
 
@@ -367,13 +375,6 @@ export function kernelLogarithms(): { log(x: number): number; log2(x: number): n
  * Infinity past the 3 GiB bound), or null when the module is not built. For the tests.
  */
 export function kernelRegionBytes(n: number, d: number, k: number, mode: GrowMode): number | null {
-  const mod = treeModule();
-  if (!mod) return null;
-  return regionBytes(
-    instantiate(mod, new Wasm.Memory({ initial: 1, maximum: 1, shared: true })),
-    n,
-    d,
-    k,
-    mode,
-  );
+  if (!treeModule()) return null;
+  return regionBytes(probeKernel(), n, d, k, mode);
 }
