@@ -22,7 +22,9 @@ import {
   treeFromPlain,
   treeToPlain,
 } from './flat-tree.ts';
-import { growTree } from './grower.ts';
+import { type GrowOptions, growTree, kernelMode } from './grower.ts';
+import { kernelSuits } from './grower-wasm.ts';
+import { KernelArena } from './kernel-arena.ts';
 import { growLayout, prepareGrowData } from './presort.ts';
 import { classWeightParam, growthParams, maxFeaturesParam, resolveGrowOptions } from './tree-params.ts';
 
@@ -57,9 +59,19 @@ export type DecisionTreeClassifierParams = ParamsOf<typeof classifierSchema>;
 /** Parameters of {@link DecisionTreeRegressor}. */
 export type DecisionTreeRegressorParams = ParamsOf<typeof regressorSchema>;
 
-/** The data layout a single tree needs. */
-function treeLayout(splitter: 'best' | 'random', m: Matrix, maxFeatures: number) {
-  return growLayout(splitter, m.rows, m.cols, maxFeatures, { columns: false, shared: false });
+/**
+ * The data layout a single tree needs: where the WebAssembly grower will grow it, straight into a
+ * kernel arena (it then reads the data in place, with no copy of its own).
+ */
+function treeLayout(opts: GrowOptions, m: Matrix, classification: boolean) {
+  const arena = kernelSuits(opts, classification, kernelMode(opts, m.rows, m.cols))
+    ? KernelArena.create(m.rows * (m.cols * 16 + 8))
+    : null;
+  return growLayout(opts.splitter, m.rows, m.cols, opts.maxFeatures, {
+    columns: false,
+    shared: false,
+    arena,
+  });
 }
 
 /** Checks X for a tree fit: finite values (no NaN), as a Matrix. */
@@ -119,7 +131,7 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
     }
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
     const target = { yCode: codes, yValue: null, nClasses: this.classes_!.length };
-    const data = prepareGrowData(m, target, treeLayout(opts.splitter, m, opts.maxFeatures));
+    const data = prepareGrowData(m, target, treeLayout(opts, m, true));
     const tree = growTree(data, weight, opts, new Rng(this.params.seed));
     this.setTree(tree, m.cols);
     return this.finishFit(m);
@@ -202,7 +214,7 @@ export class DecisionTreeRegressor extends BaseRegressor<DecisionTreeRegressorPa
     const sw = checkSampleWeight(options.sampleWeight, m.rows, this.typeName) ?? null;
     const opts = resolveGrowOptions(this.params, this.params.splitter, m.rows, m.cols, this.typeName);
     const target = { yCode: null, yValue: yv, nClasses: 1 };
-    const data = prepareGrowData(m, target, treeLayout(opts.splitter, m, opts.maxFeatures));
+    const data = prepareGrowData(m, target, treeLayout(opts, m, false));
     this.tree_ = growTree(data, sw, opts, new Rng(this.params.seed));
     this.featureImportances_ = treeFeatureImportances(this.tree_, m.cols);
     return this.finishFit(m);
