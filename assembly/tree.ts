@@ -1217,3 +1217,135 @@ function childrenImpurity(start: i32, impurity: f64): void {
   bImpR = impR;
   bImprovement = (wN / totalWeight) * (impurity - (wR / wN) * impR - (wL / wN) * impL);
 }
+
+// Ranking ------------------------------------------------------------------------------------------
+// The twin of rankColumns in src/models/tree/presort.ts (same passes, same outputs): each feature's
+// values as order-preserving unsigned 64-bit keys, a stable LSD radix sort of 11-bit digits (a pass
+// whose digit every row shares is skipped), then dense ranks and the distinct values in order.
+
+const RANK_BUCKETS: i32 = 1 << 11;
+const RANK_MASK: u32 = <u32>RANK_BUCKETS - 1;
+
+/**
+ * Ranks the n × d row-major f64 matrix at x (no NaN): rank (d × n i32: the dense rank of row i's
+ * value of feature j at j·n + i), order (d × n i32, each feature's rows in value order, ties by
+ * row; 0: not wanted), the distinct values of every feature concatenated at `distinctAt` (room
+ * for n·d), their starts (d + 1 i32) and the close-values flags (d u8). `scratch`: 6·n u32, 6·2048
+ * i32 and n f64. Returns the number of distinct values in all.
+ */
+export function rankColumns(
+  x: usize,
+  nn: i32,
+  dd: i32,
+  rankAt: usize,
+  orderAt: usize,
+  distinctAt: usize,
+  startAt: usize,
+  closeAt: usize,
+  scratch: usize,
+): i32 {
+  const rowBytes = <usize>nn << 2;
+  let hiA = scratch;
+  let loA = hiA + rowBytes;
+  let ixA = loA + rowBytes;
+  let hiB = ixA + rowBytes;
+  let loB = hiB + rowBytes;
+  let ixB = loB + rowBytes;
+  const hist = ixB + rowBytes;
+  const values = hist + ((<usize>(6 * RANK_BUCKETS)) << 2);
+  let total = 0;
+  store<i32>(startAt, 0);
+  for (let j = 0; j < dd; j++) {
+    memory.fill(hist, 0, (<usize>(6 * RANK_BUCKETS)) << 2);
+    for (let i = 0; i < nn; i++) {
+      let v = load<f64>(x + ((<usize>i * <usize>dd + <usize>j) << 3));
+      if (v == 0) v = 0; // -0 → 0
+      const bits = reinterpret<u64>(v);
+      let h = <u32>(bits >> 32);
+      let l = <u32>bits;
+      if (h & 0x80000000) {
+        h = ~h;
+        l = ~l;
+      } else h |= 0x80000000;
+      store<u32>(hiA + (<usize>i << 2), h);
+      store<u32>(loA + (<usize>i << 2), l);
+      store<i32>(ixA + (<usize>i << 2), i);
+      bump(hist, 0, l & RANK_MASK);
+      bump(hist, 1, (l >>> 11) & RANK_MASK);
+      bump(hist, 2, l >>> 22);
+      bump(hist, 3, h & RANK_MASK);
+      bump(hist, 4, (h >>> 11) & RANK_MASK);
+      bump(hist, 5, h >>> 22);
+    }
+    for (let pass = 0; pass < 6; pass++) {
+      const key = pass < 3 ? loA : hiA;
+      const sh = <u32>((pass % 3) * 11);
+      const ho = hist + ((<usize>(pass * RANK_BUCKETS)) << 2);
+      if (load<i32>(ho + (<usize>((load<u32>(key) >>> sh) & RANK_MASK) << 2)) == nn) continue;
+      let sum = 0;
+      for (let b = 0; b < RANK_BUCKETS; b++) {
+        const p = ho + (<usize>b << 2);
+        const c = load<i32>(p);
+        store<i32>(p, sum);
+        sum += c;
+      }
+      for (let i = 0; i < nn; i++) {
+        const at = <usize>i << 2;
+        const p = ho + (<usize>((load<u32>(key + at) >>> sh) & RANK_MASK) << 2);
+        const q = <usize>load<i32>(p) << 2;
+        store<i32>(p, load<i32>(p) + 1);
+        store<u32>(hiB + q, load<u32>(hiA + at));
+        store<u32>(loB + q, load<u32>(loA + at));
+        store<i32>(ixB + q, load<i32>(ixA + at));
+      }
+      let t = hiA;
+      hiA = hiB;
+      hiB = t;
+      t = loA;
+      loA = loB;
+      loB = t;
+      t = ixA;
+      ixA = ixB;
+      ixB = t;
+    }
+    // Dense ranks and distinct values, walking the sorted keys.
+    let r = -1;
+    let ph: u32 = 0;
+    let pl: u32 = 0;
+    const off = <usize>j * <usize>nn;
+    for (let i = 0; i < nn; i++) {
+      const at = <usize>i << 2;
+      const h = load<u32>(hiA + at);
+      const l = load<u32>(loA + at);
+      if (r < 0 || h != ph || l != pl) {
+        ph = h;
+        pl = l;
+        const bits: u64 = h & 0x80000000 ? (<u64>(h & 0x7fffffff) << 32) | <u64>l : (<u64>~h << 32) | <u64>~l;
+        r++;
+        store<f64>(values + (<usize>r << 3), reinterpret<f64>(bits));
+      }
+      store<i32>(rankAt + ((off + <usize>load<i32>(ixA + at)) << 2), r);
+    }
+    const count = r + 1;
+    let closeHere: u8 = 0;
+    for (let q = 1; q < count; q++) {
+      if (!(load<f64>(values + (<usize>q << 3)) > load<f64>(values + (<usize>(q - 1) << 3)) + FEATURE_THRESHOLD)) {
+        closeHere = 1;
+        break;
+      }
+    }
+    store<u8>(closeAt + <usize>j, closeHere);
+    if (orderAt != 0) memory.copy(orderAt + (off << 2), ixA, rowBytes);
+    memory.copy(distinctAt + (<usize>total << 3), values, <usize>count << 3);
+    total += count;
+    store<i32>(startAt + (<usize>(j + 1) << 2), total);
+  }
+  return total;
+}
+
+// @ts-ignore: decorator
+@inline
+function bump(hist: usize, digit: i32, b: u32): void {
+  const p = hist + ((<usize>(digit * RANK_BUCKETS) + <usize>b) << 2);
+  store<i32>(p, load<i32>(p) + 1);
+}

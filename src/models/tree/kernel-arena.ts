@@ -57,6 +57,17 @@ export class KernelArena {
     return new Float64Array(this.memory.buffer, at, len);
   }
 
+  /** A new zeroed `Uint8Array` of `len` elements in the arena. */
+  u8(len: number): Uint8Array {
+    const at = this.take(len);
+    return new Uint8Array(this.memory.buffer, at, len);
+  }
+
+  /** The byte offset of `bytes` new bytes in the arena (working space for a kernel). */
+  bytes(bytes: number): number {
+    return this.take(bytes);
+  }
+
   /** A copy of `a` in the arena. */
   copy<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
     const Ctor = a.constructor as new (b: ArrayBufferLike, at: number, len: number) => T;

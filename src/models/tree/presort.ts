@@ -10,6 +10,7 @@
 import type { Matrix } from '../../core/matrix.ts';
 import { toShared } from '../../core/pool.ts';
 import { type GrowData, sortThreshold } from './grower.ts';
+import { rankInArena } from './grower-wasm.ts';
 import type { KernelArena } from './kernel-arena.ts';
 
 /** Rows per block of the cache-blocked transpose in {@link columnMajor}. */
@@ -83,6 +84,9 @@ interface RadixScratch {
  * sequentially), passes whose digit is the same for every row skipped (the low bits of
  * integer-valued features). Linear in n and about 20× faster than a comparison sort on indices.
  *
+ * With a kernel arena and a small matrix, the WebAssembly twin in the tree kernel does the work
+ * (`rankInArena` in grower-wasm.ts: the same outputs, at speed on a first call).
+ *
  * Each loop is its own small function: V8 optimises small functions within a few calls, where
  * one large function ran interpreted until its on-stack replacement compiled (~30 ms), which
  * made a first small fit (1 600 × 20) spend ~90 ms here instead of ~8.
@@ -94,6 +98,10 @@ export function rankColumns(
   const { rows: n, cols: d, data } = m;
   const { shared } = options;
   const arena = options.arena ?? null;
+  if (arena) {
+    const done = rankInArena(m, arena, options.order);
+    if (done) return done;
+  }
   const i32 = (len: number) =>
     arena ? arena.i32(len) : shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len);
   const rank = i32(n * d);

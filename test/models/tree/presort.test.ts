@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { Rng } from '../../../src/core/rng.ts';
+import { ARENA_BASE, KernelArena } from '../../../src/models/tree/kernel-arena.ts';
 import { columnMajor, rankColumns } from '../../../src/models/tree/presort.ts';
 
 /** The straightforward version: sort each column's row indices by value, ties by row. */
@@ -34,21 +35,50 @@ function naive(data: Float64Array, n: number, d: number) {
   return { rank, order, distinct, start, close };
 }
 
+/** Mixed columns: ties, signs, -0, infinities, a constant, values closer than 1e-7, subnormals. */
+function mixed(rng: Rng, n: number, d: number): Float64Array {
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    data[i * d] = rng.normal() * 1e3; // continuous, both signs
+    data[i * d + 1] = rng.int(5) - 2; // few integers, -0 below
+    data[i * d + 2] = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-300][rng.int(5)];
+    data[i * d + 3] = 7; // constant
+    data[i * d + 4] = 1 + rng.int(3) * 5e-8; // values closer than 1e-7
+    data[i * d + 5] = rng.random() < 0.5 ? -rng.random() * 1e-310 : rng.random(); // subnormals
+    if (data[i * d + 1] === 0 && rng.random() < 0.5) data[i * d + 1] = -0;
+  }
+  return data;
+}
+
 describe('rankColumns', () => {
+  it('ranks in a kernel arena (the WebAssembly twin) exactly as in TypeScript', () => {
+    const rng = new Rng(4);
+    for (const n of [1, 2, 7, 300, 5000]) {
+      const d = 6;
+      const m = matrix(mixed(rng, n, d), n, d);
+      for (const order of [true, false]) {
+        const ts = rankColumns(m, { order, shared: false });
+        const arena = KernelArena.create(n * (d * 16 + 8))!;
+        const wasm = rankColumns(m, { order, shared: false, arena });
+        assert.ok(wasm.rank.byteOffset >= ARENA_BASE, 'laid out in the arena');
+        assert.deepEqual(wasm.rank, ts.rank, `rank n=${n}`);
+        assert.deepEqual(wasm.order, ts.order, `order n=${n}`);
+        assert.deepEqual(wasm.start, ts.start, `start n=${n}`);
+        assert.deepEqual(wasm.close, ts.close, `close n=${n}`);
+        // The same bits (+0 for -0 on both sides).
+        assert.deepEqual(
+          new Uint8Array(wasm.distinct.slice().buffer),
+          new Uint8Array(ts.distinct.slice().buffer),
+        );
+      }
+    }
+  });
+
   it('matches a comparison sort on mixed columns (ties, signs, -0, infinities, close values)', () => {
     const rng = new Rng(3);
     for (const n of [1, 2, 7, 300, 5000]) {
       const d = 6;
-      const data = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) {
-        data[i * d] = rng.normal() * 1e3; // continuous, both signs
-        data[i * d + 1] = rng.int(5) - 2; // few integers, -0 below
-        data[i * d + 2] = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-300][rng.int(5)];
-        data[i * d + 3] = 7; // constant
-        data[i * d + 4] = 1 + rng.int(3) * 5e-8; // values closer than 1e-7
-        data[i * d + 5] = rng.random() < 0.5 ? -rng.random() * 1e-310 : rng.random(); // subnormals
-        if (data[i * d + 1] === 0 && rng.random() < 0.5) data[i * d + 1] = -0;
-      }
+      const data = mixed(rng, n, d);
       const m = matrix(data, n, d);
       const got = rankColumns(m, { order: true, shared: false });
       const want = naive(data, n, d);
