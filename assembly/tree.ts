@@ -27,6 +27,11 @@ const TREE_LEAF: i32 = -1;
 const TREE_UNDEFINED: i32 = -2;
 /** Bytes per growth-stack entry: start, end, depth, parent, isLeft, nConst (i32) and impurity (f64). */
 const STACK_ENTRY: usize = 32;
+/**
+ * Bytes per best-first frontier record: nodeId, start, end, pos, depth, isLeaf (i32), then
+ * impurityLeft, impurityRight, improvement (f64).
+ */
+const FRONTIER_ENTRY: usize = 48;
 
 /** End of the module's static data: the TypeScript side lays its arrays out above it. */
 export function heapBase(): usize {
@@ -66,6 +71,8 @@ let minSamplesSplit: i32 = 2;
 let minWeightFractionLeaf: f64 = 0;
 let maxFeatures: i32 = 1;
 let minImpurityDecrease: f64 = 0;
+/** Best-first growth with at most this many leaves; 0: depth-first. */
+let maxLeafNodes: i32 = 0;
 /** Classification criterion: entropy (else gini). */
 let entropy: bool = false;
 
@@ -91,6 +98,9 @@ let nodeCnt: usize = 0;
 let cntL: usize = 0;
 let cntR: usize = 0;
 let stack: usize = 0;
+/** Best-first growth: frontier records (FRONTIER_ENTRY bytes each) and a max-heap of their indices. */
+let frontier: usize = 0;
+let heap: usize = 0;
 let P: usize = 0;
 let R: usize = 0;
 let newPos: usize = 0;
@@ -227,6 +237,8 @@ function setupAt(base: usize, cap: i32, dd: i32, K: i32, mode: i32, assign: bool
   const p18 = take(<usize>K << 3);
   const p19 = take(<usize>K << 3);
   const p20 = take((c + 2) * STACK_ENTRY);
+  const p21 = take((2 * c + 2) * FRONTIER_ENTRY);
+  const p22 = take((2 * c + 2) << 2);
   const q0 = take(nodes << 2);
   const q1 = take(nodes << 3);
   const q2 = take(nodes << 2);
@@ -277,6 +289,8 @@ function setupAt(base: usize, cap: i32, dd: i32, K: i32, mode: i32, assign: bool
     cntL = p18;
     cntR = p19;
     stack = p20;
+    frontier = p21;
+    heap = p22;
     oFeature = q0;
     oThreshold = q1;
     oLeft = q2;
@@ -323,7 +337,8 @@ export function setData(
 
 /**
  * Growth settings, resolved as `GrowOptions` (minSamplesSplit already ≥ 2·minSamplesLeaf); `crit`:
- * 0 gini, 1 entropy (classification; ignored for regression, always squared error).
+ * 0 gini, 1 entropy (classification; ignored for regression, always squared error); `mln`:
+ * maxLeafNodes (0: depth-first, unbounded; else best-first with at most that many leaves).
  */
 export function setOptions(
   crit: i32,
@@ -333,7 +348,9 @@ export function setOptions(
   mwfl: f64,
   mf: i32,
   mid: f64,
+  mln: i32,
 ): void {
+  maxLeafNodes = mln;
   entropy = crit == 1;
   maxDepth = depth;
   minSamplesLeaf = msl;
@@ -466,7 +483,8 @@ export function grow(weights: usize, a: u32, b: u32, c: u32, e: u32): i32 {
   if (entropy && xlogxTop < 0) fillXlogx();
   nodeCount = 0;
   treeDepth = 0;
-  growDepthFirst();
+  if (maxLeafNodes > 0) growBestFirst();
+  else growDepthFirst();
   return nodeCount;
 }
 
@@ -508,7 +526,7 @@ function growDepthFirst(): void {
     isLeaf = isLeaf || impurity <= EPSILON;
     let nConstNext = nConst;
     if (!isLeaf) {
-      nodeSplit(start, end, impurity, nConst);
+      nodeSplit(start, end, impurity, nConst, true);
       nConstNext = nConstOut;
       isLeaf = bPos >= end || bImprovement + EPSILON < minImpurityDecrease;
     }
@@ -538,6 +556,119 @@ function addNode(parent: i32, isLeft: i32, isLeaf: bool, impurity: f64, nSamples
   if (clf) memory.copy(oValue + ((<usize>id * <usize>k) << 3), nodeCnt, <usize>k << 3);
   else setF64(oValue, id, nodeSum / nodeW);
   return id;
+}
+
+// Best-first growth (maxLeafNodes) -------------------------------------------------------------
+
+/** Whether frontier record a comes before b: larger improvement, ties to the earlier node. */
+// @ts-ignore: decorator
+@inline
+function before(a: i32, b: i32): bool {
+  const ra = frontier + <usize>a * FRONTIER_ENTRY;
+  const rb = frontier + <usize>b * FRONTIER_ENTRY;
+  const ia = load<f64>(ra, 40);
+  const ib = load<f64>(rb, 40);
+  return ia > ib || (ia == ib && load<i32>(ra) < load<i32>(rb));
+}
+
+function heapPush(size: i32, rec: i32): i32 {
+  setI32(heap, size, rec);
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(i32At(heap, i), i32At(heap, p))) break;
+    const t = i32At(heap, i);
+    setI32(heap, i, i32At(heap, p));
+    setI32(heap, p, t);
+    i = p;
+  }
+  return size + 1;
+}
+
+/** Removes the top of a heap of `size` records (the caller reads it first); returns the new size. */
+function heapPop(size: i32): i32 {
+  const n1 = size - 1;
+  if (n1 > 0) {
+    setI32(heap, 0, i32At(heap, n1));
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let b = i;
+      if (l < n1 && before(i32At(heap, l), i32At(heap, b))) b = l;
+      if (r < n1 && before(i32At(heap, r), i32At(heap, b))) b = r;
+      if (b == i) break;
+      const t = i32At(heap, i);
+      setI32(heap, i, i32At(heap, b));
+      setI32(heap, b, t);
+      i = b;
+    }
+  }
+  return n1;
+}
+
+/** Grower.addSplitNode: a node's split (or leaf) as frontier record `rec`. */
+function addSplitNode(rec: i32, start: i32, end: i32, impurityIn: f64, isFirst: bool, isLeft: i32, parent: i32, depth: i32): void {
+  let impurity = impurityIn;
+  const nNode = end - start;
+  nodeReset(start, end);
+  if (isFirst) impurity = nodeImpurity();
+  let isLeaf =
+    depth >= maxDepth ||
+    nNode < minSamplesSplit ||
+    nNode < 2 * minSamplesLeaf ||
+    nodeW < 2 * minWeightLeaf ||
+    impurity <= EPSILON;
+  if (!isLeaf) {
+    nodeSplit(start, end, impurity, 0, false);
+    isLeaf = bPos >= end || bImprovement + EPSILON < minImpurityDecrease;
+  }
+  const id = addNode(parent, isLeft, isLeaf, impurity, nNode);
+  const e = frontier + <usize>rec * FRONTIER_ENTRY;
+  store<i32>(e, id);
+  store<i32>(e, start, 4);
+  store<i32>(e, end, 8);
+  store<i32>(e, isLeaf ? end : bPos, 12);
+  store<i32>(e, depth, 16);
+  store<i32>(e, isLeaf ? 1 : 0, 20);
+  store<f64>(e, isLeaf ? Infinity : bImpL, 24);
+  store<f64>(e, isLeaf ? Infinity : bImpR, 32);
+  store<f64>(e, isLeaf ? 0 : bImprovement, 40);
+}
+
+function growBestFirst(): void {
+  let size = 0;
+  let records = 0;
+  let maxSplitNodes = maxLeafNodes - 1;
+  addSplitNode(records, 0, m, Infinity, true, 0, -1, 0);
+  size = heapPush(size, records++);
+  while (size > 0) {
+    const top = i32At(heap, 0);
+    size = heapPop(size);
+    const e = frontier + <usize>top * FRONTIER_ENTRY;
+    const nodeId = load<i32>(e);
+    const depth = load<i32>(e, 16);
+    if (load<i32>(e, 20) != 0 || maxSplitNodes <= 0) {
+      // NodeStore.makeLeaf
+      setI32(oLeft, nodeId, TREE_LEAF);
+      setI32(oRight, nodeId, TREE_LEAF);
+      setI32(oFeature, nodeId, TREE_UNDEFINED);
+      setF64(oThreshold, nodeId, <f64>TREE_UNDEFINED);
+    } else {
+      maxSplitNodes--;
+      const d1 = depth + 1;
+      const start = load<i32>(e, 4);
+      const end = load<i32>(e, 8);
+      const pos = load<i32>(e, 12);
+      const impL = load<f64>(e, 24);
+      const impR = load<f64>(e, 32);
+      addSplitNode(records, start, pos, impL, false, 1, nodeId, d1);
+      size = heapPush(size, records++);
+      addSplitNode(records, pos, end, impR, false, 0, nodeId, d1);
+      size = heapPush(size, records++);
+    }
+    if (depth > treeDepth) treeDepth = depth;
+  }
 }
 
 function nodeReset(start: i32, end: i32): void {
@@ -634,7 +765,7 @@ function giniImpurity(cnt: usize, wSum: f64): f64 {
   return 1 - sq / (wSum * wSum);
 }
 
-function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void {
+function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32, keepConst: bool): void {
   bProxy = -Infinity;
   bPos = end;
   bFeature = -1;
@@ -691,7 +822,7 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32): void 
   }
   if (bPos < end) {
     if (random) partitionRows(start, end);
-    else if (lists) partitionSorted(start, end, nTotalConst);
+    else if (lists) partitionSorted(start, end, keepConst ? nTotalConst : 0);
     else partitionByOrder(start, end);
     childrenImpurity(start, impurity);
   }

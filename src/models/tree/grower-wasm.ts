@@ -1,6 +1,6 @@
 /**
  * The WebAssembly tree grower (`assembly/tree.ts`, compiled to `build/wasm/tree.wasm` by
- * `npm run build`): the TypeScript grower's depth-first growth with the exhaustive splitter in
+ * `npm run build`): the TypeScript grower's depth-first and best-first growth with the exhaustive splitter in
  * either of its modes (every node sorting its candidates, or every node keeping sorted lists) or
  * with the random splitter of extra trees, for the gini, entropy and squared-error criteria, with
  * the same arithmetic (the entropy criterion's logarithms on both sides are ports of fdlibm's, see
@@ -63,6 +63,7 @@ interface TreeExports {
     mwfl: number,
     mf: number,
     mid: number,
+    mln: number,
   ): void;
   mathLog(x: number): number;
   mathLog2(x: number): number;
@@ -148,13 +149,12 @@ export type KernelMode = GrowMode | null;
 const MODE_CODE: Record<GrowMode, number> = { sort: 0, lists: 1, random: 2 };
 
 /**
- * Whether the kernel grows trees with these options: the module is built, a mode it does,
- * depth-first, gini or entropy (classification) or squared error (regression).
+ * Whether the kernel grows trees with these options: the module is built, a mode it does, gini or
+ * entropy (classification) or squared error (regression); depth-first or best-first alike.
  */
 export function kernelSuits(opts: GrowOptions, classification: boolean, mode: KernelMode): boolean {
   return (
     mode !== null &&
-    opts.maxLeafNodes === 0 &&
     (classification
       ? opts.criterion === 'gini' || opts.criterion === 'entropy'
       : opts.criterion === 'squared_error') &&
@@ -346,6 +346,7 @@ export function growTreeKernel(
     opts.minWeightFractionLeaf,
     opts.maxFeatures,
     opts.minImpurityDecrease,
+    opts.maxLeafNodes,
   );
   const s = rng.streamWords();
   const count = kernel.grow(weight ? weightsAt : 0, s[0], s[1], s[2], s[3]);
