@@ -113,8 +113,8 @@ function growForest(
   // Threads in all, the calling thread included.
   const threads = Math.min(executor.parallelism, params.nEstimators);
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
-  // Where the WebAssembly grower grows the trees, the ranks and targets go straight into the
-  // shared memory every thread's kernel reads (see grower-wasm.ts).
+  // Where the WebAssembly grower grows the trees, the ranks, sort orders, columns and targets go
+  // straight into the shared memory every thread's kernel reads (see grower-wasm.ts).
   const arena = kernelSuits(grow, inputs.yCode !== null, kernelMode(grow, m.rows, m.cols))
     ? KernelArena.create(m.rows * (m.cols * 16 + 8))
     : null;
