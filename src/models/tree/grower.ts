@@ -163,7 +163,9 @@ interface FrontierRecord {
 
 /**
  * Grows a tree on the rows with non-zero `weight` (null: every row, weight 1). `weight` carries
- * sample weights × class weights × bootstrap counts. Deterministic given `rng`'s state.
+ * sample weights × class weights × bootstrap counts. Deterministic given `rng`'s state. The
+ * WebAssembly kernel (grower-wasm.ts) grows it wherever it applies — the same tree, bit for bit —
+ * unless `engine` is `js` (default: `js` when LATHE_TREE_GROWER=js).
  */
 export function growTree(
   data: GrowData,
