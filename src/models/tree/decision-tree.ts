@@ -22,9 +22,7 @@ import {
   treeFromPlain,
   treeToPlain,
 } from './flat-tree.ts';
-import { type GrowOptions, growTree, kernelMode } from './grower.ts';
-import { kernelSuits } from './grower-wasm.ts';
-import { KernelArena } from './kernel-arena.ts';
+import { type GrowOptions, growTree, kernelArenaFor } from './grower.ts';
 import { growLayout, prepareGrowData } from './presort.ts';
 import { classWeightParam, growthParams, maxFeaturesParam, resolveGrowOptions } from './tree-params.ts';
 
@@ -64,9 +62,7 @@ export type DecisionTreeRegressorParams = ParamsOf<typeof regressorSchema>;
  * kernel arena (it then reads the data in place, with no copy of its own).
  */
 function treeLayout(opts: GrowOptions, m: Matrix, classification: boolean) {
-  const arena = kernelSuits(opts, classification, kernelMode(opts, m.rows, m.cols))
-    ? KernelArena.create(m.rows * (m.cols * 16 + 8))
-    : null;
+  const arena = kernelArenaFor(opts, classification, m.rows, m.cols);
   return growLayout(opts.splitter, m.rows, m.cols, opts.maxFeatures, {
     columns: false,
     shared: false,

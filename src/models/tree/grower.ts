@@ -27,7 +27,8 @@ import { fdlibmLog, fdlibmLog2 } from '../../core/fdlibm-log.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { WasmMemory } from '../../core/wasm.ts';
 import type { FlatTree } from './flat-tree.ts';
-import { growTreeKernel, type KernelMode, kernelApplies } from './grower-wasm.ts';
+import { growTreeKernel, type KernelMode, kernelApplies, kernelSuits } from './grower-wasm.ts';
+import { KernelArena } from './kernel-arena.ts';
 import { NodeStore } from './node-store.ts';
 import { pruneTree } from './prune.ts';
 
@@ -191,6 +192,22 @@ export function kernelMode(opts: GrowOptions, n: number, d: number): KernelMode 
   if (opts.splitter !== 'best') return 'random';
   const threshold = sortThreshold(d, opts.maxFeatures);
   return threshold >= n ? 'sort' : threshold === 0 ? 'lists' : null;
+}
+
+/**
+ * A kernel arena for the data of trees grown with `opts` on n × d data (see kernel-arena.ts), or
+ * null when the WebAssembly grower will not grow them (or no arena can be had): the data is then
+ * laid out in ordinary (shared) memory.
+ */
+export function kernelArenaFor(
+  opts: GrowOptions,
+  classification: boolean,
+  n: number,
+  d: number,
+): KernelArena | null {
+  if (!kernelSuits(opts, classification, kernelMode(opts, n, d))) return null;
+  // Ranks, sort orders (i32) and distinct values (f64) per cell, and the targets.
+  return KernelArena.create(n * (d * 16 + 8));
 }
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { alignUp, Wasm, type WasmMemory } from '../../core/wasm.ts';
+import { MemoryLayout, Wasm, type WasmMemory } from '../../core/wasm.ts';
 
 /** Bytes per WebAssembly page. */
 export const WASM_PAGE = 65536;
@@ -18,7 +18,8 @@ export const ARENA_BASE = 1024;
 
 /** Typed arrays laid out one after another (16-byte aligned) in a growable shared memory. */
 export class KernelArena {
-  private used = ARENA_BASE;
+  /** Where the next array goes (16-byte aligned, from ARENA_BASE). */
+  private readonly layout = new MemoryLayout(ARENA_BASE, 16);
 
   private constructor(readonly memory: WasmMemory) {}
 
@@ -36,43 +37,43 @@ export class KernelArena {
     }
   }
 
-  /** Byte offset of `bytes` new bytes, the memory grown to hold them (read `buffer` after). */
-  private take(bytes: number): number {
-    const at = this.used;
-    this.used = alignUp(at + bytes, 16);
+  /** The byte offset of `bytes` new bytes in the arena (working space for a kernel). */
+  bytes(bytes: number): number {
+    const at = this.layout.take(bytes);
     const have = this.memory.buffer.byteLength;
-    if (this.used > have) this.memory.grow(Math.ceil((this.used - have) / WASM_PAGE));
+    if (this.layout.end > have) this.memory.grow(Math.ceil((this.layout.end - have) / WASM_PAGE));
     return at;
+  }
+
+  /** A new zeroed array of `len` elements in the arena (its buffer read after the memory grew). */
+  private view<T>(
+    Ctor: new (b: ArrayBufferLike, at: number, len: number) => T,
+    bytesPer: number,
+    len: number,
+  ): T {
+    const at = this.bytes(len * bytesPer);
+    return new Ctor(this.memory.buffer, at, len);
   }
 
   /** A new zeroed `Int32Array` of `len` elements in the arena. */
   i32(len: number): Int32Array {
-    const at = this.take(len * 4);
-    return new Int32Array(this.memory.buffer, at, len);
+    return this.view(Int32Array, 4, len);
   }
 
   /** A new zeroed `Float64Array` of `len` elements in the arena. */
   f64(len: number): Float64Array {
-    const at = this.take(len * 8);
-    return new Float64Array(this.memory.buffer, at, len);
+    return this.view(Float64Array, 8, len);
   }
 
   /** A new zeroed `Uint8Array` of `len` elements in the arena. */
   u8(len: number): Uint8Array {
-    const at = this.take(len);
-    return new Uint8Array(this.memory.buffer, at, len);
-  }
-
-  /** The byte offset of `bytes` new bytes in the arena (working space for a kernel). */
-  bytes(bytes: number): number {
-    return this.take(bytes);
+    return this.view(Uint8Array, 1, len);
   }
 
   /** A copy of `a` in the arena. */
   copy<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
     const Ctor = a.constructor as new (b: ArrayBufferLike, at: number, len: number) => T;
-    const at = this.take(a.byteLength);
-    const out = new Ctor(this.memory.buffer, at, a.length);
+    const out = this.view(Ctor, a.BYTES_PER_ELEMENT, a.length);
     (out as unknown as { set(x: T): void }).set(a);
     return out;
   }

@@ -16,9 +16,7 @@ import { executorFor, runBeside, toShared } from '../../../core/pool.ts';
 import { warn } from '../../../core/warnings.ts';
 import { BaseClassifier, BaseRegressor, checkSampleWeight, classWeightVector, r2Of } from '../../base.ts';
 import { type FlatTree, treeFeatureImportances, treeFromPlain, treeToPlain } from '../../tree/flat-tree.ts';
-import { kernelMode, type TreeSplitter } from '../../tree/grower.ts';
-import { kernelSuits } from '../../tree/grower-wasm.ts';
-import { KernelArena } from '../../tree/kernel-arena.ts';
+import { kernelArenaFor, type TreeSplitter } from '../../tree/grower.ts';
 import { growLayout, prepareGrowData } from '../../tree/presort.ts';
 import { type GrowthParams, type MaxFeatures, resolveGrowOptions } from '../../tree/tree-params.ts';
 import {
@@ -115,9 +113,7 @@ function growForest(
   const grow = resolveGrowOptions(params, splitter, m.rows, m.cols, who);
   // Where the WebAssembly grower grows the trees, the ranks, sort orders, columns and targets go
   // straight into the shared memory every thread's kernel reads (see grower-wasm.ts).
-  const arena = kernelSuits(grow, inputs.yCode !== null, kernelMode(grow, m.rows, m.cols))
-    ? KernelArena.create(m.rows * (m.cols * 16 + 8))
-    : null;
+  const arena = kernelArenaFor(grow, inputs.yCode !== null, m.rows, m.cols);
   const layout = growLayout(splitter, m.rows, m.cols, grow.maxFeatures, {
     columns: params.oobScore,
     shared: true,
