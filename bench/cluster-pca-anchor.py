@@ -2,8 +2,8 @@
 """One scikit-learn run for bench/cluster-pca.ts: KMeans (k=8, n_init=10, lloyd or elkan) or PCA
 (full SVD, all components) on a dataset written by bench/forest-data.ts; prints one JSON line
 with the fit and predict/transform wall and CPU seconds (CPU: the whole process, all threads),
-throughput, the steady state (the median of the later half of BENCH_STEADY_CALLS, default 20,
-further calls), quality and peak RSS (read before those calls).
+throughput, the later calls' medians (early and steady: see later_calls), quality and peak RSS
+(read before those calls).
 
 Usage: cluster-pca-anchor.py <kmeans|kmeans-elkan|pca> <data prefix> <threads> [quick]
 (quick, as bench/cluster-pca-run.ts: every row read once, then the fit sees the first 50 000 rows,
@@ -28,14 +28,36 @@ def timed(fn):
     return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
 
 
-STEADY_CALLS = int(os.environ.get("BENCH_STEADY_CALLS", "20"))
+WARM_BYTES = float(os.environ.get("BENCH_WARM_MB", "256")) * 2**20
+WARM_CALLS = int(os.environ.get("BENCH_WARM_CALLS", "500"))
+STEADY_CALLS = int(os.environ.get("BENCH_STEADY_CALLS", "10"))
 
 
-def steady_state(fn):
-    """Median wall seconds of the last half of STEADY_CALLS calls (as cluster-pca-run.ts)."""
-    t = [timed(fn)[0] for _ in range(STEADY_CALLS)]
-    tail = sorted(t[STEADY_CALLS // 2:])
-    return tail[len(tail) // 2] if tail else None
+def later_calls(fn):
+    """The later calls, by the rule of laterCalls in cluster-pca-run.ts: `early`, the median of
+    calls 11-20; `steady`, the median of STEADY_CALLS calls made once the results since the first
+    call reach BENCH_WARM_MB or BENCH_WARM_CALLS calls. Returns (early, steady, calls)."""
+    t = []
+    size = [0]
+
+    def call():
+        out = []
+        t.append(timed(lambda: out.append(fn()))[0])
+        size[0] += out[0].nbytes
+
+    def mid(v):
+        v = sorted(v)
+        return v[len(v) // 2] if v else None
+
+    for _ in range(20):
+        call()
+    early = mid(t[10:])
+    while size[0] < WARM_BYTES and len(t) < WARM_CALLS:
+        call()
+    warm = len(t)
+    for _ in range(STEADY_CALLS):
+        call()
+    return early, mid(t[warm:]), len(t)
 
 
 def main():
@@ -81,7 +103,7 @@ def main():
     with open("/proc/self/status") as f:
         hwm = re.search(r"VmHWM:\s+(\d+) kB", f.read())
     # After the peak is read: the later calls' garbage is not the model's memory.
-    steady = steady_state(later)
+    early, steady, later_count = later_calls(later)
     print(json.dumps({
         "fit": fit[0],
         "fitCpu": fit[1],
@@ -92,7 +114,9 @@ def main():
         "again": again[0],
         "againCpu": again[1],
         "againFaults": again[2],
+        "early": early,
         "steady": steady,
+        "laterCalls": later_count,
         "quality": quality,
         "peakRssMB": int(hwm.group(1)) / 1024 if hwm else float("nan"),
     }))

@@ -8,9 +8,9 @@
 // 50 000 rows (KMeans with nInit 2 and maxIter 5), then the process pauses 300 ms, then
 // predict/transform runs on every row — so that predict can be measured in seconds, and a
 // real-time-priority run (--rt) has not spent its budget on the fit.
-// After the first two calls, BENCH_STEADY_CALLS (default 20) more are timed and `steady` is the median
-// of the last half of them: the steady state, once V8 has optimised the code and the allocator
-// reuses the memory of results already collected (the first calls' results land in fresh pages).
+// After the first two calls, later calls are timed (see laterCalls): `early`, a young process whose
+// results land in fresh pages, and `steady`, once V8 has optimised the code and collected enough
+// dropped results that their memory is reused.
 // LATHE_BENCH_FROM=<dir> runs the TypeScript sources under <dir>/src (an older copy, for A/B runs),
 // or, when <dir> ends in /dist, the JavaScript built there.
 import { readFileSync } from 'node:fs';
@@ -69,14 +69,34 @@ let quality: number[];
 let fit: [number, number, number];
 let predict: [number, number, number];
 let again: [number, number, number];
-let later: () => void;
-const steadyCalls = Number(process.env.BENCH_STEADY_CALLS ?? 20);
-/** Median wall seconds of the last half of `steadyCalls` calls. */
-function steadyState(fn: () => void): number {
+let later: () => ArrayBufferView;
+/**
+ * The later calls (the same rule as cluster-pca-anchor.py). `early`: the median of calls 11–20
+ * after the first two — a young process, whose results still land in fresh pages (V8 frees a
+ * dropped typed array's memory only at a garbage collection, which comes after about 64 MB of
+ * them; until then every result is new memory, ~16 µs per 4 KB page here). `steady`: more calls,
+ * until the results made since the first call reach BENCH_WARM_MB (default 256) or
+ * BENCH_WARM_CALLS (default 500) calls, then the median of BENCH_STEADY_CALLS (default 10) more —
+ * a long-running process (a server), whose freed results are reused.
+ */
+function laterCalls(fn: () => ArrayBufferView): { early: number; steady: number; calls: number } {
+  const warmBytes = Number(process.env.BENCH_WARM_MB ?? 256) * 2 ** 20;
+  const maxWarm = Number(process.env.BENCH_WARM_CALLS ?? 500);
+  const steadyCalls = Number(process.env.BENCH_STEADY_CALLS ?? 10);
+  const mid = (t: number[]) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)] ?? Number.NaN;
   const t: number[] = [];
-  for (let i = 0; i < steadyCalls; i++) t.push(timed(fn)[0]);
-  const tail = t.slice(Math.floor(steadyCalls / 2)).sort((a, b) => a - b);
-  return tail.length ? tail[Math.floor(tail.length / 2)] : Number.NaN;
+  let bytes = 0;
+  const call = () => {
+    let out: ArrayBufferView | undefined;
+    t.push(timed(() => (out = fn()))[0]);
+    bytes += out!.byteLength;
+  };
+  for (let i = 0; i < 20; i++) call();
+  const early = mid(t.slice(10));
+  while (bytes < warmBytes && t.length < maxWarm) call();
+  const warm = t.length;
+  for (let i = 0; i < steadyCalls; i++) call();
+  return { early, steady: mid(t.slice(warm)), calls: t.length };
 }
 if (what.startsWith('kmeans')) {
   const km = new KMeans({
@@ -99,13 +119,13 @@ if (what.startsWith('kmeans')) {
   pause();
   predict = timed(() => pca.transform(X));
   again = timed(() => pca.transform(X));
-  later = () => pca.transform(X);
+  later = () => pca.transform(X).data;
   quality = Array.from(pca.explainedVarianceRatio_!.subarray(0, 5));
 }
 // Peak resident memory from VmHWM (ru_maxrss survives exec: a child would report its parent's).
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 // After the peak is read: the later calls' garbage is not the model's memory.
-const steady = steadyState(later);
+const { early, steady, calls: laterCount } = laterCalls(later);
 console.log(
   JSON.stringify({
     fit: fit[0],
@@ -117,7 +137,9 @@ console.log(
     again: again[0],
     againCpu: again[1],
     againFaults: again[2],
+    early,
     steady,
+    laterCalls: laterCount,
     quality,
     peakRssMB: hwm ? Number(hwm[1]) / 1024 : Number.NaN,
     touched: Number.isFinite(touched),

@@ -21,9 +21,13 @@
 // therefore run with that setting by default (as bench/linear.ts); --no-hugepages runs both
 // without it, --pages both runs every configuration both ways and prints both.
 //
-// "predict" is the first predict/transform after the fit (what a `lathe predict` run sees);
-// "steady" is the median of the later half of 20 further calls in the same process (see
-// cluster-pca-run.ts): the throughput once the code is optimised and freed results are reused.
+// "predict" is the first predict/transform after the fit (what a `lathe predict` run sees). Then
+// the later calls in the same process (see laterCalls in cluster-pca-run.ts; the anchor follows
+// the same rule): "early" is the median of calls 11–20 after the first two, in a process too
+// young for V8 to have collected any dropped result (each lands in fresh pages: ~16 µs per 4 KB
+// page on these VMs; NumPy frees a dropped array at once and reuses its memory), "steady" the
+// median of 10 calls after the results since the first reach 256 MB (or 500 calls): the
+// throughput of a long-running process, such as a server, once freed results are reused.
 // Prints a table per configuration and one JSON line (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first, WebAssembly included); LATHE_BENCH_SRC=1 runs the
 // TypeScript sources.
@@ -55,8 +59,11 @@ interface RunResult {
   predict: number;
   predictCpu: number;
   predictRowsPerSec: number;
-  /** Median wall seconds of the later calls (see cluster-pca-run.ts). */
+  /** Median wall seconds of later calls in a young and in a long-running process (see cluster-pca-run.ts). */
+  early: number;
   steady: number;
+  /** How many later calls the run made (the same rule on both sides). */
+  laterCalls: number;
   quality: number[];
   peakRssMB: number;
 }
@@ -122,7 +129,7 @@ for (const hugepages of pages) {
         `\n${what} on ${title}, ${threads} thread(s), ${repeats} repeats, huge pages ${hugepages ? 'on' : 'off'} (load average ${fmt(stat(loads), 1)})`,
       );
       console.log(
-        '           fit wall s [min, max]      fit CPU s       predict wall ms    predict CPU ms   predict rows/s   steady ms   peak RSS MB   quality',
+        '           fit wall s [min, max]      fit CPU s       predict wall ms    predict CPU ms   predict rows/s   early ms   steady ms   peak RSS MB   quality',
       );
       type Side = {
         fit: Stat;
@@ -130,7 +137,9 @@ for (const hugepages of pages) {
         predict: Stat;
         predictCpu: Stat;
         predictRowsPerSec: number;
+        early: number;
         steady: number;
+        laterCalls: number;
         peakRssMB: number;
         quality: number[];
       };
@@ -143,14 +152,16 @@ for (const hugepages of pages) {
           predict: stat(rs.map((x) => x.predict * 1000)),
           predictCpu: stat(rs.map((x) => x.predictCpu * 1000)),
           predictRowsPerSec: median(rs.map((x) => x.predictRowsPerSec)),
+          early: median(rs.map((x) => x.early * 1000)),
           steady: median(rs.map((x) => x.steady * 1000)),
+          laterCalls: median(rs.map((x) => x.laterCalls)),
           peakRssMB: median(rs.map((x) => x.peakRssMB)),
           quality: rs[0].quality,
         };
         sides[who] = s;
         summary[who] = s;
         console.log(
-          `${who.padEnd(10)} ${fmt(s.fit).padEnd(26)} ${f(s.fitCpu.median).padStart(8)}   ${f(s.predict.median, 2).padStart(12)}   ${f(s.predictCpu.median, 2).padStart(12)}   ${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.steady, 2).padStart(9)}   ${f(s.peakRssMB, 0).padStart(8)}   ${s.quality.map((q) => q.toPrecision(6)).join(' ')}`,
+          `${who.padEnd(10)} ${fmt(s.fit).padEnd(26)} ${f(s.fitCpu.median).padStart(8)}   ${f(s.predict.median, 2).padStart(12)}   ${f(s.predictCpu.median, 2).padStart(12)}   ${Math.round(s.predictRowsPerSec).toString().padStart(12)}   ${f(s.early, 2).padStart(8)}   ${f(s.steady, 2).padStart(9)}   ${f(s.peakRssMB, 0).padStart(8)}   ${s.quality.map((q) => q.toPrecision(6)).join(' ')}`,
         );
       }
       const l = sides.lathe;
@@ -159,13 +170,14 @@ for (const hugepages of pages) {
       summary.fitCpuRatio = l.fitCpu.median / s.fitCpu.median;
       summary.predictTimeRatio = s.predictRowsPerSec / l.predictRowsPerSec;
       summary.predictCpuRatio = l.predictCpu.median / s.predictCpu.median;
+      summary.earlyRatio = l.early / s.early;
       summary.steadyRatio = l.steady / s.steady;
       const quality =
         what === 'pca'
           ? `largest |Δ explained variance ratio| ${Math.max(...l.quality.map((q, i) => Math.abs(q - s.quality[i]))).toExponential(2)}`
           : `inertia ratio ${f(l.quality[0] / s.quality[0], 4)}`;
       console.log(
-        `ratio lathe/sklearn: fit ${f(summary.fitRatio as number)} (CPU ${f(summary.fitCpuRatio as number)}), predict time ${f(summary.predictTimeRatio as number)} (CPU ${f(summary.predictCpuRatio as number)}), steady-state predict ${f(summary.steadyRatio as number)}, peak RSS ${f(l.peakRssMB / s.peakRssMB, 2)}; ${quality}`,
+        `ratio lathe/sklearn: fit ${f(summary.fitRatio as number)} (CPU ${f(summary.fitCpuRatio as number)}), predict time ${f(summary.predictTimeRatio as number)} (CPU ${f(summary.predictCpuRatio as number)}), later calls: early ${f(summary.earlyRatio as number)}, steady ${f(summary.steadyRatio as number)} (${l.laterCalls} / ${s.laterCalls} calls), peak RSS ${f(l.peakRssMB / s.peakRssMB, 2)}; ${quality}`,
       );
       console.log(JSON.stringify(summary));
     }
