@@ -45,10 +45,10 @@
  * @module
  */
 
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { copyValues } from './copy-values.ts';
+import { othersFillCores, sampleLoad } from './cpu-load.ts';
 import { type PendingBatch, sharedPool, type Task, type ThreadExecutor } from './pool.ts';
 import { alignUp, MemoryLayout, Wasm, type WasmMemory } from './wasm.ts';
 
@@ -351,25 +351,10 @@ export function streamPool(threads: number): ThreadExecutor | null {
 
 let cores = 0;
 
-/**
- * True when other runnable threads already fill the cores that `threads` threads would need
- * (Linux: `procs_running` in /proc/stat, which counts this thread; elsewhere never). Then a worker
- * would mostly wait for a core while the calling thread waits for its slots: on the 2-core VM
- * measured, with a load average of ~5 from other jobs, a streamed 100 000-row predict took about
- * twice one thread's time.
- */
+/** True when other processes already keep busy the cores `threads` threads would need (see `cpu-load.ts`). */
 function oversubscribed(threads: number): boolean {
-  if (process.platform !== 'linux') return false;
-  let text: string;
-  try {
-    text = readFileSync('/proc/stat', 'latin1');
-  } catch {
-    return false;
-  }
-  const m = /^procs_running (\d+)$/m.exec(text);
-  if (!m) return false;
   if (cores === 0) cores = availableParallelism();
-  return Number(m[1]) - 1 + threads > cores;
+  return othersFillCores(threads, cores);
 }
 
 /**
@@ -379,8 +364,9 @@ function oversubscribed(threads: number): boolean {
  * binding its kernels to the arena and running them a little so that V8 compiles and optimises
  * them (WebAssembly functions are compiled on their first call, and optimised once they have run
  * a while) — on a worker as a detached batch. Called by fits, so that all this happens while the
- * calling thread fits, not in the first predict or transform. Does nothing on one thread or when
- * the pool is busy.
+ * calling thread fits, not in the first predict or transform. Also takes a load sample (see
+ * `sampleLoad`), so the first stream's check of the machine's load measures it over the fit.
+ * Does nothing on one thread or when the pool is busy.
  */
 export function prepareStream(
   threads: number,
@@ -390,6 +376,7 @@ export function prepareStream(
   if (threads < 2) return;
   const pool = sharedPool(threads);
   if (!pool.idle()) return;
+  sampleLoad();
   pool.warm(threads - 1);
   pool.begin([task(arena())]).detach();
 }
