@@ -240,6 +240,33 @@ function argmin2(buf: usize, kp: i32): void {
   nearestD2 = f64x2.extract_lane(f64x2.pmin(f64x2.pmax(B1, S1), f64x2.pmin(B2, S2)), 0);
 }
 
+/**
+ * Nearest center (first on ties) and the smallest value in buf (kp values) — argmin2 without the
+ * second smallest, into nearestJ and nearestD1. A NaN is never taken; with no value below +∞ the
+ * result is center 0 and +∞.
+ */
+// @ts-ignore: decorator
+@inline
+function argmin1(buf: usize, kp: i32): void {
+  let B1 = f64x2.splat(Infinity);
+  let IDX = f64x2.splat(0);
+  let J = f64x2.replace_lane(f64x2.splat(0), 1, 1);
+  const STEP = f64x2.splat(2);
+  for (let j = 0; j < kp; j += 2) {
+    const v = v128.load(at(buf, j));
+    IDX = v128.bitselect(J, IDX, f64x2.lt(v, B1));
+    B1 = f64x2.pmin(B1, v);
+    J = f64x2.add(J, STEP);
+  }
+  const b10 = f64x2.extract_lane(B1, 0);
+  const b11 = f64x2.extract_lane(B1, 1);
+  const i0 = <i32>f64x2.extract_lane(IDX, 0);
+  const i1 = <i32>f64x2.extract_lane(IDX, 1);
+  const take1 = <i32>(b11 < b10) | (<i32>(b11 == b10) & <i32>(i1 < i0));
+  nearestJ = select<i32>(i1, i0, take1);
+  nearestD1 = select<f64>(b11, b10, take1);
+}
+
 /** xx[i] = ‖x_i‖² for every row. */
 export function rowNorms(x: usize, n: i32, d: i32, xx: usize): void {
   const row = <usize>d << 3;
@@ -440,9 +467,50 @@ export function clusterSums(x: usize, n: i32, d: i32, w: usize, labels: usize, k
 }
 
 /**
- * Nearest center of every row (first on ties, by ‖x‖² − 2x·c + ‖c‖² as scikit-learn), written to
- * labels; returns the weighted inertia Σ w·‖x − c‖² (computed directly from the differences, rows
- * in order) when wantInertia is set, else 0. buf: 2·kp f64 of scratch.
+ * Nearest center of every row, written to labels: the smallest score −2x·c + ‖c‖² (as scikit-learn
+ * labels rows: ‖x‖², the same for every center, is left out; computed as (0 − 2x·c) + ‖c‖², each
+ * dot product over the features in order), first on ties. Returns the number of rows whose
+ * smallest score is not finite: zero unless a row holds a NaN or an infinity (then every score is
+ * NaN or infinite) or values so large that the scores overflow — the caller then checks the rows
+ * themselves. buf: 2·kp f64 of scratch.
+ */
+export function nearestLabels(
+  x: usize,
+  n: i32,
+  d: i32,
+  ct: usize,
+  cc: usize,
+  kp: i32,
+  labels: usize,
+  buf: usize,
+): i32 {
+  const row = <usize>d << 3;
+  const buf1 = at(buf, kp);
+  let bad = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x0 = x + <usize>i * row;
+    rowDists2(x0, x0 + row, d, 0, 0, ct, cc, kp, buf, buf1);
+    argmin1(buf, kp);
+    store<i32>(labels + (<usize>i << 2), nearestJ);
+    bad += <i32>(nearestD1 - nearestD1 != 0);
+    argmin1(buf1, kp);
+    store<i32>(labels + (<usize>(i + 1) << 2), nearestJ);
+    bad += <i32>(nearestD1 - nearestD1 != 0);
+  }
+  if (i < n) {
+    rowDists(x + <usize>i * row, d, 0, ct, cc, kp, buf);
+    argmin1(buf, kp);
+    store<i32>(labels + (<usize>i << 2), nearestJ);
+    bad += <i32>(nearestD1 - nearestD1 != 0);
+  }
+  return bad;
+}
+
+/**
+ * nearestLabels, then (when wantInertia is set) the weighted inertia Σ w·‖x − c‖² of those labels,
+ * computed directly from the differences, rows in order; else 0. The rows must be finite (the fit
+ * checks them first).
  */
 export function labelsInertia(
   x: usize,
@@ -457,31 +525,13 @@ export function labelsInertia(
   buf: usize,
   wantInertia: i32,
 ): f64 {
+  nearestLabels(x, n, d, ct, cc, kp, labels, buf);
+  if (!wantInertia) return 0;
   const row = <usize>d << 3;
-  const buf1 = at(buf, kp);
   let inertia: f64 = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const x0 = x + <usize>i * row;
-    const x1 = x0 + row;
-    rowDists2(x0, x1, d, sqNorm(x0, d), sqNorm(x1, d), ct, cc, kp, buf, buf1);
-    argmin2(buf, kp);
-    const b0 = nearestJ;
-    argmin2(buf1, kp);
-    const b1 = nearestJ;
-    store<i32>(labels + (<usize>i << 2), b0);
-    store<i32>(labels + (<usize>(i + 1) << 2), b1);
-    if (wantInertia) {
-      inertia += sqDist(x0, centers + <usize>b0 * row, d) * (w ? load<f64>(at(w, i)) : 1.0);
-      inertia += sqDist(x1, centers + <usize>b1 * row, d) * (w ? load<f64>(at(w, i + 1)) : 1.0);
-    }
-  }
-  if (i < n) {
-    const xo = x + <usize>i * row;
-    rowDists(xo, d, sqNorm(xo, d), ct, cc, kp, buf);
-    argmin2(buf, kp);
-    store<i32>(labels + (<usize>i << 2), nearestJ);
-    if (wantInertia) inertia += sqDist(xo, centers + <usize>nearestJ * row, d) * (w ? load<f64>(at(w, i)) : 1.0);
+  for (let i = 0; i < n; i++) {
+    const b = load<i32>(labels + (<usize>i << 2));
+    inertia += sqDist(x + <usize>i * row, centers + <usize>b * row, d) * (w ? load<f64>(at(w, i)) : 1.0);
   }
   return inertia;
 }

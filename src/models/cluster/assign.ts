@@ -44,9 +44,11 @@ import { transposeCenters } from './kmeans-core.ts';
 export const ASSIGN_BLOCK = 2048;
 
 /**
- * Writes the nearest center of each row of X (n × d) into `labels` (first on ties, by
- * ‖x‖² − 2x·c + ‖c‖² as scikit-learn); returns the weighted inertia Σ w·‖x − c‖² when
- * `wantInertia`, else 0. Calls `nonFinite` (which throws) if X holds a missing or infinite value.
+ * Writes the nearest center of each row of X (n × d) into `labels` (first on ties, by the score
+ * −2x·c + ‖c‖², as scikit-learn labels rows: see `nearestLabels` in assembly/cluster.ts); returns
+ * the weighted inertia Σ w·‖x − c‖² when `wantInertia`, else 0. Calls `nonFinite` (which throws)
+ * if X holds a missing or infinite value: checked before the inertia, and for labels alone only
+ * when a block's scores are not all finite (a NaN or an infinity makes every score of its row so).
  */
 export function assignRows(
   X: Float64Array,
@@ -78,21 +80,14 @@ export function assignRows(
   for (let s = 0; s < n; s += B) {
     const rows = Math.min(B, n - s);
     copyValues(F, xPtr / 8, X, s * d, rows * d);
-    if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
-    if (weight) F.set(weight.subarray(s, s + rows), wPtr / 8);
-    inertia += kernels.labelsInertia(
-      xPtr,
-      rows,
-      d,
-      wPtr,
-      cPtr,
-      ctPtr,
-      ccPtr,
-      kp,
-      lPtr,
-      bufPtr,
-      wantInertia ? 1 : 0,
-    );
+    if (wantInertia) {
+      if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
+      if (weight) F.set(weight.subarray(s, s + rows), wPtr / 8);
+      inertia += kernels.labelsInertia(xPtr, rows, d, wPtr, cPtr, ctPtr, ccPtr, kp, lPtr, bufPtr, 1);
+    } else if (kernels.nearestLabels(xPtr, rows, d, ctPtr, ccPtr, kp, lPtr, bufPtr) > 0) {
+      // A score that is not finite: a NaN or an infinity in the rows, or values that overflow.
+      if (!kernels.allFinite(xPtr, rows * d)) nonFinite();
+    }
     copyValues(labels, s, L, 0, rows);
   }
   return inertia;
@@ -182,10 +177,15 @@ function centerSlot(
   const buf = L.scratch + c * L.scratchStride;
   return (s, rows) => {
     const x = L.x + s * L.xStride;
-    if (!K.allFinite(x, rows * m.d)) return false;
     const out = L.out + s * L.outStride;
-    if (op === 'labels') K.labelsInertia(x, rows, m.d, 0, m.centers, m.ct, m.cc, m.kp, out, buf, 0);
-    else K.distances(x, rows, m.d, m.ct, m.kp, m.k, out);
+    if (op === 'labels') {
+      // The rows are checked only when a score is not finite (see nearestLabels).
+      return (
+        K.nearestLabels(x, rows, m.d, m.ct, m.cc, m.kp, out, buf) === 0 || K.allFinite(x, rows * m.d) !== 0
+      );
+    }
+    if (!K.allFinite(x, rows * m.d)) return false;
+    K.distances(x, rows, m.d, m.ct, m.kp, m.k, out);
     return true;
   };
 }
@@ -221,7 +221,7 @@ export function assignPrepare(
   const buf = L.scratch + L.scratchStride;
   for (let r = 0; r < 16; r++) {
     K.allFinite(L.x, L.rows * d);
-    K.labelsInertia(L.x, L.rows, d, 0, L.consts, ct, cc, kp, L.out, buf, 0);
+    K.nearestLabels(L.x, L.rows, d, ct, cc, kp, L.out, buf);
     K.distances(L.x, L.rows, d, ct, kp, k, L.out);
   }
   return 0;

@@ -67,6 +67,20 @@ export interface ClusterKernels {
     sums: number,
     wsum: number,
   ): void;
+  /**
+   * Nearest center of every row by the score −2x·c + ‖c‖² (first on ties); returns the number of
+   * rows whose smallest score is not finite (see `assembly/cluster.ts`).
+   */
+  nearestLabels(
+    x: number,
+    n: number,
+    d: number,
+    ct: number,
+    cc: number,
+    kp: number,
+    labels: number,
+    buf: number,
+  ): number;
   labelsInertia(
     x: number,
     n: number,
@@ -148,6 +162,7 @@ export function clusterKernels(memory: WasmMemory, kind: ClusterKernelKind): Clu
     assignAll: e.assignAll,
     hamerlyPass: e.hamerlyPass,
     clusterSums: e.clusterSums,
+    nearestLabels: e.nearestLabels,
     labelsInertia: e.labelsInertia,
     distances: e.distances,
     kppFirst: e.kppFirst,
@@ -256,7 +271,7 @@ class TsClusterKernels implements ClusterKernels {
   readonly kind = 'ts' as const;
   private readonly F: Float64Array;
   private readonly I: Int32Array;
-  // Results of the last argmin2 (fields, so the hot loop allocates nothing).
+  // Results of the last argmin1 or argmin2 (fields, so the hot loop allocates nothing).
   private nearest = 0;
   private d1 = 0;
   private d2 = 0;
@@ -266,7 +281,10 @@ class TsClusterKernels implements ClusterKernels {
     this.I = new Int32Array(memory.buffer);
   }
 
-  /** buf[j] = ‖x‖² − 2·x·c_j + ‖c_j‖², each dot product over the features in order (F64 indices). */
+  /**
+   * buf[j] = ‖x‖² − 2·x·c_j + ‖c_j‖², each dot product over the features in order (F64 indices);
+   * with xx = 0, the score of `nearestLabels`.
+   */
   private rowDists(x: number, d: number, xx: number, ct: number, cc: number, kp: number, buf: number): void {
     const F = this.F;
     for (let j = 0; j < kp; j++) {
@@ -291,6 +309,22 @@ class TsClusterKernels implements ClusterKernels {
     this.nearest = best;
     this.d1 = b1;
     this.d2 = b2;
+  }
+
+  /** Nearest (first on ties; a NaN never taken) and the smallest value among buf[0..kp). */
+  private argmin1(buf: number, kp: number): void {
+    const F = this.F;
+    let best = 0;
+    let b1 = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < kp; j++) {
+      const dd = F[buf + j];
+      if (dd < b1) {
+        best = j;
+        b1 = dd;
+      }
+    }
+    this.nearest = best;
+    this.d1 = b1;
   }
 
   rowNorms(x: number, n: number, d: number, xx: number): void {
@@ -441,6 +475,29 @@ class TsClusterKernels implements ClusterKernels {
     }
   }
 
+  nearestLabels(
+    x: number,
+    n: number,
+    d: number,
+    ct: number,
+    cc: number,
+    kp: number,
+    labels: number,
+    buf: number,
+  ): number {
+    const I = this.I;
+    [x, ct, cc, buf] = [x >>> 3, ct >>> 3, cc >>> 3, buf >>> 3];
+    labels >>>= 2;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      this.rowDists(x + i * d, d, 0, ct, cc, kp, buf);
+      this.argmin1(buf, kp);
+      I[labels + i] = this.nearest;
+      if (this.d1 - this.d1 !== 0) bad++;
+    }
+    return bad;
+  }
+
   labelsInertia(
     x: number,
     n: number,
@@ -454,18 +511,15 @@ class TsClusterKernels implements ClusterKernels {
     buf: number,
     wantInertia: number,
   ): number {
+    this.nearestLabels(x, n, d, ct, cc, kp, labels, buf);
+    if (!wantInertia) return 0;
     const { F, I } = this;
     const hasW = w !== 0;
-    [x, w, centers, ct, cc, buf] = [x >>> 3, w >>> 3, centers >>> 3, ct >>> 3, cc >>> 3, buf >>> 3];
+    [x, w, centers] = [x >>> 3, w >>> 3, centers >>> 3];
     labels >>>= 2;
     let inertia = 0;
     for (let i = 0; i < n; i++) {
-      const xo = x + i * d;
-      this.rowDists(xo, d, sqNorm(F, xo, d), ct, cc, kp, buf);
-      this.argmin2(buf, kp);
-      const b = this.nearest;
-      I[labels + i] = b;
-      if (wantInertia) inertia += sqDist(F, xo, centers + b * d, d) * (hasW ? F[w + i] : 1);
+      inertia += sqDist(F, x + i * d, centers + I[labels + i] * d, d) * (hasW ? F[w + i] : 1);
     }
     return inertia;
   }

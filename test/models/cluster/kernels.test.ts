@@ -138,6 +138,7 @@ function runAll(c: Case, kind: ClusterKernelKind, seed: number): { bytes: Uint8A
     );
   }
   results.push(k2.labelsInertia(p.x, n, d, w, p.centers, p.ct, p.cc, kp, p.labels, p.buf, 1));
+  results.push(k2.nearestLabels(p.x, n, d, p.ct, p.cc, kp, p.labels, p.buf));
   k2.distances(p.x, n, d, p.ct, kp, k, p.dist);
   results.push(k2.kppFirst(p.x, n, d, w, p.centers, p.closest));
   k2.cumulative(p.closest, w, n, p.cum);
@@ -195,7 +196,51 @@ describe('k-means kernels: WebAssembly and TypeScript give the same bits', {
       for (let i = 0; i < 40; i++) assert.equal(I[p.labels / 4 + i], 1, `${kind} row ${i}`);
       // The second smallest distance is the tie: 0 as well.
       assert.equal(F[p.lower / 8], 0);
+      I.fill(-1, p.labels / 4, p.labels / 4 + 40);
+      K.nearestLabels(p.x, 40, 3, p.ct, p.cc, kp, p.labels, p.buf);
+      for (let i = 0; i < 40; i++) assert.equal(I[p.labels / 4 + i], 1, `${kind} nearestLabels row ${i}`);
     }
+  });
+
+  it('nearestLabels: the smallest −2x·c + ‖c‖², first on ties; counts rows whose scores are not finite', () => {
+    const c = { n: 61, d: 5, k: 7, weighted: false };
+    const out: { labels: number[]; bad: number[] }[] = [];
+    for (const kind of ['ts', 'wasm'] as const) {
+      const { F, I, K, p, kp } = setUp(c, kind, 3);
+      transposeCenters(F, p.centers, p.ct, p.cc, c.k, kp, c.d);
+      const labels = (): number[] => Array.from(I.subarray(p.labels / 4, p.labels / 4 + c.n));
+      // The specification on finite rows: the plain scan of each score, computed as the kernels do.
+      const want: number[] = [];
+      for (let i = 0; i < c.n; i++) {
+        let best = 0;
+        let bestScore = Number.POSITIVE_INFINITY;
+        for (let j = 0; j < c.k; j++) {
+          let s = 0;
+          for (let f = 0; f < c.d; f++) s += F[p.x / 8 + i * c.d + f] * F[p.centers / 8 + j * c.d + f];
+          const score = 0 - 2 * s + F[p.cc / 8 + j];
+          if (score < bestScore) {
+            best = j;
+            bestScore = score;
+          }
+        }
+        want.push(best);
+      }
+      assert.equal(K.nearestLabels(p.x, c.n, c.d, p.ct, p.cc, kp, p.labels, p.buf), 0, kind);
+      assert.deepEqual(labels(), want, kind);
+      // The fit's final pass labels the same way.
+      K.labelsInertia(p.x, c.n, c.d, 0, p.centers, p.ct, p.cc, kp, p.labels, p.buf, 1);
+      assert.deepEqual(labels(), want, `${kind} labelsInertia`);
+      // Rows 0 and 60 (an odd last row) and a pair in between hold a NaN, ±∞, or a value whose
+      // products overflow.
+      const bad: number[] = [];
+      for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308]) {
+        for (const row of [0, 31, 60]) F[p.x / 8 + row * c.d + 2] = v;
+        bad.push(K.nearestLabels(p.x, c.n, c.d, p.ct, p.cc, kp, p.labels, p.buf));
+      }
+      assert.deepEqual(bad, [3, 3, 3, 3, 3], kind);
+      out.push({ labels: labels(), bad });
+    }
+    assert.deepEqual(out[1], out[0]);
   });
 
   it('allFinite finds NaN and infinities anywhere', () => {

@@ -95,6 +95,36 @@ describe('KMeans.predict on threads', () => {
     assert.equal(km.predict(X).length, 30_000, 'the pool is usable after');
   });
 
+  it('finds an infinity too, and takes values whose scores overflow for the finite values they are', () => {
+    // Labels alone check the rows only when a block's scores are not all finite (nearestLabels).
+    const X = blobs(30_000, 20, 3);
+    const one = new KMeans({ nClusters: 3, nInit: 1, nThreads: 1 }).fit(blobs(500, 20, 4));
+    const two = new KMeans({ nClusters: 3, nInit: 1, nThreads: 2 }).fit(blobs(500, 20, 4));
+    for (const v of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      X.data[15_000 * 20 + 7] = v;
+      for (const km of [one, two]) {
+        settle();
+        assert.throws(
+          () => km.predict(X),
+          (e: unknown) => e instanceof ValidationError && /x7/.test(e.message),
+          `${v}, ${km.getParams().nThreads} thread(s)`,
+        );
+      }
+    }
+    // 1e308 × a center's value overflows: that row's scores are infinite, but its values are not.
+    X.data[15_000 * 20 + 7] = 0;
+    const clean = one.predict(X);
+    X.data[15_000 * 20 + 7] = 1e308;
+    settle();
+    const calls = rowStreamCalls();
+    const b = two.predict(X);
+    assert.equal(rowStreamCalls(), calls + 1, 'the threaded path ran');
+    const a = one.predict(X);
+    assert.deepEqual(b, a);
+    a[15_000] = clean[15_000];
+    assert.deepEqual(a, clean, 'the other rows keep their labels');
+  });
+
   it('transform: the distances of the plain loop, bit for bit, on one thread and streamed (odd k and d, k = 1)', () => {
     for (const [n, d, k] of [
       [2 * streamSlotRows(56, 24) + 7, 7, 3],
