@@ -90,7 +90,7 @@ describe('coresTaken', () => {
 
 describe('othersFillCores on this machine', { skip: process.platform !== 'linux' }, () => {
   it('sees another process that keeps a core busy', async () => {
-    const { othersFillCores } = await import('../../src/core/cpu-load.ts');
+    const { loadReads, othersFillCores } = await import('../../src/core/cpu-load.ts');
     const child = spawn(process.execPath, [
       '-e',
       "process.stdout.write('go'); const t = Date.now() + 3000; while (Date.now() < t);",
@@ -101,6 +101,12 @@ describe('othersFillCores on this machine', { skip: process.platform !== 'linux'
       await new Promise((r) => setTimeout(r, 400));
       // About one core busy elsewhere out of two: two threads of this process do not fit.
       assert.equal(othersFillCores(2, 2), true);
+      // Kept for MIN_WINDOW_MS: no second read of /proc/stat.
+      const reads = loadReads();
+      assert.equal(othersFillCores(2, 2), true);
+      assert.equal(loadReads(), reads);
+      othersFillCores(1, 2);
+      assert.equal(loadReads(), reads + 1, 'another thread count is decided anew');
     } finally {
       child.kill();
     }
