@@ -20,7 +20,16 @@
 //   which returns a NumPy array: Lathe's predict returns a JavaScript array of labels, made in
 //   fresh memory every call;
 // - repeats fit, predictProba, predict (and predictCodes) --warm times: "warm" is the fastest of
-//   them (what repeated fits, e.g. cross-validation, see).
+//   them (what repeated fits, e.g. cross-validation, see);
+// - then "steady": predictProba, predict (and predictCodes) each called the same number of times
+//   on both sides (enough calls for 256 MB of 8-byte results, at least 20 and at most 500; the
+//   parent passes the count), then the median of 10 more — the throughput of a long-running
+//   process such as a server, once the code is optimised and (for typed arrays) V8 has collected
+//   enough dropped results that their memory is reused. A few warm calls say little about that in
+//   JavaScript: V8 optimises a function only after it has run a while, and frees a dropped typed
+//   array's memory only at a garbage collection (NumPy frees it at once), so early results land in
+//   fresh pages. Lathe's predict returns a JavaScript array, whose memory V8 maps afresh for every
+//   large one, steady or not.
 //
 // Every figure is measured twice: wall time and CPU time of the whole process, all threads
 // (process.cpuUsage / time.process_time). On a shared machine the CPU times are the figures to
@@ -64,10 +73,10 @@ interface Cost {
 /** What one side's process reports. */
 interface Side {
   fit: { cold: Cost; warm: Cost };
-  proba: { cold: Cost; warm: Cost };
-  predict: { cold: Cost; warm: Cost };
+  proba: { cold: Cost; warm: Cost; steady: Cost };
+  predict: { cold: Cost; warm: Cost; steady: Cost };
   /** Lathe only: predictCodes (scikit-learn's side reports its predict here). */
-  codes?: { cold: Cost; warm: Cost };
+  codes?: { cold: Cost; warm: Cost; steady: Cost };
   accuracy: number;
   nIter: number;
   /** Coefficients then intercepts, scikit-learn's layout. */
@@ -145,12 +154,34 @@ function warmPool(threads: number): void {
   new LogisticObjective(data, 1, executorFor(threads), 0).evaluate(new Float64Array(2), new Float64Array(2));
 }
 
+/**
+ * Calls before the steady figure: enough for 256 MB of results at 8 bytes per row (at least 20,
+ * at most 500); the same on both sides.
+ */
+function steadyCalls(nTest: number): number {
+  return Math.max(20, Math.min(500, Math.ceil(2 ** 28 / (8 * Math.max(nTest, 1)))));
+}
+
+/** After `calls` untimed calls, the median wall and CPU time of 10 more. */
+function steady(fn: () => unknown, calls: number): Cost {
+  for (let i = 0; i < calls; i++) fn();
+  const t = Array.from({ length: 10 }, () => timed(fn)[1]);
+  const mid = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+  return { wall: mid(t.map((c) => c.wall)), cpu: mid(t.map((c) => c.cpu)) };
+}
+
 const fastest = (runs: Cost[]): Cost => ({
   wall: Math.min(...runs.map((r) => r.wall)),
   cpu: Math.min(...runs.map((r) => r.cpu)),
 });
 
-function runLatheChild(dir: string, threads: number, warmReps: number, shared: boolean): void {
+function runLatheChild(
+  dir: string,
+  threads: number,
+  warmReps: number,
+  shared: boolean,
+  laterCalls: number,
+): void {
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
     n: number;
     p: number;
@@ -187,16 +218,29 @@ function runLatheChild(dir: string, threads: number, warmReps: number, shared: b
   }
   let hit = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === y[nTrain + i]) hit++;
+  const peakRssMb = statusMb('VmHWM'); // before the later calls: their garbage is not the model's
   const out: Side = {
     fit: { cold: fitCold, warm: fastest(warm.fit) },
-    proba: { cold: probaCold, warm: fastest(warm.proba) },
-    predict: { cold: predictCold, warm: fastest(warm.predict) },
-    codes: { cold: codesCold, warm: fastest(warm.codes) },
+    proba: {
+      cold: probaCold,
+      warm: fastest(warm.proba),
+      steady: steady(() => model.predictProba(Xte), laterCalls),
+    },
+    predict: {
+      cold: predictCold,
+      warm: fastest(warm.predict),
+      steady: steady(() => model.predict(Xte), laterCalls),
+    },
+    codes: {
+      cold: codesCold,
+      warm: fastest(warm.codes),
+      steady: steady(() => model.predictCodes(Xte), laterCalls),
+    },
     accuracy: hit / pred.length,
     nIter: model.nIter_![0],
     coef: [...model.coef_!.flatMap((c) => [...c]), ...model.intercept_!],
     rssLoadedMb,
-    peakRssMb: statusMb('VmHWM'),
+    peakRssMb,
     poolStart,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -271,6 +315,8 @@ json.dump({"n": int(X.shape[0]), "p": int(X.shape[1]), "nTrain": int(X.shape[0] 
 interface RunOptions {
   threads: number;
   warm: number;
+  /** Untimed calls before the steady figure (see steadyCalls). */
+  laterCalls: number;
   input: 'plain' | 'shared';
   hugepages: boolean;
 }
@@ -301,10 +347,16 @@ function runSide(kind: 'lathe' | 'sklearn', dir: string, o: RunOptions): Side {
             String(o.warm),
             '--input',
             o.input,
+            '--later-calls',
+            String(o.laterCalls),
           ],
           { encoding: 'utf8', env, maxBuffer: 1 << 24 },
         )
-      : spawnSync(PYTHON, [ANCHOR, dir, String(o.warm)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+      : spawnSync(PYTHON, [ANCHOR, dir, String(o.warm), String(o.laterCalls)], {
+          encoding: 'utf8',
+          env,
+          maxBuffer: 1 << 24,
+        });
   if (r.status !== 0) throw new Error(`${kind} run failed:\n${r.stderr}`);
   const line = r.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Side;
@@ -327,7 +379,7 @@ function fmt(x: Stat, digits: number): string {
 }
 
 type Phase = 'fit' | 'proba' | 'predict' | 'codes';
-type Temp = 'cold' | 'warm';
+type Temp = 'cold' | 'warm' | 'steady';
 type Clock = 'wall' | 'cpu';
 
 /** Median (min–max) of one figure over the repetitions, both sides, and the ratio of medians. */
@@ -351,11 +403,12 @@ function main(): void {
   const o: RunOptions = {
     threads: Number(flag('threads') ?? 2),
     warm: Number(flag('warm') ?? 2),
+    laterCalls: Number(flag('later-calls') ?? 20),
     input: flag('input') === 'shared' ? 'shared' : 'plain',
     hugepages: !args.includes('--no-hugepages'),
   };
   if (flag('child')) {
-    runLatheChild(flag('child')!, o.threads, o.warm, o.input === 'shared');
+    runLatheChild(flag('child')!, o.threads, o.warm, o.input === 'shared', o.laterCalls);
     return;
   }
   const rows = (process.env.LATHE_BENCH_ROWS ?? flag('rows') ?? '100000,1000000').split(',').map(Number);
@@ -370,28 +423,32 @@ function main(): void {
   console.error(
     `LogisticRegression (lbfgs, C=1, tol=1e-4, maxIter=100), ${o.threads} thread(s), input ${o.input}, ` +
       `huge pages ${o.hugepages ? 'on' : 'off'}, ` +
-      `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest); ` +
+      `${reps} repetition(s) of: a fresh process per side, 1 cold + ${o.warm} warm fits (warm = fastest), ` +
+      'then steady predictions (median of 10 after the same number of calls on both sides); ' +
       "'codes' = Lathe's predictCodes (Int32Array) against scikit-learn's predict",
   );
   for (const spec of specs) {
     const lathe: Side[] = [];
     const sk: Side[] = [];
     const loads: number[] = [];
+    const nTest = spec.n - Math.floor(spec.n * 0.8);
+    const run = { ...o, laterCalls: steadyCalls(nTest) };
     for (let r = 0; r < reps; r++) {
       // Alternate which side goes first.
       for (const kind of r % 2 === 0 ? (['lathe', 'sklearn'] as const) : (['sklearn', 'lathe'] as const)) {
         loads.push(loadavg()[0]);
-        (kind === 'lathe' ? lathe : sk).push(runSide(kind, spec.dir, o));
+        (kind === 'lathe' ? lathe : sk).push(runSide(kind, spec.dir, run));
       }
     }
-    const nTest = spec.n - Math.floor(spec.n * 0.8);
     const figures: Record<string, ReturnType<typeof compare>> = {};
     for (const phase of ['fit', 'proba', 'predict', 'codes'] as Phase[]) {
-      for (const temp of ['cold', 'warm'] as Temp[]) {
+      for (const temp of (phase === 'fit' ? ['cold', 'warm'] : ['cold', 'warm', 'steady']) as Temp[]) {
         for (const clock of ['cpu', 'wall'] as Clock[]) {
           // predictCodes against scikit-learn's predict (it has no other).
           figures[`${phase}.${temp}.${clock}`] = compare(lathe, sk, (s) =>
-            phase === 'codes' ? (s.codes ?? s.predict)[temp][clock] : s[phase][temp][clock],
+            phase === 'codes'
+              ? (s.codes ?? s.predict)[temp as 'steady'][clock]
+              : (s[phase] as Record<Temp, Cost>)[temp][clock],
           );
         }
       }
@@ -410,11 +467,16 @@ function main(): void {
       hugepages: o.hugepages,
       reps,
       warmReps: o.warm,
+      laterCalls: run.laterCalls,
       loadAverage: stats(loads),
       figures,
       predictRowsPerSecWarm: {
         lathe: nTest / (figures['proba.warm.wall'].lathe.median / 1000),
         sklearn: nTest / (figures['proba.warm.wall'].sklearn.median / 1000),
+      },
+      predictRowsPerSecSteady: {
+        lathe: nTest / (figures['proba.steady.wall'].lathe.median / 1000),
+        sklearn: nTest / (figures['proba.steady.wall'].sklearn.median / 1000),
       },
       rssMb: rss,
       poolStart: lathe[0].poolStart ? stats(lathe.map((s) => s.poolStart!.wall)) : null,
@@ -430,7 +492,7 @@ function main(): void {
     for (const key of Object.keys(figures)) {
       const [phase, temp, clock] = key.split('.');
       const f = figures[key];
-      const d = phase === 'fit' ? 0 : 1;
+      const d = phase === 'fit' ? 0 : temp === 'steady' ? 3 : 1;
       const name = phase === 'codes' ? 'codes' : phase;
       const label = clock === 'cpu' ? `${name} ${temp}` : '  wall';
       console.error(
