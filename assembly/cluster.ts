@@ -200,11 +200,28 @@ function rowDists2(
   }
 }
 
-// The nearest center and the two smallest squared distances found by the last argmin2 (globals,
-// so nothing is allocated).
+// The nearest center and the two smallest squared distances found by the last argmin2 (argmin1:
+// the nearest and the smallest only). Globals, so nothing is allocated.
 let nearestJ: i32 = 0;
 let nearestD1: f64 = 0;
 let nearestD2: f64 = 0;
+
+/**
+ * The end of an argmin over lanes (even centers in lane 0, odd in lane 1): sets nearestJ to the
+ * index of the smaller of the lanes' minima B1 (their indices in IDX), the earlier index when they
+ * are equal; returns 1 when lane 1's was taken.
+ */
+// @ts-ignore: decorator
+@inline
+function nearestOfLanes(B1: v128, IDX: v128): i32 {
+  const b10 = f64x2.extract_lane(B1, 0);
+  const b11 = f64x2.extract_lane(B1, 1);
+  const i0 = <i32>f64x2.extract_lane(IDX, 0);
+  const i1 = <i32>f64x2.extract_lane(IDX, 1);
+  const take1 = <i32>(b11 < b10) | (<i32>(b11 == b10) & <i32>(i1 < i0));
+  nearestJ = select<i32>(i1, i0, take1);
+  return take1;
+}
 
 /**
  * Nearest center (first on ties) and the two smallest squared distances in buf (kp values), with
@@ -228,12 +245,7 @@ function argmin2(buf: usize, kp: i32): void {
     B1 = f64x2.pmin(B1, v);
     J = f64x2.add(J, STEP);
   }
-  const b10 = f64x2.extract_lane(B1, 0);
-  const b11 = f64x2.extract_lane(B1, 1);
-  const i0 = <i32>f64x2.extract_lane(IDX, 0);
-  const i1 = <i32>f64x2.extract_lane(IDX, 1);
-  const take1 = <i32>(b11 < b10) | (<i32>(b11 == b10) & <i32>(i1 < i0));
-  nearestJ = select<i32>(i1, i0, take1);
+  nearestOfLanes(B1, IDX);
   const S1 = f64x2.shuffle(B1, B1, 1, 0);
   const S2 = f64x2.shuffle(B2, B2, 1, 0);
   nearestD1 = f64x2.extract_lane(f64x2.pmin(B1, S1), 0);
@@ -258,13 +270,7 @@ function argmin1(buf: usize, kp: i32): void {
     B1 = f64x2.pmin(B1, v);
     J = f64x2.add(J, STEP);
   }
-  const b10 = f64x2.extract_lane(B1, 0);
-  const b11 = f64x2.extract_lane(B1, 1);
-  const i0 = <i32>f64x2.extract_lane(IDX, 0);
-  const i1 = <i32>f64x2.extract_lane(IDX, 1);
-  const take1 = <i32>(b11 < b10) | (<i32>(b11 == b10) & <i32>(i1 < i0));
-  nearestJ = select<i32>(i1, i0, take1);
-  nearestD1 = select<f64>(b11, b10, take1);
+  nearestD1 = select<f64>(f64x2.extract_lane(B1, 1), f64x2.extract_lane(B1, 0), nearestOfLanes(B1, IDX));
 }
 
 /** xx[i] = ‖x_i‖² for every row. */
