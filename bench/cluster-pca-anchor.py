@@ -36,7 +36,10 @@ STEADY_CALLS = int(os.environ.get("BENCH_STEADY_CALLS", "10"))
 def later_calls(fn):
     """The later calls, by the rule of laterCalls in cluster-pca-run.ts: `early`, the median of
     calls 11-20; `steady`, the median of STEADY_CALLS calls made once the results since the first
-    call reach BENCH_WARM_MB or BENCH_WARM_CALLS calls. Returns (early, steady, calls)."""
+    call reach BENCH_WARM_MB or BENCH_WARM_CALLS calls. Returns (early, steady, calls); none with
+    BENCH_STEADY_CALLS=0."""
+    if STEADY_CALLS == 0:  # bench/cluster-pca-predict.ts: the first two calls only
+        return None, None, 0
     t = []
     size = [0]
 

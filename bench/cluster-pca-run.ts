@@ -77,12 +77,15 @@ let later: () => ArrayBufferView;
  * them; until then every result is new memory, ~16 µs per 4 KB page here). `steady`: more calls,
  * until the results made since the first call reach BENCH_WARM_MB (default 256) or
  * BENCH_WARM_CALLS (default 500) calls, then the median of BENCH_STEADY_CALLS (default 10) more —
- * a long-running process (a server), whose freed results are reused.
+ * a long-running process (a server), whose freed results are reused. BENCH_STEADY_CALLS=0 makes
+ * no later call.
  */
 function laterCalls(fn: () => ArrayBufferView): { early: number; steady: number; calls: number } {
   const warmBytes = Number(process.env.BENCH_WARM_MB ?? 256) * 2 ** 20;
   const maxWarm = Number(process.env.BENCH_WARM_CALLS ?? 500);
   const steadyCalls = Number(process.env.BENCH_STEADY_CALLS ?? 10);
+  // BENCH_STEADY_CALLS=0 (bench/cluster-pca-predict.ts): the first two calls only.
+  if (steadyCalls === 0) return { early: Number.NaN, steady: Number.NaN, calls: 0 };
   const mid = (t: number[]) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)] ?? Number.NaN;
   const t: number[] = [];
   let bytes = 0;
