@@ -210,8 +210,15 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
       data.y.set(codes);
       const { w, nIter: it } = solve(data);
       if (solver === 'newton-cd' && P.fitIntercept) centerIntercepts(w, K, dof, p);
-      if (K === 2) takeRow(w, 1);
-      else for (let k = 0; k < K; k++) takeRow(w, k);
+      if (K === 2) {
+        // Two classes are predicted from one row, w₁, as softmax(−w₁·x, w₁·x): scikit-learn's
+        // binary multinomial form, which assumes w₀ = −w₁. The L2 part of a penalty makes the
+        // optimum so (lbfgs keeps row 1, as scikit-learn does), but pure L1 does not fix how the
+        // logit difference d = w₁ − w₀ is split between the rows (|w₀| + |w₁| = |d| for every split
+        // of opposite signs), and newton-cd may stop at an uneven one: keep d / 2.
+        if (solver === 'newton-cd') symmetrizeBinary(w, dof);
+        takeRow(w, 1);
+      } else for (let k = 0; k < K; k++) takeRow(w, k);
       nIter.push(it);
     } else {
       // One-vs-rest: one binary problem per class (only the positive class when K = 2).
@@ -391,6 +398,18 @@ function centerIntercepts(w: Float64Array, K: number, dof: number, p: number): v
   for (let k = 0; k < K; k++) mean += w[k * dof + p];
   mean /= K;
   for (let k = 0; k < K; k++) w[k * dof + p] -= mean;
+}
+
+/**
+ * Rewrites a two-row multinomial solution (w₀, w₁) as (−d/2, d/2) with d = w₁ − w₀: the same
+ * probabilities, in the form whose row 1 alone predicts.
+ */
+function symmetrizeBinary(w: Float64Array, dof: number): void {
+  for (let j = 0; j < dof; j++) {
+    const half = (w[dof + j] - w[j]) / 2;
+    w[j] = -half;
+    w[dof + j] = half;
+  }
 }
 
 registerEstimator(LogisticRegression);

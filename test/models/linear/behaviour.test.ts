@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NotFittedError, ValidationError } from '../../../src/core/errors.ts';
 import { estimatorFromJSON } from '../../../src/core/estimator.ts';
-import { matrix } from '../../../src/core/matrix.ts';
+import { type MatrixInput, matrix } from '../../../src/core/matrix.ts';
 import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { captureWarnings } from '../../../src/core/warnings.ts';
@@ -210,6 +210,46 @@ describe('linear models: warnings and state', () => {
     assert.equal(ols.rank_, 3);
     // The duplicated column shares its coefficient equally with the original.
     assert.ok(Math.abs(ols.coef_![0] - ols.coef_![3]) < 1e-9);
+  });
+});
+
+describe('binary multinomial LogisticRegression with an L1 penalty', () => {
+  // With two classes and pure L1, the multinomial objective in the logit difference d = w₁ − w₀ is
+  // the binary (one-vs-rest) objective: |w₀| + |w₁| = |d| at the best split. So the probabilities
+  // are one-vs-rest's, and coef_ (scikit-learn's row 1 of the symmetric form) is d / 2.
+  const cases = [
+    {
+      X: [
+        [1, 1, 1],
+        [0.4372614894822573, 2.4087846924805225, -1.8033757879806236],
+      ],
+      y: [0, 1],
+      C: 1,
+    },
+    ...[
+      [120, 5, 7, 0.05],
+      [120, 5, 8, 0.5],
+      [200, 4, 9, 10],
+    ].map(([n, p, seed, C]) => {
+      const s = synthetic(n, p, seed);
+      return { X: s.X as MatrixInput, y: s.yCls, C };
+    }),
+  ];
+  it('predicts the one-vs-rest probabilities, with coef_ half of its', () => {
+    for (const [i, { X, y, C }] of cases.entries()) {
+      const fit = (multiClass: 'multinomial' | 'ovr') =>
+        new LogisticRegression({ penalty: 'l1', C, multiClass, tol: 1e-10, maxIter: 1000 }).fit(X, y);
+      const multi = fit('multinomial');
+      const ovr = fit('ovr');
+      const pm = multi.predictProba(X).data;
+      const po = ovr.predictProba(X).data;
+      for (let k = 0; k < pm.length; k++)
+        assert.ok(Math.abs(pm[k] - po[k]) < 1e-6, `case ${i}: ${pm[k]} vs ${po[k]}`);
+      for (let j = 0; j < ovr.coef_![0].length; j++) {
+        assert.ok(Math.abs(multi.coef_![0][j] - ovr.coef_![0][j] / 2) < 1e-6, `case ${i} coef ${j}`);
+      }
+      assert.ok(Math.abs(multi.intercept_![0] - ovr.intercept_![0] / 2) < 1e-6, `case ${i} intercept`);
+    }
   });
 });
 
