@@ -744,6 +744,18 @@ export function columnSums(x: usize, n: i32, d: i32, out: usize): void {
   }
 }
 
+/** x[i, j] −= v[j] for every row (scikit-learn's `X -= X_mean`; lanes = columns). */
+export function subtractRow(x: usize, n: i32, d: i32, v: usize): void {
+  const row = <usize>d << 3;
+  const d2 = d & ~1;
+  for (let i = 0; i < n; i++) {
+    const xo = x + <usize>i * row;
+    let f = 0;
+    for (; f < d2; f += 2) v128.store(at(xo, f), f64x2.sub(v128.load(at(xo, f)), v128.load(at(v, f))));
+    if (f < d) store<f64>(at(xo, f), load<f64>(at(xo, f)) - load<f64>(at(v, f)));
+  }
+}
+
 /** out[j] = Σ_i (x[i, j] − mean[j])² (rows in order; lanes = columns). */
 export function columnSqDev(x: usize, n: i32, d: i32, mean: usize, out: usize): void {
   const row = <usize>d << 3;

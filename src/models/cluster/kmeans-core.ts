@@ -53,8 +53,10 @@ export interface KMeansJob {
   slot0: number;
   slotBytes: number;
   nInit: number;
-  /** 'k-means++', 'random', or explicit k × d centers. */
+  /** 'k-means++', 'random', or explicit k × d centers (centered like X). */
   init: 'k-means++' | 'random' | Float64Array;
+  /** X's column means, subtracted from the rows in memory; runs return centers without them. */
+  mean: Float64Array;
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
@@ -191,6 +193,12 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
   copyValues(F, x / 8, o.X, 0, n * d);
   if (o.weight) F.set(o.weight, w / 8);
   if (!K.allFinite(x, n * d)) o.nonFinite();
+  // As scikit-learn: the tolerance from X's variances, then X centered (a column offset of 1e9,
+  // say epoch seconds, would otherwise swamp the differences in Lloyd's −2x·c + ‖c‖²; the
+  // returned centers get the mean back).
+  const mean = columnMeans(K, F, x, n, d, xx);
+  const tol = o.tol === 0 ? 0 : meanVariance(K, F, x, n, d, xx) * o.tol;
+  K.subtractRow(x, n, d, xx);
   const job: KMeansJob = {
     memory,
     kind: o.kind,
@@ -206,9 +214,10 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
     slot0,
     slotBytes,
     nInit: o.nInit,
-    init: o.init,
+    init: o.init instanceof Float64Array ? centered(o.init, mean) : o.init,
+    mean,
     maxIter: o.maxIter,
-    tol: o.tol === 0 ? 0 : meanVariance(K, F, x, n, d, xx) * o.tol,
+    tol,
     algorithm: o.algorithm,
     seed: o.seed,
   };
@@ -217,9 +226,34 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
 }
 
 /**
+ * The column means of X, each sum taken over the rows in order (`X.mean(axis=0)`), written at
+ * `out` (d values) and returned as a copy.
+ */
+function columnMeans(
+  K: ClusterKernels,
+  F: Float64Array,
+  x: number,
+  n: number,
+  d: number,
+  out: number,
+): Float64Array {
+  K.columnSums(x, n, d, out);
+  for (let j = 0; j < d; j++) F[out / 8 + j] /= n;
+  return F.slice(out / 8, out / 8 + d);
+}
+
+/** Rows of `centers` (k × d) less `mean`. */
+function centered(centers: Float64Array, mean: Float64Array): Float64Array {
+  const d = mean.length;
+  const out = centers.slice();
+  for (let v = 0; v < out.length; v++) out[v] -= mean[v % d];
+  return out;
+}
+
+/**
  * Mean over the columns of their (population) variance, each column's sums taken over the rows in
- * order (scikit-learn's `np.mean(np.var(X, axis=0))`). `scratch` holds 2·d values (the row-norm
- * array, not yet filled).
+ * order (scikit-learn's `np.mean(np.var(X, axis=0))`). The column means are at `mean`, followed
+ * by room for d more values (the row-norm array, not yet filled).
  */
 function meanVariance(
   K: ClusterKernels,
@@ -227,12 +261,9 @@ function meanVariance(
   x: number,
   n: number,
   d: number,
-  scratch: number,
+  mean: number,
 ): number {
-  const mean = scratch;
-  const dev = align(scratch + 8 * d);
-  K.columnSums(x, n, d, mean);
-  for (let j = 0; j < d; j++) F[mean / 8 + j] /= n;
+  const dev = align(mean + 8 * d);
   K.columnSqDev(x, n, d, mean, dev);
   let total = 0;
   for (let j = 0; j < d; j++) total += F[dev / 8 + j] / n;

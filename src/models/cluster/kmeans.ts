@@ -162,7 +162,9 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     for (const r of runs) {
       if (!best || (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k))) best = r;
     }
-    this.clusterCenters_ = matrix(best!.centers, k, m.cols, m.columns);
+    const centers = best!.centers;
+    for (let v = 0; v < centers.length; v++) centers[v] += job.mean[v % m.cols];
+    this.clusterCenters_ = matrix(centers, k, m.cols, m.columns);
     this.labels_ = best!.labels;
     this.inertia_ = best!.inertia;
     this.nIter_ = best!.nIter;

@@ -79,6 +79,28 @@ describe('KMeans behaviour', () => {
     assert.ok(Math.abs(-a.score(X) - a.inertia_!) <= 1e-9 * a.inertia_!);
   });
 
+  it('centers X first, as scikit-learn: a column offset of 1e9 or 1e12 (epoch times) changes no label', () => {
+    for (const off of [1e9, 1e12]) {
+      // Two groups 1 apart in a column with a large offset, and a 0/1 column that alternates.
+      const rows = Array.from({ length: 10 }, (_, i) => [off + (i < 5 ? 0 : 1) + i * 1e-3, i % 2]);
+      const want = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+      for (const algorithm of ['lloyd', 'elkan'] as const) {
+        const given = new KMeans({ nClusters: 2, init: [rows[0], rows[9]], algorithm, nThreads: 1 }).fit(
+          rows,
+        );
+        assert.deepEqual(Array.from(given.labels_!), want, `${algorithm} ${off}`);
+        // Inertia: Σ over both groups of (spread of i·1e-3 around its mean)² + 5 · 0.24 (the 0/1
+        // column), about 2.40002; the offset's rounding (ulp 2^-22 at 1e12) blurs the last digits.
+        assert.ok(Math.abs(given.inertia_! - 2.40002) < 1e-5, `${algorithm} ${off}: ${given.inertia_}`);
+        const c = given.clusterCenters_!.data;
+        assert.ok(Math.abs(c[0] - (off + 0.002)) < 1e-3 && Math.abs(c[2] - (off + 1.007)) < 1e-3, `${c}`);
+        const seeded = new KMeans({ nClusters: 2, algorithm, nThreads: 1, seed: 1 }).fit(rows);
+        const l = Array.from(seeded.labels_!);
+        assert.deepEqual(l[0] === 0 ? l : l.map((v) => 1 - v), want, `k-means++ ${algorithm} ${off}`);
+      }
+    }
+  });
+
   it('is identical for 1 and 2 threads and for the same seed', () => {
     const one = new KMeans({ nClusters: 4, nThreads: 1, seed: 3 }).fit(X);
     // (This data is below the size from which fit uses the pool: lower the threshold.)
