@@ -31,7 +31,14 @@ export function finiteMatrix(X: MatrixInput | Matrix, who: string): Matrix {
   return m;
 }
 
-/** Weighted (or plain) column means of a row-major matrix, as `np.average(X, axis=0, weights=sw)`. */
+/**
+ * Weighted (or plain) column means of a row-major matrix, as `np.average(X, axis=0, weights=sw)`
+ * — except that a column whose values are all the same gets that value, not a sum's rounding of
+ * it (0.1 eight times sums to 0.7999999999999999): centred, it is then exactly zero, where
+ * rounding noise of 1e-17 would be a column of its own scale and, if every column were constant,
+ * the largest singular value the rank cutoff is relative to (LinearRegression fitted a
+ * coefficient of ±2 to such noise).
+ */
 export function columnMeans(X: Matrix, sw: Float64Array | undefined): Float64Array {
   const { data, rows: n, cols: p } = X;
   const mean = new Float64Array(p);
@@ -51,7 +58,17 @@ export function columnMeans(X: Matrix, sw: Float64Array | undefined): Float64Arr
     }
     for (let j = 0; j < p; j++) mean[j] /= total;
   }
+  if (n > 0) {
+    for (let j = 0; j < p; j++) if (isConstantColumn(data, n, p, j)) mean[j] = data[j];
+  }
   return mean;
+}
+
+/** Whether column j of a row-major n × p matrix holds one value throughout. */
+function isConstantColumn(data: Float64Array, n: number, p: number, j: number): boolean {
+  const first = data[j];
+  for (let i = 1; i < n; i++) if (data[i * p + j] !== first) return false;
+  return true;
 }
 
 /** Weighted (or plain) mean of a vector. */

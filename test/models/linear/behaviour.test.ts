@@ -213,6 +213,41 @@ describe('linear models: warnings and state', () => {
   });
 });
 
+describe('constant columns', () => {
+  const y = [0.29, 1.08, -1.02, -0.28, 0.5, 0.7, -0.3, 1.1, 0.2, 0.4];
+  const meanY = y.reduce((a, b) => a + b, 0) / y.length;
+  it('a design of constant columns (0.1 does not sum exactly) fits no slope: rank 0, intercept mean(y)', () => {
+    for (const n of [3, 8, 10]) {
+      const X = Array.from({ length: n }, () => [0.1, -7.3]);
+      const yn = y.slice(0, n);
+      const mean = yn.reduce((a, b) => a + b, 0) / n;
+      const ols = new LinearRegression().fit(X, yn);
+      assert.equal(ols.rank_, 0, `n=${n}`);
+      for (const m of [ols, ...regressors.slice(1).map((make) => make().fit(X, yn))]) {
+        assert.deepEqual(Array.from(m.coef_!), [0, 0], `${m.typeName} n=${n}`);
+        assert.ok(Math.abs(m.predict([[1.1, 2]])[0] - mean) < 1e-12, `${m.typeName} n=${n}`);
+      }
+    }
+  });
+  it('a constant column beside a real one gets coefficient 0 and leaves the other as without it', () => {
+    const x = [1.5, -0.2, 0.3, 2.2, -1.1, 0.9, 0.05, -0.7, 1.3, 0.4];
+    const withConst = new LinearRegression().fit(
+      x.map((v) => [0.1, v]),
+      y,
+    );
+    const alone = new LinearRegression().fit(
+      x.map((v) => [v]),
+      y,
+    );
+    assert.equal(withConst.rank_, 1);
+    assert.equal(withConst.coef_![0], 0);
+    assert.ok(Math.abs(withConst.coef_![1] - alone.coef_![0]) < 1e-12);
+    assert.ok(Math.abs(withConst.intercept_! - alone.intercept_!) < 1e-12);
+    const meanX = x.reduce((a, b) => a + b, 0) / x.length;
+    assert.ok(Math.abs(alone.intercept_! + alone.coef_![0] * meanX - meanY) < 1e-9);
+  });
+});
+
 describe('binary multinomial LogisticRegression with an L1 penalty', () => {
   // With two classes and pure L1, the multinomial objective in the logit difference d = w₁ − w₀ is
   // the binary (one-vs-rest) objective: |w₀| + |w₁| = |d| at the best split. So the probabilities
