@@ -303,6 +303,11 @@ F.case("balancedAccuracyScore/adjusted", "balancedAccuracyScore", ["@mc.y", "@mc
 F.case("balancedAccuracyScore/adjusted-missing", "balancedAccuracyScore", ["@mc.ymiss", "@mc.predmiss"], {"adjusted": True})
 F.case("matthewsCorrcoef/constant-pred", "matthewsCorrcoef", ["@mc.y", "@mc.const"])
 F.case("matthewsCorrcoef/bin-weighted", "matthewsCorrcoef", ["@bin.y", "@bin.pred"], {"sampleWeight": "@bin.w"})
+# A constant labeling with fractional weights: scikit-learn's margins come from the confusion
+# matrix, so the undefined case is exactly 0 (summed sample by sample it was NaN or 1e-8).
+F.case("matthewsCorrcoef/constant-true-fractional-weights", "matthewsCorrcoef", [[0, 0, 0], [0, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3]})
+F.case("matthewsCorrcoef/constant-pred-fractional-weights", "matthewsCorrcoef", [[0, 1, 1, 2], [1, 1, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3, 0.7]})
+F.case("matthewsCorrcoef/mc-constant-true-weighted", "matthewsCorrcoef", ["@mc.const", "@mc.pred"], {"sampleWeight": "@mc.w"})
 for wt in ("linear", "quadratic"):
     F.case(f"cohenKappaScore/{wt}", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"weights": wt})
     F.case(f"cohenKappaScore/{wt}-weighted", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"weights": wt, "sampleWeight": "@mc.w"})

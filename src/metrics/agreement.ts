@@ -30,15 +30,9 @@ export function matthewsCorrcoef(
   const t = classificationTargets(yTrue, yPred, who);
   const w = asSampleWeight(options.sampleWeight, t.n, who);
   const k = t.classes.length;
-  const tSum = new Float64Array(k);
-  const pSum = new Float64Array(k);
-  let nCorrect = 0;
-  for (let i = 0; i < t.n; i++) {
-    const wi = w ? w[i] : 1;
-    tSum[t.yTrue[i]] += wi;
-    pSum[t.yPred[i]] += wi;
-    if (t.yTrue[i] === t.yPred[i]) nCorrect += wi;
-  }
+  const { tSum, pSum, nCorrect } = w
+    ? marginsOfCells(t.yTrue, t.yPred, w, k)
+    : marginsOfCounts(t.yTrue, t.yPred, k);
   let n = 0;
   let tp = 0;
   let pp = 0;
@@ -54,6 +48,47 @@ export function matthewsCorrcoef(
   const covYtYt = n * n - tt;
   if (covYpYp * covYtYt === 0) return 0;
   return covYtYp / Math.sqrt(covYtYt * covYpYp);
+}
+
+/** Class totals of each labeling and the number correct (unweighted: exact integer counts). */
+function marginsOfCounts(yTrue: Int32Array, yPred: Int32Array, k: number) {
+  const tSum = new Float64Array(k);
+  const pSum = new Float64Array(k);
+  let nCorrect = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    tSum[yTrue[i]]++;
+    pSum[yPred[i]]++;
+    if (yTrue[i] === yPred[i]) nCorrect++;
+  }
+  return { tSum, pSum, nCorrect };
+}
+
+/**
+ * Weighted class totals as scikit-learn takes them: from the confusion matrix's cells, each row
+ * total summed over its columns in order and each column total over its rows in order. With
+ * fractional weights, totals summed sample by sample round differently from the total of all
+ * weights, and a constant labeling (whose correlation is undefined, so 0) came out as NaN or 1e-8;
+ * summed from the same cells, a constant labeling's one total is exactly the sum of the others.
+ */
+function marginsOfCells(yTrue: Int32Array, yPred: Int32Array, w: ArrayLike<number>, k: number) {
+  const cells = new Map<number, number>();
+  for (let i = 0; i < yTrue.length; i++) {
+    const key = yTrue[i] * k + yPred[i];
+    cells.set(key, (cells.get(key) ?? 0) + w[i]);
+  }
+  const keys = Float64Array.from(cells.keys()).sort();
+  const tSum = new Float64Array(k);
+  const pSum = new Float64Array(k);
+  let nCorrect = 0;
+  for (const key of keys) {
+    const v = cells.get(key)!;
+    const r = Math.floor(key / k);
+    const c = key - r * k;
+    tSum[r] += v;
+    pSum[c] += v;
+    if (r === c) nCorrect += v;
+  }
+  return { tSum, pSum, nCorrect };
 }
 
 /** Options of {@link cohenKappaScore}. */
