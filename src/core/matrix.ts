@@ -145,6 +145,28 @@ export function firstColumnWithNaN(m: Matrix): number {
 }
 
 /**
+ * Throws a {@link ValidationError} naming the column and row when `values` (row-major,
+ * `columns.length` per row) hold ±Infinity. NaN passes: for steps that treat it as missing
+ * (scalers, imputers), as scikit-learn's `force_all_finite='allow-nan'`.
+ */
+export function assertNoInfinity(values: Float64Array, columns: readonly string[], who: string): void {
+  const cols = columns.length;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (v - v !== 0 && v === v) {
+      const j = k % cols;
+      throw new ValidationError(
+        `${who} cannot take infinite values: column '${columns[j]}' has an infinite value (${v}) at row ${Math.floor(k / cols)}.`,
+        {
+          field: columns[j],
+          fix: 'replace the infinite values (with NaN, which this step treats as missing, or a finite value) or drop those rows',
+        },
+      );
+    }
+  }
+}
+
+/**
  * Throws a {@link ValidationError} naming the column when `m` holds NaN or ±Infinity and the
  * estimator cannot take missing values.
  */

@@ -9,7 +9,7 @@
 import { NotFittedError, ValidationError } from '../core/errors.ts';
 import { Estimator, type Transformer } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
-import { type Matrix, matrix } from '../core/matrix.ts';
+import { assertNoInfinity, type Matrix, matrix } from '../core/matrix.ts';
 import { validateParams } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
 import type { ColumnType } from '../data/column.ts';
@@ -49,16 +49,23 @@ export abstract class NumericTransformer<
 > extends BaseTransformer<P> {
   /** Validates the parameters, then converts X (a categorical or text column is an error naming it). */
   protected fitInput(X: DataInput): Matrix {
-    return this.startFit(X);
+    const m = this.startFit(X);
+    assertNoInfinity(m.data, m.columns, `${this.typeName}.fit`);
+    return m;
   }
 
-  /** Checks fitted-ness and columns (a Table by name, a Matrix by position); returns X as a Matrix. */
+  /**
+   * Checks fitted-ness and columns (a Table by name, a Matrix by position) and that no value is
+   * infinite; returns X as a Matrix.
+   */
   protected transformInput(X: DataInput, method = 'transform'): Matrix {
+    let m: Matrix;
     if (isTable(X)) {
       this.assertFitted(method);
-      return conformTable(this.typeName, method, this.featureNamesIn_!, null, X).toMatrix();
-    }
-    return this.checkInput(X, method);
+      m = conformTable(this.typeName, method, this.featureNamesIn_!, null, X).toMatrix();
+    } else m = this.checkInput(X, method);
+    assertNoInfinity(m.data, m.columns, `${this.typeName}.${method}`);
+    return m;
   }
 }
 

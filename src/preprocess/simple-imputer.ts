@@ -20,7 +20,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
-import { type Matrix, type MatrixInput, matrix } from '../core/matrix.ts';
+import { assertNoInfinity, type Matrix, type MatrixInput, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { warn } from '../core/warnings.ts';
@@ -92,6 +92,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       const values = numericValues(c);
       let missing = 0;
       if (values) {
+        assertNoInfinity(values, [c.name], 'SimpleImputer.fit');
         for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) missing++;
         stats.push(numericStatistic(c.name, c.type, values, strategy, fillValue, keepEmptyFeatures, missing));
       } else {
@@ -107,6 +108,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
   /** fit on a numeric Matrix, column by column without building a Table. */
   private fitMatrix(X: MatrixInput): this {
     const m = this.startFit(X);
+    assertNoInfinity(m.data, m.columns, 'SimpleImputer.fit');
     const { strategy, fillValue, keepEmptyFeatures, addIndicator } = this.params;
     const stats: number[] = [];
     const indicator: number[] = [];
@@ -171,6 +173,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
     if (!isTable(X) && this.inputTypes_!.every((t) => t === 'numeric'))
       return this.transformMatrix(X, keep, ind);
     const t = this.transformTableInput(X);
+    noInfinity(t, 'SimpleImputer.transform');
     const n = t.nRows;
     const width = keep.length + ind.length;
     const out = new Float64Array(n * width);
@@ -193,6 +196,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
   /** transform of a numeric Matrix: one row-major pass, no Table. */
   private transformMatrix(X: MatrixInput, keep: number[], ind: number[]): Matrix {
     const m = this.checkInput(X, 'transform');
+    assertNoInfinity(m.data, m.columns, 'SimpleImputer.transform');
     const { data, rows, cols } = m;
     const width = keep.length + ind.length;
     const out = new Float64Array(rows * width);
@@ -222,6 +226,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
    */
   transformTable(X: DataInput): Table {
     const t = this.transformTableInput(X, 'transformTable');
+    noInfinity(t, 'SimpleImputer.transformTable');
     const cols: Column[] = [];
     for (const j of this.keptColumns()) cols.push(fillColumn(t.columns[j], this.statistics_![j]));
     for (const j of this.indicatorFeatures_!) {
@@ -407,3 +412,11 @@ function fillColumn(c: Column, fill: number | string): Column {
 }
 
 registerEstimator(SimpleImputer);
+
+/** Throws naming the column and row if a numeric column of `t` holds ±Infinity (NaN is missing). */
+function noInfinity(t: Table, who: string): void {
+  for (const c of t.columns) {
+    const values = numericValues(c);
+    if (values) assertNoInfinity(values, [c.name], who);
+  }
+}

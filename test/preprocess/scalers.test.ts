@@ -163,3 +163,42 @@ describe('RobustScaler', () => {
     assertClose(r.inverseTransform(r.transform(X)).data, [1, 5, 2, 9, null], 'round trip', 1e-12);
   });
 });
+
+describe('scalers refuse infinite values, as scikit-learn does', () => {
+  const withInf = [
+    [1, 2],
+    [2, Number.POSITIVE_INFINITY],
+    [3, 4],
+  ];
+  const clean = [
+    [1, 3],
+    [2, 4],
+  ];
+  for (const make of [() => new StandardScaler(), () => new MinMaxScaler(), () => new RobustScaler()]) {
+    it(`${make().typeName}: fit, transform and inverseTransform name the column and row`, () => {
+      assert.throws(
+        () => make().fit(withInf),
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          e.field === 'x1' &&
+          /\.fit cannot take infinite values: column 'x1' has an infinite value \(Infinity\) at row 1/.test(
+            e.message,
+          ),
+      );
+      const s = make().fit(clean);
+      const negInf = [
+        [1, 3],
+        [Number.NEGATIVE_INFINITY, 4],
+      ];
+      assert.throws(
+        () => s.transform(negInf),
+        /\.transform cannot take infinite values: column 'x0'.*-Infinity\) at row 1/,
+      );
+      assert.throws(() => s.inverseTransform(negInf), /\.inverseTransform cannot take infinite values/);
+      const t = new Table([numericColumn('x0', [1, 2]), numericColumn('x1', [3, Number.POSITIVE_INFINITY])]);
+      assert.throws(() => s.transform(t), /column 'x1' has an infinite value \(Infinity\) at row 1/);
+      // NaN stays a missing value.
+      assert.ok(Number.isNaN(s.transform([[Number.NaN, 3]]).data[0]));
+    });
+  }
+});

@@ -146,3 +146,50 @@ describe('SimpleImputer', () => {
     assert.deepEqual(back.transformTable(t).toObjects(), imp.transformTable(t).toObjects());
   });
 });
+
+describe('SimpleImputer refuses infinite values, as scikit-learn does', () => {
+  it('in fit and transform, for matrices and tables, naming the column and row', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    assert.throws(
+      () =>
+        new SimpleImputer().fit([
+          [1, 2],
+          [Number.NaN, -inf],
+        ]),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.field === 'x1' &&
+        /SimpleImputer\.fit cannot take infinite values: column 'x1' has an infinite value \(-Infinity\) at row 1/.test(
+          e.message,
+        ),
+    );
+    const t = new Table([numericColumn('age', [1, null, inf]), categoricalColumn('c', ['a', 'b', null])]);
+    assert.throws(
+      () => new SimpleImputer().fit(t),
+      /column 'age' has an infinite value \(Infinity\) at row 2/,
+    );
+    const imp = new SimpleImputer().fit([
+      [1, 2],
+      [Number.NaN, 4],
+    ]);
+    assert.throws(
+      () => imp.transform([[inf, 1]]),
+      /SimpleImputer\.transform cannot take infinite values: column 'x0'/,
+    );
+    const tImp = new SimpleImputer({ strategy: 'most_frequent' }).fit(
+      new Table([numericColumn('age', [1, null, 3]), categoricalColumn('c', ['a', 'b', null])]),
+    );
+    const bad = new Table([numericColumn('age', [1, inf]), categoricalColumn('c', ['a', null])]);
+    assert.throws(
+      () => tImp.transformTable(bad),
+      /SimpleImputer\.transformTable cannot take infinite values: column 'age'.* at row 1/,
+    );
+    const numeric = new SimpleImputer().fit(new Table([numericColumn('age', [1, null, 3])]));
+    assert.throws(
+      () => numeric.transform(new Table([numericColumn('age', [inf])])),
+      /SimpleImputer\.transform cannot take infinite values: column 'age'/,
+    );
+    // Missing values are still imputed.
+    assert.deepEqual(Array.from(imp.transform([[Number.NaN, 1]]).data), [1, 1]);
+  });
+});
