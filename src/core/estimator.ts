@@ -169,7 +169,7 @@ export function checkColumns(
 ): void {
   if (actual.length !== expected.length) {
     throw new ValidationError(
-      `${who}.${method}: X has ${actual.length} columns, but the model was fitted on ${expected.length} (${preview(expected)}).`,
+      `${who}.${method}: X has ${actual.length} columns, but the model was fitted on ${expected.length} (${preview(expected)})${namedDifference(expected, actual)}.`,
       { fix: 'pass the same columns, in the same order, as in fit' },
     );
   }
@@ -183,6 +183,20 @@ export function checkColumns(
       );
     }
   }
+}
+
+/** `: X lacks 'b'; 'z' was not seen in fit` — by name, unless X's columns are unnamed (x0, x1, …). */
+function namedDifference(expected: readonly string[], actual: readonly string[]): string {
+  if (isDefaultNames(actual)) return '';
+  const have = new Set(actual);
+  const known = new Set(expected);
+  const quote = (names: string[]) => preview(names.map((n) => `'${n}'`));
+  const missing = expected.filter((n) => !have.has(n));
+  const extra = actual.filter((n) => !known.has(n));
+  const parts: string[] = [];
+  if (missing.length) parts.push(`X lacks ${quote(missing)}`);
+  if (extra.length) parts.push(`${quote(extra)} ${extra.length === 1 ? 'was' : 'were'} not seen in fit`);
+  return parts.length ? `: ${parts.join('; ')}` : '';
 }
 
 function isDefaultNames(cols: readonly string[]): boolean {

@@ -99,7 +99,20 @@ describe('linear models reject bad input with clear errors', () => {
   it('wrong number or names of columns', () => {
     const model = new Ridge().fit(X, yReg);
     const narrow = matrix(new Float64Array(40 * 2), 40, 2, ['f0', 'f1']);
-    assert.throws(() => model.predict(narrow), /X has 2 columns, but the model was fitted on 3/);
+    assert.throws(
+      () => model.predict(narrow),
+      /X has 2 columns, but the model was fitted on 3 \(f0, f1, f2\): X lacks 'f2'\./,
+    );
+    const wide = matrix(new Float64Array(40 * 4), 40, 4, ['f0', 'f9', 'f1', 'g']);
+    assert.throws(
+      () => model.predict(wide),
+      /on 3 \(f0, f1, f2\): X lacks 'f2'; 'f9', 'g' were not seen in fit\./,
+    );
+    const unnamed = matrix(new Float64Array(40 * 2), 40, 2);
+    assert.throws(
+      () => model.predict(unnamed),
+      /X has 2 columns, but the model was fitted on 3 \(f0, f1, f2\)\. Fix/,
+    );
     const renamed = matrix(X.data, 40, 3, ['f0', 'f1', 'other']);
     assert.throws(() => model.predict(renamed), /column 2 is 'other', expected 'f2'/);
     const clf = new LogisticRegression().fit(X, yCls);
