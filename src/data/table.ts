@@ -8,7 +8,15 @@
 import { DataError, ValidationError } from '../core/errors.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { closest } from '../core/params.ts';
-import { type CellValue, type Column, cellValue, columnLength, columnValues, takeColumn } from './column.ts';
+import {
+  type CellValue,
+  type Column,
+  cellValue,
+  columnLength,
+  columnValues,
+  missingCount,
+  takeColumn,
+} from './column.ts';
 
 /** A columnar table. */
 export class Table {
@@ -141,12 +149,17 @@ export class Table {
 
   /**
    * The numeric columns as a row-major {@link Matrix} (booleans as 0/1, datetimes as epoch ms,
-   * missing as NaN). Categorical and text columns are an error that names them: encode them first.
+   * missing as NaN). Categorical and text columns are an error that names them: encode them first
+   * — unless every value is missing (a column of nulls has no type of its own; built from objects
+   * it is categorical): that is a column of NaN.
    */
   toMatrix(names: readonly string[] = this.columnNames): Matrix {
     const cols = names.map((n) => this.column(n));
     for (const c of cols) {
-      if (c.type === 'categorical' || c.type === 'text') {
+      if (
+        (c.type === 'categorical' || c.type === 'text') &&
+        !(this.nRows > 0 && missingCount(c) === this.nRows)
+      ) {
         throw new ValidationError(`Column '${c.name}' is ${c.type}, but a numeric matrix was needed.`, {
           field: c.name,
           fix: "encode it first (OneHotEncoder or OrdinalEncoder in a Pipeline — 'lathe train' does this for you), or drop it",
@@ -163,6 +176,8 @@ export class Table {
       } else if (c.type === 'numeric' || c.type === 'datetime') {
         const v = c.values;
         for (let i = 0; i < n; i++) data[i * d + j] = v[i];
+      } else {
+        for (let i = 0; i < n; i++) data[i * d + j] = Number.NaN;
       }
     });
     return matrix(data, n, d, names);
