@@ -305,6 +305,13 @@ F.case("matthewsCorrcoef/constant-pred", "matthewsCorrcoef", ["@mc.y", "@mc.cons
 F.case("matthewsCorrcoef/bin-weighted", "matthewsCorrcoef", ["@bin.y", "@bin.pred"], {"sampleWeight": "@bin.w"})
 # A constant labeling with fractional weights: scikit-learn's margins come from the confusion
 # matrix, so the undefined case is exactly 0 (summed sample by sample it was NaN or 1e-8).
+# Booleans as labels, posLabel and labels options (they count as 0/1, like boolean labelings).
+BT, BP = [False, True, True, False, True], [False, True, False, False, True]
+F.case("f1Score/bools-posLabel-true", "f1Score", [BT, BP], {"posLabel": True})
+F.case("f1Score/bools-posLabel-false", "f1Score", [BT, BP], {"posLabel": False})
+F.case("recallScore/bools-labels-macro", "recallScore", [BT, BP], {"labels": [True, False], "average": "macro"})
+F.case("confusionMatrix/bools-labels", "confusionMatrix", [BT, BP], {"labels": [True, False]})
+F.case("cohenKappaScore/bools-labels", "cohenKappaScore", [BT, BP], {"labels": [False, True]})
 F.case("matthewsCorrcoef/constant-true-fractional-weights", "matthewsCorrcoef", [[0, 0, 0], [0, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3]})
 F.case("matthewsCorrcoef/constant-pred-fractional-weights", "matthewsCorrcoef", [[0, 1, 1, 2], [1, 1, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3, 0.7]})
 F.case("matthewsCorrcoef/mc-constant-true-weighted", "matthewsCorrcoef", ["@mc.const", "@mc.pred"], {"sampleWeight": "@mc.w"})
@@ -508,6 +515,8 @@ P.add_data("edge", p01=p01, y01=y01, raw=raw, yraw=yraw)
 P.case("logLoss/bin", "logLoss", ["@bin.y", "@bin.p"])
 P.case("logLoss/bin-two-columns", "logLoss", ["@bin.y", [[1 - s, s] for s in score_bin.tolist()]])
 P.case("logLoss/bin-str", "logLoss", ["@bin.ystr", "@bin.p"])
+P.case("logLoss/bools-labels", "logLoss", [[False, True, True, False], [0.2, 0.7, 0.6, 0.1]], {"labels": [False, True]})
+P.case("brierScoreLoss/bools-posLabel", "brierScoreLoss", [[False, True, True, False], [0.2, 0.7, 0.6, 0.1]], {"posLabel": True})
 P.case("logLoss/bin-weighted", "logLoss", ["@bin.y", "@bin.p"], {"sampleWeight": "@bin.w"})
 P.case("logLoss/bin-sum", "logLoss", ["@bin.y", "@bin.p"], {"normalize": False})
 P.case("logLoss/bin-sum-weighted", "logLoss", ["@bin.y", "@bin.p"], {"normalize": False, "sampleWeight": "@bin.w"})

@@ -94,7 +94,7 @@ function marginsOfCells(yTrue: Int32Array, yPred: Int32Array, w: ArrayLike<numbe
 /** Options of {@link cohenKappaScore}. */
 export interface CohenKappaOptions {
   /** The labels to use (default: every class in either labeling); others are left out. */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
   /** Disagreement weights: `null` (default, all disagreements count 1), `'linear'` or `'quadratic'` in the label index distance. */
   weights?: 'linear' | 'quadratic' | null;
   /** Per-sample weights. */

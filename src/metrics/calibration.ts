@@ -9,6 +9,7 @@ import { show } from '../core/errors.ts';
 import type { Label } from '../core/labels.ts';
 import { quantileSorted, sortFloat64 } from '../stats/quantile.ts';
 import {
+  asLabelOption,
   asScores,
   checkNotEmpty,
   checkOption,
@@ -23,7 +24,7 @@ import {
 /** Options of {@link calibrationCurve}. */
 export interface CalibrationCurveOptions {
   /** The positive class. Default: 1, allowed only when the labels are {0, 1} or {−1, 1}. */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
   /** Number of bins (default 5). Empty bins are left out of the result. */
   nBins?: number;
   /**
@@ -70,7 +71,7 @@ export function calibrationCurve(
   const n = codes.length;
   checkNotEmpty(who, n, 'yTrue');
   const p = asScores(yProb, n, who, 'yProb');
-  const pos = resolvePosLabel(options.posLabel, enc.classes, enc.kind, who);
+  const pos = resolvePosLabel(asLabelOption(options.posLabel), enc.classes, enc.kind, who);
   for (let i = 0; i < n; i++) {
     if (p[i] < 0 || p[i] > 1) {
       fail(

@@ -11,6 +11,8 @@ import type { Label } from '../core/labels.ts';
 import { warn } from '../core/warnings.ts';
 import { classCounts, selectLabels } from './confusion.ts';
 import {
+  asLabel,
+  asLabelsOption,
   asSampleWeight,
   checkOption,
   checkWeightSum,
@@ -123,9 +125,9 @@ export interface PrecisionRecallOptions {
    * unlisted classes still count as false positives of no listed class (so `'micro'` over a
    * subset differs from accuracy).
    */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
   /** The class that counts as positive with `average: 'binary'` (default `1`). */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
   /**
    * `'binary'` (default): only the `posLabel` class (binary targets only); `'micro'`: from the
    * total counts over the labels; `'macro'`: the unweighted mean over labels; `'weighted'`: the
@@ -363,7 +365,7 @@ export function prf(
         `pass posLabel: ${show(t.classes[t.classes.length - 1])}`,
       );
     }
-    labels = [posLabel];
+    labels = [asLabel(posLabel)];
     codes = Int32Array.of(code);
   } else {
     if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
@@ -372,7 +374,7 @@ export function prf(
         `Note that posLabel (set to ${pyRepr(posLabel)}) is ignored when average != 'binary' (got ${pyRepr(average)}). You may use labels=[posLabel] to specify a single positive class.`,
       );
     }
-    const sel = selectLabels(t, options.labels, who, false);
+    const sel = selectLabels(t, asLabelsOption(options.labels), who, false);
     labels = sel.labels;
     codes = sel.codes; // −1 for a listed label absent from the data: zero counts
   }

@@ -8,6 +8,7 @@
 import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import {
+  asLabelsOption,
   asSampleWeight,
   type ClassificationTargets,
   checkOption,
@@ -24,7 +25,7 @@ export interface ConfusionMatrixOptions {
    * `yPred`, sorted. Samples whose true or predicted label is not listed are left out; at
    * least one listed label must occur in `yTrue`.
    */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
   /** Per-sample weights: cells hold weight sums instead of counts. */
   sampleWeight?: ArrayLike<number>;
   /**
@@ -70,7 +71,7 @@ export function confusionMatrix(
   ] as const);
   const t = classificationTargets(yTrue, yPred, who);
   const w = asSampleWeight(options.sampleWeight, t.n, who);
-  const sel = selectLabels(t, options.labels, who, true);
+  const sel = selectLabels(t, asLabelsOption(options.labels), who, true);
   const k = sel.labels.length;
   const cm = new Float64Array(k * k);
   const pos = sel.position;

@@ -7,6 +7,8 @@
 import { show } from '../core/errors.ts';
 import type { Label } from '../core/labels.ts';
 import {
+  asLabelOption,
+  asLabelsOption,
   asSampleWeight,
   asScoreMatrix,
   asScores,
@@ -37,7 +39,7 @@ export interface LogLossOptions {
    * The classes of the probability columns (default: the sorted classes of `yTrue`). Needed when
    * `yTrue` lacks a class that `yPred` has a column for.
    */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
 }
 
 /**
@@ -69,7 +71,7 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
   let classes: Label[] = enc.classes;
   let col: Int32Array = codes;
   if (options.labels !== undefined && options.labels !== null) {
-    const labels = options.labels;
+    const labels = asLabelsOption(options.labels)!;
     const kinds = new Set(labels.map((l) => typeof l));
     if (kinds.size > 1)
       fail(who, 'labels', 'labels mixes numbers and strings.', 'use one type for every label');
@@ -169,7 +171,7 @@ export interface BrierOptions {
    * The positive class. Default: 1 for labels {0, 1} or {−1, 1}, else the greater numeric label;
    * required for string labels.
    */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
 }
 
 /**
@@ -216,7 +218,7 @@ export function brierScoreLoss(
     const standard = key === '0,1' || key === '-1,1' || key === '0' || key === '-1' || key === '1';
     pos = standard ? 1 : enc.classes[enc.classes.length - 1];
   } else {
-    pos = resolvePosLabel(options.posLabel, enc.classes, enc.kind, who);
+    pos = resolvePosLabel(asLabelOption(options.posLabel), enc.classes, enc.kind, who);
   }
   const posCode = codeOf(enc.classes, enc.kind, pos, who, 'posLabel');
   let s = 0;

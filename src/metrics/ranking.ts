@@ -11,6 +11,7 @@ import { warn } from '../core/warnings.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
   asCurveWeight,
+  asLabelOption,
   asScoreMatrix,
   asScores,
   checkNotEmpty,
@@ -26,7 +27,7 @@ import {
 /** Options of {@link precisionRecallCurve}. */
 export interface PrecisionRecallCurveOptions {
   /** The positive class. Default: 1, allowed only when the labels are {0, 1} or {−1, 1}. */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
   /** Per-sample weights (samples of weight 0 are left out). */
   sampleWeight?: ArrayLike<number>;
 }
@@ -56,7 +57,13 @@ export function precisionRecallCurve(
   yScore: ArrayLike<number>,
   options: PrecisionRecallCurveOptions = {},
 ): PrecisionRecallCurve {
-  const inp = curveInputs('precisionRecallCurve', yTrue, yScore, options.posLabel, options.sampleWeight);
+  const inp = curveInputs(
+    'precisionRecallCurve',
+    yTrue,
+    yScore,
+    asLabelOption(options.posLabel),
+    options.sampleWeight,
+  );
   return prFromCurve(binaryClfCurve(inp.isPos, inp.scores, inp.weights));
 }
 
@@ -99,7 +106,7 @@ export interface AveragePrecisionOptions {
    */
   average?: 'micro' | 'macro' | 'weighted' | null;
   /** Binary only: the positive class (default `1`). Must be one of the labels when both occur. */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
   /** Per-sample weights (samples of weight 0 are left out). */
   sampleWeight?: ArrayLike<number>;
 }

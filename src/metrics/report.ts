@@ -10,6 +10,7 @@ import type { Label } from '../core/labels.ts';
 import { warn } from '../core/warnings.ts';
 import { type AveragedScores, type PerClassScores, prf } from './classification.ts';
 import {
+  asLabelsOption,
   checkZeroDivision,
   classificationTargets,
   fail,
@@ -21,7 +22,7 @@ import {
 /** Options of {@link classificationReport}. */
 export interface ClassificationReportOptions {
   /** The labels to report, in order (default: every class in `yTrue` or `yPred`, sorted). */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
   /** Display names of the labels, in the same order (default: the labels as strings). */
   targetNames?: readonly string[];
   /** Per-sample weights. */
@@ -92,7 +93,7 @@ export function classificationReport(
   const zeroDivision = checkZeroDivision(who, options.zeroDivision ?? 'warn');
   const t = classificationTargets(yTrue, yPred, who);
   const labelsGiven = options.labels !== undefined && options.labels !== null;
-  const labels = labelsGiven ? options.labels!.slice() : t.classes.slice();
+  const labels = labelsGiven ? asLabelsOption(options.labels)!.slice() : t.classes.slice();
   let microIsAccuracy = true;
   if (labelsGiven) {
     const codes = labelsOption(labels, t.classes, t.kind, who);

@@ -14,6 +14,8 @@ import type { Matrix } from '../core/matrix.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
   asCurveWeight,
+  asLabelOption,
+  asLabelsOption,
   asScoreMatrix,
   asScores,
   checkNotEmpty,
@@ -30,7 +32,7 @@ import {
 /** Options of {@link rocCurve}. */
 export interface RocCurveOptions {
   /** The positive class. Default: 1, allowed only when the labels are {0, 1} or {−1, 1}. */
-  posLabel?: Label;
+  posLabel?: Label | boolean;
   /** Per-sample weights (samples of weight 0 are left out). */
   sampleWeight?: ArrayLike<number>;
   /** Drop thresholds that would not change the shape of the curve (collinear points). Default `true`. */
@@ -67,7 +69,7 @@ export function rocCurve(
   options: RocCurveOptions = {},
 ): RocCurve {
   const who = 'rocCurve';
-  const inp = curveInputs(who, yTrue, yScore, options.posLabel, options.sampleWeight);
+  const inp = curveInputs(who, yTrue, yScore, asLabelOption(options.posLabel), options.sampleWeight);
   return rocFromCurve(binaryClfCurve(inp.isPos, inp.scores, inp.weights), options.dropIntermediate ?? true);
 }
 
@@ -149,7 +151,7 @@ export interface RocAucOptions {
    * Multiclass only: the classes of the score matrix columns, sorted (default: the sorted classes
    * of `yTrue`, which must then all be present).
    */
-  labels?: readonly Label[];
+  labels?: readonly (Label | boolean)[];
 }
 
 /**
@@ -326,7 +328,7 @@ function multiclassRocAuc(
   // Column of each sample's class.
   let y: Int32Array;
   if (options.labels !== undefined && options.labels !== null) {
-    const labels = options.labels;
+    const labels = asLabelsOption(options.labels)!;
     for (let j = 1; j < labels.length; j++) {
       if (!(labels[j - 1] < labels[j])) {
         fail(

@@ -323,19 +323,38 @@ export function classificationTargets(
   };
 }
 
+/** A label as the labelings hold it: a boolean is 0 or 1 (booleans in yTrue/yPred are 0/1). */
+export function asLabel(l: Label | boolean): Label {
+  return typeof l === 'boolean' ? Number(l) : l;
+}
+
+/** {@link asLabel} for an optional label option such as `posLabel`. */
+export function asLabelOption(l: Label | boolean | null | undefined): Label | null | undefined {
+  return typeof l === 'boolean' ? Number(l) : l;
+}
+
+/** {@link asLabel} over a `labels` option (anything but an array is left for its own check). */
+export function asLabelsOption(
+  ls: readonly (Label | boolean)[] | null | undefined,
+): readonly Label[] | null | undefined {
+  return Array.isArray(ls) ? ls.map(asLabel) : (ls as readonly Label[] | null | undefined);
+}
+
 /**
- * The code of `label` among `classes` (−1 when absent). A label of the other type (a number for
- * string labels or the reverse) is an error unless `lenient`: it can never match, and is almost
- * always a mistake such as `posLabel: 1` for labels read as strings.
+ * The code of `label` among `classes` (−1 when absent). A boolean is 0 or 1, as booleans in the
+ * labelings are. A label of the other type (a number for string labels or the reverse) is an
+ * error unless `lenient`: it can never match, and is almost always a mistake such as
+ * `posLabel: 1` for labels read as strings.
  */
 export function codeOf(
   classes: readonly Label[],
   kind: 'number' | 'string',
-  label: Label,
+  given: Label | boolean,
   who: string,
   field: string,
   lenient = false,
 ): number {
+  const label: Label = typeof given === 'boolean' ? Number(given) : given;
   const t = typeof label;
   if (t !== 'number' && t !== 'string') {
     fail(who, field, `${field} must be a string or a number; got ${show(label)}.`);
@@ -373,7 +392,7 @@ export function previewLabels(classes: readonly Label[], max = 8): string {
  * data). Duplicates and a type different from the data's are errors.
  */
 export function labelsOption(
-  labels: readonly Label[],
+  labels: readonly (Label | boolean)[],
   classes: readonly Label[],
   kind: 'number' | 'string',
   who: string,
@@ -382,7 +401,7 @@ export function labelsOption(
   const out = new Int32Array(labels.length);
   const seen = new Set<Label>();
   for (let i = 0; i < labels.length; i++) {
-    const l = labels[i];
+    const l = typeof labels[i] === 'boolean' ? Number(labels[i]) : (labels[i] as Label);
     if (seen.has(l)) {
       fail(who, 'labels', `labels lists ${show(l)} twice.`, 'pass each label once');
     }
