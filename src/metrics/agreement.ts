@@ -6,7 +6,7 @@
  */
 
 import type { Label } from '../core/labels.ts';
-import { confusionMatrix } from './confusion.ts';
+import { confusionMatrixFor } from './confusion.ts';
 import { asSampleWeight, checkOption, classificationTargets, type LabelsInput } from './validate.ts';
 
 /** Options of {@link matthewsCorrcoef}. */
@@ -118,8 +118,10 @@ export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: Cohen
     'linear',
     'quadratic',
   ] as const);
-  classificationTargets(y1, y2, who, false, ['y1', 'y2']);
-  const cm = confusionMatrix(y1, y2, { labels: options.labels, sampleWeight: options.sampleWeight });
+  const cm = confusionMatrixFor(who, y1, y2, { labels: options.labels, sampleWeight: options.sampleWeight }, [
+    'y1',
+    'y2',
+  ]);
   const k = cm.rows;
   const c = cm.data;
   const sum0 = new Float64Array(k); // column sums (second annotator)

@@ -62,14 +62,27 @@ export function confusionMatrix(
   yPred: LabelsInput,
   options: ConfusionMatrixOptions = {},
 ): ConfusionMatrix {
-  const who = 'confusionMatrix';
+  return confusionMatrixFor('confusionMatrix', yTrue, yPred, options);
+}
+
+/**
+ * {@link confusionMatrix} for the metric `who` (errors start with its name and call the two
+ * labelings `fields`).
+ */
+export function confusionMatrixFor(
+  who: string,
+  yTrue: LabelsInput,
+  yPred: LabelsInput,
+  options: ConfusionMatrixOptions = {},
+  fields: readonly [string, string] = ['yTrue', 'yPred'],
+): ConfusionMatrix {
   const normalize = checkOption(who, 'normalize', options.normalize ?? null, [
     null,
     'true',
     'pred',
     'all',
   ] as const);
-  const t = classificationTargets(yTrue, yPred, who);
+  const t = classificationTargets(yTrue, yPred, who, false, fields);
   const w = asSampleWeight(options.sampleWeight, t.n, who);
   const sel = selectLabels(t, asLabelsOption(options.labels), who, true);
   const k = sel.labels.length;

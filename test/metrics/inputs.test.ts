@@ -265,3 +265,14 @@ describe('curves with all-zero weights', () => {
     throwsField(() => M.precisionRecallCurve(yTrue, score, { sampleWeight: zeros }), 'sampleWeight');
   });
 });
+
+describe('errors name the metric that was called', () => {
+  it("cohenKappaScore's errors start with its name and call the labelings y1 and y2", () => {
+    throwsField(() => M.cohenKappaScore([1, 2], [1, 2], { labels: [5, 6] }), 'labels', /^cohenKappaScore: /);
+    throwsField(
+      () => M.cohenKappaScore([1, 2], [1, 2, 3]),
+      'y2',
+      /^cohenKappaScore: y1 has 2 values but y2 has 3/,
+    );
+  });
+});
