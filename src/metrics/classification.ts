@@ -89,6 +89,8 @@ export function balancedAccuracyScore(
   const codes = new Int32Array(k);
   for (let c = 0; c < k; c++) codes[c] = c;
   const { tp, trueSum } = classCounts(t, codes, w);
+  // All weights 0: no class has a recall (scikit-learn returns NaN, or divides by zero when adjusted).
+  if (w) checkWeightSum(who, w.reduce((a, b) => a + b, 0));
   let sum = 0;
   let m = 0;
   let dropped = false;

@@ -276,3 +276,19 @@ describe('errors name the metric that was called', () => {
     );
   });
 });
+
+describe('accuracy scores with all-zero weights', () => {
+  it('raise, as the documented rule for weights summing to zero says (balanced accuracy gave NaN)', () => {
+    const zeros = [0, 0, 0, 0];
+    throwsField(() => M.accuracyScore([0, 1, 1, 0], [0, 1, 0, 0], { sampleWeight: zeros }), 'sampleWeight');
+    throwsField(
+      () => M.balancedAccuracyScore([0, 1, 1, 0], [0, 1, 0, 0], { sampleWeight: zeros }),
+      'sampleWeight',
+      /sums to zero/,
+    );
+    throwsField(
+      () => M.balancedAccuracyScore([0, 1, 1, 0], [0, 1, 0, 0], { sampleWeight: zeros, adjusted: true }),
+      'sampleWeight',
+    );
+  });
+});
