@@ -397,6 +397,11 @@ F.case("classificationReport/labels-all-reordered", "classificationReport", ["@m
 F.case("classificationReport/target-names", "classificationReport", ["@mc.y", "@mc.pred"], {"targetNames": ["zero", "one", "two", "a-long-class-name"]}, sk=report)
 F.case("classificationReport/weighted", "classificationReport", ["@mc.y", "@mc.pred"], {"sampleWeight": "@mc.w", "digits": 4}, sk=report)
 F.case("classificationReport/zd1", "classificationReport", ["@mc.ymiss", "@mc.predmiss"], {"zeroDivision": 1, "digits": 3}, sk=report)
+# No sample predicted correctly: scikit-learn's supports become floats ("2.0").
+F.case("classificationReport/none-correct", "classificationReport", [[0, 0], [1, 1]], sk=report)
+# Weighted supports rebuilt as tp + fn (3.0329999999999995, not 3.033).
+F.case("classificationReport/weighted-support-rounding", "classificationReport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, sk=report)
+F.case("precisionRecallFscoreSupport/weighted-support-rounding", "precisionRecallFscoreSupport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, convert=prfs)
 F.case("classificationReport/ties", "classificationReport", [[0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1, 0]], {"digits": 2}, sk=report)
 F.case("classificationReport/err-target-names", "classificationReport", ["@mc.y", "@mc.pred"], {"targetNames": ["a", "b"]}, sk=report, field="targetNames")
 F.write()

@@ -90,7 +90,11 @@ export function balancedAccuracyScore(
   for (let c = 0; c < k; c++) codes[c] = c;
   const { tp, trueSum } = classCounts(t, codes, w);
   // All weights 0: no class has a recall (scikit-learn returns NaN, or divides by zero when adjusted).
-  if (w) checkWeightSum(who, w.reduce((a, b) => a + b, 0));
+  if (w)
+    checkWeightSum(
+      who,
+      w.reduce((a, b) => a + b, 0),
+    );
   let sum = 0;
   let m = 0;
   let dropped = false;
@@ -382,6 +386,15 @@ export function prf(
   }
 
   let { tp, predSum, trueSum } = classCounts(t, codes, w);
+  if (w) {
+    // scikit-learn rebuilds the totals from the confusion counts, tp + fp and tp + fn; with
+    // fractional weights that rounds differently from the plain totals (a support of
+    // 3.0329999999999995 rather than 3.033).
+    for (let j = 0; j < tp.length; j++) {
+      predSum[j] = tp[j] + (predSum[j] - tp[j]);
+      trueSum[j] = tp[j] + (trueSum[j] - tp[j]);
+    }
+  }
   if (average === 'micro') {
     tp = Float64Array.of(sum(tp));
     predSum = Float64Array.of(sum(predSum));

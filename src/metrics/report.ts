@@ -7,6 +7,7 @@
 
 import { show } from '../core/errors.ts';
 import type { Label } from '../core/labels.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { warn } from '../core/warnings.ts';
 import { type AveragedScores, type PerClassScores, prf } from './classification.ts';
 import {
@@ -127,8 +128,7 @@ export function classificationReport(
     f1Score: per.fbeta[j],
     support: per.support[j],
   }));
-  let total = 0;
-  for (let j = 0; j < per.support.length; j++) total += per.support[j];
+  const total = pairwiseSum(per.support, 0, per.support.length); // np.sum(s)
   const avg = (average: 'micro' | 'macro' | 'weighted', name: string): ClassificationReportRow => {
     const r = prf(who, yTrue, yPred, { ...common, average }, ALL) as AveragedScores;
     return { name, precision: r.precision, recall: r.recall, f1Score: r.fbeta, support: total };
@@ -136,7 +136,10 @@ export function classificationReport(
   const micro = avg('micro', microIsAccuracy ? 'accuracy' : 'micro avg');
   const macroAvg = avg('macro', 'macro avg');
   const weightedAvg = avg('weighted', 'weighted avg');
-  const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
+  // scikit-learn's supports are floats (printed 2.0) with weights, and also when no sample at all
+  // is predicted correctly (its counts then start from np.zeros rather than np.bincount).
+  const weighted =
+    (options.sampleWeight !== undefined && options.sampleWeight !== null) || !anyCorrect(t.yTrue, t.yPred);
   const nameWidth = Math.max(0, ...(options.targetNames ?? names).map((x) => String(x).length));
   const text = renderReport(
     classes,
@@ -222,4 +225,10 @@ export function pyFloatRepr(x: number): string {
   }
   const s = String(x);
   return Number.isInteger(x) ? `${s}.0` : s;
+}
+
+/** Whether some sample's predicted label is its true label. */
+function anyCorrect(yTrue: Int32Array, yPred: Int32Array): boolean {
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) return true;
+  return false;
 }

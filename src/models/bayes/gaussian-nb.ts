@@ -11,10 +11,10 @@ import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
 import type { Label, TargetInput } from '../../core/labels.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
-import { pairwiseSum } from '../neighbors/pairwise-sum.ts';
 import { argmaxClasses, logProbaFromJll } from './joint-log-likelihood.ts';
 
 const schema = {

@@ -7,7 +7,7 @@
  */
 
 import type { Label } from '../../core/labels.ts';
-import { pairwiseSum } from '../neighbors/pairwise-sum.ts';
+import { pairwiseSum } from '../../core/pairwise-sum.ts';
 
 /** The first class with the largest joint log-likelihood per row (`np.argmax`). */
 export function argmaxClasses(jll: Float64Array, n: number, K: number, classes: readonly Label[]): Label[] {

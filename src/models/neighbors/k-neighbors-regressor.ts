@@ -9,10 +9,10 @@ import { NotFittedError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
 import { asNumericTarget, type TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
+import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { BaseRegressor } from '../base.ts';
 import { finiteInput } from './input.ts';
-import { pairwiseSum } from './pairwise-sum.ts';
 import { checkK, FittedNeighbors, type NeighborsParams, neighborsSchema, neighborWeights } from './params.ts';
 import type { KNeighborsResult } from './search.ts';
 
