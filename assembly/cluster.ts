@@ -16,6 +16,8 @@
 // centers transposed: d × kp f64, kp = k rounded up to even, padding zero), cc (kp f64: squared
 // norms of the centers).
 
+export { centerRows } from './_rows';
+
 /** End of the module's static data: the TypeScript side lays its arrays out above it. */
 export function heapBase(): usize {
   return __heap_base;
@@ -741,18 +743,6 @@ export function columnSums(x: usize, n: i32, d: i32, out: usize): void {
     let f = 0;
     for (; f < d2; f += 2) v128.store(at(out, f), f64x2.add(v128.load(at(out, f)), v128.load(at(xo, f))));
     if (f < d) store<f64>(at(out, f), load<f64>(at(out, f)) + load<f64>(at(xo, f)));
-  }
-}
-
-/** x[i, j] −= v[j] for every row (scikit-learn's `X -= X_mean`; lanes = columns). */
-export function subtractRow(x: usize, n: i32, d: i32, v: usize): void {
-  const row = <usize>d << 3;
-  const d2 = d & ~1;
-  for (let i = 0; i < n; i++) {
-    const xo = x + <usize>i * row;
-    let f = 0;
-    for (; f < d2; f += 2) v128.store(at(xo, f), f64x2.sub(v128.load(at(xo, f)), v128.load(at(v, f))));
-    if (f < d) store<f64>(at(xo, f), load<f64>(at(xo, f)) - load<f64>(at(v, f)));
   }
 }
 

@@ -11,6 +11,8 @@
 // Everything works on byte offsets into one memory that the TypeScript side lays out; nothing here
 // allocates. x is a block of rows (rows × d f64, row-major) copied there by the TypeScript side.
 
+export { centerRows } from './_rows';
+
 /** End of the module's static data: the TypeScript side lays its arrays out above it. */
 export function heapBase(): usize {
   return __heap_base;
@@ -45,18 +47,6 @@ export function addColumnSums(x: usize, rows: i32, d: i32, out: usize): void {
     let f = 0;
     for (; f < d2; f += 2) v128.store(at(out, f), f64x2.add(v128.load(at(out, f)), v128.load(at(xo, f))));
     if (f < d) store<f64>(at(out, f), load<f64>(at(out, f)) + load<f64>(at(xo, f)));
-  }
-}
-
-/** x[i, j] −= mean[j], in place. */
-export function centerRows(x: usize, rows: i32, d: i32, mean: usize): void {
-  const row = <usize>d << 3;
-  const d2 = d & ~1;
-  for (let i = 0; i < rows; i++) {
-    const xo = x + <usize>i * row;
-    let f = 0;
-    for (; f < d2; f += 2) v128.store(at(xo, f), f64x2.sub(v128.load(at(xo, f)), v128.load(at(mean, f))));
-    if (f < d) store<f64>(at(xo, f), load<f64>(at(xo, f)) - load<f64>(at(mean, f)));
   }
 }
 

@@ -112,7 +112,7 @@ export interface ClusterKernels {
   allFinite(x: number, count: number): number;
   columnSums(x: number, n: number, d: number, out: number): void;
   columnSqDev(x: number, n: number, d: number, mean: number, out: number): void;
-  subtractRow(x: number, n: number, d: number, v: number): void;
+  centerRows(x: number, n: number, d: number, v: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('../../../build/wasm/cluster.wasm', import.meta.url));
@@ -172,7 +172,7 @@ export function clusterKernels(memory: WasmMemory, kind: ClusterKernelKind): Clu
     allFinite: e.allFinite,
     columnSums: e.columnSums,
     columnSqDev: e.columnSqDev,
-    subtractRow: e.subtractRow,
+    centerRows: e.centerRows,
   };
 }
 
@@ -622,7 +622,7 @@ class TsClusterKernels implements ClusterKernels {
     }
   }
 
-  subtractRow(x: number, n: number, d: number, v: number): void {
+  centerRows(x: number, n: number, d: number, v: number): void {
     const F = this.F;
     [x, v] = [x >>> 3, v >>> 3];
     for (let i = 0; i < n; i++) for (let f = 0, o = x + i * d; f < d; f++) F[o + f] -= F[v + f];

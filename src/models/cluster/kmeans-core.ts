@@ -198,7 +198,7 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
   // returned centers get the mean back).
   const mean = columnMeans(K, F, x, n, d, xx);
   const tol = o.tol === 0 ? 0 : meanVariance(K, F, x, n, d, xx) * o.tol;
-  K.subtractRow(x, n, d, xx);
+  K.centerRows(x, n, d, xx);
   const job: KMeansJob = {
     memory,
     kind: o.kind,

@@ -149,7 +149,7 @@ function runAll(c: Case, kind: ClusterKernelKind, seed: number): { bytes: Uint8A
     }
     k2.kppTrials(p.x, n, d, w, p.cands, trials, p.closest, p.out, p.pots);
   }
-  k2.subtractRow(p.x, n, d, p.mean);
+  k2.centerRows(p.x, n, d, p.mean);
   // buf and list are scratch (the TypeScript twin uses buf differently and list not at all).
   new Uint8Array(memory.buffer, p.list, 4 * 256).fill(0);
   new Uint8Array(memory.buffer, p.buf, 16 * kp).fill(0);
