@@ -2,7 +2,8 @@
  * Batch scoring with a loaded model: what `lathe predict` and `lathe evaluate` run.
  *
  * The input is matched to the model's input schema by column name: missing columns are an error
- * that names them; extra columns (the target, ids) are ignored and reported. Rows are scored in
+ * that names them; extra columns (the target, ids, columns the pipeline dropped in training) are
+ * ignored and reported — only the columns the model reads ({@link usedInputSchema}) are required. Rows are scored in
  * batches (bounded working memory) and come back in input order.
  *
  * @module
@@ -45,7 +46,25 @@ type Predictor = Estimator & {
   classes_?: Label[];
 };
 
-/** The input columns the model needs, in schema order; missing ones are an error naming them. */
+/**
+ * The columns of `inputSchema` that `model` reads — what scoring requires. A package's input schema
+ * lists every feature column of the training table, including those the pipeline's preprocessing
+ * dropped (an id, free text, an excluded column); those are not needed to predict (they are
+ * accepted and ignored when present). Found from the fitted model itself (its
+ * `requiredColumns()`), so packages written before this existed agree. A model without
+ * `requiredColumns()` reads every column of the schema.
+ */
+export function usedInputSchema(model: Estimator, inputSchema: Schema): Schema {
+  const m = model as Estimator & { requiredColumns?: () => string[] };
+  if (typeof m.requiredColumns !== 'function' || !m.isFitted()) return inputSchema;
+  const used = new Set(m.requiredColumns());
+  return { ...inputSchema, columns: inputSchema.columns.filter((c) => used.has(c.name)) };
+}
+
+/**
+ * The input columns the model needs, in schema order; missing ones are an error naming them.
+ * Pass the schema of the columns the model reads ({@link usedInputSchema}).
+ */
 export function selectModelInput(
   table: Table,
   inputSchema: Schema,
@@ -72,7 +91,7 @@ export function predictTable(
   options: PredictOptions = {},
 ): PredictResult {
   const m = model as Predictor;
-  const { X, ignored } = selectModelInput(table, inputSchema);
+  const { X, ignored } = selectModelInput(table, usedInputSchema(model, inputSchema));
   const batch = options.batchSize ?? 65536;
   const n = X.nRows;
   const classifier = m.kind === 'classifier';

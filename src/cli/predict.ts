@@ -11,7 +11,7 @@
 
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
-import { predictTable, selectModelInput } from '../automl/predict.ts';
+import { predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
@@ -61,9 +61,11 @@ export function scoringSchema(schema: Schema): Schema {
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   const loaded = await loadModel(modelRef, { store: flags.store });
   const read = await readTable(data, { onBadRows: flags.onBadRows });
-  // Columns first (a clear error naming what is missing), then the model's types.
-  const { X } = selectModelInput(read.table, loaded.pkg.inputSchema, data);
-  const typed = applySchema(X, scoringSchema(loaded.pkg.inputSchema), { source: data });
+  // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
+  // id). Columns first (a clear error naming what is missing), then the model's types.
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  const { X } = selectModelInput(read.table, used, data);
+  const typed = applySchema(X, scoringSchema(used), { source: data });
   const input = (flags.keep ?? []).reduce(
     (t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))),
     typed,

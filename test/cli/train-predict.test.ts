@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -70,6 +70,47 @@ describe('lathe train / predict', () => {
       assert.ok(Math.abs(Number(p0) + Number(p1) - 1) < 1e-9);
     }
     assert.match(a.stderr, /ignoring columns the model does not use: churned/);
+  });
+
+  it('does not require the columns training dropped (the id), and still accepts and keeps them', async () => {
+    // customers.csv without customer_id, which training noted as "dropped (id-like)".
+    const rows = readFileSync(customers, 'utf8').trim().split('\n');
+    const noId = join(dir, 'noid.csv');
+    writeFileSync(noId, `${rows.map((l) => l.slice(l.indexOf(',') + 1)).join('\n')}\n`);
+    const a = await runCli(['predict', 'm1', noId, '--proba'], { cwd: dir });
+    assert.equal(a.code, 0, a.stderr);
+    const full = await runCli(['predict', 'm1', customers, '--proba', '--keep', 'customer_id'], { cwd: dir });
+    assert.equal(full.code, 0, full.stderr);
+    const strip = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(l.indexOf(',') + 1));
+    assert.deepEqual(a.stdout.trim().split('\n'), strip(full.stdout));
+    // Present but unused: ignored, and named as such.
+    const b = await runCli(['predict', 'm1', customers], { cwd: dir });
+    assert.match(b.stderr, /ignoring columns the model does not use: customer_id, churned/);
+    const e = await runCli(['evaluate', 'm1', noId, '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(JSON.parse(e.stdout).rows.evaluated, 2000);
+    // A column the model reads is still required, by name.
+    const noAge = join(dir, 'noage.csv');
+    writeFileSync(
+      noAge,
+      `${rows
+        .map((l) =>
+          l
+            .split(',')
+            .filter((_, j) => j !== 2)
+            .join(','),
+        )
+        .join('\n')}\n`,
+    );
+    for (const cmd of ['predict', 'evaluate']) {
+      const r = await runCli([cmd, 'm1', noAge], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /noage\.csv, column 'age': no column named 'age'/);
+    }
   });
 
   it('evaluates with bootstrap intervals that bracket the point estimate', async () => {
