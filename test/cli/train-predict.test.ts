@@ -113,6 +113,46 @@ describe('lathe train / predict', () => {
     }
   });
 
+  it('names the file line of a value the model cannot take, whatever the batch, and quarantines it', async () => {
+    const rows = readFileSync(customers, 'utf8').trim().split('\n').slice(0, 21);
+    const f = rows[16].split(','); // file line 17
+    f[5] = 'inf'; // monthly_charges
+    rows[16] = f.join(',');
+    const d = rows[3].split(','); // file line 4
+    d[1] = '2023-13-45'; // signup_date
+    rows[3] = d.join(',');
+    const inf = join(dir, 'late_inf.csv');
+    writeFileSync(inf, `${[rows[0], ...rows.slice(4)].join('\n')}\n`); // the inf is on line 14 now
+    const e = await runCli(['predict', 'm1', inf, '--batch-size', '5'], { cwd: dir });
+    assert.equal(e.code, 2, e.stderr);
+    assert.match(
+      e.stderr,
+      /late_inf\.csv, line 14, column 'monthly_charges': an infinite value \(Infinity\), which the model cannot take\. Fix: replace it with a finite number, or leave the field empty/,
+    );
+    assert.doesNotMatch(e.stderr, /lathe train|at row 0/);
+    const q = await runCli(['predict', 'm1', inf, '--batch-size', '5', '--on-bad-rows', 'quarantine'], {
+      cwd: dir,
+    });
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stdout.trim().split('\n').length, 1 + 16);
+    assert.match(q.stderr, /1 of 17 rows were rejected and not scored/);
+    assert.match(
+      readFileSync(`${inf}.rejects.csv`, 'utf8'),
+      /^line,reason,raw\n14,"column 'monthly_charges': an infinite value/,
+    );
+
+    const date = join(dir, 'baddate.csv');
+    writeFileSync(date, `${rows.slice(0, 8).join('\n')}\n`);
+    const b = await runCli(['predict', 'm1', date], { cwd: dir });
+    assert.equal(b.code, 2, b.stderr);
+    assert.match(b.stderr, /baddate\.csv, line 4, column 'signup_date': "2023-13-45" is not a date/);
+    assert.doesNotMatch(b.stderr, /in the schema/);
+    const bq = await runCli(['predict', 'm1', date, '--on-bad-rows', 'quarantine'], { cwd: dir });
+    assert.equal(bq.code, 0, bq.stderr);
+    assert.equal(bq.stdout.trim().split('\n').length, 1 + 6);
+    assert.match(readFileSync(`${date}.rejects.csv`, 'utf8'), /\n4,"column 'signup_date'/);
+  });
+
   it('evaluates with bootstrap intervals that bracket the point estimate', async () => {
     const r = await runCli(['evaluate', 'churn@champion', customers, '--resamples', '200', '--json'], {
       cwd: dir,

@@ -223,7 +223,10 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
   if (override) {
     // Parquet/Arrow: converts storage. CSV/JSON parsed overridden columns with the right storage
     // already; this orders categorical levels and checks `nullable`.
-    table = applySchema(table, override, { source: path });
+    const present = options.schemaColumnsOptional
+      ? { ...override, columns: override.columns.filter((c) => table.has(c.name)) }
+      : override;
+    table = applySchema(table, present, { source: path });
   }
   const types: Record<string, ColumnSchema['type']> = {};
   for (const [name, c] of overrides) types[name] = c.type;

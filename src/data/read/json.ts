@@ -51,7 +51,7 @@ class RecordSink {
 
   constructor(
     private readonly file: string,
-    options: ReadOptions,
+    private readonly options: ReadOptions,
     private readonly bad: BadRows,
     private readonly overrides: ReadonlyMap<string, ColumnSchema>,
     private readonly sampleRows: number,
@@ -90,7 +90,7 @@ class RecordSink {
       );
     }
     for (const o of this.overrides.keys()) {
-      if (!keys.has(o)) {
+      if (!keys.has(o) && !this.options.schemaColumnsOptional) {
         throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
           file: this.file,
           column: o,
