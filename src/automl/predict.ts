@@ -2,13 +2,14 @@
  * Batch scoring with a loaded model: what `lathe predict` and `lathe evaluate` run.
  *
  * The input is matched to the model's input schema by column name: missing columns are an error
- * that names them; extra columns (the target, ids) are ignored and reported. Rows are scored in
+ * that names them; extra columns (the target, ids, columns the pipeline dropped in training) are
+ * ignored and reported — only the columns the model reads ({@link usedInputSchema}) are required. Rows are scored in
  * batches (bounded working memory) and come back in input order.
  *
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { DataError, RowValueError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
@@ -24,6 +25,25 @@ export interface PredictOptions {
   batchSize?: number;
   /** Columns of the input to copy to the output, before the predictions (e.g. an id). */
   keep?: readonly string[];
+  /** The data's file, for messages about a value the model cannot take. */
+  source?: string;
+  /** The file line of each row (`ReadResult.rowLines`), for those messages. */
+  rowLines?: ArrayLike<number>;
+  /**
+   * A row holding a value the model cannot take (an infinite number where the model needs finite
+   * ones): `error` (default) stops with a DataError naming the file, line, column and value;
+   * `quarantine` leaves the row out of the output and lists it in `rejected`.
+   */
+  onBadRows?: 'error' | 'quarantine';
+}
+
+/** A row left unscored under `onBadRows: 'quarantine'`. */
+export interface PredictRejectedRow {
+  /** 0-based index of the row in the input table. */
+  row: number;
+  /** Its file line, when `rowLines` was given. */
+  line: number | undefined;
+  reason: string;
 }
 
 /** Predictions as a table, and what was ignored. */
@@ -36,6 +56,8 @@ export interface PredictResult {
   /** Probabilities (classifiers), when computed. */
   proba: Matrix | null;
   classes: Label[] | null;
+  /** Rows left unscored under `onBadRows: 'quarantine'` (the output has the others, in order). */
+  rejected: PredictRejectedRow[];
 }
 
 type Predictor = Estimator & {
@@ -45,7 +67,25 @@ type Predictor = Estimator & {
   classes_?: Label[];
 };
 
-/** The input columns the model needs, in schema order; missing ones are an error naming them. */
+/**
+ * The columns of `inputSchema` that `model` reads — what scoring requires. A package's input schema
+ * lists every feature column of the training table, including those the pipeline's preprocessing
+ * dropped (an id, free text, an excluded column); those are not needed to predict (they are
+ * accepted and ignored when present). Found from the fitted model itself (its
+ * `requiredColumns()`), so packages written before this existed agree. A model without
+ * `requiredColumns()` reads every column of the schema.
+ */
+export function usedInputSchema(model: Estimator, inputSchema: Schema): Schema {
+  const m = model as Estimator & { requiredColumns?: () => string[] };
+  if (typeof m.requiredColumns !== 'function' || !m.isFitted()) return inputSchema;
+  const used = new Set(m.requiredColumns());
+  return { ...inputSchema, columns: inputSchema.columns.filter((c) => used.has(c.name)) };
+}
+
+/**
+ * The input columns the model needs, in schema order; missing ones are an error naming them.
+ * Pass the schema of the columns the model reads ({@link usedInputSchema}).
+ */
 export function selectModelInput(
   table: Table,
   inputSchema: Schema,
@@ -72,37 +112,60 @@ export function predictTable(
   options: PredictOptions = {},
 ): PredictResult {
   const m = model as Predictor;
-  const { X, ignored } = selectModelInput(table, inputSchema);
+  const { X, ignored } = selectModelInput(table, usedInputSchema(model, inputSchema));
   const batch = options.batchSize ?? 65536;
   const n = X.nRows;
   const classifier = m.kind === 'classifier';
   const wantProba = Boolean(options.proba) && classifier && typeof m.predictProba === 'function';
   const parts: (Label[] | Float64Array | Int32Array)[] = [];
   const probaParts: Matrix[] = [];
+  const rejected: PredictRejectedRow[] = [];
   for (let s = 0; s < Math.max(n, 1); s += batch) {
     if (n === 0) break;
-    const rows = n <= batch ? X : X.slice(s, Math.min(n, s + batch));
-    if (m.kind === 'transformer' && typeof m.transform === 'function') {
-      probaParts.push(m.transform(rows));
-      continue;
+    let rows = n <= batch ? X : X.slice(s, Math.min(n, s + batch));
+    // Input rows of this batch still in it (rows the model refused are taken out, under quarantine).
+    let index: number[] | null = null;
+    for (;;) {
+      try {
+        if (m.kind === 'transformer' && typeof m.transform === 'function') {
+          probaParts.push(m.transform(rows));
+          break;
+        }
+        const pred = m.predict(rows);
+        if (wantProba) probaParts.push(m.predictProba!(rows));
+        parts.push(pred);
+        break;
+      } catch (e) {
+        if (!(e instanceof RowValueError) || e.row < 0 || e.row >= rows.nRows) throw e;
+        const at = index ? index[e.row] : s + e.row;
+        const bad = badValue(e, at, options);
+        if (options.onBadRows !== 'quarantine') throw bad.error;
+        rejected.push({ row: at, line: bad.line, reason: bad.reason });
+        index ??= Array.from({ length: rows.nRows }, (_, i) => s + i);
+        index.splice(e.row, 1);
+        if (index.length === 0) break;
+        rows = X.take(index);
+      }
     }
-    parts.push(m.predict(rows));
-    if (wantProba) probaParts.push(m.predictProba!(rows));
   }
+  const scored = rejected.length ? without(X.nRows, rejected) : null;
+  const n2 = scored ? scored.length : n;
   const classes = classifier ? (m.classes_ ?? null) : null;
-  const cols: Column[] = (options.keep ?? []).map((k) => table.column(k));
+  const cols: Column[] = (options.keep ?? []).map((k) =>
+    scored ? table.select([k]).take(scored).column(k) : table.column(k),
+  );
   let predictions: Label[] | Float64Array | Int32Array;
   let proba: Matrix | null = null;
   if (m.kind === 'transformer') {
-    const Z = concatRows(probaParts, n);
+    const Z = concatRows(probaParts, n2);
     predictions = new Float64Array(0);
     for (let j = 0; j < Z.cols; j++) {
-      const v = new Float64Array(n);
-      for (let i = 0; i < n; i++) v[i] = Z.data[i * Z.cols + j];
+      const v = new Float64Array(n2);
+      for (let i = 0; i < n2; i++) v[i] = Z.data[i * Z.cols + j];
       cols.push(numericColumn(Z.columns[j] ?? `c${j}`, v));
     }
   } else {
-    predictions = concatPredictions(parts, n);
+    predictions = concatPredictions(parts, n2);
     if (classifier) {
       const labels = (predictions as Label[]).map(String);
       cols.push(categoricalColumn('prediction', labels, (classes ?? []).map(String)));
@@ -112,16 +175,56 @@ export function predictTable(
       cols.push(numericColumn('prediction', predictions as Float64Array));
     }
     if (wantProba) {
-      proba = concatRows(probaParts, n);
+      proba = concatRows(probaParts, n2);
       const P = proba;
       (classes ?? []).forEach((c, j) => {
-        const v = new Float64Array(n);
-        for (let i = 0; i < n; i++) v[i] = P.data[i * P.cols + j];
+        const v = new Float64Array(n2);
+        for (let i = 0; i < n2; i++) v[i] = P.data[i * P.cols + j];
         cols.push(numericColumn(`proba_${c}`, v));
       });
     }
   }
-  return { table: new Table(cols), ignoredColumns: ignored, predictions, proba, classes };
+  return { table: new Table(cols), ignoredColumns: ignored, predictions, proba, classes, rejected };
+}
+
+/** The rows 0…n−1 less the rejected ones. */
+function without(n: number, rejected: readonly PredictRejectedRow[]): Int32Array {
+  const out = new Set(rejected.map((r) => r.row));
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (!out.has(i)) keep.push(i);
+  return Int32Array.from(keep);
+}
+
+/**
+ * A value of input row `row` the model refused, in the data's terms: the file and line (the
+ * estimator only knows the row of its batch), the column and value, and a fix that applies to a
+ * trained model. Missing values are imputed by the preprocessing `lathe train` adds; infinite ones
+ * are not (an imputer replaces missing values only, and a model fitted on data holding ±Infinity
+ * refuses it too), so retraining does not help: the value has to be made finite or missing.
+ */
+function badValue(
+  e: RowValueError,
+  row: number,
+  options: PredictOptions,
+): { error: DataError; line: number | undefined; reason: string } {
+  const line = options.rowLines ? options.rowLines[row] : undefined;
+  const column = e.field;
+  const v = e.value;
+  const what =
+    typeof v === 'number' && v !== v ? 'a missing value (NaN)' : `an infinite value (${String(v)})`;
+  const reason = `${what}, which the model cannot take`;
+  const where = line === undefined ? `row ${row + 1}: ` : '';
+  return {
+    line,
+    reason: column ? `column '${column}': ${reason}` : reason,
+    error: new DataError(`${where}${reason}.`, {
+      file: options.source,
+      line,
+      column,
+      fix: 'replace it with a finite number, or leave the field empty (a missing value, which the model imputes), or remove that row; or pass --on-bad-rows quarantine to set such rows aside in the rejects file and score the rest',
+      cause: e,
+    }),
+  };
 }
 
 function concatPredictions(

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { evaluateModel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
+import { selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
@@ -89,7 +90,10 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       `${read.summary.rejected} of ${read.summary.rowsRead} rows rejected (see ${read.summary.rejectsPath})`,
     );
   read.table.column(target); // a clear error (with a did-you-mean) when the target is missing
-  const typed = applySchema(read.table, scoringSchema(loaded.pkg.inputSchema), { source: data });
+  // Only the columns the model reads are required (not those its preprocessing dropped).
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  selectModelInput(read.table, used, data); // a clear error naming any missing column
+  const typed = applySchema(read.table, scoringSchema(used), { source: data });
   const ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
     nResamples: flags.resamples,
     confidenceLevel: flags.level,

@@ -11,11 +11,13 @@
 
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
-import { predictTable, selectModelInput } from '../automl/predict.ts';
+import { predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
+import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy } from '../data/read-types.ts';
+import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
+import type { Table } from '../data/table.ts';
 import { formatTable, writeTable } from '../data/write.ts';
 import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
 
@@ -53,6 +55,16 @@ export function register(program: Command): void {
   ).action(action(predictCommand));
 }
 
+/** Row `i` of `table` as comma-separated values (for the rejects file's `raw` column). */
+function rowText(table: Table, i: number): string {
+  return table.columnNames
+    .map((c) => {
+      const v = table.get(i, c);
+      return v === null ? '' : v instanceof Date ? v.toISOString() : String(v);
+    })
+    .join(',');
+}
+
 /** The model's input schema with every column allowed to be missing (the model imputes). */
 export function scoringSchema(schema: Schema): Schema {
   return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
@@ -60,10 +72,18 @@ export function scoringSchema(schema: Schema): Schema {
 
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   const loaded = await loadModel(modelRef, { store: flags.store });
-  const read = await readTable(data, { onBadRows: flags.onBadRows });
+  // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
+  // id). Reading with the model's types makes a value that does not fit them (a bad date) a bad
+  // row of the file — named by its line, or set aside under --on-bad-rows quarantine.
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  const read = await readTable(data, {
+    onBadRows: flags.onBadRows,
+    schema: scoringSchema(used),
+    schemaColumnsOptional: true,
+  });
   // Columns first (a clear error naming what is missing), then the model's types.
-  const { X } = selectModelInput(read.table, loaded.pkg.inputSchema, data);
-  const typed = applySchema(X, scoringSchema(loaded.pkg.inputSchema), { source: data });
+  const { X } = selectModelInput(read.table, used, data);
+  const typed = applySchema(X, scoringSchema(used), { source: data });
   const input = (flags.keep ?? []).reduce(
     (t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))),
     typed,
@@ -73,12 +93,30 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     proba: flags.proba,
     keep: flags.keep,
     batchSize: flags.batchSize,
+    source: data,
+    rowLines: read.rowLines,
+    onBadRows: flags.onBadRows,
   });
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
-  if (read.summary.rejected) {
+  const rejected = read.summary.rejected + r.rejected.length;
+  let rejectsPath = read.summary.rejectsPath;
+  if (r.rejected.length) {
+    // Rows the model refused (a value it cannot take) join the rows the reader set aside.
+    rejectsPath ??= defaultRejectsPath(data);
+    const rows: RejectedRow[] = [
+      ...read.rejected,
+      ...r.rejected.map((x) => ({
+        line: x.line ?? x.row + 1,
+        reason: x.reason,
+        raw: rowText(read.table, x.row),
+      })),
+    ].sort((a, b) => a.line - b.line);
+    writeRejects(rejectsPath, rows);
+  }
+  if (rejected) {
     note(
       flags,
-      `${read.summary.rejected} of ${read.summary.rowsRead} rows were rejected and not scored (see ${read.summary.rejectsPath})`,
+      `${rejected} of ${read.summary.rowsRead} rows were rejected and not scored (see ${rejectsPath})`,
     );
   }
   if (flags.output) {
@@ -92,7 +130,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
             rows: w.rows,
             columns: r.table.columnNames,
             rowsRead: read.summary.rowsRead,
-            rejected: read.summary.rejected,
+            rejected,
             ignoredColumns: ignored,
           },
           null,

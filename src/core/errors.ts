@@ -53,6 +53,22 @@ export class ValidationError extends LatheError {
   }
 }
 
+/**
+ * A value in one row that an estimator cannot take (NaN or ±Infinity where it needs finite
+ * numbers). `row` is the 0-based row of the data the estimator was given, so a caller that scores
+ * in batches can place it in its file (see `predictTable`).
+ */
+export class RowValueError extends ValidationError {
+  readonly row: number;
+  readonly value: unknown;
+
+  constructor(message: string, details: ValidationDetails & { row: number; value: unknown }) {
+    super(message, details);
+    this.row = details.row;
+    this.value = details.value;
+  }
+}
+
 /** Where a {@link DataError} happened in its source. Lines are 1-based, as an editor shows them. */
 export interface DataErrorDetails extends ErrorDetails {
   file?: string;

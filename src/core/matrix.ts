@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ValidationError } from './errors.ts';
+import { RowValueError, ValidationError } from './errors.ts';
 
 /** A dense, row-major matrix of float64 with named columns. */
 export interface Matrix {
@@ -178,9 +178,11 @@ export function assertFinite(m: Matrix, who: string): void {
       const j = k % cols;
       const row = Math.floor(k / cols);
       const kind = v !== v ? 'a missing value (NaN)' : `an infinite value (${v})`;
-      throw new ValidationError(
+      throw new RowValueError(
         `${who} cannot take missing or infinite values: column '${m.columns[j]}' has ${kind} at row ${row}.`,
         {
+          row,
+          value: v,
           field: m.columns[j],
           fix: "impute first (e.g. SimpleImputer in a Pipeline, or 'lathe train', which adds one), or use a model that handles missing values such as gbdt",
         },

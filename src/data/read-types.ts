@@ -24,6 +24,11 @@ export interface ReadOptions {
   rejectsPath?: string;
   /** A schema (or a path to one, as JSON) that overrides the inferred column types. */
   schema?: Schema | string;
+  /**
+   * Schema columns the file lacks are skipped instead of being an error (for callers that check
+   * the columns themselves, e.g. `lathe predict` against a model's input schema). Default false.
+   */
+  schemaColumnsOptional?: boolean;
   /** CSV: delimiter (default sniffed). */
   delimiter?: string;
   /** CSV: whether the first row is a header (default sniffed). */

@@ -28,7 +28,7 @@ import type { ColumnType } from '../data/column.ts';
 import type { Schema, SemanticType } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { BaseTransformer } from './base.ts';
-import { asTable, checkFitTable, columnTypes, conformTable, type DataInput } from './input.ts';
+import { asTable, checkFitTable, columnTypes, conformTable, type DataInput, unusedColumns } from './input.ts';
 import {
   applyNested,
   decodeEstimator,
@@ -349,10 +349,33 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
     return hstack(outputs, t.nRows, this.featureNamesOut_);
   }
 
-  /** Transforms X route by route (a Table is matched by name; extra columns are ignored). */
+  /**
+   * The input columns seen in fit that transform reads: those of routes that are not `drop`, and
+   * the remainder when it is passed through. The others (dropped columns, e.g. an id) need not be
+   * in the data given to `transform` — as in scikit-learn.
+   */
+  requiredColumns(): string[] {
+    this.assertFitted('requiredColumns');
+    const used = new Set<string>();
+    for (const r of this.transformers_!) if (r.transformer !== 'drop') for (const c of r.columns) used.add(c);
+    if (this.params.remainder === 'passthrough') for (const c of this.remainderColumns_!) used.add(c);
+    return this.featureNamesIn_!.filter((c) => used.has(c));
+  }
+
+  /**
+   * Transforms X route by route (a Table is matched by name; extra columns are ignored, and
+   * dropped columns may be absent — see {@link requiredColumns}).
+   */
   transform(X: DataInput): Matrix {
     this.assertFitted('transform');
-    const t = conformTable(this.typeName, 'transform', this.featureNamesIn_!, this.inputTypes_!, X);
+    const t = conformTable(
+      this.typeName,
+      'transform',
+      this.featureNamesIn_!,
+      this.inputTypes_!,
+      X,
+      unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+    );
     const outputs: Matrix[] = [];
     for (const r of this.transformers_!) {
       if (r.transformer === 'drop' || r.columns.length === 0) continue;

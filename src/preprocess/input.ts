@@ -59,6 +59,16 @@ export function checkFitTable(who: string, t: Table): void {
   }
 }
 
+/** The columns of `names` not in `required` (undefined when there are none). */
+export function unusedColumns(
+  names: readonly string[],
+  required: readonly string[],
+): ReadonlySet<string> | undefined {
+  if (required.length === names.length) return undefined;
+  const need = new Set(required);
+  return new Set(names.filter((n) => !need.has(n)));
+}
+
 /** The storage type of every column of `t`. */
 export function columnTypes(t: Table): ColumnType[] {
   return t.columns.map((c) => c.type);
@@ -86,17 +96,21 @@ export interface ColumnReport {
 
 /**
  * Compares a table's columns to the fitted ones without throwing (for user interfaces that want
- * to list every problem, e.g. a server validating a request).
+ * to list every problem, e.g. a server validating a request). Columns in `unused` were seen in
+ * fit but are not read (e.g. dropped by a ColumnTransformer): they may be absent, are not checked
+ * and are not reported as extra.
  */
 export function compareColumns(
   names: readonly string[],
   types: readonly ColumnType[] | null,
   t: Table,
+  unused?: ReadonlySet<string>,
 ): ColumnReport {
   const report: ColumnReport = { missing: [], extra: [], wrongType: [] };
   const known = new Set(names);
   for (const c of t.columns) if (!known.has(c.name)) report.extra.push(c.name);
   names.forEach((name, j) => {
+    if (unused?.has(name)) return;
     const k = t.indexOf(name);
     if (k < 0) {
       report.missing.push(name);
@@ -116,17 +130,31 @@ export function compareColumns(
  * order and of the fitted types. A Table is matched by name (extra columns are ignored, with a
  * warning); a Matrix by position. Throws a {@link ValidationError} listing every missing and
  * wrongly typed column.
+ *
+ * `unused` names fitted columns that are never read (a ColumnTransformer's dropped columns): a
+ * Table need not have them, and they are left out of the result. A Matrix still needs every
+ * column (its columns are matched by position).
  */
 export function conformTable(
   who: string,
   method: string,
-  names: readonly string[],
-  types: readonly ColumnType[] | null,
+  allNames: readonly string[],
+  allTypes: readonly ColumnType[] | null,
   X: DataInput,
+  unused?: ReadonlySet<string>,
 ): Table {
   let t: Table;
+  let names = allNames;
+  let types = allTypes;
+  let skip: ReadonlySet<string> | undefined;
   if (isTable(X)) {
     t = X;
+    if (unused?.size) {
+      skip = unused;
+      const keep = allNames.flatMap((n, j) => (unused.has(n) ? [] : [j]));
+      names = keep.map((j) => allNames[j]);
+      types = allTypes && keep.map((j) => allTypes[j]);
+    }
   } else {
     const m = asMatrix(X);
     checkColumns(who, method, names, m.columns);
@@ -135,6 +163,7 @@ export function conformTable(
     t = new Table(t.columns.map((c, j) => renameColumn(c, names[j])));
   }
   const report = compareColumns(names, types, t);
+  if (skip) report.extra = report.extra.filter((n) => !skip.has(n));
   if (report.missing.length || report.wrongType.length) {
     const parts: string[] = [];
     if (report.missing.length) {

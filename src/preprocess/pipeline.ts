@@ -42,6 +42,7 @@ import {
   conformTable,
   type DataInput,
   isTable,
+  unusedColumns,
 } from './input.ts';
 import {
   applyNested,
@@ -278,7 +279,27 @@ export class Pipeline extends Estimator<PipelineParams> {
    */
   checkColumns(table: Table): ColumnReport {
     this.assertFitted('checkColumns');
-    return compareColumns(this.featureNamesIn_!, this.inputTypes_!, table);
+    return compareColumns(
+      this.featureNamesIn_!,
+      this.inputTypes_!,
+      table,
+      unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+    );
+  }
+
+  /**
+   * The input columns seen in fit that the pipeline reads: its first step's
+   * `requiredColumns()` when it has one (a ColumnTransformer does not read the columns it drops),
+   * else every column seen in fit. A Table given to `predict` & co. need only have these.
+   */
+  requiredColumns(): string[] {
+    this.assertFitted('requiredColumns');
+    const first = this.params.steps[0]?.[1] as AnyEstimator | undefined;
+    if (first && typeof first.requiredColumns === 'function') {
+      const used = new Set((first.requiredColumns as () => string[])());
+      return this.featureNamesIn_!.filter((c) => used.has(c));
+    }
+    return [...this.featureNamesIn_!];
   }
 
   private assertFitted(method: string): void {
@@ -344,7 +365,14 @@ export class Pipeline extends Estimator<PipelineParams> {
     this.assertFitted(method);
     let Xt: Table | Matrix;
     if (isTable(X) || this.inputTypes_!.some((t) => t !== 'numeric')) {
-      Xt = conformTable('Pipeline', method, this.featureNamesIn_!, this.inputTypes_!, X);
+      Xt = conformTable(
+        'Pipeline',
+        method,
+        this.featureNamesIn_!,
+        this.inputTypes_!,
+        X,
+        unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+      );
     } else {
       Xt = this.checkInput(X, method);
     }

@@ -121,7 +121,10 @@ describe('trainModel', () => {
     const p = predictTable(r.model, r.inputSchema, t, { proba: true, keep: ['id'] });
     assert.deepEqual(p.table.columnNames, ['id', 'prediction', 'proba_no', 'proba_yes']);
     assert.equal(p.table.nRows, t.nRows);
-    assert.deepEqual(p.ignoredColumns, ['churned']);
+    // 'id' was dropped in training (id-like): the model does not read it, so it is ignored too.
+    assert.deepEqual(p.ignoredColumns, ['id', 'churned']);
+    const noId = predictTable(r.model, r.inputSchema, t.drop(['id']), { proba: true });
+    assert.deepEqual(Array.from(noId.proba!.data), Array.from(p.proba!.data));
   });
 
   it('does regression and clustering, and says what is wrong with bad requests', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -70,6 +70,87 @@ describe('lathe train / predict', () => {
       assert.ok(Math.abs(Number(p0) + Number(p1) - 1) < 1e-9);
     }
     assert.match(a.stderr, /ignoring columns the model does not use: churned/);
+  });
+
+  it('does not require the columns training dropped (the id), and still accepts and keeps them', async () => {
+    // customers.csv without customer_id, which training noted as "dropped (id-like)".
+    const rows = readFileSync(customers, 'utf8').trim().split('\n');
+    const noId = join(dir, 'noid.csv');
+    writeFileSync(noId, `${rows.map((l) => l.slice(l.indexOf(',') + 1)).join('\n')}\n`);
+    const a = await runCli(['predict', 'm1', noId, '--proba'], { cwd: dir });
+    assert.equal(a.code, 0, a.stderr);
+    const full = await runCli(['predict', 'm1', customers, '--proba', '--keep', 'customer_id'], { cwd: dir });
+    assert.equal(full.code, 0, full.stderr);
+    const strip = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(l.indexOf(',') + 1));
+    assert.deepEqual(a.stdout.trim().split('\n'), strip(full.stdout));
+    // Present but unused: ignored, and named as such.
+    const b = await runCli(['predict', 'm1', customers], { cwd: dir });
+    assert.match(b.stderr, /ignoring columns the model does not use: customer_id, churned/);
+    const e = await runCli(['evaluate', 'm1', noId, '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(JSON.parse(e.stdout).rows.evaluated, 2000);
+    // A column the model reads is still required, by name.
+    const noAge = join(dir, 'noage.csv');
+    writeFileSync(
+      noAge,
+      `${rows
+        .map((l) =>
+          l
+            .split(',')
+            .filter((_, j) => j !== 2)
+            .join(','),
+        )
+        .join('\n')}\n`,
+    );
+    for (const cmd of ['predict', 'evaluate']) {
+      const r = await runCli([cmd, 'm1', noAge], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /noage\.csv, column 'age': no column named 'age'/);
+    }
+  });
+
+  it('names the file line of a value the model cannot take, whatever the batch, and quarantines it', async () => {
+    const rows = readFileSync(customers, 'utf8').trim().split('\n').slice(0, 21);
+    const f = rows[16].split(','); // file line 17
+    f[5] = 'inf'; // monthly_charges
+    rows[16] = f.join(',');
+    const d = rows[3].split(','); // file line 4
+    d[1] = '2023-13-45'; // signup_date
+    rows[3] = d.join(',');
+    const inf = join(dir, 'late_inf.csv');
+    writeFileSync(inf, `${[rows[0], ...rows.slice(4)].join('\n')}\n`); // the inf is on line 14 now
+    const e = await runCli(['predict', 'm1', inf, '--batch-size', '5'], { cwd: dir });
+    assert.equal(e.code, 2, e.stderr);
+    assert.match(
+      e.stderr,
+      /late_inf\.csv, line 14, column 'monthly_charges': an infinite value \(Infinity\), which the model cannot take\. Fix: replace it with a finite number, or leave the field empty/,
+    );
+    assert.doesNotMatch(e.stderr, /lathe train|at row 0/);
+    const q = await runCli(['predict', 'm1', inf, '--batch-size', '5', '--on-bad-rows', 'quarantine'], {
+      cwd: dir,
+    });
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stdout.trim().split('\n').length, 1 + 16);
+    assert.match(q.stderr, /1 of 17 rows were rejected and not scored/);
+    assert.match(
+      readFileSync(`${inf}.rejects.csv`, 'utf8'),
+      /^line,reason,raw\n14,"column 'monthly_charges': an infinite value/,
+    );
+
+    const date = join(dir, 'baddate.csv');
+    writeFileSync(date, `${rows.slice(0, 8).join('\n')}\n`);
+    const b = await runCli(['predict', 'm1', date], { cwd: dir });
+    assert.equal(b.code, 2, b.stderr);
+    assert.match(b.stderr, /baddate\.csv, line 4, column 'signup_date': "2023-13-45" is not a date/);
+    assert.doesNotMatch(b.stderr, /in the schema/);
+    const bq = await runCli(['predict', 'm1', date, '--on-bad-rows', 'quarantine'], { cwd: dir });
+    assert.equal(bq.code, 0, bq.stderr);
+    assert.equal(bq.stdout.trim().split('\n').length, 1 + 6);
+    assert.match(readFileSync(`${date}.rejects.csv`, 'utf8'), /\n4,"column 'signup_date'/);
   });
 
   it('evaluates with bootstrap intervals that bracket the point estimate', async () => {

@@ -182,6 +182,21 @@ describe('readTable: bad input', () => {
     await rejects(tmpFile('bad.ndjson', '{"a": 1}\n{"a": \n'), /, line 2: not valid JSON/);
   });
 
+  it('invalid JSON names the line and column (not a character position)', async () => {
+    const e = await rejects(
+      tmpFile('pos.json', '[\n {"a": 1, "b": 2},\n {"a": 3 "b": 4}\n]\n'),
+      /pos\.json, line 3, column 10: the file is not valid JSON: Expected ',' or '\}' after property value\. Fix: /,
+    );
+    assert.equal(e.line, 3);
+    assert.equal(e.column, 10);
+    assert.doesNotMatch(e.message, /position/);
+    // Cut short: the end of the text.
+    await rejects(
+      tmpFile('cut.json', '[\n {"a": 1},\n'),
+      /cut\.json, line 3, column 1: the file is not valid JSON: Unexpected end of JSON input\./,
+    );
+  });
+
   it('bad options are a ValidationError', async () => {
     const p = tmpFile('ok.csv', 'a\n1\n');
     await assert.rejects(

@@ -117,6 +117,19 @@ describe('formats, writer and fingerprint', () => {
     assert.equal((await readTable(tmpFile('c', 'a\tb\n1\t2\n'))).source.format, 'tsv');
   });
 
+  it('a .json file holding one object per line (as DuckDB writes it) is read as NDJSON', async () => {
+    const r = await readTable(tmpFile('nd.json', '{"a":1,"b":"x"}\n{"a":2,"b":"y"}\n'));
+    assert.equal(r.source.format, 'ndjson');
+    assert.deepEqual(r.table.values('a'), [1, 2]);
+    assert.deepEqual(r.table.values('b'), ['x', 'y']);
+    // An array, or one object over several lines, is still one JSON document.
+    assert.equal((await readTable(tmpFile('arr.json', '[{"a":1},\n{"a":2}]'))).source.format, 'json');
+    await assert.rejects(
+      readTable(tmpFile('obj.json', '{"a": 1,\n "b": 2}')),
+      /expected a JSON array of records/,
+    );
+  });
+
   it('fingerprint: categoricals hash by value, not by code or dictionary order', () => {
     const a = new Table([categoricalColumn('c', ['x', 'y', null, 'x'])]);
     const b = new Table([

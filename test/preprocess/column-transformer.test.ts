@@ -214,6 +214,48 @@ describe('ColumnTransformer', () => {
     );
   });
 
+  it('does not need the columns it drops at transform (as scikit-learn), in a Pipeline too and after a JSON round trip', () => {
+    const ct = new ColumnTransformer({
+      transformers: [
+        ['num', numericPipeline(), ['age']],
+        ['gone', 'drop', ['comment']],
+      ],
+    }).fit(t);
+    // 'comment' (a drop route), 'zip', 'city', 'vip', 'signup' (the dropped remainder) are not read.
+    assert.deepEqual(ct.requiredColumns(), ['age']);
+    const full = Array.from(ct.transform(t).data);
+    assert.deepEqual(Array.from(ct.transform(t.select(['age'])).data), full);
+    const pipe = new Pipeline({
+      steps: [
+        ['pre', ct.clone()],
+        ['scale', new StandardScaler()],
+      ],
+    }).fit(t);
+    assert.deepEqual(pipe.requiredColumns(), ['age']);
+    const back = estimatorFromJSON(roundTrip(pipe.toJSON())) as Pipeline;
+    assert.deepEqual(back.requiredColumns(), ['age']);
+    const { warnings } = captureWarnings(() => {
+      assert.deepEqual(
+        Array.from(back.transform(t.select(['age'])).data),
+        Array.from(pipe.transform(t).data),
+      );
+    });
+    assert.deepEqual(warnings, [], 'a dropped column, absent or present, is not "not seen in fit"');
+    assert.deepEqual(back.checkColumns(t.select(['age'])).missing, []);
+    // A column a route reads is still required, by name.
+    assert.throws(
+      () => back.transform(t.select(['zip'])),
+      (e: unknown) => e instanceof ValidationError && /lacks a column seen in fit: 'age'/.test(e.message),
+    );
+    // With the remainder passed through, every column is read.
+    const pass = new ColumnTransformer({
+      transformers: [['gone', 'drop', ['comment']]],
+      remainder: 'passthrough',
+    }).fit(t.select(['age', 'zip', 'comment']));
+    assert.deepEqual(pass.requiredColumns(), ['age', 'zip']);
+    assert.deepEqual(pass.transform(t.select(['age', 'zip'])).columns, ['age', 'zip']);
+  });
+
   it('rejects malformed routes when fitting', () => {
     for (const transformers of [
       [['a', new StandardScaler()]],

@@ -478,7 +478,7 @@ export async function parseCsv(
       names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
     }
     for (const o of overrides.keys()) {
-      if (!names.includes(o)) {
+      if (!names.includes(o) && !options.schemaColumnsOptional) {
         throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
           file,
           column: o,

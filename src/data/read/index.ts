@@ -71,8 +71,9 @@ function checkFile(path: string): number {
 }
 
 /**
- * The format of `path`: Parquet and Arrow by their magic bytes, else by extension, else by
- * content (a JSON array, one JSON object per line, or delimited text).
+ * The format of `path`: Parquet and Arrow by their magic bytes, else by extension (a `.json` file
+ * whose first line is a whole JSON object is NDJSON), else by content (a JSON array, one JSON
+ * object per line, or delimited text).
  */
 export function detectDataFormat(path: string): DataFormat {
   const head = Buffer.alloc(4096);
@@ -93,24 +94,30 @@ export function detectDataFormat(path: string): DataFormat {
     });
   }
   const ext = EXTENSIONS[extname(path).toLowerCase()];
-  if (ext) return ext;
-  if (b.readUInt32LE(0) === 0xffffffff && n >= 8) return 'arrow';
   const text = b
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trimStart();
+  // A `.json` file holding one object per line is NDJSON (what DuckDB's `COPY … TO 'x.json'` and
+  // many other tools write): read it as such rather than fail to parse it as one document.
+  if (ext === 'json') return text.startsWith('{') && firstLineIsObject(text) ? 'ndjson' : 'json';
+  if (ext) return ext;
+  if (b.readUInt32LE(0) === 0xffffffff && n >= 8) return 'arrow';
   if (text.startsWith('[')) return 'json';
-  if (text.startsWith('{')) {
-    const first = text.split(/\r?\n/, 1)[0];
-    try {
-      JSON.parse(first);
-      return 'ndjson';
-    } catch {
-      return 'json';
-    }
-  }
+  if (text.startsWith('{')) return firstLineIsObject(text) ? 'ndjson' : 'json';
   const firstLine = text.split(/\r?\n/, 1)[0];
   return firstLine.includes('\t') && !firstLine.includes(',') ? 'tsv' : 'csv';
+}
+
+/** True when the first line of `text` is a whole JSON object (the start of NDJSON). */
+function firstLineIsObject(text: string): boolean {
+  const first = text.split(/\r?\n/, 1)[0];
+  try {
+    const v: unknown = JSON.parse(first);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -216,7 +223,10 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
   if (override) {
     // Parquet/Arrow: converts storage. CSV/JSON parsed overridden columns with the right storage
     // already; this orders categorical levels and checks `nullable`.
-    table = applySchema(table, override, { source: path });
+    const present = options.schemaColumnsOptional
+      ? { ...override, columns: override.columns.filter((c) => table.has(c.name)) }
+      : override;
+    table = applySchema(table, present, { source: path });
   }
   const types: Record<string, ColumnSchema['type']> = {};
   for (const [name, c] of overrides) types[name] = c.type;

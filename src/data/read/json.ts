@@ -51,7 +51,7 @@ class RecordSink {
 
   constructor(
     private readonly file: string,
-    options: ReadOptions,
+    private readonly options: ReadOptions,
     private readonly bad: BadRows,
     private readonly overrides: ReadonlyMap<string, ColumnSchema>,
     private readonly sampleRows: number,
@@ -90,7 +90,7 @@ class RecordSink {
       );
     }
     for (const o of this.overrides.keys()) {
-      if (!keys.has(o)) {
+      if (!keys.has(o) && !this.options.schemaColumnsOptional) {
         throw new DataError(`the schema names a column '${o}' that the file does not have.`, {
           file: this.file,
           column: o,
@@ -225,8 +225,11 @@ export function parseJsonArray(
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new DataError(`the file is not valid JSON: ${(err as Error).message}.`, {
+    const at = jsonErrorAt(text, (err as Error).message);
+    throw new DataError(`the file is not valid JSON: ${at.message}.`, {
       file,
+      line: at.line,
+      column: at.column,
       fix: 'check the JSON syntax (an array of objects), or use NDJSON (one object per line) to set bad records aside with --on-bad-rows quarantine',
     });
   }
@@ -242,6 +245,30 @@ export function parseJsonArray(
   const sink = new RecordSink(file, options, bad, overrides, Math.max(1, options.sampleRows ?? 20_000));
   doc.forEach((rec, i) => sink.push(i + 1, rec, JSON.stringify(rec) ?? 'undefined', null));
   return sink.finish();
+}
+
+/**
+ * Where a `JSON.parse` error of `text` happened, as a 1-based line and column (V8 reports a
+ * character position — "at position 256" — or nothing for a cut-short document), and the message
+ * without the position.
+ */
+export function jsonErrorAt(
+  text: string,
+  message: string,
+): { message: string; line: number; column: number } {
+  const m = /\bat position (\d+)/.exec(message);
+  const pos = m ? Math.min(Number(m[1]), text.length) : text.length;
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  const clean = message
+    .replace(/\s*\(line \d+ column \d+\)/, '')
+    .replace(/\s*(in JSON )?at position \d+/, '')
+    .trim();
+  return { message: clean, line, column: pos - start + 1 };
 }
 
 function readText(file: string): string {
