@@ -155,9 +155,12 @@ export function assertNoInfinity(values: Float64Array, columns: readonly string[
     const v = values[k];
     if (v - v !== 0 && v === v) {
       const j = k % cols;
-      throw new ValidationError(
-        `${who} cannot take infinite values: column '${columns[j]}' has an infinite value (${v}) at row ${Math.floor(k / cols)}.`,
+      const row = Math.floor(k / cols);
+      throw new RowValueError(
+        `${who} cannot take infinite values: column '${columns[j]}' has an infinite value (${v}) at row ${row}.`,
         {
+          row,
+          value: v,
           field: columns[j],
           fix: 'replace the infinite values (with NaN, which this step treats as missing, or a finite value) or drop those rows',
         },
