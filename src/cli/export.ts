@@ -27,6 +27,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkOutputs, modelInput } from './paths.ts';
 
 interface ExportFlags extends CommonOptions {
   format: 'onnx';
@@ -85,6 +86,7 @@ export function register(program: Command): void {
   ).action(
     action(async (ref: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
+      checkOutputs([{ path: flags.out, what: '-o' }], modelInput(ref));
       const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
       const ex = exportOnnxModel(loaded.model, {
         preprocessing: loaded.preprocessing,

@@ -18,6 +18,7 @@ import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import { formatTable, writeTable } from '../data/write.ts';
 import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
+import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
 
 interface PredictFlags extends CommonOptions {
   proba?: boolean;
@@ -59,6 +60,12 @@ export function scoringSchema(schema: Schema): Schema {
 }
 
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
+  if (flags.output) {
+    checkOutputs(
+      [{ path: flags.output, what: '-o' }, ...rejectsOutput(data, flags.onBadRows)],
+      [{ path: data, what: 'the data file' }, ...modelInput(modelRef)],
+    );
+  }
   const loaded = await loadModel(modelRef, { store: flags.store });
   const read = await readTable(data, { onBadRows: flags.onBadRows });
   // Columns first (a clear error naming what is missing), then the model's types.

@@ -30,6 +30,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkOutputs, rejectsOutput } from './paths.ts';
 
 const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -130,6 +131,16 @@ export function register(program: Command): void {
   ).action(
     action(async (data: string, flags: ProfileFlags) => {
       const format = resolveFormat(flags);
+      checkOutputs(
+        [
+          ...(flags.out ? [{ path: flags.out, what: '--out' }] : []),
+          ...rejectsOutput(data, flags.onBadRows, flags.rejects),
+        ],
+        [
+          { path: data, what: 'the data file' },
+          ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+        ],
+      );
       const { report } = await profileFile(data, {
         target: flags.target,
         task: flags.task,

@@ -76,6 +76,23 @@ describe('lathe profile', () => {
     assert.deepEqual(readdirSync(join(dir, 'sub')), ['report.html'], 'no temporary file left behind');
   });
 
+  it('refuses an --out or --rejects that is the data file, and leaves it intact', async () => {
+    const same = join(dir, 'same.csv');
+    const text = readFileSync(CUSTOMERS, 'utf8').split('\n').slice(0, 11).join('\n');
+    writeFileSync(same, text);
+    for (const args of [
+      ['--out', same],
+      ['--out', join(dir, '.', 'same.csv'), '--format', 'json'],
+      ['--on-bad-rows', 'quarantine', '--rejects', same],
+    ]) {
+      const r = await cli(['profile', same, ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /(--out|--rejects) .*same\.csv is the same file as the data file/);
+      noStack(r.stderr);
+      assert.equal(readFileSync(same, 'utf8'), text);
+    }
+  });
+
   it('--on-bad-rows quarantine profiles the accepted rows and reports accepted + rejected', async () => {
     const rejects = join(dir, 'rejects.csv');
     const r = await cli(['profile', DIRTY, '--on-bad-rows', 'quarantine', '--rejects', rejects, '--json']);

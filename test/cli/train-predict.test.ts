@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -112,6 +112,35 @@ describe('lathe train / predict', () => {
     const j = JSON.parse(r.stdout);
     assert.equal(j.format, 'parquet');
     assert.equal(j.rows, 2000);
+  });
+
+  it('refuses an output that is an input (same file, ./ variant, symlink), before any work, and leaves the input intact', async () => {
+    const same = join(dir, 'same.csv');
+    const text = readFileSync(customers, 'utf8').split('\n').slice(0, 11).join('\n');
+    writeFileSync(same, text);
+    symlinkSync(same, join(dir, 'same-link.csv'));
+    for (const out of ['same.csv', './same.csv', join(dir, 'same.csv'), 'same-link.csv']) {
+      const r = await runCli(['predict', 'm1', 'same.csv', '-o', out], { cwd: dir });
+      assert.equal(r.code, 2, `${out}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /-o .* is the same file as the data file same\.csv.*Fix: choose another path for -o/,
+      );
+      assert.equal(readFileSync(same, 'utf8'), text, `${out}: the input is untouched`);
+    }
+    const inPkg = await runCli(['predict', 'm1', 'same.csv', '-o', 'm1/manifest.json'], { cwd: dir });
+    assert.equal(inPkg.code, 2, inPkg.stderr);
+    assert.match(inPkg.stderr, /is inside the model m1/);
+    // train: a package directory that would be replaced must not hold the data; checked before fitting.
+    const t = await runCli(
+      ['train', 'same.csv', '--target', 'churned', '--model', 'tree', '--out', '.', '--no-track'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /--out \. holds the data file same\.csv/);
+    assert.equal(readFileSync(same, 'utf8'), text);
   });
 
   it('refuses to overwrite an explicit --out without --force, and replaces with it', async () => {
