@@ -9,6 +9,7 @@
  * @module
  */
 
+import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
 import { predictTable, selectModelInput } from '../automl/predict.ts';
@@ -16,8 +17,22 @@ import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
-import { formatTable, writeTable } from '../data/write.ts';
-import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
+import {
+  formatTable,
+  WRITE_EXTENSIONS,
+  type WriteFormat,
+  writeFormatFor,
+  writeTable,
+} from '../data/write.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  intFlag,
+  note,
+  UsageError,
+  withCommonOptions,
+} from './common.ts';
 import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
 
 interface PredictFlags extends CommonOptions {
@@ -54,6 +69,17 @@ export function register(program: Command): void {
   ).action(action(predictCommand));
 }
 
+/** The format `-o FILE` is written in, by its extension; an unknown one is exit 2 listing them. */
+function outputFormat(path: string): WriteFormat {
+  try {
+    return writeFormatFor(path);
+  } catch {
+    throw new UsageError(
+      `-o ${path}: ${extname(path) ? `Lathe cannot write ${extname(path)} files` : 'the file name has no extension to tell the format by'}. Use one of ${WRITE_EXTENSIONS.join(', ')} (e.g. -o ${basename(path, extname(path)) || 'predictions'}.csv), or leave out -o for CSV on stdout.`,
+    );
+  }
+}
+
 /** The model's input schema with every column allowed to be missing (the model imputes). */
 export function scoringSchema(schema: Schema): Schema {
   return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
@@ -61,6 +87,8 @@ export function scoringSchema(schema: Schema): Schema {
 
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   if (flags.output) {
+    // Before any work: the format (by extension), and that no input is overwritten.
+    outputFormat(flags.output);
     checkOutputs(
       [{ path: flags.output, what: '-o' }, ...rejectsOutput(data, flags.onBadRows)],
       [{ path: data, what: 'the data file' }, ...modelInput(modelRef)],

@@ -162,6 +162,32 @@ export function formatTable(
   if (format === 'json') emit('\n]\n');
 }
 
+/** The extensions {@link writeTable} knows, as a list for messages: `.csv, .tsv, …`. */
+export const WRITE_EXTENSIONS: readonly string[] = Object.keys(BY_EXT);
+
+/**
+ * The format {@link writeTable} would write `path` in: `format` when given, else by extension.
+ * Throws a `ValidationError` listing the supported extensions — call it before any work.
+ */
+export function writeFormatFor(path: string, format?: WriteFormat): WriteFormat {
+  const f = format ?? BY_EXT[extname(path).toLowerCase()];
+  if (f && (['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const).includes(f)) return f;
+  if (format !== undefined) {
+    throw new ValidationError(`unknown format ${show(format)} to write ${show(path)} in.`, {
+      field: 'format',
+      fix: 'use one of csv, tsv, json, ndjson, parquet',
+    });
+  }
+  const ext = extname(path);
+  throw new ValidationError(
+    `cannot tell which format to write ${show(path)} in: ${ext ? `the extension ${show(ext)} is not one Lathe writes` : 'it has no extension'}.`,
+    {
+      field: 'path',
+      fix: `end the file name with one of ${WRITE_EXTENSIONS.join(', ')} (or pass options.format to writeTable)`,
+    },
+  );
+}
+
 /**
  * Writes `table` to `path`. CSV quotes a field (RFC 4180) when it holds the delimiter, a quote,
  * a line break or surrounding spaces.
@@ -174,16 +200,7 @@ export async function writeTable(
   path: string,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const format = options.format ?? BY_EXT[extname(path).toLowerCase()];
-  if (!format || !['csv', 'tsv', 'json', 'ndjson', 'parquet'].includes(format)) {
-    throw new ValidationError(
-      `cannot tell which format to write ${show(path)} in (${options.format ? `format ${show(options.format)}` : `extension ${show(extname(path))}`}).`,
-      {
-        field: 'format',
-        fix: 'use a .csv, .tsv, .json, .ndjson or .parquet extension, or pass format',
-      },
-    );
-  }
+  const format = writeFormatFor(path, options.format);
   let bytes: number;
   try {
     if (format !== 'parquet') {

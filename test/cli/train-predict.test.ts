@@ -172,6 +172,12 @@ describe('lathe train / predict', () => {
       [['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt'], /nope\.csv/],
       [['predict', 'm1', join(ROOT, 'examples/housing.csv')], /the model needs \d+ columns the data lacks/],
       [['predict', 'nosuch@champion', customers], /nosuch/],
+      // The -o extension is checked before any work: before the (missing) model and data are looked at.
+      [
+        ['predict', 'nosuch@champion', join(dir, 'nope.csv'), '-o', 'out.xlsx'],
+        /^error: -o out\.xlsx: Lathe cannot write \.xlsx files\. Use one of \.csv, \.tsv, \.json, \.ndjson, \.jsonl, \.parquet/,
+      ],
+      [['predict', 'm1', customers, '-o', 'out'], /-o out: the file name has no extension/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args, { cwd: dir });
