@@ -11,6 +11,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
+import { trackTempPath } from '../core/temp-files.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
 // Every estimator class registers itself when its module loads: load them all, so that any
 // package can be read (and an unsupported one refused by name rather than as an unknown type).
@@ -149,6 +150,7 @@ function exportText(v: ExportView): string {
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = trackTempPath(tmp);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, bytes);
@@ -160,5 +162,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
       fix: 'choose a writable location for -o',
       cause: e,
     });
+  } finally {
+    release();
   }
 }

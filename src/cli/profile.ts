@@ -15,6 +15,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
+import { trackTempPath } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
 import { profileFile } from '../quality/profile-file.ts';
@@ -69,6 +70,7 @@ function resolveFormat(flags: ProfileFlags): Format {
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = trackTempPath(tmp);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, content);
@@ -80,6 +82,8 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
       fix: 'choose a writable location for --out',
       cause: e,
     });
+  } finally {
+    release();
   }
 }
 

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-train-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,6 +150,35 @@ describe('lathe train / predict', () => {
     assert.equal(t.code, 2, t.stderr);
     assert.match(t.stderr, /--out \. holds the data file same\.csv/);
     assert.equal(readFileSync(same, 'utf8'), text);
+  });
+
+  it('Ctrl-C while -o is being written removes the temporary file and exits 130', async () => {
+    const lines = readFileSync(customers, 'utf8').trim().split('\n');
+    const body = `${lines.slice(1).join('\n')}\n`;
+    writeFileSync(join(dir, 'big.csv'), `${lines[0]}\n${body.repeat(100)}`); // 200,000 rows
+    const child = spawn(
+      process.execPath,
+      [BIN, 'predict', 'm1', 'big.csv', '--proba', '--keep', 'customer_id', '-o', 'k.csv'],
+      {
+        cwd: dir,
+        stdio: 'ignore',
+      },
+    );
+    const temps = () => readdirSync(dir).filter((f) => f.startsWith('.k.csv.') && f.endsWith('.tmp'));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let sawTemp = false;
+    const poll = setInterval(() => {
+      if (!sawTemp && temps().length) {
+        sawTemp = true;
+        child.kill('SIGINT');
+      }
+    }, 2);
+    const code = await exited;
+    clearInterval(poll);
+    assert.ok(sawTemp, 'the temporary file was seen while writing');
+    assert.equal(code, 130);
+    assert.deepEqual(temps(), [], 'no temporary file is left');
+    assert.ok(!existsSync(join(dir, 'k.csv')), 'no output under the final name');
   });
 
   it('refuses to overwrite an explicit --out without --force, and replaces with it', async () => {
