@@ -95,6 +95,14 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     );
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
+  if (flags.proba) {
+    const m = loaded.model as { kind?: string; predictProba?: unknown };
+    if (m.kind !== 'classifier' || typeof m.predictProba !== 'function') {
+      throw new UsageError(
+        `--proba: ${modelRef} is a ${loaded.pkg.task} model, which has no class probabilities (only classifiers do). Drop --proba to write its ${loaded.pkg.task === 'regression' ? 'predicted values' : loaded.pkg.task === 'clustering' ? 'cluster indices' : 'output'}.`,
+      );
+    }
+  }
   const read = await readTable(data, { onBadRows: flags.onBadRows });
   // Columns first (a clear error naming what is missing), then the model's types.
   const { X } = selectModelInput(read.table, loaded.pkg.inputSchema, data);

@@ -273,6 +273,23 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
     assert.equal(lines.length - 1, nRows);
     assert.ok(lines.slice(1).every((l) => Number.isFinite(Number(l))));
 
+    // --proba on a model without class probabilities is bad usage, not silently ignored.
+    const proba = await runCli(['predict', 'gb', housing, '--proba'], { cwd: dir });
+    assert.equal(proba.code, 2, proba.stderr);
+    assert.match(proba.stderr, /^error: --proba: gb is a regression model, which has no class probabilities/);
+    assert.equal(proba.stdout, '');
+    const km = await runCli(['train', housing, '--model', 'kmeans', '--out', 'km', '--no-track', '--quiet'], {
+      cwd: dir,
+    });
+    assert.equal(km.code, 0, km.stderr);
+    const kmProba = await runCli(['predict', 'km', housing, '--proba', '-o', 'km.csv'], { cwd: dir });
+    assert.equal(kmProba.code, 2, kmProba.stderr);
+    assert.match(
+      kmProba.stderr,
+      /km is a clustering model, which has no class probabilities.*cluster indices/,
+    );
+    assert.ok(!existsSync(join(dir, 'km.csv')));
+
     const e = await runCli(['evaluate', 'gb', housing, '--resamples', '100', '--json'], { cwd: dir });
     assert.equal(e.code, 0, e.stderr);
     const ev = JSON.parse(e.stdout);
