@@ -9,7 +9,7 @@
  * @module
  */
 
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
 import { predictTable, selectModelInput } from '../automl/predict.ts';
@@ -130,7 +130,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
       process.stdout.write(
         `${JSON.stringify(
           {
-            output: w.path,
+            output: resolve(w.path),
             format: w.format,
             rows: w.rows,
             columns: r.table.columnNames,

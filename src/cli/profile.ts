@@ -12,7 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import { trackTempPath } from '../core/temp-files.ts';
@@ -157,6 +157,9 @@ export function register(program: Command): void {
         },
       });
       const src = report.source!;
+      // Paths in --json (and the report files) are absolute (docs/cli-json.md).
+      src.path = resolve(src.path);
+      if (src.rejectsPath) src.rejectsPath = resolve(src.rejectsPath);
       if (src.rejected > 0) {
         note(
           flags,

@@ -58,6 +58,15 @@ describe('lathe profile', () => {
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), report, 'the .json file holds the same report');
   });
 
+  it('--json gives source.path absolute for a relative data path (docs/cli-json.md)', async () => {
+    const r = await runCli(['profile', 'examples/customers.csv', '--json'], {
+      cwd: ROOT,
+      timeoutMs: 180_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as QualityReport).source!.path, CUSTOMERS);
+  });
+
   it('--format html --out writes one self-contained file, atomically', async () => {
     const out = join(dir, 'sub', 'report.html');
     const r = await cli(['profile', CUSTOMERS, '--target', 'churned', '--format', 'html', '--out', out]);

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 
@@ -109,6 +109,16 @@ describe('lathe train / predict', () => {
     assert.deepEqual(j.confusion.labels, ['no', 'yes']);
     const total = j.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0);
     assert.equal(total, 2000);
+    // Relative paths come back absolute in --json (docs/cli-json.md); modelRef is as given.
+    writeFileSync(join(dir, 'c.csv'), readFileSync(customers));
+    const rel = await runCli(['evaluate', 'm1', 'c.csv', '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(rel.code, 0, rel.stderr);
+    const rj = JSON.parse(rel.stdout);
+    assert.equal(rj.model, join(dir, 'm1'));
+    assert.equal(rj.modelRef, 'm1');
+    assert.equal(rj.data, join(dir, 'c.csv'));
+    assert.equal(j.modelRef, 'churn@champion');
+    assert.ok(isAbsolute(j.model), j.model);
     const text = await runCli(['evaluate', 'm1', customers, '--resamples', '0'], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /ROC AUC/);
@@ -119,6 +129,7 @@ describe('lathe train / predict', () => {
     const r = await runCli(['predict', 'm1', customers, '-o', 'out.parquet', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
+    assert.equal(j.output, join(dir, 'out.parquet'), 'absolute (docs/cli-json.md)');
     assert.equal(j.format, 'parquet');
     assert.equal(j.rows, 2000);
   });
