@@ -12,9 +12,10 @@ import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
-import { type Column, categoricalColumn, numericColumn } from '../data/column.ts';
+import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { Table, unknownColumn } from '../data/table.ts';
+import { predictionStorage } from './package.ts';
 
 /** Options of {@link predictTable}. */
 export interface PredictOptions {
@@ -24,6 +25,11 @@ export interface PredictOptions {
   batchSize?: number;
   /** Columns of the input to copy to the output, before the predictions (e.g. an id). */
   keep?: readonly string[];
+  /**
+   * How a classifier's `prediction` column is stored — the package's output schema says, so that
+   * labels keep the target's type. Default: numeric when every class is a number, else categorical.
+   */
+  predictionStorage?: 'boolean' | 'numeric' | 'categorical';
 }
 
 /** Predictions as a table, and what was ignored. */
@@ -104,8 +110,7 @@ export function predictTable(
   } else {
     predictions = concatPredictions(parts, n);
     if (classifier) {
-      const labels = (predictions as Label[]).map(String);
-      cols.push(categoricalColumn('prediction', labels, (classes ?? []).map(String)));
+      cols.push(labelColumn(predictions as Label[], classes, options.predictionStorage));
     } else if (predictions instanceof Int32Array) {
       cols.push(numericColumn('prediction', Float64Array.from(predictions)));
     } else {
@@ -122,6 +127,24 @@ export function predictTable(
     }
   }
   return { table: new Table(cols), ignoredColumns: ignored, predictions, proba, classes };
+}
+
+/** A classifier's predictions as a column of the target's type (see {@link predictionStorage}). */
+function labelColumn(
+  predictions: readonly Label[],
+  classes: Label[] | null,
+  storage = predictionStorage(classes),
+): Column {
+  if (storage === 'boolean') {
+    return booleanColumn(
+      'prediction',
+      predictions.map((p) => String(p) === 'true' || p === 1),
+    );
+  }
+  if (storage === 'numeric' && predictions.every((p) => typeof p === 'number' || !Number.isNaN(Number(p)))) {
+    return numericColumn('prediction', Float64Array.from(predictions, Number));
+  }
+  return categoricalColumn('prediction', predictions.map(String), (classes ?? []).map(String));
 }
 
 function concatPredictions(

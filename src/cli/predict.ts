@@ -12,7 +12,7 @@
 import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
-import { predictTable, selectModelInput } from '../automl/predict.ts';
+import { type PredictOptions, predictTable, selectModelInput } from '../automl/predict.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
@@ -80,6 +80,12 @@ function outputFormat(path: string): WriteFormat {
   }
 }
 
+/** How the package says its `prediction` column is stored (older packages: left to the classes). */
+function storageOf(schema: Schema): PredictOptions['predictionStorage'] {
+  const s = schema.columns.find((c) => c.name === 'prediction')?.storage;
+  return s === 'boolean' || s === 'numeric' ? s : undefined;
+}
+
 /** The model's input schema with every column allowed to be missing (the model imputes). */
 export function scoringSchema(schema: Schema): Schema {
   return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
@@ -116,6 +122,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     proba: flags.proba,
     keep: flags.keep,
     batchSize: flags.batchSize,
+    predictionStorage: storageOf(loaded.pkg.outputSchema),
   });
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
   if (read.summary.rejected) {

@@ -192,6 +192,41 @@ describe('lathe train / predict', () => {
     assert.ok(!existsSync(join(dir, 'k.csv')), 'no output under the final name');
   });
 
+  it('predictions keep the target type in JSON: 0/1 stay numbers, booleans stay booleans', async () => {
+    const text = readFileSync(customers, 'utf8').replace(/,yes$/gm, ',1').replace(/,no$/gm, ',0');
+    writeFileSync(join(dir, 'c01.csv'), text);
+    for (const [data, target, want] of [
+      ['c01.csv', 'churned', [0, 1]],
+      [customers, 'paperless_billing', [false, true]],
+    ] as const) {
+      const out = `p-${target}`;
+      const t = await runCli(
+        [
+          'train',
+          data,
+          '--target',
+          target,
+          '--model',
+          'gbdt',
+          '--params',
+          '{"maxIter":5}',
+          '--out',
+          out,
+          '--no-track',
+          '--quiet',
+        ],
+        { cwd: dir },
+      );
+      assert.equal(t.code, 0, t.stderr);
+      const p = await runCli(['predict', out, data, '-o', `${out}.json`, '--quiet'], { cwd: dir });
+      assert.equal(p.code, 0, p.stderr);
+      const rows = JSON.parse(readFileSync(join(dir, `${out}.json`), 'utf8')) as { prediction: unknown }[];
+      assert.equal(rows.length, 2000);
+      for (const r of rows)
+        assert.ok((want as readonly unknown[]).includes(r.prediction), `${target}: ${JSON.stringify(r)}`);
+    }
+  });
+
   it('refuses to overwrite an explicit --out without --force, and replaces with it', async () => {
     const r = await runCli(['train', customers, '--target', 'churned', '--model', 'tree', '--out', 'm1'], {
       cwd: dir,
