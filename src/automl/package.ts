@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Label } from '../core/labels.ts';
 import { encodePlain, type PlainObject, type PlainValue } from '../core/plain.ts';
+import type { ColumnType } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import type { ModelPackageInput } from '../track/package/write.ts';
 import type { TrainResult } from './train.ts';
@@ -17,6 +18,7 @@ export function outputSchemaFor(
   task: TrainResult['task'],
   classes: readonly Label[] | null,
   nComponents = 0,
+  targetStorage?: ColumnType,
 ): Schema {
   if (task === 'binary' || task === 'multiclass') {
     const labels = (classes ?? []).map(String);
@@ -26,7 +28,8 @@ export function outputSchemaFor(
         {
           name: 'prediction',
           type: 'categorical',
-          storage: 'categorical',
+          // The predictions keep the target's type: numbers stay numbers, booleans booleans.
+          storage: predictionStorage(classes, targetStorage),
           nullable: false,
           categories: labels,
         },
@@ -64,6 +67,19 @@ export function outputSchemaFor(
   };
 }
 
+/**
+ * How a classifier's `prediction` column is stored: `boolean` for a boolean target, `numeric` when
+ * every class is a number (a 0/1 target), else `categorical` (strings).
+ */
+export function predictionStorage(
+  classes: readonly Label[] | null,
+  targetStorage?: ColumnType,
+): 'boolean' | 'numeric' | 'categorical' {
+  if (targetStorage === 'boolean') return 'boolean';
+  if (classes?.length && classes.every((c) => typeof c === 'number')) return 'numeric';
+  return 'categorical';
+}
+
 /** Finite metrics only (a package stores numbers; NaN marks "undefined here" and is left out). */
 export function finiteMetrics(metrics: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
@@ -90,7 +106,12 @@ export function packageInputFor(
     task: result.task,
     target: result.target,
     inputSchema: result.inputSchema,
-    outputSchema: outputSchemaFor(result.task, result.classes, nComponents),
+    outputSchema: outputSchemaFor(
+      result.task,
+      result.classes,
+      nComponents,
+      result.tableSchema.columns.find((c) => c.name === result.target)?.storage,
+    ),
     metrics: finiteMetrics(result.metrics),
     lineage,
     name: name ?? null,

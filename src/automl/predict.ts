@@ -13,9 +13,10 @@ import { DataError, RowValueError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
-import { type Column, categoricalColumn, numericColumn } from '../data/column.ts';
+import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { Table, unknownColumn } from '../data/table.ts';
+import { predictionStorage } from './package.ts';
 
 /** Options of {@link predictTable}. */
 export interface PredictOptions {
@@ -35,6 +36,11 @@ export interface PredictOptions {
    * `quarantine` leaves the row out of the output and lists it in `rejected`.
    */
   onBadRows?: 'error' | 'quarantine';
+  /**
+   * How a classifier's `prediction` column is stored — the package's output schema says, so that
+   * labels keep the target's type. Default: numeric when every class is a number, else categorical.
+   */
+  predictionStorage?: 'boolean' | 'numeric' | 'categorical';
 }
 
 /** A row left unscored under `onBadRows: 'quarantine'`. */
@@ -167,8 +173,7 @@ export function predictTable(
   } else {
     predictions = concatPredictions(parts, n2);
     if (classifier) {
-      const labels = (predictions as Label[]).map(String);
-      cols.push(categoricalColumn('prediction', labels, (classes ?? []).map(String)));
+      cols.push(labelColumn(predictions as Label[], classes, options.predictionStorage));
     } else if (predictions instanceof Int32Array) {
       cols.push(numericColumn('prediction', Float64Array.from(predictions)));
     } else {
@@ -225,6 +230,24 @@ function badValue(
       cause: e,
     }),
   };
+}
+
+/** A classifier's predictions as a column of the target's type (see {@link predictionStorage}). */
+function labelColumn(
+  predictions: readonly Label[],
+  classes: Label[] | null,
+  storage = predictionStorage(classes),
+): Column {
+  if (storage === 'boolean') {
+    return booleanColumn(
+      'prediction',
+      predictions.map((p) => String(p) === 'true' || p === 1),
+    );
+  }
+  if (storage === 'numeric' && predictions.every((p) => typeof p === 'number' || !Number.isNaN(Number(p)))) {
+    return numericColumn('prediction', Float64Array.from(predictions, Number));
+  }
+  return categoricalColumn('prediction', predictions.map(String), (classes ?? []).map(String));
 }
 
 function concatPredictions(

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateModel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
@@ -102,7 +103,14 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
   });
   output(
     flags,
-    { model: modelRef, data, target, ...ev, report: ev.report ? { ...ev.report, text: undefined } : null },
+    {
+      model: resolve(loaded.pkg.path),
+      modelRef,
+      data: resolve(data),
+      target,
+      ...ev,
+      report: ev.report ? { ...ev.report, text: undefined } : null,
+    },
     () => {
       const pct = Math.round(ev.confidenceLevel * 100);
       const lines = [

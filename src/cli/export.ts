@@ -11,6 +11,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
+import { trackTempPath } from '../core/temp-files.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
 // Every estimator class registers itself when its module loads: load them all, so that any
 // package can be read (and an unsupported one refused by name rather than as an unknown type).
@@ -27,6 +28,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkOutputs, modelInput } from './paths.ts';
 
 interface ExportFlags extends CommonOptions {
   format: 'onnx';
@@ -85,6 +87,7 @@ export function register(program: Command): void {
   ).action(
     action(async (ref: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
+      checkOutputs([{ path: flags.out, what: '-o' }], modelInput(ref));
       const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
       const ex = exportOnnxModel(loaded.model, {
         preprocessing: loaded.preprocessing,
@@ -147,6 +150,7 @@ function exportText(v: ExportView): string {
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = trackTempPath(tmp);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, bytes);
@@ -158,5 +162,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
       fix: 'choose a writable location for -o',
       cause: e,
     });
+  } finally {
+    release();
   }
 }

@@ -5,6 +5,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
+import { removeTempPathsOnSignals } from '../core/temp-files.ts';
 import { reportError, UsageError } from './common.ts';
 
 /** A command: its name, one line for the overview, and its module (which exports `register`). */
@@ -89,6 +90,8 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the CLI with `argv` (as `process.argv`). Sets `process.exitCode`. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // Ctrl-C or SIGTERM while an output is being written removes its temporary file (exit 130/143).
+  removeTempPathsOnSignals();
   // `lathe predict … | head`: a closed pipe ends the output quietly, as for any Unix tool.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

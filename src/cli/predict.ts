@@ -9,17 +9,33 @@
  * @module
  */
 
+import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
-import { predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
+import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
-import { formatTable, writeTable } from '../data/write.ts';
-import { action, type CommonOptions, choiceFlag, intFlag, note, withCommonOptions } from './common.ts';
+import {
+  formatTable,
+  WRITE_EXTENSIONS,
+  type WriteFormat,
+  writeFormatFor,
+  writeTable,
+} from '../data/write.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  intFlag,
+  note,
+  UsageError,
+  withCommonOptions,
+} from './common.ts';
+import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
 
 interface PredictFlags extends CommonOptions {
   proba?: boolean;
@@ -65,13 +81,46 @@ function rowText(table: Table, i: number): string {
     .join(',');
 }
 
+/** The format `-o FILE` is written in, by its extension; an unknown one is exit 2 listing them. */
+function outputFormat(path: string): WriteFormat {
+  try {
+    return writeFormatFor(path);
+  } catch {
+    throw new UsageError(
+      `-o ${path}: ${extname(path) ? `Lathe cannot write ${extname(path)} files` : 'the file name has no extension to tell the format by'}. Use one of ${WRITE_EXTENSIONS.join(', ')} (e.g. -o ${basename(path, extname(path)) || 'predictions'}.csv), or leave out -o for CSV on stdout.`,
+    );
+  }
+}
+
+/** How the package says its `prediction` column is stored (older packages: left to the classes). */
+function storageOf(schema: Schema): PredictOptions['predictionStorage'] {
+  const s = schema.columns.find((c) => c.name === 'prediction')?.storage;
+  return s === 'boolean' || s === 'numeric' ? s : undefined;
+}
+
 /** The model's input schema with every column allowed to be missing (the model imputes). */
 export function scoringSchema(schema: Schema): Schema {
   return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
 }
 
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
+  if (flags.output) {
+    // Before any work: the format (by extension), and that no input is overwritten.
+    outputFormat(flags.output);
+    checkOutputs(
+      [{ path: flags.output, what: '-o' }, ...rejectsOutput(data, flags.onBadRows)],
+      [{ path: data, what: 'the data file' }, ...modelInput(modelRef)],
+    );
+  }
   const loaded = await loadModel(modelRef, { store: flags.store });
+  if (flags.proba) {
+    const m = loaded.model as { kind?: string; predictProba?: unknown };
+    if (m.kind !== 'classifier' || typeof m.predictProba !== 'function') {
+      throw new UsageError(
+        `--proba: ${modelRef} is a ${loaded.pkg.task} model, which has no class probabilities (only classifiers do). Drop --proba to write its ${loaded.pkg.task === 'regression' ? 'predicted values' : loaded.pkg.task === 'clustering' ? 'cluster indices' : 'output'}.`,
+      );
+    }
+  }
   // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
   // id). Reading with the model's types makes a value that does not fit them (a bad date) a bad
   // row of the file — named by its line, or set aside under --on-bad-rows quarantine.
@@ -96,6 +145,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     source: data,
     rowLines: read.rowLines,
     onBadRows: flags.onBadRows,
+    predictionStorage: storageOf(loaded.pkg.outputSchema),
   });
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
   const rejected = read.summary.rejected + r.rejected.length;
@@ -125,7 +175,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
       process.stdout.write(
         `${JSON.stringify(
           {
-            output: w.path,
+            output: resolve(w.path),
             format: w.format,
             rows: w.rows,
             columns: r.table.columnNames,

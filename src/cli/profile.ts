@@ -12,9 +12,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
+import { trackTempPath } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
 import { profileFile } from '../quality/profile-file.ts';
@@ -30,6 +31,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkOutputs, rejectsOutput } from './paths.ts';
 
 const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -68,6 +70,7 @@ function resolveFormat(flags: ProfileFlags): Format {
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = trackTempPath(tmp);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, content);
@@ -79,6 +82,8 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
       fix: 'choose a writable location for --out',
       cause: e,
     });
+  } finally {
+    release();
   }
 }
 
@@ -130,6 +135,16 @@ export function register(program: Command): void {
   ).action(
     action(async (data: string, flags: ProfileFlags) => {
       const format = resolveFormat(flags);
+      checkOutputs(
+        [
+          ...(flags.out ? [{ path: flags.out, what: '--out' }] : []),
+          ...rejectsOutput(data, flags.onBadRows, flags.rejects),
+        ],
+        [
+          { path: data, what: 'the data file' },
+          ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+        ],
+      );
       const { report } = await profileFile(data, {
         target: flags.target,
         task: flags.task,
@@ -142,6 +157,9 @@ export function register(program: Command): void {
         },
       });
       const src = report.source!;
+      // Paths in --json (and the report files) are absolute (docs/cli-json.md).
+      src.path = resolve(src.path);
+      if (src.rejectsPath) src.rejectsPath = resolve(src.rejectsPath);
       if (src.rejected > 0) {
         note(
           flags,

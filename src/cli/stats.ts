@@ -12,6 +12,7 @@
  * @module
  */
 
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import type { Column } from '../data/column.ts';
@@ -400,7 +401,7 @@ function frameOf(table: Table): FormulaFrame {
 /** The OLS result for `--json`: everything but the per-row arrays (fitted values, residuals, rows). */
 function olsJson(r: OlsResult, file: string): Record<string, unknown> {
   const { fitted: _f, residuals: _r, rows: _rows, ...rest } = r;
-  return { data: file, ...rest };
+  return { data: resolve(file), ...rest };
 }
 
 function extraDiagnostics(r: OlsResult): string {
@@ -445,7 +446,7 @@ export function register(program: Command): void {
         name,
         ...describe(numericValues(table, name, '--columns', file)),
       }));
-      output(flags, { data: file, rows: table.nRows, columns }, () => {
+      output(flags, { data: resolve(file), rows: table.nRows, columns }, () => {
         const rows = [['column', ...DESCRIBE_FIELDS.map(([, h]) => h)]];
         for (const c of columns)
           rows.push([c.name, ...DESCRIBE_FIELDS.map(([k]) => formatNumber(c[k] as number))]);
@@ -485,7 +486,9 @@ export function register(program: Command): void {
     action(async (test: StatTest, file: string, flags: TestFlags) => {
       const table = await load(file);
       const { result, samples } = runTest(test, table, flags, file);
-      output(flags, { data: file, samples, ...result }, () => formatTestResult(result, samples.join(' vs ')));
+      output(flags, { data: resolve(file), samples, ...result }, () =>
+        formatTestResult(result, samples.join(' vs ')),
+      );
     }),
   );
 
@@ -546,7 +549,7 @@ export function register(program: Command): void {
             counts[a][b] = counts[b][a] = n;
           }
         }
-        output(flags, { data: file, method, columns: names, matrix, pValues, n: counts }, () => {
+        output(flags, { data: resolve(file), method, columns: names, matrix, pValues, n: counts }, () => {
           const head = ['', ...names];
           const rows = [
             head,
@@ -604,7 +607,7 @@ export function register(program: Command): void {
       const table = await load(file);
       const r = logitFit(frameOf(table), flags.formula, { confidenceLevel: flags.level });
       const { fitted: _f, rows: _rows, ...rest } = r;
-      output(flags, { data: file, ...rest }, () => formatLogitSummary(r));
+      output(flags, { data: resolve(file), ...rest }, () => formatLogitSummary(r));
     }),
   );
 }

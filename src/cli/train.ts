@@ -39,6 +39,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
+import { checkOutputs, rejectsOutput } from './paths.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
 
@@ -110,6 +111,16 @@ export function register(program: Command): void {
 }
 
 async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
+  // Where the package goes is checked before any work: never replace an input, never fit in vain.
+  const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
+  checkOutputs(
+    [{ path: out, what: '--out', replacesDirectory: true }, ...rejectsOutput(data, flags.onBadRows)],
+    [
+      { path: data, what: 'the data file' },
+      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+    ],
+  );
+  const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   if (read.summary.rejected > 0) {
     note(
@@ -127,9 +138,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     seed,
     cv: flags.cv,
   });
-  const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
-  if (await checkModelOut(out, flags.out === undefined || flags.force === true))
-    note(flags, `replacing the model package at ${out}`);
+  if (replacing) note(flags, `replacing the model package at ${out}`);
 
   const dataFingerprint = fingerprint(read.table);
   const digest = modelDigest(result.model);

@@ -43,6 +43,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
+import { checkOutputs, rejectsOutput } from './paths.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
@@ -172,6 +173,16 @@ function paramValue(v: unknown): ParamValue {
 }
 
 async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
+  // Where the package goes is checked before any work: never replace an input, never search in vain.
+  const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
+  checkOutputs(
+    [{ path: out, what: '--out', replacesDirectory: true }, ...rejectsOutput(data, flags.onBadRows)],
+    [
+      { path: data, what: 'the data file' },
+      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+    ],
+  );
+  const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   if (read.summary.rejected > 0) {
     note(
@@ -180,10 +191,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
     );
   }
   const seed = flags.seed ?? 0;
-  const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
-  if (await checkModelOut(out, flags.out === undefined || flags.force === true)) {
-    note(flags, `replacing the model package at ${out}`);
-  }
+  if (replacing) note(flags, `replacing the model package at ${out}`);
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
   }

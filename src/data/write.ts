@@ -14,6 +14,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
+import { trackTempPath } from '../core/temp-files.ts';
 import type { Column } from './column.ts';
 import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
 import type { Table } from './table.ts';
@@ -95,36 +96,49 @@ function jsonValue(v: string | number | boolean | null): string {
   return JSON.stringify(v);
 }
 
-/** Writes text through a temp file, then renames it into place. */
-function withTempFile(path: string, write: (emit: (s: string) => void) => void): number {
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Writes text through a temp file, then renames it into place. Between megabytes it lets the event
+ * loop turn, so that an interrupt (SIGINT, SIGTERM) can remove the temp file (see
+ * core/temp-files.ts) rather than leave it behind.
+ */
+async function withTempFile(path: string, chunks: Iterable<string>): Promise<number> {
   const dir = dirname(resolve(path));
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  let pending: string[] = [];
-  let size = 0;
-  const flush = () => {
-    if (pending.length) writeSync(fd, pending.join(''));
-    pending = [];
-    size = 0;
-  };
+  const release = trackTempPath(tmp);
+  let fd: number | undefined;
   try {
-    write((s) => {
+    fd = openSync(tmp, 'w');
+    let pending: string[] = [];
+    let size = 0;
+    for (const s of chunks) {
       pending.push(s);
       size += s.length;
-      if (size > 1 << 20) flush();
-    });
-    flush();
+      if (size > 1 << 20) {
+        writeSync(fd, pending.join(''));
+        pending = [];
+        size = 0;
+        await yieldToEventLoop();
+      }
+    }
+    if (pending.length) writeSync(fd, pending.join(''));
     closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
   } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
     }
     rmSync(tmp, { force: true });
     throw e;
+  } finally {
+    release();
   }
   return statSync(path).size;
 }
@@ -138,28 +152,59 @@ export function formatTable(
   format: Exclude<WriteFormat, 'parquet'>,
   emit: (s: string) => void,
 ): void {
+  for (const s of formatChunks(table, format)) emit(s);
+}
+
+/** The text of `table` in a text format, piece by piece (a header, then one row at a time). */
+function* formatChunks(table: Table, format: Exclude<WriteFormat, 'parquet'>): Generator<string> {
   const n = table.nRows;
   const cols = table.columns;
   const fmts = cols.map(formatter);
   if (format === 'csv' || format === 'tsv') {
     const d = format === 'csv' ? ',' : '\t';
-    emit(`${cols.map((c) => csvCell(c.name, d)).join(d)}\n`);
+    yield `${cols.map((c) => csvCell(c.name, d)).join(d)}\n`;
     for (let i = 0; i < n; i++) {
       let line = '';
       for (let j = 0; j < fmts.length; j++) line += (j ? d : '') + csvCell(fmts[j](i), d);
-      emit(`${line}\n`);
+      yield `${line}\n`;
     }
     return;
   }
   const keys = cols.map((c) => JSON.stringify(c.name));
-  if (format === 'json') emit('[');
+  if (format === 'json') yield '[';
   for (let i = 0; i < n; i++) {
     let obj = '{';
     for (let j = 0; j < fmts.length; j++) obj += `${j ? ',' : ''}${keys[j]}:${jsonValue(fmts[j](i))}`;
     obj += '}';
-    emit(format === 'json' ? `${i ? ',\n' : '\n'}${obj}` : `${obj}\n`);
+    yield format === 'json' ? `${i ? ',\n' : '\n'}${obj}` : `${obj}\n`;
   }
-  if (format === 'json') emit('\n]\n');
+  if (format === 'json') yield '\n]\n';
+}
+
+/** The extensions {@link writeTable} knows, as a list for messages: `.csv, .tsv, …`. */
+export const WRITE_EXTENSIONS: readonly string[] = Object.keys(BY_EXT);
+
+/**
+ * The format {@link writeTable} would write `path` in: `format` when given, else by extension.
+ * Throws a `ValidationError` listing the supported extensions — call it before any work.
+ */
+export function writeFormatFor(path: string, format?: WriteFormat): WriteFormat {
+  const f = format ?? BY_EXT[extname(path).toLowerCase()];
+  if (f && (['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const).includes(f)) return f;
+  if (format !== undefined) {
+    throw new ValidationError(`unknown format ${show(format)} to write ${show(path)} in.`, {
+      field: 'format',
+      fix: 'use one of csv, tsv, json, ndjson, parquet',
+    });
+  }
+  const ext = extname(path);
+  throw new ValidationError(
+    `cannot tell which format to write ${show(path)} in: ${ext ? `the extension ${show(ext)} is not one Lathe writes` : 'it has no extension'}.`,
+    {
+      field: 'path',
+      fix: `end the file name with one of ${WRITE_EXTENSIONS.join(', ')} (or pass options.format to writeTable)`,
+    },
+  );
 }
 
 /**
@@ -174,20 +219,11 @@ export async function writeTable(
   path: string,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const format = options.format ?? BY_EXT[extname(path).toLowerCase()];
-  if (!format || !['csv', 'tsv', 'json', 'ndjson', 'parquet'].includes(format)) {
-    throw new ValidationError(
-      `cannot tell which format to write ${show(path)} in (${options.format ? `format ${show(options.format)}` : `extension ${show(extname(path))}`}).`,
-      {
-        field: 'format',
-        fix: 'use a .csv, .tsv, .json, .ndjson or .parquet extension, or pass format',
-      },
-    );
-  }
+  const format = writeFormatFor(path, options.format);
   let bytes: number;
   try {
     if (format !== 'parquet') {
-      bytes = withTempFile(path, (emit) => formatTable(table, format, emit));
+      bytes = await withTempFile(path, formatChunks(table, format));
     } else {
       bytes = await writeParquet(table, path);
     }
@@ -251,12 +287,15 @@ async function writeParquet(table: Table, path: string): Promise<number> {
     const dir = dirname(resolve(path));
     mkdirSync(dir, { recursive: true });
     const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+    const release = trackTempPath(tmp);
     try {
       await con.run(`COPY (SELECT ${select} FROM ${sqlIdent(name)}) TO ${sqlString(tmp)} (FORMAT parquet)`);
       renameSync(tmp, path);
     } catch (e) {
       rmSync(tmp, { force: true });
       throw e;
+    } finally {
+      release();
     }
   } finally {
     await con.run(`DROP TABLE IF EXISTS ${sqlIdent(name)}`);

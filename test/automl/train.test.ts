@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import '../../src/index.ts';
 import { family, makeEstimator } from '../../src/automl/families.ts';
+import { packageInputFor } from '../../src/automl/package.ts';
 import { predictTable } from '../../src/automl/predict.ts';
 import { detectTask } from '../../src/automl/task.ts';
 import { trainModel } from '../../src/automl/train.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { categoricalColumn, numericColumn } from '../../src/data/column.ts';
+import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../../src/data/column.ts';
 import { tableFromObjects } from '../../src/data/from-rows.ts';
 import type { Table } from '../../src/data/table.ts';
 
@@ -125,6 +126,53 @@ describe('trainModel', () => {
     assert.deepEqual(p.ignoredColumns, ['id', 'churned']);
     const noId = predictTable(r.model, r.inputSchema, t.drop(['id']), { proba: true });
     assert.deepEqual(Array.from(noId.proba!.data), Array.from(p.proba!.data));
+  });
+
+  it('predictions keep the target type: numbers stay numbers, booleans booleans, strings strings', () => {
+    const base = churnTable().drop(['churned']);
+    const n = base.nRows;
+    const on = (i: number) => (i * 7) % 3 === 0;
+    const cases: [string, Column, string, unknown[]][] = [
+      [
+        'n',
+        numericColumn(
+          'n',
+          Array.from({ length: n }, (_, i) => (on(i) ? 1 : 0)),
+        ),
+        'numeric',
+        [0, 1],
+      ],
+      [
+        'b',
+        booleanColumn(
+          'b',
+          Array.from({ length: n }, (_, i) => on(i)),
+        ),
+        'boolean',
+        [false, true],
+      ],
+      [
+        's',
+        categoricalColumn(
+          's',
+          Array.from({ length: n }, (_, i) => (on(i) ? 'y' : 'x')),
+        ),
+        'categorical',
+        ['x', 'y'],
+      ],
+    ];
+    for (const [name, column, storage, classes] of cases) {
+      const t = base.withColumn(column);
+      const r = trainModel(t, { family: 'gaussian-nb', target: name });
+      const pkg = packageInputFor(r, {});
+      assert.equal(pkg.outputSchema.columns[0].storage, storage, name);
+      const p = predictTable(r.model, r.inputSchema, t, {
+        predictionStorage: pkg.outputSchema.columns[0].storage as 'numeric' | 'boolean' | 'categorical',
+      });
+      const col = p.table.column('prediction');
+      assert.equal(col.type, storage, name);
+      for (const v of p.table.values('prediction')) assert.ok(classes.includes(v), `${name}: ${v}`);
+    }
   });
 
   it('does regression and clustering, and says what is wrong with bad requests', () => {

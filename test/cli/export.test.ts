@@ -158,6 +158,15 @@ describe('lathe export', () => {
     assert.equal(format.code, 2);
     assert.match(format.stderr, /--format must be one of onnx/);
 
+    const before = readFileSync(archive);
+    const same = await runCli(['export', archive, '-o', archive]);
+    assert.equal(same.code, 2, same.stderr);
+    assert.match(
+      same.stderr,
+      /-o .*wine\.lathe is the same file as the model .*Fix: choose another path for -o/,
+    );
+    assert.deepEqual(readFileSync(archive), before, 'the package is untouched');
+
     const knn = join(work, 'knn.lathe');
     await writeModelPackage(knn, {
       model: fitPipeline(wine, 'distance', new KNeighborsClassifier()),

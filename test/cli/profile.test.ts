@@ -58,6 +58,15 @@ describe('lathe profile', () => {
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), report, 'the .json file holds the same report');
   });
 
+  it('--json gives source.path absolute for a relative data path (docs/cli-json.md)', async () => {
+    const r = await runCli(['profile', 'examples/customers.csv', '--json'], {
+      cwd: ROOT,
+      timeoutMs: 180_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as QualityReport).source!.path, CUSTOMERS);
+  });
+
   it('--format html --out writes one self-contained file, atomically', async () => {
     const out = join(dir, 'sub', 'report.html');
     const r = await cli(['profile', CUSTOMERS, '--target', 'churned', '--format', 'html', '--out', out]);
@@ -74,6 +83,23 @@ describe('lathe profile', () => {
     assert.equal((html.match(/<section class="col"/g) ?? []).length, 12);
     assert.ok((html.match(/<svg /g) ?? []).length >= 12);
     assert.deepEqual(readdirSync(join(dir, 'sub')), ['report.html'], 'no temporary file left behind');
+  });
+
+  it('refuses an --out or --rejects that is the data file, and leaves it intact', async () => {
+    const same = join(dir, 'same.csv');
+    const text = readFileSync(CUSTOMERS, 'utf8').split('\n').slice(0, 11).join('\n');
+    writeFileSync(same, text);
+    for (const args of [
+      ['--out', same],
+      ['--out', join(dir, '.', 'same.csv'), '--format', 'json'],
+      ['--on-bad-rows', 'quarantine', '--rejects', same],
+    ]) {
+      const r = await cli(['profile', same, ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /(--out|--rejects) .*same\.csv is the same file as the data file/);
+      noStack(r.stderr);
+      assert.equal(readFileSync(same, 'utf8'), text);
+    }
   });
 
   it('--on-bad-rows quarantine profiles the accepted rows and reports accepted + rejected', async () => {

@@ -13,7 +13,8 @@ const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at .*:\d+:\d+/, 'no 
 
 // Every invocation starts Node and tsx afresh; run them together once, then check each.
 const runs = {
-  describe: ['stats', 'describe', HOUSING, '--json'],
+  // A relative path (the runs start in ROOT): --json reports it absolute (docs/cli-json.md).
+  describe: ['stats', 'describe', 'examples/housing.csv', '--json'],
   welch: ['stats', 'test', 'welch', HOUSING, '--x', 'price', '--group', 'has_garage', '--json'],
   chi2: ['stats', 'test', 'chi2', CUSTOMERS, '--x', 'plan', '--y', 'churned'],
   corr: ['stats', 'corr', HOUSING, '--method', 'kendall', '--columns', 'price,sqft,year_built', '--json'],
@@ -38,7 +39,7 @@ const out = {} as Record<keyof typeof runs, CliResult>;
 
 before(async () => {
   const keys = Object.keys(runs) as (keyof typeof runs)[];
-  const results = await Promise.all(keys.map((k) => runCli([...runs[k]], { timeoutMs: 240_000 })));
+  const results = await Promise.all(keys.map((k) => runCli([...runs[k]], { cwd: ROOT, timeoutMs: 240_000 })));
   keys.forEach((k, i) => (out[k] = results[i]));
 });
 
@@ -47,9 +48,11 @@ describe('lathe stats', () => {
     const r = out.describe;
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as {
+      data: string;
       rows: number;
       columns: ({ name: string } & Record<string, number>)[];
     };
+    assert.equal(doc.data, HOUSING);
     const { table } = await readTable(HOUSING);
     assert.equal(doc.rows, table.nRows);
     assert.deepEqual(

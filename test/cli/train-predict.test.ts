@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-train-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -181,6 +190,16 @@ describe('lathe train / predict', () => {
     assert.deepEqual(j.confusion.labels, ['no', 'yes']);
     const total = j.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0);
     assert.equal(total, 2000);
+    // Relative paths come back absolute in --json (docs/cli-json.md); modelRef is as given.
+    writeFileSync(join(dir, 'c.csv'), readFileSync(customers));
+    const rel = await runCli(['evaluate', 'm1', 'c.csv', '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(rel.code, 0, rel.stderr);
+    const rj = JSON.parse(rel.stdout);
+    assert.equal(rj.model, join(dir, 'm1'));
+    assert.equal(rj.modelRef, 'm1');
+    assert.equal(rj.data, join(dir, 'c.csv'));
+    assert.equal(j.modelRef, 'churn@champion');
+    assert.ok(isAbsolute(j.model), j.model);
     const text = await runCli(['evaluate', 'm1', customers, '--resamples', '0'], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /ROC AUC/);
@@ -191,8 +210,102 @@ describe('lathe train / predict', () => {
     const r = await runCli(['predict', 'm1', customers, '-o', 'out.parquet', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
+    assert.equal(j.output, join(dir, 'out.parquet'), 'absolute (docs/cli-json.md)');
     assert.equal(j.format, 'parquet');
     assert.equal(j.rows, 2000);
+  });
+
+  it('refuses an output that is an input (same file, ./ variant, symlink), before any work, and leaves the input intact', async () => {
+    const same = join(dir, 'same.csv');
+    const text = readFileSync(customers, 'utf8').split('\n').slice(0, 11).join('\n');
+    writeFileSync(same, text);
+    symlinkSync(same, join(dir, 'same-link.csv'));
+    for (const out of ['same.csv', './same.csv', join(dir, 'same.csv'), 'same-link.csv']) {
+      const r = await runCli(['predict', 'm1', 'same.csv', '-o', out], { cwd: dir });
+      assert.equal(r.code, 2, `${out}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /-o .* is the same file as the data file same\.csv.*Fix: choose another path for -o/,
+      );
+      assert.equal(readFileSync(same, 'utf8'), text, `${out}: the input is untouched`);
+    }
+    const inPkg = await runCli(['predict', 'm1', 'same.csv', '-o', 'm1/manifest.json'], { cwd: dir });
+    assert.equal(inPkg.code, 2, inPkg.stderr);
+    assert.match(inPkg.stderr, /is inside the model m1/);
+    // train: a package directory that would be replaced must not hold the data; checked before fitting.
+    const t = await runCli(
+      ['train', 'same.csv', '--target', 'churned', '--model', 'tree', '--out', '.', '--no-track'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /--out \. holds the data file same\.csv/);
+    assert.equal(readFileSync(same, 'utf8'), text);
+  });
+
+  it('Ctrl-C while -o is being written removes the temporary file and exits 130', async () => {
+    const lines = readFileSync(customers, 'utf8').trim().split('\n');
+    const body = `${lines.slice(1).join('\n')}\n`;
+    writeFileSync(join(dir, 'big.csv'), `${lines[0]}\n${body.repeat(100)}`); // 200,000 rows
+    const child = spawn(
+      process.execPath,
+      [BIN, 'predict', 'm1', 'big.csv', '--proba', '--keep', 'customer_id', '-o', 'k.csv'],
+      {
+        cwd: dir,
+        stdio: 'ignore',
+      },
+    );
+    const temps = () => readdirSync(dir).filter((f) => f.startsWith('.k.csv.') && f.endsWith('.tmp'));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let sawTemp = false;
+    const poll = setInterval(() => {
+      if (!sawTemp && temps().length) {
+        sawTemp = true;
+        child.kill('SIGINT');
+      }
+    }, 2);
+    const code = await exited;
+    clearInterval(poll);
+    assert.ok(sawTemp, 'the temporary file was seen while writing');
+    assert.equal(code, 130);
+    assert.deepEqual(temps(), [], 'no temporary file is left');
+    assert.ok(!existsSync(join(dir, 'k.csv')), 'no output under the final name');
+  });
+
+  it('predictions keep the target type in JSON: 0/1 stay numbers, booleans stay booleans', async () => {
+    const text = readFileSync(customers, 'utf8').replace(/,yes$/gm, ',1').replace(/,no$/gm, ',0');
+    writeFileSync(join(dir, 'c01.csv'), text);
+    for (const [data, target, want] of [
+      ['c01.csv', 'churned', [0, 1]],
+      [customers, 'paperless_billing', [false, true]],
+    ] as const) {
+      const out = `p-${target}`;
+      const t = await runCli(
+        [
+          'train',
+          data,
+          '--target',
+          target,
+          '--model',
+          'gbdt',
+          '--params',
+          '{"maxIter":5}',
+          '--out',
+          out,
+          '--no-track',
+          '--quiet',
+        ],
+        { cwd: dir },
+      );
+      assert.equal(t.code, 0, t.stderr);
+      const p = await runCli(['predict', out, data, '-o', `${out}.json`, '--quiet'], { cwd: dir });
+      assert.equal(p.code, 0, p.stderr);
+      const rows = JSON.parse(readFileSync(join(dir, `${out}.json`), 'utf8')) as { prediction: unknown }[];
+      assert.equal(rows.length, 2000);
+      for (const r of rows)
+        assert.ok((want as readonly unknown[]).includes(r.prediction), `${target}: ${JSON.stringify(r)}`);
+    }
   });
 
   it('refuses to overwrite an explicit --out without --force, and replaces with it', async () => {
@@ -224,6 +337,12 @@ describe('lathe train / predict', () => {
       [['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt'], /nope\.csv/],
       [['predict', 'm1', join(ROOT, 'examples/housing.csv')], /the model needs \d+ columns the data lacks/],
       [['predict', 'nosuch@champion', customers], /nosuch/],
+      // The -o extension is checked before any work: before the (missing) model and data are looked at.
+      [
+        ['predict', 'nosuch@champion', join(dir, 'nope.csv'), '-o', 'out.xlsx'],
+        /^error: -o out\.xlsx: Lathe cannot write \.xlsx files\. Use one of \.csv, \.tsv, \.json, \.ndjson, \.jsonl, \.parquet/,
+      ],
+      [['predict', 'm1', customers, '-o', 'out'], /-o out: the file name has no extension/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args, { cwd: dir });
@@ -280,6 +399,23 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
     const nRows = readFileSync(housing, 'utf8').trim().split('\n').length - 1;
     assert.equal(lines.length - 1, nRows);
     assert.ok(lines.slice(1).every((l) => Number.isFinite(Number(l))));
+
+    // --proba on a model without class probabilities is bad usage, not silently ignored.
+    const proba = await runCli(['predict', 'gb', housing, '--proba'], { cwd: dir });
+    assert.equal(proba.code, 2, proba.stderr);
+    assert.match(proba.stderr, /^error: --proba: gb is a regression model, which has no class probabilities/);
+    assert.equal(proba.stdout, '');
+    const km = await runCli(['train', housing, '--model', 'kmeans', '--out', 'km', '--no-track', '--quiet'], {
+      cwd: dir,
+    });
+    assert.equal(km.code, 0, km.stderr);
+    const kmProba = await runCli(['predict', 'km', housing, '--proba', '-o', 'km.csv'], { cwd: dir });
+    assert.equal(kmProba.code, 2, kmProba.stderr);
+    assert.match(
+      kmProba.stderr,
+      /km is a clustering model, which has no class probabilities.*cluster indices/,
+    );
+    assert.ok(!existsSync(join(dir, 'km.csv')));
 
     const e = await runCli(['evaluate', 'gb', housing, '--resamples', '100', '--json'], { cwd: dir });
     assert.equal(e.code, 0, e.stderr);

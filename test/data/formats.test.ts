@@ -14,6 +14,7 @@ import {
   Table,
   tableFromObjects,
   textColumn,
+  writeFormatFor,
   writeTable,
 } from '../../src/data/index.ts';
 import { tmpFile, tmpPath } from './helpers.ts';
@@ -63,8 +64,15 @@ describe('formats, writer and fingerprint', () => {
   it('refuses an unknown output format', async () => {
     await assert.rejects(
       writeTable(sample(), tmpPath('x.xlsx')),
-      /cannot tell which format to write .* \(extension "\.xlsx"\)/,
+      /cannot tell which format to write .*: the extension "\.xlsx" is not one Lathe writes\. Fix: end the file name with one of \.csv, \.tsv, \.json, \.ndjson, \.jsonl, \.parquet/,
     );
+    assert.throws(() => writeFormatFor('x'), /it has no extension/);
+    assert.throws(
+      () => writeFormatFor('x.csv', 'xlsx' as never),
+      /unknown format "xlsx".*csv, tsv, json, ndjson, parquet/,
+    );
+    assert.equal(writeFormatFor('x.JSONL'), 'ndjson');
+    assert.equal(writeFormatFor('x.txt', 'tsv'), 'tsv');
   });
 
   it('the shipped customers example has the same fingerprint as CSV, Parquet and NDJSON', async () => {

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/lathe.js', import.meta.url));
+/** The `lathe` executable (bin/lathe.js). */
+export const BIN = fileURLToPath(new URL('../../bin/lathe.js', import.meta.url));
 
 /** What a CLI run produced. */
 export interface CliResult {

@@ -8,11 +8,13 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { renameSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
 import { encodePlain, isTypedArray, type PlainObject, type PlainValue } from '../../core/plain.ts';
+import { trackTempPath } from '../../core/temp-files.ts';
 import type { Schema } from '../../data/schema.ts';
 import { sha256Hex } from '../artifacts.ts';
 import { latheVersion } from '../lineage.ts';
@@ -210,6 +212,7 @@ export async function writeModelPackage(
   }
   await mkdir(dirname(dest), { recursive: true });
   const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const release = trackTempPath(tmp);
   let bytes = 0;
   try {
     if (form === 'archive') {
@@ -228,9 +231,11 @@ export async function writeModelPackage(
           dirname(dest),
           `.${basename(dest)}.old-${process.pid}-${randomBytes(4).toString('hex')}`,
         );
-        await rename(dest, old);
-        await rename(tmp, dest);
-        await rm(old, { recursive: true, force: true });
+        // The swap is synchronous: an interrupt cannot land between the two renames.
+        renameSync(dest, old);
+        renameSync(tmp, dest);
+        const releaseOld = trackTempPath(old);
+        await rm(old, { recursive: true, force: true }).finally(releaseOld);
       } else {
         await rename(tmp, dest);
       }
@@ -238,6 +243,8 @@ export async function writeModelPackage(
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    release();
   }
   return { path: dest, form, manifest: built.manifest, bytes };
 }

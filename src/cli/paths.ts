@@ -1,0 +1,114 @@
+/**
+ * Guards for the files a command writes: an output must never be one of the command's inputs
+ * (`lathe predict m data.csv -o data.csv` would replace the data with its predictions). Paths are
+ * compared as the files they name — through symlinks, `./` and `..` variants, and hard links (same
+ * device and inode) — and an output directory that would be replaced must not hold an input.
+ *
+ * @module
+ */
+
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ValidationError } from '../core/errors.ts';
+import { defaultRejectsPath } from '../data/read/bad-rows.ts';
+
+/** A path a command reads or writes, and how to name it in a message (`-o`, `the data file`). */
+export interface NamedPath {
+  path: string;
+  /** E.g. `-o`, `--out`, `the data file`, `the model`. */
+  what: string;
+  /** An output directory that is replaced as a whole (a model package). */
+  replacesDirectory?: boolean;
+}
+
+/**
+ * The real path `path` stands for: symlinks resolved for the part that exists, the rest appended
+ * (an output usually does not exist yet).
+ */
+export function realPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    if (parent === abs) return abs;
+    return join(realPath(parent), basename(abs));
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (realPath(a) === realPath(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+function inside(child: string, dir: string): boolean {
+  const rel = relative(realPath(dir), realPath(child));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses (exit code 2) when an output is an input, is inside an input directory (a model
+ * package), holds an input (for an output directory replaced as a whole), or is another output.
+ * Call it before any work, so that nothing is read, computed or written in vain.
+ */
+export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
+  const outs = outputs.filter((o) => o.path);
+  for (const o of outs) {
+    for (const i of inputs) {
+      if (!i.path) continue;
+      if (sameFile(o.path, i.path)) {
+        throw new ValidationError(
+          `${o.what} ${o.path} is the same file as ${i.what} ${i.path}: writing it would replace the input.`,
+          { field: o.what, fix: `choose another path for ${o.what}` },
+        );
+      }
+      if (isDirectory(i.path) && inside(o.path, i.path)) {
+        throw new ValidationError(
+          `${o.what} ${o.path} is inside ${i.what} ${i.path}: writing it would change the input.`,
+          { field: o.what, fix: `choose a path for ${o.what} outside ${i.path}` },
+        );
+      }
+      if (o.replacesDirectory && inside(i.path, o.path)) {
+        throw new ValidationError(
+          `${o.what} ${o.path} holds ${i.what} ${i.path}: replacing it would delete the input.`,
+          { field: o.what, fix: `choose another path for ${o.what}` },
+        );
+      }
+    }
+  }
+  for (let a = 0; a < outs.length; a++) {
+    for (let b = a + 1; b < outs.length; b++) {
+      if (sameFile(outs[a].path, outs[b].path)) {
+        throw new ValidationError(
+          `${outs[a].what} and ${outs[b].what} are the same file (${outs[a].path}): one would overwrite the other.`,
+          { field: outs[b].what, fix: 'give them different paths' },
+        );
+      }
+    }
+  }
+}
+
+/** The rejects file a read with `--on-bad-rows quarantine` writes (none otherwise). */
+export function rejectsOutput(data: string, policy: string | undefined, rejects?: string): NamedPath[] {
+  if (policy !== 'quarantine') return [];
+  return [{ path: rejects ?? defaultRejectsPath(data), what: rejects ? '--rejects' : 'the rejects file' }];
+}
+
+/** A model reference as an input path, when it names a file or directory (not `name@alias`). */
+export function modelInput(ref: string): NamedPath[] {
+  return existsSync(ref) ? [{ path: ref, what: 'the model' }] : [];
+}

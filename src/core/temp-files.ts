@@ -1,0 +1,82 @@
+/**
+ * Temporary files and directories that writers create next to their destination (written there,
+ * then renamed into place). Writers track them here while they exist; a program that wants them
+ * gone when it is interrupted — the command line does — calls {@link removeTempPathsOnSignals}: on
+ * SIGINT or SIGTERM every tracked path is removed and the process exits with the conventional
+ * code (130 or 143).
+ *
+ * The signal handlers are installed only while something is tracked, so an interrupt during other
+ * (possibly long, synchronous) work keeps the default behaviour: the process ends at once.
+ *
+ * @module
+ */
+
+import { rmSync } from 'node:fs';
+
+const tracked = new Set<string>();
+let enabled = false;
+let installed = false;
+
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+type Signal = keyof typeof SIGNALS;
+
+function onSignal(signal: Signal): void {
+  removeTrackedTempPaths();
+  process.exit(SIGNALS[signal]);
+}
+
+const handlers: Record<Signal, () => void> = {
+  SIGINT: () => onSignal('SIGINT'),
+  SIGTERM: () => onSignal('SIGTERM'),
+};
+
+function sync(): void {
+  const want = enabled && tracked.size > 0;
+  if (want === installed) return;
+  for (const s of Object.keys(handlers) as Signal[]) {
+    if (want) process.on(s, handlers[s]);
+    else process.removeListener(s, handlers[s]);
+  }
+  installed = want;
+}
+
+/**
+ * Tracks `path` (a temporary file or directory) until the returned function is called — after
+ * the rename into place, or after removing it on failure.
+ */
+export function trackTempPath(path: string): () => void {
+  tracked.add(path);
+  sync();
+  return () => {
+    tracked.delete(path);
+    sync();
+  };
+}
+
+/** Removes every tracked temporary path now (synchronously) and stops tracking them. */
+export function removeTrackedTempPaths(): void {
+  for (const p of tracked) {
+    try {
+      rmSync(p, { recursive: true, force: true });
+    } catch {
+      // best effort: the process is ending
+    }
+  }
+  tracked.clear();
+  sync();
+}
+
+/** The paths tracked now (for tests). */
+export function trackedTempPaths(): string[] {
+  return [...tracked];
+}
+
+/**
+ * From now on, SIGINT and SIGTERM while a temporary path is tracked remove every tracked path and
+ * exit with 130 (SIGINT) or 143 (SIGTERM). For programs (the CLI), not for libraries embedding
+ * Lathe, which keep their own signal handling.
+ */
+export function removeTempPathsOnSignals(): void {
+  enabled = true;
+  sync();
+}
