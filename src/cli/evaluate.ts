@@ -9,13 +9,14 @@
  */
 
 import type { Command } from 'commander';
-import { evaluateModel } from '../automl/evaluate.ts';
+import { evaluateModel, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
 import { ValidationError } from '../core/errors.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
+import { unknownColumn } from '../data/table.ts';
 import {
   action,
   type CommonOptions,
@@ -66,6 +67,20 @@ export function register(program: Command): void {
   ).action(action(evaluateCommand));
 }
 
+/** Says which rows hold a class the model never saw, and how they are counted. */
+function unseenLines(unseen: readonly UnseenLabel[], target: string): string[] {
+  if (!unseen.length) return [];
+  const n = unseen.reduce((a, u) => a + u.count, 0);
+  const each = unseen
+    .slice(0, 5)
+    .map((u) => `'${u.label}' ${u.count}× (first on line ${u.firstLine})`)
+    .join(', ');
+  return [
+    `${n} of them hold a value of '${target}' the model never saw in training, so it cannot predict it: ${each}${unseen.length > 5 ? ', …' : ''}.`,
+    'They count as wrong in every metric and have their own row in the confusion matrix and the report; log loss is undefined for them (n/a).',
+  ];
+}
+
 function fmt(v: number | null): string {
   if (v === null) return 'n/a';
   return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toFixed(4);
@@ -88,13 +103,17 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       flags,
       `${read.summary.rejected} of ${read.summary.rowsRead} rows rejected (see ${read.summary.rejectsPath})`,
     );
-  read.table.column(target); // a clear error (with a did-you-mean) when the target is missing
+  // A clear error (file, did-you-mean) when the truth column is missing.
+  if (!read.table.has(target)) throw unknownColumn(target, read.table.columnNames, data);
   const typed = applySchema(read.table, scoringSchema(loaded.pkg.inputSchema), { source: data });
   const ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
     nResamples: flags.resamples,
     confidenceLevel: flags.level,
     method: flags.ciMethod,
     seed: flags.seed ?? 0,
+    source: data,
+    rowLines: read.rowLines,
+    modelTarget: loaded.pkg.target,
   });
   output(
     flags,
@@ -103,6 +122,7 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       const pct = Math.round(ev.confidenceLevel * 100);
       const lines = [
         `${modelRef} on ${data}: ${ev.rows.evaluated} rows${ev.rows.missingTarget ? ` (${ev.rows.missingTarget} without a target left out)` : ''}`,
+        ...unseenLines(ev.unseenLabels, target),
         '',
         `${'metric'.padEnd(32)} ${'value'.padStart(10)}   ${ev.nResamples ? `${pct}% CI (bootstrap, ${ev.method}, ${ev.nResamples} resamples)` : ''}`,
       ];
