@@ -126,6 +126,8 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     holdout: flags.holdout,
     seed,
     cv: flags.cv,
+    source: data,
+    rowLines: read.rowLines,
   });
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
   if (await checkModelOut(out, flags.out === undefined || flags.force === true))
