@@ -210,3 +210,22 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
     for (const m of ev.metrics) assert.ok(m.lower <= m.value && m.value <= m.upper, m.key);
   });
 });
+
+describe('lathe train / predict with a DBSCAN model (no predict, as in scikit-learn)', () => {
+  const wine = join(ROOT, 'examples/wine.csv');
+
+  it('suggests no predict or export, and predict refuses in CLI terms', async () => {
+    const t = await runCli(['train', wine, '--model', 'dbscan', '--out', 'db', '--no-track'], { cwd: dir });
+    assert.equal(t.code, 0, t.stderr);
+    assert.doesNotMatch(t.stdout, /lathe predict/);
+    assert.doesNotMatch(t.stdout, /lathe export/);
+    assert.match(t.stdout, /--model kmeans/);
+    const p = await runCli(['predict', 'db', wine], { cwd: dir });
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(
+      p.stderr,
+      /^error: model db is a DBSCAN clustering: DBSCAN labels only the rows it was trained on \(.*wine\.csv\).*Fix: to label new rows, train a model that can: lathe train <data> --model kmeans\.\n$/s,
+    );
+    assert.doesNotMatch(p.stderr, /Pipeline|predict\(\)/);
+  });
+});
