@@ -12,6 +12,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
+import { captureWarnings, warn } from '../core/warnings.ts';
 import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
@@ -409,7 +410,10 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
   const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
   const cv =
     options.cv && ytrain
-      ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv)
+      ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv, {
+          used: prep.rows.used,
+          holdout: testIdx.length,
+        })
       : null;
   const t0 = performance.now();
   if (ytrain) model.fit(Xtrain, ytrain);
@@ -470,6 +474,7 @@ function crossValidateTraining(
   X: Table,
   y: Label[] | Float64Array,
   folds: number,
+  rows: { used: number; holdout: number } = { used: X.nRows, holdout: 0 },
 ): TrainCv {
   if (!Number.isInteger(folds) || folds < 2) {
     throw new ValidationError(`cv must be an integer ≥ 2; got ${folds}.`, {
@@ -477,6 +482,7 @@ function crossValidateTraining(
       fix: 'use e.g. --cv 5',
     });
   }
+  checkFolds(folds, task, X.nRows, y, rows);
   const scoring: Record<string, Scorer> = {};
   for (const m of metricsFor(task)) {
     if (
@@ -487,7 +493,11 @@ function crossValidateTraining(
       continue;
     scoring[m.key] = metricScorer(task, m.key);
   }
-  const r = crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' });
+  // The splitter's own warning speaks of nSplits; checkFolds has said it in --cv terms.
+  const { result: r, warnings } = captureWarnings(() =>
+    crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' }),
+  );
+  for (const w of warnings) if (!/least populated class/.test(w.message)) warn(w.category, w.message);
   const metrics: TrainCv['metrics'] = {};
   for (const [key, scorer] of Object.entries(scoring)) {
     const scores = Array.from(r.testScores[key], (v) => scorer.sign * v);
@@ -496,6 +506,47 @@ function crossValidateTraining(
     metrics[key] = { mean, std, scores };
   }
   return { folds, metrics };
+}
+
+/**
+ * `--cv K` against the training rows, in the flag's terms: more folds than training rows, or (for
+ * stratified folds) than rows of the largest class, is an error; a class rarer than K folds is a
+ * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns.
+ */
+function checkFolds(
+  k: number,
+  task: SupervisedTask,
+  n: number,
+  y: Label[] | Float64Array,
+  rows: { used: number; holdout: number },
+): void {
+  const which = rows.holdout
+    ? `the ${n} training rows (${rows.used} rows with a target less the ${rows.holdout}-row holdout)`
+    : `the ${n} training rows (every row with a target; no holdout)`;
+  if (k > n) {
+    throw new ValidationError(`--cv ${k} asks for more folds than ${which}.`, {
+      field: 'cv',
+      fix: `use --cv ${Math.min(5, n)}${n > 5 ? ` (at most --cv ${n})` : ''}`,
+    });
+  }
+  if (task === 'regression' || y instanceof Float64Array) return;
+  const counts = new Map<string, number>();
+  for (const v of y) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => a[1] - b[1]);
+  const [rarest, fewest] = sorted[0];
+  const [largest, most] = sorted[sorted.length - 1];
+  if (k > most) {
+    throw new ValidationError(
+      `--cv ${k} asks for more folds than the largest class has rows: the folds are stratified by class, and '${largest}' has ${most} of ${which}.`,
+      { field: 'cv', fix: `use --cv ${Math.min(5, most)}${most > 5 ? ` (at most --cv ${most})` : ''}` },
+    );
+  }
+  if (k > fewest) {
+    warn(
+      'UserWarning',
+      `--cv ${k}: the class '${rarest}' has only ${fewest} of ${which}, fewer than the ${k} folds, so some folds have none of it; use --cv ${Math.max(2, fewest)} or fewer for every fold to hold every class.`,
+    );
+  }
 }
 
 /** The rows `idx` of a target. */

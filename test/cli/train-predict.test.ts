@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -227,5 +227,52 @@ describe('lathe train / predict with a DBSCAN model (no predict, as in scikit-le
       /^error: model db is a DBSCAN clustering: DBSCAN labels only the rows it was trained on \(.*wine\.csv\).*Fix: to label new rows, train a model that can: lathe train <data> --model kmeans\.\n$/s,
     );
     assert.doesNotMatch(p.stderr, /Pipeline|predict\(\)/);
+  });
+});
+
+describe('lathe train --cv: errors and warnings in --cv terms', () => {
+  const small = join(dir, 'c20.csv');
+  writeFileSync(small, `${readFileSync(customers, 'utf8').split('\n').slice(0, 21).join('\n')}\n`);
+  const train = (...extra: string[]) =>
+    runCli(
+      [
+        'train',
+        small,
+        '--target',
+        'churned',
+        '--model',
+        'gbdt',
+        '--no-track',
+        '--out',
+        'cv',
+        '--force',
+        ...extra,
+      ],
+      {
+        cwd: dir,
+        env: { LATHE_QUIET_WARNINGS: '0' },
+      },
+    );
+
+  it('more folds than training rows names the training rows and the holdout', async () => {
+    const r = await train('--cv', '50');
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      'error: --cv 50 asks for more folds than the 16 training rows (20 rows with a target less the 4-row holdout). Fix: use --cv 5 (at most --cv 16).\n',
+    );
+  });
+
+  it('a class rarer than the folds is a warning about --cv, silenced by --quiet', async () => {
+    const r = await train('--cv', '10');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /warning \(UserWarning\): --cv 10: the class 'yes' has only 4 of the 16 training rows/,
+    );
+    assert.doesNotMatch(r.stderr, /nSplits|StratifiedKFold/);
+    const q = await train('--cv', '10', '--quiet');
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stderr, '');
   });
 });
