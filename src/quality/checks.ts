@@ -360,7 +360,7 @@ export const CHECKS: readonly Check[] = [
         isTarget ? 'critical' : 'warning',
         name,
         `${isTarget ? `the target '${name}'` : `'${name}'`} has infinite values`,
-        `${formatNumber(inf.count)} value${inf.count === 1 ? '' : 's'} of '${name}' ${inf.count === 1 ? 'is' : 'are'} infinite (${formatNumber(inf.positive)} inf, ${formatNumber(inf.count - inf.positive)} -inf; the first on ${where}); its mean, spread and correlations are undefined.`,
+        `${formatNumber(inf.count)} value${inf.count === 1 ? '' : 's'} of '${name}' ${inf.count === 1 ? 'is' : 'are'} infinite (${formatNumber(inf.positive)} inf, ${formatNumber(inf.count - inf.positive)} -inf; the first on ${where}); its mean, spread and correlations cannot be computed.`,
         isTarget
           ? `correct those values or empty the cells (rows without a target are left out); lathe train and evaluate refuse an infinite target`
           : `correct those values or empty the cells (lathe train imputes empty cells); an overflow or a division by zero upstream is the usual cause`,
