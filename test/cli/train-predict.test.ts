@@ -143,6 +143,10 @@ describe('lathe train / predict', () => {
       [['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt'], /nope\.csv/],
       [['predict', 'm1', join(ROOT, 'examples/housing.csv')], /the model needs \d+ columns the data lacks/],
       [['predict', 'nosuch@champion', customers], /nosuch/],
+      [
+        ['evaluate', 'm1', customers, '--target', 'plann'],
+        /customers\.csv, column 'plann': no column named 'plann'.*did you mean 'plan'/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args, { cwd: dir });
