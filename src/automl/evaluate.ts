@@ -6,9 +6,9 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import type { Label } from '../core/labels.ts';
+import { type Label, sortLabels } from '../core/labels.ts';
 import { takeRows } from '../core/matrix.ts';
 import { isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
@@ -30,6 +30,20 @@ export interface EvaluateOptions {
   method?: BootstrapMethod;
   /** Seed of the resampling (default 0). */
   seed?: number;
+  /** Name of the data file, for error messages. */
+  source?: string;
+  /** For each row of the table, its 1-based line in the file (a `ReadResult`'s `rowLines`). */
+  rowLines?: ArrayLike<number>;
+  /** The model's own target column, named in errors when `target` looks wrong. */
+  modelTarget?: string | null;
+}
+
+/** A true label the classifier never saw in training (so never predicts): every such row counts as wrong. */
+export interface UnseenLabel {
+  label: string;
+  count: number;
+  /** The file line (or, without `rowLines`, the 1-based row) of its first occurrence. */
+  firstLine: number;
 }
 
 /** One metric with its interval. */
@@ -46,6 +60,11 @@ export interface MetricEstimate {
 export interface Evaluation {
   task: LearningTask;
   rows: { total: number; evaluated: number; missingTarget: number };
+  /**
+   * Classifiers: true labels that are not among the model's classes. Their rows are evaluated
+   * (always wrong) and appear as rows of the confusion matrix and the report, as in scikit-learn.
+   */
+  unseenLabels: UnseenLabel[];
   metrics: MetricEstimate[];
   confidenceLevel: number;
   nResamples: number;
@@ -72,19 +91,50 @@ export function evaluateModel(
       fix: 'use lathe stats or the clustering metrics of the library on its predictions',
     });
   }
+  const where = options.source ? ` in ${options.source}` : '';
+  const lineOf = (row: number) => (options.rowLines ? options.rowLines[row] : row + 1);
   const tcol = table.column(target);
-  const keep: number[] = [];
-  for (let i = 0; i < table.nRows; i++) if (!isMissing(tcol, i)) keep.push(i);
-  if (keep.length < 2) {
+  const classifier = task !== 'regression';
+  const modelTarget = options.modelTarget && options.modelTarget !== target ? options.modelTarget : null;
+  if (!classifier && tcol.type !== 'numeric') {
     throw new ValidationError(
-      `The target '${target}' has ${keep.length} non-missing values; at least 2 are needed.`,
+      `The column '${target}'${where} is ${tcol.type}, but this is a regression model: its truth must be numbers.`,
       {
         field: 'target',
+        fix: modelTarget
+          ? `pass --target ${modelTarget} (the column the model was trained to predict), or a numeric column`
+          : 'pass --target with the numeric column the model predicts',
+      },
+    );
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < table.nRows; i++) if (!isMissing(tcol, i)) keep.push(i);
+  if (!classifier && tcol.type === 'numeric') {
+    for (const i of keep) {
+      const v = tcol.values[i];
+      if (!Number.isFinite(v)) {
+        throw new DataError(
+          `${options.rowLines ? '' : `row ${i + 1}: `}the target value is ${v > 0 ? 'inf' : '-inf'}; a regression target must be a finite number.`,
+          {
+            file: options.source,
+            line: options.rowLines ? options.rowLines[i] : undefined,
+            column: target,
+            fix: 'correct that value, or empty the cell (rows without a target are left out)',
+          },
+        );
+      }
+    }
+  }
+  if (keep.length < 2) {
+    throw new ValidationError(
+      `The target '${target}'${where} has ${keep.length === 0 ? 'no' : 'only 1'} non-missing value${keep.length === 1 ? '' : 's'} (of ${table.nRows} row${table.nRows === 1 ? '' : 's'}); evaluating needs at least 2 labelled rows.`,
+      {
+        field: 'target',
+        fix: 'evaluate on a file with more rows that have a value in the target column',
       },
     );
   }
   const rows = keep.length === table.nRows ? table : table.take(keep);
-  const classifier = task !== 'regression';
   const p = predictTable(model, inputSchema, rows, { proba: classifier });
   const truth = rows.values(target);
   const yTrue: Label[] | Float64Array = classifier
@@ -92,6 +142,19 @@ export function evaluateModel(
     : Float64Array.from(truth as number[]);
   const yPred = p.predictions as Label[] | Float64Array;
   const classes = p.classes ?? undefined;
+  const unseen = classifier && classes ? unseenLabels(yTrue as Label[], classes, keep, lineOf) : [];
+  if (classifier && classes && unseen.reduce((a, u) => a + u.count, 0) === keep.length) {
+    const shown = unseen.slice(0, 5).map((u) => `'${u.label}'`);
+    throw new ValidationError(
+      `None of the values of the column '${target}'${where} is a class this model predicts: it predicts ${classes.map((c) => `'${String(c)}'`).join(', ')}; the column holds ${shown.join(', ')}${unseen.length > 5 ? `, … (${unseen.length} distinct)` : ''}.`,
+      {
+        field: 'target',
+        fix: modelTarget
+          ? `pass --target ${modelTarget} (the column the model was trained to predict)`
+          : 'pass --target with the column that holds the true classes',
+      },
+    );
+  }
   const nResamples = options.nResamples ?? 1000;
   const method = options.method ?? 'percentile';
   const level = options.confidenceLevel ?? 0.95;
@@ -134,7 +197,11 @@ export function evaluateModel(
   let confusion: Evaluation['confusion'] = null;
   let report: ClassificationReport | null = null;
   if (classifier && classes) {
-    const labels = classes.map(String);
+    // As scikit-learn's confusion_matrix and classification_report with labels=None: every label of
+    // the truth or the predictions, sorted — a true label the model never predicts gets its own row.
+    const labels = unseen.length
+      ? sortLabels([...classes, ...unseen.map((u) => labelOf(u.label, yTrue as Label[]))]).map(String)
+      : classes.map(String);
     const t = (yTrue as Label[]).map(String);
     const q = (yPred as Label[]).map(String);
     const cm = confusionMatrix(t, q, { labels });
@@ -144,6 +211,7 @@ export function evaluateModel(
   return {
     task,
     rows: { total: table.nRows, evaluated: n, missingTarget: table.nRows - n },
+    unseenLabels: unseen,
     metrics,
     confidenceLevel: level,
     nResamples,
@@ -151,6 +219,30 @@ export function evaluateModel(
     confusion,
     report,
   };
+}
+
+/** The true labels that are not classes of the model, with counts and first lines, most frequent first. */
+function unseenLabels(
+  yTrue: readonly Label[],
+  classes: readonly Label[],
+  rowOf: readonly number[],
+  lineOf: (row: number) => number,
+): UnseenLabel[] {
+  const known = new Set(classes.map(String));
+  const found = new Map<string, UnseenLabel>();
+  for (let i = 0; i < yTrue.length; i++) {
+    const key = String(yTrue[i]);
+    if (known.has(key)) continue;
+    const u = found.get(key);
+    if (u) u.count++;
+    else found.set(key, { label: key, count: 1, firstLine: lineOf(rowOf[i]) });
+  }
+  return [...found.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
+}
+
+/** The label as it occurs in `yTrue` (a number stays a number, so labels sort as scikit-learn's). */
+function labelOf(key: string, yTrue: readonly Label[]): Label {
+  return yTrue.find((v) => String(v) === key) ?? key;
 }
 
 function finite(v: number): number | null {

@@ -130,6 +130,17 @@ export function defaultMetric(task: LearningTask): string {
         : 'silhouette';
 }
 
+/**
+ * Precision, recall and F1 of the positive class: scikit-learn's `labels=[pos], average='micro'`,
+ * which equals `average='binary'` on two labels and stays defined when the truth holds a label the
+ * model never saw (evaluating on new data): such rows are simply not positives.
+ */
+function positiveClass(pos: Label | undefined) {
+  return pos === undefined
+    ? { average: 'binary' as const, zeroDivision: 0 as const }
+    : { labels: [pos], average: 'micro' as const, zeroDivision: 0 as const };
+}
+
 function column(P: Matrix, j: number): Float64Array {
   const out = new Float64Array(P.rows);
   for (let i = 0; i < P.rows; i++) out[i] = P.data[i * P.cols + j];
@@ -155,11 +166,11 @@ export function computeMetric(task: LearningTask, key: string, p: SupervisedPred
         case 'balancedAccuracy':
           return balancedAccuracyScore(t, q);
         case 'precision':
-          return precisionScore(t, q, { posLabel: pos, average: 'binary', zeroDivision: 0 });
+          return precisionScore(t, q, positiveClass(pos));
         case 'recall':
-          return recallScore(t, q, { posLabel: pos, average: 'binary', zeroDivision: 0 });
+          return recallScore(t, q, positiveClass(pos));
         case 'f1':
-          return f1Score(t, q, { posLabel: pos, average: 'binary', zeroDivision: 0 });
+          return f1Score(t, q, positiveClass(pos));
         case 'f1Macro':
           return f1Score(t, q, { average: 'macro', zeroDivision: 0 });
         case 'f1Weighted':

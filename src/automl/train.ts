@@ -8,10 +8,11 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
+import { captureWarnings, warn } from '../core/warnings.ts';
 import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
@@ -49,6 +50,10 @@ export interface TrainOptions {
    * report every task metric as mean ± std over the folds. Default: no cross-validation.
    */
   cv?: number;
+  /** Name of the data file, for error messages. */
+  source?: string;
+  /** For each row of the table, its 1-based line in the file (a `ReadResult`'s `rowLines`), for error messages. */
+  rowLines?: ArrayLike<number>;
 }
 
 /** Cross-validation of the training rows: each task metric over the folds. */
@@ -169,9 +174,10 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
     if (task === 'clustering') {
       throw new ValidationError(`--task clustering takes no target.`, { field: 'task' });
     }
+    checkForcedTask(tcol, task, detected, options.source);
     if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
       throw new ValidationError(
-        `The target '${target}' is ${tcol.type}; regression needs a numeric target.`,
+        `The target '${target}'${options.source ? ` in ${options.source}` : ''} is ${tcol.type}; --task regression needs a numeric target.`,
         {
           field: 'task',
           fix: 'use --task auto (classification) or pick a numeric target',
@@ -186,6 +192,12 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
     }
     const values = rows.values(target);
     y = task === 'regression' ? Float64Array.from(values as number[]) : (values as Label[]);
+    const lineOf = (i: number) => {
+      const row = kept ? kept[i] : i;
+      return options.rowLines ? options.rowLines[row] : undefined;
+    };
+    if (y instanceof Float64Array) checkFiniteTarget(y, target, options.source, lineOf);
+    else if (holdout > 0) checkStratifiable(y, target, options.source, lineOf);
   } else {
     task = fam.unsupervised && new fam.unsupervised().kind === 'transformer' ? 'transform' : 'clustering';
   }
@@ -218,6 +230,114 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
     kept,
     rows: { total: table.nRows, missingTarget: missing, used: rows.nRows },
   };
+}
+
+/** Distinct non-missing values of a target column, as strings. */
+function distinctLabels(target: Column): Set<string> {
+  const out = new Set<string>();
+  const n = target.type === 'categorical' ? target.codes.length : target.values.length;
+  for (let i = 0; i < n; i++) {
+    if (isMissing(target, i)) continue;
+    switch (target.type) {
+      case 'categorical':
+        out.add(target.dictionary[target.codes[i]]);
+        break;
+      case 'boolean':
+        out.add(String(target.values[i] === 1));
+        break;
+      default:
+        out.add(String(target.values[i]));
+    }
+  }
+  return out;
+}
+
+/** A task forced with `--task` must fit the target: two classes for binary, classes at all for classification. */
+function checkForcedTask(
+  tcol: Column,
+  task: LearningTask,
+  detected: LearningTask,
+  source: string | undefined,
+): void {
+  if (task === detected || (task !== 'binary' && task !== 'multiclass')) return;
+  const where = source ? ` in ${source}` : '';
+  if (tcol.type === 'numeric' && detected === 'regression') {
+    let example = Number.NaN;
+    for (const v of tcol.values) {
+      if (Number.isFinite(v) && !Number.isInteger(v)) {
+        example = v;
+        break;
+      }
+    }
+    if (example === example) {
+      throw new ValidationError(
+        `The target '${tcol.name}'${where} holds numbers that are not whole (e.g. ${example}): they are not classes, so --task ${task} cannot learn them.`,
+        { field: 'task', fix: 'use --task regression (or --task auto)' },
+      );
+    }
+  }
+  if (task === 'binary') {
+    const labels = [...distinctLabels(tcol)];
+    if (labels.length !== 2) {
+      const shown = labels.slice(0, 5).map((l) => `'${l}'`);
+      throw new ValidationError(
+        `The target '${tcol.name}'${where} has ${labels.length} classes (${shown.join(', ')}${labels.length > 5 ? ', …' : ''}); --task binary needs exactly 2.`,
+        { field: 'task', fix: 'use --task multiclass (or --task auto)' },
+      );
+    }
+  }
+}
+
+/** A regression target must be finite: an infinite value is an error naming its line. */
+function checkFiniteTarget(
+  y: Float64Array,
+  target: string,
+  source: string | undefined,
+  lineOf: (i: number) => number | undefined,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    if (Number.isFinite(y[i])) continue;
+    const line = lineOf(i);
+    throw new DataError(
+      `${line === undefined ? `row ${i + 1}: ` : ''}the target value is ${y[i] > 0 ? 'inf' : '-inf'}; a regression target must be a finite number.`,
+      {
+        file: source,
+        line,
+        column: target,
+        fix: 'correct that value, or empty the cell (rows without a target are left out and counted)',
+      },
+    );
+  }
+}
+
+/** A stratified holdout needs at least 2 rows of every class: a class with 1 row is an error naming its line. */
+function checkStratifiable(
+  y: readonly Label[],
+  target: string,
+  source: string | undefined,
+  lineOf: (i: number) => number | undefined,
+): void {
+  const counts = new Map<string, { n: number; first: number }>();
+  for (let i = 0; i < y.length; i++) {
+    const k = String(y[i]);
+    const c = counts.get(k);
+    if (c) c.n++;
+    else counts.set(k, { n: 1, first: i });
+  }
+  for (const [label, c] of counts) {
+    if (c.n >= 2) continue;
+    const line = lineOf(c.first);
+    const singles = [...counts.values()].filter((x) => x.n < 2).length;
+    throw new DataError(
+      `${line === undefined ? `row ${c.first + 1}: ` : ''}the class '${label}' has only 1 row${singles > 1 ? ` (and ${singles - 1} other class${singles > 2 ? 'es' : ''} too)` : ''}; the holdout is stratified by class and needs at least 2 rows of each.`,
+      {
+        file: source,
+        line,
+        column: target,
+        fix: 'correct or drop that row, add more rows of that class, or train on every row with --holdout 0',
+      },
+    );
+  }
 }
 
 /** A pipeline of automatic preprocessing and an estimator, before fitting. */
@@ -290,7 +410,10 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
   const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
   const cv =
     options.cv && ytrain
-      ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv)
+      ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv, {
+          used: prep.rows.used,
+          holdout: testIdx.length,
+        })
       : null;
   const t0 = performance.now();
   if (ytrain) model.fit(Xtrain, ytrain);
@@ -351,6 +474,7 @@ function crossValidateTraining(
   X: Table,
   y: Label[] | Float64Array,
   folds: number,
+  rows: { used: number; holdout: number } = { used: X.nRows, holdout: 0 },
 ): TrainCv {
   if (!Number.isInteger(folds) || folds < 2) {
     throw new ValidationError(`cv must be an integer ≥ 2; got ${folds}.`, {
@@ -358,6 +482,7 @@ function crossValidateTraining(
       fix: 'use e.g. --cv 5',
     });
   }
+  checkFolds(folds, task, X.nRows, y, rows);
   const scoring: Record<string, Scorer> = {};
   for (const m of metricsFor(task)) {
     if (
@@ -368,7 +493,11 @@ function crossValidateTraining(
       continue;
     scoring[m.key] = metricScorer(task, m.key);
   }
-  const r = crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' });
+  // The splitter's own warning speaks of nSplits; checkFolds has said it in --cv terms.
+  const { result: r, warnings } = captureWarnings(() =>
+    crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' }),
+  );
+  for (const w of warnings) if (!/least populated class/.test(w.message)) warn(w.category, w.message);
   const metrics: TrainCv['metrics'] = {};
   for (const [key, scorer] of Object.entries(scoring)) {
     const scores = Array.from(r.testScores[key], (v) => scorer.sign * v);
@@ -377,6 +506,47 @@ function crossValidateTraining(
     metrics[key] = { mean, std, scores };
   }
   return { folds, metrics };
+}
+
+/**
+ * `--cv K` against the training rows, in the flag's terms: more folds than training rows, or (for
+ * stratified folds) than rows of the largest class, is an error; a class rarer than K folds is a
+ * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns.
+ */
+function checkFolds(
+  k: number,
+  task: SupervisedTask,
+  n: number,
+  y: Label[] | Float64Array,
+  rows: { used: number; holdout: number },
+): void {
+  const which = rows.holdout
+    ? `the ${n} training rows (${rows.used} rows with a target less the ${rows.holdout}-row holdout)`
+    : `the ${n} training rows (every row with a target; no holdout)`;
+  if (k > n) {
+    throw new ValidationError(`--cv ${k} asks for more folds than ${which}.`, {
+      field: 'cv',
+      fix: `use --cv ${Math.min(5, n)}${n > 5 ? ` (at most --cv ${n})` : ''}`,
+    });
+  }
+  if (task === 'regression' || y instanceof Float64Array) return;
+  const counts = new Map<string, number>();
+  for (const v of y) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => a[1] - b[1]);
+  const [rarest, fewest] = sorted[0];
+  const [largest, most] = sorted[sorted.length - 1];
+  if (k > most) {
+    throw new ValidationError(
+      `--cv ${k} asks for more folds than the largest class has rows: the folds are stratified by class, and '${largest}' has ${most} of ${which}.`,
+      { field: 'cv', fix: `use --cv ${Math.min(5, most)}${most > 5 ? ` (at most --cv ${most})` : ''}` },
+    );
+  }
+  if (k > fewest) {
+    warn(
+      'UserWarning',
+      `--cv ${k}: the class '${rarest}' has only ${fewest} of ${which}, fewer than the ${k} folds, so some folds have none of it; use --cv ${Math.max(2, fewest)} or fewer for every fold to hold every class.`,
+    );
+  }
 }
 
 /** The rows `idx` of a target. */

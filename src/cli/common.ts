@@ -8,6 +8,7 @@
 
 import type { Command } from 'commander';
 import { isUserError } from '../core/errors.ts';
+import { onWarning } from '../core/warnings.ts';
 
 /** The flags every command accepts. */
 export interface CommonOptions {
@@ -26,7 +27,15 @@ export function withCommonOptions(cmd: Command): Command {
       '--store <url>',
       'tracking store: a SQLite path or postgres:// URL (default ./.lathe/lathe.db, or LATHE_STORE)',
     )
-    .option('--quiet', 'no progress bars or notes on stderr');
+    .option('--quiet', 'no progress bars, notes or warnings on stderr')
+    .hook('preAction', (_cmd, actionCommand) => {
+      // Warnings (convergence, rare classes in --cv folds, …) are notes too: --quiet silences them.
+      // (The environment variable reaches the worker threads that run folds and trials.)
+      if (actionCommand.opts().quiet) {
+        onWarning(() => {});
+        process.env.LATHE_QUIET_WARNINGS = '1';
+      }
+    });
 }
 
 function parseSeed(v: string): number {

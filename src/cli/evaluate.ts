@@ -10,7 +10,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { evaluateModel } from '../automl/evaluate.ts';
+import { evaluateModel, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
 import { selectModelInput, usedInputSchema } from '../automl/predict.ts';
@@ -18,6 +18,7 @@ import { ValidationError } from '../core/errors.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
+import { unknownColumn } from '../data/table.ts';
 import {
   action,
   type CommonOptions,
@@ -68,6 +69,20 @@ export function register(program: Command): void {
   ).action(action(evaluateCommand));
 }
 
+/** Says which rows hold a class the model never saw, and how they are counted. */
+function unseenLines(unseen: readonly UnseenLabel[], target: string): string[] {
+  if (!unseen.length) return [];
+  const n = unseen.reduce((a, u) => a + u.count, 0);
+  const each = unseen
+    .slice(0, 5)
+    .map((u) => `'${u.label}' ${u.count}× (first on line ${u.firstLine})`)
+    .join(', ');
+  return [
+    `${n} of them hold a value of '${target}' the model never saw in training, so it cannot predict it: ${each}${unseen.length > 5 ? ', …' : ''}.`,
+    'They count as wrong in every metric and have their own row in the confusion matrix and the report; log loss is undefined for them (n/a).',
+  ];
+}
+
 function fmt(v: number | null): string {
   if (v === null) return 'n/a';
   return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toFixed(4);
@@ -90,7 +105,8 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       flags,
       `${read.summary.rejected} of ${read.summary.rowsRead} rows rejected (see ${read.summary.rejectsPath})`,
     );
-  read.table.column(target); // a clear error (with a did-you-mean) when the target is missing
+  // A clear error (file, did-you-mean) when the truth column is missing.
+  if (!read.table.has(target)) throw unknownColumn(target, read.table.columnNames, data);
   // Only the columns the model reads are required (not those its preprocessing dropped).
   const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
   selectModelInput(read.table, used, data); // a clear error naming any missing column
@@ -100,6 +116,9 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
     confidenceLevel: flags.level,
     method: flags.ciMethod,
     seed: flags.seed ?? 0,
+    source: data,
+    rowLines: read.rowLines,
+    modelTarget: loaded.pkg.target,
   });
   output(
     flags,
@@ -115,6 +134,7 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       const pct = Math.round(ev.confidenceLevel * 100);
       const lines = [
         `${modelRef} on ${data}: ${ev.rows.evaluated} rows${ev.rows.missingTarget ? ` (${ev.rows.missingTarget} without a target left out)` : ''}`,
+        ...unseenLines(ev.unseenLabels, target),
         '',
         `${'metric'.padEnd(32)} ${'value'.padStart(10)}   ${ev.nResamples ? `${pct}% CI (bootstrap, ${ev.method}, ${ev.nResamples} resamples)` : ''}`,
       ];

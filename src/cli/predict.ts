@@ -13,6 +13,8 @@ import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
 import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { Estimator } from '../core/estimator.ts';
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
@@ -26,6 +28,7 @@ import {
   writeFormatFor,
   writeTable,
 } from '../data/write.ts';
+import type { LoadedModel } from '../track/registry.ts';
 import {
   action,
   type CommonOptions,
@@ -103,6 +106,31 @@ export function scoringSchema(schema: Schema): Schema {
   return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
 }
 
+/**
+ * A model whose estimator cannot label new rows (DBSCAN, like scikit-learn's, has no predict) is a
+ * usage error in CLI terms, before any data is read.
+ */
+function checkCanPredict(modelRef: string, loaded: LoadedModel): void {
+  const m = loaded.model as Estimator & { finalEstimator?: Estimator; predict?: unknown };
+  const final = (m.finalEstimator ?? m) as Estimator & { predict?: unknown };
+  if (final.kind === 'transformer' || typeof final.predict === 'function') return;
+  const dataPath = loaded.pkg.lineage?.dataPath;
+  const trainedOn = typeof dataPath === 'string' ? ` (${dataPath})` : '';
+  if (final.typeName === 'DBSCAN') {
+    throw new ValidationError(
+      `model ${modelRef} is a DBSCAN clustering: DBSCAN labels only the rows it was trained on${trainedOn} — clusters are grown from those rows and there is no rule for assigning a new row, so it cannot score new data.`,
+      {
+        field: 'model',
+        fix: 'to label new rows, train a model that can: lathe train <data> --model kmeans',
+      },
+    );
+  }
+  throw new ValidationError(`model ${modelRef} (${final.typeName}) cannot score rows.`, {
+    field: 'model',
+    fix: 'train a model with --model of a family that predicts (see lathe train --help)',
+  });
+}
+
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   if (flags.output) {
     // Before any work: the format (by extension), and that no input is overwritten.
@@ -113,6 +141,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     );
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
+  checkCanPredict(modelRef, loaded);
   if (flags.proba) {
     const m = loaded.model as { kind?: string; predictProba?: unknown };
     if (m.kind !== 'classifier' || typeof m.predictProba !== 'function') {

@@ -21,6 +21,7 @@ import type { PlainObject } from '../core/plain.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
+import { SUPPORTED_MODELS } from '../export/context.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -137,6 +138,8 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     holdout: flags.holdout,
     seed,
     cv: flags.cv,
+    source: data,
+    rowLines: read.rowLines,
   });
   if (replacing) note(flags, `replacing the model package at ${out}`);
 
@@ -233,6 +236,24 @@ function runParams(
   return out;
 }
 
+/** The commands that work on this model (DBSCAN cannot label new rows; ONNX covers some models). */
+function nextSteps(r: TrainResult, ref: string): string[] {
+  const final = r.model.finalEstimator as { typeName: string; predict?: unknown; kind: string } | undefined;
+  const out = ['Next:'];
+  if (final && (typeof final.predict === 'function' || final.kind === 'transformer'))
+    out.push(`  lathe predict ${ref} <data.csv> -o predictions.csv`);
+  if (r.target) out.push(`  lathe evaluate ${ref} <data.csv> --target ${r.target}`);
+  if (final && (SUPPORTED_MODELS as readonly string[]).includes(final.typeName))
+    out.push(`  lathe export ${ref} --format onnx -o model.onnx`);
+  if (final?.typeName === 'DBSCAN') {
+    out.push(
+      '  (DBSCAN labels only the rows it was trained on: it cannot score new rows. To label new rows,',
+      `   train a k-means model: lathe train <data.csv> --model kmeans)`,
+    );
+  }
+  return out.length > 1 ? out : [];
+}
+
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return 'n/a';
   return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
@@ -295,10 +316,7 @@ function report(
       ? `${registered.name}/${registered.version}`
       : relative(process.cwd(), path) || path;
     lines.push('');
-    lines.push('Next:');
-    lines.push(`  lathe predict ${ref} <data.csv> -o predictions.csv`);
-    if (r.target) lines.push(`  lathe evaluate ${ref} <data.csv> --target ${r.target}`);
-    lines.push(`  lathe export ${ref} --format onnx -o model.onnx`);
+    lines.push(...nextSteps(r, ref));
     return lines.join('\n');
   });
 }

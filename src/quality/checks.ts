@@ -30,6 +30,17 @@ export interface CheckContext {
   target: TargetSection | null;
   source: ProfileSource | null;
   th: QualityThresholds;
+  /** Numeric columns holding ±Infinity: how many, and the file line (or 1-based row) of the first. */
+  infinite?: ReadonlyMap<string, InfiniteValues>;
+}
+
+/** ±Infinity in a numeric column (`inf` in a file): counted, with where the first one is. */
+export interface InfiniteValues {
+  count: number;
+  positive: number;
+  first: number;
+  /** Whether `first` is a line of the file (else a 1-based row). */
+  firstIsLine: boolean;
 }
 
 type Draft = Omit<Finding, 'id' | 'check'>;
@@ -333,6 +344,27 @@ export const CHECKS: readonly Check[] = [
           iqrUpper: o.iqrUpper,
           examples: o.examples,
         },
+      );
+    },
+  },
+  {
+    id: 'infinite-values',
+    scope: 'columnOrTarget',
+    run: ({ infinite, target }, w) => {
+      const name = w!.profile.name;
+      const inf = infinite?.get(name);
+      if (!inf) return [];
+      const isTarget = target?.column === name;
+      const where = `${inf.firstIsLine ? 'line' : 'row'} ${formatNumber(inf.first)}`;
+      return one(
+        isTarget ? 'critical' : 'warning',
+        name,
+        `${isTarget ? `the target '${name}'` : `'${name}'`} has infinite values`,
+        `${formatNumber(inf.count)} value${inf.count === 1 ? '' : 's'} of '${name}' ${inf.count === 1 ? 'is' : 'are'} infinite (${formatNumber(inf.positive)} inf, ${formatNumber(inf.count - inf.positive)} -inf; the first on ${where}); its mean, spread and correlations cannot be computed.`,
+        isTarget
+          ? `correct those values or empty the cells (rows without a target are left out); lathe train and evaluate refuse an infinite target`
+          : `correct those values or empty the cells (lathe train imputes empty cells); an overflow or a division by zero upstream is the usual cause`,
+        { count: inf.count, positive: inf.positive, negative: inf.count - inf.positive, first: inf.first },
       );
     },
   },

@@ -18,7 +18,7 @@ import type { Column } from '../data/column.ts';
 import type { ColumnSchema, Schema, SemanticType } from '../data/schema.ts';
 import { type Table, unknownColumn } from '../data/table.ts';
 import { correlationMatrix, spearmanMatrix } from '../stats/correlation.ts';
-import { runChecks } from './checks.ts';
+import { type InfiniteValues, runChecks } from './checks.ts';
 import { type ColumnWork, type ProfileScratch, profileColumn, profileScratch } from './column-profile.ts';
 import { assembleCorrelations, correlationColumns } from './correlations.ts';
 import { type DuplicateRows, findDuplicateRows } from './duplicates.ts';
@@ -425,7 +425,8 @@ function finishReport(
       ? null
       : targetSection(table, works, options.target, rankings, th, { task: options.task, seed });
   const source = options.source ?? null;
-  const findings = runChecks({ table: summary, works, correlations, target, source, th });
+  const infinite = infiniteValues(table, options.rowLines);
+  const findings = runChecks({ table: summary, works, correlations, target, source, th, infinite });
   const counts = Object.fromEntries(FINDING_SEVERITIES.map((s) => [s, 0])) as Record<FindingSeverity, number>;
   for (const f of findings) counts[f.severity]++;
   return {
@@ -439,4 +440,31 @@ function finishReport(
     target,
     thresholds: th,
   };
+}
+
+/** ±Infinity in the numeric columns (the profile's summaries cannot describe them). */
+function infiniteValues(table: Table, rowLines?: ArrayLike<number>): Map<string, InfiniteValues> {
+  const out = new Map<string, InfiniteValues>();
+  for (const c of table.columns) {
+    if (c.type !== 'numeric') continue;
+    const v = c.values;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x === x && (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)) {
+        const e = out.get(c.name);
+        if (e) {
+          e.count++;
+          if (x > 0) e.positive++;
+        } else {
+          out.set(c.name, {
+            count: 1,
+            positive: x > 0 ? 1 : 0,
+            first: rowLines ? rowLines[i] : i + 1,
+            firstIsLine: rowLines !== undefined,
+          });
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -39,6 +39,7 @@ export type QualityCheckId =
   | 'mixed-types'
   | 'disguised-missing'
   | 'outliers'
+  | 'infinite-values'
   | 'high-correlation'
   | 'target-missing'
   | 'target-constant'

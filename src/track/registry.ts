@@ -327,12 +327,27 @@ export interface LoadedModel {
  */
 export async function loadModelPackage(ref: string, options: ModelRefOptions = {}): Promise<LoadedModel> {
   const { pkg, ref: resolved } = await readModelRef(ref, options);
-  return {
-    pkg,
-    ref: resolved,
-    model: estimatorFromJSON(pkg.model),
-    preprocessing: pkg.preprocessing ? estimatorFromJSON(pkg.preprocessing) : null,
-  };
+  try {
+    return {
+      pkg,
+      ref: resolved,
+      model: estimatorFromJSON(pkg.model),
+      preprocessing: pkg.preprocessing ? estimatorFromJSON(pkg.preprocessing) : null,
+    };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    // The estimator's own message knows no package: name it (and the registry version) first.
+    const which =
+      resolved.kind === 'registry'
+        ? `${ref} (${resolved.name}/${resolved.version}, ${resolved.path})`
+        : resolved.path === ref
+          ? ref
+          : `${ref} (${resolved.path})`;
+    throw new ValidationError(`the model package ${which} cannot be loaded: ${e.message}`, {
+      field: 'model',
+      cause: e,
+    });
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

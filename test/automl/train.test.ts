@@ -190,4 +190,68 @@ describe('trainModel', () => {
     assert.throws(() => trainModel(t, { family: 'kmeans', target: 'churned' }), /unsupervised/);
     assert.throws(() => trainModel(t, { family: 'logistic', target: 'churnd' }), /did you mean 'churned'/);
   });
+
+  it('checks a forced --task against the target: binary needs exactly 2 classes, classes must be whole', () => {
+    const three = tableFromObjects(
+      Array.from({ length: 30 }, (_, i) => ({ x: i, y: ['a', 'b', 'c'][i % 3], v: i + 0.5 })),
+    );
+    assert.throws(
+      () => trainModel(three, { family: 'gbdt', target: 'y', task: 'binary', source: 'w.csv' }),
+      /The target 'y' in w\.csv has 3 classes \('a', 'b', 'c'\); --task binary needs exactly 2\. Fix: use --task multiclass/,
+    );
+    assert.throws(
+      () => trainModel(three, { family: 'gbdt', target: 'v', task: 'multiclass' }),
+      /holds numbers that are not whole \(e\.g\. 0\.5\).*Fix: use --task regression/,
+    );
+    assert.throws(
+      () => trainModel(three, { family: 'ridge', target: 'y', task: 'regression' }),
+      /categorical; --task regression needs a numeric target/,
+    );
+    // Two classes as multiclass is fine (a multinomial model of two classes), as in scikit-learn.
+    const two = churnTable();
+    assert.equal(
+      trainModel(two, { family: 'logistic', target: 'churned', task: 'multiclass' }).task,
+      'multiclass',
+    );
+  });
+
+  it('names the file, line and column of an infinite regression target', () => {
+    const t = tableFromObjects(
+      Array.from({ length: 30 }, (_, i) => ({
+        x: i,
+        price: i === 3 ? Number.POSITIVE_INFINITY : i % 2 ? null : 2 * i + 0.5,
+      })),
+    );
+    // Rows 1 and 3 lack a target (left out): the infinite value is row 3 of the table, line 5 of the file.
+    const lines = Int32Array.from({ length: 30 }, (_, i) => i + 2);
+    assert.throws(
+      () => trainModel(t, { family: 'ridge', target: 'price', source: 'h.csv', rowLines: lines }),
+      /^DataError: h\.csv, line 5, column 'price': the target value is inf; a regression target must be a finite number\. Fix: /,
+    );
+  });
+
+  it('names the line of a class with a single row instead of a library split error', () => {
+    const t = churnTable(60);
+    const rows = t.values('churned');
+    rows[7] = 'maybe';
+    const u = t.withColumn(
+      categoricalColumn(
+        'churned',
+        rows.map((v) => (v === null ? null : String(v))),
+      ),
+    );
+    const lines = Int32Array.from({ length: 60 }, (_, i) => i + 2);
+    assert.throws(
+      () => trainModel(u, { family: 'gbdt', target: 'churned', source: 'c.csv', rowLines: lines }),
+      /^DataError: c\.csv, line 9, column 'churned': the class 'maybe' has only 1 row; .*--holdout 0/,
+    );
+    assert.equal(
+      trainModel(u, { family: 'gbdt', target: 'churned', holdout: 0 }).rows.train,
+      60 - countMissing(u),
+    );
+  });
 });
+
+function countMissing(t: Table): number {
+  return t.values('churned').filter((v) => v === null).length;
+}

@@ -21,4 +21,23 @@ describe('lathe (entry point)', () => {
     assert.match(r.stderr, /unknown command|too many arguments/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
+
+  it('says lathe run is not available yet and what to run instead, exit 2 (also for run --help)', async () => {
+    for (const args of [
+      ['run', 'examples/customers.csv', '--target', 'churned'],
+      ['run', '--help'],
+      ['help', 'run'],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^error: lathe run .* is not available yet: it is on the roadmap\./);
+      assert.match(r.stderr, /lathe profile .*\n.*lathe train .*\n.*lathe tune .*\n.*lathe evaluate /);
+      assert.doesNotMatch(r.stderr, /unknown command/);
+    }
+    const r = await runCli(['run', 'examples/customers.csv', '--target', 'churned']);
+    assert.match(r.stderr, /lathe train examples\/customers\.csv --target churned --model gbdt/);
+    const help = await runCli(['--help']);
+    assert.match(help.stdout, /\n {2}run +the end-to-end job \(on the roadmap: not available yet\)/);
+  });
 });

@@ -343,6 +343,10 @@ describe('lathe train / predict', () => {
         /^error: -o out\.xlsx: Lathe cannot write \.xlsx files\. Use one of \.csv, \.tsv, \.json, \.ndjson, \.jsonl, \.parquet/,
       ],
       [['predict', 'm1', customers, '-o', 'out'], /-o out: the file name has no extension/],
+      [
+        ['evaluate', 'm1', customers, '--target', 'plann'],
+        /customers\.csv, column 'plann': no column named 'plann'.*did you mean 'plan'/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args, { cwd: dir });
@@ -425,5 +429,71 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
     const keys = ev.metrics.map((m: { key: string }) => m.key);
     for (const k of ['mae', 'rmse', 'r2']) assert.ok(keys.includes(k), `${k} in ${keys}`);
     for (const m of ev.metrics) assert.ok(m.lower <= m.value && m.value <= m.upper, m.key);
+  });
+});
+
+describe('lathe train / predict with a DBSCAN model (no predict, as in scikit-learn)', () => {
+  const wine = join(ROOT, 'examples/wine.csv');
+
+  it('suggests no predict or export, and predict refuses in CLI terms', async () => {
+    const t = await runCli(['train', wine, '--model', 'dbscan', '--out', 'db', '--no-track'], { cwd: dir });
+    assert.equal(t.code, 0, t.stderr);
+    assert.doesNotMatch(t.stdout, /lathe predict/);
+    assert.doesNotMatch(t.stdout, /lathe export/);
+    assert.match(t.stdout, /--model kmeans/);
+    const p = await runCli(['predict', 'db', wine], { cwd: dir });
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(
+      p.stderr,
+      /^error: model db is a DBSCAN clustering: DBSCAN labels only the rows it was trained on \(.*wine\.csv\).*Fix: to label new rows, train a model that can: lathe train <data> --model kmeans\.\n$/s,
+    );
+    assert.doesNotMatch(p.stderr, /Pipeline|predict\(\)/);
+  });
+});
+
+describe('lathe train --cv: errors and warnings in --cv terms', () => {
+  const small = join(dir, 'c20.csv');
+  writeFileSync(small, `${readFileSync(customers, 'utf8').split('\n').slice(0, 21).join('\n')}\n`);
+  const train = (...extra: string[]) =>
+    runCli(
+      [
+        'train',
+        small,
+        '--target',
+        'churned',
+        '--model',
+        'gbdt',
+        '--no-track',
+        '--out',
+        'cv',
+        '--force',
+        ...extra,
+      ],
+      {
+        cwd: dir,
+        env: { LATHE_QUIET_WARNINGS: '0' },
+      },
+    );
+
+  it('more folds than training rows names the training rows and the holdout', async () => {
+    const r = await train('--cv', '50');
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      'error: --cv 50 asks for more folds than the 16 training rows (20 rows with a target less the 4-row holdout). Fix: use --cv 5 (at most --cv 16).\n',
+    );
+  });
+
+  it('a class rarer than the folds is a warning about --cv, silenced by --quiet', async () => {
+    const r = await train('--cv', '10');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /warning \(UserWarning\): --cv 10: the class 'yes' has only 4 of the 16 training rows/,
+    );
+    assert.doesNotMatch(r.stderr, /nSplits|StratifiedKFold/);
+    const q = await train('--cv', '10', '--quiet');
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stderr, '');
   });
 });

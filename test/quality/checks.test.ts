@@ -187,6 +187,28 @@ describe('quality checks', () => {
     assert.match(m.evidence, /33\.4% numbers/);
   });
 
+  it('infinite-values: inf in the target is critical (with its line), in a feature a warning', () => {
+    const y = normal(200, 100, 10);
+    y[3] = Number.POSITIVE_INFINITY;
+    const x = normal(200);
+    x[10] = Number.NEGATIVE_INFINITY;
+    x[20] = Number.NEGATIVE_INFINITY;
+    const lines = Int32Array.from({ length: 200 }, (_, i) => i + 2);
+    const r = profile([numericColumn('x', x), numericColumn('price', y), numericColumn('z', normal(200))], {
+      target: 'price',
+      rowLines: lines,
+    });
+    const t = only(r, 'infinite-values', 'price');
+    assert.equal(t.severity, 'critical');
+    assert.equal(t.title, "the target 'price' has infinite values");
+    assert.match(t.evidence, /^1 value of 'price' is infinite \(1 inf, 0 -inf; the first on line 5\)/);
+    assert.deepEqual(t.measures, { count: 1, positive: 1, negative: 0, first: 5 });
+    const f = only(r, 'infinite-values', 'x');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.evidence, /2 values of 'x' are infinite \(0 inf, 2 -inf; the first on line 12\)/);
+    assert.equal(findings(r, 'infinite-values').length, 2);
+  });
+
   it('outliers: a few far-out values are a warning; a heavy tail is info; a normal sample is quiet', () => {
     const sentinel = normal().map((v, i) => (i < 3 ? 999 : v));
     const tail = Array.from({ length: N }, () => Math.exp(rng.normal(0, 1.5)));

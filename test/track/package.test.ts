@@ -19,6 +19,7 @@ import { manifestChecksum } from '../../src/track/package/format.ts';
 import { modelPackageArchive, readModelPackage } from '../../src/track/package/read.ts';
 import { writeTar } from '../../src/track/package/tar.ts';
 import { type ModelPackageInput, writeModelPackage } from '../../src/track/package/write.ts';
+import { loadModelPackage } from '../../src/track/registry.ts';
 import { type FakeLinear, fittedFake } from './fake-estimator.ts';
 import { INPUT_SCHEMA, OUTPUT_SCHEMA } from './helpers.ts';
 
@@ -353,6 +354,16 @@ describe('model package: damage is detected and named', () => {
     });
     const pkg = await readModelPackage(p);
     assert.throws(() => estimatorFromJSON(pkg.model), /Unknown estimator type 'NotRegistered'/);
+    // Loading it names the package: the estimator's own message knows no file.
+    await assert.rejects(loadModelPackage(p), (e: Error) => {
+      assert.ok(
+        e.message.startsWith(
+          `the model package ${p} cannot be loaded: Unknown estimator type 'NotRegistered'.`,
+        ),
+        e.message,
+      );
+      return true;
+    });
   });
 });
 

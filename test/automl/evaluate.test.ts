@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import '../../src/index.ts';
+import { evaluateModel } from '../../src/automl/evaluate.ts';
+import { trainModel } from '../../src/automl/train.ts';
+import { tableFromObjects } from '../../src/data/from-rows.ts';
+import type { Table } from '../../src/data/table.ts';
+import { classificationReport } from '../../src/metrics/report.ts';
+
+function churn(n: number, label: (i: number) => string | null = (i) => (i % 3 === 0 ? 'yes' : 'no')): Table {
+  return tableFromObjects(
+    Array.from({ length: n }, (_, i) => ({ x: i % 3 === 0 ? 10 + (i % 5) : i % 7, churned: label(i) })),
+  );
+}
+
+function house(n: number, price: (i: number) => number | null = (i) => 100 + 3 * i): Table {
+  return tableFromObjects(
+    Array.from({ length: n }, (_, i) => ({ sqft: i, condition: i % 2 ? 'good' : 'fair', price: price(i) })),
+  );
+}
+
+describe('evaluateModel', () => {
+  const clf = trainModel(churn(120), { family: 'logistic', target: 'churned', holdout: 0 });
+
+  it('counts rows whose label the model never saw: always wrong, with their own confusion-matrix row', () => {
+    // 30 rows, 5 of them 'maybe' (rows 25–29, lines 27–31 of a file with a header).
+    const data = churn(30, (i) => (i >= 25 ? 'maybe' : i % 3 === 0 ? 'yes' : 'no'));
+    const lines = Int32Array.from({ length: 30 }, (_, i) => i + 2);
+    const ev = evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'churned', {
+      nResamples: 20,
+      rowLines: lines,
+    });
+    assert.equal(ev.rows.evaluated, 30);
+    assert.deepEqual(ev.unseenLabels, [{ label: 'maybe', count: 5, firstLine: 27 }]);
+    // As scikit-learn's confusion_matrix/classification_report with labels=None: sorted union.
+    assert.deepEqual(ev.confusion!.labels, ['maybe', 'no', 'yes']);
+    const total = ev.confusion!.matrix.flat().reduce((a, b) => a + b, 0);
+    assert.equal(total, 30);
+    assert.deepEqual(ev.confusion!.matrix[0].slice(0, 1), [0]);
+    assert.equal(
+      ev.confusion!.matrix[0].reduce((a, b) => a + b, 0),
+      5,
+    );
+    assert.equal(ev.report!.classes.find((c) => c.label === 'maybe')?.support, 5);
+    assert.equal(ev.report!.weightedAvg.support, 30);
+    const acc = ev.metrics.find((m) => m.key === 'accuracy')!.value!;
+    const t = data.values('churned').map(String);
+    const q = (clf.model.predict(data.drop(['churned'])) as string[]).map(String);
+    const correct = t.filter((v, i) => v === q[i]).length;
+    assert.equal(acc, correct / 30);
+    // Precision/recall/F1 of the positive class stay defined ('maybe' rows are not positives).
+    const rep = classificationReport(t, q, { labels: ['maybe', 'no', 'yes'], zeroDivision: 0 });
+    const yes = rep.classes.find((c) => c.label === 'yes')!;
+    assert.equal(ev.metrics.find((m) => m.key === 'precision')!.value, yes.precision);
+    assert.equal(ev.metrics.find((m) => m.key === 'recall')!.value, yes.recall);
+    // The model gives 'maybe' probability 0: log loss is undefined, not a number from a subset.
+    assert.equal(ev.metrics.find((m) => m.key === 'logLoss')!.value, null);
+  });
+
+  it('has no unseen labels and the model classes as labels on ordinary data', () => {
+    const ev = evaluateModel(clf.model, clf.inputSchema, 'binary', churn(30), 'churned', { nResamples: 0 });
+    assert.deepEqual(ev.unseenLabels, []);
+    assert.deepEqual(ev.confusion!.labels, ['no', 'yes']);
+  });
+
+  it('refuses a column none of whose values is a class (a feature named as --target), naming both', () => {
+    const data = tableFromObjects(
+      Array.from({ length: 10 }, (_, i) => ({ x: i, churned: 'no', plan: i % 2 ? 'basic' : 'premium' })),
+    );
+    assert.throws(
+      () =>
+        evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'plan', {
+          source: 'new.csv',
+          modelTarget: 'churned',
+        }),
+      /column 'plan' in new\.csv is a class this model predicts: it predicts 'no', 'yes'; the column holds 'premium', 'basic'.*--target churned/,
+    );
+  });
+
+  it('refuses fewer than 2 labelled rows, naming the file and a fix', () => {
+    assert.throws(
+      () => evaluateModel(clf.model, clf.inputSchema, 'binary', churn(1), 'churned', { source: 'one.csv' }),
+      /'churned' in one\.csv has only 1 non-missing value.*Fix: /,
+    );
+  });
+
+  const reg = trainModel(house(80), { family: 'ridge', target: 'price', holdout: 0 });
+
+  it('refuses a non-numeric truth column for a regression model, naming the column and the model target', () => {
+    assert.throws(
+      () =>
+        evaluateModel(reg.model, reg.inputSchema, 'regression', house(20), 'condition', {
+          source: 'h.csv',
+          modelTarget: 'price',
+        }),
+      /column 'condition' in h\.csv is categorical, but this is a regression model.*--target price/,
+    );
+  });
+
+  it('refuses an infinite truth value, naming file, line and column', () => {
+    const data = house(20, (i) => (i === 4 ? Number.POSITIVE_INFINITY : 100 + i));
+    const lines = Int32Array.from({ length: 20 }, (_, i) => i + 2);
+    assert.throws(
+      () =>
+        evaluateModel(reg.model, reg.inputSchema, 'regression', data, 'price', {
+          source: 'h.csv',
+          rowLines: lines,
+        }),
+      /^DataError: h\.csv, line 6, column 'price': the target value is inf; a regression target must be a finite number/,
+    );
+  });
+});
