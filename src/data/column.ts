@@ -12,6 +12,8 @@
  * @module
  */
 
+import { parseDateString } from './read/values.ts';
+
 /** The physical kinds of column. */
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text';
 
@@ -227,7 +229,10 @@ export function booleanColumn(name: string, values: ArrayLike<boolean | null | u
   return { type: 'boolean', name, values: out };
 }
 
-/** Builds a datetime column from `Date`s, epoch milliseconds or ISO strings (null = missing). */
+/**
+ * Builds a datetime column from `Date`s, epoch milliseconds or ISO strings (null = missing); a
+ * string's time without a zone is UTC, as the file readers take it.
+ */
 export function datetimeColumn(
   name: string,
   values: ArrayLike<Date | number | string | null | undefined>,
@@ -242,7 +247,7 @@ export function datetimeColumn(
           ? v.getTime()
           : typeof v === 'number'
             ? v
-            : Date.parse(v);
+            : parseDateString(v);
   }
   return { type: 'datetime', name, values: out };
 }

@@ -23,6 +23,7 @@ import {
   type NumericColumn,
   renameColumn,
 } from '../data/column.ts';
+import { parseDateString } from '../data/read/values.ts';
 import { Table } from '../data/table.ts';
 
 /** What the preprocessing steps accept as X: a {@link Table}, a {@link Matrix} or rows of numbers. */
@@ -307,7 +308,7 @@ export function convertColumn(c: Column, to: ColumnType): Conversion {
             v[i] = Number.NaN;
             continue;
           }
-          const t = Date.parse(s);
+          const t = parseDateString(s);
           if (!Number.isFinite(t)) return { ok: false, example: s };
           v[i] = t;
         }

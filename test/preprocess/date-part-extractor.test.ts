@@ -109,3 +109,27 @@ describe('DatePartExtractor', () => {
     );
   });
 });
+
+describe('date strings without a zone are UTC whatever the machine is set to', () => {
+  it('in datetimeColumn and when text dates are converted at transform', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York'; // Node applies a TZ change at once
+    try {
+      // Date.parse would read this as New York time: 2024-03-17 03:15 UTC, another day.
+      assert.equal(datetimeColumn('d', ['2024-03-16T23:15:00']).values[0], Date.UTC(2024, 2, 16, 23, 15));
+      assert.equal(datetimeColumn('d', ['2024-03-16 23:15']).values[0], Date.UTC(2024, 2, 16, 23, 15));
+      assert.equal(
+        datetimeColumn('d', ['2024-03-16T23:15:00+01:00']).values[0],
+        Date.UTC(2024, 2, 16, 22, 15),
+      );
+      const fitted = new DatePartExtractor({ parts: ['day', 'hour'] }).fit(
+        new Table([datetimeColumn('d', [Date.UTC(2024, 2, 15, 10, 30), Date.UTC(2024, 2, 16, 23, 15)])]),
+      );
+      const asText = new Table([categoricalColumn('d', ['2024-03-16T23:15:00'])]);
+      assert.deepEqual(Array.from(fitted.transform(asText).data), [16, 23]);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

@@ -388,3 +388,15 @@ export function sniffDatetimeFormat(values: readonly string[]): DatetimeFormat |
   }
   return undefined;
 }
+
+/**
+ * A date or date-time string as epoch milliseconds, the way the file readers take one: ISO 8601
+ * (or `YYYY/MM/DD`), where a time without a zone is UTC — as in a CSV column, and unlike
+ * `Date.parse`, which reads it in the machine's time zone; other forms fall back to `Date.parse`.
+ */
+export function parseDateString(s: string): number {
+  const iso = parseDatetime(s, '%Y-%m-%d');
+  if (iso === iso) return iso;
+  const slash = parseDatetime(s, '%Y/%m/%d');
+  return slash === slash ? slash : Date.parse(s);
+}
