@@ -130,7 +130,8 @@ export abstract class BaseClassifier<P extends object = Record<string, unknown>>
 
   /** The most probable class per row (ties go to the first class, as `argmax`). */
   predict(X: MatrixInput): Label[] {
-    const P = this.predictProba(X);
+    // Checked here too, so that errors name predict rather than the predictProba it calls.
+    const P = this.predictProba(this.checkInput(X, 'predict'));
     const k = P.cols;
     const out = new Array<Label>(P.rows);
     for (let i = 0; i < P.rows; i++) {
