@@ -49,6 +49,13 @@ def datasets():
     y = rng.randint(0, 3, 200)
     rates = np.array([[1, 3, 0.5, 2, 1, 0.2], [2, 1, 1, 0.5, 3, 0.2], [0.5, 0.5, 2, 2, 1, 1.5]])
     d["counts"] = (rng.poisson(rates[y]).astype(float), y)
+    # One feature, constant in the training rows (the even ones): NumPy reduces an n x 1 array
+    # pairwise, so 0.1 fifteen times has mean 0.1 and variance 0; a running sum drifts, and the
+    # variance's rounding noise then decides the far-off test rows.
+    pattern = [0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0]
+    X1 = np.array([[0.1] if i % 2 == 0 else [[3.0], [1.0], [2.0]][(i // 2) % 3] for i in range(30)])
+    y1 = np.array([pattern[i // 2] if i % 2 == 0 else 0 for i in range(30)])
+    d["constant1"] = (X1, y1)
     return d
 
 
@@ -87,6 +94,8 @@ def cases(d):
     add(GaussianNB, "wine", {"priors": [0.2, 0.5, 0.3]})
     add(GaussianNB, "iris", {}, sw_seed=1)
     add(GaussianNB, "digits", {"var_smoothing": 1e-2})
+    add(GaussianNB, "constant1", {"var_smoothing": 1e-3})
+    add(GaussianNB, "constant1", {"var_smoothing": 1e-3}, sw_seed=3)
     add(MultinomialNB, "digits", {})
     add(MultinomialNB, "digits", {"alpha": 0.1, "fit_prior": False})
     add(MultinomialNB, "counts", {})

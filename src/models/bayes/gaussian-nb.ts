@@ -203,6 +203,7 @@ function meanVariance(
   rows: Int32Array,
   sw: Float64Array | undefined,
 ): { mean: Float64Array; variance: Float64Array } {
+  if (d === 1) return meanVariance1(data, rows, sw);
   const mean = new Float64Array(d);
   const variance = new Float64Array(d);
   if (sw === undefined) {
@@ -232,6 +233,32 @@ function meanVariance(
   });
   for (let j = 0; j < d; j++) variance[j] /= scl;
   return { mean, variance };
+}
+
+/**
+ * {@link meanVariance} of one feature. NumPy reduces an n × 1 array as a contiguous vector, by
+ * pairwise summation (not row by row as over the rows of a wider array), so a constant column sums
+ * exactly where a running sum drifts (3.3 twenty times) and its variance is 0, not rounding noise.
+ */
+function meanVariance1(
+  data: Float64Array,
+  rows: Int32Array,
+  sw: Float64Array | undefined,
+): { mean: Float64Array; variance: Float64Array } {
+  const n = rows.length;
+  const x = Float64Array.from(rows, (i) => data[i]);
+  const t = new Float64Array(n);
+  if (sw === undefined) {
+    const mean = pairwiseSum(x, 0, n) / n;
+    for (let r = 0; r < n; r++) t[r] = (x[r] - mean) * (x[r] - mean);
+    return { mean: Float64Array.of(mean), variance: Float64Array.of(pairwiseSum(t, 0, n) / n) };
+  }
+  const w = Float64Array.from(rows, (i) => sw[i]);
+  const scl = pairwiseSum(w, 0, n);
+  for (let r = 0; r < n; r++) t[r] = x[r] * w[r];
+  const mean = pairwiseSum(t, 0, n) / scl;
+  for (let r = 0; r < n; r++) t[r] = (x[r] - mean) * (x[r] - mean) * w[r];
+  return { mean: Float64Array.of(mean), variance: Float64Array.of(pairwiseSum(t, 0, n) / scl) };
 }
 
 function checkPriors(who: string, priors: readonly number[], K: number): void {
