@@ -12,7 +12,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
-import { captureWarnings, warn } from '../core/warnings.ts';
+import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
 import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
@@ -497,7 +497,7 @@ function crossValidateTraining(
   const { result: r, warnings } = captureWarnings(() =>
     crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' }),
   );
-  for (const w of warnings) if (!/least populated class/.test(w.message)) warn(w.category, w.message);
+  for (const w of warnings) if (!isSplitterClassWarning(w)) warn(w.category, w.message);
   const metrics: TrainCv['metrics'] = {};
   for (const [key, scorer] of Object.entries(scoring)) {
     const scores = Array.from(r.testScores[key], (v) => scorer.sign * v);
@@ -511,9 +511,11 @@ function crossValidateTraining(
 /**
  * `--cv K` against the training rows, in the flag's terms: more folds than training rows, or (for
  * stratified folds) than rows of the largest class, is an error; a class rarer than K folds is a
- * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns.
+ * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns. `lathe train --cv`
+ * and `lathe tune --cv` both check with it, so the splitter's own (nSplits) wording never reaches
+ * the CLI: silence that with {@link isSplitterClassWarning}.
  */
-function checkFolds(
+export function checkFolds(
   k: number,
   task: SupervisedTask,
   n: number,
@@ -547,6 +549,11 @@ function checkFolds(
       `--cv ${k}: the class '${rarest}' has only ${fewest} of ${which}, fewer than the ${k} folds, so some folds have none of it; use --cv ${Math.max(2, fewest)} or fewer for every fold to hold every class.`,
     );
   }
+}
+
+/** The splitter's rare-class warning (in nSplits terms), which {@link checkFolds} has given in --cv terms. */
+export function isSplitterClassWarning(w: LatheWarning): boolean {
+  return w.category === 'UserWarning' && /least populated class/.test(w.message);
 }
 
 /** The rows `idx` of a target. */
