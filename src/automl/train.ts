@@ -23,7 +23,7 @@ import type { ColumnNote, ColumnTransformer } from '../preprocess/column-transfo
 import { Pipeline } from '../preprocess/pipeline.ts';
 import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
-import { type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
+import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
 import { detectTask } from './task.ts';
 
@@ -175,6 +175,7 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
       throw new ValidationError(`--task clustering takes no target.`, { field: 'task' });
     }
     checkForcedTask(tcol, task, detected, options.source);
+    checkFamilyDoesTask(fam, tcol, task, options.task ?? 'auto', options.source);
     if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
       throw new ValidationError(
         `The target '${target}'${options.source ? ` in ${options.source}` : ''} is ${tcol.type}; --task regression needs a numeric target.`,
@@ -286,6 +287,35 @@ function checkForcedTask(
       );
     }
   }
+}
+
+/**
+ * A family that cannot do the (detected or forced) classification task, on a numeric target: say
+ * why it is classification and that `--task regression` learns it as a number (a target of a few
+ * whole numbers, such as bedrooms, is detected as classes). Other cases are left to
+ * `makeEstimator`'s error, which lists the families that do the task.
+ */
+function checkFamilyDoesTask(
+  fam: Family,
+  tcol: Column,
+  task: LearningTask,
+  requested: LearningTask | 'auto',
+  source: string | undefined,
+): void {
+  if (task === 'regression' || task === 'clustering' || fam.classifier || !fam.regressor) return;
+  if (tcol.type !== 'numeric') return;
+  const classifiers = FAMILIES.filter((f) => f.classifier).map((f) => f.name);
+  const why =
+    requested === 'auto'
+      ? `its values are ${distinctLabels(tcol).size} distinct whole numbers, so the task was detected as ${task}`
+      : `--task ${task} was asked for`;
+  throw new ValidationError(
+    `Model family '${fam.name}' does not do ${task} tasks: the target '${tcol.name}'${source ? ` in ${source}` : ''} is numeric, but ${why}.`,
+    {
+      field: 'model',
+      fix: `to predict '${tcol.name}' as a number with ${fam.name}, ${requested === 'auto' ? 'add --task regression' : `use --task regression instead of --task ${requested}`}; to predict it as classes, use --model ${classifiers.join(', ')}`,
+    },
+  );
 }
 
 /** A regression target must be finite: an infinite value is an error naming its line. */

@@ -497,3 +497,45 @@ describe('lathe train --cv: errors and warnings in --cv terms', () => {
     assert.equal(q.stderr, '');
   });
 });
+
+describe('lathe train: a regression-only family on a numeric target detected as classes', () => {
+  const housing = join(ROOT, 'examples/housing.csv');
+  it('says why the task is classification and that --task regression learns it as a number', async () => {
+    const r = await runCli(
+      ['train', housing, '--target', 'bedrooms', '--model', 'linear', '--no-track', '--out', 'beds'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: Model family 'linear' does not do multiclass tasks: the target 'bedrooms' in .*housing\.csv is numeric, but its values are \d+ distinct whole numbers, so the task was detected as multiclass\. Fix: to predict 'bedrooms' as a number with linear, add --task regression; to predict it as classes, use --model logistic, /,
+    );
+    const ok = await runCli(
+      [
+        'train',
+        housing,
+        '--target',
+        'bedrooms',
+        '--model',
+        'linear',
+        '--task',
+        'regression',
+        '--no-track',
+        '--out',
+        'beds',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
+  it('a non-numeric target keeps the list of families that do the task', async () => {
+    const r = await runCli(
+      ['train', customers, '--target', 'churned', '--model', 'linear', '--no-track', '--out', 'churn-lin'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /does not do binary tasks\. Fix: for binary use one of logistic/);
+    assert.doesNotMatch(r.stderr, /--task regression/);
+  });
+});
