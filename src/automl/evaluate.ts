@@ -53,6 +53,12 @@ export interface MetricEstimate {
   value: number | null;
   lower: number | null;
   upper: number | null;
+  /**
+   * Why the interval is missing (`lower`/`upper` null) although resamples were drawn and the metric
+   * has a value — e.g. `constant across resamples` (BCa cannot be formed when every resample gives
+   * the same value, as SciPy's bootstrap returns NaN); null when there is an interval or none was asked for.
+   */
+  intervalReason: string | null;
   greaterIsBetter: boolean;
 }
 
@@ -174,6 +180,7 @@ export function evaluateModel(
     const value = computeMetric(task, spec.key, { yTrue, yPred, proba: p.proba, classes });
     let lower: number | null = null;
     let upper: number | null = null;
+    let intervalReason: string | null = null;
     if (nResamples > 0 && Number.isFinite(value)) {
       const b = bootstrapMetric(index, index, (t) => on(t), {
         nResamples,
@@ -183,6 +190,15 @@ export function evaluateModel(
       });
       lower = finite(b.lower);
       upper = finite(b.upper);
+      if (lower === null || upper === null) {
+        lower = upper = null;
+        intervalReason =
+          b.standardError === 0
+            ? 'constant across resamples'
+            : Number.isNaN(b.standardError)
+              ? 'undefined on some resamples'
+              : 'could not be computed';
+      }
     }
     metrics.push({
       key: spec.key,
@@ -190,6 +206,7 @@ export function evaluateModel(
       value: finite(value),
       lower,
       upper,
+      intervalReason,
       greaterIsBetter: spec.greaterIsBetter,
     });
   }

@@ -539,3 +539,61 @@ describe('lathe train: a regression-only family on a numeric target detected as 
     assert.doesNotMatch(r.stderr, /--task regression/);
   });
 });
+
+describe('lathe evaluate: intervals that mean something', () => {
+  const small = join(dir, 'c40.csv');
+  writeFileSync(small, `${readFileSync(customers, 'utf8').split('\n').slice(0, 41).join('\n')}\n`);
+
+  it('refuses fewer than 100 resamples (exit 2, with the fix); 0 still means no intervals', async () => {
+    const t = await runCli(
+      [
+        'train',
+        small,
+        '--target',
+        'churned',
+        '--model',
+        'tree',
+        '--holdout',
+        '0',
+        '--no-track',
+        '--out',
+        't40',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const r = await runCli(['evaluate', 't40', small, '--resamples', '1'], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^error: --resamples 1 is too few for a bootstrap confidence interval: .* Use --resamples 100 or more \(the default is 1000\), or --resamples 0 for no intervals\.\n$/,
+    );
+    const none = await runCli(['evaluate', 't40', small, '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(none.code, 0, none.stderr);
+    for (const m of JSON.parse(none.stdout).metrics) {
+      assert.equal(m.lower, null);
+      assert.equal(m.intervalReason, null);
+    }
+  });
+
+  it('says why a BCa interval is missing (a constant metric), in text and in --json', async () => {
+    // A tree scored on its own training rows is right on every resample: accuracy is always 1.
+    const args = ['evaluate', 't40', small, '--ci-method', 'bca', '--resamples', '100'];
+    const text = await runCli(args, { cwd: dir });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^accuracy\s+1\.0000\s+n\/a \(constant across resamples\)$/m);
+    const j = JSON.parse((await runCli([...args, '--json'], { cwd: dir })).stdout);
+    const acc = j.metrics.find((m: { key: string }) => m.key === 'accuracy');
+    assert.deepEqual(
+      { value: acc.value, lower: acc.lower, upper: acc.upper, intervalReason: acc.intervalReason },
+      { value: 1, lower: null, upper: null, intervalReason: 'constant across resamples' },
+    );
+    // The percentile interval of a constant metric is that value, and needs no reason.
+    const p = JSON.parse(
+      (await runCli(['evaluate', 't40', small, '--resamples', '100', '--json'], { cwd: dir })).stdout,
+    );
+    const pacc = p.metrics.find((m: { key: string }) => m.key === 'accuracy');
+    assert.deepEqual([pacc.lower, pacc.upper, pacc.intervalReason], [1, 1, null]);
+  });
+});
