@@ -10,6 +10,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { type Label, sortLabels } from '../core/labels.ts';
 import { takeRows } from '../core/matrix.ts';
+import type { Progress } from '../core/progress.ts';
 import { isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
@@ -36,6 +37,16 @@ export interface EvaluateOptions {
   rowLines?: ArrayLike<number>;
   /** The model's own target column, named in errors when `target` looks wrong. */
   modelTarget?: string | null;
+  /**
+   * Told of each metric's bootstrap as it starts (`label`) and advanced by one as it ends (total:
+   * the task's metrics, {@link evaluateStages}).
+   */
+  progress?: Progress;
+}
+
+/** The progress units {@link evaluateModel} advances for `task`: one per metric (a bootstrap each). */
+export function evaluateStages(task: LearningTask): number {
+  return task === 'clustering' ? 0 : metricsFor(task).length;
 }
 
 /** A true label the classifier never saw in training (so never predicts): every such row counts as wrong. */
@@ -182,6 +193,7 @@ export function evaluateModel(
     let upper: number | null = null;
     let intervalReason: string | null = null;
     if (nResamples > 0 && Number.isFinite(value)) {
+      options.progress?.label(`evaluate: bootstrap of ${spec.title} (${nResamples} resamples)`);
       const b = bootstrapMetric(index, index, (t) => on(t), {
         nResamples,
         confidenceLevel: level,
@@ -200,6 +212,7 @@ export function evaluateModel(
               : 'could not be computed';
       }
     }
+    options.progress?.tick();
     metrics.push({
       key: spec.key,
       title: spec.title,

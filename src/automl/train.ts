@@ -12,6 +12,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
+import { type Progress, silentProgress } from '../core/progress.ts';
 import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
 import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
@@ -54,6 +55,17 @@ export interface TrainOptions {
   source?: string;
   /** For each row of the table, its 1-based line in the file (a `ReadResult`'s `rowLines`), for error messages. */
   rowLines?: ArrayLike<number>;
+  /**
+   * Told of each stage as it starts (`label`) and advanced by one unit as it ends: preparing, each
+   * cross-validation fold (`cv` units, advanced together: the folds run in parallel), the fit and
+   * the holdout evaluation — {@link trainStages} units in all.
+   */
+  progress?: Progress;
+}
+
+/** The progress units {@link trainModel} advances: prepare, the `cv` folds, fit, evaluate. */
+export function trainStages(cv?: number): number {
+  return 3 + (cv ?? 0);
 }
 
 /** Cross-validation of the training rows: each task metric over the folds. */
@@ -427,6 +439,8 @@ export function buildPipeline(
  * ```
  */
 export function trainModel(table: Table, options: TrainOptions): TrainResult {
+  const progress = options.progress ?? silentProgress;
+  progress.label('train: preparing the data');
   const prep = prepareTraining(table, options);
   const { task, target, X, y, trainIdx, testIdx, kept } = prep;
   const { model, preprocess, estimator } = buildPipeline(
@@ -438,6 +452,8 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
 
   const Xtrain = testIdx.length ? X.take(trainIdx) : X;
   const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
+  progress.tick();
+  if (options.cv && ytrain) progress.label(`train: cross-validating (${options.cv} folds)`);
   const cv =
     options.cv && ytrain
       ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv, {
@@ -445,10 +461,16 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
           holdout: testIdx.length,
         })
       : null;
+  if (options.cv) progress.tick(options.cv);
+  progress.label(`train: fitting ${prep.family.name} on ${Xtrain.nRows} rows`);
   const t0 = performance.now();
   if (ytrain) model.fit(Xtrain, ytrain);
   else model.fit(Xtrain);
   const fitSeconds = (performance.now() - t0) / 1000;
+  progress.tick();
+  progress.label(
+    testIdx.length ? `train: evaluating on the ${testIdx.length}-row holdout` : 'train: measuring',
+  );
 
   let metrics: Record<string, number>;
   const evalX = testIdx.length ? X.take(testIdx) : Xtrain;
@@ -476,6 +498,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     });
   }
 
+  progress.tick();
   return {
     model,
     family: prep.family.name,

@@ -10,11 +10,12 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { evaluateModel, type UnseenLabel } from '../automl/evaluate.ts';
+import { evaluateModel, evaluateStages, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
 import { selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
+import { createProgress } from '../core/progress.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
@@ -142,15 +143,27 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
   const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
   selectModelInput(read.table, used, data); // a clear error naming any missing column
   const typed = applySchema(read.table, scoringSchema(used), { source: data });
-  const ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
-    nResamples: flags.resamples,
-    confidenceLevel: flags.level,
-    method: flags.ciMethod,
-    seed: flags.seed ?? 0,
-    source: data,
-    rowLines: read.rowLines,
-    modelTarget: loaded.pkg.target,
+  // One bootstrap per metric, on stderr (a terminal only; not with --quiet or --json).
+  const progress = createProgress({
+    total: evaluateStages(task as LearningTask),
+    quiet: flags.quiet || flags.json || flags.resamples === 0,
+    eta: false,
   });
+  let ev: ReturnType<typeof evaluateModel>;
+  try {
+    ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
+      progress,
+      nResamples: flags.resamples,
+      confidenceLevel: flags.level,
+      method: flags.ciMethod,
+      seed: flags.seed ?? 0,
+      source: data,
+      rowLines: read.rowLines,
+      modelTarget: loaded.pkg.target,
+    });
+  } finally {
+    progress.finish();
+  }
   output(
     flags,
     {

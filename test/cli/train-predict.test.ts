@@ -597,3 +597,36 @@ describe('lathe evaluate: intervals that mean something', () => {
     assert.deepEqual([pacc.lower, pacc.upper, pacc.intervalReason], [1, 1, null]);
   });
 });
+
+describe('progress: nothing on stderr when it is not a terminal', () => {
+  it('train --cv, predict -o and evaluate write no bar (stderr is a pipe here)', async () => {
+    const env = { LATHE_QUIET_WARNINGS: '1' };
+    const t = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--cv',
+        '3',
+        '--no-track',
+        '--out',
+        'pg',
+      ],
+      { cwd: dir, env },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stderr, '');
+    const p = await runCli(['predict', 'pg', customers, '-o', 'pg.csv', '--batch-size', '500'], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(p.code, 0, p.stderr);
+    assert.doesNotMatch(p.stderr, /\r|\x1b\[|scoring/);
+    const e = await runCli(['evaluate', 'pg', customers, '--resamples', '100'], { cwd: dir, env });
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(e.stderr, '');
+  });
+});
