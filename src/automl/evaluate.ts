@@ -10,6 +10,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { type Label, sortLabels } from '../core/labels.ts';
 import { takeRows } from '../core/matrix.ts';
+import type { Progress } from '../core/progress.ts';
 import { isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
@@ -36,6 +37,16 @@ export interface EvaluateOptions {
   rowLines?: ArrayLike<number>;
   /** The model's own target column, named in errors when `target` looks wrong. */
   modelTarget?: string | null;
+  /**
+   * Told of each metric's bootstrap as it starts (`label`) and advanced by one as it ends (total:
+   * the task's metrics, {@link evaluateStages}).
+   */
+  progress?: Progress;
+}
+
+/** The progress units {@link evaluateModel} advances for `task`: one per metric (a bootstrap each). */
+export function evaluateStages(task: LearningTask): number {
+  return task === 'clustering' ? 0 : metricsFor(task).length;
 }
 
 /** A true label the classifier never saw in training (so never predicts): every such row counts as wrong. */
@@ -53,6 +64,12 @@ export interface MetricEstimate {
   value: number | null;
   lower: number | null;
   upper: number | null;
+  /**
+   * Why the interval is missing (`lower`/`upper` null) although resamples were drawn and the metric
+   * has a value — e.g. `constant across resamples` (BCa cannot be formed when every resample gives
+   * the same value, as SciPy's bootstrap returns NaN); null when there is an interval or none was asked for.
+   */
+  intervalReason: string | null;
   greaterIsBetter: boolean;
 }
 
@@ -174,7 +191,9 @@ export function evaluateModel(
     const value = computeMetric(task, spec.key, { yTrue, yPred, proba: p.proba, classes });
     let lower: number | null = null;
     let upper: number | null = null;
+    let intervalReason: string | null = null;
     if (nResamples > 0 && Number.isFinite(value)) {
+      options.progress?.label(`evaluate: bootstrap of ${spec.title} (${nResamples} resamples)`);
       const b = bootstrapMetric(index, index, (t) => on(t), {
         nResamples,
         confidenceLevel: level,
@@ -183,13 +202,24 @@ export function evaluateModel(
       });
       lower = finite(b.lower);
       upper = finite(b.upper);
+      if (lower === null || upper === null) {
+        lower = upper = null;
+        intervalReason =
+          b.standardError === 0
+            ? 'constant across resamples'
+            : Number.isNaN(b.standardError)
+              ? 'undefined on some resamples'
+              : 'could not be computed';
+      }
     }
+    options.progress?.tick();
     metrics.push({
       key: spec.key,
       title: spec.title,
       value: finite(value),
       lower,
       upper,
+      intervalReason,
       greaterIsBetter: spec.greaterIsBetter,
     });
   }

@@ -13,6 +13,7 @@ import { DataError, RowValueError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
+import type { Progress } from '../core/progress.ts';
 import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { Table, unknownColumn } from '../data/table.ts';
@@ -41,6 +42,8 @@ export interface PredictOptions {
    * labels keep the target's type. Default: numeric when every class is a number, else categorical.
    */
   predictionStorage?: 'boolean' | 'numeric' | 'categorical';
+  /** Advanced by the rows of each batch scored (its total: the table's rows). */
+  progress?: Progress;
 }
 
 /** A row left unscored under `onBadRows: 'quarantine'`. */
@@ -153,6 +156,7 @@ export function predictTable(
         rows = X.take(index);
       }
     }
+    options.progress?.update(Math.min(n, s + batch));
   }
   const scored = rejected.length ? without(X.nRows, rejected) : null;
   const n2 = scored ? scored.length : n;

@@ -12,7 +12,8 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
-import { captureWarnings, warn } from '../core/warnings.ts';
+import { type Progress, silentProgress } from '../core/progress.ts';
+import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
 import { type Column, isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
@@ -23,7 +24,7 @@ import type { ColumnNote, ColumnTransformer } from '../preprocess/column-transfo
 import { Pipeline } from '../preprocess/pipeline.ts';
 import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
-import { type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
+import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
 import { detectTask } from './task.ts';
 
@@ -54,6 +55,17 @@ export interface TrainOptions {
   source?: string;
   /** For each row of the table, its 1-based line in the file (a `ReadResult`'s `rowLines`), for error messages. */
   rowLines?: ArrayLike<number>;
+  /**
+   * Told of each stage as it starts (`label`) and advanced by one unit as it ends: preparing, each
+   * cross-validation fold (`cv` units, advanced together: the folds run in parallel), the fit and
+   * the holdout evaluation — {@link trainStages} units in all.
+   */
+  progress?: Progress;
+}
+
+/** The progress units {@link trainModel} advances: prepare, the `cv` folds, fit, evaluate. */
+export function trainStages(cv?: number): number {
+  return 3 + (cv ?? 0);
 }
 
 /** Cross-validation of the training rows: each task metric over the folds. */
@@ -175,6 +187,7 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
       throw new ValidationError(`--task clustering takes no target.`, { field: 'task' });
     }
     checkForcedTask(tcol, task, detected, options.source);
+    checkFamilyDoesTask(fam, tcol, task, options.task ?? 'auto', options.source);
     if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
       throw new ValidationError(
         `The target '${target}'${options.source ? ` in ${options.source}` : ''} is ${tcol.type}; --task regression needs a numeric target.`,
@@ -288,6 +301,35 @@ function checkForcedTask(
   }
 }
 
+/**
+ * A family that cannot do the (detected or forced) classification task, on a numeric target: say
+ * why it is classification and that `--task regression` learns it as a number (a target of a few
+ * whole numbers, such as bedrooms, is detected as classes). Other cases are left to
+ * `makeEstimator`'s error, which lists the families that do the task.
+ */
+function checkFamilyDoesTask(
+  fam: Family,
+  tcol: Column,
+  task: LearningTask,
+  requested: LearningTask | 'auto',
+  source: string | undefined,
+): void {
+  if (task === 'regression' || task === 'clustering' || fam.classifier || !fam.regressor) return;
+  if (tcol.type !== 'numeric') return;
+  const classifiers = FAMILIES.filter((f) => f.classifier).map((f) => f.name);
+  const why =
+    requested === 'auto'
+      ? `its values are ${distinctLabels(tcol).size} distinct whole numbers, so the task was detected as ${task}`
+      : `--task ${task} was asked for`;
+  throw new ValidationError(
+    `Model family '${fam.name}' does not do ${task} tasks: the target '${tcol.name}'${source ? ` in ${source}` : ''} is numeric, but ${why}.`,
+    {
+      field: 'model',
+      fix: `to predict '${tcol.name}' as a number with ${fam.name}, ${requested === 'auto' ? 'add --task regression' : `use --task regression instead of --task ${requested}`}; to predict it as classes, use --model ${classifiers.join(', ')}`,
+    },
+  );
+}
+
 /** A regression target must be finite: an infinite value is an error naming its line. */
 function checkFiniteTarget(
   y: Float64Array,
@@ -397,6 +439,8 @@ export function buildPipeline(
  * ```
  */
 export function trainModel(table: Table, options: TrainOptions): TrainResult {
+  const progress = options.progress ?? silentProgress;
+  progress.label('train: preparing the data');
   const prep = prepareTraining(table, options);
   const { task, target, X, y, trainIdx, testIdx, kept } = prep;
   const { model, preprocess, estimator } = buildPipeline(
@@ -408,6 +452,8 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
 
   const Xtrain = testIdx.length ? X.take(trainIdx) : X;
   const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
+  progress.tick();
+  if (options.cv && ytrain) progress.label(`train: cross-validating (${options.cv} folds)`);
   const cv =
     options.cv && ytrain
       ? crossValidateTraining(model, task as SupervisedTask, Xtrain, ytrain, options.cv, {
@@ -415,10 +461,16 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
           holdout: testIdx.length,
         })
       : null;
+  if (options.cv) progress.tick(options.cv);
+  progress.label(`train: fitting ${prep.family.name} on ${Xtrain.nRows} rows`);
   const t0 = performance.now();
   if (ytrain) model.fit(Xtrain, ytrain);
   else model.fit(Xtrain);
   const fitSeconds = (performance.now() - t0) / 1000;
+  progress.tick();
+  progress.label(
+    testIdx.length ? `train: evaluating on the ${testIdx.length}-row holdout` : 'train: measuring',
+  );
 
   let metrics: Record<string, number>;
   const evalX = testIdx.length ? X.take(testIdx) : Xtrain;
@@ -446,6 +498,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     });
   }
 
+  progress.tick();
   return {
     model,
     family: prep.family.name,
@@ -497,7 +550,7 @@ function crossValidateTraining(
   const { result: r, warnings } = captureWarnings(() =>
     crossValidate(model.clone(), X, y, { cv: folds, scoring, errorScore: 'raise' }),
   );
-  for (const w of warnings) if (!/least populated class/.test(w.message)) warn(w.category, w.message);
+  for (const w of warnings) if (!isSplitterClassWarning(w)) warn(w.category, w.message);
   const metrics: TrainCv['metrics'] = {};
   for (const [key, scorer] of Object.entries(scoring)) {
     const scores = Array.from(r.testScores[key], (v) => scorer.sign * v);
@@ -511,9 +564,11 @@ function crossValidateTraining(
 /**
  * `--cv K` against the training rows, in the flag's terms: more folds than training rows, or (for
  * stratified folds) than rows of the largest class, is an error; a class rarer than K folds is a
- * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns.
+ * warning (some folds then lack it), as scikit-learn's StratifiedKFold warns. `lathe train --cv`
+ * and `lathe tune --cv` both check with it, so the splitter's own (nSplits) wording never reaches
+ * the CLI: silence that with {@link isSplitterClassWarning}.
  */
-function checkFolds(
+export function checkFolds(
   k: number,
   task: SupervisedTask,
   n: number,
@@ -547,6 +602,11 @@ function checkFolds(
       `--cv ${k}: the class '${rarest}' has only ${fewest} of ${which}, fewer than the ${k} folds, so some folds have none of it; use --cv ${Math.max(2, fewest)} or fewer for every fold to hold every class.`,
     );
   }
+}
+
+/** The splitter's rare-class warning (in nSplits terms), which {@link checkFolds} has given in --cv terms. */
+export function isSplitterClassWarning(w: LatheWarning): boolean {
+  return w.category === 'UserWarning' && /least populated class/.test(w.message);
 }
 
 /** The rows `idx` of a target. */

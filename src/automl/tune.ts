@@ -22,6 +22,7 @@
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import type { Executor } from '../core/pool.ts';
+import { suppressWarnings } from '../core/warnings.ts';
 import type { Schema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { defaultSpace, prefixSpace } from '../select/default-spaces.ts';
@@ -36,7 +37,15 @@ import {
 import { describeDistribution, type Params, type SearchSpace } from '../select/space.ts';
 import { family as getFamily, type LearningTask } from './families.ts';
 import { defaultMetric, metricScorer } from './scores.ts';
-import { buildPipeline, pickTarget, prepareTraining, type TrainResult, trainModel } from './train.ts';
+import {
+  buildPipeline,
+  checkFolds,
+  isSplitterClassWarning,
+  pickTarget,
+  prepareTraining,
+  type TrainResult,
+  trainModel,
+} from './train.ts';
 
 /** Options of {@link tuneModel}. */
 export interface TuneOptions {
@@ -212,7 +221,18 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
     resource: pruneOn === 'iterations' ? { param: 'model__maxIter', levels: 3, factor: 3 } : undefined,
     onTrial: options.onTrial ? (t) => options.onTrial!(t, { key: metric, sign: scorer.sign }) : undefined,
   };
-  const search = await searchCV(pipeline, Xtrain, ytrain, searchOptions);
+  // --cv in the flag's terms (as lathe train --cv says it), not the splitter's nSplits.
+  checkFolds(searchOptions.cv as number, task, Xtrain.nRows, ytrain, {
+    used: prep.rows.used,
+    holdout: testIdx.length,
+  });
+  const restore = suppressWarnings(isSplitterClassWarning);
+  let search: SearchResult;
+  try {
+    search = await searchCV(pipeline, Xtrain, ytrain, searchOptions);
+  } finally {
+    restore();
+  }
   if (!search.best) {
     const errors = [...new Set(search.trials.map((t) => t.error).filter(Boolean))].slice(0, 3);
     throw new ValidationError(

@@ -8,7 +8,7 @@
 
 import type { Command } from 'commander';
 import { isUserError } from '../core/errors.ts';
-import { onWarning } from '../core/warnings.ts';
+import { installCliWarnings } from './warnings.ts';
 
 /** The flags every command accepts. */
 export interface CommonOptions {
@@ -30,11 +30,8 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--quiet', 'no progress bars, notes or warnings on stderr')
     .hook('preAction', (_cmd, actionCommand) => {
       // Warnings (convergence, rare classes in --cv folds, …) are notes too: --quiet silences them.
-      // (The environment variable reaches the worker threads that run folds and trials.)
-      if (actionCommand.opts().quiet) {
-        onWarning(() => {});
-        process.env.LATHE_QUIET_WARNINGS = '1';
-      }
+      // Those of worker threads come back to this thread's handler: each is printed once.
+      installCliWarnings(Boolean(actionCommand.opts().quiet));
     });
 }
 

@@ -10,11 +10,12 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { evaluateModel, type UnseenLabel } from '../automl/evaluate.ts';
+import { evaluateModel, evaluateStages, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
 import { selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
+import { createProgress } from '../core/progress.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
@@ -23,10 +24,10 @@ import {
   action,
   type CommonOptions,
   choiceFlag,
-  intFlag,
   note,
   numberFlag,
   output,
+  UsageError,
   withCommonOptions,
 } from './common.ts';
 import { scoringSchema } from './predict.ts';
@@ -37,6 +38,37 @@ interface EvaluateFlags extends CommonOptions {
   level: number;
   ciMethod: 'percentile' | 'bca' | 'basic';
   onBadRows?: BadRowPolicy;
+}
+
+/**
+ * The fewest bootstrap resamples that give an interval worth printing. Percentile and BCa bounds
+ * are quantiles of the bootstrap distribution: with a handful of resamples the 2.5 % and 97.5 %
+ * quantiles are the extreme values (1 resample gives an "interval" of one value, which may well
+ * exclude the estimate). SciPy's bootstrap defaults to 9999 resamples; 100 is a floor, 1000 the default.
+ */
+export const MIN_RESAMPLES = 100;
+
+function parseResamples(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--resamples must be a whole number (0 for no intervals); got '${v}'.`);
+  }
+  if (n > 0 && n < MIN_RESAMPLES) {
+    throw new UsageError(
+      `--resamples ${n} is too few for a bootstrap confidence interval: its bounds are quantiles of the resampled metric, which ${n} resample${n === 1 ? ' does' : 's do'} not estimate. Use --resamples ${MIN_RESAMPLES} or more (the default is 1000), or --resamples 0 for no intervals.`,
+    );
+  }
+  return n;
+}
+
+/** The interval column of one metric: the bounds, why there are none, or nothing. */
+function intervalText(m: {
+  lower: number | null;
+  upper: number | null;
+  intervalReason: string | null;
+}): string {
+  if (m.lower !== null && m.upper !== null) return `[${fmt(m.lower)}, ${fmt(m.upper)}]`;
+  return m.intervalReason ? `n/a (${m.intervalReason})` : '';
 }
 
 /** Registers `lathe evaluate`. */
@@ -50,8 +82,8 @@ export function register(program: Command): void {
       .option('--target <column>', "the column holding the truth (default: the model's target)")
       .option(
         '--resamples <n>',
-        'bootstrap resamples for the intervals (0: none)',
-        intFlag('--resamples', 0),
+        `bootstrap resamples for the intervals (at least ${MIN_RESAMPLES}; 0: none)`,
+        parseResamples,
         1000,
       )
       .option('--level <p>', 'confidence level of the intervals', numberFlag('--level', 0.5, 0.999), 0.95)
@@ -111,15 +143,27 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
   const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
   selectModelInput(read.table, used, data); // a clear error naming any missing column
   const typed = applySchema(read.table, scoringSchema(used), { source: data });
-  const ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
-    nResamples: flags.resamples,
-    confidenceLevel: flags.level,
-    method: flags.ciMethod,
-    seed: flags.seed ?? 0,
-    source: data,
-    rowLines: read.rowLines,
-    modelTarget: loaded.pkg.target,
+  // One bootstrap per metric, on stderr (a terminal only; not with --quiet or --json).
+  const progress = createProgress({
+    total: evaluateStages(task as LearningTask),
+    quiet: flags.quiet || flags.json || flags.resamples === 0,
+    eta: false,
   });
+  let ev: ReturnType<typeof evaluateModel>;
+  try {
+    ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
+      progress,
+      nResamples: flags.resamples,
+      confidenceLevel: flags.level,
+      method: flags.ciMethod,
+      seed: flags.seed ?? 0,
+      source: data,
+      rowLines: read.rowLines,
+      modelTarget: loaded.pkg.target,
+    });
+  } finally {
+    progress.finish();
+  }
   output(
     flags,
     {
@@ -139,9 +183,7 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
         `${'metric'.padEnd(32)} ${'value'.padStart(10)}   ${ev.nResamples ? `${pct}% CI (bootstrap, ${ev.method}, ${ev.nResamples} resamples)` : ''}`,
       ];
       for (const m of ev.metrics) {
-        lines.push(
-          `${m.title.padEnd(32)} ${fmt(m.value).padStart(10)}   ${m.lower === null ? '' : `[${fmt(m.lower)}, ${fmt(m.upper)}]`}`,
-        );
+        lines.push(`${m.title.padEnd(32)} ${fmt(m.value).padStart(10)}   ${intervalText(m)}`);
       }
       if (ev.confusion) {
         const w = Math.max(8, ...ev.confusion.labels.map((l) => l.length + 1));

@@ -15,6 +15,7 @@ import { loadModel } from '../automl/load.ts';
 import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
+import { createProgress } from '../core/progress.ts';
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
@@ -167,15 +168,28 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     typed,
   );
   const ignored = read.table.columnNames.filter((c) => !X.has(c) && !(flags.keep ?? []).includes(c));
-  const r = predictTable(loaded.model, loaded.pkg.inputSchema, input, {
-    proba: flags.proba,
-    keep: flags.keep,
-    batchSize: flags.batchSize,
-    source: data,
-    rowLines: read.rowLines,
-    onBadRows: flags.onBadRows,
-    predictionStorage: storageOf(loaded.pkg.outputSchema),
+  // Batches on stderr (a terminal only; not with --quiet or --json, nor once CSV goes to stdout).
+  const progress = createProgress({
+    total: input.nRows,
+    label: `predict: scoring ${input.nRows} rows`,
+    quiet: flags.quiet || flags.json,
   });
+  progress.label(`predict: scoring ${input.nRows} rows`);
+  let r: ReturnType<typeof predictTable>;
+  try {
+    r = predictTable(loaded.model, loaded.pkg.inputSchema, input, {
+      progress,
+      proba: flags.proba,
+      keep: flags.keep,
+      batchSize: flags.batchSize,
+      source: data,
+      rowLines: read.rowLines,
+      onBadRows: flags.onBadRows,
+      predictionStorage: storageOf(loaded.pkg.outputSchema),
+    });
+  } finally {
+    progress.finish();
+  }
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
   const rejected = read.summary.rejected + r.rejected.length;
   let rejectsPath = read.summary.rejectsPath;

@@ -15,9 +15,10 @@ import type { Command } from 'commander';
 import { FAMILIES, FAMILY_NAMES, type LearningTask } from '../automl/families.ts';
 import { modelDigest, packageInputFor } from '../automl/package.ts';
 import { metricsFor } from '../automl/scores.ts';
-import { type TrainResult, trainModel } from '../automl/train.ts';
+import { type TrainResult, trainModel, trainStages } from '../automl/train.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { createProgress, type Progress } from '../core/progress.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
@@ -122,8 +123,31 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     ],
   );
   const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
+  // Stages on stderr (a terminal only; not with --quiet or --json): read, trainModel's, write.
+  const progress = createProgress({
+    total: 1 + trainStages(flags.cv) + 1,
+    quiet: flags.quiet || flags.json,
+    eta: false,
+  });
+  try {
+    await trainAndSave(data, out, replacing, flags, progress);
+  } finally {
+    progress.finish();
+  }
+}
+
+async function trainAndSave(
+  data: string,
+  out: string,
+  replacing: boolean,
+  flags: TrainFlags,
+  progress: Progress,
+): Promise<void> {
+  progress.label(`train: reading ${data}`);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
+  progress.tick();
   if (read.summary.rejected > 0) {
+    progress.finish();
     note(
       flags,
       `read ${read.summary.rowsRead} rows: ${read.summary.accepted} accepted + ${read.summary.rejected} rejected (see ${read.summary.rejectsPath})`,
@@ -140,8 +164,12 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     cv: flags.cv,
     source: data,
     rowLines: read.rowLines,
+    progress,
   });
-  if (replacing) note(flags, `replacing the model package at ${out}`);
+  if (replacing) {
+    progress.finish(); // clears the bar's line for the note; the next stage draws it again
+    note(flags, `replacing the model package at ${out}`);
+  }
 
   const dataFingerprint = fingerprint(read.table);
   const digest = modelDigest(result.model);
@@ -166,6 +194,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
       seed,
       modelSha256: digest,
     };
+    progress.label(`train: writing the model package to ${out}`);
     const written = await writeModelPackage(out, packageInputFor(result, lineage, flags.register ?? null), {
       overwrite: true,
     });
@@ -200,6 +229,8 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
         field: 'register',
       });
     }
+    progress.tick();
+    progress.finish();
     report(flags, result, written.path, run?.id ?? null, registered, read, digest);
   } catch (e) {
     if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});

@@ -26,6 +26,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DataError, ValidationError } from './errors.ts';
+import { type LatheWarning, warn } from './warnings.ts';
 
 /** One unit of work: call `fn` exported by `module` with `args`. */
 export interface Task {
@@ -256,6 +257,8 @@ interface ResultMessage {
   fatal?: boolean;
   value?: unknown;
   error?: { name: string; message: string; stack?: string; extra?: Record<string, unknown> };
+  /** Warnings the task emitted in the worker, re-emitted on the calling thread (see worker.ts). */
+  warnings?: LatheWarning[];
 }
 
 const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
@@ -496,6 +499,9 @@ export class ThreadExecutor implements Executor {
       if (!got) continue;
       any = true;
       const msg = got.message as ResultMessage;
+      // Through the calling thread's handler: printed once across workers, captured by
+      // captureWarnings, silenced by --quiet, worded by the CLI.
+      for (const w of msg.warnings ?? []) warn(w.category, w.message);
       slot.busy = -1;
       if (msg.fatal) slot.dead = true;
       state.remaining--;

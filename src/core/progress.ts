@@ -29,6 +29,11 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Draw only after this many milliseconds (default 1000). */
   delayMs?: number;
+  /**
+   * Show an estimate of the time left (default true). Turn it off when the units are stages of
+   * very different lengths (read, fit, write), where a linear estimate misleads.
+   */
+  eta?: boolean;
 }
 
 /** A progress reporter that does nothing. */
@@ -41,6 +46,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   const total = options.total ?? 0;
   const start = Date.now();
   const delay = options.delayMs ?? 1000;
+  const showEta = options.eta ?? true;
   let done = 0;
   let text = options.label ?? '';
   let lastDraw = 0;
@@ -57,7 +63,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       const frac = Math.min(1, done / total);
       const fill = Math.round(frac * width);
       const eta = frac > 0 ? ((now - start) / frac - (now - start)) / 1000 : 0;
-      line = `${text} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}${frac > 0 && frac < 1 ? ` eta ${eta.toFixed(0)}s` : ''}`;
+      line = `${text} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}${showEta && frac > 0 && frac < 1 ? ` eta ${eta.toFixed(0)}s` : ''}`;
     } else {
       line = `${text} ${done} (${((now - start) / 1000).toFixed(1)}s)`;
     }
@@ -66,15 +72,18 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   };
 
   return {
+    // Reaching the total always draws (the 100 ms throttle would otherwise hide the last step).
     tick(n = 1) {
       done += n;
-      draw();
+      draw(total > 0 && done >= total);
     },
     update(d) {
       done = d;
-      draw();
+      draw(total > 0 && done >= total);
     },
     label(t) {
+      // Drawn at once (once past the delay): work between stages is synchronous, so a long stage
+      // shows its label from its start or not at all.
       text = t;
       draw(true);
     },

@@ -57,3 +57,17 @@ export function onWarning(h: Handler): () => void {
     handler = previous;
   };
 }
+
+/**
+ * Drops the warnings `drop` matches and passes the others to the current handler, until the
+ * returned function is called (for work that spans an `await`, where {@link captureWarnings} cannot).
+ */
+export function suppressWarnings(drop: (w: LatheWarning) => boolean): () => void {
+  const previous = handler;
+  handler = (w) => {
+    if (!drop(w)) previous(w);
+  };
+  return () => {
+    handler = previous;
+  };
+}

@@ -9,6 +9,7 @@
  */
 
 import { type MessagePort, parentPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { type LatheWarning, onWarning } from './warnings.ts';
 
 interface WorkerInit {
   resultPort: MessagePort;
@@ -23,6 +24,18 @@ interface TaskMessage {
 }
 
 const { resultPort, signal } = workerData as WorkerInit;
+
+// A task's warnings go back with its result and are emitted on the calling thread, whose handler
+// prints each distinct one once (each worker printing its own would repeat them once per worker).
+let warnings: LatheWarning[] = [];
+onWarning((w) => warnings.push(w));
+
+/** The warnings of the task that ends, and a fresh list for the next. */
+function takeWarnings(): LatheWarning[] {
+  const w = warnings;
+  warnings = [];
+  return w;
+}
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 function load(url: string): Promise<Record<string, unknown>> {
@@ -69,6 +82,7 @@ process.on('exit', (code) => {
 
 parentPort!.on('message', async (task: TaskMessage) => {
   current = task.id;
+  warnings = [];
   try {
     const mod = await load(task.module);
     const fn = mod[task.fn];
@@ -76,7 +90,7 @@ parentPort!.on('message', async (task: TaskMessage) => {
       throw new Error(`worker task: ${task.module} has no exported function '${task.fn}'`);
     const value = await (fn as (...a: unknown[]) => unknown)(...task.args);
     current = -1;
-    done({ id: task.id, ok: true, value }, transferables(value));
+    done({ id: task.id, ok: true, value, warnings: takeWarnings() }, transferables(value));
   } catch (e) {
     const err = e as Error & Record<string, unknown>;
     current = -1;
@@ -86,6 +100,7 @@ parentPort!.on('message', async (task: TaskMessage) => {
       id: task.id,
       ok: false,
       error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), stack: err?.stack, extra },
+      warnings: takeWarnings(),
     });
   }
 });

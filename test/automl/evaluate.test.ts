@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import '../../src/index.ts';
-import { evaluateModel } from '../../src/automl/evaluate.ts';
+import { evaluateModel, evaluateStages } from '../../src/automl/evaluate.ts';
+import { predictTable } from '../../src/automl/predict.ts';
 import { trainModel } from '../../src/automl/train.ts';
+import { createProgress } from '../../src/core/progress.ts';
 import { tableFromObjects } from '../../src/data/from-rows.ts';
 import type { Table } from '../../src/data/table.ts';
 import { classificationReport } from '../../src/metrics/report.ts';
+import { fakeStream, shownLabels } from '../helpers/fake-tty.ts';
 
 function churn(n: number, label: (i: number) => string | null = (i) => (i % 3 === 0 ? 'yes' : 'no')): Table {
   return tableFromObjects(
@@ -108,5 +111,29 @@ describe('evaluateModel', () => {
         }),
       /^DataError: h\.csv, line 6, column 'price': the target value is inf; a regression target must be a finite number/,
     );
+  });
+});
+
+describe('progress of predictTable and evaluateModel', () => {
+  it('predictTable advances by the rows of each batch; evaluateModel labels each metric bootstrap', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => ({
+      x: i % 10,
+      z: (i * 7) % 13,
+      y: i % 10 > 4 ? 'b' : 'a',
+    }));
+    const table = tableFromObjects(rows);
+    const r = trainModel(table, { family: 'logistic', target: 'y', holdout: 0 });
+    const p = fakeStream(true);
+    const progress = createProgress({ total: table.nRows, stream: p.stream, delayMs: 0 });
+    progress.label('predict');
+    predictTable(r.model, r.inputSchema, table.drop(['y']), { batchSize: 50, progress });
+    assert.match(p.writes[p.writes.length - 1], /100% 120\/120/);
+    const e = fakeStream(true);
+    const ep = createProgress({ total: evaluateStages('binary'), stream: e.stream, delayMs: 0 });
+    evaluateModel(r.model, r.inputSchema, 'binary', table, 'y', { nResamples: 100, progress: ep });
+    const labels = shownLabels(e.writes);
+    assert.equal(labels[0], 'evaluate: bootstrap of accuracy (100 resamples)');
+    assert.equal(labels.length, evaluateStages('binary'));
+    assert.match(e.writes[e.writes.length - 1], /100%/);
   });
 });

@@ -5,11 +5,13 @@ import { family, makeEstimator } from '../../src/automl/families.ts';
 import { packageInputFor } from '../../src/automl/package.ts';
 import { predictTable } from '../../src/automl/predict.ts';
 import { detectTask } from '../../src/automl/task.ts';
-import { trainModel } from '../../src/automl/train.ts';
+import { trainModel, trainStages } from '../../src/automl/train.ts';
 import { ValidationError } from '../../src/core/errors.ts';
+import { createProgress } from '../../src/core/progress.ts';
 import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../../src/data/column.ts';
 import { tableFromObjects } from '../../src/data/from-rows.ts';
 import type { Table } from '../../src/data/table.ts';
+import { fakeStream, shownLabels } from '../helpers/fake-tty.ts';
 
 function churnTable(n = 300): Table {
   const rows = [];
@@ -255,3 +257,26 @@ describe('trainModel', () => {
 function countMissing(t: Table): number {
   return t.values('churned').filter((v) => v === null).length;
 }
+
+describe('trainModel progress', () => {
+  it('labels each stage on a terminal (prepare, the folds, fit, holdout) and ends at 100 %', () => {
+    const { stream, writes } = fakeStream(true);
+    const progress = createProgress({ total: trainStages(3), stream, delayMs: 0, eta: false });
+    trainModel(churnTable(), { family: 'logistic', target: 'churned', cv: 3, progress });
+    assert.deepEqual(shownLabels(writes), [
+      'train: preparing the data',
+      'train: cross-validating (3 folds)',
+      'train: fitting logistic on 232 rows',
+      'train: evaluating on the 59-row holdout',
+    ]);
+    assert.match(writes[writes.length - 1], /100% 6\/6/);
+    assert.ok(writes.every((w) => !/eta/.test(w)));
+  });
+
+  it('draws nothing when the stream is not a terminal', () => {
+    const { stream, writes } = fakeStream(false);
+    const progress = createProgress({ total: trainStages(), stream, delayMs: 0 });
+    trainModel(churnTable(), { family: 'logistic', target: 'churned', progress });
+    assert.deepEqual(writes, []);
+  });
+});

@@ -497,3 +497,139 @@ describe('lathe train --cv: errors and warnings in --cv terms', () => {
     assert.equal(q.stderr, '');
   });
 });
+
+describe('lathe train: a regression-only family on a numeric target detected as classes', () => {
+  const housing = join(ROOT, 'examples/housing.csv');
+  it('says why the task is classification and that --task regression learns it as a number', async () => {
+    const r = await runCli(
+      ['train', housing, '--target', 'bedrooms', '--model', 'linear', '--no-track', '--out', 'beds'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: Model family 'linear' does not do multiclass tasks: the target 'bedrooms' in .*housing\.csv is numeric, but its values are \d+ distinct whole numbers, so the task was detected as multiclass\. Fix: to predict 'bedrooms' as a number with linear, add --task regression; to predict it as classes, use --model logistic, /,
+    );
+    const ok = await runCli(
+      [
+        'train',
+        housing,
+        '--target',
+        'bedrooms',
+        '--model',
+        'linear',
+        '--task',
+        'regression',
+        '--no-track',
+        '--out',
+        'beds',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
+  it('a non-numeric target keeps the list of families that do the task', async () => {
+    const r = await runCli(
+      ['train', customers, '--target', 'churned', '--model', 'linear', '--no-track', '--out', 'churn-lin'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /does not do binary tasks\. Fix: for binary use one of logistic/);
+    assert.doesNotMatch(r.stderr, /--task regression/);
+  });
+});
+
+describe('lathe evaluate: intervals that mean something', () => {
+  const small = join(dir, 'c40.csv');
+  writeFileSync(small, `${readFileSync(customers, 'utf8').split('\n').slice(0, 41).join('\n')}\n`);
+
+  it('refuses fewer than 100 resamples (exit 2, with the fix); 0 still means no intervals', async () => {
+    const t = await runCli(
+      [
+        'train',
+        small,
+        '--target',
+        'churned',
+        '--model',
+        'tree',
+        '--holdout',
+        '0',
+        '--no-track',
+        '--out',
+        't40',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const r = await runCli(['evaluate', 't40', small, '--resamples', '1'], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^error: --resamples 1 is too few for a bootstrap confidence interval: .* Use --resamples 100 or more \(the default is 1000\), or --resamples 0 for no intervals\.\n$/,
+    );
+    const none = await runCli(['evaluate', 't40', small, '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(none.code, 0, none.stderr);
+    for (const m of JSON.parse(none.stdout).metrics) {
+      assert.equal(m.lower, null);
+      assert.equal(m.intervalReason, null);
+    }
+  });
+
+  it('says why a BCa interval is missing (a constant metric), in text and in --json', async () => {
+    // A tree scored on its own training rows is right on every resample: accuracy is always 1.
+    const args = ['evaluate', 't40', small, '--ci-method', 'bca', '--resamples', '100'];
+    const text = await runCli(args, { cwd: dir });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^accuracy\s+1\.0000\s+n\/a \(constant across resamples\)$/m);
+    const j = JSON.parse((await runCli([...args, '--json'], { cwd: dir })).stdout);
+    const acc = j.metrics.find((m: { key: string }) => m.key === 'accuracy');
+    assert.deepEqual(
+      { value: acc.value, lower: acc.lower, upper: acc.upper, intervalReason: acc.intervalReason },
+      { value: 1, lower: null, upper: null, intervalReason: 'constant across resamples' },
+    );
+    // The percentile interval of a constant metric is that value, and needs no reason.
+    const p = JSON.parse(
+      (await runCli(['evaluate', 't40', small, '--resamples', '100', '--json'], { cwd: dir })).stdout,
+    );
+    const pacc = p.metrics.find((m: { key: string }) => m.key === 'accuracy');
+    assert.deepEqual([pacc.lower, pacc.upper, pacc.intervalReason], [1, 1, null]);
+  });
+});
+
+describe('progress: nothing on stderr when it is not a terminal', () => {
+  it('train --cv, predict -o and evaluate write no bar (stderr is a pipe here)', async () => {
+    const env = { LATHE_QUIET_WARNINGS: '1' };
+    const t = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--cv',
+        '3',
+        '--no-track',
+        '--out',
+        'pg',
+      ],
+      { cwd: dir, env },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stderr, '');
+    const p = await runCli(['predict', 'pg', customers, '-o', 'pg.csv', '--batch-size', '500'], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(p.code, 0, p.stderr);
+    assert.ok(
+      !p.stderr.includes('\r') && !p.stderr.includes('\x1b[') && !p.stderr.includes('scoring'),
+      p.stderr,
+    );
+    const e = await runCli(['evaluate', 'pg', customers, '--resamples', '100'], { cwd: dir, env });
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(e.stderr, '');
+  });
+});

@@ -155,3 +155,49 @@ describe('lathe tune', () => {
     assert.throws(() => parseDuration('--time', '5 minutes'), /must be a duration/);
   });
 });
+
+describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --cv)', () => {
+  const tune = (...extra: string[]) =>
+    runCli(
+      [
+        'tune',
+        wine,
+        '--target',
+        'cultivar',
+        '--model',
+        'gaussian-nb',
+        '--sampler',
+        'random',
+        '--trials',
+        '1',
+        '--threads',
+        '1',
+        '--no-track',
+        '--out',
+        join(dir, 'cv-words'),
+        '--force',
+        ...extra,
+      ],
+      { env: { LATHE_QUIET_WARNINGS: '0' }, timeoutMs: 120_000 },
+    );
+
+  it('more folds than the largest class names --cv, the class and the training rows', async () => {
+    const r = await tune('--cv', '100');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: --cv 100 asks for more folds than the largest class has rows: the folds are stratified by class, and 'class_1' has \d+ of the 142 training rows \(178 rows with a target less the 36-row holdout\)\. Fix: use --cv 5 \(at most --cv \d+\)\.\n$/,
+    );
+    assert.doesNotMatch(r.stderr, /nSplits|StratifiedKFold/);
+  });
+
+  it('a class rarer than the folds is one warning about --cv, not the splitter', async () => {
+    const r = await tune('--cv', '45');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /warning \(UserWarning\): --cv 45: the class 'class_2' has only \d+ of the 142 training rows/,
+    );
+    assert.doesNotMatch(r.stderr, /nSplits|StratifiedKFold/);
+  });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { InlineExecutor, ThreadExecutor, toShared } from '../../src/core/pool.ts';
+import { captureWarnings } from '../../src/core/warnings.ts';
 import { sumSlice, sumSliceTask } from '../helpers/pool-tasks.ts';
 
 describe('worker pool', () => {
@@ -37,6 +38,20 @@ describe('worker pool', () => {
     assert.deepEqual(
       pool.mapSync<number>(tasks.slice(0, 2)),
       new InlineExecutor().mapSync<number>(tasks.slice(0, 2)),
+    );
+  });
+
+  it("re-emits the workers' warnings on the calling thread (one handler: printed once, capturable)", () => {
+    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const { result, warnings } = captureWarnings(() =>
+      pool.mapSync<number>(
+        [1, 2, 3, 4].map((v) => ({ module: url, fn: 'warnAndReturn', args: ['did not converge', v] })),
+      ),
+    );
+    assert.deepEqual(result, [1, 2, 3, 4]);
+    assert.deepEqual(
+      warnings,
+      [1, 2, 3, 4].map(() => ({ category: 'ConvergenceWarning', message: 'did not converge' })),
     );
   });
 

@@ -58,4 +58,25 @@ describe('createProgress', () => {
     p.finish();
     assert.deepEqual(writes, []);
   });
+
+  it('omits the eta with eta: false, and always draws the last step (no throttle at 100 %)', () => {
+    const { stream, writes } = fakeStream(true);
+    const p = createProgress({ total: 3, label: 'train: fitting', stream, delayMs: 0, eta: false });
+    p.label('train: fitting');
+    p.tick();
+    p.tick(2); // within 100 ms of the last draw: drawn because it completes the bar
+    assert.match(writes[writes.length - 1], /^\rtrain: fitting \[#+\] 100% 3\/3/);
+    assert.ok(writes[writes.length - 1].endsWith('\x1b[K'));
+    assert.ok(writes.every((w) => !w.includes('eta')));
+  });
+
+  it('draws a new stage label at once when it starts after the delay', async () => {
+    const { stream, writes } = fakeStream(true);
+    const p = createProgress({ total: 4, label: 'train: reading', stream, delayMs: 20 });
+    p.tick(); // before the delay: nothing
+    assert.deepEqual(writes, []);
+    await new Promise((r) => setTimeout(r, 30));
+    p.label('train: fitting'); // a long synchronous stage starts: its label shows from its start
+    assert.match(writes[writes.length - 1], /^\rtrain: fitting \[/);
+  });
 });

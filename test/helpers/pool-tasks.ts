@@ -2,6 +2,7 @@
 import { ValidationError } from '../../src/core/errors.ts';
 import { registerTask } from '../../src/core/pool.ts';
 import { Rng } from '../../src/core/rng.ts';
+import { warn } from '../../src/core/warnings.ts';
 
 /** Sum of data[start:end] plus a seeded random term, so task-order bugs would show. */
 export function sumSlice(data: Float64Array, start: number, end: number, key: number): number {
@@ -22,4 +23,10 @@ export function fail(message: string): never {
 
 export function exitThread(): void {
   process.exit(7);
+}
+
+/** Emits a warning in the worker (the pool re-emits it on the calling thread) and returns `v`. */
+export function warnAndReturn(message: string, v: number): number {
+  warn('ConvergenceWarning', message);
+  return v;
 }
