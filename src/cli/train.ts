@@ -20,7 +20,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
@@ -41,6 +41,7 @@ import {
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
 import { checkOutputs, rejectsOutput } from './paths.ts';
+import { writeMoreRejects } from './rejects.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
 
@@ -123,12 +124,6 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
   );
   const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
-  if (read.summary.rejected > 0) {
-    note(
-      flags,
-      `read ${read.summary.rowsRead} rows: ${read.summary.accepted} accepted + ${read.summary.rejected} rejected (see ${read.summary.rejectsPath})`,
-    );
-  }
   const seed = flags.seed ?? 0;
   const result = trainModel(read.table, {
     family: flags.model,
@@ -140,7 +135,23 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     cv: flags.cv,
     source: data,
     rowLines: read.rowLines,
+    onBadRows: flags.onBadRows,
   });
+  // Rows with a feature value training cannot take (inf, or beyond ±1e150) join the reader's rejects.
+  const rejected = read.summary.rejected + result.rejected.length;
+  const rejectsPath = result.rejected.length
+    ? writeMoreRejects(
+        data,
+        read,
+        result.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
+      )
+    : read.summary.rejectsPath;
+  if (rejected > 0) {
+    note(
+      flags,
+      `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
+    );
+  }
   if (replacing) note(flags, `replacing the model package at ${out}`);
 
   const dataFingerprint = fingerprint(read.table);
@@ -200,7 +211,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
         field: 'register',
       });
     }
-    report(flags, result, written.path, run?.id ?? null, registered, read, digest);
+    report(flags, result, written.path, run?.id ?? null, registered, rejected, digest);
   } catch (e) {
     if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
     throw e;
@@ -265,7 +276,7 @@ function report(
   path: string,
   runId: string | null,
   registered: { name: string; version: number; alias?: string } | undefined,
-  read: ReadResult,
+  rejected: number,
   digest: string,
 ): void {
   const json = {
@@ -275,7 +286,7 @@ function report(
       Object.entries(r.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]),
     ),
     metricsOn: r.metricsOn,
-    rows: { ...r.rows, rejected: read.summary.rejected },
+    rows: { ...r.rows, rejected },
     notes: r.notes,
     params: r.params,
     fitSeconds: r.fitSeconds,
