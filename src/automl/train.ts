@@ -14,7 +14,7 @@ import { decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
 import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
-import { type Column, isMissing } from '../data/column.ts';
+import { type Column, isMissing, missingCount } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
 import { splitIndices } from '../data/split.ts';
@@ -25,6 +25,7 @@ import { Pipeline } from '../preprocess/pipeline.ts';
 import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
 import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
+import { type BadFeatureValue, badFeatureError, badFeatureValues } from './feature-values.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
 import { detectTask } from './task.ts';
 
@@ -61,6 +62,12 @@ export interface TrainOptions {
    * the holdout evaluation — {@link trainStages} units in all.
    */
   progress?: Progress;
+  /**
+   * A row with a numeric feature value training cannot take (infinite, or beyond
+   * ±{@link MAX_FEATURE_MAGNITUDE}): `error` (default) stops with a DataError naming the file, line,
+   * column and value; `quarantine` leaves the row out and lists it in `rejected`.
+   */
+  onBadRows?: 'error' | 'quarantine';
 }
 
 /** The progress units {@link trainModel} advances: prepare, the `cv` folds, fit, evaluate. */
@@ -74,9 +81,13 @@ export interface TrainCv {
   metrics: Record<string, { mean: number; std: number; scores: number[] }>;
 }
 
-/** Row accounting: `used + missingTarget = total`, `train + holdout = used`. */
+/**
+ * Row accounting: `used + missingTarget + rejected = total`, `train + holdout = used`. `total` is the
+ * rows of the table given; `rejected`, those set aside for a feature value training cannot take.
+ */
 export interface TrainRows {
   total: number;
+  rejected: number;
   missingTarget: number;
   used: number;
   train: number;
@@ -110,6 +121,8 @@ export interface TrainResult {
   holdoutRows: Int32Array;
   /** Cross-validation on the training rows, when `cv` was asked for. */
   cv: TrainCv | null;
+  /** Rows left out under `onBadRows: 'quarantine'` (a feature value training cannot take), in row order. */
+  rejected: BadFeatureValue[];
 }
 
 function targetRows(target: Column): { keep: Int32Array; missing: number } {
@@ -141,6 +154,10 @@ export interface PreparedTraining {
   /** Indices into the input table of the rows used, or null when all are. */
   kept: Int32Array | null;
   rows: Omit<TrainRows, 'train' | 'holdout'>;
+  /** Rows left out under `onBadRows: 'quarantine'` (indices into the input table). */
+  rejected: BadFeatureValue[];
+  /** Feature columns without a single value (dropped by the preprocessing, with a note). */
+  emptyColumns: string[];
 }
 
 /**
@@ -148,7 +165,8 @@ export interface PreparedTraining {
  * model's holdout is exactly the one `lathe train` would use) does: task detection, rows without a
  * target left out, and a holdout split — stratified for classification, random otherwise.
  */
-export function prepareTraining(table: Table, options: TrainOptions): PreparedTraining {
+export function prepareTraining(input: Table, options: TrainOptions): PreparedTraining {
+  let table = input;
   const fam = getFamily(options.family);
   const seed = options.seed ?? 0;
   const holdout = options.holdout ?? 0.2;
@@ -172,6 +190,22 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
       fix: `drop --target, or choose a supervised family`,
     });
   }
+  // Feature values the models' arithmetic cannot take are bad rows of the file, found before any
+  // split: an error naming the line, or set aside under quarantine.
+  const rejected = badFeatureValues(table, [target, ...(options.exclude ?? [])], options.rowLines);
+  let screened: Int32Array | null = null;
+  if (rejected.length) {
+    if (options.onBadRows !== 'quarantine') throw badFeatureError(rejected[0], options.source);
+    const out = new Set(rejected.map((r) => r.row));
+    const keep: number[] = [];
+    for (let i = 0; i < table.nRows; i++) if (!out.has(i)) keep.push(i);
+    screened = Int32Array.from(keep);
+    table = table.take(screened);
+  }
+  const lineAt = (row: number) => {
+    const r = screened ? screened[row] : row;
+    return options.rowLines ? options.rowLines[r] : undefined;
+  };
   const tableSchema = options.schema ?? inferSchema(table);
 
   let task: LearningTask | 'transform';
@@ -205,12 +239,12 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
     }
     const values = rows.values(target);
     y = task === 'regression' ? Float64Array.from(values as number[]) : (values as Label[]);
-    const lineOf = (i: number) => {
-      const row = kept ? kept[i] : i;
-      return options.rowLines ? options.rowLines[row] : undefined;
-    };
+    const lineOf = (i: number) => lineAt(kept ? kept[i] : i);
     if (y instanceof Float64Array) checkFiniteTarget(y, target, options.source, lineOf);
-    else if (holdout > 0) checkStratifiable(y, target, options.source, lineOf);
+    else {
+      checkFiniteLabels(y, target, options.source, lineOf);
+      if (holdout > 0) checkStratifiable(y, target, options.source, lineOf);
+    }
   } else {
     task = fam.unsupervised && new fam.unsupervised().kind === 'transformer' ? 'transform' : 'clustering';
   }
@@ -230,18 +264,23 @@ export function prepareTraining(table: Table, options: TrainOptions): PreparedTr
   } else {
     trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
   }
+  const X = target ? rows.drop([target]) : rows;
+  // Rows used, as indices into the table given (through the quarantine and the missing targets).
+  if (screened) kept = kept ? kept.map((i) => screened[i]) : screened;
   return {
     family: fam,
     task,
     target,
     tableSchema,
     inputSchema: { version: 1, columns: tableSchema.columns.filter((c) => c.name !== target) },
-    X: target ? rows.drop([target]) : rows,
+    X,
     y,
     trainIdx,
     testIdx,
     kept,
-    rows: { total: table.nRows, missingTarget: missing, used: rows.nRows },
+    rows: { total: input.nRows, rejected: rejected.length, missingTarget: missing, used: rows.nRows },
+    rejected,
+    emptyColumns: X.nRows > 0 ? X.columns.filter((c) => missingCount(c) === X.nRows).map((c) => c.name) : [],
   };
 }
 
@@ -352,6 +391,29 @@ function checkFiniteTarget(
   }
 }
 
+/** Numeric class labels must be finite: `inf` is not a class. */
+function checkFiniteLabels(
+  y: readonly Label[],
+  target: string,
+  source: string | undefined,
+  lineOf: (i: number) => number | undefined,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (typeof v !== 'number' || Number.isFinite(v)) continue;
+    const line = lineOf(i);
+    throw new DataError(
+      `${line === undefined ? `row ${i + 1}: ` : ''}the target value is ${v > 0 ? 'inf' : '-inf'}, which is not a class.`,
+      {
+        file: source,
+        line,
+        column: target,
+        fix: 'correct that value, or empty the cell (rows without a target are left out and counted)',
+      },
+    );
+  }
+}
+
 /** A stratified holdout needs at least 2 rows of every class: a class with 1 row is an error naming its line. */
 function checkStratifiable(
   y: readonly Label[],
@@ -370,6 +432,18 @@ function checkStratifiable(
     if (c.n >= 2) continue;
     const line = lineOf(c.first);
     const singles = [...counts.values()].filter((x) => x.n < 2).length;
+    // Most classes a single row, and every label a number: amounts (prices, counts), not classes.
+    if (singles * 2 > counts.size && y.every((v) => typeof v === 'number')) {
+      throw new DataError(
+        `${line === undefined ? `row ${c.first + 1}: ` : ''}the target '${target}' has ${counts.size} distinct numbers, ${singles} of them on a single row (e.g. '${label}'): they look like amounts, not classes, and a classifier cannot learn a class from one row.`,
+        {
+          file: source,
+          line,
+          column: target,
+          fix: 'use --task regression (or --task auto) to predict the number',
+        },
+      );
+    }
     throw new DataError(
       `${line === undefined ? `row ${c.first + 1}: ` : ''}the class '${label}' has only 1 row${singles > 1 ? ` (and ${singles - 1} other class${singles > 2 ? 'es' : ''} too)` : ''}; the holdout is stratified by class and needs at least 2 rows of each.`,
       {
@@ -397,14 +471,18 @@ export interface BuiltPipeline {
  * learn categories natively — the category-coded columns as `categoricalFeatures`.
  */
 export function buildPipeline(
-  prep: Pick<PreparedTraining, 'family' | 'task' | 'inputSchema'>,
+  prep: Pick<PreparedTraining, 'family' | 'task' | 'inputSchema'> & { emptyColumns?: readonly string[] },
   params: Record<string, unknown> = {},
   seed = 0,
   exclude?: readonly string[],
 ): BuiltPipeline {
   const fam = prep.family;
   const kind = prep.task === 'transform' ? 'clustering' : prep.task;
-  const preprocess = autoPreprocessor(prep.inputSchema, { forModel: fam.preprocess, exclude });
+  const preprocess = autoPreprocessor(prep.inputSchema, {
+    forModel: fam.preprocess,
+    exclude,
+    empty: prep.emptyColumns,
+  });
   const probe = makeEstimator(fam.name, kind, {});
   let p = withSeed(probe, params, seed);
   if (
@@ -490,6 +568,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
       task !== 'regression' && typeof (estimator as { predictProba?: unknown }).predictProba === 'function'
         ? model.predictProba(evalX)
         : null;
+    checkFinitePredictions(prep.family.name, yPred, proba, options.source);
     metrics = supervisedMetrics(task, {
       yTrue: evalY!,
       yPred,
@@ -515,7 +594,42 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     fitSeconds,
     holdoutRows: kept ? testIdx.map((i) => kept[i]) : testIdx,
     cv,
+    rejected: prep.rejected,
   };
+}
+
+/**
+ * The safety net behind the feature-value check: a model whose predictions or probabilities on
+ * the evaluation rows are not finite (its arithmetic overflowed) is an error, never saved.
+ */
+function checkFinitePredictions(
+  family: string,
+  yPred: Label[] | Float64Array,
+  proba: Matrix | null,
+  source: string | undefined,
+): void {
+  let bad = 0;
+  if (yPred instanceof Float64Array) for (const v of yPred) if (!Number.isFinite(v)) bad++;
+  let badProba = 0;
+  if (proba) {
+    for (let i = 0; i < proba.rows; i++) {
+      for (let j = 0; j < proba.cols; j++) {
+        if (!Number.isFinite(proba.data[i * proba.cols + j])) {
+          badProba++;
+          break;
+        }
+      }
+    }
+  }
+  if (!bad && !badProba) return;
+  const what = bad ? `predictions on ${bad}` : `probabilities on ${badProba}`;
+  throw new DataError(
+    `The fitted ${family} model gives non-finite ${what} of ${yPred.length} evaluation rows (its arithmetic overflowed on these data), so it was not saved.`,
+    {
+      file: source,
+      fix: 'look for extreme values in the numeric columns (lathe profile lists each column’s range) and rescale or correct them, or try another family such as --model gbdt',
+    },
+  );
 }
 
 type SupervisedTask = Exclude<LearningTask, 'clustering'>;

@@ -16,12 +16,10 @@ import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
-import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
-import type { Table } from '../data/table.ts';
 import {
   formatTable,
   WRITE_EXTENSIONS,
@@ -40,6 +38,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
+import { writeMoreRejects } from './rejects.ts';
 
 interface PredictFlags extends CommonOptions {
   proba?: boolean;
@@ -73,16 +72,6 @@ export function register(program: Command): void {
       )
       .option('--batch-size <rows>', 'rows scored at a time (default 65536)', intFlag('--batch-size')),
   ).action(action(predictCommand));
-}
-
-/** Row `i` of `table` as comma-separated values (for the rejects file's `raw` column). */
-function rowText(table: Table, i: number): string {
-  return table.columnNames
-    .map((c) => {
-      const v = table.get(i, c);
-      return v === null ? '' : v instanceof Date ? v.toISOString() : String(v);
-    })
-    .join(',');
 }
 
 /** The format `-o FILE` is written in, by its extension; an unknown one is exit 2 listing them. */
@@ -193,19 +182,8 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
   const rejected = read.summary.rejected + r.rejected.length;
   let rejectsPath = read.summary.rejectsPath;
-  if (r.rejected.length) {
-    // Rows the model refused (a value it cannot take) join the rows the reader set aside.
-    rejectsPath ??= defaultRejectsPath(data);
-    const rows: RejectedRow[] = [
-      ...read.rejected,
-      ...r.rejected.map((x) => ({
-        line: x.line ?? x.row + 1,
-        reason: x.reason,
-        raw: rowText(read.table, x.row),
-      })),
-    ].sort((a, b) => a.line - b.line);
-    writeRejects(rejectsPath, rows);
-  }
+  // Rows the model refused (a value it cannot take) join the rows the reader set aside.
+  if (r.rejected.length) rejectsPath = writeMoreRejects(data, read, r.rejected);
   if (rejected) {
     note(
       flags,

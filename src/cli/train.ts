@@ -21,7 +21,7 @@ import type { PlainObject } from '../core/plain.ts';
 import { createProgress, type Progress } from '../core/progress.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
@@ -42,6 +42,7 @@ import {
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
 import { checkOutputs, rejectsOutput } from './paths.ts';
+import { writeMoreRejects } from './rejects.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
 
@@ -146,13 +147,6 @@ async function trainAndSave(
   progress.label(`train: reading ${data}`);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   progress.tick();
-  if (read.summary.rejected > 0) {
-    progress.finish();
-    note(
-      flags,
-      `read ${read.summary.rowsRead} rows: ${read.summary.accepted} accepted + ${read.summary.rejected} rejected (see ${read.summary.rejectsPath})`,
-    );
-  }
   const seed = flags.seed ?? 0;
   const result = trainModel(read.table, {
     family: flags.model,
@@ -165,9 +159,26 @@ async function trainAndSave(
     source: data,
     rowLines: read.rowLines,
     progress,
+    onBadRows: flags.onBadRows,
   });
-  if (replacing) {
+  // Rows with a feature value training cannot take (inf, or beyond ±1e150) join the reader's rejects.
+  const rejected = read.summary.rejected + result.rejected.length;
+  const rejectsPath = result.rejected.length
+    ? writeMoreRejects(
+        data,
+        read,
+        result.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
+      )
+    : read.summary.rejectsPath;
+  if (rejected > 0) {
     progress.finish(); // clears the bar's line for the note; the next stage draws it again
+    note(
+      flags,
+      `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
+    );
+  }
+  if (replacing) {
+    progress.finish();
     note(flags, `replacing the model package at ${out}`);
   }
 
@@ -231,7 +242,7 @@ async function trainAndSave(
     }
     progress.tick();
     progress.finish();
-    report(flags, result, written.path, run?.id ?? null, registered, read, digest);
+    report(flags, result, written.path, run?.id ?? null, registered, rejected, digest);
   } catch (e) {
     if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
     throw e;
@@ -296,7 +307,7 @@ function report(
   path: string,
   runId: string | null,
   registered: { name: string; version: number; alias?: string } | undefined,
-  read: ReadResult,
+  rejected: number,
   digest: string,
 ): void {
   const json = {
@@ -306,7 +317,7 @@ function report(
       Object.entries(r.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]),
     ),
     metricsOn: r.metricsOn,
-    rows: { ...r.rows, rejected: read.summary.rejected },
+    rows: { ...r.rows, rejected },
     notes: r.notes,
     params: r.params,
     fitSeconds: r.fitSeconds,

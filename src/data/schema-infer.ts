@@ -62,9 +62,10 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
       const v = c.values;
       const { min, max, missing, integers, zeroOne } = numericFacts(v);
       out.nullable = missing > 0;
+      // A bound is a finite number (a model package refuses others): an infinite one is left out.
       if (missing < n) {
-        out.min = min;
-        out.max = max;
+        if (Number.isFinite(min)) out.min = min;
+        if (Number.isFinite(max)) out.max = max;
       }
       if (c.type === 'datetime') {
         out.type = 'datetime';

@@ -10,13 +10,14 @@
  * | boolean | most-frequent imputer (0/1); text levels such as yes/no: imputer → OrdinalEncoder (0/1) | same | same |
  * | datetime | date parts (cyclic sin/cos) → median imputer → StandardScaler | date parts → median imputer | date parts → median imputer |
  * | text, id | dropped (noted) | dropped (noted) | dropped (noted) |
+ * | any, without a single value | dropped (noted) | dropped (noted) | dropped (noted) |
  *
  * @module
  */
 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import type { ColumnType } from '../data/column.ts';
+import { type ColumnType, missingCount } from '../data/column.ts';
 import type { ColumnSchema, Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
 import { Table } from '../data/table.ts';
@@ -39,6 +40,11 @@ export interface AutoPreprocessOptions {
   target?: string | null;
   /** Other columns to leave out (they are dropped, with a note). */
   exclude?: readonly string[];
+  /**
+   * Columns without a single value in the training data (e.g. `trainModel`'s `emptyColumns`): they
+   * carry no information and are dropped, with a note. A Table given as `schema` finds them itself.
+   */
+  empty?: readonly string[];
   /**
    * One-hot grouping of rare categories (linear, distance and naive-bayes models): categories in
    * fewer than `minFrequency` of the rows (a fraction, or an integer count), or beyond the
@@ -123,6 +129,12 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
     });
   }
   const exclude = new Set(options.exclude ?? []);
+  const empty = new Set(
+    options.empty ??
+      (schema instanceof Table && schema.nRows > 0
+        ? schema.columns.filter((c) => missingCount(c) === schema.nRows).map((c) => c.name)
+        : []),
+  );
   const scale = kind === 'linear' || kind === 'distance';
   const groups: Record<Exclude<Route, { reason: string }>, string[]> = {
     numeric: [],
@@ -139,6 +151,11 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
     if (exclude.has(c.name)) {
       dropped.push(c.name);
       notes.push({ column: c.name, action: 'dropped', reason: 'excluded' });
+      continue;
+    }
+    if (empty.has(c.name)) {
+      dropped.push(c.name);
+      notes.push({ column: c.name, action: 'dropped', reason: 'no values: every cell is empty' });
       continue;
     }
     const route = routeOf(c);

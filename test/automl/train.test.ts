@@ -232,6 +232,75 @@ describe('trainModel', () => {
     );
   });
 
+  it('refuses an infinite or huge feature value by file line, or quarantines its row', () => {
+    const lines = Int32Array.from({ length: 300 }, (_, i) => i + 2);
+    for (const [v, what] of [
+      [Number.POSITIVE_INFINITY, /the value inf is infinite/],
+      [1e200, /the value 1e\+200 is beyond ±1e150/],
+    ] as const) {
+      const t = churnTable();
+      const tenure = Float64Array.from(t.values('tenure') as number[]);
+      tenure[9] = v;
+      const u = t.withColumn(numericColumn('tenure', tenure));
+      for (const fam of ['logistic', 'gbdt', 'gaussian-nb', 'knn']) {
+        assert.throws(
+          () => trainModel(u, { family: fam, target: 'churned', source: 'c.csv', rowLines: lines }),
+          (e: Error) =>
+            e.name === 'DataError' &&
+            /^c\.csv, line 11, column 'tenure': /.test(e.message) &&
+            what.test(e.message) &&
+            /--on-bad-rows quarantine/.test(e.message),
+        );
+      }
+      const q = trainModel(u, {
+        family: 'logistic',
+        target: 'churned',
+        rowLines: lines,
+        onBadRows: 'quarantine',
+      });
+      assert.deepEqual(
+        q.rejected.map((r) => [r.row, r.line, r.column]),
+        [[9, 11, 'tenure']],
+      );
+      assert.equal(q.rows.rejected, 1);
+      assert.equal(q.rows.used + q.rows.missingTarget + q.rows.rejected, q.rows.total);
+      assert.ok(Number.isFinite(q.metrics.rocAuc));
+      assert.ok(!Array.from(q.holdoutRows).includes(9));
+    }
+  });
+
+  it('drops a column without values, with a note, so predicting does not need it', () => {
+    const t = churnTable().withColumn(numericColumn('empty_col', new Float64Array(300).fill(Number.NaN)));
+    const r = trainModel(t, { family: 'logistic', target: 'churned' });
+    assert.ok(r.notes.some((n) => n.column === 'empty_col' && /no values/.test(n.reason ?? '')));
+    const pkg = packageInputFor(r, {}, null);
+    const out = predictTable(r.model, pkg.inputSchema, t.drop(['empty_col', 'churned']));
+    assert.equal(out.table.nRows, 300);
+  });
+
+  it('refuses an infinite class label, and suggests regression for amounts with one row per class', () => {
+    const lines = Int32Array.from({ length: 60 }, (_, i) => i + 2);
+    const inf = tableFromObjects(
+      Array.from({ length: 60 }, (_, i) => ({ x: i, y: i === 4 ? Number.POSITIVE_INFINITY : i % 3 })),
+    );
+    assert.throws(
+      () =>
+        trainModel(inf, {
+          family: 'tree',
+          target: 'y',
+          task: 'multiclass',
+          source: 'p.csv',
+          rowLines: lines,
+        }),
+      /^DataError: p\.csv, line 6, column 'y': the target value is inf, which is not a class\./,
+    );
+    const prices = tableFromObjects(Array.from({ length: 60 }, (_, i) => ({ x: i, y: 1000 + i * 37 })));
+    assert.throws(
+      () => trainModel(prices, { family: 'tree', target: 'y', task: 'multiclass' }),
+      /they look like amounts, not classes.*Fix: use --task regression/,
+    );
+  });
+
   it('names the line of a class with a single row instead of a library split error', () => {
     const t = churnTable(60);
     const rows = t.values('churned');

@@ -122,6 +122,48 @@ describe('lathe train / predict', () => {
     }
   });
 
+  it('train names the file line of an infinite feature value, and quarantines its row', async () => {
+    const rows = readFileSync(customers, 'utf8').trim().split('\n');
+    const f = rows[10].split(','); // file line 11
+    f[5] = 'inf'; // monthly_charges
+    rows[10] = f.join(',');
+    const data = join(dir, 'cust_inf.csv');
+    writeFileSync(data, `${rows.join('\n')}\n`);
+    for (const model of ['logistic', 'gbdt']) {
+      const e = await runCli(['train', data, '--target', 'churned', '--model', model, '--no-track'], {
+        cwd: dir,
+      });
+      assert.equal(e.code, 2, e.stderr);
+      assert.match(
+        e.stderr,
+        /cust_inf\.csv, line 11, column 'monthly_charges': the value inf is infinite; .*--on-bad-rows quarantine/,
+      );
+    }
+    const q = await runCli(
+      [
+        'train',
+        data,
+        '--target',
+        'churned',
+        '--model',
+        'gbdt',
+        '--no-track',
+        '--out',
+        'mq',
+        '--on-bad-rows',
+        'quarantine',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(JSON.parse(q.stdout).rows.rejected, 1);
+    assert.match(
+      readFileSync(`${data}.rejects.csv`, 'utf8'),
+      /^line,reason,raw\n11,"?column 'monthly_charges': the value inf is infinite/,
+    );
+  });
+
   it('names the file line of a value the model cannot take, whatever the batch, and quarantines it', async () => {
     const rows = readFileSync(customers, 'utf8').trim().split('\n').slice(0, 21);
     const f = rows[16].split(','); // file line 17

@@ -166,3 +166,24 @@ describe('readTable: CSV dialects', () => {
       assert.equal(lines[i], 2 + i + Math.ceil(i / 1000), `row ${i}`);
   });
 });
+
+describe('date sniffing with an impossible date', () => {
+  it('keeps the column datetime and makes an impossible date a bad row, like any stray value', async () => {
+    for (const bad of ['2024-02-31', '2024-13-01', 'notadate']) {
+      const rows = ['id,signup_date'];
+      for (let i = 0; i < 200; i++)
+        rows.push(`${i},${i === 9 ? bad : `2023-${String((i % 12) + 1).padStart(2, '0')}-15`}`);
+      const p = tmpFile(`dates-${bad}.csv`, `${rows.join('\n')}\n`);
+      await assert.rejects(readTable(p), (e: Error) => {
+        assert.match(e.message, new RegExp(`line 11, column 'signup_date': "${bad}" is not a date`));
+        return true;
+      });
+      const q = await readTable(p, { onBadRows: 'quarantine' });
+      assert.equal(q.table.column('signup_date').type, 'datetime', bad);
+      assert.deepEqual(
+        q.rejected.map((r) => r.line),
+        [11],
+      );
+    }
+  });
+});

@@ -81,8 +81,13 @@ describe('schema', () => {
         const unique = new Set(values).size === values.length;
         assert.equal(got.nullable, missing > 0);
         if (present.length > 0) {
-          assert.ok(Object.is(got.min, Math.min(...present)) || got.min === Math.min(...present));
-          assert.ok(Object.is(got.max, Math.max(...present)) || got.max === Math.max(...present));
+          // An infinite bound is left out (a model package takes finite bounds only).
+          const lo = Math.min(...present);
+          const hi = Math.max(...present);
+          const min = Number.isFinite(lo) ? lo : undefined;
+          const max = Number.isFinite(hi) ? hi : undefined;
+          assert.ok(Object.is(got.min, min) || got.min === min);
+          assert.ok(Object.is(got.max, max) || got.max === max);
         } else assert.ok(got.min === undefined && got.max === undefined);
         const type =
           name === 'row_id' && integers && missing === 0 && values.length >= 2 && unique
@@ -227,5 +232,16 @@ describe('schema', () => {
       }),
       /the schema names a column 'nope' that the file does not have/,
     );
+  });
+});
+
+describe('inferSchema bounds', () => {
+  it('leaves out an infinite min or max (a model package takes finite bounds only)', () => {
+    const s = inferSchema(new Table([numericColumn('x', [1, Number.POSITIVE_INFINITY, -2])])).columns[0];
+    assert.equal(s.min, -2);
+    assert.equal(s.max, undefined);
+    const n = inferSchema(new Table([numericColumn('x', [Number.NEGATIVE_INFINITY, 3])])).columns[0];
+    assert.equal(n.min, undefined);
+    assert.equal(n.max, 3);
   });
 });

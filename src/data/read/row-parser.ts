@@ -17,6 +17,7 @@ import {
 } from './builders.ts';
 import { ValueCounts } from './value-counts.ts';
 import {
+  DATETIME_FORMATS,
   type DatetimeFormat,
   fastDecimalBytes,
   type MissingTokens,
@@ -138,9 +139,17 @@ export function sniffCounted(vc: ValueCounts): FieldType {
     return n;
   };
   if (failing((s) => parseBooleanLiteral(s) >= 0) <= limit) return { kind: 'boolean' };
+  // Datetime: the format with the fewest failures, when they are stray (within the limit). A
+  // date-shaped value that is no calendar date (2024-02-31) is stray like 'notadate', not a reason
+  // to read the whole column as text. On a tie the earlier format wins (month-first before day-first).
   const probe = vc.values().filter((s) => /^\s*\d/.test(s));
   if (probe.length > 0) {
-    const format = sniffDatetimeFormat(probe);
+    let best: { format: DatetimeFormat; fails: number } | undefined;
+    for (const format of limit > 0 ? DATETIME_FORMATS : []) {
+      const fails = failing((s) => !Number.isNaN(parseDatetime(s, format)));
+      if (fails <= limit && (!best || fails < best.fails)) best = { format, fails };
+    }
+    const format = best?.format ?? sniffDatetimeFormat(probe);
     if (format && failing((s) => !Number.isNaN(parseDatetime(s, format))) <= limit) {
       return { kind: 'datetime', format };
     }
