@@ -8,7 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import { trackTempPath } from '../core/temp-files.ts';
@@ -28,7 +28,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, modelInput } from './paths.ts';
+import { checkOutputs, modelInput, storedModelInput, storeInputs } from './paths.ts';
 
 interface ExportFlags extends CommonOptions {
   format: 'onnx';
@@ -87,8 +87,15 @@ export function register(program: Command): void {
   ).action(
     action(async (ref: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
-      checkOutputs([{ path: flags.out, what: '-o' }], modelInput(ref));
+      // Never the model itself, nor the tracking store holding it (its database, its artifacts).
+      checkOutputs([{ path: flags.out, what: '-o' }], [...modelInput(ref), ...storeInputs(flags.store)]);
+      if (extname(flags.out).toLowerCase() !== '.onnx') {
+        throw new UsageError(
+          `-o ${flags.out}: an ONNX file must be named *.onnx (${extname(flags.out) ? `not ${extname(flags.out)}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. -o ${basename(flags.out, extname(flags.out)) || 'model'}.onnx.`,
+        );
+      }
       const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
+      checkOutputs([{ path: flags.out, what: '-o' }], storedModelInput(ref, loaded.ref));
       const ex = exportOnnxModel(loaded.model, {
         preprocessing: loaded.preprocessing,
         inputSchema: loaded.pkg.inputSchema,

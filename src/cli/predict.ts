@@ -38,7 +38,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
+import { checkOutputs, modelInput, rejectsOutput, storedModelInput, storeInputs } from './paths.ts';
 
 interface PredictFlags extends CommonOptions {
   proba?: boolean;
@@ -137,10 +137,13 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     outputFormat(flags.output);
     checkOutputs(
       [{ path: flags.output, what: '-o' }, ...rejectsOutput(data, flags.onBadRows)],
-      [{ path: data, what: 'the data file' }, ...modelInput(modelRef)],
+      [{ path: data, what: 'the data file' }, ...modelInput(modelRef), ...storeInputs(flags.store)],
     );
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
+  if (flags.output) {
+    checkOutputs([{ path: flags.output, what: '-o' }], storedModelInput(modelRef, loaded.ref));
+  }
   checkCanPredict(modelRef, loaded);
   if (flags.proba) {
     const m = loaded.model as { kind?: string; predictProba?: unknown };
