@@ -131,6 +131,22 @@ function checkCanPredict(modelRef: string, loaded: LoadedModel): void {
   });
 }
 
+/**
+ * `--keep` names that the output already has (`prediction`, `proba_<class>` with `--proba`) would
+ * make two columns of one name: refused before the data is read. An input column of such a name
+ * that is not kept is simply not copied.
+ */
+function checkKeep(keep: readonly string[], loaded: LoadedModel, proba: boolean): void {
+  const m = loaded.model as { kind?: string; classes_?: unknown[] };
+  if (m.kind === 'transformer') return; // its output columns are the components' names
+  const outputs = ['prediction', ...(proba ? (m.classes_ ?? []).map((c) => `proba_${String(c)}`) : [])];
+  const clash = keep.filter((k) => outputs.includes(k));
+  if (!clash.length) return;
+  throw new UsageError(
+    `--keep ${clash.join(' ')}: the output already has ${clash.length === 1 ? 'a column' : 'columns'} of ${clash.length === 1 ? 'that name' : 'those names'} (${clash.map((c) => (c === 'prediction' ? "'prediction', the model's prediction" : `'${c}', a class probability`)).join('; ')}), and a table cannot hold two columns of one name. Leave ${clash.length === 1 ? 'it' : 'them'} out of --keep, or rename the column in the data file and keep it under the new name.`,
+  );
+}
+
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   if (flags.output) {
     // Before any work: the format (by extension), and that no input is overwritten.
@@ -153,6 +169,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
       );
     }
   }
+  checkKeep(flags.keep ?? [], loaded, Boolean(flags.proba));
   // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
   // id). Reading with the model's types makes a value that does not fit them (a bad date) a bad
   // row of the file — named by its line, or set aside under --on-bad-rows quarantine.

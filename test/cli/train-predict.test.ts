@@ -81,6 +81,35 @@ describe('lathe train / predict', () => {
     assert.match(a.stderr, /ignoring columns the model does not use: churned/);
   });
 
+  it('refuses --keep of an output column name up front; an input column of that name is just not copied', async () => {
+    const rows = readFileSync(customers, 'utf8').trim().split('\n').slice(0, 11);
+    const named = join(dir, 'named.csv');
+    writeFileSync(
+      named,
+      `${[`prediction,proba_yes,${rows[0]}`, ...rows.slice(1).map((l) => `x,0.5,${l}`)].join('\n')}\n`,
+    );
+    for (const [keep, re] of [
+      [
+        ['prediction'],
+        /--keep prediction: the output already has a column of that name \('prediction', the model's prediction\).*Leave it out of --keep/,
+      ],
+      [['customer_id', 'proba_yes'], /--keep proba_yes: .*'proba_yes', a class probability/],
+    ] as const) {
+      const r = await runCli(['predict', 'm1', named, '--proba', '--keep', ...keep], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /two columns are named/);
+    }
+    // Not kept: no clash (the model does not read them either).
+    const ok = await runCli(['predict', 'm1', named, '--proba', '--keep', 'customer_id'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.split('\n')[0], 'customer_id,prediction,proba_no,proba_yes');
+    // Without --proba, proba_yes is an ordinary column to keep.
+    const kp = await runCli(['predict', 'm1', named, '--keep', 'proba_yes'], { cwd: dir });
+    assert.equal(kp.code, 0, kp.stderr);
+    assert.equal(kp.stdout.split('\n')[0], 'proba_yes,prediction');
+  });
+
   it('does not require the columns training dropped (the id), and still accepts and keeps them', async () => {
     // customers.csv without customer_id, which training noted as "dropped (id-like)".
     const rows = readFileSync(customers, 'utf8').trim().split('\n');
