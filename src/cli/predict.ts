@@ -17,7 +17,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy, RejectedRow } from '../data/read-types.ts';
+import type { BadRowPolicy, ReadResult, RejectedRow } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
@@ -147,6 +147,75 @@ function checkKeep(keep: readonly string[], loaded: LoadedModel, proba: boolean)
   );
 }
 
+/** A data file read for scoring: the model's input columns with its types, plus `extra` columns. */
+export interface ScoringInput {
+  read: ReadResult;
+  /** The columns the model reads, typed as in training, then the `extra` columns as read. */
+  input: Table;
+  /** Columns of the file neither the model nor `extra` uses. */
+  ignored: string[];
+}
+
+/**
+ * Reads `data` for scoring with `loaded` — what `lathe predict` and `lathe evaluate` share. Only
+ * the columns the model reads are required (not those its preprocessing dropped, e.g. an id).
+ * Reading with the model's types makes a value that does not fit them (a bad date) a bad row of
+ * the file — named by its line, or set aside under `--on-bad-rows quarantine`. `extra` columns
+ * (`--keep`, the target) are copied as read.
+ */
+export async function readScoringInput(
+  data: string,
+  loaded: LoadedModel,
+  onBadRows: BadRowPolicy | undefined,
+  extra: readonly string[] = [],
+  check?: (table: Table) => void,
+): Promise<ScoringInput> {
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  const read = await readTable(data, { onBadRows, schema: scoringSchema(used), schemaColumnsOptional: true });
+  check?.(read.table);
+  // Columns first (a clear error naming what is missing), then the model's types.
+  const { X } = selectModelInput(read.table, used, data);
+  const typed = applySchema(X, scoringSchema(used), { source: data });
+  const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
+  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
+  return { read, input, ignored };
+}
+
+/**
+ * Rows the model refused (a value it cannot take, under `--on-bad-rows quarantine`) join the rows
+ * the reader set aside, in one rejects file in line order; says how many on stderr. `rows` of the
+ * refused ones index `read.table`.
+ */
+export function writeScoringRejects(
+  data: string,
+  read: ReadResult,
+  refused: readonly { row: number; line: number | undefined; reason: string }[],
+  flags: CommonOptions,
+  verb: 'scored' | 'evaluated',
+): { rejected: number; rejectsPath: string | undefined } {
+  const rejected = read.summary.rejected + refused.length;
+  let rejectsPath = read.summary.rejectsPath;
+  if (refused.length) {
+    rejectsPath ??= defaultRejectsPath(data);
+    const rows: RejectedRow[] = [
+      ...read.rejected,
+      ...refused.map((x) => ({
+        line: x.line ?? x.row + 1,
+        reason: x.reason,
+        raw: rowText(read.table, x.row),
+      })),
+    ].sort((a, b) => a.line - b.line);
+    writeRejects(rejectsPath, rows);
+  }
+  if (rejected) {
+    note(
+      flags,
+      `${rejected} of ${read.summary.rowsRead} rows were rejected and not ${verb} (see ${rejectsPath})`,
+    );
+  }
+  return { rejected, rejectsPath };
+}
+
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   if (flags.output) {
     // Before any work: the format (by extension), and that no input is overwritten.
@@ -170,23 +239,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     }
   }
   checkKeep(flags.keep ?? [], loaded, Boolean(flags.proba));
-  // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
-  // id). Reading with the model's types makes a value that does not fit them (a bad date) a bad
-  // row of the file — named by its line, or set aside under --on-bad-rows quarantine.
-  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  const read = await readTable(data, {
-    onBadRows: flags.onBadRows,
-    schema: scoringSchema(used),
-    schemaColumnsOptional: true,
-  });
-  // Columns first (a clear error naming what is missing), then the model's types.
-  const { X } = selectModelInput(read.table, used, data);
-  const typed = applySchema(X, scoringSchema(used), { source: data });
-  const input = (flags.keep ?? []).reduce(
-    (t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))),
-    typed,
-  );
-  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !(flags.keep ?? []).includes(c));
+  const { read, input, ignored } = await readScoringInput(data, loaded, flags.onBadRows, flags.keep ?? []);
   const r = predictTable(loaded.model, loaded.pkg.inputSchema, input, {
     proba: flags.proba,
     keep: flags.keep,
@@ -197,27 +250,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     predictionStorage: storageOf(loaded.pkg.outputSchema),
   });
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
-  const rejected = read.summary.rejected + r.rejected.length;
-  let rejectsPath = read.summary.rejectsPath;
-  if (r.rejected.length) {
-    // Rows the model refused (a value it cannot take) join the rows the reader set aside.
-    rejectsPath ??= defaultRejectsPath(data);
-    const rows: RejectedRow[] = [
-      ...read.rejected,
-      ...r.rejected.map((x) => ({
-        line: x.line ?? x.row + 1,
-        reason: x.reason,
-        raw: rowText(read.table, x.row),
-      })),
-    ].sort((a, b) => a.line - b.line);
-    writeRejects(rejectsPath, rows);
-  }
-  if (rejected) {
-    note(
-      flags,
-      `${rejected} of ${read.summary.rowsRead} rows were rejected and not scored (see ${rejectsPath})`,
-    );
-  }
+  const { rejected } = writeScoringRejects(data, read, r.rejected, flags, 'scored');
   if (flags.output) {
     const w = await writeTable(r.table, flags.output);
     if (flags.json) {
