@@ -449,6 +449,13 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
       /km is a clustering model, which has no class probabilities.*cluster indices/,
     );
     assert.ok(!existsSync(join(dir, 'km.csv')));
+    const kmOnnx = await runCli(['export', 'km', '-o', 'km.onnx'], { cwd: dir });
+    assert.equal(kmOnnx.code, 2, kmOnnx.stderr);
+    assert.match(
+      kmOnnx.stderr,
+      /^error: km cannot be exported to ONNX: it is a kmeans model \(KMeans\); the model families lathe export converts are linear, .*gbdt\. Fix: /,
+    );
+    assert.doesNotMatch(kmOnnx.stderr, /exportOnnx|clusterer/);
 
     const e = await runCli(['evaluate', 'gb', housing, '--resamples', '100', '--json'], { cwd: dir });
     assert.equal(e.code, 0, e.stderr);
