@@ -18,7 +18,7 @@ import { confusionMatrix } from '../metrics/confusion.ts';
 import { type ClassificationReport, classificationReport } from '../metrics/report.ts';
 import { type BootstrapMethod, bootstrapMetric } from '../stats/bootstrap.ts';
 import type { LearningTask } from './families.ts';
-import { predictTable } from './predict.ts';
+import { type PredictRejectedRow, predictTable } from './predict.ts';
 import { computeMetric, metricsFor } from './scores.ts';
 
 /** Options of {@link evaluateModel}. */
@@ -42,6 +42,11 @@ export interface EvaluateOptions {
    * the task's metrics, {@link evaluateStages}).
    */
   progress?: Progress;
+  /**
+   * A row holding a value the model cannot take (an infinite number): `error` (default) stops with
+   * a DataError naming the file, line and column; `quarantine` leaves it out, listed in `rejected`.
+   */
+  onBadRows?: 'error' | 'quarantine';
 }
 
 /** The progress units {@link evaluateModel} advances for `task`: one per metric (a bootstrap each). */
@@ -76,7 +81,13 @@ export interface MetricEstimate {
 /** What {@link evaluateModel} returns. */
 export interface Evaluation {
   task: LearningTask;
-  rows: { total: number; evaluated: number; missingTarget: number };
+  /** `total = evaluated + missingTarget + rejected`. */
+  rows: { total: number; evaluated: number; missingTarget: number; rejected: number };
+  /**
+   * Rows the model refused under `onBadRows: 'quarantine'` (`row` indexes the table given, `line`
+   * is its file line when `rowLines` was given).
+   */
+  rejected: PredictRejectedRow[];
   /**
    * Classifiers: true labels that are not among the model's classes. Their rows are evaluated
    * (always wrong) and appear as rows of the confusion matrix and the report, as in scikit-learn.
@@ -113,6 +124,18 @@ export function evaluateModel(
   const tcol = table.column(target);
   const classifier = task !== 'regression';
   const modelTarget = options.modelTarget && options.modelTarget !== target ? options.modelTarget : null;
+  const keep: number[] = [];
+  for (let i = 0; i < table.nRows; i++) if (!isMissing(tcol, i)) keep.push(i);
+  // An empty column has no type to speak of (it reads as text): say it is empty, not mistyped.
+  if (keep.length === 0 && table.nRows > 0) {
+    throw new ValidationError(
+      `The target column '${target}'${where} has no values: it is empty on all ${table.nRows} row${table.nRows === 1 ? '' : 's'}, so there is no truth to compare the predictions with.`,
+      {
+        field: 'target',
+        fix: `fill in '${target}' in the file${modelTarget ? `, or pass --target ${modelTarget} (the column the model was trained to predict)` : ', or pass --target with the column that holds the truth'}`,
+      },
+    );
+  }
   if (!classifier && tcol.type !== 'numeric') {
     throw new ValidationError(
       `The column '${target}'${where} is ${tcol.type}, but this is a regression model: its truth must be numbers.`,
@@ -124,8 +147,6 @@ export function evaluateModel(
       },
     );
   }
-  const keep: number[] = [];
-  for (let i = 0; i < table.nRows; i++) if (!isMissing(tcol, i)) keep.push(i);
   if (!classifier && tcol.type === 'numeric') {
     for (const i of keep) {
       const v = tcol.values[i];
@@ -151,8 +172,27 @@ export function evaluateModel(
       },
     );
   }
-  const rows = keep.length === table.nRows ? table : table.take(keep);
-  const p = predictTable(model, inputSchema, rows, { proba: classifier });
+  let rows = keep.length === table.nRows ? table : table.take(keep);
+  const p = predictTable(model, inputSchema, rows, {
+    proba: classifier,
+    source: options.source,
+    rowLines: options.rowLines ? keep.map((i) => options.rowLines![i]) : undefined,
+    onBadRows: options.onBadRows,
+  });
+  // Rows the model refused (quarantined) are not evaluated: back to the table's row numbers.
+  const rejected = p.rejected.map((r) => ({ ...r, row: keep[r.row] }));
+  if (rejected.length) {
+    const out = new Set(p.rejected.map((r) => r.row));
+    const scored = keep.filter((_, j) => !out.has(j));
+    if (scored.length < 2) {
+      throw new ValidationError(
+        `Only ${scored.length} row${scored.length === 1 ? '' : 's'}${where} can be evaluated: ${rejected.length} of the ${keep.length} rows with a target hold a value the model cannot take and were set aside; evaluating needs at least 2.`,
+        { field: 'data', fix: 'correct the rows listed in the rejects file, then evaluate again' },
+      );
+    }
+    rows = table.take(scored);
+    keep.splice(0, keep.length, ...scored);
+  }
   const truth = rows.values(target);
   const yTrue: Label[] | Float64Array = classifier
     ? truth.map((v) => (typeof v === 'boolean' ? String(v) : v) as Label)
@@ -240,7 +280,13 @@ export function evaluateModel(
   }
   return {
     task,
-    rows: { total: table.nRows, evaluated: n, missingTarget: table.nRows - n },
+    rows: {
+      total: table.nRows,
+      evaluated: n,
+      missingTarget: table.nRows - n - rejected.length,
+      rejected: rejected.length,
+    },
+    rejected,
     unseenLabels: unseen,
     metrics,
     confidenceLevel: level,

@@ -13,24 +13,20 @@ import type { Command } from 'commander';
 import { evaluateModel, evaluateStages, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
-import { selectModelInput, usedInputSchema } from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
 import { createProgress } from '../core/progress.ts';
-import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
-import { applySchema } from '../data/schema-apply.ts';
 import { unknownColumn } from '../data/table.ts';
 import {
   action,
   type CommonOptions,
   choiceFlag,
-  note,
   numberFlag,
   output,
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { scoringSchema } from './predict.ts';
+import { readScoringInput, writeScoringRejects } from './predict.ts';
 
 interface EvaluateFlags extends CommonOptions {
   target?: string;
@@ -125,33 +121,34 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
   const task = loaded.pkg.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
     throw new ValidationError(
-      `lathe evaluate judges classifiers and regressors; ${modelRef} is a ${task} model.`,
+      `lathe evaluate judges classifiers and regressors; ${modelRef} is a ${task} model, which has no true labels to compare with.`,
+      {
+        field: 'model',
+        fix:
+          task === 'clustering'
+            ? `to see its clusters, score the data with lathe predict ${modelRef} <data>; to judge a model against labels, evaluate a classifier or regressor (lathe train <data> --target COL --model gbdt)`
+            : `evaluate a classifier or regressor (lathe train <data> --target COL --model gbdt)`,
+      },
     );
   }
   const target = flags.target ?? loaded.pkg.target;
   if (!target)
     throw new ValidationError('Name the column holding the truth with --target.', { field: 'target' });
-  const read = await readTable(data, { onBadRows: flags.onBadRows });
-  if (read.summary.rejected)
-    note(
-      flags,
-      `${read.summary.rejected} of ${read.summary.rowsRead} rows rejected (see ${read.summary.rejectsPath})`,
-    );
-  // A clear error (file, did-you-mean) when the truth column is missing.
-  if (!read.table.has(target)) throw unknownColumn(target, read.table.columnNames, data);
-  // Only the columns the model reads are required (not those its preprocessing dropped).
-  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  selectModelInput(read.table, used, data); // a clear error naming any missing column
-  const typed = applySchema(read.table, scoringSchema(used), { source: data });
+  // The file is read as lathe predict reads it: the model's columns with the model's types (a bad
+  // date is a bad row of the file, named by its line or set aside under --on-bad-rows quarantine).
+  const { read, input } = await readScoringInput(data, loaded, flags.onBadRows, [target], (table) => {
+    // A clear error (file, did-you-mean) when the truth column is missing, before the features.
+    if (!table.has(target)) throw unknownColumn(target, table.columnNames, data);
+  });
   // One bootstrap per metric, on stderr (a terminal only; not with --quiet or --json).
   const progress = createProgress({
     total: evaluateStages(task as LearningTask),
     quiet: flags.quiet || flags.json || flags.resamples === 0,
     eta: false,
   });
-  let ev: ReturnType<typeof evaluateModel>;
+  let result: ReturnType<typeof evaluateModel>;
   try {
-    ev = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, typed, target, {
+    result = evaluateModel(loaded.model, loaded.pkg.inputSchema, task as LearningTask, input, target, {
       progress,
       nResamples: flags.resamples,
       confidenceLevel: flags.level,
@@ -160,10 +157,15 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       source: data,
       rowLines: read.rowLines,
       modelTarget: loaded.pkg.target,
+      onBadRows: flags.onBadRows,
     });
   } finally {
     progress.finish();
   }
+  const { rejected: refused, ...ev } = result;
+  // Rows the reader set aside and rows the model refused: one rejects file, counted in rows.
+  const { rejected, rejectsPath } = writeScoringRejects(data, read, refused, flags, 'evaluated');
+  ev.rows = { ...ev.rows, total: read.summary.rowsRead, rejected };
   output(
     flags,
     {
@@ -172,12 +174,13 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
       data: resolve(data),
       target,
       ...ev,
+      rejectsPath: rejectsPath ? resolve(rejectsPath) : null,
       report: ev.report ? { ...ev.report, text: undefined } : null,
     },
     () => {
       const pct = Math.round(ev.confidenceLevel * 100);
       const lines = [
-        `${modelRef} on ${data}: ${ev.rows.evaluated} rows${ev.rows.missingTarget ? ` (${ev.rows.missingTarget} without a target left out)` : ''}`,
+        `${modelRef} on ${data}: ${ev.rows.evaluated} rows${ev.rows.missingTarget ? ` (${ev.rows.missingTarget} without a target left out)` : ''}${ev.rows.rejected ? `; ${ev.rows.rejected} rejected (see ${rejectsPath})` : ''}`,
         ...unseenLines(ev.unseenLabels, target),
         '',
         `${'metric'.padEnd(32)} ${'value'.padStart(10)}   ${ev.nResamples ? `${pct}% CI (bootstrap, ${ev.method}, ${ev.nResamples} resamples)` : ''}`,

@@ -8,15 +8,18 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DataError } from '../core/errors.ts';
+import { FAMILIES } from '../automl/families.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
+import type { Estimator } from '../core/estimator.ts';
 import { trackTempPath } from '../core/temp-files.ts';
+import { SUPPORTED_MODELS as ONNX_SUPPORTED_MODELS } from '../export/context.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
 // Every estimator class registers itself when its module loads: load them all, so that any
 // package can be read (and an unsupported one refused by name rather than as an unknown type).
 import '../models/index.ts';
-import '../preprocess/index.ts';
+import { Pipeline } from '../preprocess/index.ts';
 import { loadModelPackage } from '../track/registry.ts';
 import {
   action,
@@ -28,7 +31,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, modelInput } from './paths.ts';
+import { checkOutputs, modelInput, storedModelInput, storeInputs } from './paths.ts';
 
 interface ExportFlags extends CommonOptions {
   format: 'onnx';
@@ -87,8 +90,16 @@ export function register(program: Command): void {
   ).action(
     action(async (ref: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
-      checkOutputs([{ path: flags.out, what: '-o' }], modelInput(ref));
+      // Never the model itself, nor the tracking store holding it (its database, its artifacts).
+      checkOutputs([{ path: flags.out, what: '-o' }], [...modelInput(ref), ...storeInputs(flags.store)]);
+      if (extname(flags.out).toLowerCase() !== '.onnx') {
+        throw new UsageError(
+          `-o ${flags.out}: an ONNX file must be named *.onnx (${extname(flags.out) ? `not ${extname(flags.out)}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. -o ${basename(flags.out, extname(flags.out)) || 'model'}.onnx.`,
+        );
+      }
       const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
+      checkOutputs([{ path: flags.out, what: '-o' }], storedModelInput(ref, loaded.ref));
+      checkExportable(ref, loaded.model);
       const ex = exportOnnxModel(loaded.model, {
         preprocessing: loaded.preprocessing,
         inputSchema: loaded.pkg.inputSchema,
@@ -127,6 +138,42 @@ export function register(program: Command): void {
       }
       output(flags, view, () => exportText(view));
     }),
+  );
+}
+
+/** The CLI family (`lathe train --model`) of an estimator, when it is one of theirs. */
+function familyOf(est: Estimator): string | null {
+  for (const f of FAMILIES) {
+    for (const C of [f.classifier, f.regressor, f.unsupervised]) if (C && est instanceof C) return f.name;
+  }
+  return null;
+}
+
+/** The families whose models `lathe export` converts, in `lathe train --help` order. */
+export function exportableFamilies(): string[] {
+  const supported = new Set<string>(ONNX_SUPPORTED_MODELS);
+  return FAMILIES.filter((f) =>
+    [f.classifier, f.regressor].some((C) => C && supported.has(new C().typeName)),
+  ).map((f) => f.name);
+}
+
+/**
+ * A model whose estimator the exporter has no converter for (knn, naive Bayes, clusterers, pca) is
+ * refused in CLI terms — its family and the families that can be exported — before any work.
+ */
+function checkExportable(ref: string, model: Estimator): void {
+  let final: Estimator | undefined = model;
+  while (final instanceof Pipeline) final = final.finalEstimator;
+  if (!final || (ONNX_SUPPORTED_MODELS as readonly string[]).includes(final.typeName)) return;
+  const family = familyOf(final);
+  if (!family) return; // not a lathe train model (e.g. a preprocessing step alone): the exporter says
+  const predicts = typeof (final as { predict?: unknown }).predict === 'function';
+  throw new ValidationError(
+    `${ref} cannot be exported to ONNX: it is a ${family} model (${final.typeName}); the model families lathe export converts are ${exportableFamilies().join(', ')}.`,
+    {
+      field: 'model',
+      fix: `train one of those families on the same data and export that (e.g. lathe train <data> --target COL --model gbdt)${predicts ? `; this model can still score rows with lathe predict ${ref} <data> or lathe serve ${ref}` : ''}`,
+    },
   );
 }
 

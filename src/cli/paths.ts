@@ -11,6 +11,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { defaultRejectsPath } from '../data/read/bad-rows.ts';
+import { DEFAULT_STORE_PATH, resolveStoreTarget } from '../track/open.ts';
 
 /** A path a command reads or writes, and how to name it in a message (`-o`, `the data file`). */
 export interface NamedPath {
@@ -19,6 +20,8 @@ export interface NamedPath {
   what: string;
   /** An output directory that is replaced as a whole (a model package). */
   replacesDirectory?: boolean;
+  /** An input that is a directory even before it exists (the tracking store's folder). */
+  directory?: boolean;
 }
 
 /**
@@ -76,7 +79,7 @@ export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly Nam
           { field: o.what, fix: `choose another path for ${o.what}` },
         );
       }
-      if (isDirectory(i.path) && inside(o.path, i.path)) {
+      if ((i.directory || isDirectory(i.path)) && inside(o.path, i.path)) {
         throw new ValidationError(
           `${o.what} ${o.path} is inside ${i.what} ${i.path}: writing it would change the input.`,
           { field: o.what, fix: `choose a path for ${o.what} outside ${i.path}` },
@@ -111,4 +114,48 @@ export function rejectsOutput(data: string, policy: string | undefined, rejects?
 /** A model reference as an input path, when it names a file or directory (not `name@alias`). */
 export function modelInput(ref: string): NamedPath[] {
   return existsSync(ref) ? [{ path: ref, what: 'the model' }] : [];
+}
+
+/**
+ * The tracking store as inputs of a command: its database file (and SQLite's `-wal`, `-shm` and
+ * `-journal` files beside it), its artifact folder (every registered package lives there, named by
+ * its hash) and — when the store is a folder of its own (the default `./.lathe/`, or `--store DIR`)
+ * — everything in that folder. An output there would corrupt the registry or the tracking database.
+ * `store` is the `--store` flag (else `LATHE_STORE`, else the default).
+ */
+export function storeInputs(store?: string | null): NamedPath[] {
+  let target: ReturnType<typeof resolveStoreTarget>;
+  try {
+    target = resolveStoreTarget(store);
+  } catch {
+    return []; // A malformed --store is reported by the command that opens it.
+  }
+  const out: NamedPath[] = [];
+  const what = 'the tracking store';
+  if (target.kind === 'sqlite') {
+    const db = target.location;
+    const given = store ?? (process.env.LATHE_STORE || DEFAULT_STORE_PATH);
+    // A store named by its folder (or the default) owns the folder; a database file named directly
+    // may sit in a folder with other files (e.g. the working directory), so only its files count.
+    if (given === DEFAULT_STORE_PATH || isDirectory(given.replace(/^sqlite:(\/\/(?=\/))?/i, ''))) {
+      out.push({ path: dirname(db), what, directory: true });
+    }
+    for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) out.push({ path: f, what });
+  }
+  const artifacts =
+    process.env.LATHE_ARTIFACTS ||
+    (target.kind === 'sqlite' ? join(dirname(target.location), 'artifacts') : resolve('.lathe', 'artifacts'));
+  out.push({ path: artifacts, what: "the tracking store's artifact folder", directory: true });
+  return out;
+}
+
+/** The package a registry reference resolved to (inside the artifact folder), as an input. */
+export function storedModelInput(
+  ref: string,
+  resolved: { kind: string; path: string; name?: string; version?: number },
+): NamedPath[] {
+  if (resolved.kind !== 'registry') return [];
+  return [
+    { path: resolved.path, what: `the stored package of ${ref} (${resolved.name}/${resolved.version})` },
+  ];
 }

@@ -17,9 +17,10 @@ import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
 import { readTable } from '../data/read/index.ts';
-import type { BadRowPolicy } from '../data/read-types.ts';
+import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
+import type { Table } from '../data/table.ts';
 import {
   formatTable,
   WRITE_EXTENSIONS,
@@ -37,7 +38,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, modelInput, rejectsOutput } from './paths.ts';
+import { checkOutputs, modelInput, rejectsOutput, storedModelInput, storeInputs } from './paths.ts';
 import { writeMoreRejects } from './rejects.ts';
 
 interface PredictFlags extends CommonOptions {
@@ -121,16 +122,92 @@ function checkCanPredict(modelRef: string, loaded: LoadedModel): void {
   });
 }
 
+/**
+ * `--keep` names that the output already has (`prediction`, `proba_<class>` with `--proba`) would
+ * make two columns of one name: refused before the data is read. An input column of such a name
+ * that is not kept is simply not copied.
+ */
+function checkKeep(keep: readonly string[], loaded: LoadedModel, proba: boolean): void {
+  const m = loaded.model as { kind?: string; classes_?: unknown[] };
+  if (m.kind === 'transformer') return; // its output columns are the components' names
+  const outputs = ['prediction', ...(proba ? (m.classes_ ?? []).map((c) => `proba_${String(c)}`) : [])];
+  const clash = keep.filter((k) => outputs.includes(k));
+  if (!clash.length) return;
+  throw new UsageError(
+    `--keep ${clash.join(' ')}: the output already has ${clash.length === 1 ? 'a column' : 'columns'} of ${clash.length === 1 ? 'that name' : 'those names'} (${clash.map((c) => (c === 'prediction' ? "'prediction', the model's prediction" : `'${c}', a class probability`)).join('; ')}), and a table cannot hold two columns of one name. Leave ${clash.length === 1 ? 'it' : 'them'} out of --keep, or rename the column in the data file and keep it under the new name.`,
+  );
+}
+
+/** A data file read for scoring: the model's input columns with its types, plus `extra` columns. */
+export interface ScoringInput {
+  read: ReadResult;
+  /** The columns the model reads, typed as in training, then the `extra` columns as read. */
+  input: Table;
+  /** Columns of the file neither the model nor `extra` uses. */
+  ignored: string[];
+}
+
+/**
+ * Reads `data` for scoring with `loaded` — what `lathe predict` and `lathe evaluate` share. Only
+ * the columns the model reads are required (not those its preprocessing dropped, e.g. an id).
+ * Reading with the model's types makes a value that does not fit them (a bad date) a bad row of
+ * the file — named by its line, or set aside under `--on-bad-rows quarantine`. `extra` columns
+ * (`--keep`, the target) are copied as read.
+ */
+export async function readScoringInput(
+  data: string,
+  loaded: LoadedModel,
+  onBadRows: BadRowPolicy | undefined,
+  extra: readonly string[] = [],
+  check?: (table: Table) => void,
+): Promise<ScoringInput> {
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  const read = await readTable(data, { onBadRows, schema: scoringSchema(used), schemaColumnsOptional: true });
+  check?.(read.table);
+  // Columns first (a clear error naming what is missing), then the model's types.
+  const { X } = selectModelInput(read.table, used, data);
+  const typed = applySchema(X, scoringSchema(used), { source: data });
+  const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
+  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
+  return { read, input, ignored };
+}
+
+/**
+ * Rows the model refused (a value it cannot take, under `--on-bad-rows quarantine`) join the rows
+ * the reader set aside, in one rejects file in line order; says how many on stderr. `rows` of the
+ * refused ones index `read.table`.
+ */
+export function writeScoringRejects(
+  data: string,
+  read: ReadResult,
+  refused: readonly { row: number; line: number | undefined; reason: string }[],
+  flags: CommonOptions,
+  verb: 'scored' | 'evaluated',
+): { rejected: number; rejectsPath: string | undefined } {
+  const rejected = read.summary.rejected + refused.length;
+  const rejectsPath = refused.length ? writeMoreRejects(data, read, refused) : read.summary.rejectsPath;
+  if (rejected) {
+    note(
+      flags,
+      `${rejected} of ${read.summary.rowsRead} rows were rejected and not ${verb} (see ${rejectsPath})`,
+    );
+  }
+  return { rejected, rejectsPath };
+}
+
 async function predictCommand(modelRef: string, data: string, flags: PredictFlags): Promise<void> {
   if (flags.output) {
     // Before any work: the format (by extension), and that no input is overwritten.
     outputFormat(flags.output);
     checkOutputs(
       [{ path: flags.output, what: '-o' }, ...rejectsOutput(data, flags.onBadRows)],
-      [{ path: data, what: 'the data file' }, ...modelInput(modelRef)],
+      [{ path: data, what: 'the data file' }, ...modelInput(modelRef), ...storeInputs(flags.store)],
     );
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
+  if (flags.output) {
+    checkOutputs([{ path: flags.output, what: '-o' }], storedModelInput(modelRef, loaded.ref));
+  }
   checkCanPredict(modelRef, loaded);
   if (flags.proba) {
     const m = loaded.model as { kind?: string; predictProba?: unknown };
@@ -140,23 +217,8 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
       );
     }
   }
-  // Only the columns the model reads are required (not those its preprocessing dropped, e.g. an
-  // id). Reading with the model's types makes a value that does not fit them (a bad date) a bad
-  // row of the file — named by its line, or set aside under --on-bad-rows quarantine.
-  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  const read = await readTable(data, {
-    onBadRows: flags.onBadRows,
-    schema: scoringSchema(used),
-    schemaColumnsOptional: true,
-  });
-  // Columns first (a clear error naming what is missing), then the model's types.
-  const { X } = selectModelInput(read.table, used, data);
-  const typed = applySchema(X, scoringSchema(used), { source: data });
-  const input = (flags.keep ?? []).reduce(
-    (t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))),
-    typed,
-  );
-  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !(flags.keep ?? []).includes(c));
+  checkKeep(flags.keep ?? [], loaded, Boolean(flags.proba));
+  const { read, input, ignored } = await readScoringInput(data, loaded, flags.onBadRows, flags.keep ?? []);
   // Batches on stderr (a terminal only; not with --quiet or --json, nor once CSV goes to stdout).
   const progress = createProgress({
     total: input.nRows,
@@ -180,16 +242,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     progress.finish();
   }
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
-  const rejected = read.summary.rejected + r.rejected.length;
-  let rejectsPath = read.summary.rejectsPath;
-  // Rows the model refused (a value it cannot take) join the rows the reader set aside.
-  if (r.rejected.length) rejectsPath = writeMoreRejects(data, read, r.rejected);
-  if (rejected) {
-    note(
-      flags,
-      `${rejected} of ${read.summary.rowsRead} rows were rejected and not scored (see ${rejectsPath})`,
-    );
-  }
+  const { rejected } = writeScoringRejects(data, read, r.rejected, flags, 'scored');
   if (flags.output) {
     const w = await writeTable(r.table, flags.output);
     if (flags.json) {

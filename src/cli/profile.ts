@@ -31,7 +31,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, rejectsOutput } from './paths.ts';
+import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
 
 const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -143,6 +143,7 @@ export function register(program: Command): void {
         [
           { path: data, what: 'the data file' },
           ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+          ...storeInputs(flags.store),
         ],
       );
       const { report } = await profileFile(data, {

@@ -41,7 +41,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
-import { checkOutputs, rejectsOutput } from './paths.ts';
+import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
 import { writeMoreRejects } from './rejects.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
@@ -121,6 +121,7 @@ async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
     [
       { path: data, what: 'the data file' },
       ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+      ...storeInputs(flags.store),
     ],
   );
   const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);

@@ -43,7 +43,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkModelOut } from './model-out.ts';
-import { checkOutputs, rejectsOutput } from './paths.ts';
+import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
@@ -180,6 +180,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
     [
       { path: data, what: 'the data file' },
       ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+      ...storeInputs(flags.store),
     ],
   );
   const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);

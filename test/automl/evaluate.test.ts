@@ -112,6 +112,41 @@ describe('evaluateModel', () => {
       /^DataError: h\.csv, line 6, column 'price': the target value is inf; a regression target must be a finite number/,
     );
   });
+
+  it('says an entirely empty truth column has no values (not that it is mistyped)', () => {
+    const empty = tableFromObjects(
+      Array.from({ length: 6 }, (_, i) => ({ sqft: i, condition: 'good', price: null as string | null })),
+    );
+    assert.throws(
+      () => evaluateModel(reg.model, reg.inputSchema, 'regression', empty, 'price', { source: 'h.csv' }),
+      /The target column 'price' in h\.csv has no values: it is empty on all 6 rows.*Fix: fill in 'price'/,
+    );
+  });
+
+  it('sets aside rows the model refuses under quarantine, by file line, and counts them', () => {
+    const data = tableFromObjects(
+      Array.from({ length: 12 }, (_, i) => ({
+        sqft: i === 3 ? Number.POSITIVE_INFINITY : i,
+        condition: i % 2 ? 'good' : 'fair',
+        price: i === 0 ? null : 100 + 3 * i,
+      })),
+    );
+    const lines = Int32Array.from({ length: 12 }, (_, i) => i + 2);
+    const opts = { source: 'h.csv', rowLines: lines, nResamples: 0 };
+    assert.throws(
+      () => evaluateModel(reg.model, reg.inputSchema, 'regression', data, 'price', opts),
+      /h\.csv, line 5, column 'sqft': an infinite value/,
+    );
+    const ev = evaluateModel(reg.model, reg.inputSchema, 'regression', data, 'price', {
+      ...opts,
+      onBadRows: 'quarantine',
+    });
+    assert.deepEqual(ev.rows, { total: 12, evaluated: 10, missingTarget: 1, rejected: 1 });
+    assert.deepEqual(
+      ev.rejected.map((r) => [r.row, r.line]),
+      [[3, 5]],
+    );
+  });
 });
 
 describe('progress of predictTable and evaluateModel', () => {

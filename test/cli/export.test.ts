@@ -148,6 +148,43 @@ describe('lathe export', () => {
     const view = JSON.parse(r.stdout) as ExportView;
     assert.deepEqual([view.model.ref, view.model.name, view.model.version], ['wine@champion', 'wine', 1]);
     assert.equal(summarize(readFileSync(out)).metadata['lathe.package'], 'wine/1');
+
+    // Never over the registry: not the stored package a reference resolves to, not the database,
+    // not anything else in the store's artifact folder.
+    const stored = view.model.path;
+    const before = [readFileSync(stored), readFileSync(store)];
+    for (const o of [stored, store, join(work, 'store', 'artifacts', 'x.onnx')]) {
+      const bad = await runCli(['export', 'wine@champion', '-o', o, '--store', store]);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(
+        bad.stderr,
+        /-o .* (is the same file as|is inside) the (tracking store|stored package).*Fix: /,
+      );
+    }
+    assert.deepEqual([readFileSync(stored), readFileSync(store)], before, 'the store is untouched');
+    const reuse = await runCli([
+      'export',
+      'wine@champion',
+      '-o',
+      join(work, 'again2.onnx'),
+      '--store',
+      store,
+    ]);
+    assert.equal(reuse.code, 0, reuse.stderr);
+  });
+
+  it('requires the .onnx extension, so that no file of another kind is replaced', async () => {
+    const csv = join(work, 'scores.csv');
+    writeFileSync(csv, 'a,b\n1,2\n');
+    const r = await runCli(['export', archive, '--format', 'onnx', '-o', csv]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /-o .*scores\.csv: an ONNX file must be named \*\.onnx \(not \.csv\).*-o scores\.onnx/,
+    );
+    assert.equal(readFileSync(csv, 'utf8'), 'a,b\n1,2\n');
+    const upper = await runCli(['export', archive, '-o', join(work, 'UP.ONNX')]);
+    assert.equal(upper.code, 0, upper.stderr);
   });
 
   it('exits 2 with a clear message for bad usage and unsupported models', async () => {
@@ -179,8 +216,9 @@ describe('lathe export', () => {
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /^error: exportOnnx: step 'model' \(KNeighborsClassifier\) cannot be exported to ONNX/,
+      /^error: .*knn\.lathe cannot be exported to ONNX: it is a knn model \(KNeighborsClassifier\); the model families lathe export converts are linear, ridge, lasso, elasticnet, logistic, tree, random-forest, extra-trees, gbdt\. Fix: train one of those families .*lathe predict/,
     );
+    assert.doesNotMatch(r.stderr, /exportOnnx|Pipeline|LinearRegression/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
     assert.ok(!existsSync(join(work, 'knn.onnx')));
   });

@@ -4,7 +4,7 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkOutputs, realPath, rejectsOutput } from '../../src/cli/paths.ts';
+import { checkOutputs, realPath, rejectsOutput, storedModelInput, storeInputs } from '../../src/cli/paths.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-paths-'));
@@ -70,5 +70,50 @@ describe('checkOutputs', () => {
 
   it('realPath resolves the existing part of a path and appends the rest', () => {
     assert.equal(realPath(join(dir, 'linked-dir', 'no', 'such.csv')), join(realPath(dir), 'no', 'such.csv'));
+  });
+
+  it('counts the tracking store as an input: its database, SQLite files and artifacts, and its own folder', () => {
+    const saved = process.env.LATHE_ARTIFACTS;
+    delete process.env.LATHE_ARTIFACTS;
+    try {
+      const st = join(dir, 'st');
+      mkdirSync(join(st, 'artifacts', 'sha256', '3b'), { recursive: true });
+      const db = join(st, 'lathe.db');
+      writeFileSync(db, 'db');
+      const pkg = join(st, 'artifacts', 'sha256', '3b', '3b07');
+      writeFileSync(pkg, 'pkg');
+      // Named by its database file: the database, its -wal/-shm/-journal and the artifact folder.
+      const byFile = storeInputs(db);
+      refuses(db, /same file as the tracking store/, byFile);
+      refuses(`${db}-wal`, /same file as the tracking store/, byFile);
+      refuses(pkg, /inside the tracking store's artifact folder/, byFile);
+      refuses(join(st, 'artifacts', 'new.onnx'), /artifact folder/, byFile);
+      assert.doesNotThrow(() => checkOutputs([{ path: join(st, 'p.csv'), what: '-o' }], byFile));
+      // Named by its folder (as the default ./.lathe/): anything in the folder, existing or not.
+      const byDir = storeInputs(st);
+      refuses(join(st, 'p.csv'), /inside the tracking store .*Fix: choose a path for -o outside/, byDir);
+      refuses(st, /same file as the tracking store/, byDir, true);
+      // The default store, ./.lathe/, whether or not it exists yet.
+      const env = process.env.LATHE_STORE;
+      delete process.env.LATHE_STORE;
+      try {
+        refuses(join('.lathe', 'x.onnx'), /inside the tracking store .*\.lathe/, storeInputs());
+      } finally {
+        if (env !== undefined) process.env.LATHE_STORE = env;
+      }
+      // A registry reference's resolved package.
+      refuses(
+        pkg,
+        /same file as the stored package of m@champion \(m\/1\)/,
+        storedModelInput('m@champion', { kind: 'registry', path: pkg, name: 'm', version: 1 }),
+      );
+      assert.deepEqual(storedModelInput('pkg', { kind: 'path', path: 'pkg' }), []);
+      assert.deepEqual(
+        storeInputs('postgres://u@h/db').map((i) => i.path),
+        [join(process.cwd(), '.lathe', 'artifacts')],
+      );
+    } finally {
+      if (saved !== undefined) process.env.LATHE_ARTIFACTS = saved;
+    }
   });
 });

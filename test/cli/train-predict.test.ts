@@ -81,6 +81,35 @@ describe('lathe train / predict', () => {
     assert.match(a.stderr, /ignoring columns the model does not use: churned/);
   });
 
+  it('refuses --keep of an output column name up front; an input column of that name is just not copied', async () => {
+    const rows = readFileSync(customers, 'utf8').trim().split('\n').slice(0, 11);
+    const named = join(dir, 'named.csv');
+    writeFileSync(
+      named,
+      `${[`prediction,proba_yes,${rows[0]}`, ...rows.slice(1).map((l) => `x,0.5,${l}`)].join('\n')}\n`,
+    );
+    for (const [keep, re] of [
+      [
+        ['prediction'],
+        /--keep prediction: the output already has a column of that name \('prediction', the model's prediction\).*Leave it out of --keep/,
+      ],
+      [['customer_id', 'proba_yes'], /--keep proba_yes: .*'proba_yes', a class probability/],
+    ] as const) {
+      const r = await runCli(['predict', 'm1', named, '--proba', '--keep', ...keep], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /two columns are named/);
+    }
+    // Not kept: no clash (the model does not read them either).
+    const ok = await runCli(['predict', 'm1', named, '--proba', '--keep', 'customer_id'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.split('\n')[0], 'customer_id,prediction,proba_no,proba_yes');
+    // Without --proba, proba_yes is an ordinary column to keep.
+    const kp = await runCli(['predict', 'm1', named, '--keep', 'proba_yes'], { cwd: dir });
+    assert.equal(kp.code, 0, kp.stderr);
+    assert.equal(kp.stdout.split('\n')[0], 'proba_yes,prediction');
+  });
+
   it('does not require the columns training dropped (the id), and still accepts and keeps them', async () => {
     // customers.csv without customer_id, which training noted as "dropped (id-like)".
     const rows = readFileSync(customers, 'utf8').trim().split('\n');
@@ -462,6 +491,13 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
       /km is a clustering model, which has no class probabilities.*cluster indices/,
     );
     assert.ok(!existsSync(join(dir, 'km.csv')));
+    const kmOnnx = await runCli(['export', 'km', '-o', 'km.onnx'], { cwd: dir });
+    assert.equal(kmOnnx.code, 2, kmOnnx.stderr);
+    assert.match(
+      kmOnnx.stderr,
+      /^error: km cannot be exported to ONNX: it is a kmeans model \(KMeans\); the model families lathe export converts are linear, .*gbdt\. Fix: /,
+    );
+    assert.doesNotMatch(kmOnnx.stderr, /exportOnnx|clusterer/);
 
     const e = await runCli(['evaluate', 'gb', housing, '--resamples', '100', '--json'], { cwd: dir });
     assert.equal(e.code, 0, e.stderr);
@@ -471,6 +507,81 @@ describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)'
     const keys = ev.metrics.map((m: { key: string }) => m.key);
     for (const k of ['mae', 'rmse', 'r2']) assert.ok(keys.includes(k), `${k} in ${keys}`);
     for (const m of ev.metrics) assert.ok(m.lower <= m.value && m.value <= m.upper, m.key);
+    assert.deepEqual([ev.rows.total, ev.rows.rejected, ev.rejectsPath], [nRows, 0, null]);
+  });
+
+  it('evaluate reads and sets aside bad rows as predict does: file and line, one rejects file, counted', async () => {
+    // Uses the package 'km' (k-means) of the test above; ridge refuses infinite values (gbdt bins them).
+    const rg = await runCli(
+      ['train', housing, '--target', 'price', '--model', 'ridge', '--out', 'rg', '--no-track', '--quiet'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(rg.code, 0, rg.stderr);
+    const rows = readFileSync(housing, 'utf8').trim().split('\n').slice(0, 31);
+    const inf = rows[6].split(','); // file line 7
+    inf[0] = 'inf'; // sqft
+    rows[6] = inf.join(',');
+    const infOnly = join(dir, 'h_inf.csv');
+    writeFileSync(infOnly, `${rows.join('\n')}\n`);
+    const e = await runCli(['evaluate', 'rg', infOnly, '--resamples', '0'], { cwd: dir });
+    assert.equal(e.code, 2, e.stderr);
+    assert.match(e.stderr, /h_inf\.csv, line 7, column 'sqft': an infinite value \(Infinity\)/);
+    assert.doesNotMatch(e.stderr, /row 6/);
+
+    const date = rows[4].split(','); // file line 5
+    date[8] = '2024-13-45'; // sold_date
+    rows[4] = date.join(',');
+    const both = join(dir, 'h_bad.csv');
+    writeFileSync(both, `${rows.join('\n')}\n`);
+    const b = await runCli(['evaluate', 'rg', both, '--resamples', '0'], { cwd: dir });
+    assert.equal(b.code, 2, b.stderr);
+    assert.match(b.stderr, /h_bad\.csv, line 5, column 'sold_date': "2024-13-45" is not a date/);
+    assert.doesNotMatch(b.stderr, /row 4|change the column's type/);
+
+    const q = await runCli(
+      ['evaluate', 'rg', both, '--resamples', '0', '--on-bad-rows', 'quarantine', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(q.code, 0, q.stderr);
+    const j = JSON.parse(q.stdout);
+    assert.deepEqual(j.rows, { total: 30, evaluated: 28, missingTarget: 0, rejected: 2 });
+    assert.equal(j.rejectsPath, join(dir, 'h_bad.csv.rejects.csv'));
+    assert.match(q.stderr, /2 of 30 rows were rejected and not evaluated/);
+    assert.match(
+      readFileSync(j.rejectsPath, 'utf8'),
+      /^line,reason,raw\n5,"column 'sold_date': .*\n7,"column 'sqft': an infinite value/,
+    );
+    const text = await runCli(['evaluate', 'rg', both, '--resamples', '0', '--on-bad-rows', 'quarantine'], {
+      cwd: dir,
+    });
+    assert.match(text.stdout, /: 28 rows; 2 rejected \(see .*h_bad\.csv\.rejects\.csv\)/);
+
+    // A target column with no values at all: said so, not 'categorical'.
+    const empty = join(dir, 'h_allnull.csv');
+    const lines = readFileSync(housing, 'utf8').trim().split('\n').slice(0, 21);
+    writeFileSync(
+      empty,
+      `${[lines[0], ...lines.slice(1).map((l) => l.replace(/,[^,]*$/, ','))].join('\n')}\n`,
+    );
+    const n = await runCli(['evaluate', 'rg', empty, '--resamples', '0'], { cwd: dir });
+    assert.equal(n.code, 2, n.stderr);
+    assert.match(
+      n.stderr,
+      /The target column 'price' in .*h_allnull\.csv has no values: it is empty on all 20 rows.*Fix: fill in 'price'/,
+    );
+    assert.doesNotMatch(n.stderr, /categorical/);
+
+    // A clustering model: refused with a fix.
+    const km = await runCli(['evaluate', 'km', housing, '--target', 'price'], { cwd: dir });
+    assert.equal(km.code, 2, km.stderr);
+    assert.match(
+      km.stderr,
+      /km is a clustering model.*Fix: to see its clusters, score the data with lathe predict km/,
+    );
   });
 });
 
