@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { NODE_FLAGS, runCli } from '../helpers/cli.ts';
 
 describe('lathe (entry point)', () => {
+  it('runs node with --no-concurrent-recompilation (Node 20-24 can deadlock at exit otherwise: nodejs/node#54918)', () => {
+    assert.ok(
+      NODE_FLAGS.includes('--no-concurrent-recompilation'),
+      `bin/lathe.js's flags: ${NODE_FLAGS.join(' ')}`,
+    );
+  });
+
   it('prints help and exits 0', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { BIN, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-train-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -321,7 +321,7 @@ describe('lathe train / predict', () => {
     writeFileSync(join(dir, 'big.csv'), `${lines[0]}\n${body.repeat(100)}`); // 200,000 rows
     const child = spawn(
       process.execPath,
-      [BIN, 'predict', 'm1', 'big.csv', '--proba', '--keep', 'customer_id', '-o', 'k.csv'],
+      [...NODE_FLAGS, BIN, 'predict', 'm1', 'big.csv', '--proba', '--keep', 'customer_id', '-o', 'k.csv'],
       {
         cwd: dir,
         stdio: 'ignore',

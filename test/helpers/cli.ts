@@ -1,9 +1,17 @@
 // Runs the `lathe` CLI from the TypeScript sources in a child process, as a user would.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The `lathe` executable (bin/lathe.js). */
 export const BIN = fileURLToPath(new URL('../../bin/lathe.js', import.meta.url));
+
+/** The Node flags of bin/lathe.js's `#!/usr/bin/env -S node …` line, for running it as `node … BIN`. */
+export const NODE_FLAGS: readonly string[] = (() => {
+  const first = readFileSync(BIN, 'utf8').split('\n', 1)[0];
+  const m = /^#!.*\bnode((?:\s+--?[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+})();
 
 /** What a CLI run produced. */
 export interface CliResult {
@@ -18,7 +26,7 @@ export function runCli(
   options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd: options.cwd,
       // `npm test` builds dist/ first and sets LATHE_CLI_FROM_DIST=1: the CLI then starts from the
       // compiled JavaScript (what users run, and ~2 s faster per start than through tsx).
