@@ -19,6 +19,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { meanOf } from './descriptive.ts';
 import { studentTCdf, studentTPpf, studentTSf } from './distributions.ts';
 import type { ConfidenceInterval, TestResult } from './test-result.ts';
 import {
@@ -52,9 +53,7 @@ export interface TTestIndependentOptions extends TTestOptions {
 
 function meanVar(x: Float64Array): { mean: number; variance: number } {
   const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const m = s / n;
+  const m = meanOf(x);
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const d = x[i] - m;

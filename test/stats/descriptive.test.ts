@@ -84,6 +84,13 @@ describe('descriptive statistics (SciPy/NumPy oracle)', () => {
     assert.ok(Number.isNaN(kurtosis([5, 5, 5, 5, 5])));
   });
 
+  it('give a constant its own value as mean and 0 as variance, whatever the running sum rounds to', () => {
+    for (const n of [3, 8, 15, 1000]) {
+      assert.equal(mean(Array(n).fill(3.7)), 3.7, `n=${n}`);
+      assert.equal(variance(Array(n).fill(3.7)), 0, `n=${n}`);
+    }
+  });
+
   it('mode picks the smallest of equally frequent values', () => {
     assert.deepEqual(mode([3, 1, 3, 1, 2]), { mode: 1, count: 2 });
   });

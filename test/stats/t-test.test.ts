@@ -41,6 +41,16 @@ describe('t-tests (SciPy ttest_1samp / ttest_ind / ttest_rel, statsmodels tconfi
     );
     assert.throws(() => tTestOneSample([2, 2, 2, 2]), /x has zero variance, so the t statistic is undefined/);
     assert.throws(() => tTestIndependent([1, 1], [1, 1, 1]), /zero variance/);
+    // Constants whose running sum rounds (3.7 · n is not 3.7n in floating point): still no variance.
+    for (const n of [5, 8, 10, 15, 33]) {
+      assert.throws(() => tTestOneSample(Array(n).fill(3.7), { mu: 1 }), /zero variance/, `n=${n}`);
+      assert.throws(
+        () => tTestIndependent(Array(n).fill(3.7), Array(3).fill(3.7)),
+        /zero variance/,
+        `n=${n}`,
+      );
+      assert.throws(() => tTestPaired(Array(n).fill(3.7), Array(n).fill(1.1)), /zero variance/, `n=${n}`);
+    }
     assert.throws(
       () => tTestIndependent([1], [2, 3], { equalVariance: false }),
       /x has 1 value; at least 2 are needed/,
