@@ -68,7 +68,12 @@ function pearsonR(x: Float64Array, y: Float64Array): number {
     syy += dy * dy;
     sxy += dx * dy;
   }
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx) / Math.sqrt(syy)));
+  // One square root of the product (√(a²) is exactly |a|), so a perfect correlation is exactly ±1
+  // (two divisions gave 0.9999999999999999 for ranks 1, 2, 3, and a spurious p-value); the
+  // product only when it neither overflows nor underflows.
+  const d = sxx * syy;
+  const r = Number.isFinite(d) && d > 0 ? sxy / Math.sqrt(d) : sxy / Math.sqrt(sxx) / Math.sqrt(syy);
+  return Math.max(-1, Math.min(1, r));
 }
 
 /** Fisher-z interval for a correlation with standard error `se` on the z scale. */

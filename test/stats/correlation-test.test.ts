@@ -38,6 +38,20 @@ describe('pearsonTest, spearmanTest, kendallTau (SciPy pearsonr, spearmanr, kend
     );
   });
 
+  it('gives a perfect correlation exactly ±1 and p 0 (as SciPy for ranks 1, 2, 3)', () => {
+    for (const [x, y, r] of [
+      [[1, 2, 3], [1, 2, 3], 1],
+      [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1], -1],
+      [[0.1, 0.7, 0.3, 2.2, 1.9, 5], [0.1, 0.7, 0.3, 2.2, 1.9, 5], 1],
+    ] as const) {
+      for (const test of [spearmanTest, pearsonTest]) {
+        const res = test([...x], [...y]);
+        assert.equal(res.statistic, r, `${test.name} ${x}`);
+        assert.equal(res.pValue, 0, `${test.name} ${x}`);
+      }
+    }
+  });
+
   it('rejects a constant variable, naming it', () => {
     assert.throws(() => pearsonTest([1, 2, 3], [5, 5, 5]), /y is constant, so the correlation is undefined/);
     assert.throws(() => spearmanTest([4, 4, 4, 4], [1, 2, 3, 4]), /x is constant/);
