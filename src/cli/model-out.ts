@@ -8,6 +8,28 @@
 import { stat } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.ts';
 import { readModelPackage } from '../track/package/read.ts';
+import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
+
+/**
+ * Before any work: the package directory `out` (and the rejects file under quarantine) may not be
+ * the data, the `--schema` file or anything of the store; then {@link checkModelOut}.
+ */
+export async function checkPackageOut(
+  out: string,
+  data: string,
+  flags: { onBadRows?: string; schema?: string; store?: string; force?: boolean },
+  defaulted: boolean,
+): Promise<boolean> {
+  checkOutputs(
+    [{ path: out, what: '--out', replacesDirectory: true }, ...rejectsOutput(data, flags.onBadRows)],
+    [
+      { path: data, what: 'the data file' },
+      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+      ...storeInputs(flags.store),
+    ],
+  );
+  return checkModelOut(out, defaulted || flags.force === true);
+}
 
 /**
  * Checks that `out` may be written. `mayReplace`: the default path, or `--force`. Returns true

@@ -40,8 +40,7 @@ import {
   output,
   withCommonOptions,
 } from './common.ts';
-import { checkModelOut } from './model-out.ts';
-import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
+import { checkPackageOut } from './model-out.ts';
 import { writeMoreRejects } from './rejects.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
@@ -116,15 +115,7 @@ export function register(program: Command): void {
 async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
   // Where the package goes is checked before any work: never replace an input, never fit in vain.
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
-  checkOutputs(
-    [{ path: out, what: '--out', replacesDirectory: true }, ...rejectsOutput(data, flags.onBadRows)],
-    [
-      { path: data, what: 'the data file' },
-      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
-      ...storeInputs(flags.store),
-    ],
-  );
-  const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
+  const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
   // Stages on stderr (a terminal only; not with --quiet or --json): read, trainModel's, write.
   const progress = createProgress({
     total: 1 + trainStages(flags.cv) + 1,

@@ -42,8 +42,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkModelOut } from './model-out.ts';
-import { checkOutputs, rejectsOutput, storeInputs } from './paths.ts';
+import { checkPackageOut } from './model-out.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
@@ -175,15 +174,7 @@ function paramValue(v: unknown): ParamValue {
 async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
   // Where the package goes is checked before any work: never replace an input, never search in vain.
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
-  checkOutputs(
-    [{ path: out, what: '--out', replacesDirectory: true }, ...rejectsOutput(data, flags.onBadRows)],
-    [
-      { path: data, what: 'the data file' },
-      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
-      ...storeInputs(flags.store),
-    ],
-  );
-  const replacing = await checkModelOut(out, flags.out === undefined || flags.force === true);
+  const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   if (read.summary.rejected > 0) {
     note(
