@@ -17,6 +17,9 @@ import type { Table } from '../data/table.ts';
 /** Largest magnitude of a numeric feature value `lathe train` accepts (every family alike). */
 export const MAX_FEATURE_MAGNITUDE = 1e150;
 
+/** {@link MAX_FEATURE_MAGNITUDE} as messages write it (`1e150`). */
+const BOUND = MAX_FEATURE_MAGNITUDE.toExponential().replace('+', '');
+
 /** A feature value training refuses. */
 export interface BadFeatureValue {
   /** 0-based row of the table. */
@@ -58,7 +61,7 @@ export function badFeatureValues(
         column: c.name,
         value: x,
         reason: Number.isFinite(x)
-          ? `the value ${showNumber(x)} is beyond ±1e150, where the models' arithmetic overflows`
+          ? `the value ${showNumber(x)} is beyond ±${BOUND}, where the models' arithmetic overflows`
           : `the value ${showNumber(x)} is infinite; training needs finite feature values`,
       });
     }
@@ -72,6 +75,6 @@ export function badFeatureError(bad: BadFeatureValue, source: string | undefined
     file: source,
     line: bad.line,
     column: bad.column,
-    fix: `replace it with a number within ±1e150 (rescale the column if its values are that large), or empty the cell (a missing value, which training imputes), or remove that row; or pass --on-bad-rows quarantine to set such rows aside in the rejects file and train on the rest`,
+    fix: `replace it with a number within ±${BOUND} (rescale the column if its values are that large), or empty the cell (a missing value, which training imputes), or remove that row; or pass --on-bad-rows quarantine to set such rows aside in the rejects file and train on the rest`,
   });
 }

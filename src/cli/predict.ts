@@ -225,7 +225,6 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     label: `predict: scoring ${input.nRows} rows`,
     quiet: flags.quiet || flags.json,
   });
-  progress.label(`predict: scoring ${input.nRows} rows`);
   let r: ReturnType<typeof predictTable>;
   try {
     r = predictTable(loaded.model, loaded.pkg.inputSchema, input, {
