@@ -38,6 +38,7 @@ import {
   splitNested,
   validName,
 } from './nested.ts';
+import { type PendingOutput, pendingOf, writesInPlace } from './pending-output.ts';
 import { readStrings } from './state.ts';
 
 /**
@@ -305,7 +306,7 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
     checkFitTable(this.typeName, t);
     const used = new Set<string>();
     const routes: FittedRoute[] = [];
-    const outputs: Matrix[] = [];
+    const outputs: PendingOutput[] = [];
     for (const [name, transformer, selector] of this.params.transformers) {
       const columns = this.resolve(t, name, selector);
       for (const c of columns) used.add(c);
@@ -314,14 +315,16 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
         continue;
       }
       const sub = t.select(columns);
-      let out: Matrix;
+      let out: PendingOutput;
       let fitted: RouteTransformer;
       if (transformer === 'passthrough') {
-        out = passthrough(sub, name);
+        out = pendingOf(passthrough(sub, name));
         fitted = 'passthrough';
       } else {
         const est = transformer.clone() as Estimator & { fitTransform?: (X: unknown, y?: unknown) => Matrix };
-        if (typeof est.fitTransform !== 'function') {
+        if (writesInPlace(est)) out = est.fitTransformPending(sub, y);
+        else if (typeof est.fitTransform === 'function') out = pendingOf(est.fitTransform(sub, y));
+        else {
           throw new ValidationError(
             `ColumnTransformer: route '${name}' holds a ${est.typeName}, which cannot transform data.`,
             {
@@ -330,16 +333,14 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
             },
           );
         }
-        out = est.fitTransform(sub, y);
         fitted = est;
       }
       outputs.push(out);
-      routes.push({ name, transformer: fitted, columns, outputs: [...out.columns] });
+      routes.push({ name, transformer: fitted, columns, outputs: [...out.names] });
     }
     const remainder = t.columnNames.filter((c) => !used.has(c));
     if (this.params.remainder === 'passthrough' && remainder.length) {
-      const out = passthrough(t.select(remainder), 'remainder');
-      outputs.push(out);
+      outputs.push(pendingOf(passthrough(t.select(remainder), 'remainder')));
     }
     this.transformers_ = routes;
     this.remainderColumns_ = remainder;
@@ -376,18 +377,17 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
       X,
       unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
     );
-    const outputs: Matrix[] = [];
+    const outputs: PendingOutput[] = [];
     for (const r of this.transformers_!) {
       if (r.transformer === 'drop' || r.columns.length === 0) continue;
       const sub = t.select(r.columns);
-      outputs.push(
-        r.transformer === 'passthrough'
-          ? passthrough(sub, r.name)
-          : (r.transformer as unknown as { transform(X: unknown): Matrix }).transform(sub),
-      );
+      const e = r.transformer;
+      if (e === 'passthrough') outputs.push(pendingOf(passthrough(sub, r.name)));
+      else if (writesInPlace(e)) outputs.push(e.transformPending(sub));
+      else outputs.push(pendingOf((e as unknown as { transform(X: unknown): Matrix }).transform(sub)));
     }
     if (this.params.remainder === 'passthrough' && this.remainderColumns_!.length) {
-      outputs.push(passthrough(t.select(this.remainderColumns_!), 'remainder'));
+      outputs.push(pendingOf(passthrough(t.select(this.remainderColumns_!), 'remainder')));
     }
     return hstack(outputs, t.nRows, this.featureNamesOut_!);
   }
@@ -555,20 +555,25 @@ function passthrough(t: Table, route: string): Matrix {
   return t.toMatrix();
 }
 
-/** Side-by-side concatenation of matrices with the same rows. */
-function hstack(parts: readonly Matrix[], rows: number, names: readonly string[]): Matrix {
-  // One part (a single route): its output is fresh and unshared, so no copy is needed.
-  if (parts.length === 1 && parts[0].rows === rows) return matrix(parts[0].data, rows, parts[0].cols, names);
-  const width = parts.reduce((s, m) => s + m.cols, 0);
+/**
+ * Side-by-side concatenation of the routes' outputs: one fresh matrix, each route writing its own
+ * columns (see `pending-output.ts`).
+ */
+function hstack(parts: readonly PendingOutput[], rows: number, names: readonly string[]): Matrix {
+  const width = parts.reduce((s, p) => s + p.cols, 0);
+  // One route whose output exists already: it is fresh and unshared, so no copy is needed.
+  const only = parts.length === 1 ? parts[0].finished : undefined;
+  if (only && only.rows === rows) return matrix(only.data, rows, only.cols, names);
+  for (const p of parts) {
+    if (p.rows !== rows) {
+      throw new ValidationError(`ColumnTransformer: a route returned ${p.rows} rows for ${rows} input rows.`);
+    }
+  }
   const data = new Float64Array(rows * width);
   let offset = 0;
-  for (const m of parts) {
-    if (m.rows !== rows) {
-      throw new ValidationError(`ColumnTransformer: a route returned ${m.rows} rows for ${rows} input rows.`);
-    }
-    const c = m.cols;
-    for (let i = 0; i < rows; i++) data.set(m.data.subarray(i * c, i * c + c), i * width + offset);
-    offset += c;
+  for (const p of parts) {
+    p.writeInto(data, width, offset);
+    offset += p.cols;
   }
   return matrix(data, rows, width, names);
 }

@@ -32,6 +32,7 @@ import {
   unknownCategoryError,
 } from './categories.ts';
 import type { DataInput } from './input.ts';
+import { type PendingOutput, writeAlone } from './pending-output.ts';
 import { readArray } from './state.ts';
 
 const schema = {
@@ -108,36 +109,45 @@ export class OneHotEncoder extends TableTransformer<OneHotEncoderParams> {
 
   /** One-hot encodes X (a Table matched by name, or a Matrix of codes by position). */
   transform(X: DataInput): Matrix {
+    const p = this.transformPending(X);
+    const { data, rows, cols } = writeAlone(p);
+    return matrix(data, rows, cols, p.names);
+  }
+
+  /**
+   * {@link OneHotEncoder.transform} with the writing left to the caller (a `ColumnTransformer`
+   * writes the ones straight into its concatenated output). Every check — unknown categories
+   * included — is made here, before anything is written.
+   */
+  transformPending(X: DataInput): PendingOutput {
     const t = this.transformTableInput(X);
     const n = t.nRows;
     const layout = this.layout();
-    const total = layout.total;
-    const out = new Float64Array(n * total);
     const unknownColumns: string[] = [];
-    t.columns.forEach((c, j) => {
+    // Per input column, each row's output column within the column's block (−1: none).
+    const outs = t.columns.map((c, j) => {
       const idx = indexCategories(c, this.categories_![j]);
-      const { catToOut, unknownOut, offset } = layout.columns[j];
+      const { catToOut, unknownOut } = layout.columns[j];
       let sawUnknown = false;
       for (let i = 0; i < n; i++) {
         const k = idx[i];
-        let o: number;
         if (k >= 0) {
-          o = catToOut[k];
-        } else {
-          if (this.params.handleUnknown === 'error') {
-            throw unknownCategoryError(
-              this.typeName,
-              c,
-              i,
-              "set handleUnknown to 'ignore' or 'infrequent_if_exist', or refit on data that includes it",
-            );
-          }
-          o = unknownOut;
-          if (o < 0) sawUnknown = true;
+          idx[i] = catToOut[k];
+          continue;
         }
-        if (o >= 0) out[i * total + offset + o] = 1;
+        if (this.params.handleUnknown === 'error') {
+          throw unknownCategoryError(
+            this.typeName,
+            c,
+            i,
+            "set handleUnknown to 'ignore' or 'infrequent_if_exist', or refit on data that includes it",
+          );
+        }
+        idx[i] = unknownOut;
+        if (unknownOut < 0) sawUnknown = true;
       }
       if (sawUnknown && this.params.drop !== null) unknownColumns.push(c.name);
+      return idx;
     });
     if (unknownColumns.length) {
       warn(
@@ -145,7 +155,22 @@ export class OneHotEncoder extends TableTransformer<OneHotEncoderParams> {
         `OneHotEncoder: unknown categories in ${unknownColumns.map((s) => `'${s}'`).join(', ')} were encoded as all zeros, which with drop='${this.params.drop}' is also the code of the dropped category.`,
       );
     }
-    return matrix(out, n, total, layout.names);
+    return {
+      rows: n,
+      cols: layout.total,
+      names: layout.names,
+      writeInto(data, stride, offset) {
+        outs.forEach((o, j) => {
+          const base = offset + layout.columns[j].offset;
+          for (let i = 0, row = base; i < n; i++, row += stride) if (o[i] >= 0) data[row + o[i]] = 1;
+        });
+      },
+    };
+  }
+
+  /** {@link OneHotEncoder.fitTransform} with the writing left to the caller (see {@link OneHotEncoder.transformPending}). */
+  fitTransformPending(X: DataInput, y?: TargetInput): PendingOutput {
+    return this.fit(X, y).transformPending(X);
   }
 
   /** Output names: `column=category`, `column=(infrequent)` for the grouped rare categories. */

@@ -54,6 +54,7 @@ import {
   stateJSON,
   validName,
 } from './nested.ts';
+import { type PendingOutput, pendingOf, writesInPlace } from './pending-output.ts';
 
 /** One step: a name (unique, without `__`) and an estimator. */
 export type PipelineStep = [name: string, estimator: Estimator];
@@ -232,6 +233,23 @@ export class Pipeline extends Estimator<PipelineParams> {
     if (typeof last.fitTransform === 'function')
       return (last.fitTransform as (X: unknown, y?: unknown) => Matrix)(Xt, y);
     throw this.lacks(last, 'fitTransform');
+  }
+
+  /**
+   * {@link Pipeline.transform} with the last step's writing left to the caller, when that step can
+   * (a `OneHotEncoder`); otherwise the finished output, copied when written.
+   */
+  transformPending(X: DataInput): PendingOutput {
+    const last = this.finalEstimator as AnyEstimator | undefined;
+    if (!writesInPlace(last)) return pendingOf(this.transform(X));
+    return last.transformPending(this.transformUpToLast(X, 'transform'));
+  }
+
+  /** {@link Pipeline.fitTransform} with the writing left to the caller (see {@link Pipeline.transformPending}). */
+  fitTransformPending(X: DataInput, y?: TargetInput): PendingOutput {
+    const last = this.finalEstimator as AnyEstimator | undefined;
+    if (!writesInPlace(last)) return pendingOf(this.fitTransform(X, y));
+    return last.fitTransformPending(this.fitUpToLast(X, y), y);
   }
 
   /** Fits, then returns the last step's clusters of the training rows (clusterers). */
