@@ -86,8 +86,12 @@ export function nanMinMax(m: Matrix): { min: Float64Array; max: Float64Array } {
   return { min, max };
 }
 
-/** The non-missing values of column `j`, sorted ascending (in `buf` when given: the result is a view of it). */
-export function sortedColumn(m: Matrix, j: number, buf?: Float64Array): Float64Array {
+/**
+ * The non-missing values of column `j`, sorted ascending (in `buf` when given: the result is a view
+ * of it). `scratch` (at least `m.rows` long) is the sort's work buffer — pass one buffer for every
+ * column rather than have each sort allocate its own.
+ */
+export function sortedColumn(m: Matrix, j: number, buf?: Float64Array, scratch?: Float64Array): Float64Array {
   const { data, rows, cols } = m;
   const out = buf && buf.length >= rows ? buf : new Float64Array(rows);
   let k = 0;
@@ -95,7 +99,7 @@ export function sortedColumn(m: Matrix, j: number, buf?: Float64Array): Float64A
     const v = data[p];
     if (v === v) out[k++] = v;
   }
-  return sortFloat64(out.subarray(0, k));
+  return sortFloat64(out.subarray(0, k), scratch);
 }
 
 /** Median of sorted values (the mean of the two middle ones for an even count, as NumPy); NaN when empty. */

@@ -71,8 +71,9 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     const center = withCentering ? new Float64Array(m.cols) : null;
     const scale = withScaling ? new Float64Array(m.cols) : null;
     const buf = new Float64Array(m.rows);
+    const scratch = new Float64Array(m.rows);
     for (let j = 0; j < m.cols; j++) {
-      const s = sortedColumn(m, j, buf);
+      const s = sortedColumn(m, j, buf, scratch);
       if (center) center[j] = medianSorted(s);
       if (scale) scale[j] = percentileSorted(s, qHi) - percentileSorted(s, qLo);
     }
