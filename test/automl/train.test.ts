@@ -174,6 +174,9 @@ describe('trainModel', () => {
       const col = p.table.column('prediction');
       assert.equal(col.type, storage, name);
       for (const v of p.table.values('prediction')) assert.ok(classes.includes(v), `${name}: ${v}`);
+      // The holdout metrics compare the truth (of the column's type) with the predicted classes.
+      for (const m of ['accuracy', 'f1', 'mcc', 'logLoss', 'rocAuc'])
+        assert.ok(Number.isFinite(r.metrics[m]), `${name}: ${m} = ${r.metrics[m]}`);
     }
   });
 
