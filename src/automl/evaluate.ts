@@ -98,7 +98,7 @@ export interface Evaluation {
   nResamples: number;
   method: BootstrapMethod;
   /** Classifiers: counts, rows = true class, columns = predicted class, in `labels` order. */
-  confusion: { labels: string[]; matrix: number[][] } | null;
+  confusion: { labels: Label[]; matrix: number[][] } | null;
   report: ClassificationReport | null;
 }
 
@@ -269,13 +269,16 @@ export function evaluateModel(
   if (classifier && classes) {
     // As scikit-learn's confusion_matrix and classification_report with labels=None: every label of
     // the truth or the predictions, sorted — a true label the model never predicts gets its own row.
-    const labels = unseen.length
-      ? sortLabels([...classes, ...unseen.map((u) => labelOf(u.label, yTrue as Label[]))]).map(String)
-      : classes.map(String);
+    // Counted on the labels as strings (a boolean truth meets classes 'false'/'true'); reported
+    // with the classes' own values, so numeric classes stay numbers in --json.
+    const classLabels = unseen.length
+      ? sortLabels([...classes, ...unseen.map((u) => labelOf(u.label, yTrue as Label[]))])
+      : [...classes];
+    const labels = classLabels.map(String);
     const t = (yTrue as Label[]).map(String);
     const q = (yPred as Label[]).map(String);
     const cm = confusionMatrix(t, q, { labels });
-    confusion = { labels, matrix: matrixRows(cm.data, labels.length) };
+    confusion = { labels: classLabels, matrix: matrixRows(cm.data, labels.length) };
     report = classificationReport(t, q, { labels, zeroDivision: 0 });
   }
   return {

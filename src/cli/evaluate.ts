@@ -189,11 +189,12 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
         lines.push(`${m.title.padEnd(32)} ${fmt(m.value).padStart(10)}   ${intervalText(m)}`);
       }
       if (ev.confusion) {
-        const w = Math.max(8, ...ev.confusion.labels.map((l) => l.length + 1));
+        const shown = ev.confusion.labels.map(String);
+        const w = Math.max(8, ...shown.map((l) => l.length + 1));
         lines.push('', 'Confusion matrix (rows: true class, columns: predicted):');
-        lines.push(`${''.padEnd(w)}${ev.confusion.labels.map((l) => l.padStart(w)).join('')}`);
+        lines.push(`${''.padEnd(w)}${shown.map((l) => l.padStart(w)).join('')}`);
         ev.confusion.matrix.forEach((row, i) => {
-          lines.push(`${ev.confusion!.labels[i].padEnd(w)}${row.map((v) => String(v).padStart(w)).join('')}`);
+          lines.push(`${shown[i].padEnd(w)}${row.map((v) => String(v).padStart(w)).join('')}`);
         });
       }
       if (ev.report) lines.push('', ev.report.text);

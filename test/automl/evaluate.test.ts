@@ -66,6 +66,17 @@ describe('evaluateModel', () => {
     assert.deepEqual(ev.confusion!.labels, ['no', 'yes']);
   });
 
+  it("reports the confusion labels with the classes' own values (numbers stay numbers)", () => {
+    const data = tableFromObjects(Array.from({ length: 60 }, (_, i) => ({ x: i % 7, y: i % 7 > 3 ? 1 : 0 })));
+    const m = trainModel(data, { family: 'logistic', target: 'y', holdout: 0 });
+    const ev = evaluateModel(m.model, m.inputSchema, 'binary', data, 'y', { nResamples: 0 });
+    assert.deepEqual(ev.confusion!.labels, [0, 1]);
+    assert.equal(
+      ev.confusion!.matrix.flat().reduce((a, b) => a + b, 0),
+      60,
+    );
+  });
+
   it('refuses a column none of whose values is a class (a feature named as --target), naming both', () => {
     const data = tableFromObjects(
       Array.from({ length: 10 }, (_, i) => ({ x: i, churned: 'no', plan: i % 2 ? 'basic' : 'premium' })),
