@@ -6,10 +6,14 @@
  */
 
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
+import { rawRecords } from '../data/read/raw-records.ts';
 import type { ReadResult, RejectedRow } from '../data/read-types.ts';
 import type { Table } from '../data/table.ts';
 
-/** Row `i` of `table` as comma-separated values (for the rejects file's `raw` column). */
+/**
+ * Row `i` of `table` as comma-separated values — the rejects file's `raw` column for a row whose
+ * own text cannot be found again (a JSON array, Parquet or Arrow input).
+ */
 export function rowText(table: Table, i: number): string {
   return table.columnNames
     .map((c) => {
@@ -29,10 +33,24 @@ export function writeMoreRejects(
   more: readonly { row: number; line: number | undefined; reason: string }[],
 ): string {
   const path = read.summary.rejectsPath ?? defaultRejectsPath(data);
+  const own = ownText(read, more);
   const rows: RejectedRow[] = [
     ...read.rejected,
-    ...more.map((x) => ({ line: x.line ?? x.row + 1, reason: x.reason, raw: rowText(read.table, x.row) })),
+    ...more.map((x) => ({
+      line: x.line ?? x.row + 1,
+      reason: x.reason,
+      raw: (x.line !== undefined ? own.get(x.line) : undefined) ?? rowText(read.table, x.row),
+    })),
   ].sort((a, b) => a.line - b.line);
   writeRejects(path, rows);
   return path;
+}
+
+/** The file's own text of the rows (by line) of a CSV, TSV or NDJSON input; empty for other formats. */
+function ownText(read: ReadResult, more: readonly { line: number | undefined }[]): Map<number, string> {
+  const lines = more.flatMap((x) => (x.line === undefined ? [] : [x.line]));
+  const { format, path } = read.source;
+  if (format === 'csv' || format === 'tsv') return rawRecords(path, lines, read.dialect?.quote ?? '"');
+  if (format === 'ndjson') return rawRecords(path, lines, null);
+  return new Map();
 }
