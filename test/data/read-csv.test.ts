@@ -108,6 +108,14 @@ describe('readTable: CSV dialects', () => {
     assert.deepEqual(r.table.values('s'), ['x', null, null]);
   });
 
+  it('reads inf and infinity in any case as infinities, as pandas does', async () => {
+    // `infinity`, `INFINITY` and `+Infinity` were text, so the column became categorical.
+    const p = tmpFile('inf.csv', 'v\ninf\nInf\n-INF\ninfinity\nINFINITY\n+Infinity\n-infinity\n1.5\n');
+    const r = await readTable(p);
+    assert.equal(r.table.column('v').type, 'numeric');
+    const inf = Number.POSITIVE_INFINITY;
+    assert.deepEqual(r.table.values('v'), [inf, inf, -inf, inf, inf, inf, -inf, 1.5]);
+  });
   it('honours custom missing values', async () => {
     const p = tmpFile('custom.csv', 'v\n1\n-999\n3\n');
     const r = await readTable(p, { missingValues: ['', '-999'] });
