@@ -74,6 +74,14 @@ describe('readTable: bad input', () => {
     assert.equal(e.line, 3);
   });
 
+  it('non-UTF-8 text at the very end of the file, naming its own line', async () => {
+    // A Latin-1 'é' (0xE9, a 3-byte lead) two bytes from the end was taken for a character cut
+    // by the chunk's end, and the message named line 3 (past the file) instead of line 2.
+    const latin1 = Buffer.from('a,b\n1,caf\xe9\n', 'latin1');
+    const e = await rejects(tmpFile('latin1-end.csv', latin1), /, line 2: the file is not valid UTF-8 text/);
+    assert.equal(e.line, 2);
+  });
+
   it('UTF-16 text', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]);
     await rejects(

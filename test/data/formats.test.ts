@@ -138,6 +138,21 @@ describe('formats, writer and fingerprint', () => {
     );
   });
 
+  it('keeps the digits of JSON integers longer than 15 digits (as text, like CSV)', async () => {
+    // JSON.parse rounded them to a double first: 12345678901234567890 became "12345678901234567000".
+    const nd = await readTable(
+      tmpFile(
+        'ids.ndjson',
+        '{"id":12345678901234567890,"s":"12345678901234567890","f":1.25}\n{"id":-9007199254740993,"s":"b","f":2}\n',
+      ),
+    );
+    assert.deepEqual(nd.table.values('id'), ['12345678901234567890', '-9007199254740993']);
+    assert.deepEqual(nd.table.values('s'), ['12345678901234567890', 'b']);
+    assert.deepEqual(nd.table.values('f'), [1.25, 2]);
+    const arr = await readTable(tmpFile('ids.json', '[{"id": 98765432109876543210}, {"id": 1}]'));
+    assert.deepEqual(arr.table.values('id'), ['98765432109876543210', '1']);
+  });
+
   it('fingerprint: categoricals hash by value, not by code or dictionary order', () => {
     const a = new Table([categoricalColumn('c', ['x', 'y', null, 'x'])]);
     const b = new Table([

@@ -108,6 +108,30 @@ describe('readTable: CSV dialects', () => {
     assert.deepEqual(r.table.values('s'), ['x', null, null]);
   });
 
+  it('skips lines of only spaces or tabs like blank lines when there are several columns', async () => {
+    // They were rows of one field, so the default onBadRows: 'error' refused the whole file
+    // (pandas skips them). Both in the sample and after it (sampleRows: 2).
+    const text = 'a,b\r\n1,2\r\n   \r\n3,4\r\n\t \r\n5,6\r\n  ';
+    for (const sampleRows of [undefined, 2]) {
+      const r = await readTable(tmpFile('ws.csv', text), { sampleRows });
+      assert.deepEqual(r.table.values('a'), [1, 3, 5]);
+      assert.deepEqual(r.table.values('b'), [2, 4, 6]);
+      assert.deepEqual(r.summary, { rowsRead: 3, accepted: 3, rejected: 0 });
+      assert.deepEqual(Array.from(r.rowLines ?? []), [2, 4, 6]);
+    }
+    // In a one-column file such a line is a value.
+    const one = await readTable(tmpFile('ws1.csv', 'a\nx\n   \ny\n'));
+    assert.deepEqual(one.table.values('a'), ['x', '   ', 'y']);
+  });
+
+  it('reads inf and infinity in any case as infinities, as pandas does', async () => {
+    // `infinity`, `INFINITY` and `+Infinity` were text, so the column became categorical.
+    const p = tmpFile('inf.csv', 'v\ninf\nInf\n-INF\ninfinity\nINFINITY\n+Infinity\n-infinity\n1.5\n');
+    const r = await readTable(p);
+    assert.equal(r.table.column('v').type, 'numeric');
+    const inf = Number.POSITIVE_INFINITY;
+    assert.deepEqual(r.table.values('v'), [inf, inf, -inf, inf, inf, inf, -inf, 1.5]);
+  });
   it('honours custom missing values', async () => {
     const p = tmpFile('custom.csv', 'v\n1\n-999\n3\n');
     const r = await readTable(p, { missingValues: ['', '-999'] });

@@ -192,8 +192,11 @@ export function firstInvalidUtf8(b: Uint8Array): number {
               ? 3
               : -1;
     if (need < 0) return i;
-    if (i + need >= b.length) return b.length; // cut by the chunk boundary, not invalid
-    for (let k = 1; k <= need; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    for (let k = 1; k <= need; k++) {
+      // Cut by the chunk boundary (not invalid) only when the bytes that are there continue it.
+      if (i + k >= b.length) return b.length;
+      if ((b[i + k] & 0xc0) !== 0x80) return i;
+    }
     i += need + 1;
   }
   return b.length;

@@ -197,6 +197,16 @@ export class ByteCsvScanner {
     }
   }
 
+  /**
+   * True when the last record is one unquoted field of nothing but spaces and tabs: a line of
+   * whitespace, which a table of several columns skips like a blank line (as pandas does).
+   */
+  whitespaceOnly(b: Uint8Array): boolean {
+    if (this.nFields !== 1 || this.quoted[0] !== null) return false;
+    for (let i = this.starts[0]; i < this.ends[0]; i++) if (b[i] !== 32 && b[i] !== 9) return false;
+    return true;
+  }
+
   /** Field `j` of the last record as a string. */
   field(b: Buffer, j: number): string {
     const q = this.quoted[j];

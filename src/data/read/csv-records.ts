@@ -249,7 +249,7 @@ export class RecordReader {
         this.line++;
         continue;
       }
-      if (sc.blank) {
+      if (sc.blank || (expected > 1 && sc.whitespaceOnly(b))) {
         this.line += sc.breaks + (sc.terminated ? 1 : 0);
         this.pos = end;
         continue;

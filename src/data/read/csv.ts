@@ -376,7 +376,7 @@ export async function parseCsv(
         line++;
         continue;
       }
-      if (sc.blank) {
+      if (sc.blank || (firstWidth > 1 && sc.whitespaceOnly(view))) {
         line += sc.breaks + (sc.terminated ? 1 : 0);
         pos = end;
         continue;

@@ -38,6 +38,59 @@ function fieldText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** A run of 16 digits: an integer literal that long may not survive `JSON.parse` as a double. */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * `JSON.parse`, except that integer literals of more than 15 digits come back as strings of their
+ * digits. As doubles they would be rounded (12345678901234567890 → 12345678901234567000, a
+ * different id), and the readers keep such integers as text anyway (as the CSV reader does), so
+ * the text must be the file's. Errors are those of `text` as it is.
+ */
+export function parseJsonExact(text: string): unknown {
+  const v: unknown = JSON.parse(text);
+  return LONG_DIGITS.test(text) ? JSON.parse(quoteLongIntegers(text)) : v;
+}
+
+/** `text` (valid JSON) with every integer literal of more than 15 digits wrapped in quotes. */
+function quoteLongIntegers(text: string): string {
+  let out = '';
+  let from = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // A string: skip to its closing quote (digits in strings are not numbers).
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const a = i;
+      let digits = 0;
+      let integer = true;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d >= 48 && d <= 57) digits++;
+        else if (d === 46 || d === 101 || d === 69 || d === 43 || (d === 45 && i > a)) integer = false;
+        else if (d !== 45) break;
+      }
+      if (integer && digits > 15) {
+        out += `${text.slice(from, a)}"${text.slice(a, i)}"`;
+        from = i;
+      }
+    } else {
+      i++;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 /** Feeds records (already parsed, or a parse failure) to a row parser after a sampling phase. */
 class RecordSink {
   private held: { line: number; value: unknown; raw: string; error: string | null }[] = [];
@@ -201,7 +254,7 @@ export function parseNdjson(
       let value: unknown;
       let error: string | null = null;
       try {
-        value = JSON.parse(raw);
+        value = parseJsonExact(raw);
       } catch (err) {
         error = `not valid JSON (${(err as Error).message})`;
       }
@@ -223,7 +276,7 @@ export function parseJsonArray(
   const text = readText(file);
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonExact(text);
   } catch (err) {
     const at = jsonErrorAt(text, (err as Error).message);
     throw new DataError(`the file is not valid JSON: ${at.message}.`, {

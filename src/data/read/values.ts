@@ -191,8 +191,8 @@ export function scaleDecimal(m: number, scale: number, neg: boolean): number {
 }
 
 /**
- * Parses a decimal number (`12`, `-3.5`, `1e-3`, `.5`, `inf`, `-Infinity`), allowing surrounding
- * spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank).
+ * Parses a decimal number (`12`, `-3.5`, `1e-3`, `.5`, `inf`, `-Infinity`; `inf` and `infinity` in
+ * any case), allowing surrounding spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank).
  */
 export function parseNumber(s: string): number | undefined {
   const f = fastDecimal(s, 0, s.length);
@@ -207,9 +207,10 @@ export function parseNumber(s: string): number | undefined {
     }
     return undefined;
   }
+  // `+s` takes only `Infinity` spelled so: accept `inf` and `infinity` in any case (as pandas).
   const t = s.trim().toLowerCase();
-  if (t === 'inf' || t === '+inf') return Number.POSITIVE_INFINITY;
-  if (t === '-inf') return Number.NEGATIVE_INFINITY;
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Number.POSITIVE_INFINITY;
+  if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY;
   return undefined;
 }
 
