@@ -25,7 +25,9 @@ import {
   needsOf,
   prepareCv,
   resolveExecutor,
-  scoreRows,
+  type ScoreFailure,
+  scoreRowsCaught,
+  settleScoreFailures,
 } from './cv-core.ts';
 import type { FoldOutcome, PredictNeeds } from './fold-task.ts';
 import { resolveScoring, type ScoringInput } from './scoring.ts';
@@ -45,7 +47,9 @@ export interface CrossValidateOptions extends CvDataOptions {
   executor?: Executor;
   /**
    * What a fold whose fit fails scores: `'raise'` rethrows the error; a number (default NaN, as
-   * scikit-learn) is recorded with a warning. If every fold fails, the error is raised.
+   * scikit-learn) is recorded with a warning. If every fold fails, the error is raised. A scorer
+   * that fails on some folds' rows (e.g. ROC AUC on a test fold missing a class) scores the same
+   * there; one that fails on every fold raises its error.
    */
   errorScore?: 'raise' | number;
   /** Extra module URLs that register custom estimator classes in worker threads. */
@@ -112,6 +116,7 @@ export function crossValidate(
     result.trainScores = Object.fromEntries(scorers.map((s) => [s.name, new Float64Array(k)]));
   }
   if (options.returnEstimator) result.estimators = [];
+  const failures: ScoreFailure[] = [];
   outcomes.forEach((o, f) => {
     result.fitTime[f] = o.fitTime;
     if (!o.ok) {
@@ -123,15 +128,37 @@ export function crossValidate(
       return;
     }
     const t0 = performance.now();
-    const test = scoreRows(data, scorers, data.folds[f].test, o.test!);
+    const { testScores, trainScores } = result;
+    scoreRowsCaught(
+      data,
+      scorers,
+      data.folds[f].test,
+      o.test!,
+      `the test rows of fold ${f}`,
+      'test',
+      failures,
+      (s, v) => {
+        testScores[s][f] = v;
+      },
+    );
     result.scoreTime[f] = o.predictTime + (performance.now() - t0) / 1000;
-    for (const s of scorers) result.testScores[s.name][f] = test[s.name];
-    if (result.trainScores) {
-      const train = scoreRows(data, scorers, data.folds[f].train, o.train!);
-      for (const s of scorers) result.trainScores[s.name][f] = train[s.name];
+    if (trainScores) {
+      scoreRowsCaught(
+        data,
+        scorers,
+        data.folds[f].train,
+        o.train!,
+        `the training rows of fold ${f}`,
+        'train',
+        failures,
+        (s, v) => {
+          trainScores[s][f] = v;
+        },
+      );
     }
     if (result.estimators) result.estimators.push(estimatorFromJSON(o.estimator!));
   });
+  settleScoreFailures(failures, outcomes.filter((o) => o.ok).length, errorScore, who);
   return result;
 }
 

@@ -255,6 +255,37 @@ describe('scorers and failures', () => {
     );
   });
 
+  it('a scorer that fails on one fold scores NaN there with a warning, as scikit-learn (roc_auc_ovr, a class missing)', () => {
+    const c = fx.scoring_failure;
+    const { result, warnings } = captureWarnings(() =>
+      crossValidate(new KNeighborsClassifier({ nNeighbors: 5 }), multi.X, multi.y, {
+        cv: c.folds,
+        scoring: ['accuracy', 'roc_auc_ovr'],
+        returnTrainScore: true,
+        nThreads: 1,
+      }),
+    );
+    for (const s of ['accuracy', 'roc_auc_ovr']) {
+      close(result.testScores[s], c.cross_validate.test[s], 1e-12, `test ${s}`);
+      close(result.trainScores![s], c.cross_validate.train[s], 1e-12, `train ${s}`);
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0].message,
+      /scoring the test rows of fold 1 with 'roc_auc_ovr' failed and scores NaN/,
+    );
+    assert.throws(
+      () =>
+        crossValidate(new KNeighborsClassifier({ nNeighbors: 5 }), multi.X, multi.y, {
+          cv: c.folds,
+          scoring: 'roc_auc_ovr',
+          errorScore: 'raise',
+          nThreads: 1,
+        }),
+      /Only one class present/,
+    );
+  });
+
   it('names unknown scorers with a suggestion and rejects binary scorers on multiclass targets', () => {
     assert.throws(
       () => crossValidate(new Ridge(), reg.X, reg.y, { scoring: 'neg_mean_squared_eror', nThreads: 1 }),

@@ -74,6 +74,32 @@ describe('learningCurve matches scikit-learn learning_curve', () => {
 });
 
 describe('validationCurve matches scikit-learn validation_curve', () => {
+  it('a scorer that fails on one fold scores NaN there with a warning (roc_auc_ovr, a class missing)', () => {
+    const c = fx.scoring_failure;
+    const { result, warnings } = captureWarnings(() =>
+      validationCurve(new KNeighborsClassifier(), multi.X, multi.y, {
+        paramName: 'nNeighbors',
+        paramRange: [3, 5],
+        cv: c.folds,
+        scoring: 'roc_auc_ovr',
+        nThreads: 1,
+      }),
+    );
+    const num = (v: number | string) => (typeof v === 'string' ? Number(v) : v);
+    for (const part of ['train', 'test'] as const) {
+      const got = part === 'train' ? result.trainScores : result.testScores;
+      got.forEach((row, t) =>
+        row.forEach((v, f) => {
+          const e = num(c.validation_curve[part][t][f]);
+          if (Number.isNaN(e)) assert.ok(Number.isNaN(v), `${part}[${t}][${f}]: ${v} vs NaN`);
+          else assert.ok(Math.abs(v - e) <= 1e-12, `${part}[${t}][${f}]: ${v} vs ${e}`);
+        }),
+      );
+    }
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0].message, /test rows of fold 1 \(nNeighbors=3\) with 'roc_auc_ovr' failed/);
+  });
+
   it('Ridge alpha', () => {
     const r = validationCurve(new Ridge(), reg.X, reg.y, {
       paramName: 'alpha',
