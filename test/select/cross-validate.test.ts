@@ -13,7 +13,7 @@ import { ColumnTransformer } from '../../src/preprocess/column-transformer.ts';
 import { OneHotEncoder } from '../../src/preprocess/one-hot-encoder.ts';
 import { Pipeline } from '../../src/preprocess/pipeline.ts';
 import { crossValidate, crossValPredict, crossValScore } from '../../src/select/cross-validate.ts';
-import { makeScorer } from '../../src/select/scoring.ts';
+import { makeScorer, SCORER_NAMES } from '../../src/select/scoring.ts';
 import { KFold, StratifiedKFold } from '../../src/select/splitters.ts';
 
 type Scores = Record<string, (number | string)[]>;
@@ -286,6 +286,24 @@ describe('scorers and failures', () => {
     );
   });
 
+  it('regression scorers on a classifier score the numeric labels, not their codes (labels 0, 1, 5)', () => {
+    const c = fx.regression_scorers_on_labels;
+    const r = crossValidate(new KNeighborsClassifier({ nNeighbors: 3 }), multi.X, c.y, {
+      cv: new StratifiedKFold({ nSplits: 3 }),
+      scoring: Object.keys(c.test),
+      nThreads: 1,
+    });
+    for (const s of Object.keys(c.test)) close(r.testScores[s], c.test[s], 1e-12, s);
+    assert.throws(
+      () =>
+        crossValidate(new KNeighborsClassifier(), multi.X, c.y.map(String), {
+          scoring: 'neg_mean_squared_error',
+          nThreads: 1,
+        }),
+      /'neg_mean_squared_error' needs numeric labels/,
+    );
+  });
+
   it('names unknown scorers with a suggestion and rejects binary scorers on multiclass targets', () => {
     assert.throws(
       () => crossValidate(new Ridge(), reg.X, reg.y, { scoring: 'neg_mean_squared_eror', nThreads: 1 }),
@@ -300,6 +318,19 @@ describe('scorers and failures', () => {
         }),
       /'roc_auc' is for binary targets.*roc_auc_ovr/s,
     );
+    // Each suggestion names a scorer that exists.
+    for (const name of ['f1', 'precision', 'recall', 'roc_auc', 'average_precision', 'neg_brier_score']) {
+      assert.throws(
+        () => crossValidate(new KNeighborsClassifier(), multi.X, multi.y, { scoring: name, nThreads: 1 }),
+        (e: unknown) => {
+          const fix = (e as ValidationError).fix ?? '';
+          const named = [...fix.matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1]);
+          assert.ok(named.length > 0, `${name}: ${fix}`);
+          for (const n of named) assert.ok(SCORER_NAMES.includes(n), `${name} suggests unknown '${n}'`);
+          return true;
+        },
+      );
+    }
     assert.throws(
       () => crossValidate(new Ridge(), reg.X, undefined, { nThreads: 1 }),
       /y is required for a regressor/,
