@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { show, ValidationError } from '../core/errors.ts';
 import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
 import { decodeLabels, type Label, type TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
@@ -162,12 +162,21 @@ export function crossValidate(
   return result;
 }
 
-/** Raises for `'raise'` or when every fold failed; otherwise warns once per failed fold. */
+/**
+ * Checks `errorScore`, then raises for `'raise'` or when every fold failed; otherwise warns once per
+ * failed fold.
+ */
 export function checkFailures(
   outcomes: readonly FoldOutcome[],
   errorScore: 'raise' | number,
   who: string,
 ): void {
+  if (errorScore !== 'raise' && typeof errorScore !== 'number') {
+    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${show(errorScore)}.`, {
+      field: 'errorScore',
+      fix: "use a number such as NaN or 0, or 'raise'",
+    });
+  }
   const failed = outcomes.map((o, f) => [o, f] as const).filter(([o]) => !o.ok);
   if (failed.length === 0) return;
   if (errorScore === 'raise' || failed.length === outcomes.length) {
@@ -177,11 +186,6 @@ export function checkFailures(
       `${who}: ${failed.length === outcomes.length ? `all ${outcomes.length} fits` : `the fit of fold ${f}`}`,
     );
     throw e;
-  }
-  if (typeof errorScore !== 'number') {
-    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${String(errorScore)}.`, {
-      field: 'errorScore',
-    });
   }
   for (const [o, f] of failed) {
     warn(

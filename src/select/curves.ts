@@ -76,6 +76,17 @@ export function translateTrainSizes(sizes: readonly number[], nMax: number): Int
       field: 'trainSizes',
     });
   }
+  sizes.forEach((s, i) => {
+    if (typeof s !== 'number' || !Number.isFinite(s)) {
+      throw new ValidationError(
+        `learningCurve: trainSizes[${i}] is ${show(s)}; sizes must be finite numbers.`,
+        {
+          field: 'trainSizes',
+          fix: 'use fractions in (0, 1] or row counts, e.g. [0.1, 0.5, 1]',
+        },
+      );
+    }
+  });
   const lo = Math.min(...sizes);
   const hi = Math.max(...sizes);
   let abs: number[];
@@ -294,9 +305,6 @@ export function validationCurve(
   }
   const outcomes = resolveExecutor(options).mapSync<FoldOutcome>(tasks);
   const errorScore = options.errorScore ?? Number.NaN;
-  if (errorScore !== 'raise' && typeof errorScore !== 'number') {
-    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${show(errorScore)}.`);
-  }
   checkFailures(outcomes, errorScore, who);
   return collect(
     data,

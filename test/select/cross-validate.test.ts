@@ -253,6 +253,18 @@ describe('scorers and failures', () => {
         crossValidate(new LogisticRegression(), Xf, Array.from(y), { cv: [folds[0], folds[0]], nThreads: 1 }),
       /all 2 fits failed/,
     );
+    // A bad errorScore is named whether or not a fold fails.
+    for (const cv of [folds, [folds[1], folds[1]]]) {
+      assert.throws(
+        () =>
+          crossValidate(new LogisticRegression(), Xf, Array.from(y), {
+            cv,
+            nThreads: 1,
+            errorScore: 'nan' as never,
+          }),
+        (e: unknown) => e instanceof ValidationError && e.field === 'errorScore',
+      );
+    }
   });
 
   it('a scorer that fails on one fold scores NaN there with a warning, as scikit-learn (roc_auc_ovr, a class missing)', () => {

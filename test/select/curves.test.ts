@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
 import { fromRows } from '../../src/core/matrix.ts';
 import { captureWarnings } from '../../src/core/warnings.ts';
 import { Ridge } from '../../src/models/linear/index.ts';
@@ -67,6 +68,15 @@ describe('learningCurve matches scikit-learn learning_curve', () => {
     );
     assert.throws(() => translateTrainSizes([0, 0.5], 10), /within \(0, 1\]/);
     assert.throws(() => translateTrainSizes([2, 11], 10), /within \(0, 10\]/);
+    assert.throws(
+      () => translateTrainSizes([0.5, Number.NaN], 10),
+      (e: unknown) =>
+        e instanceof ValidationError && e.field === 'trainSizes' && /trainSizes\[1\] is NaN/.test(e.message),
+    );
+    assert.throws(
+      () => learningCurve(new Ridge(), reg.X, reg.y, { cv: 3, errorScore: 'nan' as never, nThreads: 1 }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'errorScore',
+    );
     const { result, warnings } = captureWarnings(() => translateTrainSizes([0.1, 0.12, 1.0], 10));
     assert.deepEqual(Array.from(result), [1, 10]);
     assert.match(warnings[0].message, /removed duplicate entries/);
