@@ -212,6 +212,33 @@ def cv_section():
                               param_range=[1, 3, 7], cv=StratifiedKFold(3), scoring="f1_macro")
     vc["knn"] = {"train": [nums(r) for r in tr], "test": [nums(r) for r in te]}
     out["validation_curve"] = vc
+    # A scorer that fails on one fold (roc_auc_ovr on a test fold holding two of the three
+    # classes) scores NaN there with a warning; the other folds keep their scores.
+    n = len(ym)
+    rows = np.arange(n)
+    tests = [rows[rows % 3 == 0], rows[(rows >= 45) & (rows % 2 == 0)], rows[rows % 3 == 1]]
+    folds = [(np.setdiff1d(rows, t), t) for t in tests]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = cross_validate(KNeighborsClassifier(5), Xm, ym, cv=folds, scoring=["accuracy", "roc_auc_ovr"],
+                           return_train_score=True)
+        tr, te = validation_curve(KNeighborsClassifier(), Xm, ym, param_name="n_neighbors",
+                                  param_range=[3, 5], cv=folds, scoring="roc_auc_ovr")
+    out["scoring_failure"] = {
+        "folds": [{"train": a.tolist(), "test": b.tolist()} for a, b in folds],
+        "cross_validate": {"test": {s: nums(r["test_" + s]) for s in ["accuracy", "roc_auc_ovr"]},
+                           "train": {s: nums(r["train_" + s]) for s in ["accuracy", "roc_auc_ovr"]}},
+        "validation_curve": {"train": [nums(x) for x in tr], "test": [nums(x) for x in te]},
+    }
+    # Regression scorers on a classifier score the (numeric) labels themselves, not their codes:
+    # labels 0, 1, 5 are not evenly spaced, so codes 0, 1, 2 would give other errors.
+    y015 = np.array([0, 1, 5])[ym]
+    r = cross_validate(KNeighborsClassifier(3), Xm, y015, cv=StratifiedKFold(3),
+                       scoring=["neg_mean_squared_error", "r2", "neg_mean_absolute_error"])
+    out["regression_scorers_on_labels"] = {
+        "y": y015.tolist(),
+        "test": {s: nums(r["test_" + s]) for s in ["neg_mean_squared_error", "r2", "neg_mean_absolute_error"]},
+    }
     write("cv.json", out)
 
 

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { show, ValidationError } from '../core/errors.ts';
 import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
 import { decodeLabels, type Label, type TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
@@ -25,7 +25,9 @@ import {
   needsOf,
   prepareCv,
   resolveExecutor,
-  scoreRows,
+  type ScoreFailure,
+  scoreRowsCaught,
+  settleScoreFailures,
 } from './cv-core.ts';
 import type { FoldOutcome, PredictNeeds } from './fold-task.ts';
 import { resolveScoring, type ScoringInput } from './scoring.ts';
@@ -45,7 +47,9 @@ export interface CrossValidateOptions extends CvDataOptions {
   executor?: Executor;
   /**
    * What a fold whose fit fails scores: `'raise'` rethrows the error; a number (default NaN, as
-   * scikit-learn) is recorded with a warning. If every fold fails, the error is raised.
+   * scikit-learn) is recorded with a warning. If every fold fails, the error is raised. A scorer
+   * that fails on some folds' rows (e.g. ROC AUC on a test fold missing a class) scores the same
+   * there; one that fails on every fold raises its error.
    */
   errorScore?: 'raise' | number;
   /** Extra module URLs that register custom estimator classes in worker threads. */
@@ -112,6 +116,7 @@ export function crossValidate(
     result.trainScores = Object.fromEntries(scorers.map((s) => [s.name, new Float64Array(k)]));
   }
   if (options.returnEstimator) result.estimators = [];
+  const failures: ScoreFailure[] = [];
   outcomes.forEach((o, f) => {
     result.fitTime[f] = o.fitTime;
     if (!o.ok) {
@@ -123,24 +128,55 @@ export function crossValidate(
       return;
     }
     const t0 = performance.now();
-    const test = scoreRows(data, scorers, data.folds[f].test, o.test!);
+    const { testScores, trainScores } = result;
+    scoreRowsCaught(
+      data,
+      scorers,
+      data.folds[f].test,
+      o.test!,
+      `the test rows of fold ${f}`,
+      'test',
+      failures,
+      (s, v) => {
+        testScores[s][f] = v;
+      },
+    );
     result.scoreTime[f] = o.predictTime + (performance.now() - t0) / 1000;
-    for (const s of scorers) result.testScores[s.name][f] = test[s.name];
-    if (result.trainScores) {
-      const train = scoreRows(data, scorers, data.folds[f].train, o.train!);
-      for (const s of scorers) result.trainScores[s.name][f] = train[s.name];
+    if (trainScores) {
+      scoreRowsCaught(
+        data,
+        scorers,
+        data.folds[f].train,
+        o.train!,
+        `the training rows of fold ${f}`,
+        'train',
+        failures,
+        (s, v) => {
+          trainScores[s][f] = v;
+        },
+      );
     }
     if (result.estimators) result.estimators.push(estimatorFromJSON(o.estimator!));
   });
+  settleScoreFailures(failures, outcomes.filter((o) => o.ok).length, errorScore, who);
   return result;
 }
 
-/** Raises for `'raise'` or when every fold failed; otherwise warns once per failed fold. */
+/**
+ * Checks `errorScore`, then raises for `'raise'` or when every fold failed; otherwise warns once per
+ * failed fold.
+ */
 export function checkFailures(
   outcomes: readonly FoldOutcome[],
   errorScore: 'raise' | number,
   who: string,
 ): void {
+  if (errorScore !== 'raise' && typeof errorScore !== 'number') {
+    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${show(errorScore)}.`, {
+      field: 'errorScore',
+      fix: "use a number such as NaN or 0, or 'raise'",
+    });
+  }
   const failed = outcomes.map((o, f) => [o, f] as const).filter(([o]) => !o.ok);
   if (failed.length === 0) return;
   if (errorScore === 'raise' || failed.length === outcomes.length) {
@@ -150,11 +186,6 @@ export function checkFailures(
       `${who}: ${failed.length === outcomes.length ? `all ${outcomes.length} fits` : `the fit of fold ${f}`}`,
     );
     throw e;
-  }
-  if (typeof errorScore !== 'number') {
-    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${String(errorScore)}.`, {
-      field: 'errorScore',
-    });
   }
   for (const [o, f] of failed) {
     warn(

@@ -15,13 +15,16 @@ import { Rng } from '../core/rng.ts';
 import { warn } from '../core/warnings.ts';
 import { checkFailures } from './cross-validate.ts';
 import {
+  type CvData,
   type CvDataOptions,
   type CvX,
   foldTask,
   needsOf,
   prepareCv,
   resolveExecutor,
-  scoreRows,
+  type ScoreFailure,
+  scoreRowsCaught,
+  settleScoreFailures,
 } from './cv-core.ts';
 import type { FoldOutcome } from './fold-task.ts';
 import { resolveScoring, type Scorer, type ScoringInput } from './scoring.ts';
@@ -32,7 +35,7 @@ export interface CurveOptions extends CvDataOptions {
   scoring?: ScoringInput;
   nThreads?: number | null;
   executor?: Executor;
-  /** Score of a failed fit (default NaN, with a warning), or `'raise'`. */
+  /** Score of a failed fit or scoring (default NaN, with a warning), or `'raise'`. */
   errorScore?: 'raise' | number;
   modules?: readonly string[];
 }
@@ -73,6 +76,17 @@ export function translateTrainSizes(sizes: readonly number[], nMax: number): Int
       field: 'trainSizes',
     });
   }
+  sizes.forEach((s, i) => {
+    if (typeof s !== 'number' || !Number.isFinite(s)) {
+      throw new ValidationError(
+        `learningCurve: trainSizes[${i}] is ${show(s)}; sizes must be finite numbers.`,
+        {
+          field: 'trainSizes',
+          fix: 'use fractions in (0, 1] or row counts, e.g. [0.1, 0.5, 1]',
+        },
+      );
+    }
+  });
   const lo = Math.min(...sizes);
   const hi = Math.max(...sizes);
   let abs: number[];
@@ -114,27 +128,60 @@ function single(scoring: ScoringInput | undefined, kind: string, who: string): S
 }
 
 function collect(
+  data: CvData,
+  scorer: Scorer,
   outcomes: FoldOutcome[],
   nTicks: number,
-  nFolds: number,
   index: (t: number, f: number) => number,
-  score: (o: FoldOutcome, t: number, f: number) => { train: number; test: number },
-  errorScore: number,
+  trainRows: (t: number, f: number) => Int32Array,
+  tick: (t: number) => string,
+  errorScore: 'raise' | number,
+  who: string,
 ): CurveResult {
+  const nFolds = data.folds.length;
   const r: CurveResult = {
     trainScores: Array.from({ length: nTicks }, () => new Float64Array(nFolds)),
     testScores: Array.from({ length: nTicks }, () => new Float64Array(nFolds)),
     fitTimes: Array.from({ length: nTicks }, () => new Float64Array(nFolds)),
   };
+  const failures: ScoreFailure[] = [];
   for (let t = 0; t < nTicks; t++) {
     for (let f = 0; f < nFolds; f++) {
       const o = outcomes[index(t, f)];
       r.fitTimes[t][f] = o.fitTime;
-      const s = o.ok ? score(o, t, f) : { train: errorScore, test: errorScore };
-      r.trainScores[t][f] = s.train;
-      r.testScores[t][f] = s.test;
+      if (!o.ok) {
+        r.trainScores[t][f] = errorScore as number;
+        r.testScores[t][f] = errorScore as number;
+        continue;
+      }
+      const where = (part: string) => `the ${part} rows of fold ${f} ${tick(t)}`;
+      scoreRowsCaught(
+        data,
+        [scorer],
+        trainRows(t, f),
+        o.train!,
+        where('training'),
+        'train',
+        failures,
+        (_, v) => {
+          r.trainScores[t][f] = v;
+        },
+      );
+      scoreRowsCaught(
+        data,
+        [scorer],
+        data.folds[f].test,
+        o.test!,
+        where('test'),
+        'test',
+        failures,
+        (_, v) => {
+          r.testScores[t][f] = v;
+        },
+      );
     }
   }
+  settleScoreFailures(failures, outcomes.filter((o) => o.ok).length, errorScore, who);
   return r;
 }
 
@@ -194,15 +241,15 @@ export function learningCurve(
   const nT = sizes.length;
   const idx = (t: number, f: number) => f * nT + t;
   const r = collect(
+    data,
+    scorer,
     outcomes,
     nT,
-    data.folds.length,
     idx,
-    (o, t, f) => ({
-      train: scoreRows(data, [scorer], rowsOf[idx(t, f)], o.train!)[scorer.name],
-      test: scoreRows(data, [scorer], data.folds[f].test, o.test!)[scorer.name],
-    }),
-    errorScore as number,
+    (t, f) => rowsOf[idx(t, f)],
+    (t) => `(train size ${sizes[t]})`,
+    errorScore,
+    who,
   );
   return { trainSizes: sizes, ...r };
 }
@@ -258,19 +305,16 @@ export function validationCurve(
   }
   const outcomes = resolveExecutor(options).mapSync<FoldOutcome>(tasks);
   const errorScore = options.errorScore ?? Number.NaN;
-  if (errorScore !== 'raise' && typeof errorScore !== 'number') {
-    throw new ValidationError(`${who}: errorScore must be 'raise' or a number; got ${show(errorScore)}.`);
-  }
   checkFailures(outcomes, errorScore, who);
   return collect(
+    data,
+    scorer,
     outcomes,
     P,
-    data.folds.length,
     (t, f) => f * P + t,
-    (o, _t, f) => ({
-      train: scoreRows(data, [scorer], data.folds[f].train, o.train!)[scorer.name],
-      test: scoreRows(data, [scorer], data.folds[f].test, o.test!)[scorer.name],
-    }),
-    errorScore as number,
+    (_t, f) => data.folds[f].train,
+    (t) => `(${options.paramName}=${show(options.paramRange[t])})`,
+    errorScore,
+    who,
   );
 }

@@ -11,6 +11,7 @@ import type { Estimator, EstimatorJSON } from '../core/estimator.ts';
 import type { Label, TargetInput } from '../core/labels.ts';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.ts';
 import { type Executor, executorFor, type Task } from '../core/pool.ts';
+import { warn } from '../core/warnings.ts';
 import { Table } from '../data/table.ts';
 import { type FoldJob, type FoldOutcome, fitFoldTask, type PredictNeeds } from './fold-task.ts';
 import type { Scorer } from './scoring.ts';
@@ -179,6 +180,77 @@ export function scoreRows(
   const out: Record<string, number> = {};
   for (const s of scorers) out[s.name] = s.score({ yTrue, classes: data.classes, predictions });
   return out;
+}
+
+/** A scorer that threw on one set of predictions (see {@link scoreRowsCaught}). */
+export interface ScoreFailure {
+  /** The scorer's name. */
+  scorer: string;
+  /** What was scored, for messages, e.g. "the test rows of fold 2". */
+  where: string;
+  /** Whether the test rows (counted for the every-fold rule) or the training rows failed. */
+  part: 'test' | 'train';
+  error: unknown;
+  /** Stores the score the failure gets. */
+  set: (score: number) => void;
+}
+
+/**
+ * {@link scoreRows}, but a scorer that throws (e.g. ROC AUC on a test fold holding one class)
+ * scores NaN and is recorded in `failures` instead of aborting every other fold; the caller
+ * settles the failures with {@link settleScoreFailures}.
+ */
+export function scoreRowsCaught(
+  data: CvData,
+  scorers: readonly Scorer[],
+  rows: Int32Array,
+  predictions: NonNullable<FoldOutcome['test']>,
+  where: string,
+  part: 'test' | 'train',
+  failures: ScoreFailure[],
+  store: (scorer: string, score: number) => void,
+): void {
+  const yTrue = truthOf(data.y, rows);
+  for (const s of scorers) {
+    try {
+      store(s.name, s.score({ yTrue, classes: data.classes, predictions }));
+    } catch (error) {
+      store(s.name, Number.NaN);
+      failures.push({ scorer: s.name, where, part, error, set: (v) => store(s.name, v) });
+    }
+  }
+}
+
+/**
+ * What failed scorings do, as scikit-learn's `_score` (and {@link checkFailures} for fits):
+ * with `errorScore: 'raise'` the first error is rethrown; a scorer that failed on the test rows
+ * of every fold it scored (`attempts`) rethrows its first error (the scorer does not suit the
+ * problem, e.g. a binary scorer on a multiclass target); otherwise each failure warns and scores
+ * `errorScore`.
+ */
+export function settleScoreFailures(
+  failures: readonly ScoreFailure[],
+  attempts: number,
+  errorScore: 'raise' | number,
+  who: string,
+): void {
+  if (failures.length === 0) return;
+  if (errorScore === 'raise') throw failures[0].error;
+  const testFailures = new Map<string, number>();
+  for (const f of failures) {
+    if (f.part === 'test') testFailures.set(f.scorer, (testFailures.get(f.scorer) ?? 0) + 1);
+  }
+  for (const f of failures) {
+    if (f.part === 'test' && testFailures.get(f.scorer) === attempts) throw f.error;
+  }
+  for (const f of failures) {
+    f.set(errorScore);
+    const message = f.error instanceof Error ? f.error.message : String(f.error);
+    warn(
+      'UserWarning',
+      `${who}: scoring ${f.where} with '${f.scorer}' failed and scores ${errorScore}: ${message}`,
+    );
+  }
 }
 
 /** The error a failed fold raises (user errors keep their class, so the CLI exits with 2). */

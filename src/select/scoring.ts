@@ -140,6 +140,13 @@ function scoreMatrix(p: FoldPredictions, n: number, classes: Label[] | null): Ma
   });
 }
 
+/** What to suggest instead of a binary scorer that has no `_macro` variant. */
+const MULTICLASS_VARIANT: Record<string, string> = {
+  roc_auc: "'roc_auc_ovr' (or 'roc_auc_ovo')",
+  average_precision: "a multiclass probability scorer ('roc_auc_ovr' or 'neg_log_loss')",
+  neg_brier_score: "a multiclass probability scorer ('neg_log_loss' or 'roc_auc_ovr')",
+};
+
 /** Binary positive class: 1 when present, else the second sorted class. Returns its code. */
 function positiveCode(classes: Label[] | null, who: string): number {
   if (classes?.length !== 2) {
@@ -147,7 +154,7 @@ function positiveCode(classes: Label[] | null, who: string): number {
       `scorer '${who}' is for binary targets; this target has ${classes ? classes.length : 'no'} classes.`,
       {
         field: 'scoring',
-        fix: `use the averaged variant (e.g. '${who}_macro'${who === 'roc_auc' ? " or 'roc_auc_ovr'" : ''}) for multiclass targets`,
+        fix: `use ${MULTICLASS_VARIANT[who] ?? `the averaged variant '${who}_macro'`} for multiclass targets`,
       },
     );
   }
@@ -202,8 +209,26 @@ const labelScorer = (
 const regressionScorer = (f: (t: Float64Array, p: Float64Array) => number, sign: 1 | -1): Builtin => ({
   needs: 'predict',
   sign,
-  fn: ({ yTrue, predictions }) => f(yTrue as Float64Array, predictions.pred as Float64Array),
+  fn: ({ yTrue, classes, predictions }, name) =>
+    classes
+      ? f(classValues(yTrue, classes, name), classValues(predictions.pred!, classes, name))
+      : f(yTrue as Float64Array, predictions.pred as Float64Array),
 });
+
+/**
+ * The numeric class labels of class codes: a regression scorer on a classifier scores the labels
+ * themselves (as scikit-learn does), not their positions in the sorted classes.
+ */
+function classValues(codes: ArrayLike<number>, classes: Label[], name: string): Float64Array {
+  const bad = classes.find((c) => typeof c !== 'number');
+  if (bad !== undefined) {
+    throw new ValidationError(
+      `scorer '${name}' needs numeric labels; this target has the class ${show(bad)}.`,
+      { field: 'scoring', fix: "use a classification scorer such as 'accuracy' or 'f1_macro'" },
+    );
+  }
+  return Float64Array.from(codes, (c) => classes[c] as number);
+}
 
 function averaged(
   metric: typeof f1Score,

@@ -98,6 +98,13 @@ export function splitSizes(
       { field: 'trainSize', fix: 'reduce testSize or trainSize' },
     );
   }
+  if (nTrain === 0 && tr === 'float') {
+    // floor(trainSize · n) = 0: the fraction itself is too small, whatever testSize is.
+    throw new ValidationError(
+      `trainTestSplit: with ${n} rows and trainSize=${trainSize}, the training part would be empty.`,
+      { field: 'trainSize', fix: `use a trainSize of at least 1/${n} (one row), or a row count` },
+    );
+  }
   if (nTrain === 0) {
     throw new ValidationError(
       `trainTestSplit: with ${n} rows and testSize=${test}, the training part would be empty.`,

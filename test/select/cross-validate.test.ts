@@ -13,7 +13,7 @@ import { ColumnTransformer } from '../../src/preprocess/column-transformer.ts';
 import { OneHotEncoder } from '../../src/preprocess/one-hot-encoder.ts';
 import { Pipeline } from '../../src/preprocess/pipeline.ts';
 import { crossValidate, crossValPredict, crossValScore } from '../../src/select/cross-validate.ts';
-import { makeScorer } from '../../src/select/scoring.ts';
+import { makeScorer, SCORER_NAMES } from '../../src/select/scoring.ts';
 import { KFold, StratifiedKFold } from '../../src/select/splitters.ts';
 
 type Scores = Record<string, (number | string)[]>;
@@ -253,6 +253,67 @@ describe('scorers and failures', () => {
         crossValidate(new LogisticRegression(), Xf, Array.from(y), { cv: [folds[0], folds[0]], nThreads: 1 }),
       /all 2 fits failed/,
     );
+    // A bad errorScore is named whether or not a fold fails.
+    for (const cv of [folds, [folds[1], folds[1]]]) {
+      assert.throws(
+        () =>
+          crossValidate(new LogisticRegression(), Xf, Array.from(y), {
+            cv,
+            nThreads: 1,
+            errorScore: 'nan' as never,
+          }),
+        (e: unknown) => e instanceof ValidationError && e.field === 'errorScore',
+      );
+    }
+  });
+
+  it('a scorer that fails on one fold scores NaN there with a warning, as scikit-learn (roc_auc_ovr, a class missing)', () => {
+    const c = fx.scoring_failure;
+    const { result, warnings } = captureWarnings(() =>
+      crossValidate(new KNeighborsClassifier({ nNeighbors: 5 }), multi.X, multi.y, {
+        cv: c.folds,
+        scoring: ['accuracy', 'roc_auc_ovr'],
+        returnTrainScore: true,
+        nThreads: 1,
+      }),
+    );
+    for (const s of ['accuracy', 'roc_auc_ovr']) {
+      close(result.testScores[s], c.cross_validate.test[s], 1e-12, `test ${s}`);
+      close(result.trainScores![s], c.cross_validate.train[s], 1e-12, `train ${s}`);
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0].message,
+      /scoring the test rows of fold 1 with 'roc_auc_ovr' failed and scores NaN/,
+    );
+    assert.throws(
+      () =>
+        crossValidate(new KNeighborsClassifier({ nNeighbors: 5 }), multi.X, multi.y, {
+          cv: c.folds,
+          scoring: 'roc_auc_ovr',
+          errorScore: 'raise',
+          nThreads: 1,
+        }),
+      /Only one class present/,
+    );
+  });
+
+  it('regression scorers on a classifier score the numeric labels, not their codes (labels 0, 1, 5)', () => {
+    const c = fx.regression_scorers_on_labels;
+    const r = crossValidate(new KNeighborsClassifier({ nNeighbors: 3 }), multi.X, c.y, {
+      cv: new StratifiedKFold({ nSplits: 3 }),
+      scoring: Object.keys(c.test),
+      nThreads: 1,
+    });
+    for (const s of Object.keys(c.test)) close(r.testScores[s], c.test[s], 1e-12, s);
+    assert.throws(
+      () =>
+        crossValidate(new KNeighborsClassifier(), multi.X, c.y.map(String), {
+          scoring: 'neg_mean_squared_error',
+          nThreads: 1,
+        }),
+      /'neg_mean_squared_error' needs numeric labels/,
+    );
   });
 
   it('names unknown scorers with a suggestion and rejects binary scorers on multiclass targets', () => {
@@ -269,6 +330,19 @@ describe('scorers and failures', () => {
         }),
       /'roc_auc' is for binary targets.*roc_auc_ovr/s,
     );
+    // Each suggestion names a scorer that exists.
+    for (const name of ['f1', 'precision', 'recall', 'roc_auc', 'average_precision', 'neg_brier_score']) {
+      assert.throws(
+        () => crossValidate(new KNeighborsClassifier(), multi.X, multi.y, { scoring: name, nThreads: 1 }),
+        (e: unknown) => {
+          const fix = (e as ValidationError).fix ?? '';
+          const named = [...fix.matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1]);
+          assert.ok(named.length > 0, `${name}: ${fix}`);
+          for (const n of named) assert.ok(SCORER_NAMES.includes(n), `${name} suggests unknown '${n}'`);
+          return true;
+        },
+      );
+    }
     assert.throws(
       () => crossValidate(new Ridge(), reg.X, undefined, { nThreads: 1 }),
       /y is required for a regressor/,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
 import { fromRows } from '../../src/core/matrix.ts';
 import { captureWarnings } from '../../src/core/warnings.ts';
 import { Ridge } from '../../src/models/linear/index.ts';
@@ -67,6 +68,15 @@ describe('learningCurve matches scikit-learn learning_curve', () => {
     );
     assert.throws(() => translateTrainSizes([0, 0.5], 10), /within \(0, 1\]/);
     assert.throws(() => translateTrainSizes([2, 11], 10), /within \(0, 10\]/);
+    assert.throws(
+      () => translateTrainSizes([0.5, Number.NaN], 10),
+      (e: unknown) =>
+        e instanceof ValidationError && e.field === 'trainSizes' && /trainSizes\[1\] is NaN/.test(e.message),
+    );
+    assert.throws(
+      () => learningCurve(new Ridge(), reg.X, reg.y, { cv: 3, errorScore: 'nan' as never, nThreads: 1 }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'errorScore',
+    );
     const { result, warnings } = captureWarnings(() => translateTrainSizes([0.1, 0.12, 1.0], 10));
     assert.deepEqual(Array.from(result), [1, 10]);
     assert.match(warnings[0].message, /removed duplicate entries/);
@@ -74,6 +84,32 @@ describe('learningCurve matches scikit-learn learning_curve', () => {
 });
 
 describe('validationCurve matches scikit-learn validation_curve', () => {
+  it('a scorer that fails on one fold scores NaN there with a warning (roc_auc_ovr, a class missing)', () => {
+    const c = fx.scoring_failure;
+    const { result, warnings } = captureWarnings(() =>
+      validationCurve(new KNeighborsClassifier(), multi.X, multi.y, {
+        paramName: 'nNeighbors',
+        paramRange: [3, 5],
+        cv: c.folds,
+        scoring: 'roc_auc_ovr',
+        nThreads: 1,
+      }),
+    );
+    const num = (v: number | string) => (typeof v === 'string' ? Number(v) : v);
+    for (const part of ['train', 'test'] as const) {
+      const got = part === 'train' ? result.trainScores : result.testScores;
+      got.forEach((row, t) =>
+        row.forEach((v, f) => {
+          const e = num(c.validation_curve[part][t][f]);
+          if (Number.isNaN(e)) assert.ok(Number.isNaN(v), `${part}[${t}][${f}]: ${v} vs NaN`);
+          else assert.ok(Math.abs(v - e) <= 1e-12, `${part}[${t}][${f}]: ${v} vs ${e}`);
+        }),
+      );
+    }
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0].message, /test rows of fold 1 \(nNeighbors=3\) with 'roc_auc_ovr' failed/);
+  });
+
   it('Ridge alpha', () => {
     const r = validationCurve(new Ridge(), reg.X, reg.y, {
       paramName: 'alpha',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
 import { matrix } from '../../src/core/matrix.ts';
 import { categoricalColumn, numericColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
@@ -103,5 +104,15 @@ describe('trainTestSplit', () => {
       /needs shuffle: true/,
     );
     assert.throws(() => trainTestSplit([[1], [2]], [1, 2, 3]), /y has 3 values but X has 2 rows/);
+    // An empty training part names the option that emptied it (scikit-learn raises for both).
+    assert.throws(
+      () => trainTestIndices(12, { trainSize: 0.01 }),
+      (e: unknown) =>
+        e instanceof ValidationError && e.field === 'trainSize' && /trainSize=0.01/.test(e.message),
+    );
+    assert.throws(
+      () => trainTestIndices(12, { testSize: 0.99 }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'testSize',
+    );
   });
 });
