@@ -17,7 +17,7 @@
 
 import { NotFittedError, ValidationError } from './errors.ts';
 import type { Label, TargetInput } from './labels.ts';
-import { asMatrix, type Matrix, type MatrixInput } from './matrix.ts';
+import { asMatrix, isMatrix, type Matrix, type MatrixInput } from './matrix.ts';
 import { mergeParams, type ParamSchema, validateParams } from './params.ts';
 import type { PlainObject, PlainValue } from './plain.ts';
 
@@ -103,7 +103,10 @@ export abstract class Estimator<P extends object = Record<string, unknown>> {
   protected startFit(X: MatrixInput): Matrix {
     validateParams(this.typeName, this.schema, this.params);
     const m = asMatrix(X);
-    if (m.rows === 0) {
+    // A Table without columns has no rows either (e.g. every column dropped by a SimpleImputer
+    // step before this one): the missing columns are the problem to report.
+    const columnlessTable = m.cols === 0 && !Array.isArray(X) && !isMatrix(X);
+    if (m.rows === 0 && !columnlessTable) {
       throw new ValidationError(`${this.typeName}.fit: X has no rows.`, { fix: 'pass at least one row' });
     }
     if (m.cols === 0) {

@@ -133,7 +133,8 @@ export function compareColumns(
  * wrongly typed column.
  *
  * `unused` names fitted columns that are never read (a ColumnTransformer's dropped columns): a
- * Table need not have them, and they are left out of the result. A Matrix still needs every
+ * Table need not have them, and they are left out of the result — except when no column is read:
+ * then X itself is returned, as a Table without columns has no rows. A Matrix still needs every
  * column (its columns are matched by position).
  */
 export function conformTable(
@@ -155,6 +156,9 @@ export function conformTable(
       const keep = allNames.flatMap((n, j) => (unused.has(n) ? [] : [j]));
       names = keep.map((j) => allNames[j]);
       types = allTypes && keep.map((j) => allTypes[j]);
+      // Nothing is read: X as it is, so that its row count survives (the output of a
+      // ColumnTransformer whose routes all drop still has one row per row of X).
+      if (!names.length) return t;
     }
   } else {
     const m = asMatrix(X);

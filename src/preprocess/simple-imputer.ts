@@ -70,8 +70,8 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
   static readonly schema = schema;
 
   /**
-   * The fill value of each column: a number for numeric-like columns (NaN when the column had no
-   * observed value and is dropped), a string for categorical and text columns.
+   * The fill value of each column: a number for numeric-like columns, a string for categorical
+   * and text columns; NaN for a column that had no observed value and is dropped.
    */
   statistics_: (number | string)[] | undefined = undefined;
   /** Indices of the columns that get a missing indicator (those with missing values in fit). */
@@ -98,7 +98,7 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       } else {
         const strings = stringValues(c);
         for (const s of strings) if (s === null) missing++;
-        stats.push(stringStatistic(c, strings, strategy, fillValue));
+        stats.push(stringStatistic(c, strings, strategy, fillValue, keepEmptyFeatures));
       }
       if (addIndicator && missing > 0) indicator.push(j);
     });
@@ -352,7 +352,8 @@ function stringStatistic(
   strings: readonly (string | null)[],
   strategy: SimpleImputerParams['strategy'],
   fillValue: number | string | null,
-): string {
+  keepEmpty: boolean,
+): string | number {
   if (strategy === 'mean' || strategy === 'median') {
     throw new ValidationError(
       `SimpleImputer: strategy '${strategy}' needs numbers, but column '${c.name}' is ${c.type}.`,
@@ -365,7 +366,8 @@ function stringStatistic(
   if (strategy === 'constant') return fillValue === null ? STRING_FILL : String(fillValue);
   const counts = new Map<string, number>();
   for (const s of strings) if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
-  if (counts.size === 0) return STRING_FILL;
+  // No observed value: dropped (NaN), as scikit-learn does, unless keepEmptyFeatures.
+  if (counts.size === 0) return keepEmpty ? STRING_FILL : Number.NaN;
   let best: string | null = null;
   let bestCount = 0;
   for (const [s, n] of counts) {

@@ -256,6 +256,20 @@ describe('ColumnTransformer', () => {
     assert.deepEqual(pass.transform(t.select(['age', 'zip'])).columns, ['age', 'zip']);
   });
 
+  it('keeps one row per input row when no route reads a column (fit, transform, in a Pipeline, after JSON)', () => {
+    // scikit-learn gives an (n, 0) array; transform used to return 0 rows, as the Table of the
+    // columns read (none) has no rows.
+    const ct = new ColumnTransformer({ transformers: [['gone', 'drop', ['comment']]] });
+    const Z = ct.fitTransform(t);
+    assert.deepEqual([Z.rows, Z.cols], [4, 0]);
+    const T = ct.transform(t.slice(0, 3));
+    assert.deepEqual([T.rows, T.cols], [3, 0]);
+    const back = estimatorFromJSON(roundTrip(ct.toJSON())) as ColumnTransformer;
+    assert.deepEqual(back.transform(t.slice(0, 2)).rows, 2);
+    const pipe = new Pipeline({ steps: [['pre', ct.clone()]] }).fit(t);
+    assert.deepEqual(pipe.transform(t.slice(0, 3)).rows, 3);
+  });
+
   it('rejects malformed routes when fitting', () => {
     for (const transformers of [
       [['a', new StandardScaler()]],

@@ -128,6 +128,21 @@ describe('Pipeline', () => {
     );
   });
 
+  it('says a step was left with no columns (not "no rows") when an imputer dropped every column', () => {
+    // scikit-learn: "Found array with 0 feature(s) (shape=(3, 0))"; this used to say "X has no
+    // rows", as the imputer's Table without columns has no rows.
+    const t = new Table([numericColumn('age', [null, null, null])]);
+    const pipe = makePipeline(new SimpleImputer({ strategy: 'median' }), new StandardScaler());
+    captureWarnings(() =>
+      assert.throws(
+        () => pipe.fit(t),
+        (e: unknown) =>
+          e instanceof ValidationError && /StandardScaler\.fit: X has no columns/.test(e.message),
+      ),
+    );
+    assert.throws(() => new StandardScaler().fit([]), /X has no rows/);
+  });
+
   it('reports non-numeric data reaching a numeric-only step by column name', () => {
     const pipe = new Pipeline({
       steps: [

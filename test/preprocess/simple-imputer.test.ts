@@ -94,6 +94,28 @@ describe('SimpleImputer', () => {
     assert.ok(warnings.some((w) => w.message.includes("'x1'") && w.message.includes('keepEmptyFeatures')));
   });
 
+  it("drops a string column with no observed value under 'most_frequent', as scikit-learn (keeps it with keepEmptyFeatures)", () => {
+    // scikit-learn 1.2.1: SimpleImputer(strategy='most_frequent') on an all-NaN object column has the
+    // statistic NaN and drops the column; it used to be kept here, filled with "missing_value".
+    const t = new Table([
+      categoricalColumn('city', ['a', null, 'a']),
+      textColumn('note', [null, null, null]),
+    ]);
+    const imp = new SimpleImputer({ strategy: 'most_frequent' });
+    const { warnings } = captureWarnings(() => imp.fit(t));
+    assert.deepEqual(imp.getFeatureNamesOut(), ['city']);
+    assert.deepEqual(imp.droppedColumns(), ['note']);
+    assert.deepEqual(imp.transformTable(t).columnNames, ['city']);
+    assert.ok(warnings.some((w) => w.message.includes("'note'")));
+    const back = estimatorFromJSON(roundTrip(imp.toJSON())) as SimpleImputer;
+    assert.deepEqual(back.transformTable(t).columnNames, ['city']);
+    const kept = new SimpleImputer({ strategy: 'most_frequent', keepEmptyFeatures: true }).fit(t);
+    assert.deepEqual(
+      kept.transformTable(t).column('note'),
+      textColumn('note', ['missing_value', 'missing_value', 'missing_value']),
+    );
+  });
+
   it('imputes booleans (as 0/1) and text columns in a Table, keeping their types', () => {
     const t = new Table([
       booleanColumn('vip', [true, null, true, false]),
