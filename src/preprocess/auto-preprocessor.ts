@@ -167,12 +167,16 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
   }
 
   const transformers: ColumnRoute[] = kind === 'native' ? nativeRoutes(groups, byName) : [];
+  // The imputers keep a column that has no value in the rows they are fitted on (filled with 0, or
+  // 'missing_value' for text): the routes are built from the whole table but fitted on part of it
+  // — a cross-validation fold, a holdout's training rows — where a sparse column may be empty,
+  // and dropping it would leave an encoder or scaler with no column to fit.
   if (kind === 'native') {
     // Models that learn missing values and categories themselves (gradient boosting): no imputation.
   } else {
     if (groups.numeric.length) {
       const steps: PipelineStep[] = [
-        ['impute', new SimpleImputer({ strategy: 'median', addIndicator: true })],
+        ['impute', new SimpleImputer({ strategy: 'median', addIndicator: true, keepEmptyFeatures: true })],
       ];
       if (scale) steps.push(['scale', new StandardScaler()]);
       transformers.push(['numeric', new Pipeline({ steps }), groups.numeric]);
@@ -190,7 +194,7 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
         'categorical',
         new Pipeline({
           steps: [
-            ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+            ['impute', new SimpleImputer({ strategy: 'most_frequent', keepEmptyFeatures: true })],
             ['encode', encode],
           ],
         }),
@@ -198,7 +202,11 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
       ]);
     }
     if (groups.boolean.length) {
-      transformers.push(['boolean', new SimpleImputer({ strategy: 'most_frequent' }), groups.boolean]);
+      transformers.push([
+        'boolean',
+        new SimpleImputer({ strategy: 'most_frequent', keepEmptyFeatures: true }),
+        groups.boolean,
+      ]);
     }
     if (groups['boolean-text'].length) {
       // Two text levels such as yes/no: 0 for the false-like level, 1 for the true-like one.
@@ -208,7 +216,7 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
         'boolean-text',
         new Pipeline({
           steps: [
-            ['impute', new SimpleImputer({ strategy: 'most_frequent' })],
+            ['impute', new SimpleImputer({ strategy: 'most_frequent', keepEmptyFeatures: true })],
             [
               'encode',
               new OrdinalEncoder({ categories, handleUnknown: 'use_encoded_value', unknownValue: -1 }),
@@ -221,7 +229,7 @@ export function autoPreprocessor(schema: Schema | Table, options: AutoPreprocess
     if (groups.datetime.length) {
       const steps: PipelineStep[] = [
         ['parts', new DatePartExtractor({ cyclic: scale })],
-        ['impute', new SimpleImputer({ strategy: 'median' })],
+        ['impute', new SimpleImputer({ strategy: 'median', keepEmptyFeatures: true })],
       ];
       if (scale) steps.push(['scale', new StandardScaler()]);
       transformers.push(['datetime', new Pipeline({ steps }), groups.datetime]);

@@ -248,3 +248,39 @@ describe('autoPreprocessor', () => {
     );
   });
 });
+
+describe('autoPreprocessor: a column with no value in the rows it is fitted on', () => {
+  // Built from the whole table, fitted on part of it (a cross-validation fold, the training part of
+  // a holdout): a sparse column may have no value there. It must not stop the fit.
+  const whole = new Table([
+    numericColumn(
+      'x',
+      Array.from({ length: 20 }, (_, i) => (i < 10 ? null : i)),
+    ),
+    categoricalColumn(
+      'c',
+      Array.from({ length: 20 }, (_, i) => (i < 10 ? null : ['a', 'b'][i % 2])),
+    ),
+    booleanColumn(
+      'b',
+      Array.from({ length: 20 }, (_, i) => (i < 10 ? null : i % 3 === 0)),
+    ),
+    datetimeColumn(
+      'd',
+      Array.from({ length: 20 }, (_, i) => (i < 10 ? null : Date.UTC(2024, 0, i))),
+    ),
+  ]);
+  const part = whole.take(Int32Array.from({ length: 10 }, (_, i) => i));
+
+  for (const forModel of ['linear', 'tree', 'distance', 'naive-bayes'] as const) {
+    it(`fits (${forModel}) where every column is missing, keeps one output per row, and transforms the rest`, () => {
+      const pre = autoPreprocessor(whole, { forModel });
+      const { result: out } = captureWarnings(() => pre.fitTransform(part));
+      assert.equal(out.rows, 10);
+      for (const v of out.data) assert.ok(Number.isFinite(v));
+      const later = pre.transform(whole);
+      assert.equal(later.rows, 20);
+      assert.equal(later.cols, out.cols);
+    });
+  }
+});
