@@ -210,6 +210,9 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
     nested: (p.nested as number | null) ?? undefined,
     seed: Number(p.seed ?? 0),
     batchSize: Number(p.batchSize),
+    onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
+    source: path,
+    rowLines: read.rowLines,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
