@@ -8,7 +8,9 @@
  * @module
  */
 
-import { isAbsolute, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
@@ -47,8 +49,26 @@ export function registerReproducer(command: string, fn: Reproducer): void {
   reproducers.set(command, fn);
 }
 
-/** Re-runs the recorded run and compares. */
+/**
+ * Re-runs the recorded run and compares. Only a `finished` run is re-run: one that is still
+ * running, failed or was interrupted recorded no final model or metrics to compare with (nor, for
+ * an interrupted search, the number of trials it really ran).
+ */
 export async function reproduceRun(run: RunDetail): Promise<ReproduceResult> {
+  if (run.status !== 'finished') {
+    throw new ValidationError(
+      run.status === 'running'
+        ? `Run ${run.id} is still running: it has not recorded its model and metrics yet.`
+        : `Run ${run.id} ended ${run.status}${run.failure ? ` (${run.failure})` : ''}: it recorded no final model and metrics to compare with.`,
+      {
+        field: 'run-id',
+        fix:
+          run.status === 'running'
+            ? 'wait for it to finish, then reproduce it'
+            : 'reproduce a finished run (lathe runs list --status finished), or run the command again for a new one',
+      },
+    );
+  }
   const command = run.tags.command;
   const fn = command ? reproducers.get(command) : undefined;
   if (!fn) {
@@ -69,13 +89,29 @@ export function recordedDataPath(run: RunDetail): string {
   return isAbsolute(data) ? data : resolve(run.lineage?.cwd ?? process.cwd(), data);
 }
 
+/** The recorded `--schema` file (null when none), resolved like the data path against the run's working directory. */
+export function recordedSchemaPath(run: RunDetail): string | null {
+  const schema = run.params.schemaFile;
+  if (typeof schema !== 'string' || schema === '') return null;
+  return isAbsolute(schema) ? schema : resolve(run.lineage?.cwd ?? process.cwd(), schema);
+}
+
 /** Reads the recorded data and checks its fingerprint against the run's dataset. */
 export async function readRecordedData(run: RunDetail, onBadRows?: BadRowPolicy) {
   const path = recordedDataPath(run);
-  const read = await readTable(path, {
-    onBadRows,
-    schema: (run.params.schemaFile as string | null) ?? undefined,
-  });
+  // Quarantined rows go to a scratch file: reproducing must not rewrite the <data>.rejects.csv
+  // the recorded run wrote (which also lists the rows training set aside).
+  const scratch = onBadRows === 'quarantine' ? mkdtempSync(join(tmpdir(), 'lathe-reproduce-')) : null;
+  let read: Awaited<ReturnType<typeof readTable>>;
+  try {
+    read = await readTable(path, {
+      onBadRows,
+      schema: recordedSchemaPath(run) ?? undefined,
+      ...(scratch ? { rejectsPath: join(scratch, 'rejects.csv') } : {}),
+    });
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
   const fp = fingerprint(read.table);
   const recorded = run.datasets[0]?.fingerprint ?? run.lineage?.data?.[0]?.fingerprint;
   if (recorded && recorded !== fp) {
@@ -117,6 +153,11 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
     holdout: Number(p.holdout),
     seed: Number(p.seed ?? 0),
     cv: typeof p.cv === 'number' ? p.cv : undefined,
+    // As lathe train did: under quarantine, rows with a feature value training cannot take (inf)
+    // are set aside again rather than refused.
+    onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
+    source: path,
+    rowLines: read.rowLines,
   });
   const checks: ReproduceCheck[] = [check('model sha256', run.tags.modelSha256, modelDigest(result.model))];
   const reproduced: Record<string, number> = { ...result.metrics };
@@ -169,6 +210,9 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
     nested: (p.nested as number | null) ?? undefined,
     seed: Number(p.seed ?? 0),
     batchSize: Number(p.batchSize),
+    onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
+    source: path,
+    rowLines: read.rowLines,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),

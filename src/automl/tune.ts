@@ -86,6 +86,16 @@ export interface TuneOptions {
   /** A schema for the table (default: inferred). */
   schema?: Schema;
   /**
+   * What to do with a row whose feature value training cannot take (infinite, or beyond ±1e150):
+   * `error` (default) names its line; `quarantine` leaves it out of the search and the refit, as
+   * `lathe train` does, and lists it in `train.rejected`.
+   */
+  onBadRows?: 'error' | 'quarantine';
+  /** The data file's name, for error messages. */
+  source?: string;
+  /** For each row of the table, its 1-based line in the file, for error messages. */
+  rowLines?: ArrayLike<number>;
+  /**
    * Called after each trial, in trial order. Trial values are the search's (greater is better):
    * multiply by `sign` for the metric's own units.
    */
@@ -124,8 +134,8 @@ export interface TuneResult {
     | null;
   /** The space searched (estimator parameter names → description). */
   space: Record<string, string>;
-  /** Rows: total, without target, used for the search (training part), holdout. */
-  rows: { total: number; missingTarget: number; search: number; holdout: number };
+  /** Rows: total, without target, used for the search (training part), holdout, set aside under quarantine (a feature value training cannot take). */
+  rows: { total: number; missingTarget: number; search: number; holdout: number; rejected: number };
   /** Fixed parameters applied to every trial (with the seed filled in). */
   fixedParams: Record<string, unknown>;
 }
@@ -173,6 +183,9 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
     holdout,
     seed,
     schema: options.schema,
+    onBadRows: options.onBadRows,
+    source: options.source,
+    rowLines: options.rowLines,
   });
   const task = prep.task as Exclude<LearningTask, 'clustering'>;
   const classification = task !== 'regression';
@@ -249,6 +262,10 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
     holdout,
     seed,
     schema: prep.tableSchema,
+    // The same rows as the search: set aside again under quarantine (so the holdout matches).
+    onBadRows: options.onBadRows,
+    source: options.source,
+    rowLines: options.rowLines,
   });
   const expected = prep.kept ? testIdx.map((i) => prep.kept![i]) : testIdx;
   if (train.holdoutRows.length !== expected.length || train.holdoutRows.some((v, i) => v !== expected[i])) {
@@ -297,6 +314,7 @@ export async function tuneModel(table: Table, options: TuneOptions): Promise<Tun
       missingTarget: prep.rows.missingTarget,
       search: trainIdx.length,
       holdout: testIdx.length,
+      rejected: prep.rows.rejected,
     },
     fixedParams: fixed,
   };

@@ -23,7 +23,8 @@ export function register(program: Command): void {
       .argument('<run-id>', 'the run id (or a unique prefix of at least 4 characters)'),
   ).action(
     action(async (id: string, flags: CommonOptions) => {
-      const store = await openStore(flags.store);
+      // Only reads the store: a missing one is an error, never created here.
+      const store = await openStore(flags.store, { create: false });
       let result: Awaited<ReturnType<typeof reproduceRun>>;
       try {
         result = await reproduceRun(await store.getRun(id));

@@ -43,6 +43,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
+import { writeMoreRejects } from './rejects.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
@@ -243,6 +244,9 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       seed,
       batchSize: flags.batchSize,
       nThreads: flags.threads,
+      onBadRows: flags.onBadRows,
+      source: data,
+      rowLines: read.rowLines,
       onTrial: async (t, metric) => {
         if (t.state === 'complete' && t.value !== null && !(t.value <= best)) best = t.value;
         progress.label(`tune ${flags.model} (best ${metric.key} ${fmt(metric.sign * best)})`);
@@ -251,6 +255,18 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       },
     });
     progress.finish();
+    // Rows with a feature value training cannot take (inf, or beyond ±1e150) join the reader's rejects.
+    if (result.train.rejected.length) {
+      const rejectsPath = writeMoreRejects(
+        data,
+        read,
+        result.train.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
+      );
+      note(
+        flags,
+        `set aside ${result.train.rejected.length} more row${result.train.rejected.length === 1 ? '' : 's'} with a feature value training cannot take (see ${rejectsPath})`,
+      );
+    }
     const digest = modelDigest(result.train.model);
     const lineage: PlainObject = {
       runId: parent?.id ?? null,

@@ -680,16 +680,24 @@ export class SqlStore implements Store {
     checkModelName(name);
     checkAliasName(alias);
     const now = Date.now();
-    return this.db.transaction(async (tx) => {
+    const removed = await this.db.transaction(async (tx) => {
       const [before] = await tx.all<{ version: number }>(
         'SELECT version FROM model_aliases WHERE name = ? AND alias = ?',
         [name, alias],
       );
-      if (!before) {
-        throw new ValidationError(`Model '${name}' has no alias '${alias}' to remove.`, { field: 'alias' });
-      }
+      if (!before) return null;
       await tx.run('DELETE FROM model_aliases WHERE name = ? AND alias = ?', [name, alias]);
       return this.recordAliasChange(tx, name, alias, Number(before.version), null, change, now);
+    });
+    if (removed) return removed;
+    // Say what exists: an unknown model is its own error (with the registered names), else its aliases.
+    const model = await this.getModel(name);
+    const known = Object.keys(model.aliases);
+    throw new ValidationError(`Model '${name}' has no alias '${alias}' to remove.`, {
+      field: 'alias',
+      fix: known.length
+        ? `its aliases are: ${known.map((a) => `${name}@${a}`).join(', ')}`
+        : `'${name}' has no aliases; there is nothing to remove`,
     });
   }
 

@@ -51,6 +51,7 @@ describe('tuneModel', () => {
       missingTarget: missing,
       search: r.train.rows.train,
       holdout: r.train.rows.holdout,
+      rejected: 0,
     });
     assert.equal(r.rows.search + r.rows.holdout, n - missing);
     // The refit is exactly what `lathe train --params <best>` produces.

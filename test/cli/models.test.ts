@@ -102,6 +102,18 @@ describe('lathe models', () => {
     );
   });
 
+  it('removing an alias that does not exist lists the aliases that do (or the registered models)', async () => {
+    const r = await cli(['models', 'alias', 'house@staging', '--delete']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      "error: Model 'house' has no alias 'staging' to remove. Fix: its aliases are: house@challenger, house@champion.\n",
+    );
+    const m = await cli(['models', 'alias', 'hose@staging', '--delete']);
+    assert.equal(m.code, 2, m.stderr);
+    assert.match(m.stderr, /No registered model named 'hose' .*Fix: registered models: house\./);
+  });
+
   it('shows one version by alias, with what the package holds', async () => {
     const r = await cli(['models', 'show', 'house@champion', '--json']);
     assert.equal(r.code, 0, r.stderr);

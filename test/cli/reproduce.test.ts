@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openStore } from '../../src/track/open.ts';
+import { startRun } from '../../src/track/tracker.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-repro-'));
@@ -87,6 +98,88 @@ describe('lathe reproduce', () => {
     const r = await runCli(['reproduce', id], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no longer match run/);
+  });
+
+  it('re-runs a train run that quarantined an infinite feature value, leaving its rejects file alone', async () => {
+    // The recorded run set the `inf` row aside (--on-bad-rows quarantine); reproduce used to call
+    // trainModel without the policy, so it refused that row (exit 2) — and suggested the flag.
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 80; i++)
+      lines.push(`${i === 7 ? 'inf' : (i * 37) % 11},${(i * 13) % 7},${i % 3 ? 'no' : 'yes'}`);
+    writeFileSync(join(dir, 'inf.csv'), `${lines.join('\n')}\n`);
+    const t = await runCli(
+      ['train', 'inf.csv', '--target', 'y', '--model', 'logistic', '--on-bad-rows', 'quarantine', '--json'],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const rejects = readFileSync(join(dir, 'inf.csv.rejects.csv'), 'utf8');
+    assert.match(rejects, /^9,/m);
+    const r = await runCli(['reproduce', JSON.parse(t.stdout).runId, '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).identical, true);
+    assert.equal(readFileSync(join(dir, 'inf.csv.rejects.csv'), 'utf8'), rejects);
+  });
+
+  it("reads a relative --schema file from the run's directory, as it does the data", async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(
+      join(sub, 'schema.json'),
+      JSON.stringify({ version: 1, columns: [{ name: 'support_calls', type: 'categorical' }] }),
+    );
+    copyFileSync(join(ROOT, 'examples/customers.csv'), join(dir, 'customers-s.csv'));
+    const t = await runCli(
+      [
+        'train',
+        '../customers-s.csv',
+        '--target',
+        'churned',
+        '--model',
+        'tree',
+        '--schema',
+        'schema.json',
+        '--json',
+      ],
+      { cwd: sub },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    // From another directory: the schema used to be looked up there ("schema.json: … does not exist").
+    const r = await runCli(['reproduce', JSON.parse(t.stdout).runId, '--store', join(sub, '.lathe')], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /Reproduced bit for bit/);
+  });
+
+  it('refuses a run that did not finish, without re-running it', async () => {
+    // An interrupted tune run used to be re-run with all its recorded --trials and then reported
+    // "DIFFERENT model sha256: recorded null" (exit 1): there was nothing to compare with.
+    const store = await openStore(join(dir, '.lathe', 'lathe.db'));
+    const run = await startRun({
+      store,
+      name: 'tune gbdt',
+      params: { data: 'customers.csv', family: 'gbdt', target: 'churned', trials: 500 },
+      tags: { command: 'tune' },
+    });
+    await run.end('interrupted', 'received SIGINT');
+    await store.close();
+    const r = await runCli(['reproduce', run.id], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr + r.stdout);
+    assert.match(r.stderr, new RegExp(`Run ${run.id} ended interrupted \\(received SIGINT\\)`));
+    assert.match(r.stderr, /Fix: reproduce a finished run \(lathe runs list --status finished\)/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('creates no store where there is none', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lathe-repro-empty-'));
+    try {
+      const r = await runCli(['reproduce', 'abcd1234'], { cwd: empty, env: { LATHE_STORE: '' } });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /\.lathe\/lathe\.db: there is no tracking store here yet/);
+      assert.equal(existsSync(join(empty, '.lathe')), false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('says so for an unknown run', async () => {

@@ -1,10 +1,11 @@
 // `lathe runs list|show|compare` against a store filled through the library.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunComparison } from '../../src/cli/runs.ts';
+import { openStore } from '../../src/track/open.ts';
 import type { RunDetail, RunSummary } from '../../src/track/store.ts';
 import { startRun } from '../../src/track/tracker.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -82,6 +83,31 @@ describe('lathe runs list', () => {
       assert.equal(existsSync(join(empty, '.lathe')), false);
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('names the store and the fix, exit 2, when its folder is not writable (not an internal error)', async () => {
+    // SQLite in WAL mode must create <file>-shm next to the file even to read: in a folder this
+    // user cannot write, better-sqlite3 throws SQLITE_READONLY_DIRECTORY, which used to escape as
+    // "internal error: attempt to write a readonly database" (exit 1). Root writes anywhere, so
+    // as root the CLI runs as nobody.
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-cli-ro-'));
+    const folder = join(dir, 'store');
+    try {
+      const store = await openStore(join(folder, 'lathe.db'));
+      await store.close();
+      chmodSync(dir, 0o755);
+      chmodSync(join(folder, 'lathe.db'), 0o444);
+      chmodSync(folder, 0o555);
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const r = await runCli(['runs', 'list', '--store', folder], { ...asNobody, cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /store\/lathe\.db: cannot open the tracking store for writing/);
+      assert.match(r.stderr, /Fix: check that the file and its folder exist and are writable/);
+      assert.doesNotMatch(r.stderr, /internal error/);
+    } finally {
+      chmodSync(folder, 0o755);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 // `lathe tune`: the --json shape, the tracked parent and child runs, the model package, and errors.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -189,6 +189,42 @@ describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --c
       /^error: --cv 100 asks for more folds than the largest class has rows: the folds are stratified by class, and 'class_1' has \d+ of the 142 training rows \(178 rows with a target less the 36-row holdout\)\. Fix: use --cv 5 \(at most --cv \d+\)\.\n$/,
     );
     assert.doesNotMatch(r.stderr, /nSplits|StratifiedKFold/);
+  });
+
+  it('--on-bad-rows quarantine sets aside an infinite feature value as lathe train does; without it the error names the file and line', async () => {
+    // tuneModel used to screen feature values without the policy: quarantine still failed (exit 2),
+    // telling the user to pass --on-bad-rows quarantine, and named "row 8" rather than the file's line 9.
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 80; i++)
+      lines.push(`${i === 7 ? 'inf' : (i * 37) % 11},${(i * 13) % 7},${i % 3 ? 'no' : 'yes'}`);
+    const data = join(dir, 'inf.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const args = [
+      'tune',
+      data,
+      '--target',
+      'y',
+      '--model',
+      'logistic',
+      '--trials',
+      '2',
+      '--cv',
+      '2',
+      '--no-track',
+    ];
+    const bad = await runCli([...args, '--out', join(dir, 'inf-bad')]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /inf\.csv, line 9, column 'a': the value inf is infinite/);
+    const r = await runCli([...args, '--on-bad-rows', 'quarantine', '--out', join(dir, 'inf-q'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).rows, {
+      total: 80,
+      missingTarget: 0,
+      search: 63,
+      holdout: 16,
+      rejected: 1,
+    });
+    assert.match(readFileSync(`${data}.rejects.csv`, 'utf8'), /^9,column 'a': the value inf is infinite/m);
   });
 
   it('a class rarer than the folds is one warning about --cv, not the splitter', async () => {

@@ -23,7 +23,15 @@ export interface CliResult {
 /** Runs `lathe <args>`; resolves when it exits (never rejects on a non-zero exit). */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    /** Run as this user and group id (needs root; for tests of permissions that root bypasses). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
@@ -32,6 +40,8 @@ export function runCli(
       // compiled JavaScript (what users run, and ~2 s faster per start than through tsx).
       env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
     let stdout = '';
     let stderr = '';

@@ -205,10 +205,17 @@ function mapSqliteError(e: unknown, file: string): unknown {
       cause: e,
     });
   }
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+  // Extended codes too: SQLITE_READONLY_DIRECTORY (a WAL store in a folder this user cannot write:
+  // SQLite cannot create the -shm file, so not even a read works), SQLITE_CANTOPEN_ISDIR, ….
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CANTOPEN') ||
+      code.startsWith('SQLITE_READONLY') ||
+      code.startsWith('SQLITE_PERM'))
+  ) {
     return new DataError(`cannot open the tracking store for writing (${(e as Error).message}).`, {
       file,
-      fix: 'check that the file and its folder exist and are writable, or pass another --store',
+      fix: 'check that the file and its folder exist and are writable (SQLite writes next to the file even to read a store in WAL mode), or pass another --store',
       cause: e,
     });
   }
