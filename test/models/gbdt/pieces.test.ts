@@ -39,6 +39,12 @@ describe('binning', () => {
     assert.deepEqual([...findBinningThresholds([0, 1, 2, 3, 4, 5, 6, 7, 8], 4)], [2, 4, 6]);
   });
 
+  it("takes a percentile midpoint with numpy's lerp, b − (b − a)·0.5, not (a + b)/2", () => {
+    // np.percentile([-5, -1.3, 0.33, 5], 50, method="midpoint") = -0.48500000000000004, the
+    // threshold scikit-learn's _BinMapper(n_bins=3) finds; (−1.3 + 0.33) · 0.5 = −0.485.
+    assert.deepEqual([...findBinningThresholds([5, -1.3, 0.33, -5], 2)], [-0.48500000000000004]);
+  });
+
   it('maps x to bin i iff t[i-1] < x <= t[i]; NaN to the missing bin', () => {
     const t = Float64Array.of(1.5, 2.5, 3.5);
     assert.deepEqual(
