@@ -417,6 +417,22 @@ describe('split finding', () => {
     assert.ok(Math.abs(s.gain - (400 / 20 + 400 / 60)) < 1e-12);
   });
 
+  it("orders categories of equal G/(H + 10) as scikit-learn's qsort does: the later bin first", () => {
+    // Bins 1 (G −1, H 10) and 2 (G −2, H 30) have the same key −0.05. scikit-learn 1.2.1's Splitter
+    // (glibc's merge-sort qsort with a comparator that never returns 0) puts bin 2 first, so its
+    // best cut is {0} (gain 0.71333…); taking bin 1 first would give {0, 1} (gain 0.725).
+    const { hist, counts } = hist1([
+      [0, -4, 30],
+      [1, -1, 10],
+      [2, -2, 30],
+      [3, 0, 10],
+    ]);
+    const c = ctx({ nBinsNonMissing: Int32Array.of(4), isCategorical: Uint8Array.of(1) });
+    const s = findNodeSplit(c, hist, counts, 0, 0, 80, -7, 80, 0)!;
+    assert.deepEqual([...s.goesLeft.subarray(0, 4)], [1, 0, 0, 0]);
+    assert.equal(s.gain, 0.7133333333333334);
+  });
+
   it('leaves out categories with too little support (they go right)', () => {
     const { hist, counts } = hist1([
       [0, -10, 20],
