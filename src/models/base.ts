@@ -18,17 +18,26 @@ export function accuracyOf(pred: readonly Label[], codesOrLabels: ArrayLike<unkn
   return pred.length ? hit / pred.length : 0;
 }
 
-/** Coefficient of determination R² (1 − SS_res / SS_tot); 1 for a perfect fit, as scikit-learn. */
-export function r2Of(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+/**
+ * Coefficient of determination R² (1 − SS_res / SS_tot); 1 for a perfect fit, as scikit-learn.
+ * With `w`, both sums and the mean of y are weighted (scikit-learn's `r2_score(sample_weight=w)`).
+ */
+export function r2Of(pred: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLike<number> | null): number {
   const n = y.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i];
-  mean /= n;
+  let sw = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i] : 1;
+    mean += wi * y[i];
+    sw += wi;
+  }
+  mean /= sw;
   let ssRes = 0;
   let ssTot = 0;
   for (let i = 0; i < n; i++) {
-    ssRes += (y[i] - pred[i]) ** 2;
-    ssTot += (y[i] - mean) ** 2;
+    const wi = w ? w[i] : 1;
+    ssRes += wi * (y[i] - pred[i]) ** 2;
+    ssTot += wi * (y[i] - mean) ** 2;
   }
   if (ssTot === 0) return ssRes === 0 ? 1 : 0;
   return 1 - ssRes / ssTot;

@@ -177,6 +177,32 @@ describe('early stopping', () => {
     assert.ok(Math.abs(reg.validationScore_![reg.nIter_!] - reg.score(v.X, v.y)) < 1e-9);
   });
 
+  it('scores a weighted regression with the weighted R² when scoring is null (as scikit-learn)', () => {
+    const { X, y } = synth(600, 4, 5);
+    const v = synth(300, 4, 6);
+    const vw = Float64Array.from({ length: 300 }, (_, i) => [0, 0.5, 3][i % 3]);
+    const p = { scoring: null, maxIter: 5, nIterNoChange: 10 } as const;
+    const reg = new HistGradientBoostingRegressor(p).fit(X, y, {
+      validationSet: { X: v.X, y: v.y, sampleWeight: vw },
+    });
+    const pred = reg.predict(v.X);
+    const yv = v.y;
+    let sw = 0;
+    let mean = 0;
+    for (let i = 0; i < 300; i++) {
+      sw += vw[i];
+      mean += vw[i] * yv[i];
+    }
+    mean /= sw;
+    let res = 0;
+    let tot = 0;
+    for (let i = 0; i < 300; i++) {
+      res += vw[i] * (yv[i] - pred[i]) ** 2;
+      tot += vw[i] * (yv[i] - mean) ** 2;
+    }
+    assert.ok(Math.abs(reg.validationScore_![reg.nIter_!] - (1 - res / tot)) < 1e-12);
+  });
+
   it('shouldStop compares the last scores with the one before them, plus tol', () => {
     assert.equal(hgbShouldStop([1, 2, 3], 2, 0), false);
     assert.equal(hgbShouldStop([3, 3, 3], 2, 0), true);

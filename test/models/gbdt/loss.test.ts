@@ -77,6 +77,16 @@ describe('losses', () => {
     close(loss.baseline(Y, null)[0], Math.log(0.25 / 0.75));
   });
 
+  it("clips a binomial or Poisson baseline's mean 10·eps inside its range, as scikit-learn", () => {
+    // sklearn's HalfBinomialLoss().fit_intercept_only([1, 1]) = 33.74106829612311 (eps was 2.2e-16:
+    // 36.04); HalfPoissonLoss().fit_intercept_only([0, 3], sample_weight=[1, 0]) = −33.74….
+    const bin = makeLoss('log_loss', { weighted: false });
+    assert.equal(bin.baseline(Float64Array.of(1, 1), null)[0], 33.74106829612311);
+    assert.equal(bin.baseline(Float64Array.of(0, 0), null)[0], -33.74106829612311);
+    const poisson = makeLoss('poisson', { weighted: true });
+    assert.equal(poisson.baseline(Float64Array.of(0, 3), Float64Array.of(1, 0))[0], -33.74106829612311);
+  });
+
   it('multinomial log loss: softmax − one-hot; symmetric baseline', () => {
     const { g, h, loss, Y } = gh('log_loss', [0, 2], [0, 0, Math.log(2), 0, 0, 0], null, 3);
     // Row 0: raw (0, log 2, 0) → p = (1/4, 1/2, 1/4), class 0. Row 1: raw (0, 0, 0) → 1/3 each, class 2.

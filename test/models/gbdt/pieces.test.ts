@@ -39,6 +39,12 @@ describe('binning', () => {
     assert.deepEqual([...findBinningThresholds([0, 1, 2, 3, 4, 5, 6, 7, 8], 4)], [2, 4, 6]);
   });
 
+  it("takes a percentile midpoint with numpy's lerp, b − (b − a)·0.5, not (a + b)/2", () => {
+    // np.percentile([-5, -1.3, 0.33, 5], 50, method="midpoint") = -0.48500000000000004, the
+    // threshold scikit-learn's _BinMapper(n_bins=3) finds; (−1.3 + 0.33) · 0.5 = −0.485.
+    assert.deepEqual([...findBinningThresholds([5, -1.3, 0.33, -5], 2)], [-0.48500000000000004]);
+  });
+
   it('maps x to bin i iff t[i-1] < x <= t[i]; NaN to the missing bin', () => {
     const t = Float64Array.of(1.5, 2.5, 3.5);
     assert.deepEqual(
@@ -409,6 +415,22 @@ describe('split finding', () => {
     // from the right, {1} → 12²/20 + 12²/60 = 9.6. Best: {2} left.
     assert.deepEqual([...s.goesLeft.subarray(0, 4)], [0, 0, 1, 0]);
     assert.ok(Math.abs(s.gain - (400 / 20 + 400 / 60)) < 1e-12);
+  });
+
+  it("orders categories of equal G/(H + 10) as scikit-learn's qsort does: the later bin first", () => {
+    // Bins 1 (G −1, H 10) and 2 (G −2, H 30) have the same key −0.05. scikit-learn 1.2.1's Splitter
+    // (glibc's merge-sort qsort with a comparator that never returns 0) puts bin 2 first, so its
+    // best cut is {0} (gain 0.71333…); taking bin 1 first would give {0, 1} (gain 0.725).
+    const { hist, counts } = hist1([
+      [0, -4, 30],
+      [1, -1, 10],
+      [2, -2, 30],
+      [3, 0, 10],
+    ]);
+    const c = ctx({ nBinsNonMissing: Int32Array.of(4), isCategorical: Uint8Array.of(1) });
+    const s = findNodeSplit(c, hist, counts, 0, 0, 80, -7, 80, 0)!;
+    assert.deepEqual([...s.goesLeft.subarray(0, 4)], [1, 0, 0, 0]);
+    assert.equal(s.gain, 0.7133333333333334);
   });
 
   it('leaves out categories with too little support (they go right)', () => {

@@ -109,11 +109,21 @@ export function findBinningThresholds(
       const virt = (n - 1) * q;
       const lo = Math.floor(virt);
       const hi = Math.ceil(virt);
-      out[k - 1] = virt % 1 === 0 ? sorted[lo] : 0.5 * (sorted[lo] + sorted[hi]);
+      out[k - 1] = virt % 1 === 0 ? sorted[lo] : midpointLerp(sorted[lo], sorted[hi]);
     }
   }
   for (let i = 0; i < out.length; i++) if (out[i] > ALMOST_INF) out[i] = ALMOST_INF;
   return out;
+}
+
+/**
+ * The point halfway between `a ≤ b` as numpy's `percentile(method="midpoint")` computes it
+ * (`_lerp` with t = 0.5: `b − (b − a) · 0.5`), which differs from `(a + b) / 2` in the last bit
+ * for about one pair in ten; when `b − a` overflows, `a / 2 + b / 2` (numpy would give −∞).
+ */
+export function midpointLerp(a: number, b: number): number {
+  const diff = b - a;
+  return Number.isFinite(diff) ? b - diff * 0.5 : a * 0.5 + b * 0.5;
 }
 
 /**

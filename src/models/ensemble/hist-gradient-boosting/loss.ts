@@ -40,6 +40,12 @@ export interface Loss {
 }
 
 const EPS = 2.220446049250313e-16;
+/**
+ * Clip of a binomial or Poisson baseline's mean: scikit-learn's `BaseLoss.fit_intercept_only` keeps
+ * the mean `10 · eps` inside an open interval of y_pred ((0, 1), (0, ∞)); the multinomial loss's own
+ * `fit_intercept_only` clips each class's share at `eps`.
+ */
+const BASELINE_EPS = 10 * EPS;
 
 function weightedMean(y: Float64Array, w: Float64Array | null): number {
   let s = 0;
@@ -244,7 +250,7 @@ class Poisson implements Loss {
   readonly constantHessian = false;
   readonly updateLeaves = false;
   baseline(y: Float64Array, w: Float64Array | null): Float64Array {
-    return Float64Array.of(Math.log(Math.max(weightedMean(y, w), EPS)));
+    return Float64Array.of(Math.log(Math.max(weightedMean(y, w), BASELINE_EPS)));
   }
   gradHess(
     y: Float64Array,
@@ -279,7 +285,7 @@ class BinaryLogLoss implements Loss {
   readonly updateLeaves = false;
   baseline(y: Float64Array, w: Float64Array | null): Float64Array {
     let p = weightedMean(y, w);
-    p = Math.min(Math.max(p, EPS), 1 - EPS);
+    p = Math.min(Math.max(p, BASELINE_EPS), 1 - BASELINE_EPS);
     return Float64Array.of(Math.log(p / (1 - p)));
   }
   gradHess(

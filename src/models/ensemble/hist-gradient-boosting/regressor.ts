@@ -82,8 +82,8 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HGBRegressorPar
       };
     }
     const r2 = (raw: Float64Array, data: BoostingData): number => {
-      if (this.params.loss !== 'poisson') return r2Of(raw, data.y);
-      return r2Of(raw.map(Math.exp), data.y);
+      if (this.params.loss !== 'poisson') return r2Of(raw, data.y, data.w);
+      return r2Of(raw.map(Math.exp), data.y, data.w);
     };
     const model = fitModel(
       who,

@@ -7,8 +7,9 @@
  *   feature has missing values, right to left (missing values go left).
  * - Categorical features: categories with enough support (hessian ≥ 10) are sorted by
  *   `sum_gradient / (sum_hessian + 10)` (LightGBM's `cat_smooth`), missing values being one more
- *   category; the sorted list is scanned from both ends up to its middle, and the categories before
- *   the cut go left. Low-support categories always go right.
+ *   category (equal keys: the later bin first, as scikit-learn); the sorted list is scanned from
+ *   both ends up to its middle, and the categories before the cut go left. Low-support categories
+ *   always go right.
  * - Gain (XGBoost's eq. 7 without the ½): `G·v − G_L·v_L − G_R·v_R` with `v = −G / (H + λ + 1e-15)`
  *   (scikit-learn's `compute_node_value`, whose 1e-15 keeps a zero hessian finite), where `G·v`
  *   uses the node's own value (0 for the root, as scikit-learn). The operations are scikit-learn's,
@@ -250,7 +251,9 @@ function scanCategorical(
   if (ctx.hasMissing[f]) consider(ctx.missingBin);
   const used = bins.length;
   if (used <= 1) return null;
-  const order = Array.from({ length: used }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
+  // Equal keys: the later bin first, as scikit-learn's `qsort` (glibc's stable merge sort, whose
+  // comparator `-1 if a < b else 1` never reports equality, so the merge takes the right one).
+  const order = Array.from({ length: used }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || b - a);
   let best: Best | null = null;
   let bestGain = -1;
   let bestDir = 0;
