@@ -132,6 +132,19 @@ describe('readTable: CSV dialects', () => {
     const inf = Number.POSITIVE_INFINITY;
     assert.deepEqual(r.table.values('v'), [inf, inf, -inf, inf, inf, inf, -inf, 1.5]);
   });
+  it('reads hexadecimal, binary and octal literals and Unicode-space padded numbers as text, as pandas does', async () => {
+    // `+s` took '0x1f' as 31, '0b11' as 3, '0o7' as 7 and trimmed a no-break space or a BOM.
+    const cells = ['0x1f', '0b11', '0o7', '\u00a012', '12\u00a0', '\ufeff5', '\u20087'];
+    const p = tmpFile('notdecimal.csv', `id,v\n${cells.map((c, i) => `${i},${c}`).join('\n')}\n`);
+    const r = await readTable(p);
+    assert.notEqual(r.table.column('v').type, 'numeric');
+    assert.deepEqual(r.table.values('v'), cells);
+    // Still numbers: ASCII-padded decimals, exponents beyond the double range (±Infinity, as pandas).
+    const q = tmpFile('decimal.csv', 'v\n 12 \n\t-4.5\n1e400\n-1e400\n+.5e1\n');
+    const inf = Number.POSITIVE_INFINITY;
+    assert.deepEqual((await readTable(q)).table.values('v'), [12, -4.5, inf, -inf, 5]);
+  });
+
   it('honours custom missing values', async () => {
     const p = tmpFile('custom.csv', 'v\n1\n-999\n3\n');
     const r = await readTable(p, { missingValues: ['', '-999'] });

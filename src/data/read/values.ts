@@ -197,21 +197,42 @@ export function scaleDecimal(m: number, scale: number, neg: boolean): number {
 export function parseNumber(s: string): number | undefined {
   const f = fastDecimal(s, 0, s.length);
   if (f === f) return f; // a plain decimal: the same double as `+s`, several times faster
-  const v = +s;
-  if (v === v) {
-    // `+s` also accepts '0x1f', '0b1', '0o7' and blank strings: refuse those.
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 120 || c === 88 || c === 98 || c === 66 || c === 111 || c === 79) return undefined;
-      if (c > 32) return v;
-    }
-    return undefined;
+  // `+s` also takes '0x1f', '0b1' and '0o7' (31, 1, 7) and trims Unicode spaces (a no-break space,
+  // a BOM): a number is written in decimal digits with ASCII spaces around it, or it is not one.
+  if (isDecimalText(s)) {
+    const v = +s;
+    if (v === v) return v; // e.g. 1e400 → Infinity, as pandas
   }
   // `+s` takes only `Infinity` spelled so: accept `inf` and `infinity` in any case (as pandas).
-  const t = s.trim().toLowerCase();
+  const t = trimAscii(s).toLowerCase();
   if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Number.POSITIVE_INFINITY;
   if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY;
   return undefined;
+}
+
+/** Whether `s` holds only digits, signs, '.', 'e'/'E' and ASCII white space, with a digit among them. */
+function isDecimalText(s: string): boolean {
+  let digit = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digit = true;
+    else if (c !== 43 && c !== 45 && c !== 46 && c !== 101 && c !== 69 && !isAsciiSpace(c)) return false;
+  }
+  return digit;
+}
+
+/** Tab, line feed, vertical tab, form feed, carriage return, space. */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** `s` without ASCII white space at either end (`String.prototype.trim` also takes Unicode spaces). */
+function trimAscii(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isAsciiSpace(s.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
 }
 
 /** Text read as `true` by the reader's boolean type (case-insensitive). */
