@@ -243,6 +243,25 @@ export function isCategoryLists(v: PlainValue): boolean {
 }
 
 /**
+ * Refuses a given category list that names a category twice: its output (one column per
+ * category, or a code) would be ambiguous. scikit-learn 1.2 accepts it and maps the value to the
+ * last duplicate; a duplicate is a slip in the list.
+ */
+function checkNoDuplicates(who: string, column: string, cats: readonly Category[]): void {
+  const seen = new Set<string>();
+  for (const cat of cats) {
+    const k = key(cat);
+    if (seen.has(k)) {
+      throw new ValidationError(
+        `${who}: the categories given for column '${column}' list ${cat === null ? 'the missing value' : show(cat)} twice.`,
+        { field: 'categories', fix: 'list each category once' },
+      );
+    }
+    seen.add(k);
+  }
+}
+
+/**
  * The categories of each column: found in the data (`'auto'`) or given. With given categories and
  * `unknownIsError`, a value outside them is a {@link ValidationError} at fit time.
  */
@@ -261,6 +280,7 @@ export function fitCategories(
   return columns.map((c, j) => {
     if (given === 'auto') return findCategories(c);
     const cats = given[j].slice();
+    checkNoDuplicates(who, c.name, cats);
     if (unknownIsError) {
       const idx = indexCategories(c, cats);
       const bad = idx.indexOf(-1);

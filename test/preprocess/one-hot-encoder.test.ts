@@ -102,6 +102,21 @@ describe('OneHotEncoder', () => {
     );
   });
 
+  it('refuses given categories that list one twice, naming the column and the category', () => {
+    const t = new Table([categoricalColumn('city', ['Lyon', 'Paris'])]);
+    for (const cats of [
+      ['Lyon', 'Paris', 'Lyon'],
+      ['Lyon', null, 'Paris', null],
+    ] as Category[][]) {
+      assert.throws(
+        () => new OneHotEncoder({ categories: [cats], handleUnknown: 'ignore' }).fit(t),
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          /categories given for column 'city' list (the missing value|"Lyon") twice/.test(e.message),
+      );
+    }
+  });
+
   it('treats a missing value not seen in fit as unknown', () => {
     const enc = new OneHotEncoder().fit(new Table([categoricalColumn('c', ['a', 'b'])]));
     assert.throws(() => enc.transform(new Table([categoricalColumn('c', [null])])), /a missing value/);
