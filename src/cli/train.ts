@@ -136,6 +136,28 @@ async function trainAndSave(
   flags: TrainFlags,
   progress: Progress,
 ): Promise<void> {
+  if (flags.register && !flags.track) {
+    throw new ValidationError('--register needs the tracking store; drop --no-track.', {
+      field: 'register',
+    });
+  }
+  // The store is opened before any work: a wrong --store is said at once, not after a long fit.
+  const store = flags.track ? await openStore(flags.store) : undefined;
+  try {
+    await fitAndSave(data, out, replacing, flags, progress, store);
+  } finally {
+    await store?.close();
+  }
+}
+
+async function fitAndSave(
+  data: string,
+  out: string,
+  replacing: boolean,
+  flags: TrainFlags,
+  progress: Progress,
+  store: Store | undefined,
+): Promise<void> {
   progress.label(`train: reading ${data}`);
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   progress.tick();
@@ -177,10 +199,8 @@ async function trainAndSave(
   const dataFingerprint = fingerprint(read.table);
   const digest = modelDigest(result.model);
   let run: TrackedRun | undefined;
-  let store: Store | undefined;
   try {
-    if (flags.track) {
-      store = await openStore(flags.store);
+    if (store) {
       run = await startRun({
         store,
         experiment: flags.experiment,
@@ -227,10 +247,6 @@ async function trainAndSave(
         };
       }
       await run.end('finished');
-    } else if (flags.register) {
-      throw new ValidationError('--register needs the tracking store; drop --no-track.', {
-        field: 'register',
-      });
     }
     progress.tick();
     progress.finish();
@@ -238,8 +254,6 @@ async function trainAndSave(
   } catch (e) {
     if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
     throw e;
-  } finally {
-    await store?.close();
   }
 }
 

@@ -393,6 +393,8 @@ describe('lathe train / predict', () => {
   });
 
   it('exits 2 with a clear message for bad requests', async () => {
+    const notADatabase = join(dir, 'not-a-db.db');
+    writeFileSync(notADatabase, 'hello');
     const cases: [string[], RegExp][] = [
       [
         ['train', customers, '--target', 'churnd', '--model', 'gbdt'],
@@ -406,6 +408,11 @@ describe('lathe train / predict', () => {
       ],
       [['train', customers, '--target', 'churned', '--model', 'gbdt', '--params', '{bad'], /not valid JSON/],
       [['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt'], /nope\.csv/],
+      // A wrong --store is said before any work (the data, here missing, is not even read).
+      [
+        ['train', join(dir, 'nope.csv'), '--target', 'churned', '--model', 'gbdt', '--store', notADatabase],
+        /not-a-db\.db: the tracking store is not a readable SQLite database/,
+      ],
       [['predict', 'm1', join(ROOT, 'examples/housing.csv')], /the model needs \d+ columns the data lacks/],
       [['predict', 'nosuch@champion', customers], /nosuch/],
       // The -o extension is checked before any work: before the (missing) model and data are looked at.
