@@ -14,7 +14,7 @@
  * @module
  */
 
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { ArtifactStore } from './artifacts.ts';
@@ -103,7 +103,8 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
     nonEmpty(process.env.LATHE_ARTIFACTS) ??
     (target.kind === 'sqlite' ? join(dirname(target.location), 'artifacts') : resolve('.lathe', 'artifacts'));
   const artifacts = new ArtifactStore(artifactRoot);
-  if (target.kind === 'sqlite' && options.create === false && !existsSync(target.location)) {
+  // An empty file is no store either: SQLite would turn it into one.
+  if (target.kind === 'sqlite' && options.create === false && !hasContent(target.location)) {
     throw new DataError('there is no tracking store here yet.', {
       file: target.location,
       fix: 'track a run first (e.g. lathe train …), or point --store / LATHE_STORE at an existing store',
@@ -123,6 +124,14 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
   await artifacts.cleanTemp().catch(() => 0);
   const location = target.kind === 'sqlite' ? target.location : redactUrl(target.location);
   return new SqlStore(driver, location, artifacts, applied, staleAfterMs);
+}
+
+function hasContent(file: string): boolean {
+  try {
+    return statSync(file).size > 0;
+  } catch {
+    return false;
+  }
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

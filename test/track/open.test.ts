@@ -1,6 +1,6 @@
 // openStore: choosing the adapter from a URL, LATHE_STORE or the default; refusing what it cannot open.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +84,17 @@ describe('openStore', () => {
       return true;
     });
     assert.equal(existsSync(join(dir, 'absent')), false);
+  });
+
+  it('with create: false, leaves an empty file alone (SQLite would make it a store)', async () => {
+    const path = join(dir, 'empty.db');
+    writeFileSync(path, '');
+    await assert.rejects(
+      openStore(path, { create: false }),
+      (e: unknown) =>
+        e instanceof DataError && /empty\.db: there is no tracking store here yet/.test(e.message),
+    );
+    assert.equal(readFileSync(path).length, 0);
   });
 
   it('refuses a file that is not a SQLite database', async () => {
