@@ -151,7 +151,9 @@ describe('lathe tune', () => {
     assert.equal(parseDuration('--time', '5m'), 300);
     assert.equal(parseDuration('--time', '1h'), 3600);
     assert.equal(parseDuration('--time', '1m30s'), 90);
-    assert.throws(() => parseDuration('--time', '0'), /must be a duration/);
+    for (const zero of ['0', '0s', '0m0s'])
+      assert.throws(() => parseDuration('--time', zero), /must be longer than zero/);
+    assert.throws(() => parseDuration('--time', ''), /must be a duration/);
     assert.throws(() => parseDuration('--time', '5 minutes'), /must be a duration/);
   });
 });
