@@ -18,9 +18,9 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { ArtifactStore } from './artifacts.ts';
-import { migrate } from './sql/migrations.ts';
+import { isTrackingStore, migrate } from './sql/migrations.ts';
 import { openPostgresDriver, type PostgresDriverOptions, redactUrl } from './sql/postgres.ts';
-import { openSqliteDriver, type SqliteDriverOptions } from './sql/sqlite.ts';
+import { openSqliteDriver, type SqliteDriverOptions, sqliteHoldsStore } from './sql/sqlite.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './store.ts';
 
@@ -103,17 +103,25 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
     nonEmpty(process.env.LATHE_ARTIFACTS) ??
     (target.kind === 'sqlite' ? join(dirname(target.location), 'artifacts') : resolve('.lathe', 'artifacts'));
   const artifacts = new ArtifactStore(artifactRoot);
-  // An empty file is no store either: SQLite would turn it into one.
-  if (target.kind === 'sqlite' && options.create === false && !hasContent(target.location)) {
-    throw new DataError('there is no tracking store here yet.', {
-      file: target.location,
-      fix: 'track a run first (e.g. lathe train …), or point --store / LATHE_STORE at an existing store',
-    });
+  const location = target.kind === 'sqlite' ? target.location : redactUrl(target.location);
+  // Reading never creates nor changes: a missing or empty file, or a database without Lathe's
+  // tables (checked read-only), is no store (SQLite would turn an empty file into one).
+  if (
+    target.kind === 'sqlite' &&
+    options.create === false &&
+    !(hasContent(target.location) && (await sqliteHoldsStore(target.location)))
+  ) {
+    throw noStoreYet(location);
   }
   const driver =
     target.kind === 'sqlite'
       ? await openSqliteDriver(target.location, options.sqlite)
       : await openPostgresDriver(target.location, options.postgres);
+  // Nor a PostgreSQL schema without Lathe's tables (not even the schema is created).
+  if (target.kind === 'postgres' && options.create === false && !(await isTrackingStore(driver))) {
+    await driver.close().catch(() => {});
+    throw noStoreYet(location);
+  }
   let applied: number[];
   try {
     applied = await migrate(driver);
@@ -122,8 +130,14 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
     throw e;
   }
   await artifacts.cleanTemp().catch(() => 0);
-  const location = target.kind === 'sqlite' ? target.location : redactUrl(target.location);
   return new SqlStore(driver, location, artifacts, applied, staleAfterMs);
+}
+
+function noStoreYet(location: string): DataError {
+  return new DataError('there is no tracking store here yet.', {
+    file: location,
+    fix: 'track a run first (e.g. lathe train …), or point --store / LATHE_STORE at an existing store',
+  });
 }
 
 function hasContent(file: string): boolean {

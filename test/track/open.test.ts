@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { DEFAULT_STORE_PATH, openStore, resolveStoreTarget } from '../../src/track/open.ts';
 import { redactUrl } from '../../src/track/sql/postgres.ts';
+import { PG_SKIP, PG_URL } from './helpers.ts';
 
 let dir: string;
 before(() => {
@@ -95,6 +96,45 @@ describe('openStore', () => {
         e instanceof DataError && /empty\.db: there is no tracking store here yet/.test(e.message),
     );
     assert.equal(readFileSync(path).length, 0);
+  });
+
+  it('with create: false, leaves a SQLite database that is not a Lathe store as it is', async () => {
+    const path = join(dir, 'other.db');
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path);
+    db.exec('CREATE TABLE notes (t TEXT)');
+    db.close();
+    const before = readFileSync(path);
+    await assert.rejects(
+      openStore(path, { create: false }),
+      (e: unknown) =>
+        e instanceof DataError && /other\.db: there is no tracking store here yet/.test(e.message),
+    );
+    assert.deepEqual(readFileSync(path), before);
+  });
+
+  it('with create: false, does not create a PostgreSQL schema that does not exist', {
+    skip: PG_SKIP,
+  }, async () => {
+    const schema = `lathe_absent_${process.pid}_${Date.now()}`;
+    const u = new URL(PG_URL!);
+    u.searchParams.set('schema', schema);
+    await assert.rejects(
+      openStore(u.toString(), { create: false, artifacts: join(dir, 'pg-artifacts') }),
+      (e: unknown) => e instanceof DataError && /there is no tracking store here yet/.test(e.message),
+    );
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const r = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
+        schema,
+      ]);
+      assert.equal(r.rowCount, 0);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
   });
 
   it('refuses a file that is not a SQLite database', async () => {

@@ -187,6 +187,14 @@ export async function migrate(driver: SqlDriver): Promise<number[]> {
   });
 }
 
+/** Whether the database holds a Lathe tracking store (any migration applied); false when it cannot be read as one. */
+export async function isTrackingStore(db: SqlExecutor): Promise<boolean> {
+  return appliedVersions(db).then(
+    (v) => v.length > 0,
+    () => false,
+  );
+}
+
 async function appliedVersions(db: SqlExecutor): Promise<number[]> {
   const rows = await db.all<{ version: number }>('SELECT version FROM lathe_migrations ORDER BY version');
   return rows.map((r) => Number(r.version));

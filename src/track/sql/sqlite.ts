@@ -131,6 +131,28 @@ export class SqliteDriver implements SqlDriver {
 }
 
 /** Opens (creating if needed) a SQLite file in WAL mode with a busy timeout. */
+/**
+ * Whether the SQLite file holds a Lathe store (its `lathe_migrations` table), looked at read-only —
+ * opening it with {@link openSqliteDriver} would switch a foreign database to WAL mode. A file
+ * that cannot be opened so says true: the driver then reports what is wrong with it.
+ */
+export async function sqliteHoldsStore(file: string): Promise<boolean> {
+  const { default: Database } = await import('better-sqlite3');
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lathe_migrations'").get() !==
+        undefined
+      );
+    } finally {
+      db.close();
+    }
+  } catch {
+    return true;
+  }
+}
+
 export async function openSqliteDriver(
   file: string,
   options: SqliteDriverOptions = {},
