@@ -218,13 +218,18 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
     check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
     check('best trial', run.tags.bestTrial, String(result.search.best?.number ?? '')),
   ];
+  // Every metric lathe tune records on its parent run (the trials' own runs are not re-checked).
   const reproduced: Record<string, number> = {
     [`cv_${result.metric}`]: result.bestCvScore,
+    [`cv_${result.metric}_std`]: result.bestCvStd,
     ...result.train.metrics,
   };
   if (result.holdoutScore !== null) reproduced[`holdout_${result.metric}`] = result.holdoutScore;
+  if (result.gap !== null) reproduced.gap = result.gap;
+  for (const [k, v] of Object.entries(result.search.importance ?? {}))
+    reproduced[`importance.${k.replace(/^model__/, '')}`] = v;
+  if (result.nested) reproduced[`nested_${result.metric}`] = result.nested.mean;
   for (const [k, m] of Object.entries(run.metrics)) {
-    if (!(k in reproduced)) continue;
     const v = reproduced[k];
     checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
   }

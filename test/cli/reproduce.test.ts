@@ -86,7 +86,14 @@ describe('lathe reproduce', () => {
     const j = JSON.parse(r.stdout);
     assert.equal(j.command, 'tune');
     assert.equal(j.identical, true);
-    assert.ok(j.checks.some((c: { what: string }) => c.what === 'best trial'));
+    const checked = j.checks.map((c: { what: string }) => c.what);
+    assert.ok(checked.includes('best trial'));
+    // Every metric the run recorded is checked, not only those a first version re-computed.
+    const shown = await runCli(['runs', 'show', id, '--json'], { cwd: dir });
+    for (const k of Object.keys(JSON.parse(shown.stdout).metrics))
+      assert.ok(checked.includes(`metric ${k}`), k);
+    assert.ok(checked.some((w: string) => w.startsWith('metric importance.')));
+    assert.ok(checked.includes('metric gap'));
   });
 
   it('refuses when the data changed since the run', async () => {
