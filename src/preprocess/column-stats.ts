@@ -1,12 +1,15 @@
 /**
  * Per-column statistics of a row-major matrix, ignoring NaN, computed in the order NumPy computes
- * them for `axis=0` reductions of a C-ordered array (row by row, one accumulator per column), so
- * that scalers and imputers agree with scikit-learn to the last few bits.
+ * them for `axis=0` reductions of a C-ordered array (row by row, one accumulator per column; for a
+ * single column, pairwise, as NumPy sums a contiguous axis), so that scalers and imputers agree
+ * with scikit-learn to the last few bits. (A DataFrame's columns reach scikit-learn F-ordered and
+ * are summed pairwise too; a row-major matrix cannot tell, so several columns sum row by row.)
  *
  * @module
  */
 
 import type { Matrix } from '../core/matrix.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { quantileSorted, sortFloat64 } from '../stats/quantile.ts';
 
 /** Mean, variance (population, ddof 0) and count of non-missing values per column. */
@@ -23,6 +26,7 @@ export interface MeanVar {
  */
 export function nanMeanVar(m: Matrix): MeanVar {
   const { data, rows, cols } = m;
+  if (cols === 1) return nanMeanVarOfColumn(data, rows);
   const sum = new Float64Array(cols);
   const count = new Float64Array(cols);
   // Pass 1: sums, row by row (NumPy's order for axis-0 reductions).
@@ -58,6 +62,36 @@ export function nanMeanVar(m: Matrix): MeanVar {
     variance[j] = (sq[j] - (corr[j] * corr[j]) / n) / n;
   }
   return { mean, variance, count };
+}
+
+/**
+ * {@link nanMeanVar} of a single column, summed as NumPy sums one: an n × 1 array is contiguous
+ * along axis 0, so `np.nansum` (NaN as 0) adds pairwise — scikit-learn's StandardScaler statistics
+ * then agree to the last bit, which row-by-row sums do not for near-constant data.
+ */
+function nanMeanVarOfColumn(data: Float64Array, n: number): MeanVar {
+  const t = new Float64Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v === v) {
+      t[i] = v;
+      count++;
+    }
+  }
+  const mean = pairwiseSum(t, 0, n) / count;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    t[i] = v === v ? v - mean : 0;
+  }
+  const corr = pairwiseSum(t, 0, n);
+  for (let i = 0; i < n; i++) t[i] *= t[i];
+  const sq = pairwiseSum(t, 0, n);
+  return {
+    mean: Float64Array.of(mean),
+    variance: Float64Array.of((sq - (corr * corr) / count) / count),
+    count: Float64Array.of(count),
+  };
 }
 
 /** Column minima and maxima ignoring NaN (NaN for a column with no values). */

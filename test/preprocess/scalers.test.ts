@@ -126,6 +126,27 @@ describe('StandardScaler', () => {
   });
 });
 
+describe("StandardScaler on one column: NumPy's pairwise sums, bit for bit", () => {
+  // scikit-learn 1.2.1's mean_ and var_ for x = 0.1 everywhere, 0.7 at every 7th row, NaN at row 3
+  // (StandardScaler().fit(x.reshape(-1, 1))): an n × 1 array is summed pairwise by np.nansum,
+  // which row-by-row sums missed in the last bits (0.1923076923076922 for 0.19230769230769232).
+  const expected: [number, number, number][] = [
+    [13, 0.20000000000000004, 0.04999999999999999],
+    [40, 0.19230769230769232, 0.04686390532544378],
+    [129, 0.18906250000000002, 0.04550537109374999],
+  ];
+  for (const [n, mean, variance] of expected) {
+    it(`n = ${n}`, () => {
+      const x = new Float64Array(n).fill(0.1);
+      for (let i = 0; i < n; i += 7) x[i] = 0.7;
+      x[3] = Number.NaN;
+      const s = new StandardScaler().fit(matrix(x, n, 1));
+      assert.equal(s.mean_![0], mean);
+      assert.equal(s.var_![0], variance);
+    });
+  }
+});
+
 describe('MinMaxScaler', () => {
   it('maps the fitted range onto featureRange and clips new data when asked', () => {
     const m = new MinMaxScaler({ featureRange: [-1, 1], clip: true }).fit([[0], [10]]);
