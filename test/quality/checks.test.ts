@@ -109,6 +109,12 @@ describe('quality checks', () => {
     assert.equal(only(r, 'missing-values', 'most').severity, 'warning');
     assert.equal(findings(r, 'missing-values').length, 2, '2% missing is below the threshold');
     assert.equal(only(r, 'missing-values', 'some').measures.missingPct, 10);
+    // 1,249 of 2,500 (49.96%) is an info; its title must not round it onto the 50% warning line.
+    const almostHalf = Array.from({ length: 2500 }, (_, i) => (i < 1249 ? null : i));
+    const r2 = profile([numericColumn('half', almostHalf)]);
+    const f = only(r2, 'missing-values', 'half');
+    assert.equal(f.severity, 'info');
+    assert.equal(f.title, "'half' is 49.96% missing");
   });
 
   it('id-like-column: unique whole numbers and unique short codes, not unique measurements or free text', () => {
@@ -281,6 +287,25 @@ describe('quality checks', () => {
       },
     );
     assert.equal(findings(balanced, 'class-imbalance').length, 0);
+    // A share just under a threshold is not rounded onto it: 2 of 201 (0.995%) is critical, and
+    // "(1%) … critical below 1%" would contradict it; 20 of 201 (9.95%) is not "10%" either.
+    const near = (minority: number) =>
+      only(
+        profile(
+          [
+            categoricalColumn(
+              'y',
+              Array.from({ length: 201 }, (_, i) => (i < minority ? 'b' : 'a')),
+            ),
+          ],
+          { target: 'y' },
+        ),
+        'class-imbalance',
+      );
+    assert.equal(near(2).severity, 'critical');
+    assert.match(near(2).evidence, /has 2 rows \(0\.995%\)/);
+    assert.equal(near(20).severity, 'warning');
+    assert.match(near(20).evidence, /has 20 rows \(9\.95%\)/);
     assert.deepEqual(
       balanced.target!.classes!.map((c) => [c.value, c.count]),
       [
