@@ -7,7 +7,7 @@
  */
 
 import type { ColumnWork } from './column-profile.ts';
-import { formatNumber, formatPct, formatValue, listSome } from './format.ts';
+import { formatNumber, formatPct, formatPctAgainst, formatValue, listSome } from './format.ts';
 import type {
   ColumnProfile,
   CorrelationSection,
@@ -181,7 +181,7 @@ export const CHECKS: readonly Check[] = [
       return one(
         high ? 'warning' : 'info',
         p.name,
-        `'${p.name}' is ${formatPct(p.missingPct)} missing`,
+        `'${p.name}' is ${formatPctAgainst(p.missingPct, [th.missingInfoPct, th.missingWarningPct])} missing`,
         `${formatNumber(p.missing)} of ${formatNumber(p.missing + p.count)} values of '${p.name}' are missing (reported from ${formatPct(th.missingInfoPct)}, a warning from ${formatPct(th.missingWarningPct)}).`,
         high
           ? `drop '${p.name}', or ${impute} if whether it is missing is itself informative`
@@ -283,7 +283,9 @@ export const CHECKS: readonly Check[] = [
       if (kinds.length < 2 || kinds[0].share >= th.typedTextShare) return [];
       if (kinds.filter((x) => x.share >= th.mixedTypesMinShare).length < 2) return [];
       const label = { number: 'numbers', date: 'dates', boolean: 'booleans', text: 'text' };
-      const parts = kinds.map((x) => `${formatPct(100 * x.share)} ${label[x.k]}`);
+      const parts = kinds.map(
+        (x) => `${formatPctAgainst(100 * x.share, [100 * th.typedTextShare])} ${label[x.k]}`,
+      );
       return one(
         'warning',
         p.name,
@@ -437,7 +439,7 @@ export const CHECKS: readonly Check[] = [
         critical ? 'critical' : 'warning',
         target.column,
         `the classes of '${target.column}' are imbalanced`,
-        `the rarest class ${formatValue(minority.value)} has ${formatNumber(minority.count)} rows (${formatPct(minority.pct)}) against ${formatNumber(majority.count)} for ${formatValue(majority.value)} (a warning below ${formatPct(100 * th.imbalanceWarningShare)}, critical below ${formatPct(100 * th.imbalanceCriticalShare)}).`,
+        `the rarest class ${formatValue(minority.value)} has ${formatNumber(minority.count)} rows (${formatPctAgainst(minority.pct, [100 * th.imbalanceWarningShare, 100 * th.imbalanceCriticalShare])}) against ${formatNumber(majority.count)} for ${formatValue(majority.value)} (a warning below ${formatPct(100 * th.imbalanceWarningShare)}, critical below ${formatPct(100 * th.imbalanceCriticalShare)}).`,
         `use stratified splits, judge models by balanced metrics (ROC AUC, PR AUC, F1, balanced accuracy) rather than accuracy, and consider class weights${critical ? `; with so few ${formatValue(minority.value)} rows, collect more of them if you can` : ''}`,
         {
           minorityClass: typeof minority.value === 'boolean' ? String(minority.value) : minority.value,

@@ -278,7 +278,10 @@ function stringColumn(
     oddValues: typed > 0 ? pick((k) => k !== dominant && k !== 'missingLike') : [],
   };
   profile.strings = strings;
-  if (typed > 0 && !schema) {
+  // A schema that gives the column another meaning (an ID, say) stands; one that merely records
+  // what was read (`profileFile` passes the reader's inferred schema for every column) does not
+  // silence the suggestion, or `lathe profile` would never make one.
+  if (typed > 0 && (!schema || schema.type === storage)) {
     if (kinds.number / typed >= th.typedTextShare && leadingZeros === 0) profile.suggestedType = 'numeric';
     else if (kinds.date / typed >= th.typedTextShare) profile.suggestedType = 'datetime';
   }

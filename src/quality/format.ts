@@ -26,6 +26,23 @@ export function formatPct(p: number): string {
   return `${p.toFixed(1).replace(/\.0$/, '')}%`;
 }
 
+/**
+ * A percentage as {@link formatPct}, but never rounded onto one of `thresholds` (percentages) it
+ * is not equal to: a finding that says "50% missing" beside "a warning from 50%" while being an
+ * info (49.96 %) misleads, so such a value gets the significant digits that tell it apart
+ * ("49.96%").
+ */
+export function formatPctAgainst(p: number, thresholds: readonly number[]): string {
+  let s = formatPct(p);
+  for (const t of thresholds) {
+    const shown = formatPct(t);
+    for (let digits = 3; p !== t && s === shown && digits <= 17; digits++) {
+      s = `${Number(p.toPrecision(digits))}%`;
+    }
+  }
+  return s;
+}
+
 /** A cell value for evidence text: strings quoted (and shortened), numbers formatted. */
 export function formatValue(v: number | string | boolean | null): string {
   if (v === null) return 'missing';

@@ -1,6 +1,9 @@
 // Each check fires on data built to trip it (with the severity and evidence docs/profile.md
 // promises), and stays quiet on clean data.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -14,6 +17,7 @@ import {
 } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
 import { type ProfileOptions, profileTable } from '../../src/quality/profile.ts';
+import { profileFile } from '../../src/quality/profile-file.ts';
 import type { Finding, QualityCheckId, QualityReport } from '../../src/quality/report.ts';
 
 const N = 500;
@@ -109,6 +113,12 @@ describe('quality checks', () => {
     assert.equal(only(r, 'missing-values', 'most').severity, 'warning');
     assert.equal(findings(r, 'missing-values').length, 2, '2% missing is below the threshold');
     assert.equal(only(r, 'missing-values', 'some').measures.missingPct, 10);
+    // 1,249 of 2,500 (49.96%) is an info; its title must not round it onto the 50% warning line.
+    const almostHalf = Array.from({ length: 2500 }, (_, i) => (i < 1249 ? null : i));
+    const r2 = profile([numericColumn('half', almostHalf)]);
+    const f = only(r2, 'missing-values', 'half');
+    assert.equal(f.severity, 'info');
+    assert.equal(f.title, "'half' is 49.96% missing");
   });
 
   it('id-like-column: unique whole numbers and unique short codes, not unique measurements or free text', () => {
@@ -160,6 +170,31 @@ describe('quality checks', () => {
     assert.deepEqual(new Set(d.measures.tokens as string[]), new Set(['?', 'n/a']));
     assert.equal(d.measures.count, vals.filter((v) => v === '?' || v === 'n/a').length);
     assert.equal(findings(r, 'id-like-column').length, 0, 'decimal numbers as text are not identifiers');
+  });
+
+  it("suggestedType under profileFile: the reader's inferred schema does not silence it, a declared type does", async () => {
+    // profileFile hands the reader's schema (every column, types as inferred) to the profile; the
+    // suggestion used to be dropped whenever a column had a schema, so `lathe profile` never made one.
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-quality-'));
+    try {
+      const path = join(dir, 'amounts.csv');
+      const lines = ['amount'];
+      for (let i = 0; i < 60; i++) lines.push(i % 20 === 0 ? '?' : (i * 1.25).toFixed(2));
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      const { report } = await profileFile(path);
+      assert.equal(only(report, 'numbers-as-text', 'amount').severity, 'warning');
+      assert.equal(report.columns[0].suggestedType, 'numeric');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const vals = Array.from({ length: 60 }, (_, i) => (i * 1.25).toFixed(2));
+    const declared = (type: 'categorical' | 'id') =>
+      profile([categoricalColumn('amount', vals)], {
+        schema: { version: 1, columns: [{ name: 'amount', type, storage: 'categorical', nullable: false }] },
+      }).columns[0];
+    assert.equal(declared('categorical').suggestedType, 'numeric');
+    assert.equal(declared('id').type, 'id');
+    assert.equal(declared('id').suggestedType, null, 'a schema that says what the column means stands');
   });
 
   it('numbers-as-text with leading zeros is only info (codes such as ZIP codes)', () => {
@@ -281,6 +316,25 @@ describe('quality checks', () => {
       },
     );
     assert.equal(findings(balanced, 'class-imbalance').length, 0);
+    // A share just under a threshold is not rounded onto it: 2 of 201 (0.995%) is critical, and
+    // "(1%) … critical below 1%" would contradict it; 20 of 201 (9.95%) is not "10%" either.
+    const near = (minority: number) =>
+      only(
+        profile(
+          [
+            categoricalColumn(
+              'y',
+              Array.from({ length: 201 }, (_, i) => (i < minority ? 'b' : 'a')),
+            ),
+          ],
+          { target: 'y' },
+        ),
+        'class-imbalance',
+      );
+    assert.equal(near(2).severity, 'critical');
+    assert.match(near(2).evidence, /has 2 rows \(0\.995%\)/);
+    assert.equal(near(20).severity, 'warning');
+    assert.match(near(20).evidence, /has 20 rows \(9\.95%\)/);
     assert.deepEqual(
       balanced.target!.classes!.map((c) => [c.value, c.count]),
       [
