@@ -46,6 +46,11 @@ export interface QualityThresholds {
   imbalanceWarningShare: number;
   /** `class-imbalance` critical: least frequent class below this share. */
   imbalanceCriticalShare: number;
+  /**
+   * `class-imbalance` only when the least frequent class also has fewer than this fraction of the
+   * most frequent one's rows: twenty equal classes (5 % each) are many classes, not imbalanced ones.
+   */
+  imbalanceMaxRatio: number;
   /** A numeric target with whole-number values and at most this many distinct values is a classification target. */
   maxClassesForNumericTarget: number;
   /** `leakage-suspect`: a single column's association score with the target at least this. */
@@ -72,6 +77,7 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   maxCorrelationColumns: 50,
   imbalanceWarningShare: 0.1,
   imbalanceCriticalShare: 0.01,
+  imbalanceMaxRatio: 0.5,
   maxClassesForNumericTarget: 10,
   leakage: 0.95,
 });

@@ -316,6 +316,24 @@ describe('quality checks', () => {
       },
     );
     assert.equal(findings(balanced, 'class-imbalance').length, 0);
+    // Many equal classes are not imbalanced (twenty classes of 5 % each), nor nearly equal ones;
+    // one rare class among many is.
+    const classes = (sizes: number[]) =>
+      findings(
+        profile(
+          [
+            categoricalColumn(
+              'y',
+              sizes.flatMap((n, k) => Array.from({ length: n }, () => `c${k}`)),
+            ),
+          ],
+          { target: 'y' },
+        ),
+        'class-imbalance',
+      );
+    assert.equal(classes(Array.from({ length: 20 }, () => 20)).length, 0);
+    assert.equal(classes([...Array.from({ length: 19 }, () => 20), 11]).length, 0);
+    assert.equal(classes([...Array.from({ length: 19 }, () => 20), 9])[0].severity, 'warning');
     // A share just under a threshold is not rounded onto it: 2 of 201 (0.995%) is critical, and
     // "(1%) … critical below 1%" would contradict it; 20 of 201 (9.95%) is not "10%" either.
     const near = (minority: number) =>
