@@ -433,7 +433,8 @@ export const CHECKS: readonly Check[] = [
       const minority = target.classes[target.classes.length - 1];
       const majority = target.classes[0];
       const share = minority.pct / 100;
-      if (share >= th.imbalanceWarningShare || minority.count >= th.imbalanceMaxRatio * majority.count) return [];
+      if (share >= th.imbalanceWarningShare || minority.count >= th.imbalanceMaxRatio * majority.count)
+        return [];
       const critical = share < th.imbalanceCriticalShare;
       return one(
         critical ? 'critical' : 'warning',
