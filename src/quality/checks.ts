@@ -362,7 +362,7 @@ export const CHECKS: readonly Check[] = [
         isTarget ? 'critical' : 'warning',
         name,
         `${isTarget ? `the target '${name}'` : `'${name}'`} has infinite values`,
-        `${formatNumber(inf.count)} value${inf.count === 1 ? '' : 's'} of '${name}' ${inf.count === 1 ? 'is' : 'are'} infinite (${formatNumber(inf.positive)} inf, ${formatNumber(inf.count - inf.positive)} -inf; the first on ${where}); its mean, spread and correlations cannot be computed.`,
+        `${formatNumber(inf.count)} value${inf.count === 1 ? '' : 's'} of '${name}' ${inf.count === 1 ? 'is' : 'are'} infinite (${formatNumber(inf.positive)} inf, ${formatNumber(inf.count - inf.positive)} -inf; the first on ${where}); its mean, spread and Pearson correlations cannot be computed (Spearman ranks them).`,
         isTarget
           ? `correct those values or empty the cells (rows without a target are left out); lathe train and evaluate refuse an infinite target`
           : `correct those values or empty the cells (lathe train imputes empty cells); an overflow or a division by zero upstream is the usual cause`,
@@ -400,7 +400,7 @@ export const CHECKS: readonly Check[] = [
         p.count === 0 ? 'critical' : 'warning',
         target.column,
         `the target '${target.column}' is missing in ${formatNumber(target.missing)} rows`,
-        `${formatNumber(target.missing)} of ${formatNumber(p.count + p.missing)} rows (${formatPct(p.missingPct)}) have no value for the target '${target.column}'.`,
+        `${formatNumber(target.missing)} of ${formatNumber(p.count + p.missing)} rows (${formatPct(p.missingPct)}) ${target.missing === 1 ? 'has' : 'have'} no value for the target '${target.column}'.`,
         p.count === 0
           ? `choose another target column; this one has no values`
           : `these rows cannot be used for training or evaluation; drop them (lathe train does) or recover their labels`,
@@ -440,7 +440,7 @@ export const CHECKS: readonly Check[] = [
         critical ? 'critical' : 'warning',
         target.column,
         `the classes of '${target.column}' are imbalanced`,
-        `the rarest class ${formatValue(minority.value)} has ${formatNumber(minority.count)} rows (${formatPctAgainst(minority.pct, [100 * th.imbalanceWarningShare, 100 * th.imbalanceCriticalShare])}) against ${formatNumber(majority.count)} for ${formatValue(majority.value)} (a warning below ${formatPct(100 * th.imbalanceWarningShare)}, critical below ${formatPct(100 * th.imbalanceCriticalShare)}).`,
+        `the rarest class ${formatValue(minority.value)} has ${formatNumber(minority.count)} row${minority.count === 1 ? '' : 's'} (${formatPctAgainst(minority.pct, [100 * th.imbalanceWarningShare, 100 * th.imbalanceCriticalShare])}) against ${formatNumber(majority.count)} for ${formatValue(majority.value)} (a warning below ${formatPct(100 * th.imbalanceWarningShare)}, critical below ${formatPct(100 * th.imbalanceCriticalShare)}).`,
         `use stratified splits, judge models by balanced metrics (ROC AUC, PR AUC, F1, balanced accuracy) rather than accuracy, and consider class weights${critical ? `; with so few ${formatValue(minority.value)} rows, collect more of them if you can` : ''}`,
         {
           minorityClass: typeof minority.value === 'boolean' ? String(minority.value) : minority.value,

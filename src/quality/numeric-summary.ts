@@ -201,7 +201,9 @@ export function histogramEdges(min: number, max: number, count: number, integers
   const bins = Math.min(MAX_BINS, Math.ceil(Math.log2(count)) + 1);
   const step = (max - min) / bins;
   const edges = new Array<number>(bins + 1);
-  for (let k = 0; k < bins; k++) edges[k] = k * step + min;
+  if (Number.isFinite(step)) for (let k = 0; k < bins; k++) edges[k] = k * step + min;
+  // A range wider than the largest double (−1e308 to 1e308): weigh the ends instead.
+  else for (let k = 0; k < bins; k++) edges[k] = min * (1 - k / bins) + max * (k / bins);
   edges[bins] = max;
   return edges;
 }

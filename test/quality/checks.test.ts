@@ -514,6 +514,18 @@ describe('profileTable options and shape', () => {
     ]);
   });
 
+  it('gives a column spanning more than the largest double finite histogram edges and right counts', () => {
+    const r = profileTable(new Table([numericColumn('x', [-1e308, 0, 1e308])]));
+    const h = r.columns[0].histogram!;
+    assert.ok(
+      h.edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > h.edges[i - 1])),
+      String(h.edges),
+    );
+    assert.equal(h.edges[0], -1e308);
+    assert.equal(h.edges[h.edges.length - 1], 1e308);
+    assert.deepEqual(h.counts, [1, 1, 1]);
+  });
+
   it('summarises datetimes as ISO strings with a histogram in epoch ms', () => {
     const r = profileTable(t);
     const c = r.columns[2];
