@@ -53,6 +53,19 @@ describe('rawRecords', () => {
     assert.ok(cut.endsWith(tail) && cut.length === MAX_RAW_CHARS + tail.length, cut.slice(-60));
   });
 
+  it('finds the text of every row when hundreds of thousands are asked for', () => {
+    const n = 200_000;
+    const p = tmpFile('many.csv', `a\n${Array.from({ length: n }, (_, i) => i).join('\n')}\n`);
+    const own = rawRecords(
+      p,
+      Array.from({ length: n }, (_, i) => i + 2),
+      '"',
+    );
+    assert.equal(own.size, n);
+    assert.equal(own.get(2), '0');
+    assert.equal(own.get(n + 1), String(n - 1));
+  });
+
   it('takes an NDJSON record as its line', () => {
     const p = tmpFile('rows.ndjson', '{"a":1}\n{"a":"x\\"y"}\r\n{"a":3}');
     assert.deepEqual(

@@ -34,7 +34,8 @@ export function rawRecords(
   const out = new Map<number, string>();
   if (lines.length === 0) return out;
   const wanted = new Set(lines);
-  const last = Math.max(...lines);
+  let last = 0; // a loop, not Math.max(...lines): hundreds of thousands of rows may be set aside
+  for (const l of lines) if (l > last) last = l;
   const q = quote === null ? -1 : quote.charCodeAt(0);
   const fd = openSync(path, 'r');
   try {
