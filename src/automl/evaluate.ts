@@ -8,7 +8,7 @@
 
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import { type Label, sortLabels } from '../core/labels.ts';
+import { asClassLabels, type Label, sortLabels } from '../core/labels.ts';
 import { takeRows } from '../core/matrix.ts';
 import type { Progress } from '../core/progress.ts';
 import { isMissing } from '../data/column.ts';
@@ -195,7 +195,7 @@ export function evaluateModel(
   }
   const truth = rows.values(target);
   const yTrue: Label[] | Float64Array = classifier
-    ? truth.map((v) => (typeof v === 'boolean' ? String(v) : v) as Label)
+    ? asClassLabels(truth)
     : Float64Array.from(truth as number[]);
   const yPred = p.predictions as Label[] | Float64Array;
   const classes = p.classes ?? undefined;

@@ -154,7 +154,7 @@ function column(P: Matrix, j: number): Float64Array {
 export function computeMetric(task: LearningTask, key: string, p: SupervisedPredictions): number {
   if (!metricSpec(task, key)) return Number.NaN;
   const { yTrue, yPred, proba, classes } = p;
-  const t = asClassLabels(yTrue as readonly Label[]);
+  const t = yTrue as readonly Label[];
   const q = yPred as readonly Label[];
   const pos = classes?.[1];
   const labels = classes as Label[] | undefined;
@@ -229,16 +229,6 @@ export function computeMetric(task: LearningTask, key: string, p: SupervisedPred
     }
   });
   return result as number;
-}
-
-/**
- * The truth in the form the classifiers give their classes: a boolean target's `true`/`false` as
- * the strings `'true'`/`'false'` (`encodeLabels` keeps boolean classes so), so that it compares
- * with the predictions; other labels as they are.
- */
-function asClassLabels(y: readonly Label[]): readonly Label[] {
-  if (y instanceof Float64Array || !y.some((v) => typeof v === 'boolean')) return y;
-  return y.map((v) => (typeof v === 'boolean' ? String(v) : v));
 }
 
 /** Every metric of a supervised task (those needing probabilities only when `proba` is given). */

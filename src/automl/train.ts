@@ -10,7 +10,7 @@
 
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import { decodeLabels, type Label } from '../core/labels.ts';
+import { asClassLabels, decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
 import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
@@ -238,7 +238,9 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
       kept = keep;
     }
     const values = rows.values(target);
-    y = task === 'regression' ? Float64Array.from(values as number[]) : (values as Label[]);
+    // Classes in the classifiers' form (a boolean target's true/false as 'true'/'false'), so the
+    // holdout and CV metrics compare the truth with the predictions.
+    y = task === 'regression' ? Float64Array.from(values as number[]) : asClassLabels(values);
     const lineOf = (i: number) => lineAt(kept ? kept[i] : i);
     if (y instanceof Float64Array) checkFiniteTarget(y, target, options.source, lineOf);
     else {

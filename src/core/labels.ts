@@ -138,6 +138,15 @@ export function decodeLabels(codes: ArrayLike<number>, classes: readonly Label[]
   return out;
 }
 
+/**
+ * Class labels in the form classifiers give their classes: `true`/`false` as the strings
+ * `'true'`/`'false'` (as {@link encodeLabels} keeps boolean classes), other labels as they are —
+ * so that a boolean truth compares with predictions.
+ */
+export function asClassLabels(y: ArrayLike<unknown>): Label[] {
+  return Array.from(y, (v) => (typeof v === 'boolean' ? String(v) : v) as Label);
+}
+
 /** The plain values of a {@link TargetInput}. */
 export function targetValues(y: TargetInput): ArrayLike<unknown> {
   return values(y);
