@@ -57,7 +57,10 @@ export type PCAParams = ParamsOf<typeof schema>;
  * Size thresholds (internal; tests and benchmarks lower them to reach the threaded paths on small
  * data). `transform` has the calling thread project rows beside `nThreads − 1` pool workers from
  * `threadedTransformWork` rows × columns × components (every row is copied once into the shared
- * arena and its projection once out, as on one thread; see `row-stream.ts`). The fit's projection
+ * arena and its projection once out, as on one thread; see `row-stream.ts`). Break-even measured
+ * near 2²⁰ on an idle machine (alternating calls in one process: 1 797 × 64 × 8 components 0.17 ms
+ * on one thread, 0.19 on two; 3 000 × 64 × 10 0.34 / 0.29; digits with all 64 components
+ * 0.76 / 0.55). The fit's projection
  * pass goes to the pool (the calling thread waiting, rows staged through shared memory, see
  * `row-rounds.ts`) only when rows × columns × components reaches `threadedFitWork` AND each row
  * carries at least `threadedMinRowWork` multiply-adds (columns × components): there every row is
@@ -65,7 +68,7 @@ export type PCAParams = ParamsOf<typeof schema>;
  * saves (measured at 1 000 000 × 20), while with 64 columns the projection is ~3× the copying.
  */
 export const pcaTuning = {
-  threadedTransformWork: 2 ** 23,
+  threadedTransformWork: 2 ** 20,
   threadedFitWork: 2 ** 27,
   threadedMinRowWork: 1024,
 };
