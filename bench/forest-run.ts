@@ -50,7 +50,7 @@ let pred: number;
 let predCpu: number;
 // The two calls after the first (Lathe only: the npm packages take minutes per call).
 const warm: { wall: number; cpu: number }[] = [];
-let predicted: number[];
+let predicted: ArrayLike<number>;
 let peakAfterFit: number;
 if (who === 'lathe' || who === 'lathe-tree') {
   const est =
@@ -67,7 +67,7 @@ if (who === 'lathe' || who === 'lathe-tree') {
   peakAfterFit = process.resourceUsage().maxRSS / 1024;
   t0 = performance.now();
   c0 = cpu();
-  predicted = est.predict(Xte) as number[];
+  predicted = est.predict(Xte) as Float64Array;
   pred = (performance.now() - t0) / 1000;
   predCpu = cpu() - c0;
   for (let r = 0; r < 2; r++) {

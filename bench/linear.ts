@@ -16,9 +16,10 @@
 // - fits once: the "cold" fit, what a user running `lathe train` sees (Lathe's first fit in a
 //   process also pays for compiling whatever code is not yet compiled);
 // - scores the held-out 20% with predictProba / predict_proba, then predict (cold), then (Lathe
-//   only) predictCodes — the class indices as an Int32Array, compared with scikit-learn's predict,
-//   which returns a NumPy array: Lathe's predict returns a JavaScript array of labels, made in
-//   fresh memory every call;
+//   only) predictCodes — the class indices as an Int32Array, compared with scikit-learn's predict
+//   (the classes here are numbers, so Lathe's predict returns a Float64Array, as scikit-learn a
+//   NumPy array; before 2026-11-28 it returned a JavaScript array of labels, made in fresh memory
+//   every call);
 // - repeats fit, predictProba, predict (and predictCodes) --warm times: "warm" is the fastest of
 //   them (what repeated fits, e.g. cross-validation, see);
 // - then "steady": predictProba, predict (and predictCodes) each called the same number of times
@@ -28,8 +29,8 @@
 //   enough dropped results that their memory is reused. A few warm calls say little about that in
 //   JavaScript: V8 optimises a function only after it has run a while, and frees a dropped typed
 //   array's memory only at a garbage collection (NumPy frees it at once), so early results land in
-//   fresh pages. Lathe's predict returns a JavaScript array, whose memory V8 maps afresh for every
-//   large one, steady or not.
+//   fresh pages. (A JavaScript array of more than 16 384 elements — what Lathe's predict returned
+//   before 2026-11-28 — is mapped afresh every call, steady or not.)
 //
 // Every figure is measured twice: wall time and CPU time of the whole process, all threads
 // (process.cpuUsage / time.process_time). On a shared machine the CPU times are the figures to

@@ -275,8 +275,8 @@ export function evaluateModel(
       ? sortLabels([...classes, ...unseen.map((u) => labelOf(u.label, yTrue as Label[]))])
       : [...classes];
     const labels = classLabels.map(String);
-    const t = (yTrue as Label[]).map(String);
-    const q = (yPred as Label[]).map(String);
+    const t = Array.from(yTrue, String);
+    const q = Array.from(yPred, String);
     const cm = confusionMatrix(t, q, { labels });
     confusion = { labels: classLabels, matrix: matrixRows(cm.data, labels.length) };
     report = classificationReport(t, q, { labels, zeroDivision: 0 });

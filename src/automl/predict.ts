@@ -177,7 +177,7 @@ export function predictTable(
   } else {
     predictions = concatPredictions(parts, n2);
     if (classifier) {
-      cols.push(labelColumn(predictions as Label[], classes, options.predictionStorage));
+      cols.push(labelColumn(predictions, classes, options.predictionStorage));
     } else if (predictions instanceof Int32Array) {
       cols.push(numericColumn('prediction', Float64Array.from(predictions)));
     } else {
@@ -238,20 +238,23 @@ function badValue(
 
 /** A classifier's predictions as a column of the target's type (see {@link predictionStorage}). */
 function labelColumn(
-  predictions: readonly Label[],
+  predictions: ArrayLike<Label>,
   classes: Label[] | null,
   storage = predictionStorage(classes),
 ): Column {
   if (storage === 'boolean') {
     return booleanColumn(
       'prediction',
-      predictions.map((p) => String(p) === 'true' || p === 1),
+      Array.from(predictions, (p) => String(p) === 'true' || p === 1),
     );
   }
-  if (storage === 'numeric' && predictions.every((p) => typeof p === 'number' || !Number.isNaN(Number(p)))) {
+  if (
+    storage === 'numeric' &&
+    Array.prototype.every.call(predictions, (p: Label) => !Number.isNaN(Number(p)))
+  ) {
     return numericColumn('prediction', Float64Array.from(predictions, Number));
   }
-  return categoricalColumn('prediction', predictions.map(String), (classes ?? []).map(String));
+  return categoricalColumn('prediction', Array.from(predictions, String), (classes ?? []).map(String));
 }
 
 function concatPredictions(

@@ -16,7 +16,7 @@
  */
 
 import { NotFittedError, ValidationError } from './errors.ts';
-import type { Label, TargetInput } from './labels.ts';
+import type { Label, PredictedLabels, TargetInput } from './labels.ts';
 import { asMatrix, isMatrix, type Matrix, type MatrixInput } from './matrix.ts';
 import { mergeParams, type ParamSchema, validateParams } from './params.ts';
 import type { PlainObject, PlainValue } from './plain.ts';
@@ -233,7 +233,10 @@ export interface Classifier extends Estimator {
   /** The classes seen in fit, sorted. */
   classes_: Label[] | undefined;
   fit(X: MatrixInput, y: TargetInput, options?: FitOptions): this;
-  predict(X: MatrixInput): Label[];
+  /** The predicted class of each row: a `Float64Array` for numeric classes, strings otherwise. */
+  predict(X: MatrixInput): PredictedLabels;
+  /** The index into `classes_` of each row's predicted class. */
+  predictCodes(X: MatrixInput): Int32Array;
   /** Class probabilities: one row per sample, one column per class (named after the class). */
   predictProba(X: MatrixInput): Matrix;
   score(X: MatrixInput, y: TargetInput): number;

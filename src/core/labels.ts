@@ -139,6 +139,41 @@ export function decodeLabels(codes: ArrayLike<number>, classes: readonly Label[]
 }
 
 /**
+ * What a classifier's `predict` returns: the predicted classes in the classes' own type — a
+ * `Float64Array` when the classes are numbers (as scikit-learn's `predict` returns a NumPy array
+ * of `classes_`' dtype), strings otherwise (boolean classes as `'true'`/`'false'`).
+ *
+ * A typed array because it is cheap to make for many rows: a JavaScript array of more than
+ * 16 384 elements is placed in fresh memory on every call (V8's large-object space), which cost
+ * more than the scoring itself (see `bench/fresh-memory.ts`). Use `Array.from(pred)` where a plain
+ * array is needed (`JSON.stringify` of a typed array writes an object, not a list).
+ */
+export type PredictedLabels = Float64Array | string[];
+
+/** True when every class is a number (the classes are then all numbers or all strings). */
+export function numericClasses(classes: readonly Label[]): boolean {
+  for (let i = 0; i < classes.length; i++) if (typeof classes[i] !== 'number') return false;
+  return true;
+}
+
+/**
+ * The {@link PredictedLabels} for class indices `codes` into `classes`: `classes[codes[i]]` for
+ * every row, as a `Float64Array` when the classes are numbers, strings otherwise.
+ */
+export function predictedLabels(codes: ArrayLike<number>, classes: readonly Label[]): PredictedLabels {
+  const n = codes.length;
+  if (numericClasses(classes)) {
+    const values = Float64Array.from(classes as readonly number[]);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = values[codes[i]];
+    return out;
+  }
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = String(classes[codes[i]]);
+  return out;
+}
+
+/**
  * Class labels in the form classifiers give their classes: `true`/`false` as the strings
  * `'true'`/`'false'` (as {@link encodeLabels} keeps boolean classes), other labels as they are —
  * so that a boolean truth compares with predictions.

@@ -8,7 +8,14 @@
 
 import { ValidationError } from '../core/errors.ts';
 import { Estimator } from '../core/estimator.ts';
-import { encodeLabels, encodeWithClasses, type Label, type TargetInput } from '../core/labels.ts';
+import {
+  encodeLabels,
+  encodeWithClasses,
+  type Label,
+  type PredictedLabels,
+  predictedLabels,
+  type TargetInput,
+} from '../core/labels.ts';
 import type { Matrix, MatrixInput } from '../core/matrix.ts';
 
 /** Fraction of predictions equal to the true labels (compared as strings, so 1 matches "1"). */
@@ -137,12 +144,30 @@ export abstract class BaseClassifier<P extends object = Record<string, unknown>>
   /** Class probabilities, one column per class in `classes_` order. */
   abstract predictProba(X: MatrixInput): Matrix;
 
-  /** The most probable class per row (ties go to the first class, as `argmax`). */
-  predict(X: MatrixInput): Label[] {
-    // Checked here too, so that errors name predict rather than the predictProba it calls.
-    const P = this.predictProba(this.checkInput(X, 'predict'));
+  /**
+   * The most probable class per row (ties go to the first class, as `argmax`): a `Float64Array`
+   * when the classes are numbers, strings otherwise ({@link PredictedLabels}).
+   */
+  predict(X: MatrixInput): PredictedLabels {
+    return predictedLabels(this.codesOf(this.checkInput(X, 'predict')), this.classes_!);
+  }
+
+  /**
+   * The index into `classes_` of each row's predicted class — {@link BaseClassifier.predict}
+   * without the labels: `classes_[predictCodes(X)[i]]` is `predict(X)[i]`.
+   */
+  predictCodes(X: MatrixInput): Int32Array {
+    return this.codesOf(this.checkInput(X, 'predictCodes'));
+  }
+
+  /**
+   * The predicted class indices of rows already checked by `checkInput` (the argmax of
+   * `predictProba`; models that can do without the probability matrix override this).
+   */
+  protected codesOf(m: Matrix): Int32Array {
+    const P = this.predictProba(m);
     const k = P.cols;
-    const out = new Array<Label>(P.rows);
+    const out = new Int32Array(P.rows);
     for (let i = 0; i < P.rows; i++) {
       let best = 0;
       let bestV = P.data[i * k];
@@ -153,17 +178,17 @@ export abstract class BaseClassifier<P extends object = Record<string, unknown>>
           best = c;
         }
       }
-      out[i] = this.classes_![best];
+      out[i] = best;
     }
     return out;
   }
 
   /** Mean accuracy on (X, y). */
   score(X: MatrixInput, y: TargetInput): number {
-    const pred = this.predict(X);
+    const pred = this.codesOf(this.checkInput(X, 'score'));
     const codes = encodeWithClasses(y, this.classes_!, this.typeName);
     let hit = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === this.classes_![codes[i]]) hit++;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === codes[i]) hit++;
     return hit / pred.length;
   }
 

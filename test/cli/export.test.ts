@@ -49,7 +49,13 @@ before(async () => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the exported file on `X` and compares with the classifier's own predictions. */
-async function sameAsLathe(path: string, view: ExportView, X: Table, proba: Float64Array, labels: Label[]) {
+async function sameAsLathe(
+  path: string,
+  view: ExportView,
+  X: Table,
+  proba: Float64Array,
+  labels: ArrayLike<Label>,
+) {
   const s = await session(readFileSync(path));
   const out = await s.run(tableFeeds(X, view.inputs));
   assertClose(out.probabilities.data as Float64Array, proba, 1e-12, 'probabilities');

@@ -181,6 +181,38 @@ describe('estimator contract', () => {
         assert.throws(() => call(a, m, d.XRenamed), named);
       });
 
+      if (probe.kind === 'classifier') {
+        it('predicts the classes in their own type, and predictCodes their indices', () => {
+          const d = c.data();
+          const text = Array.from(d.y as ArrayLike<unknown>, String);
+          const distinct = [...new Set(text)].sort();
+          // The same classes as text, as numbers (not in the text's order) and as booleans (two).
+          const asNumber = (s: string) => [7.5, -2, 40, 3][distinct.indexOf(s)];
+          const asBoolean = (s: string) => s === distinct[0];
+          for (const [y, type] of [
+            [text, 'string'],
+            [text.map(asNumber), 'number'],
+            [text.map(asBoolean), 'string'],
+          ] as const) {
+            const a = make();
+            call(a, 'fit', d.X, y);
+            const classes = a.classes_ as unknown[];
+            assert.ok(classes.every((k) => typeof k === type));
+            const pred = call(a, 'predict', d.X) as ArrayLike<unknown>;
+            const codes = call(a, 'predictCodes', d.X) as Int32Array;
+            assert.ok(codes instanceof Int32Array);
+            if (type === 'number') assert.ok(pred instanceof Float64Array, 'numeric classes: a Float64Array');
+            else assert.ok(Array.isArray(pred), 'text classes: an array of strings');
+            assert.equal(pred.length, codes.length);
+            for (let i = 0; i < codes.length; i++) assert.equal(pred[i], classes[codes[i]], `row ${i}`);
+            assert.throws(
+              () => call(a, 'predictCodes', d.XNarrow),
+              (e: unknown) => e instanceof ValidationError && e.message.includes('.predictCodes: '),
+            );
+          }
+        });
+      }
+
       it('is deterministic: same seed, same data → identical outputs', () => {
         const d = c.data();
         const a = make();

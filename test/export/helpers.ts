@@ -184,7 +184,7 @@ export function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: num
 }
 
 /** Asserts the ONNX labels equal Lathe's, as strings (int64 labels come back as bigint). */
-export function assertSameLabels(lathe: readonly Label[], onnx: ArrayLike<unknown>, what: string): void {
+export function assertSameLabels(lathe: ArrayLike<Label>, onnx: ArrayLike<unknown>, what: string): void {
   assert.equal(onnx.length, lathe.length, `${what}: lengths differ`);
   for (let i = 0; i < lathe.length; i++) {
     assert.equal(String(onnx[i]), String(lathe[i]), `${what}: row ${i}`);

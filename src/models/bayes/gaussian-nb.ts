@@ -15,7 +15,7 @@ import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
-import { argmaxClasses, logProbaFromJll } from './joint-log-likelihood.ts';
+import { argmaxCodes, logProbaFromJll } from './joint-log-likelihood.ts';
 
 const schema = {
   priors: p.nullable(p.array(p.float({ min: 0 }), { minLength: 1 }), {
@@ -146,10 +146,10 @@ export class GaussianNB extends BaseClassifier<GaussianNBParams> {
   }
 
   /** The class with the largest posterior (the first on ties). */
-  override predict(X: MatrixInput): Label[] {
-    const jll = this.jointLogLikelihood(X);
+  protected override codesOf(m: Matrix): Int32Array {
+    const jll = this.jointLogLikelihood(m);
     const K = this.classes_!.length;
-    return argmaxClasses(jll, jll.length / K, K, this.classes_!);
+    return argmaxCodes(jll, jll.length / K, K);
   }
 
   /** Posterior log-probabilities, one column per class. */

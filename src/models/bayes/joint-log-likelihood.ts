@@ -6,17 +6,16 @@
  * @module
  */
 
-import type { Label } from '../../core/labels.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 
 /** The first class with the largest joint log-likelihood per row (`np.argmax`). */
-export function argmaxClasses(jll: Float64Array, n: number, K: number, classes: readonly Label[]): Label[] {
-  const out = new Array<Label>(n);
+export function argmaxCodes(jll: Float64Array, n: number, K: number): Int32Array {
+  const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * K;
     let best = 0;
     for (let c = 1; c < K; c++) if (jll[o + c] > jll[o + best]) best = c;
-    out[i] = classes[best];
+    out[i] = best;
   }
   return out;
 }

@@ -15,7 +15,7 @@ import type { PlainObject } from '../../core/plain.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
 import type { NaiveBayesFitOptions } from './gaussian-nb.ts';
-import { argmaxClasses, logProbaFromJll } from './joint-log-likelihood.ts';
+import { argmaxCodes, logProbaFromJll } from './joint-log-likelihood.ts';
 
 /** scikit-learn's smallest usable alpha; smaller values are raised to it unless forceAlpha. */
 const ALPHA_MIN = 1e-10;
@@ -133,10 +133,10 @@ export class MultinomialNB extends BaseClassifier<MultinomialNBParams> {
   }
 
   /** The class with the largest posterior (the first on ties). */
-  override predict(X: MatrixInput): Label[] {
-    const jll = this.jointLogLikelihood(X);
+  protected override codesOf(m: Matrix): Int32Array {
+    const jll = this.jointLogLikelihood(m);
     const K = this.classes_!.length;
-    return argmaxClasses(jll, jll.length / K, K, this.classes_!);
+    return argmaxCodes(jll, jll.length / K, K);
   }
 
   /** Posterior log-probabilities, one column per class. */

@@ -292,41 +292,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
   }
 
   /**
-   * The class with the highest score (a binary model predicts the second class when its score is
-   * > 0; ties go to the first class, as scikit-learn's argmax of `decision_function`). The scores
-   * are computed a chunk of rows at a time (no n × K score matrix is made) and each row's class is
-   * written straight into the label array.
-   *
-   * A JavaScript array of n labels costs more than the scoring on large inputs (it lives in fresh
-   * memory, about 8 bytes per row, every call); {@link LogisticRegression.predictCodes} returns the
-   * class indices as an `Int32Array` instead.
+   * The index into `classes_` of each row's class: the highest score (a binary model predicts the
+   * second class when its score is > 0; ties go to the first class, as scikit-learn's argmax of
+   * `decision_function`). The scores are computed a chunk of rows at a time (no n × K score matrix
+   * is made) and each row's class index is written straight into the output.
    */
-  override predict(X: MatrixInput): Label[] {
-    const m = this.checkInput(X, 'predict');
-    const out = new Array<Label>(m.rows);
-    const classes = this.classes_!;
-    const finite = argmaxAll(
-      m.data,
-      m.rows,
-      m.cols,
-      this.stackedCoef(m.cols),
-      this.intercept_!,
-      this.coef_!.length,
-      (codes, first) => {
-        for (let i = 0; i < codes.length; i++) out[first + i] = classes[codes[i]];
-      },
-    );
-    if (!finite) assertFinite(m, this.typeName);
-    return out;
-  }
-
-  /**
-   * The index into `classes_` of each row's predicted class — {@link LogisticRegression.predict}
-   * without the labels: `classes_[predictCodes(X)[i]]` is `predict(X)[i]`. A typed array, so it is
-   * cheap to make for many rows (scikit-learn's `predict` likewise returns a NumPy array).
-   */
-  predictCodes(X: MatrixInput): Int32Array {
-    const m = this.checkInput(X, 'predictCodes');
+  protected override codesOf(m: Matrix): Int32Array {
     const out = new Int32Array(m.rows);
     const finite = argmaxAll(
       m.data,

@@ -89,15 +89,14 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
    * The class with the most (weighted) votes among the neighbours; ties go to the first class
    * (scikit-learn's `mode` / `weighted_mode`).
    */
-  override predict(X: MatrixInput): Label[] {
-    const m = finiteInput(this.checkInput(X, 'predict'), this.typeName);
+  protected override codesOf(checked: Matrix): Int32Array {
+    const m = finiteInput(checked, this.typeName);
     const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
-    const classes = this.classes_!;
-    const K = classes.length;
+    const K = this.classes_!.length;
     const { rows, k } = nb;
     const w = new Float64Array(k);
     const template = new Float64Array(k);
-    const out = new Array<Label>(rows);
+    const out = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
       neighborWeights(this.params.weights, nb.distances, i * k, k, w);
       // As weighted_mode: start from class 0 with score 0 and take a class only when its score
@@ -118,7 +117,7 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
           best = cls;
         }
       }
-      out[i] = classes[best];
+      out[i] = best;
     }
     return out;
   }

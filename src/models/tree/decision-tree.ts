@@ -87,6 +87,18 @@ function rowsFromLeaves(tree: FlatTree, leaves: Int32Array, values: Float64Array
   return out;
 }
 
+/** Per node, the index of the largest of its `valueStride` values (the first on ties, `np.argmax`). */
+function argmaxPerNode(tree: FlatTree): Int32Array {
+  const k = tree.valueStride;
+  const out = new Int32Array(tree.nodeCount);
+  for (let node = 0; node < tree.nodeCount; node++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (tree.value[node * k + c] > tree.value[node * k + best]) best = c;
+    out[node] = best;
+  }
+  return out;
+}
+
 /**
  * A CART classification tree (scikit-learn's `DecisionTreeClassifier`): gini or entropy splits,
  * thresholds at midpoints between distinct values, depth-first growth (best-first with
@@ -106,6 +118,8 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
   /** Impurity-based feature importances (sum to 1 unless the tree is a single leaf). */
   featureImportances_: Float64Array | undefined = undefined;
   private proba: Float64Array | undefined = undefined;
+  /** Per node: the index of its class with the largest weighted count (the first on ties). */
+  private nodeClass: Int32Array | undefined = undefined;
 
   constructor(params: Partial<DecisionTreeClassifierParams> = {}) {
     super(params);
@@ -136,7 +150,20 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeClassifie
   private setTree(tree: FlatTree, d: number): void {
     this.tree_ = tree;
     this.proba = normalizedValues(tree);
+    this.nodeClass = argmaxPerNode(tree);
     this.featureImportances_ = treeFeatureImportances(tree, d);
+  }
+
+  /**
+   * The class of each row's leaf: the argmax of the leaf's weighted class counts, as scikit-learn's
+   * `predict` takes it from `tree_.predict` (no probability matrix is made).
+   */
+  protected override codesOf(checked: Matrix): Int32Array {
+    const m = treeInput(checked, this.typeName);
+    const codes = applyTree(this.tree_!, m.data, m.rows, m.cols);
+    const nodeClass = this.nodeClass!;
+    for (let i = 0; i < codes.length; i++) codes[i] = nodeClass[codes[i]];
+    return codes;
   }
 
   /** Class probabilities: the class shares of the training rows in each row's leaf. */

@@ -562,7 +562,7 @@ describe('logistic regression predictions', () => {
     binary.coef_![0].fill(0);
     binary.intercept_![0] = 0;
     assert.deepEqual(Array.from(binary.predictCodes(Xm)), new Array(200).fill(0));
-    assert.deepEqual(binary.predict(Xm), new Array(200).fill(0));
+    assert.deepEqual(binary.predict(Xm), new Float64Array(200));
     const Pb = binary.predictProba(Xm).data;
     assert.ok(Pb.every((v) => v === 0.5));
   });

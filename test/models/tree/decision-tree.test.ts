@@ -119,7 +119,7 @@ describe('DecisionTreeClassifier: hand-computed trees', () => {
     assert.equal(tree.threshold[0], 2.5);
     assert.equal(tree.impurity[0], 0.5);
     assert.deepEqual([...tree.value], [2, 2, 2, 0, 0, 2]);
-    assert.deepEqual(t.predict(col([2.5, 2.6])), [0, 1]);
+    assert.deepEqual([...t.predict(col([2.5, 2.6]))], [0, 1]);
   });
 
   it('picks the split with the lowest weighted gini, ignoring ties in X', () => {

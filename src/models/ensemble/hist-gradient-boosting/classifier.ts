@@ -190,11 +190,6 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
     return matrix(out, n, C, this.probaColumns());
   }
 
-  /** Most probable class per row. */
-  override predict(X: MatrixInput): Label[] {
-    return super.predict(X);
-  }
-
   protected getState(): PlainObject {
     return { classes: this.classes_!, ...modelToState(this.model_!) };
   }
