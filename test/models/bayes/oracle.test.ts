@@ -58,7 +58,7 @@ describe('naive Bayes matches scikit-learn', () => {
       const { warnings } = captureWarnings(() =>
         model.fit(train.X, train.y, c.sampleWeight ? { sampleWeight: c.sampleWeight } : {}),
       );
-      assert.deepEqual(Array.from(model.predict(test.X)), c.predict, 'predict');
+      assert.deepEqual([...model.predict(test.X)], c.predict, 'predict');
       assertClose(model.classCount_!, c.classCount, TOL, 'classCount_');
       assertClose(model.predictLogProba(test.X).data, c.logProba.flat(), TOL, 'predictLogProba');
       const expectedProba = c.logProba.flat().map((v) => Math.exp(v));

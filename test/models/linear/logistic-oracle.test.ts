@@ -67,7 +67,7 @@ describe('LogisticRegression matches scikit-learn', () => {
       } else {
         assert.ok(!warnings.some((w) => w.category === 'ConvergenceWarning'), 'newton-cd converged');
       }
-      assert.deepEqual(Array.from(model.predict(X)), c.predict, 'predict');
+      assert.deepEqual([...model.predict(X)], c.predict, 'predict');
       const sub = everyNth(X, 4);
       assertClose(model.predictProba(sub).data, c.proba.flat(), TOL, 'predictProba');
       assertClose(model.decisionFunction(sub).data, c.decision.flat(), TOL, 'decisionFunction');

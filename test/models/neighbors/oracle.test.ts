@@ -81,7 +81,7 @@ describe('KNeighborsClassifier matches scikit-learn', () => {
       const { Xtr, ytr, Xte } = split(c.dataset);
       const model = new KNeighborsClassifier(camel(c.params)).fit(Xtr, ytr);
       assert.equal(model.fitMethod_, c.fitMethod, 'algorithm chosen');
-      assert.deepEqual(Array.from(model.predict(Xte)), c.predict, 'predict');
+      assert.deepEqual([...model.predict(Xte)], c.predict, 'predict');
       assertClose(model.predictProba(Xte).data, c.proba.flat(), 1e-10, 'predictProba');
       const nb = model.kneighbors(Xte);
       assertClose(nb.distances, c.distances.flat(), 1e-10, 'kneighbors distances');
