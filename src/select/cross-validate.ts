@@ -13,7 +13,7 @@
 
 import { show, ValidationError } from '../core/errors.ts';
 import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
-import { decodeLabels, type Label, type TargetInput } from '../core/labels.ts';
+import { type PredictedLabels, predictedLabels, type TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import type { Executor } from '../core/pool.ts';
 import { warn } from '../core/warnings.ts';
@@ -228,15 +228,16 @@ export interface CrossValPredictOptions extends CvDataOptions {
 /**
  * Out-of-fold predictions: each row predicted by the model fitted on the folds that did not hold
  * it (scikit-learn's `cross_val_predict`). The test folds must be a partition of the rows.
- * Returns labels (classifiers), values (regressors) or, with `predictProba`, a Matrix with one
- * column per class of y (a class absent from a fold's training rows gets probability 0 there).
+ * Returns labels (classifiers: as their `predict` gives them, a `Float64Array` for numeric classes,
+ * strings otherwise), values (regressors) or, with `predictProba`, a Matrix with one column per
+ * class of y (a class absent from a fold's training rows gets probability 0 there).
  */
 export function crossValPredict(
   estimator: Estimator,
   X: CvX,
   y?: TargetInput | null,
   options: CrossValPredictOptions = {},
-): Label[] | Float64Array | Int32Array | Matrix {
+): PredictedLabels | Float64Array | Int32Array | Matrix {
   const who = 'crossValPredict';
   const data = prepareCv(estimator, X, y, options, who);
   const seen = new Int32Array(data.n);
@@ -280,7 +281,7 @@ export function crossValPredict(
       const rows = data.folds[f].test;
       for (let r = 0; r < rows.length; r++) codes[rows[r]] = o.test!.pred![r];
     });
-    return decodeLabels(codes, data.classes);
+    return predictedLabels(codes, data.classes);
   }
   const first = outcomes[0].test!.pred!;
   const out = first instanceof Int32Array ? new Int32Array(data.n) : new Float64Array(data.n);
