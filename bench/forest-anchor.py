@@ -5,7 +5,7 @@ times (the first call is the cold one), and print one JSON line with the fit tim
 throughput of the cold call and of the faster warm one, the process CPU time (all threads) of each,
 the test accuracy and the peak RSS after fit and at the end.
 
-Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows] [offset]   (OMP_NUM_THREADS set by the caller)
+Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows] [offset] [columns]   (OMP_NUM_THREADS set by the caller)
 """
 import json
 import resource
@@ -29,6 +29,9 @@ def main():
         n = min(int(sys.argv[4]), n - off)
         ntr = int(n * 0.8)
     X, y = X[off:off + n], y[off:off + n]
+    # An optional column order (comma-separated indices), applied before anything is timed.
+    if len(sys.argv) > 6:
+        X = np.ascontiguousarray(X[:, [int(c) for c in sys.argv[6].split(",")]])
     Xtr, ytr, Xte, yte = X[:ntr], y[:ntr], X[ntr:n], y[ntr:n]
     if what == "forest":
         from sklearn.ensemble import RandomForestClassifier

@@ -4,7 +4,8 @@
 // the fit time, the prediction throughput of the cold call and of the faster warm one,
 // the process CPU time (all threads) of each, the test accuracy and the peak RSS after fit and at
 // the end. The rows are views of the file's array, as NumPy's slices are on the anchor's side.
-// Usage: node --import tsx bench/forest-run.ts <lathe|lathe-tree|ml-random-forest|ml-cart|ml-cart-default> <prefix> <threads> [rows] [offset]
+// Usage: node --import tsx bench/forest-run.ts <lathe|lathe-tree|ml-random-forest|ml-cart|ml-cart-default> <prefix> <threads> [rows] [offset] [columns]
+// `columns` (comma-separated indices): the order to put the columns in, before anything is timed.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Lathe from '../src/index.ts';
@@ -16,7 +17,7 @@ const lib = (await import(
 )) as typeof Lathe;
 const { matrix, RandomForestClassifier, DecisionTreeClassifier } = lib;
 
-const [who, prefix, threadsArg, rowsArg, offsetArg] = process.argv.slice(2);
+const [who, prefix, threadsArg, rowsArg, offsetArg, columnsArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const head = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
   rows: number;
@@ -32,7 +33,17 @@ const offset = offsetArg ? Number(offsetArg) : 0;
 const rows = rowsArg ? Math.min(Number(rowsArg), head.rows - offset) : head.rows;
 const ntr = rowsArg ? Math.floor(rows * 0.8) : head.trainRows;
 const { cols } = head;
-const X = read(`${prefix}.X.f64`).subarray(offset * cols, (offset + rows) * cols);
+const X = reorder(read(`${prefix}.X.f64`).subarray(offset * cols, (offset + rows) * cols));
+
+/** X with its columns in the order `columnsArg` gives (a copy), or X itself. */
+function reorder(a: Float64Array): Float64Array {
+  if (!columnsArg) return a;
+  const order = columnsArg.split(',').map(Number);
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length / cols; i++)
+    for (let j = 0; j < cols; j++) out[i * cols + j] = a[i * cols + order[j]];
+  return out;
+}
 const y = read(`${prefix}.y.f64`).subarray(offset, offset + rows);
 const Xtr = matrix(X.subarray(0, ntr * cols), ntr, cols);
 const Xte = matrix(X.subarray(ntr * cols), rows - ntr, cols);

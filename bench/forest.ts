@@ -9,7 +9,7 @@
 //   node --import tsx bench/forest.ts [--sizes 100000,1000000] [--repeats 3] [--threads 2]
 //                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
 //                                     [--cart-rows N (default --ml-rows)] [--cart-chunks 8] [--only-ml]
-//                                     [--ml-cases rf,cart,digits]
+//                                     [--ml-cases rf,cart,digits] [--cart-columns both|generated|shuffled]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -31,6 +31,12 @@ const onlyMl = process.argv.includes('--only-ml');
 // Which npm-package comparisons: rf (ml-random-forest on the synthetic set), cart (ml-cart),
 // digits (ml-random-forest on digits: over ten minutes).
 const mlCases = new Set(flag('ml-cases', 'rf,cart,digits').split(','));
+// The one-tree comparison's column order: as generated (the informative columns first, the noise
+// columns last), shuffled per window (every side sees the same shuffle), or both. ml-cart breaks
+// ties between columns of equal gain by the lowest index, Lathe and scikit-learn by a seeded random
+// order; in small nodes a third of the splits tie, so with the noise columns last the lowest index
+// is the better guess on this data — and the worse one with the columns reversed.
+const cartColumns = flag('cart-columns', 'both');
 
 buildOnce();
 
@@ -49,9 +55,9 @@ interface RunResult {
   peakRssMB: number;
 }
 
-function run(who: string, prefix: string, rows?: number, offset = 0): RunResult {
+function run(who: string, prefix: string, rows?: number, offset = 0, columns?: number[]): RunResult {
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), LATHE_THREADS: String(threads) };
-  const extra = rows ? [String(rows), String(offset)] : [];
+  const extra = rows ? [String(rows), String(offset), ...(columns ? [columns.join(',')] : [])] : [];
   const out = who.startsWith('sklearn')
     ? execFileSync(
         '/usr/bin/python3',
@@ -77,6 +83,18 @@ function run(who: string, prefix: string, rows?: number, offset = 0): RunResult 
 }
 
 const f = (x: number, d = 2) => x.toFixed(d);
+
+/** 0…n−1 in a random order (Fisher–Yates on a seeded LCG: the same for every side of a window). */
+function shuffled(n: number, seed: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  let state = seed >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
 /**
@@ -92,11 +110,13 @@ function compare(
   rows?: number,
   reps = repeats,
   chunks = 1,
+  shuffleColumns = false,
 ): void {
   const results = new Map<string, RunResult[]>(who.map((w) => [w, []]));
   const runs = chunks > 1 ? chunks : reps;
   for (let r = 0; r < runs; r++) {
-    for (const w of who) results.get(w)!.push(run(w, prefix, rows, chunks > 1 ? r * rows! : 0));
+    const columns = shuffleColumns ? shuffled(20, r + 1) : undefined;
+    for (const w of who) results.get(w)!.push(run(w, prefix, rows, chunks > 1 ? r * rows! : 0, columns));
   }
   const summary: Record<string, unknown> = { bench: 'forest', title, threads, repeats: reps, chunks };
   console.log(
@@ -211,17 +231,19 @@ if (!skipMl) {
       mlRepeats,
     );
   if (mlCases.has('cart'))
-    compare(
-      `synthetic ${cartRows} × 20, one tree vs ml-cart`,
-      prefix,
-      // ml-cart by the same growth rule as the other two, and at its defaults (which prune: see
-      // bench/forest-run.ts).
-      ['lathe-tree', 'ml-cart', 'ml-cart-default', 'sklearn-tree'],
-      'lathe-tree',
-      cartRows,
-      mlRepeats,
-      cartChunks,
-    );
+    for (const shuffle of cartColumns === 'both' ? [false, true] : [cartColumns === 'shuffled'])
+      compare(
+        `synthetic ${cartRows} × 20, one tree vs ml-cart, columns ${shuffle ? 'shuffled per window' : 'as generated'}`,
+        prefix,
+        // ml-cart by the same growth rule as the other two, and at its defaults (which prune: see
+        // bench/forest-run.ts).
+        ['lathe-tree', 'ml-cart', 'ml-cart-default', 'sklearn-tree'],
+        'lathe-tree',
+        cartRows,
+        mlRepeats,
+        cartChunks,
+        shuffle,
+      );
   if (mlCases.has('digits'))
     compare(
       'digits (real), RandomForest 100 trees vs ml-random-forest',
