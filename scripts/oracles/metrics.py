@@ -310,6 +310,9 @@ BT, BP = [False, True, True, False, True], [False, True, False, False, True]
 F.case("f1Score/bools-posLabel-true", "f1Score", [BT, BP], {"posLabel": True})
 F.case("f1Score/bools-posLabel-false", "f1Score", [BT, BP], {"posLabel": False})
 F.case("recallScore/bools-labels-macro", "recallScore", [BT, BP], {"labels": [True, False], "average": "macro"})
+# posLabel True with another average: True == 1 in Python, so scikit-learn does not warn that it is ignored.
+F.case("precisionScore/bools-posLabel-true-macro", "precisionScore", [BT, BP], {"posLabel": True, "average": "macro"})
+F.case("f1Score/bools-posLabel-true-none", "f1Score", [BT, BP], {"posLabel": True, "average": None})
 F.case("confusionMatrix/bools-labels", "confusionMatrix", [BT, BP], {"labels": [True, False]})
 F.case("cohenKappaScore/bools-labels", "cohenKappaScore", [BT, BP], {"labels": [False, True]})
 F.case("matthewsCorrcoef/constant-true-fractional-weights", "matthewsCorrcoef", [[0, 0, 0], [0, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3]})
@@ -491,6 +494,14 @@ def ap_multiclass(y, s, average="macro", sample_weight=None):
     return M.average_precision_score(label_binarize(y, classes=np.unique(y)), s, average=average, sample_weight=sample_weight)
 
 
+# posLabel True for a multiclass target: True == 1, so scikit-learn does not raise.
+C.case(
+    "averagePrecisionScore/mc-posLabel-true",
+    "averagePrecisionScore",
+    ["@mc.y", "@mc.proba"],
+    {"posLabel": True},
+    sk=lambda y, s, pos_label: M.average_precision_score(label_binarize(y, classes=np.unique(y)), s, pos_label=pos_label),
+)
 for avg in ("macro", "micro", "weighted", None):
     C.case(f"averagePrecisionScore/mc-{avg}", "averagePrecisionScore", ["@mc.y", "@mc.proba"], {"average": avg}, sk=ap_multiclass)
     C.case(f"averagePrecisionScore/mc-str-{avg}-sw", "averagePrecisionScore", ["@mc.ystr", "@mc.proba"], {"average": avg, "sampleWeight": "@mc.w"}, sk=ap_multiclass)

@@ -374,7 +374,8 @@ export function prf(
     labels = [asLabel(posLabel)];
     codes = Int32Array.of(code);
   } else {
-    if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
+    // scikit-learn warns when pos_label != 1; True == 1 in Python, and a boolean posLabel is 0/1 here.
+    if (options.posLabel !== undefined && options.posLabel !== null && asLabel(options.posLabel) !== 1) {
       warn(
         'UserWarning',
         `Note that posLabel (set to ${pyRepr(posLabel)}) is ignored when average != 'binary' (got ${pyRepr(average)}). You may use labels=[posLabel] to specify a single positive class.`,

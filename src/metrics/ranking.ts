@@ -11,6 +11,7 @@ import { warn } from '../core/warnings.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
   asCurveWeight,
+  asLabel,
   asLabelOption,
   asScoreMatrix,
   asScores,
@@ -163,7 +164,8 @@ export function averagePrecisionScore(
     for (let i = 0; i < n; i++) isPos[i] = codes[i] === posCode ? 1 : 0;
     return binaryAveragePrecision(isPos, scores, w);
   }
-  if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
+  // scikit-learn raises when pos_label != 1 (True == 1 in Python: posLabel true is 1 here too).
+  if (options.posLabel !== undefined && options.posLabel !== null && asLabel(options.posLabel) !== 1) {
     fail(
       who,
       'posLabel',
