@@ -323,6 +323,14 @@ for wt in ("linear", "quadratic"):
     F.case(f"cohenKappaScore/{wt}-weighted", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"weights": wt, "sampleWeight": "@mc.w"})
 F.case("cohenKappaScore/labels", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"labels": [3, 1, 0]})
 F.case("cohenKappaScore/same-constant", "cohenKappaScore", [[1, 1, 1], [1, 1, 1]])
+# Four classes (16 cells): scikit-learn's np.sum adds the cells pairwise, and its kappa is exactly 0
+# here; summed cell by cell it was 1.1e-16.
+F.case(
+    "cohenKappaScore/exact-zero-pairwise",
+    "cohenKappaScore",
+    [[-3, -3, 997, -3], [1997, 1997, 3997, 1997]],
+    {"sampleWeight": [0, 0, 1.6346722240238627, 1.9261171611354124]},
+)
 
 for fn in ("precisionScore", "recallScore", "f1Score"):
     F.case(f"{fn}/binary", fn, ["@bin.y", "@bin.pred"])
