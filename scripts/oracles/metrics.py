@@ -673,4 +673,6 @@ for method in ("min", "geometric", "arithmetic", "max"):
         K.case(f"{fn}/{method}", fn, ["@p.t", "@p.p"], {"averageMethod": method})
         K.case(f"{fn}/{method}-random", fn, ["@p.t", "@p.rand"], {"averageMethod": method})
 K.case("vMeasureScore/beta", "vMeasureScore", ["@p.t", "@p.p"], {"beta": 0.4})
+# Squared distances overflow: every ratio is inf/inf; np.max propagates the NaN.
+K.case("daviesBouldinScore/overflow", "daviesBouldinScore", [[[1e200], [1.0], [2.0], [3.0]], [0, 0, 1, 1]])
 K.write()

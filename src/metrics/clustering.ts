@@ -282,7 +282,9 @@ export function daviesBouldinScore(X: MatrixInput, labels: LabelsInput): number 
     for (let b = 0; b < k; b++) {
       const cd = dist[a * k + b] === 0 ? Number.POSITIVE_INFINITY : dist[a * k + b];
       const r = (intra[a] + intra[b]) / cd;
-      if (r > worst) worst = r;
+      // np.max propagates NaN (∞/∞ when squared distances overflow), so does this.
+      if (r > worst || r !== r) worst = r;
+      if (worst !== worst) break;
     }
     total += worst;
   }
