@@ -413,6 +413,10 @@ F.case("classificationReport/none-correct", "classificationReport", [[0, 0], [1,
 # Weighted supports rebuilt as tp + fn (3.0329999999999995, not 3.033).
 F.case("classificationReport/weighted-support-rounding", "classificationReport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, sk=report)
 F.case("precisionRecallFscoreSupport/weighted-support-rounding", "precisionRecallFscoreSupport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, convert=prfs)
+# Boolean classes are named True / False ('%s' % label on a bool array), also through labels.
+F.case("classificationReport/bools", "classificationReport", [BT, BP], sk=report)
+F.case("classificationReport/bools-labels", "classificationReport", [BT, BP], {"labels": [True, False]}, sk=report)
+F.case("classificationReport/ints-bool-labels", "classificationReport", [[0, 1, 1, 0], [0, 1, 0, 0]], {"labels": [True, False]}, sk=report)
 F.case("classificationReport/ties", "classificationReport", [[0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1, 0]], {"digits": 2}, sk=report)
 F.case("classificationReport/err-target-names", "classificationReport", ["@mc.y", "@mc.pred"], {"targetNames": ["a", "b"]}, sk=report, field="targetNames")
 F.write()
