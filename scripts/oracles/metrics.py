@@ -629,6 +629,13 @@ for fn in ("r2Score", "explainedVarianceScore"):
     R.case(f"{fn}/const-column-variance-weighted", fn, ["@const2.y", "@const2.p"], {"multioutput": "variance_weighted"})
     R.case(f"{fn}/all-const-variance-weighted", fn, [[[1.0, 2.0], [1.0, 2.0]], [[1.0, 2.5], [1.0, 2.0]]], {"multioutput": "variance_weighted"})
 R.case("r2Score/one-sample", "r2Score", [[1.0], [2.0]])
+# A constant yTrue of ten 0.1s: NumPy sums a single output pairwise, so its mean is exactly 0.1
+# and the scores take the constant-yTrue branch (summed one by one the mean is
+# 0.09999999999999999, and R² was −5.2e31).
+TENTHS, FIFTHS = [0.1] * 10, [0.2] * 10
+for fn in ("r2Score", "explainedVarianceScore"):
+    R.case(f"{fn}/const-tenths", fn, [TENTHS, FIFTHS])
+    R.case(f"{fn}/const-tenths-weighted", fn, [TENTHS, FIFTHS], {"sampleWeight": [1.0] * 10})
 R.case("meanAbsoluteError/err-variance-weighted", "meanAbsoluteError", ["@r.y2", "@r.pred2"], {"multioutput": "variance_weighted"}, field="multioutput")
 R.write()
 
