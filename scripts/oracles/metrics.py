@@ -684,6 +684,11 @@ for method in ("min", "geometric", "arithmetic", "max"):
         K.case(f"{fn}/{method}", fn, ["@p.t", "@p.p"], {"averageMethod": method})
         K.case(f"{fn}/{method}-random", fn, ["@p.t", "@p.rand"], {"averageMethod": method})
 K.case("vMeasureScore/beta", "vMeasureScore", ["@p.t", "@p.p"], {"beta": 0.4})
+# Every cluster a repeated point whose NumPy mean is exact (pairwise: ten 0.1s average to 0.1):
+# scikit-learn's within-cluster dispersion is exactly 0 and the index 1; summed one by one the
+# mean was 0.09999999999999999 and the index 3.8e34.
+K.case("calinskiHarabaszScore/repeated-tenths", "calinskiHarabaszScore", [[[0.1]] * 10 + [[1.0]] * 10, [0] * 10 + [1] * 10])
+K.case("calinskiHarabaszScore/repeated-tenths-2d", "calinskiHarabaszScore", [[[0.1, 2.0]] * 10 + [[1.0, 0.5]] * 9 + [[1.0, 0.7]], [0] * 10 + [1] * 10])
 # Squared distances overflow: every ratio is inf/inf; np.max propagates the NaN.
 K.case("daviesBouldinScore/overflow", "daviesBouldinScore", [[[1e200], [1.0], [2.0], [3.0]], [0, 0, 1, 1]])
 K.write()
