@@ -499,6 +499,11 @@ C.case("averagePrecisionScore/bin-str", "averagePrecisionScore", ["@bin.ystr", "
 C.case("averagePrecisionScore/imb", "averagePrecisionScore", ["@imb.y", "@imb.score"])
 C.case("averagePrecisionScore/no-positives", "averagePrecisionScore", ["@bin.zeros", "@bin.score"])
 C.case("averagePrecisionScore/err-pos-label", "averagePrecisionScore", ["@bin.ystr", "@bin.score"], field="posLabel")
+# One string class and the default pos_label=1: y_true == 1 is a scalar and scikit-learn 1.2 fails
+# (TypeError); an absent label of the data's type is let through (no positives, AP 0).
+C.case("averagePrecisionScore/err-str-one-class", "averagePrecisionScore", [["neg", "neg"], [0.4, 0.2]], field="posLabel")
+C.case("averagePrecisionScore/err-num-one-class-str-pos", "averagePrecisionScore", [[0, 0], [0.4, 0.2]], {"posLabel": "a"}, field="posLabel")
+C.case("averagePrecisionScore/str-one-class-absent-pos", "averagePrecisionScore", [["neg", "neg"], [0.4, 0.2]], {"posLabel": "pos"})
 
 
 def ap_multiclass(y, s, average="macro", sample_weight=None):

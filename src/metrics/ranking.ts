@@ -151,7 +151,10 @@ export function averagePrecisionScore(
   const k = enc.classes.length;
   if (k <= 2) {
     const scores = asScores(yScore, n, who, 'yScore');
-    const posCode = codeOf(enc.classes, enc.kind, posLabel, who, 'posLabel', k < 2);
+    // An absent posLabel of the data's type is let through with fewer than two classes (no
+    // positives: AP 0 with a warning, as scikit-learn); one of the other type is an error —
+    // scikit-learn's y_true == pos_label is then a scalar and it fails (TypeError).
+    const posCode = codeOf(enc.classes, enc.kind, posLabel, who, 'posLabel');
     if (k === 2 && posCode < 0) {
       fail(
         who,
