@@ -458,6 +458,10 @@ C.case("rocAucScore/imb", "rocAucScore", ["@imb.y", "@imb.score"])
 for mf in (0.05, 0.3, 0.5, 1):
     C.case(f"rocAucScore/max-fpr-{mf}", "rocAucScore", ["@bin.y", "@bin.score"], {"maxFpr": mf})
 C.case("rocAucScore/max-fpr-weighted", "rocAucScore", ["@imb.y", "@imb.score"], {"maxFpr": 0.2})
+# Both classes occur but every negative has weight 0: fpr is NaN, and scikit-learn's partial AUC
+# raises (one point left); without maxFpr it returns NaN.
+C.case("rocAucScore/max-fpr-no-weighted-negatives", "rocAucScore", [[1, -1, 1], [0.3, 0.2, 0.6]], {"sampleWeight": [1, 0, 2], "maxFpr": 0.5}, field="sampleWeight")
+C.case("rocAucScore/no-weighted-negatives", "rocAucScore", [[1, -1, 1], [0.3, 0.2, 0.6]], {"sampleWeight": [1, 0, 2]})
 C.case(
     "rocAucScore/bin-two-columns",
     "rocAucScore",
