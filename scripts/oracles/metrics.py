@@ -310,6 +310,9 @@ BT, BP = [False, True, True, False, True], [False, True, False, False, True]
 F.case("f1Score/bools-posLabel-true", "f1Score", [BT, BP], {"posLabel": True})
 F.case("f1Score/bools-posLabel-false", "f1Score", [BT, BP], {"posLabel": False})
 F.case("recallScore/bools-labels-macro", "recallScore", [BT, BP], {"labels": [True, False], "average": "macro"})
+# posLabel True with another average: True == 1 in Python, so scikit-learn does not warn that it is ignored.
+F.case("precisionScore/bools-posLabel-true-macro", "precisionScore", [BT, BP], {"posLabel": True, "average": "macro"})
+F.case("f1Score/bools-posLabel-true-none", "f1Score", [BT, BP], {"posLabel": True, "average": None})
 F.case("confusionMatrix/bools-labels", "confusionMatrix", [BT, BP], {"labels": [True, False]})
 F.case("cohenKappaScore/bools-labels", "cohenKappaScore", [BT, BP], {"labels": [False, True]})
 F.case("matthewsCorrcoef/constant-true-fractional-weights", "matthewsCorrcoef", [[0, 0, 0], [0, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3]})
@@ -320,6 +323,14 @@ for wt in ("linear", "quadratic"):
     F.case(f"cohenKappaScore/{wt}-weighted", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"weights": wt, "sampleWeight": "@mc.w"})
 F.case("cohenKappaScore/labels", "cohenKappaScore", ["@mc.y", "@mc.pred"], {"labels": [3, 1, 0]})
 F.case("cohenKappaScore/same-constant", "cohenKappaScore", [[1, 1, 1], [1, 1, 1]])
+# Four classes (16 cells): scikit-learn's np.sum adds the cells pairwise, and its kappa is exactly 0
+# here; summed cell by cell it was 1.1e-16.
+F.case(
+    "cohenKappaScore/exact-zero-pairwise",
+    "cohenKappaScore",
+    [[-3, -3, 997, -3], [1997, 1997, 3997, 1997]],
+    {"sampleWeight": [0, 0, 1.6346722240238627, 1.9261171611354124]},
+)
 
 for fn in ("precisionScore", "recallScore", "f1Score"):
     F.case(f"{fn}/binary", fn, ["@bin.y", "@bin.pred"])
@@ -402,6 +413,10 @@ F.case("classificationReport/none-correct", "classificationReport", [[0, 0], [1,
 # Weighted supports rebuilt as tp + fn (3.0329999999999995, not 3.033).
 F.case("classificationReport/weighted-support-rounding", "classificationReport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, sk=report)
 F.case("precisionRecallFscoreSupport/weighted-support-rounding", "precisionRecallFscoreSupport", [[-1, -1, -1], [-1, 1, 1]], {"sampleWeight": [0.526, 1.976, 0.531], "zeroDivision": 0}, convert=prfs)
+# Boolean classes are named True / False ('%s' % label on a bool array), also through labels.
+F.case("classificationReport/bools", "classificationReport", [BT, BP], sk=report)
+F.case("classificationReport/bools-labels", "classificationReport", [BT, BP], {"labels": [True, False]}, sk=report)
+F.case("classificationReport/ints-bool-labels", "classificationReport", [[0, 1, 1, 0], [0, 1, 0, 0]], {"labels": [True, False]}, sk=report)
 F.case("classificationReport/ties", "classificationReport", [[0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1, 0]], {"digits": 2}, sk=report)
 F.case("classificationReport/err-target-names", "classificationReport", ["@mc.y", "@mc.pred"], {"targetNames": ["a", "b"]}, sk=report, field="targetNames")
 F.write()
@@ -443,6 +458,10 @@ C.case("rocAucScore/imb", "rocAucScore", ["@imb.y", "@imb.score"])
 for mf in (0.05, 0.3, 0.5, 1):
     C.case(f"rocAucScore/max-fpr-{mf}", "rocAucScore", ["@bin.y", "@bin.score"], {"maxFpr": mf})
 C.case("rocAucScore/max-fpr-weighted", "rocAucScore", ["@imb.y", "@imb.score"], {"maxFpr": 0.2})
+# Both classes occur but every negative has weight 0: fpr is NaN, and scikit-learn's partial AUC
+# raises (one point left); without maxFpr it returns NaN.
+C.case("rocAucScore/max-fpr-no-weighted-negatives", "rocAucScore", [[1, -1, 1], [0.3, 0.2, 0.6]], {"sampleWeight": [1, 0, 2], "maxFpr": 0.5}, field="sampleWeight")
+C.case("rocAucScore/no-weighted-negatives", "rocAucScore", [[1, -1, 1], [0.3, 0.2, 0.6]], {"sampleWeight": [1, 0, 2]})
 C.case(
     "rocAucScore/bin-two-columns",
     "rocAucScore",
@@ -484,6 +503,11 @@ C.case("averagePrecisionScore/bin-str", "averagePrecisionScore", ["@bin.ystr", "
 C.case("averagePrecisionScore/imb", "averagePrecisionScore", ["@imb.y", "@imb.score"])
 C.case("averagePrecisionScore/no-positives", "averagePrecisionScore", ["@bin.zeros", "@bin.score"])
 C.case("averagePrecisionScore/err-pos-label", "averagePrecisionScore", ["@bin.ystr", "@bin.score"], field="posLabel")
+# One string class and the default pos_label=1: y_true == 1 is a scalar and scikit-learn 1.2 fails
+# (TypeError); an absent label of the data's type is let through (no positives, AP 0).
+C.case("averagePrecisionScore/err-str-one-class", "averagePrecisionScore", [["neg", "neg"], [0.4, 0.2]], field="posLabel")
+C.case("averagePrecisionScore/err-num-one-class-str-pos", "averagePrecisionScore", [[0, 0], [0.4, 0.2]], {"posLabel": "a"}, field="posLabel")
+C.case("averagePrecisionScore/str-one-class-absent-pos", "averagePrecisionScore", [["neg", "neg"], [0.4, 0.2]], {"posLabel": "pos"})
 
 
 def ap_multiclass(y, s, average="macro", sample_weight=None):
@@ -491,6 +515,14 @@ def ap_multiclass(y, s, average="macro", sample_weight=None):
     return M.average_precision_score(label_binarize(y, classes=np.unique(y)), s, average=average, sample_weight=sample_weight)
 
 
+# posLabel True for a multiclass target: True == 1, so scikit-learn does not raise.
+C.case(
+    "averagePrecisionScore/mc-posLabel-true",
+    "averagePrecisionScore",
+    ["@mc.y", "@mc.proba"],
+    {"posLabel": True},
+    sk=lambda y, s, pos_label: M.average_precision_score(label_binarize(y, classes=np.unique(y)), s, pos_label=pos_label),
+)
 for avg in ("macro", "micro", "weighted", None):
     C.case(f"averagePrecisionScore/mc-{avg}", "averagePrecisionScore", ["@mc.y", "@mc.proba"], {"average": avg}, sk=ap_multiclass)
     C.case(f"averagePrecisionScore/mc-str-{avg}-sw", "averagePrecisionScore", ["@mc.ystr", "@mc.proba"], {"average": avg, "sampleWeight": "@mc.w"}, sk=ap_multiclass)
@@ -606,6 +638,13 @@ for fn in ("r2Score", "explainedVarianceScore"):
     R.case(f"{fn}/const-column-variance-weighted", fn, ["@const2.y", "@const2.p"], {"multioutput": "variance_weighted"})
     R.case(f"{fn}/all-const-variance-weighted", fn, [[[1.0, 2.0], [1.0, 2.0]], [[1.0, 2.5], [1.0, 2.0]]], {"multioutput": "variance_weighted"})
 R.case("r2Score/one-sample", "r2Score", [[1.0], [2.0]])
+# A constant yTrue of ten 0.1s: NumPy sums a single output pairwise, so its mean is exactly 0.1
+# and the scores take the constant-yTrue branch (summed one by one the mean is
+# 0.09999999999999999, and R² was −5.2e31).
+TENTHS, FIFTHS = [0.1] * 10, [0.2] * 10
+for fn in ("r2Score", "explainedVarianceScore"):
+    R.case(f"{fn}/const-tenths", fn, [TENTHS, FIFTHS])
+    R.case(f"{fn}/const-tenths-weighted", fn, [TENTHS, FIFTHS], {"sampleWeight": [1.0] * 10})
 R.case("meanAbsoluteError/err-variance-weighted", "meanAbsoluteError", ["@r.y2", "@r.pred2"], {"multioutput": "variance_weighted"}, field="multioutput")
 R.write()
 
@@ -654,4 +693,11 @@ for method in ("min", "geometric", "arithmetic", "max"):
         K.case(f"{fn}/{method}", fn, ["@p.t", "@p.p"], {"averageMethod": method})
         K.case(f"{fn}/{method}-random", fn, ["@p.t", "@p.rand"], {"averageMethod": method})
 K.case("vMeasureScore/beta", "vMeasureScore", ["@p.t", "@p.p"], {"beta": 0.4})
+# Every cluster a repeated point whose NumPy mean is exact (pairwise: ten 0.1s average to 0.1):
+# scikit-learn's within-cluster dispersion is exactly 0 and the index 1; summed one by one the
+# mean was 0.09999999999999999 and the index 3.8e34.
+K.case("calinskiHarabaszScore/repeated-tenths", "calinskiHarabaszScore", [[[0.1]] * 10 + [[1.0]] * 10, [0] * 10 + [1] * 10])
+K.case("calinskiHarabaszScore/repeated-tenths-2d", "calinskiHarabaszScore", [[[0.1, 2.0]] * 10 + [[1.0, 0.5]] * 9 + [[1.0, 0.7]], [0] * 10 + [1] * 10])
+# Squared distances overflow: every ratio is inf/inf; np.max propagates the NaN.
+K.case("daviesBouldinScore/overflow", "daviesBouldinScore", [[[1e200], [1.0], [2.0], [3.0]], [0, 0, 1, 1]])
 K.write()

@@ -6,6 +6,7 @@
  */
 
 import type { Label } from '../core/labels.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { confusionMatrixFor } from './confusion.ts';
 import { asSampleWeight, checkOption, classificationTargets, type LabelsInput } from './validate.ts';
 
@@ -124,25 +125,24 @@ export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: Cohen
   ]);
   const k = cm.rows;
   const c = cm.data;
+  // Sums in NumPy's order, as scikit-learn computes them (`confusion.sum(axis=0)` row by row,
+  // `sum(axis=1)` and the k × k totals pairwise), so that a kappa of exactly 0 comes out as 0.
   const sum0 = new Float64Array(k); // column sums (second annotator)
   const sum1 = new Float64Array(k); // row sums (first annotator)
-  let total = 0;
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      sum0[j] += c[i * k + j];
-      sum1[i] += c[i * k + j];
-    }
+    for (let j = 0; j < k; j++) sum0[j] += c[i * k + j];
+    sum1[i] = pairwiseSum(c, i * k, k);
   }
-  for (let j = 0; j < k; j++) total += sum0[j];
-  let observed = 0;
-  let expected = 0;
+  const total = pairwiseSum(sum0, 0, k);
+  const observed = new Float64Array(k * k);
+  const expected = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
       const d = Math.abs(i - j);
       const wij = weights === null ? (i === j ? 0 : 1) : weights === 'linear' ? d : d * d;
-      observed += wij * c[i * k + j];
-      expected += wij * ((sum0[i] * sum1[j]) / total);
+      observed[i * k + j] = wij * c[i * k + j];
+      expected[i * k + j] = wij * ((sum0[i] * sum1[j]) / total);
     }
   }
-  return 1 - observed / expected;
+  return 1 - pairwiseSum(observed, 0, k * k) / pairwiseSum(expected, 0, k * k);
 }

@@ -340,6 +340,15 @@ export function prf(
   if (typeof beta !== 'number' || !(beta >= 0)) {
     fail(who, 'beta', `beta should be ≥ 0 in the F-beta score; got ${show(beta)}.`, 'pass a beta ≥ 0');
   }
+  if (beta !== Number.POSITIVE_INFINITY && beta * beta === Number.POSITIVE_INFINITY) {
+    // scikit-learn computes beta ** 2 in Python floats, which raises OverflowError here.
+    fail(
+      who,
+      'beta',
+      `beta = ${show(beta)} is too large: beta² overflows.`,
+      'pass beta: Infinity for recall alone, or a beta below 1e154',
+    );
+  }
   const average = checkOption(who, 'average', options.average === undefined ? 'binary' : options.average, [
     'binary',
     'micro',
@@ -374,7 +383,8 @@ export function prf(
     labels = [asLabel(posLabel)];
     codes = Int32Array.of(code);
   } else {
-    if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
+    // scikit-learn warns when pos_label != 1; True == 1 in Python, and a boolean posLabel is 0/1 here.
+    if (options.posLabel !== undefined && options.posLabel !== null && asLabel(options.posLabel) !== 1) {
       warn(
         'UserWarning',
         `Note that posLabel (set to ${pyRepr(posLabel)}) is ignored when average != 'binary' (got ${pyRepr(average)}). You may use labels=[posLabel] to specify a single positive class.`,

@@ -13,6 +13,7 @@
 
 import { show } from '../core/errors.ts';
 import type { MatrixInput } from '../core/matrix.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { Rng } from '../core/rng.ts';
 import {
   asFiniteMatrix,
@@ -222,17 +223,51 @@ function blockSums(c: Clustered, start: number, end: number, sums: Float64Array)
 }
 
 /** Cluster sizes and centroids (row-major k × d). */
-function centroids(c: Clustered): { size: Float64Array; center: Float64Array } {
-  const { x, n, d, labels, k } = c;
+function centroids(c: Clustered): { size: Float64Array; center: Float64Array; members: Int32Array[] } {
+  const { x, d, k } = c;
+  const members = clusterMembers(c);
   const size = new Float64Array(k);
   const center = new Float64Array(k * d);
+  for (let l = 0; l < k; l++) {
+    size[l] = members[l].length;
+    columnMeans(x, d, members[l], center, l * d);
+  }
+  return { size, center, members };
+}
+
+/** The rows of each cluster, in row order (scikit-learn's `X[labels == k]`). */
+function clusterMembers(c: Clustered): Int32Array[] {
+  const { n, labels, k } = c;
+  const count = new Int32Array(k);
+  for (let i = 0; i < n; i++) count[labels[i]]++;
+  const members = Array.from({ length: k }, (_, l) => new Int32Array(count[l]));
+  const fill = new Int32Array(k);
   for (let i = 0; i < n; i++) {
     const l = labels[i];
-    size[l]++;
-    for (let t = 0; t < d; t++) center[l * d + t] += x[i * d + t];
+    members[l][fill[l]++] = i;
   }
-  for (let l = 0; l < k; l++) for (let t = 0; t < d; t++) center[l * d + t] /= size[l];
-  return { size, center };
+  return members;
+}
+
+/**
+ * The mean of each column over `rows`, written to `out[o..o+d)`, in the order NumPy's
+ * `mean(axis=0)` adds an (r, d) array: pairwise when d = 1, row by row otherwise — so the mean
+ * of a repeated value is exact exactly when scikit-learn's is (ten 0.1s: pairwise gives 0.1).
+ */
+function columnMeans(x: Float64Array, d: number, rows: Int32Array, out: Float64Array, o: number): void {
+  const r = rows.length;
+  if (d === 1) {
+    const col = new Float64Array(r);
+    for (let a = 0; a < r; a++) col[a] = x[rows[a]];
+    out[o] = pairwiseSum(col, 0, r) / r;
+    return;
+  }
+  for (let t = 0; t < d; t++) out[o + t] = 0;
+  for (let a = 0; a < r; a++) {
+    const base = rows[a] * d;
+    for (let t = 0; t < d; t++) out[o + t] += x[base + t];
+  }
+  for (let t = 0; t < d; t++) out[o + t] /= r;
 }
 
 /**
@@ -282,7 +317,9 @@ export function daviesBouldinScore(X: MatrixInput, labels: LabelsInput): number 
     for (let b = 0; b < k; b++) {
       const cd = dist[a * k + b] === 0 ? Number.POSITIVE_INFINITY : dist[a * k + b];
       const r = (intra[a] + intra[b]) / cd;
-      if (r > worst) worst = r;
+      // np.max propagates NaN (∞/∞ when squared distances overflow), so does this.
+      if (r > worst || r !== r) worst = r;
+      if (worst !== worst) break;
     }
     total += worst;
   }
@@ -298,27 +335,32 @@ export function daviesBouldinScore(X: MatrixInput, labels: LabelsInput): number 
  */
 export function calinskiHarabaszScore(X: MatrixInput, labels: LabelsInput): number {
   const c = clustered('calinskiHarabaszScore', X, labels);
-  const { x, n, d, labels: lab, k } = c;
-  const { size, center } = centroids(c);
+  const { x, n, d, k } = c;
+  const { size, center, members } = centroids(c);
+  // scikit-learn's sums, in NumPy's order: np.sum((mean_k − mean)²) over the d coordinates and
+  // np.sum((X_k − mean_k)²) over each cluster's block, both pairwise; clusters in label order.
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t];
-  for (let t = 0; t < d; t++) mean[t] /= n;
+  const everyRow = new Int32Array(n);
+  for (let i = 0; i < n; i++) everyRow[i] = i;
+  columnMeans(x, d, everyRow, mean, 0);
   let extra = 0;
   let intra = 0;
+  const sq = new Float64Array(d);
   for (let l = 0; l < k; l++) {
-    let s = 0;
     for (let t = 0; t < d; t++) {
       const diff = center[l * d + t] - mean[t];
-      s += diff * diff;
+      sq[t] = diff * diff;
     }
-    extra += size[l] * s;
-  }
-  for (let i = 0; i < n; i++) {
-    const l = lab[i];
-    for (let t = 0; t < d; t++) {
-      const diff = x[i * d + t] - center[l * d + t];
-      intra += diff * diff;
+    extra += size[l] * pairwiseSum(sq, 0, d);
+    const rows = members[l];
+    const block = new Float64Array(rows.length * d);
+    for (let a = 0; a < rows.length; a++) {
+      for (let t = 0; t < d; t++) {
+        const diff = x[rows[a] * d + t] - center[l * d + t];
+        block[a * d + t] = diff * diff;
+      }
     }
+    intra += pairwiseSum(block, 0, block.length);
   }
   return intra === 0 ? 1 : (extra * (n - k)) / (intra * (k - 1));
 }

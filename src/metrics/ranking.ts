@@ -11,6 +11,7 @@ import { warn } from '../core/warnings.ts';
 import { type BinaryCurve, binaryClfCurve, curveInputs } from './curve.ts';
 import {
   asCurveWeight,
+  asLabel,
   asLabelOption,
   asScoreMatrix,
   asScores,
@@ -150,7 +151,10 @@ export function averagePrecisionScore(
   const k = enc.classes.length;
   if (k <= 2) {
     const scores = asScores(yScore, n, who, 'yScore');
-    const posCode = codeOf(enc.classes, enc.kind, posLabel, who, 'posLabel', k < 2);
+    // An absent posLabel of the data's type is let through with fewer than two classes (no
+    // positives: AP 0 with a warning, as scikit-learn); one of the other type is an error —
+    // scikit-learn's y_true == pos_label is then a scalar and it fails (TypeError).
+    const posCode = codeOf(enc.classes, enc.kind, posLabel, who, 'posLabel');
     if (k === 2 && posCode < 0) {
       fail(
         who,
@@ -163,7 +167,8 @@ export function averagePrecisionScore(
     for (let i = 0; i < n; i++) isPos[i] = codes[i] === posCode ? 1 : 0;
     return binaryAveragePrecision(isPos, scores, w);
   }
-  if (options.posLabel !== undefined && options.posLabel !== null && options.posLabel !== 1) {
+  // scikit-learn raises when pos_label != 1 (True == 1 in Python: posLabel true is 1 here too).
+  if (options.posLabel !== undefined && options.posLabel !== null && asLabel(options.posLabel) !== 1) {
     fail(
       who,
       'posLabel',

@@ -8,6 +8,7 @@
 
 import { show } from '../core/errors.ts';
 import type { Matrix } from '../core/matrix.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { argsortStable } from './sort.ts';
 import {
   asFiniteMatrix,
@@ -163,18 +164,33 @@ function combine(
 ): number | Float64Array {
   if (mode === 'raw_values') return values;
   if (mode === 'uniform_average' || mode === 'variance_weighted') {
-    let s = 0;
-    for (let j = 0; j < values.length; j++) s += values[j];
-    return s / values.length;
+    return pairwiseSum(values, 0, values.length) / values.length;
   }
-  let s = 0;
-  let sw = 0;
-  for (let j = 0; j < values.length; j++) {
-    s += values[j] * mode[j];
-    sw += mode[j];
-  }
+  const sw = pairwiseSum(mode, 0, mode.length);
   checkWeightSum(who, sw, 'multioutput');
-  return s / sw;
+  const products = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) products[j] = values[j] * mode[j];
+  return pairwiseSum(products, 0, products.length) / sw;
+}
+
+/**
+ * The sum of one output's per-sample `terms`, in the order NumPy's `x.sum(axis=0)` adds an
+ * (n, m) array: pairwise for a single output (one contiguous column), row by row otherwise.
+ * The order decides, e.g., whether the mean of ten 0.1s is exactly 0.1 (pairwise) or
+ * 0.09999999999999999 — and so whether R² of a constant yTrue is 0 or −5e31.
+ */
+function columnSum(terms: Float64Array, n: number, m: number): number {
+  if (m === 1) return pairwiseSum(terms, 0, n);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += terms[i];
+  return s;
+}
+
+/** The total weight as `np.average` computes it (pairwise), checked to be non-zero. */
+function weightTotal(who: string, w: Float64Array): number {
+  const sw = pairwiseSum(w, 0, w.length);
+  checkWeightSum(who, sw);
+  return sw;
 }
 
 /** Per-output weighted mean of `f(t, p)`. */
@@ -186,16 +202,11 @@ function perOutputMean(
 ): Float64Array {
   const { t, p, n, m } = tg;
   const out = new Float64Array(m);
-  let sw = n;
-  if (w) {
-    sw = 0;
-    for (let i = 0; i < n; i++) sw += w[i];
-    checkWeightSum(who, sw);
-  }
+  const sw = w ? weightTotal(who, w) : n;
+  const terms = new Float64Array(n);
   for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let i = 0, k = j; i < n; i++, k += m) s += w ? f(t[k], p[k]) * w[i] : f(t[k], p[k]);
-    out[j] = s / sw;
+    for (let i = 0, k = j; i < n; i++, k += m) terms[i] = w ? f(t[k], p[k]) * w[i] : f(t[k], p[k]);
+    out[j] = columnSum(terms, n, m) / sw;
   }
   return out;
 }
@@ -367,18 +378,18 @@ export const r2Score: R2Overloaded = ((
   const mean = weightedColumnMeans(who, t, n, m, w);
   const num = new Float64Array(m);
   const den = new Float64Array(m);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
   for (let j = 0; j < m; j++) {
-    let a = 0;
-    let b = 0;
     for (let i = 0, k = j; i < n; i++, k += m) {
       const wi = w ? w[i] : 1;
       const r = t[k] - p[k];
       const d = t[k] - mean[j];
-      a += wi * (r * r);
-      b += wi * (d * d);
+      a[i] = wi * (r * r);
+      b[i] = wi * (d * d);
     }
-    num[j] = a;
-    den[j] = b;
+    num[j] = columnSum(a, n, m);
+    den[j] = columnSum(b, n, m);
   }
   return assemble(who, num, den, options, m);
 }) as R2Overloaded;
@@ -406,23 +417,18 @@ export const explainedVarianceScore: R2Overloaded = ((
   const tMean = weightedColumnMeans(who, t, n, m, w);
   const num = new Float64Array(m);
   const den = new Float64Array(m);
-  let sw = n;
-  if (w) {
-    sw = 0;
-    for (let i = 0; i < n; i++) sw += w[i];
-  }
+  const sw = w ? weightTotal(who, w) : n;
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
   for (let j = 0; j < m; j++) {
-    let a = 0;
-    let b = 0;
     for (let i = 0, k = j; i < n; i++, k += m) {
-      const wi = w ? w[i] : 1;
       const r = diff[k] - diffMean[j];
       const d = t[k] - tMean[j];
-      a += r * r * wi;
-      b += d * d * wi;
+      a[i] = w ? r * r * w[i] : r * r;
+      b[i] = w ? d * d * w[i] : d * d;
     }
-    num[j] = a / sw;
-    den[j] = b / sw;
+    num[j] = columnSum(a, n, m) / sw;
+    den[j] = columnSum(b, n, m) / sw;
   }
   return assemble(who, num, den, options, m);
 }) as R2Overloaded;
@@ -435,16 +441,11 @@ function weightedColumnMeans(
   w: Float64Array | null,
 ): Float64Array {
   const out = new Float64Array(m);
-  let sw = n;
-  if (w) {
-    sw = 0;
-    for (let i = 0; i < n; i++) sw += w[i];
-    checkWeightSum(who, sw);
-  }
+  const sw = w ? weightTotal(who, w) : n;
+  const terms = new Float64Array(n);
   for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let i = 0, k = j; i < n; i++, k += m) s += w ? x[k] * w[i] : x[k];
-    out[j] = s / sw;
+    for (let i = 0, k = j; i < n; i++, k += m) terms[i] = w ? x[k] * w[i] : x[k];
+    out[j] = columnSum(terms, n, m) / sw;
   }
   return out;
 }

@@ -6,7 +6,7 @@
  */
 
 import { show } from '../core/errors.ts';
-import type { Label } from '../core/labels.ts';
+import { type Label, type TargetInput, targetValues } from '../core/labels.ts';
 import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { warn } from '../core/warnings.ts';
 import { type AveragedScores, type PerClassScores, prf } from './classification.ts';
@@ -24,7 +24,7 @@ import {
 export interface ClassificationReportOptions {
   /** The labels to report, in order (default: every class in `yTrue` or `yPred`, sorted). */
   labels?: readonly (Label | boolean)[];
-  /** Display names of the labels, in the same order (default: the labels as strings). */
+  /** Display names of the labels, in the same order (default: the labels as strings; booleans `True` / `False`). */
   targetNames?: readonly string[];
   /** Per-sample weights. */
   sampleWeight?: ArrayLike<number>;
@@ -101,7 +101,9 @@ export function classificationReport(
     const covered = new Set(codes);
     microIsAccuracy = !codes.includes(-1) && covered.size === t.classes.length;
   }
-  let names = options.targetNames ? options.targetNames.map(String) : labels.map(String);
+  let names = options.targetNames
+    ? options.targetNames.map(String)
+    : defaultNames(yTrue, yPred, options, labels);
   if (options.targetNames && options.targetNames.length !== labels.length) {
     if (!labelsGiven) {
       fail(
@@ -162,6 +164,32 @@ export function classificationReport(
 }
 
 const ALL = new Set(['precision', 'recall', 'f-score'] as const);
+
+/**
+ * scikit-learn's default target names, `'%s' % label`: a boolean class prints as `True` /
+ * `False` (NumPy keeps a bool dtype when every label — of `labels`, or else of both labelings — is
+ * a boolean); any other label as its string.
+ */
+function defaultNames(
+  yTrue: LabelsInput,
+  yPred: LabelsInput,
+  options: ClassificationReportOptions,
+  labels: readonly Label[],
+): string[] {
+  const given = options.labels;
+  const boolean =
+    given !== undefined && given !== null
+      ? given.length > 0 && given.every((l) => typeof l === 'boolean')
+      : allBooleans(yTrue) && allBooleans(yPred);
+  return boolean ? labels.map((l) => (l ? 'True' : 'False')) : labels.map(String);
+}
+
+function allBooleans(y: LabelsInput): boolean {
+  const v = targetValues(y as TargetInput);
+  if (ArrayBuffer.isView(v) || v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'boolean') return false;
+  return true;
+}
 
 /** scikit-learn's text layout: right-aligned columns of width 9, names padded to the longest. */
 function renderReport(

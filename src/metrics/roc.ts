@@ -264,6 +264,16 @@ function binaryRocAuc(
   // Add a point at maxFpr by linear interpolation, then apply the McClish correction.
   let stop = 0;
   while (stop < fpr.length && fpr[stop] <= maxFpr) stop++;
+  if (stop === 0) {
+    // fpr is NaN: every negative sample has weight 0. scikit-learn is left with one point and
+    // raises ("At least 2 points are needed to compute area under curve").
+    fail(
+      who,
+      'sampleWeight',
+      'no negative sample has a positive weight, so the false positive rate and the partial AUC are undefined.',
+      'give some negative sample a positive weight, or omit maxFpr',
+    );
+  }
   const x = new Float64Array(stop + 1);
   const y = new Float64Array(stop + 1);
   x.set(fpr.subarray(0, stop));

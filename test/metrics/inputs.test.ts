@@ -192,6 +192,11 @@ describe('errors name the argument and suggest a fix', () => {
     );
     throwsField(() => M.r2Score([1, 2], [1, 2], { multioutput: 'mean' as never }), 'multioutput');
     throwsField(() => M.fbetaScore([0, 1], [0, 1], {} as never), 'beta');
+    // scikit-learn: fbeta_score([0, 1, 1], [1, 1, 0], beta=1e300) raises OverflowError (beta ** 2);
+    // Lathe returned NaN. beta = Infinity stays recall.
+    throwsField(() => M.fbetaScore([0, 1, 1], [1, 1, 0], { beta: 1e300 }), 'beta', /overflows/);
+    throwsField(() => M.precisionRecallFscoreSupport([0, 1, 1], [1, 1, 0], { beta: 1e200 }), 'beta');
+    assert.equal(M.fbetaScore([0, 1, 1], [1, 1, 0], { beta: Number.POSITIVE_INFINITY }), 0.5);
   });
 
   it('multiclass targets need a score matrix', () => {
