@@ -35,7 +35,10 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { buildOnce, flag, median, root, writeDataset } from './forest-data.ts';
 
-const sizes = flag('sizes', '100000,1000000').split(',').map(Number);
+const sizes = flag('sizes', '100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0); // --sizes 0: the real digits set only
 const repeats = Number(flag('repeats', '3'));
 const threads = Number(flag('threads', '2'));
 const models = ['kmeans', ...(process.argv.includes('--elkan') ? ['kmeans-elkan'] : []), 'pca'];

@@ -8,6 +8,7 @@ the test accuracy and the peak RSS after fit and at the end.
 Usage: forest-anchor.py <forest|tree> <data prefix> <threads> [rows] [offset] [columns]   (OMP_NUM_THREADS set by the caller)
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -28,10 +29,19 @@ def main():
     if len(sys.argv) > 4:
         n = min(int(sys.argv[4]), n - off)
         ntr = int(n * 0.8)
+    # BENCH_HOLDOUT=start:end — rows also scored after the timed calls (bench/forest.ts, one tree).
+    ho = os.environ.get("BENCH_HOLDOUT")
+    Xho, yho = None, None
+    if ho:
+        h0, h1 = (int(v) for v in ho.split(":"))
+        Xho, yho = X[h0:h1], y[h0:h1]
     X, y = X[off:off + n], y[off:off + n]
     # An optional column order (comma-separated indices), applied before anything is timed.
     if len(sys.argv) > 6:
-        X = np.ascontiguousarray(X[:, [int(c) for c in sys.argv[6].split(",")]])
+        order = [int(c) for c in sys.argv[6].split(",")]
+        X = np.ascontiguousarray(X[:, order])
+        if Xho is not None:
+            Xho = np.ascontiguousarray(Xho[:, order])
     Xtr, ytr, Xte, yte = X[:ntr], y[:ntr], X[ntr:n], y[ntr:n]
     if what == "forest":
         from sklearn.ensemble import RandomForestClassifier
@@ -63,6 +73,7 @@ def main():
         "predictWarmRowsPerSec": len(yte) / best[0],
         "predictWarmCpu": best[1],
         "accuracy": float(np.mean(p == yte)),
+        "holdoutAccuracy": None if Xho is None else float(np.mean(est.predict(Xho) == yho)),
         "peakRssAfterFitMB": peak_after_fit,
         "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))

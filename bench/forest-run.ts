@@ -34,6 +34,10 @@ const rows = rowsArg ? Math.min(Number(rowsArg), head.rows - offset) : head.rows
 const ntr = rowsArg ? Math.floor(rows * 0.8) : head.trainRows;
 const { cols } = head;
 const X = reorder(read(`${prefix}.X.f64`).subarray(offset * cols, (offset + rows) * cols));
+// BENCH_HOLDOUT=start:end — rows also scored after the timed calls (bench/forest.ts, one tree).
+const holdout = process.env.BENCH_HOLDOUT?.split(':').map(Number);
+const Xho = holdout ? reorder(read(`${prefix}.X.f64`).subarray(holdout[0] * cols, holdout[1] * cols)) : null;
+const yho = holdout ? read(`${prefix}.y.f64`).subarray(holdout[0], holdout[1]) : null;
 
 /** X with its columns in the order `columnsArg` gives (a copy), or X itself. */
 function reorder(a: Float64Array): Float64Array {
@@ -62,6 +66,7 @@ let predCpu: number;
 // The two calls after the first (Lathe only: the npm packages take minutes per call).
 const warm: { wall: number; cpu: number }[] = [];
 let predicted: ArrayLike<number>;
+let holdoutPredicted: ArrayLike<number> | null = null;
 let peakAfterFit: number;
 if (who === 'lathe' || who === 'lathe-tree') {
   const est =
@@ -87,6 +92,7 @@ if (who === 'lathe' || who === 'lathe-tree') {
     est.predict(Xte);
     warm.push({ wall: (performance.now() - t0) / 1000, cpu: cpu() - c0 });
   }
+  if (Xho) holdoutPredicted = est.predict(matrix(Xho, Xho.length / cols, cols)) as Float64Array;
 } else {
   // The mljs packages take arrays of rows and integer labels.
   const require = createRequire(import.meta.url);
@@ -119,9 +125,17 @@ if (who === 'lathe' || who === 'lathe-tree') {
   predicted = est.predict(testRows);
   pred = (performance.now() - t0) / 1000;
   predCpu = cpu() - c0;
+  if (Xho) holdoutPredicted = est.predict(rowsOf({ data: Xho, rows: Xho.length / cols, cols }));
 }
 let hit = 0;
 for (let i = 0; i < yte.length; i++) if (Number(predicted[i]) === yte[i]) hit++;
+
+/** Share of `p` equal to `y`. */
+function accuracyOn(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  let h = 0;
+  for (let i = 0; i < y.length; i++) if (Number(p[i]) === y[i]) h++;
+  return h / y.length;
+}
 // The faster of the two warm calls (the slower one is the noise of a shared machine).
 const best = warm.length ? warm.reduce((a, b) => (b.wall < a.wall ? b : a)) : null;
 console.log(
@@ -133,6 +147,7 @@ console.log(
     predictWarmRowsPerSec: best ? yte.length / best.wall : null,
     predictWarmCpu: best ? best.cpu : null,
     accuracy: hit / yte.length,
+    holdoutAccuracy: holdoutPredicted ? accuracyOn(holdoutPredicted, yho!) : undefined,
     peakRssAfterFitMB: peakAfterFit,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   }),

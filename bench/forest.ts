@@ -10,6 +10,7 @@
 //                                     [--ml-rows 2000] [--ml-repeats 1] [--skip-ml]
 //                                     [--cart-rows N (default --ml-rows)] [--cart-chunks 8] [--only-ml]
 //                                     [--ml-cases rf,cart,digits] [--cart-columns both|generated|shuffled]
+//                                     [--cart-holdout 40000]
 // Prints a table and one JSON line per configuration (medians, min, max, ratios). The Lathe side
 // runs the built package (dist/, rebuilt first); LATHE_BENCH_SRC=1 runs the TypeScript sources.
 import { execFileSync } from 'node:child_process';
@@ -37,6 +38,10 @@ const mlCases = new Set(flag('ml-cases', 'rf,cart,digits').split(','));
 // order; in small nodes a third of the splits tie, so with the noise columns last the lowest index
 // is the better guess on this data — and the worse one with the columns reversed.
 const cartColumns = flag('cart-columns', 'both');
+// Each window's tree is also scored on the same --cart-holdout rows after the windows (no tree
+// trains on them): a window's own 2 000 test rows move one small tree's accuracy by a point or
+// two, the shared held-out rows much less, and every side is scored on the same rows (paired).
+const cartHoldout = Number(flag('cart-holdout', '40000'));
 
 buildOnce();
 
@@ -51,12 +56,26 @@ interface RunResult {
   predictWarmRowsPerSec: number | null;
   predictWarmCpu: number | null;
   accuracy: number;
+  /** Accuracy on the shared held-out rows (BENCH_HOLDOUT), when asked for. */
+  holdoutAccuracy?: number;
   peakRssAfterFitMB: number;
   peakRssMB: number;
 }
 
-function run(who: string, prefix: string, rows?: number, offset = 0, columns?: number[]): RunResult {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), LATHE_THREADS: String(threads) };
+function run(
+  who: string,
+  prefix: string,
+  rows?: number,
+  offset = 0,
+  columns?: number[],
+  holdout?: [number, number],
+): RunResult {
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    LATHE_THREADS: String(threads),
+    ...(holdout ? { BENCH_HOLDOUT: holdout.join(':') } : {}),
+  };
   const extra = rows ? [String(rows), String(offset), ...(columns ? [columns.join(',')] : [])] : [];
   const out = who.startsWith('sklearn')
     ? execFileSync(
@@ -111,19 +130,21 @@ function compare(
   reps = repeats,
   chunks = 1,
   shuffleColumns = false,
+  holdout?: [number, number],
 ): void {
   const results = new Map<string, RunResult[]>(who.map((w) => [w, []]));
   const runs = chunks > 1 ? chunks : reps;
   for (let r = 0; r < runs; r++) {
     const columns = shuffleColumns ? shuffled(20, r + 1) : undefined;
-    for (const w of who) results.get(w)!.push(run(w, prefix, rows, chunks > 1 ? r * rows! : 0, columns));
+    for (const w of who)
+      results.get(w)!.push(run(w, prefix, rows, chunks > 1 ? r * rows! : 0, columns, holdout));
   }
   const summary: Record<string, unknown> = { bench: 'forest', title, threads, repeats: reps, chunks };
   console.log(
     `\n${title}, ${threads} thread(s), ${chunks > 1 ? `${chunks} disjoint ${rows}-row windows` : `${reps} repeats`}`,
   );
   console.log(
-    '                   fit median [min, max] s  (CPU s)     predict rows/s cold (CPU s)  warm (CPU s)      accuracy   peak RSS MB (after fit)',
+    `                   fit median [min, max] s  (CPU s)     predict rows/s cold (CPU s)  warm (CPU s)      accuracy${holdout ? ' (test / held-out)' : ''}   peak RSS MB (after fit)`,
   );
   const med = (rs: RunResult[], k: keyof RunResult) =>
     rs[0][k] === null || rs[0][k] === undefined ? null : median(rs.map((x) => x[k] as number));
@@ -142,6 +163,7 @@ function compare(
       predictWarmCpu: med(rs, 'predictWarmCpu'),
       // The mean over windows (one window or repeats of the same rows: the same as the median).
       accuracy: chunks > 1 ? mean(rs.map((x) => x.accuracy)) : median(rs.map((x) => x.accuracy)),
+      holdoutAccuracy: holdout ? mean(rs.map((x) => x.holdoutAccuracy!)) : null,
       peakRssAfterFitMB: med(rs, 'peakRssAfterFitMB'),
       peakRssMB: median(rs.map((x) => x.peakRssMB)),
     };
@@ -154,7 +176,7 @@ function compare(
         `${s.predictWarmRowsPerSec === null ? '-' : Math.round(s.predictWarmRowsPerSec)} (${opt(s.predictWarmCpu, 3)})`.padEnd(
           22,
         ) +
-        `${f(s.accuracy, 4)}   ${f(s.peakRssMB, 0).padStart(8)} (${opt(s.peakRssAfterFitMB, 0)})`,
+        `${f(s.accuracy, 4)}${s.holdoutAccuracy === null ? '' : ` / ${f(s.holdoutAccuracy, 4)}`}   ${f(s.peakRssMB, 0).padStart(8)} (${opt(s.peakRssAfterFitMB, 0)})`,
     );
   }
   const l = summary[base] as {
@@ -185,19 +207,29 @@ function compare(
     for (const [k, v] of Object.entries(extra)) summary[`${k}_${w}`] = v;
     summary[`accuracyDiff_${w}`] = l.accuracy - s.accuracy;
     let spread = '';
+    let held = '';
     if (chunks > 1) {
       // Paired by window: the standard error of the mean accuracy difference.
       const b = results.get(base)!;
-      const d = results.get(w)!.map((x, i) => b[i].accuracy - x.accuracy);
-      const m = mean(d);
-      const se = Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / (d.length - 1) / d.length);
+      const pairedSe = (k: 'accuracy' | 'holdoutAccuracy') => {
+        const d = results.get(w)!.map((x, i) => b[i][k]! - x[k]!);
+        const m = mean(d);
+        return [m, Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / (d.length - 1) / d.length)];
+      };
+      const [, se] = pairedSe('accuracy');
       summary[`accuracyDiffSe_${w}`] = se;
       spread = ` ± ${f(100 * se, 2)} (s.e. over ${chunks} windows)`;
+      if (holdout) {
+        const [m, hse] = pairedSe('holdoutAccuracy');
+        summary[`holdoutAccuracyDiff_${w}`] = m;
+        summary[`holdoutAccuracyDiffSe_${w}`] = hse;
+        held = `; on the ${holdout[1] - holdout[0]} held-out rows ${m >= 0 ? '+' : ''}${f(100 * m, 2)} ± ${f(100 * hse, 2)}`;
+      }
     }
     console.log(
       `ratio ${base}/${w}: fit ${f(fitRatio, 3)} (${f(1 / fitRatio, 1)}× faster; CPU ${opt(extra.fitCpuRatio, 3)}), ` +
         `predict time cold ${f(predictRatio, 3)} (CPU ${opt(extra.predictCpuRatio, 3)}), warm ${opt(extra.predictWarmTimeRatio, 3)} (CPU ${opt(extra.predictWarmCpuRatio, 3)}), ` +
-        `accuracy ${l.accuracy >= s.accuracy ? '+' : ''}${f(100 * (l.accuracy - s.accuracy), 2)}${spread} points, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
+        `accuracy ${l.accuracy >= s.accuracy ? '+' : ''}${f(100 * (l.accuracy - s.accuracy), 2)}${spread}${held} points, peak RSS ${f(l.peakRssMB / s.peakRssMB)}`,
     );
   }
   console.log(JSON.stringify(summary));
@@ -220,7 +252,8 @@ if (!onlyMl) {
   );
 }
 if (!skipMl) {
-  const prefix = writeDataset('synthetic', Math.max(mlRows, cartRows * cartChunks, sizes[0]));
+  const cartEnd = cartRows * cartChunks;
+  const prefix = writeDataset('synthetic', Math.max(mlRows, cartEnd + cartHoldout, sizes[0]));
   if (mlCases.has('rf'))
     compare(
       `synthetic ${mlRows} × 20, RandomForest 100 trees vs ml-random-forest`,
@@ -243,6 +276,7 @@ if (!skipMl) {
         mlRepeats,
         cartChunks,
         shuffle,
+        cartHoldout > 0 ? [cartEnd, cartEnd + cartHoldout] : undefined,
       );
   if (mlCases.has('digits'))
     compare(
