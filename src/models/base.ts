@@ -17,6 +17,7 @@ import {
   type TargetInput,
 } from '../core/labels.ts';
 import type { Matrix, MatrixInput } from '../core/matrix.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 
 /** Fraction of predictions equal to the true labels (compared as strings, so 1 matches "1"). */
 export function accuracyOf(pred: readonly Label[], codesOrLabels: ArrayLike<unknown>): number {
@@ -28,24 +29,19 @@ export function accuracyOf(pred: readonly Label[], codesOrLabels: ArrayLike<unkn
 /**
  * Coefficient of determination R² (1 − SS_res / SS_tot); 1 for a perfect fit, as scikit-learn.
  * With `w`, both sums and the mean of y are weighted (scikit-learn's `r2_score(sample_weight=w)`).
+ * Every sum is pairwise, the order in which NumPy reduces the single column `r2_score` makes of y
+ * (as the metric `r2Score` does): with a running sum the mean of ten 0.1s is not 0.1, and R² of a
+ * constant truth came out near −5e31 instead of 0.
  */
 export function r2Of(pred: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLike<number> | null): number {
   const n = y.length;
-  let mean = 0;
-  let sw = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w ? w[i] : 1;
-    mean += wi * y[i];
-    sw += wi;
-  }
-  mean /= sw;
-  let ssRes = 0;
-  let ssTot = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w ? w[i] : 1;
-    ssRes += wi * (y[i] - pred[i]) ** 2;
-    ssTot += wi * (y[i] - mean) ** 2;
-  }
+  const terms = new Float64Array(n);
+  for (let i = 0; i < n; i++) terms[i] = w ? w[i] * y[i] : y[i];
+  const mean = pairwiseSum(terms, 0, n) / (w ? pairwiseSum(w, 0, n) : n);
+  for (let i = 0; i < n; i++) terms[i] = (w ? w[i] : 1) * (y[i] - pred[i]) ** 2;
+  const ssRes = pairwiseSum(terms, 0, n);
+  for (let i = 0; i < n; i++) terms[i] = (w ? w[i] : 1) * (y[i] - mean) ** 2;
+  const ssTot = pairwiseSum(terms, 0, n);
   if (ssTot === 0) return ssRes === 0 ? 1 : 0;
   return 1 - ssRes / ssTot;
 }
