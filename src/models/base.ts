@@ -20,7 +20,7 @@ import type { Matrix, MatrixInput } from '../core/matrix.ts';
 import { pairwiseSum } from '../core/pairwise-sum.ts';
 
 /** Fraction of predictions equal to the true labels (compared as strings, so 1 matches "1"). */
-export function accuracyOf(pred: readonly Label[], codesOrLabels: ArrayLike<unknown>): number {
+export function accuracyOf(pred: ArrayLike<Label>, codesOrLabels: ArrayLike<unknown>): number {
   let hit = 0;
   for (let i = 0; i < pred.length; i++) if (String(pred[i]) === String(codesOrLabels[i])) hit++;
   return pred.length ? hit / pred.length : 0;
