@@ -248,11 +248,12 @@ function labelColumn(
       Array.from(predictions, (p) => String(p) === 'true' || p === 1),
     );
   }
-  if (
-    storage === 'numeric' &&
-    Array.prototype.every.call(predictions, (p: Label) => !Number.isNaN(Number(p)))
-  ) {
-    return numericColumn('prediction', Float64Array.from(predictions, Number));
+  if (storage === 'numeric') {
+    // Numeric classes: the classifier's predict already gave a Float64Array.
+    if (predictions instanceof Float64Array) return numericColumn('prediction', predictions);
+    if (Array.prototype.every.call(predictions, (p: Label) => !Number.isNaN(Number(p)))) {
+      return numericColumn('prediction', Float64Array.from(predictions, Number));
+    }
   }
   return categoricalColumn('prediction', Array.from(predictions, String), (classes ?? []).map(String));
 }
