@@ -33,11 +33,13 @@ const offset = offsetArg ? Number(offsetArg) : 0;
 const rows = rowsArg ? Math.min(Number(rowsArg), head.rows - offset) : head.rows;
 const ntr = rowsArg ? Math.floor(rows * 0.8) : head.trainRows;
 const { cols } = head;
-const X = reorder(read(`${prefix}.X.f64`).subarray(offset * cols, (offset + rows) * cols));
+const allX = read(`${prefix}.X.f64`);
+const allY = read(`${prefix}.y.f64`);
+const X = reorder(allX.subarray(offset * cols, (offset + rows) * cols));
 // BENCH_HOLDOUT=start:end — rows also scored after the timed calls (bench/forest.ts, one tree).
 const holdout = process.env.BENCH_HOLDOUT?.split(':').map(Number);
-const Xho = holdout ? reorder(read(`${prefix}.X.f64`).subarray(holdout[0] * cols, holdout[1] * cols)) : null;
-const yho = holdout ? read(`${prefix}.y.f64`).subarray(holdout[0], holdout[1]) : null;
+const Xho = holdout ? reorder(allX.subarray(holdout[0] * cols, holdout[1] * cols)) : null;
+const yho = holdout ? allY.subarray(holdout[0], holdout[1]) : null;
 
 /** X with its columns in the order `columnsArg` gives (a copy), or X itself. */
 function reorder(a: Float64Array): Float64Array {
@@ -48,7 +50,7 @@ function reorder(a: Float64Array): Float64Array {
     for (let j = 0; j < cols; j++) out[i * cols + j] = a[i * cols + order[j]];
   return out;
 }
-const y = read(`${prefix}.y.f64`).subarray(offset, offset + rows);
+const y = allY.subarray(offset, offset + rows);
 const Xtr = matrix(X.subarray(0, ntr * cols), ntr, cols);
 const Xte = matrix(X.subarray(ntr * cols), rows - ntr, cols);
 const ytr = Array.from(y.subarray(0, ntr));
