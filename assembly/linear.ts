@@ -764,6 +764,32 @@ export function argmaxBlock(x: usize, rows: i32, p: i32, W: usize, b: usize, K: 
   return check;
 }
 
+/**
+ * {@link argmaxBlock}, then each row's class as a number: labels[i] = table[codes[i]] (`table`
+ * holds the classes when they are numbers), so that `predict` gets its labels without a pass in
+ * JavaScript. Returns argmaxBlock's check. The twin: `argmaxRows` with a mapping `take` in
+ * src/models/linear/predict-rows.ts (`labelRows`).
+ */
+export function labelBlock(
+  x: usize,
+  rows: i32,
+  p: i32,
+  W: usize,
+  b: usize,
+  K: i32,
+  z: usize,
+  codes: usize,
+  table: usize,
+  labels: usize,
+): f64 {
+  const check = argmaxBlock(x, rows, p, W, b, K, z, codes);
+  for (let i = 0; i < rows; i++) {
+    const c = <usize>load<i32>(codes + (<usize>i << 2));
+    store<f64>(labels + (<usize>i << 3), load<f64>(table + (c << 3)));
+  }
+  return check;
+}
+
 // ---------------------------------------------------------------------------------------------
 // L-BFGS: the twin of src/models/linear/lbfgs.ts (minimizeLbfgs, SciPy's fmin_l_bfgs_b without
 // bounds) and line-search.ts (MINPACK-2's dcsrch/dcstep), statement for statement, as a

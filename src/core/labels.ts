@@ -7,6 +7,7 @@
  */
 
 import { ValidationError } from './errors.ts';
+import { unfilledFloat64 } from './unfilled.ts';
 
 /** A class label. */
 export type Label = string | number;
@@ -164,7 +165,7 @@ export function predictedLabels(codes: ArrayLike<number>, classes: readonly Labe
   const n = codes.length;
   if (numericClasses(classes)) {
     const values = Float64Array.from(classes as readonly number[]);
-    const out = new Float64Array(n);
+    const out = unfilledFloat64(n); // every element is written below
     for (let i = 0; i < n; i++) out[i] = values[codes[i]];
     return out;
   }

@@ -145,7 +145,15 @@ export abstract class BaseClassifier<P extends object = Record<string, unknown>>
    * when the classes are numbers, strings otherwise ({@link PredictedLabels}).
    */
   predict(X: MatrixInput): PredictedLabels {
-    return predictedLabels(this.codesOf(this.checkInput(X, 'predict')), this.classes_!);
+    return this.labelsOf(this.checkInput(X, 'predict'));
+  }
+
+  /**
+   * The predicted labels of rows already checked by `checkInput`: `classes_` looked up by
+   * {@link BaseClassifier.codesOf} (models that can write numeric labels directly override this).
+   */
+  protected labelsOf(m: Matrix): PredictedLabels {
+    return predictedLabels(this.codesOf(m), this.classes_!);
   }
 
   /**

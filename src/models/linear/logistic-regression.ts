@@ -16,18 +16,19 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import type { Label, TargetInput } from '../../core/labels.ts';
+import { type Label, numericClasses, type PredictedLabels, type TargetInput } from '../../core/labels.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
+import { unfilledInt32 } from '../../core/unfilled.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
 import { assertFiniteScores } from './common.ts';
 import { LINK_LOGISTIC, LINK_SOFTMAX } from './links.ts';
 import { type LogisticData, LogisticObjective } from './logistic-loss.ts';
 import { minimizeProxNewton } from './prox-newton.ts';
-import { argmaxAll, probaAll, scoreAll } from './scores.ts';
+import { argmaxAll, labelAll, probaAll, scoreAll } from './scores.ts';
 
 const schema = {
   penalty: p.oneOf(['l2', 'l1', 'elasticnet', 'none'] as const, {
@@ -298,7 +299,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
    * is made) and each row's class index is written straight into the output.
    */
   protected override codesOf(m: Matrix): Int32Array {
-    const out = new Int32Array(m.rows);
+    const out = unfilledInt32(m.rows); // argmaxAll hands over every row's code
     const finite = argmaxAll(
       m.data,
       m.rows,
@@ -310,6 +311,27 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     );
     if (!finite) assertFinite(m, this.typeName);
     return out;
+  }
+
+  /**
+   * Numeric classes are written by the scoring kernel itself (the class of each row's code looked
+   * up as it goes), with no array of codes and no pass over them in JavaScript; other classes go
+   * through {@link LogisticRegression.codesOf}.
+   */
+  protected override labelsOf(m: Matrix): PredictedLabels {
+    const classes = this.classes_!;
+    if (!numericClasses(classes)) return super.labelsOf(m);
+    const { labels, finite } = labelAll(
+      m.data,
+      m.rows,
+      m.cols,
+      this.stackedCoef(m.cols),
+      this.intercept_!,
+      this.coef_!.length,
+      Float64Array.from(classes as readonly number[]),
+    );
+    if (!finite) assertFinite(m, this.typeName);
+    return labels;
   }
 
   /**

@@ -77,6 +77,18 @@ interface LinearExports {
     z: number,
     codes: number,
   ): number;
+  labelBlock(
+    x: number,
+    rows: number,
+    p: number,
+    W: number,
+    b: number,
+    K: number,
+    z: number,
+    codes: number,
+    table: number,
+    labels: number,
+  ): number;
   logF64(x: number): number;
   expNegF64Array(src: number, dst: number, n: number): void;
   lbfgsStart(
@@ -429,6 +441,8 @@ interface PredictLayout {
   zPtr: number;
   outPtr: number;
   codesPtr: number;
+  /** The class values of `labelBlock` (as many as requested). */
+  tablePtr: number;
   xPtr: number;
   /** A view of the x buffer (SCORE_CHUNK × p). */
   xs: Float64Array;
@@ -436,10 +450,17 @@ interface PredictLayout {
 
 /**
  * Lays this thread's memory out for predicting with K coefficient rows of p features and C output
- * columns — W, b, scores z (a chunk × K), out (a chunk × C), codes (a chunk of i32), x (a chunk × p)
- * — and copies W and b in.
+ * columns — W, b, scores z (a chunk × K), out (a chunk × C), codes (a chunk of i32), a table of
+ * `tableLength` values, x (a chunk × p) — and copies W and b in.
  */
-function predictLayout(p: number, W: Float64Array, b: Float64Array, K: number, C: number): PredictLayout {
+function predictLayout(
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  C: number,
+  tableLength = 0,
+): PredictLayout {
   if (kernel === null) kernel = instantiate();
   const k = kernel;
   // Prediction lays the memory out its own way; the loss kernels lay it out again when next used.
@@ -449,7 +470,8 @@ function predictLayout(p: number, W: Float64Array, b: Float64Array, K: number, C
   const zPtr = align16(bPtr + K * 8);
   const outPtr = align16(zPtr + SCORE_CHUNK * K * 8);
   const codesPtr = align16(outPtr + SCORE_CHUNK * C * 8);
-  const xPtr = align16(codesPtr + SCORE_CHUNK * 4);
+  const tablePtr = align16(codesPtr + SCORE_CHUNK * 4);
+  const xPtr = align16(tablePtr + tableLength * 8);
   const end = xPtr + SCORE_CHUNK * p * 8;
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
@@ -457,7 +479,7 @@ function predictLayout(p: number, W: Float64Array, b: Float64Array, K: number, C
   new Float64Array(buf, wPtr, K * p).set(W.subarray(0, K * p));
   new Float64Array(buf, bPtr, K).set(b.subarray(0, K));
   const xs = new Float64Array(buf, xPtr, SCORE_CHUNK * p);
-  return { k, wPtr, bPtr, zPtr, outPtr, codesPtr, xPtr, xs };
+  return { k, wPtr, bPtr, zPtr, outPtr, codesPtr, tablePtr, xPtr, xs };
 }
 
 /**
@@ -541,6 +563,38 @@ export function wasmArgmaxRows(
     L.xs.set(data.subarray(c0 * p, (c0 + rows) * p));
     check += L.k.e.argmaxBlock(L.xPtr, rows, p, L.wPtr, L.bPtr, K, L.zPtr, L.codesPtr);
     take(rows === SCORE_CHUNK ? cs : cs.subarray(0, rows), c0);
+  }
+  return check;
+}
+
+/**
+ * The WebAssembly twin of `argmaxRows` followed by a look-up of each code in `table` (the classes,
+ * when they are numbers): the predicted class values of rows [r0, r1) of `data` into `out` from
+ * `outOffset`, a chunk at a time. Returns the sum of all scores (not finite when any score is NaN
+ * or ±∞).
+ */
+export function wasmLabelRows(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  table: Float64Array,
+  out: Float64Array,
+  outOffset: number,
+): number {
+  const L = predictLayout(p, W, b, K, 1, table.length);
+  const buf = L.k.memory.buffer;
+  new Float64Array(buf, L.tablePtr, table.length).set(table);
+  const ls = new Float64Array(buf, L.outPtr, SCORE_CHUNK);
+  let check = 0;
+  for (let c0 = r0; c0 < r1; c0 += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, r1 - c0);
+    L.xs.set(data.subarray(c0 * p, (c0 + rows) * p));
+    check += L.k.e.labelBlock(L.xPtr, rows, p, L.wPtr, L.bPtr, K, L.zPtr, L.codesPtr, L.tablePtr, L.outPtr);
+    out.set(rows === SCORE_CHUNK ? ls : ls.subarray(0, rows), outOffset + (c0 - r0));
   }
   return check;
 }

@@ -10,7 +10,14 @@
 
 import { linearScores } from './common.ts';
 import { argmaxCodes, type ProbaLink, probaFromScores } from './links.ts';
-import { defaultLossKernel, SCORE_CHUNK, wasmArgmaxRows, wasmProbaRows, wasmScoreRows } from './loss-wasm.ts';
+import {
+  defaultLossKernel,
+  SCORE_CHUNK,
+  wasmArgmaxRows,
+  wasmLabelRows,
+  wasmProbaRows,
+  wasmScoreRows,
+} from './loss-wasm.ts';
 
 /** Scores of rows [r0, r1) of `data` (p columns; W is K × p) into `out` from `outOffset` (K per row). */
 export function scoreRows(
@@ -84,4 +91,28 @@ export function argmaxRows(
     take(rows === chunk ? codes : codes.subarray(0, rows), c0);
   }
   return check;
+}
+
+/**
+ * The predicted class of rows [r0, r1) of `data` as a number — `table[code]` for each row's class
+ * code (see {@link argmaxRows}) — into `out` from `outOffset`. Returns the sum of the scores, which
+ * is not finite when any score is NaN or ±∞.
+ */
+export function labelRows(
+  data: Float64Array,
+  r0: number,
+  r1: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  table: Float64Array,
+  out: Float64Array,
+  outOffset: number,
+): number {
+  if (defaultLossKernel() === 'wasm') return wasmLabelRows(data, r0, r1, p, W, b, K, table, out, outOffset);
+  return argmaxRows(data, r0, r1, p, W, b, K, (codes, first) => {
+    const at = outOffset + first - r0;
+    for (let i = 0; i < codes.length; i++) out[at + i] = table[codes[i]];
+  });
 }

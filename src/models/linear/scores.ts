@@ -15,9 +15,10 @@
  */
 
 import { type Executor, type Task, toShared } from '../../core/pool.ts';
+import { unfilledFloat64 } from '../../core/unfilled.ts';
 import type { ProbaLink } from './links.ts';
 import { probaRowsTask, scoreRowsTask } from './logistic-loss.ts';
-import { argmaxRows, probaRows, scoreRows } from './predict-rows.ts';
+import { argmaxRows, labelRows, probaRows, scoreRows } from './predict-rows.ts';
 
 /**
  * Multiply-adds (rows × features × score columns) from which scoring is spread over the pool:
@@ -31,7 +32,10 @@ function usePool(data: Float64Array, n: number, p: number, K: number, executor: 
   );
 }
 
-/** A Float64Array of `length` for n rows' results: shared when the pool will write it. */
+/**
+ * A Float64Array of `length` for n rows' results, every element of which the caller writes: shared
+ * when the pool will write it.
+ */
 function outputFor(
   data: Float64Array,
   n: number,
@@ -42,7 +46,7 @@ function outputFor(
 ): Float64Array {
   return usePool(data, n, p, K, executor)
     ? new Float64Array(new SharedArrayBuffer(length * 8))
-    : new Float64Array(length);
+    : unfilledFloat64(length); // every element is written
 }
 
 /** Runs `task(r0, r1)` over the n rows split in 2 × parallelism ranges on the pool; their results. */
@@ -106,9 +110,9 @@ export function probaAll(
 }
 
 /**
- * The predicted class code of each of the n rows into `codes` (K = 1: 1 when the score is > 0,
- * else 0; otherwise the first index of the largest score). Returns false when some score was NaN
- * or ±∞ (the caller then checks X).
+ * The predicted class code of each of the n rows, handed to `take` a chunk at a time (K = 1: 1
+ * when the score is > 0, else 0; otherwise the first index of the largest score). Returns false
+ * when some score was NaN or ±∞ (the caller then checks X).
  */
 export function argmaxAll(
   data: Float64Array,
@@ -123,4 +127,22 @@ export function argmaxAll(
   // the caller's check of X then finds nothing and lets it pass).
   const check = argmaxRows(data, 0, n, p, W, b, K, take);
   return check - check === 0;
+}
+
+/**
+ * The predicted class of each of the n rows as a number, `table[code]` (see {@link argmaxAll}):
+ * a new array of n, and whether every score was finite (when not, the caller checks X).
+ */
+export function labelAll(
+  data: Float64Array,
+  n: number,
+  p: number,
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  table: Float64Array,
+): { labels: Float64Array; finite: boolean } {
+  const labels = unfilledFloat64(n); // labelRows writes every row
+  const check = labelRows(data, 0, n, p, W, b, K, table, labels, 0);
+  return { labels, finite: check - check === 0 };
 }

@@ -534,6 +534,32 @@ describe('logistic regression predictions', () => {
     });
   }
 
+  for (const kernel of ['wasm', 'ts'] as const) {
+    it(`numeric classes: predict writes classes_[predictCodes] as a Float64Array (${kernel} kernel)`, () => {
+      const before = process.env.LATHE_LINEAR_KERNEL;
+      process.env.LATHE_LINEAR_KERNEL = kernel;
+      try {
+        for (const K of [2, 4]) {
+          const n = 2 * SCORE_CHUNK + 77; // chunks, and a short last one
+          const { X, y } = problem(n, 5, K, 1, 60 + K);
+          const values = Array.from(y, (v) => -2.5 + 10 * v); // not the codes themselves
+          const Xm = matrix(X, n, 5);
+          const model = new LogisticRegression({ maxIter: 30 }).fit(Xm, values);
+          const pred = model.predict(Xm);
+          const codes = model.predictCodes(Xm);
+          assert.ok(pred instanceof Float64Array, 'a Float64Array for numeric classes');
+          assert.equal(pred.length, n);
+          const expected = Float64Array.from(codes, (c) => model.classes_![c] as number);
+          assert.deepEqual(pred, expected);
+          assert.ok(new Set(pred).size > 1, 'more than one class predicted');
+        }
+      } finally {
+        if (before === undefined) delete process.env.LATHE_LINEAR_KERNEL;
+        else process.env.LATHE_LINEAR_KERNEL = before;
+      }
+    });
+  }
+
   it('ties go to the first class, as scikit-learn’s predict (argmax of the scores; > 0 for binary)', () => {
     const { X, y } = problem(200, 3, 3, 1, 50);
     const Xm = matrix(X, 200, 3);
