@@ -191,13 +191,18 @@ def imputer_cases():
         [["b", "x"], ["a", np.nan], [np.nan, "y"], ["b", "y"], ["a", "x"], ["c", np.nan]], dtype=object
     )
     s_test = np.array([[np.nan, np.nan], ["z", "x"]], dtype=object)
+    # A tie between "ｚ" (U+FF5A) and "😀" (U+1F600): the smaller by code point, "ｚ", wins.
+    u_train = np.array([["ｚ"], ["😀"], [np.nan], ["😀"], ["ｚ"], ["a"]], dtype=object)
+    u_test = np.array([[np.nan], ["é"]], dtype=object)
     string_cases = []
-    for ours, theirs in [
+    for ours, theirs, s_train, s_test in [
+        ({"strategy": "most_frequent"}, {"strategy": "most_frequent"}, u_train, u_test),
+    ] + [(ours, theirs, s_train, s_test) for ours, theirs in [
         ({"strategy": "most_frequent"}, {"strategy": "most_frequent"}),
         ({"strategy": "constant"}, {"strategy": "constant"}),
         ({"strategy": "constant", "fillValue": "UNK"}, {"strategy": "constant", "fill_value": "UNK"}),
         ({"strategy": "most_frequent", "addIndicator": True}, {"strategy": "most_frequent", "add_indicator": True}),
-    ]:
+    ]]:
         est = SimpleImputer(missing_values=np.nan, **theirs).fit(s_train)
         string_cases.append(
             {
@@ -272,10 +277,14 @@ def onehot_cases():
         ({"maxCategories": 1}, {"max_categories": 1}, ["city", "size"], "known"),
         ({"handleUnknown": "ignore", "categories": [["Paris", "Lyon", "Zurich"], ["S", "M", "L"]]}, {"handle_unknown": "ignore", "categories": [["Paris", "Lyon", "Zurich"], ["S", "M", "L"]]}, ["city", "size"], "all"),
     ]
+    # Characters above U+FFFF sort by code point, after U+E000-U+FFFF (JavaScript's `<` on UTF-16
+    # code units would put them first).
+    unicode_train = {"word": np.array(["ｚ", "😀", "a", "é", np.nan, "😀", "ｚ", "~", "\U0001F4A9"], dtype=object)}
+    unicode_test = {"word": np.array(["😀", "ｚ", "é", "\U0001F4A9"], dtype=object)}
     cases = []
-    for ours, theirs, cols, which in specs:
-        X = frame(train, cols)
-        T = frame(known_test if which == "known" else test, cols)
+    for ours, theirs, cols, which in specs + [({}, {}, ["word"], "unicode")]:
+        X = frame(unicode_train if which == "unicode" else train, cols)
+        T = frame(unicode_test if which == "unicode" else known_test if which == "known" else test, cols)
         enc = OneHotEncoder(sparse_output=False, **theirs).fit(X)
         outputs = []
         for i, c in enumerate(cols):
@@ -308,11 +317,17 @@ def ordinal_cases():
         ({"handleUnknown": "use_encoded_value", "unknownValue": None, "encodedMissingValue": -2, "unknownNaN": True}, {"handle_unknown": "use_encoded_value", "unknown_value": np.nan, "encoded_missing_value": -2}, ["city", "code"], True),
         ({"handleUnknown": "use_encoded_value", "unknownValue": 99, "categories": [["Paris", "Lyon"], ["L", "M", "S"]]}, {"handle_unknown": "use_encoded_value", "unknown_value": 99, "categories": [["Paris", "Lyon"], ["L", "M", "S"]]}, ["city", "size"], True),
     ]
+    unicode_train = {"word": np.array(["ｚ", "😀", "a", "é", np.nan, "😀", "~", "\U0001F4A9"], dtype=object)}
+    unicode_test = {"word": np.array(["\U0001F4A9", "ｚ", np.nan, "😀"], dtype=object)}
+    specs.append(({}, {}, ["word"], "unicode"))
     cases = []
     known = [0, 4]
     for ours, theirs, cols, unknown in specs:
-        X = frame(train, cols)
-        T = frame(test, cols) if unknown else frame({k: v[known] for k, v in test.items()}, cols)
+        if unknown == "unicode":
+            X, T = frame(unicode_train, cols), frame(unicode_test, cols)
+        else:
+            X = frame(train, cols)
+            T = frame(test, cols) if unknown else frame({k: v[known] for k, v in test.items()}, cols)
         enc = OrdinalEncoder(**theirs).fit(X)
         cases.append(
             {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { show, ValidationError } from '../core/errors.ts';
 import type { PlainValue } from '../core/plain.ts';
 import type { Column, ColumnType } from '../data/column.ts';
@@ -20,10 +21,6 @@ export type Category = string | number | boolean | null;
 export interface FoundCategories {
   categories: Category[];
   counts: Float64Array;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The distinct values of `c`, sorted, with the missing value (if any) last; and their counts. */
@@ -43,7 +40,7 @@ export function findCategories(c: Column): FoundCategories {
       for (let k = 0; k < counts.length; k++) {
         if (counts[k] > 0) byValue.set(c.dictionary[k], (byValue.get(c.dictionary[k]) ?? 0) + counts[k]);
       }
-      return finish([...byValue.keys()].sort(compareStrings), byValue, missing);
+      return finish([...byValue.keys()].sort(compareCodePoints), byValue, missing);
     }
     case 'text': {
       const byValue = new Map<string, number>();
@@ -52,7 +49,7 @@ export function findCategories(c: Column): FoundCategories {
         if (s === null) missing++;
         else byValue.set(s, (byValue.get(s) ?? 0) + 1);
       }
-      return finish([...byValue.keys()].sort(compareStrings), byValue, missing);
+      return finish([...byValue.keys()].sort(compareCodePoints), byValue, missing);
     }
     case 'numeric':
     case 'datetime': {

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
@@ -366,12 +367,13 @@ function stringStatistic(
   if (strategy === 'constant') return fillValue === null ? STRING_FILL : String(fillValue);
   const counts = new Map<string, number>();
   for (const s of strings) if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
+  // Ties → the smallest string by code point (scikit-learn's `min` over Python strings).
   // No observed value: dropped (NaN), as scikit-learn does, unless keepEmptyFeatures.
   if (counts.size === 0) return keepEmpty ? STRING_FILL : Number.NaN;
   let best: string | null = null;
   let bestCount = 0;
   for (const [s, n] of counts) {
-    if (n > bestCount || (n === bestCount && best !== null && s < best)) {
+    if (n > bestCount || (n === bestCount && best !== null && compareCodePoints(s, best) < 0)) {
       best = s;
       bestCount = n;
     }

@@ -55,7 +55,7 @@ describe('SimpleImputer against scikit-learn 1.2.1 (tolerance 1e-9)', () => {
     it(c.name, () => {
       const asTable = (rows: (string | null)[][]) =>
         new Table(
-          [0, 1].map((j) =>
+          rows[0].map((_, j) =>
             categoricalColumn(
               `x${j}`,
               rows.map((r) => r[j]),
