@@ -101,6 +101,7 @@ def scaler_cases():
         ("RobustScaler", {"quantileRange": [10, 90]}, {"quantile_range": (10, 90)}),
         ("RobustScaler", {"quantileRange": [0, 100]}, {"quantile_range": (0, 100)}),
         ("RobustScaler", {"quantileRange": [25.5, 74.3]}, {"quantile_range": (25.5, 74.3)}),
+        ("RobustScaler", {"quantileRange": [50, 50]}, {"quantile_range": (50, 50)}),
         ("RobustScaler", {"unitVariance": True}, {"unit_variance": True}),
         ("RobustScaler", {"withCentering": False}, {"with_centering": False}),
         ("RobustScaler", {"withScaling": False}, {"with_scaling": False}),

@@ -25,7 +25,7 @@ const schema = {
   quantileRange: p.array(p.float({ min: 0, max: 100 }), {
     default: [25, 75],
     minLength: 2,
-    doc: 'the [low, high] percentiles whose difference is the scale (0 ≤ low < high ≤ 100)',
+    doc: 'the [low, high] percentiles whose difference is the scale (0 ≤ low ≤ high ≤ 100)',
   }),
   unitVariance: p.bool({
     default: false,
@@ -62,9 +62,10 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     const m = this.fitInput(X);
     const { withCentering, withScaling, quantileRange, unitVariance } = this.params;
     const [qLo, qHi] = quantileRange;
-    if (quantileRange.length !== 2 || !(qLo < qHi)) {
+    // low = high is allowed, as in scikit-learn: the range is 0, so the scale is 1.
+    if (quantileRange.length !== 2 || !(qLo <= qHi)) {
       throw new ValidationError(
-        `RobustScaler: quantileRange must be [low, high] with 0 ≤ low < high ≤ 100; got ${JSON.stringify(quantileRange)}.`,
+        `RobustScaler: quantileRange must be [low, high] with 0 ≤ low ≤ high ≤ 100; got ${JSON.stringify(quantileRange)}.`,
         { field: 'quantileRange', fix: 'pass e.g. [25, 75] (the interquartile range)' },
       );
     }

@@ -178,6 +178,12 @@ describe('RobustScaler', () => {
     assert.throws(() => new RobustScaler({ quantileRange: [-1, 50] }).fit([[1], [2]]), ValidationError);
   });
 
+  it('accepts an empty quantileRange (low = high) as scikit-learn does: scale 1, centring only', () => {
+    const r = new RobustScaler({ quantileRange: [50, 50] }).fit([[1], [5], [2], [9]]);
+    assert.deepEqual(Array.from(r.scale_!), [1]);
+    assert.deepEqual(Array.from(r.transform([[3.5], [10]]).data), [0, 6.5]);
+  });
+
   it('inverseTransform undoes transform', () => {
     const X = [[1], [5], [2], [9], [Number.NaN]];
     const r = new RobustScaler({ unitVariance: true }).fit(X);
