@@ -6,6 +6,7 @@
  * @module
  */
 
+import { compareCodePoints } from './code-points.ts';
 import { ValidationError } from './errors.ts';
 import { unfilledFloat64 } from './unfilled.ts';
 
@@ -96,13 +97,16 @@ export function encodeLabels(y: TargetInput, n: number, who: string, what = 'y')
   return { codes, classes };
 }
 
-/** Sorts labels as scikit-learn does; mixed numbers and strings sort as strings. */
+/**
+ * Sorts labels as scikit-learn does: numbers numerically, strings by code point (Python's order);
+ * mixed numbers and strings sort as strings.
+ */
 export function sortLabels(
   labels: Label[],
   allNumbers = labels.every((l) => typeof l === 'number'),
 ): Label[] {
   if (allNumbers) return (labels as number[]).slice().sort((a, b) => a - b);
-  return labels.map(String).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return labels.map(String).sort(compareCodePoints);
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { show } from '../core/errors.ts';
 import type { Label } from '../core/labels.ts';
 import {
@@ -79,7 +80,7 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
     classes =
       typeof uniq[0] === 'number'
         ? (uniq as number[]).sort((a, b) => a - b)
-        : (uniq as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        : (uniq as string[]).sort(compareCodePoints);
     if (classes.length < 2) {
       fail(
         who,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { show, ValidationError } from '../core/errors.ts';
 import { type Label, type TargetInput, targetValues } from '../core/labels.ts';
 import { asMatrix, isMatrix, type Matrix, type MatrixSource } from '../core/matrix.ts';
@@ -151,7 +152,7 @@ function badLabel(who: string, field: string, i: number, x: unknown, expectedKin
 
 /** Labels of one or more arrays encoded over the sorted union of their classes. */
 export interface EncodedLabels {
-  /** Sorted union of the classes (numbers numerically, strings by code unit), as `np.unique`. */
+  /** Sorted union of the classes (numbers numerically, strings by code point), as `np.unique`. */
   classes: Label[];
   /** Whether the labels are numbers or strings (`'number'` when every input is empty). */
   kind: 'number' | 'string';
@@ -210,7 +211,7 @@ function encodeStrings(raws: RawLabels[], continuous: boolean): EncodedLabels {
     if (!s) continue;
     for (let i = 0; i < r.n; i++) if (!index.has(s[i])) index.set(s[i], index.size);
   }
-  const classes = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classes = [...index.keys()].sort(compareCodePoints);
   const remap = new Int32Array(classes.length);
   classes.forEach((c, k) => {
     remap[index.get(c)!] = k;
@@ -375,7 +376,8 @@ export function codeOf(
     const mid = (lo + hi) >> 1;
     const c = classes[mid];
     if (c === label) return mid;
-    if (c < label) lo = mid + 1;
+    // The classes' own order: numbers numerically, strings by code point.
+    if (kind === 'number' ? c < label : compareCodePoints(c as string, label as string) < 0) lo = mid + 1;
     else hi = mid - 1;
   }
   return -1;

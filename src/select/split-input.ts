@@ -5,6 +5,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { show, ValidationError } from '../core/errors.ts';
 import { type Label, type TargetInput, targetValues } from '../core/labels.ts';
 import { isMatrix } from '../core/matrix.ts';
@@ -69,7 +70,7 @@ export function encodeValues(values: ArrayLike<unknown>, field: string, who: str
   }
   const levels = [...index.keys()];
   if (allNumbers) (levels as number[]).sort((a, b) => a - b);
-  else (levels as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  else (levels as string[]).sort(compareCodePoints);
   levels.forEach((l, i) => index.set(l, i));
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) codes[i] = index.get(keyOf(values[i]))!;

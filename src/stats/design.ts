@@ -17,6 +17,7 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { ValidationError } from '../core/errors.ts';
 import { closest } from '../core/params.ts';
 import {
@@ -119,7 +120,9 @@ function categorize(col: FormulaColumn, n: number): { codes: Int32Array; levels:
     const v = col[i] as string | boolean | null;
     if (v !== null && v !== undefined) vals.add(v);
   }
-  const levels = [...vals].sort((a, b) => (isBool ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+  const levels = [...vals].sort((a, b) =>
+    isBool ? Number(a) - Number(b) : compareCodePoints(a as string, b as string),
+  );
   const index = new Map<string | boolean, number>(levels.map((v, k) => [v, k]));
   for (let i = 0; i < n; i++) {
     const v = col[i] as string | boolean | null;
