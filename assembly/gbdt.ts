@@ -349,7 +349,7 @@ function step(rec: usize, row: usize, catWords: usize): i32 {
     else if (x >= 0 && x < <f64>(words << 5)) {
       const c = <i32>x;
       right = i32(((load<u32>(catWords + ((off + <usize>(c >>> 5)) << 2)) >>> (c & 31)) & 1) == 0);
-    } else right = 1;
+    } else right = i32((fl & MISSING_LEFT) == 0); // an unknown code goes where missing values go
   } else {
     right = i32(x > thr) | (i32(x != x) & i32((fl & MISSING_LEFT) == 0));
   }
@@ -717,8 +717,9 @@ export function gradBinomial(y: usize, raw: usize, w: usize, gh: usize, r0: i32,
 // trees themselves, per feature, the sorted distinct thresholds (numeric) or the classes of
 // category codes that every split on the feature treats alike (categorical), so that:
 // - a row is binned once: numeric x → the number of the feature's thresholds below x (0..254),
-//   a category code → its class (0..510, class 0 = codes no split sends left), NaN → 511 (NaN in
-//   a numeric column → 255, see qsBin);
+//   a category code → its class (0..510, class 0 = codes no split sends left), NaN and codes
+//   outside the feature's table (unknown categories) → 511 (NaN in a numeric column → 255, see
+//   qsBin);
 // - a numeric split `x <= threshold` (rank r of the threshold) sends the row right iff bin > r —
 //   the same decision as the raw comparison for every x (bin <= r iff x <= threshold, as bins
 //   count thresholds); NaN is binned twice, as 255 (for splits sending missing values right) and
@@ -838,7 +839,7 @@ function qsBin(X: usize, m: i32, rowBytes: usize, base: usize, feats: usize, nUs
         let b: i32;
         if (x != x) b = 511;
         else if (x >= 0 && x < R) b = <i32>load<u16>(table + (<usize>(<i32>x) << 1));
-        else b = 0;
+        else b = 511; // an unknown code goes where missing values go
         store<u8>(dst1 + <usize>i, <u8>(b >>> 3));
         store<u8>(dst1 + <usize>QS_BLOCK + <usize>i, <u8>(b & 7));
       }

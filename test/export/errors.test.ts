@@ -99,10 +99,10 @@ describe('unsupported estimators', () => {
   it('refuses HistGradientBoosting state it cannot read, saying which version it reads', () => {
     const real = new HistGradientBoostingRegressor({ maxIter: 3, nThreads: 1 }).fit(X, y);
     const json = real.toJSON();
-    const fake = (state: unknown, version = 1) =>
+    const fake = (state: unknown, version = 2) =>
       ({ typeName: 'HistGradientBoostingRegressor', toJSON: () => ({ ...json, version, state }) }) as never;
     assert.doesNotThrow(() => readHgbState(real));
-    refusal(() => readHgbState(fake(json.state, 2)), /state version 2.*unknown state version/);
+    refusal(() => readHgbState(fake(json.state, 1)), /state version 1.*unknown state version/);
     const broken = {
       ...json.state,
       ensemble: { ...(json.state as { ensemble: object }).ensemble, left: [1, 2] },

@@ -10,10 +10,10 @@
  *
  * Semantics reproduced (see `addRaw` in `predictor.ts`):
  * - a numeric split sends `x <= threshold` left and NaN to `missingLeft`;
- * - a categorical split sends NaN to `missingLeft`, else the raw code `x` left when
- *   `0 <= x < 32·words` and bit `x` of the split's bitset is set. ONNX-ML opset 3 has no set
- *   membership, so each categorical split becomes a derived 0/1 column (a `Gather` from its
- *   bitset, NaN kept), split on with `>= 0.5`;
+ * - a categorical split sends NaN, and a code outside `0 <= x < 32·words` (an unknown
+ *   category), to `missingLeft`, else the raw code `x` left when bit `x` of the split's bitset is
+ *   set. ONNX-ML opset 3 has no set membership, so each categorical split becomes a derived 0/1
+ *   column (a `Gather` from its bitset; NaN for NaN and out-of-range codes), split on with `>= 0.5`;
  * - raw scores: `baseline[k] + Σ trees of class k`, in tree order; then `exp` (Poisson),
  *   the sigmoid `[1 − p, p]` written as HGB's `expit` (binary) or softmax (multiclass); the label is the first most probable
  *   class, as `predict`.
@@ -54,11 +54,11 @@ export function readHgbState(est: Estimator): HgbState {
     throw new ValidationError(
       `exportOnnx: cannot read the trees of ${who} (state version ${json.version}): ${what}.`,
       {
-        fix: 'this exporter reads HistGradientBoosting state version 1; re-export with the Lathe version that trained the model',
+        fix: 'this exporter reads HistGradientBoosting state version 2; re-export with the Lathe version that trained the model',
       },
     );
   };
-  if (json.version !== 1) bad('unknown state version');
+  if (json.version !== 2) bad('unknown state version');
   const s = json.state;
   if (!s) bad('the model is not fitted');
   const state = s as PlainObject;
@@ -130,7 +130,8 @@ function categoricalIndicators(b: GraphBuilder, s: HgbState, X: string, d: numbe
     for (let c = 0; c < nCat; c++) if (featureOf[c] === f) splits.push(c);
     let range = 0;
     for (const c of splits) range = Math.max(range, (s.rawBitsetStart[c + 1] - s.rawBitsetStart[c]) * 32);
-    // table[code, k] = 1 when split k sends code left; row `range` (out-of-range codes) is all 0.
+    // table[code, k] = 1 when split k sends code left; row `range` (read by out-of-range codes,
+    // whose result is then replaced by NaN) is all 0.
     const table = new Float64Array((range + 1) * splits.length);
     splits.forEach((c, k) => {
       const start = s.rawBitsetStart[c];
@@ -156,7 +157,8 @@ function categoricalIndicators(b: GraphBuilder, s: HgbState, X: string, d: numbe
       [b.double(table, [range + 1, splits.length], 'cat_sets'), flat],
       [attr.int('axis', 0)],
     );
-    blocks.push(b.op('Where', [b.op('IsNaN', [x]), b.scalar(Number.NaN), hits]));
+    // NaN and out-of-range codes (NaN is never in range) read as missing: the tree's missingLeft.
+    blocks.push(b.op('Where', [inRange, hits, b.scalar(Number.NaN)]));
     splits.forEach((c) => {
       columnOfSplit[c] = next++;
     });

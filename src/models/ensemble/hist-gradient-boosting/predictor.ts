@@ -3,7 +3,9 @@
  * objects per node), separate from the training-time tree. Two ways to walk it:
  *
  * - raw values (new data): numeric splits compare `x <= threshold`, categorical splits test the
- *   raw category code against a bitset, NaN follows the node's `missingLeft`;
+ *   raw category code (truncated) against a bitset, NaN follows the node's `missingLeft`, and so
+ *   does a category unseen in training — negative, beyond the bitset, or a code the bitset marks
+ *   as unknown (scikit-learn 1.2 treats unknown categories as missing values);
  * - bins (training and validation data during fit): `bin <= binThreshold`, a 256-bit bitset of
  *   bins for categorical splits, the missing bin follows `missingLeft`.
  *
@@ -112,11 +114,14 @@ export function buildEnsemble(
         const b = mapper.missingBin;
         e.binBitsets[cat * 8 + (b >>> 5)] |= 1 << (b & 31);
       }
-      for (let code = 0; code < map.length; code++) {
-        const b = map[code];
-        if (b >= 0 && s.goesLeft[b]) e.rawBitsets[word + (code >>> 5)] |= 1 << (code & 31);
+      // A code never seen in training goes where missing values go (scikit-learn 1.2 treats
+      // unknown categories as missing); so do codes beyond the bitset and negative ones (`addRaw`).
+      const words = (map.length + 31) >>> 5;
+      for (let code = 0; code < words * 32; code++) {
+        const b = code < map.length ? map[code] : -1;
+        if (b >= 0 ? s.goesLeft[b] : s.missingGoLeft) e.rawBitsets[word + (code >>> 5)] |= 1 << (code & 31);
       }
-      word += (map.length + 31) >>> 5;
+      word += words;
       cat++;
       e.rawBitsetStart[cat] = word;
       e.threshold[i] = Number.NaN;
@@ -194,7 +199,10 @@ export function addRaw(
             const c = catIndex[node];
             const start = rawBitsetStart[c];
             const words = rawBitsetStart[c + 1] - start;
-            goLeft = x >= 0 && x < words * 32 && ((rawBitsets[start + (x >>> 5)] >>> (x & 31)) & 1) === 1;
+            goLeft =
+              x >= 0 && x < words * 32
+                ? ((rawBitsets[start + (x >>> 5)] >>> (x & 31)) & 1) === 1
+                : missingLeft[node] === 1; // an unknown code: where missing values go
           } else goLeft = x <= threshold[node];
           node = goLeft ? left[node] : right[node];
           f = feature[node];

@@ -44,7 +44,11 @@ export interface HGBRegressorFitOptions {
 export class HistGradientBoostingRegressor extends BaseRegressor<HGBRegressorParams> {
   static readonly typeName = 'HistGradientBoostingRegressor';
   static readonly schema = regressorSchema;
-  static readonly stateVersion = 1;
+  /**
+   * 2 since 2026-11-28: the categorical bitsets mark codes unseen in training as going where
+   * missing values go (version 1 sent them right), so a version-1 model is refused, not misread.
+   */
+  static readonly stateVersion = 2;
 
   /** Iterations run (fewer than `maxIter` when early stopping stopped the fit). */
   nIter_: number | undefined = undefined;

@@ -116,7 +116,8 @@ export function packBitvector(e: TreeEnsemble): PackedEnsemble | null {
     rank.set(f, r);
   }
   // Categorical features: codes 0..R-1 grouped in classes by the set of splits that send them left
-  // (class 0: sent left by none — also the class of every code outside 0..R-1).
+  // (class 0: sent left by none); a code outside 0..R-1 takes class 511 with NaN (unknown
+  // categories go where missing values go).
   const classOf = new Map<number, Uint16Array>();
   const classLeft = new Map<number, number[][]>(); // per feature, per class: the splits sending it left
   for (const [f, splits] of catSplits) {
