@@ -75,3 +75,43 @@ describe('naive Bayes state', () => {
     assert.deepEqual(P.columns, ['x', 'y']);
   });
 });
+
+describe('naive Bayes degenerate fits predict as scikit-learn 1.2', () => {
+  it('a NaN joint log-likelihood wins the argmax (np.argmax), as scikit-learn predicts', () => {
+    // GaussianNB(var_smoothing=0): class 1 has a constant feature, so its log-likelihood is NaN
+    // everywhere; scikit-learn predicts [1, 1, 1].
+    const Xg = [
+      [0, 0],
+      [1, 1],
+      [3, 5],
+      [3, 6],
+    ];
+    const T = [
+      [3, 5],
+      [0, 0],
+      [0.5, 0.5],
+    ];
+    const g = new GaussianNB({ varSmoothing: 0 }).fit(Xg, [0, 0, 1, 1]);
+    assert.deepEqual([...g.predict(T)], [1, 1, 1]);
+    // MultinomialNB(alpha=0, force_alpha=True): 0 · log 0 is NaN; jll rows [-inf, NaN],
+    // [NaN, -inf], [-inf, -inf] give [1, 0, 0].
+    const m = new MultinomialNB({ alpha: 0, forceAlpha: true }).fit(
+      [
+        [1, 0],
+        [0, 1],
+        [2, 0],
+      ],
+      [0, 1, 0],
+    );
+    assert.deepEqual(
+      [
+        ...m.predict([
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]),
+      ],
+      [1, 0, 0],
+    );
+  });
+});
