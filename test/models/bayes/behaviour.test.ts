@@ -114,4 +114,28 @@ describe('naive Bayes degenerate fits predict as scikit-learn 1.2', () => {
       [1, 0, 0],
     );
   });
+
+  it('GaussianNB: a class whose weights sum to ~0 keeps mean 0 and variance epsilon', () => {
+    const Xg = [
+      [0, 0],
+      [1, 1],
+      [3, 5],
+      [3, 6],
+    ];
+    const g = new GaussianNB().fit(Xg, [0, 0, 1, 1], { sampleWeight: [1e-9, 1e-9, 1, 2] });
+    // scikit-learn 1.2: theta_ [[0, 0], [3, 5.666…]], var_ [[6.5e-9, 6.5e-9], …], class_count_ [2e-9, 3].
+    assert.deepEqual([...g.theta_![0]], [0, 0]);
+    assert.ok(Math.abs(g.var_![0][0] - 6.5e-9) < 1e-20 && Math.abs(g.var_![0][1] - 6.5e-9) < 1e-20);
+    assert.ok(Math.abs(g.classCount_![0] - 2e-9) < 1e-20);
+    assert.ok(Math.abs(g.classPrior_![0] - 6.666666662222222e-10) < 1e-20);
+    assert.deepEqual(
+      [
+        ...g.predict([
+          [3, 5],
+          [0, 0],
+        ]),
+      ],
+      [1, 0],
+    );
+  });
 });
