@@ -66,10 +66,13 @@ def weights(n, seed):
 def cases(d):
     out_cases = []
 
-    def add(model, data, params, sw_seed=None):
+    def add(model, data, params, sw_seed=None, weightless_class=None):
         X, y = d[data]
         Xtr, ytr, Xte = X[0::2], y[0::2], X[1::2]
         sw = None if sw_seed is None else weights(len(ytr), sw_seed)
+        if weightless_class is not None:
+            # Weights summing to ~0 (np.isclose(total, 0)): the class keeps mean 0, variance epsilon.
+            sw[ytr == weightless_class] = 1e-10
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             m = model(**params).fit(Xtr, ytr, sample_weight=sw)
@@ -96,6 +99,7 @@ def cases(d):
     add(GaussianNB, "digits", {"var_smoothing": 1e-2})
     add(GaussianNB, "constant1", {"var_smoothing": 1e-3})
     add(GaussianNB, "constant1", {"var_smoothing": 1e-3}, sw_seed=3)
+    add(GaussianNB, "iris", {}, sw_seed=4, weightless_class=0)
     add(MultinomialNB, "digits", {})
     add(MultinomialNB, "digits", {"alpha": 0.1, "fit_prior": False})
     add(MultinomialNB, "counts", {})

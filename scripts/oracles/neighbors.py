@@ -2,7 +2,7 @@
 """Oracle for Lathe's k-nearest-neighbour models (test/models/neighbors).
 
 Fits scikit-learn 1.2's KNeighborsClassifier / KNeighborsRegressor on fixed train/test splits
-(even rows train, odd rows query) and records predictions, probabilities and kneighbors()
+(even rows train, odd rows query; a few cases train on every fourth row and query the rest) and records predictions, probabilities and kneighbors()
 distances and indices, for brute force and the KD-tree, Euclidean and Manhattan metrics, uniform
 and distance weights. Also records KDTree.get_arrays() (the row permutation and node bounds) so
 the tree build itself is checked.
@@ -60,8 +60,10 @@ def datasets():
     return d
 
 
-def split(X, y):
-    return X[0::2], y[0::2], X[1::2], y[1::2]
+def split(X, y, step=2):
+    """Every step-th row trains, the others query (step 2: even rows train, odd rows query)."""
+    query = np.arange(len(y)) % step != 0
+    return X[0::step], y[0::step], X[query], y[query]
 
 
 def classifier_cases(d):
@@ -83,10 +85,14 @@ def classifier_cases(d):
         ("grid", {"n_neighbors": 9, "weights": "distance", "leaf_size": 4}),
         ("grid", {"n_neighbors": 5, "metric": "manhattan", "leaf_size": 3}),
         ("grid", {"n_neighbors": 5, "metric": "manhattan", "algorithm": "brute"}),
+        # More query rows than training rows: scikit-learn's brute force runs "parallel on X",
+        # which orders tied neighbours differently from "parallel on Y".
+        ("grid", {"n_neighbors": 5, "metric": "manhattan", "algorithm": "brute"}, 4),
+        ("grid", {"n_neighbors": 7, "p": 1, "weights": "distance", "algorithm": "brute"}, 4),
     ]
-    for data, params in grid:
+    for data, params, *step in grid:
         X, y = d[data]
-        Xtr, ytr, Xte, _ = split(X, y)
+        Xtr, ytr, Xte, _ = split(X, y, *step)
         m = KNeighborsClassifier(**params).fit(Xtr, ytr)
         dist, ind = m.kneighbors(Xte)
         case = {
@@ -98,6 +104,8 @@ def classifier_cases(d):
             "distances": out(dist),
             "indices": tolist(ind),
         }
+        if step:
+            case["trainStep"] = step[0]
         if data in ("iris", "grid"):
             sdist, sind = m.kneighbors()
             case["selfDistances"] = out(sdist)

@@ -89,12 +89,15 @@ def splitters():
                 {"kind": "StratifiedKFold", "n": len(y), "nSplits": k, "y": y,
                  "folds": folds(StratifiedKFold(k), X, y)}
             )
-    # Groups: distinct sizes (so the greedy order has no ties) and a few ties among <= 16 groups
-    # (NumPy's argsort is an insertion sort there, i.e. stable).
+    # Groups: distinct sizes (so the greedy order has no ties), a few ties among <= 16 groups
+    # (NumPy's argsort is an insertion sort there, i.e. stable) and ties among more groups.
     group_sets = [
         [0] * 5 + [1] * 2 + [2] * 7 + [3] * 1 + [4] * 3 + [5] * 4,
         ["u", "v", "v", "w", "w", "w", "x", "x", "y", "y", "y", "y", "z", "u", "x"],
         [3, 3, 1, 1, 2, 2, 4, 5, 5, 6, 6, 6, 7, 7],
+        # More than 16 groups with ties: NumPy's argsort is an (unstable) introsort there.
+        np.repeat(np.arange(20), 2).tolist(),
+        np.random.RandomState(1).permutation(np.repeat(np.arange(40), [1, 2, 3, 2] * 10)).tolist(),
     ]
     for g in group_sets:
         X = np.zeros((len(g), 1))

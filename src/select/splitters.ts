@@ -16,6 +16,7 @@ import { show, ValidationError } from '../core/errors.ts';
 import type { TargetInput } from '../core/labels.ts';
 import { Rng } from '../core/rng.ts';
 import { warn } from '../core/warnings.ts';
+import { numpyArgsort } from './numpy-argsort.ts';
 import { classCodes, groupCodes, rowCount, type SplitX } from './split-input.ts';
 
 /** One train/test split: row indices, each sorted ascending. */
@@ -241,8 +242,10 @@ export interface GroupKFoldOptions {
 
 /**
  * Group k-fold: every group entirely in one test fold; groups are dealt largest first to the
- * fold with the fewest rows so far (scikit-learn 1.2's greedy balancing; ties between equally
- * sized groups go to the group that sorts last, as NumPy's reversed argsort puts it first).
+ * fold with the fewest rows so far (scikit-learn 1.2's greedy balancing). Equally sized groups
+ * are dealt in the order of NumPy's reversed `argsort` of the sizes — the group that sorts last
+ * first for up to 16 groups; beyond that the order NumPy's introsort leaves ties in, which Lathe
+ * reproduces — so the folds are scikit-learn's for every layout.
  */
 export class GroupKFold implements Splitter {
   readonly nSplits: number;
@@ -273,8 +276,9 @@ export class GroupKFold implements Splitter {
     }
     const size = new Int32Array(g);
     for (let i = 0; i < n; i++) size[codes[i]]++;
-    // np.argsort(sizes)[::-1]: descending by size; among equal sizes the later group first.
-    const order = Array.from({ length: g }, (_, i) => i).sort((a, b) => size[b] - size[a] || b - a);
+    // np.argsort(sizes)[::-1]: descending by size; equal sizes in the reverse of the order NumPy's
+    // (unstable beyond 16 groups) quicksort leaves them in.
+    const order = numpyArgsort(size).reverse();
     const perFold = new Float64Array(k);
     const groupFold = new Int32Array(g);
     for (const gi of order) {

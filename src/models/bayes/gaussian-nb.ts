@@ -17,6 +17,9 @@ import type { PlainObject } from '../../core/plain.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
 import { argmaxCodes, logProbaFromJll } from './joint-log-likelihood.ts';
 
+/** A class total weight at most this is "zero" (`np.isclose(total, 0)`: atol 1e-8). */
+const ZERO_WEIGHT = 1e-8;
+
 const schema = {
   priors: p.nullable(p.array(p.float({ min: 0 }), { minLength: 1 }), {
     default: null,
@@ -92,10 +95,6 @@ export class GaussianNB extends BaseClassifier<GaussianNBParams> {
     const count = new Float64Array(K);
     for (let c = 0; c < K; c++) {
       const rowsC = Int32Array.from(members[c]);
-      const mv = meanVariance(data, d, rowsC, sw);
-      for (let j = 0; j < d; j++) mv.variance[j] += epsilon;
-      theta.push(mv.mean);
-      variance.push(mv.variance);
       count[c] =
         sw === undefined
           ? rowsC.length
@@ -104,6 +103,15 @@ export class GaussianNB extends BaseClassifier<GaussianNBParams> {
               0,
               rowsC.length,
             );
+      // A class whose weights sum to (nearly) 0 — np.isclose(total, 0) — keeps scikit-learn's
+      // initial mean 0 and variance 0 (+ epsilon); its count (and prior) is that small total.
+      const mv =
+        sw !== undefined && Math.abs(count[c]) <= ZERO_WEIGHT
+          ? { mean: new Float64Array(d), variance: new Float64Array(d) }
+          : meanVariance(data, d, rowsC, sw);
+      for (let j = 0; j < d; j++) mv.variance[j] += epsilon;
+      theta.push(mv.mean);
+      variance.push(mv.variance);
     }
     let prior: Float64Array;
     if (priors !== null) prior = Float64Array.from(priors);

@@ -8,13 +8,26 @@
 
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 
-/** The first class with the largest joint log-likelihood per row (`np.argmax`). */
+/**
+ * The first class with the largest joint log-likelihood per row, as `np.argmax` picks it: a NaN
+ * counts as the largest value, so a row with a NaN (a zero variance without smoothing, or
+ * `0 · log 0` with `alpha` forced to 0) predicts its first NaN class, as scikit-learn does.
+ */
 export function argmaxCodes(jll: Float64Array, n: number, K: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * K;
     let best = 0;
-    for (let c = 1; c < K; c++) if (jll[o + c] > jll[o + best]) best = c;
+    if (!Number.isNaN(jll[o])) {
+      for (let c = 1; c < K; c++) {
+        const v = jll[o + c];
+        if (Number.isNaN(v)) {
+          best = c;
+          break;
+        }
+        if (v > jll[o + best]) best = c;
+      }
+    }
     out[i] = best;
   }
   return out;

@@ -5,7 +5,8 @@
  * when there are more columns than rows, the kernel form (XXᵀ + αI)a = y, w = Xᵀa; `svd` — from
  * the singular values of X (computed by QR then SVD, see `least-squares.ts`), the more robust
  * choice for ill-conditioned data. `auto` uses cholesky and falls back to svd when the system is
- * singular (α = 0 with collinear columns).
+ * singular (α = 0 with collinear columns) — with a `UserWarning` for the kernel form, as
+ * scikit-learn warns there.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { registerEstimator } from '../../core/estimator.ts';
 import type { TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
+import { warn } from '../../core/warnings.ts';
 import { centerAndWeight } from './common.ts';
 import { leastSquaresFactors, ridgeSvdSolution } from './least-squares.ts';
 import { interceptFrom, type LinearFitOptions, LinearRegressorBase } from './linear-model.ts';
@@ -56,7 +58,17 @@ export class Ridge extends LinearRegressorBase<RidgeParams> {
     const { alpha, fitIntercept, solver } = this.params;
     const c = centerAndWeight(m, target, sw, fitIntercept);
     let coef: Float64Array | null = null;
-    if (solver !== 'svd') coef = solveCholesky(c.X, c.y, m.rows, m.cols, alpha);
+    if (solver !== 'svd') {
+      coef = solveCholesky(c.X, c.y, m.rows, m.cols, alpha);
+      // scikit-learn warns when the kernel form (more columns than rows) is singular; falling
+      // back from the normal equations it does not.
+      if (coef === null && m.cols > m.rows) {
+        warn(
+          'UserWarning',
+          'Ridge: singular matrix in solving the dual problem (more columns than rows, alpha too small); using the least-squares (SVD) solution instead.',
+        );
+      }
+    }
     if (coef === null) coef = ridgeSvdSolution(leastSquaresFactors(c.X, c.y, m.rows, m.cols), alpha);
     this.coef_ = coef;
     this.intercept_ = fitIntercept ? interceptFrom(c.xOffset, c.yOffset, coef) : 0;

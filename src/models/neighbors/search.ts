@@ -29,8 +29,9 @@ export interface KNeighborsResult {
 export type NeighborAlgorithm = 'brute' | 'kd_tree';
 
 /**
- * scikit-learn (1.2, one OpenMP thread) searches by brute force "parallel on X" only above
- * 4 · 256 query rows; below, "parallel on Y", which reorders tied neighbours (see `query`).
+ * scikit-learn (1.2, one OpenMP thread) searches by brute force "parallel on X" when there are
+ * more query rows than training rows or more than 4 · 256 query rows; otherwise "parallel on Y",
+ * which reorders tied neighbours (see `query`).
  */
 const SKLEARN_PARALLEL_ON_X_MIN = 1024;
 
@@ -96,11 +97,11 @@ export class NeighborIndex {
         bruteHeaps(this.data, this.n, Q, 0, rows, this.p, k, this.metric, dist, ind);
       }
     }
-    if (!this.tree && rows <= SKLEARN_PARALLEL_ON_X_MIN) {
-      // scikit-learn's brute force on ≤ 1024 query rows (4 · chunk 256 · 1 thread) runs
-      // "parallel on Y": each query's heap is pushed again, slot by slot, into a fresh heap before
-      // sorting. That does not change which neighbours are kept, but it fixes the order of tied
-      // ones, so Lathe does the same.
+    if (!this.tree && rows <= SKLEARN_PARALLEL_ON_X_MIN && rows <= this.n) {
+      // scikit-learn's brute force on at most as many query rows as training rows, and ≤ 1024 of
+      // them (4 · chunk 256 · 1 thread), runs "parallel on Y": each query's heap is pushed again,
+      // slot by slot, into a fresh heap before sorting. That does not change which neighbours are
+      // kept, but it fixes the order of tied ones, so Lathe does the same.
       const d2 = new Float64Array(k);
       const i2 = new Int32Array(k);
       for (let q = 0; q < rows; q++) {

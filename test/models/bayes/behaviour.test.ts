@@ -75,3 +75,67 @@ describe('naive Bayes state', () => {
     assert.deepEqual(P.columns, ['x', 'y']);
   });
 });
+
+describe('naive Bayes degenerate fits predict as scikit-learn 1.2', () => {
+  it('a NaN joint log-likelihood wins the argmax (np.argmax), as scikit-learn predicts', () => {
+    // GaussianNB(var_smoothing=0): class 1 has a constant feature, so its log-likelihood is NaN
+    // everywhere; scikit-learn predicts [1, 1, 1].
+    const Xg = [
+      [0, 0],
+      [1, 1],
+      [3, 5],
+      [3, 6],
+    ];
+    const T = [
+      [3, 5],
+      [0, 0],
+      [0.5, 0.5],
+    ];
+    const g = new GaussianNB({ varSmoothing: 0 }).fit(Xg, [0, 0, 1, 1]);
+    assert.deepEqual([...g.predict(T)], [1, 1, 1]);
+    // MultinomialNB(alpha=0, force_alpha=True): 0 · log 0 is NaN; jll rows [-inf, NaN],
+    // [NaN, -inf], [-inf, -inf] give [1, 0, 0].
+    const m = new MultinomialNB({ alpha: 0, forceAlpha: true }).fit(
+      [
+        [1, 0],
+        [0, 1],
+        [2, 0],
+      ],
+      [0, 1, 0],
+    );
+    assert.deepEqual(
+      [
+        ...m.predict([
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]),
+      ],
+      [1, 0, 0],
+    );
+  });
+
+  it('GaussianNB: a class whose weights sum to ~0 keeps mean 0 and variance epsilon', () => {
+    const Xg = [
+      [0, 0],
+      [1, 1],
+      [3, 5],
+      [3, 6],
+    ];
+    const g = new GaussianNB().fit(Xg, [0, 0, 1, 1], { sampleWeight: [1e-9, 1e-9, 1, 2] });
+    // scikit-learn 1.2: theta_ [[0, 0], [3, 5.666…]], var_ [[6.5e-9, 6.5e-9], …], class_count_ [2e-9, 3].
+    assert.deepEqual([...g.theta_![0]], [0, 0]);
+    assert.ok(Math.abs(g.var_![0][0] - 6.5e-9) < 1e-20 && Math.abs(g.var_![0][1] - 6.5e-9) < 1e-20);
+    assert.ok(Math.abs(g.classCount_![0] - 2e-9) < 1e-20);
+    assert.ok(Math.abs(g.classPrior_![0] - 6.666666662222222e-10) < 1e-20);
+    assert.deepEqual(
+      [
+        ...g.predict([
+          [3, 5],
+          [0, 0],
+        ]),
+      ],
+      [1, 0],
+    );
+  });
+});

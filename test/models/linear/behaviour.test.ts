@@ -198,6 +198,42 @@ describe('linear models: warnings and state', () => {
     assert.equal(c.warnings.length, 0);
   });
 
+  it('Ridge warns, as scikit-learn 1.2, when the kernel form is singular and falls back to SVD', () => {
+    // scikit-learn: coef_ [0.17647…, −0.11764…, −0.11764…], intercept_ 1.41176…, and a UserWarning
+    // "Singular matrix in solving dual problem. Using least-squares solution instead."
+    const w = captureWarnings(() =>
+      new Ridge({ alpha: 0 }).fit(
+        [
+          [1, 2, 3],
+          [4, 0, 1],
+        ],
+        [1, 2],
+      ),
+    );
+    assert.deepEqual(
+      w.warnings.map((x) => x.category),
+      ['UserWarning'],
+    );
+    assert.match(w.warnings[0].message, /singular matrix in solving the dual problem/);
+    const coef = Array.from(w.result.coef_!);
+    [0.1764705882352941, -0.11764705882352941, -0.11764705882352941].forEach((v, j) =>
+      assert.ok(Math.abs(coef[j] - v) < 1e-12),
+    );
+    assert.ok(Math.abs(w.result.intercept_! - 1.411764705882353) < 1e-12);
+    // A singular system of the normal equations falls back without a warning (as scikit-learn).
+    const primal = captureWarnings(() =>
+      new Ridge({ alpha: 0, fitIntercept: false }).fit(
+        [
+          [1, 2],
+          [2, 4],
+          [3, 6],
+        ],
+        [1, 2, 3],
+      ),
+    );
+    assert.equal(primal.warnings.length, 0);
+  });
+
   it('round-trips through toJSON / plain data with identical predictions', () => {
     const models = [
       new LinearRegression().fit(X, yReg),

@@ -91,6 +91,20 @@ describe('k-NN behaviour', () => {
     assert.deepEqual(uniform.predict(q), ['b']);
   });
 
+  it('brute force orders tied neighbours as scikit-learn, more queries than training rows or not', () => {
+    // scikit-learn 1.2 (one thread): "parallel on Y" (a query's heap pushed again before sorting)
+    // only when there are no more query rows than training rows; otherwise "parallel on X".
+    const knn = new KNeighborsClassifier({ nNeighbors: 2, algorithm: 'brute', metric: 'manhattan' }).fit(
+      [[1], [3]],
+      ['a', 'b'],
+    );
+    const order = (Q: number[][]) => Array.from(knn.kneighbors(Q).indices);
+    assert.deepEqual(order([[2]]), [0, 1]);
+    assert.deepEqual(order([[5], [2]]), [1, 0, 0, 1]);
+    assert.deepEqual(order([[0], [5], [2], [7]]), [0, 1, 1, 0, 1, 0, 1, 0]);
+    assert.deepEqual(order([[2], [2], [2]]), [1, 0, 1, 0, 1, 0]);
+  });
+
   it('kneighbors() excludes each training row itself', () => {
     const { X, y } = points(50, 2, 5);
     const model = new KNeighborsClassifier({ nNeighbors: 4 }).fit(X, y);

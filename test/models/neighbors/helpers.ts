@@ -14,15 +14,16 @@ function rows(X: number[][], step: number, offset: number): Matrix {
   return matrix(Float64Array.from(picked.flat()), picked.length, X[0].length);
 }
 
-/** The oracle's split of a dataset: even rows train, odd rows query. */
-export function split(name: string): { Xtr: Matrix; ytr: number[]; Xte: Matrix; yte: number[] } {
+/** The oracle's split of a dataset: every `step`-th row trains, the others query (2: even/odd). */
+export function split(name: string, step = 2): { Xtr: Matrix; ytr: number[]; Xte: Matrix; yte: number[] } {
   const d = fixture<Record<string, { X: number[][]; y: number[] }>>('datasets.json')[name];
   if (!d) throw new Error(`no dataset ${name}`);
+  const query = d.X.filter((_, i) => i % step !== 0);
   return {
-    Xtr: rows(d.X, 2, 0),
-    ytr: d.y.filter((_, i) => i % 2 === 0),
-    Xte: rows(d.X, 2, 1),
-    yte: d.y.filter((_, i) => i % 2 === 1),
+    Xtr: rows(d.X, step, 0),
+    ytr: d.y.filter((_, i) => i % step === 0),
+    Xte: matrix(Float64Array.from(query.flat()), query.length, d.X[0].length),
+    yte: d.y.filter((_, i) => i % step !== 0),
   };
 }
 

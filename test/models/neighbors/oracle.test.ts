@@ -11,6 +11,7 @@ import { camel, fixture, split } from './helpers.ts';
 
 interface ClassifierCase {
   dataset: string;
+  trainStep?: number;
   params: Record<string, unknown>;
   fitMethod: string;
   predict: number[];
@@ -77,8 +78,8 @@ function label(c: { dataset: string; params: Record<string, unknown> }): string 
 
 describe('KNeighborsClassifier matches scikit-learn', () => {
   for (const c of oracle.classifier) {
-    it(label(c), () => {
-      const { Xtr, ytr, Xte } = split(c.dataset);
+    it(`${label(c)}${c.trainStep ? `, training on every ${c.trainStep}th row` : ''}`, () => {
+      const { Xtr, ytr, Xte } = split(c.dataset, c.trainStep);
       const model = new KNeighborsClassifier(camel(c.params)).fit(Xtr, ytr);
       assert.equal(model.fitMethod_, c.fitMethod, 'algorithm chosen');
       assert.deepEqual([...model.predict(Xte)], c.predict, 'predict');
