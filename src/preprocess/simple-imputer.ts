@@ -340,9 +340,15 @@ function numericStatistic(
   }
   if (missing === values.length) return keepEmpty ? 0 : Number.NaN;
   if (strategy === 'mean') {
+    const count = values.length - missing;
     let s = 0;
     for (let i = 0; i < values.length; i++) if (values[i] === values[i]) s += values[i];
-    return s / (values.length - missing);
+    if (Number.isFinite(s)) return s / count;
+    // The sum overflowed (values near ±1.8e308; infinities were refused before): sum the values
+    // divided by their count instead, which cannot overflow, so the mean of [1e308, 1e308] is 1e308.
+    let scaled = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) scaled += values[i] / count;
+    return scaled;
   }
   const sorted = sortedNonMissing(values);
   return strategy === 'median' ? medianSorted(sorted) : modeSorted(sorted);

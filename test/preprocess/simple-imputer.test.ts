@@ -81,6 +81,21 @@ describe('SimpleImputer against scikit-learn 1.2.1 (tolerance 1e-9)', () => {
 });
 
 describe('SimpleImputer', () => {
+  it('the mean of values whose sum overflows is still their mean', () => {
+    const imp = new SimpleImputer().fit([
+      [1e308, 1],
+      [1e308, Number.NaN],
+      [Number.NaN, 3],
+      [-1e308, 2],
+      [1.5e308, 2],
+    ]);
+    // (1e308 + 1e308 − 1e308 + 1.5e308) / 4, summed as values / 4: no Infinity.
+    const mean = imp.statistics_![0] as number;
+    assert.ok(Math.abs(mean - 0.625e308) <= 1e-12 * 0.625e308, `mean ${mean}`);
+    assert.equal(imp.statistics_![1], 2);
+    assert.deepEqual(Array.from(imp.transform([[Number.NaN, Number.NaN]]).data), [0.625e308, 2]);
+  });
+
   it('drops a column with no observed value, with a warning naming it', () => {
     const imp = new SimpleImputer({ strategy: 'median' });
     const { warnings } = captureWarnings(() =>
