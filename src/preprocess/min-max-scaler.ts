@@ -12,6 +12,7 @@ import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { handleZerosInScale, nanMinMax } from './column-stats.ts';
 import type { DataInput } from './input.ts';
@@ -86,7 +87,8 @@ export class MinMaxScaler extends NumericTransformer<MinMaxScalerParams> {
   /** Scales X (a new matrix). */
   transform(X: DataInput): Matrix {
     const m = this.transformInput(X);
-    const out = new Float64Array(m.data);
+    const src = m.data;
+    const out = unfilledFloat64(src.length); // every value is written below
     const scale = this.scale_!;
     const offset = this.min_!;
     const [lo, hi] = this.params.featureRange;
@@ -95,7 +97,7 @@ export class MinMaxScaler extends NumericTransformer<MinMaxScalerParams> {
     for (let i = 0; i < m.rows; i++) {
       const base = i * d;
       for (let j = 0; j < d; j++) {
-        let v = out[base + j] * scale[j] + offset[j];
+        let v = src[base + j] * scale[j] + offset[j];
         if (clip) v = Math.max(lo, Math.min(v, hi)); // NaN stays NaN
         out[base + j] = v;
       }

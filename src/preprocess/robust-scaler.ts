@@ -14,6 +14,7 @@ import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { handleZerosInScale, medianSorted, percentileSorted, sortedColumn } from './column-stats.ts';
 import type { DataInput } from './input.ts';
@@ -94,14 +95,15 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
   /** Scales X (a new matrix). */
   transform(X: DataInput): Matrix {
     const m = this.transformInput(X);
-    const out = new Float64Array(m.data);
+    const src = m.data;
+    const out = unfilledFloat64(src.length); // every value is written below
     const center = this.center_;
     const scale = this.scale_;
     const d = m.cols;
     for (let i = 0; i < m.rows; i++) {
       const base = i * d;
       for (let j = 0; j < d; j++) {
-        let v = out[base + j];
+        let v = src[base + j];
         if (center) v -= center[j];
         if (scale) v /= scale[j];
         out[base + j] = v;

@@ -12,6 +12,7 @@ import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { constantFeatures, handleZerosInScale, nanMeanVar } from './column-stats.ts';
 import type { DataInput } from './input.ts';
@@ -78,14 +79,15 @@ export class StandardScaler extends NumericTransformer<StandardScalerParams> {
   /** Standardises X (a new matrix; X is not modified). */
   transform(X: DataInput): Matrix {
     const m = this.transformInput(X);
-    const out = new Float64Array(m.data);
+    const src = m.data;
+    const out = unfilledFloat64(src.length); // every value is written below
     const center = this.params.withMean ? this.mean_ : null;
     const scale = this.params.withStd ? this.scale_ : null;
     const d = m.cols;
     for (let i = 0; i < m.rows; i++) {
       const base = i * d;
       for (let j = 0; j < d; j++) {
-        let v = out[base + j];
+        let v = src[base + j];
         if (center) v -= center[j];
         if (scale) v /= scale[j];
         out[base + j] = v;
