@@ -137,7 +137,7 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
   const { ssb, ssw, dfb, dfw, n } = anovaParts(z);
   if (!(ssw > 0)) {
     throw new ValidationError(
-      `${who}: the absolute deviations from the group ${center}s do not vary within groups, so W is undefined.`,
+      `${who}: the absolute deviations from the group ${center === 'trimmed' ? 'trimmed means' : `${center}s`} do not vary within groups, so W is undefined.`,
       {
         field: 'groups',
         fix: 'check the data (e.g. groups of one or two values, or constant groups)',

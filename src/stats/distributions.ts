@@ -6,7 +6,7 @@
  *
  * **Tails.** A p-value is a tail probability, often tiny; computing it as `1 − cdf` would lose
  * every digit below 1e-16. Each survival function here therefore evaluates the upper tail
- * directly: the normal through `erfc`, chi-square through the upper regularized incomplete
+ * directly where it is small (an upper tail above ½ is 1 − the lower one, exact to rounding): the normal through `erfc`, chi-square through the upper regularized incomplete
  * gamma function, Student's t and F through the regularized incomplete beta function on
  * whichever side keeps its argument exact (for Student's t with t² < ν the argument
  * t²/(ν+t²) is exact where ν/(ν+t²) would round towards 1).
@@ -50,9 +50,18 @@ function gammaInc(x: number, a: number, upper = false): number {
   return gammaincFn(x, a, true, upper);
 }
 
-/** Regularized incomplete beta I_x(a, b) (`upper`: 1 − I_x(a, b), computed directly). */
+/**
+ * Regularized incomplete beta I_x(a, b) (`upper`: 1 − I_x(a, b), computed directly where it is
+ * small). When the lower tail is below ½ the upper one is 1 − lower, exact to rounding: @stdlib's
+ * direct upper tail is off there for a = b = ½ (by up to 5e-9, and exactly 1 for x below ~2e-17),
+ * which made Student's t p-values with 1 degree of freedom (and F(1, 1)'s) wrong near 1.
+ */
 export function betaInc(x: number, a: number, b: number, upper = false): number {
   betaincFn ??= req('@stdlib/math-base-special-betainc') as IncBeta;
+  if (upper) {
+    const lower = betaincFn(x, a, b, true, false);
+    if (lower < 0.5) return 1 - lower;
+  }
   return betaincFn(x, a, b, true, upper);
 }
 

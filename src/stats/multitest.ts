@@ -58,11 +58,14 @@ export function adjustPValues(pValues: ArrayLike<number>, options: AdjustOptions
   for (let i = 0; i < m; i++) {
     const p = pValues[i];
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      const missing = typeof p === 'number' && Number.isNaN(p);
       throw new ValidationError(`${who}: pValues[${i}] is ${String(p)}; p-values must be in [0, 1].`, {
         field: 'pValues',
         expected: 'numbers in [0, 1] (no missing values)',
         actual: p,
-        fix: 'drop the missing p-values before adjusting',
+        fix: missing
+          ? 'drop the missing p-values before adjusting'
+          : 'pass p-values, not test statistics or percentages (each must be between 0 and 1)',
       });
     }
   }

@@ -173,7 +173,7 @@ export function olsFromDesign(design: Design, options: OlsOptions = {}): OlsResu
   const scale = ssr / dfResid;
   const llf = -(n / 2) * Math.log(2 * Math.PI) - (n / 2) * Math.log(ssr / n) - n / 2;
   const k = dfModel + kConstant;
-  const cov = covariance(fit, covType, scale);
+  const { cov, leverageOne } = covariance(fit, covType, scale);
   const se = Array.from({ length: p }, (_, j) => Math.sqrt(cov[j * p + j]));
   const alpha = 1 - level;
   const q = useT ? studentTPpf(1 - alpha / 2, dfResid) : normalPpf(1 - alpha / 2);
@@ -214,6 +214,16 @@ export function olsFromDesign(design: Design, options: OlsOptions = {}): OlsResu
       ? 'Standard Errors assume that the covariance matrix of the errors is correctly specified.'
       : `Standard Errors are heteroscedasticity robust (${covType})`,
   );
+  if (leverageOne.length > 0) {
+    const rows = leverageOne.map((i) => design.rows[i]);
+    const one = rows.length === 1;
+    notes.push(
+      `${one ? 'Row' : 'Rows'} ${rows.join(', ')} ${one ? 'has' : 'have'} leverage 1: ${one ? 'it alone determines' : 'each alone determines'} ` +
+        `a coefficient, so ${one ? 'its residual is' : 'their residuals are'} 0 by construction and ${covType}'s ` +
+        `e²/(1 − h)${covType === 'HC3' ? '²' : ''} is 0/0; ${one ? 'it adds' : 'they add'} nothing to the covariance (as with HC0/HC1), ` +
+        'so the standard errors do not reflect the variance of those rows.',
+    );
+  }
   if (diagnostics.smallestEigenvalue < 1e-10) {
     notes.push(
       `The smallest eigenvalue is ${pyG(diagnostics.smallestEigenvalue, 3, 6)}. This might indicate that there are\nstrong multicollinearity problems or that the design matrix is singular.`,
@@ -254,13 +264,29 @@ export function olsFromDesign(design: Design, options: OlsOptions = {}): OlsResu
   };
 }
 
-/** The coefficient covariance (row-major p×p, original order). */
-function covariance(fit: LeastSquaresFit, covType: OlsCovType, scale: number): Float64Array {
+/**
+ * A leverage within this of 1 is taken as exactly 1: such a row alone determines a coefficient
+ * (e.g. the only row of a factor level), its residual is 0 by construction, and HC2/HC3's
+ * eᵢ²/(1 − hᵢ)ᵏ is 0/0 evaluated on rounding noise — NaN, ±Infinity or an arbitrary number.
+ */
+const LEVERAGE_ONE_TOL = 1e-10;
+
+/**
+ * The coefficient covariance (row-major p×p, original order), and the rows (design indices)
+ * whose leverage is 1. For HC2/HC3 those rows add nothing to the middle of the sandwich — as in
+ * HC0/HC1, where their residual is 0, and as statsmodels when that residual rounds to exactly 0.
+ */
+function covariance(
+  fit: LeastSquaresFit,
+  covType: OlsCovType,
+  scale: number,
+): { cov: Float64Array; leverageOne: number[] } {
   const { n, p, qr, rInv, residuals } = fit;
+  const leverageOne: number[] = [];
   if (covType === 'nonrobust') {
     const inv = xtxInverse(fit);
     for (let i = 0; i < inv.length; i++) inv[i] *= scale;
-    return inv;
+    return { cov: inv, leverageOne };
   }
   // cov = P R⁻¹ (Qᵀ W Q) R⁻ᵀ Pᵀ with W = diag(wᵢ), wᵢ from the residuals and leverages.
   const Q = thinQ(qr, p);
@@ -269,6 +295,11 @@ function covariance(fit: LeastSquaresFit, covType: OlsCovType, scale: number): F
     let h = 0;
     for (let j = 0; j < p; j++) h += Q[j * n + i] * Q[j * n + i];
     const e2 = residuals[i] * residuals[i];
+    if ((covType === 'HC2' || covType === 'HC3') && 1 - h <= LEVERAGE_ONE_TOL) {
+      leverageOne.push(i);
+      w[i] = 0;
+      continue;
+    }
     w[i] = covType === 'HC2' ? e2 / (1 - h) : covType === 'HC3' ? e2 / (1 - h) ** 2 : e2;
   }
   const M = new Float64Array(p * p);
@@ -303,7 +334,7 @@ function covariance(fit: LeastSquaresFit, covType: OlsCovType, scale: number): F
       out[ib * p + ia] = s * factor;
     }
   }
-  return out;
+  return { cov: out, leverageOne };
 }
 
 /** statsmodels' robust F: the Wald test that every non-constant coefficient is 0. */

@@ -48,4 +48,18 @@ describe('leveneTest (scipy.stats.levene)', () => {
     assertClose(r.statistic, g.leveneTrim20.W, 'W', 1e-10);
     assertClose(r.pValue, g.leveneTrim20.p, 'p', 1e-10);
   });
+  it('names the centre in words when the deviations do not vary within groups', () => {
+    // Groups of two values: |x − centre| is the same for both, so W is undefined.
+    const groups = [
+      [1, 2],
+      [3, 7],
+      [4, 4.5],
+    ];
+    assert.throws(() => leveneTest(groups), /deviations from the group medians do not vary/);
+    assert.throws(() => leveneTest(groups, { center: 'mean' }), /from the group means do not vary/);
+    assert.throws(
+      () => leveneTest(groups, { center: 'trimmed' }),
+      /from the group trimmed means do not vary/,
+    );
+  });
 });

@@ -20,4 +20,14 @@ describe('adjustPValues (statsmodels multipletests)', () => {
     );
     assert.throws(() => adjustPValues([0.1], { method: 'sidak' as never }), /unknown method "sidak"/);
   });
+
+  it('says what to fix: missing p-values are dropped, out-of-range ones are not p-values', () => {
+    assert.throws(() => adjustPValues([0.1, Number.NaN]), /Fix: drop the missing p-values/);
+    // 1.5 is not missing: the fix must not tell the user to drop missing values
+    assert.throws(
+      () => adjustPValues([0.01, 1.5]),
+      (e: Error) =>
+        /pValues\[1\] is 1\.5/.test(e.message) && /not test statistics or percentages/.test(e.message),
+    );
+  });
 });

@@ -265,3 +265,27 @@ describe('olsFit errors', () => {
     assert.equal(olsFit(data, 'y ~ g - 1').kConstant, 1);
   });
 });
+
+describe('olsFit HC2/HC3 with a row of leverage 1', () => {
+  // Level 'c' has a single row (row 5): it alone determines C(g)[T.c], so its leverage is 1 and
+  // its residual 0, and HC2/HC3's e²/(1 − h)ᵏ is 0/0 on rounding noise (this gave NaN standard
+  // errors here; other data gave ±Infinity or arbitrary finite numbers). The row now adds nothing
+  // to the sandwich, as with HC0/HC1. Expected: (XᵀX)⁻¹Xᵀ diag(w)X(XᵀX)⁻¹ in NumPy with w₅ = 0.
+  const data = {
+    y: [1.2, 2.3, 2.9, 4.1, 5.2, 9.7],
+    x: [1, 2, 3, 4, 5, 6],
+    g: ['a', 'a', 'b', 'b', 'a', 'c'],
+  };
+  const expected: Record<string, number[]> = {
+    HC2: [0.08513813657720647, 0.13444724978391479, 0.18747882968875612, 0.04228222492970001],
+    HC3: [0.22027247966956737, 0.34817972845891176, 0.6820231819505721, 0.14809122863499852],
+  };
+  for (const cov of ['HC2', 'HC3'] as OlsCovType[]) {
+    it(`${cov}: finite standard errors without that row's contribution, and a note naming it`, () => {
+      const r = olsFit(data, 'y ~ C(g) + x', { covType: cov });
+      r.coefficients.forEach((c, j) => assertClose(c.stdErr, expected[cov][j], `${cov} se ${c.name}`, 1e-10));
+      assert.ok(Number.isFinite(r.fStatistic), `F ${r.fStatistic}`);
+      assert.match(r.notes.join('\n'), /Row 5 has leverage 1/);
+    });
+  }
+});

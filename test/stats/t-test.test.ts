@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
+import { oneWayAnova } from '../../src/stats/anova.ts';
 import { tTestIndependent, tTestOneSample, tTestPaired } from '../../src/stats/t-test.ts';
 import { assertClose } from './fixture.ts';
 import { tests } from './tests-fixture.ts';
@@ -71,5 +72,27 @@ describe('t-tests (SciPy ttest_1samp / ttest_ind / ttest_rel, statsmodels tconfi
     const r = tTestOneSample([1, 2, 3, 4, 5], { alternative: 'greater' });
     assert.equal(r.confidenceInterval!.upper, Number.POSITIVE_INFINITY);
     assert.ok(r.confidenceInterval!.lower < 3);
+  });
+});
+
+describe('p-values near 1 with 1 degree of freedom', () => {
+  // @stdlib's upper incomplete beta is off for a = b = ½ (Student's t with df 1, F(1, 1)) when
+  // its argument is tiny: this p-value came out as 0.9999999905136262.
+  it('matches SciPy for a t statistic near 0 (df 1)', () => {
+    const r = tTestOneSample([1e-9, -1e-9 + 2e-17]);
+    assertClose(r.statistic, 1.0000000144546745e-8, 't', 1e-12);
+    // scipy.stats.ttest_1samp([1e-9, -1e-9 + 2e-17], 0).pvalue
+    assertClose(r.pValue, 0.9999999936338022, 'p', 1e-14);
+    // df 1 is the Cauchy distribution: P(|T| > t) = 1 − (2/π)·atan(t)
+    assertClose(r.pValue, 1 - (2 / Math.PI) * Math.atan(r.statistic), 'p (Cauchy)', 1e-14);
+  });
+
+  it('matches the closed form for a tiny F with (1, 1) degrees of freedom', () => {
+    const r = oneWayAnova([[0, 1], [0.5 + 1e-8]]);
+    assert.equal(r.df, 1);
+    assert.equal(r.df2, 1);
+    assert.ok(r.statistic > 0 && r.statistic < 1e-15, `F ${r.statistic}`);
+    // F(1, 1) = T² with T ~ t(1): P(F > f) = 1 − (2/π)·atan(√f)
+    assertClose(r.pValue, 1 - (2 / Math.PI) * Math.atan(Math.sqrt(r.statistic)), 'p', 1e-14);
   });
 });
