@@ -6,8 +6,9 @@
  *
  * **Tails.** A p-value is a tail probability, often tiny; computing it as `1 − cdf` would lose
  * every digit below 1e-16. Each survival function here therefore evaluates the upper tail
- * directly where it is small (an upper tail above ½ is 1 − the lower one, exact to rounding): the normal through `erfc`, chi-square through the upper regularized incomplete
- * gamma function, Student's t and F through the regularized incomplete beta function on
+ * directly where it is small (an upper tail above ½ is 1 − the lower one, exact to rounding):
+ * the normal through `erfc`, chi-square through the upper regularized incomplete gamma function,
+ * Student's t and F through the regularized incomplete beta function on
  * whichever side keeps its argument exact (for Student's t with t² < ν the argument
  * t²/(ν+t²) is exact where ν/(ν+t²) would round towards 1).
  *
