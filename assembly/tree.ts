@@ -824,7 +824,7 @@ function nodeSplit(start: i32, end: i32, impurity: f64, nKnownConst: i32, keepCo
     if (random) partitionRows(start, end);
     else if (lists) partitionSorted(start, end, keepConst ? nTotalConst : 0);
     else partitionByOrder(start, end);
-    childrenImpurity(start, impurity);
+    childrenImpurity(start, end, impurity);
   }
   for (let j = 0; j < nKnownConst; j++) setI32(features, j, i32At(constantFeatures, j));
   for (let j = 0; j < nFoundConst; j++) {
@@ -1310,18 +1310,33 @@ function partitionByOrder(start: i32, end: i32): void {
   }
 }
 
-function childrenImpurity(start: i32, impurity: f64): void {
+// The left child's sums as scikit-learn's Criterion.update makes them from the node's start:
+// forward over the left rows when they are no more than the right ones, else the node's totals
+// less the right rows from the last one down (the TypeScript grower's twin; see its comment).
+function childrenImpurity(start: i32, end: i32, impurity: f64): void {
   const pos = bPos;
+  const reverse = pos - start > end - pos;
   let wL: f64 = 0;
   let impL: f64;
   let impR: f64;
   if (clf) {
-    memory.fill(cntL, 0, <usize>k << 3);
-    for (let i = start; i < pos; i++) {
-      const ww = f64At(W, i);
-      const c = i32At(Y, i);
-      setF64(cntL, c, f64At(cntL, c) + ww);
-      wL += ww;
+    if (reverse) {
+      memory.copy(cntL, nodeCnt, <usize>k << 3);
+      wL = nodeW;
+      for (let i = end - 1; i >= pos; i--) {
+        const ww = f64At(W, i);
+        const c = i32At(Y, i);
+        setF64(cntL, c, f64At(cntL, c) - ww);
+        wL -= ww;
+      }
+    } else {
+      memory.fill(cntL, 0, <usize>k << 3);
+      for (let i = start; i < pos; i++) {
+        const ww = f64At(W, i);
+        const c = i32At(Y, i);
+        setF64(cntL, c, f64At(cntL, c) + ww);
+        wL += ww;
+      }
     }
     for (let c = 0; c < k; c++) setF64(cntR, c, f64At(nodeCnt, c) - f64At(cntL, c));
     impL = classImpurity(cntL, wL);
@@ -1332,9 +1347,22 @@ function childrenImpurity(start: i32, impurity: f64): void {
     for (let i = start; i < pos; i++) {
       const ww = f64At(W, i);
       const v = f64At(Yv, i);
-      sum += ww * v;
       sq += ww * v * v;
-      wL += ww;
+    }
+    if (reverse) {
+      sum = nodeSum;
+      wL = nodeW;
+      for (let i = end - 1; i >= pos; i--) {
+        const ww = f64At(W, i);
+        sum -= ww * f64At(Yv, i);
+        wL -= ww;
+      }
+    } else {
+      for (let i = start; i < pos; i++) {
+        const ww = f64At(W, i);
+        sum += ww * f64At(Yv, i);
+        wL += ww;
+      }
     }
     const wR = nodeW - wL;
     const sumR = nodeSum - sum;

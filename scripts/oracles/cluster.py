@@ -7,6 +7,8 @@ Writes test/fixtures/models/cluster/cluster.json:
   datasets  extra data (blobs, moons) as float32 base64, row-major
   kmeansExact  KMeans from given initial centers: centers, inertia, n_iter, labels (lloyd, elkan)
   kmeansQuality  default KMeans (k-means++, n_init=10) over seeds: inertia and purity
+  kmeansEdge  small inline cases from given centers: empty clusters re-seeded in NumPy's
+              argpartition order, one-column data (NumPy's pairwise column mean), weights
   dbscan  labels for several eps / min_samples / metric settings
 """
 
@@ -51,6 +53,46 @@ def purity(labels, y):
     return total / len(y)
 
 
+def kmeans_edge_cases():
+    """Small cases whose result hinges on scikit-learn's arithmetic: far initial centers leave
+    clusters empty, re-seeded with the rows np.argpartition puts last (not the farthest in
+    order); one column, whose mean NumPy sums pairwise; centers averaged as sum * (1 / w)."""
+    rng = np.random.default_rng(7)
+    cases = []
+    X = rng.random((8, 5))
+    cases.append(("relocate", X, X.max(0) + 10 + rng.random((6, 5)) * 5, None, 1e-4))
+    X = 1e4 + rng.random((13, 2)) * 10
+    cases.append(("relocate-offset", X, X.max(0) + 10 + rng.random((8, 2)) * 5, None, 1e-4))
+    X = rng.random((60, 1))
+    cases.append(("one-column", X, 1 + rng.random((60, 1)), None, 0.0))
+    X = rng.integers(0, 4, (30, 3)).astype(float) + rng.random((30, 3))
+    cases.append(("weighted", X, X.max(0) + 5 + rng.random((5, 3)), rng.random(30) * 3, 1e-4))
+    X = np.array([[4.776378127577745], [-6.530890494867238]])
+    cases.append(("weighted-k1", X, X[:1], np.array([3.0, 0.0]), 0.0))
+    out = []
+    for name, X, init, w, tol in cases:
+        for algorithm in ["lloyd", "elkan"]:
+            if len(init) == 1 and algorithm == "elkan":
+                continue  # scikit-learn switches to lloyd (with a warning) for one cluster
+            km = KMeans(n_clusters=len(init), init=init, n_init=1, algorithm=algorithm, tol=tol)
+            km.fit(X, sample_weight=w)
+            out.append(
+                {
+                    "name": name,
+                    "algorithm": algorithm,
+                    "X": X.tolist(),
+                    "init": init.tolist(),
+                    "sampleWeight": None if w is None else w.tolist(),
+                    "tol": tol,
+                    "labels": km.labels_.tolist(),
+                    "centers": km.cluster_centers_.ravel().tolist(),
+                    "inertia": float(km.inertia_),
+                    "nIter": int(km.n_iter_),
+                }
+            )
+    return out
+
+
 def main():
     data = load_shared()
     Xb, yb = make_blobs(n_samples=1000, centers=5, n_features=6, cluster_std=1.5, random_state=3)
@@ -67,6 +109,7 @@ def main():
         },
         "kmeansExact": [],
         "kmeansQuality": [],
+        "kmeansEdge": kmeans_edge_cases(),
         "dbscan": [],
     }
     ks = {"iris": 3, "wine": 3, "breast_cancer": 2, "digits": 10, "blobs": 5}

@@ -10,10 +10,10 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import { assertFinite, type MatrixInput } from '../../core/matrix.ts';
+import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
-import { BaseClusterer, checkSampleWeight } from '../base.ts';
+import { BaseClusterer } from '../base.ts';
 import { RadiusNeighbors } from './radius-neighbors.ts';
 
 const schema = {
@@ -32,8 +32,40 @@ export type DBSCANParams = ParamsOf<typeof schema>;
 
 /** Options of {@link DBSCAN.fit}. */
 export interface DBSCANFitOptions {
-  /** One non-negative weight per row (counts towards `minSamples`). */
+  /**
+   * One finite weight per row, summed over a row's neighbourhood against `minSamples`. As in
+   * scikit-learn, a row weighing at least `minSamples` is a core row by itself, a negative weight
+   * can keep its neighbours from being core, and all-zero weights are allowed (every row is then
+   * noise).
+   */
   sampleWeight?: ArrayLike<number>;
+}
+
+/** DBSCAN's sample weights: finite, any sign (scikit-learn's `_check_sample_weight`). */
+function checkDbscanWeight(
+  w: ArrayLike<number> | undefined,
+  n: number,
+  who: string,
+): Float64Array | undefined {
+  if (w === undefined) return undefined;
+  if (w.length !== n) {
+    throw new ValidationError(`${who}: sampleWeight has ${w.length} values but X has ${n} rows.`, {
+      field: 'sampleWeight',
+      fix: 'pass one weight per row of X',
+    });
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = w[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ValidationError(`${who}: sampleWeight[${i}] is ${v}; weights must be finite numbers.`, {
+        field: 'sampleWeight',
+        fix: 'replace NaN or infinite weights (negative weights are allowed)',
+      });
+    }
+    out[i] = v;
+  }
+  return out;
 }
 
 /**
@@ -53,6 +85,8 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
   coreSampleIndices_: Int32Array | undefined = undefined;
   /** Number of clusters found (noise excluded). */
   nClusters_: number | undefined = undefined;
+  /** The core rows themselves (X's rows at `coreSampleIndices_`), as scikit-learn's `components_`. */
+  components_: Matrix | undefined = undefined;
 
   constructor(params: Partial<DBSCANParams> = {}) {
     super(params);
@@ -63,7 +97,7 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     const m = this.startFit(X);
     assertFinite(m, this.typeName);
     const n = m.rows;
-    const weight = checkSampleWeight(options.sampleWeight, n, this.typeName);
+    const weight = checkDbscanWeight(options.sampleWeight, n, this.typeName);
     const { eps, minSamples, metric, leafSize } = this.params;
     const search = new RadiusNeighbors(m.data, n, m.cols, eps, metric, leafSize);
     // Pass 1: core rows.
@@ -116,6 +150,10 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     this.labels_ = labels;
     this.coreSampleIndices_ = coreIdx;
     this.nClusters_ = label;
+    const comp = new Float64Array(nCore * m.cols);
+    for (let j = 0; j < nCore; j++)
+      comp.set(m.data.subarray(coreIdx[j] * m.cols, (coreIdx[j] + 1) * m.cols), j * m.cols);
+    this.components_ = matrix(comp, nCore, m.cols, m.columns);
     return this.finishFit(m);
   }
 
@@ -124,6 +162,7 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
       labels: this.labels_!,
       coreSampleIndices: this.coreSampleIndices_!,
       nClusters: this.nClusters_!,
+      components: this.components_!.data,
     };
   }
 
@@ -134,6 +173,17 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     this.labels_ = state.labels;
     this.coreSampleIndices_ = state.coreSampleIndices;
     this.nClusters_ = state.nClusters as number;
+    const names = state.featureNamesIn as string[];
+    const nCore = this.coreSampleIndices_.length;
+    const comp = state.components;
+    if (comp === undefined) {
+      // Saved before components_ existed: the core rows are not in the file.
+      this.components_ = undefined;
+    } else if (!(comp instanceof Float64Array) || comp.length !== nCore * names.length) {
+      throw new ValidationError(`${this.typeName}: saved components are malformed.`, {
+        fix: 'the model file is damaged; refit the model',
+      });
+    } else this.components_ = matrix(comp, nCore, names.length, names);
   }
 }
 

@@ -30,6 +30,7 @@ import {
   clusterKernels,
   clusterMemory,
 } from './kernels.ts';
+import { argpartition, pairwiseSum } from './numpy-select.ts';
 
 /** One fit's runs: the data in a shared memory and where each array lives (byte offsets). */
 export interface KMeansJob {
@@ -226,7 +227,8 @@ export function makeKMeansJob(o: KMeansJobOptions): KMeansJob {
 }
 
 /**
- * The column means of X, each sum taken over the rows in order (`X.mean(axis=0)`), written at
+ * The column means of X, each sum taken over the rows in order (`X.mean(axis=0)`; pairwise for a
+ * single column, as NumPy), written at
  * `out` (d values) and returned as a copy.
  */
 function columnMeans(
@@ -238,6 +240,8 @@ function columnMeans(
   out: number,
 ): Float64Array {
   K.columnSums(x, n, d, out);
+  // One column is a contiguous reduction for NumPy, which then sums pairwise.
+  if (d === 1) F[out / 8] = pairwiseSum(F, x / 8, n);
   for (let j = 0; j < d; j++) F[out / 8 + j] /= n;
   return F.slice(out / 8, out / 8 + d);
 }
@@ -252,7 +256,8 @@ function centered(centers: Float64Array, mean: Float64Array): Float64Array {
 
 /**
  * Mean over the columns of their (population) variance, each column's sums taken over the rows in
- * order (scikit-learn's `np.mean(np.var(X, axis=0))`). The column means are at `mean`, followed
+ * order (scikit-learn's `np.mean(np.var(X, axis=0))`; NumPy's pairwise sums where it uses them: a
+ * single column, and the mean of the variances). The column means are at `mean`, followed
  * by room for d more values (the row-norm array, not yet filled).
  */
 function meanVariance(
@@ -264,10 +269,22 @@ function meanVariance(
   mean: number,
 ): number {
   const dev = align(mean + 8 * d);
-  K.columnSqDev(x, n, d, mean, dev);
-  let total = 0;
-  for (let j = 0; j < d; j++) total += F[dev / 8 + j] / n;
-  return total / d;
+  const variances = new Float64Array(d);
+  if (d === 1) {
+    // A contiguous reduction for NumPy: the squared deviations summed pairwise.
+    const sq = new Float64Array(n);
+    const m = F[mean / 8];
+    for (let i = 0; i < n; i++) {
+      const t = F[x / 8 + i] - m;
+      sq[i] = t * t;
+    }
+    variances[0] = pairwiseSum(sq, 0, n) / n;
+  } else {
+    K.columnSqDev(x, n, d, mean, dev);
+    for (let j = 0; j < d; j++) variances[j] = F[dev / 8 + j] / n;
+  }
+  // np.mean over the d variances: a pairwise sum.
+  return pairwiseSum(variances, 0, d) / d;
 }
 
 /**
@@ -366,11 +383,18 @@ function initialCenters(job: KMeansJob, K: ClusterKernels, F: Float64Array, lay:
   } else kmeansPlusPlus(job, K, F, lay, rng);
 }
 
-/** Weighted sums → means; clusters with zero weight keep their (zero) sums. */
+/**
+ * Weighted sums → means; clusters with zero weight keep their (zero) sums. Multiplies by 1/w, as
+ * scikit-learn's `_average_centers` does: dividing by w rounds differently (x·3/3 ≠ x·3·(1/3) for
+ * some x), which moved a center by an ulp and, with tol = 0, cost an extra iteration.
+ */
 function averageCenters(sums: Float64Array, wIn: Float64Array, k: number, d: number): void {
   for (let j = 0; j < k; j++) {
     const w = wIn[j];
-    if (w > 0) for (let f = 0; f < d; f++) sums[j * d + f] /= w;
+    if (w > 0) {
+      const alpha = 1 / w;
+      for (let f = 0; f < d; f++) sums[j * d + f] *= alpha;
+    }
   }
 }
 
@@ -387,7 +411,8 @@ function sqDistRows(A: Float64Array, i: number, B: Float64Array, j: number, d: n
 }
 
 /**
- * Re-seeds empty clusters (zero weight) with the rows farthest from their current centers,
+ * Re-seeds empty clusters (zero weight) with rows far from their current centers — the rows
+ * NumPy's `argpartition` puts last, in scikit-learn's order (not the farthest rows by rank),
  * moving those rows' weight out of their old clusters (scikit-learn's
  * `_relocate_empty_clusters_dense`). `sums` are weighted sums, not yet averaged.
  */
@@ -405,12 +430,24 @@ function relocateEmpty(
   const empty: number[] = [];
   for (let j = 0; j < k; j++) if (wIn[j] === 0) empty.push(j);
   if (empty.length === 0) return false;
+  // scikit-learn: distances = ((X - centers_old[labels])**2).sum(axis=1) (NumPy's pairwise sum),
+  // far = np.argpartition(distances, -n_empty)[:-n_empty-1:-1] — NumPy's order, not the
+  // farthest rows in order (see numpy-select.ts).
   const dist = new Float64Array(n);
-  for (let i = 0; i < n; i++) dist[i] = sqDistRows(X, i, oldCenters, labels[i], d);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => dist[b] - dist[a] || a - b);
-  for (let e = 0; e < empty.length && e < n; e++) {
+  const sq = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i] * d;
+    for (let f = 0; f < d; f++) {
+      const t = X[i * d + f] - oldCenters[c + f];
+      sq[f] = t * t;
+    }
+    dist[i] = pairwiseSum(sq, 0, d);
+  }
+  const nEmpty = Math.min(empty.length, n);
+  const part = argpartition(dist, n - nEmpty);
+  for (let e = 0; e < nEmpty; e++) {
     const newId = empty[e];
-    const far = order[e];
+    const far = part[n - 1 - e];
     const w = weight ? weight[far] : 1;
     const oldId = labels[far];
     for (let f = 0; f < d; f++) {

@@ -15,6 +15,18 @@ export interface ClusterOracle {
     nIter: number;
     labels: string;
   }[];
+  kmeansEdge: {
+    name: string;
+    algorithm: 'lloyd' | 'elkan';
+    X: number[][];
+    init: number[][];
+    sampleWeight: number[] | null;
+    tol: number;
+    labels: number[];
+    centers: number[];
+    inertia: number;
+    nIter: number;
+  }[];
   kmeansQuality: {
     dataset: string;
     k: number;

@@ -39,6 +39,46 @@ describe('DBSCAN behaviour', () => {
     assert.deepEqual(back.labels_, w.labels_);
   });
 
+  it('takes negative and all-zero weights, as scikit-learn (values from scikit-learn 1.2.1)', () => {
+    const X = matrix(Float64Array.from([0, 0.1, 0.2, 5, 5.1, 9]), 6, 1);
+    const fit = (sampleWeight: number[]) =>
+      new DBSCAN({ eps: 0.15, minSamples: 2 }).fit(X, undefined, { sampleWeight });
+    // A negative weight keeps its neighbours from being core.
+    let db = fit([1, -1, 1, 1, 1, 1]);
+    assert.deepEqual(Array.from(db.labels_!), [-1, -1, -1, 0, 0, -1]);
+    assert.deepEqual(Array.from(db.coreSampleIndices_!), [3, 4]);
+    db = fit([2, -0.5, 1, 2, 1, 0]);
+    assert.deepEqual(Array.from(db.labels_!), [0, 0, 0, 1, 1, -1]);
+    assert.deepEqual(Array.from(db.coreSampleIndices_!), [1, 3, 4]);
+    assert.deepEqual(Array.from(db.components_!.data), [0.1, 5, 5.1]);
+    // All-zero weights: every row is noise (Lathe refused them before 2026-11-28).
+    db = fit([0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Array.from(db.labels_!), [-1, -1, -1, -1, -1, -1]);
+    assert.equal(db.components_!.rows, 0);
+    // A row weighing minSamples is a core row by itself.
+    db = fit([1, 1, 1, 1, 1, 3]);
+    assert.deepEqual(Array.from(db.labels_!), [0, 0, 0, 1, 1, 2]);
+    assert.throws(
+      () => fit([1, 1, Number.NaN, 1, 1, 1]),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /sampleWeight\[2\] is NaN/);
+        return true;
+      },
+    );
+  });
+
+  it('keeps the core rows as components_, through a save and load', () => {
+    const X = matrix(Float64Array.from([0, 1, 0.1, 1, 0.2, 1, 5, 2, 9, 9]), 5, 2, ['a', 'b']);
+    const db = new DBSCAN({ eps: 0.15, minSamples: 2 }).fit(X);
+    assert.deepEqual(Array.from(db.coreSampleIndices_!), [0, 1, 2]);
+    assert.deepEqual(Array.from(db.components_!.data), [0, 1, 0.1, 1, 0.2, 1]);
+    assert.deepEqual(db.components_!.columns, ['a', 'b']);
+    const back = estimatorFromJSON<DBSCAN>(db.toJSON());
+    assert.deepEqual(Array.from(back.components_!.data), Array.from(db.components_!.data));
+    assert.equal(back.components_!.cols, 2);
+  });
+
   it('refuses bad input with clear errors', () => {
     const bad = matrix(Float64Array.from([0, Number.NaN]), 1, 2, ['x', 'y']);
     assert.throws(

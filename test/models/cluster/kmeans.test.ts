@@ -35,6 +35,37 @@ describe('KMeans from given centers matches scikit-learn 1.2 exactly (1e-9)', ()
   }
 });
 
+describe('KMeans from given centers on edge cases matches scikit-learn 1.2 exactly', () => {
+  // Far initial centers leave clusters empty: scikit-learn re-seeds them with the rows
+  // np.argpartition puts last (its order, not the farthest first); one column (NumPy sums the
+  // mean pairwise); centers averaged as sum · (1/w).
+  for (const o of clusterOracle.kmeansEdge) {
+    it(`${o.name} ${o.algorithm}`, () => {
+      const km = new KMeans({
+        nClusters: o.init.length,
+        init: o.init,
+        nInit: 1,
+        algorithm: o.algorithm,
+        tol: o.tol,
+        nThreads: 1,
+      }).fit(o.X, undefined, o.sampleWeight ? { sampleWeight: o.sampleWeight } : {});
+      assert.deepEqual(Array.from(km.labels_!), o.labels, 'labels');
+      assert.equal(km.nIter_, o.nIter, 'iterations');
+      const c = km.clusterCenters_!.data;
+      for (let i = 0; i < c.length; i++) {
+        assert.ok(
+          Math.abs(c[i] - o.centers[i]) <= 1e-9 * Math.max(1, Math.abs(o.centers[i])),
+          `center ${i}: ${c[i]} vs ${o.centers[i]}`,
+        );
+      }
+      assert.ok(
+        Math.abs(km.inertia_! - o.inertia) <= 1e-9 * Math.max(1, o.inertia),
+        `inertia ${km.inertia_} vs ${o.inertia}`,
+      );
+    });
+  }
+});
+
 describe('KMeans (k-means++, nInit 10) clusters as well as scikit-learn', () => {
   for (const o of clusterOracle.kmeansQuality) {
     it(`${o.dataset} k=${o.k}: purity within 0.01, inertia within 1%`, () => {

@@ -235,6 +235,47 @@ describe('decision trees match scikit-learn 1.2 node by node', () => {
   }
 });
 
+describe('decision trees: weighted sums rounded as scikit-learn 1.2 rounds them', () => {
+  // scikit-learn 1.2.1's trees (tree_.children_left, tree_.impurity). Its Criterion.update sums
+  // a split's larger left side as the node's totals less the right rows; summed forward, Lathe
+  // got an impurity of ~3e-16 (above the 2.2e-16 that makes a leaf) where scikit-learn has 0 or
+  // less, or the reverse, and split a node scikit-learn left as a leaf (or the reverse).
+  const cases = [
+    {
+      x: [4, 3, 0, 1, 5, 2],
+      y: [1, 0, 0, 0, 1, 1],
+      w: [0.8, 1.8, 2.1, 2.1, 1.1, 0.6],
+      left: [1, 2, -1, 4, -1, -1, -1],
+      impurity: [
+        0.4152249134948097, 0.165289256198347, 0, 0.3749999999999998, 0, -2.220446049250313e-16,
+        2.220446049250313e-16,
+      ],
+    },
+    {
+      x: [2, 3, 0, 6, 4, 1, 5],
+      y: [1, 1, 1, 1, 0, 1, 0],
+      w: [0.5, 0.4, 1.9, 2.1, 0.1, 1.8, 0.3],
+      left: [1, 2, -1, -1, 5, -1, -1],
+      impurity: [
+        0.10632810950208293, 3.3306690738754696e-16, 0, 0, 0.26879999999999915, -6.661338147750939e-16, 0,
+      ],
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    it(`case ${i + 1}: the same nodes and impurities`, () => {
+      const X = matrix(Float64Array.from(c.x), c.x.length, 1);
+      const t = new DecisionTreeClassifier().fit(X, c.y, { sampleWeight: c.w }).tree_!;
+      assert.deepEqual(Array.from(t.left), c.left);
+      for (let j = 0; j < t.nodeCount; j++) {
+        assert.ok(
+          Math.abs(t.impurity[j] - c.impurity[j]) <= 1e-15,
+          `node ${j}: ${t.impurity[j]} vs ${c.impurity[j]}`,
+        );
+      }
+    });
+  }
+});
+
 describe('decision trees: outputs, determinism and serialisation', () => {
   const d = oracleDataset('breast_cancer');
 
