@@ -20,6 +20,7 @@
 
 import { copyValues } from '../../core/copy-values.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { registerTask } from '../../core/pool.ts';
 import { Rng } from '../../core/rng.ts';
 import { MemoryLayout, type WasmMemory } from '../../core/wasm.ts';
@@ -30,7 +31,7 @@ import {
   clusterKernels,
   clusterMemory,
 } from './kernels.ts';
-import { argpartition, pairwiseSum } from './numpy-select.ts';
+import { argpartition } from './numpy-select.ts';
 
 /** One fit's runs: the data in a shared memory and where each array lives (byte offsets). */
 export interface KMeansJob {

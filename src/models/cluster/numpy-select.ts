@@ -1,5 +1,6 @@
 /**
- * NumPy's selection and summation orders, where scikit-learn's result depends on them.
+ * NumPy's selection order, where scikit-learn's result depends on it (NumPy's summation order is
+ * `core/pairwise-sum.ts`).
  *
  * `argpartition` is NumPy 1.24's `np.argpartition` for one `kth` (its introselect: selection by
  * repeated minimum for kth < 3, median-of-3 quickselect, median-of-medians after 2·⌊log₂ n⌋
@@ -8,9 +9,6 @@
  * that order to re-seed empty clusters (`_relocate_empty_clusters_dense` takes
  * `np.argpartition(distances, -n_empty)[:-n_empty-1:-1]`, which is not the farthest rows in
  * order). Checked against NumPy 1.24.2 on 20 000 arrays with and without ties.
- *
- * `pairwiseSum` is NumPy's summation of a contiguous row (`np.sum(axis=-1)`): plain in order
- * below 8 values, else eight running sums combined pairwise, recursing over halves above 128.
  *
  * @module
  */
@@ -120,40 +118,4 @@ function medianOfMedians5(v: ArrayLike<number>, t: Int32Array, o: number, num: n
   }
   if (nmed > 2) introselect(v, t, o, nmed, nmed >> 1);
   return nmed >> 1;
-}
-
-/** NumPy's pairwise sum of `a[o … o+n)` (what `np.sum` over a contiguous last axis does). */
-export function pairwiseSum(a: Float64Array, o: number, n: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[o + i];
-    return s;
-  }
-  if (n <= 128) {
-    let r0 = a[o];
-    let r1 = a[o + 1];
-    let r2 = a[o + 2];
-    let r3 = a[o + 3];
-    let r4 = a[o + 4];
-    let r5 = a[o + 5];
-    let r6 = a[o + 6];
-    let r7 = a[o + 7];
-    let i = 8;
-    for (const e = n - (n % 8); i < e; i += 8) {
-      r0 += a[o + i];
-      r1 += a[o + i + 1];
-      r2 += a[o + i + 2];
-      r3 += a[o + i + 3];
-      r4 += a[o + i + 4];
-      r5 += a[o + i + 5];
-      r6 += a[o + i + 6];
-      r7 += a[o + i + 7];
-    }
-    let s = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) s += a[o + i];
-    return s;
-  }
-  let n2 = n >> 1;
-  n2 -= n2 % 8;
-  return pairwiseSum(a, o, n2) + pairwiseSum(a, o + n2, n - n2);
 }

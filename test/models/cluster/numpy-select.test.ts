@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { argpartition, pairwiseSum } from '../../../src/models/cluster/numpy-select.ts';
+import { pairwiseSum } from '../../../src/core/pairwise-sum.ts';
+import { argpartition } from '../../../src/models/cluster/numpy-select.ts';
 
 // Values from NumPy 1.24.2 (`np.argpartition(a, kth).tolist()`, `np.sum(a)`).
 describe('NumPy selection and summation orders', () => {
