@@ -8,7 +8,8 @@
  *   are equal, F is undefined and the call is an error.
  * - Levene: the ANOVA F of the absolute deviations |xᵢⱼ − cᵢ| from each group's centre cᵢ —
  *   the median (default), the mean, or the mean after trimming `proportionToCut` from each end
- *   (SciPy trims the deviations' samples too).
+ *   (SciPy trims the deviations' samples too). Deviations constant within each group but not
+ *   across them give W = ∞ and p = 0 with a note (as SciPy); all equal, an error.
  *
  * Missing values are dropped; each group needs at least one value and, in total, more values
  * than groups.
@@ -135,16 +136,20 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
   const centres = gs.map((g) => (center === 'median' ? quantileSorted(g.slice().sort(), 0.5) : meanOf(g)));
   const z = gs.map((g, i) => g.map((v) => Math.abs(v - centres[i])));
   const { ssb, ssw, dfb, dfw, n } = anovaParts(z);
-  if (!(ssw > 0)) {
+  const centreName = center === 'trimmed' ? 'trimmed means' : `${center}s`;
+  if (!(ssw + ssb > 0)) {
     throw new ValidationError(
-      `${who}: the absolute deviations from the group ${center === 'trimmed' ? 'trimmed means' : `${center}s`} do not vary within groups, so W is undefined.`,
+      `${who}: the absolute deviations from the group ${centreName} are all the same, so W is undefined.`,
       {
         field: 'groups',
         fix: 'check the data (e.g. groups of one or two values, or constant groups)',
       },
     );
   }
-  const w = ssb / dfb / (ssw / dfw);
+  // Deviations that vary between the groups but not within them: W is infinite and p = 0, as
+  // SciPy gives and as oneWayAnova does for constant groups (a note says so).
+  const constantDeviations = ssw === 0;
+  const w = constantDeviations ? Number.POSITIVE_INFINITY : ssb / dfb / (ssw / dfw);
   return {
     test:
       center === 'median'
@@ -152,11 +157,18 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
         : `Levene test (${center}-centred)`,
     statistic: w,
     statisticName: 'W',
-    pValue: fisherFSf(w, dfb, dfw),
+    pValue: constantDeviations ? 0 : fisherFSf(w, dfb, dfw),
     df: dfb,
     df2: dfw,
     alternative: 'two-sided',
     n,
     details: { center },
+    ...(constantDeviations
+      ? {
+          notes: [
+            `the absolute deviations from the group ${centreName} vary only between groups: W is infinite`,
+          ],
+        }
+      : {}),
   };
 }

@@ -48,18 +48,33 @@ describe('leveneTest (scipy.stats.levene)', () => {
     assertClose(r.statistic, g.leveneTrim20.W, 'W', 1e-10);
     assertClose(r.pValue, g.leveneTrim20.p, 'p', 1e-10);
   });
-  it('names the centre in words when the deviations do not vary within groups', () => {
-    // Groups of two values: |x − centre| is the same for both, so W is undefined.
+  it('gives W = ∞ and p = 0, with a note, when the deviations vary only between groups (as SciPy)', () => {
+    // Groups of two values: |x − centre| is the same within each group but not across them.
+    // scipy.stats.levene([1, 2], [3, 7], [4, 4.5]) → statistic=inf, pvalue=0.0 (every centre).
     const groups = [
       [1, 2],
       [3, 7],
       [4, 4.5],
     ];
-    assert.throws(() => leveneTest(groups), /deviations from the group medians do not vary/);
-    assert.throws(() => leveneTest(groups, { center: 'mean' }), /from the group means do not vary/);
-    assert.throws(
-      () => leveneTest(groups, { center: 'trimmed' }),
-      /from the group trimmed means do not vary/,
-    );
+    for (const [center, words] of [
+      ['median', 'medians'],
+      ['mean', 'means'],
+      ['trimmed', 'trimmed means'],
+    ] as const) {
+      const r = leveneTest(groups, { center });
+      assert.equal(r.statistic, Number.POSITIVE_INFINITY);
+      assert.equal(r.pValue, 0);
+      assert.ok(r.notes?.some((n) => n.includes(`from the group ${words} vary only between groups`)));
+    }
+  });
+
+  it('names the centre in words when every deviation is the same (W undefined; SciPy: NaN)', () => {
+    const groups = [
+      [1, 1],
+      [3, 3],
+    ];
+    assert.throws(() => leveneTest(groups), /deviations from the group medians are all the same/);
+    assert.throws(() => leveneTest(groups, { center: 'mean' }), /from the group means are all the same/);
+    assert.throws(() => leveneTest(groups, { center: 'trimmed' }), /group trimmed means are all the same/);
   });
 });
