@@ -62,6 +62,11 @@ export interface FoldPredictions {
   decision?: Float64Array;
   /** Columns of `decision`. */
   decisionCols?: number;
+  /**
+   * The fitted model's classes as codes into the classes of the whole y (with `proba` or
+   * `decision`): fewer than all of them when the fold's training rows miss a class.
+   */
+  classCodes?: Int32Array;
 }
 
 /** What a scorer gets: the truth and the predictions of the same rows. */
