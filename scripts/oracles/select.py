@@ -135,6 +135,31 @@ def splitters():
     write("splitters.json", {"sklearn": sklearn.__version__, "cases": cases, "sizes": sizes})
 
 
+def missing_class_decision(logistic):
+    """cross_val_predict(method="decision_function") when a fold's training rows miss a class:
+    4 classes, fold 0 tests every row of class 3, so its model knows 3 classes and class 3's
+    column is np.finfo(float).min there (with a RuntimeWarning)."""
+    from sklearn.model_selection import cross_val_predict
+
+    rng = np.random.RandomState(11)
+    X = np.round(rng.normal(size=(40, 3)), 6)
+    y = np.arange(40) % 4
+    t0 = np.flatnonzero(y == 3)
+    rest = np.flatnonzero(y != 3)
+    tests = [t0, rest[:15], rest[15:]]
+    folds = [(np.setdiff1d(np.arange(40), t), t) for t in tests]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = cross_val_predict(logistic, X, y, cv=folds, method="decision_function")
+    return {
+        "X": X.tolist(),
+        "y": y.tolist(),
+        "folds": [{"train": tr.tolist(), "test": te.tolist()} for tr, te in folds],
+        "decision": nums(d),
+        "warned": any(issubclass(x.category, RuntimeWarning) for x in w),
+    }
+
+
 def cv_section():
     from sklearn.datasets import load_breast_cancer, load_iris
     from sklearn.linear_model import LogisticRegression, Ridge
@@ -196,6 +221,12 @@ def cv_section():
             "knn_proba": nums(cross_val_predict(KNeighborsClassifier(4), Xm, ym, cv=StratifiedKFold(3),
                                                 method="predict_proba")),
             "knn": cross_val_predict(KNeighborsClassifier(4), Xm, ym, cv=StratifiedKFold(3)).tolist(),
+            # method="decision_function": binary (1-D, the second class's score); multiclass (one
+            # column per class) is missing_class's folds 1 and 2 (scaled data: on unscaled iris
+            # scikit-learn's lbfgs stops on its ftol, 1e-4 short of tol).
+            "logistic_decision_binary": nums(cross_val_predict(logistic, Xb, yb, cv=StratifiedKFold(4),
+                                                               method="decision_function")),
+            "missing_class": missing_class_decision(logistic),
         },
     }
     lc = {}

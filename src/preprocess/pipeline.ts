@@ -271,6 +271,15 @@ export class Pipeline extends Estimator<PipelineParams> {
     return this.callLast('predictProba', X) as Matrix;
   }
 
+  /**
+   * Decision scores from the last step (classifiers that have `decisionFunction`, e.g.
+   * LogisticRegression): X runs through the fitted steps first, as scikit-learn's
+   * `Pipeline.decision_function`.
+   */
+  decisionFunction(X: DataInput): Matrix {
+    return this.callLast('decisionFunction', X) as Matrix;
+  }
+
   /** The last step's score on (X, y): accuracy for classifiers, R² for regressors. */
   score(X: DataInput, y: TargetInput): number {
     return this.callLast('score', X, y) as number;

@@ -218,8 +218,12 @@ export function crossValScore(
 
 /** Options of {@link crossValPredict}. */
 export interface CrossValPredictOptions extends CvDataOptions {
-  /** `'predict'` (default) or `'predictProba'`. */
-  method?: 'predict' | 'predictProba';
+  /**
+   * `'predict'` (default), `'predictProba'` (one column per class of y) or `'decisionFunction'`
+   * (classifiers with a `decisionFunction`: a `Float64Array` of scores for a binary target, a Matrix
+   * with one column per class of y otherwise).
+   */
+  method?: 'predict' | 'predictProba' | 'decisionFunction';
   nThreads?: number | null;
   executor?: Executor;
   modules?: readonly string[];
@@ -230,7 +234,14 @@ export interface CrossValPredictOptions extends CvDataOptions {
  * it (scikit-learn's `cross_val_predict`). The test folds must be a partition of the rows.
  * Returns labels (classifiers: as their `predict` gives them, a `Float64Array` for numeric classes,
  * strings otherwise), values (regressors) or, with `predictProba`, a Matrix with one column per
- * class of y (a class absent from a fold's training rows gets probability 0 there).
+ * class of y (a class absent from a fold's training rows gets probability 0 there, with a warning,
+ * as scikit-learn). With `decisionFunction`, the scores of a binary classifier (positive: the second
+ * class) or a Matrix with one column per class of y; a class absent from a fold's training rows
+ * scores `-Number.MAX_VALUE` there (scikit-learn's `np.finfo(float).min`), and a fold that trains on
+ * two classes of a multiclass y is an error, as in scikit-learn.
+ *
+ * @example
+ * const scores = crossValPredict(new LogisticRegression(), X, y, { cv: 5, method: 'decisionFunction' });
  */
 export function crossValPredict(
   estimator: Estimator,
@@ -254,10 +265,33 @@ export function crossValPredict(
     }
   }
   const method = options.method ?? 'predict';
+  if (method !== 'predict' && method !== 'predictProba' && method !== 'decisionFunction') {
+    throw new ValidationError(
+      `${who}: method must be 'predict', 'predictProba' or 'decisionFunction'; got ${show(method)}.`,
+      {
+        field: 'method',
+        fix: "use 'predictProba' for class probabilities ('predict_proba' in scikit-learn)",
+      },
+    );
+  }
+  if (method !== 'predict' && !data.classes) {
+    throw new ValidationError(`${who}: method '${method}' needs a classifier; this is a ${data.kind}.`, {
+      field: 'method',
+      fix: "use method 'predict'",
+    });
+  }
+  const has = (estimator as unknown as Record<string, unknown>)[method];
+  if (typeof has !== 'function') {
+    throw new ValidationError(`${who}: ${estimator.typeName} has no ${method}().`, {
+      field: 'method',
+      fix: "use method 'predict', or an estimator that has this method",
+    });
+  }
   const needs: PredictNeeds = {
     predict: method === 'predict',
     proba: method === 'predictProba',
     thresholdFallback: false,
+    decision: method === 'decisionFunction',
   };
   const json = estimator.clone().toJSON();
   const outcomes = resolveExecutor(options).mapSync<FoldOutcome>(
@@ -270,11 +304,14 @@ export function crossValPredict(
     const k = data.classes!.length;
     const out = new Float64Array(data.n * k);
     outcomes.forEach((o, f) => {
+      warnMissingClasses(o.test!.classCodes, k, f, who);
       const rows = data.folds[f].test;
       for (let r = 0; r < rows.length; r++) out.set(o.test!.proba!.subarray(r * k, (r + 1) * k), rows[r] * k);
     });
     return matrix(out, data.n, k, data.classes!.map(String));
   }
+  if (method === 'decisionFunction')
+    return assembleDecision(data.folds, outcomes, data.classes!, data.n, who);
   if (data.classes) {
     const codes = new Int32Array(data.n);
     outcomes.forEach((o, f) => {
@@ -290,4 +327,60 @@ export function crossValPredict(
     for (let r = 0; r < rows.length; r++) out[rows[r]] = o.test!.pred![r];
   });
   return out;
+}
+
+/** scikit-learn's warning when a fold's model knows fewer classes than y has. */
+function warnMissingClasses(codes: Int32Array | undefined, k: number, f: number, who: string): void {
+  if (!codes || codes.length === k) return;
+  warn(
+    'UserWarning',
+    `${who}: the training rows of fold ${f} hold ${codes.length} of the ${k} classes; the missing classes' columns are filled in. Use stratified folds (StratifiedKFold) to keep every class in training.`,
+  );
+}
+
+/** Out-of-fold decision scores in the order of the classes of y (`_enforce_prediction_order`). */
+function assembleDecision(
+  folds: readonly Fold[],
+  outcomes: readonly FoldOutcome[],
+  classes: readonly unknown[],
+  n: number,
+  who: string,
+): Float64Array | Matrix {
+  const k = classes.length;
+  if (k === 2) {
+    const out = new Float64Array(n);
+    outcomes.forEach((o, f) => {
+      const rows = folds[f].test;
+      const c = o.test!.decisionCols!;
+      for (let r = 0; r < rows.length; r++) out[rows[r]] = o.test!.decision![r * c + c - 1];
+    });
+    return out;
+  }
+  const out = new Float64Array(n * k).fill(-Number.MAX_VALUE);
+  outcomes.forEach((o, f) => {
+    const t = o.test!;
+    const codes = t.classCodes!;
+    warnMissingClasses(codes, k, f, who);
+    if (codes.length !== k && codes.length <= 2) {
+      throw new ValidationError(
+        `${who}: the training rows of fold ${f} hold only ${codes.length} of the ${k} classes; decision scores of such a fold cannot be put in the columns of every class.`,
+        {
+          field: 'cv',
+          fix: 'use stratified folds (StratifiedKFold) so every class is in training, or method predictProba',
+        },
+      );
+    }
+    const c = t.decisionCols!;
+    if (c !== codes.length) {
+      throw new ValidationError(
+        `${who}: decisionFunction of fold ${f} has ${c} columns for ${codes.length} classes.`,
+        { field: 'method', fix: "use method 'predictProba'" },
+      );
+    }
+    const rows = folds[f].test;
+    for (let r = 0; r < rows.length; r++) {
+      for (let j = 0; j < c; j++) out[rows[r] * k + codes[j]] = t.decision![r * c + j];
+    }
+  });
+  return matrix(out, n, k, classes.map(String));
 }

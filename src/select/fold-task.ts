@@ -30,6 +30,8 @@ export interface PredictNeeds {
   proba: boolean;
   /** Whether decision scores may stand in for missing probabilities. */
   thresholdFallback: boolean;
+  /** Decision scores (`decisionFunction`), as `crossValPredict` with `method: 'decisionFunction'`. */
+  decision?: boolean;
 }
 
 /** One fold to fit. */
@@ -183,6 +185,14 @@ function predictions(
     if (classes) out.pred = toCodes(p as Label[], classes);
     else if (p instanceof Int32Array) out.pred = p;
     else out.pred = Float64Array.from(p as ArrayLike<number>);
+  }
+  if (classes && (needs.proba || needs.decision)) out.classCodes = toCodes(est.classes_ ?? [], classes);
+  if (needs.decision) {
+    if (typeof est.decisionFunction !== 'function')
+      throw new Error(`${est.typeName} has no decisionFunction().`);
+    const d = est.decisionFunction(X);
+    out.decision = Float64Array.from(d.data);
+    out.decisionCols = d.cols;
   }
   if (needs.proba) {
     if (typeof est.predictProba === 'function' && classes) {

@@ -10,8 +10,10 @@
  *
  * Binary `precision`/`recall`/`f1` (scikit-learn's `pos_label=1`) take class `1` as positive when
  * the classes include it, otherwise the second class in sorted order; `roc_auc`,
- * `average_precision` and `neg_brier_score` score the probability of the second class, as
- * scikit-learn's threshold scorers do.
+ * `average_precision` and `neg_brier_score` score the probability of the second class. That is
+ * scikit-learn 1.2 for classes {0, 1}, {-1, 1} and booleans; for string classes, numbers without 1,
+ * and `average_precision` on {1, 2} scikit-learn's `pos_label=1` differs (it mostly fails to NaN),
+ * a deliberate difference listed in docs/model-selection.md.
  *
  * @module
  */
@@ -62,6 +64,11 @@ export interface FoldPredictions {
   decision?: Float64Array;
   /** Columns of `decision`. */
   decisionCols?: number;
+  /**
+   * The fitted model's classes as codes into the classes of the whole y (with `proba` or
+   * `decision`): fewer than all of them when the fold's training rows miss a class.
+   */
+  classCodes?: Int32Array;
 }
 
 /** What a scorer gets: the truth and the predictions of the same rows. */

@@ -5,6 +5,7 @@ import { estimatorFromJSON } from '../../src/core/estimator.ts';
 import { captureWarnings } from '../../src/core/warnings.ts';
 import { categoricalColumn, numericColumn, textColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
+import { LogisticRegression } from '../../src/models/linear/index.ts';
 import { ColumnTransformer } from '../../src/preprocess/column-transformer.ts';
 import { OneHotEncoder } from '../../src/preprocess/one-hot-encoder.ts';
 import { makePipeline, Pipeline } from '../../src/preprocess/pipeline.ts';
@@ -96,6 +97,32 @@ describe('Pipeline', () => {
     assert.equal(pipe.score(people(), labels), model.score(Xt, labels));
     // The model saw the readable column names of the preprocessing.
     assert.deepEqual(model.featureNamesIn_, ['age', 'income', 'city=Lyon', 'city=Nice', 'city=Paris']);
+  });
+
+  it('has decisionFunction when its last step does (scores of the transformed rows)', () => {
+    const X = [
+      [1, 10],
+      [2, 30],
+      [3, 20],
+      [4, 50],
+      [5, 40],
+      [6, 60],
+    ];
+    const y = ['a', 'a', 'b', 'a', 'b', 'b'];
+    const pipe = new Pipeline({
+      steps: [
+        ['scale', new StandardScaler()],
+        ['model', new LogisticRegression()],
+      ],
+    }).fit(X, y);
+    const model = pipe.namedSteps.model as LogisticRegression;
+    const Xt = (pipe.namedSteps.scale as StandardScaler).transform(X);
+    assert.deepEqual(Array.from(pipe.decisionFunction(X).data), Array.from(model.decisionFunction(Xt).data));
+    const knn = classifier().fit(people(), labels);
+    assert.throws(
+      () => knn.decisionFunction(people()),
+      (e: unknown) => e instanceof ValidationError && /has no decisionFunction/.test(e.message),
+    );
   });
 
   it('is a regressor when its last step is one, passing sampleWeight to it', () => {

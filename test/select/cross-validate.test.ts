@@ -126,6 +126,74 @@ describe('crossValPredict matches scikit-learn cross_val_predict', () => {
     close(proba.data, fx.predict.knn_proba, 1e-12, 'knn proba');
   });
 
+  it("method 'decisionFunction': binary scores, multiclass columns, a class missing from a fold", () => {
+    const logistic = () => new LogisticRegression({ tol: 1e-10, maxIter: 10000 });
+    const b = crossValPredict(logistic(), bin.X, bin.y, {
+      cv: new StratifiedKFold({ nSplits: 4 }),
+      method: 'decisionFunction',
+      nThreads: 1,
+    });
+    assert.ok(b instanceof Float64Array);
+    close(b, fx.predict.logistic_decision_binary, 1e-6, 'binary decision');
+    // Four classes; fold 0 trains on 3 of them: class 3's column is the most negative double there.
+    const mc = fx.predict.missing_class;
+    const folds = mc.folds.map((f: { train: number[]; test: number[] }) => ({
+      train: Int32Array.from(f.train),
+      test: Int32Array.from(f.test),
+    }));
+    const { result, warnings } = captureWarnings(
+      () =>
+        crossValPredict(logistic(), fromRows(mc.X), mc.y, {
+          cv: folds,
+          method: 'decisionFunction',
+          nThreads: 1,
+        }) as Matrix,
+    );
+    assert.equal(mc.warned, true);
+    assert.ok(warnings.some((w) => /fold 0 hold 3 of the 4 classes/.test(w.message)));
+    assert.deepEqual(result.columns, ['0', '1', '2', '3']);
+    close(result.data, mc.decision, 1e-6, 'multiclass decision');
+    for (const i of mc.folds[0].test) assert.equal(result.data[i * 4 + 3], -Number.MAX_VALUE);
+  });
+
+  it('refuses an unknown method, and decision scores of a fold that trains on two of three classes', () => {
+    assert.throws(
+      () => crossValPredict(new Ridge(), reg.X, reg.y, { cv: 3, method: 'predict_proba' as never }),
+      (e: Error) =>
+        e instanceof ValidationError &&
+        /method must be 'predict', 'predictProba' or 'decisionFunction'/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        crossValPredict(new KNeighborsClassifier(), multi.X, multi.y, { cv: 3, method: 'decisionFunction' }),
+      (e: Error) =>
+        e instanceof ValidationError && /KNeighborsClassifier has no decisionFunction/.test(e.message),
+    );
+    // iris rows are sorted by class: unshuffled KFold(3) tests one class per fold.
+    assert.throws(
+      () =>
+        crossValPredict(new LogisticRegression(), multi.X, multi.y, {
+          cv: new KFold({ nSplits: 3 }),
+          method: 'decisionFunction',
+          nThreads: 1,
+        }),
+      /training rows of fold 0 hold only 2 of the 3 classes/,
+    );
+  });
+
+  it('warns when a fold trains without a class (predictProba fills its column with 0)', () => {
+    const { result, warnings } = captureWarnings(
+      () =>
+        crossValPredict(new KNeighborsClassifier({ nNeighbors: 3 }), multi.X, multi.y, {
+          cv: new KFold({ nSplits: 3 }),
+          method: 'predictProba',
+          nThreads: 1,
+        }) as Matrix,
+    );
+    assert.equal(warnings.filter((w) => /hold 2 of the 3 classes/.test(w.message)).length, 3);
+    assert.equal(result.data[0], 0); // row 0 (class 0) in fold 0, whose model knows classes 1 and 2
+  });
+
   it('refuses folds that are not a partition', () => {
     assert.throws(
       () =>
