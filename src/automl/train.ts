@@ -267,6 +267,16 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
     trainIdx = Int32Array.from({ length: rows.nRows }, (_, i) => i);
   }
   const X = target ? rows.drop([target]) : rows;
+  if (X.columns.length === 0) {
+    // Without this, a one-column file failed deep in the split with "Table.take: row index 0 is
+    // outside 0..-1" (a table of no columns has no rows).
+    throw new DataError(
+      target
+        ? `the data has no feature columns: its only column is the target '${target}'.`
+        : 'the data has no columns to learn from.',
+      { file: options.source, fix: 'add the columns the model should learn from to the file' },
+    );
+  }
   // Rows used, as indices into the table given (through the quarantine and the missing targets).
   if (screened) kept = kept ? kept.map((i) => screened[i]) : screened;
   return {

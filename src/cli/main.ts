@@ -141,6 +141,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
+      // `commander.help` is both `lathe help …` (exit code 0) and a command group run without its
+      // command (`lathe`, `lathe runs`: the help on stderr, exit code 1): the latter is bad usage.
+      if (e.code === 'commander.help' && e.exitCode !== 0) {
+        process.stderr.write('error: a command is missing. Fix: add one of the commands listed above.\n');
+        process.exitCode = 2;
+        return;
+      }
       const ok =
         e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
       process.exitCode = ok ? 0 : 2;

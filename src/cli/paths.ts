@@ -70,6 +70,7 @@ function isDirectory(path: string): boolean {
  */
 export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
   const outs = outputs.filter((o) => o.path);
+  for (const o of outs) checkParentIsDirectory(o);
   for (const o of outs) {
     for (const i of inputs) {
       if (!i.path) continue;
@@ -102,6 +103,36 @@ export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly Nam
         );
       }
     }
+  }
+}
+
+/**
+ * Refuses an output whose folder path runs through a file (`--out notes.txt/model`): no folder can
+ * be made there, and the write would otherwise fail only at the end of the work, with the system's
+ * `EEXIST`/`ENOTDIR`. Missing folders are fine (they are created).
+ */
+function checkParentIsDirectory(o: NamedPath): void {
+  let dir = dirname(resolve(o.path));
+  for (;;) {
+    let isDir: boolean | undefined;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      isDir = undefined; // missing (or unreadable): look further up
+    }
+    if (isDir === true) return;
+    if (isDir === false) {
+      throw new ValidationError(
+        `${o.what} ${o.path}: ${dir} is a file, not a folder, so nothing can be written under it.`,
+        {
+          field: o.what,
+          fix: `choose a path for ${o.what} whose folders are folders (or that do not exist yet)`,
+        },
+      );
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
   }
 }
 

@@ -326,6 +326,18 @@ describe('trainModel', () => {
   });
 });
 
+describe('trainModel: a file with nothing but the target', () => {
+  it('says the data has no feature columns, naming the file (not "Table.take: row index 0 is outside 0..-1")', () => {
+    const t = tableFromObjects(Array.from({ length: 10 }, (_, i) => ({ y: i % 2 ? 'a' : 'b' })));
+    for (const holdout of [0.2, 0]) {
+      assert.throws(
+        () => trainModel(t, { family: 'logistic', target: 'y', holdout, source: 'only-y.csv' }),
+        /^DataError: only-y\.csv: the data has no feature columns: its only column is the target 'y'\. Fix: /,
+      );
+    }
+  });
+});
+
 function countMissing(t: Table): number {
   return t.values('churned').filter((v) => v === null).length;
 }

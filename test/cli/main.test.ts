@@ -22,6 +22,19 @@ describe('lathe (entry point)', () => {
     assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   });
 
+  it('exits 2 when a command is missing (lathe, lathe runs, lathe stats), help on stderr; 0 for lathe help', async () => {
+    for (const args of [[], ['runs'], ['models'], ['stats']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `lathe ${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /Usage: lathe[\s\S]*error: a command is missing\. Fix: /);
+    }
+    for (const args of [['help'], ['help', 'runs'], ['runs', '--help']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, `lathe ${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+
   it('exits 2 on an unknown command, without a stack trace', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);

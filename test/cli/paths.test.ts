@@ -47,6 +47,15 @@ describe('checkOutputs', () => {
     assert.doesNotThrow(() => checkOutputs([{ path: dir, what: '-o' }], input));
   });
 
+  it('refuses an output whose folder path runs through a file, and accepts missing folders', () => {
+    refuses(
+      join(data, 'sub', 'p.csv'),
+      /-o .*data\.csv[/\\]sub[/\\]p\.csv: .*data\.csv is a file, not a folder.*Fix:/,
+    );
+    refuses(join(data, 'pkg'), /is a file, not a folder/, [], true);
+    assert.doesNotThrow(() => checkOutputs([{ path: join(dir, 'no', 'such', 'p.csv'), what: '-o' }], input));
+  });
+
   it('refuses two outputs that are the same file, and accepts distinct new files', () => {
     assert.throws(
       () =>

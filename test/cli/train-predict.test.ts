@@ -793,3 +793,31 @@ describe('progress: nothing on stderr when it is not a terminal', () => {
     assert.equal(e.stderr, '');
   });
 });
+
+describe('outputs under a file', () => {
+  it('train --out and predict -o under a file: exit 2 before any work, naming the file (no internal error)', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'not a folder\n');
+    const t = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--no-track',
+        '--out',
+        'notes.txt/m',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /^error: --out notes\.txt\/m: .*notes\.txt is a file, not a folder.*Fix:/);
+    assert.doesNotMatch(t.stderr, /internal error|EEXIST|ENOTDIR/);
+    const p = await runCli(['predict', 'm1', customers, '-o', 'notes.txt/p.csv'], { cwd: dir });
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(p.stderr, /^error: -o notes\.txt\/p\.csv: .*is a file, not a folder/m);
+    assert.equal(readFileSync(notes, 'utf8'), 'not a folder\n');
+  });
+});

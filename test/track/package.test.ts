@@ -187,6 +187,25 @@ describe('model package: round trip', () => {
     await assert.rejects(writeModelPackage(p, input({ extra: new Map() as never })), ValidationError);
     assert.equal(existsSync(p), false);
   });
+
+  it('turns a file-system failure into a DataError naming the destination, and leaves nothing behind', async () => {
+    // A path through a file fails with EEXIST/ENOTDIR (a read-only folder with EACCES): these used
+    // to escape as raw Node errors, which the CLI reports as an internal error (exit 1).
+    const file = join(dir, 'a-file.txt');
+    writeFileSync(file, 'x');
+    for (const p of [join(file, 'pkg'), join(file, 'sub', 'pkg.lathe')]) {
+      await assert.rejects(
+        writeModelPackage(p, input()),
+        (e: unknown) =>
+          e instanceof DataError &&
+          e.file === p &&
+          /cannot write the model package: E(EXIST|NOTDIR).*Fix: check that the folder is writable/.test(
+            e.message,
+          ),
+      );
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'x');
+  });
 });
 
 describe('model package: damage is detected and named', () => {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ValidationError } from '../../core/errors.ts';
+import { DataError, LatheError, ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
 import { encodePlain, isTypedArray, type PlainObject, type PlainValue } from '../../core/plain.ts';
 import { trackTempPath } from '../../core/temp-files.ts';
@@ -210,7 +210,9 @@ export async function writeModelPackage(
       fix: 'choose another path, remove it, or pass overwrite: true (--force on the command line)',
     });
   }
-  await mkdir(dirname(dest), { recursive: true });
+  await mkdir(dirname(dest), { recursive: true }).catch((e) => {
+    throw cannotWrite(dest, e);
+  });
   const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const release = trackTempPath(tmp);
   let bytes = 0;
@@ -242,11 +244,24 @@ export async function writeModelPackage(
     }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    throw e;
+    throw cannotWrite(dest, e);
   } finally {
     release();
   }
   return { path: dest, form, manifest: built.manifest, bytes };
+}
+
+/**
+ * A file-system failure while writing the package (a read-only folder, a full disk, a path through
+ * a file) as a `DataError` naming the destination; Lathe's own errors pass through unchanged.
+ */
+function cannotWrite(dest: string, e: unknown): unknown {
+  if (e instanceof LatheError || typeof (e as NodeJS.ErrnoException)?.code !== 'string') return e;
+  return new DataError(`cannot write the model package: ${(e as Error).message.split('\n')[0]}`, {
+    file: dest,
+    fix: 'check that the folder is writable and the disk has room, or choose another path (--out)',
+    cause: e,
+  });
 }
 
 /** The archive bytes of a built package (modification time: its creation time). */
