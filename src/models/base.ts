@@ -46,31 +46,48 @@ export function r2Of(pred: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLik
   return 1 - ssRes / ssTot;
 }
 
-/** Checks per-row weights: `n` finite, non-negative numbers, not all zero. Returns a Float64Array. */
+/**
+ * Checks per-row weights: `n` finite, non-negative numbers, not all zero — or, with `signed`, any
+ * `n` finite numbers (DBSCAN, as scikit-learn's `_check_sample_weight`: negative and all-zero
+ * weights allowed). Returns a Float64Array.
+ */
 export function checkSampleWeight(
   w: ArrayLike<number> | undefined,
   n: number,
   who: string,
+  { signed = false }: { signed?: boolean } = {},
 ): Float64Array | undefined {
   if (w === undefined) return undefined;
   if (w.length !== n) {
     throw new ValidationError(`${who}: sampleWeight has ${w.length} values but X has ${n} rows.`, {
       field: 'sampleWeight',
+      fix: 'pass one weight per row of X',
     });
   }
   const out = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = w[i];
-    if (!(v >= 0) || !Number.isFinite(v)) {
-      throw new ValidationError(`${who}: sampleWeight[${i}] is ${v}; weights must be finite and ≥ 0.`, {
-        field: 'sampleWeight',
-      });
+    if (typeof v !== 'number' || !Number.isFinite(v) || (!signed && !(v >= 0))) {
+      throw new ValidationError(
+        `${who}: sampleWeight[${i}] is ${v}; weights must be finite${signed ? ' numbers' : ' and ≥ 0'}.`,
+        {
+          field: 'sampleWeight',
+          fix: signed
+            ? 'replace NaN or infinite weights (negative weights are allowed)'
+            : 'use finite weights ≥ 0',
+        },
+      );
     }
     out[i] = v;
     total += v;
   }
-  if (total <= 0) throw new ValidationError(`${who}: every sampleWeight is 0.`, { field: 'sampleWeight' });
+  if (!signed && total <= 0) {
+    throw new ValidationError(`${who}: every sampleWeight is 0.`, {
+      field: 'sampleWeight',
+      fix: 'give at least one row a positive weight',
+    });
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import { registerEstimator } from '../../core/estimator.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
-import { BaseClusterer } from '../base.ts';
+import { BaseClusterer, checkSampleWeight } from '../base.ts';
 import { RadiusNeighbors } from './radius-neighbors.ts';
 
 const schema = {
@@ -39,33 +39,6 @@ export interface DBSCANFitOptions {
    * noise).
    */
   sampleWeight?: ArrayLike<number>;
-}
-
-/** DBSCAN's sample weights: finite, any sign (scikit-learn's `_check_sample_weight`). */
-function checkDbscanWeight(
-  w: ArrayLike<number> | undefined,
-  n: number,
-  who: string,
-): Float64Array | undefined {
-  if (w === undefined) return undefined;
-  if (w.length !== n) {
-    throw new ValidationError(`${who}: sampleWeight has ${w.length} values but X has ${n} rows.`, {
-      field: 'sampleWeight',
-      fix: 'pass one weight per row of X',
-    });
-  }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = w[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new ValidationError(`${who}: sampleWeight[${i}] is ${v}; weights must be finite numbers.`, {
-        field: 'sampleWeight',
-        fix: 'replace NaN or infinite weights (negative weights are allowed)',
-      });
-    }
-    out[i] = v;
-  }
-  return out;
 }
 
 /**
@@ -97,7 +70,7 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     const m = this.startFit(X);
     assertFinite(m, this.typeName);
     const n = m.rows;
-    const weight = checkDbscanWeight(options.sampleWeight, n, this.typeName);
+    const weight = checkSampleWeight(options.sampleWeight, n, this.typeName, { signed: true });
     const { eps, minSamples, metric, leafSize } = this.params;
     const search = new RadiusNeighbors(m.data, n, m.cols, eps, metric, leafSize);
     // Pass 1: core rows.
