@@ -540,6 +540,17 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     options.exclude,
   );
 
+  const dropped = preprocess.notes.filter((n) => n.action === 'dropped');
+  if (X.columns.length > 0 && dropped.length === X.columns.length) {
+    // Without this the model's fit said only "X has no columns".
+    throw new DataError(
+      `every feature column is dropped by the preprocessing: ${dropped.map((n) => `'${n.column}' (${n.reason})`).join(', ')}.`,
+      {
+        file: options.source,
+        fix: 'add columns the model can learn from, or give a column another type in the schema (--schema) if it was misread',
+      },
+    );
+  }
   const Xtrain = testIdx.length ? X.take(trainIdx) : X;
   const ytrain = y && testIdx.length ? pickTarget(y, trainIdx) : y;
   progress.tick();

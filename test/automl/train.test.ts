@@ -338,6 +338,20 @@ describe('trainModel: a file with nothing but the target', () => {
   });
 });
 
+describe('trainModel: every feature column dropped by the preprocessing', () => {
+  it('names the file and each dropped column with its reason (not "X has no columns")', () => {
+    const t = tableFromObjects(
+      Array.from({ length: 40 }, (_, i) => ({ customer_id: `c${i}`, y: i % 2 ? 'a' : 'b' })),
+    );
+    for (const family of ['logistic', 'gbdt']) {
+      assert.throws(
+        () => trainModel(t, { family, target: 'y', source: 'ids.csv' }),
+        /^DataError: ids\.csv: every feature column is dropped by the preprocessing: 'customer_id' \(id-like\)\. Fix: /,
+      );
+    }
+  });
+});
+
 function countMissing(t: Table): number {
   return t.values('churned').filter((v) => v === null).length;
 }
