@@ -13,6 +13,7 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
 import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
+import { unfilledFloat64, unfilledInt32 } from '../../core/unfilled.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
 import { assignRows, assignStream, distanceRows, prepareCenterStreams } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
@@ -180,7 +181,8 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     const { rows: n, cols: d } = m;
     const c = this.clusterCenters_!;
     const k = c.rows;
-    const labels = new Int32Array(n);
+    // Every label is written (or the call throws), so the memory need not be zeroed first.
+    const labels = unfilledInt32(n);
     const pool = this.streamingPool(n, n * d * k, 4);
     if (!pool) assignRows(m.data, n, d, c.data, k, labels, null, false, () => this.nonFinite(m));
     else if (!assignStream('labels', m.data, n, d, c.data, k, labels, pool.parallelism, pool)) {
@@ -209,7 +211,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     const c = this.clusterCenters_!;
     const k = c.rows;
     const { rows: n, cols: d } = m;
-    const out = new Float64Array(n * k);
+    const out = unfilledFloat64(n * k); // written in full, as the labels above
     const pool = this.streamingPool(n, n * d * k, 8 * k);
     if (!pool) distanceRows(m.data, n, d, c.data, k, out, () => this.nonFinite(m));
     else if (!assignStream('distances', m.data, n, d, c.data, k, out, pool.parallelism, pool)) {

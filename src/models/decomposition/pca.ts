@@ -19,6 +19,7 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
+import { unfilledFloat64 } from '../../core/unfilled.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 import {
   type BlockStats,
@@ -466,7 +467,8 @@ export class PCA extends Estimator<PCAParams> {
       n * d * k >= pcaTuning.threadedTransformWork && n >= 2 * streamSlotRows(8 * d, 8 * k)
         ? streamPool(this.threads())
         : null;
-    const out = new Float64Array(n * k);
+    // Every element is written (or the call throws below), so the memory need not be zeroed first.
+    const out = unfilledFloat64(n * k);
     const ok = pool
       ? projectStream(data, n, p, out, pool.parallelism, pool)
       : projectRows(data, 0, n, p, out, 0);
