@@ -153,6 +153,24 @@ export abstract class Estimator<P extends object = Record<string, unknown>> {
 
   /** Restores state on a freshly constructed estimator (used by {@link estimatorFromJSON}). */
   restoreState(state: PlainObject): this {
+    // A fitted state comes with the parameters it was fitted with: parameters that fail their
+    // checks mean a damaged file, which setState must not be left to trip over.
+    try {
+      validateParams(this.typeName, this.schema, this.params);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      // The message without its "Fix: …" (that tells a caller what to pass, not a file's reader).
+      const what = e.fix === undefined ? e.message : e.message.slice(0, e.message.lastIndexOf(' Fix: '));
+      throw new ValidationError(
+        `${what.replace(/\.$/, '')} (in the saved parameters of this fitted model).`,
+        {
+          field: e.field,
+          expected: e.expected,
+          actual: e.actual,
+          fix: 'the model file is damaged; re-train and re-save it',
+        },
+      );
+    }
     const names = state.featureNamesIn;
     if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
       throw new ValidationError(`${this.typeName}: saved state lacks 'featureNamesIn'.`);

@@ -285,6 +285,24 @@ describe('Pipeline', () => {
     assert.deepEqual(Array.from(crossed.data), Array.from(direct.data));
   });
 
+  it('refuses a saved fitted pipeline whose steps parameter is damaged, naming the parameter', () => {
+    const json = roundTrip(classifier().fit(people(), labels).toJSON());
+    // Steps replaced by a number (was: "saved state has 2 step states for undefined steps"), and a
+    // step without its estimator (was: a TypeError reading 'restoreState').
+    for (const steps of [7, [['scale'], ['model']]]) {
+      const damaged = { ...json, params: { ...json.params, steps } } as typeof json;
+      assert.throws(
+        () => estimatorFromJSON(damaged),
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          e.field === 'steps' &&
+          /parameter 'steps' must be .* \(in the saved parameters of this fitted model\)\. Fix: the model file is damaged/.test(
+            e.message,
+          ),
+      );
+    }
+  });
+
   it('round-trips through JSON text with nested steps; loading gives identical predictions', () => {
     const pipe = classifier().fit(people(), labels);
     const json = roundTrip(pipe.toJSON());
