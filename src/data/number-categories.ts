@@ -44,6 +44,11 @@ export class NumberCategories {
     }
   }
 
+  /** True when `s` is one of the categories, as written. */
+  has(s: string): boolean {
+    return this.exact.has(s);
+  }
+
   /** The category `x` (not NaN) stands for; see the module notes. */
   match(x: number): NumberMatch {
     const s = String(x);
