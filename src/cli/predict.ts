@@ -16,7 +16,9 @@ import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
+import { NumberCategories } from '../data/number-categories.ts';
 import { readTable } from '../data/read/index.ts';
+import { parseNumber } from '../data/read/values.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
@@ -145,6 +147,69 @@ export interface ScoringInput {
   input: Table;
   /** Columns of the file neither the model nor `extra` uses. */
   ignored: string[];
+  /** Categorical columns holding values the training file did not have (see {@link unseenCategories}). */
+  unseen: UnseenCategories[];
+}
+
+/** A categorical column of the model whose data holds values the training file did not have. */
+export interface UnseenCategories {
+  column: string;
+  /** Rows holding such a value. */
+  rows: number;
+  /** A few of the values, as read. */
+  examples: string[];
+  /** Unseen values that are the same number as a category the model learned: [value, category]. */
+  sameNumber: [string, string][];
+}
+
+/**
+ * The values of the model's categorical columns that are none of the categories of the training
+ * file (its schema's): the model treats them as unknown categories. Said on stderr, never silent —
+ * above all when the text is the number of a learned category written otherwise ('1' for '1.0').
+ */
+export function unseenCategories(input: Table, used: Schema): UnseenCategories[] {
+  const out: UnseenCategories[] = [];
+  for (const cs of used.columns) {
+    if (cs.storage !== 'categorical' || !cs.categories || !input.has(cs.name)) continue;
+    const c = input.column(cs.name);
+    if (c.type !== 'categorical') continue;
+    const known = new Set(cs.categories);
+    const count = new Int32Array(c.dictionary.length);
+    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] >= 0) count[c.codes[i]]++;
+    const lookup = new NumberCategories(cs.categories);
+    let rows = 0;
+    const examples: string[] = [];
+    const sameNumber: [string, string][] = [];
+    c.dictionary.forEach((v, k) => {
+      if (!count[k] || known.has(v)) return;
+      rows += count[k];
+      if (examples.length < 5) examples.push(v);
+      const x = v.trim() === v ? parseNumber(v) : undefined;
+      const m = x === undefined || x !== x ? null : lookup.match(x);
+      if (m && m.kind !== 'unknown' && m.kind !== 'ambiguous' && sameNumber.length < 5) {
+        sameNumber.push([v, m.category]);
+      }
+    });
+    if (rows) out.push({ column: cs.name, rows, examples, sameNumber });
+  }
+  return out;
+}
+
+/** The stderr notes of {@link unseenCategories}. */
+export function noteUnseenCategories(
+  flags: CommonOptions,
+  unseen: readonly UnseenCategories[],
+  n: number,
+): void {
+  for (const u of unseen) {
+    const same = u.sameNumber.length
+      ? ` ${u.sameNumber.map(([v, c]) => `'${v}' is the same number as the category '${c}'`).join(', ')} the model learned, written differently: write the column as the training file did for the model to recognise ${u.sameNumber.length === 1 ? 'it' : 'them'}.`
+      : '';
+    note(
+      flags,
+      `column '${u.column}': ${u.rows} of ${n} rows hold values the training data did not have (${u.examples.map((e) => `'${e}'`).join(', ')}${u.rows > u.examples.length ? ', …' : ''}); the model treats them as unknown categories.${same}`,
+    );
+  }
 }
 
 /**
@@ -169,7 +234,7 @@ export async function readScoringInput(
   const typed = applySchema(X, scoringSchema(used), { source: data });
   const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
   const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
-  return { read, input, ignored };
+  return { read, input, ignored, unseen: unseenCategories(typed, used) };
 }
 
 /**
@@ -218,7 +283,12 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     }
   }
   checkKeep(flags.keep ?? [], loaded, Boolean(flags.proba));
-  const { read, input, ignored } = await readScoringInput(data, loaded, flags.onBadRows, flags.keep ?? []);
+  const { read, input, ignored, unseen } = await readScoringInput(
+    data,
+    loaded,
+    flags.onBadRows,
+    flags.keep ?? [],
+  );
   // Batches on stderr (a terminal only; not with --quiet or --json, nor once CSV goes to stdout).
   const progress = createProgress({
     total: input.nRows,
@@ -241,6 +311,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     progress.finish();
   }
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
+  noteUnseenCategories(flags, unseen, input.nRows);
   const { rejected } = writeScoringRejects(data, read, r.rejected, flags, 'scored');
   if (flags.output) {
     const w = await writeTable(r.table, flags.output);
