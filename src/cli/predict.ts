@@ -20,7 +20,7 @@ import { NumberCategories } from '../data/number-categories.ts';
 import { readTable } from '../data/read/index.ts';
 import { parseNumber } from '../data/read/values.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
-import type { Schema } from '../data/schema.ts';
+import type { ColumnSchema, Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
 import {
@@ -213,6 +213,22 @@ export function noteUnseenCategories(
 }
 
 /**
+ * How the package says its target's classes are written, as a schema column for reading the truth
+ * column `target` (`lathe evaluate`): text classes ('1.0', '2.0', 'x') are read as text — from a
+ * CSV as written, JSON/Parquet numbers as the class of the same value — not sniffed as numbers
+ * (which made a file holding only '1.0' and '2.0' read as 1, 2: no class of the model). None when
+ * the classes are numbers or booleans, or `target` is not the model's.
+ */
+export function targetReadSchema(loaded: LoadedModel, target: string): ColumnSchema[] {
+  if (target !== loaded.pkg.target) return [];
+  const p = loaded.pkg.outputSchema.columns.find((c) => c.name === 'prediction');
+  if (p?.storage !== 'categorical' || !p.categories) return [];
+  return [
+    { name: target, type: 'categorical', storage: 'categorical', nullable: true, categories: p.categories },
+  ];
+}
+
+/**
  * Reads `data` for scoring with `loaded` — what `lathe predict` and `lathe evaluate` share. Only
  * the columns the model reads are required (not those its preprocessing dropped, e.g. an id).
  * Reading with the model's types makes a value that does not fit them (a bad date) a bad row of
@@ -225,9 +241,21 @@ export async function readScoringInput(
   onBadRows: BadRowPolicy | undefined,
   extra: readonly string[] = [],
   check?: (table: Table) => void,
+  extraSchema: readonly ColumnSchema[] = [],
 ): Promise<ScoringInput> {
   const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  const read = await readTable(data, { onBadRows, schema: scoringSchema(used), schemaColumnsOptional: true });
+  const schema = scoringSchema(used);
+  const read = await readTable(data, {
+    onBadRows,
+    schema: {
+      ...schema,
+      columns: [
+        ...schema.columns,
+        ...extraSchema.filter((c) => !used.columns.some((u) => u.name === c.name)),
+      ],
+    },
+    schemaColumnsOptional: true,
+  });
   check?.(read.table);
   // Columns first (a clear error naming what is missing), then the model's types.
   const { X } = selectModelInput(read.table, used, data);
