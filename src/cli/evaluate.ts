@@ -26,7 +26,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { readScoringInput, writeScoringRejects } from './predict.ts';
+import { noteUnseenCategories, readScoringInput, targetReadSchema, writeScoringRejects } from './predict.ts';
 
 interface EvaluateFlags extends CommonOptions {
   target?: string;
@@ -136,10 +136,19 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
     throw new ValidationError('Name the column holding the truth with --target.', { field: 'target' });
   // The file is read as lathe predict reads it: the model's columns with the model's types (a bad
   // date is a bad row of the file, named by its line or set aside under --on-bad-rows quarantine).
-  const { read, input } = await readScoringInput(data, loaded, flags.onBadRows, [target], (table) => {
-    // A clear error (file, did-you-mean) when the truth column is missing, before the features.
-    if (!table.has(target)) throw unknownColumn(target, table.columnNames, data);
-  });
+  const { read, input, unseen } = await readScoringInput(
+    data,
+    loaded,
+    flags.onBadRows,
+    [target],
+    (table) => {
+      // A clear error (file, did-you-mean) when the truth column is missing, before the features.
+      if (!table.has(target)) throw unknownColumn(target, table.columnNames, data);
+    },
+    // The truth is read as the model's classes are written (text classes stay text).
+    targetReadSchema(loaded, target),
+  );
+  noteUnseenCategories(flags, unseen, input.nRows);
   // One bootstrap per metric, on stderr (a terminal only; not with --quiet or --json).
   const progress = createProgress({
     total: evaluateStages(task as LearningTask),

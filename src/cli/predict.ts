@@ -16,9 +16,11 @@ import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
+import { NumberCategories } from '../data/number-categories.ts';
 import { readTable } from '../data/read/index.ts';
+import { parseNumber } from '../data/read/values.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
-import type { Schema } from '../data/schema.ts';
+import type { ColumnSchema, Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
 import {
@@ -145,6 +147,85 @@ export interface ScoringInput {
   input: Table;
   /** Columns of the file neither the model nor `extra` uses. */
   ignored: string[];
+  /** Categorical columns holding values the training file did not have (see {@link unseenCategories}). */
+  unseen: UnseenCategories[];
+}
+
+/** A categorical column of the model whose data holds values the training file did not have. */
+export interface UnseenCategories {
+  column: string;
+  /** Rows holding such a value. */
+  rows: number;
+  /** A few of the values, as read. */
+  examples: string[];
+  /** Unseen values that are the same number as a category the model learned: [value, category]. */
+  sameNumber: [string, string][];
+}
+
+/**
+ * The values of the model's categorical columns that are none of the categories of the training
+ * file (its schema's): the model treats them as unknown categories. Said on stderr, never silent —
+ * above all when the text is the number of a learned category written otherwise ('1' for '1.0').
+ */
+export function unseenCategories(input: Table, used: Schema): UnseenCategories[] {
+  const out: UnseenCategories[] = [];
+  for (const cs of used.columns) {
+    if (cs.storage !== 'categorical' || !cs.categories || !input.has(cs.name)) continue;
+    const c = input.column(cs.name);
+    if (c.type !== 'categorical') continue;
+    const known = new Set(cs.categories);
+    const count = new Int32Array(c.dictionary.length);
+    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] >= 0) count[c.codes[i]]++;
+    const lookup = new NumberCategories(cs.categories);
+    let rows = 0;
+    const examples: string[] = [];
+    const sameNumber: [string, string][] = [];
+    c.dictionary.forEach((v, k) => {
+      if (!count[k] || known.has(v)) return;
+      rows += count[k];
+      if (examples.length < 5) examples.push(v);
+      const x = v.trim() === v ? parseNumber(v) : undefined;
+      const m = x === undefined || x !== x ? null : lookup.match(x);
+      if (m && m.kind !== 'unknown' && m.kind !== 'ambiguous' && sameNumber.length < 5) {
+        sameNumber.push([v, m.category]);
+      }
+    });
+    if (rows) out.push({ column: cs.name, rows, examples, sameNumber });
+  }
+  return out;
+}
+
+/** The stderr notes of {@link unseenCategories}. */
+export function noteUnseenCategories(
+  flags: CommonOptions,
+  unseen: readonly UnseenCategories[],
+  n: number,
+): void {
+  for (const u of unseen) {
+    const same = u.sameNumber.length
+      ? ` ${u.sameNumber.map(([v, c]) => `'${v}' is the same number as the category '${c}'`).join(', ')} the model learned, written differently: write the column as the training file did for the model to recognise ${u.sameNumber.length === 1 ? 'it' : 'them'}.`
+      : '';
+    note(
+      flags,
+      `column '${u.column}': ${u.rows} of ${n} rows hold values the training data did not have (${u.examples.map((e) => `'${e}'`).join(', ')}${u.rows > u.examples.length ? ', …' : ''}); the model treats them as unknown categories.${same}`,
+    );
+  }
+}
+
+/**
+ * How the package says its target's classes are written, as a schema column for reading the truth
+ * column `target` (`lathe evaluate`): text classes ('1.0', '2.0', 'x') are read as text — from a
+ * CSV as written, JSON/Parquet numbers as the class of the same value — not sniffed as numbers
+ * (which made a file holding only '1.0' and '2.0' read as 1, 2: no class of the model). None when
+ * the classes are numbers or booleans, or `target` is not the model's.
+ */
+export function targetReadSchema(loaded: LoadedModel, target: string): ColumnSchema[] {
+  if (target !== loaded.pkg.target) return [];
+  const p = loaded.pkg.outputSchema.columns.find((c) => c.name === 'prediction');
+  if (p?.storage !== 'categorical' || !p.categories) return [];
+  return [
+    { name: target, type: 'categorical', storage: 'categorical', nullable: true, categories: p.categories },
+  ];
 }
 
 /**
@@ -160,16 +241,28 @@ export async function readScoringInput(
   onBadRows: BadRowPolicy | undefined,
   extra: readonly string[] = [],
   check?: (table: Table) => void,
+  extraSchema: readonly ColumnSchema[] = [],
 ): Promise<ScoringInput> {
   const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  const read = await readTable(data, { onBadRows, schema: scoringSchema(used), schemaColumnsOptional: true });
+  const schema = scoringSchema(used);
+  const read = await readTable(data, {
+    onBadRows,
+    schema: {
+      ...schema,
+      columns: [
+        ...schema.columns,
+        ...extraSchema.filter((c) => !used.columns.some((u) => u.name === c.name)),
+      ],
+    },
+    schemaColumnsOptional: true,
+  });
   check?.(read.table);
   // Columns first (a clear error naming what is missing), then the model's types.
   const { X } = selectModelInput(read.table, used, data);
   const typed = applySchema(X, scoringSchema(used), { source: data });
   const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
   const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
-  return { read, input, ignored };
+  return { read, input, ignored, unseen: unseenCategories(typed, used) };
 }
 
 /**
@@ -218,7 +311,12 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     }
   }
   checkKeep(flags.keep ?? [], loaded, Boolean(flags.proba));
-  const { read, input, ignored } = await readScoringInput(data, loaded, flags.onBadRows, flags.keep ?? []);
+  const { read, input, ignored, unseen } = await readScoringInput(
+    data,
+    loaded,
+    flags.onBadRows,
+    flags.keep ?? [],
+  );
   // Batches on stderr (a terminal only; not with --quiet or --json, nor once CSV goes to stdout).
   const progress = createProgress({
     total: input.nRows,
@@ -241,6 +339,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
     progress.finish();
   }
   if (ignored.length) note(flags, `ignoring columns the model does not use: ${ignored.join(', ')}`);
+  noteUnseenCategories(flags, unseen, input.nRows);
   const { rejected } = writeScoringRejects(data, read, r.rejected, flags, 'scored');
   if (flags.output) {
     const w = await writeTable(r.table, flags.output);

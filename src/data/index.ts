@@ -2,6 +2,7 @@
 export * from './column.ts';
 export * from './fingerprint.ts';
 export * from './from-rows.ts';
+export * from './number-categories.ts';
 export * from './read/index.ts';
 export * from './read-types.ts';
 export * from './schema.ts';

@@ -9,6 +9,7 @@
 
 import { DataError, show } from '../core/errors.ts';
 import { type Column, type ColumnType, columnLength, missingCount } from './column.ts';
+import { NumberCategories } from './number-categories.ts';
 import {
   type DatetimeFormat,
   parseBooleanWord,
@@ -76,6 +77,46 @@ function asStrings(c: Column): (string | null)[] {
         out[i] = c.values[i];
         break;
     }
+  }
+  return out;
+}
+
+/**
+ * Numbers as the schema's categories ({@link NumberCategories}): the category of the same value, or
+ * the number's own writing when there is none (a level the schema does not list). Two categories
+ * of the same value ('1.0' and '1.00') cannot tell which the number is: an error naming the row.
+ */
+function numbersAsCategories(
+  values: Float64Array,
+  cs: ColumnSchema,
+  source: string | undefined,
+): (string | null)[] {
+  const lookup = new NumberCategories(cs.categories ?? []);
+  const out = new Array<string | null>(values.length);
+  const seen = new Map<number, string>();
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x !== x) {
+      out[i] = null;
+      continue;
+    }
+    let s = seen.get(x);
+    if (s === undefined) {
+      const m = lookup.match(x);
+      if (m.kind === 'ambiguous') {
+        throw new DataError(
+          `row ${i + 1}: the number ${show(x)} could be any of the categories ${m.candidates.map((k) => show(k)).join(', ')} the schema lists for the column, which was text (categorical) in training.`,
+          {
+            file: source,
+            column: cs.name,
+            fix: 'write the column as text, as in the training file (e.g. quote the values in JSON, or cast the Parquet column to VARCHAR)',
+          },
+        );
+      }
+      s = m.category;
+      seen.set(x, s);
+    }
+    out[i] = s;
   }
   return out;
 }
@@ -158,8 +199,14 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
   } else if (to === 'text') {
     out = c.type === 'text' ? c : { type: 'text', name, values: asStrings(c) };
   } else {
-    // categorical, with the schema's level order first.
-    const strs = c.type === 'categorical' ? null : asStrings(c);
+    // categorical, with the schema's level order first. Numbers are matched to the schema's
+    // categories by value (1 → '1.0' when training wrote '1.0'), not only by JavaScript's writing.
+    const strs =
+      c.type === 'categorical'
+        ? null
+        : c.type === 'numeric' && cs.categories
+          ? numbersAsCategories(c.values, cs, options.source)
+          : asStrings(c);
     const dict: string[] = cs.categories
       ? [...cs.categories]
       : c.type === 'categorical'

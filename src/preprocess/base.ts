@@ -14,6 +14,7 @@ import { validateParams } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
+import type { Category } from './categories.ts';
 import { asTable, checkFitTable, columnTypes, conformTable, type DataInput, isTable } from './input.ts';
 
 const COLUMN_TYPES = new Set(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
@@ -110,10 +111,24 @@ export abstract class TableTransformer<
     this.inputTypes_ = t as ColumnType[];
   }
 
+  /**
+   * The categories learned for input column `name` — an encoder's `categories_` — or undefined
+   * (not fitted, not a column seen in fit, or a step that learns no categories). A numeric column
+   * where fit saw text is matched to them by value (see `conformTable`).
+   */
+  fittedCategories(name: string): readonly Category[] | undefined {
+    const cats = (this as { categories_?: Category[][] }).categories_;
+    if (!cats || !this.featureNamesIn_) return undefined;
+    const j = this.featureNamesIn_.indexOf(name);
+    return j >= 0 ? cats[j] : undefined;
+  }
+
   /** Checks fitted-ness and columns; returns X as a Table of the fitted columns and types. */
   protected transformTableInput(X: DataInput, method = 'transform'): Table {
     this.assertFitted(method);
-    return conformTable(this.typeName, method, this.featureNamesIn_!, this.inputTypes_!, X);
+    return conformTable(this.typeName, method, this.featureNamesIn_!, this.inputTypes_!, X, undefined, (n) =>
+      this.fittedCategories(n),
+    );
   }
 }
 

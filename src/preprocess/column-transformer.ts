@@ -28,7 +28,16 @@ import type { ColumnType } from '../data/column.ts';
 import type { Schema, SemanticType } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { BaseTransformer } from './base.ts';
-import { asTable, checkFitTable, columnTypes, conformTable, type DataInput, unusedColumns } from './input.ts';
+import type { Category } from './categories.ts';
+import {
+  asTable,
+  checkFitTable,
+  columnTypes,
+  conformTable,
+  type DataInput,
+  fittedCategoriesOf,
+  unusedColumns,
+} from './input.ts';
 import {
   applyNested,
   decodeEstimator,
@@ -376,6 +385,7 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
       this.inputTypes_!,
       X,
       unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+      (n) => this.fittedCategories(n),
     );
     const outputs: PendingOutput[] = [];
     for (const r of this.transformers_!) {
@@ -396,6 +406,21 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
   getFeatureNamesOut(): string[] {
     this.assertFitted('getFeatureNamesOut');
     return [...this.featureNamesOut_!];
+  }
+
+  /**
+   * The categories learned for input column `name` by the transformer of its route (an encoder,
+   * or a pipeline holding one), else those the `schema` parameter lists; undefined when neither
+   * knows them.
+   */
+  fittedCategories(name: string): readonly Category[] | undefined {
+    if (!this.isFitted()) return undefined;
+    for (const r of this.transformers_!) {
+      if (typeof r.transformer === 'string' || !r.columns.includes(name)) continue;
+      const cats = fittedCategoriesOf(r.transformer, name);
+      if (cats) return cats;
+    }
+    return this.params.schema?.columns.find((c) => c.name === name)?.categories;
   }
 
   /** The fitted routes in words: which columns went where and what came out. */

@@ -8,6 +8,13 @@
  * model saw strings, a column that is entirely empty — so that data read from a different file
  * (where the reader may infer other types) still scores.
  *
+ * A numeric column where fit saw text categories is matched to the fitted categories *by value*
+ * ({@link NumberCategories}): 1 is the category '1' — or '1.0' when that is how fit saw it. A number
+ * two categories could be ('1.0' and '1.00') is an error naming the column; numbers that are no
+ * fitted category are converted to their own text (unknown categories, handled as the encoder's
+ * `handleUnknown` says) with a `UserWarning` naming the column, so a wrong type never goes
+ * unnoticed.
+ *
  * @module
  */
 
@@ -23,11 +30,22 @@ import {
   type NumericColumn,
   renameColumn,
 } from '../data/column.ts';
+import { NumberCategories } from '../data/number-categories.ts';
 import { parseDateString } from '../data/read/values.ts';
 import { Table } from '../data/table.ts';
+import type { Category } from './categories.ts';
 
 /** What the preprocessing steps accept as X: a {@link Table}, a {@link Matrix} or rows of numbers. */
 export type DataInput = Table | MatrixInput;
+
+/** The categories fit learned for an input column (encoders know them), or undefined. */
+export type CategoriesOf = (name: string) => readonly Category[] | undefined;
+
+/** `e.fittedCategories(name)` when `e` (a step) has that method, else undefined. */
+export function fittedCategoriesOf(e: unknown, name: string): readonly Category[] | undefined {
+  const f = (e as { fittedCategories?: unknown } | null)?.fittedCategories;
+  return typeof f === 'function' ? (f.call(e, name) as readonly Category[] | undefined) : undefined;
+}
 
 /** True for a {@link Table}. */
 export function isTable(x: unknown): x is Table {
@@ -92,7 +110,14 @@ export interface ColumnReport {
   /** Columns of the data that were not seen in fit (ignored). */
   extra: string[];
   /** Fitted columns present with a type that cannot be converted to the fitted one. */
-  wrongType: { column: string; expected: ColumnType; actual: ColumnType; example?: string }[];
+  wrongType: {
+    column: string;
+    expected: ColumnType;
+    actual: ColumnType;
+    example?: string;
+    /** Why it cannot be converted, when there is more to say than the types. */
+    reason?: string;
+  }[];
 }
 
 /**
@@ -106,6 +131,7 @@ export function compareColumns(
   types: readonly ColumnType[] | null,
   t: Table,
   unused?: ReadonlySet<string>,
+  categoriesOf?: CategoriesOf,
 ): ColumnReport {
   const report: ColumnReport = { missing: [], extra: [], wrongType: [] };
   const known = new Set(names);
@@ -119,9 +145,16 @@ export function compareColumns(
     }
     if (!types) return;
     const c = t.columns[k];
-    const conv = convertColumn(c, types[j]);
-    if (!conv.ok)
-      report.wrongType.push({ column: name, expected: types[j], actual: c.type, example: conv.example });
+    const conv = convertColumn(c, types[j], categoriesOf?.(name));
+    if (!conv.ok) {
+      report.wrongType.push({
+        column: name,
+        expected: types[j],
+        actual: c.type,
+        example: conv.example,
+        ...(conv.reason ? { reason: conv.reason } : {}),
+      });
+    }
   });
   return report;
 }
@@ -144,6 +177,7 @@ export function conformTable(
   allTypes: readonly ColumnType[] | null,
   X: DataInput,
   unused?: ReadonlySet<string>,
+  categoriesOf?: CategoriesOf,
 ): Table {
   let t: Table;
   let names = allNames;
@@ -167,7 +201,7 @@ export function conformTable(
     // Positional match: give the columns the fitted names.
     t = new Table(t.columns.map((c, j) => renameColumn(c, names[j])));
   }
-  const report = compareColumns(names, types, t);
+  const report = compareColumns(names, types, t, undefined, categoriesOf);
   if (skip) report.extra = report.extra.filter((n) => !skip.has(n));
   if (report.missing.length || report.wrongType.length) {
     const parts: string[] = [];
@@ -178,7 +212,9 @@ export function conformTable(
     }
     for (const w of report.wrongType.slice(0, 5)) {
       parts.push(
-        `column '${w.column}' is ${w.actual}${w.example !== undefined ? ` (e.g. ${JSON.stringify(w.example)})` : ''}, but it was ${w.expected} in fit`,
+        w.reason
+          ? `column '${w.column}' is ${w.actual}, but it was ${w.expected} in fit, and ${w.reason}`
+          : `column '${w.column}' is ${w.actual}${w.example !== undefined ? ` (e.g. ${JSON.stringify(w.example)})` : ''}, but it was ${w.expected} in fit`,
       );
     }
     if (report.wrongType.length > 5)
@@ -207,8 +243,31 @@ export function conformTable(
   return new Table(
     names.map((name, j) => {
       const c = t.column(name);
-      return types ? (convertColumn(c, types[j]).column as Column) : c;
+      if (!types) return c;
+      const conv = convertColumn(c, types[j], categoriesOf?.(name));
+      if (conv.unmatched) warnUnmatched(who, method, c, types[j], conv.unmatched, categoriesOf?.(name));
+      return conv.column as Column;
     }),
+  );
+}
+
+/**
+ * Numbers of a numeric column that are none of the text categories fit learned: they become
+ * unknown categories — said, never silent (the usual cause is a column read with another type).
+ */
+function warnUnmatched(
+  who: string,
+  method: string,
+  c: Column,
+  to: ColumnType,
+  unmatched: { rows: number; examples: string[] },
+  categories: readonly Category[] | undefined,
+): void {
+  const n = columnLength(c);
+  const known = (categories ?? []).filter((k) => k !== null).map((k) => JSON.stringify(k));
+  warn(
+    'UserWarning',
+    `${who}.${method}: column '${c.name}' is numeric, but it was ${to} (text) in fit; ${unmatched.rows} of ${n} rows hold numbers that are none of the categories seen in fit (e.g. ${unmatched.examples.join(', ')}), so they are unknown categories${known.length ? ` (fit saw ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})` : ''}. Pass the column as text, as it was in fit (read the file with the model's schema, e.g. readTable(path, { schema })), or refit on data with these values.`,
   );
 }
 
@@ -217,10 +276,17 @@ interface Conversion {
   column?: Column;
   /** A value that could not be converted (for the message). */
   example?: string;
+  /** Why it could not be converted, when the types do not say it all. */
+  reason?: string;
+  /** Numbers matched to none of the known categories (numeric to categorical/text, with categories). */
+  unmatched?: { rows: number; examples: string[] };
 }
 
-/** Converts `c` to storage type `to` when that loses nothing; see the module notes. */
-export function convertColumn(c: Column, to: ColumnType): Conversion {
+/**
+ * Converts `c` to storage type `to` when that loses nothing; see the module notes. `categories`
+ * (what fit learned for the column) lets numbers be matched to text categories by value.
+ */
+export function convertColumn(c: Column, to: ColumnType, categories?: readonly Category[]): Conversion {
   if (c.type === to) return { ok: true, column: c };
   const n = columnLength(c);
   if (missingCount(c) === n) return { ok: true, column: emptyColumn(c.name, to, n) };
@@ -294,6 +360,8 @@ export function convertColumn(c: Column, to: ColumnType): Conversion {
           return { ok: true, column: c };
         }
       } else if (c.type === 'numeric') {
+        const text = categories?.filter((k): k is string => typeof k === 'string');
+        if (text?.length) return numbersToCategories(c, to, text);
         strings = Array.from(c.values, (x) => (x !== x ? null : String(x)));
       } else if (c.type === 'boolean') {
         strings = Array.from(c.values, (x) => (x < 0 ? null : x === 1 ? 'true' : 'false'));
@@ -321,6 +389,43 @@ export function convertColumn(c: Column, to: ColumnType): Conversion {
       return { ok: false };
     }
   }
+}
+
+/** A numeric column as the text categories fit learned, matched by value ({@link NumberCategories}). */
+function numbersToCategories(c: NumericColumn, to: 'categorical' | 'text', categories: string[]): Conversion {
+  const lookup = new NumberCategories(categories);
+  const memo = new Map<number, string>();
+  const strings = new Array<string | null>(c.values.length);
+  const examples: string[] = [];
+  let rows = 0;
+  for (let i = 0; i < c.values.length; i++) {
+    const x = c.values[i];
+    if (x !== x) {
+      strings[i] = null;
+      continue;
+    }
+    let s = memo.get(x);
+    if (s === undefined) {
+      const m = lookup.match(x);
+      if (m.kind === 'ambiguous') {
+        return {
+          ok: false,
+          example: String(x),
+          reason: `its number ${x} (row ${i}) could be any of the categories ${m.candidates.map((k) => JSON.stringify(k)).join(', ')} seen in fit`,
+        };
+      }
+      s = m.category;
+      memo.set(x, s);
+      if (m.kind === 'unknown' && examples.length < 5) examples.push(s);
+    }
+    if (!lookup.has(s)) rows++;
+    strings[i] = s;
+  }
+  return {
+    ok: true,
+    column: stringColumn(c.name, strings, to),
+    ...(rows ? { unmatched: { rows, examples } } : {}),
+  };
 }
 
 function stringColumn(name: string, values: readonly (string | null)[], to: 'categorical' | 'text'): Column {

@@ -34,6 +34,7 @@ import { type ParamSpec, validateParams } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
+import type { Category } from './categories.ts';
 import {
   type ColumnReport,
   checkFitTable,
@@ -41,6 +42,7 @@ import {
   compareColumns,
   conformTable,
   type DataInput,
+  fittedCategoriesOf,
   isTable,
   unusedColumns,
 } from './input.ts';
@@ -311,7 +313,30 @@ export class Pipeline extends Estimator<PipelineParams> {
       this.inputTypes_!,
       table,
       unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+      (n) => this.fittedCategories(n),
     );
+  }
+
+  /**
+   * The categories the steps learned for input column `name` (an encoder's), or undefined: the
+   * first step that knows them, looking past steps that keep the column's name (an imputer).
+   */
+  fittedCategories(name: string): readonly Category[] | undefined {
+    if (!this.isFitted()) return undefined;
+    for (const [, e] of this.params.steps) {
+      if (!(e instanceof Estimator)) return undefined;
+      const cats = fittedCategoriesOf(e, name);
+      if (cats) return cats;
+      const step = e as Estimator & { getFeatureNamesOut?: () => string[] };
+      let out: string[] | undefined;
+      try {
+        out = step.getFeatureNamesOut?.();
+      } catch {
+        out = undefined;
+      }
+      if (!step.featureNamesIn_?.includes(name) || !out?.includes(name)) return undefined;
+    }
+    return undefined;
   }
 
   /**
@@ -399,6 +424,7 @@ export class Pipeline extends Estimator<PipelineParams> {
         this.inputTypes_!,
         X,
         unusedColumns(this.featureNamesIn_!, this.requiredColumns()),
+        (n) => this.fittedCategories(n),
       );
     } else {
       Xt = this.checkInput(X, method);

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../../core/errors.ts';
 import type { Column } from '../column.ts';
+import { NumberCategories } from '../number-categories.ts';
 import type { ReadOptions } from '../read-types.ts';
 import type { ColumnSchema } from '../schema.ts';
 import type { BadRows } from './bad-rows.ts';
@@ -98,6 +99,7 @@ class RecordSink {
   private names: string[] = [];
   private index = new Map<string, number>();
   private fields: string[] = [];
+  private numberLookup: (NumberCategories | null)[] = [];
   rowsRead = 0;
   readonly rowLines = new I32Builder();
   private readonly missing: MissingTokens;
@@ -160,6 +162,14 @@ class RecordSink {
       if (t.kind === 'datetime' && !o.format && sniffed.kind === 'datetime') t.format = sniffed.format;
       return t;
     });
+    // Columns the schema makes categorical with known categories: a JSON number there is matched
+    // to the category of the same value ('1.0' from a CSV in training), not only written as JS does.
+    this.numberLookup = this.names.map((n, j) => {
+      const o = this.overrides.get(n);
+      return o?.storage === 'categorical' && o.categories && types[j].kind === 'string'
+        ? new NumberCategories(o.categories)
+        : null;
+    });
     this.parser = new RowParser(this.names, types, this.missing);
     this.fields = new Array<string>(this.names.length);
     for (const h of this.held) this.process(h.line, h.value, h.raw, h.error);
@@ -192,7 +202,22 @@ class RecordSink {
         );
         return;
       }
-      f[j] = fieldText(value[k]);
+      const v = value[k];
+      const lookup = typeof v === 'number' ? this.numberLookup[j] : null;
+      if (lookup) {
+        // A number where the schema has text categories: the category of the same value.
+        const m = lookup.match(v as number);
+        if (m.kind === 'ambiguous') {
+          this.bad.add(
+            line,
+            `the number ${fieldText(v)} could be any of the categories ${m.candidates.map((c) => JSON.stringify(c)).join(', ')} (the column was text in training; write it as a JSON string)`,
+            raw,
+            k,
+          );
+          return;
+        }
+        f[j] = m.category;
+      } else f[j] = fieldText(v);
     }
     const fail = (this.parser as RowParser).add(f);
     if (fail) {

@@ -1,0 +1,124 @@
+// lathe predict / evaluate reading a column the model learned as text categories, when the new
+// file brings it as numbers (JSON numbers, a Parquet DOUBLE column, a CSV of codes only).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { numericColumn, Table, writeTable } from '../../src/data/index.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-predict-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A training CSV whose column `c` is text: `codes` and 'x'; y is 'yes' exactly when c is `codes[0]`. */
+function trainingCsv(name: string, codes: [string, string]): string {
+  const lines = ['c,z,y'];
+  for (let i = 0; i < 90; i++) {
+    const c = [codes[0], codes[1], 'x'][i % 3];
+    lines.push(`${c},${(i * 7) % 10},${c === codes[0] ? 'yes' : 'no'}`);
+  }
+  writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+  return name;
+}
+
+function predictions(stdout: string): string[] {
+  return stdout.trim().split('\n').slice(1);
+}
+
+describe('lathe predict / evaluate: numbers in a column the model learned as text', () => {
+  before(async () => {
+    // Training wrote the codes '1.0' and '2.0' (a CSV keeps them as written: the column also holds 'x').
+    const a = await runCli(
+      [
+        'train',
+        trainingCsv('train-dec.csv', ['1.0', '2.0']),
+        '--target',
+        'y',
+        '--model',
+        'logistic',
+        '--out',
+        'mdec',
+        '--quiet',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(
+      [
+        'train',
+        trainingCsv('train-int.csv', ['1', '2']),
+        '--target',
+        'y',
+        '--model',
+        'logistic',
+        '--out',
+        'mint',
+        '--quiet',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(b.code, 0, b.stderr);
+  });
+
+  it('NDJSON numbers take the learned categories of the same value (predict and evaluate)', async () => {
+    writeFileSync(
+      join(dir, 'codes.ndjson'),
+      '{"c":1,"z":3,"y":"yes"}\n{"c":2,"z":3,"y":"no"}\n{"c":1.0,"z":5,"y":"yes"}\n{"c":"x","z":1,"y":"no"}\n',
+    );
+    const p = await runCli(['predict', 'mdec', 'codes.ndjson'], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(predictions(p.stdout), ['yes', 'no', 'yes', 'no']);
+    assert.doesNotMatch(p.stderr, /unknown categories/);
+    const e = await runCli(['evaluate', 'mdec', 'codes.ndjson', '--resamples', '0', '--json'], { cwd: dir });
+    assert.equal(e.code, 0, e.stderr);
+    const metrics = JSON.parse(e.stdout).metrics as { key: string; value: number }[];
+    assert.equal(metrics.find((m) => m.key === 'accuracy')?.value, 1);
+  });
+
+  it('a Parquet DOUBLE column takes the learned categories of the same value', async () => {
+    await writeTable(
+      new Table([numericColumn('c', [2, 1, 1]), numericColumn('z', [3, 3, 0])]),
+      join(dir, 'codes.parquet'),
+    );
+    const p = await runCli(['predict', 'mdec', 'codes.parquet'], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(predictions(p.stdout), ['no', 'yes', 'yes']);
+  });
+
+  it('a CSV of codes only (read as numbers on its own) matches the categories as the training CSV wrote them', async () => {
+    writeFileSync(join(dir, 'ints.csv'), 'c,z\n1,3\n2,3\n1,0\n');
+    const p = await runCli(['predict', 'mint', 'ints.csv'], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(predictions(p.stdout), ['yes', 'no', 'yes']);
+    assert.doesNotMatch(p.stderr, /unknown categories/);
+  });
+
+  it('says on stderr which values the training data did not have, and when one is a learned number written differently', async () => {
+    writeFileSync(join(dir, 'other.csv'), 'c,z,y\n1,3,yes\n1.0,3,yes\nnew,0,no\n');
+    const p = await runCli(['predict', 'mdec', 'other.csv'], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(predictions(p.stdout)[1], 'yes');
+    assert.match(
+      p.stderr,
+      /column 'c': 2 of 3 rows hold values the training data did not have \('1', 'new'\); the model treats them as unknown categories\. '1' is the same number as the category '1\.0' the model learned, written differently: write the column as the training file did/,
+    );
+    const quiet = await runCli(['predict', 'mdec', 'other.csv', '--quiet'], { cwd: dir });
+    assert.equal(quiet.stderr, '');
+    const e = await runCli(['evaluate', 'mdec', 'other.csv', '--resamples', '0'], {
+      cwd: dir,
+    });
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(e.stderr, /column 'c': 2 of 3 rows hold values the training data did not have/);
+  });
+
+  it('a numeric column of the model given text stays an error naming file, line and column', async () => {
+    writeFileSync(join(dir, 'badz.csv'), 'c,z\n1.0,3\n2.0,abc\n');
+    const p = await runCli(['predict', 'mdec', 'badz.csv'], { cwd: dir });
+    assert.equal(p.code, 2);
+    assert.match(
+      p.stderr,
+      /^error: badz\.csv, line 3, column 'z': "abc" is not a number, but the column is numeric/,
+    );
+  });
+});
