@@ -212,12 +212,46 @@ describe('trainModel', () => {
       () => trainModel(three, { family: 'ridge', target: 'y', task: 'regression' }),
       /categorical; --task regression needs a numeric target/,
     );
-    // Two classes as multiclass is fine (a multinomial model of two classes), as in scikit-learn.
+    // Two classes as multiclass is fine: the metrics are the multiclass set; the estimator is unchanged.
     const two = churnTable();
     assert.equal(
       trainModel(two, { family: 'logistic', target: 'churned', task: 'multiclass' }).task,
       'multiclass',
     );
+  });
+
+  it('--task multiclass on two classes changes the metrics, not the estimator (docs/train.md)', () => {
+    // The docs once promised "a multinomial model of two classes"; the model fitted was (and is) the
+    // binary one, as scikit-learn's multi_class='auto' on two classes. A softmax is asked for explicitly.
+    const two = churnTable();
+    const asBinary = trainModel(two, { family: 'logistic', target: 'churned', task: 'binary' });
+    const asMulti = trainModel(two, { family: 'logistic', target: 'churned', task: 'multiclass' });
+    assert.deepEqual(Object.keys(asMulti.metrics).sort(), [
+      'accuracy',
+      'balancedAccuracy',
+      'f1Macro',
+      'f1Weighted',
+      'logLoss',
+      'mcc',
+      'precisionMacro',
+      'recallMacro',
+      'rocAucOvr',
+    ]);
+    const lrOf = (r: typeof asMulti) =>
+      r.model.namedSteps.model as unknown as { multinomial_: boolean; coef_: Float64Array[] };
+    assert.equal(lrOf(asMulti).multinomial_, false);
+    assert.deepEqual(
+      lrOf(asMulti).coef_.map((c) => Array.from(c)),
+      lrOf(asBinary).coef_.map((c) => Array.from(c)),
+    );
+    assert.equal(asMulti.metrics.logLoss, asBinary.metrics.logLoss);
+    const softmax = trainModel(two, {
+      family: 'logistic',
+      target: 'churned',
+      task: 'multiclass',
+      params: { multiClass: 'multinomial' },
+    });
+    assert.equal(lrOf(softmax).multinomial_, true);
   });
 
   it('names the file, line and column of an infinite regression target', () => {
