@@ -172,7 +172,7 @@ function checkExportable(ref: string, model: Estimator): void {
     `${ref} cannot be exported to ONNX: it is a ${family} model (${final.typeName}); the model families lathe export converts are ${exportableFamilies().join(', ')}.`,
     {
       field: 'model',
-      fix: `train one of those families on the same data and export that (e.g. lathe train <data> --target COL --model gbdt)${predicts ? `; this model can still score rows with lathe predict ${ref} <data> or lathe serve ${ref}` : ''}`,
+      fix: `train one of those families on the same data and export that (e.g. lathe train <data> --target COL --model gbdt)${predicts ? `; this model can still score rows with lathe predict ${ref} <data>` : ''}`,
     },
   );
 }

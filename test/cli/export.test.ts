@@ -224,6 +224,9 @@ describe('lathe export', () => {
       r.stderr,
       /^error: .*knn\.lathe cannot be exported to ONNX: it is a knn model \(KNeighborsClassifier\); the model families lathe export converts are linear, ridge, lasso, elasticnet, logistic, tree, random-forest, extra-trees, gbdt\. Fix: train one of those families .*lathe predict/,
     );
+    assert.match(r.stderr, /this model can still score rows with lathe predict .*knn\.lathe <data>\.\n/);
+    // only commands that exist: there is no `lathe serve` (yet), so the fix must not send users to it
+    assert.doesNotMatch(r.stderr, /lathe serve/);
     assert.doesNotMatch(r.stderr, /exportOnnx|Pipeline|LinearRegression/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
     assert.ok(!existsSync(join(work, 'knn.onnx')));
