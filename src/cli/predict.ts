@@ -65,7 +65,7 @@ export function register(program: Command): void {
       .option('--proba', 'add one proba_<class> column per class (classifiers)')
       .option(
         '-o, --output <file>',
-        'write here (.csv, .tsv, .parquet, .json, .ndjson); default: CSV on stdout',
+        'write here (.csv, .tsv, .parquet, .json, .ndjson or .jsonl); default: CSV on stdout',
       )
       .option('--keep <columns...>', 'input columns to copy into the output (e.g. an id)')
       .option(
