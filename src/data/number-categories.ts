@@ -26,6 +26,24 @@ export type NumberMatch =
   | { kind: 'unknown'; category: string }
   | { kind: 'ambiguous'; candidates: string[] };
 
+/** What {@link NumberCategories.mapValues} made of a column of numbers. */
+export type MappedNumbers =
+  | {
+      ok: true;
+      /** Each number's category (NaN: null). */
+      strings: (string | null)[];
+      /** Rows whose number is none of the categories (written `String(x)`). */
+      unknownRows: number;
+      /** Up to 5 such numbers, as written. */
+      unknownExamples: string[];
+    }
+  | {
+      ok: false /** The first row whose number is ambiguous. */;
+      row: number;
+      value: number;
+      candidates: string[];
+    };
+
 /** Looks numbers up among text categories, by their writing first, then by value. */
 export class NumberCategories {
   private readonly exact: Set<string>;
@@ -57,5 +75,31 @@ export class NumberCategories {
     if (!list) return { kind: 'unknown', category: s };
     if (list.length === 1) return { kind: 'value', category: list[0] };
     return { kind: 'ambiguous', candidates: list };
+  }
+
+  /** {@link NumberCategories.match} of every value (each distinct number looked up once). */
+  mapValues(values: Float64Array): MappedNumbers {
+    const memo = new Map<number, string>();
+    const strings = new Array<string | null>(values.length);
+    const unknownExamples: string[] = [];
+    let unknownRows = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (x !== x) {
+        strings[i] = null;
+        continue;
+      }
+      let s = memo.get(x);
+      if (s === undefined) {
+        const m = this.match(x);
+        if (m.kind === 'ambiguous') return { ok: false, row: i, value: x, candidates: m.candidates };
+        s = m.category;
+        memo.set(x, s);
+        if (m.kind === 'unknown' && unknownExamples.length < 5) unknownExamples.push(s);
+      }
+      if (!this.exact.has(s)) unknownRows++;
+      strings[i] = s;
+    }
+    return { ok: true, strings, unknownRows, unknownExamples };
   }
 }

@@ -91,34 +91,16 @@ function numbersAsCategories(
   cs: ColumnSchema,
   source: string | undefined,
 ): (string | null)[] {
-  const lookup = new NumberCategories(cs.categories ?? []);
-  const out = new Array<string | null>(values.length);
-  const seen = new Map<number, string>();
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (x !== x) {
-      out[i] = null;
-      continue;
-    }
-    let s = seen.get(x);
-    if (s === undefined) {
-      const m = lookup.match(x);
-      if (m.kind === 'ambiguous') {
-        throw new DataError(
-          `row ${i + 1}: the number ${show(x)} could be any of the categories ${m.candidates.map((k) => show(k)).join(', ')} the schema lists for the column, which was text (categorical) in training.`,
-          {
-            file: source,
-            column: cs.name,
-            fix: 'write the column as text, as in the training file (e.g. quote the values in JSON, or cast the Parquet column to VARCHAR)',
-          },
-        );
-      }
-      s = m.category;
-      seen.set(x, s);
-    }
-    out[i] = s;
-  }
-  return out;
+  const m = new NumberCategories(cs.categories ?? []).mapValues(values);
+  if (m.ok) return m.strings;
+  throw new DataError(
+    `row ${m.row + 1}: the number ${show(m.value)} could be any of the categories ${m.candidates.map((k) => show(k)).join(', ')} the schema lists for the column, which was text (categorical) in training.`,
+    {
+      file: source,
+      column: cs.name,
+      fix: 'write the column as text, as in the training file (e.g. quote the values in JSON, or cast the Parquet column to VARCHAR)',
+    },
+  );
 }
 
 function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions): Column {

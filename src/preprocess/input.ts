@@ -393,38 +393,18 @@ export function convertColumn(c: Column, to: ColumnType, categories?: readonly C
 
 /** A numeric column as the text categories fit learned, matched by value ({@link NumberCategories}). */
 function numbersToCategories(c: NumericColumn, to: 'categorical' | 'text', categories: string[]): Conversion {
-  const lookup = new NumberCategories(categories);
-  const memo = new Map<number, string>();
-  const strings = new Array<string | null>(c.values.length);
-  const examples: string[] = [];
-  let rows = 0;
-  for (let i = 0; i < c.values.length; i++) {
-    const x = c.values[i];
-    if (x !== x) {
-      strings[i] = null;
-      continue;
-    }
-    let s = memo.get(x);
-    if (s === undefined) {
-      const m = lookup.match(x);
-      if (m.kind === 'ambiguous') {
-        return {
-          ok: false,
-          example: String(x),
-          reason: `its number ${x} (row ${i}) could be any of the categories ${m.candidates.map((k) => JSON.stringify(k)).join(', ')} seen in fit`,
-        };
-      }
-      s = m.category;
-      memo.set(x, s);
-      if (m.kind === 'unknown' && examples.length < 5) examples.push(s);
-    }
-    if (!lookup.has(s)) rows++;
-    strings[i] = s;
+  const m = new NumberCategories(categories).mapValues(c.values);
+  if (!m.ok) {
+    return {
+      ok: false,
+      example: String(m.value),
+      reason: `its number ${m.value} (row ${m.row}) could be any of the categories ${m.candidates.map((k) => JSON.stringify(k)).join(', ')} seen in fit`,
+    };
   }
   return {
     ok: true,
-    column: stringColumn(c.name, strings, to),
-    ...(rows ? { unmatched: { rows, examples } } : {}),
+    column: stringColumn(c.name, m.strings, to),
+    ...(m.unknownRows ? { unmatched: { rows: m.unknownRows, examples: m.unknownExamples } } : {}),
   };
 }
 
