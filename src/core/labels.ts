@@ -19,7 +19,13 @@ export interface ArraySource {
 }
 
 /** What estimators and metrics accept as `y`. */
-export type TargetInput = ArrayLike<number> | readonly Label[] | readonly boolean[] | ArraySource;
+export type TargetInput =
+  | ArrayLike<number>
+  | readonly Label[]
+  | readonly boolean[]
+  // A table column's values (`Table.values`): a missing value (null) is refused with its position.
+  | readonly (Label | boolean | null)[]
+  | ArraySource;
 
 /** Integer codes (0..k-1) and the classes they stand for. */
 export interface EncodedLabels {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
+import { ValidationError } from '../../src/core/errors.ts';
 import { decodeLabels, encodeLabels } from '../../src/core/labels.ts';
+import { categoricalColumn, numericColumn } from '../../src/data/column.ts';
+import { Table } from '../../src/data/table.ts';
+import { accuracyScore, rocAucScore } from '../../src/metrics/index.ts';
+import { LogisticRegression } from '../../src/models/linear/index.ts';
 
 // V8's own predicate (elements kind of an array), to show that decoded labels stay small integers.
 setFlagsFromString('--allow-natives-syntax');
@@ -39,5 +44,31 @@ describe('encodeLabels', () => {
 
   it('names a missing label', () => {
     assert.throws(() => encodeLabels(['a', null as unknown as string], 2, 'Model.fit'), /y\[1\] is missing/);
+  });
+});
+
+describe('a table column as y (Table.values)', () => {
+  it('is accepted as written, without a cast, by fit and by the metrics; a missing value is refused with its position', () => {
+    // Type-checked by `tsc --noEmit` with the suite: Table.values returns (number | string | boolean | null)[].
+    const t = new Table([
+      numericColumn('x', [1, 2, 3, 4, 5, 6]),
+      categoricalColumn('y', ['no', 'no', 'no', 'yes', 'yes', 'yes']),
+    ]);
+    const y = t.values('y');
+    const model = new LogisticRegression().fit(t.toMatrix(['x']), y);
+    assert.deepEqual(model.classes_, ['no', 'yes']);
+    assert.equal(accuracyScore(y, model.predict(t.toMatrix(['x']))), 1);
+    const proba = model.predictProba(t.toMatrix(['x']));
+    const pYes = Array.from({ length: 6 }, (_, i) => proba.data[2 * i + 1]);
+    assert.equal(rocAucScore(y, pYes), 1);
+    const gap = new Table([categoricalColumn('y', ['no', null, 'yes'])]).values('y');
+    assert.throws(
+      () => new LogisticRegression().fit([[1], [2], [3]], gap),
+      (e: unknown) => e instanceof ValidationError && /y\[1\] is missing/.test(e.message),
+    );
+    assert.throws(
+      () => accuracyScore(gap, ['no', 'no', 'yes']),
+      (e: unknown) => e instanceof ValidationError && /yTrue\[1\] is missing/.test(e.message),
+    );
   });
 });
