@@ -145,7 +145,7 @@ export function compareColumns(
     }
     if (!types) return;
     const c = t.columns[k];
-    const conv = convertColumn(c, types[j], categoriesOf?.(name));
+    const conv = convertColumn(c, types[j], numberCategories(c, types[j], name, categoriesOf));
     if (!conv.ok) {
       report.wrongType.push({
         column: name,
@@ -244,11 +244,25 @@ export function conformTable(
     names.map((name, j) => {
       const c = t.column(name);
       if (!types) return c;
-      const conv = convertColumn(c, types[j], categoriesOf?.(name));
-      if (conv.unmatched) warnUnmatched(who, method, c, types[j], conv.unmatched, categoriesOf?.(name));
+      const cats = numberCategories(c, types[j], name, categoriesOf);
+      const conv = convertColumn(c, types[j], cats);
+      if (conv.unmatched) warnUnmatched(who, method, c, types[j], conv.unmatched, cats);
       return conv.column as Column;
     }),
   );
+}
+
+/**
+ * The categories fit learned for column `name`, asked of the model only where they are used: a
+ * numeric column where fit saw categories or text (a pipeline may walk its steps to answer).
+ */
+function numberCategories(
+  c: Column,
+  to: ColumnType,
+  name: string,
+  categoriesOf: CategoriesOf | undefined,
+): readonly Category[] | undefined {
+  return c.type === 'numeric' && (to === 'categorical' || to === 'text') ? categoriesOf?.(name) : undefined;
 }
 
 /**
