@@ -6,6 +6,7 @@ import { matrix } from '../../../src/core/matrix.ts';
 import { decodePlain, encodePlain } from '../../../src/core/plain.ts';
 import { captureWarnings } from '../../../src/core/warnings.ts';
 import { fitForestTree, fitForestTrees, fitOwnShare } from '../../../src/models/ensemble/forest/fit-task.ts';
+import { bootstrapSize } from '../../../src/models/ensemble/forest/forest.ts';
 import {
   ExtraTreesClassifier,
   ExtraTreesRegressor,
@@ -110,6 +111,29 @@ describe('forests: outputs and options', () => {
       new RandomForestClassifier({ nEstimators: 2, oobScore: true, nThreads: 1 }).fit(d.train.X, d.train.y),
     );
     assert.ok(warnings.some((w) => /out-of-bag/.test(w.message)));
+  });
+
+  it("treats 'balanced_subsample' without bootstrap as 'balanced', as scikit-learn does", () => {
+    const fit = (classWeight: 'balanced' | 'balanced_subsample' | null) =>
+      new RandomForestClassifier({ nEstimators: 3, bootstrap: false, classWeight, nThreads: 1, seed: 2 }).fit(
+        d.train.X,
+        d.train.y,
+      );
+    const sub = fit('balanced_subsample');
+    assert.deepEqual({ ...sub.toJSON(), params: null }, { ...fit('balanced').toJSON(), params: null });
+    // wine's classes are unbalanced, so the weights change the trees' leaf shares
+    assert.notDeepEqual(sub.predictProba(d.test.X).data, fit(null).predictProba(d.test.X).data);
+  });
+
+  it('rounds a fractional maxSamples half to even, as Python round (scikit-learn 1.2)', () => {
+    assert.equal(bootstrapSize(0.25, 10, 'test'), 2);
+    assert.equal(bootstrapSize(0.5, 5, 'test'), 2);
+    assert.equal(bootstrapSize(0.5, 7, 'test'), 4);
+    assert.equal(bootstrapSize(0.35, 10, 'test'), 4); // 3.5000000000000004
+    assert.equal(bootstrapSize(0.3, 10, 'test'), 3);
+    assert.equal(bootstrapSize(0.04, 10, 'test'), 1); // scikit-learn 1.2 would draw no rows
+    assert.equal(bootstrapSize(null, 10, 'test'), 10);
+    assert.equal(bootstrapSize(7, 10, 'test'), 7);
   });
 
   it('refuses bad input with clear errors', () => {

@@ -59,7 +59,11 @@ export interface ForestParamValues extends GrowthParams {
   seed: number;
 }
 
-/** Rows per bootstrap draw for `maxSamples` (scikit-learn's `_get_n_samples_bootstrap`). */
+/**
+ * Rows per bootstrap draw for `maxSamples` (scikit-learn's `_get_n_samples_bootstrap`): a fraction
+ * rounds as Python's `round`, halves to even (0.25 of 10 rows is 2 draws, not 3); at least 1 (where
+ * scikit-learn 1.2 would draw 0 rows and grow empty trees).
+ */
 export function bootstrapSize(maxSamples: number | null, n: number, who: string): number {
   if (maxSamples === null) return n;
   if (Number.isInteger(maxSamples)) {
@@ -71,7 +75,10 @@ export function bootstrapSize(maxSamples: number | null, n: number, who: string)
     }
     return maxSamples;
   }
-  return Math.max(Math.round(n * maxSamples), 1);
+  const x = n * maxSamples;
+  let r = Math.round(x);
+  if (r - x === 0.5 && r % 2 !== 0) r--;
+  return Math.max(r, 1);
 }
 
 interface FitInputs {
@@ -256,10 +263,18 @@ export abstract class BaseForestClassifier<P extends ForestParamValues> extends 
       | 'balanced'
       | 'balanced_subsample'
       | Record<string, number>;
+    // 'balanced_subsample' re-weights each tree's bootstrap draw; without bootstrap every tree sees
+    // all rows, so it is 'balanced' (as scikit-learn's _validate_y_class_weight makes it).
+    const subsample = cwParam === 'balanced_subsample' && this.params.bootstrap;
     const cw =
-      cwParam === null || cwParam === 'balanced_subsample'
+      cwParam === null || subsample
         ? null
-        : classWeightVector(cwParam, codes, this.classes_!, this.typeName);
+        : classWeightVector(
+            cwParam === 'balanced_subsample' ? 'balanced' : cwParam,
+            codes,
+            this.classes_!,
+            this.typeName,
+          );
     let baseWeight: Float64Array | null = null;
     if (sw || cw) {
       baseWeight = new Float64Array(m.rows);
@@ -271,7 +286,7 @@ export abstract class BaseForestClassifier<P extends ForestParamValues> extends 
       this.params,
       this.splitter,
       { m, yCode: codes, yValue: null, nClasses: k, baseWeight },
-      cwParam === 'balanced_subsample',
+      subsample,
     );
     this.setTrees(
       results.map((r) => r.tree),
