@@ -50,6 +50,13 @@ export function checkLength(y: ArrayLike<unknown>, n: number, who: string, what 
   }
 }
 
+/** A target value for an error message: NaN and ±Infinity by name (JSON would write them null). */
+function describeTargetValue(x: unknown): string {
+  if (x === null || x === undefined) return 'missing';
+  if (typeof x === 'number') return x !== x ? 'NaN (a missing value)' : String(x);
+  return JSON.stringify(x);
+}
+
 /** A numeric target as Float64Array; missing or non-numeric values are errors. */
 export function asNumericTarget(y: TargetInput, n: number, who: string, what = 'y'): Float64Array {
   const v = values(y);
@@ -60,7 +67,7 @@ export function asNumericTarget(y: TargetInput, n: number, who: string, what = '
     const num = typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : Number.NaN;
     if (!Number.isFinite(num)) {
       throw new ValidationError(
-        `${who}: ${what}[${i}] is ${x === null ? 'missing' : JSON.stringify(x)}; a numeric, finite target is required.`,
+        `${who}: ${what}[${i}] is ${describeTargetValue(x)}; a numeric, finite target is required.`,
         { field: what, fix: 'drop rows whose target is missing, or pick a numeric target column' },
       );
     }

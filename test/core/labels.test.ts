@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { ValidationError } from '../../src/core/errors.ts';
-import { decodeLabels, encodeLabels } from '../../src/core/labels.ts';
+import { asNumericTarget, decodeLabels, encodeLabels } from '../../src/core/labels.ts';
 import { categoricalColumn, numericColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
 import { accuracyScore, rocAucScore } from '../../src/metrics/index.ts';
@@ -70,5 +70,23 @@ describe('a table column as y (Table.values)', () => {
       () => accuracyScore(gap, ['no', 'no', 'yes']),
       (e: unknown) => e instanceof ValidationError && /yTrue\[1\] is missing/.test(e.message),
     );
+  });
+});
+
+describe('asNumericTarget', () => {
+  it('names a NaN or infinite target value as such (JSON would have written null)', () => {
+    const bad: [ArrayLike<number>, RegExp][] = [
+      [new Float64Array([1, Number.NaN]), /y\[1\] is NaN \(a missing value\); a numeric, finite target/],
+      [[1, 2, Number.POSITIVE_INFINITY], /y\[2\] is Infinity;/],
+      [[Number.NEGATIVE_INFINITY], /y\[0\] is -Infinity;/],
+    ];
+    for (const [y, re] of bad) {
+      assert.throws(
+        () => asNumericTarget(y, y.length, 'T'),
+        (e: unknown) => e instanceof ValidationError && re.test(e.message),
+      );
+    }
+    assert.throws(() => asNumericTarget(['a', null], 2, 'T'), /y\[0\] is "a";/);
+    assert.throws(() => asNumericTarget([1, null], 2, 'T'), /y\[1\] is missing;/);
   });
 });
