@@ -7,7 +7,7 @@
  */
 
 import { compareCodePoints } from './code-points.ts';
-import { ValidationError } from './errors.ts';
+import { show, ValidationError } from './errors.ts';
 import { unfilledFloat64 } from './unfilled.ts';
 
 /** A class label. */
@@ -42,6 +42,15 @@ function values(y: TargetInput): ArrayLike<unknown> {
 
 /** Checks `y` has `n` entries, naming what mismatched. */
 export function checkLength(y: ArrayLike<unknown>, n: number, who: string, what = 'y'): void {
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new ValidationError(
+      `${who}: ${what} must be an array with one value per row of X; got ${show(y)}.`,
+      {
+        field: what,
+        fix: `pass ${what} as an array (or typed array) of ${n} values`,
+      },
+    );
+  }
   if (y.length !== n) {
     throw new ValidationError(`${who}: ${what} has ${y.length} values but X has ${n} rows.`, {
       field: what,

@@ -9,6 +9,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { Estimator } from '../core/estimator.ts';
 import {
+  asNumericTarget,
   encodeLabels,
   encodeWithClasses,
   type Label,
@@ -227,7 +228,9 @@ export abstract class BaseRegressor<P extends object = Record<string, unknown>> 
 
   /** R² on (X, y). */
   score(X: MatrixInput, y: ArrayLike<number>): number {
-    return r2Of(this.predict(X), y);
+    const pred = this.predict(X);
+    // A NaN, a string or a short y would otherwise give a silent NaN (or a stack overflow).
+    return r2Of(pred, asNumericTarget(y, pred.length, `${this.typeName}.score`));
   }
 }
 
