@@ -23,11 +23,14 @@
 
 import { ValidationError } from '../core/errors.ts';
 import { sortPresentInto } from './sort-kernels.ts';
+import { checkSampleValues } from './validate.ts';
 
 /** Correlation coefficients Lathe computes. */
 export type CorrelationMethod = 'pearson' | 'spearman';
 
 function checkPair(x: ArrayLike<number>, y: ArrayLike<number>, who: string): void {
+  checkSampleValues(x, who, 'x');
+  checkSampleValues(y, who, 'y');
   if (x.length !== y.length) {
     throw new ValidationError(`${who}: x has ${x.length} values but y has ${y.length}.`, {
       field: 'y',
@@ -46,6 +49,7 @@ function checkPair(x: ArrayLike<number>, y: ArrayLike<number>, who: string): voi
  * @example rankData([10, 20, 10, NaN]) // [1.5, 3, 1.5, NaN]
  */
 export function rankData(x: ArrayLike<number>): Float64Array {
+  checkSampleValues(x, 'rankData');
   const { codes, values } = denseRank(x);
   const n = x.length;
   const counts = new Float64Array(values.length);

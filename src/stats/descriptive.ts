@@ -28,7 +28,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { normalPpf } from './distributions.ts';
 import { type QuantileMethod, quantileSorted, sortedNonMissing } from './quantile.ts';
-import { checkNumber } from './validate.ts';
+import { checkNumber, checkSampleValues } from './validate.ts';
 
 /** Copies the non-missing values of `x`. */
 function present(x: ArrayLike<number>): Float64Array {
@@ -61,6 +61,7 @@ export function meanOf(v: ArrayLike<number>): number {
 
 /** Arithmetic mean of the non-missing values (`np.nanmean`); `NaN` when there are none. */
 export function mean(x: ArrayLike<number>): number {
+  checkSampleValues(x, 'mean');
   const v = present(x);
   return v.length === 0 ? Number.NaN : meanOf(v);
 }
@@ -90,6 +91,7 @@ export interface VarianceOptions {
 
 /** Variance of the non-missing values, divisor n − ddof (ddof default 1); `NaN` when n ≤ ddof. */
 export function variance(x: ArrayLike<number>, options: VarianceOptions = {}): number {
+  checkSampleValues(x, 'variance');
   const ddof = checkNumber(options.ddof ?? 1, 'ddof', 'variance', { min: 0 });
   const v = present(x);
   const n = v.length;
@@ -99,11 +101,13 @@ export function variance(x: ArrayLike<number>, options: VarianceOptions = {}): n
 
 /** Standard deviation: the square root of {@link variance} (ddof default 1). */
 export function standardDeviation(x: ArrayLike<number>, options: VarianceOptions = {}): number {
+  checkSampleValues(x, 'standardDeviation');
   return Math.sqrt(variance(x, options));
 }
 
 /** Standard error of the mean, `sd(ddof)/√n` (ddof default 1, `scipy.stats.sem`). */
 export function standardError(x: ArrayLike<number>, options: VarianceOptions = {}): number {
+  checkSampleValues(x, 'standardError');
   const n = present(x).length;
   return Math.sqrt(variance(x, options) / n);
 }
@@ -122,6 +126,7 @@ function isConstant(m2: number, mu: number): boolean {
 
 /** Sample skewness (see the module notes); `NaN` for constant data or n < 1 (n < 3 with bias: false). */
 export function skewness(x: ArrayLike<number>, options: MomentOptions = {}): number {
+  checkSampleValues(x, 'skewness');
   const v = present(x);
   if (v.length === 0) return Number.NaN;
   return skewFromMoments(moments(v), options);
@@ -147,6 +152,7 @@ export interface KurtosisOptions extends MomentOptions {
 
 /** Sample kurtosis (see the module notes); `NaN` for constant data (or n < 4 with bias: false). */
 export function kurtosis(x: ArrayLike<number>, options: KurtosisOptions = {}): number {
+  checkSampleValues(x, 'kurtosis');
   const v = present(x);
   if (v.length === 0) return Number.NaN;
   return kurtosisFromMoments(moments(v), options);
@@ -176,6 +182,7 @@ export interface ModeResult {
 
 /** The most frequent non-missing value and its count, the smallest value among ties (`scipy.stats.mode`). */
 export function mode(x: ArrayLike<number>): ModeResult {
+  checkSampleValues(x, 'mode');
   return modeSorted(sortedNonMissing(x));
 }
 
@@ -201,6 +208,7 @@ function modeSorted(s: Float64Array): ModeResult {
  * @example trimmedMean([1, 2, 3, 4, 100], 0.2) // 3
  */
 export function trimmedMean(x: ArrayLike<number>, proportion: number): number {
+  checkSampleValues(x, 'trimmedMean');
   checkNumber(proportion, 'proportion', 'trimmedMean', { min: 0, max: 0.5, maxExclusive: true });
   return trimmedMeanSorted(sortedNonMissing(x), proportion);
 }
@@ -220,6 +228,7 @@ export interface MadOptions {
 
 /** Median absolute deviation from the median (`scipy.stats.median_abs_deviation`). */
 export function medianAbsoluteDeviation(x: ArrayLike<number>, options: MadOptions = {}): number {
+  checkSampleValues(x, 'medianAbsoluteDeviation');
   const scale = options.scale ?? 1;
   let divisor: number;
   if (scale === 'normal') divisor = normalPpf(0.75);
@@ -313,6 +322,7 @@ export interface Description {
  * mode, trimmed mean and MAD — each as the function of the same name defines it.
  */
 export function describe(x: ArrayLike<number>, options: DescribeOptions = {}): Description {
+  checkSampleValues(x, 'describe');
   const trim = checkNumber(options.trim ?? 0.1, 'trim', 'describe', { min: 0, max: 0.5, maxExclusive: true });
   const method = options.quantileMethod ?? 'linear';
   // One sort; every statistic below reads the sorted values (moments are order-independent).

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { show, ValidationError } from '../core/errors.ts';
 
 /** The alternative hypothesis of a test. */
 export type Alternative = 'two-sided' | 'less' | 'greater';
@@ -217,4 +217,32 @@ export function checkNumber(
     });
   }
   return v;
+}
+
+/**
+ * Checks that a sample is an array (or typed array) of numbers; NaN marks a missing value (null and
+ * undefined are refused: the loops would read them as 0 and NaN). Runs before the numeric loops, which would otherwise throw a TypeError on null or
+ * answer NaN for strings.
+ */
+export function checkSampleValues(x: unknown, who: string, name = 'x'): void {
+  if (ArrayBuffer.isView(x)) return;
+  if (!Array.isArray(x)) {
+    throw new ValidationError(`${who}: ${name} must be an array of numbers; got ${show(x)}.`, {
+      field: name,
+      expected: 'an array or typed array of numbers',
+      actual: x,
+      fix: `pass ${name} as an array of numbers, e.g. [1.5, 2, 3]`,
+    });
+  }
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (typeof v !== 'number') {
+      throw new ValidationError(`${who}: ${name}[${i}] is ${show(v)}, not a number.`, {
+        field: name,
+        expected: 'numbers (NaN for a missing value)',
+        actual: v,
+        fix: `convert ${name} to numbers first (NaN for a missing value), or drop the other values`,
+      });
+    }
+  }
 }
