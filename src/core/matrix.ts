@@ -7,7 +7,7 @@
  * @module
  */
 
-import { RowValueError, ValidationError } from './errors.ts';
+import { RowValueError, show, ValidationError } from './errors.ts';
 
 /** A dense, row-major matrix of float64 with named columns. */
 export interface Matrix {
@@ -62,6 +62,13 @@ export function fromRows(
   what = 'X',
 ): Matrix {
   const n = rows.length;
+  const first: unknown = rows[0];
+  if (n > 0 && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
+    throw new ValidationError(`${what}: row 0 is ${show(first)}, not an array of numbers.`, {
+      field: what,
+      fix: 'pass X as an array of rows, each an array of numbers (or a Table for named columns)',
+    });
+  }
   const d = n === 0 ? (columns?.length ?? 0) : rows[0].length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -94,7 +101,10 @@ export function asMatrix(x: MatrixInput, what = 'X'): Matrix {
   if (typeof x === 'object' && x !== null && typeof (x as MatrixSource).toMatrix === 'function') {
     return (x as MatrixSource).toMatrix();
   }
-  throw new ValidationError(`${what} must be a Matrix, a Table or an array of rows; got ${typeof x}.`);
+  throw new ValidationError(`${what} must be a Matrix, a Table or an array of rows; got ${show(x)}.`, {
+    field: what,
+    fix: `pass ${what} as an array of rows of numbers, a Matrix or a Table`,
+  });
 }
 
 /** The column j of `m` as a new Float64Array. */
