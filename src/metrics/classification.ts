@@ -390,7 +390,7 @@ export function prf(
         `Note that posLabel (set to ${pyRepr(posLabel)}) is ignored when average != 'binary' (got ${pyRepr(average)}). You may use labels=[posLabel] to specify a single positive class.`,
       );
     }
-    const sel = selectLabels(t, asLabelsOption(options.labels), who, false);
+    const sel = selectLabels(t, asLabelsOption(options.labels, who), who, false);
     labels = sel.labels;
     codes = sel.codes; // −1 for a listed label absent from the data: zero counts
   }

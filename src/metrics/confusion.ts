@@ -84,7 +84,7 @@ export function confusionMatrixFor(
   ] as const);
   const t = classificationTargets(yTrue, yPred, who, false, fields);
   const w = asSampleWeight(options.sampleWeight, t.n, who);
-  const sel = selectLabels(t, asLabelsOption(options.labels), who, true);
+  const sel = selectLabels(t, asLabelsOption(options.labels, who), who, true);
   const k = sel.labels.length;
   const cm = new Float64Array(k * k);
   const pos = sel.position;

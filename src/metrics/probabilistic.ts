@@ -72,7 +72,7 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
   let classes: Label[] = enc.classes;
   let col: Int32Array = codes;
   if (options.labels !== undefined && options.labels !== null) {
-    const labels = asLabelsOption(options.labels)!;
+    const labels = asLabelsOption(options.labels, who)!;
     const kinds = new Set(labels.map((l) => typeof l));
     if (kinds.size > 1)
       fail(who, 'labels', 'labels mixes numbers and strings.', 'use one type for every label');

@@ -94,7 +94,7 @@ export function classificationReport(
   const zeroDivision = checkZeroDivision(who, options.zeroDivision ?? 'warn');
   const t = classificationTargets(yTrue, yPred, who);
   const labelsGiven = options.labels !== undefined && options.labels !== null;
-  const labels = labelsGiven ? asLabelsOption(options.labels)!.slice() : t.classes.slice();
+  const labels = labelsGiven ? asLabelsOption(options.labels, who)!.slice() : t.classes.slice();
   let microIsAccuracy = true;
   if (labelsGiven) {
     const codes = labelsOption(labels, t.classes, t.kind, who);

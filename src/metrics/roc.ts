@@ -338,7 +338,7 @@ function multiclassRocAuc(
   // Column of each sample's class.
   let y: Int32Array;
   if (options.labels !== undefined && options.labels !== null) {
-    const labels = asLabelsOption(options.labels)!;
+    const labels = asLabelsOption(options.labels, who)!;
     for (let j = 1; j < labels.length; j++) {
       if (!(labels[j - 1] < labels[j])) {
         fail(

@@ -337,7 +337,16 @@ export function asLabelOption(l: Label | boolean | null | undefined): Label | nu
 /** {@link asLabel} over a `labels` option (anything but an array is left for its own check). */
 export function asLabelsOption(
   ls: readonly (Label | boolean)[] | null | undefined,
+  who: string,
 ): readonly Label[] | null | undefined {
+  if (ls !== null && ls !== undefined && !Array.isArray(ls)) {
+    fail(
+      who,
+      'labels',
+      `labels must be an array of class labels; got ${show(ls)}.`,
+      'pass e.g. labels: [0, 1]',
+    );
+  }
   return Array.isArray(ls) ? ls.map(asLabel) : (ls as readonly Label[] | null | undefined);
 }
 
