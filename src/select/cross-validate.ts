@@ -207,6 +207,15 @@ export function crossValScore(
   y?: TargetInput | null,
   options: CrossValScoreOptions = {},
 ): Float64Array {
+  if (!estimator || typeof (estimator as { toJSON?: unknown }).toJSON !== 'function') {
+    throw new ValidationError(
+      `crossValScore: the first argument must be an estimator; got ${show(estimator)}.`,
+      {
+        field: 'estimator',
+        fix: 'pass an unfitted estimator, e.g. new LogisticRegression()',
+      },
+    );
+  }
   if (resolveScoring(options.scoring, estimator.kind).length !== 1) {
     throw new ValidationError('crossValScore takes one scorer; use crossValidate for several.', {
       field: 'scoring',
