@@ -23,7 +23,14 @@
 import { ValidationError } from '../core/errors.ts';
 import { chiSquareSf, hypergeometricPmf, logChoose, logGamma } from './distributions.ts';
 import type { TestResult } from './test-result.ts';
-import { type Alternative, checkAlternative, checkChoice, checkLevel, checkNumber } from './validate.ts';
+import {
+  type Alternative,
+  checkAlternative,
+  checkChoice,
+  checkLevel,
+  checkNumber,
+  checkSampleValues,
+} from './validate.ts';
 
 /** Which power-divergence statistic: Pearson's χ² (default) or the likelihood-ratio G. */
 export type ChiSquareLambda = 'pearson' | 'log-likelihood';
@@ -41,6 +48,7 @@ export interface ChiSquareGofOptions {
 }
 
 function counts(x: ArrayLike<number>, field: string, who: string): Float64Array {
+  checkSampleValues(x, who, field);
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];

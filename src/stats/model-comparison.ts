@@ -21,12 +21,18 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { show, ValidationError } from '../core/errors.ts';
 import { type BootstrapOptions, type BootstrapResult, bootstrapMetric } from './bootstrap.ts';
 import { binomialCdf, chiSquareSf, fisherFSf, normalCdf, normalPpf, normalSf } from './distributions.ts';
 import { tConfidenceInterval, tTestPValue } from './t-test.ts';
 import type { TestResult } from './test-result.ts';
-import { type Alternative, checkAlternative, checkLevel, checkNumber } from './validate.ts';
+import {
+  type Alternative,
+  checkAlternative,
+  checkLevel,
+  checkNumber,
+  checkSampleValues,
+} from './validate.ts';
 
 function finiteScores(x: ArrayLike<number>, field: string, who: string): Float64Array {
   const out = Float64Array.from(x);
@@ -322,6 +328,13 @@ function splitByClass<T>(
   who: string,
   field: string,
 ): { pos: Float64Array; neg: Float64Array } {
+  if (!Array.isArray(yTrue) && !ArrayBuffer.isView(yTrue)) {
+    throw new ValidationError(`${who}: yTrue must be an array of two class labels; got ${show(yTrue)}.`, {
+      field: 'yTrue',
+      fix: 'pass yTrue as an array with one label per case, e.g. [0, 1, 1, 0]',
+    });
+  }
+  checkSampleValues(scores, who, field);
   const n = yTrue.length;
   if (scores.length !== n) {
     throw new ValidationError(`${who}: yTrue has ${n} rows but ${field} has ${scores.length}.`, {
