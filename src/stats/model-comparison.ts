@@ -29,6 +29,7 @@ import type { TestResult } from './test-result.ts';
 import {
   type Alternative,
   checkAlternative,
+  checkArrayArg,
   checkLevel,
   checkNumber,
   checkSampleValues,
@@ -130,6 +131,7 @@ function fiveByTwo(
   field: string,
   who: string,
 ): Float64Array {
+  checkArrayArg(x, who, field);
   const flat =
     Array.isArray(x) && Array.isArray(x[0]) ? (x as number[][]).flat() : Array.from(x as ArrayLike<number>);
   if (flat.length !== 10) {
@@ -210,6 +212,9 @@ export function mcnemarTest<T>(
   options: McNemarOptions = {},
 ): TestResult {
   const who = 'mcnemarTest';
+  checkArrayArg(yTrue, who, 'yTrue');
+  checkArrayArg(predA, who, 'predA');
+  checkArrayArg(predB, who, 'predB');
   const n = yTrue.length;
   if (predA.length !== n || predB.length !== n) {
     throw new ValidationError(

@@ -18,10 +18,10 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { show, ValidationError } from '../core/errors.ts';
 import { asRng, type Rng, type Seed } from '../core/rng.ts';
 import type { TestResult } from './test-result.ts';
-import { type Alternative, checkAlternative, checkChoice, checkNumber } from './validate.ts';
+import { type Alternative, checkAlternative, checkArrayArg, checkChoice, checkNumber } from './validate.ts';
 
 /** How observations are rearranged under H₀. */
 export type PermutationType = 'independent' | 'samples' | 'pairings';
@@ -111,6 +111,16 @@ export function permutationTest(
   options: PermutationOptions = {},
 ): TestResult {
   const who = 'permutationTest';
+  checkArrayArg(samples, who, 'samples');
+  if (typeof statistic !== 'function') {
+    throw new ValidationError(
+      `${who}: statistic must be a function of the samples; got ${show(statistic)}.`,
+      {
+        field: 'statistic',
+        fix: 'pass e.g. (a, b) => mean(a) - mean(b)',
+      },
+    );
+  }
   const type = checkChoice(
     options.permutationType,
     ['independent', 'samples', 'pairings'] as const,

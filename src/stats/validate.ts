@@ -246,3 +246,14 @@ export function checkSampleValues(x: unknown, who: string, name = 'x'): void {
     }
   }
 }
+
+/** Checks that `x` is an array or typed array (of any values); the callers check the values. */
+export function checkArrayArg(x: unknown, who: string, name: string): void {
+  if (Array.isArray(x) || ArrayBuffer.isView(x)) return;
+  throw new ValidationError(`${who}: ${name} must be an array; got ${show(x)}.`, {
+    field: name,
+    expected: 'an array or typed array',
+    actual: x,
+    fix: `pass ${name} as an array with one value per case`,
+  });
+}
