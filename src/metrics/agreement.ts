@@ -8,7 +8,13 @@
 import type { Label } from '../core/labels.ts';
 import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { confusionMatrixFor } from './confusion.ts';
-import { asSampleWeight, checkOption, classificationTargets, type LabelsInput } from './validate.ts';
+import {
+  asSampleWeight,
+  checkOption,
+  checkWeightSum,
+  classificationTargets,
+  type LabelsInput,
+} from './validate.ts';
 
 /** Options of {@link matthewsCorrcoef}. */
 export interface MatthewsOptions {
@@ -134,6 +140,8 @@ export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: Cohen
     sum1[i] = pairwiseSum(c, i * k, k);
   }
   const total = pairwiseSum(sum0, 0, k);
+  // All-zero weights would make every expected count 0/0 and the kappa a silent NaN.
+  if (options.sampleWeight != null) checkWeightSum(who, total);
   const observed = new Float64Array(k * k);
   const expected = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
