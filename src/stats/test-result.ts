@@ -6,6 +6,7 @@
  * @module
  */
 
+import { show, ValidationError } from '../core/errors.ts';
 import type { Alternative } from './validate.ts';
 
 /** A named quantity (an estimate or an effect size). */
@@ -86,6 +87,20 @@ export function formatPValue(p: number): string {
  * names) goes under the title. Arrays longer than ten values stay in the JSON only.
  */
 export function formatTestResult(r: TestResult, samples?: string): string {
+  const shape = r as Partial<TestResult> | null;
+  if (
+    typeof shape !== 'object' ||
+    shape === null ||
+    typeof shape.statisticName !== 'string' ||
+    typeof shape.statistic !== 'number' ||
+    typeof shape.pValue !== 'number' ||
+    !Array.isArray(shape.n)
+  ) {
+    throw new ValidationError(
+      `formatTestResult: r must be a TestResult (what the tests such as tTest return); got ${show(r)}.`,
+      { field: 'r', fix: 'pass the object a test function returned, e.g. formatTestResult(tTest(a, b))' },
+    );
+  }
   const rows: [string, string][] = [];
   if (samples) rows.push(['samples', samples]);
   rows.push(['statistic', `${r.statisticName} = ${formatNumber(r.statistic)}`]);

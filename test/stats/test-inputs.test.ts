@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import { chiSquareGoodnessOfFit } from '../../src/stats/contingency.ts';
 import { delongTest } from '../../src/stats/model-comparison.ts';
+import { tTestOneSample } from '../../src/stats/t-test.ts';
+import { formatTestResult } from '../../src/stats/test-result.ts';
 
 describe('test argument checks', () => {
   it('chiSquareGoodnessOfFit names observed', () => {
@@ -23,5 +25,18 @@ describe('test argument checks', () => {
       () => delongTest([0, 1], undefined as never, [0.2, 0.8]),
       (e) => e instanceof ValidationError && e.field === 'scoresA',
     );
+  });
+});
+
+describe('formatTestResult', () => {
+  it('formats what a test returns, and refuses anything else naming r (was a TypeError)', () => {
+    const text = formatTestResult(tTestOneSample([1, 2, 3, 4], { mu: 0 }));
+    assert.match(text, /p-value/);
+    for (const bad of [undefined, null, [1, 2], { statistic: 1 }, 'x'])
+      assert.throws(
+        () => formatTestResult(bad as never),
+        (e: unknown) =>
+          e instanceof ValidationError && e.field === 'r' && /must be a TestResult/.test(e.message),
+      );
   });
 });
