@@ -62,19 +62,24 @@ export function fromRows(
   what = 'X',
 ): Matrix {
   const n = rows.length;
-  const first: unknown = rows[0];
-  if (n > 0 && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
-    throw new ValidationError(`${what}: row 0 is ${show(first)}, not an array of numbers.`, {
+  // Every row must be an array (or typed array): an object or a string would be read by its
+  // `length` and indices, or give a width of undefined.
+  const checkRow = (i: number): void => {
+    const r: unknown = rows[i];
+    if (Array.isArray(r) || ArrayBuffer.isView(r)) return;
+    throw new ValidationError(`${what}: row ${i} is ${show(r)}, not an array of numbers.`, {
       field: what,
       fix: 'pass X as an array of rows, each an array of numbers (or a Table for named columns)',
     });
-  }
+  };
+  if (n > 0) checkRow(0);
   const d = n === 0 ? (columns?.length ?? 0) : rows[0].length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
+    checkRow(i);
     const r = rows[i];
-    if (!r || r.length !== d) {
-      throw new ValidationError(`${what}: row ${i} has ${r?.length ?? 0} values; row 0 has ${d}.`, {
+    if (r.length !== d) {
+      throw new ValidationError(`${what}: row ${i} has ${r.length} values; row 0 has ${d}.`, {
         fix: 'give every row the same number of columns',
       });
     }

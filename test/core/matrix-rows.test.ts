@@ -14,6 +14,14 @@ describe('asMatrix row checks', () => {
         e.field === 'X',
     );
   });
+  it('refuses a later row that is not an array, naming it (a string or {length} was read by index)', () => {
+    for (const bad of ['abc', { length: 3 }, null]) {
+      assert.throws(
+        () => asMatrix([[1, 2, 3], bad] as never),
+        (e) => e instanceof ValidationError && /^X: row 1 is .*, not an array of numbers/.test(e.message),
+      );
+    }
+  });
   it('shows the value and a fix for a non-array X', () => {
     assert.throws(
       () => asMatrix('abc' as never),
