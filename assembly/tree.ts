@@ -671,16 +671,28 @@ function growBestFirst(): void {
   }
 }
 
+/**
+ * The weight of each class among rows [start, end) into `dst` (k f64, zeroed first), added in row
+ * order; returns their total weight, added in the same order.
+ */
+// @ts-ignore: decorator
+@inline
+function classTotals(dst: usize, start: i32, end: i32): f64 {
+  memory.fill(dst, 0, <usize>k << 3);
+  let w: f64 = 0;
+  for (let i = start; i < end; i++) {
+    const ww = f64At(W, i);
+    const c = i32At(Y, i);
+    setF64(dst, c, f64At(dst, c) + ww);
+    w += ww;
+  }
+  return w;
+}
+
 function nodeReset(start: i32, end: i32): void {
   let wSum: f64 = 0;
   if (clf) {
-    memory.fill(nodeCnt, 0, <usize>k << 3);
-    for (let i = start; i < end; i++) {
-      const ww = f64At(W, i);
-      const c = i32At(Y, i);
-      setF64(nodeCnt, c, f64At(nodeCnt, c) + ww);
-      wSum += ww;
-    }
+    wSum = classTotals(nodeCnt, start, end);
   } else {
     let sum: f64 = 0;
     let sq: f64 = 0;
@@ -1329,15 +1341,7 @@ function childrenImpurity(start: i32, end: i32, impurity: f64): void {
         setF64(cntL, c, f64At(cntL, c) - ww);
         wL -= ww;
       }
-    } else {
-      memory.fill(cntL, 0, <usize>k << 3);
-      for (let i = start; i < pos; i++) {
-        const ww = f64At(W, i);
-        const c = i32At(Y, i);
-        setF64(cntL, c, f64At(cntL, c) + ww);
-        wL += ww;
-      }
-    }
+    } else wL = classTotals(cntL, start, pos);
     for (let c = 0; c < k; c++) setF64(cntR, c, f64At(nodeCnt, c) - f64At(cntL, c));
     impL = classImpurity(cntL, wL);
     impR = classImpurity(cntR, nodeW - wL);
