@@ -28,37 +28,19 @@ function predictions(stdout: string): string[] {
 
 describe('lathe predict / evaluate: numbers in a column the model learned as text', () => {
   before(async () => {
-    // Training wrote the codes '1.0' and '2.0' (a CSV keeps them as written: the column also holds 'x').
-    const a = await runCli(
-      [
-        'train',
-        trainingCsv('train-dec.csv', ['1.0', '2.0']),
-        '--target',
-        'y',
-        '--model',
-        'logistic',
-        '--out',
-        'mdec',
-        '--quiet',
-      ],
-      { cwd: dir },
-    );
-    assert.equal(a.code, 0, a.stderr);
-    const b = await runCli(
-      [
-        'train',
-        trainingCsv('train-int.csv', ['1', '2']),
-        '--target',
-        'y',
-        '--model',
-        'logistic',
-        '--out',
-        'mint',
-        '--quiet',
-      ],
-      { cwd: dir },
-    );
-    assert.equal(b.code, 0, b.stderr);
+    // Training wrote the codes '1.0' and '2.0' (a CSV keeps them as written: the column also holds
+    // 'x') for model mdec, and '1' and '2' for model mint.
+    const models: [file: string, codes: [string, string], out: string][] = [
+      ['train-dec.csv', ['1.0', '2.0'], 'mdec'],
+      ['train-int.csv', ['1', '2'], 'mint'],
+    ];
+    for (const [file, codes, out] of models) {
+      const r = await runCli(
+        ['train', trainingCsv(file, codes), '--target', 'y', '--model', 'logistic', '--out', out, '--quiet'],
+        { cwd: dir },
+      );
+      assert.equal(r.code, 0, r.stderr);
+    }
   });
 
   it('NDJSON numbers take the learned categories of the same value (predict and evaluate)', async () => {

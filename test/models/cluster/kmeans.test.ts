@@ -12,6 +12,16 @@ function rowsOf(X: { data: Float64Array; cols: number }, rows: number[]): number
   return rows.map((r) => Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)));
 }
 
+/** Every center coordinate within 1e-9 of scikit-learn's (relative, absolute below 1). */
+function assertCentersClose(c: Float64Array, expected: readonly number[]): void {
+  for (let i = 0; i < c.length; i++) {
+    assert.ok(
+      Math.abs(c[i] - expected[i]) <= 1e-9 * Math.max(1, Math.abs(expected[i])),
+      `center ${i}: ${c[i]} vs ${expected[i]}`,
+    );
+  }
+}
+
 describe('KMeans from given centers matches scikit-learn 1.2 exactly (1e-9)', () => {
   for (const o of clusterOracle.kmeansExact) {
     it(`${o.dataset} k=${o.k} ${o.algorithm}`, () => {
@@ -20,13 +30,7 @@ describe('KMeans from given centers matches scikit-learn 1.2 exactly (1e-9)', ()
       assert.equal(km.nIter_, o.nIter, 'iterations');
       const labels = Array.from(km.labels_!, (v) => String.fromCharCode(97 + v)).join('');
       assert.equal(labels, o.labels, 'labels');
-      const c = km.clusterCenters_!.data;
-      for (let i = 0; i < c.length; i++) {
-        assert.ok(
-          Math.abs(c[i] - o.centers[i]) <= 1e-9 * Math.max(1, Math.abs(o.centers[i])),
-          `center ${i}: ${c[i]} vs ${o.centers[i]}`,
-        );
-      }
+      assertCentersClose(km.clusterCenters_!.data, o.centers);
       assert.ok(
         Math.abs(km.inertia_! - o.inertia) <= 1e-9 * o.inertia,
         `inertia ${km.inertia_} vs ${o.inertia}`,
@@ -51,13 +55,7 @@ describe('KMeans from given centers on edge cases matches scikit-learn 1.2 exact
       }).fit(o.X, undefined, o.sampleWeight ? { sampleWeight: o.sampleWeight } : {});
       assert.deepEqual(Array.from(km.labels_!), o.labels, 'labels');
       assert.equal(km.nIter_, o.nIter, 'iterations');
-      const c = km.clusterCenters_!.data;
-      for (let i = 0; i < c.length; i++) {
-        assert.ok(
-          Math.abs(c[i] - o.centers[i]) <= 1e-9 * Math.max(1, Math.abs(o.centers[i])),
-          `center ${i}: ${c[i]} vs ${o.centers[i]}`,
-        );
-      }
+      assertCentersClose(km.clusterCenters_!.data, o.centers);
       assert.ok(
         Math.abs(km.inertia_! - o.inertia) <= 1e-9 * Math.max(1, o.inertia),
         `inertia ${km.inertia_} vs ${o.inertia}`,
