@@ -7,7 +7,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FAMILIES } from '../automl/families.ts';
@@ -19,6 +19,7 @@ import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../expor
 // Every estimator class registers itself when its module loads: load them all, so that any
 // package can be read (and an unsupported one refused by name rather than as an unknown type).
 import '../models/index.ts';
+import { makeDirs } from '../core/make-dirs.ts';
 import { Pipeline } from '../preprocess/index.ts';
 import { loadModelPackage } from '../track/registry.ts';
 import {
@@ -199,7 +200,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const release = trackTempPath(tmp);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(tmp, bytes);
     await rename(tmp, path);
   } catch (e) {

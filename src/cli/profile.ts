@@ -11,10 +11,11 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
+import { makeDirs } from '../core/make-dirs.ts';
 import { trackTempPath } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
@@ -72,7 +73,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const release = trackTempPath(tmp);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(tmp, content);
     await rename(tmp, path);
   } catch (e) {

@@ -6,9 +6,10 @@
  * @module
  */
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../core/errors.ts';
+import { makeDirsSync } from '../core/make-dirs.ts';
 import type { ColumnType } from './column.ts';
 import { DATETIME_FORMATS } from './read/values.ts';
 import type { ColumnSchema, Schema, SemanticType } from './schema.ts';
@@ -155,7 +156,7 @@ export function readSchemaFile(path: string): Schema {
 /** Writes `schema` as pretty JSON (to a temporary name in the same directory, then renamed). */
 export function writeSchemaFile(schema: Schema, path: string): void {
   const valid = validateSchema(schema);
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirsSync(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);

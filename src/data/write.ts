@@ -11,9 +11,10 @@
  * @module
  */
 
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
+import { makeDirsSync } from '../core/make-dirs.ts';
 import { trackTempPath } from '../core/temp-files.ts';
 import type { Column } from './column.ts';
 import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
@@ -105,7 +106,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
  */
 async function withTempFile(path: string, chunks: Iterable<string>): Promise<number> {
   const dir = dirname(resolve(path));
-  mkdirSync(dir, { recursive: true });
+  makeDirsSync(dir);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const release = trackTempPath(tmp);
   let fd: number | undefined;
@@ -285,7 +286,7 @@ async function writeParquet(table: Table, path: string): Promise<number> {
       })
       .join(', ');
     const dir = dirname(resolve(path));
-    mkdirSync(dir, { recursive: true });
+    makeDirsSync(dir);
     const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
     const release = trackTempPath(tmp);
     try {

@@ -13,10 +13,11 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
+import { makeDirs } from '../core/make-dirs.ts';
 
 /** What a stored blob is: its address and size. */
 export interface StoredBlob {
@@ -124,7 +125,7 @@ export class ArtifactStore {
    */
   async copyTo(sha256: string, dest: string): Promise<void> {
     const bytes = await this.read(sha256);
-    await mkdir(dirname(dest), { recursive: true });
+    await makeDirs(dirname(dest));
     const tmp = `${dest}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
     const fh = await open(tmp, 'wx');
     try {
@@ -172,7 +173,7 @@ export class ArtifactStore {
     produce: (append: (chunk: Uint8Array) => Promise<void>) => Promise<void>,
   ): Promise<StoredBlob> {
     const tmpDir = join(this.root, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
+    await makeDirs(tmpDir);
     const tmp = join(tmpDir, `${safeHost()}-${process.pid}-${randomBytes(8).toString('hex')}.part`);
     const hash = createHash('sha256');
     let size = 0;
@@ -195,7 +196,7 @@ export class ArtifactStore {
       }
       const sha256 = hash.digest('hex');
       const final = this.pathOf(sha256);
-      await mkdir(dirname(final), { recursive: true });
+      await makeDirs(dirname(final));
       // Same content, same name: replacing an existing copy is atomic and harmless.
       await rename(tmp, final);
       renamed = true;

@@ -425,7 +425,18 @@ describe('lathe train / predict', () => {
         ['evaluate', 'm1', customers, '--target', 'plann'],
         /customers\.csv, column 'plann': no column named 'plann'.*did you mean 'plan'/,
       ],
+      // Outputs under a link to nothing or under /proc: Node's recursive mkdir spun there forever.
+      [
+        ['train', customers, '--target', 'churned', '--model', 'tree', '--out', 'gone-link/model', '--no-track'],
+        /gone-link\/model: cannot write the model package: EEXIST: .*gone-link': .*symbolic link to a missing target/,
+      ],
+      [['predict', 'm1', customers, '-o', 'gone-link/out.csv'], /gone-link': .*symbolic link to a missing target/],
+      [
+        ['train', customers, '--target', 'churned', '--model', 'tree', '--out', '/proc/lathe-x/model', '--no-track'],
+        /\/proc\/lathe-x\/model: cannot write the model package: ENOENT: .*exists but cannot hold folders/,
+      ],
     ];
+    symlinkSync(join(dir, 'gone'), join(dir, 'gone-link'));
     for (const [args, re] of cases) {
       const r = await runCli(args, { cwd: dir });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -6,9 +6,10 @@
  * @module
  */
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../../core/errors.ts';
+import { makeDirsSync } from '../../core/make-dirs.ts';
 import type { BadRowPolicy, RejectedRow } from '../read-types.ts';
 
 /** Raw text of a rejected row is cut to this many characters (the reason keeps the full story). */
@@ -71,7 +72,7 @@ export function defaultRejectsPath(file: string): string {
 export function writeRejects(path: string, rows: readonly RejectedRow[]): void {
   const lines = ['line,reason,raw'];
   for (const r of rows) lines.push(`${r.line},${csvField(r.reason)},${csvField(r.raw)}`);
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirsSync(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${lines.join('\n')}\n`);

@@ -9,10 +9,11 @@
 
 import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, LatheError, ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
+import { makeDirs } from '../../core/make-dirs.ts';
 import { encodePlain, isTypedArray, type PlainObject, type PlainValue } from '../../core/plain.ts';
 import { trackTempPath } from '../../core/temp-files.ts';
 import type { Schema } from '../../data/schema.ts';
@@ -210,7 +211,7 @@ export async function writeModelPackage(
       fix: 'choose another path, remove it, or pass overwrite: true (--force on the command line)',
     });
   }
-  await mkdir(dirname(dest), { recursive: true }).catch((e) => {
+  await makeDirs(dirname(dest)).catch((e) => {
     throw cannotWrite(dest, e);
   });
   const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -223,7 +224,7 @@ export async function writeModelPackage(
       bytes = tar.byteLength;
       await rename(tmp, dest); // atomic replace of a file
     } else {
-      await mkdir(join(tmp, BLOB_DIR), { recursive: true });
+      await makeDirs(join(tmp, BLOB_DIR));
       for (const f of built.files) {
         await writeFileSynced(join(tmp, f.name), f.data);
         bytes += f.data.byteLength;

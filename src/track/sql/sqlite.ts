@@ -12,10 +12,10 @@
  * @module
  */
 
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataError, LatheError } from '../../core/errors.ts';
+import { makeDirsSync } from '../../core/make-dirs.ts';
 import { type Row, type SqlDriver, type SqlExecutor, sleep } from './driver.ts';
 
 /** Options for {@link openSqliteDriver}. */
@@ -161,7 +161,7 @@ export async function openSqliteDriver(
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const retryForMs = options.retryForMs ?? 120_000;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirsSync(dirname(file));
   } catch (e) {
     throw new DataError(`cannot create the folder for the tracking store: ${(e as Error).message}`, {
       file,
