@@ -5,7 +5,10 @@ Run with Debian's Python: /usr/bin/python3 scripts/oracles/decomposition.py
 
 Writes test/fixtures/models/decomposition/pca.json: per dataset and nComponents setting, the
 components (svd_flip signs), explained variance (and ratio), singular values, mean, noise
-variance, and the (whitened) projections and reconstructions of the first rows.
+variance, and the (whitened) projections and reconstructions of the first rows. The
+"collinear_*" datasets (generated here, written into the fixture) have columns that are nearly
+sums of others, so that their small singular values are 1e-3 to 1e-7 of the largest: there the
+eigenvectors of XᵀX lose the small axes, which Lathe's PCA refines.
 """
 
 import base64
@@ -32,8 +35,19 @@ def load_shared():
     return out
 
 
+def collinear(noise, seed):
+    """200 × 8: six normal columns and two that are sums of them plus `noise`-sized noise."""
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(200, 6)) * np.array([1.0, 3.0, 0.5, 2.0, 1.0, 10.0]) + 5.0
+    x6 = A[:, 0] + noise * rng.normal(size=200)
+    x7 = A[:, 1] - A[:, 2] + 0.5 * noise * rng.normal(size=200)
+    return np.column_stack([A, x6, x7])
+
+
 def main():
     data = load_shared()
+    for name, noise, seed in [("collinear_1e-3", 1e-3, 1), ("collinear_1e-5", 1e-5, 2), ("collinear_1e-7", 1e-7, 3)]:
+        data[name] = collinear(noise, seed)
     cases = [
         ("iris", None, False),
         ("iris", 2, True),
@@ -48,6 +62,12 @@ def main():
         # Wide: fewer rows than columns.
         ("digits_head", None, False),
         ("breast_cancer_head", 0.99, True),
+        # Nearly collinear columns.
+        ("collinear_1e-3", None, False),
+        ("collinear_1e-5", None, True),
+        ("collinear_1e-7", None, False),
+        # (Not whitened: a whitened projection on a 1e-7 axis divides rounding error by ~1e-7 on either side.)
+        ("collinear_1e-7", 7, False),
     ]
     data["digits_head"] = data["digits"][:40]
     data["breast_cancer_head"] = data["breast_cancer"][:12]
@@ -60,6 +80,7 @@ def main():
         out["cases"].append(
             {
                 "dataset": name,
+                **({"X": X.ravel().tolist(), "cols": int(X.shape[1])} if name.startswith("collinear") else {}),
                 "rows": int(X.shape[0]),
                 "nComponents": nc,
                 "whiten": whiten,

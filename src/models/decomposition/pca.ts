@@ -20,6 +20,7 @@ import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
 import { unfilledFloat64 } from '../../core/unfilled.ts';
+import { jacobiEigen } from './jacobi-eigen.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
 import {
   type BlockStats,
@@ -137,6 +138,127 @@ function crossProduct(m: Matrix, mean: Float64Array, nonFinite: () => never): Fl
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a * d + b] = C[b * d + a];
   return C;
+}
+
+/**
+ * Gᵀ = PᵀP for the centred rows projected on the axes, P = (X − mean)·V (V: d × kc, column c the
+ * axis; G: kc × kc, from sums over blocks of BLOCK rows added in order). Each entry's rounding
+ * error is relative to the norms of its two columns of P, so the small eigenvalues of G — and
+ * their vectors — are resolved where those of XᵀX are lost below the largest (see `refineAxes`).
+ */
+function projectedGram(
+  m: Matrix,
+  mean: Float64Array,
+  V: Float64Array,
+  kc: number,
+  nonFinite: () => never,
+): Float64Array {
+  const { rows: n, cols: d, data } = m;
+  const kp = kc + (kc & 1);
+  const CH = pcaChunkRows(d);
+  const { ws, at } = PcaWorkspace.layout({
+    x: CH * d,
+    mean: d,
+    V: d * kp,
+    scale: kp,
+    u: CH * kc,
+    B: kc * kc,
+  });
+  const F = ws.F;
+  F.set(mean, at.mean / 8);
+  F.fill(0, at.V / 8, at.V / 8 + d * kp);
+  for (let j = 0; j < d; j++) for (let c = 0; c < kc; c++) F[at.V / 8 + j * kp + c] = V[j * kc + c];
+  F.fill(1, at.scale / 8, at.scale / 8 + kp);
+  const B = new Float64Array(ws.memory.buffer, at.B, kc * kc);
+  const G = new Float64Array(kc * kc);
+  for (let s = 0; s < n; s += BLOCK) {
+    B.fill(0);
+    const e = Math.min(n, s + BLOCK);
+    for (let c = s; c < e; c += CH) {
+      const rows = Math.min(CH, e - c);
+      loadRows(ws, at.x, data, d, c, rows, nonFinite);
+      ws.kernels.centerRows(at.x, rows, d, at.mean);
+      ws.kernels.project(at.x, rows, d, at.V, kp, kc, at.scale, at.u);
+      ws.kernels.addCrossProduct(at.u, rows, kc, at.B);
+    }
+    for (let a = 0; a < kc; a++) for (let b = a; b < kc; b++) G[a * kc + b] += B[a * kc + b];
+  }
+  for (let a = 0; a < kc; a++) for (let b = 0; b < a; b++) G[a * kc + b] = G[b * kc + a];
+  return G;
+}
+
+/** Largest tolerated estimate of an axis's error before {@link refineAxes} runs. */
+const AXIS_ERROR = 1e-9;
+
+/** The noise floor of XᵀX's eigenvalues: below d·ε·λ₁ an eigenvalue cannot be told from zero. */
+function eigenFloor(values: Float64Array): number {
+  return values.length * 2 ** -52 * values[0];
+}
+
+/**
+ * Whether axes from the eigenvectors of XᵀX (eigenvalues `values`, descending) need refining
+ * before the projection pass. An eigenvector's error is about ε·λ₁ / (its gap to the nearest
+ * eigenvalue), which for a small λ — nearly collinear columns — exceeds the accuracy of an SVD of
+ * X (about ε·σ₁/σ_k). True when some eigenvalue between the noise floor and 10⁻⁴·λ₁ (where
+ * refining gains at least a factor 100) has an estimated error above 10⁻⁹. (Eigenvalues below
+ * the floor are judged after the projection pass: see {@link hiddenAxes}.)
+ */
+export function axesNeedRefining(values: Float64Array): boolean {
+  const d = values.length;
+  const top = values[0];
+  if (!(top > 0)) return false;
+  const floor = eigenFloor(values);
+  const level = (k: number) => (k < d && values[k] > floor ? values[k] : 0);
+  for (let k = 1; k < d; k++) {
+    const lk = level(k);
+    if (lk === 0 || lk >= 1e-4 * top) continue;
+    const gap = Math.min(level(k - 1) - lk, lk - level(k + 1));
+    if ((2 ** -52 * top) / gap > AXIS_ERROR) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an axis whose eigenvalue lay below XᵀX's noise floor carries real variance: its
+ * projections' norm √sumSq[k] (accurate to about ε·‖X‖, unlike the eigenvalue) stands well above
+ * rounding noise (10³·ε·√d·σ₁). Exactly collinear columns give noise only (their axes are
+ * arbitrary, in scikit-learn's SVD too); columns collinear to 1e-7 give more, and need refining.
+ */
+export function hiddenAxes(values: Float64Array, sumSq: Float64Array): boolean {
+  const d = values.length;
+  const floor = eigenFloor(values);
+  const noise = 1e3 * 2 ** -52 * Math.sqrt(d) * Math.sqrt(Math.max(...sumSq));
+  for (let k = 0; k < sumSq.length; k++) {
+    if (values[k] <= floor && Math.sqrt(sumSq[k]) > noise) return true;
+  }
+  return false;
+}
+
+/**
+ * Refines the axes V (d × kc, columns) of nearly collinear data: the eigenvectors W of the Gram
+ * matrix of the data projected on V (Jacobi, accurate for its small eigenvalues; see
+ * `jacobi-eigen.ts`) rotate V into V·W, whose small axes are as accurate as an SVD's — one more
+ * pass over the rows, taken only when {@link axesNeedRefining} or {@link hiddenAxes} says so.
+ */
+function refineAxes(
+  m: Matrix,
+  mean: Float64Array,
+  V: Float64Array,
+  kc: number,
+  nonFinite: () => never,
+): void {
+  const d = m.cols;
+  const W = jacobiEigen(projectedGram(m, mean, V, kc, nonFinite), kc).vectors;
+  const row = new Float64Array(kc);
+  for (let j = 0; j < d; j++) {
+    row.fill(0);
+    for (let c = 0; c < kc; c++) {
+      const v = V[j * kc + c];
+      if (v === 0) continue;
+      for (let k = 0; k < kc; k++) row[k] += v * W[c * kc + k];
+    }
+    V.set(row, j * kc);
+  }
 }
 
 /**
@@ -383,8 +505,16 @@ export class PCA extends Estimator<PCAParams> {
     // V (d × full, columns = right singular vectors) and the singular values, descending.
     const S = new Float64Array(full);
     const V = new Float64Array(d * full);
+    // XᵀX's eigenvalues while the axes are its eigenvectors (null once refined, or for wide X).
+    let values: Float64Array | null = null;
     if (n >= d) {
-      V.set(symmetricEigen(crossProduct(m, mean, nonFinite), d).vectors);
+      const eig = symmetricEigen(crossProduct(m, mean, nonFinite), d);
+      V.set(eig.vectors);
+      values = eig.values;
+      if (axesNeedRefining(values)) {
+        refineAxes(m, mean, V, full, nonFinite);
+        values = null;
+      }
     } else {
       const U = symmetricEigen(gram(m, mean), n).vectors;
       // v_k = Xcᵀ u_k, normalised.
@@ -407,7 +537,11 @@ export class PCA extends Estimator<PCAParams> {
     // the projections (accurate even for tiny ones, unlike the square roots of eigenvalues of
     // the cross-product), and svd_flip (u-based) orients each axis so that the projection of
     // largest magnitude (the first, on ties) is positive.
-    const { sumSq, signAt } = projectionStats(m, mean, V, full, this.threads(), nonFinite);
+    let { sumSq, signAt } = projectionStats(m, mean, V, full, this.threads(), nonFinite);
+    if (values && hiddenAxes(values, sumSq)) {
+      refineAxes(m, mean, V, full, nonFinite);
+      ({ sumSq, signAt } = projectionStats(m, mean, V, full, this.threads(), nonFinite));
+    }
     for (let k = 0; k < full; k++) {
       if (n >= d) S[k] = Math.sqrt(sumSq[k]);
       if (signAt[k] < 0) for (let j = 0; j < d; j++) V[j * full + k] = -V[j * full + k];
