@@ -141,7 +141,7 @@ function crossProduct(m: Matrix, mean: Float64Array, nonFinite: () => never): Fl
 }
 
 /**
- * Gᵀ = PᵀP for the centred rows projected on the axes, P = (X − mean)·V (V: d × kc, column c the
+ * G = PᵀP for the centred rows projected on the axes, P = (X − mean)·V (V: d × kc, column c the
  * axis; G: kc × kc, from sums over blocks of BLOCK rows added in order). Each entry's rounding
  * error is relative to the norms of its two columns of P, so the small eigenvalues of G — and
  * their vectors — are resolved where those of XᵀX are lost below the largest (see `refineAxes`).
