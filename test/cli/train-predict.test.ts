@@ -427,12 +427,35 @@ describe('lathe train / predict', () => {
       ],
       // Outputs under a link to nothing or under /proc: Node's recursive mkdir spun there forever.
       [
-        ['train', customers, '--target', 'churned', '--model', 'tree', '--out', 'gone-link/model', '--no-track'],
+        [
+          'train',
+          customers,
+          '--target',
+          'churned',
+          '--model',
+          'tree',
+          '--out',
+          'gone-link/model',
+          '--no-track',
+        ],
         /gone-link\/model: cannot write the model package: EEXIST: .*gone-link': .*symbolic link to a missing target/,
       ],
-      [['predict', 'm1', customers, '-o', 'gone-link/out.csv'], /gone-link': .*symbolic link to a missing target/],
       [
-        ['train', customers, '--target', 'churned', '--model', 'tree', '--out', '/proc/lathe-x/model', '--no-track'],
+        ['predict', 'm1', customers, '-o', 'gone-link/out.csv'],
+        /gone-link': .*symbolic link to a missing target/,
+      ],
+      [
+        [
+          'train',
+          customers,
+          '--target',
+          'churned',
+          '--model',
+          'tree',
+          '--out',
+          '/proc/lathe-x/model',
+          '--no-track',
+        ],
         /\/proc\/lathe-x\/model: cannot write the model package: ENOENT: .*exists but cannot hold folders/,
       ],
     ];

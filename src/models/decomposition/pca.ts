@@ -116,61 +116,38 @@ function columnMeans(m: Matrix, nonFinite: () => never): Float64Array {
   return mean;
 }
 
-/** (X − mean)ᵀ(X − mean), d × d, from sums over blocks of BLOCK rows added in order. */
-function crossProduct(m: Matrix, mean: Float64Array, nonFinite: () => never): Float64Array {
-  const { rows: n, cols: d, data } = m;
-  const CH = pcaChunkRows(d);
-  const { ws, at } = PcaWorkspace.layout({ x: CH * d, mean: d, B: d * d });
-  ws.F.set(mean, at.mean / 8);
-  const B = new Float64Array(ws.memory.buffer, at.B, d * d);
-  const C = new Float64Array(d * d);
-  for (let s = 0; s < n; s += BLOCK) {
-    B.fill(0);
-    const e = Math.min(n, s + BLOCK);
-    for (let c = s; c < e; c += CH) {
-      const rows = Math.min(CH, e - c);
-      loadRows(ws, at.x, data, d, c, rows, nonFinite);
-      ws.kernels.centerRows(at.x, rows, d, at.mean);
-      ws.kernels.addCrossProduct(at.x, rows, d, at.B);
-    }
-    // Upper triangle only (the kernel's entries below the diagonal mean nothing).
-    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) C[a * d + b] += B[a * d + b];
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a * d + b] = C[b * d + a];
-  return C;
-}
-
 /**
- * G = PᵀP for the centred rows projected on the axes, P = (X − mean)·V (V: d × kc, column c the
- * axis; G: kc × kc, from sums over blocks of BLOCK rows added in order). Each entry's rounding
- * error is relative to the norms of its two columns of P, so the small eigenvalues of G — and
- * their vectors — are resolved where those of XᵀX are lost below the largest (see `refineAxes`).
+ * (X − mean)ᵀ(X − mean), d × d, from sums over blocks of BLOCK rows added in order — or, given
+ * `axes` (V: d × k, column c the axis), G = PᵀP for the centred rows projected on them,
+ * P = (X − mean)·V (k × k). G's entries carry rounding error relative to the norms of their two
+ * columns of P, so its small eigenvalues — and their vectors — are resolved where those of XᵀX are
+ * lost below the largest (see `refineAxes`).
  */
-function projectedGram(
+function crossProduct(
   m: Matrix,
   mean: Float64Array,
-  V: Float64Array,
-  kc: number,
   nonFinite: () => never,
+  axes?: { V: Float64Array; k: number },
 ): Float64Array {
   const { rows: n, cols: d, data } = m;
-  const kp = kc + (kc & 1);
+  const w = axes ? axes.k : d;
+  const kp = w + (w & 1);
   const CH = pcaChunkRows(d);
   const { ws, at } = PcaWorkspace.layout({
     x: CH * d,
     mean: d,
-    V: d * kp,
-    scale: kp,
-    u: CH * kc,
-    B: kc * kc,
+    B: w * w,
+    ...(axes ? { V: d * kp, scale: kp, u: CH * w } : { V: 0, scale: 0, u: 0 }),
   });
   const F = ws.F;
   F.set(mean, at.mean / 8);
-  F.fill(0, at.V / 8, at.V / 8 + d * kp);
-  for (let j = 0; j < d; j++) for (let c = 0; c < kc; c++) F[at.V / 8 + j * kp + c] = V[j * kc + c];
-  F.fill(1, at.scale / 8, at.scale / 8 + kp);
-  const B = new Float64Array(ws.memory.buffer, at.B, kc * kc);
-  const G = new Float64Array(kc * kc);
+  if (axes) {
+    F.fill(0, at.V / 8, at.V / 8 + d * kp);
+    for (let j = 0; j < d; j++) for (let c = 0; c < w; c++) F[at.V / 8 + j * kp + c] = axes.V[j * w + c];
+    F.fill(1, at.scale / 8, at.scale / 8 + kp);
+  }
+  const B = new Float64Array(ws.memory.buffer, at.B, w * w);
+  const C = new Float64Array(w * w);
   for (let s = 0; s < n; s += BLOCK) {
     B.fill(0);
     const e = Math.min(n, s + BLOCK);
@@ -178,13 +155,18 @@ function projectedGram(
       const rows = Math.min(CH, e - c);
       loadRows(ws, at.x, data, d, c, rows, nonFinite);
       ws.kernels.centerRows(at.x, rows, d, at.mean);
-      ws.kernels.project(at.x, rows, d, at.V, kp, kc, at.scale, at.u);
-      ws.kernels.addCrossProduct(at.u, rows, kc, at.B);
+      if (axes) {
+        ws.kernels.project(at.x, rows, d, at.V, kp, w, at.scale, at.u);
+        ws.kernels.addCrossProduct(at.u, rows, w, at.B);
+      } else {
+        ws.kernels.addCrossProduct(at.x, rows, d, at.B);
+      }
     }
-    for (let a = 0; a < kc; a++) for (let b = a; b < kc; b++) G[a * kc + b] += B[a * kc + b];
+    // Upper triangle only (the kernel's entries below the diagonal mean nothing).
+    for (let a = 0; a < w; a++) for (let b = a; b < w; b++) C[a * w + b] += B[a * w + b];
   }
-  for (let a = 0; a < kc; a++) for (let b = 0; b < a; b++) G[a * kc + b] = G[b * kc + a];
-  return G;
+  for (let a = 0; a < w; a++) for (let b = 0; b < a; b++) C[a * w + b] = C[b * w + a];
+  return C;
 }
 
 /** Largest tolerated estimate of an axis's error before {@link refineAxes} runs. */
@@ -248,7 +230,7 @@ function refineAxes(
   nonFinite: () => never,
 ): void {
   const d = m.cols;
-  const W = jacobiEigen(projectedGram(m, mean, V, kc, nonFinite), kc).vectors;
+  const W = jacobiEigen(crossProduct(m, mean, nonFinite, { V, k: kc }), kc).vectors;
   const row = new Float64Array(kc);
   for (let j = 0; j < d; j++) {
     row.fill(0);

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng } from '../../../src/core/rng.ts';
 import { jacobiEigen } from '../../../src/models/decomposition/jacobi-eigen.ts';
 import { axesNeedRefining, hiddenAxes } from '../../../src/models/decomposition/pca.ts';
-
-/** A random symmetric n × n matrix with entries N(0, 1). */
-function symmetric(n: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
-  const A = new Float64Array(n * n);
-  for (let a = 0; a < n; a++)
-    for (let b = a; b < n; b++) {
-      const v = rng.normal();
-      A[a * n + b] = v;
-      A[b * n + a] = v;
-    }
-  return A;
-}
+import { symmetric } from './symmetric-matrix.ts';
 
 describe('jacobiEigen', () => {
   it('returns descending eigenvalues with orthonormal vectors that satisfy A·v = λ·v', () => {
@@ -25,7 +12,7 @@ describe('jacobiEigen', () => {
       [7, 3],
       [16, 4],
     ] as const) {
-      const A = symmetric(n, seed);
+      const A = symmetric(n, seed, false);
       const { values, vectors } = jacobiEigen(A, n);
       const before = Float64Array.from(A);
       for (let k = 1; k < n; k++) assert.ok(values[k] <= values[k - 1], `order at ${k}`);
