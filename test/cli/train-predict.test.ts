@@ -393,6 +393,10 @@ describe('lathe train / predict', () => {
   });
 
   it('exits 2 with a clear message for bad requests', async () => {
+    const trainTreeTo = (out: string) => [
+      ...['train', customers, '--target', 'churned', '--model', 'tree'],
+      ...['--out', out, '--no-track'],
+    ];
     const notADatabase = join(dir, 'not-a-db.db');
     writeFileSync(notADatabase, 'hello');
     const cases: [string[], RegExp][] = [
@@ -427,17 +431,7 @@ describe('lathe train / predict', () => {
       ],
       // Outputs under a link to nothing or under /proc: Node's recursive mkdir spun there forever.
       [
-        [
-          'train',
-          customers,
-          '--target',
-          'churned',
-          '--model',
-          'tree',
-          '--out',
-          'gone-link/model',
-          '--no-track',
-        ],
+        trainTreeTo('gone-link/model'),
         /gone-link\/model: cannot write the model package: EEXIST: .*gone-link': .*symbolic link to a missing target/,
       ],
       [
@@ -445,17 +439,7 @@ describe('lathe train / predict', () => {
         /gone-link': .*symbolic link to a missing target/,
       ],
       [
-        [
-          'train',
-          customers,
-          '--target',
-          'churned',
-          '--model',
-          'tree',
-          '--out',
-          '/proc/lathe-x/model',
-          '--no-track',
-        ],
+        trainTreeTo('/proc/lathe-x/model'),
         /\/proc\/lathe-x\/model: cannot write the model package: ENOENT: .*exists but cannot hold folders/,
       ],
     ];
