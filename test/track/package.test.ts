@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -144,6 +146,24 @@ describe('model package: round trip', () => {
     assert.equal(names[0], 'manifest.json');
     assert.equal(names.length, 5);
     assert.ok(names.slice(1).every((x) => /^blobs\/[0-9a-f]{64}$/.test(x)));
+  });
+
+  it('refuses a destination that is a symbolic link to nothing, in either form, even with overwrite', async () => {
+    for (const name of ['dangling-dir', 'dangling.lathe']) {
+      const p = join(dir, name);
+      symlinkSync(join(dir, `${name}-target-gone`), p);
+      for (const options of [{}, { overwrite: true }]) {
+        await assert.rejects(
+          writeModelPackage(p, input(), options),
+          (e: unknown) =>
+            e instanceof ValidationError &&
+            /is a symbolic link to a missing target.*Fix: remove the link, make its target/s.test(
+              (e as Error).message,
+            ),
+        );
+      }
+      assert.equal(lstatSync(p).isSymbolicLink(), true, 'the link is left as it was');
+    }
   });
 
   it('refuses to replace an existing package unless asked, and replaces it atomically', async () => {

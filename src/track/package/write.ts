@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, LatheError, ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
@@ -205,6 +205,20 @@ export async function writeModelPackage(
     () => true,
     () => false,
   );
+  // A symbolic link to nothing: stat says "absent", but the final rename would fail (ENOTDIR) or
+  // replace the link; say what is there instead.
+  if (
+    !exists &&
+    (await lstat(dest).then(
+      (st) => st.isSymbolicLink(),
+      () => false,
+    ))
+  ) {
+    throw new ValidationError(`${dest} is a symbolic link to a missing target.`, {
+      field: 'path',
+      fix: 'remove the link, make its target, or choose another path',
+    });
+  }
   if (exists && !options.overwrite) {
     throw new ValidationError(`${dest} already exists.`, {
       field: 'path',
