@@ -259,7 +259,7 @@ export async function readScoringInput(
   check?.(read.table);
   // Columns first (a clear error naming what is missing), then the model's types.
   const { X } = selectModelInput(read.table, used, data);
-  const typed = applySchema(X, scoringSchema(used), { source: data });
+  const typed = applySchema(X, schema, { source: data });
   const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
   const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
   return { read, input, ignored, unseen: unseenCategories(typed, used) };

@@ -133,7 +133,28 @@ export function compareColumns(
   unused?: ReadonlySet<string>,
   categoriesOf?: CategoriesOf,
 ): ColumnReport {
+  return checkTableColumns(names, types, t, unused, categoriesOf).report;
+}
+
+/** A fitted column's conversion to its fitted type, and the categories it was matched against. */
+interface ColumnConversion {
+  conv: Conversion;
+  categories: readonly Category[] | undefined;
+}
+
+/**
+ * {@link compareColumns}, also returning each present column's conversion (by name), so that
+ * `conformTable` converts every column once.
+ */
+function checkTableColumns(
+  names: readonly string[],
+  types: readonly ColumnType[] | null,
+  t: Table,
+  unused: ReadonlySet<string> | undefined,
+  categoriesOf: CategoriesOf | undefined,
+): { report: ColumnReport; conversions: Map<string, ColumnConversion> } {
   const report: ColumnReport = { missing: [], extra: [], wrongType: [] };
+  const conversions = new Map<string, ColumnConversion>();
   const known = new Set(names);
   for (const c of t.columns) if (!known.has(c.name)) report.extra.push(c.name);
   names.forEach((name, j) => {
@@ -145,7 +166,9 @@ export function compareColumns(
     }
     if (!types) return;
     const c = t.columns[k];
-    const conv = convertColumn(c, types[j], numberCategories(c, types[j], name, categoriesOf));
+    const categories = numberCategories(c, types[j], name, categoriesOf);
+    const conv = convertColumn(c, types[j], categories);
+    conversions.set(name, { conv, categories });
     if (!conv.ok) {
       report.wrongType.push({
         column: name,
@@ -156,7 +179,7 @@ export function compareColumns(
       });
     }
   });
-  return report;
+  return { report, conversions };
 }
 
 /**
@@ -201,7 +224,7 @@ export function conformTable(
     // Positional match: give the columns the fitted names.
     t = new Table(t.columns.map((c, j) => renameColumn(c, names[j])));
   }
-  const report = compareColumns(names, types, t, undefined, categoriesOf);
+  const { report, conversions } = checkTableColumns(names, types, t, undefined, categoriesOf);
   if (skip) report.extra = report.extra.filter((n) => !skip.has(n));
   if (report.missing.length || report.wrongType.length) {
     const parts: string[] = [];
@@ -243,10 +266,10 @@ export function conformTable(
   return new Table(
     names.map((name, j) => {
       const c = t.column(name);
-      if (!types) return c;
-      const cats = numberCategories(c, types[j], name, categoriesOf);
-      const conv = convertColumn(c, types[j], cats);
-      if (conv.unmatched) warnUnmatched(who, method, c, types[j], conv.unmatched, cats);
+      const done = conversions.get(name);
+      if (!types || !done) return c;
+      const { conv, categories } = done;
+      if (conv.unmatched) warnUnmatched(who, method, c, types[j], conv.unmatched, categories);
       return conv.column as Column;
     }),
   );

@@ -89,27 +89,31 @@ export interface VarianceOptions {
   ddof?: number;
 }
 
-/** Variance of the non-missing values, divisor n − ddof (ddof default 1); `NaN` when n ≤ ddof. */
-export function variance(x: ArrayLike<number>, options: VarianceOptions = {}): number {
-  checkSampleValues(x, 'variance');
-  const ddof = checkNumber(options.ddof ?? 1, 'ddof', 'variance', { min: 0 });
-  const v = present(x);
+/** Variance of the present values `v`, divisor n − ddof (`ddof` from `options`, checked for `who`). */
+function varianceOfPresent(v: Float64Array, options: VarianceOptions, who: string): number {
+  const ddof = checkNumber(options.ddof ?? 1, 'ddof', who, { min: 0 });
   const n = v.length;
   if (n - ddof <= 0) return Number.NaN;
   return (moments(v).m2 * n) / (n - ddof);
 }
 
+/** Variance of the non-missing values, divisor n − ddof (ddof default 1); `NaN` when n ≤ ddof. */
+export function variance(x: ArrayLike<number>, options: VarianceOptions = {}): number {
+  checkSampleValues(x, 'variance');
+  return varianceOfPresent(present(x), options, 'variance');
+}
+
 /** Standard deviation: the square root of {@link variance} (ddof default 1). */
 export function standardDeviation(x: ArrayLike<number>, options: VarianceOptions = {}): number {
   checkSampleValues(x, 'standardDeviation');
-  return Math.sqrt(variance(x, options));
+  return Math.sqrt(varianceOfPresent(present(x), options, 'standardDeviation'));
 }
 
 /** Standard error of the mean, `sd(ddof)/√n` (ddof default 1, `scipy.stats.sem`). */
 export function standardError(x: ArrayLike<number>, options: VarianceOptions = {}): number {
   checkSampleValues(x, 'standardError');
-  const n = present(x).length;
-  return Math.sqrt(variance(x, options) / n);
+  const v = present(x);
+  return Math.sqrt(varianceOfPresent(v, options, 'standardError') / v.length);
 }
 
 /** Options of {@link skewness} and {@link kurtosis}. */

@@ -221,8 +221,8 @@ export function checkNumber(
 
 /**
  * Checks that a sample is an array (or typed array) of numbers; NaN marks a missing value (null and
- * undefined are refused: the loops would read them as 0 and NaN). Runs before the numeric loops, which would otherwise throw a TypeError on null or
- * answer NaN for strings.
+ * undefined are refused: the loops would read them as 0 and NaN). Runs before the numeric loops,
+ * which would otherwise throw a TypeError on null or answer NaN for strings.
  */
 export function checkSampleValues(x: unknown, who: string, name = 'x'): void {
   if (ArrayBuffer.isView(x)) return;
