@@ -457,6 +457,11 @@ export class ThreadExecutor implements Executor {
     return this.background === null;
   }
 
+  /** How many workers are running or starting (none until a batch or {@link warm} starts them). */
+  workers(): number {
+    return this.slots.filter((s) => !s.dead).length;
+  }
+
   /**
    * Starts up to `count` workers now (default: `parallelism`) if fewer are running, so that they
    * boot in the background (a worker takes tens of milliseconds to start Node and load its first
@@ -464,7 +469,7 @@ export class ThreadExecutor implements Executor {
    */
   warm(count: number = this.parallelism): number {
     if (this.closed) throw new Error('ThreadExecutor: used after close().');
-    const before = this.slots.filter((s) => !s.dead).length;
+    const before = this.workers();
     this.ensureWorkers(Math.min(count, this.parallelism));
     return before;
   }

@@ -338,12 +338,15 @@ export function rowStreamCalls(): number {
 /**
  * The pool to stream rows on with `threads` threads (the calling thread and `threads − 1`
  * workers), or null to stay on the calling thread: one thread, no worker started yet (this call
- * starts them, for next time), the pool still busy (e.g. a worker still starting up with the task
- * of an earlier call), or the machine's cores already busy with other work.
+ * starts them, for next time — unless `start` is false: a call too small to be worth a worker's
+ * start-up, which on a two-vCPU machine also slows the calling thread while it boots), the pool
+ * still busy (e.g. a worker still starting up with the task of an earlier call), or the machine's
+ * cores already busy with other work.
  */
-export function streamPool(threads: number): ThreadExecutor | null {
+export function streamPool(threads: number, start = true): ThreadExecutor | null {
   if (threads < 2) return null;
   const pool = sharedPool(threads);
+  if (!start && pool.workers() < threads - 1) return null;
   if (pool.warm(threads - 1) < threads - 1) return null;
   if (!pool.idle()) return null;
   return streamTuning.checkLoad && oversubscribed(threads) ? null : pool;

@@ -68,9 +68,17 @@ export type PCAParams = ParamsOf<typeof schema>;
  * carries at least `threadedMinRowWork` multiply-adds (columns × components): there every row is
  * copied twice more, which with 20 columns and 20 components costs about what the second thread
  * saves (measured at 1 000 000 × 20), while with 64 columns the projection is ~3× the copying.
+ * Workers not yet started are started by the fit (so that they boot while it runs) only from
+ * `coldPoolWork`, and below it by a model's second transform, not its first: starting one costs
+ * the calling thread ~5 ms, and on the two-vCPU machines measured its boot slows the calling
+ * thread as well — the digits set's fit (1 797 × 64 × 64, 7.4·10⁶) took 38 ms with the start and
+ * 26 without, while a transform of it on two threads saves well under a millisecond. A model
+ * transformed once (`lathe predict`, a one-off script) so never pays for workers it cannot use; a
+ * model serving many calls gets them from its second.
  */
 export const pcaTuning = {
   threadedTransformWork: 2 ** 20,
+  coldPoolWork: 2 ** 24,
   threadedFitWork: 2 ** 27,
   threadedMinRowWork: 1024,
 };
@@ -435,6 +443,8 @@ export class PCA extends Estimator<PCAParams> {
   nComponents_: number | undefined = undefined;
   /** Number of training rows. */
   nSamples_: number | undefined = undefined;
+  /** Transforms run so far whose size called for threads (see `pcaTuning.coldPoolWork`). */
+  #threadable = 0;
 
   constructor(params: Partial<PCAParams> = {}) {
     super(params);
@@ -449,7 +459,7 @@ export class PCA extends Estimator<PCAParams> {
     const full = Math.min(n, d);
     // A transform of rows like these would use the pool: get its workers ready now (they boot
     // and load the transform's code, tens of ms, while this thread fits).
-    if (n * d * full >= pcaTuning.threadedTransformWork) {
+    if (n * d * full >= pcaTuning.coldPoolWork) {
       prepareProjectStreams(d, full, this.threads());
     }
     if (typeof nc === 'number' && Number.isInteger(nc) && nc > full) {
@@ -579,9 +589,10 @@ export class PCA extends Estimator<PCAParams> {
     const { rows: n, cols: d, data } = m;
     const k = this.nComponents_!;
     const p = this.projection();
+    const work = n * d * k;
     const pool =
-      n * d * k >= pcaTuning.threadedTransformWork && n >= 2 * streamSlotRows(8 * d, 8 * k)
-        ? streamPool(this.threads())
+      work >= pcaTuning.threadedTransformWork && n >= 2 * streamSlotRows(8 * d, 8 * k)
+        ? streamPool(this.threads(), work >= pcaTuning.coldPoolWork || this.#threadable++ > 0)
         : null;
     // Every element is written (or the call throws below), so the memory need not be zeroed first.
     const out = unfilledFloat64(n * k);

@@ -35,6 +35,7 @@ describe('PCA.transform on threads', () => {
   const saved = { ...pcaTuning };
   before(() => {
     pcaTuning.threadedTransformWork = 0;
+    pcaTuning.coldPoolWork = 0;
     pcaTuning.threadedFitWork = 0;
     pcaTuning.threadedMinRowWork = 0;
     streamTuning.checkLoad = false; // stream even when other test files keep the cores busy
@@ -118,6 +119,30 @@ describe('PCA.transform on threads', () => {
     assert.equal(rowRoundsCalls(), before);
     assert.equal(rowStreamCalls(), streamed);
     pcaTuning.threadedTransformWork = 0;
+    pcaTuning.coldPoolWork = 0;
+    pcaTuning.threadedFitWork = 0;
+    pcaTuning.threadedMinRowWork = 0;
+  });
+
+  it('a mid-sized input starts workers at the second transform, not in the fit or the first', () => {
+    Object.assign(pcaTuning, saved);
+    // 2 000 × 64 × 64 components: above threadedTransformWork, below coldPoolWork. Three threads:
+    // a pool of its own, which nothing in this file has started.
+    const X = data(2_000, 64, 8);
+    const pool = sharedPool(3);
+    assert.equal(pool.workers(), 0);
+    const streamed = rowStreamCalls();
+    const pca = new PCA({ nThreads: 3 }).fit(X);
+    const alone = pca.transform(X);
+    assert.equal(pool.workers(), 0, 'neither the fit nor the first transform started a worker');
+    assert.equal(rowStreamCalls(), streamed, 'the first transform stayed on the calling thread');
+    sameBits(pca.transform(X).data, alone.data, 'second transform');
+    assert.equal(pool.workers(), 2, 'the second transform started the workers');
+    const shared = pca.transform(X);
+    assert.equal(rowStreamCalls(), streamed + 1, 'the third streamed on the workers');
+    sameBits(shared.data, alone.data, 'projections');
+    pcaTuning.threadedTransformWork = 0;
+    pcaTuning.coldPoolWork = 0;
     pcaTuning.threadedFitWork = 0;
     pcaTuning.threadedMinRowWork = 0;
   });
