@@ -8,13 +8,17 @@ components (svd_flip signs), explained variance (and ratio), singular values, me
 variance, and the (whitened) projections and reconstructions of the first rows. The
 "collinear_*" datasets (generated here, written into the fixture) have columns that are nearly
 sums of others, so that their small singular values are 1e-3 to 1e-7 of the largest: there the
-eigenvectors of XᵀX lose the small axes, which Lathe's PCA refines.
+eigenvectors of XᵀX lose the small axes, which Lathe's PCA refines. "wide_scaled" (also written
+into the fixture) does the same to the eigenvectors of XXᵀ, the route for fewer rows than columns.
+For these generated sets the fixture also holds the axes from an SVD to 40 digits (mpmath,
+Debian's python3-mpmath), the reference where scikit-learn's own axes are less accurate than 1e-9.
 """
 
 import base64
 import json
 import os
 
+import mpmath
 import numpy as np
 import sklearn
 from sklearn.decomposition import PCA
@@ -44,10 +48,40 @@ def collinear(noise, seed):
     return np.column_stack([A, x6, x7])
 
 
+def wide_scaled(seed):
+    """17 × 22 (fewer rows than columns): normal columns scaled by 10⁰ to 10⁻⁸, column 1 three
+    times column 0 plus 1e-6-sized noise — small singular values that XXᵀ loses as XᵀX does."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(17, 22)) * 10.0 ** -rng.integers(0, 9, size=22)
+    X[:, 1] = 3 * X[:, 0] + 1e-6 * rng.normal(size=17)
+    return X
+
+
+def exact_axes(X, signs_like):
+    """The right singular vectors of the centred X computed with 40 significant digits (mpmath),
+    rounded to float64, each signed as the matching row of `signs_like` — the reference for axes
+    whose SVD in float64 (scikit-learn's included) is accurate to less than 1e-9."""
+    mpmath.mp.dps = 40
+    n, d = X.shape
+    A = mpmath.matrix(n, d)
+    for j in range(d):
+        col = [mpmath.mpf(float(v)) for v in X[:, j]]
+        mean = mpmath.fsum(col) / n
+        for i in range(n):
+            A[i, j] = col[i] - mean
+    _, _, V = mpmath.svd_r(A)
+    out = []
+    for k, ref in enumerate(signs_like):
+        v = np.array([float(V[k, j]) for j in range(d)])
+        out.append(v if np.dot(v, ref) >= 0 else -v)
+    return np.array(out)
+
+
 def main():
     data = load_shared()
     for name, noise, seed in [("collinear_1e-3", 1e-3, 1), ("collinear_1e-5", 1e-5, 2), ("collinear_1e-7", 1e-7, 3)]:
         data[name] = collinear(noise, seed)
+    data["wide_scaled"] = wide_scaled(3)
     cases = [
         ("iris", None, False),
         ("iris", 2, True),
@@ -68,9 +102,13 @@ def main():
         ("collinear_1e-7", None, False),
         # (Not whitened: a whitened projection on a 1e-7 axis divides rounding error by ~1e-7 on either side.)
         ("collinear_1e-7", 7, False),
+        # Wide and badly scaled.
+        ("wide_scaled", None, False),
+        ("wide_scaled", 6, True),
     ]
     data["digits_head"] = data["digits"][:40]
     data["breast_cancer_head"] = data["breast_cancer"][:12]
+    generated = {"collinear_1e-3", "collinear_1e-5", "collinear_1e-7", "wide_scaled"}
     out = {"sklearn": sklearn.__version__, "cases": []}
     for name, nc, whiten in cases:
         X = data[name]
@@ -80,7 +118,15 @@ def main():
         out["cases"].append(
             {
                 "dataset": name,
-                **({"X": X.ravel().tolist(), "cols": int(X.shape[1])} if name.startswith("collinear") else {}),
+                **(
+                    {
+                        "X": X.ravel().tolist(),
+                        "cols": int(X.shape[1]),
+                        "exactComponents": exact_axes(X, pca.components_).ravel().tolist(),
+                    }
+                    if name in generated
+                    else {}
+                ),
                 "rows": int(X.shape[0]),
                 "nComponents": nc,
                 "whiten": whiten,

@@ -497,7 +497,8 @@ export class PCA extends Estimator<PCAParams> {
     // V (d × full, columns = right singular vectors) and the singular values, descending.
     const S = new Float64Array(full);
     const V = new Float64Array(d * full);
-    // XᵀX's eigenvalues while the axes are its eigenvectors (null once refined, or for wide X).
+    // The eigenvalues of XᵀX (or of XXᵀ for wide X) while the axes come from their eigenvectors
+    // (null once refined).
     let values: Float64Array | null = null;
     if (n >= d) {
       const eig = symmetricEigen(crossProduct(m, mean, nonFinite), d);
@@ -508,7 +509,9 @@ export class PCA extends Estimator<PCAParams> {
         values = null;
       }
     } else {
-      const U = symmetricEigen(gram(m, mean), n).vectors;
+      const eig = symmetricEigen(gram(m, mean), n);
+      const U = eig.vectors;
+      values = eig.values;
       // v_k = Xcᵀ u_k, normalised.
       for (let k = 0; k < full; k++) {
         for (let i = 0; i < n; i++) {
@@ -524,6 +527,12 @@ export class PCA extends Estimator<PCAParams> {
         if (norm > 0) for (let j = 0; j < d; j++) V[j * full + k] /= norm;
       }
       orthonormalizeColumns(V, d, full);
+      // XXᵀ squares the condition number as XᵀX does: V spans the rows' space, and rotating it
+      // within that space resolves the small axes the same way.
+      if (axesNeedRefining(values)) {
+        refineAxes(m, mean, V, full, nonFinite);
+        values = null;
+      }
     }
     // One pass over the rows projects them on every axis: the singular values are the norms of
     // the projections (accurate even for tiny ones, unlike the square roots of eigenvalues of
@@ -533,9 +542,12 @@ export class PCA extends Estimator<PCAParams> {
     if (values && hiddenAxes(values, sumSq)) {
       refineAxes(m, mean, V, full, nonFinite);
       ({ sumSq, signAt } = projectionStats(m, mean, V, full, this.threads(), nonFinite));
+      values = null;
     }
+    // Wide X keeps ‖Xcᵀu_k‖ unless refined (its axes then no longer come from the u_k).
+    const projected = n >= d || values === null;
     for (let k = 0; k < full; k++) {
-      if (n >= d) S[k] = Math.sqrt(sumSq[k]);
+      if (projected) S[k] = Math.sqrt(sumSq[k]);
       if (signAt[k] < 0) for (let j = 0; j < d; j++) V[j * full + k] = -V[j * full + k];
     }
     const ev = new Float64Array(full);
