@@ -457,7 +457,7 @@ export class PCA extends Estimator<PCAParams> {
     const nonFinite = () => this.nonFinite(m);
     const nc = this.params.nComponents;
     const full = Math.min(n, d);
-    // A transform of rows like these would use the pool: get its workers ready now (they boot
+    // A transform of rows this many would start the pool: get its workers ready now (they boot
     // and load the transform's code, tens of ms, while this thread fits).
     if (n * d * full >= pcaTuning.coldPoolWork) {
       prepareProjectStreams(d, full, this.threads());
