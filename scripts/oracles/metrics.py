@@ -418,6 +418,10 @@ F.case("classificationReport/bools", "classificationReport", [BT, BP], sk=report
 F.case("classificationReport/bools-labels", "classificationReport", [BT, BP], {"labels": [True, False]}, sk=report)
 F.case("classificationReport/ints-bool-labels", "classificationReport", [[0, 1, 1, 0], [0, 1, 0, 0]], {"labels": [True, False]}, sk=report)
 F.case("classificationReport/ties", "classificationReport", [[0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1, 0]], {"digits": 2}, sk=report)
+# Names are padded by code points, as Python counts them: an emoji is one character, not two
+# UTF-16 units (the widest name sets the first column's width).
+F.case("classificationReport/emoji-names", "classificationReport", [["\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", "B", "B"], ["\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", "B", "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600"]], sk=report)
+F.case("classificationReport/emoji-target-names", "classificationReport", [[0, 1, 1], [0, 1, 0]], {"targetNames": ["\U0001F431 cat", "\U0001F436\U0001F436\U0001F436\U0001F436\U0001F436\U0001F436\U0001F436 dog"]}, sk=report)
 F.case("classificationReport/err-target-names", "classificationReport", ["@mc.y", "@mc.pred"], {"targetNames": ["a", "b"]}, sk=report, field="targetNames")
 F.write()
 

@@ -142,7 +142,7 @@ export function classificationReport(
   // is predicted correctly (its counts then start from np.zeros rather than np.bincount).
   const weighted =
     (options.sampleWeight !== undefined && options.sampleWeight !== null) || !anyCorrect(t.yTrue, t.yPred);
-  const nameWidth = Math.max(0, ...(options.targetNames ?? names).map((x) => String(x).length));
+  const nameWidth = Math.max(0, ...(options.targetNames ?? names).map((x) => codePointLength(String(x))));
   const text = renderReport(
     classes,
     nameWidth,
@@ -203,7 +203,7 @@ function renderReport(
   floatSupport: boolean,
 ): string {
   const width = Math.max(nameWidth, 'weighted avg'.length, digits);
-  const pad = (s: string, w: number) => s.padStart(w);
+  const pad = padStartCodePoints;
   const num = (x: number) => pad(formatFixed(x, digits), 9);
   const sup = (x: number) => pad(floatSupport ? pyFloatRepr(x) : String(x), 9);
   const line = (r: ClassificationReportRow) =>
@@ -219,6 +219,19 @@ function renderReport(
   out += line(macro);
   out += line(weighted);
   return out;
+}
+
+/** The length of `s` in code points, as Python's `len` counts it (an emoji is 1, not 2 UTF-16 units). */
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** `s` right-aligned in `width` code points, as Python's `'{:>{width}}'.format(s)` pads it. */
+function padStartCodePoints(s: string, width: number): string {
+  const n = codePointLength(s);
+  return n >= width ? s : ' '.repeat(width - n) + s;
 }
 
 /**
