@@ -112,7 +112,10 @@ export interface CohenKappaOptions {
  * Cohen's kappa, the agreement of two annotators corrected for chance:
  * `κ = 1 − Σ w·O / Σ w·E` over the confusion matrix `O` and its expectation `E` under
  * independence — scikit-learn's `cohen_kappa_score`. `NaN` when the expected disagreement is 0
- * (e.g. both labelings use one and the same class), as in scikit-learn.
+ * (e.g. both labelings use one and the same class, or `labels` leaves no sample), as in
+ * scikit-learn.
+ *
+ * @throws ValidationError when every sample weight is 0 (scikit-learn returns `NaN`).
  *
  * @param y1 - the labels of the first annotator.
  * @param y2 - the labels of the second annotator.
@@ -140,8 +143,10 @@ export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: Cohen
     sum1[i] = pairwiseSum(c, i * k, k);
   }
   const total = pairwiseSum(sum0, 0, k);
-  // All-zero weights would make every expected count 0/0 and the kappa a silent NaN.
-  if (options.sampleWeight != null) checkWeightSum(who, total);
+  // All-zero weights would make every expected count 0/0 and the kappa a silent NaN. Positive
+  // weights on samples that `labels` leaves out are no such mistake: the kappa is NaN, as in
+  // scikit-learn and as without weights.
+  if (options.sampleWeight != null && !anyPositive(options.sampleWeight)) checkWeightSum(who, 0);
   const observed = new Float64Array(k * k);
   const expected = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
@@ -153,4 +158,10 @@ export function cohenKappaScore(y1: LabelsInput, y2: LabelsInput, options: Cohen
     }
   }
   return 1 - pairwiseSum(observed, 0, k * k) / pairwiseSum(expected, 0, k * k);
+}
+
+/** Whether some weight is positive (weights already checked finite and ≥ 0). */
+function anyPositive(w: ArrayLike<number>): boolean {
+  for (let i = 0; i < w.length; i++) if (w[i] > 0) return true;
+  return false;
 }
