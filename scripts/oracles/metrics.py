@@ -313,6 +313,8 @@ F.case("recallScore/bools-labels-macro", "recallScore", [BT, BP], {"labels": [Tr
 # posLabel True with another average: True == 1 in Python, so scikit-learn does not warn that it is ignored.
 F.case("precisionScore/bools-posLabel-true-macro", "precisionScore", [BT, BP], {"posLabel": True, "average": "macro"})
 F.case("f1Score/bools-posLabel-true-none", "f1Score", [BT, BP], {"posLabel": True, "average": None})
+# posLabel False with another average: ignored with a warning that prints it as Python does (False).
+F.case("precisionScore/bools-posLabel-false-micro", "precisionScore", [BT, BP], {"posLabel": False, "average": "micro"})
 F.case("confusionMatrix/bools-labels", "confusionMatrix", [BT, BP], {"labels": [True, False]})
 F.case("cohenKappaScore/bools-labels", "cohenKappaScore", [BT, BP], {"labels": [False, True]})
 F.case("matthewsCorrcoef/constant-true-fractional-weights", "matthewsCorrcoef", [[0, 0, 0], [0, 1, 1]], {"sampleWeight": [0.1, 0.2, 0.3]})

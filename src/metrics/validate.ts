@@ -586,9 +586,13 @@ export function resolvePosLabel(
   return 1;
 }
 
-/** A label or option value as Python's `repr` prints it (strings in single quotes), for scikit-learn's messages. */
+/**
+ * A label or option value as Python's `repr` prints it (strings in single quotes, booleans as
+ * `True` / `False`), for scikit-learn's messages.
+ */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
 }
 
