@@ -147,7 +147,21 @@ function badLabel(who: string, field: string, i: number, x: unknown, expectedKin
   if (typeof x === 'number') {
     fail(who, field, `${field}[${i}] is ${x}; labels must be finite.`, 'drop or fix the infinite label');
   }
-  fail(who, field, `${field}[${i}] is a ${typeof x}; labels must be strings or numbers.`);
+  if (Array.isArray(x) || ArrayBuffer.isView(x)) {
+    fail(
+      who,
+      field,
+      `${field}[${i}] is an array; ${field} must hold one label per sample (multilabel indicator matrices and column-shaped label arrays are not supported).`,
+      'pass a flat array of labels (for one column, y.map((row) => row[0])); score a multilabel target one column at a time',
+    );
+  }
+  const kind = x === null || typeof x !== 'object' ? `a ${typeof x}` : 'an object';
+  fail(
+    who,
+    field,
+    `${field}[${i}] is ${kind}; labels must be strings or numbers.`,
+    'convert every label to a string or a number',
+  );
 }
 
 /** Labels of one or more arrays encoded over the sorted union of their classes. */

@@ -157,6 +157,20 @@ describe('errors name the argument and suggest a fix', () => {
     throwsField(() => M.accuracyScore([0.5, 1], [0.5, 1]), 'yTrue', /continuous/);
   });
 
+  it('a multilabel (indicator matrix) target is refused as such, with a fix', () => {
+    // scikit-learn scores multilabel targets; Lathe's label metrics take one label per sample.
+    const y = [
+      [1, 0, 1],
+      [0, 1, 1],
+    ];
+    throwsField(
+      () => M.f1Score(y as never, y as never, { average: 'macro' }),
+      'yTrue',
+      /yTrue\[0\] is an array.*multilabel/,
+    );
+    throwsField(() => M.accuracyScore([0, 1], [0, { a: 1 }] as never), 'yPred', /yPred\[1\] is an object/);
+  });
+
   it('a labels option of the wrong type or with duplicates', () => {
     throwsField(
       () => M.f1Score(['a', 'b'], ['a', 'b'], { average: 'macro', labels: [1] }),
