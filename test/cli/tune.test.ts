@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseDuration } from '../../src/cli/tune.ts';
+import { formatParamValue, parseDuration } from '../../src/cli/tune.ts';
 import { openStore } from '../../src/track/open.ts';
 import { readModelPackage } from '../../src/track/package/read.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -143,6 +143,16 @@ describe('lathe tune', () => {
       assert.match(r.stderr, re);
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
     }
+  });
+
+  it('prints whole-number parameters in full (maxIter 234, not 234.0), others to 4 significant digits', () => {
+    assert.equal(formatParamValue(234), '234');
+    assert.equal(formatParamValue(46), '46');
+    assert.equal(formatParamValue(1234), '1234');
+    assert.equal(formatParamValue(0.013264), '0.01326');
+    assert.equal(formatParamValue(0.0000670094), '0.00006701');
+    assert.equal(formatParamValue('distance'), 'distance');
+    assert.equal(formatParamValue(null), 'null');
   });
 
   it('parses durations', () => {
