@@ -187,7 +187,6 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
     );
   }
   const seed = flags.seed ?? 0;
-  if (replacing) note(flags, `replacing the model package at ${out}`);
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
   }
@@ -279,6 +278,8 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       modelSha256: digest,
       tunedBy: 'lathe tune',
     };
+    // Said only now that a model is there to write: a search that fails replaces nothing.
+    if (replacing) note(flags, `replacing the model package at ${out}`);
     const written = await writeModelPackage(
       out,
       packageInputFor(result.train, lineage, flags.register ?? null),

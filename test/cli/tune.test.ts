@@ -155,6 +155,44 @@ describe('lathe tune', () => {
     assert.equal(formatParamValue(null), 'null');
   });
 
+  it('says it replaces the model package at --out only when it does: not before a bad --metric stops it', async () => {
+    const out = join(dir, 'existing');
+    const trained = await runCli([
+      'train',
+      wine,
+      '--target',
+      'cultivar',
+      '--model',
+      'knn',
+      '--no-track',
+      '--out',
+      out,
+    ]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const r = await runCli(
+      [
+        'tune',
+        wine,
+        '--target',
+        'cultivar',
+        '--model',
+        'knn',
+        '--metric',
+        'rmse',
+        '--no-track',
+        '--out',
+        out,
+        '--force',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Metric 'rmse' is not a multiclass metric/);
+    assert.doesNotMatch(r.stderr, /replacing the model package/);
+    assert.equal(readFileSync(join(out, 'manifest.json'), 'utf8'), before);
+  });
+
   it('parses durations', () => {
     assert.equal(parseDuration('--time', '90'), 90);
     assert.equal(parseDuration('--time', '90s'), 90);
