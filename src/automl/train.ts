@@ -218,7 +218,13 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
     const detected = detectTask(tcol);
     task = options.task && options.task !== 'auto' ? options.task : detected;
     if (task === 'clustering') {
-      throw new ValidationError(`--task clustering takes no target.`, { field: 'task' });
+      throw new ValidationError(
+        `--task clustering is for the unsupervised families (${unsupervisedNames('clustering')}), which take no target, but --target '${target}' was given with '${fam.name}'.`,
+        {
+          field: 'task',
+          fix: `drop --task clustering to fit ${fam.name} on '${target}', or drop --target and choose --model ${unsupervisedNames('clustering', ' or ')}`,
+        },
+      );
     }
     checkForcedTask(tcol, task, detected, options.source);
     checkFamilyDoesTask(fam, tcol, task, options.task ?? 'auto', options.source);
@@ -249,6 +255,7 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
     }
   } else {
     task = fam.unsupervised && new fam.unsupervised().kind === 'transformer' ? 'transform' : 'clustering';
+    checkUnsupervisedTask(fam.name, task, options.task);
   }
 
   let trainIdx: Int32Array;
@@ -754,4 +761,39 @@ export function pickTarget<T extends Label[] | Float64Array>(y: T, idx: Int32Arr
     return out as T;
   }
   return decodeLabels(idx, y as Label[]) as T;
+}
+
+/** The unsupervised families that cluster rows (`kmeans`, `dbscan`), or that transform them (`pca`). */
+function unsupervisedNames(kind: 'clustering' | 'transform', sep = ', '): string {
+  return FAMILIES.filter(
+    (f) => f.unsupervised && (new f.unsupervised().kind === 'transformer') === (kind === 'transform'),
+  )
+    .map((f) => f.name)
+    .join(sep);
+}
+
+/**
+ * An unsupervised family fits what it fits whatever `--task` says, so a forced task it does not do
+ * (regression or classes without a target, clustering for a transform) is refused rather than
+ * ignored.
+ */
+function checkUnsupervisedTask(
+  familyName: string,
+  task: 'clustering' | 'transform',
+  requested?: string,
+): void {
+  if (!requested || requested === 'auto' || requested === task) return;
+  if (requested === 'clustering') {
+    throw new ValidationError(
+      `--task clustering does not fit '${familyName}', which transforms the rows (it does not cluster them).`,
+      {
+        field: 'task',
+        fix: `drop --task, or choose --model ${unsupervisedNames('clustering', ' or ')} to cluster the rows`,
+      },
+    );
+  }
+  throw new ValidationError(
+    `--task ${requested} needs a target, but '${familyName}' is unsupervised and takes none (it ${task === 'clustering' ? 'clusters' : 'transforms'} the rows).`,
+    { field: 'task', fix: `drop --task, or pass --target <column> with a supervised family (such as gbdt)` },
+  );
 }

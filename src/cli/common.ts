@@ -89,7 +89,9 @@ export function jsonFlag(flag: string): (v: string) => Record<string, unknown> {
     try {
       parsed = JSON.parse(v);
     } catch (e) {
-      throw new UsageError(`${flag} is not valid JSON (${(e as Error).message}): ${v}`);
+      throw new UsageError(
+        `${flag} is not valid JSON (${(e as Error).message}): ${v}. Fix: write a JSON object with double-quoted names and strings, e.g. ${flag} '{"maxIter":100,"loss":"log_loss"}' — in a shell, single quotes around it keep the double quotes.`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new UsageError(`${flag} must be a JSON object such as '{"maxIter":100}'; got ${v}.`);

@@ -96,7 +96,7 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('lathe')
     .description(
-      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, serve.",
+      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, export.",
     )
     .version(await packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')

@@ -135,6 +135,12 @@ export function register(program: Command): void {
       ),
   ).action(
     action(async (data: string, flags: ProfileFlags) => {
+      if (flags.task && !flags.target) {
+        // Said in flags before anything is read (the library's message names its own options).
+        throw new UsageError(
+          `--task ${flags.task} says what kind of target --target is, but no --target was given. Add --target <column> (the column to predict), or drop --task.`,
+        );
+      }
       const format = resolveFormat(flags);
       checkOutputs(
         [

@@ -187,7 +187,6 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
     );
   }
   const seed = flags.seed ?? 0;
-  if (replacing) note(flags, `replacing the model package at ${out}`);
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
   }
@@ -279,6 +278,8 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       modelSha256: digest,
       tunedBy: 'lathe tune',
     };
+    // Said only now that a model is there to write: a search that fails replaces nothing.
+    if (replacing) note(flags, `replacing the model package at ${out}`);
     const written = await writeModelPackage(
       out,
       packageInputFor(result.train, lineage, flags.register ?? null),
@@ -408,6 +409,16 @@ function trialTable(r: TuneResult) {
   }));
 }
 
+/**
+ * A tuned parameter's value as the text report prints it: a whole number in full (`maxIter 234`,
+ * not `234.0`, which reads as a float), other numbers to 4 significant digits, anything else as
+ * its text.
+ */
+export function formatParamValue(v: unknown): string {
+  if (typeof v !== 'number') return String(v);
+  return Number.isInteger(v) ? String(v) : fmt(v);
+}
+
 function fmt(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return 'n/a';
   return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
@@ -484,8 +495,7 @@ function report(
     );
     lines.push('');
     lines.push(`Best trial #${s.best!.number}: CV ${r.metric} ${fmt(r.bestCvScore)} ± ${fmt(r.bestCvStd)}`);
-    for (const [k, v] of Object.entries(r.bestParams))
-      lines.push(`  ${k.padEnd(24)} ${typeof v === 'number' ? fmt(v) : String(v)}`);
+    for (const [k, v] of Object.entries(r.bestParams)) lines.push(`  ${k.padEnd(24)} ${formatParamValue(v)}`);
     if (r.holdoutScore !== null) {
       lines.push('');
       lines.push(

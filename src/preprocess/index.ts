@@ -8,6 +8,7 @@ export {
   type AutoPreprocessOptions,
   autoPreprocessor,
   formatNotes,
+  nativeCategoricalColumns,
   type PreprocessFor,
   preprocessKindForFamily,
 } from './auto-preprocessor.ts';

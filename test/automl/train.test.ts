@@ -196,6 +196,31 @@ describe('trainModel', () => {
     assert.throws(() => trainModel(t, { family: 'logistic', target: 'churnd' }), /did you mean 'churned'/);
   });
 
+  it('refuses a forced --task the family cannot do without a target, instead of ignoring it', () => {
+    const t = churnTable().drop(['churned', 'id']);
+    // kmeans with --task regression used to train k-means clusters as if no task had been given.
+    assert.throws(
+      () => trainModel(t, { family: 'kmeans', task: 'regression' }),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        /--task regression needs a target, but 'kmeans' is unsupervised/.test(e.message) &&
+        /Fix: drop --task/.test(e.message),
+    );
+    assert.throws(
+      () => trainModel(t, { family: 'pca', task: 'clustering' }),
+      /--task clustering does not fit 'pca'.*Fix: drop --task, or choose --model kmeans or dbscan/,
+    );
+    assert.equal(
+      trainModel(t, { family: 'kmeans', task: 'clustering', params: { nClusters: 2 } }).task,
+      'clustering',
+    );
+    // A supervised family with a target and --task clustering: the message says how to fix it.
+    assert.throws(
+      () => trainModel(churnTable(), { family: 'gbdt', target: 'churned', task: 'clustering' }),
+      /--task clustering is for the unsupervised families \(kmeans, dbscan\).*Fix: drop --task clustering to fit gbdt on 'churned', or drop --target and choose --model kmeans or dbscan/,
+    );
+  });
+
   it('checks a forced --task against the target: binary needs exactly 2 classes, classes must be whole', () => {
     const three = tableFromObjects(
       Array.from({ length: 30 }, (_, i) => ({ x: i, y: ['a', 'b', 'c'][i % 3], v: i + 0.5 })),

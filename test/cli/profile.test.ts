@@ -207,6 +207,15 @@ describe('lathe profile', () => {
     assert.match(both.stderr, /--json prints the JSON report on stdout.*--out report\.html/);
   });
 
+  it('--task without --target is exit 2 saying, in flags, to add --target (not the library\'s "pass target:")', async () => {
+    const r = await cli(['profile', CUSTOMERS, '--task', 'regression']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /--task regression .* no --target was given\. Add --target <column>/);
+    assert.doesNotMatch(r.stderr, /pass target:/);
+    noStack(r.stderr);
+  });
+
   it('--help documents the options', async () => {
     const r = await cli(['profile', '--help']);
     assert.equal(r.code, 0);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseDuration } from '../../src/cli/tune.ts';
+import { formatParamValue, parseDuration } from '../../src/cli/tune.ts';
 import { openStore } from '../../src/track/open.ts';
 import { readModelPackage } from '../../src/track/package/read.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -143,6 +143,54 @@ describe('lathe tune', () => {
       assert.match(r.stderr, re);
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
     }
+  });
+
+  it('prints whole-number parameters in full (maxIter 234, not 234.0), others to 4 significant digits', () => {
+    assert.equal(formatParamValue(234), '234');
+    assert.equal(formatParamValue(46), '46');
+    assert.equal(formatParamValue(1234), '1234');
+    assert.equal(formatParamValue(0.013264), '0.01326');
+    assert.equal(formatParamValue(0.0000670094), '0.00006701');
+    assert.equal(formatParamValue('distance'), 'distance');
+    assert.equal(formatParamValue(null), 'null');
+  });
+
+  it('says it replaces the model package at --out only when it does: not before a bad --metric stops it', async () => {
+    const out = join(dir, 'existing');
+    const trained = await runCli([
+      'train',
+      wine,
+      '--target',
+      'cultivar',
+      '--model',
+      'knn',
+      '--no-track',
+      '--out',
+      out,
+    ]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const r = await runCli(
+      [
+        'tune',
+        wine,
+        '--target',
+        'cultivar',
+        '--model',
+        'knn',
+        '--metric',
+        'rmse',
+        '--no-track',
+        '--out',
+        out,
+        '--force',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Metric 'rmse' is not a multiclass metric/);
+    assert.doesNotMatch(r.stderr, /replacing the model package/);
+    assert.equal(readFileSync(join(out, 'manifest.json'), 'utf8'), before);
   });
 
   it('parses durations', () => {

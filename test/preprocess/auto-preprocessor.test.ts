@@ -228,6 +228,18 @@ describe('autoPreprocessor', () => {
     assert.ok(Number.isNaN(unseen.data[names.indexOf('city')]), 'an unseen category becomes NaN');
   });
 
+  it('exports nativeCategoricalColumns from the package root, as docs/preprocess.md says', async () => {
+    // A library user building a 'native' preprocessor for HistGradientBoosting needs it to pass
+    // categoricalFeatures; it was only reachable through the internal module path.
+    const lathe = await import('../../src/index.ts');
+    assert.equal(lathe.nativeCategoricalColumns, nativeCategoricalColumns);
+    const t = tableFromObjects([
+      { x: 1, city: 'a' },
+      { x: 2, city: 'b' },
+    ]);
+    assert.deepEqual(lathe.nativeCategoricalColumns(autoPreprocessor(t, { forModel: 'native' })), ['city']);
+  });
+
   it('maps CLI model families to preprocessing kinds', () => {
     assert.equal(preprocessKindForFamily('logistic'), 'linear');
     assert.equal(preprocessKindForFamily('gbdt'), 'native');
