@@ -172,7 +172,14 @@ def imputer_cases():
     big[:, 2] = np.round(big[:, 2] * 2)
     big_test = rng.normal(0, 1, size=(7, 3))
     big_test[0, :] = np.nan
-    sets = {"small": (train, test), "random": (big, big_test)}
+    # One column whose large values cancel: NumPy sums an n x 1 array pairwise (mean 12/7), not one
+    # value after another (16/7), so the mean depends on the order of the additions.
+    cancelling = np.array([np.nan, 1e16, 3, 1, np.nan, 3, 3, np.nan, 3, -1e16, np.nan])[:, None]
+    sets = {
+        "small": (train, test),
+        "random": (big, big_test),
+        "cancelling": (cancelling, np.array([[np.nan], [5.0]])),
+    }
     for set_name, (tr, te) in sets.items():
         for ours, theirs in specs:
             est = SimpleImputer(**theirs).fit(tr)

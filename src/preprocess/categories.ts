@@ -11,6 +11,7 @@
 
 import { compareCodePoints } from '../core/code-points.ts';
 import { show, ValidationError } from '../core/errors.ts';
+import { assertNoInfinity } from '../core/matrix.ts';
 import type { PlainValue } from '../core/plain.ts';
 import type { Column, ColumnType } from '../data/column.ts';
 
@@ -259,8 +260,20 @@ function checkNoDuplicates(who: string, column: string, cats: readonly Category[
 }
 
 /**
+ * Throws, naming the column and row, if a numeric or datetime column holds ±Infinity: scikit-learn's
+ * encoders refuse infinite values ("Input contains infinity") — NaN is the missing value, a
+ * category of its own.
+ */
+export function assertFiniteCategories(columns: readonly Column[], who: string): void {
+  for (const c of columns) {
+    if (c.type === 'numeric' || c.type === 'datetime') assertNoInfinity(c.values, [c.name], who);
+  }
+}
+
+/**
  * The categories of each column: found in the data (`'auto'`) or given. With given categories and
- * `unknownIsError`, a value outside them is a {@link ValidationError} at fit time.
+ * `unknownIsError`, a value outside them is a {@link ValidationError} at fit time. A column holding
+ * ±Infinity is a {@link ValidationError} (see {@link assertFiniteCategories}).
  */
 export function fitCategories(
   who: string,
@@ -274,6 +287,7 @@ export function fitCategories(
       { field: 'categories', fix: "give one list of categories per column, or use 'auto'" },
     );
   }
+  assertFiniteCategories(columns, `${who}.fit`);
   return columns.map((c, j) => {
     if (given === 'auto') return findCategories(c);
     const cats = given[j].slice();

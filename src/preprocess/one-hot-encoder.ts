@@ -23,6 +23,7 @@ import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { warn } from '../core/warnings.ts';
 import { TableTransformer } from './base.ts';
 import {
+  assertFiniteCategories,
   type Category,
   categoriesSpec,
   categoryLabel,
@@ -121,6 +122,7 @@ export class OneHotEncoder extends TableTransformer<OneHotEncoderParams> {
    */
   transformPending(X: DataInput): PendingOutput {
     const t = this.transformTableInput(X);
+    assertFiniteCategories(t.columns, `${this.typeName}.transform`);
     const n = t.nRows;
     const layout = this.layout();
     const unknownColumns: string[] = [];

@@ -15,6 +15,7 @@ import { type ParamSpec, type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { TableTransformer } from './base.ts';
 import {
+  assertFiniteCategories,
   type Category,
   categoriesSpec,
   fitCategories,
@@ -119,6 +120,7 @@ export class OrdinalEncoder extends TableTransformer<OrdinalEncoderParams> {
   /** Encodes X: one column per input column, holding the category's index. */
   transform(X: DataInput): Matrix {
     const t = this.transformTableInput(X);
+    assertFiniteCategories(t.columns, `${this.typeName}.transform`);
     const n = t.nRows;
     const d = t.nCols;
     const out = new Float64Array(n * d);

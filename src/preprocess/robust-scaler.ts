@@ -23,7 +23,8 @@ import { f64OrNull, readF64OrNull } from './state.ts';
 const schema = {
   withCentering: p.bool({ default: true, doc: 'subtract the column median' }),
   withScaling: p.bool({ default: true, doc: 'divide by the percentile range' }),
-  quantileRange: p.array(p.float({ min: 0, max: 100 }), {
+  // The bounds are checked in fit, whose error shows the values (the schema's would say only "array(2)").
+  quantileRange: p.array(p.float(), {
     default: [25, 75],
     minLength: 2,
     doc: 'the [low, high] percentiles whose difference is the scale (0 ≤ low ≤ high ≤ 100)',
@@ -64,7 +65,7 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     const { withCentering, withScaling, quantileRange, unitVariance } = this.params;
     const [qLo, qHi] = quantileRange;
     // low = high is allowed, as in scikit-learn: the range is 0, so the scale is 1.
-    if (quantileRange.length !== 2 || !(qLo <= qHi)) {
+    if (quantileRange.length !== 2 || !(qLo >= 0 && qLo <= qHi && qHi <= 100)) {
       throw new ValidationError(
         `RobustScaler: quantileRange must be [low, high] with 0 ≤ low ≤ high ≤ 100; got ${JSON.stringify(quantileRange)}.`,
         { field: 'quantileRange', fix: 'pass e.g. [25, 75] (the interquartile range)' },

@@ -22,6 +22,7 @@ import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
 import { assertNoInfinity, type Matrix, type MatrixInput, matrix } from '../core/matrix.ts';
+import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { warn } from '../core/warnings.ts';
@@ -95,7 +96,18 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
       if (values) {
         assertNoInfinity(values, [c.name], 'SimpleImputer.fit');
         for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) missing++;
-        stats.push(numericStatistic(c.name, c.type, values, strategy, fillValue, keepEmptyFeatures, missing));
+        stats.push(
+          numericStatistic(
+            c.name,
+            c.type,
+            values,
+            strategy,
+            fillValue,
+            keepEmptyFeatures,
+            missing,
+            true, // a DataFrame's columns reach scikit-learn F-ordered: each is summed pairwise
+          ),
+        );
       } else {
         const strings = stringValues(c);
         for (const s of strings) if (s === null) missing++;
@@ -122,7 +134,16 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
         buf[i] = x;
       }
       stats.push(
-        numericStatistic(m.columns[j], 'numeric', buf, strategy, fillValue, keepEmptyFeatures, missing),
+        numericStatistic(
+          m.columns[j],
+          'numeric',
+          buf,
+          strategy,
+          fillValue,
+          keepEmptyFeatures,
+          missing,
+          m.cols === 1,
+        ),
       );
       if (addIndicator && missing > 0) indicator.push(j);
     }
@@ -325,6 +346,7 @@ function numericStatistic(
   fillValue: number | string | null,
   keepEmpty: boolean,
   missing: number,
+  pairwise: boolean,
 ): number {
   if (strategy === 'constant') {
     if (typeof fillValue === 'string') {
@@ -341,8 +363,7 @@ function numericStatistic(
   if (missing === values.length) return keepEmpty ? 0 : Number.NaN;
   if (strategy === 'mean') {
     const count = values.length - missing;
-    let s = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) s += values[i];
+    const s = nanSum(values, pairwise);
     if (Number.isFinite(s)) return s / count;
     // The sum overflowed (values near ±1.8e308; infinities were refused before): sum the values
     // divided by their count instead, which cannot overflow, so the mean of [1e308, 1e308] is 1e308.
@@ -352,6 +373,24 @@ function numericStatistic(
   }
   const sorted = sortedNonMissing(values);
   return strategy === 'median' ? medianSorted(sorted) : modeSorted(sorted);
+}
+
+/**
+ * The sum of the non-missing values of a column, in NumPy's order for `np.ma.mean(X, axis=0)`
+ * (missing values filled with 0): `pairwise` where the column is contiguous in scikit-learn's array
+ * — a Table's columns (a DataFrame reaches it F-ordered) and a one-column Matrix (n × 1) — else one
+ * value after another, as NumPy reduces axis 0 of a C-ordered array row by row. The order matters
+ * when large values cancel: the mean of a column holding 1e16, −1e16 and small values can differ by
+ * whole units between the two.
+ */
+function nanSum(values: Float64Array, pairwise: boolean): number {
+  if (pairwise) {
+    const filled = Float64Array.from(values, (x) => (x === x ? x : 0));
+    return pairwiseSum(filled, 0, filled.length);
+  }
+  let s = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) s += values[i];
+  return s;
 }
 
 function stringStatistic(

@@ -26,6 +26,7 @@ import type { PlainObject, PlainValue } from '../core/plain.ts';
 import type { Table } from '../data/table.ts';
 import { TableTransformer } from './base.ts';
 import {
+  assertFiniteCategories,
   type Category,
   categoriesSpec,
   fitCategories,
@@ -131,6 +132,7 @@ export class TargetEncoder extends TableTransformer<TargetEncoderParams> {
   /** Encodes X with the encodings learnt on all the training rows. */
   transform(X: DataInput): Matrix {
     const t = this.transformTableInput(X);
+    assertFiniteCategories(t.columns, `${this.typeName}.transform`);
     const n = t.nRows;
     const d = t.nCols;
     const k = this.targetType_ === 'multiclass' ? this.classes_!.length : 1;

@@ -172,6 +172,27 @@ describe('OneHotEncoder', () => {
   });
 });
 
+describe('OneHotEncoder refuses infinite values, as scikit-learn does', () => {
+  // scikit-learn 1.2.1: OneHotEncoder().fit([[inf], [1]]) raises "Input contains infinity".
+  const isInfinityError = (who: string) => (e: unknown) =>
+    e instanceof ValidationError && e.message.startsWith(`${who} cannot take infinite values: column 'x0'`);
+
+  it('in fit', () => {
+    assert.throws(
+      () => new OneHotEncoder().fit([[1], [Number.POSITIVE_INFINITY]]),
+      isInfinityError('OneHotEncoder.fit'),
+    );
+  });
+
+  it('in transform, even with handleUnknown ignore', () => {
+    const enc = new OneHotEncoder({ handleUnknown: 'ignore' }).fit([[1], [2]]);
+    assert.throws(
+      () => enc.transform([[Number.NEGATIVE_INFINITY]]),
+      isInfinityError('OneHotEncoder.transform'),
+    );
+  });
+});
+
 describe('identifyInfrequent (scikit-learn _identify_infrequent)', () => {
   const counts = Float64Array.from([5, 1, 3, 3, 8]);
   it('marks counts below an integer minFrequency, or below a fraction of the rows', () => {

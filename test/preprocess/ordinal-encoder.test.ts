@@ -35,6 +35,24 @@ describe('OrdinalEncoder against scikit-learn 1.2.1', () => {
   }
 });
 
+describe('OrdinalEncoder refuses infinite values, as scikit-learn does', () => {
+  // scikit-learn 1.2.1: OrdinalEncoder().fit([[inf], [1]]) raises "Input contains infinity".
+  const isInfinityError = (who: string) => (e: unknown) =>
+    e instanceof ValidationError && e.message.startsWith(`${who} cannot take infinite values: column 'x0'`);
+
+  it('in fit and in transform', () => {
+    assert.throws(
+      () => new OrdinalEncoder().fit([[1], [Number.POSITIVE_INFINITY]]),
+      isInfinityError('OrdinalEncoder.fit'),
+    );
+    const enc = new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: -1 }).fit([[1], [2]]);
+    assert.throws(
+      () => enc.transform([[Number.NEGATIVE_INFINITY]]),
+      isInfinityError('OrdinalEncoder.transform'),
+    );
+  });
+});
+
 describe('OrdinalEncoder', () => {
   const t = new Table([categoricalColumn('size', ['S', 'M', 'L', null])]);
 

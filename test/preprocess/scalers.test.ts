@@ -178,6 +178,21 @@ describe('RobustScaler', () => {
     assert.throws(() => new RobustScaler({ quantileRange: [-1, 50] }).fit([[1], [2]]), ValidationError);
   });
 
+  it('shows the values of a quantileRange outside [0, 100] (scikit-learn: "Invalid quantile range: (-1, 50)")', () => {
+    for (const range of [
+      [-1, 50],
+      [0, 101],
+    ]) {
+      assert.throws(
+        () => new RobustScaler({ quantileRange: range }).fit([[1], [2]]),
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          e.message.includes('0 ≤ low ≤ high ≤ 100') &&
+          e.message.includes(`got ${JSON.stringify(range)}`),
+      );
+    }
+  });
+
   it('accepts an empty quantileRange (low = high) as scikit-learn does: scale 1, centring only', () => {
     const r = new RobustScaler({ quantileRange: [50, 50] }).fit([[1], [5], [2], [9]]);
     assert.deepEqual(Array.from(r.scale_!), [1]);

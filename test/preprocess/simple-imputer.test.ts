@@ -96,6 +96,28 @@ describe('SimpleImputer', () => {
     assert.deepEqual(Array.from(imp.transform([[Number.NaN, Number.NaN]]).data), [0.625e308, 2]);
   });
 
+  it('sums a mean in NumPy order: pairwise for a Table column or a lone Matrix column', () => {
+    // scikit-learn 1.2.1 gives 12/7 for SimpleImputer().fit(x[:, None]) and for a DataFrame of x
+    // and another column (F-ordered, so each column is summed pairwise); one value after another,
+    // as NumPy reduces a C-ordered array of several columns, gives 16/7 — the order decides how
+    // 1e16 − 1e16 cancels.
+    const x = [Number.NaN, 1e16, 3, 1, Number.NaN, 3, 3, Number.NaN, 3, -1e16, Number.NaN];
+    const lone = new SimpleImputer().fit(x.map((v) => [v]));
+    assert.deepEqual(lone.statistics_, [12 / 7]);
+    const table = new SimpleImputer().fit(
+      new Table([
+        numericColumn('x', x),
+        numericColumn(
+          'y',
+          x.map((_, i) => i),
+        ),
+      ]),
+    );
+    assert.deepEqual(table.statistics_, [12 / 7, 5]);
+    const matrix = new SimpleImputer().fit(x.map((v, i) => [v, i]));
+    assert.deepEqual(matrix.statistics_, [16 / 7, 5]);
+  });
+
   it('drops a column with no observed value, with a warning naming it', () => {
     const imp = new SimpleImputer({ strategy: 'median' });
     const { warnings } = captureWarnings(() =>

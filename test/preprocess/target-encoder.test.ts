@@ -110,6 +110,22 @@ describe('TargetEncoder', () => {
   });
 });
 
+describe('TargetEncoder refuses infinite values, as scikit-learn 1.3 does', () => {
+  it('in fit and in transform', () => {
+    const isInfinityError = (who: string) => (e: unknown) =>
+      e instanceof ValidationError && e.message.startsWith(`${who} cannot take infinite values: column 'x0'`);
+    assert.throws(
+      () => new TargetEncoder().fit([[1], [Number.POSITIVE_INFINITY], [1], [2]], [0, 1, 1, 0]),
+      isInfinityError('TargetEncoder.fit'),
+    );
+    const enc = new TargetEncoder().fit([[1], [2], [1], [2]], [0, 1, 1, 0]);
+    assert.throws(
+      () => enc.transform([[Number.NEGATIVE_INFINITY]]),
+      isInfinityError('TargetEncoder.transform'),
+    );
+  });
+});
+
 describe('inferTargetKind (type_of_target)', () => {
   it('tells binary, multiclass and continuous targets apart', () => {
     assert.equal(inferTargetKind(['a', 'b', 'a'], 3), 'binary');
