@@ -62,6 +62,19 @@ function meanVar(x: Float64Array): { mean: number; variance: number } {
   return { mean: m, variance: ss / (n - 1) };
 }
 
+/**
+ * Welch–Satterthwaite degrees of freedom (v₁ + v₂)²/(v₁²/(n₁−1) + v₂²/(n₂−1)) for the variances
+ * of the means v₁ = s₁²/n₁, v₂ = s₂²/n₂, computed on v/max(v₁, v₂) so that it is scale-free: the
+ * squares overflow for data around 1e77 and up (and underflow around 1e-77 and down), where the
+ * plain formula gives NaN (SciPy then falls back to df = 1).
+ */
+function welchDf(vn1: number, vn2: number, n1: number, n2: number): number {
+  const m = Math.max(vn1, vn2);
+  const r1 = vn1 / m;
+  const r2 = vn2 / m;
+  return (r1 + r2) ** 2 / ((r1 * r1) / (n1 - 1) + (r2 * r2) / (n2 - 1));
+}
+
 /** The p-value of t with df degrees of freedom (SciPy's `_ttest_finish`). */
 export function tTestPValue(t: number, df: number, alternative: Alternative): number {
   if (alternative === 'less') return studentTCdf(t, df);
@@ -176,7 +189,7 @@ export function tTestIndependent(
   if (welch) {
     const vn1 = va / n1;
     const vn2 = vb / n2;
-    df = (vn1 + vn2) ** 2 / ((vn1 * vn1) / (n1 - 1) + (vn2 * vn2) / (n2 - 1));
+    df = welchDf(vn1, vn2, n1, n2);
     se = Math.sqrt(vn1 + vn2);
     sd = Math.sqrt((va + vb) / 2);
   } else {

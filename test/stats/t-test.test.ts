@@ -75,6 +75,25 @@ describe('t-tests (SciPy ttest_1samp / ttest_ind / ttest_rel, statsmodels tconfi
   });
 });
 
+describe('Welch degrees of freedom at extreme magnitudes', () => {
+  // SciPy 1.10: ttest_ind(x, y, equal_var=False) = (3.2646908266304964, 0.006381498469410642);
+  // on x·1e100, y·1e100 its df formula overflows and it falls back to df = 1 (p = 0.189).
+  const x = [5.1, 4.9, 5.6, 5.8, 6.0, 5.5, 5.3, 5.9];
+  const y = [4.8, 4.6, 5.0, 5.2, 4.7, 4.9, 5.4];
+  for (const scale of [1, 1e100, 1e-100]) {
+    it(`is scale-free (data × ${scale})`, () => {
+      const r = tTestIndependent(
+        x.map((v) => v * scale),
+        y.map((v) => v * scale),
+        { equalVariance: false },
+      );
+      assertClose(r.statistic, 3.2646908266304964, 't', 1e-12);
+      assertClose(r.pValue, 0.006381498469410642, 'p', 1e-10);
+      assertClose(r.df!, tTestIndependent(x, y, { equalVariance: false }).df!, 'df', 1e-14);
+    });
+  }
+});
+
 describe('p-values near 1 with 1 degree of freedom', () => {
   // @stdlib's upper incomplete beta is off for a = b = ½ (Student's t with df 1, F(1, 1)) when
   // its argument is tiny: this p-value came out as 0.9999999905136262.
