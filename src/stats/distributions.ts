@@ -130,10 +130,35 @@ export function normalLogCdf(z: number): number {
   return normalLogCdfFn(z, 0, 1);
 }
 
-/** Standard normal quantile Φ⁻¹(p). */
+/**
+ * Standard normal quantile Φ⁻¹(p), accurate to a few ulps over the whole range (SciPy's `ndtri`).
+ * @stdlib's quantile is √2·erfinv(2p − 1): 2p − 1 rounds away the digits of a small p (a
+ * relative error of 2e-9 at p = 1e-10) and is −1 below p ≈ 1e-16 (giving −∞). So the lower half
+ * is polished by Newton's method on log Φ from that start (or an asymptotic one), and the upper
+ * half is −Φ⁻¹(1 − p), where 1 − p is exact.
+ */
 export function normalPpf(p: number): number {
+  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
+  if (p > 0.5) return -normalPpf(1 - p);
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 0.5) return 0;
   normalQuantileFn ??= req('@stdlib/stats-base-dists-normal-quantile') as F3;
-  return normalQuantileFn(p, 0, 1);
+  let z = normalQuantileFn(p, 0, 1);
+  if (!Number.isFinite(z)) {
+    const t = -2 * Math.log(p);
+    z = -Math.sqrt(t - Math.log(t) - Math.log(2 * Math.PI));
+  }
+  if (p > 0.1) return z;
+  const logP = Math.log(p);
+  const logPhi0 = -0.5 * Math.log(2 * Math.PI);
+  for (let i = 0; i < 8; i++) {
+    // Newton on log Φ(z) = log p: (log Φ)' = φ/Φ.
+    const logCdf = normalLogCdf(z);
+    const step = (logCdf - logP) * Math.exp(logCdf - (logPhi0 - 0.5 * z * z));
+    z -= step;
+    if (Math.abs(step) <= 1e-15 * Math.abs(z)) break;
+  }
+  return z;
 }
 
 /** Student's t survival function P(T > t) with `df` degrees of freedom (df may be fractional). */

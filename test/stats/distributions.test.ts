@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { chiSquareSf } from '../../src/stats/distributions.ts';
+import { chiSquareSf, normalPpf } from '../../src/stats/distributions.ts';
 import { assertClose } from './fixture.ts';
 
 describe('chiSquareSf', () => {
@@ -16,6 +16,24 @@ describe('chiSquareSf', () => {
   for (const [x, df, p] of cases) {
     it(`χ² = ${x} on ${df} df (large x, the asymptotic series)`, () => {
       assertClose(chiSquareSf(x, df), p, 'sf', 1e-11);
+    });
+  }
+});
+
+describe('normalPpf', () => {
+  // scipy.special.ndtri (agrees with an mpmath bisection to the last digit).
+  const cases: [number, number][] = [
+    [1e-300, -37.0470962993612],
+    [1e-100, -21.273453560965322],
+    [1e-20, -9.262340089798409],
+    [1e-10, -6.361340902404056],
+    [0.001, -3.090232306167813],
+    [0.3, -0.5244005127080409],
+  ];
+  for (const [p, z] of cases) {
+    it(`Φ⁻¹(${p})`, () => {
+      assertClose(normalPpf(p), z, 'lower', 1e-14);
+      if (p >= 0.001) assertClose(normalPpf(1 - p), -z, 'upper', 1e-12);
     });
   }
 });
