@@ -33,6 +33,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { shiftedMoments } from './descriptive.ts';
 import { chiSquareSf, normalCdf, normalLogCdf, normalPpf, normalSf } from './distributions.ts';
 import type { TestResult } from './test-result.ts';
 import { type Alternative, checkAlternative, checkChoice, sample } from './validate.ts';
@@ -292,17 +293,7 @@ function biasedMoments(v: Float64Array): { m2: number; m3: number; m4: number; m
   let mean = 0;
   for (let i = 0; i < n; i++) mean += v[i];
   mean /= n;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = v[i] - mean;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-  }
-  return { m2: m2 / n, m3: m3 / n, m4: m4 / n, mean };
+  return { ...shiftedMoments(v, mean), mean };
 }
 
 function checkVariance(m2: number, mean: number, who: string): void {

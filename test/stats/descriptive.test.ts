@@ -125,3 +125,16 @@ describe('descriptive statistics (SciPy/NumPy oracle)', () => {
     assert.ok(Number.isNaN(describeColumn([]).mean));
   });
 });
+
+describe('moments of data with a large mean and a small spread', () => {
+  // 3e5 + offsets of ~1e-3: the computed mean is ½ ulp (3e-11) from x̄, 3e-8 of the SD. Exact
+  // values of these doubles from rational arithmetic; SciPy 1.10's skew is off by 2e-6 here.
+  const x = [
+    300000.0013, 299999.9993, 300000.0021, 300000.0004, 299999.9989, 300000.0009, 300000.003, 299999.9998,
+    300000.0017, 299999.9985, 300000.0001, 300000.0026,
+  ];
+  it('skewness and kurtosis are exact to rounding', () => {
+    assertClose(skewness(x), 0.04908679708197266, 'skewness', 1e-12);
+    assertClose(kurtosis(x), -1.1748535247972783, 'kurtosis', 1e-12);
+  });
+});

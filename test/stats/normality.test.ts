@@ -77,3 +77,13 @@ describe("D'Agostino–Pearson, skewness, kurtosis and Jarque–Bera tests (SciP
     assert.throws(() => jarqueBera([3, 3, 3]), /x is constant/);
   });
 });
+
+describe('Jarque–Bera on data with a large mean and a small spread', () => {
+  it('is exact to rounding (3e5 ± 1e-3; rational-arithmetic value, SciPy 1.10 agrees)', () => {
+    const x = [
+      300000.0013, 299999.9993, 300000.0021, 300000.0004, 299999.9989, 300000.0009, 300000.003, 299999.9998,
+      300000.0017, 299999.9985, 300000.0001, 300000.0026,
+    ];
+    assertClose(jarqueBera(x).statistic, 0.694959429659828, 'JB', 1e-12);
+  });
+});
