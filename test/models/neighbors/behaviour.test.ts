@@ -91,6 +91,21 @@ describe('k-NN behaviour', () => {
     assert.deepEqual(uniform.predict(q), ['b']);
   });
 
+  it('distance weights: a subnormal distance (1/d overflows) counts as an exact match', () => {
+    // scikit-learn's _get_weights masks every infinite 1/d, not only d = 0: |0 − 1e-310| gives
+    // 1/d = ∞, so that neighbour gets weight 1 and the others 0 (before: NaN probabilities).
+    const X = matrix(Float64Array.from([1e-310, 1, 2]), 3, 1);
+    const q = matrix(Float64Array.from([0]), 1, 1);
+    for (const algorithm of ['brute', 'kd_tree'] as const) {
+      const params = { nNeighbors: 3, weights: 'distance', metric: 'manhattan', algorithm } as const;
+      const clf = new KNeighborsClassifier(params).fit(X, ['a', 'b', 'b']);
+      assert.deepEqual(Array.from(clf.predictProba(q).data), [1, 0]);
+      assert.deepEqual(clf.predict(q), ['a']);
+      const reg = new KNeighborsRegressor(params).fit(X, [5, 1, 2]);
+      assert.deepEqual(Array.from(reg.predict(q)), [5]);
+    }
+  });
+
   it('brute force orders tied neighbours as scikit-learn, more queries than training rows or not', () => {
     // scikit-learn 1.2 (one thread): "parallel on Y" (a query's heap pushed again before sorting)
     // only when there are no more query rows than training rows; otherwise "parallel on X".
