@@ -86,6 +86,23 @@ describe('DBSCAN behaviour', () => {
     assert.equal(db.coreSampleIndices_!.length, 12);
   });
 
+  it('sums neighbourhood weights as NumPy does (pairwise), so ten weights of 0.1 reach 1', () => {
+    // scikit-learn: np.sum(sample_weight[neighbors]) = 1.0 for ten 0.1s; one by one they sum to
+    // 0.9999999999999999, and Lathe called the ten rows noise (values from scikit-learn 1.2.1;
+    // 12 rows: its KD-tree; the first 10 alone: its brute force).
+    const rows = [...new Array(10).fill([0, 0]), [5, 5], [9, 9]];
+    const w = [...new Array(10).fill(0.1), 1, 1];
+    const X = matrix(Float64Array.from(rows.flat()), 12, 2);
+    const db = new DBSCAN({ eps: 0.5, minSamples: 1 }).fit(X, undefined, { sampleWeight: w });
+    assert.deepEqual(Array.from(db.labels_!), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
+    assert.equal(db.coreSampleIndices_!.length, 12);
+    const ten = matrix(Float64Array.from(rows.slice(0, 10).flat()), 10, 2);
+    const db10 = new DBSCAN({ eps: 0.5, minSamples: 1 }).fit(ten, undefined, {
+      sampleWeight: w.slice(0, 10),
+    });
+    assert.deepEqual(Array.from(db10.labels_!), new Array(10).fill(0));
+  });
+
   it('keeps the core rows as components_, through a save and load', () => {
     const X = matrix(Float64Array.from([0, 1, 0.1, 1, 0.2, 1, 5, 2, 9, 9]), 5, 2, ['a', 'b']);
     const db = new DBSCAN({ eps: 0.15, minSamples: 2 }).fit(X);
