@@ -43,8 +43,14 @@ export function effectiveMetric(params: NeighborsParams): NeighborMetric {
   return params.metric;
 }
 
-/** Checks that k neighbours can be found among n training rows. */
+/** Checks that k is a positive integer and that k neighbours can be found among n training rows. */
 export function checkK(who: string, k: number, n: number, what = 'nNeighbors'): void {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new ValidationError(`${who}: ${what} must be a positive integer; got ${k}.`, {
+      field: what,
+      fix: `use an integer ${what} from 1 to ${n}`,
+    });
+  }
   if (k > n) {
     throw new ValidationError(`${who}: ${what}=${k} is larger than the number of training rows (${n}).`, {
       field: what,

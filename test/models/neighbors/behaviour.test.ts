@@ -43,6 +43,23 @@ describe('k-NN models reject bad input with clear errors', () => {
     assert.throws(() => all.kneighbors(undefined, 30), /need at least 31 training rows/);
   });
 
+  it('k in kneighbors(X, k) must be a positive integer (scikit-learn raises too)', () => {
+    // Before, k = 0 returned empty results, k = 2.5 garbage (NaN distances), k = -1 a RangeError.
+    const model = new KNeighborsRegressor({ nNeighbors: 3 }).fit(
+      X,
+      y.map((v) => (v === 'pos' ? 1 : 0)),
+    );
+    for (const k of [0, -1, 2.5, Number.NaN]) {
+      for (const q of [X, undefined]) {
+        assert.throws(
+          () => model.kneighbors(q, k),
+          (e: unknown) =>
+            e instanceof ValidationError && /nNeighbors must be a positive integer/.test(e.message),
+        );
+      }
+    }
+  });
+
   it('NaN names the column and suggests an imputer', () => {
     const bad = matrix(X.data.slice(), 30, 3, X.columns);
     bad.data[4 * 3 + 1] = Number.NaN;
