@@ -11,6 +11,7 @@
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
+import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
@@ -24,7 +25,11 @@ const schema = {
     doc: 'weight (rows, or summed sampleWeight) within eps, the row included, that makes a core row',
   }),
   metric: p.oneOf(['euclidean', 'manhattan'] as const, { default: 'euclidean', doc: 'distance' }),
-  leafSize: p.int({ min: 1, default: 30, doc: 'KD-tree leaf size (speed only)' }),
+  leafSize: p.int({
+    min: 1,
+    default: 30,
+    doc: 'KD-tree leaf size (speed; at exactly eps it can decide a pair, as in scikit-learn)',
+  }),
 };
 
 /** Parameters of {@link DBSCAN}. */
@@ -75,20 +80,10 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     const search = new RadiusNeighbors(m.data, n, m.cols, eps, metric, leafSize);
     // Pass 1: core rows.
     const core = new Uint8Array(n);
-    let wSum = 0;
-    const addWeight = (j: number) => {
-      wSum += weight![j];
-    };
+    const summer = weight ? new NeighbourhoodWeight(weight, sklearnSearchesByBruteForce(n, m.cols)) : null;
     let nCore = 0;
     for (let i = 0; i < n; i++) {
-      let count: number;
-      if (weight) {
-        wSum = 0;
-        search.forEach(i, addWeight);
-        count = wSum;
-      } else {
-        count = search.forEach(i, noop);
-      }
+      const count = summer ? summer.of(search, i) : search.forEach(i, noop);
       if (count >= minSamples) {
         core[i] = 1;
         nCore++;
@@ -161,5 +156,49 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
 }
 
 function noop(): void {}
+
+/**
+ * Whether scikit-learn's DBSCAN (`algorithm='auto'`) searches by brute force rather than with its
+ * KD-tree: `NearestNeighbors`' rule with its default of 5 neighbours — more than 15 columns, or
+ * 5 ≥ ⌊n / 2⌋.
+ */
+function sklearnSearchesByBruteForce(n: number, cols: number): boolean {
+  return cols > 15 || 5 >= Math.floor(n / 2);
+}
+
+/**
+ * The summed sample weight of a row's neighbourhood, as scikit-learn computes it:
+ * `np.sum(sample_weight[neighbors])`, NumPy's pairwise sum over the neighbours in the order its
+ * search lists them — the KD-tree's order (the order {@link RadiusNeighbors.forEach} visits), or
+ * index order when scikit-learn searches by brute force. With weights such as 0.1 a plain running
+ * sum can round the other way at `minSamples` (ten rows of 0.1 sum to 0.9999999999999999 one by
+ * one, to 1 pairwise), which decides whether the row is core.
+ */
+class NeighbourhoodWeight {
+  private readonly rows: Int32Array;
+  private readonly w: Float64Array;
+  private count = 0;
+  private readonly collect = (j: number): void => {
+    this.rows[this.count++] = j;
+  };
+
+  constructor(
+    private readonly weight: Float64Array,
+    private readonly indexOrder: boolean,
+  ) {
+    this.rows = new Int32Array(weight.length);
+    this.w = new Float64Array(weight.length);
+  }
+
+  /** The summed weight of the rows within eps of row i (i included). */
+  of(search: RadiusNeighbors, i: number): number {
+    this.count = 0;
+    search.forEach(i, this.collect);
+    const k = this.count;
+    if (this.indexOrder) this.rows.subarray(0, k).sort();
+    for (let c = 0; c < k; c++) this.w[c] = this.weight[this.rows[c]];
+    return pairwiseSum(this.w, 0, k);
+  }
+}
 
 registerEstimator(DBSCAN);

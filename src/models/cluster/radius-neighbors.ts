@@ -1,8 +1,12 @@
 /**
  * Fixed-radius neighbour search for DBSCAN over the neighbors family's KD-tree: every training
- * row within `eps` of a row (the row itself included), using the same distance arithmetic as
- * scikit-learn's KD-tree (squared differences summed in column order and compared with eps²;
- * absolute differences compared with eps for manhattan).
+ * row within `eps` of a row (the row itself included), as scikit-learn's `KDTree.query_radius`
+ * finds them. Each node's distance bounds are true distances (√ of the summed squared gaps for
+ * euclidean), compared with eps: a node whose lower bound exceeds eps is skipped, a node whose
+ * upper bound is at most eps contributes all its rows without checking them one by one, and a
+ * leaf's rows are checked by their reduced distance (squared differences summed in column order
+ * against eps², absolute differences against eps for manhattan). At exactly eps the rounding of
+ * those three comparisons decides, so they are kept as scikit-learn has them.
  *
  * @module
  */
@@ -16,14 +20,16 @@ export type RadiusMetric = 'euclidean' | 'manhattan';
 export class RadiusNeighbors {
   private readonly tree: KDTree;
   private readonly stack: Int32Array;
-  /** The bound distances are compared with: eps² (euclidean) or eps (manhattan). */
+  /** The bound leaf rows' reduced distances are compared with: eps² (euclidean) or eps (manhattan). */
   private readonly reduced: number;
+  /** Scratch: a node's lower and upper distance bounds. */
+  private readonly bounds = new Float64Array(2);
 
   constructor(
     data: Float64Array,
     n: number,
     private readonly p: number,
-    eps: number,
+    private readonly eps: number,
     private readonly metric: RadiusMetric,
     leafSize = 30,
   ) {
@@ -32,18 +38,29 @@ export class RadiusNeighbors {
     this.reduced = metric === 'euclidean' ? eps * eps : eps;
   }
 
-  /** Lower bound of the reduced distance from row q to the node's bounding box. */
-  private minReduced(node: number, qo: number): number {
+  /**
+   * Lower and upper bounds of the distance from row q to the node's bounding box, into
+   * `this.bounds` (scikit-learn's KD-tree `min_max_dist`: per column the gap to the box and the
+   * farther of the box's two faces, summed as squares and square-rooted for euclidean).
+   */
+  private minMaxDist(node: number, qo: number): void {
     const { lower, upper, data } = this.tree;
     const p = this.p;
     const o = node * p;
-    let r = 0;
+    const euclid = this.metric === 'euclidean';
+    let lo = 0;
+    let hi = 0;
     for (let j = 0; j < p; j++) {
       const x = data[qo + j];
-      const gap = x < lower[o + j] ? lower[o + j] - x : x > upper[o + j] ? x - upper[o + j] : 0;
-      r += this.metric === 'euclidean' ? gap * gap : gap;
+      const dLo = lower[o + j] - x;
+      const dHi = x - upper[o + j];
+      const gap = 0.5 * (dLo + Math.abs(dLo) + (dHi + Math.abs(dHi)));
+      const far = Math.max(Math.abs(dLo), Math.abs(dHi));
+      lo += euclid ? gap * gap : gap;
+      hi += euclid ? far * far : far;
     }
-    return r;
+    this.bounds[0] = euclid ? Math.sqrt(lo) : lo;
+    this.bounds[1] = euclid ? Math.sqrt(hi) : hi;
   }
 
   /**
@@ -63,7 +80,14 @@ export class RadiusNeighbors {
     stack[top++] = 0;
     while (top > 0) {
       const node = stack[--top];
-      if (this.minReduced(node, qo) > r) continue;
+      this.minMaxDist(node, qo);
+      if (this.bounds[0] > this.eps) continue;
+      if (this.bounds[1] <= this.eps) {
+        // Every row of the node is within eps by its bounds, as scikit-learn counts them.
+        for (let i = start[node]; i < end[node]; i++) visit(idx[i]);
+        found += end[node] - start[node];
+        continue;
+      }
       if (isLeaf[node]) {
         for (let i = start[node]; i < end[node]; i++) {
           const row = idx[i];

@@ -43,8 +43,14 @@ export function effectiveMetric(params: NeighborsParams): NeighborMetric {
   return params.metric;
 }
 
-/** Checks that k neighbours can be found among n training rows. */
+/** Checks that k is a positive integer and that k neighbours can be found among n training rows. */
 export function checkK(who: string, k: number, n: number, what = 'nNeighbors'): void {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new ValidationError(`${who}: ${what} must be a positive integer; got ${k}.`, {
+      field: what,
+      fix: `use an integer ${what} from 1 to ${n}`,
+    });
+  }
   if (k > n) {
     throw new ValidationError(`${who}: ${what}=${k} is larger than the number of training rows (${n}).`, {
       field: what,
@@ -55,8 +61,8 @@ export function checkK(who: string, k: number, n: number, what = 'nNeighbors'): 
 
 /**
  * Per-neighbour weights for one query row (scikit-learn's `_get_weights`): 1 for 'uniform';
- * 1/d for 'distance', except that when some neighbours are at distance 0 those get weight 1 and
- * the others 0.
+ * 1/d for 'distance', except that when some 1/d are infinite (distance 0, or a subnormal distance
+ * below ~5.6e-309, whose reciprocal overflows) those neighbours get weight 1 and the others 0.
  */
 export function neighborWeights(
   weights: 'uniform' | 'distance',
@@ -70,8 +76,11 @@ export function neighborWeights(
     return;
   }
   let exact = false;
-  for (let c = 0; c < k; c++) if (dist[o + c] === 0) exact = true;
-  for (let c = 0; c < k; c++) out[c] = exact ? (dist[o + c] === 0 ? 1 : 0) : 1 / dist[o + c];
+  for (let c = 0; c < k; c++) {
+    out[c] = 1 / dist[o + c];
+    if (out[c] === Number.POSITIVE_INFINITY) exact = true;
+  }
+  if (exact) for (let c = 0; c < k; c++) out[c] = out[c] === Number.POSITIVE_INFINITY ? 1 : 0;
 }
 
 /** The fitted state both models keep: a copy of the training rows and the search structure. */

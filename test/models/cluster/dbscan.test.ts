@@ -68,6 +68,41 @@ describe('DBSCAN behaviour', () => {
     );
   });
 
+  it('at eps equal to a pairwise distance, counts neighbours as the KD-tree of scikit-learn', () => {
+    // eps is √ of the squared distance between b and c (2.287694076685395), rounded; eps² rounds
+    // just below it. scikit-learn's query_radius compares √(node bounds) with eps and takes a
+    // whole node whose upper bound is ≤ eps without checking its rows against eps², so b and c
+    // are neighbours and all 12 rows form one cluster (scikit-learn 1.2.1; with 12 rows its
+    // 'auto' is the KD-tree). Before, Lathe checked every row against eps² and found two
+    // clusters, {a, b, d} and {c}.
+    const a = [0.9920275041812835, -0.8134333787540369];
+    const b = [0.7820945957036757, -0.24436069729874668];
+    const c = [1.3034504780814826, 1.1754569390882132];
+    const d = [0.4310167271706086, -0.06526719197958701];
+    const rows = [a, a, b, b, c, c, c, c, d, d, b, c];
+    const X = matrix(Float64Array.from(rows.flat()), rows.length, 2);
+    const db = new DBSCAN({ eps: 1.5125125046376955, minSamples: 3, leafSize: 2 }).fit(X);
+    assert.deepEqual(Array.from(db.labels_!), new Array(12).fill(0));
+    assert.equal(db.coreSampleIndices_!.length, 12);
+  });
+
+  it('sums neighbourhood weights as NumPy does (pairwise), so ten weights of 0.1 reach 1', () => {
+    // scikit-learn: np.sum(sample_weight[neighbors]) = 1.0 for ten 0.1s; one by one they sum to
+    // 0.9999999999999999, and Lathe called the ten rows noise (values from scikit-learn 1.2.1;
+    // 12 rows: its KD-tree; the first 10 alone: its brute force).
+    const rows = [...new Array(10).fill([0, 0]), [5, 5], [9, 9]];
+    const w = [...new Array(10).fill(0.1), 1, 1];
+    const X = matrix(Float64Array.from(rows.flat()), 12, 2);
+    const db = new DBSCAN({ eps: 0.5, minSamples: 1 }).fit(X, undefined, { sampleWeight: w });
+    assert.deepEqual(Array.from(db.labels_!), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
+    assert.equal(db.coreSampleIndices_!.length, 12);
+    const ten = matrix(Float64Array.from(rows.slice(0, 10).flat()), 10, 2);
+    const db10 = new DBSCAN({ eps: 0.5, minSamples: 1 }).fit(ten, undefined, {
+      sampleWeight: w.slice(0, 10),
+    });
+    assert.deepEqual(Array.from(db10.labels_!), new Array(10).fill(0));
+  });
+
   it('keeps the core rows as components_, through a save and load', () => {
     const X = matrix(Float64Array.from([0, 1, 0.1, 1, 0.2, 1, 5, 2, 9, 9]), 5, 2, ['a', 'b']);
     const db = new DBSCAN({ eps: 0.15, minSamples: 2 }).fit(X);

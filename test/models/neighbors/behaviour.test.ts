@@ -43,6 +43,23 @@ describe('k-NN models reject bad input with clear errors', () => {
     assert.throws(() => all.kneighbors(undefined, 30), /need at least 31 training rows/);
   });
 
+  it('k in kneighbors(X, k) must be a positive integer (scikit-learn raises too)', () => {
+    // Before, k = 0 returned empty results, k = 2.5 garbage (NaN distances), k = -1 a RangeError.
+    const model = new KNeighborsRegressor({ nNeighbors: 3 }).fit(
+      X,
+      y.map((v) => (v === 'pos' ? 1 : 0)),
+    );
+    for (const k of [0, -1, 2.5, Number.NaN]) {
+      for (const q of [X, undefined]) {
+        assert.throws(
+          () => model.kneighbors(q, k),
+          (e: unknown) =>
+            e instanceof ValidationError && /nNeighbors must be a positive integer/.test(e.message),
+        );
+      }
+    }
+  });
+
   it('NaN names the column and suggests an imputer', () => {
     const bad = matrix(X.data.slice(), 30, 3, X.columns);
     bad.data[4 * 3 + 1] = Number.NaN;
@@ -89,6 +106,21 @@ describe('k-NN behaviour', () => {
     assert.deepEqual(Array.from(model.predictProba(q).data), [1, 0]);
     const uniform = new KNeighborsClassifier({ nNeighbors: 5 }).fit(X, y);
     assert.deepEqual(uniform.predict(q), ['b']);
+  });
+
+  it('distance weights: a subnormal distance (1/d overflows) counts as an exact match', () => {
+    // scikit-learn's _get_weights masks every infinite 1/d, not only d = 0: |0 − 1e-310| gives
+    // 1/d = ∞, so that neighbour gets weight 1 and the others 0 (before: NaN probabilities).
+    const X = matrix(Float64Array.from([1e-310, 1, 2]), 3, 1);
+    const q = matrix(Float64Array.from([0]), 1, 1);
+    for (const algorithm of ['brute', 'kd_tree'] as const) {
+      const params = { nNeighbors: 3, weights: 'distance', metric: 'manhattan', algorithm } as const;
+      const clf = new KNeighborsClassifier(params).fit(X, ['a', 'b', 'b']);
+      assert.deepEqual(Array.from(clf.predictProba(q).data), [1, 0]);
+      assert.deepEqual(clf.predict(q), ['a']);
+      const reg = new KNeighborsRegressor(params).fit(X, [5, 1, 2]);
+      assert.deepEqual(Array.from(reg.predict(q)), [5]);
+    }
   });
 
   it('brute force orders tied neighbours as scikit-learn, more queries than training rows or not', () => {
