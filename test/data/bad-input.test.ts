@@ -170,6 +170,18 @@ describe('readTable: bad input', () => {
     );
   });
 
+  it('an empty column name above the only typed column (pandas to_csv with its index) is a header, not data', async () => {
+    // The empty name fits the integer column as a missing value, which is no sign of a headerless
+    // file: the header used to be read as a data row ('city' a value of column_2).
+    await rejects(
+      tmpFile('index.csv', ',city,plan\n0,Lyon,basic\n1,Paris,pro\n2,Lyon,basic\n'),
+      /, line 1: column 1 of the header has no name\. Fix: give every column a name/,
+    );
+    const r = await readTable(tmpFile('na-first.csv', 'NA,city\n1,Lyon\n2,Paris\n'));
+    assert.deepEqual(r.table.columnNames, ['NA', 'city']);
+    assert.equal(r.table.nRows, 2);
+  });
+
   it('gzip-compressed data', async () => {
     await rejects(
       tmpFile('data.csv.gz', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0])),

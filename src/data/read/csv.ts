@@ -462,8 +462,7 @@ export async function parseCsv(
     let header: boolean;
     if (options.header !== undefined) header = options.header;
     else {
-      const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-      header = typed.length === 0 || !typed.every((j) => parsesAs(firstFields[j], sniffed[j], missing));
+      header = !firstRecordIsData(firstFields, sniffed, missing);
     }
     let names: string[];
     let headerLine = 0;
@@ -714,6 +713,26 @@ function partStarts(file: string, from: number, size: number, parts: number): nu
     closeSync(fd);
   }
   return out;
+}
+
+/**
+ * Whether the first record reads as data rather than as a header: every typed column (numeric,
+ * boolean, datetime) parses its value there, and at least one of them holds a value. A missing
+ * value (empty, `NA`) fits any type, so it is no evidence: a header whose typed columns are
+ * unnamed — pandas' `to_csv` writes `,city,plan` above an integer index — stays a header.
+ */
+function firstRecordIsData(
+  fields: readonly string[],
+  types: readonly FieldType[],
+  missing: MissingTokens,
+): boolean {
+  let valued = false;
+  for (let j = 0; j < types.length; j++) {
+    if (types[j].kind === 'string') continue;
+    if (!parsesAs(fields[j], types[j], missing)) return false;
+    if (!missing.has(fields[j])) valued = true;
+  }
+  return valued;
 }
 
 /** Refuses empty and duplicate column names in a header. */

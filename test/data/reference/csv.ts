@@ -354,7 +354,10 @@ export function parseCsv(
       if (options.header !== undefined) header = options.header;
       else {
         const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-        header = typed.length === 0 || !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing));
+        // A missing value fits any type: the first record is data only when a typed column has a value there.
+        header =
+          !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing)) ||
+          typed.every((j) => missing.has(first.fields[j]));
       }
       const firstIdx = held.indexOf(first);
       if (header) {
