@@ -65,6 +65,15 @@ describe('readTable: bad input', () => {
     );
   });
 
+  it('a NUL byte in a text file, naming its line', async () => {
+    // The message gave only the byte offset (byte 26), which a user cannot find in an editor.
+    const e = await rejects(
+      tmpFile('nul.csv', 'id,name\r\n1,ann\r\n2,bob\r\n3,c\x00d\r\n4,eve\r\n'),
+      /, line 4: the file looks binary, not text: it has a NUL byte at byte 26.*Fix: .*remove it from that line/,
+    );
+    assert.equal(e.line, 4);
+  });
+
   it('non-UTF-8 (Latin-1) text, naming the line', async () => {
     const latin1 = Buffer.from('name,city\nann,Paris\nbob,Z\xfcrich\n', 'latin1');
     const e = await rejects(
