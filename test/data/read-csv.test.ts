@@ -69,6 +69,19 @@ describe('readTable: CSV dialects', () => {
     });
   }
 
+  it('sniffs the delimiter of a quoted file without a final line break, whose names hold commas', async () => {
+    // The last record (no line break) was left out of the sniff, and ',' tied with ';' on the
+    // header alone ('"a,b";"c,d"' splits in two at the comma too): the file failed to load with
+    // 'the first line cannot be read: unexpected text after the closing quote'.
+    const p = tmpFile('semi.csv', '"price,eur";"qty,units"\r\n"1,5";"2"');
+    const r = await readTable(p);
+    assert.equal(r.dialect?.delimiter, ';');
+    assert.deepEqual(r.table.columnNames, ['price,eur', 'qty,units']);
+    assert.deepEqual(r.table.values('qty,units'), [2]);
+    const q = tmpFile('semi2.csv', '"a,b";"c,d"\n"x";"y"\n"z";"w"\n');
+    assert.equal((await readTable(q)).dialect?.delimiter, ';');
+  });
+
   it("sniffs single quotes when the file quotes with ' and has no double quotes", async () => {
     const r = await readTable(tmpFile('single.csv', "name,city\n'Smith, J',Lyon\n'Doe, A',Nice\n"));
     assert.equal(r.dialect?.quote, "'");

@@ -179,7 +179,7 @@ export function sniffQuote(sample: string): string {
 }
 
 /** Picks the delimiter whose field counts are most consistent over the first records. */
-export function sniffDelimiter(sample: string, quote: string): string {
+export function sniffDelimiter(sample: string, quote: string, whole = false): string {
   let best = ',';
   let bestScore = -1;
   let bestMode = 1;
@@ -189,12 +189,12 @@ export function sniffDelimiter(sample: string, quote: string): string {
     let pos = 0;
     let records = 0;
     while (records < 200 && pos < sample.length) {
-      const end = sc.scan(sample, pos, false);
-      if (end === NEED_MORE) break;
+      const end = sc.scan(sample, pos, whole);
+      if (end === NEED_MORE || end === pos) break;
       pos = end;
       if (sc.blank) continue;
       records++;
-      counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
+      if (sc.problem === null && !sc.unterminated) counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
     }
     if (records === 0) {
       // One unterminated line: count fields on it anyway.
@@ -252,7 +252,7 @@ export function parseCsv(
       buf += t;
     }
     if (options.quote === undefined) quote = sniffQuote(buf.slice(0, 65536));
-    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote);
+    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote, src.eof);
     if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
     if (delimiter.length !== 1 || delimiter === quote || delimiter === '\n' || delimiter === '\r') {
       throw new DataError(
