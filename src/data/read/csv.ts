@@ -392,11 +392,14 @@ export async function parseCsv(
         pos = end;
         continue;
       }
-      if (sc.breaks > 0 && (sc.problem !== null || (firstWidth > 0 && sc.nFields !== firstWidth))) {
-        // A record over several lines that comes out malformed is almost always a stray quote
-        // that swallowed the lines after it: set its first line aside and resume on the next.
+      if (sc.breaks > 0 && sc.problem !== null) {
+        // A record over several lines with text after a closing quote is almost always a stray
+        // quote that swallowed the lines after it, up to the opening quote of a later field: set
+        // its first line aside and resume on the next. (A multi-line record whose quotes close
+        // cleanly but has the wrong field count is a bad row whole: resuming inside its quoted
+        // field would read the rest of that field as a row.)
         const e = lineEndBytes(view, pos, n);
-        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${firstWidth}`}), so the quote is probably unterminated`;
+        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem}), so the quote is probably unterminated`;
         held.push(unread(line, utf8Slice.call(view, pos, e.textEnd), reason));
         pos = e.next;
         line++;

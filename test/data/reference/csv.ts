@@ -475,7 +475,7 @@ export function parseCsv(
         continue;
       }
       const width = sampling ? firstWidth : expected;
-      if (sc.breaks > 0 && (sc.problem !== null || (width > 0 && sc.nFields !== width))) {
+      if (sc.breaks > 0 && sc.problem !== null) {
         // A record over several lines that comes out malformed is almost always a stray quote
         // that swallowed the lines after it: set its first line aside and resume on the next.
         const e = lineEnd(buf, pos);
