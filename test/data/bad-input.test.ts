@@ -209,6 +209,11 @@ describe('readTable: bad input', () => {
     await rejects(tmpFile('bad.json', '[{"a": 1},'), /: the file is not valid JSON: /);
     await rejects(tmpFile('obj.json', '{"a": 1,\n "b": 2}'), /: expected a JSON array of records/);
     await rejects(tmpFile('bad.ndjson', '{"a": 1}\n{"a": \n'), /, line 2: not valid JSON/);
+    // The line's column, not V8's 'at position 13' (counted from 0), which no editor shows.
+    await rejects(
+      tmpFile('col.ndjson', '{"a": 1, "b": 2}\n{"a": 1 "b": 2}\n'),
+      /, line 2: not valid JSON at column 9 \(Expected ',' or '\}' after property value\), in the row/,
+    );
   });
 
   it('invalid JSON names the line and column (not a character position)', async () => {
