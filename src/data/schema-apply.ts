@@ -8,7 +8,7 @@
  */
 
 import { DataError, show } from '../core/errors.ts';
-import { type Column, type ColumnType, columnLength, missingCount } from './column.ts';
+import { type Column, type ColumnType, columnLength, isMissing, missingCount } from './column.ts';
 import { NumberCategories } from './number-categories.ts';
 import {
   type DatetimeFormat,
@@ -27,6 +27,8 @@ export interface ApplySchemaOptions {
   strictCategories?: boolean;
   /** Name of the data source, for error messages. */
   source?: string;
+  /** The file line of each row (a `ReadResult`'s `rowLines`), for error messages. */
+  rowLines?: ArrayLike<number>;
 }
 
 /**
@@ -229,10 +231,13 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
   if (cs.nullable === false) {
     const m = missingCount(out);
     if (m > 0) {
+      const first = firstMissing(out);
+      const line = options.rowLines?.[first];
       throw new DataError(
-        `has ${m} missing value${m === 1 ? '' : 's'}, but the schema says it is not nullable.`,
+        `has ${m} missing value${m === 1 ? '' : 's'}${where(m, first, line)}, but the schema says it is not nullable.`,
         {
           file: options.source,
+          line,
           column: name,
           fix: 'fill or drop the missing values, or set "nullable": true in the schema',
         },
@@ -240,4 +245,17 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
     }
   }
   return out;
+}
+
+/** The index of the first missing value of `c` (or -1). */
+function firstMissing(c: Column): number {
+  const n = columnLength(c);
+  for (let i = 0; i < n; i++) if (isMissing(c, i)) return i;
+  return -1;
+}
+
+/** Where the first of `m` missing values is: its row, or (its line being in the prefix) nothing more for one. */
+function where(m: number, first: number, line: number | undefined): string {
+  if (line !== undefined) return m === 1 ? '' : ' (the first on this line)';
+  return ` (${m === 1 ? '' : 'the first '}in row ${first + 1})`;
 }

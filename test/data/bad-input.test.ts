@@ -65,6 +65,15 @@ describe('readTable: bad input', () => {
     );
   });
 
+  it('a NUL byte in a text file, naming its line', async () => {
+    // The message gave only the byte offset (byte 26), which a user cannot find in an editor.
+    const e = await rejects(
+      tmpFile('nul.csv', 'id,name\r\n1,ann\r\n2,bob\r\n3,c\x00d\r\n4,eve\r\n'),
+      /, line 4: the file looks binary, not text: it has a NUL byte at byte 26.*Fix: .*remove it from that line/,
+    );
+    assert.equal(e.line, 4);
+  });
+
   it('non-UTF-8 (Latin-1) text, naming the line', async () => {
     const latin1 = Buffer.from('name,city\nann,Paris\nbob,Z\xfcrich\n', 'latin1');
     const e = await rejects(
@@ -170,6 +179,18 @@ describe('readTable: bad input', () => {
     );
   });
 
+  it('an empty column name above the only typed column (pandas to_csv with its index) is a header, not data', async () => {
+    // The empty name fits the integer column as a missing value, which is no sign of a headerless
+    // file: the header used to be read as a data row ('city' a value of column_2).
+    await rejects(
+      tmpFile('index.csv', ',city,plan\n0,Lyon,basic\n1,Paris,pro\n2,Lyon,basic\n'),
+      /, line 1: column 1 of the header has no name\. Fix: give every column a name/,
+    );
+    const r = await readTable(tmpFile('na-first.csv', 'NA,city\n1,Lyon\n2,Paris\n'));
+    assert.deepEqual(r.table.columnNames, ['NA', 'city']);
+    assert.equal(r.table.nRows, 2);
+  });
+
   it('gzip-compressed data', async () => {
     await rejects(
       tmpFile('data.csv.gz', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0])),
@@ -188,6 +209,11 @@ describe('readTable: bad input', () => {
     await rejects(tmpFile('bad.json', '[{"a": 1},'), /: the file is not valid JSON: /);
     await rejects(tmpFile('obj.json', '{"a": 1,\n "b": 2}'), /: expected a JSON array of records/);
     await rejects(tmpFile('bad.ndjson', '{"a": 1}\n{"a": \n'), /, line 2: not valid JSON/);
+    // The line's column, not V8's 'at position 13' (counted from 0), which no editor shows.
+    await rejects(
+      tmpFile('col.ndjson', '{"a": 1, "b": 2}\n{"a": 1 "b": 2}\n'),
+      /, line 2: not valid JSON at column 9 \(Expected ',' or '\}' after property value\), in the row/,
+    );
   });
 
   it('invalid JSON names the line and column (not a character position)', async () => {

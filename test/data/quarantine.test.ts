@@ -68,6 +68,20 @@ describe('readTable: quarantine', () => {
     assert.deepEqual(r.table.values('id').slice(23, 26), [24, 26, 27]);
   });
 
+  it('a well-quoted record over several lines with a wrong field count is one bad row, not a stray quote', async () => {
+    // It was taken for a stray quote: its first line set aside and reading resumed inside the
+    // quoted field, so the line 'two",3,EXTRA' (3 fields) was accepted as a row: id 'two"'.
+    const p = tmpFile('multi.csv', 'id,note,n\n1,ok,1\n2,"line one\ntwo",3,EXTRA\n4,fine,5\n');
+    const rejectsPath = tmpPath('m.csv');
+    const r = await readTable(p, { onBadRows: 'quarantine', rejectsPath });
+    assert.deepEqual(r.summary, { rowsRead: 3, accepted: 2, rejected: 1, rejectsPath });
+    assert.deepEqual(r.rejected, [
+      { line: 3, reason: 'expected 3 fields (as in the header), found 4', raw: '2,"line one\ntwo",3,EXTRA' },
+    ]);
+    assert.deepEqual(r.table.values('id'), [1, 4]);
+    assert.deepEqual(Array.from(r.rowLines ?? []), [2, 5]);
+  });
+
   it('an unterminated quote that runs past maxRecordChars while streaming', async () => {
     const body: string[] = ['a,b', '1,"open'];
     for (let i = 0; i < 220_000; i++) body.push(`${i + 2},row`);

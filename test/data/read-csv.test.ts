@@ -69,6 +69,19 @@ describe('readTable: CSV dialects', () => {
     });
   }
 
+  it('sniffs the delimiter of a quoted file without a final line break, whose names hold commas', async () => {
+    // The last record (no line break) was left out of the sniff, and ',' tied with ';' on the
+    // header alone ('"a,b";"c,d"' splits in two at the comma too): the file failed to load with
+    // 'the first line cannot be read: unexpected text after the closing quote'.
+    const p = tmpFile('semi.csv', '"price,eur";"qty,units"\r\n"1,5";"2"');
+    const r = await readTable(p);
+    assert.equal(r.dialect?.delimiter, ';');
+    assert.deepEqual(r.table.columnNames, ['price,eur', 'qty,units']);
+    assert.deepEqual(r.table.values('qty,units'), [2]);
+    const q = tmpFile('semi2.csv', '"a,b";"c,d"\n"x";"y"\n"z";"w"\n');
+    assert.equal((await readTable(q)).dialect?.delimiter, ';');
+  });
+
   it("sniffs single quotes when the file quotes with ' and has no double quotes", async () => {
     const r = await readTable(tmpFile('single.csv', "name,city\n'Smith, J',Lyon\n'Doe, A',Nice\n"));
     assert.equal(r.dialect?.quote, "'");
@@ -139,10 +152,24 @@ describe('readTable: CSV dialects', () => {
     const r = await readTable(p);
     assert.notEqual(r.table.column('v').type, 'numeric');
     assert.deepEqual(r.table.values('v'), cells);
-    // Still numbers: ASCII-padded decimals, exponents beyond the double range (±Infinity, as pandas).
-    const q = tmpFile('decimal.csv', 'v\n 12 \n\t-4.5\n1e400\n-1e400\n+.5e1\n');
-    const inf = Number.POSITIVE_INFINITY;
-    assert.deepEqual((await readTable(q)).table.values('v'), [12, -4.5, inf, -inf, 5]);
+    // Still numbers: ASCII-padded decimals, underflow to zero (as pandas).
+    const q = tmpFile('decimal.csv', 'v\n 12 \n\t-4.5\n1e-400\n+.5e1\n');
+    assert.deepEqual((await readTable(q)).table.values('v'), [12, -4.5, 0, 5]);
+  });
+
+  it('reads a literal beyond the double range (1e400) as text, not Infinity, as pandas 1.5 does', async () => {
+    // `+s` rounded 1e400 to Infinity: a typo (1e40) silently became an infinity that models refuse
+    // far from the file. Now it is a stray value: a bad row with its line in a numeric column.
+    const all = tmpFile('overflow.csv', 'v\n1e400\n-1.8e308\n');
+    const r = await readTable(all);
+    assert.equal(r.table.column('v').type, 'categorical');
+    assert.deepEqual(r.table.values('v'), ['1e400', '-1.8e308']);
+    const rows = Array.from({ length: 200 }, (_, i) => (i === 150 ? '1e400' : String(i * 0.5)));
+    const one = tmpFile('overflow-one.csv', `v\n${rows.join('\n')}\n`);
+    await assert.rejects(
+      readTable(one),
+      /, line 152, column 'v': "1e400" is not a number, but the column is numeric/,
+    );
   });
 
   it('honours custom missing values', async () => {

@@ -20,6 +20,26 @@ import {
 import { tmpFile, tmpPath } from './helpers.ts';
 
 describe('schema', () => {
+  it('a missing value in a non-nullable column of a CSV names the line of the first one', async () => {
+    // The message named only the column ('has 2 missing values'): no line to look at.
+    const p = tmpFile('nn.csv', 'id,amt\n1,1.5\n2,"x\ny"\n3,\n4,\n');
+    const schema = {
+      version: 1 as const,
+      columns: [
+        { name: 'amt', type: 'categorical' as const, storage: 'categorical' as const, nullable: false },
+      ],
+    };
+    await assert.rejects(readTable(p, { schema }), (e: unknown) => {
+      assert.ok(e instanceof DataError);
+      assert.match(
+        e.message,
+        /, line 5, column 'amt': has 2 missing values \(the first on this line\), but the schema says it is not nullable\. Fix: /,
+      );
+      assert.equal(e.line, 5);
+      return true;
+    });
+  });
+
   it('infers the semantic types of the customers example', async () => {
     const { schema } = await readTable('examples/customers.csv');
     const t = Object.fromEntries(
@@ -145,7 +165,7 @@ describe('schema', () => {
     );
     assert.throws(
       () => applySchema(t, one({ name: 'd', type: 'datetime', nullable: false })),
-      /column 'd': has 1 missing value, but the schema says it is not nullable/,
+      /column 'd': has 1 missing value \(in row 2\), but the schema says it is not nullable/,
     );
     assert.throws(
       () => applySchema(t, one({ name: 'nn', type: 'numeric' })),

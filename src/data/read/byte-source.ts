@@ -169,11 +169,21 @@ export function checkTextStart(file: string, chunk: Uint8Array): void {
         `the file looks binary, not text: it has a NUL byte at byte ${i}, so it cannot be read as CSV/JSON.`,
         {
           file,
-          fix: 'pass a CSV, TSV, JSON, NDJSON, Parquet or Arrow file; if this is Parquet or Arrow, give it a .parquet or .arrow extension',
+          line: lineAt(chunk, i),
+          fix: 'pass a CSV, TSV, JSON, NDJSON, Parquet or Arrow file; if this is Parquet or Arrow, give it a .parquet or .arrow extension; if it is text with a stray NUL, remove it from that line',
         },
       );
     }
   }
+}
+
+/** The 1-based line of byte `i` of `b` (line ends `\n`, `\r\n` or `\r`). */
+function lineAt(b: Uint8Array, i: number): number {
+  let line = 1;
+  for (let k = 0; k < i; k++) {
+    if (b[k] === 10 || (b[k] === 13 && b[k + 1] !== 10)) line++;
+  }
+  return line;
 }
 
 /** The byte offset of the first invalid UTF-8 sequence in `b` (or b.length). */

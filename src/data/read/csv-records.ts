@@ -264,13 +264,16 @@ export class RecordReader {
         this.pos = end;
         continue;
       }
-      if (sc.breaks > 0 && (sc.problem !== null || sc.nFields !== expected)) {
-        // A record over several lines that comes out malformed is almost always a stray quote
-        // that swallowed the lines after it: set its first line aside and resume on the next.
+      if (sc.breaks > 0 && sc.problem !== null) {
+        // A record over several lines with text after a closing quote is almost always a stray
+        // quote that swallowed the lines after it, up to the opening quote of a later field: set
+        // its first line aside and resume on the next. (A multi-line record whose quotes close
+        // cleanly but has the wrong field count is a bad row whole: resuming inside its quoted
+        // field would read the rest of that field as a row.)
         const e = lineEndBytes(b, pos, n);
         this.reject(
           this.line,
-          `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${expected}`}), so the quote is probably unterminated`,
+          `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem}), so the quote is probably unterminated`,
           utf8Slice.call(b, pos, e.textEnd),
         );
         this.pos = e.next;

@@ -182,8 +182,12 @@ export function sniffQuote(sample: string): string {
   return /(^|[,;\t|])'[^'\r\n]*'(?=[,;\t|\r\n]|$)/m.test(sample) ? "'" : '"';
 }
 
-/** Picks the delimiter whose field counts are most consistent over the first records. */
-export function sniffDelimiter(sample: string, quote: string): string {
+/**
+ * Picks the delimiter whose field counts are most consistent over the first records. `whole`:
+ * the sample is the whole file, so its last record counts even without a final line break.
+ * A record a delimiter leaves malformed (text after a closing quote) counts against it.
+ */
+export function sniffDelimiter(sample: string, quote: string, whole = false): string {
   let best = ',';
   let bestScore = -1;
   let bestMode = 1;
@@ -193,12 +197,12 @@ export function sniffDelimiter(sample: string, quote: string): string {
     let pos = 0;
     let records = 0;
     while (records < 200 && pos < sample.length) {
-      const end = sc.scan(sample, pos, false);
-      if (end === NEED_MORE) break;
+      const end = sc.scan(sample, pos, whole);
+      if (end === NEED_MORE || end === pos) break;
       pos = end;
       if (sc.blank) continue;
       records++;
-      counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
+      if (sc.problem === null && !sc.unterminated) counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
     }
     if (records === 0) {
       // One unterminated line: count fields on it anyway.
@@ -256,7 +260,7 @@ export async function parseCsv(
     }
     const sample = src.buf.toString('utf8', 0, src.len);
     if (options.quote === undefined) quote = sniffQuote(sample.slice(0, 65536));
-    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(sample, quote);
+    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(sample, quote, src.eof);
     if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
     if (delimiter.length !== 1 || delimiter === quote || delimiter === '\n' || delimiter === '\r') {
       throw new DataError(
@@ -388,11 +392,14 @@ export async function parseCsv(
         pos = end;
         continue;
       }
-      if (sc.breaks > 0 && (sc.problem !== null || (firstWidth > 0 && sc.nFields !== firstWidth))) {
-        // A record over several lines that comes out malformed is almost always a stray quote
-        // that swallowed the lines after it: set its first line aside and resume on the next.
+      if (sc.breaks > 0 && sc.problem !== null) {
+        // A record over several lines with text after a closing quote is almost always a stray
+        // quote that swallowed the lines after it, up to the opening quote of a later field: set
+        // its first line aside and resume on the next. (A multi-line record whose quotes close
+        // cleanly but has the wrong field count is a bad row whole: resuming inside its quoted
+        // field would read the rest of that field as a row.)
         const e = lineEndBytes(view, pos, n);
-        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem ?? `${sc.nFields} fields instead of ${firstWidth}`}), so the quote is probably unterminated`;
+        const reason = `a quoted field opened on this line runs over ${sc.breaks + 1} lines and leaves a malformed row (${sc.problem}), so the quote is probably unterminated`;
         held.push(unread(line, utf8Slice.call(view, pos, e.textEnd), reason));
         pos = e.next;
         line++;
@@ -462,8 +469,7 @@ export async function parseCsv(
     let header: boolean;
     if (options.header !== undefined) header = options.header;
     else {
-      const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-      header = typed.length === 0 || !typed.every((j) => parsesAs(firstFields[j], sniffed[j], missing));
+      header = !firstRecordIsData(firstFields, sniffed, missing);
     }
     let names: string[];
     let headerLine = 0;
@@ -714,6 +720,26 @@ function partStarts(file: string, from: number, size: number, parts: number): nu
     closeSync(fd);
   }
   return out;
+}
+
+/**
+ * Whether the first record reads as data rather than as a header: every typed column (numeric,
+ * boolean, datetime) parses its value there, and at least one of them holds a value. A missing
+ * value (empty, `NA`) fits any type, so it is no evidence: a header whose typed columns are
+ * unnamed — pandas' `to_csv` writes `,city,plan` above an integer index — stays a header.
+ */
+function firstRecordIsData(
+  fields: readonly string[],
+  types: readonly FieldType[],
+  missing: MissingTokens,
+): boolean {
+  let valued = false;
+  for (let j = 0; j < types.length; j++) {
+    if (types[j].kind === 'string') continue;
+    if (!parsesAs(fields[j], types[j], missing)) return false;
+    if (!missing.has(fields[j])) valued = true;
+  }
+  return valued;
 }
 
 /** Refuses empty and duplicate column names in a header. */

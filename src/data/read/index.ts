@@ -226,7 +226,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
     const present = options.schemaColumnsOptional
       ? { ...override, columns: override.columns.filter((c) => table.has(c.name)) }
       : override;
-    table = applySchema(table, present, { source: path });
+    table = applySchema(table, present, { source: path, rowLines });
   }
   const types: Record<string, ColumnSchema['type']> = {};
   for (const [name, c] of overrides) types[name] = c.type;

@@ -281,7 +281,8 @@ export function parseNdjson(
       try {
         value = parseJsonExact(raw);
       } catch (err) {
-        error = `not valid JSON (${(err as Error).message})`;
+        const at = jsonErrorAt(raw, (err as Error).message); // V8 gives a character position
+        error = `not valid JSON at column ${at.column} (${at.message})`;
       }
       sink.push(ln, value, raw, error);
     }

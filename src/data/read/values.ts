@@ -192,16 +192,19 @@ export function scaleDecimal(m: number, scale: number, neg: boolean): number {
 
 /**
  * Parses a decimal number (`12`, `-3.5`, `1e-3`, `.5`, `inf`, `-Infinity`; `inf` and `infinity` in
- * any case), allowing surrounding spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank).
+ * any case), allowing surrounding spaces. Returns `undefined` when `s` is not a number (hexadecimal, `1,5`, `12abc`, blank,
+ * or a literal too large for a double such as `1e400`).
  */
 export function parseNumber(s: string): number | undefined {
   const f = fastDecimal(s, 0, s.length);
   if (f === f) return f; // a plain decimal: the same double as `+s`, several times faster
   // `+s` also takes '0x1f', '0b1' and '0o7' (31, 1, 7) and trims Unicode spaces (a no-break space,
   // a BOM): a number is written in decimal digits with ASCII spaces around it, or it is not one.
+  // A literal beyond the double range (`1e400`, `-1.8e308`) is not a number either: `+s` rounds it
+  // to ±Infinity, pandas 1.5 keeps it as text; only `inf`/`infinity` spell an infinity.
   if (isDecimalText(s)) {
     const v = +s;
-    if (v === v) return v; // e.g. 1e400 → Infinity, as pandas
+    if (Number.isFinite(v)) return v;
   }
   // `+s` takes only `Infinity` spelled so: accept `inf` and `infinity` in any case (as pandas).
   const t = trimAscii(s).toLowerCase();

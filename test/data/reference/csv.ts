@@ -179,7 +179,7 @@ export function sniffQuote(sample: string): string {
 }
 
 /** Picks the delimiter whose field counts are most consistent over the first records. */
-export function sniffDelimiter(sample: string, quote: string): string {
+export function sniffDelimiter(sample: string, quote: string, whole = false): string {
   let best = ',';
   let bestScore = -1;
   let bestMode = 1;
@@ -189,12 +189,12 @@ export function sniffDelimiter(sample: string, quote: string): string {
     let pos = 0;
     let records = 0;
     while (records < 200 && pos < sample.length) {
-      const end = sc.scan(sample, pos, false);
-      if (end === NEED_MORE) break;
+      const end = sc.scan(sample, pos, whole);
+      if (end === NEED_MORE || end === pos) break;
       pos = end;
       if (sc.blank) continue;
       records++;
-      counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
+      if (sc.problem === null && !sc.unterminated) counts.set(sc.nFields, (counts.get(sc.nFields) ?? 0) + 1);
     }
     if (records === 0) {
       // One unterminated line: count fields on it anyway.
@@ -252,7 +252,7 @@ export function parseCsv(
       buf += t;
     }
     if (options.quote === undefined) quote = sniffQuote(buf.slice(0, 65536));
-    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote);
+    let delimiter = options.delimiter ?? defaultDelimiter ?? sniffDelimiter(buf, quote, src.eof);
     if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
     if (delimiter.length !== 1 || delimiter === quote || delimiter === '\n' || delimiter === '\r') {
       throw new DataError(
@@ -354,7 +354,10 @@ export function parseCsv(
       if (options.header !== undefined) header = options.header;
       else {
         const typed = sniffed.map((_, j) => j).filter((j) => sniffed[j].kind !== 'string');
-        header = typed.length === 0 || !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing));
+        // A missing value fits any type: the first record is data only when a typed column has a value there.
+        header =
+          !typed.every((j) => parsesAs(first.fields[j], sniffed[j], missing)) ||
+          typed.every((j) => missing.has(first.fields[j]));
       }
       const firstIdx = held.indexOf(first);
       if (header) {
@@ -472,7 +475,7 @@ export function parseCsv(
         continue;
       }
       const width = sampling ? firstWidth : expected;
-      if (sc.breaks > 0 && (sc.problem !== null || (width > 0 && sc.nFields !== width))) {
+      if (sc.breaks > 0 && sc.problem !== null) {
         // A record over several lines that comes out malformed is almost always a stray quote
         // that swallowed the lines after it: set its first line aside and resume on the next.
         const e = lineEnd(buf, pos);
