@@ -338,8 +338,8 @@ export function rowStreamCalls(): number {
 /**
  * The pool to stream rows on with `threads` threads (the calling thread and `threads − 1`
  * workers), or null to stay on the calling thread: one thread, no worker started yet (this call
- * starts them, for next time — unless `start` is false: a call too small to be worth a worker's
- * start-up, which on a two-vCPU machine also slows the calling thread while it boots), the pool
+ * starts them, for next time — unless `start` is false: a call too small to be worth the ~5 ms
+ * that starting a worker costs the calling thread), the pool
  * still busy (e.g. a worker still starting up with the task of an earlier call), or the machine's
  * cores already busy with other work.
  */

@@ -69,10 +69,11 @@ export type PCAParams = ParamsOf<typeof schema>;
  * copied twice more, which with 20 columns and 20 components costs about what the second thread
  * saves (measured at 1 000 000 × 20), while with 64 columns the projection is ~3× the copying.
  * Workers not yet started are started by the fit (so that they boot while it runs) only from
- * `coldPoolWork`, and below it by a model's second transform, not its first: starting one costs
- * the calling thread ~5 ms, and on the two-vCPU machines measured its boot slows the calling
- * thread as well — the digits set's fit (1 797 × 64 × 64, 7.4·10⁶) took 38 ms with the start and
- * 26 without, while a transform of it on two threads saves well under a millisecond. A model
+ * `coldPoolWork`, and below it by a model's second transform, not its first: getting them ready
+ * costs the calling thread 8–13 ms (measured: sampling the load ~2 ms, starting a worker ~5,
+ * making the arena and loading its kernels the rest) — the digits set's fit (1 797 × 64 × 64,
+ * 7.4·10⁶) took 38 ms with it and 28 without, while a transform of it on two threads saves well
+ * under a millisecond. A model
  * transformed once (`lathe predict`, a one-off script) so never pays for workers it cannot use; a
  * model serving many calls gets them from its second.
  */
