@@ -10,7 +10,8 @@
  * @module
  */
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataError } from '../../core/errors.ts';
@@ -74,8 +75,54 @@ export async function readModelPackage(path: string): Promise<ModelPackage> {
     });
   }
   if (st.isDirectory()) return readDirectory(abs);
-  const bytes = await readFile(abs);
+  const bytes = await readRegularFile(abs, 'the model package');
   return readModelPackageArchive(bytes, abs);
+}
+
+/**
+ * Reads `file` whole — only if it is a regular file (or a link to one). A FIFO, a socket or a
+ * device (`/dev/zero`) is refused before any byte is read: reading one could block forever or
+ * never end. It is opened non-blocking, so even opening a FIFO does not wait for a writer.
+ * `limit` refuses a file larger than `limit.bytes` before reading it. Other failures to open
+ * (ENOENT, EACCES) are thrown as they are, for the caller to word.
+ */
+async function readRegularFile(
+  file: string,
+  what: string,
+  limit?: { bytes: number; tooBig: (size: number) => DataError },
+): Promise<Buffer> {
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      throw new DataError(
+        `${what} is not a regular file (it is ${fileKind(st)}); a model package is made of regular files only.`,
+        {
+          file,
+          fix: 'pass the package directory or .lathe file written by Lathe, not a pipe, device or link to one',
+        },
+      );
+    }
+    if (limit && st.size > limit.bytes) throw limit.tooBig(st.size);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
+      if (bytesRead === 0) break; // shrank while being read: the size checks report it
+      off += bytesRead;
+    }
+    return off === buf.length ? buf : buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
+function fileKind(st: Awaited<ReturnType<typeof stat>>): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a file';
 }
 
 /** Reads and checks a package from the bytes of its archive form; `label` names it in errors. */
@@ -133,14 +180,10 @@ async function readDirectory(dir: string): Promise<ModelPackage> {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifestBytes: Buffer;
   try {
-    const st = await stat(manifestPath);
-    if (st.size > MAX_MANIFEST) {
-      throw new DataError(`${MANIFEST_FILE} is ${st.size} bytes, over the ${MAX_MANIFEST}-byte limit.`, {
-        file: manifestPath,
-        fix: FIX,
-      });
-    }
-    manifestBytes = await readFile(manifestPath);
+    manifestBytes = await readRegularFile(manifestPath, MANIFEST_FILE, {
+      bytes: MAX_MANIFEST,
+      tooBig: (size) => manifestTooBig(size, manifestPath),
+    });
   } catch (e) {
     if (e instanceof DataError) throw e;
     const entries = await readdir(dir).catch(() => [] as string[]);
@@ -169,16 +212,38 @@ async function preloadBlobs(
 ): Promise<Map<string, Uint8Array | undefined>> {
   const out = new Map<string, Uint8Array | undefined>();
   let listed: string[] = [];
+  let m: { blobs?: unknown };
   try {
-    const m = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as { blobs?: unknown };
+    m = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as { blobs?: unknown };
     if (m && typeof m.blobs === 'object' && m.blobs !== null) listed = Object.keys(m.blobs).filter(isSha256);
   } catch {
     return out; // decodePackage reports the bad manifest
   }
   for (const sha of listed) {
-    out.set(sha, await readFile(join(dir, BLOB_DIR, sha)).catch(() => undefined));
+    const file = join(dir, BLOB_DIR, sha);
+    const size = (m.blobs as Record<string, { size?: unknown } | null>)[sha]?.size;
+    const limit = Number.isSafeInteger(size)
+      ? {
+          bytes: size as number,
+          tooBig: (actual: number) =>
+            new DataError(`blob is ${actual} bytes, but the manifest says ${size}.`, { file, fix: FIX }),
+        }
+      : undefined;
+    try {
+      out.set(sha, await readRegularFile(file, 'blob', limit));
+    } catch (e) {
+      if (e instanceof DataError) throw e;
+      out.set(sha, undefined); // decodePackage reports it missing
+    }
   }
   return out;
+}
+
+function manifestTooBig(size: number, file: string): DataError {
+  return new DataError(`${MANIFEST_FILE} is ${size} bytes, over the ${MAX_MANIFEST}-byte limit.`, {
+    file,
+    fix: FIX,
+  });
 }
 
 /** The checks shared by both forms. */
@@ -191,6 +256,7 @@ function decodePackage(
 ): ModelPackage {
   const mfile = fileOf(MANIFEST_FILE);
   const bad = (what: string, fix = FIX) => new DataError(what, { file: mfile, fix });
+  if (manifestBytes.byteLength > MAX_MANIFEST) throw manifestTooBig(manifestBytes.byteLength, mfile);
   if (endianness() !== 'LE') {
     throw bad(
       'model packages store little-endian arrays; this machine is big-endian.',

@@ -1,0 +1,84 @@
+// Reading model packages from untrusted places: files in a package that are not regular files
+// (a FIFO, a device, a link to one) are refused at once, never read until they end.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DataError } from '../../../src/core/errors.ts';
+import { readModelPackage } from '../../../src/track/package/read.ts';
+import { writeModelPackage } from '../../../src/track/package/write.ts';
+import { fittedFake } from '../fake-estimator.ts';
+import { INPUT_SCHEMA, OUTPUT_SCHEMA } from '../helpers.ts';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lathe-pkg-untrusted-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function freshDir(): Promise<string> {
+  const p = join(dir, `pkg-${++n}`);
+  await writeModelPackage(p, {
+    model: fittedFake(),
+    task: 'regression',
+    target: 'y',
+    inputSchema: INPUT_SCHEMA,
+    outputSchema: OUTPUT_SCHEMA,
+  });
+  return p;
+}
+
+function mkfifo(path: string): boolean {
+  return spawnSync('mkfifo', [path]).status === 0;
+}
+
+/** Fails (rather than hanging the suite) when `p` has not settled within `ms`. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still reading after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function refusedAsNotAFile(p: Promise<unknown>, file: string): Promise<void> {
+  await assert.rejects(within(p, 5000), (e: unknown) => {
+    assert.ok(e instanceof DataError, `expected a DataError, got ${(e as Error)?.stack}`);
+    assert.match(e.message, /not a regular file/);
+    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
+    return true;
+  });
+}
+
+describe('model package: files that are not regular files', () => {
+  it('refuses a manifest.json that is a FIFO instead of waiting for a writer', async (t) => {
+    const p = await freshDir();
+    const manifest = join(p, 'manifest.json');
+    unlinkSync(manifest);
+    if (!mkfifo(manifest)) return t.skip('no mkfifo');
+    await refusedAsNotAFile(readModelPackage(p), manifest);
+  });
+
+  it('refuses a blob that links to an endless device instead of reading it into memory', async () => {
+    const p = await freshDir();
+    const sha = readdirSync(join(p, 'blobs'))[0];
+    const blob = join(p, 'blobs', sha);
+    unlinkSync(blob);
+    symlinkSync('/dev/zero', blob);
+    await refusedAsNotAFile(readModelPackage(p), blob);
+  });
+
+  it('refuses a package path that is a FIFO or a device', async (t) => {
+    await refusedAsNotAFile(readModelPackage('/dev/zero'), '/dev/zero');
+    const fifo = join(dir, 'model.lathe');
+    if (!mkfifo(fifo)) return t.skip('no mkfifo');
+    await refusedAsNotAFile(readModelPackage(fifo), fifo);
+  });
+});
