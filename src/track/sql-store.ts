@@ -213,18 +213,18 @@ export class SqlStore implements Store {
       ]);
     const params: Record<string, ParamValue> = {};
     for (const r of paramRows_)
-      params[r.key] = parseJson(r.value, `parameter '${r.key}' of run ${id}`) as ParamValue;
+      setOwn(params, r.key, parseJson(r.value, `parameter '${r.key}' of run ${id}`) as ParamValue);
     const metrics: Record<string, MetricSummary> = {};
     for (const r of metricRows) {
-      metrics[r.key] = {
+      setOwn(metrics, r.key, {
         value: numberOrNaN(r.value),
         step: Number(r.step),
         at: iso(r.logged_at),
         count: Number(r.n),
-      };
+      });
     }
     const tags: Record<string, string> = {};
-    for (const r of tagRows_) tags[r.key] = r.value;
+    for (const r of tagRows_) setOwn(tags, r.key, r.value);
     const datasets: RunDatasetRecord[] = datasetRows.map((r) => ({
       ...datasetFrom(r),
       role: String(r.role),
@@ -285,7 +285,7 @@ export class SqlStore implements Store {
     for (let i = 0; i < runs.length; i += 500) {
       const ids = runs.slice(i, i + 500).map((r) => r.id);
       for (const m of await this.latestMetrics(ids))
-        byId.get(m.run_id)!.metrics[m.key] = numberOrNaN(m.value);
+        setOwn(byId.get(m.run_id)!.metrics, m.key, numberOrNaN(m.value));
     }
     return runs;
   }
@@ -862,7 +862,7 @@ function jsonSafe(v: unknown, key: string): ParamValue {
   ) {
     const out: Record<string, ParamValue> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>))
-      if (x !== undefined) out[k] = jsonSafe(x, key);
+      if (x !== undefined) setOwn(out, k, jsonSafe(x, key));
     return out;
   }
   throw new ValidationError(
@@ -887,6 +887,15 @@ function tagRows(tags: Record<string, string>): [string, string][] {
     }
     return [k, v];
   });
+}
+
+/**
+ * Sets `obj[key]` as an own, enumerable property. Keys come from users and the database, and a
+ * plain assignment of `'__proto__'` would replace the object's prototype instead (the key then
+ * vanishes from the record and its value is inherited by every lookup).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function iso(ms: unknown): string {
