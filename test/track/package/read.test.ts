@@ -2,11 +2,20 @@
 // (a FIFO, a device, a link to one) are refused at once, never read until they end.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataError } from '../../../src/core/errors.ts';
+import { manifestChecksum } from '../../../src/track/package/format.ts';
 import { readModelPackage } from '../../../src/track/package/read.ts';
 import { writeModelPackage } from '../../../src/track/package/write.ts';
 import { fittedFake } from '../fake-estimator.ts';
@@ -80,5 +89,23 @@ describe('model package: files that are not regular files', () => {
     const fifo = join(dir, 'model.lathe');
     if (!mkfifo(fifo)) return t.skip('no mkfifo');
     await refusedAsNotAFile(readModelPackage(fifo), fifo);
+  });
+});
+
+describe('model package: typed arrays live in blobs', () => {
+  it('refuses a typed array stored inline as base64, which no blob checksum or size covers', async () => {
+    const p = await freshDir();
+    const file = join(p, 'manifest.json');
+    const m = JSON.parse(readFileSync(file, 'utf8'));
+    // One element where the model has two: no blob is listed for it, so no size is checked.
+    m.model.state.weights = { $typed: 'Float64Array', length: 1, base64: 'AAAAAAAA8D8=' };
+    m.checksum = { algorithm: 'sha256', value: manifestChecksum(m) };
+    writeFileSync(file, JSON.stringify(m));
+    await assert.rejects(readModelPackage(p), (e: unknown) => {
+      assert.ok(e instanceof DataError, `expected a DataError, got ${(e as Error)?.stack}`);
+      assert.match(e.message, /model\.state\.weights: .*inline.*blob/);
+      assert.ok(e.message.includes(file), e.message);
+      return true;
+    });
   });
 });
