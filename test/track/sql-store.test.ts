@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
 import type { Store } from '../../src/track/store.ts';
 import { ADAPTERS, type StoreTarget } from './helpers.ts';
 
@@ -52,6 +53,57 @@ for (const adapter of ADAPTERS) {
       const [listed] = await store.listRuns({ experiment: 'keys' });
       assert.ok(Object.hasOwn(listed.metrics, '__proto__'));
       assert.equal(JSON.stringify(listed.metrics), '{"__proto__":5,"auc":0.5}');
+    });
+  });
+}
+
+for (const adapter of ADAPTERS) {
+  describe(`text PostgreSQL cannot store (${adapter.kind})`, { skip: adapter.skip }, () => {
+    let target: StoreTarget;
+    let store: Store;
+    before(async () => {
+      target = adapter.target();
+      store = await target.open();
+    });
+    after(async () => {
+      await store?.close();
+      await target?.cleanup();
+    });
+    const newRun = (extra: object = {}) =>
+      store.createRun({ experiment: 'text', host: hostname(), pid: process.pid, ...extra });
+
+    /** Both adapters refuse the same way: a ValidationError naming the field, not a driver error. */
+    async function refused(p: Promise<unknown>, what: RegExp): Promise<void> {
+      await assert.rejects(p, (e: unknown) => {
+        assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${(e as Error)?.stack}`);
+        assert.match(e.message, what);
+        return true;
+      });
+    }
+
+    it('refuses NUL characters and unpaired surrogates in names, notes, tags and descriptions', async () => {
+      const run = await newRun();
+      await refused(newRun({ name: 'a\u0000b' }), /Run name .*NUL/);
+      await refused(newRun({ notes: 'a\u0000b' }), /Notes .*NUL/);
+      await refused(store.setNotes(run.id, 'n\u0000'), /Notes .*NUL/);
+      await refused(store.setTags(run.id, { t: 'a\u0000b' }), /Tag 't' .*NUL/);
+      await refused(store.setTags(run.id, { t: 'x\udc00' }), /Tag 't' .*unpaired surrogate/);
+      await refused(store.logParams(run.id, { 'k\ud800': 1 }), /parameter name/);
+      await refused(
+        store.logDataset(run.id, { fingerprint: `sha256:${'a'.repeat(64)}`, name: 'd\u0000' }),
+        /Dataset name .*NUL/,
+      );
+      const detail = await store.getRun(run.id);
+      assert.deepEqual(detail.tags, {});
+      assert.equal(detail.notes, null);
+    });
+
+    it('ends a run whose failure message holds a NUL, keeping the message readable', async () => {
+      const run = await newRun();
+      await store.endRun(run.id, 'failed', 'bad byte \u0000 in x\ud800');
+      const detail = await store.getRun(run.id);
+      assert.equal(detail.status, 'failed');
+      assert.equal(detail.failure, 'bad byte \\u0000 in x\ufffd');
     });
   });
 }
