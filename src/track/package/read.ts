@@ -57,6 +57,25 @@ export interface ModelPackage {
 /** Largest manifest read (64 MiB): a bigger one is refused rather than parsed. */
 const MAX_MANIFEST = 64 * 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a manifest field. Checking, decoding and
+ * rebuilding recurse once per level, so a deeper value is refused up front with its field named,
+ * rather than left to exhaust the stack somewhere inside.
+ */
+const MAX_NESTING = 1000;
+
+/** True when `value` nests arrays or objects more than `limit` levels deep (checked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const FIX = 'the package is damaged or was edited; re-export the model, or fetch it again from the registry';
 
 /**
@@ -286,6 +305,13 @@ function decodePackage(
       `the package has format version ${m.formatVersion}; this Lathe reads up to version ${MODEL_PACKAGE_VERSION}.`,
       'upgrade Lathe to load it',
     );
+  }
+  for (const [field, value] of Object.entries(m)) {
+    if (nestedDeeperThan(value, MAX_NESTING)) {
+      throw bad(
+        `"${field}" is nested more than ${MAX_NESTING} levels deep; no package Lathe writes comes near that.`,
+      );
+    }
   }
   const checksum = m.checksum as { algorithm?: unknown; value?: unknown } | null | undefined;
   if (checksum?.algorithm !== 'sha256' || !isSha256(checksum.value)) {

@@ -2,6 +2,7 @@
 // (a FIFO, a device, a link to one) are refused at once, never read until they end.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   mkdtempSync,
   readdirSync,
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataError } from '../../../src/core/errors.ts';
-import { manifestChecksum } from '../../../src/track/package/format.ts';
+import { canonicalJson, manifestChecksum } from '../../../src/track/package/format.ts';
 import { readModelPackage } from '../../../src/track/package/read.ts';
 import { writeModelPackage } from '../../../src/track/package/write.ts';
 import { fittedFake } from '../fake-estimator.ts';
@@ -104,6 +105,27 @@ describe('model package: typed arrays live in blobs', () => {
     await assert.rejects(readModelPackage(p), (e: unknown) => {
       assert.ok(e instanceof DataError, `expected a DataError, got ${(e as Error)?.stack}`);
       assert.match(e.message, /model\.state\.weights: .*inline.*blob/);
+      assert.ok(e.message.includes(file), e.message);
+      return true;
+    });
+  });
+});
+
+describe('model package: deeply nested JSON', () => {
+  it('refuses a field nested deeper than any package has, naming it, before checking or decoding it', async () => {
+    const p = await freshDir();
+    const file = join(p, 'manifest.json');
+    const m = JSON.parse(readFileSync(file, 'utf8'));
+    // Sealed with a checksum computed without recursion (arrays have no keys to sort).
+    const deep = `${'['.repeat(20000)}${']'.repeat(20000)}`;
+    m.extra = '@deep@';
+    const { checksum: _old, ...rest } = m;
+    const canonical = canonicalJson(rest).replace('"@deep@"', deep);
+    m.checksum = { algorithm: 'sha256', value: createHash('sha256').update(canonical).digest('hex') };
+    writeFileSync(file, JSON.stringify(m).replace('"@deep@"', deep));
+    await assert.rejects(readModelPackage(p), (e: unknown) => {
+      assert.ok(e instanceof DataError, `expected a DataError, got ${(e as Error)?.stack}`);
+      assert.match(e.message, /"extra" is nested more than 1000 levels deep/);
       assert.ok(e.message.includes(file), e.message);
       return true;
     });
