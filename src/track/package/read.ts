@@ -11,7 +11,7 @@
  */
 
 import { constants } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataError } from '../../core/errors.ts';
@@ -83,6 +83,17 @@ const FIX = 'the package is damaged or was edited; re-export the model, or fetch
  * Throws a {@link DataError} naming the file and the problem when it is not a valid package.
  */
 export async function readModelPackage(path: string): Promise<ModelPackage> {
+  return (await readPackageBytes(path)).pkg;
+}
+
+/** A package read and checked, with the very bytes that were checked, as archive entries. */
+interface CheckedPackage {
+  pkg: ModelPackage;
+  /** The archive file's bytes (archive form) or its files (directory form). */
+  archive: Buffer | TarEntry[];
+}
+
+async function readPackageBytes(path: string): Promise<CheckedPackage> {
   const abs = resolve(path);
   let st: Awaited<ReturnType<typeof stat>>;
   try {
@@ -95,7 +106,7 @@ export async function readModelPackage(path: string): Promise<ModelPackage> {
   }
   if (st.isDirectory()) return readDirectory(abs);
   const bytes = await readRegularFile(abs, 'the model package');
-  return readModelPackageArchive(bytes, abs);
+  return { pkg: readModelPackageArchive(bytes, abs), archive: bytes };
 }
 
 /**
@@ -186,16 +197,14 @@ export function readModelPackageArchive(bytes: Uint8Array, label: string): Model
  * an archive, a freshly packed archive for a directory. Same package, same bytes.
  */
 export async function modelPackageArchive(path: string): Promise<{ bytes: Buffer; pkg: ModelPackage }> {
-  const pkg = await readModelPackage(path);
-  if (pkg.form === 'archive') return { bytes: await readFile(pkg.path), pkg };
-  const entries: TarEntry[] = [{ name: MANIFEST_FILE, data: await readFile(join(pkg.path, MANIFEST_FILE)) }];
-  for (const sha of Object.keys(pkg.manifest.blobs).sort()) {
-    entries.push({ name: `${BLOB_DIR}/${sha}`, data: await readFile(join(pkg.path, BLOB_DIR, sha)) });
-  }
-  return { bytes: writeTar(entries, Date.parse(pkg.createdAt) / 1000), pkg };
+  // Packed from the bytes that were checked, never from a second read of the files (which
+  // could have changed in between, and would then be stored unchecked).
+  const { pkg, archive } = await readPackageBytes(path);
+  if (Buffer.isBuffer(archive)) return { bytes: archive, pkg };
+  return { bytes: writeTar(archive, Date.parse(pkg.createdAt) / 1000), pkg };
 }
 
-async function readDirectory(dir: string): Promise<ModelPackage> {
+async function readDirectory(dir: string): Promise<CheckedPackage> {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifestBytes: Buffer;
   try {
@@ -215,13 +224,19 @@ async function readDirectory(dir: string): Promise<ModelPackage> {
   }
   // Only the blobs the manifest lists are read, and only names that are SHA-256 hex.
   const blobs = await preloadBlobs(dir, manifestBytes);
-  return decodePackage(
+  const pkg = decodePackage(
     manifestBytes,
     (sha) => blobs.get(sha),
     (name) => join(dir, name),
     dir,
     'directory',
   );
+  // decodePackage checked every listed blob: each is present, of its size, hashing to its name.
+  const archive: TarEntry[] = [{ name: MANIFEST_FILE, data: manifestBytes }];
+  for (const sha of Object.keys(pkg.manifest.blobs).sort()) {
+    archive.push({ name: `${BLOB_DIR}/${sha}`, data: blobs.get(sha)! });
+  }
+  return { pkg, archive };
 }
 
 /** Reads the blob files a directory manifest lists (when it parses); missing ones stay undefined. */

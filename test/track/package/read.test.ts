@@ -12,12 +12,18 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataError } from '../../../src/core/errors.ts';
 import { canonicalJson, manifestChecksum } from '../../../src/track/package/format.ts';
-import { readModelPackage } from '../../../src/track/package/read.ts';
+import {
+  modelPackageArchive,
+  readModelPackage,
+  readModelPackageArchive,
+} from '../../../src/track/package/read.ts';
 import { writeModelPackage } from '../../../src/track/package/write.ts';
 import { fittedFake } from '../fake-estimator.ts';
 import { INPUT_SCHEMA, OUTPUT_SCHEMA } from '../helpers.ts';
@@ -129,5 +135,42 @@ describe('model package: deeply nested JSON', () => {
       assert.ok(e.message.includes(file), e.message);
       return true;
     });
+  });
+});
+
+describe('model package: the archive form is what was checked', () => {
+  it('packs the bytes it checked, even if a file changes right after the check', async () => {
+    const p = await freshDir();
+    const file = join(p, 'manifest.json');
+    // Another valid manifest (resealed), as a writer racing the registration could put there.
+    const swapped = JSON.parse(readFileSync(file, 'utf8'));
+    swapped.name = 'swapped';
+    swapped.checksum = { algorithm: 'sha256', value: manifestChecksum(swapped) };
+    const real = fsp.readFile;
+    // Every later read of manifest.json sees the swapped file; the checked bytes came first.
+    let checked = false;
+    const patched = async (...args: Parameters<typeof fsp.readFile>) => {
+      const bytes = await real(...args);
+      if (String(args[0]).endsWith('manifest.json') && checked) return Buffer.from(JSON.stringify(swapped));
+      return bytes;
+    };
+    fsp.readFile = patched as typeof fsp.readFile;
+    syncBuiltinESMExports();
+    try {
+      const pkgBefore = await readModelPackage(p);
+      checked = true;
+      const { bytes, pkg } = await modelPackageArchive(p);
+      checked = false;
+      const packed = readModelPackageArchive(bytes, 'packed');
+      assert.equal(pkg.name, pkgBefore.name);
+      assert.equal(
+        packed.manifest.checksum.value,
+        pkg.manifest.checksum.value,
+        'the archive holds the checked manifest',
+      );
+    } finally {
+      fsp.readFile = real;
+      syncBuiltinESMExports();
+    }
   });
 });
