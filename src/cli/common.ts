@@ -8,6 +8,7 @@
 
 import type { Command } from 'commander';
 import { isUserError } from '../core/errors.ts';
+import { terminalSafe } from './terminal.ts';
 import { installCliWarnings } from './warnings.ts';
 
 /** The flags every command accepts. */
@@ -100,18 +101,21 @@ export function jsonFlag(flag: string): (v: string) => Record<string, unknown> {
   };
 }
 
-/** Writes the result: `json` as one document with `--json`, else `text` (a string or lines). */
+/**
+ * Writes the result: `json` as one document with `--json`, else `text` (a string or lines),
+ * through {@link terminalSafe}.
+ */
 export function output(opts: CommonOptions, json: unknown, text: string | (() => string)): void {
   if (opts.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   else {
-    const t = typeof text === 'function' ? text() : text;
+    const t = terminalSafe(typeof text === 'function' ? text() : text);
     process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
   }
 }
 
-/** A note for the user on stderr (silenced by `--quiet`). */
+/** A note for the user on stderr (silenced by `--quiet`), through {@link terminalSafe}. */
 export function note(opts: CommonOptions, message: string): void {
-  if (!opts.quiet) process.stderr.write(`${message}\n`);
+  if (!opts.quiet) process.stderr.write(`${terminalSafe(message)}\n`);
 }
 
 /**
@@ -134,13 +138,13 @@ export function action<A extends unknown[]>(
 /** Prints an error the way the CLI contract says and sets the exit code. */
 export function reportError(e: unknown): void {
   if (isUserError(e) || e instanceof UsageError) {
-    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.stderr.write(`error: ${terminalSafe((e as Error).message)}\n`);
     process.exitCode = 2;
     return;
   }
   const err = e as Error;
   process.stderr.write(
-    `internal error: ${err?.message ?? String(e)}\n${process.env.LATHE_DEBUG === '1' ? `${err?.stack}\n` : 'Set LATHE_DEBUG=1 for the stack trace, and please report it.\n'}`,
+    `internal error: ${terminalSafe(err?.message ?? String(e))}\n${process.env.LATHE_DEBUG === '1' ? `${err?.stack}\n` : 'Set LATHE_DEBUG=1 for the stack trace, and please report it.\n'}`,
   );
   process.exitCode = 1;
 }

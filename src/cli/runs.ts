@@ -7,6 +7,7 @@
 
 import type { Command } from 'commander';
 import { openStore } from '../track/open.ts';
+import { setOwn } from '../track/sql-store.ts';
 import {
   type MetricPoint,
   type ParamValue,
@@ -136,13 +137,13 @@ export function compareRuns(details: RunDetail[]): RunComparison {
     params: keys((d) => d.params).map((k) =>
       row(
         k,
-        details.map((d) => (k in d.params ? d.params[k] : null)),
+        details.map((d) => (Object.hasOwn(d.params, k) ? d.params[k] : null)),
       ),
     ),
     metrics: keys((d) => d.metrics).map((k) =>
       row(
         k,
-        details.map((d) => (k in d.metrics ? d.metrics[k].value : null)),
+        details.map((d) => (Object.hasOwn(d.metrics, k) ? d.metrics[k].value : null)),
       ),
     ),
   };
@@ -193,12 +194,12 @@ export function register(program: Command): void {
         const run = await store.getRun(id);
         const history: Record<string, MetricPoint[]> = {};
         for (const key of opts.history ?? []) {
-          if (!(key in run.metrics)) {
+          if (!Object.hasOwn(run.metrics, key)) {
             throw new UsageError(
               `Run ${run.id} has no metric '${key}'; its metrics are: ${Object.keys(run.metrics).join(', ') || 'none'}.`,
             );
           }
-          history[key] = await store.metricHistory(run.id, key);
+          setOwn(history, key, await store.metricHistory(run.id, key));
         }
         return { run, history };
       });

@@ -7,6 +7,7 @@
  */
 
 import { type LatheWarning, onWarning } from '../core/warnings.ts';
+import { terminalSafe } from './terminal.ts';
 
 /** `lathe train` and `lathe tune` standardise numeric (and date) columns for the linear families. */
 const SCALED =
@@ -69,6 +70,6 @@ export function installCliWarnings(quiet: boolean): void {
     if (printed.has(key)) return;
     printed.add(key);
     if (process.env.LATHE_QUIET_WARNINGS !== '1')
-      process.stderr.write(`warning (${w.category}): ${message}\n`);
+      process.stderr.write(`warning (${w.category}): ${terminalSafe(message)}\n`);
   });
 }

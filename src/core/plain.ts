@@ -87,7 +87,11 @@ export function encodePlain(value: PlainValue, sink?: BlobSink): unknown {
   throw new ValidationError(`Cannot encode a ${typeof value} as plain data.`);
 }
 
-/** Inverse of {@link encodePlain}. Throws a {@link ValidationError} on anything malformed. */
+/**
+ * Inverse of {@link encodePlain}. Throws a {@link ValidationError} on anything malformed. With a
+ * `source` (blob-backed data, as in a model package), typed arrays must be blob references:
+ * inline base64 is refused.
+ */
 export function decodePlain(value: unknown, source?: BlobSource, path = '$'): PlainValue {
   if (
     value === null ||
@@ -127,6 +131,16 @@ function decodeTyped(ref: TypedRef, source: BlobSource | undefined, path: string
     throw new ValidationError(`${path}: bad typed array length ${JSON.stringify(ref.length)}.`);
   }
   let bytes: Uint8Array;
+  if (source && ref.base64 !== undefined) {
+    // Where blobs exist (a model package), each is listed with its size and named by its hash:
+    // an inline array would bypass both.
+    throw new ValidationError(
+      `${path}: typed array is stored inline (base64); here every array must be a blob.`,
+      {
+        fix: 'the model file was edited; re-export it',
+      },
+    );
+  }
   if (typeof ref.base64 === 'string') bytes = Buffer.from(ref.base64, 'base64');
   else if (typeof ref.blob === 'string' && source) bytes = source(ref.blob);
   else throw new ValidationError(`${path}: typed array has neither inline data nor a readable blob.`);

@@ -108,13 +108,64 @@ export function checkAliasName(alias: unknown): string {
   return alias;
 }
 
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why `text` cannot be stored as it is, or undefined: a NUL character (PostgreSQL text cannot
+ * hold one, so the adapters would disagree) or an unpaired UTF-16 surrogate (not Unicode text:
+ * both databases would store replacement characters instead).
+ */
+function unstorable(text: string): string | undefined {
+  if (text.includes('\0')) return 'contains a NUL character';
+  if (UNPAIRED_SURROGATE.test(text)) return 'contains an unpaired surrogate (it is not valid Unicode text)';
+  return undefined;
+}
+
+/**
+ * Checks free text bound for the store — a run name, notes, a tag value, a dataset name, a
+ * description — is storable by every adapter: a string of at most `max` characters without NUL
+ * characters or unpaired surrogates (null and undefined pass: the field is unset). `what` starts the
+ * message ("Run name", "Tag 'x'"). Returns the text.
+ */
+export function checkStoreText<T extends string | null | undefined>(text: T, what: string, max: number): T {
+  if (text === null || text === undefined) return text;
+  const why =
+    typeof text !== 'string'
+      ? `must be a string; got ${typeof text}`
+      : text.length > max
+        ? `is ${text.length} characters long; the limit is ${max}`
+        : unstorable(text);
+  if (why) {
+    throw new ValidationError(`${what} ${why}.`, {
+      field: what,
+      fix: `pass ${Number.isFinite(max) ? `at most ${max} characters of ` : ''}text without NUL characters or unpaired surrogates`,
+    });
+  }
+  return text;
+}
+
+/**
+ * `text` made storable by every adapter, for text Lathe records on its own (a failure reason
+ * taken from an error message): NUL becomes the six characters `\u0000` and an unpaired surrogate
+ * becomes U+FFFD, so recording it can never fail.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\0', '\\u0000').replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\ufffd');
+}
+
 /**
  * Checks a metric, parameter or tag key: 1–250 characters, no control characters.
  * `what` names the kind of key in the message ("metric key", "parameter name", "tag key").
  */
 export function checkTrackingKey(key: unknown, what: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
-  if (typeof key !== 'string' || key.length === 0 || key.length > 250 || /[\u0000-\u001f\u007f]/.test(key)) {
+  if (
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.length > 250 ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
+    /[\u0000-\u001f\u007f]/.test(key) ||
+    UNPAIRED_SURROGATE.test(key)
+  ) {
     throw new ValidationError(`Bad ${what} ${JSON.stringify(key)}.`, {
       field: what,
       fix: `use a non-empty ${what} of at most 250 printable characters`,

@@ -9,12 +9,13 @@
  * | a path to an existing folder | SQLite at `<folder>/lathe.db` |
  *
  * Artifacts go to `options.artifacts`, else `LATHE_ARTIFACTS`, else `artifacts/` next to the
- * SQLite file, else (PostgreSQL) `./.lathe/artifacts`.
+ * SQLite file (the real file, when the path is a symbolic link), else (PostgreSQL)
+ * `./.lathe/artifacts`.
  *
  * @module
  */
 
-import { statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { ArtifactStore } from './artifacts.ts';
@@ -101,7 +102,9 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
   const artifactRoot =
     options.artifacts ??
     nonEmpty(process.env.LATHE_ARTIFACTS) ??
-    (target.kind === 'sqlite' ? join(dirname(target.location), 'artifacts') : resolve('.lathe', 'artifacts'));
+    (target.kind === 'sqlite'
+      ? join(dirname(realFile(target.location)), 'artifacts')
+      : resolve('.lathe', 'artifacts'));
   const artifacts = new ArtifactStore(artifactRoot);
   const location = target.kind === 'sqlite' ? target.location : redactUrl(target.location);
   // Reading never creates nor changes: a missing or empty file, or a database without Lathe's
@@ -131,6 +134,20 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
   }
   await artifacts.cleanTemp().catch(() => 0);
   return new SqlStore(driver, location, artifacts, applied, staleAfterMs);
+}
+
+/**
+ * `file` with its symbolic link resolved, when it is one (as is otherwise, or when it does not
+ * exist yet). A store reached through a link keeps its artifacts next to the real file, so every
+ * path to one store finds the same artifacts (SQLite itself resolves the link for the database
+ * and its -wal file).
+ */
+function realFile(file: string): string {
+  try {
+    return lstatSync(file).isSymbolicLink() ? realpathSync(file) : file;
+  } catch {
+    return file;
+  }
 }
 
 function noStoreYet(location: string): DataError {

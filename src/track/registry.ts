@@ -23,7 +23,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
-import { type Estimator, estimatorFromJSON } from '../core/estimator.ts';
+import { type Estimator, type EstimatorKind, estimatorFromJSON } from '../core/estimator.ts';
 import { currentActor } from './actor.ts';
 import { sha256Hex } from './artifacts.ts';
 import { checkAliasName, checkArtifactName, checkModelName } from './names.ts';
@@ -328,12 +328,15 @@ export interface LoadedModel {
 export async function loadModelPackage(ref: string, options: ModelRefOptions = {}): Promise<LoadedModel> {
   const { pkg, ref: resolved } = await readModelRef(ref, options);
   try {
-    return {
-      pkg,
-      ref: resolved,
-      model: estimatorFromJSON(pkg.model),
-      preprocessing: pkg.preprocessing ? estimatorFromJSON(pkg.preprocessing) : null,
-    };
+    const model = estimatorFromJSON(pkg.model);
+    const preprocessing = pkg.preprocessing ? estimatorFromJSON(pkg.preprocessing) : null;
+    const problem = packageDisagreement(pkg, model, preprocessing);
+    if (problem) {
+      throw new ValidationError(problem, {
+        fix: 'the package was edited or damaged: its manifest contradicts its fitted model; re-export the model',
+      });
+    }
+    return { pkg, ref: resolved, model, preprocessing };
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     // The estimator's own message knows no package: name it (and the registry version) first.
@@ -348,6 +351,42 @@ export async function loadModelPackage(ref: string, options: ModelRefOptions = {
       cause: e,
     });
   }
+}
+
+/** The estimator kinds each package task may hold. */
+const TASK_KINDS: Record<ModelPackage['task'], readonly EstimatorKind[]> = {
+  binary: ['classifier'],
+  multiclass: ['classifier'],
+  regression: ['regressor'],
+  clustering: ['clusterer'],
+  transform: ['transformer'],
+};
+
+/**
+ * Why a package's manifest contradicts its own fitted estimators, or undefined when they agree:
+ * its `task` must fit the model's kind, and every input column the first estimator reads must
+ * be in `inputSchema` (scoring selects the data's columns by that schema, so a column it lacks
+ * would never reach the model — a pipeline reading none of them scored every table as empty).
+ */
+export function packageDisagreement(
+  pkg: ModelPackage,
+  model: Estimator,
+  preprocessing: Estimator | null,
+): string | undefined {
+  if (!TASK_KINDS[pkg.task].includes(model.kind)) {
+    return `its task is '${pkg.task}', but its model ${model.typeName} is a ${model.kind}`;
+  }
+  const first = (preprocessing ?? model) as Estimator & { requiredColumns?: () => string[] };
+  if (!first.isFitted()) return `its ${preprocessing ? 'preprocessing' : 'model'} is not fitted`;
+  const reads =
+    typeof first.requiredColumns === 'function' ? first.requiredColumns() : first.featureNamesIn_!;
+  const listed = new Set(pkg.inputSchema.columns.map((c) => c.name));
+  const missing = reads.filter((c) => !listed.has(c));
+  if (missing.length) {
+    const names = missing.slice(0, 8).map((c) => `'${c}'`);
+    return `its input schema lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`} its fitted ${first.typeName} reads: ${names.join(', ')}${missing.length > 8 ? ', …' : ''}`;
+  }
+  return undefined;
 }
 
 async function exists(path: string): Promise<boolean> {

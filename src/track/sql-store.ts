@@ -20,7 +20,9 @@ import {
   checkArtifactName,
   checkExperimentName,
   checkModelName,
+  checkStoreText,
   checkTrackingKey,
+  storableText,
 } from './names.ts';
 import type { Row, SqlDriver, SqlExecutor } from './sql/driver.ts';
 import {
@@ -101,9 +103,8 @@ export class SqlStore implements Store {
 
   async createRun(input: NewRunInput): Promise<RunRecord> {
     checkExperimentName(input.experiment);
-    if (input.name != null && (typeof input.name !== 'string' || input.name.length > 250)) {
-      throw new ValidationError('Run name must be a string of at most 250 characters.', { field: 'name' });
-    }
+    checkStoreText(input.name, 'Run name', 250);
+    checkStoreText(input.notes, 'Notes', Number.POSITIVE_INFINITY);
     const params = paramRows(input.params ?? {});
     const tags = tagRows(input.tags ?? {});
     const id = randomUUID().replaceAll('-', '');
@@ -213,18 +214,18 @@ export class SqlStore implements Store {
       ]);
     const params: Record<string, ParamValue> = {};
     for (const r of paramRows_)
-      params[r.key] = parseJson(r.value, `parameter '${r.key}' of run ${id}`) as ParamValue;
+      setOwn(params, r.key, parseJson(r.value, `parameter '${r.key}' of run ${id}`) as ParamValue);
     const metrics: Record<string, MetricSummary> = {};
     for (const r of metricRows) {
-      metrics[r.key] = {
+      setOwn(metrics, r.key, {
         value: numberOrNaN(r.value),
         step: Number(r.step),
         at: iso(r.logged_at),
         count: Number(r.n),
-      };
+      });
     }
     const tags: Record<string, string> = {};
-    for (const r of tagRows_) tags[r.key] = r.value;
+    for (const r of tagRows_) setOwn(tags, r.key, r.value);
     const datasets: RunDatasetRecord[] = datasetRows.map((r) => ({
       ...datasetFrom(r),
       role: String(r.role),
@@ -285,7 +286,7 @@ export class SqlStore implements Store {
     for (let i = 0; i < runs.length; i += 500) {
       const ids = runs.slice(i, i + 500).map((r) => r.id);
       for (const m of await this.latestMetrics(ids))
-        byId.get(m.run_id)!.metrics[m.key] = numberOrNaN(m.value);
+        setOwn(byId.get(m.run_id)!.metrics, m.key, numberOrNaN(m.value));
     }
     return runs;
   }
@@ -383,6 +384,7 @@ export class SqlStore implements Store {
     if (notes !== null && typeof notes !== 'string') {
       throw new ValidationError('Notes must be a string (or null to clear them).', { field: 'notes' });
     }
+    checkStoreText(notes, 'Notes', Number.POSITIVE_INFINITY);
     if ((await this.db.run('UPDATE runs SET notes = ? WHERE id = ?', [notes, runId])) === 0)
       throw noRun(runId);
   }
@@ -408,7 +410,7 @@ export class SqlStore implements Store {
     // The owning process has the last word, even over a reaper that wrongly gave up on it.
     const n = await this.db.run(
       'UPDATE runs SET status = ?, ended_at = ?, heartbeat_at = ?, failure = ? WHERE id = ?',
-      [status, now, now, failure, runId],
+      [status, now, now, failure === null ? null : storableText(String(failure)), runId],
     );
     if (n === 0) throw noRun(runId);
   }
@@ -449,6 +451,7 @@ export class SqlStore implements Store {
       });
     }
     const role = checkTrackingKey(input.role ?? 'train', 'dataset role');
+    checkStoreText(input.name, 'Dataset name', Number.POSITIVE_INFINITY);
     if (input.nRows !== undefined && (!Number.isSafeInteger(input.nRows) || input.nRows < 0)) {
       throw new ValidationError(`nRows must be a non-negative integer; got ${input.nRows}.`, {
         field: 'nRows',
@@ -535,6 +538,8 @@ export class SqlStore implements Store {
 
   async createModelVersion(input: NewModelVersionInput): Promise<ModelVersionRecord> {
     checkModelName(input.name);
+    checkStoreText(input.description, 'Model description', Number.POSITIVE_INFINITY);
+    checkStoreText(input.source, 'Model source', Number.POSITIVE_INFINITY);
     if (!isSha256(input.packageSha256)) {
       throw new ValidationError('packageSha256 must be 64 hex digits.', { field: 'packageSha256' });
     }
@@ -647,6 +652,7 @@ export class SqlStore implements Store {
   ): Promise<AliasChangeRecord> {
     checkModelName(name);
     checkAliasName(alias);
+    checkAliasChange(change);
     const now = Date.now();
     const record = await this.db.transaction(async (tx) => {
       const exists = await tx.all('SELECT version FROM model_versions WHERE name = ? AND version = ?', [
@@ -679,6 +685,7 @@ export class SqlStore implements Store {
   async removeAlias(name: string, alias: string, change: AliasChangeInput): Promise<AliasChangeRecord> {
     checkModelName(name);
     checkAliasName(alias);
+    checkAliasChange(change);
     const now = Date.now();
     const removed = await this.db.transaction(async (tx) => {
       const [before] = await tx.all<{ version: number }>(
@@ -819,6 +826,13 @@ function noRun(id: string): ValidationError {
   });
 }
 
+/** Checks the free text of an alias change (why, by whom, through what) is storable. */
+function checkAliasChange(change: AliasChangeInput): void {
+  checkStoreText(change.reason, 'Reason', Number.POSITIVE_INFINITY);
+  checkStoreText(change.actor, 'Actor', Number.POSITIVE_INFINITY);
+  checkStoreText(change.via, 'Via', Number.POSITIVE_INFINITY);
+}
+
 function paramRows(params: Record<string, ParamValue>): [string, string][] {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new ValidationError('Parameters must be an object of name → JSON value.', { field: 'params' });
@@ -862,7 +876,7 @@ function jsonSafe(v: unknown, key: string): ParamValue {
   ) {
     const out: Record<string, ParamValue> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>))
-      if (x !== undefined) out[k] = jsonSafe(x, key);
+      if (x !== undefined) setOwn(out, k, jsonSafe(x, key));
     return out;
   }
   throw new ValidationError(
@@ -885,8 +899,18 @@ function tagRows(tags: Record<string, string>): [string, string][] {
         field: k,
       });
     }
+    checkStoreText(v, `Tag '${k}'`, 5000);
     return [k, v];
   });
+}
+
+/**
+ * Sets `obj[key]` as an own, enumerable property. Keys come from users and the database, and a
+ * plain assignment of `'__proto__'` would replace the object's prototype instead (the key then
+ * vanishes from the record and its value is inherited by every lookup).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function iso(ms: unknown): string {

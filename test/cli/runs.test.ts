@@ -43,6 +43,47 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   runCli([...args, '--store', target.url], { env });
 const json = <T>(stdout: string) => JSON.parse(stdout) as T;
 
+describe('lathe runs: text from the store cannot drive the terminal', () => {
+  it('prints escape sequences in names, notes, tags and experiments as visible escapes', async () => {
+    const own = sqliteTarget();
+    const store = await own.open();
+    let id: string;
+    try {
+      const run = await startRun({
+        store,
+        experiment: 'esc\u009b2J\u202Etxt.exe',
+        name: 'title\u001b]0;pwned\u0007',
+      });
+      await run.setNotes('clip \u001b]52;c;ZWNobyBwd25lZA==\u0007');
+      await run.setTags({ note: 'hi\u001b[2J\u001b[Hcleared' });
+      await run.end();
+      id = run.id;
+    } finally {
+      await store.close();
+    }
+    const cliOwn = (args: string[]) => runCli([...args, '--store', own.url]);
+    try {
+      for (const args of [
+        ['runs', 'show', id],
+        ['runs', 'list', '--experiment', 'esc\u009b2J\u202Etxt.exe'],
+      ]) {
+        const r = await cliOwn(args);
+        assert.equal(r.code, 0, r.stderr);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
+        assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+        assert.match(r.stdout, /title\\u001b\]0;pwned\\u0007/);
+      }
+      const show = await cliOwn(['runs', 'show', id]);
+      assert.match(show.stdout, /clip \\u001b\]52;c;/);
+      assert.match(show.stdout, /hi\\u001b\[2J\\u001b\[Hcleared/);
+      const json = await cliOwn(['runs', 'show', id, '--json']);
+      assert.equal(JSON.parse(json.stdout).name, 'title\u001b]0;pwned\u0007', 'JSON keeps the data as it is');
+    } finally {
+      await own.cleanup();
+    }
+  });
+});
+
 describe('lathe runs list', () => {
   it('prints every run, newest first, with the latest metrics (--json)', async () => {
     const r = await cli(['runs', 'list', '--json']);

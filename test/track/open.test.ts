@@ -1,6 +1,14 @@
 // openStore: choosing the adapter from a URL, LATHE_STORE or the default; refusing what it cannot open.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,6 +82,23 @@ describe('openStore', () => {
       assert.deepEqual(store.migrationsApplied, [1]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('keeps the artifacts next to the real file when the store path is a symbolic link', async () => {
+    const real = join(dir, 'linked-real', 'lathe.db');
+    const link = join(dir, 'linked-alias.db');
+    const first = await openStore(real);
+    await first.close();
+    symlinkSync(real, link);
+    // Both spellings of one store must find the same artifacts (registered packages among them).
+    for (const path of [real, link, `sqlite:${link}`]) {
+      const store = await openStore(path, { create: false });
+      try {
+        assert.equal(store.artifacts.root, join(dir, 'linked-real', 'artifacts'), path);
+      } finally {
+        await store.close();
+      }
     }
   });
 

@@ -10,7 +10,8 @@
  * @module
  */
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataError } from '../../core/errors.ts';
@@ -56,6 +57,25 @@ export interface ModelPackage {
 /** Largest manifest read (64 MiB): a bigger one is refused rather than parsed. */
 const MAX_MANIFEST = 64 * 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a manifest field. Checking, decoding and
+ * rebuilding recurse once per level, so a deeper value is refused up front with its field named,
+ * rather than left to exhaust the stack somewhere inside.
+ */
+const MAX_NESTING = 1000;
+
+/** True when `value` nests arrays or objects more than `limit` levels deep (checked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const FIX = 'the package is damaged or was edited; re-export the model, or fetch it again from the registry';
 
 /**
@@ -63,6 +83,17 @@ const FIX = 'the package is damaged or was edited; re-export the model, or fetch
  * Throws a {@link DataError} naming the file and the problem when it is not a valid package.
  */
 export async function readModelPackage(path: string): Promise<ModelPackage> {
+  return (await readPackageBytes(path)).pkg;
+}
+
+/** A package read and checked, with the very bytes that were checked, as archive entries. */
+interface CheckedPackage {
+  pkg: ModelPackage;
+  /** The archive file's bytes (archive form) or its files (directory form). */
+  archive: Buffer | TarEntry[];
+}
+
+async function readPackageBytes(path: string): Promise<CheckedPackage> {
   const abs = resolve(path);
   let st: Awaited<ReturnType<typeof stat>>;
   try {
@@ -74,8 +105,54 @@ export async function readModelPackage(path: string): Promise<ModelPackage> {
     });
   }
   if (st.isDirectory()) return readDirectory(abs);
-  const bytes = await readFile(abs);
-  return readModelPackageArchive(bytes, abs);
+  const bytes = await readRegularFile(abs, 'the model package');
+  return { pkg: readModelPackageArchive(bytes, abs), archive: bytes };
+}
+
+/**
+ * Reads `file` whole — only if it is a regular file (or a link to one). A FIFO, a socket or a
+ * device (`/dev/zero`) is refused before any byte is read: reading one could block forever or
+ * never end. It is opened non-blocking, so even opening a FIFO does not wait for a writer.
+ * `limit` refuses a file larger than `limit.bytes` before reading it. Other failures to open
+ * (ENOENT, EACCES) are thrown as they are, for the caller to word.
+ */
+async function readRegularFile(
+  file: string,
+  what: string,
+  limit?: { bytes: number; tooBig: (size: number) => DataError },
+): Promise<Buffer> {
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      throw new DataError(
+        `${what} is not a regular file (it is ${fileKind(st)}); a model package is made of regular files only.`,
+        {
+          file,
+          fix: 'pass the package directory or .lathe file written by Lathe, not a pipe, device or link to one',
+        },
+      );
+    }
+    if (limit && st.size > limit.bytes) throw limit.tooBig(st.size);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
+      if (bytesRead === 0) break; // shrank while being read: the size checks report it
+      off += bytesRead;
+    }
+    return off === buf.length ? buf : buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
+function fileKind(st: Awaited<ReturnType<typeof stat>>): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a file';
 }
 
 /** Reads and checks a package from the bytes of its archive form; `label` names it in errors. */
@@ -120,27 +197,21 @@ export function readModelPackageArchive(bytes: Uint8Array, label: string): Model
  * an archive, a freshly packed archive for a directory. Same package, same bytes.
  */
 export async function modelPackageArchive(path: string): Promise<{ bytes: Buffer; pkg: ModelPackage }> {
-  const pkg = await readModelPackage(path);
-  if (pkg.form === 'archive') return { bytes: await readFile(pkg.path), pkg };
-  const entries: TarEntry[] = [{ name: MANIFEST_FILE, data: await readFile(join(pkg.path, MANIFEST_FILE)) }];
-  for (const sha of Object.keys(pkg.manifest.blobs).sort()) {
-    entries.push({ name: `${BLOB_DIR}/${sha}`, data: await readFile(join(pkg.path, BLOB_DIR, sha)) });
-  }
-  return { bytes: writeTar(entries, Date.parse(pkg.createdAt) / 1000), pkg };
+  // Packed from the bytes that were checked, never from a second read of the files (which
+  // could have changed in between, and would then be stored unchecked).
+  const { pkg, archive } = await readPackageBytes(path);
+  if (Buffer.isBuffer(archive)) return { bytes: archive, pkg };
+  return { bytes: writeTar(archive, Date.parse(pkg.createdAt) / 1000), pkg };
 }
 
-async function readDirectory(dir: string): Promise<ModelPackage> {
+async function readDirectory(dir: string): Promise<CheckedPackage> {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifestBytes: Buffer;
   try {
-    const st = await stat(manifestPath);
-    if (st.size > MAX_MANIFEST) {
-      throw new DataError(`${MANIFEST_FILE} is ${st.size} bytes, over the ${MAX_MANIFEST}-byte limit.`, {
-        file: manifestPath,
-        fix: FIX,
-      });
-    }
-    manifestBytes = await readFile(manifestPath);
+    manifestBytes = await readRegularFile(manifestPath, MANIFEST_FILE, {
+      bytes: MAX_MANIFEST,
+      tooBig: (size) => manifestTooBig(size, manifestPath),
+    });
   } catch (e) {
     if (e instanceof DataError) throw e;
     const entries = await readdir(dir).catch(() => [] as string[]);
@@ -153,13 +224,19 @@ async function readDirectory(dir: string): Promise<ModelPackage> {
   }
   // Only the blobs the manifest lists are read, and only names that are SHA-256 hex.
   const blobs = await preloadBlobs(dir, manifestBytes);
-  return decodePackage(
+  const pkg = decodePackage(
     manifestBytes,
     (sha) => blobs.get(sha),
     (name) => join(dir, name),
     dir,
     'directory',
   );
+  // decodePackage checked every listed blob: each is present, of its size, hashing to its name.
+  const archive: TarEntry[] = [{ name: MANIFEST_FILE, data: manifestBytes }];
+  for (const sha of Object.keys(pkg.manifest.blobs).sort()) {
+    archive.push({ name: `${BLOB_DIR}/${sha}`, data: blobs.get(sha)! });
+  }
+  return { pkg, archive };
 }
 
 /** Reads the blob files a directory manifest lists (when it parses); missing ones stay undefined. */
@@ -169,16 +246,38 @@ async function preloadBlobs(
 ): Promise<Map<string, Uint8Array | undefined>> {
   const out = new Map<string, Uint8Array | undefined>();
   let listed: string[] = [];
+  let m: { blobs?: unknown };
   try {
-    const m = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as { blobs?: unknown };
+    m = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as { blobs?: unknown };
     if (m && typeof m.blobs === 'object' && m.blobs !== null) listed = Object.keys(m.blobs).filter(isSha256);
   } catch {
     return out; // decodePackage reports the bad manifest
   }
   for (const sha of listed) {
-    out.set(sha, await readFile(join(dir, BLOB_DIR, sha)).catch(() => undefined));
+    const file = join(dir, BLOB_DIR, sha);
+    const size = (m.blobs as Record<string, { size?: unknown } | null>)[sha]?.size;
+    const limit = Number.isSafeInteger(size)
+      ? {
+          bytes: size as number,
+          tooBig: (actual: number) =>
+            new DataError(`blob is ${actual} bytes, but the manifest says ${size}.`, { file, fix: FIX }),
+        }
+      : undefined;
+    try {
+      out.set(sha, await readRegularFile(file, 'blob', limit));
+    } catch (e) {
+      if (e instanceof DataError) throw e;
+      out.set(sha, undefined); // decodePackage reports it missing
+    }
   }
   return out;
+}
+
+function manifestTooBig(size: number, file: string): DataError {
+  return new DataError(`${MANIFEST_FILE} is ${size} bytes, over the ${MAX_MANIFEST}-byte limit.`, {
+    file,
+    fix: FIX,
+  });
 }
 
 /** The checks shared by both forms. */
@@ -191,6 +290,7 @@ function decodePackage(
 ): ModelPackage {
   const mfile = fileOf(MANIFEST_FILE);
   const bad = (what: string, fix = FIX) => new DataError(what, { file: mfile, fix });
+  if (manifestBytes.byteLength > MAX_MANIFEST) throw manifestTooBig(manifestBytes.byteLength, mfile);
   if (endianness() !== 'LE') {
     throw bad(
       'model packages store little-endian arrays; this machine is big-endian.',
@@ -220,6 +320,13 @@ function decodePackage(
       `the package has format version ${m.formatVersion}; this Lathe reads up to version ${MODEL_PACKAGE_VERSION}.`,
       'upgrade Lathe to load it',
     );
+  }
+  for (const [field, value] of Object.entries(m)) {
+    if (nestedDeeperThan(value, MAX_NESTING)) {
+      throw bad(
+        `"${field}" is nested more than ${MAX_NESTING} levels deep; no package Lathe writes comes near that.`,
+      );
+    }
   }
   const checksum = m.checksum as { algorithm?: unknown; value?: unknown } | null | undefined;
   if (checksum?.algorithm !== 'sha256' || !isSha256(checksum.value)) {
