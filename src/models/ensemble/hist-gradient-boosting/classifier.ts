@@ -8,9 +8,10 @@
 
 import { ValidationError } from '../../../core/errors.ts';
 import { registerEstimator } from '../../../core/estimator.ts';
-import type { Label, TargetInput } from '../../../core/labels.ts';
+import type { TargetInput } from '../../../core/labels.ts';
 import { type Matrix, type MatrixInput, matrix } from '../../../core/matrix.ts';
 import type { PlainObject } from '../../../core/plain.ts';
+import { readClasses } from '../../../core/saved-state.ts';
 import { BaseClassifier, type ClassWeight, checkSampleWeight, classWeightVector } from '../../base.ts';
 import type { BoostingData } from './boosting.ts';
 import { expit, makeLoss } from './loss.ts';
@@ -199,8 +200,10 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
   }
 
   protected setState(state: PlainObject): void {
-    const model = modelFromState(state, this.typeName);
-    this.classes_ = state.classes as Label[];
+    const classes = readClasses(this.typeName, state);
+    const nOut = classes.length === 2 ? 1 : classes.length;
+    const model = modelFromState(state, this.typeName, (state.featureNamesIn as string[]).length, nOut);
+    this.classes_ = classes;
     this.setModel(model, model.isCategorical.length);
   }
 }

@@ -8,6 +8,7 @@
 import { ValidationError } from '../../../core/errors.ts';
 import { type Matrix, takeRows } from '../../../core/matrix.ts';
 import type { PlainObject } from '../../../core/plain.ts';
+import { checkInt, checkLength, damagedState } from '../../../core/saved-state.ts';
 import { warn } from '../../../core/warnings.ts';
 import type { BinMapper, FeatureBins } from './binning.ts';
 import { type BoostingData, fitBoosting, resolveThreads } from './boosting.ts';
@@ -219,19 +220,34 @@ export function modelToState(m: FittedModel): PlainObject {
 
 function typed<T>(v: unknown, Ctor: new (...a: never[]) => T, name: string, who: string): T {
   if (!(v instanceof Ctor)) {
-    throw new ValidationError(`${who}: saved state field '${name}' is missing or has the wrong type.`, {
-      fix: 'the model file is damaged; retrain or re-export it',
-    });
+    throw damagedState(who, name, 'is missing or has the wrong type');
   }
   return v;
 }
 
-/** Rebuilds a fitted model from {@link modelToState} output, checking every field. */
-export function modelFromState(s: PlainObject, who: string): FittedModel {
+/**
+ * Rebuilds a fitted model from {@link modelToState} output, checking every field: types, the
+ * lengths of the node arrays, the tree layout (each tree's nodes contiguous, children inside their
+ * tree and after their parent), feature indices against the `nFeatures` input columns, and one
+ * tree per output (`nOutputs`) in each iteration. A damaged or edited state is refused here rather
+ * than predicting NaN or crashing inside the tree walk.
+ */
+export function modelFromState(
+  s: PlainObject,
+  who: string,
+  nFeatures: number,
+  nOutputs: number,
+): FittedModel {
   const e = s.ensemble as PlainObject;
-  if (typeof e !== 'object' || e === null) throw new ValidationError(`${who}: saved state lacks 'ensemble'.`);
+  if (typeof e !== 'object' || e === null || Array.isArray(e) || ArrayBuffer.isView(e)) {
+    throw damagedState(who, 'ensemble', 'is missing or not an object');
+  }
+  const K = checkInt(who, 'nTreesPerIteration', e.nTreesPerIteration, 1, 1 << 20);
+  if (K !== nOutputs) {
+    throw damagedState(who, 'nTreesPerIteration', `is ${K}, but the model has ${nOutputs} output(s)`);
+  }
   const ensemble: TreeEnsemble = {
-    nTreesPerIteration: Number(e.nTreesPerIteration),
+    nTreesPerIteration: K,
     treeStart: typed(e.treeStart, Int32Array, 'treeStart', who),
     feature: typed(e.feature, Int32Array, 'feature', who),
     threshold: typed(e.threshold, Float64Array, 'threshold', who),
@@ -247,31 +263,107 @@ export function modelFromState(s: PlainObject, who: string): FittedModel {
     rawBitsetStart: typed(e.rawBitsetStart, Int32Array, 'rawBitsetStart', who),
     rawBitsets: typed(e.rawBitsets, Uint32Array, 'rawBitsets', who),
   };
-  const nNodes = ensemble.feature.length;
-  for (let i = 0; i < nNodes; i++) {
-    const l = ensemble.left[i];
-    const r = ensemble.right[i];
-    if (!(l >= 0 && l < nNodes && r >= 0 && r < nNodes) || (ensemble.feature[i] >= 0 && (l <= i || r <= i))) {
-      throw new ValidationError(`${who}: saved trees are malformed (node ${i} points outside the tree).`, {
-        fix: 'the model file is damaged; retrain or re-export it',
-      });
-    }
+  checkEnsemble(ensemble, who, nFeatures);
+  const nIter = checkInt(who, 'nIter', s.nIter, 0, Number.MAX_SAFE_INTEGER);
+  const nTrees = ensemble.treeStart.length - 1;
+  if (nTrees !== nIter * K) {
+    throw damagedState(
+      who,
+      'treeStart',
+      `holds ${nTrees} trees, but ${nIter} iterations of ${K} make ${nIter * K}`,
+    );
   }
-  const features: FeatureBins[] = (s.bins as PlainObject[]).map((b) => ({
-    categorical: b.categorical === true,
-    thresholds: typed(b.thresholds, Float64Array, 'thresholds', who),
-    nBins: Number(b.nBins),
-    codeToBin: b.codeToBin === undefined ? undefined : typed(b.codeToBin, Int32Array, 'codeToBin', who),
-    otherBin: b.otherBin === undefined ? undefined : Number(b.otherBin),
-  }));
+  const baseline = typed(s.baseline, Float64Array, 'baseline', who);
+  checkLength(who, 'baseline', baseline, K, 'one per output');
+  const isCategorical = typed(s.isCategorical, Uint8Array, 'isCategorical', who);
+  checkLength(who, 'isCategorical', isCategorical, nFeatures, 'one per input feature');
+  if (!Array.isArray(s.bins)) throw damagedState(who, 'bins', 'is missing or not an array');
+  checkLength(who, 'bins', s.bins, nFeatures, 'one per input feature');
+  const missingBin = checkInt(who, 'missingBin', s.missingBin, 0, 255);
+  const features: FeatureBins[] = (s.bins as PlainObject[]).map((b) => {
+    if (typeof b !== 'object' || b === null)
+      throw damagedState(who, 'bins', 'holds an entry that is not an object');
+    return {
+      categorical: b.categorical === true,
+      thresholds: typed(b.thresholds, Float64Array, 'thresholds', who),
+      nBins: checkInt(who, 'bins.nBins', b.nBins, 0, 256),
+      codeToBin: b.codeToBin === undefined ? undefined : typed(b.codeToBin, Int32Array, 'codeToBin', who),
+      otherBin: b.otherBin === undefined ? undefined : checkInt(who, 'bins.otherBin', b.otherBin, -1, 255),
+    };
+  });
   return {
-    mapper: { features, missingBin: Number(s.missingBin) },
+    mapper: { features, missingBin },
     ensemble,
-    baseline: typed(s.baseline, Float64Array, 'baseline', who),
-    isCategorical: typed(s.isCategorical, Uint8Array, 'isCategorical', who),
-    nIter: Number(s.nIter),
+    baseline,
+    isCategorical,
+    nIter,
     trainScore: typed(s.trainScore, Float64Array, 'trainScore', who),
     validationScore: typed(s.validationScore, Float64Array, 'validationScore', who),
     doEarlyStopping: s.doEarlyStopping === true,
   };
+}
+
+/** The layout checks of {@link modelFromState}: every index the tree walks follow stays in range. */
+function checkEnsemble(e: TreeEnsemble, who: string, nFeatures: number): void {
+  const nNodes = e.feature.length;
+  for (const name of [
+    'threshold',
+    'binThreshold',
+    'left',
+    'right',
+    'value',
+    'missingLeft',
+    'catIndex',
+    'gain',
+    'count',
+  ] as const) {
+    checkLength(who, name, e[name], nNodes, "one per node, as many as 'feature'");
+  }
+  const { treeStart, rawBitsetStart } = e;
+  if (treeStart.length < 1 || treeStart[0] !== 0 || treeStart[treeStart.length - 1] !== nNodes) {
+    throw damagedState(who, 'treeStart', `does not run from 0 to the ${nNodes} nodes of 'feature'`);
+  }
+  const nCat = rawBitsetStart.length - 1;
+  if (nCat < 0 || rawBitsetStart[0] !== 0 || rawBitsetStart[nCat] !== e.rawBitsets.length) {
+    throw damagedState(
+      who,
+      'rawBitsetStart',
+      `does not run from 0 to the ${e.rawBitsets.length} words of 'rawBitsets'`,
+    );
+  }
+  for (let c = 0; c < nCat; c++) {
+    if (rawBitsetStart[c + 1] < rawBitsetStart[c])
+      throw damagedState(who, 'rawBitsetStart', 'is not in order');
+  }
+  checkLength(who, 'binBitsets', e.binBitsets, nCat * 8, 'eight words per categorical split');
+  for (let t = 0; t + 1 < treeStart.length; t++) {
+    const lo = treeStart[t];
+    const hi = treeStart[t + 1];
+    if (!(hi > lo)) throw damagedState(who, 'treeStart', `gives tree ${t} no nodes (${lo}..${hi})`);
+    for (let i = lo; i < hi; i++) {
+      const f = e.feature[i];
+      if (f < -1 || f >= nFeatures) {
+        throw damagedState(who, 'feature', `holds ${f} at node ${i}, outside -1..${nFeatures - 1}`);
+      }
+      const c = e.catIndex[i];
+      if (c < -1 || c >= nCat || (c >= 0 && f < 0)) {
+        throw damagedState(
+          who,
+          'catIndex',
+          `holds ${c} at node ${i}, not a categorical split of 0..${nCat - 1}`,
+        );
+      }
+      const l = e.left[i];
+      const r = e.right[i];
+      // A split's children come after it in its own tree, so every walk ends at a leaf.
+      const ok = f < 0 ? l >= lo && l < hi && r >= lo && r < hi : l > i && l < hi && r > i && r < hi;
+      if (!ok) {
+        throw damagedState(
+          who,
+          f < 0 ? 'left' : 'left/right',
+          `points outside its tree at node ${i} (the trees are malformed)`,
+        );
+      }
+    }
+  }
 }

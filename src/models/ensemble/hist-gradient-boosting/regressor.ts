@@ -140,7 +140,7 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HGBRegressorPar
   }
 
   protected setState(state: PlainObject): void {
-    const model = modelFromState(state, this.typeName);
+    const model = modelFromState(state, this.typeName, (state.featureNamesIn as string[]).length, 1);
     this.setModel(model, model.isCategorical.length);
   }
 }
