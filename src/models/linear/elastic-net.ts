@@ -16,6 +16,7 @@ import type { TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkInt, checkNumber } from '../../core/saved-state.ts';
 import { warn } from '../../core/warnings.ts';
 import { centerAndWeight } from './common.ts';
 import { enetCoordinateDescent, selectionRng } from './coordinate-descent.ts';
@@ -111,8 +112,8 @@ abstract class CoordinateDescentRegressor<P extends LassoParams> extends LinearR
   }
 
   protected override setExtraState(state: PlainObject): void {
-    this.nIter_ = state.nIter as number;
-    this.dualGap_ = state.dualGap as number;
+    this.nIter_ = checkInt(this.typeName, 'nIter', state.nIter, 0, Number.MAX_SAFE_INTEGER);
+    this.dualGap_ = checkNumber(this.typeName, 'dualGap', state.dualGap, false);
   }
 }
 

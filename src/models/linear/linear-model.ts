@@ -9,6 +9,7 @@ import type { TargetInput } from '../../core/labels.ts';
 import { asNumericTarget } from '../../core/labels.ts';
 import type { Matrix, MatrixInput } from '../../core/matrix.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkLength, checkNumber, damagedState } from '../../core/saved-state.ts';
 import { BaseRegressor, checkSampleWeight } from '../base.ts';
 import { assertFiniteScores, finiteMatrix, linearPredict } from './common.ts';
 
@@ -60,9 +61,17 @@ export abstract class LinearRegressorBase<P extends object> extends BaseRegresso
     return { coef: this.coef_!, intercept: this.intercept_!, ...this.extraState() };
   }
 
+  /**
+   * Checks the saved coefficients against the input width (one per column of X) and the intercept
+   * for a number, so that a damaged or edited package is refused rather than predicting NaN.
+   */
   protected setState(state: PlainObject): void {
-    this.coef_ = state.coef as Float64Array;
-    this.intercept_ = state.intercept as number;
+    const who = this.typeName;
+    const coef = state.coef;
+    if (!(coef instanceof Float64Array)) throw damagedState(who, 'coef', 'is missing or not a Float64Array');
+    checkLength(who, 'coef', coef, (state.featureNamesIn as string[]).length, 'one per input feature');
+    this.coef_ = coef;
+    this.intercept_ = checkNumber(who, 'intercept', state.intercept, false);
     this.setExtraState(state);
   }
 }

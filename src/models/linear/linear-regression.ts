@@ -14,6 +14,7 @@ import type { TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkInt, damagedState } from '../../core/saved-state.ts';
 import { centerAndWeight } from './common.ts';
 import { leastSquaresFactors, minNormSolution } from './least-squares.ts';
 import { interceptFrom, type LinearFitOptions, LinearRegressorBase } from './linear-model.ts';
@@ -65,8 +66,12 @@ export class LinearRegression extends LinearRegressorBase<LinearRegressionParams
   }
 
   protected override setExtraState(state: PlainObject): void {
-    this.rank_ = state.rank as number;
-    this.singular_ = state.singular as Float64Array;
+    const who = this.typeName;
+    this.rank_ = checkInt(who, 'rank', state.rank, 0, Number.MAX_SAFE_INTEGER);
+    if (!(state.singular instanceof Float64Array)) {
+      throw damagedState(who, 'singular', 'is missing or not a Float64Array');
+    }
+    this.singular_ = state.singular;
   }
 }
 

@@ -16,11 +16,12 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import { type Label, numericClasses, type PredictedLabels, type TargetInput } from '../../core/labels.ts';
+import { numericClasses, type PredictedLabels, type TargetInput } from '../../core/labels.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { executorFor } from '../../core/pool.ts';
+import { checkLength, damagedState, readClasses } from '../../core/saved-state.ts';
 import { unfilledInt32 } from '../../core/unfilled.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight, classWeightVector } from '../base.ts';
@@ -376,12 +377,42 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     };
   }
 
+  /**
+   * Checks the saved shapes: one coefficient row per class (one row for two classes) of one value
+   * per input feature, one intercept per row, and labels for classes, so that a damaged or edited
+   * package is refused rather than predicting wrong or crashing in the scoring kernel.
+   */
   protected setState(state: PlainObject): void {
-    this.classes_ = state.classes as Label[];
-    this.coef_ = state.coef as Float64Array[];
-    this.intercept_ = state.intercept as Float64Array;
-    this.nIter_ = state.nIter as Int32Array;
-    this.multinomial_ = state.multinomial as boolean;
+    const who = this.typeName;
+    const classes = readClasses(who, state);
+    const rows = classes.length === 2 ? 1 : classes.length;
+    const nFeatures = (state.featureNamesIn as string[]).length;
+    const coef = state.coef;
+    if (!Array.isArray(coef) || !coef.every((r) => r instanceof Float64Array)) {
+      throw damagedState(who, 'coef', 'is missing or not an array of Float64Array rows');
+    }
+    checkLength(
+      who,
+      'coef',
+      coef,
+      rows,
+      `one row per class, one in all for two classes; ${classes.length} classes`,
+    );
+    for (const r of coef as Float64Array[])
+      checkLength(who, 'coef', r, nFeatures, 'one per input feature in each row');
+    const intercept = state.intercept;
+    if (!(intercept instanceof Float64Array))
+      throw damagedState(who, 'intercept', 'is missing or not a Float64Array');
+    checkLength(who, 'intercept', intercept, rows, 'one per row of coef');
+    if (!(state.nIter instanceof Int32Array))
+      throw damagedState(who, 'nIter', 'is missing or not an Int32Array');
+    if (typeof state.multinomial !== 'boolean')
+      throw damagedState(who, 'multinomial', 'is not true or false');
+    this.classes_ = classes;
+    this.coef_ = coef as Float64Array[];
+    this.intercept_ = intercept;
+    this.nIter_ = state.nIter;
+    this.multinomial_ = state.multinomial;
   }
 }
 
