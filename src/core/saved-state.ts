@@ -90,3 +90,60 @@ export function readClasses(
     throw damagedState(who, 'classes', `has ${v.length} labels, fewer than the ${min} a fitted model has`);
   return v as (string | number)[];
 }
+
+/** A value test for {@link readVector} and {@link readRows}, with its description ("finite"). */
+export interface ValueRule {
+  test: (x: number) => boolean;
+  what: string;
+}
+
+/** Finite numbers. */
+export const FINITE: ValueRule = { test: Number.isFinite, what: 'a finite number' };
+
+/** A Float64Array of `n` values, each passing `rule` when given. */
+export function readVector(
+  who: string,
+  field: string,
+  v: unknown,
+  n: number,
+  what: string,
+  rule?: ValueRule,
+): Float64Array {
+  if (!(v instanceof Float64Array)) throw damagedState(who, field, 'is missing or not a Float64Array');
+  checkLength(who, field, v, n, what);
+  if (rule) checkValues(who, field, v, rule, '');
+  return v;
+}
+
+/** An array of `nRows` Float64Array rows of `nCols` values, each passing `rule` when given. */
+export function readRows(
+  who: string,
+  field: string,
+  v: unknown,
+  nRows: number,
+  nCols: number,
+  what: string,
+  rule?: ValueRule,
+): Float64Array[] {
+  if (!Array.isArray(v) || !v.every((r) => r instanceof Float64Array)) {
+    throw damagedState(who, field, 'is missing or not an array of Float64Array rows');
+  }
+  checkLength(who, field, v, nRows, what);
+  (v as Float64Array[]).forEach((r, k) => {
+    checkLength(who, field, r, nCols, `row ${k}: one per input feature`);
+    if (rule) checkValues(who, field, r, rule, ` of row ${k}`);
+  });
+  return v as Float64Array[];
+}
+
+function checkValues(who: string, field: string, a: Float64Array, rule: ValueRule, where: string): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!rule.test(a[i])) {
+      throw damagedState(
+        who,
+        field,
+        `holds ${a[i]} at index ${i}${where}, where a fitted model has ${rule.what}`,
+      );
+    }
+  }
+}

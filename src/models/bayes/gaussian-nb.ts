@@ -9,11 +9,19 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import type { Label, TargetInput } from '../../core/labels.ts';
+import type { TargetInput } from '../../core/labels.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import {
+  checkNumber,
+  damagedState,
+  readClasses,
+  readRows,
+  readVector,
+  type ValueRule,
+} from '../../core/saved-state.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
 import { argmaxCodes, logProbaFromJll } from './joint-log-likelihood.ts';
 
@@ -190,13 +198,25 @@ export class GaussianNB extends BaseClassifier<GaussianNBParams> {
     };
   }
 
+  /**
+   * Checks the saved shapes (classes × features for theta and var, one value per class for the
+   * counts and priors) and values a fit from finite data gives (no NaN; variances, counts and
+   * priors ≥ 0), so that a damaged or edited package is refused rather than predicting NaN.
+   */
   protected setState(s: PlainObject): void {
-    this.classes_ = s.classes as Label[];
-    this.theta_ = s.theta as Float64Array[];
-    this.var_ = s.var as Float64Array[];
-    this.classCount_ = s.classCount as Float64Array;
-    this.classPrior_ = s.classPrior as Float64Array;
-    this.epsilon_ = s.epsilon as number;
+    const who = this.typeName;
+    const classes = readClasses(who, s);
+    const K = classes.length;
+    const d = (s.featureNamesIn as string[]).length;
+    const perClass = `one per class; ${K} classes`;
+    this.theta_ = readRows(who, 'theta', s.theta, K, d, perClass, NOT_NAN);
+    this.var_ = readRows(who, 'var', s.var, K, d, perClass, NON_NEGATIVE);
+    this.classCount_ = readVector(who, 'classCount', s.classCount, K, perClass, NON_NEGATIVE);
+    this.classPrior_ = readVector(who, 'classPrior', s.classPrior, K, perClass, PROBABILITY);
+    const epsilon = checkNumber(who, 'epsilon', s.epsilon, true);
+    if (epsilon < 0) throw damagedState(who, 'epsilon', `is ${epsilon}, not ≥ 0`);
+    this.epsilon_ = epsilon;
+    this.classes_ = classes;
   }
 }
 
@@ -285,5 +305,10 @@ function checkPriors(who: string, priors: readonly number[], K: number): void {
     });
   }
 }
+
+const NOT_NAN: ValueRule = { test: (x) => x === x, what: 'a number (not NaN)' };
+const NON_NEGATIVE: ValueRule = { test: (x) => x >= 0, what: 'a number ≥ 0' };
+// Given priors sum to 1 within 1e-5 (checkPriors), so one may pass 1 by as much.
+const PROBABILITY: ValueRule = { test: (x) => x >= 0 && x <= 1 + 1e-4, what: 'a probability in 0..1' };
 
 registerEstimator(GaussianNB);

@@ -7,11 +7,12 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import type { Label, TargetInput } from '../../core/labels.ts';
+import type { TargetInput } from '../../core/labels.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { readClasses, readRows, readVector, type ValueRule } from '../../core/saved-state.ts';
 import { warn } from '../../core/warnings.ts';
 import { BaseClassifier, checkSampleWeight } from '../base.ts';
 import type { NaiveBayesFitOptions } from './gaussian-nb.ts';
@@ -168,12 +169,25 @@ export class MultinomialNB extends BaseClassifier<MultinomialNBParams> {
     };
   }
 
+  /**
+   * Checks the saved shapes (classes × features for the feature counts and log-probabilities, one
+   * value per class for the class counts and log-priors) and values a fit from non-negative finite
+   * counts gives (counts ≥ 0, log-probabilities ≤ 0 or −∞, NaN only with forceAlpha and alpha 0), so that a damaged or edited
+   * package is refused rather than predicting NaN.
+   */
   protected setState(s: PlainObject): void {
-    this.classes_ = s.classes as Label[];
-    this.featureCount_ = s.featureCount as Float64Array[];
-    this.classCount_ = s.classCount as Float64Array;
-    this.featureLogProb_ = s.featureLogProb as Float64Array[];
-    this.classLogPrior_ = s.classLogPrior as Float64Array;
+    const who = this.typeName;
+    const classes = readClasses(who, s);
+    const K = classes.length;
+    const d = (s.featureNamesIn as string[]).length;
+    const perClass = `one per class; ${K} classes`;
+    this.featureCount_ = readRows(who, 'featureCount', s.featureCount, K, d, perClass, NON_NEGATIVE);
+    this.classCount_ = readVector(who, 'classCount', s.classCount, K, perClass, NON_NEGATIVE);
+    const zeroAlpha = this.params.alpha === 0 && this.params.forceAlpha;
+    const flpRule = zeroAlpha ? LOG_PROBABILITY_OR_NAN : LOG_PROBABILITY;
+    this.featureLogProb_ = readRows(who, 'featureLogProb', s.featureLogProb, K, d, perClass, flpRule);
+    this.classLogPrior_ = readVector(who, 'classLogPrior', s.classLogPrior, K, perClass, LOG_PRIOR);
+    this.classes_ = classes;
   }
 }
 
@@ -193,5 +207,19 @@ function checkNonNegative(m: Matrix, who: string): void {
     }
   }
 }
+
+const NON_NEGATIVE: ValueRule = { test: (x) => x >= 0, what: 'a number ≥ 0' };
+// Logs of probabilities: ≤ 0 up to rounding, −∞ for a zero probability, never NaN (but 0/0 with
+// alpha = 0, which only forceAlpha keeps).
+const LOG_PROBABILITY: ValueRule = { test: (x) => x <= 1e-9, what: 'the logarithm of a probability' };
+const LOG_PROBABILITY_OR_NAN: ValueRule = {
+  test: (x) => !(x > 1e-9),
+  what: 'the logarithm of a probability',
+};
+// Logs of priors: given priors need not sum to 1, so any number but NaN and +∞.
+const LOG_PRIOR: ValueRule = {
+  test: (x) => x === x && x !== Number.POSITIVE_INFINITY,
+  what: 'the logarithm of a prior',
+};
 
 registerEstimator(MultinomialNB);
