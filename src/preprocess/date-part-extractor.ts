@@ -25,9 +25,10 @@ import type { TargetInput } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { checkLength } from '../core/saved-state.ts';
 import { matrixFromColumns, TableTransformer } from './base.ts';
 import { type DataInput, isTable, numericValues } from './input.ts';
-import { readArray } from './state.ts';
+import { checkInputWidth, readArray, readIndices } from './state.ts';
 
 /** The parts DatePartExtractor can extract. */
 export const DATE_PARTS = ['year', 'month', 'day', 'weekday', 'hour', 'dayofyear'] as const;
@@ -198,22 +199,22 @@ export class DatePartExtractor extends TableTransformer<DatePartExtractorParams>
     };
   }
 
+  /** Checks the date columns against the input width, and one list of parts per date column. */
   protected setState(s: PlainObject): void {
+    const width = (s.featureNamesIn as string[]).length;
+    checkInputWidth(this, s, width);
     this.restoreTableState(s);
-    this.dateColumns_ = readArray<number>(
-      this,
-      s,
-      'dateColumns',
-      (x) => Number.isInteger(x),
-      'a list of column indices',
-    );
-    this.parts_ = readArray<DatePart[]>(
+    const columns = readIndices(this, s, 'dateColumns', width);
+    const parts = readArray<DatePart[]>(
       this,
       s,
       'parts',
       (x) => Array.isArray(x) && x.every((q) => (DATE_PARTS as readonly unknown[]).includes(q)),
       'a list of date-part lists',
     );
+    checkLength(this.typeName, 'parts', parts, columns.length, 'one list per date column');
+    this.dateColumns_ = columns;
+    this.parts_ = parts;
   }
 }
 

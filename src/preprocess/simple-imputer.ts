@@ -25,6 +25,7 @@ import { assertNoInfinity, type Matrix, type MatrixInput, matrix } from '../core
 import { pairwiseSum } from '../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { checkLength } from '../core/saved-state.ts';
 import { warn } from '../core/warnings.ts';
 import type { Column, ColumnType } from '../data/column.ts';
 import { Table } from '../data/table.ts';
@@ -32,7 +33,7 @@ import { sortedNonMissing } from '../stats/quantile.ts';
 import { TableTransformer } from './base.ts';
 import { medianSorted, modeSorted } from './column-stats.ts';
 import { columnTypes, type DataInput, isTable, numericValues } from './input.ts';
-import { readArray } from './state.ts';
+import { checkInputWidth, readArray, readIndices } from './state.ts';
 
 const schema = {
   strategy: p.oneOf(['mean', 'median', 'most_frequent', 'constant'] as const, {
@@ -299,22 +300,24 @@ export class SimpleImputer extends TableTransformer<SimpleImputerParams> {
     };
   }
 
+  /**
+   * Checks one statistic and one input type per input column, and indicator indices inside the
+   * input width (a statistic itself may be NaN: an all-missing column without keepEmptyFeatures).
+   */
   protected setState(s: PlainObject): void {
+    const width = (s.featureNamesIn as string[]).length;
+    checkInputWidth(this, s, width);
     this.restoreTableState(s);
-    this.statistics_ = readArray<number | string>(
+    const stats = readArray<number | string>(
       this,
       s,
       'statistics',
       (x) => typeof x === 'number' || typeof x === 'string',
       'a list of numbers and strings',
     );
-    this.indicatorFeatures_ = readArray<number>(
-      this,
-      s,
-      'indicatorFeatures',
-      (x) => Number.isInteger(x),
-      'a list of column indices',
-    );
+    checkLength(this.typeName, 'statistics', stats, width, 'one per input column');
+    this.statistics_ = stats;
+    this.indicatorFeatures_ = readIndices(this, s, 'indicatorFeatures', width);
   }
 }
 

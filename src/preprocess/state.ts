@@ -7,6 +7,7 @@
 
 import { ValidationError } from '../core/errors.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { checkLength, damagedState } from '../core/saved-state.ts';
 
 interface Named {
   readonly typeName: string;
@@ -85,4 +86,28 @@ export function readObject(owner: Named, s: PlainObject, key: string): PlainObje
     throw bad(owner, key, 'an object');
   }
   return v as PlainObject;
+}
+
+/**
+ * An array of column indices into the `width` input columns (integers in 0..width-1): a damaged
+ * or edited index would otherwise fail deep inside transform.
+ */
+export function readIndices(owner: Named, s: PlainObject, key: string, width: number): number[] {
+  const v = readArray<number>(owner, s, key, (x) => typeof x === 'number', 'a list of column indices');
+  v.forEach((j, i) => {
+    if (!Number.isInteger(j) || j < 0 || j >= width) {
+      throw damagedState(
+        owner.typeName,
+        key,
+        `holds ${j} at index ${i}, not a column index in 0..${width - 1}`,
+      );
+    }
+  });
+  return v;
+}
+
+/** Throws unless the saved `inputTypes` has one type per input column. */
+export function checkInputWidth(owner: Named, s: PlainObject, width: number): void {
+  const t = s.inputTypes;
+  if (Array.isArray(t)) checkLength(owner.typeName, 'inputTypes', t, width, 'one per input column');
 }
