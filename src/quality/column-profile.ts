@@ -202,6 +202,23 @@ function text(column: TextColumn, index: number, th: QualityThresholds, schema: 
   return stringColumn(column.name, 'text', codes.length, m, dictionary, counts, index, th, schema, codes);
 }
 
+/**
+ * The length of `s` in characters (Unicode code points), as pandas' `str.len()` and Python's
+ * `len`: an emoji or another character outside the Basic Multilingual Plane is one character,
+ * not the two UTF-16 code units of `s.length`.
+ */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const h = s.charCodeAt(i - 1);
+      if (h >= 0xd800 && h <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
 /** Shared by categorical and text columns: everything from the distinct values and their counts. */
 function stringColumn(
   name: string,
@@ -233,7 +250,7 @@ function stringColumn(
     kinds[kind] += c;
     if (kind === 'number' && hasLeadingZeroDigits(s)) leadingZeros += c;
     if (/\s/.test(s.trim())) whitespace += c;
-    const len = s.length;
+    const len = codePointLength(s);
     if (len < minLength) minLength = len;
     if (len > maxLength) maxLength = len;
     totalLength += len * c;

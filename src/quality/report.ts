@@ -159,6 +159,7 @@ export interface StringValueKinds {
 
 /** Summary of a string (categorical or text) column. */
 export interface StringProfile {
+  /** Lengths in characters (Unicode code points, as pandas' `str.len()`), not UTF-16 units. */
   minLength: number;
   meanLength: number;
   maxLength: number;
