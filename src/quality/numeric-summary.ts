@@ -40,8 +40,16 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   // Hot loops are in functions of one loop each (see walkRuns).
   const i0 = sumWhileWhole(s);
   const integers = i0 === m;
-  const total = sumFrom(s, i0, SUM[0], SUM[1]);
-  const mean = total / m;
+  let total = sumFrom(s, i0, SUM[0], SUM[1]);
+  let mean = total / m;
+  if (!Number.isFinite(total) && Number.isFinite(s[0]) && Number.isFinite(s[m - 1])) {
+    // Finite values whose running sum left the double range: in sorted order the large negatives
+    // all come first, so even a sum within range can overflow on the way. Sum them scaled down.
+    const k = Math.ceil(Math.log2(m));
+    const scaled = scaledSum(s, 2 ** -k);
+    total = scaled * 2 ** k; // ±Infinity (null) only when the sum itself is out of range
+    mean = (scaled / m) * 2 ** k;
+  }
 
   const edges = histogramEdges(s[0], s[m - 1], m, integers);
   const bins = Math.max(0, edges.length - 1);
@@ -123,6 +131,23 @@ function sumFrom(s: Float64Array, from: number, total: number, comp: number): nu
   const m = s.length;
   for (let i = from; i < m; i++) {
     const v = s[i];
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+  }
+  return total + comp;
+}
+
+/**
+ * The Neumaier-compensated sum of `s[i]·f` (`f` a power of two, so the scaling is exact for all but
+ * values that become subnormal, which are negligible next to the ones that made scaling necessary).
+ */
+function scaledSum(s: Float64Array, f: number): number {
+  let total = 0;
+  let comp = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i] * f;
     const t = total + v;
     if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
     else comp += v - t + total;

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../../src/core/rng.ts';
-import { medianAbsoluteDeviation } from '../../src/quality/numeric-summary.ts';
+import { medianAbsoluteDeviation, summarizeSorted } from '../../src/quality/numeric-summary.ts';
 import { sampleRows } from '../../src/quality/sample.ts';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../../src/quality/thresholds.ts';
 import { quantileSorted } from '../../src/stats/quantile.ts';
 
 /** The merge of the deviations left and right of the median, walked to the middle. */
@@ -57,5 +58,23 @@ describe('sampleRows', () => {
     }
     assert.equal(sampleRows(10, 10, 0, new Int32Array(10)), null);
     assert.equal(sampleRows(10, null, 0), null);
+  });
+});
+
+describe('summarizeSorted: sums near the top of the double range', () => {
+  it('gives the mean (and the sum when it is finite) although the sorted running sum overflows', () => {
+    // pandas (file order): sum −3e307, mean −7.5e306; sorted order reached −∞ after two values
+    const s = Float64Array.of(-1.5e308, -1e308, 1e308, 1.2e308);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs(summary.sum - -3e307) <= 1e-15 * 3e307, String(summary.sum));
+    assert.ok(Math.abs(summary.mean - -7.5e306) <= 1e-15 * 7.5e306, String(summary.mean));
+  });
+
+  it('a sum beyond the double range is infinite, its mean still finite', () => {
+    const { summary } = summarizeSorted(Float64Array.of(1e308, 1.5e308, 1.7e308), DEFAULT_QUALITY_THRESHOLDS);
+    assert.equal(summary.sum, Number.POSITIVE_INFINITY);
+    assert.ok(Math.abs(summary.mean - 1.4e308) <= 1e-15 * 1.4e308, String(summary.mean));
+    const inf = summarizeSorted(Float64Array.of(1, 2, Number.POSITIVE_INFINITY), DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(!Number.isFinite(inf.summary.mean), 'an infinite value: no mean (null in the JSON)');
   });
 });
