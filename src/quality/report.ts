@@ -189,7 +189,7 @@ export interface ColumnProfile {
   distinct: number;
   /** distinct / count, 0–100. */
   distinctPct: number;
-  /** The 10 most frequent values, most frequent first (ties: smaller value first). */
+  /** The 10 most frequent values, most frequent first (ties: smaller value first; strings by code point). */
   top: ProfileValueCount[];
   numeric: NumericProfile | null;
   datetime: DatetimeProfile | null;

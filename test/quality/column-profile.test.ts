@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { categoricalColumn, textColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
-import { codePointLength } from '../../src/quality/column-profile.ts';
+import { codePointLength, compareCodePoints } from '../../src/quality/column-profile.ts';
 import { profileTable } from '../../src/quality/profile.ts';
 
 describe('string lengths', () => {
@@ -25,5 +25,37 @@ describe('string lengths', () => {
     assert.equal(codePointLength('👍🏽x'), 3);
     assert.equal(codePointLength('\ud83d'), 1);
     assert.equal(codePointLength('\ude00\ud83d'), 2);
+  });
+});
+
+describe('top values: ties in code point order (as the pandas oracle sorts them)', () => {
+  it("puts 'ﬀ' (U+FB00) before '😀' (U+1F600), which UTF-16 order reverses", () => {
+    const values = ['😀', 'ﬀ', 'b', 'b', 'a', 'a'];
+    const top = profileTable(new Table([categoricalColumn('c', values)])).columns[0].top;
+    assert.deepEqual(
+      top.map((t) => t.value),
+      ['a', 'b', 'ﬀ', '😀'],
+    );
+    const target = profileTable(
+      new Table([
+        categoricalColumn('y', values),
+        categoricalColumn(
+          'x',
+          values.map((_, i) => `${i % 2}`),
+        ),
+      ]),
+      { target: 'y' },
+    ).target;
+    assert.deepEqual(
+      target?.classes?.map((c) => c.value),
+      ['a', 'b', 'ﬀ', '😀'],
+    );
+  });
+
+  it('compareCodePoints', () => {
+    assert.ok(compareCodePoints('ﬀ', '😀') < 0);
+    assert.ok(compareCodePoints('a', 'ab') < 0);
+    assert.equal(compareCodePoints('é', 'é'), 0);
+    assert.ok(compareCodePoints('Z', 'a') < 0);
   });
 });
