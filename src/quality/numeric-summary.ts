@@ -59,7 +59,12 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   const distinct = walkRuns(s, mean, edges, counts, topV, topC);
   const m2 = SUM[0];
   const m3 = SUM[1];
-  const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  let std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  if (std !== null && distinct > 1 && !(m2 >= 1e-280 && m2 < Number.POSITIVE_INFINITY)) {
+    // Deviations whose squares underflow (values ~1e-150 and below: the std came out 0) or
+    // overflow (values ~1e154 and above): take them scaled by powers of two.
+    if (Number.isFinite(s[0]) && Number.isFinite(s[m - 1])) std = scaledStd(s, mean);
+  }
   let skewness: number | null = null;
   if (m > 2) {
     // pandas' nanskew: adjusted Fisher–Pearson G1 = n·√(n−1)/(n−2) · Σd³/(Σd²)^1.5; 0 when
@@ -154,6 +159,25 @@ function scaledSum(s: Float64Array, f: number): number {
     total = t;
   }
   return total + comp;
+}
+
+/**
+ * The standard deviation (n − 1) of sorted finite `s` about `mean`, with every deviation scaled by
+ * powers of two that bring the largest magnitude near 1 (exact), so that its square neither
+ * underflows nor overflows; ∞ only when the standard deviation itself is beyond the double range.
+ */
+function scaledStd(s: Float64Array, mean: number): number {
+  const m = s.length;
+  const e = -Math.floor(Math.log2(Math.max(Math.abs(s[0]), Math.abs(s[m - 1]))));
+  const f1 = 2 ** Math.trunc(e / 2);
+  const f2 = 2 ** (e - Math.trunc(e / 2));
+  const c = mean * f1 * f2;
+  let m2 = 0;
+  for (let i = 0; i < m; i++) {
+    const d = s[i] * f1 * f2 - c;
+    m2 += d * d;
+  }
+  return Math.sqrt(m2 / (m - 1)) / f1 / f2;
 }
 
 /**

@@ -78,3 +78,20 @@ describe('summarizeSorted: sums near the top of the double range', () => {
     assert.ok(!Number.isFinite(inf.summary.mean), 'an infinite value: no mean (null in the JSON)');
   });
 });
+
+describe('summarizeSorted: the standard deviation at extreme magnitudes', () => {
+  it('is not 0 for varying values whose squared deviations underflow', () => {
+    // std of [1, 2, 3, 4]·1e-300 is 1.2909944487358056e-300 (pandas: 0, from the underflow)
+    const s = Float64Array.of(1e-300, 2e-300, 3e-300, 4e-300);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs((summary.std as number) / 1.2909944487358056e-300 - 1) < 1e-14, String(summary.std));
+    assert.equal(summarizeSorted(Float64Array.of(5e-324, 5e-324), DEFAULT_QUALITY_THRESHOLDS).summary.std, 0);
+  });
+
+  it('is finite for values near the top of the range whose squared deviations overflow', () => {
+    // NumPy on the values scaled by 1e-300: 1.3744695946679456e+308 (pandas: NaN)
+    const s = Float64Array.of(-1.5e308, -1e308, 1e308, 1.2e308);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs((summary.std as number) / 1.3744695946679456e308 - 1) < 1e-14, String(summary.std));
+  });
+});
