@@ -50,6 +50,9 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
     total = scaled * 2 ** k; // ±Infinity (null) only when the sum itself is out of range
     mean = (scaled / m) * 2 ** k;
   }
+  // One value repeated: the mean is that value (total / m can be an ulp off, and the deviations
+  // of 1e300s from it, squared and summed, overflowed: the std came out null instead of 0).
+  if (s[0] === s[m - 1]) mean = s[0];
 
   const edges = histogramEdges(s[0], s[m - 1], m, integers);
   const bins = Math.max(0, edges.length - 1);

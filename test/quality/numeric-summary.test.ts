@@ -95,3 +95,16 @@ describe('summarizeSorted: the standard deviation at extreme magnitudes', () => 
     assert.ok(Math.abs((summary.std as number) / 1.3744695946679456e308 - 1) < 1e-14, String(summary.std));
   });
 });
+
+describe('summarizeSorted: one value repeated', () => {
+  it('has that value as its mean, std 0 and skewness 0, whatever its magnitude', () => {
+    // 3,062 × 1e300: total/3062 is 9.999999999999999e299, one ulp off; its deviations squared
+    // overflowed and the std was null
+    for (const v of [1e300, 0.1, 5e-324, -7]) {
+      const { summary } = summarizeSorted(new Float64Array(3062).fill(v), DEFAULT_QUALITY_THRESHOLDS);
+      assert.equal(summary.mean, v, String(v));
+      assert.equal(summary.std, 0, String(v));
+      assert.equal(summary.skewness, 0, String(v));
+    }
+  });
+});
