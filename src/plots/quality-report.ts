@@ -108,7 +108,8 @@ async function columnHtml(report: QualityReport, c: ColumnProfile): Promise<stri
     ? `<div class="flags">${own.map((f) => `<a href="#${findingAnchor(report, f)}">${badge(f.severity)}</a>`).join('')} ${own.map((f) => esc(f.title)).join('; ')}</div>`
     : '';
   let plot = '';
-  if (c.histogram && c.count > 0) {
+  // A column holding ±inf has no finite range, so its histogram has no bins: show its top values.
+  if (c.histogram && c.histogram.counts.length > 0 && c.count > 0) {
     plot = await chart(
       histogramSpec(c.histogram, { xTitle: c.name, temporal: c.storage === 'datetime' }),
       `histogram of ${c.name}`,
@@ -155,7 +156,7 @@ async function targetHtml(report: QualityReport): Promise<string> {
         `class balance of ${t.column}`,
       ),
     );
-  } else if (t.distribution) {
+  } else if (t.distribution && t.distribution.histogram.counts.length > 0) {
     parts.push(
       await chart(
         histogramSpec(t.distribution.histogram, { title: 'distribution', xTitle: t.column }),

@@ -40,8 +40,19 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   // Hot loops are in functions of one loop each (see walkRuns).
   const i0 = sumWhileWhole(s);
   const integers = i0 === m;
-  const total = sumFrom(s, i0, SUM[0], SUM[1]);
-  const mean = total / m;
+  let total = sumFrom(s, i0, SUM[0], SUM[1]);
+  let mean = total / m;
+  if (!Number.isFinite(total) && Number.isFinite(s[0]) && Number.isFinite(s[m - 1])) {
+    // Finite values whose running sum left the double range: in sorted order the large negatives
+    // all come first, so even a sum within range can overflow on the way. Sum them scaled down.
+    const k = Math.ceil(Math.log2(m));
+    const scaled = scaledSum(s, 2 ** -k);
+    total = scaled * 2 ** k; // ±Infinity (null) only when the sum itself is out of range
+    mean = (scaled / m) * 2 ** k;
+  }
+  // One value repeated: the mean is that value (total / m can be an ulp off, and the deviations
+  // of 1e300s from it, squared and summed, overflowed: the std came out null instead of 0).
+  if (s[0] === s[m - 1]) mean = s[0];
 
   const edges = histogramEdges(s[0], s[m - 1], m, integers);
   const bins = Math.max(0, edges.length - 1);
@@ -51,7 +62,12 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
   const distinct = walkRuns(s, mean, edges, counts, topV, topC);
   const m2 = SUM[0];
   const m3 = SUM[1];
-  const std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  let std = m > 1 ? Math.sqrt(m2 / (m - 1)) : null;
+  if (std !== null && distinct > 1 && !(m2 >= 1e-280 && m2 < Number.POSITIVE_INFINITY)) {
+    // Deviations whose squares underflow (values ~1e-150 and below: the std came out 0) or
+    // overflow (values ~1e154 and above): take them scaled by powers of two.
+    if (Number.isFinite(s[0]) && Number.isFinite(s[m - 1])) std = scaledStd(s, mean);
+  }
   let skewness: number | null = null;
   if (m > 2) {
     // pandas' nanskew: adjusted Fisher–Pearson G1 = n·√(n−1)/(n−2) · Σd³/(Σd²)^1.5; 0 when
@@ -129,6 +145,42 @@ function sumFrom(s: Float64Array, from: number, total: number, comp: number): nu
     total = t;
   }
   return total + comp;
+}
+
+/**
+ * The Neumaier-compensated sum of `s[i]·f` (`f` a power of two, so the scaling is exact for all but
+ * values that become subnormal, which are negligible next to the ones that made scaling necessary).
+ */
+function scaledSum(s: Float64Array, f: number): number {
+  let total = 0;
+  let comp = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i] * f;
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
+    else comp += v - t + total;
+    total = t;
+  }
+  return total + comp;
+}
+
+/**
+ * The standard deviation (n − 1) of sorted finite `s` about `mean`, with every deviation scaled by
+ * powers of two that bring the largest magnitude near 1 (exact), so that its square neither
+ * underflows nor overflows; ∞ only when the standard deviation itself is beyond the double range.
+ */
+function scaledStd(s: Float64Array, mean: number): number {
+  const m = s.length;
+  const e = -Math.floor(Math.log2(Math.max(Math.abs(s[0]), Math.abs(s[m - 1]))));
+  const f1 = 2 ** Math.trunc(e / 2);
+  const f2 = 2 ** (e - Math.trunc(e / 2));
+  const c = mean * f1 * f2;
+  let m2 = 0;
+  for (let i = 0; i < m; i++) {
+    const d = s[i] * f1 * f2 - c;
+    m2 += d * d;
+  }
+  return Math.sqrt(m2 / (m - 1)) / f1 / f2;
 }
 
 /**

@@ -159,6 +159,7 @@ export interface StringValueKinds {
 
 /** Summary of a string (categorical or text) column. */
 export interface StringProfile {
+  /** Lengths in characters (Unicode code points, as pandas' `str.len()`), not UTF-16 units. */
   minLength: number;
   meanLength: number;
   maxLength: number;
@@ -188,7 +189,7 @@ export interface ColumnProfile {
   distinct: number;
   /** distinct / count, 0–100. */
   distinctPct: number;
-  /** The 10 most frequent values, most frequent first (ties: smaller value first). */
+  /** The 10 most frequent values, most frequent first (ties: smaller value first; strings by code point). */
   top: ProfileValueCount[];
   numeric: NumericProfile | null;
   datetime: DatetimeProfile | null;

@@ -22,7 +22,7 @@ import { Rng } from '../core/rng.ts';
 import type { Column } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import { spearmanMatrix } from '../stats/correlation.ts';
-import type { ColumnWork } from './column-profile.ts';
+import { type ColumnWork, compareCodePoints } from './column-profile.ts';
 import type { ProfileValueCount, TargetAssociation, TargetSection } from './report.ts';
 import { gatherCodes, type SampleRankings } from './sample.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -95,7 +95,13 @@ function classCodes(c: Column, work: ColumnWork): { codes: Int32Array; classes: 
     }
   }
   const order = labels.map((_, k) => k).filter((k) => counts[k] > 0);
-  order.sort((a, b) => counts[b] - counts[a] || (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0));
+  order.sort((a, b) => {
+    const x = labels[a];
+    const y = labels[b];
+    const byValue =
+      typeof x === 'string' && typeof y === 'string' ? compareCodePoints(x, y) : x < y ? -1 : x > y ? 1 : 0;
+    return counts[b] - counts[a] || byValue;
+  });
   const remap = new Int32Array(labels.length).fill(-1);
   order.forEach((k, r) => {
     remap[k] = r;

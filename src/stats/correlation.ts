@@ -185,8 +185,13 @@ function pearsonQuad(
     q[2 + 9] / m[3],
     q,
   );
-  for (let k = 0; k < 4; k++)
-    QUAD[k] = m[k] < 2 ? Number.NaN : clipCorrelation(q[3 * k + 2], q[3 * k], q[3 * k + 1]);
+  const ys = [y0, y1, y2, y3];
+  for (let k = 0; k < 4; k++) {
+    if (m[k] < 2) QUAD[k] = Number.NaN;
+    else if (inSafeRange(q[3 * k], q[3 * k + 1]))
+      QUAD[k] = clipCorrelation(q[3 * k + 2], q[3 * k], q[3 * k + 1]);
+    else QUAD[k] = pearsonRescaled(x, ys[k]);
+  }
   return QUAD;
 }
 
@@ -422,7 +427,67 @@ function pearsonPair(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const m = PAIR[0];
   if (m < 2) return Number.NaN;
   pairDeviations(x, y, PAIR[1] / m, PAIR[2] / m);
+  if (!inSafeRange(PAIR[0], PAIR[1])) return pearsonRescaled(x, y);
   return clipCorrelation(PAIR[2], PAIR[0], PAIR[1]);
+}
+
+/**
+ * Sums of squared deviations this far from 1 (or not finite) may have overflowed or underflowed
+ * — values beyond ~1e150 or below ~1e-150, whose squares and products leave the double range —
+ * or their product may; such pairs are recomputed on rescaled values ({@link pearsonRescaled}).
+ * NaN (an infinite value) is out of range too.
+ */
+function inSafeRange(sxx: number, syy: number): boolean {
+  return sxx >= 1e-150 && sxx <= 1e150 && syy >= 1e-150 && syy <= 1e150;
+}
+
+/**
+ * Pearson's r of the complete rows of x and y after scaling each by a power of two that brings
+ * its largest magnitude near 1 (exact, and r is scale-free): for data of huge or tiny magnitude,
+ * where the plain sums overflow to ∞ (r was 0 or NaN) or underflow to 0 (a varying column looked
+ * constant). NaN when an infinite value is present, fewer than two rows remain, or a column is
+ * constant on them. Rare, so not tuned.
+ */
+function pearsonRescaled(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let ax = 0;
+  let ay = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    const v = y[i];
+    if (u === u && v === v) {
+      m++;
+      ax = Math.max(ax, Math.abs(u));
+      ay = Math.max(ay, Math.abs(v));
+    }
+  }
+  if (m < 2 || !(ax > 0 && ay > 0) || ax === Number.POSITIVE_INFINITY || ay === Number.POSITIVE_INFINITY) {
+    return Number.NaN;
+  }
+  const fx = powerOfTwoScale(ax);
+  const fy = powerOfTwoScale(ay);
+  const sx = new Float64Array(m);
+  const sy = new Float64Array(m);
+  for (let i = 0, k = 0; i < n; i++) {
+    const u = x[i];
+    const v = y[i];
+    if (u === u && v === v) {
+      sx[k] = u * fx[0] * fx[1];
+      sy[k] = v * fy[0] * fy[1];
+      k++;
+    }
+  }
+  pairSums(sx, sy);
+  pairDeviations(sx, sy, PAIR[1] / m, PAIR[2] / m);
+  return clipCorrelation(PAIR[2], PAIR[0], PAIR[1]);
+}
+
+/** Two powers of two whose product brings `a` (> 0, finite) into [1, 2); each factor is finite. */
+function powerOfTwoScale(a: number): [number, number] {
+  const e = -Math.floor(Math.log2(a));
+  const h = Math.trunc(e / 2);
+  return [2 ** h, 2 ** (e - h)];
 }
 
 /** What the passes of {@link pearsonPair} hand back: (rows, Σx, Σy), then (Σdx², Σdy², Σdx·dy). */

@@ -93,3 +93,19 @@ describe('renderQualityHtml', async () => {
     assert.ok(html.includes(`href="#finding-${f}"`));
   });
 });
+
+describe('renderQualityHtml with infinite values', () => {
+  it('renders a column and a regression target holding ±inf (no finite range, so no histogram bins)', async () => {
+    // Their histograms have no edges; histogramSpec refused them and the whole report failed.
+    const t = new Table([
+      numericColumn('x', [1, 2, Number.POSITIVE_INFINITY, 4, Number.NEGATIVE_INFINITY, 6]),
+      numericColumn('y', [0.5, 1.5, 2.5, Number.POSITIVE_INFINITY, 4.5, 5.5]),
+    ]);
+    const r = profileTable(t, { target: 'y', task: 'regression' });
+    assert.deepEqual(r.columns[0].histogram, { edges: [], counts: [] });
+    const out = await renderQualityHtml(r);
+    assert.match(out, /aria-label="most frequent values of x"/);
+    assert.doesNotMatch(out, /aria-label="histogram of x"/);
+    assert.match(out, /<h2>Target: y/);
+  });
+});

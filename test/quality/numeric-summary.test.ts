@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../../src/core/rng.ts';
-import { medianAbsoluteDeviation } from '../../src/quality/numeric-summary.ts';
+import { medianAbsoluteDeviation, summarizeSorted } from '../../src/quality/numeric-summary.ts';
 import { sampleRows } from '../../src/quality/sample.ts';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../../src/quality/thresholds.ts';
 import { quantileSorted } from '../../src/stats/quantile.ts';
 
 /** The merge of the deviations left and right of the median, walked to the middle. */
@@ -57,5 +58,53 @@ describe('sampleRows', () => {
     }
     assert.equal(sampleRows(10, 10, 0, new Int32Array(10)), null);
     assert.equal(sampleRows(10, null, 0), null);
+  });
+});
+
+describe('summarizeSorted: sums near the top of the double range', () => {
+  it('gives the mean (and the sum when it is finite) although the sorted running sum overflows', () => {
+    // pandas (file order): sum −3e307, mean −7.5e306; sorted order reached −∞ after two values
+    const s = Float64Array.of(-1.5e308, -1e308, 1e308, 1.2e308);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs(summary.sum - -3e307) <= 1e-15 * 3e307, String(summary.sum));
+    assert.ok(Math.abs(summary.mean - -7.5e306) <= 1e-15 * 7.5e306, String(summary.mean));
+  });
+
+  it('a sum beyond the double range is infinite, its mean still finite', () => {
+    const { summary } = summarizeSorted(Float64Array.of(1e308, 1.5e308, 1.7e308), DEFAULT_QUALITY_THRESHOLDS);
+    assert.equal(summary.sum, Number.POSITIVE_INFINITY);
+    assert.ok(Math.abs(summary.mean - 1.4e308) <= 1e-15 * 1.4e308, String(summary.mean));
+    const inf = summarizeSorted(Float64Array.of(1, 2, Number.POSITIVE_INFINITY), DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(!Number.isFinite(inf.summary.mean), 'an infinite value: no mean (null in the JSON)');
+  });
+});
+
+describe('summarizeSorted: the standard deviation at extreme magnitudes', () => {
+  it('is not 0 for varying values whose squared deviations underflow', () => {
+    // std of [1, 2, 3, 4]·1e-300 is 1.2909944487358056e-300 (pandas: 0, from the underflow)
+    const s = Float64Array.of(1e-300, 2e-300, 3e-300, 4e-300);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs((summary.std as number) / 1.2909944487358056e-300 - 1) < 1e-14, String(summary.std));
+    assert.equal(summarizeSorted(Float64Array.of(5e-324, 5e-324), DEFAULT_QUALITY_THRESHOLDS).summary.std, 0);
+  });
+
+  it('is finite for values near the top of the range whose squared deviations overflow', () => {
+    // NumPy on the values scaled by 1e-300: 1.3744695946679456e+308 (pandas: NaN)
+    const s = Float64Array.of(-1.5e308, -1e308, 1e308, 1.2e308);
+    const { summary } = summarizeSorted(s, DEFAULT_QUALITY_THRESHOLDS);
+    assert.ok(Math.abs((summary.std as number) / 1.3744695946679456e308 - 1) < 1e-14, String(summary.std));
+  });
+});
+
+describe('summarizeSorted: one value repeated', () => {
+  it('has that value as its mean, std 0 and skewness 0, whatever its magnitude', () => {
+    // 3,062 × 1e300: total/3062 is 9.999999999999999e299, one ulp off; its deviations squared
+    // overflowed and the std was null
+    for (const v of [1e300, 0.1, 5e-324, -7]) {
+      const { summary } = summarizeSorted(new Float64Array(3062).fill(v), DEFAULT_QUALITY_THRESHOLDS);
+      assert.equal(summary.mean, v, String(v));
+      assert.equal(summary.std, 0, String(v));
+      assert.equal(summary.skewness, 0, String(v));
+    }
   });
 });

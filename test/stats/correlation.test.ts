@@ -96,3 +96,36 @@ describe('correlationMatrix (pandas DataFrame.corr, pairwise complete)', () => {
     );
   });
 });
+
+describe('Pearson on huge and tiny magnitudes (scale-free)', () => {
+  // Reference: r of the same data scaled to ordinary magnitudes. Before the fix, values ~1e150
+  // (Σdx²·Σdy² overflows) gave 0, values ~1e200 (dx² overflows) and ~1e-200 (dx² underflows to 0,
+  // as if constant) gave NaN.
+  const x = [1, 2, 3, 4, 6, Number.NaN, 5];
+  const y = [2, 1, 4, 3, 7, 8, Number.NaN];
+  const r0 = pearsonCorrelation(x, y);
+  const scaled = (v: number[], k: number) => v.map((a) => a * k);
+
+  it('pearsonCorrelation gives the same r whatever the scale', () => {
+    for (const [kx, ky] of [
+      [1e150, 1],
+      [1e150, 1e150],
+      [1e200, 1e-200],
+      [1e-200, 1e-160],
+      [1e-310, 1],
+      [1e300, 1e300],
+    ]) {
+      const r = pearsonCorrelation(scaled(x, kx), scaled(y, ky));
+      assert.ok(Math.abs(r - r0) < 1e-14, `${kx}, ${ky}: ${r} vs ${r0}`);
+    }
+  });
+
+  it('correlationMatrix (four pairs per sweep) agrees, and ±inf or a constant column is still NaN', () => {
+    const cols = [scaled(x, 1e-200), scaled(y, 1e200), y, scaled(y, 1e-300), scaled(y, 1e150), x];
+    const m = correlationMatrix(cols);
+    for (const b of [1, 2, 3, 4]) assert.ok(Math.abs(m[b] - r0) < 1e-14, `entry ${b}: ${m[b]}`);
+    assert.ok(Math.abs(m[5] - 1) < 1e-15);
+    assert.ok(Number.isNaN(pearsonCorrelation([1e-200, 1e-200, 1e-200], [1, 2, 3])));
+    assert.ok(Number.isNaN(pearsonCorrelation([1e200, Number.POSITIVE_INFINITY, 3e200], [1, 2, 3])));
+  });
+});
