@@ -46,7 +46,7 @@ export function summarizeSorted(s: Float64Array, th: QualityThresholds): SortedS
     // Finite values whose running sum left the double range: in sorted order the large negatives
     // all come first, so even a sum within range can overflow on the way. Sum them scaled down.
     const k = Math.ceil(Math.log2(m));
-    const scaled = scaledSum(s, 2 ** -k);
+    const scaled = sumFrom(s, 0, 0, 0, 2 ** -k);
     total = scaled * 2 ** k; // ±Infinity (null) only when the sum itself is out of range
     mean = (scaled / m) * 2 ** k;
   }
@@ -134,27 +134,14 @@ function sumWhileWhole(s: Float64Array): number {
   return i;
 }
 
-/** The same sum continued from position `from` (with the running `total` and `comp`); the compensated total. */
-function sumFrom(s: Float64Array, from: number, total: number, comp: number): number {
+/**
+ * The same sum continued from position `from` (with the running `total` and `comp`) of `s[i]·f`
+ * (`f` a power of two: 1, or a scale that is exact for all but values that become subnormal, which
+ * are negligible next to the ones that made scaling necessary); the compensated total.
+ */
+function sumFrom(s: Float64Array, from: number, total: number, comp: number, f = 1): number {
   const m = s.length;
   for (let i = from; i < m; i++) {
-    const v = s[i];
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
-    else comp += v - t + total;
-    total = t;
-  }
-  return total + comp;
-}
-
-/**
- * The Neumaier-compensated sum of `s[i]·f` (`f` a power of two, so the scaling is exact for all but
- * values that become subnormal, which are negligible next to the ones that made scaling necessary).
- */
-function scaledSum(s: Float64Array, f: number): number {
-  let total = 0;
-  let comp = 0;
-  for (let i = 0; i < s.length; i++) {
     const v = s[i] * f;
     const t = total + v;
     if (Math.abs(total) >= Math.abs(v)) comp += total - t + v;
