@@ -7,6 +7,7 @@
  * @module
  */
 
+import { powerOfTwoScale } from '../core/power-of-two-scale.ts';
 import { quantileSorted } from '../stats/quantile.ts';
 import type { NumericProfile, OutlierSummary, ProfileHistogram } from './report.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -158,9 +159,7 @@ function sumFrom(s: Float64Array, from: number, total: number, comp: number, f =
  */
 function scaledStd(s: Float64Array, mean: number): number {
   const m = s.length;
-  const e = -Math.floor(Math.log2(Math.max(Math.abs(s[0]), Math.abs(s[m - 1]))));
-  const f1 = 2 ** Math.trunc(e / 2);
-  const f2 = 2 ** (e - Math.trunc(e / 2));
+  const [f1, f2] = powerOfTwoScale(Math.max(Math.abs(s[0]), Math.abs(s[m - 1])));
   const c = mean * f1 * f2;
   let m2 = 0;
   for (let i = 0; i < m; i++) {

@@ -22,6 +22,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { powerOfTwoScale } from '../core/power-of-two-scale.ts';
 import { sortPresentInto } from './sort-kernels.ts';
 import { checkSampleValues } from './validate.ts';
 
@@ -481,13 +482,6 @@ function pearsonRescaled(x: ArrayLike<number>, y: ArrayLike<number>): number {
   pairSums(sx, sy);
   pairDeviations(sx, sy, PAIR[1] / m, PAIR[2] / m);
   return clipCorrelation(PAIR[2], PAIR[0], PAIR[1]);
-}
-
-/** Two powers of two whose product brings `a` (> 0, finite) into [1, 2); each factor is finite. */
-function powerOfTwoScale(a: number): [number, number] {
-  const e = -Math.floor(Math.log2(a));
-  const h = Math.trunc(e / 2);
-  return [2 ** h, 2 ** (e - h)];
 }
 
 /** What the passes of {@link pearsonPair} hand back: (rows, Σx, Σy), then (Σdx², Σdy², Σdx·dy). */
