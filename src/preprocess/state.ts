@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import type { ValidationError } from '../core/errors.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { checkLength, damagedState } from '../core/saved-state.ts';
 
@@ -14,10 +14,7 @@ interface Named {
 }
 
 function bad(owner: Named, key: string, expected: string): ValidationError {
-  return new ValidationError(`${owner.typeName}: saved state field '${key}' is not ${expected}.`, {
-    field: key,
-    fix: 'the model file is damaged or was saved by another version of Lathe; re-train and re-save it',
-  });
+  return damagedState(owner.typeName, key, `is not ${expected}`);
 }
 
 /** `a` unchanged, or null (for state fields that may be absent). */
