@@ -35,3 +35,20 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * The length of `s` in characters (Unicode code points), as pandas' `str.len()` and Python's
+ * `len`: an emoji or another character outside the Basic Multilingual Plane is one character,
+ * not the two UTF-16 code units of `s.length`.
+ */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const h = s.charCodeAt(i - 1);
+      if (h >= 0xd800 && h <= 0xdbff) n--;
+    }
+  }
+  return n;
+}

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { codePointLength } from '../core/code-points.ts';
 import { show } from '../core/errors.ts';
 import { type Label, type TargetInput, targetValues } from '../core/labels.ts';
 import { pairwiseSum } from '../core/pairwise-sum.ts';
@@ -219,13 +220,6 @@ function renderReport(
   out += line(macro);
   out += line(weighted);
   return out;
-}
-
-/** The length of `s` in code points, as Python's `len` counts it (an emoji is 1, not 2 UTF-16 units). */
-function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }
 
 /** `s` right-aligned in `width` code points, as Python's `'{:>{width}}'.format(s)` pads it. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { codePointLength, compareCodePoints } from '../core/code-points.ts';
 import type { Column, TextColumn } from '../data/column.ts';
 import type { ColumnSchema, SemanticType } from '../data/schema.ts';
 import { sortPresentInto } from '../stats/sort-kernels.ts';
@@ -200,46 +201,6 @@ function text(column: TextColumn, index: number, th: QualityThresholds, schema: 
   });
   const counts = Float64Array.from(countList);
   return stringColumn(column.name, 'text', codes.length, m, dictionary, counts, index, th, schema, codes);
-}
-
-/**
- * Orders strings by Unicode code point, as Python's `sorted` (and so the pandas oracle), where
- * JavaScript's `<` compares UTF-16 code units: those differ when a character outside the Basic
- * Multilingual Plane ('😀', a surrogate pair) meets one from U+E000–U+FFFF ('ﬀ'), which `<` puts
- * after it. Negative when `a` comes first, 0 when equal.
- */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointKey(x) - codePointKey(y);
-  }
-  return a.length - b.length;
-}
-
-/** A UTF-16 code unit's place in code point order: surrogates after U+E000–U+FFFF. */
-function codePointKey(u: number): number {
-  if (u >= 0xd800 && u <= 0xdfff) return u + 0x2000;
-  if (u >= 0xe000) return u - 0x800;
-  return u;
-}
-
-/**
- * The length of `s` in characters (Unicode code points), as pandas' `str.len()` and Python's
- * `len`: an emoji or another character outside the Basic Multilingual Plane is one character,
- * not the two UTF-16 code units of `s.length`.
- */
-export function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff) {
-      const h = s.charCodeAt(i - 1);
-      if (h >= 0xd800 && h <= 0xdbff) n--;
-    }
-  }
-  return n;
 }
 
 /** Shared by categorical and text columns: everything from the distinct values and their counts. */

@@ -17,12 +17,13 @@
  * @module
  */
 
+import { compareCodePoints } from '../core/code-points.ts';
 import { ValidationError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { Column } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import { spearmanMatrix } from '../stats/correlation.ts';
-import { type ColumnWork, compareCodePoints } from './column-profile.ts';
+import type { ColumnWork } from './column-profile.ts';
 import type { ProfileValueCount, TargetAssociation, TargetSection } from './report.ts';
 import { gatherCodes, type SampleRankings } from './sample.ts';
 import type { QualityThresholds } from './thresholds.ts';

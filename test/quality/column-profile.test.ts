@@ -1,9 +1,9 @@
 // String lengths against pandas' str.len(): characters (code points), not UTF-16 code units.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { codePointLength, compareCodePoints } from '../../src/core/code-points.ts';
 import { categoricalColumn, textColumn } from '../../src/data/column.ts';
 import { Table } from '../../src/data/table.ts';
-import { codePointLength, compareCodePoints } from '../../src/quality/column-profile.ts';
 import { profileTable } from '../../src/quality/profile.ts';
 
 describe('string lengths', () => {
