@@ -28,6 +28,8 @@ export interface ParamSpec<T> {
   readonly default: T;
   /** One line of documentation. */
   readonly doc?: string;
+  /** Why the limit is what it is, said once in the error message (not repeated in its fix). */
+  readonly why?: string;
 }
 
 /** A table of parameter specs, keyed by parameter name. */
@@ -183,12 +185,16 @@ export function validateParams(owner: string, schema: ParamSchema, params: objec
   for (const [name, s] of Object.entries(schema)) {
     const value = values[name];
     if (!s.check(value)) {
-      throw new ValidationError(`${owner}: parameter '${name}' must be ${s.expected}; got ${show(value)}.`, {
-        field: name,
-        expected: s.expected,
-        actual: value,
-        fix: `pass ${name} as ${s.expected}${s.default !== undefined ? ` (default ${show(s.default)})` : ''}`,
-      });
+      const why = s.why ? ` (${s.why})` : '';
+      throw new ValidationError(
+        `${owner}: parameter '${name}' must be ${s.expected}${why}; got ${show(value)}.`,
+        {
+          field: name,
+          expected: s.expected,
+          actual: value,
+          fix: `pass ${name} as ${s.expected}${s.default !== undefined ? ` (default ${show(s.default)})` : ''}`,
+        },
+      );
     }
   }
 }

@@ -11,8 +11,7 @@ import { type ParamSpec, type ParamsOf, p } from '../../../core/params.ts';
 
 const maxBinsSpec: ParamSpec<number> = {
   ...p.int({ min: 2, max: 255, default: 255 }),
-  expected:
-    'an integer ≥ 2 and ≤ 255 (each value is stored in one byte, and one more bin is kept for missing values)',
+  why: 'each value is stored in one byte, and one more bin is kept for missing values',
   doc: 'bins for non-missing values per feature',
 };
 
