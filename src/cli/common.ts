@@ -53,12 +53,14 @@ export class UsageError extends Error {
   }
 }
 
-/** Parses a positive integer flag value, naming the flag in the error. */
-export function intFlag(flag: string, min = 1): (v: string) => number {
+/** Parses an integer flag value in [min, max] (positive by default), naming the flag in the error. */
+export function intFlag(flag: string, min = 1, max = Number.POSITIVE_INFINITY): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new UsageError(`${flag} must be an integer ≥ ${min}; got '${v}'.`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`;
+      throw new UsageError(`${flag} must be an integer ${range}; got '${v}'.`);
+    }
     return n;
   };
 }

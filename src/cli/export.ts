@@ -81,7 +81,7 @@ export function register(program: Command): void {
       .option(
         '--opset <n>',
         `ai.onnx opset, ${ONNX_OPSET_RANGE.min}–${ONNX_OPSET_RANGE.max} (default ${ONNX_OPSET_RANGE.default}); ai.onnx.ml is 3`,
-        intFlag('--opset', 1),
+        intFlag('--opset', ONNX_OPSET_RANGE.min, ONNX_OPSET_RANGE.max),
       )
       .option(
         '--input-layout <layout>',

@@ -200,6 +200,12 @@ describe('lathe export', () => {
     const format = await runCli(['export', archive, '--format', 'pmml', '-o', join(work, 'x.pmml')]);
     assert.equal(format.code, 2);
     assert.match(format.stderr, /--format must be one of onnx/);
+    // the flag's range, in the flag's name (not the library function's)
+    const opset = await runCli(['export', archive, '--opset', '12', '-o', join(work, 'x.onnx')]);
+    assert.equal(opset.code, 2);
+    assert.match(opset.stderr, /^error: --opset must be an integer from 13 to 21; got '12'\./);
+    assert.doesNotMatch(opset.stderr, /exportOnnx/);
+    assert.ok(!existsSync(join(work, 'x.onnx')));
 
     const before = readFileSync(archive);
     const same = await runCli(['export', archive, '-o', archive]);
