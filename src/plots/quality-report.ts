@@ -51,8 +51,16 @@ function findingAnchor(report: QualityReport, f: Finding): string {
 function findingHtml(report: QualityReport, f: Finding): string {
   const anchor = columnAnchor(report, f.column);
   const where = anchor ? ` <a href="#${anchor}" class="muted">${esc(f.column!)}</a>` : '';
-  return `<div class="finding ${f.severity}" id="${findingAnchor(report, f)}" data-id="${esc(f.id)}">
-<div class="t">${badge(f.severity)} ${esc(f.title)}${where}</div>
+  return findingBlock(f, { id: findingAnchor(report, f), where });
+}
+
+/**
+ * One finding as an HTML block (severity badge, title, evidence, fix). `where`: HTML put after the
+ * title (e.g. a link to the column); `id`: the block's anchor.
+ */
+export function findingBlock(f: Finding, at: { id?: string; where?: string } = {}): string {
+  return `<div class="finding ${f.severity}"${at.id ? ` id="${at.id}"` : ''} data-id="${esc(f.id)}">
+<div class="t">${badge(f.severity)} ${esc(f.title)}${at.where ?? ''}</div>
 <div class="e">${esc(f.evidence)}</div>
 <div class="f">${esc(f.fix)}</div>
 </div>`;

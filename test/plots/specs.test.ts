@@ -6,9 +6,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import { classBalanceSpec, topValuesSpec } from '../../src/plots/bar-chart.ts';
+import { confusionMatrixSpec } from '../../src/plots/confusion-matrix.ts';
 import { correlationHeatmapSpec } from '../../src/plots/heatmap.ts';
 import { histogramSpec } from '../../src/plots/histogram.ts';
+import { predictedActualSpec } from '../../src/plots/predicted-actual.ts';
 import { renderPng, renderSvg } from '../../src/plots/render.ts';
+import { rocCurveSpec } from '../../src/plots/roc-curve.ts';
+import { scoreComparisonSpec } from '../../src/plots/score-comparison.ts';
 import type { VegaLiteSpec } from '../../src/plots/spec.ts';
 
 const SNAPSHOTS = new URL('./__snapshots__/', import.meta.url);
@@ -59,6 +63,24 @@ const specs: Record<string, VegaLiteSpec> = {
     ],
     { title: 'Pearson r' },
   ),
+  'roc-curve': rocCurveSpec({ fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1] }, { auc: 0.875, title: 'ROC' }),
+  'confusion-matrix': confusionMatrixSpec(
+    ['no', 'yes'],
+    [
+      [50, 3],
+      [7, 40],
+    ],
+    { title: 'Confusion matrix' },
+  ),
+  'predicted-actual': predictedActualSpec([1, 2, 3, 4], [1.5, 1.75, 3.25, 5], { title: 'price' }),
+  'score-comparison': scoreComparisonSpec(
+    [
+      { label: 'gbdt', score: 0.875, std: 0.0625, best: true },
+      { label: 'logistic', score: 0.75, std: 0.125 },
+      { label: 'knn', score: 0.625, std: null },
+    ],
+    { xTitle: 'ROC AUC' },
+  ),
 };
 
 describe('plot specs (snapshots)', () => {
@@ -88,12 +110,49 @@ describe('plot specs (snapshots)', () => {
     };
     assert.equal(m.data.values.length, 9);
     assert.deepEqual(m.data.values[5], { a: 'b', b: 'c', r: null });
+    const cm = specs['confusion-matrix'] as unknown as {
+      data: { values: { truth: string; predicted: string; count: number }[] };
+    };
+    assert.deepEqual(cm.data.values[2], { truth: 'yes', predicted: 'no', count: 7 });
+    const pa = specs['predicted-actual'] as unknown as {
+      layer: { data: { values: { actual: number; predicted: number }[] } }[];
+    };
+    // the identity line spans the range of both the truth and the predictions
+    assert.deepEqual(pa.layer[0].data.values, [
+      { actual: 1, predicted: 1 },
+      { actual: 5, predicted: 5 },
+    ]);
+    assert.equal(pa.layer[1].data.values.length, 4);
+    const sc = specs['score-comparison'] as unknown as {
+      data: { values: { label: string; lo: number; hi: number; best: boolean }[] };
+    };
+    assert.deepEqual(
+      sc.data.values.map((v) => [v.label, v.lo, v.hi, v.best]),
+      [
+        ['gbdt', 0.8125, 0.9375, true],
+        ['logistic', 0.625, 0.875, false],
+        ['knn', 0.625, 0.625, false],
+      ],
+    );
+  });
+
+  it('draw at most maxPoints points of predictions against truth', () => {
+    const n = 10_000;
+    const y = Float64Array.from({ length: n }, (_, i) => i);
+    const spec = predictedActualSpec(y, y, { maxPoints: 500 }) as unknown as {
+      layer: { data: { values: unknown[] } }[];
+    };
+    assert.equal(spec.layer[1].data.values.length, 500);
   });
 
   it('reject inputs that do not fit, naming the problem', () => {
     assert.throws(() => histogramSpec({ edges: [0, 1], counts: [1, 2] }), ValidationError);
     assert.throws(() => topValuesSpec([]), /nothing to draw/);
     assert.throws(() => correlationHeatmapSpec(['a', 'b'], [[1]]), /2×2 matrix/);
+    assert.throws(() => rocCurveSpec({ fpr: [0], tpr: [0] }), /at least 2 points/);
+    assert.throws(() => confusionMatrixSpec(['a', 'b'], [[1, 2]]), /2×2 matrix of counts/);
+    assert.throws(() => predictedActualSpec([1, 2], [1]), /as many predictions as true values/);
+    assert.throws(() => scoreComparisonSpec([{ label: 'x', score: Number.NaN, std: null }]), /finite score/);
   });
 });
 
