@@ -5,6 +5,8 @@ export * from './load.ts';
 export * from './package.ts';
 export * from './predict.ts';
 export * from './reproduce.ts';
+export * from './run.ts';
+export * from './run-report.ts';
 export * from './scores.ts';
 export * from './task.ts';
 export * from './train.ts';

@@ -244,3 +244,62 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
 }
 
 registerReproducer('tune', reproduceTune);
+
+/**
+ * Reproduces a `lathe run` run: the candidates it compared and the trials it ran (both recorded,
+ * since a time budget makes them depend on the machine) are run again without a budget, with the
+ * same seed, split, folds and metric.
+ */
+async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
+  const p = run.params;
+  const {
+    path,
+    read,
+    fingerprint: fp,
+  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const { runJob } = await import('./run.ts');
+  const clustering = p.task === 'clustering';
+  const compared = String(p.compared ?? '')
+    .split(',')
+    .filter(Boolean);
+  const result = await runJob(read.table, {
+    target: (p.target as string | null) ?? null,
+    task: ((p.requestedTask as string) ?? 'auto') as LearningTask | 'auto',
+    metric: clustering ? undefined : String(p.metric),
+    holdout: Number(p.holdout),
+    cv: Number(p.cv),
+    seed: Number(p.seed ?? 0),
+    ...(clustering ? { clusterCounts: compared.map(Number) } : { families: compared }),
+    nTrials: Number(p.trialsRun ?? 0),
+    // No budget: every recorded candidate and trial runs, however long it takes here.
+    timeBudget: Number.MAX_VALUE,
+    nResamples: 0,
+    onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
+    source: path,
+    rowLines: read.rowLines,
+  });
+  const checks: ReproduceCheck[] = [
+    check('model sha256', run.tags.modelSha256, modelDigest(result.final.model)),
+  ];
+  const reproduced: Record<string, number> = {};
+  for (const m of result.evaluation?.metrics ?? []) if (m.value !== null) reproduced[m.key] = m.value;
+  if (clustering) Object.assign(reproduced, result.final.metrics);
+  const cv = result.tuning?.kept
+    ? result.tuning.bestScore
+    : result.candidates.find((c) => c.family === result.best)?.score;
+  if (!clustering && cv != null) reproduced[`cv_${result.metric}`] = cv;
+  for (const [k, m] of Object.entries(run.metrics)) {
+    const v = reproduced[k];
+    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
+  }
+  return {
+    runId: run.id,
+    command: 'run',
+    identical: checks.every((c) => c.identical),
+    checks,
+    dataPath: path,
+    dataFingerprint: fp,
+  };
+}
+
+registerReproducer('run', reproduceRunJob);
