@@ -44,7 +44,8 @@ interface EvaluateFlags extends CommonOptions {
  */
 export const MIN_RESAMPLES = 100;
 
-function parseResamples(v: string): number {
+/** Parses `--resamples`: 0 (no intervals) or at least {@link MIN_RESAMPLES}. */
+export function parseResamples(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) {
     throw new UsageError(`--resamples must be a whole number (0 for no intervals); got '${v}'.`);

@@ -20,6 +20,11 @@ interface CommandEntry {
  * models, DuckDB, the store, …), so `lathe --help` and light commands start fast.
  */
 const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'the main job: profile, compare, tune, evaluate, report',
+    load: () => import('./run.ts'),
+  },
   { name: 'profile', summary: 'data-quality report of a file', load: () => import('./profile.ts') },
   {
     name: 'train',
@@ -52,35 +57,6 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', summary: 'export a model to ONNX', load: () => import('./export.ts') },
 ];
 
-/**
- * `lathe run`, the end-to-end job, is on the roadmap (README, DESIGN) but not built yet: it is listed
- * in the overview and answers with what to run instead, exit code 2 (never the top-level help with 0).
- */
-const PLANNED = { name: 'run', summary: 'the end-to-end job (on the roadmap: not available yet)' };
-
-/** The message for `lathe run …`: not available yet, and the commands that do each step. */
-export function runNotAvailable(argv: readonly string[]): string {
-  const args = argv.slice(2);
-  const at = args.indexOf(PLANNED.name);
-  const rest = args.slice(at + 1);
-  const data = rest.find((a, i) => !a.startsWith('-') && !rest[i - 1]?.startsWith('--')) ?? '<data>';
-  const t = rest.indexOf('--target');
-  const target = t >= 0 && rest[t + 1] ? rest[t + 1] : 'COL';
-  const steps: [string, string][] = [
-    [`lathe profile ${data} --target ${target}`, 'what is wrong with the data'],
-    [`lathe train ${data} --target ${target} --model gbdt --cv 5`, 'fit; holdout metrics; model package'],
-    [`lathe tune ${data} --target ${target} --model gbdt --trials 40`, 'hyperparameter search'],
-    [`lathe evaluate <model> ${data} --target ${target}`, 'metrics with confidence intervals'],
-    ['lathe train … --register NAME --alias champion', 'register the model'],
-  ];
-  const w = Math.max(...steps.map(([c]) => c.length));
-  return [
-    'lathe run (profile → train → tune → evaluate → report → register in one go) is not available yet: it is on the roadmap.',
-    'Until it lands, these commands do each step:',
-    ...steps.map(([c, what]) => `  ${c.padEnd(w)}   # ${what}`),
-  ].join('\n');
-}
-
 /** The command named on the command line (`lathe <command> …` or `lathe help <command>`), if any. */
 function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
   const args = argv.slice(2);
@@ -106,7 +82,6 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     if (c === wanted) (await c.load()).register(program);
     else program.command(c.name).description(c.summary);
   }
-  if (!wanted) program.command(PLANNED.name).description(PLANNED.summary);
   return program;
 }
 
@@ -127,13 +102,6 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const args = argv.slice(2);
-  const first = args.find((a) => !a.startsWith('-'));
-  if (first === PLANNED.name || (first === 'help' && args[args.indexOf('help') + 1] === PLANNED.name)) {
-    process.stderr.write(`error: ${runNotAvailable(argv)}\n`);
-    process.exitCode = 2;
-    return;
-  }
   let program: Command;
   try {
     program = await buildProgram(argv);

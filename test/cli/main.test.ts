@@ -45,22 +45,18 @@ describe('lathe (entry point)', () => {
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
 
-  it('says lathe run is not available yet and what to run instead, exit 2 (also for run --help)', async () => {
+  it('lists lathe run, the main job, and gives its help with exit 0', async () => {
+    const help = await runCli(['--help']);
+    assert.match(help.stdout, /\n {2}run +the main job: profile, compare, tune, evaluate, report\n/);
     for (const args of [
-      ['run', 'examples/customers.csv', '--target', 'churned'],
       ['run', '--help'],
       ['help', 'run'],
     ]) {
       const r = await runCli(args);
-      assert.equal(r.code, 2, args.join(' '));
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^error: lathe run .* is not available yet: it is on the roadmap\./);
-      assert.match(r.stderr, /lathe profile .*\n.*lathe train .*\n.*lathe tune .*\n.*lathe evaluate /);
-      assert.doesNotMatch(r.stderr, /unknown command/);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /Usage: lathe run \[options\] <data>/);
+      assert.match(r.stdout, /--time <duration>/);
+      assert.match(r.stdout, /--target <column>/);
     }
-    const r = await runCli(['run', 'examples/customers.csv', '--target', 'churned']);
-    assert.match(r.stderr, /lathe train examples\/customers\.csv --target churned --model gbdt/);
-    const help = await runCli(['--help']);
-    assert.match(help.stdout, /\n {2}run +the end-to-end job \(on the roadmap: not available yet\)/);
   });
 });

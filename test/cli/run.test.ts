@@ -1,0 +1,171 @@
+// `lathe run`: the main job end to end — the --json shape, report.html and profile.html, the model
+// package, the tracked and registered run, reproducibility, replacing an earlier output, and errors.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { defaultRunName } from '../../src/cli/run.ts';
+import { readModelPackage } from '../../src/track/package/read.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-run-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const store = join(dir, 'lathe.db');
+const customers = join(ROOT, 'examples', 'customers.csv');
+const wine = join(ROOT, 'examples', 'wine.csv');
+const quick = [
+  '--models',
+  'logistic,gaussian-nb',
+  '--trials',
+  '2',
+  '--cv',
+  '3',
+  '--time',
+  '10m',
+  '--resamples',
+  '100',
+];
+
+describe('lathe run', () => {
+  const out = join(dir, 'churn');
+  let runId = '';
+
+  it('compares, tunes, evaluates, writes the report and the package, registers the model (--json)', async () => {
+    const r = await runCli(
+      ['run', customers, '--target', 'churned', ...quick, '--store', store, '--out', out, '--json'],
+      { timeoutMs: 180_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    runId = j.runId;
+    assert.equal(j.task, 'binary');
+    assert.equal(j.target, 'churned');
+    assert.deepEqual(j.metric, { key: 'rocAuc', greaterIsBetter: true });
+    assert.deepEqual(
+      j.candidates.map((c: { family: string; status: string }) => [c.family, c.status]),
+      [
+        ['logistic', 'ok'],
+        ['gaussian-nb', 'ok'],
+      ],
+    );
+    const scores = j.candidates.map((c: { score: number }) => c.score);
+    assert.equal(j.best, j.candidates[scores.indexOf(Math.max(...scores))].family);
+    assert.equal(j.tuning.trials, 2);
+    assert.equal(j.model.family, j.best);
+    assert.equal(j.holdout.rows, 400);
+    assert.ok(j.holdout.metrics.some((m: { key: string }) => m.key === 'rocAuc'));
+    assert.deepEqual(j.registered, { name: 'customers', version: 1 });
+    assert.equal(j.report, join(out, 'report.html'));
+    // The files: the package loads, the reports are self-contained HTML with charts.
+    const pkg = await readModelPackage(join(out, 'model'));
+    assert.equal(pkg.task, 'binary');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const section of ['Data', 'Models compared', 'Tuning', 'Holdout evaluation', 'Model', 'Next'])
+      assert.match(html, new RegExp(`<h2>${section}</h2>`));
+    assert.match(html, /<svg/);
+    assert.match(html, /ROC curve/);
+    assert.match(html, /href="profile.html"/);
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+    assert.match(readFileSync(join(out, 'profile.html'), 'utf8'), /<h2>Findings<\/h2>/);
+  });
+
+  it('records a run that lathe reproduce re-runs bit for bit, and the registered model scores rows', async () => {
+    const rep = await runCli(['reproduce', runId, '--store', store, '--json'], { timeoutMs: 180_000 });
+    assert.equal(rep.code, 0, rep.stderr);
+    const j = JSON.parse(rep.stdout);
+    assert.equal(j.identical, true, JSON.stringify(j.checks));
+    assert.ok(j.checks.some((c: { what: string }) => c.what === 'metric cv_rocAuc'));
+    const pred = join(dir, 'pred.csv');
+    const p = await runCli(['predict', 'customers/1', customers, '-o', pred, '--store', store]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(readFileSync(pred, 'utf8').trim().split('\n').length, 2001);
+  });
+
+  it('replaces an earlier output only with --force, and registers a new version', async () => {
+    const again = await runCli([
+      'run',
+      customers,
+      '--target',
+      'churned',
+      ...quick,
+      '--store',
+      store,
+      '--out',
+      out,
+    ]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds a model package.*Fix: pass --force/s);
+    const forced = await runCli(
+      ['run', customers, '--target', 'churned', ...quick, '--store', store, '--out', out, '--force'],
+      { timeoutMs: 180_000 },
+    );
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /replacing the earlier lathe run output/);
+    assert.match(forced.stdout, /Registered: customers\/2/);
+    assert.match(forced.stdout, /Report: +.*report\.html/);
+  });
+
+  it('clusters a table without a target, choosing k by silhouette', async () => {
+    const r = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine'), '--json'], {
+      timeoutMs: 180_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.task, 'clustering');
+    assert.equal(j.metric.key, 'silhouette');
+    assert.deepEqual(
+      j.candidates.map((c: { params: { nClusters: number } }) => c.params.nClusters),
+      [2, 3, 4, 5, 6, 7, 8],
+    );
+    assert.equal(j.model.family, 'kmeans');
+    assert.equal(j.holdout, null);
+    assert.ok(j.clustering.silhouette > 0);
+    assert.match(readFileSync(join(dir, 'wine', 'report.html'), 'utf8'), /<h2>Clusters<\/h2>/);
+  });
+
+  it('exits 2 with a clear message for bad usage, before any work', async () => {
+    const target = await runCli(
+      ['run', customers, '--target', 'nope', '--store', store, '--out', join(dir, 'x')],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(target.code, 2);
+    assert.match(target.stderr, /nope.*churned/s);
+    assert.ok(!existsSync(join(dir, 'x', 'report.html')));
+
+    const busy = join(dir, 'busy');
+    mkdirSync(busy);
+    writeFileSync(join(busy, 'notes.txt'), 'mine');
+    const intoBusy = await runCli(['run', customers, '--target', 'churned', '--store', store, '--out', busy]);
+    assert.equal(intoBusy.code, 2);
+    assert.match(
+      intoBusy.stderr,
+      /does not hold an earlier lathe run's output.*Fix: choose a new or empty directory/s,
+    );
+    assert.equal(readFileSync(join(busy, 'notes.txt'), 'utf8'), 'mine');
+
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x');
+    const ontoFile = await runCli(['run', customers, '--target', 'churned', '--store', store, '--out', file]);
+    assert.equal(ontoFile.code, 2);
+    assert.match(ontoFile.stderr, /is a file; lathe run writes a directory there/);
+
+    const metric = await runCli(
+      ['run', customers, '--target', 'churned', '--metric', 'rmse', '--store', store],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(metric.code, 2);
+    assert.match(metric.stderr, /'rmse' is not a binary metric/);
+    for (const r of [target, intoBusy, ontoFile, metric]) assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+  });
+
+  it('names the registered model after the data file', () => {
+    assert.equal(defaultRunName('data/customers.csv'), 'customers');
+    assert.equal(defaultRunName('my data (2024).csv'), 'my-data-2024-');
+    assert.equal(defaultRunName('__.csv'), 'model');
+  });
+});
