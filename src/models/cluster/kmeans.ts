@@ -259,23 +259,16 @@ export class KMeans extends BaseClusterer<KMeansParams> {
   }
 
   /**
-   * Checks the saved centers (nClusters × features, finite; nClusters the parameter fitted with),
-   * one label per training row naming a cluster, an inertia ≥ 0 (infinite when squared distances
-   * overflow, as fit leaves it) and 1 ≤ nIter ≤ maxIter, so that a damaged or edited package is
-   * refused rather than predicting wrong clusters.
+   * Checks the saved centers (nClusters × features, finite), one label per training row naming a
+   * cluster, an inertia ≥ 0 (infinite when squared distances overflow, as fit leaves it) and
+   * nIter ≥ 1, so that a damaged or edited package is refused rather than predicting wrong
+   * clusters. (Not against the parameters: `setParams` after fit changes those, not the centers.)
    */
   protected setState(state: PlainObject): void {
     const who = this.typeName;
     const names = state.featureNamesIn as string[];
     const d = names.length;
     const k = checkInt(who, 'nClusters', state.nClusters, 1, Number.POSITIVE_INFINITY);
-    if (k !== this.params.nClusters) {
-      throw damagedState(
-        who,
-        'nClusters',
-        `is ${k}, but the model was fitted with nClusters ${this.params.nClusters}`,
-      );
-    }
     const centers = readVector(
       who,
       'clusterCenters',
@@ -296,7 +289,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     checkLabels(who, labels, 0, k - 1);
     const inertia = checkNumber(who, 'inertia', state.inertia, false);
     if (!(inertia >= 0)) throw damagedState(who, 'inertia', `is ${inertia}, not ≥ 0`);
-    this.nIter_ = checkInt(who, 'nIter', state.nIter, 1, this.params.maxIter);
+    this.nIter_ = checkInt(who, 'nIter', state.nIter, 1, Number.POSITIVE_INFINITY);
     this.clusterCenters_ = matrix(centers, k, d, names);
     this.labels_ = labels;
     this.inertia_ = inertia;
