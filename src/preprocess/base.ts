@@ -6,12 +6,13 @@
  * @module
  */
 
-import { NotFittedError, ValidationError } from '../core/errors.ts';
+import { NotFittedError } from '../core/errors.ts';
 import { Estimator, type Transformer } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
 import { assertNoInfinity, type Matrix, matrix } from '../core/matrix.ts';
 import { validateParams } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { checkLength, damagedState } from '../core/saved-state.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import type { Category } from './categories.ts';
@@ -104,10 +105,19 @@ export abstract class TableTransformer<
   protected restoreTableState(state: PlainObject): void {
     const t = state.inputTypes;
     if (!Array.isArray(t) || !t.every((x) => typeof x === 'string' && COLUMN_TYPES.has(x))) {
-      throw new ValidationError(`${this.typeName}: saved state lacks valid 'inputTypes'.`, {
-        fix: 're-save the model with this version of Lathe',
-      });
+      throw damagedState(
+        this.typeName,
+        'inputTypes',
+        `is missing or not a list of column types (${[...COLUMN_TYPES].join(', ')})`,
+      );
     }
+    checkLength(
+      this.typeName,
+      'inputTypes',
+      t,
+      (state.featureNamesIn as string[]).length,
+      'one per input column',
+    );
     this.inputTypes_ = t as ColumnType[];
   }
 
