@@ -12,13 +12,11 @@ import type { TargetInput } from '../core/labels.ts';
 import { assertNoInfinity, type Matrix, matrix } from '../core/matrix.ts';
 import { validateParams } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
-import { checkLength, damagedState } from '../core/saved-state.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import type { Category } from './categories.ts';
 import { asTable, checkFitTable, columnTypes, conformTable, type DataInput, isTable } from './input.ts';
-
-const COLUMN_TYPES = new Set(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
+import { readInputTypes } from './state.ts';
 
 /** Base class of every preprocessing step: a transformer with `fitTransform`. */
 export abstract class BaseTransformer<P extends Record<string, unknown> = Record<string, unknown>>
@@ -103,22 +101,7 @@ export abstract class TableTransformer<
 
   /** Restores {@link TableTransformer.tableState}. */
   protected restoreTableState(state: PlainObject): void {
-    const t = state.inputTypes;
-    if (!Array.isArray(t) || !t.every((x) => typeof x === 'string' && COLUMN_TYPES.has(x))) {
-      throw damagedState(
-        this.typeName,
-        'inputTypes',
-        `is missing or not a list of column types (${[...COLUMN_TYPES].join(', ')})`,
-      );
-    }
-    checkLength(
-      this.typeName,
-      'inputTypes',
-      t,
-      (state.featureNamesIn as string[]).length,
-      'one per input column',
-    );
-    this.inputTypes_ = t as ColumnType[];
+    this.inputTypes_ = readInputTypes(this, state, (state.featureNamesIn as string[]).length);
   }
 
   /**

@@ -8,6 +8,7 @@
 import type { ValidationError } from '../core/errors.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { checkLength, damagedState, readVector, type ValueRule } from '../core/saved-state.ts';
+import type { ColumnType } from '../data/column.ts';
 
 interface Named {
   readonly typeName: string;
@@ -114,6 +115,22 @@ export function readIndices(owner: Named, s: PlainObject, key: string, width: nu
     }
   });
   return v;
+}
+
+const COLUMN_TYPES: readonly string[] = ['numeric', 'categorical', 'boolean', 'datetime', 'text'];
+
+/** The saved `inputTypes`: one known column type per input column (`width`). */
+export function readInputTypes(owner: Named, s: PlainObject, width: number): ColumnType[] {
+  const t = s.inputTypes;
+  if (!Array.isArray(t) || !t.every((x) => typeof x === 'string' && COLUMN_TYPES.includes(x))) {
+    throw damagedState(
+      owner.typeName,
+      'inputTypes',
+      `is missing or not a list of column types (${COLUMN_TYPES.join(', ')})`,
+    );
+  }
+  checkLength(owner.typeName, 'inputTypes', t, width, 'one per input column');
+  return t as ColumnType[];
 }
 
 /** Throws unless the saved `inputTypes` has one type per input column. */
