@@ -702,18 +702,19 @@ export class PCA extends Estimator<PCAParams> {
 
   /**
    * Checks the saved shapes (nComponents × features components, one mean per feature, one
-   * variance, ratio and singular value per component), the ranges a fit gives (1 ≤ nComponents ≤
-   * min(nSamples, features), nSamples ≥ 2, variances and singular values finite and ≥ 0, ratios
-   * in [0, 1]) and finite components and means, so that a damaged or edited package is refused
-   * rather than transforming to NaN. A zero explained variance loads (a constant direction):
-   * whitening divides by it as after fit.
+   * variance, ratio and singular value per component), the ranges a fit gives (0 ≤ nComponents ≤
+   * min(nSamples, features), 0 when 'mle' finds no component; nSamples ≥ 2; variances and
+   * singular values finite and ≥ 0; ratios in [0, 1]) and finite components and means, so that a
+   * damaged or edited package is refused rather than transforming to NaN. A zero explained
+   * variance loads (a constant direction): whitening divides by it as after fit.
    */
   protected setState(state: PlainObject): void {
     const who = this.typeName;
     const names = state.featureNamesIn as string[];
     const d = names.length;
     const nSamples = checkInt(who, 'nSamples', state.nSamples, 2, Number.POSITIVE_INFINITY);
-    const k = checkInt(who, 'nComponents', state.nComponents, 1, Math.min(d, nSamples));
+    // 0 is what 'mle' finds on one feature or on constant data (as scikit-learn's argmax does).
+    const k = checkInt(who, 'nComponents', state.nComponents, 0, Math.min(d, nSamples));
     const perComponent = `one per component; ${k} components`;
     const components = readVector(
       who,

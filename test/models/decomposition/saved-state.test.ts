@@ -12,6 +12,8 @@ const pca = new PCA({ nComponents: 2 }).fit(X);
 const whitened = new PCA({ whiten: true }).fit(X);
 // A constant column gives a zero explained variance: whitening then divides by 0, as in fit.
 const flat = new PCA({ whiten: true }).fit(fromRows(rows.map((r) => [r[0], 1])));
+// 'mle' on a single feature finds no component (as scikit-learn's): zero columns out, still loadable.
+const none = new PCA({ nComponents: 'mle' }).fit(fromRows(rows.map((r) => [r[0]])));
 const P = 'PCA';
 
 type S = Record<string, unknown>;
@@ -31,6 +33,9 @@ describe('PCA: saved state', () => {
       assert.deepEqual(back.inverseTransform(m.transform(Y)), m.inverseTransform(m.transform(Y)));
     }
     assert.equal(flat.explainedVariance_![1], 0);
+    assert.equal(none.nComponents_, 0);
+    const Y = fromRows(rows.map((r) => [r[0]]));
+    assert.deepEqual(estimatorFromJSON<PCA>(structuredClone(none.toJSON())).transform(Y), none.transform(Y));
   });
 
   it('refuses arrays of the wrong length', () => {
@@ -48,8 +53,8 @@ describe('PCA: saved state', () => {
     }
   });
 
-  it('refuses an nComponents outside 1..min(nSamples, features) and a bad nSamples', () => {
-    for (const bad of [0, 4, 1.5, Number.NaN, '2']) {
+  it('refuses an nComponents outside 0..min(nSamples, features) and a bad nSamples', () => {
+    for (const bad of [-1, 4, 1.5, Number.NaN, '2']) {
       assertRefused(
         damage(pca.toJSON(), (s) => void (s.nComponents = bad)),
         P,
