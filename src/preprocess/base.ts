@@ -6,7 +6,7 @@
  * @module
  */
 
-import { NotFittedError, ValidationError } from '../core/errors.ts';
+import { NotFittedError } from '../core/errors.ts';
 import { Estimator, type Transformer } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
 import { assertNoInfinity, type Matrix, matrix } from '../core/matrix.ts';
@@ -16,8 +16,7 @@ import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import type { Category } from './categories.ts';
 import { asTable, checkFitTable, columnTypes, conformTable, type DataInput, isTable } from './input.ts';
-
-const COLUMN_TYPES = new Set(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
+import { readInputTypes } from './state.ts';
 
 /** Base class of every preprocessing step: a transformer with `fitTransform`. */
 export abstract class BaseTransformer<P extends Record<string, unknown> = Record<string, unknown>>
@@ -102,13 +101,7 @@ export abstract class TableTransformer<
 
   /** Restores {@link TableTransformer.tableState}. */
   protected restoreTableState(state: PlainObject): void {
-    const t = state.inputTypes;
-    if (!Array.isArray(t) || !t.every((x) => typeof x === 'string' && COLUMN_TYPES.has(x))) {
-      throw new ValidationError(`${this.typeName}: saved state lacks valid 'inputTypes'.`, {
-        fix: 're-save the model with this version of Lathe',
-      });
-    }
-    this.inputTypes_ = t as ColumnType[];
+    this.inputTypes_ = readInputTypes(this, state, (state.featureNamesIn as string[]).length);
   }
 
   /**

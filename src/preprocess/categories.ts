@@ -13,6 +13,7 @@ import { compareCodePoints } from '../core/code-points.ts';
 import { show, ValidationError } from '../core/errors.ts';
 import { assertNoInfinity } from '../core/matrix.ts';
 import type { PlainValue } from '../core/plain.ts';
+import { checkLength, damagedState } from '../core/saved-state.ts';
 import type { Column, ColumnType } from '../data/column.ts';
 
 /** One category: a string, a number, a boolean, or null for the missing value. */
@@ -238,6 +239,35 @@ export const categoriesSpec = {
 /** Checks the saved categories of an encoder. */
 export function isCategoryLists(v: PlainValue): boolean {
   return Array.isArray(v) && v.every((cats) => Array.isArray(cats) && cats.every(isCategory));
+}
+
+/**
+ * The saved `categories` of an encoder: one list of categories per input column (`width`), none
+ * named twice in a list (fit never learns a duplicate, and refuses one given). A damaged or edited
+ * list is refused rather than encoding columns against another column's categories or reading
+ * past the end of the list.
+ */
+export function readCategoryLists(who: string, v: PlainValue | undefined, width: number): Category[][] {
+  if (v === undefined || !isCategoryLists(v)) {
+    throw damagedState(who, 'categories', 'is missing or not a list of category lists');
+  }
+  const lists = v as Category[][];
+  checkLength(who, 'categories', lists, width, 'one list per input column');
+  lists.forEach((cats, j) => {
+    const seen = new Set<string>();
+    for (const cat of cats) {
+      const k = key(cat);
+      if (seen.has(k)) {
+        throw damagedState(
+          who,
+          'categories',
+          `lists ${cat === null ? 'the missing value' : show(cat)} twice for input column ${j}`,
+        );
+      }
+      seen.add(k);
+    }
+  });
+  return lists;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { closest, type ParamSpec, p, validateParams } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { damagedState } from '../core/saved-state.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Schema, SemanticType } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
@@ -48,7 +49,7 @@ import {
   validName,
 } from './nested.ts';
 import { type PendingOutput, pendingOf, writesInPlace } from './pending-output.ts';
-import { readStrings } from './state.ts';
+import { readInputTypes, readStrings } from './state.ts';
 
 /**
  * Chooses columns by what they are. All given conditions must hold; `exclude` removes names.
@@ -528,34 +529,82 @@ export class ColumnTransformer extends BaseTransformer<ColumnTransformerParams> 
     };
   }
 
+  /**
+   * Checks one known input type per input column, and each saved route: a valid transformer
+   * ('drop', 'passthrough', or an estimator — restored with its own checks — fitted on exactly the
+   * route's columns when it has any), columns that are input columns, and outputs matching what the
+   * route gives (none when dropped, its columns when passed through, the transformer's output
+   * names otherwise); remainder columns that are input columns; and one output name per output
+   * column. A damaged or edited package is refused rather than selecting columns that are not
+   * there or returning a matrix whose names do not fit it.
+   */
   protected setState(s: PlainObject): void {
-    const types = readStrings(this, s, 'inputTypes');
-    const routes = s.routes;
-    if (!Array.isArray(routes)) {
-      throw new ValidationError("ColumnTransformer: saved state lacks 'routes'.", {
-        fix: 're-train and re-save the model',
-      });
-    }
-    this.transformers_ = routes.map((r) => {
+    const who = this.typeName;
+    const names = s.featureNamesIn as string[];
+    const inputs = new Set(names);
+    const types = readInputTypes(this, s, names.length);
+    const saved = s.routes;
+    if (!Array.isArray(saved)) throw damagedState(who, 'routes', 'is missing or not a list of routes');
+    const badRoute = (i: number, problem: string) => damagedState(who, 'routes', `route ${i} ${problem}`);
+    const inputColumns = (o: PlainObject, key: string, what: string): string[] => {
+      const cols = readStrings(this, o, key);
+      const unknown = cols.find((c) => !inputs.has(c));
+      if (unknown !== undefined)
+        throw damagedState(who, what, `names column '${unknown}', which is not an input column`);
+      return cols;
+    };
+    const routes = saved.map((r, i): FittedRoute => {
+      if (r === null || typeof r !== 'object' || Array.isArray(r) || ArrayBuffer.isView(r)) {
+        throw badRoute(i, 'is not an object');
+      }
       const o = r as PlainObject;
+      if (typeof o.name !== 'string') throw badRoute(i, 'has no name');
       const t = o.transformer;
       let transformer: RouteTransformer;
       if (t === 'drop' || t === 'passthrough') transformer = t;
       else if (isEstimatorJSON(t)) transformer = decodeEstimator(t) as Estimator;
-      else
-        throw new ValidationError('ColumnTransformer: a saved route has no valid transformer.', {
-          fix: 're-train and re-save the model',
-        });
-      return {
-        name: String(o.name),
-        transformer,
-        columns: readStrings(this, o, 'columns'),
-        outputs: readStrings(this, o, 'outputs'),
-      };
+      else throw badRoute(i, "has no valid transformer (an estimator, 'drop' or 'passthrough')");
+      const columns = inputColumns(o, 'columns', 'routes');
+      const outputs = readStrings(this, o, 'outputs');
+      let expected: number;
+      if (transformer === 'drop' || columns.length === 0) expected = 0;
+      else if (transformer === 'passthrough') expected = columns.length;
+      else {
+        const fittedOn = transformer.featureNamesIn_;
+        if (fittedOn === undefined)
+          throw badRoute(i, `('${o.name}') holds an unfitted ${transformer.typeName}`);
+        if (fittedOn.length !== columns.length || fittedOn.some((c, k) => c !== columns[k])) {
+          throw badRoute(
+            i,
+            `('${o.name}') lists columns ${columns.join(', ')}, but its ${transformer.typeName} was fitted on ${fittedOn.join(', ')}`,
+          );
+        }
+        const out = (transformer as unknown as { getFeatureNamesOut?: () => string[] }).getFeatureNamesOut;
+        expected = typeof out === 'function' ? out.call(transformer).length : outputs.length;
+      }
+      if (outputs.length !== expected) {
+        throw badRoute(
+          i,
+          `('${o.name}') lists ${outputs.length} outputs, but its transformer gives ${expected}`,
+        );
+      }
+      return { name: o.name, transformer, columns, outputs };
     });
-    this.remainderColumns_ = readStrings(this, s, 'remainder');
-    this.featureNamesOut_ = readStrings(this, s, 'featureNamesOut');
-    this.inputTypes_ = types as ColumnType[];
+    const remainder = inputColumns(s, 'remainder', 'remainder');
+    const out = readStrings(this, s, 'featureNamesOut');
+    const routed = routes.reduce((n, r) => n + r.outputs.length, 0);
+    // The remainder's columns are outputs when it was passed through in fit.
+    if (out.length !== routed && out.length !== routed + remainder.length) {
+      throw damagedState(
+        who,
+        'featureNamesOut',
+        `has ${out.length} names, but the routes give ${routed} outputs (${routed + remainder.length} with the remainder)`,
+      );
+    }
+    this.transformers_ = routes;
+    this.remainderColumns_ = remainder;
+    this.featureNamesOut_ = out;
+    this.inputTypes_ = types;
   }
 }
 

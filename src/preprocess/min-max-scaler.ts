@@ -16,7 +16,7 @@ import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { handleZerosInScale, nanMinMax } from './column-stats.ts';
 import type { DataInput } from './input.ts';
-import { readF64 } from './state.ts';
+import { NOT_NEGATIVE, readColumnStats } from './state.ts';
 
 const schema = {
   featureRange: p.array(p.float(), {
@@ -133,12 +133,18 @@ export class MinMaxScaler extends NumericTransformer<MinMaxScalerParams> {
     };
   }
 
+  /**
+   * Checks one value per input column in each statistic and scales ≥ 0 (0 where a column's range
+   * overflows, +∞ where featureRange's does; NaN for a column with no values): a damaged or edited
+   * package is refused rather than transforming to NaN or flipping a column.
+   */
   protected setState(s: PlainObject): void {
-    this.dataMin_ = readF64(this, s, 'dataMin');
-    this.dataMax_ = readF64(this, s, 'dataMax');
-    this.dataRange_ = readF64(this, s, 'dataRange');
-    this.scale_ = readF64(this, s, 'scale');
-    this.min_ = readF64(this, s, 'min');
+    const width = (s.featureNamesIn as string[]).length;
+    this.dataMin_ = readColumnStats(this, s, 'dataMin', width);
+    this.dataMax_ = readColumnStats(this, s, 'dataMax', width);
+    this.dataRange_ = readColumnStats(this, s, 'dataRange', width, NOT_NEGATIVE);
+    this.scale_ = readColumnStats(this, s, 'scale', width, NOT_NEGATIVE);
+    this.min_ = readColumnStats(this, s, 'min', width);
   }
 }
 

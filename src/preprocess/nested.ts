@@ -8,6 +8,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { type Estimator, type EstimatorJSON, estimatorFromJSON } from '../core/estimator.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { damagedState } from '../core/saved-state.ts';
 
 /** True for the plain-data form of an estimator ({@link Estimator.toJSON} output). */
 export function isEstimatorJSON(v: unknown): v is EstimatorJSON {
@@ -100,13 +101,17 @@ export function validName(name: unknown, seen: Set<string>): boolean {
   return true;
 }
 
-/** Restores a sub-estimator's saved state (null = leave it unfitted). */
-export function restoreSub(e: Estimator, state: PlainValue | undefined): void {
-  if (state === null || state === undefined) return;
-  if (typeof state !== 'object' || Array.isArray(state) || ArrayBuffer.isView(state)) {
-    throw new ValidationError(`${e.typeName}: saved state is not an object.`, {
-      fix: 're-train and re-save the model',
-    });
+/**
+ * Restores the saved state of `e`, a sub-estimator of `owner` saved in `owner`'s field `field`:
+ * an object (a fitted owner has every sub-estimator fitted).
+ */
+export function restoreSub(owner: string, field: string, e: Estimator, state: PlainValue | undefined): void {
+  if (state === null || typeof state !== 'object' || Array.isArray(state) || ArrayBuffer.isView(state)) {
+    throw damagedState(
+      owner,
+      field,
+      `holds ${state === null ? 'null' : 'no object'} for the ${e.typeName}, where a fitted model has its state`,
+    );
   }
   e.restoreState(state as PlainObject);
 }

@@ -14,12 +14,12 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { checkLength, damagedState } from '../core/saved-state.ts';
 import { warn } from '../core/warnings.ts';
 import { TableTransformer } from './base.ts';
 import {
@@ -29,7 +29,7 @@ import {
   categoryLabel,
   fitCategories,
   indexCategories,
-  isCategoryLists,
+  readCategoryLists,
   unknownCategoryError,
 } from './categories.ts';
 import type { DataInput } from './input.ts';
@@ -245,32 +245,63 @@ export class OneHotEncoder extends TableTransformer<OneHotEncoderParams> {
     };
   }
 
+  /**
+   * Checks one input type and one category list per input column (see `readCategoryLists`), and
+   * per column the infrequent categories (null, or distinct indices into the column's categories)
+   * and the dropped output (null, or an index among the column's outputs before dropping). A
+   * damaged or edited package is refused rather than writing outputs past their column block.
+   */
   protected setState(s: PlainObject): void {
+    const who = this.typeName;
+    const width = (s.featureNamesIn as string[]).length;
     this.restoreTableState(s);
-    const cats = s.categories;
-    if (!isCategoryLists(cats)) {
-      throw new ValidationError(
-        "OneHotEncoder: saved state field 'categories' is not a list of category lists.",
-        {
-          fix: 're-train and re-save the model',
-        },
-      );
-    }
-    this.categories_ = cats as Category[][];
-    this.infrequentIndices_ = readArray<number[] | null>(
+    const cats = readCategoryLists(who, s.categories, width);
+    const infrequent = readArray<number[] | null>(
       this,
       s,
       'infrequentIndices',
-      (x) => x === null || (Array.isArray(x) && x.every((k) => Number.isInteger(k))),
+      (x) => x === null || (Array.isArray(x) && x.every((k) => typeof k === 'number')),
       'a list of index lists',
     );
-    this.dropIdx_ = readArray<number | null>(
+    checkLength(who, 'infrequentIndices', infrequent, width, 'one per input column');
+    infrequent.forEach((idx, j) => {
+      if (idx === null) return;
+      const n = cats[j].length;
+      const seen = new Set<number>();
+      for (const k of idx) {
+        if (!Number.isInteger(k) || k < 0 || k >= n || seen.has(k)) {
+          throw damagedState(
+            who,
+            'infrequentIndices',
+            `holds ${k} for input column ${j}, not a category index in 0..${n - 1} listed once`,
+          );
+        }
+        seen.add(k);
+      }
+    });
+    const drop = readArray<number | null>(
       this,
       s,
       'dropIdx',
-      (x) => x === null || Number.isInteger(x),
+      (x) => x === null || typeof x === 'number',
       'a list of integers or nulls',
     );
+    checkLength(who, 'dropIdx', drop, width, 'one per input column');
+    drop.forEach((d, j) => {
+      if (d === null) return;
+      const idx = infrequent[j];
+      const outputs = cats[j].length - (idx ? idx.length - 1 : 0);
+      if (!Number.isInteger(d) || d < 0 || d >= outputs) {
+        throw damagedState(
+          who,
+          'dropIdx',
+          `holds ${d} for input column ${j}, not an output index in 0..${outputs - 1}`,
+        );
+      }
+    });
+    this.categories_ = cats;
+    this.infrequentIndices_ = infrequent;
+    this.dropIdx_ = drop;
   }
 }
 

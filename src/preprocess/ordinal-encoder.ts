@@ -20,7 +20,7 @@ import {
   categoriesSpec,
   fitCategories,
   indexCategories,
-  isCategoryLists,
+  readCategoryLists,
   unknownCategoryError,
 } from './categories.ts';
 import type { DataInput } from './input.ts';
@@ -161,17 +161,10 @@ export class OrdinalEncoder extends TableTransformer<OrdinalEncoderParams> {
     return { ...this.tableState(), categories: this.categories_! as PlainValue[] };
   }
 
+  /** Checks one input type and one category list per input column (see `readCategoryLists`). */
   protected setState(s: PlainObject): void {
     this.restoreTableState(s);
-    if (!isCategoryLists(s.categories)) {
-      throw new ValidationError(
-        "OrdinalEncoder: saved state field 'categories' is not a list of category lists.",
-        {
-          fix: 're-train and re-save the model',
-        },
-      );
-    }
-    this.categories_ = s.categories as Category[][];
+    this.categories_ = readCategoryLists(this.typeName, s.categories, (s.featureNamesIn as string[]).length);
   }
 }
 

@@ -32,6 +32,7 @@ import type { Label, TargetInput } from '../core/labels.ts';
 import { asMatrix, isMatrix, type Matrix } from '../core/matrix.ts';
 import { type ParamSpec, validateParams } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { checkLength, damagedState } from '../core/saved-state.ts';
 import type { ColumnType } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
 import type { Category } from './categories.ts';
@@ -57,6 +58,7 @@ import {
   validName,
 } from './nested.ts';
 import { type PendingOutput, pendingOf, writesInPlace } from './pending-output.ts';
+import { readInputTypes } from './state.ts';
 
 /** One step: a name (unique, without `__`) and an estimator. */
 export type PipelineStep = [name: string, estimator: Estimator];
@@ -454,23 +456,20 @@ export class Pipeline extends Estimator<PipelineParams> {
     };
   }
 
+  /**
+   * Checks one fitted state per step (each restored by its step, which checks its own fields) and
+   * one known input type per input column: a damaged or edited package is refused rather than
+   * leaving a step unfitted or shifting every later step's state.
+   */
   protected setState(s: PlainObject): void {
     const states = s.steps;
     const steps = this.params.steps;
-    if (!Array.isArray(states) || states.length !== steps.length) {
-      throw new ValidationError(
-        `Pipeline: saved state has ${Array.isArray(states) ? states.length : 'no'} step states for ${steps.length} steps.`,
-        { fix: 'the model file is damaged; re-train and re-save it' },
-      );
-    }
-    const types = s.inputTypes;
-    if (!Array.isArray(types) || !types.every((t) => typeof t === 'string')) {
-      throw new ValidationError("Pipeline: saved state lacks 'inputTypes'.", {
-        fix: 're-train and re-save the model',
-      });
-    }
-    steps.forEach(([, e], i) => restoreSub(e, states[i] as PlainValue));
-    this.inputTypes_ = types as ColumnType[];
+    if (!Array.isArray(states))
+      throw damagedState(this.typeName, 'steps', 'is missing or not a list of step states');
+    checkLength(this.typeName, 'steps', states, steps.length, 'one state per step');
+    const types = readInputTypes(this, s, (s.featureNamesIn as string[]).length);
+    steps.forEach(([, e], i) => restoreSub(this.typeName, 'steps', e, states[i] as PlainValue));
+    this.inputTypes_ = types;
   }
 }
 

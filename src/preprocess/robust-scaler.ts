@@ -18,7 +18,7 @@ import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { handleZerosInScale, medianSorted, percentileSorted, sortedColumn } from './column-stats.ts';
 import type { DataInput } from './input.ts';
-import { f64OrNull, readF64OrNull } from './state.ts';
+import { f64OrNull, NOT_NEGATIVE, readColumnStatsOrNull } from './state.ts';
 
 const schema = {
   withCentering: p.bool({ default: true, doc: 'subtract the column median' }),
@@ -138,9 +138,15 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     return { center: f64OrNull(this.center_), scale: f64OrNull(this.scale_) };
   }
 
+  /**
+   * Checks one value per input column in the center and the scale (when saved), and scales ≥ 0
+   * (0 or +∞ with unitVariance at the extreme percentiles; NaN for a column with no values): a
+   * damaged or edited package is refused rather than transforming to NaN or flipping a column.
+   */
   protected setState(s: PlainObject): void {
-    this.center_ = readF64OrNull(this, s, 'center');
-    this.scale_ = readF64OrNull(this, s, 'scale');
+    const width = (s.featureNamesIn as string[]).length;
+    this.center_ = readColumnStatsOrNull(this, s, 'center', width);
+    this.scale_ = readColumnStatsOrNull(this, s, 'scale', width, NOT_NEGATIVE);
   }
 }
 

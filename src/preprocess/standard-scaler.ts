@@ -12,11 +12,12 @@ import type { TargetInput } from '../core/labels.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
+import { damagedState, type ValueRule } from '../core/saved-state.ts';
 import { unfilledFloat64 } from '../core/unfilled.ts';
 import { NumericTransformer } from './base.ts';
 import { constantFeatures, handleZerosInScale, nanMeanVar } from './column-stats.ts';
 import type { DataInput } from './input.ts';
-import { f64OrNull, readF64, readF64OrNull } from './state.ts';
+import { f64OrNull, NOT_NEGATIVE, readColumnStats, readColumnStatsOrNull } from './state.ts';
 
 const schema = {
   withMean: p.bool({ default: true, doc: 'subtract the column mean' }),
@@ -128,12 +129,37 @@ export class StandardScaler extends NumericTransformer<StandardScalerParams> {
     };
   }
 
+  /**
+   * Checks one value per input column in each statistic, the values fit gives (variances ≥ 0,
+   * scales > 0, whole counts ≥ 0; NaN for a column with no values), and the statistics a fit saves
+   * together: none, the mean alone (withStd false), or mean, var and scale. A damaged or edited
+   * package is refused rather than transforming to NaN or leaving a column unscaled.
+   */
   protected setState(s: PlainObject): void {
-    this.mean_ = readF64OrNull(this, s, 'mean');
-    this.var_ = readF64OrNull(this, s, 'var');
-    this.scale_ = readF64OrNull(this, s, 'scale');
-    this.nSamplesSeen_ = readF64(this, s, 'nSamplesSeen');
+    const who = this.typeName;
+    const width = (s.featureNamesIn as string[]).length;
+    const mean = readColumnStatsOrNull(this, s, 'mean', width);
+    const variance = readColumnStatsOrNull(this, s, 'var', width, NOT_NEGATIVE);
+    const scale = readColumnStatsOrNull(this, s, 'scale', width, POSITIVE);
+    if ((variance === null) !== (scale === null)) {
+      throw damagedState(
+        who,
+        'scale',
+        scale === null ? 'is null while var is saved' : 'is saved while var is null',
+      );
+    }
+    if (mean === null && scale !== null)
+      throw damagedState(who, 'mean', 'is null while var and scale are saved');
+    this.nSamplesSeen_ = readColumnStats(this, s, 'nSamplesSeen', width, COUNT);
+    this.mean_ = mean;
+    this.var_ = variance;
+    this.scale_ = scale;
   }
 }
+
+/** A standard deviation as a divisor: > 0 (1 for a constant column), or NaN for a column with no values. */
+const POSITIVE: ValueRule = { test: (x) => !(x <= 0), what: 'a number > 0 (or NaN)' };
+/** Values seen in a column. */
+const COUNT: ValueRule = { test: (x) => Number.isInteger(x) && x >= 0, what: 'a whole count ≥ 0' };
 
 registerEstimator(StandardScaler);

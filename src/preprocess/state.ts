@@ -7,7 +7,8 @@
 
 import type { ValidationError } from '../core/errors.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
-import { checkLength, damagedState } from '../core/saved-state.ts';
+import { checkLength, damagedState, readVector, type ValueRule } from '../core/saved-state.ts';
+import type { ColumnType } from '../data/column.ts';
 
 interface Named {
   readonly typeName: string;
@@ -22,17 +23,30 @@ export function f64OrNull(a: Float64Array | null | undefined): Float64Array | nu
   return a ?? null;
 }
 
-/** A Float64Array field. */
-export function readF64(owner: Named, s: PlainObject, key: string): Float64Array {
-  const v = s[key];
-  if (!(v instanceof Float64Array)) throw bad(owner, key, 'a Float64Array');
-  return v;
+/** A Float64Array field of one value per input column (`width`), each passing `rule` when given. */
+export function readColumnStats(
+  owner: Named,
+  s: PlainObject,
+  key: string,
+  width: number,
+  rule?: ValueRule,
+): Float64Array {
+  return readVector(owner.typeName, key, s[key], width, 'one per input column', rule);
 }
 
-/** A Float64Array field, or null. */
-export function readF64OrNull(owner: Named, s: PlainObject, key: string): Float64Array | null {
-  return s[key] === null ? null : readF64(owner, s, key);
+/** {@link readColumnStats}, or null when the field is null. */
+export function readColumnStatsOrNull(
+  owner: Named,
+  s: PlainObject,
+  key: string,
+  width: number,
+  rule?: ValueRule,
+): Float64Array | null {
+  return s[key] === null ? null : readColumnStats(owner, s, key, width, rule);
 }
+
+/** Not negative: ≥ 0, +∞ or NaN (the statistic of a column with no values). */
+export const NOT_NEGATIVE: ValueRule = { test: (x) => !(x < 0), what: 'a number ≥ 0 (or NaN)' };
 
 /** An Int32Array field. */
 export function readI32(owner: Named, s: PlainObject, key: string): Int32Array {
@@ -101,6 +115,22 @@ export function readIndices(owner: Named, s: PlainObject, key: string, width: nu
     }
   });
   return v;
+}
+
+const COLUMN_TYPES: readonly string[] = ['numeric', 'categorical', 'boolean', 'datetime', 'text'];
+
+/** The saved `inputTypes`: one known column type per input column (`width`). */
+export function readInputTypes(owner: Named, s: PlainObject, width: number): ColumnType[] {
+  const t = s.inputTypes;
+  if (!Array.isArray(t) || !t.every((x) => typeof x === 'string' && COLUMN_TYPES.includes(x))) {
+    throw damagedState(
+      owner.typeName,
+      'inputTypes',
+      `is missing or not a list of column types (${COLUMN_TYPES.join(', ')})`,
+    );
+  }
+  checkLength(owner.typeName, 'inputTypes', t, width, 'one per input column');
+  return t as ColumnType[];
 }
 
 /** Throws unless the saved `inputTypes` has one type per input column. */

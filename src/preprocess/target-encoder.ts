@@ -23,6 +23,7 @@ import { asNumericTarget, encodeLabels, type Label, type TargetInput, targetValu
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
+import { checkLength, damagedState, readClasses, readVector } from '../core/saved-state.ts';
 import type { Table } from '../data/table.ts';
 import { TableTransformer } from './base.ts';
 import {
@@ -31,11 +32,11 @@ import {
   categoriesSpec,
   fitCategories,
   indexCategories,
-  isCategoryLists,
+  readCategoryLists,
 } from './categories.ts';
 import { kFoldAssignment, stratifiedFoldAssignment } from './cross-fit-folds.ts';
 import type { DataInput } from './input.ts';
-import { readArray, readString } from './state.ts';
+import { readArray } from './state.ts';
 
 const schema = {
   categories: categoriesSpec,
@@ -265,43 +266,68 @@ export class TargetEncoder extends TableTransformer<TargetEncoderParams> {
     };
   }
 
+  /**
+   * Checks one input type and one category list per input column (see `readCategoryLists`), a
+   * known target kind with its classes (none for a continuous target, one or two for a binary one,
+   * at least one for a multiclass one), one encoding per column (and class, for multiclass) with
+   * one value per category, and one target mean per encoded class. A damaged or edited package is
+   * refused rather than encoding with another column's values or past a list's end. (The values
+   * themselves may be infinite or NaN: a fit whose target sums overflow gives them.)
+   */
   protected setState(s: PlainObject): void {
+    const who = this.typeName;
+    const width = (s.featureNamesIn as string[]).length;
     this.restoreTableState(s);
-    if (!isCategoryLists(s.categories)) {
-      throw new ValidationError(
-        "TargetEncoder: saved state field 'categories' is not a list of category lists.",
-        {
-          fix: 're-train and re-save the model',
-        },
+    const cats = readCategoryLists(who, s.categories, width);
+    const kind = s.targetType;
+    if (kind !== 'continuous' && kind !== 'binary' && kind !== 'multiclass') {
+      throw damagedState(
+        who,
+        'targetType',
+        `is ${JSON.stringify(kind) ?? 'missing'}, not 'continuous', 'binary' or 'multiclass'`,
       );
     }
-    this.categories_ = s.categories as Category[][];
-    this.encodings_ = readArray<Float64Array>(
+    let classes: Label[] | null = null;
+    if (kind === 'continuous') {
+      if (s.classes !== null)
+        throw damagedState(who, 'classes', 'is saved for a continuous target, which has none');
+    } else {
+      classes = readClasses(who, s, 1);
+      if (kind === 'binary' && classes.length > 2) {
+        throw damagedState(who, 'classes', `has ${classes.length} labels, more than a binary target's 2`);
+      }
+    }
+    const k = kind === 'multiclass' ? classes!.length : 1;
+    const encodings = readArray<Float64Array>(
       this,
       s,
       'encodings',
       (x) => x instanceof Float64Array,
       'a list of Float64Arrays',
     );
-    const kind = readString(this, s, 'targetType');
-    if (kind !== 'continuous' && kind !== 'binary' && kind !== 'multiclass') {
-      throw new ValidationError(`TargetEncoder: saved target type '${kind}' is unknown.`);
-    }
+    const per = k === 1 ? 'one per input column' : `one per input column and class; ${k} classes`;
+    checkLength(who, 'encodings', encodings, width * k, per);
+    encodings.forEach((e, i) => {
+      const j = Math.floor(i / k);
+      checkLength(
+        who,
+        'encodings',
+        e,
+        cats[j].length,
+        `encoding ${i}: one per category of input column ${j}`,
+      );
+    });
+    this.targetMean_ = readVector(
+      who,
+      'targetMean',
+      s.targetMean,
+      k,
+      k === 1 ? 'one target mean' : 'one per class',
+    );
+    this.categories_ = cats;
     this.targetType_ = kind;
-    if (!(s.targetMean instanceof Float64Array)) {
-      throw new ValidationError("TargetEncoder: saved state field 'targetMean' is not a Float64Array.");
-    }
-    this.targetMean_ = s.targetMean;
-    this.classes_ =
-      s.classes === null
-        ? null
-        : readArray<Label>(
-            this,
-            s,
-            'classes',
-            (x) => typeof x === 'string' || typeof x === 'number',
-            'a list of labels',
-          );
+    this.encodings_ = encodings;
+    this.classes_ = classes;
   }
 }
 

@@ -8,14 +8,15 @@
  * @module
  */
 
-import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
 import { assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkInt, damagedState, FINITE, readVector } from '../../core/saved-state.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
 import { RadiusNeighbors } from './radius-neighbors.ts';
+import { checkLabels } from './saved-labels.ts';
 
 const schema = {
   eps: p.float({ gt: 0, default: 0.5, doc: 'neighbourhood radius' }),
@@ -134,24 +135,62 @@ export class DBSCAN extends BaseClusterer<DBSCANParams> {
     };
   }
 
+  /**
+   * Checks what fit gives: one label per training row in -1..nClusters-1, each of clusters
+   * 0..nClusters-1 labelling some row; core row indices strictly ascending, inside the training
+   * rows and each in a cluster; the core rows (when saved) finite, one per core index. A damaged
+   * or edited package is refused rather than reporting clusters that no fit found.
+   */
   protected setState(state: PlainObject): void {
-    if (!(state.labels instanceof Int32Array) || !(state.coreSampleIndices instanceof Int32Array)) {
-      throw new ValidationError(`${this.typeName}: saved state is malformed.`, { fix: 'refit the model' });
+    const who = this.typeName;
+    const labels = state.labels;
+    if (!(labels instanceof Int32Array)) throw damagedState(who, 'labels', 'is missing or not an Int32Array');
+    const n = labels.length;
+    const nClusters = checkInt(who, 'nClusters', state.nClusters, 0, n);
+    checkLabels(who, labels, -1, nClusters - 1);
+    let seen = -1;
+    for (let i = 0; i < n; i++) if (labels[i] > seen) seen = labels[i];
+    if (seen !== nClusters - 1) {
+      throw damagedState(who, 'nClusters', `is ${nClusters}, but the labels name ${seen + 1} clusters`);
     }
-    this.labels_ = state.labels;
-    this.coreSampleIndices_ = state.coreSampleIndices;
-    this.nClusters_ = state.nClusters as number;
+    const core = state.coreSampleIndices;
+    if (!(core instanceof Int32Array)) {
+      throw damagedState(who, 'coreSampleIndices', 'is missing or not an Int32Array');
+    }
+    for (let j = 0; j < core.length; j++) {
+      const i = core[j];
+      if (i < 0 || i >= n || (j > 0 && i <= core[j - 1]) || labels[i] < 0) {
+        throw damagedState(
+          who,
+          'coreSampleIndices',
+          `holds ${i} at index ${j}, not a clustered training row (0..${n - 1}) after the previous one`,
+        );
+      }
+    }
     const names = state.featureNamesIn as string[];
-    const nCore = this.coreSampleIndices_.length;
+    const nCore = core.length;
     const comp = state.components;
-    if (comp === undefined) {
-      // Saved before components_ existed: the core rows are not in the file.
-      this.components_ = undefined;
-    } else if (!(comp instanceof Float64Array) || comp.length !== nCore * names.length) {
-      throw new ValidationError(`${this.typeName}: saved components are malformed.`, {
-        fix: 'the model file is damaged; refit the model',
-      });
-    } else this.components_ = matrix(comp, nCore, names.length, names);
+    // Saved before components_ existed: the core rows are not in the file.
+    const components =
+      comp === undefined
+        ? undefined
+        : matrix(
+            readVector(
+              who,
+              'components',
+              comp,
+              nCore * names.length,
+              `${nCore} core rows × ${names.length} features`,
+              FINITE,
+            ),
+            nCore,
+            names.length,
+            names,
+          );
+    this.labels_ = labels;
+    this.coreSampleIndices_ = core;
+    this.nClusters_ = nClusters;
+    this.components_ = components;
   }
 }
 

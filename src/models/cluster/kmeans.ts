@@ -13,11 +13,13 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor, InlineExecutor, type ThreadExecutor } from '../../core/pool.ts';
 import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
+import { checkInt, checkNumber, damagedState, FINITE, readVector } from '../../core/saved-state.ts';
 import { unfilledFloat64, unfilledInt32 } from '../../core/unfilled.ts';
 import { BaseClusterer, checkSampleWeight } from '../base.ts';
 import { assignRows, assignStream, distanceRows, prepareCenterStreams } from './assign.ts';
 import { defaultClusterKernel } from './kernels.ts';
 import { type KMeansJob, type KMeansRunResult, kmeansSlotTask, makeKMeansJob } from './kmeans-core.ts';
+import { checkLabels } from './saved-labels.ts';
 
 const schema = {
   nClusters: p.int({ min: 1, default: 8, doc: 'number of clusters (k)' }),
@@ -256,19 +258,41 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     };
   }
 
+  /**
+   * Checks the saved centers (nClusters × features, finite), one label per training row naming a
+   * cluster, an inertia ≥ 0 (infinite when squared distances overflow, as fit leaves it) and
+   * nIter ≥ 1, so that a damaged or edited package is refused rather than predicting wrong
+   * clusters. (Not against the parameters: `setParams` after fit changes those, not the centers.)
+   */
   protected setState(state: PlainObject): void {
+    const who = this.typeName;
     const names = state.featureNamesIn as string[];
-    const k = state.nClusters as number;
-    const c = state.clusterCenters;
-    if (!(c instanceof Float64Array) || !Number.isInteger(k) || c.length !== k * names.length) {
-      throw new ValidationError(`${this.typeName}: saved centers are malformed.`, {
-        fix: 'the model file is damaged; retrain it',
-      });
+    const d = names.length;
+    const k = checkInt(who, 'nClusters', state.nClusters, 1, Number.POSITIVE_INFINITY);
+    const centers = readVector(
+      who,
+      'clusterCenters',
+      state.clusterCenters,
+      k * d,
+      `${k} clusters × ${d} features`,
+      FINITE,
+    );
+    const labels = state.labels;
+    if (!(labels instanceof Int32Array)) throw damagedState(who, 'labels', 'is missing or not an Int32Array');
+    if (labels.length < k) {
+      throw damagedState(
+        who,
+        'labels',
+        `has ${labels.length} values, fewer than the ${k} training rows ${k} clusters need`,
+      );
     }
-    this.clusterCenters_ = matrix(c, k, names.length, names);
-    this.labels_ = state.labels as Int32Array;
-    this.inertia_ = state.inertia as number;
-    this.nIter_ = state.nIter as number;
+    checkLabels(who, labels, 0, k - 1);
+    const inertia = checkNumber(who, 'inertia', state.inertia, false);
+    if (!(inertia >= 0)) throw damagedState(who, 'inertia', `is ${inertia}, not ≥ 0`);
+    this.nIter_ = checkInt(who, 'nIter', state.nIter, 1, Number.POSITIVE_INFINITY);
+    this.clusterCenters_ = matrix(centers, k, d, names);
+    this.labels_ = labels;
+    this.inertia_ = inertia;
   }
 }
 

@@ -19,6 +19,14 @@ import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
 import { defaultThreadCount, executorFor } from '../../core/pool.ts';
 import { streamPool, streamSlotRows } from '../../core/row-stream.ts';
+import {
+  checkInt,
+  checkNumber,
+  damagedState,
+  FINITE,
+  readVector,
+  type ValueRule,
+} from '../../core/saved-state.ts';
 import { unfilledFloat64 } from '../../core/unfilled.ts';
 import { jacobiEigen } from './jacobi-eigen.ts';
 import { PcaWorkspace, pcaChunkRows } from './pca-kernels.ts';
@@ -692,31 +700,67 @@ export class PCA extends Estimator<PCAParams> {
     };
   }
 
+  /**
+   * Checks the saved shapes (nComponents × features components, one mean per feature, one
+   * variance, ratio and singular value per component), the ranges a fit gives (0 ≤ nComponents ≤
+   * min(nSamples, features), 0 when 'mle' finds no component; nSamples ≥ 2; variances and
+   * singular values finite and ≥ 0; ratios in [0, 1]) and finite components and means, so that a
+   * damaged or edited package is refused rather than transforming to NaN. A zero explained
+   * variance loads (a constant direction): whitening divides by it as after fit.
+   */
   protected setState(state: PlainObject): void {
+    const who = this.typeName;
     const names = state.featureNamesIn as string[];
     const d = names.length;
-    const k = state.nComponents as number;
-    const f = (name: string, len: number): Float64Array => {
-      const v = state[name];
-      if (!(v instanceof Float64Array) || v.length !== len) {
-        throw new ValidationError(`${this.typeName}: saved state is malformed ('${name}').`, {
-          fix: 'the model file is damaged; refit it',
-        });
-      }
-      return v;
-    };
-    if (!Number.isInteger(k) || k < 1 || k > d) {
-      throw new ValidationError(`${this.typeName}: saved state is malformed ('nComponents').`);
-    }
-    this.components_ = matrix(f('components', k * d), k, d, names);
+    const nSamples = checkInt(who, 'nSamples', state.nSamples, 2, Number.POSITIVE_INFINITY);
+    // 0 is what 'mle' finds on one feature or on constant data (as scikit-learn's argmax does).
+    const k = checkInt(who, 'nComponents', state.nComponents, 0, Math.min(d, nSamples));
+    const perComponent = `one per component; ${k} components`;
+    const components = readVector(
+      who,
+      'components',
+      state.components,
+      k * d,
+      `${k} components × ${d} features`,
+      FINITE,
+    );
+    this.components_ = matrix(components, k, d, names);
     this.nComponents_ = k;
-    this.explainedVariance_ = f('explainedVariance', k);
-    this.explainedVarianceRatio_ = f('explainedVarianceRatio', k);
-    this.singularValues_ = f('singularValues', k);
-    this.mean_ = f('mean', d);
-    this.noiseVariance_ = state.noiseVariance as number;
-    this.nSamples_ = state.nSamples as number;
+    this.explainedVariance_ = readVector(
+      who,
+      'explainedVariance',
+      state.explainedVariance,
+      k,
+      perComponent,
+      NON_NEGATIVE,
+    );
+    this.explainedVarianceRatio_ = readVector(
+      who,
+      'explainedVarianceRatio',
+      state.explainedVarianceRatio,
+      k,
+      perComponent,
+      RATIO,
+    );
+    this.singularValues_ = readVector(
+      who,
+      'singularValues',
+      state.singularValues,
+      k,
+      perComponent,
+      NON_NEGATIVE,
+    );
+    this.mean_ = readVector(who, 'mean', state.mean, d, 'one per input feature', FINITE);
+    const noise = checkNumber(who, 'noiseVariance', state.noiseVariance, true);
+    if (noise < 0) throw damagedState(who, 'noiseVariance', `is ${noise}, not ≥ 0`);
+    this.noiseVariance_ = noise;
+    this.nSamples_ = nSamples;
   }
 }
+
+/** Variances and singular values: finite and ≥ 0. */
+const NON_NEGATIVE: ValueRule = { test: (x) => Number.isFinite(x) && x >= 0, what: 'a finite number ≥ 0' };
+/** Shares of the total variance. */
+const RATIO: ValueRule = { test: (x) => x >= 0 && x <= 1, what: 'a number in [0, 1]' };
 
 registerEstimator(PCA);

@@ -9,10 +9,11 @@
 
 import { NotFittedError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
-import type { Label, TargetInput } from '../../core/labels.ts';
+import type { TargetInput } from '../../core/labels.ts';
 import { type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkLength, damagedState, readClasses } from '../../core/saved-state.ts';
 import { BaseClassifier } from '../base.ts';
 import { finiteInput } from './input.ts';
 import { checkK, FittedNeighbors, type NeighborsParams, neighborsSchema, neighborWeights } from './params.ts';
@@ -126,10 +127,31 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
     return { classes: this.classes_!, codes: this.codes!, neighbors: this.fitted!.toPlain() };
   }
 
+  /**
+   * Checks the saved training rows (see {@link FittedNeighbors.fromPlain}), at least two classes,
+   * and one class code per training row naming one of them: a damaged or edited package is refused
+   * rather than voting for a class that is not there.
+   */
   protected setState(state: PlainObject): void {
-    this.classes_ = state.classes as Label[];
-    this.codes = state.codes as Int32Array;
-    this.fitted = FittedNeighbors.fromPlain(state.neighbors as PlainObject);
+    const who = this.typeName;
+    const d = (state.featureNamesIn as string[]).length;
+    const classes = readClasses(who, state);
+    const fitted = FittedNeighbors.fromPlain(who, state.neighbors, d);
+    const codes = state.codes;
+    if (!(codes instanceof Int32Array)) throw damagedState(who, 'codes', 'is missing or not an Int32Array');
+    checkLength(who, 'codes', codes, fitted.n, 'one per training row');
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] < 0 || codes[i] >= classes.length) {
+        throw damagedState(
+          who,
+          'codes',
+          `holds ${codes[i]} at index ${i}, not a class in 0..${classes.length - 1}`,
+        );
+      }
+    }
+    this.classes_ = classes;
+    this.codes = codes;
+    this.fitted = fitted;
   }
 }
 

@@ -11,6 +11,7 @@ import { asNumericTarget, type TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
 import { pairwiseSum } from '../../core/pairwise-sum.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { FINITE, readVector } from '../../core/saved-state.ts';
 import { BaseRegressor } from '../base.ts';
 import { finiteInput } from './input.ts';
 import { checkK, FittedNeighbors, type NeighborsParams, neighborsSchema, neighborWeights } from './params.ts';
@@ -85,9 +86,16 @@ export class KNeighborsRegressor extends BaseRegressor<NeighborsParams> {
     return { target: this.target!, neighbors: this.fitted!.toPlain() };
   }
 
+  /**
+   * Checks the saved training rows (see {@link FittedNeighbors.fromPlain}) and one finite target
+   * per training row: a damaged or edited package is refused rather than predicting NaN.
+   */
   protected setState(state: PlainObject): void {
-    this.target = state.target as Float64Array;
-    this.fitted = FittedNeighbors.fromPlain(state.neighbors as PlainObject);
+    const who = this.typeName;
+    const d = (state.featureNamesIn as string[]).length;
+    const fitted = FittedNeighbors.fromPlain(who, state.neighbors, d);
+    this.target = readVector(who, 'target', state.target, fitted.n, 'one per training row', FINITE);
+    this.fitted = fitted;
   }
 }
 

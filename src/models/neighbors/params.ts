@@ -8,6 +8,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { asMatrix, type Matrix, type MatrixInput } from '../../core/matrix.ts';
 import { type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
+import { checkInt, damagedState, FINITE, readVector } from '../../core/saved-state.ts';
 import type { NeighborMetric } from './distance.ts';
 import { type KNeighborsResult, type NeighborAlgorithm, NeighborIndex } from './search.ts';
 
@@ -129,16 +130,46 @@ export class FittedNeighbors {
     };
   }
 
-  /** Inverse of {@link FittedNeighbors.toPlain} (the tree is rebuilt; it is deterministic). */
-  static fromPlain(s: PlainObject): FittedNeighbors {
-    return new FittedNeighbors(
-      s.data as Float64Array,
-      s.n as number,
-      s.p as number,
-      s.metric as NeighborMetric,
-      s.algorithm as NeighborAlgorithm,
-      s.leafSize as number,
+  /**
+   * Inverse of {@link FittedNeighbors.toPlain} (the tree is rebuilt; it is deterministic), checked
+   * against what a fit on `d` features keeps: n × d finite training rows (n ≥ 1), a metric and an
+   * algorithm this module knows, and a leaf size ≥ 1. A damaged or edited package is refused
+   * rather than searching rows that are not there (NaN distances) or building a tree of
+   * impossible size. (They are not compared with the parameters: `setParams` after fit changes
+   * those, not the fitted search.)
+   */
+  static fromPlain(who: string, v: unknown, d: number): FittedNeighbors {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+      throw damagedState(who, 'neighbors', 'is missing or not an object');
+    }
+    const s = v as PlainObject;
+    const n = checkInt(who, 'neighbors.n', s.n, 1, Number.POSITIVE_INFINITY);
+    if (s.p !== d) {
+      throw damagedState(who, 'neighbors.p', `is ${String(s.p)}, but the model has ${d} input features`);
+    }
+    const data = readVector(
+      who,
+      'neighbors.data',
+      s.data,
+      n * d,
+      `${n} training rows × ${d} features`,
+      FINITE,
     );
+    const oneOf = <T extends string>(field: string, known: readonly T[]): T => {
+      const x = s[field];
+      if (!known.includes(x as T)) {
+        throw damagedState(
+          who,
+          `neighbors.${field}`,
+          `is ${JSON.stringify(x) ?? 'missing'}, not one of ${known.join(', ')}`,
+        );
+      }
+      return x as T;
+    };
+    const metric = oneOf<NeighborMetric>('metric', ['euclidean', 'manhattan']);
+    const algorithm = oneOf<NeighborAlgorithm>('algorithm', ['brute', 'kd_tree']);
+    const leafSize = checkInt(who, 'neighbors.leafSize', s.leafSize, 1, Number.POSITIVE_INFINITY);
+    return new FittedNeighbors(data, n, d, metric, algorithm, leafSize);
   }
 }
 
