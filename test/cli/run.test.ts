@@ -82,30 +82,6 @@ describe('lathe run', () => {
     assert.equal(readFileSync(pred, 'utf8').trim().split('\n').length, 2001);
   });
 
-  it('replaces an earlier output only with --force, and registers a new version', async () => {
-    const again = await runCli([
-      'run',
-      customers,
-      '--target',
-      'churned',
-      ...quick,
-      '--store',
-      store,
-      '--out',
-      out,
-    ]);
-    assert.equal(again.code, 2);
-    assert.match(again.stderr, /already holds a model package.*Fix: pass --force/s);
-    const forced = await runCli(
-      ['run', customers, '--target', 'churned', ...quick, '--store', store, '--out', out, '--force'],
-      { timeoutMs: 180_000 },
-    );
-    assert.equal(forced.code, 0, forced.stderr);
-    assert.match(forced.stderr, /replacing the earlier lathe run output/);
-    assert.match(forced.stdout, /Registered: customers\/2/);
-    assert.match(forced.stdout, /Report: +.*report\.html/);
-  });
-
   it('clusters a table without a target, choosing k by silhouette', async () => {
     const r = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine'), '--json'], {
       timeoutMs: 180_000,
@@ -122,6 +98,19 @@ describe('lathe run', () => {
     assert.equal(j.holdout, null);
     assert.ok(j.clustering.silhouette > 0);
     assert.match(readFileSync(join(dir, 'wine', 'report.html'), 'utf8'), /<h2>Clusters<\/h2>/);
+  });
+
+  it('replaces an earlier output only with --force, and registers a new version', async () => {
+    const again = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine')]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds a model package.*Fix: pass --force/s);
+    const forced = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine'), '--force'], {
+      timeoutMs: 180_000,
+    });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /replacing the earlier lathe run output/);
+    assert.match(forced.stdout, /Registered: wine\/2/);
+    assert.match(forced.stdout, /Report: +.*report\.html/);
   });
 
   it('exits 2 with a clear message for bad usage, before any work', async () => {
