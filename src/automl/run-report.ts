@@ -94,7 +94,7 @@ async function comparisonSection(r: RunJobResult): Promise<string> {
   const how =
     r.task === 'clustering'
       ? `k-means for each number of clusters, scored by the silhouette of every row (${dir})`
-      : `each family's pipeline (automatic preprocessing + the model, default parameters) by ${r.final.cv?.folds ?? 'k'}-fold cross-validation on the ${num(r.final.rows.train)} training rows, scored by ${esc(title)} (${dir}); the holdout was not used to choose`;
+      : `each family's pipeline (automatic preprocessing + the model, default parameters) by ${r.cv}-fold cross-validation on the ${num(r.final.rows.train)} training rows, scored by ${esc(title)} (${dir}); the holdout was not used to choose`;
   const rows = r.candidates.map((c) => [
     `${esc(candidateLabel(c))}${c === bestCandidate(r) ? ' <b>← chosen</b>' : ''}`,
     c.status,

@@ -138,6 +138,8 @@ export interface RunJobResult {
   /** The metric the candidates were compared by, and its direction. */
   metric: string;
   greaterIsBetter: boolean;
+  /** Cross-validation folds of the comparison and the search (supervised tasks). */
+  cv: number;
   profile: QualityReport;
   candidates: RunCandidate[];
   /** The family chosen. */
@@ -303,11 +305,13 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     params: candidates[0].params,
   });
   const fitted = new Map<RunCandidate, TrainResult>();
+  // The budget is for comparing and tuning: it starts now, after the profile.
+  const budgetStart = clock();
   const compareBudget = budget / 2;
   let firstError: unknown = null;
   for (const c of candidates) {
     if (c.status === 'skipped') continue;
-    if (fitted.size > 0 && clock() - start > compareBudget) {
+    if (fitted.size > 0 && clock() - budgetStart > compareBudget) {
       c.status = 'skipped';
       c.reason = `the comparison's share of the time budget (${fmtSeconds(compareBudget)}) was spent`;
       continue;
@@ -360,7 +364,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
 
   // Tune the best family in the time left (or for nTrials trials).
   let tuning: RunTuning | null = null;
-  const left = budget - (clock() - start);
+  const left = budget - (clock() - budgetStart);
   const tuningSkipped =
     task === 'clustering'
       ? null
@@ -428,6 +432,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     target,
     metric,
     greaterIsBetter,
+    cv,
     profile,
     candidates,
     best: bestCandidate.family,

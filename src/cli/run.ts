@@ -50,6 +50,13 @@ import { parseDuration } from './tune.ts';
 
 const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
 
+const TASK_TITLES: Record<LearningTask, string> = {
+  binary: 'Binary classification',
+  multiclass: 'Multiclass classification',
+  regression: 'Regression',
+  clustering: 'Clustering',
+};
+
 interface RunFlags extends CommonOptions {
   target?: string;
   task: (typeof TASKS)[number];
@@ -424,7 +431,7 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     );
     const title = titles.get(r.metric) ?? r.metric;
     lines.push(
-      `${r.task === 'clustering' ? 'Clustering' : `${r.task} of '${r.target}'`}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title} in ${fmtSeconds(r.seconds)} (budget ${fmtSeconds(r.timeBudget)}).`,
+      `${TASK_TITLES[r.task]}${r.target ? ` of '${r.target}'` : ''}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title} in ${fmtSeconds(r.seconds)} (budget ${fmtSeconds(r.timeBudget)}).`,
     );
     for (const c of r.candidates) {
       const label = Object.keys(c.params).length
