@@ -27,8 +27,10 @@ export interface RunReportContext {
   data: string;
   /** The tracked run's id (null when not tracked). */
   runId: string | null;
-  /** The model package, as the user should refer to it (a path or `name/version`). */
+  /** The model, as the user should refer to it (`name/version`, or a path). */
   modelRef: string;
+  /** Where the model package was written (null: not written). */
+  modelPath: string | null;
   /** The registry version, when registered. */
   registered: { name: string; version: number } | null;
   seed: number;
@@ -42,6 +44,18 @@ export interface RunReportContext {
 const FINDINGS_SHOWN = 8;
 /** Features shown in the importance chart. */
 const IMPORTANCES_SHOWN = 15;
+
+const TASK_TITLES: Record<string, string> = {
+  binary: 'binary classification',
+  multiclass: 'multiclass classification',
+  regression: 'regression',
+  clustering: 'clustering',
+};
+
+/** A parameter's value as given (no rounding: these are the values to pass again). */
+function paramText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 function num(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
@@ -135,10 +149,7 @@ function tuningSection(r: RunJobResult): string {
   const verdict = t.kept
     ? `The tuned parameters scored better than the defaults in cross-validation (${num(t.bestScore)} against ${num(t.defaultScore)}), so they were kept.`
     : `No trial beat the default parameters' cross-validated score (${num(t.defaultScore)}; best trial ${num(t.bestScore)}), so the defaults were kept.`;
-  const params = Object.entries(t.bestParams).map(([k, v]) => [
-    `<code>${esc(k)}</code>`,
-    esc(typeof v === 'number' ? num(v) : String(v)),
-  ]);
+  const params = Object.entries(t.bestParams).map(([k, v]) => [`<code>${esc(k)}</code>`, esc(paramText(v))]);
   return `<h2>Tuning</h2>
 <p>${num(t.trials)} trial(s) of ${esc(t.family)}'s parameters (TPE sampler, ${esc(title)} by cross-validation on the training rows; ${num(t.completed)} completed) in ${esc(fmtSeconds(t.seconds))}. ${verdict}
 A search's best score is optimistic: it was picked among many. The holdout below is the unbiased check.</p>
@@ -201,7 +212,7 @@ async function modelSection(r: RunJobResult): Promise<string> {
   const f = r.final;
   const params = Object.entries(f.params)
     .filter(([, v]) => v !== null && typeof v !== 'object')
-    .map(([k, v]) => [`<code>${esc(k)}</code>`, esc(typeof v === 'number' ? num(v) : String(v))]);
+    .map(([k, v]) => [`<code>${esc(k)}</code>`, esc(paramText(v))]);
   const notes = f.notes.map(
     (n) => `<li>${esc(n.column)}: ${esc(n.action)}${n.reason ? ` (${esc(n.reason)})` : ''}</li>`,
   );
@@ -228,7 +239,7 @@ async function modelSection(r: RunJobResult): Promise<string> {
     }
   }
   return `<h2>Model</h2>
-<p>${esc(f.family)} (${esc(f.task)}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
+<p>${esc(f.family)} (${esc(TASK_TITLES[f.task] ?? f.task)}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
 ${notes.length ? `<p>Preprocessing notes:</p><ul>${notes.join('')}</ul>` : ''}
 ${importances}
 <details><summary>Parameters</summary>${table(['parameter', 'value'], params)}</details>`;
@@ -250,7 +261,7 @@ ${table(['cluster', 'rows'], rows, [false, true])}`;
 /**
  * The report of a {@link RunJobResult} as a self-contained HTML document (a string).
  *
- * @example await writeFile('report.html', await renderRunReport(result, { data: 'customers.csv', runId: null, modelRef: 'runs/customers/model', registered: null, seed: 0, profileHref: null, nextSteps: [] }));
+ * @example await writeFile('report.html', await renderRunReport(result, { data: 'customers.csv', runId: null, modelRef: 'in memory', modelPath: null, registered: null, seed: 0, profileHref: null, nextSteps: [] }));
  */
 export async function renderRunReport(r: RunJobResult, ctx: RunReportContext): Promise<string> {
   const file = ctx.data.split(/[\\/]/).pop() ?? ctx.data;
@@ -277,7 +288,7 @@ export async function renderRunReport(r: RunJobResult, ctx: RunReportContext): P
   ];
   const sub = [
     esc(ctx.data),
-    `${esc(r.task)}${r.target ? ` of <b>${esc(r.target)}</b>` : ''}`,
+    `${esc(TASK_TITLES[r.task])}${r.target ? ` of <b>${esc(r.target)}</b>` : ''}`,
     `chosen by ${esc(metricTitle(r, r.metric))}`,
     `seed ${ctx.seed}`,
     `time budget ${esc(fmtSeconds(r.timeBudget))}`,
@@ -297,7 +308,7 @@ ${clusterSection(r)}
 ${await modelSection(r)}
 <h2>Next</h2>
 <pre><code>${ctx.nextSteps.map(esc).join('\n')}</code></pre>
-<p class="muted">The model package: <code>${esc(ctx.modelRef)}</code>.</p>
+<p class="muted">The model: <code>${esc(ctx.modelRef)}</code>${ctx.modelPath ? ` (its package: <code>${esc(ctx.modelPath)}</code>)` : ''}.</p>
 <footer>Generated by Lathe's <code>lathe run</code>.</footer>`;
   return htmlPage(title, body);
 }

@@ -283,6 +283,7 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       data,
       runId: run.id,
       modelRef: ref,
+      modelPath: relative(process.cwd(), written.path) || written.path,
       registered,
       seed,
       profileHref: 'profile.html',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modelDigest } from '../../src/automl/package.ts';
 import { CLUSTER_COUNTS, runJob } from '../../src/automl/run.ts';
+import { renderRunReport } from '../../src/automl/run-report.ts';
 import { trainModel } from '../../src/automl/train.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -54,6 +55,17 @@ function blobs(): Table {
 }
 
 const fast = ['logistic', 'gaussian-nb', 'gbdt'];
+
+const context = {
+  data: 'data/table.csv',
+  runId: null,
+  modelRef: 'in memory',
+  modelPath: null,
+  registered: null,
+  seed: 0,
+  profileHref: null,
+  nextSteps: ['lathe predict …'],
+};
 
 describe('runJob', () => {
   it('compares candidates by cross-validation on the training rows, tunes the best and evaluates it once on the holdout', async () => {
@@ -134,6 +146,12 @@ describe('runJob', () => {
     assert.equal(r.tuning, null);
     assert.equal(r.tuningSkipped, 'no trials were asked for');
     assert.equal(r.holdout?.yPred instanceof Float64Array, true);
+    const html = await renderRunReport(r, context);
+    assert.match(html, /<h1>Lathe run — table\.csv<\/h1>/);
+    assert.match(html, /No search was run: no trials were asked for\. The default parameters were kept\./);
+    assert.match(html, /aria-label="predictions against true values on the holdout"/);
+    assert.match(html, /<b>← chosen<\/b>/);
+    assert.doesNotMatch(html, /NaN|undefined|<script/);
   });
 
   it('clusters a table without a target: k-means for each k, chosen by silhouette', async () => {
@@ -149,6 +167,9 @@ describe('runJob', () => {
     assert.equal(r.evaluation, null);
     assert.equal(r.tuning, null);
     assert.equal(r.tuningSkipped, null);
+    const html = await renderRunReport(r, context);
+    assert.match(html, /<h2>Clusters<\/h2>/);
+    assert.doesNotMatch(html, /<h2>Tuning<\/h2>|<h2>Holdout evaluation<\/h2>|NaN|undefined/);
   });
 
   it('skips the candidates it has no time for, and says why', async () => {
