@@ -447,7 +447,7 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     }
     if (r.tuning) {
       lines.push(
-        `Tuned ${r.tuning.family}: ${r.tuning.trials} trials, best CV ${fmt(r.tuning.bestScore)} against ${fmt(r.tuning.defaultScore)} with defaults — ${r.tuning.kept ? 'kept the tuned parameters' : 'kept the defaults'}.`,
+        `Tuned ${r.tuning.family}: ${r.tuning.trials} trials, best CV ${r.tuning.bestScore.toPrecision(6)} against ${r.tuning.defaultScore.toPrecision(6)} with defaults — ${r.tuning.kept ? 'kept the tuned parameters' : 'kept the defaults'}.`,
       );
       if (r.tuning.warnings.length)
         lines.push(`  (${r.tuning.warnings.length} distinct warning(s) from the trials: see the report)`);
