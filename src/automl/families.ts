@@ -30,6 +30,9 @@ import { type PreprocessFor, preprocessKindForFamily } from '../preprocess/auto-
 /** What a model is asked to do. */
 export type LearningTask = 'binary' | 'multiclass' | 'regression' | 'clustering';
 
+/** The values of the commands' `--task` flag: a task, or `auto` (detected from the target). */
+export const TASK_CHOICES = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
+
 /** A model family name of the CLI. */
 export type FamilyName =
   | 'linear'

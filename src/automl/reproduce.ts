@@ -137,6 +137,29 @@ function check(
   return { what, recorded: r, reproduced, identical };
 }
 
+/** Adds a check per metric the run recorded against the reproduced values, and the verdict. */
+function verdict(
+  run: RunDetail,
+  command: string,
+  checks: ReproduceCheck[],
+  reproduced: Record<string, number>,
+  dataPath: string,
+  dataFingerprint: string,
+): ReproduceResult {
+  for (const [k, m] of Object.entries(run.metrics)) {
+    const v = reproduced[k];
+    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
+  }
+  return {
+    runId: run.id,
+    command,
+    identical: checks.every((c) => c.identical),
+    checks,
+    dataPath,
+    dataFingerprint,
+  };
+}
+
 /** Reproduces a `lathe train` run. */
 async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
@@ -165,18 +188,7 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
     reproduced[`cv_${k}`] = m.mean;
     reproduced[`cv_${k}_std`] = m.std;
   }
-  for (const [k, m] of Object.entries(run.metrics)) {
-    const v = reproduced[k];
-    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
-  }
-  return {
-    runId: run.id,
-    command: 'train',
-    identical: checks.every((c) => c.identical),
-    checks,
-    dataPath: path,
-    dataFingerprint: fp,
-  };
+  return verdict(run, 'train', checks, reproduced, path, fp);
 }
 
 registerReproducer('train', reproduceTrain);
@@ -229,18 +241,7 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
   for (const [k, v] of Object.entries(result.search.importance ?? {}))
     reproduced[`importance.${k.replace(/^model__/, '')}`] = v;
   if (result.nested) reproduced[`nested_${result.metric}`] = result.nested.mean;
-  for (const [k, m] of Object.entries(run.metrics)) {
-    const v = reproduced[k];
-    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
-  }
-  return {
-    runId: run.id,
-    command: 'tune',
-    identical: checks.every((c) => c.identical),
-    checks,
-    dataPath: path,
-    dataFingerprint: fp,
-  };
+  return verdict(run, 'tune', checks, reproduced, path, fp);
 }
 
 registerReproducer('tune', reproduceTune);
@@ -288,18 +289,7 @@ async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
     ? result.tuning.bestScore
     : result.candidates.find((c) => c.family === result.best)?.score;
   if (!clustering && cv != null) reproduced[`cv_${result.metric}`] = cv;
-  for (const [k, m] of Object.entries(run.metrics)) {
-    const v = reproduced[k];
-    checks.push(check(`metric ${k}`, m.value, Number.isFinite(v) ? v : null));
-  }
-  return {
-    runId: run.id,
-    command: 'run',
-    identical: checks.every((c) => c.identical),
-    checks,
-    dataPath: path,
-    dataFingerprint: fp,
-  };
+  return verdict(run, 'run', checks, reproduced, path, fp);
 }
 
 registerReproducer('run', reproduceRunJob);

@@ -32,7 +32,7 @@ import type { ProfileSource, QualityReport } from '../quality/report.ts';
 import { TUNABLE_FAMILIES } from '../select/default-spaces.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { family as getFamily, type LearningTask } from './families.ts';
-import { defaultMetric, metricSpec } from './scores.ts';
+import { defaultMetric, metricSpec, metricsFor } from './scores.ts';
 import { detectTask } from './task.ts';
 import { prepareTraining, type TrainResult, trainModel } from './train.ts';
 import { tuneModel } from './tune.ts';
@@ -245,10 +245,11 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
   const metric = task === 'clustering' ? 'silhouette' : (options.metric ?? defaultMetric(task));
   const spec = task === 'clustering' ? null : metricSpec(task, metric);
   if (task !== 'clustering' && !spec) {
-    // metricScorer's own error lists the metrics of the task.
     throw new ValidationError(`'${metric}' is not a ${task} metric.`, {
       field: 'metric',
-      fix: `use one of the ${task} metrics (docs/run.md lists them), or leave --metric out for ${defaultMetric(task)}`,
+      fix: `use one of ${metricsFor(task)
+        .map((m) => m.key)
+        .join(', ')}, or leave --metric out for ${defaultMetric(task)}`,
     });
   }
   const greaterIsBetter = spec ? spec.greaterIsBetter : true;

@@ -14,7 +14,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { LearningTask } from '../automl/families.ts';
+import { type LearningTask, TASK_CHOICES } from '../automl/families.ts';
 import { modelDigest, packageInputFor } from '../automl/package.ts';
 import { fmtSeconds, RUN_STAGES, type RunJobResult, runJob } from '../automl/run.ts';
 import { renderRunReport } from '../automl/run-report.ts';
@@ -48,8 +48,6 @@ import { writeFileAtomic } from './profile.ts';
 import { writeMoreRejects } from './rejects.ts';
 import { parseDuration } from './tune.ts';
 
-const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
-
 const TASK_TITLES: Record<LearningTask, string> = {
   binary: 'Binary classification',
   multiclass: 'Multiclass classification',
@@ -59,7 +57,7 @@ const TASK_TITLES: Record<LearningTask, string> = {
 
 interface RunFlags extends CommonOptions {
   target?: string;
-  task: (typeof TASKS)[number];
+  task: (typeof TASK_CHOICES)[number];
   time: number;
   trials?: number;
   metric?: string;
@@ -84,7 +82,7 @@ export function register(program: Command): void {
       )
       .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
       .option('--target <column>', 'the column to predict (none: cluster the rows)')
-      .option('--task <task>', `task: ${TASKS.join(', ')}`, choiceFlag('--task', TASKS), 'auto')
+      .option('--task <task>', `task: ${TASK_CHOICES.join(', ')}`, choiceFlag('--task', TASK_CHOICES), 'auto')
       .option(
         '--time <duration>',
         'wall-time budget for comparing and tuning, e.g. 60s, 5m (default 60s)',

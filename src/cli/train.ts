@@ -12,7 +12,7 @@
 
 import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { FAMILIES, FAMILY_NAMES, type LearningTask } from '../automl/families.ts';
+import { FAMILIES, FAMILY_NAMES, type LearningTask, TASK_CHOICES } from '../automl/families.ts';
 import { modelDigest, packageInputFor } from '../automl/package.ts';
 import { metricsFor } from '../automl/scores.ts';
 import { type TrainResult, trainModel, trainStages } from '../automl/train.ts';
@@ -43,12 +43,10 @@ import {
 import { checkPackageOut } from './model-out.ts';
 import { writeMoreRejects } from './rejects.ts';
 
-const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'clustering'] as const;
-
 interface TrainFlags extends CommonOptions {
   target?: string;
   model: string;
-  task: (typeof TASKS)[number];
+  task: (typeof TASK_CHOICES)[number];
   params?: Record<string, unknown>;
   holdout: number;
   cv?: number;
@@ -75,7 +73,7 @@ export function register(program: Command): void {
         choiceFlag('--model', FAMILY_NAMES),
       )
       .option('--target <column>', 'the column to predict (not for kmeans, dbscan, pca)')
-      .option('--task <task>', `task: ${TASKS.join(', ')}`, choiceFlag('--task', TASKS), 'auto')
+      .option('--task <task>', `task: ${TASK_CHOICES.join(', ')}`, choiceFlag('--task', TASK_CHOICES), 'auto')
       .option(
         '--params <json>',
         'estimator parameters as camelCase JSON, e.g. \'{"maxIter":200}\'',
