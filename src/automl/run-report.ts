@@ -42,7 +42,7 @@ export interface RunReportContext {
 
 /** Findings shown in the report's data section (the rest are in the full profile). */
 const FINDINGS_SHOWN = 8;
-/** Features shown in the importance chart. */
+/** Columns shown in the importance chart. */
 const IMPORTANCES_SHOWN = 15;
 
 const TASK_TITLES: Record<string, string> = {
@@ -208,6 +208,25 @@ ${table(['metric', 'value', `${level} % interval`], rows, [false, true, true])}
 <div class="columns">${charts.map((c) => `<div class="col">${c}</div>`).join('\n')}</div>`;
 }
 
+async function importanceSection(r: RunJobResult): Promise<string> {
+  const imp = r.importance;
+  if (!imp || imp.columns.length === 0) return '';
+  const title = metricTitle(r, r.metric);
+  const sorted = [...imp.columns].sort((a, b) => b.mean - a.mean);
+  const shown = sorted.slice(0, IMPORTANCES_SHOWN);
+  const spec = scoreComparisonSpec(
+    shown.map((c) => ({ label: c.column, score: c.mean, std: c.std })),
+    { xTitle: `${r.greaterIsBetter ? 'drop' : 'rise'} in ${title}` },
+  );
+  const more =
+    sorted.length > shown.length
+      ? ` The ${shown.length} most important of ${sorted.length} columns are shown.`
+      : '';
+  return `<h2>What the model relies on</h2>
+<p>Permutation importance on the holdout: how much ${esc(title)} got worse (${r.greaterIsBetter ? 'dropped' : 'rose'}) when one column's values were shuffled across the rows, mean ± std over ${imp.columns[0].values.length} shuffles (${esc(title)} on the holdout as it is: ${num(imp.baseline)}). Around 0: the model does not use the column, or another column carries the same information.${more}</p>
+${await chart(spec, 'permutation importance of each column')}`;
+}
+
 async function modelSection(r: RunJobResult): Promise<string> {
   const f = r.final;
   const params = Object.entries(f.params)
@@ -216,32 +235,9 @@ async function modelSection(r: RunJobResult): Promise<string> {
   const notes = f.notes.map(
     (n) => `<li>${esc(n.column)}: ${esc(n.action)}${n.reason ? ` (${esc(n.reason)})` : ''}</li>`,
   );
-  let importances = '';
-  const est = f.model.finalEstimator as { featureImportances_?: Float64Array } | undefined;
-  const pre = f.model.namedSteps.preprocess as { getFeatureNamesOut?: () => string[] } | undefined;
-  if (est?.featureImportances_ && pre?.getFeatureNamesOut) {
-    const names = pre.getFeatureNamesOut();
-    const items = Array.from(est.featureImportances_, (v, i) => ({
-      label: names[i] ?? `x${i}`,
-      score: v,
-      std: null,
-    }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, IMPORTANCES_SHOWN);
-    if (items.length) {
-      importances = await chart(
-        scoreComparisonSpec(items, {
-          title: 'Feature importances (impurity decrease)',
-          xTitle: 'importance',
-        }),
-        'feature importances',
-      );
-    }
-  }
   return `<h2>Model</h2>
 <p>${esc(f.family)} (${esc(TASK_TITLES[f.task] ?? f.task)}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
 ${notes.length ? `<p>Preprocessing notes:</p><ul>${notes.join('')}</ul>` : ''}
-${importances}
 <details><summary>Parameters</summary>${table(['parameter', 'value'], params)}</details>`;
 }
 
@@ -304,6 +300,7 @@ ${dataSection(r, ctx)}
 ${await comparisonSection(r)}
 ${tuningSection(r)}
 ${await evaluationSection(r)}
+${await importanceSection(r)}
 ${clusterSection(r)}
 ${await modelSection(r)}
 <h2>Next</h2>

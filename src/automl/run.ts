@@ -9,7 +9,8 @@
  * 3. **Tune** the best family (supervised) with `tuneModel` in the time left; the tuned
  *    parameters replace the defaults only when their cross-validated score is better.
  * 4. **Evaluate** the chosen model once on the holdout, every metric with a bootstrap confidence
- *    interval (as `lathe evaluate`).
+ *    interval (as `lathe evaluate`), and **explain** it: the permutation importance of each input
+ *    column on the holdout.
  *
  * The time budget is checked between steps, never inside one: a candidate that has started runs
  * to its end, so a run may overshoot its budget by up to one candidate's cross-validation.
@@ -32,6 +33,7 @@ import type { ProfileSource, QualityReport } from '../quality/report.ts';
 import { TUNABLE_FAMILIES } from '../select/default-spaces.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { family as getFamily, type LearningTask } from './families.ts';
+import { type TablePermutationImportance, tablePermutationImportance } from './permutation-importance.ts';
 import { defaultMetric, metricSpec, metricsFor } from './scores.ts';
 import { detectTask } from './task.ts';
 import { prepareTraining, type TrainResult, trainModel } from './train.ts';
@@ -152,6 +154,11 @@ export interface RunJobResult {
   /** The chosen model on the holdout, with intervals (null for clustering or without a holdout). */
   evaluation: Evaluation | null;
   holdout: RunHoldoutPredictions | null;
+  /**
+   * Permutation importance of each input column on the holdout, by the run's metric (5 shuffles;
+   * null for clustering or without a holdout).
+   */
+  importance: TablePermutationImportance | null;
   /** The budget given and the wall seconds the whole job took. */
   timeBudget: number;
   seconds: number;
@@ -415,6 +422,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
 
   let evaluation: Evaluation | null = null;
   let predictions: RunHoldoutPredictions | null = null;
+  let importance: TablePermutationImportance | null = null;
   if (task !== 'clustering' && final.holdoutRows.length >= 2 && target) {
     progress.label(`run: evaluating on the ${final.holdoutRows.length}-row holdout`);
     const rows = table.take(final.holdoutRows);
@@ -426,6 +434,11 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
       rowLines: lines,
     });
     predictions = holdoutPredictions(final, rows, target, task);
+    importance = tablePermutationImportance(final.model, rows.drop([target]), predictions.yTrue, {
+      task,
+      metric,
+      seed,
+    });
   }
   progress.tick();
   return {
@@ -442,6 +455,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     final,
     evaluation,
     holdout: predictions,
+    importance,
     timeBudget: budget,
     seconds: clock() - start,
   };

@@ -410,6 +410,13 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
           metrics: r.evaluation.metrics,
         }
       : null,
+    importance: r.importance
+      ? {
+          metric: r.importance.metric,
+          baseline: r.importance.baseline,
+          columns: r.importance.columns.map((c) => ({ column: c.column, mean: c.mean, std: c.std })),
+        }
+      : null,
     clustering: r.task === 'clustering' ? finiteOrNull(final.metrics) : null,
     rows: { ...final.rows, rejected: w.rejected },
     profile: {

@@ -110,6 +110,15 @@ describe('runJob', () => {
     assert.equal(r.holdout?.yPred.length, reference.rows.holdout);
     // The profile saw the target.
     assert.equal(r.profile.target?.column, 'churned');
+    // What the model relies on: every input column, measured on the holdout by the run's metric.
+    assert.equal(r.importance?.metric, 'rocAuc');
+    assert.deepEqual(
+      r.importance?.columns.map((c) => c.column),
+      ['a', 'b', 'region'],
+    );
+    assert.equal(r.importance?.baseline, auc.value);
+    const a = r.importance?.columns[0].mean as number;
+    assert.ok(a > 0.05, `importance of a: ${a}`);
   });
 
   it('gives the same result twice for the same seed and trial count', async () => {

@@ -56,12 +56,22 @@ describe('lathe run', () => {
     assert.equal(j.holdout.rows, 400);
     assert.ok(j.holdout.metrics.some((m: { key: string }) => m.key === 'rocAuc'));
     assert.deepEqual(j.registered, { name: 'customers', version: 1 });
+    assert.equal(j.importance.metric, 'rocAuc');
+    assert.ok(j.importance.columns.some((c: { column: string }) => c.column === 'tenure_months'));
     assert.equal(j.report, join(out, 'report.html'));
     // The files: the package loads, the reports are self-contained HTML with charts.
     const pkg = await readModelPackage(join(out, 'model'));
     assert.equal(pkg.task, 'binary');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    for (const section of ['Data', 'Models compared', 'Tuning', 'Holdout evaluation', 'Model', 'Next'])
+    for (const section of [
+      'Data',
+      'Models compared',
+      'Tuning',
+      'Holdout evaluation',
+      'What the model relies on',
+      'Model',
+      'Next',
+    ])
       assert.match(html, new RegExp(`<h2>${section}</h2>`));
     assert.match(html, /<svg/);
     assert.match(html, /ROC curve/);
