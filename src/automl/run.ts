@@ -159,8 +159,9 @@ export interface RunJobResult {
    * null for clustering or without a holdout).
    */
   importance: TablePermutationImportance | null;
-  /** The budget given and the wall seconds the whole job took. */
+  /** The budget given, the wall seconds comparing and tuning took (what the budget bounds), and the whole job's. */
   timeBudget: number;
+  searchSeconds: number;
   seconds: number;
 }
 
@@ -418,6 +419,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
       warnings: [...warnings],
     };
   }
+  const searchSeconds = clock() - budgetStart;
   progress.tick();
 
   let evaluation: Evaluation | null = null;
@@ -457,6 +459,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     holdout: predictions,
     importance,
     timeBudget: budget,
+    searchSeconds,
     seconds: clock() - start,
   };
 }

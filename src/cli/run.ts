@@ -428,6 +428,7 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     profileReport: w.profilePath,
     registered: w.registered,
     seconds: r.seconds,
+    searchSeconds: r.searchSeconds,
     timeBudget: r.timeBudget,
   };
   output(flags, json, () => {
@@ -437,7 +438,7 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     );
     const title = titles.get(r.metric) ?? r.metric;
     lines.push(
-      `${TASK_TITLES[r.task]}${r.target ? ` of '${r.target}'` : ''}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title} in ${fmtSeconds(r.seconds)} (budget ${fmtSeconds(r.timeBudget)}).`,
+      `${TASK_TITLES[r.task]}${r.target ? ` of '${r.target}'` : ''}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title}; comparing and tuning took ${fmtSeconds(r.searchSeconds)} of the ${fmtSeconds(r.timeBudget)} budget, the whole job ${fmtSeconds(r.seconds)}.`,
     );
     for (const c of r.candidates) {
       const label = Object.keys(c.params).length
@@ -464,7 +465,12 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
         `${final.family} on the holdout (${r.evaluation.rows.evaluated} rows), ${level} % intervals:`,
       );
       for (const m of r.evaluation.metrics) {
-        const ci = m.lower !== null && m.upper !== null ? `[${fmt(m.lower)}, ${fmt(m.upper)}]` : '';
+        const ci =
+          m.lower !== null && m.upper !== null
+            ? `[${fmt(m.lower)}, ${fmt(m.upper)}]`
+            : m.intervalReason
+              ? `no interval (${m.intervalReason})`
+              : '';
         lines.push(`  ${m.title.padEnd(32)} ${fmt(m.value).padEnd(10)} ${ci}`.trimEnd());
       }
     } else if (r.task === 'clustering') {

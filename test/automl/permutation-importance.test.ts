@@ -85,7 +85,7 @@ describe('tablePermutationImportance', () => {
   it('counts a rise in a loss as importance (positive), for regression too', () => {
     const reg = trainModel(value, { family: 'ridge', target: 'value' });
     const h = value.take(reg.holdoutRows);
-    const imp = tablePermutationImportance(reg.model, h.drop(['value']), h.values('value') as Float64Array, {
+    const imp = tablePermutationImportance(reg.model, h.drop(['value']), Float64Array.from(h.values('value') as number[]), {
       task: 'regression',
       metric: 'rmse',
     });
