@@ -57,7 +57,6 @@ export function scoreComparisonSpec(
             field: 'score',
             type: 'quantitative',
             title: options.xTitle ?? 'score',
-            scale: { zero: false },
           },
           color: {
             condition: { test: 'datum.best', value: PLOT_COLORS.highlight },
