@@ -271,18 +271,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     rowLines: options.rowLines,
   };
 
-  progress.label('run: profiling the data');
-  const profile = profileTable(table, {
-    target: target ?? undefined,
-    task: task === 'clustering' ? undefined : task === 'regression' ? 'regression' : 'classification',
-    schema: options.schema,
-    seed,
-    rowLines: options.rowLines,
-    source: options.profileSource,
-  });
-  progress.tick();
-
-  // Compare: each candidate is `lathe train` with cross-validation; the score is the CV mean.
+  // The candidates: families for the task, or numbers of clusters.
   const trainRows = Math.round(table.nRows * (holdout >= 1 ? 1 : 1 - holdout));
   const candidates: RunCandidate[] =
     task === 'clustering'
@@ -313,6 +302,18 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     task: task === 'clustering' ? 'auto' : task,
     params: candidates[0].params,
   });
+  progress.label('run: profiling the data');
+  const profile = profileTable(table, {
+    target: target ?? undefined,
+    task: task === 'clustering' ? undefined : task === 'regression' ? 'regression' : 'classification',
+    schema: options.schema,
+    seed,
+    rowLines: options.rowLines,
+    source: options.profileSource,
+  });
+  progress.tick();
+
+  // Compare: each candidate is `lathe train` with cross-validation; the score is the CV mean.
   const fitted = new Map<RunCandidate, TrainResult>();
   // The budget is for comparing and tuning: it starts now, after the profile.
   const budgetStart = clock();
