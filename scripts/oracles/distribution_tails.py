@@ -67,9 +67,39 @@ T_SF_CASES = [
     (5.03723, 42400000),
 ]
 
+T_PPF_CASES = [
+    (1e-300, 1),  # @stdlib: −∞; the truth is −1/(πp) to 1e-600
+    (1.632e-206, 1),
+    (0.3, 1),
+    (1e-300, 2),
+    (0.025, 2),
+    (1e-300, 3),
+    (2.421e-149, 4),
+    (1e-300, 30),
+    (1.482e-79, 0.492),  # @stdlib: −∞
+    (5.868e-226, 0.751),  # @stdlib: −∞
+    (7.008e-30, 0.156),  # @stdlib: −∞
+]
+
+
+def t_ppf(p, df):
+    """The lower quantile (p < ½): the root of log P(T > −t) = log p in log t, from the tail's
+    leading term; for 1 degree of freedom checked against tan(π(p − ½)) = −1/tan(πp)."""
+    p, df = mp.mpf(p), mp.mpf(df)
+    a = df / 2
+    log_x = (mp.log(p * df) + mp.log(mp.beta(a, mp.mpf(1) / 2))) / a
+    u0 = max((mp.log(df) - log_x) / 2, mp.mpf(-1))
+    u = mp.findroot(lambda v: mp.log(t_sf(mp.exp(v), df)) - mp.log(p), u0, tol=mp.mpf(10) ** -40)
+    t = -mp.exp(u)
+    if df == 1:
+        assert abs(t * mp.tan(mp.pi * p) + 1) < mp.mpf(10) ** -30  # tan(π(p − ½)) = −1/tan(πp)
+    return t
+
+
 out = {
     "fSf": [{"f": f, "d1": d1, "d2": d2, "p": num(f_sf(f, d1, d2)), "scipy": float(stats.f.sf(f, d1, d2))}
             for f, d1, d2 in F_CASES],
+    "tPpf": [{"p": p, "df": df, "t": num(t_ppf(p, df)), "scipy": float(stats.t.ppf(p, df))} for p, df in T_PPF_CASES],
     "tSf": [{"t": t, "df": df, "p": num(t_sf(t, df)), "scipy": float(stats.t.sf(t, df))} for t, df in T_SF_CASES],
 }
 

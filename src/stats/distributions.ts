@@ -3,7 +3,8 @@
  * thin wrappers over `@stdlib` (Boost/Cephes-quality implementations of the incomplete gamma and
  * beta functions, the error function and the quantile functions). Where @stdlib loses a tail —
  * the incomplete gamma function's large-x series, the F distribution's incomplete beta in the
- * far tail — the function is evaluated here, checked against mpmath.
+ * far tail, Student's t where ν/(ν + t²) underflows — the function is evaluated here, checked
+ * against mpmath.
  *
  * **Tails.** A p-value is a tail probability, often tiny; computing it as `1 − cdf` would lose
  * every digit below 1e-16. Each survival function here therefore evaluates the upper tail
@@ -209,6 +210,11 @@ export function logGamma(x: number): number {
   return gammalnFn(x);
 }
 
+/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
+function logBeta(a: number, b: number): number {
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
 /** log of the binomial coefficient C(n, k). */
 export function logChoose(n: number, k: number): number {
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
@@ -267,6 +273,14 @@ export function studentTSf(t: number, df: number): number {
   if (t === Number.POSITIVE_INFINITY) return 0;
   if (t === Number.NEGATIVE_INFINITY) return 1;
   const t2 = t * t;
+  if (!(t2 <= 1e290 * df)) {
+    // x = ν/(ν + t²) below 1e-290 (t² may overflow): P(|T| > |t|) = x^{ν/2}/((ν/2)·B(ν/2, ½))·(1 + O(x)),
+    // in logs with log x = log ν − 2 log|t|. @stdlib gave 0 once t² overflowed (t = 1e200 on 1 df).
+    const twoTail = Math.exp(
+      (df / 2) * (Math.log(df) - 2 * Math.log(Math.abs(t))) - logBeta(df / 2, 0.5) - Math.log(df / 2),
+    );
+    return t > 0 ? 0.5 * twoTail : 1 - 0.5 * twoTail;
+  }
   // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, 1/2) = 1 − I_{t²/(ν+t²)}(1/2, ν/2); use the form whose argument is exact.
   const twoTail = t2 < df ? betaInc(t2 / (df + t2), 0.5, df / 2, true) : betaInc(df / (df + t2), df / 2, 0.5);
   return t > 0 ? 0.5 * twoTail : 1 - 0.5 * twoTail;
@@ -277,8 +291,22 @@ export function studentTCdf(t: number, df: number): number {
   return studentTSf(-t, df);
 }
 
-/** Student's t quantile. */
+/**
+ * Student's t quantile. @stdlib's inverts the incomplete beta for x = ν/(ν + t²), which underflows
+ * for tiny p (−∞ for p = 1e-300 on 1 df, where the quantile is −1/(πp) = −3.2e299). So 1 and 2
+ * degrees of freedom use their closed forms, and where x is below 1e-300 (subnormal or 0 for @stdlib) the tail's leading term
+ * x^{ν/2}/((ν/2)·B(ν/2, ½)) = 2p is solved for t in logs.
+ */
 export function studentTPpf(p: number, df: number): number {
+  if (Number.isNaN(p) || Number.isNaN(df) || !(df > 0) || p < 0 || p > 1) return Number.NaN;
+  if (p > 0.5) return -studentTPpf(1 - p, df);
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 0.5) return 0;
+  if (df === 1) return p < 0.25 ? -1 / Math.tan(Math.PI * p) : Math.tan(Math.PI * (p - 0.5));
+  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+  // log x from x^{ν/2} = 2p·(ν/2)·B(ν/2, ½), the leading term (exact to O(x)).
+  const logX = (Math.log(p * df) + logBeta(df / 2, 0.5)) / (df / 2);
+  if (logX < -690) return -Math.exp(0.5 * (Math.log(df) - logX));
   tQuantileFn ??= req('@stdlib/stats-base-dists-t-quantile') as F2;
   return tQuantileFn(p, df);
 }

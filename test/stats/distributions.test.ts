@@ -1,12 +1,34 @@
 import { describe, it } from 'node:test';
-import { chiSquareSf, fisherFSf, normalPpf } from '../../src/stats/distributions.ts';
+import { chiSquareSf, fisherFSf, normalPpf, studentTPpf, studentTSf } from '../../src/stats/distributions.ts';
 import { assertClose, fixture } from './fixture.ts';
 
 // mpmath at 50 digits (scripts/oracles/distribution_tails.py).
 const tails = fixture<{
   fSf: { f: number; d1: number; d2: number; p: number }[];
   tSf: { t: number; df: number; p: number }[];
+  tPpf: { p: number; df: number; t: number }[];
 }>('distribution-tails.json');
+
+describe('studentTSf far tails', () => {
+  // t² overflowed for the first two (@stdlib: 0); the third underflows truly.
+  for (const { t, df, p } of tails.tSf) {
+    it(`P(T(${df}) > ${t})`, () => {
+      assertClose(studentTSf(t, df), p, 'sf', 1e-12);
+      assertClose(studentTSf(-t, df), 1 - p, 'cdf side', 1e-15);
+    });
+  }
+});
+
+describe('studentTPpf small p', () => {
+  // @stdlib's quantile was −∞ where ν/(ν + t²) underflows (p = 1e-300 on 1 df: −1/(πp)); SciPy
+  // 1.10's t.ppf stops at −1e100 there.
+  for (const { p, df, t } of tails.tPpf) {
+    it(`t(${df}) quantile of ${p}`, () => {
+      assertClose(studentTPpf(p, df), t, 'lower', 1e-12);
+      if (p >= 0.001) assertClose(studentTPpf(1 - p, df), -t, 'upper', 1e-12);
+    });
+  }
+});
 
 describe('fisherFSf far tails', () => {
   // @stdlib's incomplete beta gave 0 for the first two, and was off by 1.6e-7 to 8e-11 relative
