@@ -67,6 +67,13 @@ T_SF_CASES = [
     (5.03723, 42400000),
 ]
 
+CHI_SF_CASES = [
+    (8014630, 7890000),  # Lathe's large-x series: 6.6e-12 relative (log1p(d) − d cancelled)
+    (6523830, 6410000),
+    (4451130, 4360000),
+    (121479, 104000),
+]
+
 T_PPF_CASES = [
     (1e-300, 1),  # @stdlib: −∞; the truth is −1/(πp) to 1e-600
     (1.632e-206, 1),
@@ -100,6 +107,8 @@ out = {
     "fSf": [{"f": f, "d1": d1, "d2": d2, "p": num(f_sf(f, d1, d2)), "scipy": float(stats.f.sf(f, d1, d2))}
             for f, d1, d2 in F_CASES],
     "tPpf": [{"p": p, "df": df, "t": num(t_ppf(p, df)), "scipy": float(stats.t.ppf(p, df))} for p, df in T_PPF_CASES],
+    "chiSf": [{"x": x, "df": df, "p": num(mp.gammainc(mp.mpf(df) / 2, mp.mpf(x) / 2, mp.inf, regularized=True)),
+               "scipy": float(stats.chi2.sf(x, df))} for x, df in CHI_SF_CASES],
     "tSf": [{"t": t, "df": df, "p": num(t_sf(t, df)), "scipy": float(stats.t.sf(t, df))} for t, df in T_SF_CASES],
 }
 

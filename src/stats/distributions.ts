@@ -71,9 +71,7 @@ function gammaInc(x: number, a: number, upper = false): number {
 function logGammaPrefix(a: number, x: number): number {
   if (a < 10) return a * Math.log(x) - x - logGamma(a);
   const d = (x - a) / a;
-  const a2 = a * a;
-  const stirling = (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * a2)) / a2) / a2) / a;
-  return a * (Math.log1p(d) - d) + 0.5 * Math.log(a / (2 * Math.PI)) - stirling;
+  return a * log1pmx(d) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingSeries(a);
 }
 
 /**
