@@ -97,7 +97,14 @@ y = sample(30, 3e5 + 4e-4, 1.5e-3)
 yp = [v + 3e-4 + 2e-4 * e for v, e in zip(x, rng.standard_normal(25))]
 groups = [sample(12, 3e5, 1e-3), sample(15, 3e5 + 5e-4, 1e-3), sample(10, 3e5 - 2e-4, 2e-3)]
 
+# A mean difference small against the spread of the differences (t ≈ −7.6e-4): a residual
+# Σ(d − mean)/n would be rounding noise of ½ ulp(d)/n here (6e-14 of t).
+small_x = [8.027220767175246, 7.606271833924615, 6.901271396338641]
+small_y = [7.8305795908742635, 7.829184176483351, 6.875278813929151]
+
 out = {
+    "smallMean": {"x": small_x, "y": small_y, "t": num(paired(small_x, small_y)),
+                  "scipy": float(stats.ttest_rel(small_x, small_y).statistic)},
     "x": x,
     "y": y,
     "yPaired": yp,

@@ -18,6 +18,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { meanOf, meanResidual } from './descriptive.ts';
 import { fisherFSf } from './distributions.ts';
 import { quantileSorted } from './quantile.ts';
 import type { TestResult } from './test-result.ts';
@@ -50,32 +51,29 @@ function groupsOf(groups: readonly ArrayLike<number>[], who: string): Float64Arr
 }
 
 /**
- * The mean of x and the residual δ = Σ(x − mean)/n that the rounded mean leaves: the computed
+ * The mean of x and the residual δ = (Σx − n·mean)/n that the rounded mean leaves: the computed
  * mean can be ½ ulp of x̄ away, which for a large mean and a tiny spread (3e5 ± 1e-3) is 1e-7 of
  * the deviations, so sums of squares and deviations use `mean + δ` (as `shiftedMoments` does).
  */
-function meanOf(x: Float64Array): { mean: number; residual: number } {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  const mean = s / x.length;
-  let r = 0;
-  for (let i = 0; i < x.length; i++) r += x[i] - mean;
-  return { mean, residual: r / x.length };
+function meanAndResidual(x: Float64Array): { mean: number; residual: number } {
+  const mean = meanOf(x);
+  return { mean, residual: meanResidual(x, mean) };
 }
 
 /** The one-way ANOVA table: sums of squares and degrees of freedom. */
 function anovaParts(gs: Float64Array[]): { ssb: number; ssw: number; dfb: number; dfw: number; n: number[] } {
   const N = gs.reduce((s, g) => s + g.length, 0);
-  let grand = 0;
-  for (const g of gs) for (let i = 0; i < g.length; i++) grand += g[i];
-  grand /= N;
-  let grandResidual = 0;
-  for (const g of gs) for (let i = 0; i < g.length; i++) grandResidual += g[i] - grand;
-  grandResidual /= N;
+  const all = new Float64Array(N);
+  let k = 0;
+  for (const g of gs) {
+    all.set(g, k);
+    k += g.length;
+  }
+  const { mean: grand, residual: grandResidual } = meanAndResidual(all);
   let ssb = 0;
   let ssw = 0;
   for (const g of gs) {
-    const { mean: m, residual } = meanOf(g);
+    const { mean: m, residual } = meanAndResidual(g);
     ssb += g.length * (m - grand + (residual - grandResidual)) ** 2;
     let ss = 0;
     for (let i = 0; i < g.length; i++) ss += (g[i] - m) ** 2;
@@ -150,7 +148,7 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
   // midpoint (a + b)/2, which rounds): the deviations are |(v − c) − e|.
   const centres = gs.map((g) => {
     if (center !== 'median') {
-      const { mean, residual } = meanOf(g);
+      const { mean, residual } = meanAndResidual(g);
       return { c: mean, e: residual };
     }
     const s = g.slice().sort();

@@ -19,7 +19,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
-import { meanOf } from './descriptive.ts';
+import { meanOf, meanResidual } from './descriptive.ts';
 import { studentTCdf, studentTPpf, studentTSf } from './distributions.ts';
 import type { ConfidenceInterval, TestResult } from './test-result.ts';
 import {
@@ -52,7 +52,7 @@ export interface TTestIndependentOptions extends TTestOptions {
 }
 
 /**
- * The mean, the residual δ = Σ(x − mean)/n it leaves (the computed mean is only the nearest
+ * The mean, the residual δ = (Σx − n·mean)/n it leaves (`meanResidual`: the computed mean is only the nearest
  * double to x̄, up to ½ ulp of x̄ away) and the variance Σ(x − mean)²/(n − 1) − nδ²/(n − 1). For
  * data with a large mean and a tiny spread (3e5 ± 1e-3) that ½ ulp is 3e-11 — 1e-7 of a mean
  * difference of 3e-4 — so the statistics use `mean + δ` in their mean differences, as the central
@@ -61,15 +61,13 @@ export interface TTestIndependentOptions extends TTestOptions {
 function meanVar(x: Float64Array): { mean: number; residual: number; variance: number } {
   const n = x.length;
   const m = meanOf(x);
-  let s1 = 0;
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const d = x[i] - m;
-    s1 += d;
     ss += d * d;
   }
-  const residual = s1 / n;
-  return { mean: m, residual, variance: (ss - s1 * residual) / (n - 1) };
+  const residual = meanResidual(x, m);
+  return { mean: m, residual, variance: (ss - n * residual * residual) / (n - 1) };
 }
 
 /**

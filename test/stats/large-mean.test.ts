@@ -19,6 +19,7 @@ const f = fixture<{
   paired: { t: number };
   anova: { f: number };
   levene: Record<'median' | 'mean' | 'trimmed', { w: number }>;
+  smallMean: { x: number[]; y: number[]; t: number };
 }>('large-mean.json');
 
 const TOL = 1e-12;
@@ -29,6 +30,8 @@ describe('large mean, tiny spread', () => {
   it("Welch's t", () =>
     assertClose(tTestIndependent(f.x, f.y, { equalVariance: false }).statistic, f.welch.t, 't', TOL));
   it('paired t', () => assertClose(tTestPaired(f.x, f.yPaired).statistic, f.paired.t, 't', TOL));
+  it('paired t, mean difference small against the spread', () =>
+    assertClose(tTestPaired(f.smallMean.x, f.smallMean.y).statistic, f.smallMean.t, 't', 1e-15));
   it('one-way ANOVA', () => assertClose(oneWayAnova(f.groups).statistic, f.anova.f, 'F', TOL));
   for (const center of ['median', 'mean', 'trimmed'] as const) {
     it(`Levene (${center})`, () =>
