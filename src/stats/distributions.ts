@@ -329,7 +329,13 @@ export function fisherFSf(f: number, d1: number, d2: number): number {
   if (f === Number.POSITIVE_INFINITY) return 0;
   const r = (d1 * f) / d2;
   const w = (d1 * (1 - f)) / 2;
-  if (f >= 1 && Number.isFinite(r)) {
+  if (r === Number.POSITIVE_INFINITY) {
+    // d1·f/d2 overflows (f = 1e308 with d2 = 0.01): the leading term x^a/(a·B(a, b)) of the tail,
+    // a = d2/2, with log x = −log r (relative corrections O(1/r)); @stdlib gave 0.
+    const a = d2 / 2;
+    return Math.exp(-a * (Math.log(d1) - Math.log(d2) + Math.log(f)) - logBeta(a, d1 / 2) - Math.log(a));
+  }
+  if (f >= 1) {
     const sf = betaIncTail(d2 / 2, d1 / 2, r, w);
     if (!Number.isNaN(sf)) return sf;
   } else if (f < 1 && r > 0) {
