@@ -23,11 +23,12 @@ OUT = os.path.join(ROOT, "test", "fixtures", "stats", "distribution-tails.json")
 
 def ibeta(a, b, x):
     """Regularized I_x(a, b) by mpmath; the hypergeometric series with more terms where mpmath's
-    default gives up (x near 1 with a large a)."""
+    default gives up (x near 1, or large a and b): x^a y^b/(a B(a, b))·2F1(a + b, 1; a + 1; x), a
+    series of positive terms for x below the mean a/(a + b)."""
     a, b, x = mp.mpf(a), mp.mpf(b), mp.mpf(x)
     try:
         return mp.betainc(a, b, 0, x, regularized=True)
-    except mp.libmp.NoConvergence:
+    except (mp.libmp.NoConvergence, ValueError):
         y = 1 - x
         pre = mp.exp(a * mp.log(x) + b * mp.log(y) - mp.log(a) - mp.log(mp.beta(a, b)))
         return pre * mp.hyp2f1(a + b, 1, a + 1, x, maxterms=10**7)
@@ -75,6 +76,17 @@ CHI_SF_CASES = [
     (121479, 104000),
 ]
 
+# Pearson's exact p-value 2·I_{(1−|r|)/2}(n/2 − 1, n/2 − 1): from the rounded x = (1 − |r|)/2
+# and 1 − x, @stdlib's (and SciPy's) lose ~a·ε — 4.7e-11 (SciPy 1.6e-9) for n = 1.28e6.
+PEARSON_CASES = [
+    (1280275, 0.028926166),
+    (1767228, 0.017702453),
+    (1660090, 0.02282308),
+    (61674, 0.14613769),
+    (5, 0.9),
+    (3, 0.5),
+]
+
 T_PPF_CASES = [
     (1e-300, 1),  # @stdlib: −∞; the truth is −1/(πp) to 1e-600
     (1.632e-206, 1),
@@ -110,6 +122,8 @@ out = {
     "tPpf": [{"p": p, "df": df, "t": num(t_ppf(p, df)), "scipy": float(stats.t.ppf(p, df))} for p, df in T_PPF_CASES],
     "chiSf": [{"x": x, "df": df, "p": num(mp.gammainc(mp.mpf(df) / 2, mp.mpf(x) / 2, mp.inf, regularized=True)),
                "scipy": float(stats.chi2.sf(x, df))} for x, df in CHI_SF_CASES],
+    "pearson": [{"n": n, "r": r, "p": num(2 * ibeta(mp.mpf(n) / 2 - 1, mp.mpf(n) / 2 - 1, (1 - mp.mpf(r)) / 2))}
+                for n, r in PEARSON_CASES],
     "tSf": [{"t": t, "df": df, "p": num(t_sf(t, df)), "scipy": float(stats.t.sf(t, df))} for t, df in T_SF_CASES],
 }
 

@@ -1,5 +1,13 @@
 import { describe, it } from 'node:test';
-import { chiSquareSf, fisherFSf, normalPpf, studentTPpf, studentTSf } from '../../src/stats/distributions.ts';
+import {
+  betaInc,
+  betaIncSymmetric,
+  chiSquareSf,
+  fisherFSf,
+  normalPpf,
+  studentTPpf,
+  studentTSf,
+} from '../../src/stats/distributions.ts';
 import { assertClose, fixture } from './fixture.ts';
 
 // mpmath at 50 digits (scripts/oracles/distribution_tails.py).
@@ -8,6 +16,7 @@ const tails = fixture<{
   tSf: { t: number; df: number; p: number }[];
   tPpf: { p: number; df: number; t: number }[];
   chiSf: { x: number; df: number; p: number }[];
+  pearson: { n: number; r: number; p: number }[];
 }>('distribution-tails.json');
 
 describe('studentTSf far tails', () => {
@@ -62,6 +71,17 @@ describe('chiSquareSf far tails, huge df', () => {
   // two terms — 6.6e-12 of the p-value for 7.9e6 df.
   for (const { x, df, p } of tails.chiSf) {
     it(`χ² = ${x} on ${df} df`, () => assertClose(chiSquareSf(x, df), p, 'sf', 1e-12));
+  }
+});
+
+describe("Pearson's exact p-value, large n", () => {
+  // I_x(a, a) at the rounded x = (1 − r)/2 was 4.7e-11 off for n = 1.28e6 (the rounding of x
+  // and 1 − x, times a); betaIncSymmetric works from r.
+  for (const { n, r, p } of tails.pearson) {
+    it(`n = ${n}, r = ${r}`, () => {
+      assertClose(2 * betaIncSymmetric(r, n / 2 - 1), p, 'p', 1e-12);
+      assertClose(2 * betaInc((1 - r) / 2, n / 2 - 1, n / 2 - 1), p, 'via betaInc (looser)', 1e-10);
+    });
   }
 });
 
