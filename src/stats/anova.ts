@@ -18,6 +18,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { meanOf, meanResidual } from './descriptive.ts';
 import { fisherFSf } from './distributions.ts';
 import { quantileSorted } from './quantile.ts';
 import type { TestResult } from './test-result.ts';
@@ -49,24 +50,34 @@ function groupsOf(groups: readonly ArrayLike<number>[], who: string): Float64Arr
   return gs;
 }
 
-function meanOf(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s / x.length;
+/**
+ * The mean of x and the residual δ = (Σx − n·mean)/n that the rounded mean leaves: the computed
+ * mean can be ½ ulp of x̄ away, which for a large mean and a tiny spread (3e5 ± 1e-3) is 1e-7 of
+ * the deviations, so sums of squares and deviations use `mean + δ` (as `shiftedMoments` does).
+ */
+function meanAndResidual(x: Float64Array): { mean: number; residual: number } {
+  const mean = meanOf(x);
+  return { mean, residual: meanResidual(x, mean) };
 }
 
 /** The one-way ANOVA table: sums of squares and degrees of freedom. */
 function anovaParts(gs: Float64Array[]): { ssb: number; ssw: number; dfb: number; dfw: number; n: number[] } {
   const N = gs.reduce((s, g) => s + g.length, 0);
-  let grand = 0;
-  for (const g of gs) for (let i = 0; i < g.length; i++) grand += g[i];
-  grand /= N;
+  const all = new Float64Array(N);
+  let k = 0;
+  for (const g of gs) {
+    all.set(g, k);
+    k += g.length;
+  }
+  const { mean: grand, residual: grandResidual } = meanAndResidual(all);
   let ssb = 0;
   let ssw = 0;
   for (const g of gs) {
-    const m = meanOf(g);
-    ssb += g.length * (m - grand) ** 2;
-    for (let i = 0; i < g.length; i++) ssw += (g[i] - m) ** 2;
+    const { mean: m, residual } = meanAndResidual(g);
+    ssb += g.length * (m - grand + (residual - grandResidual)) ** 2;
+    let ss = 0;
+    for (let i = 0; i < g.length; i++) ss += (g[i] - m) ** 2;
+    ssw += ss - g.length * residual * residual;
   }
   return { ssb, ssw, dfb: gs.length - 1, dfw: N - gs.length, n: gs.map((g) => g.length) };
 }
@@ -133,8 +144,20 @@ export function leveneTest(groups: readonly ArrayLike<number>[], options: Levene
       return s.slice(lo, s.length - lo);
     });
   }
-  const centres = gs.map((g) => (center === 'median' ? quantileSorted(g.slice().sort(), 0.5) : meanOf(g)));
-  const z = gs.map((g, i) => g.map((v) => Math.abs(v - centres[i])));
+  // Each centre as a double c plus the residual e it leaves (the median of an even count is the
+  // midpoint (a + b)/2, which rounds): the deviations are |(v − c) − e|.
+  const centres = gs.map((g) => {
+    if (center !== 'median') {
+      const { mean, residual } = meanAndResidual(g);
+      return { c: mean, e: residual };
+    }
+    const s = g.slice().sort();
+    const c = quantileSorted(s, 0.5);
+    const h = (s.length - 1) / 2;
+    const e = h === Math.floor(h) ? 0 : (s[Math.floor(h)] - c + (s[Math.ceil(h)] - c)) / 2;
+    return { c, e };
+  });
+  const z = gs.map((g, i) => g.map((v) => Math.abs(v - centres[i].c - centres[i].e)));
   const { ssb, ssw, dfb, dfw, n } = anovaParts(z);
   const centreName = center === 'trimmed' ? 'trimmed means' : `${center}s`;
   if (!(ssw + ssb > 0)) {

@@ -21,7 +21,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
-import { betaInc, normalCdf, normalPpf, normalSf } from './distributions.ts';
+import { betaIncSymmetric, normalCdf, normalPpf, normalSf } from './distributions.ts';
 import { sortFloat64WithIndex } from './quantile.ts';
 import { rankWithTies } from './ranks.ts';
 import { tTestPValue } from './t-test.ts';
@@ -116,10 +116,12 @@ export function pearsonTest(
   } else {
     r = pearsonR(p.x, p.y);
     const ab = n / 2 - 1;
-    // Beta(ab, ab) on (−1, 1) is symmetric: P(R ≤ r) = I_{(1+r)/2}(ab, ab), P(R ≥ r) = I_{(1−r)/2}(ab, ab).
-    if (alternative === 'two-sided') pValue = 2 * betaInc((1 - Math.abs(r)) / 2, ab, ab);
-    else if (alternative === 'less') pValue = betaInc((1 + r) / 2, ab, ab);
-    else pValue = betaInc((1 - r) / 2, ab, ab);
+    // Beta(ab, ab) on (−1, 1) is symmetric: P(R ≤ r) = I_{(1+r)/2}(ab, ab), P(R ≥ r) = I_{(1−r)/2}(ab, ab);
+    // the tail beyond |r| from r itself (betaIncSymmetric), the other side as 1 − it.
+    const tail = betaIncSymmetric(Math.abs(r), ab);
+    if (alternative === 'two-sided') pValue = 2 * tail;
+    else if (alternative === 'less') pValue = r < 0 ? tail : 1 - tail;
+    else pValue = r > 0 ? tail : 1 - tail;
     pValue = Math.min(1, pValue);
   }
   return {

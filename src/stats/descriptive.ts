@@ -59,6 +59,40 @@ export function meanOf(v: ArrayLike<number>): number {
   return i === v.length ? first : sum(v) / v.length;
 }
 
+/**
+ * The residual δ = (Σx − n·mean)/n that a rounded `mean` leaves (mean + δ is x̄ to ~ε² relative).
+ * Σx is summed with Neumaier's compensation and n·mean split exactly (Dekker's product), so δ
+ * carries no rounding of its own: Σ(x − mean)/n would, each x − mean rounding to ½ ulp of x —
+ * noise as large as δ when the mean is small against the spread. 0 when Σ(x − mean) is exactly 0
+ * (constant data among others), so a mean that is exact stays uncorrected.
+ */
+export function meanResidual(x: ArrayLike<number>, mean: number): number {
+  const n = x.length;
+  let plain = 0;
+  for (let i = 0; i < n; i++) plain += x[i] - mean;
+  if (plain === 0) return 0;
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  const p = n * mean;
+  // n·mean = p + e exactly (Veltkamp splitting of both factors).
+  const split = (a: number): [number, number] => {
+    const g = 134217729 * a;
+    const hi = g - (g - a);
+    return [hi, a - hi];
+  };
+  const [nh, nl] = split(n);
+  const [mh, ml] = split(mean);
+  const e = nh * mh - p + nh * ml + nl * mh + nl * ml;
+  const r = (s - p + (c - e)) / n;
+  return Number.isFinite(r) ? r : plain / n;
+}
+
 /** Arithmetic mean of the non-missing values (`np.nanmean`); `NaN` when there are none. */
 export function mean(x: ArrayLike<number>): number {
   checkSampleValues(x, 'mean');
