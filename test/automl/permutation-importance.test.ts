@@ -85,10 +85,15 @@ describe('tablePermutationImportance', () => {
   it('counts a rise in a loss as importance (positive), for regression too', () => {
     const reg = trainModel(value, { family: 'ridge', target: 'value' });
     const h = value.take(reg.holdoutRows);
-    const imp = tablePermutationImportance(reg.model, h.drop(['value']), Float64Array.from(h.values('value') as number[]), {
-      task: 'regression',
-      metric: 'rmse',
-    });
+    const imp = tablePermutationImportance(
+      reg.model,
+      h.drop(['value']),
+      Float64Array.from(h.values('value') as number[]),
+      {
+        task: 'regression',
+        metric: 'rmse',
+      },
+    );
     const by = Object.fromEntries(imp.columns.map((c) => [c.column, c.mean]));
     assert.ok(by.signal > 1, `signal ${by.signal}`);
     assert.ok(Math.abs(by.noise) < 0.1 * by.signal, `noise ${by.noise}`);
