@@ -285,10 +285,7 @@ async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
   const reproduced: Record<string, number> = {};
   for (const m of result.evaluation?.metrics ?? []) if (m.value !== null) reproduced[m.key] = m.value;
   if (clustering) Object.assign(reproduced, result.final.metrics);
-  const cv = result.tuning?.kept
-    ? result.tuning.bestScore
-    : result.candidates.find((c) => c.family === result.best)?.score;
-  if (!clustering && cv != null) reproduced[`cv_${result.metric}`] = cv;
+  if (!clustering) reproduced[`cv_${result.metric}`] = result.bestScore;
   return verdict(run, 'run', checks, reproduced, path, fp);
 }
 

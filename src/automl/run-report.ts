@@ -107,7 +107,7 @@ async function comparisonSection(r: RunJobResult): Promise<string> {
   const dir = r.greaterIsBetter ? 'higher is better' : 'lower is better';
   const how =
     r.task === 'clustering'
-      ? `k-means for each number of clusters, scored by the silhouette of every row (${dir})`
+      ? `k-means for each number of clusters, scored by the silhouette (of every row, or of 5 000 sampled rows on larger tables; ${dir})`
       : `each family's pipeline (automatic preprocessing + the model, default parameters) by ${r.cv}-fold cross-validation on the ${num(r.final.rows.train)} training rows, scored by ${esc(title)} (${dir}); the holdout was not used to choose`;
   const rows = r.candidates.map((c) => [
     `${esc(candidateLabel(c))}${c === bestCandidate(r) ? ' <b>← chosen</b>' : ''}`,
@@ -124,7 +124,7 @@ async function comparisonSection(r: RunJobResult): Promise<string> {
       std: c.std,
       best: c === bestCandidate(r),
     })),
-    { xTitle: `${title} (${r.task === 'clustering' ? 'all rows' : 'CV mean ± std'})` },
+    { xTitle: `${title}${r.task === 'clustering' ? '' : ' (CV mean ± std)'}` },
   );
   return `<h2>Models compared</h2>
 <p>${how}.</p>
@@ -132,11 +132,8 @@ ${table(['candidate', 'status', r.task === 'clustering' ? title : `${title} (CV)
 ${await chart(spec, `${title} of each candidate`)}`;
 }
 
-function bestCandidate(r: RunJobResult): RunCandidate | undefined {
-  const scored = r.candidates.filter((c) => c.score !== null);
-  return scored.sort((a, b) =>
-    r.greaterIsBetter ? (b.score as number) - (a.score as number) : (a.score as number) - (b.score as number),
-  )[0];
+function bestCandidate(r: RunJobResult): RunCandidate {
+  return r.candidates[r.bestIndex];
 }
 
 function tuningSection(r: RunJobResult): string {
@@ -263,7 +260,6 @@ export async function renderRunReport(r: RunJobResult, ctx: RunReportContext): P
   const file = ctx.data.split(/[\\/]/).pop() ?? ctx.data;
   const title = `Lathe run — ${file}`;
   const e = r.evaluation?.metrics.find((m) => m.key === r.metric);
-  const best = bestCandidate(r);
   const cards: [string, string][] = [
     ['model chosen', esc(r.final.family)],
     [
@@ -274,10 +270,7 @@ export async function renderRunReport(r: RunJobResult, ctx: RunReportContext): P
     ],
     ...(r.task === 'clustering'
       ? []
-      : ([[`CV ${metricTitle(r, r.metric)}`, num(r.tuning?.kept ? r.tuning.bestScore : best?.score)]] as [
-          string,
-          string,
-        ][])),
+      : ([[`CV ${metricTitle(r, r.metric)}`, num(r.bestScore)]] as [string, string][])),
     ['training rows', num(r.final.rows.train)],
     ...(r.task === 'clustering' ? [] : ([['holdout rows', num(r.final.rows.holdout)]] as [string, string][])),
     ['time', esc(fmtSeconds(r.seconds))],

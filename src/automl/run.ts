@@ -144,8 +144,11 @@ export interface RunJobResult {
   cv: number;
   profile: QualityReport;
   candidates: RunCandidate[];
-  /** The family chosen. */
+  /** The family chosen, and its candidate's index in `candidates`. */
   best: string;
+  bestIndex: number;
+  /** The chosen model's cross-validated score: the tuned parameters' when kept, else the candidate's. */
+  bestScore: number;
   tuning: RunTuning | null;
   /** Why no search was run (null when one was, and for clustering, which is not tuned). */
   tuningSkipped: string | null;
@@ -453,6 +456,8 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     profile,
     candidates,
     best: bestCandidate.family,
+    bestIndex: candidates.indexOf(bestCandidate),
+    bestScore: tuning?.kept ? tuning.bestScore : (bestCandidate.score as number),
     tuning,
     tuningSkipped,
     final,

@@ -265,10 +265,7 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
     if (r.task === 'clustering') {
       for (const [k, v] of Object.entries(final.metrics)) if (Number.isFinite(v)) await run.logMetric(k, v);
     }
-    const cvScore = r.tuning?.kept
-      ? r.tuning.bestScore
-      : r.candidates.find((c) => c.family === r.best)?.score;
-    if (r.task !== 'clustering' && cvScore != null) await run.logMetric(`cv_${r.metric}`, cvScore);
+    if (r.task !== 'clustering') await run.logMetric(`cv_${r.metric}`, r.bestScore);
     await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
     const version = await registerModel(store, name, written.path, { via: 'lathe run' });
     const registered = { name, version: version.version };
