@@ -391,6 +391,7 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
       warnings: c.warnings,
     })),
     best: r.best,
+    bestScore: r.task === 'clustering' ? null : r.bestScore,
     tuning: r.tuning,
     tuningSkipped: r.tuningSkipped,
     model: {
