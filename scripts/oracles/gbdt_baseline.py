@@ -6,7 +6,9 @@ scikit-learn 1.2's `BaseLoss.fit_intercept_only` takes `np.average(y, weights=w)
 pairwise sums (in blocks of 8192 values, as `np.add.reduce` runs them) of w·y and of w — then
 clips and links it. When the weighted mean is close to 1 (a binary target whose other class has
 tiny weights) the log-odds log(p / (1 − p)) magnifies the last bit of p by 1 / (1 − p), so the
-order of the additions shows in the raw predictions. Each case records scikit-learn's
+order of the additions shows in the raw predictions. The early-stopping scores are
+`np.average` of the per-row losses too (`scores`: squared and absolute error, weighted or not,
+scored on the training data). Each case records scikit-learn's
 `_baseline_prediction` after a fit of one iteration; one case (found by differential testing,
 49 rows with weights 1e-300, 1e-10 and 1) also records the decision function of a fit.
 
@@ -81,8 +83,30 @@ def found_case():
                 decision=clf.decision_function(Xt).tolist())
 
 
+def score_cases():
+    """Early-stopping scores on the training data (validation_fraction=None): scikit-learn's
+    `np.average` of the per-row losses (pairwise sums) — squared and absolute error bit for bit."""
+    rng = np.random.RandomState(7)
+    out = []
+    for loss in ("squared_error", "absolute_error"):
+        for weighted in (False, True):
+            n = 150
+            X = np.round(rng.randn(n, 3), 2)
+            y = np.round(3.0 * X[:, 0] - X[:, 1] * X[:, 2] + rng.randn(n), 3)
+            w = np.round(rng.uniform(0.1, 3.0, n), 3) if weighted else None
+            params = dict(max_iter=8, learning_rate=0.5, max_leaf_nodes=5, min_samples_leaf=5)
+            est = HistGradientBoostingRegressor(loss=loss, early_stopping=True, validation_fraction=None,
+                                                n_iter_no_change=50, random_state=0, **params)
+            est.fit(X, y, sample_weight=w)
+            lathe = dict(loss=loss, maxIter=8, learningRate=0.5, maxLeafNodes=5, minSamplesLeaf=5,
+                         earlyStopping=True, validationFraction=None, nIterNoChange=50)
+            out.append(dict(params=lathe, X=X.tolist(), y=y.tolist(), w=None if w is None else w.tolist(),
+                            train_score=est.train_score_.tolist()))
+    return out
+
+
 def main():
-    out = dict(sklearn=sklearn.__version__, cases=baseline_cases(), fit=found_case())
+    out = dict(sklearn=sklearn.__version__, cases=baseline_cases(), fit=found_case(), scores=score_cases())
     with open(os.path.join(OUT, "baseline.json"), "w") as f:
         json.dump(out, f, allow_nan=False)
     print("wrote", len(out["cases"]), "baseline cases and one fit")

@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { sharedPool } from '../../../src/core/pool.ts';
-import { HistGradientBoostingClassifier } from '../../../src/models/ensemble/hist-gradient-boosting/index.ts';
+import {
+  HistGradientBoostingClassifier,
+  HistGradientBoostingRegressor,
+} from '../../../src/models/ensemble/hist-gradient-boosting/index.ts';
 import { makeLoss } from '../../../src/models/ensemble/hist-gradient-boosting/loss.ts';
 
 after(() => sharedPool(2).close());
@@ -33,6 +36,13 @@ const fixture = JSON.parse(
     baseline: number[];
     decision: number[];
   };
+  scores?: {
+    params: Record<string, unknown>;
+    X: number[][];
+    y: number[];
+    w: number[] | null;
+    train_score: number[];
+  }[];
 };
 
 describe('HistGradientBoosting: the baseline is scikit-learn 1.2.1’s, bit for bit', () => {
@@ -81,4 +91,20 @@ describe('HistGradientBoosting: the baseline is scikit-learn 1.2.1’s, bit for 
       );
     }
   });
+});
+
+describe('HistGradientBoosting: early-stopping scores are scikit-learn 1.2.1’s, bit for bit', () => {
+  // np.average of the per-row losses — pairwise sums of loss·w and of w — not a left-to-right
+  // sum of w·loss: with tol 0 a score one bit apart can stop the fit an iteration earlier or later.
+  for (const [i, c] of (fixture.scores ?? []).entries()) {
+    it(`case ${i}: ${c.params.loss}, ${c.w ? 'weighted' : 'unweighted'}`, () => {
+      const X = matrix(Float64Array.from(c.X.flat()), c.X.length, c.X[0].length);
+      const reg = new HistGradientBoostingRegressor({ ...c.params, nThreads: 1 } as never).fit(
+        X,
+        Float64Array.from(c.y),
+        { sampleWeight: c.w ?? undefined },
+      );
+      assert.deepEqual(Array.from(reg.trainScore_!), c.train_score);
+    });
+  }
 });
