@@ -62,6 +62,18 @@ function weightedMean(y: Float64Array, w: Float64Array | null): number {
   return reduceSum(wy) / reduceSum(w);
 }
 
+/**
+ * The weighted mean loss as scikit-learn's `BaseLoss.__call__` takes it: `np.average` of the
+ * per-row losses `loss(i)` — NumPy's sums ({@link reduceSum}) of loss·w and of w, or of the losses
+ * over n. A left-to-right sum of w·loss differs in the last bit, which decides early stopping when
+ * `tol` is 0.
+ */
+function averageLoss(n: number, w: Float64Array | null, loss: (i: number) => number): number {
+  const l = new Float64Array(n);
+  for (let i = 0; i < n; i++) l[i] = w ? loss(i) * w[i] : loss(i);
+  return reduceSum(l) / (w ? reduceSum(w) : n);
+}
+
 /** numpy's `median` (mean of the two middle values for an even count). */
 export function median(values: Float64Array): number {
   const s = Float64Array.from(values).sort();
@@ -140,15 +152,7 @@ class SquaredError implements Loss {
     }
   }
   meanLoss(y: Float64Array, w: Float64Array | null, raw: Float64Array): number {
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < y.length; i++) {
-      const d = raw[i] - y[i];
-      const wi = w ? w[i] : 1;
-      s += wi * 0.5 * d * d;
-      sw += wi;
-    }
-    return s / sw;
+    return averageLoss(y.length, w, (i) => 0.5 * (raw[i] - y[i]) * (raw[i] - y[i]));
   }
 }
 
@@ -175,14 +179,7 @@ class AbsoluteError implements Loss {
     }
   }
   meanLoss(y: Float64Array, w: Float64Array | null, raw: Float64Array): number {
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i] : 1;
-      s += wi * Math.abs(raw[i] - y[i]);
-      sw += wi;
-    }
-    return s / sw;
+    return averageLoss(y.length, w, (i) => Math.abs(raw[i] - y[i]));
   }
   leafValue(residuals: Float64Array, w: Float64Array | null): number {
     return medianOf(residuals, w);
@@ -267,14 +264,7 @@ class Poisson implements Loss {
     }
   }
   meanLoss(y: Float64Array, w: Float64Array | null, raw: Float64Array): number {
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i] : 1;
-      s += wi * (Math.exp(raw[i]) - y[i] * raw[i]);
-      sw += wi;
-    }
-    return s / sw;
+    return averageLoss(y.length, w, (i) => Math.exp(raw[i]) - y[i] * raw[i]);
   }
 }
 
@@ -321,14 +311,7 @@ class BinaryLogLoss implements Loss {
     }
   }
   meanLoss(y: Float64Array, w: Float64Array | null, raw: Float64Array): number {
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i] : 1;
-      s += wi * (log1pexp(raw[i]) - y[i] * raw[i]);
-      sw += wi;
-    }
-    return s / sw;
+    return averageLoss(y.length, w, (i) => log1pexp(raw[i]) - y[i] * raw[i]);
   }
 }
 
@@ -393,18 +376,13 @@ class MultinomialLogLoss implements Loss {
   meanLoss(y: Float64Array, w: Float64Array | null, raw: Float64Array): number {
     const K = this.nTrees;
     const n = y.length;
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < n; i++) {
+    return averageLoss(n, w, (i) => {
       let max = raw[i];
       for (let k = 1; k < K; k++) if (raw[k * n + i] > max) max = raw[k * n + i];
       let sum = 0;
       for (let k = 0; k < K; k++) sum += Math.exp(raw[k * n + i] - max);
-      const wi = w ? w[i] : 1;
-      s += wi * (Math.log(sum) + max - raw[y[i] * n + i]);
-      sw += wi;
-    }
-    return s / sw;
+      return Math.log(sum) + max - raw[y[i] * n + i];
+    });
   }
 }
 
