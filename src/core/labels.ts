@@ -150,7 +150,10 @@ export function encodeWithClasses(
     if (code === undefined) {
       throw new ValidationError(
         `${who}: ${what}[${i}] = ${JSON.stringify(v[i])} is not one of the classes seen in fit (${classes.map((c) => JSON.stringify(c)).join(', ')}).`,
-        { field: what },
+        {
+          field: what,
+          fix: `keep only rows whose label is one of these, or fit on data that has every label`,
+        },
       );
     }
     codes[i] = code;

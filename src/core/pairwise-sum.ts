@@ -43,3 +43,17 @@ export function pairwiseSum(a: ArrayLike<number>, o: number, n: number, stride =
   n2 -= n2 % 8;
   return pairwiseSum(a, o, n2, stride) + pairwiseSum(a, o + n2 * stride, n - n2, stride);
 }
+
+/** Values NumPy's reductions take per inner-loop call (`np.setbufsize` default): each block is summed pairwise. */
+const REDUCE_BLOCK = 8192;
+
+/**
+ * `np.add.reduce` (`np.sum`, the numerator of `np.mean` / `np.average`) of `n` contiguous values
+ * from `o`: {@link pairwiseSum} of each block of 8192 values, the blocks added left to right
+ * onto 0. Above 8192 values this differs from one pairwise sum over all of them.
+ */
+export function reduceSum(a: ArrayLike<number>, o = 0, n = a.length - o): number {
+  let s = 0;
+  for (let b = 0; b < n; b += REDUCE_BLOCK) s += pairwiseSum(a, o + b, Math.min(REDUCE_BLOCK, n - b));
+  return s;
+}

@@ -56,13 +56,17 @@ export function checkSampleWeight(
   w: ArrayLike<number> | undefined,
   n: number,
   who: string,
-  { signed = false }: { signed?: boolean } = {},
+  {
+    signed = false,
+    name = 'sampleWeight',
+    xName = 'X',
+  }: { signed?: boolean; name?: string; xName?: string } = {},
 ): Float64Array | undefined {
   if (w === undefined) return undefined;
   if (w.length !== n) {
-    throw new ValidationError(`${who}: sampleWeight has ${w.length} values but X has ${n} rows.`, {
-      field: 'sampleWeight',
-      fix: 'pass one weight per row of X',
+    throw new ValidationError(`${who}: ${name} has ${w.length} values but ${xName} has ${n} rows.`, {
+      field: name,
+      fix: `pass one weight per row of ${xName}`,
     });
   }
   const out = new Float64Array(n);
@@ -71,9 +75,9 @@ export function checkSampleWeight(
     const v = w[i];
     if (typeof v !== 'number' || !Number.isFinite(v) || (!signed && !(v >= 0))) {
       throw new ValidationError(
-        `${who}: sampleWeight[${i}] is ${v}; weights must be finite${signed ? ' numbers' : ' and ≥ 0'}.`,
+        `${who}: ${name}[${i}] is ${v}; weights must be finite${signed ? ' numbers' : ' and ≥ 0'}.`,
         {
-          field: 'sampleWeight',
+          field: name,
           fix: signed
             ? 'replace NaN or infinite weights (negative weights are allowed)'
             : 'use finite weights ≥ 0',
@@ -84,8 +88,8 @@ export function checkSampleWeight(
     total += v;
   }
   if (!signed && total <= 0) {
-    throw new ValidationError(`${who}: every sampleWeight is 0.`, {
-      field: 'sampleWeight',
+    throw new ValidationError(`${who}: every ${name} is 0.`, {
+      field: name,
       fix: 'give at least one row a positive weight',
     });
   }
@@ -151,8 +155,8 @@ export abstract class BaseClassifier<P extends object = Record<string, unknown>>
   }
 
   /** Codes of `y` against the fitted classes (unknown labels are an error). */
-  protected encodeKnown(y: TargetInput): Int32Array {
-    return encodeWithClasses(y, this.classes_!, this.typeName);
+  protected encodeKnown(y: TargetInput, what = 'y'): Int32Array {
+    return encodeWithClasses(y, this.classes_!, this.typeName, what);
   }
 
   /** Class probabilities, one column per class in `classes_` order. */

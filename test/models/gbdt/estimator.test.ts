@@ -402,6 +402,38 @@ describe('bad input', () => {
     );
   });
 
+  it('names the validation set’s fields (not the training data’s) in its errors, with a fix', () => {
+    const clf = () => new HistGradientBoostingClassifier({ maxIter: 2 });
+    assert.throws(() => clf().fit(X, y, { validationSet: { X, y: new Float64Array(200).fill(5) } }), {
+      name: 'ValidationError',
+      field: 'validationSet.y',
+      message: /validationSet\.y\[0\] = 5 is not one of the classes seen in fit/,
+      fix: /./,
+    });
+    assert.throws(
+      () =>
+        clf().fit(X, y, { validationSet: { X, y, sampleWeight: new Float64Array(200).fill(Number.NaN) } }),
+      { field: 'validationSet.sampleWeight', message: /validationSet\.sampleWeight\[0\] is NaN/ },
+    );
+    assert.throws(
+      () =>
+        new HistGradientBoostingRegressor({ maxIter: 2 }).fit(X, y, {
+          validationSet: { X, y, sampleWeight: [1, 2] },
+        }),
+      {
+        field: 'validationSet.sampleWeight',
+        message: /validationSet\.sampleWeight has 2 values but validationSet\.X has 200 rows/,
+      },
+    );
+    assert.throws(
+      () =>
+        new HistGradientBoostingRegressor({ maxIter: 2 }).fit(X, y, {
+          validationSet: { X, y, sampleWeight: new Float64Array(200) },
+        }),
+      { field: 'validationSet.sampleWeight', message: /every validationSet\.sampleWeight is 0/ },
+    );
+  });
+
   it('checks the columns at predict time', () => {
     const clf = new HistGradientBoostingClassifier({ maxIter: 2 }).fit(X, y);
     assert.throws(() => clf.predict([[1, 2]]), /X has 2 columns, but the model was fitted on 3/);

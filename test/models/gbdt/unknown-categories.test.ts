@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { matrix } from '../../../src/core/matrix.ts';
 import { sharedPool } from '../../../src/core/pool.ts';
+import { Rng } from '../../../src/core/rng.ts';
 import {
   HistGradientBoostingClassifier,
   HistGradientBoostingRegressor,
@@ -94,4 +95,43 @@ describe('HistGradientBoosting: unknown categories go where missing values go (s
       assert.deepEqual(out, walk, packed!.kind);
     }
   });
+
+  // Early stopping scores the validation set on its bins; those must route a code as predict does
+  // (unknown → where missing values go, 2.7 → category 2), or the scores are of another model.
+  // The bins sent codes beyond the training codes (and negative ones) to the shared "other" bin
+  // of a lumped feature, and fractional codes to the missing bin.
+  for (const maxCategories of [4, null]) {
+    it(`validation scores route unknown and fractional codes as predict does (maxCategories ${maxCategories})`, () => {
+      const Xv = matrix(Float64Array.from([100, 200, 1, 0, 50, -1, 2.7, 11.5, 0.25, 3]), 10, 1);
+      const yv = Float64Array.from([5, 5, -5, 5, -3, 4, -2, 1, 0, 2]);
+      for (let t = 0; t < 30; t++) {
+        const rng = new Rng(t);
+        const n = 200;
+        const X = new Float64Array(n);
+        const y = new Float64Array(n);
+        const effect = Array.from({ length: 12 }, () => rng.normal() * 3);
+        for (let i = 0; i < n; i++) {
+          const c = Math.floor(rng.uniform() ** 2 * 12);
+          X[i] = c;
+          y[i] = effect[c] + rng.normal();
+        }
+        const reg = new HistGradientBoostingRegressor({
+          maxIter: 3,
+          categoricalFeatures: [0],
+          maxCategories,
+          minSamplesLeaf: 5,
+          nIterNoChange: 100,
+          nThreads: 1,
+        }).fit(matrix(X, n, 1), y, { validationSet: { X: Xv, y: yv } });
+        const p = reg.predict(Xv);
+        let loss = 0;
+        for (let i = 0; i < yv.length; i++) loss += 0.5 * (p[i] - yv[i]) ** 2;
+        const score = reg.validationScore_!.at(-1)!;
+        assert.ok(
+          Math.abs(score + loss / yv.length) <= 1e-12,
+          `seed ${t}: last validation score ${score}, from predict ${-loss / yv.length}`,
+        );
+      }
+    });
+  }
 });

@@ -222,6 +222,18 @@ function fitCategorical(X: Matrix, j: number, opts: BinningOptions): FeatureBins
   return { categorical: true, thresholds, nBins: cap, codeToBin, otherBin };
 }
 
+/**
+ * Bin of a category code, routed as prediction routes it (`predictor.ts`): a fractional code is
+ * truncated (2.7 is category 2), and a code not seen in training — negative, beyond the training
+ * codes, or absent — goes to the missing bin (where the split sends missing values). Validation
+ * data are binned with it, so early-stopping scores are those of the model `predict` uses.
+ */
+export function categoryBin(codeToBin: Int32Array, x: number, missingBin: number): number {
+  if (!(x >= 0 && x < codeToBin.length)) return missingBin;
+  const b = codeToBin[Math.trunc(x)];
+  return b < 0 ? missingBin : b;
+}
+
 /** Bin of a numeric value: the first threshold ≥ x (binary search), NaN → `missingBin`. */
 export function binOfValue(thresholds: Float64Array, x: number, missingBin: number): number {
   if (x !== x) return missingBin;
@@ -282,22 +294,14 @@ export function transformBinsWithKernel(
   feats.forEach((f, j) => {
     if (!f.categorical) return;
     const map = f.codeToBin!;
-    const other = f.otherBin ?? -1;
-    for (let i = 0, k = j; i < rows; i++, k += cols) {
-      const v = data[k];
-      let b = miss;
-      if (v === v) {
-        const c = v >= 0 && v < map.length && Number.isInteger(v) ? map[v] : other;
-        b = c < 0 ? miss : c;
-      }
-      bins[j * rows + i] = b;
-    }
+    for (let i = 0, k = j; i < rows; i++, k += cols) bins[j * rows + i] = categoryBin(map, data[k], miss);
   });
 }
 
 /**
  * Bins `X` (row-major) into `out`, column-major: the bin of row i, feature j is
- * `out[j * rows + i]`. Unknown categories map to the missing bin (only validation data can have them).
+ * `out[j * rows + i]`. Unknown categories map to the missing bin (only validation data can have them;
+ * {@link categoryBin}).
  */
 export function transformBins(mapper: BinMapper, X: Matrix, out: Uint8Array): void {
   const { rows, cols, data } = X;
@@ -313,11 +317,8 @@ export function transformBins(mapper: BinMapper, X: Matrix, out: Uint8Array): vo
       const f = feats[j];
       let b: number;
       if (x !== x) b = miss;
-      else if (f.categorical) {
-        const map = f.codeToBin!;
-        const c = x >= 0 && x < map.length && Number.isInteger(x) ? map[x] : (f.otherBin ?? -1);
-        b = c < 0 ? miss : c;
-      } else {
+      else if (f.categorical) b = categoryBin(f.codeToBin!, x, miss);
+      else {
         const t = thresholds[j];
         let lo = 0;
         let hi = t.length;

@@ -26,6 +26,9 @@ import {
 } from './model.ts';
 import { classifierSchema, type HGBClassifierParams, resolveCategorical } from './params.ts';
 
+/** How errors name the validation set's weights. */
+const VALIDATION_WEIGHTS = { name: 'validationSet.sampleWeight', xName: 'validationSet.X' };
+
 /** Options of `fit`. */
 export interface HGBClassifierFitOptions {
   /** One non-negative weight per row. */
@@ -79,8 +82,13 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
     const who = this.typeName;
     const classes = this.classes_!;
     const cw = classWeightVector(this.params.classWeight as ClassWeight, codes, classes, who);
-    const weights = (sw: ArrayLike<number> | undefined, c: Int32Array, n: number): Float64Array | null => {
-      const w = checkSampleWeight(sw, n, who) ?? null;
+    const weights = (
+      sw: ArrayLike<number> | undefined,
+      c: Int32Array,
+      n: number,
+      names?: { name: string; xName: string },
+    ): Float64Array | null => {
+      const w = checkSampleWeight(sw, n, who, names) ?? null;
       if (this.params.classWeight === null) return w;
       const out = w ?? new Float64Array(n).fill(1);
       for (let i = 0; i < n; i++) out[i] *= cw[c[i]];
@@ -92,12 +100,12 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
     let given = null;
     if (options.validationSet) {
       const vm = this.checkValidationX(options.validationSet.X, m);
-      const vc = this.encodeKnown(options.validationSet.y);
+      const vc = this.encodeKnown(options.validationSet.y, 'validationSet.y');
       if (vc.length !== vm.rows) throw lengthError(who, vc.length, vm.rows);
       given = {
         X: vm,
         y: Float64Array.from(vc),
-        w: weights(options.validationSet.sampleWeight, vc, vm.rows),
+        w: weights(options.validationSet.sampleWeight, vc, vm.rows, VALIDATION_WEIGHTS),
       };
     }
     const K = classes.length;
@@ -210,7 +218,7 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HGBClassifier
 
 function lengthError(who: string, ny: number, nx: number): ValidationError {
   return new ValidationError(`${who}: validationSet.y has ${ny} values but validationSet.X has ${nx} rows.`, {
-    field: 'validationSet',
+    field: 'validationSet.y',
     fix: 'pass one label per validation row',
   });
 }

@@ -238,8 +238,11 @@ export function addBinned(
         const b = bins[f * nRows + i];
         let goLeft: boolean;
         const c = catIndex[node];
-        if (c >= 0) goLeft = ((binBitsets[c * 8 + (b >>> 5)] >>> (b & 31)) & 1) === 1;
-        else if (b === missingBin) goLeft = missingLeft[node] === 1;
+        // Missing first, for categorical splits too (as scikit-learn's binned walk, and as
+        // `addRange` routes NaN and unknown codes): a categorical feature without missing values
+        // in training sends them to the larger child, which its bin bitset does not record.
+        if (b === missingBin) goLeft = missingLeft[node] === 1;
+        else if (c >= 0) goLeft = ((binBitsets[c * 8 + (b >>> 5)] >>> (b & 31)) & 1) === 1;
         else goLeft = b <= binThreshold[node];
         node = goLeft ? left[node] : right[node];
         f = feature[node];

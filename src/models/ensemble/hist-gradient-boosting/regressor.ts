@@ -82,7 +82,11 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HGBRegressorPar
       given = {
         X: vm,
         y: vy,
-        w: checkSampleWeight(options.validationSet.sampleWeight, vm.rows, who) ?? null,
+        w:
+          checkSampleWeight(options.validationSet.sampleWeight, vm.rows, who, {
+            name: 'validationSet.sampleWeight',
+            xName: 'validationSet.X',
+          }) ?? null,
       };
     }
     const r2 = (raw: Float64Array, data: BoostingData): number => {
