@@ -11,7 +11,7 @@
  * @module
  */
 
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
@@ -118,13 +118,16 @@ async function withTempFile(path: string, chunks: Iterable<string>): Promise<num
       pending.push(s);
       size += s.length;
       if (size > 1 << 20) {
-        writeSync(fd, pending.join(''));
+        // writeFileSync on a descriptor writes the whole string: writeSync may write only part of
+        // it (a full disk, a file-size limit) and say so only in its return value, and the rest
+        // would be missing from a file renamed into place as if complete.
+        writeFileSync(fd, pending.join(''));
         pending = [];
         size = 0;
         await yieldToEventLoop();
       }
     }
-    if (pending.length) writeSync(fd, pending.join(''));
+    if (pending.length) writeFileSync(fd, pending.join(''));
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);

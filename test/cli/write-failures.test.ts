@@ -1,0 +1,75 @@
+// Failure modes of the commands that write: an output that cannot be written is exit 2 naming it,
+// and nothing is lost — no truncated file under the final name, no previous file replaced.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, type CliResult, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-write-fail-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const customers = join(ROOT, 'examples/customers.csv');
+
+/** Temporary files a writer left in `folder` (every writer names them `.<name>.….tmp…`). */
+const temps = (folder: string) => readdirSync(folder).filter((f) => f.startsWith('.') && /\.tmp/.test(f));
+
+/** `lathe <args>` with the file-size limit (`ulimit -f`, 512-byte blocks) set to `blocks`. */
+function runLimited(blocks: number, args: string[], cwd: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      '/bin/sh',
+      ['-c', `ulimit -f ${blocks} && exec "$@"`, 'sh', process.execPath, ...NODE_FLAGS, BIN, ...args],
+      {
+        cwd,
+        env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  const t = await runCli(
+    [
+      'train',
+      customers,
+      '--target',
+      'churned',
+      '--model',
+      'logistic',
+      '--no-track',
+      '--out',
+      'm1',
+      '--quiet',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(t.code, 0, t.stderr);
+});
+
+describe('a write that fails part-way (a full disk, a file-size limit)', () => {
+  it('predict -o: exit 2 naming the file, the previous file intact, no temporary file — not a truncated file and exit 0', async () => {
+    // 64 blocks of 512 bytes: the 2 000 predictions with probabilities (~120 KB) do not fit. The
+    // kernel writes what fits and then refuses; a writer that does not check how much was written
+    // renames a truncated file into place.
+    writeFileSync(join(dir, 'p.csv'), 'old\n');
+    const r = await runLimited(
+      64,
+      ['predict', 'm1', customers, '--proba', '--keep', 'customer_id', '-o', 'p.csv', '--quiet'],
+      dir,
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: p\.csv: cannot write the file: EFBIG/m);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.equal(readFileSync(join(dir, 'p.csv'), 'utf8'), 'old\n');
+    assert.deepEqual(temps(dir), []);
+  });
+});
