@@ -73,3 +73,28 @@ describe('a write that fails part-way (a full disk, a file-size limit)', () => {
     assert.deepEqual(temps(dir), []);
   });
 });
+
+describe('a tracking store on a full disk (or past a file-size limit)', () => {
+  it('train --store: exit 2 naming the store file and the fix, not an internal error; no package written', async () => {
+    const r = await runLimited(
+      100,
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--out',
+        'lpk',
+        '--store',
+        'lst/lathe.db',
+      ],
+      dir,
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: .*lst\/lathe\.db: cannot write the tracking store .*Fix: .*room/m);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.equal(readdirSync(dir).includes('lpk'), false);
+  });
+});
