@@ -11,7 +11,7 @@
  * @module
  */
 
-import { rmSync } from 'node:fs';
+import { lstatSync, realpathSync, rmSync } from 'node:fs';
 
 const tracked = new Set<string>();
 let enabled = false;
@@ -79,4 +79,19 @@ export function trackedTempPaths(): string[] {
 export function removeTempPathsOnSignals(): void {
   enabled = true;
   sync();
+}
+
+/**
+ * The path a writer replaces to write `path`: the target of a symbolic link — so that the link
+ * stays and its target gets the new content, as the shell's `>` does; a rename onto the link
+ * itself would replace the link with a plain file and leave the target as it was — else `path`.
+ * A link to nothing is returned as is (the caller refuses it or replaces it).
+ */
+export function writeTarget(path: string): string {
+  try {
+    if (lstatSync(path).isSymbolicLink()) return realpathSync(path);
+  } catch {
+    // missing, or a link to nothing
+  }
+  return path;
 }

@@ -15,7 +15,7 @@ import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
-import { trackTempPath } from '../core/temp-files.ts';
+import { trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { Column } from './column.ts';
 import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
 import type { Table } from './table.ts';
@@ -226,10 +226,12 @@ export async function writeTable(
   const format = writeFormatFor(path, options.format);
   let bytes: number;
   try {
+    // A symbolic link stays: its target is written.
+    const target = writeTarget(path);
     if (format !== 'parquet') {
-      bytes = await withTempFile(path, formatChunks(table, format));
+      bytes = await withTempFile(target, formatChunks(table, format));
     } else {
-      bytes = await writeParquet(table, path);
+      bytes = await writeParquet(table, target);
     }
   } catch (e) {
     if (e instanceof ValidationError || e instanceof DataError) throw e;

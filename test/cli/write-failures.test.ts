@@ -2,7 +2,17 @@
 // and nothing is lost — no truncated file under the final name, no previous file replaced.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,5 +106,72 @@ describe('a tracking store on a full disk (or past a file-size limit)', () => {
     assert.match(r.stderr, /^error: .*lst\/lathe\.db: cannot write the tracking store .*Fix: .*room/m);
     assert.doesNotMatch(r.stderr, /internal error/);
     assert.equal(readdirSync(dir).includes('lpk'), false);
+  });
+});
+
+describe('an output path that is a symbolic link', () => {
+  it("predict -o, profile --out and export -o write the link's target; the link stays a link", async () => {
+    const out = join(dir, 'links');
+    mkdirSync(out);
+    for (const f of ['p.csv', 'r.html', 'm.onnx']) {
+      writeFileSync(join(out, `target-${f}`), 'old\n');
+      symlinkSync(`target-${f}`, join(out, f));
+    }
+    const p = await runCli(['predict', '../m1', customers, '-o', 'p.csv', '--quiet'], { cwd: out });
+    const r = await runCli(['profile', customers, '--out', 'r.html', '--quiet'], { cwd: out });
+    const e = await runCli(['export', '../m1', '--format', 'onnx', '-o', 'm.onnx', '--quiet'], { cwd: out });
+    for (const x of [p, r, e]) assert.equal(x.code, 0, x.stderr);
+    for (const f of ['p.csv', 'r.html', 'm.onnx']) {
+      assert.ok(lstatSync(join(out, f)).isSymbolicLink(), `${f} is still a link`);
+      assert.equal(readlinkSync(join(out, f)), `target-${f}`);
+      assert.notEqual(readFileSync(join(out, `target-${f}`), 'utf8'), 'old\n', `target-${f} was written`);
+    }
+    assert.match(readFileSync(join(out, 'target-p.csv'), 'utf8'), /^prediction\n/);
+    assert.deepEqual(temps(out), []);
+  });
+
+  it('train --out a link to a package folder --force replaces the package in the target; the link stays', async () => {
+    const out = join(dir, 'pkg-link');
+    mkdirSync(out);
+    const t0 = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--no-track',
+        '--out',
+        'v1',
+        '--quiet',
+      ],
+      { cwd: out },
+    );
+    assert.equal(t0.code, 0, t0.stderr);
+    symlinkSync('v1', join(out, 'current'));
+    const before = readFileSync(join(out, 'v1', 'manifest.json'), 'utf8');
+    const t = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'gbdt',
+        '--no-track',
+        '--out',
+        'current',
+        '--force',
+        '--quiet',
+      ],
+      { cwd: out },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    assert.ok(lstatSync(join(out, 'current')).isSymbolicLink(), 'current is still a link');
+    const now = readFileSync(join(out, 'v1', 'manifest.json'), 'utf8');
+    assert.notEqual(now, before);
+    assert.match(now, /HistGradientBoosting/);
+    assert.deepEqual(readdirSync(out).sort(), ['current', 'v1']);
   });
 });
