@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -173,5 +174,75 @@ describe('an output path that is a symbolic link', () => {
     assert.notEqual(now, before);
     assert.match(now, /HistGradientBoosting/);
     assert.deepEqual(readdirSync(out).sort(), ['current', 'v1']);
+  });
+
+  it('a link to nothing: exit 2 before any work, naming it; the link is left alone', async () => {
+    const out = join(dir, 'dangling');
+    mkdirSync(out);
+    for (const f of ['p.csv', 'r.html', 'm.onnx']) symlinkSync(`gone/${f}`, join(out, f));
+    const runs = [
+      await runCli(['predict', '../m1', customers, '-o', 'p.csv'], { cwd: out }),
+      await runCli(['profile', customers, '--out', 'r.html'], { cwd: out }),
+      await runCli(['export', '../m1', '--format', 'onnx', '-o', 'm.onnx'], { cwd: out }),
+    ];
+    for (const [i, x] of runs.entries()) {
+      const f = ['p.csv', 'r.html', 'm.onnx'][i];
+      assert.equal(x.code, 2, x.stderr);
+      assert.match(
+        x.stderr,
+        new RegExp(
+          `^error: (-o|--out) ${f.replace('.', '\\.')} is a symbolic link to a missing target.*Fix:`,
+        ),
+      );
+      assert.equal(x.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${x.stderr}`);
+      assert.equal(readlinkSync(join(out, f)), `gone/${f}`);
+    }
+  });
+});
+
+describe('an output path that is a folder, or a file that may not be written', () => {
+  it('predict -o, profile --out / --rejects, export -o a folder: exit 2 before any work, naming it', async () => {
+    const out = join(dir, 'folders');
+    mkdirSync(out);
+    for (const f of ['p.csv', 'r.html', 'm.onnx', 'rj.csv']) mkdirSync(join(out, f));
+    const runs: [string, CliResult][] = [
+      ['-o p.csv', await runCli(['predict', '../m1', customers, '-o', 'p.csv'], { cwd: out })],
+      ['--out r.html', await runCli(['profile', customers, '--out', 'r.html'], { cwd: out })],
+      ['-o m.onnx', await runCli(['export', '../m1', '--format', 'onnx', '-o', 'm.onnx'], { cwd: out })],
+      [
+        '--rejects rj.csv',
+        await runCli(['profile', customers, '--on-bad-rows', 'quarantine', '--rejects', 'rj.csv'], {
+          cwd: out,
+        }),
+      ],
+    ];
+    for (const [what, x] of runs) {
+      assert.equal(x.code, 2, x.stderr);
+      assert.match(x.stderr, new RegExp(`^error: ${what.replace('.', '\\.')} is a folder.*Fix:`), what);
+      assert.doesNotMatch(x.stderr, /EISDIR|internal error/);
+      assert.equal(x.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${x.stderr}`);
+    }
+    assert.deepEqual(readdirSync(out).sort(), ['m.onnx', 'p.csv', 'r.html', 'rj.csv']);
+  });
+
+  it('predict -o a file without write permission: exit 2 before any work, the file intact (its folder is writable)', async (t) => {
+    // Root writes anything, so as root the CLI runs as nobody (who must be able to read the checkout).
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if ('uid' in asNobody && (await runCli(['--version'], asNobody)).code !== 0) {
+      t.skip('uid 65534 cannot run the CLI from this checkout');
+      return;
+    }
+    const out = join(dir, 'read-only');
+    mkdirSync(out);
+    chmodSync(dir, 0o755);
+    chmodSync(out, 0o777); // anyone may create and rename files here...
+    writeFileSync(join(out, 'p.csv'), 'keep\n');
+    chmodSync(join(out, 'p.csv'), 0o444); // ...but p.csv says: do not write me
+    const r = await runCli(['predict', join(dir, 'm1'), customers, '-o', 'p.csv'], { ...asNobody, cwd: out });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: -o p\.csv is read-only.*Fix:/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${r.stderr}`);
+    assert.equal(readFileSync(join(out, 'p.csv'), 'utf8'), 'keep\n');
+    assert.deepEqual(temps(out), []);
   });
 });
