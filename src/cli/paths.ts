@@ -139,7 +139,8 @@ function checkParentIsDirectory(o: NamedPath): void {
 
 /**
  * Refuses, before any work, a file output that cannot be replaced: a symbolic link to nothing, a
- * folder, or a file without write permission (it would otherwise be replaced by the rename of a
+ * folder, a device, pipe or socket (the rename would replace the node itself), or a file without
+ * write permission (it would otherwise be replaced by the rename of a
  * new file — the permission of the folder allows that — against what its mode says).
  */
 function checkFileOutput(o: NamedPath): void {
@@ -164,6 +165,12 @@ function checkFileOutput(o: NamedPath): void {
       field: o.what,
       fix: `give ${o.what} the path of a file (one inside this folder, say)`,
     });
+  }
+  if (!st.isFile()) {
+    throw new ValidationError(
+      `${o.what} ${o.path} is not a regular file but a device, a pipe or a socket: Lathe writes a temporary file and renames it into place, which would replace it.`,
+      { field: o.what, fix: `choose a regular file (or a new path) for ${o.what}` },
+    );
   }
   try {
     accessSync(o.path, constants.W_OK);

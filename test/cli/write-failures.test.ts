@@ -1,7 +1,7 @@
 // Failure modes of the commands that write: an output that cannot be written is exit 2 naming it,
 // and nothing is lost — no truncated file under the final name, no previous file replaced.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
@@ -223,6 +223,30 @@ describe('an output path that is a folder, or a file that may not be written', (
       assert.equal(x.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${x.stderr}`);
     }
     assert.deepEqual(readdirSync(out).sort(), ['m.onnx', 'p.csv', 'r.html', 'rj.csv']);
+  });
+
+  it('predict -o a named pipe, profile --out a link to one: exit 2 before any work; the pipe is not replaced by a plain file', async () => {
+    // A device (through a link, /dev/full itself as root) would be replaced the same way by the rename.
+    const out = join(dir, 'pipes');
+    mkdirSync(out);
+    execFileSync('mkfifo', [join(out, 'p.csv')]);
+    symlinkSync('p.csv', join(out, 'r.html'));
+    const p = await runCli(['predict', '../m1', customers, '-o', 'p.csv'], { cwd: out });
+    const r = await runCli(['profile', customers, '--out', 'r.html'], { cwd: out });
+    for (const [what, x] of [
+      ['-o p\\.csv', p],
+      ['--out r\\.html', r],
+    ] as const) {
+      assert.equal(x.code, 2, x.stderr);
+      assert.match(
+        x.stderr,
+        new RegExp(`^error: ${what} is not a regular file but a device, a pipe or a socket.*Fix:`),
+      );
+      assert.equal(x.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${x.stderr}`);
+    }
+    assert.ok(lstatSync(join(out, 'p.csv')).isFIFO(), 'p.csv is still a pipe');
+    assert.ok(lstatSync(join(out, 'r.html')).isSymbolicLink(), 'r.html is still a link');
+    assert.deepEqual(temps(out), []);
   });
 
   it('predict -o a file without write permission: exit 2 before any work, the file intact (its folder is writable)', async (t) => {
