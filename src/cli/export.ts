@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { FAMILIES } from '../automl/families.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import { trackTempPath, writeTarget } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import { SUPPORTED_MODELS as ONNX_SUPPORTED_MODELS } from '../export/context.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
 // Every estimator class registers itself when its module loads: load them all, so that any
@@ -203,6 +203,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   try {
     await makeDirs(dir);
     await writeFile(tmp, bytes);
+    keepMode(tmp, target);
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -16,7 +16,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
-import { trackTempPath, writeTarget } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
 import { profileFile } from '../quality/profile-file.ts';
@@ -76,6 +76,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   try {
     await makeDirs(dir);
     await writeFile(tmp, content);
+    keepMode(tmp, target);
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });

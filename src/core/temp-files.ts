@@ -11,7 +11,7 @@
  * @module
  */
 
-import { lstatSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { ValidationError } from './errors.ts';
 
 const tracked = new Set<string>();
@@ -110,4 +110,18 @@ export function writeTarget(path: string): string {
     );
   }
   return target;
+}
+
+/**
+ * Gives the temporary file `tmp` the permission bits of the file `target` it is about to replace,
+ * if there is one: a rename would otherwise swap a private (0600) file for one anyone may read.
+ */
+export function keepMode(tmp: string, target: string): void {
+  let mode: number;
+  try {
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    return; // a new file: the default mode
+  }
+  chmodSync(tmp, mode);
 }

@@ -10,7 +10,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
-import { writeTarget } from '../core/temp-files.ts';
+import { keepMode, writeTarget } from '../core/temp-files.ts';
 import type { ColumnType } from './column.ts';
 import { DATETIME_FORMATS } from './read/values.ts';
 import type { ColumnSchema, Schema, SemanticType } from './schema.ts';
@@ -162,6 +162,7 @@ export function writeSchemaFile(schema: Schema, path: string): void {
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
+    keepMode(tmp, target);
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });

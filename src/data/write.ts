@@ -15,7 +15,7 @@ import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
-import { trackTempPath, writeTarget } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { Column } from './column.ts';
 import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
 import type { Table } from './table.ts';
@@ -130,6 +130,7 @@ async function withTempFile(path: string, chunks: Iterable<string>): Promise<num
     if (pending.length) writeFileSync(fd, pending.join(''));
     closeSync(fd);
     fd = undefined;
+    keepMode(tmp, path);
     renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) {
@@ -296,6 +297,7 @@ async function writeParquet(table: Table, path: string): Promise<number> {
     const release = trackTempPath(tmp);
     try {
       await con.run(`COPY (SELECT ${select} FROM ${sqlIdent(name)}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+      keepMode(tmp, path);
       renameSync(tmp, path);
     } catch (e) {
       rmSync(tmp, { force: true });

@@ -11,6 +11,7 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -268,5 +269,27 @@ describe('an output path that is a folder, or a file that may not be written', (
     assert.equal(r.stderr.trim().split('\n').length, 1, `one paragraph, before any work: ${r.stderr}`);
     assert.equal(readFileSync(join(out, 'p.csv'), 'utf8'), 'keep\n');
     assert.deepEqual(temps(out), []);
+  });
+});
+
+describe('replacing an existing file', () => {
+  it('keeps its permissions: a private (0600) predictions file (CSV, Parquet), report or ONNX file stays private', async () => {
+    const out = join(dir, 'modes');
+    mkdirSync(out);
+    for (const f of ['p.csv', 'r.html', 'm.onnx', 'p.parquet']) {
+      writeFileSync(join(out, f), 'old\n');
+      chmodSync(join(out, f), 0o600);
+    }
+    const runs = [
+      await runCli(['predict', '../m1', customers, '-o', 'p.csv', '--quiet'], { cwd: out }),
+      await runCli(['predict', '../m1', customers, '-o', 'p.parquet', '--quiet'], { cwd: out }),
+      await runCli(['profile', customers, '--out', 'r.html', '--quiet'], { cwd: out }),
+      await runCli(['export', '../m1', '--format', 'onnx', '-o', 'm.onnx', '--quiet'], { cwd: out }),
+    ];
+    for (const x of runs) assert.equal(x.code, 0, x.stderr);
+    for (const f of ['p.csv', 'r.html', 'm.onnx', 'p.parquet']) {
+      assert.notEqual(readFileSync(join(out, f), 'utf8'), 'old\n', `${f} was written`);
+      assert.equal((statSync(join(out, f)).mode & 0o777).toString(8), '600', f);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../../core/errors.ts';
 import { makeDirsSync } from '../../core/make-dirs.ts';
-import { writeTarget } from '../../core/temp-files.ts';
+import { keepMode, writeTarget } from '../../core/temp-files.ts';
 import type { BadRowPolicy, RejectedRow } from '../read-types.ts';
 
 /** Raw text of a rejected row is cut to this many characters (the reason keeps the full story). */
@@ -78,6 +78,7 @@ export function writeRejects(path: string, rows: readonly RejectedRow[]): void {
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${lines.join('\n')}\n`);
+    keepMode(tmp, target);
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
