@@ -293,3 +293,30 @@ describe('replacing an existing file', () => {
     }
   });
 });
+
+describe('an artifact store that cannot be written', () => {
+  it('train (which stores the package as an artifact): exit 2 naming the artifact folder and the fix, not an internal error', async () => {
+    const out = join(dir, 'artifacts');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'not a folder\n');
+    const r = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--out',
+        'm',
+        '--store',
+        'st/lathe.db',
+      ],
+      { cwd: out, env: { LATHE_ARTIFACTS: join(out, 'notes.txt', 'art') } },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: .*notes\.txt\/art: cannot write to the artifact store: ENOTDIR.*Fix: /m);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'not a folder\n');
+  });
+});
