@@ -320,3 +320,21 @@ describe('an artifact store that cannot be written', () => {
     assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'not a folder\n');
   });
 });
+
+describe('lathe evaluate --on-bad-rows quarantine', () => {
+  it('a rejects path that is a folder: exit 2 before any work, as predict and profile do (not EISDIR at the end)', async () => {
+    const out = join(dir, 'evaluate');
+    mkdirSync(out);
+    writeFileSync(join(out, 'd.csv'), readFileSync(customers, 'utf8'));
+    mkdirSync(join(out, 'd.csv.rejects.csv'));
+    const r = await runCli(
+      ['evaluate', '../m1', 'd.csv', '--target', 'churned', '--on-bad-rows', 'quarantine'],
+      {
+        cwd: out,
+      },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: the rejects file d\.csv\.rejects\.csv is a folder, not a file.*Fix:/);
+    assert.doesNotMatch(r.stderr, /EISDIR/);
+  });
+});
