@@ -338,3 +338,32 @@ describe('lathe evaluate --on-bad-rows quarantine', () => {
     assert.doesNotMatch(r.stderr, /EISDIR/);
   });
 });
+
+describe('train --out an archive path that is not a model package', () => {
+  it('is refused, the file intact, with a fix that does not call the archive a directory', async () => {
+    const out = join(dir, 'archive');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.lathe'), 'my notes\n');
+    const r = await runCli(
+      [
+        'train',
+        customers,
+        '--target',
+        'churned',
+        '--model',
+        'logistic',
+        '--no-track',
+        '--out',
+        'notes.lathe',
+        '--force',
+      ],
+      { cwd: out },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: notes\.lathe exists and is not a Lathe model package; refusing to replace it\. Fix: choose another --out path\.$/m,
+    );
+    assert.equal(readFileSync(join(out, 'notes.lathe'), 'utf8'), 'my notes\n');
+  });
+});
