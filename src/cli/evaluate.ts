@@ -26,6 +26,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
+import { checkOutputs, modelInput, rejectsOutput, storeInputs } from './paths.ts';
 import { noteUnseenCategories, readScoringInput, targetReadSchema, writeScoringRejects } from './predict.ts';
 
 interface EvaluateFlags extends CommonOptions {
@@ -118,6 +119,12 @@ function fmt(v: number | null): string {
 }
 
 async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFlags): Promise<void> {
+  // Before any work: the rejects file (under quarantine) can be written and is no input.
+  checkOutputs(rejectsOutput(data, flags.onBadRows), [
+    { path: data, what: 'the data file' },
+    ...modelInput(modelRef),
+    ...storeInputs(flags.store),
+  ]);
   const loaded = await loadModel(modelRef, { store: flags.store });
   const task = loaded.pkg.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {

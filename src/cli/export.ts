@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { FAMILIES } from '../automl/families.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
-import { trackTempPath } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import { SUPPORTED_MODELS as ONNX_SUPPORTED_MODELS } from '../export/context.ts';
 import { exportOnnxModel, ONNX_OPSET_RANGE, type OnnxTensorInfo } from '../export/export-onnx.ts';
 // Every estimator class registers itself when its module loads: load them all, so that any
@@ -196,13 +196,15 @@ function exportText(v: ExportView): string {
 
 /** Writes `bytes` to `path` through a temporary file in the same directory and a rename. */
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const target = writeTarget(path); // a symbolic link stays: its target is written
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const release = trackTempPath(tmp);
   try {
     await makeDirs(dir);
     await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    keepMode(tmp, target);
+    await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
     throw new DataError(`cannot write the ONNX file: ${(e as Error).message}`, {

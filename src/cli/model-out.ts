@@ -46,7 +46,7 @@ export async function checkModelOut(out: string, mayReplace: boolean): Promise<b
   } catch {
     throw new ValidationError(`${out} exists and is not a Lathe model package; refusing to replace it.`, {
       field: 'out',
-      fix: 'choose another --out directory',
+      fix: 'choose another --out path',
     });
   }
   if (!mayReplace) {

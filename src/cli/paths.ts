@@ -7,7 +7,7 @@
  * @module
  */
 
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { defaultRejectsPath } from '../data/read/bad-rows.ts';
@@ -71,6 +71,7 @@ function isDirectory(path: string): boolean {
 export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
   const outs = outputs.filter((o) => o.path);
   for (const o of outs) checkParentIsDirectory(o);
+  for (const o of outs) if (!o.replacesDirectory) checkFileOutput(o);
   for (const o of outs) {
     for (const i of inputs) {
       if (!i.path) continue;
@@ -133,6 +134,51 @@ function checkParentIsDirectory(o: NamedPath): void {
     const parent = dirname(dir);
     if (parent === dir) return;
     dir = parent;
+  }
+}
+
+/**
+ * Refuses, before any work, a file output that cannot be replaced: a symbolic link to nothing, a
+ * folder, a device, pipe or socket (the rename would replace the node itself), or a file without
+ * write permission (it would otherwise be replaced by the rename of a
+ * new file — the permission of the folder allows that — against what its mode says).
+ */
+function checkFileOutput(o: NamedPath): void {
+  let st: Stats;
+  try {
+    st = lstatSync(o.path);
+  } catch {
+    return; // a new file
+  }
+  if (st.isSymbolicLink()) {
+    try {
+      st = statSync(o.path);
+    } catch {
+      throw new ValidationError(`${o.what} ${o.path} is a symbolic link to a missing target.`, {
+        field: o.what,
+        fix: 'remove the link, make its target, or choose another path',
+      });
+    }
+  }
+  if (st.isDirectory()) {
+    throw new ValidationError(`${o.what} ${o.path} is a folder, not a file.`, {
+      field: o.what,
+      fix: `give ${o.what} the path of a file (one inside this folder, say)`,
+    });
+  }
+  if (!st.isFile()) {
+    throw new ValidationError(
+      `${o.what} ${o.path} is not a regular file but a device, a pipe or a socket: Lathe writes a temporary file and renames it into place, which would replace it.`,
+      { field: o.what, fix: `choose a regular file (or a new path) for ${o.what}` },
+    );
+  }
+  try {
+    accessSync(o.path, constants.W_OK);
+  } catch {
+    throw new ValidationError(`${o.what} ${o.path} is read-only: this user may not write it.`, {
+      field: o.what,
+      fix: `make it writable (chmod u+w ${o.path}) or choose another path for ${o.what}`,
+    });
   }
 }
 

@@ -16,7 +16,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
-import { trackTempPath } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
 import { profileFile } from '../quality/profile-file.ts';
@@ -69,13 +69,15 @@ function resolveFormat(flags: ProfileFlags): Format {
 
 /** Writes `content` to `path` atomically: a temporary file in the same directory, then a rename. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const target = writeTarget(path); // a symbolic link stays: its target is written
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const release = trackTempPath(tmp);
   try {
     await makeDirs(dir);
     await writeFile(tmp, content);
-    await rename(tmp, path);
+    keepMode(tmp, target);
+    await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
     throw new DataError(`cannot write the report: ${(e as Error).message}`, {

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { rmSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
+import { ValidationError } from './errors.ts';
 
 const tracked = new Set<string>();
 let enabled = false;
@@ -79,4 +80,48 @@ export function trackedTempPaths(): string[] {
 export function removeTempPathsOnSignals(): void {
   enabled = true;
   sync();
+}
+
+/**
+ * The path a writer replaces to write `path`: the target of a symbolic link — so that the link
+ * stays and its target gets the new content, as the shell's `>` does; a rename onto the link
+ * itself would replace the link with a plain file and leave the target as it was — else `path`.
+ * A link to nothing is returned as is (the caller refuses it or replaces it). Throws a
+ * `ValidationError` when the target is a device, a pipe or a socket: the rename would replace it
+ * (as root, `/dev/full` or `/dev/null` itself) with a plain file.
+ */
+export function writeTarget(path: string): string {
+  let target = path;
+  try {
+    if (lstatSync(path).isSymbolicLink()) target = realpathSync(path);
+  } catch {
+    return path; // missing, or a link to nothing
+  }
+  let st: Stats;
+  try {
+    st = statSync(target);
+  } catch {
+    return target;
+  }
+  if (!st.isFile() && !st.isDirectory()) {
+    throw new ValidationError(
+      `${path}${target === path ? '' : ` (${target})`} is not a regular file but a device, a pipe or a socket: writing a temporary file and renaming it into place would replace it.`,
+      { field: 'path', fix: 'choose a path that is a regular file or does not exist yet' },
+    );
+  }
+  return target;
+}
+
+/**
+ * Gives the temporary file `tmp` the permission bits of the file `target` it is about to replace,
+ * if there is one: a rename would otherwise swap a private (0600) file for one anyone may read.
+ */
+export function keepMode(tmp: string, target: string): void {
+  let mode: number;
+  try {
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    return; // a new file: the default mode
+  }
+  chmodSync(tmp, mode);
 }

@@ -10,6 +10,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
+import { keepMode, writeTarget } from '../core/temp-files.ts';
 import type { ColumnType } from './column.ts';
 import { DATETIME_FORMATS } from './read/values.ts';
 import type { ColumnSchema, Schema, SemanticType } from './schema.ts';
@@ -157,10 +158,12 @@ export function readSchemaFile(path: string): Schema {
 export function writeSchemaFile(schema: Schema, path: string): void {
   const valid = validateSchema(schema);
   makeDirsSync(dirname(path));
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const target = writeTarget(path); // a symbolic link stays: its target is written
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-    renameSync(tmp, path);
+    keepMode(tmp, target);
+    renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new DataError(`cannot write the schema file: ${(e as Error).message}`, { file: path, cause: e });

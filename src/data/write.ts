@@ -11,11 +11,11 @@
  * @module
  */
 
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DataError, show, ValidationError } from '../core/errors.ts';
 import { makeDirsSync } from '../core/make-dirs.ts';
-import { trackTempPath } from '../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { Column } from './column.ts';
 import { duckdbConnection, sqlIdent, sqlString } from './read/duckdb.ts';
 import type { Table } from './table.ts';
@@ -118,15 +118,19 @@ async function withTempFile(path: string, chunks: Iterable<string>): Promise<num
       pending.push(s);
       size += s.length;
       if (size > 1 << 20) {
-        writeSync(fd, pending.join(''));
+        // writeFileSync on a descriptor writes the whole string: writeSync may write only part of
+        // it (a full disk, a file-size limit) and say so only in its return value, and the rest
+        // would be missing from a file renamed into place as if complete.
+        writeFileSync(fd, pending.join(''));
         pending = [];
         size = 0;
         await yieldToEventLoop();
       }
     }
-    if (pending.length) writeSync(fd, pending.join(''));
+    if (pending.length) writeFileSync(fd, pending.join(''));
     closeSync(fd);
     fd = undefined;
+    keepMode(tmp, path);
     renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) {
@@ -223,10 +227,12 @@ export async function writeTable(
   const format = writeFormatFor(path, options.format);
   let bytes: number;
   try {
+    // A symbolic link stays: its target is written.
+    const target = writeTarget(path);
     if (format !== 'parquet') {
-      bytes = await withTempFile(path, formatChunks(table, format));
+      bytes = await withTempFile(target, formatChunks(table, format));
     } else {
-      bytes = await writeParquet(table, path);
+      bytes = await writeParquet(table, target);
     }
   } catch (e) {
     if (e instanceof ValidationError || e instanceof DataError) throw e;
@@ -291,6 +297,7 @@ async function writeParquet(table: Table, path: string): Promise<number> {
     const release = trackTempPath(tmp);
     try {
       await con.run(`COPY (SELECT ${select} FROM ${sqlIdent(name)}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+      keepMode(tmp, path);
       renameSync(tmp, path);
     } catch (e) {
       rmSync(tmp, { force: true });

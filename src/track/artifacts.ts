@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DataError, ValidationError } from '../core/errors.ts';
+import { DataError, LatheError, ValidationError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
 
 /** What a stored blob is: its address and size. */
@@ -129,12 +129,17 @@ export class ArtifactStore {
     const tmp = `${dest}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
     const fh = await open(tmp, 'wx');
     try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, dest);
+    } catch (e) {
+      await rm(tmp, { force: true }); // no partial copy left beside dest
+      throw e;
     }
-    await rename(tmp, dest);
   }
 
   /**
@@ -168,8 +173,27 @@ export class ArtifactStore {
     return removed;
   }
 
-  /** Writes through a temporary file, hashing as it goes, then renames to the content address. */
+  /**
+   * Writes through a temporary file, hashing as it goes, then renames to the content address. A
+   * file-system failure (a full disk, a folder that cannot be made or written) is a `DataError`
+   * naming the artifact folder.
+   */
   private async write(
+    produce: (append: (chunk: Uint8Array) => Promise<void>) => Promise<void>,
+  ): Promise<StoredBlob> {
+    try {
+      return await this.writeBlob(produce);
+    } catch (e) {
+      if (e instanceof LatheError || typeof (e as NodeJS.ErrnoException)?.code !== 'string') throw e;
+      throw new DataError(`cannot write to the artifact store: ${(e as Error).message.split('\n')[0]}`, {
+        file: this.root,
+        fix: 'make room on its disk and check the folder is writable, or point LATHE_ARTIFACTS at another folder (by default the artifacts folder beside the store)',
+        cause: e,
+      });
+    }
+  }
+
+  private async writeBlob(
     produce: (append: (chunk: Uint8Array) => Promise<void>) => Promise<void>,
   ): Promise<StoredBlob> {
     const tmpDir = join(this.root, 'tmp');

@@ -43,8 +43,8 @@ describe('checkOutputs', () => {
     mkdirSync(pkg);
     refuses(join(pkg, 'manifest.json'), /is inside the model .*pkg/, [{ path: pkg, what: 'the model' }]);
     refuses(dir, /holds the data file/, input, true);
-    // Only an output directory replaced as a whole (a model package) is refused for holding an input.
-    assert.doesNotThrow(() => checkOutputs([{ path: dir, what: '-o' }], input));
+    // A file output that is a folder is refused as such (it could never be written).
+    refuses(dir, /-o .* is a folder, not a file\. Fix: give -o the path of a file/);
   });
 
   it('refuses an output whose folder path runs through a file, and accepts missing folders', () => {

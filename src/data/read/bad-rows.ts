@@ -10,6 +10,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, show } from '../../core/errors.ts';
 import { makeDirsSync } from '../../core/make-dirs.ts';
+import { keepMode, writeTarget } from '../../core/temp-files.ts';
 import type { BadRowPolicy, RejectedRow } from '../read-types.ts';
 
 /** Raw text of a rejected row is cut to this many characters (the reason keeps the full story). */
@@ -73,10 +74,12 @@ export function writeRejects(path: string, rows: readonly RejectedRow[]): void {
   const lines = ['line,reason,raw'];
   for (const r of rows) lines.push(`${r.line},${csvField(r.reason)},${csvField(r.raw)}`);
   makeDirsSync(dirname(path));
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const target = writeTarget(path); // a symbolic link stays: its target is written
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, `${lines.join('\n')}\n`);
-    renameSync(tmp, path);
+    keepMode(tmp, target);
+    renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new DataError(`cannot write the rejects file: ${(e as Error).message}`, {

@@ -15,7 +15,7 @@ import { DataError, LatheError, ValidationError } from '../../core/errors.ts';
 import type { EstimatorJSON } from '../../core/estimator.ts';
 import { makeDirs } from '../../core/make-dirs.ts';
 import { encodePlain, isTypedArray, type PlainObject, type PlainValue } from '../../core/plain.ts';
-import { trackTempPath } from '../../core/temp-files.ts';
+import { keepMode, trackTempPath, writeTarget } from '../../core/temp-files.ts';
 import type { Schema } from '../../data/schema.ts';
 import { sha256Hex } from '../artifacts.ts';
 import { latheVersion } from '../lineage.ts';
@@ -198,7 +198,7 @@ export async function writeModelPackage(
       field: 'path',
     });
   }
-  const dest = resolve(path);
+  const dest = writeTarget(resolve(path)); // a symbolic link stays: its target is written
   const form = options.form ?? (/\.(lathe|tar)$/i.test(dest) ? 'archive' : 'directory');
   const built = buildModelPackage(input, options.createdAt);
   const exists = await stat(dest).then(
@@ -236,6 +236,7 @@ export async function writeModelPackage(
       const tar = archiveOf(built);
       await writeFileSynced(tmp, tar);
       bytes = tar.byteLength;
+      keepMode(tmp, dest);
       await rename(tmp, dest); // atomic replace of a file
     } else {
       await makeDirs(join(tmp, BLOB_DIR));

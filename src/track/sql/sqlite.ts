@@ -241,5 +241,14 @@ function mapSqliteError(e: unknown, file: string): unknown {
       cause: e,
     });
   }
+  // A full disk is SQLITE_FULL; a write the kernel refuses part-way (a file-size limit, EFBIG) or
+  // a failing device is SQLITE_IOERR_*. SQLite rolls the transaction back: the store stays whole.
+  if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'))) {
+    return new DataError(`cannot write the tracking store (${(e as Error).message}).`, {
+      file,
+      fix: 'make room on the disk that holds it (or raise the file-size limit, ulimit -f), or pass another --store',
+      cause: e,
+    });
+  }
   return e;
 }
