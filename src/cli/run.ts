@@ -44,6 +44,7 @@ import {
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
 import { checkPackageOut } from './model-out.ts';
+import { checkOutputs, storeInputs } from './paths.ts';
 import { writeFileAtomic } from './profile.ts';
 import { writeMoreRejects } from './rejects.ts';
 import { parseDuration } from './tune.ts';
@@ -171,6 +172,18 @@ async function checkRunOut(out: string, data: string, flags: RunFlags, defaulted
       },
     );
   }
+  // The reports: never an input, nor a folder, device or read-only file where a file goes.
+  checkOutputs(
+    [
+      { path: join(out, 'report.html'), what: '--out report.html' },
+      { path: join(out, 'profile.html'), what: '--out profile.html' },
+    ],
+    [
+      { path: data, what: 'the data file' },
+      ...(flags.schema ? [{ path: flags.schema, what: '--schema' }] : []),
+      ...storeInputs(flags.store),
+    ],
+  );
   // model/ is checked as lathe train checks its package directory (never an input, a package).
   return checkPackageOut(join(out, 'model'), data, flags, defaulted);
 }

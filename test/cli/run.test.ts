@@ -151,6 +151,23 @@ describe('lathe run', () => {
     assert.equal(ontoFile.code, 2);
     assert.match(ontoFile.stderr, /is a file; lathe run writes a directory there/);
 
+    // an earlier run's output whose report.html is now a folder: refused before any work
+    const odd = join(dir, 'odd');
+    mkdirSync(join(odd, 'model'), { recursive: true });
+    mkdirSync(join(odd, 'report.html'));
+    const ontoFolder = await runCli([
+      'run',
+      customers,
+      '--target',
+      'churned',
+      '--store',
+      store,
+      '--out',
+      odd,
+    ]);
+    assert.equal(ontoFolder.code, 2);
+    assert.match(ontoFolder.stderr, /--out report\.html .*report\.html is a folder, not a file/);
+
     const metric = await runCli(
       ['run', customers, '--target', 'churned', '--metric', 'rmse', '--store', store],
       {
@@ -159,7 +176,8 @@ describe('lathe run', () => {
     );
     assert.equal(metric.code, 2);
     assert.match(metric.stderr, /'rmse' is not a binary metric/);
-    for (const r of [target, intoBusy, ontoFile, metric]) assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+    for (const r of [target, intoBusy, ontoFile, ontoFolder, metric])
+      assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
 
   it('names the registered model after the data file', () => {
