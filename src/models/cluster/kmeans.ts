@@ -8,6 +8,7 @@
 
 import { ValidationError } from '../../core/errors.ts';
 import { registerEstimator } from '../../core/estimator.ts';
+import { extremeMagnitudeScale, scaledCopy, unscale } from '../../core/magnitude-scale.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
@@ -106,7 +107,11 @@ export class KMeans extends BaseClusterer<KMeansParams> {
 
   /** Clusters X (optionally weighted by `sampleWeight`). */
   fit(X: MatrixInput, _y?: unknown, options: KMeansFitOptions = {}): this {
-    const m = this.startFit(X);
+    const given = this.startFit(X);
+    // Values whose squared distances overflow (|x| beyond ~1e154) or underflow: cluster a copy scaled
+    // by a power of two (exact; the same labels) and scale the centers and the inertia back.
+    const scale = extremeMagnitudeScale(given.data);
+    const m = scale ? matrix(scaledCopy(given.data, scale), given.rows, given.cols, given.columns) : given;
     const { nClusters: k, init } = this.params;
     if (k > m.rows) {
       throw new ValidationError(`${this.typeName}: nClusters is ${k} but X has only ${m.rows} rows.`, {
@@ -125,6 +130,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
         );
       }
       initSpec = Float64Array.from(init.flat());
+      if (scale) initSpec = scaledCopy(initSpec, scale);
       nInit = 1;
     } else {
       initSpec = init;
@@ -154,7 +160,7 @@ export class KMeans extends BaseClusterer<KMeansParams> {
       seed: this.params.seed,
       slots,
       kind: defaultClusterKernel(),
-      nonFinite: () => this.nonFinite(m),
+      nonFinite: () => this.nonFinite(given),
     });
     const tasks = Array.from({ length: slots }, (_, s) => kmeansSlotTask(job, s));
     const runs = executor
@@ -166,12 +172,16 @@ export class KMeans extends BaseClusterer<KMeansParams> {
       if (!best || (r.inertia < best.inertia && !sameClustering(r.labels, best.labels, k))) best = r;
     }
     const centers = best!.centers;
-    for (let v = 0; v < centers.length; v++) centers[v] += job.mean[v % m.cols];
+    for (let v = 0; v < centers.length; v++) {
+      centers[v] += job.mean[v % m.cols];
+      if (scale) centers[v] = unscale(centers[v], scale);
+    }
     this.clusterCenters_ = matrix(centers, k, m.cols, m.columns);
     this.labels_ = best!.labels;
-    this.inertia_ = best!.inertia;
+    // Squared distances of values near 1e160 sum to ~1e320: +Infinity, as scikit-learn's would.
+    this.inertia_ = scale ? unscale(best!.inertia, scale, 2) : best!.inertia;
     this.nIter_ = best!.nIter;
-    return this.finishFit(m);
+    return this.finishFit(given);
   }
 
   /**

@@ -14,6 +14,7 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import { copyValues } from '../../core/copy-values.ts';
 import { NotFittedError, ValidationError } from '../../core/errors.ts';
 import { Estimator, registerEstimator } from '../../core/estimator.ts';
+import { extremeMagnitudeScale, scaledCopy, unscale } from '../../core/magnitude-scale.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
 import type { PlainObject } from '../../core/plain.ts';
@@ -461,9 +462,13 @@ export class PCA extends Estimator<PCAParams> {
 
   /** Fits the principal axes of X. */
   fit(X: MatrixInput): this {
-    const m = this.startFit(X);
+    const given = this.startFit(X);
+    // Values whose squares overflow XᵀX (|x| beyond ~1e154) or underflow: fit a copy scaled by a
+    // power of two (exact; the axes do not change) and scale the mean and variances back.
+    const scale = extremeMagnitudeScale(given.data);
+    const m = scale ? matrix(scaledCopy(given.data, scale), given.rows, given.cols, given.columns) : given;
     const { rows: n, cols: d } = m;
-    const nonFinite = () => this.nonFinite(m);
+    const nonFinite = () => this.nonFinite(given);
     const nc = this.params.nComponents;
     const full = Math.min(n, d);
     // A transform of rows this many would start the pool: get its workers ready now (they boot
@@ -588,6 +593,15 @@ export class PCA extends Estimator<PCAParams> {
       for (let k = keep; k < full; k++) noise += ev[k];
       noise /= full - keep;
     }
+    if (scale) {
+      // Variances of values near 1e160 are ~1e320: +Infinity, as scikit-learn's S²/(n − 1) gives.
+      for (let j = 0; j < d; j++) mean[j] = unscale(mean[j], scale);
+      for (let k = 0; k < full; k++) {
+        ev[k] = unscale(ev[k], scale, 2);
+        S[k] = unscale(S[k], scale);
+      }
+      noise = unscale(noise, scale, 2);
+    }
     const comps = new Float64Array(keep * d);
     for (let k = 0; k < keep; k++) for (let j = 0; j < d; j++) comps[k * d + j] = V[j * full + k];
     this.components_ = matrix(comps, keep, d, m.columns);
@@ -598,7 +612,7 @@ export class PCA extends Estimator<PCAParams> {
     this.noiseVariance_ = noise;
     this.nComponents_ = keep;
     this.nSamples_ = n;
-    return this.finishFit(m);
+    return this.finishFit(given);
   }
 
   /**
@@ -751,15 +765,15 @@ export class PCA extends Estimator<PCAParams> {
       NON_NEGATIVE,
     );
     this.mean_ = readVector(who, 'mean', state.mean, d, 'one per input feature', FINITE);
-    const noise = checkNumber(who, 'noiseVariance', state.noiseVariance, true);
-    if (noise < 0) throw damagedState(who, 'noiseVariance', `is ${noise}, not ≥ 0`);
+    const noise = checkNumber(who, 'noiseVariance', state.noiseVariance, false);
+    if (!(noise >= 0)) throw damagedState(who, 'noiseVariance', `is ${noise}, not a number ≥ 0`);
     this.noiseVariance_ = noise;
     this.nSamples_ = nSamples;
   }
 }
 
-/** Variances and singular values: finite and ≥ 0. */
-const NON_NEGATIVE: ValueRule = { test: (x) => Number.isFinite(x) && x >= 0, what: 'a finite number ≥ 0' };
+/** Variances and singular values: ≥ 0 (+∞ where the data's variance exceeds the doubles, as fit gives it). */
+const NON_NEGATIVE: ValueRule = { test: (x) => x >= 0, what: 'a number ≥ 0' };
 /** Shares of the total variance. */
 const RATIO: ValueRule = { test: (x) => x >= 0 && x <= 1, what: 'a number in [0, 1]' };
 
