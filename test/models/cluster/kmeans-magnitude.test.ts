@@ -35,10 +35,10 @@ describe('KMeans on extreme magnitudes', () => {
       const k = new KMeans({ nClusters: 3, nInit: 3 }).fit(times(X, f));
       assert.deepEqual(k.labels_, ref.labels_);
       assert.deepEqual(
-        k.clusterCenters_.data,
-        ref.clusterCenters_.data.map((v) => v * f),
+        k.clusterCenters_!.data,
+        ref.clusterCenters_!.data.map((v) => v * f),
       );
-      assert.equal(k.inertia_, ref.inertia_ * f * f);
+      assert.equal(k.inertia_!, ref.inertia_! * f * f);
       assert.deepEqual(k.predict(times(X, f)), ref.predict(X));
     });
   }
@@ -47,8 +47,8 @@ describe('KMeans on extreme magnitudes', () => {
     const f = 2 ** 994; // ≈ 1.8e299
     const k = new KMeans({ nClusters: 3, nInit: 3 }).fit(times(X, f));
     assert.deepEqual(k.labels_, ref.labels_);
-    assert.ok(k.clusterCenters_.data.every(Number.isFinite));
-    assert.equal(k.inertia_, Number.POSITIVE_INFINITY);
+    assert.ok(k.clusterCenters_!.data.every(Number.isFinite));
+    assert.equal(k.inertia_!, Number.POSITIVE_INFINITY);
     const back = estimatorFromJSON(k.toJSON()) as KMeans;
     assert.deepEqual(back.predict(times(X, f)), k.predict(times(X, f)));
   });

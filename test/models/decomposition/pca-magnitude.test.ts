@@ -29,21 +29,21 @@ describe('PCA on extreme magnitudes', () => {
     it(`${name}: the same axes bit for bit, the mean and variances scaled exactly`, () => {
       const f = 2 ** e;
       const p = new PCA().fit(times(X, f));
-      assert.deepEqual(p.components_.data, ref.components_.data);
+      assert.deepEqual(p.components_!.data, ref.components_!.data);
       assert.deepEqual(p.explainedVarianceRatio_, ref.explainedVarianceRatio_);
       assert.deepEqual(
-        p.mean_,
-        ref.mean_.map((v) => v * f),
+        p.mean_!,
+        ref.mean_!.map((v) => v * f),
       );
       assert.deepEqual(
-        p.singularValues_,
-        ref.singularValues_.map((v) => v * f),
+        p.singularValues_!,
+        ref.singularValues_!.map((v) => v * f),
       );
       assert.deepEqual(
-        p.explainedVariance_,
-        ref.explainedVariance_.map((v) => v * f * f),
+        p.explainedVariance_!,
+        ref.explainedVariance_!.map((v) => v * f * f),
       );
-      assert.equal(p.noiseVariance_, ref.noiseVariance_ * f * f);
+      assert.equal(p.noiseVariance_!, ref.noiseVariance_! * f * f);
       assert.deepEqual(
         p.transform(times(X, f)).data,
         ref.transform(X).data.map((v) => v * f),
@@ -54,11 +54,11 @@ describe('PCA on extreme magnitudes', () => {
   it('values near 1e160: finite axes (the variances are +Infinity, as scikit-learn gives them) that save and load', () => {
     const f = 2 ** 531; // ≈ 1.1e160
     const p = new PCA().fit(times(X, f));
-    assert.deepEqual(p.components_.data, ref.components_.data);
+    assert.deepEqual(p.components_!.data, ref.components_!.data);
     // scikit-learn's ratio is inf/inf = NaN here; the ratio of the scaled fit is the true one
     assert.deepEqual(p.explainedVarianceRatio_, ref.explainedVarianceRatio_);
-    assert.ok(p.explainedVariance_.every((v) => v === Number.POSITIVE_INFINITY));
-    assert.ok(p.singularValues_.every((v) => Number.isFinite(v) && v > 1e160));
+    assert.ok(p.explainedVariance_!.every((v) => v === Number.POSITIVE_INFINITY));
+    assert.ok(p.singularValues_!.every((v) => Number.isFinite(v) && v > 1e160));
     const back = estimatorFromJSON(p.toJSON()) as PCA;
     assert.deepEqual(back.transform(times(X, f)).data, p.transform(times(X, f)).data);
   });
