@@ -70,6 +70,8 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
   /** Class probabilities: the (weighted) share of each class among the neighbours. */
   predictProba(X: MatrixInput): Matrix {
     const m = finiteInput(this.checkInput(X, 'predictProba'), this.typeName);
+    // nNeighbors may have been raised by setParams after the fit (scikit-learn checks it here too).
+    checkK(this.typeName, this.params.nNeighbors, this.fitted!.n);
     const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
     const K = this.classes_!.length;
     const { rows, k } = nb;
@@ -92,6 +94,8 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
    */
   protected override codesOf(checked: Matrix): Int32Array {
     const m = finiteInput(checked, this.typeName);
+    // nNeighbors may have been raised by setParams after the fit (scikit-learn checks it here too).
+    checkK(this.typeName, this.params.nNeighbors, this.fitted!.n);
     const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
     const K = this.classes_!.length;
     const { rows, k } = nb;

@@ -43,6 +43,24 @@ describe('k-NN models reject bad input with clear errors', () => {
     assert.throws(() => all.kneighbors(undefined, 30), /need at least 31 training rows/);
   });
 
+  it('k raised above the training rows by setParams after the fit: an error at predict, not a silent answer', () => {
+    const clf = new KNeighborsClassifier({ nNeighbors: 3 }).fit(X, y).setParams({ nNeighbors: 50 });
+    const reg = new KNeighborsRegressor({ nNeighbors: 3 })
+      .fit(
+        X,
+        y.map((v) => (v === 'pos' ? 1 : 0)),
+      )
+      .setParams({ nNeighbors: 50 });
+    for (const call of [() => clf.predict(X), () => clf.predictProba(X), () => reg.predict(X)]) {
+      assert.throws(
+        call,
+        (e: unknown) =>
+          e instanceof ValidationError &&
+          /nNeighbors=50 is larger than the number of training rows \(30\)/.test(e.message),
+      );
+    }
+  });
+
   it('k in kneighbors(X, k) must be a positive integer (scikit-learn raises too)', () => {
     // Before, k = 0 returned empty results, k = 2.5 garbage (NaN distances), k = -1 a RangeError.
     const model = new KNeighborsRegressor({ nNeighbors: 3 }).fit(
