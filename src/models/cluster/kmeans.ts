@@ -82,6 +82,18 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
   return true;
 }
 
+/** Whether a fit's centers show values squared distances cannot hold (see `KMeans.fit`). */
+function centersOutOfRange(centers: Float64Array, inertia: number): boolean {
+  // An infinite inertia is an overflow too (every distance +∞: every row in cluster 0).
+  if (!Number.isFinite(inertia)) return true;
+  let big = 0;
+  for (const v of centers) {
+    if (!Number.isFinite(v)) return true;
+    big = Math.max(big, Math.abs(v));
+  }
+  return big < 2 ** -380;
+}
+
 /**
  * k-means clustering (scikit-learn's `KMeans`).
  *
@@ -108,9 +120,20 @@ export class KMeans extends BaseClusterer<KMeansParams> {
   /** Clusters X (optionally weighted by `sampleWeight`). */
   fit(X: MatrixInput, _y?: unknown, options: KMeansFitOptions = {}): this {
     const given = this.startFit(X);
-    // Values whose squared distances overflow (|x| beyond ~1e154) or underflow: cluster a copy scaled
-    // by a power of two (exact; the same labels) and scale the centers and the inertia back.
-    const scale = extremeMagnitudeScale(given.data);
+    this.fitCenters(given, null, options);
+    // Values whose squared distances overflow (|x| beyond ~1e154: NaN centers, an infinite inertia) or
+    // underflow (every center below 2^-380, as every row then is): cluster again a copy scaled by a
+    // power of two (exact; the same labels) and scale the centers and the inertia back. Checked on
+    // the results, so that ordinary data pay for no scan of X.
+    if (centersOutOfRange(this.clusterCenters_!.data, this.inertia_!)) {
+      const scale = extremeMagnitudeScale(given.data);
+      if (scale) this.fitCenters(given, scale, options);
+    }
+    return this.finishFit(given);
+  }
+
+  /** The fit on X (or on X times `scale`, results scaled back); sets every fitted field but the column names. */
+  private fitCenters(given: Matrix, scale: [number, number] | null, options: KMeansFitOptions): void {
     const m = scale ? matrix(scaledCopy(given.data, scale), given.rows, given.cols, given.columns) : given;
     const { nClusters: k, init } = this.params;
     if (k > m.rows) {
@@ -181,7 +204,6 @@ export class KMeans extends BaseClusterer<KMeansParams> {
     // Squared distances of values near 1e160 sum to ~1e320: +Infinity, as scikit-learn's would.
     this.inertia_ = scale ? unscale(best!.inertia, scale, 2) : best!.inertia;
     this.nIter_ = best!.nIter;
-    return this.finishFit(given);
   }
 
   /**

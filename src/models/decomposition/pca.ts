@@ -425,6 +425,26 @@ function inferDimension(spectrum: Float64Array, n: number): number {
 }
 
 /**
+ * Whether a fit's results show values beyond what XᵀX holds: non-finite axes or mean (overflow), or
+ * every variance below 2^-780 with every mean below 2^-380 — then every |x| is below about
+ * 2^-380·(1 + √(n·d)), where squares underflow.
+ */
+function outOfRange(components: Float64Array, mean: Float64Array, variances: Float64Array): boolean {
+  for (const v of components) if (!Number.isFinite(v)) return true;
+  let big = 0;
+  for (const v of mean) {
+    if (!Number.isFinite(v)) return true;
+    big = Math.max(big, Math.abs(v));
+  }
+  let top = 0;
+  for (const v of variances) {
+    if (!Number.isFinite(v)) return true;
+    top = Math.max(top, v);
+  }
+  return big < 2 ** -380 && top < 2 ** -780 && !(big === 0 && top === 0);
+}
+
+/**
  * Principal component analysis (scikit-learn's `PCA` with the full solver).
  *
  * ```ts
@@ -463,9 +483,20 @@ export class PCA extends Estimator<PCAParams> {
   /** Fits the principal axes of X. */
   fit(X: MatrixInput): this {
     const given = this.startFit(X);
-    // Values whose squares overflow XᵀX (|x| beyond ~1e154) or underflow: fit a copy scaled by a
-    // power of two (exact; the axes do not change) and scale the mean and variances back.
-    const scale = extremeMagnitudeScale(given.data);
+    this.fitAxes(given, null);
+    // Values whose squares overflow XᵀX (|x| beyond ~1e154: the axes come out NaN) or underflow
+    // (|x| below ~1e-154: every variance is below 2^-780 and the mean tiny): fit again on a copy
+    // scaled by a power of two (exact; the axes do not change) and scale mean and variances back.
+    // Checked on the results, so that ordinary data pay for no scan of X.
+    if (outOfRange(this.components_!.data, this.mean_!, this.explainedVariance_!)) {
+      const scale = extremeMagnitudeScale(given.data);
+      if (scale) this.fitAxes(given, scale);
+    }
+    return this.finishFit(given);
+  }
+
+  /** The fit on X (or on X times `scale`, results scaled back); sets every fitted field but the column names. */
+  private fitAxes(given: Matrix, scale: [number, number] | null): void {
     const m = scale ? matrix(scaledCopy(given.data, scale), given.rows, given.cols, given.columns) : given;
     const { rows: n, cols: d } = m;
     const nonFinite = () => this.nonFinite(given);
@@ -612,7 +643,6 @@ export class PCA extends Estimator<PCAParams> {
     this.noiseVariance_ = noise;
     this.nComponents_ = keep;
     this.nSamples_ = n;
-    return this.finishFit(given);
   }
 
   /**
