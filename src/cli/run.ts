@@ -366,7 +366,7 @@ function nextSteps(r: RunJobResult, ref: string, data: string): string[] {
   const est = r.final.model.finalEstimator as { typeName: string } | undefined;
   if (est && (SUPPORTED_MODELS as readonly string[]).includes(est.typeName))
     out.push(`lathe export ${ref} --format onnx -o model.onnx`);
-  out.push(`lathe models alias ${ref.split('/')[0]} champion ${ref.split('/')[1]}`);
+  out.push(`lathe models alias ${ref} champion`);
   return out;
 }
 

@@ -120,6 +120,10 @@ describe('lathe run', () => {
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stderr, /replacing the earlier lathe run output/);
     assert.match(forced.stdout, /Registered: wine\/2/);
+    // the printed next step is a command that works
+    assert.match(forced.stdout, /\n {2}lathe models alias wine\/2 champion\n/);
+    const alias = await runCli(['models', 'alias', 'wine/2', 'champion', '--store', store]);
+    assert.equal(alias.code, 0, alias.stderr);
     assert.match(forced.stdout, /Report: +.*report\.html/);
   });
 
