@@ -150,3 +150,23 @@ export function reportError(e: unknown): void {
   );
   process.exitCode = 1;
 }
+
+/** A score in text output: `n/a` when undefined, one decimal from 1000 up, else 4 significant digits. */
+export function formatScore(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
+}
+
+/** A fitted estimator's parameters as a tracked run's params: `model.<name>`, objects as JSON. */
+export function modelRunParams(
+  params: Record<string, unknown>,
+): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[`model.${k}`] =
+      v === null || ['string', 'number', 'boolean'].includes(typeof v)
+        ? (v as string | number | boolean | null)
+        : JSON.stringify(v);
+  }
+  return out;
+}

@@ -36,7 +36,9 @@ import {
   action,
   type CommonOptions,
   choiceFlag,
+  formatScore,
   intFlag,
+  modelRunParams,
   note,
   numberFlag,
   output,
@@ -350,12 +352,8 @@ function runParams(
     schemaFile: flags.schema ?? null,
     family: r.final.family,
     tuned: r.tuning?.kept ?? false,
+    ...modelRunParams(r.final.params),
   };
-  for (const [k, v] of Object.entries(r.final.params)) {
-    if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
-      out[`model.${k}`] = v as string | number | boolean | null;
-    else out[`model.${k}`] = JSON.stringify(v);
-  }
   return out;
 }
 
@@ -368,11 +366,6 @@ function nextSteps(r: RunJobResult, ref: string, data: string): string[] {
     out.push(`lathe export ${ref} --format onnx -o model.onnx`);
   out.push(`lathe models alias ${ref} champion`);
   return out;
-}
-
-function fmt(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
 }
 
 interface Written {
@@ -457,7 +450,8 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
             .map(([k, v]) => `${k}=${String(v)}`)
             .join(', ')})`
         : c.family;
-      const score = c.score === null ? '' : `${fmt(c.score)}${c.std === null ? '' : ` ± ${fmt(c.std)}`}`;
+      const score =
+        c.score === null ? '' : `${formatScore(c.score)}${c.std === null ? '' : ` ± ${formatScore(c.std)}`}`;
       lines.push(
         `  ${label.padEnd(26)} ${c.status.padEnd(8)} ${score.padEnd(20)} ${c.reason ? c.reason.split('\n')[0] : ''}`.trimEnd(),
       );
@@ -478,15 +472,15 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
       for (const m of r.evaluation.metrics) {
         const ci =
           m.lower !== null && m.upper !== null
-            ? `[${fmt(m.lower)}, ${fmt(m.upper)}]`
+            ? `[${formatScore(m.lower)}, ${formatScore(m.upper)}]`
             : m.intervalReason
               ? `no interval (${m.intervalReason})`
               : '';
-        lines.push(`  ${m.title.padEnd(32)} ${fmt(m.value).padEnd(10)} ${ci}`.trimEnd());
+        lines.push(`  ${m.title.padEnd(32)} ${formatScore(m.value).padEnd(10)} ${ci}`.trimEnd());
       }
     } else if (r.task === 'clustering') {
       lines.push(
-        `k-means with ${final.metrics.nClusters} clusters: silhouette ${fmt(final.metrics.silhouette)}, Davies–Bouldin ${fmt(final.metrics.daviesBouldin)}.`,
+        `k-means with ${final.metrics.nClusters} clusters: silhouette ${formatScore(final.metrics.silhouette)}, Davies–Bouldin ${formatScore(final.metrics.daviesBouldin)}.`,
       );
     }
     lines.push('');

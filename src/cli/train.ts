@@ -33,8 +33,10 @@ import {
   action,
   type CommonOptions,
   choiceFlag,
+  formatScore,
   intFlag,
   jsonFlag,
+  modelRunParams,
   note,
   numberFlag,
   output,
@@ -273,12 +275,8 @@ function runParams(
     onBadRows: flags.onBadRows ?? 'error',
     schemaFile: flags.schema ?? null,
     userParams: JSON.stringify(flags.params ?? {}),
+    ...modelRunParams(result.params),
   };
-  for (const [k, v] of Object.entries(result.params)) {
-    if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
-      out[`model.${k}`] = v as string | number | boolean | null;
-    else out[`model.${k}`] = JSON.stringify(v);
-  }
   return out;
 }
 
@@ -298,11 +296,6 @@ function nextSteps(r: TrainResult, ref: string): string[] {
     );
   }
   return out.length > 1 ? out : [];
-}
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return 'n/a';
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
 }
 
 function report(
@@ -344,11 +337,11 @@ function report(
       r.task === 'transform' ? [] : metricsFor(r.task).map((m) => [m.key, m.title] as const),
     );
     for (const [k, v] of Object.entries(r.metrics))
-      lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${fmt(v)}`);
+      lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${formatScore(v)}`);
     if (r.cv) {
       lines.push('', `Cross-validation on the training rows (${r.cv.folds} folds, mean ± std):`);
       for (const [k, m] of Object.entries(r.cv.metrics)) {
-        lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${fmt(m.mean)} ± ${fmt(m.std)}`);
+        lines.push(`  ${(titles.get(k) ?? k).padEnd(32)} ${formatScore(m.mean)} ± ${formatScore(m.std)}`);
       }
     }
     lines.push('');

@@ -34,6 +34,7 @@ import {
   action,
   type CommonOptions,
   choiceFlag,
+  formatScore,
   intFlag,
   jsonFlag,
   note,
@@ -251,7 +252,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       rowLines: read.rowLines,
       onTrial: async (t, metric) => {
         if (t.state === 'complete' && t.value !== null && !(t.value <= best)) best = t.value;
-        progress.label(`tune ${flags.model} (best ${metric.key} ${fmt(metric.sign * best)})`);
+        progress.label(`tune ${flags.model} (best ${metric.key} ${formatScore(metric.sign * best)})`);
         progress.tick();
         if (parent && store) trialRuns.push(await logTrial(store, parent, t, metric, flags));
       },
@@ -416,12 +417,7 @@ function trialTable(r: TuneResult) {
  */
 export function formatParamValue(v: unknown): string {
   if (typeof v !== 'number') return String(v);
-  return Number.isInteger(v) ? String(v) : fmt(v);
-}
-
-function fmt(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return 'n/a';
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : v.toPrecision(4);
+  return Number.isInteger(v) ? String(v) : formatScore(v);
 }
 
 function report(
@@ -494,17 +490,19 @@ function report(
       `Searched ${r.rows.search} rows with ${s.nSplits}-fold CV, optimising ${title.get(r.metric) ?? r.metric} (${r.greaterIsBetter ? 'higher' : 'lower'} is better).`,
     );
     lines.push('');
-    lines.push(`Best trial #${s.best!.number}: CV ${r.metric} ${fmt(r.bestCvScore)} ± ${fmt(r.bestCvStd)}`);
+    lines.push(
+      `Best trial #${s.best!.number}: CV ${r.metric} ${formatScore(r.bestCvScore)} ± ${formatScore(r.bestCvStd)}`,
+    );
     for (const [k, v] of Object.entries(r.bestParams)) lines.push(`  ${k.padEnd(24)} ${formatParamValue(v)}`);
     if (r.holdoutScore !== null) {
       lines.push('');
       lines.push(
-        `Holdout (${r.rows.holdout} rows): ${r.metric} ${fmt(r.holdoutScore)}; gap to CV ${fmt(r.gap)} (${r.gap !== null && r.gap > 0 ? 'CV was optimistic' : 'holdout as good or better'}).`,
+        `Holdout (${r.rows.holdout} rows): ${r.metric} ${formatScore(r.holdoutScore)}; gap to CV ${formatScore(r.gap)} (${r.gap !== null && r.gap > 0 ? 'CV was optimistic' : 'holdout as good or better'}).`,
       );
     }
     if (r.nested)
       lines.push(
-        `Nested CV (${r.nested.outerScores.length} outer folds): ${r.metric} ${fmt(r.nested.mean)} ± ${fmt(r.nested.std)}`,
+        `Nested CV (${r.nested.outerScores.length} outer folds): ${r.metric} ${formatScore(r.nested.mean)} ± ${formatScore(r.nested.std)}`,
       );
     if (s.importance) {
       lines.push('');
