@@ -18,7 +18,7 @@ import { rocCurveSpec } from '../plots/roc-curve.ts';
 import { scoreComparisonSpec } from '../plots/score-comparison.ts';
 import type { VegaLiteSpec } from '../plots/spec.ts';
 import type { RunCandidate, RunJobResult } from './run.ts';
-import { fmtSeconds } from './run.ts';
+import { candidateLabel, fmtSeconds, TASK_TITLES } from './run.ts';
 import { metricSpec } from './scores.ts';
 
 /** What the report says beyond the job's result: where things were written and what to run next. */
@@ -45,13 +45,6 @@ const FINDINGS_SHOWN = 8;
 /** Columns shown in the importance chart. */
 const IMPORTANCES_SHOWN = 15;
 
-const TASK_TITLES: Record<string, string> = {
-  binary: 'binary classification',
-  multiclass: 'multiclass classification',
-  regression: 'regression',
-  clustering: 'clustering',
-};
-
 /** A parameter's value as given (no rounding: these are the values to pass again). */
 function paramText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -70,11 +63,6 @@ function metricTitle(r: RunJobResult, key: string): string {
 
 async function chart(spec: VegaLiteSpec, label: string): Promise<string> {
   return `<div class="chart">${inlineSvg(await renderSvg(spec), label)}</div>`;
-}
-
-function candidateLabel(c: RunCandidate): string {
-  const params = Object.entries(c.params).map(([k, v]) => `${k} = ${String(v)}`);
-  return params.length ? `${c.family} (${params.join(', ')})` : c.family;
 }
 
 function table(head: string[], rows: string[][], numeric: boolean[] = []): string {
@@ -233,7 +221,7 @@ async function modelSection(r: RunJobResult): Promise<string> {
     (n) => `<li>${esc(n.column)}: ${esc(n.action)}${n.reason ? ` (${esc(n.reason)})` : ''}</li>`,
   );
   return `<h2>Model</h2>
-<p>${esc(f.family)} (${esc(TASK_TITLES[f.task] ?? f.task)}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
+<p>${esc(f.family)} (${esc(f.task === 'transform' ? f.task : TASK_TITLES[f.task])}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
 ${notes.length ? `<p>Preprocessing notes:</p><ul>${notes.join('')}</ul>` : ''}
 <details><summary>Parameters</summary>${table(['parameter', 'value'], params)}</details>`;
 }

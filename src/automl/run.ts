@@ -168,6 +168,34 @@ export interface RunJobResult {
   seconds: number;
 }
 
+/** The tasks in words ("binary classification"), for reports and summaries. */
+export const TASK_TITLES: Record<LearningTask, string> = {
+  binary: 'binary classification',
+  multiclass: 'multiclass classification',
+  regression: 'regression',
+  clustering: 'clustering',
+};
+
+/** A candidate not run yet (or skipped, with the reason). */
+function candidate(family: string, params: Record<string, unknown>, skipped: string | null): RunCandidate {
+  return {
+    family,
+    params,
+    status: skipped ? 'skipped' : 'ok',
+    score: null,
+    std: null,
+    seconds: 0,
+    reason: skipped,
+    warnings: [],
+  };
+}
+
+/** A candidate as reports name it: its family, and its parameters if any ("kmeans (nClusters = 3)"). */
+export function candidateLabel(c: RunCandidate): string {
+  const params = Object.entries(c.params).map(([k, v]) => `${k} = ${String(v)}`);
+  return params.length ? `${c.family} (${params.join(', ')})` : c.family;
+}
+
 function clock(): number {
   return performance.now() / 1000;
 }
@@ -212,18 +240,15 @@ function candidateFamilies(task: LearningTask, options: RunJobOptions, rows: num
       });
     }
     const tooMany = !options.families && name === 'knn' && rows > KNN_MAX_ROWS;
-    out.push({
-      family: name,
-      params: {},
-      status: tooMany ? 'skipped' : 'ok',
-      score: null,
-      std: null,
-      seconds: 0,
-      reason: tooMany
-        ? `more than ${KNN_MAX_ROWS} training rows: k-NN's predictions cost a distance to every training row`
-        : null,
-      warnings: [],
-    });
+    out.push(
+      candidate(
+        name,
+        {},
+        tooMany
+          ? `more than ${KNN_MAX_ROWS} training rows: k-NN's predictions cost a distance to every training row`
+          : null,
+      ),
+    );
   }
   return out;
 }
@@ -280,16 +305,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
     task === 'clustering'
       ? (options.clusterCounts ?? CLUSTER_COUNTS)
           .filter((k) => k < table.nRows)
-          .map((k) => ({
-            family: 'kmeans',
-            params: { nClusters: k },
-            status: 'ok' as const,
-            score: null,
-            std: null,
-            seconds: 0,
-            reason: null,
-            warnings: [],
-          }))
+          .map((k) => candidate('kmeans', { nClusters: k }, null))
       : candidateFamilies(task, options, trainRows);
   if (candidates.length === 0) {
     throw new ValidationError(`The table has ${table.nRows} rows: too few to compare numbers of clusters.`, {

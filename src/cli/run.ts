@@ -16,7 +16,14 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type LearningTask, TASK_CHOICES } from '../automl/families.ts';
 import { modelDigest, packageInputFor } from '../automl/package.ts';
-import { fmtSeconds, RUN_STAGES, type RunJobResult, runJob } from '../automl/run.ts';
+import {
+  candidateLabel,
+  fmtSeconds,
+  RUN_STAGES,
+  type RunJobResult,
+  runJob,
+  TASK_TITLES,
+} from '../automl/run.ts';
 import { renderRunReport } from '../automl/run-report.ts';
 import { metricsFor } from '../automl/scores.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -50,13 +57,6 @@ import { checkOutputs, storeInputs } from './paths.ts';
 import { writeFileAtomic } from './profile.ts';
 import { writeMoreRejects } from './rejects.ts';
 import { parseDuration } from './tune.ts';
-
-const TASK_TITLES: Record<LearningTask, string> = {
-  binary: 'Binary classification',
-  multiclass: 'Multiclass classification',
-  regression: 'Regression',
-  clustering: 'Clustering',
-};
 
 interface RunFlags extends CommonOptions {
   target?: string;
@@ -442,14 +442,10 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     );
     const title = titles.get(r.metric) ?? r.metric;
     lines.push(
-      `${TASK_TITLES[r.task]}${r.target ? ` of '${r.target}'` : ''}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title}; comparing and tuning took ${fmtSeconds(r.searchSeconds)} of the ${fmtSeconds(r.timeBudget)} budget, the whole job ${fmtSeconds(r.seconds)}.`,
+      `${capitalised(TASK_TITLES[r.task])}${r.target ? ` of '${r.target}'` : ''}: compared ${r.candidates.filter((c) => c.status === 'ok').length} candidate(s) by ${title}; comparing and tuning took ${fmtSeconds(r.searchSeconds)} of the ${fmtSeconds(r.timeBudget)} budget, the whole job ${fmtSeconds(r.seconds)}.`,
     );
     for (const c of r.candidates) {
-      const label = Object.keys(c.params).length
-        ? `${c.family} (${Object.entries(c.params)
-            .map(([k, v]) => `${k}=${String(v)}`)
-            .join(', ')})`
-        : c.family;
+      const label = candidateLabel(c);
       const score =
         c.score === null ? '' : `${formatScore(c.score)}${c.std === null ? '' : ` ± ${formatScore(c.std)}`}`;
       lines.push(
@@ -490,6 +486,10 @@ function report(flags: RunFlags, r: RunJobResult, w: Written): void {
     lines.push('', 'Next:', ...w.steps.map((s) => `  ${s}`));
     return lines.join('\n');
   });
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function finiteOrNull(m: Record<string, number>): Record<string, number | null> {
