@@ -34,6 +34,7 @@ import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
+import { profileSourceOf } from '../quality/profile-file.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -220,15 +221,7 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       onBadRows: flags.onBadRows,
       source: data,
       rowLines: read.rowLines,
-      profileSource: {
-        path: read.source.path,
-        format: read.source.format,
-        bytes: read.source.bytes,
-        rowsRead: read.summary.rowsRead,
-        accepted: read.summary.accepted,
-        rejected: read.summary.rejected,
-        rejectsPath: read.summary.rejectsPath ?? null,
-      },
+      profileSource: profileSourceOf(read),
       progress,
     });
     const final = r.final;

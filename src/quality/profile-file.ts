@@ -8,7 +8,7 @@ import { readTable } from '../data/read/index.ts';
 import type { ReadOptions, ReadResult } from '../data/read-types.ts';
 import { unknownColumn } from '../data/table.ts';
 import { type ProfileOptions, profileTableAsync } from './profile.ts';
-import type { QualityReport } from './report.ts';
+import type { ProfileSource, QualityReport } from './report.ts';
 
 /** Options of {@link profileFile}: how to read the file, and how to profile it. */
 export interface ProfileFileOptions extends Omit<ProfileOptions, 'source' | 'rowLines' | 'schema'> {
@@ -35,7 +35,7 @@ export interface ProfiledFile {
 export async function profileFile(path: string, options: ProfileFileOptions = {}): Promise<ProfiledFile> {
   const { read: readOptions, ...profileOptions } = options;
   const read = await readTable(path, readOptions);
-  const { table, summary, source } = read;
+  const { table } = read;
   if (profileOptions.target !== undefined && !table.has(profileOptions.target)) {
     throw unknownColumn(profileOptions.target, table.columnNames, path);
   }
@@ -43,15 +43,21 @@ export async function profileFile(path: string, options: ProfileFileOptions = {}
     ...profileOptions,
     schema: read.schema,
     rowLines: read.rowLines,
-    source: {
-      path: source.path,
-      format: source.format,
-      bytes: source.bytes,
-      rowsRead: summary.rowsRead,
-      accepted: summary.accepted,
-      rejected: summary.rejected,
-      rejectsPath: summary.rejectsPath ?? null,
-    },
+    source: profileSourceOf(read),
   });
   return { report, read };
+}
+
+/** What a profile says of the file a table was read from (its format, size and row accounting). */
+export function profileSourceOf(read: ReadResult): ProfileSource {
+  const { source, summary } = read;
+  return {
+    path: source.path,
+    format: source.format,
+    bytes: source.bytes,
+    rowsRead: summary.rowsRead,
+    accepted: summary.accepted,
+    rejected: summary.rejected,
+    rejectsPath: summary.rejectsPath ?? null,
+  };
 }
