@@ -1,7 +1,7 @@
 // Failure modes of the commands that write: an output that cannot be written is exit 2 naming it,
 // and nothing is lost — no truncated file under the final name, no previous file replaced.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, type CliResult, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
+import { type CliResult, ROOT, runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-write-fail-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,25 +28,8 @@ const customers = join(ROOT, 'examples/customers.csv');
 const temps = (folder: string) => readdirSync(folder).filter((f) => f.startsWith('.') && /\.tmp/.test(f));
 
 /** `lathe <args>` with the file-size limit (`ulimit -f`, 512-byte blocks) set to `blocks`. */
-function runLimited(blocks: number, args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      '/bin/sh',
-      ['-c', `ulimit -f ${blocks} && exec "$@"`, 'sh', process.execPath, ...NODE_FLAGS, BIN, ...args],
-      {
-        cwd,
-        env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runLimited = (blocks: number, args: string[], cwd: string): Promise<CliResult> =>
+  runCli(args, { cwd, fileSizeBlocks: blocks });
 
 before(async () => {
   const t = await runCli(

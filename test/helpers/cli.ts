@@ -31,10 +31,17 @@ export function runCli(
     /** Run as this user and group id (needs root; for tests of permissions that root bypasses). */
     uid?: number;
     gid?: number;
+    /** The file-size limit (`ulimit -f`, in 512-byte blocks) to run under, through /bin/sh. */
+    fileSizeBlocks?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
+    const command = [process.execPath, ...NODE_FLAGS, BIN, ...args];
+    const [exe, ...argv] =
+      options.fileSizeBlocks === undefined
+        ? command
+        : ['/bin/sh', '-c', `ulimit -f ${options.fileSizeBlocks} && exec "$@"`, 'sh', ...command];
+    const child = spawn(exe, argv, {
       cwd: options.cwd,
       // `npm test` builds dist/ first and sets LATHE_CLI_FROM_DIST=1: the CLI then starts from the
       // compiled JavaScript (what users run, and ~2 s faster per start than through tsx).
