@@ -70,9 +70,12 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
   /** Class probabilities: the (weighted) share of each class among the neighbours. */
   predictProba(X: MatrixInput): Matrix {
     const m = finiteInput(this.checkInput(X, 'predictProba'), this.typeName);
-    // nNeighbors may have been raised by setParams after the fit (scikit-learn checks it here too).
-    checkK(this.typeName, this.params.nNeighbors, this.fitted!.n);
-    const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
+    const nb = this.fitted!.predictionNeighbors(
+      this.typeName,
+      m,
+      this.params.nNeighbors,
+      this.params.nThreads,
+    );
     const K = this.classes_!.length;
     const { rows, k } = nb;
     const out = new Float64Array(rows * K);
@@ -94,9 +97,12 @@ export class KNeighborsClassifier extends BaseClassifier<NeighborsParams> {
    */
   protected override codesOf(checked: Matrix): Int32Array {
     const m = finiteInput(checked, this.typeName);
-    // nNeighbors may have been raised by setParams after the fit (scikit-learn checks it here too).
-    checkK(this.typeName, this.params.nNeighbors, this.fitted!.n);
-    const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
+    const nb = this.fitted!.predictionNeighbors(
+      this.typeName,
+      m,
+      this.params.nNeighbors,
+      this.params.nThreads,
+    );
     const K = this.classes_!.length;
     const { rows, k } = nb;
     const w = new Float64Array(k);

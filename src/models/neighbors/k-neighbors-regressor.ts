@@ -63,9 +63,12 @@ export class KNeighborsRegressor extends BaseRegressor<NeighborsParams> {
   /** Mean (uniform) or 1/distance-weighted mean of the neighbours' targets. */
   predict(X: MatrixInput): Float64Array {
     const m = finiteInput(this.checkInput(X, 'predict'), this.typeName);
-    // nNeighbors may have been raised by setParams after the fit (scikit-learn checks it here too).
-    checkK(this.typeName, this.params.nNeighbors, this.fitted!.n);
-    const nb = this.fitted!.kneighbors(m, this.params.nNeighbors, this.params.nThreads);
+    const nb = this.fitted!.predictionNeighbors(
+      this.typeName,
+      m,
+      this.params.nNeighbors,
+      this.params.nThreads,
+    );
     const { rows, k } = nb;
     const out = new Float64Array(rows);
     const yk = new Float64Array(k);

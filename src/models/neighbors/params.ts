@@ -112,6 +112,16 @@ export class FittedNeighbors {
     );
   }
 
+  /**
+   * The k nearest training rows of each row of Q for a prediction, after checking k against the
+   * training rows: `nNeighbors` may have been raised by `setParams` after the fit (scikit-learn
+   * checks it at this point too).
+   */
+  predictionNeighbors(who: string, Q: Matrix, k: number, nThreads: number | null): KNeighborsResult {
+    checkK(who, k, this.n);
+    return this.kneighbors(Q, k, nThreads);
+  }
+
   /** k nearest neighbours of the rows of `Q`, or of the training rows themselves (excluding each row) when Q is undefined. */
   kneighbors(Q: Matrix | undefined, k: number, nThreads: number | null): KNeighborsResult {
     if (Q === undefined) return this.index.querySelf(k, nThreads);
