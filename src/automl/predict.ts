@@ -15,6 +15,8 @@ import type { Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import type { Progress } from '../core/progress.ts';
 import { booleanColumn, type Column, categoricalColumn, numericColumn } from '../data/column.ts';
+import { NumberCategories } from '../data/number-categories.ts';
+import { parseNumber } from '../data/read/values.ts';
 import type { Schema } from '../data/schema.ts';
 import { Table, unknownColumn } from '../data/table.ts';
 import { predictionStorage } from './package.ts';
@@ -111,6 +113,64 @@ export function selectModelInput(
   }
   const needed = new Set(need);
   return { X: table.select(need), ignored: table.columnNames.filter((n) => !needed.has(n)) };
+}
+
+/**
+ * How a package's output schema says its `prediction` column is stored (older packages: undefined,
+ * left to the classes) — {@link PredictOptions.predictionStorage}.
+ */
+export function predictionStorageOf(outputSchema: Schema): PredictOptions['predictionStorage'] {
+  const s = outputSchema.columns.find((c) => c.name === 'prediction')?.storage;
+  return s === 'boolean' || s === 'numeric' ? s : undefined;
+}
+
+/** The model's input schema with every column allowed to be missing (the model imputes). */
+export function scoringSchema(schema: Schema): Schema {
+  return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
+}
+
+/** A categorical column of the model whose data holds values the training file did not have. */
+export interface UnseenCategories {
+  column: string;
+  /** Rows holding such a value. */
+  rows: number;
+  /** A few of the values, as read. */
+  examples: string[];
+  /** Unseen values that are the same number as a category the model learned: [value, category]. */
+  sameNumber: [string, string][];
+}
+
+/**
+ * The values of the model's categorical columns that are none of the categories of the training
+ * file (its schema's): the model treats them as unknown categories. `lathe predict` says them on stderr, never silently —
+ * above all when the text is the number of a learned category written otherwise ('1' for '1.0').
+ */
+export function unseenCategories(input: Table, used: Schema): UnseenCategories[] {
+  const out: UnseenCategories[] = [];
+  for (const cs of used.columns) {
+    if (cs.storage !== 'categorical' || !cs.categories || !input.has(cs.name)) continue;
+    const c = input.column(cs.name);
+    if (c.type !== 'categorical') continue;
+    const known = new Set(cs.categories);
+    const count = new Int32Array(c.dictionary.length);
+    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] >= 0) count[c.codes[i]]++;
+    const lookup = new NumberCategories(cs.categories);
+    let rows = 0;
+    const examples: string[] = [];
+    const sameNumber: [string, string][] = [];
+    c.dictionary.forEach((v, k) => {
+      if (!count[k] || known.has(v)) return;
+      rows += count[k];
+      if (examples.length < 5) examples.push(v);
+      const x = v.trim() === v ? parseNumber(v) : undefined;
+      const m = x === undefined || x !== x ? null : lookup.match(x);
+      if (m && m.kind !== 'unknown' && m.kind !== 'ambiguous' && sameNumber.length < 5) {
+        sameNumber.push([v, m.category]);
+      }
+    });
+    if (rows) out.push({ column: cs.name, rows, examples, sameNumber });
+  }
+  return out;
 }
 
 /** Scores `table` with `model` (a fitted pipeline or estimator) whose input is `inputSchema`. */

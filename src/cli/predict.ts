@@ -12,15 +12,21 @@
 import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
-import { type PredictOptions, predictTable, selectModelInput, usedInputSchema } from '../automl/predict.ts';
+import {
+  predictionStorageOf,
+  predictTable,
+  scoringSchema,
+  selectModelInput,
+  type UnseenCategories,
+  unseenCategories,
+  usedInputSchema,
+} from '../automl/predict.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
-import { NumberCategories } from '../data/number-categories.ts';
 import { readTable } from '../data/read/index.ts';
-import { parseNumber } from '../data/read/values.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
-import type { ColumnSchema, Schema } from '../data/schema.ts';
+import type { ColumnSchema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
 import {
@@ -88,17 +94,6 @@ function outputFormat(path: string): WriteFormat {
   }
 }
 
-/** How the package says its `prediction` column is stored (older packages: left to the classes). */
-function storageOf(schema: Schema): PredictOptions['predictionStorage'] {
-  const s = schema.columns.find((c) => c.name === 'prediction')?.storage;
-  return s === 'boolean' || s === 'numeric' ? s : undefined;
-}
-
-/** The model's input schema with every column allowed to be missing (the model imputes). */
-export function scoringSchema(schema: Schema): Schema {
-  return { version: 1, columns: schema.columns.map((c) => ({ ...c, nullable: true })) };
-}
-
 /**
  * A model whose estimator cannot label new rows (DBSCAN, like scikit-learn's, has no predict) is a
  * usage error in CLI terms, before any data is read.
@@ -149,50 +144,6 @@ export interface ScoringInput {
   ignored: string[];
   /** Categorical columns holding values the training file did not have (see {@link unseenCategories}). */
   unseen: UnseenCategories[];
-}
-
-/** A categorical column of the model whose data holds values the training file did not have. */
-export interface UnseenCategories {
-  column: string;
-  /** Rows holding such a value. */
-  rows: number;
-  /** A few of the values, as read. */
-  examples: string[];
-  /** Unseen values that are the same number as a category the model learned: [value, category]. */
-  sameNumber: [string, string][];
-}
-
-/**
- * The values of the model's categorical columns that are none of the categories of the training
- * file (its schema's): the model treats them as unknown categories. Said on stderr, never silent —
- * above all when the text is the number of a learned category written otherwise ('1' for '1.0').
- */
-export function unseenCategories(input: Table, used: Schema): UnseenCategories[] {
-  const out: UnseenCategories[] = [];
-  for (const cs of used.columns) {
-    if (cs.storage !== 'categorical' || !cs.categories || !input.has(cs.name)) continue;
-    const c = input.column(cs.name);
-    if (c.type !== 'categorical') continue;
-    const known = new Set(cs.categories);
-    const count = new Int32Array(c.dictionary.length);
-    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] >= 0) count[c.codes[i]]++;
-    const lookup = new NumberCategories(cs.categories);
-    let rows = 0;
-    const examples: string[] = [];
-    const sameNumber: [string, string][] = [];
-    c.dictionary.forEach((v, k) => {
-      if (!count[k] || known.has(v)) return;
-      rows += count[k];
-      if (examples.length < 5) examples.push(v);
-      const x = v.trim() === v ? parseNumber(v) : undefined;
-      const m = x === undefined || x !== x ? null : lookup.match(x);
-      if (m && m.kind !== 'unknown' && m.kind !== 'ambiguous' && sameNumber.length < 5) {
-        sameNumber.push([v, m.category]);
-      }
-    });
-    if (rows) out.push({ column: cs.name, rows, examples, sameNumber });
-  }
-  return out;
 }
 
 /** The stderr notes of {@link unseenCategories}. */
@@ -333,7 +284,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
       source: data,
       rowLines: read.rowLines,
       onBadRows: flags.onBadRows,
-      predictionStorage: storageOf(loaded.pkg.outputSchema),
+      predictionStorage: predictionStorageOf(loaded.pkg.outputSchema),
     });
   } finally {
     progress.finish();

@@ -29,7 +29,16 @@ export interface ApplySchemaOptions {
   source?: string;
   /** The file line of each row (a `ReadResult`'s `rowLines`), for error messages. */
   rowLines?: ArrayLike<number>;
+  /**
+   * How a value's row is named in the error for a value that does not convert (default `row N`,
+   * 1-based; the model server names the element of the request's array instead).
+   */
+  rowLabel?: (row: number) => string;
+  /** The fix suggested for a value that does not convert (default: correct it, or change the schema). */
+  valueFix?: string;
 }
+
+const rowOf = (row: number) => `row ${row + 1}`;
 
 /**
  * Returns `table` with every column named in `schema` converted to the schema's storage type.
@@ -46,13 +55,13 @@ export function applySchema(table: Table, schema: Schema, options: ApplySchemaOp
   return out;
 }
 
-function fail(cs: ColumnSchema, row: number, value: unknown, what: string, source?: string): DataError {
+function fail(cs: ColumnSchema, row: number, value: unknown, what: string, o: ApplySchemaOptions): DataError {
   return new DataError(
-    `row ${row + 1}: ${show(value)} ${what}, but the schema says the column is ${cs.storage}.`,
+    `${(o.rowLabel ?? rowOf)(row)}: ${show(value)} ${what}, but the schema says the column is ${cs.storage}.`,
     {
-      file: source,
+      file: o.source,
       column: cs.name,
-      fix: `correct the value, or change the column's type in the schema`,
+      fix: o.valueFix ?? `correct the value, or change the column's type in the schema`,
     },
   );
 }
@@ -91,16 +100,18 @@ function asStrings(c: Column): (string | null)[] {
 function numbersAsCategories(
   values: Float64Array,
   cs: ColumnSchema,
-  source: string | undefined,
+  options: ApplySchemaOptions,
 ): (string | null)[] {
   const m = new NumberCategories(cs.categories ?? []).mapValues(values);
   if (m.ok) return m.strings;
   throw new DataError(
-    `row ${m.row + 1}: the number ${show(m.value)} could be any of the categories ${m.candidates.map((k) => show(k)).join(', ')} the schema lists for the column, which was text (categorical) in training.`,
+    `${(options.rowLabel ?? rowOf)(m.row)}: the number ${show(m.value)} could be any of the categories ${m.candidates.map((k) => show(k)).join(', ')} the schema lists for the column, which was text (categorical) in training.`,
     {
-      file: source,
+      file: options.source,
       column: cs.name,
-      fix: 'write the column as text, as in the training file (e.g. quote the values in JSON, or cast the Parquet column to VARCHAR)',
+      fix:
+        options.valueFix ??
+        'write the column as text, as in the training file (e.g. quote the values in JSON, or cast the Parquet column to VARCHAR)',
     },
   );
 }
@@ -125,7 +136,7 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
         if (x === null) v[i] = Number.NaN;
         else {
           const p = parseNumber(x);
-          if (p === undefined) throw fail(cs, i, x, 'is not a number', options.source);
+          if (p === undefined) throw fail(cs, i, x, 'is not a number', options);
           v[i] = p;
         }
       }
@@ -139,11 +150,11 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
         const x = c.values[i];
         if (x !== x) v[i] = -1;
         else if (x === 0 || x === 1) v[i] = x;
-        else throw fail(cs, i, x, 'is not 0 or 1', options.source);
+        else throw fail(cs, i, x, 'is not 0 or 1', options);
       }
       out = { type: 'boolean', name, values: v };
     } else if (c.type === 'datetime') {
-      throw fail(cs, 0, 'a datetime', 'is not a boolean', options.source);
+      throw fail(cs, 0, 'a datetime', 'is not a boolean', options);
     } else {
       const strs = asStrings(c);
       const v = new Int8Array(n);
@@ -152,8 +163,7 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
         if (x === null) v[i] = -1;
         else {
           const b = parseBooleanWord(x);
-          if (b < 0)
-            throw fail(cs, i, x, 'is not a boolean (true/false, yes/no, y/n, t/f, 1/0)', options.source);
+          if (b < 0) throw fail(cs, i, x, 'is not a boolean (true/false, yes/no, y/n, t/f, 1/0)', options);
           v[i] = b;
         }
       }
@@ -162,7 +172,7 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
   } else if (to === 'datetime') {
     if (c.type === 'datetime') out = c;
     else if (c.type === 'numeric') out = { type: 'datetime', name, values: c.values };
-    else if (c.type === 'boolean') throw fail(cs, 0, 'a boolean', 'is not a date', options.source);
+    else if (c.type === 'boolean') throw fail(cs, 0, 'a boolean', 'is not a date', options);
     else {
       const strs = asStrings(c);
       const present = strs.filter((x): x is string => x !== null);
@@ -174,7 +184,7 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
         if (x === null) v[i] = Number.NaN;
         else {
           const p = parseDatetime(x, format);
-          if (p !== p) throw fail(cs, i, x, `is not a date/time in the format ${format}`, options.source);
+          if (p !== p) throw fail(cs, i, x, `is not a date/time in the format ${format}`, options);
           v[i] = p;
         }
       }
@@ -189,7 +199,7 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
       c.type === 'categorical'
         ? null
         : c.type === 'numeric' && cs.categories
-          ? numbersAsCategories(c.values, cs, options.source)
+          ? numbersAsCategories(c.values, cs, options)
           : asStrings(c);
     const dict: string[] = cs.categories
       ? [...cs.categories]
