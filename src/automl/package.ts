@@ -56,10 +56,12 @@ export function outputSchemaFor(
       columns: [{ name: 'prediction', type: 'categorical', storage: 'numeric', nullable: false }],
     };
   }
+  // As PCA names them (getFeatureNamesOut, scikit-learn's 'pca0', 'pca1', …) and `lathe predict`
+  // writes them.
   return {
     version: 1,
     columns: Array.from({ length: nComponents }, (_, j) => ({
-      name: `pc${j + 1}`,
+      name: `pca${j}`,
       type: 'numeric' as const,
       storage: 'numeric' as const,
       nullable: false,
