@@ -1,2 +1,18 @@
-/** serve: see DESIGN.md. */
-export {};
+/**
+ * The model server: `createServer` offers `ServedModel`s over the Open Inference Protocol and
+ * MLflow's `/invocations`; `PredictionLog` records what it answers. See docs/serve.md.
+ *
+ * @module
+ */
+export { createServer, SERVE_DEFAULTS, type ServeOptions } from './app.ts';
+export { PredictionLog, type PredictionLogEntry } from './prediction-log.ts';
+export { type InferRequest, inferRequest, recordsTable } from './request-table.ts';
+export {
+  type ModelMetadata,
+  type ScoreResult,
+  ServedModel,
+  type ServedModelSpec,
+  servedModelFromPackage,
+  type TensorMetadata,
+} from './served-model.ts';
+export { DATATYPES, type Datatype, type Tensor } from './tensor.ts';

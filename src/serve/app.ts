@@ -1,0 +1,354 @@
+/**
+ * The model server (`lathe serve`): a `fastify` app offering one or more {@link ServedModel}s over
+ * the Open Inference Protocol (KServe's V2 REST protocol, as MLServer and Triton serve it) and
+ * MLflow's `POST /invocations`.
+ *
+ * | route | does |
+ * |---|---|
+ * | `GET /v2/health/live`, `GET /v2/health/ready` | liveness; readiness (false once the prediction log cannot be written) — never need the token |
+ * | `GET /v2` | server metadata |
+ * | `GET /v2/models/<name>[/versions/<v>]` | model metadata: inputs with types and categories, outputs |
+ * | `GET /v2/models/<name>[/versions/<v>]/ready` | model readiness |
+ * | `POST /v2/models/<name>[/versions/<v>]/infer` | scoring: one input tensor per column |
+ * | `POST /invocations` | scoring with `dataframe_records` / `dataframe_split` / `instances` (one model served) |
+ *
+ * Safe by default: only JSON bodies (415 otherwise), a body size limit (413), a row limit per
+ * request (413), a request timeout, a bearer token when one is set (401 without it, compared in
+ * constant time), and every error as `{"error": "<what, and how to fix it>"}` with a 4xx status —
+ * a 500 only for a fault of the server itself, reported to `onInternalError`.
+ *
+ * @module
+ */
+
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { HttpError, show, ValidationError } from '../core/errors.ts';
+import { columnValues } from '../data/column.ts';
+import type { Table } from '../data/table.ts';
+import type { PredictionLog, PredictionLogEntry } from './prediction-log.ts';
+import { inferRequest, recordsTable } from './request-table.ts';
+import type { ScoreResult, ServedModel } from './served-model.ts';
+
+/** Options of {@link createServer}. */
+export interface ServeOptions {
+  /** The bearer token every request but the health checks must carry (none: no check). */
+  token?: string | null;
+  /** Rows a request may hold (default 100 000). */
+  maxRows?: number;
+  /** Bytes a request body may hold (default 32 MiB). */
+  bodyLimit?: number;
+  /** Milliseconds a request may take to arrive (default 30 000). */
+  requestTimeoutMs?: number;
+  /** Where each scoring request is logged (default: nowhere). */
+  log?: PredictionLog | null;
+  /** Called with an unexpected error (the client gets a 500 without its details). */
+  onInternalError?: (error: Error, request: { method: string; url: string }) => void;
+  /** The server's version in `GET /v2`. */
+  version?: string;
+}
+
+/** The defaults of {@link ServeOptions}. */
+export const SERVE_DEFAULTS = {
+  maxRows: 100_000,
+  bodyLimit: 32 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+} as const;
+
+const OPEN_ROUTES = new Set(['/v2/health/live', '/v2/health/ready']);
+
+/** SHA-256 of a token, so that tokens of any length compare in constant time. */
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The request's bearer token, if it has one. */
+function bearer(request: FastifyRequest): string | null {
+  const h = request.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1] : null;
+}
+
+/** The `{ error }` body and status of an error raised while handling a request. */
+function problem(e: unknown, bodyLimit: number): { status: number; body: { error: string } } {
+  if (e instanceof HttpError) return { status: e.status, body: { error: e.message } };
+  const err = e as Error & { code?: string; statusCode?: number };
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: {
+          error: `The request body is larger than this server takes (${bodyLimit} bytes). Fix: split the rows over several requests, or start the server with a larger --max-body-mb.`,
+        },
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: {
+          error:
+            'The request body must be JSON. Fix: send the header Content-Type: application/json (curl -d sends form data unless given -H "Content-Type: application/json").',
+        },
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: { error: 'The request body is empty. Fix: send a JSON object.' } };
+  }
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return {
+      status: 400,
+      body: { error: `The request body is not valid JSON (${err.message}). Fix: send one JSON object.` },
+    };
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, body: { error: err.message } };
+  }
+  return {
+    status: 500,
+    body: {
+      error:
+        "Internal server error: the fault is the server's, not the request's; it has been reported to the server log.",
+    },
+  };
+}
+
+/** The outputs of a scoring as the protocol's response tensors, with Lathe's notes in `parameters`. */
+function responseParameters(r: ScoreResult): Record<string, unknown> | undefined {
+  const p: Record<string, unknown> = {};
+  if (r.ignored.length) p.ignored_inputs = r.ignored;
+  if (r.unseen.length) {
+    p.unseen_categories = r.unseen.map((u) => ({ input: u.column, rows: u.rows, examples: u.examples }));
+  }
+  return Object.keys(p).length ? p : undefined;
+}
+
+/** The columns of a table as plain arrays, by name (for the log). */
+function columnsOf(t: Table): Record<string, unknown[]> {
+  return Object.fromEntries(t.columnNames.map((n) => [n, columnValues(t.column(n))]));
+}
+
+/**
+ * The model server as a `fastify` instance (not yet listening): call `listen({ host, port })`, or
+ * `inject()` to call it in-process. Throws a `ValidationError` for no models or two of one name.
+ */
+export function createServer(models: readonly ServedModel[], options: ServeOptions = {}): FastifyInstance {
+  if (models.length === 0) {
+    throw new ValidationError('createServer: no model to serve.', { fix: 'pass at least one model' });
+  }
+  const byName = new Map<string, ServedModel>();
+  for (const m of models) {
+    if (byName.has(m.name)) {
+      throw new ValidationError(
+        `Two models are named ${show(m.name)}; each served model needs its own name.`,
+        {
+          field: 'name',
+          fix: 'name them apart (lathe serve NAME=MODEL …)',
+        },
+      );
+    }
+    byName.set(m.name, m);
+  }
+  const maxRows = options.maxRows ?? SERVE_DEFAULTS.maxRows;
+  const bodyLimit = options.bodyLimit ?? SERVE_DEFAULTS.bodyLimit;
+  const log = options.log ?? null;
+  const token = options.token ? digest(options.token) : null;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    requestTimeout: options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!token || OPEN_ROUTES.has(request.url.split('?')[0])) return;
+    const given = bearer(request);
+    if (given === null || !timingSafeEqual(digest(given), token)) {
+      throw new HttpError(
+        401,
+        given === null
+          ? 'This server needs a bearer token. Fix: send the header Authorization: Bearer <token> (the token the server was started with).'
+          : "The bearer token is not the server's. Fix: send the token the server was started with.",
+      );
+    }
+  });
+
+  app.setErrorHandler((e, request, reply) => {
+    const { status, body } = problem(e, bodyLimit);
+    if (status === 500) options.onInternalError?.(e as Error, { method: request.method, url: request.url });
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({
+      error: `No route ${request.method} ${request.url.split('?')[0]}. Fix: see GET / for the routes this server has.`,
+    });
+  });
+
+  /** The model a route names (404 listing the served ones when there is none of that name or version). */
+  const modelOf = (params: { name: string; version?: string }): ServedModel => {
+    const m = byName.get(params.name);
+    if (!m) {
+      throw new HttpError(404, `No model named ${show(params.name)} is served here.`, undefined, {
+        fix: `use one of ${[...byName.keys()].join(', ')}`,
+      });
+    }
+    if (params.version !== undefined && params.version !== m.version) {
+      throw new HttpError(
+        404,
+        `Model ${m.name} is served at version ${m.version}, not ${show(params.version)}.`,
+        undefined,
+        {
+          fix: `use /v2/models/${m.name}/versions/${m.version}, or leave the version out`,
+        },
+      );
+    }
+    return m;
+  };
+
+  /** Scores a request's table with `m`, logs it, and returns what the route sends. */
+  const score = (
+    m: ServedModel,
+    table: () => { table: Table; outputs: string[] | null; id: string | undefined },
+    started: { time: string; t0: number },
+  ) => {
+    log?.checkWritable();
+    let id: string | undefined;
+    let rows = 0;
+    try {
+      const req = table();
+      id = req.id;
+      rows = req.table.nRows;
+      const r = m.score(req.table, req.outputs);
+      const requestId = id ?? randomUUID();
+      log?.write({
+        time: started.time,
+        model: m.name,
+        version: m.version,
+        id: requestId,
+        status: 200,
+        rows: r.rows,
+        latencyMs: performance.now() - started.t0,
+        inputs: columnsOf(r.inputs),
+        outputs: Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
+      });
+      return { id: requestId, result: r };
+    } catch (e) {
+      if (log && e instanceof HttpError && e.status < 500) {
+        const entry: PredictionLogEntry = {
+          time: started.time,
+          model: m.name,
+          version: m.version,
+          id: id ?? randomUUID(),
+          status: e.status,
+          rows,
+          latencyMs: performance.now() - started.t0,
+          error: e.message,
+        };
+        log.write(entry);
+      }
+      throw e;
+    }
+  };
+
+  const start = () => ({ time: new Date().toISOString(), t0: performance.now() });
+
+  app.get('/', async () => ({
+    name: 'lathe',
+    models: models.map((m) => ({
+      name: m.name,
+      version: m.version,
+      task: m.task,
+      metadata: `/v2/models/${m.name}`,
+      infer: `/v2/models/${m.name}/infer`,
+    })),
+    routes: [
+      'GET /v2/health/live',
+      'GET /v2/health/ready',
+      'GET /v2',
+      'GET /v2/models/<name>',
+      'GET /v2/models/<name>/ready',
+      'POST /v2/models/<name>/infer',
+      ...(models.length === 1 ? ['POST /invocations'] : []),
+    ],
+  }));
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', async (_request, reply) => {
+    const ready = !log?.failure;
+    if (!ready) reply.code(503);
+    return { ready };
+  });
+  app.get('/v2', async () => ({ name: 'lathe', version: options.version ?? '', extensions: [] }));
+
+  const metadata = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>) =>
+    modelOf(request.params).metadata();
+  app.get('/v2/models/:name', metadata);
+  app.get('/v2/models/:name/versions/:version', metadata);
+
+  const ready = async (
+    request: FastifyRequest<{ Params: { name: string; version?: string } }>,
+    reply: FastifyReply,
+  ) => {
+    const m = modelOf(request.params);
+    const ok = !log?.failure;
+    if (!ok) reply.code(503);
+    return { name: m.name, ready: ok };
+  };
+  app.get('/v2/models/:name/ready', ready);
+  app.get('/v2/models/:name/versions/:version/ready', ready);
+
+  const infer = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>) => {
+    const started = start();
+    const m = modelOf(request.params);
+    const { id, result } = score(
+      m,
+      () =>
+        inferRequest(
+          request.body,
+          m.inputs.columns.map((c) => c.name),
+          maxRows,
+        ),
+      started,
+    );
+    const parameters = responseParameters(result);
+    return {
+      model_name: m.name,
+      model_version: m.version,
+      id,
+      ...(parameters ? { parameters } : {}),
+      outputs: result.outputs,
+    };
+  };
+  app.post('/v2/models/:name/infer', infer);
+  app.post('/v2/models/:name/versions/:version/infer', infer);
+
+  app.post('/invocations', async (request) => {
+    const started = start();
+    if (models.length !== 1) {
+      throw new HttpError(
+        400,
+        `POST /invocations scores with the one model of a server, and this one serves ${models.length} (${[...byName.keys()].join(', ')}).`,
+        undefined,
+        {
+          fix: 'use POST /v2/models/<name>/infer to choose the model',
+        },
+      );
+    }
+    const m = models[0];
+    const { result } = score(
+      m,
+      () => ({ table: recordsTable(request.body, maxRows), outputs: null, id: undefined }),
+      started,
+    );
+    const out = result.outputs;
+    // MLflow's shape: a list of predictions, or of records when there are several outputs.
+    if (out.length === 1) return { predictions: out[0].data };
+    return {
+      predictions: Array.from({ length: result.rows }, (_, i) =>
+        Object.fromEntries(out.map((o) => [o.name, o.data[i]])),
+      ),
+    };
+  });
+
+  app.addHook('onClose', async () => {
+    log?.close();
+  });
+  return app;
+}

@@ -1,0 +1,137 @@
+/**
+ * The prediction log: one JSON line per scoring request — when, which model and version, the
+ * request id, the status, the rows, the latency, and (for answered requests) the inputs as the
+ * model read them and the outputs it gave. What monitoring compares with the training data.
+ *
+ * A line is written whole, with one `write` on a file opened for appending, before the response
+ * is sent: a prediction that could not be logged is not given (the server answers 503 instead),
+ * so the log holds every answered prediction. Once a write fails the log is broken: every later
+ * scoring request gets the 503 too (the health check `ready` turns false), until the server is
+ * restarted with a writable log.
+ *
+ * @module
+ */
+
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { HttpError, ValidationError } from '../core/errors.ts';
+
+/** One line of the log. */
+export interface PredictionLogEntry {
+  /** ISO-8601 time the request arrived. */
+  time: string;
+  model: string;
+  version: string;
+  /** The request's id (its own, or one the server gave it). */
+  id: string;
+  /** The HTTP status of the response. */
+  status: number;
+  rows: number;
+  /** Time from the request's arrival to the response, in milliseconds. */
+  latencyMs: number;
+  /** The columns the model read, as it read them (numbers, strings, booleans; null = missing). */
+  inputs?: Record<string, unknown[]>;
+  /** The outputs given, by name. */
+  outputs?: Record<string, unknown[]>;
+  /** Why the request failed (status 4xx). */
+  error?: string;
+}
+
+/** An append-only NDJSON file of {@link PredictionLogEntry} lines. */
+export class PredictionLog {
+  readonly path: string;
+  #fd: number | null;
+  #failure: string | null = null;
+  /** A regular file (not a pipe or a device): a partly written line can be cut off. */
+  readonly #regular: boolean;
+
+  private constructor(path: string, fd: number, regular: boolean) {
+    this.path = path;
+    this.#fd = fd;
+    this.#regular = regular;
+  }
+
+  /**
+   * Opens (creating if needed) the log at `path` for appending. A folder, a missing parent folder
+   * or an unwritable file is a `ValidationError` naming the path.
+   */
+  static open(path: string): PredictionLog {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ValidationError(
+        `The prediction log ${path} cannot be opened for writing (${code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}).`,
+        {
+          field: 'log',
+          fix: 'pass --log a file path in a folder that exists and that you can write to',
+          cause: e,
+        },
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {
+      closeSync(fd);
+      throw new ValidationError(`The prediction log ${path} is not a file.`, {
+        field: 'log',
+        fix: 'pass --log the path of a file',
+      });
+    }
+    return new PredictionLog(path, fd, st.isFile());
+  }
+
+  /** Why the log cannot be written (null while it can). */
+  get failure(): string | null {
+    return this.#failure;
+  }
+
+  /** Throws the 503 of a broken log (before any scoring is done for a request). */
+  checkWritable(): void {
+    if (this.#failure !== null) throw this.unavailable();
+  }
+
+  private unavailable(): HttpError {
+    return new HttpError(
+      503,
+      `The prediction log ${this.path} cannot be written (${this.#failure}); no prediction is given that cannot be logged.`,
+      undefined,
+      {
+        fix: 'free space or fix the permissions of the log, then restart the server',
+      },
+    );
+  }
+
+  /**
+   * Appends `entry` as one line. On failure the log is marked broken and a 503 `HttpError` is
+   * thrown (the caller sends it instead of the predictions).
+   */
+  write(entry: PredictionLogEntry): void {
+    this.checkWritable();
+    if (this.#fd === null) throw new HttpError(503, 'The prediction log is closed: the server is stopping.');
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    const fd = this.#fd;
+    // A regular file's size before the line, to take back a line written in part.
+    const before = this.#regular ? fstatSync(fd).size : -1;
+    let off = 0;
+    try {
+      while (off < line.length) off += writeSync(fd, line, off, line.length - off);
+    } catch (e) {
+      this.#failure = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      if (off > 0 && before >= 0) {
+        try {
+          ftruncateSync(fd, before);
+        } catch {
+          // The file keeps a partial last line; the log is broken either way.
+        }
+      }
+      throw this.unavailable();
+    }
+  }
+
+  /** Closes the file (later writes are refused). */
+  close(): void {
+    if (this.#fd === null) return;
+    closeSync(this.#fd);
+    this.#fd = null;
+  }
+}
