@@ -76,6 +76,29 @@ export function numberFlag(flag: string, min = Number.NEGATIVE_INFINITY, max = N
   };
 }
 
+/** Parses a duration: `90` or `90s` (seconds), `5m`, `1h`, `1m30s`. Returns seconds. */
+export function parseDuration(flag: string, v: string): number {
+  const s = v.trim();
+  const zero = () => new UsageError(`${flag} must be longer than zero, e.g. 90s; got '${v}'.`);
+  if (/^\d+(\.\d+)?$/.test(s)) {
+    const n = Number(s);
+    if (n > 0) return n;
+    throw zero();
+  }
+  const re = /(\d+(?:\.\d+)?)(h|m|s)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of s.matchAll(re)) {
+    total += Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+    consumed += m[0].length;
+  }
+  if (consumed !== s.length || s === '') {
+    throw new UsageError(`${flag} must be a duration such as 90s, 5m, 1h or 1m30s; got '${v}'.`);
+  }
+  if (!(total > 0)) throw zero();
+  return total;
+}
+
 /** Parses a flag that must be one of `choices`. */
 export function choiceFlag<T extends string>(flag: string, choices: readonly T[]): (v: string) => T {
   return (v: string) => {
@@ -169,4 +192,13 @@ export function modelRunParams(
         : JSON.stringify(v);
   }
   return out;
+}
+
+/** Lathe's version, from its package.json. */
+export async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }

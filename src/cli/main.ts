@@ -6,7 +6,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { removeTempPathsOnSignals } from '../core/temp-files.ts';
-import { reportError, UsageError } from './common.ts';
+import { packageVersion, reportError, UsageError } from './common.ts';
 
 /** A command: its name, one line for the overview, and its module (which exports `register`). */
 interface CommandEntry {
@@ -55,6 +55,7 @@ const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./reproduce.ts'),
   },
   { name: 'export', summary: 'export a model to ONNX', load: () => import('./export.ts') },
+  { name: 'serve', summary: 'serve models over HTTP', load: () => import('./serve.ts') },
 ];
 
 /** The command named on the command line (`lathe <command> …` or `lathe help <command>`), if any. */
@@ -72,7 +73,7 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('lathe')
     .description(
-      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, export.",
+      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, export, serve.",
     )
     .version(await packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -83,14 +84,6 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     else program.command(c.name).description(c.summary);
   }
   return program;
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 /** Runs the CLI with `argv` (as `process.argv`). Sets `process.exitCode`. */

@@ -96,9 +96,9 @@ function outputFormat(path: string): WriteFormat {
 
 /**
  * A model whose estimator cannot label new rows (DBSCAN, like scikit-learn's, has no predict) is a
- * usage error in CLI terms, before any data is read.
+ * usage error in CLI terms, before any data is read (or, for `lathe serve`, before listening).
  */
-function checkCanPredict(modelRef: string, loaded: LoadedModel): void {
+export function checkCanPredict(modelRef: string, loaded: LoadedModel): void {
   const m = loaded.model as Estimator & { finalEstimator?: Estimator; predict?: unknown };
   const final = (m.finalEstimator ?? m) as Estimator & { predict?: unknown };
   if (final.kind === 'transformer' || typeof final.predict === 'function') return;

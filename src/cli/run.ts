@@ -50,6 +50,7 @@ import {
   note,
   numberFlag,
   output,
+  parseDuration,
   withCommonOptions,
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
@@ -57,7 +58,6 @@ import { checkPackageOut } from './model-out.ts';
 import { checkOutputs, storeInputs } from './paths.ts';
 import { writeFileAtomic } from './profile.ts';
 import { writeMoreRejects } from './rejects.ts';
-import { parseDuration } from './tune.ts';
 
 interface RunFlags extends CommonOptions {
   target?: string;
@@ -357,6 +357,7 @@ function nextSteps(r: RunJobResult, ref: string, data: string): string[] {
   const est = r.final.model.finalEstimator as { typeName: string } | undefined;
   if (est && (SUPPORTED_MODELS as readonly string[]).includes(est.typeName))
     out.push(`lathe export ${ref} --format onnx -o model.onnx`);
+  out.push(`lathe serve ${ref}`);
   out.push(`lathe models alias ${ref} champion`);
   return out;
 }

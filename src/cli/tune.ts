@@ -40,7 +40,7 @@ import {
   note,
   numberFlag,
   output,
-  UsageError,
+  parseDuration,
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
@@ -74,29 +74,6 @@ interface TuneFlags extends CommonOptions {
   onBadRows?: BadRowPolicy;
   schema?: string;
   track: boolean;
-}
-
-/** Parses a duration: `90` or `90s` (seconds), `5m`, `1h`, `1m30s`. Returns seconds. */
-export function parseDuration(flag: string, v: string): number {
-  const s = v.trim();
-  const zero = () => new UsageError(`${flag} must be longer than zero, e.g. 90s; got '${v}'.`);
-  if (/^\d+(\.\d+)?$/.test(s)) {
-    const n = Number(s);
-    if (n > 0) return n;
-    throw zero();
-  }
-  const re = /(\d+(?:\.\d+)?)(h|m|s)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length || s === '') {
-    throw new UsageError(`${flag} must be a duration such as 90s, 5m, 1h or 1m30s; got '${v}'.`);
-  }
-  if (!(total > 0)) throw zero();
-  return total;
 }
 
 /** Registers `lathe tune`. */

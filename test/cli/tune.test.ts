@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatParamValue, parseDuration } from '../../src/cli/tune.ts';
+import { parseDuration } from '../../src/cli/common.ts';
+import { formatParamValue } from '../../src/cli/tune.ts';
 import { openStore } from '../../src/track/open.ts';
 import { readModelPackage } from '../../src/track/package/read.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';

@@ -1,0 +1,263 @@
+/**
+ * `lathe serve <model>… [--host 127.0.0.1] [--port 8080]`: the model server. Each model is a
+ * package path or registry reference, optionally named (`churn=models/churn-gbdt`); it is served
+ * over the Open Inference Protocol at `/v2/models/<name>/infer` and, when it is the only one, at
+ * MLflow's `POST /invocations`. Runs until Ctrl-C or SIGTERM, then finishes the requests under way
+ * and exits 0.
+ *
+ *   lathe serve churn@champion
+ *   lathe serve churn=runs/customers/model --port 9000 --log predictions.ndjson
+ *   LATHE_SERVE_TOKEN=… lathe serve churn@champion --host 0.0.0.0
+ *
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import type { Command } from 'commander';
+import { loadModel } from '../automl/load.ts';
+import { createServer, SERVE_DEFAULTS } from '../serve/app.ts';
+import { PredictionLog } from '../serve/prediction-log.ts';
+import { type ServedModel, servedModelFromPackage } from '../serve/served-model.ts';
+import type { LoadedModel } from '../track/registry.ts';
+import {
+  action,
+  type CommonOptions,
+  intFlag,
+  note,
+  numberFlag,
+  packageVersion,
+  parseDuration,
+  reportError,
+  UsageError,
+  withCommonOptions,
+} from './common.ts';
+import { checkCanPredict } from './predict.ts';
+import { terminalSafe } from './terminal.ts';
+
+interface ServeFlags extends CommonOptions {
+  host: string;
+  port: number;
+  tokenFile?: string;
+  allowUnauthenticated?: boolean;
+  maxRows?: number;
+  maxBodyMb?: number;
+  timeout?: number;
+  log?: string;
+}
+
+/** Registers `lathe serve`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('serve')
+      .description('serve models over HTTP (Open Inference Protocol; MLflow /invocations)')
+      .argument(
+        '<models...>',
+        'model package paths or registry references (name@alias, name/version), each optionally NAME=MODEL',
+      )
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option('--port <n>', 'port to listen on (0: any free port)', intFlag('--port', 0, 65535), 8080)
+      .option(
+        '--token-file <file>',
+        'require Authorization: Bearer <the token in this file> (or set LATHE_SERVE_TOKEN)',
+      )
+      .option(
+        '--allow-unauthenticated',
+        'listen on an address other than loopback without a token (when a gateway authenticates)',
+      )
+      .option(
+        '--max-rows <n>',
+        `rows a request may hold (default ${SERVE_DEFAULTS.maxRows})`,
+        intFlag('--max-rows'),
+      )
+      .option(
+        '--max-body-mb <n>',
+        `megabytes a request body may hold (default ${SERVE_DEFAULTS.bodyLimit / 2 ** 20})`,
+        numberFlag('--max-body-mb', 0.001, 4096),
+      )
+      .option(
+        '--timeout <duration>',
+        `time a request may take to arrive, e.g. 30s (default ${SERVE_DEFAULTS.requestTimeoutMs / 1000}s)`,
+        (v: string) => parseDuration('--timeout', v),
+      )
+      .option(
+        '--log <file>',
+        'append one JSON line per scoring request (inputs, outputs, latency) to this file',
+      ),
+  ).action(action(serveCommand));
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** `NAME=MODEL` split, or the reference alone. */
+function namedRef(arg: string): { name: string | null; ref: string } {
+  const eq = arg.indexOf('=');
+  if (eq > 0 && NAME.test(arg.slice(0, eq))) return { name: arg.slice(0, eq), ref: arg.slice(eq + 1) };
+  return { name: null, ref: arg };
+}
+
+/** The name a model is served under when none is given: its registry name, its package name, its folder. */
+function defaultName(loaded: LoadedModel): string {
+  if (loaded.ref.kind === 'registry' && loaded.ref.name) return loaded.ref.name;
+  if (loaded.pkg.name && NAME.test(loaded.pkg.name)) return loaded.pkg.name;
+  // A package's own folder, or the folder holding it when that one is just 'model' (lathe run's).
+  const path = loaded.ref.path.replace(/\/+$/, '');
+  const base = basename(path, extname(path));
+  const folder = base === 'model' ? basename(dirname(path)) : base;
+  const safe = folder.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return safe || 'model';
+}
+
+/** The token from --token-file or LATHE_SERVE_TOKEN, or null. */
+function readToken(flags: ServeFlags): string | null {
+  if (flags.tokenFile) {
+    let text: string;
+    try {
+      text = readFileSync(flags.tokenFile, 'utf8');
+    } catch (e) {
+      throw new UsageError(
+        `--token-file ${flags.tokenFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: pass a readable file holding the token.`,
+      );
+    }
+    const token = text.trim();
+    if (!/^\S{16,}$/.test(token)) {
+      throw new UsageError(
+        `--token-file ${flags.tokenFile}: the token must be one word of at least 16 characters without spaces. Fix: write one into the file, e.g. openssl rand -hex 32 > ${flags.tokenFile}.`,
+      );
+    }
+    return token;
+  }
+  const env = process.env.LATHE_SERVE_TOKEN?.trim();
+  if (env === undefined || env === '') return null;
+  if (!/^\S{16,}$/.test(env)) {
+    throw new UsageError(
+      'LATHE_SERVE_TOKEN must be one word of at least 16 characters without spaces. Fix: set it to e.g. the output of openssl rand -hex 32.',
+    );
+  }
+  return env;
+}
+
+/** Whether `host` is a loopback address (reachable from this machine only). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The usage error for a failed listen, or null when it is not the user's to fix. */
+function listenError(e: NodeJS.ErrnoException, flags: ServeFlags): UsageError | null {
+  const where = `${flags.host}:${flags.port}`;
+  if (e.code === 'EADDRINUSE') {
+    return new UsageError(
+      `port ${flags.port} on ${flags.host} is in use by another program. Fix: pass --port with a free port (--port 0 picks one).`,
+    );
+  }
+  if (e.code === 'EACCES') {
+    return new UsageError(
+      `listening on ${where} is not permitted (ports below 1024 need privileges). Fix: pass --port 1024 or above.`,
+    );
+  }
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {
+    return new UsageError(
+      `--host ${flags.host} is not an address of this machine. Fix: pass 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`,
+    );
+  }
+  return null;
+}
+
+async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
+  const token = readToken(flags);
+  if (!token && !isLoopback(flags.host) && !flags.allowUnauthenticated) {
+    throw new UsageError(
+      `--host ${flags.host} would let anyone who can reach this machine use the models, and no token is set. Fix: pass --token-file FILE (clients then send Authorization: Bearer <token>), or --allow-unauthenticated when a gateway in front of the server authenticates.`,
+    );
+  }
+  const models: ServedModel[] = [];
+  const sources: string[] = [];
+  for (const arg of args) {
+    const { name, ref } = namedRef(arg);
+    const loaded = await loadModel(ref, { store: flags.store });
+    checkCanPredict(arg, loaded);
+    const served = servedModelFromPackage(loaded, name ?? defaultName(loaded));
+    const twin = models.findIndex((m) => m.name === served.name);
+    if (twin >= 0) {
+      throw new UsageError(
+        `${sources[twin]} and ${arg} would both be served as '${served.name}'. Fix: name them apart, e.g. ${served.name}-b=${ref}.`,
+      );
+    }
+    models.push(served);
+    sources.push(arg);
+  }
+  const log = flags.log ? PredictionLog.open(flags.log) : null;
+  const app = createServer(models, {
+    token,
+    maxRows: flags.maxRows,
+    bodyLimit: flags.maxBodyMb === undefined ? undefined : Math.round(flags.maxBodyMb * 2 ** 20),
+    requestTimeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+    log,
+    version: await packageVersion(),
+    onInternalError: (e, r) => {
+      process.stderr.write(
+        `internal error in ${r.method} ${terminalSafe(r.url)}: ${terminalSafe(e.message)}\n${process.env.LATHE_DEBUG === '1' ? `${e.stack}\n` : ''}`,
+      );
+    },
+  });
+  let address: string;
+  try {
+    address = await app.listen({ host: flags.host, port: flags.port });
+  } catch (e) {
+    log?.close();
+    throw listenError(e as NodeJS.ErrnoException, flags) ?? e;
+  }
+  const closed = stopOnSignals(app, flags);
+  const url = address;
+  const described = models.map((m, i) => ({
+    name: m.name,
+    version: m.version,
+    source: sources[i],
+    task: m.task,
+    inputs: m.inputs.columns.map((c) => c.name),
+    metadata: `${url}/v2/models/${m.name}`,
+    infer: `${url}/v2/models/${m.name}/infer`,
+  }));
+  if (flags.json) {
+    process.stdout.write(
+      `${JSON.stringify({ url, models: described, invocations: models.length === 1 ? `${url}/invocations` : null, auth: token ? 'bearer' : 'none', log: log?.path ?? null }, null, 2)}\n`,
+    );
+  }
+  for (const d of described)
+    note(flags, `serving ${d.name} (version ${d.version}, ${d.task}) from ${d.source}: POST ${d.infer}`);
+  note(
+    flags,
+    `listening on ${url}${token ? ' (bearer token required)' : ''}${log ? `; logging predictions to ${log.path}` : ''}. Ctrl-C stops.`,
+  );
+  await closed;
+}
+
+/**
+ * Resolves once the server has stopped: on SIGINT or SIGTERM it stops taking connections,
+ * finishes the requests under way and closes the log; a second signal ends the process at once.
+ */
+function stopOnSignals(app: ReturnType<typeof createServer>, flags: ServeFlags): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+      stopping = true;
+      note(flags, `${signal}: finishing the requests under way, then stopping.`);
+      app.close().then(
+        () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          note(flags, 'stopped.');
+          resolve();
+        },
+        (e) => {
+          reportError(e);
+          resolve();
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
