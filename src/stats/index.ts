@@ -1,6 +1,6 @@
 /**
  * stats: descriptive statistics, quantiles, correlation, hypothesis tests, formulas, OLS and
- * logistic-regression inference, resampling and model comparison (see DESIGN.md, docs/stats.md).
+ * logistic-regression inference, resampling, model comparison and data drift (see DESIGN.md, docs/stats.md).
  * Internal helpers (distributions, linear algebra, formatting pieces, argument checks) are not
  * re-exported.
  */
@@ -26,6 +26,7 @@ export {
 export * from './correlation.ts';
 export * from './correlation-test.ts';
 export * from './descriptive.ts';
+export * from './drift.ts';
 export {
   buildDesign,
   type Design,
