@@ -5,6 +5,7 @@ export * from './load.ts';
 export * from './package.ts';
 export * from './permutation-importance.ts';
 export * from './predict.ts';
+export * from './reference.ts';
 export * from './reproduce.ts';
 export * from './run.ts';
 export * from './run-report.ts';

@@ -11,6 +11,7 @@ import { encodePlain, type PlainObject, type PlainValue } from '../core/plain.ts
 import type { ColumnType } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import type { ModelPackageInput } from '../track/package/write.ts';
+import { encodeReference } from './reference.ts';
 import type { TrainResult } from './train.ts';
 
 /** The columns a model's predictions come in, as `lathe predict` writes them. */
@@ -117,6 +118,7 @@ export function packageInputFor(
     metrics: finiteMetrics(result.metrics),
     lineage,
     name: name ?? null,
+    extra: { reference: encodeReference(result.reference) },
     description: `${result.family} ${result.task} model${result.target ? ` of '${result.target}'` : ''}`,
   };
 }

@@ -26,6 +26,8 @@ import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
 import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
 import { type BadFeatureValue, badFeatureError, badFeatureValues } from './feature-values.ts';
+import { usedInputSchema } from './predict.ts';
+import { type ReferenceSample, referenceSample } from './reference.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
 import { detectTask } from './task.ts';
 
@@ -123,6 +125,8 @@ export interface TrainResult {
   cv: TrainCv | null;
   /** Rows left out under `onBadRows: 'quarantine'` (a feature value training cannot take), in row order. */
   rejected: BadFeatureValue[];
+  /** A sample of the training rows' model inputs, kept in the package for drift monitoring. */
+  reference: ReferenceSample;
 }
 
 function targetRows(target: Column): { keep: Int32Array; missing: number } {
@@ -625,6 +629,11 @@ export function trainModel(table: Table, options: TrainOptions): TrainResult {
     holdoutRows: kept ? testIdx.map((i) => kept[i]) : testIdx,
     cv,
     rejected: prep.rejected,
+    reference: referenceSample(
+      Xtrain,
+      usedInputSchema(model, prep.inputSchema).columns.map((c) => c.name),
+      options.seed ?? 0,
+    ),
   };
 }
 

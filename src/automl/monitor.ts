@@ -1,0 +1,226 @@
+/**
+ * Drift monitoring: the rows a model has been scoring (a prediction log of `lathe serve`, or any
+ * data file) against the reference sample of its training rows. Each input column gets the drift
+ * test of `columnDrift` (Evidently's preset choice: KS or chi-square for references up to 1 000
+ * values, Wasserstein or Jensen–Shannon distances beyond), the model's predictions too (its
+ * predictions on the reference rows against those on the current ones), and the data set drifts
+ * when at least `driftShare` (default half) of the tested input columns do — Evidently's dataset
+ * drift rule. What `lathe monitor` runs.
+ *
+ * @module
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import type { Estimator } from '../core/estimator.ts';
+import { booleanColumn, type Column, numericColumn, textColumn } from '../data/column.ts';
+import type { Schema } from '../data/schema.ts';
+import { applySchema } from '../data/schema-apply.ts';
+import { Table } from '../data/table.ts';
+import { columnDrift, type DriftOptions, type DriftTest } from '../stats/drift.ts';
+import { predictTable, scoringSchema, usedInputSchema } from './predict.ts';
+import { driftValues, type ReferenceSample, type ReferenceValues } from './reference.ts';
+
+/** Options of {@link monitorDrift}. */
+export interface MonitorOptions extends DriftOptions {
+  /** Share of tested input columns that must drift for the data set to (default 0.5). */
+  driftShare?: number;
+}
+
+/** A summary of one sample of a column. */
+export interface SampleSummary {
+  /** Rows in the sample. */
+  rows: number;
+  /** Share of them missing. */
+  missingShare: number;
+  /** The mean (numeric columns). */
+  mean?: number;
+  /** The most frequent value and its share among the present ones (other columns). */
+  top?: { value: string; share: number };
+}
+
+/** The drift verdict on one column (or on the predictions). */
+export interface ColumnDriftReport {
+  column: string;
+  /** The test, or null when the column was not tested (see `reason`). */
+  test: DriftTest | null;
+  statistic: number | null;
+  pValue: number | null;
+  threshold: number | null;
+  /** Null when not tested. */
+  drifted: boolean | null;
+  /** Why the column was not tested. */
+  reason: string | null;
+  reference: SampleSummary;
+  current: SampleSummary;
+}
+
+/** What {@link monitorDrift} found. */
+export interface DriftReport {
+  rows: { reference: number; referenceSampled: number; current: number };
+  columns: ColumnDriftReport[];
+  /** The predictions' drift (null for a transformer). */
+  prediction: ColumnDriftReport | null;
+  /** Input columns tested, and of those drifted. */
+  tested: number;
+  drifted: number;
+  /** drifted / tested (0 when none was tested). */
+  share: number;
+  /** The threshold on `share`. */
+  driftShare: number;
+  datasetDrift: boolean;
+}
+
+function summary(v: ReferenceValues | null, rows: number): SampleSummary {
+  if (!v) return { rows, missingShare: 0 };
+  let missing = 0;
+  if (v instanceof Float64Array) {
+    let sum = 0;
+    for (const x of v) {
+      if (x !== x) missing++;
+      else sum += x;
+    }
+    const present = v.length - missing;
+    return {
+      rows,
+      missingShare: v.length ? missing / v.length : 0,
+      ...(present ? { mean: sum / present } : {}),
+    };
+  }
+  const counts = new Map<string, number>();
+  for (const x of v) {
+    if (x === null) missing++;
+    else counts.set(x, (counts.get(x) ?? 0) + 1);
+  }
+  let top: { value: string; share: number } | undefined;
+  const present = v.length - missing;
+  for (const [value, c] of counts) if (!top || c / present > top.share) top = { value, share: c / present };
+  return { rows, missingShare: v.length ? missing / v.length : 0, ...(top ? { top } : {}) };
+}
+
+/** The drift report of one column's reference and current values. */
+function columnReport(
+  column: string,
+  ref: ReferenceValues | null,
+  cur: ReferenceValues | null,
+  why: string | null,
+  options: DriftOptions,
+): ColumnDriftReport {
+  const base = { column, reference: summary(ref, ref?.length ?? 0), current: summary(cur, cur?.length ?? 0) };
+  const untested = (reason: string): ColumnDriftReport => ({
+    ...base,
+    test: null,
+    statistic: null,
+    pValue: null,
+    threshold: null,
+    drifted: null,
+    reason,
+  });
+  if (why) return untested(why);
+  const present = (v: ReferenceValues | null) =>
+    v ? (v instanceof Float64Array ? v.some((x) => x === x) : v.some((x) => x !== null)) : false;
+  if (!present(ref)) return untested('no value in the reference sample');
+  if (!present(cur)) return untested('no value in the current data');
+  const r = columnDrift(ref!, cur!, options);
+  return {
+    ...base,
+    test: r.test,
+    statistic: r.statistic,
+    pValue: r.pValue,
+    threshold: r.threshold,
+    drifted: r.drifted,
+    reason: null,
+  };
+}
+
+/** The reference sample as a table of the model's input columns, typed by its schema. */
+function referenceTable(reference: ReferenceSample, used: Schema): Table | null {
+  const cols: Column[] = [];
+  for (const cs of used.columns) {
+    const v = reference.columns[cs.name];
+    if (!v) return null; // a column the sample lacks (given with --reference): no predictions
+    cols.push(
+      v instanceof Float64Array
+        ? cs.storage === 'boolean'
+          ? booleanColumn(
+              cs.name,
+              Array.from(v, (x) => (x !== x ? null : x === 1)),
+            )
+          : numericColumn(cs.name, v)
+        : textColumn(cs.name, v),
+    );
+  }
+  return applySchema(new Table(cols), scoringSchema(used));
+}
+
+/** A model's predictions as drift values (labels as strings, values as numbers), or null for a transformer. */
+function predictionValues(model: Estimator, inputSchema: Schema, rows: Table): ReferenceValues | null {
+  if (model.kind === 'transformer') return null;
+  const p = predictTable(model, inputSchema, rows, { batchSize: Math.max(1, rows.nRows) });
+  if (model.kind === 'regressor') return Float64Array.from(p.predictions as ArrayLike<number>);
+  return Array.from(p.predictions as ArrayLike<unknown>, (x) => String(x));
+}
+
+/**
+ * Compares `current` (the model's input columns, typed by its schema — see `scoringSchema`) with
+ * the training rows' `reference` sample. Throws a `ValidationError` when `current` has no rows or
+ * lacks a column the model reads.
+ */
+export function monitorDrift(
+  model: Estimator,
+  inputSchema: Schema,
+  reference: ReferenceSample,
+  current: Table,
+  options: MonitorOptions = {},
+): DriftReport {
+  const used = usedInputSchema(model, inputSchema);
+  if (current.nRows === 0) {
+    throw new ValidationError('There are no current rows to compare with the reference.', {
+      field: 'data',
+      fix: 'monitor a log or file that holds scored rows (check --since/--until)',
+    });
+  }
+  const missing = used.columns.filter((c) => !current.has(c.name)).map((c) => c.name);
+  if (missing.length) {
+    throw new ValidationError(`The current data lacks columns the model reads: ${missing.join(', ')}.`, {
+      field: 'data',
+      fix: `give rows with every input of the model (${used.columns.map((c) => c.name).join(', ')})`,
+    });
+  }
+  const sampled = Object.values(reference.columns)[0]?.length ?? 0;
+  const columns = used.columns.map((cs) => {
+    const cur = driftValues(current.column(cs.name));
+    const ref = reference.columns[cs.name] ?? null;
+    const why =
+      cs.storage === 'datetime'
+        ? 'a date column: time moves on, so it is not tested'
+        : ref === null
+          ? 'not in the reference sample'
+          : null;
+    return columnReport(cs.name, ref, cur, why, options);
+  });
+  const tested = columns.filter((c) => c.drifted !== null);
+  const drifted = tested.filter((c) => c.drifted).length;
+  const share = tested.length ? drifted / tested.length : 0;
+  const driftShare = options.driftShare ?? 0.5;
+  const refRows = referenceTable(reference, used);
+  const prediction =
+    model.kind === 'transformer'
+      ? null
+      : columnReport(
+          'prediction',
+          refRows ? predictionValues(model, inputSchema, refRows) : null,
+          predictionValues(model, inputSchema, current.select(used.columns.map((c) => c.name))),
+          refRows ? null : 'the reference sample lacks columns the model reads',
+          options,
+        );
+  return {
+    rows: { reference: reference.rows, referenceSampled: sampled, current: current.nRows },
+    columns,
+    prediction,
+    tested: tested.length,
+    drifted,
+    share,
+    driftShare,
+    datasetDrift: tested.length > 0 && share >= driftShare,
+  };
+}

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import '../../src/index.ts';
+import { monitorDrift } from '../../src/automl/monitor.ts';
+import { packageInputFor } from '../../src/automl/package.ts';
+import { scoringSchema } from '../../src/automl/predict.ts';
+import { packageReference, REFERENCE_ROWS, referenceSample } from '../../src/automl/reference.ts';
+import { trainModel } from '../../src/automl/train.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { tableFromObjects } from '../../src/data/from-rows.ts';
+import { applySchema } from '../../src/data/schema-apply.ts';
+import type { Table } from '../../src/data/table.ts';
+import { readModelPackage } from '../../src/track/package/read.ts';
+import { writeModelPackage } from '../../src/track/package/write.ts';
+
+/** Customers with an age, a plan and a signup date; `shift` moves the ages and the plans' mix. */
+function customers(n: number, seed: number, shift = 0): Table {
+  const rng = new Rng(seed);
+  return tableFromObjects(
+    Array.from({ length: n }, () => {
+      const age = Math.round(rng.normal(40 + shift, 10));
+      const u = rng.random();
+      const plan = shift
+        ? u < 0.6
+          ? 'pro'
+          : u < 0.8
+            ? 'basic'
+            : 'team'
+        : u < 0.2
+          ? 'pro'
+          : u < 0.7
+            ? 'basic'
+            : 'team';
+      return {
+        age,
+        plan,
+        spend: rng.random() < 0.1 ? null : Math.round(rng.uniform(10, 90)),
+        signup: new Date(Date.UTC(2020, 0, 1 + Math.floor(rng.random() * 900))),
+        churned: age + (plan === 'pro' ? 10 : 0) + rng.normal(0, 8) > 50 ? 'yes' : 'no',
+      };
+    }),
+  );
+}
+
+const train = customers(800, 1);
+const r = trainModel(train, { family: 'logistic', target: 'churned', holdout: 0.25, seed: 3 });
+const used = ['signup', 'age', 'plan', 'spend'];
+
+/** Current rows typed as the model reads them. */
+const typed = (t: Table) => applySchema(t.drop(['churned']), scoringSchema(r.inputSchema));
+
+describe('referenceSample', () => {
+  it("keeps every training row's model inputs when there are at most 5 000, in order", () => {
+    assert.equal(r.reference.rows, 600);
+    assert.deepEqual(Object.keys(r.reference.columns).sort(), [...used].sort());
+    const age = r.reference.columns.age as Float64Array;
+    assert.equal(age.length, 600);
+    const trainRows = train.take(
+      Int32Array.from({ length: 800 }, (_, i) => i).filter((i) => !r.holdoutRows.includes(i)),
+    );
+    assert.deepEqual(Array.from(age), trainRows.values('age'));
+    assert.deepEqual(r.reference.columns.plan, trainRows.values('plan'));
+    // Dates as milliseconds; missing values as NaN / null.
+    assert.deepEqual(
+      Array.from(r.reference.columns.signup as Float64Array),
+      trainRows.values('signup').map((d) => Date.parse(d as string)),
+    );
+    assert.ok(Array.from(r.reference.columns.spend as Float64Array).some(Number.isNaN));
+  });
+
+  it('samples 5 000 rows from a larger table, the same ones for the same seed', () => {
+    const big = customers(REFERENCE_ROWS + 700, 9).drop(['churned']);
+    const a = referenceSample(big, ['age', 'plan'], 4);
+    const b = referenceSample(big, ['age', 'plan'], 4);
+    const c = referenceSample(big, ['age', 'plan'], 5);
+    assert.equal(a.rows, REFERENCE_ROWS + 700);
+    assert.equal(a.columns.age.length, REFERENCE_ROWS);
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.columns.age, c.columns.age);
+  });
+
+  it('travels in the model package (extra.reference) and comes back equal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-ref-'));
+    try {
+      const w = await writeModelPackage(join(dir, 'm'), packageInputFor(r, {}, 'churn'));
+      const pkg = await readModelPackage(w.path);
+      assert.deepEqual(packageReference(pkg.extra), r.reference);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is absent from older packages, and a malformed one is refused', () => {
+    assert.equal(packageReference(null), null);
+    assert.equal(packageReference({ other: 1 }), null);
+    assert.throws(
+      () => packageReference({ reference: { rows: 3, columns: { a: [1, 2] } } }),
+      /reference sample \(extra\.reference\) is malformed/,
+    );
+    assert.throws(
+      () => packageReference({ reference: { rows: 3, columns: { a: ['x'], b: Float64Array.of(1, 2) } } }),
+      /malformed/,
+    );
+  });
+});
+
+describe('monitorDrift', () => {
+  after(() => undefined);
+
+  it('finds no drift in the holdout rows, drawn from the same population as the training rows', () => {
+    const report = monitorDrift(r.model, r.inputSchema, r.reference, typed(train.take(r.holdoutRows)));
+    assert.equal(report.rows.current, 200);
+    assert.equal(report.rows.reference, 600);
+    assert.deepEqual(
+      report.columns.map((c) => [c.column, c.test, c.drifted]),
+      [
+        ['age', 'ks', false],
+        ['plan', 'chisquare', false],
+        ['spend', 'ks', false],
+        ['signup', null, null],
+      ],
+    );
+    assert.match(report.columns[3].reason!, /a date column/);
+    assert.equal(report.tested, 3);
+    assert.equal(report.drifted, 0);
+    assert.equal(report.datasetDrift, false);
+    assert.equal(report.prediction!.drifted, false);
+  });
+
+  it('finds the shifted ages, the new plan mix and the predictions that follow them', () => {
+    const report = monitorDrift(r.model, r.inputSchema, r.reference, typed(customers(400, 2, 15)));
+    const by = Object.fromEntries(report.columns.map((c) => [c.column, c]));
+    assert.equal(by.age.drifted, true);
+    assert.ok(by.age.pValue! < 1e-6);
+    assert.equal(by.plan.drifted, true);
+    assert.equal(by.spend.drifted, false);
+    assert.equal(report.drifted, 2);
+    assert.ok(Math.abs(report.share - 2 / 3) < 1e-15);
+    assert.equal(report.datasetDrift, true);
+    assert.equal(report.prediction!.drifted, true);
+    assert.ok(by.age.current.mean! > by.age.reference.mean! + 10);
+    assert.equal(by.plan.current.top!.value, 'pro');
+  });
+
+  it('refuses current data without rows or without a column the model reads', () => {
+    const cur = typed(customers(50, 2));
+    assert.throws(
+      () => monitorDrift(r.model, r.inputSchema, r.reference, cur.slice(0, 0)),
+      /no current rows/,
+    );
+    assert.throws(
+      () => monitorDrift(r.model, r.inputSchema, r.reference, cur.drop(['plan'])),
+      /lacks columns the model reads: plan/,
+    );
+  });
+
+  it('reports a column with no value instead of testing it', () => {
+    const cur = typed(
+      customers(50, 2).withColumn({
+        type: 'numeric',
+        name: 'spend',
+        values: new Float64Array(50).fill(Number.NaN),
+      }),
+    );
+    const spend = monitorDrift(r.model, r.inputSchema, r.reference, cur).columns.find(
+      (c) => c.column === 'spend',
+    )!;
+    assert.equal(spend.drifted, null);
+    assert.equal(spend.reason, 'no value in the current data');
+    assert.equal(spend.current.missingShare, 1);
+  });
+});
