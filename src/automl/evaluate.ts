@@ -9,7 +9,6 @@
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { asClassLabels, type Label, sortLabels } from '../core/labels.ts';
-import { takeRows } from '../core/matrix.ts';
 import type { Progress } from '../core/progress.ts';
 import { isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
@@ -19,6 +18,7 @@ import { type ClassificationReport, classificationReport } from '../metrics/repo
 import { type BootstrapMethod, bootstrapMetric } from '../stats/bootstrap.ts';
 import type { LearningTask } from './families.ts';
 import { type PredictRejectedRow, predictTable } from './predict.ts';
+import { resampledMetric } from './resampled-metrics.ts';
 import { computeMetric, metricsFor } from './scores.ts';
 
 /** Options of {@link evaluateModel}. */
@@ -221,13 +221,9 @@ export function evaluateModel(
   const metrics: MetricEstimate[] = [];
   for (const spec of metricsFor(task)) {
     if (spec.needsProba && !p.proba) continue;
-    const on = (idx: ArrayLike<number>) =>
-      computeMetric(task, spec.key, {
-        yTrue: pick(yTrue, idx),
-        yPred: pick(yPred, idx),
-        proba: p.proba ? takeRows(p.proba, idx) : null,
-        classes,
-      });
+    // The metric of a resample's rows: counted from codes encoded once where that gives the same
+    // value bit for bit as recomputing it on the resampled arrays (see resampled-metrics.ts).
+    const on = resampledMetric(task, spec.key, { yTrue, yPred, proba: p.proba, classes });
     const value = computeMetric(task, spec.key, { yTrue, yPred, proba: p.proba, classes });
     let lower: number | null = null;
     let upper: number | null = null;
@@ -326,17 +322,6 @@ function labelOf(key: string, yTrue: readonly Label[]): Label {
 
 function finite(v: number): number | null {
   return Number.isFinite(v) ? v : null;
-}
-
-function pick<T extends Label[] | Float64Array>(a: T, idx: ArrayLike<number>): T {
-  if (a instanceof Float64Array) {
-    const out = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-    return out as T;
-  }
-  const out = new Array<Label>(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = (a as Label[])[idx[i]];
-  return out as T;
 }
 
 function matrixRows(data: Float64Array, k: number): number[][] {

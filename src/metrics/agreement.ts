@@ -40,6 +40,16 @@ export function matthewsCorrcoef(
   const { tSum, pSum, nCorrect } = w
     ? marginsOfCells(t.yTrue, t.yPred, w, k)
     : marginsOfCounts(t.yTrue, t.yPred, k);
+  return mccOfMargins(tSum, pSum, nCorrect);
+}
+
+/**
+ * The Matthews correlation from the class totals of the truth (`tSum`) and of the predictions
+ * (`pSum`), classes in sorted order, and the number correct — the arithmetic of
+ * {@link matthewsCorrcoef}, shared with the bootstrap of `lathe evaluate`.
+ */
+export function mccOfMargins(tSum: ArrayLike<number>, pSum: ArrayLike<number>, nCorrect: number): number {
+  const k = tSum.length;
   let n = 0;
   let tp = 0;
   let pp = 0;

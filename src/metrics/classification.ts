@@ -95,10 +95,25 @@ export function balancedAccuracyScore(
       who,
       w.reduce((a, b) => a + b, 0),
     );
+  const { score, dropped } = balancedAccuracyOfCounts(tp, trueSum, options.adjusted ?? false);
+  if (dropped) warn('UserWarning', 'y_pred contains classes not in y_true');
+  return score;
+}
+
+/**
+ * Balanced accuracy from per-class true positives and true totals (classes in sorted order):
+ * the mean recall of the classes with a true total; `dropped` when some class had none. The
+ * arithmetic of {@link balancedAccuracyScore}, shared with the bootstrap of `lathe evaluate`.
+ */
+export function balancedAccuracyOfCounts(
+  tp: ArrayLike<number>,
+  trueSum: ArrayLike<number>,
+  adjusted: boolean,
+): { score: number; dropped: boolean } {
   let sum = 0;
   let m = 0;
   let dropped = false;
-  for (let c = 0; c < k; c++) {
+  for (let c = 0; c < tp.length; c++) {
     const r = tp[c] / trueSum[c];
     if (r !== r) {
       dropped = true;
@@ -107,14 +122,13 @@ export function balancedAccuracyScore(
     sum += r;
     m++;
   }
-  if (dropped) warn('UserWarning', 'y_pred contains classes not in y_true');
   let score = sum / m;
-  if (options.adjusted) {
+  if (adjusted) {
     const chance = 1 / m;
     score -= chance;
     score /= 1 - chance;
   }
-  return score;
+  return { score, dropped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,11 +188,19 @@ export interface AveragedScores {
   support: null;
 }
 
-type WarnFor = ReadonlySet<'precision' | 'recall' | 'f-score'>;
+/** Which undefined ratios warn (with `zeroDivision: 'warn'`): see {@link PRF_WARN}. */
+export type WarnFor = ReadonlySet<'precision' | 'recall' | 'f-score'>;
 const WARN_ALL: WarnFor = new Set(['precision', 'recall', 'f-score']);
 const WARN_PRECISION: WarnFor = new Set(['precision']);
 const WARN_RECALL: WarnFor = new Set(['recall']);
 const WARN_F: WarnFor = new Set(['f-score']);
+
+/** The `warnFor` of {@link prfOfCounts} as each public function uses it. */
+export const PRF_WARN = {
+  precision: WARN_PRECISION,
+  recall: WARN_RECALL,
+  fscore: WARN_F,
+} as const;
 
 /**
  * Precision, recall, F-beta score and support for each label, or averaged — scikit-learn's
@@ -395,7 +417,7 @@ export function prf(
     codes = sel.codes; // −1 for a listed label absent from the data: zero counts
   }
 
-  let { tp, predSum, trueSum } = classCounts(t, codes, w);
+  const { tp, predSum, trueSum } = classCounts(t, codes, w);
   if (w) {
     // scikit-learn rebuilds the totals from the confusion counts, tp + fp and tp + fn; with
     // fractional weights that rounds differently from the plain totals (a support of
@@ -405,6 +427,28 @@ export function prf(
       trueSum[j] = tp[j] + (trueSum[j] - tp[j]);
     }
   }
+  return prfOfCounts(tp, predSum, trueSum, labels, average, beta, zeroDivision, warnFor);
+}
+
+/**
+ * Precision, recall and F-beta from per-label counts (true positives, predicted and true totals,
+ * one entry per label of `labels`), averaged as `average` — the arithmetic of {@link prf} once the
+ * labels are counted, shared with the bootstrap of `lathe evaluate`. `beta` and `zeroDivision`
+ * must already be checked.
+ */
+export function prfOfCounts(
+  tpIn: Float64Array,
+  predSumIn: Float64Array,
+  trueSumIn: Float64Array,
+  labels: Label[],
+  average: ClassAverage | null,
+  beta: number,
+  zeroDivision: ZeroDivision,
+  warnFor: WarnFor,
+): PerClassScores | AveragedScores {
+  let tp = tpIn;
+  let predSum = predSumIn;
+  let trueSum = trueSumIn;
   if (average === 'micro') {
     tp = Float64Array.of(sum(tp));
     predSum = Float64Array.of(sum(predSum));

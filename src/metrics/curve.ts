@@ -121,6 +121,51 @@ export function binaryClfCurve(isPos: Uint8Array, scores: Float64Array, w: Float
   return { fps: fps.slice(0, k), tps: tps.slice(0, k), thresholds: thresholds.slice(0, k) };
 }
 
+/**
+ * The (unweighted) curve of a resample of rows given by how many times each row was drawn
+ * (`counts[i]`, 0 for rows left out): the same `fps`, `tps` and `thresholds` as
+ * {@link binaryClfCurve} on the resampled arrays — counts are exact integers, so their order of
+ * accumulation does not matter — without re-sorting. `sortedScores` and `sortedPos` are the scores
+ * and positive flags in ascending score order, `order` the row of each (e.g. from
+ * `argsortStable`), computed once for all resamples. Scores must be finite. With `scratch`, the
+ * result is views of its arrays (overwritten by the next call that uses them).
+ */
+export function binaryClfCurveOfCounts(
+  sortedScores: Float64Array,
+  sortedPos: Uint8Array,
+  order: Int32Array,
+  counts: ArrayLike<number>,
+  scratch?: BinaryCurve,
+): BinaryCurve {
+  const n = order.length;
+  // The result may be views of `scratch` (arrays of at least n values), reused from call to call.
+  const fps = scratch ? scratch.fps : new Float64Array(n);
+  const tps = scratch ? scratch.tps : new Float64Array(n);
+  const thresholds = scratch ? scratch.thresholds : new Float64Array(n);
+  let tp = 0;
+  let fp = 0;
+  let k = 0;
+  let r = n - 1;
+  // From the highest score down; one point per distinct score drawn at least once.
+  while (r >= 0) {
+    const v = sortedScores[r];
+    let drawn = false;
+    for (; r >= 0 && sortedScores[r] === v; r--) {
+      const c = counts[order[r]];
+      if (c === 0) continue;
+      drawn = true;
+      if (sortedPos[r]) tp += c;
+      else fp += c;
+    }
+    if (!drawn) continue;
+    fps[k] = fp;
+    tps[k] = tp;
+    thresholds[k] = v === 0 ? 0 : v;
+    k++;
+  }
+  return { fps: fps.subarray(0, k), tps: tps.subarray(0, k), thresholds: thresholds.subarray(0, k) };
+}
+
 /** Sorts `values` ascending in place (stably) and returns `weights` in the same order. */
 function permuted(weights: Float64Array, values: Float64Array): Float64Array {
   const order = argsortStable(values);

@@ -72,36 +72,9 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
   let classes: Label[] = enc.classes;
   let col: Int32Array = codes;
   if (options.labels !== undefined && options.labels !== null) {
-    const labels = asLabelsOption(options.labels, who)!;
-    const kinds = new Set(labels.map((l) => typeof l));
-    if (kinds.size > 1)
-      fail(who, 'labels', 'labels mixes numbers and strings.', 'use one type for every label');
-    const uniq = [...new Set(labels)];
-    classes =
-      typeof uniq[0] === 'number'
-        ? (uniq as number[]).sort((a, b) => a - b)
-        : (uniq as string[]).sort(compareCodePoints);
-    if (classes.length < 2) {
-      fail(
-        who,
-        'labels',
-        `labels needs at least two labels for log loss; got ${previewLabels(classes)}.`,
-        'list every class of the model',
-      );
-    }
-    const map = new Int32Array(enc.classes.length);
-    enc.classes.forEach((c, j) => {
-      map[j] = codeOf(classes, typeof classes[0] === 'number' ? 'number' : 'string', c, who, 'yTrue');
-    });
-    const missing = enc.classes.filter((_, j) => map[j] < 0);
-    if (missing.length) {
-      fail(
-        who,
-        'yTrue',
-        `yTrue contains labels not in labels: ${missing.map((x) => show(x)).join(', ')}.`,
-        'add them to labels (with their probability columns)',
-      );
-    }
+    const cols = labelColumns(who, enc.classes, options.labels);
+    classes = cols.classes;
+    const map = cols.map;
     col = new Int32Array(n);
     for (let i = 0; i < n; i++) col[i] = map[codes[i]];
   } else if (classes.length === 1) {
@@ -126,11 +99,7 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
       );
     }
     const d = m.data;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += clip(d[i * k + j], e);
-      losses[i] = -Math.log(clip(d[i * k + col[i]], e) / s);
-    }
+    for (let i = 0; i < n; i++) losses[i] = sampleLogLoss(d, k, i, col[i], e);
   } else {
     const p = asScores(m ?? yPred, n, who, 'yPred');
     if (k !== 2) {
@@ -158,6 +127,71 @@ export function logLoss(yTrue: LabelsInput, yPred: ScoresInput, options: LogLoss
   if (!normalize) return s;
   checkWeightSum(who, sw);
   return s / sw;
+}
+
+/**
+ * The log loss of sample `i` of the `k`-column probability matrix `d` (row-major) whose true class
+ * is column `c`: probabilities clipped to `[e, 1 − e]`, the row divided by its sum. What
+ * {@link logLoss} averages, shared with the bootstrap of `lathe evaluate`.
+ */
+export function sampleLogLoss(d: Float64Array, k: number, i: number, c: number, e: number): number {
+  let s = 0;
+  for (let j = 0; j < k; j++) s += clip(d[i * k + j], e);
+  return -Math.log(clip(d[i * k + c], e) / s);
+}
+
+/**
+ * The Brier term of one sample: the squared difference between its outcome (1 positive, 0 not)
+ * and the probability `p`. What {@link brierScoreLoss} averages, shared with the bootstrap of
+ * `lathe evaluate`.
+ */
+export function brierTerm(positive: boolean, p: number): number {
+  const d = (positive ? 1 : 0) - p;
+  return d * d;
+}
+
+/**
+ * The probability columns of {@link logLoss} given `labels`: the labels sorted (the columns'
+ * classes) and, for each class of `yTrue` (`present`, sorted), its column. Throws as `logLoss`
+ * does for mixed types, fewer than two labels, or a class of `yTrue` not among them. Shared with
+ * the bootstrap of `lathe evaluate`.
+ */
+export function labelColumns(
+  who: string,
+  present: readonly Label[],
+  given: readonly (Label | boolean)[],
+): { classes: Label[]; map: Int32Array } {
+  const labels = asLabelsOption(given, who)!;
+  const kinds = new Set(labels.map((l) => typeof l));
+  if (kinds.size > 1)
+    fail(who, 'labels', 'labels mixes numbers and strings.', 'use one type for every label');
+  const uniq = [...new Set(labels)];
+  const classes: Label[] =
+    typeof uniq[0] === 'number'
+      ? (uniq as number[]).sort((a, b) => a - b)
+      : (uniq as string[]).sort(compareCodePoints);
+  if (classes.length < 2) {
+    fail(
+      who,
+      'labels',
+      `labels needs at least two labels for log loss; got ${previewLabels(classes)}.`,
+      'list every class of the model',
+    );
+  }
+  const map = new Int32Array(present.length);
+  present.forEach((c, j) => {
+    map[j] = codeOf(classes, typeof classes[0] === 'number' ? 'number' : 'string', c, who, 'yTrue');
+  });
+  const missing = present.filter((_, j) => map[j] < 0);
+  if (missing.length) {
+    fail(
+      who,
+      'yTrue',
+      `yTrue contains labels not in labels: ${missing.map((x) => show(x)).join(', ')}.`,
+      'add them to labels (with their probability columns)',
+    );
+  }
+  return { classes, map };
 }
 
 function clip(v: number, eps: number): number {
@@ -225,9 +259,8 @@ export function brierScoreLoss(
   let s = 0;
   let sw = 0;
   for (let i = 0; i < n; i++) {
-    const d = (codes[i] === posCode ? 1 : 0) - p[i];
     const wi = w ? w[i] : 1;
-    s += d * d * wi;
+    s += brierTerm(codes[i] === posCode, p[i]) * wi;
     sw += wi;
   }
   checkWeightSum(who, sw);

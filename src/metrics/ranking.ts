@@ -92,9 +92,32 @@ function prFromCurve(curve: BinaryCurve): PrecisionRecallCurve {
 
 /** Average precision of one binary problem: Σ (Rₙ − Rₙ₋₁)·Pₙ over decreasing thresholds. */
 function binaryAveragePrecision(isPos: Uint8Array, scores: Float64Array, w: Float64Array | null): number {
-  const { precision, recall } = prFromCurve(binaryClfCurve(isPos, scores, w));
+  return averagePrecisionOfCurve(binaryClfCurve(isPos, scores, w));
+}
+
+/**
+ * Average precision from the cumulative counts of a binary curve — what
+ * {@link averagePrecisionScore} computes once the curve is counted, shared with the bootstrap of
+ * `lathe evaluate`. Without positives it warns (recall set to 1) as scikit-learn does.
+ */
+export function averagePrecisionOfCurve(curve: BinaryCurve): number {
+  const { fps, tps } = curve;
+  const m = tps.length;
+  const tLast = tps[m - 1];
+  if (tLast === 0) {
+    warn('UserWarning', 'No positive class found in y_true, recall is set to one for all thresholds.');
+  }
+  // Σ (recall[j + 1] − recall[j]) · precision[j] over prFromCurve's points (increasing
+  // thresholds: curve point m − 1 − j), without building the curve; recall[m] is 0.
   let s = 0;
-  for (let j = 0; j + 1 < recall.length; j++) s += (recall[j + 1] - recall[j]) * precision[j];
+  for (let j = 0; j < m; j++) {
+    const i = m - 1 - j;
+    const ps = tps[i] + fps[i];
+    const precision = ps !== 0 ? tps[i] / ps : 0;
+    const recall = tLast === 0 ? 1 : tps[i] / tLast;
+    const next = j + 1 < m ? (tLast === 0 ? 1 : tps[i - 1] / tLast) : 0;
+    s += (next - recall) * precision;
+  }
   return -s;
 }
 

@@ -53,7 +53,8 @@ export interface R2Options {
   forceFinite?: boolean;
 }
 
-interface Targets {
+/** Checked regression targets: `n` samples of `m` outputs each, row-major. */
+export interface Targets {
   t: Float64Array;
   p: Float64Array;
   n: number;
@@ -229,19 +230,44 @@ function errorMetric(
     const tg = targets(who, yTrue, yPred);
     const mode = resolveMultioutput(who, options.multioutput, tg.m, false);
     const w = asSampleWeight(options.sampleWeight, tg.n, who);
-    const errors = perOutputMean(who, tg, w, f);
-    if (post) for (let j = 0; j < errors.length; j++) errors[j] = post(errors[j]);
-    return combine(who, errors, mode);
+    return meanErrorOf(who, tg, w, mode, f, post);
   };
 }
+
+/**
+ * A mean-error metric on checked targets: the mean of `f` per output, `post` applied, combined
+ * over outputs. The arithmetic of {@link meanAbsoluteError} and its kin, shared with the
+ * bootstrap of `lathe evaluate`.
+ */
+export function meanErrorOf(
+  who: string,
+  tg: Targets,
+  w: Float64Array | null,
+  mode: 'raw_values' | 'uniform_average' | 'variance_weighted' | Float64Array,
+  f: (t: number, p: number) => number,
+  post?: (x: number) => number,
+): number | Float64Array {
+  const errors = perOutputMean(who, tg, w, f);
+  if (post) for (let j = 0; j < errors.length; j++) errors[j] = post(errors[j]);
+  return combine(who, errors, mode);
+}
+
+/** The per-sample error terms and post-processing of the mean-error metrics, by metric key. */
+export const ERROR_TERMS = {
+  mae: { f: (t: number, p: number) => Math.abs(p - t) },
+  mse: { f: (t: number, p: number) => (t - p) * (t - p) },
+  rmse: { f: (t: number, p: number) => (t - p) * (t - p), post: Math.sqrt },
+  mape: { f: (t: number, p: number) => Math.abs(p - t) / Math.max(Math.abs(t), Number.EPSILON) },
+} as const;
 
 /**
  * Mean absolute error `mean |yTrue − yPred|` — scikit-learn's `mean_absolute_error`.
  *
  * @example meanAbsoluteError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.5
  */
-export const meanAbsoluteError: Overloaded = errorMetric('meanAbsoluteError', (t, p) =>
-  Math.abs(p - t),
+export const meanAbsoluteError: Overloaded = errorMetric(
+  'meanAbsoluteError',
+  ERROR_TERMS.mae.f,
 ) as Overloaded;
 
 /**
@@ -249,10 +275,7 @@ export const meanAbsoluteError: Overloaded = errorMetric('meanAbsoluteError', (t
  *
  * @example meanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.375
  */
-export const meanSquaredError: Overloaded = errorMetric(
-  'meanSquaredError',
-  (t, p) => (t - p) * (t - p),
-) as Overloaded;
+export const meanSquaredError: Overloaded = errorMetric('meanSquaredError', ERROR_TERMS.mse.f) as Overloaded;
 
 /**
  * Root mean squared error, `√MSE` per output (then averaged over outputs) — scikit-learn 1.2's
@@ -262,8 +285,8 @@ export const meanSquaredError: Overloaded = errorMetric(
  */
 export const rootMeanSquaredError: Overloaded = errorMetric(
   'rootMeanSquaredError',
-  (t, p) => (t - p) * (t - p),
-  Math.sqrt,
+  ERROR_TERMS.rmse.f,
+  ERROR_TERMS.rmse.post,
 ) as Overloaded;
 
 /**
@@ -275,7 +298,7 @@ export const rootMeanSquaredError: Overloaded = errorMetric(
  */
 export const meanAbsolutePercentageError: Overloaded = errorMetric(
   'meanAbsolutePercentageError',
-  (t, p) => Math.abs(p - t) / Math.max(Math.abs(t), Number.EPSILON),
+  ERROR_TERMS.mape.f,
 ) as Overloaded;
 
 /**
@@ -301,8 +324,7 @@ export const medianAbsoluteError: Overloaded = ((
     for (let i = 0, k = j; i < n; i++, k += m) err[i] = Math.abs(p[k] - t[k]);
     const order = argsortStable(err);
     if (!w) {
-      const h = n >> 1;
-      out[j] = n % 2 === 1 ? err[order[h]] : (err[order[h - 1]] + err[order[h]]) / 2;
+      out[j] = medianOfSorted(n, (r) => err[order[r]]);
       continue;
     }
     let total = 0;
@@ -322,6 +344,24 @@ export const medianAbsoluteError: Overloaded = ((
   }
   return combine(who, out, mode);
 }) as Overloaded;
+
+/**
+ * The (unweighted) median of `n` values, given the value at each position of their ascending
+ * order (`at(r)`): the middle one, or the mean of the two middle ones — the rule of
+ * {@link medianAbsoluteError}, shared with the bootstrap of `lathe evaluate`.
+ */
+export function medianOfSorted(n: number, at: (r: number) => number): number {
+  const h = n >> 1;
+  return n % 2 === 1 ? at(h) : (at(h - 1) + at(h)) / 2;
+}
+
+/**
+ * Combines one value per output as the regression metrics do (`'uniform_average'`: their
+ * pairwise sum over the number of outputs); shared with the bootstrap of `lathe evaluate`.
+ */
+export function averageOutputs(values: Float64Array): number {
+  return combine('averageOutputs', values, 'uniform_average') as number;
+}
 
 type R2Overloaded = {
   (
@@ -370,6 +410,19 @@ export const r2Score: R2Overloaded = ((
   const tg = targets(who, yTrue, yPred);
   resolveMultioutput(who, options.multioutput, tg.m, true);
   const w = asSampleWeight(options.sampleWeight, tg.n, who);
+  return r2Of(who, tg, w, options);
+}) as R2Overloaded;
+
+/**
+ * R² on checked targets — the arithmetic of {@link r2Score}, shared with the bootstrap of
+ * `lathe evaluate`.
+ */
+export function r2Of(
+  who: string,
+  tg: Targets,
+  w: Float64Array | null,
+  options: R2Options,
+): number | Float64Array {
   if (tg.n < 2) {
     undefinedMetric('R^2 score is not well-defined with less than two samples.');
     return Number.NaN;
@@ -392,7 +445,7 @@ export const r2Score: R2Overloaded = ((
     den[j] = columnSum(b, n, m);
   }
   return assemble(who, num, den, options, m);
-}) as R2Overloaded;
+}
 
 /**
  * Explained variance 1 − Var(y − ŷ) / Var(y) — scikit-learn 1.2's `explained_variance_score`
@@ -410,6 +463,19 @@ export const explainedVarianceScore: R2Overloaded = ((
   const tg = targets(who, yTrue, yPred);
   resolveMultioutput(who, options.multioutput, tg.m, true);
   const w = asSampleWeight(options.sampleWeight, tg.n, who);
+  return explainedVarianceOf(who, tg, w, options);
+}) as R2Overloaded;
+
+/**
+ * Explained variance on checked targets — the arithmetic of {@link explainedVarianceScore},
+ * shared with the bootstrap of `lathe evaluate`.
+ */
+export function explainedVarianceOf(
+  who: string,
+  tg: Targets,
+  w: Float64Array | null,
+  options: R2Options,
+): number | Float64Array {
   const { t, p, n, m } = tg;
   const diff = new Float64Array(n * m);
   for (let k = 0; k < diff.length; k++) diff[k] = t[k] - p[k];
@@ -431,7 +497,7 @@ export const explainedVarianceScore: R2Overloaded = ((
     den[j] = columnSum(b, n, m) / sw;
   }
   return assemble(who, num, den, options, m);
-}) as R2Overloaded;
+}
 
 function weightedColumnMeans(
   who: string,

@@ -247,6 +247,52 @@ export function rocAucScore(
   return binaryRocAuc(isPos, scores, w, maxFpr, who);
 }
 
+/**
+ * The area under the ROC curve of cumulative counts (collinear points dropped, the trapezoidal
+ * rule) — what {@link rocAucScore} computes once the curve is counted, shared with the bootstrap
+ * of `lathe evaluate`. The curve must hold both a positive and a negative.
+ */
+export function rocAucOfCurve(curve: BinaryCurve): number {
+  const { fps, tps } = curve;
+  const m = fps.length;
+  const fLast = fps[m - 1];
+  const tLast = tps[m - 1];
+  if (!(fLast > 0 && tLast > 0)) {
+    // A rate is undefined (NaN, with scikit-learn's warning): as the curve says.
+    const roc = rocFromCurve(curve, true);
+    return trapezoid(roc.fpr, roc.tpr);
+  }
+  // trapezoid(rocFromCurve(curve, true)) without building the curve: the same points (the
+  // origin, then every point kept by dropIntermediate, in order) and the same sum.
+  let area = 0;
+  let x0 = 0;
+  let y0 = 0;
+  for (let i = 0; i < m; i++) {
+    if (m > 2 && i > 0 && i < m - 1) {
+      const dfp = fps[i + 1] - fps[i] - (fps[i] - fps[i - 1]);
+      const dtp = tps[i + 1] - tps[i] - (tps[i] - tps[i - 1]);
+      if (dfp === 0 && dtp === 0) continue;
+    }
+    const x = fps[i] / fLast;
+    const y = tps[i] / tLast;
+    area += ((x - x0) * (y + y0)) / 2;
+    x0 = x;
+    y0 = y;
+  }
+  return area;
+}
+
+/**
+ * The one-vs-rest macro average of per-class AUCs (their plain mean, in class order), as
+ * {@link rocAucScore} takes it; shared with the bootstrap of `lathe evaluate`.
+ */
+export function macroMeanAuc(scores: Float64Array): number {
+  const k = scores.length;
+  let s = 0;
+  for (let j = 0; j < k; j++) s += scores[j];
+  return s / k;
+}
+
 /** AUC of one binary problem (scikit-learn's `_binary_roc_auc_score`, whose caller checked both classes occur). */
 function binaryRocAuc(
   isPos: Uint8Array,
@@ -255,8 +301,9 @@ function binaryRocAuc(
   maxFpr: number | null,
   who: string,
 ): number {
-  const roc = rocFromCurve(binaryClfCurve(isPos, scores, w), true);
-  if (maxFpr === null || maxFpr === 1) return trapezoid(roc.fpr, roc.tpr);
+  const curve = binaryClfCurve(isPos, scores, w);
+  if (maxFpr === null || maxFpr === 1) return rocAucOfCurve(curve);
+  const roc = rocFromCurve(curve, true);
   if (typeof maxFpr !== 'number' || !(maxFpr > 0 && maxFpr <= 1)) {
     fail(who, 'maxFpr', `maxFpr must be in (0, 1]; got ${show(maxFpr)}.`, 'pass e.g. maxFpr: 0.1');
   }
@@ -430,11 +477,7 @@ function multiclassRocAuc(
     scores[j] = binaryRocAuc(isPos, col, w, null, who);
   }
   if (average === null) return scores;
-  if (average === 'macro') {
-    let s = 0;
-    for (let j = 0; j < k; j++) s += scores[j];
-    return s / k;
-  }
+  if (average === 'macro') return macroMeanAuc(scores);
   let s = 0;
   let sw = 0;
   for (let j = 0; j < k; j++) {

@@ -327,7 +327,7 @@ export function bootstrapMetric<T, P>(
   const dist = new Float64Array(B);
   const idx = new Int32Array(n);
   for (let b = 0; b < B; b++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    rng.fillInts(idx, n); // the draws of rng.int(n) for each row, in order
     dist[b] = metric(takeRows(yTrue, idx), takeRows(yPred, idx));
   }
   let jackknife: Float64Array[] | undefined;
