@@ -26,7 +26,6 @@ export {
 export * from './correlation.ts';
 export * from './correlation-test.ts';
 export * from './descriptive.ts';
-export * from './drift.ts';
 export {
   buildDesign,
   type Design,
@@ -34,6 +33,7 @@ export {
   type FormulaColumn,
   type FormulaFrame,
 } from './design.ts';
+export * from './drift.ts';
 export {
   type FormulaExpr,
   type FormulaFactor,
