@@ -68,7 +68,12 @@ export interface DriftReport {
   /** The threshold on `share`. */
   driftShare: number;
   datasetDrift: boolean;
+  /** Cautions about the comparison (e.g. too few current rows to say much). */
+  notes: string[];
 }
+
+/** Current rows below which a comparison is flagged as saying little. */
+export const FEW_CURRENT_ROWS = 100;
 
 function summary(v: ReferenceValues | null, rows: number): SampleSummary {
   if (!v) return { rows, missingShare: 0 };
@@ -222,5 +227,11 @@ export function monitorDrift(
     share,
     driftShare,
     datasetDrift: tested.length > 0 && share >= driftShare,
+    notes:
+      current.nRows < FEW_CURRENT_ROWS
+        ? [
+            `only ${current.nRows} current row${current.nRows === 1 ? '' : 's'}: the distributions of so few rows differ from the reference by chance (the distances above all), so a drift verdict says little; compare a few hundred rows or more`,
+          ]
+        : [],
   };
 }

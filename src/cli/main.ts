@@ -56,6 +56,11 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   { name: 'export', summary: 'export a model to ONNX', load: () => import('./export.ts') },
   { name: 'serve', summary: 'serve models over HTTP', load: () => import('./serve.ts') },
+  {
+    name: 'monitor',
+    summary: 'data drift of what a model scores against its training data',
+    load: () => import('./monitor.ts'),
+  },
 ];
 
 /** The command named on the command line (`lathe <command> …` or `lathe help <command>`), if any. */
@@ -73,7 +78,7 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('lathe')
     .description(
-      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, export, serve.",
+      "Lathe: the machine-learning engineer's workbench — profile, train, tune, evaluate, track, export, serve, monitor.",
     )
     .version(await packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')

@@ -5,7 +5,14 @@
  * @module
  */
 export { createServer, SERVE_DEFAULTS, type ServeOptions } from './app.ts';
-export { PredictionLog, type PredictionLogEntry } from './prediction-log.ts';
+export {
+  looksLikePredictionLog,
+  PredictionLog,
+  type PredictionLogEntry,
+  type PredictionLogFilter,
+  type PredictionLogRows,
+  readPredictionLog,
+} from './prediction-log.ts';
 export { type InferRequest, inferRequest, recordsTable } from './request-table.ts';
 export {
   type ModelMetadata,

@@ -12,8 +12,11 @@
  * @module
  */
 
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { HttpError, ValidationError } from '../core/errors.ts';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { DataError, HttpError, ValidationError } from '../core/errors.ts';
+import type { Table } from '../data/table.ts';
+import { tableOfCells } from './request-table.ts';
+import type { Element } from './tensor.ts';
 
 /** One line of the log. */
 export interface PredictionLogEntry {
@@ -134,4 +137,108 @@ export class PredictionLog {
     closeSync(this.#fd);
     this.#fd = null;
   }
+}
+
+/** Which lines of a prediction log {@link readPredictionLog} takes. */
+export interface PredictionLogFilter {
+  /** Only lines of this served model (needed when the log holds several). */
+  model?: string;
+  /** Only lines at or after this time (ISO 8601). */
+  since?: string;
+  /** Only lines before this time (ISO 8601). */
+  until?: string;
+}
+
+/** The answered requests of a prediction log, as one table. */
+export interface PredictionLogRows {
+  /** The inputs of every answered request taken, in log order (columns typed by their values). */
+  table: Table;
+  /** The served model the lines are of. */
+  model: string;
+  /** Its versions seen in the lines taken. */
+  versions: string[];
+  /** Lines read, and of those the answered requests taken. */
+  lines: number;
+  requests: number;
+  /** Time of the first and last request taken. */
+  first: string | null;
+  last: string | null;
+}
+
+/** Whether a file's first line is a prediction log's (a JSON object with time, model and status). */
+export function looksLikePredictionLog(firstLine: string): boolean {
+  try {
+    const o = JSON.parse(firstLine) as Record<string, unknown>;
+    return typeof o === 'object' && o !== null && 'time' in o && 'model' in o && 'status' in o && 'rows' in o;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the answered requests (status 200) of a prediction log written by the server: their
+ * inputs, concatenated in log order. A line that is not JSON is a `DataError` naming it; a log of
+ * several models needs `filter.model`.
+ */
+export function readPredictionLog(path: string, filter: PredictionLogFilter = {}): PredictionLogRows {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const since = filter.since ? Date.parse(filter.since) : Number.NEGATIVE_INFINITY;
+  const until = filter.until ? Date.parse(filter.until) : Number.POSITIVE_INFINITY;
+  const entries: PredictionLogEntry[] = [];
+  const models = new Set<string>();
+  lines.forEach((line, i) => {
+    let e: PredictionLogEntry;
+    try {
+      e = JSON.parse(line) as PredictionLogEntry;
+    } catch (err) {
+      throw new DataError(
+        `this line is not JSON (${(err as Error).message}), so it is no line of a prediction log.`,
+        {
+          file: path,
+          line: i + 1,
+          fix: 'pass a log written by lathe serve --log (a line cut short by a crash can be deleted)',
+        },
+      );
+    }
+    if (e.status !== 200 || typeof e.inputs !== 'object' || e.inputs === null) return;
+    const t = Date.parse(e.time);
+    if (!(t >= since && t < until)) return;
+    models.add(e.model);
+    if (filter.model === undefined || e.model === filter.model) entries.push(e);
+  });
+  if (filter.model === undefined && models.size > 1) {
+    throw new ValidationError(
+      `${path} holds the predictions of ${models.size} models (${[...models].join(', ')}).`,
+      {
+        field: 'model',
+        fix: 'say which one with --served-as NAME',
+      },
+    );
+  }
+  const model = filter.model ?? [...models][0] ?? '';
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  for (const e of entries)
+    for (const k of Object.keys(e.inputs!)) if (!index.has(k)) index.set(k, names.push(k) - 1);
+  const total = entries.reduce((a, e) => a + e.rows, 0);
+  const cells = names.map(() => new Array<Element>(total).fill(null));
+  let at = 0;
+  for (const e of entries) {
+    for (const [k, values] of Object.entries(e.inputs!)) {
+      const col = cells[index.get(k)!];
+      for (let i = 0; i < e.rows; i++) col[at + i] = (values[i] ?? null) as Element;
+    }
+    at += e.rows;
+  }
+  return {
+    table: tableOfCells(names, cells),
+    model,
+    versions: [...new Set(entries.map((e) => e.version))],
+    lines: lines.length,
+    requests: entries.length,
+    first: entries[0]?.time ?? null,
+    last: entries[entries.length - 1]?.time ?? null,
+  };
 }

@@ -189,8 +189,11 @@ function cell(v: unknown, where: string): Element {
   );
 }
 
-/** A table of columns given as lists of cells (typed by {@link cellsKind}). */
-function tableOfCells(names: readonly string[], cells: Element[][]): Table {
+/**
+ * A table of columns given as lists of JSON cells, each column typed by what its cells are:
+ * numbers, booleans, or text when they hold strings or mix kinds (null = missing).
+ */
+export function tableOfCells(names: readonly string[], cells: Element[][]): Table {
   return new Table(names.map((n, j) => columnOf(n, cells[j], cellsKind(cells[j]))));
 }
 

@@ -128,6 +128,18 @@ describe('monitorDrift', () => {
     assert.equal(report.drifted, 0);
     assert.equal(report.datasetDrift, false);
     assert.equal(report.prediction!.drifted, false);
+    assert.deepEqual(report.notes, []);
+  });
+
+  it('says when the current rows are too few for a verdict to mean much', () => {
+    const report = monitorDrift(
+      r.model,
+      r.inputSchema,
+      r.reference,
+      typed(train.take(r.holdoutRows.slice(0, 12))),
+    );
+    assert.equal(report.notes.length, 1);
+    assert.match(report.notes[0], /^only 12 current rows: .*compare a few hundred rows or more/);
   });
 
   it('finds the shifted ages, the new plan mix and the predictions that follow them', () => {

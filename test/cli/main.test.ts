@@ -16,7 +16,8 @@ describe('lathe (entry point)', () => {
     assert.match(r.stdout, /Usage: lathe/);
     // Every command the overview lists exists (it once listed serve before there was one).
     assert.match(r.stdout, /\n {2}serve +serve models over HTTP\n/);
-    assert.match(r.stdout, /profile, train, tune,\s+evaluate, track, export, serve\./);
+    assert.match(r.stdout, /profile, train, tune,\s+evaluate, track, export, serve, monitor\./);
+    assert.match(r.stdout, /\n {2}monitor +data drift of what a model scores against its training data\n/);
   });
 
   it('prints its version', async () => {

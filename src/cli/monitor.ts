@@ -1,0 +1,283 @@
+/**
+ * `lathe monitor <model> <data>`: has what the model scores drifted from what it was trained on?
+ * `<data>` is a prediction log of `lathe serve --log` (its answered requests) or a data file; the
+ * reference is the sample of training rows the package carries (or `--reference FILE`). Prints
+ * one line per input column and one for the predictions (test, statistic, p-value, verdict) and
+ * the data set's verdict.
+ *
+ *   lathe monitor churn@champion predictions.ndjson --since 2026-11-01
+ *   lathe monitor runs/customers/model new-customers.csv --json
+ *
+ * @module
+ */
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadModel } from '../automl/load.ts';
+import { type ColumnDriftReport, type DriftReport, monitorDrift } from '../automl/monitor.ts';
+import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
+import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
+import { ValidationError } from '../core/errors.ts';
+import { numericColumn } from '../data/column.ts';
+import type { BadRowPolicy } from '../data/read-types.ts';
+import { applySchema } from '../data/schema-apply.ts';
+import type { Table } from '../data/table.ts';
+import { looksLikePredictionLog, readPredictionLog } from '../serve/prediction-log.ts';
+import type { LoadedModel } from '../track/registry.ts';
+import {
+  action,
+  type CommonOptions,
+  choiceFlag,
+  formatScore,
+  note,
+  numberFlag,
+  output,
+  UsageError,
+  withCommonOptions,
+} from './common.ts';
+import { readScoringInput } from './predict.ts';
+
+interface MonitorFlags extends CommonOptions {
+  reference?: string;
+  since?: string;
+  until?: string;
+  servedAs?: string;
+  driftShare?: number;
+  onBadRows?: BadRowPolicy;
+}
+
+/** Registers `lathe monitor`. */
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('monitor')
+      .description('data drift: what a model scores against what it was trained on')
+      .argument(
+        '<model>',
+        'model package directory or archive, or a registry reference name@alias / name/version',
+      )
+      .argument(
+        '<data>',
+        'a prediction log of lathe serve --log, or a CSV, TSV, Parquet, JSON, NDJSON or Arrow file',
+      )
+      .option(
+        '--reference <file>',
+        "the training data to compare with (default: the package's sample of its training rows)",
+      )
+      .option(
+        '--since <time>',
+        'a log: only requests at or after this time (ISO 8601, e.g. 2026-11-01)',
+        timeFlag('--since'),
+      )
+      .option('--until <time>', 'a log: only requests before this time (ISO 8601)', timeFlag('--until'))
+      .option('--served-as <name>', 'a log of several models: the name this model was served under')
+      .option(
+        '--drift-share <share>',
+        'share of tested input columns that must drift for the data set to drift (default 0.5)',
+        numberFlag('--drift-share', 0, 1),
+      )
+      .option(
+        '--on-bad-rows <policy>',
+        'a data file: error (default) or quarantine',
+        choiceFlag('--on-bad-rows', ['error', 'quarantine'] as const),
+      ),
+  ).action(action(monitorCommand));
+}
+
+function timeFlag(flag: string): (v: string) => string {
+  return (v: string) => {
+    if (Number.isNaN(Date.parse(v))) {
+      throw new UsageError(`${flag} must be a time such as 2026-11-01 or 2026-11-01T12:00:00Z; got '${v}'.`);
+    }
+    return new Date(Date.parse(v)).toISOString();
+  };
+}
+
+/** The first line of a file (up to 64 KB), to tell a prediction log from a data file. */
+function firstLine(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return ''; // the reader says what is wrong with the path
+  }
+  try {
+    const buf = Buffer.alloc(65536);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const nl = text.indexOf('\n');
+    return nl >= 0 ? text.slice(0, nl) : text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the current rows came from, for the report. */
+interface CurrentSource {
+  kind: 'log' | 'file';
+  path: string;
+  rows: number;
+  /** A log: requests taken, the model name and versions, the time span. */
+  requests?: number;
+  servedAs?: string;
+  versions?: string[];
+  first?: string | null;
+  last?: string | null;
+}
+
+/**
+ * The log's inputs typed as the model reads them. Dates are logged in ISO form whatever the
+ * training file's format was: they are read back as such.
+ */
+function typeLogInputs(t: Table, loaded: LoadedModel, path: string): Table {
+  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+  let table = t;
+  for (const cs of used.columns) {
+    if (cs.storage !== 'datetime' || !table.has(cs.name)) continue;
+    const c = table.column(cs.name);
+    if (c.type !== 'text') continue;
+    table = table.withColumn(
+      numericColumn(
+        cs.name,
+        c.values.map((v) => (v === null ? null : Date.parse(v))),
+      ),
+    );
+  }
+  const missing = used.columns.filter((c) => !table.has(c.name)).map((c) => c.name);
+  if (missing.length) {
+    throw new ValidationError(
+      `${path}: the logged requests lack inputs the model reads: ${missing.join(', ')} — the log is of another model.`,
+      {
+        field: 'data',
+        fix: 'monitor the log with the model that was served, or pick it with --served-as',
+      },
+    );
+  }
+  return applySchema(
+    table.select(used.columns.map((c) => c.name).filter((n) => table.has(n))),
+    scoringSchema(used),
+    {
+      source: path,
+    },
+  );
+}
+
+async function currentRows(
+  data: string,
+  loaded: LoadedModel,
+  flags: MonitorFlags,
+): Promise<{ table: Table; source: CurrentSource }> {
+  if (looksLikePredictionLog(firstLine(data))) {
+    const log = readPredictionLog(data, { model: flags.servedAs, since: flags.since, until: flags.until });
+    if (log.table.nRows === 0) {
+      throw new ValidationError(
+        `${data}: no answered request${flags.since || flags.until ? ' in that time span' : ''}${log.model ? ` of ${log.model}` : ''} to compare with the reference.`,
+        { field: 'data', fix: 'widen --since/--until, or check --served-as' },
+      );
+    }
+    return {
+      table: typeLogInputs(log.table, loaded, data),
+      source: {
+        kind: 'log',
+        path: data,
+        rows: log.table.nRows,
+        requests: log.requests,
+        servedAs: log.model,
+        versions: log.versions,
+        first: log.first,
+        last: log.last,
+      },
+    };
+  }
+  if (flags.since || flags.until || flags.servedAs) {
+    throw new UsageError(
+      `--since, --until and --served-as select requests of a prediction log; ${data} is a data file.`,
+    );
+  }
+  const { input } = await readScoringInput(data, loaded, flags.onBadRows);
+  return { table: input, source: { kind: 'file', path: data, rows: input.nRows } };
+}
+
+async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<ReferenceSample> {
+  if (flags.reference) {
+    const { input } = await readScoringInput(flags.reference, loaded, flags.onBadRows);
+    const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
+    return referenceSample(
+      input,
+      used.columns.map((c) => c.name),
+      flags.seed ?? 0,
+    );
+  }
+  const r = packageReference(loaded.pkg.extra);
+  if (!r) {
+    throw new ValidationError(
+      'the model package carries no sample of its training rows to compare with (it was written by a Lathe that did not keep one).',
+      { field: 'model', fix: 'pass --reference with the training data file, or retrain the model' },
+    );
+  }
+  return r;
+}
+
+async function monitorCommand(modelRef: string, data: string, flags: MonitorFlags): Promise<void> {
+  const loaded = await loadModel(modelRef, { store: flags.store });
+  const reference = await referenceOf(loaded, flags);
+  const { table, source } = await currentRows(data, loaded, flags);
+  const report = monitorDrift(loaded.model, loaded.pkg.inputSchema, reference, table, {
+    driftShare: flags.driftShare,
+  });
+  output(
+    flags,
+    {
+      model: modelRef,
+      task: loaded.pkg.task,
+      current: source,
+      reference: flags.reference ?? 'package',
+      ...report,
+    },
+    () => text(modelRef, loaded, source, report, flags.reference),
+  );
+  for (const n of report.notes) note(flags, n);
+  if (report.datasetDrift)
+    note(
+      flags,
+      'the data have drifted: check the columns marked DRIFT, and consider retraining on recent data (lathe train).',
+    );
+}
+
+const TESTS: Record<string, string> = {
+  ks: 'KS',
+  wasserstein: 'Wasserstein',
+  chisquare: 'chi-square',
+  jensenshannon: 'Jensen-Shannon',
+};
+
+function row(c: ColumnDriftReport): string {
+  if (c.drifted === null) return `${c.column.padEnd(22)} ${'—'.padEnd(15)} ${c.reason}`;
+  const p = c.pValue === null ? '—' : c.pValue < 1e-4 ? c.pValue.toExponential(1) : c.pValue.toFixed(4);
+  const rule = c.pValue === null ? `≥ ${c.threshold}` : `p < ${c.threshold}`;
+  return `${c.column.padEnd(22)} ${TESTS[c.test!].padEnd(15)} ${formatScore(c.statistic).padStart(9)}  ${p.padStart(8)}  ${rule.padEnd(9)} ${c.drifted ? 'DRIFT' : 'ok'}`;
+}
+
+function text(
+  modelRef: string,
+  loaded: LoadedModel,
+  source: CurrentSource,
+  r: DriftReport,
+  referencePath: string | undefined,
+): string {
+  const span =
+    source.kind === 'log' ? ` (${source.requests} requests, ${source.first} … ${source.last})` : '';
+  const ref = referencePath ? `${referencePath}` : 'its training rows';
+  const sampled =
+    r.rows.referenceSampled < r.rows.reference ? ` (a sample of ${r.rows.referenceSampled})` : '';
+  const lines = [
+    `drift of ${modelRef} (${loaded.pkg.task}): ${r.rows.current} rows of ${source.path}${span} against ${r.rows.reference} rows of ${ref}${sampled}`,
+    '',
+    `${'column'.padEnd(22)} ${'test'.padEnd(15)} ${'statistic'.padStart(9)}  ${'p-value'.padStart(8)}  ${'rule'.padEnd(9)} verdict`,
+    ...r.columns.map(row),
+    ...(r.prediction ? [row(r.prediction)] : []),
+    '',
+    `${r.drifted} of ${r.tested} input columns drifted (${(r.share * 100).toFixed(0)} %): ${r.datasetDrift ? 'the data set has DRIFTED' : 'no data drift'} (the threshold is ${(r.driftShare * 100).toFixed(0)} %).`,
+  ];
+  return lines.join('\n');
+}
