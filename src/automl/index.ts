@@ -2,6 +2,7 @@
 export * from './evaluate.ts';
 export * from './families.ts';
 export * from './load.ts';
+export * from './monitor.ts';
 export * from './package.ts';
 export * from './permutation-importance.ts';
 export * from './predict.ts';

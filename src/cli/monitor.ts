@@ -12,6 +12,7 @@
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
 import { type ColumnDriftReport, type DriftReport, monitorDrift } from '../automl/monitor.ts';

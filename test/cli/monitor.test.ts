@@ -107,6 +107,7 @@ describe('lathe monitor', () => {
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.current.kind, 'file');
+    assert.equal(j.current.path, join(dir, 'drifted.csv'));
     assert.equal(j.rows.current, 600);
     const by = Object.fromEntries(j.columns.map((c: { column: string }) => [c.column, c]));
     assert.equal(by.age.drifted, true);
