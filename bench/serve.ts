@@ -97,6 +97,23 @@ function start(
   });
 }
 
+/** Resolves once 127.0.0.1:port accepts connections (within 20 s). */
+async function listening(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.on('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
 function post(
   agent: Agent,
   url: string,
@@ -179,9 +196,10 @@ async function main(): Promise<void> {
       '--store',
       join(dir, 'lathe.db'),
     ],
-    { cwd: dir, stdio: 'inherit' },
+    { cwd: dir, stdio: 'ignore' },
   );
-  await new Promise((r) => train.on('close', r));
+  const code = await new Promise((r) => train.on('close', r));
+  if (code !== 0) throw new Error(`lathe train exited ${code}`);
   const sides = {
     lathe: () =>
       start(
@@ -207,11 +225,14 @@ async function main(): Promise<void> {
       ),
     fastapi: async () => {
       const port = 20000 + Math.floor(Math.random() * 20000);
-      return start(
+      const s = await start(
         '/usr/bin/python3',
         [join(root, 'bench', 'serve-anchor.py'), path, target, String(port)],
         (out) => (/ready (\d+)/.test(out) ? port : null),
       );
+      // uvicorn runs the startup hook before it binds: wait for the port to answer.
+      await listening(s.port);
+      return s;
     },
   };
   const infer = '/v2/models/m/infer';
