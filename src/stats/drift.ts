@@ -116,6 +116,31 @@ export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>
   return Math.sqrt(js / 2);
 }
 
+type Counts = Pick<DriftResult, 'referenceCount' | 'currentCount'>;
+
+/** The verdict of a test with a p-value: drift when p < the threshold. */
+function byPValue(
+  test: DriftTest,
+  statistic: number,
+  pValue: number,
+  o: Required<DriftOptions>,
+  n: Counts,
+): DriftResult {
+  return { test, statistic, pValue, threshold: o.pThreshold, drifted: pValue < o.pThreshold, ...n };
+}
+
+/** The verdict of a distance: drift when it reaches the threshold. */
+function byDistance(test: DriftTest, d: number, o: Required<DriftOptions>, n: Counts): DriftResult {
+  return {
+    test,
+    statistic: d,
+    pValue: null,
+    threshold: o.distanceThreshold,
+    drifted: d >= o.distanceThreshold,
+    ...n,
+  };
+}
+
 /** Counts of each level of the union of both samples, in sorted level order. */
 function levelCounts(
   ref: readonly string[],
@@ -140,45 +165,24 @@ function categoricalDrift(
   const { r, c } = levelCounts(ref, cur);
   if (ref.length > o.smallReference) {
     const d = jensenShannonDistance(r, c);
-    return {
-      test: 'jensenshannon',
-      statistic: d,
-      pValue: null,
-      threshold: o.distanceThreshold,
-      drifted: d >= o.distanceThreshold,
-      ...base,
-    };
+    return byDistance('jensenshannon', d, o, base);
   }
   // The current counts against the reference proportions scaled to the current total. A level the
   // reference never had has expected count 0: χ² is infinite (SciPy gives inf and p = 0).
   const scale = cur.length / ref.length;
   if (r.some((x, i) => x === 0 && c[i] > 0)) {
-    return {
-      test: 'chisquare',
-      statistic: Number.POSITIVE_INFINITY,
-      pValue: 0,
-      threshold: o.pThreshold,
-      drifted: true,
-      ...base,
-    };
+    return byPValue('chisquare', Number.POSITIVE_INFINITY, 0, o, base);
   }
   const keep = r.map((x, i) => i).filter((i) => r[i] > 0);
   if (keep.length < 2) {
     // One level in both: nothing can have moved.
-    return { test: 'chisquare', statistic: 0, pValue: 1, threshold: o.pThreshold, drifted: false, ...base };
+    return byPValue('chisquare', 0, 1, o, base);
   }
   const t = chiSquareGoodnessOfFit(
     keep.map((i) => c[i]),
     { expected: keep.map((i) => r[i] * scale) },
   );
-  return {
-    test: 'chisquare',
-    statistic: t.statistic,
-    pValue: t.pValue,
-    threshold: o.pThreshold,
-    drifted: t.pValue < o.pThreshold,
-    ...base,
-  };
+  return byPValue('chisquare', t.statistic, t.pValue, o, base);
 }
 
 /**
@@ -231,24 +235,10 @@ export function columnDrift(
     for (const x of a) ss += (x - mean) * (x - mean);
     const sd = Math.sqrt(ss / a.length);
     const d = wassersteinDistance(a, b) / sd;
-    return {
-      test: 'wasserstein',
-      statistic: d,
-      pValue: null,
-      threshold: o.distanceThreshold,
-      drifted: d >= o.distanceThreshold,
-      ...base,
-    };
+    return byDistance('wasserstein', d, o, base);
   }
   const t = ksTwoSample(a, b);
-  return {
-    test: 'ks',
-    statistic: t.statistic,
-    pValue: t.pValue,
-    threshold: o.pThreshold,
-    drifted: t.pValue < o.pThreshold,
-    ...base,
-  };
+  return byPValue('ks', t.statistic, t.pValue, o, base);
 }
 
 /** What a sample holds: numbers (a typed array, or numbers with nulls), strings, or only nulls. */
