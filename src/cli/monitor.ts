@@ -231,8 +231,8 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
     {
       model: modelRef,
       task: loaded.pkg.task,
-      current: source,
-      reference: flags.reference ?? 'package',
+      current: { ...source, path: resolve(source.path) },
+      reference: flags.reference ? resolve(flags.reference) : 'package',
       ...report,
     },
     () => text(modelRef, loaded, source, report, flags.reference),

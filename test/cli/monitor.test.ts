@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PredictionLog } from '../../src/serve/prediction-log.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, runCli, trainExampleChurn } from '../helpers/cli.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 
@@ -61,25 +61,7 @@ describe('lathe monitor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lathe-monitor-'));
   const store = join(dir, 'lathe.db');
   before(async () => {
-    const r = await runCli(
-      [
-        'train',
-        customers,
-        '--target',
-        'churned',
-        '--model',
-        'logistic',
-        '--out',
-        'm',
-        '--register',
-        'churn',
-        '--store',
-        store,
-        '--quiet',
-      ],
-      { cwd: dir },
-    );
-    assert.equal(r.code, 0, r.stderr);
+    await trainExampleChurn(dir, 'm', store);
     drifted(join(dir, 'drifted.csv'), 600);
     log(join(dir, 'served.ndjson'), 0, 1000);
   });

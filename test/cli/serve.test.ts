@@ -5,7 +5,7 @@ import { createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
+import { BIN, NODE_FLAGS, ROOT, runCli, trainExampleChurn } from '../helpers/cli.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
@@ -75,25 +75,7 @@ describe('lathe serve', () => {
 
   before(async () => {
     writeFileSync(tokenFile, `${TOKEN}\n`);
-    const r = await runCli(
-      [
-        'train',
-        customers,
-        '--target',
-        'churned',
-        '--model',
-        'logistic',
-        '--out',
-        'm1',
-        '--register',
-        'churn',
-        '--store',
-        store,
-        '--quiet',
-      ],
-      { cwd: dir },
-    );
-    assert.equal(r.code, 0, r.stderr);
+    await trainExampleChurn(dir, 'm1', store);
   });
   after(() => {
     server?.child.kill('SIGKILL');

@@ -66,3 +66,31 @@ export function runCli(
 
 /** The repository root (for paths to examples/). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * `lathe train examples/customers.csv --target churned --model logistic --out <out> --register churn
+ * --store <store>` in `cwd` (the model several command tests serve, monitor or score); fails the test
+ * on a non-zero exit.
+ */
+export async function trainExampleChurn(cwd: string, out: string, store: string): Promise<void> {
+  const customers = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
+  const r = await runCli(
+    [
+      'train',
+      customers,
+      '--target',
+      'churned',
+      '--model',
+      'logistic',
+      '--out',
+      out,
+      '--register',
+      'churn',
+      '--store',
+      store,
+      '--quiet',
+    ],
+    { cwd },
+  );
+  if (r.code !== 0) throw new Error(`lathe train exited ${r.code}: ${r.stderr}`);
+}
