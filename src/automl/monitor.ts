@@ -12,13 +12,16 @@
 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
+import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { booleanColumn, type Column, numericColumn, textColumn } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import { Table } from '../data/table.ts';
 import { columnDrift, type DriftOptions, type DriftTest } from '../stats/drift.ts';
+import type { Evaluation } from './evaluate.ts';
 import { predictTable, scoringSchema, usedInputSchema } from './predict.ts';
 import { driftValues, type ReferenceSample, type ReferenceValues } from './reference.ts';
+import { defaultMetric } from './scores.ts';
 
 /** Options of {@link monitorDrift}. */
 export interface MonitorOptions extends DriftOptions {
@@ -234,4 +237,86 @@ export function monitorDrift(
           ]
         : [],
   };
+}
+
+/** One metric now against its value at training. */
+export interface MetricDecay {
+  key: string;
+  title: string;
+  /** The package's value (on its training holdout), or null when it has none. */
+  trained: number | null;
+  /** On the current rows, with its bootstrap interval. */
+  current: number | null;
+  lower: number | null;
+  upper: number | null;
+  greaterIsBetter: boolean;
+  /**
+   * `worse`: the training value lies beyond the current interval on its better side (the model
+   * does worse now); `better`: beyond it on the other side; `same`: inside it; null when either
+   * value or the interval is missing.
+   */
+  verdict: 'worse' | 'better' | 'same' | null;
+}
+
+/** The model's performance on current rows with known outcomes, against its training holdout. */
+export interface PerformanceReport {
+  /** Rows evaluated (those with an outcome). */
+  rows: number;
+  confidenceLevel: number;
+  metrics: MetricDecay[];
+  /** The metric the verdict rests on (the task's default: ROC AUC, log loss, RMSE). */
+  primary: string;
+  /** Whether the primary metric is `worse`. */
+  decayed: boolean;
+  /**
+   * What the training values were measured on: the holdout, the training rows themselves (no
+   * holdout: optimistic, so decay is overstated), or not recorded (an older package).
+   */
+  baseline: 'holdout' | 'training' | 'unknown';
+}
+
+/**
+ * Compares an evaluation of current rows (`evaluateModel`, with bootstrap intervals) with the
+ * metrics a package recorded at training: a metric is `worse` when its training value lies
+ * outside the current interval on the better side. The verdict rests on the task's default metric.
+ */
+export function performanceDecay(
+  evaluation: Evaluation,
+  trained: Readonly<Record<string, number>>,
+  baseline: PerformanceReport['baseline'],
+): PerformanceReport {
+  const metrics = evaluation.metrics.map((m): MetricDecay => {
+    const t = Number.isFinite(trained[m.key]) ? trained[m.key] : null;
+    let verdict: MetricDecay['verdict'] = null;
+    if (t !== null && m.lower !== null && m.upper !== null) {
+      const above = t > m.upper;
+      const below = t < m.lower;
+      verdict = !above && !below ? 'same' : above === m.greaterIsBetter ? 'worse' : 'better';
+    }
+    return {
+      key: m.key,
+      title: m.title,
+      trained: t,
+      current: m.value,
+      lower: m.lower,
+      upper: m.upper,
+      greaterIsBetter: m.greaterIsBetter,
+      verdict,
+    };
+  });
+  const primary = defaultMetric(evaluation.task);
+  return {
+    rows: evaluation.rows.evaluated,
+    confidenceLevel: evaluation.confidenceLevel,
+    metrics,
+    primary,
+    decayed: metrics.find((m) => m.key === primary)?.verdict === 'worse',
+    baseline,
+  };
+}
+
+/** What a package's recorded metrics were measured on (`extra.metricsOn`; older packages: unknown). */
+export function metricsBaseline(extra: PlainValue | null): PerformanceReport['baseline'] {
+  const on = (extra as PlainObject | null)?.metricsOn;
+  return on === 'holdout' || on === 'training' ? on : 'unknown';
 }

@@ -118,7 +118,8 @@ export function packageInputFor(
     metrics: finiteMetrics(result.metrics),
     lineage,
     name: name ?? null,
-    extra: { reference: encodeReference(result.reference) },
+    // The sample drift is measured against, and what the metrics were measured on (lathe monitor).
+    extra: { reference: encodeReference(result.reference), metricsOn: result.metricsOn },
     description: `${result.family} ${result.task} model${result.target ? ` of '${result.target}'` : ''}`,
   };
 }

@@ -14,15 +14,23 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { evaluateModel } from '../automl/evaluate.ts';
 import { loadModel } from '../automl/load.ts';
-import { type ColumnDriftReport, type DriftReport, monitorDrift } from '../automl/monitor.ts';
+import {
+  type ColumnDriftReport,
+  type DriftReport,
+  metricsBaseline,
+  monitorDrift,
+  type PerformanceReport,
+  performanceDecay,
+} from '../automl/monitor.ts';
 import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
 import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
 import { ValidationError } from '../core/errors.ts';
 import { numericColumn } from '../data/column.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
-import type { Table } from '../data/table.ts';
+import { type Table, unknownColumn } from '../data/table.ts';
 import { looksLikePredictionLog, readPredictionLog } from '../serve/prediction-log.ts';
 import type { LoadedModel } from '../track/registry.ts';
 import {
@@ -36,10 +44,13 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { readScoringInput } from './predict.ts';
+import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
+import { readScoringInput, targetReadSchema } from './predict.ts';
 
 interface MonitorFlags extends CommonOptions {
   reference?: string;
+  target?: string;
+  resamples?: number;
   since?: string;
   until?: string;
   servedAs?: string;
@@ -72,6 +83,15 @@ export function register(program: Command): void {
       )
       .option('--until <time>', 'a log: only requests before this time (ISO 8601)', timeFlag('--until'))
       .option('--served-as <name>', 'a log of several models: the name this model was served under')
+      .option(
+        '--target <column>',
+        "a data file holding the true outcomes: also judge the model's performance against its training holdout (decay)",
+      )
+      .option(
+        '--resamples <n>',
+        `with --target: bootstrap resamples for the intervals (default 1000, at least ${MIN_RESAMPLES})`,
+        parseResamples,
+      )
       .option(
         '--drift-share <share>',
         'share of tested input columns that must drift for the data set to drift (default 0.5)',
@@ -167,8 +187,13 @@ async function currentRows(
   data: string,
   loaded: LoadedModel,
   flags: MonitorFlags,
-): Promise<{ table: Table; source: CurrentSource }> {
+): Promise<{ table: Table; source: CurrentSource; rowLines?: ArrayLike<number> }> {
   if (looksLikePredictionLog(firstLine(data))) {
+    if (flags.target) {
+      throw new UsageError(
+        `--target: ${data} is a prediction log, which holds no outcomes. Fix: pass a data file of scored rows with their outcomes (the log's inputs joined with what happened).`,
+      );
+    }
     const log = readPredictionLog(data, { model: flags.servedAs, since: flags.since, until: flags.until });
     if (log.table.nRows === 0) {
       throw new ValidationError(
@@ -195,8 +220,18 @@ async function currentRows(
       `--since, --until and --served-as select requests of a prediction log; ${data} is a data file.`,
     );
   }
-  const { input } = await readScoringInput(data, loaded, flags.onBadRows);
-  return { table: input, source: { kind: 'file', path: data, rows: input.nRows } };
+  const target = flags.target;
+  const { input, read } = await readScoringInput(
+    data,
+    loaded,
+    flags.onBadRows,
+    target ? [target] : [],
+    (table) => {
+      if (target && !table.has(target)) throw unknownColumn(target, table.columnNames, data);
+    },
+    target ? targetReadSchema(loaded, target) : [],
+  );
+  return { table: input, source: { kind: 'file', path: data, rows: input.nRows }, rowLines: read.rowLines };
 }
 
 async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<ReferenceSample> {
@@ -222,10 +257,13 @@ async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<Re
 async function monitorCommand(modelRef: string, data: string, flags: MonitorFlags): Promise<void> {
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);
-  const { table, source } = await currentRows(data, loaded, flags);
+  const { table, source, rowLines } = await currentRows(data, loaded, flags);
   const report = monitorDrift(loaded.model, loaded.pkg.inputSchema, reference, table, {
     driftShare: flags.driftShare,
   });
+  const performance = flags.target
+    ? judgePerformance(modelRef, loaded, table, flags.target, data, rowLines, flags)
+    : null;
   output(
     flags,
     {
@@ -234,15 +272,90 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
       current: { ...source, path: resolve(source.path) },
       reference: flags.reference ? resolve(flags.reference) : 'package',
       ...report,
+      performance,
     },
-    () => text(modelRef, loaded, source, report, flags.reference),
+    () =>
+      text(modelRef, loaded, source, report, flags.reference) +
+      (performance ? `\n\n${performanceText(performance, flags.target!)}` : ''),
   );
   for (const n of report.notes) note(flags, n);
+  if (performance?.baseline === 'training') {
+    note(
+      flags,
+      "the package's metrics were measured on its training rows (it was trained without a holdout), so they are optimistic: a decay verdict against them overstates it.",
+    );
+  }
+  if (performance?.decayed) {
+    const m = performance.metrics.find((x) => x.key === performance.primary)!;
+    note(
+      flags,
+      `the model's ${m.title} has decayed (${formatScore(m.trained)} at training, ${formatScore(m.current)} now): consider retraining on recent data (lathe train).`,
+    );
+  }
   if (report.datasetDrift)
     note(
       flags,
       'the data have drifted: check the columns marked DRIFT, and consider retraining on recent data (lathe train).',
     );
+}
+
+/** The model's performance on the current rows with outcomes, against its training metrics. */
+function judgePerformance(
+  modelRef: string,
+  loaded: LoadedModel,
+  table: Table,
+  target: string,
+  data: string,
+  rowLines: ArrayLike<number> | undefined,
+  flags: MonitorFlags,
+): PerformanceReport {
+  const task = loaded.pkg.task;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
+    throw new UsageError(
+      `--target: ${modelRef} is a ${task} model, which predicts no outcome to compare with. Drop --target to check its inputs for drift.`,
+    );
+  }
+  const evaluation = evaluateModel(loaded.model, loaded.pkg.inputSchema, task, table, target, {
+    nResamples: flags.resamples ?? 1000,
+    seed: flags.seed ?? 0,
+    source: data,
+    rowLines,
+    onBadRows: flags.onBadRows,
+  });
+  return performanceDecay(evaluation, loaded.pkg.metrics, metricsBaseline(loaded.pkg.extra));
+}
+
+const VERDICTS = { worse: 'WORSE', better: 'better', same: 'same' } as const;
+const NO_DECAY = {
+  same: "lies within today's interval",
+  better: "lies outside today's interval on the worse side (the model does better now)",
+  worse: '',
+  none: 'cannot be compared (no value or no interval)',
+} as const;
+
+function performanceText(p: PerformanceReport, target: string): string {
+  const level = `${Math.round(p.confidenceLevel * 100)} %`;
+  const baseline = {
+    holdout: 'the training holdout',
+    training: 'the training rows (no holdout)',
+    unknown: 'training',
+  }[p.baseline];
+  const rows = p.metrics.map((m) => {
+    const interval =
+      m.lower === null || m.upper === null ? '' : `[${formatScore(m.lower)}, ${formatScore(m.upper)}]`;
+    return `${m.title.padEnd(30)} ${formatScore(m.trained).padStart(9)}  ${formatScore(m.current).padStart(9)}  ${interval.padEnd(21)} ${m.verdict ? VERDICTS[m.verdict] : 'n/a'}${m.key === p.primary ? '  ← the verdict' : ''}`;
+  });
+  const primary = p.metrics.find((m) => m.key === p.primary);
+  return [
+    `performance on the ${p.rows} rows with an outcome ('${target}'), ${level} intervals, against ${baseline}:`,
+    '',
+    `${'metric'.padEnd(30)} ${'training'.padStart(9)}  ${'now'.padStart(9)}  ${`[${level} interval]`.padEnd(21)} verdict`,
+    ...rows,
+    '',
+    p.decayed
+      ? `the model has DECAYED: its ${primary?.title} at training lies outside today's interval, on the better side.`
+      : `no decay: ${primary ? `the ${primary.title} at training ${NO_DECAY[primary.verdict ?? 'none']}` : 'the primary metric is not available'}.`,
+  ].join('\n');
 }
 
 const TESTS: Record<string, string> = {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import '../../src/index.ts';
-import { monitorDrift } from '../../src/automl/monitor.ts';
+import type { Evaluation } from '../../src/automl/evaluate.ts';
+import { metricsBaseline, monitorDrift, performanceDecay } from '../../src/automl/monitor.ts';
 import { packageInputFor } from '../../src/automl/package.ts';
 import { scoringSchema } from '../../src/automl/predict.ts';
 import { packageReference, REFERENCE_ROWS, referenceSample } from '../../src/automl/reference.ts';
@@ -183,5 +184,64 @@ describe('monitorDrift', () => {
     assert.equal(spend.drifted, null);
     assert.equal(spend.reason, 'no value in the current data');
     assert.equal(spend.current.missingShare, 1);
+  });
+});
+
+describe('performanceDecay', () => {
+  const evaluation = (
+    metrics: { key: string; value: number; lower: number; upper: number; greaterIsBetter: boolean }[],
+  ) =>
+    ({
+      task: 'binary',
+      rows: { total: 100, evaluated: 90, missingTarget: 10, rejected: 0 },
+      confidenceLevel: 0.95,
+      metrics: metrics.map((m) => ({ ...m, title: m.key, intervalReason: null })),
+    }) as unknown as Evaluation;
+
+  it('calls a metric worse when its training value lies beyond the interval on the better side', () => {
+    const p = performanceDecay(
+      evaluation([
+        { key: 'rocAuc', value: 0.7, lower: 0.65, upper: 0.75, greaterIsBetter: true },
+        { key: 'accuracy', value: 0.9, lower: 0.85, upper: 0.95, greaterIsBetter: true },
+        { key: 'logLoss', value: 0.5, lower: 0.45, upper: 0.55, greaterIsBetter: false },
+        { key: 'brier', value: 0.2, lower: 0.15, upper: 0.25, greaterIsBetter: false },
+        { key: 'f1', value: 0.5, lower: 0.4, upper: 0.6, greaterIsBetter: true },
+      ]),
+      { rocAuc: 0.8, accuracy: 0.8, logLoss: 0.3, brier: 0.4, f1: 0.5, mcc: 0.3 },
+      'holdout',
+    );
+    assert.deepEqual(
+      p.metrics.map((m) => [m.key, m.verdict]),
+      [
+        ['rocAuc', 'worse'],
+        ['accuracy', 'better'],
+        ['logLoss', 'worse'],
+        ['brier', 'better'],
+        ['f1', 'same'],
+      ],
+    );
+    assert.equal(p.primary, 'rocAuc');
+    assert.equal(p.decayed, true);
+    assert.equal(p.rows, 90);
+    assert.equal(p.baseline, 'holdout');
+  });
+
+  it('has no verdict without a training value or an interval, and no decay then', () => {
+    const p = performanceDecay(
+      evaluation([{ key: 'rocAuc', value: 0.7, lower: 0.65, upper: 0.75, greaterIsBetter: true }]),
+      {},
+      'unknown',
+    );
+    assert.equal(p.metrics[0].verdict, null);
+    assert.equal(p.metrics[0].trained, null);
+    assert.equal(p.decayed, false);
+  });
+
+  it("reads what a package's metrics were measured on", () => {
+    assert.equal(metricsBaseline({ metricsOn: 'holdout' }), 'holdout');
+    assert.equal(metricsBaseline({ metricsOn: 'training' }), 'training');
+    assert.equal(metricsBaseline(null), 'unknown');
+    assert.equal(metricsBaseline({ reference: null }), 'unknown');
+    assert.equal(metricsBaseline(packageInputFor(r, {}).extra as never), 'holdout');
   });
 });

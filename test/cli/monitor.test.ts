@@ -23,6 +23,18 @@ function drifted(path: string, rows: number): void {
   writeFileSync(path, `${lines[0]}\n${out.join('\n')}\n`);
 }
 
+/** The example's first `rows` rows with every third outcome flipped (the inputs unchanged). */
+function relabelled(path: string, rows: number): void {
+  const lines = readFileSync(customers, 'utf8').trimEnd().split('\n');
+  const y = lines[0].split(',').indexOf('churned');
+  const out = lines.slice(1, rows + 1).map((l, i) => {
+    const f = l.split(',');
+    if (i % 3 === 0) f[y] = f[y] === 'yes' ? 'no' : 'yes';
+    return f.join(',');
+  });
+  writeFileSync(path, `${lines[0]}\n${out.join('\n')}\n`);
+}
+
 /** A prediction log of the example's rows [from, to), as lathe serve writes it, one request per 50 rows. */
 function log(path: string, from: number, to: number, model = 'churn'): void {
   const lines = readFileSync(customers, 'utf8').trimEnd().split('\n');
@@ -173,6 +185,54 @@ describe('lathe monitor', () => {
       (await runCli(['monitor', 'm', 'two.ndjson', '--served-as', 'other'], { cwd: dir })).code,
       0,
     );
+  });
+
+  it('with --target, judges performance against the training holdout: decay without any input drifting', async () => {
+    relabelled(join(dir, 'relabelled.csv'), 800);
+    const r = await runCli(
+      ['monitor', 'm', 'relabelled.csv', '--target', 'churned', '--resamples', '200', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.datasetDrift, false);
+    const p = j.performance;
+    assert.equal(p.rows, 800);
+    assert.equal(p.primary, 'rocAuc');
+    assert.equal(p.baseline, 'holdout');
+    assert.equal(p.decayed, true);
+    const auc = p.metrics.find((m: { key: string }) => m.key === 'rocAuc');
+    assert.equal(auc.verdict, 'worse');
+    assert.ok(auc.trained > auc.upper && auc.lower <= auc.current && auc.current <= auc.upper);
+    assert.match(
+      r.stderr,
+      /the model's ROC AUC has decayed \([\d.]+ at training, [\d.]+ now\): consider retraining/,
+    );
+    const t = await runCli(['monitor', 'm', 'relabelled.csv', '--target', 'churned', '--resamples', '200'], {
+      cwd: dir,
+    });
+    assert.match(
+      t.stdout,
+      /\nperformance on the 800 rows with an outcome \('churned'\), 95 % intervals, against the training holdout:\n/,
+    );
+    assert.match(t.stdout, /\nROC AUC +[\d.]+ +[\d.]+ +\[[\d.]+, [\d.]+\] +WORSE {2}← the verdict\n/);
+    assert.match(
+      t.stdout,
+      /\nthe model has DECAYED: its ROC AUC at training lies outside today's interval, on the better side\.\n$/,
+    );
+    for (const [args, message] of [
+      [
+        ['m', 'served.ndjson', '--target', 'churned'],
+        /--target: served\.ndjson is a prediction log, which holds no outcomes/,
+      ],
+      [['m', 'relabelled.csv', '--target', 'churn'], /relabelled\.csv.*churn.*churned/],
+    ] as [string[], RegExp][]) {
+      const e = await runCli(['monitor', ...args], { cwd: dir });
+      assert.equal(e.code, 2, e.stderr);
+      assert.match(e.stderr, message);
+    }
   });
 
   it('asks for --reference when the package carries no sample of its training rows', async () => {
