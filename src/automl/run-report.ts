@@ -10,10 +10,10 @@
 import type { Label } from '../core/labels.ts';
 import { rocCurve } from '../metrics/roc.ts';
 import { confusionMatrixSpec } from '../plots/confusion-matrix.ts';
-import { escapeHtml as esc, htmlPage, inlineSvg } from '../plots/html.ts';
+import { escapeHtml as esc, htmlPage, htmlTable } from '../plots/html.ts';
 import { predictedActualSpec } from '../plots/predicted-actual.ts';
 import { findingBlock } from '../plots/quality-report.ts';
-import { renderSvg } from '../plots/render.ts';
+import { chartHtml } from '../plots/render.ts';
 import { rocCurveSpec } from '../plots/roc-curve.ts';
 import { scoreComparisonSpec } from '../plots/score-comparison.ts';
 import type { VegaLiteSpec } from '../plots/spec.ts';
@@ -61,18 +61,6 @@ function metricTitle(r: RunJobResult, key: string): string {
   return metricSpec(r.task, key)?.title ?? key;
 }
 
-async function chart(spec: VegaLiteSpec, label: string): Promise<string> {
-  return `<div class="chart">${inlineSvg(await renderSvg(spec), label)}</div>`;
-}
-
-function table(head: string[], rows: string[][], numeric: boolean[] = []): string {
-  const th = head.map((h, i) => `<th${numeric[i] ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
-  const body = rows
-    .map((r) => `<tr>${r.map((v, i) => `<td${numeric[i] ? ' class="n"' : ''}>${v}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table><tr>${th}</tr>${body}</table>`;
-}
-
 function dataSection(r: RunJobResult, ctx: RunReportContext): string {
   const p = r.profile;
   const t = p.table;
@@ -116,8 +104,8 @@ async function comparisonSection(r: RunJobResult): Promise<string> {
   );
   return `<h2>Models compared</h2>
 <p>${how}.</p>
-${table(['candidate', 'status', r.task === 'clustering' ? title : `${title} (CV)`, 'time', 'notes'], rows, [false, false, true, true, false])}
-${await chart(spec, `${title} of each candidate`)}`;
+${htmlTable(['candidate', 'status', r.task === 'clustering' ? title : `${title} (CV)`, 'time', 'notes'], rows, [false, false, true, true, false])}
+${await chartHtml(spec, `${title} of each candidate`)}`;
 }
 
 function bestCandidate(r: RunJobResult): RunCandidate {
@@ -139,7 +127,7 @@ function tuningSection(r: RunJobResult): string {
 <p>${num(t.trials)} trial(s) of ${esc(t.family)}'s parameters (TPE sampler, ${esc(title)} by cross-validation on the training rows; ${num(t.completed)} completed) in ${esc(fmtSeconds(t.seconds))}. ${verdict}
 A search's best score is optimistic: it was picked among many. The holdout below is the unbiased check.</p>
 ${t.warnings.length ? `<details><summary>${num(t.warnings.length)} distinct warning(s) from the trials</summary><ul>${t.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></details>` : ''}
-${params.length ? `<details><summary>Best trial's parameters</summary>${table(['parameter', 'value'], params)}</details>` : ''}`;
+${params.length ? `<details><summary>Best trial's parameters</summary>${htmlTable(['parameter', 'value'], params)}</details>` : ''}`;
 }
 
 async function evaluationSection(r: RunJobResult): Promise<string> {
@@ -162,7 +150,7 @@ async function evaluationSection(r: RunJobResult): Promise<string> {
       const curve = rocCurve(truth.map(String), scores, { posLabel: String(pos) });
       const auc = e.metrics.find((m) => m.key === 'rocAuc')?.value ?? undefined;
       charts.push(
-        await chart(
+        await chartHtml(
           rocCurveSpec(curve, { title: `ROC curve (positive class: ${String(pos)})`, auc }),
           'ROC curve on the holdout',
         ),
@@ -171,7 +159,7 @@ async function evaluationSection(r: RunJobResult): Promise<string> {
   }
   if (e.confusion) {
     charts.push(
-      await chart(
+      await chartHtml(
         confusionMatrixSpec(e.confusion.labels, e.confusion.matrix, { title: 'Confusion matrix' }),
         'confusion matrix on the holdout',
       ),
@@ -179,7 +167,7 @@ async function evaluationSection(r: RunJobResult): Promise<string> {
   }
   if (h && r.task === 'regression') {
     charts.push(
-      await chart(
+      await chartHtml(
         predictedActualSpec(h.yTrue as Float64Array, h.yPred as Float64Array, {
           title: 'Predictions against truth',
         }),
@@ -189,7 +177,7 @@ async function evaluationSection(r: RunJobResult): Promise<string> {
   }
   return `<h2>Holdout evaluation</h2>
 <p>The chosen model, fitted on the training rows, scored once on the ${num(e.rows.evaluated)} holdout rows it never saw. Intervals: ${level} % bootstrap (${num(e.nResamples)} resamples, ${esc(e.method)}).</p>
-${table(['metric', 'value', `${level} % interval`], rows, [false, true, true])}
+${htmlTable(['metric', 'value', `${level} % interval`], rows, [false, true, true])}
 <div class="columns">${charts.map((c) => `<div class="col">${c}</div>`).join('\n')}</div>`;
 }
 
@@ -209,7 +197,7 @@ async function importanceSection(r: RunJobResult): Promise<string> {
       : '';
   return `<h2>What the model relies on</h2>
 <p>Permutation importance on the holdout: how much ${esc(title)} got worse (${r.greaterIsBetter ? 'dropped' : 'rose'}) when one column's values were shuffled across the rows, mean ± std over ${imp.columns[0].values.length} shuffles (${esc(title)} on the holdout as it is: ${num(imp.baseline)}). Around 0: the model does not use the column, or another column carries the same information.${more}</p>
-${await chart(spec, 'permutation importance of each column')}`;
+${await chartHtml(spec, 'permutation importance of each column')}`;
 }
 
 async function modelSection(r: RunJobResult): Promise<string> {
@@ -223,7 +211,7 @@ async function modelSection(r: RunJobResult): Promise<string> {
   return `<h2>Model</h2>
 <p>${esc(f.family)} (${esc(f.task === 'transform' ? f.task : TASK_TITLES[f.task])}${f.target ? ` of <b>${esc(f.target)}</b>` : ''}), fitted in ${esc(fmtSeconds(f.fitSeconds))} on ${num(f.rows.train)} rows.</p>
 ${notes.length ? `<p>Preprocessing notes:</p><ul>${notes.join('')}</ul>` : ''}
-<details><summary>Parameters</summary>${table(['parameter', 'value'], params)}</details>`;
+<details><summary>Parameters</summary>${htmlTable(['parameter', 'value'], params)}</details>`;
 }
 
 function clusterSection(r: RunJobResult): string {
@@ -236,7 +224,7 @@ function clusterSection(r: RunJobResult): string {
   const m = r.final.metrics;
   return `<h2>Clusters</h2>
 <p>Silhouette ${num(m.silhouette)}, Davies–Bouldin ${num(m.daviesBouldin)}, Calinski–Harabasz ${num(m.calinskiHarabasz)}.</p>
-${table(['cluster', 'rows'], rows, [false, true])}`;
+${htmlTable(['cluster', 'rows'], rows, [false, true])}`;
 }
 
 /**

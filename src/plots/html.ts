@@ -27,6 +27,22 @@ export function inlineSvg(svg: string, label?: string): string {
   return s;
 }
 
+/**
+ * A table of already-escaped cells under escaped headers; columns marked `numeric` are right-aligned
+ * with tabular figures.
+ */
+export function htmlTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: readonly boolean[] = [],
+): string {
+  const th = head.map((h, i) => `<th${numeric[i] ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const body = rows
+    .map((r) => `<tr>${r.map((v, i) => `<td${numeric[i] ? ' class="n"' : ''}>${v}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table><tr>${th}</tr>${body}</table>`;
+}
+
 /** The CSS of Lathe's reports (system fonts, light theme, printable). */
 export const REPORT_CSS = `
 :root { --fg: #1f2933; --muted: #616e7c; --line: #e4e7eb; --bg: #fff; --soft: #f5f7fa;

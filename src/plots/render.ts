@@ -13,6 +13,7 @@
  */
 
 import { ValidationError } from '../core/errors.ts';
+import { inlineSvg } from './html.ts';
 import type { VegaLiteSpec } from './spec.ts';
 
 function offline(what: string): never {
@@ -108,4 +109,9 @@ export async function renderPng(spec: VegaLiteSpec, options: PngOptions = {}): P
     .render()
     .asPng();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+/** A chart rendered to SVG and wrapped for a report page (`<div class="chart">` with an inline SVG labelled `label`). */
+export async function chartHtml(spec: VegaLiteSpec, label: string): Promise<string> {
+  return `<div class="chart">${inlineSvg(await renderSvg(spec), label)}</div>`;
 }
