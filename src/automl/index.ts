@@ -3,6 +3,7 @@ export * from './evaluate.ts';
 export * from './families.ts';
 export * from './load.ts';
 export * from './monitor.ts';
+export * from './monitor-report.ts';
 export * from './package.ts';
 export * from './permutation-importance.ts';
 export * from './predict.ts';

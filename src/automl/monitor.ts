@@ -41,6 +41,86 @@ export interface SampleSummary {
   top?: { value: string; share: number };
 }
 
+/**
+ * The two samples' distributions side by side: shares of the present values per bin (numbers
+ * with more than 5 distinct values: 20 equal bins over both samples' range) or per level (the 12
+ * most frequent in the reference, then those of the current rows; the rest as `(other)`).
+ */
+export type SampleDistribution =
+  | { kind: 'bins'; edges: number[]; reference: number[]; current: number[] }
+  | { kind: 'levels'; levels: string[]; reference: number[]; current: number[] };
+
+/** Bins of {@link SampleDistribution}; levels shown at most. */
+const DISTRIBUTION_BINS = 20;
+const DISTRIBUTION_LEVELS = 12;
+
+function presentNumbers(v: Float64Array): Float64Array {
+  return v.filter((x) => x === x);
+}
+
+/** The distributions of a column's two samples (null when either has no value). */
+export function sampleDistribution(ref: ReferenceValues, cur: ReferenceValues): SampleDistribution | null {
+  if (ref instanceof Float64Array && cur instanceof Float64Array) {
+    const a = presentNumbers(ref);
+    const b = presentNumbers(cur);
+    if (!a.length || !b.length) return null;
+    if (new Set(a).size > 5) {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const x of [a, b])
+        for (const v of x) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      const k = hi > lo ? DISTRIBUTION_BINS : 1;
+      const width = (hi - lo) / k || 1;
+      const edges = Array.from({ length: k + 1 }, (_, i) =>
+        i === k ? Math.max(hi, lo + width) : lo + i * width,
+      );
+      const shares = (x: Float64Array) => {
+        const c = new Array<number>(k).fill(0);
+        for (const v of x) c[Math.min(k - 1, Math.floor((v - lo) / width))]++;
+        return c.map((n) => n / x.length);
+      };
+      return { kind: 'bins', edges, reference: shares(a), current: shares(b) };
+    }
+    return levelDistribution(Array.from(a, String), Array.from(b, String));
+  }
+  const strings = (v: ReferenceValues) =>
+    v instanceof Float64Array
+      ? presentNumbers(v).reduce<string[]>((o, x) => (o.push(String(x)), o), [])
+      : v.filter((x): x is string => x !== null);
+  const a = strings(ref);
+  const b = strings(cur);
+  return a.length && b.length ? levelDistribution(a, b) : null;
+}
+
+function levelDistribution(a: readonly string[], b: readonly string[]): SampleDistribution {
+  const count = (x: readonly string[]) => {
+    const m = new Map<string, number>();
+    for (const v of x) m.set(v, (m.get(v) ?? 0) + 1);
+    return m;
+  };
+  const ca = count(a);
+  const cb = count(b);
+  const byCount = (m: Map<string, number>) =>
+    [...m.entries()].sort((p, q) => q[1] - p[1] || (p[0] < q[0] ? -1 : 1)).map((e) => e[0]);
+  const levels = [...new Set([...byCount(ca), ...byCount(cb)])];
+  const shown = levels.slice(0, DISTRIBUTION_LEVELS);
+  const other = levels.length > shown.length;
+  const shares = (m: Map<string, number>, n: number) => {
+    const out = shown.map((l) => (m.get(l) ?? 0) / n);
+    if (other) out.push(1 - out.reduce((s, x) => s + x, 0));
+    return out;
+  };
+  return {
+    kind: 'levels',
+    levels: other ? [...shown, '(other)'] : shown,
+    reference: shares(ca, a.length),
+    current: shares(cb, b.length),
+  };
+}
+
 /** The drift verdict on one column (or on the predictions). */
 export interface ColumnDriftReport {
   column: string;
@@ -55,6 +135,8 @@ export interface ColumnDriftReport {
   reason: string | null;
   reference: SampleSummary;
   current: SampleSummary;
+  /** Both samples' distributions (null for a column not tested). */
+  distribution: SampleDistribution | null;
 }
 
 /** What {@link monitorDrift} found. */
@@ -113,7 +195,12 @@ function columnReport(
   why: string | null,
   options: DriftOptions,
 ): ColumnDriftReport {
-  const base = { column, reference: summary(ref, ref?.length ?? 0), current: summary(cur, cur?.length ?? 0) };
+  const base = {
+    column,
+    reference: summary(ref, ref?.length ?? 0),
+    current: summary(cur, cur?.length ?? 0),
+    distribution: null,
+  };
   const untested = (reason: string): ColumnDriftReport => ({
     ...base,
     test: null,
@@ -131,6 +218,7 @@ function columnReport(
   const r = columnDrift(ref!, cur!, options);
   return {
     ...base,
+    distribution: sampleDistribution(ref!, cur!),
     test: r.test,
     statistic: r.statistic,
     pValue: r.pValue,

@@ -24,6 +24,7 @@ import {
   type PerformanceReport,
   performanceDecay,
 } from '../automl/monitor.ts';
+import { renderDriftReport } from '../automl/monitor-report.ts';
 import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
 import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -45,10 +46,13 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
+import { checkOutputs, modelInput, storeInputs } from './paths.ts';
 import { readScoringInput, targetReadSchema } from './predict.ts';
+import { writeFileAtomic } from './profile.ts';
 
 interface MonitorFlags extends CommonOptions {
   reference?: string;
+  report?: string;
   target?: string;
   resamples?: number;
   since?: string;
@@ -92,6 +96,7 @@ export function register(program: Command): void {
         `with --target: bootstrap resamples for the intervals (default 1000, at least ${MIN_RESAMPLES})`,
         parseResamples,
       )
+      .option('--report <file>', 'also write an HTML report (verdicts, tests, each column’s distributions)')
       .option(
         '--drift-share <share>',
         'share of tested input columns that must drift for the data set to drift (default 0.5)',
@@ -255,6 +260,18 @@ async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<Re
 }
 
 async function monitorCommand(modelRef: string, data: string, flags: MonitorFlags): Promise<void> {
+  if (flags.report) {
+    // Before any work: the report can be written and replaces no input.
+    checkOutputs(
+      [{ path: flags.report, what: '--report' }],
+      [
+        { path: data, what: 'the data file' },
+        ...(flags.reference ? [{ path: flags.reference, what: '--reference' }] : []),
+        ...modelInput(modelRef),
+        ...storeInputs(flags.store),
+      ],
+    );
+  }
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);
   const { table, source, rowLines } = await currentRows(data, loaded, flags);
@@ -278,6 +295,17 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
       text(modelRef, loaded, source, report, flags.reference) +
       (performance ? `\n\n${performanceText(performance, flags.target!)}` : ''),
   );
+  if (flags.report) {
+    const html = await renderDriftReport(report, performance, flags.target ?? null, {
+      model: modelRef,
+      task: loaded.pkg.task,
+      data,
+      span: source.kind === 'log' ? { first: source.first ?? null, last: source.last ?? null } : null,
+      reference: flags.reference ?? 'the package',
+    });
+    await writeFileAtomic(flags.report, html);
+    note(flags, `wrote the report to ${flags.report}`);
+  }
   for (const n of report.notes) note(flags, n);
   if (performance?.baseline === 'training') {
     note(

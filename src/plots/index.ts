@@ -1,6 +1,7 @@
 /** plots: Vega-Lite spec builders, offline SVG/PNG rendering, and the HTML reports (see docs/plots.md). */
 export * from './bar-chart.ts';
 export * from './confusion-matrix.ts';
+export * from './distribution-comparison.ts';
 export * from './heatmap.ts';
 export * from './histogram.ts';
 export * from './html.ts';

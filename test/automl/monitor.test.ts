@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import '../../src/index.ts';
 import type { Evaluation } from '../../src/automl/evaluate.ts';
-import { metricsBaseline, monitorDrift, performanceDecay } from '../../src/automl/monitor.ts';
+import {
+  metricsBaseline,
+  monitorDrift,
+  performanceDecay,
+  sampleDistribution,
+} from '../../src/automl/monitor.ts';
 import { packageInputFor } from '../../src/automl/package.ts';
 import { scoringSchema } from '../../src/automl/predict.ts';
 import { packageReference, REFERENCE_ROWS, referenceSample } from '../../src/automl/reference.ts';
@@ -243,5 +248,46 @@ describe('performanceDecay', () => {
     assert.equal(metricsBaseline(null), 'unknown');
     assert.equal(metricsBaseline({ reference: null }), 'unknown');
     assert.equal(metricsBaseline(packageInputFor(r, {}).extra as never), 'holdout');
+  });
+});
+
+describe('sampleDistribution', () => {
+  it('bins numbers with more than 5 distinct values into 20 equal bins over both samples, as shares', () => {
+    const ref = Float64Array.from({ length: 100 }, (_, i) => i);
+    const cur = Float64Array.from({ length: 50 }, (_, i) => 100 + i * 2);
+    const d = sampleDistribution(ref, cur)!;
+    assert.equal(d.kind, 'bins');
+    if (d.kind !== 'bins') return;
+    assert.equal(d.edges.length, 21);
+    assert.equal(d.edges[0], 0);
+    assert.equal(d.edges[20], 198);
+    const sum = (x: number[]) => x.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum(d.reference) - 1) < 1e-12 && Math.abs(sum(d.current) - 1) < 1e-12);
+    assert.equal(
+      d.reference.slice(11).reduce((a, b) => a + b, 0),
+      0,
+    );
+    assert.equal(
+      d.current.slice(0, 10).reduce((a, b) => a + b, 0),
+      0,
+    );
+  });
+
+  it('counts levels (the 12 most frequent, then (other)), leaving missing values out', () => {
+    const d = sampleDistribution(['a', 'a', 'b', null], ['b', 'c', null, null])!;
+    assert.deepEqual(d, {
+      kind: 'levels',
+      levels: ['a', 'b', 'c'],
+      reference: [2 / 3, 1 / 3, 0],
+      current: [0, 0.5, 0.5],
+    });
+    const many = Array.from({ length: 20 }, (_, i) => `l${String(i).padStart(2, '0')}`);
+    const m = sampleDistribution(many, many)!;
+    assert.equal(m.kind === 'levels' && m.levels.length, 13);
+    assert.equal(m.kind === 'levels' && m.levels[12], '(other)');
+    assert.ok(m.kind === 'levels' && Math.abs(m.reference[12] - 8 / 20) < 1e-12);
+    const few = sampleDistribution(Float64Array.of(0, 1, 1, Number.NaN), Float64Array.of(1, 1))!;
+    assert.deepEqual(few, { kind: 'levels', levels: ['1', '0'], reference: [2 / 3, 1 / 3], current: [1, 0] });
+    assert.equal(sampleDistribution(Float64Array.of(Number.NaN), Float64Array.of(1)), null);
   });
 });

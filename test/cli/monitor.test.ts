@@ -235,6 +235,23 @@ describe('lathe monitor', () => {
     }
   });
 
+  it('--report writes one self-contained HTML page: verdicts, tests, a chart per tested column', async () => {
+    const r = await runCli(['monitor', 'm', 'drifted.csv', '--report', 'drift.html'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote the report to drift\.html/);
+    const html = readFileSync(join(dir, 'drift.html'), 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<h1>Drift of m<\/h1>/);
+    assert.match(html, /<div class="v">2 \/ 9<\/div><div class="k">input columns drifted<\/div>/);
+    // Nine tested input columns and the predictions drawn; the date column only listed.
+    assert.equal(html.match(/<svg/g)?.length, 10);
+    assert.match(html, /<td>signup_date<\/td><td><span class="muted">a date column/);
+    assert.doesNotMatch(html, /<script|https?:\/\//);
+    const clash = await runCli(['monitor', 'm', 'drifted.csv', '--report', 'drifted.csv'], { cwd: dir });
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /--report drifted\.csv is the same file as the data file/);
+  });
+
   it('asks for --reference when the package carries no sample of its training rows', async () => {
     // A package written before Lathe kept a reference: the manifest without extra.reference.
     const manifestPath = join(dir, 'm', 'manifest.json');

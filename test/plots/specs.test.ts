@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import { classBalanceSpec, topValuesSpec } from '../../src/plots/bar-chart.ts';
 import { confusionMatrixSpec } from '../../src/plots/confusion-matrix.ts';
+import { distributionComparisonSpec } from '../../src/plots/distribution-comparison.ts';
 import { correlationHeatmapSpec } from '../../src/plots/heatmap.ts';
 import { histogramSpec } from '../../src/plots/histogram.ts';
 import { predictedActualSpec } from '../../src/plots/predicted-actual.ts';
@@ -73,6 +74,19 @@ const specs: Record<string, VegaLiteSpec> = {
     { title: 'Confusion matrix' },
   ),
   'predicted-actual': predictedActualSpec([1, 2, 3, 4], [1.5, 1.75, 3.25, 5], { title: 'price' }),
+  'distribution-bins': distributionComparisonSpec(
+    { kind: 'bins', edges: [0, 10, 20, 30], reference: [0.25, 0.5, 0.25], current: [0.125, 0.375, 0.5] },
+    { xTitle: 'age' },
+  ),
+  'distribution-levels': distributionComparisonSpec(
+    {
+      kind: 'levels',
+      levels: ['basic', 'pro', '(other)'],
+      reference: [0.5, 0.375, 0.125],
+      current: [0.25, 0.625, 0.125],
+    },
+    { xTitle: 'plan' },
+  ),
   'score-comparison': scoreComparisonSpec(
     [
       { label: 'gbdt', score: 0.875, std: 0.0625, best: true },
@@ -153,6 +167,16 @@ describe('plot specs (snapshots)', () => {
     assert.throws(() => confusionMatrixSpec(['a', 'b'], [[1, 2]]), /2×2 matrix of counts/);
     assert.throws(() => predictedActualSpec([1, 2], [1]), /as many predictions as true values/);
     assert.throws(() => scoreComparisonSpec([{ label: 'x', score: Number.NaN, std: null }]), /finite score/);
+    assert.throws(
+      () =>
+        distributionComparisonSpec({
+          kind: 'levels',
+          levels: ['a', 'b'],
+          reference: [1],
+          current: [0.5, 0.5],
+        }),
+      /one share per level in both samples; got 1 and 2 for 2/,
+    );
   });
 });
 
