@@ -87,6 +87,14 @@ function problem(e: unknown, bodyLimit: number): { status: number; body: { error
             'The request body must be JSON. Fix: send the header Content-Type: application/json (curl -d sends form data unless given -H "Content-Type: application/json").',
         },
       };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return {
+        status: 400,
+        body: {
+          error:
+            'The request body is not valid JSON, or holds a "__proto__" key or a "constructor" object with a "prototype" (refused: they can tamper with objects). Fix: send one JSON object without those keys.',
+        },
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, body: { error: 'The request body is empty. Fix: send a JSON object.' } };
   }

@@ -207,11 +207,17 @@ export function recordsTable(body: unknown, maxRows: number): Table {
     string,
     unknown
   >;
-  const key = ['dataframe_records', 'instances', 'dataframe_split'].find((k) => k in b);
+  const key = ['dataframe_records', 'instances', 'dataframe_split'].find((k) => Object.hasOwn(b, k));
   if (!key) {
+    const what =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? `an object of ${Object.keys(b).length ? `"${Object.keys(b).slice(0, 5).join('", "')}"` : 'no keys'}`
+        : show(body);
     throw bad(
-      `The request body is ${show(body)}; it needs "dataframe_records", "dataframe_split" or "instances".`,
-      'send {"dataframe_records": [{"<column>": <value>, ...}, ...]}',
+      `The request body is ${what}; it needs "dataframe_records", "dataframe_split" or "instances".`,
+      Object.hasOwn(b, 'inputs')
+        ? 'an Open Inference Protocol request ("inputs") goes to POST /v2/models/<name>/infer'
+        : 'send {"dataframe_records": [{"<column>": <value>, ...}, ...]}',
     );
   }
   if (key === 'dataframe_split') return splitTable(b.dataframe_split, maxRows);

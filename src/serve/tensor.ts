@@ -128,7 +128,14 @@ export function decodeInput(raw: unknown, index: number): DecodedTensor {
     !t.shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)
   ) {
     throw bad(
-      `${where}: shape ${show(t.shape)} is not a list of non-negative integers.`,
+      `${where}: shape ${
+        Array.isArray(t.shape)
+          ? `[${t.shape
+              .slice(0, 8)
+              .map((x) => show(x))
+              .join(', ')}${t.shape.length > 8 ? ', …' : ''}]`
+          : show(t.shape)
+      } is not a list of non-negative integers.`,
       'give the shape as [rows] for one column, e.g. "shape": [3] for three values',
     );
   }

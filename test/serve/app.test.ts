@@ -259,6 +259,12 @@ describe('createServer: MLflow-style /invocations', () => {
     const e = await call(two, 'POST', '/invocations', { dataframe_records: [{ age: 30 }] });
     assert.equal(e.status, 400);
     assert.match(e.body.error, /serves 2 \(churn, spend\).*\/v2\/models\/<name>\/infer/);
+    const oip = await call(createServer([churn]), 'POST', '/invocations', { inputs: [] });
+    assert.equal(oip.status, 400);
+    assert.match(
+      oip.body.error,
+      /an object of "inputs"; it needs "dataframe_records".*goes to POST \/v2\/models\/<name>\/infer/,
+    );
   });
 });
 
@@ -395,6 +401,17 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     });
     assert.equal(broken.status, 400);
     assert.match(broken.body.error, /not valid JSON/);
+    const poisoned = await call(
+      app,
+      'POST',
+      '/v2/models/churn/infer',
+      '{"inputs": [], "__proto__": {"x": 1}}',
+      {
+        'content-type': 'application/json',
+      },
+    );
+    assert.equal(poisoned.status, 400);
+    assert.match(poisoned.body.error, /"__proto__" key/);
     const empty = await call(app, 'POST', '/v2/models/churn/infer', '', {
       'content-type': 'application/json',
     });
