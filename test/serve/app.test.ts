@@ -212,6 +212,20 @@ describe('createServer: scoring', () => {
       unseen_categories: [{ input: 'plan', rows: 1, examples: ['gold'] }],
     });
   });
+
+  it('answers a request of zero rows with empty outputs, for every model (a PCA too)', async () => {
+    const none = features.slice(0, 0);
+    for (const name of ['churn', 'segments', 'axes']) {
+      const r = await call(app, 'POST', `/v2/models/${name}/infer`, { inputs: tensors(none) });
+      assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.body)}`);
+      const meta = await call(app, 'GET', `/v2/models/${name}`);
+      assert.deepEqual(
+        r.body.outputs.map((o: { name: string }) => o.name),
+        meta.body.parameters.defaultOutputs,
+      );
+      for (const o of r.body.outputs) assert.deepEqual([o.shape, o.data], [[0], []]);
+    }
+  });
 });
 
 describe('createServer: MLflow-style /invocations', () => {
