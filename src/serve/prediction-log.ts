@@ -177,7 +177,7 @@ export function looksLikePredictionLog(firstLine: string): boolean {
 
 /**
  * Reads the answered requests (status 200) of a prediction log written by the server: their
- * inputs, concatenated in log order. A line that is not JSON is a `DataError` naming it; a log of
+ * inputs, concatenated in log order. A line that is not a JSON object is a `DataError` naming it; a log of
  * several models needs `filter.model`.
  */
 export function readPredictionLog(path: string, filter: PredictionLogFilter = {}): PredictionLogRows {
@@ -199,6 +199,16 @@ export function readPredictionLog(path: string, filter: PredictionLogFilter = {}
           file: path,
           line: i + 1,
           fix: 'pass a log written by lathe serve --log (a line cut short by a crash can be deleted)',
+        },
+      );
+    }
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      throw new DataError(
+        `this line is not a JSON object (it is ${line.length > 40 ? `${line.slice(0, 40)}…` : line}), so it is no line of a prediction log.`,
+        {
+          file: path,
+          line: i + 1,
+          fix: 'pass a log written by lathe serve --log, or delete the line',
         },
       );
     }

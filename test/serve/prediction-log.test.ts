@@ -89,6 +89,19 @@ describe('readPredictionLog', () => {
     assert.throws(() => readPredictionLog(broken), /d\.ndjson, line 2: this line is not JSON/);
   });
 
+  it('names a line that is JSON but no entry (null, a number, a list), instead of failing inside', () => {
+    for (const line of ['null', '5', '[1]', '"x"']) {
+      const path = join(dir, 'e.ndjson');
+      writeFileSync(path, `${JSON.stringify(entry({}))}\n${line}\n`);
+      assert.throws(
+        () => readPredictionLog(path),
+        (e: Error) =>
+          e.name === 'DataError' && /e\.ndjson, line 2: this line is not a JSON object/.test(e.message),
+        line,
+      );
+    }
+  });
+
   it('tells a prediction log from a data file by its first line', () => {
     assert.equal(looksLikePredictionLog(JSON.stringify(entry({}))), true);
     assert.equal(looksLikePredictionLog('{"age": 30, "plan": "pro"}'), false);
