@@ -502,6 +502,21 @@ describe('createServer: prediction log', () => {
     assert.equal(bad.status, 400);
     await call(app, 'POST', '/invocations', { dataframe_records: [{ age: 50, plan: 'team', spend: 3 }] });
     await app.close();
+    // More rows than --max-rows: a 413, logged (docs/serve.md); a body over the byte limit is not.
+    const small = join(dir, 'limits.ndjson');
+    const limited = createServer([churn], { log: PredictionLog.open(small), maxRows: 1, bodyLimit: 2000 });
+    const many = await call(limited, 'POST', '/invocations', {
+      dataframe_records: [{ age: 50 }, { age: 51 }],
+    });
+    assert.equal(many.status, 413);
+    const big = await call(limited, 'POST', '/invocations', {
+      dataframe_records: [{ age: 'x'.repeat(3000) }],
+    });
+    assert.equal(big.status, 413);
+    await limited.close();
+    const logged = readFileSync(small, 'utf8').trimEnd().split('\n');
+    assert.equal(logged.length, 1);
+    assert.deepEqual([JSON.parse(logged[0]).status, JSON.parse(logged[0]).rows], [413, 0]);
     const lines = readFileSync(path, 'utf8')
       .trimEnd()
       .split('\n')
