@@ -163,6 +163,9 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  // Only JSON bodies: fastify also parses text/plain, which would hand a route a string (a JSON
+  // text sent as text/plain then got a 400 saying the body lacked the keys it held) — now a 415.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (request) => {
     if (!token || OPEN_ROUTES.has(request.url.split('?')[0])) return;

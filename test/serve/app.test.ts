@@ -410,6 +410,14 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     });
     assert.equal(form.status, 415);
     assert.match(form.body.error, /Content-Type: application\/json/);
+    // A JSON text sent as text/plain is no JSON body either (fastify would hand the route a string).
+    for (const url of ['/v2/models/churn/infer', '/invocations']) {
+      const text = await call(app, 'POST', url, JSON.stringify({ inputs: tensors(features.slice(0, 1)) }), {
+        'content-type': 'text/plain',
+      });
+      assert.equal(text.status, 415, `${url}: ${JSON.stringify(text.body)}`);
+      assert.match(text.body.error, /Content-Type: application\/json/);
+    }
     const broken = await call(app, 'POST', '/v2/models/churn/infer', '{"inputs": [', {
       'content-type': 'application/json',
     });
