@@ -162,6 +162,15 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
     requestTimeout: options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors raised before routing (a URL with a broken percent-escape): the server's own body.
+    frameworkErrors: (e, request, reply) => {
+      const bad = e.code === 'FST_ERR_BAD_URL';
+      (reply as FastifyReply).code(bad ? 400 : (e.statusCode ?? 400)).send({
+        error: bad
+          ? `The URL ${request.url} is not valid: it holds a broken percent-escape. Fix: percent-encode the model name and version (e.g. encodeURIComponent), or see GET / for the routes.`
+          : `${e.message}. Fix: see GET / for the routes this server has.`,
+      });
+    },
   });
   // Only JSON bodies: fastify also parses text/plain, which would hand a route a string (a JSON
   // text sent as text/plain then got a 400 saying the body lacked the keys it held) — now a 415.

@@ -402,6 +402,11 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     const r = await call(app, 'GET', '/v3/models');
     assert.equal(r.status, 404);
     assert.match(r.body.error, /No route GET \/v3\/models.*GET \//);
+    // A broken percent-escape: the server's own {error} body, not fastify's.
+    const url = await call(app, 'GET', '/v2/models/%E0%A4%A');
+    assert.equal(url.status, 400);
+    assert.deepEqual(Object.keys(url.body), ['error']);
+    assert.match(url.body.error, /URL .*%E0%A4%A.*Fix: /);
   });
 
   it('bodies that are not JSON, broken JSON, empty or too large', async () => {
