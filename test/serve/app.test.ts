@@ -269,6 +269,14 @@ describe('createServer: MLflow-style /invocations', () => {
       r.body.predictions,
       columnValues(predictTable(clf.model, clf.inputSchema, t).table.column('prediction')),
     );
+    for (const body of [{ dataframe_records: [] }, { dataframe_records: [{}] }]) {
+      const none = await call(app, 'POST', '/invocations', body);
+      assert.equal(none.status, 400);
+      assert.match(
+        none.body.error,
+        /lacks inputs model churn reads: "age", "plan", "spend" \(it sent no column\)/,
+      );
+    }
     const two = createServer([churn, served(reg, 'spend')]);
     const e = await call(two, 'POST', '/invocations', { dataframe_records: [{ age: 30 }] });
     assert.equal(e.status, 400);
