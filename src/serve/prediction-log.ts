@@ -165,13 +165,24 @@ export interface PredictionLogRows {
   last: string | null;
 }
 
-/** Whether a file's first line is a prediction log's (a JSON object with time, model and status). */
+/**
+ * The start of a line as {@link PredictionLog.write} writes it (its keys in the order of
+ * {@link PredictionLogEntry}), to know a line too long to be read whole.
+ */
+const LOG_LINE_START =
+  /^\{"time":"[^"\\]*","model":"(?:[^"\\]|\\.)*","version":"(?:[^"\\]|\\.)*","id":"(?:[^"\\]|\\.)*","status":\d+,"rows":\d+,/;
+
+/**
+ * Whether a file's first line is a prediction log's (a JSON object with time, model, status and
+ * rows). Given only the start of a long line (a large first request), whether it starts as the
+ * server writes its lines.
+ */
 export function looksLikePredictionLog(firstLine: string): boolean {
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;
     return typeof o === 'object' && o !== null && 'time' in o && 'model' in o && 'status' in o && 'rows' in o;
   } catch {
-    return false;
+    return LOG_LINE_START.test(firstLine);
   }
 }
 

@@ -106,5 +106,13 @@ describe('readPredictionLog', () => {
     assert.equal(looksLikePredictionLog(JSON.stringify(entry({}))), true);
     assert.equal(looksLikePredictionLog('{"age": 30, "plan": "pro"}'), false);
     assert.equal(looksLikePredictionLog('age,plan'), false);
+    // lathe monitor reads the first 64 KB: a log whose first request was large is cut inside it.
+    const rows = 8000;
+    const big = JSON.stringify(
+      entry({ rows, inputs: { age: Array(rows).fill(30.5), plan: Array(rows).fill('pro') } }),
+    );
+    assert.ok(big.length > 65536);
+    assert.equal(looksLikePredictionLog(big.slice(0, 65536)), true);
+    assert.equal(looksLikePredictionLog(`{"time": "2026-11-01", "age": [${'1,'.repeat(40000)}`), false);
   });
 });
