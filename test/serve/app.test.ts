@@ -460,6 +460,20 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
   });
 });
 
+describe('createServer: stopping', () => {
+  it('answers a request that arrives while it stops with a 503 in its own form, saying to retry', async () => {
+    const app = createServer([churn]);
+    await app.ready();
+    const closing = app.close();
+    const r = await call(app, 'POST', '/v2/models/churn/infer', { inputs: tensors(features.slice(0, 1)) });
+    await closing;
+    assert.equal(r.status, 503);
+    assert.deepEqual(Object.keys(r.body), ['error']);
+    assert.match(r.body.error, /stopping.*Fix: /);
+    assert.equal(r.headers.connection, 'close');
+  });
+});
+
 describe('createServer: a fault of the server is a 500 without details, reported', () => {
   it('hides the error from the client and passes it to onInternalError', async () => {
     const broken = trainModel(customers, { family: 'logistic', target: 'churned', holdout: 0 });
