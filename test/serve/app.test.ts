@@ -565,6 +565,7 @@ describe('createServer: prediction log', () => {
     assert.equal(lines[1].id, 'b');
     assert.equal(lines[1].status, 400);
     assert.match(lines[1].error, /lacks inputs/);
+    assert.equal(lines[1].rows, 1);
     assert.equal(lines[1].outputs, undefined);
     assert.equal(lines[2].rows, 1);
     for (const l of lines) {
