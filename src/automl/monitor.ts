@@ -110,7 +110,8 @@ function levelDistribution(a: readonly string[], b: readonly string[]): SampleDi
   const other = levels.length > shown.length;
   const shares = (m: Map<string, number>, n: number) => {
     const out = shown.map((l) => (m.get(l) ?? 0) / n);
-    if (other) out.push(1 - out.reduce((s, x) => s + x, 0));
+    // The rest; at least 0 (the shown shares can add up to a hair over 1 in floating point).
+    if (other) out.push(Math.max(0, 1 - out.reduce((s, x) => s + x, 0)));
     return out;
   };
   return {

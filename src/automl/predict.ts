@@ -218,6 +218,11 @@ export function predictTable(
     }
     options.progress?.update(Math.min(n, s + batch));
   }
+  // No row scored (none sent, or every one rejected): a transformer still names its outputs, which
+  // only its transform knows — of zero rows, so that the table has its columns, empty.
+  if (m.kind === 'transformer' && typeof m.transform === 'function' && probaParts.length === 0) {
+    probaParts.push(m.transform(X.slice(0, 0)));
+  }
   const scored = rejected.length ? without(X.nRows, rejected) : null;
   const n2 = scored ? scored.length : n;
   const classes = classifier ? (m.classes_ ?? null) : null;

@@ -397,7 +397,9 @@ function row(c: ColumnDriftReport): string {
   if (c.drifted === null) return `${c.column.padEnd(22)} ${'—'.padEnd(15)} ${c.reason}`;
   const p = c.pValue === null ? '—' : c.pValue < 1e-4 ? c.pValue.toExponential(1) : c.pValue.toFixed(4);
   const rule = c.pValue === null ? `≥ ${c.threshold}` : `p < ${c.threshold}`;
-  return `${c.column.padEnd(22)} ${TESTS[c.test!].padEnd(15)} ${formatScore(c.statistic).padStart(9)}  ${p.padStart(8)}  ${rule.padEnd(9)} ${c.drifted ? 'DRIFT' : 'ok'}`;
+  // A category the reference never had makes chi-square infinite (as the report shows it: ∞).
+  const statistic = c.statistic === Number.POSITIVE_INFINITY ? '∞' : formatScore(c.statistic);
+  return `${c.column.padEnd(22)} ${TESTS[c.test!].padEnd(15)} ${statistic.padStart(9)}  ${p.padStart(8)}  ${rule.padEnd(9)} ${c.drifted ? 'DRIFT' : 'ok'}`;
 }
 
 function text(

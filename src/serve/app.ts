@@ -160,11 +160,36 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
     logger: false,
     bodyLimit,
     requestTimeout: options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs,
-    return503OnClosing: true,
+    // While stopping, requests get the server's own 503 (the onRequest hook below), not fastify's.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Errors raised before routing (a URL with a broken percent-escape): the server's own body.
+    frameworkErrors: (e, request, reply) => {
+      const bad = e.code === 'FST_ERR_BAD_URL';
+      (reply as FastifyReply).code(bad ? 400 : (e.statusCode ?? 400)).send({
+        error: bad
+          ? `The URL ${request.url} is not valid: it holds a broken percent-escape. Fix: percent-encode the model name and version (e.g. encodeURIComponent), or see GET / for the routes.`
+          : `${e.message}. Fix: see GET / for the routes this server has.`,
+      });
+    },
+  });
+  // Only JSON bodies: fastify also parses text/plain, which would hand a route a string (a JSON
+  // text sent as text/plain then got a 400 saying the body lacked the keys it held) — now a 415.
+  app.removeContentTypeParser('text/plain');
+
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (stopping) {
+      reply.header('connection', 'close');
+      throw new HttpError(
+        503,
+        'The server is stopping and takes no new request. Fix: retry in a moment, on a new connection (once the server is back, or on another one behind the same address).',
+      );
+    }
     if (!token || OPEN_ROUTES.has(request.url.split('?')[0])) return;
     const given = bearer(request);
     if (given === null || !timingSafeEqual(digest(given), token)) {

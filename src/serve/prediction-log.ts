@@ -165,19 +165,30 @@ export interface PredictionLogRows {
   last: string | null;
 }
 
-/** Whether a file's first line is a prediction log's (a JSON object with time, model and status). */
+/**
+ * The start of a line as {@link PredictionLog.write} writes it (its keys in the order of
+ * {@link PredictionLogEntry}), to know a line too long to be read whole.
+ */
+const LOG_LINE_START =
+  /^\{"time":"[^"\\]*","model":"(?:[^"\\]|\\.)*","version":"(?:[^"\\]|\\.)*","id":"(?:[^"\\]|\\.)*","status":\d+,"rows":\d+,/;
+
+/**
+ * Whether a file's first line is a prediction log's (a JSON object with time, model, status and
+ * rows). Given only the start of a long line (a large first request), whether it starts as the
+ * server writes its lines.
+ */
 export function looksLikePredictionLog(firstLine: string): boolean {
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;
     return typeof o === 'object' && o !== null && 'time' in o && 'model' in o && 'status' in o && 'rows' in o;
   } catch {
-    return false;
+    return LOG_LINE_START.test(firstLine);
   }
 }
 
 /**
  * Reads the answered requests (status 200) of a prediction log written by the server: their
- * inputs, concatenated in log order. A line that is not JSON is a `DataError` naming it; a log of
+ * inputs, concatenated in log order. A line that is not a JSON object is a `DataError` naming it; a log of
  * several models needs `filter.model`.
  */
 export function readPredictionLog(path: string, filter: PredictionLogFilter = {}): PredictionLogRows {
@@ -199,6 +210,16 @@ export function readPredictionLog(path: string, filter: PredictionLogFilter = {}
           file: path,
           line: i + 1,
           fix: 'pass a log written by lathe serve --log (a line cut short by a crash can be deleted)',
+        },
+      );
+    }
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      throw new DataError(
+        `this line is not a JSON object (it is ${line.length > 40 ? `${line.slice(0, 40)}…` : line}), so it is no line of a prediction log.`,
+        {
+          file: path,
+          line: i + 1,
+          fix: 'pass a log written by lathe serve --log, or delete the line',
         },
       );
     }

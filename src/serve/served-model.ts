@@ -176,7 +176,7 @@ export class ServedModel {
     if (missing.length) {
       throw new HttpError(
         400,
-        `The request lacks ${missing.length === 1 ? 'an input' : 'inputs'} model ${this.name} reads: ${missing.map((c) => show(c.name)).join(', ')} (it sent ${sent.columnNames.map((n) => show(n)).join(', ')}).`,
+        `The request lacks ${missing.length === 1 ? 'an input' : 'inputs'} model ${this.name} reads: ${missing.map((c) => show(c.name)).join(', ')} (it sent ${sent.columnNames.length ? sent.columnNames.map((n) => show(n)).join(', ') : 'no column'}).`,
         undefined,
         {
           fix: `send one input per column: ${this.inputs.columns.map((c) => `${c.name} (${inputDatatype(c.storage)})`).join(', ')}; null marks a missing value`,

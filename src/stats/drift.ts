@@ -8,6 +8,10 @@
  * | numeric, more than 5 distinct values | two-sample Kolmogorov–Smirnov, drift if p < 0.05 | Wasserstein distance / reference std, drift if ≥ 0.1 |
  * | categorical, or numeric with ≤ 5 distinct values | chi-square of the current counts against the reference proportions, drift if p < 0.05 | Jensen–Shannon distance of the two frequency tables, drift if ≥ 0.1 |
  *
+ * One departure: Evidently tests a column of two values (reference ≤ 1 000) with a two-sample
+ * Z-test of the proportions; here it gets the chi-square, which treats the reference proportion
+ * as exact (docs/monitor.md says so).
+ *
  * Missing values are left out of both samples (their shares are reported beside the test by the
  * caller). The distances are SciPy's (`scipy.stats.wasserstein_distance`,
  * `scipy.spatial.distance.jensenshannon`, natural logarithm), checked against it in the tests.

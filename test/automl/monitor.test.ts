@@ -290,4 +290,16 @@ describe('sampleDistribution', () => {
     assert.deepEqual(few, { kind: 'levels', levels: ['1', '0'], reference: [2 / 3, 1 / 3], current: [1, 0] });
     assert.equal(sampleDistribution(Float64Array.of(Number.NaN), Float64Array.of(1)), null);
   });
+
+  it('gives no negative share to (other) when a sample has no level beyond the 12 shown', () => {
+    // 18 reference rows on 12 levels: their shares add up to a hair over 1 in floating point.
+    const ref = Array.from({ length: 18 }, (_, i) => `r${String(Math.min(i, 11)).padStart(2, '0')}`);
+    const d = sampleDistribution(ref, ['zz'])!;
+    assert.equal(d.kind === 'levels' && d.levels[12], '(other)');
+    for (const s of [d.reference, d.current])
+      assert.ok(
+        s.every((x) => x >= 0),
+        String(s),
+      );
+  });
 });

@@ -187,6 +187,22 @@ describe('lathe monitor', () => {
     );
   });
 
+  it('prints an infinite chi-square (a plan the reference never had) as ∞, not n/a', async () => {
+    // A reference of 300 rows (chi-square, not Jensen–Shannon, for the plans), and rows of a new plan.
+    const lines = readFileSync(customers, 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 'small.csv'), `${lines.slice(0, 301).join('\n')}\n`);
+    const plan = lines[0].split(',').indexOf('plan');
+    const rows = lines.slice(1, 201).map((l, i) => {
+      const f = l.split(',');
+      if (i % 4 === 0) f[plan] = 'platinum';
+      return f.join(',');
+    });
+    writeFileSync(join(dir, 'platinum.csv'), `${lines[0]}\n${rows.join('\n')}\n`);
+    const r = await runCli(['monitor', 'm', 'platinum.csv', '--reference', 'small.csv'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\nplan +chi-square +∞ +0\.0e\+0 +p < 0\.05 +DRIFT\n/);
+  });
+
   it('with --target, judges performance against the training holdout: decay without any input drifting', async () => {
     relabelled(join(dir, 'relabelled.csv'), 800);
     const r = await runCli(

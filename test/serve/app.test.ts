@@ -212,6 +212,20 @@ describe('createServer: scoring', () => {
       unseen_categories: [{ input: 'plan', rows: 1, examples: ['gold'] }],
     });
   });
+
+  it('answers a request of zero rows with empty outputs, for every model (a PCA too)', async () => {
+    const none = features.slice(0, 0);
+    for (const name of ['churn', 'segments', 'axes']) {
+      const r = await call(app, 'POST', `/v2/models/${name}/infer`, { inputs: tensors(none) });
+      assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.body)}`);
+      const meta = await call(app, 'GET', `/v2/models/${name}`);
+      assert.deepEqual(
+        r.body.outputs.map((o: { name: string }) => o.name),
+        meta.body.parameters.defaultOutputs,
+      );
+      for (const o of r.body.outputs) assert.deepEqual([o.shape, o.data], [[0], []]);
+    }
+  });
 });
 
 describe('createServer: MLflow-style /invocations', () => {
@@ -255,6 +269,14 @@ describe('createServer: MLflow-style /invocations', () => {
       r.body.predictions,
       columnValues(predictTable(clf.model, clf.inputSchema, t).table.column('prediction')),
     );
+    for (const body of [{ dataframe_records: [] }, { dataframe_records: [{}] }]) {
+      const none = await call(app, 'POST', '/invocations', body);
+      assert.equal(none.status, 400);
+      assert.match(
+        none.body.error,
+        /lacks inputs model churn reads: "age", "plan", "spend" \(it sent no column\)/,
+      );
+    }
     const two = createServer([churn, served(reg, 'spend')]);
     const e = await call(two, 'POST', '/invocations', { dataframe_records: [{ age: 30 }] });
     assert.equal(e.status, 400);
@@ -388,6 +410,11 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     const r = await call(app, 'GET', '/v3/models');
     assert.equal(r.status, 404);
     assert.match(r.body.error, /No route GET \/v3\/models.*GET \//);
+    // A broken percent-escape: the server's own {error} body, not fastify's.
+    const url = await call(app, 'GET', '/v2/models/%E0%A4%A');
+    assert.equal(url.status, 400);
+    assert.deepEqual(Object.keys(url.body), ['error']);
+    assert.match(url.body.error, /URL .*%E0%A4%A.*Fix: /);
   });
 
   it('bodies that are not JSON, broken JSON, empty or too large', async () => {
@@ -396,6 +423,14 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     });
     assert.equal(form.status, 415);
     assert.match(form.body.error, /Content-Type: application\/json/);
+    // A JSON text sent as text/plain is no JSON body either (fastify would hand the route a string).
+    for (const url of ['/v2/models/churn/infer', '/invocations']) {
+      const text = await call(app, 'POST', url, JSON.stringify({ inputs: tensors(features.slice(0, 1)) }), {
+        'content-type': 'text/plain',
+      });
+      assert.equal(text.status, 415, `${url}: ${JSON.stringify(text.body)}`);
+      assert.match(text.body.error, /Content-Type: application\/json/);
+    }
     const broken = await call(app, 'POST', '/v2/models/churn/infer', '{"inputs": [', {
       'content-type': 'application/json',
     });
@@ -422,6 +457,20 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
     });
     assert.equal(big.status, 413);
     assert.match(big.body.error, /larger than this server takes \(4096 bytes\).*--max-body-mb/);
+  });
+});
+
+describe('createServer: stopping', () => {
+  it('answers a request that arrives while it stops with a 503 in its own form, saying to retry', async () => {
+    const app = createServer([churn]);
+    await app.ready();
+    const closing = app.close();
+    const r = await call(app, 'POST', '/v2/models/churn/infer', { inputs: tensors(features.slice(0, 1)) });
+    await closing;
+    assert.equal(r.status, 503);
+    assert.deepEqual(Object.keys(r.body), ['error']);
+    assert.match(r.body.error, /stopping.*Fix: /);
+    assert.equal(r.headers.connection, 'close');
   });
 });
 
@@ -488,6 +537,21 @@ describe('createServer: prediction log', () => {
     assert.equal(bad.status, 400);
     await call(app, 'POST', '/invocations', { dataframe_records: [{ age: 50, plan: 'team', spend: 3 }] });
     await app.close();
+    // More rows than --max-rows: a 413, logged (docs/serve.md); a body over the byte limit is not.
+    const small = join(dir, 'limits.ndjson');
+    const limited = createServer([churn], { log: PredictionLog.open(small), maxRows: 1, bodyLimit: 2000 });
+    const many = await call(limited, 'POST', '/invocations', {
+      dataframe_records: [{ age: 50 }, { age: 51 }],
+    });
+    assert.equal(many.status, 413);
+    const big = await call(limited, 'POST', '/invocations', {
+      dataframe_records: [{ age: 'x'.repeat(3000) }],
+    });
+    assert.equal(big.status, 413);
+    await limited.close();
+    const logged = readFileSync(small, 'utf8').trimEnd().split('\n');
+    assert.equal(logged.length, 1);
+    assert.deepEqual([JSON.parse(logged[0]).status, JSON.parse(logged[0]).rows], [413, 0]);
     const lines = readFileSync(path, 'utf8')
       .trimEnd()
       .split('\n')
@@ -501,6 +565,7 @@ describe('createServer: prediction log', () => {
     assert.equal(lines[1].id, 'b');
     assert.equal(lines[1].status, 400);
     assert.match(lines[1].error, /lacks inputs/);
+    assert.equal(lines[1].rows, 1);
     assert.equal(lines[1].outputs, undefined);
     assert.equal(lines[2].rows, 1);
     for (const l of lines) {

@@ -89,9 +89,30 @@ describe('readPredictionLog', () => {
     assert.throws(() => readPredictionLog(broken), /d\.ndjson, line 2: this line is not JSON/);
   });
 
+  it('names a line that is JSON but no entry (null, a number, a list), instead of failing inside', () => {
+    for (const line of ['null', '5', '[1]', '"x"']) {
+      const path = join(dir, 'e.ndjson');
+      writeFileSync(path, `${JSON.stringify(entry({}))}\n${line}\n`);
+      assert.throws(
+        () => readPredictionLog(path),
+        (e: Error) =>
+          e.name === 'DataError' && /e\.ndjson, line 2: this line is not a JSON object/.test(e.message),
+        line,
+      );
+    }
+  });
+
   it('tells a prediction log from a data file by its first line', () => {
     assert.equal(looksLikePredictionLog(JSON.stringify(entry({}))), true);
     assert.equal(looksLikePredictionLog('{"age": 30, "plan": "pro"}'), false);
     assert.equal(looksLikePredictionLog('age,plan'), false);
+    // lathe monitor reads the first 64 KB: a log whose first request was large is cut inside it.
+    const rows = 8000;
+    const big = JSON.stringify(
+      entry({ rows, inputs: { age: Array(rows).fill(30.5), plan: Array(rows).fill('pro') } }),
+    );
+    assert.ok(big.length > 65536);
+    assert.equal(looksLikePredictionLog(big.slice(0, 65536)), true);
+    assert.equal(looksLikePredictionLog(`{"time": "2026-11-01", "age": [${'1,'.repeat(40000)}`), false);
   });
 });
