@@ -88,7 +88,7 @@ export function sampleDistribution(ref: ReferenceValues, cur: ReferenceValues): 
   }
   const strings = (v: ReferenceValues) =>
     v instanceof Float64Array
-      ? presentNumbers(v).reduce<string[]>((o, x) => (o.push(String(x)), o), [])
+      ? Array.from(presentNumbers(v), String)
       : v.filter((x): x is string => x !== null);
   const a = strings(ref);
   const b = strings(cur);

@@ -16,7 +16,6 @@ import { findingBlock } from '../plots/quality-report.ts';
 import { chartHtml } from '../plots/render.ts';
 import { rocCurveSpec } from '../plots/roc-curve.ts';
 import { scoreComparisonSpec } from '../plots/score-comparison.ts';
-import type { VegaLiteSpec } from '../plots/spec.ts';
 import type { RunCandidate, RunJobResult } from './run.ts';
 import { candidateLabel, fmtSeconds, TASK_TITLES } from './run.ts';
 import { metricSpec } from './scores.ts';

@@ -410,7 +410,9 @@ function text(
   referencePath: string | undefined,
 ): string {
   const span =
-    source.kind === 'log' ? ` (${source.requests} request${source.requests === 1 ? '' : 's'}, ${source.first} … ${source.last})` : '';
+    source.kind === 'log'
+      ? ` (${source.requests} request${source.requests === 1 ? '' : 's'}, ${source.first} … ${source.last})`
+      : '';
   const ref = referencePath ? `${referencePath}` : 'its training rows';
   const sampled =
     r.rows.referenceSampled < r.rows.reference ? ` (a sample of ${r.rows.referenceSampled})` : '';

@@ -177,7 +177,7 @@ function categoricalDrift(
   if (r.some((x, i) => x === 0 && c[i] > 0)) {
     return byPValue('chisquare', Number.POSITIVE_INFINITY, 0, o, base);
   }
-  const keep = r.map((x, i) => i).filter((i) => r[i] > 0);
+  const keep = r.map((_x, i) => i).filter((i) => r[i] > 0);
   if (keep.length < 2) {
     // One level in both: nothing can have moved.
     return byPValue('chisquare', 0, 1, o, base);
