@@ -84,7 +84,19 @@ function flatten(data: unknown[]): unknown[] {
 }
 
 /** Checks one element against its datatype; returns a message fragment when it does not fit. */
-function elementProblem(v: unknown, kind: ReturnType<typeof elementKind>): string | null {
+/** The range of each integer datatype (64-bit ones: JavaScript's safe integers, what JSON carries exactly). */
+const INTEGER_RANGES: Partial<Record<Datatype, [number, number]>> = {
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-2147483648, 2147483647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 4294967295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+function elementProblem(v: unknown, kind: ReturnType<typeof elementKind>, datatype: Datatype): string | null {
   if (v === null) return null;
   switch (kind) {
     case 'boolean':
@@ -94,8 +106,12 @@ function elementProblem(v: unknown, kind: ReturnType<typeof elementKind>): strin
     case 'number':
       // JSON's 1e400 parses to Infinity: out of a double's range, refused as the file readers do.
       return typeof v === 'number' && Number.isFinite(v) ? null : 'a finite number';
-    case 'integer':
-      return typeof v === 'number' && Number.isInteger(v) ? null : 'an integer';
+    case 'integer': {
+      const [lo, hi] = INTEGER_RANGES[datatype]!;
+      return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi
+        ? null
+        : `an integer from ${lo} to ${hi}`;
+    }
   }
 }
 
@@ -156,7 +172,7 @@ export function decodeInput(raw: unknown, index: number): DecodedTensor {
   }
   const kind = elementKind(datatype);
   for (let i = 0; i < data.length; i++) {
-    const problem = elementProblem(data[i], kind);
+    const problem = elementProblem(data[i], kind, datatype);
     if (problem) {
       throw bad(
         `${where}: element ${i} is ${show(data[i])}, but datatype ${datatype} takes ${problem} (or null for a missing value).`,

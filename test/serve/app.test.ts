@@ -343,7 +343,19 @@ describe('createServer: bad requests get a 4xx that says what is wrong, never a 
       'a fraction in an INT64 input',
       { inputs: [{ ...ok, datatype: 'INT64', data: [1.5] }] },
       400,
-      /takes an integer/,
+      /takes an integer from -9007199254740991 to 9007199254740991/,
+    ],
+    [
+      'a negative number in a UINT8 input',
+      { inputs: [{ ...ok, datatype: 'UINT8', data: [-1] }] },
+      400,
+      /element 0 is -1, but datatype UINT8 takes an integer from 0 to 255/,
+    ],
+    [
+      'an INT8 input out of its range',
+      { inputs: [{ ...ok, datatype: 'INT8', shape: [2], data: [5, 300] }] },
+      400,
+      /element 1 is 300, but datatype INT8 takes an integer from -128 to 127/,
     ],
     [
       'inputs of different lengths',
