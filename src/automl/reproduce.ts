@@ -96,8 +96,12 @@ export function recordedSchemaPath(run: RunDetail): string | null {
   return isAbsolute(schema) ? schema : resolve(run.lineage?.cwd ?? process.cwd(), schema);
 }
 
-/** Reads the recorded data and checks its fingerprint against the run's dataset. */
-export async function readRecordedData(run: RunDetail, onBadRows?: BadRowPolicy) {
+/**
+ * Reads the recorded data with the run's bad-row policy (`error` unless it recorded another) and
+ * checks its fingerprint against the run's dataset.
+ */
+export async function readRecordedData(run: RunDetail) {
+  const onBadRows = (run.params.onBadRows as BadRowPolicy | undefined) ?? 'error';
   const path = recordedDataPath(run);
   // Quarantined rows go to a scratch file: reproducing must not rewrite the <data>.rejects.csv
   // the recorded run wrote (which also lists the rows training set aside).
@@ -163,11 +167,7 @@ function verdict(
 /** Reproduces a `lathe train` run. */
 async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const {
-    path,
-    read,
-    fingerprint: fp,
-  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const { path, read, fingerprint: fp } = await readRecordedData(run);
   const result = trainModel(read.table, {
     family: String(p.family),
     target: (p.target as string | null) ?? null,
@@ -200,11 +200,7 @@ registerReproducer('train', reproduceTrain);
  */
 async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const {
-    path,
-    read,
-    fingerprint: fp,
-  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const { path, read, fingerprint: fp } = await readRecordedData(run);
   const nTrials = typeof p.trials === 'number' ? p.trials : run.children;
   const { tuneModel } = await import('./tune.ts');
   const result = await tuneModel(read.table, {
@@ -253,11 +249,7 @@ registerReproducer('tune', reproduceTune);
  */
 async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const {
-    path,
-    read,
-    fingerprint: fp,
-  } = await readRecordedData(run, (p.onBadRows as BadRowPolicy) ?? 'error');
+  const { path, read, fingerprint: fp } = await readRecordedData(run);
   const { runJob } = await import('./run.ts');
   const clustering = p.task === 'clustering';
   const compared = String(p.compared ?? '')
