@@ -17,7 +17,7 @@ import { booleanColumn, type Column, numericColumn, textColumn } from '../data/c
 import type { Schema } from '../data/schema.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import { Table } from '../data/table.ts';
-import { columnDrift, type DriftOptions, type DriftTest } from '../stats/drift.ts';
+import { columnDrift, type DriftOptions, type DriftTest, fewValued } from '../stats/drift.ts';
 import type { Evaluation } from './evaluate.ts';
 import { predictTable, scoringSchema, usedInputSchema } from './predict.ts';
 import { driftValues, type ReferenceSample, type ReferenceValues } from './reference.ts';
@@ -64,7 +64,8 @@ export function sampleDistribution(ref: ReferenceValues, cur: ReferenceValues): 
     const a = presentNumbers(ref);
     const b = presentNumbers(cur);
     if (!a.length || !b.length) return null;
-    if (new Set(a).size > 5) {
+    // Binned exactly when columnDrift tests the numbers as numbers.
+    if (!fewValued(a)) {
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
       for (const x of [a, b])

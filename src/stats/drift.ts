@@ -227,9 +227,7 @@ export function columnDrift(
   const a = sortedFinite(reference as ArrayLike<number>);
   const b = sortedFinite(current as ArrayLike<number>);
   checkSizes(a.length, b.length);
-  let distinct = 0;
-  for (let i = 0; i < a.length && distinct <= 5; i++) if (i === 0 || a[i] !== a[i - 1]) distinct++;
-  if (distinct <= 5) return categoricalDrift(Array.from(a, String), Array.from(b, String), o);
+  if (fewValued(a)) return categoricalDrift(Array.from(a, String), Array.from(b, String), o);
   const base = { referenceCount: a.length, currentCount: b.length };
   if (a.length > o.smallReference) {
     let mean = 0;
@@ -243,6 +241,20 @@ export function columnDrift(
   }
   const t = ksTwoSample(a, b);
   return byPValue('ks', t.statistic, t.pValue, o, base);
+}
+
+/**
+ * Whether a numeric reference sample has at most 5 distinct values (NaN left out), so that drift
+ * treats it as categorical — the rule of the module's table, for anything that must agree with it.
+ */
+export function fewValued(reference: ArrayLike<number>): boolean {
+  const seen = new Set<number>();
+  for (let i = 0; i < reference.length; i++) {
+    const x = reference[i];
+    if (x === x) seen.add(x);
+    if (seen.size > 5) return false;
+  }
+  return true;
 }
 
 /** What a sample holds: numbers (a typed array, or numbers with nulls), strings, or only nulls. */
