@@ -13,10 +13,10 @@ import type { Command } from 'commander';
 import { evaluateModel, evaluateStages, type UnseenLabel } from '../automl/evaluate.ts';
 import type { LearningTask } from '../automl/families.ts';
 import { loadModel } from '../automl/load.ts';
+import { readLabelledInput } from '../automl/scoring-input.ts';
 import { ValidationError } from '../core/errors.ts';
 import { createProgress } from '../core/progress.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
-import { unknownColumn } from '../data/table.ts';
 import {
   action,
   type CommonOptions,
@@ -27,7 +27,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkOutputs, modelInput, rejectsOutput, storeInputs } from './paths.ts';
-import { noteUnseenCategories, readScoringInput, targetReadSchema, writeScoringRejects } from './predict.ts';
+import { noteUnseenCategories, writeScoringRejects } from './predict.ts';
 
 interface EvaluateFlags extends CommonOptions {
   target?: string;
@@ -144,18 +144,9 @@ async function evaluateCommand(modelRef: string, data: string, flags: EvaluateFl
     throw new ValidationError('Name the column holding the truth with --target.', { field: 'target' });
   // The file is read as lathe predict reads it: the model's columns with the model's types (a bad
   // date is a bad row of the file, named by its line or set aside under --on-bad-rows quarantine).
-  const { read, input, unseen } = await readScoringInput(
-    data,
-    loaded,
-    flags.onBadRows,
-    [target],
-    (table) => {
-      // A clear error (file, did-you-mean) when the truth column is missing, before the features.
-      if (!table.has(target)) throw unknownColumn(target, table.columnNames, data);
-    },
-    // The truth is read as the model's classes are written (text classes stay text).
-    targetReadSchema(loaded, target),
-  );
+  const { read, input, unseen } = await readLabelledInput(data, loaded, target, {
+    onBadRows: flags.onBadRows,
+  });
   noteUnseenCategories(flags, unseen, input.nRows);
   // One bootstrap per metric, on stderr (a terminal only; not with --quiet or --json).
   const progress = createProgress({

@@ -15,20 +15,14 @@ import { loadModel } from '../automl/load.ts';
 import {
   predictionStorageOf,
   predictTable,
-  scoringSchema,
-  selectModelInput,
   type UnseenCategories,
   unseenCategories,
-  usedInputSchema,
 } from '../automl/predict.ts';
+import { readScoringInput } from '../automl/scoring-input.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { createProgress } from '../core/progress.ts';
-import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
-import type { ColumnSchema } from '../data/schema.ts';
-import { applySchema } from '../data/schema-apply.ts';
-import type { Table } from '../data/table.ts';
 import {
   formatTable,
   WRITE_EXTENSIONS,
@@ -135,17 +129,6 @@ function checkKeep(keep: readonly string[], loaded: LoadedModel, proba: boolean)
   );
 }
 
-/** A data file read for scoring: the model's input columns with its types, plus `extra` columns. */
-export interface ScoringInput {
-  read: ReadResult;
-  /** The columns the model reads, typed as in training, then the `extra` columns as read. */
-  input: Table;
-  /** Columns of the file neither the model nor `extra` uses. */
-  ignored: string[];
-  /** Categorical columns holding values the training file did not have (see {@link unseenCategories}). */
-  unseen: UnseenCategories[];
-}
-
 /** The stderr notes of {@link unseenCategories}. */
 export function noteUnseenCategories(
   flags: CommonOptions,
@@ -161,59 +144,6 @@ export function noteUnseenCategories(
       `column '${u.column}': ${u.rows} of ${n} rows hold values the training data did not have (${u.examples.map((e) => `'${e}'`).join(', ')}${u.rows > u.examples.length ? ', …' : ''}); the model treats them as unknown categories.${same}`,
     );
   }
-}
-
-/**
- * How the package says its target's classes are written, as a schema column for reading the truth
- * column `target` (`lathe evaluate`): text classes ('1.0', '2.0', 'x') are read as text — from a
- * CSV as written, JSON/Parquet numbers as the class of the same value — not sniffed as numbers
- * (which made a file holding only '1.0' and '2.0' read as 1, 2: no class of the model). None when
- * the classes are numbers or booleans, or `target` is not the model's.
- */
-export function targetReadSchema(loaded: LoadedModel, target: string): ColumnSchema[] {
-  if (target !== loaded.pkg.target) return [];
-  const p = loaded.pkg.outputSchema.columns.find((c) => c.name === 'prediction');
-  if (p?.storage !== 'categorical' || !p.categories) return [];
-  return [
-    { name: target, type: 'categorical', storage: 'categorical', nullable: true, categories: p.categories },
-  ];
-}
-
-/**
- * Reads `data` for scoring with `loaded` — what `lathe predict` and `lathe evaluate` share. Only
- * the columns the model reads are required (not those its preprocessing dropped, e.g. an id).
- * Reading with the model's types makes a value that does not fit them (a bad date) a bad row of
- * the file — named by its line, or set aside under `--on-bad-rows quarantine`. `extra` columns
- * (`--keep`, the target) are copied as read.
- */
-export async function readScoringInput(
-  data: string,
-  loaded: LoadedModel,
-  onBadRows: BadRowPolicy | undefined,
-  extra: readonly string[] = [],
-  check?: (table: Table) => void,
-  extraSchema: readonly ColumnSchema[] = [],
-): Promise<ScoringInput> {
-  const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
-  const schema = scoringSchema(used);
-  const read = await readTable(data, {
-    onBadRows,
-    schema: {
-      ...schema,
-      columns: [
-        ...schema.columns,
-        ...extraSchema.filter((c) => !used.columns.some((u) => u.name === c.name)),
-      ],
-    },
-    schemaColumnsOptional: true,
-  });
-  check?.(read.table);
-  // Columns first (a clear error naming what is missing), then the model's types.
-  const { X } = selectModelInput(read.table, used, data);
-  const typed = applySchema(X, schema, { source: data });
-  const input = extra.reduce((t, k) => (t.has(k) ? t : t.withColumn(read.table.column(k))), typed);
-  const ignored = read.table.columnNames.filter((c) => !X.has(c) && !extra.includes(c));
-  return { read, input, ignored, unseen: unseenCategories(typed, used) };
 }
 
 /**
@@ -265,7 +195,7 @@ async function predictCommand(modelRef: string, data: string, flags: PredictFlag
   const { read, input, ignored, unseen } = await readScoringInput(
     data,
     loaded,
-    flags.onBadRows,
+    { onBadRows: flags.onBadRows },
     flags.keep ?? [],
   );
   // Batches on stderr (a terminal only; not with --quiet or --json, nor once CSV goes to stdout).
