@@ -15,9 +15,11 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
+import type { Table } from '../data/table.ts';
 import type { RunDetail } from '../track/store.ts';
 import type { LearningTask } from './families.ts';
 import { modelDigest } from './package.ts';
+import type { ScoringRead } from './scoring-input.ts';
 import { trainModel } from './train.ts';
 
 /** One compared quantity. */
@@ -100,17 +102,28 @@ export function recordedSchemaPath(run: RunDetail): string | null {
  * Reads the recorded data with the run's bad-row policy (`error` unless it recorded another) and
  * checks its fingerprint against the run's dataset.
  */
-export async function readRecordedData(run: RunDetail) {
+export function readRecordedData(run: RunDetail) {
+  const schema = recordedSchemaPath(run) ?? undefined;
+  return readRecordedWith(run, (path, reading) => readTable(path, { ...reading, schema }));
+}
+
+/**
+ * {@link readRecordedData} with another reader (`lathe retrain` reads with the champion's schema):
+ * `reader` gets the path and the bad-row policy; the fingerprint is of the `table` it returns.
+ */
+async function readRecordedWith<T extends { table: Table }>(
+  run: RunDetail,
+  reader: (path: string, reading: ScoringRead) => Promise<T>,
+): Promise<{ path: string; read: T; fingerprint: string }> {
   const onBadRows = (run.params.onBadRows as BadRowPolicy | undefined) ?? 'error';
   const path = recordedDataPath(run);
   // Quarantined rows go to a scratch file: reproducing must not rewrite the <data>.rejects.csv
   // the recorded run wrote (which also lists the rows training set aside).
   const scratch = onBadRows === 'quarantine' ? mkdtempSync(join(tmpdir(), 'lathe-reproduce-')) : null;
-  let read: Awaited<ReturnType<typeof readTable>>;
+  let read: T;
   try {
-    read = await readTable(path, {
+    read = await reader(path, {
       onBadRows,
-      schema: recordedSchemaPath(run) ?? undefined,
       ...(scratch ? { rejectsPath: join(scratch, 'rejects.csv') } : {}),
     });
   } finally {
@@ -282,3 +295,63 @@ async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
 }
 
 registerReproducer('run', reproduceRunJob);
+
+/**
+ * Reproduces a `lathe retrain` run: the champion package it recorded (by path, checked by its
+ * digest) is fitted again on the recorded data, read with the champion's schema as the run read it,
+ * and compared on the same held-out rows.
+ */
+async function reproduceRetrain(run: RunDetail): Promise<ReproduceResult> {
+  const p = run.params;
+  const { loadModel } = await import('./load.ts');
+  const { readLabelledInput } = await import('./scoring-input.ts');
+  const { retrainMetrics, retrainModel } = await import('./retrain.ts');
+  const champion = await loadModel(String(p.champion));
+  const championSha = modelDigest(champion.model);
+  if (championSha !== p.championSha256) {
+    throw new DataError(
+      `the champion package of run ${run.id} has changed: model digest ${championSha.slice(0, 12)}… ≠ recorded ${String(p.championSha256).slice(0, 12)}….`,
+      {
+        file: String(p.champion),
+        fix: 'restore the package the run retrained (its registry version, or the file)',
+      },
+    );
+  }
+  const target = String(p.target);
+  const {
+    path,
+    read,
+    fingerprint: fp,
+  } = await readRecordedWith(run, async (at, reading) => {
+    const scoring = await readLabelledInput(at, champion, target, reading);
+    return { table: scoring.read.table, scoring };
+  });
+  const result = retrainModel(
+    {
+      model: champion.model,
+      inputSchema: champion.pkg.inputSchema,
+      task: champion.pkg.task as LearningTask,
+      target: champion.pkg.target,
+    },
+    read.scoring.input,
+    {
+      target,
+      holdout: Number(p.holdout),
+      seed: Number(p.seed ?? 0),
+      metric: String(p.metric),
+      minImprovement: Number(p.minImprovement ?? 0),
+      nResamples: Number(p.resamples ?? 1000),
+      confidenceLevel: Number(p.level ?? 0.95),
+      onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
+      source: path,
+      rowLines: read.scoring.read.rowLines,
+    },
+  );
+  const checks: ReproduceCheck[] = [
+    check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
+    check('winner', run.tags.winner, result.decision.winner),
+  ];
+  return verdict(run, 'retrain', checks, retrainMetrics(result), path, fp);
+}
+
+registerReproducer('retrain', reproduceRetrain);

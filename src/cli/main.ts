@@ -50,6 +50,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./models.ts'),
   },
   {
+    name: 'retrain',
+    summary: "fit a model's recipe on new data; compare old and new on the same rows",
+    load: () => import('./retrain.ts'),
+  },
+  {
     name: 'reproduce',
     summary: 're-run a recorded run and check it is bit-identical',
     load: () => import('./reproduce.ts'),

@@ -27,11 +27,12 @@ import {
 import { renderDriftReport } from '../automl/monitor-report.ts';
 import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
 import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
+import { readLabelledInput, readScoringInput } from '../automl/scoring-input.ts';
 import { ValidationError } from '../core/errors.ts';
 import { numericColumn } from '../data/column.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
-import { type Table, unknownColumn } from '../data/table.ts';
+import type { Table } from '../data/table.ts';
 import { looksLikePredictionLog, readPredictionLog } from '../serve/prediction-log.ts';
 import type { LoadedModel } from '../track/registry.ts';
 import {
@@ -47,7 +48,7 @@ import {
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
 import { checkOutputs, modelInput, storeInputs } from './paths.ts';
-import { readScoringInput, targetReadSchema } from './predict.ts';
+
 import { writeFileAtomic } from './profile.ts';
 
 interface MonitorFlags extends CommonOptions {
@@ -226,22 +227,16 @@ async function currentRows(
     );
   }
   const target = flags.target;
-  const { input, read } = await readScoringInput(
-    data,
-    loaded,
-    flags.onBadRows,
-    target ? [target] : [],
-    (table) => {
-      if (target && !table.has(target)) throw unknownColumn(target, table.columnNames, data);
-    },
-    target ? targetReadSchema(loaded, target) : [],
-  );
+  const reading = { onBadRows: flags.onBadRows };
+  const { input, read } = target
+    ? await readLabelledInput(data, loaded, target, reading)
+    : await readScoringInput(data, loaded, reading);
   return { table: input, source: { kind: 'file', path: data, rows: input.nRows }, rowLines: read.rowLines };
 }
 
 async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<ReferenceSample> {
   if (flags.reference) {
-    const { input } = await readScoringInput(flags.reference, loaded, flags.onBadRows);
+    const { input } = await readScoringInput(flags.reference, loaded, { onBadRows: flags.onBadRows });
     const used = usedInputSchema(loaded.model, loaded.pkg.inputSchema);
     return referenceSample(
       input,
@@ -317,13 +312,13 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
     const m = performance.metrics.find((x) => x.key === performance.primary)!;
     note(
       flags,
-      `the model's ${m.title} has decayed (${formatScore(m.trained)} at training, ${formatScore(m.current)} now): consider retraining on recent data (lathe train).`,
+      `the model's ${m.title} has decayed (${formatScore(m.trained)} at training, ${formatScore(m.current)} now): consider retraining on recent labelled data (lathe retrain ${modelRef} <new-data.csv>).`,
     );
   }
   if (report.datasetDrift)
     note(
       flags,
-      'the data have drifted: check the columns marked DRIFT, and consider retraining on recent data (lathe train).',
+      `the data have drifted: check the columns marked DRIFT, and consider retraining on recent labelled data (lathe retrain ${modelRef} <new-data.csv>).`,
     );
 }
 
