@@ -5,6 +5,9 @@
  *
  * - customers.csv / .parquet / .ndjson — telecom churn, 2,000 customers: numeric, categorical,
  *   boolean, a signup date, a customer id, ~5% missing values, target `churned` (yes/no).
+ * - customers-2025.csv — 1,500 customers a year later, whose churn has other causes (a competitor
+ *   courting premium customers in two regions, support calls weighing more): new labelled data for
+ *   `lathe monitor --target` and `lathe retrain`.
  * - housing.csv — 1,500 house sales, regression target `price`.
  * - transactions_dirty.csv — 600 card transactions with a few malformed lines (ragged rows, an
  *   unterminated quote, non-numeric amounts) for the bad-row handling.
@@ -50,11 +53,45 @@ function holes<T>(rng: Rng, values: (T | null)[], rate: number): (T | null)[] {
   return values.map((v) => (rng.random() < rate ? null : v));
 }
 
-function customers(): Table {
-  const rng = new Rng(2024);
-  const n = 2000;
-  const end = Date.UTC(2024, 0, 1);
-  const start = Date.UTC(2019, 0, 1);
+/** What drives churn: a linear score (log-odds) of one customer's attributes. */
+type ChurnScore = (c: {
+  calls: number;
+  tenure: number;
+  monthly: number;
+  payment: string;
+  paperless: boolean;
+  age: number;
+  plan: string;
+  region: string;
+}) => number;
+
+/** Churn as it was up to 2024 (customers.csv). */
+const churn2023: ChurnScore = (c) =>
+  -1.2 +
+  0.42 * c.calls -
+  0.045 * c.tenure +
+  0.018 * (c.monthly - 55) +
+  (c.payment === 'electronic_check' ? 0.8 : 0) +
+  (c.paperless ? 0.25 : 0) -
+  0.012 * (c.age - 44);
+
+/**
+ * Churn a year later (customers-2025.csv): a competitor courts premium customers in the West and
+ * South, support calls weigh twice as much, and paying by electronic check no longer matters.
+ */
+const churn2024: ChurnScore = (c) =>
+  -1.4 +
+  0.84 * c.calls -
+  0.045 * c.tenure +
+  0.018 * (c.monthly - 55) +
+  (c.plan === 'premium' && (c.region === 'West' || c.region === 'South') ? 2.2 : 0) +
+  (c.paperless ? 0.25 : 0) -
+  0.012 * (c.age - 44);
+
+function customers(seed = 2024, n = 2000, until = 2024, score: ChurnScore = churn2023, firstId = 10001): Table {
+  const rng = new Rng(seed);
+  const end = Date.UTC(until, 0, 1);
+  const start = Date.UTC(until - 5, 0, 1);
   const regions = ['North', 'South', 'East', 'West', 'Central'];
   const plans = ['basic', 'standard', 'premium'];
   const payments = ['credit_card', 'bank_transfer', 'electronic_check', 'mailed_check'];
@@ -83,18 +120,12 @@ function customers(): Table {
     const calls = poisson(rng, plan === 'basic' ? 1.1 : 1.8);
     const paperless = rng.random() < (age < 45 ? 0.72 : 0.45);
     const payment = pick(rng, payments, [0.32, 0.26, 0.27, 0.15]);
-    const z =
-      -1.2 +
-      0.42 * calls -
-      0.045 * tenure +
-      0.018 * (monthly - 55) +
-      (payment === 'electronic_check' ? 0.8 : 0) +
-      (paperless ? 0.25 : 0) -
-      0.012 * (age - 44);
-    cols.customer_id.push(`C${String(10001 + i)}`);
+    const region = pick(rng, regions, [0.22, 0.24, 0.18, 0.2, 0.16]);
+    const z = score({ calls, tenure, monthly, payment, paperless, age, plan, region });
+    cols.customer_id.push(`C${String(firstId + i)}`);
     cols.signup_date.push(signup);
     cols.age.push(age);
-    cols.region.push(pick(rng, regions, [0.22, 0.24, 0.18, 0.2, 0.16]));
+    cols.region.push(region);
     cols.plan.push(plan);
     cols.monthly_charges.push(monthly);
     cols.tenure_months.push(tenure);
@@ -239,6 +270,7 @@ const cust = customers();
 await writeTable(cust, join(here, 'customers.csv'));
 await writeTable(cust, join(here, 'customers.parquet'));
 await writeTable(cust, join(here, 'customers.ndjson'));
+await writeTable(customers(2025, 1500, 2025, churn2024, 20001), join(here, 'customers-2025.csv'));
 await writeTable(housing(), join(here, 'housing.csv'));
 writeFileSync(join(here, 'transactions_dirty.csv'), transactionsDirty());
-console.log('wrote examples/customers.{csv,parquet,ndjson}, housing.csv, transactions_dirty.csv');
+console.log('wrote examples/customers.{csv,parquet,ndjson}, customers-2025.csv, housing.csv, transactions_dirty.csv');
