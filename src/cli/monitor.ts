@@ -119,8 +119,11 @@ function timeFlag(flag: string): (v: string) => string {
   };
 }
 
-/** The first line of a file (up to 64 KB), to tell a prediction log from a data file. */
-function firstLine(path: string): string {
+/**
+ * The start of a file (up to 64 KB), to tell a prediction log from a data file by its first line
+ * that is not blank (see `looksLikePredictionLog`).
+ */
+function fileStart(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -130,9 +133,7 @@ function firstLine(path: string): string {
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl >= 0 ? text.slice(0, nl) : text;
+    return buf.subarray(0, n).toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -193,7 +194,7 @@ async function currentRows(
   loaded: LoadedModel,
   flags: MonitorFlags,
 ): Promise<{ table: Table; source: CurrentSource; rowLines?: ArrayLike<number> }> {
-  if (looksLikePredictionLog(firstLine(data))) {
+  if (looksLikePredictionLog(fileStart(data))) {
     if (flags.target) {
       throw new UsageError(
         `--target: ${data} is a prediction log, which holds no outcomes. Fix: pass a data file of scored rows with their outcomes (the log's inputs joined with what happened).`,

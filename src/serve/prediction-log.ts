@@ -174,16 +174,34 @@ const LOG_LINE_START =
   /^\{"time":"[^"\\]*","model":"(?:[^"\\]|\\.)*","version":"(?:[^"\\]|\\.)*","id":"(?:[^"\\]|\\.)*","status":\d+,"rows":\d+,/;
 
 /**
- * Whether a file's first line is a prediction log's (a JSON object with time, model, status and
- * rows). Given only the start of a long line (a large first request), whether it starts as the
- * server writes its lines.
+ * Whether a file is a prediction log, from its start (its first line, or more: up to 64 KB is
+ * plenty): whether its first line that is not blank — after a UTF-8 byte order mark — is a JSON
+ * object with time, model, status and rows. Given only the start of a long line (a large first
+ * request), whether it starts as the server writes its lines.
  */
-export function looksLikePredictionLog(firstLine: string): boolean {
+export function looksLikePredictionLog(start: string): boolean {
+  const firstLine = firstContentLine(start);
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;
     return typeof o === 'object' && o !== null && 'time' in o && 'model' in o && 'status' in o && 'rows' in o;
   } catch {
     return LOG_LINE_START.test(firstLine);
+  }
+}
+
+/** Blank: nothing but spaces (a line before a log's first entry that {@link readPredictionLog} skips). */
+function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+/** The first line of `text` that is not blank, without a leading byte order mark or a `\r\n`'s `\r`. */
+function firstContentLine(text: string): string {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    const line = text.slice(at, nl < 0 ? text.length : nl);
+    if (nl < 0 || !isBlank(line)) return line.endsWith('\r') ? line.slice(0, -1) : line;
+    at = nl + 1;
   }
 }
 
@@ -196,7 +214,8 @@ export interface ReadPredictionLogOptions {
 /**
  * Reads the answered requests (status 200) of a prediction log written by the server: their
  * inputs, concatenated in log order. A line that is not a JSON object is a `DataError` naming it
- * (a byte order mark is skipped); a log of several models needs `filter.model`.
+ * (blank lines before the first entry, and a byte order mark, are skipped); a log of several
+ * models needs `filter.model`.
  *
  * The file is read line by line (see `fileLines`): memory grows with the requests taken (after
  * the filter), not with the file, and a log larger than Node's longest string can be read.
@@ -218,7 +237,10 @@ export function readPredictionLog(
   let first: string | null = null;
   let last: string | null = null;
   let lines = 0;
+  let started = false;
   for (const { text: line, number } of fileLines(path, options.chunkBytes)) {
+    if (!started && isBlank(line)) continue;
+    started = true;
     lines++;
     let e: PredictionLogEntry;
     try {

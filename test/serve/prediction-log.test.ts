@@ -163,10 +163,33 @@ describe('readPredictionLog', () => {
     }
   });
 
+  it('skips a byte order mark and blank lines before the first entry, and numbers lines as an editor does', () => {
+    const path = join(dir, 'g.ndjson');
+    const good = JSON.stringify(entry({}));
+    writeFileSync(path, `\uFEFF\n  \r\n${good}\n`);
+    for (const chunkBytes of [1, 2, 1024]) {
+      const r = readPredictionLog(path, {}, { chunkBytes });
+      assert.equal(r.requests, 1);
+      assert.equal(r.lines, 1);
+      assert.deepEqual(r.table.values('age'), [30, 40]);
+    }
+    // A blank line after the first entry is still named (a server never writes one).
+    writeFileSync(path, `\n${good}\n\n${good}\n`);
+    assert.throws(() => readPredictionLog(path), /g\.ndjson, line 3: this line is not JSON/);
+  });
+
   it('tells a prediction log from a data file by its first line', () => {
     assert.equal(looksLikePredictionLog(JSON.stringify(entry({}))), true);
     assert.equal(looksLikePredictionLog('{"age": 30, "plan": "pro"}'), false);
     assert.equal(looksLikePredictionLog('age,plan'), false);
+    // What comes before the first line: a byte order mark, blank lines (LF or CRLF).
+    const line = JSON.stringify(entry({}));
+    assert.equal(looksLikePredictionLog(`\uFEFF${line}\n`), true);
+    assert.equal(looksLikePredictionLog(`\n\r\n  \n${line}\r\n${line}\n`), true);
+    assert.equal(looksLikePredictionLog(`\uFEFF\n\n${line}`), true);
+    assert.equal(looksLikePredictionLog('\uFEFF\n{"age": 30, "plan": "pro"}\n'), false);
+    assert.equal(looksLikePredictionLog('\n\n'), false);
+    assert.equal(looksLikePredictionLog(''), false);
     // lathe monitor reads the first 64 KB: a log whose first request was large is cut inside it.
     const rows = 8000;
     const big = JSON.stringify(
