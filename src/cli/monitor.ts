@@ -25,7 +25,7 @@ import {
   performanceDecay,
 } from '../automl/monitor.ts';
 import { renderDriftReport } from '../automl/monitor-report.ts';
-import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
+import { type PredictResult, predictTable, scoringSchema, usedInputSchema } from '../automl/predict.ts';
 import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
 import { ValidationError } from '../core/errors.ts';
 import { numericColumn } from '../data/column.ts';
@@ -276,11 +276,13 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);
   const { table, source, rowLines } = await currentRows(data, loaded, flags);
+  const predicted = flags.target ? predictOnce(loaded, table) : undefined;
   const report = monitorDrift(loaded.model, loaded.pkg.inputSchema, reference, table, {
     driftShare: flags.driftShare,
+    currentPredictions: predicted?.predictions,
   });
   const performance = flags.target
-    ? judgePerformance(modelRef, loaded, table, flags.target, data, rowLines, flags)
+    ? judgePerformance(modelRef, loaded, table, flags.target, data, rowLines, flags, predicted)
     : null;
   output(
     flags,
@@ -328,6 +330,24 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
     );
 }
 
+/**
+ * With --target, the model's predictions on the current rows, made once for both the predictions'
+ * drift and the performance (with the probabilities a classifier's metrics need): as monitorDrift
+ * would make them, so its messages about a value the model cannot take are unchanged. Undefined
+ * for a model that predicts no outcome (judgePerformance refuses it).
+ */
+function predictOnce(loaded: LoadedModel, table: Table): PredictResult | undefined {
+  const task = loaded.pkg.task;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') return undefined;
+  const names = usedInputSchema(loaded.model, loaded.pkg.inputSchema).columns.map((c) => c.name);
+  // A column missing: monitorDrift says so, before predicting anything.
+  if (!names.every((n) => table.has(n))) return undefined;
+  return predictTable(loaded.model, loaded.pkg.inputSchema, table.select(names), {
+    batchSize: Math.max(1, table.nRows),
+    proba: task !== 'regression',
+  });
+}
+
 /** The model's performance on the current rows with outcomes, against its training metrics. */
 function judgePerformance(
   modelRef: string,
@@ -337,6 +357,7 @@ function judgePerformance(
   data: string,
   rowLines: ArrayLike<number> | undefined,
   flags: MonitorFlags,
+  predicted: PredictResult | undefined,
 ): PerformanceReport {
   const task = loaded.pkg.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
@@ -350,6 +371,7 @@ function judgePerformance(
     source: data,
     rowLines,
     onBadRows: flags.onBadRows,
+    predicted,
   });
   return performanceDecay(evaluation, loaded.pkg.metrics, metricsBaseline(loaded.pkg.extra));
 }
