@@ -9,6 +9,7 @@
 import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { asClassLabels, type Label, sortLabels } from '../core/labels.ts';
+import { takeRows } from '../core/matrix.ts';
 import type { Progress } from '../core/progress.ts';
 import { isMissing } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
@@ -17,7 +18,7 @@ import { confusionMatrix } from '../metrics/confusion.ts';
 import { type ClassificationReport, classificationReport } from '../metrics/report.ts';
 import { type BootstrapMethod, bootstrapMetric } from '../stats/bootstrap.ts';
 import type { LearningTask } from './families.ts';
-import { type PredictRejectedRow, predictTable } from './predict.ts';
+import { type PredictRejectedRow, type PredictResult, predictTable } from './predict.ts';
 import { resampledMetric } from './resampled-metrics.ts';
 import { computeMetric, metricsFor } from './scores.ts';
 
@@ -47,6 +48,12 @@ export interface EvaluateOptions {
    * a DataError naming the file, line and column; `quarantine` leaves it out, listed in `rejected`.
    */
   onBadRows?: 'error' | 'quarantine';
+  /**
+   * The model's predictions on every row of `table` (`predictTable` with `proba` for a classifier),
+   * when the caller has them already: those of the rows evaluated are taken instead of predicting
+   * again (and none is rejected — `onBadRows` applies to predicting).
+   */
+  predicted?: Pick<PredictResult, 'predictions' | 'proba' | 'classes'>;
 }
 
 /** The progress units {@link evaluateModel} advances for `task`: one per metric (a bootstrap each). */
@@ -173,12 +180,14 @@ export function evaluateModel(
     );
   }
   let rows = keep.length === table.nRows ? table : table.take(keep);
-  const p = predictTable(model, inputSchema, rows, {
-    proba: classifier,
-    source: options.source,
-    rowLines: options.rowLines ? keep.map((i) => options.rowLines![i]) : undefined,
-    onBadRows: options.onBadRows,
-  });
+  const p = options.predicted
+    ? predictedRows(options.predicted, keep, table.nRows)
+    : predictTable(model, inputSchema, rows, {
+        proba: classifier,
+        source: options.source,
+        rowLines: options.rowLines ? keep.map((i) => options.rowLines![i]) : undefined,
+        onBadRows: options.onBadRows,
+      });
   // Rows the model refused (quarantined) are not evaluated: back to the table's row numbers.
   const rejected = p.rejected.map((r) => ({ ...r, row: keep[r.row] }));
   if (rejected.length) {
@@ -293,6 +302,33 @@ export function evaluateModel(
     method,
     confusion,
     report,
+  };
+}
+
+/** The predictions of the rows `keep` (of `n`) among those of every row. */
+function predictedRows(
+  p: Pick<PredictResult, 'predictions' | 'proba' | 'classes'>,
+  keep: readonly number[],
+  n: number,
+): Pick<PredictResult, 'predictions' | 'proba' | 'classes' | 'rejected'> {
+  if (p.predictions.length !== n || (p.proba && p.proba.rows !== n)) {
+    throw new ValidationError(
+      `The predictions given are of ${p.predictions.length} rows; the table has ${n}.`,
+      { field: 'predicted', fix: 'pass the predictions of every row of the table, in order' },
+    );
+  }
+  if (keep.length === n) return { ...p, rejected: [] };
+  const x = p.predictions;
+  return {
+    predictions:
+      x instanceof Float64Array
+        ? Float64Array.from(keep, (i) => x[i])
+        : x instanceof Int32Array
+          ? Int32Array.from(keep, (i) => x[i])
+          : keep.map((i) => x[i]),
+    proba: p.proba ? takeRows(p.proba, keep) : null,
+    classes: p.classes,
+    rejected: [],
   };
 }
 

@@ -12,6 +12,7 @@
 
 import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
+import type { Label } from '../core/labels.ts';
 import type { PlainObject, PlainValue } from '../core/plain.ts';
 import { booleanColumn, type Column, numericColumn, textColumn } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
@@ -27,6 +28,12 @@ import { defaultMetric } from './scores.ts';
 export interface MonitorOptions extends DriftOptions {
   /** Share of tested input columns that must drift for the data set to (default 0.5). */
   driftShare?: number;
+  /**
+   * The model's predictions on every row of `current`, in order (`predictTable`'s `predictions`),
+   * when the caller has them already (`lathe monitor --target` predicts once for drift and
+   * decay): not predicted again.
+   */
+  currentPredictions?: Label[] | Float64Array | Int32Array;
 }
 
 /** A summary of one sample of a column. */
@@ -251,11 +258,17 @@ function referenceTable(reference: ReferenceSample, used: Schema): Table | null 
 }
 
 /** A model's predictions as drift values (labels as strings, values as numbers), or null for a transformer. */
-function predictionValues(model: Estimator, inputSchema: Schema, rows: Table): ReferenceValues | null {
+function predictionValues(
+  model: Estimator,
+  inputSchema: Schema,
+  rows: Table,
+  given?: Label[] | Float64Array | Int32Array,
+): ReferenceValues | null {
   if (model.kind === 'transformer') return null;
-  const p = predictTable(model, inputSchema, rows, { batchSize: Math.max(1, rows.nRows) });
-  if (model.kind === 'regressor') return Float64Array.from(p.predictions as ArrayLike<number>);
-  return Array.from(p.predictions as ArrayLike<unknown>, (x) => String(x));
+  const predictions =
+    given ?? predictTable(model, inputSchema, rows, { batchSize: Math.max(1, rows.nRows) }).predictions;
+  if (model.kind === 'regressor') return Float64Array.from(predictions as ArrayLike<number>);
+  return Array.from(predictions as ArrayLike<unknown>, (x) => String(x));
 }
 
 /**
@@ -307,7 +320,12 @@ export function monitorDrift(
       : columnReport(
           'prediction',
           refRows ? predictionValues(model, inputSchema, refRows) : null,
-          predictionValues(model, inputSchema, current.select(used.columns.map((c) => c.name))),
+          predictionValues(
+            model,
+            inputSchema,
+            current.select(used.columns.map((c) => c.name)),
+            options.currentPredictions,
+          ),
           refRows ? null : 'the reference sample lacks columns the model reads',
           options,
         );

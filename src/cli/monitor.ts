@@ -25,7 +25,7 @@ import {
   performanceDecay,
 } from '../automl/monitor.ts';
 import { renderDriftReport } from '../automl/monitor-report.ts';
-import { scoringSchema, usedInputSchema } from '../automl/predict.ts';
+import { type PredictResult, predictTable, scoringSchema, usedInputSchema } from '../automl/predict.ts';
 import { packageReference, type ReferenceSample, referenceSample } from '../automl/reference.ts';
 import { readLabelledInput, readScoringInput } from '../automl/scoring-input.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -120,8 +120,11 @@ function timeFlag(flag: string): (v: string) => string {
   };
 }
 
-/** The first line of a file (up to 64 KB), to tell a prediction log from a data file. */
-function firstLine(path: string): string {
+/**
+ * The start of a file (up to 64 KB), to tell a prediction log from a data file by its first line
+ * that is not blank (see `looksLikePredictionLog`).
+ */
+function fileStart(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -131,9 +134,7 @@ function firstLine(path: string): string {
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl >= 0 ? text.slice(0, nl) : text;
+    return buf.subarray(0, n).toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -194,7 +195,7 @@ async function currentRows(
   loaded: LoadedModel,
   flags: MonitorFlags,
 ): Promise<{ table: Table; source: CurrentSource; rowLines?: ArrayLike<number> }> {
-  if (looksLikePredictionLog(firstLine(data))) {
+  if (looksLikePredictionLog(fileStart(data))) {
     if (flags.target) {
       throw new UsageError(
         `--target: ${data} is a prediction log, which holds no outcomes. Fix: pass a data file of scored rows with their outcomes (the log's inputs joined with what happened).`,
@@ -270,11 +271,13 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);
   const { table, source, rowLines } = await currentRows(data, loaded, flags);
+  const predicted = flags.target ? predictOnce(loaded, table) : undefined;
   const report = monitorDrift(loaded.model, loaded.pkg.inputSchema, reference, table, {
     driftShare: flags.driftShare,
+    currentPredictions: predicted?.predictions,
   });
   const performance = flags.target
-    ? judgePerformance(modelRef, loaded, table, flags.target, data, rowLines, flags)
+    ? judgePerformance(modelRef, loaded, table, flags.target, data, rowLines, flags, predicted)
     : null;
   output(
     flags,
@@ -322,6 +325,24 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
     );
 }
 
+/**
+ * With --target, the model's predictions on the current rows, made once for both the predictions'
+ * drift and the performance (with the probabilities a classifier's metrics need): as monitorDrift
+ * would make them, so its messages about a value the model cannot take are unchanged. Undefined
+ * for a model that predicts no outcome (judgePerformance refuses it).
+ */
+function predictOnce(loaded: LoadedModel, table: Table): PredictResult | undefined {
+  const task = loaded.pkg.task;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') return undefined;
+  const names = usedInputSchema(loaded.model, loaded.pkg.inputSchema).columns.map((c) => c.name);
+  // A column missing: monitorDrift says so, before predicting anything.
+  if (!names.every((n) => table.has(n))) return undefined;
+  return predictTable(loaded.model, loaded.pkg.inputSchema, table.select(names), {
+    batchSize: Math.max(1, table.nRows),
+    proba: task !== 'regression',
+  });
+}
+
 /** The model's performance on the current rows with outcomes, against its training metrics. */
 function judgePerformance(
   modelRef: string,
@@ -331,6 +352,7 @@ function judgePerformance(
   data: string,
   rowLines: ArrayLike<number> | undefined,
   flags: MonitorFlags,
+  predicted: PredictResult | undefined,
 ): PerformanceReport {
   const task = loaded.pkg.task;
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
@@ -344,6 +366,7 @@ function judgePerformance(
     source: data,
     rowLines,
     onBadRows: flags.onBadRows,
+    predicted,
   });
   return performanceDecay(evaluation, loaded.pkg.metrics, metricsBaseline(loaded.pkg.extra));
 }

@@ -12,9 +12,10 @@
  * @module
  */
 
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { DataError, HttpError, ValidationError } from '../core/errors.ts';
 import type { Table } from '../data/table.ts';
+import { fileLines } from './file-lines.ts';
 import { tableOfCells } from './request-table.ts';
 import type { Element } from './tensor.ts';
 
@@ -173,11 +174,13 @@ const LOG_LINE_START =
   /^\{"time":"[^"\\]*","model":"(?:[^"\\]|\\.)*","version":"(?:[^"\\]|\\.)*","id":"(?:[^"\\]|\\.)*","status":\d+,"rows":\d+,/;
 
 /**
- * Whether a file's first line is a prediction log's (a JSON object with time, model, status and
- * rows). Given only the start of a long line (a large first request), whether it starts as the
- * server writes its lines.
+ * Whether a file is a prediction log, from its start (its first line, or more: up to 64 KB is
+ * plenty): whether its first line that is not blank — after a UTF-8 byte order mark — is a JSON
+ * object with time, model, status and rows. Given only the start of a long line (a large first
+ * request), whether it starts as the server writes its lines.
  */
-export function looksLikePredictionLog(firstLine: string): boolean {
+export function looksLikePredictionLog(start: string): boolean {
+  const firstLine = firstContentLine(start);
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;
     return typeof o === 'object' && o !== null && 'time' in o && 'model' in o && 'status' in o && 'rows' in o;
@@ -186,20 +189,59 @@ export function looksLikePredictionLog(firstLine: string): boolean {
   }
 }
 
+/** Blank: nothing but spaces (a line before a log's first entry that {@link readPredictionLog} skips). */
+function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+/** The first line of `text` that is not blank, without a leading byte order mark or a `\r\n`'s `\r`. */
+function firstContentLine(text: string): string {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    const line = text.slice(at, nl < 0 ? text.length : nl);
+    if (nl < 0 || !isBlank(line)) return line.endsWith('\r') ? line.slice(0, -1) : line;
+    at = nl + 1;
+  }
+}
+
+/** Internal options of {@link readPredictionLog}. */
+export interface ReadPredictionLogOptions {
+  /** Bytes read at a time (default 1 MiB); small in tests, to cut lines between reads. */
+  chunkBytes?: number;
+}
+
 /**
  * Reads the answered requests (status 200) of a prediction log written by the server: their
- * inputs, concatenated in log order. A line that is not a JSON object is a `DataError` naming it; a log of
- * several models needs `filter.model`.
+ * inputs, concatenated in log order. A line that is not a JSON object is a `DataError` naming it
+ * (blank lines before the first entry, and a byte order mark, are skipped); a log of several
+ * models needs `filter.model`.
+ *
+ * The file is read line by line (see `fileLines`): memory grows with the requests taken (after
+ * the filter), not with the file, and a log larger than Node's longest string can be read.
  */
-export function readPredictionLog(path: string, filter: PredictionLogFilter = {}): PredictionLogRows {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+export function readPredictionLog(
+  path: string,
+  filter: PredictionLogFilter = {},
+  options: ReadPredictionLogOptions = {},
+): PredictionLogRows {
   const since = filter.since ? Date.parse(filter.since) : Number.NEGATIVE_INFINITY;
   const until = filter.until ? Date.parse(filter.until) : Number.POSITIVE_INFINITY;
-  const entries: PredictionLogEntry[] = [];
   const models = new Set<string>();
-  lines.forEach((line, i) => {
+  // The inputs taken, column by column: a column first seen after some rows starts with their nulls.
+  const names: string[] = [];
+  const cells = new Map<string, Element[]>();
+  const versions = new Set<string>();
+  let total = 0;
+  let requests = 0;
+  let first: string | null = null;
+  let last: string | null = null;
+  let lines = 0;
+  let started = false;
+  for (const { text: line, number } of fileLines(path, options.chunkBytes)) {
+    if (!started && isBlank(line)) continue;
+    started = true;
+    lines++;
     let e: PredictionLogEntry;
     try {
       e = JSON.parse(line) as PredictionLogEntry;
@@ -208,7 +250,7 @@ export function readPredictionLog(path: string, filter: PredictionLogFilter = {}
         `this line is not JSON (${(err as Error).message}), so it is no line of a prediction log.`,
         {
           file: path,
-          line: i + 1,
+          line: number,
           fix: 'pass a log written by lathe serve --log (a line cut short by a crash can be deleted)',
         },
       );
@@ -218,17 +260,34 @@ export function readPredictionLog(path: string, filter: PredictionLogFilter = {}
         `this line is not a JSON object (it is ${line.length > 40 ? `${line.slice(0, 40)}…` : line}), so it is no line of a prediction log.`,
         {
           file: path,
-          line: i + 1,
+          line: number,
           fix: 'pass a log written by lathe serve --log, or delete the line',
         },
       );
     }
-    if (e.status !== 200 || typeof e.inputs !== 'object' || e.inputs === null) return;
+    if (e.status !== 200 || typeof e.inputs !== 'object' || e.inputs === null) continue;
     const t = Date.parse(e.time);
-    if (!(t >= since && t < until)) return;
+    if (!(t >= since && t < until)) continue;
     models.add(e.model);
-    if (filter.model === undefined || e.model === filter.model) entries.push(e);
-  });
+    if (filter.model !== undefined ? e.model !== filter.model : models.size > 1) continue;
+    // (A log of several models without filter.model is refused below, once every line is checked.)
+    for (const [k, values] of Object.entries(e.inputs)) {
+      let col = cells.get(k);
+      if (!col) {
+        col = new Array<Element>(total).fill(null);
+        cells.set(k, col);
+        names.push(k);
+      }
+      // A column missing from earlier requests of this one's rows: nulls up to here.
+      for (let i = col.length; i < total; i++) col.push(null);
+      for (let i = 0; i < e.rows; i++) col.push((values[i] ?? null) as Element);
+    }
+    total += e.rows;
+    requests++;
+    versions.add(e.version);
+    first ??= e.time;
+    last = e.time;
+  }
   if (filter.model === undefined && models.size > 1) {
     throw new ValidationError(
       `${path} holds the predictions of ${models.size} models (${[...models].join(', ')}).`,
@@ -239,27 +298,18 @@ export function readPredictionLog(path: string, filter: PredictionLogFilter = {}
     );
   }
   const model = filter.model ?? [...models][0] ?? '';
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  for (const e of entries)
-    for (const k of Object.keys(e.inputs!)) if (!index.has(k)) index.set(k, names.push(k) - 1);
-  const total = entries.reduce((a, e) => a + e.rows, 0);
-  const cells = names.map(() => new Array<Element>(total).fill(null));
-  let at = 0;
-  for (const e of entries) {
-    for (const [k, values] of Object.entries(e.inputs!)) {
-      const col = cells[index.get(k)!];
-      for (let i = 0; i < e.rows; i++) col[at + i] = (values[i] ?? null) as Element;
-    }
-    at += e.rows;
-  }
+  const columns = names.map((k) => {
+    const col = cells.get(k)!;
+    for (let i = col.length; i < total; i++) col.push(null);
+    return col;
+  });
   return {
-    table: tableOfCells(names, cells),
+    table: tableOfCells(names, columns),
     model,
-    versions: [...new Set(entries.map((e) => e.version))],
-    lines: lines.length,
-    requests: entries.length,
-    first: entries[0]?.time ?? null,
-    last: entries[entries.length - 1]?.time ?? null,
+    versions: [...versions],
+    lines,
+    requests,
+    first,
+    last,
   };
 }

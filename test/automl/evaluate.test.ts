@@ -158,6 +158,43 @@ describe('evaluateModel', () => {
       [[3, 5]],
     );
   });
+
+  it('takes the predictions given for every row (lathe monitor predicts once): the same evaluation', () => {
+    // Rows without a label are left out of the evaluation, and so out of the predictions given.
+    const data = churn(60, (i) => (i % 4 === 1 ? null : i % 3 === 0 ? 'yes' : 'no'));
+    const all = predictTable(clf.model, clf.inputSchema, data, { proba: true });
+    const opts = { nResamples: 50, seed: 4 };
+    const own = evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'churned', opts);
+    assert.equal(own.rows.missingTarget, 15);
+    const given = evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'churned', {
+      ...opts,
+      predicted: all,
+    });
+    assert.deepEqual(given, own);
+    // They are used as given: a model that always said 'no' is judged so.
+    const no = evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'churned', {
+      ...opts,
+      predicted: { ...all, predictions: Array(60).fill('no') },
+    });
+    assert.equal(no.metrics.find((m) => m.key === 'recall')!.value, 0);
+    assert.throws(
+      () =>
+        evaluateModel(clf.model, clf.inputSchema, 'binary', data, 'churned', {
+          ...opts,
+          predicted: predictTable(clf.model, clf.inputSchema, data.slice(0, 59), { proba: true }),
+        }),
+      /The predictions given are of 59 rows; the table has 60\..*Fix: pass the predictions of every row/,
+    );
+    const reg = trainModel(house(40), { family: 'linear', target: 'price', holdout: 0 });
+    const homes = house(30, (i) => (i % 5 === 0 ? null : 100 + 3 * i + (i % 7)));
+    assert.deepEqual(
+      evaluateModel(reg.model, reg.inputSchema, 'regression', homes, 'price', {
+        ...opts,
+        predicted: predictTable(reg.model, reg.inputSchema, homes),
+      }),
+      evaluateModel(reg.model, reg.inputSchema, 'regression', homes, 'price', opts),
+    );
+  });
 });
 
 describe('progress of predictTable and evaluateModel', () => {

@@ -12,7 +12,7 @@ import {
   sampleDistribution,
 } from '../../src/automl/monitor.ts';
 import { packageInputFor } from '../../src/automl/package.ts';
-import { scoringSchema } from '../../src/automl/predict.ts';
+import { predictTable, scoringSchema } from '../../src/automl/predict.ts';
 import { packageReference, REFERENCE_ROWS, referenceSample } from '../../src/automl/reference.ts';
 import { trainModel } from '../../src/automl/train.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -161,6 +161,23 @@ describe('monitorDrift', () => {
     assert.equal(report.prediction!.drifted, true);
     assert.ok(by.age.current.mean! > by.age.reference.mean! + 10);
     assert.equal(by.plan.current.top!.value, 'pro');
+  });
+
+  it('takes the current predictions when given (lathe monitor --target predicts once)', () => {
+    const cur = typed(customers(300, 2, 5));
+    const own = monitorDrift(r.model, r.inputSchema, r.reference, cur);
+    const predictions = predictTable(r.model, r.inputSchema, cur, { proba: true }).predictions;
+    assert.deepEqual(
+      monitorDrift(r.model, r.inputSchema, r.reference, cur, { currentPredictions: predictions }),
+      own,
+    );
+    // Used as given: predictions all 'yes' make the predictions drift.
+    const yes = monitorDrift(r.model, r.inputSchema, r.reference, cur, {
+      currentPredictions: Array(300).fill('yes'),
+    });
+    assert.equal(yes.prediction!.current.top!.value, 'yes');
+    assert.equal(yes.prediction!.current.top!.share, 1);
+    assert.deepEqual(yes.columns, own.columns);
   });
 
   it('refuses current data without rows or without a column the model reads', () => {

@@ -142,6 +142,17 @@ describe('lathe monitor', () => {
     assert.equal(p.current.requests, 2);
     assert.equal(p.rows.current, 100);
     assert.equal(p.current.first, '2026-11-11T00:00:00.000Z');
+    // A byte order mark and a blank line before the first entry (a log edited by hand, or
+    // concatenated by a tool) leave it a log, read as before, not taken for a data file.
+    writeFileSync(join(dir, 'bom.ndjson'), `\uFEFF\r\n${readFileSync(join(dir, 'served.ndjson'), 'utf8')}`);
+    const bom = await runCli(['monitor', 'm', 'bom.ndjson', '--json'], { cwd: dir });
+    assert.equal(bom.code, 0, bom.stderr);
+    const b = JSON.parse(bom.stdout);
+    assert.deepEqual(
+      { ...b, current: { ...b.current, path: null } },
+      { ...j, current: { ...j.current, path: null } },
+    );
+    assert.equal(b.current.kind, 'log');
     const few = await runCli(['monitor', 'm', 'served.ndjson', '--since', '2026-11-20'], { cwd: dir });
     assert.equal(few.code, 0);
     assert.match(few.stderr, /only 50 current rows: .*compare a few hundred rows or more/);

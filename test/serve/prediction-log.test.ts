@@ -102,10 +102,94 @@ describe('readPredictionLog', () => {
     }
   });
 
+  it('reads a log in chunks: the same rows whatever the chunk size, lines cut anywhere', () => {
+    // Multi-byte values (cut by small chunks), CRLF line ends, a last line without a newline.
+    const lines = [
+      entry({ inputs: { age: [30, 40], plan: ['prö', '€uro'] } }),
+      entry({ id: 'b', status: 400, rows: 0, inputs: undefined, outputs: undefined, error: 'bad' }),
+      entry({ time: '2026-11-02T10:00:00.000Z', version: '2', rows: 1, inputs: { age: [55], plan: ['𝄞'] } }),
+      entry({
+        time: '2026-11-03T10:00:00.000Z',
+        rows: 3,
+        inputs: { plan: ['日本', null, 'x'], extra: [1, 2, 3] },
+      }),
+    ].map((e) => JSON.stringify(e));
+    const path = join(dir, 'chunks.ndjson');
+    writeFileSync(path, lines.join('\r\n'));
+    const whole = readPredictionLog(path);
+    assert.equal(whole.lines, 4);
+    assert.equal(whole.requests, 3);
+    assert.deepEqual(whole.versions, ['1', '2']);
+    assert.deepEqual(whole.table.columnNames, ['age', 'plan', 'extra']);
+    assert.deepEqual(whole.table.values('age'), [30, 40, 55, null, null, null]);
+    assert.deepEqual(whole.table.values('plan'), ['prö', '€uro', '𝄞', '日本', null, 'x']);
+    assert.deepEqual(whole.table.values('extra'), [null, null, null, 1, 2, 3]);
+    const shape = (r: ReturnType<typeof readPredictionLog>) => ({
+      ...r,
+      table: r.table.columnNames.map((c) => [c, r.table.column(c).type, r.table.values(c)]),
+    });
+    for (const chunkBytes of [1, 2, 3, 5, 7, 64, 100]) {
+      assert.deepEqual(
+        shape(readPredictionLog(path, {}, { chunkBytes })),
+        shape(whole),
+        `chunk ${chunkBytes}`,
+      );
+      assert.deepEqual(
+        readPredictionLog(path, { since: '2026-11-02T00:00:00.000Z' }, { chunkBytes }).table.values('plan'),
+        ['𝄞', '日本', null, 'x'],
+      );
+    }
+  });
+
+  it('names a bad line by its number when read in small chunks, and a partial last line as not JSON', () => {
+    const path = join(dir, 'f.ndjson');
+    const good = JSON.stringify(entry({ inputs: { age: [30, 40], plan: ['ü', 'é'] } }));
+    writeFileSync(path, `${good}\r\n${good}\r\nnull\r\n${good}\n`);
+    for (const chunkBytes of [1, 3, 1024]) {
+      assert.throws(
+        () => readPredictionLog(path, {}, { chunkBytes }),
+        (e: Error) =>
+          e.name === 'DataError' &&
+          /f\.ndjson, line 3: this line is not a JSON object \(it is null\),/.test(e.message),
+      );
+    }
+    // A crash mid-write leaves a last line cut short: it is named, as before (not silently dropped).
+    writeFileSync(path, `${good}\n${good.slice(0, 50)}`);
+    for (const chunkBytes of [1, 7, 1024]) {
+      assert.throws(
+        () => readPredictionLog(path, {}, { chunkBytes }),
+        /f\.ndjson, line 2: this line is not JSON/,
+      );
+    }
+  });
+
+  it('skips a byte order mark and blank lines before the first entry, and numbers lines as an editor does', () => {
+    const path = join(dir, 'g.ndjson');
+    const good = JSON.stringify(entry({}));
+    writeFileSync(path, `\uFEFF\n  \r\n${good}\n`);
+    for (const chunkBytes of [1, 2, 1024]) {
+      const r = readPredictionLog(path, {}, { chunkBytes });
+      assert.equal(r.requests, 1);
+      assert.equal(r.lines, 1);
+      assert.deepEqual(r.table.values('age'), [30, 40]);
+    }
+    // A blank line after the first entry is still named (a server never writes one).
+    writeFileSync(path, `\n${good}\n\n${good}\n`);
+    assert.throws(() => readPredictionLog(path), /g\.ndjson, line 3: this line is not JSON/);
+  });
+
   it('tells a prediction log from a data file by its first line', () => {
     assert.equal(looksLikePredictionLog(JSON.stringify(entry({}))), true);
     assert.equal(looksLikePredictionLog('{"age": 30, "plan": "pro"}'), false);
     assert.equal(looksLikePredictionLog('age,plan'), false);
+    // What comes before the first line: a byte order mark, blank lines (LF or CRLF).
+    const line = JSON.stringify(entry({}));
+    assert.equal(looksLikePredictionLog(`\uFEFF${line}\n`), true);
+    assert.equal(looksLikePredictionLog(`\n\r\n  \n${line}\r\n${line}\n`), true);
+    assert.equal(looksLikePredictionLog(`\uFEFF\n\n${line}`), true);
+    assert.equal(looksLikePredictionLog('\uFEFF\n{"age": 30, "plan": "pro"}\n'), false);
+    assert.equal(looksLikePredictionLog('\n\n'), false);
+    assert.equal(looksLikePredictionLog(''), false);
     // lathe monitor reads the first 64 KB: a log whose first request was large is cut inside it.
     const rows = 8000;
     const big = JSON.stringify(
