@@ -15,6 +15,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
+import type { Schema } from '../data/schema.ts';
 import type { RunDetail } from '../track/store.ts';
 import type { LearningTask } from './families.ts';
 import { modelDigest } from './package.ts';
@@ -127,7 +128,17 @@ export async function readRecordedData(run: RunDetail) {
       },
     );
   }
-  return { path, read, fingerprint: fp };
+  return { path, read, fingerprint: fp, schema: trainingSchema(run, read.schema) };
+}
+
+/**
+ * The schema the run trained with: the reader's (the file's datetime formats, --schema's types)
+ * when the run recorded `readSchema` — train, tune and run pass it since packages record the
+ * formats — else undefined, so an older run re-infers it from the table as it did, and still
+ * reproduces bit for bit (the schema is part of the model's bytes).
+ */
+function trainingSchema(run: RunDetail, read: Schema): Schema | undefined {
+  return run.params.readSchema === true ? read : undefined;
 }
 
 function check(
@@ -167,7 +178,7 @@ function verdict(
 /** Reproduces a `lathe train` run. */
 async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const result = trainModel(read.table, {
     family: String(p.family),
     target: (p.target as string | null) ?? null,
@@ -181,6 +192,7 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [check('model sha256', run.tags.modelSha256, modelDigest(result.model))];
   const reproduced: Record<string, number> = { ...result.metrics };
@@ -200,7 +212,7 @@ registerReproducer('train', reproduceTrain);
  */
 async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const nTrials = typeof p.trials === 'number' ? p.trials : run.children;
   const { tuneModel } = await import('./tune.ts');
   const result = await tuneModel(read.table, {
@@ -221,6 +233,7 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
@@ -249,7 +262,7 @@ registerReproducer('tune', reproduceTune);
  */
 async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const { runJob } = await import('./run.ts');
   const clustering = p.task === 'clustering';
   const compared = String(p.compared ?? '')
@@ -270,6 +283,7 @@ async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.final.model)),
