@@ -165,6 +165,24 @@ describe('lathe train / tune / predict / evaluate: dates in the format of the tr
     );
   });
 
+  it("lathe monitor reads a serve log's ISO dates (the server logs dates as read) against the day-first model", async () => {
+    const line = {
+      time: '2026-11-20T10:00:00.000Z',
+      model: 'mdays',
+      version: '1',
+      id: 'r1',
+      status: 200,
+      rows: 2,
+      latencyMs: 1,
+      inputs: { d: ['2023-06-05T00:00:00.000Z', '2023-05-06T00:00:00.000Z'], z: [1, 2] },
+      outputs: { prediction: ['jun', 'may'] },
+    };
+    writeFileSync(join(dir, 'served-days.ndjson'), `${JSON.stringify(line)}\n`);
+    const m = await runCli(['monitor', 'mdays', 'served-days.ndjson', '--json'], { cwd: dir });
+    assert.equal(m.code, 0, m.stderr);
+    assert.equal(JSON.parse(m.stdout).current.rows, 2);
+  });
+
   it('lathe tune records the format too', async () => {
     const t = await runCli(
       [
