@@ -15,6 +15,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
+import type { Schema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import type { RunDetail } from '../track/store.ts';
 import type { LearningTask } from './families.ts';
@@ -102,9 +103,10 @@ export function recordedSchemaPath(run: RunDetail): string | null {
  * Reads the recorded data with the run's bad-row policy (`error` unless it recorded another) and
  * checks its fingerprint against the run's dataset.
  */
-export function readRecordedData(run: RunDetail) {
+export async function readRecordedData(run: RunDetail) {
   const schema = recordedSchemaPath(run) ?? undefined;
-  return readRecordedWith(run, (path, reading) => readTable(path, { ...reading, schema }));
+  const r = await readRecordedWith(run, (path, reading) => readTable(path, { ...reading, schema }));
+  return { ...r, schema: trainingSchema(run, r.read.schema) };
 }
 
 /**
@@ -141,6 +143,16 @@ async function readRecordedWith<T extends { table: Table }>(
     );
   }
   return { path, read, fingerprint: fp };
+}
+
+/**
+ * The schema the run trained with: the reader's (the file's datetime formats, --schema's types)
+ * when the run recorded `readSchema` — train, tune and run pass it since packages record the
+ * formats — else undefined, so an older run re-infers it from the table as it did, and still
+ * reproduces bit for bit (the schema is part of the model's bytes).
+ */
+function trainingSchema(run: RunDetail, read: Schema): Schema | undefined {
+  return run.params.readSchema === true ? read : undefined;
 }
 
 function check(
@@ -180,7 +192,7 @@ function verdict(
 /** Reproduces a `lathe train` run. */
 async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const result = trainModel(read.table, {
     family: String(p.family),
     target: (p.target as string | null) ?? null,
@@ -194,6 +206,7 @@ async function reproduceTrain(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [check('model sha256', run.tags.modelSha256, modelDigest(result.model))];
   const reproduced: Record<string, number> = { ...result.metrics };
@@ -213,7 +226,7 @@ registerReproducer('train', reproduceTrain);
  */
 async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const nTrials = typeof p.trials === 'number' ? p.trials : run.children;
   const { tuneModel } = await import('./tune.ts');
   const result = await tuneModel(read.table, {
@@ -234,6 +247,7 @@ async function reproduceTune(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.train.model)),
@@ -262,7 +276,7 @@ registerReproducer('tune', reproduceTune);
  */
 async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
   const p = run.params;
-  const { path, read, fingerprint: fp } = await readRecordedData(run);
+  const { path, read, fingerprint: fp, schema } = await readRecordedData(run);
   const { runJob } = await import('./run.ts');
   const clustering = p.task === 'clustering';
   const compared = String(p.compared ?? '')
@@ -283,6 +297,7 @@ async function reproduceRunJob(run: RunDetail): Promise<ReproduceResult> {
     onBadRows: (p.onBadRows as BadRowPolicy) ?? 'error',
     source: path,
     rowLines: read.rowLines,
+    schema,
   });
   const checks: ReproduceCheck[] = [
     check('model sha256', run.tags.modelSha256, modelDigest(result.final.model)),

@@ -221,6 +221,7 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       onBadRows: flags.onBadRows,
       source: data,
       rowLines: read.rowLines,
+      schema: read.schema, // as lathe train: the file's datetime formats and --schema's types
       profileSource: profileSourceOf(read),
       progress,
     });
@@ -343,6 +344,7 @@ function runParams(
     seed,
     onBadRows: flags.onBadRows ?? 'error',
     schemaFile: flags.schema ?? null,
+    readSchema: true,
     family: r.final.family,
     tuned: r.tuning?.kept ?? false,
     ...modelRunParams(r.final.params),

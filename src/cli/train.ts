@@ -172,6 +172,9 @@ async function fitAndSave(
     cv: flags.cv,
     source: data,
     rowLines: read.rowLines,
+    // The reader's schema, not one re-inferred from the table: it has the file's datetime
+    // formats (so the package scores a lone 05/06/2023 as training read it) and --schema's types.
+    schema: read.schema,
     progress,
     onBadRows: flags.onBadRows,
   });
@@ -274,6 +277,7 @@ function runParams(
     seed,
     onBadRows: flags.onBadRows ?? 'error',
     schemaFile: flags.schema ?? null,
+    readSchema: true,
     userParams: JSON.stringify(flags.params ?? {}),
     ...modelRunParams(result.params),
   };

@@ -202,6 +202,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
           userParams: JSON.stringify(flags.params ?? {}),
           onBadRows: flags.onBadRows ?? 'error',
           schemaFile: flags.schema ?? null,
+          readSchema: true,
         },
         tags: { command: 'tune', family: flags.model },
       });
@@ -227,6 +228,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       onBadRows: flags.onBadRows,
       source: data,
       rowLines: read.rowLines,
+      schema: read.schema, // as lathe train: the file's datetime formats and --schema's types
       onTrial: async (t, metric) => {
         if (t.state === 'complete' && t.value !== null && !(t.value <= best)) best = t.value;
         progress.label(`tune ${flags.model} (best ${metric.key} ${formatScore(metric.sign * best)})`);

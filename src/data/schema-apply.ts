@@ -12,8 +12,9 @@ import { type Column, type ColumnType, columnLength, isMissing, missingCount } f
 import { NumberCategories } from './number-categories.ts';
 import {
   type DatetimeFormat,
+  datetimeExpected,
   parseBooleanWord,
-  parseDatetime,
+  parseDatetimeOrIso,
   parseNumber,
   sniffDatetimeFormat,
 } from './read/values.ts';
@@ -183,8 +184,8 @@ function convertColumn(c: Column, cs: ColumnSchema, options: ApplySchemaOptions)
         const x = strs[i];
         if (x === null) v[i] = Number.NaN;
         else {
-          const p = parseDatetime(x, format);
-          if (p !== p) throw fail(cs, i, x, `is not a date/time in the format ${format}`, options);
+          const p = parseDatetimeOrIso(x, format);
+          if (p !== p) throw fail(cs, i, x, `is not a date/time ${datetimeExpected(format)}`, options);
           v[i] = p;
         }
       }

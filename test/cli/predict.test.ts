@@ -1,7 +1,7 @@
 // lathe predict / evaluate reading a column the model learned as text categories, when the new
 // file brings it as numbers (JSON numbers, a Parquet DOUBLE column, a CSV of codes only).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -102,5 +102,110 @@ describe('lathe predict / evaluate: numbers in a column the model learned as tex
       p.stderr,
       /^error: badz\.csv, line 3, column 'z': "abc" is not a number, but the column is numeric/,
     );
+  });
+});
+
+describe('lathe train / tune / predict / evaluate: dates in the format of the training file', () => {
+  // m is the month of d, written day-first (%d/%m/%Y: days past 12 tell the reader so).
+  before(() => {
+    const lines = ['d,z,m'];
+    for (let i = 0; i < 112; i++) {
+      const month = 5 + (i % 2);
+      const day = String((Math.floor(i / 2) % 28) + 1).padStart(2, '0');
+      lines.push(`${day}/0${month}/2023,${(i * 7) % 10},${month === 6 ? 'jun' : 'may'}`);
+    }
+    writeFileSync(join(dir, 'months.csv'), `${lines.join('\n')}\n`);
+  });
+  const formatOf = (pkg: string) => {
+    const m = JSON.parse(readFileSync(join(dir, pkg, 'manifest.json'), 'utf8'));
+    return m.inputSchema.columns.find((c: { name: string }) => c.name === 'd')?.format;
+  };
+
+  it('the package records %d/%m/%Y; a lone 05/06/2023 is read day-first, ISO dates as ISO', async () => {
+    const t = await runCli(
+      ['train', 'months.csv', '--target', 'm', '--model', 'tree', '--out', 'mdays', '--quiet'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(formatOf('mdays'), '%d/%m/%Y');
+    // Alone, 05/06/2023 fits month-first too (sniffing its own file read it as 6 May).
+    writeFileSync(join(dir, 'lone.csv'), 'd,z\n05/06/2023,1\n');
+    const lone = await runCli(['predict', 'mdays', 'lone.csv', '--keep', 'd'], { cwd: dir });
+    assert.equal(lone.code, 0, lone.stderr);
+    assert.deepEqual(predictions(lone.stdout), ['2023-06-05,jun']);
+    writeFileSync(
+      join(dir, 'mixed.csv'),
+      'd,z,m\n05/06/2023,1,jun\n2023-05-07,2,may\n2023-06-07T10:00:00Z,3,jun\n06/05/2023,4,may\n',
+    );
+    const mixed = await runCli(['predict', 'mdays', 'mixed.csv', '--keep', 'd'], { cwd: dir });
+    assert.equal(mixed.code, 0, mixed.stderr);
+    assert.deepEqual(predictions(mixed.stdout), [
+      '2023-06-05T00:00:00.000Z,jun',
+      '2023-05-07T00:00:00.000Z,may',
+      '2023-06-07T10:00:00.000Z,jun',
+      '2023-05-06T00:00:00.000Z,may',
+    ]);
+    const e = await runCli(
+      ['evaluate', 'mdays', 'mixed.csv', '--target', 'm', '--resamples', '0', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(e.code, 0, e.stderr);
+    const metrics = JSON.parse(e.stdout).metrics as { key: string; value: number }[];
+    assert.equal(metrics.find((m) => m.key === 'accuracy')?.value, 1);
+    writeFileSync(join(dir, 'baddate.csv'), 'd,z\n2023-06-05,1\n13/13/2023,2\n');
+    const bad = await runCli(['predict', 'mdays', 'baddate.csv'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /^error: baddate\.csv, line 3, column 'd': "13\/13\/2023" is not a date\/time in the format %d\/%m\/%Y or ISO 8601 \(YYYY-MM-DD\)/,
+    );
+  });
+
+  it("lathe monitor reads a serve log's ISO dates (the server logs dates as read) against the day-first model", async () => {
+    const line = {
+      time: '2026-11-20T10:00:00.000Z',
+      model: 'mdays',
+      version: '1',
+      id: 'r1',
+      status: 200,
+      rows: 2,
+      latencyMs: 1,
+      inputs: { d: ['2023-06-05T00:00:00.000Z', '2023-05-06T00:00:00.000Z'], z: [1, 2] },
+      outputs: { prediction: ['jun', 'may'] },
+    };
+    writeFileSync(join(dir, 'served-days.ndjson'), `${JSON.stringify(line)}\n`);
+    const m = await runCli(['monitor', 'mdays', 'served-days.ndjson', '--json'], { cwd: dir });
+    assert.equal(m.code, 0, m.stderr);
+    assert.equal(JSON.parse(m.stdout).current.rows, 2);
+  });
+
+  it('lathe tune records the format too', async () => {
+    const t = await runCli(
+      [
+        'tune',
+        'months.csv',
+        '--target',
+        'm',
+        '--model',
+        'tree',
+        '--trials',
+        '2',
+        '--cv',
+        '2',
+        '--out',
+        'mtuned',
+        '--quiet',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(formatOf('mtuned'), '%d/%m/%Y');
+    const lone = await runCli(['predict', 'mtuned', 'lone.csv'], { cwd: dir });
+    assert.equal(lone.code, 0, lone.stderr);
+    assert.deepEqual(predictions(lone.stdout), ['jun']);
   });
 });

@@ -12,6 +12,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { modelDigest } from '../../src/automl/package.ts';
+import { trainModel } from '../../src/automl/train.ts';
+import { readTable } from '../../src/data/read/index.ts';
 import { openStore } from '../../src/track/open.ts';
 import { startRun } from '../../src/track/tracker.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -19,6 +22,17 @@ import { ROOT, runCli } from '../helpers/cli.ts';
 const dir = mkdtempSync(join(tmpdir(), 'lathe-repro-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 copyFileSync(join(ROOT, 'examples/customers.csv'), join(dir, 'customers.csv'));
+
+/** m is the month of d, written day-first (%d/%m/%Y: days past 12 tell the reader so). */
+function monthsCsv(): string {
+  const lines = ['d,z,m'];
+  for (let i = 0; i < 112; i++) {
+    const month = 5 + (i % 2);
+    const day = String((Math.floor(i / 2) % 28) + 1).padStart(2, '0');
+    lines.push(`${day}/0${month}/2023,${(i * 7) % 10},${month === 6 ? 'jun' : 'may'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 async function train(model: string, threads: string): Promise<string> {
   const r = await runCli(
@@ -156,6 +170,55 @@ describe('lathe reproduce', () => {
     });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Reproduced bit for bit/);
+  });
+
+  it("re-runs a train run on day-first dates bit for bit: the model's schema holds the file's %d/%m/%Y", async () => {
+    writeFileSync(join(dir, 'months.csv'), monthsCsv());
+    const t = await runCli(
+      ['train', 'months.csv', '--target', 'm', '--model', 'tree', '--out', 'm-months', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const manifest = JSON.parse(readFileSync(join(dir, 'm-months', 'manifest.json'), 'utf8'));
+    assert.equal(
+      manifest.inputSchema.columns.find((c: { name: string }) => c.name === 'd').format,
+      '%d/%m/%Y',
+    );
+    const r = await runCli(['reproduce', JSON.parse(t.stdout).runId, '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).identical, true);
+  });
+
+  it('a train run recorded before packages kept the reader schema is reproduced with the schema inferred, as it was', async () => {
+    // Such a run has no readSchema parameter; its model was trained on inferSchema(table), with no formats.
+    writeFileSync(join(dir, 'months-old.csv'), monthsCsv());
+    const read = await readTable(join(dir, 'months-old.csv'));
+    const old = trainModel(read.table, { family: 'tree', target: 'm', holdout: 0.2, seed: 0 });
+    const store = await openStore(join(dir, '.lathe', 'lathe.db'));
+    const run = await startRun({
+      store,
+      name: 'train tree',
+      params: {
+        data: join(dir, 'months-old.csv'),
+        family: 'tree',
+        target: 'm',
+        requestedTask: 'auto',
+        holdout: 0.2,
+        cv: null,
+        seed: 0,
+        onBadRows: 'error',
+        schemaFile: null,
+        userParams: '{}',
+      },
+      tags: { command: 'train', modelSha256: modelDigest(old.model) },
+    });
+    await run.end();
+    await store.close();
+    const r = await runCli(['reproduce', run.id, '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).identical, true);
   });
 
   it('refuses a run that did not finish, without re-running it', async () => {

@@ -265,3 +265,90 @@ describe('inferSchema bounds', () => {
     assert.equal(n.max, 3);
   });
 });
+
+describe('a recorded datetime format also takes ISO 8601 dates', () => {
+  const dayFirst = () =>
+    tmpFile(
+      'day-first.json',
+      JSON.stringify({ version: 1, columns: [{ name: 'd', type: 'datetime', format: '%d/%m/%Y' }] }),
+    );
+  const iso = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms).toISOString());
+  const dates = (t: Table, name: string) => {
+    const c = t.column(name);
+    assert.ok(c.type === 'datetime');
+    return Array.from(c.values, iso);
+  };
+
+  it('CSV: day-first values keep the schema format, ISO values are read as ISO', async () => {
+    // Enough rows that the later ones go through the reader's fast paths, not only the sample's.
+    const rows = ['id,d'];
+    for (let i = 0; i < 3000; i++) rows.push(`${i},${(i % 28) + 1}/06/2023`);
+    rows.push('3000,05/06/2023', '3001,2023-06-07', '3002,2023-06-08T10:30:00Z', '3003,2023-06-09 10:30');
+    rows.push('3004,2023-06-10T12:00:00.250+02:00', '3005,');
+    const r = await readTable(tmpFile('dmy.csv', `${rows.join('\n')}\n`), { schema: dayFirst() });
+    const d = r.table.column('d');
+    assert.ok(d.type === 'datetime');
+    assert.deepEqual(Array.from(d.values.subarray(3000), iso), [
+      '2023-06-05T00:00:00.000Z',
+      '2023-06-07T00:00:00.000Z',
+      '2023-06-08T10:30:00.000Z',
+      '2023-06-09T10:30:00.000Z',
+      '2023-06-10T10:00:00.250Z',
+      null,
+    ]);
+    assert.equal(iso(d.values[12]), '2023-06-13T00:00:00.000Z');
+    assert.equal(r.schema.columns.find((c) => c.name === 'd')?.format, '%d/%m/%Y');
+  });
+
+  it('CSV: a value in neither form is an error naming the line, the column, both forms and the fix', async () => {
+    for (const bad of ['2023-13-01', '13/13/2023', '06-05-2023']) {
+      const p = tmpFile('dmy-bad.csv', `id,d\n1,05/06/2023\n2,2023-06-07\n3,${bad}\n`);
+      await assert.rejects(readTable(p, { schema: dayFirst() }), (e: unknown) => {
+        assert.ok(e instanceof DataError);
+        assert.equal(e.line, 4);
+        assert.equal(e.column, 'd');
+        assert.match(
+          e.message,
+          new RegExp(
+            `line 4, column 'd': "${bad}" is not a date/time in the format %d/%m/%Y or ISO 8601 \\(YYYY-MM-DD\\), but the column is datetime \\(as the schema says\\)`,
+          ),
+        );
+        assert.match(e.message, /Fix: /);
+        return true;
+      });
+    }
+  });
+
+  it('NDJSON and applySchema: the same fallback', async () => {
+    const j = tmpFile('dmy.ndjson', '{"d":"05/06/2023"}\n{"d":"2023-06-07"}\n');
+    const r = await readTable(j, { schema: dayFirst() });
+    assert.deepEqual(dates(r.table, 'd'), ['2023-06-05T00:00:00.000Z', '2023-06-07T00:00:00.000Z']);
+    await assert.rejects(
+      readTable(tmpFile('dmy-bad.ndjson', '{"d":"05/06/2023"}\n{"d":"2023-02-30"}\n'), {
+        schema: dayFirst(),
+      }),
+      /line 2, column 'd': "2023-02-30" is not a date\/time in the format %d\/%m\/%Y or ISO 8601/,
+    );
+    const schema = {
+      version: 1 as const,
+      columns: [
+        {
+          name: 'd',
+          type: 'datetime' as const,
+          storage: 'datetime' as const,
+          nullable: true,
+          format: '%d/%m/%Y',
+        },
+      ],
+    };
+    const t = applySchema(
+      tableFromObjects([{ d: '05/06/2023' }, { d: '2023-06-07 08:00' }, { d: null }]),
+      schema,
+    );
+    assert.deepEqual(dates(t, 'd'), ['2023-06-05T00:00:00.000Z', '2023-06-07T08:00:00.000Z', null]);
+    assert.throws(
+      () => applySchema(tableFromObjects([{ d: '05/06/2023' }, { d: '5 June 2023' }]), schema),
+      /column 'd': row 2: "5 June 2023" is not a date\/time in the format %d\/%m\/%Y or ISO 8601 \(YYYY-MM-DD\)/,
+    );
+  });
+});

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import '../../src/index.ts';
 import { outputSchemaFor } from '../../src/automl/package.ts';
 import { predictTable } from '../../src/automl/predict.ts';
 import { type TrainResult, trainModel } from '../../src/automl/train.ts';
 import { columnValues } from '../../src/data/column.ts';
 import { tableFromObjects } from '../../src/data/from-rows.ts';
+import { readTable } from '../../src/data/read/index.ts';
 import type { Table } from '../../src/data/table.ts';
 import { createServer, PredictionLog, ServedModel } from '../../src/serve/index.ts';
 
@@ -225,6 +226,67 @@ describe('createServer: scoring', () => {
       );
       for (const o of r.body.outputs) assert.deepEqual([o.shape, o.data], [[0], []]);
     }
+  });
+});
+
+describe('createServer: dates in the format of the training file', () => {
+  // Trained as lathe train does (the reader's schema, with the file's %d/%m/%Y): m is the month.
+  const dir = mkdtempSync(join(tmpdir(), 'lathe-serve-dates-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  let app: ReturnType<typeof createServer>;
+  before(async () => {
+    const rows = ['d,z,m'];
+    for (let i = 0; i < 112; i++) {
+      const month = 5 + (i % 2);
+      const day = String((Math.floor(i / 2) % 28) + 1).padStart(2, '0');
+      rows.push(`${day}/0${month}/2023,${(i * 7) % 10},${month === 6 ? 'jun' : 'may'}`);
+    }
+    writeFileSync(join(dir, 'train.csv'), `${rows.join('\n')}\n`);
+    const read = await readTable(join(dir, 'train.csv'));
+    const r = trainModel(read.table, { family: 'tree', target: 'm', holdout: 0, schema: read.schema });
+    app = createServer([served(r, 'months')]);
+  });
+  const dates = (data: (string | null)[]) => ({
+    inputs: [
+      { name: 'd', shape: [data.length], datatype: 'BYTES', data },
+      { name: 'z', shape: [data.length], datatype: 'FP64', data: data.map(() => 1) },
+    ],
+  });
+
+  it('reads a lone 05/06/2023 day-first, as training did, and ISO dates as ISO', async () => {
+    const meta = await call(app, 'GET', '/v2/models/months');
+    assert.equal(
+      meta.body.inputs.find((i: { name: string }) => i.name === 'd').parameters.format,
+      '%d/%m/%Y',
+    );
+    const lone = await call(app, 'POST', '/v2/models/months/infer', dates(['05/06/2023']));
+    assert.equal(lone.status, 200, JSON.stringify(lone.body));
+    assert.deepEqual(lone.body.outputs[0].data, ['jun']);
+    const mixed = await call(
+      app,
+      'POST',
+      '/v2/models/months/infer',
+      dates(['2023-05-07', '06/05/2023', '2023-06-07T10:00:00Z', '2023-06-08 09:15', null]),
+    );
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.deepEqual(mixed.body.outputs[0].data.slice(0, 4), ['may', 'may', 'jun', 'jun']);
+    const records = await call(app, 'POST', '/invocations', {
+      dataframe_records: [
+        { d: '05/06/2023', z: 1 },
+        { d: '2023-05-06', z: 1 },
+      ],
+    });
+    assert.equal(records.status, 200, JSON.stringify(records.body));
+    assert.deepEqual(records.body.predictions, ['jun', 'may']);
+  });
+
+  it('a date in neither form is a 400 naming the element, the format and ISO 8601', async () => {
+    const r = await call(app, 'POST', '/v2/models/months/infer', dates(['2023-06-05', '13/13/2023']));
+    assert.equal(r.status, 400);
+    assert.match(
+      r.body.error,
+      /column 'd': element 1: "13\/13\/2023" is not a date\/time in the format %d\/%m\/%Y or ISO 8601 \(YYYY-MM-DD\)/,
+    );
   });
 });
 

@@ -40,7 +40,7 @@ import {
   POW10,
   parseBooleanLiteral,
   parseBooleanWord,
-  parseDatetime,
+  parseDatetimeOrIso,
   parseNumber,
 } from './values.ts';
 
@@ -346,7 +346,7 @@ export class RecordReader {
           break;
         }
         case DATE: {
-          const v = miss ? Number.NaN : parseDatetime(s, types[j].format ?? '%Y-%m-%d');
+          const v = miss ? Number.NaN : parseDatetimeOrIso(s, types[j].format ?? '%Y-%m-%d');
           if (v !== v && !miss) return fieldFailure(this.layout.names[j], types[j], notAValue(s, types[j]));
           store.f64[j][row] = v;
           break;
@@ -380,7 +380,7 @@ export class RecordReader {
       if (v < 0 && !miss) return false;
       store.i8[j][row] = v;
     } else {
-      const v = miss ? Number.NaN : parseDatetime(s, this.layout.types[j].format ?? '%Y-%m-%d');
+      const v = miss ? Number.NaN : parseDatetimeOrIso(s, this.layout.types[j].format ?? '%Y-%m-%d');
       if (v !== v && !miss) return false;
       store.f64[j][row] = v;
     }

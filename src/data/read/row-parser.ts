@@ -19,11 +19,13 @@ import { ValueCounts } from './value-counts.ts';
 import {
   DATETIME_FORMATS,
   type DatetimeFormat,
+  datetimeExpected,
   fastDecimalBytes,
   type MissingTokens,
   parseBooleanLiteral,
   parseBooleanWord,
   parseDatetime,
+  parseDatetimeOrIso,
   parseNumber,
   sniffDatetimeFormat,
 } from './values.ts';
@@ -185,7 +187,7 @@ export function parsesAs(s: string, t: FieldType, missing: MissingTokens): boole
     case 'boolean':
       return (t.words ? parseBooleanWord(s) : parseBooleanLiteral(s)) >= 0;
     case 'datetime':
-      return !Number.isNaN(parseDatetime(s, t.format ?? '%Y-%m-%d'));
+      return !Number.isNaN(parseDatetimeOrIso(s, t.format ?? '%Y-%m-%d'));
     case 'string':
       return true;
   }
@@ -211,7 +213,7 @@ export function notAValue(s: string, t: FieldType): string {
     case 'boolean':
       return `${quote(s)} is not a boolean (${t.words ? 'true/false, yes/no, 1/0' : 'true/false'})`;
     default:
-      return `${quote(s)} is not a date/time in the format ${t.format ?? '%Y-%m-%d'}`;
+      return `${quote(s)} is not a date/time ${datetimeExpected(t.format ?? '%Y-%m-%d')}`;
   }
 }
 
@@ -295,8 +297,8 @@ export class RowParser {
         }
         case DATE: {
           const f = this.types[j].format ?? '%Y-%m-%d';
-          const v = parseDatetime(s, f);
-          if (v !== v) return this.fail(j, `${quote(s)} is not a date/time in the format ${f}`);
+          const v = parseDatetimeOrIso(s, f);
+          if (v !== v) return this.fail(j, `${quote(s)} is not a date/time ${datetimeExpected(f)}`);
           scratch[j] = v;
           break;
         }

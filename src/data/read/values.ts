@@ -395,6 +395,29 @@ export function parseDatetime(s: string, format: DatetimeFormat): number {
 }
 
 /**
+ * {@link parseDatetime} with `format`, falling back to ISO 8601 (`YYYY-MM-DD`, with an optional
+ * `T`/space time and zone) when `s` does not parse in `format`: a column read in a recorded
+ * non-ISO format (`%d/%m/%Y` from a training file or a schema) still takes unambiguous ISO dates.
+ * The recorded format is tried first, so a value that fits it costs nothing extra (no value
+ * fits both: ISO's year comes first, with dashes).
+ */
+export function parseDatetimeOrIso(s: string, format: DatetimeFormat): number {
+  const v = parseDatetime(s, format);
+  if (v === v || format === '%Y-%m-%d') return v;
+  return parseDatetime(s, '%Y-%m-%d');
+}
+
+/**
+ * What a datetime column of `format` accepts, for messages: `in the format %d/%m/%Y or ISO
+ * 8601 (YYYY-MM-DD)`, or `in the format %Y-%m-%d` for ISO itself.
+ */
+export function datetimeExpected(format: DatetimeFormat): string {
+  return format === '%Y-%m-%d'
+    ? `in the format ${format}`
+    : `in the format ${format} or ISO 8601 (YYYY-MM-DD)`;
+}
+
+/**
  * The first format in {@link DATETIME_FORMATS} that parses every value in `values` (missing
  * values skipped), or `undefined`. `%m/%d/%Y` is tried before `%d/%m/%Y`, so all-ambiguous
  * dates (day ≤ 12) are read as month-first, like DuckDB and pandas.
