@@ -15,6 +15,7 @@ import type { Estimator } from '../core/estimator.ts';
 import { asClassLabels, type Label } from '../core/labels.ts';
 import type { Progress } from '../core/progress.ts';
 import type { Schema } from '../data/schema.ts';
+import { inferSchema } from '../data/schema-infer.ts';
 import type { Table } from '../data/table.ts';
 import { Pipeline } from '../preprocess/pipeline.ts';
 import { bootstrapMetric } from '../stats/bootstrap.ts';
@@ -189,6 +190,8 @@ export function retrainModel(champion: Champion, table: Table, options: RetrainO
     target,
     task,
     params,
+    // The challenger scores files written as the champion's were: it records the same date formats.
+    schema: withFormatsOf(inferSchema(table), champion.inputSchema),
     holdout,
     seed,
     source: options.source,
@@ -262,6 +265,15 @@ export function retrainModel(champion: Champion, table: Table, options: RetrainO
     confidenceLevel: level,
     nResamples,
     decision: decide(deciding, spec.title, metric, minImprovement),
+  };
+}
+
+/** `schema` with the datetime formats `from` records for columns of the same name. */
+function withFormatsOf(schema: Schema, from: Schema): Schema {
+  const formats = new Map(from.columns.filter((c) => c.format).map((c) => [c.name, c.format]));
+  return {
+    ...schema,
+    columns: schema.columns.map((c) => (formats.has(c.name) ? { ...c, format: formats.get(c.name) } : c)),
   };
 }
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { modelDigest } from '../../src/automl/package.ts';
 import { resampledMetric } from '../../src/automl/resampled-metrics.ts';
@@ -13,6 +16,7 @@ import { computeMetric } from '../../src/automl/scores.ts';
 import { type TrainResult, trainModel } from '../../src/automl/train.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { asClassLabels } from '../../src/core/labels.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { categoricalColumn } from '../../src/data/column.ts';
 import { readTable } from '../../src/data/read/index.ts';
 import type { Table } from '../../src/data/table.ts';
@@ -161,6 +165,29 @@ describe('retrainModel', () => {
       retrainMetrics(retrainModel(championOf(old), housing, { seed: 5, nResamples: 200 })),
       rec,
     );
+  });
+
+  it("records the champion's date formats in the challenger, so both read a lone 05/06/2023 alike", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-retrain-dates-'));
+    try {
+      const rng = new Rng(3);
+      const lines = ['day,x,y'];
+      for (let i = 0; i < 120; i++) {
+        const d = 1 + (i % 28);
+        const x = rng.normal();
+        lines.push(
+          `${String(d).padStart(2, '0')}/0${1 + (i % 9)}/2023,${x.toFixed(4)},${x + 0.3 * rng.normal() > 0 ? 'p' : 'n'}`,
+        );
+      }
+      writeFileSync(join(dir, 'd.csv'), `${lines.join('\n')}\n`);
+      const read = await readTable(join(dir, 'd.csv'));
+      const old = trainModel(read.table, { family: 'logistic', target: 'y', schema: read.schema, seed: 0 });
+      assert.equal(old.inputSchema.columns.find((c) => c.name === 'day')?.format, '%d/%m/%Y');
+      const r = retrainModel(championOf(old), read.table, { seed: 1, nResamples: 0 });
+      assert.equal(r.train.inputSchema.columns.find((c) => c.name === 'day')?.format, '%d/%m/%Y');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses what it cannot compare, naming the fix', () => {
