@@ -25,7 +25,8 @@
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { DataError, ValidationError } from './errors.ts';
+import { ValidationError } from './errors.ts';
+import { rebuildTaskError, type TaskError } from './task-error.ts';
 import { type LatheWarning, warn } from './warnings.ts';
 
 /** One unit of work: call `fn` exported by `module` with `args`. */
@@ -256,7 +257,7 @@ interface ResultMessage {
   /** The worker thread is gone; its slot must be replaced. */
   fatal?: boolean;
   value?: unknown;
-  error?: { name: string; message: string; stack?: string; extra?: Record<string, unknown> };
+  error?: TaskError;
   /** Warnings the task emitted in the worker, re-emitted on the calling thread (see worker.ts). */
   warnings?: LatheWarning[];
 }
@@ -282,6 +283,12 @@ export class ThreadExecutor implements Executor {
   private running = false;
   /** A detached batch whose running tasks have not all ended (see {@link PendingBatch.detach}). */
   private background: { state: BatchState; tasks: readonly Task[] } | null = null;
+
+  /**
+   * Where the tasks' warnings go instead of the calling thread's handler (a queue worker sends
+   * them back with the task's result); null: emitted with `warn()`.
+   */
+  onWarning: ((w: LatheWarning) => void) | null = null;
 
   constructor(threads: number = defaultThreadCount()) {
     if (!Number.isInteger(threads) || threads < 1) {
@@ -506,12 +513,15 @@ export class ThreadExecutor implements Executor {
       const msg = got.message as ResultMessage;
       // Through the calling thread's handler: printed once across workers, captured by
       // captureWarnings, silenced by --quiet, worded by the CLI.
-      for (const w of msg.warnings ?? []) warn(w.category, w.message);
+      for (const w of msg.warnings ?? []) {
+        if (this.onWarning) this.onWarning(w);
+        else warn(w.category, w.message);
+      }
       slot.busy = -1;
       if (msg.fatal) slot.dead = true;
       state.remaining--;
       if (msg.ok) state.results[msg.id] = msg.value;
-      else if (!state.error) state.error = rebuildError(msg.error!);
+      else if (!state.error) state.error = rebuildTaskError(msg.error!);
       if (state.error) {
         // Let running tasks finish (their results are discarded); start no new ones.
         state.remaining = this.slots.filter((s) => s.busy >= 0).length;
@@ -550,22 +560,6 @@ interface BatchState {
   next: number;
   remaining: number;
   error: Error | null;
-}
-
-function rebuildError(e: NonNullable<ResultMessage['error']>): Error {
-  const Ctor =
-    e.name === 'DataError' ? DataError : e.name === 'ValidationError' ? ValidationError : undefined;
-  let err: Error;
-  if (Ctor) {
-    err = Object.create(Ctor.prototype) as Error;
-    Object.defineProperty(err, 'message', { value: e.message, writable: true, configurable: true });
-    Object.assign(err, { name: e.name, exitCode: 2, ...e.extra });
-  } else {
-    err = new Error(e.message);
-    err.name = e.name;
-  }
-  if (e.stack) err.stack = e.stack;
-  return err;
 }
 
 const pools = new Map<number, ThreadExecutor>();

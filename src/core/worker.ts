@@ -9,6 +9,7 @@
  */
 
 import { type MessagePort, parentPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { taskErrorOf } from './task-error.ts';
 import { type LatheWarning, onWarning } from './warnings.ts';
 
 interface WorkerInit {
@@ -92,15 +93,7 @@ parentPort!.on('message', async (task: TaskMessage) => {
     current = -1;
     done({ id: task.id, ok: true, value, warnings: takeWarnings() }, transferables(value));
   } catch (e) {
-    const err = e as Error & Record<string, unknown>;
     current = -1;
-    const extra: Record<string, unknown> = {};
-    for (const k of ['field', 'expected', 'file', 'line', 'column', 'fix']) if (k in err) extra[k] = err[k];
-    done({
-      id: task.id,
-      ok: false,
-      error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), stack: err?.stack, extra },
-      warnings: takeWarnings(),
-    });
+    done({ id: task.id, ok: false, error: taskErrorOf(e), warnings: takeWarnings() });
   }
 });
