@@ -1,0 +1,57 @@
+/**
+ * Connecting to the Redis server behind the task queue: a server that cannot be reached is said at
+ * once (not retried forever), and the worker threads listening on a queue are counted.
+ *
+ * @module
+ */
+
+import { Redis } from 'ioredis';
+import { ValidationError } from '../errors.ts';
+import { checkQueueUrl, redactUrl, workerKey } from './names.ts';
+
+/**
+ * A client connected to `url`, or a ValidationError naming the server when it cannot be reached
+ * within `timeoutMs`. Once connected, it reconnects by itself if the connection drops.
+ */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  const client = new Redis(checkQueueUrl(url), {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: timeoutMs,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  client.on('error', () => {}); // reported by connect() below, or retried once connected
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
+    ]);
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    throw new ValidationError(
+      `cannot reach the Redis server at ${redactUrl(url)}: ${(e as Error).message}.`,
+      {
+        field: 'queue',
+        fix: 'start it (redis-server), or check the host, port and password of --queue',
+      },
+    );
+  }
+  return client;
+}
+
+/** The worker threads of the processes listening on `queue` now (their keys live ~30 s unless renewed). */
+export async function listeningThreads(redis: Redis, queue: string): Promise<number> {
+  let total = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', workerKey(queue, '*'), 'COUNT', 100);
+    cursor = next;
+    if (keys.length) {
+      for (const v of await redis.mget(...keys)) total += Math.max(0, Number(v) || 0);
+    }
+  } while (cursor !== '0');
+  return total;
+}
