@@ -62,6 +62,11 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', summary: 'export a model to ONNX', load: () => import('./export.ts') },
   { name: 'serve', summary: 'serve models over HTTP', load: () => import('./serve.ts') },
   {
+    name: 'worker',
+    summary: 'run the trials of searches started elsewhere (--queue)',
+    load: () => import('./worker.ts'),
+  },
+  {
     name: 'monitor',
     summary: 'data drift of what a model scores against its training data',
     load: () => import('./monitor.ts'),

@@ -20,6 +20,8 @@ import { type TuneResult, tuneModel } from '../automl/tune.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { createProgress } from '../core/progress.ts';
+import type { QueueExecutor } from '../core/queue/executor.ts';
+import { checkQueueUrl, DEFAULT_QUEUE, redactUrl } from '../core/queue/names.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
@@ -66,6 +68,8 @@ interface TuneFlags extends CommonOptions {
   params?: Record<string, unknown>;
   batchSize: number;
   threads?: number;
+  queue?: string;
+  queueName: string;
   out?: string;
   force?: boolean;
   register?: string;
@@ -128,6 +132,11 @@ export function register(program: Command): void {
         4,
       )
       .option('--threads <n>', 'worker threads (default LATHE_THREADS or all cores)', intFlag('--threads'))
+      .option(
+        '--queue <url>',
+        "run the trials' fits on lathe worker processes through this Redis server (or LATHE_QUEUE), e.g. redis://10.0.0.5:6379",
+      )
+      .option('--queue-name <name>', 'the queue, when several share one Redis server', DEFAULT_QUEUE)
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>-tuned)')
       .option('--force', 'replace an existing model package at --out')
       .option('--register <name>', 'register the tuned model under this name')
@@ -157,6 +166,33 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
   // Where the package goes is checked before any work: never replace an input, never search in vain.
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
   const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
+  // The queue (when asked for) before any work: an unreachable server or no worker is said at once.
+  const queue = flags.queue ?? process.env.LATHE_QUEUE;
+  const executor = queue
+    ? await (await import('../core/queue/executor.ts')).QueueExecutor.connect(checkQueueUrl(queue), {
+        queue: flags.queueName,
+      })
+    : undefined;
+  try {
+    await tuneWith(data, out, replacing, flags, executor);
+  } finally {
+    await executor?.close();
+  }
+}
+
+async function tuneWith(
+  data: string,
+  out: string,
+  replacing: boolean,
+  flags: TuneFlags,
+  executor: QueueExecutor | undefined,
+): Promise<void> {
+  if (executor) {
+    note(
+      flags,
+      `tune: the trials' fits go to the queue '${executor.queueName}' at ${redactUrl(executor.url)} (${executor.parallelism} worker thread${executor.parallelism === 1 ? '' : 's'} listening)`,
+    );
+  }
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   if (read.summary.rejected > 0) {
     note(
@@ -204,7 +240,11 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
           schemaFile: flags.schema ?? null,
           readSchema: true,
         },
-        tags: { command: 'tune', family: flags.model },
+        tags: {
+          command: 'tune',
+          family: flags.model,
+          ...(executor ? { executor: `queue ${executor.queueName}` } : {}),
+        },
       });
     }
     const trialRuns: string[] = [];
@@ -225,6 +265,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
       seed,
       batchSize: flags.batchSize,
       nThreads: flags.threads,
+      executor,
       onBadRows: flags.onBadRows,
       source: data,
       rowLines: read.rowLines,

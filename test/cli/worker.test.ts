@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
+
+const REDIS = process.env.LATHE_TEST_REDIS;
+const customers = join(ROOT, 'examples', 'customers.csv');
+
+interface Running {
+  child: ChildProcess;
+  info: { queue: string; queueName: string; threads: number; pid: number };
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `lathe worker <args> --json` and resolves once it has said it is listening. */
+function startWorker(args: string[], cwd: string): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'worker', ...args, '--json'], {
+      cwd,
+      env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lathe worker did not start: ${stderr}`));
+    }, 60_000);
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d) => {
+      stdout += d;
+      if (!stdout.endsWith('\n')) return;
+      clearTimeout(timer);
+      resolve({ child, info: JSON.parse(stdout), stderr: () => stderr, exited });
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`lathe worker exited (${code}) before listening: ${stderr}`));
+    });
+  });
+}
+
+/** The parts of lathe tune --json that do not depend on where or how fast the fits ran. */
+function outcome(json: string) {
+  const j = JSON.parse(json);
+  return {
+    sha256: j.model.sha256,
+    best: j.best,
+    holdout: j.holdout,
+    trials: j.trialTable.map((t: Record<string, unknown>) => ({
+      number: t.number,
+      state: t.state,
+      params: t.params,
+      value: t.value,
+      foldScores: t.foldScores,
+    })),
+  };
+}
+
+describe('lathe worker and lathe tune --queue', {
+  skip: REDIS ? false : 'set LATHE_TEST_REDIS (redis://127.0.0.1:PORT/DB) to run',
+}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lathe-worker-'));
+  const queueName = `cli-${process.pid}-${Date.now()}`;
+  let worker: Running;
+  before(async () => {
+    worker = await startWorker(['--queue', REDIS!, '--queue-name', queueName, '--threads', '2'], dir);
+  });
+  after(async () => {
+    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says where it works, with how many threads', () => {
+    assert.equal(worker.info.queueName, queueName);
+    assert.equal(worker.info.threads, 2);
+    assert.equal(worker.info.queue, REDIS);
+  });
+
+  it('runs a search whose trials, scores and model are those of a local search', async () => {
+    const args = [
+      'tune',
+      customers,
+      '--target',
+      'churned',
+      '--model',
+      'logistic',
+      '--trials',
+      '6',
+      '--cv',
+      '3',
+      '--pruner',
+      'median',
+      '--batch-size',
+      '3',
+      '--no-track',
+      '--json',
+    ];
+    const queued = await runCli([...args, '--queue', REDIS!, '--queue-name', queueName, '--out', 'q'], {
+      cwd: dir,
+      timeoutMs: 240_000,
+    });
+    assert.equal(queued.code, 0, queued.stderr);
+    assert.match(
+      queued.stderr,
+      new RegExp(
+        `the trials' fits go to the queue '${queueName}' at redis://.* \\(2 worker threads listening\\)`,
+      ),
+    );
+    const local = await runCli([...args, '--out', 'l'], { cwd: dir, timeoutMs: 240_000 });
+    assert.equal(local.code, 0, local.stderr);
+    assert.deepEqual(outcome(queued.stdout), outcome(local.stdout));
+  });
+
+  it('refuses at once when no worker listens, or the server cannot be reached', async () => {
+    const args = [
+      'tune',
+      customers,
+      '--target',
+      'churned',
+      '--model',
+      'logistic',
+      '--trials',
+      '2',
+      '--no-track',
+    ];
+    const nobody = await runCli([...args, '--queue', REDIS!, '--queue-name', `${queueName}-none`], {
+      cwd: dir,
+    });
+    assert.equal(nobody.code, 2);
+    assert.match(
+      nobody.stderr,
+      /no lathe worker is listening on the queue '.*-none'.*Fix: start one on each machine/,
+    );
+    const down = await runCli([...args, '--queue', 'redis://:secret@127.0.0.1:1'], { cwd: dir });
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /cannot reach the Redis server at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+    assert.doesNotMatch(down.stderr, /secret/);
+    const bad = await runCli([...args, '--queue', 'http://127.0.0.1:6379'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--queue must be a Redis URL/);
+    const noUrl = await runCli(['worker'], { cwd: dir, env: { LATHE_QUEUE: '' } });
+    assert.equal(noUrl.code, 2);
+    assert.match(noUrl.stderr, /--queue must be a Redis URL/);
+  });
+
+  it('finishes on SIGTERM, saying how many tasks it ran', async () => {
+    worker.child.kill('SIGTERM');
+    assert.equal(await worker.exited, 0);
+    const said = worker.stderr();
+    assert.ok(
+      said.startsWith(`working for the queue '${queueName}' at ${REDIS} with 2 threads. Ctrl-C stops.\n`),
+      said,
+    );
+    assert.match(
+      said,
+      /SIGTERM: finishing the fits under way, then stopping\.\nstopped after \d+ tasks\.\n$/,
+    );
+  });
+});
