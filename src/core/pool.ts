@@ -354,6 +354,9 @@ export class ThreadExecutor implements Executor {
       }
       const state = this.start(tasks);
       while (state.remaining > 0) {
+        // close() terminated the workers: their results will never come (a queue worker stopped
+        // with force abandons its running task this way).
+        if (this.closed) throw new Error('ThreadExecutor: closed while a batch was running.');
         const seen = Atomics.load(this.signal, 0);
         if (!this.collect(state, tasks)) {
           const w = Atomics.waitAsync(this.signal, 0, seen, 250);

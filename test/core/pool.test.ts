@@ -18,6 +18,15 @@ describe('worker pool', () => {
     assert.equal(inline[0], sumSlice(data, 0, 1500, 0));
   });
 
+  it('an async batch still running when its pool is closed rejects, instead of waiting forever', async () => {
+    const own = new ThreadExecutor(1);
+    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const pending = own.map([{ module: url, fn: 'spin', args: [3000] }]);
+    await new Promise((r) => setTimeout(r, 300));
+    await own.close();
+    await assert.rejects(pending, /closed while a batch was running/);
+  });
+
   it('map (async) gives the same results', async () => {
     assert.deepEqual(await pool.map<number>(tasks), new InlineExecutor().mapSync<number>(tasks));
   });

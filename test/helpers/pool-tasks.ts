@@ -30,3 +30,11 @@ export function warnAndReturn(message: string, v: number): number {
   warn('ConvergenceWarning', message);
   return v;
 }
+
+/** Spins for `ms` milliseconds (a task still running when its pool is closed). */
+export function spin(ms: number): number {
+  const end = Date.now() + ms;
+  let k = 0;
+  while (Date.now() < end) k++;
+  return k;
+}
