@@ -33,16 +33,26 @@ export interface QueueWorkerOptions {
   cacheBytes?: number;
   /** Told of each task as it ends. */
   onTask?: (e: { fn: string; ok: boolean; ms: number }) => void;
+  /**
+   * How long a task's lock lasts without renewal (default 30 000 ms): a worker that dies loses its
+   * tasks to the others this long after its last renewal, at the next stalled-job check.
+   */
+  lockMs?: number;
+  /** How often this worker looks for tasks whose worker died (default 30 000 ms). */
+  stalledCheckMs?: number;
 }
 
 /** A running worker. */
 export interface QueueWorker {
   readonly threads: number;
   readonly queue: string;
-  /** Tasks run so far, and how many of them failed. */
-  readonly stats: { tasks: number; failed: number };
-  /** Takes no new job, waits for the running ones to finish, and disconnects. */
-  close(): Promise<void>;
+  /** Tasks running now, run so far, and how many of them failed. */
+  readonly stats: { running: number; tasks: number; failed: number };
+  /**
+   * Takes no new job, waits for the running ones to finish, and disconnects. With `force`, stops at
+   * once: running tasks are abandoned, and another worker takes them once their locks expire.
+   */
+  close(options?: { force?: boolean }): Promise<void>;
 }
 
 const ALIVE_SECONDS = 30;
@@ -85,7 +95,8 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
   const cache = new BlobCache(options.cacheBytes ?? Math.floor(totalmem() / 4));
   const free = Array.from({ length: threads }, () => new ThreadExecutor(1));
   const all = [...free];
-  const stats = { tasks: 0, failed: 0 };
+  const stats = { running: 0, tasks: 0, failed: 0 };
+  let abandoned = false; // set by close({ force: true })
 
   const fetchBlobs = async (ids: readonly string[]): Promise<Map<string, Buffer>> => {
     const out = new Map<string, Buffer>();
@@ -118,6 +129,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     let outcome: QueuedOutcome;
     const warnings: LatheWarning[] = [];
     executor.onWarning = (w) => warnings.push(w); // back to the search, which prints them
+    stats.running++;
     try {
       const [value] = await executor.map([{ module, fn: t.fn, args }]);
       outcome = { ok: true, value, warnings };
@@ -126,8 +138,12 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
       stats.failed++;
     } finally {
       executor.onWarning = null;
+      stats.running--;
       free.push(executor);
     }
+    // Stopped with force: the task is abandoned, not answered — another worker takes it once its
+    // lock expires (an answer now would record the interruption as the task's failure).
+    if (abandoned) await new Promise<never>(() => {});
     stats.tasks++;
     options.onTask?.({ fn: t.fn, ok: outcome.ok, ms: performance.now() - t0 });
     return encodeValue(outcome, Number.POSITIVE_INFINITY).payload.toString('base64');
@@ -137,6 +153,8 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     connection: { url, maxRetriesPerRequest: null },
     prefix: KEY_PREFIX,
     concurrency: threads,
+    lockDuration: options.lockMs ?? 30_000,
+    stalledInterval: options.stalledCheckMs ?? 30_000,
   });
   worker.on('error', () => {}); // connection trouble: ioredis reconnects; jobs wait in Redis
   const id = randomUUID();
@@ -155,11 +173,12 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     threads,
     queue: name,
     stats,
-    close: () => {
+    close: (how = {}) => {
       closing ??= (async () => {
         clearInterval(heartbeat);
         await redis.del(workerKey(name, id)).catch(() => {});
-        await worker.close();
+        abandoned = how.force === true;
+        await worker.close(abandoned);
         await Promise.allSettled(all.map((e) => e.close()));
         redis.disconnect();
       })();

@@ -181,6 +181,35 @@ describe('QueueExecutor and lathe worker processes, through Redis', {
     assert.deepEqual(await executor.map([]), []);
   });
 
+  it('gives the tasks of a worker that dies to another, and the search still comes out the same', async () => {
+    const lonely = `${queue}-takeover`;
+    const fast = { lockMs: 1500, stalledCheckMs: 500 };
+    const first = await startQueueWorker(url, { queue: lonely, threads: 1, ...fast });
+    const q = await QueueExecutor.connect(url, { queue: lonely });
+    let second: QueueWorker | null = null;
+    try {
+      const opts = {
+        space: { learningRate: floatDistribution(0.05, 0.2) },
+        nTrials: 1,
+        cv: 2,
+        seed: 2,
+        batchSize: 1,
+      };
+      const est = () =>
+        new HistGradientBoostingClassifier({ maxIter: 150, earlyStopping: false, nThreads: 1 });
+      const queued = searchCV(est(), X, y, { ...opts, executor: q });
+      while (first.stats.running === 0) await new Promise((r) => setTimeout(r, 20));
+      await first.close({ force: true }); // as if the machine died mid-fit
+      second = await startQueueWorker(url, { queue: lonely, threads: 1, ...fast });
+      const local = await searchCV(est(), X, y, { ...opts, nThreads: 1 });
+      assert.deepEqual(table(await queued), table(local));
+      assert.equal(second.stats.tasks, 2); // the abandoned fold and the one still waiting
+    } finally {
+      await q.close();
+      await second?.close();
+    }
+  });
+
   it('says when no worker listens, and when Redis cannot be reached', async () => {
     await assert.rejects(
       QueueExecutor.connect(url, { queue: `${queue}-nobody` }),
