@@ -5,10 +5,12 @@
  * @module
  */
 
+import type { BadFeatureValue } from '../automl/feature-values.ts';
 import { defaultRejectsPath, writeRejects } from '../data/read/bad-rows.ts';
 import { rawRecords } from '../data/read/raw-records.ts';
 import type { ReadResult, RejectedRow } from '../data/read-types.ts';
 import type { Table } from '../data/table.ts';
+import { type CommonOptions, note } from './common.ts';
 
 /**
  * Row `i` of `table` as comma-separated values — the rejects file's `raw` column for a row whose
@@ -53,4 +55,34 @@ function ownText(read: ReadResult, more: readonly { line: number | undefined }[]
   if (format === 'csv' || format === 'tsv') return rawRecords(path, lines, read.dialect?.quote ?? '"');
   if (format === 'ndjson') return rawRecords(path, lines, null);
   return new Map();
+}
+
+/**
+ * Rows training set aside (a feature value it cannot take: inf, or beyond ±1e150) join the
+ * reader's rejects; says on stderr how many rows were read, used and rejected (`beforeNote` first:
+ * e.g. to clear a progress bar). Returns how many rows were rejected in all.
+ */
+export function noteTrainingRejects(
+  data: string,
+  read: ReadResult,
+  setAside: readonly BadFeatureValue[],
+  flags: CommonOptions,
+  beforeNote: () => void = () => {},
+): number {
+  const rejected = read.summary.rejected + setAside.length;
+  const rejectsPath = setAside.length
+    ? writeMoreRejects(
+        data,
+        read,
+        setAside.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
+      )
+    : read.summary.rejectsPath;
+  if (rejected > 0) {
+    beforeNote();
+    note(
+      flags,
+      `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
+    );
+  }
+  return rejected;
 }

@@ -52,7 +52,7 @@ import {
 import { MIN_RESAMPLES } from './evaluate.ts';
 import { checkPackageOut } from './model-out.ts';
 import { modelInput } from './paths.ts';
-import { writeMoreRejects } from './rejects.ts';
+import { noteTrainingRejects } from './rejects.ts';
 
 interface RetrainFlags extends CommonOptions {
   target?: string;
@@ -243,20 +243,7 @@ async function retrainAndSave(
     progress.finish();
   }
   const train = result.train;
-  const rejected = read.summary.rejected + train.rejected.length;
-  const rejectsPath = train.rejected.length
-    ? writeMoreRejects(
-        data,
-        read,
-        train.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
-      )
-    : read.summary.rejectsPath;
-  if (rejected > 0) {
-    note(
-      flags,
-      `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
-    );
-  }
+  const rejected = noteTrainingRejects(data, read, train.rejected, flags);
   if (replacing) note(flags, `replacing the model package at ${out}`);
 
   const seed = flags.seed ?? 0;

@@ -57,7 +57,7 @@ import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
 import { checkPackageOut } from './model-out.ts';
 import { checkOutputs, storeInputs } from './paths.ts';
 import { writeFileAtomic } from './profile.ts';
-import { writeMoreRejects } from './rejects.ts';
+import { noteTrainingRejects } from './rejects.ts';
 
 interface RunFlags extends CommonOptions {
   target?: string;
@@ -226,21 +226,8 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       progress,
     });
     const final = r.final;
-    const rejected = read.summary.rejected + final.rejected.length;
-    const rejectsPath = final.rejected.length
-      ? writeMoreRejects(
-          data,
-          read,
-          final.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
-        )
-      : read.summary.rejectsPath;
     progress.finish();
-    if (rejected > 0) {
-      note(
-        flags,
-        `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
-      );
-    }
+    const rejected = noteTrainingRejects(data, read, final.rejected, flags);
     if (replacing) note(flags, `replacing the earlier lathe run output at ${out}`);
     progress.label(`run: writing ${out}`);
 

@@ -43,7 +43,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
-import { writeMoreRejects } from './rejects.ts';
+import { noteTrainingRejects } from './rejects.ts';
 
 interface TrainFlags extends CommonOptions {
   target?: string;
@@ -178,22 +178,8 @@ async function fitAndSave(
     progress,
     onBadRows: flags.onBadRows,
   });
-  // Rows with a feature value training cannot take (inf, or beyond ±1e150) join the reader's rejects.
-  const rejected = read.summary.rejected + result.rejected.length;
-  const rejectsPath = result.rejected.length
-    ? writeMoreRejects(
-        data,
-        read,
-        result.rejected.map((x) => ({ ...x, reason: `column '${x.column}': ${x.reason}` })),
-      )
-    : read.summary.rejectsPath;
-  if (rejected > 0) {
-    progress.finish(); // clears the bar's line for the note; the next stage draws it again
-    note(
-      flags,
-      `read ${read.summary.rowsRead} rows: ${read.summary.rowsRead - rejected} used + ${rejected} rejected (see ${rejectsPath})`,
-    );
-  }
+  // (progress.finish clears the bar's line for the note; the next stage draws it again)
+  const rejected = noteTrainingRejects(data, read, result.rejected, flags, () => progress.finish());
   if (replacing) {
     progress.finish();
     note(flags, `replacing the model package at ${out}`);

@@ -1,59 +1,28 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, NODE_FLAGS, ROOT, runCli, trainExampleChurn } from '../helpers/cli.ts';
+import { ROOT, type RunningCli, runCli, startCli, trainExampleChurn } from '../helpers/cli.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
 
-interface Running {
-  child: ChildProcess;
-  info: {
-    url: string;
-    models: { name: string; version: string; infer: string; inputs: string[] }[];
-    invocations: string | null;
-    auth: string;
-    log: string | null;
-  };
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+/** What `lathe serve --json` prints once listening. */
+type ServeInfo = {
+  url: string;
+  models: { name: string; version: string; infer: string; inputs: string[] }[];
+  invocations: string | null;
+  auth: string;
+  log: string | null;
+};
+
+type Running = RunningCli<ServeInfo>;
 
 /** Starts `lathe serve <args> --port 0 --json` and resolves once it has printed where it listens. */
 function startServer(args: string[], cwd: string): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'serve', ...args, '--port', '0', '--json'], {
-      cwd,
-      env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => child.on('close', r));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`lathe serve did not start: ${stderr}`));
-    }, 60_000);
-    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.stdout!.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-      try {
-        const info = JSON.parse(stdout);
-        clearTimeout(timer);
-        resolve({ child, info, stderr: () => stderr, exited });
-      } catch {
-        // not the whole document yet
-      }
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`lathe serve exited (${code}) before listening: ${stderr}`));
-    });
-  });
+  return startCli<ServeInfo>(['serve', ...args, '--port', '0', '--json'], cwd);
 }
 
 /** The CSV's first rows as one OIP input per column (text as read, empty = null). */

@@ -1,48 +1,18 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, NODE_FLAGS, ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, type RunningCli, runCli, startCli } from '../helpers/cli.ts';
 
 const REDIS = process.env.LATHE_TEST_REDIS;
 const customers = join(ROOT, 'examples', 'customers.csv');
 
-interface Running {
-  child: ChildProcess;
-  info: { queue: string; queueName: string; threads: number; pid: number };
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Running = RunningCli<{ queue: string; queueName: string; threads: number; pid: number }>;
 
 /** Starts `lathe worker <args> --json` and resolves once it has said it is listening. */
 function startWorker(args: string[], cwd: string): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'worker', ...args, '--json'], {
-      cwd,
-      env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => child.on('close', r));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`lathe worker did not start: ${stderr}`));
-    }, 60_000);
-    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.stdout!.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-      if (!stdout.endsWith('\n')) return;
-      clearTimeout(timer);
-      resolve({ child, info: JSON.parse(stdout), stderr: () => stderr, exited });
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`lathe worker exited (${code}) before listening: ${stderr}`));
-    });
-  });
+  return startCli(['worker', ...args, '--json'], cwd);
 }
 
 /** The parts of lathe tune --json that do not depend on where or how fast the fits ran. */

@@ -1,5 +1,5 @@
 // Runs the `lathe` CLI from the TypeScript sources in a child process, as a user would.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -93,4 +93,49 @@ export async function trainExampleChurn(cwd: string, out: string, store: string)
     { cwd },
   );
   if (r.code !== 0) throw new Error(`lathe train exited ${r.code}: ${r.stderr}`);
+}
+
+/** A long-running `lathe` command (serve, worker) started by {@link startCli}. */
+export interface RunningCli<T> {
+  child: ChildProcess;
+  /** The JSON document it printed on stdout once ready (`--json`). */
+  info: T;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `lathe <args>` (which must include `--json`) and resolves once it has printed its JSON
+ * document on stdout — a server listening, a worker taking jobs; rejects if it exits first.
+ */
+export function startCli<T>(args: string[], cwd: string): Promise<RunningCli<T>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
+      cwd,
+      env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lathe ${args[0]} did not start: ${stderr}`));
+    }, 60_000);
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d) => {
+      stdout += d;
+      try {
+        const info = JSON.parse(stdout) as T;
+        clearTimeout(timer);
+        resolve({ child, info, stderr: () => stderr, exited });
+      } catch {
+        // not the whole document yet
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`lathe ${args[0]} exited (${code}) before it was ready: ${stderr}`));
+    });
+  });
 }
