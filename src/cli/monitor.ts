@@ -30,7 +30,7 @@ import { packageReference, type ReferenceSample, referenceSample } from '../auto
 import { readLabelledInput, readScoringInput } from '../automl/scoring-input.ts';
 import { ValidationError } from '../core/errors.ts';
 import { numericColumn } from '../data/column.ts';
-import type { BadRowPolicy } from '../data/read-types.ts';
+import type { BadRowPolicy, ReadResult } from '../data/read-types.ts';
 import { applySchema } from '../data/schema-apply.ts';
 import type { Table } from '../data/table.ts';
 import { looksLikePredictionLog, readPredictionLog } from '../serve/prediction-log.ts';
@@ -47,7 +47,8 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
-import { checkOutputs, modelInput, storeInputs } from './paths.ts';
+import { checkOutputs, modelInput, rejectsOutput, storeInputs } from './paths.ts';
+import { writeScoringRejects } from './predict.ts';
 
 import { writeFileAtomic } from './profile.ts';
 
@@ -194,7 +195,7 @@ async function currentRows(
   data: string,
   loaded: LoadedModel,
   flags: MonitorFlags,
-): Promise<{ table: Table; source: CurrentSource; rowLines?: ArrayLike<number> }> {
+): Promise<{ table: Table; source: CurrentSource; rowLines?: ArrayLike<number>; read?: ReadResult }> {
   if (looksLikePredictionLog(fileStart(data))) {
     if (flags.target) {
       throw new UsageError(
@@ -232,7 +233,12 @@ async function currentRows(
   const { input, read } = target
     ? await readLabelledInput(data, loaded, target, reading)
     : await readScoringInput(data, loaded, reading);
-  return { table: input, source: { kind: 'file', path: data, rows: input.nRows }, rowLines: read.rowLines };
+  return {
+    table: input,
+    source: { kind: 'file', path: data, rows: input.nRows },
+    rowLines: read.rowLines,
+    read,
+  };
 }
 
 async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<ReferenceSample> {
@@ -256,22 +262,36 @@ async function referenceOf(loaded: LoadedModel, flags: MonitorFlags): Promise<Re
 }
 
 async function monitorCommand(modelRef: string, data: string, flags: MonitorFlags): Promise<void> {
-  if (flags.report) {
-    // Before any work: the report can be written and replaces no input.
-    checkOutputs(
-      [{ path: flags.report, what: '--report' }],
-      [
-        { path: data, what: 'the data file' },
-        ...(flags.reference ? [{ path: flags.reference, what: '--reference' }] : []),
-        ...modelInput(modelRef),
-        ...storeInputs(flags.store),
-      ],
-    );
+  const outputs = [
+    ...(flags.report ? [{ path: flags.report, what: '--report' }] : []),
+    ...rejectsOutput(data, flags.onBadRows),
+  ];
+  if (outputs.length) {
+    // Before any work: the report (and the rejects file under quarantine) can be written and replace no input.
+    checkOutputs(outputs, [
+      { path: data, what: 'the data file' },
+      ...(flags.reference ? [{ path: flags.reference, what: '--reference' }] : []),
+      ...modelInput(modelRef),
+      ...storeInputs(flags.store),
+    ]);
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);
-  const { table, source, rowLines } = await currentRows(data, loaded, flags);
-  const predicted = flags.target ? predictOnce(loaded, table) : undefined;
+  const current = await currentRows(data, loaded, flags);
+  const { source } = current;
+  let { table, rowLines } = current;
+  const predicted = predictOnce(loaded, table, Boolean(flags.target), data, rowLines, flags.onBadRows);
+  if (predicted?.rejected.length) {
+    // Rows holding a value the model cannot take (under --on-bad-rows quarantine) are left out of
+    // drift and decay alike, and listed in the rejects file with the rows the reader set aside.
+    const refused = new Set(predicted.rejected.map((r) => r.row));
+    const keep = Array.from({ length: table.nRows }, (_, i) => i).filter((i) => !refused.has(i));
+    const lines = rowLines;
+    table = table.take(keep);
+    rowLines = lines ? keep.map((i) => lines[i]) : undefined;
+    if (current.read) writeScoringRejects(data, current.read, predicted.rejected, flags, 'compared');
+    else note(flags, `${refused.size} of the log's rows hold a value the model cannot take: left out`);
+  }
   const report = monitorDrift(loaded.model, loaded.pkg.inputSchema, reference, table, {
     driftShare: flags.driftShare,
     currentPredictions: predicted?.predictions,
@@ -326,20 +346,29 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
 }
 
 /**
- * With --target, the model's predictions on the current rows, made once for both the predictions'
- * drift and the performance (with the probabilities a classifier's metrics need): as monitorDrift
- * would make them, so its messages about a value the model cannot take are unchanged. Undefined
- * for a model that predicts no outcome (judgePerformance refuses it).
+ * The model's predictions on the current rows, made once for both the predictions' drift and (with
+ * --target) the performance, with the probabilities a classifier's metrics need. A value the model
+ * cannot take is named by file, line and column — or, under --on-bad-rows quarantine, its row is
+ * set aside (`rejected`). Undefined for a transformer (PCA), which predicts nothing.
  */
-function predictOnce(loaded: LoadedModel, table: Table): PredictResult | undefined {
-  const task = loaded.pkg.task;
-  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') return undefined;
+function predictOnce(
+  loaded: LoadedModel,
+  table: Table,
+  proba: boolean,
+  source: string,
+  rowLines: ArrayLike<number> | undefined,
+  onBadRows: BadRowPolicy | undefined,
+): PredictResult | undefined {
+  if (loaded.pkg.task === 'transform') return undefined;
   const names = usedInputSchema(loaded.model, loaded.pkg.inputSchema).columns.map((c) => c.name);
   // A column missing: monitorDrift says so, before predicting anything.
   if (!names.every((n) => table.has(n))) return undefined;
   return predictTable(loaded.model, loaded.pkg.inputSchema, table.select(names), {
     batchSize: Math.max(1, table.nRows),
-    proba: task !== 'regression',
+    proba: proba && loaded.pkg.task !== 'regression',
+    source,
+    rowLines,
+    onBadRows,
   });
 }
 

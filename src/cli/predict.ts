@@ -156,7 +156,7 @@ export function writeScoringRejects(
   read: ReadResult,
   refused: readonly { row: number; line: number | undefined; reason: string }[],
   flags: CommonOptions,
-  verb: 'scored' | 'evaluated',
+  verb: 'scored' | 'evaluated' | 'compared',
 ): { rejected: number; rejectsPath: string | undefined } {
   const rejected = read.summary.rejected + refused.length;
   const rejectsPath = refused.length ? writeMoreRejects(data, read, refused) : read.summary.rejectsPath;

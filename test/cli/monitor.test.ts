@@ -262,6 +262,42 @@ describe('lathe monitor', () => {
     }
   });
 
+  it('names the line of a value the model cannot take, or sets its row aside under --on-bad-rows quarantine', async () => {
+    const lines = readFileSync(customers, 'utf8').trimEnd().split('\n').slice(0, 301);
+    const charges = lines[0].split(',').indexOf('monthly_charges');
+    const f = lines[4].split(',');
+    f[charges] = 'inf';
+    lines[4] = f.join(',');
+    writeFileSync(join(dir, 'inf.csv'), `${lines.join('\n')}\n`);
+    const refused = await runCli(['monitor', 'churn/1', 'inf.csv', '--store', store], { cwd: dir });
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      /inf\.csv, line 5, column 'monthly_charges'.*Fix: .*--on-bad-rows quarantine/,
+    );
+    const q = await runCli(
+      [
+        'monitor',
+        'churn/1',
+        'inf.csv',
+        '--target',
+        'churned',
+        '--on-bad-rows',
+        'quarantine',
+        '--json',
+        '--store',
+        store,
+      ],
+      { cwd: dir },
+    );
+    assert.equal(q.code, 0, q.stderr);
+    const j = JSON.parse(q.stdout);
+    assert.equal(j.rows.current, 299);
+    assert.equal(j.performance.rows, 299);
+    assert.match(q.stderr, /1 of 300 rows were rejected and not compared \(see inf\.csv\.rejects\.csv\)/);
+    assert.match(readFileSync(join(dir, 'inf.csv.rejects.csv'), 'utf8'), /^line,reason,raw\n5,/);
+  });
+
   it('--report writes one self-contained HTML page: verdicts, tests, a chart per tested column', async () => {
     const r = await runCli(['monitor', 'm', 'drifted.csv', '--report', 'drift.html'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
