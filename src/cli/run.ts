@@ -64,6 +64,7 @@ interface RunFlags extends CommonOptions {
   task: (typeof TASK_CHOICES)[number];
   time: number;
   trials?: number;
+  threads?: number;
   metric?: string;
   models?: string[];
   holdout: number;
@@ -97,6 +98,11 @@ export function register(program: Command): void {
         '--trials <n>',
         'run exactly n tuning trials (reproducible on any machine) instead of filling the time budget',
         intFlag('--trials', 0),
+      )
+      .option(
+        '--threads <n>',
+        'worker threads (default LATHE_THREADS or all cores; results do not depend on it)',
+        intFlag('--threads'),
       )
       .option('--metric <name>', 'the metric to choose by (default: rocAuc, logLoss or rmse by task)')
       .option(
@@ -192,6 +198,9 @@ async function checkRunOut(out: string, data: string, flags: RunFlags, defaulted
 }
 
 async function runCommand(data: string, flags: RunFlags): Promise<void> {
+  // Every stage (comparison, tuning, refit, bootstrap) sizes its thread pool by the default count;
+  // the job's results do not depend on it (Lathe's tasks are deterministic per task, not per thread).
+  if (flags.threads !== undefined) process.env.LATHE_THREADS = String(flags.threads);
   const out = flags.out ?? join('runs', defaultRunName(data));
   const name = flags.name ?? defaultRunName(data);
   const replacing = await checkRunOut(out, data, flags, flags.out === undefined);

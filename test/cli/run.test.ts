@@ -92,6 +92,8 @@ describe('lathe run', () => {
     assert.equal(readFileSync(pred, 'utf8').trim().split('\n').length, 2001);
   });
 
+  let wineModel = '';
+
   it('clusters a table without a target, choosing k by silhouette', async () => {
     const r = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine'), '--json'], {
       timeoutMs: 180_000,
@@ -105,6 +107,7 @@ describe('lathe run', () => {
       [2, 3, 4, 5, 6, 7, 8],
     );
     assert.equal(j.model.family, 'kmeans');
+    wineModel = j.model.sha256;
     assert.equal(j.holdout, null);
     assert.ok(j.clustering.silhouette > 0);
     assert.match(readFileSync(join(dir, 'wine', 'report.html'), 'utf8'), /<h2>Clusters<\/h2>/);
@@ -114,10 +117,14 @@ describe('lathe run', () => {
     const again = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine')]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already holds a model package.*Fix: pass --force/s);
-    const forced = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine'), '--force'], {
-      timeoutMs: 180_000,
-    });
+    // On one thread this time (--threads): the same model, bit for bit.
+    const forced = await runCli(
+      ['run', wine, '--store', store, '--out', join(dir, 'wine'), '--force', '--threads', '1'],
+      { timeoutMs: 180_000 },
+    );
     assert.equal(forced.code, 0, forced.stderr);
+    const manifest = JSON.parse(readFileSync(join(dir, 'wine', 'model', 'manifest.json'), 'utf8'));
+    assert.equal(manifest.lineage.modelSha256, wineModel);
     assert.match(forced.stderr, /replacing the earlier lathe run output/);
     assert.match(forced.stdout, /Registered: wine\/2/);
     // the printed next step is a command that works
