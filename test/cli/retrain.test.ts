@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, runCli, trainExampleChurn } from '../helpers/cli.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 
@@ -26,22 +26,7 @@ describe('lathe retrain', () => {
   const store = join(dir, 'lathe.db');
   const cli = (args: string[]) => runCli([...args, '--store', store], { cwd: dir });
   before(async () => {
-    const r = await cli([
-      'train',
-      customers,
-      '--target',
-      'churned',
-      '--model',
-      'logistic',
-      '--out',
-      'm',
-      '--register',
-      'churn',
-      '--alias',
-      'production',
-      '--quiet',
-    ]);
-    assert.equal(r.code, 0, r.stderr);
+    await trainExampleChurn(dir, 'm', store, ['--alias', 'production']);
     shifted(join(dir, 'march.csv'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -69,10 +69,15 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * `lathe train examples/customers.csv --target churned --model logistic --out <out> --register churn
- * --store <store>` in `cwd` (the model several command tests serve, monitor or score); fails the test
- * on a non-zero exit.
+ * --store <store> [extra…]` in `cwd` (the model several command tests serve, monitor, score or
+ * retrain); fails the test on a non-zero exit.
  */
-export async function trainExampleChurn(cwd: string, out: string, store: string): Promise<void> {
+export async function trainExampleChurn(
+  cwd: string,
+  out: string,
+  store: string,
+  extra: readonly string[] = [],
+): Promise<void> {
   const customers = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
   const r = await runCli(
     [
@@ -89,6 +94,7 @@ export async function trainExampleChurn(cwd: string, out: string, store: string)
       '--store',
       store,
       '--quiet',
+      ...extra,
     ],
     { cwd },
   );
