@@ -10,7 +10,7 @@
  * @module
  */
 
-import { ValidationError } from '../core/errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../core/estimator.ts';
 import { asClassLabels, type Label } from '../core/labels.ts';
 import type { Progress } from '../core/progress.ts';
@@ -185,6 +185,8 @@ export function retrainModel(champion: Champion, table: Table, options: RetrainO
       { field: 'holdout', fix: 'pass a fraction such as 0.2 (the default)' },
     );
   }
+  if (task !== 'regression' && table.has(target))
+    checkNewClasses(champion.model, table, target, task, options);
   const train = trainModel(table, {
     family,
     target,
@@ -266,6 +268,53 @@ export function retrainModel(champion: Champion, table: Table, options: RetrainO
     nResamples,
     decision: decide(deciding, spec.title, metric, minImprovement),
   };
+}
+
+/**
+ * The classes of the new rows, before any fitting. A binary champion knows two classes: a row of
+ * another class can be neither predicted nor scored by it (its binary metrics would count the row as
+ * the negative class — a wrong answer, not a comparison), so it is refused. And the holdout is
+ * stratified, so every class needs 2 rows; retraining cannot drop the holdout as training can.
+ */
+function checkNewClasses(
+  model: Estimator,
+  table: Table,
+  target: string,
+  task: 'binary' | 'multiclass',
+  options: RetrainOptions,
+): void {
+  const known = (model as { classes_?: Label[] }).classes_;
+  const names = known ? new Set(known.map(String)) : null;
+  const counts = new Map<string, { n: number; first: number }>();
+  const values = table.values(target);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v))) continue;
+    const k = String(v);
+    const c = counts.get(k);
+    if (c) c.n++;
+    else counts.set(k, { n: 1, first: i });
+  }
+  for (const [label, c] of counts) {
+    const line = options.rowLines?.[c.first];
+    const where = { file: options.source, line, column: target };
+    const row = line === undefined ? `row ${c.first + 1}: ` : '';
+    if (task === 'binary' && names && !names.has(label)) {
+      throw new DataError(
+        `${row}the class '${label}' is not one of the champion's (${known!.map((k) => `'${k}'`).join(', ')}): a binary model predicts only its own two classes, so the two models cannot be compared on rows of another.`,
+        {
+          ...where,
+          fix: `drop the rows of classes the champion does not know (or relabel them as ${known!.map((k) => `'${k}'`).join(' or ')}); to learn the new classes, fit a new model with lathe train --task multiclass`,
+        },
+      );
+    }
+    if (c.n < 2) {
+      throw new DataError(
+        `${row}the class '${label}' has only 1 row; the held-out rows the two models are compared on are stratified by class and need at least 2 rows of each.`,
+        { ...where, fix: 'correct or drop that row, or add more rows of that class' },
+      );
+    }
+  }
 }
 
 /** `schema` with the datetime formats `from` records for columns of the same name. */

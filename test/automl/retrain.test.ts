@@ -14,7 +14,7 @@ import {
 } from '../../src/automl/retrain.ts';
 import { computeMetric } from '../../src/automl/scores.ts';
 import { type TrainResult, trainModel } from '../../src/automl/train.ts';
-import { ValidationError } from '../../src/core/errors.ts';
+import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { asClassLabels } from '../../src/core/labels.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { categoricalColumn } from '../../src/data/column.ts';
@@ -209,6 +209,51 @@ describe('retrainModel', () => {
     assert.throws(
       () => retrainModel(championOf(champion), customers, { minImprovement: -1 }),
       (e: Error) => /minImprovement must be a finite number ≥ 0/.test(e.message),
+    );
+  });
+
+  it("refuses new rows of a class a binary champion does not know, naming the first one's line (its metrics would count them as negatives)", () => {
+    const churned = (customers.values('churned') as string[]).map((v, i) => (i === 5 ? 'maybe' : v));
+    const three = customers.withColumn(categoricalColumn('churned', churned));
+    const lines = Int32Array.from({ length: customers.nRows }, (_, i) => i + 2);
+    assert.throws(
+      () => retrainModel(championOf(champion), three, { source: 'new.csv', rowLines: lines }),
+      (e: Error) =>
+        e instanceof DataError &&
+        e.line === 7 &&
+        /new\.csv, line 7, column 'churned': the class 'maybe' is not one of the champion's \('no', 'yes'\)/.test(
+          e.message,
+        ) &&
+        !/--task/.test(e.message.split('Fix:')[0]) &&
+        /lathe train --task multiclass/.test(e.fix ?? ''),
+    );
+    // Labels renamed altogether (Y/N for yes/no): refused too, not scored as a champion that is always wrong.
+    const renamed = customers.withColumn(
+      categoricalColumn(
+        'churned',
+        (customers.values('churned') as string[]).map((v) => (v === 'yes' ? 'Y' : 'N')),
+      ),
+    );
+    assert.throws(
+      () => retrainModel(championOf(champion), renamed),
+      (e: Error) => e instanceof DataError && /the class '[YN]' is not one of the champion's/.test(e.message),
+    );
+  });
+
+  it('says a class of one row cannot be held out, without offering --holdout 0 (retraining needs a holdout)', () => {
+    const churned = (customers.values('churned') as string[]).map((_v, i) =>
+      i < 10 ? (i === 3 ? 'yes' : 'no') : null,
+    );
+    const ten = customers
+      .withColumn(categoricalColumn('churned', churned))
+      .take(Int32Array.from({ length: 10 }, (_, i) => i));
+    assert.throws(
+      () => retrainModel(championOf(champion), ten, { source: 'tiny.csv' }),
+      (e: Error) =>
+        e instanceof DataError &&
+        /the class 'yes' has only 1 row/.test(e.message) &&
+        !/holdout 0/.test(e.fix ?? '') &&
+        /add more rows of that class/.test(e.fix ?? ''),
     );
   });
 });
