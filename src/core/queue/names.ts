@@ -42,7 +42,23 @@ export function checkQueueUrl(url: string, field = 'queue'): string {
       },
     );
   }
+  // The path is the database's number: anything else made ioredis SELECT NaN and crash with a stack.
+  if (!/^\/?(\d+)?$/.test(u.pathname)) {
+    throw new ValidationError(
+      `--${field} names the database ${JSON.stringify(decodeURIComponent(u.pathname.slice(1)))}, which is not a number: in ${redactUrl(url)} the path after the port is the database's number.`,
+      {
+        field,
+        fix: 'write redis://HOST:PORT/DB with DB a whole number such as 0 (or leave the path out: database 0)',
+      },
+    );
+  }
   return url;
+}
+
+/** The database number a checked queue URL names (0 when it names none). */
+export function queueDb(url: string): number {
+  const m = /^\/(\d+)$/.exec(new URL(url).pathname);
+  return m ? Number(m[1]) : 0;
 }
 
 /** A checked queue name (letters, digits, `.`, `_`, `-`). */

@@ -7,7 +7,7 @@
 
 import { Redis } from 'ioredis';
 import { ValidationError } from '../errors.ts';
-import { checkQueueUrl, redactUrl, workerKey } from './names.ts';
+import { checkQueueUrl, queueDb, redactUrl, workerKey } from './names.ts';
 
 /**
  * A client connected to `url`, or a ValidationError naming the server when it cannot be reached
@@ -38,6 +38,23 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
         fix: 'start it (redis-server), or check the host, port and password of --queue',
       },
     );
+  }
+  // A database the server does not have: ioredis's SELECT on connecting fails quietly and the
+  // client works in database 0 — a worker listened there while the search queued elsewhere.
+  const db = queueDb(url);
+  if (db !== 0) {
+    try {
+      await client.select(db);
+    } catch (e) {
+      client.disconnect();
+      throw new ValidationError(
+        `the Redis server at ${redactUrl(url)} has no database ${db}: ${(e as Error).message}.`,
+        {
+          field: 'queue',
+          fix: "name a database the server has (0 to 15 by default; 'databases' in redis.conf), e.g. redis://HOST:PORT/0",
+        },
+      );
+    }
   }
   return client;
 }

@@ -76,6 +76,22 @@ describe('queue codec: what travels through Redis', () => {
     assert.equal(checkQueueName('lathe-2'), 'lathe-2');
     assert.throws(() => checkQueueName('a b'), /queue name "a b" is not allowed/);
   });
+
+  it('refuses a database that is not a number (ioredis crashed on SELECT NaN with a stack trace)', () => {
+    assert.equal(checkQueueUrl('redis://h:1/7'), 'redis://h:1/7');
+    assert.equal(checkQueueUrl('redis://h:1/'), 'redis://h:1/');
+    for (const bad of ['redis://h:1/abc', 'redis://h:1/5/x', 'redis://:secret@h:1/-1']) {
+      assert.throws(
+        () => checkQueueUrl(bad),
+        (e: Error) =>
+          e instanceof ValidationError &&
+          /names the database .*, which is not a number/.test(e.message) &&
+          /redis:\/\/HOST:PORT\/DB/.test(e.fix ?? '') &&
+          !e.message.includes('secret'),
+        bad,
+      );
+    }
+  });
 });
 
 const REDIS = process.env.LATHE_TEST_REDIS;
@@ -220,6 +236,20 @@ describe('QueueExecutor and lathe worker processes, through Redis', {
     await assert.rejects(
       QueueExecutor.connect('redis://127.0.0.1:1', { timeoutMs: 1500 }),
       /cannot reach the Redis server at redis:\/\/127\.0\.0\.1:1/,
+    );
+  });
+
+  it('refuses a database the server does not have (the worker quietly listened in database 0)', async () => {
+    const u = new URL(url);
+    u.pathname = '/100000';
+    await assert.rejects(
+      startQueueWorker(u.href, { queue, threads: 1 }),
+      (e: ValidationError) =>
+        /has no database 100000/.test(e.message) && /name a database the server has/.test(e.fix ?? ''),
+    );
+    await assert.rejects(
+      QueueExecutor.connect(u.href, { queue }),
+      (e: ValidationError) => e instanceof ValidationError && /has no database 100000/.test(e.message),
     );
   });
 });
