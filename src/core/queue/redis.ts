@@ -20,7 +20,12 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
     connectTimeout: timeoutMs,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
-  client.on('error', () => {}); // reported by connect() below, or retried once connected
+  // Reported by connect() below, or retried once connected. The server's own refusal (WRONGPASS,
+  // NOAUTH, ECONNREFUSED) comes as an error event; connect() itself only says "Connection is closed".
+  let refusal: Error | null = null;
+  client.on('error', (e: Error) => {
+    refusal ??= e;
+  });
   try {
     await Promise.race([
       client.connect(),
@@ -32,7 +37,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   } catch (e) {
     client.disconnect();
     throw new ValidationError(
-      `cannot reach the Redis server at ${redactUrl(url)}: ${(e as Error).message}.`,
+      `cannot reach the Redis server at ${redactUrl(url)}: ${((refusal ?? e) as Error).message.replace(/\.$/, '')}.`,
       {
         field: 'queue',
         fix: 'start it (redis-server), or check the host, port and password of --queue',

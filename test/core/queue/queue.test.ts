@@ -6,6 +6,7 @@ import { BLOB_MIN_BYTES, blobIdsOf, decodeValue, encodeValue } from '../../../sr
 import { QueueExecutor } from '../../../src/core/queue/executor.ts';
 import { moduleKeyOf, moduleUrlOf } from '../../../src/core/queue/modules.ts';
 import { checkQueueName, checkQueueUrl, redactUrl } from '../../../src/core/queue/names.ts';
+import { connectRedis } from '../../../src/core/queue/redis.ts';
 import { type QueueWorker, startQueueWorker } from '../../../src/core/queue/worker.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { rebuildTaskError, taskErrorOf } from '../../../src/core/task-error.ts';
@@ -75,6 +76,16 @@ describe('queue codec: what travels through Redis', () => {
     assert.equal(redactUrl('redis://:secret@h:1/2'), 'redis://:***@h:1/2');
     assert.equal(checkQueueName('lathe-2'), 'lathe-2');
     assert.throws(() => checkQueueName('a b'), /queue name "a b" is not allowed/);
+  });
+
+  it("says why Redis cannot be reached (the server's refusal, not ioredis's 'Connection is closed.')", async () => {
+    await assert.rejects(
+      connectRedis('redis://127.0.0.1:1', 1500),
+      (e: Error) =>
+        e instanceof ValidationError &&
+        /cannot reach the Redis server at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/.test(e.message) &&
+        !/\.\./.test(e.message),
+    );
   });
 
   it('refuses a database that is not a number (ioredis crashed on SELECT NaN with a stack trace)', () => {
