@@ -31,6 +31,10 @@ import { connectRedis, listeningThreads } from './redis.ts';
 /** How often the jobs of a batch are looked up besides the completion events (ms). */
 const POLL_MS = 5000;
 
+/** How long the Redis server may stay out of reach in the middle of a batch before it fails (ms). */
+const UNREACHABLE_MS = 60_000;
+const UNREACHABLE: unique symbol = Symbol('unreachable');
+
 /** How long a blob stays in Redis after its last use by a batch (seconds). */
 export const BLOB_TTL_SECONDS = 24 * 3600;
 
@@ -75,6 +79,8 @@ export class QueueExecutor implements Executor {
   readonly parallelism: number;
   private readonly waiting = new Map<string, Waiting>();
   private closed = false;
+  private polling = false;
+  private unreachableSince: number | null = null;
 
   private constructor(
     readonly url: string,
@@ -225,12 +231,65 @@ export class QueueExecutor implements Executor {
   }
 
   private async pollJobs(ids: readonly string[]): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const id of ids) {
+        if (!this.waiting.has(id)) continue;
+        // Commands wait for a lost server forever (maxRetriesPerRequest: null): a look-up is given
+        // one poll's time, and a server gone for UNREACHABLE_MS fails the batch instead of hanging.
+        const job = await Promise.race([
+          this.queue.getJob(id).catch((): typeof UNREACHABLE => UNREACHABLE),
+          new Promise<typeof UNREACHABLE>((r) => setTimeout(r, POLL_MS, UNREACHABLE).unref()),
+        ]);
+        if (job === UNREACHABLE) {
+          this.unreachableSince ??= Date.now();
+          if (Date.now() - this.unreachableSince >= UNREACHABLE_MS) {
+            this.failWaiting(
+              ids,
+              new ValidationError(
+                `lost the Redis server of the queue at ${redactUrl(this.url)} for ${UNREACHABLE_MS / 1000} s in the middle of a batch.`,
+                {
+                  field: 'queue',
+                  fix: 'restart it or check the network, then run the search again (its results do not depend on the queue)',
+                },
+              ),
+            );
+          }
+          return;
+        }
+        this.unreachableSince = null;
+        if (!job) {
+          // Added before polling began and kept an hour after finishing: a job that is not there
+          // was lost with the server's data (a restart without persistence, FLUSHDB) — no worker
+          // will ever answer it.
+          this.failWaiting(
+            ids,
+            new ValidationError(
+              `a queued task (job ${id}) is no longer in the Redis server at ${redactUrl(this.url)}: it restarted without its data, or was flushed, and no worker will answer it.`,
+              {
+                field: 'queue',
+                fix: 'run the search again (its results do not depend on the queue); keep the server persistent (appendonly yes) if it may restart',
+              },
+            ),
+          );
+          return;
+        }
+        if (job.finishedOn && job.failedReason) this.settle(id, null, job.failedReason);
+        else if (job.finishedOn) this.settle(id, job.returnvalue, null);
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Rejects every task of a batch still awaited with `error`. */
+  private failWaiting(ids: readonly string[], error: Error): void {
     for (const id of ids) {
-      if (!this.waiting.has(id)) continue;
-      const job = await this.queue.getJob(id).catch(() => undefined);
-      if (!job) continue;
-      if (job.finishedOn && job.failedReason) this.settle(id, null, job.failedReason);
-      else if (job.finishedOn) this.settle(id, job.returnvalue, null);
+      const w = this.waiting.get(id);
+      if (!w) continue;
+      this.waiting.delete(id);
+      w.reject(error);
     }
   }
 

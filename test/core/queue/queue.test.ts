@@ -237,6 +237,31 @@ describe('QueueExecutor and lathe worker processes, through Redis', {
     }
   });
 
+  it('fails a batch whose jobs the server lost (restarted without its data, flushed) instead of waiting forever', {
+    timeout: 30_000,
+  }, async () => {
+    const lost = `${queue}-lost`;
+    // No worker on this queue: the job waits in Redis until it is removed from under the search.
+    const q = await QueueExecutor.connect(url, { queue: lost, parallelism: 1 });
+    try {
+      const pending = q.map([{ module: FOLD_TASK, fn: 'noSuchFunction', args: [] }]);
+      const { Queue } = await import('bullmq');
+      const admin = new Queue(lost, { connection: { url }, prefix: 'lathe' });
+      while ((await admin.getWaitingCount()) === 0) await new Promise((r) => setTimeout(r, 20));
+      await admin.obliterate({ force: true }); // what a restart without persistence does to it
+      await admin.close();
+      await assert.rejects(
+        pending,
+        (e: ValidationError) =>
+          e instanceof ValidationError &&
+          /is no longer in the Redis server at/.test(e.message) &&
+          /run the search again/.test(e.fix ?? ''),
+      );
+    } finally {
+      await q.close();
+    }
+  });
+
   it('says when no worker listens, and when Redis cannot be reached', async () => {
     await assert.rejects(
       QueueExecutor.connect(url, { queue: `${queue}-nobody` }),
