@@ -33,6 +33,8 @@ const POLL_MS = 5000;
 
 /** How long the Redis server may stay out of reach in the middle of a batch before it fails (ms). */
 const UNREACHABLE_MS = 60_000;
+/** How long closing may wait for the Redis server before dropping the connections (ms). */
+const CLOSE_MS = 3000;
 const UNREACHABLE: unique symbol = Symbol('unreachable');
 
 /** How long a blob stays in Redis after its last use by a batch (seconds). */
@@ -315,7 +317,14 @@ export class QueueExecutor implements Executor {
     if (this.closed) return;
     this.closed = true;
     this.cancelWaiting([...this.waiting.keys()]);
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    // Closing QUITs, which waits for a lost server forever (and its reconnecting kept lathe tune
+    // from ever exiting): a few seconds, then the connections are dropped.
+    const closing = Promise.allSettled([this.events.close(), this.queue.close()]).then(() => false);
+    const late = new Promise<boolean>((r) => setTimeout(r, CLOSE_MS, true).unref());
+    if (await Promise.race([closing, late])) {
+      const dropped = Promise.allSettled([this.events.disconnect(), this.queue.disconnect()]);
+      await Promise.race([dropped, new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+    }
     this.redis.disconnect();
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { DataError, ValidationError } from '../../../src/core/errors.ts';
 import { matrix } from '../../../src/core/matrix.ts';
@@ -287,5 +288,33 @@ describe('QueueExecutor and lathe worker processes, through Redis', {
       QueueExecutor.connect(u.href, { queue }),
       (e: ValidationError) => e instanceof ValidationError && /has no database 100000/.test(e.message),
     );
+  });
+});
+
+const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
+
+describe('QueueExecutor when its Redis server goes away', {
+  skip: HAS_REDIS_SERVER ? false : 'needs redis-server on PATH',
+}, () => {
+  it('still closes (quitting waited for the lost server forever, so lathe tune never exited)', {
+    timeout: 30_000,
+  }, async () => {
+    const port = String(6397);
+    spawnSync('redis-server', ['--port', port, '--save', '', '--daemonize', 'yes']);
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      up = spawnSync('redis-cli', ['-p', port, 'ping']).stdout?.toString().trim() === 'PONG';
+      if (!up) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(up, 'redis-server did not start');
+    const q = await QueueExecutor.connect(`redis://127.0.0.1:${port}`, { parallelism: 1 });
+    // A batch under way (no worker: it waits), then the server goes.
+    const pending = q.map([{ module: FOLD_TASK, fn: 'noSuchFunction', args: [] }]).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    spawnSync('redis-cli', ['-p', port, 'shutdown', 'nosave']);
+    await new Promise((r) => setTimeout(r, 200));
+    await q.close();
+    assert.match(String(await pending), /cancelled/);
+    await assert.rejects(q.map([]), /used after close/);
   });
 });
