@@ -167,12 +167,14 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
   const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
   // The queue (when asked for) before any work: an unreachable server or no worker is said at once.
-  const queue = flags.queue ?? process.env.LATHE_QUEUE;
-  const executor = queue
-    ? await (await import('../core/queue/executor.ts')).QueueExecutor.connect(checkQueueUrl(queue), {
-        queue: flags.queueName,
-      })
-    : undefined;
+  // An empty LATHE_QUEUE means none; an empty --queue is a mistake (it ran on local threads, unsaid).
+  const queue = flags.queue ?? (process.env.LATHE_QUEUE || undefined);
+  const executor =
+    queue !== undefined
+      ? await (await import('../core/queue/executor.ts')).QueueExecutor.connect(checkQueueUrl(queue), {
+          queue: flags.queueName,
+        })
+      : undefined;
   try {
     await tuneWith(data, out, replacing, flags, executor);
   } finally {

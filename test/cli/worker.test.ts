@@ -114,6 +114,10 @@ describe('lathe worker and lathe tune --queue', {
     const bad = await runCli([...args, '--queue', 'http://127.0.0.1:6379'], { cwd: dir });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--queue must be a Redis URL/);
+    // An empty --queue (an unset shell variable: --queue "$QUEUE") is refused, not run locally unsaid.
+    const empty = await runCli([...args, '--queue', ''], { cwd: dir });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /--queue must be a Redis URL/);
     const noUrl = await runCli(['worker'], { cwd: dir, env: { LATHE_QUEUE: '' } });
     assert.equal(noUrl.code, 2);
     assert.match(noUrl.stderr, /--queue must be a Redis URL/);
