@@ -266,12 +266,22 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
   let testIdx: Int32Array = new Int32Array(0);
   if (supervised && holdout > 0) {
     const classification = task === 'binary' || task === 'multiclass';
-    const s = splitIndices(rows.nRows, {
-      testSize: holdout,
-      method: classification ? 'stratified' : 'random',
-      labels: classification ? (y as Label[]) : undefined,
-      seed,
-    });
+    let s: ReturnType<typeof splitIndices>;
+    try {
+      s = splitIndices(rows.nRows, {
+        testSize: holdout,
+        method: classification ? 'stratified' : 'random',
+        labels: classification ? (y as Label[]) : undefined,
+        seed,
+      });
+    } catch (e) {
+      // The split names its own parameter (testSize); the command line's is --holdout.
+      if (!(e instanceof ValidationError) || e.field !== 'testSize') throw e;
+      throw new ValidationError(`--holdout ${holdout}: ${e.message.split(' Fix: ')[0]}`, {
+        field: 'holdout',
+        fix: 'choose a --holdout that leaves at least one row of every class in the training rows and in the held-out rows (e.g. 0.2)',
+      });
+    }
     trainIdx = s.train;
     testIdx = s.test;
   } else {

@@ -240,6 +240,17 @@ describe('retrainModel', () => {
     );
   });
 
+  it("names --holdout, not the split's testSize, when the holdout is too small to hold every class", () => {
+    assert.throws(
+      () => retrainModel(championOf(champion), customers, { holdout: 0.0005 }),
+      (e: Error) =>
+        e instanceof ValidationError &&
+        e.field === 'holdout' &&
+        /^--holdout 0\.0005: a stratified split of 2000 rows with 2 classes/.test(e.message) &&
+        !/testSize/.test(e.message),
+    );
+  });
+
   it('says a class of one row cannot be held out, without offering --holdout 0 (retraining needs a holdout)', () => {
     const churned = (customers.values('churned') as string[]).map((_v, i) =>
       i < 10 ? (i === 3 ? 'yes' : 'no') : null,
