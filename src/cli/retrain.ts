@@ -251,6 +251,14 @@ async function retrainAndSave(
   const championSha256 = modelDigest(champion.model);
   const digest = modelDigest(train.model);
   const dataFingerprint = fingerprint(read.table);
+  // The comparison is fair only on rows the champion never saw: the very file it was trained on
+  // puts some of its training rows among the held-out ones (all of them under another --seed).
+  if (champion.pkg.lineage?.dataFingerprint === dataFingerprint) {
+    note(
+      flags,
+      `note: ${data} holds the very rows ${championRef} was trained on, so the held-out rows may include rows it was fitted on, which favours it; retrain on rows it has not seen.`,
+    );
+  }
   let run: TrackedRun | undefined;
   try {
     if (store) {

@@ -43,6 +43,8 @@ describe('lathe retrain', () => {
     assert.equal(j.decision.winner, 'champion');
     assert.equal(j.decision.metric, 'rocAuc');
     assert.equal(j.decision.improvement, 0);
+    // Not new rows: said, since held-out rows the champion was fitted on favour it.
+    assert.match(r.stderr, /note: .*customers\.csv holds the very rows churn\/1 was trained on/);
     assert.deepEqual(j.registered, { name: 'churn', version: 2 });
     assert.equal(j.promoted, null);
     const show = JSON.parse((await cli(['models', 'show', 'churn', '--json'])).stdout);
