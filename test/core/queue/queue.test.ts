@@ -211,7 +211,9 @@ describe('QueueExecutor and lathe worker processes, through Redis', {
 
   it('gives the tasks of a worker that dies to another, and the search still comes out the same', async () => {
     const lonely = `${queue}-takeover`;
-    const fast = { lockMs: 1500, stalledCheckMs: 500 };
+    // Short locks so the test takes seconds, not a minute — but long enough that a live worker's
+    // renewals are not missed on a loaded machine (its own task would then be taken twice).
+    const fast = { lockMs: 4000, stalledCheckMs: 1000 };
     const first = await startQueueWorker(url, { queue: lonely, threads: 1, ...fast });
     const q = await QueueExecutor.connect(url, { queue: lonely });
     let second: QueueWorker | null = null;
