@@ -49,7 +49,7 @@ import {
   output,
   withCommonOptions,
 } from './common.ts';
-import { MIN_RESAMPLES } from './evaluate.ts';
+import { parseResamples } from './evaluate.ts';
 import { checkPackageOut } from './model-out.ts';
 import { modelInput } from './paths.ts';
 import { noteTrainingRejects } from './rejects.ts';
@@ -98,7 +98,7 @@ export function register(program: Command): void {
       .option(
         '--resamples <n>',
         'bootstrap resamples for the improvement intervals (0: none)',
-        resamplesFlag,
+        parseResamples,
         1000,
       )
       .option('--level <p>', 'confidence level of the intervals', numberFlag('--level', 0.5, 0.999), 0.95)
@@ -126,17 +126,6 @@ export function register(program: Command): void {
       '\nExamples:\n  lathe retrain churn@production data/march.csv --promote\n  lathe retrain models/customers-gbdt data/march.csv --register churn --alias challenger',
     )
     .action(action(retrainCommand));
-}
-
-function resamplesFlag(v: string): number {
-  const n = intFlag('--resamples', 0)(v);
-  if (n > 0 && n < MIN_RESAMPLES) {
-    throw new ValidationError(`--resamples ${n} is too few for a bootstrap interval.`, {
-      field: 'resamples',
-      fix: `use ${MIN_RESAMPLES} or more (the default is 1000), or 0 for no intervals`,
-    });
-  }
-  return n;
 }
 
 /** The registered name the new version goes under, and the alias `--promote` moves. */

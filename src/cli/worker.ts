@@ -40,7 +40,8 @@ export function register(program: Command): void {
 }
 
 async function workerCommand(flags: WorkerFlags): Promise<void> {
-  const url = checkQueueUrl(queueUrl(flags.queue));
+  // --queue, else LATHE_QUEUE; neither is a usage error naming --queue.
+  const url = checkQueueUrl(flags.queue ?? process.env.LATHE_QUEUE ?? '');
   const worker = await startQueueWorker(url, {
     queue: flags.queueName,
     threads: flags.threads,
@@ -58,15 +59,6 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
     `working for the queue '${worker.queue}' at ${redactUrl(url)} with ${worker.threads} thread${worker.threads === 1 ? '' : 's'}. Ctrl-C stops.`,
   );
   await stopOnSignals(worker, flags);
-}
-
-/** `--queue`, else `LATHE_QUEUE`; a usage error naming both when neither is set. */
-export function queueUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.LATHE_QUEUE;
-  if (!url) {
-    return checkQueueUrl('', 'queue');
-  }
-  return url;
 }
 
 /** Resolves once the worker has stopped: the first SIGINT/SIGTERM finishes the fits under way, a second ends at once. */
