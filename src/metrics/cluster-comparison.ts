@@ -10,8 +10,8 @@
  * @module
  */
 
-import gammaln from '@stdlib/math-base-special-gammaln';
 import { show } from '../core/errors.ts';
+import { gammaln } from '../core/lazy-special.ts';
 import { warn } from '../core/warnings.ts';
 import { sortFloat64 } from '../stats/quantile.ts';
 import {

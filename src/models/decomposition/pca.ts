@@ -10,10 +10,10 @@
  * @module
  */
 
-import gammaln from '@stdlib/math-base-special-gammaln';
 import { copyValues } from '../../core/copy-values.ts';
 import { NotFittedError, ValidationError } from '../../core/errors.ts';
 import { Estimator, registerEstimator } from '../../core/estimator.ts';
+import { gammaln } from '../../core/lazy-special.ts';
 import { extremeMagnitudeScale, scaledCopy, unscale } from '../../core/magnitude-scale.ts';
 import { asMatrix, assertFinite, type Matrix, type MatrixInput, matrix } from '../../core/matrix.ts';
 import { type ParamSpec, type ParamsOf, p } from '../../core/params.ts';
