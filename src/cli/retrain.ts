@@ -42,7 +42,6 @@ import {
   type CommonOptions,
   choiceFlag,
   formatScore,
-  intFlag,
   modelRunParams,
   note,
   numberFlag,
