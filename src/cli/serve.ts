@@ -7,19 +7,26 @@
  *
  *   lathe serve churn@champion
  *   lathe serve churn=runs/customers/model --port 9000 --log predictions.ndjson
- *   LATHE_SERVE_TOKEN=… lathe serve churn@champion --host 0.0.0.0
+ *   LATHE_SERVE_TOKEN=… lathe serve churn@champion --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
+ *   lathe serve churn@production --watch 30s      # serves the version the alias points at
  *
+ * SIGHUP checks the references at once (as `--watch` does on its timer) and opens the `--log`
+ * file again (after `logrotate` has moved it).
  * @module
  */
 
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { Command } from 'commander';
 import { loadModel } from '../automl/load.ts';
 import { createServer, SERVE_DEFAULTS } from '../serve/app.ts';
+import { ServerMetrics } from '../serve/metrics.ts';
 import { PredictionLog } from '../serve/prediction-log.ts';
+import { ModelReloader, type ReloadEvent } from '../serve/reload.ts';
 import { type ServedModel, servedModelFromPackage } from '../serve/served-model.ts';
-import type { LoadedModel } from '../track/registry.ts';
+import { ServedModels } from '../serve/served-models.ts';
+import { type LoadedModel, modelRefIdentity } from '../track/registry.ts';
 import {
   action,
   type CommonOptions,
@@ -44,6 +51,9 @@ interface ServeFlags extends CommonOptions {
   maxBodyMb?: number;
   timeout?: number;
   log?: string;
+  watch?: number;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Registers `lathe serve`. */
@@ -84,7 +94,14 @@ export function register(program: Command): void {
       .option(
         '--log <file>',
         'append one JSON line per scoring request (inputs, outputs, latency) to this file',
-      ),
+      )
+      .option(
+        '--watch <interval>',
+        'every <interval> (e.g. 30s), check whether a model reference points elsewhere (an alias moved, a package rewritten) and serve what it points at (SIGHUP checks at once)',
+        (v: string) => parseDuration('--watch', v),
+      )
+      .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or chain); needs --tls-key')
+      .option('--tls-key <file>', 'the PEM private key of --tls-cert'),
   ).action(action(serveCommand));
 }
 
@@ -138,6 +155,35 @@ function readToken(flags: ServeFlags): string | null {
   return env;
 }
 
+/** The key and certificate of --tls-key/--tls-cert, checked to make a TLS context; null without them. */
+function readTls(flags: ServeFlags): { key: Buffer; cert: Buffer } | null {
+  if (!flags.tlsCert && !flags.tlsKey) return null;
+  if (!flags.tlsCert || !flags.tlsKey) {
+    throw new UsageError(
+      `${flags.tlsCert ? '--tls-cert' : '--tls-key'} was given without ${flags.tlsCert ? '--tls-key' : '--tls-cert'}. Fix: pass both, the certificate (PEM) with --tls-cert and its private key (PEM) with --tls-key.`,
+    );
+  }
+  const read = (flag: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new UsageError(
+        `${flag} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: pass a readable PEM file.`,
+      );
+    }
+  };
+  const cert = read('--tls-cert', flags.tlsCert);
+  const key = read('--tls-key', flags.tlsKey);
+  try {
+    createSecureContext({ key, cert });
+  } catch (e) {
+    throw new UsageError(
+      `--tls-cert ${flags.tlsCert} and --tls-key ${flags.tlsKey} do not make a TLS identity (${(e as Error).message}). Fix: pass a PEM certificate and the PEM private key it was issued for (e.g. openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=localhost).`,
+    );
+  }
+  return { key, cert };
+}
+
 /** Whether `host` is a loopback address (reachable from this machine only). */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -166,6 +212,7 @@ function listenError(e: NodeJS.ErrnoException, flags: ServeFlags): UsageError | 
 
 async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
   const token = readToken(flags);
+  const tls = readTls(flags);
   if (!token && !isLoopback(flags.host) && !flags.allowUnauthenticated) {
     throw new UsageError(
       `--host ${flags.host} would let anyone who can reach this machine use the models, and no token is set. Fix: pass --token-file FILE (clients then send Authorization: Bearer <token>), or --allow-unauthenticated when a gateway in front of the server authenticates.`,
@@ -173,8 +220,12 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
   }
   const models: ServedModel[] = [];
   const sources: string[] = [];
+  const watched: { name: string; ref: string; identity: string }[] = [];
   for (const arg of args) {
     const { name, ref } = namedRef(arg);
+    // What the reference points at, asked before loading it: if it moves in between, the first
+    // check sees another identity and loads it again (a version served already is kept).
+    const identity = await modelRefIdentity(ref, { store: flags.store });
     const loaded = await loadModel(ref, { store: flags.store });
     checkCanPredict(arg, loaded);
     const served = servedModelFromPackage(loaded, name ?? defaultName(loaded));
@@ -186,9 +237,14 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     }
     models.push(served);
     sources.push(arg);
+    watched.push({ name: served.name, ref, identity });
   }
   const log = flags.log ? PredictionLog.open(flags.log) : null;
-  const app = createServer(models, {
+  const servedModels = new ServedModels(models);
+  const metrics = new ServerMetrics();
+  const app = createServer(servedModels, {
+    https: tls,
+    metrics,
     token,
     maxRows: flags.maxRows,
     bodyLimit: flags.maxBodyMb === undefined ? undefined : Math.round(flags.maxBodyMb * 2 ** 20),
@@ -208,7 +264,11 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     log?.close();
     throw listenError(e as NodeJS.ErrnoException, flags) ?? e;
   }
-  const closed = stopOnSignals(app, flags);
+  const reloads = startReloading(servedModels, watched, metrics, log, flags);
+  const closed = stopOnSignals(app, flags).finally(() => {
+    reloads.stop();
+    metrics.close();
+  });
   const url = address;
   const described = models.map((m, i) => ({
     name: m.name,
@@ -221,16 +281,75 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
   }));
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ url, models: described, invocations: models.length === 1 ? `${url}/invocations` : null, auth: token ? 'bearer' : 'none', log: log?.path ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ url, models: described, invocations: models.length === 1 ? `${url}/invocations` : null, auth: token ? 'bearer' : 'none', tls: tls !== null, log: log?.path ?? null, watch: flags.watch ?? null, metrics: `${url}/metrics` }, null, 2)}\n`,
     );
   }
   for (const d of described)
     note(flags, `serving ${d.name} (version ${d.version}, ${d.task}) from ${d.source}: POST ${d.infer}`);
   note(
     flags,
-    `listening on ${url}${token ? ' (bearer token required)' : ''}${log ? `; logging predictions to ${log.path}` : ''}. Ctrl-C stops.`,
+    `listening on ${url}${token ? ' (bearer token required)' : ''}${log ? `; logging predictions to ${log.path}` : ''}${flags.watch ? `; checking every ${flags.watch} s whether a reference points elsewhere` : ''}. Ctrl-C stops.`,
   );
   await closed;
+}
+
+/**
+ * Reloads served models when their references point elsewhere: every `--watch` interval, and at
+ * once on SIGHUP (which also opens the `--log` file again, for log rotation). Each reload and
+ * each failure is noted on stderr (a failure once until it changes) and counted in the metrics.
+ */
+function startReloading(
+  models: ServedModels,
+  watched: { name: string; ref: string; identity: string }[],
+  metrics: ServerMetrics,
+  log: PredictionLog | null,
+  flags: ServeFlags,
+): { stop(): void } {
+  const reloader = new ModelReloader(models, watched, {
+    identify: (ref) => modelRefIdentity(ref, { store: flags.store }),
+    load: async (ref, name) => {
+      const loaded = await loadModel(ref, { store: flags.store });
+      checkCanPredict(ref, loaded);
+      return servedModelFromPackage(loaded, name);
+    },
+  });
+  const lastError = new Map<string, string>();
+  const report = (e: ReloadEvent) => {
+    metrics.reloaded(e.name, e.outcome === 'reloaded');
+    if (e.outcome === 'reloaded') {
+      lastError.delete(e.name);
+      note(
+        flags,
+        `reloaded ${e.name}: ${e.ref} now points at version ${e.to} (was ${e.from}); it answers the requests from now on.`,
+      );
+    } else if (lastError.get(e.name) !== e.error) {
+      lastError.set(e.name, e.error);
+      note(
+        flags,
+        `warning: cannot reload ${e.name} from ${e.ref}: ${terminalSafe(e.error)} Still serving version ${e.version}; the next check tries again.`,
+      );
+    }
+  };
+  const check = () => {
+    reloader.check().then((events) => events.forEach(report), reportError);
+  };
+  const timer = flags.watch ? setInterval(check, flags.watch * 1000) : null;
+  const hangup = () => {
+    note(flags, 'SIGHUP: checking the model references and opening the prediction log again.');
+    try {
+      log?.reopen();
+    } catch (e) {
+      note(flags, `warning: ${terminalSafe((e as Error).message)} Still writing to the file opened before.`);
+    }
+    check();
+  };
+  process.on('SIGHUP', hangup);
+  return {
+    stop() {
+      if (timer) clearInterval(timer);
+      process.off('SIGHUP', hangup);
+    },
+  };
 }
 
 /**

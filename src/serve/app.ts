@@ -11,6 +11,10 @@
  * | `GET /v2/models/<name>[/versions/<v>]/ready` | model readiness |
  * | `POST /v2/models/<name>[/versions/<v>]/infer` | scoring: one input tensor per column |
  * | `POST /invocations` | scoring with `dataframe_records` / `dataframe_split` / `instances` (one model served) |
+ * | `GET /metrics` | Prometheus metrics: requests, latency, rows, versions served, reloads, the process |
+ *
+ * The models are a {@link ServedModels}: one can be replaced while the server runs (see
+ * reload.ts), and each request is answered whole by the version it found when it started.
  *
  * Safe by default: only JSON bodies (415 otherwise), a body size limit (413), a row limit per
  * request (413), a request timeout, a bearer token when one is set (401 without it, compared in
@@ -22,12 +26,14 @@
 
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpError, show, ValidationError } from '../core/errors.ts';
+import { HttpError, show } from '../core/errors.ts';
 import { columnValues } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
+import { type ScoringRoute, ServerMetrics } from './metrics.ts';
 import type { PredictionLog, PredictionLogEntry } from './prediction-log.ts';
 import { inferRequest, recordsTable } from './request-table.ts';
 import type { ScoreResult, ServedModel } from './served-model.ts';
+import { ServedModels } from './served-models.ts';
 
 /** Options of {@link createServer}. */
 export interface ServeOptions {
@@ -45,6 +51,10 @@ export interface ServeOptions {
   onInternalError?: (error: Error, request: { method: string; url: string }) => void;
   /** The server's version in `GET /v2`. */
   version?: string;
+  /** Where `GET /metrics` counts (default: a new {@link ServerMetrics}, closed with the server). */
+  metrics?: ServerMetrics;
+  /** Serve over HTTPS with this PEM key and certificate (chain) instead of plain HTTP. */
+  https?: { key: string | Buffer; cert: string | Buffer } | null;
 }
 
 /** The defaults of {@link ServeOptions}. */
@@ -131,32 +141,33 @@ function columnsOf(t: Table): Record<string, unknown[]> {
   return Object.fromEntries(t.columnNames.map((n) => [n, columnValues(t.column(n))]));
 }
 
+/** What a scoring request was answered with (for the metrics, once the response is sent). */
+interface Answered {
+  route: ScoringRoute;
+  model: string;
+  version: string;
+  rows: number;
+}
+
 /**
  * The model server as a `fastify` instance (not yet listening): call `listen({ host, port })`, or
- * `inject()` to call it in-process. Throws a `ValidationError` for no models or two of one name.
+ * `inject()` to call it in-process. `models` is a list, or a {@link ServedModels} to replace
+ * models in while serving. Throws a `ValidationError` for no models or two of one name.
  */
-export function createServer(models: readonly ServedModel[], options: ServeOptions = {}): FastifyInstance {
-  if (models.length === 0) {
-    throw new ValidationError('createServer: no model to serve.', { fix: 'pass at least one model' });
-  }
-  const byName = new Map<string, ServedModel>();
-  for (const m of models) {
-    if (byName.has(m.name)) {
-      throw new ValidationError(
-        `Two models are named ${show(m.name)}; each served model needs its own name.`,
-        {
-          field: 'name',
-          fix: 'name them apart (lathe serve NAME=MODEL …)',
-        },
-      );
-    }
-    byName.set(m.name, m);
-  }
+export function createServer(
+  models: readonly ServedModel[] | ServedModels,
+  options: ServeOptions = {},
+): FastifyInstance {
+  const served = models instanceof ServedModels ? models : new ServedModels(models);
+  const metrics = options.metrics ?? new ServerMetrics();
+  const ownsMetrics = options.metrics === undefined;
+  const answered = new WeakMap<FastifyRequest, Answered>();
   const maxRows = options.maxRows ?? SERVE_DEFAULTS.maxRows;
   const bodyLimit = options.bodyLimit ?? SERVE_DEFAULTS.bodyLimit;
   const log = options.log ?? null;
   const token = options.token ? digest(options.token) : null;
   const app = Fastify({
+    ...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
     logger: false,
     bodyLimit,
     requestTimeout: options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs,
@@ -217,10 +228,10 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
 
   /** The model a route names (404 listing the served ones when there is none of that name or version). */
   const modelOf = (params: { name: string; version?: string }): ServedModel => {
-    const m = byName.get(params.name);
+    const m = served.get(params.name);
     if (!m) {
       throw new HttpError(404, `No model named ${show(params.name)} is served here.`, undefined, {
-        fix: `use one of ${[...byName.keys()].join(', ')}`,
+        fix: `use one of ${served.names().join(', ')}`,
       });
     }
     if (params.version !== undefined && params.version !== m.version) {
@@ -238,10 +249,13 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
 
   /** Scores a request's table with `m`, logs it, and returns what the route sends. */
   const score = (
+    request: FastifyRequest,
+    route: ScoringRoute,
     m: ServedModel,
     table: () => { table: Table; outputs: string[] | null; id: string | undefined },
     started: { time: string; t0: number },
   ) => {
+    answered.set(request, { route, model: m.name, version: m.version, rows: 0 });
     log?.checkWritable();
     let id: string | undefined;
     let rows = 0;
@@ -262,6 +276,7 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
         inputs: columnsOf(r.inputs),
         outputs: Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
       });
+      answered.set(request, { route, model: m.name, version: m.version, rows: r.rows });
       return { id: requestId, result: r };
     } catch (e) {
       if (log && e instanceof HttpError && e.status < 500) {
@@ -285,7 +300,7 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
 
   app.get('/', async () => ({
     name: 'lathe',
-    models: models.map((m) => ({
+    models: served.list().map((m) => ({
       name: m.name,
       version: m.version,
       task: m.task,
@@ -299,7 +314,8 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
       'GET /v2/models/<name>',
       'GET /v2/models/<name>/ready',
       'POST /v2/models/<name>/infer',
-      ...(models.length === 1 ? ['POST /invocations'] : []),
+      ...(served.size === 1 ? ['POST /invocations'] : []),
+      'GET /metrics',
     ],
   }));
   app.get('/v2/health/live', async () => ({ live: true }));
@@ -331,6 +347,8 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
     const started = start();
     const m = modelOf(request.params);
     const { id, result } = score(
+      request,
+      'infer',
       m,
       () =>
         inferRequest(
@@ -354,18 +372,20 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
 
   app.post('/invocations', async (request) => {
     const started = start();
-    if (models.length !== 1) {
+    if (served.size !== 1) {
       throw new HttpError(
         400,
-        `POST /invocations scores with the one model of a server, and this one serves ${models.length} (${[...byName.keys()].join(', ')}).`,
+        `POST /invocations scores with the one model of a server, and this one serves ${served.size} (${served.names().join(', ')}).`,
         undefined,
         {
           fix: 'use POST /v2/models/<name>/infer to choose the model',
         },
       );
     }
-    const m = models[0];
+    const m = served.list()[0];
     const { result } = score(
+      request,
+      'invocations',
       m,
       () => ({ table: recordsTable(request.body, maxRows), outputs: null, id: undefined }),
       started,
@@ -380,8 +400,34 @@ export function createServer(models: readonly ServedModel[], options: ServeOptio
     };
   });
 
+  app.get('/metrics', async (_request, reply) => {
+    reply.type('text/plain; version=0.0.4; charset=utf-8');
+    return metrics.render(served.list(), log ? !log.failure : null);
+  });
+
+  // Every response of a scoring route is counted — refused ones too (401, 404, 413, 415, …), under
+  // the model the URL names when it is served (else ""), so that unknown names add no series.
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url;
+    let a = answered.get(request);
+    if (!a) {
+      const route: ScoringRoute | null =
+        url === '/invocations' ? 'invocations' : url?.endsWith('/infer') ? 'infer' : null;
+      if (route === null) return;
+      const name =
+        route === 'invocations'
+          ? served.size === 1
+            ? served.names()[0]
+            : ''
+          : ((request.params as { name?: string }).name ?? '');
+      a = { route, model: served.get(name) ? name : '', version: '', rows: 0 };
+    }
+    metrics.observe(a.model, a.version, a.route, reply.statusCode, reply.elapsedTime / 1000, a.rows);
+  });
+
   app.addHook('onClose', async () => {
     log?.close();
+    if (ownsMetrics) metrics.close();
   });
   return app;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 export { createServer, SERVE_DEFAULTS, type ServeOptions } from './app.ts';
+export { LATENCY_BUCKETS, type ScoringRoute, ServerMetrics } from './metrics.ts';
 export {
   looksLikePredictionLog,
   PredictionLog,
@@ -13,6 +14,7 @@ export {
   type PredictionLogRows,
   readPredictionLog,
 } from './prediction-log.ts';
+export { ModelReloader, type ReloadEvent, type ReloadSource } from './reload.ts';
 export { type InferRequest, inferRequest, recordsTable } from './request-table.ts';
 export {
   type ModelMetadata,
@@ -22,4 +24,5 @@ export {
   servedModelFromPackage,
   type TensorMetadata,
 } from './served-model.ts';
+export { ServedModels } from './served-models.ts';
 export { DATATYPES, type Datatype, type Tensor } from './tensor.ts';

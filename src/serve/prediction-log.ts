@@ -46,7 +46,7 @@ export class PredictionLog {
   #fd: number | null;
   #failure: string | null = null;
   /** A regular file (not a pipe or a device): a partly written line can be cut off. */
-  readonly #regular: boolean;
+  #regular: boolean;
 
   private constructor(path: string, fd: number, regular: boolean) {
     this.path = path;
@@ -130,6 +130,21 @@ export class PredictionLog {
       }
       throw this.unavailable();
     }
+  }
+
+  /**
+   * Opens the log's path again and writes there from now on (what `logrotate` expects after it
+   * has renamed the file: SIGHUP makes `lathe serve` call this). Lines already written stay in
+   * the renamed file. If the path cannot be opened, the log keeps writing to the file it has and
+   * the `ValidationError` of {@link PredictionLog.open} is thrown. A log that failed stays failed.
+   */
+  reopen(): void {
+    if (this.#fd === null) return;
+    const fresh = PredictionLog.open(this.path);
+    closeSync(this.#fd);
+    this.#fd = fresh.#fd;
+    this.#regular = fresh.#regular;
+    fresh.#fd = null;
   }
 
   /** Closes the file (later writes are refused). */

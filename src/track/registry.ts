@@ -21,13 +21,14 @@
  */
 
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { type Estimator, type EstimatorKind, estimatorFromJSON } from '../core/estimator.ts';
 import { currentActor } from './actor.ts';
 import { sha256Hex } from './artifacts.ts';
 import { checkAliasName, checkArtifactName, checkModelName } from './names.ts';
 import { openStore } from './open.ts';
+import { MANIFEST_FILE } from './package/format.ts';
 import {
   type ModelPackage,
   modelPackageArchive,
@@ -291,6 +292,21 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
   } finally {
     if (owns) await store.close();
   }
+}
+
+/**
+ * What a reference points at now, as a string that changes when it points elsewhere — without
+ * reading the package: for a registry reference the version and archive digest it resolves to
+ * (an alias moved, a version registered again elsewhere), for a path the inode, size and time of
+ * its manifest (a package directory) or archive (rewritten, or replaced by a rename). What
+ * `lathe serve --watch` asks to know when to load a model again.
+ */
+export async function modelRefIdentity(ref: string, options: ModelRefOptions = {}): Promise<string> {
+  const r = await resolveModelRef(ref, options);
+  if (r.kind === 'registry') return `registry:${r.name}/${r.version}:${r.sha256}`;
+  const st = await stat(r.path);
+  const file = st.isDirectory() ? await stat(join(r.path, MANIFEST_FILE)) : st;
+  return `path:${file.dev}:${file.ino}:${file.size}:${file.mtimeMs}`;
 }
 
 /** Reads and checks the package a reference (path, `name/3`, `name@alias`) points at. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { ROOT, type RunningCli, runCli, startCli, trainExampleChurn } from '../h
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
+const TLS = join(ROOT, 'test', 'fixtures', 'tls');
 
 /** What `lathe serve --json` prints once listening. */
 type ServeInfo = {
@@ -15,7 +17,10 @@ type ServeInfo = {
   models: { name: string; version: string; infer: string; inputs: string[] }[];
   invocations: string | null;
   auth: string;
+  tls: boolean;
   log: string | null;
+  watch: number | null;
+  metrics: string;
 };
 
 type Running = RunningCli<ServeInfo>;
@@ -34,6 +39,42 @@ function csvInputs(path: string, rows: number, columns: readonly string[]): unkn
     const j = header.indexOf(c);
     return { name: c, shape: [rows], datatype: 'BYTES', data: body.map((r) => (r[j] === '' ? null : r[j])) };
   });
+}
+
+/** A request over HTTPS trusting only `ca`; resolves with the status and body. */
+function httpsCall(url: string, ca: Buffer, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        ca,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** Polls `check` every 200 ms until it returns true (or fails the test after `ms`). */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) assert.fail(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The version `GET /v2/models/<name>` answers with. */
+async function servedVersion(url: string, name: string): Promise<string> {
+  const r = (await (await fetch(`${url}/v2/models/${name}`)).json()) as { versions: string[] };
+  return r.versions[0];
 }
 
 describe('lathe serve', () => {
@@ -184,5 +225,187 @@ describe('lathe serve', () => {
       assert.equal(await one.exited, 0);
       assert.equal(one.stderr(), '');
     }
+  });
+  it('serves over HTTPS with --tls-cert/--tls-key, and refuses a certificate without its key', async () => {
+    const ca = readFileSync(join(TLS, 'cert.pem'));
+    const tls = await startServer(
+      ['m1', '--tls-cert', join(TLS, 'cert.pem'), '--tls-key', join(TLS, 'key.pem'), '--quiet'],
+      dir,
+    );
+    try {
+      assert.match(tls.info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(tls.info.tls, true);
+      const row = Object.fromEntries(
+        (csvInputs(customers, 1, tls.info.models[0].inputs) as { name: string; data: unknown[] }[]).map(
+          (t) => [t.name, t.data[0]],
+        ),
+      );
+      const res = await httpsCall(tls.info.invocations!, ca, { dataframe_records: [row] });
+      assert.equal(res.status, 200, res.body);
+      assert.equal((JSON.parse(res.body) as { predictions: unknown[] }).predictions.length, 1);
+      // A client that does not trust the certificate is refused by TLS itself.
+      await assert.rejects(
+        httpsCall(`${tls.info.url}/v2/health/live`, Buffer.from('')),
+        /self[- ]signed|certificate/i,
+      );
+      // Plain HTTP to the HTTPS port gets no answer from the models.
+      const plain = await fetch(tls.info.url.replace('https:', 'http:')).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      assert.notEqual(plain, 200);
+    } finally {
+      tls.child.kill('SIGTERM');
+      assert.equal(await tls.exited, 0);
+    }
+    const cases: [string[], RegExp][] = [
+      [['--tls-cert', join(TLS, 'cert.pem')], /--tls-cert was given without --tls-key\. Fix: pass both/],
+      [['--tls-key', join(TLS, 'key.pem')], /--tls-key was given without --tls-cert/],
+      [
+        ['--tls-cert', join(TLS, 'cert.pem'), '--tls-key', join(TLS, 'other-key.pem')],
+        /--tls-cert .*cert\.pem and --tls-key .*other-key\.pem do not make a TLS identity \(.*key values mismatch.*\)\. Fix:/,
+      ],
+      [
+        ['--tls-cert', join(TLS, 'README.md'), '--tls-key', join(TLS, 'key.pem')],
+        /do not make a TLS identity/,
+      ],
+      [
+        ['--tls-cert', join(dir, 'none.pem'), '--tls-key', join(TLS, 'key.pem')],
+        /--tls-cert .*none\.pem: cannot read it \(ENOENT\)/,
+      ],
+      [['--watch', '0s'], /--watch must be longer than zero/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['serve', 'm1', ...args, '--store', store], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.doesNotMatch(r.stderr, /listening on/);
+    }
+  });
+
+  it('--watch: serves the version an alias is moved to, from the next request on; /metrics counts both', async () => {
+    const alias = await runCli(['models', 'alias', 'churn/1', 'production', '--store', store], { cwd: dir });
+    assert.equal(alias.code, 0, alias.stderr);
+    const s = await startServer(
+      ['churn@production', '--watch', '1s', '--log', 'watched.ndjson', '--store', store],
+      dir,
+    );
+    try {
+      assert.equal(s.info.watch, 1);
+      assert.equal(s.info.metrics, `${s.info.url}/metrics`);
+      const score = async () => {
+        const res = await fetch(s.info.models[0].infer, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: csvInputs(customers, 3, s.info.models[0].inputs) }),
+        });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { model_version: string }).model_version;
+      };
+      assert.equal(await score(), '1');
+      // Version 2 (the same package registered again), and the alias moved to it.
+      for (const args of [
+        ['models', 'register', 'churn', 'm1'],
+        ['models', 'alias', 'churn/2', 'production'],
+      ]) {
+        const r = await runCli([...args, '--store', store], { cwd: dir });
+        assert.equal(r.code, 0, r.stderr);
+      }
+      await eventually('version 2 served', async () => (await servedVersion(s.info.url, 'churn')) === '2');
+      assert.equal(await score(), '2');
+      // The alias removed: the server keeps version 2 and says so once.
+      const gone = await runCli(['models', 'alias', 'churn@production', '--delete', '--store', store], {
+        cwd: dir,
+      });
+      assert.equal(gone.code, 0, gone.stderr);
+      await eventually('the failed reload noted', async () => /cannot reload churn/.test(s.stderr()));
+      await new Promise((r) => setTimeout(r, 2500)); // two more checks
+      assert.equal(await score(), '2');
+      const metrics = await (await fetch(s.info.metrics)).text();
+      assert.match(
+        metrics,
+        /^lathe_inference_requests_total\{model="churn",version="1",route="infer",status="200"\} 1$/m,
+      );
+      assert.match(
+        metrics,
+        /^lathe_inference_requests_total\{model="churn",version="2",route="infer",status="200"\} 2$/m,
+      );
+      assert.match(metrics, /^lathe_model_info\{model="churn",version="2",task="binary"\} 1$/m);
+      assert.match(metrics, /^lathe_model_reloads_total\{model="churn",outcome="ok"\} 1$/m);
+      assert.match(metrics, /^lathe_model_reloads_total\{model="churn",outcome="failed"\} [3-9]$/m);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+    const err = s.stderr();
+    assert.match(err, /checking every 1 s whether a reference points elsewhere/);
+    assert.match(
+      err,
+      /reloaded churn: churn@production now points at version 2 \(was 1\); it answers the requests from now on\./,
+    );
+    assert.equal(err.match(/cannot reload churn/g)?.length, 1, err);
+    assert.match(
+      err,
+      /warning: cannot reload churn from churn@production: .*production.* Still serving version 2; the next check tries again\./,
+    );
+    const versions = readFileSync(join(dir, 'watched.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).version);
+    assert.deepEqual(versions, ['1', '2', '2']);
+  });
+
+  it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {
+    cpSync(join(dir, 'm1'), join(dir, 'hup-model'), { recursive: true });
+    const s = await startServer(['hup=hup-model', '--log', 'hup.ndjson'], dir);
+    const score = async () => {
+      const res = await fetch(s.info.models[0].infer, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: csvInputs(customers, 2, s.info.models[0].inputs) }),
+      });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { model_version: string }).model_version;
+    };
+    try {
+      const v1 = await score();
+      renameSync(join(dir, 'hup.ndjson'), join(dir, 'hup.ndjson.1'));
+      const tree = await runCli(
+        [
+          'train',
+          customers,
+          '--target',
+          'churned',
+          '--model',
+          'tree',
+          '--out',
+          'hup-model',
+          '--force',
+          '--no-track',
+          '--quiet',
+        ],
+        { cwd: dir },
+      );
+      assert.equal(tree.code, 0, tree.stderr);
+      s.child.kill('SIGHUP');
+      await eventually('the new package served', async () => (await servedVersion(s.info.url, 'hup')) !== v1);
+      const v2 = await score();
+      assert.match(v2, /^[0-9a-f]{12}$/);
+      const ids = (f: string) =>
+        readFileSync(join(dir, f), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l).version);
+      assert.deepEqual(ids('hup.ndjson.1'), [v1]);
+      assert.deepEqual(ids('hup.ndjson'), [v2]);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+    assert.match(s.stderr(), /SIGHUP: checking the model references and opening the prediction log again\./);
+    assert.match(
+      s.stderr(),
+      /reloaded hup: hup-model now points at version [0-9a-f]{12} \(was [0-9a-f]{12}\)/,
+    );
   });
 });

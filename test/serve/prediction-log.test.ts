@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -198,5 +198,42 @@ describe('readPredictionLog', () => {
     assert.ok(big.length > 65536);
     assert.equal(looksLikePredictionLog(big.slice(0, 65536)), true);
     assert.equal(looksLikePredictionLog(`{"time": "2026-11-01", "age": [${'1,'.repeat(40000)}`), false);
+  });
+});
+
+describe('PredictionLog.reopen (log rotation)', () => {
+  it('writes to a new file at its path once the old one was moved, leaving the moved lines there', () => {
+    const path = join(dir, 'rotated.ndjson');
+    const log = PredictionLog.open(path);
+    log.write(entry({ id: 'before' }));
+    renameSync(path, `${path}.1`);
+    log.write(entry({ id: 'still-old' })); // written to the moved file until reopened
+    log.reopen();
+    log.write(entry({ id: 'after' }));
+    log.close();
+    const ids = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).id);
+    assert.deepEqual(ids(`${path}.1`), ['before', 'still-old']);
+    assert.deepEqual(ids(path), ['after']);
+  });
+
+  it('keeps writing to the file it has when the path cannot be opened again, and says why', () => {
+    const folder = join(dir, 'rotating');
+    mkdirSync(folder);
+    const path = join(folder, 'log.ndjson');
+    const log = PredictionLog.open(path);
+    renameSync(path, `${path}.1`);
+    mkdirSync(path); // something else took the name
+    assert.throws(
+      () => log.reopen(),
+      /prediction log .*log\.ndjson cannot be opened for writing \(it is a folder\)/,
+    );
+    log.write(entry({ id: 'kept' }));
+    log.close();
+    assert.equal(JSON.parse(readFileSync(`${path}.1`, 'utf8')).id, 'kept');
+    assert.doesNotThrow(() => log.reopen(), 'a closed log is not opened again');
   });
 });
