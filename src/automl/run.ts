@@ -24,6 +24,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { asClassLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
+import type { Executor } from '../core/pool.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
 import { captureWarnings, onWarning } from '../core/warnings.ts';
 import type { Schema } from '../data/schema.ts';
@@ -84,6 +85,12 @@ export interface RunJobOptions {
   profileSource?: ProfileSource;
   /** Told of each step as it starts (`label`) and advanced by one as it ends ({@link RUN_STAGES} units). */
   progress?: Progress;
+  /**
+   * Where the tuning's fits run (e.g. a `QueueExecutor` of `lathe/queue`: worker processes on
+   * other machines; default: this machine's threads). The comparison, the refit and the
+   * evaluation stay on this machine's threads. The trials are the same either way.
+   */
+  executor?: Executor;
 }
 
 /** The progress units of {@link runJob}: profile, compare, tune, evaluate. */
@@ -421,6 +428,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
       cv,
       nTrials: options.nTrials,
       timeout: options.nTrials !== undefined ? undefined : left,
+      executor: options.executor,
     }).finally(restore);
     const better = greaterIsBetter
       ? tuned.bestCvScore > (bestCandidate.score as number)

@@ -29,6 +29,7 @@ import { metricsFor } from '../automl/scores.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { createProgress } from '../core/progress.ts';
+import type { QueueExecutor } from '../core/queue/executor.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
@@ -51,15 +52,17 @@ import {
   numberFlag,
   output,
   parseDuration,
+  UsageError,
   withCommonOptions,
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
 import { checkPackageOut } from './model-out.ts';
 import { checkOutputs, storeInputs } from './paths.ts';
 import { writeFileAtomic } from './profile.ts';
+import { connectQueue, type QueueFlags, queueNote, withQueueOptions } from './queue-flags.ts';
 import { noteTrainingRejects } from './rejects.ts';
 
-interface RunFlags extends CommonOptions {
+interface RunFlags extends CommonOptions, QueueFlags {
   target?: string;
   task: (typeof TASK_CHOICES)[number];
   time: number;
@@ -80,30 +83,38 @@ interface RunFlags extends CommonOptions {
 /** Registers `lathe run`. */
 export function register(program: Command): void {
   withCommonOptions(
-    program
-      .command('run')
-      .description(
-        'the main job: profile, compare models, tune the best, evaluate on a holdout, write report.html, register the model',
-      )
-      .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
-      .option('--target <column>', 'the column to predict (none: cluster the rows)')
-      .option('--task <task>', `task: ${TASK_CHOICES.join(', ')}`, choiceFlag('--task', TASK_CHOICES), 'auto')
-      .option(
-        '--time <duration>',
-        'wall-time budget for comparing and tuning, e.g. 60s, 5m (default 60s)',
-        (v) => parseDuration('--time', v),
-        60,
-      )
-      .option(
-        '--trials <n>',
-        'run exactly n tuning trials (reproducible on any machine) instead of filling the time budget',
-        intFlag('--trials', 0),
-      )
-      .option(
-        '--threads <n>',
-        'worker threads (default LATHE_THREADS or all cores; results do not depend on it)',
-        intFlag('--threads'),
-      )
+    withQueueOptions(
+      program
+        .command('run')
+        .description(
+          'the main job: profile, compare models, tune the best, evaluate on a holdout, write report.html, register the model',
+        )
+        .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
+        .option('--target <column>', 'the column to predict (none: cluster the rows)')
+        .option(
+          '--task <task>',
+          `task: ${TASK_CHOICES.join(', ')}`,
+          choiceFlag('--task', TASK_CHOICES),
+          'auto',
+        )
+        .option(
+          '--time <duration>',
+          'wall-time budget for comparing and tuning, e.g. 60s, 5m (default 60s)',
+          (v) => parseDuration('--time', v),
+          60,
+        )
+        .option(
+          '--trials <n>',
+          'run exactly n tuning trials (reproducible on any machine) instead of filling the time budget',
+          intFlag('--trials', 0),
+        )
+        .option(
+          '--threads <n>',
+          'worker threads (default LATHE_THREADS or all cores; results do not depend on it)',
+          intFlag('--threads'),
+        ),
+      "the tuning's fits",
+    )
       .option('--metric <name>', 'the metric to choose by (default: rocAuc, logLoss or rmse by task)')
       .option(
         '--models <families>',
@@ -204,6 +215,29 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
   const out = flags.out ?? join('runs', defaultRunName(data));
   const name = flags.name ?? defaultRunName(data);
   const replacing = await checkRunOut(out, data, flags, flags.out === undefined);
+  if (!flags.target && (flags.queue !== undefined || process.env.LATHE_QUEUE)) {
+    throw new UsageError(
+      `--queue${flags.queue === undefined ? ' (LATHE_QUEUE)' : ''}: without --target, lathe run clusters the rows, which has no tuning to send to workers. Fix: pass --target to compare and tune models, or drop --queue${flags.queue === undefined ? ' (unset LATHE_QUEUE)' : ''}.`,
+    );
+  }
+  // The queue (when asked for) before any work: an unreachable server or no worker is said at once.
+  const executor = await connectQueue(flags);
+  try {
+    await runWith(data, out, name, replacing, flags, executor);
+  } finally {
+    await executor?.close();
+  }
+}
+
+async function runWith(
+  data: string,
+  out: string,
+  name: string,
+  replacing: boolean,
+  flags: RunFlags,
+  executor: QueueExecutor | undefined,
+): Promise<void> {
+  if (executor) note(flags, queueNote('run', "the tuning's fits", executor));
   const store = await openStore(flags.store);
   const progress = createProgress({
     total: 1 + RUN_STAGES + 1,
@@ -233,6 +267,7 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       schema: read.schema, // as lathe train: the file's datetime formats and --schema's types
       profileSource: profileSourceOf(read),
       progress,
+      executor,
     });
     const final = r.final;
     progress.finish();
@@ -248,7 +283,13 @@ async function runCommand(data: string, flags: RunFlags): Promise<void> {
       name: `run ${basename(data)}`,
       seed,
       params: runParams(r, data, flags, seed),
-      tags: { command: 'run', family: final.family, task: r.task, modelSha256: digest },
+      tags: {
+        command: 'run',
+        family: final.family,
+        task: r.task,
+        modelSha256: digest,
+        ...(executor ? { executor: `queue ${executor.queueName}` } : {}),
+      },
     });
     const lineage: PlainObject = {
       runId: run.id,

@@ -21,7 +21,6 @@ import { ValidationError } from '../core/errors.ts';
 import type { PlainObject } from '../core/plain.ts';
 import { createProgress } from '../core/progress.ts';
 import type { QueueExecutor } from '../core/queue/executor.ts';
-import { checkQueueUrl, DEFAULT_QUEUE, redactUrl } from '../core/queue/names.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
@@ -46,13 +45,14 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
+import { connectQueue, type QueueFlags, queueNote, withQueueOptions } from './queue-flags.ts';
 import { writeMoreRejects } from './rejects.ts';
 
 const SAMPLERS = ['tpe', 'random', 'grid'] as const;
 const PRUNERS = ['none', 'median', 'asha'] as const;
 const TASKS = ['auto', 'binary', 'multiclass', 'regression'] as const;
 
-interface TuneFlags extends CommonOptions {
+interface TuneFlags extends CommonOptions, QueueFlags {
   target: string;
   model: string;
   task: (typeof TASKS)[number];
@@ -68,8 +68,6 @@ interface TuneFlags extends CommonOptions {
   params?: Record<string, unknown>;
   batchSize: number;
   threads?: number;
-  queue?: string;
-  queueName: string;
   out?: string;
   force?: boolean;
   register?: string;
@@ -83,60 +81,62 @@ interface TuneFlags extends CommonOptions {
 /** Registers `lathe tune`. */
 export function register(program: Command): void {
   withCommonOptions(
-    program
-      .command('tune')
-      .description(
-        'search hyperparameters by cross-validation, refit the best and save it as a model package',
-      )
-      .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
-      .requiredOption('--target <column>', 'the column to predict')
-      .requiredOption(
-        '--model <family>',
-        `model family: ${TUNABLE_FAMILIES.join(', ')}`,
-        choiceFlag('--model', FAMILY_NAMES),
-      )
-      .option('--task <task>', `task: ${TASKS.join(', ')}`, choiceFlag('--task', TASKS), 'auto')
-      .option('--sampler <name>', 'grid, random or tpe', choiceFlag('--sampler', SAMPLERS), 'tpe')
-      .option('--trials <n>', 'number of trials (default 50, or unlimited with --time)', intFlag('--trials'))
-      .option('--time <duration>', 'wall-time budget of the search, e.g. 90s, 5m, 1h', (v) =>
-        parseDuration('--time', v),
-      )
-      .option('--cv <k>', 'cross-validation folds', intFlag('--cv', 2), 5)
-      .option('--pruner <name>', 'none, median or asha', choiceFlag('--pruner', PRUNERS), 'none')
-      .option(
-        '--prune-on <what>',
-        'folds, or iterations (gbdt boosting budget; the default for gbdt with a pruner)',
-        choiceFlag('--prune-on', ['folds', 'iterations'] as const),
-      )
-      .option('--metric <name>', 'metric to optimise (default: rocAuc, logLoss or rmse by task)')
-      .option(
-        '--holdout <fraction>',
-        'fraction of rows held out to check the tuned model (0: none)',
-        numberFlag('--holdout', 0, 0.95),
-        0.2,
-      )
-      .option(
-        '--nested <k>',
-        'also run nested cross-validation with k outer folds (slow: k searches)',
-        intFlag('--nested', 2),
-      )
-      .option(
-        '--params <json>',
-        'fixed (untuned) estimator parameters as camelCase JSON',
-        jsonFlag('--params'),
-      )
-      .option(
-        '--batch-size <n>',
-        'trials proposed and evaluated together (results do not depend on threads)',
-        intFlag('--batch-size'),
-        4,
-      )
-      .option('--threads <n>', 'worker threads (default LATHE_THREADS or all cores)', intFlag('--threads'))
-      .option(
-        '--queue <url>',
-        "run the trials' fits on lathe worker processes through this Redis server (or LATHE_QUEUE), e.g. redis://10.0.0.5:6379",
-      )
-      .option('--queue-name <name>', 'the queue, when several share one Redis server', DEFAULT_QUEUE)
+    withQueueOptions(
+      program
+        .command('tune')
+        .description(
+          'search hyperparameters by cross-validation, refit the best and save it as a model package',
+        )
+        .argument('<data>', 'CSV, TSV, Parquet, JSON, NDJSON or Arrow file')
+        .requiredOption('--target <column>', 'the column to predict')
+        .requiredOption(
+          '--model <family>',
+          `model family: ${TUNABLE_FAMILIES.join(', ')}`,
+          choiceFlag('--model', FAMILY_NAMES),
+        )
+        .option('--task <task>', `task: ${TASKS.join(', ')}`, choiceFlag('--task', TASKS), 'auto')
+        .option('--sampler <name>', 'grid, random or tpe', choiceFlag('--sampler', SAMPLERS), 'tpe')
+        .option(
+          '--trials <n>',
+          'number of trials (default 50, or unlimited with --time)',
+          intFlag('--trials'),
+        )
+        .option('--time <duration>', 'wall-time budget of the search, e.g. 90s, 5m, 1h', (v) =>
+          parseDuration('--time', v),
+        )
+        .option('--cv <k>', 'cross-validation folds', intFlag('--cv', 2), 5)
+        .option('--pruner <name>', 'none, median or asha', choiceFlag('--pruner', PRUNERS), 'none')
+        .option(
+          '--prune-on <what>',
+          'folds, or iterations (gbdt boosting budget; the default for gbdt with a pruner)',
+          choiceFlag('--prune-on', ['folds', 'iterations'] as const),
+        )
+        .option('--metric <name>', 'metric to optimise (default: rocAuc, logLoss or rmse by task)')
+        .option(
+          '--holdout <fraction>',
+          'fraction of rows held out to check the tuned model (0: none)',
+          numberFlag('--holdout', 0, 0.95),
+          0.2,
+        )
+        .option(
+          '--nested <k>',
+          'also run nested cross-validation with k outer folds (slow: k searches)',
+          intFlag('--nested', 2),
+        )
+        .option(
+          '--params <json>',
+          'fixed (untuned) estimator parameters as camelCase JSON',
+          jsonFlag('--params'),
+        )
+        .option(
+          '--batch-size <n>',
+          'trials proposed and evaluated together (results do not depend on threads)',
+          intFlag('--batch-size'),
+          4,
+        )
+        .option('--threads <n>', 'worker threads (default LATHE_THREADS or all cores)', intFlag('--threads')),
+      "the trials' fits",
+    )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>-tuned)')
       .option('--force', 'replace an existing model package at --out')
       .option('--register <name>', 'register the tuned model under this name')
@@ -167,14 +167,7 @@ async function tuneCommand(data: string, flags: TuneFlags): Promise<void> {
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}-tuned`);
   const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
   // The queue (when asked for) before any work: an unreachable server or no worker is said at once.
-  // An empty LATHE_QUEUE means none; an empty --queue is a mistake (it ran on local threads, unsaid).
-  const queue = flags.queue ?? (process.env.LATHE_QUEUE || undefined);
-  const executor =
-    queue !== undefined
-      ? await (await import('../core/queue/executor.ts')).QueueExecutor.connect(checkQueueUrl(queue), {
-          queue: flags.queueName,
-        })
-      : undefined;
+  const executor = await connectQueue(flags);
   try {
     await tuneWith(data, out, replacing, flags, executor);
   } finally {
@@ -189,12 +182,7 @@ async function tuneWith(
   flags: TuneFlags,
   executor: QueueExecutor | undefined,
 ): Promise<void> {
-  if (executor) {
-    note(
-      flags,
-      `tune: the trials' fits go to the queue '${executor.queueName}' at ${redactUrl(executor.url)} (${executor.parallelism} worker thread${executor.parallelism === 1 ? '' : 's'} listening)`,
-    );
-  }
+  if (executor) note(flags, queueNote('tune', "the trials' fits", executor));
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   if (read.summary.rejected > 0) {
     note(

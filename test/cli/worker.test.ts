@@ -87,6 +87,60 @@ describe('lathe worker and lathe tune --queue', {
     assert.deepEqual(outcome(queued.stdout), outcome(local.stdout));
   });
 
+  it('lathe run --queue: the tuning goes to the workers, and the run chooses and evaluates the local model', async () => {
+    const args = [
+      'run',
+      customers,
+      '--target',
+      'churned',
+      '--models',
+      'logistic',
+      '--trials',
+      '4',
+      '--cv',
+      '3',
+      '--resamples',
+      '100',
+      '--json',
+    ];
+    // A worker of its own, to count the fits it was sent.
+    const runQueue = `${queueName}-run`;
+    const own = await startWorker(['--queue', REDIS!, '--queue-name', runQueue, '--threads', '2'], dir);
+    const queued = await runCli(
+      [...args, '--queue', REDIS!, '--queue-name', runQueue, '--out', 'rq', '--store', 'rq.db'],
+      { cwd: dir, timeoutMs: 240_000 },
+    );
+    own.child.kill('SIGTERM');
+    assert.equal(await own.exited, 0);
+    assert.equal(queued.code, 0, queued.stderr);
+    assert.match(
+      queued.stderr,
+      new RegExp(`run: the tuning's fits go to the queue '${runQueue}' at redis://`),
+    );
+    // 4 trials of 3 folds each (the comparison, the refit and the evaluation stay local).
+    assert.match(own.stderr(), /stopped after 12 tasks\.\n$/);
+    const local = await runCli([...args, '--out', 'rl', '--store', 'rl.db'], {
+      cwd: dir,
+      timeoutMs: 240_000,
+    });
+    assert.equal(local.code, 0, local.stderr);
+    const parts = (json: string) => {
+      const j = JSON.parse(json);
+      const { seconds: _s, warnings: _w, ...tuning } = j.tuning;
+      return { model: j.model.sha256, tuning, evaluation: j.evaluation };
+    };
+    const q = parts(queued.stdout);
+    assert.equal(q.tuning.trials, 4);
+    assert.deepEqual(q, parts(local.stdout));
+    // Clustering has no tuning to send: refused before any work.
+    const clusters = await runCli(['run', customers, '--queue', REDIS!, '--out', 'rc'], { cwd: dir });
+    assert.equal(clusters.code, 2);
+    assert.match(
+      clusters.stderr,
+      /--queue: without --target, lathe run clusters the rows, which has no tuning/,
+    );
+  });
+
   it('refuses at once when no worker listens, or the server cannot be reached', async () => {
     const args = [
       'tune',
