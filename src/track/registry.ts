@@ -336,13 +336,23 @@ export interface LoadedModel {
   preprocessing: Estimator | null;
 }
 
+/** Options of {@link loadModelPackage}. */
+export interface LoadModelOptions extends ModelRefOptions {
+  /**
+   * Called with the checked package before its estimators are rebuilt — to import the modules of
+   * the estimator classes it names (the tracking layer knows no model classes; `loadModel` does).
+   */
+  beforeBuild?: (pkg: ModelPackage) => Promise<void>;
+}
+
 /**
  * Loads a model from a path or registry reference: reads and checks the package, then rebuilds
  * the estimators with `estimatorFromJSON` (only registered estimator classes; nothing from the
  * file is run).
  */
-export async function loadModelPackage(ref: string, options: ModelRefOptions = {}): Promise<LoadedModel> {
+export async function loadModelPackage(ref: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const { pkg, ref: resolved } = await readModelRef(ref, options);
+  await options.beforeBuild?.(pkg);
   try {
     const model = estimatorFromJSON(pkg.model);
     const preprocessing = pkg.preprocessing ? estimatorFromJSON(pkg.preprocessing) : null;
