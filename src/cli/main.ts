@@ -27,6 +27,11 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   { name: 'profile', summary: 'data-quality report of a file', load: () => import('./profile.ts') },
   {
+    name: 'clean',
+    summary: "apply a data-quality report's fixes and write the cleaned table",
+    load: () => import('./clean.ts'),
+  },
+  {
     name: 'train',
     summary: 'fit one pipeline and save it as a model package',
     load: () => import('./train.ts'),

@@ -22,6 +22,8 @@ export interface DuplicateRows {
   count: number;
   /** The first few: a duplicate row and the earlier row it repeats (0-based). */
   examples: DuplicateExample[];
+  /** When asked for (`mark`): 1 for every row equal to an earlier row, 0 for the others. */
+  marks?: Uint8Array;
 }
 
 /** A column's per-row integer keys: two words for floats, one for codes. */
@@ -103,15 +105,17 @@ const GROUP_ROWS = 1024;
 /**
  * Counts the rows of `table` that repeat an earlier row exactly. `textCodes[j]`, when given,
  * holds per-row codes for text column `j` (saves hashing the strings again); `scratch` saves
- * allocating the work arrays.
+ * allocating the work arrays; `mark` asks for {@link DuplicateRows.marks} (every duplicate row).
  */
 export function findDuplicateRows(
   table: Table,
   textCodes: (Int32Array | null)[] = [],
   scratch?: DuplicateScratch,
+  mark = false,
 ): DuplicateRows {
   const n = table.nRows;
-  if (n < 2 || table.nCols === 0) return { count: 0, examples: [] };
+  if (n < 2 || table.nCols === 0)
+    return { count: 0, examples: [], ...(mark ? { marks: new Uint8Array(n) } : {}) };
   const cols = table.columns.map((c, j) => keyed(c, textCodes[j] ?? null));
   const h1 = scratch && scratch.hashes.length >= n ? scratch.hashes.subarray(0, n) : new Int32Array(n);
   h1.fill(0x2545f491);
@@ -143,7 +147,7 @@ export function findDuplicateRows(
   while (size < 2 * largest) size <<= 1;
   const slots = new Int32Array(size);
   // The first few duplicates in row order (groups are visited out of row order).
-  const found: DuplicateRows = { count: 0, examples: [] };
+  const found: DuplicateRows = { count: 0, examples: [], ...(mark ? { marks: new Uint8Array(n) } : {}) };
   for (let g = 0; g < groups; g++) {
     if (start[g + 1] - start[g] >= 2) probeGroup(cols, pairs, start[g], start[g + 1], slots, found);
   }
@@ -228,6 +232,7 @@ function probeGroup(
       const j = pairs[2 * q + 1];
       if (pairs[2 * q] === a && sameRow(cols, i, j)) {
         found.count++;
+        if (found.marks) found.marks[i] = 1;
         const examples = found.examples;
         if (examples.length < 5 || i < examples[4].row) {
           let at = examples.length;
