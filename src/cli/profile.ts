@@ -19,6 +19,7 @@ import { makeDirs } from '../core/make-dirs.ts';
 import { keepMode, trackTempPath, writeTarget } from '../core/temp-files.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
+import { fixableFindings } from '../quality/clean.ts';
 import { profileFile } from '../quality/profile-file.ts';
 import { renderQualityText } from '../quality/render-text.ts';
 import type { QualityReport } from '../quality/report.ts';
@@ -188,6 +189,13 @@ export function register(program: Command): void {
         return;
       }
       process.stdout.write(await render(report, format));
+      const fixable = fixableFindings(report);
+      if (fixable.length > 0) {
+        note(
+          flags,
+          `lathe clean ${data}${flags.target ? ` --target ${flags.target}` : ''} -o <file> fixes ${fixable.length === 1 ? 'one of these findings' : `${fixable.length} of these findings`} (${fixable.map((f) => f.id).join(', ')}); see docs/clean.md`,
+        );
+      }
     }),
   );
 }

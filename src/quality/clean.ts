@@ -150,6 +150,38 @@ function likeliestFormat(values: readonly string[]): DatetimeFormat {
   return best;
 }
 
+/**
+ * The findings of `report` that {@link cleanTable} acts on with `actions` (default
+ * {@link DEFAULT_CLEAN_ACTIONS}): what `lathe profile` points `lathe clean` at.
+ */
+export function fixableFindings(
+  report: QualityReport,
+  actions: readonly CleanAction[] = DEFAULT_CLEAN_ACTIONS,
+): Finding[] {
+  const on = new Set(actions);
+  const target = report.target?.column ?? null;
+  return report.findings.filter((f) => {
+    switch (f.check) {
+      case 'disguised-missing':
+        return on.has('disguised-missing');
+      case 'numbers-as-text':
+        return on.has('numbers-as-text') && f.severity === 'warning';
+      case 'dates-as-text':
+        return on.has('dates-as-text');
+      case 'empty-column':
+        return on.has('empty-columns') && f.column !== target;
+      case 'constant-column':
+        return on.has('constant-columns') && f.column !== target;
+      case 'leakage-suspect':
+        return on.has('leaks') && f.column !== target;
+      case 'duplicate-rows':
+        return on.has('duplicates');
+      default:
+        return false;
+    }
+  });
+}
+
 /** Finds of one check, by column. */
 function byColumn(findings: readonly Finding[], check: string): Map<string, Finding> {
   const m = new Map<string, Finding>();

@@ -100,6 +100,17 @@ describe('lathe clean', () => {
     assert.match(lines[2], /^8,"column 'income': ""lots"" is not a number/);
   });
 
+  it('lathe profile points at lathe clean when it finds what lathe clean fixes (on stderr, not with --quiet)', async () => {
+    const p = await runCli(['profile', 'messy.csv', '--target', 'churned'], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(
+      p.stderr,
+      /^lathe clean messy\.csv --target churned -o <file> fixes 6 of these findings \(duplicate-rows, empty-column:source, constant-column:country, numbers-as-text:age, numbers-as-text:income, disguised-missing:age\); see docs\/clean\.md\n$/,
+    );
+    const quiet = await runCli(['profile', 'messy.csv', '--quiet'], { cwd: dir });
+    assert.equal(quiet.stderr, '');
+  });
+
   it('refuses, before any work, what cannot work (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
       [['clean', 'messy.csv'], /pass -o <file> \(e\.g\. -o messy-clean\.csv\), or --dry-run/],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cleanTable } from '../../src/quality/clean.ts';
+import { cleanTable, fixableFindings } from '../../src/quality/clean.ts';
 import { findDuplicateRows } from '../../src/quality/duplicates.ts';
 import { profileFile } from '../../src/quality/profile-file.ts';
 
@@ -86,6 +86,16 @@ describe('cleanTable', () => {
     assert.ok(!r.kept.includes(40) && !r.kept.includes(41));
     assert.equal(findDuplicateRows(t).count, 0);
     assert.equal(r.kept.length + r.setAside.length + 2, read.table.nRows, 'every row accounted for');
+  });
+
+  it('fixableFindings names the findings cleanTable acts on (what lathe profile points lathe clean at)', async () => {
+    const { report, read } = await profileFile(path, { target: 'churned' });
+    const acted = new Set(cleanTable(read.table, report).steps.map((s) => s.finding));
+    assert.deepEqual(new Set(fixableFindings(report).map((f) => f.id)), acted);
+    assert.deepEqual(
+      fixableFindings(report, ['duplicates']).map((f) => f.id),
+      ['duplicate-rows'],
+    );
   });
 
   it('takes only the actions asked for, and never drops the target', async () => {
