@@ -154,14 +154,20 @@ async function cleanCommand(data: string, flags: CleanFlags): Promise<void> {
     rowLines: read.rowLines,
   });
   const addressed = new Set(r.steps.map((s) => s.finding));
-  // Left for the user: what was not fixed — but not the read's own rejects (said apart), nor an
-  // "identifier" finding on text that became dates (every date distinct is no identifier).
-  const toDates = new Set(r.steps.filter((s) => s.action === 'dates-as-text').map((s) => s.column));
+  // Left for the user: what was not fixed — but not the read's own rejects (said apart), nor what
+  // the profile said of a column's text that is now numbers or dates ("many categories", "an
+  // identifier": of the text; the cleaned file's profile says what holds of the new column).
+  const converted = new Set(
+    r.steps
+      .filter((s) => s.action === 'numbers-as-text' || s.action === 'dates-as-text')
+      .map((s) => s.column),
+  );
+  const ofText = new Set(['id-like-column', 'high-cardinality', 'mixed-types']);
   const left = report.findings.filter(
     (f) =>
       !addressed.has(f.id) &&
       f.check !== 'rejected-rows' &&
-      !(f.check === 'id-like-column' && toDates.has(f.column ?? null)),
+      !(ofText.has(f.check) && converted.has(f.column ?? null)),
   );
   let rejectsPath = flags.dryRun ? null : (read.summary.rejectsPath ?? null);
   if (!flags.dryRun && r.setAside.length > 0) {
@@ -251,5 +257,7 @@ function textReport(
     lines.push(`left for you to judge (lathe profile ${data} says more):`);
     for (const f of j.left) lines.push(`  ${f.severity.toUpperCase().padEnd(8)}  ${f.title}`);
   }
+  if (!flags.dryRun && j.steps.length > 0)
+    lines.push(`next: lathe profile ${flags.output} (the cleaned table as it is now)`);
   return lines.join('\n');
 }
