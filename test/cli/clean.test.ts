@@ -73,6 +73,8 @@ describe('lathe clean', () => {
     );
     assert.match(r.stdout, /\nleft for you to judge \(lathe profile messy\.csv says more\):\n/);
     assert.match(r.stdout, /\n {2}WARNING {3}'id' looks like an identifier\n/);
+    // Said of income's text, which is numbers now: not left to judge.
+    assert.doesNotMatch(r.stdout, /'income' looks like an identifier/);
     assert.ok(!existsSync(join(dir, 'messy.csv.rejects.csv')));
   });
 
