@@ -35,6 +35,7 @@ import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
+import { fixableFindings } from '../quality/clean.ts';
 import { profileSourceOf } from '../quality/profile-file.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
@@ -391,7 +392,15 @@ function runParams(
 
 /** The commands that work on the registered model. */
 function nextSteps(r: RunJobResult, ref: string, data: string): string[] {
-  const out = [`lathe predict ${ref} ${data} -o predictions.csv`];
+  const out: string[] = [];
+  // The data first: what the profile found that needs no judgement to fix (then run again).
+  const fixable = fixableFindings(r.profile);
+  if (fixable.length > 0) {
+    out.push(
+      `lathe clean ${data}${r.target ? ` --target ${r.target}` : ''} -o <clean file>   # fixes ${fixable.length === 1 ? 'a finding' : `${fixable.length} findings`} of the profile (${fixable.map((f) => f.id).join(', ')}); then run again on it`,
+    );
+  }
+  out.push(`lathe predict ${ref} ${data} -o predictions.csv`);
   if (r.target) out.push(`lathe evaluate ${ref} <new-data.csv> --target ${r.target}`);
   const est = r.final.model.finalEstimator as { typeName: string } | undefined;
   if (est && (SUPPORTED_MODELS as readonly string[]).includes(est.typeName))

@@ -113,6 +113,29 @@ describe('lathe clean', () => {
     assert.equal(quiet.stderr, '');
   });
 
+  it('lathe run puts lathe clean first among its next steps when the profile found what it fixes', async () => {
+    const r = await runCli(
+      [
+        'run',
+        'messy.csv',
+        '--target',
+        'churned',
+        '--models',
+        'logistic',
+        '--trials',
+        '0',
+        '--resamples',
+        '0',
+      ],
+      { cwd: dir, env: { LATHE_STORE: join(dir, 'run.db') } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /\nNext:\n {2}lathe clean messy\.csv --target churned -o <clean file> {3}# fixes 6 findings of the profile \(duplicate-rows, .*\); then run again on it\n {2}lathe predict /,
+    );
+  });
+
   it('refuses, before any work, what cannot work (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
       [['clean', 'messy.csv'], /pass -o <file> \(e\.g\. -o messy-clean\.csv\), or --dry-run/],
