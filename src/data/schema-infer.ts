@@ -19,6 +19,9 @@ export interface InferSchemaOptions {
   types?: Readonly<Record<string, SemanticType>>;
 }
 
+/** Distinct spellings beyond which a text column is not checked for being a boolean pair. */
+const MAX_BOOLEAN_SPELLINGS = 64;
+
 const BOOLEAN_PAIRS = [
   ['true', 'false'],
   ['yes', 'no'],
@@ -85,22 +88,23 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
     }
     case 'categorical':
     case 'text': {
-      const counts = new Map<string, number>();
+      // The distinct values (how often each occurs does not matter here), and facts of each,
+      // learnt once per distinct value: one Set insertion per row of a text column.
+      const distinctValues = new Set<string>();
       let missing = 0;
       let spaces = false;
       let allDigits = true;
       let chars = 0;
-      const see = (s: string, times: number) => {
-        const k = counts.get(s);
-        if (k === undefined) {
-          counts.set(s, times);
-          chars += s.length;
-          if (!spaces && /\s/.test(s)) spaces = true;
-          if (allDigits && !/\d/.test(s)) allDigits = false;
-        } else counts.set(s, k + times);
+      const see = (s: string) => {
+        const before = distinctValues.size;
+        distinctValues.add(s);
+        if (distinctValues.size === before) return;
+        chars += s.length;
+        if (!spaces && /\s/.test(s)) spaces = true;
+        if (allDigits && !/\d/.test(s)) allDigits = false;
       };
       if (c.type === 'categorical') {
-        // Count codes first: one pass over an Int32Array, then one string per level.
+        // Count codes first: one pass over an Int32Array, then one string per level in use.
         const perCode = new Int32Array(c.dictionary.length);
         for (let i = 0; i < n; i++) {
           const k = c.codes[i];
@@ -108,20 +112,25 @@ function inferColumn(c: Column, n: number, options: InferSchemaOptions): ColumnS
           else perCode[k]++;
         }
         perCode.forEach((times, k) => {
-          if (times > 0) see(c.dictionary[k], times);
+          if (times > 0) see(c.dictionary[k]);
         });
       } else {
         for (let i = 0; i < n; i++) {
           const s = c.values[i];
           if (s === null) missing++;
-          else see(s, 1);
+          else see(s);
         }
       }
       out.nullable = missing > 0;
       const present = n - missing;
-      const distinct = counts.size;
+      const distinct = distinctValues.size;
       const unique = distinct === present && present > 0;
-      const levels = [...new Set([...counts.keys()].map((s) => s.trim().toLowerCase()))];
+      // Two levels once trimmed and lower-cased ("Yes", "yes ", "NO"): only a handful of spellings
+      // can make two; a column of thousands of distinct values is not looked at value by value.
+      const levels =
+        distinct <= MAX_BOOLEAN_SPELLINGS
+          ? [...new Set([...distinctValues].map((s) => s.trim().toLowerCase()))]
+          : [];
       if (levels.length === 2 && BOOLEAN_PAIRS.some((p) => levels.includes(p[0]) && levels.includes(p[1]))) {
         out.type = 'boolean';
       } else if (
