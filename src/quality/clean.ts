@@ -227,10 +227,11 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
   const dates = byColumn(report.findings, 'dates-as-text');
   let columns = table.columns.map((c) => {
     if (c.type !== 'categorical' && c.type !== 'text') return c;
-    let values = stringValues(c);
     const asNumbers = actions.has('numbers-as-text') && numbers.get(c.name)?.severity === 'warning';
     const asDates = actions.has('dates-as-text') && dates.has(c.name);
     const tokenFinding = tokens.get(c.name);
+    if (!asNumbers && !asDates && !(tokenFinding && actions.has('disguised-missing'))) return c;
+    let values = stringValues(c);
     // Tokens become missing when asked — and always before a conversion, which would otherwise
     // set aside every row holding one.
     if (tokenFinding && (actions.has('disguised-missing') || asNumbers || asDates)) {
