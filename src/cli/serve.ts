@@ -330,8 +330,13 @@ function startReloading(
       );
     }
   };
+  // Triggers that come while a check runs share the check after it: its events are reported once.
+  let reported: Promise<ReloadEvent[]> | null = null;
   const check = () => {
-    reloader.check().then((events) => events.forEach(report), reportError);
+    const checking = reloader.check();
+    if (checking === reported) return;
+    reported = checking;
+    checking.then((events) => events.forEach(report), reportError);
   };
   const timer = flags.watch ? setInterval(check, flags.watch * 1000) : null;
   const hangup = () => {

@@ -355,6 +355,44 @@ describe('lathe serve', () => {
     assert.deepEqual(versions, ['1', '2', '2']);
   });
 
+  it('SIGHUPs that come while a check runs: one more check after it, its reload reported and counted once', async () => {
+    for (const args of [
+      ['models', 'alias', 'churn/1', 'storm'],
+      ['models', 'register', 'churn', 'm1'],
+    ]) {
+      const r = await runCli([...args, '--store', store], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const latest = /latest (\d+)/.exec(
+      (await runCli(['models', 'show', 'churn', '--store', store], { cwd: dir })).stdout,
+    )?.[1];
+    const s = await startServer(['churn@storm', '--store', store], dir);
+    try {
+      const moved = await runCli(['models', 'alias', `churn/${latest}`, 'storm', '--store', store], {
+        cwd: dir,
+      });
+      assert.equal(moved.code, 0, moved.stderr);
+      // A storm of hangups (logrotate over many files, a nervous operator): many arrive while the
+      // check that finds the move runs.
+      const storm = setInterval(() => s.child.kill('SIGHUP'), 2);
+      try {
+        await eventually(
+          'the new version served',
+          async () => (await servedVersion(s.info.url, 'churn')) === latest,
+        );
+      } finally {
+        clearInterval(storm);
+      }
+      await new Promise((r) => setTimeout(r, 1000)); // the checks still due
+      const metrics = await (await fetch(s.info.metrics)).text();
+      assert.match(metrics, /^lathe_model_reloads_total\{model="churn",outcome="ok"\} 1$/m);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+    assert.equal(s.stderr().match(/reloaded churn:/g)?.length, 1, s.stderr());
+  });
+
   it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {
     cpSync(join(dir, 'm1'), join(dir, 'hup-model'), { recursive: true });
     const s = await startServer(['hup=hup-model', '--log', 'hup.ndjson'], dir);
