@@ -98,7 +98,7 @@ export function register(program: Command): void {
       .option(
         '--watch <interval>',
         'every <interval> (e.g. 30s), check whether a model reference points elsewhere (an alias moved, a package rewritten) and serve what it points at (SIGHUP checks at once)',
-        (v: string) => parseDuration('--watch', v),
+        watchFlag,
       )
       .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or chain); needs --tls-key')
       .option('--tls-key <file>', 'the PEM private key of --tls-cert'),
@@ -106,6 +106,20 @@ export function register(program: Command): void {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** The longest interval (s) a Node.js timer keeps: 2^31 − 1 ms (a longer one fires every 1 ms). */
+const MAX_WATCH_SECONDS = (2 ** 31 - 1) / 1000;
+
+/** `--watch`: a duration of at most {@link MAX_WATCH_SECONDS}. */
+function watchFlag(v: string): number {
+  const seconds = parseDuration('--watch', v);
+  if (seconds > MAX_WATCH_SECONDS) {
+    throw new UsageError(
+      `--watch must be at most 596h (24.8 days, the longest interval a timer keeps); got '${v}'. Fix: pass a shorter interval, or leave --watch out and send SIGHUP when the reference moves.`,
+    );
+  }
+  return seconds;
+}
 
 /** `NAME=MODEL` split, or the reference alone. */
 function namedRef(arg: string): { name: string | null; ref: string } {

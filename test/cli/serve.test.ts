@@ -274,6 +274,11 @@ describe('lathe serve', () => {
         /--tls-cert .*none\.pem: cannot read it \(ENOENT\)/,
       ],
       [['--watch', '0s'], /--watch must be longer than zero/],
+      // Above 2^31 − 1 ms Node's timers fire every 1 ms: a check (a store lookup) in a hot loop.
+      [
+        ['--watch', '1000h'],
+        /--watch must be at most 596h \(24\.8 days.*got '1000h'\. Fix: pass a shorter interval/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(['serve', 'm1', ...args, '--store', store], { cwd: dir, timeoutMs: 30_000 });
