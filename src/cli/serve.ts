@@ -15,6 +15,7 @@
  * @module
  */
 
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -188,6 +189,8 @@ function readTls(flags: ServeFlags): { key: Buffer; cert: Buffer } | null {
   };
   const cert = read('--tls-cert', flags.tlsCert);
   const key = read('--tls-key', flags.tlsKey);
+  const problem = pemProblem('--tls-cert', flags.tlsCert, cert) ?? pemProblem('--tls-key', flags.tlsKey, key);
+  if (problem) throw new UsageError(problem);
   try {
     createSecureContext({ key, cert });
   } catch (e) {
@@ -195,7 +198,48 @@ function readTls(flags: ServeFlags): { key: Buffer; cert: Buffer } | null {
       `--tls-cert ${flags.tlsCert} and --tls-key ${flags.tlsKey} do not make a TLS identity (${(e as Error).message}). Fix: pass a PEM certificate and the PEM private key it was issued for (e.g. openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=localhost).`,
     );
   }
+  // Node serves a certificate out of its dates without a word; every client that checks refuses it.
+  const leaf = new X509Certificate(cert);
+  const day = (openssl: string) => new Date(openssl).toISOString().slice(0, 10);
+  const now = Date.now();
+  if (Date.parse(leaf.validTo) < now || Date.parse(leaf.validFrom) > now) {
+    const expired = Date.parse(leaf.validTo) < now;
+    note(
+      flags,
+      `warning: the certificate in --tls-cert ${flags.tlsCert} ${expired ? `expired on ${day(leaf.validTo)}` : `is not valid before ${day(leaf.validFrom)}`}: clients that check certificates will refuse the connection. Fix: renew it, then restart the server.`,
+    );
+  }
   return { key, cert };
+}
+
+/**
+ * What is wrong with the contents of a --tls-cert or --tls-key file before OpenSSL is asked
+ * (whose "no start line" or "bad decrypt" says neither which file nor what to do), or null.
+ */
+function pemProblem(flag: '--tls-cert' | '--tls-key', path: string, bytes: Buffer): string | null {
+  const text = bytes.toString('latin1');
+  const isKey = flag === '--tls-key';
+  const what = isKey ? 'private key' : 'certificate';
+  if (!text.includes('-----BEGIN ')) {
+    const der = bytes[0] === 0x30;
+    const convert = isKey
+      ? `openssl pkey -inform DER -in ${path} -out key.pem`
+      : `openssl x509 -inform DER -in ${path} -out cert.pem`;
+    return `${flag} ${path} is not a PEM file (no -----BEGIN line${der ? '; it looks like binary DER' : ''}). Fix: pass the ${what} in PEM${der ? `, e.g. ${convert}` : ''}.`;
+  }
+  if (
+    isKey &&
+    (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type: *4, *ENCRYPTED/.test(text))
+  ) {
+    return `--tls-key ${path} is encrypted with a passphrase, and lathe serve takes none (it would have to be kept next to the key). Fix: write the key decrypted, readable only by the server's user: openssl pkey -in ${path} -out key.pem && chmod 600 key.pem.`;
+  }
+  const holdsKey = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+  const holdsCert = text.includes('-----BEGIN CERTIFICATE-----');
+  if (isKey ? !holdsKey : !holdsCert) {
+    const swapped = isKey ? holdsCert : holdsKey;
+    return `${flag} ${path} holds no PEM ${what}${swapped ? ` but a ${isKey ? 'certificate' : 'private key'} (--tls-cert and --tls-key swapped?)` : ''}. Fix: pass ${isKey ? 'the private key the certificate was issued for' : "the server's certificate, followed by its intermediate certificates if any"}.`;
+  }
+  return null;
 }
 
 /** Whether `host` is a loopback address (reachable from this machine only). */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createTcpServer, type Server } from 'node:net';
@@ -171,6 +172,16 @@ describe('lathe serve', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = String((busy.address() as { port: number }).port);
     writeFileSync(join(dir, 'short'), 'abc\n');
+    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
+    writeFileSync(
+      join(dir, 'encrypted-key.pem'),
+      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
+        type: 'pkcs8',
+        format: 'pem',
+        cipher: 'aes-256-cbc',
+        passphrase: 'secret',
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [
         ['m1', '--host', '0.0.0.0'],
@@ -258,6 +269,16 @@ describe('lathe serve', () => {
       tls.child.kill('SIGTERM');
       assert.equal(await tls.exited, 0);
     }
+    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
+    writeFileSync(
+      join(dir, 'encrypted-key.pem'),
+      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
+        type: 'pkcs8',
+        format: 'pem',
+        cipher: 'aes-256-cbc',
+        passphrase: 'secret',
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [['--tls-cert', join(TLS, 'cert.pem')], /--tls-cert was given without --tls-key\. Fix: pass both/],
       [['--tls-key', join(TLS, 'key.pem')], /--tls-key was given without --tls-cert/],
@@ -267,7 +288,20 @@ describe('lathe serve', () => {
       ],
       [
         ['--tls-cert', join(TLS, 'README.md'), '--tls-key', join(TLS, 'key.pem')],
-        /do not make a TLS identity/,
+        /--tls-cert .*README\.md is not a PEM file \(no -----BEGIN line\)\. Fix: pass the certificate in PEM\./,
+      ],
+      // OpenSSL's own words ("no start line", "bad decrypt") named neither the file nor the fix.
+      [
+        ['--tls-cert', join(dir, 'cert.der'), '--tls-key', join(TLS, 'key.pem')],
+        /--tls-cert .*cert\.der is not a PEM file \(no -----BEGIN line; it looks like binary DER\)\. Fix: .*openssl x509 -inform DER -in .*cert\.der -out cert\.pem/,
+      ],
+      [
+        ['--tls-cert', join(TLS, 'cert.pem'), '--tls-key', join(dir, 'encrypted-key.pem')],
+        /--tls-key .*encrypted-key\.pem is encrypted with a passphrase, and lathe serve takes none.*Fix: .*openssl pkey -in /,
+      ],
+      [
+        ['--tls-cert', join(TLS, 'key.pem'), '--tls-key', join(TLS, 'cert.pem')],
+        /--tls-cert .*key\.pem holds no PEM certificate but a private key \(--tls-cert and --tls-key swapped\?\)/,
       ],
       [
         ['--tls-cert', join(dir, 'none.pem'), '--tls-key', join(TLS, 'key.pem')],
@@ -286,6 +320,19 @@ describe('lathe serve', () => {
       assert.match(r.stderr, message, args.join(' '));
       assert.doesNotMatch(r.stderr, /listening on/);
     }
+  });
+
+  it('--tls-cert out of its dates: serves, and warns that clients which check it will refuse it', async () => {
+    const s = await startServer(
+      ['m1', '--tls-cert', join(TLS, 'expired-cert.pem'), '--tls-key', join(TLS, 'key.pem')],
+      dir,
+    );
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exited, 0);
+    assert.match(
+      s.stderr(),
+      /^warning: the certificate in --tls-cert .*expired-cert\.pem expired on 2020-02-01: clients that check certificates will refuse the connection\. Fix: renew it, then restart the server\.$/m,
+    );
   });
 
   it('--watch: serves the version an alias is moved to, from the next request on; /metrics counts both', async () => {
