@@ -363,10 +363,13 @@ function startReloading(
   log: PredictionLog | null,
   flags: ServeFlags,
 ): { stop(): void } {
+  // SQLite waits for a lock synchronously, stalling every request meanwhile (5 s at a time by
+  // default, retried for 2 min): a check waits briefly, and a locked store fails it (retried later).
+  const store = { store: flags.store, storeOptions: { sqlite: { busyTimeoutMs: 10, retryForMs: 1000 } } };
   const reloader = new ModelReloader(models, watched, {
-    identify: (ref) => modelRefIdentity(ref, { store: flags.store }),
+    identify: (ref) => modelRefIdentity(ref, store),
     load: async (ref, name) => {
-      const loaded = await loadModel(ref, { store: flags.store });
+      const loaded = await loadModel(ref, store);
       checkCanPredict(ref, loaded);
       return servedModelFromPackage(loaded, name);
     },

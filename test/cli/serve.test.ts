@@ -445,6 +445,40 @@ describe('lathe serve', () => {
     assert.equal(s.stderr().match(/reloaded churn:/g)?.length, 1, s.stderr());
   });
 
+  it('--watch on a store another process holds locked: requests are not stalled, the check fails and retries', async () => {
+    const alias = await runCli(['models', 'alias', 'churn/1', 'locked', '--store', store], { cwd: dir });
+    assert.equal(alias.code, 0, alias.stderr);
+    const s = await startServer(['churn@locked', '--watch', '0.2s', '--store', store], dir);
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(store);
+    try {
+      holder.pragma('locking_mode = EXCLUSIVE');
+      holder.exec('BEGIN EXCLUSIVE');
+      holder.exec('CREATE TABLE qa_lock (x)'); // takes the lock (rolled back below)
+      let worst = 0;
+      for (const until = Date.now() + 2500; Date.now() < until; ) {
+        const t0 = performance.now();
+        assert.equal((await fetch(`${s.info.url}/v2/health/live`)).status, 200);
+        worst = Math.max(worst, performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      holder.exec('ROLLBACK');
+      holder.close();
+      // SQLite waits for a lock synchronously: the checks used to block the server 5 s at a time.
+      assert.ok(worst < 1000, `a health check took ${Math.round(worst)} ms`);
+      await eventually('the failed check noted', async () => /cannot reload churn/.test(s.stderr()));
+      assert.match(
+        s.stderr(),
+        /warning: cannot reload churn from churn@locked: The tracking store .* stayed locked/,
+      );
+      assert.equal(await servedVersion(s.info.url, 'churn'), '1');
+    } finally {
+      if (holder.open) holder.close();
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+  });
+
   it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {
     cpSync(join(dir, 'm1'), join(dir, 'hup-model'), { recursive: true });
     const s = await startServer(['hup=hup-model', '--log', 'hup.ndjson'], dir);
