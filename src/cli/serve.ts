@@ -269,6 +269,13 @@ function listenError(e: NodeJS.ErrnoException, flags: ServeFlags): UsageError | 
 }
 
 async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
+  // A SIGHUP that comes while the models load (logrotate, a reload sent early) would end the
+  // process — its default action: it is kept, and acted on once the server listens.
+  let hungUp = false;
+  const early = () => {
+    hungUp = true;
+  };
+  process.on('SIGHUP', early);
   const token = readToken(flags);
   const tls = readTls(flags);
   if (!token && !isLoopback(flags.host) && !flags.allowUnauthenticated) {
@@ -323,6 +330,8 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     throw listenError(e as NodeJS.ErrnoException, flags) ?? e;
   }
   const reloads = startReloading(servedModels, watched, metrics, log, flags);
+  process.off('SIGHUP', early);
+  if (hungUp) reloads.hangup();
   const closed = stopOnSignals(app, flags).finally(() => {
     reloads.stop();
     metrics.close();
@@ -353,8 +362,9 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
 
 /**
  * Reloads served models when their references point elsewhere: every `--watch` interval, and at
- * once on SIGHUP (which also opens the `--log` file again, for log rotation). Each reload and
- * each failure is noted on stderr (a failure once until it changes) and counted in the metrics.
+ * once on SIGHUP (which also opens the `--log` file again, for log rotation; `hangup` does what
+ * SIGHUP does). Each reload and each failure is noted on stderr (a failure once until it changes)
+ * and counted in the metrics.
  */
 function startReloading(
   models: ServedModels,
@@ -362,7 +372,7 @@ function startReloading(
   metrics: ServerMetrics,
   log: PredictionLog | null,
   flags: ServeFlags,
-): { stop(): void } {
+): { stop(): void; hangup(): void } {
   // SQLite waits for a lock synchronously, stalling every request meanwhile (5 s at a time by
   // default, retried for 2 min): a check waits briefly, and a locked store fails it (retried later).
   const store = { store: flags.store, storeOptions: { sqlite: { busyTimeoutMs: 10, retryForMs: 1000 } } };
@@ -415,6 +425,7 @@ function startReloading(
       if (timer) clearInterval(timer);
       process.off('SIGHUP', hangup);
     },
+    hangup,
   };
 }
 

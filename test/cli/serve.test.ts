@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -6,7 +7,15 @@ import { createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, type RunningCli, runCli, startCli, trainExampleChurn } from '../helpers/cli.ts';
+import {
+  BIN,
+  NODE_FLAGS,
+  ROOT,
+  type RunningCli,
+  runCli,
+  startCli,
+  trainExampleChurn,
+} from '../helpers/cli.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
@@ -476,6 +485,61 @@ describe('lathe serve', () => {
       if (holder.open) holder.close();
       s.child.kill('SIGTERM');
       assert.equal(await s.exited, 0);
+    }
+  });
+
+  it('a SIGHUP while the models load does not end the server: it is acted on once listening', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(store);
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('BEGIN EXCLUSIVE');
+    holder.exec('CREATE TABLE qa_lock (x)'); // the start waits for the store: a long load
+    const child = spawn(
+      process.execPath,
+      [
+        ...NODE_FLAGS,
+        BIN,
+        'serve',
+        'churn/1',
+        '--store',
+        store,
+        '--port',
+        '0',
+        '--json',
+        '--log',
+        'early.ndjson',
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) =>
+      child.on('close', (code, signal) => r(code ?? (signal as never))),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      child.kill('SIGHUP'); // logrotate's postrotate, while the server still loads
+      await new Promise((r) => setTimeout(r, 200));
+      holder.exec('ROLLBACK');
+      holder.close();
+      await eventually(
+        'listening',
+        async () => stdout.includes('"url"') || child.exitCode !== null || child.signalCode !== null,
+      );
+      assert.equal(child.signalCode, null, `the server ended on ${child.signalCode}: ${stderr}`);
+      await eventually('the SIGHUP acted on', async () =>
+        /SIGHUP: checking the model references/.test(stderr),
+      );
+    } finally {
+      if (holder.open) holder.close();
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
     }
   });
 
