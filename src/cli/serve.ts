@@ -407,7 +407,13 @@ function startReloading(
     const checking = reloader.check();
     if (checking === reported) return;
     reported = checking;
-    checking.then((events) => events.forEach(report), reportError);
+    checking.then((events) => {
+      // A reference that can be followed again (pointing back at the version served reloads
+      // nothing): its next failure is warned about again, even for the same reason.
+      for (const name of [...lastError.keys()])
+        if (!events.some((e) => e.name === name && e.outcome === 'failed')) lastError.delete(name);
+      events.forEach(report);
+    }, reportError);
   };
   const timer = flags.watch ? setInterval(check, flags.watch * 1000) : null;
   const hangup = () => {

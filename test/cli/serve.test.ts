@@ -543,6 +543,28 @@ describe('lathe serve', () => {
     }
   });
 
+  it('--watch warns again when a reference breaks again after it was followed', async () => {
+    const cli = async (...args: string[]) => {
+      const r = await runCli([...args, '--store', store], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+    };
+    await cli('models', 'alias', 'churn/1', 'flaky');
+    const s = await startServer(['churn@flaky', '--watch', '0.2s', '--store', store], dir);
+    const warnings = () => s.stderr().match(/cannot reload churn/g)?.length ?? 0;
+    try {
+      await cli('models', 'alias', 'churn@flaky', '--delete');
+      await eventually('the first warning', async () => warnings() === 1);
+      // Back where it pointed (nothing to reload), then deleted again: a new episode.
+      await cli('models', 'alias', 'churn/1', 'flaky');
+      await new Promise((r) => setTimeout(r, 1000));
+      await cli('models', 'alias', 'churn@flaky', '--delete');
+      await eventually('the second warning', async () => warnings() === 2, 10_000);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+  });
+
   it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {
     cpSync(join(dir, 'm1'), join(dir, 'hup-model'), { recursive: true });
     const s = await startServer(['hup=hup-model', '--log', 'hup.ndjson'], dir);
