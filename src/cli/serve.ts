@@ -358,6 +358,10 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     `listening on ${url}${token ? ' (bearer token required)' : ''}${log ? `; logging predictions to ${log.path}` : ''}${flags.watch ? `; checking every ${flags.watch} s whether a reference points elsewhere` : ''}. Ctrl-C stops.`,
   );
   await closed;
+  // A check still waiting for the store (an unreachable PostgreSQL: 15 s per connection attempt)
+  // would keep the process alive after 'stopped.', past the grace period of a supervisor that
+  // then kills it; what it finds serves no one now.
+  if (reloads.checking()) process.exit();
 }
 
 /**
@@ -372,7 +376,7 @@ function startReloading(
   metrics: ServerMetrics,
   log: PredictionLog | null,
   flags: ServeFlags,
-): { stop(): void; hangup(): void } {
+): { stop(): void; hangup(): void; checking(): boolean } {
   // SQLite waits for a lock synchronously, stalling every request meanwhile (5 s at a time by
   // default, retried for 2 min): a check waits briefly, and a locked store fails it (retried later).
   const store = { store: flags.store, storeOptions: { sqlite: { busyTimeoutMs: 10, retryForMs: 1000 } } };
@@ -432,6 +436,7 @@ function startReloading(
       process.off('SIGHUP', hangup);
     },
     hangup,
+    checking: () => reloader.checking,
   };
 }
 

@@ -61,6 +61,11 @@ export class ModelReloader {
     this.#watched = refs.map((r) => ({ name: r.name, ref: r.ref, identity: r.identity ?? null }));
   }
 
+  /** Whether a check is under way (or due after the one under way). */
+  get checking(): boolean {
+    return this.#running !== null || this.#next !== null;
+  }
+
   /**
    * Looks at every reference once and serves what changed. Checks never overlap: a call made
    * while one runs gets a check that starts when that one ends (the running one may have looked

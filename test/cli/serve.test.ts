@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer as createTcpServer, type Server } from 'node:net';
+import { connect, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import {
   startCli,
   trainExampleChurn,
 } from '../helpers/cli.ts';
+import { PG_SKIP, PG_URL, postgresTarget } from '../track/helpers.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
@@ -562,6 +563,39 @@ describe('lathe serve', () => {
     } finally {
       s.child.kill('SIGTERM');
       assert.equal(await s.exited, 0);
+    }
+  });
+
+  it('stops at once on SIGTERM while a --watch check waits for an unreachable PostgreSQL store', {
+    skip: PG_SKIP,
+  }, async () => {
+    const pg = postgresTarget();
+    // The store through a proxy that can turn into a black hole (connections taken, never answered).
+    let hole = false;
+    const target = new URL(PG_URL!);
+    const proxy: Server = createTcpServer((c) => {
+      c.on('error', () => {});
+      if (hole) return;
+      const up = connect(Number(target.port || 5432), target.hostname);
+      up.on('error', () => c.destroy());
+      c.pipe(up).pipe(c);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = new URL(pg.url);
+    url.host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      await trainExampleChurn(dir, 'pg-model', url.toString(), ['--alias', 'production']);
+      const s = await startServer(['churn@production', '--watch', '0.3s', '--store', url.toString()], dir);
+      hole = true;
+      await new Promise((r) => setTimeout(r, 1000)); // a check now waits to connect (15 s)
+      const t0 = Date.now();
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+      assert.ok(Date.now() - t0 < 5000, `exited ${Date.now() - t0} ms after SIGTERM`);
+      assert.match(s.stderr(), /stopped\.\n$/);
+    } finally {
+      proxy.close();
+      await pg.cleanup();
     }
   });
 
