@@ -15,6 +15,7 @@
  * @module
  */
 
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -98,7 +99,7 @@ export function register(program: Command): void {
       .option(
         '--watch <interval>',
         'every <interval> (e.g. 30s), check whether a model reference points elsewhere (an alias moved, a package rewritten) and serve what it points at (SIGHUP checks at once)',
-        (v: string) => parseDuration('--watch', v),
+        watchFlag,
       )
       .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or chain); needs --tls-key')
       .option('--tls-key <file>', 'the PEM private key of --tls-cert'),
@@ -106,6 +107,20 @@ export function register(program: Command): void {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** The longest interval (s) a Node.js timer keeps: 2^31 − 1 ms (a longer one fires every 1 ms). */
+const MAX_WATCH_SECONDS = (2 ** 31 - 1) / 1000;
+
+/** `--watch`: a duration of at most {@link MAX_WATCH_SECONDS}. */
+function watchFlag(v: string): number {
+  const seconds = parseDuration('--watch', v);
+  if (seconds > MAX_WATCH_SECONDS) {
+    throw new UsageError(
+      `--watch must be at most 596h (24.8 days, the longest interval a timer keeps); got '${v}'. Fix: pass a shorter interval, or leave --watch out and send SIGHUP when the reference moves.`,
+    );
+  }
+  return seconds;
+}
 
 /** `NAME=MODEL` split, or the reference alone. */
 function namedRef(arg: string): { name: string | null; ref: string } {
@@ -174,6 +189,8 @@ function readTls(flags: ServeFlags): { key: Buffer; cert: Buffer } | null {
   };
   const cert = read('--tls-cert', flags.tlsCert);
   const key = read('--tls-key', flags.tlsKey);
+  const problem = pemProblem('--tls-cert', flags.tlsCert, cert) ?? pemProblem('--tls-key', flags.tlsKey, key);
+  if (problem) throw new UsageError(problem);
   try {
     createSecureContext({ key, cert });
   } catch (e) {
@@ -181,7 +198,48 @@ function readTls(flags: ServeFlags): { key: Buffer; cert: Buffer } | null {
       `--tls-cert ${flags.tlsCert} and --tls-key ${flags.tlsKey} do not make a TLS identity (${(e as Error).message}). Fix: pass a PEM certificate and the PEM private key it was issued for (e.g. openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=localhost).`,
     );
   }
+  // Node serves a certificate out of its dates without a word; every client that checks refuses it.
+  const leaf = new X509Certificate(cert);
+  const day = (openssl: string) => new Date(openssl).toISOString().slice(0, 10);
+  const now = Date.now();
+  if (Date.parse(leaf.validTo) < now || Date.parse(leaf.validFrom) > now) {
+    const expired = Date.parse(leaf.validTo) < now;
+    note(
+      flags,
+      `warning: the certificate in --tls-cert ${flags.tlsCert} ${expired ? `expired on ${day(leaf.validTo)}` : `is not valid before ${day(leaf.validFrom)}`}: clients that check certificates will refuse the connection. Fix: renew it, then restart the server.`,
+    );
+  }
   return { key, cert };
+}
+
+/**
+ * What is wrong with the contents of a --tls-cert or --tls-key file before OpenSSL is asked
+ * (whose "no start line" or "bad decrypt" says neither which file nor what to do), or null.
+ */
+function pemProblem(flag: '--tls-cert' | '--tls-key', path: string, bytes: Buffer): string | null {
+  const text = bytes.toString('latin1');
+  const isKey = flag === '--tls-key';
+  const what = isKey ? 'private key' : 'certificate';
+  if (!text.includes('-----BEGIN ')) {
+    const der = bytes[0] === 0x30;
+    const convert = isKey
+      ? `openssl pkey -inform DER -in ${path} -out key.pem`
+      : `openssl x509 -inform DER -in ${path} -out cert.pem`;
+    return `${flag} ${path} is not a PEM file (no -----BEGIN line${der ? '; it looks like binary DER' : ''}). Fix: pass the ${what} in PEM${der ? `, e.g. ${convert}` : ''}.`;
+  }
+  if (
+    isKey &&
+    (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type: *4, *ENCRYPTED/.test(text))
+  ) {
+    return `--tls-key ${path} is encrypted with a passphrase, and lathe serve takes none (it would have to be kept next to the key). Fix: write the key decrypted, readable only by the server's user: openssl pkey -in ${path} -out key.pem && chmod 600 key.pem.`;
+  }
+  const holdsKey = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+  const holdsCert = text.includes('-----BEGIN CERTIFICATE-----');
+  if (isKey ? !holdsKey : !holdsCert) {
+    const swapped = isKey ? holdsCert : holdsKey;
+    return `${flag} ${path} holds no PEM ${what}${swapped ? ` but a ${isKey ? 'certificate' : 'private key'} (--tls-cert and --tls-key swapped?)` : ''}. Fix: pass ${isKey ? 'the private key the certificate was issued for' : "the server's certificate, followed by its intermediate certificates if any"}.`;
+  }
+  return null;
 }
 
 /** Whether `host` is a loopback address (reachable from this machine only). */
@@ -211,6 +269,13 @@ function listenError(e: NodeJS.ErrnoException, flags: ServeFlags): UsageError | 
 }
 
 async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
+  // A SIGHUP that comes while the models load (logrotate, a reload sent early) would end the
+  // process — its default action: it is kept, and acted on once the server listens.
+  let hungUp = false;
+  const early = () => {
+    hungUp = true;
+  };
+  process.on('SIGHUP', early);
   const token = readToken(flags);
   const tls = readTls(flags);
   if (!token && !isLoopback(flags.host) && !flags.allowUnauthenticated) {
@@ -265,6 +330,8 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     throw listenError(e as NodeJS.ErrnoException, flags) ?? e;
   }
   const reloads = startReloading(servedModels, watched, metrics, log, flags);
+  process.off('SIGHUP', early);
+  if (hungUp) reloads.hangup();
   const closed = stopOnSignals(app, flags).finally(() => {
     reloads.stop();
     metrics.close();
@@ -291,12 +358,17 @@ async function serveCommand(args: string[], flags: ServeFlags): Promise<void> {
     `listening on ${url}${token ? ' (bearer token required)' : ''}${log ? `; logging predictions to ${log.path}` : ''}${flags.watch ? `; checking every ${flags.watch} s whether a reference points elsewhere` : ''}. Ctrl-C stops.`,
   );
   await closed;
+  // A check still waiting for the store (an unreachable PostgreSQL: 15 s per connection attempt)
+  // would keep the process alive after 'stopped.', past the grace period of a supervisor that
+  // then kills it; what it finds serves no one now.
+  if (reloads.checking()) process.exit();
 }
 
 /**
  * Reloads served models when their references point elsewhere: every `--watch` interval, and at
- * once on SIGHUP (which also opens the `--log` file again, for log rotation). Each reload and
- * each failure is noted on stderr (a failure once until it changes) and counted in the metrics.
+ * once on SIGHUP (which also opens the `--log` file again, for log rotation; `hangup` does what
+ * SIGHUP does). Each reload and each failure is noted on stderr (a failure once until it changes)
+ * and counted in the metrics.
  */
 function startReloading(
   models: ServedModels,
@@ -304,11 +376,14 @@ function startReloading(
   metrics: ServerMetrics,
   log: PredictionLog | null,
   flags: ServeFlags,
-): { stop(): void } {
+): { stop(): void; hangup(): void; checking(): boolean } {
+  // SQLite waits for a lock synchronously, stalling every request meanwhile (5 s at a time by
+  // default, retried for 2 min): a check waits briefly, and a locked store fails it (retried later).
+  const store = { store: flags.store, storeOptions: { sqlite: { busyTimeoutMs: 10, retryForMs: 1000 } } };
   const reloader = new ModelReloader(models, watched, {
-    identify: (ref) => modelRefIdentity(ref, { store: flags.store }),
+    identify: (ref) => modelRefIdentity(ref, store),
     load: async (ref, name) => {
-      const loaded = await loadModel(ref, { store: flags.store });
+      const loaded = await loadModel(ref, store);
       checkCanPredict(ref, loaded);
       return servedModelFromPackage(loaded, name);
     },
@@ -330,8 +405,19 @@ function startReloading(
       );
     }
   };
+  // Triggers that come while a check runs share the check after it: its events are reported once.
+  let reported: Promise<ReloadEvent[]> | null = null;
   const check = () => {
-    reloader.check().then((events) => events.forEach(report), reportError);
+    const checking = reloader.check();
+    if (checking === reported) return;
+    reported = checking;
+    checking.then((events) => {
+      // A reference that can be followed again (pointing back at the version served reloads
+      // nothing): its next failure is warned about again, even for the same reason.
+      for (const name of [...lastError.keys()])
+        if (!events.some((e) => e.name === name && e.outcome === 'failed')) lastError.delete(name);
+      events.forEach(report);
+    }, reportError);
   };
   const timer = flags.watch ? setInterval(check, flags.watch * 1000) : null;
   const hangup = () => {
@@ -349,6 +435,8 @@ function startReloading(
       if (timer) clearInterval(timer);
       process.off('SIGHUP', hangup);
     },
+    hangup,
+    checking: () => reloader.checking,
   };
 }
 

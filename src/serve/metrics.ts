@@ -67,7 +67,8 @@ export class ServerMetrics {
   /** `model\u0000outcome` → reload attempts. */
   readonly #reloads = new Map<string, number>();
   readonly #loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
-  readonly #started = Date.now() / 1000;
+  /** When the process started (not this object: it is made once the models are loaded). */
+  readonly #started = performance.timeOrigin / 1000;
 
   constructor() {
     this.#loopDelay.enable();

@@ -43,6 +43,8 @@ export class ModelReloader {
   readonly #source: ReloadSource;
   readonly #watched: Watched[];
   #running: Promise<ReloadEvent[]> | null = null;
+  /** The check that starts once the running one ends (asked for while it ran), if any. */
+  #next: Promise<ReloadEvent[]> | null = null;
 
   /**
    * `refs` maps each served name to the reference it was loaded from; `identities`, when given,
@@ -59,15 +61,36 @@ export class ModelReloader {
     this.#watched = refs.map((r) => ({ name: r.name, ref: r.ref, identity: r.identity ?? null }));
   }
 
+  /** Whether a check is under way (or due after the one under way). */
+  get checking(): boolean {
+    return this.#running !== null || this.#next !== null;
+  }
+
   /**
    * Looks at every reference once and serves what changed. Checks never overlap: a call made
-   * while one runs gets that one's result.
+   * while one runs gets a check that starts when that one ends (the running one may have looked
+   * at a reference before it moved), and every call made meanwhile gets that same check — the
+   * same promise, whose events are to be reported once.
    */
   check(): Promise<ReloadEvent[]> {
-    this.#running ??= this.#checkAll().finally(() => {
+    if (this.#next) return this.#next;
+    if (this.#running) {
+      const after = () => {
+        this.#next = null;
+        return this.#start();
+      };
+      this.#next = this.#running.then(after, after);
+      return this.#next;
+    }
+    return this.#start();
+  }
+
+  #start(): Promise<ReloadEvent[]> {
+    const run = this.#checkAll().finally(() => {
       this.#running = null;
     });
-    return this.#running;
+    this.#running = run;
+    return run;
   }
 
   async #checkAll(): Promise<ReloadEvent[]> {

@@ -112,7 +112,7 @@ export async function openStore(url?: string | null, options: OpenStoreOptions =
   if (
     target.kind === 'sqlite' &&
     options.create === false &&
-    !(hasContent(target.location) && (await sqliteHoldsStore(target.location)))
+    !(hasContent(target.location) && (await sqliteHoldsStore(target.location, options.sqlite?.busyTimeoutMs)))
   ) {
     throw noStoreYet(location);
   }

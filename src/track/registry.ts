@@ -27,7 +27,7 @@ import { type Estimator, type EstimatorKind, estimatorFromJSON } from '../core/e
 import { currentActor } from './actor.ts';
 import { sha256Hex } from './artifacts.ts';
 import { checkAliasName, checkArtifactName, checkModelName } from './names.ts';
-import { openStore } from './open.ts';
+import { type OpenStoreOptions, openStore } from './open.ts';
 import { MANIFEST_FILE } from './package/format.ts';
 import {
   type ModelPackage,
@@ -73,6 +73,8 @@ export interface ResolvedModelRef {
 export interface ModelRefOptions {
   /** A store or store URL (default `LATHE_STORE`, else `./.lathe/lathe.db`); opened only when needed. */
   store?: Store | string | null;
+  /** How to open `store` when it is a URL (e.g. how long to wait for a locked SQLite file); never creates it. */
+  storeOptions?: OpenStoreOptions;
 }
 
 /** Parses `name/3`, `name@alias` (optionally prefixed `models:/`); null when `ref` is neither. */
@@ -270,7 +272,7 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
   }
   const owns = options.store == null || typeof options.store === 'string';
   const store = owns
-    ? await openStore(options.store as string | null | undefined, { create: false })
+    ? await openStore(options.store as string | null | undefined, { ...options.storeOptions, create: false })
     : (options.store as Store);
   try {
     const v = await lookupModelVersion(store, parsed);

@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer as createTcpServer, type Server } from 'node:net';
+import { connect, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, type RunningCli, runCli, startCli, trainExampleChurn } from '../helpers/cli.ts';
+import {
+  BIN,
+  NODE_FLAGS,
+  ROOT,
+  type RunningCli,
+  runCli,
+  startCli,
+  trainExampleChurn,
+} from '../helpers/cli.ts';
+import { PG_SKIP, PG_URL, postgresTarget } from '../track/helpers.ts';
 
 const customers = join(ROOT, 'examples', 'customers.csv');
 const TOKEN = 'test-token-0123456789abcdef';
@@ -171,6 +182,16 @@ describe('lathe serve', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = String((busy.address() as { port: number }).port);
     writeFileSync(join(dir, 'short'), 'abc\n');
+    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
+    writeFileSync(
+      join(dir, 'encrypted-key.pem'),
+      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
+        type: 'pkcs8',
+        format: 'pem',
+        cipher: 'aes-256-cbc',
+        passphrase: 'secret',
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [
         ['m1', '--host', '0.0.0.0'],
@@ -258,6 +279,16 @@ describe('lathe serve', () => {
       tls.child.kill('SIGTERM');
       assert.equal(await tls.exited, 0);
     }
+    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
+    writeFileSync(
+      join(dir, 'encrypted-key.pem'),
+      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
+        type: 'pkcs8',
+        format: 'pem',
+        cipher: 'aes-256-cbc',
+        passphrase: 'secret',
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [['--tls-cert', join(TLS, 'cert.pem')], /--tls-cert was given without --tls-key\. Fix: pass both/],
       [['--tls-key', join(TLS, 'key.pem')], /--tls-key was given without --tls-cert/],
@@ -267,13 +298,31 @@ describe('lathe serve', () => {
       ],
       [
         ['--tls-cert', join(TLS, 'README.md'), '--tls-key', join(TLS, 'key.pem')],
-        /do not make a TLS identity/,
+        /--tls-cert .*README\.md is not a PEM file \(no -----BEGIN line\)\. Fix: pass the certificate in PEM\./,
+      ],
+      // OpenSSL's own words ("no start line", "bad decrypt") named neither the file nor the fix.
+      [
+        ['--tls-cert', join(dir, 'cert.der'), '--tls-key', join(TLS, 'key.pem')],
+        /--tls-cert .*cert\.der is not a PEM file \(no -----BEGIN line; it looks like binary DER\)\. Fix: .*openssl x509 -inform DER -in .*cert\.der -out cert\.pem/,
+      ],
+      [
+        ['--tls-cert', join(TLS, 'cert.pem'), '--tls-key', join(dir, 'encrypted-key.pem')],
+        /--tls-key .*encrypted-key\.pem is encrypted with a passphrase, and lathe serve takes none.*Fix: .*openssl pkey -in /,
+      ],
+      [
+        ['--tls-cert', join(TLS, 'key.pem'), '--tls-key', join(TLS, 'cert.pem')],
+        /--tls-cert .*key\.pem holds no PEM certificate but a private key \(--tls-cert and --tls-key swapped\?\)/,
       ],
       [
         ['--tls-cert', join(dir, 'none.pem'), '--tls-key', join(TLS, 'key.pem')],
         /--tls-cert .*none\.pem: cannot read it \(ENOENT\)/,
       ],
       [['--watch', '0s'], /--watch must be longer than zero/],
+      // Above 2^31 − 1 ms Node's timers fire every 1 ms: a check (a store lookup) in a hot loop.
+      [
+        ['--watch', '1000h'],
+        /--watch must be at most 596h \(24\.8 days.*got '1000h'\. Fix: pass a shorter interval/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(['serve', 'm1', ...args, '--store', store], { cwd: dir, timeoutMs: 30_000 });
@@ -281,6 +330,19 @@ describe('lathe serve', () => {
       assert.match(r.stderr, message, args.join(' '));
       assert.doesNotMatch(r.stderr, /listening on/);
     }
+  });
+
+  it('--tls-cert out of its dates: serves, and warns that clients which check it will refuse it', async () => {
+    const s = await startServer(
+      ['m1', '--tls-cert', join(TLS, 'expired-cert.pem'), '--tls-key', join(TLS, 'key.pem')],
+      dir,
+    );
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exited, 0);
+    assert.match(
+      s.stderr(),
+      /^warning: the certificate in --tls-cert .*expired-cert\.pem expired on 2020-02-01: clients that check certificates will refuse the connection\. Fix: renew it, then restart the server\.$/m,
+    );
   });
 
   it('--watch: serves the version an alias is moved to, from the next request on; /metrics counts both', async () => {
@@ -353,6 +415,188 @@ describe('lathe serve', () => {
       .split('\n')
       .map((l) => JSON.parse(l).version);
     assert.deepEqual(versions, ['1', '2', '2']);
+  });
+
+  it('SIGHUPs that come while a check runs: one more check after it, its reload reported and counted once', async () => {
+    for (const args of [
+      ['models', 'alias', 'churn/1', 'storm'],
+      ['models', 'register', 'churn', 'm1'],
+    ]) {
+      const r = await runCli([...args, '--store', store], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const latest = /latest (\d+)/.exec(
+      (await runCli(['models', 'show', 'churn', '--store', store], { cwd: dir })).stdout,
+    )?.[1];
+    const s = await startServer(['churn@storm', '--store', store], dir);
+    try {
+      const moved = await runCli(['models', 'alias', `churn/${latest}`, 'storm', '--store', store], {
+        cwd: dir,
+      });
+      assert.equal(moved.code, 0, moved.stderr);
+      // A storm of hangups (logrotate over many files, a nervous operator): many arrive while the
+      // check that finds the move runs.
+      const storm = setInterval(() => s.child.kill('SIGHUP'), 2);
+      try {
+        await eventually(
+          'the new version served',
+          async () => (await servedVersion(s.info.url, 'churn')) === latest,
+        );
+      } finally {
+        clearInterval(storm);
+      }
+      await new Promise((r) => setTimeout(r, 1000)); // the checks still due
+      const metrics = await (await fetch(s.info.metrics)).text();
+      assert.match(metrics, /^lathe_model_reloads_total\{model="churn",outcome="ok"\} 1$/m);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+    assert.equal(s.stderr().match(/reloaded churn:/g)?.length, 1, s.stderr());
+  });
+
+  it('--watch on a store another process holds locked: requests are not stalled, the check fails and retries', async () => {
+    const alias = await runCli(['models', 'alias', 'churn/1', 'locked', '--store', store], { cwd: dir });
+    assert.equal(alias.code, 0, alias.stderr);
+    const s = await startServer(['churn@locked', '--watch', '0.2s', '--store', store], dir);
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(store);
+    try {
+      holder.pragma('locking_mode = EXCLUSIVE');
+      holder.exec('BEGIN EXCLUSIVE');
+      holder.exec('CREATE TABLE qa_lock (x)'); // takes the lock (rolled back below)
+      let worst = 0;
+      for (const until = Date.now() + 2500; Date.now() < until; ) {
+        const t0 = performance.now();
+        assert.equal((await fetch(`${s.info.url}/v2/health/live`)).status, 200);
+        worst = Math.max(worst, performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      holder.exec('ROLLBACK');
+      holder.close();
+      // SQLite waits for a lock synchronously: the checks used to block the server 5 s at a time.
+      assert.ok(worst < 1000, `a health check took ${Math.round(worst)} ms`);
+      await eventually('the failed check noted', async () => /cannot reload churn/.test(s.stderr()));
+      assert.match(
+        s.stderr(),
+        /warning: cannot reload churn from churn@locked: The tracking store .* stayed locked/,
+      );
+      assert.equal(await servedVersion(s.info.url, 'churn'), '1');
+    } finally {
+      if (holder.open) holder.close();
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+  });
+
+  it('a SIGHUP while the models load does not end the server: it is acted on once listening', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(store);
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('BEGIN EXCLUSIVE');
+    holder.exec('CREATE TABLE qa_lock (x)'); // the start waits for the store: a long load
+    const child = spawn(
+      process.execPath,
+      [
+        ...NODE_FLAGS,
+        BIN,
+        'serve',
+        'churn/1',
+        '--store',
+        store,
+        '--port',
+        '0',
+        '--json',
+        '--log',
+        'early.ndjson',
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) =>
+      child.on('close', (code, signal) => r(code ?? (signal as never))),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      child.kill('SIGHUP'); // logrotate's postrotate, while the server still loads
+      await new Promise((r) => setTimeout(r, 200));
+      holder.exec('ROLLBACK');
+      holder.close();
+      await eventually(
+        'listening',
+        async () => stdout.includes('"url"') || child.exitCode !== null || child.signalCode !== null,
+      );
+      assert.equal(child.signalCode, null, `the server ended on ${child.signalCode}: ${stderr}`);
+      await eventually('the SIGHUP acted on', async () =>
+        /SIGHUP: checking the model references/.test(stderr),
+      );
+    } finally {
+      if (holder.open) holder.close();
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+    }
+  });
+
+  it('--watch warns again when a reference breaks again after it was followed', async () => {
+    const cli = async (...args: string[]) => {
+      const r = await runCli([...args, '--store', store], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+    };
+    await cli('models', 'alias', 'churn/1', 'flaky');
+    const s = await startServer(['churn@flaky', '--watch', '0.2s', '--store', store], dir);
+    const warnings = () => s.stderr().match(/cannot reload churn/g)?.length ?? 0;
+    try {
+      await cli('models', 'alias', 'churn@flaky', '--delete');
+      await eventually('the first warning', async () => warnings() === 1);
+      // Back where it pointed (nothing to reload), then deleted again: a new episode.
+      await cli('models', 'alias', 'churn/1', 'flaky');
+      await new Promise((r) => setTimeout(r, 1000));
+      await cli('models', 'alias', 'churn@flaky', '--delete');
+      await eventually('the second warning', async () => warnings() === 2, 10_000);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+  });
+
+  it('stops at once on SIGTERM while a --watch check waits for an unreachable PostgreSQL store', {
+    skip: PG_SKIP,
+  }, async () => {
+    const pg = postgresTarget();
+    // The store through a proxy that can turn into a black hole (connections taken, never answered).
+    let hole = false;
+    const target = new URL(PG_URL!);
+    const proxy: Server = createTcpServer((c) => {
+      c.on('error', () => {});
+      if (hole) return;
+      const up = connect(Number(target.port || 5432), target.hostname);
+      up.on('error', () => c.destroy());
+      c.pipe(up).pipe(c);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = new URL(pg.url);
+    url.host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      await trainExampleChurn(dir, 'pg-model', url.toString(), ['--alias', 'production']);
+      const s = await startServer(['churn@production', '--watch', '0.3s', '--store', url.toString()], dir);
+      hole = true;
+      await new Promise((r) => setTimeout(r, 1000)); // a check now waits to connect (15 s)
+      const t0 = Date.now();
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+      assert.ok(Date.now() - t0 < 5000, `exited ${Date.now() - t0} ms after SIGTERM`);
+      assert.match(s.stderr(), /stopped\.\n$/);
+    } finally {
+      proxy.close();
+      await pg.cleanup();
+    }
   });
 
   it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {

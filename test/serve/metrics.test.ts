@@ -184,4 +184,16 @@ describe('ServerMetrics', () => {
     assert.equal(samples.get('lathe_model_reloads_total{model="churn",outcome="ok"}'), 1);
     assert.equal(samples.get('lathe_model_reloads_total{model="churn",outcome="failed"}'), 2);
   });
+
+  it("process_start_time_seconds is the process's start, not the metrics' (made after the models load)", async () => {
+    await new Promise((r) => setTimeout(r, Math.max(0, 2000 - performance.now())));
+    const m = new ServerMetrics();
+    const { samples } = parse(m.render([], null));
+    m.close();
+    const started = samples.get('process_start_time_seconds')!;
+    assert.ok(
+      Math.abs(started - performance.timeOrigin / 1000) <= 1,
+      `${started} vs ${performance.timeOrigin / 1000}`,
+    );
+  });
 });

@@ -187,29 +187,55 @@ describe('ModelReloader', () => {
     assert.deepEqual(calls, ['identify pkg'], 'the new identity is remembered');
   });
 
-  it('never runs two checks at once: a check asked while one runs shares its result', async () => {
-    const set = new ServedModels([model('churn', '1')]);
-    let identifies = 0;
+  it('never runs two checks at once: checks asked while one runs share one more, which starts after it', async () => {
+    const set = new ServedModels([model('churn', '1'), model('spend', '7')]);
+    const points = new Map<string, [string, string]>([
+      ['churn@prod', ['v1', '1']],
+      ['spend/7', ['v7', '7']],
+    ]);
+    const calls: string[] = [];
+    const source = fakeSource(points, calls);
+    let running = 0;
+    let most = 0;
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const r = new ModelReloader(set, [{ name: 'churn', ref: 'churn@prod', identity: 'v1' }], {
-      identify: async () => {
-        identifies++;
-        await gate;
-        return 'v2';
+    const r = new ModelReloader(
+      set,
+      [
+        { name: 'churn', ref: 'churn@prod', identity: 'v1' },
+        { name: 'spend', ref: 'spend/7', identity: 'v7' },
+      ],
+      {
+        identify: async (ref) => {
+          running++;
+          most = Math.max(most, running);
+          if (ref === 'spend/7') await gate;
+          running--;
+          return source.identify(ref);
+        },
+        load: source.load,
       },
-      load: async (_ref, name) => model(name, '2'),
-    });
+    );
     const a = r.check();
+    while (!calls.includes('identify churn@prod')) await new Promise((done) => setImmediate(done));
+    // The first check has looked at churn@prod (unchanged) and waits on spend/7. Now the alias
+    // moves and SIGHUP (or the timer) asks for a check, twice: the move must not be missed.
+    points.set('churn@prod', ['v2', '2']);
     const b = r.check();
+    const c = r.check();
+    assert.equal(b, c, 'the calls made meanwhile share one check (its events are reported once)');
+    assert.notEqual(a, b);
     release();
-    const [ea, eb] = await Promise.all([a, b]);
-    assert.equal(identifies, 1);
-    assert.equal(ea, eb);
-    assert.equal(ea.length, 1);
-    await r.check();
-    assert.equal(identifies, 2, 'a check after the first one finished runs again');
+    assert.deepEqual(await a, []);
+    assert.deepEqual(await b, [
+      { name: 'churn', ref: 'churn@prod', outcome: 'reloaded', from: '1', to: '2' },
+    ]);
+    assert.equal(set.get('churn')?.version, '2', 'the move made during the first check is served');
+    assert.equal(most, 1, 'no two checks overlap');
+    calls.length = 0;
+    assert.deepEqual(await r.check(), []);
+    assert.deepEqual(calls, ['identify churn@prod', 'identify spend/7'], 'a later check runs again');
   });
 });

@@ -134,12 +134,13 @@ export class SqliteDriver implements SqlDriver {
 /**
  * Whether the SQLite file holds a Lathe store (its `lathe_migrations` table), looked at read-only —
  * opening it with {@link openSqliteDriver} would switch a foreign database to WAL mode. A file
- * that cannot be opened so says true: the driver then reports what is wrong with it.
+ * that cannot be opened so says true: the driver then reports what is wrong with it. A locked
+ * file is waited for up to `busyTimeoutMs` (synchronously, as every SQLite call).
  */
-export async function sqliteHoldsStore(file: string): Promise<boolean> {
+export async function sqliteHoldsStore(file: string, busyTimeoutMs = 5000): Promise<boolean> {
   const { default: Database } = await import('better-sqlite3');
   try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
     try {
       return (
         db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lathe_migrations'").get() !==
