@@ -82,6 +82,31 @@ async function eventually(what: string, check: () => Promise<boolean>, ms = 20_0
   }
 }
 
+/** Writes the fixture certificate as DER (`cert.der`) and its key encrypted (`encrypted-key.pem`) into `dir`. */
+function writeBadTlsFiles(dir: string): void {
+  writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
+  writeFileSync(
+    join(dir, 'encrypted-key.pem'),
+    createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: 'secret',
+    }),
+  );
+}
+
+/** Scores the first `rows` rows of customers.csv with a served model; the version that answered. */
+async function scoredVersion(m: { infer: string; inputs: string[] }, rows: number): Promise<string> {
+  const res = await fetch(m.infer, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs: csvInputs(customers, rows, m.inputs) }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return ((await res.json()) as { model_version: string }).model_version;
+}
+
 /** The version `GET /v2/models/<name>` answers with. */
 async function servedVersion(url: string, name: string): Promise<string> {
   const r = (await (await fetch(`${url}/v2/models/${name}`)).json()) as { versions: string[] };
@@ -182,16 +207,7 @@ describe('lathe serve', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = String((busy.address() as { port: number }).port);
     writeFileSync(join(dir, 'short'), 'abc\n');
-    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
-    writeFileSync(
-      join(dir, 'encrypted-key.pem'),
-      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
-        type: 'pkcs8',
-        format: 'pem',
-        cipher: 'aes-256-cbc',
-        passphrase: 'secret',
-      }),
-    );
+    writeBadTlsFiles(dir);
     const cases: [string[], RegExp][] = [
       [
         ['m1', '--host', '0.0.0.0'],
@@ -279,16 +295,7 @@ describe('lathe serve', () => {
       tls.child.kill('SIGTERM');
       assert.equal(await tls.exited, 0);
     }
-    writeFileSync(join(dir, 'cert.der'), new X509Certificate(readFileSync(join(TLS, 'cert.pem'))).raw);
-    writeFileSync(
-      join(dir, 'encrypted-key.pem'),
-      createPrivateKey(readFileSync(join(TLS, 'key.pem'))).export({
-        type: 'pkcs8',
-        format: 'pem',
-        cipher: 'aes-256-cbc',
-        passphrase: 'secret',
-      }),
-    );
+    writeBadTlsFiles(dir);
     const cases: [string[], RegExp][] = [
       [['--tls-cert', join(TLS, 'cert.pem')], /--tls-cert was given without --tls-key\. Fix: pass both/],
       [['--tls-key', join(TLS, 'key.pem')], /--tls-key was given without --tls-cert/],
@@ -355,15 +362,7 @@ describe('lathe serve', () => {
     try {
       assert.equal(s.info.watch, 1);
       assert.equal(s.info.metrics, `${s.info.url}/metrics`);
-      const score = async () => {
-        const res = await fetch(s.info.models[0].infer, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ inputs: csvInputs(customers, 3, s.info.models[0].inputs) }),
-        });
-        assert.equal(res.status, 200);
-        return ((await res.json()) as { model_version: string }).model_version;
-      };
+      const score = () => scoredVersion(s.info.models[0], 3);
       assert.equal(await score(), '1');
       // Version 2 (the same package registered again), and the alias moved to it.
       for (const args of [
@@ -602,15 +601,7 @@ describe('lathe serve', () => {
   it('SIGHUP: opens the log again after it was moved, and reloads a package path written anew', async () => {
     cpSync(join(dir, 'm1'), join(dir, 'hup-model'), { recursive: true });
     const s = await startServer(['hup=hup-model', '--log', 'hup.ndjson'], dir);
-    const score = async () => {
-      const res = await fetch(s.info.models[0].infer, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ inputs: csvInputs(customers, 2, s.info.models[0].inputs) }),
-      });
-      assert.equal(res.status, 200);
-      return ((await res.json()) as { model_version: string }).model_version;
-    };
+    const score = () => scoredVersion(s.info.models[0], 2);
     try {
       const v1 = await score();
       renameSync(join(dir, 'hup.ndjson'), join(dir, 'hup.ndjson.1'));
