@@ -182,7 +182,7 @@ export function fixableFindings(
   });
 }
 
-/** Finds of one check, by column. */
+/** The findings of one check, by column. */
 function byColumn(findings: readonly Finding[], check: string): Map<string, Finding> {
   const m = new Map<string, Finding>();
   for (const f of findings) if (f.check === check && f.column !== undefined) m.set(f.column, f);
@@ -194,7 +194,7 @@ function byColumn(findings: readonly Finding[], check: string): Map<string, Find
  * `lathe profile`). Returns the cleaned table, the steps taken and the rows set aside.
  *
  * @example
- * const { report, read } = await profileFile('examples/messy.csv');
+ * const { report, read } = await profileFile('examples/survey_messy.csv');
  * const { table, steps, setAside } = cleanTable(read.table, report, { rowLines: read.rowLines });
  */
 export function cleanTable(table: Table, report: QualityReport, options: CleanOptions = {}): CleanResult {
