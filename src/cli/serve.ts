@@ -111,9 +111,20 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** The longest interval (s) a Node.js timer keeps: 2^31 − 1 ms (a longer one fires every 1 ms). */
 const MAX_WATCH_SECONDS = (2 ** 31 - 1) / 1000;
 
-/** `--watch`: a duration of at most {@link MAX_WATCH_SECONDS}. */
+/**
+ * The shortest interval (s) between checks: each asks the store (or the file system) and a timer
+ * below 1 ms fires every 1 ms — a lookup in a loop.
+ */
+const MIN_WATCH_SECONDS = 0.1;
+
+/** `--watch`: a duration from {@link MIN_WATCH_SECONDS} to {@link MAX_WATCH_SECONDS}. */
 function watchFlag(v: string): number {
   const seconds = parseDuration('--watch', v);
+  if (seconds < MIN_WATCH_SECONDS) {
+    throw new UsageError(
+      `--watch must be at least 0.1s (each check asks the registry or the file system what a reference points at); got '${v}'. Fix: pass e.g. --watch 30s, or send SIGHUP to check at once.`,
+    );
+  }
   if (seconds > MAX_WATCH_SECONDS) {
     throw new UsageError(
       `--watch must be at most 596h (24.8 days, the longest interval a timer keeps); got '${v}'. Fix: pass a shorter interval, or leave --watch out and send SIGHUP when the reference moves.`,
@@ -421,7 +432,10 @@ function startReloading(
   };
   const timer = flags.watch ? setInterval(check, flags.watch * 1000) : null;
   const hangup = () => {
-    note(flags, 'SIGHUP: checking the model references and opening the prediction log again.');
+    note(
+      flags,
+      `SIGHUP: checking the model references${log ? ' and opening the prediction log again' : ''}.`,
+    );
     try {
       log?.reopen();
     } catch (e) {

@@ -325,6 +325,10 @@ describe('lathe serve', () => {
         /--tls-cert .*none\.pem: cannot read it \(ENOENT\)/,
       ],
       [['--watch', '0s'], /--watch must be longer than zero/],
+      [
+        ['--watch', '0.0001'],
+        /--watch must be at least 0\.1s .*got '0\.0001'\. Fix: pass e\.g\. --watch 30s/,
+      ],
       // Above 2^31 − 1 ms Node's timers fire every 1 ms: a check (a store lookup) in a hot loop.
       [
         ['--watch', '1000h'],
@@ -453,6 +457,8 @@ describe('lathe serve', () => {
       assert.equal(await s.exited, 0);
     }
     assert.equal(s.stderr().match(/reloaded churn:/g)?.length, 1, s.stderr());
+    // No --log: the note says only what a SIGHUP does here.
+    assert.match(s.stderr(), /\nSIGHUP: checking the model references\.\n/);
   });
 
   it('--watch on a store another process holds locked: requests are not stalled, the check fails and retries', async () => {
