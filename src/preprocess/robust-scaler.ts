@@ -7,10 +7,10 @@
  * @module
  */
 
-import { createRequire } from 'node:module';
 import { ValidationError } from '../core/errors.ts';
 import { registerEstimator } from '../core/estimator.ts';
 import type { TargetInput } from '../core/labels.ts';
+import { normalQuantile } from '../core/lazy-special.ts';
 import { type Matrix, matrix } from '../core/matrix.ts';
 import { type ParamsOf, p } from '../core/params.ts';
 import type { PlainObject } from '../core/plain.ts';
@@ -83,8 +83,7 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     if (scale) {
       handleZerosInScale(scale);
       if (unitVariance) {
-        const q = normalQuantile();
-        const adjust = q(qHi / 100, 0, 1) - q(qLo / 100, 0, 1);
+        const adjust = normalQuantile(qHi / 100, 0, 1) - normalQuantile(qLo / 100, 0, 1);
         for (let j = 0; j < scale.length; j++) scale[j] /= adjust;
       }
     }
@@ -148,19 +147,6 @@ export class RobustScaler extends NumericTransformer<RobustScalerParams> {
     this.center_ = readColumnStatsOrNull(this, s, 'center', width);
     this.scale_ = readColumnStatsOrNull(this, s, 'scale', width, NOT_NEGATIVE);
   }
-}
-
-type Quantile = (p: number, mu: number, sigma: number) => number;
-let quantileFn: Quantile | undefined;
-
-/**
- * The standard normal quantile function of @stdlib, loaded on first use: the `@stdlib/stats-base-dists`
- * namespace loads hundreds of modules (seconds), so RobustScaler takes only the one it needs, and
- * only when `unitVariance` asks for it.
- */
-function normalQuantile(): Quantile {
-  quantileFn ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-normal-quantile') as Quantile;
-  return quantileFn;
 }
 
 registerEstimator(RobustScaler);
