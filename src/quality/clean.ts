@@ -152,14 +152,15 @@ function likeliestFormat(values: readonly string[]): DatetimeFormat {
 
 /**
  * The findings of `report` that {@link cleanTable} acts on with `actions` (default
- * {@link DEFAULT_CLEAN_ACTIONS}): what `lathe profile` points `lathe clean` at.
+ * {@link DEFAULT_CLEAN_ACTIONS}) and `target` (never dropped; default the report's): what
+ * `lathe profile` points `lathe clean` at, and what `cleanTable` does.
  */
 export function fixableFindings(
   report: QualityReport,
   actions: readonly CleanAction[] = DEFAULT_CLEAN_ACTIONS,
+  target: string | null = report.target?.column ?? null,
 ): Finding[] {
   const on = new Set(actions);
-  const target = report.target?.column ?? null;
   return report.findings.filter((f) => {
     switch (f.check) {
       case 'disguised-missing':
@@ -222,13 +223,15 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
     bad.set(row, { row, ...(line === undefined ? {} : { line }), column, value, reason });
   };
 
+  const fix = fixableFindings(report, [...actions], target);
+  // Every column's tokens, also when 'disguised-missing' is not asked for: a conversion needs them.
   const tokens = byColumn(report.findings, 'disguised-missing');
-  const numbers = byColumn(report.findings, 'numbers-as-text');
-  const dates = byColumn(report.findings, 'dates-as-text');
+  const numbers = byColumn(fix, 'numbers-as-text');
+  const dates = byColumn(fix, 'dates-as-text');
   let columns = table.columns.map((c) => {
     if (c.type !== 'categorical' && c.type !== 'text') return c;
-    const asNumbers = actions.has('numbers-as-text') && numbers.get(c.name)?.severity === 'warning';
-    const asDates = actions.has('dates-as-text') && dates.has(c.name);
+    const asNumbers = numbers.has(c.name);
+    const asDates = dates.has(c.name);
     const tokenFinding = tokens.get(c.name);
     if (!asNumbers && !asDates && !(tokenFinding && actions.has('disguised-missing'))) return c;
     let values = stringValues(c);
@@ -311,7 +314,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
     return tokenFinding && actions.has('disguised-missing') ? stringColumn(c.name, c.type, values) : c;
   });
 
-  // Columns to drop: never the target.
+  // Columns to drop (never the target: fixableFindings leaves it out).
   const drops: [CleanAction, string, string][] = [
     ['empty-columns', 'empty-column', 'every value missing'],
     ['constant-columns', 'constant-column', 'one value in every row'],
@@ -319,10 +322,8 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
   ];
   const dropped = new Set<string>();
   for (const [action, check, why] of drops) {
-    if (!actions.has(action)) continue;
-    for (const f of report.findings) {
-      if (f.check !== check || f.column === undefined || f.column === target || dropped.has(f.column))
-        continue;
+    for (const f of fix) {
+      if (f.check !== check || f.column === undefined || dropped.has(f.column)) continue;
       dropped.add(f.column);
       steps.push({ action, finding: f.id, column: f.column, count: 1, detail: `dropped: ${why}` });
     }
@@ -333,7 +334,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
   // Rows: those set aside, then the later copies of a row.
   let kept = Int32Array.from({ length: table.nRows }, (_, i) => i).filter((i) => !bad.has(i));
   if (kept.length < table.nRows) cleaned = cleaned.take(kept);
-  if (actions.has('duplicates') && report.findings.some((f) => f.check === 'duplicate-rows')) {
+  if (fix.some((f) => f.check === 'duplicate-rows')) {
     const { count, marks } = findDuplicateRows(cleaned, [], undefined, true);
     if (count > 0 && marks) {
       const keep = Int32Array.from({ length: cleaned.nRows }, (_, i) => i).filter((i) => marks[i] === 0);
