@@ -57,6 +57,9 @@ function dateOnly(v: Float64Array): boolean {
   return true;
 }
 
+/** Distinct days a date-only column's formatter keeps formatted (a cache per column). */
+const DATE_CACHE = 1 << 16;
+
 /** A per-row formatter for one column: string, or null for missing. */
 function formatter(c: Column): (i: number) => string | number | boolean | null {
   switch (c.type) {
@@ -66,12 +69,23 @@ function formatter(c: Column): (i: number) => string | number | boolean | null {
         return x !== x ? null : x;
       };
     case 'datetime': {
-      const short = dateOnly(c.values);
+      if (!dateOnly(c.values)) {
+        return (i) => {
+          const x = c.values[i];
+          return x !== x ? null : new Date(x).toISOString();
+        };
+      }
+      // Dates repeat: each distinct day is formatted once (up to DATE_CACHE of them).
+      const seen = new Map<number, string>();
       return (i) => {
         const x = c.values[i];
         if (x !== x) return null;
-        const iso = new Date(x).toISOString();
-        return short ? iso.slice(0, 10) : iso;
+        let d = seen.get(x);
+        if (d === undefined) {
+          d = new Date(x).toISOString().slice(0, 10);
+          if (seen.size < DATE_CACHE) seen.set(x, d);
+        }
+        return d;
       };
     }
     case 'boolean':
@@ -92,49 +106,17 @@ function csvCell(v: string | number | boolean | null, delim: string): string {
   return v;
 }
 
-/** Distinct dates formatted at most this often per column (a cache per column of date-only values). */
-const DATE_CACHE = 1 << 16;
-
 /**
  * A per-row formatter for one column straight to its CSV/TSV cell (what `csvCell(formatter(c)(i))`
- * gives, faster): a categorical's levels are escaped once, not once per row; a date-only
- * column's dates are formatted once per distinct day.
+ * gives): a categorical's levels are escaped once, not once per row.
  */
 function csvFormatter(c: Column, delim: string): (i: number) => string {
-  switch (c.type) {
-    case 'numeric':
-      return (i) => {
-        const x = c.values[i];
-        return x !== x ? '' : String(x);
-      };
-    case 'datetime': {
-      if (!dateOnly(c.values)) {
-        return (i) => {
-          const x = c.values[i];
-          return x !== x ? '' : new Date(x).toISOString();
-        };
-      }
-      const seen = new Map<number, string>();
-      return (i) => {
-        const x = c.values[i];
-        if (x !== x) return '';
-        let d = seen.get(x);
-        if (d === undefined) {
-          d = new Date(x).toISOString().slice(0, 10);
-          if (seen.size < DATE_CACHE) seen.set(x, d);
-        }
-        return d;
-      };
-    }
-    case 'boolean':
-      return (i) => (c.values[i] < 0 ? '' : c.values[i] === 1 ? 'true' : 'false');
-    case 'categorical': {
-      const levels = c.dictionary.map((v) => csvCell(v, delim));
-      return (i) => (c.codes[i] < 0 ? '' : levels[c.codes[i]]);
-    }
-    case 'text':
-      return (i) => csvCell(c.values[i], delim);
+  if (c.type === 'categorical') {
+    const levels = c.dictionary.map((v) => csvCell(v, delim));
+    return (i) => (c.codes[i] < 0 ? '' : levels[c.codes[i]]);
   }
+  const f = formatter(c);
+  return (i) => csvCell(f(i), delim);
 }
 
 /** Characters of CSV text gathered before a chunk is handed on (fewer, larger writes). */
