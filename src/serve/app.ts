@@ -255,7 +255,8 @@ export function createServer(
     table: () => { table: Table; outputs: string[] | null; id: string | undefined },
     started: { time: string; t0: number },
   ) => {
-    answered.set(request, { route, model: m.name, version: m.version, rows: 0 });
+    const answer: Answered = { route, model: m.name, version: m.version, rows: 0 };
+    answered.set(request, answer);
     log?.checkWritable();
     let id: string | undefined;
     let rows = 0;
@@ -276,7 +277,7 @@ export function createServer(
         inputs: columnsOf(r.inputs),
         outputs: Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
       });
-      answered.set(request, { route, model: m.name, version: m.version, rows: r.rows });
+      answer.rows = r.rows;
       return { id: requestId, result: r };
     } catch (e) {
       if (log && e instanceof HttpError && e.status < 500) {

@@ -52,20 +52,42 @@ function num(x: number): string {
   return String(x);
 }
 
+/** Counts by the values of a fixed list of labels (the values joined by NUL as the key). */
+class LabelledCounts {
+  readonly #labels: readonly string[];
+  readonly #counts = new Map<string, number>();
+
+  constructor(labelNames: readonly string[]) {
+    this.#labels = labelNames;
+  }
+
+  /** Adds `by` to the count of these label values (in the order of the label names). */
+  add(values: readonly string[], by = 1): void {
+    const key = values.join('\u0000');
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + by);
+  }
+
+  /** One sample line per set of values: `name{label="value",…} count`. */
+  samples(name: string): string[] {
+    return [...this.#counts].map(([key, n]) => {
+      const values = key.split('\u0000');
+      return `${name}${labels(Object.fromEntries(this.#labels.map((l, i) => [l, values[i]])))} ${n}`;
+    });
+  }
+}
+
 /**
  * The counters of one server. {@link ServerMetrics.observe} is called once per response of a
  * scoring route, {@link ServerMetrics.reloaded} per reload attempt; {@link ServerMetrics.render}
  * writes them all.
  */
 export class ServerMetrics {
-  /** `model\u0000version\u0000route\u0000status` → requests. */
-  readonly #requests = new Map<string, number>();
-  /** `model\u0000version` → rows scored (answered requests only). */
-  readonly #rows = new Map<string, number>();
+  readonly #requests = new LabelledCounts(['model', 'version', 'route', 'status']);
+  /** Rows scored, answered requests only. */
+  readonly #rows = new LabelledCounts(['model', 'version']);
   /** model → latency histogram. */
   readonly #latency = new Map<string, Histogram>();
-  /** `model\u0000outcome` → reload attempts. */
-  readonly #reloads = new Map<string, number>();
+  readonly #reloads = new LabelledCounts(['model', 'outcome']);
   readonly #loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   /** When the process started (not this object: it is made once the models are loaded). */
   readonly #started = performance.timeOrigin / 1000;
@@ -87,12 +109,8 @@ export class ServerMetrics {
     seconds: number,
     rows: number,
   ): void {
-    const key = `${model}\u0000${version}\u0000${route}\u0000${status}`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    if (rows > 0) {
-      const rk = `${model}\u0000${version}`;
-      this.#rows.set(rk, (this.#rows.get(rk) ?? 0) + rows);
-    }
+    this.#requests.add([model, version, route, String(status)]);
+    if (rows > 0) this.#rows.add([model, version], rows);
     let h = this.#latency.get(model);
     if (!h) {
       h = { counts: new Float64Array(LATENCY_BUCKETS.length), sum: 0, count: 0 };
@@ -105,8 +123,7 @@ export class ServerMetrics {
 
   /** Counts one reload attempt of `model`: `ok` when it now serves another version, else failed. */
   reloaded(model: string, ok: boolean): void {
-    const key = `${model}\u0000${ok ? 'ok' : 'failed'}`;
-    this.#reloads.set(key, (this.#reloads.get(key) ?? 0) + 1);
+    this.#reloads.add([model, ok ? 'ok' : 'failed']);
   }
 
   /** Stops sampling the event loop. */
@@ -123,6 +140,11 @@ export class ServerMetrics {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    /** A family of one unlabelled sample. */
+    const single = (name: string, type: string, help: string, value: number) => {
+      family(name, type, help);
+      out.push(`${name} ${value}`);
+    };
 
     family(
       'lathe_model_info',
@@ -137,20 +159,14 @@ export class ServerMetrics {
       'counter',
       'Scoring requests by model, version that answered, route and HTTP status.',
     );
-    for (const [key, n] of this.#requests) {
-      const [model, version, route, status] = key.split('\u0000');
-      out.push(`lathe_inference_requests_total${labels({ model, version, route, status })} ${n}`);
-    }
+    out.push(...this.#requests.samples('lathe_inference_requests_total'));
 
     family(
       'lathe_inference_rows_total',
       'counter',
       'Rows scored in answered requests, by model and version.',
     );
-    for (const [key, n] of this.#rows) {
-      const [model, version] = key.split('\u0000');
-      out.push(`lathe_inference_rows_total${labels({ model, version })} ${n}`);
-    }
+    out.push(...this.#rows.samples('lathe_inference_rows_total'));
 
     family(
       'lathe_inference_duration_seconds',
@@ -173,36 +189,51 @@ export class ServerMetrics {
       'counter',
       'Reloads of a served model: ok (another version now answers) or failed (the old one still does).',
     );
-    for (const [key, n] of this.#reloads) {
-      const [model, outcome] = key.split('\u0000');
-      out.push(`lathe_model_reloads_total${labels({ model, outcome })} ${n}`);
-    }
+    out.push(...this.#reloads.samples('lathe_model_reloads_total'));
 
     if (logReady !== null) {
-      family(
+      single(
         'lathe_prediction_log_ready',
         'gauge',
         '1 while the prediction log can be written; 0 once a write failed (scoring then answers 503).',
+        logReady ? 1 : 0,
       );
-      out.push(`lathe_prediction_log_ready ${logReady ? 1 : 0}`);
     }
 
     const usage = process.cpuUsage();
     const mem = process.memoryUsage();
-    family('process_cpu_user_seconds_total', 'counter', 'User CPU time spent in seconds.');
-    out.push(`process_cpu_user_seconds_total ${usage.user / 1e6}`);
-    family('process_cpu_system_seconds_total', 'counter', 'System CPU time spent in seconds.');
-    out.push(`process_cpu_system_seconds_total ${usage.system / 1e6}`);
-    family('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.');
-    out.push(`process_cpu_seconds_total ${(usage.user + usage.system) / 1e6}`);
-    family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.');
-    out.push(`process_start_time_seconds ${Math.round(this.#started)}`);
-    family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
-    out.push(`process_resident_memory_bytes ${mem.rss}`);
-    family('nodejs_heap_size_used_bytes', 'gauge', 'Process heap size used from Node.js in bytes.');
-    out.push(`nodejs_heap_size_used_bytes ${mem.heapUsed}`);
-    family('nodejs_heap_size_total_bytes', 'gauge', 'Process heap size from Node.js in bytes.');
-    out.push(`nodejs_heap_size_total_bytes ${mem.heapTotal}`);
+    single('process_cpu_user_seconds_total', 'counter', 'User CPU time spent in seconds.', usage.user / 1e6);
+    single(
+      'process_cpu_system_seconds_total',
+      'counter',
+      'System CPU time spent in seconds.',
+      usage.system / 1e6,
+    );
+    single(
+      'process_cpu_seconds_total',
+      'counter',
+      'Total user and system CPU time spent in seconds.',
+      (usage.user + usage.system) / 1e6,
+    );
+    single(
+      'process_start_time_seconds',
+      'gauge',
+      'Start time of the process since unix epoch in seconds.',
+      Math.round(this.#started),
+    );
+    single('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', mem.rss);
+    single(
+      'nodejs_heap_size_used_bytes',
+      'gauge',
+      'Process heap size used from Node.js in bytes.',
+      mem.heapUsed,
+    );
+    single(
+      'nodejs_heap_size_total_bytes',
+      'gauge',
+      'Process heap size from Node.js in bytes.',
+      mem.heapTotal,
+    );
 
     // The sampler records the time between its timer's runs, which is the sampling interval plus
     // the delay: the interval is taken off, so an idle loop shows 0.
@@ -214,8 +245,12 @@ export class ServerMetrics {
       ['p99', d.percentile(99), 'The 99th percentile of the event loop delay'],
       ['max', d.max, 'The maximum event loop delay'],
     ] as const) {
-      family(`nodejs_eventloop_lag_${suffix}_seconds`, 'gauge', `${help} since the previous scrape.`);
-      out.push(`nodejs_eventloop_lag_${suffix}_seconds ${seconds(value)}`);
+      single(
+        `nodejs_eventloop_lag_${suffix}_seconds`,
+        'gauge',
+        `${help} since the previous scrape.`,
+        seconds(value),
+      );
     }
     d.reset();
     return `${out.join('\n')}\n`;
