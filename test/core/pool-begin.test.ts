@@ -1,5 +1,6 @@
 // The pool's dispatch-then-join API: ThreadExecutor.begin (with join, poll, cancel, detach),
 // beginBatch / runBeside for any executor, warm and idle.
+
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
@@ -11,10 +12,11 @@ import {
   ThreadExecutor,
   toShared,
 } from '../../src/core/pool.ts';
+import { moduleUrl } from '../helpers/module-url.ts';
 import { sumSlice, sumSliceTask } from '../helpers/pool-tasks.ts';
 import { failWithTask, sleepThenWriteTask, waitForTask } from './pool-begin-tasks.ts';
 
-const helpers = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+const helpers = moduleUrl('../helpers/pool-tasks', import.meta.url);
 const fail = (message: string): Task => failWithTask(message);
 
 describe('ThreadExecutor.begin', () => {

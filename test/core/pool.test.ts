@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { InlineExecutor, ThreadExecutor, toShared } from '../../src/core/pool.ts';
 import { captureWarnings } from '../../src/core/warnings.ts';
+import { moduleUrl } from '../helpers/module-url.ts';
 import { sumSlice, sumSliceTask } from '../helpers/pool-tasks.ts';
 
 describe('worker pool', () => {
@@ -20,7 +21,7 @@ describe('worker pool', () => {
 
   it('an async batch still running when its pool is closed rejects, instead of waiting forever', async () => {
     const own = new ThreadExecutor(1);
-    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const url = moduleUrl('../helpers/pool-tasks', import.meta.url);
     const pending = own.map([{ module: url, fn: 'spin', args: [3000] }]);
     await new Promise((r) => setTimeout(r, 300));
     await own.close();
@@ -33,13 +34,13 @@ describe('worker pool', () => {
 
   it('shares SharedArrayBuffer memory with workers', () => {
     const out = toShared(new Float64Array(4));
-    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const url = moduleUrl('../helpers/pool-tasks', import.meta.url);
     pool.mapSync([0, 1, 2, 3].map((i) => ({ module: url, fn: 'writeAt', args: [out, i, i * 10] })));
     assert.deepEqual([...out], [0, 10, 20, 30]);
   });
 
   it('rethrows a task error, keeping ValidationError as such, and stays usable', () => {
-    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const url = moduleUrl('../helpers/pool-tasks', import.meta.url);
     assert.throws(() => pool.mapSync([{ module: url, fn: 'fail', args: ['bad value'] }]), {
       name: 'ValidationError',
       message: /bad value/,
@@ -51,7 +52,7 @@ describe('worker pool', () => {
   });
 
   it("re-emits the workers' warnings on the calling thread (one handler: printed once, capturable)", () => {
-    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const url = moduleUrl('../helpers/pool-tasks', import.meta.url);
     const { result, warnings } = captureWarnings(() =>
       pool.mapSync<number>(
         [1, 2, 3, 4].map((v) => ({ module: url, fn: 'warnAndReturn', args: ['did not converge', v] })),
@@ -65,7 +66,7 @@ describe('worker pool', () => {
   });
 
   it('recovers when a task kills its worker thread', () => {
-    const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
+    const url = moduleUrl('../helpers/pool-tasks', import.meta.url);
     assert.throws(() => pool.mapSync([{ module: url, fn: 'exitThread', args: [] }]), /exited/);
     assert.equal(pool.mapSync<number>(tasks).length, 7);
   });

@@ -1,17 +1,18 @@
 // The examples in docs/export.md run: each ```ts block is written to a temporary module (with
-// `from 'lathe'` pointing at src/index.ts and onnxruntime-node resolved from this repository) and
+// `from 'lathe'` pointing at Lathe's index and onnxruntime-node resolved from this repository) and
 // imported; its console output is captured and checked.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { importTypeScript, LIBRARY_INDEX } from '../helpers/module-url.ts';
 
 const doc = readFileSync(new URL('../../docs/export.md', import.meta.url), 'utf8');
 const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-const index = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.meta.url))).href;
 const ortEntry = pathToFileURL(createRequire(import.meta.url).resolve('onnxruntime-node')).href;
 const dir = mkdtempSync(join(tmpdir(), 'lathe-docs-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,14 +22,14 @@ async function run(code: string, k: number): Promise<string[]> {
   writeFileSync(
     file,
     code
-      .replaceAll("from 'lathe'", `from ${JSON.stringify(index)}`)
+      .replaceAll("from 'lathe'", `from ${JSON.stringify(LIBRARY_INDEX)}`)
       .replaceAll("from 'onnxruntime-node'", `from ${JSON.stringify(ortEntry)}`),
   );
   const lines: string[] = [];
   const log = console.log;
   console.log = (...a: unknown[]) => lines.push(a.map(String).join(' '));
   try {
-    await import(pathToFileURL(file).href);
+    await importTypeScript(file);
   } finally {
     console.log = log;
   }

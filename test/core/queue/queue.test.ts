@@ -15,8 +15,9 @@ import { HistGradientBoostingClassifier } from '../../../src/models/ensemble/his
 import { LogisticRegression } from '../../../src/models/linear/index.ts';
 import { type SearchResult, searchCV } from '../../../src/select/search.ts';
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/select/space.ts';
+import { moduleUrl } from '../../helpers/module-url.ts';
 
-const FOLD_TASK = new URL('../../../src/select/fold-task.ts', import.meta.url).href;
+const FOLD_TASK = moduleUrl('../../../src/select/fold-task', import.meta.url);
 
 describe('queue codec: what travels through Redis', () => {
   it('round-trips nested arguments; large typed arrays become one blob per content', () => {

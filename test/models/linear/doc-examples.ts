@@ -1,18 +1,18 @@
 // Runs the ```ts blocks of a docs page: each is written to a temporary module (with `from 'lathe'`
-// pointing at src/index.ts) and imported; its console output is captured. Shared by the linear,
+// pointing at Lathe's index) and imported; its console output is captured. Shared by the linear,
 // naive Bayes and neighbours docs tests.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importTypeScript, LIBRARY_INDEX } from '../../helpers/module-url.ts';
 
 /** Registers one test per ```ts block of `docs/<page>`; returns the output lines per block. */
 export function docExamples(page: string, minBlocks: number): string[][] {
   const doc = readFileSync(new URL(`../../../docs/${page}`, import.meta.url), 'utf8');
   const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const index = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'lathe-docs-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const outputs: string[][] = blocks.map(() => []);
@@ -21,15 +21,12 @@ export function docExamples(page: string, minBlocks: number): string[][] {
     blocks.forEach((code, k) => {
       it(`runs example ${k + 1}`, async () => {
         const file = join(dir, `example-${k}.ts`);
-        writeFileSync(
-          file,
-          code.replaceAll("from 'lathe'", `from ${JSON.stringify(pathToFileURL(index).href)}`),
-        );
+        writeFileSync(file, code.replaceAll("from 'lathe'", `from ${JSON.stringify(LIBRARY_INDEX)}`));
         const log = console.log;
         console.log = (...a: unknown[]) =>
           outputs[k].push(a.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' '));
         try {
-          await import(pathToFileURL(file).href);
+          await importTypeScript(file);
         } finally {
           console.log = log;
         }
