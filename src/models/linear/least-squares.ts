@@ -16,7 +16,8 @@
  * @module
  */
 
-import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import type { Matrix as MlMatrix } from 'ml-matrix';
+import { mlMatrix } from './ml-matrix.ts';
 
 /** Rows factorised at a time. */
 const QR_BLOCK = 4096;
@@ -43,7 +44,7 @@ function blockToMl(
   prev: MlMatrix | null,
 ): MlMatrix {
   const top = prev ? prev.rows : 0;
-  const out = new MlMatrix(top + (end - start), p + 1);
+  const out = new (mlMatrix().Matrix)(top + (end - start), p + 1);
   if (prev) for (let i = 0; i < top; i++) for (let j = 0; j <= p; j++) out.set(i, j, prev.get(i, j));
   for (let i = start; i < end; i++) {
     const r = top + i - start;
@@ -63,9 +64,10 @@ export function leastSquaresFactors(
   n: number,
   p: number,
 ): LeastSquaresFactors {
+  const { Matrix, QrDecomposition, SingularValueDecomposition } = mlMatrix();
   if (n < p + 1) {
     // Wide (or square) problem: the SVD of X itself.
-    const A = new MlMatrix(n, p);
+    const A = new Matrix(n, p);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) A.set(i, j, X[i * p + j]);
     const svd = new SingularValueDecomposition(A, { autoTranspose: true });
     const U = svd.leftSingularVectors;
@@ -88,7 +90,7 @@ export function leastSquaresFactors(
     const stacked = blockToMl(X, y, p, start, end, R);
     if (stacked.rows < p + 1) {
       // A short last block: pad with zero rows (they change nothing).
-      const padded = MlMatrix.zeros(p + 1, p + 1);
+      const padded = Matrix.zeros(p + 1, p + 1);
       for (let i = 0; i < stacked.rows; i++) for (let j = 0; j <= p; j++) padded.set(i, j, stacked.get(i, j));
       R = new QrDecomposition(padded).upperTriangularMatrix;
     } else {
@@ -96,7 +98,7 @@ export function leastSquaresFactors(
     }
   }
   // R of [X y] = [[R_x, Qᵀy], [0, ρ]].
-  const Rx = new MlMatrix(p, p);
+  const Rx = new Matrix(p, p);
   const qty = new Float64Array(p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) Rx.set(i, j, R!.get(i, j));

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { CholeskyDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { registerEstimator } from '../../core/estimator.ts';
 import type { TargetInput } from '../../core/labels.ts';
 import type { MatrixInput } from '../../core/matrix.ts';
@@ -20,6 +19,7 @@ import { warn } from '../../core/warnings.ts';
 import { centerAndWeight } from './common.ts';
 import { leastSquaresFactors, ridgeSvdSolution } from './least-squares.ts';
 import { interceptFrom, type LinearFitOptions, LinearRegressorBase } from './linear-model.ts';
+import { mlMatrix } from './ml-matrix.ts';
 
 const schema = {
   alpha: p.float({ min: 0, default: 1, doc: 'L2 penalty strength α' }),
@@ -84,6 +84,7 @@ function solveCholesky(
   p: number,
   alpha: number,
 ): Float64Array | null {
+  const { CholeskyDecomposition, Matrix } = mlMatrix();
   if (p <= n) {
     const A = new Float64Array(p * p);
     const b = new Float64Array(p);
@@ -98,7 +99,7 @@ function solveCholesky(
         for (let c = a; c < p; c++) A[row + c] += xa * X[base + c];
       }
     }
-    const M = new MlMatrix(p, p);
+    const M = new Matrix(p, p);
     for (let a = 0; a < p; a++) {
       for (let c = a; c < p; c++) {
         const v = A[a * p + c] + (a === c ? alpha : 0);
@@ -108,11 +109,11 @@ function solveCholesky(
     }
     const chol = new CholeskyDecomposition(M);
     if (!chol.isPositiveDefinite()) return null;
-    const sol = chol.solve(MlMatrix.columnVector(Array.from(b)));
+    const sol = chol.solve(Matrix.columnVector(Array.from(b)));
     return Float64Array.from(sol.getColumn(0));
   }
   // Kernel form: (XXᵀ + αI) a = y, w = Xᵀ a.
-  const K = new MlMatrix(n, n);
+  const K = new Matrix(n, n);
   for (let i = 0; i < n; i++) {
     for (let k = i; k < n; k++) {
       let s = 0;
@@ -124,7 +125,7 @@ function solveCholesky(
   }
   const chol = new CholeskyDecomposition(K);
   if (!chol.isPositiveDefinite()) return null;
-  const dual = chol.solve(MlMatrix.columnVector(Array.from(y))).getColumn(0);
+  const dual = chol.solve(Matrix.columnVector(Array.from(y))).getColumn(0);
   const coef = new Float64Array(p);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) coef[j] += X[i * p + j] * dual[i];
   return coef;
