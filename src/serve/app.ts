@@ -25,7 +25,8 @@
  */
 
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, show } from '../core/errors.ts';
 import { columnValues } from '../data/column.ts';
 import type { Table } from '../data/table.ts';
@@ -34,6 +35,10 @@ import type { PredictionLog, PredictionLogEntry } from './prediction-log.ts';
 import { inferRequest, recordsTable } from './request-table.ts';
 import type { ScoreResult, ServedModel } from './served-model.ts';
 import { ServedModels } from './served-models.ts';
+
+// Fastify is CommonJS: `require` loads it without Node's scan of its sources for export names,
+// which an ES `import` makes first (loading it: 0.40 → 0.32 s of CPU here).
+const Fastify = createRequire(import.meta.url)('fastify') as typeof import('fastify');
 
 /** Options of {@link createServer}. */
 export interface ServeOptions {
