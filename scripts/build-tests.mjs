@@ -40,12 +40,25 @@ function link(target, at) {
   symlinkSync(relative(dirname(at), target), at);
 }
 
-/** Links every file of `dir` (recursively) that the compiler did not write into build/tests. */
+/** Whether `dir` holds a .ts file the compiler writes into build/tests (test/fixtures: not compiled). */
+function compiles(dir) {
+  if (dir === join(root, 'test', 'fixtures')) return false;
+  return readdirSync(dir).some((name) => {
+    const path = join(dir, name);
+    return lstatSync(path).isDirectory() ? compiles(path) : name.endsWith('.ts');
+  });
+}
+
+/**
+ * Links every file of `dir` (recursively) that the compiler did not write into build/tests; a
+ * folder with nothing compiled in it (test/fixtures, a test's __snapshots__) is linked whole, so
+ * that a file a test writes there (UPDATE_SNAPSHOTS=1) lands in the repository.
+ */
 function mirror(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const at = join(out, relative(root, path));
-    if (lstatSync(path).isDirectory() && path !== join(root, 'test', 'fixtures')) mirror(path);
+    if (lstatSync(path).isDirectory() && compiles(path)) mirror(path);
     else link(path, at);
   }
 }
