@@ -251,6 +251,17 @@ async function runWith(
     const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
     progress.tick();
     const seed = flags.seed ?? 0;
+    // Recorded from here, once the data has been read (as lathe train): a job that fails or is
+    // interrupted leaves a `failed` or `interrupted` run with what it was asked to do; what it
+    // chose, its metrics and its model follow when it is done.
+    run = await startRun({
+      store,
+      experiment: name,
+      name: `run ${basename(data)}`,
+      seed,
+      params: requestParams(data, flags, seed),
+      tags: { command: 'run', ...(executor ? { executor: `queue ${executor.queueName}` } : {}) },
+    });
     const r = await runJob(read.table, {
       target: flags.target ?? null,
       task: flags.task as LearningTask | 'auto',
@@ -278,20 +289,8 @@ async function runWith(
 
     const digest = modelDigest(final.model);
     const dataFingerprint = fingerprint(read.table);
-    run = await startRun({
-      store,
-      experiment: name,
-      name: `run ${basename(data)}`,
-      seed,
-      params: runParams(r, data, flags, seed),
-      tags: {
-        command: 'run',
-        family: final.family,
-        task: r.task,
-        modelSha256: digest,
-        ...(executor ? { executor: `queue ${executor.queueName}` } : {}),
-      },
-    });
+    await run.logParams(runParams(r, data, flags, seed));
+    await run.setTags({ family: final.family, task: r.task, modelSha256: digest });
     const lineage: PlainObject = {
       runId: run.id,
       dataPath: data,
@@ -362,14 +361,10 @@ function runParams(
   seed: number,
 ): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {
-    data,
+    ...requestParams(data, flags, seed),
     target: r.target,
     task: r.task,
-    requestedTask: flags.task,
     metric: r.metric,
-    timeBudget: flags.time,
-    trials: flags.trials ?? null,
-    models: flags.models ? flags.models.join(',') : null,
     // What was compared (families, or numbers of clusters) and how many trials ran: a time budget
     // makes both depend on the machine; lathe reproduce re-runs exactly these.
     compared: r.candidates
@@ -377,17 +372,32 @@ function runParams(
       .map((c) => (r.task === 'clustering' ? String(c.params.nClusters) : c.family))
       .join(','),
     trialsRun: r.tuning?.trials ?? 0,
+    family: r.final.family,
+    tuned: r.tuning?.kept ?? false,
+    ...modelRunParams(r.final.params),
+  };
+  return out;
+}
+
+/** The run's parameters known before the job: what the command was asked to do. */
+function requestParams(
+  data: string,
+  flags: RunFlags,
+  seed: number,
+): Record<string, string | number | boolean | null> {
+  return {
+    data,
+    requestedTask: flags.task,
+    timeBudget: flags.time,
+    trials: flags.trials ?? null,
+    models: flags.models ? flags.models.join(',') : null,
     holdout: flags.holdout,
     cv: flags.cv,
     seed,
     onBadRows: flags.onBadRows ?? 'error',
     schemaFile: flags.schema ?? null,
     readSchema: true,
-    family: r.final.family,
-    tuned: r.tuning?.kept ?? false,
-    ...modelRunParams(r.final.params),
   };
-  return out;
 }
 
 /** The commands that work on the registered model. */

@@ -162,6 +162,39 @@ async function fitAndSave(
   const read = await readTable(data, { onBadRows: flags.onBadRows, schema: flags.schema });
   progress.tick();
   const seed = flags.seed ?? 0;
+  // The run is recorded from here, once the data has been read: a fit that fails or is
+  // interrupted (Ctrl-C) leaves a `failed` or `interrupted` run with what it was asked to do, as
+  // `lathe tune` does; the model's parameters, metrics and package follow when it is made.
+  let run: TrackedRun | undefined;
+  if (store) {
+    run = await startRun({
+      store,
+      experiment: flags.experiment,
+      name: `train ${flags.model}`,
+      seed,
+      params: requestParams(data, flags, seed),
+      tags: { command: 'train', family: flags.model },
+    });
+  }
+  try {
+    await fitAndRecord(data, read, out, replacing, flags, progress, store, run);
+  } catch (e) {
+    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
+    throw e;
+  }
+}
+
+async function fitAndRecord(
+  data: string,
+  read: Awaited<ReturnType<typeof readTable>>,
+  out: string,
+  replacing: boolean,
+  flags: TrainFlags,
+  progress: Progress,
+  store: Store | undefined,
+  run: TrackedRun | undefined,
+): Promise<void> {
+  const seed = flags.seed ?? 0;
   const result = trainModel(read.table, {
     family: flags.model,
     target: flags.target ?? null,
@@ -187,63 +220,71 @@ async function fitAndSave(
 
   const dataFingerprint = fingerprint(read.table);
   const digest = modelDigest(result.model);
-  let run: TrackedRun | undefined;
-  try {
-    if (store) {
-      run = await startRun({
-        store,
-        experiment: flags.experiment,
-        name: `train ${flags.model}`,
-        seed,
-        params: runParams(result, data, flags, seed),
-        tags: { command: 'train', family: result.family, task: result.task, modelSha256: digest },
-      });
-    }
-    const lineage: PlainObject = {
-      runId: run?.id ?? null,
-      dataPath: data,
-      dataFingerprint,
-      seed,
-      modelSha256: digest,
-    };
-    progress.label(`train: writing the model package to ${out}`);
-    const written = await writeModelPackage(out, packageInputFor(result, lineage, flags.register ?? null), {
-      overwrite: true,
-    });
-    let registered: { name: string; version: number; alias?: string } | undefined;
-    if (run && store) {
-      await run.logDataset({
-        name: basename(data),
-        fingerprint: dataFingerprint,
-        schema: result.tableSchema,
-        nRows: read.table.nRows,
-      });
-      for (const [k, v] of Object.entries(result.metrics)) if (Number.isFinite(v)) await run.logMetric(k, v);
-      for (const [k, m] of Object.entries(result.cv?.metrics ?? {})) {
-        if (Number.isFinite(m.mean)) await run.logMetric(`cv_${k}`, m.mean);
-        if (Number.isFinite(m.std)) await run.logMetric(`cv_${k}_std`, m.std);
-      }
-      await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
-      if (flags.register) {
-        const v = await registerModel(store, flags.register, written.path, {
-          alias: flags.alias,
-          via: 'lathe train',
-        });
-        registered = {
-          name: flags.register,
-          version: v.version,
-          ...(flags.alias ? { alias: flags.alias } : {}),
-        };
-      }
-      await run.end('finished');
-    }
-    progress.tick();
-    progress.finish();
-    report(flags, result, written.path, run?.id ?? null, registered, rejected, digest);
-  } catch (e) {
-    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
-    throw e;
+  if (run) {
+    await run.logParams(runParams(result, data, flags, seed));
+    await run.setTags({ family: result.family, task: result.task, modelSha256: digest });
   }
+  const lineage: PlainObject = {
+    runId: run?.id ?? null,
+    dataPath: data,
+    dataFingerprint,
+    seed,
+    modelSha256: digest,
+  };
+  progress.label(`train: writing the model package to ${out}`);
+  const written = await writeModelPackage(out, packageInputFor(result, lineage, flags.register ?? null), {
+    overwrite: true,
+  });
+  let registered: { name: string; version: number; alias?: string } | undefined;
+  if (run && store) {
+    await run.logDataset({
+      name: basename(data),
+      fingerprint: dataFingerprint,
+      schema: result.tableSchema,
+      nRows: read.table.nRows,
+    });
+    for (const [k, v] of Object.entries(result.metrics)) if (Number.isFinite(v)) await run.logMetric(k, v);
+    for (const [k, m] of Object.entries(result.cv?.metrics ?? {})) {
+      if (Number.isFinite(m.mean)) await run.logMetric(`cv_${k}`, m.mean);
+      if (Number.isFinite(m.std)) await run.logMetric(`cv_${k}_std`, m.std);
+    }
+    await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
+    if (flags.register) {
+      const v = await registerModel(store, flags.register, written.path, {
+        alias: flags.alias,
+        via: 'lathe train',
+      });
+      registered = {
+        name: flags.register,
+        version: v.version,
+        ...(flags.alias ? { alias: flags.alias } : {}),
+      };
+    }
+    await run.end('finished');
+  }
+  progress.tick();
+  progress.finish();
+  report(flags, result, written.path, run?.id ?? null, registered, rejected, digest);
+}
+
+/** The run's parameters known before the fit: what the command was asked to do. */
+function requestParams(
+  data: string,
+  flags: TrainFlags,
+  seed: number,
+): Record<string, string | number | boolean | null> {
+  return {
+    data,
+    family: flags.model,
+    requestedTask: flags.task,
+    holdout: flags.holdout,
+    cv: flags.cv ?? null,
+    seed,
+    onBadRows: flags.onBadRows ?? 'error',
+    schemaFile: flags.schema ?? null,
+    readSchema: true,
+    userParams: JSON.stringify(flags.params ?? {}),
+  };
 }
 
 function runParams(
@@ -253,18 +294,10 @@ function runParams(
   seed: number,
 ): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {
-    data,
+    ...requestParams(data, flags, seed),
     family: result.family,
     task: result.task,
-    requestedTask: flags.task,
     target: result.target,
-    holdout: flags.holdout,
-    cv: flags.cv ?? null,
-    seed,
-    onBadRows: flags.onBadRows ?? 'error',
-    schemaFile: flags.schema ?? null,
-    readSchema: true,
-    userParams: JSON.stringify(flags.params ?? {}),
     ...modelRunParams(result.params),
   };
   return out;

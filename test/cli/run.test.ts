@@ -191,6 +191,26 @@ describe('lathe run', () => {
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
 
+  it('records a job that fails once the data is read as a failed run, with what it was asked', async () => {
+    const d = mkdtempSync(join(dir, 'failed-'));
+    writeFileSync(join(d, 'one.csv'), 'a,b,y\n1,2,yes\n2,3,yes\n3,1,yes\n4,5,yes\n');
+    const r = await runCli(['run', 'one.csv', '--target', 'y', '--time', '5s'], { cwd: d });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /single value/);
+    const list = await runCli(['runs', 'list', '--json'], { cwd: d });
+    const runs = JSON.parse(list.stdout).runs as Array<Record<string, unknown>>;
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].experiment, 'one');
+    assert.equal(runs[0].status, 'failed');
+    assert.match(runs[0].failure as string, /single value/);
+    const show = await runCli(['runs', 'show', runs[0].id as string, '--json'], { cwd: d });
+    const params = (JSON.parse(show.stdout) as { params: Record<string, unknown> }).params;
+    assert.equal(params.data, 'one.csv');
+    assert.equal(params.timeBudget, 5);
+    assert.equal(params.family, undefined, 'nothing was chosen');
+    assert.equal(existsSync(join(d, 'runs')), false, 'no output folder for a job that failed');
+  });
+
   it('names the registered model after the data file', () => {
     assert.equal(defaultRunName('data/customers.csv'), 'customers');
     assert.equal(defaultRunName('my data (2024).csv'), 'my-data-2024-');

@@ -676,6 +676,34 @@ describe('lathe train --cv: errors and warnings in --cv terms', () => {
   });
 });
 
+describe('lathe train: a fit that fails is recorded as a failed run', () => {
+  it('keeps what it was asked to do and why it failed; lathe reproduce refuses the run', async () => {
+    const d = mkdtempSync(join(dir, 'failed-'));
+    writeFileSync(join(d, 'one.csv'), 'a,b,y\n1,2,yes\n2,3,yes\n3,1,yes\n4,5,yes\n');
+    const t = await runCli(['train', 'one.csv', '--target', 'y', '--model', 'logistic', '--seed', '7'], {
+      cwd: d,
+    });
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /single value/);
+    const list = await runCli(['runs', 'list', '--json'], { cwd: d });
+    assert.equal(list.code, 0, list.stderr);
+    const runs = JSON.parse(list.stdout).runs as Array<Record<string, unknown>>;
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].name, 'train logistic');
+    assert.equal(runs[0].status, 'failed');
+    assert.match(runs[0].failure as string, /single value/);
+    const show = await runCli(['runs', 'show', runs[0].id as string, '--json'], { cwd: d });
+    const params = (JSON.parse(show.stdout) as { params: Record<string, unknown> }).params;
+    assert.equal(params.data, 'one.csv');
+    assert.equal(params.family, 'logistic');
+    assert.equal(params.seed, 7);
+    assert.equal(params.task, undefined, 'the task was never detected');
+    const again = await runCli(['reproduce', runs[0].id as string], { cwd: d });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /failed/);
+  });
+});
+
 describe('lathe train: a regression-only family on a numeric target detected as classes', () => {
   const housing = join(ROOT, 'examples/housing.csv');
   it('says why the task is classification and that --task regression learns it as a number', async () => {
