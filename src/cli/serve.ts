@@ -391,13 +391,23 @@ function startReloading(
   // SQLite waits for a lock synchronously, stalling every request meanwhile (5 s at a time by
   // default, retried for 2 min): a check waits briefly, and a locked store fails it (retried later).
   const store = { store: flags.store, storeOptions: { sqlite: { busyTimeoutMs: 10, retryForMs: 1000 } } };
+  // A package that loads but cannot be served (DBSCAN, a model that cannot score) fails the same
+  // way until the reference moves: not loaded again meanwhile. A package that cannot be loaded is
+  // retried — its store may be busy, its file being written.
+  const unservable = new WeakSet<object>();
   const reloader = new ModelReloader(models, watched, {
     identify: (ref) => modelRefIdentity(ref, store),
     load: async (ref, name) => {
       const loaded = await loadModel(ref, store);
-      checkCanPredict(ref, loaded);
-      return servedModelFromPackage(loaded, name);
+      try {
+        checkCanPredict(ref, loaded);
+        return servedModelFromPackage(loaded, name);
+      } catch (e) {
+        if (typeof e === 'object' && e !== null) unservable.add(e);
+        throw e;
+      }
     },
+    lasting: (e) => typeof e === 'object' && e !== null && unservable.has(e),
   });
   const lastError = new Map<string, string>();
   const report = (e: ReloadEvent) => {
@@ -412,7 +422,7 @@ function startReloading(
       lastError.set(e.name, e.error);
       note(
         flags,
-        `warning: cannot reload ${e.name} from ${e.ref}: ${terminalSafe(e.error)} Still serving version ${e.version}; the next check tries again.`,
+        `warning: cannot reload ${e.name} from ${e.ref}: ${terminalSafe(e.error)} Still serving version ${e.version}; the next check tries again${e.lasting ? ' once the reference points elsewhere' : ''}.`,
       );
     }
   };

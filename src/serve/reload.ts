@@ -6,7 +6,10 @@
  * a file's status); only a change loads anything.
  *
  * A package that cannot be loaded or served (gone, damaged, a model that cannot score) leaves
- * the one being served in place; the next check tries again.
+ * the one being served in place; the next check tries again — except what failed for good: a
+ * package the source calls damaged or unservable ({@link ReloadSource.lasting}) is not loaded
+ * again until the reference points elsewhere (under `--watch 1s` a bad version would otherwise be
+ * read and decoded every second, each time stalling the requests behind it).
  *
  * @module
  */
@@ -23,18 +26,34 @@ export interface ReloadSource {
   identify(ref: string): Promise<string>;
   /** Loads what `ref` points at, served under `name`. */
   load(ref: string, name: string): Promise<ServedModel>;
+  /**
+   * Whether an error of `load` is a property of what the reference points at — loading the same
+   * identity again would fail the same way (a damaged package, a model that cannot score) — rather
+   * than of the moment (a busy or unreachable store). Without it every failure is retried.
+   */
+  lasting?(error: unknown): boolean;
 }
 
 /** What one check did for one served model (only models whose reference changed, or failed). */
 export type ReloadEvent =
   | { name: string; ref: string; outcome: 'reloaded'; from: string; to: string }
-  | { name: string; ref: string; outcome: 'failed'; version: string; error: string };
+  | {
+      name: string;
+      ref: string;
+      outcome: 'failed';
+      version: string;
+      error: string;
+      /** The failure is the package's own (see {@link ReloadSource.lasting}): no retry until the reference moves. */
+      lasting: boolean;
+    };
 
 interface Watched {
   name: string;
   ref: string;
   /** What `ref` pointed at when the served model was loaded (null: not known yet). */
   identity: string | null;
+  /** What `ref` pointed at when loading it failed for good (see {@link ReloadSource.lasting}). */
+  failed: string | null;
 }
 
 /** Checks the references of served models and replaces those that point elsewhere now. */
@@ -58,7 +77,12 @@ export class ModelReloader {
   ) {
     this.#models = models;
     this.#source = source;
-    this.#watched = refs.map((r) => ({ name: r.name, ref: r.ref, identity: r.identity ?? null }));
+    this.#watched = refs.map((r) => ({
+      name: r.name,
+      ref: r.ref,
+      identity: r.identity ?? null,
+      failed: null,
+    }));
   }
 
   /** Whether a check is under way (or due after the one under way). */
@@ -105,21 +129,26 @@ export class ModelReloader {
   async #checkOne(w: Watched): Promise<ReloadEvent | null> {
     const current = this.#models.get(w.name);
     if (!current) return null;
+    let identity: string | null = null;
     try {
-      const identity = await this.#source.identify(w.ref);
-      if (identity === w.identity) return null;
+      identity = await this.#source.identify(w.ref);
+      if (identity === w.identity || identity === w.failed) return null;
       const next = await this.#source.load(w.ref, w.name);
       w.identity = identity;
+      w.failed = null;
       if (next.version === current.version) return null;
       this.#models.replace(next);
       return { name: w.name, ref: w.ref, outcome: 'reloaded', from: current.version, to: next.version };
     } catch (e) {
+      const lasting = identity !== null && (this.#source.lasting?.(e) ?? false);
+      if (lasting) w.failed = identity;
       return {
         name: w.name,
         ref: w.ref,
         outcome: 'failed',
         version: current.version,
         error: (e as Error).message,
+        lasting,
       };
     }
   }

@@ -421,6 +421,42 @@ describe('lathe serve', () => {
     assert.deepEqual(versions, ['1', '2', '2']);
   });
 
+  it('--watch: a version that cannot be served (DBSCAN) is loaded once, not at every check, until the alias moves', async () => {
+    // Its own registered name ('lead'), so the other tests' version numbers of 'churn' stay theirs.
+    const wine = join(ROOT, 'examples/wine.csv');
+    const db = await runCli(
+      ['train', wine, '--model', 'dbscan', '--out', 'db-unservable', '--no-track', '--quiet'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(db.code, 0, db.stderr);
+    for (const args of [
+      ['models', 'register', 'lead', 'm1', '--alias', 'live'],
+      ['models', 'register', 'lead', 'db-unservable'],
+    ]) {
+      const r = await runCli([...args, '--store', store], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const s = await startServer(['lead@live', '--watch', '0.25s', '--store', store], dir);
+    try {
+      const moved = await runCli(['models', 'alias', 'lead/2', 'live', '--store', store], { cwd: dir });
+      assert.equal(moved.code, 0, moved.stderr);
+      await eventually('the failed reload noted', async () => /cannot reload lead/.test(s.stderr()));
+      await new Promise((r) => setTimeout(r, 1000)); // four more checks
+      assert.equal(await servedVersion(s.info.url, 'lead'), '1');
+      const metrics = await (await fetch(s.info.metrics)).text();
+      assert.match(metrics, /^lathe_model_reloads_total\{model="lead",outcome="failed"\} 1$/m);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+    assert.match(
+      s.stderr(),
+      /warning: cannot reload lead from lead@live: model lead@live is a DBSCAN clustering.* Still serving version 1; the next check tries again once the reference points elsewhere\./,
+    );
+  });
+
   it('SIGHUPs that come while a check runs: one more check after it, its reload reported and counted once', async () => {
     for (const args of [
       ['models', 'alias', 'churn/1', 'storm'],

@@ -156,7 +156,14 @@ describe('ModelReloader', () => {
       fakeSource(points, calls),
     );
     assert.deepEqual(await r.check(), [
-      { name: 'churn', ref: 'churn@prod', outcome: 'failed', version: '1', error: 'the package is damaged' },
+      {
+        name: 'churn',
+        ref: 'churn@prod',
+        outcome: 'failed',
+        version: '1',
+        error: 'the package is damaged',
+        lasting: false,
+      },
     ]);
     assert.equal(set.get('churn')?.version, '1');
     points.delete('churn@prod');
@@ -167,6 +174,40 @@ describe('ModelReloader', () => {
     assert.deepEqual(await r.check(), [
       { name: 'churn', ref: 'churn@prod', outcome: 'reloaded', from: '1', to: '3' },
     ]);
+  });
+
+  it('loads a package that failed for good again only once the reference points elsewhere', async () => {
+    const set = new ServedModels([model('churn', '1')]);
+    const points = new Map<string, [string, string]>([['churn@prod', ['v3', 'broken']]]);
+    const calls: string[] = [];
+    const source = { ...fakeSource(points, calls), lasting: (e: unknown) => /damaged/.test(String(e)) };
+    const r = new ModelReloader(set, [{ name: 'churn', ref: 'churn@prod', identity: 'v1' }], source);
+    const [first] = await r.check();
+    assert.equal(first.outcome, 'failed');
+    assert.equal((first as { lasting: boolean }).lasting, true);
+    // The same identity: looked at, not loaded, nothing to report (it was reported once).
+    assert.deepEqual(await r.check(), []);
+    assert.deepEqual(await r.check(), []);
+    assert.deepEqual(calls, [
+      'identify churn@prod',
+      'load churn@prod',
+      'identify churn@prod',
+      'identify churn@prod',
+    ]);
+    assert.equal(set.get('churn')?.version, '1');
+    // Moved to a good version: loaded and served.
+    points.set('churn@prod', ['v4', '4']);
+    assert.deepEqual(await r.check(), [
+      { name: 'churn', ref: 'churn@prod', outcome: 'reloaded', from: '1', to: '4' },
+    ]);
+    // A failure the source does not call lasting is retried at every check.
+    points.set('churn@prod', ['v5', 'broken']);
+    const retried = new ModelReloader(set, [{ name: 'churn', ref: 'churn@prod', identity: 'v4' }], {
+      ...fakeSource(points, calls),
+      lasting: () => false,
+    });
+    assert.equal((await retried.check()).length, 1);
+    assert.equal((await retried.check()).length, 1);
   });
 
   it('keeps the model when what the reference points at is the version served (a package rewritten alike)', async () => {
