@@ -105,7 +105,8 @@ export class QueueExecutor implements Executor {
     const name = checkQueueName(options.queue ?? DEFAULT_QUEUE);
     const timeoutMs = options.timeoutMs ?? 5000;
     const redis = await connectRedis(url, timeoutMs);
-    const connection = { url, maxRetriesPerRequest: null };
+    // skipVersionCheck: connectRedis has checked the server (see checkServer).
+    const connection = { url, maxRetriesPerRequest: null, skipVersionCheck: true };
     const queue = new Queue(name, { connection, prefix: KEY_PREFIX });
     const events = new QueueEvents(name, { connection, prefix: KEY_PREFIX });
     queue.on('error', () => {});

@@ -7,6 +7,7 @@
 
 import { Redis } from 'ioredis';
 import { ValidationError } from '../errors.ts';
+import { warn } from '../warnings.ts';
 import { checkQueueUrl, queueDb, redactUrl, workerKey } from './names.ts';
 
 /**
@@ -61,7 +62,46 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
       );
     }
   }
+  try {
+    checkServer(await client.info(), url);
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
   return client;
+}
+
+/** The oldest Redis the task queue (BullMQ) works with. */
+const MIN_REDIS = [5, 0, 0];
+
+/**
+ * Checks what the queue needs of the server, from its `INFO`: a version BullMQ works with (an
+ * error otherwise), and that it never evicts keys — a server with a memory limit and an eviction
+ * policy drops queued tasks and their data blobs when it fills up; a warning with the fix. (The
+ * queue's BullMQ connections are told to skip their own check, which printed a bare
+ * "IMPORTANT! Eviction policy is …" line per connection, even for a server without a limit.)
+ */
+export function checkServer(info: string, url: string): void {
+  const field = (name: string) => new RegExp(`^${name}:(.*?)\\r?$`, 'm').exec(info)?.[1];
+  const version = field('redis_version');
+  if (version) {
+    const v = version.split('.').map(Number);
+    const older = MIN_REDIS.findIndex((m, i) => (v[i] ?? 0) !== m);
+    if (older >= 0 && (v[older] ?? 0) < MIN_REDIS[older]) {
+      throw new ValidationError(
+        `the Redis server at ${redactUrl(url)} is version ${version}; the task queue needs ${MIN_REDIS.join('.')} or later.`,
+        { field: 'queue', fix: 'upgrade the Redis server (or point --queue at a newer one)' },
+      );
+    }
+  }
+  const policy = field('maxmemory_policy');
+  const limit = Number(field('maxmemory') ?? 0);
+  if (policy && policy !== 'noeviction' && limit > 0) {
+    warn(
+      'UserWarning',
+      `the Redis server at ${redactUrl(url)} evicts keys when it is full (maxmemory ${field('maxmemory_human') ?? limit}, maxmemory-policy ${policy}): queued tasks and their data can vanish under load, and their fits fail. Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf).`,
+    );
+  }
 }
 
 /** The worker threads of the processes listening on `queue` now (their keys live ~30 s unless renewed). */

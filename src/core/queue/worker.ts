@@ -150,7 +150,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
   };
 
   const worker = new Worker<QueuedTask, string>(name, run, {
-    connection: { url, maxRetriesPerRequest: null },
+    connection: { url, maxRetriesPerRequest: null, skipVersionCheck: true }, // checked by connectRedis
     prefix: KEY_PREFIX,
     concurrency: threads,
     lockDuration: options.lockMs ?? 30_000,
