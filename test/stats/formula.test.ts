@@ -63,6 +63,20 @@ describe('parseFormula (patsy semantics)', () => {
     syntax('y ~ x**y', 7, /'\*\*' on terms needs a positive whole number/);
     syntax('~ x', 0, /no response before ~/);
   });
+
+  it('names a non-identifier character whole and points at Q() for such column names', () => {
+    syntax('🎉score ~ x', 0, /unexpected character '🎉'\./);
+    assert.throws(
+      () => parseFormula('名前 ~ x'),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /unexpected character '名'/);
+        assert.match(e.fix ?? '', /Q\('name'\)/);
+        return true;
+      },
+    );
+    assert.equal(parseFormula("Q('🎉score') ~ x").response.name, "Q('🎉score')");
+  });
 });
 
 describe('buildDesign (patsy column order and names)', () => {
