@@ -25,7 +25,12 @@ import { Pipeline } from '../preprocess/pipeline.ts';
 import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
 import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
-import { type BadFeatureValue, badFeatureError, badFeatureValues } from './feature-values.ts';
+import {
+  type BadFeatureValue,
+  badFeatureError,
+  badFeatureValues,
+  everyRowBadError,
+} from './feature-values.ts';
 import { usedInputSchema } from './predict.ts';
 import { type ReferenceSample, referenceSample } from './reference.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
@@ -200,6 +205,8 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
   let screened: Int32Array | null = null;
   if (rejected.length) {
     if (options.onBadRows !== 'quarantine') throw badFeatureError(rejected[0], options.source);
+    // Every row set aside: say so, rather than that the target has no values.
+    if (rejected.length === table.nRows) throw everyRowBadError(rejected, options.source);
     const out = new Set(rejected.map((r) => r.row));
     const keep: number[] = [];
     for (let i = 0; i < table.nRows; i++) if (!out.has(i)) keep.push(i);

@@ -331,6 +331,28 @@ describe('trainModel', () => {
     }
   });
 
+  it('says every row holds a bad feature value when quarantine would leave none, not that the target has none', () => {
+    const lines = Int32Array.from({ length: 300 }, (_, i) => i + 2);
+    const t = churnTable();
+    const u = t.withColumn(numericColumn('tenure', new Float64Array(300).fill(1e200)));
+    assert.throws(
+      () =>
+        trainModel(u, {
+          family: 'gbdt',
+          target: 'churned',
+          source: 'c.csv',
+          rowLines: lines,
+          onBadRows: 'quarantine',
+        }),
+      (e: Error) =>
+        e.name === 'DataError' &&
+        /^c\.csv, line 2, column 'tenure': the value 1e\+200 is beyond ±1e150, .*; every one of the 300 rows holds such a value, so setting them aside leaves no row to train on\. Fix: /.test(
+          e.message,
+        ) &&
+        !/--on-bad-rows quarantine/.test(e.message),
+    );
+  });
+
   it('drops a column without values, with a note, so predicting does not need it', () => {
     const t = churnTable().withColumn(numericColumn('empty_col', new Float64Array(300).fill(Number.NaN)));
     const r = trainModel(t, { family: 'logistic', target: 'churned' });
