@@ -385,6 +385,38 @@ describe('trainModel', () => {
     );
   });
 
+  it('points prices written as text ("1,013", "$1,026") at lathe clean, not at --holdout 0 or another target', () => {
+    const lines = Int32Array.from({ length: 60 }, (_, i) => i + 2);
+    const prices = tableFromObjects(
+      Array.from({ length: 60 }, (_, i) => ({
+        x: i,
+        y: `${i % 2 ? '$' : ''}1,${String(i * 13).padStart(3, '0')}`,
+      })),
+    );
+    for (const task of ['auto', 'multiclass'] as const) {
+      assert.throws(
+        () => trainModel(prices, { family: 'gbdt', target: 'y', task, source: 'p.csv', rowLines: lines }),
+        (e: Error) =>
+          e.name === 'DataError' &&
+          /^p\.csv, line 2, column 'y': the target 'y' has 60 distinct values, 60 of them on a single row, and every one is a number written as text \(e\.g\. '1,000'\)/.test(
+            e.message,
+          ) &&
+          /Fix: write the target as plain numbers — lathe clean /.test(e.message) &&
+          !/--holdout 0/.test(e.message),
+      );
+    }
+    assert.throws(
+      () => trainModel(prices, { family: 'gbdt', target: 'y', task: 'regression', source: 'p.csv' }),
+      /is (?:text|categorical) \(numbers written as text, such as '1,000'\); --task regression needs a numeric target\. Fix: write the target as plain numbers — lathe clean /,
+    );
+    // Codes with leading zeros are classes, not numbers to convert: the usual single-row message.
+    const codes = tableFromObjects(Array.from({ length: 60 }, (_, i) => ({ x: i, y: `0${1000 + i}` })));
+    assert.throws(
+      () => trainModel(codes, { family: 'gbdt', target: 'y' }),
+      /the class '01000' has only 1 row .*--holdout 0/,
+    );
+  });
+
   it('names the line of a class with a single row instead of a library split error', () => {
     const t = churnTable(60);
     const rows = t.values('churned');
