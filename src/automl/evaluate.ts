@@ -143,6 +143,20 @@ export function evaluateModel(
       },
     );
   }
+  if (!classifier && tcol.type !== 'numeric' && options.modelTarget === target) {
+    // The model's own target, read as text: its numbers are written in a way the reader does not
+    // take ("804,800", "$12"). Another column is no help; name the first value and the fix.
+    const first = keep[0];
+    throw new DataError(
+      `${options.rowLines ? '' : `row ${first + 1}: `}the truth of this regression model must be numbers, but '${target}' holds text such as ${JSON.stringify(String(table.get(first, target)))}, so it was read as ${tcol.type}.`,
+      {
+        file: options.source,
+        line: options.rowLines ? options.rowLines[first] : undefined,
+        column: target,
+        fix: `write '${target}' as plain numbers (lathe clean converts numbers written with thousands separators or a currency sign: lathe clean <data> -o <file>), then evaluate the cleaned file`,
+      },
+    );
+  }
   if (!classifier && tcol.type !== 'numeric') {
     throw new ValidationError(
       `The column '${target}'${where} is ${tcol.type}, but this is a regression model: its truth must be numbers.`,

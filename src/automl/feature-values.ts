@@ -78,3 +78,21 @@ export function badFeatureError(bad: BadFeatureValue, source: string | undefined
     fix: `replace it with a number within ±${BOUND} (rescale the column if its values are that large), or empty the cell (a missing value, which training imputes), or remove that row; or pass --on-bad-rows quarantine to set such rows aside in the rejects file and train on the rest`,
   });
 }
+
+/**
+ * The error when every row holds a feature value training refuses, so that setting them aside
+ * (`onBadRows: 'quarantine'`) would leave no row to train on: how many, the first one (line,
+ * column, value) and a fix that does not send the caller back to quarantine.
+ */
+export function everyRowBadError(bad: readonly BadFeatureValue[], source: string | undefined): DataError {
+  const first = bad[0];
+  return new DataError(
+    `${first.line === undefined ? `row ${first.row + 1}: ` : ''}${first.reason}; every one of the ${bad.length} rows holds such a value, so setting them aside leaves no row to train on.`,
+    {
+      file: source,
+      line: first.line,
+      column: first.column,
+      fix: `replace such values with numbers within ±${BOUND} (rescale the column if its values are that large), or empty the cells (missing values, which training imputes), or drop the column '${first.column}' from the file`,
+    },
+  );
+}

@@ -14,7 +14,7 @@ import { asClassLabels, decodeLabels, type Label } from '../core/labels.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
 import { captureWarnings, type LatheWarning, warn } from '../core/warnings.ts';
-import { type Column, isMissing, missingCount } from '../data/column.ts';
+import { type Column, columnValues, isMissing, missingCount } from '../data/column.ts';
 import type { Schema } from '../data/schema.ts';
 import { inferSchema } from '../data/schema-infer.ts';
 import { splitIndices } from '../data/split.ts';
@@ -22,10 +22,16 @@ import type { Table } from '../data/table.ts';
 import { autoPreprocessor, nativeCategoricalColumns } from '../preprocess/auto-preprocessor.ts';
 import type { ColumnNote, ColumnTransformer } from '../preprocess/column-transformer.ts';
 import { Pipeline } from '../preprocess/pipeline.ts';
+import { hasLeadingZeroDigits, valueKind } from '../quality/value-kinds.ts';
 import { crossValidate } from '../select/cross-validate.ts';
 import type { Scorer } from '../select/scoring.ts';
 import { FAMILIES, type Family, family as getFamily, type LearningTask, makeEstimator } from './families.ts';
-import { type BadFeatureValue, badFeatureError, badFeatureValues } from './feature-values.ts';
+import {
+  type BadFeatureValue,
+  badFeatureError,
+  badFeatureValues,
+  everyRowBadError,
+} from './feature-values.ts';
 import { usedInputSchema } from './predict.ts';
 import { type ReferenceSample, referenceSample } from './reference.ts';
 import { clusteringMetrics, metricScorer, metricsFor, supervisedMetrics } from './scores.ts';
@@ -200,6 +206,8 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
   let screened: Int32Array | null = null;
   if (rejected.length) {
     if (options.onBadRows !== 'quarantine') throw badFeatureError(rejected[0], options.source);
+    // Every row set aside: say so, rather than that the target has no values.
+    if (rejected.length === table.nRows) throw everyRowBadError(rejected, options.source);
     const out = new Set(rejected.map((r) => r.row));
     const keep: number[] = [];
     for (let i = 0; i < table.nRows; i++) if (!out.has(i)) keep.push(i);
@@ -233,11 +241,12 @@ export function prepareTraining(input: Table, options: TrainOptions): PreparedTr
     checkForcedTask(tcol, task, detected, options.source);
     checkFamilyDoesTask(fam, tcol, task, options.task ?? 'auto', options.source);
     if (task === 'regression' && detected !== 'regression' && tcol.type !== 'numeric') {
+      const asText = numbersAsText(columnValues(tcol));
       throw new ValidationError(
-        `The target '${target}'${options.source ? ` in ${options.source}` : ''} is ${tcol.type}; --task regression needs a numeric target.`,
+        `The target '${target}'${options.source ? ` in ${options.source}` : ''} is ${tcol.type}${asText ? ` (numbers written as text, such as '${asText}')` : ''}; --task regression needs a numeric target.`,
         {
           field: 'task',
-          fix: 'use --task auto (classification) or pick a numeric target',
+          fix: asText ? CLEAN_NUMBERS_FIX : 'use --task auto (classification) or pick a numeric target',
         },
       );
     }
@@ -448,6 +457,25 @@ function checkFiniteLabels(
 }
 
 /** A stratified holdout needs at least 2 rows of every class: a class with 1 row is an error naming its line. */
+/** The fix for a target of numbers written as text. */
+const CLEAN_NUMBERS_FIX =
+  'write the target as plain numbers — lathe clean <data> -o <file> converts numbers written with thousands separators or a currency sign — then train on the cleaned file (its numbers are a regression target)';
+
+/**
+ * When every non-missing one of `values` is a string that reads as a number, and some are written
+ * with thousands separators or a currency sign (`804,800`, `$12`) — numbers the reader did not
+ * take as numbers —, the first of those; else undefined (codes with leading zeros are not numbers).
+ */
+function numbersAsText(values: readonly (Label | boolean | Date | null)[]): string | undefined {
+  let first: string | undefined;
+  for (const v of values) {
+    if (v === null) continue;
+    if (typeof v !== 'string' || valueKind(v) !== 'number' || hasLeadingZeroDigits(v)) return undefined;
+    if (first === undefined && /[,$€£¥]/.test(v)) first = v;
+  }
+  return first;
+}
+
 function checkStratifiable(
   y: readonly Label[],
   target: string,
@@ -465,6 +493,15 @@ function checkStratifiable(
     if (c.n >= 2) continue;
     const line = lineOf(c.first);
     const singles = [...counts.values()].filter((x) => x.n < 2).length;
+    // Most classes a single row, and every label a number written as text ('804,800', '$12'):
+    // amounts the reader did not take as numbers; --holdout 0 would train a class per row.
+    const asText = singles * 2 > counts.size ? numbersAsText(y) : undefined;
+    if (asText) {
+      throw new DataError(
+        `${line === undefined ? `row ${c.first + 1}: ` : ''}the target '${target}' has ${counts.size} distinct values, ${singles} of them on a single row, and every one is a number written as text (e.g. '${label}'): they look like amounts, not classes.`,
+        { file: source, line, column: target, fix: CLEAN_NUMBERS_FIX },
+      );
+    }
     // Most classes a single row, and every label a number: amounts (prices, counts), not classes.
     if (singles * 2 > counts.size && y.every((v) => typeof v === 'number')) {
       throw new DataError(

@@ -115,6 +115,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // `lathe profile … 2>&1 | head`: notes on a closed stderr are dropped and the command goes on
+  // to its own exit code (unhandled, the EPIPE made a command that had done its work exit 1).
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   let program: Command;
   try {
     program = await buildProgram(argv);

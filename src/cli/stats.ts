@@ -69,6 +69,55 @@ async function load(path: string): Promise<Table> {
   return (await readTable(path)).table;
 }
 
+/** The tests whose statistic needs finite values (the rank-based ones rank ±inf). */
+const FINITE_TESTS: ReadonlySet<StatTest> = new Set<StatTest>([
+  'ttest',
+  'welch',
+  'paired',
+  'shapiro',
+  'anderson',
+  'anova',
+  'levene',
+  'pearson',
+]);
+
+/**
+ * An infinite value of --x or --y in a row `test` uses (with --group, a row whose group is not
+ * missing) is a bad value of the file, named by line and column — the library's own error can
+ * only name its index in the sample (`x[11]`).
+ */
+function refuseInfinite(
+  test: StatTest,
+  table: Table,
+  flags: TestFlags,
+  file: string,
+  lines: ArrayLike<number> | undefined,
+): void {
+  if (!FINITE_TESTS.has(test)) return;
+  const group = flags.group && table.has(flags.group) ? labelValues(table.column(flags.group)) : null;
+  for (const [flag, name] of [
+    ['--x', flags.x],
+    ['--y', flags.y],
+  ] as const) {
+    if (!name || !table.has(name)) continue;
+    const c = table.column(name);
+    if (c.type !== 'numeric') continue;
+    for (let i = 0; i < c.values.length; i++) {
+      const v = c.values[i];
+      if ((v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) || group?.[i] === null) continue;
+      throw new DataError(
+        `${lines ? '' : `row ${i + 1}: `}${flag} ${name} holds ${v > 0 ? 'inf' : '-inf'}; test '${test}' needs finite values.`,
+        {
+          file,
+          line: lines?.[i],
+          column: name,
+          fix: 'correct the value or empty the cell (missing values are left out), or use a rank-based test (mannwhitney, wilcoxon, kruskal, spearman, kendall), which ranks infinite values',
+        },
+      );
+    }
+  }
+}
+
 /** A column's values as numbers (booleans as 0/1, datetimes as epoch ms); categorical and text columns are an error. */
 function numericValues(table: Table, name: string, flag: string, file: string): Float64Array {
   const c = table.column(name);
@@ -484,7 +533,9 @@ export function register(program: Command): void {
       .option('--scale <value>', 'ks: scale of --dist (default 1)', numberFlag('--scale', 0)),
   ).action(
     action(async (test: StatTest, file: string, flags: TestFlags) => {
-      const table = await load(file);
+      const read = await readTable(file);
+      const table = read.table;
+      refuseInfinite(test, table, flags, file, read.rowLines);
       const { result, samples } = runTest(test, table, flags, file);
       output(flags, { data: resolve(file), samples, ...result }, () =>
         formatTestResult(result, samples.join(' vs ')),

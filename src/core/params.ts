@@ -214,8 +214,15 @@ function checkNames(owner: string, schema: ParamSchema, params: object): void {
   }
 }
 
-/** The known name closest to `name` by edit distance, if it is close enough to be a likely typo. */
+/**
+ * The known name closest to `name` by edit distance, if it is close enough to be a likely typo. A
+ * name that is `name` but for surrounding spaces and case (`' b '` from a header `a, b ,y`) comes
+ * first, however many spaces: a one-letter name is otherwise nearer to every other one letter.
+ */
 export function closest(name: string, known: readonly string[]): string | undefined {
+  const bare = name.trim().toLowerCase();
+  const same = known.find((k) => k.trim().toLowerCase() === bare);
+  if (same !== undefined) return same;
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   const lower = name.toLowerCase();

@@ -191,7 +191,7 @@ export function unknownColumn(name: string, known: readonly string[], file?: str
     file,
     column: name,
     fix: near
-      ? `did you mean '${near}'? The columns are: ${known.join(', ')}`
+      ? `did you mean '${near}'${near !== name && near.trim() === name.trim() ? ' (the file writes it with spaces around it)' : ''}? The columns are: ${known.join(', ')}`
       : `the columns are: ${known.slice(0, 30).join(', ')}${known.length > 30 ? ', …' : ''}`,
   });
 }

@@ -132,6 +132,18 @@ function readNumber(s: string): number | undefined {
   return m ? parseNumber(`${m[1]}${m[2].replace(/,/g, '')}`) : undefined;
 }
 
+/**
+ * Why a percentage (`49.5%`) is set aside, naming its two readings in its own number (49.5 or
+ * 0.495); `undefined` when `s` is not a number followed by `%`.
+ */
+function percentageReason(s: string): string | undefined {
+  const m = /^(.*?)\s*%\s*$/.exec(s.trim());
+  const x = m ? readNumber(m[1]) : undefined;
+  if (x === undefined) return undefined;
+  // toPrecision(15) drops the binary noise of the division (0.7 / 100 = 0.006999999999999999).
+  return `a percentage: whether it means ${x} or ${Number((x / 100).toPrecision(15))} is not guessed`;
+}
+
 /** The format most of `values` parse in (ties: the reader's order of preference). */
 function likeliestFormat(values: readonly string[]): DatetimeFormat {
   let best: DatetimeFormat = DATETIME_FORMATS[0];
@@ -267,14 +279,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
         }
         const x = readNumber(v);
         if (x === undefined) {
-          setAside(
-            i,
-            c.name,
-            v,
-            /%\s*$/.test(v)
-              ? 'a percentage: whether it means 12 or 0.12 is not guessed'
-              : 'not a number, in a column of numbers',
-          );
+          setAside(i, c.name, v, percentageReason(v) ?? 'not a number, in a column of numbers');
           out[i] = null;
         } else {
           out[i] = x;

@@ -486,7 +486,13 @@ export function buildDesign(
   }
   const terms: FormulaTerm[] = [...(parsed.intercept ? [{ factors: [] }] : []), ...parsed.terms];
   const values = new Map<string, FactorValue>();
-  for (const t of terms) for (const f of t.factors) values.set(f.name, ev.factor(f));
+  const factors = new Map<string, FormulaFactor>([[parsed.response.name, parsed.response]]);
+  for (const t of terms) {
+    for (const f of t.factors) {
+      values.set(f.name, ev.factor(f));
+      factors.set(f.name, f);
+    }
+  }
 
   // Rows with no missing value in any factor used.
   const keep = new Uint8Array(nAll).fill(1);
@@ -497,6 +503,25 @@ export function buildDesign(
   };
   markMissing(resp);
   for (const v of values.values()) markMissing(v);
+  // An infinite value (`inf` in a file) is no missing value, and would make the fit NaN — with a
+  // singular-design error calling every column "all zeros" — so it is an error, as statsmodels'
+  // "exog contains inf or nans".
+  const refuseInfinite = (name: string, v: FactorValue) => {
+    if (v.kind !== 'num') return;
+    for (let i = 0; i < nAll; i++) {
+      const x = v.values[i];
+      if (keep[i] && (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)) {
+        throw formulaError(
+          parsed.formula,
+          factors.get(name)!.pos,
+          `${name} is ${x} at row ${i + 1}; the fit needs finite values.`,
+          `replace the infinite values of ${name} or make them missing (rows with a missing value are dropped)`,
+        );
+      }
+    }
+  };
+  refuseInfinite(parsed.response.name, resp);
+  for (const [name, v] of values) refuseInfinite(name, v);
   let n = 0;
   for (let i = 0; i < nAll; i++) n += keep[i];
   const rows = new Int32Array(n);

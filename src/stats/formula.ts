@@ -115,8 +115,9 @@ function tokenize(s: string): Tok[] {
       throw formulaError(
         s,
         i,
-        `Formula syntax error: unexpected character '${c}'.`,
-        'use column names, numbers and the operators ~ + - * / : ** ( )',
+        // The whole character, not half of a surrogate pair (an emoji in a column name).
+        `Formula syntax error: unexpected character '${String.fromCodePoint(s.codePointAt(i) as number)}'.`,
+        "use column names, numbers and the operators ~ + - * / : ** ( ); write a column whose name is not an identifier as Q('name')",
       );
     }
     out.push({ type: 'op', text: op, pos: i });

@@ -111,6 +111,32 @@ describe('evaluateModel', () => {
     );
   });
 
+  it("refuses the model's own target read as text, naming its first value and lathe clean", () => {
+    const data = tableFromObjects(
+      Array.from({ length: 20 }, (_, i) => ({
+        sqft: i,
+        condition: 'good',
+        price: i === 0 ? null : `${i},500`,
+      })),
+    );
+    const lines = Int32Array.from({ length: 20 }, (_, i) => i + 2);
+    assert.throws(
+      () =>
+        evaluateModel(reg.model, reg.inputSchema, 'regression', data, 'price', {
+          source: 'h.csv',
+          rowLines: lines,
+          modelTarget: 'price',
+        }),
+      (e: Error) =>
+        e.name === 'DataError' &&
+        /^h\.csv, line 3, column 'price': the truth of this regression model must be numbers, but 'price' holds text such as "1,500"/.test(
+          e.message,
+        ) &&
+        /Fix: write 'price' as plain numbers \(lathe clean /.test(e.message) &&
+        !/pass --target/.test(e.message),
+    );
+  });
+
   it('refuses an infinite truth value, naming file, line and column', () => {
     const data = house(20, (i) => (i === 4 ? Number.POSITIVE_INFINITY : 100 + i));
     const lines = Int32Array.from({ length: 20 }, (_, i) => i + 2);

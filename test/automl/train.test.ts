@@ -331,6 +331,28 @@ describe('trainModel', () => {
     }
   });
 
+  it('says every row holds a bad feature value when quarantine would leave none, not that the target has none', () => {
+    const lines = Int32Array.from({ length: 300 }, (_, i) => i + 2);
+    const t = churnTable();
+    const u = t.withColumn(numericColumn('tenure', new Float64Array(300).fill(1e200)));
+    assert.throws(
+      () =>
+        trainModel(u, {
+          family: 'gbdt',
+          target: 'churned',
+          source: 'c.csv',
+          rowLines: lines,
+          onBadRows: 'quarantine',
+        }),
+      (e: Error) =>
+        e.name === 'DataError' &&
+        /^c\.csv, line 2, column 'tenure': the value 1e\+200 is beyond ±1e150, .*; every one of the 300 rows holds such a value, so setting them aside leaves no row to train on\. Fix: /.test(
+          e.message,
+        ) &&
+        !/--on-bad-rows quarantine/.test(e.message),
+    );
+  });
+
   it('drops a column without values, with a note, so predicting does not need it', () => {
     const t = churnTable().withColumn(numericColumn('empty_col', new Float64Array(300).fill(Number.NaN)));
     const r = trainModel(t, { family: 'logistic', target: 'churned' });
@@ -360,6 +382,38 @@ describe('trainModel', () => {
     assert.throws(
       () => trainModel(prices, { family: 'tree', target: 'y', task: 'multiclass' }),
       /they look like amounts, not classes.*Fix: use --task regression/,
+    );
+  });
+
+  it('points prices written as text ("1,013", "$1,026") at lathe clean, not at --holdout 0 or another target', () => {
+    const lines = Int32Array.from({ length: 60 }, (_, i) => i + 2);
+    const prices = tableFromObjects(
+      Array.from({ length: 60 }, (_, i) => ({
+        x: i,
+        y: `${i % 2 ? '$' : ''}1,${String(i * 13).padStart(3, '0')}`,
+      })),
+    );
+    for (const task of ['auto', 'multiclass'] as const) {
+      assert.throws(
+        () => trainModel(prices, { family: 'gbdt', target: 'y', task, source: 'p.csv', rowLines: lines }),
+        (e: Error) =>
+          e.name === 'DataError' &&
+          /^p\.csv, line 2, column 'y': the target 'y' has 60 distinct values, 60 of them on a single row, and every one is a number written as text \(e\.g\. '1,000'\)/.test(
+            e.message,
+          ) &&
+          /Fix: write the target as plain numbers — lathe clean /.test(e.message) &&
+          !/--holdout 0/.test(e.message),
+      );
+    }
+    assert.throws(
+      () => trainModel(prices, { family: 'gbdt', target: 'y', task: 'regression', source: 'p.csv' }),
+      /is (?:text|categorical) \(numbers written as text, such as '1,000'\); --task regression needs a numeric target\. Fix: write the target as plain numbers — lathe clean /,
+    );
+    // Codes with leading zeros are classes, not numbers to convert: the usual single-row message.
+    const codes = tableFromObjects(Array.from({ length: 60 }, (_, i) => ({ x: i, y: `0${1000 + i}` })));
+    assert.throws(
+      () => trainModel(codes, { family: 'gbdt', target: 'y' }),
+      /the class '01000' has only 1 row .*--holdout 0/,
     );
   });
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { NODE_FLAGS, runCli } from '../helpers/cli.ts';
+import { BIN, NODE_FLAGS, runCli } from '../helpers/cli.ts';
 
 describe('lathe (entry point)', () => {
   it('runs node with --no-concurrent-recompilation (Node 20-24 can deadlock at exit otherwise: nodejs/node#54918)', () => {
@@ -58,6 +62,27 @@ describe('lathe (entry point)', () => {
       assert.match(r.stdout, /Usage: lathe run \[options\] <data>/);
       assert.match(r.stdout, /--time <duration>/);
       assert.match(r.stdout, /--target <column>/);
+    }
+  });
+
+  it('a closed stderr (lathe … 2>&1 | head) drops the notes, not the exit code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-stderr-'));
+    try {
+      // An empty column: the report goes to stdout, the `lathe clean` hint to stderr.
+      const data = join(dir, 'data.csv');
+      writeFileSync(data, 'a,empty,y\n1,,yes\n2,,no\n3,,yes\n');
+      const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'profile', data], {
+        env: { ...process.env, LATHE_DEV: process.env.LATHE_CLI_FROM_DIST === '1' ? '0' : '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stderr.destroy(); // the reader of stderr is gone: writing to it is EPIPE
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 0);
+      assert.match(stdout, /Data quality report: .*data\.csv/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

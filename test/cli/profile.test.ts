@@ -154,6 +154,18 @@ describe('lathe profile', () => {
     noStack(r.stderr);
   });
 
+  it("a --target the header writes with spaces around it ('a, b ,y') is the did-you-mean, not the nearest letter", async () => {
+    const data = join(dir, 'spaced.csv');
+    writeFileSync(data, 'a, b ,y\n1,2,x\n3,4,z\n5,6,x\n');
+    const r = await cli(['profile', data, '--target', 'b']);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /column 'b': no column named 'b'\. Fix: did you mean ' b ' \(the file writes it with spaces around it\)\?/,
+    );
+    noStack(r.stderr);
+  });
+
   it('a missing file is exit 2 naming it', async () => {
     const r = await cli(['profile', join(dir, 'nope.csv')]);
     assert.equal(r.code, 2);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readTable } from '../../src/data/read/index.ts';
@@ -189,5 +191,36 @@ describe('lathe stats', () => {
     assert.equal(out.missingFlag.code, 2);
     assert.match(out.missingFlag.stderr, /lathe stats test paired needs --y COLUMN/);
     for (const k of ['categoricalX', 'missingFlag'] as const) noStack(out[k].stderr);
+  });
+
+  it('an infinite value names its file line and column (not its index in the sample); rank tests take it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-stats-inf-'));
+    try {
+      // Line 5 holds -inf in a row of group 'b'; line 3 holds inf in a row without a group (not used).
+      const data = join(dir, 'inf.csv');
+      const rows = Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'a' : 'b'},${i * 1.5},${20 - i}`);
+      rows[1] = ',inf,19';
+      rows[3] = 'b,-inf,17';
+      writeFileSync(data, `g,v,w\n${rows.join('\n')}\n`);
+      const [welch, pearson, mann] = await Promise.all([
+        runCli(['stats', 'test', 'welch', data, '--x', 'v', '--group', 'g']),
+        runCli(['stats', 'test', 'pearson', data, '--x', 'w', '--y', 'v']),
+        runCli(['stats', 'test', 'mannwhitney', data, '--x', 'v', '--group', 'g']),
+      ]);
+      assert.equal(welch.code, 2, welch.stderr);
+      assert.match(
+        welch.stderr,
+        /inf\.csv, line 5, column 'v': --x v holds -inf; test 'welch' needs finite values\. Fix: /,
+      );
+      assert.equal(pearson.code, 2, pearson.stderr);
+      assert.match(
+        pearson.stderr,
+        /inf\.csv, line 3, column 'v': --y v holds inf; test 'pearson' needs finite values/,
+      );
+      for (const r of [welch, pearson]) noStack(r.stderr);
+      assert.equal(mann.code, 0, mann.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
-import { defaultsOf, mergeParams, p, validateParams } from '../../src/core/params.ts';
+import { closest, defaultsOf, mergeParams, p, validateParams } from '../../src/core/params.ts';
 
 const schema = {
   maxIter: p.int({ min: 1, default: 100 }),
@@ -70,6 +70,13 @@ describe('parameter schemas', () => {
       () => mergeParams('M', schema, { maxIters: 3 }),
       /unknown parameter 'maxIters'.*did you mean 'maxIter'/s,
     );
+  });
+
+  it('closest: a name equal but for surrounding spaces and case comes before a nearer typo', () => {
+    // A header 'a, b ,y' names its second column ' b ': 'b' is one edit from 'a', two from ' b '.
+    assert.equal(closest('b', ['a', ' b ', 'y']), ' b ');
+    assert.equal(closest('B', ['a', 'b', 'y']), 'b');
+    assert.equal(closest('agee', ['age', ' b ']), 'age');
   });
 
   it('rejects NaN and infinities as numbers', () => {

@@ -128,4 +128,22 @@ describe('cleanTable', () => {
       /'nope' is not a cleaning action/,
     );
   });
+
+  it('a percentage set aside is named with its own two readings, not those of 12%', async () => {
+    const pct = join(dir, 'pct.csv');
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i},${i === 5 ? '49.5%' : i === 9 ? '0.7 %' : String(100 + i)}`,
+    );
+    writeFileSync(pct, `id,share\n${rows.join('\n')}\n`);
+    const { report, read } = await profileFile(pct);
+    const r = cleanTable(read.table, report, { rowLines: read.rowLines });
+    assert.deepEqual(
+      r.setAside.map((s) => [s.line, s.value, s.reason]),
+      [
+        [7, '49.5%', 'a percentage: whether it means 49.5 or 0.495 is not guessed'],
+        [11, '0.7 %', 'a percentage: whether it means 0.7 or 0.007 is not guessed'],
+      ],
+    );
+  });
 });

@@ -63,6 +63,20 @@ describe('parseFormula (patsy semantics)', () => {
     syntax('y ~ x**y', 7, /'\*\*' on terms needs a positive whole number/);
     syntax('~ x', 0, /no response before ~/);
   });
+
+  it('names a non-identifier character whole and points at Q() for such column names', () => {
+    syntax('🎉score ~ x', 0, /unexpected character '🎉'\./);
+    assert.throws(
+      () => parseFormula('名前 ~ x'),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /unexpected character '名'/);
+        assert.match(e.fix ?? '', /Q\('name'\)/);
+        return true;
+      },
+    );
+    assert.equal(parseFormula("Q('🎉score') ~ x").response.name, "Q('🎉score')");
+  });
 });
 
 describe('buildDesign (patsy column order and names)', () => {
@@ -120,6 +134,26 @@ describe('buildDesign (patsy column order and names)', () => {
     });
     assert.equal(d.n, 6);
     assert.deepEqual(Array.from(d.rows), [0, 3, 4, 5, 6, 7]);
+  });
+
+  it('refuses an infinite value (not missing) naming the variable and row, rather than a singular design', () => {
+    const x = [1, 2, 3, Number.NEGATIVE_INFINITY, 4, 5, 6, 7];
+    assert.throws(
+      () => buildDesign('y ~ x', { ...frame, x }),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /^x is -Infinity at row 4; the fit needs finite values\./);
+        assert.equal(e.message.split('\n')[2].indexOf('^'), 2 + 4, 'the caret is under x');
+        return true;
+      },
+    );
+    assert.throws(
+      () => buildDesign('y ~ x', { ...frame, y: [1, 2, Number.POSITIVE_INFINITY, 4, 5, 6, 7, 8] }),
+      /y is Infinity at row 3/,
+    );
+    // An infinite value in a row dropped for a missing value elsewhere is not used, so no error.
+    const d = buildDesign('y ~ x + g', { ...frame, x, g: ['a', 'b', 'c', null, 'b', 'c', 'a', 'b'] });
+    assert.equal(d.n, 7);
   });
 
   it('reports unknown columns with the closest name, and bad functions, at the right place', () => {
