@@ -456,7 +456,6 @@ function checkFiniteLabels(
   }
 }
 
-/** A stratified holdout needs at least 2 rows of every class: a class with 1 row is an error naming its line. */
 /** The fix for a target of numbers written as text. */
 const CLEAN_NUMBERS_FIX =
   'write the target as plain numbers — lathe clean <data> -o <file> converts numbers written with thousands separators or a currency sign — then train on the cleaned file (its numbers are a regression target)';
@@ -476,6 +475,7 @@ function numbersAsText(values: readonly (Label | boolean | Date | null)[]): stri
   return first;
 }
 
+/** A stratified holdout needs at least 2 rows of every class: a class with 1 row is an error naming its line. */
 function checkStratifiable(
   y: readonly Label[],
   target: string,
