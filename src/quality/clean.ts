@@ -144,6 +144,18 @@ function percentageReason(s: string): string | undefined {
   return `a percentage: whether it means ${x} or ${Number((x / 100).toPrecision(15))} is not guessed`;
 }
 
+/** Whether `reads` takes more than half of the values present (null: missing). */
+function mostRead(values: readonly (string | null)[], reads: (v: string) => boolean): boolean {
+  let present = 0;
+  let read = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    present++;
+    if (reads(v)) read++;
+  }
+  return read * 2 > present;
+}
+
 /** The format most of `values` parse in (ties: the reader's order of preference). */
 function likeliestFormat(values: readonly string[]): DatetimeFormat {
   let best: DatetimeFormat = DATETIME_FORMATS[0];
@@ -246,28 +258,42 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
     const asDates = dates.has(c.name);
     const tokenFinding = tokens.get(c.name);
     if (!asNumbers && !asDates && !(tokenFinding && actions.has('disguised-missing'))) return c;
-    let values = stringValues(c);
+    const original = stringValues(c);
     // Tokens become missing when asked — and always before a conversion, which would otherwise
     // set aside every row holding one.
+    let tokenStep: CleanStep | null = null;
+    let values = original;
     if (tokenFinding && (actions.has('disguised-missing') || asNumbers || asDates)) {
       let n = 0;
       const seen = new Set<string>();
-      values = values.map((v) => {
+      values = original.map((v) => {
         if (v === null || !isToken(v)) return v;
         n++;
         seen.add(v);
         return null;
       });
       if (n > 0) {
-        steps.push({
+        tokenStep = {
           action: 'disguised-missing',
           finding: tokenFinding.id,
           column: c.name,
           count: n,
           detail: `${n} value${n === 1 ? '' : 's'} ${[...seen].map((t) => JSON.stringify(t)).join(', ')} → missing`,
-        });
+        };
       }
     }
+    // A conversion that could read at most half of the column's values is not made: it would set
+    // aside most rows (a column of percentages: every one), and its finding is left to the user.
+    const format = asDates ? likeliestFormat(values.filter((v): v is string => v !== null)) : null;
+    const converts =
+      (asNumbers && mostRead(values, (v) => readNumber(v) !== undefined)) ||
+      (format !== null && mostRead(values, (v) => !Number.isNaN(parseDatetimeOrIso(v, format))));
+    if (!converts) {
+      if (!(tokenFinding && actions.has('disguised-missing'))) return c;
+      if (tokenStep) steps.push(tokenStep);
+      return stringColumn(c.name, c.type, values);
+    }
+    if (tokenStep) steps.push(tokenStep);
     if (asNumbers) {
       const out = new Array<number | null>(values.length);
       let n = 0;
@@ -295,9 +321,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
       });
       return numericColumn(c.name, out);
     }
-    if (asDates) {
-      const present = values.filter((v): v is string => v !== null);
-      const format = likeliestFormat(present);
+    if (format) {
       const out = new Float64Array(values.length);
       let n = 0;
       for (let i = 0; i < values.length; i++) {
@@ -316,7 +340,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
       });
       return { type: 'datetime' as const, name: c.name, values: out };
     }
-    return tokenFinding && actions.has('disguised-missing') ? stringColumn(c.name, c.type, values) : c;
+    return c; // not reached: a column that converts is numbers or dates
   });
 
   // Columns to drop (never the target: fixableFindings leaves it out).

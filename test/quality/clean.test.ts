@@ -146,4 +146,32 @@ describe('cleanTable', () => {
       ],
     );
   });
+
+  it('leaves a column it could read at most half of as it was (a column of percentages), not every row set aside', async () => {
+    const pct = join(dir, 'all-pct.csv');
+    const rows = Array.from({ length: 30 }, (_, i) => `${i},${i}.5%,${i % 3 === 0 ? '?' : `${i}.5%`}`);
+    writeFileSync(pct, `id,pct,share\n${rows.join('\n')}\n`);
+    const { report, read } = await profileFile(pct);
+    const asked = fixableFindings(report).filter((f) => f.check === 'numbers-as-text');
+    assert.deepEqual(
+      asked.map((f) => f.column).sort(),
+      ['pct', 'share'],
+      'the profile reads them as numbers',
+    );
+    const r = cleanTable(read.table, report, { rowLines: read.rowLines });
+    assert.equal(r.table.nRows, 30, 'no row set aside');
+    assert.deepEqual(r.setAside, []);
+    assert.equal(r.table.column('pct').type, read.table.column('pct').type);
+    assert.equal(r.table.get(4, 'pct'), '4.5%');
+    // The tokens of a column left unconverted become missing only as their own fix, and are said.
+    assert.equal(r.table.get(3, 'share'), null);
+    assert.equal(r.table.get(4, 'share'), '4.5%');
+    assert.deepEqual(
+      r.steps.map((s) => [s.action, s.column]),
+      [['disguised-missing', 'share']],
+    );
+    const tokensOnly = cleanTable(read.table, report, { actions: ['numbers-as-text'] });
+    assert.deepEqual(tokensOnly.steps, [], 'nothing done: no token fix asked, no conversion made');
+    assert.equal(tokensOnly.table.get(3, 'share'), '?');
+  });
 });
