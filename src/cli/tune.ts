@@ -340,7 +340,16 @@ async function tuneWith(
       }
       await parent.end('finished');
     }
-    report(flags, result, written.path, parent?.id ?? null, registered, digest, trialRuns);
+    report(
+      flags,
+      result,
+      written.path,
+      parent?.id ?? null,
+      registered,
+      digest,
+      trialRuns,
+      read.summary.rejected,
+    );
   } catch (e) {
     progress.finish();
     if (parent && !parent.ended) await parent.end('failed', (e as Error).message).catch(() => {});
@@ -438,6 +447,7 @@ function report(
   registered: { name: string; version: number; alias?: string } | undefined,
   digest: string,
   trialRuns: string[],
+  readRejected: number,
 ): void {
   const s = r.search;
   const count = (state: string) => s.trials.filter((t) => t.state === state).length;
@@ -483,7 +493,8 @@ function report(
       : null,
     space: r.space,
     fixedParams: r.fixedParams,
-    rows: r.rows,
+    // As lathe train counts them: the reader's bad rows and those set aside for a feature value.
+    rows: { ...r.rows, rejected: readRejected + r.rows.rejected },
     notes: r.train.notes,
     searchSeconds: s.elapsed,
     refitSeconds: r.train.fitSeconds,

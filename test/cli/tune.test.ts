@@ -278,6 +278,50 @@ describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --c
     assert.match(readFileSync(`${data}.rejects.csv`, 'utf8'), /^9,column 'a': the value inf is infinite/m);
   });
 
+  it("--json rows.rejected counts the reader's bad rows too, as lathe train's does", async () => {
+    // It used to count only the rows set aside for a feature value: a file with a malformed row
+    // (in the rejects file, said on stderr) reported rejected: 0.
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 80; i++) {
+      if (i === 3) lines.push('1,2,no,extra');
+      else lines.push(`${i === 7 ? 'inf' : (i * 37) % 11},${(i * 13) % 7},${i % 3 ? 'no' : 'yes'}`);
+    }
+    const data = join(dir, 'bad-rows.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const args = [
+      '--target',
+      'y',
+      '--model',
+      'logistic',
+      '--on-bad-rows',
+      'quarantine',
+      '--no-track',
+      '--json',
+    ];
+    const tuned = await runCli([
+      'tune',
+      data,
+      ...args,
+      '--trials',
+      '2',
+      '--cv',
+      '2',
+      '--out',
+      join(dir, 'bad-rows-tuned'),
+    ]);
+    assert.equal(tuned.code, 0, tuned.stderr);
+    const trained = await runCli(['train', data, ...args, '--out', join(dir, 'bad-rows-trained')]);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.equal(JSON.parse(trained.stdout).rows.rejected, 2);
+    assert.deepEqual(JSON.parse(tuned.stdout).rows, {
+      total: 79,
+      missingTarget: 0,
+      search: 62,
+      holdout: 16,
+      rejected: 2,
+    });
+  });
+
   it('a class rarer than the folds is one warning about --cv, not the splitter', async () => {
     const r = await tune('--cv', '45');
     assert.equal(r.code, 0, r.stderr);
