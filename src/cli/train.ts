@@ -23,6 +23,7 @@ import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
+import { checkAliasName, checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -94,8 +95,13 @@ export function register(program: Command): void {
       )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>)')
       .option('--force', 'replace an existing model package at --out')
-      .option('--register <name>', 'register the model under this name in the registry')
-      .option('--alias <alias>', 'with --register: point this alias (e.g. challenger) at the new version')
+      // Names are checked as the flags are read: a bad one must not cost a fit and a replaced --out.
+      .option('--register <name>', 'register the model under this name in the registry', checkModelName)
+      .option(
+        '--alias <alias>',
+        'with --register: point this alias (e.g. challenger) at the new version',
+        checkAliasName,
+      )
       .option('--experiment <name>', 'experiment to record the run under', 'default')
       .option(
         '--on-bad-rows <policy>',

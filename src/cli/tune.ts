@@ -26,6 +26,7 @@ import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { TUNABLE_FAMILIES } from '../select/default-spaces.ts';
 import type { SearchTrial } from '../select/search.ts';
+import { checkAliasName, checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { registerModel } from '../track/registry.ts';
@@ -139,8 +140,9 @@ export function register(program: Command): void {
     )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>-tuned)')
       .option('--force', 'replace an existing model package at --out')
-      .option('--register <name>', 'register the tuned model under this name')
-      .option('--alias <alias>', 'with --register: point this alias at the new version')
+      // Names are checked as the flags are read: a bad one must not cost a search and a replaced --out.
+      .option('--register <name>', 'register the tuned model under this name', checkModelName)
+      .option('--alias <alias>', 'with --register: point this alias at the new version', checkAliasName)
       .option('--experiment <name>', 'experiment to record the runs under', 'default')
       .option(
         '--on-bad-rows <policy>',

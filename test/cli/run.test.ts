@@ -187,7 +187,17 @@ describe('lathe run', () => {
     );
     assert.equal(metric.code, 2);
     assert.match(metric.stderr, /'rmse' is not a binary metric/);
-    for (const r of [target, intoBusy, ontoFile, ontoFolder, metric])
+    // A bad --name used to be found when registering, after the whole job: --out written, a failed run.
+    const badName = join(dir, 'bad-name');
+    const badStore = join(dir, 'bad-name.db');
+    const named = await runCli([
+      ...['run', customers, '--target', 'churned', ...quick],
+      ...['--name', 'my model', '--store', badStore, '--out', badName],
+    ]);
+    assert.equal(named.code, 2, named.stderr);
+    assert.match(named.stderr, /Model name "my model" is refused/);
+    assert.ok(!existsSync(badName) && !existsSync(badStore), 'nothing written, no run recorded');
+    for (const r of [target, intoBusy, ontoFile, ontoFolder, metric, named])
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
 

@@ -453,6 +453,27 @@ describe('lathe train / predict', () => {
   });
 });
 
+describe('lathe train: a bad --register or --alias name', () => {
+  it('is refused before any fit, leaving --out and the store untouched', async () => {
+    // The names used to be checked only when registering: after the fit, with the package written
+    // (replacing one with --force) and a failed run recorded.
+    const store = join(dir, 'bad-names.db');
+    for (const [flags, re] of [
+      [['--register', 'churn model'], /Model name "churn model" is refused/],
+      [['--register', 'churn', '--alias', '1st'], /Alias "1st" is not a valid alias name/],
+    ] as const) {
+      const out = join(dir, 'bad-name-model');
+      const args = ['train', customers, '--target', 'churned', '--model', 'gbdt', '--out', out];
+      const r = await runCli([...args, ...flags, '--store', store]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.ok(!existsSync(out), 'no package written');
+      assert.ok(!existsSync(store), 'no run recorded');
+    }
+  });
+});
+
 describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)', () => {
   const housing = join(ROOT, 'examples/housing.csv');
 

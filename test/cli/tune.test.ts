@@ -322,6 +322,24 @@ describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --c
     });
   });
 
+  it('a bad --register or --alias name is refused before the search, leaving --out and the store untouched', async () => {
+    const badStore = join(dir, 'bad-names.db');
+    for (const [flags, re] of [
+      [['--register', 'wine/2'], /Model name "wine\/2" is refused/],
+      [['--register', 'wine', '--alias', 'x y'], /Alias "x y" is not a valid alias name/],
+    ] as const) {
+      const out = join(dir, 'bad-name-tuned');
+      const r = await runCli([
+        ...['tune', wine, '--target', 'cultivar', '--model', 'logistic', '--trials', '2', '--cv', '2'],
+        ...['--out', out, '--store', badStore, ...flags],
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.ok(!existsSync(out), 'no package written');
+      assert.ok(!existsSync(badStore), 'no run recorded');
+    }
+  });
+
   it('a class rarer than the folds is one warning about --cv, not the splitter', async () => {
     const r = await tune('--cv', '45');
     assert.equal(r.code, 0, r.stderr);
