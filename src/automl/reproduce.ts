@@ -134,11 +134,15 @@ async function readRecordedWith<T extends { table: Table }>(
   const fp = fingerprint(read.table);
   const recorded = run.datasets[0]?.fingerprint ?? run.lineage?.data?.[0]?.fingerprint;
   if (recorded && recorded !== fp) {
+    // The fingerprint is of the table as read: a changed --schema file changes it as much as the data.
+    const schema = recordedSchemaPath(run);
     throw new DataError(
-      `the data no longer match run ${run.id}: fingerprint ${fp.slice(0, 12)}… ≠ recorded ${recorded.slice(0, 12)}….`,
+      `the data${schema ? ` (read with the --schema file ${schema})` : ''} no longer match run ${run.id}: fingerprint ${fp.slice(0, 12)}… ≠ recorded ${recorded.slice(0, 12)}….`,
       {
         file: path,
-        fix: 'restore the data the run was trained on (lathe reproduce refuses to compare on other data)',
+        fix: schema
+          ? 'restore the data and the --schema file the run was trained with (lathe reproduce refuses to compare on other data)'
+          : 'restore the data the run was trained on (lathe reproduce refuses to compare on other data)',
       },
     );
   }

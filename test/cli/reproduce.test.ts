@@ -170,6 +170,20 @@ describe('lathe reproduce', () => {
     });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Reproduced bit for bit/);
+    // A changed --schema file changes the table as read: the refusal used to blame the data alone,
+    // whose restoring would not help.
+    writeFileSync(
+      join(sub, 'schema.json'),
+      JSON.stringify({ version: 1, columns: [{ name: 'support_calls', type: 'numeric' }] }),
+    );
+    const changed = await runCli(['reproduce', JSON.parse(t.stdout).runId, '--store', join(sub, '.lathe')], {
+      cwd: dir,
+    });
+    assert.equal(changed.code, 2, changed.stderr);
+    assert.match(
+      changed.stderr,
+      /customers-s\.csv: the data \(read with the --schema file .*sub\/schema\.json\) no longer match run .*Fix: restore the data and the --schema file/,
+    );
   });
 
   it("re-runs a train run on day-first dates bit for bit: the model's schema holds the file's %d/%m/%Y", async () => {
