@@ -41,6 +41,7 @@ import {
   note,
   numberFlag,
   output,
+  UsageError,
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
@@ -119,6 +120,12 @@ export function register(program: Command): void {
 }
 
 async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
+  // An unsupervised family has no target to score folds against: --cv is refused, not ignored.
+  if (flags.cv !== undefined && FAMILIES.find((f) => f.name === flags.model)?.unsupervised) {
+    throw new UsageError(
+      `--cv cross-validates a model against its target, but '${flags.model}' is unsupervised and takes none. Fix: drop --cv.`,
+    );
+  }
   // Where the package goes is checked before any work: never replace an input, never fit in vain.
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
   const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);

@@ -683,6 +683,32 @@ describe('lathe train --cv: errors and warnings in --cv terms', () => {
     );
   });
 
+  it('an unsupervised family is refused with --cv, before any work (it used to be ignored: cv null)', async () => {
+    const wine = join(ROOT, 'examples/wine.csv');
+    for (const model of ['kmeans', 'dbscan', 'pca']) {
+      const out = join(dir, `cv-${model}`);
+      const r = await runCli([
+        'train',
+        wine,
+        '--model',
+        model,
+        '--cv',
+        '3',
+        '--no-track',
+        '--out',
+        out,
+        '--json',
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(
+        r.stderr,
+        `error: --cv cross-validates a model against its target, but '${model}' is unsupervised and takes none. Fix: drop --cv.\n`,
+      );
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(out));
+    }
+  });
+
   it('a class rarer than the folds is a warning about --cv, silenced by --quiet', async () => {
     const r = await train('--cv', '10');
     assert.equal(r.code, 0, r.stderr);
