@@ -113,6 +113,24 @@ describe('lathe run', () => {
     assert.match(readFileSync(join(dir, 'wine', 'report.html'), 'utf8'), /<h2>Clusters<\/h2>/);
   });
 
+  it('refuses a --metric or --models that a clustering run would ignore (it used to run k-means anyway)', async () => {
+    for (const [flags, re] of [
+      [
+        ['--metric', 'rocAuc'],
+        /'rocAuc' is not a clustering metric: without a target, the run clusters the rows/,
+      ],
+      [['--models', 'logistic'], /Model family 'logistic' is not a candidate of a clustering run/],
+      [['--models', 'kmeans,dbscan'], /Model family 'dbscan' is not a candidate of a clustering run/],
+    ] as const) {
+      const out = join(dir, 'wine-refused');
+      const r = await runCli(['run', wine, ...flags, '--store', store, '--out', out, '--json']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(join(out, 'model')), 'nothing written');
+    }
+  });
+
   it('replaces an earlier output only with --force, and registers a new version', async () => {
     const again = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine')]);
     assert.equal(again.code, 2);
