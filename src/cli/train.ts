@@ -154,6 +154,15 @@ async function trainAndSave(
       field: 'register',
     });
   }
+  if (flags.alias && !flags.register) {
+    throw new ValidationError(
+      `--alias ${flags.alias} points an alias at the registered version: it needs --register.`,
+      {
+        field: 'alias',
+        fix: 'pass --register NAME as well, or drop --alias',
+      },
+    );
+  }
   // The store is opened before any work: a wrong --store is said at once, not after a long fit.
   const store = flags.track ? await openStore(flags.store) : undefined;
   try {

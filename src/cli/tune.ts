@@ -196,6 +196,15 @@ async function tuneWith(
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
   }
+  if (flags.alias && !flags.register) {
+    throw new ValidationError(
+      `--alias ${flags.alias} points an alias at the registered version: it needs --register.`,
+      {
+        field: 'alias',
+        fix: 'pass --register NAME as well, or drop --alias',
+      },
+    );
+  }
 
   let store: Store | undefined;
   let parent: TrackedRun | undefined;

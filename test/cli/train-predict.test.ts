@@ -453,7 +453,7 @@ describe('lathe train / predict', () => {
   });
 });
 
-describe('lathe train: a bad --register or --alias name', () => {
+describe('lathe train: a bad --register or --alias name, or --alias alone', () => {
   it('is refused before any fit, leaving --out and the store untouched', async () => {
     // The names used to be checked only when registering: after the fit, with the package written
     // (replacing one with --force) and a failed run recorded.
@@ -461,6 +461,11 @@ describe('lathe train: a bad --register or --alias name', () => {
     for (const [flags, re] of [
       [['--register', 'churn model'], /Model name "churn model" is refused/],
       [['--register', 'churn', '--alias', '1st'], /Alias "1st" is not a valid alias name/],
+      // --alias without --register used to be ignored: exit 0, no alias, registered null.
+      [
+        ['--alias', 'champion'],
+        /--alias champion points an alias at the registered version: it needs --register\. Fix: pass --register NAME/,
+      ],
     ] as const) {
       const out = join(dir, 'bad-name-model');
       const args = ['train', customers, '--target', 'churned', '--model', 'gbdt', '--out', out];

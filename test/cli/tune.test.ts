@@ -322,11 +322,16 @@ describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --c
     });
   });
 
-  it('a bad --register or --alias name is refused before the search, leaving --out and the store untouched', async () => {
+  it('a bad --register or --alias name, or --alias alone, is refused before the search, leaving --out and the store untouched', async () => {
     const badStore = join(dir, 'bad-names.db');
     for (const [flags, re] of [
       [['--register', 'wine/2'], /Model name "wine\/2" is refused/],
       [['--register', 'wine', '--alias', 'x y'], /Alias "x y" is not a valid alias name/],
+      // --alias without --register used to be ignored: exit 0, no alias, registered null.
+      [
+        ['--alias', 'champion'],
+        /--alias champion points an alias at the registered version: it needs --register/,
+      ],
     ] as const) {
       const out = join(dir, 'bad-name-tuned');
       const r = await runCli([
