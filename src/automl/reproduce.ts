@@ -72,6 +72,13 @@ export async function reproduceRun(run: RunDetail): Promise<ReproduceResult> {
       },
     );
   }
+  // A tuning trial is tagged with its study's command but recorded no data or model of its own.
+  if (run.parentId !== null && run.tags.command === 'tune') {
+    throw new ValidationError(
+      `Run ${run.id} is ${run.name ?? 'a trial'} of the search ${run.parentId}: a trial is re-run only with its whole search.`,
+      { field: 'run-id', fix: `reproduce the search: lathe reproduce ${run.parentId}` },
+    );
+  }
   const command = run.tags.command;
   const fn = command ? reproducers.get(command) : undefined;
   if (!fn) {

@@ -108,6 +108,17 @@ describe('lathe reproduce', () => {
       assert.ok(checked.includes(`metric ${k}`), k);
     assert.ok(checked.some((w: string) => w.startsWith('metric importance.')));
     assert.ok(checked.includes('metric gap'));
+    // One of its trials is not reproduced on its own; the refusal used to be "has no recorded data
+    // path (parameter 'data')", with no way forward.
+    const trial = JSON.parse(t.stdout).trialRunIds[0];
+    const one = await runCli(['reproduce', trial], { cwd: dir });
+    assert.equal(one.code, 2, one.stderr);
+    assert.match(
+      one.stderr,
+      new RegExp(
+        `^error: Run ${trial} is trial \\d of the search ${id}: a trial is re-run only with its whole search\\. Fix: reproduce the search: lathe reproduce ${id}\\.\n$`,
+      ),
+    );
   });
 
   it('refuses when the data changed since the run', async () => {
