@@ -72,6 +72,13 @@ export async function reproduceRun(run: RunDetail): Promise<ReproduceResult> {
       },
     );
   }
+  // A tuning trial is tagged with its study's command but recorded no data or model of its own.
+  if (run.parentId !== null && run.tags.command === 'tune') {
+    throw new ValidationError(
+      `Run ${run.id} is ${run.name ?? 'a trial'} of the search ${run.parentId}: a trial is re-run only with its whole search.`,
+      { field: 'run-id', fix: `reproduce the search: lathe reproduce ${run.parentId}` },
+    );
+  }
   const command = run.tags.command;
   const fn = command ? reproducers.get(command) : undefined;
   if (!fn) {
@@ -134,11 +141,15 @@ async function readRecordedWith<T extends { table: Table }>(
   const fp = fingerprint(read.table);
   const recorded = run.datasets[0]?.fingerprint ?? run.lineage?.data?.[0]?.fingerprint;
   if (recorded && recorded !== fp) {
+    // The fingerprint is of the table as read: a changed --schema file changes it as much as the data.
+    const schema = recordedSchemaPath(run);
     throw new DataError(
-      `the data no longer match run ${run.id}: fingerprint ${fp.slice(0, 12)}… ≠ recorded ${recorded.slice(0, 12)}….`,
+      `the data${schema ? ` (read with the --schema file ${schema})` : ''} no longer match run ${run.id}: fingerprint ${fp.slice(0, 12)}… ≠ recorded ${recorded.slice(0, 12)}….`,
       {
         file: path,
-        fix: 'restore the data the run was trained on (lathe reproduce refuses to compare on other data)',
+        fix: schema
+          ? 'restore the data and the --schema file the run was trained with (lathe reproduce refuses to compare on other data)'
+          : 'restore the data the run was trained on (lathe reproduce refuses to compare on other data)',
       },
     );
   }

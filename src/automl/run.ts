@@ -227,6 +227,29 @@ function resolveTask(table: Table, target: string | null, task: LearningTask | '
   return task === 'auto' ? detectTask(table.column(target)) : task;
 }
 
+/**
+ * A clustering run compares k-means for each k by the silhouette: a `metric` or `families` naming
+ * anything else (a classifier's metric, a supervised family) is refused rather than ignored.
+ */
+function checkClusteringChoices(options: RunJobOptions): void {
+  if (options.metric !== undefined && options.metric !== 'silhouette') {
+    throw new ValidationError(
+      `'${options.metric}' is not a clustering metric: without a target, the run clusters the rows and chooses k by the silhouette.`,
+      { field: 'metric', fix: 'leave --metric out, or pass --target to predict a column' },
+    );
+  }
+  const other = options.families?.find((name) => name !== 'kmeans');
+  if (other !== undefined) {
+    throw new ValidationError(
+      `Model family '${other}' is not a candidate of a clustering run: without a target, the run compares k-means for k = ${CLUSTER_COUNTS[0]}…${CLUSTER_COUNTS[CLUSTER_COUNTS.length - 1]}.`,
+      {
+        field: 'families',
+        fix: 'leave --models out, or pass --target to compare families that predict a column',
+      },
+    );
+  }
+}
+
 function candidateFamilies(task: LearningTask, options: RunJobOptions, rows: number): RunCandidate[] {
   const names =
     options.families ?? (task === 'regression' ? REGRESSION_CANDIDATES : CLASSIFICATION_CANDIDATES);
@@ -295,6 +318,7 @@ export async function runJob(table: Table, options: RunJobOptions = {}): Promise
         .join(', ')}, or leave --metric out for ${defaultMetric(task)}`,
     });
   }
+  if (task === 'clustering') checkClusteringChoices(options);
   const greaterIsBetter = spec ? spec.greaterIsBetter : true;
   const common = {
     target,

@@ -31,6 +31,7 @@ import type { PlainObject } from '../core/plain.ts';
 import { createProgress } from '../core/progress.ts';
 import { fingerprint } from '../data/fingerprint.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
+import { checkAliasName, checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -103,14 +104,21 @@ export function register(program: Command): void {
       .option('--level <p>', 'confidence level of the intervals', numberFlag('--level', 0.5, 0.999), 0.95)
       .option('--out <dir>', 'where to write the new model package (default: models/<data>-<family>)')
       .option('--force', 'replace an existing model package at --out')
+      // Names are checked as the flags are read: a bad one must not cost a fit and a replaced --out.
       .option(
         '--register <name>',
         "register the new model under this name (default: the old model's registered name)",
+        checkModelName,
       )
-      .option('--alias <alias>', 'point this alias (e.g. challenger) at the new version, win or lose')
+      .option(
+        '--alias <alias>',
+        'point this alias (e.g. challenger) at the new version, win or lose',
+        checkAliasName,
+      )
       .option(
         '--promote [alias]',
         "when the new model wins, move this alias to it (default: the alias the old model was named by, else 'champion')",
+        checkAliasName,
       )
       .option('--experiment <name>', 'experiment to record the run under', 'default')
       .option(

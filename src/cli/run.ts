@@ -37,6 +37,7 @@ import { SUPPORTED_MODELS } from '../export/context.ts';
 import { renderQualityHtml } from '../plots/quality-report.ts';
 import { fixableFindings } from '../quality/clean.ts';
 import { profileSourceOf } from '../quality/profile-file.ts';
+import { checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -142,6 +143,8 @@ export function register(program: Command): void {
       .option(
         '--name <name>',
         'the experiment to record the run under and the registered model name (default: the data file name)',
+        // Checked as the flag is read: a bad name must not cost the whole job and a replaced --out.
+        checkModelName,
       )
       .option('--out <dir>', 'where to write report.html, profile.html and model/ (default: runs/<data>)')
       .option('--force', 'replace the output of an earlier lathe run at --out')

@@ -23,6 +23,7 @@ import { fingerprint } from '../data/fingerprint.ts';
 import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { SUPPORTED_MODELS } from '../export/context.ts';
+import { checkAliasName, checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
@@ -40,6 +41,7 @@ import {
   note,
   numberFlag,
   output,
+  UsageError,
   withCommonOptions,
 } from './common.ts';
 import { checkPackageOut } from './model-out.ts';
@@ -94,8 +96,13 @@ export function register(program: Command): void {
       )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>)')
       .option('--force', 'replace an existing model package at --out')
-      .option('--register <name>', 'register the model under this name in the registry')
-      .option('--alias <alias>', 'with --register: point this alias (e.g. challenger) at the new version')
+      // Names are checked as the flags are read: a bad one must not cost a fit and a replaced --out.
+      .option('--register <name>', 'register the model under this name in the registry', checkModelName)
+      .option(
+        '--alias <alias>',
+        'with --register: point this alias (e.g. challenger) at the new version',
+        checkAliasName,
+      )
       .option('--experiment <name>', 'experiment to record the run under', 'default')
       .option(
         '--on-bad-rows <policy>',
@@ -113,6 +120,12 @@ export function register(program: Command): void {
 }
 
 async function trainCommand(data: string, flags: TrainFlags): Promise<void> {
+  // An unsupervised family has no target to score folds against: --cv is refused, not ignored.
+  if (flags.cv !== undefined && FAMILIES.find((f) => f.name === flags.model)?.unsupervised) {
+    throw new UsageError(
+      `--cv cross-validates a model against its target, but '${flags.model}' is unsupervised and takes none. Fix: drop --cv.`,
+    );
+  }
   // Where the package goes is checked before any work: never replace an input, never fit in vain.
   const out = flags.out ?? join('models', `${basename(data, extname(data))}-${flags.model}`);
   const replacing = await checkPackageOut(out, data, flags, flags.out === undefined);
@@ -140,6 +153,15 @@ async function trainAndSave(
     throw new ValidationError('--register needs the tracking store; drop --no-track.', {
       field: 'register',
     });
+  }
+  if (flags.alias && !flags.register) {
+    throw new ValidationError(
+      `--alias ${flags.alias} points an alias at the registered version: it needs --register.`,
+      {
+        field: 'alias',
+        fix: 'pass --register NAME as well, or drop --alias',
+      },
+    );
   }
   // The store is opened before any work: a wrong --store is said at once, not after a long fit.
   const store = flags.track ? await openStore(flags.store) : undefined;

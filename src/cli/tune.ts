@@ -26,6 +26,7 @@ import { readTable } from '../data/read/index.ts';
 import type { BadRowPolicy } from '../data/read-types.ts';
 import { TUNABLE_FAMILIES } from '../select/default-spaces.ts';
 import type { SearchTrial } from '../select/search.ts';
+import { checkAliasName, checkModelName } from '../track/names.ts';
 import { openStore } from '../track/open.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { registerModel } from '../track/registry.ts';
@@ -139,8 +140,9 @@ export function register(program: Command): void {
     )
       .option('--out <dir>', 'where to write the model package (default: models/<data>-<family>-tuned)')
       .option('--force', 'replace an existing model package at --out')
-      .option('--register <name>', 'register the tuned model under this name')
-      .option('--alias <alias>', 'with --register: point this alias at the new version')
+      // Names are checked as the flags are read: a bad one must not cost a search and a replaced --out.
+      .option('--register <name>', 'register the tuned model under this name', checkModelName)
+      .option('--alias <alias>', 'with --register: point this alias at the new version', checkAliasName)
       .option('--experiment <name>', 'experiment to record the runs under', 'default')
       .option(
         '--on-bad-rows <policy>',
@@ -193,6 +195,15 @@ async function tuneWith(
   const seed = flags.seed ?? 0;
   if (flags.register && !flags.track) {
     throw new ValidationError('--register needs the tracking store; drop --no-track.', { field: 'register' });
+  }
+  if (flags.alias && !flags.register) {
+    throw new ValidationError(
+      `--alias ${flags.alias} points an alias at the registered version: it needs --register.`,
+      {
+        field: 'alias',
+        fix: 'pass --register NAME as well, or drop --alias',
+      },
+    );
   }
 
   let store: Store | undefined;
@@ -340,7 +351,16 @@ async function tuneWith(
       }
       await parent.end('finished');
     }
-    report(flags, result, written.path, parent?.id ?? null, registered, digest, trialRuns);
+    report(
+      flags,
+      result,
+      written.path,
+      parent?.id ?? null,
+      registered,
+      digest,
+      trialRuns,
+      read.summary.rejected,
+    );
   } catch (e) {
     progress.finish();
     if (parent && !parent.ended) await parent.end('failed', (e as Error).message).catch(() => {});
@@ -438,6 +458,7 @@ function report(
   registered: { name: string; version: number; alias?: string } | undefined,
   digest: string,
   trialRuns: string[],
+  readRejected: number,
 ): void {
   const s = r.search;
   const count = (state: string) => s.trials.filter((t) => t.state === state).length;
@@ -483,7 +504,8 @@ function report(
       : null,
     space: r.space,
     fixedParams: r.fixedParams,
-    rows: r.rows,
+    // As lathe train counts them: the reader's bad rows and those set aside for a feature value.
+    rows: { ...r.rows, rejected: readRejected + r.rows.rejected },
     notes: r.train.notes,
     searchSeconds: s.elapsed,
     refitSeconds: r.train.fitSeconds,

@@ -108,6 +108,17 @@ describe('lathe reproduce', () => {
       assert.ok(checked.includes(`metric ${k}`), k);
     assert.ok(checked.some((w: string) => w.startsWith('metric importance.')));
     assert.ok(checked.includes('metric gap'));
+    // One of its trials is not reproduced on its own; the refusal used to be "has no recorded data
+    // path (parameter 'data')", with no way forward.
+    const trial = JSON.parse(t.stdout).trialRunIds[0];
+    const one = await runCli(['reproduce', trial], { cwd: dir });
+    assert.equal(one.code, 2, one.stderr);
+    assert.match(
+      one.stderr,
+      new RegExp(
+        `^error: Run ${trial} is trial \\d of the search ${id}: a trial is re-run only with its whole search\\. Fix: reproduce the search: lathe reproduce ${id}\\.\n$`,
+      ),
+    );
   });
 
   it('refuses when the data changed since the run', async () => {
@@ -170,6 +181,20 @@ describe('lathe reproduce', () => {
     });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Reproduced bit for bit/);
+    // A changed --schema file changes the table as read: the refusal used to blame the data alone,
+    // whose restoring would not help.
+    writeFileSync(
+      join(sub, 'schema.json'),
+      JSON.stringify({ version: 1, columns: [{ name: 'support_calls', type: 'numeric' }] }),
+    );
+    const changed = await runCli(['reproduce', JSON.parse(t.stdout).runId, '--store', join(sub, '.lathe')], {
+      cwd: dir,
+    });
+    assert.equal(changed.code, 2, changed.stderr);
+    assert.match(
+      changed.stderr,
+      /customers-s\.csv: the data \(read with the --schema file .*sub\/schema\.json\) no longer match run .*Fix: restore the data and the --schema file/,
+    );
   });
 
   it("re-runs a train run on day-first dates bit for bit: the model's schema holds the file's %d/%m/%Y", async () => {

@@ -117,6 +117,19 @@ describe('lathe retrain', () => {
     const metric = await cli(['retrain', 'churn/1', 'march.csv', '--metric', 'rmse', '--no-track']);
     assert.equal(metric.code, 2);
     assert.match(metric.stderr, /'rmse' is not a metric of a binary model\. Fix: use one of accuracy,/);
+    // Bad names used to be found when registering: after the fit, with --out written and a failed run.
+    for (const [flags, re] of [
+      [['--register', 'a b'], /Model name "a b" is refused/],
+      [['--alias', '2nd'], /Alias "2nd" is not a valid alias name/],
+      [['--promote', 'prod/1'], /Alias "prod\/1" is not a valid alias name/],
+    ] as const) {
+      const before = (await cli(['runs', 'list', '--json'])).stdout;
+      const bad = await cli(['retrain', 'churn/1', 'march.csv', '--out', 'bad-name', ...flags]);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, re);
+      assert.ok(!existsSync(join(dir, 'bad-name')), 'no package written');
+      assert.equal((await cli(['runs', 'list', '--json'])).stdout, before, 'no run recorded');
+    }
     const onItself = await cli(['retrain', 'm', 'march.csv', '--out', 'm', '--force', '--no-track']);
     assert.equal(onItself.code, 2);
     assert.match(onItself.stderr, /--out m is the model being retrained/);

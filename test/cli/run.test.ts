@@ -113,6 +113,24 @@ describe('lathe run', () => {
     assert.match(readFileSync(join(dir, 'wine', 'report.html'), 'utf8'), /<h2>Clusters<\/h2>/);
   });
 
+  it('refuses a --metric or --models that a clustering run would ignore (it used to run k-means anyway)', async () => {
+    for (const [flags, re] of [
+      [
+        ['--metric', 'rocAuc'],
+        /'rocAuc' is not a clustering metric: without a target, the run clusters the rows/,
+      ],
+      [['--models', 'logistic'], /Model family 'logistic' is not a candidate of a clustering run/],
+      [['--models', 'kmeans,dbscan'], /Model family 'dbscan' is not a candidate of a clustering run/],
+    ] as const) {
+      const out = join(dir, 'wine-refused');
+      const r = await runCli(['run', wine, ...flags, '--store', store, '--out', out, '--json']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(join(out, 'model')), 'nothing written');
+    }
+  });
+
   it('replaces an earlier output only with --force, and registers a new version', async () => {
     const again = await runCli(['run', wine, '--store', store, '--out', join(dir, 'wine')]);
     assert.equal(again.code, 2);
@@ -187,7 +205,17 @@ describe('lathe run', () => {
     );
     assert.equal(metric.code, 2);
     assert.match(metric.stderr, /'rmse' is not a binary metric/);
-    for (const r of [target, intoBusy, ontoFile, ontoFolder, metric])
+    // A bad --name used to be found when registering, after the whole job: --out written, a failed run.
+    const badName = join(dir, 'bad-name');
+    const badStore = join(dir, 'bad-name.db');
+    const named = await runCli([
+      ...['run', customers, '--target', 'churned', ...quick],
+      ...['--name', 'my model', '--store', badStore, '--out', badName],
+    ]);
+    assert.equal(named.code, 2, named.stderr);
+    assert.match(named.stderr, /Model name "my model" is refused/);
+    assert.ok(!existsSync(badName) && !existsSync(badStore), 'nothing written, no run recorded');
+    for (const r of [target, intoBusy, ontoFile, ontoFolder, metric, named])
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
   });
 

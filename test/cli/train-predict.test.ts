@@ -453,6 +453,32 @@ describe('lathe train / predict', () => {
   });
 });
 
+describe('lathe train: a bad --register or --alias name, or --alias alone', () => {
+  it('is refused before any fit, leaving --out and the store untouched', async () => {
+    // The names used to be checked only when registering: after the fit, with the package written
+    // (replacing one with --force) and a failed run recorded.
+    const store = join(dir, 'bad-names.db');
+    for (const [flags, re] of [
+      [['--register', 'churn model'], /Model name "churn model" is refused/],
+      [['--register', 'churn', '--alias', '1st'], /Alias "1st" is not a valid alias name/],
+      // --alias without --register used to be ignored: exit 0, no alias, registered null.
+      [
+        ['--alias', 'champion'],
+        /--alias champion points an alias at the registered version: it needs --register\. Fix: pass --register NAME/,
+      ],
+    ] as const) {
+      const out = join(dir, 'bad-name-model');
+      const args = ['train', customers, '--target', 'churned', '--model', 'gbdt', '--out', out];
+      const r = await runCli([...args, ...flags, '--store', store]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.ok(!existsSync(out), 'no package written');
+      assert.ok(!existsSync(store), 'no run recorded');
+    }
+  });
+});
+
 describe('lathe train --cv / predict / evaluate on a regression (gbdt, housing)', () => {
   const housing = join(ROOT, 'examples/housing.csv');
 
@@ -660,6 +686,32 @@ describe('lathe train --cv: errors and warnings in --cv terms', () => {
       r.stderr,
       'error: --cv 50 asks for more folds than the 16 training rows (20 rows with a target less the 4-row holdout). Fix: use --cv 5 (at most --cv 16).\n',
     );
+  });
+
+  it('an unsupervised family is refused with --cv, before any work (it used to be ignored: cv null)', async () => {
+    const wine = join(ROOT, 'examples/wine.csv');
+    for (const model of ['kmeans', 'dbscan', 'pca']) {
+      const out = join(dir, `cv-${model}`);
+      const r = await runCli([
+        'train',
+        wine,
+        '--model',
+        model,
+        '--cv',
+        '3',
+        '--no-track',
+        '--out',
+        out,
+        '--json',
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(
+        r.stderr,
+        `error: --cv cross-validates a model against its target, but '${model}' is unsupervised and takes none. Fix: drop --cv.\n`,
+      );
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(out));
+    }
   });
 
   it('a class rarer than the folds is a warning about --cv, silenced by --quiet', async () => {

@@ -278,6 +278,73 @@ describe('lathe tune --cv: errors and warnings in --cv terms (as lathe train --c
     assert.match(readFileSync(`${data}.rejects.csv`, 'utf8'), /^9,column 'a': the value inf is infinite/m);
   });
 
+  it("--json rows.rejected counts the reader's bad rows too, as lathe train's does", async () => {
+    // It used to count only the rows set aside for a feature value: a file with a malformed row
+    // (in the rejects file, said on stderr) reported rejected: 0.
+    const lines = ['a,b,y'];
+    for (let i = 0; i < 80; i++) {
+      if (i === 3) lines.push('1,2,no,extra');
+      else lines.push(`${i === 7 ? 'inf' : (i * 37) % 11},${(i * 13) % 7},${i % 3 ? 'no' : 'yes'}`);
+    }
+    const data = join(dir, 'bad-rows.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const args = [
+      '--target',
+      'y',
+      '--model',
+      'logistic',
+      '--on-bad-rows',
+      'quarantine',
+      '--no-track',
+      '--json',
+    ];
+    const tuned = await runCli([
+      'tune',
+      data,
+      ...args,
+      '--trials',
+      '2',
+      '--cv',
+      '2',
+      '--out',
+      join(dir, 'bad-rows-tuned'),
+    ]);
+    assert.equal(tuned.code, 0, tuned.stderr);
+    const trained = await runCli(['train', data, ...args, '--out', join(dir, 'bad-rows-trained')]);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.equal(JSON.parse(trained.stdout).rows.rejected, 2);
+    assert.deepEqual(JSON.parse(tuned.stdout).rows, {
+      total: 79,
+      missingTarget: 0,
+      search: 62,
+      holdout: 16,
+      rejected: 2,
+    });
+  });
+
+  it('a bad --register or --alias name, or --alias alone, is refused before the search, leaving --out and the store untouched', async () => {
+    const badStore = join(dir, 'bad-names.db');
+    for (const [flags, re] of [
+      [['--register', 'wine/2'], /Model name "wine\/2" is refused/],
+      [['--register', 'wine', '--alias', 'x y'], /Alias "x y" is not a valid alias name/],
+      // --alias without --register used to be ignored: exit 0, no alias, registered null.
+      [
+        ['--alias', 'champion'],
+        /--alias champion points an alias at the registered version: it needs --register/,
+      ],
+    ] as const) {
+      const out = join(dir, 'bad-name-tuned');
+      const r = await runCli([
+        ...['tune', wine, '--target', 'cultivar', '--model', 'logistic', '--trials', '2', '--cv', '2'],
+        ...['--out', out, '--store', badStore, ...flags],
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.ok(!existsSync(out), 'no package written');
+      assert.ok(!existsSync(badStore), 'no run recorded');
+    }
+  });
+
   it('a class rarer than the folds is one warning about --cv, not the splitter', async () => {
     const r = await tune('--cv', '45');
     assert.equal(r.code, 0, r.stderr);
