@@ -13,7 +13,7 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type LearningTask, TASK_CHOICES } from '../automl/families.ts';
 import { modelDigest, packageInputFor } from '../automl/package.ts';
 import {
@@ -99,11 +99,10 @@ export function register(program: Command): void {
           choiceFlag('--task', TASK_CHOICES),
           'auto',
         )
-        .option(
-          '--time <duration>',
-          'wall-time budget for comparing and tuning, e.g. 60s, 5m (default 60s)',
-          (v) => parseDuration('--time', v),
-          60,
+        .addOption(
+          new Option('--time <duration>', 'wall-time budget for comparing and tuning, e.g. 60s, 5m')
+            .argParser((v) => parseDuration('--time', v))
+            .default(60, '60s'),
         )
         .option(
           '--trials <n>',
