@@ -12,7 +12,7 @@
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateModel } from '../automl/evaluate.ts';
 import { loadModel } from '../automl/load.ts';
@@ -274,6 +274,12 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
       ...modelInput(modelRef),
       ...storeInputs(flags.store),
     ]);
+  }
+  const ext = flags.report ? extname(flags.report).toLowerCase() : '.html';
+  if (ext !== '.html' && ext !== '.htm') {
+    throw new UsageError(
+      `--report ${flags.report}: the report is an HTML page and must be named *.html (${ext ? `not ${ext}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. --report ${basename(flags.report!, ext) || 'drift'}.html.`,
+    );
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);

@@ -313,6 +313,17 @@ describe('lathe monitor', () => {
     const clash = await runCli(['monitor', 'm', 'drifted.csv', '--report', 'drifted.csv'], { cwd: dir });
     assert.equal(clash.code, 2);
     assert.match(clash.stderr, /--report drifted\.csv is the same file as the data file/);
+    // Not an HTML name: refused before any work, an unrelated file of another kind left as it was.
+    writeFileSync(join(dir, 'notes.csv'), 'a,b\n1,2\n');
+    for (const name of ['notes.csv', 'report']) {
+      const other = await runCli(['monitor', 'm', 'drifted.csv', '--report', name], { cwd: dir });
+      assert.equal(other.code, 2, other.stderr);
+      assert.match(
+        other.stderr,
+        new RegExp(`--report ${name}: the report is an HTML page and must be named \\*\\.html`),
+      );
+    }
+    assert.equal(readFileSync(join(dir, 'notes.csv'), 'utf8'), 'a,b\n1,2\n');
   });
 
   it('asks for --reference when the package carries no sample of its training rows', async () => {
