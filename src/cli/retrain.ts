@@ -206,6 +206,71 @@ async function retrainAndSave(
   }
   // The new rows are read as lathe evaluate reads them: the model's columns with the model's types.
   const { read, input } = await readLabelledInput(data, champion, target, { onBadRows: flags.onBadRows });
+  const seed = flags.seed ?? 0;
+  const championRef = describeChampion(modelRef, champion);
+  const championSha256 = modelDigest(champion.model);
+  // Recorded from here, once the new rows are read (as lathe train): a retraining that fails or
+  // is interrupted leaves a `failed` or `interrupted` run with what it was asked to do.
+  let run: TrackedRun | undefined;
+  if (store) {
+    const { family } = championRecipe(champion.model);
+    run = await startRun({
+      store,
+      experiment: flags.experiment,
+      name: `retrain ${family}`,
+      seed,
+      params: {
+        data,
+        champion: resolve(champion.ref.path),
+        championRef,
+        championSha256,
+        target,
+        holdout: flags.holdout,
+        seed,
+        minImprovement: flags.minImprovement,
+        resamples: flags.resamples,
+        level: flags.level,
+        onBadRows: flags.onBadRows ?? 'error',
+      },
+      tags: { command: 'retrain', family, champion: championRef },
+    });
+  }
+  try {
+    await retrainAndRecord(modelRef, champion, data, out, replacing, registration, flags, store, run, {
+      read,
+      input,
+      task,
+      target,
+      championRef,
+      championSha256,
+    });
+  } catch (e) {
+    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
+    throw e;
+  }
+}
+
+async function retrainAndRecord(
+  modelRef: string,
+  champion: LoadedModel,
+  data: string,
+  out: string,
+  replacing: boolean,
+  registration: Registration,
+  flags: RetrainFlags,
+  store: Store | undefined,
+  run: TrackedRun | undefined,
+  given: {
+    read: Awaited<ReturnType<typeof readLabelledInput>>['read'];
+    input: Awaited<ReturnType<typeof readLabelledInput>>['input'];
+    task: ReturnType<typeof supervisedTask>;
+    target: string;
+    championRef: string;
+    championSha256: string;
+  },
+): Promise<void> {
+  const { read, input, task, target, championRef, championSha256 } = given;
+  const seed = flags.seed ?? 0;
   const progress = createProgress({
     total: trainStages(),
     quiet: flags.quiet || flags.json,
@@ -242,9 +307,6 @@ async function retrainAndSave(
   const rejected = noteTrainingRejects(data, read, train.rejected, flags);
   if (replacing) note(flags, `replacing the model package at ${out}`);
 
-  const seed = flags.seed ?? 0;
-  const championRef = describeChampion(modelRef, champion);
-  const championSha256 = modelDigest(champion.model);
   const digest = modelDigest(train.model);
   const dataFingerprint = fingerprint(read.table);
   // The comparison is fair only on rows the champion never saw: the very file it was trained on
@@ -255,108 +317,94 @@ async function retrainAndSave(
       `note: ${data} holds the very rows ${championRef} was trained on, so the held-out rows may include rows it was fitted on, which favours it; retrain on rows it has not seen.`,
     );
   }
-  let run: TrackedRun | undefined;
-  try {
-    if (store) {
-      run = await startRun({
-        store,
-        experiment: flags.experiment,
-        name: `retrain ${result.family}`,
-        seed,
-        params: {
-          data,
-          champion: resolve(champion.ref.path),
-          championRef,
-          championSha256,
-          family: result.family,
-          task: train.task,
-          requestedTask: train.task,
-          target,
-          holdout: flags.holdout,
-          seed,
-          metric: result.decision.metric,
-          minImprovement: flags.minImprovement,
-          resamples: flags.resamples,
-          level: flags.level,
-          onBadRows: flags.onBadRows ?? 'error',
-          userParams: JSON.stringify(result.params),
-          ...modelRunParams(train.params),
-        },
-        tags: {
-          command: 'retrain',
-          family: result.family,
-          task: train.task,
-          modelSha256: digest,
-          champion: championRef,
-          winner: result.decision.winner,
-        },
-      });
-    }
-    const lineage: PlainObject = {
-      runId: run?.id ?? null,
-      dataPath: data,
-      dataFingerprint,
-      seed,
-      modelSha256: digest,
-      retrainedFrom: { ref: championRef, modelSha256: championSha256 },
-    };
-    const written = await writeModelPackage(out, packageInputFor(train, lineage, registration.name), {
-      overwrite: true,
-    });
-    let registered: { name: string; version: number; alias?: string } | null = null;
-    let promoted: { alias: string; version: number } | null = null;
-    if (run && store) {
-      await run.logDataset({
-        name: basename(data),
-        fingerprint: dataFingerprint,
-        schema: train.tableSchema,
-        nRows: read.table.nRows,
-      });
-      for (const [k, v] of Object.entries(retrainMetrics(result))) await run.logMetric(k, v);
-      await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
-      if (registration.name) {
-        const v = await registerModel(store, registration.name, written.path, {
-          alias: flags.alias,
-          via: 'lathe retrain',
-          reason: flags.alias ? `retrained from ${championRef}` : null,
-        });
-        registered = {
-          name: registration.name,
-          version: v.version,
-          ...(flags.alias ? { alias: flags.alias } : {}),
-        };
-        if (registration.promoteTo && result.decision.winner === 'challenger') {
-          await promoteModel(
-            store,
-            { name: registration.name, version: v.version },
-            {
-              to: registration.promoteTo,
-              via: 'lathe retrain',
-              reason: `retrained from ${championRef}: ${result.decision.reason}`,
-            },
-          );
-          promoted = { alias: registration.promoteTo, version: v.version };
-        }
-      }
-      await run.end('finished');
-    }
-    report(flags, {
-      modelRef,
-      championRef,
+  if (run) {
+    await run.logParams({
       data,
-      result,
-      path: written.path,
-      runId: run?.id ?? null,
-      digest,
-      rejected,
-      registered,
-      promoted,
-      promoteTo: registration.promoteTo,
+      champion: resolve(champion.ref.path),
+      championRef,
+      championSha256,
+      family: result.family,
+      task: train.task,
+      requestedTask: train.task,
+      target,
+      holdout: flags.holdout,
+      seed,
+      metric: result.decision.metric,
+      minImprovement: flags.minImprovement,
+      resamples: flags.resamples,
+      level: flags.level,
+      onBadRows: flags.onBadRows ?? 'error',
+      userParams: JSON.stringify(result.params),
+      ...modelRunParams(train.params),
     });
-  } catch (e) {
-    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
-    throw e;
+    await run.setTags({
+      family: result.family,
+      task: train.task,
+      modelSha256: digest,
+      winner: result.decision.winner,
+    });
   }
+  const lineage: PlainObject = {
+    runId: run?.id ?? null,
+    dataPath: data,
+    dataFingerprint,
+    seed,
+    modelSha256: digest,
+    retrainedFrom: { ref: championRef, modelSha256: championSha256 },
+  };
+  const written = await writeModelPackage(out, packageInputFor(train, lineage, registration.name), {
+    overwrite: true,
+  });
+  let registered: { name: string; version: number; alias?: string } | null = null;
+  let promoted: { alias: string; version: number } | null = null;
+  if (run && store) {
+    await run.logDataset({
+      name: basename(data),
+      fingerprint: dataFingerprint,
+      schema: train.tableSchema,
+      nRows: read.table.nRows,
+    });
+    for (const [k, v] of Object.entries(retrainMetrics(result))) await run.logMetric(k, v);
+    await run.logArtifact('model.lathe', (await modelPackageArchive(written.path)).bytes);
+    if (registration.name) {
+      const v = await registerModel(store, registration.name, written.path, {
+        alias: flags.alias,
+        via: 'lathe retrain',
+        reason: flags.alias ? `retrained from ${championRef}` : null,
+      });
+      registered = {
+        name: registration.name,
+        version: v.version,
+        ...(flags.alias ? { alias: flags.alias } : {}),
+      };
+      if (registration.promoteTo && result.decision.winner === 'challenger') {
+        await promoteModel(
+          store,
+          { name: registration.name, version: v.version },
+          {
+            to: registration.promoteTo,
+            via: 'lathe retrain',
+            reason: `retrained from ${championRef}: ${result.decision.reason}`,
+          },
+        );
+        promoted = { alias: registration.promoteTo, version: v.version };
+      }
+    }
+    await run.end('finished');
+  }
+  report(flags, {
+    modelRef,
+    championRef,
+    data,
+    result,
+    path: written.path,
+    runId: run?.id ?? null,
+    digest,
+    rejected,
+    registered,
+    promoted,
+    promoteTo: registration.promoteTo,
+  });
 }
 
 /** The old model as a stable reference: `name/version` for a registered one (an alias moves), else its path. */

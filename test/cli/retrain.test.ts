@@ -135,4 +135,27 @@ describe('lathe retrain', () => {
     assert.match(onItself.stderr, /--out m is the model being retrained/);
     assert.ok(existsSync(join(dir, 'm')));
   });
+
+  it('records a retraining that fails once the rows are read as a failed run, with what it was asked', async () => {
+    const lines = readFileSync(customers, 'utf8').trimEnd().split('\n');
+    const yes = lines.filter((l) => l.endsWith(',yes')).slice(0, 30);
+    writeFileSync(join(dir, 'all-yes.csv'), `${lines[0]}\n${yes.join('\n')}\n`);
+    const r = await cli(['retrain', 'churn@production', 'all-yes.csv', '--seed', '3']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /single value/);
+    const list = JSON.parse((await cli(['runs', 'list', '--status', 'failed', '--json'])).stdout)
+      .runs as Array<Record<string, unknown>>;
+    assert.equal(list.length, 1);
+    assert.equal(list[0].name, 'retrain logistic');
+    assert.match(list[0].failure as string, /single value/);
+    const shown = JSON.parse((await cli(['runs', 'show', list[0].id as string, '--json'])).stdout) as {
+      params: Record<string, unknown>;
+      tags: Record<string, string>;
+    };
+    assert.equal(shown.params.data, 'all-yes.csv');
+    assert.equal(shown.params.seed, 3);
+    assert.match(String(shown.params.championRef), /^churn\/\d+$/, 'the version churn@production named');
+    assert.equal(shown.tags.command, 'retrain');
+    assert.equal(shown.tags.winner, undefined, 'no decision was made');
+  });
 });
