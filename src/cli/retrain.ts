@@ -180,22 +180,26 @@ async function retrainCommand(modelRef: string, data: string, flags: RetrainFlag
         });
       }
     }
-    await retrainAndSave(modelRef, champion, data, out, replacing, registration, flags, store);
+    await retrainAndSave({ modelRef, champion, data, out, replacing, registration, flags, store });
   } finally {
     await store?.close();
   }
 }
 
-async function retrainAndSave(
-  modelRef: string,
-  champion: LoadedModel,
-  data: string,
-  out: string,
-  replacing: boolean,
-  registration: Registration,
-  flags: RetrainFlags,
-  store: Store | undefined,
-): Promise<void> {
+/** What a retraining works with, once the command's flags and the champion are checked. */
+interface RetrainJob {
+  modelRef: string;
+  champion: LoadedModel;
+  data: string;
+  out: string;
+  replacing: boolean;
+  registration: Registration;
+  flags: RetrainFlags;
+  store: Store | undefined;
+}
+
+async function retrainAndSave(job: RetrainJob): Promise<void> {
+  const { modelRef, champion, data, flags, store } = job;
   const task = supervisedTask(champion.pkg.task);
   const target = flags.target ?? champion.pkg.target;
   if (!target) {
@@ -236,14 +240,7 @@ async function retrainAndSave(
     });
   }
   try {
-    await retrainAndRecord(modelRef, champion, data, out, replacing, registration, flags, store, run, {
-      read,
-      input,
-      task,
-      target,
-      championRef,
-      championSha256,
-    });
+    await retrainAndRecord(job, run, { read, input, task, target, championRef, championSha256 });
   } catch (e) {
     if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
     throw e;
@@ -251,14 +248,7 @@ async function retrainAndSave(
 }
 
 async function retrainAndRecord(
-  modelRef: string,
-  champion: LoadedModel,
-  data: string,
-  out: string,
-  replacing: boolean,
-  registration: Registration,
-  flags: RetrainFlags,
-  store: Store | undefined,
+  job: RetrainJob,
   run: TrackedRun | undefined,
   given: {
     read: Awaited<ReturnType<typeof readLabelledInput>>['read'];
@@ -269,6 +259,7 @@ async function retrainAndRecord(
     championSha256: string;
   },
 ): Promise<void> {
+  const { modelRef, champion, data, out, replacing, registration, flags, store } = job;
   const { read, input, task, target, championRef, championSha256 } = given;
   const seed = flags.seed ?? 0;
   const progress = createProgress({
