@@ -242,7 +242,7 @@ export const CHECKS: readonly Check[] = [
         `${formatPct(100 * share)} of the ${formatNumber(typed)} values of '${p.name}' are numbers${others.length ? `; the rest include ${listSome(others)}` : ''}${s.missingLikeValues.length ? `; ${formatNumber(s.kinds.missingLike)} are missing-value tokens (${listSome(s.missingLikeValues.map((v) => formatValue(v)))})` : ''}.${codes ? ` ${formatNumber(w!.leadingZeros)} have leading zeros (e.g. ${formatValue(p.top.find((t) => typeof t.value === 'string' && /^0\d/.test(t.value.trim()))?.value ?? null)}), which suggests codes such as ZIP codes.` : ''}`,
         codes
           ? `keep '${p.name}' as text if these are codes; otherwise read it as numeric with a schema ({"name": "${p.name}", "type": "numeric"})`
-          : `read '${p.name}' as numeric: pass --schema with {"name": "${p.name}", "type": "numeric"}, after cleaning or marking as missing the values that are not numbers`,
+          : `convert '${p.name}' to numbers with lathe clean <data> -o <file> (it reads thousands separators and currency signs, and sets aside values that are not numbers); a schema ({"name": "${p.name}", "type": "numeric"}) reads only plain numbers`,
         { numberShare: share, values: typed, leadingZeros: w!.leadingZeros, examples: s.oddValues },
       );
     },

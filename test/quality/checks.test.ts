@@ -163,7 +163,9 @@ describe('quality checks', () => {
     const r = profile([textColumn('amount', vals)]);
     const f = only(r, 'numbers-as-text', 'amount');
     assert.equal(f.severity, 'warning');
-    assert.match(f.fix, /"type": "numeric"/);
+    // lathe clean first: a schema's numeric type reads only plain numbers (not 12,570.79 or $12).
+    assert.match(f.fix, /^convert 'amount' to numbers with lathe clean <data> -o <file>/);
+    assert.match(f.fix, /"type": "numeric"\}\) reads only plain numbers/);
     assert.equal(r.columns[0].suggestedType, 'numeric');
     const d = only(r, 'disguised-missing', 'amount');
     assert.equal(d.severity, 'warning');
