@@ -262,11 +262,21 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
         fix: 'write models:/NAME/VERSION or models:/NAME@ALIAS',
       });
     }
+    // A bare name ('churn') is most likely a registered model without its version or alias.
+    let bareName = false;
+    try {
+      checkModelName(ref);
+      bareName = true;
+    } catch {
+      // not a model name either: a path
+    }
     throw new DataError(
       'no model package here, and it is not a registry reference (NAME/VERSION or NAME@ALIAS).',
       {
         file: ref,
-        fix: "check the path, or list registered models with 'lathe models list'",
+        fix: bareName
+          ? `if '${ref}' is a registered model, name one of its versions: ${ref}/VERSION or ${ref}@ALIAS (lathe models show ${ref} lists them); else check the path`
+          : "check the path, or list registered models with 'lathe models list'",
       },
     );
   }

@@ -189,6 +189,15 @@ for (const adapter of ADAPTERS) {
       await assert.rejects(resolveModelRef('nohouse/1', { store }), /No registered model named 'nohouse'/);
       await assert.rejects(resolveModelRef('models:/bad ref', { store }), /is not a registry reference/);
       await assert.rejects(resolveModelRef(join(work, 'nothing-here'), { store }), DataError);
+      // A bare name (no version, no alias): the fix names the two ways to point at a version.
+      await assert.rejects(
+        resolveModelRef('house', { store }),
+        /house: no model package here.*Fix: if 'house' is a registered model, name one of its versions: house\/VERSION or house@ALIAS \(lathe models show house lists them\)/,
+      );
+      await assert.rejects(
+        resolveModelRef(join(work, 'nothing-here'), { store }),
+        /Fix: check the path, or list/,
+      );
     });
 
     it('takes registry references wherever a package path goes: registering and logging', async () => {
