@@ -2,7 +2,8 @@
 // Compiles the sources and the tests to JavaScript under build/tests (tsconfig.test.json; no type
 // check: `npm run typecheck` does that), so that `npm test` runs them without a TypeScript loader:
 // through tsx every test process, and every worker thread it starts, spent 0.3–1 s more starting
-// and loading modules (the whole suite: 555 s of tests through tsx, 407 s compiled).
+// and loading modules (the whole suite, fresh clones: 555 s of tests through tsx; compiled, 424–524 s
+// in four runs the same day, with 24 more tests in the last three).
 //
 // build/tests mirrors the repository: the compiled src/ and test/ beside symbolic links to
 // everything else — the .ts files themselves (for the tests that run one through tsx in a child
