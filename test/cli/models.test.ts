@@ -136,6 +136,10 @@ describe('lathe models', () => {
     const cases: [string[], RegExp][] = [
       [['models', 'register', '../evil', pkg], /Model name "..\/evil" is refused/],
       [['models', 'promote', 'house/7'], /Model 'house' has no version 7\. Fix: its versions are 1–2/],
+      [
+        ['models', 'show', 'house/0'],
+        /house\/0: versions of a model are numbered from 1 up .*0 is none of them\. Fix: lathe models show house lists its versions/,
+      ],
       [['models', 'alias', 'house/1'], /Missing the alias/],
     ];
     for (const [args, re] of cases) {
