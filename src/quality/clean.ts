@@ -144,16 +144,16 @@ function percentageReason(s: string): string | undefined {
   return `a percentage: whether it means ${x} or ${Number((x / 100).toPrecision(15))} is not guessed`;
 }
 
-/** Whether `reads` takes more than half of the values present (null: missing). */
-function mostRead(values: readonly (string | null)[], reads: (v: string) => boolean): boolean {
+/** Whether `read(i)` holds for more than half of the values present (null: missing). */
+function mostRead(values: readonly (string | null)[], read: (i: number) => boolean): boolean {
   let present = 0;
-  let read = 0;
-  for (const v of values) {
-    if (v === null) continue;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === null) continue;
     present++;
-    if (reads(v)) read++;
+    if (read(i)) n++;
   }
-  return read * 2 > present;
+  return n * 2 > present;
 }
 
 /** The format most of `values` parse in (ties: the reader's order of preference). */
@@ -284,17 +284,22 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
     }
     // A conversion that could read at most half of the column's values is not made: it would set
     // aside most rows (a column of percentages: every one), and its finding is left to the user.
+    // Each value is read once: the conversion below uses these readings.
+    const numbersRead = asNumbers ? values.map((v) => (v === null ? undefined : readNumber(v))) : null;
     const format = asDates ? likeliestFormat(values.filter((v): v is string => v !== null)) : null;
+    const timesRead = format
+      ? values.map((v) => (v === null ? Number.NaN : parseDatetimeOrIso(v, format)))
+      : null;
     const converts =
-      (asNumbers && mostRead(values, (v) => readNumber(v) !== undefined)) ||
-      (format !== null && mostRead(values, (v) => !Number.isNaN(parseDatetimeOrIso(v, format))));
+      (numbersRead !== null && mostRead(values, (i) => numbersRead[i] !== undefined)) ||
+      (timesRead !== null && mostRead(values, (i) => !Number.isNaN(timesRead[i])));
     if (!converts) {
       if (!(tokenFinding && actions.has('disguised-missing'))) return c;
       if (tokenStep) steps.push(tokenStep);
       return stringColumn(c.name, c.type, values);
     }
     if (tokenStep) steps.push(tokenStep);
-    if (asNumbers) {
+    if (numbersRead) {
       const out = new Array<number | null>(values.length);
       let n = 0;
       for (let i = 0; i < values.length; i++) {
@@ -303,7 +308,7 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
           out[i] = null;
           continue;
         }
-        const x = readNumber(v);
+        const x = numbersRead[i];
         if (x === undefined) {
           setAside(i, c.name, v, percentageReason(v) ?? 'not a number, in a column of numbers');
           out[i] = null;
@@ -321,12 +326,12 @@ export function cleanTable(table: Table, report: QualityReport, options: CleanOp
       });
       return numericColumn(c.name, out);
     }
-    if (format) {
+    if (format && timesRead) {
       const out = new Float64Array(values.length);
       let n = 0;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
-        const t = v === null ? Number.NaN : parseDatetimeOrIso(v, format);
+        const t = timesRead[i];
         if (v !== null && t !== t) setAside(i, c.name, v, `not a date in ${format} (or ISO 8601)`);
         else if (v !== null) n++;
         out[i] = t;
