@@ -37,7 +37,7 @@ import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { type LoadedModel, promoteModel, registerModel } from '../track/registry.ts';
 import type { Store } from '../track/store.ts';
-import { startRun, type TrackedRun } from '../track/tracker.ts';
+import { type TrackedRun, withRun } from '../track/tracker.ts';
 import {
   action,
   type CommonOptions,
@@ -215,10 +215,12 @@ async function retrainAndSave(job: RetrainJob): Promise<void> {
   const championSha256 = modelDigest(champion.model);
   // Recorded from here, once the new rows are read (as lathe train): a retraining that fails or
   // is interrupted leaves a `failed` or `interrupted` run with what it was asked to do.
-  let run: TrackedRun | undefined;
-  if (store) {
-    const { family } = championRecipe(champion.model);
-    run = await startRun({
+  const retrain = (run?: TrackedRun) =>
+    retrainAndRecord(job, run, { read, input, task, target, championRef, championSha256 });
+  if (!store) return retrain();
+  const { family } = championRecipe(champion.model);
+  await withRun(
+    {
       store,
       experiment: flags.experiment,
       name: `retrain ${family}`,
@@ -237,14 +239,9 @@ async function retrainAndSave(job: RetrainJob): Promise<void> {
         onBadRows: flags.onBadRows ?? 'error',
       },
       tags: { command: 'retrain', family, champion: championRef },
-    });
-  }
-  try {
-    await retrainAndRecord(job, run, { read, input, task, target, championRef, championSha256 });
-  } catch (e) {
-    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
-    throw e;
-  }
+    },
+    retrain,
+  );
 }
 
 async function retrainAndRecord(

@@ -29,7 +29,7 @@ import { modelPackageArchive } from '../track/package/read.ts';
 import { writeModelPackage } from '../track/package/write.ts';
 import { registerModel } from '../track/registry.ts';
 import type { Store } from '../track/store.ts';
-import { startRun, type TrackedRun } from '../track/tracker.ts';
+import { type TrackedRun, withRun } from '../track/tracker.ts';
 import {
   action,
   type CommonOptions,
@@ -187,23 +187,14 @@ async function fitAndSave(
   // The run is recorded from here, once the data has been read: a fit that fails or is
   // interrupted (Ctrl-C) leaves a `failed` or `interrupted` run with what it was asked to do, as
   // `lathe tune` does; the model's parameters, metrics and package follow when it is made.
-  let run: TrackedRun | undefined;
-  if (store) {
-    run = await startRun({
-      store,
-      experiment: flags.experiment,
-      name: `train ${flags.model}`,
-      seed,
-      params: requestParams(data, flags, seed),
-      tags: { command: 'train', family: flags.model },
-    });
-  }
-  try {
-    await fitAndRecord(data, read, out, replacing, flags, progress, store, run);
-  } catch (e) {
-    if (run && !run.ended) await run.end('failed', (e as Error).message).catch(() => {});
-    throw e;
-  }
+  const fit = (run?: TrackedRun) => fitAndRecord(data, read, out, replacing, flags, progress, store, run);
+  if (!store) return fit();
+  const params = requestParams(data, flags, seed);
+  const tags = { command: 'train', family: flags.model };
+  await withRun(
+    { store, experiment: flags.experiment, name: `train ${flags.model}`, seed, params, tags },
+    fit,
+  );
 }
 
 async function fitAndRecord(
