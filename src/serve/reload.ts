@@ -7,8 +7,8 @@
  *
  * A package that cannot be loaded or served (gone, damaged, a model that cannot score) leaves
  * the one being served in place; the next check tries again — except what failed for good: a
- * package the source calls damaged or unservable ({@link ReloadSource.lasting}) is not loaded
- * again until the reference points elsewhere (under `--watch 1s` a bad version would otherwise be
+ * failure the source calls lasting ({@link ReloadSource.lasting}; `lathe serve`: a package that
+ * loads but cannot be served) is not loaded again until the reference points elsewhere (under `--watch 1s` a bad version would otherwise be
  * read and decoded every second, each time stalling the requests behind it).
  *
  * @module
@@ -28,8 +28,8 @@ export interface ReloadSource {
   load(ref: string, name: string): Promise<ServedModel>;
   /**
    * Whether an error of `load` is a property of what the reference points at — loading the same
-   * identity again would fail the same way (a damaged package, a model that cannot score) — rather
-   * than of the moment (a busy or unreachable store). Without it every failure is retried.
+   * identity again would fail the same way (e.g. a model that cannot score) — rather than of the
+   * moment (a busy or unreachable store, a file being written). Without it every failure is retried.
    */
   lasting?(error: unknown): boolean;
 }
