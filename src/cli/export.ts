@@ -8,7 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FAMILIES } from '../automl/families.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
@@ -32,7 +32,7 @@ import {
   UsageError,
   withCommonOptions,
 } from './common.ts';
-import { checkOutputs, modelInput, storedModelInput, storeInputs } from './paths.ts';
+import { checkOutputExtension, checkOutputs, modelInput, storedModelInput, storeInputs } from './paths.ts';
 
 interface ExportFlags extends CommonOptions {
   format: 'onnx';
@@ -93,11 +93,7 @@ export function register(program: Command): void {
       if (!flags.out) throw new UsageError('lathe export needs -o FILE (e.g. -o model.onnx).');
       // Never the model itself, nor the tracking store holding it (its database, its artifacts).
       checkOutputs([{ path: flags.out, what: '-o' }], [...modelInput(ref), ...storeInputs(flags.store)]);
-      if (extname(flags.out).toLowerCase() !== '.onnx') {
-        throw new UsageError(
-          `-o ${flags.out}: an ONNX file must be named *.onnx (${extname(flags.out) ? `not ${extname(flags.out)}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. -o ${basename(flags.out, extname(flags.out)) || 'model'}.onnx.`,
-        );
-      }
+      checkOutputExtension('-o', flags.out, 'an ONNX file', '.onnx', 'model');
       const loaded = await loadModelPackage(ref, { store: flags.store ?? null });
       checkOutputs([{ path: flags.out, what: '-o' }], storedModelInput(ref, loaded.ref));
       checkExportable(ref, loaded.model);

@@ -12,7 +12,7 @@
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateModel } from '../automl/evaluate.ts';
 import { loadModel } from '../automl/load.ts';
@@ -47,7 +47,7 @@ import {
   withCommonOptions,
 } from './common.ts';
 import { MIN_RESAMPLES, parseResamples } from './evaluate.ts';
-import { checkOutputs, modelInput, rejectsOutput, storeInputs } from './paths.ts';
+import { checkOutputExtension, checkOutputs, modelInput, rejectsOutput, storeInputs } from './paths.ts';
 import { writeScoringRejects } from './predict.ts';
 
 import { writeFileAtomic } from './profile.ts';
@@ -275,11 +275,10 @@ async function monitorCommand(modelRef: string, data: string, flags: MonitorFlag
       ...storeInputs(flags.store),
     ]);
   }
-  const ext = flags.report ? extname(flags.report).toLowerCase() : '.html';
-  if (ext !== '.html' && ext !== '.htm') {
-    throw new UsageError(
-      `--report ${flags.report}: the report is an HTML page and must be named *.html (${ext ? `not ${ext}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. --report ${basename(flags.report!, ext) || 'drift'}.html.`,
-    );
+  if (flags.report) {
+    checkOutputExtension('--report', flags.report, 'the report is an HTML page and', '.html', 'drift', [
+      '.htm',
+    ]);
   }
   const loaded = await loadModel(modelRef, { store: flags.store });
   const reference = await referenceOf(loaded, flags);

@@ -8,10 +8,11 @@
  */
 
 import { accessSync, constants, existsSync, lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { defaultRejectsPath } from '../data/read/bad-rows.ts';
 import { DEFAULT_STORE_PATH, resolveStoreTarget } from '../track/open.ts';
+import { UsageError } from './common.ts';
 
 /** A path a command reads or writes, and how to name it in a message (`-o`, `the data file`). */
 export interface NamedPath {
@@ -61,6 +62,28 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Refuses (exit code 2) an output of one kind (an ONNX file, an HTML report) named with another
+ * extension than `extension`, so that it is not taken for, or written over, a file of another kind
+ * (`-o scores.csv`). `subject` is what precedes "must be named" in the message; `stem` the name
+ * suggested when the path has none.
+ */
+export function checkOutputExtension(
+  flag: string,
+  path: string,
+  subject: string,
+  extension: string,
+  stem: string,
+  alsoAllowed: readonly string[] = [],
+): void {
+  const ext = extname(path);
+  const lower = ext.toLowerCase();
+  if (lower === extension || alsoAllowed.includes(lower)) return;
+  throw new UsageError(
+    `${flag} ${path}: ${subject} must be named *${extension} (${ext ? `not ${ext}` : 'the name has no extension'}), so that it is not taken for, or written over, a file of another kind. Use e.g. ${flag} ${basename(path, ext) || stem}${extension}.`,
+  );
 }
 
 /**
