@@ -6,7 +6,6 @@
  */
 
 import type { Command } from 'commander';
-import { ValidationError } from '../core/errors.ts';
 import { checkModelName } from '../track/names.ts';
 import { readModelPackageArchive } from '../track/package/read.ts';
 import {
@@ -16,6 +15,7 @@ import {
   registerModel,
   removeModelAlias,
   setModelAlias,
+  versionOutOfRange,
 } from '../track/registry.ts';
 import type {
   AliasChangeRecord,
@@ -82,14 +82,8 @@ export function register(program: Command): void {
       const view = await withExistingStore(opts, async (store): Promise<ModelView | ModelVersionView> => {
         const parsed = parseModelRef(ref);
         if (!parsed) {
-          // NAME/0 (or a number past any version): a version out of range, not a bad model name.
-          const numbered = /^(?:models:\/)?([A-Za-z0-9][A-Za-z0-9._-]*)\/(\d+)$/.exec(ref);
-          if (numbered) {
-            throw new ValidationError(
-              `${ref}: versions of a model are numbered from 1 up (and below 10⁹); ${numbered[2]} is none of them.`,
-              { field: 'model', fix: `lathe models show ${numbered[1]} lists its versions` },
-            );
-          }
+          const range = versionOutOfRange(ref);
+          if (range) throw range;
           checkModelName(ref);
           return { kind: 'model', model: await store.getModel(ref), history: await store.aliasHistory(ref) };
         }

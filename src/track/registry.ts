@@ -88,6 +88,20 @@ export function parseModelRef(ref: string): ParsedModelRef | null {
   return null;
 }
 
+/**
+ * `NAME/0` or a version past any (`NAME/1234567890`): a reference to a version out of range —
+ * `parseModelRef` takes none — as an error saying so, rather than a bad name or a missing path;
+ * null for anything else.
+ */
+export function versionOutOfRange(ref: string): ValidationError | null {
+  const m = /^(?:models:\/)?([A-Za-z0-9][A-Za-z0-9._-]*)\/(\d+)$/.exec(ref);
+  if (!m || m[1].includes('..')) return null;
+  return new ValidationError(
+    `${ref}: versions of a model are numbered from 1 up (and below 10⁹); ${m[2]} is none of them.`,
+    { field: 'model', fix: `lathe models show ${m[1]} lists its versions` },
+  );
+}
+
 /** The process's command line, for the "via" of history records. */
 function defaultVia(): string {
   const [script, ...rest] = process.argv.slice(1);
@@ -262,6 +276,8 @@ export async function resolveModelRef(ref: string, options: ModelRefOptions = {}
         fix: 'write models:/NAME/VERSION or models:/NAME@ALIAS',
       });
     }
+    const range = versionOutOfRange(ref);
+    if (range) throw range;
     // A bare name ('churn') is most likely a registered model without its version or alias.
     let bareName = false;
     try {

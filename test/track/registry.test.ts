@@ -198,6 +198,11 @@ for (const adapter of ADAPTERS) {
         resolveModelRef(join(work, 'nothing-here'), { store }),
         /Fix: check the path, or list/,
       );
+      // NAME/0: a version out of range, wherever a model reference goes (not a missing path).
+      await assert.rejects(
+        resolveModelRef('house/0', { store }),
+        /house\/0: versions of a model are numbered from 1 up/,
+      );
     });
 
     it('takes registry references wherever a package path goes: registering and logging', async () => {
